@@ -1,0 +1,134 @@
+"""Administration: users and their roles, the outbox and the audit log."""
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import func, or_, select
+
+from app.admin.forms import ConfirmForm, NewUserForm, UserForm
+from app.extensions import db
+from app.models import AuditEvent, Organisation, OutboxMessage, User
+from app.security import role_required
+from app.services import ServiceError, mail, users
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+PER_PAGE = 25
+
+
+def _organisation_choices() -> list[tuple[int, str]]:
+    rows = db.session.scalars(select(Organisation).order_by(Organisation.kind.desc(), Organisation.name))
+    return [(0, "— ingen —")] + [(o.id, o.display_name) for o in rows]
+
+
+def _get_user(user_id: int) -> User:
+    return db.get_or_404(User, user_id)
+
+
+@bp.route("/brukere")
+@role_required("admin")
+def user_list():
+    query = request.args.get("q", "").strip()
+    stmt = select(User).order_by(User.name)
+    if query:
+        like = f"%{query.lower()}%"
+        stmt = stmt.where(or_(func.lower(User.name).like(like), User.email.like(like)))
+    page = db.paginate(stmt, per_page=PER_PAGE, error_out=False)
+    return render_template("admin/users.html", page=page, query=query)
+
+
+@bp.route("/brukere/ny", methods=["GET", "POST"])
+@role_required("admin")
+def user_new():
+    form = NewUserForm()
+    form.organisation_id.choices = _organisation_choices()
+    if form.validate_on_submit():
+        organisation = db.session.get(Organisation, form.organisation_id.data) if form.organisation_id.data else None
+        try:
+            user = users.create_user(form.email.data, form.name.data, form.roles.data, organisation=organisation,
+                                     title=form.title.data, phone=form.phone.data, actor=current_user)
+            user.active = form.active.data
+            _queue_invitation(user)
+        except ServiceError as error:
+            db.session.rollback()
+            getattr(form, error.field or "email").errors.append(error.message)
+        else:
+            db.session.commit()
+            flash(f"{user.name} er opprettet, og en invitasjon er lagt i utboksen til {user.email}.", "success")
+            return redirect(url_for("admin.user_edit", user_id=user.id))
+    return render_template("admin/user_form.html", form=form, user=None)
+
+
+@bp.route("/brukere/<int:user_id>", methods=["GET", "POST"])
+@role_required("admin")
+def user_edit(user_id: int):
+    user = _get_user(user_id)
+    form = UserForm(obj=user)
+    form.organisation_id.choices = _organisation_choices()
+    if request.method == "GET":
+        form.organisation_id.data = user.organisation_id or 0
+        form.roles.data = sorted(user.roles)
+    if form.validate_on_submit():
+        organisation = db.session.get(Organisation, form.organisation_id.data) if form.organisation_id.data else None
+        try:
+            users.update_user(user, name=form.name.data, title=form.title.data, phone=form.phone.data,
+                              roles=form.roles.data, organisation=organisation, active=form.active.data,
+                              actor=current_user)
+        except ServiceError as error:
+            db.session.rollback()
+            flash(error.message, "error")
+        else:
+            db.session.commit()
+            flash("Endringene er lagret.", "success")
+            return redirect(url_for("admin.user_edit", user_id=user.id))
+    return render_template("admin/user_form.html", form=form, user=user, invite_form=ConfirmForm())
+
+
+@bp.route("/brukere/<int:user_id>/invitasjon", methods=["POST"])
+@role_required("admin")
+def user_invite(user_id: int):
+    user = _get_user(user_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    if not user.active:
+        flash("Brukeren er deaktivert. Aktiver brukeren før du sender en ny invitasjon.", "error")
+        return redirect(url_for("admin.user_edit", user_id=user.id))
+    _queue_invitation(user)
+    db.session.commit()
+    flash(f"En ny invitasjonslenke er lagt i utboksen til {user.email}. Tidligere lenker virker ikke lenger.",
+          "success")
+    return redirect(url_for("admin.user_edit", user_id=user.id))
+
+
+def _queue_invitation(user: User) -> None:
+    token = users.invitation_token(user)
+    mail.queue(user.email, "Invitasjon til intranettet for Kunnskapskommunen", "invitation",
+               user=user, path=url_for("auth.accept_invitation", token=token),
+               days=current_app.config["INVITE_TOKEN_MAX_AGE"].days)
+
+
+@bp.route("/e-post")
+@role_required("admin", "adviser")
+def outbox():
+    status = request.args.get("status", "")
+    stmt = select(OutboxMessage).order_by(OutboxMessage.id.desc())
+    if status == "pending":
+        stmt = stmt.where(OutboxMessage.sent_at.is_(None))
+    elif status == "sent":
+        stmt = stmt.where(OutboxMessage.sent_at.is_not(None))
+    page = db.paginate(stmt, per_page=PER_PAGE, error_out=False)
+    return render_template("admin/outbox.html", page=page, status=status, mail_enabled=mail.enabled())
+
+
+@bp.route("/e-post/<int:message_id>")
+@role_required("admin", "adviser")
+def outbox_message(message_id: int):
+    return render_template("admin/outbox_message.html", message=db.get_or_404(OutboxMessage, message_id))
+
+
+@bp.route("/logg")
+@role_required("admin", "adviser")
+def audit_log():
+    stmt = select(AuditEvent).order_by(AuditEvent.seq.desc())
+    action = request.args.get("action", "").strip()
+    if action:
+        stmt = stmt.where(AuditEvent.action.like(f"{action}%"))
+    page = db.paginate(stmt, per_page=50, error_out=False)
+    return render_template("admin/audit_log.html", page=page, action=action)

@@ -1,0 +1,117 @@
+"""Signing in and out, setting and changing passwords."""
+from urllib.parse import urlsplit
+
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+
+from app.auth.forms import ChangePasswordForm, LoginForm, SetPasswordForm
+from app.extensions import db, login_manager
+from app.security import public
+from app.services import ServiceError, users
+
+bp = Blueprint("auth", __name__)
+
+login_manager.login_view = "auth.login"
+login_manager.login_message = "Logg inn for å se denne siden."
+login_manager.login_message_category = "info"
+
+
+@login_manager.user_loader
+def load_user(session_id: str):
+    user = users.load_session(session_id)
+    if user is None:
+        g.session_ended = True
+    return user
+
+
+@login_manager.unauthorized_handler
+def unauthorized():
+    if g.get("session_ended"):
+        flash("Du er logget ut. Logg inn på nytt for å fortsette.", "info")
+    else:
+        flash(login_manager.login_message, "info")
+    return redirect(url_for("auth.login", next=request.full_path if request.method == "GET" else None))
+
+
+def safe_next(target: str | None) -> str:
+    """Only same-site paths are followed after login."""
+    if not target or urlsplit(target).netloc or urlsplit(target).scheme or not target.startswith("/") \
+            or target.startswith("//") or "\\" in target:
+        return url_for("main.home")
+    return target
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@public
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("main.home"))
+    form = LoginForm()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            user = users.authenticate(form.email.data, form.password.data, request.remote_addr)
+        except users.LoginLocked as error:
+            db.session.commit()
+            form.email.errors.append(error.message)
+            status = 429
+        except ServiceError as error:
+            db.session.commit()
+            form.password.errors.append(error.message)
+            status = 401
+        else:
+            session.clear()
+            users.start_session(user)
+            db.session.commit()
+            login_user(user)
+            flash(f"Velkommen, {user.name}.", "success")
+            return redirect(safe_next(request.args.get("next")))
+    elif request.method == "POST":
+        status = 400
+    return render_template("auth/login.html", form=form), status
+
+
+@bp.route("/logout", methods=["POST"])
+@login_required
+def logout():
+    users.end_session(current_user.login_session_id)
+    db.session.commit()
+    logout_user()
+    session.clear()
+    flash("Du er logget ut.", "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/passord", methods=["GET", "POST"])
+@login_required
+def change_password():
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            users.change_own_password(current_user, form.current_password.data, form.password.data)
+        except ServiceError as error:
+            db.session.rollback()
+            getattr(form, error.field or "current_password").errors.append(error.message)
+        else:
+            db.session.commit()
+            flash("Passordet er endret.", "success")
+            return redirect(url_for("main.home"))
+    return render_template("auth/change_password.html", form=form)
+
+
+@bp.route("/invitasjon/<token>", methods=["GET", "POST"])
+@public
+def accept_invitation(token: str):
+    try:
+        user = users.user_for_invitation(token)
+    except ServiceError as error:
+        return render_template("auth/invitation_invalid.html", message=error.message), 404
+    if current_user.is_authenticated:
+        abort(409, "Du er allerede logget inn. Logg ut før du tar i bruk en invitasjonslenke.")
+    form = SetPasswordForm()
+    if form.validate_on_submit():
+        users.set_password(user, form.password.data)
+        db.session.commit()
+        flash("Passordet er lagret. Du kan nå logge inn.", "success")
+        return redirect(url_for("auth.login"))
+    return render_template("auth/accept_invitation.html", form=form, user=user)

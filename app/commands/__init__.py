@@ -1,0 +1,9 @@
+"""The `flask --app wsgi ...` commands operators and scripts use."""
+
+
+def register(app) -> None:
+    from app.commands import audit, mail, seed, users
+
+    for group in (users.cli, audit.cli, mail.cli):
+        app.cli.add_command(group)
+    app.cli.add_command(seed.seed_demo)

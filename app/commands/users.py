@@ -1,0 +1,40 @@
+"""`flask users create`."""
+import sys
+
+import click
+from flask.cli import AppGroup
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models import Organisation
+from app.models.user import ROLES
+from app.services import ServiceError, users
+
+cli = AppGroup("users", help="Brukere.")
+
+
+@cli.command("create")
+@click.option("--email", required=True)
+@click.option("--name", required=True)
+@click.option("--role", "roles", multiple=True, required=True, type=click.Choice(ROLES))
+@click.option("--municipality", help="Kommunenummer (f.eks. 1263) for organisasjonen brukeren hører til.")
+@click.option("--title")
+@click.option("--password", help="Uten denne blir du spurt (skjult, to ganger).")
+def create(email, name, roles, municipality, title, password):
+    """Create a user, e.g. the first admin on a fresh install."""
+    organisation = None
+    if municipality:
+        organisation = db.session.scalar(select(Organisation).where(Organisation.number == municipality))
+        if organisation is None:
+            click.echo(f"Fant ingen kommune med nummer {municipality}.", err=True)
+            sys.exit(2)
+    if password is None:
+        password = click.prompt("Passord", hide_input=True, confirmation_prompt="Gjenta passordet")
+    try:
+        user = users.create_user(email, name, roles, organisation=organisation, title=title, password=password)
+    except ServiceError as error:
+        db.session.rollback()
+        click.echo(error.message, err=True)
+        sys.exit(2)
+    db.session.commit()
+    click.echo(f"Opprettet {user.name} <{user.email}> med rollene {', '.join(sorted(user.roles))}.")

@@ -1,0 +1,67 @@
+"""The real collaboration as demo data: organisations from the 2016 invitation and people to sign in as."""
+from app.models.organisation import INSTITUTION, MUNICIPALITY
+
+# name, 2016 number, region in the invitation, name and number from 2020
+MUNICIPALITIES = [
+    ("Bergen", "1201", "Vertskommune", "Bergen", "4601"),
+    ("Askøy", "1247", "Bergensregionen", "Askøy", "4627"),
+    ("Fjell", "1246", "Bergensregionen", "Øygarden", "4626"),
+    ("Sund", "1245", "Bergensregionen", "Øygarden", "4626"),
+    ("Øygarden", "1259", "Bergensregionen", "Øygarden", "4626"),
+    ("Os", "1243", "Bergensregionen", "Bjørnafjorden", "4624"),
+    ("Fusa", "1241", "Bergensregionen", "Bjørnafjorden", "4624"),
+    ("Austevoll", "1244", "Bergensregionen", "Austevoll", "4625"),
+    ("Samnanger", "1242", "Bergensregionen", "Samnanger", "4623"),
+    ("Lindås", "1263", "Nordhordland", "Alver", "4631"),
+    ("Meland", "1256", "Nordhordland", "Alver", "4631"),
+    ("Radøy", "1260", "Nordhordland", "Alver", "4631"),
+    ("Austrheim", "1264", "Nordhordland", "Austrheim", "4632"),
+    ("Fedje", "1265", "Nordhordland", "Fedje", "4633"),
+    ("Masfjorden", "1266", "Nordhordland", "Masfjorden", "4634"),
+    ("Modalen", "1252", "Nordhordland", "Modalen", "4629"),
+    ("Osterøy", "1253", "Nordhordland", "Osterøy", "4630"),
+    ("Gulen", "1411", "Nordhordland", "Gulen", "4635"),
+    ("Voss", "1235", "Voss og omland", "Voss herad", "4621"),
+    ("Granvin", "1234", "Voss og omland", "Voss herad", "4621"),
+    ("Vaksdal", "1251", "Voss og omland", "Vaksdal", "4628"),
+    ("Ulvik", "1233", "Voss og omland", "Ulvik", "4620"),
+    ("Eidfjord", "1232", "Voss og omland", "Eidfjord", "4619"),
+    ("Kvam", "1238", "Voss og omland", "Kvam", "4622"),
+]
+
+INSTITUTIONS = [
+    "Universitetet i Bergen",
+    "Høgskulen på Vestlandet",
+    "NORCE Helse",
+    "Helse Bergen",
+    "Folkehelseinstituttet",
+    "Haraldsplass Diakonale Sykehus",
+]
+
+# email, name, title, organisation (municipality name or institution), roles
+PEOPLE = [
+    ("admin@bergen.kommune.no", "Ingrid Halvorsen", "Systemansvarlig", "Bergen", ["admin"]),
+    ("marianne.solbakk@bergen.kommune.no", "Marianne N. Solbakk", "FoU-rådgiver", "Bergen",
+     ["adviser", "project_member"]),
+    ("nina.mevold@bergen.kommune.no", "Nina Mevold", "Kommunaldirektør", "Bergen",
+     ["signatory", "steering_member"]),
+    ("kari.nordtveit@lindas.kommune.no", "Kari Nordtveit", "Kommunalsjef helse og omsorg", "Lindås",
+     ["municipality_contact", "project_member"]),
+    ("olav.hauge@lindas.kommune.no", "Olav Hauge", "Rådmann", "Lindås", ["signatory", "steering_member"]),
+    ("siri.lie@voss.kommune.no", "Siri Lie", "Fagleiar helse og omsorg", "Voss",
+     ["municipality_contact", "project_member"]),
+    ("anders.bakke@voss.kommune.no", "Anders Bakke", "Rådmann", "Voss", ["signatory"]),
+    ("tone.myklebust@askoy.kommune.no", "Tone Myklebust", "Kommunalsjef helse", "Askøy",
+     ["municipality_contact", "project_member"]),
+    ("per.vik@askoy.kommune.no", "Per Vik", "Rådmann", "Askøy", ["signatory"]),
+    ("hilde.eide@osteroy.kommune.no", "Hilde Eide", "Kommunalsjef helse og omsorg", "Osterøy",
+     ["municipality_contact"]),
+    ("jon.solheim@osteroy.kommune.no", "Jon Solheim", "Rådmann", "Osterøy", ["signatory"]),
+    ("marit.fjeld@fjell.kommune.no", "Marit Fjeld", "Kommunalsjef helse og omsorg", "Fjell",
+     ["municipality_contact"]),
+    ("liv.instanes@uib.no", "Liv Instanes", "Professor", "Universitetet i Bergen", ["project_member"]),
+    ("erik.aase@hvl.no", "Erik Aase", "Dosent", "Høgskulen på Vestlandet", ["project_member"]),
+    ("gunn.rosland@helse-bergen.no", "Gunn Røsland", "Direktør", "Helse Bergen", ["steering_member"]),
+]
+
+ORGANISATION_KINDS = {MUNICIPALITY: MUNICIPALITIES, INSTITUTION: INSTITUTIONS}

@@ -1,0 +1,46 @@
+"""The main menu: what each role sees, in one table."""
+from dataclasses import dataclass
+
+from flask import current_app, request, url_for
+from flask_login import current_user
+
+
+@dataclass(frozen=True)
+class NavItem:
+    endpoint: str
+    label: str
+    roles: tuple[str, ...] = ()  # empty: everyone signed in
+    count: str | None = None  # name of a function in COUNTERS giving a badge number
+    text: str = ""  # what the page is for, shown on the home page
+
+
+NAV = (
+    NavItem("main.home", "Forside"),
+    NavItem("admin.user_list", "Brukere", ("admin",), text="Opprett brukere, gi roller og send invitasjonslenker."),
+    NavItem("admin.outbox", "E-post", ("admin", "adviser"), text="Utgående e-post: sendt, ventende og feilet."),
+    NavItem("admin.audit_log", "Logg", ("admin", "adviser"), text="Revisjonsloggen: hvem gjorde hva, og når."),
+    NavItem("auth.change_password", "Bytt passord", text="Velg et nytt passord for kontoen din."),
+)
+COUNTERS: dict = {}
+
+
+def nav_items() -> list[dict]:
+    """The menu entries for the signed-in user, with badge counts."""
+    items = []
+    for item in NAV:
+        if item.roles and not current_user.has_role(*item.roles):
+            continue
+        if item.endpoint not in current_app.view_functions:
+            continue
+        items.append({
+            "url": url_for(item.endpoint),
+            "label": item.label,
+            "active": request.endpoint == item.endpoint,
+            "count": COUNTERS[item.count]() if item.count in COUNTERS else 0,
+            "text": item.text,
+        })
+    return items
+
+
+def register(app) -> None:
+    app.context_processor(lambda: {"nav_items": nav_items})

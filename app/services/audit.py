@@ -1,0 +1,77 @@
+"""Writing and verifying the hash-chained audit log."""
+import hashlib
+import json
+from dataclasses import dataclass
+
+from sqlalchemy import select, update
+
+from app import clock
+from app.extensions import db
+from app.models import AuditEvent, AuditHead, User
+
+GENESIS = "0" * 64
+
+
+def record(actor: User | None, action: str, object_type: str, object_id: int | None = None, *,
+           from_state: str | None = None, to_state: str | None = None, comment: str | None = None,
+           request_id: int | None = None, data: dict | None = None) -> AuditEvent:
+    """Append one event to the chain in the caller's transaction (the caller commits)."""
+    session = db.session
+    # Bumping the head row first takes the write lock, so appends are serialised on SQLite and PostgreSQL alike.
+    bumped = session.execute(update(AuditHead).where(AuditHead.id == 1).values(seq=AuditHead.seq + 1))
+    if bumped.rowcount == 0:
+        session.add(AuditHead(id=1, seq=1, last_hash=GENESIS))
+        session.flush()
+    head = session.get(AuditHead, 1, populate_existing=True)
+    event = AuditEvent(
+        seq=head.seq, at=clock.now(), actor_id=actor.id if actor else None, action=action,
+        object_type=object_type, object_id=object_id, from_state=from_state, to_state=to_state,
+        comment=comment or None, request_id=request_id,
+        data=json.dumps(data, ensure_ascii=False, sort_keys=True) if data else None,
+        prev_hash=head.last_hash,
+    )
+    event.hash = content_hash(event)
+    head.last_hash = event.hash
+    session.add(event)
+    session.flush()
+    return event
+
+
+def content_hash(event: AuditEvent) -> str:
+    """The SHA-256 of an event's content and its predecessor's hash."""
+    content = [event.seq, event.at.isoformat(), event.actor_id, event.action, event.object_type,
+               event.object_id, event.from_state, event.to_state, event.comment, event.request_id,
+               event.data, event.prev_hash]
+    return hashlib.sha256(json.dumps(content, ensure_ascii=False).encode()).hexdigest()
+
+
+@dataclass
+class Verification:
+    ok: bool
+    count: int
+    bad_seq: int | None = None
+    reason: str = ""
+
+
+def verify() -> Verification:
+    """Walk the chain from the start and report the first event that does not fit."""
+    prev_hash, expected_seq, count = GENESIS, 1, 0
+    for event in db.session.scalars(select(AuditEvent).order_by(AuditEvent.seq)).yield_per(1000):
+        if event.seq != expected_seq:
+            return Verification(False, count, expected_seq, f"hendelse nr. {expected_seq} mangler (slettet)")
+        if event.prev_hash != prev_hash:
+            return Verification(False, count, event.seq, f"hendelse nr. {event.seq} peker ikke på forrige hendelse")
+        if content_hash(event) != event.hash:
+            return Verification(False, count, event.seq, f"hendelse nr. {event.seq} er endret")
+        prev_hash, expected_seq, count = event.hash, expected_seq + 1, count + 1
+    head = db.session.get(AuditHead, 1)
+    if head is not None and (head.seq != count or head.last_hash != prev_hash):
+        return Verification(False, count, count + 1, f"hendelse nr. {count + 1} mangler (slettet)")
+    return Verification(True, count)
+
+
+def events_for(object_type: str, object_id: int) -> list[AuditEvent]:
+    """The history of one object, oldest first."""
+    return list(db.session.scalars(
+        select(AuditEvent).where(AuditEvent.object_type == object_type, AuditEvent.object_id == object_id)
+        .order_by(AuditEvent.seq)))

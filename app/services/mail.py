@@ -1,0 +1,111 @@
+"""E-mail through the outbox: queued with the change, delivered after the commit, retried until sent."""
+import smtplib
+from datetime import datetime, timedelta, timezone
+from email.message import EmailMessage
+
+from flask import current_app, g, render_template
+from sqlalchemy import func, or_, select, update
+
+from app.extensions import db
+from app.models import OutboxMessage
+
+# Minutes to wait after the 1st, 2nd, ... failed attempt; the last value repeats.
+BACKOFF_MINUTES = (1, 5, 15, 60, 240)
+CLAIM = timedelta(minutes=5)
+
+
+def queue(recipient: str, subject: str, template: str, *, dedupe_key: str | None = None,
+          **context) -> OutboxMessage | None:
+    """Write a message to the outbox in the caller's transaction; None if the dedupe key was used before."""
+    if dedupe_key and db.session.scalar(select(OutboxMessage.id).where(OutboxMessage.dedupe_key == dedupe_key)):
+        return None
+    context.setdefault("base_url", current_app.config["BASE_URL"].rstrip("/"))
+    message = OutboxMessage(
+        recipient=recipient, subject=subject, dedupe_key=dedupe_key,
+        body_text=render_template(f"mail/{template}.txt", subject=subject, **context),
+        body_html=render_template(f"mail/{template}.html", subject=subject, **context),
+    )
+    db.session.add(message)
+    db.session.flush()
+    g.setdefault("queued_mail", []).append(message.id)
+    return message
+
+
+def enabled() -> bool:
+    return bool(current_app.config.get("MAIL_SERVER"))
+
+
+def pending_count() -> int:
+    return db.session.scalar(select(func.count()).select_from(OutboxMessage).where(OutboxMessage.sent_at.is_(None)))
+
+
+def send_pending(ids: list[int] | None = None, limit: int = 200) -> tuple[int, int]:
+    """Deliver due messages (or just `ids`); return (sent, failed). Safe to run from several processes."""
+    if not enabled():
+        return 0, 0
+    now = datetime.now(timezone.utc)
+    due = select(OutboxMessage.id).where(
+        OutboxMessage.sent_at.is_(None),
+        or_(OutboxMessage.claimed_until.is_(None), OutboxMessage.claimed_until < now),
+    ).order_by(OutboxMessage.id).limit(limit)
+    due = due.where(OutboxMessage.id.in_(ids)) if ids else due.where(OutboxMessage.next_attempt_at <= now)
+    sent = failed = 0
+    for message_id in db.session.scalars(due).all():
+        if not _claim(message_id, now):
+            continue
+        message = db.session.get(OutboxMessage, message_id)
+        try:
+            _deliver(message)
+        except (OSError, smtplib.SMTPException) as error:
+            message.attempts += 1
+            message.last_error = f"{type(error).__name__}: {error}"[:1000]
+            wait = BACKOFF_MINUTES[min(message.attempts, len(BACKOFF_MINUTES)) - 1]
+            message.next_attempt_at = now + timedelta(minutes=wait)
+            failed += 1
+        else:
+            message.attempts += 1
+            message.sent_at = datetime.now(timezone.utc)
+            message.last_error = None
+            sent += 1
+        message.claimed_until = None
+        db.session.commit()
+    return sent, failed
+
+
+def send_queued_in_request() -> None:
+    """After a successful request: try at once to deliver the mail it queued (the tick retries failures)."""
+    ids = g.pop("queued_mail", None)
+    if ids and enabled():
+        try:
+            send_pending(ids)
+        except Exception:  # delivery must never break the page; the rows stay in the outbox
+            db.session.rollback()
+            current_app.logger.exception("mail delivery after request failed")
+
+
+def _claim(message_id: int, now: datetime) -> bool:
+    """Mark a message as being sent by this process, unless another process got it first."""
+    claimed = db.session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == message_id, OutboxMessage.sent_at.is_(None),
+               or_(OutboxMessage.claimed_until.is_(None), OutboxMessage.claimed_until < now))
+        .values(claimed_until=now + CLAIM))
+    db.session.commit()
+    return claimed.rowcount == 1
+
+
+def _deliver(message: OutboxMessage) -> None:
+    config = current_app.config
+    email = EmailMessage()
+    email["From"] = config["MAIL_DEFAULT_SENDER"]
+    email["To"] = message.recipient
+    email["Subject"] = message.subject
+    email["Message-ID"] = f"<outbox-{message.id}@kunnskapskommunen>"
+    email.set_content(message.body_text)
+    email.add_alternative(message.body_html, subtype="html")
+    with smtplib.SMTP(config["MAIL_SERVER"], int(config["MAIL_PORT"]), timeout=10) as smtp:
+        if config.get("MAIL_USE_TLS"):
+            smtp.starttls()
+        if config.get("MAIL_USERNAME"):
+            smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
+        smtp.send_message(email)

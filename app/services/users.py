@@ -1,0 +1,175 @@
+"""People, passwords, invitation links and sign-in sessions."""
+import secrets
+from datetime import timedelta
+
+from flask import current_app
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from sqlalchemy import func, select
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from app import clock
+from app.extensions import db
+from app.models import LoginAttempt, LoginSession, Organisation, User
+from app.models.user import ROLES
+from app.services import ServiceError, audit
+
+MIN_PASSWORD_LENGTH = 10
+# Compared against when the e-mail is unknown, so a wrong address costs as long as a wrong password.
+_DUMMY_HASH = generate_password_hash("not-a-real-password")
+
+
+class LoginLocked(ServiceError):
+    """Too many failed attempts for this address."""
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def find_by_email(email: str) -> User | None:
+    return db.session.scalar(select(User).where(User.email == normalise_email(email)))
+
+
+def check_password_rules(password: str) -> None:
+    """Refuse passwords that are too weak, with a message for the form."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise ServiceError(f"Passordet må ha minst {MIN_PASSWORD_LENGTH} tegn.", field="password")
+
+
+def create_user(email: str, name: str, roles, *, organisation: Organisation | None = None,
+                title: str | None = None, phone: str | None = None, password: str | None = None,
+                actor: User | None = None) -> User:
+    """Create a person with roles; without a password they set one through an invitation link."""
+    email = normalise_email(email)
+    unknown = set(roles) - set(ROLES)
+    if unknown:
+        raise ServiceError(f"Ukjent rolle: {', '.join(sorted(unknown))}.", field="roles")
+    if find_by_email(email):
+        raise ServiceError(f"Det finnes allerede en bruker med e-postadressen {email}.", field="email")
+    user = User(email=email, name=name.strip(), title=title or None, phone=phone or None, organisation=organisation)
+    user.set_roles(roles)
+    if password is not None:
+        check_password_rules(password)
+        user.password_hash = generate_password_hash(password)
+    db.session.add(user)
+    db.session.flush()
+    audit.record(actor, "user.create", "user", user.id, data={"roles": sorted(user.roles)})
+    return user
+
+
+def update_user(user: User, *, name: str, title: str | None, phone: str | None, roles,
+                organisation: Organisation | None, active: bool, actor: User) -> None:
+    """Change a person's details, roles and whether they may sign in."""
+    before = {"roles": sorted(user.roles), "active": user.active}
+    if user.id == actor.id and (not active or "admin" not in set(roles)):
+        raise ServiceError("Du kan ikke fjerne din egen administratortilgang eller deaktivere deg selv.")
+    user.name, user.title, user.phone = name.strip(), title or None, phone or None
+    user.organisation = organisation
+    user.set_roles(roles)
+    user.active = active
+    if not active:
+        end_all_sessions(user)
+    after = {"roles": sorted(roles), "active": active}
+    audit.record(actor, "user.update", "user", user.id, data={"before": before, "after": after})
+
+
+def set_password(user: User, password: str, actor: User | None = None) -> None:
+    """Store a new password hash; any open invitation link stops working."""
+    check_password_rules(password)
+    user.password_hash = generate_password_hash(password)
+    user.invite_nonce = None
+    audit.record(actor or user, "user.password", "user", user.id)
+
+
+def change_own_password(user: User, current: str, new: str) -> None:
+    if not user.password_hash or not check_password_hash(user.password_hash, current):
+        raise ServiceError("Nåværende passord er feil.", field="current_password")
+    set_password(user, new)
+
+
+def _serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="invite")
+
+
+def invitation_token(user: User) -> str:
+    """A single-use link token for setting a password; a new one replaces the old."""
+    user.invite_nonce = secrets.token_urlsafe(24)
+    return _serializer().dumps({"u": user.id, "n": user.invite_nonce})
+
+
+def user_for_invitation(token: str) -> User:
+    """The person an invitation token belongs to, if it is still valid."""
+    max_age = current_app.config["INVITE_TOKEN_MAX_AGE"].total_seconds()
+    try:
+        payload = _serializer().loads(token, max_age=max_age)
+    except SignatureExpired:
+        raise ServiceError("Lenken er utløpt. Be administratoren om en ny invitasjon.")
+    except BadSignature:
+        raise ServiceError("Lenken er ugyldig.")
+    user = db.session.get(User, payload.get("u"))
+    if user is None or not user.active or user.invite_nonce is None or user.invite_nonce != payload.get("n"):
+        raise ServiceError("Lenken er allerede brukt eller erstattet av en nyere invitasjon.")
+    return user
+
+
+def authenticate(email: str, password: str, remote_addr: str | None = None) -> User:
+    """Check the credentials, counting failures per address; raise LoginLocked after too many."""
+    email = normalise_email(email)
+    config = current_app.config
+    now = clock.now()
+    window_start = now - config["LOGIN_LOCKOUT"]
+    last_success = db.session.scalar(
+        select(func.max(LoginAttempt.at)).where(LoginAttempt.email == email, LoginAttempt.success.is_(True)))
+    since = max(window_start, last_success) if last_success else window_start
+    failures = db.session.scalar(select(func.count()).select_from(LoginAttempt).where(
+        LoginAttempt.email == email, LoginAttempt.success.is_(False), LoginAttempt.at > since))
+    if failures >= config["LOGIN_MAX_FAILURES"]:
+        minutes = int(config["LOGIN_LOCKOUT"].total_seconds() // 60)
+        current_app.logger.warning("login refused, too many failures for %s from %s", email, remote_addr)
+        raise LoginLocked(f"For mange mislykkede innloggingsforsøk. Vent {minutes} minutter og prøv igjen.")
+    user = find_by_email(email)
+    ok = check_password_hash(user.password_hash if user and user.password_hash else _DUMMY_HASH, password)
+    ok = ok and user is not None and user.active and user.password_hash is not None
+    db.session.add(LoginAttempt(email=email, at=now, success=ok, remote_addr=remote_addr))
+    if not ok:
+        current_app.logger.warning("failed login for %s from %s", email, remote_addr)
+        raise ServiceError("Feil e-postadresse eller passord.")
+    return user
+
+
+def start_session(user: User) -> LoginSession:
+    """Open a new server-side sign-in session for the user."""
+    session = LoginSession(id=secrets.token_urlsafe(32), user_id=user.id, created_at=clock.now(),
+                           last_seen=clock.now())
+    db.session.add(session)
+    user.login_session_id = session.id
+    return session
+
+
+def load_session(session_id: str) -> User | None:
+    """The user of a live session, or None when it ended or sat idle too long."""
+    session = db.session.get(LoginSession, session_id)
+    if session is None or session.ended_at is not None or not session.user.active:
+        return None
+    now = clock.now()
+    if now - session.last_seen > current_app.config["SESSION_IDLE_TIMEOUT"]:
+        session.ended_at = now
+        db.session.commit()
+        return None
+    if now - session.last_seen > timedelta(minutes=1):
+        session.last_seen = now
+        db.session.commit()
+    session.user.login_session_id = session.id
+    return session.user
+
+
+def end_session(session_id: str | None) -> None:
+    session = db.session.get(LoginSession, session_id) if session_id else None
+    if session is not None and session.ended_at is None:
+        session.ended_at = clock.now()
+
+
+def end_all_sessions(user: User) -> None:
+    for session in db.session.scalars(select(LoginSession).where(
+            LoginSession.user_id == user.id, LoginSession.ended_at.is_(None))):
+        session.ended_at = clock.now()

@@ -1,0 +1,18 @@
+# Copy to instance/config.py and adjust. Environment variables override these values.
+# SECRET_KEY is generated into instance/secret_key on first start when not set here.
+
+# PostgreSQL instead of the default SQLite file in instance/:
+# SQLALCHEMY_DATABASE_URI = "postgresql+psycopg://kk:secret@127.0.0.1:5432/kunnskapskommunen"
+
+# Outgoing mail (without MAIL_SERVER, mail stays in the outbox and is shown on the admin page):
+# MAIL_SERVER = "smtp.bergen.kommune.no"
+# MAIL_PORT = 587
+# MAIL_USE_TLS = True
+# MAIL_USERNAME = "kunnskapskommunen"
+# MAIL_PASSWORD = "..."
+
+# Public address used in links in e-mail:
+# BASE_URL = "https://kunnskapskommunen.bergen.kommune.no"
+
+# Behind https, mark the session cookie Secure:
+# SESSION_COOKIE_SECURE = True

@@ -1,0 +1,179 @@
+"""The membership workflow matches the agreed rules, and its date helpers count days correctly."""
+
+from dataclasses import dataclass
+from datetime import date
+
+import pytest
+
+from workflows import MEMBERSHIP, GuardFailed, notice_effective_date, reply_open
+from workflows.membership import (
+    ACCEPTED,
+    ACTIVE,
+    AGREEMENT_PENDING,
+    DECLINED,
+    EXPIRED,
+    INVITED,
+    NO_REPLY,
+    NOTICE_GIVEN,
+    SIGNED,
+    TERMINATED,
+    WITHDRAWN,
+)
+
+pytestmark = pytest.mark.filterwarnings("error")
+
+C, A, S, SYS = "municipality_contact", "adviser", "signatory", "system"
+
+# trigger: (sources, dest, roles, needs_approval, guards, comment_required, label)
+EXPECTED = {
+    "accept": ({INVITED, DECLINED}, ACCEPTED, {C, A}, False, ("reply_open",), False, "Takk ja"),
+    "decline": ({INVITED, ACCEPTED}, DECLINED, {C, A}, False, ("reply_open",), False, "Takk nei"),
+    "accept_late": (
+        {INVITED, NO_REPLY}, ACCEPTED, {C}, True, ("reply_closed",), False, "Be om å få svare ja etter fristen"
+    ),
+    "decline_late": ({INVITED, NO_REPLY}, DECLINED, {A}, False, ("reply_closed",), False, "Registrer sent nei-svar"),
+    "expire_reply": ({INVITED}, NO_REPLY, {SYS}, False, ("reply_closed",), False, "Svarfristen gikk ut"),
+    "withdraw": (
+        {INVITED, ACCEPTED, DECLINED, NO_REPLY}, WITHDRAWN, {A}, False, (), True, "Trekk tilbake invitasjonen"
+    ),
+    "issue_agreement": ({ACCEPTED}, AGREEMENT_PENDING, {A}, False, (), False, "Send avtale til signering"),
+    "complete_signing": (
+        {AGREEMENT_PENDING}, SIGNED, {S, A}, False, ("both_signed",), False, "Registrer at begge parter har signert"
+    ),
+    "decline_signing": ({AGREEMENT_PENDING}, ACCEPTED, {S}, False, (), True, "Avslå signering"),
+    "activate": ({SIGNED}, ACTIVE, {A}, False, ("both_signed",), False, "Aktiver medlemskapet"),
+    "give_notice": ({ACTIVE}, NOTICE_GIVEN, {S}, True, (), False, "Gi skriftlig oppsigelse"),
+    "withdraw_notice": ({NOTICE_GIVEN}, ACTIVE, {S, A}, True, ("notice_not_effective",), True, "Trekk oppsigelsen"),
+    "terminate": ({NOTICE_GIVEN}, TERMINATED, {SYS}, False, ("notice_effective",), False, "Oppsigelsen trer i kraft"),
+    "expire": ({ACTIVE}, EXPIRED, {SYS}, False, ("agreement_ended",), False, "Avtaleperioden er slutt"),
+    "renew": ({ACTIVE, EXPIRED}, AGREEMENT_PENDING, {A}, False, (), False, "Forny avtalen for en ny periode"),
+    "end_by_merger": (
+        {ACTIVE, NOTICE_GIVEN}, TERMINATED, {A}, False, (), True, "Avslutt ved kommunesammenslåing"
+    ),
+}
+
+
+@pytest.mark.parametrize("trigger", EXPECTED)
+def test_spec_matches_the_rules(trigger):
+    spec = MEMBERSHIP.spec(trigger)
+    actual = (
+        set(spec.sources), spec.dest, set(spec.roles), spec.needs_approval, spec.conditions,
+        spec.comment_required, spec.label,
+    )
+    assert actual == EXPECTED[trigger]
+
+
+def test_no_triggers_beyond_the_rules():
+    assert [spec.trigger for spec in MEMBERSHIP.specs] == list(EXPECTED)
+
+
+def test_state_labels_and_order():
+    assert list(MEMBERSHIP.states.values()) == [
+        "Invitert", "Takket ja", "Takket nei", "Ikke svart", "Trukket tilbake", "Avtale til signering",
+        "Signert", "Aktiv", "I oppsigelsestid", "Avsluttet", "Utløpt",
+    ]
+    assert MEMBERSHIP.initial == INVITED
+
+
+def test_terminal_states():
+    assert MEMBERSHIP.terminal_states == (WITHDRAWN, TERMINATED)
+
+
+@dataclass(frozen=True)
+class Case:
+    """A realistic guard context built from dates, as the web app would provide it."""
+
+    today: date
+    deadline: date = date(2016, 11, 1)
+    notice_date: date | None = None
+    agreement_end: date | None = date(2022, 12, 31)
+    signed_by_municipality: bool = False
+    signed_by_bergen: bool = False
+
+    def reply_open(self):
+        """The reply deadline has not passed."""
+        return reply_open(self.today, self.deadline)
+
+    def reply_closed(self):
+        """The reply deadline has passed."""
+        return not self.reply_open()
+
+    def both_signed(self):
+        """Both parties have signed."""
+        return self.signed_by_municipality and self.signed_by_bergen
+
+    def notice_effective(self):
+        """The notice has taken effect."""
+        return self.today >= notice_effective_date(self.notice_date, self.agreement_end)
+
+    def notice_not_effective(self):
+        """The notice has not yet taken effect."""
+        return not self.notice_effective()
+
+    def agreement_ended(self):
+        """The agreement period is over."""
+        return self.today > self.agreement_end
+
+
+def test_a_membership_from_invitation_to_notice():
+    steps = [
+        ("accept", Case(date(2016, 11, 1)), ACCEPTED),
+        ("issue_agreement", Case(date(2017, 1, 10)), AGREEMENT_PENDING),
+        ("complete_signing", Case(date(2017, 2, 1), signed_by_municipality=True, signed_by_bergen=True), SIGNED),
+        ("activate", Case(date(2017, 2, 2), signed_by_municipality=True, signed_by_bergen=True), ACTIVE),
+        ("give_notice", Case(date(2020, 3, 1)), NOTICE_GIVEN),
+        ("terminate", Case(date(2021, 3, 1), notice_date=date(2020, 3, 1)), TERMINATED),
+    ]
+    state = INVITED
+    for trigger, case, expected in steps:
+        state = MEMBERSHIP.fire(trigger, state, case)
+        assert state == expected
+
+
+@pytest.mark.parametrize(
+    "trigger, state, case, guard",
+    [
+        ("accept", INVITED, Case(date(2016, 11, 2)), "reply_open"),
+        ("expire_reply", INVITED, Case(date(2016, 11, 1)), "reply_closed"),
+        ("complete_signing", AGREEMENT_PENDING, Case(date(2017, 2, 1), signed_by_municipality=True), "both_signed"),
+        ("terminate", NOTICE_GIVEN, Case(date(2021, 2, 28), notice_date=date(2020, 3, 1)), "notice_effective"),
+        ("withdraw_notice", NOTICE_GIVEN, Case(date(2021, 3, 1), notice_date=date(2020, 3, 1)),
+         "notice_not_effective"),
+        ("expire", ACTIVE, Case(date(2022, 12, 31)), "agreement_ended"),
+    ],
+)
+def test_guards_use_the_dates(trigger, state, case, guard):
+    with pytest.raises(GuardFailed) as info:
+        MEMBERSHIP.fire(trigger, state, case)
+    assert info.value.guards == [guard]
+    assert str(info.value) == MEMBERSHIP.guard_labels[guard]
+
+
+def test_the_deadline_day_still_allows_a_reply_and_the_next_day_expires_it():
+    assert MEMBERSHIP.fire("accept", INVITED, Case(date(2016, 11, 1))) == ACCEPTED
+    assert MEMBERSHIP.fire("expire_reply", INVITED, Case(date(2016, 11, 2))) == NO_REPLY
+
+
+@pytest.mark.parametrize(
+    "notice, end, expected",
+    [
+        (date(2019, 5, 15), None, date(2020, 5, 15)),
+        (date(2024, 2, 29), None, date(2025, 2, 28)),
+        (date(2023, 2, 28), None, date(2024, 2, 28)),
+        (date(2022, 6, 1), date(2022, 12, 31), date(2022, 12, 31)),
+        (date(2021, 3, 1), date(2022, 12, 31), date(2022, 3, 1)),
+        (date(2021, 12, 31), date(2022, 12, 31), date(2022, 12, 31)),
+    ],
+    ids=["plain", "leap-day", "day-before-leap-year", "capped", "not-capped", "exactly-at-end"],
+)
+def test_notice_effective_date(notice, end, expected):
+    assert notice_effective_date(notice, end) == expected
+
+
+@pytest.mark.parametrize(
+    "today, expected",
+    [(date(2016, 10, 31), True), (date(2016, 11, 1), True), (date(2016, 11, 2), False)],
+    ids=["day-before", "deadline-day", "day-after"],
+)
+def test_reply_open(today, expected):
+    assert reply_open(today, date(2016, 11, 1)) is expected

@@ -1,0 +1,46 @@
+"""Workflow definitions (pure state machines, no web or database code)."""
+
+from .base import (
+    ADMIN,
+    ADVISER,
+    MUNICIPALITY_CONTACT,
+    PROJECT_MEMBER,
+    ROLES,
+    SIGNATORY,
+    STEERING_MEMBER,
+    SYSTEM,
+    GuardFailed,
+    IllegalTransition,
+    TransitionSpec,
+    UnknownState,
+    UnknownTrigger,
+    Workflow,
+    WorkflowError,
+)
+from .membership import MEMBERSHIP, notice_effective_date, reply_open
+from .subgroup import SUBGROUP
+
+WORKFLOWS = {workflow.name: workflow for workflow in (MEMBERSHIP, SUBGROUP)}
+
+__all__ = [
+    "ADMIN",
+    "ADVISER",
+    "MEMBERSHIP",
+    "MUNICIPALITY_CONTACT",
+    "PROJECT_MEMBER",
+    "ROLES",
+    "SIGNATORY",
+    "STEERING_MEMBER",
+    "SUBGROUP",
+    "SYSTEM",
+    "WORKFLOWS",
+    "GuardFailed",
+    "IllegalTransition",
+    "TransitionSpec",
+    "UnknownState",
+    "UnknownTrigger",
+    "Workflow",
+    "WorkflowError",
+    "notice_effective_date",
+    "reply_open",
+]

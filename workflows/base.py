@@ -1,0 +1,228 @@
+"""A small declarative layer over pytransitions: one shared machine per workflow definition."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import partial
+from types import MappingProxyType, SimpleNamespace
+from typing import Any
+
+from transitions import Machine, MachineError, State
+from transitions.extensions.diagrams import GraphMachine
+
+SYSTEM = "system"
+ADMIN = "admin"
+ADVISER = "adviser"
+MUNICIPALITY_CONTACT = "municipality_contact"
+PROJECT_MEMBER = "project_member"
+STEERING_MEMBER = "steering_member"
+SIGNATORY = "signatory"
+ROLES = frozenset({SYSTEM, ADMIN, ADVISER, MUNICIPALITY_CONTACT, PROJECT_MEMBER, STEERING_MEMBER, SIGNATORY})
+
+
+class WorkflowError(Exception):
+    """Base class for everything a workflow refuses to do."""
+
+
+class UnknownTrigger(WorkflowError, KeyError):
+    """The trigger is not defined in this workflow."""
+
+
+class UnknownState(WorkflowError, KeyError):
+    """The state is not defined in this workflow."""
+
+
+class IllegalTransition(WorkflowError):
+    """The trigger exists but is not allowed from the current state."""
+
+
+class GuardFailed(WorkflowError):
+    """One or more guard conditions were false; `str()` is a bokmål message for the user."""
+
+    def __init__(self, guards: list[str], message: str) -> None:
+        super().__init__(message)
+        self.guards = guards
+
+
+@dataclass(frozen=True)
+class TransitionSpec:
+    """One trigger: where it may be fired from, where it leads, who may ask for it and what it needs."""
+
+    trigger: str
+    sources: tuple[str, ...]
+    dest: str
+    label: str
+    roles: frozenset[str]
+    needs_approval: bool = False
+    conditions: tuple[str, ...] = ()
+    comment_required: bool = False
+    description: str = ""
+
+
+class _LabelledState(State):
+    """A state carrying a display label, picked up by the diagram markup."""
+
+    def __init__(self, *args: Any, label: str = "", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.label = label
+
+
+class _DiagramMachine(GraphMachine):
+    """GraphMachine whose states accept a `label`, drawn top to bottom to fit a web page."""
+
+    state_cls = _LabelledState
+    machine_attributes = {**GraphMachine.machine_attributes, "rankdir": "TB"}
+
+
+def _guard_value(context: object, guard: str) -> bool:
+    """Read a guard from the context: a method is called, a plain attribute is used as is."""
+    value = getattr(context, guard)
+    return bool(value() if callable(value) else value)
+
+
+class Workflow:
+    """A workflow definition with a single, stateless, shared transitions.Machine."""
+
+    def __init__(
+        self,
+        name: str,
+        states: dict[str, str],
+        initial: str,
+        transitions: list[TransitionSpec],
+        guard_labels: dict[str, str],
+    ) -> None:
+        self.name = name
+        self.states = MappingProxyType(dict(states))
+        self.initial = initial
+        self.guard_labels = MappingProxyType(dict(guard_labels))
+        self.specs = tuple(transitions)
+        self._specs = {spec.trigger: spec for spec in transitions}
+        self._validate(transitions)
+        self.terminal_states = tuple(s for s in self.states if not self.specs_from(s))
+        self.machine = Machine(
+            model=None,
+            states=list(self.states),
+            initial=initial,
+            transitions=[
+                {"trigger": t.trigger, "source": list(t.sources), "dest": t.dest, "conditions": list(t.conditions)}
+                for t in self.specs
+            ],
+            auto_transitions=False,
+            send_event=False,
+            name=name,
+        )
+        self._svg_cache: dict[str | None, bytes] = {}
+
+    def _validate(self, transitions: list[TransitionSpec]) -> None:
+        """Reject definitions that refer to unknown states, guards or roles, or repeat a trigger."""
+        if len(self._specs) != len(transitions):
+            raise ValueError(f"{self.name}: duplicate trigger")
+        if self.initial not in self.states:
+            raise ValueError(f"{self.name}: unknown initial state {self.initial!r}")
+        for spec in transitions:
+            unknown_states = {*spec.sources, spec.dest} - self.states.keys()
+            unknown_guards = set(spec.conditions) - self.guard_labels.keys()
+            unknown_roles = spec.roles - ROLES
+            if unknown_states or unknown_guards or unknown_roles or not spec.roles:
+                raise ValueError(
+                    f"{self.name}.{spec.trigger}: states {unknown_states}, guards {unknown_guards},"
+                    f" roles {unknown_roles or spec.roles}"
+                )
+
+    def _require_state(self, state: str) -> None:
+        """Raise UnknownState unless `state` belongs to this workflow."""
+        if state not in self.states:
+            raise UnknownState(f"{self.name}: ukjent tilstand {state!r}")
+
+    def label(self, state: str) -> str:
+        """The bokmål label of a state."""
+        self._require_state(state)
+        return self.states[state]
+
+    def spec(self, trigger: str) -> TransitionSpec:
+        """The spec of a trigger; UnknownTrigger if there is none."""
+        try:
+            return self._specs[trigger]
+        except KeyError:
+            raise UnknownTrigger(f"{self.name}: ukjent handling {trigger!r}") from None
+
+    def specs_from(self, state: str) -> list[TransitionSpec]:
+        """Specs that may be fired from `state`, in definition order."""
+        self._require_state(state)
+        return [spec for spec in self.specs if state in spec.sources]
+
+    def triggers_from(self, state: str) -> list[str]:
+        """Trigger names that may be fired from `state`, in definition order."""
+        return [spec.trigger for spec in self.specs_from(state)]
+
+    def _illegal(self, spec: TransitionSpec, state: str) -> IllegalTransition:
+        """The error for firing `spec` from a state it does not start from."""
+        return IllegalTransition(f"«{spec.label}» er ikke mulig når status er «{self.label(state)}».")
+
+    def failed_guards(self, trigger: str, state: str, context: object) -> list[str]:
+        """Names of the guards of `trigger` that are false on `context` (IllegalTransition if not allowed)."""
+        spec = self.spec(trigger)
+        self._require_state(state)
+        if state not in spec.sources:
+            raise self._illegal(spec, state)
+        return [guard for guard in spec.conditions if not _guard_value(context, guard)]
+
+    def guard_message(self, guards: Iterable[str]) -> str:
+        """The bokmål explanation of why the given guards block a transition."""
+        return " ".join(self.guard_labels[guard] for guard in guards)
+
+    def fire(self, trigger: str, state: str, context: object) -> str:
+        """Run `trigger` through the shared machine for a case in `state` and return the new state."""
+        spec = self.spec(trigger)
+        self._require_state(state)
+        results: dict[str, bool] = {}
+
+        def check(guard: str) -> bool:
+            """Evaluate a guard at most once per call."""
+            if guard not in results:
+                results[guard] = _guard_value(context, guard)
+            return results[guard]
+
+        case = SimpleNamespace(state=state, **{guard: partial(check, guard) for guard in spec.conditions})
+        try:
+            fired = self.machine.events[trigger].trigger(case)
+        except MachineError as err:
+            raise self._illegal(spec, state) from err
+        if not fired:
+            failed = [guard for guard in spec.conditions if not check(guard)]
+            raise GuardFailed(failed, self.guard_message(failed))
+        return case.state
+
+    def reachable_states(self) -> set[str]:
+        """States reachable from the initial state (the initial state included)."""
+        seen, todo = {self.initial}, [self.initial]
+        while todo:
+            for spec in self.specs_from(todo.pop()):
+                if spec.dest not in seen:
+                    seen.add(spec.dest)
+                    todo.append(spec.dest)
+        return seen
+
+    def diagram_svg(self, highlight: str | None = None) -> bytes:
+        """The state diagram as SVG with bokmål labels; `highlight` is drawn as the active state."""
+        if highlight is not None:
+            self._require_state(highlight)
+        if highlight not in self._svg_cache:
+            machine = _DiagramMachine(
+                model=None,
+                states=[{"name": code, "label": label} for code, label in self.states.items()],
+                initial=self.initial,
+                transitions=[
+                    {"trigger": t.trigger, "source": list(t.sources), "dest": t.dest, "label": t.label}
+                    for t in self.specs
+                ],
+                auto_transitions=False,
+                graph_engine="graphviz",
+                title="",
+            )
+            graph = machine.graph_cls(machine)
+            if highlight is not None:
+                graph.set_node_style(highlight, "active")
+            self._svg_cache[highlight] = graph.get_graph().pipe(format="svg")
+        return self._svg_cache[highlight]

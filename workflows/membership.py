@@ -1,0 +1,143 @@
+"""Membership of a municipality: invitation, reply, agreement, active membership, notice and end."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from .base import ADVISER, MUNICIPALITY_CONTACT, SIGNATORY, SYSTEM, TransitionSpec, Workflow
+
+INVITED = "invited"
+ACCEPTED = "accepted"
+DECLINED = "declined"
+NO_REPLY = "no_reply"
+WITHDRAWN = "withdrawn"
+AGREEMENT_PENDING = "agreement_pending"
+SIGNED = "signed"
+ACTIVE = "active"
+NOTICE_GIVEN = "notice_given"
+TERMINATED = "terminated"
+EXPIRED = "expired"
+
+STATES = {
+    INVITED: "Invitert",
+    ACCEPTED: "Takket ja",
+    DECLINED: "Takket nei",
+    NO_REPLY: "Ikke svart",
+    WITHDRAWN: "Trukket tilbake",
+    AGREEMENT_PENDING: "Avtale til signering",
+    SIGNED: "Signert",
+    ACTIVE: "Aktiv",
+    NOTICE_GIVEN: "I oppsigelsestid",
+    TERMINATED: "Avsluttet",
+    EXPIRED: "Utløpt",
+}
+
+GUARD_LABELS = {
+    "reply_open": "Svarfristen har gått ut.",
+    "reply_closed": "Svarfristen har ikke gått ut ennå.",
+    "both_signed": "Begge parter må ha signert avtalen.",
+    "notice_effective": "Oppsigelsen har ikke trådt i kraft ennå.",
+    "notice_not_effective": "Oppsigelsen har allerede trådt i kraft.",
+    "agreement_ended": "Avtaleperioden er ikke slutt ennå.",
+}
+
+TRANSITIONS = [
+    TransitionSpec(
+        "accept", (INVITED, DECLINED), ACCEPTED, "Takk ja", frozenset({MUNICIPALITY_CONTACT, ADVISER}),
+        conditions=("reply_open",),
+        description="Kommunen takker ja til invitasjonen.",
+    ),
+    TransitionSpec(
+        "decline", (INVITED, ACCEPTED), DECLINED, "Takk nei", frozenset({MUNICIPALITY_CONTACT, ADVISER}),
+        conditions=("reply_open",),
+        description="Kommunen takker nei til invitasjonen.",
+    ),
+    TransitionSpec(
+        "accept_late", (INVITED, NO_REPLY), ACCEPTED, "Be om å få svare ja etter fristen",
+        frozenset({MUNICIPALITY_CONTACT}), needs_approval=True, conditions=("reply_closed",),
+        description="Kommunens ja-svar etter svarfristen blir godtatt, og kommunen får status «Takket ja».",
+    ),
+    TransitionSpec(
+        "decline_late", (INVITED, NO_REPLY), DECLINED, "Registrer sent nei-svar", frozenset({ADVISER}),
+        conditions=("reply_closed",),
+        description="Et nei-svar som kom etter svarfristen, blir registrert.",
+    ),
+    TransitionSpec(
+        "expire_reply", (INVITED,), NO_REPLY, "Svarfristen gikk ut", frozenset({SYSTEM}),
+        conditions=("reply_closed",),
+        description="Svarfristen er ute uten svar, og kommunen får status «Ikke svart».",
+    ),
+    TransitionSpec(
+        "withdraw", (INVITED, ACCEPTED, DECLINED, NO_REPLY), WITHDRAWN, "Trekk tilbake invitasjonen",
+        frozenset({ADVISER}), comment_required=True,
+        description="Invitasjonen blir trukket tilbake for godt; kommunen kan ikke lenger svare på den.",
+    ),
+    TransitionSpec(
+        "issue_agreement", (ACCEPTED,), AGREEMENT_PENDING, "Send avtale til signering", frozenset({ADVISER}),
+        description="Samarbeidsavtalen blir sendt til kommunen for signering.",
+    ),
+    TransitionSpec(
+        "complete_signing", (AGREEMENT_PENDING,), SIGNED, "Registrer at begge parter har signert",
+        frozenset({SIGNATORY, ADVISER}), conditions=("both_signed",),
+        description="Avtalen blir registrert som signert av både kommunen og Bergen kommune.",
+    ),
+    TransitionSpec(
+        "decline_signing", (AGREEMENT_PENDING,), ACCEPTED, "Avslå signering", frozenset({SIGNATORY}),
+        comment_required=True,
+        description="Kommunen signerer ikke avtalen slik den er, og saken går tilbake til «Takket ja».",
+    ),
+    TransitionSpec(
+        "activate", (SIGNED,), ACTIVE, "Aktiver medlemskapet", frozenset({ADVISER}),
+        conditions=("both_signed",),
+        description="Kommunen blir aktiv medlemskommune i samarbeidet.",
+    ),
+    TransitionSpec(
+        "give_notice", (ACTIVE,), NOTICE_GIVEN, "Gi skriftlig oppsigelse", frozenset({SIGNATORY}),
+        needs_approval=True,
+        description="Mottak av kommunens skriftlige oppsigelse blir bekreftet, og ett års oppsigelsestid begynner.",
+    ),
+    TransitionSpec(
+        "withdraw_notice", (NOTICE_GIVEN,), ACTIVE, "Trekk oppsigelsen", frozenset({SIGNATORY, ADVISER}),
+        needs_approval=True, conditions=("notice_not_effective",), comment_required=True,
+        description="Oppsigelsen blir trukket, og kommunen fortsetter som aktiv medlemskommune.",
+    ),
+    TransitionSpec(
+        "terminate", (NOTICE_GIVEN,), TERMINATED, "Oppsigelsen trer i kraft", frozenset({SYSTEM}),
+        conditions=("notice_effective",),
+        description="Oppsigelsestiden er ute, og medlemskapet avsluttes.",
+    ),
+    TransitionSpec(
+        "expire", (ACTIVE,), EXPIRED, "Avtaleperioden er slutt", frozenset({SYSTEM}),
+        conditions=("agreement_ended",),
+        description="Avtaleperioden er slutt, og medlemskapet får status «Utløpt» til avtalen eventuelt fornyes.",
+    ),
+    TransitionSpec(
+        "renew", (ACTIVE, EXPIRED), AGREEMENT_PENDING, "Forny avtalen for en ny periode", frozenset({ADVISER}),
+        description="En ny samarbeidsavtale for en ny avtaleperiode blir sendt til kommunen for signering.",
+    ),
+    TransitionSpec(
+        "end_by_merger", (ACTIVE, NOTICE_GIVEN), TERMINATED, "Avslutt ved kommunesammenslåing",
+        frozenset({ADVISER}), comment_required=True,
+        description="Medlemskapet avsluttes fordi kommunen er slått sammen med en annen kommune.",
+    ),
+]
+
+MEMBERSHIP = Workflow("membership", STATES, INVITED, TRANSITIONS, GUARD_LABELS)
+
+
+def notice_effective_date(notice_date: date, agreement_end: date | None) -> date:
+    """The day a written notice takes effect: one year later, or the agreement's end date if that is earlier.
+
+    A notice given on 29 February takes effect on 28 February: a period counted in years ends on the same
+    day of the month, or on the last day of the month when that day does not exist (domstolloven § 149).
+    """
+    try:
+        effective = notice_date.replace(year=notice_date.year + 1)
+    except ValueError:
+        effective = date(notice_date.year + 1, 2, 28)
+    return effective if agreement_end is None else min(effective, agreement_end)
+
+
+def reply_open(today: date, deadline: date) -> bool:
+    """Whether a reply is still on time: the deadline day itself counts."""
+    return today <= deadline

@@ -15,6 +15,7 @@ class Defaults:
     SESSION_IDLE_TIMEOUT = timedelta(minutes=30)
     LOGIN_MAX_FAILURES = 5
     LOGIN_LOCKOUT = timedelta(minutes=15)
+    PASSWORD_HASH_METHOD = "scrypt"
     INVITE_TOKEN_MAX_AGE = timedelta(days=7)
     BABEL_DEFAULT_LOCALE = "nb"
     BABEL_DEFAULT_TIMEZONE = "Europe/Oslo"

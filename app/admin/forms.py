@@ -1,16 +1,10 @@
 """Forms for managing users."""
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, SelectField, SelectMultipleField, StringField, SubmitField
+from wtforms import BooleanField, EmailField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Email, Length, Optional
-from wtforms.widgets import CheckboxInput, ListWidget
 
-from app.auth.forms import REQUIRED
+from app.forms import REQUIRED, CheckboxList, choices
 from app.models.user import ROLE_LABELS
-
-
-class CheckboxList(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
 
 
 class UserForm(FlaskForm):
@@ -18,7 +12,7 @@ class UserForm(FlaskForm):
     title = StringField("Stilling", validators=[Optional(), Length(max=120)])
     phone = StringField("Telefon", validators=[Optional(), Length(max=30)])
     organisation_id = SelectField("Organisasjon", coerce=int)
-    roles = CheckboxList("Roller", choices=list(ROLE_LABELS.items()))
+    roles = CheckboxList("Roller", choices=choices(ROLE_LABELS.items()))
     active = BooleanField("Kan logge inn", default=True)
     submit = SubmitField("Lagre")
 
@@ -27,9 +21,3 @@ class NewUserForm(UserForm):
     email = EmailField("E-postadresse", validators=[
         DataRequired(REQUIRED), Email("Skriv en gyldig e-postadresse."), Length(max=254)])
     submit = SubmitField("Opprett bruker og send invitasjon")
-
-
-class ConfirmForm(FlaskForm):
-    """An empty form: a POST button protected by CSRF."""
-
-    submit = SubmitField("Bekreft")

@@ -3,7 +3,8 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user
 from sqlalchemy import func, or_, select
 
-from app.admin.forms import ConfirmForm, NewUserForm, UserForm
+from app.admin.forms import NewUserForm, UserForm
+from app.forms import ConfirmForm, choices
 from app.extensions import db
 from app.models import AuditEvent, Organisation, OutboxMessage, User
 from app.security import role_required
@@ -13,9 +14,9 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 PER_PAGE = 25
 
 
-def _organisation_choices() -> list[tuple[int, str]]:
+def _organisation_choices():
     rows = db.session.scalars(select(Organisation).order_by(Organisation.kind.desc(), Organisation.name))
-    return [(0, "— ingen —")] + [(o.id, o.display_name) for o in rows]
+    return choices([(0, "— ingen —")] + [(o.id, o.display_name) for o in rows])
 
 
 def _get_user(user_id: int) -> User:

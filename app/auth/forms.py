@@ -3,10 +3,8 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SubmitField
 from wtforms.validators import DataRequired, EqualTo, Length
 
+from app.forms import REQUIRED
 from app.services.users import MIN_PASSWORD_LENGTH
-
-REQUIRED = "Feltet må fylles ut."
-
 
 class LoginForm(FlaskForm):
     email = EmailField("E-postadresse", validators=[DataRequired(REQUIRED), Length(max=254)])

@@ -50,7 +50,7 @@ def create_user(email: str, name: str, roles, *, organisation: Organisation | No
     user.set_roles(roles)
     if password is not None:
         check_password_rules(password)
-        user.password_hash = generate_password_hash(password)
+        user.password_hash = _hash(password)
     db.session.add(user)
     db.session.flush()
     audit.record(actor, "user.create", "user", user.id, data={"roles": sorted(user.roles)})
@@ -76,9 +76,13 @@ def update_user(user: User, *, name: str, title: str | None, phone: str | None, 
 def set_password(user: User, password: str, actor: User | None = None) -> None:
     """Store a new password hash; any open invitation link stops working."""
     check_password_rules(password)
-    user.password_hash = generate_password_hash(password)
+    user.password_hash = _hash(password)
     user.invite_nonce = None
     audit.record(actor or user, "user.password", "user", user.id)
+
+
+def _hash(password: str) -> str:
+    return generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
 
 
 def change_own_password(user: User, current: str, new: str) -> None:

@@ -1,0 +1,48 @@
+# The two commands: `make run` (the app with demo data on http://127.0.0.1:5000) and `make test` (the whole suite).
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app wsgi
+DEMO_PASSWORD ?= kunnskap2026
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+.PHONY: run test test-postgres install install-test system-deps translations db demo bench clean
+
+run: install db demo
+	@echo "Logg inn på http://$(HOST):$(PORT) som marianne.solbakk@bergen.kommune.no (FoU-rådgiver), passord $(DEMO_PASSWORD)"
+	$(FLASK) run --host $(HOST) --port $(PORT)
+
+test: install-test system-deps
+	$(BIN)/python -m pytest
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(VENV)/.installed $@
+
+install: $(VENV)/.installed translations
+
+install-test: $(VENV)/.installed-test translations
+
+translations:
+	$(BIN)/pybabel compile --use-fuzzy -d app/translations > /dev/null
+
+system-deps:
+	bash .ci/system-deps.sh
+
+db: install
+	$(FLASK) db upgrade
+
+demo: db
+	$(FLASK) seed-demo --password $(DEMO_PASSWORD)
+
+clean:
+	rm -rf $(VENV) .pytest_cache build *.egg-info

@@ -1,0 +1,95 @@
+"""The admin creates, edits and deactivates users and sends invitation links."""
+import re
+
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models import AuditEvent, OutboxMessage, User
+from tests.conftest import csrf_token, post
+
+
+def _form(orgs, **overrides):
+    data = {"email": "ny.kontakt@voss.kommune.no", "name": "Nils Nygård", "title": "Fagleiar",
+            "phone": "56 00 00 00", "organisation_id": orgs["Voss"].id, "roles": ["municipality_contact"],
+            "active": "y"}
+    data.update(overrides)
+    return data
+
+
+def test_admin_creates_user_and_invitation_is_mailed(client, login, orgs):
+    admin = login("admin")
+    response = post(client, "/admin/brukere/ny", _form(orgs), token_from="/admin/brukere/ny")
+    assert response.status_code == 302
+    user = db.session.scalar(select(User).where(User.email == "ny.kontakt@voss.kommune.no"))
+    assert user.roles == {"municipality_contact"} and user.organisation.name == "Voss"
+    assert user.password_hash is None
+    message = db.session.scalar(select(OutboxMessage).where(OutboxMessage.recipient == user.email))
+    link = re.search(r"http://kk\.test(/invitasjon/\S+)", message.body_text).group(1)
+    assert "Velg passord" in client.get(link).get_data(as_text=True) or client.get(link).status_code == 409
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "user.create",
+                                                       AuditEvent.object_id == user.id))
+    assert event.actor_id == admin.id
+
+
+def test_duplicate_email_is_a_form_error(client, login, orgs):
+    admin = login("admin")
+    response = post(client, "/admin/brukere/ny", _form(orgs, email=admin.email.upper()), token_from="/admin/brukere/ny")
+    assert response.status_code == 200
+    assert "Det finnes allerede en bruker med e-postadressen" in response.get_data(as_text=True)
+
+
+def test_invalid_email_is_a_form_error(client, login, orgs):
+    login("admin")
+    response = post(client, "/admin/brukere/ny", _form(orgs, email="ikke-en-adresse"), token_from="/admin/brukere/ny")
+    assert "Skriv en gyldig e-postadresse." in response.get_data(as_text=True)
+
+
+def test_deactivating_user_ends_their_sessions(app, client, login, orgs):
+    from tests.conftest import Auth
+
+    other_client = app.test_client()
+    target = Auth(other_client, orgs).login("project_member")
+    assert other_client.get("/").status_code == 200
+    login("admin")
+    page = f"/admin/brukere/{target.id}"
+    response = post(client, page, {"name": target.name, "organisation_id": target.organisation_id,
+                                   "roles": ["project_member"]}, token_from=page)
+    assert response.status_code == 302
+    assert db.session.get(User, target.id).active is False
+    assert other_client.get("/").status_code == 302
+
+
+def test_admin_cannot_deactivate_self(client, login, orgs):
+    admin = login("admin")
+    page = f"/admin/brukere/{admin.id}"
+    response = post(client, page, {"name": admin.name, "organisation_id": 0, "roles": ["admin"]}, token_from=page,
+                    follow_redirects=True)
+    assert "Du kan ikke fjerne din egen administratortilgang" in response.get_data(as_text=True)
+    assert db.session.get(User, admin.id).active is True
+
+
+def test_new_invitation_link_replaces_old(client, login, orgs):
+    login("admin")
+    post(client, "/admin/brukere/ny", _form(orgs), token_from="/admin/brukere/ny")
+    user = db.session.scalar(select(User).where(User.email == "ny.kontakt@voss.kommune.no"))
+    post(client, f"/admin/brukere/{user.id}/invitasjon", token_from=f"/admin/brukere/{user.id}")
+    messages = db.session.scalars(select(OutboxMessage).where(OutboxMessage.recipient == user.email)
+                                  .order_by(OutboxMessage.id)).all()
+    assert len(messages) == 2
+    first, second = (re.search(r"(/invitasjon/\S+)", m.body_text).group(1) for m in messages)
+    post(client, "/logout")
+    assert client.get(first).status_code == 404
+    assert client.get(second).status_code == 200
+
+
+def test_user_search_and_pagination(client, login, orgs):
+    from tests import factories
+
+    for n in range(30):
+        factories.user("project_member", name=f"Søkbar Person {n:02d}")
+    db.session.commit()
+    login("admin")
+    html = client.get("/admin/brukere?q=søkbar").get_data(as_text=True)
+    assert "Søkbar Person 00" in html and "Side 1 av 2" in html
+    assert "Søkbar Person 29" in client.get("/admin/brukere?q=søkbar&page=2").get_data(as_text=True)
+    assert csrf_token(client, "/")

@@ -1,0 +1,111 @@
+"""The factory, configuration, health check, headers and error pages."""
+import pytest
+from flask import Flask
+from sqlalchemy import text
+
+from app import config, create_app
+from app.extensions import db
+from tests.conftest import app_config, csrf_token
+
+
+def test_factory_uses_test_config(app, database_url):
+    assert app.testing
+    assert app.config["SQLALCHEMY_DATABASE_URI"] == database_url
+    assert not create_app(app_config(database_url, TESTING=False)).testing
+
+
+def test_secret_key_is_generated_into_instance_folder(tmp_path, monkeypatch):
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    first, second = Flask("probe", instance_path=str(tmp_path)), Flask("probe", instance_path=str(tmp_path))
+    config.load(first, {"SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    config.load(second, {"SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    key = (tmp_path / "secret_key").read_text()
+    assert len(key) == 64
+    assert first.config["SECRET_KEY"] == second.config["SECRET_KEY"] == key
+
+
+def test_environment_overrides_database_url(monkeypatch, tmp_path):
+    monkeypatch.setenv("DATABASE_URL", "postgresql+psycopg://kk@127.0.0.1/kk")
+    monkeypatch.setenv("SECRET_KEY", "from-env")
+    flask_app = Flask("probe", instance_path=str(tmp_path))
+    config.load(flask_app)
+    assert flask_app.config["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://kk@127.0.0.1/kk"
+    assert flask_app.config["SECRET_KEY"] == "from-env"
+
+
+def test_default_database_is_sqlite_in_instance(monkeypatch, tmp_path):
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    flask_app = Flask("probe", instance_path=str(tmp_path))
+    config.load(flask_app)
+    assert flask_app.config["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{tmp_path / 'kunnskapskommunen.db'}"
+
+
+def test_healthz_ok_without_login(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json == {"status": "ok", "database": "ok"}
+
+
+def test_healthz_503_when_database_unreachable(tmp_path):
+    app = create_app(app_config(f"sqlite:///{tmp_path}/missing/dir/db.sqlite"))
+    response = app.test_client().get("/healthz")
+    assert response.status_code == 503
+    assert response.json["database"] != "ok"
+
+
+@pytest.mark.parametrize("path", ["/login", "/healthz", "/personvern", "/tilgjengelighet", "/finnes-ikke"])
+def test_security_headers_on_every_response(client, path):
+    response = client.get(path)
+    csp = response.headers["Content-Security-Policy"]
+    assert "default-src 'self'" in csp and "frame-ancestors 'none'" in csp
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Referrer-Policy"] == "same-origin"
+
+
+def test_no_external_assets(client):
+    html = client.get("/login").get_data(as_text=True)
+    assert "http://" not in html.replace("http://www.w3.org", "") and "https://" not in html
+
+
+def test_404_page_in_norwegian(client):
+    response = client.get("/finnes-ikke")
+    assert response.status_code == 404
+    assert "Fant ikke siden" in response.get_data(as_text=True)
+
+
+def test_500_page_shows_reference_not_traceback(app, client, login):
+    @app.route("/boom")
+    def boom():
+        raise RuntimeError("hemmelig detalj")
+
+    login("adviser")
+    response = client.get("/boom")
+    body = response.get_data(as_text=True)
+    assert response.status_code == 500
+    assert "Noe gikk galt" in body and "Referanse" in body
+    assert "hemmelig detalj" not in body and "Traceback" not in body
+
+
+def test_language_switch_to_english_and_back(client):
+    assert "Logg inn" in client.get("/login").get_data(as_text=True)
+    client.post("/sprak", data={"lang": "en", "csrf_token": csrf_token(client)})
+    html = client.get("/login").get_data(as_text=True)
+    assert '<html lang="en">' in html and "Log in" in html
+    client.post("/sprak", data={"lang": "nb", "csrf_token": csrf_token(client)})
+    assert '<html lang="nb">' in client.get("/login").get_data(as_text=True)
+
+
+def test_dates_and_amounts_in_norwegian(app):
+    from datetime import date
+
+    from app.formatting import long_date, money, short_date
+
+    with app.test_request_context():
+        assert short_date(date(2016, 11, 1)) == "01.11.2016"
+        assert long_date(date(2016, 11, 1)) == "1. november 2016"
+        assert money(40000) == "kr 40\u00a0000"
+
+
+def test_sqlite_runs_in_wal_mode(app):
+    assert db.session.execute(text("PRAGMA journal_mode")).scalar() == "wal" or \
+        db.engine.dialect.name != "sqlite"

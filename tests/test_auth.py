@@ -1,0 +1,172 @@
+"""Signing in and out, lockout, sessions, passwords and invitation links."""
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from app import clock
+from app.extensions import db
+from app.models import LoginAttempt, LoginSession
+from app.services import users
+from tests import factories
+from tests.conftest import csrf_token, post
+
+
+def _login(client, email, password):
+    return client.post("/login", data={"email": email, "password": password, "csrf_token": csrf_token(client)})
+
+
+def test_login_page_posts_email_and_password(client):
+    html = client.get("/login").get_data(as_text=True)
+    assert 'name="email"' in html and 'name="password"' in html and 'name="csrf_token"' in html
+
+
+def test_login_success_redirects_home(client, orgs):
+    user = factories.user("adviser", organisation=orgs["Bergen"], name="Marianne Solbakk")
+    db.session.commit()
+    response = _login(client, user.email.upper(), factories.PASSWORD)
+    assert response.status_code == 302 and response.headers["Location"] == "/"
+    assert "Hei, Marianne Solbakk" in client.get("/").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("email,password", [
+    ("person@test.kommune.no", "feil-passord-123"),
+    ("finnes.ikke@test.kommune.no", factories.PASSWORD),
+])
+def test_login_failure_gives_same_message(client, orgs, email, password):
+    factories.user("adviser", email="person@test.kommune.no")
+    db.session.commit()
+    response = _login(client, email, password)
+    assert response.status_code == 401
+    assert "Feil e-postadresse eller passord." in response.get_data(as_text=True)
+    assert client.get("/").status_code == 302
+
+
+def test_deactivated_user_cannot_login(client, orgs):
+    user = factories.user("adviser")
+    user.active = False
+    db.session.commit()
+    assert _login(client, user.email, factories.PASSWORD).status_code == 401
+
+
+@pytest.mark.parametrize("exists", [True, False])
+def test_lockout_after_repeated_failures_without_revealing_account(client, orgs, exists):
+    email = "utsatt@test.kommune.no"
+    if exists:
+        factories.user("adviser", email=email)
+        db.session.commit()
+    for _ in range(5):
+        assert _login(client, email, "feil-passord-123").status_code == 401
+    response = _login(client, email, factories.PASSWORD)
+    assert response.status_code == 429
+    assert "For mange mislykkede innloggingsforsøk" in response.get_data(as_text=True)
+    failures = db.session.scalar(select(func.count()).select_from(LoginAttempt).where(
+        LoginAttempt.email == email, LoginAttempt.success.is_(False)))
+    assert failures == 5
+
+
+def test_lockout_ends_after_the_lockout_period(app, client, orgs):
+    user = factories.user("adviser")
+    db.session.commit()
+    for _ in range(5):
+        _login(client, user.email, "feil-passord-123")
+    app.config["TODAY"] = "2026-11-24"
+    assert _login(client, user.email, factories.PASSWORD).status_code == 302
+
+
+def test_login_issues_fresh_session(client, orgs):
+    user = factories.user("adviser")
+    db.session.commit()
+    client.get("/login")
+    with client.session_transaction() as session:
+        session["planted"] = "by attacker"
+    _login(client, user.email, factories.PASSWORD)
+    with client.session_transaction() as session:
+        assert "planted" not in session
+
+
+def test_logout_invalidates_old_cookie(client, auth):
+    auth.login("adviser")
+    with client.session_transaction() as session:
+        stolen = dict(session)
+    auth.logout()
+    assert client.get("/").status_code == 302
+    with client.session_transaction() as session:
+        session.update(stolen)
+    response = client.get("/")
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+def test_idle_timeout_logs_out(app, client, auth):
+    auth.login("adviser")
+    session = db.session.scalar(select(LoginSession))
+    session.last_seen = clock.now() - timedelta(minutes=31)
+    db.session.commit()
+    response = client.get("/")
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
+    assert "Du er logget ut" in client.get("/login").get_data(as_text=True)
+
+
+def test_safe_next_redirect(client, orgs):
+    user = factories.user("admin")
+    db.session.commit()
+    for target, expected in [("/admin/brukere", "/admin/brukere"), ("https://evil.example/", "/"),
+                             ("//evil.example/", "/")]:
+        client.get("/login")
+        response = client.post(f"/login?next={target}", data={
+            "email": user.email, "password": factories.PASSWORD, "csrf_token": csrf_token(client)})
+        assert response.headers["Location"] == expected
+        post(client, "/logout")
+
+
+def test_change_own_password(client, auth):
+    user = auth.login("project_member")
+    wrong = post(client, "/passord", {"current_password": "galt", "password": "nytt-passord-456",
+                                      "confirm": "nytt-passord-456"}, token_from="/passord")
+    assert "Nåværende passord er feil." in wrong.get_data(as_text=True)
+    short = post(client, "/passord", {"current_password": factories.PASSWORD, "password": "kort",
+                                      "confirm": "kort"}, token_from="/passord")
+    assert "minst 10 tegn" in short.get_data(as_text=True)
+    ok = post(client, "/passord", {"current_password": factories.PASSWORD, "password": "nytt-passord-456",
+                                   "confirm": "nytt-passord-456"}, token_from="/passord")
+    assert ok.status_code == 302
+    auth.logout()
+    assert _login(client, user.email, "nytt-passord-456").status_code == 302
+
+
+def test_password_is_hashed_with_scrypt_by_default(app, orgs):
+    app.config["PASSWORD_HASH_METHOD"] = "scrypt"
+    user = factories.user("adviser")
+    assert factories.PASSWORD not in user.password_hash
+    assert user.password_hash.startswith("scrypt:")
+
+
+def test_invitation_link_sets_password_once(app, client, orgs):
+    with app.test_request_context():
+        user = factories.user("municipality_contact", organisation=orgs["Voss"], password=None)
+        token = users.invitation_token(user)
+        db.session.commit()
+    page = client.get(f"/invitasjon/{token}")
+    assert page.status_code == 200 and user.email in page.get_data(as_text=True)
+    response = client.post(f"/invitasjon/{token}", data={
+        "password": "mitt-nye-passord", "confirm": "mitt-nye-passord", "csrf_token": csrf_token(client, f"/invitasjon/{token}")})
+    assert response.status_code == 302
+    assert _login(client, user.email, "mitt-nye-passord").status_code == 302
+    post(client, "/logout")
+    reused = client.get(f"/invitasjon/{token}")
+    assert reused.status_code == 404 and "allerede brukt" in reused.get_data(as_text=True)
+
+
+def test_invitation_link_expires(app, client, orgs):
+    with app.test_request_context():
+        user = factories.user("project_member", password=None)
+        token = users.invitation_token(user)
+        db.session.commit()
+    app.config["INVITE_TOKEN_MAX_AGE"] = timedelta(seconds=-1)
+    response = client.get(f"/invitasjon/{token}")
+    assert response.status_code == 404 and "utløpt" in response.get_data(as_text=True)
+
+
+def test_tampered_invitation_link_is_refused(client):
+    response = client.get("/invitasjon/abc.def.ghi")
+    assert response.status_code == 404 and "ugyldig" in response.get_data(as_text=True)

@@ -1,7 +1,7 @@
 """The Kunnskapskommunen intranet: the application factory."""
 from flask import Flask
 
-from app import commands, config, errors, formatting, navigation, security
+from app import commands, config, errors, formatting, history, navigation, security
 from app.extensions import babel, csrf, db, login_manager, migrate
 
 
@@ -15,11 +15,24 @@ def create_app(test_config: dict | None = None) -> Flask:
     security.register(app)
     formatting.register(app)
     navigation.register(app)
+    history.register(app)
     commands.register(app)
+    app.after_request(_deliver_mail)
     return app
 
 
+def _deliver_mail(response):
+    """Mail queued by a successful request goes out after its commit."""
+    if response.status_code < 400:
+        from app.services import mail
+
+        mail.send_queued_in_request()
+    return response
+
+
 def register_extensions(app: Flask) -> None:
+    from app.services import membership  # noqa: F401  (registers the membership workflow's hooks)
+
     db.init_app(app)
     migrate.init_app(app, db, directory=str(app.config.get("MIGRATIONS_DIR", _project_path(app, "migrations"))))
     csrf.init_app(app)
@@ -34,10 +47,12 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from app.admin.routes import bp as admin_bp
+    from app.approvals.routes import bp as approvals_bp
     from app.auth.routes import bp as auth_bp
+    from app.cases.routes import bp as cases_bp
     from app.main.routes import bp as main_bp
 
-    for blueprint in (main_bp, auth_bp, admin_bp):
+    for blueprint in (main_bp, auth_bp, admin_bp, cases_bp, approvals_bp):
         app.register_blueprint(blueprint)
 
 

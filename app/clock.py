@@ -1,4 +1,5 @@
 """The one clock the app reads: real time, or a pinned day for demos and tests."""
+from contextlib import contextmanager
 from datetime import date, datetime, time, timezone
 from zoneinfo import ZoneInfo
 
@@ -29,3 +30,15 @@ def now() -> datetime:
 def start_of(day: date) -> datetime:
     """Midnight in Oslo at the start of `day`, as UTC."""
     return datetime.combine(day, time.min, tzinfo=OSLO).astimezone(timezone.utc)
+
+
+@contextmanager
+def pinned(day: date):
+    """Run a block as if today were `day` (demo data with a real history)."""
+    config = current_app.config
+    before = config.get("TODAY")
+    config["TODAY"] = day
+    try:
+        yield
+    finally:
+        config["TODAY"] = before

@@ -27,8 +27,8 @@ def register(app) -> None:
     @app.errorhandler(HTTPException)
     def http_error(error):
         title, message = MESSAGES.get(error.code, (error.name, error.description))
-        if error.code in (409, 429) and error.description and not error.description.startswith("The "):
-            message = error.description
+        if error.description and error.description != type(error).description:
+            message = error.description  # a specific message from abort(code, message)
         return render_template("errors/error.html", code=error.code, title=title, message=message), error.code
 
     @app.errorhandler(Exception)

@@ -16,6 +16,9 @@ class NavItem:
 
 NAV = (
     NavItem("main.home", "Forside"),
+    NavItem("cases.case_list", "Saker", text="Medlemskapssakene: status, historikk og neste steg."),
+    NavItem("approvals.inbox", "Godkjenninger", ("adviser",), count="pending_requests",
+            text="Forespørsler som venter på din godkjenning."),
     NavItem("admin.user_list", "Brukere", ("admin",), text="Opprett brukere, gi roller og send invitasjonslenker."),
     NavItem("admin.outbox", "E-post", ("admin", "adviser"), text="Utgående e-post: sendt, ventende og feilet."),
     NavItem("admin.audit_log", "Logg", ("admin", "adviser"), text="Revisjonsloggen: hvem gjorde hva, og når."),

@@ -2,8 +2,8 @@
 
 
 def register(app) -> None:
-    from app.commands import audit, mail, seed, users
+    from app.commands import audit, mail, seed, users, workflows
 
-    for group in (users.cli, audit.cli, mail.cli):
+    for group in (users.cli, audit.cli, mail.cli, workflows.cli):
         app.cli.add_command(group)
     app.cli.add_command(seed.seed_demo)

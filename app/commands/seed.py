@@ -6,7 +6,7 @@ from flask.cli import with_appcontext
 from sqlalchemy import select
 from werkzeug.security import check_password_hash
 
-from app import demo_data
+from app import demo_data, demo_story
 from app.extensions import db
 from app.models import Organisation
 from app.models.organisation import INSTITUTION, MUNICIPALITY
@@ -23,6 +23,8 @@ def seed_demo(password):
     organisations = _organisations()
     made = _people(organisations, password)
     db.session.commit()
+    if demo_story.tell(organisations):
+        click.echo("Historikken 2016–2026 er lagt inn: invitasjonsrunder, avtaler, signaturer og oppsigelser.")
     click.echo(f"Demokontoer (passord: {password}):")
     for user, new in made:
         click.echo(f"  {'ny ' if new else '   '} {user.email:40} {', '.join(user.role_labels)}")

@@ -1,12 +1,22 @@
 """All models, importable from one place (Alembic reads the metadata through here)."""
 from app.models.audit import AuditEvent, AuditHead
 from app.models.mail import OutboxMessage
+from app.models.membership import InvitationRound, MembershipCase, Signature
 from app.models.organisation import Organisation
+from app.models.request import TransitionRequest
 from app.models.user import LoginAttempt, LoginSession, User, UserRole
+
+# The models that move through a workflow, by the name their audit events and requests use.
+STATEFUL = {MembershipCase.audit_type: MembershipCase}
 
 __all__ = [
     "AuditEvent",
     "AuditHead",
+    "InvitationRound",
+    "MembershipCase",
+    "Signature",
+    "STATEFUL",
+    "TransitionRequest",
     "LoginAttempt",
     "LoginSession",
     "Organisation",

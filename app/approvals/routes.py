@@ -1,0 +1,78 @@
+"""The adviser's approval inbox: every pending request, approve or reject with a comment."""
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_login import current_user
+
+from app.approvals.forms import DecisionForm
+from app.extensions import db
+from app.forms import ConfirmForm
+from app.models import TransitionRequest
+from app.navigation import COUNTERS
+from app.security import role_required
+from app.services import Conflict, ServiceError, workflow
+
+bp = Blueprint("approvals", __name__, url_prefix="/godkjenninger")
+COUNTERS["pending_requests"] = lambda: len(workflow.pending_requests())
+
+
+def get_request(request_id: int) -> TransitionRequest:
+    """A request the signed-in user may see: the adviser sees all, others only their own."""
+    found = db.session.get(TransitionRequest, request_id)
+    if found is None or not (current_user.has_role("adviser") or found.requested_by_id == current_user.id):
+        abort(404)
+    return found
+
+
+@bp.route("/")
+@role_required("adviser")
+def inbox():
+    items = [(r, workflow.subject_of(r)) for r in workflow.pending_requests()]
+    return render_template("approvals/inbox.html", items=items, form=DecisionForm())
+
+
+@bp.route("/<int:request_id>", methods=["GET", "POST"])
+def detail(request_id: int):
+    found = get_request(request_id)
+    subject = workflow.subject_of(found)
+    form = DecisionForm()
+    if form.validate_on_submit():
+        if not current_user.has_role("adviser"):
+            abort(403)
+        try:
+            if form.reject.data:
+                workflow.reject(found, current_user, form.comment.data)
+                message = "Forespørselen er avvist."
+            else:
+                workflow.approve(found, current_user, form.comment.data)
+                message = f"Godkjent. Ny status: {subject.workflow.label(subject.state)}."
+        except Conflict as error:
+            db.session.rollback()
+            abort(409, error.message)
+        except ServiceError as error:
+            db.session.rollback()
+            (form.comment.errors if error.field == "comment" else form.form_errors).append(error.message)
+        else:
+            db.session.commit()
+            flash(message, "success")
+            return redirect(url_for("approvals.inbox") if current_user.has_role("adviser")
+                            else url_for("main.home"))
+    spec = subject.workflow.spec(found.trigger)
+    return render_template("approvals/detail.html", item=found, subject=subject, spec=spec, form=form,
+                           refusal=workflow.approval_refusal(found, current_user), cancel_form=ConfirmForm())
+
+
+@bp.route("/<int:request_id>/trekk", methods=["POST"])
+def cancel(request_id: int):
+    found = get_request(request_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        workflow.cancel(found, current_user)
+    except Conflict as error:
+        db.session.rollback()
+        abort(409, error.message)
+    except ServiceError as error:
+        db.session.rollback()
+        abort(403, error.message)
+    db.session.commit()
+    flash("Forespørselen er trukket.", "success")
+    return redirect(url_for("approvals.detail", request_id=found.id))

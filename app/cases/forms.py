@@ -1,0 +1,20 @@
+"""Forms on the case page."""
+from flask_wtf import FlaskForm
+from wtforms import DateField, SubmitField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
+
+from app.forms import REQUIRED
+
+
+class ActionForm(FlaskForm):
+    comment = TextAreaField("Kommentar", validators=[Optional(), Length(max=4000)])
+    notice_date = DateField("Dato for den skriftlige oppsigelsen", validators=[Optional()])
+    agreement_end = DateField("Avtalen gjelder til", validators=[Optional()])
+    submit = SubmitField("Bekreft")
+
+
+class AsOfForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    as_of = DateField("Vis status per dato", validators=[DataRequired(REQUIRED)])

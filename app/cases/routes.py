@@ -1,0 +1,100 @@
+"""The membership case page: state, history, the next actions and the diagram."""
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from app import clock
+from app.cases.forms import ActionForm, AsOfForm
+from app.extensions import db
+from app.models import InvitationRound, MembershipCase, Organisation
+from app.models.membership import HOST_PARTY, MUNICIPALITY_PARTY
+from app.services import Conflict, ServiceError, membership, workflow
+from workflows import MEMBERSHIP, WorkflowError
+
+bp = Blueprint("cases", __name__, url_prefix="/saker")
+
+
+def get_case(case_id: int) -> MembershipCase:
+    """The case, if the signed-in user may see it; 404 otherwise (another municipality's case does not exist for them)."""
+    case = db.session.get(MembershipCase, case_id)
+    if case is None or not case.can_view(current_user):
+        abort(404)
+    return case
+
+
+@bp.route("/")
+def case_list():
+    stmt = select(MembershipCase).join(Organisation).join(InvitationRound) \
+        .order_by(InvitationRound.reply_deadline.desc(), Organisation.name)
+    if not current_user.has_role("adviser", "admin"):
+        if current_user.organisation_id is None:
+            abort(403)
+        stmt = stmt.where(MembershipCase.organisation_id == current_user.organisation_id)
+    state = request.args.get("status", "")
+    if state in MEMBERSHIP.states:
+        stmt = stmt.where(MembershipCase.state == state)
+    page = db.paginate(stmt, per_page=50, error_out=False)
+    return render_template("cases/list.html", page=page, state=state, states=MEMBERSHIP.states)
+
+
+@bp.route("/<int:case_id>")
+def case_page(case_id: int):
+    case = get_case(case_id)
+    as_of_form = AsOfForm(request.args)
+    as_of = as_of_form.as_of.data if request.args.get("as_of") and as_of_form.validate() else None
+    return render_template(
+        "cases/case.html", case=case, today=clock.today(), actions=workflow.actions(case, current_user),
+        due=workflow.due(case), pending=workflow.pending_request(case), as_of=as_of, as_of_form=as_of_form,
+        as_of_state=membership.state_on(case, as_of) if as_of else None,
+        history=membership.history(case, until=as_of), parties=membership.PARTIES,
+        municipality_party=MUNICIPALITY_PARTY, host_party=HOST_PARTY)
+
+
+@bp.route("/<int:case_id>/diagram.svg")
+def diagram(case_id: int):
+    case = get_case(case_id)
+    return Response(MEMBERSHIP.diagram_svg(highlight=case.state), mimetype="image/svg+xml")
+
+
+@bp.route("/<int:case_id>/handling/<trigger>", methods=["GET", "POST"])
+def action(case_id: int, trigger: str):
+    case = get_case(case_id)
+    try:
+        spec = MEMBERSHIP.spec(trigger)
+    except WorkflowError:
+        abort(404)
+    form = ActionForm()
+    if request.method == "GET":
+        form.notice_date.data = clock.today()
+        form.agreement_end.data = case.round.agreement_end
+    reason = workflow.refusal(case, spec, current_user) if spec.trigger in MEMBERSHIP.triggers_from(case.state) \
+        else f"«{spec.label}» er ikke mulig når status er «{MEMBERSHIP.label(case.state)}»."
+    if form.validate_on_submit() and reason is None:
+        data = _action_data(case, trigger, form)
+        try:
+            workflow.perform(case, trigger, current_user, comment=form.comment.data, data=data)
+        except Conflict as error:
+            db.session.rollback()
+            abort(409, error.message)
+        except ServiceError as error:
+            db.session.rollback()
+            (form.comment.errors if error.field == "comment" else form.form_errors).append(error.message)
+        else:
+            db.session.commit()
+            if spec.needs_approval:
+                flash(f"Forespørselen «{spec.label}» er sendt til FoU-rådgiveren for godkjenning.", "success")
+            else:
+                flash(f"Utført: {spec.label}. Ny status: {MEMBERSHIP.label(case.state)}.", "success")
+            return redirect(url_for("cases.case_page", case_id=case.id))
+    status = 409 if request.method == "POST" and reason else 200
+    return render_template("cases/action.html", case=case, spec=spec, form=form, reason=reason), status
+
+
+def _action_data(case: MembershipCase, trigger: str, form: ActionForm) -> dict | None:
+    """The facts a transition records beyond the comment."""
+    if trigger == "give_notice":
+        side = HOST_PARTY if current_user.organisation_id != case.organisation_id else MUNICIPALITY_PARTY
+        return {"notice_date": (form.notice_date.data or clock.today()).isoformat(), "notice_by": side}
+    if trigger in ("issue_agreement", "renew") and form.agreement_end.data:
+        return {"agreement_end": form.agreement_end.data.isoformat()}
+    return None

@@ -1,0 +1,179 @@
+"""The collaboration's history, replayed through the services so the audit log and case pages are real."""
+from datetime import date
+
+from sqlalchemy import select
+
+from app import clock
+from app.extensions import db
+from app.models import InvitationRound, MembershipCase, Organisation, User
+from app.models.membership import HOST_PARTY, MUNICIPALITY_PARTY
+from app.services import membership, tick, workflow
+from app.services.users import find_by_email
+from workflows import MEMBERSHIP
+
+LETTER_2016 = """Bergen kommune inviterer kommuner i Bergensregionen, Voss og omland og Nordhordland til å delta i \
+samarbeidet Kunnskapskommunen Helse Omsorg Bergen.
+
+Det overordnede målet med samarbeidet er å styrke den kunnskapsbaserte utviklingen av tjenestene i \
+primærhelse- og omsorgstjenestene. Dette kan gjøres gjennom forskningsprosjekter, master- og videreutdanning og \
+praksisutplasseringer eller utvikling av innovative produkter og løsninger.
+
+Dere vil inngå i samarbeidet på lik linje med de andre partene, og kunne dra veksler på forskning, innovasjon og \
+kunnskapsutvikling inn i egen kommune. For hver kommune er det foreslått et årlig beløp på kr 40 000 i perioden \
+2017–2019.
+
+Vi ber om tilbakemelding på om man ønsker å være en part i Kunnskapskommunen innen 01.11.2016. For kommunene som \
+ønsker å være med, vil vi ta initiativ til et felles samarbeidsmøte i januar 2017.
+
+Med vennlig hilsen
+Nina Mevold, kommunaldirektør"""
+
+SAID_YES = ["Radøy", "Meland", "Masfjorden", "Vaksdal", "Voss", "Austrheim", "Osterøy", "Os", "Lindås", "Askøy"]
+SAID_NO = ["Fedje", "Modalen"]
+MERGED_INTO_ALVER = ["Meland", "Radøy"]
+NOT_RENEWED = ["Masfjorden"]
+# Signatories who signed on paper in 2018 (registered by the adviser from the scanned agreement).
+PAPER_SIGNERS = {
+    "Radøy": ("Trond Nesse", "Rådmann"), "Meland": ("Eirik Haugland", "Rådmann"),
+    "Masfjorden": ("Ola Risnes", "Rådmann"), "Vaksdal": ("Guro Dale", "Rådmann"),
+    "Austrheim": ("Per Lerøy", "Rådmann"), "Os": ("Ingvild Tveit", "Rådmann"),
+}
+
+
+def tell(organisations: dict[str, Organisation]) -> bool:
+    """Replay the story once; False when it is already there."""
+    if db.session.scalar(select(InvitationRound.id).where(InvitationRound.title == "Invitasjon 2016")):
+        return False
+    adviser = find_by_email("marianne.solbakk@bergen.kommune.no")
+    host_signer = find_by_email("nina.mevold@bergen.kommune.no")
+    cases = _round_2016(organisations, adviser)
+    _agreements_2018(cases, adviser, host_signer)
+    _merger_2020(cases, adviser)
+    _renewal_2022(cases, adviser, host_signer)
+    _notices_2026(cases, adviser)
+    _round_2026(organisations, adviser)
+    with clock.pinned(clock.today()):
+        tick.run(clock.today())
+    return True
+
+
+def _contact(case: MembershipCase, role: str) -> User | None:
+    return db.session.scalar(select(User).where(User.organisation_id == case.organisation_id)
+                             .where(User.role_rows.any(role=role)))
+
+
+def _round_2016(organisations, adviser) -> dict[str, MembershipCase]:
+    with clock.pinned(date(2016, 10, 3)):
+        round_ = InvitationRound(title="Invitasjon 2016", letter_text=LETTER_2016, reply_deadline=date(2016, 11, 1),
+                                 contribution=40_000, contribution_from=2017, contribution_to=2019,
+                                 agreement_end=date(2022, 12, 31), meeting="Felles samarbeidsmøte i januar 2017",
+                                 created_by_id=adviser.id)
+        db.session.add(round_)
+        db.session.flush()
+        invitees = [o for o in organisations.values() if o.is_municipality and not o.is_host]
+        cases = {o.name: membership.invite(round_, o, adviser) for o in sorted(invitees, key=lambda o: o.name)}
+        db.session.commit()
+    for n, name in enumerate(SAID_YES):
+        with clock.pinned(date(2016, 10, 10 + 2 * n)):
+            actor = _contact(cases[name], "municipality_contact") or adviser
+            workflow.perform(cases[name], "accept", actor,
+                             comment=None if actor is not adviser else "Svar mottatt på e-post.")
+            db.session.commit()
+    for name in SAID_NO:
+        with clock.pinned(date(2016, 10, 28)):
+            workflow.perform(cases[name], "decline", adviser, comment="Svar mottatt på e-post.")
+            db.session.commit()
+    with clock.pinned(date(2016, 11, 2)):
+        tick.run(date(2016, 11, 2))
+    return cases
+
+
+def _agreements_2018(cases, adviser, host_signer) -> None:
+    with clock.pinned(date(2018, 1, 15)):
+        for name in SAID_YES:
+            workflow.perform(cases[name], "issue_agreement", adviser)
+        db.session.commit()
+    for n, name in enumerate(SAID_YES):
+        _sign_both(cases[name], adviser, host_signer, date(2018, 2, 1 + 2 * n))
+        with clock.pinned(date(2018, 3, 1)):
+            workflow.perform(cases[name], "activate", adviser)
+            db.session.commit()
+
+
+def _sign_both(case, adviser, host_signer, day) -> None:
+    signer = _contact(case, "signatory")
+    with clock.pinned(day):
+        if signer:
+            membership.sign(case, MUNICIPALITY_PARTY, signer, name=signer.name, title=signer.title, signed_on=day)
+        else:
+            name, title = PAPER_SIGNERS[case.organisation.name]
+            membership.sign(case, MUNICIPALITY_PARTY, adviser, name=name, title=title, signed_on=day,
+                            method="upload")
+        membership.sign(case, HOST_PARTY, host_signer, name=host_signer.name, title=host_signer.title,
+                        signed_on=day)
+        db.session.commit()
+
+
+def _merger_2020(cases, adviser) -> None:
+    with clock.pinned(date(2020, 1, 6)):
+        for name in MERGED_INTO_ALVER:
+            workflow.perform(cases[name], "end_by_merger", adviser,
+                             comment="Slått sammen med Lindås og Radøy til Alver kommune fra 01.01.2020. "
+                                     "Alver viderefører medlemskapet gjennom Lindås' avtale.")
+        db.session.commit()
+
+
+def _renewal_2022(cases, adviser, host_signer) -> None:
+    renewing = [n for n in SAID_YES if n not in MERGED_INTO_ALVER + NOT_RENEWED]
+    with clock.pinned(date(2022, 11, 15)):
+        for name in renewing:
+            workflow.perform(cases[name], "renew", adviser, comment="Ny avtaleperiode 2023–2027.",
+                             data={"agreement_end": "2027-12-31"})
+        db.session.commit()
+    for n, name in enumerate(renewing):
+        _sign_both(cases[name], adviser, host_signer, date(2022, 12, 1 + 2 * n))
+        with clock.pinned(date(2022, 12, 20)):
+            workflow.perform(cases[name], "activate", adviser)
+            db.session.commit()
+    with clock.pinned(date(2023, 1, 1)):
+        tick.run(date(2023, 1, 1))
+
+
+def _notices_2026(cases, adviser) -> None:
+    askoy, voss = cases["Askøy"], cases["Voss"]
+    with clock.pinned(date(2026, 3, 2)):
+        request = workflow.perform(askoy, "give_notice", _contact(askoy, "signatory"),
+                                   comment="Askøy kommune sier opp avtalen etter vedtak i kommunestyret.",
+                                   data={"notice_date": "2026-03-01", "notice_by": MUNICIPALITY_PARTY})
+        db.session.commit()
+    with clock.pinned(date(2026, 3, 4)):
+        workflow.approve(request, adviser, "Skriftlig oppsigelse mottatt 01.03.2026.")
+        db.session.commit()
+    with clock.pinned(date(2026, 11, 10)):
+        workflow.perform(voss, "give_notice", _contact(voss, "signatory"),
+                         comment="Voss herad vurderer å seie opp avtalen, sjå vedlagt brev.",
+                         data={"notice_date": "2026-11-10", "notice_by": MUNICIPALITY_PARTY})
+        db.session.commit()
+
+
+def _round_2026(organisations, adviser) -> None:
+    members = {"Lindås", "Voss", "Vaksdal", "Osterøy", "Os", "Askøy", "Austrheim", "Meland", "Radøy"}
+    invitees = [o for o in organisations.values()
+                if o.is_municipality and not o.is_host and o.name not in members]
+    with clock.pinned(date(2026, 10, 26)):
+        round_ = InvitationRound(
+            title="Invitasjon 2026", letter_text=LETTER_2016.replace("2017–2019", "2027–2030")
+            .replace("01.11.2016", "15.12.2026").replace("januar 2017", "februar 2027"),
+            reply_deadline=date(2026, 12, 15), contribution=40_000, contribution_from=2027, contribution_to=2030,
+            agreement_end=date(2030, 12, 31), meeting="Felles samarbeidsmøte i februar 2027",
+            created_by_id=adviser.id)
+        db.session.add(round_)
+        db.session.flush()
+        cases = {o.name: membership.invite(round_, o, adviser) for o in sorted(invitees, key=lambda o: o.name)}
+        db.session.commit()
+    with clock.pinned(date(2026, 11, 12)):
+        fjell = cases["Fjell"]
+        workflow.perform(fjell, "accept", _contact(fjell, "municipality_contact"),
+                         comment="Fjell (no Øygarden) ønskjer å vere med.")
+        workflow.perform(cases["Ulvik"], "decline", adviser, comment="Svar mottatt på e-post.")
+        db.session.commit()

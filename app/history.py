@@ -1,0 +1,65 @@
+"""Audit events in words people read: "Takk ja", "Signerte avtalen", ..."""
+import json
+
+from app.models import AuditEvent
+from workflows import WORKFLOWS, WorkflowError
+
+# Actions that are not transitions; other areas add theirs here.
+ACTION_LABELS = {
+    "membership.invite": "Invitert",
+    "agreement.sign": "Signerte avtalen",
+    "request.reject": "Avviste forespørselen",
+    "request.cancel": "Trakk forespørselen",
+    "user.create": "Bruker opprettet",
+    "user.update": "Bruker endret",
+    "user.password": "Passord satt",
+}
+
+
+def _trigger_label(workflow_name: str, trigger: str) -> str:
+    try:
+        return WORKFLOWS[workflow_name].spec(trigger).label
+    except (KeyError, WorkflowError):
+        return trigger
+
+
+def describe(event: AuditEvent) -> str:
+    """A bokmål line for what happened in `event`."""
+    if event.action == "agreement.sign" and event.data:
+        facts = json.loads(event.data)
+        how = " (skannet avtale)" if facts.get("method") == "upload" else ""
+        return f"Signerte avtalen: {facts.get('name')}, {facts.get('title')}{how}"
+    if event.action in ACTION_LABELS:
+        label = ACTION_LABELS[event.action]
+        if event.action.startswith("request.") and event.data:
+            trigger = json.loads(event.data).get("trigger", "")
+            return f"{label}: «{_trigger_label(_workflow_of(event), trigger)}»"
+        return label
+    if event.action == "request.create":
+        trigger = json.loads(event.data or "{}").get("trigger", "")
+        return f"Ba om godkjenning: «{_trigger_label(_workflow_of(event), trigger)}»"
+    workflow_name, _, trigger = event.action.partition(".")
+    if workflow_name in WORKFLOWS:
+        return _trigger_label(workflow_name, trigger)
+    return event.action
+
+
+def _workflow_of(event: AuditEvent) -> str:
+    from app.models import STATEFUL
+
+    model = STATEFUL.get(event.object_type)
+    return model.workflow.name if model else ""
+
+
+def state_label(workflow_name: str, state: str | None) -> str:
+    if not state:
+        return ""
+    try:
+        return WORKFLOWS[workflow_name].label(state)
+    except (KeyError, WorkflowError):
+        return state
+
+
+def register(app) -> None:
+    app.jinja_env.filters.update(describe=describe)
+    app.jinja_env.globals.update(state_label=state_label)

@@ -1,0 +1,143 @@
+"""Invitation rounds, one membership case per municipality per round, and the agreement's signatures."""
+from datetime import date, datetime
+
+from sqlalchemy import Date, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.extensions import db
+from app.models.organisation import Organisation
+from app.models.types import UTCDateTime, utcnow
+from app.models.user import ADMIN, ADVISER, MUNICIPALITY_CONTACT, SIGNATORY, User
+from workflows import MEMBERSHIP, notice_effective_date, reply_open
+
+DEFAULT_CONTRIBUTION = 40_000
+MUNICIPALITY_PARTY = "municipality"
+HOST_PARTY = "host"
+
+
+class InvitationRound(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(200))
+    letter_text: Mapped[str] = mapped_column(Text, default="")
+    reply_deadline: Mapped[date] = mapped_column(Date)
+    contribution: Mapped[int] = mapped_column(Integer, default=DEFAULT_CONTRIBUTION)
+    contribution_from: Mapped[int] = mapped_column(Integer)
+    contribution_to: Mapped[int] = mapped_column(Integer)
+    agreement_end: Mapped[date | None] = mapped_column(Date)
+    meeting: Mapped[str | None] = mapped_column(String(300))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+
+    cases: Mapped[list["MembershipCase"]] = relationship(back_populates="round", order_by="MembershipCase.id")
+
+
+class MembershipCase(db.Model):
+    """One municipality in one invitation round; its state changes only through the workflow service."""
+
+    __table_args__ = (UniqueConstraint("round_id", "organisation_id"),)
+    workflow = MEMBERSHIP
+    audit_type = "membership_case"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("invitation_round.id"), index=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    state: Mapped[str] = mapped_column(String(30), default=MEMBERSHIP.initial, index=True)
+    state_since: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    # A deadline extended for this municipality alone; otherwise the round's applies.
+    deadline_override: Mapped[date | None] = mapped_column(Date)
+    agreement_start: Mapped[date | None] = mapped_column(Date)
+    agreement_end: Mapped[date | None] = mapped_column(Date)
+    notice_date: Mapped[date | None] = mapped_column(Date)
+    notice_by: Mapped[str | None] = mapped_column(String(20))
+
+    round: Mapped[InvitationRound] = relationship(back_populates="cases")
+    organisation: Mapped[Organisation] = relationship()
+    signatures: Mapped[list["Signature"]] = relationship(
+        back_populates="case", order_by="Signature.id",
+        primaryjoin="and_(Signature.case_id == MembershipCase.id, Signature.superseded_at.is_(None))",
+        viewonly=True)
+
+    @property
+    def title(self) -> str:
+        return f"{self.organisation.name} – {self.round.title}"
+
+    @property
+    def reply_deadline(self) -> date:
+        return self.deadline_override or self.round.reply_deadline
+
+    @property
+    def end_date(self) -> date | None:
+        """The end of the agreement period in force (or the round's, before an agreement is issued)."""
+        return self.agreement_end or self.round.agreement_end
+
+    @property
+    def notice_effective(self) -> date | None:
+        return notice_effective_date(self.notice_date, self.end_date) if self.notice_date else None
+
+    def signed_by(self, party: str) -> "Signature | None":
+        return next((s for s in self.signatures if s.party == party), None)
+
+    @property
+    def both_signed(self) -> bool:
+        return all(self.signed_by(party) for party in (MUNICIPALITY_PARTY, HOST_PARTY))
+
+    def guard_context(self, today: date) -> "CaseGuards":
+        return CaseGuards(self, today)
+
+    def roles_of(self, user: User) -> set[str]:
+        """The roles `user` holds for this case: global roles, and organisation roles for their own side."""
+        roles = user.roles & {ADVISER, ADMIN}
+        if user.organisation_id == self.organisation_id:
+            roles |= user.roles & {MUNICIPALITY_CONTACT, SIGNATORY}
+        elif user.organisation is not None and user.organisation.is_host:
+            roles |= user.roles & {SIGNATORY}
+        return roles
+
+    def can_view(self, user: User) -> bool:
+        return bool(user.roles & {ADVISER, ADMIN}) or user.organisation_id == self.organisation_id \
+            or (user.organisation is not None and user.organisation.is_host and SIGNATORY in user.roles)
+
+
+class CaseGuards:
+    """The guard conditions of the membership workflow, read from a case on a given day."""
+
+    def __init__(self, case: MembershipCase, today: date):
+        self.case, self.today = case, today
+
+    def reply_open(self) -> bool:
+        return reply_open(self.today, self.case.reply_deadline)
+
+    def reply_closed(self) -> bool:
+        return not self.reply_open()
+
+    def both_signed(self) -> bool:
+        return self.case.both_signed
+
+    def notice_effective(self) -> bool:
+        effective = self.case.notice_effective
+        return effective is not None and self.today >= effective
+
+    def notice_not_effective(self) -> bool:
+        return not self.notice_effective()
+
+    def agreement_ended(self) -> bool:
+        return self.case.end_date is not None and self.today > self.case.end_date
+
+
+class Signature(db.Model):
+    """A party's signature on the agreement of a case: who, with what title, on which date, and how."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("membership_case.id"), index=True)
+    party: Mapped[str] = mapped_column(String(20))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    name: Mapped[str] = mapped_column(String(120))
+    title: Mapped[str] = mapped_column(String(120))
+    signed_on: Mapped[date] = mapped_column(Date)
+    signed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    method: Mapped[str] = mapped_column(String(20), default="app")
+    # A renewal asks for new signatures; the old ones stay as history.
+    superseded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    case: Mapped[MembershipCase] = relationship(back_populates="signatures")

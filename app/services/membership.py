@@ -1,0 +1,98 @@
+"""Membership cases: inviting a municipality, the facts a transition records, history as of a date."""
+from datetime import date, timedelta
+
+from sqlalchemy import select
+
+from app import clock
+from app.extensions import db
+from app.models import AuditEvent, InvitationRound, MembershipCase, Organisation, Signature, User
+from app.models.membership import HOST_PARTY, MUNICIPALITY_PARTY
+from app.services import ServiceError, audit, workflow
+from workflows import MEMBERSHIP
+from workflows.membership import AGREEMENT_PENDING
+
+
+def invite(round_: InvitationRound, organisation: Organisation, actor: User | None) -> MembershipCase:
+    """Open a case for a municipality in a round, in the workflow's first state."""
+    if not organisation.is_municipality or organisation.is_host:
+        raise ServiceError(f"{organisation.name} kan ikke inviteres.")
+    exists = db.session.scalar(select(MembershipCase.id).where(
+        MembershipCase.round_id == round_.id, MembershipCase.organisation_id == organisation.id))
+    if exists:
+        raise ServiceError(f"{organisation.name} er allerede invitert i denne runden.")
+    case = MembershipCase(round=round_, organisation=organisation, state=MEMBERSHIP.initial,
+                          state_since=clock.now())
+    db.session.add(case)
+    db.session.flush()
+    audit.record(actor, "membership.invite", case.audit_type, case.id, to_state=case.state,
+                 data={"round": round_.id})
+    return case
+
+
+@workflow.on_transition("membership", "issue_agreement", "renew")
+def _start_agreement_period(case: MembershipCase, actor, data: dict) -> None:
+    """A new agreement runs from signing to the round's end date unless the adviser gave other dates."""
+    for signature in case.signatures:
+        signature.superseded_at = clock.now()
+    end = data.get("agreement_end")
+    case.agreement_end = date.fromisoformat(end) if end else case.round.agreement_end
+    case.agreement_start = None
+
+
+@workflow.on_transition("membership", "activate")
+def _agreement_in_force(case: MembershipCase, actor, data: dict) -> None:
+    """The agreement takes effect from the last signature (§13: "trer i kraft fra undertegning")."""
+    case.agreement_start = max(s.signed_on for s in case.signatures)
+
+
+@workflow.on_transition("membership", "give_notice")
+def _record_notice(case: MembershipCase, actor, data: dict) -> None:
+    notice_date = data.get("notice_date")
+    case.notice_date = date.fromisoformat(notice_date) if notice_date else clock.today()
+    case.notice_by = data.get("notice_by", MUNICIPALITY_PARTY)
+
+
+@workflow.on_transition("membership", "withdraw_notice")
+def _clear_notice(case: MembershipCase, actor, data: dict) -> None:
+    case.notice_date = None
+    case.notice_by = None
+
+
+def sign(case: MembershipCase, party: str, user: User, *, name: str, title: str, signed_on: date,
+         method: str = "app"):
+    """Record one party's signature; when both have signed, the case moves to `signed`."""
+    if case.state != AGREEMENT_PENDING:
+        raise ServiceError("Avtalen kan bare signeres mens den venter på signering.")
+    if case.signed_by(party):
+        raise ServiceError("Denne parten har allerede signert avtalen.")
+    db.session.add(Signature(case_id=case.id, party=party, user_id=user.id, name=name, title=title,
+                             signed_on=signed_on, signed_at=clock.now(), method=method))
+    db.session.flush()
+    db.session.expire(case, ["signatures"])
+    audit.record(user, "agreement.sign", case.audit_type, case.id,
+                 data={"party": party, "name": name, "title": title, "signed_on": signed_on.isoformat(),
+                       "method": method})
+    if case.both_signed:
+        return workflow.apply(case, MEMBERSHIP.spec("complete_signing"), user,
+                              comment="Begge parter har signert.")
+    return None
+
+
+def state_on(case: MembershipCase, day: date) -> str | None:
+    """The case's state at the end of `day`, read from its audit events (None before it existed)."""
+    return db.session.scalar(
+        select(AuditEvent.to_state).where(
+            AuditEvent.object_type == case.audit_type, AuditEvent.object_id == case.id,
+            AuditEvent.to_state.is_not(None), AuditEvent.at < clock.start_of(day + timedelta(days=1)))
+        .order_by(AuditEvent.seq.desc()).limit(1))
+
+
+def history(case: MembershipCase, until: date | None = None) -> list[AuditEvent]:
+    """The case's audit events, oldest first, optionally only up to the end of `until`."""
+    stmt = select(AuditEvent).where(AuditEvent.object_type == case.audit_type, AuditEvent.object_id == case.id)
+    if until:
+        stmt = stmt.where(AuditEvent.at < clock.start_of(until + timedelta(days=1)))
+    return list(db.session.scalars(stmt.order_by(AuditEvent.seq)))
+
+
+PARTIES = {MUNICIPALITY_PARTY: "Kommunen", HOST_PARTY: "Bergen kommune"}

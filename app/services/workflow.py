@@ -1,0 +1,210 @@
+"""The one place a workflow object changes state: checks, the transition, its audit event, approvals."""
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sqlalchemy import select, update
+
+from app import clock
+from app.extensions import db
+from app.models import STATEFUL, TransitionRequest, User
+from app.models.request import APPROVED, CANCELLED, PENDING, REJECTED
+from app.models.user import ROLE_LABELS
+from app.services import Conflict, ServiceError, audit
+from workflows import SYSTEM, TransitionSpec, WorkflowError
+
+# (workflow name, trigger) -> functions run in the same transaction right after the state changed.
+_HOOKS: dict[tuple[str, str], list[Callable]] = {}
+CONFLICT_MESSAGE = "Saken ble endret av noen andre samtidig. Last siden på nytt og se hva som gjelder nå."
+
+
+def on_transition(workflow_name: str, *triggers: str):
+    """Register a function (obj, actor, data) to run when one of `triggers` has been applied."""
+
+    def register(function):
+        for trigger in triggers:
+            _HOOKS.setdefault((workflow_name, trigger), []).append(function)
+        return function
+
+    return register
+
+
+@dataclass
+class Action:
+    """A transition as a button: whether this user may take it now, and if not, why not."""
+
+    spec: TransitionSpec
+    allowed: bool
+    reason: str | None = None
+    pending: TransitionRequest | None = None
+
+
+def is_clock_driven(spec: TransitionSpec) -> bool:
+    return spec.roles == frozenset({SYSTEM})
+
+
+def role_names(roles) -> str:
+    return " eller ".join(ROLE_LABELS.get(role, role) for role in sorted(roles) if role != SYSTEM)
+
+
+def pending_request(obj, trigger: str | None = None) -> TransitionRequest | None:
+    stmt = select(TransitionRequest).where(
+        TransitionRequest.object_type == obj.audit_type, TransitionRequest.object_id == obj.id,
+        TransitionRequest.status == PENDING)
+    if trigger:
+        stmt = stmt.where(TransitionRequest.trigger == trigger)
+    return db.session.scalars(stmt.order_by(TransitionRequest.id)).first()
+
+
+def refusal(obj, spec: TransitionSpec, actor: User) -> str | None:
+    """Why `actor` cannot take `spec` on `obj` right now, or None if they can."""
+    if not spec.roles & obj.roles_of(actor):
+        return f"Krever rollen {role_names(spec.roles)}."
+    failed = obj.workflow.failed_guards(spec.trigger, obj.state, obj.guard_context(clock.today()))
+    if failed:
+        return obj.workflow.guard_message(failed)
+    pending = pending_request(obj, spec.trigger) if spec.needs_approval else None
+    if pending:
+        return f"Venter allerede på godkjenning (sendt av {pending.requested_by.name})."
+    return None
+
+
+def actions(obj, actor: User) -> list[Action]:
+    """Every transition a person can start from the object's state, with the reason when it is blocked."""
+    result = []
+    for spec in obj.workflow.specs_from(obj.state):
+        if is_clock_driven(spec):
+            continue
+        reason = refusal(obj, spec, actor)
+        result.append(Action(spec, reason is None, reason, pending_request(obj, spec.trigger)))
+    return result
+
+
+def due(obj):
+    """The clock-driven transition that is due today for `obj`, even before the tick has run."""
+    for spec in obj.workflow.specs_from(obj.state):
+        if is_clock_driven(spec) and not obj.workflow.failed_guards(spec.trigger, obj.state,
+                                                                     obj.guard_context(clock.today())):
+            return spec
+    return None
+
+
+def perform(obj, trigger: str, actor: User, *, comment: str | None = None, data: dict | None = None):
+    """A person takes a transition: applied at once, or filed as a request when it needs approval.
+
+    Returns the audit event or the new TransitionRequest. The caller commits.
+    """
+    try:
+        spec = obj.workflow.spec(trigger)
+    except WorkflowError as error:
+        raise ServiceError(str(error))
+    comment = (comment or "").strip() or None
+    if spec.comment_required and not comment:
+        raise ServiceError("Skriv en kommentar: den er påkrevd for denne handlingen.", field="comment")
+    try:
+        reason = refusal(obj, spec, actor)
+    except WorkflowError as error:
+        raise ServiceError(str(error))
+    if reason:
+        raise ServiceError(reason)
+    if not spec.needs_approval:
+        return apply(obj, spec, actor, comment=comment, data=data)
+    request = TransitionRequest(object_type=obj.audit_type, object_id=obj.id, trigger=trigger, comment=comment,
+                                data=json.dumps(data, default=str) if data else None, requested_by_id=actor.id,
+                                requested_at=clock.now())
+    db.session.add(request)
+    db.session.flush()
+    audit.record(actor, "request.create", obj.audit_type, obj.id, comment=comment, request_id=request.id,
+                 data={"trigger": trigger, **(data or {})})
+    return request
+
+
+def apply(obj, spec: TransitionSpec, actor: User | None, *, comment: str | None = None,
+          request: TransitionRequest | None = None, data: dict | None = None):
+    """Fire the transition, move the row with a version check and write its audit event; the caller commits."""
+    model = type(obj)
+    from_state, version = obj.state, obj.version
+    try:
+        to_state = obj.workflow.fire(spec.trigger, from_state, obj.guard_context(clock.today()))
+    except WorkflowError as error:
+        raise ServiceError(str(error))
+    moved = db.session.execute(
+        update(model).where(model.id == obj.id, model.version == version, model.state == from_state)
+        .values(state=to_state, state_since=clock.now(), version=version + 1)
+        .execution_options(synchronize_session=False))
+    if moved.rowcount != 1:
+        raise Conflict(CONFLICT_MESSAGE)
+    db.session.expire(obj, ["state", "state_since", "version"])
+    for hook in _HOOKS.get((obj.workflow.name, spec.trigger), []):
+        hook(obj, actor, data or {})
+    return audit.record(actor, f"{obj.workflow.name}.{spec.trigger}", obj.audit_type, obj.id,
+                        from_state=from_state, to_state=to_state, comment=comment,
+                        request_id=request.id if request else None, data=data)
+
+
+def subject_of(request: TransitionRequest):
+    """The object a request is about."""
+    return db.session.get(STATEFUL[request.object_type], request.object_id)
+
+
+def _decide(request: TransitionRequest, actor: User, status: str, comment: str | None) -> None:
+    """Mark a pending request decided, unless someone else decided it first."""
+    decided = db.session.execute(
+        update(TransitionRequest)
+        .where(TransitionRequest.id == request.id, TransitionRequest.status == PENDING)
+        .values(status=status, decided_by_id=actor.id, decided_at=clock.now(), decision_comment=comment)
+        .execution_options(synchronize_session=False))
+    if decided.rowcount != 1:
+        raise Conflict("Forespørselen er allerede behandlet av noen andre.")
+    db.session.expire(request)
+
+
+def approval_refusal(request: TransitionRequest, actor: User) -> str | None:
+    """Why `actor` cannot approve or reject this request, or None."""
+    if request.status != PENDING:
+        return "Forespørselen er allerede behandlet."
+    if request.requested_by_id == actor.id:
+        return "Du sendte inn denne forespørselen selv, og kan ikke behandle den."
+    if "adviser" not in actor.roles:
+        return "Bare FoU-rådgiveren kan godkjenne forespørsler."
+    return None
+
+
+def approve(request: TransitionRequest, actor: User, comment: str | None = None):
+    """Approve a request: the transition is applied in the same transaction. The caller commits."""
+    reason = approval_refusal(request, actor)
+    if reason:
+        raise (Conflict if request.status != PENDING else ServiceError)(reason)
+    obj = subject_of(request)
+    spec = obj.workflow.spec(request.trigger)
+    _decide(request, actor, APPROVED, (comment or "").strip() or None)
+    data = json.loads(request.data) if request.data else None
+    return apply(obj, spec, actor, comment=(comment or "").strip() or request.comment, request=request, data=data)
+
+
+def reject(request: TransitionRequest, actor: User, comment: str) -> None:
+    """Reject a request; a reason is required. The caller commits."""
+    comment = (comment or "").strip()
+    if not comment:
+        raise ServiceError("Skriv hvorfor forespørselen avvises.", field="comment")
+    reason = approval_refusal(request, actor)
+    if reason:
+        raise (Conflict if request.status != PENDING else ServiceError)(reason)
+    _decide(request, actor, REJECTED, comment)
+    audit.record(actor, "request.reject", request.object_type, request.object_id, comment=comment,
+                 request_id=request.id, data={"trigger": request.trigger})
+
+
+def cancel(request: TransitionRequest, actor: User) -> None:
+    """The requester withdraws their own pending request."""
+    if request.requested_by_id != actor.id:
+        raise ServiceError("Bare den som sendte forespørselen, kan trekke den.")
+    _decide(request, actor, CANCELLED, None)
+    audit.record(actor, "request.cancel", request.object_type, request.object_id, request_id=request.id,
+                 data={"trigger": request.trigger})
+
+
+def pending_requests() -> list[TransitionRequest]:
+    """Every request waiting for approval, oldest first."""
+    return list(db.session.scalars(select(TransitionRequest).where(TransitionRequest.status == PENDING)
+                                   .order_by(TransitionRequest.requested_at, TransitionRequest.id)))

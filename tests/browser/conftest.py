@@ -1,0 +1,82 @@
+"""One app server and one Debian chromium for all browser tests; a fresh browser context per test."""
+import shutil
+import threading
+from dataclasses import dataclass
+
+import pytest
+from flask import Flask
+from playwright.sync_api import sync_playwright
+from werkzeug.serving import make_server
+
+from app import create_app
+from app.extensions import db
+from tests import factories
+from tests.conftest import app_config, prepare_schema
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+LAUNCH_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+
+
+@dataclass
+class LiveServer:
+    app: Flask
+    url: str
+
+    def data(self):
+        """An app context for arranging and checking data in the server's database."""
+        return self.app.app_context()
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory):
+    database = tmp_path_factory.mktemp("live") / "live.db"
+    app = create_app(app_config(f"sqlite:///{database}"))
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield LiveServer(app, f"http://127.0.0.1:{server.server_port}")
+    server.shutdown()
+    thread.join(timeout=5)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def live(live_server):
+    """The shared server with an empty database, the organisations loaded and the clock on the test day."""
+    app = live_server.app
+    app.config.update(app_config(app.config["SQLALCHEMY_DATABASE_URI"]))
+    with app.app_context():
+        prepare_schema(app)
+        factories.organisations()
+        db.session.commit()
+    return live_server
+
+
+@pytest.fixture
+def page(browser, live):
+    context = browser.new_context(base_url=live.url, locale="nb-NO", viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def sign_in(page, email: str, password: str = factories.PASSWORD) -> None:
+    """Log in through the form, as a person would."""
+    page.goto("/login")
+    page.get_by_label("E-postadresse").fill(email)
+    page.get_by_label("Passord").fill(password)
+    page.get_by_role("button", name="Logg inn").click()
+    page.wait_for_url(lambda url: "/login" not in url)
+
+
+def sign_out(page) -> None:
+    page.get_by_role("button", name="Logg ut").click()
+    page.wait_for_url("**/login")

@@ -1,0 +1,141 @@
+"""The case page, the action confirmation page, the approval inbox and the clock commands, as users see them."""
+from datetime import date
+
+import pytest
+from sqlalchemy import func, select
+
+from app.extensions import db
+from app.models import AuditEvent, MembershipCase, TransitionRequest
+from app.services import workflow
+from tests import factories
+from tests.conftest import post
+
+
+@pytest.fixture
+def lindas_case(orgs):
+    case = factories.case(orgs["Lindås"])
+    db.session.commit()
+    return case
+
+
+def test_case_page_shows_state_actions_and_reasons(client, login, lindas_case):
+    login("municipality_contact")
+    html = client.get(f"/saker/{lindas_case.id}").get_data(as_text=True)
+    assert "Lindås kommune" in html and "Invitert" in html and "siden 23.11.2026" in html
+    assert f'href="/saker/{lindas_case.id}/handling/accept"' in html
+    assert "Svarfristen har ikke gått ut ennå." in html  # why a late reply is not offered
+    assert "Krever rollen FoU-rådgiver." in html           # why withdrawing is not offered
+    assert f'/saker/{lindas_case.id}/diagram.svg' in html
+
+
+def test_contact_answers_through_confirmation_page(client, login, lindas_case):
+    user = login("municipality_contact")
+    page = f"/saker/{lindas_case.id}/handling/accept"
+    confirm = client.get(page).get_data(as_text=True)
+    assert "Bekreft: Takk ja" in confirm and "Takket ja" in confirm
+    response = post(client, page, {"comment": "Vi blir med."}, token_from=page, follow_redirects=True)
+    assert "Utført: Takk ja. Ny status: Takket ja." in response.get_data(as_text=True)
+    assert db.session.get(MembershipCase, lindas_case.id).state == "accepted"
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "membership.accept"))
+    assert event.actor_id == user.id and event.comment == "Vi blir med."
+
+
+def test_required_comment_is_a_form_error(client, login, lindas_case):
+    login("adviser", organisation="Bergen")
+    page = f"/saker/{lindas_case.id}/handling/withdraw"
+    html = post(client, page, {"comment": ""}, token_from=page).get_data(as_text=True)
+    assert "Skriv en kommentar: den er påkrevd" in html
+    assert db.session.get(MembershipCase, lindas_case.id).state == "invited"
+
+
+def test_other_municipality_cannot_see_or_act(client, login, lindas_case):
+    login("municipality_contact", organisation="Voss")
+    assert client.get(f"/saker/{lindas_case.id}").status_code == 404
+    assert client.get(f"/saker/{lindas_case.id}/diagram.svg").status_code == 404
+    response = post(client, f"/saker/{lindas_case.id}/handling/accept", {"comment": "x"})
+    assert response.status_code == 404
+    assert db.session.get(MembershipCase, lindas_case.id).state == "invited"
+    assert "Lindås" not in client.get("/saker/").get_data(as_text=True)
+
+
+def test_action_not_allowed_for_role_is_refused_on_post(client, login, lindas_case):
+    login("municipality_contact")
+    page = f"/saker/{lindas_case.id}/handling/withdraw"
+    response = post(client, page, {"comment": "Trekker"}, token_from=page)
+    assert response.status_code == 409 and "Krever rollen FoU-rådgiver." in response.get_data(as_text=True)
+    assert db.session.get(MembershipCase, lindas_case.id).state == "invited"
+
+
+def test_diagram_highlights_current_state(client, login, lindas_case):
+    login("adviser", organisation="Bergen")
+    response = client.get(f"/saker/{lindas_case.id}/diagram.svg")
+    assert response.mimetype == "image/svg+xml" and b"<svg" in response.data
+
+
+def test_as_of_shows_past_state(app, client, login, orgs):
+    app.config["TODAY"] = "2026-11-01"
+    case = factories.case(orgs["Lindås"])
+    db.session.commit()
+    app.config["TODAY"] = "2026-11-10"
+    workflow.perform(case, "decline", factories.user("adviser", organisation=orgs["Bergen"]))
+    db.session.commit()
+    app.config["TODAY"] = "2026-11-23"
+    login("adviser", organisation="Bergen")
+    html = client.get(f"/saker/{case.id}?as_of=2026-11-05").get_data(as_text=True)
+    assert "Status per 05.11.2026: Invitert" in html
+    assert "Takk nei" not in html.split("Historikk")[1]
+    assert "Status per 10.11.2026: Takket nei" in client.get(f"/saker/{case.id}?as_of=2026-11-10").get_data(as_text=True)
+
+
+def test_due_transition_shown_before_tick(app, client, login, orgs):
+    case = factories.case(orgs["Lindås"], factories.invitation_round(deadline=date(2026, 11, 1)))
+    db.session.commit()
+    login("adviser", organisation="Bergen")
+    html = client.get(f"/saker/{case.id}").get_data(as_text=True)
+    assert "Forfalt" in html and "Svarfristen gikk ut" in html
+
+
+def test_inbox_approve_and_self_approval(client, auth, orgs):
+    contact = factories.user("municipality_contact", organisation=orgs["Lindås"])
+    adviser = factories.user("adviser", organisation=orgs["Bergen"])
+    case = factories.case(orgs["Lindås"], factories.invitation_round(deadline=date(2026, 11, 1)))
+    request = workflow.perform(case, "accept_late", contact, comment="Beklager.")
+    db.session.commit()
+    auth.login(contact)
+    assert client.get("/godkjenninger/").status_code == 403
+    own = client.get(f"/godkjenninger/{request.id}").get_data(as_text=True)
+    assert "Du sendte inn denne forespørselen selv" in own
+    auth.logout()
+    auth.login(adviser)
+    inbox = client.get("/godkjenninger/").get_data(as_text=True)
+    assert "Lindås – Invitasjon 2026" in inbox and "Be om å få svare ja etter fristen" in inbox
+    response = post(client, f"/godkjenninger/{request.id}", {"comment": "OK", "approve": "1"},
+                    token_from="/godkjenninger/")
+    assert response.status_code == 302
+    assert db.session.get(MembershipCase, case.id).state == "accepted"
+    again = post(client, f"/godkjenninger/{request.id}", {"approve": "1"}, token_from="/godkjenninger/")
+    assert again.status_code == 409 and "allerede behandlet" in again.get_data(as_text=True)
+    assert db.session.get(TransitionRequest, request.id).status == "approved"
+
+
+def test_tick_command_prints_and_is_idempotent(runner, orgs):
+    factories.case(orgs["Lindås"], factories.invitation_round(deadline=date(2026, 11, 1)))
+    db.session.commit()
+    first = runner.invoke(args=["workflows", "tick", "--today", "2026-11-02"])
+    assert first.exit_code == 0 and "Lindås – Invitasjon 2026: Invitert → Ikke svart" in first.output
+    events = db.session.scalar(select(func.count()).select_from(AuditEvent))
+    second = runner.invoke(args=["workflows", "tick", "--today", "2026-11-02"])
+    assert "ingenting å gjøre" in second.output
+    assert db.session.scalar(select(func.count()).select_from(AuditEvent)) == events
+
+
+def test_tick_command_refuses_bad_date(runner):
+    result = runner.invoke(args=["workflows", "tick", "--today", "2026-13-01"])
+    assert result.exit_code == 2 and "Ugyldig dato" in result.output
+
+
+def test_diagram_command_writes_svg(runner, tmp_path):
+    target = tmp_path / "membership.svg"
+    result = runner.invoke(args=["workflows", "diagram", "membership", "-o", str(target)])
+    assert result.exit_code == 0 and target.read_bytes().startswith(b"<?xml")
+    assert "Avtale til signering" in target.read_text().replace("&#45;", "-")

@@ -1,0 +1,94 @@
+"""Two people on the same case at once: exactly one wins, the rest get a clean conflict."""
+import threading
+from datetime import date
+
+from sqlalchemy import func, select
+
+from app.extensions import db
+from app.models import AuditEvent, MembershipCase, TransitionRequest, User
+from app.services import Conflict, audit, tick, workflow
+from tests import factories
+
+
+def run_in_threads(app, count: int, work) -> list[str]:
+    """Run work(i) in `count` threads started together, each in its own app context and session."""
+    barrier, results, lock = threading.Barrier(count), [], threading.Lock()
+
+    def target(i):
+        with app.app_context():
+            barrier.wait()
+            try:
+                outcome = work(i)
+                db.session.commit()
+            except Conflict:
+                db.session.rollback()
+                outcome = "conflict"
+            except Exception as error:  # anything else is a failure of the test subject
+                db.session.rollback()
+                outcome = f"error: {error!r}"
+            finally:
+                db.session.remove()
+        with lock:
+            results.append(outcome)
+
+    threads = [threading.Thread(target=target, args=(i,)) for i in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    db.session.expire_all()  # the test's own session reads what the threads wrote
+    return results
+
+
+def test_twenty_advisers_approve_the_same_request_once(app, orgs):
+    assert db.engine.dialect.name != "sqlite" or db.engine.url.database  # file-based, shared by threads
+    requester = factories.user("municipality_contact", organisation=orgs["Lindås"])
+    advisers = [factories.user("adviser", organisation=orgs["Bergen"]).id for _ in range(20)]
+    case = factories.case(orgs["Lindås"], factories.invitation_round(deadline=date(2026, 11, 1)))
+    request = workflow.perform(case, "accept_late", requester)
+    db.session.commit()
+    events_before = db.session.scalar(select(func.count()).select_from(AuditEvent))
+
+    def approve(i):
+        workflow.approve(db.session.get(TransitionRequest, request.id), db.session.get(User, advisers[i]))
+        return "approved"
+
+    results = run_in_threads(app, 20, approve)
+    assert sorted(results) == ["approved"] + ["conflict"] * 19, results
+    assert db.session.get(MembershipCase, case.id).state == "accepted"
+    assert db.session.scalar(select(func.count()).select_from(AuditEvent)) == events_before + 1
+    assert audit.verify().ok
+
+
+def test_two_people_answer_the_same_case_at_once(app, orgs):
+    contacts = [factories.user("municipality_contact", organisation=orgs["Lindås"]).id for _ in range(2)]
+    case = factories.case(orgs["Lindås"])
+    db.session.commit()
+
+    def answer(i):
+        found = db.session.get(MembershipCase, case.id)
+        workflow.perform(found, ("accept", "decline")[i], db.session.get(User, contacts[i]))
+        return "done"
+
+    results = run_in_threads(app, 2, answer)
+    state = db.session.get(MembershipCase, case.id).state
+    transitions = db.session.scalar(select(func.count()).select_from(AuditEvent).where(
+        AuditEvent.object_id == case.id, AuditEvent.action.in_(["membership.accept", "membership.decline"])))
+    # Either one wins and the other gets a conflict, or they ran one after the other (accept then decline is legal).
+    assert results.count("done") == transitions, results
+    assert state in ("accepted", "declined") and audit.verify().ok, results
+
+
+def test_two_ticks_at_once_give_the_same_result_as_one(app, orgs):
+    round_ = factories.invitation_round(deadline=date(2026, 11, 1))
+    ids = [factories.case(orgs[name], round_).id for name in ("Lindås", "Voss", "Askøy", "Fjell", "Os")]
+    db.session.commit()
+    events_before = db.session.scalar(select(func.count()).select_from(AuditEvent))
+
+    results = run_in_threads(app, 2, lambda i: tick.run(date(2026, 11, 23)))
+    assert all(not isinstance(r, str) for r in results), results
+    assert sum(len(lines) for lines in results) == 5
+    states = db.session.scalars(select(MembershipCase.state).where(MembershipCase.id.in_(ids))).all()
+    assert states == ["no_reply"] * 5
+    assert db.session.scalar(select(func.count()).select_from(AuditEvent)) == events_before + 5
+    assert audit.verify().ok

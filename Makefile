@@ -15,6 +15,10 @@ run: install db demo
 
 test: install-test system-deps
 	$(BIN)/python -m pytest
+	bash .ci/with-postgres.sh $(BIN)/python -m pytest -p no:cacheprovider
+
+test-postgres: install-test system-deps
+	bash .ci/with-postgres.sh $(BIN)/python -m pytest -p no:cacheprovider
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)

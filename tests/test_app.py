@@ -106,6 +106,9 @@ def test_dates_and_amounts_in_norwegian(app):
         assert money(40000) == "kr 40\u00a0000"
 
 
-def test_sqlite_runs_in_wal_mode(app):
-    assert db.session.execute(text("PRAGMA journal_mode")).scalar() == "wal" or \
-        db.engine.dialect.name != "sqlite"
+def test_database_is_configured_for_concurrent_use(app):
+    if db.engine.dialect.name == "sqlite":
+        assert db.session.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+        assert db.session.execute(text("PRAGMA busy_timeout")).scalar() >= 5000
+    else:
+        assert db.session.execute(text("SHOW transaction_isolation")).scalar() == "read committed"

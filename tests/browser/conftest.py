@@ -1,4 +1,5 @@
 """One app server and one Debian chromium for all browser tests; a fresh browser context per test."""
+import os
 import shutil
 import threading
 from dataclasses import dataclass
@@ -29,8 +30,8 @@ class LiveServer:
 
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory):
-    database = tmp_path_factory.mktemp("live") / "live.db"
-    app = create_app(app_config(f"sqlite:///{database}"))
+    url = os.environ.get("TEST_LIVE_DATABASE_URL") or f"sqlite:///{tmp_path_factory.mktemp('live') / 'live.db'}"
+    app = create_app(app_config(url))
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

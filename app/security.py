@@ -2,6 +2,7 @@
 from functools import wraps
 
 from flask import abort, request
+from flask.sessions import SecureCookieSessionInterface
 from flask_login import current_user
 
 CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
@@ -30,8 +31,17 @@ def role_required(*roles: str):
     return decorator
 
 
+class SessionInterface(SecureCookieSessionInterface):
+    """Marks the session cookie Secure whenever the request came over https, not only when configured."""
+
+    def get_cookie_secure(self, app) -> bool:
+        return super().get_cookie_secure(app) or request.is_secure
+
+
 def register(app) -> None:
     from app.extensions import login_manager
+
+    app.session_interface = SessionInterface()
 
     @app.before_request
     def require_login():

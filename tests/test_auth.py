@@ -1,4 +1,5 @@
 """Signing in and out, lockout, sessions, passwords and invitation links."""
+import re
 from datetime import timedelta
 
 import pytest
@@ -170,3 +171,17 @@ def test_invitation_link_expires(app, client, orgs):
 def test_tampered_invitation_link_is_refused(client):
     response = client.get("/invitasjon/abc.def.ghi")
     assert response.status_code == 404 and "ugyldig" in response.get_data(as_text=True)
+
+
+def test_session_cookie_flags(client, orgs):
+    user = factories.user("adviser")
+    db.session.commit()
+    for base, secure in (("http://localhost", False), ("https://localhost", True)):
+        client = client.application.test_client()
+        html = client.get("/login", base_url=base).get_data(as_text=True)
+        token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html).group(1)
+        response = client.post("/login", base_url=base, data={
+            "email": user.email, "password": factories.PASSWORD, "csrf_token": token})
+        cookie = response.headers["Set-Cookie"]
+        assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+        assert ("Secure" in cookie) is secure

@@ -15,10 +15,10 @@ run: install db demo
 
 test: install-test system-deps
 	$(BIN)/python -m pytest
-	bash .ci/with-postgres.sh $(BIN)/python -m pytest -p no:cacheprovider
+	bash .ci/with-postgres.sh $(BIN)/python -m pytest -p no:cacheprovider -m "not load"
 
 test-postgres: install-test system-deps
-	bash .ci/with-postgres.sh $(BIN)/python -m pytest -p no:cacheprovider
+	bash .ci/with-postgres.sh $(BIN)/python -m pytest -p no:cacheprovider -m "not load"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)

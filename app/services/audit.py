@@ -3,13 +3,16 @@ import hashlib
 import json
 from dataclasses import dataclass
 
+from sqlalchemy import event as sa_event
 from sqlalchemy import select, update
+from sqlalchemy.orm import Session
 
 from app import clock
 from app.extensions import db
 from app.models import AuditEvent, AuditHead, User
 
 GENESIS = "0" * 64
+_HEAD = "audit_head"  # session.info key: (seq, hash) of the last event appended in this transaction
 
 
 def record(actor: User | None, action: str, object_type: str, object_id: int | None = None, *,
@@ -17,24 +20,50 @@ def record(actor: User | None, action: str, object_type: str, object_id: int | N
            request_id: int | None = None, data: dict | None = None) -> AuditEvent:
     """Append one event to the chain in the caller's transaction (the caller commits)."""
     session = db.session
-    # Bumping the head row first takes the write lock, so appends are serialised on SQLite and PostgreSQL alike.
-    bumped = session.execute(update(AuditHead).where(AuditHead.id == 1).values(seq=AuditHead.seq + 1))
-    if bumped.rowcount == 0:
-        session.add(AuditHead(id=1, seq=1, last_hash=GENESIS))
-        session.flush()
-    head = session.get(AuditHead, 1, populate_existing=True)
+    seq, prev_hash = _next_link(session)
     event = AuditEvent(
-        seq=head.seq, at=clock.now(), actor_id=actor.id if actor else None, action=action,
+        seq=seq, at=clock.now(), actor_id=actor.id if actor else None, action=action,
         object_type=object_type, object_id=object_id, from_state=from_state, to_state=to_state,
         comment=comment or None, request_id=request_id,
         data=json.dumps(data, ensure_ascii=False, sort_keys=True) if data else None,
-        prev_hash=head.last_hash,
+        prev_hash=prev_hash,
     )
     event.hash = content_hash(event)
-    head.last_hash = event.hash
+    session.info[_HEAD] = (seq, event.hash)
     session.add(event)
-    session.flush()
     return event
+
+
+def _next_link(session) -> tuple[int, str]:
+    """The next sequence number and the hash to chain to, locking the chain for the rest of the transaction.
+
+    The first append in a transaction bumps the head row, which takes the write lock on SQLite and a row lock on
+    PostgreSQL, so chains never fork; later appends in the same transaction continue from memory, and the head row
+    is written once before the commit.
+    """
+    if _HEAD in session.info:
+        seq, last_hash = session.info[_HEAD]
+        return seq + 1, last_hash
+    bumped = session.execute(update(AuditHead).where(AuditHead.id == 1).values(seq=AuditHead.seq + 1)
+                             .returning(AuditHead.seq, AuditHead.last_hash)).first()
+    if bumped is None:
+        session.add(AuditHead(id=1, seq=1, last_hash=GENESIS))
+        session.flush()
+        return 1, GENESIS
+    return bumped.seq, bumped.last_hash
+
+
+@sa_event.listens_for(Session, "before_commit")
+def _write_head(session) -> None:
+    if _HEAD in session.info:
+        seq, last_hash = session.info.pop(_HEAD)
+        session.execute(update(AuditHead).where(AuditHead.id == 1).values(seq=seq, last_hash=last_hash))
+
+
+@sa_event.listens_for(Session, "after_rollback")
+@sa_event.listens_for(Session, "after_soft_rollback")
+def _forget_head(session, *args) -> None:
+    session.info.pop(_HEAD, None)
 
 
 def content_hash(event: AuditEvent) -> str:

@@ -2,7 +2,9 @@
 from collections.abc import Callable
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import inspect, select
+from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.interfaces import MANYTOONE
 
 from app.extensions import db
 from app.models import STATEFUL
@@ -13,14 +15,17 @@ from workflows import SYSTEM
 TASKS: list[Callable[[date], list[str]]] = []
 
 
+CHUNK = 200  # objects per transaction
+
+
 def run(today: date) -> list[str]:
-    """Apply due transitions one object at a time, committing each; safe to run in parallel."""
+    """Apply due transitions in chunks, one transaction each; safe to run from several processes at once."""
     done = []
     for model in STATEFUL.values():
         sources = {s for spec in model.workflow.specs if SYSTEM in spec.roles for s in spec.sources}
         ids = db.session.scalars(select(model.id).where(model.state.in_(sources)).order_by(model.id)).all()
-        for object_id in ids:
-            done += _advance(db.session.get(model, object_id))
+        for start in range(0, len(ids), CHUNK):
+            done += _advance_chunk(model, ids[start:start + CHUNK])
     for task in TASKS:
         done += task(today)
         db.session.commit()
@@ -30,16 +35,32 @@ def run(today: date) -> list[str]:
     return done
 
 
+def _advance_chunk(model, ids: list[int]) -> list[str]:
+    """Advance a chunk in one transaction; if another process got to one of them first, go one by one."""
+    try:
+        parents = [selectinload(r) for r in inspect(model).relationships if r.direction is MANYTOONE]
+        objects = db.session.scalars(select(model).where(model.id.in_(ids)).options(*parents).order_by(model.id))
+        done = [line for obj in objects for line in _advance(obj)]
+        db.session.commit()
+        return done
+    except (Conflict, ServiceError):
+        db.session.rollback()
+    done = []
+    for object_id in ids:
+        try:
+            lines = _advance(db.session.get(model, object_id))
+            db.session.commit()
+            done += lines
+        except (Conflict, ServiceError):
+            db.session.rollback()  # the other tick applied it
+    return done
+
+
 def _advance(obj) -> list[str]:
-    """Apply the due transitions of one object, each in its own transaction."""
+    """Apply the due transitions of one object in the caller's transaction."""
     done = []
     while (spec := workflow.due(obj)) is not None:
-        before = obj.workflow.label(obj.state)
-        try:
-            workflow.apply(obj, spec, None, comment=f"Automatisk: {spec.label.lower()}.")
-            db.session.commit()
-        except (Conflict, ServiceError):
-            db.session.rollback()  # another tick got there first
-            break
-        done.append(f"{obj.title}: {before} → {obj.workflow.label(obj.state)}")
+        before = f"{obj.title}: {obj.workflow.label(obj.state)}"
+        workflow.apply(obj, spec, None, comment=f"Automatisk: {spec.label.lower()}.")
+        done.append(f"{before} → {obj.workflow.label(obj.state)}")
     return done

@@ -2,8 +2,10 @@
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
+from sqlalchemy.orm.attributes import set_committed_value
 
 from app import clock
 from app.extensions import db
@@ -39,8 +41,11 @@ class Action:
     pending: TransitionRequest | None = None
 
 
+_CLOCK_ONLY = frozenset({SYSTEM})
+
+
 def is_clock_driven(spec: TransitionSpec) -> bool:
-    return spec.roles == frozenset({SYSTEM})
+    return spec.roles == _CLOCK_ONLY
 
 
 def role_names(roles) -> str:
@@ -128,18 +133,30 @@ def apply(obj, spec: TransitionSpec, actor: User | None, *, comment: str | None 
         to_state = obj.workflow.fire(spec.trigger, from_state, obj.guard_context(clock.today()))
     except WorkflowError as error:
         raise ServiceError(str(error))
-    moved = db.session.execute(
-        update(model).where(model.id == obj.id, model.version == version, model.state == from_state)
-        .values(state=to_state, state_since=clock.now(), version=version + 1)
-        .execution_options(synchronize_session=False))
+    now = clock.now()
+    moved = db.session.execute(_move_statement(model), {
+        "object_id": obj.id, "old_version": version, "from_state": from_state, "to_state": to_state, "now": now,
+        "new_version": version + 1})
     if moved.rowcount != 1:
         raise Conflict(CONFLICT_MESSAGE)
-    db.session.expire(obj, ["state", "state_since", "version"])
+    for name, value in (("state", to_state), ("state_since", now), ("version", version + 1)):
+        set_committed_value(obj, name, value)  # what the row now holds, without reloading it
     for hook in _HOOKS.get((obj.workflow.name, spec.trigger), []):
         hook(obj, actor, data or {})
     return audit.record(actor, f"{obj.workflow.name}.{spec.trigger}", obj.audit_type, obj.id,
                         from_state=from_state, to_state=to_state, comment=comment,
                         request_id=request.id if request else None, data=data)
+
+
+@cache
+def _move_statement(model):
+    """UPDATE one row to its new state, only if nobody moved it since it was read (version and state unchanged)."""
+    return (update(model)
+            .where(model.id == bindparam("object_id"), model.version == bindparam("old_version"),
+                   model.state == bindparam("from_state"))
+            .values(state=bindparam("to_state"), state_since=bindparam("now"), version=bindparam("new_version"))
+            # Pending audit rows need not be flushed first; they go in one batch at the commit.
+            .execution_options(synchronize_session=False, autoflush=False))
 
 
 def subject_of(request: TransitionRequest):

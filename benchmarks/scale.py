@@ -1,0 +1,74 @@
+"""Demo data scaled up: many municipalities with cases and a long audit history, made through the services."""
+from datetime import date
+
+from app import clock
+from app.extensions import db
+from app.models import InvitationRound, Organisation
+from app.models.organisation import MUNICIPALITY
+from app.services import membership, users, workflow
+
+PASSWORD = "benchmark-passord"
+
+
+def municipalities(count: int, start: int = 0) -> list[Organisation]:
+    """`count` synthetic municipalities in the regions of the invitation."""
+    regions = ("Bergensregionen", "Nordhordland", "Voss og omland")
+    made = [Organisation(name=f"Testkommune {n:06d}", kind=MUNICIPALITY, region=regions[n % 3])
+            for n in range(start, start + count)]
+    db.session.add_all(made)
+    db.session.flush()
+    return made
+
+
+def invitation_round(deadline: date, title: str) -> InvitationRound:
+    round_ = InvitationRound(title=title, letter_text="Invitasjon.", reply_deadline=deadline,
+                             contribution_from=2027, contribution_to=2030, agreement_end=date(2030, 12, 31))
+    db.session.add(round_)
+    db.session.flush()
+    return round_
+
+
+def people() -> dict:
+    """An adviser, a host signatory and a contact to act in the scaled data."""
+    bergen = Organisation(name="Bergen", kind=MUNICIPALITY, number="1201", region="Vertskommune", is_host=True)
+    db.session.add(bergen)
+    db.session.flush()
+    return {
+        "adviser": users.create_user("radgiver@bench.no", "Rådgiver", ["adviser"], organisation=bergen,
+                                     password=PASSWORD),
+        "adviser2": users.create_user("radgiver2@bench.no", "Rådgiver 2", ["adviser"], organisation=bergen,
+                                      password=PASSWORD),
+    }
+
+
+def history(target_events: int, count: int) -> dict:
+    """`count` municipalities whose cases accept, decline and accept again until the log holds `target_events`."""
+    staff = people()
+    with clock.pinned(date(2026, 11, 1)):
+        round_ = invitation_round(date(2026, 12, 31), "Invitasjon 2026")
+        cases = [membership.invite(round_, org, staff["adviser"]) for org in municipalities(count)]
+        db.session.commit()
+        events = count + 2
+        while events < target_events:
+            for case in cases:
+                trigger = "decline" if case.state == "accepted" else "accept"
+                workflow.perform(case, trigger, staff["adviser"], comment="Svar mottatt.")
+                events += 1
+                if events >= target_events:
+                    break
+            db.session.commit()
+        request_case = cases[0]
+        for case in cases[:40]:
+            if case.state == "accepted":
+                workflow.perform(case, "issue_agreement", staff["adviser"])
+        db.session.commit()
+    return {"staff": staff, "cases": [c.id for c in cases], "request_case": request_case.id}
+
+
+def due_cases(count: int) -> None:
+    """`count` invited municipalities whose reply deadline has passed: all due for the tick."""
+    with clock.pinned(date(2026, 10, 1)):
+        round_ = invitation_round(date(2026, 11, 1), f"Frist passert {count}")
+        for org in municipalities(count, start=100_000):
+            membership.invite(round_, org, None)
+        db.session.commit()

@@ -42,6 +42,10 @@ translations:
 system-deps:
 	bash .ci/system-deps.sh
 
+bench: install-test
+	command -v wrk >/dev/null || { [ "$$(id -u)" -eq 0 ] && apt-get install -y -qq wrk >/dev/null; }
+	$(BIN)/python -m benchmarks.run
+
 db: install
 	$(FLASK) db upgrade
 

@@ -23,7 +23,8 @@ def free_port() -> int:
 class Gunicorn:
     """gunicorn serving wsgi:app from the project, on its own SQLite file."""
 
-    def __init__(self, database: Path, workers: int = 3):
+    def __init__(self, database: Path, workers: int = 3, app: str = "wsgi:app"):
+        self.app = app
         self.log = database.with_suffix(".gunicorn.log")
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
@@ -36,14 +37,14 @@ class Gunicorn:
         self.log_file = self.log.open("wb")
         self.process = subprocess.Popen(
             [str(BIN / "gunicorn"), "-w", str(self.workers), "-b", f"127.0.0.1:{self.port}", "--timeout", "60",
-             "--graceful-timeout", "5", "wsgi:app"],
+             "--graceful-timeout", "5", self.app],
             cwd=ROOT, env=self.env, stdout=subprocess.DEVNULL, stderr=self.log_file)
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             try:
-                if requests.get(f"{self.url}/healthz", timeout=2).status_code == 200:
+                if requests.get(f"{self.url}/healthz", timeout=5).status_code == 200:
                     return self
-            except requests.ConnectionError:
+            except requests.RequestException:
                 time.sleep(0.2)
         self.__exit__()
         raise RuntimeError("gunicorn did not start: " + self.log.read_text())

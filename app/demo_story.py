@@ -208,8 +208,9 @@ def _established_subgroup(p) -> None:
     with clock.pinned(date(2025, 2, 3)):
         subgroup = subgroups.propose(subgroups.Proposal(
             name=WELFARE_TECHNOLOGY, themes=["welfare_technology", "user_participation"],
-            mandate="Samle erfaringene kommunene har med digitalt tilsyn, medisindispensere og trygghetsalarmer i "
-                    "hjemmetjenesten, og levere en felles veileder for innføring og opplæring innen utgangen av 2026.",
+            mandate="Samle erfaringene kommunene har med digitalt tilsyn, medisindispensere og trygghetsalarmer "
+                    "i hjemmetjenesten, og levere en felles veileder for innføring og opplæring innen utgangen av "
+                    "2026.",
             chair_id=p["kari"].id, member_ids=[p["siri"].id, p["erik"].id, p["liv"].id], duration="2 år",
             end_date=date(2026, 12, 31),
             representatives=[subgroups.Representative("Astrid Myhre", "Eldrerådet i Bergen",

@@ -221,8 +221,8 @@ def add_member(subgroup: Subgroup, user_id: int, joined_on: date, actor: User) -
     if any(m.user_id == user_id for m in subgroup.current_members):
         raise ServiceError(f"{person.name} er allerede medlem av undergruppen.", field="user_id")
     if joined_on < subgroup.established_on:
-        raise ServiceError(f"Datoen kan ikke være før undergruppen ble etablert ({subgroup.established_on:%d.%m.%Y}).",
-                           field="joined_on")
+        raise ServiceError("Datoen kan ikke være før undergruppen ble etablert "
+                           f"({subgroup.established_on:%d.%m.%Y}).", field="joined_on")
     member = SubgroupMember(subgroup=subgroup, user=person, joined_on=joined_on)
     db.session.add(member)
     db.session.flush()

@@ -85,7 +85,7 @@ class Subgroup(db.Model):
         """A draft is the proposer's own until it is submitted; everything else is open to all signed in."""
         return self.state != DRAFT or user.id == self.proposer_id or bool(user.roles & {ADVISER, ADMIN})
 
-    def guard_context(self, today: date, actor: User | None) -> "SubgroupGuards":
+    def guard_context(self, today: date, actor: User | None = None) -> "SubgroupGuards":
         return SubgroupGuards(self, actor)
 
 

@@ -1,5 +1,6 @@
 """Audit events in words people read: "Takk ja", "Signerte avtalen", ..."""
 import json
+from datetime import date
 
 from app.models import AuditEvent
 from workflows import WORKFLOWS, WorkflowError
@@ -13,6 +14,10 @@ ACTION_LABELS = {
     "user.create": "Bruker opprettet",
     "user.update": "Bruker endret",
     "user.password": "Passord satt",
+    "subgroup.create": "Forslag til undergruppe opprettet",
+    "subgroup.update": "Forslaget endret",
+    "subgroup.member_add": "Medlem lagt til",
+    "subgroup.member_remove": "Medlem fjernet",
 }
 
 
@@ -29,6 +34,10 @@ def describe(event: AuditEvent) -> str:
         facts = json.loads(event.data)
         how = " (skannet avtale)" if facts.get("method") == "upload" else ""
         return f"Signerte avtalen: {facts.get('name')}, {facts.get('title')}{how}"
+    if event.action in ("subgroup.member_add", "subgroup.member_remove") and event.data:
+        facts = json.loads(event.data)
+        when = f"fra {_day(facts['joined_on'])}" if "joined_on" in facts else f"til og med {_day(facts['left_on'])}"
+        return f"{ACTION_LABELS[event.action]}: {facts.get('person')} ({when})"
     if event.action in ACTION_LABELS:
         label = ACTION_LABELS[event.action]
         if event.action.startswith("request.") and event.data:
@@ -42,6 +51,11 @@ def describe(event: AuditEvent) -> str:
     if workflow_name in WORKFLOWS:
         return _trigger_label(workflow_name, trigger)
     return event.action
+
+
+def _day(iso: str) -> str:
+    """2026-11-23 as 23.11.2026."""
+    return date.fromisoformat(iso).strftime("%d.%m.%Y")
 
 
 def _workflow_of(event: AuditEvent) -> str:

@@ -5,9 +5,9 @@ from datetime import date
 from app import clock
 from app.commands.seed import _organisations
 from app.extensions import db
-from app.models import InvitationRound, MembershipCase, Organisation, User
+from app.models import InvitationRound, MembershipCase, Organisation, Subgroup, User
 from app.models.membership import HOST_PARTY, MUNICIPALITY_PARTY
-from app.services import membership, users, workflow
+from app.services import membership, subgroups, users, workflow
 
 PASSWORD = "riktig-passord-123"
 _counter = itertools.count(1)
@@ -49,3 +49,28 @@ def signed_case(organisation: Organisation, adviser: User, host_signer: User, mu
     membership.sign(found, HOST_PARTY, host_signer, name=host_signer.name, title="Kommunaldirektør",
                     signed_on=clock.today())
     return found
+
+
+ASSESSMENT = ("Gruppen skal bare kartlegge eksisterende datakilder i kommunene. Brukerrepresentanter blir "
+              "invitert inn når gruppen skal vurdere tiltak som berører tjenestene.")
+
+
+def proposal(chair: User, **overrides) -> subgroups.Proposal:
+    """A complete proposal with one named user representative, chaired by `chair`."""
+    values = {
+        "name": "Velferdsteknologi i hjemmetjenesten",
+        "themes": ["welfare_technology", "user_participation"],
+        "mandate": "Kartlegge erfaringer med velferdsteknologi og foreslå felles opplæring.",
+        "chair_id": chair.id,
+        "member_ids": [],
+        "duration": "12 måneder",
+        "representatives": [subgroups.Representative("Randi Helland", "Eldrerådet i Bergen",
+                                                     "eldreradet@bergen.kommune.no")],
+    }
+    values.update(overrides)
+    return subgroups.Proposal(**values)
+
+
+def subgroup(proposer: User, **overrides) -> Subgroup:
+    """A draft proposal saved through the service by `proposer` (who also chairs it unless told otherwise)."""
+    return subgroups.propose(proposal(proposer, **overrides), proposer)

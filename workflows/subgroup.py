@@ -24,11 +24,15 @@ STATES = {
     CLOSED: "Avsluttet",
 }
 
-GUARD_LABELS = {"not_proposer": "Du kan ikke støtte eller godkjenne ditt eget forslag."}
+GUARD_LABELS = {
+    "is_proposer": "Bare den som foreslo undergruppen, kan sende inn forslaget.",
+    "not_proposer": "Du kan ikke støtte eller godkjenne ditt eget forslag.",
+}
 
 TRANSITIONS = [
     TransitionSpec(
         "submit", (DRAFT, RETURNED), SUBMITTED, "Send inn forslaget", frozenset({PROJECT_MEMBER}),
+        conditions=("is_proposer",),
         description="Forslaget om en undergruppe blir sendt inn til prosjektgruppen.",
     ),
     TransitionSpec(

@@ -4,10 +4,11 @@ from app.models.mail import OutboxMessage
 from app.models.membership import InvitationRound, MembershipCase, Signature
 from app.models.organisation import Organisation
 from app.models.request import TransitionRequest
+from app.models.subgroup import Subgroup, SubgroupMember, SubgroupTheme, UserRepresentative
 from app.models.user import LoginAttempt, LoginSession, User, UserRole
 
 # The models that move through a workflow, by the name their audit events and requests use.
-STATEFUL = {MembershipCase.audit_type: MembershipCase}
+STATEFUL = {MembershipCase.audit_type: MembershipCase, Subgroup.audit_type: Subgroup}
 
 __all__ = [
     "AuditEvent",
@@ -16,11 +17,15 @@ __all__ = [
     "MembershipCase",
     "Signature",
     "STATEFUL",
+    "Subgroup",
+    "SubgroupMember",
+    "SubgroupTheme",
     "TransitionRequest",
     "LoginAttempt",
     "LoginSession",
     "Organisation",
     "OutboxMessage",
     "User",
+    "UserRepresentative",
     "UserRole",
 ]

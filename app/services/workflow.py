@@ -65,7 +65,7 @@ def refusal(obj, spec: TransitionSpec, actor: User) -> str | None:
     """Why `actor` cannot take `spec` on `obj` right now, or None if they can."""
     if not spec.roles & obj.roles_of(actor):
         return f"Krever rollen {role_names(spec.roles)}."
-    failed = obj.workflow.failed_guards(spec.trigger, obj.state, obj.guard_context(clock.today()))
+    failed = obj.workflow.failed_guards(spec.trigger, obj.state, obj.guard_context(clock.today(), actor))
     if failed:
         return obj.workflow.guard_message(failed)
     pending = pending_request(obj, spec.trigger) if spec.needs_approval else None
@@ -89,7 +89,7 @@ def due(obj):
     """The clock-driven transition that is due today for `obj`, even before the tick has run."""
     for spec in obj.workflow.specs_from(obj.state):
         if is_clock_driven(spec) and not obj.workflow.failed_guards(spec.trigger, obj.state,
-                                                                     obj.guard_context(clock.today())):
+                                                                     obj.guard_context(clock.today(), None)):
             return spec
     return None
 
@@ -130,7 +130,7 @@ def apply(obj, spec: TransitionSpec, actor: User | None, *, comment: str | None 
     model = type(obj)
     from_state, version = obj.state, obj.version
     try:
-        to_state = obj.workflow.fire(spec.trigger, from_state, obj.guard_context(clock.today()))
+        to_state = obj.workflow.fire(spec.trigger, from_state, obj.guard_context(clock.today(), actor))
     except WorkflowError as error:
         raise ServiceError(str(error))
     now = clock.now()

@@ -22,7 +22,7 @@ P, A = "project_member", "adviser"
 
 # trigger: (sources, dest, roles, guards, comment_required)
 EXPECTED = {
-    "submit": ({DRAFT, RETURNED}, SUBMITTED, {P}, (), False),
+    "submit": ({DRAFT, RETURNED}, SUBMITTED, {P}, ("is_proposer",), False),
     "second": ({SUBMITTED}, SECONDED, {P}, ("not_proposer",), False),
     "approve": ({SECONDED}, APPROVED, {A}, ("not_proposer",), False),
     "reject": ({SUBMITTED, SECONDED}, REJECTED, {A}, (), True),
@@ -61,7 +61,7 @@ def test_terminal_states():
 
 def by(user, proposer="kari"):
     """A guard context for `user` acting on a proposal by `proposer`."""
-    return SimpleNamespace(not_proposer=user != proposer)
+    return SimpleNamespace(is_proposer=user == proposer, not_proposer=user != proposer)
 
 
 def test_a_proposal_returned_once_then_established_and_closed():
@@ -86,3 +86,10 @@ def test_the_proposer_cannot_second_or_approve_their_own_proposal(trigger, state
         SUBGROUP.fire(trigger, state, by("kari"))
     assert info.value.guards == ["not_proposer"]
     assert str(info.value) == "Du kan ikke støtte eller godkjenne ditt eget forslag."
+
+
+@pytest.mark.parametrize("state", [DRAFT, RETURNED])
+def test_only_the_proposer_submits(state):
+    with pytest.raises(GuardFailed) as info:
+        SUBGROUP.fire("submit", state, by("ola"))
+    assert info.value.guards == ["is_proposer"]

@@ -1,0 +1,290 @@
+"""Subgroups: proposals and the user-representation rule (§7), decisions, members after establishment."""
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+from flask import current_app
+from sqlalchemy import Select, func, or_, select
+
+from app import clock
+from app.extensions import db
+from app.models import AuditEvent, Organisation, Subgroup, SubgroupMember, SubgroupTheme, User, UserRepresentative
+from app.models.subgroup import THEMES
+from app.models.user import ADMIN, ADVISER, PROJECT_MEMBER
+from app.services import ServiceError, audit, mail, workflow
+from workflows import SUBGROUP
+from workflows.subgroup import DRAFT, ESTABLISHED, RETURNED, SECONDED, SUBMITTED
+
+MIN_ASSESSMENT_CHARS = 100
+MIN_ASSESSMENT_SENTENCES = 2
+EDITABLE = (DRAFT, RETURNED)
+AWAITING_DECISION = (SUBMITTED, SECONDED)
+NO_REPRESENTATION = ("Legg til minst én brukerrepresentant, eller skriv en vurdering av hvorfor brukerrepresentanter "
+                     "ikke er med (avtalen § 7).")
+SHORT_ASSESSMENT = (f"Vurderingen er for kort. Skriv minst {MIN_ASSESSMENT_CHARS} tegn og minst "
+                    f"{MIN_ASSESSMENT_SENTENCES} hele setninger om hvorfor brukerrepresentanter ikke er med.")
+
+
+@dataclass
+class Representative:
+    name: str
+    represents: str
+    contact: str
+
+
+@dataclass
+class Proposal:
+    """What the proposer writes, as plain data: the form builds it, the service checks and stores it."""
+
+    name: str
+    themes: list[str]
+    mandate: str
+    chair_id: int
+    member_ids: list[int]
+    duration: str | None = None
+    end_date: date | None = None
+    representatives: list[Representative] = field(default_factory=list)
+    assessment: str | None = None
+
+
+def sentence_count(text: str) -> int:
+    """Sentences in a text: runs of words ended by . ! ? (or by the end of the text)."""
+    return sum(1 for part in re.split(r"[.!?]+(?=\s|$)", text) if re.search(r"\w\w", part))
+
+
+def representation_error(representatives: list, assessment: str | None) -> str | None:
+    """Why the proposal does not yet consider user representation, or None when it does."""
+    if representatives:
+        return None
+    text = (assessment or "").strip()
+    if not text:
+        return NO_REPRESENTATION
+    if len(text) < MIN_ASSESSMENT_CHARS or sentence_count(text) < MIN_ASSESSMENT_SENTENCES:
+        return SHORT_ASSESSMENT
+    return None
+
+
+def people() -> Select:
+    """The people who can chair or join a subgroup: active users from the collaboration's organisations."""
+    return select(User).join(Organisation, User.organisation_id == Organisation.id) \
+        .where(User.active.is_(True)).order_by(User.name)
+
+
+def search_people(query: str, limit: int = 30) -> list[User]:
+    """People whose name or organisation contains `query`."""
+    like = f"%{query.strip().lower()}%"
+    return list(db.session.scalars(people().where(
+        or_(func.lower(User.name).like(like), func.lower(Organisation.name).like(like))).limit(limit)))
+
+
+def people_by_id(ids) -> dict[int, User]:
+    ids = set(ids)
+    return {u.id: u for u in db.session.scalars(people().where(User.id.in_(ids)))} if ids else {}
+
+
+def _check(proposal: Proposal) -> tuple[User, list[User]]:
+    """Refuse an incomplete proposal; return the chair and the members it names."""
+    if not proposal.name.strip():
+        raise ServiceError("Skriv et navn på undergruppen.", field="name")
+    if not proposal.themes or set(proposal.themes) - THEMES.keys():
+        raise ServiceError("Velg minst ett tema fra samarbeidsområdene i avtalen.", field="themes")
+    if not proposal.mandate.strip():
+        raise ServiceError("Skriv mandatet: hva gruppen skal levere.", field="mandate")
+    if not (proposal.duration or "").strip() and proposal.end_date is None:
+        raise ServiceError("Oppgi forventet varighet eller en sluttdato.", field="duration")
+    if proposal.end_date is not None and proposal.end_date <= clock.today():
+        raise ServiceError("Sluttdatoen må være etter i dag.", field="end_date")
+    found = people_by_id([proposal.chair_id, *proposal.member_ids])
+    if proposal.chair_id not in found:
+        raise ServiceError("Velg en leder fra listen over personer.", field="chair_id")
+    unknown = set(proposal.member_ids) - found.keys()
+    if unknown:
+        raise ServiceError("Ett eller flere av de foreslåtte medlemmene finnes ikke. Søk dem opp på nytt.",
+                           field="member_ids")
+    error = representation_error(proposal.representatives, proposal.assessment)
+    if error:
+        raise ServiceError(error, field="assessment")
+    members = [found[i] for i in dict.fromkeys([proposal.chair_id, *proposal.member_ids])]
+    return found[proposal.chair_id], members
+
+
+def _fill(subgroup: Subgroup, proposal: Proposal) -> None:
+    """Write a checked proposal onto the subgroup: themes, proposed members and representatives."""
+    chair, members = _check(proposal)
+    subgroup.name, subgroup.mandate = proposal.name.strip(), proposal.mandate.strip()
+    subgroup.duration = (proposal.duration or "").strip() or None
+    subgroup.end_date = proposal.end_date
+    subgroup.chair = chair
+    subgroup.representation_assessment = (proposal.assessment or "").strip() or None
+    themes = {row.theme: row for row in subgroup.theme_rows}
+    subgroup.theme_rows = [themes.get(code) or SubgroupTheme(theme=code) for code in THEMES
+                           if code in proposal.themes]
+    proposed = {m.user_id: m for m in subgroup.members}
+    subgroup.members = [proposed.get(u.id) or SubgroupMember(user=u) for u in members]
+    subgroup.representatives = [
+        UserRepresentative(name=r.name.strip(), represents=r.represents.strip(), contact=r.contact.strip())
+        for r in proposal.representatives]
+
+
+def _summary(subgroup: Subgroup) -> dict:
+    """What the audit log keeps of a proposal's content."""
+    return {"name": subgroup.name, "themes": subgroup.themes, "chair": subgroup.chair.name,
+            "members": [m.user.name for m in subgroup.members],
+            "representatives": [f"{r.name} ({r.represents})" for r in subgroup.representatives],
+            "assessment": bool(subgroup.representation_assessment)}
+
+
+def propose(proposal: Proposal, actor: User) -> Subgroup:
+    """A project-group member saves a new proposal as a draft. The caller commits."""
+    if PROJECT_MEMBER not in actor.roles:
+        raise ServiceError("Bare medlemmer av prosjektgruppen kan foreslå undergrupper.")
+    subgroup = Subgroup(proposer=actor, state=SUBGROUP.initial, state_since=clock.now(), created_at=clock.now())
+    _fill(subgroup, proposal)
+    db.session.add(subgroup)
+    db.session.flush()
+    audit.record(actor, "subgroup.create", subgroup.audit_type, subgroup.id, to_state=subgroup.state,
+                 data=_summary(subgroup))
+    return subgroup
+
+
+def edit_refusal(subgroup: Subgroup, actor: User) -> str | None:
+    """Why `actor` cannot edit the proposal now, or None."""
+    if actor.id != subgroup.proposer_id or PROJECT_MEMBER not in actor.roles:
+        return "Bare den som foreslo undergruppen, kan endre forslaget."
+    if subgroup.state not in EDITABLE:
+        return "Forslaget kan bare endres mens det er et utkast eller er sendt tilbake for endringer."
+    return None
+
+
+def revise(subgroup: Subgroup, proposal: Proposal, actor: User) -> None:
+    """The proposer changes a draft or a returned proposal. The caller commits."""
+    reason = edit_refusal(subgroup, actor)
+    if reason:
+        raise ServiceError(reason)
+    _fill(subgroup, proposal)
+    db.session.flush()
+    audit.record(actor, "subgroup.update", subgroup.audit_type, subgroup.id, data=_summary(subgroup))
+
+
+@workflow.on_transition("subgroup", "approve", "reject")
+def _record_decision(subgroup: Subgroup, actor, data: dict) -> None:
+    """The date of the project group's decision, as the adviser recorded it."""
+    decided_on = data.get("decided_on")
+    subgroup.decided_on = date.fromisoformat(decided_on) if decided_on else clock.today()
+
+
+@workflow.on_transition("subgroup", "establish")
+def _establish(subgroup: Subgroup, actor, data: dict) -> None:
+    """The proposed members join on the day the group is established, and each gets an e-mail."""
+    today = clock.today()
+    subgroup.established_on = today
+    path = page_path(subgroup)
+    for member in subgroup.current_members:
+        member.joined_on = member.joined_on or today
+        mail.queue(member.user.email, f"Undergruppen «{subgroup.name}» er etablert", "subgroup_established",
+                   dedupe_key=f"subgroup-{subgroup.id}-established-{member.user_id}", subgroup=subgroup,
+                   person=member.user, path=path)
+
+
+@workflow.on_transition("subgroup", "close")
+def _close(subgroup: Subgroup, actor, data: dict) -> None:
+    """Everyone still in the group leaves it on the day it closes."""
+    today = clock.today()
+    subgroup.closed_on = today
+    for member in subgroup.current_members:
+        member.left_on = today
+
+
+def page_path(subgroup: Subgroup) -> str:
+    """The subgroup page's path, also outside a request (the demo story queues mail from the command line)."""
+    return current_app.url_map.bind("localhost").build("subgroups.subgroup_page", {"subgroup_id": subgroup.id})
+
+
+def can_manage_members(subgroup: Subgroup, user: User) -> bool:
+    """After establishment the adviser or the group's chair keeps the member list."""
+    return subgroup.state == ESTABLISHED and (ADVISER in user.roles or user.id == subgroup.chair_id)
+
+
+def _require_manager(subgroup: Subgroup, actor: User) -> None:
+    if subgroup.state != ESTABLISHED:
+        raise ServiceError("Medlemmer kan bare legges til eller fjernes mens undergruppen er etablert.")
+    if not can_manage_members(subgroup, actor):
+        raise ServiceError("Bare FoU-rådgiveren eller lederen av undergruppen kan endre medlemmene.")
+
+
+def add_member(subgroup: Subgroup, user_id: int, joined_on: date, actor: User) -> SubgroupMember:
+    """Add a person to an established subgroup from `joined_on`. The caller commits."""
+    _require_manager(subgroup, actor)
+    person = people_by_id([user_id]).get(user_id)
+    if person is None:
+        raise ServiceError("Fant ikke personen. Søk på nytt.", field="user_id")
+    if any(m.user_id == user_id for m in subgroup.current_members):
+        raise ServiceError(f"{person.name} er allerede medlem av undergruppen.", field="user_id")
+    if joined_on < subgroup.established_on:
+        raise ServiceError("Datoen kan ikke være før undergruppen ble etablert "
+                           f"({subgroup.established_on:%d.%m.%Y}).", field="joined_on")
+    member = SubgroupMember(subgroup=subgroup, user=person, joined_on=joined_on)
+    db.session.add(member)
+    db.session.flush()
+    audit.record(actor, "subgroup.member_add", subgroup.audit_type, subgroup.id,
+                 data={"person": person.name, "user_id": person.id, "joined_on": joined_on.isoformat()})
+    return member
+
+
+def remove_member(subgroup: Subgroup, member_id: int, left_on: date, actor: User) -> SubgroupMember:
+    """Record that a member left an established subgroup on `left_on`. The caller commits."""
+    _require_manager(subgroup, actor)
+    member = next((m for m in subgroup.current_members if m.id == member_id), None)
+    if member is None:
+        raise ServiceError("Personen er ikke medlem av undergruppen.")
+    if member.user_id == subgroup.chair_id:
+        raise ServiceError("Lederen kan ikke fjernes fra undergruppen.")
+    if left_on < (member.joined_on or subgroup.established_on):
+        raise ServiceError("Sluttdatoen kan ikke være før personen ble med i gruppen.", field="left_on")
+    member.left_on = left_on
+    audit.record(actor, "subgroup.member_remove", subgroup.audit_type, subgroup.id,
+                 data={"person": member.user.name, "user_id": member.user_id, "left_on": left_on.isoformat()})
+    return member
+
+
+def listing(viewer: User, *, query: str = "", theme: str = "", state: str = "") -> Select:
+    """The subgroups `viewer` may see, filtered, newest first."""
+    stmt = select(Subgroup).order_by(Subgroup.state_since.desc(), Subgroup.id.desc())
+    if not viewer.roles & {ADVISER, ADMIN}:
+        stmt = stmt.where(or_(Subgroup.state != DRAFT, Subgroup.proposer_id == viewer.id))
+    if query.strip():
+        like = f"%{query.strip().lower()}%"
+        stmt = stmt.where(or_(func.lower(Subgroup.name).like(like), func.lower(Subgroup.mandate).like(like)))
+    if theme in THEMES:
+        stmt = stmt.where(Subgroup.theme_rows.any(theme=theme))
+    if state in SUBGROUP.states:
+        stmt = stmt.where(Subgroup.state == state)
+    return stmt
+
+
+def proposals_by(user: User) -> list[Subgroup]:
+    """The proposals a person has made, newest first."""
+    return list(db.session.scalars(select(Subgroup).where(Subgroup.proposer_id == user.id)
+                                   .order_by(Subgroup.created_at.desc(), Subgroup.id.desc())))
+
+
+def awaiting_decision() -> list[Subgroup]:
+    """Submitted and seconded proposals the adviser may act on, oldest first."""
+    return list(db.session.scalars(select(Subgroup).where(Subgroup.state.in_(AWAITING_DECISION))
+                                   .order_by(Subgroup.state_since, Subgroup.id)))
+
+
+def ready_for_decision_count() -> int:
+    """Seconded proposals: ready for the adviser to record the project group's decision."""
+    return db.session.scalar(select(func.count()).select_from(Subgroup).where(Subgroup.state == SECONDED))
+
+
+def history(subgroup: Subgroup) -> list[AuditEvent]:
+    return audit.events_for(subgroup.audit_type, subgroup.id)
+
+
+def last_comment(subgroup: Subgroup, trigger: str) -> str | None:
+    """The comment of the latest `trigger` step: the final report of `close`, what to change after a return."""
+    return db.session.scalar(select(AuditEvent.comment).where(
+        AuditEvent.object_type == subgroup.audit_type, AuditEvent.object_id == subgroup.id,
+        AuditEvent.action == f"{SUBGROUP.name}.{trigger}").order_by(AuditEvent.seq.desc()).limit(1))

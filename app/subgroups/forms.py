@@ -1,0 +1,151 @@
+"""The subgroup proposal, the decision steps and the member list."""
+from flask_wtf import FlaskForm
+from wtforms import DateField, FieldList, Form, FormField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
+
+from app import clock
+from app.extensions import db
+from app.forms import REQUIRED, CheckboxList, choices
+from app.models import User
+from app.models.subgroup import THEMES
+from app.services import subgroups
+
+MAX_REPRESENTATIVES = 10
+
+
+def person_label(user: User) -> str:
+    return f"{user.name} ({user.organisation.name})"
+
+
+class RepresentativeForm(Form):
+    """One user representative; a row left empty is ignored."""
+
+    name = StringField("Navn", validators=[Length(max=120)])
+    represents = StringField("Representerer", validators=[Length(max=200)])
+    contact = StringField("Kontakt (e-post eller telefon)", validators=[Length(max=200)])
+
+    @property
+    def is_blank(self) -> bool:
+        return not any((f.data or "").strip() for f in (self.name, self.represents, self.contact))
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        if self.is_blank:
+            return valid
+        for f in (self.name, self.represents, self.contact):
+            if not (f.data or "").strip():
+                f.errors.append(REQUIRED)
+                valid = False
+        return valid
+
+
+class ProposalForm(FlaskForm):
+    """The proposal for a subgroup. "Søk" and "Legg til en rad" only redraw the form; they save nothing."""
+
+    name = StringField("Navn på undergruppen", validators=[DataRequired(REQUIRED), Length(max=200)])
+    themes = CheckboxList("Tema (samarbeidsområder i avtalen § 6)", choices=choices(THEMES.items()),
+                          validators=[DataRequired("Velg minst ett tema.")])
+    mandate = TextAreaField("Mandat: hva skal gruppen levere?", validators=[DataRequired(REQUIRED), Length(max=4000)])
+    duration = StringField("Forventet varighet", validators=[Length(max=100)])
+    end_date = DateField("Sluttdato", validators=[Optional()])
+    chair_id = SelectField("Foreslått leder", coerce=int, validators=[DataRequired("Velg en leder.")],
+                           invalid_choice_message="Ukjent person. Velg en leder fra listen.")
+    member_query = StringField("Søk etter personer (navn eller organisasjon)", validators=[Length(max=100)])
+    search = SubmitField("Søk")
+    member_ids = CheckboxList("Foreslåtte medlemmer", coerce=int, invalid_choice_message=(
+        "Fant ikke alle de foreslåtte medlemmene (%(value)s). Søk dem opp på nytt."))
+    representatives = FieldList(FormField(RepresentativeForm), min_entries=1, max_entries=MAX_REPRESENTATIVES)
+    add_representative = SubmitField("Legg til en brukerrepresentant til")
+    assessment = TextAreaField("Vurdering: hvorfor er ikke brukerrepresentanter med?",
+                               validators=[Length(max=4000)])
+    save = SubmitField("Lagre utkast")
+    submit = SubmitField("Lagre og send inn")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        everyone = db.session.scalars(subgroups.people())
+        self.chair_id.choices = choices([(0, "— Velg leder —")] + [(u.id, person_label(u)) for u in everyone])
+        self.load_member_choices()
+
+    def load_member_choices(self) -> None:
+        """The checkbox list: the people already chosen, then those matching the search."""
+        chosen = subgroups.people_by_id(self.member_ids.data or [])
+        query = (self.member_query.data or "").strip()
+        matches = [u for u in subgroups.search_people(query) if u.id not in chosen] if query else []
+        people = sorted(chosen.values(), key=lambda u: u.name) + matches
+        self.member_ids.choices = choices([(u.id, person_label(u)) for u in people])
+        self.search_matches = len(matches) if query else None
+
+    @property
+    def redraw_only(self) -> bool:
+        """The person pressed "Søk" or "Legg til en rad": show the form again, save nothing."""
+        return bool(self.search.data or self.add_representative.data)
+
+    def validate_duration(self, field) -> None:
+        if not (field.data or "").strip() and not (self.end_date.raw_data and self.end_date.raw_data[0]):
+            raise ValidationError("Oppgi forventet varighet eller en sluttdato.")
+
+    def validate_end_date(self, field) -> None:
+        if field.data and field.data <= clock.today():
+            raise ValidationError("Sluttdatoen må være etter i dag.")
+
+    def validate_assessment(self, field) -> None:
+        error = subgroups.representation_error(self.representative_rows(), field.data)
+        if error:
+            raise ValidationError(error)
+
+    def representative_rows(self) -> list[subgroups.Representative]:
+        return [subgroups.Representative(row.form.name.data or "", row.form.represents.data or "",
+                                         row.form.contact.data or "")
+                for row in self.representatives if not row.form.is_blank]
+
+    def to_proposal(self) -> subgroups.Proposal:
+        return subgroups.Proposal(
+            name=self.name.data, themes=self.themes.data, mandate=self.mandate.data, chair_id=self.chair_id.data,
+            member_ids=self.member_ids.data or [], duration=self.duration.data, end_date=self.end_date.data,
+            representatives=self.representative_rows(), assessment=self.assessment.data)
+
+    def fill_from(self, subgroup) -> None:
+        """Show a saved proposal for editing."""
+        self.name.data, self.mandate.data = subgroup.name, subgroup.mandate
+        self.themes.data = subgroup.themes
+        self.duration.data, self.end_date.data = subgroup.duration, subgroup.end_date
+        self.chair_id.data = subgroup.chair_id
+        self.member_ids.data = [m.user_id for m in subgroup.members]
+        self.assessment.data = subgroup.representation_assessment
+        while self.representatives.entries:
+            self.representatives.pop_entry()
+        for rep in subgroup.representatives or [None]:
+            self.representatives.append_entry(
+                {"name": rep.name, "represents": rep.represents, "contact": rep.contact} if rep else None)
+        self.load_member_choices()
+
+
+class ActionForm(FlaskForm):
+    """A step in the workflow; the labels fit the step (set by the view)."""
+
+    decided_on = DateField("Dato for vedtaket i prosjektgruppen", validators=[Optional()])
+    comment = TextAreaField("Kommentar", validators=[Length(max=4000)])
+    submit = SubmitField("Bekreft")
+
+    def validate_decided_on(self, field) -> None:
+        if field.data and field.data > clock.today():
+            raise ValidationError("Datoen for vedtaket kan ikke være etter i dag.")
+
+
+class AddMemberForm(FlaskForm):
+    user_id = SelectField("Person", coerce=int, invalid_choice_message="Ukjent person. Søk på nytt.")
+    joined_on = DateField("Medlem fra", validators=[DataRequired("Skriv en gyldig dato.")])
+    submit = SubmitField("Legg til medlem")
+
+
+class RemoveMemberForm(FlaskForm):
+    left_on = DateField("Medlem til og med", validators=[DataRequired("Skriv en gyldig dato.")])
+    submit = SubmitField("Fjern fra undergruppen")
+
+
+class MemberSearchForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    q = StringField("Søk etter personer (navn eller organisasjon)", validators=[Length(max=100)])

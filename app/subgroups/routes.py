@@ -1,0 +1,215 @@
+"""Subgroups: the list, the proposal form, the subgroup page, its workflow steps and its members."""
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from app import clock
+from app.extensions import db
+from app.forms import REQUIRED, choices
+from app.models import Subgroup
+from app.models.subgroup import THEMES
+from app.security import role_required
+from app.services import Conflict, ServiceError, subgroups, workflow
+from app.subgroups.forms import (
+    MAX_REPRESENTATIVES, ActionForm, AddMemberForm, MemberSearchForm, ProposalForm, RemoveMemberForm, person_label,
+)
+from workflows import SUBGROUP, WorkflowError
+from workflows.subgroup import CLOSED, RETURNED
+
+bp = Blueprint("subgroups", __name__, url_prefix="/undergrupper")
+PER_PAGE = 25
+# Steps whose comment the form insists on, and what the comment means there.
+COMMENT_LABELS = {
+    "approve": "Vedtak og kommentar (f.eks. saksnummer og hva prosjektgruppen la vekt på)",
+    "reject": "Begrunnelse for avslaget",
+    "return_for_changes": "Hva må endres?",
+    "close": "Sluttrapport: hva gruppen har levert",
+}
+DECISIONS = ("approve", "reject")
+
+
+def get_subgroup(subgroup_id: int) -> Subgroup:
+    """The subgroup, if the signed-in user may see it; someone else's draft does not exist for them."""
+    subgroup = db.session.get(Subgroup, subgroup_id)
+    if subgroup is None or not subgroup.can_view(current_user):
+        abort(404)
+    return subgroup
+
+
+@bp.route("/")
+def subgroup_list():
+    query, theme, state = (request.args.get(k, "").strip() for k in ("q", "tema", "status"))
+    stmt = subgroups.listing(current_user, query=query, theme=theme, state=state)
+    page = db.paginate(stmt, per_page=PER_PAGE, error_out=False)
+    return render_template("subgroups/list.html", page=page, query=query, theme=theme, state=state,
+                           themes=THEMES, states=SUBGROUP.states, mine=subgroups.proposals_by(current_user))
+
+
+@bp.route("/ny", methods=["GET", "POST"])
+@role_required("project_member")
+def new():
+    form = ProposalForm()
+    return _proposal_form(form, None)
+
+
+@bp.route("/<int:subgroup_id>/endre", methods=["GET", "POST"])
+@role_required("project_member")
+def edit(subgroup_id: int):
+    subgroup = get_subgroup(subgroup_id)
+    reason = subgroups.edit_refusal(subgroup, current_user)
+    if reason:
+        abort(403, reason)
+    form = ProposalForm()
+    if request.method == "GET":
+        form.fill_from(subgroup)
+    return _proposal_form(form, subgroup)
+
+
+def _proposal_form(form: ProposalForm, subgroup: Subgroup | None):
+    """Redraw after a search, or save (and maybe submit) the proposal; one flow for new and edit."""
+    if form.is_submitted() and form.add_representative.data and len(form.representatives) < MAX_REPRESENTATIVES:
+        form.representatives.append_entry()
+    if not form.redraw_only and form.validate_on_submit():
+        try:
+            if subgroup is None:
+                subgroup = subgroups.propose(form.to_proposal(), current_user)
+            else:
+                subgroups.revise(subgroup, form.to_proposal(), current_user)
+            if form.submit.data:
+                workflow.perform(subgroup, "submit", current_user)
+        except Conflict as error:
+            db.session.rollback()
+            abort(409, error.message)
+        except ServiceError as error:
+            db.session.rollback()
+            target = getattr(form, error.field, None) if error.field else None
+            (target.errors if target is not None else form.form_errors).append(error.message)
+        else:
+            db.session.commit()
+            flash("Forslaget er sendt inn til prosjektgruppen." if form.submit.data
+                  else "Utkastet er lagret. Det er bare synlig for deg og FoU-rådgiveren til du sender det inn.",
+                  "success")
+            return redirect(url_for("subgroups.subgroup_page", subgroup_id=subgroup.id))
+    return render_template("subgroups/form.html", form=form, subgroup=subgroup, notes=_notes(subgroup),
+                           max_representatives=MAX_REPRESENTATIVES)
+
+
+def _notes(subgroup: Subgroup | None) -> dict[str, str | None]:
+    """What the last step said, where the page should repeat it: what to change, or the final report."""
+    if subgroup is None:
+        return {}
+    return {"returned": subgroups.last_comment(subgroup, "return_for_changes") if subgroup.state == RETURNED else None,
+            "final_report": subgroups.last_comment(subgroup, "close") if subgroup.state == CLOSED else None}
+
+
+@bp.route("/<int:subgroup_id>")
+def subgroup_page(subgroup_id: int):
+    subgroup = get_subgroup(subgroup_id)
+    return render_template(
+        "subgroups/subgroup.html", subgroup=subgroup, actions=workflow.actions(subgroup, current_user),
+        history=subgroups.history(subgroup), notes=_notes(subgroup),
+        can_edit=subgroups.edit_refusal(subgroup, current_user) is None,
+        can_manage=subgroups.can_manage_members(subgroup, current_user))
+
+
+@bp.route("/<int:subgroup_id>/diagram.svg")
+def diagram(subgroup_id: int):
+    subgroup = get_subgroup(subgroup_id)
+    return Response(SUBGROUP.diagram_svg(highlight=subgroup.state), mimetype="image/svg+xml")
+
+
+@bp.route("/<int:subgroup_id>/handling/<trigger>", methods=["GET", "POST"])
+def action(subgroup_id: int, trigger: str):
+    subgroup = get_subgroup(subgroup_id)
+    try:
+        spec = SUBGROUP.spec(trigger)
+    except WorkflowError:
+        abort(404)
+    form = ActionForm()
+    comment_needed = trigger in COMMENT_LABELS
+    form.comment.label.text = COMMENT_LABELS.get(trigger, "Kommentar")
+    if request.method == "GET":
+        form.decided_on.data = clock.today()
+    reason = workflow.refusal(subgroup, spec, current_user) if trigger in SUBGROUP.triggers_from(subgroup.state) \
+        else f"«{spec.label}» er ikke mulig når status er «{SUBGROUP.label(subgroup.state)}»."
+    if form.validate_on_submit() and reason is None and _complete(form, trigger, comment_needed):
+        data = {"decided_on": form.decided_on.data.isoformat()} if trigger in DECISIONS else None
+        try:
+            workflow.perform(subgroup, trigger, current_user, comment=form.comment.data, data=data)
+        except Conflict as error:
+            db.session.rollback()
+            abort(409, error.message)
+        except ServiceError as error:
+            db.session.rollback()
+            (form.comment.errors if error.field == "comment" else form.form_errors).append(error.message)
+        else:
+            db.session.commit()
+            flash(f"Utført: {spec.label}. Ny status: {SUBGROUP.label(subgroup.state)}.", "success")
+            return redirect(url_for("subgroups.subgroup_page", subgroup_id=subgroup.id))
+    status = 409 if request.method == "POST" and reason else 200
+    return render_template("subgroups/action.html", subgroup=subgroup, spec=spec, form=form, reason=reason,
+                           comment_needed=comment_needed, decision=trigger in DECISIONS), status
+
+
+def _complete(form: ActionForm, trigger: str, comment_needed: bool) -> bool:
+    """The facts this step records must be there: the decision date, and the comment where it matters."""
+    complete = True
+    if trigger in DECISIONS and form.decided_on.data is None and not form.decided_on.errors:
+        form.decided_on.errors.append("Skriv datoen for vedtaket.")
+        complete = False
+    if comment_needed and not (form.comment.data or "").strip():
+        form.comment.errors.append(REQUIRED)
+        complete = False
+    return complete
+
+
+@bp.route("/<int:subgroup_id>/medlemmer", methods=["GET", "POST"])
+def members(subgroup_id: int):
+    subgroup = get_subgroup(subgroup_id)
+    if not subgroups.can_manage_members(subgroup, current_user):
+        abort(403, "Bare FoU-rådgiveren eller lederen kan endre medlemmene, og bare mens undergruppen er etablert.")
+    search = MemberSearchForm(request.args)
+    query = (search.q.data or "").strip()
+    current = {m.user_id for m in subgroup.current_members}
+    found = subgroups.search_people(query) if query else db.session.scalars(subgroups.people()).all()
+    form = AddMemberForm()
+    form.user_id.choices = choices([(u.id, person_label(u)) for u in found if u.id not in current])
+    if request.method == "POST":
+        # Validate against every person, not only the ones this search happened to show.
+        form.user_id.choices = choices([(u.id, person_label(u)) for u in db.session.scalars(subgroups.people())])
+    elif form.joined_on.data is None:
+        form.joined_on.data = clock.today()
+    if form.validate_on_submit():
+        try:
+            member = subgroups.add_member(subgroup, form.user_id.data, form.joined_on.data, current_user)
+        except ServiceError as error:
+            db.session.rollback()
+            getattr(form, error.field or "user_id").errors.append(error.message)
+        else:
+            db.session.commit()
+            flash(f"{member.user.name} er lagt til i undergruppen.", "success")
+            return redirect(url_for("subgroups.members", subgroup_id=subgroup.id))
+    return render_template("subgroups/members.html", subgroup=subgroup, form=form, search=search, query=query)
+
+
+@bp.route("/<int:subgroup_id>/medlemmer/<int:member_id>/fjern", methods=["GET", "POST"])
+def remove_member(subgroup_id: int, member_id: int):
+    subgroup = get_subgroup(subgroup_id)
+    if not subgroups.can_manage_members(subgroup, current_user):
+        abort(403, "Bare FoU-rådgiveren eller lederen kan endre medlemmene, og bare mens undergruppen er etablert.")
+    member = next((m for m in subgroup.current_members if m.id == member_id), None)
+    if member is None:
+        abort(404)
+    form = RemoveMemberForm()
+    if request.method == "GET":
+        form.left_on.data = clock.today()
+    if form.validate_on_submit():
+        try:
+            subgroups.remove_member(subgroup, member.id, form.left_on.data, current_user)
+        except ServiceError as error:
+            db.session.rollback()
+            (form.left_on.errors if error.field == "left_on" else form.form_errors).append(error.message)
+        else:
+            db.session.commit()
+            flash(f"{member.user.name} er fjernet fra undergruppen.", "success")
+            return redirect(url_for("subgroups.members", subgroup_id=subgroup.id))
+    return render_template("subgroups/remove_member.html", subgroup=subgroup, member=member, form=form)

@@ -1,0 +1,277 @@
+"""The subgroup pages: who may do what, what the forms show, the approval inbox and the member list."""
+import pytest
+from sqlalchemy import func, select
+
+from app.extensions import db
+from app.models import Subgroup
+from app.services import subgroups, workflow
+from tests import factories
+from tests.conftest import post
+
+FORM = {
+    "name": "Velferdsteknologi i hjemmetjenesten",
+    "themes": ["welfare_technology"],
+    "mandate": "Kartlegge erfaringer og foreslå felles opplæring.",
+    "duration": "12 måneder",
+    "representatives-0-name": "Randi Helland",
+    "representatives-0-represents": "Eldrerådet i Bergen",
+    "representatives-0-contact": "eldreradet@bergen.kommune.no",
+}
+
+
+@pytest.fixture
+def siri(orgs):
+    person = factories.user("project_member", organisation=orgs["Voss"], name="Siri Lie")
+    db.session.commit()
+    return person
+
+
+@pytest.fixture
+def adviser(orgs):
+    person = factories.user("adviser", organisation=orgs["Bergen"], name="Marianne N. Solbakk")
+    db.session.commit()
+    return person
+
+
+def count() -> int:
+    return db.session.scalar(select(func.count()).select_from(Subgroup))
+
+
+@pytest.mark.parametrize("role, status", [
+    ("project_member", 200), ("municipality_contact", 403), ("adviser", 403), ("steering_member", 403),
+])
+def test_only_project_group_members_open_the_proposal_form(client, login, role, status):
+    login(role)
+    assert client.get("/undergrupper/ny").status_code == status
+    assert client.get("/undergrupper/").status_code == 200
+
+
+def test_a_project_member_saves_a_draft_then_submits_it(client, login, siri):
+    kari = login("project_member", name="Kari Nordtveit")
+    response = post(client, "/undergrupper/ny", {**FORM, "chair_id": kari.id, "member_ids": [siri.id],
+                                                  "save": "Lagre utkast"}, token_from="/undergrupper/ny")
+    assert response.status_code == 302
+    subgroup = db.session.scalar(select(Subgroup))
+    assert subgroup.state == "draft" and subgroup.proposer_id == kari.id
+    assert [m.user.name for m in subgroup.members] == ["Kari Nordtveit", "Siri Lie"]
+    assert [r.represents for r in subgroup.representatives] == ["Eldrerådet i Bergen"]
+
+    edit = f"/undergrupper/{subgroup.id}/endre"
+    page = client.get(edit).get_data(as_text=True)
+    assert 'value="Randi Helland"' in page and "checked" in page
+    response = post(client, edit, {**FORM, "name": "Velferdsteknologi i heimetenesta", "chair_id": kari.id,
+                                   "member_ids": [siri.id], "submit": "Lagre og send inn"}, token_from=edit)
+    assert response.status_code == 302
+    db.session.refresh(subgroup)
+    assert subgroup.state == "submitted" and subgroup.name == "Velferdsteknologi i heimetenesta"
+    page = client.get(f"/undergrupper/{subgroup.id}").get_data(as_text=True)
+    assert "Du kan ikke støtte eller godkjenne ditt eget forslag." in page
+    assert "Mine forslag" in client.get("/undergrupper/").get_data(as_text=True)
+
+
+def test_the_form_refuses_a_proposal_without_user_representation_with_a_message_on_the_field(client, login):
+    kari = login("project_member")
+    data = {**FORM, "chair_id": kari.id, "representatives-0-name": "", "representatives-0-represents": "",
+            "representatives-0-contact": "", "submit": "Lagre og send inn"}
+    response = post(client, "/undergrupper/ny", data, token_from="/undergrupper/ny")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and count() == 0
+    assert 'id="assessment-error"' in page and "Legg til minst én brukerrepresentant" in page
+    assert 'aria-invalid="true"' in page and 'href="#assessment"' in page
+
+
+def test_searching_for_members_saves_nothing_and_keeps_what_was_written(client, login, siri):
+    kari = login("project_member")
+    response = post(client, "/undergrupper/ny", {**FORM, "chair_id": kari.id, "member_query": "siri",
+                                                  "search": "Søk"}, token_from="/undergrupper/ny")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and count() == 0
+    assert "Siri Lie (Voss)" in page and 'value="Velferdsteknologi i hjemmetjenesten"' in page
+    assert "Skjemaet har feil" not in page
+
+
+def test_adding_a_representative_row_redraws_the_form(client, login):
+    kari = login("project_member")
+    response = post(client, "/undergrupper/ny", {**FORM, "chair_id": kari.id, "add_representative": "1"},
+                    token_from="/undergrupper/ny")
+    page = response.get_data(as_text=True)
+    assert count() == 0 and 'id="representatives-1-name"' in page and "Brukerrepresentant 2" in page
+
+
+def test_someone_elses_draft_does_not_exist_for_other_members(client, auth, orgs, siri):
+    kari = factories.user("project_member", organisation=orgs["Lindås"])
+    subgroup = factories.subgroup(kari)
+    db.session.commit()
+    auth.login(siri)
+    assert client.get(f"/undergrupper/{subgroup.id}").status_code == 404
+    assert client.get(f"/undergrupper/{subgroup.id}/endre").status_code == 404
+
+
+def test_the_proposer_cannot_second_by_posting(client, auth, orgs):
+    kari = factories.user("project_member", organisation=orgs["Lindås"])
+    subgroup = factories.subgroup(kari)
+    workflow.perform(subgroup, "submit", kari)
+    db.session.commit()
+    auth.login(kari)
+    path = f"/undergrupper/{subgroup.id}/handling/second"
+    response = post(client, path, {}, token_from=f"/undergrupper/{subgroup.id}")
+    assert response.status_code == 409
+    assert "Du kan ikke støtte eller godkjenne ditt eget forslag." in response.get_data(as_text=True)
+    db.session.refresh(subgroup)
+    assert subgroup.state == "submitted"
+
+
+def test_the_adviser_sees_waiting_proposals_in_the_inbox_and_records_the_decision(client, auth, orgs, siri,
+                                                                                   adviser):
+    kari = factories.user("project_member", organisation=orgs["Lindås"])
+    subgroup = factories.subgroup(kari)
+    workflow.perform(subgroup, "submit", kari)
+    workflow.perform(subgroup, "second", siri)
+    db.session.commit()
+    auth.login(adviser)
+    inbox = client.get("/godkjenninger/").get_data(as_text=True)
+    assert "Undergrupper som venter på vedtak" in inbox
+    assert f'href="/undergrupper/{subgroup.id}">Velferdsteknologi i hjemmetjenesten</a>' in inbox
+    assert '<span class="badge" aria-label="1 ventende">1</span>' in inbox
+
+    path = f"/undergrupper/{subgroup.id}/handling/approve"
+    missing = post(client, path, {"decided_on": "", "comment": ""}, token_from=path).get_data(as_text=True)
+    assert "Skriv datoen for vedtaket." in missing and 'id="comment-error"' in missing
+    future = post(client, path, {"decided_on": "2026-12-01", "comment": "Vedtatt."}, token_from=path)
+    assert "Datoen for vedtaket kan ikke være etter i dag." in future.get_data(as_text=True)
+    done = post(client, path, {"decided_on": "2026-11-19", "comment": "Vedtatt, sak 12/26."}, token_from=path)
+    assert done.status_code == 302
+    db.session.refresh(subgroup)
+    assert subgroup.state == "approved" and str(subgroup.decided_on) == "2026-11-19"
+    assert "Ingen forslag venter." in client.get("/godkjenninger/").get_data(as_text=True)
+
+
+def test_the_list_filters_by_theme_status_and_search(client, auth, orgs, siri):
+    kari = factories.user("project_member", organisation=orgs["Lindås"])
+    welfare = factories.subgroup(kari)
+    workflow.perform(welfare, "submit", kari)
+    dementia = factories.subgroup(kari, name="Demensomsorg på tvers", themes=["clinical_practice"],
+                                  mandate="Felles fagutvikling i demensomsorgen.")
+    workflow.perform(dementia, "submit", kari)
+    workflow.perform(dementia, "second", siri)
+    db.session.commit()
+    auth.login(siri)
+
+    def names(query):
+        page = client.get(f"/undergrupper/?{query}").get_data(as_text=True)
+        return [name for name in ("Velferdsteknologi i hjemmetjenesten", "Demensomsorg på tvers") if name in page]
+
+    assert names("") == ["Velferdsteknologi i hjemmetjenesten", "Demensomsorg på tvers"]
+    assert names("tema=clinical_practice") == ["Demensomsorg på tvers"]
+    assert names("status=submitted") == ["Velferdsteknologi i hjemmetjenesten"]
+    assert names("q=fagutvikling") == ["Demensomsorg på tvers"]
+    assert names("tema=welfare_technology&status=seconded") == []
+
+
+def test_the_list_is_paginated(client, auth, orgs):
+    kari = factories.user("project_member", organisation=orgs["Lindås"])
+    for n in range(27):
+        factories.subgroup(kari, name=f"Gruppe {n:02}")
+    db.session.commit()
+    auth.login(kari)
+    first = client.get("/undergrupper/").get_data(as_text=True)
+    assert "Side 1 av 2 (27 treff)" in first
+    assert "Gruppe 01" in client.get("/undergrupper/?page=2").get_data(as_text=True)
+
+
+def test_the_chair_adds_and_removes_members_after_establishment(client, auth, orgs, siri, adviser):
+    kari = factories.user("project_member", organisation=orgs["Lindås"], name="Kari Nordtveit")
+    erik = factories.user(organisation=orgs["Høgskulen på Vestlandet"], name="Erik Aase")
+    subgroup = factories.subgroup(kari, member_ids=[siri.id])
+    for trigger, actor in (("submit", kari), ("second", siri), ("approve", adviser), ("establish", adviser)):
+        workflow.perform(subgroup, trigger, actor)
+    db.session.commit()
+
+    auth.login(siri)
+    assert client.get(f"/undergrupper/{subgroup.id}/medlemmer").status_code == 403
+    auth.logout()
+    auth.login(kari)
+    members = f"/undergrupper/{subgroup.id}/medlemmer"
+    found = client.get(f"{members}?q=aase").get_data(as_text=True)
+    assert "Erik Aase (Høgskulen på Vestlandet)" in found and "Siri Lie (Voss)" not in found
+    response = post(client, members, {"user_id": erik.id, "joined_on": "2026-11-23"}, token_from=members)
+    assert response.status_code == 302
+    siri_row = next(m for m in subgroup.members if m.user_id == siri.id)
+    remove = f"{members}/{siri_row.id}/fjern"
+    assert "Fjerne Siri Lie?" in client.get(remove).get_data(as_text=True)
+    assert post(client, remove, {"left_on": "2026-11-23"}, token_from=remove).status_code == 302
+
+    page = client.get(f"/undergrupper/{subgroup.id}").get_data(as_text=True)
+    assert "Medlem lagt til: Erik Aase (fra 23.11.2026)" in page
+    assert "Medlem fjernet: Siri Lie (til og med 23.11.2026)" in page
+    db.session.expire_all()
+    assert {m.user.name for m in db.session.get(Subgroup, subgroup.id).current_members} == {
+        "Kari Nordtveit", "Erik Aase"}
+
+
+def test_members_cannot_be_changed_before_establishment(client, auth, orgs, adviser):
+    kari = factories.user("project_member", organisation=orgs["Lindås"])
+    subgroup = factories.subgroup(kari)
+    workflow.perform(subgroup, "submit", kari)
+    db.session.commit()
+    auth.login(adviser)
+    assert client.get(f"/undergrupper/{subgroup.id}/medlemmer").status_code == 403
+
+
+def test_the_subgroup_page_shows_mandate_representatives_and_diagram(client, auth, orgs, siri):
+    kari = factories.user("project_member", organisation=orgs["Lindås"])
+    subgroup = factories.subgroup(kari, member_ids=[siri.id])
+    workflow.perform(subgroup, "submit", kari)
+    db.session.commit()
+    auth.login(siri)
+    page = client.get(f"/undergrupper/{subgroup.id}").get_data(as_text=True)
+    for text in ("Kartlegge erfaringer med velferdsteknologi", "Randi Helland", "Eldrerådet i Bergen",
+                 "Digitale verktøy og velferdsteknologi i helse og omsorg", "Sendt inn", "foreslått",
+                 "Forslag til undergruppe opprettet", "Send inn forslaget"):
+        assert text in page
+    diagram = client.get(f"/undergrupper/{subgroup.id}/diagram.svg")
+    assert diagram.mimetype == "image/svg+xml"
+
+
+def test_a_returned_proposal_shows_the_proposer_what_to_change(client, auth, orgs, adviser):
+    kari = factories.user("project_member", organisation=orgs["Lindås"])
+    subgroup = factories.subgroup(kari)
+    workflow.perform(subgroup, "submit", kari)
+    workflow.perform(subgroup, "return_for_changes", adviser, comment="Avgrens mandatet.")
+    db.session.commit()
+    auth.login(kari)
+    page = client.get(f"/undergrupper/{subgroup.id}").get_data(as_text=True)
+    assert "Forslaget er sendt tilbake for endringer: «Avgrens mandatet.»" in page
+    assert f'href="/undergrupper/{subgroup.id}/endre"' in page
+    assert "«Avgrens mandatet.»" in client.get(f"/undergrupper/{subgroup.id}/endre").get_data(as_text=True)
+
+
+def test_closing_needs_a_final_report_which_the_page_then_shows(client, auth, orgs, siri, adviser):
+    kari = factories.user("project_member", organisation=orgs["Lindås"])
+    subgroup = factories.subgroup(kari)
+    for trigger, actor in (("submit", kari), ("second", siri), ("approve", adviser), ("establish", adviser)):
+        workflow.perform(subgroup, trigger, actor)
+    db.session.commit()
+    auth.login(kari)
+    path = f"/undergrupper/{subgroup.id}/handling/close"
+    assert "Sluttrapport: hva gruppen har levert" in client.get(path).get_data(as_text=True)
+    empty = post(client, path, {"comment": ""}, token_from=path)
+    assert empty.status_code == 200 and 'id="comment-error"' in empty.get_data(as_text=True)
+    assert post(client, path, {"comment": "Veilederen er levert."}, token_from=path).status_code == 302
+    page = client.get(f"/undergrupper/{subgroup.id}").get_data(as_text=True)
+    assert "Sluttrapport" in page and "Veilederen er levert." in page and "Avsluttet" in page
+
+
+def test_the_demo_story_has_subgroups_in_different_states(runner):
+    result = runner.invoke(args=["seed-demo", "--password", "demo-passord"])
+    assert result.exit_code == 0, result.output
+    states = {s.name: s for s in db.session.scalars(select(Subgroup))}
+    assert {name: s.state for name, s in states.items()} == {
+        "Velferdsteknologi i hjemmetjenesten": "established", "Kunnskapsbasert praksis i sykehjem": "returned",
+        "Rekruttering og demografi i distriktskommunene": "submitted",
+        "Tverrfaglig oppfølging av personer med demens": "draft"}
+    welfare = states["Velferdsteknologi i hjemmetjenesten"]
+    assert [r.represents for r in welfare.representatives] == ["Eldrerådet i Bergen"]
+    assert welfare.proposer.email == "kari.nordtveit@lindas.kommune.no"
+    assert [e.action for e in subgroups.history(welfare)][:5] == [
+        "subgroup.create", "subgroup.submit", "subgroup.second", "subgroup.approve", "subgroup.establish"]

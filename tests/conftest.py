@@ -74,15 +74,24 @@ class IsolatedClient(FlaskClient):
         return response
 
 
-@pytest.fixture
-def app(database_url):
+@pytest.fixture(scope="session")
+def _shared_app(database_url):
+    """One app for the whole run: building the URL map for every test would dominate the suite's time."""
     app = create_app(app_config(database_url))
     app.test_client_class = IsolatedClient
+    return app, dict(app.config)
+
+
+@pytest.fixture
+def app(_shared_app):
+    """The app with its original configuration, inside an app context, on an empty database."""
+    app, config = _shared_app
+    app.config.clear()
+    app.config.update(config)
     with app.app_context():
         prepare_schema(app)
         yield app
         db.session.remove()
-        db.engine.dispose()
 
 
 @pytest.fixture

@@ -2,6 +2,7 @@
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import contains_eager
 
 from app import clock
 from app.cases.forms import ActionForm, AsOfForm
@@ -25,6 +26,7 @@ def get_case(case_id: int) -> MembershipCase:
 @bp.route("/")
 def case_list():
     stmt = select(MembershipCase).join(Organisation).join(InvitationRound) \
+        .options(contains_eager(MembershipCase.organisation), contains_eager(MembershipCase.round)) \
         .order_by(InvitationRound.reply_deadline.desc(), Organisation.name)
     if not current_user.has_role("adviser", "admin"):
         if current_user.organisation_id is None:

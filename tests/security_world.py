@@ -1,0 +1,41 @@
+"""One of everything, for the security tests: a user per role and the objects each route is about."""
+from dataclasses import dataclass, field
+from datetime import date
+
+from app import clock
+from app.extensions import db
+from app.services import mail, workflow
+from tests import factories
+
+ROLES = ["anonymous", "admin", "adviser", "municipality_contact", "signatory", "host_signatory", "project_member",
+         "steering_member"]
+
+
+@dataclass
+class World:
+    users: dict = field(default_factory=dict)
+    ids: dict = field(default_factory=dict)
+
+
+def build(app, orgs) -> World:
+    """Users for every role (municipal ones in Lindås) and a Lindås case, a Voss request, a subgroup, a mail."""
+    world = World()
+    homes = {"admin": "Bergen", "adviser": "Bergen", "municipality_contact": "Lindås", "signatory": "Lindås",
+             "host_signatory": "Bergen", "project_member": "Universitetet i Bergen",
+             "steering_member": "Helse Bergen"}
+    for role, home in homes.items():
+        world.users[role] = factories.user("signatory" if role == "host_signatory" else role,
+                                           organisation=orgs[home], name=f"Bruker {role}")
+    voss_contact = factories.user("municipality_contact", organisation=orgs["Voss"])
+    lindas = factories.case(orgs["Lindås"], factories.invitation_round(deadline=date(2026, 12, 31)))
+    voss = factories.case(orgs["Voss"], factories.invitation_round(deadline=date(2026, 11, 1), title="Sen runde"))
+    request = workflow.perform(voss, "accept_late", voss_contact)
+    subgroup = factories.subgroup(world.users["project_member"])
+    with app.test_request_context():
+        message = mail.queue("mottaker@test.no", "Emne", "invitation", user=voss_contact, path="/", days=7)
+    db.session.commit()
+    world.ids = {"case_id": lindas.id, "voss_case_id": voss.id, "request_id": request.id,
+                 "subgroup_id": subgroup.id, "message_id": message.id, "user_id": voss_contact.id,
+                 "member_id": 1, "trigger": "accept", "token": "ugyldig"}
+    assert clock.today()
+    return world

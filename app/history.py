@@ -13,6 +13,14 @@ ACTION_LABELS = {
     "user.create": "Bruker opprettet",
     "user.update": "Bruker endret",
     "user.password": "Passord satt",
+    "user.export": "Personopplysninger hentet ut",
+    "user.anonymise": "Person anonymisert",
+    "calendar.token_create": "Kalenderlenke laget",
+    "calendar.token_revoke": "Kalenderlenke slått av",
+    "meeting.create": "Møte planlagt",
+    "meeting.update": "Møte endret",
+    "meeting.minutes": "Referat lagret",
+    "meeting.attendance": "Oppmøte registrert",
 }
 
 

@@ -21,6 +21,7 @@ from app.services import membership
 from workflows import MEMBERSHIP
 
 HOST = "Bergen kommune, Byrådsavdeling for helse og omsorg"
+INTRANET = "Intranettet for Kunnskapskommunen – Helse Omsorg Vest"
 DIRECTIONS = {"I": "Inngående dokument", "U": "Utgående dokument", "X": "Organinternt dokument uten oppfølging"}
 
 
@@ -54,7 +55,7 @@ def invitation_letter(case: MembershipCase) -> list[Document]:
 def case_history(case: MembershipCase) -> list[Document]:
     return [Document(
         "saksforlop", f"Saksforløp for medlemskapet til {case.organisation.display_name}", clock.today(), "X",
-        HOST, case.organisation.display_name,
+        INTRANET, case.organisation.display_name,
         lambda: pdf("archive/history_pdf.html", case=case, history=membership.history(case),
                     today=clock.today()))]
 

@@ -224,7 +224,7 @@ def _meeting_plan() -> list[tuple[str, date, str, str]]:
 
 
 def meetings() -> int:
-    """The yearly meetings through the meetings service: minutes and attendance for past ones. Returns how many were added."""
+    """Add the yearly meetings through the meetings service (minutes for past ones); returns how many were new."""
     adviser = find_by_email("marianne.solbakk@bergen.kommune.no")
     added = 0
     for kind, day, place, agenda in _meeting_plan():

@@ -33,7 +33,8 @@ def overview():
     counts = overview_service.state_counts()
     return render_template("cockpit/overview.html", page=page, counts=counts,
                            most=max((n for _, _, n in counts), default=1), states=MEMBERSHIP.states,
-                           regions=overview_service.regions(), sorts=overview_service.SORTS, **filters)
+                           regions=[r for r in REGIONS if r != "Vertskommune"], sorts=overview_service.SORTS,
+                           **filters)
 
 
 @bp.route("/oversikt.csv")

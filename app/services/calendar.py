@@ -11,8 +11,8 @@ from sqlalchemy import select
 
 from app import clock
 from app.extensions import db
-from app.models import CalendarToken, Meeting, MeetingInvitee, MembershipCase, User
-from app.services import audit
+from app.models import CalendarToken, MembershipCase, User
+from app.services import audit, meetings
 from workflows.membership import ACTIVE, INVITED, NOTICE_GIVEN
 
 DOMAIN = "kunnskapskommunen"
@@ -95,10 +95,7 @@ def case_dates(user: User) -> Iterable[Entry]:
 
 def meeting_dates(user: User) -> Iterable[Entry]:
     """The meetings `user` is invited to (the adviser and admin: all meetings)."""
-    stmt = select(Meeting).order_by(Meeting.starts_at)
-    if not user.has_role("adviser", "admin"):
-        stmt = stmt.join(MeetingInvitee).where(MeetingInvitee.user_id == user.id)
-    for meeting in db.session.scalars(stmt):
+    for meeting in db.session.scalars(meetings.visible(user)):
         yield Entry(f"mote-{meeting.id}", meeting.title, starts_at=meeting.starts_at, ends_at=meeting.ends_at,
                     description=meeting.agenda, location=meeting.place, path=f"/moter/{meeting.id}")
 

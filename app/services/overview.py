@@ -106,10 +106,6 @@ def state_counts() -> list[tuple[str, str, int]]:
     return [(state, label, counts[state]) for state, label in MEMBERSHIP.states.items() if state in counts]
 
 
-def regions() -> list[str]:
-    return sorted({c.organisation.region for c in latest_cases() if c.organisation.region})
-
-
 @dataclass
 class ListPage:
     """One page of an in-memory list, with the attributes the pagination macro reads."""

@@ -49,12 +49,18 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from app.admin.routes import bp as admin_bp
     from app.approvals.routes import bp as approvals_bp
+    from app.archive.routes import bp as archive_bp
     from app.auth.routes import bp as auth_bp
+    from app.calendar.routes import bp as calendar_bp
     from app.cases.routes import bp as cases_bp
+    from app.cockpit.routes import bp as cockpit_bp
     from app.main.routes import bp as main_bp
+    from app.meetings.routes import bp as meetings_bp
+    from app.privacy.routes import bp as privacy_bp
     from app.subgroups.routes import bp as subgroups_bp
 
-    for blueprint in (main_bp, auth_bp, admin_bp, cases_bp, approvals_bp, subgroups_bp):
+    for blueprint in (main_bp, auth_bp, admin_bp, cases_bp, approvals_bp, subgroups_bp,
+                      cockpit_bp, archive_bp, calendar_bp, meetings_bp, privacy_bp):
         app.register_blueprint(blueprint)
 
 

@@ -2,13 +2,15 @@
 from datetime import date, datetime
 
 from babel.numbers import format_currency
-from flask import current_app, session
+from flask import current_app, has_request_context, session
 from flask_babel import format_date, format_datetime, get_locale
+
+from app import clock
 
 
 def select_locale() -> str:
-    """The language the user picked, bokmål unless they chose English."""
-    chosen = session.get("lang")
+    """The language the user picked, bokmål unless they chose English (always bokmål outside a request)."""
+    chosen = session.get("lang") if has_request_context() else None
     return chosen if chosen in current_app.config["LANGUAGES"] else current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
@@ -27,6 +29,21 @@ def date_time(value: datetime | None) -> str:
     return "" if value is None else f"{format_date(value, 'short')} {format_datetime(value, 'HH:mm')}"
 
 
+def clock_time(value: datetime | None) -> str:
+    """14:30 in Oslo time."""
+    return "" if value is None else format_datetime(value, "HH:mm")
+
+
+def age(value: datetime | None) -> str:
+    """How long ago in whole days, as people say it: "i dag", "1 dag", "3 dager"."""
+    if value is None:
+        return ""
+    days = (clock.today() - value.astimezone(clock.OSLO).date()).days
+    if days <= 0:
+        return "i dag"
+    return "1 dag" if days == 1 else f"{days} dager"
+
+
 def money(amount: int | None) -> str:
     """kr 40 000 (with a no-break space as thousands separator)."""
     if amount is None:
@@ -35,5 +52,6 @@ def money(amount: int | None) -> str:
 
 
 def register(app) -> None:
-    app.jinja_env.filters.update(date=short_date, longdate=long_date, datetime=date_time, money=money)
+    app.jinja_env.filters.update(date=short_date, longdate=long_date, datetime=date_time, money=money,
+                                time=clock_time, age=age)
     app.jinja_env.globals.update(get_locale=get_locale)

@@ -18,6 +18,14 @@ ACTION_LABELS = {
     "subgroup.update": "Forslaget endret",
     "subgroup.member_add": "Medlem lagt til",
     "subgroup.member_remove": "Medlem fjernet",
+    "user.export": "Personopplysninger hentet ut",
+    "user.anonymise": "Person anonymisert",
+    "calendar.token_create": "Kalenderlenke laget",
+    "calendar.token_revoke": "Kalenderlenke slått av",
+    "meeting.create": "Møte planlagt",
+    "meeting.update": "Møte endret",
+    "meeting.minutes": "Referat lagret",
+    "meeting.attendance": "Oppmøte registrert",
 }
 
 

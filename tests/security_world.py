@@ -1,10 +1,11 @@
 """One of everything, for the security tests: a user per role and the objects each route is about."""
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, timezone
 
 from app import clock
 from app.extensions import db
-from app.services import mail, workflow
+from app.models.meeting import STEERING
+from app.services import mail, meetings, workflow
 from tests import factories
 
 ROLES = ["anonymous", "admin", "adviser", "municipality_contact", "signatory", "host_signatory", "project_member",
@@ -31,11 +32,16 @@ def build(app, orgs) -> World:
     voss = factories.case(orgs["Voss"], factories.invitation_round(deadline=date(2026, 11, 1), title="Sen runde"))
     request = workflow.perform(voss, "accept_late", voss_contact)
     subgroup = factories.subgroup(world.users["project_member"])
+    meeting = meetings.create(STEERING, starts_at=datetime(2026, 12, 3, 9, tzinfo=timezone.utc),
+                              ends_at=datetime(2026, 12, 3, 12, tzinfo=timezone.utc), place="Rådhuset",
+                              agenda="Årsmøte.", invitees=[world.users["steering_member"]],
+                              actor=world.users["adviser"], notify=False)
     with app.test_request_context():
         message = mail.queue("mottaker@test.no", "Emne", "invitation", user=voss_contact, path="/", days=7)
     db.session.commit()
     world.ids = {"case_id": lindas.id, "voss_case_id": voss.id, "request_id": request.id,
                  "subgroup_id": subgroup.id, "message_id": message.id, "user_id": voss_contact.id,
-                 "member_id": 1, "trigger": "accept", "token": "ugyldig"}
+                 "member_id": 1, "trigger": "accept", "token": "ugyldig", "meeting_id": meeting.id,
+                 "key": "invitasjon", "kind": STEERING}
     assert clock.today()
     return world

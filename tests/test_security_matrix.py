@@ -13,6 +13,21 @@ ROLES = security_world.ROLES
 # a draft subgroup proposed by the project member.
 GET_MATRIX = {
     "admin.audit_log": [302, 200, 200, 403, 403, 403, 403, 403],
+    "archive.document_pdf": [302, 200, 200, 200, 200, 200, 404, 404],
+    "archive.export": [302, 200, 200, 200, 200, 200, 404, 404],
+    "archive.invitation_letter": [302, 200, 200, 200, 200, 200, 404, 404],
+    "calendar.feed": [404, 404, 404, 404, 404, 404, 404, 404],
+    "calendar.settings": [302, 200, 200, 200, 200, 200, 200, 200],
+    "cockpit.overview": [302, 200, 200, 403, 403, 403, 403, 403],
+    "cockpit.overview_csv": [302, 200, 200, 403, 403, 403, 403, 403],
+    "cockpit.timeline": [302, 200, 200, 403, 403, 403, 403, 403],
+    "meetings.meeting_edit": [302, 403, 200, 403, 403, 403, 403, 403],
+    "meetings.meeting_list": [302, 200, 200, 200, 200, 200, 200, 200],
+    "meetings.meeting_new": [302, 403, 200, 403, 403, 403, 403, 403],
+    "meetings.meeting_page": [302, 200, 200, 404, 404, 404, 404, 200],
+    "meetings.minutes_pdf": [302, 404, 404, 404, 404, 404, 404, 404],
+    "privacy.anonymise": [302, 200, 403, 403, 403, 403, 403, 403],
+    "privacy.person": [302, 200, 403, 403, 403, 403, 403, 403],
     "admin.outbox": [302, 200, 200, 403, 403, 403, 403, 403],
     "admin.outbox_message": [302, 200, 200, 403, 403, 403, 403, 403],
     "admin.user_edit": [302, 200, 403, 403, 403, 403, 403, 403],
@@ -40,8 +55,9 @@ GET_MATRIX = {
     "subgroups.subgroup_list": [302, 200, 200, 200, 200, 200, 200, 200],
     "subgroups.subgroup_page": [302, 200, 200, 404, 404, 404, 200, 404],
 }
-# Routes that take only POST: (expected status without login, with login but another municipality's object).
-POST_ONLY = {"admin.user_invite", "approvals.cancel", "auth.logout", "main.set_language"}
+# Routes that take only POST (checked by the CSRF and object-access tests below).
+POST_ONLY = {"admin.user_invite", "approvals.cancel", "auth.logout", "main.set_language", "calendar.create",
+             "calendar.revoke", "meetings.attendance", "meetings.minutes", "privacy.export"}
 ARG_OVERRIDES = {"subgroups.action": {"trigger": "submit"}}
 NOT_ROUTES = {"static"}
 

@@ -27,6 +27,8 @@ def seed_demo(password):
         click.echo("Historikken 2016–2026 er lagt inn: invitasjonsrunder, avtaler, signaturer og oppsigelser.")
     if demo_story.tell_subgroups():
         click.echo("Undergrupper er lagt inn: én etablert, én sendt inn, én sendt tilbake og ett utkast.")
+    if demo_story.meetings():
+        click.echo("Møtene er lagt inn: styringsgruppemøter og koordineringsmøter med referat og oppmøte.")
     click.echo(f"Demokontoer (passord: {password}):")
     for user, new in made:
         click.echo(f"  {'ny ' if new else '   '} {user.email:40} {', '.join(user.role_labels)}")

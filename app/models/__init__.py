@@ -1,6 +1,8 @@
 """All models, importable from one place (Alembic reads the metadata through here)."""
 from app.models.audit import AuditEvent, AuditHead
+from app.models.calendar import CalendarToken
 from app.models.mail import OutboxMessage
+from app.models.meeting import Meeting, MeetingInvitee
 from app.models.membership import InvitationRound, MembershipCase, Signature
 from app.models.organisation import Organisation
 from app.models.request import TransitionRequest
@@ -13,7 +15,10 @@ STATEFUL = {MembershipCase.audit_type: MembershipCase, Subgroup.audit_type: Subg
 __all__ = [
     "AuditEvent",
     "AuditHead",
+    "CalendarToken",
     "InvitationRound",
+    "Meeting",
+    "MeetingInvitee",
     "MembershipCase",
     "Signature",
     "STATEFUL",

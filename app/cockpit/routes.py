@@ -1,0 +1,53 @@
+"""The adviser's cockpit: the overview of all municipalities (also as CSV), state counts and the timeline."""
+from flask import Blueprint, Response, render_template, request
+
+from app import clock
+from app.models.organisation import REGIONS
+from app.security import role_required
+from app.services import overview as overview_service
+from app.services import timeline as timeline_service
+from workflows import MEMBERSHIP
+
+bp = Blueprint("cockpit", __name__)
+
+
+def _filters() -> dict:
+    """The search, filters and sort from the query string; anything unknown falls back to "all"."""
+    state = request.args.get("status", "")
+    region = request.args.get("region", "")
+    sort = request.args.get("sort", "name")
+    return {
+        "query": request.args.get("q", "").strip()[:100],
+        "state": state if state in MEMBERSHIP.states else "",
+        "region": region if region in REGIONS else "",
+        "sort": sort if sort.lstrip("-") in overview_service.SORTS else "name",
+    }
+
+
+@bp.route("/oversikt")
+@role_required("adviser", "admin")
+def overview():
+    filters = _filters()
+    found = overview_service.rows(**filters)
+    page = overview_service.paginate(found, request.args.get("page", 1, type=int))
+    counts = overview_service.state_counts()
+    return render_template("cockpit/overview.html", page=page, counts=counts,
+                           most=max((n for _, _, n in counts), default=1), states=MEMBERSHIP.states,
+                           regions=[r for r in REGIONS if r != "Vertskommune"], sorts=overview_service.SORTS,
+                           **filters)
+
+
+@bp.route("/oversikt.csv")
+@role_required("adviser", "admin")
+def overview_csv():
+    content = overview_service.to_csv(overview_service.rows(**_filters()))
+    filename = f"kommuneoversikt-{clock.today().isoformat()}.csv"
+    return Response(content, mimetype="text/csv", headers={
+        "Content-Type": "text/csv; charset=utf-8", "Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+@bp.route("/tidslinje")
+@role_required("adviser", "admin")
+def timeline():
+    chart = timeline_service.chart(clock.today())
+    return render_template("cockpit/timeline.html", chart=chart, categories=timeline_service.CATEGORIES)

@@ -1,0 +1,25 @@
+"""Forms for planning meetings and recording their minutes."""
+from datetime import time
+
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileAllowed, FileField
+from wtforms import DateField, StringField, SubmitField, TextAreaField, TimeField
+from wtforms.validators import DataRequired, Length, Optional
+
+from app.forms import REQUIRED, CheckboxList
+
+
+class MeetingForm(FlaskForm):
+    date = DateField("Dato", validators=[DataRequired(REQUIRED)])
+    start_time = TimeField("Starter kl.", default=time(10, 0), validators=[DataRequired(REQUIRED)])
+    end_time = TimeField("Slutter kl.", default=time(14, 0), validators=[DataRequired(REQUIRED)])
+    place = StringField("Sted", validators=[DataRequired(REQUIRED), Length(max=200)])
+    agenda = TextAreaField("Saksliste", validators=[Optional(), Length(max=20000)])
+    invitees = CheckboxList("Inviterte", coerce=int)
+    submit = SubmitField("Lagre og send innkalling")
+
+
+class MinutesForm(FlaskForm):
+    minutes = TextAreaField("Referat", validators=[Optional(), Length(max=100000)])
+    minutes_file = FileField("Referat som PDF", validators=[FileAllowed(["pdf"], "Last opp en PDF-fil.")])
+    submit = SubmitField("Lagre referatet")

@@ -1,0 +1,148 @@
+"""Meetings of the steering group and the coordination meeting: the adviser plans them, invitees see them."""
+from datetime import date, datetime, time, timezone
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from app import clock
+from app.extensions import db
+from app.forms import ConfirmForm, choices
+from app.meetings.forms import MeetingForm, MinutesForm
+from app.models import Meeting, User
+from app.models.meeting import ATTENDANCE_LABELS, KIND_LABELS
+from app.security import role_required
+from app.services import ServiceError, meetings
+
+bp = Blueprint("meetings", __name__, url_prefix="/moter")
+
+
+def get_meeting(meeting_id: int) -> Meeting:
+    """The meeting, if the signed-in user is invited (or is the adviser or admin); 404 otherwise."""
+    meeting = db.session.get(Meeting, meeting_id)
+    if meeting is None or not meeting.can_view(current_user):
+        abort(404)
+    return meeting
+
+
+def _moment(day: date, at: time) -> datetime:
+    """A date and a time of day in Oslo, as UTC."""
+    return datetime.combine(day, at, tzinfo=clock.OSLO).astimezone(timezone.utc)
+
+
+def _invitee_choices(form: MeetingForm) -> None:
+    form.invitees.choices = choices(
+        (u.id, f"{u.name}, {u.organisation.name}" if u.organisation else u.name) for u in meetings.candidates())
+
+
+@bp.route("/")
+def meeting_list():
+    now = clock.now()
+    visible = meetings.visible(current_user)
+    upcoming = list(db.session.scalars(visible.where(Meeting.starts_at >= now).order_by(None)
+                                       .order_by(Meeting.starts_at)))
+    page = db.paginate(visible.where(Meeting.starts_at < now), per_page=20, error_out=False)
+    return render_template("meetings/list.html", upcoming=upcoming, page=page, kinds=KIND_LABELS)
+
+
+@bp.route("/ny/<kind>", methods=["GET", "POST"])
+@role_required("adviser")
+def meeting_new(kind: str):
+    if kind not in KIND_LABELS:
+        abort(404)
+    form = MeetingForm()
+    _invitee_choices(form)
+    if request.method == "GET":
+        form.invitees.data = [u.id for u in meetings.default_invitees(kind)]
+    if form.validate_on_submit():
+        try:
+            meeting = meetings.create(kind, **_meeting_fields(form), actor=current_user)
+        except ServiceError as error:
+            db.session.rollback()
+            getattr(form, error.field or "date").errors.append(error.message)
+        else:
+            db.session.commit()
+            flash(f"{meeting.title} er lagret, og innkallingen er sendt til {len(meeting.invitees)} personer.",
+                  "success")
+            return redirect(url_for("meetings.meeting_page", meeting_id=meeting.id))
+    return render_template("meetings/form.html", form=form, meeting=None, kind_label=KIND_LABELS[kind])
+
+
+def _meeting_fields(form: MeetingForm) -> dict:
+    invitees = list(db.session.scalars(select(User).where(User.id.in_(form.invitees.data or []))
+                                       .order_by(User.name)))
+    return {"starts_at": _moment(form.date.data, form.start_time.data),
+            "ends_at": _moment(form.date.data, form.end_time.data),
+            "place": form.place.data, "agenda": form.agenda.data, "invitees": invitees}
+
+
+@bp.route("/<int:meeting_id>")
+def meeting_page(meeting_id: int):
+    meeting = get_meeting(meeting_id)
+    return render_template("meetings/meeting.html", meeting=meeting, minutes_form=MinutesForm(minutes=meeting.minutes),
+                           form=ConfirmForm(), attendance_labels=ATTENDANCE_LABELS,
+                           past=meeting.starts_at <= clock.now())
+
+
+@bp.route("/<int:meeting_id>/endre", methods=["GET", "POST"])
+@role_required("adviser")
+def meeting_edit(meeting_id: int):
+    meeting = get_meeting(meeting_id)
+    start, end = meeting.starts_at.astimezone(clock.OSLO), meeting.ends_at.astimezone(clock.OSLO)
+    form = MeetingForm(date=start.date(), start_time=start.time(), end_time=end.time(), place=meeting.place,
+                       agenda=meeting.agenda, invitees=[i.user_id for i in meeting.invitees])
+    _invitee_choices(form)
+    if form.validate_on_submit():
+        try:
+            meetings.update(meeting, **_meeting_fields(form), actor=current_user)
+        except ServiceError as error:
+            db.session.rollback()
+            getattr(form, error.field or "date").errors.append(error.message)
+        else:
+            db.session.commit()
+            flash("Endringene er lagret. Nye inviterte har fått innkalling, og alle har fått beskjed hvis tid "
+                  "eller sted ble endret.", "success")
+            return redirect(url_for("meetings.meeting_page", meeting_id=meeting.id))
+    return render_template("meetings/form.html", form=form, meeting=meeting, kind_label=meeting.kind_label)
+
+
+@bp.route("/<int:meeting_id>/referat", methods=["POST"])
+@role_required("adviser")
+def minutes(meeting_id: int):
+    meeting = get_meeting(meeting_id)
+    form = MinutesForm()
+    if form.validate_on_submit():
+        upload = form.minutes_file.data
+        try:
+            meetings.record_minutes(meeting, text=form.minutes.data, pdf=upload.read() if upload else None,
+                                    actor=current_user)
+        except ServiceError as error:
+            db.session.rollback()
+            getattr(form, error.field or "minutes").errors.append(error.message)
+        else:
+            db.session.commit()
+            flash("Referatet er lagret.", "success")
+            return redirect(url_for("meetings.meeting_page", meeting_id=meeting.id))
+    return render_template("meetings/meeting.html", meeting=meeting, minutes_form=form, form=ConfirmForm(),
+                           attendance_labels=ATTENDANCE_LABELS, past=meeting.starts_at <= clock.now())
+
+
+@bp.route("/<int:meeting_id>/referat.pdf")
+def minutes_pdf(meeting_id: int):
+    path = meetings.minutes_path(get_meeting(meeting_id))
+    if path is None or not path.is_file():
+        abort(404)
+    return send_file(path, mimetype="application/pdf", download_name=f"referat-{meeting_id}.pdf")
+
+
+@bp.route("/<int:meeting_id>/oppmote", methods=["POST"])
+@role_required("adviser")
+def attendance(meeting_id: int):
+    meeting = get_meeting(meeting_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    meetings.record_attendance(
+        meeting, {i.user_id: request.form.get(f"attendance-{i.user_id}") for i in meeting.invitees}, current_user)
+    db.session.commit()
+    flash("Oppmøtet er registrert.", "success")
+    return redirect(url_for("meetings.meeting_page", meeting_id=meeting.id))

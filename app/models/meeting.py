@@ -1,0 +1,61 @@
+"""The yearly meetings of the agreement (§7–8): steering group and coordination meeting."""
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.clock import OSLO
+from app.extensions import db
+from app.models.types import UTCDateTime, utcnow
+from app.models.user import User
+
+STEERING = "steering"
+COORDINATION = "coordination"
+KIND_LABELS = {STEERING: "Styringsgruppemøte", COORDINATION: "Koordineringsmøte"}
+PRESENT = "present"
+ABSENT = "absent"
+ATTENDANCE_LABELS = {PRESENT: "Til stede", ABSENT: "Ikke til stede"}
+
+
+class Meeting(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    place: Mapped[str] = mapped_column(String(200))
+    agenda: Mapped[str] = mapped_column(Text, default="")
+    minutes: Mapped[str] = mapped_column(Text, default="")
+    # The uploaded minutes (PDF), relative to the instance folder.
+    minutes_file: Mapped[str | None] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+
+    invitees: Mapped[list["MeetingInvitee"]] = relationship(
+        back_populates="meeting", cascade="all, delete-orphan", lazy="selectin")
+
+    @property
+    def kind_label(self) -> str:
+        return KIND_LABELS[self.kind]
+
+    @property
+    def title(self) -> str:
+        return f"{self.kind_label} {self.starts_at.astimezone(OSLO).year}"
+
+    def invitee(self, user: User) -> "MeetingInvitee | None":
+        return next((i for i in self.invitees if i.user_id == user.id), None)
+
+    def can_view(self, user: User) -> bool:
+        return user.has_role("adviser", "admin") or self.invitee(user) is not None
+
+
+class MeetingInvitee(db.Model):
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id", ondelete="CASCADE"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), primary_key=True, index=True)
+    attendance: Mapped[str | None] = mapped_column(String(10))
+
+    meeting: Mapped[Meeting] = relationship(back_populates="invitees")
+    user: Mapped[User] = relationship(lazy="joined")
+
+    @property
+    def attendance_label(self) -> str:
+        return ATTENDANCE_LABELS.get(self.attendance, "Ikke registrert")

@@ -1,0 +1,145 @@
+"""A municipality's case for its archive: the documents as PDF and Noark-style metadata, in one ZIP.
+
+Directions (I/U/X) are seen from the municipality, whose archive (Noark system) the export is for.
+"""
+import hashlib
+import io
+import json
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from xml.etree import ElementTree
+
+from flask import render_template
+from weasyprint import HTML
+
+from app import clock
+from app.clock import OSLO
+from app.models import MembershipCase
+from app.services import membership
+from workflows import MEMBERSHIP
+
+HOST = "Bergen kommune, Byrådsavdeling for helse og omsorg"
+INTRANET = "Intranettet for Kunnskapskommunen – Helse Omsorg Vest"
+DIRECTIONS = {"I": "Inngående dokument", "U": "Utgående dokument", "X": "Organinternt dokument uten oppfølging"}
+
+
+@dataclass
+class Document:
+    """One document of a case: its journal facts, how to make the PDF, and where to read it in the app."""
+
+    key: str
+    title: str
+    date: date
+    direction: str
+    sender: str
+    recipient: str
+    render: Callable[[], bytes]
+    endpoint: str | None = None  # a page showing it, called with case_id
+
+
+def pdf(template: str, **context) -> bytes:
+    """An HTML template rendered to PDF."""
+    return HTML(string=render_template(template, **context)).write_pdf()
+
+
+def invitation_letter(case: MembershipCase) -> list[Document]:
+    round_ = case.round
+    return [Document(
+        "invitasjon", f"Invitasjon til å delta i Kunnskapskommunen ({round_.title})",
+        round_.created_at.astimezone(OSLO).date(), "I", HOST, case.organisation.display_name,
+        lambda: pdf("archive/letter_pdf.html", case=case), endpoint="archive.invitation_letter")]
+
+
+def case_history(case: MembershipCase) -> list[Document]:
+    return [Document(
+        "saksforlop", f"Saksforløp for medlemskapet til {case.organisation.display_name}", clock.today(), "X",
+        INTRANET, case.organisation.display_name,
+        lambda: pdf("archive/history_pdf.html", case=case, history=membership.history(case),
+                    today=clock.today()))]
+
+
+# The documents of a case, in the order of these functions within a day; other areas add theirs here.
+SOURCES: list[Callable[[MembershipCase], list[Document]]] = [invitation_letter, case_history]
+
+
+def documents(case: MembershipCase) -> list[Document]:
+    """Every document of the case, oldest first (the export of the history last)."""
+    found = [doc for source in SOURCES for doc in source(case)]
+    return sorted(found, key=lambda d: (d.key == "saksforlop", d.date))
+
+
+def case_year(case: MembershipCase) -> int:
+    return case.round.created_at.astimezone(OSLO).year
+
+
+def case_number(case: MembershipCase) -> str:
+    """The collaboration's case number: "2016/12" (year the case was opened / case id)."""
+    return f"{case_year(case)}/{case.id}"
+
+
+def _filename(number: int, doc: Document) -> str:
+    return f"dokumenter/{number:02d}-{doc.key}.pdf"
+
+
+def export(case: MembershipCase) -> bytes:
+    """The ZIP: arkivuttrekk.json and .xml describing each document, and the documents under dokumenter/."""
+    entries, files = [], {}
+    for number, doc in enumerate(documents(case), start=1):
+        content = doc.render()
+        name = _filename(number, doc)
+        files[name] = content
+        entries.append({
+            "journalpostnummer": number,
+            "referanse": f"{case_number(case)}-{number}",
+            "dokumentdato": doc.date.isoformat(),
+            "journalposttype": doc.direction,
+            "journalposttype_tekst": DIRECTIONS[doc.direction],
+            "avsender": doc.sender,
+            "mottaker": doc.recipient,
+            "tittel": doc.title,
+            "filnavn": name,
+            "format": "application/pdf",
+            "sjekksum_sha256": hashlib.sha256(content).hexdigest(),
+        })
+    metadata = {
+        "saksnummer": case_number(case),
+        "saksaar": case_year(case),
+        "sakssekvensnummer": case.id,
+        "sakstittel": f"Kunnskapskommunen Helse Omsorg Vest – medlemskap for {case.organisation.display_name}",
+        "saksstatus": MEMBERSHIP.label(case.state),
+        "part": {"navn": case.organisation.display_name, "kommunenummer": case.organisation.number},
+        "runde": case.round.title,
+        "eksportert": clock.now().isoformat(timespec="seconds"),
+        "journalposter": entries,
+    }
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("arkivuttrekk.json", json.dumps(metadata, ensure_ascii=False, indent=2))
+        archive.writestr("arkivuttrekk.xml", _xml(metadata))
+        for name, content in files.items():
+            archive.writestr(name, content)
+    return buffer.getvalue()
+
+
+def _xml(metadata: dict) -> bytes:
+    """The same metadata as XML: one element per field, <journalpost> per document."""
+    root = ElementTree.Element("arkivuttrekk")
+    sak = ElementTree.SubElement(root, "sak")
+    for key, value in metadata.items():
+        if key == "journalposter":
+            posts = ElementTree.SubElement(sak, "journalposter")
+            for entry in value:
+                _fields(ElementTree.SubElement(posts, "journalpost"), entry)
+        elif isinstance(value, dict):
+            _fields(ElementTree.SubElement(sak, key), value)
+        else:
+            ElementTree.SubElement(sak, key).text = str(value)
+    ElementTree.indent(root)
+    return ElementTree.tostring(root, encoding="utf-8", xml_declaration=True)
+
+
+def _fields(parent: ElementTree.Element, values: dict) -> None:
+    for key, value in values.items():
+        ElementTree.SubElement(parent, key).text = "" if value is None else str(value)

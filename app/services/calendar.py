@@ -1,0 +1,136 @@
+"""Each person's calendar feed (iCalendar) behind a secret link they can renew or switch off."""
+import hashlib
+import secrets
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from flask import current_app
+from icalendar import Calendar, Event
+from sqlalchemy import select
+
+from app import clock
+from app.extensions import db
+from app.models import CalendarToken, MembershipCase, User
+from app.services import audit, meetings
+from workflows.membership import ACTIVE, INVITED, NOTICE_GIVEN
+
+DOMAIN = "kunnskapskommunen"
+
+
+@dataclass
+class Entry:
+    """One date in a feed: a whole day (`day`) or a meeting with start and end."""
+
+    uid: str
+    summary: str
+    day: date | None = None
+    starts_at: datetime | None = None
+    ends_at: datetime | None = None
+    description: str = ""
+    location: str = ""
+    path: str = ""  # the page in the app it is about
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def active_token(user: User) -> CalendarToken | None:
+    return db.session.scalar(select(CalendarToken).where(
+        CalendarToken.user_id == user.id, CalendarToken.revoked_at.is_(None)))
+
+
+def create_token(user: User) -> str:
+    """A new secret link for `user`; the old one stops working. Only the hash is kept, so show it now."""
+    _revoke_all(user)
+    token = secrets.token_urlsafe(32)
+    db.session.add(CalendarToken(user_id=user.id, token_hash=_hash(token), created_at=clock.now()))
+    audit.record(user, "calendar.token_create", "user", user.id)
+    return token
+
+
+def revoke(user: User) -> bool:
+    """Switch the user's link off; False if there was none."""
+    if not _revoke_all(user):
+        return False
+    audit.record(user, "calendar.token_revoke", "user", user.id)
+    return True
+
+
+def _revoke_all(user: User) -> int:
+    tokens = db.session.scalars(select(CalendarToken).where(
+        CalendarToken.user_id == user.id, CalendarToken.revoked_at.is_(None))).all()
+    for token in tokens:
+        token.revoked_at = clock.now()
+    return len(tokens)
+
+
+def user_for_token(token: str) -> User | None:
+    """The active person a live link belongs to, or None."""
+    found = db.session.scalar(select(CalendarToken).where(
+        CalendarToken.token_hash == _hash(token), CalendarToken.revoked_at.is_(None)))
+    return found.user if found is not None and found.user.active else None
+
+
+def case_dates(user: User) -> Iterable[Entry]:
+    """Reply deadlines, notices taking effect and agreement ends of the cases `user` may see."""
+    stmt = select(MembershipCase).where(MembershipCase.state.in_((INVITED, NOTICE_GIVEN, ACTIVE))) \
+        .order_by(MembershipCase.id)
+    for case in db.session.scalars(stmt):
+        if not case.can_view(user):
+            continue
+        name, path = case.organisation.display_name, f"/saker/{case.id}"
+        if case.state == INVITED:
+            yield Entry(f"svarfrist-{case.id}", f"Svarfrist: {name} ({case.round.title})", day=case.reply_deadline,
+                        description="Siste dag for å svare på invitasjonen til Kunnskapskommunen.", path=path)
+        elif case.state == NOTICE_GIVEN and case.notice_effective:
+            yield Entry(f"oppsigelse-{case.id}-{case.notice_date}", f"Oppsigelsen trer i kraft: {name}",
+                        day=case.notice_effective, description="Medlemskapet avsluttes denne dagen.", path=path)
+        elif case.state == ACTIVE and case.end_date:
+            yield Entry(f"avtaleslutt-{case.id}-{case.end_date}", f"Avtaleperioden slutter: {name}",
+                        day=case.end_date, description="Siste dag i avtaleperioden for samarbeidsavtalen.",
+                        path=path)
+
+
+def meeting_dates(user: User) -> Iterable[Entry]:
+    """The meetings `user` is invited to (the adviser and admin: all meetings)."""
+    for meeting in db.session.scalars(meetings.visible(user)):
+        yield Entry(f"mote-{meeting.id}", meeting.title, starts_at=meeting.starts_at, ends_at=meeting.ends_at,
+                    description=meeting.agenda, location=meeting.place, path=f"/moter/{meeting.id}")
+
+
+# Where a feed's dates come from: fn(user) -> entries. Other areas add theirs (representative terms, ...).
+SOURCES: list[Callable[[User], Iterable[Entry]]] = [case_dates, meeting_dates]
+
+
+def feed(user: User) -> bytes:
+    """The user's dates as an iCalendar file."""
+    calendar = Calendar()
+    calendar.add("prodid", "-//Bergen kommune//Kunnskapskommunen Helse Omsorg Vest//NO")
+    calendar.add("version", "2.0")
+    calendar.add("x-wr-calname", "Kunnskapskommunen")
+    base_url = current_app.config["BASE_URL"].rstrip("/")
+    stamp = clock.now()
+    for source in SOURCES:
+        for entry in source(user):
+            event = Event()
+            event.add("uid", f"{entry.uid}@{DOMAIN}")
+            event.add("dtstamp", stamp)
+            event.add("summary", entry.summary)
+            if entry.day is not None:
+                event.add("dtstart", entry.day)
+                event.add("dtend", entry.day + timedelta(days=1))
+            else:
+                event.add("dtstart", entry.starts_at)
+                event.add("dtend", entry.ends_at)
+            if entry.location:
+                event.add("location", entry.location)
+            link = base_url + entry.path if entry.path else ""
+            if link:
+                event.add("url", link)
+            description = "\n\n".join(part for part in (entry.description, link) if part)
+            if description:
+                event.add("description", description)
+            calendar.add_component(event)
+    return calendar.to_ical()

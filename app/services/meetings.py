@@ -1,0 +1,120 @@
+"""The yearly steering-group and coordination meetings (§7–8): invitations, minutes and attendance."""
+import secrets
+from datetime import datetime
+from pathlib import Path
+
+from flask import current_app
+from sqlalchemy import select
+
+from app import clock
+from app.extensions import db
+from app.models import Meeting, MeetingInvitee, User
+from app.models.meeting import ATTENDANCE_LABELS, KIND_LABELS, STEERING
+from app.models.user import MUNICIPALITY_CONTACT, STEERING_MEMBER
+from app.services import ServiceError, audit, mail
+
+MAX_PDF_BYTES = 10 * 1024 * 1024
+# Who is invited unless the adviser picks others: the steering group, or a contact from each municipality.
+DEFAULT_ROLE = {STEERING: STEERING_MEMBER}
+
+
+def default_invitees(kind: str) -> list[User]:
+    role = DEFAULT_ROLE.get(kind, MUNICIPALITY_CONTACT)
+    return list(db.session.scalars(select(User).where(User.active, User.role_rows.any(role=role))
+                                   .order_by(User.name)))
+
+
+def candidates() -> list[User]:
+    """Everyone who can be invited: the active users."""
+    return list(db.session.scalars(select(User).where(User.active).order_by(User.name)))
+
+
+def visible(user: User):
+    """The meetings `user` may see, newest first: all for the adviser and admin, otherwise those they are invited to."""
+    stmt = select(Meeting).order_by(Meeting.starts_at.desc())
+    if not user.has_role("adviser", "admin"):
+        stmt = stmt.join(MeetingInvitee).where(MeetingInvitee.user_id == user.id)
+    return stmt
+
+
+def _check(starts_at: datetime, ends_at: datetime, invitees: list[User]) -> None:
+    if ends_at <= starts_at:
+        raise ServiceError("Møtet må slutte etter at det begynner.", field="end_time")
+    if not invitees:
+        raise ServiceError("Velg minst én som skal inviteres.", field="invitees")
+
+
+def create(kind: str, *, starts_at: datetime, ends_at: datetime, place: str, agenda: str, invitees: list[User],
+           actor: User, notify: bool = True) -> Meeting:
+    """Plan a meeting and send each invitee a meeting invitation. The caller commits."""
+    if kind not in KIND_LABELS:
+        raise ServiceError("Ukjent møtetype.")
+    _check(starts_at, ends_at, invitees)
+    meeting = Meeting(kind=kind, starts_at=starts_at, ends_at=ends_at, place=place.strip(), agenda=agenda or "",
+                      minutes="", created_at=clock.now(), created_by_id=actor.id,
+                      invitees=[MeetingInvitee(user=u) for u in invitees])
+    db.session.add(meeting)
+    db.session.flush()
+    audit.record(actor, "meeting.create", "meeting", meeting.id,
+                 data={"kind": kind, "starts_at": starts_at.isoformat(), "invitees": [u.id for u in invitees]})
+    if notify:
+        for user in invitees:
+            _invite(meeting, user, changed=False)
+    return meeting
+
+
+def update(meeting: Meeting, *, starts_at: datetime, ends_at: datetime, place: str, agenda: str,
+           invitees: list[User], actor: User, notify: bool = True) -> None:
+    """Change a meeting; new invitees get an invitation, and everyone hears of a new time or place."""
+    _check(starts_at, ends_at, invitees)
+    moved = (starts_at, ends_at, place.strip()) != (meeting.starts_at, meeting.ends_at, meeting.place)
+    before = {i.user_id for i in meeting.invitees}
+    wanted = {u.id for u in invitees}
+    meeting.starts_at, meeting.ends_at, meeting.place, meeting.agenda = starts_at, ends_at, place.strip(), agenda or ""
+    meeting.invitees = [i for i in meeting.invitees if i.user_id in wanted] + \
+        [MeetingInvitee(user=u) for u in invitees if u.id not in before]
+    db.session.flush()
+    audit.record(actor, "meeting.update", "meeting", meeting.id,
+                 data={"starts_at": starts_at.isoformat(), "moved": moved,
+                       "added": sorted(wanted - before), "removed": sorted(before - wanted)})
+    if notify:
+        for user in invitees:
+            if user.id not in before or moved:
+                _invite(meeting, user, changed=user.id in before)
+
+
+def _invite(meeting: Meeting, user: User, *, changed: bool) -> None:
+    prefix = "Endret møtetidspunkt eller sted" if changed else "Møteinnkalling"
+    mail.queue(user.email, f"{prefix}: {meeting.title}", "meeting_invitation", meeting=meeting, user=user,
+               changed=changed)
+
+
+def record_minutes(meeting: Meeting, *, text: str, pdf: bytes | None, actor: User) -> None:
+    """Save the minutes as text, as an uploaded PDF, or both."""
+    if pdf is not None:
+        if not pdf.startswith(b"%PDF-"):
+            raise ServiceError("Filen er ikke en PDF.", field="minutes_file")
+        if len(pdf) > MAX_PDF_BYTES:
+            raise ServiceError("Filen er for stor (høyst 10 MB).", field="minutes_file")
+        relative = Path("meetings") / f"{meeting.id}-{secrets.token_hex(8)}.pdf"
+        target = Path(current_app.instance_path) / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(pdf)
+        meeting.minutes_file = str(relative)
+    meeting.minutes = (text or "").strip()
+    if not meeting.minutes and not meeting.minutes_file:
+        raise ServiceError("Skriv referatet eller last opp en PDF.", field="minutes")
+    audit.record(actor, "meeting.minutes", "meeting", meeting.id, data={"pdf": pdf is not None})
+
+
+def minutes_path(meeting: Meeting) -> Path | None:
+    return Path(current_app.instance_path) / meeting.minutes_file if meeting.minutes_file else None
+
+
+def record_attendance(meeting: Meeting, attendance: dict[int, str | None], actor: User) -> None:
+    """Register who was present: {user id: "present" | "absent" | None}."""
+    for invitee in meeting.invitees:
+        value = attendance.get(invitee.user_id)
+        invitee.attendance = value if value in ATTENDANCE_LABELS else None
+    audit.record(actor, "meeting.attendance", "meeting", meeting.id,
+                 data={str(i.user_id): i.attendance for i in meeting.invitees})

@@ -1,0 +1,74 @@
+"""The adviser's approval inbox: exactly the pending requests, oldest first, with age; approve or reject there."""
+from datetime import date
+
+import pytest
+from sqlalchemy import select
+
+from app import clock
+from app.extensions import db
+from app.models import AuditEvent, TransitionRequest
+from app.services import workflow
+from tests import factories
+from tests.conftest import post
+
+
+@pytest.fixture
+def late_requests(orgs):
+    """Three municipalities answered yes after the deadline: two requests wait, one is already approved."""
+    adviser = factories.user("adviser", organisation=orgs["Bergen"])
+    round_ = factories.historic_round(created=date(2026, 10, 1), deadline=date(2026, 11, 1))
+    requests = {}
+    for name, day in (("Osterøy", date(2026, 11, 10)), ("Fedje", date(2026, 11, 20)), ("Gulen", date(2026, 11, 5))):
+        case = factories.invited(round_, orgs[name], adviser)
+        contact = factories.user("municipality_contact", organisation=orgs[name], name=f"Kontakt i {name}")
+        with clock.pinned(day):
+            requests[name] = workflow.perform(case, "accept_late", contact, comment=f"{name} vil være med.")
+    workflow.approve(requests["Gulen"], adviser)
+    db.session.commit()
+    return requests
+
+
+def test_inbox_shows_exactly_the_pending_requests_oldest_first_with_age(client, login, late_requests):
+    login("adviser", organisation="Bergen")
+    html = client.get("/godkjenninger/").get_data(as_text=True)
+    assert "Osterøy" in html and "Fedje" in html and "Gulen" not in html
+    assert html.index("Osterøy") < html.index("Fedje")
+    assert "13 dager" in html and "3 dager" in html
+    assert "Be om å få svare ja etter fristen" in html and "Kontakt i Osterøy" in html
+    assert "får status «Takket ja»" in html
+
+
+@pytest.mark.parametrize("role", ["admin", "municipality_contact", "signatory", "project_member", "steering_member"])
+def test_inbox_is_only_for_the_adviser(client, login, late_requests, role):
+    login(role)
+    assert client.get("/godkjenninger/").status_code == 403
+    assert "Godkjenninger" not in client.get("/").get_data(as_text=True)
+
+
+def test_navigation_badge_counts_pending_requests_for_the_adviser(client, login, late_requests):
+    login("adviser", organisation="Bergen")
+    html = client.get("/").get_data(as_text=True)
+    assert 'aria-label="2 ventende">2</span>' in html
+
+
+def test_approving_from_the_inbox_applies_the_transition(client, login, late_requests):
+    login("adviser", organisation="Bergen")
+    request = late_requests["Osterøy"]
+    response = post(client, f"/godkjenninger/{request.id}", {"approve": "1", "comment": "Velkommen!"},
+                    token_from="/godkjenninger/")
+    assert response.status_code == 302
+    assert db.session.get(TransitionRequest, request.id).status == "approved"
+    case = workflow.subject_of(request)
+    assert case.state == "accepted"
+    event = db.session.scalars(select(AuditEvent).where(AuditEvent.request_id == request.id,
+                                                        AuditEvent.to_state == "accepted")).one()
+    assert event.comment == "Velkommen!"
+    assert "Osterøy" not in client.get("/godkjenninger/").get_data(as_text=True)
+
+
+def test_rejecting_from_the_inbox_needs_a_reason(client, login, late_requests):
+    login("adviser", organisation="Bergen")
+    request = late_requests["Fedje"]
+    response = post(client, f"/godkjenninger/{request.id}", {"reject": "1"}, token_from="/godkjenninger/")
+    assert "Skriv hvorfor forespørselen avvises." in response.get_data(as_text=True)
+    assert db.session.get(TransitionRequest, request.id).status == "pending"

@@ -1,0 +1,118 @@
+"""The calendar feed: a secret link per person, their own dates only, and a link that can be switched off."""
+import re
+from datetime import date, datetime, timezone
+
+import pytest
+from icalendar import Calendar
+from sqlalchemy import select
+
+from app import clock
+from app.extensions import db
+from app.models import AuditEvent
+from app.services import meetings, workflow
+from tests import factories
+from tests.conftest import post
+
+
+@pytest.fixture
+def dates(orgs):
+    """Lindås and Voss invited with the reply deadline 15.12.2026; Osterøy a member; Askøy in notice; a meeting."""
+    adviser = factories.user("adviser", organisation=orgs["Bergen"])
+    round_ = factories.historic_round("Invitasjon 2026", created=date(2026, 10, 26), deadline=date(2026, 12, 15),
+                                        agreement_end=date(2030, 12, 31))
+    for name in ("Lindås", "Voss"):
+        factories.invited(round_, orgs[name], adviser)
+    older = factories.historic_round(agreement_end=date(2027, 12, 31))
+    factories.member(older, orgs["Osterøy"], adviser)
+    askoy = factories.member(older, orgs["Askøy"], adviser)
+    with clock.pinned(date(2026, 3, 2)):
+        request = workflow.perform(askoy, "give_notice", factories.user("signatory", organisation=orgs["Askøy"]),
+                                   data={"notice_date": "2026-03-01", "notice_by": "municipality"})
+        workflow.approve(request, adviser)
+    steering = factories.user("steering_member", organisation=orgs["Lindås"], name="Styremedlem Lindås")
+    meetings.create("steering", starts_at=datetime(2026, 12, 3, 9, tzinfo=timezone.utc),
+                    ends_at=datetime(2026, 12, 3, 11, tzinfo=timezone.utc), place="Bergen rådhus",
+                    agenda="1. Årsrapport", invitees=[steering], actor=adviser)
+    db.session.commit()
+    return steering
+
+
+def _feed_url(client) -> str:
+    """Make a link on the calendar page, as a person would, and read it from the page."""
+    response = post(client, "/kalender/ny", token_from="/kalender/", follow_redirects=True)
+    match = re.search(r'value="http://kk\.test(/kalender/[^"]+\.ics)"', response.get_data(as_text=True))
+    assert match, "the new link is shown once"
+    return match.group(1)
+
+
+def _events(client, url) -> dict[str, object]:
+    response = client.get(url)
+    assert response.status_code == 200 and response.headers["Content-Type"] == "text/calendar; charset=utf-8"
+    return {str(e["SUMMARY"]): e for e in Calendar.from_ical(response.data).walk("VEVENT")}
+
+
+def test_adviser_feed_has_every_deadline_and_the_meetings(client, login, dates):
+    login("adviser", organisation="Bergen")
+    events = _events(client, _feed_url(client))
+    deadline = events["Svarfrist: Lindås kommune (Invitasjon 2026)"]
+    assert deadline.decoded("DTSTART") == date(2026, 12, 15) and deadline.decoded("DTEND") == date(2026, 12, 16)
+    assert "Svarfrist: Voss kommune (Invitasjon 2026)" in events
+    assert events["Oppsigelsen trer i kraft: Askøy kommune"].decoded("DTSTART") == date(2027, 3, 1)
+    assert events["Avtaleperioden slutter: Osterøy kommune"].decoded("DTSTART") == date(2027, 12, 31)
+    meeting = events["Styringsgruppemøte 2026"]
+    assert meeting.decoded("DTSTART") == datetime(2026, 12, 3, 9, tzinfo=timezone.utc)
+    assert str(meeting["LOCATION"]) == "Bergen rådhus" and str(meeting["URL"]).startswith("http://kk.test/moter/")
+
+
+def test_municipality_feed_has_only_its_own_dates(client, login, dates):
+    login("municipality_contact", organisation="Voss")
+    assert set(_events(client, _feed_url(client))) == {"Svarfrist: Voss kommune (Invitasjon 2026)"}
+
+
+def test_invitee_feed_has_the_meeting(client, auth, dates):
+    auth.login(dates)
+    assert set(_events(client, _feed_url(client))) == {"Svarfrist: Lindås kommune (Invitasjon 2026)",
+                                                        "Styringsgruppemøte 2026"}
+
+
+def test_revoked_link_gives_404(client, login, dates):
+    user = login("municipality_contact", organisation="Voss")
+    url = _feed_url(client)
+    response = post(client, "/kalender/slett", token_from="/kalender/", follow_redirects=True)
+    assert "Kalenderlenken virker ikke lenger." in response.get_data(as_text=True)
+    assert client.get(url).status_code == 404
+    actions = db.session.scalars(select(AuditEvent.action).where(AuditEvent.object_id == user.id,
+                                                                  AuditEvent.action.like("calendar.%"))).all()
+    assert actions == ["calendar.token_create", "calendar.token_revoke"]
+
+
+def test_new_link_replaces_the_old_one(client, login, dates):
+    login("municipality_contact", organisation="Voss")
+    old = _feed_url(client)
+    new = _feed_url(client)
+    assert old != new
+    assert client.get(old).status_code == 404 and client.get(new).status_code == 200
+
+
+def test_link_is_shown_only_once(client, login, dates):
+    login("municipality_contact", organisation="Voss")
+    url = _feed_url(client)
+    page = client.get("/kalender/").get_data(as_text=True)
+    assert url not in page and "Du har en aktiv kalenderlenke" in page
+
+
+def test_unknown_link_and_deactivated_user_give_404(client, login, dates):
+    user = login("municipality_contact", organisation="Voss")
+    url = _feed_url(client)
+    assert client.get("/kalender/feil-token.ics").status_code == 404
+    user.active = False
+    db.session.commit()
+    assert client.get(url).status_code == 404
+
+
+def test_feed_needs_no_sign_in_but_the_settings_page_does(client, auth, dates):
+    auth.login("municipality_contact", organisation="Voss")
+    url = _feed_url(client)
+    auth.logout()
+    assert client.get(url).status_code == 200
+    assert client.get("/kalender/").status_code == 302

@@ -1,0 +1,145 @@
+"""Meetings (§7–8): the adviser plans them and invites people, invitees see them, minutes and attendance."""
+import io
+import re
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models import AuditEvent, Meeting, OutboxMessage
+from app.services import meetings
+from tests import factories
+from tests.conftest import post
+
+FORM = {"date": "2026-12-03", "start_time": "10:00", "end_time": "12:00", "place": "Bergen rådhus",
+        "agenda": "1. Årsrapport\n2. Budsjett"}
+
+
+@pytest.fixture
+def people(orgs):
+    return {
+        "steering": factories.user("steering_member", organisation=orgs["Lindås"], name="Olav Hauge"),
+        "steering2": factories.user("steering_member", organisation=orgs["Bergen"], name="Nina Mevold"),
+        "contact": factories.user("municipality_contact", organisation=orgs["Voss"], name="Siri Lie"),
+        "gone": factories.user("steering_member", organisation=orgs["Askøy"], name="Sluttet Person"),
+    }
+
+
+@pytest.fixture
+def meeting(orgs, people):
+    people["gone"].active = False
+    adviser = factories.user("adviser", organisation=orgs["Bergen"])
+    made = meetings.create("steering", starts_at=datetime(2026, 1, 15, 9, tzinfo=timezone.utc),
+                           ends_at=datetime(2026, 1, 15, 11, tzinfo=timezone.utc), place="Bergen rådhus", agenda="",
+                           invitees=[people["steering"], people["steering2"]], actor=adviser)
+    db.session.commit()
+    return made
+
+
+def test_new_steering_meeting_invites_the_steering_group_by_default(client, login, people):
+    people["gone"].active = False
+    db.session.commit()
+    login("adviser", organisation="Bergen")
+    steering = _checked(client.get("/moter/ny/steering").get_data(as_text=True))
+    assert steering == {people["steering"].id, people["steering2"].id}
+    assert _checked(client.get("/moter/ny/coordination").get_data(as_text=True)) == {people["contact"].id}
+
+
+def _checked(html: str) -> set[int]:
+    """The user ids ticked in the invitee list."""
+    boxes = re.findall(r'<input[^>]*name="invitees"[^>]*>', html)
+    return {int(re.search(r'value="(\d+)"', box).group(1)) for box in boxes if "checked" in box}
+
+
+def test_adviser_plans_a_meeting_and_invitees_get_mail(client, login, people):
+    login("adviser", organisation="Bergen")
+    data = {**FORM, "invitees": [people["steering"].id, people["contact"].id]}
+    response = post(client, "/moter/ny/steering", data, token_from="/moter/ny/steering")
+    assert response.status_code == 302
+    meeting = db.session.scalars(select(Meeting)).one()
+    assert meeting.title == "Styringsgruppemøte 2026"
+    assert meeting.starts_at == datetime(2026, 12, 3, 9, tzinfo=timezone.utc)  # 10:00 in Oslo
+    mail = {m.recipient: m for m in db.session.scalars(select(OutboxMessage))}
+    assert set(mail) == {people["steering"].email, people["contact"].email}
+    invitation = mail[people["contact"].email]
+    assert invitation.subject == "Møteinnkalling: Styringsgruppemøte 2026"
+    assert "3. desember 2026 kl. 10:00–12:00" in invitation.body_text and "2. Budsjett" in invitation.body_text
+    assert f"http://kk.test/moter/{meeting.id}" in invitation.body_text
+    assert db.session.scalar(select(AuditEvent.action).where(AuditEvent.object_type == "meeting")) == "meeting.create"
+
+
+def test_meeting_form_errors_are_shown_on_the_fields(client, login, people):
+    login("adviser", organisation="Bergen")
+    response = post(client, "/moter/ny/coordination", {**FORM, "end_time": "09:00", "invitees": [people["contact"].id]},
+                    token_from="/moter/ny/coordination")
+    assert "Møtet må slutte etter at det begynner." in response.get_data(as_text=True)
+    response = post(client, "/moter/ny/coordination", {**FORM, "place": ""}, token_from="/moter/ny/coordination")
+    html = response.get_data(as_text=True)
+    assert 'id="place-error"' in html and "Feltet må fylles ut." in html
+    assert db.session.scalars(select(Meeting)).first() is None
+
+
+def test_moving_a_meeting_tells_everyone_and_invites_newcomers(client, login, people, meeting):
+    login("adviser", organisation="Bergen")
+    data = {**FORM, "date": "2026-01-22", "invitees": [people["steering"].id, people["contact"].id]}
+    response = post(client, f"/moter/{meeting.id}/endre", data, token_from=f"/moter/{meeting.id}/endre")
+    assert response.status_code == 302
+    subjects = {(m.recipient, m.subject.split(":")[0]) for m in db.session.scalars(
+        select(OutboxMessage).where(OutboxMessage.id > 2))}
+    assert subjects == {(people["steering"].email, "Endret møtetidspunkt eller sted"),
+                        (people["contact"].email, "Møteinnkalling")}
+    assert {i.user.name for i in db.get_or_404(Meeting, meeting.id).invitees} == {"Olav Hauge", "Siri Lie"}
+
+
+def test_invitees_see_the_meeting_others_do_not(client, auth, login, people, meeting):
+    auth.login(people["steering"])
+    assert "Styringsgruppemøte 2026" in client.get("/moter/").get_data(as_text=True)
+    assert client.get(f"/moter/{meeting.id}").status_code == 200
+    auth.logout()
+    auth.login(people["contact"])
+    assert "Styringsgruppemøte 2026" not in client.get("/moter/").get_data(as_text=True)
+    assert client.get(f"/moter/{meeting.id}").status_code == 404
+
+
+@pytest.mark.parametrize("path", ["/moter/ny/steering", "/moter/1/endre"])
+def test_only_the_adviser_plans_meetings(client, auth, people, meeting, path):
+    auth.login(people["steering"])
+    assert client.get(path).status_code == 403
+
+
+def test_minutes_as_text_and_pdf(client, login, people, meeting, app, tmp_path, monkeypatch):
+    monkeypatch.setattr(app, "instance_path", str(tmp_path))
+    login("adviser", organisation="Bergen")
+    pdf = b"%PDF-1.4\n% referat\n"
+    response = post(client, f"/moter/{meeting.id}/referat",
+                    {"minutes": "Sak 1: godkjent.", "minutes_file": (io.BytesIO(pdf), "referat.pdf")},
+                    token_from=f"/moter/{meeting.id}", content_type="multipart/form-data")
+    assert response.status_code == 302
+    stored = db.get_or_404(Meeting, meeting.id)
+    assert stored.minutes == "Sak 1: godkjent." and Path(tmp_path, stored.minutes_file).read_bytes() == pdf
+    with client.get(f"/moter/{meeting.id}/referat.pdf") as download:
+        assert download.data == pdf and download.mimetype == "application/pdf"
+
+
+def test_minutes_refuse_a_file_that_is_not_a_pdf(client, login, people, meeting, app, tmp_path, monkeypatch):
+    monkeypatch.setattr(app, "instance_path", str(tmp_path))
+    login("adviser", organisation="Bergen")
+    response = post(client, f"/moter/{meeting.id}/referat",
+                    {"minutes": "", "minutes_file": (io.BytesIO(b"MZ\x90"), "referat.pdf")},
+                    token_from=f"/moter/{meeting.id}", content_type="multipart/form-data")
+    assert "Filen er ikke en PDF." in response.get_data(as_text=True)
+    assert db.get_or_404(Meeting, meeting.id).minutes_file is None and not any(tmp_path.iterdir())
+
+
+def test_attendance_is_recorded_per_invitee(client, login, people, meeting):
+    login("adviser", organisation="Bergen")
+    steering, steering2 = people["steering"], people["steering2"]
+    response = post(client, f"/moter/{meeting.id}/oppmote",
+                    {f"attendance-{steering.id}": "present", f"attendance-{steering2.id}": "absent"},
+                    token_from=f"/moter/{meeting.id}")
+    assert response.status_code == 302
+    html = client.get(f"/moter/{meeting.id}").get_data(as_text=True)
+    assert f'name="attendance-{steering.id}" value="present" checked' in html
+    assert f'name="attendance-{steering2.id}" value="absent" checked' in html

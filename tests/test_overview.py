@@ -1,0 +1,164 @@
+"""The overview of all municipalities: search (nynorsk too), filters, sorting, pages, CSV and state counts."""
+import csv
+import io
+import re
+from datetime import date
+
+import pytest
+
+from app import clock
+from app.extensions import db
+from app.services import overview, workflow
+from tests import factories
+
+
+@pytest.mark.parametrize("text,normalised", [
+    ("Voss herad", "voss"),
+    ("Lindås kommune", "lindas"),
+    ("LINDAAS", "lindas"),
+    ("Osterøy", "osteroy"),
+    ("  Øygarden  kommune ", "oygarden"),
+    ("Kommunane i Nordhordland", "nordhordland"),
+])
+def test_normalise(text, normalised):
+    assert overview.normalise(text) == normalised
+
+
+@pytest.mark.parametrize("query,found", [
+    ("Voss herad", {"Voss", "Granvin"}),
+    ("voss kommune", {"Voss", "Granvin"}),
+    ("Alver", {"Lindås", "Meland", "Radøy"}),
+    ("lindas", {"Lindås"}),
+    ("Bjørnafjorden kommune", {"Os", "Fusa"}),
+    ("1263", {"Lindås"}),
+])
+def test_search_finds_municipalities_by_old_and_new_names(orgs, query, found):
+    assert {o.name for o in orgs.values() if o.is_municipality and overview.matches(o, query)} == found
+
+
+@pytest.fixture
+def cases(orgs):
+    """Everyone invited in 2016; Lindås and Osterøy members, Askøy in notice, Fedje said no."""
+    adviser = factories.user("adviser", organisation=orgs["Bergen"])
+    round_ = factories.historic_round()
+    made = {}
+    for org in orgs.values():
+        if org.is_municipality and not org.is_host:
+            if org.name in ("Lindås", "Osterøy", "Askøy"):
+                made[org.name] = factories.member(round_, org, adviser)
+            else:
+                made[org.name] = factories.invited(round_, org, adviser)
+    with clock.pinned(date(2016, 10, 20)):
+        workflow.perform(made["Fedje"], "decline", adviser)
+    signatory = factories.user("signatory", organisation=orgs["Askøy"])
+    with clock.pinned(date(2026, 3, 2)):
+        request = workflow.perform(made["Askøy"], "give_notice", signatory,
+                                   data={"notice_date": "2026-03-01", "notice_by": "municipality"})
+        workflow.approve(request, adviser)
+    db.session.commit()
+    return made
+
+
+def _names(html: str) -> list[str]:
+    """The municipality names in the table, in order."""
+    return re.findall(r'<td><a href="/saker/\d+">([^<]+)</a>', html)
+
+
+def test_overview_lists_state_since_and_next_date(client, login, cases):
+    login("adviser", organisation="Bergen")
+    html = client.get("/oversikt?q=Askøy").get_data(as_text=True)
+    assert _names(html) == ["Askøy"]
+    assert "I oppsigelsestid" in html and "02.03.2026" in html
+    assert "01.03.2027" in html and "Oppsigelsen trer i kraft" in html
+    html = client.get("/oversikt?q=Lindås").get_data(as_text=True)
+    assert "31.12.2027" in html and "Avtalen utløper" in html and "Invitasjon 2016" in html
+
+
+def test_overview_search_accepts_nynorsk_and_successor_names(client, login, cases):
+    login("adviser", organisation="Bergen")
+    assert _names(client.get("/oversikt?q=Voss+herad").get_data(as_text=True)) == ["Granvin", "Voss"]
+    assert _names(client.get("/oversikt?q=alver+kommune").get_data(as_text=True)) == ["Lindås", "Meland", "Radøy"]
+    assert "Ingen kommuner passer med søket." in client.get("/oversikt?q=Stavanger").get_data(as_text=True)
+
+
+def test_overview_filters_by_state_and_region(client, login, cases):
+    login("adviser", organisation="Bergen")
+    assert _names(client.get("/oversikt?status=active").get_data(as_text=True)) == ["Lindås", "Osterøy"]
+    assert _names(client.get("/oversikt?status=declined").get_data(as_text=True)) == ["Fedje"]
+    nordhordland = _names(client.get("/oversikt?region=Nordhordland&status=invited").get_data(as_text=True))
+    assert nordhordland == ["Austrheim", "Gulen", "Masfjorden", "Meland", "Modalen", "Radøy"]
+
+
+def test_overview_sorts_and_pages(client, login, cases):
+    login("adviser", organisation="Bergen")
+    first = client.get("/oversikt").get_data(as_text=True)
+    assert len(_names(first)) == overview.PER_PAGE and _names(first)[0] == "Askøy"
+    assert "Side 1 av 2 (23 treff)" in first
+    second = _names(client.get("/oversikt?page=2").get_data(as_text=True))
+    assert second == ["Vaksdal", "Voss", "Øygarden"]
+    assert _names(client.get("/oversikt?sort=-name").get_data(as_text=True))[0] == "Øygarden"
+    latest_first = _names(client.get("/oversikt?sort=-next").get_data(as_text=True))
+    assert latest_first[:4] == ["Lindås", "Osterøy", "Askøy", "Austevoll"]  # 31.12.2027, 01.03.2027, 01.11.2016
+    assert _names(client.get("/oversikt?sort=next&page=2").get_data(as_text=True))[-1] == "Fedje"  # no date: last
+    by_state = _names(client.get("/oversikt?sort=-state").get_data(as_text=True))
+    assert by_state[:4] == ["Askøy", "Lindås", "Osterøy", "Fedje"]
+
+
+def test_unknown_filters_fall_back_to_everything(client, login, cases):
+    login("adviser", organisation="Bergen")
+    html = client.get("/oversikt?status=hacked&region=Mars&sort=drop&page=99").get_data(as_text=True)
+    assert "Side 2 av 2" in html
+
+
+def test_csv_has_the_filtered_view_with_norwegian_letters_intact(client, login, cases):
+    login("adviser", organisation="Bergen")
+    response = client.get("/oversikt.csv?region=Nordhordland")
+    assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
+    assert "attachment" in response.headers["Content-Disposition"]
+    assert response.data.startswith(b"\xef\xbb\xbf")  # the BOM that makes Excel read UTF-8
+    rows = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig")), delimiter=";"))
+    assert rows[0][:5] == ["Kommune", "Kommunenummer 2016", "Kommune fra 2020", "Region", "Status"]
+    by_name = {row[0]: row for row in rows[1:]}
+    assert len(rows) == 1 + 9 and "Askøy" not in by_name
+    assert by_name["Lindås"][1:6] == ["1263", "Alver", "Nordhordland", "Aktiv", "01.03.2018"]
+    assert by_name["Lindås"][6:8] == ["31.12.2027", "Avtalen utløper"]
+    assert by_name["Osterøy"][4] == "Aktiv" and by_name["Fedje"][4] == "Takket nei"
+
+
+def test_csv_follows_search(client, login, cases):
+    login("adviser", organisation="Bergen")
+    rows = list(csv.reader(io.StringIO(client.get("/oversikt.csv?q=Voss+herad").data.decode("utf-8-sig")),
+                           delimiter=";"))
+    assert [row[0] for row in rows[1:]] == ["Granvin", "Voss"]
+
+
+def test_state_counts_link_to_the_filtered_overview(client, login, cases):
+    assert overview.state_counts() == [("invited", "Invitert", 19), ("declined", "Takket nei", 1),
+                                       ("active", "Aktiv", 2), ("notice_given", "I oppsigelsestid", 1)]
+    login("adviser", organisation="Bergen")
+    html = client.get("/oversikt").get_data(as_text=True)
+    assert 'href="/oversikt?status=notice_given" aria-label="I oppsigelsestid: 1 kommune"' in html
+    assert 'aria-label="Invitert: 19 kommuner"' in html
+
+
+def test_latest_round_counts_for_a_municipality_invited_twice(client, login, cases, orgs):
+    adviser = factories.user("adviser", organisation=orgs["Bergen"])
+    later = factories.historic_round("Invitasjon 2026", created=date(2026, 10, 26), deadline=date(2026, 12, 15))
+    factories.invited(later, orgs["Fedje"], adviser)
+    db.session.commit()
+    login("adviser", organisation="Bergen")
+    html = client.get("/oversikt?q=Fedje").get_data(as_text=True)
+    assert "Invitasjon 2026" in html and "15.12.2026" in html
+    assert '<span class="tag state-invited">Invitert</span>' in html and "tag state-declined" not in html
+
+
+@pytest.mark.parametrize("path", ["/oversikt", "/oversikt.csv", "/tidslinje"])
+@pytest.mark.parametrize("role", ["municipality_contact", "signatory", "project_member"])
+def test_overview_and_timeline_are_for_adviser_and_admin(client, login, path, role):
+    login(role)
+    assert client.get(path).status_code == 403
+
+
+def test_admin_sees_the_overview(client, login, cases):
+    login("admin", organisation="Bergen")
+    assert client.get("/oversikt").status_code == 200

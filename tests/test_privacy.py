@@ -1,0 +1,108 @@
+"""Personal data: the admin exports everything about a person, and anonymises someone who has left."""
+import json
+from datetime import date, datetime, timezone
+
+import pytest
+from sqlalchemy import func, select
+
+from app import clock
+from app.extensions import db
+from app.models import AuditEvent, LoginAttempt, LoginSession, OutboxMessage, User
+from app.services import calendar, mail, meetings, membership, workflow
+from tests import factories
+from tests.conftest import csrf_token, post
+
+
+@pytest.fixture
+def person(orgs):
+    """Kari has signed in, made changes, got mail, been invited to a meeting and made a calendar link."""
+    kari = factories.user("municipality_contact", "steering_member", organisation=orgs["Lindås"],
+                          name="Kari Nordtveit", email="kari@lindas.kommune.no")
+    kari.title, kari.phone = "Kommunalsjef", "55 00 00 00"
+    adviser = factories.user("adviser", organisation=orgs["Bergen"])
+    case = factories.invited(factories.historic_round(), orgs["Lindås"], adviser)
+    with clock.pinned(date(2016, 10, 20)):
+        workflow.perform(case, "accept", kari)
+        workflow.perform(case, "issue_agreement", adviser)
+        membership.sign(case, "municipality", kari, name=kari.name, title=kari.title, signed_on=clock.today())
+    mail.queue(kari.email, "Hei", "invitation", user=kari, path="/x", days=7).sent_at = datetime.now(timezone.utc)
+    meetings.create("steering", starts_at=datetime(2026, 12, 3, 9, tzinfo=timezone.utc),
+                    ends_at=datetime(2026, 12, 3, 11, tzinfo=timezone.utc), place="Bergen rådhus", agenda="",
+                    invitees=[kari], actor=adviser)
+    calendar.create_token(kari)
+    db.session.commit()
+    return kari
+
+
+def test_export_has_everything_stored_about_the_person(client, auth, login, person):
+    auth.login(person)
+    auth.logout()
+    login("admin", organisation="Bergen")
+    page = f"/admin/brukere/{person.id}/personopplysninger"
+    assert "Last ned personopplysninger (JSON)" in client.get(page).get_data(as_text=True)
+    response = post(client, f"{page}/eksport", token_from=page)
+    assert response.mimetype == "application/json" and "attachment" in response.headers["Content-Disposition"]
+    data = json.loads(response.data)
+    assert data["person"]["name"] == "Kari Nordtveit" and data["person"]["phone"] == "55 00 00 00"
+    assert data["person"]["roles"] == ["municipality_contact", "steering_member"]
+    assert data["person"]["organisation"] == "Lindås kommune"
+    assert [a["success"] for a in data["login_attempts"]] == [True]
+    assert len(data["sessions"]) == 1 and data["sessions"][0]["ended_at"]
+    made = {e["action"] for e in data["audit_events"] if e["made_by_person"]}
+    assert made == {"membership.accept", "agreement.sign", "calendar.token_create"}
+    assert {m["subject"] for m in data["outbox_mail"]} == {"Hei", "Møteinnkalling: Styringsgruppemøte 2026"}
+    assert data["meetings"] == [{"title": "Styringsgruppemøte 2026", "starts_at": "2026-12-03T09:00:00+00:00",
+                                 "place": "Bergen rådhus", "attendance": None}]
+    assert len(data["signatures"]) == 1 and len(data["calendar_links"]) == 1
+    assert "password_hash" not in json.dumps(data) and "token_hash" not in json.dumps(data)
+    assert db.session.scalar(select(AuditEvent.action).order_by(AuditEvent.seq.desc()).limit(1)) == "user.export"
+
+
+def test_anonymise_after_confirmation_keeps_the_audit_chain_valid(client, auth, login, person, runner):
+    kari_client = client.application.test_client()
+    kari_client.post("/login", data={"email": person.email, "password": factories.PASSWORD,
+                                     "csrf_token": csrf_token(kari_client)})
+    assert kari_client.get("/").status_code == 200
+    events_before = db.session.scalar(select(func.count()).select_from(AuditEvent).where(
+        AuditEvent.actor_id == person.id))
+    login("admin", organisation="Bergen")
+    page = f"/admin/brukere/{person.id}/anonymiser"
+    assert "Dette kan ikke angres." in client.get(page).get_data(as_text=True)
+    assert post(client, page, token_from=page).status_code == 302
+
+    kari = db.session.get(User, person.id)
+    assert kari.name == f"Anonymisert bruker #{kari.id}" and kari.email == f"anonymisert-{kari.id}@invalid"
+    assert kari.title is None and kari.phone is None and kari.roles == set() and not kari.active
+    assert kari.anonymised_at is not None and kari.password_hash is None
+    assert kari_client.get("/").status_code == 302  # signed out
+    assert db.session.scalar(select(func.count()).select_from(LoginSession).where(
+        LoginSession.user_id == kari.id, LoginSession.ended_at.is_(None))) == 0
+    assert db.session.scalar(select(func.count()).select_from(LoginAttempt).where(
+        LoginAttempt.email == "kari@lindas.kommune.no")) == 0
+    assert db.session.scalar(select(func.count()).select_from(OutboxMessage).where(
+        OutboxMessage.recipient == "kari@lindas.kommune.no")) == 0
+    assert calendar.active_token(kari) is None
+    assert db.session.scalar(select(func.count()).select_from(AuditEvent).where(
+        AuditEvent.actor_id == kari.id)) == events_before
+    assert db.session.scalar(select(AuditEvent.action).order_by(AuditEvent.seq.desc()).limit(1)) == "user.anonymise"
+    result = runner.invoke(args=["audit", "verify"])
+    assert result.exit_code == 0 and "OK" in result.output
+    case_page = client.get("/saker/1").get_data(as_text=True)
+    assert f"· {kari.name}</span>" in case_page  # the history shows who acted by the placeholder name
+    assert "Kommunen: Kari Nordtveit, Kommunalsjef" in case_page  # the signature documents the agreement
+
+
+def test_anonymise_twice_or_oneself_is_refused(client, login, person):
+    admin = login("admin", organisation="Bergen")
+    own = f"/admin/brukere/{admin.id}/anonymiser"
+    assert "Du kan ikke anonymisere deg selv." in post(client, own, token_from=own).get_data(as_text=True)
+    page = f"/admin/brukere/{person.id}/anonymiser"
+    post(client, page, token_from=page)
+    assert "Personen er allerede anonymisert." in post(client, page, token_from=page).get_data(as_text=True)
+
+
+@pytest.mark.parametrize("role", ["adviser", "municipality_contact"])
+def test_personal_data_pages_are_for_the_admin(client, login, person, role):
+    login(role)
+    assert client.get(f"/admin/brukere/{person.id}/personopplysninger").status_code == 403
+    assert client.get(f"/admin/brukere/{person.id}/anonymiser").status_code == 403

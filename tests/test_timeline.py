@@ -1,0 +1,88 @@
+"""The collaboration timeline: one bar per municipality from the audit events, with a text alternative."""
+import re
+from datetime import date
+
+from sqlalchemy import event
+
+from app import clock
+from app.extensions import db
+from app.services import timeline, workflow
+from tests import factories
+
+
+def _story(orgs, names=("Lindås", "Meland", "Fedje")):
+    """Lindås a member since 2018; Meland ended by the 2020 merger; Fedje said no; the rest of `names` invited."""
+    adviser = factories.user("adviser", organisation=orgs["Bergen"])
+    round_ = factories.historic_round()
+    for name in names:
+        if name in ("Lindås", "Meland"):
+            case = factories.member(round_, orgs[name], adviser)
+            if name == "Meland":
+                with clock.pinned(date(2020, 1, 6)):
+                    workflow.perform(case, "end_by_merger", adviser, comment="Alver fra 01.01.2020.")
+        else:
+            case = factories.invited(round_, orgs[name], adviser)
+            if name == "Fedje":
+                with clock.pinned(date(2016, 10, 28)):
+                    workflow.perform(case, "decline", adviser)
+    db.session.commit()
+
+
+def test_periods_follow_the_transitions(orgs):
+    _story(orgs)
+    bars = {bar.organisation.name: bar for bar in timeline.bars()}
+    assert [(p.category, p.start, p.end) for p in bars["Meland"].periods] == [
+        ("invited", date(2016, 10, 3), date(2018, 3, 1)),
+        ("member", date(2018, 3, 1), date(2020, 1, 6)),
+        ("ended", date(2020, 1, 6), None)]
+    assert [p.category for p in bars["Fedje"].periods] == ["invited", "outside"]
+    assert list(bars) == ["Fedje", "Lindås", "Meland"]
+
+
+def test_renewal_keeps_a_member_a_member(orgs):
+    adviser = factories.user("adviser", organisation=orgs["Bergen"])
+    case = factories.member(factories.historic_round(agreement_end=date(2022, 12, 31)), orgs["Voss"], adviser)
+    with clock.pinned(date(2022, 11, 15)):
+        workflow.perform(case, "renew", adviser, data={"agreement_end": "2027-12-31"})
+    db.session.commit()
+    (bar,) = timeline.bars()
+    assert [p.category for p in bar.periods] == ["invited", "member"]
+
+
+def test_bars_take_the_same_queries_however_many_municipalities(orgs):
+    def queries() -> int:
+        statements = []
+        listener = lambda *args: statements.append(args[2])  # noqa: E731
+        event.listen(db.engine, "before_cursor_execute", listener)
+        try:
+            timeline.bars()
+        finally:
+            event.remove(db.engine, "before_cursor_execute", listener)
+        return len(statements)
+
+    _story(orgs, names=("Lindås",))
+    few = queries()
+    _story(orgs, names=("Meland", "Fedje", "Osterøy", "Gulen", "Voss", "Askøy"))
+    assert queries() == few <= 2
+
+
+def test_timeline_page_has_one_row_per_municipality_and_the_years(client, login, orgs):
+    _story(orgs)
+    login("adviser", organisation="Bergen")
+    html = client.get("/tidslinje").get_data(as_text=True)
+    svg = html[html.index("<svg"):html.index("</svg>")]
+    assert re.findall(r'<g class="tl-row" data-municipality="([^"]+)"', svg) == ["Fedje", "Lindås", "Meland"]
+    years = re.findall(r'class="tl-year">(\d{4})<', svg)
+    assert years == [str(y) for y in range(2016, 2027)]
+    assert 'class="tl-member"><title>Lindås: Medlem fra 01.03.2018</title>' in svg
+    assert "<title>Meland: Avsluttet eller utløpt" in svg
+    text = html[html.index("Tidslinjen som tekst"):]
+    assert "Medlem: 01.03.2018–06.01.2020" in text and "Avsluttet eller utløpt: fra 06.01.2020" in text
+    assert "Takket nei, ikke svart eller trukket: fra 28.10.2016" in text
+
+
+def test_timeline_is_empty_before_anyone_is_invited(client, login):
+    login("adviser", organisation="Bergen")
+    html = client.get("/tidslinje").get_data(as_text=True)
+    assert "Ingen kommuner er invitert ennå." in html
+    assert 'class="tl-year">2026<' in html

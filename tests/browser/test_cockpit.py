@@ -33,7 +33,7 @@ def test_overview_and_timeline_pages(live, page, tmp_path):
     page.screenshot(path=tmp_path / "oversikt.png", full_page=True)
 
     page.get_by_role("link", name="Tidslinje").click()
-    chart = page.get_by_role("img", name="Tidslinje for samarbeidet 2016–2026")
+    chart = page.get_by_role("group", name="Tidslinje for samarbeidet 2016–2026")
     expect(chart).to_be_visible()
     expect(chart.locator("g.tl-row")).to_have_count(3)
     expect(page.get_by_role("table", name="Periodene til hver kommune")).to_contain_text("Medlem: fra 01.03.2018")

@@ -32,6 +32,7 @@ def _deliver_mail(response):
 
 def register_extensions(app: Flask) -> None:
     from app.services import membership  # noqa: F401  (registers the membership workflow's hooks)
+    from app.services import invitations  # noqa: F401  (registers reply hooks, the contact hook and reminders)
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(app.config.get("MIGRATIONS_DIR", _project_path(app, "migrations"))))
@@ -50,9 +51,11 @@ def register_blueprints(app: Flask) -> None:
     from app.approvals.routes import bp as approvals_bp
     from app.auth.routes import bp as auth_bp
     from app.cases.routes import bp as cases_bp
+    from app.invitations.routes import bp as invitations_bp
     from app.main.routes import bp as main_bp
+    from app.municipality.routes import bp as municipality_bp
 
-    for blueprint in (main_bp, auth_bp, admin_bp, cases_bp, approvals_bp):
+    for blueprint in (main_bp, auth_bp, admin_bp, cases_bp, approvals_bp, invitations_bp, municipality_bp):
         app.register_blueprint(blueprint)
 
 

@@ -1,5 +1,6 @@
 """All models, importable from one place (Alembic reads the metadata through here)."""
 from app.models.audit import AuditEvent, AuditHead
+from app.models.invitation import InvitationReply
 from app.models.mail import OutboxMessage
 from app.models.membership import InvitationRound, MembershipCase, Signature
 from app.models.organisation import Organisation
@@ -12,6 +13,7 @@ STATEFUL = {MembershipCase.audit_type: MembershipCase}
 __all__ = [
     "AuditEvent",
     "AuditHead",
+    "InvitationReply",
     "InvitationRound",
     "MembershipCase",
     "Signature",

@@ -161,12 +161,13 @@ def _round_2026(organisations, adviser) -> None:
     members = {"Lindås", "Voss", "Vaksdal", "Osterøy", "Os", "Askøy", "Austrheim", "Meland", "Radøy"}
     invitees = [o for o in organisations.values()
                 if o.is_municipality and not o.is_host and o.name not in members]
+    meeting, deadline = "Felles samarbeidsmøte i februar 2027", date(2026, 12, 15)
     with clock.pinned(date(2026, 10, 26)):
         round_ = invitations.create_round(
             adviser, invitees, title="Invitasjon 2026",
-            letter_text=invitations.letter(40_000, 2027, 2030, date(2026, 12, 15), "Felles samarbeidsmøte i februar 2027"),
-            reply_deadline=date(2026, 12, 15), contribution=40_000, contribution_from=2027, contribution_to=2030,
-            agreement_end=date(2030, 12, 31), meeting="Felles samarbeidsmøte i februar 2027")
+            letter_text=invitations.letter(40_000, 2027, 2030, deadline, meeting), reply_deadline=deadline,
+            contribution=40_000, contribution_from=2027, contribution_to=2030, agreement_end=date(2030, 12, 31),
+            meeting=meeting)
         db.session.commit()
     cases = {case.organisation.name: case for case in round_.cases}
     with clock.pinned(date(2026, 11, 4)):

@@ -224,7 +224,8 @@ def test_reminder_days_are_configurable(app, orgs):
     db.session.commit()
     assert tick.run(date(2026, 11, 23)) == []
     app.config["REMINDER_DAYS"] = (7,)
-    assert tick.run(date(2026, 11, 23)) == ["Lindås – Invitasjon 2026: påminnelse sendt (7 dager før svarfristen)."]
+    assert tick.run(date(2026, 11, 23)) == [
+        "Lindås – Invitasjon 2026: påminnelse sendt (7 dager før svarfristen)."]
 
 
 def test_extend_round_deadline_needs_a_reason_and_tells_the_unanswered(client, adviser, orgs):

@@ -57,9 +57,10 @@ def nb_money(amount: int) -> str:
 def letter(contribution: int, first_year: int, last_year: int, deadline: date, meeting: str | None) -> str:
     """The invitation letter of 2016 with this round's amount, period, deadline and meeting filled in."""
     meeting = (meeting or "").strip().rstrip(".")
-    meeting_line = f" For kommunene som ønsker å være med, blir det {meeting[0].lower()}{meeting[1:]}." if meeting else ""
+    if meeting:
+        meeting = f" For kommunene som ønsker å være med, blir det {meeting[:1].lower()}{meeting[1:]}."
     return LETTER.format(amount=nb_money(contribution), period=f"{first_year}–{last_year}",
-                         deadline=deadline.strftime("%d.%m.%Y"), meeting=meeting_line)
+                         deadline=deadline.strftime("%d.%m.%Y"), meeting=meeting)
 
 
 def round_defaults(today: date) -> dict:

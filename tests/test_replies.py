@@ -242,6 +242,16 @@ def test_rejected_late_request_is_shown_and_state_stays(app, client, auth, conta
     assert "Forrige forespørsel ble avvist" in page and "Avtalene er allerede sendt." in page
 
 
+def test_no_late_answer_to_an_invitation_replaced_by_a_newer_one(app, contact, adviser, cases, orgs):
+    app.config["TODAY"] = "2026-12-16"
+    assert invitations.reply_mode(cases["Lindås"]).kind == "late"
+    factories.invitation_round(adviser, [orgs["Lindås"]], deadline=date(2027, 3, 1), title="Invitasjon 2027")
+    db.session.commit()
+    mode = invitations.reply_mode(cases["Lindås"])
+    assert mode.kind == "closed"
+    assert mode.message == "Svarfristen gikk ut 15.12.2026. Kommunen har fått en nyere invitasjon."
+
+
 def test_late_request_before_the_deadline_is_refused(client, contact, cases):
     case = cases["Lindås"]
     response = post(client, f"/min-kommune/invitasjon/{case.id}/sent-svar", _form(), token_from="/min-kommune/")

@@ -355,6 +355,8 @@ def reply_mode(case: MembershipCase) -> ReplyMode:
         return ReplyMode("closed", "Invitasjonen er trukket tilbake og kan ikke besvares.")
     if case.state in (INVITED, ACCEPTED, DECLINED) and case.guard_context(today).reply_open():
         return ReplyMode("open")
+    if case.state in (INVITED, NO_REPLY) and _newer_invitation(case):
+        return ReplyMode("closed", f"Svarfristen gikk ut {deadline}. Kommunen har fått en nyere invitasjon.")
     if case.state in (INVITED, NO_REPLY):
         pending = workflow.pending_request(case, "accept_late")
         if pending:
@@ -366,6 +368,12 @@ def reply_mode(case: MembershipCase) -> ReplyMode:
         return ReplyMode("closed", f"Svarfristen gikk ut {deadline}, og svaret kan ikke endres lenger. Ta kontakt "
                                    "med FoU-rådgiveren hvis noe må rettes.")
     return ReplyMode("closed", "Svaret kan ikke endres etter at samarbeidsavtalen er sendt til signering.")
+
+
+def _newer_invitation(case: MembershipCase) -> bool:
+    return db.session.scalar(select(func.count()).select_from(MembershipCase).join(InvitationRound).where(
+        MembershipCase.organisation_id == case.organisation_id,
+        InvitationRound.reply_deadline > case.round.reply_deadline)) > 0
 
 
 def current_answer(case: MembershipCase) -> str | None:

@@ -32,6 +32,7 @@ def _deliver_mail(response):
 
 def register_extensions(app: Flask) -> None:
     from app.services import membership  # noqa: F401  (registers the membership workflow's hooks)
+    from app.services import invitations  # noqa: F401  (registers reply hooks, the contact hook and reminders)
     from app.services import subgroups  # noqa: F401  (registers the subgroup workflow's hooks)
 
     db.init_app(app)
@@ -54,13 +55,15 @@ def register_blueprints(app: Flask) -> None:
     from app.calendar.routes import bp as calendar_bp
     from app.cases.routes import bp as cases_bp
     from app.cockpit.routes import bp as cockpit_bp
+    from app.invitations.routes import bp as invitations_bp
     from app.main.routes import bp as main_bp
     from app.meetings.routes import bp as meetings_bp
+    from app.municipality.routes import bp as municipality_bp
     from app.privacy.routes import bp as privacy_bp
     from app.subgroups.routes import bp as subgroups_bp
 
-    for blueprint in (main_bp, auth_bp, admin_bp, cases_bp, approvals_bp, subgroups_bp,
-                      cockpit_bp, archive_bp, calendar_bp, meetings_bp, privacy_bp):
+    for blueprint in (main_bp, auth_bp, admin_bp, cases_bp, approvals_bp, subgroups_bp, cockpit_bp, archive_bp,
+                      calendar_bp, meetings_bp, privacy_bp, invitations_bp, municipality_bp):
         app.register_blueprint(blueprint)
 
 

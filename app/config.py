@@ -30,6 +30,8 @@ class Defaults:
     MAIL_PASSWORD = None
     MAIL_DEFAULT_SENDER = "Kunnskapskommunen <fou@bergen.kommune.no>"
     BASE_URL = "http://127.0.0.1:5000"
+    # Days before an invitation's reply deadline when the tick reminds those who have not answered.
+    REMINDER_DAYS = (14, 3)
 
 
 ENV_SETTINGS = {

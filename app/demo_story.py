@@ -8,8 +8,10 @@ from app.extensions import db
 from app.models import InvitationRound, Meeting, MembershipCase, Organisation, Subgroup, User
 from app.models.meeting import ABSENT, COORDINATION, PRESENT, STEERING
 from app.models.membership import HOST_PARTY, MUNICIPALITY_PARTY
+from app.models.invitation import YES
+from app.services import invitations
 from app.services import meetings as meetings_service
-from app.services import membership, subgroups, tick, workflow
+from app.services import membership, subgroups, tick, users, workflow
 from app.services.users import find_by_email
 from workflows import MEMBERSHIP
 
@@ -162,22 +164,37 @@ def _round_2026(organisations, adviser) -> None:
     members = {"Lindås", "Voss", "Vaksdal", "Osterøy", "Os", "Askøy", "Austrheim", "Meland", "Radøy"}
     invitees = [o for o in organisations.values()
                 if o.is_municipality and not o.is_host and o.name not in members]
+    meeting, deadline = "Felles samarbeidsmøte i februar 2027", date(2026, 12, 15)
     with clock.pinned(date(2026, 10, 26)):
-        round_ = InvitationRound(
-            title="Invitasjon 2026", letter_text=LETTER_2016.replace("2017–2019", "2027–2030")
-            .replace("01.11.2016", "15.12.2026").replace("januar 2017", "februar 2027"),
-            reply_deadline=date(2026, 12, 15), contribution=40_000, contribution_from=2027, contribution_to=2030,
-            agreement_end=date(2030, 12, 31), meeting="Felles samarbeidsmøte i februar 2027",
-            created_by_id=adviser.id, created_at=clock.now())
-        db.session.add(round_)
-        db.session.flush()
-        cases = {o.name: membership.invite(round_, o, adviser) for o in sorted(invitees, key=lambda o: o.name)}
+        round_ = invitations.create_round(
+            adviser, invitees, title="Invitasjon 2026",
+            letter_text=invitations.letter(40_000, 2027, 2030, deadline, meeting), reply_deadline=deadline,
+            contribution=40_000, contribution_from=2027, contribution_to=2030, agreement_end=date(2030, 12, 31),
+            meeting=meeting)
+        db.session.commit()
+    cases = {case.organisation.name: case for case in round_.cases}
+    with clock.pinned(date(2026, 11, 4)):
+        # Austevoll gets a contact person after the round went out: the invitation follows at once.
+        users.create_user("trude.bjelland@austevoll.kommune.no", "Trude Bjelland", ["municipality_contact"],
+                          organisation=organisations["Austevoll"], title="Einingsleiar helse og omsorg",
+                          actor=find_by_email("admin@bergen.kommune.no"))
         db.session.commit()
     with clock.pinned(date(2026, 11, 12)):
         fjell = cases["Fjell"]
-        workflow.perform(fjell, "accept", _contact(fjell, "municipality_contact"),
-                         comment="Fjell (no Øygarden) ønskjer å vere med.")
+        marit = _contact(fjell, "municipality_contact")
+        invitations.reply(fjell, marit, answer=YES, comment="Fjell (no Øygarden) ønskjer å vere med.",
+                          details=invitations.ReplyDetails(
+                              contact_name=marit.name, contact_title=marit.title, contact_email=marit.email,
+                              contact_phone="56 31 50 00", steering_rep="Bjørn Sandvik, kommunalsjef",
+                              project_rep_1=marit.name, project_rep_2="Ingunn Kvinge, fagutviklar"))
         workflow.perform(cases["Ulvik"], "decline", adviser, comment="Svar mottatt på e-post.")
+        db.session.commit()
+    with clock.pinned(date(2026, 11, 16)):
+        invitations.remind(round_, adviser, date(2026, 11, 16))
+        db.session.commit()
+    with clock.pinned(date(2026, 11, 20)):
+        invitations.extend_case_deadline(cases["Kvam"], date(2027, 1, 15),
+                                         "Kommunestyret i Kvam handsamar saka 12. januar 2027.", adviser)
         db.session.commit()
 
 

@@ -8,6 +8,11 @@ from workflows import WORKFLOWS, WorkflowError
 # Actions that are not transitions; other areas add theirs here.
 ACTION_LABELS = {
     "membership.invite": "Invitert",
+    "membership.extend_deadline": "Svarfristen forlenget",
+    "invitation.reply_update": "Oppdaterte svaret",
+    "round.create": "Invitasjonsrunde opprettet",
+    "round.extend_deadline": "Svarfristen for runden forlenget",
+    "round.remind": "Påminnelse sendt",
     "agreement.sign": "Signerte avtalen",
     "request.reject": "Avviste forespørselen",
     "request.cancel": "Trakk forespørselen",
@@ -46,6 +51,9 @@ def describe(event: AuditEvent) -> str:
         facts = json.loads(event.data)
         when = f"fra {_day(facts['joined_on'])}" if "joined_on" in facts else f"til og med {_day(facts['left_on'])}"
         return f"{ACTION_LABELS[event.action]}: {facts.get('person')} ({when})"
+    if event.action.endswith(".extend_deadline") and event.data:
+        new = date.fromisoformat(json.loads(event.data)["to"])
+        return f"{ACTION_LABELS[event.action]} til {new:%d.%m.%Y}"
     if event.action in ACTION_LABELS:
         label = ACTION_LABELS[event.action]
         if event.action.startswith("request.") and event.data:

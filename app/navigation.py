@@ -16,6 +16,10 @@ class NavItem:
 
 NAV = (
     NavItem("main.home", "Forside"),
+    NavItem("invitations.round_list", "Invitasjoner", ("adviser",),
+            text="Invitasjonsrunder: send invitasjoner, følg med på svarene og send påminnelser."),
+    NavItem("municipality.home", "Min kommune", ("municipality_contact",),
+            text="Invitasjonen til kommunen din: les brevet og svar før fristen."),
     NavItem("cases.case_list", "Saker", text="Medlemskapssakene: status, historikk og neste steg."),
     NavItem("approvals.inbox", "Godkjenninger", ("adviser",), count="pending_requests",
             text="Forespørsler som venter på din godkjenning."),

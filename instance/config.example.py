@@ -16,3 +16,6 @@
 
 # Behind https, mark the session cookie Secure:
 # SESSION_COOKIE_SECURE = True
+
+# Days before an invitation's reply deadline when the daily tick reminds municipalities that have not answered:
+# REMINDER_DAYS = (14, 3)

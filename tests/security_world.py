@@ -42,6 +42,7 @@ def build(app, orgs) -> World:
     world.ids = {"case_id": lindas.id, "voss_case_id": voss.id, "request_id": request.id,
                  "subgroup_id": subgroup.id, "message_id": message.id, "user_id": voss_contact.id,
                  "member_id": 1, "trigger": "accept", "token": "ugyldig", "meeting_id": meeting.id,
-                 "key": "invitasjon", "kind": STEERING}
+                 "key": "invitasjon", "kind": STEERING,
+                 "round_id": lindas.round_id}
     assert clock.today()
     return world

@@ -42,6 +42,18 @@ GET_MATRIX = {
     "cases.case_list": [302, 200, 200, 200, 200, 200, 200, 200],
     "cases.case_page": [302, 200, 200, 200, 200, 200, 404, 404],
     "cases.diagram": [302, 200, 200, 200, 200, 200, 404, 404],
+    "invitations.extend_case": [302, 403, 200, 403, 403, 403, 403, 403],
+    "invitations.extend_round": [302, 403, 200, 403, 403, 403, 403, 403],
+    "invitations.invite_more": [302, 403, 200, 403, 403, 403, 403, 403],
+    "invitations.remind": [302, 403, 200, 403, 403, 403, 403, 403],
+    "invitations.round_list": [302, 403, 200, 403, 403, 403, 403, 403],
+    "invitations.round_new": [302, 403, 200, 403, 403, 403, 403, 403],
+    "invitations.round_page": [302, 403, 200, 403, 403, 403, 403, 403],
+    "municipality.home": [302, 403, 403, 200, 403, 403, 403, 403],
+    "municipality.invitation": [302, 403, 403, 200, 403, 403, 403, 403],
+    "municipality.late_reply": [302, 403, 403, 302, 403, 403, 403, 403],  # before the deadline: back to the reply
+    "municipality.receipt": [302, 403, 403, 404, 403, 403, 403, 403],     # no answer given yet
+    "municipality.reply": [302, 403, 403, 200, 403, 403, 403, 403],
     "main.accessibility": [200, 200, 200, 200, 200, 200, 200, 200],
     "main.healthz": [200, 200, 200, 200, 200, 200, 200, 200],
     "main.home": [302, 200, 200, 200, 200, 200, 200, 200],

@@ -1,6 +1,7 @@
 """All models, importable from one place (Alembic reads the metadata through here)."""
 from app.models.audit import AuditEvent, AuditHead
 from app.models.calendar import CalendarToken
+from app.models.invitation import InvitationReply
 from app.models.mail import OutboxMessage
 from app.models.meeting import Meeting, MeetingInvitee
 from app.models.membership import InvitationRound, MembershipCase, Signature
@@ -16,6 +17,7 @@ __all__ = [
     "AuditEvent",
     "AuditHead",
     "CalendarToken",
+    "InvitationReply",
     "InvitationRound",
     "Meeting",
     "MeetingInvitee",

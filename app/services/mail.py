@@ -2,8 +2,10 @@
 import smtplib
 from datetime import datetime, timedelta, timezone
 from email.message import EmailMessage
+from email.utils import formatdate
 
 from flask import current_app, g, render_template
+from flask_babel import force_locale
 from sqlalchemy import func, or_, select, update
 
 from app.extensions import db
@@ -20,11 +22,14 @@ def queue(recipient: str, subject: str, template: str, *, dedupe_key: str | None
     if dedupe_key and db.session.scalar(select(OutboxMessage.id).where(OutboxMessage.dedupe_key == dedupe_key)):
         return None
     context.setdefault("base_url", current_app.config["BASE_URL"].rstrip("/"))
-    message = OutboxMessage(
-        recipient=recipient, subject=subject, dedupe_key=dedupe_key,
-        body_text=render_template(f"mail/{template}.txt", subject=subject, **context),
-        body_html=render_template(f"mail/{template}.html", subject=subject, **context),
-    )
+    # Mail is in bokmål whatever the sender's screen language; forcing it also spares the locale selector,
+    # which reads the session and so fails outside a request (mail queued by the tick).
+    with force_locale("nb"):
+        message = OutboxMessage(
+            recipient=recipient, subject=subject, dedupe_key=dedupe_key,
+            body_text=render_template(f"mail/{template}.txt", subject=subject, **context),
+            body_html=render_template(f"mail/{template}.html", subject=subject, **context),
+        )
     db.session.add(message)
     db.session.flush()
     g.setdefault("queued_mail", []).append(message.id)
@@ -100,6 +105,7 @@ def _deliver(message: OutboxMessage) -> None:
     email["From"] = config["MAIL_DEFAULT_SENDER"]
     email["To"] = message.recipient
     email["Subject"] = message.subject
+    email["Date"] = formatdate(message.created_at.timestamp(), localtime=True)
     email["Message-ID"] = f"<outbox-{message.id}@kunnskapskommunen>"
     email.set_content(message.body_text)
     email.add_alternative(message.body_html, subtype="html")

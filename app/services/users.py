@@ -1,5 +1,6 @@
 """People, passwords, invitation links and sign-in sessions."""
 import secrets
+from collections.abc import Callable
 from datetime import timedelta
 
 from flask import current_app
@@ -10,10 +11,12 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from app import clock
 from app.extensions import db
 from app.models import LoginAttempt, LoginSession, Organisation, User
-from app.models.user import ROLES
+from app.models.user import MUNICIPALITY_CONTACT, ROLES
 from app.services import ServiceError, audit
 
 MIN_PASSWORD_LENGTH = 10
+# Functions (user, actor) run in the same transaction when a person becomes an organisation's contact person.
+CONTACT_HOOKS: list[Callable[[User, User | None], None]] = []
 # Compared against when the e-mail is unknown, so a wrong address costs as long as a wrong password.
 _DUMMY_HASH = generate_password_hash("not-a-real-password")
 
@@ -54,6 +57,7 @@ def create_user(email: str, name: str, roles, *, organisation: Organisation | No
     db.session.add(user)
     db.session.flush()
     audit.record(actor, "user.create", "user", user.id, data={"roles": sorted(user.roles)})
+    _after_contact_change(user, None, actor)
     return user
 
 
@@ -61,6 +65,7 @@ def update_user(user: User, *, name: str, title: str | None, phone: str | None, 
                 organisation: Organisation | None, active: bool, actor: User) -> None:
     """Change a person's details, roles and whether they may sign in."""
     before = {"roles": sorted(user.roles), "active": user.active}
+    contact_before = _contact_of(user)
     if user.id == actor.id and (not active or "admin" not in set(roles)):
         raise ServiceError("Du kan ikke fjerne din egen administratortilgang eller deaktivere deg selv.")
     user.name, user.title, user.phone = name.strip(), title or None, phone or None
@@ -71,6 +76,21 @@ def update_user(user: User, *, name: str, title: str | None, phone: str | None, 
         end_all_sessions(user)
     after = {"roles": sorted(roles), "active": active}
     audit.record(actor, "user.update", "user", user.id, data={"before": before, "after": after})
+    _after_contact_change(user, contact_before, actor)
+
+
+def _contact_of(user: User) -> int | None:
+    """The organisation an active user is the contact person for, if any."""
+    if not user.active or MUNICIPALITY_CONTACT not in user.roles or user.organisation is None:
+        return None
+    return user.organisation.id
+
+
+def _after_contact_change(user: User, contact_before: int | None, actor: User | None) -> None:
+    contact_now = _contact_of(user)
+    if contact_now is not None and contact_now != contact_before:
+        for hook in CONTACT_HOOKS:
+            hook(user, actor)
 
 
 def set_password(user: User, password: str, actor: User | None = None) -> None:

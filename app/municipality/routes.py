@@ -1,0 +1,131 @@
+"""«Min kommune»: a contact person reads their municipality's invitation and answers it."""
+from dataclasses import asdict
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from app import clock
+from app.extensions import db
+from app.models import MembershipCase
+from app.models.invitation import ANSWER_LABELS, YES
+from app.municipality.forms import LateReplyForm, ReplyForm
+from app.security import role_required
+from app.services import Conflict, ServiceError, invitations, membership
+
+bp = Blueprint("municipality", __name__, url_prefix="/min-kommune")
+DETAILS = tuple(invitations.ReplyDetails.__dataclass_fields__)
+
+
+def get_case(case_id: int) -> MembershipCase:
+    """A case of the signed-in contact person's own municipality; any other case does not exist for them."""
+    case = db.session.get(MembershipCase, case_id)
+    if case is None or current_user.organisation_id is None or case.organisation_id != current_user.organisation_id:
+        abort(404)
+    return case
+
+
+@bp.route("/")
+@role_required("municipality_contact")
+def home():
+    today = clock.today()
+    cases = invitations.cases_of(current_user.organisation_id) if current_user.organisation_id else []
+    # The newest invitation, and any other still open for answers, in full; the rest as history.
+    current = [c for c in cases if c is cases[0] or c.guard_context(today).reply_open()]
+    return render_template("municipality/home.html", current=current,
+                           earlier=[c for c in cases if c not in current], today=today)
+
+
+@bp.route("/invitasjon/<int:case_id>")
+@role_required("municipality_contact")
+def invitation(case_id: int):
+    case = get_case(case_id)
+    return render_template("municipality/invitation.html", case=case, today=clock.today(),
+                           mode=invitations.reply_mode(case), reply=invitations.latest_reply(case),
+                           last_late=invitations.last_late_request(case), history=membership.history(case))
+
+
+def _details(form: ReplyForm) -> invitations.ReplyDetails:
+    return invitations.ReplyDetails(**{name: (getattr(form, name).data or "").strip() or None for name in DETAILS})
+
+
+def _prefill(form: ReplyForm, case: MembershipCase) -> None:
+    """The previous answer if there is one with details, else the signed-in person as contact."""
+    previous = invitations.latest_reply(case)
+    if previous is not None and previous.contact_name:
+        for name in DETAILS:
+            getattr(form, name).data = getattr(previous, name)
+    else:
+        user = current_user
+        form.contact_name.data, form.contact_title.data = user.name, user.title
+        form.contact_email.data, form.contact_phone.data = user.email, user.phone
+    if "answer" in form:
+        form.answer.data = invitations.current_answer(case)
+
+
+def _answer(case: MembershipCase, form: ReplyForm, late: bool):
+    """Preview, send or redraw the reply form; the confirmation step posts the same fields back."""
+    action = request.form.get("action", "")
+    if request.method == "GET":
+        _prefill(form, case)
+    elif action in ("preview", "send") and form.validate():
+        answer = YES if late else form.answer.data
+        details = _details(form)
+        if action == "preview":
+            facts = {**asdict(details), "answer": answer, "comment": form.comment.data}
+            return render_template("municipality/reply_confirm.html", case=case, form=form, late=late, facts=facts,
+                                   answer_label=ANSWER_LABELS[answer])
+        try:
+            if late:
+                invitations.request_late_reply(case, current_user, details=details, comment=form.comment.data)
+            else:
+                invitations.reply(case, current_user, answer=answer, details=details, comment=form.comment.data)
+        except Conflict as error:
+            db.session.rollback()
+            abort(409, error.message)
+        except ServiceError as error:
+            db.session.rollback()
+            target = getattr(form, error.field, None) if error.field else None
+            (target.errors if target is not None else form.form_errors).append(error.message)
+        else:
+            db.session.commit()
+            return redirect(url_for("municipality.receipt", case_id=case.id))
+    return render_template("municipality/reply_form.html", case=case, form=form, late=late, today=clock.today())
+
+
+@bp.route("/invitasjon/<int:case_id>/svar", methods=["GET", "POST"])
+@role_required("municipality_contact")
+def reply(case_id: int):
+    case = get_case(case_id)
+    mode = invitations.reply_mode(case)
+    if mode.kind != "open":
+        flash(mode.message, "error")
+        return redirect(url_for("municipality.invitation", case_id=case.id))
+    return _answer(case, ReplyForm(), late=False)
+
+
+@bp.route("/invitasjon/<int:case_id>/sent-svar", methods=["GET", "POST"])
+@role_required("municipality_contact")
+def late_reply(case_id: int):
+    case = get_case(case_id)
+    mode = invitations.reply_mode(case)
+    if mode.kind != "late":
+        flash(mode.message or "Svarfristen har ikke gått ut: bruk det vanlige svarskjemaet.", "error")
+        return redirect(url_for("municipality.invitation", case_id=case.id))
+    return _answer(case, LateReplyForm(), late=True)
+
+
+@bp.route("/invitasjon/<int:case_id>/kvittering")
+@role_required("municipality_contact")
+def receipt(case_id: int):
+    case = get_case(case_id)
+    mode = invitations.reply_mode(case)
+    if mode.kind == "late_pending":
+        facts, answered_at = invitations.late_request_facts(mode.pending), mode.pending.requested_at
+    else:
+        reply_ = invitations.latest_reply(case)
+        if reply_ is None:
+            abort(404)
+        facts = {name: getattr(reply_, name) for name in (*DETAILS, "answer", "comment")}
+        answered_at = reply_.answered_at
+    return render_template("municipality/receipt.html", case=case, facts=facts, answered_at=answered_at,
+                           answer_label=ANSWER_LABELS[facts["answer"]], late=mode.kind == "late_pending")

@@ -1,0 +1,293 @@
+"""The adviser's invitation rounds: creating and sending, the overview, reminders, deadlines and withdrawal."""
+import re
+from datetime import date
+
+import pytest
+from sqlalchemy import func, select
+
+from app.extensions import db
+from app.models import AuditEvent, InvitationRound, MembershipCase, OutboxMessage, User
+from app.services import invitations, tick
+from tests import factories
+from tests.conftest import post
+
+NEW = "/invitasjoner/ny"
+
+
+def _count(model) -> int:
+    return db.session.scalar(select(func.count()).select_from(model))
+
+
+def _mail_to(email: str) -> list[OutboxMessage]:
+    return list(db.session.scalars(select(OutboxMessage).where(OutboxMessage.recipient == email)
+                                   .order_by(OutboxMessage.id)))
+
+
+def _round_form(orgs, *names, **overrides) -> dict:
+    data = {"title": "Invitasjon 2026", "reply_deadline": "2026-12-15", "contribution": "40000",
+            "contribution_from": "2027", "contribution_to": "2029", "agreement_end": "2029-12-31",
+            "meeting": "Felles samarbeidsmøte i januar 2027", "region": "",
+            "letter_text": "Vi inviterer kommunen. Årlig bidrag kr 40 000. Svar innen 15.12.2026.",
+            "organisations": [orgs[name].id for name in names]}
+    data.update(overrides)
+    return data
+
+
+@pytest.fixture
+def adviser(login):
+    return login("adviser", organisation="Bergen")
+
+
+def test_new_round_form_is_prefilled_from_the_2016_letter(client, adviser):
+    html = client.get(NEW).get_data(as_text=True)
+    assert "Det overordnede målet med samarbeidet" in html
+    assert "kr 40\xa0000 i perioden 2027–2029" in html
+    assert "innen 04.01.2027" in html  # six weeks after the test day
+    assert 'value="Invitasjon 2026"' in html
+
+
+@pytest.mark.parametrize("action", ["preview", "send"])
+@pytest.mark.parametrize("names,overrides,field,message", [
+    (("Lindås",), {"reply_deadline": "2026-11-22"}, "reply_deadline", "Svarfristen kan ikke være tilbake i tid."),
+    ((), {}, "organisations", "Velg minst én kommune."),
+    (("Lindås", "Lindås", "Voss"), {}, "organisations", "Valgt mer enn én gang: Lindås."),
+    (("Lindås",), {"contribution_to": "2026"}, "contribution_to", "Siste år kan ikke være før første år."),
+])
+def test_round_validation_shows_errors_on_the_fields_and_sends_nothing(client, adviser, orgs, action, names,
+                                                                       overrides, field, message):
+    response = post(client, NEW, {**_round_form(orgs, *names, **overrides), "action": action}, token_from=NEW)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert re.search(rf'id="{field}-error"[^>]*>[^<]*{re.escape(message)}', html), html
+    assert 'class="error-summary"' in html
+    assert _count(InvitationRound) == _count(MembershipCase) == _count(OutboxMessage) == 0
+
+
+def test_preview_shows_recipients_and_writes_nothing(client, adviser, orgs):
+    factories.user("municipality_contact", organisation=orgs["Lindås"], name="Kari Nordtveit")
+    db.session.commit()
+    response = post(client, NEW, {**_round_form(orgs, "Lindås", "Voss"), "action": "preview"}, token_from=NEW)
+    html = response.get_data(as_text=True)
+    assert "Se over før sending" in html and "Send invitasjoner" in html
+    assert "Kari Nordtveit" in html and "Ingen kontaktperson" in html
+    assert _count(InvitationRound) == _count(OutboxMessage) == 0
+
+
+def test_preview_warns_when_the_letter_does_not_mention_amount_or_deadline(client, adviser, orgs):
+    form = _round_form(orgs, "Lindås", letter_text="Et brev uten tall.", action="preview")
+    html = post(client, NEW, form, token_from=NEW).get_data(as_text=True)
+    assert "Brevteksten nevner ikke beløpet kr 40\xa0000." in html
+    assert "Brevteksten nevner ikke svarfristen 15.12.2026." in html
+
+
+def test_sending_creates_one_invited_case_per_municipality_and_mail_per_contact(client, adviser, orgs):
+    kari = factories.user("municipality_contact", organisation=orgs["Lindås"])
+    olav = factories.user("municipality_contact", organisation=orgs["Lindås"])
+    signer = factories.user("signatory", organisation=orgs["Lindås"])
+    db.session.commit()
+    response = post(client, NEW, {**_round_form(orgs, "Lindås", "Voss"), "action": "send"}, token_from=NEW)
+    assert response.status_code == 302
+    round_ = db.session.scalar(select(InvitationRound))
+    assert {c.organisation.name: c.state for c in round_.cases} == {"Lindås": "invited", "Voss": "invited"}
+    lindas = next(c for c in round_.cases if c.organisation.name == "Lindås")
+    for person in (kari, olav):
+        [message] = _mail_to(person.email)
+        assert message.subject == "Invitasjon til Kunnskapskommunen – svarfrist 15.12.2026"
+        assert f"http://kk.test/min-kommune/invitasjon/{lindas.id}" in message.body_text
+        assert f'href="http://kk.test/min-kommune/invitasjon/{lindas.id}"' in message.body_html
+        assert "15. desember 2026" in message.body_text and "Vi inviterer kommunen." in message.body_text
+    assert _mail_to(signer.email) == [] and _count(OutboxMessage) == 2
+    created = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "round.create"))
+    assert created.actor_id == adviser.id
+
+
+def test_overview_lists_municipalities_without_contact(client, adviser, orgs):
+    factories.user("municipality_contact", organisation=orgs["Lindås"], name="Kari Nordtveit")
+    round_ = factories.sent_round(adviser, [orgs["Lindås"], orgs["Voss"]])
+    db.session.commit()
+    html = client.get(f"/invitasjoner/{round_.id}").get_data(as_text=True)
+    section = html.split('id="no-contact-heading"')[1].split("</section>")[0]
+    assert "Voss" in section and "Lindås" not in section
+    assert "2 av 2 kommuner har ikke svart ennå." in html and "22 dager igjen" in html
+
+
+def test_contact_added_later_by_admin_gets_the_invitation_at_once(app, client, login, orgs):
+    adviser = factories.user("adviser", organisation=orgs["Bergen"])
+    round_ = factories.sent_round(adviser, [orgs["Voss"]])
+    db.session.commit()
+    login("admin", organisation="Bergen")
+    response = post(client, "/admin/brukere/ny", {
+        "email": "siri.lie@voss.kommune.no", "name": "Siri Lie", "organisation_id": orgs["Voss"].id,
+        "roles": ["municipality_contact"], "active": "y"}, token_from="/admin/brukere/ny")
+    assert response.status_code == 302
+    subjects = sorted(m.subject for m in _mail_to("siri.lie@voss.kommune.no"))
+    assert subjects == ["Invitasjon til Kunnskapskommunen – svarfrist 15.12.2026",
+                        "Invitasjon til intranettet for Kunnskapskommunen"]
+    assert invitations.overview(round_, date(2026, 11, 23))[0].contacts[0].name == "Siri Lie"
+
+
+def test_giving_the_contact_role_later_sends_the_invitation_once(client, login, orgs):
+    adviser = factories.user("adviser", organisation=orgs["Bergen"])
+    person = factories.user("project_member", organisation=orgs["Voss"])
+    factories.sent_round(adviser, [orgs["Voss"]])
+    db.session.commit()
+    login("admin", organisation="Bergen")
+    page = f"/admin/brukere/{person.id}"
+    form = {"name": person.name, "organisation_id": orgs["Voss"].id, "active": "y",
+            "roles": ["project_member", "municipality_contact"]}
+    assert post(client, page, form, token_from=page).status_code == 302
+    assert post(client, page, {**form, "roles": ["project_member"]}, token_from=page).status_code == 302
+    assert post(client, page, form, token_from=page).status_code == 302
+    assert [m.subject for m in _mail_to(person.email)] == ["Invitasjon til Kunnskapskommunen – svarfrist 15.12.2026"]
+
+
+def test_invite_more_refuses_a_municipality_already_in_the_round(client, adviser, orgs):
+    round_ = factories.sent_round(adviser, [orgs["Lindås"]])
+    db.session.commit()
+    page = f"/invitasjoner/{round_.id}/inviter"
+    response = post(client, page, {"organisations": [orgs["Lindås"].id, orgs["Voss"].id], "action": "send"},
+                    token_from=page)
+    assert "Allerede invitert i denne runden: Lindås." in response.get_data(as_text=True)
+    assert len(db.session.get(InvitationRound, round_.id).cases) == 1
+    response = post(client, page, {"organisations": [orgs["Voss"].id], "action": "send"}, token_from=page)
+    assert response.status_code == 302
+    assert sorted(c.organisation.name for c in db.session.get(InvitationRound, round_.id).cases) == ["Lindås", "Voss"]
+
+
+def test_select_all_and_region_filter_work_without_javascript(client, adviser, orgs):
+    response = post(client, NEW, {**_round_form(orgs), "region": "Voss og omland", "action": "select_all"},
+                    token_from=NEW)
+    html = response.get_data(as_text=True)
+    checked = set(re.findall(r'name="organisations" value="(\d+)" id="org-\d+" checked', html))
+    voss_region = {str(o.id) for o in orgs.values() if o.region == "Voss og omland"}
+    assert checked == voss_region and len(voss_region) == 6
+    assert html.count('<fieldset class="region-group" hidden>') == 2
+    assert "Velg minst én kommune." not in html
+
+
+def test_refill_writes_the_letter_with_the_new_terms(client, adviser, orgs):
+    form = _round_form(orgs, contribution="50000", contribution_from="2028", contribution_to="2031",
+                       reply_deadline="2027-01-20", letter_text="gammel tekst", action="refill")
+    html = post(client, NEW, form, token_from=NEW).get_data(as_text=True)
+    assert "kr 50\xa0000 i perioden 2028–2031" in html and "innen 20.01.2027" in html
+    assert "gammel tekst" not in html
+
+
+def _reminders() -> list[OutboxMessage]:
+    return list(db.session.scalars(select(OutboxMessage).where(OutboxMessage.subject.like("Påminnelse%"))))
+
+
+def test_reminder_goes_only_to_the_unanswered_and_never_twice_a_day(app, client, auth, adviser, orgs):
+    lindas = factories.user("municipality_contact", organisation=orgs["Lindås"])
+    voss = factories.user("municipality_contact", organisation=orgs["Voss"])
+    round_ = factories.sent_round(adviser, [orgs["Lindås"], orgs["Voss"]])
+    voss_case = next(c for c in round_.cases if c.organisation.name == "Voss")
+    invitations.reply(voss_case, voss, answer="no", details=factories.reply_details(voss))
+    db.session.commit()
+    page = f"/invitasjoner/{round_.id}/paminnelse"
+    confirm = client.get(page).get_data(as_text=True)
+    assert lindas.email in confirm and voss.email not in confirm
+    assert "Send påminnelse til 1 mottakere" in confirm
+    first = post(client, page, token_from=page, follow_redirects=True)
+    assert "Påminnelsen er sendt (1 e-poster)." in first.get_data(as_text=True)
+    second = post(client, page, {}, token_from=f"/invitasjoner/{round_.id}", follow_redirects=True)
+    assert "allerede fått påminnelse i dag" in second.get_data(as_text=True)
+    assert [m.recipient for m in _reminders()] == [lindas.email]
+    assert "22 dager igjen" in _reminders()[0].body_text
+    app.config["TODAY"] = "2026-11-24"
+    auth.login(adviser)  # a day later the old session has timed out
+    post(client, page, token_from=page)
+    assert [m.recipient for m in _reminders()] == [lindas.email, lindas.email]
+    assert [e.data for e in db.session.scalars(select(AuditEvent).where(AuditEvent.action == "round.remind"))] == \
+        ['{"messages": 1}', '{"messages": 1}']
+
+
+def test_tick_reminds_14_and_3_days_before_the_deadline(app, runner, orgs):
+    adviser = factories.user("adviser", organisation=orgs["Bergen"])
+    contact = factories.user("municipality_contact", organisation=orgs["Lindås"])
+    factories.sent_round(adviser, [orgs["Lindås"]], deadline=date(2026, 12, 7))
+    db.session.commit()
+    sent_on = []
+    for day in ("2026-11-23", "2026-11-23", "2026-11-24", "2026-12-03", "2026-12-04", "2026-12-07"):
+        result = runner.invoke(args=["workflows", "tick", "--today", day])
+        assert result.exit_code == 0, result.output
+        sent_on += [day] * ("påminnelse sendt" in result.output)
+    assert sent_on == ["2026-11-23", "2026-12-04"]
+    assert [m.recipient for m in _reminders()] == [contact.email, contact.email]
+    assert "3 dager igjen" in _reminders()[1].body_text
+
+
+def test_reminder_days_are_configurable(app, orgs):
+    adviser = factories.user("adviser", organisation=orgs["Bergen"])
+    factories.user("municipality_contact", organisation=orgs["Lindås"])
+    factories.sent_round(adviser, [orgs["Lindås"]], deadline=date(2026, 11, 30))
+    db.session.commit()
+    assert tick.run(date(2026, 11, 23)) == []
+    app.config["REMINDER_DAYS"] = (7,)
+    assert tick.run(date(2026, 11, 23)) == [
+        "Lindås – Invitasjon 2026: påminnelse sendt (7 dager før svarfristen)."]
+
+
+def test_extend_round_deadline_needs_a_reason_and_tells_the_unanswered(client, adviser, orgs):
+    contact = factories.user("municipality_contact", organisation=orgs["Lindås"])
+    round_ = factories.sent_round(adviser, [orgs["Lindås"]])
+    db.session.commit()
+    page = f"/invitasjoner/{round_.id}/frist"
+    missing = post(client, page, {"deadline": "2027-01-10", "reason": ""}, token_from=page)
+    assert "Skriv hvorfor fristen forlenges." in missing.get_data(as_text=True)
+    earlier = post(client, page, {"deadline": "2026-12-01", "reason": "Jul"}, token_from=page)
+    assert "Den nye fristen må være senere enn dagens frist (15.12.2026)." in earlier.get_data(as_text=True)
+    assert db.session.get(InvitationRound, round_.id).reply_deadline == date(2026, 12, 15)
+    done = post(client, page, {"deadline": "2027-01-10", "reason": "Mange kommunestyrer møtes i januar."},
+                token_from=page)
+    assert done.status_code == 302
+    assert db.session.get(InvitationRound, round_.id).reply_deadline == date(2027, 1, 10)
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "round.extend_deadline"))
+    assert event.comment == "Mange kommunestyrer møtes i januar." and event.actor_id == adviser.id
+    assert _mail_to(contact.email)[-1].subject == "Ny svarfrist 10.01.2027 for invitasjonen fra Kunnskapskommunen"
+
+
+def test_extend_deadline_for_one_municipality_shows_in_its_history(client, adviser, orgs):
+    round_ = factories.sent_round(adviser, [orgs["Lindås"], orgs["Voss"]])
+    db.session.commit()
+    voss = next(c for c in round_.cases if c.organisation.name == "Voss")
+    page = f"/invitasjoner/sak/{voss.id}/frist"
+    response = post(client, page, {"deadline": "2027-01-15", "reason": "Kommunestyret møtes 12. januar."},
+                    token_from=page)
+    assert response.status_code == 302
+    assert db.session.get(MembershipCase, voss.id).reply_deadline == date(2027, 1, 15)
+    assert db.session.get(InvitationRound, round_.id).reply_deadline == date(2026, 12, 15)
+    history = client.get(f"/saker/{voss.id}").get_data(as_text=True)
+    assert "Svarfristen forlenget til 15.01.2027" in history and "Kommunestyret møtes 12. januar." in history
+
+
+def test_withdrawing_an_invitation_needs_a_comment(client, adviser, orgs):
+    round_ = factories.sent_round(adviser, [orgs["Voss"]])
+    db.session.commit()
+    case = round_.cases[0]
+    overview = client.get(f"/invitasjoner/{round_.id}").get_data(as_text=True)
+    action = f"/saker/{case.id}/handling/withdraw"
+    assert f'href="{action}"' in overview
+    refused = post(client, action, {"comment": ""}, token_from=action)
+    assert "Skriv en kommentar" in refused.get_data(as_text=True)
+    assert post(client, action, {"comment": "Feil kommune."}, token_from=action).status_code == 302
+    assert db.session.get(MembershipCase, case.id).state == "withdrawn"
+
+
+@pytest.mark.parametrize("role", ["municipality_contact", "project_member", "admin"])
+@pytest.mark.parametrize("path", ["/invitasjoner/", NEW])
+def test_only_the_adviser_runs_invitation_rounds(client, login, role, path):
+    login(role)
+    assert client.get(path).status_code == 403
+
+
+def test_seeded_2026_round_has_mail_and_a_reply_with_details(runner):
+    assert runner.invoke(args=["seed-demo", "--password", "demo-passord"]).exit_code == 0
+    round_ = db.session.scalar(select(InvitationRound).where(InvitationRound.title == "Invitasjon 2026"))
+    replies = invitations.latest_replies([c.id for c in round_.cases])
+    fjell = next(r for r in replies.values() if r.case.organisation.name == "Fjell")
+    assert fjell.answer == "yes" and fjell.steering_rep and fjell.answered_by.email == "marit.fjeld@fjell.kommune.no"
+    subjects = {m.subject.split(":")[0] for m in db.session.scalars(select(OutboxMessage))}
+    assert {"Invitasjon til Kunnskapskommunen – svarfrist 15.12.2026", "Påminnelse", "Kvittering"} <= subjects
+    austevoll = db.session.scalar(select(User).where(User.email == "trude.bjelland@austevoll.kommune.no"))
+    assert [m.subject for m in _mail_to(austevoll.email)][0].startswith("Invitasjon til Kunnskapskommunen")

@@ -1,0 +1,129 @@
+"""E-mail delivered by a real SMTP server on loopback: once, after the commit, and again when the server is back."""
+import email
+import socket
+from datetime import datetime, timedelta, timezone
+from email.policy import default
+
+import pytest
+from aiosmtpd.controller import Controller
+from sqlalchemy import select, update
+
+from app.extensions import db
+from app.models import OutboxMessage
+from app.services import mail
+from tests import factories
+from tests.conftest import post
+
+
+class Inbox:
+    """An aiosmtpd handler that keeps every message it accepts."""
+
+    def __init__(self):
+        self.messages: list[email.message.EmailMessage] = []
+
+    async def handle_DATA(self, server, session, envelope):
+        self.messages.append(email.message_from_bytes(envelope.content, policy=default))
+        return "250 Message accepted for delivery"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class SMTPServer:
+    """A real SMTP server on a fixed loopback port that the test can start and stop."""
+
+    def __init__(self):
+        self.port, self.inbox, self.controller = free_port(), Inbox(), None
+
+    def start(self) -> None:
+        self.controller = Controller(self.inbox, hostname="127.0.0.1", port=self.port)
+        self.controller.start()
+
+    def stop(self) -> None:
+        if self.controller:
+            self.controller.stop()
+            self.controller = None
+
+
+@pytest.fixture
+def smtp(app):
+    server = SMTPServer()
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=server.port)
+    yield server
+    server.stop()
+
+
+def _queue(**kwargs) -> OutboxMessage:
+    user = factories.user("project_member", name="Kari Nordtveit", email="kari@lindas.kommune.no")
+    message = mail.queue(user.email, "Prøve på æøå", "invitation", user=user, path="/x", days=7, **kwargs)
+    db.session.commit()
+    return message
+
+
+def test_message_is_delivered_with_text_and_html(smtp):
+    smtp.start()
+    message = _queue()
+    assert mail.send_pending() == (1, 0)
+    [received] = smtp.inbox.messages
+    assert received["To"] == "kari@lindas.kommune.no" and received["Subject"] == "Prøve på æøå"
+    assert received["Date"] and received["Message-ID"] == f"<outbox-{message.id}@kunnskapskommunen>"
+    parts = {part.get_content_type(): part.get_content() for part in received.walk() if not part.is_multipart()}
+    assert "Hei Kari Nordtveit" in parts["text/plain"] and "<p>Hei Kari Nordtveit,</p>" in parts["text/html"]
+    assert db.session.get(OutboxMessage, message.id).sent_at is not None
+
+
+def test_server_down_then_up_delivers_once(smtp):
+    message = _queue()
+    assert mail.send_pending() == (0, 1)  # nothing listens on the port yet
+    failed = db.session.get(OutboxMessage, message.id)
+    assert failed.status == "failed" and failed.attempts == 1 and "ConnectionRefusedError" in failed.last_error
+    assert failed.next_attempt_at > datetime.now(timezone.utc)
+
+    smtp.start()
+    assert mail.send_pending() == (0, 0)  # waits for its backoff even though the server is back
+    assert smtp.inbox.messages == []
+    db.session.execute(update(OutboxMessage).values(next_attempt_at=datetime.now(timezone.utc) - timedelta(seconds=1)))
+    db.session.commit()
+    assert mail.send_pending() == (1, 0)
+    assert mail.send_pending() == (0, 0)
+    assert len(smtp.inbox.messages) == 1
+    sent = db.session.get(OutboxMessage, message.id)
+    assert sent.status == "sent" and sent.attempts == 2 and sent.last_error is None
+
+
+def test_cli_send_pending_delivers_what_is_waiting(smtp, runner):
+    _queue()
+    smtp.start()
+    result = runner.invoke(args=["mail", "send-pending"])
+    assert "Sendt: 1, feilet: 0, venter: 0" in result.output
+    assert len(smtp.inbox.messages) == 1
+
+
+def test_invitations_are_delivered_after_the_request_commits(smtp, client, login, orgs):
+    smtp.start()
+    factories.user("municipality_contact", organisation=orgs["Voss"], email="siri.lie@voss.kommune.no")
+    db.session.commit()
+    login("adviser", organisation="Bergen")
+    form = {"title": "Invitasjon 2026", "reply_deadline": "2026-12-15", "contribution": "40000",
+            "contribution_from": "2027", "contribution_to": "2029", "agreement_end": "2029-12-31",
+            "letter_text": "Vi inviterer kommunen.", "organisations": [orgs["Voss"].id], "action": "send"}
+    assert post(client, "/invitasjoner/ny", form, token_from="/invitasjoner/ny").status_code == 302
+    [received] = smtp.inbox.messages
+    assert received["To"] == "siri.lie@voss.kommune.no"
+    assert received["Subject"] == "Invitasjon til Kunnskapskommunen – svarfrist 15.12.2026"
+    assert all(m.sent_at for m in db.session.scalars(select(OutboxMessage)))
+
+
+def test_request_that_fails_delivers_nothing_and_keeps_nothing(smtp, client, login, orgs):
+    smtp.start()
+    factories.user("municipality_contact", organisation=orgs["Voss"])
+    db.session.commit()
+    login("adviser", organisation="Bergen")
+    form = {"title": "Invitasjon 2026", "reply_deadline": "2026-11-01", "contribution": "40000",
+            "contribution_from": "2027", "contribution_to": "2029", "agreement_end": "2029-12-31",
+            "letter_text": "Vi inviterer kommunen.", "organisations": [orgs["Voss"].id], "action": "send"}
+    assert post(client, "/invitasjoner/ny", form, token_from="/invitasjoner/ny").status_code == 200
+    assert smtp.inbox.messages == [] and db.session.scalars(select(OutboxMessage)).all() == []

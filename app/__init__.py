@@ -31,7 +31,7 @@ def _deliver_mail(response):
 
 
 def register_extensions(app: Flask) -> None:
-    from app.services import membership  # noqa: F401  (registers the membership workflow's hooks)
+    from app.services import agreements, membership  # noqa: F401  (register the membership workflow's hooks)
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(app.config.get("MIGRATIONS_DIR", _project_path(app, "migrations"))))
@@ -47,12 +47,13 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from app.admin.routes import bp as admin_bp
+    from app.agreements.routes import bp as agreements_bp
     from app.approvals.routes import bp as approvals_bp
     from app.auth.routes import bp as auth_bp
     from app.cases.routes import bp as cases_bp
     from app.main.routes import bp as main_bp
 
-    for blueprint in (main_bp, auth_bp, admin_bp, cases_bp, approvals_bp):
+    for blueprint in (main_bp, auth_bp, admin_bp, cases_bp, approvals_bp, agreements_bp):
         app.register_blueprint(blueprint)
 
 

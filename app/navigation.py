@@ -17,6 +17,8 @@ class NavItem:
 NAV = (
     NavItem("main.home", "Forside"),
     NavItem("cases.case_list", "Saker", text="Medlemskapssakene: status, historikk og neste steg."),
+    NavItem("agreements.agreement_list", "Avtaler", ("adviser", "admin", "signatory", "municipality_contact"),
+            count="agreements_to_sign", text="Samarbeidsavtalene: les, last ned som PDF og signer."),
     NavItem("approvals.inbox", "Godkjenninger", ("adviser",), count="pending_requests",
             text="Forespørsler som venter på din godkjenning."),
     NavItem("admin.user_list", "Brukere", ("admin",), text="Opprett brukere, gi roller og send invitasjonslenker."),

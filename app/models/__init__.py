@@ -1,4 +1,5 @@
 """All models, importable from one place (Alembic reads the metadata through here)."""
+from app.models.agreement import Agreement, AgreementDocument, AgreementTemplate
 from app.models.audit import AuditEvent, AuditHead
 from app.models.mail import OutboxMessage
 from app.models.membership import InvitationRound, MembershipCase, Signature
@@ -10,6 +11,9 @@ from app.models.user import LoginAttempt, LoginSession, User, UserRole
 STATEFUL = {MembershipCase.audit_type: MembershipCase}
 
 __all__ = [
+    "Agreement",
+    "AgreementDocument",
+    "AgreementTemplate",
     "AuditEvent",
     "AuditHead",
     "InvitationRound",

@@ -1,14 +1,12 @@
 """The agreement pages: read, PDF, sign, register a scanned copy, issue or renew, give notice."""
 import io
-import unicodedata
 from datetime import date, datetime
-from pathlib import Path
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
-from weasyprint import CSS, HTML
 
 from app import agreement_text, clock
+from app.agreements import document
 from app.agreements.forms import IssueForm, NoticeForm, SignForm, UploadForm
 from app.cases.routes import ACTION_PAGES, get_case
 from app.extensions import db
@@ -23,7 +21,6 @@ from workflows import MEMBERSHIP
 bp = Blueprint("agreements", __name__, url_prefix="/avtaler")
 COUNTERS["agreements_to_sign"] = lambda: agreements.awaiting_count(current_user)
 ACTION_PAGES.update(issue_agreement="agreements.issue", renew="agreements.renew", give_notice="agreements.notice")
-PRINT_CSS = Path(__file__).resolve().parent.parent / "static" / "css" / "agreement-print.css"
 
 
 def get_agreement(agreement_id: int) -> Agreement:
@@ -79,30 +76,14 @@ def agreement_list():
 @bp.route("/<int:agreement_id>")
 def agreement_page(agreement_id: int):
     agreement = get_agreement(agreement_id)
-    return render_template("agreements/agreement.html", **_document(agreement))
+    return render_template("agreements/agreement.html", **document.context(agreement))
 
 
 @bp.route("/<int:agreement_id>/samarbeidsavtale.pdf")
 def agreement_pdf(agreement_id: int):
     agreement = get_agreement(agreement_id)
-    html = render_template("agreements/pdf.html", **_document(agreement))
-    pdf = HTML(string=html, base_url=current_app.root_path).write_pdf(stylesheets=[CSS(filename=str(PRINT_CSS))])
-    signed = "-signert" if agreement.signed_by(MUNICIPALITY_PARTY) and agreement.signed_by(HOST_PARTY) else ""
-    name = f"samarbeidsavtale-{_slug(agreement.municipality_name)}-{agreement.period}{signed}.pdf"
-    return send_file(io.BytesIO(pdf), mimetype="application/pdf", as_attachment=True, download_name=name)
-
-
-def _document(agreement: Agreement) -> dict:
-    """What the page and the PDF show: the text, the parties, the signatures and the fingerprint check."""
-    return {"agreement": agreement, "case": agreement.case, "sections": agreements.sections(agreement),
-            "matches": agreements.text_matches(agreement), "parties": (HOST_PARTY, MUNICIPALITY_PARTY),
-            "party_name": agreements.party_name, "fields": agreements.fields(agreement), "today": clock.today()}
-
-
-def _slug(text: str) -> str:
-    ascii_text = unicodedata.normalize("NFKD", text.lower().replace("æ", "ae").replace("ø", "o"))
-    ascii_text = ascii_text.encode("ascii", "ignore").decode()
-    return "-".join("".join(c if c.isalnum() else " " for c in ascii_text).split())
+    return send_file(io.BytesIO(document.pdf(agreement)), mimetype="application/pdf", as_attachment=True,
+                     download_name=document.filename(agreement))
 
 
 @bp.route("/<int:agreement_id>/signer", methods=["GET", "POST"])
@@ -163,11 +144,11 @@ def upload(agreement_id: int):
 
 
 @bp.route("/dokument/<int:document_id>")
-def document(document_id: int):
+def scanned_copy(document_id: int):
     found = db.session.get(AgreementDocument, document_id)
     if found is None:
         abort(404)
-    get_agreement(found.agreement_id)
+    get_agreement(found.agreement_id)  # 404 unless the user may see the agreement
     return send_file(io.BytesIO(found.content), mimetype=found.content_type, as_attachment=True,
                      download_name=found.filename)
 
@@ -226,19 +207,22 @@ def notice(case_id: int):
         form.notice_date.data = clock.today()
     reason = _refusal(case, "give_notice")
     step = "edit"
-    if reason is None and form.validate_on_submit():
-        step = "review" if form.review.data else "edit"
-        if form.send.data:
-            try:
+    if reason is None and form.validate_on_submit() and not form.edit.data:
+        try:
+            if form.send.data:
                 agreements.give_notice(case, current_user, notice_date=form.notice_date.data,
                                        reason=form.reason.data)
-            except Conflict as error:
-                db.session.rollback()
-                abort(409, error.message)
-            except ServiceError as error:
-                db.session.rollback()
-                _show_error(form, error)
             else:
+                agreements.check_notice_date(case, form.notice_date.data)
+                step = "review"
+        except Conflict as error:
+            db.session.rollback()
+            abort(409, error.message)
+        except ServiceError as error:
+            db.session.rollback()
+            _show_error(form, error)
+        else:
+            if form.send.data:
                 db.session.commit()
                 flash("Oppsigelsen er sendt. FoU-rådgiveren bekrefter at den er mottatt.", "success")
                 return redirect(url_for("cases.case_page", case_id=case.id))

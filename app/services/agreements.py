@@ -278,15 +278,21 @@ def notice_effective_on(case: MembershipCase, notice_date: date) -> date:
     return notice_effective_date(notice_date, case.end_date)
 
 
+def check_notice_date(case: MembershipCase, notice_date: date) -> None:
+    """Refuse a notice dated ahead, or before the agreement took effect."""
+    if notice_date > clock.today():
+        raise ServiceError("Oppsigelsen kan ikke dateres frem i tid.", field="notice_date")
+    if case.agreement_start and notice_date < case.agreement_start:
+        raise ServiceError(f"Oppsigelsen kan ikke dateres før avtalen trådte i kraft "
+                           f"({case.agreement_start.strftime('%d.%m.%Y')}).", field="notice_date")
+
+
 def give_notice(case: MembershipCase, user: User, *, notice_date: date, reason: str | None):
     """A signatory gives written notice for their party; the adviser confirms receipt (approval)."""
     party = signing_party(case, user)
     if party is None:
         raise ServiceError("Bare en signaturberettiget for en av partene kan si opp avtalen.")
-    if notice_date > clock.today():
-        raise ServiceError("Oppsigelsen kan ikke dateres frem i tid.", field="notice_date")
-    if case.agreement_start and notice_date < case.agreement_start:
-        raise ServiceError("Oppsigelsen kan ikke dateres før avtalen trådte i kraft.", field="notice_date")
+    check_notice_date(case, notice_date)
     return workflow.perform(case, "give_notice", user, comment=reason,
                             data={"notice_date": notice_date.isoformat(), "notice_by": party})
 

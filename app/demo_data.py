@@ -59,6 +59,7 @@ PEOPLE = [
     ("jon.solheim@osteroy.kommune.no", "Jon Solheim", "Rådmann", "Osterøy", ["signatory"]),
     ("marit.fjeld@fjell.kommune.no", "Marit Fjeld", "Kommunalsjef helse og omsorg", "Fjell",
      ["municipality_contact"]),
+    ("eva.saelen@fjell.kommune.no", "Eva Sælen", "Kommunedirektør", "Fjell", ["signatory"]),
     ("liv.instanes@uib.no", "Liv Instanes", "Professor", "Universitetet i Bergen", ["project_member"]),
     ("erik.aase@hvl.no", "Erik Aase", "Dosent", "Høgskulen på Vestlandet", ["project_member"]),
     ("gunn.rosland@helse-bergen.no", "Gunn Røsland", "Direktør", "Helse Bergen", ["steering_member"]),

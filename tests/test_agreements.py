@@ -1,4 +1,4 @@
-"""The cooperation agreement: one text for all, issued from the case, read as page and PDF, signed by the right people."""
+"""The cooperation agreement: one text for all, issued from the case, read as page and PDF, signed by the right side."""
 import io
 import re
 from datetime import date
@@ -113,7 +113,8 @@ def test_contribution_years_beyond_the_agreement_are_refused(app, client, auth, 
 
 def test_pdf_is_a_real_document_with_both_parties_and_the_fingerprint(app, client, auth, orgs, lindas):
     signer = factories.user("signatory", organisation=orgs["Lindås"], name="Olav Hauge")
-    membership.sign(lindas, MUNICIPALITY_PARTY, signer, name="Olav Hauge", title="Rådmann", signed_on=date(2026, 11, 23))
+    membership.sign(lindas, MUNICIPALITY_PARTY, signer, name="Olav Hauge", title="Rådmann",
+                    signed_on=date(2026, 11, 23))
     db.session.commit()
     auth.login(signer)
     response = client.get(f"/avtaler/{lindas.agreement.id}/samarbeidsavtale.pdf")
@@ -281,3 +282,19 @@ def test_renewal_issues_a_new_agreement_and_keeps_the_old_signatures(app, orgs, 
     assert (new.period, new.end_date, case.agreement_end) == ("2028–2029", date(2029, 12, 31), date(2029, 12, 31))
     assert old.superseded_at is not None and len(old.signatures) == 2
     assert all(s.superseded_at is not None for s in old.signatures) and case.signatures == []
+
+
+def test_demo_story_agreements_are_real_records(runner):
+    assert runner.invoke(args=["seed-demo", "--password", "demo-passord"]).exit_code == 0
+    lindas = db.session.scalars(select(Agreement).where(Agreement.municipality_name == "Lindås kommune")
+                                .order_by(Agreement.id)).all()
+    assert [(a.period, a.end_date, a.superseded_at is None) for a in lindas] == [
+        ("2018–2022", date(2022, 12, 31), False), ("2023–2027", date(2027, 12, 31), True)]
+    assert "Lindås kommune skal bidra med 40\u00a0000 kr årlig i perioden 2018–2022." in _plain(lindas[0])
+    assert all(agreements.text_matches(a) for a in lindas)
+    assert [len(a.signatures) for a in lindas] == [2, 2]
+    askoy = db.session.scalar(select(Agreement).where(Agreement.municipality_name == "Askøy kommune",
+                                                      Agreement.superseded_at.is_(None))).case
+    assert (askoy.state, askoy.notice_effective) == ("notice_given", date(2027, 3, 1))
+    masfjorden_scan = db.session.scalar(select(AgreementDocument))
+    assert masfjorden_scan.agreement.case.state == "signed" and masfjorden_scan.content.startswith(b"%PDF-")

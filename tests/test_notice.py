@@ -1,4 +1,4 @@
-"""Written notice (§ 13): given by a signatory, confirmed by the adviser, effective after a year or at the agreement's end."""
+"""Written notice (§ 13): given by a signatory, confirmed by the adviser, effective a year later or at the end."""
 from datetime import date, timedelta
 
 import pytest

@@ -30,6 +30,8 @@ class Defaults:
     MAIL_PASSWORD = None
     MAIL_DEFAULT_SENDER = "Kunnskapskommunen <fou@bergen.kommune.no>"
     BASE_URL = "http://127.0.0.1:5000"
+    # Uploads (scanned signed agreements) are at most 10 MB; the rest is room for the form around the file.
+    MAX_CONTENT_LENGTH = 11 * 1024 * 1024
 
 
 ENV_SETTINGS = {

@@ -132,6 +132,8 @@ class CaseGuards:
 class Signature(db.Model):
     """A party's signature on the agreement of a case: who, with what title, on which date, and how."""
 
+    __table_args__ = (UniqueConstraint("agreement_id", "party"),)
+
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("membership_case.id"), index=True)
     # None only for signatures recorded before agreements were stored as records (revision 0004).

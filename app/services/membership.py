@@ -2,12 +2,13 @@
 from datetime import date, timedelta
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from app import clock
 from app.extensions import db
 from app.models import AgreementDocument, AuditEvent, InvitationRound, MembershipCase, Organisation, Signature, User
 from app.models.membership import HOST_PARTY, MUNICIPALITY_PARTY
-from app.services import ServiceError, audit, workflow
+from app.services import Conflict, ServiceError, audit, workflow
 from workflows import MEMBERSHIP
 from workflows.membership import AGREEMENT_PENDING
 
@@ -61,7 +62,10 @@ def sign(case: MembershipCase, party: str, user: User, *, name: str, title: str,
     db.session.add(Signature(case_id=case.id, agreement_id=case.agreement.id, party=party, user_id=user.id,
                              name=name, title=title, signed_on=signed_on, signed_at=clock.now(), method=method,
                              document_id=document.id if document else None))
-    db.session.flush()
+    try:
+        db.session.flush()
+    except IntegrityError:
+        raise Conflict("Denne parten signerte avtalen akkurat nå, i et annet vindu eller av en annen person.")
     db.session.expire(case, ["signatures"])
     db.session.expire(case.agreement, ["signatures"])
     facts = {"party": party, "name": name, "title": title, "signed_on": signed_on.isoformat(), "method": method,

@@ -337,4 +337,6 @@ def awaiting(user: User, stmt: Select) -> Select:
 
 
 def awaiting_count(user: User) -> int:
+    if SIGNATORY not in user.roles:
+        return 0
     return db.session.scalar(select(func.count()).select_from(awaiting(user, visible_to(user)).subquery()))

@@ -31,9 +31,8 @@ def _deliver_mail(response):
 
 
 def register_extensions(app: Flask) -> None:
-    from app.services import membership  # noqa: F401  (registers the membership workflow's hooks)
-    from app.services import invitations  # noqa: F401  (registers reply hooks, the contact hook and reminders)
-    from app.services import subgroups  # noqa: F401  (registers the subgroup workflow's hooks)
+    # Imported for their side effects: they register workflow hooks, the contact hook and daily tasks.
+    from app.services import agreements, invitations, membership, subgroups  # noqa: F401
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(app.config.get("MIGRATIONS_DIR", _project_path(app, "migrations"))))
@@ -49,6 +48,7 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from app.admin.routes import bp as admin_bp
+    from app.agreements.routes import bp as agreements_bp
     from app.approvals.routes import bp as approvals_bp
     from app.archive.routes import bp as archive_bp
     from app.auth.routes import bp as auth_bp
@@ -63,7 +63,7 @@ def register_blueprints(app: Flask) -> None:
     from app.subgroups.routes import bp as subgroups_bp
 
     for blueprint in (main_bp, auth_bp, admin_bp, cases_bp, approvals_bp, subgroups_bp, cockpit_bp, archive_bp,
-                      calendar_bp, meetings_bp, privacy_bp, invitations_bp, municipality_bp):
+                      calendar_bp, meetings_bp, privacy_bp, invitations_bp, municipality_bp, agreements_bp):
         app.register_blueprint(blueprint)
 
 

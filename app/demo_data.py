@@ -61,6 +61,7 @@ PEOPLE = [
      ["municipality_contact"]),
     ("ragnhild.tveit@kvam.herad.no", "Ragnhild Tveit", "Kommunalsjef helse og omsorg", "Kvam",
      ["municipality_contact"]),
+    ("eva.saelen@fjell.kommune.no", "Eva Sælen", "Kommunedirektør", "Fjell", ["signatory"]),
     ("liv.instanes@uib.no", "Liv Instanes", "Professor", "Universitetet i Bergen", ["project_member"]),
     ("erik.aase@hvl.no", "Erik Aase", "Dosent", "Høgskulen på Vestlandet", ["project_member"]),
     ("gunn.rosland@helse-bergen.no", "Gunn Røsland", "Direktør", "Helse Bergen", ["steering_member"]),

@@ -8,8 +8,9 @@ from app.extensions import db
 from app.models import InvitationRound, Meeting, MembershipCase, Organisation, Subgroup, User
 from app.models.meeting import ABSENT, COORDINATION, PRESENT, STEERING
 from app.models.membership import HOST_PARTY, MUNICIPALITY_PARTY
+from app.agreements import document
 from app.models.invitation import YES
-from app.services import invitations
+from app.services import agreements, invitations
 from app.services import meetings as meetings_service
 from app.services import membership, subgroups, tick, users, workflow
 from app.services.users import find_by_email
@@ -55,7 +56,7 @@ def tell(organisations: dict[str, Organisation]) -> bool:
     _merger_2020(cases, adviser)
     _renewal_2022(cases, adviser, host_signer)
     _notices_2026(cases, adviser)
-    _round_2026(organisations, adviser)
+    _agreements_2026(_round_2026(organisations, adviser), adviser, host_signer)
     with clock.pinned(clock.today()):
         tick.run(clock.today())
     return True
@@ -160,7 +161,7 @@ def _notices_2026(cases, adviser) -> None:
         db.session.commit()
 
 
-def _round_2026(organisations, adviser) -> None:
+def _round_2026(organisations, adviser) -> dict[str, MembershipCase]:
     members = {"Lindås", "Voss", "Vaksdal", "Osterøy", "Os", "Askøy", "Austrheim", "Meland", "Radøy"}
     invitees = [o for o in organisations.values()
                 if o.is_municipality and not o.is_host and o.name not in members]
@@ -196,6 +197,7 @@ def _round_2026(organisations, adviser) -> None:
         invitations.extend_case_deadline(cases["Kvam"], date(2027, 1, 15),
                                          "Kommunestyret i Kvam handsamar saka 12. januar 2027.", adviser)
         db.session.commit()
+    return cases
 
 
 WELFARE_TECHNOLOGY = "Velferdsteknologi i hjemmetjenesten"
@@ -365,3 +367,30 @@ def _minutes(meeting: Meeting, day: date) -> str:
             f"Sak 3: Kommunene la fram sine behov; FoU-rådgiveren følger opp i prosjektgruppen.\n"
             f"Sak 4: Årskonferansen holdes i juni. Programkomiteen melder tilbake innen 1. mars.\n\n"
             f"Referent: Marianne N. Solbakk, FoU-rådgiver")
+
+
+def _agreements_2026(cases, adviser, host_signer) -> None:
+    """Masfjorden's new agreement is signed by both (Masfjorden on paper) and waits for activation;
+    Fjell's is signed by Bergen and waits for Fjell's signatory."""
+    masfjorden, fjell = cases["Masfjorden"], cases["Fjell"]
+    with clock.pinned(date(2026, 10, 28)):
+        workflow.perform(masfjorden, "accept", adviser, comment="Masfjorden vil vere med igjen. Svar på e-post.")
+        db.session.commit()
+    with clock.pinned(date(2026, 11, 2)):
+        workflow.perform(masfjorden, "issue_agreement", adviser)
+        db.session.commit()
+    with clock.pinned(date(2026, 11, 4)):
+        agreements.sign(masfjorden.agreement, host_signer, title=host_signer.title, confirmed=True)
+        db.session.commit()
+    with clock.pinned(date(2026, 11, 9)):
+        agreements.register_upload(masfjorden.agreement, adviser, party=MUNICIPALITY_PARTY, name="Ola Risnes",
+                                   title="Kommunedirektør", signed_on=date(2026, 11, 6),
+                                   filename="Masfjorden samarbeidsavtale signert.pdf",
+                                   content=document.pdf(masfjorden.agreement))
+        db.session.commit()
+    with clock.pinned(date(2026, 11, 16)):
+        workflow.perform(fjell, "issue_agreement", adviser)
+        db.session.commit()
+    with clock.pinned(date(2026, 11, 18)):
+        agreements.sign(fjell.agreement, host_signer, title=host_signer.title, confirmed=True)
+        db.session.commit()

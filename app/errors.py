@@ -14,6 +14,7 @@ MESSAGES = {
     405: ("Ikke tillatt", "Denne handlingen er ikke tillatt her."),
     409: ("Noen andre kom deg i forkjøpet",
           "Saken ble endret av noen andre samtidig. Last siden på nytt og se hva som gjelder nå."),
+    413: ("Filen er for stor", "Filen du prøvde å laste opp, er for stor. Den kan være på høyst 10 MB."),
     429: ("For mange forsøk", "Du har prøvd for mange ganger. Vent litt og prøv igjen."),
 }
 

@@ -21,6 +21,8 @@ NAV = (
     NavItem("municipality.home", "Min kommune", ("municipality_contact",),
             text="Invitasjonen til kommunen din: les brevet og svar før fristen."),
     NavItem("cases.case_list", "Saker", text="Medlemskapssakene: status, historikk og neste steg."),
+    NavItem("agreements.agreement_list", "Avtaler", ("adviser", "admin", "signatory", "municipality_contact"),
+            count="agreements_to_sign", text="Samarbeidsavtalene: les, last ned som PDF og signer."),
     NavItem("approvals.inbox", "Godkjenninger", ("adviser",), count="pending_requests",
             text="Forespørsler som venter på din godkjenning."),
     NavItem("subgroups.subgroup_list", "Undergrupper",

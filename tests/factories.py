@@ -2,6 +2,8 @@
 import itertools
 from datetime import date, timedelta
 
+from sqlalchemy import select
+
 from app import clock
 from app.commands.seed import _organisations
 from app.extensions import db
@@ -18,10 +20,10 @@ def organisations() -> dict[str, Organisation]:
 
 
 def user(*roles: str, organisation: Organisation | None = None, name: str | None = None,
-         email: str | None = None, password: str | None = PASSWORD) -> User:
+         email: str | None = None, password: str | None = PASSWORD, title: str | None = None) -> User:
     n = next(_counter)
     return users.create_user(email or f"person{n}@test.kommune.no", name or f"Person {n}", roles,
-                             organisation=organisation, password=password)
+                             organisation=organisation, password=password, title=title)
 
 
 def invitation_round(deadline=date(2026, 12, 1), title="Invitasjon 2026", agreement_end=date(2030, 12, 31),
@@ -116,3 +118,41 @@ def sent_round(adviser: User, organisations, *, deadline: date = date(2026, 12, 
 
 def reply_details(user: User, **overrides) -> invitations.ReplyDetails:
     return invitations.ReplyDetails(**{"contact_name": user.name, "contact_email": user.email, **overrides})
+
+
+def adviser(organisation: Organisation) -> User:
+    return user("adviser", organisation=organisation, name="Marianne N. Solbakk")
+
+
+def accepted_case(organisation: Organisation, round_: InvitationRound | None = None,
+                  by: User | None = None) -> MembershipCase:
+    """A municipality that said yes (the adviser registers the reply)."""
+    by = by or adviser(_host())
+    case = membership.invite(round_ or invitation_round(), organisation, by)
+    workflow.perform(case, "accept", by)
+    return case
+
+
+def issued_case(organisation: Organisation, round_: InvitationRound | None = None,
+                by: User | None = None) -> MembershipCase:
+    """A case whose agreement waits for both signatures."""
+    by = by or adviser(_host())
+    case = accepted_case(organisation, round_, by)
+    workflow.perform(case, "issue_agreement", by)
+    return case
+
+
+def active_case(organisation: Organisation, round_: InvitationRound | None = None,
+                by: User | None = None) -> MembershipCase:
+    """A member municipality: agreement signed by both parties and activated."""
+    by = by or adviser(_host())
+    case = issued_case(organisation, round_, by)
+    for party, org in ((MUNICIPALITY_PARTY, organisation), (HOST_PARTY, _host())):
+        signer = user("signatory", organisation=org)
+        membership.sign(case, party, signer, name=signer.name, title="Rådmann", signed_on=clock.today())
+    workflow.perform(case, "activate", by)
+    return case
+
+
+def _host() -> Organisation:
+    return db.session.scalar(select(Organisation).where(Organisation.is_host))

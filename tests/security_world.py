@@ -31,6 +31,8 @@ def build(app, orgs) -> World:
     lindas = factories.case(orgs["Lindås"], factories.invitation_round(deadline=date(2026, 12, 31)))
     voss = factories.case(orgs["Voss"], factories.invitation_round(deadline=date(2026, 11, 1), title="Sen runde"))
     request = workflow.perform(voss, "accept_late", voss_contact)
+    issued = factories.issued_case(orgs["Lindås"], factories.invitation_round(title="Avtalerunde"),
+                                   by=world.users["adviser"])
     subgroup = factories.subgroup(world.users["project_member"])
     meeting = meetings.create(STEERING, starts_at=datetime(2026, 12, 3, 9, tzinfo=timezone.utc),
                               ends_at=datetime(2026, 12, 3, 12, tzinfo=timezone.utc), place="Rådhuset",
@@ -43,6 +45,6 @@ def build(app, orgs) -> World:
                  "subgroup_id": subgroup.id, "message_id": message.id, "user_id": voss_contact.id,
                  "member_id": 1, "trigger": "accept", "token": "ugyldig", "meeting_id": meeting.id,
                  "key": "invitasjon", "kind": STEERING,
-                 "round_id": lindas.round_id}
+                 "round_id": lindas.round_id, "agreement_id": issued.agreement.id, "document_id": 1}
     assert clock.today()
     return world

@@ -190,7 +190,7 @@ def test_notice_terminates_on_effective_date_not_before(app, orgs, people):
 
 
 def test_agreement_end_expires_active_case(app, orgs, people):
-    round_ = factories.invitation_round(agreement_end=date(2026, 12, 31))
+    round_ = factories.invitation_round(agreement_end=date(2026, 12, 31), contribution_from=2026, contribution_to=2026)
     case = factories.signed_case(orgs["Lindås"], people["adviser"], people["host_signer"], people["lindas_signer"],
                                  round_)
     workflow.perform(case, "activate", people["adviser"])

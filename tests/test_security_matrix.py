@@ -9,8 +9,8 @@ from tests.conftest import Auth, csrf_token
 ROLES = security_world.ROLES
 # GET outcome per role, in the order of ROLES:
 # anonymous, admin, adviser, municipality_contact (Lindås), signatory (Lindås), host_signatory (Bergen),
-# project_member (UiB), steering_member (Helse Bergen). The objects are Lindås's case, a request from Voss and
-# a draft subgroup proposed by the project member.
+# project_member (UiB), steering_member (Helse Bergen). The objects are Lindås's case and issued agreement, a
+# request from Voss, a draft subgroup proposed by the project member and a steering-group meeting.
 GET_MATRIX = {
     "admin.audit_log": [302, 200, 200, 403, 403, 403, 403, 403],
     "archive.document_pdf": [302, 200, 200, 200, 200, 200, 404, 404],
@@ -33,6 +33,15 @@ GET_MATRIX = {
     "admin.user_edit": [302, 200, 403, 403, 403, 403, 403, 403],
     "admin.user_list": [302, 200, 403, 403, 403, 403, 403, 403],
     "admin.user_new": [302, 200, 403, 403, 403, 403, 403, 403],
+    "agreements.agreement_list": [302, 200, 200, 200, 200, 200, 200, 200],  # each sees only what they may
+    "agreements.agreement_page": [302, 200, 200, 200, 200, 200, 404, 404],
+    "agreements.agreement_pdf": [302, 200, 200, 200, 200, 200, 404, 404],
+    "agreements.issue": [302, 403, 200, 403, 403, 403, 403, 403],
+    "agreements.notice": [302, 403, 403, 403, 200, 200, 404, 404],
+    "agreements.renew": [302, 403, 200, 403, 403, 403, 403, 403],
+    "agreements.scanned_copy": [302, 404, 404, 404, 404, 404, 404, 404],  # no scanned copy in this world
+    "agreements.sign": [302, 403, 403, 403, 200, 200, 404, 404],
+    "agreements.upload": [302, 403, 200, 403, 403, 403, 403, 403],
     "approvals.detail": [302, 404, 200, 404, 404, 404, 404, 404],
     "approvals.inbox": [302, 403, 200, 403, 403, 403, 403, 403],
     "auth.accept_invitation": [404, 404, 404, 404, 404, 404, 404, 404],

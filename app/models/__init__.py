@@ -1,4 +1,5 @@
 """All models, importable from one place (Alembic reads the metadata through here)."""
+from app.models.agreement import Agreement, AgreementDocument, AgreementTemplate
 from app.models.audit import AuditEvent, AuditHead
 from app.models.calendar import CalendarToken
 from app.models.invitation import InvitationReply
@@ -14,6 +15,9 @@ from app.models.user import LoginAttempt, LoginSession, User, UserRole
 STATEFUL = {MembershipCase.audit_type: MembershipCase, Subgroup.audit_type: Subgroup}
 
 __all__ = [
+    "Agreement",
+    "AgreementDocument",
+    "AgreementTemplate",
     "AuditEvent",
     "AuditHead",
     "CalendarToken",

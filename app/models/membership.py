@@ -57,6 +57,10 @@ class MembershipCase(db.Model):
         back_populates="case", order_by="Signature.id",
         primaryjoin="and_(Signature.case_id == MembershipCase.id, Signature.superseded_at.is_(None))",
         viewonly=True)
+    # The agreement being signed or in force; earlier ones are superseded but kept as history.
+    agreement: Mapped["Agreement | None"] = relationship(
+        primaryjoin="and_(Agreement.case_id == MembershipCase.id, Agreement.superseded_at.is_(None))",
+        viewonly=True, uselist=False)
 
     @property
     def title(self) -> str:
@@ -129,8 +133,12 @@ class CaseGuards:
 class Signature(db.Model):
     """A party's signature on the agreement of a case: who, with what title, on which date, and how."""
 
+    __table_args__ = (UniqueConstraint("agreement_id", "party"),)
+
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("membership_case.id"), index=True)
+    # None only for signatures recorded before agreements were stored as records (revision 0004).
+    agreement_id: Mapped[int | None] = mapped_column(ForeignKey("agreement.id"), index=True)
     party: Mapped[str] = mapped_column(String(20))
     user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     name: Mapped[str] = mapped_column(String(120))
@@ -138,7 +146,11 @@ class Signature(db.Model):
     signed_on: Mapped[date] = mapped_column(Date)
     signed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     method: Mapped[str] = mapped_column(String(20), default="app")
+    # The scanned signed copy, when the adviser registered the signature from one (method "upload").
+    document_id: Mapped[int | None] = mapped_column(ForeignKey("agreement_document.id"))
     # A renewal asks for new signatures; the old ones stay as history.
     superseded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     case: Mapped[MembershipCase] = relationship(back_populates="signatures")
+    user: Mapped[User | None] = relationship()
+    document: Mapped["AgreementDocument | None"] = relationship()

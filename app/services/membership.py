@@ -2,12 +2,13 @@
 from datetime import date, timedelta
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from app import clock
 from app.extensions import db
-from app.models import AuditEvent, InvitationRound, MembershipCase, Organisation, Signature, User
+from app.models import AgreementDocument, AuditEvent, InvitationRound, MembershipCase, Organisation, Signature, User
 from app.models.membership import HOST_PARTY, MUNICIPALITY_PARTY
-from app.services import ServiceError, audit, workflow
+from app.services import Conflict, ServiceError, audit, workflow
 from workflows import MEMBERSHIP
 from workflows.membership import AGREEMENT_PENDING
 
@@ -27,16 +28,6 @@ def invite(round_: InvitationRound, organisation: Organisation, actor: User | No
     audit.record(actor, "membership.invite", case.audit_type, case.id, to_state=case.state,
                  data={"round": round_.id})
     return case
-
-
-@workflow.on_transition("membership", "issue_agreement", "renew")
-def _start_agreement_period(case: MembershipCase, actor, data: dict) -> None:
-    """A new agreement runs from signing to the round's end date unless the adviser gave other dates."""
-    for signature in case.signatures:
-        signature.superseded_at = clock.now()
-    end = data.get("agreement_end")
-    case.agreement_end = date.fromisoformat(end) if end else case.round.agreement_end
-    case.agreement_start = None
 
 
 @workflow.on_transition("membership", "activate")
@@ -59,19 +50,29 @@ def _clear_notice(case: MembershipCase, actor, data: dict) -> None:
 
 
 def sign(case: MembershipCase, party: str, user: User, *, name: str, title: str, signed_on: date,
-         method: str = "app"):
-    """Record one party's signature; when both have signed, the case moves to `signed`."""
-    if case.state != AGREEMENT_PENDING:
+         method: str = "app", document: AgreementDocument | None = None):
+    """Record one party's signature on the current agreement; when both have signed, the case is `signed`.
+
+    `user` is the signatory signing in the app, or the adviser registering a signature from a scanned copy.
+    """
+    if case.state != AGREEMENT_PENDING or case.agreement is None:
         raise ServiceError("Avtalen kan bare signeres mens den venter på signering.")
     if case.signed_by(party):
         raise ServiceError("Denne parten har allerede signert avtalen.")
-    db.session.add(Signature(case_id=case.id, party=party, user_id=user.id, name=name, title=title,
-                             signed_on=signed_on, signed_at=clock.now(), method=method))
-    db.session.flush()
+    db.session.add(Signature(case_id=case.id, agreement_id=case.agreement.id, party=party, user_id=user.id,
+                             name=name, title=title, signed_on=signed_on, signed_at=clock.now(), method=method,
+                             document_id=document.id if document else None))
+    try:
+        db.session.flush()
+    except IntegrityError:
+        raise Conflict("Denne parten signerte avtalen akkurat nå, i et annet vindu eller av en annen person.")
     db.session.expire(case, ["signatures"])
-    audit.record(user, "agreement.sign", case.audit_type, case.id,
-                 data={"party": party, "name": name, "title": title, "signed_on": signed_on.isoformat(),
-                       "method": method})
+    db.session.expire(case.agreement, ["signatures"])
+    facts = {"party": party, "name": name, "title": title, "signed_on": signed_on.isoformat(), "method": method,
+             "agreement": case.agreement.id}
+    if document:
+        facts |= {"document": document.id, "sha256": document.sha256}
+    audit.record(user, "agreement.sign", case.audit_type, case.id, data=facts)
     if case.both_signed:
         return workflow.apply(case, MEMBERSHIP.spec("complete_signing"), user,
                               comment="Begge parter har signert.")

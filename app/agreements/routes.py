@@ -1,0 +1,247 @@
+"""The agreement pages: read, PDF, sign, register a scanned copy, issue or renew, give notice."""
+import io
+from datetime import date, datetime
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask_login import current_user
+
+from app import agreement_text, clock
+from app.agreements import document
+from app.agreements.forms import IssueForm, NoticeForm, SignForm, UploadForm
+from app.cases.routes import ACTION_PAGES, get_case
+from app.extensions import db
+from app.forms import choices
+from app.models import Agreement, AgreementDocument, MembershipCase, Organisation
+from app.models.membership import HOST_PARTY, MUNICIPALITY_PARTY
+from app.navigation import COUNTERS
+from app.security import role_required
+from app.services import Conflict, ServiceError, agreements, workflow
+from workflows import MEMBERSHIP
+
+bp = Blueprint("agreements", __name__, url_prefix="/avtaler")
+COUNTERS["agreements_to_sign"] = lambda: agreements.awaiting_count(current_user)
+ACTION_PAGES.update(issue_agreement="agreements.issue", renew="agreements.renew", give_notice="agreements.notice")
+
+
+def get_agreement(agreement_id: int) -> Agreement:
+    """The agreement, if the signed-in user may see its case; 404 otherwise."""
+    agreement = db.session.get(Agreement, agreement_id)
+    if agreement is None or not agreement.case.can_view(current_user):
+        abort(404)
+    return agreement
+
+
+@bp.app_template_global()
+def case_agreements(case: MembershipCase) -> list[Agreement]:
+    return agreements.for_case(case)
+
+
+@bp.app_template_global()
+def may_sign(agreement: Agreement) -> bool:
+    return agreements.may_sign_now(agreement, current_user)
+
+
+@bp.app_template_global()
+def notice_request(item):
+    return agreements.notice_request(item)
+
+
+@bp.app_template_filter()
+def document_date(value: date | datetime | None) -> str:
+    """The agreement is a Norwegian document: its dates read 31.12.2022 whatever the UI language."""
+    if isinstance(value, datetime):
+        value = value.astimezone(clock.OSLO)
+    return value.strftime("%d.%m.%Y") if value else ""
+
+
+@bp.app_template_filter()
+def document_time(value: datetime) -> str:
+    return value.astimezone(clock.OSLO).strftime("%H:%M")
+
+
+@bp.route("/")
+def agreement_list():
+    stmt = agreements.visible_to(current_user).join(MembershipCase.organisation)
+    waiting = request.args.get("venter") == "1"
+    if waiting:
+        stmt = agreements.awaiting(current_user, stmt)
+    query = request.args.get("q", "").strip()
+    if query:
+        stmt = stmt.where(Organisation.name.ilike(f"%{query}%"))
+    page = db.paginate(stmt.order_by(Organisation.name, Agreement.id), per_page=50, error_out=False)
+    return render_template("agreements/list.html", page=page, waiting=waiting, query=query,
+                           can_wait=current_user.has_role("signatory"))
+
+
+@bp.route("/<int:agreement_id>")
+def agreement_page(agreement_id: int):
+    agreement = get_agreement(agreement_id)
+    return render_template("agreements/agreement.html", **document.context(agreement))
+
+
+@bp.route("/<int:agreement_id>/samarbeidsavtale.pdf")
+def agreement_pdf(agreement_id: int):
+    agreement = get_agreement(agreement_id)
+    return send_file(io.BytesIO(document.pdf(agreement)), mimetype="application/pdf", as_attachment=True,
+                     download_name=document.filename(agreement))
+
+
+@bp.route("/<int:agreement_id>/signer", methods=["GET", "POST"])
+def sign(agreement_id: int):
+    agreement = get_agreement(agreement_id)
+    party = agreements.signing_party(agreement.case, current_user)
+    if party is None:
+        abort(403)
+    form = SignForm(agreements.party_name(agreement, party))
+    if request.method == "GET":
+        form.title.data = current_user.title
+    open_ = agreements.may_sign_now(agreement, current_user)
+    if open_ and form.validate_on_submit():
+        try:
+            agreements.sign(agreement, current_user, title=form.title.data, confirmed=form.confirm.data)
+        except Conflict as error:
+            db.session.rollback()
+            abort(409, error.message)
+        except ServiceError as error:
+            db.session.rollback()
+            _show_error(form, error)
+        else:
+            db.session.commit()
+            case = agreement.case
+            flash("Du har signert avtalen." + (" Begge parter har nå signert." if case.both_signed else
+                                              " Avtalen venter på den andre partens signatur."), "success")
+            return redirect(url_for("agreements.agreement_page", agreement_id=agreement.id))
+    status = 409 if request.method == "POST" and not open_ else 200
+    return render_template("agreements/sign.html", agreement=agreement, form=form, open_=open_, today=clock.today(),
+                           party_label=agreements.party_name(agreement, party)), status
+
+
+@bp.route("/<int:agreement_id>/skannet", methods=["GET", "POST"])
+@role_required("adviser")
+def upload(agreement_id: int):
+    agreement = get_agreement(agreement_id)
+    form = UploadForm()
+    unsigned = [p for p in (MUNICIPALITY_PARTY, HOST_PARTY) if not agreement.signed_by(p)]
+    form.party.choices = choices((p, agreements.party_name(agreement, p)) for p in unsigned)
+    open_ = agreements.is_open(agreement)
+    if open_ and unsigned and form.validate_on_submit():
+        upload_file = form.document.data
+        try:
+            agreements.register_upload(agreement, current_user, party=form.party.data, name=form.name.data,
+                                       title=form.title.data, signed_on=form.signed_on.data,
+                                       filename=upload_file.filename or "", content=upload_file.read())
+        except Conflict as error:
+            db.session.rollback()
+            abort(409, error.message)
+        except ServiceError as error:
+            db.session.rollback()
+            _show_error(form, error)
+        else:
+            db.session.commit()
+            flash("Signaturen er registrert, og den skannede avtalen er lagret.", "success")
+            return redirect(url_for("agreements.agreement_page", agreement_id=agreement.id))
+    return render_template("agreements/upload.html", agreement=agreement, form=form, open_=open_ and unsigned)
+
+
+@bp.route("/dokument/<int:document_id>")
+def scanned_copy(document_id: int):
+    found = db.session.get(AgreementDocument, document_id)
+    if found is None:
+        abort(404)
+    get_agreement(found.agreement_id)  # 404 unless the user may see the agreement
+    return send_file(io.BytesIO(found.content), mimetype=found.content_type, as_attachment=True,
+                     download_name=found.filename)
+
+
+@bp.route("/sak/<int:case_id>/send-til-signering", methods=["GET", "POST"])
+@role_required("adviser")
+def issue(case_id: int):
+    return _issue_page(get_case(case_id), "issue_agreement")
+
+
+@bp.route("/sak/<int:case_id>/forny", methods=["GET", "POST"])
+@role_required("adviser")
+def renew(case_id: int):
+    return _issue_page(get_case(case_id), "renew")
+
+
+def _issue_page(case: MembershipCase, trigger: str):
+    """Issue a new agreement from the template (first time or renewal), with the terms the adviser confirms."""
+    spec = MEMBERSHIP.spec(trigger)
+    form = IssueForm()
+    reason = _refusal(case, trigger)
+    if request.method == "GET" and reason is None:
+        for key, value in agreements.proposed_terms(case, renewal=trigger == "renew").items():
+            getattr(form, key).data = value
+    if reason is None and form.validate_on_submit():
+        data = {key: getattr(form, key).data for key in agreements.TERMS}
+        data["agreement_end"] = data["agreement_end"].isoformat()
+        try:
+            workflow.perform(case, trigger, current_user, comment=form.comment.data, data=data)
+        except Conflict as error:
+            db.session.rollback()
+            abort(409, error.message)
+        except ServiceError as error:
+            db.session.rollback()
+            _show_error(form, error)
+        else:
+            db.session.commit()
+            flash(f"Avtalen er sendt til signering for {case.organisation.display_name} og Bergen kommune.",
+                  "success")
+            return redirect(url_for("agreements.agreement_page", agreement_id=case.agreement.id))
+    status = 409 if request.method == "POST" and reason else 200
+    return render_template("agreements/issue.html", case=case, spec=spec, form=form, reason=reason,
+                           template_version=agreement_text.VERSION,
+                           template_hash=agreements.fingerprint(agreement_text.TEXT),
+                           host=f"{agreements.case_party_name(case, HOST_PARTY)}, {agreements.HOST_UNIT}"), status
+
+
+@bp.route("/sak/<int:case_id>/oppsigelse", methods=["GET", "POST"])
+def notice(case_id: int):
+    case = get_case(case_id)
+    party = agreements.signing_party(case, current_user)
+    if party is None:
+        abort(403)
+    form = NoticeForm()
+    if request.method == "GET":
+        form.notice_date.data = clock.today()
+    reason = _refusal(case, "give_notice")
+    step = "edit"
+    if reason is None and form.validate_on_submit() and not form.edit.data:
+        try:
+            if form.send.data:
+                agreements.give_notice(case, current_user, notice_date=form.notice_date.data,
+                                       reason=form.reason.data)
+            else:
+                agreements.check_notice_date(case, form.notice_date.data)
+                step = "review"
+        except Conflict as error:
+            db.session.rollback()
+            abort(409, error.message)
+        except ServiceError as error:
+            db.session.rollback()
+            _show_error(form, error)
+        else:
+            if form.send.data:
+                db.session.commit()
+                flash("Oppsigelsen er sendt. FoU-rådgiveren bekrefter at den er mottatt.", "success")
+                return redirect(url_for("cases.case_page", case_id=case.id))
+    effective = agreements.notice_effective_on(case, form.notice_date.data) if form.notice_date.data else None
+    status = 409 if request.method == "POST" and reason else 200
+    return render_template("agreements/notice.html", case=case, form=form, reason=reason, step=step,
+                           effective=effective, party_label=agreements.case_party_name(case, party),
+                           capped=effective is not None and effective == case.end_date), status
+
+
+def _refusal(case: MembershipCase, trigger: str) -> str | None:
+    """Why the signed-in user cannot take `trigger` on the case now, or None."""
+    spec = MEMBERSHIP.spec(trigger)
+    if trigger not in MEMBERSHIP.triggers_from(case.state):
+        return f"«{spec.label}» er ikke mulig når status er «{MEMBERSHIP.label(case.state)}»."
+    return workflow.refusal(case, spec, current_user)
+
+
+def _show_error(form, error: ServiceError) -> None:
+    """Put a service's message on the field it is about, or above the form."""
+    target = getattr(form, error.field, None) if error.field else None
+    (target.errors if target is not None else form.form_errors).append(error.message)

@@ -1,0 +1,75 @@
+"""The cooperation agreement: the shared template, each municipality's agreement and scanned signed copies."""
+from datetime import date, datetime
+
+from sqlalchemy import Date, ForeignKey, Integer, LargeBinary, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.extensions import db
+from app.models.membership import MembershipCase, Signature
+from app.models.types import UTCDateTime, utcnow
+from app.models.user import User
+
+
+class AgreementTemplate(db.Model):
+    """The agreement text with placeholders for the party fields, identical for all municipalities."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, unique=True)
+    text: Mapped[str] = mapped_column(Text)
+    # SHA-256 of `text` when the version was stored; every agreement made from it carries a copy.
+    sha256: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Agreement(db.Model):
+    """One agreement period of one municipality: the template it was made from and its party fields."""
+
+    audit_type = "agreement"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("membership_case.id"), index=True)
+    template_id: Mapped[int] = mapped_column(ForeignKey("agreement_template.id"))
+    template_hash: Mapped[str] = mapped_column(String(64))
+    host_name: Mapped[str] = mapped_column(String(200))
+    host_unit: Mapped[str] = mapped_column(String(200))
+    municipality_name: Mapped[str] = mapped_column(String(200))
+    contribution: Mapped[int] = mapped_column(Integer)
+    contribution_from: Mapped[int] = mapped_column(Integer)
+    contribution_to: Mapped[int] = mapped_column(Integer)
+    end_date: Mapped[date] = mapped_column(Date)
+    issued_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    issued_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    # Set when a renewal or a declined signing replaces this agreement; it stays as history.
+    superseded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    case: Mapped[MembershipCase] = relationship()
+    template: Mapped[AgreementTemplate] = relationship()
+    issued_by: Mapped[User | None] = relationship()
+    signatures: Mapped[list[Signature]] = relationship(order_by="Signature.id", viewonly=True)
+    documents: Mapped[list["AgreementDocument"]] = relationship(
+        back_populates="agreement", order_by="AgreementDocument.id")
+
+    @property
+    def period(self) -> str:
+        return f"{self.contribution_from}–{self.contribution_to}"
+
+    def signed_by(self, party: str) -> Signature | None:
+        return next((s for s in self.signatures if s.party == party), None)
+
+
+class AgreementDocument(db.Model):
+    """A scanned, signed copy of an agreement, uploaded by the adviser on a party's behalf."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    agreement_id: Mapped[int] = mapped_column(ForeignKey("agreement.id"), index=True)
+    party: Mapped[str] = mapped_column(String(20))
+    filename: Mapped[str] = mapped_column(String(200))
+    content_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    content: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+    uploaded_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    agreement: Mapped[Agreement] = relationship(back_populates="documents")
+    uploaded_by: Mapped[User] = relationship()

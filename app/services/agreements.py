@@ -1,0 +1,342 @@
+"""The cooperation agreement: issued from the shared template, its text and fingerprint, signing, scans, notice."""
+import hashlib
+import json
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import PurePath
+
+from babel.numbers import format_decimal
+from sqlalchemy import Select, exists, false, func, select
+
+from app import agreement_text, clock
+from app.extensions import db
+from app.models import Agreement, AgreementDocument, AgreementTemplate, MembershipCase, Organisation, Signature, User
+from app.models.membership import HOST_PARTY, MUNICIPALITY_PARTY
+from app.models.request import TransitionRequest
+from app.models.user import ADMIN, ADVISER, SIGNATORY
+from app.services import ServiceError, membership, workflow
+from workflows import notice_effective_date
+from workflows.membership import AGREEMENT_PENDING
+
+HOST_UNIT = "Byrådsavdeling for helse og omsorg"
+MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+TERMS = ("agreement_end", "contribution", "contribution_from", "contribution_to")
+_HEADING = re.compile(r"(\d+)\. (.+)")
+
+
+def fingerprint(text: str) -> str:
+    """The SHA-256 of a text, as hex."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def current_template() -> AgreementTemplate:
+    """The template of the text in force, stored the first time an agreement is made from it."""
+    template = db.session.scalar(
+        select(AgreementTemplate).where(AgreementTemplate.version == agreement_text.VERSION))
+    if template is None:
+        template = AgreementTemplate(version=agreement_text.VERSION, text=agreement_text.TEXT,
+                                     sha256=fingerprint(agreement_text.TEXT), created_at=clock.now())
+        db.session.add(template)
+        db.session.flush()
+    return template
+
+
+def text_matches(agreement: Agreement) -> bool:
+    """Whether the agreement's text is still exactly the template text it was issued with."""
+    return fingerprint(agreement.template.text) == agreement.template_hash
+
+
+# --- the text as a document --------------------------------------------------------------------------------------
+
+@dataclass
+class Block:
+    kind: str  # "p", "ul" or "signatures"
+    text: str = ""
+    items: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Section:
+    number: int
+    title: str
+    blocks: list[Block] = field(default_factory=list)
+
+
+class _Fields(dict):
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"  # an unknown placeholder stays visible rather than breaking the page
+
+
+def fields(agreement: Agreement) -> dict[str, str]:
+    """The party fields of an agreement, as they read in the text."""
+    return _Fields(
+        host=agreement.host_name, municipality=agreement.municipality_name,
+        contribution=f"{format_decimal(agreement.contribution, '#,##0', locale='nb')} kr",
+        period=agreement.period, end_date=agreement.end_date.strftime("%d.%m.%Y"))
+
+
+def sections(agreement: Agreement) -> list[Section]:
+    """The agreement's text as numbered sections with the party fields filled in."""
+    values, result = fields(agreement), []
+    for chunk in agreement.template.text.strip().split("\n\n"):
+        lines = chunk.strip().split("\n")
+        heading = _HEADING.fullmatch(chunk.strip())
+        if heading:
+            result.append(Section(int(heading[1]), heading[2]))
+            continue
+        if not result:
+            result.append(Section(0, ""))
+        if chunk.strip() == "{signatures}":
+            result[-1].blocks.append(Block("signatures"))
+        elif all(line.startswith("• ") for line in lines):
+            result[-1].blocks.append(Block("ul", items=[line[2:].format_map(values) for line in lines]))
+        else:
+            result[-1].blocks.append(Block("p", text=" ".join(lines).format_map(values)))
+    return result
+
+
+def party_name(agreement: Agreement, party: str) -> str:
+    """How a party is named in the signature block."""
+    if party == MUNICIPALITY_PARTY:
+        return agreement.municipality_name
+    return f"{agreement.host_name}, {agreement.host_unit}"
+
+
+def case_party_name(case: MembershipCase, party: str) -> str:
+    """A party of a case in a sentence: "Lindås kommune" or "Bergen kommune"."""
+    return case.organisation.display_name if party == MUNICIPALITY_PARTY else _host_name()
+
+
+def _host_name() -> str:
+    host = db.session.scalar(select(Organisation).where(Organisation.is_host))
+    return host.display_name if host else "Bergen kommune"
+
+
+# --- issuing ------------------------------------------------------------------------------------------------------
+
+def proposed_terms(case: MembershipCase, renewal: bool) -> dict:
+    """What a new agreement for the case says unless the adviser changes it.
+
+    A first agreement follows the round; a renewal continues the period in force for as many years again.
+    Contributions run from the later of the period's first year and this year, to the end date's year.
+    """
+    previous = case.agreement if renewal else None
+    if previous:
+        years = previous.contribution_to - previous.contribution_from + 1
+        end, first_year, contribution = _years_later(previous.end_date, years), previous.end_date.year + 1, \
+            previous.contribution
+    else:
+        end, first_year, contribution = case.round.agreement_end, case.round.contribution_from, case.round.contribution
+    return {"agreement_end": end, "contribution": contribution,
+            "contribution_from": max(first_year, clock.today().year), "contribution_to": end.year if end else None}
+
+
+def _years_later(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return date(day.year + years, 2, 28)
+
+
+@workflow.on_transition("membership", "issue_agreement")
+def _issue(case: MembershipCase, actor: User | None, data: dict) -> None:
+    _new_agreement(case, actor, data, renewal=False)
+
+
+@workflow.on_transition("membership", "renew")
+def _renew(case: MembershipCase, actor: User | None, data: dict) -> None:
+    _new_agreement(case, actor, data, renewal=True)
+
+
+@workflow.on_transition("membership", "decline_signing")
+def _declined(case: MembershipCase, actor: User | None, data: dict) -> None:
+    """A declined agreement is signed no further; the adviser issues a new one."""
+    _supersede(case)
+
+
+def _supersede(case: MembershipCase) -> None:
+    """Retire the case's current agreement and its signatures; both stay as history."""
+    now = clock.now()
+    for signature in case.signatures:
+        signature.superseded_at = now
+    if case.agreement:
+        case.agreement.superseded_at = now
+    db.session.flush()
+    db.session.expire(case, ["agreement", "signatures"])
+
+
+def _new_agreement(case: MembershipCase, actor: User | None, data: dict, renewal: bool) -> Agreement:
+    """Issue an agreement from the current template with the case's party fields; earlier ones become history."""
+    terms = proposed_terms(case, renewal) | {key: data[key] for key in TERMS if data.get(key) is not None}
+    end = terms["agreement_end"]
+    end = date.fromisoformat(end) if isinstance(end, str) else end
+    first, last, amount = (int(terms[k]) if terms[k] is not None else None
+                           for k in ("contribution_from", "contribution_to", "contribution"))
+    if end is None:
+        raise ServiceError("Oppgi hvor lenge avtalen skal gjelde.", field="agreement_end")
+    if end <= clock.today():
+        raise ServiceError("Avtalen må gjelde til en dato etter i dag.", field="agreement_end")
+    if amount is None or amount < 0:
+        raise ServiceError("Oppgi det årlige bidraget i hele kroner.", field="contribution")
+    if first is None or last is None or first > last:
+        raise ServiceError("Bidragsperioden må starte senest det året den slutter.", field="contribution_from")
+    if last > end.year:
+        raise ServiceError("Bidragsperioden kan ikke vare lenger enn avtalen.", field="contribution_to")
+    _supersede(case)
+    template = current_template()
+    agreement = Agreement(
+        case_id=case.id, template=template, template_hash=template.sha256, host_name=_host_name(),
+        host_unit=HOST_UNIT, municipality_name=case.organisation.display_name, contribution=amount,
+        contribution_from=first, contribution_to=last, end_date=end, issued_at=clock.now(),
+        issued_by_id=actor.id if actor else None)
+    db.session.add(agreement)
+    db.session.flush()
+    db.session.expire(case, ["agreement"])
+    case.agreement_end = end
+    case.agreement_start = None
+    return agreement
+
+
+# --- signing ------------------------------------------------------------------------------------------------------
+
+def signing_party(case: MembershipCase, user: User) -> str | None:
+    """The party `user` signs for: a signatory of the municipality, or a signatory of Bergen (the host)."""
+    if SIGNATORY not in user.roles or user.organisation is None:
+        return None
+    if user.organisation_id == case.organisation_id:
+        return MUNICIPALITY_PARTY
+    return HOST_PARTY if user.organisation.is_host else None
+
+
+def may_sign_now(agreement: Agreement, user: User) -> bool:
+    """Whether the signing form is open to `user` for this agreement right now."""
+    party = signing_party(agreement.case, user)
+    return party is not None and is_open(agreement) and agreement.signed_by(party) is None
+
+
+def is_open(agreement: Agreement) -> bool:
+    """Whether the agreement is the case's current one and waiting for signatures."""
+    return agreement.superseded_at is None and agreement.case.state == AGREEMENT_PENDING
+
+
+def sign(agreement: Agreement, user: User, *, title: str, confirmed: bool):
+    """The signed-in signatory signs for their party: name and date from the sign-in, the title as confirmed."""
+    party = signing_party(agreement.case, user)
+    if party is None:
+        raise ServiceError("Bare en signaturberettiget for en av partene kan signere avtalen.")
+    _check_open(agreement, party)
+    title = (title or "").strip()
+    if not title:
+        raise ServiceError("Skriv tittelen din.", field="title")
+    if not confirmed:
+        raise ServiceError(f"Kryss av for å bekrefte at du signerer på vegne av {party_name(agreement, party)}.",
+                           field="confirm")
+    return membership.sign(agreement.case, party, user, name=user.name, title=title, signed_on=clock.today())
+
+
+def _check_open(agreement: Agreement, party: str) -> None:
+    if agreement.superseded_at is not None:
+        raise ServiceError("Denne avtalen er erstattet av en nyere og kan ikke signeres.")
+    if agreement.case.state != AGREEMENT_PENDING:
+        raise ServiceError("Avtalen kan bare signeres mens den venter på signering.")
+    if agreement.signed_by(party):
+        raise ServiceError(f"{party_name(agreement, party)} har allerede signert avtalen.", field="party")
+
+
+def register_upload(agreement: Agreement, adviser: User, *, party: str, name: str, title: str, signed_on: date,
+                    filename: str, content: bytes):
+    """The adviser registers a party's signature from a scanned signed copy, which is kept with the agreement."""
+    if ADVISER not in adviser.roles:
+        raise ServiceError("Bare FoU-rådgiveren kan registrere en skannet avtale.")
+    if party not in (MUNICIPALITY_PARTY, HOST_PARTY):
+        raise ServiceError("Velg hvilken part som har signert.", field="party")
+    _check_open(agreement, party)
+    if not content.startswith(b"%PDF-"):
+        raise ServiceError("Filen må være en PDF.", field="document")
+    if len(content) > MAX_UPLOAD_BYTES:
+        raise ServiceError("Filen er for stor: den kan være på høyst 10 MB.", field="document")
+    if signed_on > clock.today():
+        raise ServiceError("Datoen for signaturen kan ikke være frem i tid.", field="signed_on")
+    if signed_on < agreement.issued_at.astimezone(clock.OSLO).date():
+        raise ServiceError("Datoen for signaturen kan ikke være før avtalen ble sendt til signering.",
+                           field="signed_on")
+    document = AgreementDocument(
+        agreement_id=agreement.id, party=party, filename=PurePath(filename).name[:200] or "signert-avtale.pdf",
+        content_type="application/pdf", size=len(content), sha256=hashlib.sha256(content).hexdigest(),
+        content=content, uploaded_by_id=adviser.id, uploaded_at=clock.now())
+    db.session.add(document)
+    db.session.flush()
+    return membership.sign(agreement.case, party, adviser, name=name.strip(), title=title.strip(),
+                           signed_on=signed_on, method="upload", document=document)
+
+
+# --- notice -------------------------------------------------------------------------------------------------------
+
+def notice_effective_on(case: MembershipCase, notice_date: date) -> date:
+    """The day a notice given on `notice_date` would end the membership."""
+    return notice_effective_date(notice_date, case.end_date)
+
+
+def check_notice_date(case: MembershipCase, notice_date: date) -> None:
+    """Refuse a notice dated ahead, or before the agreement took effect."""
+    if notice_date > clock.today():
+        raise ServiceError("Oppsigelsen kan ikke dateres frem i tid.", field="notice_date")
+    if case.agreement_start and notice_date < case.agreement_start:
+        raise ServiceError(f"Oppsigelsen kan ikke dateres før avtalen trådte i kraft "
+                           f"({case.agreement_start.strftime('%d.%m.%Y')}).", field="notice_date")
+
+
+def give_notice(case: MembershipCase, user: User, *, notice_date: date, reason: str | None):
+    """A signatory gives written notice for their party; the adviser confirms receipt (approval)."""
+    party = signing_party(case, user)
+    if party is None:
+        raise ServiceError("Bare en signaturberettiget for en av partene kan si opp avtalen.")
+    check_notice_date(case, notice_date)
+    return workflow.perform(case, "give_notice", user, comment=reason,
+                            data={"notice_date": notice_date.isoformat(), "notice_by": party})
+
+
+def notice_request(request: TransitionRequest) -> dict | None:
+    """The facts of a notice waiting for the adviser's confirmation: who, dated when, effective when."""
+    if request.trigger != "give_notice" or not request.data:
+        return None
+    data = json.loads(request.data)
+    case = db.session.get(MembershipCase, request.object_id)
+    notice_date = date.fromisoformat(data["notice_date"])
+    return {"party": case_party_name(case, data.get("notice_by", MUNICIPALITY_PARTY)), "notice_date": notice_date,
+            "effective": notice_effective_on(case, notice_date)}
+
+
+# --- lists --------------------------------------------------------------------------------------------------------
+
+def for_case(case: MembershipCase) -> list[Agreement]:
+    """Every agreement of a case, the newest first."""
+    return list(db.session.scalars(select(Agreement).where(Agreement.case_id == case.id)
+                                   .order_by(Agreement.id.desc())))
+
+
+def visible_to(user: User) -> Select:
+    """The agreements in force or being signed that `user` may see: everything for Bergen, else their own."""
+    stmt = select(Agreement).join(Agreement.case).where(Agreement.superseded_at.is_(None))
+    sees_all = user.roles & {ADVISER, ADMIN} or (SIGNATORY in user.roles and user.organisation is not None
+                                                 and user.organisation.is_host)
+    if not sees_all:
+        stmt = stmt.where(MembershipCase.organisation_id == (user.organisation_id or -1))
+    return stmt
+
+
+def awaiting(user: User, stmt: Select) -> Select:
+    """Narrow `stmt` to the agreements waiting for `user`'s signature."""
+    if SIGNATORY not in user.roles or user.organisation is None:
+        return stmt.where(false())
+    party = HOST_PARTY if user.organisation.is_host else MUNICIPALITY_PARTY
+    signed = exists().where(Signature.agreement_id == Agreement.id, Signature.party == party,
+                            Signature.superseded_at.is_(None))
+    return stmt.where(MembershipCase.state == AGREEMENT_PENDING, ~signed)
+
+
+def awaiting_count(user: User) -> int:
+    if SIGNATORY not in user.roles:
+        return 0
+    return db.session.scalar(select(func.count()).select_from(awaiting(user, visible_to(user)).subquery()))

@@ -1,0 +1,300 @@
+"""The cooperation agreement: one text for all, issued from the case, read as page and PDF, signed by the right side."""
+import io
+import re
+from datetime import date
+
+import pytest
+from pypdf import PdfReader
+from sqlalchemy import func, select
+
+from app import agreement_text
+from app.extensions import db
+from app.models import Agreement, AgreementDocument, AgreementTemplate, Signature
+from app.models.membership import HOST_PARTY, MUNICIPALITY_PARTY
+from app.services import agreements, membership, workflow
+from tests import factories
+from tests.conftest import post
+
+
+def _plain(agreement: Agreement) -> str:
+    """The agreement's text as one string, the signature block left out."""
+    return "\n".join(
+        f"{s.number}. {s.title}\n" + "\n".join(b.text or "\n".join(b.items) for b in s.blocks)
+        for s in agreements.sections(agreement))
+
+
+def _signatures() -> int:
+    return db.session.scalar(select(func.count()).select_from(Signature))
+
+
+def _pdf_text(data: bytes) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+
+
+@pytest.fixture
+def adviser(orgs):
+    user = factories.adviser(orgs["Bergen"])
+    db.session.commit()
+    return user
+
+
+@pytest.fixture
+def lindas(orgs, adviser):
+    """Lindås, said yes in the current round, agreement issued and waiting for signatures."""
+    case = factories.issued_case(orgs["Lindås"], by=adviser)
+    db.session.commit()
+    return case
+
+
+def test_template_has_sections_1_to_15_without_the_scan_errors(app, lindas):
+    text = agreement_text.TEXT
+    assert [s.number for s in agreements.sections(lindas.agreement)] == list(range(1, 16))
+    for fixed in ("fortløpende", "Synliggjøre", "HelseOmsorg21", "er etablert en", "å ta del", "og innrettes",
+                  "• Styrke samarbeidet rundt praksisplasser"):
+        assert fixed in text
+    for scan_error in ("fortlpende", "Synliggjre", "Helse0msorg21", "etablerert", "åta", " g innrettes", "e Styrke"):
+        assert scan_error not in text
+
+
+def test_agreement_text_identical_for_two_municipalities_apart_from_party_fields(app, orgs, adviser, lindas):
+    voss = factories.issued_case(orgs["Voss"], round_=lindas.round, by=adviser)
+    db.session.commit()
+    a, b = lindas.agreement, voss.agreement
+    template = db.session.scalar(select(AgreementTemplate))
+    assert a.template_hash == b.template_hash == template.sha256 == agreements.fingerprint(agreement_text.TEXT)
+    assert agreements.text_matches(a) and agreements.text_matches(b)
+    assert (a.municipality_name, b.municipality_name) == ("Lindås kommune", "Voss kommune")
+    assert "Denne avtalen er inngått mellom Bergen kommune og Lindås kommune." in _plain(a)
+    assert "Voss kommune skal bidra med 40\u00a0000 kr årlig i perioden 2027–2030." in _plain(b)
+    assert _plain(a).replace("Lindås kommune", "X") == _plain(b).replace("Voss kommune", "X")
+
+
+def test_changed_template_text_is_flagged_on_the_agreement(app, client, auth, adviser, lindas):
+    auth.login(adviser)
+    assert "Teksten er identisk med avtalemalen" in client.get(f"/avtaler/{lindas.agreement.id}").get_data(True)
+    lindas.agreement.template.text = lindas.agreement.template.text.replace("ett års", "tre måneders")
+    db.session.commit()
+    html = client.get(f"/avtaler/{lindas.agreement.id}").get_data(as_text=True)
+    assert "Advarsel: teksten samsvarer ikke med avtalemalen." in html
+    assert "Teksten er identisk" not in html
+
+
+def test_adviser_issues_agreement_with_party_fields_from_the_case(app, client, auth, orgs, adviser):
+    case = factories.accepted_case(orgs["Lindås"], by=adviser)
+    db.session.commit()
+    auth.login(adviser)
+    page = f"/saker/{case.id}/handling/issue_agreement"
+    assert client.get(page).headers["Location"].endswith(f"/avtaler/sak/{case.id}/send-til-signering")
+    form = f"/avtaler/sak/{case.id}/send-til-signering"
+    assert 'value="2030-12-31"' in client.get(form).get_data(as_text=True)
+    response = post(client, form, {"agreement_end": "2030-12-31", "contribution": "40000",
+                                   "contribution_from": "2027", "contribution_to": "2030"}, token_from=form)
+    assert response.status_code == 302
+    agreement = db.session.scalar(select(Agreement))
+    assert response.headers["Location"].endswith(f"/avtaler/{agreement.id}")
+    assert case.state == "agreement_pending" and case.agreement_end == date(2030, 12, 31)
+    assert (agreement.host_name, agreement.host_unit, agreement.municipality_name) == \
+        ("Bergen kommune", "Byrådsavdeling for helse og omsorg", "Lindås kommune")
+    assert (agreement.contribution, agreement.period, agreement.end_date) == (40_000, "2027–2030", date(2030, 12, 31))
+    assert agreement.issued_by_id == adviser.id
+
+
+def test_contribution_years_beyond_the_agreement_are_refused(app, client, auth, orgs, adviser):
+    case = factories.accepted_case(orgs["Lindås"], by=adviser)
+    db.session.commit()
+    auth.login(adviser)
+    form = f"/avtaler/sak/{case.id}/send-til-signering"
+    response = post(client, form, {"agreement_end": "2030-12-31", "contribution": "40000",
+                                   "contribution_from": "2027", "contribution_to": "2032"}, token_from=form)
+    assert response.status_code == 200
+    assert "Bidragsperioden kan ikke vare lenger enn avtalen." in response.get_data(as_text=True)
+    assert case.state == "accepted" and db.session.scalar(select(func.count()).select_from(Agreement)) == 0
+
+
+def test_pdf_is_a_real_document_with_both_parties_and_the_fingerprint(app, client, auth, orgs, lindas):
+    signer = factories.user("signatory", organisation=orgs["Lindås"], name="Olav Hauge")
+    membership.sign(lindas, MUNICIPALITY_PARTY, signer, name="Olav Hauge", title="Rådmann",
+                    signed_on=date(2026, 11, 23))
+    db.session.commit()
+    auth.login(signer)
+    response = client.get(f"/avtaler/{lindas.agreement.id}/samarbeidsavtale.pdf")
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    assert "samarbeidsavtale-lindas-kommune-2027-2030.pdf" in response.headers["Content-Disposition"]
+    data = response.get_data()
+    assert data.startswith(b"%PDF-") and len(data) > 10_000
+    text = _pdf_text(data)
+    assert "Lindås kommune" in text and "Bergen kommune" in text and "Byrådsavdeling for helse og omsorg" in text
+    assert "Olav Hauge" in text and "Rådmann" in text
+    assert re.sub(r"\s", "", text).count(lindas.agreement.template_hash) >= 1
+    assert "Side 1 av" in text
+
+
+@pytest.mark.parametrize("role, organisation", [
+    ("municipality_contact", "Lindås"),
+    ("signatory", "Voss"),
+    ("adviser", "Bergen"),
+    ("steering_member", "Bergen"),
+], ids=["lindas-contact", "voss-signatory", "adviser", "bergen-non-signatory"])
+def test_only_a_signatory_of_a_party_may_sign(app, client, login, lindas, role, organisation):
+    login(role, organisation=organisation)
+    path = f"/avtaler/{lindas.agreement.id}/signer"
+    # Who cannot see Lindås' case at all gets 404; who can see it but may not sign gets 403.
+    expected = 403 if role in ("municipality_contact", "adviser") else 404
+    assert client.get(path).status_code == expected
+    assert post(client, path, {"title": "Rådmann", "confirm": "y"}).status_code == expected
+    assert _signatures() == 0 and lindas.state == "agreement_pending"
+
+
+def test_both_signatories_sign_in_the_app_and_the_case_is_signed(app, client, auth, orgs, lindas):
+    lindas_signer = factories.user("signatory", organisation=orgs["Lindås"], name="Olav Hauge", title="Rådmann")
+    bergen_signer = factories.user("signatory", organisation=orgs["Bergen"], name="Nina Mevold",
+                                   title="Kommunaldirektør")
+    db.session.commit()
+    path = f"/avtaler/{lindas.agreement.id}/signer"
+
+    auth.login(lindas_signer)
+    page = client.get(path).get_data(as_text=True)
+    assert "Jeg signerer på vegne av Lindås kommune" in page and 'value="Rådmann"' in page
+    assert post(client, path, {"title": "Kommunedirektør", "confirm": "y"}, token_from=path).status_code == 302
+    assert lindas.state == "agreement_pending"
+    auth.logout()
+
+    auth.login(bergen_signer)
+    assert "på vegne av Bergen kommune, Byrådsavdeling for helse og omsorg" in client.get(path).get_data(True)
+    assert post(client, path, {"title": "Kommunaldirektør", "confirm": "y"}, token_from=path).status_code == 302
+    assert lindas.state == "signed"
+    municipality, host = lindas.signed_by(MUNICIPALITY_PARTY), lindas.signed_by(HOST_PARTY)
+    assert (municipality.name, municipality.title, municipality.method) == ("Olav Hauge", "Kommunedirektør", "app")
+    assert (host.name, host.user_id, host.signed_on) == ("Nina Mevold", bergen_signer.id, date(2026, 11, 23))
+    assert municipality.agreement_id == host.agreement_id == lindas.agreement.id
+    assert post(client, path, {"title": "Kommunaldirektør", "confirm": "y"}, token_from=path).status_code == 409
+    assert _signatures() == 2
+
+
+def test_signing_needs_the_confirmation(app, client, login, lindas):
+    login("signatory", organisation="Lindås")
+    path = f"/avtaler/{lindas.agreement.id}/signer"
+    response = post(client, path, {"title": "Rådmann"}, token_from=path)
+    assert response.status_code == 200
+    assert "Kryss av for å bekrefte at du signerer på vegne av Lindås kommune." in response.get_data(as_text=True)
+    assert _signatures() == 0
+
+
+def test_activation_is_impossible_with_one_signature(app, client, auth, orgs, adviser, lindas):
+    signer = factories.user("signatory", organisation=orgs["Lindås"])
+    agreements.sign(lindas.agreement, signer, title="Rådmann", confirmed=True)
+    db.session.commit()
+    assert lindas.state == "agreement_pending"
+    for trigger, message in (("complete_signing", "Begge parter må ha signert avtalen."),
+                             ("activate", "ikke mulig når status er «Avtale til signering»")):
+        with pytest.raises(agreements.ServiceError, match=message):
+            workflow.perform(lindas, trigger, adviser)
+    auth.login(adviser)
+    path = f"/saker/{lindas.id}/handling/activate"
+    assert post(client, path, {}).status_code == 409
+    db.session.refresh(lindas)
+    assert lindas.state == "agreement_pending"
+
+
+def test_signatory_declines_with_a_reason_and_the_adviser_issues_anew(app, orgs, adviser, lindas):
+    bergen_signer = factories.user("signatory", organisation=orgs["Bergen"])
+    lindas_signer = factories.user("signatory", organisation=orgs["Lindås"])
+    agreements.sign(lindas.agreement, bergen_signer, title="Kommunaldirektør", confirmed=True)
+    first = lindas.agreement
+    with pytest.raises(agreements.ServiceError, match="kommentar"):
+        workflow.perform(lindas, "decline_signing", lindas_signer)
+    workflow.perform(lindas, "decline_signing", lindas_signer, comment="Kommunestyret må behandle avtalen først.")
+    db.session.commit()
+    assert lindas.state == "accepted" and lindas.agreement is None and lindas.signatures == []
+    assert first.superseded_at is not None and first.signed_by(HOST_PARTY).name == bergen_signer.name
+    workflow.perform(lindas, "issue_agreement", adviser)
+    db.session.commit()
+    assert lindas.agreement.id != first.id and lindas.agreement.signatures == []
+
+
+def test_adviser_registers_a_scanned_signed_copy(app, client, auth, adviser, lindas):
+    auth.login(adviser)
+    path = f"/avtaler/{lindas.agreement.id}/skannet"
+    fields = {"party": MUNICIPALITY_PARTY, "name": "Olav Hauge", "title": "Rådmann", "signed_on": "2026-11-20"}
+    early = post(client, path, fields | {"document": (io.BytesIO(b"%PDF-1.4"), "avtale.pdf")}, token_from=path,
+                 content_type="multipart/form-data")
+    assert "kan ikke være før avtalen ble sendt til signering" in early.get_data(as_text=True)
+    fields["signed_on"] = "2026-11-23"
+    not_pdf = post(client, path, fields | {"document": (io.BytesIO(b"hello"), "avtale.pdf")}, token_from=path,
+                   content_type="multipart/form-data")
+    assert "Filen må være en PDF." in not_pdf.get_data(as_text=True) and _signatures() == 0
+    scan = b"%PDF-1.4 skannet avtale"
+    response = post(client, path, fields | {"document": (io.BytesIO(scan), "Lindås signert.pdf")}, token_from=path,
+                    content_type="multipart/form-data")
+    assert response.status_code == 302
+    signature = lindas.signed_by(MUNICIPALITY_PARTY)
+    assert (signature.name, signature.method, signature.user_id, signature.signed_on) == \
+        ("Olav Hauge", "upload", adviser.id, date(2026, 11, 23))
+    document = db.session.get(AgreementDocument, signature.document_id)
+    assert document.filename == "Lindås signert.pdf" and document.agreement_id == lindas.agreement.id
+    download = client.get(f"/avtaler/dokument/{document.id}")
+    assert download.get_data() == scan and download.mimetype == "application/pdf"
+    history = [e.action for e in membership.history(lindas)]
+    assert history[-1] == "agreement.sign"
+
+
+def test_only_the_adviser_registers_scans(app, client, login, lindas):
+    login("signatory", organisation="Lindås")
+    assert client.get(f"/avtaler/{lindas.agreement.id}/skannet").status_code == 403
+
+
+def test_another_municipality_does_not_see_the_agreement(app, client, login, lindas):
+    login("municipality_contact", organisation="Voss")
+    assert client.get(f"/avtaler/{lindas.agreement.id}").status_code == 404
+    assert client.get(f"/avtaler/{lindas.agreement.id}/samarbeidsavtale.pdf").status_code == 404
+
+
+def test_agreement_list_shows_what_waits_for_my_signature(app, client, auth, orgs, adviser, lindas):
+    voss = factories.issued_case(orgs["Voss"], round_=lindas.round, by=adviser)
+    bergen_signer = factories.user("signatory", organisation=orgs["Bergen"])
+    agreements.sign(voss.agreement, bergen_signer, title="Kommunaldirektør", confirmed=True)
+    db.session.commit()
+    auth.login(bergen_signer)
+    assert agreements.awaiting_count(bergen_signer) == 1
+    waiting = client.get("/avtaler/?venter=1").get_data(as_text=True)
+    assert "Lindås kommune" in waiting and "Voss kommune" not in waiting
+    assert "Voss kommune" in client.get("/avtaler/").get_data(as_text=True)
+
+
+def test_case_page_links_the_agreement_and_the_signing(app, client, login, lindas):
+    login("signatory", organisation="Lindås")
+    html = client.get(f"/saker/{lindas.id}").get_data(as_text=True)
+    assert f'href="/avtaler/{lindas.agreement.id}"' in html
+    assert f'href="/avtaler/{lindas.agreement.id}/signer"' in html
+    assert f'href="/avtaler/{lindas.agreement.id}/samarbeidsavtale.pdf"' in html
+
+
+def test_renewal_issues_a_new_agreement_and_keeps_the_old_signatures(app, orgs, adviser):
+    round_ = factories.invitation_round(agreement_end=date(2027, 12, 31), contribution_from=2026, contribution_to=2027)
+    case = factories.active_case(orgs["Lindås"], round_=round_, by=adviser)
+    old = case.agreement
+    db.session.commit()
+    assert (old.period, old.end_date) == ("2026–2027", date(2027, 12, 31))
+    workflow.perform(case, "renew", adviser, comment="Ny avtaleperiode.")
+    db.session.commit()
+    new = case.agreement
+    assert case.state == "agreement_pending" and new.id != old.id
+    assert (new.period, new.end_date, case.agreement_end) == ("2028–2029", date(2029, 12, 31), date(2029, 12, 31))
+    assert old.superseded_at is not None and len(old.signatures) == 2
+    assert all(s.superseded_at is not None for s in old.signatures) and case.signatures == []
+
+
+def test_demo_story_agreements_are_real_records(runner):
+    assert runner.invoke(args=["seed-demo", "--password", "demo-passord"]).exit_code == 0
+    lindas = db.session.scalars(select(Agreement).where(Agreement.municipality_name == "Lindås kommune")
+                                .order_by(Agreement.id)).all()
+    assert [(a.period, a.end_date, a.superseded_at is None) for a in lindas] == [
+        ("2018–2022", date(2022, 12, 31), False), ("2023–2027", date(2027, 12, 31), True)]
+    assert "Lindås kommune skal bidra med 40\u00a0000 kr årlig i perioden 2018–2022." in _plain(lindas[0])
+    assert all(agreements.text_matches(a) for a in lindas)
+    assert [len(a.signatures) for a in lindas] == [2, 2]
+    askoy = db.session.scalar(select(Agreement).where(Agreement.municipality_name == "Askøy kommune",
+                                                      Agreement.superseded_at.is_(None))).case
+    assert (askoy.state, askoy.notice_effective) == ("notice_given", date(2027, 3, 1))
+    masfjorden_scan = db.session.scalar(select(AgreementDocument))
+    assert masfjorden_scan.agreement.case.state == "signed" and masfjorden_scan.content.startswith(b"%PDF-")

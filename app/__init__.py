@@ -32,6 +32,7 @@ def _deliver_mail(response):
 
 def register_extensions(app: Flask) -> None:
     from app.services import membership  # noqa: F401  (registers the membership workflow's hooks)
+    from app.services import contributions, members, representatives  # noqa: F401  (hooks and daily tasks)
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(app.config.get("MIGRATIONS_DIR", _project_path(app, "migrations"))))
@@ -51,8 +52,9 @@ def register_blueprints(app: Flask) -> None:
     from app.auth.routes import bp as auth_bp
     from app.cases.routes import bp as cases_bp
     from app.main.routes import bp as main_bp
+    from app.members.routes import bp as members_bp
 
-    for blueprint in (main_bp, auth_bp, admin_bp, cases_bp, approvals_bp):
+    for blueprint in (main_bp, auth_bp, admin_bp, cases_bp, approvals_bp, members_bp):
         app.register_blueprint(blueprint)
 
 

@@ -2,13 +2,13 @@
 from datetime import date, datetime
 
 from babel.numbers import format_currency
-from flask import current_app, session
+from flask import current_app, has_request_context, session
 from flask_babel import format_date, format_datetime, get_locale
 
 
 def select_locale() -> str:
-    """The language the user picked, bokmål unless they chose English."""
-    chosen = session.get("lang")
+    """The language the user picked, bokmål unless they chose English (and outside a request, e.g. the tick)."""
+    chosen = session.get("lang") if has_request_context() else None
     return chosen if chosen in current_app.config["LANGUAGES"] else current_app.config["BABEL_DEFAULT_LOCALE"]
 
 

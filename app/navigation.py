@@ -17,6 +17,12 @@ class NavItem:
 NAV = (
     NavItem("main.home", "Forside"),
     NavItem("cases.case_list", "Saker", text="Medlemskapssakene: status, historikk og neste steg."),
+    NavItem("members.index", "Medlemskap", ("adviser", "admin", "municipality_contact", "signatory"),
+            text="Medlemskommunene: representanter, administrativ kontaktperson, bidrag og årlig vurdering."),
+    NavItem("members.contribution_list", "Bidrag", ("adviser",),
+            text="Årlige bidrag per kommune: forventet, fakturert, betalt og utestående."),
+    NavItem("members.evaluation_list", "Årlig vurdering", ("adviser",),
+            text="Spørsmålene for årets vurdering, og hvem som har svart."),
     NavItem("approvals.inbox", "Godkjenninger", ("adviser",), count="pending_requests",
             text="Forespørsler som venter på din godkjenning."),
     NavItem("admin.user_list", "Brukere", ("admin",), text="Opprett brukere, gi roller og send invitasjonslenker."),

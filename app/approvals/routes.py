@@ -8,10 +8,10 @@ from app.forms import ConfirmForm
 from app.models import TransitionRequest
 from app.navigation import COUNTERS
 from app.security import role_required
-from app.services import Conflict, ServiceError, workflow
+from app.services import Conflict, ServiceError, representatives, workflow
 
 bp = Blueprint("approvals", __name__, url_prefix="/godkjenninger")
-COUNTERS["pending_requests"] = lambda: len(workflow.pending_requests())
+COUNTERS["pending_requests"] = lambda: len(workflow.pending_requests()) + len(representatives.pending())
 
 
 def get_request(request_id: int) -> TransitionRequest:
@@ -26,7 +26,8 @@ def get_request(request_id: int) -> TransitionRequest:
 @role_required("adviser")
 def inbox():
     items = [(r, workflow.subject_of(r)) for r in workflow.pending_requests()]
-    return render_template("approvals/inbox.html", items=items, form=DecisionForm())
+    return render_template("approvals/inbox.html", items=items, form=DecisionForm(),
+                           proposals=representatives.pending())
 
 
 @bp.route("/<int:request_id>", methods=["GET", "POST"])

@@ -25,6 +25,8 @@ def seed_demo(password):
     db.session.commit()
     if demo_story.tell(organisations):
         click.echo("Historikken 2016–2026 er lagt inn: invitasjonsrunder, avtaler, signaturer og oppsigelser.")
+    if demo_story.tell_membership(organisations):
+        click.echo("Medlemskapet 2018–2026 er lagt inn: representanter, kontaktpersoner, bidrag og årlig vurdering.")
     click.echo(f"Demokontoer (passord: {password}):")
     for user, new in made:
         click.echo(f"  {'ny ' if new else '   '} {user.email:40} {', '.join(user.role_labels)}")

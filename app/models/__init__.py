@@ -1,6 +1,8 @@
 """All models, importable from one place (Alembic reads the metadata through here)."""
 from app.models.audit import AuditEvent, AuditHead
 from app.models.mail import OutboxMessage
+from app.models.members import (AdministrativeContact, Contribution, Evaluation, EvaluationAnswer,
+                                EvaluationQuestion, EvaluationResponse, Representative)
 from app.models.membership import InvitationRound, MembershipCase, Signature
 from app.models.organisation import Organisation
 from app.models.request import TransitionRequest
@@ -10,6 +12,13 @@ from app.models.user import LoginAttempt, LoginSession, User, UserRole
 STATEFUL = {MembershipCase.audit_type: MembershipCase}
 
 __all__ = [
+    "AdministrativeContact",
+    "Contribution",
+    "Evaluation",
+    "EvaluationAnswer",
+    "EvaluationQuestion",
+    "EvaluationResponse",
+    "Representative",
     "AuditEvent",
     "AuditHead",
     "InvitationRound",

@@ -188,6 +188,7 @@ LAST_NAMES = ["Askvik", "Brekke", "Dyrdal", "Eikeland", "Fosse", "Gjerde", "Hope
 TITLES = {STEERING: ["Kommunalsjef helse og omsorg", "Rådmann"],
           PROJECT: ["Fagleder sykehjem", "FoU-koordinator", "Enhetsleder hjemmetjenesten", "Fysioterapeut",
                     "Avdelingssykepleier"]}
+ASCII = str.maketrans("æøå", "aoa")
 TERM_STARTS = [date(2018, 3, 1), date(2020, 3, 1), date(2022, 3, 1), date(2024, 3, 1), date(2026, 3, 1)]
 # Seats whose story differs from the regular two-year cycle, to show flags, empty seats and proposals.
 OFF_CYCLE = {("Osterøy", STEERING, 1): [date(2019, 1, 15), date(2021, 1, 15), date(2023, 1, 15), date(2025, 1, 15)],
@@ -201,6 +202,7 @@ ADMIN_CONTACTS = {
     "Os": ("Tor Inge Hatlevik", "Rådgiver", "56 57 50 00"),
     "Askøy": ("Tone Myklebust", "Kommunalsjef helse", "56 15 80 00"),
 }
+MERGER_2020 = "Slått sammen til Alver kommune fra 01.01.2020. Alver betaler gjennom Lindås' avtale."
 UNPAID = {("Askøy", 2026), ("Os", 2026), ("Vaksdal", 2025)}
 NOT_INVOICED = {("Austrheim", 2026)}
 EVALUATION_2025 = ["Hvordan har kommunen hatt nytte av samarbeidet i 2025?",
@@ -253,8 +255,7 @@ def _person(org: str, group: str, seat: int, cycle: int) -> tuple[str, str, str]
     """A stable made-up person for a seat; each serves two terms in a row."""
     n = sum(map(ord, org)) + (0 if group == STEERING else 3 * seat) + cycle // 2
     first, last = FIRST_NAMES[n % len(FIRST_NAMES)], LAST_NAMES[(n * 7) % len(LAST_NAMES)]
-    domain = org.lower().translate(str.maketrans("æøå", "aoa"))
-    email = f"{first}.{last}@{domain}.kommune.no".lower().translate(str.maketrans("æøå", "aoa"))
+    email = f"{first}.{last}@{org}.kommune.no".lower().translate(ASCII)
     return f"{first} {last}", TITLES[group][n % len(TITLES[group])], email
 
 
@@ -305,7 +306,7 @@ def _replace_and_propose(cases, adviser) -> None:
 def _admin_contacts(cases, adviser) -> None:
     for name, (person, title, phone) in ADMIN_CONTACTS.items():
         case = cases[name]
-        email = f"{person.split()[0]}.{person.split()[-1]}@{name}.kommune.no".lower().translate(str.maketrans("æøå", "aoa"))
+        email = f"{person.split()[0]}.{person.split()[-1]}@{name}.kommune.no".lower().translate(ASCII)
         with clock.pinned(date(2018, 3, 15)):
             members.set_admin_contact(case.organisation, _contact(case, "municipality_contact") or adviser,
                                       name=person, title=title, email=email, phone=phone)
@@ -320,8 +321,7 @@ def _ledger(cases, adviser) -> None:
         db.session.commit()
     for name in MERGED_INTO_ALVER:
         with clock.pinned(date(2020, 2, 3)):
-            contributions.cancel(contributions.line(cases[name].organisation, 2020), adviser,
-                                 "Slått sammen til Alver kommune fra 01.01.2020. Alver betaler gjennom Lindås' avtale.")
+            contributions.cancel(contributions.line(cases[name].organisation, 2020), adviser, MERGER_2020)
     for name, case in sorted(cases.items()):
         for entry in contributions.lines_for(case.organisation):
             if entry.cancelled_at or (name, entry.year) in NOT_INVOICED:

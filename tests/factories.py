@@ -68,8 +68,8 @@ def member_case(organisation: Organisation, adviser: User, activated_on: date = 
     return found
 
 
-def representative(organisation: Organisation, adviser: User, group: str = "project", starts_on: date = date(2025, 1, 1),
-                   **kwargs) -> Representative:
+def representative(organisation: Organisation, adviser: User, group: str = "project",
+                   starts_on: date = date(2025, 1, 1), **kwargs) -> Representative:
     """A representative registered by the adviser (approved at once)."""
     n = next(_counter)
     return representatives.propose(organisation, adviser, group=group, name=kwargs.pop("name", f"Representant {n}"),

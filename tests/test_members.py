@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 
 from app import clock
 from app.extensions import db
-from app.models import AdministrativeContact, AuditEvent, Contribution, OutboxMessage, Representative
+from app.models import AdministrativeContact, AuditEvent, OutboxMessage, Representative
 from app.services import ServiceError, contributions, members, representatives, tick, workflow
 from tests import factories
 from tests.conftest import post

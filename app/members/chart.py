@@ -2,7 +2,7 @@
 import math
 from dataclasses import dataclass, field
 
-WIDTH, HEIGHT = 640, 300
+WIDTH, HEIGHT = 440, 300
 LEFT, RIGHT, TOP, BOTTOM = 92, 12, 14, 36
 
 

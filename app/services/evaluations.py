@@ -4,7 +4,7 @@ from sqlalchemy import select
 from app import clock
 from app.extensions import db
 from app.models import Evaluation, EvaluationAnswer, EvaluationQuestion, EvaluationResponse, Organisation, User
-from app.models.user import ADVISER, MUNICIPALITY_CONTACT
+from app.models.user import MUNICIPALITY_CONTACT
 from app.services import Conflict, ServiceError, audit, members
 
 MAX_QUESTIONS = 10
@@ -99,7 +99,3 @@ def answer(evaluation: Evaluation, organisation: Organisation, actor: User, text
 def open_for(organisation: Organisation) -> list[Evaluation]:
     """Open evaluations the municipality is asked to answer, newest first."""
     return [e for e in all_years() if e.is_open and organisation in expected(e)]
-
-
-def may_manage(user: User) -> bool:
-    return ADVISER in user.roles

@@ -82,8 +82,8 @@ def is_member(organisation: Organisation) -> bool:
 
 def cases_ever_active(organisation: Organisation | None = None) -> list[MembershipCase]:
     """Every case (of one municipality, or all) that has been a membership, newest first per municipality."""
-    stmt = select(MembershipCase).join(Organisation).where(
-        MembershipCase.state.in_(MEMBER_STATES + RENEWING + ENDED)).order_by(Organisation.name, MembershipCase.id.desc())
+    stmt = select(MembershipCase).join(Organisation).where(MembershipCase.state.in_(MEMBER_STATES + RENEWING + ENDED)) \
+        .order_by(Organisation.name, MembershipCase.id.desc())
     if organisation is not None:
         stmt = stmt.where(MembershipCase.organisation_id == organisation.id)
     return [case for case in db.session.scalars(stmt) if member_periods(case)]
@@ -143,7 +143,7 @@ def _contact_facts(contact: AdministrativeContact) -> dict:
 
 def end_membership(case: MembershipCase, effective: date, actor: User | None) -> None:
     """The membership ends on `effective`: terms end the day before; no contributions after the last owed year."""
-    from app.services import contributions, representatives
+    from app.services import contributions, representatives  # they import this module
 
     if member_case(case.organisation) is not None:
         return  # still a member through another case

@@ -294,11 +294,11 @@ def remind_ending_terms(today: date) -> list[str]:
     for term in terms:
         if not ending_soon(term, today) or not members.is_member(term.organisation):
             continue
+        group = GROUPS[term.group].lower()
         for email in contacts_of(term.organisation):
-            queued = mail.queue(email, f"Perioden til {term.name} i {term.seat_label.split(',')[0].lower()} "
-                                       f"slutter {_fmt(term.ends_on)}",
-                                "representative_term_ending", dedupe_key=f"representative-term-ending:{term.id}:{email}",
-                                term=term, days=days_left(term, today))
+            queued = mail.queue(email, f"Perioden til {term.name} i {group} slutter {_fmt(term.ends_on)}",
+                                "representative_term_ending", term=term, days=days_left(term, today),
+                                dedupe_key=f"representative-term-ending:{term.id}:{email}")
             if queued:
                 done.append(f"Påminnelse til {email}: perioden til {term.name} ({term.organisation.name}) "
                             f"slutter {_fmt(term.ends_on)}.")

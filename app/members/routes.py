@@ -42,12 +42,11 @@ def get_representative(rep_id: int) -> Representative:
 
 @bp.route("/")
 def index():
-    sees_all = current_user.has_role("adviser", "admin") or (
-        current_user.organisation is not None and current_user.organisation.is_host)
-    if not sees_all:
-        if current_user.organisation is None or not current_user.organisation.is_municipality:
+    if not members.sees_all(current_user):
+        own = current_user.organisation
+        if own is None or not own.is_municipality or own.is_host:
             abort(403)
-        return redirect(url_for("members.organisation", org_id=current_user.organisation_id))
+        return redirect(url_for("members.organisation", org_id=own.id))
     today = clock.today()
     current, former = [], []
     seen = set()
@@ -82,7 +81,7 @@ def organisation(org_id: int):
         seats=representatives.seats(org, today), terms=representatives.history(org),
         contact=members.admin_contact(org), lines=contributions.lines_for(org),
         evaluations=[(e, evaluations.response_of(e, org)) for e in open_evaluations],
-        can_edit=members.can_edit(current_user, org), days_left=representatives.days_left,
+        can_edit=members.can_edit(current_user, org), sees_all=members.sees_all(current_user), days_left=representatives.days_left,
         successor=representatives.successor, decision_form=RepresentativeDecisionForm(),
         confirm_form=ConfirmForm(), reminder_days=representatives.REMINDER_DAYS)
 

@@ -103,11 +103,15 @@ def last_member_case(organisation: Organisation) -> MembershipCase | None:
     return next(iter(cases_ever_active(organisation)), None)
 
 
+def sees_all(user: User) -> bool:
+    """The adviser and the administrator see every membership, and so do Bergen's signatories (as on the cases)."""
+    return user.has_role(ADVISER, ADMIN) or (
+        user.organisation is not None and user.organisation.is_host and SIGNATORY in user.roles)
+
+
 def can_view(user: User, organisation: Organisation) -> bool:
-    """The adviser sees every membership; a municipality sees its own; Bergen's signatories see all."""
-    if user.has_role(ADVISER, ADMIN) or user.organisation_id == organisation.id:
-        return True
-    return user.organisation is not None and user.organisation.is_host and SIGNATORY in user.roles
+    """Everyone who sees all, and the people of the municipality itself."""
+    return sees_all(user) or user.organisation_id == organisation.id
 
 
 def can_edit(user: User, organisation: Organisation) -> bool:

@@ -32,7 +32,8 @@ def _deliver_mail(response):
 
 def register_extensions(app: Flask) -> None:
     # Imported for their side effects: they register workflow hooks, the contact hook and daily tasks.
-    from app.services import agreements, invitations, membership, subgroups  # noqa: F401
+    from app.services import (agreements, contributions, invitations, members, membership,  # noqa: F401
+                              representatives, subgroups)
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(app.config.get("MIGRATIONS_DIR", _project_path(app, "migrations"))))
@@ -58,12 +59,14 @@ def register_blueprints(app: Flask) -> None:
     from app.invitations.routes import bp as invitations_bp
     from app.main.routes import bp as main_bp
     from app.meetings.routes import bp as meetings_bp
+    from app.members.routes import bp as members_bp
     from app.municipality.routes import bp as municipality_bp
     from app.privacy.routes import bp as privacy_bp
     from app.subgroups.routes import bp as subgroups_bp
 
     for blueprint in (main_bp, auth_bp, admin_bp, cases_bp, approvals_bp, subgroups_bp, cockpit_bp, archive_bp,
-                      calendar_bp, meetings_bp, privacy_bp, invitations_bp, municipality_bp, agreements_bp):
+                      calendar_bp, meetings_bp, privacy_bp, invitations_bp, municipality_bp, agreements_bp,
+                      members_bp):
         app.register_blueprint(blueprint)
 
 

@@ -31,6 +31,21 @@ ACTION_LABELS = {
     "meeting.update": "Møte endret",
     "meeting.minutes": "Referat lagret",
     "meeting.attendance": "Oppmøte registrert",
+    "representative.propose": "Foreslo representant",
+    "representative.approve": "Godkjente representant",
+    "representative.register": "Registrerte representant",
+    "representative.reject": "Avviste forslag om representant",
+    "representative.withdraw": "Trakk forslag om representant",
+    "representative.end": "Avsluttet representantens periode",
+    "representative.lapse": "Representantens periode bortfalt",
+    "admin_contact.update": "Endret administrativ kontaktperson",
+    "contribution.invoice": "Registrerte faktura for bidrag",
+    "contribution.pay": "Registrerte betaling av bidrag",
+    "contribution.cancel": "Annullerte bidrag",
+    "evaluation.create": "Opprettet årlig vurdering",
+    "evaluation.close": "Avsluttet årlig vurdering",
+    "evaluation.answer": "Svarte på årlig vurdering",
+    "evaluation.update_answer": "Endret svar på årlig vurdering",
 }
 
 

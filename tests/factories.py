@@ -7,9 +7,9 @@ from sqlalchemy import select
 from app import clock
 from app.commands.seed import _organisations
 from app.extensions import db
-from app.models import InvitationRound, MembershipCase, Organisation, Subgroup, User
+from app.models import InvitationRound, MembershipCase, Organisation, Representative, Subgroup, User
 from app.models.membership import HOST_PARTY, MUNICIPALITY_PARTY
-from app.services import invitations, membership, subgroups, users, workflow
+from app.services import invitations, membership, representatives, subgroups, users, workflow
 
 PASSWORD = "riktig-passord-123"
 _counter = itertools.count(1)
@@ -156,3 +156,26 @@ def active_case(organisation: Organisation, round_: InvitationRound | None = Non
 
 def _host() -> Organisation:
     return db.session.scalar(select(Organisation).where(Organisation.is_host))
+
+
+def member_case(organisation: Organisation, adviser: User, activated_on: date = date(2024, 3, 1),
+                round_: InvitationRound | None = None) -> MembershipCase:
+    """A case taken through the workflow to `active` on `activated_on` (contributions from that year, 4 years)."""
+    year = activated_on.year
+    with clock.pinned(activated_on):
+        round_ = round_ or invitation_round(deadline=activated_on, title=f"Runde {organisation.name} {year}",
+                                            agreement_end=date(year + 3, 12, 31), contribution_from=year,
+                                            contribution_to=year + 3)
+        host = db.session.scalar(select(Organisation).where(Organisation.is_host.is_(True)))
+        found = signed_case(organisation, adviser, user("signatory", organisation=host),
+                            user("signatory", organisation=organisation), round_)
+        workflow.perform(found, "activate", adviser)
+    return found
+
+
+def representative(organisation: Organisation, adviser: User, group: str = "project",
+                   starts_on: date = date(2025, 1, 1), **kwargs) -> Representative:
+    """A representative registered by the adviser (approved at once)."""
+    n = next(_counter)
+    return representatives.propose(organisation, adviser, group=group, name=kwargs.pop("name", f"Representant {n}"),
+                                   email=f"rep{n}@test.kommune.no", starts_on=starts_on, **kwargs)

@@ -1,11 +1,14 @@
 """One of everything, for the security tests: a user per role and the objects each route is about."""
 from dataclasses import dataclass, field
+
+from sqlalchemy import select
 from datetime import date, datetime, timezone
 
 from app import clock
 from app.extensions import db
 from app.models.meeting import STEERING
-from app.services import mail, meetings, workflow
+from app.models import Contribution
+from app.services import evaluations, mail, meetings, workflow
 from tests import factories
 
 ROLES = ["anonymous", "admin", "adviser", "municipality_contact", "signatory", "host_signatory", "project_member",
@@ -33,6 +36,10 @@ def build(app, orgs) -> World:
     request = workflow.perform(voss, "accept_late", voss_contact)
     issued = factories.issued_case(orgs["Lindås"], factories.invitation_round(title="Avtalerunde"),
                                    by=world.users["adviser"])
+    member = factories.member_case(orgs["Lindås"], world.users["adviser"], activated_on=date(2025, 3, 1))
+    line = db.session.scalar(select(Contribution).where(Contribution.organisation_id == orgs["Lindås"].id))
+    representative = factories.representative(orgs["Lindås"], world.users["adviser"], starts_on=date(2025, 6, 1))
+    evaluations.create(2026, ["Hva har samarbeidet gitt kommunen?"], world.users["adviser"])
     subgroup = factories.subgroup(world.users["project_member"])
     meeting = meetings.create(STEERING, starts_at=datetime(2026, 12, 3, 9, tzinfo=timezone.utc),
                               ends_at=datetime(2026, 12, 3, 12, tzinfo=timezone.utc), place="Rådhuset",
@@ -45,6 +52,8 @@ def build(app, orgs) -> World:
                  "subgroup_id": subgroup.id, "message_id": message.id, "user_id": voss_contact.id,
                  "member_id": 1, "trigger": "accept", "token": "ugyldig", "meeting_id": meeting.id,
                  "key": "invitasjon", "kind": STEERING,
-                 "round_id": lindas.round_id, "agreement_id": issued.agreement.id, "document_id": 1}
+                 "round_id": lindas.round_id, "agreement_id": issued.agreement.id, "document_id": 1,
+                 "org_id": orgs["Lindås"].id, "line_id": line.id, "rep_id": representative.id, "year": 2026,
+                 "member_case_id": member.id}
     assert clock.today()
     return world

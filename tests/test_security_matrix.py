@@ -58,6 +58,15 @@ GET_MATRIX = {
     "invitations.round_list": [302, 403, 200, 403, 403, 403, 403, 403],
     "invitations.round_new": [302, 403, 200, 403, 403, 403, 403, 403],
     "invitations.round_page": [302, 403, 200, 403, 403, 403, 403, 403],
+    "members.contact": [302, 403, 200, 200, 403, 403, 404, 404],
+    "members.contribution": [302, 403, 200, 403, 403, 403, 403, 403],
+    "members.contribution_list": [302, 403, 200, 403, 403, 403, 403, 403],
+    "members.evaluation": [302, 403, 200, 403, 403, 403, 403, 403],
+    "members.evaluation_answer": [302, 404, 404, 200, 200, 404, 404, 404],
+    "members.evaluation_list": [302, 403, 200, 403, 403, 403, 403, 403],
+    "members.index": [302, 200, 200, 302, 302, 200, 403, 403],  # a municipality is sent to its own page
+    "members.organisation": [302, 200, 200, 200, 200, 200, 404, 404],
+    "members.propose": [302, 403, 200, 200, 403, 403, 404, 404],
     "municipality.home": [302, 403, 403, 200, 403, 403, 403, 403],
     "municipality.invitation": [302, 403, 403, 200, 403, 403, 403, 403],
     "municipality.late_reply": [302, 403, 403, 302, 403, 403, 403, 403],  # before the deadline: back to the reply
@@ -78,7 +87,8 @@ GET_MATRIX = {
 }
 # Routes that take only POST (checked by the CSRF and object-access tests below).
 POST_ONLY = {"admin.user_invite", "approvals.cancel", "auth.logout", "main.set_language", "calendar.create",
-             "calendar.revoke", "meetings.attendance", "meetings.minutes", "privacy.export"}
+             "calendar.revoke", "meetings.attendance", "meetings.minutes", "privacy.export", "members.decide",
+             "members.evaluation_close", "members.withdraw"}
 ARG_OVERRIDES = {"subgroups.action": {"trigger": "submit"}}
 NOT_ROUTES = {"static"}
 
@@ -144,13 +154,14 @@ def test_every_post_without_valid_csrf_token_is_refused(app, orgs, world, token)
 
 
 def test_other_municipality_cannot_touch_lindas_objects(app, orgs, world):
-    """A contact and a signatory from Voss: every route about Lindås's case answers 403/404 and writes nothing."""
+    """A contact and a signatory from Voss: every route about Lindås's case, membership or agreement answers
+    403/404 and writes nothing."""
     from tests import factories
 
     voss_users = [factories.user("municipality_contact", organisation=orgs["Voss"]),
                   factories.user("signatory", organisation=orgs["Voss"])]
     db.session.commit()
-    lindas_routes = [r for r in app.url_map.iter_rules() if "case_id" in r.arguments]
+    lindas_routes = [r for r in app.url_map.iter_rules() if r.arguments & {"case_id", "org_id", "agreement_id"}]
     assert lindas_routes
     for user in voss_users:
         client = app.test_client()

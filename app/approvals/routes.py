@@ -8,10 +8,11 @@ from app.forms import ConfirmForm
 from app.models import TransitionRequest
 from app.navigation import COUNTERS
 from app.security import role_required
-from app.services import Conflict, ServiceError, subgroups, workflow
+from app.services import Conflict, ServiceError, representatives, subgroups, workflow
 
 bp = Blueprint("approvals", __name__, url_prefix="/godkjenninger")
-COUNTERS["pending_requests"] = lambda: len(workflow.pending_requests()) + subgroups.ready_for_decision_count()
+COUNTERS["pending_requests"] = lambda: (len(workflow.pending_requests()) + subgroups.ready_for_decision_count()
+                                        + len(representatives.pending()))
 
 
 def get_request(request_id: int) -> TransitionRequest:
@@ -27,7 +28,7 @@ def get_request(request_id: int) -> TransitionRequest:
 def inbox():
     items = [(r, workflow.subject_of(r)) for r in workflow.pending_requests()]
     return render_template("approvals/inbox.html", items=items, form=DecisionForm(),
-                           subgroups=subgroups.awaiting_decision())
+                           subgroups=subgroups.awaiting_decision(), proposals=representatives.pending())
 
 
 @bp.route("/<int:request_id>", methods=["GET", "POST"])

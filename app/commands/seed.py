@@ -29,6 +29,8 @@ def seed_demo(password):
         click.echo("Undergrupper er lagt inn: én etablert, én sendt inn, én sendt tilbake og ett utkast.")
     if demo_story.meetings():
         click.echo("Møtene er lagt inn: styringsgruppemøter og koordineringsmøter med referat og oppmøte.")
+    if demo_story.tell_membership(organisations):
+        click.echo("Medlemskapet 2018–2026 er lagt inn: representanter, kontaktpersoner, bidrag og årlig vurdering.")
     click.echo(f"Demokontoer (passord: {password}):")
     for user, new in made:
         click.echo(f"  {'ny ' if new else '   '} {user.email:40} {', '.join(user.role_labels)}")

@@ -5,6 +5,8 @@ from app.models.calendar import CalendarToken
 from app.models.invitation import InvitationReply
 from app.models.mail import OutboxMessage
 from app.models.meeting import Meeting, MeetingInvitee
+from app.models.members import (AdministrativeContact, Contribution, Evaluation, EvaluationAnswer,
+                                EvaluationQuestion, EvaluationResponse, Representative)
 from app.models.membership import InvitationRound, MembershipCase, Signature
 from app.models.organisation import Organisation
 from app.models.request import TransitionRequest
@@ -18,6 +20,13 @@ __all__ = [
     "Agreement",
     "AgreementDocument",
     "AgreementTemplate",
+    "AdministrativeContact",
+    "Contribution",
+    "Evaluation",
+    "EvaluationAnswer",
+    "EvaluationQuestion",
+    "EvaluationResponse",
+    "Representative",
     "AuditEvent",
     "AuditHead",
     "CalendarToken",

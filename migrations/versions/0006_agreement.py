@@ -1,7 +1,7 @@
 """agreements made from a stored template, scanned signed copies, signatures tied to an agreement
 
-Revision ID: 0004_agreement
-Revises: 0002_membership
+Revision ID: 0006_agreement
+Revises: 0005_invitations
 Create Date: 2026-11-23 16:20:37.457662
 
 """
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = "0004_agreement"
-down_revision = '0003_invitations'
+revision = "0006_agreement"
+down_revision = '0005_invitations'
 branch_labels = None
 depends_on = None
 

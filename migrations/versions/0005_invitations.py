@@ -1,7 +1,7 @@
 """invitation replies
 
-Revision ID: 0003_invitations
-Revises: 0002_membership
+Revision ID: 0005_invitations
+Revises: 0004_cockpit
 Create Date: 2026-11-23 16:05:50.450650
 
 """
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = "0003_invitations"
-down_revision = '0007_cockpit'
+revision = "0005_invitations"
+down_revision = '0004_cockpit'
 branch_labels = None
 depends_on = None
 

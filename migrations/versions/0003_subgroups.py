@@ -1,6 +1,6 @@
 """subgroups, their themes, members and user representatives
 
-Revision ID: 0006_subgroups
+Revision ID: 0003_subgroups
 Revises: 0002_membership
 Create Date: 2026-11-23 16:07:35.940298
 
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = "0006_subgroups"
+revision = "0003_subgroups"
 down_revision = '0002_membership'
 branch_labels = None
 depends_on = None

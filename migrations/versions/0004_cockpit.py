@@ -1,7 +1,7 @@
 """meetings and calendar tokens
 
-Revision ID: 0007_cockpit
-Revises: 0002_membership
+Revision ID: 0004_cockpit
+Revises: 0003_subgroups
 Create Date: 2026-11-23 16:04:29.155048
 
 """
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = "0007_cockpit"
-down_revision = '0006_subgroups'
+revision = "0004_cockpit"
+down_revision = '0003_subgroups'
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,87 @@
+"""The adviser's "Bidrag" pages: the ledger per year, a picture of the money, invoices and payments."""
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import func, select
+
+from app import clock
+from app.extensions import db
+from app.members.chart import grouped_bars
+from app.members.forms import CancelForm, InvoiceForm, PaymentForm
+from app.members.routes import bp
+from app.models import Contribution, Organisation
+from app.models.members import CANCELLED, CONTRIBUTION_STATUS, EXPECTED, INVOICED, PAID
+from app.security import role_required
+from app.services import ServiceError, contributions
+
+STATUS_FILTERS = {
+    EXPECTED: (Contribution.cancelled_at.is_(None), Contribution.invoiced_on.is_(None)),
+    INVOICED: (Contribution.cancelled_at.is_(None), Contribution.invoiced_on.is_not(None),
+               Contribution.paid_on.is_(None)),
+    PAID: (Contribution.cancelled_at.is_(None), Contribution.paid_on.is_not(None)),
+    CANCELLED: (Contribution.cancelled_at.is_not(None),),
+}
+
+
+@bp.route("/bidrag")
+@role_required("adviser")
+def contribution_list():
+    totals = contributions.summary()
+    chart = grouped_bars([(str(t.year), {"expected": t.expected, "paid": t.paid}) for t in totals],
+                         ("expected", "paid"))
+    stmt = select(Contribution).join(Organisation).order_by(Contribution.year.desc(), Organisation.name)
+    year = request.args.get("year", type=int)
+    status = request.args.get("status", "")
+    query = request.args.get("q", "").strip()
+    if year:
+        stmt = stmt.where(Contribution.year == year)
+    if status in STATUS_FILTERS:
+        stmt = stmt.where(*STATUS_FILTERS[status])
+    if query:
+        stmt = stmt.where(func.lower(Organisation.name).like(f"%{query.lower()}%"))
+    page = db.paginate(stmt, per_page=50, error_out=False)
+    grand = {key: sum(getattr(t, key) for t in totals) for key in ("expected", "invoiced", "paid", "outstanding")}
+    return render_template("members/contributions.html", totals=totals, grand=grand, chart=chart, page=page,
+                           year=year, status=status, query=query, statuses=CONTRIBUTION_STATUS,
+                           years=[t.year for t in totals])
+
+
+def _forms():
+    return (InvoiceForm(prefix="invoice"), PaymentForm(prefix="payment"), CancelForm(prefix="cancel"))
+
+
+@bp.route("/bidrag/<int:line_id>", methods=["GET", "POST"])
+@role_required("adviser")
+def contribution(line_id: int):
+    entry = db.get_or_404(Contribution, line_id)
+    invoice, payment, cancel = _forms()
+    if request.method == "GET":
+        invoice.invoiced_on.data = entry.invoiced_on or clock.today()
+        invoice.invoice_ref.data = entry.invoice_ref
+        payment.paid_on.data = entry.paid_on or clock.today()
+        payment.payment_ref.data = entry.payment_ref
+    chosen = next((f for f in (invoice, payment, cancel) if f.submit.data), None)
+    if request.method == "POST" and chosen is None:
+        abort(400)
+    if chosen is not None and chosen.validate():
+        try:
+            if chosen is invoice:
+                contributions.mark_invoiced(entry, current_user, invoiced_on=invoice.invoiced_on.data,
+                                            reference=invoice.invoice_ref.data)
+                message = f"Faktura for {entry.year} er registrert."
+            elif chosen is payment:
+                contributions.mark_paid(entry, current_user, paid_on=payment.paid_on.data,
+                                        reference=payment.payment_ref.data)
+                message = f"Betalingen for {entry.year} er registrert."
+            else:
+                contributions.cancel(entry, current_user, cancel.reason.data)
+                message = f"Bidraget for {entry.year} er annullert."
+        except ServiceError as error:
+            db.session.rollback()
+            target = getattr(chosen, error.field, None) if error.field else None
+            (target.errors if target is not None else chosen.form_errors).append(error.message)
+        else:
+            db.session.commit()
+            flash(message, "success")
+            return redirect(url_for("members.contribution", line_id=entry.id))
+    return render_template("members/contribution.html", entry=entry, invoice=invoice, payment=payment,
+                           cancel=cancel)

@@ -1,0 +1,96 @@
+"""The annual evaluation: the adviser sets the questions and follows up; each municipality answers once a year."""
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from app import clock
+from app.extensions import db
+from app.forms import ConfirmForm
+from app.members.forms import NewEvaluationForm, answer_form
+from app.members.routes import bp
+from app.security import role_required
+from app.services import Conflict, ServiceError, evaluations
+
+QUESTIONS_EXAMPLE = ("Hvordan har kommunen hatt nytte av samarbeidet i år?\n"
+                     "Hva bør prosjektgruppen prioritere neste år?\n"
+                     "Har kommunen deltatt i koordineringsmøtet og fagkonferansen? Hvorfor/hvorfor ikke?")
+
+
+def get_evaluation(year: int):
+    evaluation = evaluations.for_year(year)
+    if evaluation is None:
+        abort(404)
+    return evaluation
+
+
+@bp.route("/vurdering", methods=["GET", "POST"])
+@role_required("adviser")
+def evaluation_list():
+    form = NewEvaluationForm()
+    if request.method == "GET":
+        form.year.data = clock.today().year
+        form.questions.data = QUESTIONS_EXAMPLE
+    if form.validate_on_submit():
+        try:
+            evaluation = evaluations.create(form.year.data, form.questions.data.splitlines(), current_user)
+        except ServiceError as error:
+            db.session.rollback()
+            getattr(form, error.field or "year").errors.append(error.message)
+        else:
+            db.session.commit()
+            flash(f"Vurderingen for {evaluation.year} er opprettet, og medlemskommunene kan svare.", "success")
+            return redirect(url_for("members.evaluation", year=evaluation.year))
+    rows = [(e, evaluations.status(e)) for e in evaluations.all_years()]
+    return render_template("members/evaluations.html", rows=rows, form=form)
+
+
+@bp.route("/vurdering/<int:year>")
+@role_required("adviser")
+def evaluation(year: int):
+    found = get_evaluation(year)
+    return render_template("members/evaluation.html", evaluation=found, status=evaluations.status(found),
+                           close_form=ConfirmForm())
+
+
+@bp.route("/vurdering/<int:year>/avslutt", methods=["POST"])
+@role_required("adviser")
+def evaluation_close(year: int):
+    found = get_evaluation(year)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        evaluations.close(found, current_user)
+    except Conflict as error:
+        db.session.rollback()
+        abort(409, error.message)
+    db.session.commit()
+    flash(f"Vurderingen for {year} er avsluttet. Svarene kan ikke lenger endres.", "success")
+    return redirect(url_for("members.evaluation", year=year))
+
+
+@bp.route("/vurdering/<int:year>/svar", methods=["GET", "POST"])
+def evaluation_answer(year: int):
+    """The signed-in person's own municipality answers (the contact person) or reads its answer (others)."""
+    found = get_evaluation(year)
+    org = current_user.organisation
+    response = evaluations.response_of(found, org) if org else None
+    if org is None or (response is None and org not in evaluations.expected(found)):
+        abort(404)
+    may_answer = found.is_open and current_user.has_role("municipality_contact")
+    if request.method == "POST" and not may_answer:
+        abort(403)
+    form = answer_form(found, response)
+    if form.validate_on_submit():
+        texts = {q.id: getattr(form, f"q{q.id}").data for q in found.questions}
+        try:
+            evaluations.answer(found, org, current_user, texts)
+        except ServiceError as error:
+            db.session.rollback()
+            target = getattr(form, error.field, None) if error.field else None
+            (target.errors if target is not None else form.form_errors).append(error.message)
+        else:
+            db.session.commit()
+            flash(f"Svaret på vurderingen for {year} er lagret. Du kan endre det til vurderingen avsluttes.",
+                  "success")
+            return redirect(url_for("members.organisation", org_id=org.id))
+    return render_template("members/evaluation_answer.html", evaluation=found, org=org, response=response,
+                           form=form, may_answer=may_answer)

@@ -1,0 +1,208 @@
+"""The membership area: one page per member municipality, its representatives and its administrative contact."""
+from datetime import date
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from app import clock
+from app.extensions import db
+from app.forms import ConfirmForm, choices
+from app.members.forms import ContactForm, RepresentativeDecisionForm, RepresentativeForm
+from app.models import Organisation, Representative, User
+from app.models.members import GROUPS, PENDING
+from app.services import Conflict, ServiceError, contributions, evaluations, members, representatives
+
+bp = Blueprint("members", __name__, url_prefix="/medlemskap")
+
+
+def get_organisation(org_id: int) -> Organisation:
+    """A municipality the signed-in user may see; any other (or another municipality's page) is a 404."""
+    organisation = db.session.get(Organisation, org_id)
+    if organisation is None or not organisation.is_municipality or organisation.is_host \
+            or not members.can_view(current_user, organisation):
+        abort(404)
+    return organisation
+
+
+def get_editable(org_id: int) -> Organisation:
+    organisation = get_organisation(org_id)
+    if not members.can_edit(current_user, organisation):
+        abort(403)
+    return organisation
+
+
+def get_representative(rep_id: int) -> Representative:
+    term = db.session.get(Representative, rep_id)
+    if term is None:
+        abort(404)
+    get_organisation(term.organisation_id)
+    return term
+
+
+@bp.route("/")
+def index():
+    if not members.sees_all(current_user):
+        own = current_user.organisation
+        if own is None or not own.is_municipality or own.is_host:
+            abort(403)
+        return redirect(url_for("members.organisation", org_id=own.id))
+    today = clock.today()
+    current, former = [], []
+    seen = set()
+    for case in members.cases_ever_active():
+        if case.organisation_id in seen:
+            continue
+        seen.add(case.organisation_id)
+        org = case.organisation
+        member = members.member_case(org)
+        if member is None:
+            former.append({"organisation": org, "case": case})
+            continue
+        seats = representatives.seats(org, today)
+        lines = contributions.lines_for(org)
+        current.append({
+            "organisation": org, "case": member, "filled": sum(1 for s in seats if s.current),
+            "flagged": sum(1 for s in seats if s.flagged), "contact": members.admin_contact(org),
+            "outstanding": sum(line.amount for line in lines if line.status in ("expected", "invoiced")),
+        })
+    return render_template("members/list.html", current=current, former=former,
+                           pending=len(representatives.pending()))
+
+
+@bp.route("/<int:org_id>")
+def organisation(org_id: int):
+    org = get_organisation(org_id)
+    today = clock.today()
+    case = members.last_member_case(org)
+    open_evaluations = evaluations.open_for(org)
+    return render_template(
+        "members/organisation.html", org=org, case=case, member=members.member_case(org), today=today,
+        seats=representatives.seats(org, today), terms=representatives.history(org),
+        contact=members.admin_contact(org), lines=contributions.lines_for(org),
+        evaluations=[(e, evaluations.response_of(e, org)) for e in open_evaluations],
+        can_edit=members.can_edit(current_user, org), sees_all=members.sees_all(current_user), days_left=representatives.days_left,
+        successor=representatives.successor, decision_form=RepresentativeDecisionForm(),
+        confirm_form=ConfirmForm(), reminder_days=representatives.REMINDER_DAYS)
+
+
+def _user_choices(org: Organisation):
+    people = db.session.scalars(select(User).where(User.organisation_id == org.id, User.active.is_(True))
+                                .order_by(User.name))
+    return choices([(0, "— ingen —")] + [(p.id, f"{p.name} ({p.email})") for p in people])
+
+
+@bp.route("/<int:org_id>/representanter/ny", methods=["GET", "POST"])
+def propose(org_id: int):
+    org = get_editable(org_id)
+    replaces = None
+    if request.args.get("erstatter", type=int):
+        replaces = db.session.get(Representative, request.args.get("erstatter", type=int))
+        if replaces is None or replaces.organisation_id != org.id:
+            abort(404)
+    seat = request.args.get("plass", type=int)
+    form = RepresentativeForm()
+    form.user_id.choices = _user_choices(org)
+    if request.method == "GET":
+        form.group.data = replaces.group if replaces else request.args.get("gruppe", "")
+        form.starts_on.data = _date_arg("fra") or clock.today()
+    if replaces:
+        form.group.data = replaces.group  # the seat is the one being handed over
+    if form.validate_on_submit():
+        user = db.session.get(User, form.user_id.data) if form.user_id.data else None
+        try:
+            term = representatives.propose(
+                org, current_user, group=form.group.data, name=form.name.data, title=form.title.data,
+                email=form.email.data, phone=form.phone.data, user=user, starts_on=form.starts_on.data,
+                ends_on=form.ends_on.data, seat=None if replaces else seat, replaces=replaces)
+        except Conflict as error:
+            db.session.rollback()
+            abort(409, error.message)
+        except ServiceError as error:
+            db.session.rollback()
+            getattr(form, error.field or "group").errors.append(error.message)
+        else:
+            db.session.commit()
+            if term.status == PENDING:
+                flash(f"Forslaget om {term.name} er sendt til FoU-rådgiveren for godkjenning.", "success")
+            else:
+                flash(f"{term.name} er registrert i {term.seat_label.lower()}.", "success")
+            return redirect(url_for("members.organisation", org_id=org.id))
+    return render_template("members/representative_form.html", org=org, form=form, replaces=replaces,
+                           default_years=representatives.TERM_YEARS)
+
+
+def _date_arg(name: str):
+    try:
+        return date.fromisoformat(request.args.get(name, ""))
+    except ValueError:
+        return None
+
+
+@bp.route("/representanter/<int:rep_id>/behandle", methods=["POST"])
+def decide(rep_id: int):
+    term = get_representative(rep_id)
+    if not current_user.has_role("adviser"):
+        abort(403)
+    form = RepresentativeDecisionForm()
+    if not form.validate_on_submit():
+        abort(400)
+    back = request.form.get("back") == "inbox"
+    try:
+        if form.reject.data:
+            representatives.reject(term, current_user, form.comment.data)
+            message = f"Forslaget om {term.name} er avvist."
+        else:
+            representatives.approve(term, current_user, form.comment.data)
+            message = f"{term.name} er godkjent i {term.seat_label.lower()}."
+    except Conflict as error:
+        db.session.rollback()
+        abort(409, error.message)
+    except ServiceError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        flash(message, "success")
+    return redirect(url_for("approvals.inbox") if back else url_for("members.organisation",
+                                                                       org_id=term.organisation_id))
+
+
+@bp.route("/representanter/<int:rep_id>/trekk", methods=["POST"])
+def withdraw(rep_id: int):
+    term = get_representative(rep_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        representatives.withdraw(term, current_user)
+    except Conflict as error:
+        db.session.rollback()
+        abort(409, error.message)
+    except ServiceError as error:
+        db.session.rollback()
+        abort(403, error.message)
+    db.session.commit()
+    flash(f"Forslaget om {term.name} er trukket.", "success")
+    return redirect(url_for("members.organisation", org_id=term.organisation_id))
+
+
+@bp.route("/<int:org_id>/kontaktperson", methods=["GET", "POST"])
+def contact(org_id: int):
+    org = get_editable(org_id)
+    existing = members.admin_contact(org)
+    form = ContactForm(obj=existing)
+    if form.validate_on_submit():
+        members.set_admin_contact(org, current_user, name=form.name.data, title=form.title.data,
+                                  email=form.email.data, phone=form.phone.data)
+        db.session.commit()
+        flash("Den administrative kontaktpersonen er lagret.", "success")
+        return redirect(url_for("members.organisation", org_id=org.id))
+    return render_template("members/contact_form.html", org=org, form=form, existing=existing)
+
+
+@bp.app_template_global()
+def group_label(group: str) -> str:
+    return GROUPS[group]
+
+
+from app.members import contribution_routes, evaluation_routes  # noqa: E402,F401  (their routes join bp)

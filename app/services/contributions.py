@@ -1,0 +1,152 @@
+"""The contributions ledger: one line per member municipality per owed year, invoiced and paid."""
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+
+from app import clock
+from app.extensions import db
+from app.models import Contribution, MembershipCase, Organisation, User
+from app.models.members import CANCELLED, PAID
+from app.services import ServiceError, audit, members, tick, workflow
+
+
+def contribution_years(case: MembershipCase) -> range:
+    """The round's contribution period, stretched to the end of the agreement in force (renewals)."""
+    last = max(case.round.contribution_to, case.end_date.year if case.end_date else 0)
+    return range(case.round.contribution_from, last + 1)
+
+
+def owed_years(case: MembershipCase) -> list[int]:
+    """The years, up to this one, that the case owes: in the contribution period and a member for part of it."""
+    period = contribution_years(case)
+    return [year for year in members.member_years(case) if year in period]
+
+
+def line(organisation: Organisation, year: int) -> Contribution | None:
+    return db.session.scalar(select(Contribution).where(
+        Contribution.organisation_id == organisation.id, Contribution.year == year))
+
+
+def ensure_lines(case: MembershipCase) -> list[Contribution]:
+    """Create the missing lines for the years the case owes (idempotent); returns the new ones."""
+    made = []
+    for year in owed_years(case):
+        if line(case.organisation, year) is None:
+            entry = Contribution(organisation_id=case.organisation_id, case_id=case.id, year=year,
+                                 amount=case.round.contribution, created_at=clock.now())
+            db.session.add(entry)
+            db.session.flush()
+            made.append(entry)
+    return made
+
+
+@workflow.on_transition("membership", "activate")
+def _owed_from_activation(case: MembershipCase, actor, data: dict) -> None:
+    ensure_lines(case)
+
+
+def new_year_lines(today: date) -> list[str]:
+    """Daily: every member municipality owes the current year as soon as it starts."""
+    done = []
+    for case in members.cases_ever_active():
+        if case.state in members.MEMBER_STATES + members.RENEWING:
+            done += [f"Bidrag {entry.year} for {case.organisation.name} er registrert som forventet."
+                     for entry in ensure_lines(case)]
+    return done
+
+
+def _check_date(day: date | None, field: str) -> date:
+    if day is None:
+        raise ServiceError("Skriv inn en dato.", field=field)
+    if day > clock.today():
+        raise ServiceError("Datoen kan ikke være fram i tid.", field=field)
+    return day
+
+
+def _editable(entry: Contribution) -> None:
+    if entry.status == CANCELLED:
+        raise ServiceError("Bidraget er annullert og kan ikke endres.")
+
+
+def mark_invoiced(entry: Contribution, actor: User, *, invoiced_on: date | None, reference: str | None) -> None:
+    """Record the invoice for a line (date and invoice number). The caller commits."""
+    _editable(entry)
+    _check_date(invoiced_on, "invoiced_on")
+    if entry.paid_on and invoiced_on > entry.paid_on:
+        raise ServiceError("Fakturadatoen kan ikke være etter betalingsdatoen.", field="invoiced_on")
+    before = {"invoiced_on": entry.invoiced_on.isoformat() if entry.invoiced_on else None, "ref": entry.invoice_ref}
+    entry.invoiced_on, entry.invoice_ref = invoiced_on, (reference or "").strip() or None
+    audit.record(actor, "contribution.invoice", entry.audit_type, entry.id,
+                 data={"before": before, "invoiced_on": invoiced_on.isoformat(), "ref": entry.invoice_ref})
+
+
+def mark_paid(entry: Contribution, actor: User, *, paid_on: date | None, reference: str | None) -> None:
+    """Record the payment of an invoiced line. The caller commits."""
+    _editable(entry)
+    _check_date(paid_on, "paid_on")
+    if entry.invoiced_on is None:
+        raise ServiceError("Registrer fakturaen før betalingen.", field="paid_on")
+    if paid_on < entry.invoiced_on:
+        raise ServiceError("Betalingsdatoen kan ikke være før fakturadatoen.", field="paid_on")
+    before = {"paid_on": entry.paid_on.isoformat() if entry.paid_on else None, "ref": entry.payment_ref}
+    entry.paid_on, entry.payment_ref = paid_on, (reference or "").strip() or None
+    audit.record(actor, "contribution.pay", entry.audit_type, entry.id,
+                 data={"before": before, "paid_on": paid_on.isoformat(), "ref": entry.payment_ref})
+
+
+def cancel(entry: Contribution, actor: User | None, reason: str) -> None:
+    """Cancel a line that is not paid (e.g. a year not owed after all); a reason is required."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ServiceError("Skriv hvorfor bidraget annulleres.", field="reason")
+    _editable(entry)
+    if entry.status == PAID:
+        raise ServiceError("Et betalt bidrag kan ikke annulleres.")
+    entry.cancelled_at, entry.cancel_reason = clock.now(), reason
+    audit.record(actor, "contribution.cancel", entry.audit_type, entry.id, comment=reason,
+                 data={"organisation": entry.organisation_id, "year": entry.year})
+
+
+def stop_after(organisation: Organisation, last_year: int, actor: User | None, reason: str) -> None:
+    """The membership ended: lines for later years that are not invoiced are cancelled."""
+    later = db.session.scalars(select(Contribution).where(
+        Contribution.organisation_id == organisation.id, Contribution.year > last_year,
+        Contribution.invoiced_on.is_(None), Contribution.cancelled_at.is_(None)))
+    for entry in later:
+        cancel(entry, actor, reason)
+
+
+def lines_for(organisation: Organisation) -> list[Contribution]:
+    return list(db.session.scalars(select(Contribution).where(Contribution.organisation_id == organisation.id)
+                                   .order_by(Contribution.year)))
+
+
+@dataclass
+class YearTotals:
+    year: int
+    expected: int = 0
+    invoiced: int = 0
+    paid: int = 0
+    lines: int = 0
+
+    @property
+    def outstanding(self) -> int:
+        return self.expected - self.paid
+
+
+def summary() -> list[YearTotals]:
+    """Per year: expected (every line not cancelled), invoiced, paid and outstanding (expected − paid)."""
+    totals: dict[int, YearTotals] = {}
+    for entry in db.session.scalars(select(Contribution).where(Contribution.cancelled_at.is_(None))):
+        row = totals.setdefault(entry.year, YearTotals(entry.year))
+        row.expected += entry.amount
+        row.lines += 1
+        if entry.invoiced_on:
+            row.invoiced += entry.amount
+        if entry.paid_on:
+            row.paid += entry.amount
+    return [totals[year] for year in sorted(totals)]
+
+
+tick.TASKS.append(new_year_lines)

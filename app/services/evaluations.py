@@ -1,0 +1,101 @@
+"""The annual evaluation (agreement §8): the adviser's questions per year, one answer per member municipality."""
+from sqlalchemy import select
+
+from app import clock
+from app.extensions import db
+from app.models import Evaluation, EvaluationAnswer, EvaluationQuestion, EvaluationResponse, Organisation, User
+from app.models.user import MUNICIPALITY_CONTACT
+from app.services import Conflict, ServiceError, audit, members
+
+MAX_QUESTIONS = 10
+
+
+def for_year(year: int) -> Evaluation | None:
+    return db.session.scalar(select(Evaluation).where(Evaluation.year == year))
+
+
+def all_years() -> list[Evaluation]:
+    return list(db.session.scalars(select(Evaluation).order_by(Evaluation.year.desc())))
+
+
+def create(year: int, questions: list[str], actor: User) -> Evaluation:
+    """The adviser sets the year's questions; the form opens for the member municipalities. The caller commits."""
+    questions = [q.strip() for q in questions if q.strip()]
+    if not questions:
+        raise ServiceError("Skriv minst ett spørsmål.", field="questions")
+    if len(questions) > MAX_QUESTIONS:
+        raise ServiceError(f"Skjemaet skal være kort: høyst {MAX_QUESTIONS} spørsmål.", field="questions")
+    if year > clock.today().year:
+        raise ServiceError("Året kan ikke være fram i tid.", field="year")
+    if for_year(year):
+        raise ServiceError(f"Det finnes allerede en vurdering for {year}.", field="year")
+    evaluation = Evaluation(year=year, created_at=clock.now(), created_by_id=actor.id,
+                            questions=[EvaluationQuestion(position=n, text=q) for n, q in enumerate(questions, 1)])
+    db.session.add(evaluation)
+    db.session.flush()
+    audit.record(actor, "evaluation.create", evaluation.audit_type, evaluation.id,
+                 data={"year": year, "questions": questions})
+    return evaluation
+
+
+def close(evaluation: Evaluation, actor: User) -> None:
+    """No more answers or changes for this year."""
+    if not evaluation.is_open:
+        raise Conflict("Vurderingen er allerede avsluttet.")
+    evaluation.closed_at = clock.now()
+    audit.record(actor, "evaluation.close", evaluation.audit_type, evaluation.id, data={"year": evaluation.year})
+
+
+def response_of(evaluation: Evaluation, organisation: Organisation) -> EvaluationResponse | None:
+    return db.session.scalar(select(EvaluationResponse).where(
+        EvaluationResponse.evaluation_id == evaluation.id, EvaluationResponse.organisation_id == organisation.id))
+
+
+def expected(evaluation: Evaluation) -> list[Organisation]:
+    """The municipalities asked to answer: members for at least part of the year."""
+    return members.members_in(evaluation.year)
+
+
+def status(evaluation: Evaluation) -> list[tuple[Organisation, EvaluationResponse | None]]:
+    """Each municipality asked, with its answer or None; answers from others are listed too."""
+    responses = {r.organisation_id: r for r in evaluation.responses}
+    asked = expected(evaluation)
+    extra = [r.organisation for r in evaluation.responses if r.organisation not in asked]
+    return [(org, responses.get(org.id)) for org in asked + extra]
+
+
+def answer(evaluation: Evaluation, organisation: Organisation, actor: User, texts: dict[int, str]
+           ) -> EvaluationResponse:
+    """Save (or change) the municipality's answers while the year is open. The caller commits."""
+    if not (MUNICIPALITY_CONTACT in actor.roles and actor.organisation_id == organisation.id):
+        raise ServiceError("Bare kommunens kontaktperson kan svare for kommunen.")
+    if not evaluation.is_open:
+        raise ServiceError(f"Vurderingen for {evaluation.year} er avsluttet og kan ikke endres.")
+    if organisation not in expected(evaluation):
+        raise ServiceError(f"{organisation.name} var ikke medlemskommune i {evaluation.year}.")
+    missing = [q for q in evaluation.questions if not (texts.get(q.id) or "").strip()]
+    if missing:
+        raise ServiceError("Svar på alle spørsmålene.", field=f"q{missing[0].id}")
+    response = response_of(evaluation, organisation)
+    first = response is None
+    if first:
+        response = EvaluationResponse(evaluation_id=evaluation.id, organisation_id=organisation.id,
+                                      submitted_by_id=actor.id, submitted_at=clock.now())
+        db.session.add(response)
+    response.updated_at = clock.now()
+    by_question = {a.question_id: a for a in response.answers}
+    for question in evaluation.questions:
+        text = texts[question.id].strip()
+        if question.id in by_question:
+            by_question[question.id].text = text
+        else:
+            response.answers.append(EvaluationAnswer(question_id=question.id, text=text))
+    db.session.flush()
+    audit.record(actor, "evaluation.answer" if first else "evaluation.update_answer", evaluation.audit_type,
+                 evaluation.id, data={"organisation": organisation.id, "year": evaluation.year})
+    return response
+
+
+def open_for(organisation: Organisation) -> list[Evaluation]:
+    """Open evaluations the municipality is asked to answer, newest first."""
+    return [e for e in all_years() if e.is_open and organisation in expected(e)]

@@ -1,0 +1,308 @@
+"""Representatives (agreement §8): proposed by the municipality, approved by the adviser, two years at a time."""
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlalchemy import select, update
+
+from app import clock
+from app.extensions import db
+from app.models import Organisation, Representative, User
+from app.models.members import (APPROVED, GROUPS, LAPSED, PENDING, REJECTED, SEATS_PER_GROUP, WITHDRAWN,
+                                seat_label)
+from app.models.user import ADVISER, MUNICIPALITY_CONTACT
+from app.services import Conflict, ServiceError, audit, mail, members, tick
+
+TERM_YEARS = 2
+REMINDER_DAYS = 60
+HOLDING = (PENDING, APPROVED)  # statuses that occupy a seat
+
+
+def add_years(day: date, years: int) -> date:
+    """The same day `years` later; 29 February becomes 1 March."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return date(day.year + years, 3, 1)
+
+
+def default_end(starts_on: date) -> date:
+    """A term lasts two years: the last day is the day before the same date two years later."""
+    return add_years(starts_on, TERM_YEARS) - timedelta(days=1)
+
+
+def _fmt(day: date) -> str:
+    return day.strftime("%d.%m.%Y")
+
+
+def _terms(organisation: Organisation, *statuses: str) -> list[Representative]:
+    stmt = select(Representative).where(Representative.organisation_id == organisation.id)
+    if statuses:
+        stmt = stmt.where(Representative.status.in_(statuses))
+    return list(db.session.scalars(stmt.order_by(Representative.starts_on, Representative.id)))
+
+
+def _clash(organisation: Organisation, group: str, seat: int, starts_on: date, ends_on: date, *,
+           statuses=HOLDING, ignore=()) -> Representative | None:
+    """The first term holding that seat for part of the period, other than those in `ignore`."""
+    return next((t for t in _terms(organisation, *statuses)
+                 if t.group == group and t.seat == seat and t.id not in ignore and t.overlaps(starts_on, ends_on)),
+                None)
+
+
+def _clash_message(term: Representative) -> str:
+    waiting = " (forslag som venter på godkjenning)" if term.status == PENDING else ""
+    return (f"{term.seat_label} er allerede besatt i hele eller deler av perioden: {term.name}, "
+            f"{_fmt(term.starts_on)}–{_fmt(term.ends_on)}{waiting}.")
+
+
+def propose(organisation: Organisation, actor: User, *, group: str, name: str, email: str, starts_on: date,
+            ends_on: date | None = None, title: str | None = None, phone: str | None = None,
+            user: User | None = None, seat: int | None = None, replaces: Representative | None = None
+            ) -> Representative:
+    """File a proposal for a seat; when the adviser proposes, it is registered as approved. The caller commits."""
+    if not members.can_edit(actor, organisation):
+        raise ServiceError("Bare kommunens kontaktperson eller FoU-rådgiveren kan foreslå representanter.")
+    if group not in GROUPS:
+        raise ServiceError("Velg styringsgruppen eller prosjektgruppen.", field="group")
+    ends_on = ends_on or default_end(starts_on)
+    if starts_on > ends_on:
+        raise ServiceError("Sluttdatoen kan ikke være før startdatoen.", field="ends_on")
+    if not members.member_on(organisation, starts_on):
+        raise ServiceError(f"{organisation.name} er ikke medlemskommune {_fmt(starts_on)}.", field="starts_on")
+    if user is not None and user.organisation_id != organisation.id:
+        raise ServiceError("Brukeren hører ikke til denne kommunen.", field="user_id")
+    ignore = ()
+    if replaces is not None:
+        if (replaces.organisation_id, replaces.group, replaces.status) != (organisation.id, group, APPROVED):
+            raise ServiceError("Representanten som skal erstattes, hører ikke til denne plassen.")
+        if starts_on <= replaces.starts_on:
+            raise ServiceError(f"Den nye perioden må begynne etter at {replaces.name} begynte "
+                               f"({_fmt(replaces.starts_on)}).", field="starts_on")
+        seat, ignore = replaces.seat, (replaces.id,)
+    seat = _pick_seat(organisation, group, seat, starts_on, ends_on, ignore)
+    term = Representative(organisation_id=organisation.id, group=group, seat=seat, name=name.strip(),
+                          title=(title or "").strip() or None, email=email.strip().lower(),
+                          phone=(phone or "").strip() or None, user_id=user.id if user else None,
+                          starts_on=starts_on, ends_on=ends_on, status=PENDING,
+                          replaces_id=replaces.id if replaces else None,
+                          proposed_by_id=actor.id, proposed_at=clock.now())
+    if ADVISER in actor.roles:  # the approver registers it: no request to herself
+        term.status, term.decided_by_id, term.decided_at = APPROVED, actor.id, clock.now()
+    db.session.add(term)
+    db.session.flush()
+    if term.status == APPROVED:
+        audit.record(actor, "representative.register", term.audit_type, term.id, to_state=APPROVED,
+                     data=_facts(term))
+        _take_over(term, actor)
+    else:
+        audit.record(actor, "representative.propose", term.audit_type, term.id, to_state=PENDING,
+                     data=_facts(term))
+    return term
+
+
+def _pick_seat(organisation, group, seat, starts_on, ends_on, ignore) -> int:
+    """The requested seat if it is free for the whole period, or else the first free one in the group."""
+    limit = SEATS_PER_GROUP[group]
+    if seat is not None:
+        if not 1 <= seat <= limit:
+            raise ServiceError(f"{GROUPS[group]} har {limit} {'plass' if limit == 1 else 'plasser'} per kommune.",
+                               field="group")
+        clash = _clash(organisation, group, seat, starts_on, ends_on, ignore=ignore)
+        if clash:
+            raise ServiceError(_clash_message(clash), field="starts_on")
+        return seat
+    for candidate in range(1, limit + 1):
+        if _clash(organisation, group, candidate, starts_on, ends_on, ignore=ignore) is None:
+            return candidate
+    raise ServiceError(
+        f"{GROUPS[group]} har allerede {limit} {'representant' if limit == 1 else 'representanter'} fra "
+        f"{organisation.name} i hele eller deler av perioden {_fmt(starts_on)}–{_fmt(ends_on)}, og det er det "
+        f"høyeste antallet avtalen tillater. Velg «Erstatt» ved representanten som skal gå ut.", field="group")
+
+
+def _facts(term: Representative) -> dict:
+    return {"organisation": term.organisation_id, "seat": term.seat_label, "name": term.name, "email": term.email,
+            "starts_on": term.starts_on.isoformat(), "ends_on": term.ends_on.isoformat(),
+            "replaces": term.replaces_id}
+
+
+def _decide(term: Representative, actor: User, status: str, comment: str | None) -> None:
+    """Mark a pending proposal decided, unless someone else decided it first."""
+    decided = db.session.execute(
+        update(Representative).where(Representative.id == term.id, Representative.status == PENDING)
+        .values(status=status, decided_by_id=actor.id, decided_at=clock.now(), decision_comment=comment)
+        .execution_options(synchronize_session=False))
+    if decided.rowcount != 1:
+        raise Conflict("Forslaget er allerede behandlet av noen andre.")
+    db.session.expire(term)
+
+
+def approve(term: Representative, actor: User, comment: str | None = None) -> None:
+    """Approve a proposal; a replacement ends the old term the day before the new one starts. The caller commits."""
+    if ADVISER not in actor.roles:
+        raise ServiceError("Bare FoU-rådgiveren kan godkjenne representanter.")
+    if term.status != PENDING:
+        raise Conflict("Forslaget er allerede behandlet.")
+    comment = (comment or "").strip() or None
+    clash = _clash(term.organisation, term.group, term.seat, term.starts_on, term.ends_on, statuses=(APPROVED,),
+                   ignore=(term.id, term.replaces_id))
+    if clash:
+        raise ServiceError(_clash_message(clash))
+    if not members.member_on(term.organisation, term.starts_on):
+        raise ServiceError(f"{term.organisation.name} er ikke medlemskommune {_fmt(term.starts_on)}.")
+    _decide(term, actor, APPROVED, comment)
+    audit.record(actor, "representative.approve", term.audit_type, term.id, from_state=PENDING,
+                 to_state=APPROVED, comment=comment, data=_facts(term))
+    _take_over(term, actor)
+    _tell_proposer(term, actor)
+
+
+def _take_over(term: Representative, actor: User) -> None:
+    """A replacement in office: the old term ends the day before the new one starts."""
+    replaced = term.replaces
+    if replaced is not None and replaced.ends_on >= term.starts_on:
+        _shorten(replaced, term.starts_on - timedelta(days=1), actor, f"Erstattet av {term.name}.")
+
+
+def reject(term: Representative, actor: User, comment: str) -> None:
+    """Reject a proposal with a reason. The caller commits."""
+    comment = (comment or "").strip()
+    if not comment:
+        raise ServiceError("Skriv hvorfor forslaget avvises.", field="comment")
+    if ADVISER not in actor.roles:
+        raise ServiceError("Bare FoU-rådgiveren kan avvise forslag.")
+    if term.status != PENDING:
+        raise Conflict("Forslaget er allerede behandlet.")
+    _decide(term, actor, REJECTED, comment)
+    audit.record(actor, "representative.reject", term.audit_type, term.id, from_state=PENDING,
+                 to_state=REJECTED, comment=comment, data=_facts(term))
+    _tell_proposer(term, actor)
+
+
+def withdraw(term: Representative, actor: User) -> None:
+    """The proposer takes back a proposal that is still waiting."""
+    if term.proposed_by_id != actor.id:
+        raise ServiceError("Bare den som sendte forslaget, kan trekke det.")
+    _decide(term, actor, WITHDRAWN, None)
+    audit.record(actor, "representative.withdraw", term.audit_type, term.id, from_state=PENDING,
+                 to_state=WITHDRAWN)
+
+
+def _tell_proposer(term: Representative, actor: User) -> None:
+    proposer = term.proposed_by
+    if proposer.id != actor.id and proposer.active:
+        verdict = "godkjent" if term.status == APPROVED else "avvist"
+        mail.queue(proposer.email, f"Forslaget om {term.name} som representant er {verdict}",
+                   "representative_decided", term=term, verdict=verdict)
+
+
+def _shorten(term: Representative, last_day: date, actor: User | None, reason: str) -> None:
+    before = term.ends_on
+    term.ends_on = last_day
+    audit.record(actor, "representative.end", term.audit_type, term.id, comment=reason,
+                 data={"ends_on_before": before.isoformat(), "ends_on": last_day.isoformat()})
+
+
+def end_terms(organisation: Organisation, last_day: date, actor: User | None, reason: str) -> None:
+    """The membership ended: terms stop after `last_day`; later terms and waiting proposals lapse."""
+    for term in _terms(organisation, *HOLDING):
+        if term.status == PENDING or term.starts_on > last_day:
+            previous = term.status
+            term.status = LAPSED
+            audit.record(actor, "representative.lapse", term.audit_type, term.id, from_state=previous,
+                         to_state=LAPSED, comment=reason)
+        elif term.ends_on > last_day:
+            _shorten(term, last_day, actor, reason)
+
+
+def pending() -> list[Representative]:
+    """Every proposal waiting for the adviser, oldest first."""
+    return list(db.session.scalars(select(Representative).where(Representative.status == PENDING)
+                                   .order_by(Representative.proposed_at, Representative.id)))
+
+
+def days_left(term: Representative, today: date) -> int:
+    return (term.ends_on - today).days
+
+
+def successor(term: Representative) -> Representative | None:
+    """A term (approved or proposed) in the same seat that takes over when this one ends."""
+    return next((t for t in _terms(term.organisation, *HOLDING)
+                 if t.id != term.id and t.group == term.group and t.seat == term.seat
+                 and term.starts_on < t.starts_on <= term.ends_on + timedelta(days=1)), None)
+
+
+def ending_soon(term: Representative, today: date) -> bool:
+    """Flag a current term that ends within 60 days when nobody has been named to take over."""
+    return term.status == APPROVED and 0 <= days_left(term, today) <= REMINDER_DAYS and successor(term) is None
+
+
+@dataclass
+class Seat:
+    group: str
+    number: int
+    current: Representative | None
+    upcoming: list[Representative]
+    flagged: bool
+
+    @property
+    def label(self) -> str:
+        return seat_label(self.group, self.number)
+
+    @property
+    def next_start(self) -> date | None:
+        """The first day after the current term, where a successor's term begins."""
+        return self.current.ends_on + timedelta(days=1) if self.current else None
+
+
+def seats(organisation: Organisation, today: date) -> list[Seat]:
+    """The municipality's three seats today: who holds each, who comes next, and whether it needs attention."""
+    terms = _terms(organisation, *HOLDING)
+    result = []
+    for group, limit in SEATS_PER_GROUP.items():
+        for number in range(1, limit + 1):
+            mine = [t for t in terms if t.group == group and t.seat == number]
+            current = next((t for t in reversed(mine) if t.status == APPROVED and t.covers(today)), None)
+            upcoming = [t for t in mine if t.starts_on > today or t.status == PENDING]
+            result.append(Seat(group, number, current, upcoming,
+                               bool(current and ending_soon(current, today))))
+    return result
+
+
+def history(organisation: Organisation) -> list[Representative]:
+    """Every term and proposal of the municipality, newest first."""
+    return list(reversed(_terms(organisation)))
+
+
+def contacts_of(organisation: Organisation) -> list[str]:
+    """Where reminders go: the municipality's contact persons, or else its administrative contact."""
+    people = db.session.scalars(select(User).where(
+        User.organisation_id == organisation.id, User.active.is_(True),
+        User.role_rows.any(role=MUNICIPALITY_CONTACT)).order_by(User.id))
+    emails = [person.email for person in people]
+    if not emails and (contact := members.admin_contact(organisation)):
+        emails = [contact.email]
+    return emails
+
+
+def remind_ending_terms(today: date) -> list[str]:
+    """Daily: mail the municipality once per term that ends within 60 days with no successor named."""
+    done = []
+    terms = db.session.scalars(select(Representative).where(
+        Representative.status == APPROVED, Representative.ends_on >= today,
+        Representative.ends_on <= today + timedelta(days=REMINDER_DAYS)).order_by(Representative.id))
+    for term in terms:
+        if not ending_soon(term, today) or not members.is_member(term.organisation):
+            continue
+        group = GROUPS[term.group].lower()
+        for email in contacts_of(term.organisation):
+            queued = mail.queue(email, f"Perioden til {term.name} i {group} slutter {_fmt(term.ends_on)}",
+                                "representative_term_ending", term=term, days=days_left(term, today),
+                                dedupe_key=f"representative-term-ending:{term.id}:{email}")
+            if queued:
+                done.append(f"Påminnelse til {email}: perioden til {term.name} ({term.organisation.name}) "
+                            f"slutter {_fmt(term.ends_on)}.")
+    return done
+
+
+tick.TASKS.append(remind_ending_terms)

@@ -1,0 +1,137 @@
+"""The contributions ledger: lines only for member years, the totals, invoices and payments, the Bidrag page."""
+from datetime import date
+
+import pytest
+from sqlalchemy import select
+
+from app import clock
+from app.extensions import db
+from app.members.chart import grouped_bars, nice_top
+from app.models import AuditEvent, Contribution
+from app.services import ServiceError, contributions, tick, workflow
+from tests import factories
+from tests.conftest import post
+
+NBSP = "\u00a0"
+
+
+@pytest.fixture
+def adviser(orgs):
+    person = factories.user("adviser", organisation=orgs["Bergen"])
+    db.session.commit()
+    return person
+
+
+def _years(organisation) -> list[int]:
+    return [line.year for line in contributions.lines_for(organisation)]
+
+
+def test_lines_only_for_the_years_a_municipality_was_a_member(orgs, adviser):
+    round_ = factories.invitation_round(deadline=date(2019, 6, 1), title="Runde 2018", agreement_end=date(2022, 12, 31),
+                                       contribution_from=2018, contribution_to=2022)
+    case = factories.member_case(orgs["Vaksdal"], adviser, activated_on=date(2019, 6, 1), round_=round_)
+    assert _years(orgs["Vaksdal"]) == [2019], "activation makes the first year owed"
+    with clock.pinned(date(2021, 3, 1)):
+        workflow.perform(case, "end_by_merger", adviser, comment="Sammenslått.")
+    contributions.ensure_lines(case)
+    db.session.commit()
+    assert _years(orgs["Vaksdal"]) == [2019, 2020, 2021]
+    assert _years(orgs["Voss"]) == []
+
+
+def test_the_daily_task_adds_the_new_year_only_for_members(orgs, adviser):
+    case = factories.member_case(orgs["Voss"], adviser, activated_on=date(2025, 5, 1))
+    factories.case(orgs["Os"])
+    db.session.commit()
+    with clock.pinned(date(2026, 1, 1)):
+        tick.run(date(2026, 1, 1))
+        tick.run(date(2026, 1, 1))
+    assert _years(orgs["Voss"]) == [2025, 2026] and _years(orgs["Os"]) == []
+    assert {line.amount for line in contributions.lines_for(orgs["Voss"])} == {case.round.contribution}
+
+
+def test_contribution_period_follows_the_agreement_in_force(orgs, adviser):
+    round_ = factories.invitation_round(deadline=date(2018, 3, 1), title="Runde 2016", agreement_end=date(2022, 12, 31),
+                                       contribution_from=2017, contribution_to=2019)
+    case = factories.member_case(orgs["Lindås"], adviser, activated_on=date(2018, 3, 1), round_=round_)
+    assert list(contributions.contribution_years(case)) == [2017, 2018, 2019, 2020, 2021, 2022]
+    contributions.ensure_lines(case)  # still active in 2026 (the tick has not expired it): lines stop at 2022
+    assert _years(orgs["Lindås"]) == [2018, 2019, 2020, 2021, 2022]
+
+
+def test_totals_per_year(orgs, adviser):
+    for name in ("Lindås", "Voss", "Os"):
+        contributions.ensure_lines(factories.member_case(orgs[name], adviser, activated_on=date(2025, 2, 1)))
+    lindas, voss, os_ = (contributions.line(orgs[n], 2025) for n in ("Lindås", "Voss", "Os"))
+    contributions.mark_invoiced(lindas, adviser, invoiced_on=date(2025, 3, 1), reference="F-1")
+    contributions.mark_paid(lindas, adviser, paid_on=date(2025, 4, 1), reference="KID 1")
+    contributions.mark_invoiced(voss, adviser, invoiced_on=date(2025, 3, 1), reference="F-2")
+    contributions.cancel(contributions.line(orgs["Os"], 2026), adviser, "Feilført.")
+    db.session.commit()
+    by_year = {t.year: t for t in contributions.summary()}
+    assert (by_year[2025].expected, by_year[2025].invoiced, by_year[2025].paid, by_year[2025].outstanding) == \
+        (120_000, 80_000, 40_000, 80_000)
+    assert (by_year[2026].expected, by_year[2026].invoiced, by_year[2026].paid, by_year[2026].outstanding) == \
+        (80_000, 0, 0, 80_000)
+    assert os_.status == "expected"
+
+
+def test_payment_needs_an_invoice_and_sane_dates(orgs, adviser):
+    factories.member_case(orgs["Voss"], adviser, activated_on=date(2025, 2, 1))
+    line = contributions.line(orgs["Voss"], 2025)
+    with pytest.raises(ServiceError, match="Registrer fakturaen før betalingen"):
+        contributions.mark_paid(line, adviser, paid_on=date(2025, 4, 1), reference=None)
+    with pytest.raises(ServiceError, match="fram i tid"):
+        contributions.mark_invoiced(line, adviser, invoiced_on=date(2026, 12, 1), reference=None)
+    contributions.mark_invoiced(line, adviser, invoiced_on=date(2025, 3, 1), reference=None)
+    with pytest.raises(ServiceError, match="før fakturadatoen"):
+        contributions.mark_paid(line, adviser, paid_on=date(2025, 2, 1), reference=None)
+    contributions.mark_paid(line, adviser, paid_on=date(2025, 3, 20), reference="KID")
+    with pytest.raises(ServiceError, match="betalt bidrag kan ikke annulleres"):
+        contributions.cancel(line, adviser, "Angret.")
+
+
+def test_adviser_marks_invoiced_and_paid_on_the_line_page_and_it_is_audited(client, auth, orgs, adviser):
+    factories.member_case(orgs["Voss"], adviser, activated_on=date(2025, 2, 1))
+    db.session.commit()
+    line_id = contributions.line(orgs["Voss"], 2025).id
+    auth.login(adviser)
+    path = f"/medlemskap/bidrag/{line_id}"
+    post(client, path, {"invoice-invoiced_on": "2025-03-01", "invoice-invoice_ref": "F-2025-1235",
+                        "invoice-submit": "1"}, token_from=path)
+    early = post(client, path, {"payment-paid_on": "2025-02-01", "payment-submit": "1"}, token_from=path)
+    assert "Betalingsdatoen kan ikke være før fakturadatoen." in early.get_data(as_text=True)
+    post(client, path, {"payment-paid_on": "2025-04-02", "payment-payment_ref": "KID 123", "payment-submit": "1"},
+         token_from=path)
+    line = db.session.get(Contribution, line_id)
+    assert (line.invoiced_on, line.invoice_ref, line.paid_on, line.payment_ref) == \
+        (date(2025, 3, 1), "F-2025-1235", date(2025, 4, 2), "KID 123")
+    events = db.session.scalars(select(AuditEvent).where(AuditEvent.object_type == "contribution",
+                                                         AuditEvent.object_id == line_id)).all()
+    assert [(e.action, e.actor_id) for e in events] == [("contribution.invoice", adviser.id),
+                                                        ("contribution.pay", adviser.id)]
+
+
+def test_bidrag_page_shows_totals_chart_and_table(client, auth, orgs, adviser):
+    contributions.ensure_lines(factories.member_case(orgs["Voss"], adviser, activated_on=date(2025, 2, 1)))
+    line = contributions.line(orgs["Voss"], 2025)
+    contributions.mark_invoiced(line, adviser, invoiced_on=date(2025, 3, 1), reference=None)
+    contributions.mark_paid(line, adviser, paid_on=date(2025, 4, 1), reference=None)
+    db.session.commit()
+    auth.login(adviser)
+    html = client.get("/medlemskap/bidrag").get_data(as_text=True)
+    assert 'role="img"' in html and "<desc" in html and "<rect" in html
+    assert f"2025: forventet kr 40{NBSP}000, betalt kr 40{NBSP}000." in html
+    assert f"utestående <strong>kr 40{NBSP}000</strong>" in html  # 2026 is owed, not yet paid
+    filtered = client.get("/medlemskap/bidrag?status=expected").get_data(as_text=True)
+    assert "Voss 2026" in filtered and "Voss 2025" not in filtered
+
+
+def test_chart_bars_are_proportional_on_a_round_axis():
+    assert nice_top(280_000) == (300_000, 100_000)
+    assert nice_top(400_000) == (400_000, 100_000)
+    chart = grouped_bars([("2025", {"expected": 400_000, "paid": 200_000})], ("expected", "paid"))
+    expected, paid = chart.bars
+    assert paid.height == pytest.approx(expected.height / 2, abs=0.1)
+    assert expected.y + expected.height == pytest.approx(chart.baseline)
+    assert [value for _, value in chart.ticks] == [0, 100_000, 200_000, 300_000, 400_000]

@@ -1,0 +1,302 @@
+"""Active membership: representatives and their seats, the approval inbox, access, the contact person, the end."""
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from app import clock
+from app.extensions import db
+from app.models import AdministrativeContact, AuditEvent, OutboxMessage, Representative
+from app.services import ServiceError, contributions, members, representatives, tick, workflow
+from tests import factories
+from tests.conftest import post
+
+TODAY = date(2026, 11, 23)
+
+
+@pytest.fixture
+def people(orgs):
+    people = {
+        "adviser": factories.user("adviser", organisation=orgs["Bergen"]),
+        "lindas_contact": factories.user("municipality_contact", organisation=orgs["Lindås"]),
+        "lindas_signer": factories.user("signatory", organisation=orgs["Lindås"]),
+        "voss_contact": factories.user("municipality_contact", organisation=orgs["Voss"]),
+    }
+    db.session.commit()
+    return people
+
+
+@pytest.fixture
+def lindas(orgs, people):
+    case = factories.member_case(orgs["Lindås"], people["adviser"], activated_on=date(2024, 3, 1))
+    db.session.commit()
+    return case
+
+
+def _count(model) -> int:
+    return db.session.scalar(select(func.count()).select_from(model))
+
+
+def _actions(object_type: str, object_id: int) -> list[str]:
+    return list(db.session.scalars(select(AuditEvent.action).where(
+        AuditEvent.object_type == object_type, AuditEvent.object_id == object_id).order_by(AuditEvent.seq)))
+
+
+def test_a_municipality_is_a_member_while_active_or_in_notice(orgs, people, lindas):
+    assert members.is_member(orgs["Lindås"]) and not members.is_member(orgs["Voss"])
+    assert members.member_periods(lindas) == [(date(2024, 3, 1), None)]
+
+
+def test_three_seats_and_the_fourth_is_refused(orgs, people, lindas):
+    org, adviser = orgs["Lindås"], people["adviser"]
+    for group in ("steering", "project", "project"):
+        factories.representative(org, adviser, group=group)
+    db.session.commit()
+    assert [s.current is not None for s in representatives.seats(org, TODAY)] == [True, True, True]
+    for group in ("project", "steering"):
+        with pytest.raises(ServiceError, match="høyeste antallet avtalen tillater"):
+            representatives.propose(org, people["lindas_contact"], group=group, name="Fjerde", email="f@x.no",
+                                    starts_on=date(2026, 1, 1))
+        db.session.rollback()
+    with pytest.raises(ServiceError, match="2 plasser"):
+        factories.representative(org, adviser, seat=3)
+    db.session.rollback()
+    assert _count(Representative) == 3
+
+
+def test_overlapping_terms_for_the_same_seat_are_refused(orgs, people, lindas):
+    org, adviser = orgs["Lindås"], people["adviser"]
+    factories.representative(org, adviser, seat=1, starts_on=date(2025, 1, 1))  # to 31.12.2026
+    db.session.commit()
+    with pytest.raises(ServiceError, match="allerede besatt"):
+        factories.representative(org, adviser, seat=1, starts_on=date(2026, 12, 31))
+    db.session.rollback()
+    successor = factories.representative(org, adviser, seat=1, starts_on=date(2027, 1, 1))
+    assert successor.status == "approved" and successor.ends_on == date(2028, 12, 31)
+
+
+def test_a_waiting_proposal_holds_its_seat(orgs, people, lindas):
+    org = orgs["Lindås"]
+    representatives.propose(org, people["lindas_contact"], group="steering", name="A", email="a@x.no",
+                            starts_on=date(2026, 12, 1))
+    with pytest.raises(ServiceError, match="venter på godkjenning"):
+        representatives.propose(org, people["lindas_contact"], group="steering", name="B", email="b@x.no",
+                                starts_on=date(2027, 1, 1), seat=1)
+
+
+def test_start_after_end_is_refused(orgs, people, lindas):
+    with pytest.raises(ServiceError, match="Sluttdatoen kan ikke være før startdatoen") as error:
+        factories.representative(orgs["Lindås"], people["adviser"], starts_on=date(2026, 5, 1),
+                                 ends_on=date(2026, 4, 30))
+    assert error.value.field == "ends_on"
+
+
+def test_a_non_member_cannot_name_representatives(orgs, people, lindas):
+    with pytest.raises(ServiceError, match="ikke medlemskommune"):
+        factories.representative(orgs["Voss"], people["adviser"])
+    with pytest.raises(ServiceError, match="ikke medlemskommune"):
+        factories.representative(orgs["Lindås"], people["adviser"], starts_on=date(2024, 2, 1))
+
+
+@pytest.mark.parametrize("start,end", [
+    (date(2024, 3, 1), date(2026, 2, 28)),
+    (date(2025, 1, 1), date(2026, 12, 31)),
+    (date(2024, 2, 29), date(2026, 2, 28)),
+])
+def test_a_term_lasts_two_years(start, end):
+    assert representatives.default_end(start) == end
+
+
+def test_replacing_ends_the_old_term_the_day_before_the_new_one(orgs, people, lindas):
+    org = orgs["Lindås"]
+    old = factories.representative(org, people["adviser"], group="steering", starts_on=date(2025, 1, 1))
+    db.session.commit()
+    new = representatives.propose(org, people["lindas_contact"], group="steering", name="Ny Leder",
+                                  email="ny@lindas.kommune.no", starts_on=date(2026, 6, 1), replaces=old)
+    assert old.ends_on == date(2026, 12, 31), "nothing changes before the adviser approves"
+    representatives.approve(new, people["adviser"])
+    db.session.commit()
+    assert old.ends_on == date(2026, 5, 31) and new.ends_on == date(2028, 5, 31)
+    assert [s.current.name for s in representatives.seats(org, TODAY) if s.group == "steering"] == ["Ny Leder"]
+    assert _actions("representative", old.id)[-1] == "representative.end"
+
+
+@pytest.mark.parametrize("days_left,flagged", [(0, True), (60, True), (61, False)])
+def test_end_of_term_flag_at_60_days(orgs, people, lindas, days_left, flagged):
+    org = orgs["Lindås"]
+    factories.representative(org, people["adviser"], seat=1, starts_on=date(2025, 6, 1),
+                             ends_on=TODAY + timedelta(days=days_left))
+    assert [s.flagged for s in representatives.seats(org, TODAY)][1] is flagged
+
+
+def test_a_named_successor_clears_the_flag(orgs, people, lindas):
+    org = orgs["Lindås"]
+    term = factories.representative(org, people["adviser"], seat=1, starts_on=date(2025, 1, 1))
+    assert representatives.ending_soon(term, TODAY)
+    representatives.propose(org, people["lindas_contact"], group="project", seat=1, name="Neste",
+                            email="n@x.no", starts_on=term.ends_on + timedelta(days=1))
+    assert not representatives.ending_soon(term, TODAY)
+
+
+def test_the_reminder_is_mailed_once_per_term(orgs, people, lindas):
+    org = orgs["Lindås"]
+    soon = factories.representative(org, people["adviser"], seat=1, starts_on=date(2025, 1, 1), name="Snart Ferdig")
+    factories.representative(org, people["adviser"], seat=2, starts_on=date(2025, 1, 24), name="Ikke Ennå")
+    db.session.commit()
+    tick.run(TODAY)
+    tick.run(TODAY)
+    mails = db.session.scalars(select(OutboxMessage).where(OutboxMessage.subject.like("Perioden til%"))).all()
+    assert [(m.recipient, m.subject) for m in mails] == [
+        (people["lindas_contact"].email, "Perioden til Snart Ferdig i prosjektgruppen slutter 31.12.2026")]
+    assert "31. desember 2026" in mails[0].body_text and f"/medlemskap/{org.id}" in mails[0].body_text
+    assert soon.ends_on == date(2026, 12, 31)
+
+
+def test_contact_proposes_in_the_app_and_adviser_approves_in_the_inbox(client, auth, orgs, people, lindas):
+    org = orgs["Lindås"]
+    auth.login(people["lindas_contact"])
+    page = f"/medlemskap/{org.id}/representanter/ny?gruppe=steering"
+    response = post(client, page, {"group": "steering", "name": "Kari Leder", "title": "Kommunalsjef",
+                                   "email": "kari.leder@lindas.kommune.no", "phone": "", "user_id": "0",
+                                   "starts_on": "2026-12-01", "ends_on": ""}, token_from=page)
+    assert response.status_code == 302
+    term = db.session.scalar(select(Representative))
+    assert (term.status, term.ends_on) == ("pending", date(2028, 11, 30))
+    auth.logout()
+
+    auth.login(people["adviser"])
+    inbox = client.get("/godkjenninger/").get_data(as_text=True)
+    assert "Kari Leder" in inbox and "Styringsgruppen" in inbox
+    refused = post(client, f"/medlemskap/representanter/{term.id}/behandle",
+                   {"reject": "1", "comment": "", "back": "inbox"}, token_from="/godkjenninger/")
+    assert refused.status_code == 302 and "Skriv hvorfor" in client.get("/godkjenninger/").get_data(as_text=True)
+    assert db.session.get(Representative, term.id).status == "pending"
+    post(client, f"/medlemskap/representanter/{term.id}/behandle", {"approve": "1", "comment": "Velkommen",
+                                                                    "back": "inbox"}, token_from="/godkjenninger/")
+    term = db.session.get(Representative, term.id)
+    assert (term.status, term.decided_by_id, term.decision_comment) == ("approved", people["adviser"].id, "Velkommen")
+    assert _actions("representative", term.id) == ["representative.propose", "representative.approve"]
+    assert "Ingen forslag venter." in client.get("/godkjenninger/").get_data(as_text=True)
+    told = db.session.scalar(select(OutboxMessage).where(OutboxMessage.recipient == people["lindas_contact"].email))
+    assert "er godkjent" in told.subject
+
+
+def test_adviser_rejects_with_a_reason(client, auth, orgs, people, lindas):
+    term = representatives.propose(orgs["Lindås"], people["lindas_contact"], group="project", name="Ola",
+                                   email="ola@x.no", starts_on=date(2026, 12, 1))
+    db.session.commit()
+    auth.login(people["adviser"])
+    post(client, f"/medlemskap/representanter/{term.id}/behandle", {"reject": "1", "comment": "Feil e-post"},
+         token_from="/godkjenninger/")
+    assert db.session.get(Representative, term.id).status == "rejected"
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "representative.reject"))
+    assert (event.object_id, event.comment, event.actor_id) == (term.id, "Feil e-post", people["adviser"].id)
+
+
+def test_only_the_adviser_approves(client, auth, orgs, people, lindas):
+    term = representatives.propose(orgs["Lindås"], people["lindas_contact"], group="project", name="Ola",
+                                   email="ola@x.no", starts_on=date(2026, 12, 1))
+    db.session.commit()
+    auth.login(people["lindas_contact"])
+    response = post(client, f"/medlemskap/representanter/{term.id}/behandle", {"approve": "1"},
+                    token_from=f"/medlemskap/{orgs['Lindås'].id}")
+    assert response.status_code == 403
+    assert db.session.get(Representative, term.id).status == "pending"
+
+
+def test_another_municipalitys_contact_gets_404_and_writes_nothing(client, auth, orgs, people, lindas):
+    lindas_id = orgs["Lindås"].id
+    auth.login(people["voss_contact"])
+    assert client.get(f"/medlemskap/{lindas_id}").status_code == 404
+    assert client.get(f"/medlemskap/{lindas_id}/representanter/ny").status_code == 404
+    proposal = post(client, f"/medlemskap/{lindas_id}/representanter/ny", {
+        "group": "project", "name": "Inntrenger", "email": "i@voss.kommune.no", "starts_on": "2026-12-01",
+        "user_id": "0"})
+    contact = post(client, f"/medlemskap/{lindas_id}/kontaktperson", {"name": "Inntrenger", "email": "i@x.no"})
+    assert proposal.status_code == contact.status_code == 404
+    assert _count(Representative) == _count(AdministrativeContact) == 0
+    assert client.get("/medlemskap/").headers["Location"].endswith(f"/medlemskap/{orgs['Voss'].id}")
+
+
+@pytest.mark.parametrize("role,organisation,path,status", [
+    ("municipality_contact", "Lindås", "/medlemskap/bidrag", 403),
+    ("municipality_contact", "Lindås", "/medlemskap/vurdering", 403),
+    ("signatory", "Lindås", "/medlemskap/", 302),
+    ("project_member", "Universitetet i Bergen", "/medlemskap/", 403),
+    ("signatory", "Bergen", "/medlemskap/", 200),
+    ("project_member", "Bergen", "/medlemskap/", 403),
+    ("adviser", "Bergen", "/medlemskap/", 200),
+    ("adviser", "Bergen", "/medlemskap/bidrag", 200),
+    ("adviser", "Bergen", "/medlemskap/vurdering", 200),
+])
+def test_role_checks(client, login, lindas, role, organisation, path, status):
+    login(role, organisation=organisation)
+    assert client.get(path).status_code == status
+
+
+def test_membership_page_shows_seats_and_is_linked_from_the_case(client, auth, orgs, people, lindas):
+    org = orgs["Lindås"]
+    factories.representative(org, people["adviser"], group="steering", starts_on=date(2025, 1, 1), name="Sjef Sjefsen")
+    db.session.commit()
+    auth.login(people["lindas_contact"])
+    html = client.get(f"/medlemskap/{org.id}").get_data(as_text=True)
+    assert "Sjef Sjefsen" in html and "Slutter om 38 dager" in html
+    assert html.count("Ledig") == 2 and "Foreslå representant" in html
+    assert f"/medlemskap/{org.id}" in client.get(f"/saker/{lindas.id}").get_data(as_text=True)
+
+
+def test_contact_person_edited_and_audited(client, auth, orgs, people, lindas):
+    org = orgs["Lindås"]
+    auth.login(people["lindas_contact"])
+    path = f"/medlemskap/{org.id}/kontaktperson"
+    bad = post(client, path, {"name": "", "email": "ikke-epost"}, token_from=path)
+    assert bad.status_code == 200 and "Skriv en gyldig e-postadresse" in bad.get_data(as_text=True)
+    post(client, path, {"name": "Synnøve Hjartholm", "title": "Rådgiver", "email": "Synnove@Lindas.kommune.no",
+                        "phone": "55 57 50 00"}, token_from=path)
+    contact = members.admin_contact(org)
+    assert (contact.name, contact.email, contact.updated_by_id) == \
+        ("Synnøve Hjartholm", "synnove@lindas.kommune.no", people["lindas_contact"].id)
+    assert _actions("organisation", org.id) == ["admin_contact.update"]
+
+
+def test_notice_taking_effect_ends_terms_and_stops_contributions(orgs, people):
+    org, adviser = orgs["Lindås"], people["adviser"]
+    case = factories.member_case(org, adviser, activated_on=date(2023, 3, 1))
+    current = factories.representative(org, adviser, seat=1, starts_on=date(2025, 3, 1))
+    later = factories.representative(org, adviser, seat=2, starts_on=date(2026, 6, 1))
+    with clock.pinned(date(2025, 1, 2)):
+        request = workflow.perform(case, "give_notice", people["lindas_signer"], data={"notice_date": "2025-01-01"})
+        workflow.approve(request, adviser)
+        waiting = representatives.propose(org, people["lindas_contact"], group="steering", name="Venter",
+                                          email="v@x.no", starts_on=date(2025, 6, 1))
+        contributions.ensure_lines(case)
+        db.session.commit()
+    with clock.pinned(date(2025, 12, 31)):
+        tick.run(date(2025, 12, 31))
+    assert case.state == "notice_given", "the tick does nothing before the effective date"
+    with clock.pinned(date(2026, 1, 2)):  # the tick missed the effective date; next year's line was made meanwhile
+        contributions.ensure_lines(case)
+        contributions.mark_invoiced(contributions.line(org, 2025), adviser, invoiced_on=date(2026, 1, 2),
+                                    reference="F1")
+        db.session.commit()
+        assert [line.year for line in contributions.lines_for(org)] == [2023, 2024, 2025, 2026]
+    with clock.pinned(date(2026, 1, 3)):
+        tick.run(date(2026, 1, 3))
+    assert case.state == "terminated"
+    assert current.ends_on == date(2025, 12, 31)
+    assert (later.status, waiting.status) == ("lapsed", "lapsed")
+    assert {line.year: line.status for line in contributions.lines_for(org)} == {
+        2023: "expected", 2024: "expected", 2025: "invoiced", 2026: "cancelled"}
+    assert members.member_years(case) == [2023, 2024, 2025]
+    assert _actions("contribution", contributions.line(org, 2026).id) == ["contribution.cancel"]
+
+
+def test_merger_ends_terms_the_day_before(orgs, people, lindas):
+    org = orgs["Lindås"]
+    term = factories.representative(org, people["adviser"], group="steering", starts_on=date(2025, 1, 1))
+    workflow.perform(lindas, "end_by_merger", people["adviser"], comment="Slått sammen til Alver.")
+    db.session.commit()
+    assert term.ends_on == TODAY - timedelta(days=1)
+    assert not members.is_member(org)
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "representative.end"))
+    assert event.object_id == term.id and "avsluttet" in event.comment

@@ -68,8 +68,8 @@ def main() -> int:
     database = workdir / "bench.db"
     facts = arrange(database)
     pages = {
+        "overview": "/oversikt",
         "case page": f"/saker/{facts['cases'][0]}",
-        "case list": "/saker/",
         "approval inbox": "/godkjenninger/",
     }
     if os.environ.get("BENCH_PAGES"):

@@ -57,12 +57,23 @@ def history(target_events: int, count: int) -> dict:
                 if events >= target_events:
                     break
             db.session.commit()
-        request_case = cases[0]
         for case in cases[:40]:
             if case.state == "accepted":
                 workflow.perform(case, "issue_agreement", staff["adviser"])
         db.session.commit()
-    return {"staff": staff, "cases": [c.id for c in cases], "request_case": request_case.id}
+    _late_requests(cases[:30])
+    return {"staff": staff, "cases": [c.id for c in cases]}
+
+
+def _late_requests(cases) -> None:
+    """30 municipalities ask to answer yes after the deadline of a later round: the adviser's inbox."""
+    with clock.pinned(date(2026, 11, 20)):
+        late = invitation_round(date(2026, 11, 15), "Sen runde")
+        for n, case in enumerate(cases):
+            contact = users.create_user(f"kontakt{n}@bench.no", f"Kontakt {n}", ["municipality_contact"],
+                                        organisation=case.organisation, password=PASSWORD)
+            workflow.perform(membership.invite(late, case.organisation, None), "accept_late", contact)
+        db.session.commit()
 
 
 def due_cases(count: int) -> None:

@@ -8,10 +8,15 @@ from flask_babel import format_date, format_datetime, get_locale
 from app import clock
 
 
+# English dates in the European order (23/11/2026), so Norwegian readers do not misread them.
+REGIONS = {"en": "en_GB"}
+
+
 def select_locale() -> str:
     """The language the user picked, bokmål unless they chose English (always bokmål outside a request)."""
     chosen = session.get("lang") if has_request_context() else None
-    return chosen if chosen in current_app.config["LANGUAGES"] else current_app.config["BABEL_DEFAULT_LOCALE"]
+    language = chosen if chosen in current_app.config["LANGUAGES"] else current_app.config["BABEL_DEFAULT_LOCALE"]
+    return REGIONS.get(language, language)
 
 
 def short_date(value: date | datetime | None) -> str:

@@ -115,3 +115,17 @@ def test_database_is_configured_for_concurrent_use(app):
         assert db.session.execute(text("PRAGMA busy_timeout")).scalar() >= 5000
     else:
         assert db.session.execute(text("SHOW transaction_isolation")).scalar() == "read committed"
+
+
+def test_english_dates_are_day_first(app):
+    from datetime import date
+
+    from app.formatting import short_date
+
+    with app.test_request_context():
+        from flask import session
+        from flask_babel import refresh
+
+        session["lang"] = "en"
+        refresh()
+        assert short_date(date(2026, 3, 4)) == "04/03/2026"

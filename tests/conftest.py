@@ -7,6 +7,7 @@ import pytest
 from flask import has_app_context
 from flask.testing import FlaskClient
 from sqlalchemy import text
+from sqlalchemy.pool import NullPool
 
 from app import create_app
 from app.extensions import db
@@ -37,6 +38,9 @@ def app_config(database_url: str, **overrides) -> dict:
         # Fast hashing keeps the suite quick; production uses scrypt.
         "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
     }
+    if database_url.startswith("postgresql"):
+        # Connections close when returned, so no pooled connection outlives the app that opened it.
+        config["SQLALCHEMY_ENGINE_OPTIONS"] = {"poolclass": NullPool}
     config.update(overrides)
     return config
 

@@ -13,7 +13,7 @@ from app import agreement_text, clock
 from app.extensions import db
 from app.models import Agreement, AgreementDocument, AgreementTemplate, MembershipCase, Organisation, Signature, User
 from app.models.membership import HOST_PARTY, MUNICIPALITY_PARTY
-from app.models.request import TransitionRequest
+from app.models.request import APPROVED, TransitionRequest
 from app.models.user import ADMIN, ADVISER, SIGNATORY
 from app.services import ServiceError, membership, workflow
 from workflows import notice_effective_date
@@ -306,6 +306,16 @@ def notice_request(request: TransitionRequest) -> dict | None:
     notice_date = date.fromisoformat(data["notice_date"])
     return {"party": case_party_name(case, data.get("notice_by", MUNICIPALITY_PARTY)), "notice_date": notice_date,
             "effective": notice_effective_on(case, notice_date)}
+
+
+def confirmed_notice(case: MembershipCase) -> TransitionRequest | None:
+    """The notice in force on the case, as the signatory gave it and the adviser confirmed it."""
+    if case.notice_date is None:
+        return None
+    return db.session.scalar(select(TransitionRequest).where(
+        TransitionRequest.object_type == case.audit_type, TransitionRequest.object_id == case.id,
+        TransitionRequest.trigger == "give_notice", TransitionRequest.status == APPROVED)
+        .order_by(TransitionRequest.id.desc()).limit(1))
 
 
 # --- lists --------------------------------------------------------------------------------------------------------

@@ -50,7 +50,8 @@ def test_export_has_everything_stored_about_the_person(client, auth, login, pers
     assert len(data["sessions"]) == 1 and data["sessions"][0]["ended_at"]
     made = {e["action"] for e in data["audit_events"] if e["made_by_person"]}
     assert made == {"membership.accept", "agreement.sign", "calendar.token_create"}
-    assert {m["subject"] for m in data["outbox_mail"]} == {"Hei", "Møteinnkalling: Styringsgruppemøte 2026"}
+    assert {m["subject"] for m in data["outbox_mail"]} == {"Hei", "Møteinnkalling: Styringsgruppemøte 2026",
+                                                           "Samarbeidsavtalen er klar til signering"}
     assert data["meetings"] == [{"title": "Styringsgruppemøte 2026", "starts_at": "2026-12-03T09:00:00+00:00",
                                  "place": "Bergen rådhus", "attendance": None}]
     assert len(data["signatures"]["items"]) == 1 and len(data["calendar_links"]) == 1

@@ -340,11 +340,11 @@ def _path(endpoint: str, **values) -> str:
 def _tell_ready_to_sign(case: MembershipCase, actor: User | None, data: dict) -> None:
     """The municipality's signatories and contact persons hear that the agreement waits for signing."""
     agreement = case.agreement
+    path = _path("agreements.agreement_page", agreement_id=agreement.id)
     for user in _people(SIGNATORY, MUNICIPALITY_CONTACT, organisation_id=case.organisation_id):
         mail.queue(user.email, "Samarbeidsavtalen er klar til signering", "agreement_issued",
                    dedupe_key=f"agreement-issued:{agreement.id}:{user.id}", case=case, agreement=agreement,
-                   user=user, signs=SIGNATORY in user.roles, path=_path("agreements.agreement_page",
-                                                                        agreement_id=agreement.id))
+                   user=user, signs=SIGNATORY in user.roles, path=path)
 
 
 @workflow.on_transition("membership", "give_notice")
@@ -358,10 +358,11 @@ def _tell_notice_confirmed(case: MembershipCase, actor: User | None, data: dict)
     recipients = {user.id: user for user in other + _people(ADVISER)}
     request = confirmed_notice(case)
     subject = f"Oppsigelse av samarbeidsavtalen: {case.organisation.display_name}"
+    path = _path("cases.case_page", case_id=case.id)
     for user in recipients.values():
         mail.queue(user.email, subject, "notice_confirmed", dedupe_key=f"notice:{case.id}:{case.notice_date}:{user.id}",
                    case=case, user=user, party=case_party_name(case, party),
-                   reason=request.comment if request else None, path=_path("cases.case_page", case_id=case.id))
+                   reason=request.comment if request else None, path=path)
 
 
 # --- lists --------------------------------------------------------------------------------------------------------

@@ -2,8 +2,8 @@
 import json
 from collections import Counter
 from dataclasses import asdict, dataclass, replace
-from functools import partial
 from datetime import date, datetime, timedelta
+from functools import partial
 
 from babel.numbers import format_currency
 from flask import current_app

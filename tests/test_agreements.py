@@ -9,9 +9,9 @@ from sqlalchemy import func, select
 
 from app import agreement_text
 from app.extensions import db
-from app.models import Agreement, AgreementDocument, AgreementTemplate, Signature
+from app.models import Agreement, AgreementDocument, AgreementTemplate, OutboxMessage, Signature
 from app.models.membership import HOST_PARTY, MUNICIPALITY_PARTY
-from app.services import agreements, membership, workflow
+from app.services import ServiceError, agreements, membership, workflow
 from tests import factories
 from tests.conftest import post
 
@@ -97,6 +97,39 @@ def test_adviser_issues_agreement_with_party_fields_from_the_case(app, client, a
         ("Bergen kommune", "Byrådsavdeling for helse og omsorg", "Lindås kommune")
     assert (agreement.contribution, agreement.period, agreement.end_date) == (40_000, "2027–2030", date(2030, 12, 31))
     assert agreement.issued_by_id == adviser.id
+
+
+def test_issuing_mails_the_municipalitys_signatories_and_contact_in_the_same_transaction(
+        app, client, auth, orgs, adviser):
+    case = factories.accepted_case(orgs["Lindås"], by=adviser)
+    signer = factories.user("signatory", organisation=orgs["Lindås"], name="Olav Hauge")
+    contact = factories.user("municipality_contact", organisation=orgs["Lindås"], name="Kari Nordtveit")
+    factories.user("signatory", organisation=orgs["Voss"])
+    factories.user("signatory", organisation=orgs["Bergen"])
+    factories.user("municipality_contact", organisation=orgs["Lindås"]).active = False
+    db.session.commit()
+    auth.login(adviser)
+    form = f"/avtaler/sak/{case.id}/send-til-signering"
+    post(client, form, {"agreement_end": "2030-12-31", "contribution": "40000", "contribution_from": "2027",
+                        "contribution_to": "2030"}, token_from=form)
+    agreement = db.session.scalar(select(Agreement))
+    mail = {m.recipient: m for m in db.session.scalars(select(OutboxMessage))}
+    assert set(mail) == {signer.email, contact.email}
+    to_signer = mail[signer.email]
+    assert to_signer.subject == "Samarbeidsavtalen er klar til signering"
+    assert f"http://kk.test/avtaler/{agreement.id}" in to_signer.body_text
+    assert "signere den på vegne av Lindås kommune" in to_signer.body_text and "2027–2030" in to_signer.body_text
+    assert "Kommunens signaturberettigede signerer" in mail[contact.email].body_text
+
+
+def test_issuing_sends_no_mail_when_the_transaction_fails(app, orgs, adviser):
+    case = factories.accepted_case(orgs["Lindås"], by=adviser)
+    factories.user("signatory", organisation=orgs["Lindås"])
+    db.session.commit()
+    with pytest.raises(ServiceError):
+        workflow.perform(case, "issue_agreement", adviser, data={"agreement_end": "2020-12-31"})
+    db.session.rollback()
+    assert db.session.scalar(select(func.count()).select_from(OutboxMessage)) == 0
 
 
 def test_contribution_years_beyond_the_agreement_are_refused(app, client, auth, orgs, adviser):

@@ -116,3 +116,36 @@ def test_feed_needs_no_sign_in_but_the_settings_page_does(client, auth, dates):
     auth.logout()
     assert client.get(url).status_code == 200
     assert client.get("/kalender/").status_code == 302
+
+
+@pytest.fixture
+def terms(orgs, dates):
+    """Osterøy's steering representative ends 28.02.2027, an earlier term has ended; Askøy has a proposal waiting."""
+    adviser = factories.user("adviser", organisation=orgs["Bergen"])
+    factories.representative(orgs["Osterøy"], adviser, group="steering", name="Kari Osterøy",
+                             starts_on=date(2023, 3, 1), ends_on=date(2025, 2, 28))
+    factories.representative(orgs["Osterøy"], adviser, group="steering", name="Per Osterøy",
+                             starts_on=date(2025, 3, 1))
+    factories.representative(orgs["Askøy"], adviser, name="Anne Askøy", starts_on=date(2026, 1, 1))
+    contact = factories.user("municipality_contact", organisation=orgs["Askøy"])
+    factories.representative(orgs["Askøy"], contact, name="Foreslått Person", starts_on=date(2026, 12, 1))
+    db.session.commit()
+
+
+def test_feed_has_the_end_of_each_current_representative_term(client, login, terms):
+    login("adviser", organisation="Bergen")
+    events = _events(client, _feed_url(client))
+    ending = {name: e for name, e in events.items() if name.startswith("Representantperioden slutter")}
+    assert set(ending) == {"Representantperioden slutter: Per Osterøy (Osterøy)",
+                           "Representantperioden slutter: Anne Askøy (Askøy)"}
+    per = ending["Representantperioden slutter: Per Osterøy (Osterøy)"]
+    assert per.decoded("DTSTART") == date(2027, 2, 28) and per.decoded("DTEND") == date(2027, 3, 1)
+    assert "Siste dag for Per Osterøy i styringsgruppen for Osterøy kommune." in str(per["DESCRIPTION"])
+    assert str(per["URL"]).startswith("http://kk.test/medlemskap/")
+    assert ending["Representantperioden slutter: Anne Askøy (Askøy)"].decoded("DTSTART") == date(2027, 12, 31)
+
+
+def test_municipality_feed_has_only_its_own_representatives(client, login, terms):
+    login("municipality_contact", organisation="Osterøy")
+    assert set(_events(client, _feed_url(client))) == {"Avtaleperioden slutter: Osterøy kommune",
+                                                        "Representantperioden slutter: Per Osterøy (Osterøy)"}

@@ -1,7 +1,7 @@
 """Meetings (§7–8): the adviser plans them and invites people, invitees see them, minutes and attendance."""
 import io
 import re
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from pathlib import Path
 
 import pytest
@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import AuditEvent, Meeting, OutboxMessage
-from app.services import meetings
+from app.services import meetings, members
 from tests import factories
 from tests.conftest import post
 
@@ -45,6 +45,28 @@ def test_new_steering_meeting_invites_the_steering_group_by_default(client, logi
     steering = _checked(client.get("/moter/ny/steering").get_data(as_text=True))
     assert steering == {people["steering"].id, people["steering2"].id}
     assert _checked(client.get("/moter/ny/coordination").get_data(as_text=True)) == {people["contact"].id}
+
+
+def test_default_invitees_come_from_the_representatives_and_contacts(client, login, orgs, people):
+    adviser = factories.user("adviser", organisation=orgs["Bergen"])
+    factories.member(factories.historic_round(), orgs["Lindås"], adviser)
+    mayor = factories.user(organisation=orgs["Lindås"], name="Rådmann Lindås")
+    former = factories.user(organisation=orgs["Lindås"], name="Tidligere representant")
+    nurse = factories.user(organisation=orgs["Lindås"], name="Prosjektmedlem Lindås")
+    factories.representative(orgs["Lindås"], adviser, group="steering", user=former, starts_on=date(2022, 3, 1))
+    factories.representative(orgs["Lindås"], adviser, group="steering", user=mayor, starts_on=date(2025, 3, 1))
+    factories.representative(orgs["Lindås"], adviser, group="project", user=nurse, starts_on=date(2025, 3, 1))
+    clerk = factories.user(organisation=orgs["Lindås"], name="Synnøve Hjartholm", email="synnove@lindas.kommune.no")
+    members.set_admin_contact(orgs["Lindås"], adviser, name="Synnøve Hjartholm", email="Synnove@lindas.kommune.no")
+    members.set_admin_contact(orgs["Voss"], adviser, name="Uten bruker", email="ukjent@voss.kommune.no")
+    people["gone"].active = False
+    db.session.commit()
+
+    steering = {u.id for u in meetings.default_invitees("steering")}
+    assert steering == {people["steering"].id, people["steering2"].id, mayor.id}
+    assert {u.id for u in meetings.default_invitees("coordination")} == {people["contact"].id, clerk.id}
+    login("adviser", organisation="Bergen")
+    assert _checked(client.get("/moter/ny/steering").get_data(as_text=True)) == steering
 
 
 def _checked(html: str) -> set[int]:

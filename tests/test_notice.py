@@ -2,11 +2,11 @@
 from datetime import date, timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
 from app import clock
 from app.extensions import db
-from app.models import TransitionRequest
+from app.models import OutboxMessage, TransitionRequest, User
 from app.services import agreements, tick, workflow
 from tests import factories
 from tests.conftest import post
@@ -124,3 +124,29 @@ def test_notice_withdrawn_by_agreement_returns_to_active(app, orgs, adviser, lin
     workflow.approve(request, adviser)
     db.session.commit()
     assert lindas.state == "active" and lindas.notice_date is None and lindas.notice_effective is None
+
+
+@pytest.mark.parametrize("party,giver_org,told_org", [("municipality", "Lindås", "Bergen"),
+                                                     ("host", "Bergen", "Lindås")])
+def test_confirmed_notice_is_mailed_to_the_other_party_and_the_advisers(app, orgs, adviser, lindas, party,
+                                                                         giver_org, told_org):
+    giver = factories.user("signatory", organisation=orgs[giver_org])
+    told = factories.user("signatory", organisation=orgs[told_org], name="Den andre parten")
+    factories.user("signatory", organisation=orgs["Voss"])
+    db.session.execute(delete(OutboxMessage))
+    request = agreements.give_notice(lindas, giver, notice_date=date(2026, 11, 23), reason="Vedtak i kommunestyret.")
+    assert db.session.scalar(select(func.count()).select_from(OutboxMessage)) == 0  # not before it is confirmed
+    workflow.approve(request, adviser)
+    db.session.commit()
+    mail = {m.recipient: m for m in db.session.scalars(select(OutboxMessage))}
+    other_side = db.session.scalars(select(User.email).where(
+        User.organisation_id == orgs[told_org].id, User.role_rows.any(role="signatory"))).all()
+    assert told.email in other_side and giver.email not in other_side
+    assert set(mail) == {*other_side, adviser.email}
+    message = mail[told.email]
+    assert message.subject == "Oppsigelse av samarbeidsavtalen: Lindås kommune"
+    giver_name = "Lindås kommune" if party == "municipality" else "Bergen kommune"
+    assert f"{giver_name} har gitt skriftlig oppsigelse" in message.body_text
+    for fact in ("23.11.2026", "23. november 2027", "Begrunnelse: Vedtak i kommunestyret.",
+                 f"http://kk.test/saker/{lindas.id}"):
+        assert fact in message.body_text

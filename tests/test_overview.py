@@ -2,13 +2,16 @@
 import csv
 import io
 import re
+from contextlib import contextmanager
 from datetime import date
 
 import pytest
+from sqlalchemy import event
 
 from app import clock
 from app.extensions import db
-from app.services import overview, workflow
+from app.models import Organisation
+from app.services import contributions, overview, workflow
 from tests import factories
 
 
@@ -162,3 +165,88 @@ def test_overview_and_timeline_are_for_adviser_and_admin(client, login, path, ro
 def test_admin_sees_the_overview(client, login, cases):
     login("admin", organisation="Bergen")
     assert client.get("/oversikt").status_code == 200
+
+
+@pytest.fixture
+def membership_facts(orgs, cases):
+    """Lindås has one representative and has paid; Osterøy is renewing its agreement and owes 2018."""
+    adviser = factories.user("adviser", organisation=orgs["Bergen"])
+    factories.representative(orgs["Lindås"], adviser, starts_on=date(2026, 1, 1))
+    lindas_2018 = contributions.line(orgs["Lindås"], 2018)
+    contributions.mark_invoiced(lindas_2018, adviser, invoiced_on=date(2018, 3, 16), reference="F-1")
+    contributions.mark_paid(lindas_2018, adviser, paid_on=date(2018, 4, 20), reference="KID 1")
+    workflow.perform(cases["Osterøy"], "renew", adviser)
+    db.session.commit()
+
+
+def _cells(html: str, name: str) -> list[str]:
+    """The text of the cells in the municipality's row."""
+    row = re.search(rf'<tr>\s*<td><a href="/saker/\d+">{name}</a>.*?</tr>', html, re.S).group(0)
+    return [re.sub(r"<[^>]+>", "", cell).strip() for cell in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
+
+
+def test_overview_shows_seats_for_members_and_what_is_owed(client, login, membership_facts):
+    login("adviser", organisation="Bergen")
+    html = client.get("/oversikt").get_data(as_text=True)
+    assert "<th scope=\"col\">Representanter</th>" in html and "Utestående bidrag" in html
+    assert _cells(html, "Lindås")[-2:] == ["1 av 3", "kr 0"]
+    assert _cells(html, "Osterøy")[-2:] == ["0 av 3", "kr 40\u00a0000"]  # still a member while renewing
+    assert _cells(html, "Askøy")[-2:] == ["0 av 3", "kr 40\u00a0000"]  # in its notice period
+    assert _cells(html, "Fedje")[-2:] == ["", ""]  # never a member: no seats, no ledger
+
+
+def test_csv_has_the_seats_and_the_outstanding_amount(client, login, membership_facts):
+    login("adviser", organisation="Bergen")
+    rows = list(csv.reader(io.StringIO(client.get("/oversikt.csv").data.decode("utf-8-sig")), delimiter=";"))
+    assert rows[0][-2:] == ["Representanter", "Utestående bidrag (kr)"]
+    by_name = {row[0]: row for row in rows[1:]}
+    assert by_name["Lindås"][-2:] == ["1 av 3", "0"]
+    assert by_name["Osterøy"][-2:] == ["0 av 3", "40000"]
+    assert by_name["Fedje"][-2:] == ["", ""]
+
+
+@contextmanager
+def _statements():
+    """The SQL statements sent to the database inside the block."""
+    sent = []
+
+    def count(conn, cursor, statement, parameters, context, executemany):
+        sent.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        yield sent
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+
+
+def _queries(client, path: str) -> int:
+    client.get(path)  # warm up: the sign-in session may be touched on the first request
+    with _statements() as sent:
+        assert client.get(path).status_code == 200
+    return len(sent)
+
+
+def _members(round_, organisations, adviser) -> None:
+    """Each municipality a member with one representative and a contribution line, as in real life."""
+    for org in organisations:
+        factories.member(round_, org, adviser)
+        factories.representative(org, adviser, starts_on=date(2026, 1, 1))
+    db.session.commit()
+
+
+def test_overview_and_csv_take_the_same_number_of_queries_for_10_and_60_municipalities(client, login, orgs):
+    adviser = factories.user("adviser", organisation=orgs["Bergen"])
+    round_ = factories.historic_round()
+    _members(round_, [o for o in orgs.values() if o.is_municipality and not o.is_host][:10], adviser)
+    login("adviser", organisation="Bergen")
+    few = {path: _queries(client, path) for path in ("/oversikt", "/oversikt.csv")}
+
+    extra = [Organisation(name=f"Prøvekommune {n}", number=f"9{n:03d}", region="Nordhordland") for n in range(50)]
+    db.session.add_all(extra)
+    _members(round_, extra, adviser)
+    many = {path: _queries(client, path) for path in ("/oversikt", "/oversikt.csv")}
+    assert many == few
+    html = client.get("/oversikt").get_data(as_text=True)
+    assert len(_names(html)) == overview.PER_PAGE and html.count("<td>1 av 3</td>") == overview.PER_PAGE
+    assert client.get("/oversikt.csv").data.decode("utf-8-sig").count("1 av 3") == 60

@@ -7,8 +7,8 @@ from sqlalchemy import func, select
 
 from app import clock
 from app.extensions import db
-from app.models import AuditEvent, LoginAttempt, LoginSession, OutboxMessage, User
-from app.services import calendar, mail, meetings, membership, workflow
+from app.models import AuditEvent, LoginAttempt, LoginSession, OutboxMessage, Representative, Signature, User
+from app.services import calendar, mail, meetings, membership, representatives, workflow
 from tests import factories
 from tests.conftest import csrf_token, post
 
@@ -50,10 +50,11 @@ def test_export_has_everything_stored_about_the_person(client, auth, login, pers
     assert len(data["sessions"]) == 1 and data["sessions"][0]["ended_at"]
     made = {e["action"] for e in data["audit_events"] if e["made_by_person"]}
     assert made == {"membership.accept", "agreement.sign", "calendar.token_create"}
-    assert {m["subject"] for m in data["outbox_mail"]} == {"Hei", "Møteinnkalling: Styringsgruppemøte 2026"}
+    assert {m["subject"] for m in data["outbox_mail"]} == {"Hei", "Møteinnkalling: Styringsgruppemøte 2026",
+                                                           "Samarbeidsavtalen er klar til signering"}
     assert data["meetings"] == [{"title": "Styringsgruppemøte 2026", "starts_at": "2026-12-03T09:00:00+00:00",
                                  "place": "Bergen rådhus", "attendance": None}]
-    assert len(data["signatures"]) == 1 and len(data["calendar_links"]) == 1
+    assert len(data["signatures"]["items"]) == 1 and len(data["calendar_links"]) == 1
     assert "password_hash" not in json.dumps(data) and "token_hash" not in json.dumps(data)
     assert db.session.scalar(select(AuditEvent.action).order_by(AuditEvent.seq.desc()).limit(1)) == "user.export"
 
@@ -106,3 +107,53 @@ def test_personal_data_pages_are_for_the_admin(client, login, person, role):
     login(role)
     assert client.get(f"/admin/brukere/{person.id}/personopplysninger").status_code == 403
     assert client.get(f"/admin/brukere/{person.id}/anonymiser").status_code == 403
+
+
+@pytest.fixture
+def terms(orgs, person):
+    """Lindås a member since 2018: Kari in the project group (linked to her user, and earlier under her e-mail)."""
+    adviser = factories.user("adviser", organisation=orgs["Bergen"])
+    round_ = factories.historic_round("Invitasjon 2017", created=date(2017, 1, 10), deadline=date(2017, 2, 1))
+    factories.member(round_, orgs["Lindås"], adviser)
+    earlier = representatives.propose(orgs["Lindås"], adviser, group="project", name="Kari Nordtveit",
+                                      email="KARI@lindas.kommune.no", phone="900 00 000", starts_on=date(2022, 3, 1))
+    current = representatives.propose(orgs["Lindås"], adviser, group="project", name="Kari Nordtveit",
+                                      email="kari.privat@example.no", title="Kommunalsjef", user=person,
+                                      starts_on=date(2024, 3, 1))
+    other = factories.representative(orgs["Lindås"], adviser, group="steering", name="Olav Hauge",
+                                     starts_on=date(2024, 3, 1))
+    db.session.commit()
+    return earlier, current, other
+
+
+def test_export_has_the_representative_terms_and_says_why_signatures_are_kept(client, login, person, terms):
+    login("admin", organisation="Bergen")
+    page = f"/admin/brukere/{person.id}/personopplysninger"
+    data = json.loads(post(client, f"{page}/eksport", token_from=page).data)
+    assert [(t["seat"], t["starts_on"], t["linked_by"]) for t in data["representatives"]] == [
+        ("Prosjektgruppen, plass 1", "2022-03-01", "e-post"), ("Prosjektgruppen, plass 1", "2024-03-01", "bruker")]
+    assert data["representatives"][0]["phone"] == "900 00 000"
+    assert data["representatives"][1]["email"] == "kari.privat@example.no"
+    assert "beholdes" in data["signatures"]["note"]
+    signature, = data["signatures"]["items"]
+    assert signature["name"] == "Kari Nordtveit" and signature["municipality"] == "Lindås kommune"
+    assert signature["how"] == "signert i intranettet"
+
+
+def test_anonymise_scrubs_the_representative_terms_and_keeps_the_signature(client, login, person, terms, runner):
+    earlier, current, other = terms
+    login("admin", organisation="Bergen")
+    page = f"/admin/brukere/{person.id}/anonymiser"
+    assert post(client, page, token_from=page).status_code == 302
+    label = f"Anonymisert bruker #{person.id}"
+    for term in (db.session.get(Representative, earlier.id), db.session.get(Representative, current.id)):
+        assert (term.name, term.email, term.phone, term.title) == (label, f"anonymisert-{person.id}@invalid",
+                                                                   None, None)
+        assert term.seat_label == "Prosjektgruppen, plass 1" and term.status == "approved"
+    assert db.session.get(Representative, current.id).starts_on == date(2024, 3, 1)
+    assert db.session.get(Representative, other.id).name == "Olav Hauge"
+    assert db.session.scalars(select(Signature.name).where(Signature.user_id == person.id)).all() == \
+        ["Kari Nordtveit"]
+    result = runner.invoke(args=["audit", "verify"])
+    assert result.exit_code == 0 and "OK" in result.output
+    assert "Kari Nordtveit" not in client.get(f"/medlemskap/{other.organisation_id}").get_data(as_text=True)

@@ -1,14 +1,15 @@
 """The agreement as a document: what the page and the PDF show, and the PDF itself (WeasyPrint)."""
 import unicodedata
+from functools import partial
 from pathlib import Path
 
 from flask import current_app, render_template
 from weasyprint import CSS, HTML
 
 from app import clock
-from app.models import Agreement
+from app.models import Agreement, AgreementDocument, MembershipCase
 from app.models.membership import HOST_PARTY, MUNICIPALITY_PARTY
-from app.services import agreements
+from app.services import agreements, archive
 
 PRINT_CSS = Path(__file__).resolve().parent.parent / "static" / "css" / "agreement-print.css"
 
@@ -37,3 +38,62 @@ def _slug(text: str) -> str:
     ascii_text = unicodedata.normalize("NFKD", text.lower().replace("æ", "ae").replace("ø", "o"))
     ascii_text = ascii_text.encode("ascii", "ignore").decode()
     return "-".join("".join(c if c.isalnum() else " " for c in ascii_text).split())
+
+
+# --- the case's documents for the archive (app/services/archive.SOURCES) -----------------------------------------
+
+def _status(agreement: Agreement) -> str:
+    signed = agreement.signed_by(MUNICIPALITY_PARTY) and agreement.signed_by(HOST_PARTY)
+    if agreement.superseded_at is None:
+        return "signert" if signed else "til signering"
+    return "signert, senere erstattet" if signed else "ikke signert, erstattet"
+
+
+def _sender_recipient(case: MembershipCase, party: str) -> tuple[str, str]:
+    """A document from `party` to the other one; the municipality's own documents are outgoing (U)."""
+    municipality = case.organisation.display_name
+    return (municipality, archive.HOST) if party == MUNICIPALITY_PARTY else (archive.HOST, municipality)
+
+
+def _direction(party: str) -> str:
+    return "U" if party == MUNICIPALITY_PARTY else "I"
+
+
+def agreement_documents(case: MembershipCase) -> list[archive.Document]:
+    """Every agreement of the case as PDF (signed as far as it got), and the scanned signed copies."""
+    found = []
+    for agreement in reversed(agreements.for_case(case)):
+        found.append(archive.Document(
+            f"avtale-{agreement.id}", f"Samarbeidsavtale {agreement.period} ({_status(agreement)})",
+            agreement.issued_at.astimezone(clock.OSLO).date(), "I", archive.HOST, case.organisation.display_name,
+            partial(pdf, agreement), endpoint="agreements.agreement_page", params={"agreement_id": agreement.id}))
+        for scan in agreement.documents:
+            signature = next((s for s in agreement.signatures if s.document_id == scan.id), None)
+            sender, recipient = _sender_recipient(case, scan.party)
+            found.append(archive.Document(
+                f"skannet-{scan.id}", f"Signert samarbeidsavtale {agreement.period} fra "
+                                      f"{agreements.party_name(agreement, scan.party)} (skannet)",
+                signature.signed_on if signature else scan.uploaded_at.astimezone(clock.OSLO).date(),
+                _direction(scan.party), sender, recipient, partial(_scan_content, scan),
+                endpoint="agreements.scanned_copy", params={"document_id": scan.id}))
+    return found
+
+
+def _scan_content(scan: AgreementDocument) -> bytes:
+    return scan.content
+
+
+def notice_document(case: MembershipCase) -> list[archive.Document]:
+    """The written notice in force on the case (§13), with its reason and the day it takes effect."""
+    if case.notice_date is None:
+        return []
+    party = case.notice_by or MUNICIPALITY_PARTY
+    sender, recipient = _sender_recipient(case, party)
+    request = agreements.confirmed_notice(case)
+    return [archive.Document(
+        "oppsigelse", "Skriftlig oppsigelse av samarbeidsavtalen", case.notice_date, _direction(party), sender,
+        recipient, partial(archive.pdf, "archive/notice_pdf.html", case=case, request=request, sender=sender,
+                           recipient=recipient))]
+
+
+archive.SOURCES += [agreement_documents, notice_document]

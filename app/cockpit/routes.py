@@ -5,6 +5,7 @@ from app import clock
 from app.models.organisation import REGIONS
 from app.security import role_required
 from app.services import overview as overview_service
+from app.services import representatives
 from app.services import timeline as timeline_service
 from workflows import MEMBERSHIP
 
@@ -30,11 +31,12 @@ def overview():
     filters = _filters()
     found = overview_service.rows(**filters)
     page = overview_service.paginate(found, request.args.get("page", 1, type=int))
+    overview_service.with_membership_facts(page.items)
     counts = overview_service.state_counts()
     return render_template("cockpit/overview.html", page=page, counts=counts,
                            most=max((n for _, _, n in counts), default=1), states=MEMBERSHIP.states,
                            regions=[r for r in REGIONS if r != "Vertskommune"], sorts=overview_service.SORTS,
-                           **filters)
+                           total_seats=representatives.TOTAL_SEATS, **filters)
 
 
 @bp.route("/oversikt.csv")

@@ -7,15 +7,16 @@ from datetime import date
 from pathlib import PurePath
 
 from babel.numbers import format_decimal
+from flask import current_app
 from sqlalchemy import Select, exists, false, func, select
 
 from app import agreement_text, clock
 from app.extensions import db
 from app.models import Agreement, AgreementDocument, AgreementTemplate, MembershipCase, Organisation, Signature, User
 from app.models.membership import HOST_PARTY, MUNICIPALITY_PARTY
-from app.models.request import TransitionRequest
-from app.models.user import ADMIN, ADVISER, SIGNATORY
-from app.services import ServiceError, membership, workflow
+from app.models.request import APPROVED, TransitionRequest
+from app.models.user import ADMIN, ADVISER, MUNICIPALITY_CONTACT, SIGNATORY, UserRole
+from app.services import ServiceError, mail, membership, workflow
 from workflows import notice_effective_date
 from workflows.membership import AGREEMENT_PENDING
 
@@ -306,6 +307,62 @@ def notice_request(request: TransitionRequest) -> dict | None:
     notice_date = date.fromisoformat(data["notice_date"])
     return {"party": case_party_name(case, data.get("notice_by", MUNICIPALITY_PARTY)), "notice_date": notice_date,
             "effective": notice_effective_on(case, notice_date)}
+
+
+def confirmed_notice(case: MembershipCase) -> TransitionRequest | None:
+    """The notice in force on the case, as the signatory gave it and the adviser confirmed it."""
+    if case.notice_date is None:
+        return None
+    return db.session.scalar(select(TransitionRequest).where(
+        TransitionRequest.object_type == case.audit_type, TransitionRequest.object_id == case.id,
+        TransitionRequest.trigger == "give_notice", TransitionRequest.status == APPROVED)
+        .order_by(TransitionRequest.id.desc()).limit(1))
+
+
+# --- e-mail -------------------------------------------------------------------------------------------------------
+
+def _people(*roles: str, organisation_id: int | None = None, host: bool = False) -> list[User]:
+    """The active users with one of `roles`, of one organisation, of the host (Bergen), or anywhere."""
+    stmt = select(User).where(User.active.is_(True), User.role_rows.any(UserRole.role.in_(roles)))
+    if organisation_id is not None:
+        stmt = stmt.where(User.organisation_id == organisation_id)
+    if host:
+        stmt = stmt.join(User.organisation).where(Organisation.is_host.is_(True))
+    return list(db.session.scalars(stmt.order_by(User.name, User.id)))
+
+
+def _path(endpoint: str, **values) -> str:
+    """A path in the app, built without a request (hooks also run from the command line)."""
+    return current_app.url_map.bind("").build(endpoint, values)
+
+
+@workflow.on_transition("membership", "issue_agreement", "renew")
+def _tell_ready_to_sign(case: MembershipCase, actor: User | None, data: dict) -> None:
+    """The municipality's signatories and contact persons hear that the agreement waits for signing."""
+    agreement = case.agreement
+    path = _path("agreements.agreement_page", agreement_id=agreement.id)
+    for user in _people(SIGNATORY, MUNICIPALITY_CONTACT, organisation_id=case.organisation_id):
+        mail.queue(user.email, "Samarbeidsavtalen er klar til signering", "agreement_issued",
+                   dedupe_key=f"agreement-issued:{agreement.id}:{user.id}", case=case, agreement=agreement,
+                   user=user, signs=SIGNATORY in user.roles, path=path)
+
+
+@workflow.on_transition("membership", "give_notice")
+def _tell_notice_confirmed(case: MembershipCase, actor: User | None, data: dict) -> None:
+    """The adviser confirmed a written notice: the other party's signatories and the advisers hear of it."""
+    party = case.notice_by or MUNICIPALITY_PARTY
+    if party == MUNICIPALITY_PARTY:
+        other = _people(SIGNATORY, host=True)
+    else:
+        other = _people(SIGNATORY, organisation_id=case.organisation_id)
+    recipients = {user.id: user for user in other + _people(ADVISER)}
+    request = confirmed_notice(case)
+    subject = f"Oppsigelse av samarbeidsavtalen: {case.organisation.display_name}"
+    path = _path("cases.case_page", case_id=case.id)
+    for user in recipients.values():
+        mail.queue(user.email, subject, "notice_confirmed", dedupe_key=f"notice:{case.id}:{case.notice_date}:{user.id}",
+                   case=case, user=user, party=case_party_name(case, party),
+                   reason=request.comment if request else None, path=path)
 
 
 # --- lists --------------------------------------------------------------------------------------------------------

@@ -36,7 +36,8 @@ class Document:
     sender: str
     recipient: str
     render: Callable[[], bytes]
-    endpoint: str | None = None  # a page showing it, called with case_id
+    endpoint: str | None = None  # a page showing it, called with `params` (by default the case id)
+    params: dict | None = None
 
 
 def pdf(template: str, **context) -> bytes:

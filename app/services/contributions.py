@@ -2,7 +2,8 @@
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import case as sql_case
+from sqlalchemy import func, select
 
 from app import clock
 from app.extensions import db
@@ -120,6 +121,16 @@ def stop_after(organisation: Organisation, last_year: int, actor: User | None, r
 def lines_for(organisation: Organisation) -> list[Contribution]:
     return list(db.session.scalars(select(Contribution).where(Contribution.organisation_id == organisation.id)
                                    .order_by(Contribution.year)))
+
+
+def outstanding_by_organisation(organisation_ids: list[int]) -> dict[int, int]:
+    """What each municipality with ledger lines still owes (expected or invoiced, not paid), in one query."""
+    unpaid = func.sum(sql_case((Contribution.paid_on.is_(None), Contribution.amount), else_=0))
+    rows = db.session.execute(
+        select(Contribution.organisation_id, unpaid).where(
+            Contribution.organisation_id.in_(organisation_ids), Contribution.cancelled_at.is_(None))
+        .group_by(Contribution.organisation_id))
+    return {organisation_id: value for organisation_id, value in rows}
 
 
 @dataclass

@@ -3,6 +3,7 @@ import json
 from collections import Counter
 from dataclasses import asdict, dataclass, replace
 from datetime import date, datetime, timedelta
+from functools import partial
 
 from babel.numbers import format_currency
 from flask import current_app
@@ -15,7 +16,7 @@ from app.models.invitation import ANSWER_LABELS, NO, YES
 from app.models.membership import DEFAULT_CONTRIBUTION
 from app.models.request import TransitionRequest
 from app.models.user import MUNICIPALITY_CONTACT
-from app.services import ServiceError, audit, mail, membership, tick, users, workflow
+from app.services import ServiceError, archive, audit, mail, membership, tick, users, workflow
 from workflows import MEMBERSHIP
 from workflows.membership import ACCEPTED, DECLINED, INVITED, NO_REPLY, WITHDRAWN
 
@@ -478,6 +479,17 @@ def latest_replies(case_ids: list[int]) -> dict[int, InvitationReply]:
     return {r.case_id: r for r in db.session.scalars(select(InvitationReply).where(InvitationReply.id.in_(latest)))}
 
 
+def reply_documents(case: MembershipCase) -> list[archive.Document]:
+    """Each answer the municipality gave, as a letter from it (outgoing in its archive)."""
+    replies = db.session.scalars(select(InvitationReply).where(InvitationReply.case_id == case.id)
+                                 .order_by(InvitationReply.id))
+    return [archive.Document(
+        f"svar-{reply.id}", f"Svar på invitasjonen: {reply.answer_label}",
+        reply.answered_at.astimezone(clock.OSLO).date(), "U", case.organisation.display_name, archive.HOST,
+        partial(archive.pdf, "archive/reply_pdf.html", case=case, reply=reply, recipient=archive.HOST))
+        for reply in replies]
+
+
 def cases_of(organisation_id: int) -> list[MembershipCase]:
     """A municipality's cases, newest round first."""
     return list(db.session.scalars(select(MembershipCase).join(InvitationRound)
@@ -487,3 +499,4 @@ def cases_of(organisation_id: int) -> list[MembershipCase]:
 
 users.CONTACT_HOOKS.append(_invite_new_contact)
 tick.TASKS.append(send_due_reminders)
+archive.SOURCES.append(reply_documents)

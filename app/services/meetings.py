@@ -4,24 +4,37 @@ from datetime import datetime
 from pathlib import Path
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from app import clock
 from app.extensions import db
-from app.models import Meeting, MeetingInvitee, User
+from app.models import AdministrativeContact, Meeting, MeetingInvitee, Representative, User
 from app.models.meeting import ATTENDANCE_LABELS, KIND_LABELS, STEERING
+from app.models.members import APPROVED
+from app.models.members import STEERING as STEERING_GROUP
 from app.models.user import MUNICIPALITY_CONTACT, STEERING_MEMBER
 from app.services import ServiceError, audit, mail
 
 MAX_PDF_BYTES = 10 * 1024 * 1024
-# Who is invited unless the adviser picks others: the steering group, or a contact from each municipality.
-DEFAULT_ROLE = {STEERING: STEERING_MEMBER}
 
 
 def default_invitees(kind: str) -> list[User]:
-    role = DEFAULT_ROLE.get(kind, MUNICIPALITY_CONTACT)
-    return list(db.session.scalars(select(User).where(User.active, User.role_rows.any(role=role))
-                                   .order_by(User.name)))
+    """Who is invited unless the adviser picks others.
+
+    The steering group: its members, and the municipalities' steering-group representatives in office today who
+    have a user. The coordination meeting: the municipalities' contact persons, and their administrative contacts
+    (§10) who have a user with the same e-mail address.
+    """
+    if kind == STEERING:
+        today = clock.today()
+        representative = select(Representative.user_id).where(
+            Representative.group == STEERING_GROUP, Representative.status == APPROVED,
+            Representative.starts_on <= today, Representative.ends_on >= today)
+        wanted = or_(User.role_rows.any(role=STEERING_MEMBER), User.id.in_(representative))
+    else:
+        wanted = or_(User.role_rows.any(role=MUNICIPALITY_CONTACT),
+                     User.email.in_(select(AdministrativeContact.email)))
+    return list(db.session.scalars(select(User).where(User.active, wanted).order_by(User.name)))
 
 
 def candidates() -> list[User]:

@@ -10,9 +10,11 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import contains_eager
 
+from app import clock
 from app.clock import OSLO
 from app.extensions import db
 from app.models import InvitationRound, MembershipCase, Organisation
+from app.services import contributions, members, representatives
 from workflows import MEMBERSHIP
 from workflows.membership import ACTIVE, INVITED, NOTICE_GIVEN
 
@@ -54,6 +56,9 @@ def name_key(name: str) -> str:
 @dataclass
 class Row:
     case: MembershipCase
+    # Filled in by with_membership_facts: seats filled today (members only), and what is owed.
+    seats_filled: int | None = None
+    outstanding: int | None = None
 
     @property
     def organisation(self) -> Organisation:
@@ -68,6 +73,24 @@ class Row:
     @property
     def next_label(self) -> str:
         return NEXT_DATE_LABELS.get(self.case.state, "") if self.next_date else ""
+
+    @property
+    def seats_label(self) -> str:
+        """The seats filled out of three ("2 av 3") for a member municipality; empty for the others."""
+        return "" if self.seats_filled is None else f"{self.seats_filled} av {representatives.TOTAL_SEATS}"
+
+
+def with_membership_facts(found: list[Row]) -> list[Row]:
+    """Add the representatives and outstanding contributions to rows, a fixed number of queries for any number."""
+    ids = [row.case.organisation_id for row in found]
+    member_ids = members.members_among(ids)
+    filled = representatives.filled_seats(ids, clock.today())
+    owed = contributions.outstanding_by_organisation(ids)
+    for row in found:
+        organisation_id = row.case.organisation_id
+        row.seats_filled = filled.get(organisation_id, 0) if organisation_id in member_ids else None
+        row.outstanding = owed.get(organisation_id)
+    return found
 
 
 def latest_cases() -> list[MembershipCase]:
@@ -143,7 +166,7 @@ def paginate(items: list, page: int, per_page: int = PER_PAGE) -> ListPage:
 
 
 CSV_HEADER = ["Kommune", "Kommunenummer 2016", "Kommune fra 2020", "Region", "Status", "Status siden",
-              "Neste dato", "Hva skjer da", "Runde"]
+              "Neste dato", "Hva skjer da", "Runde", "Representanter", "Utestående bidrag (kr)"]
 
 
 def to_csv(found: list[Row]) -> bytes:
@@ -151,11 +174,12 @@ def to_csv(found: list[Row]) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
     writer.writerow(CSV_HEADER)
-    for row in found:
+    for row in with_membership_facts(found):
         org, case = row.organisation, row.case
         writer.writerow([_cell(v) for v in (
             org.name, org.number or "", org.successor_name or "", org.region or "", MEMBERSHIP.label(case.state),
-            _day(case.state_since.astimezone(OSLO).date()), _day(row.next_date), row.next_label, case.round.title)])
+            _day(case.state_since.astimezone(OSLO).date()), _day(row.next_date), row.next_label, case.round.title,
+            row.seats_label, "" if row.outstanding is None else str(row.outstanding))])
     return out.getvalue().encode("utf-8-sig")
 
 

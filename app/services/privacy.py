@@ -7,10 +7,13 @@ from sqlalchemy import and_, delete, or_, select
 from app import clock
 from app.extensions import db
 from app.models import (AuditEvent, CalendarToken, LoginAttempt, LoginSession, Meeting, MeetingInvitee,
-                        OutboxMessage, Signature, TransitionRequest, User)
+                        OutboxMessage, Representative, Signature, TransitionRequest, User)
 from app.services import ServiceError, audit, users
 
 REMOVED = "(Innholdet er fjernet fordi personen er anonymisert.)"
+SIGNATURES_KEPT = ("Underskrifter på samarbeidsavtaler beholdes også om personen anonymiseres: de dokumenterer "
+                   "kommunenes avtaler og skal arkiveres.")
+SIGNATURE_METHODS = {"app": "signert i intranettet", "upload": "registrert fra skannet, signert avtale"}
 
 
 def _value(value):
@@ -67,9 +70,26 @@ def _requests(user: User) -> list[dict]:
                  "decision_comment") for r in rows]
 
 
-def _signatures(user: User) -> list[dict]:
+def _signatures(user: User) -> dict:
+    """The signatures the person made in the app, or registered from a scanned copy (the adviser)."""
     rows = db.session.scalars(select(Signature).where(Signature.user_id == user.id).order_by(Signature.id))
-    return [_row(s, "case_id", "party", "name", "title", "signed_on", "method") for s in rows]
+    return {"note": SIGNATURES_KEPT, "items": [
+        {**_row(s, "case_id", "agreement_id", "party", "name", "title", "signed_on", "signed_at", "method"),
+         "municipality": s.case.organisation.display_name, "how": SIGNATURE_METHODS.get(s.method, s.method)}
+        for s in rows]}
+
+
+def _representative_rows(user: User) -> list[Representative]:
+    """The person's terms as a representative: linked to their user, or under their e-mail address."""
+    return list(db.session.scalars(select(Representative).where(or_(
+        Representative.user_id == user.id, Representative.email == user.email)).order_by(Representative.id)))
+
+
+def _representatives(user: User) -> list[dict]:
+    return [{**_row(r, "id", "name", "title", "email", "phone", "starts_on", "ends_on", "status", "proposed_at"),
+             "municipality": r.organisation.display_name, "seat": r.seat_label,
+             "linked_by": "bruker" if r.user_id == user.id else "e-post"}
+            for r in _representative_rows(user)]
 
 
 def _calendar_links(user: User) -> list[dict]:
@@ -89,6 +109,7 @@ SECTIONS: dict[str, Callable[[User], object]] = {
     "transition_requests": _requests,
     "signatures": _signatures,
     "calendar_links": _calendar_links,
+    "representatives": _representatives,
 }
 
 
@@ -103,13 +124,15 @@ def anonymise(user: User, actor: User) -> None:
     """Remove a person who has left: no name, address, phone, roles or sign-in; the audit chain stays intact.
 
     Audit events refer to people by id only, so they keep verifying; their history now shows the placeholder
-    name. Signatures on agreements are kept: they document the municipalities' agreements.
+    name. Their terms as a representative keep seat and dates under the placeholder name. Signatures on agreements
+    are kept: they document the municipalities' agreements.
     """
     if user.anonymised_at is not None:
         raise ServiceError("Personen er allerede anonymisert.")
     if user.id == actor.id:
         raise ServiceError("Du kan ikke anonymisere deg selv.")
     old_email = user.email
+    terms = _representative_rows(user)
     db.session.execute(delete(LoginAttempt).where(LoginAttempt.email == old_email))
     db.session.execute(delete(OutboxMessage).where(OutboxMessage.recipient == old_email,
                                                    OutboxMessage.sent_at.is_(None)))
@@ -121,9 +144,11 @@ def anonymise(user: User, actor: User) -> None:
         token.revoked_at = clock.now()
     user.name = f"Anonymisert bruker #{user.id}"
     user.email = f"anonymisert-{user.id}@invalid"
+    for term in terms:
+        term.name, term.email, term.title, term.phone = user.name, user.email, None, None
     user.title = user.phone = user.password_hash = user.invite_nonce = None
     user.set_roles([])
     user.active = False
     user.anonymised_at = clock.now()
     users.end_all_sessions(user)
-    audit.record(actor, "user.anonymise", "user", user.id)
+    audit.record(actor, "user.anonymise", "user", user.id, data={"representatives": [t.id for t in terms]})

@@ -2,7 +2,8 @@
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import contains_eager
 
 from app import clock
 from app.extensions import db
@@ -10,11 +11,12 @@ from app.models import Organisation, Representative, User
 from app.models.members import (APPROVED, GROUPS, LAPSED, PENDING, REJECTED, SEATS_PER_GROUP, WITHDRAWN,
                                 seat_label)
 from app.models.user import ADVISER, MUNICIPALITY_CONTACT
-from app.services import Conflict, ServiceError, audit, mail, members, tick
+from app.services import Conflict, ServiceError, audit, calendar, mail, members, tick
 
 TERM_YEARS = 2
 REMINDER_DAYS = 60
 HOLDING = (PENDING, APPROVED)  # statuses that occupy a seat
+TOTAL_SEATS = sum(SEATS_PER_GROUP.values())
 
 
 def add_years(day: date, years: int) -> date:
@@ -269,6 +271,16 @@ def seats(organisation: Organisation, today: date) -> list[Seat]:
     return result
 
 
+def filled_seats(organisation_ids: list[int], today: date) -> dict[int, int]:
+    """How many seats each municipality has filled today (approved terms), in one query for them all."""
+    rows = db.session.execute(
+        select(Representative.organisation_id, func.count()).where(
+            Representative.organisation_id.in_(organisation_ids), Representative.status == APPROVED,
+            Representative.starts_on <= today, Representative.ends_on >= today)
+        .group_by(Representative.organisation_id))
+    return {organisation_id: value for organisation_id, value in rows}
+
+
 def history(organisation: Organisation) -> list[Representative]:
     """Every term and proposal of the municipality, newest first."""
     return list(reversed(_terms(organisation)))
@@ -305,4 +317,21 @@ def remind_ending_terms(today: date) -> list[str]:
     return done
 
 
+def term_end_dates(user: User):
+    """Calendar: the last day of each approved term not yet over, of the municipalities `user` may see."""
+    stmt = select(Representative).join(Representative.organisation).options(
+        contains_eager(Representative.organisation)).where(
+        Representative.status == APPROVED, Representative.ends_on >= clock.today()) \
+        .order_by(Representative.ends_on, Representative.id)
+    if not members.sees_all(user):
+        stmt = stmt.where(Representative.organisation_id == (user.organisation_id or -1))
+    for term in db.session.scalars(stmt):
+        yield calendar.Entry(
+            f"representant-{term.id}", f"Representantperioden slutter: {term.name} ({term.organisation.name})",
+            day=term.ends_on, path=f"/medlemskap/{term.organisation_id}",
+            description=f"Siste dag for {term.name} i {term.seat_label.lower()} for "
+                        f"{term.organisation.display_name}.")
+
+
 tick.TASKS.append(remind_ending_terms)
+calendar.SOURCES.append(term_end_dates)

@@ -6,7 +6,7 @@ from flask.cli import with_appcontext
 from sqlalchemy import select
 from werkzeug.security import check_password_hash
 
-from app import demo_data, demo_story
+from app.demo import history, meetings, membership, people, subgroups
 from app.extensions import db
 from app.models import Organisation
 from app.models.organisation import INSTITUTION, MUNICIPALITY
@@ -23,13 +23,13 @@ def seed_demo(password):
     organisations = _organisations()
     made = _people(organisations, password)
     db.session.commit()
-    if demo_story.tell(organisations):
+    if history.tell(organisations):
         click.echo("Historikken 2016–2026 er lagt inn: invitasjonsrunder, avtaler, signaturer og oppsigelser.")
-    if demo_story.tell_subgroups():
+    if subgroups.tell():
         click.echo("Undergrupper er lagt inn: én etablert, én sendt inn, én sendt tilbake og ett utkast.")
-    if demo_story.meetings():
+    if meetings.tell():
         click.echo("Møtene er lagt inn: styringsgruppemøter og koordineringsmøter med referat og oppmøte.")
-    if demo_story.tell_membership(organisations):
+    if membership.tell(organisations):
         click.echo("Medlemskapet 2018–2026 er lagt inn: representanter, kontaktpersoner, bidrag og årlig vurdering.")
     click.echo(f"Demokontoer (passord: {password}):")
     for user, new in made:
@@ -38,13 +38,13 @@ def seed_demo(password):
 
 def _organisations() -> dict[str, Organisation]:
     by_name = {o.name: o for o in db.session.scalars(select(Organisation))}
-    for name, number, region, successor, successor_number in demo_data.MUNICIPALITIES:
+    for name, number, region, successor, successor_number in people.MUNICIPALITIES:
         if name not in by_name:
             by_name[name] = Organisation(name=name, kind=MUNICIPALITY, number=number, region=region,
                                          is_host=(name == "Bergen"), successor_name=successor,
                                          successor_number=successor_number)
             db.session.add(by_name[name])
-    for name in demo_data.INSTITUTIONS:
+    for name in people.INSTITUTIONS:
         if name not in by_name:
             by_name[name] = Organisation(name=name, kind=INSTITUTION)
             db.session.add(by_name[name])
@@ -54,7 +54,7 @@ def _organisations() -> dict[str, Organisation]:
 
 def _people(organisations: dict[str, Organisation], password: str):
     made = []
-    for email, name, title, organisation, roles in demo_data.PEOPLE:
+    for email, name, title, organisation, roles in people.PEOPLE:
         user = users.find_by_email(email)
         if user is None:
             user = users.create_user(email, name, roles, organisation=organisations[organisation], title=title,

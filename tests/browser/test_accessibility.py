@@ -29,7 +29,7 @@ MAX_PAGES = 60
 @pytest.fixture(scope="module")
 def demo(live_server):
     """The demo story in the live server's database, shared by this module's tests."""
-    from app import demo_story
+    from app.demo import history
     from tests.conftest import app_config, prepare_schema
 
     app = live_server.app
@@ -39,7 +39,7 @@ def demo(live_server):
         organisations = factories.organisations()
         _people(organisations, factories.PASSWORD)
         db.session.commit()
-        demo_story.tell(organisations)
+        history.tell(organisations)
         db.session.commit()
         assert users.find_by_email(DEMO_ACCOUNTS["adviser"]) is not None
     return live_server

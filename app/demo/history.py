@@ -1,0 +1,225 @@
+"""The collaboration's history 2016–2026, replayed through the services so the audit log and case pages are real."""
+from datetime import date
+
+from sqlalchemy import select
+
+from app import clock
+from app.agreements import document
+from app.extensions import db
+from app.models import InvitationRound, MembershipCase, Organisation, User
+from app.models.invitation import YES
+from app.models.membership import HOST_PARTY, MUNICIPALITY_PARTY
+from app.services import agreements, invitations, membership, tick, users, workflow
+from app.services.users import find_by_email
+
+LETTER_2016 = """Bergen kommune inviterer kommuner i Bergensregionen, Voss og omland og Nordhordland til å delta i \
+samarbeidet Kunnskapskommunen Helse Omsorg Bergen.
+
+Det overordnede målet med samarbeidet er å styrke den kunnskapsbaserte utviklingen av tjenestene i \
+primærhelse- og omsorgstjenestene. Dette kan gjøres gjennom forskningsprosjekter, master- og videreutdanning og \
+praksisutplasseringer eller utvikling av innovative produkter og løsninger.
+
+Dere vil inngå i samarbeidet på lik linje med de andre partene, og kunne dra veksler på forskning, innovasjon og \
+kunnskapsutvikling inn i egen kommune. For hver kommune er det foreslått et årlig beløp på kr 40 000 i perioden \
+2017–2019.
+
+Vi ber om tilbakemelding på om man ønsker å være en part i Kunnskapskommunen innen 01.11.2016. For kommunene som \
+ønsker å være med, vil vi ta initiativ til et felles samarbeidsmøte i januar 2017.
+
+Med vennlig hilsen
+Nina Mevold, kommunaldirektør"""
+
+SAID_YES = ["Radøy", "Meland", "Masfjorden", "Vaksdal", "Voss", "Austrheim", "Osterøy", "Os", "Lindås", "Askøy"]
+SAID_NO = ["Fedje", "Modalen"]
+MERGED_INTO_ALVER = ["Meland", "Radøy"]
+NOT_RENEWED = ["Masfjorden"]
+# Signatories who signed on paper in 2018 (registered by the adviser from the scanned agreement).
+PAPER_SIGNERS = {
+    "Radøy": ("Trond Nesse", "Rådmann"), "Meland": ("Eirik Haugland", "Rådmann"),
+    "Masfjorden": ("Ola Risnes", "Rådmann"), "Vaksdal": ("Guro Dale", "Rådmann"),
+    "Austrheim": ("Per Lerøy", "Rådmann"), "Os": ("Ingvild Tveit", "Rådmann"),
+}
+
+
+def tell(organisations: dict[str, Organisation]) -> bool:
+    """Replay the story once; False when it is already there."""
+    if db.session.scalar(select(InvitationRound.id).where(InvitationRound.title == "Invitasjon 2016")):
+        return False
+    adviser = find_by_email("marianne.solbakk@bergen.kommune.no")
+    host_signer = find_by_email("nina.mevold@bergen.kommune.no")
+    cases = _round_2016(organisations, adviser)
+    _agreements_2018(cases, adviser, host_signer)
+    _merger_2020(cases, adviser)
+    _renewal_2022(cases, adviser, host_signer)
+    _notices_2026(cases, adviser)
+    _agreements_2026(_round_2026(organisations, adviser), adviser, host_signer)
+    with clock.pinned(clock.today()):
+        tick.run(clock.today())
+    return True
+
+
+def contact_of(case: MembershipCase, role: str) -> User | None:
+    """The first user with `role` in the case's municipality."""
+    return db.session.scalar(select(User).where(User.organisation_id == case.organisation_id)
+                             .where(User.role_rows.any(role=role)))
+
+
+def _round_2016(organisations, adviser) -> dict[str, MembershipCase]:
+    with clock.pinned(date(2016, 10, 3)):
+        round_ = InvitationRound(title="Invitasjon 2016", letter_text=LETTER_2016, reply_deadline=date(2016, 11, 1),
+                                 contribution=40_000, contribution_from=2017, contribution_to=2019,
+                                 agreement_end=date(2022, 12, 31), meeting="Felles samarbeidsmøte i januar 2017",
+                                 created_by_id=adviser.id, created_at=clock.now())
+        db.session.add(round_)
+        db.session.flush()
+        invitees = [o for o in organisations.values() if o.is_municipality and not o.is_host]
+        cases = {o.name: membership.invite(round_, o, adviser) for o in sorted(invitees, key=lambda o: o.name)}
+        db.session.commit()
+    for n, name in enumerate(SAID_YES):
+        with clock.pinned(date(2016, 10, 10 + 2 * n)):
+            actor = contact_of(cases[name], "municipality_contact") or adviser
+            workflow.perform(cases[name], "accept", actor,
+                             comment=None if actor is not adviser else "Svar mottatt på e-post.")
+            db.session.commit()
+    for name in SAID_NO:
+        with clock.pinned(date(2016, 10, 28)):
+            workflow.perform(cases[name], "decline", adviser, comment="Svar mottatt på e-post.")
+            db.session.commit()
+    with clock.pinned(date(2016, 11, 2)):
+        tick.run(date(2016, 11, 2))
+    return cases
+
+
+def _agreements_2018(cases, adviser, host_signer) -> None:
+    with clock.pinned(date(2018, 1, 15)):
+        for name in SAID_YES:
+            workflow.perform(cases[name], "issue_agreement", adviser)
+        db.session.commit()
+    for n, name in enumerate(SAID_YES):
+        _sign_both(cases[name], adviser, host_signer, date(2018, 2, 1 + 2 * n))
+        with clock.pinned(date(2018, 3, 1)):
+            workflow.perform(cases[name], "activate", adviser)
+            db.session.commit()
+
+
+def _sign_both(case, adviser, host_signer, day) -> None:
+    signer = contact_of(case, "signatory")
+    with clock.pinned(day):
+        if signer:
+            membership.sign(case, MUNICIPALITY_PARTY, signer, name=signer.name, title=signer.title, signed_on=day)
+        else:
+            name, title = PAPER_SIGNERS[case.organisation.name]
+            membership.sign(case, MUNICIPALITY_PARTY, adviser, name=name, title=title, signed_on=day,
+                            method="upload")
+        membership.sign(case, HOST_PARTY, host_signer, name=host_signer.name, title=host_signer.title,
+                        signed_on=day)
+        db.session.commit()
+
+
+def _merger_2020(cases, adviser) -> None:
+    with clock.pinned(date(2020, 1, 6)):
+        for name in MERGED_INTO_ALVER:
+            workflow.perform(cases[name], "end_by_merger", adviser,
+                             comment="Slått sammen med Lindås og Radøy til Alver kommune fra 01.01.2020. "
+                                     "Alver viderefører medlemskapet gjennom Lindås' avtale.")
+        db.session.commit()
+
+
+def _renewal_2022(cases, adviser, host_signer) -> None:
+    renewing = [n for n in SAID_YES if n not in MERGED_INTO_ALVER + NOT_RENEWED]
+    with clock.pinned(date(2022, 11, 15)):
+        for name in renewing:
+            workflow.perform(cases[name], "renew", adviser, comment="Ny avtaleperiode 2023–2027.",
+                             data={"agreement_end": "2027-12-31"})
+        db.session.commit()
+    for n, name in enumerate(renewing):
+        _sign_both(cases[name], adviser, host_signer, date(2022, 12, 1 + 2 * n))
+        with clock.pinned(date(2022, 12, 20)):
+            workflow.perform(cases[name], "activate", adviser)
+            db.session.commit()
+    with clock.pinned(date(2023, 1, 1)):
+        tick.run(date(2023, 1, 1))
+
+
+def _notices_2026(cases, adviser) -> None:
+    askoy, voss = cases["Askøy"], cases["Voss"]
+    with clock.pinned(date(2026, 3, 2)):
+        request = workflow.perform(askoy, "give_notice", contact_of(askoy, "signatory"),
+                                   comment="Askøy kommune sier opp avtalen etter vedtak i kommunestyret.",
+                                   data={"notice_date": "2026-03-01", "notice_by": MUNICIPALITY_PARTY})
+        db.session.commit()
+    with clock.pinned(date(2026, 3, 4)):
+        workflow.approve(request, adviser, "Skriftlig oppsigelse mottatt 01.03.2026.")
+        db.session.commit()
+    with clock.pinned(date(2026, 11, 10)):
+        workflow.perform(voss, "give_notice", contact_of(voss, "signatory"),
+                         comment="Voss herad vurderer å seie opp avtalen, sjå vedlagt brev.",
+                         data={"notice_date": "2026-11-10", "notice_by": MUNICIPALITY_PARTY})
+        db.session.commit()
+
+
+def _round_2026(organisations, adviser) -> dict[str, MembershipCase]:
+    members = {"Lindås", "Voss", "Vaksdal", "Osterøy", "Os", "Askøy", "Austrheim", "Meland", "Radøy"}
+    invitees = [o for o in organisations.values()
+                if o.is_municipality and not o.is_host and o.name not in members]
+    meeting, deadline = "Felles samarbeidsmøte i februar 2027", date(2026, 12, 15)
+    with clock.pinned(date(2026, 10, 26)):
+        round_ = invitations.create_round(
+            adviser, invitees, title="Invitasjon 2026",
+            letter_text=invitations.letter(40_000, 2027, 2030, deadline, meeting), reply_deadline=deadline,
+            contribution=40_000, contribution_from=2027, contribution_to=2030, agreement_end=date(2030, 12, 31),
+            meeting=meeting)
+        db.session.commit()
+    cases = {case.organisation.name: case for case in round_.cases}
+    with clock.pinned(date(2026, 11, 4)):
+        # Austevoll gets a contact person after the round went out: the invitation follows at once.
+        users.create_user("trude.bjelland@austevoll.kommune.no", "Trude Bjelland", ["municipality_contact"],
+                          organisation=organisations["Austevoll"], title="Einingsleiar helse og omsorg",
+                          actor=find_by_email("admin@bergen.kommune.no"))
+        db.session.commit()
+    with clock.pinned(date(2026, 11, 12)):
+        fjell = cases["Fjell"]
+        marit = contact_of(fjell, "municipality_contact")
+        invitations.reply(fjell, marit, answer=YES, comment="Fjell (no Øygarden) ønskjer å vere med.",
+                          details=invitations.ReplyDetails(
+                              contact_name=marit.name, contact_title=marit.title, contact_email=marit.email,
+                              contact_phone="56 31 50 00", steering_rep="Bjørn Sandvik, kommunalsjef",
+                              project_rep_1=marit.name, project_rep_2="Ingunn Kvinge, fagutviklar"))
+        workflow.perform(cases["Ulvik"], "decline", adviser, comment="Svar mottatt på e-post.")
+        db.session.commit()
+    with clock.pinned(date(2026, 11, 16)):
+        invitations.remind(round_, adviser, date(2026, 11, 16))
+        db.session.commit()
+    with clock.pinned(date(2026, 11, 20)):
+        invitations.extend_case_deadline(cases["Kvam"], date(2027, 1, 15),
+                                         "Kommunestyret i Kvam handsamar saka 12. januar 2027.", adviser)
+        db.session.commit()
+    return cases
+
+
+
+def _agreements_2026(cases, adviser, host_signer) -> None:
+    """Masfjorden's new agreement is signed by both (Masfjorden on paper) and waits for activation;
+    Fjell's is signed by Bergen and waits for Fjell's signatory."""
+    masfjorden, fjell = cases["Masfjorden"], cases["Fjell"]
+    with clock.pinned(date(2026, 10, 28)):
+        workflow.perform(masfjorden, "accept", adviser, comment="Masfjorden vil vere med igjen. Svar på e-post.")
+        db.session.commit()
+    with clock.pinned(date(2026, 11, 2)):
+        workflow.perform(masfjorden, "issue_agreement", adviser)
+        db.session.commit()
+    with clock.pinned(date(2026, 11, 4)):
+        agreements.sign(masfjorden.agreement, host_signer, title=host_signer.title, confirmed=True)
+        db.session.commit()
+    with clock.pinned(date(2026, 11, 9)):
+        agreements.register_upload(masfjorden.agreement, adviser, party=MUNICIPALITY_PARTY, name="Ola Risnes",
+                                   title="Kommunedirektør", signed_on=date(2026, 11, 6),
+                                   filename="Masfjorden samarbeidsavtale signert.pdf",
+                                   content=document.pdf(masfjorden.agreement))
+        db.session.commit()
+    with clock.pinned(date(2026, 11, 16)):
+        workflow.perform(fjell, "issue_agreement", adviser)
+        db.session.commit()
+    with clock.pinned(date(2026, 11, 18)):
+        agreements.sign(fjell.agreement, host_signer, title=host_signer.title, confirmed=True)
+        db.session.commit()

@@ -1,5 +1,6 @@
 """Invitation rounds, one membership case per municipality per round, and the agreement's signatures."""
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -9,6 +10,9 @@ from app.models.organisation import Organisation
 from app.models.types import UTCDateTime, utcnow
 from app.models.user import ADMIN, ADVISER, MUNICIPALITY_CONTACT, SIGNATORY, User
 from workflows import MEMBERSHIP, notice_effective_date, reply_open
+
+if TYPE_CHECKING:  # the agreement module imports this one
+    from app.models.agreement import Agreement, AgreementDocument
 
 DEFAULT_CONTRIBUTION = 40_000
 MUNICIPALITY_PARTY = "municipality"

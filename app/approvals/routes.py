@@ -11,8 +11,8 @@ from app.security import role_required
 from app.services import Conflict, ServiceError, representatives, subgroups, workflow
 
 bp = Blueprint("approvals", __name__, url_prefix="/godkjenninger")
-COUNTERS["pending_requests"] = lambda: (len(workflow.pending_requests()) + subgroups.ready_for_decision_count()
-                                        + len(representatives.pending()))
+COUNTERS["pending_requests"] = lambda: (workflow.pending_count() + subgroups.ready_for_decision_count()
+                                        + representatives.pending_count())
 
 
 def get_request(request_id: int) -> TransitionRequest:
@@ -26,7 +26,7 @@ def get_request(request_id: int) -> TransitionRequest:
 @bp.route("/")
 @role_required("adviser")
 def inbox():
-    items = [(r, workflow.subject_of(r)) for r in workflow.pending_requests()]
+    items = workflow.with_subjects(workflow.pending_requests())
     return render_template("approvals/inbox.html", items=items, form=DecisionForm(),
                            subgroups=subgroups.awaiting_decision(), proposals=representatives.pending())
 

@@ -102,9 +102,10 @@ def latest_cases() -> list[MembershipCase]:
     return list(latest.values())
 
 
-def rows(query: str = "", state: str = "", region: str = "", sort: str = "name") -> list[Row]:
+def rows(query: str = "", state: str = "", region: str = "", sort: str = "name",
+         cases: list[MembershipCase] | None = None) -> list[Row]:
     """The overview's rows after search, filters and sorting (`-since` sorts descending)."""
-    found = [Row(c) for c in latest_cases()
+    found = [Row(c) for c in (latest_cases() if cases is None else cases)
              if matches(c.organisation, query) and (not state or c.state == state)
              and (not region or c.organisation.region == region)]
     descending, key_name = sort.startswith("-"), sort.lstrip("-")
@@ -121,10 +122,10 @@ def rows(query: str = "", state: str = "", region: str = "", sort: str = "name")
     return dated + [r for r in found if key(r) is None]  # rows without a next date come last either way
 
 
-def state_counts() -> list[tuple[str, str, int]]:
+def state_counts(cases: list[MembershipCase] | None = None) -> list[tuple[str, str, int]]:
     """(state, label, number of municipalities) for every state that has any, in the workflow's order."""
     counts: dict[str, int] = {}
-    for case in latest_cases():
+    for case in latest_cases() if cases is None else cases:
         counts[case.state] = counts.get(case.state, 0) + 1
     return [(state, label, counts[state]) for state, label in MEMBERSHIP.states.items() if state in counts]
 

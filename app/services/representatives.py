@@ -3,7 +3,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from sqlalchemy import func, select, update
-from sqlalchemy.orm import contains_eager
+from sqlalchemy.orm import contains_eager, selectinload
 
 from app import clock
 from app.extensions import db
@@ -218,9 +218,17 @@ def end_terms(organisation: Organisation, last_day: date, actor: User | None, re
 
 
 def pending() -> list[Representative]:
-    """Every proposal waiting for the adviser, oldest first."""
+    """Every proposal waiting for the adviser, oldest first (with what the inbox shows of it)."""
     return list(db.session.scalars(select(Representative).where(Representative.status == PENDING)
+                                   .options(selectinload(Representative.organisation),
+                                            selectinload(Representative.proposed_by),
+                                            selectinload(Representative.replaces))
                                    .order_by(Representative.proposed_at, Representative.id)))
+
+
+def pending_count() -> int:
+    return db.session.scalar(select(func.count()).select_from(Representative)
+                             .where(Representative.status == PENDING))
 
 
 def days_left(term: Representative, today: date) -> int:

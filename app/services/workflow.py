@@ -4,7 +4,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import bindparam, func, inspect, select, update
+from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.interfaces import MANYTOONE
 from sqlalchemy.orm.attributes import set_committed_value
 
 from app import clock
@@ -224,4 +226,22 @@ def cancel(request: TransitionRequest, actor: User) -> None:
 def pending_requests() -> list[TransitionRequest]:
     """Every request waiting for approval, oldest first."""
     return list(db.session.scalars(select(TransitionRequest).where(TransitionRequest.status == PENDING)
+                                   .options(selectinload(TransitionRequest.requested_by))
                                    .order_by(TransitionRequest.requested_at, TransitionRequest.id)))
+
+
+def pending_count() -> int:
+    return db.session.scalar(select(func.count()).select_from(TransitionRequest)
+                             .where(TransitionRequest.status == PENDING))
+
+
+def with_subjects(requests: list[TransitionRequest]) -> list[tuple[TransitionRequest, object]]:
+    """Each request with the object it is about, loaded in one query per kind of object (with its parents)."""
+    subjects = {}
+    for object_type, model in STATEFUL.items():
+        ids = [r.object_id for r in requests if r.object_type == object_type]
+        if ids:
+            parents = [selectinload(rel) for rel in inspect(model).relationships if rel.direction is MANYTOONE]
+            for obj in db.session.scalars(select(model).where(model.id.in_(ids)).options(*parents)):
+                subjects[(object_type, obj.id)] = obj
+    return [(r, subjects[(r.object_type, r.object_id)]) for r in requests]

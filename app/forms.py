@@ -9,6 +9,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 REQUIRED = "Feltet må fylles ut."
 INVALID_DATE = "Skriv en gyldig dato."
+INVALID_NUMBER = "Skriv et helt tall, uten mellomrom eller desimaler."
 # Dates outside these are typing errors; keeping to them also keeps date sums (a year after the notice, a two-year
 # term) inside what Python's dates and the database can hold.
 FIRST_DATE, LAST_DATE = date(1900, 1, 1), date(2199, 12, 31)
@@ -19,8 +20,16 @@ def choices(pairs) -> list[SelectChoice]:
     return [SelectChoice(value, label) for value, label in pairs]
 
 
-class DateField(wtforms.DateField):
-    """A date between FIRST_DATE and LAST_DATE; a mistyped one is told so, not that the field is empty."""
+class _TypedInput:
+    """Something typed that is not a date or number at all is told so, not that the field is empty."""
+
+    def pre_validate(self, form):
+        if self.process_errors and self.raw_data and self.raw_data[0].strip():
+            raise StopValidation()
+
+
+class DateField(_TypedInput, wtforms.DateField):
+    """A date between FIRST_DATE and LAST_DATE."""
 
     def process_formdata(self, valuelist):
         try:
@@ -31,9 +40,15 @@ class DateField(wtforms.DateField):
             self.data = None
             raise ValueError(f"Datoen må være mellom {FIRST_DATE:%d.%m.%Y} og {LAST_DATE:%d.%m.%Y}.")
 
-    def pre_validate(self, form):
-        if self.process_errors and self.raw_data and self.raw_data[0].strip():
-            raise StopValidation()
+
+class IntegerField(_TypedInput, wtforms.IntegerField):
+    """A whole number (give it a NumberRange too: the database's integers end at 2 147 483 647)."""
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            raise ValueError(INVALID_NUMBER) from None
 
 
 class CheckboxList(SelectMultipleField):

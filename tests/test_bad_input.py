@@ -4,9 +4,9 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from app.agreements.forms import NoticeForm
+from app.agreements.forms import IssueForm, NoticeForm
 from app.extensions import db
-from app.forms import INVALID_DATE, REQUIRED
+from app.forms import INVALID_DATE, INVALID_NUMBER, REQUIRED
 from app.models import InvitationReply, OutboxMessage
 from app.services import workflow
 from tests import factories
@@ -38,6 +38,16 @@ def test_a_date_field_says_what_is_wrong_with_the_date(app, typed, message):
         assert not form.validate()
     assert form.notice_date.errors == [message]
     assert form.notice_date.data is None
+
+
+@pytest.mark.parametrize("typed,message", [
+    ("40 000", INVALID_NUMBER), ("4e4", INVALID_NUMBER), ("", REQUIRED),
+    ("99999999999", "Skriv et beløp i hele kroner, høyst 10 000 000.")])
+def test_a_number_field_says_what_is_wrong_with_the_number(app, typed, message):
+    with app.test_request_context(method="POST", data={"contribution": typed}):
+        form = IssueForm(meta={"csrf": False})
+        form.validate()
+    assert form.contribution.errors == [message]
 
 
 def test_an_impossible_date_in_the_address_is_a_message_on_the_page(client, login, orgs):

@@ -206,7 +206,8 @@ class Ctx:
 
     def austevoll_contact(self):
         """A contact of a municipality with no newer invitation, so a late answer is still possible."""
-        return self.once("austevoll", lambda: factories.user("municipality_contact", organisation=self.orgs["Austevoll"]))
+        return self.once("austevoll", lambda: factories.user("municipality_contact",
+                                                             organisation=self.orgs["Austevoll"]))
 
     def evaluation_question_ids(self) -> list[int]:
         from app.services import evaluations
@@ -429,7 +430,8 @@ def _validators(unbound: UnboundField) -> list:
 
 def test_every_field_is_bounded():
     """What the database cannot hold is refused on the field: text has a maximum length, numbers a range that
-    fits an INTEGER column, and dates the app's date field (which keeps them within years date sums can handle)."""
+    fits an INTEGER column, and dates and numbers use the app's fields (dates within years date sums can handle,
+    and one clear message for something that is not a date or number at all)."""
     problems = []
     for name, form_class in form_classes().items():
         for field_name, unbound in _unbound_fields(form_class or FlaskForm).items():
@@ -438,9 +440,9 @@ def test_every_field_is_bounded():
             if kind == "text" and _max_length(unbound) is None and not any(
                     isinstance(v, EqualTo) for v in _validators(unbound)):
                 problems.append(f"{where}: no Length(max=...)")
-            elif kind == "int" and not any(r.min is not None and r.max is not None and r.max <= MAX_ID
-                                           for r in ranges):
-                problems.append(f"{where}: no NumberRange(min, max)")
+            elif kind == "int" and not (issubclass(unbound.field_class, forms.IntegerField) and any(
+                    r.min is not None and r.max is not None and r.max <= MAX_ID for r in ranges)):
+                problems.append(f"{where}: use app.forms.IntegerField with a NumberRange(min, max)")
             elif kind == "date" and not issubclass(unbound.field_class, forms.DateField):
                 problems.append(f"{where}: use app.forms.DateField")
     assert problems == []

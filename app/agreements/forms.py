@@ -1,10 +1,10 @@
 """Forms for issuing, signing, registering a scanned agreement and giving notice."""
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
-from wtforms import BooleanField, IntegerField, RadioField, StringField, SubmitField, TextAreaField
+from wtforms import BooleanField, RadioField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
-from app.forms import REQUIRED, DateField
+from app.forms import REQUIRED, DateField, IntegerField
 
 
 class IssueForm(FlaskForm):

@@ -9,8 +9,9 @@ import ast
 import importlib
 import io
 import itertools
+import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
@@ -28,11 +29,11 @@ from wtforms.validators import EqualTo, Length, NumberRange
 import app as app_package
 from app import forms
 from app.extensions import db
-from app.models import Contribution, Subgroup
+from app.models import Contribution, Subgroup, User
 from app.models.meeting import STEERING
 from app.models.membership import MUNICIPALITY_PARTY
 from app.safe_input import MAX_ID
-from app.services import contributions, representatives, subgroups, users, workflow
+from app.services import contributions, evaluations, representatives, subgroups, users, workflow
 from tests import factories, security_world
 from tests.conftest import Auth, csrf_token
 
@@ -55,7 +56,9 @@ MAX_EXAMPLES = 12
 # --- which fields a form has, and what bad values suit each ---------------------------------------------------------
 
 @dataclass(frozen=True)
-class Field:
+class Input:
+    """What an input takes: its kind of value, and for text its maximum length."""
+
     kind: str
     max_length: int | None = None
 
@@ -64,9 +67,12 @@ def _unbound_fields(form_class) -> dict[str, UnboundField]:
     return {name: value for name in dir(form_class) if isinstance(value := getattr(form_class, name), UnboundField)}
 
 
+def _validators(unbound: UnboundField) -> list:
+    return list(unbound.kwargs.get("validators") or (unbound.args[1] if len(unbound.args) > 1 else []))
+
+
 def _max_length(unbound: UnboundField) -> int | None:
-    validators = unbound.kwargs.get("validators") or (unbound.args[1] if len(unbound.args) > 1 else [])
-    return next((v.max for v in validators if isinstance(v, Length) and v.max >= 0), None)
+    return next((v.max for v in _validators(unbound) if isinstance(v, Length) and v.max >= 0), None)
 
 
 def _kind(field_class) -> str | None:
@@ -78,7 +84,7 @@ def _kind(field_class) -> str | None:
     return None
 
 
-def fields_of(form_class, prefix: str = "") -> dict[str, Field]:
+def fields_of(form_class, prefix: str = "") -> dict[str, Input]:
     """The form's input names (with prefix, and two rows of a field list) and the kind of value each takes."""
     found = {}
     for name, unbound in _unbound_fields(form_class).items():
@@ -90,11 +96,11 @@ def fields_of(form_class, prefix: str = "") -> dict[str, Field]:
         kind = _kind(unbound.field_class)
         assert kind, f"{form_class.__name__}.{name}: unknown field type {unbound.field_class.__name__}"
         if kind != "submit":
-            found[prefix + name] = Field(kind, _max_length(unbound) if kind == "text" else None)
+            found[prefix + name] = Input(kind, _max_length(unbound) if kind == "text" else None)
     return found
 
 
-def sweep(spec: Field) -> list:
+def sweep(spec: Input) -> list:
     """Known troublemakers for one field."""
     if spec.kind == "text":
         lengths = [n for n in (spec.max_length, 5000) if n]
@@ -120,11 +126,9 @@ STRATEGIES = {
 
 
 @st.composite
-def submissions(draw, fields: dict[str, Field], valid: dict):
-    """The valid submission with one to three fields (or all of them) replaced by generated values."""
-    names = sorted(fields)
-    chosen = names if draw(st.booleans()) and len(names) <= 3 else draw(
-        st.sets(st.sampled_from(names), min_size=1, max_size=3))
+def submissions(draw, fields: dict[str, Input], valid: dict):
+    """The valid submission with one to three fields replaced by generated values."""
+    chosen = draw(st.sets(st.sampled_from(sorted(fields)), min_size=1, max_size=3))
     return {**valid, **{name: draw(STRATEGIES[fields[name].kind]) for name in chosen}}
 
 
@@ -178,7 +182,7 @@ class Ctx:
         return line.id
 
     def late_request(self):
-        contact = db.session.get(type(self.user("adviser")), self.id("user_id"))
+        contact = db.session.get(User, self.id("user_id"))
         case = factories.case(self.orgs["Voss"], self.round(deadline=date(2026, 11, 1)))
         return workflow.perform(case, "accept_late", contact)
 
@@ -210,7 +214,6 @@ class Ctx:
                                                              organisation=self.orgs["Austevoll"]))
 
     def evaluation_question_ids(self) -> list[int]:
-        from app.services import evaluations
         return [q.id for q in evaluations.for_year(2026).questions]
 
 
@@ -224,7 +227,7 @@ class Target:
     ok: int = 302
     method: str = "POST"
     prefix: str = ""
-    fields: Callable[[Ctx], dict[str, Field]] | None = None
+    fields: Callable[[Ctx], dict[str, Input]] | None = None
     shown: tuple[str, ...] = ()
     fresh_client: bool = False
     files: tuple[str, ...] = ()
@@ -288,7 +291,7 @@ TARGETS: dict[str, Target] = {
         ok=200, method="GET"),
     "app.forms.ConfirmForm": Target(
         "adviser", lambda ctx: f"/invitasjoner/{ctx.id('round_id')}/paminnelse", lambda ctx: {"submit": "Bekreft"},
-        fields=lambda ctx: {"submit": Field("text")}),
+        fields=lambda ctx: {"submit": Input("text")}),
     "app.invitations.forms.InviteForm": Target(
         "adviser", lambda ctx: f"/invitasjoner/{ctx.id('round_id')}/inviter",
         lambda ctx: {"region": "", "organisations": [str(ctx.orgs["Fedje"].id)], "action": "send"}),
@@ -340,7 +343,7 @@ TARGETS: dict[str, Target] = {
     "app.members.forms.answer_form.<locals>.AnswerForm": Target(
         "municipality_contact", lambda ctx: "/medlemskap/vurdering/2026/svar",
         lambda ctx: {f"q{q}": "Samarbeidet har gitt oss mye." for q in ctx.evaluation_question_ids()},
-        fields=lambda ctx: {f"q{q}": Field("text", 4000) for q in ctx.evaluation_question_ids()}),
+        fields=lambda ctx: {f"q{q}": Input("text", 4000) for q in ctx.evaluation_question_ids()}),
     "app.municipality.forms.ReplyForm": Target(
         "municipality_contact",
         lambda ctx: f"/min-kommune/invitasjon/{ctx.done(factories.case(ctx.orgs['Lindås'], ctx.round())).id}/svar",
@@ -424,10 +427,6 @@ def test_every_form_is_fuzzed():
     assert set(TARGETS) - found == set(), "TARGETS names forms that no longer exist"
 
 
-def _validators(unbound: UnboundField) -> list:
-    return list(unbound.kwargs.get("validators") or (unbound.args[1] if len(unbound.args) > 1 else []))
-
-
 def test_every_field_is_bounded():
     """What the database cannot hold is refused on the field: text has a maximum length, numbers a range that
     fits an INTEGER column, and dates and numbers use the app's fields (dates within years date sums can handle,
@@ -498,6 +497,8 @@ def ctx(app, orgs):
 
 @pytest.mark.parametrize("name", sorted(TARGETS))
 def test_form_survives_hostile_input(app, ctx, name):
+    """A valid submission saves (so the bad ones below reach the code behind the form), then every field gets its
+    sweep of troublemakers and hypothesis mixes them: each answer is a page, a redirect or a 4xx, escaped."""
     target = TARGETS[name]
     fields = target.fields(ctx) if target.fields else fields_of(form_classes()[name])
     poster = Poster(app, ctx, target)
@@ -560,8 +561,7 @@ def test_every_page_survives_hostile_query_arguments(app, ctx):
             response = client.get(path, query_string={name: bad for name in QUERY_NAMES})
             assert response.status_code < 500, f"{response.status_code} for {path} with {bad[:30]!r}"
             assert not any(raw in response.get_data(as_text=True) for raw in RAW), path
-        if any(r for r in rule.arguments if rule._converters[r].__class__.__name__.startswith("Integer")):
-            huge = rule.build({**values, **{name: 2 ** 70 for name in rule.arguments
-                                            if type(rule._converters[name]).__name__.startswith("Integer")}},
-                              append_unknown=False)[1]
+        ids = re.findall(r"<int:(\w+)>", rule.rule)
+        if ids:
+            huge = rule.build({**values, **dict.fromkeys(ids, 2 ** 70)}, append_unknown=False)[1]
             assert client.get(huge).status_code == 404, huge

@@ -42,7 +42,8 @@ def test_a_date_field_says_what_is_wrong_with_the_date(app, typed, message):
 
 @pytest.mark.parametrize("typed,message", [
     ("40 000", INVALID_NUMBER), ("4e4", INVALID_NUMBER), ("", REQUIRED),
-    ("99999999999", "Skriv et beløp i hele kroner, høyst 10 000 000.")])
+    ("-1", "Skriv et beløp mellom 0 og 10\u00a0000\u00a0000 kroner."),
+    ("99999999999", "Skriv et beløp mellom 0 og 10\u00a0000\u00a0000 kroner.")])
 def test_a_number_field_says_what_is_wrong_with_the_number(app, typed, message):
     with app.test_request_context(method="POST", data={"contribution": typed}):
         form = IssueForm(meta={"csrf": False})

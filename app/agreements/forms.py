@@ -10,7 +10,8 @@ from app.forms import REQUIRED, DateField, IntegerField
 class IssueForm(FlaskForm):
     agreement_end = DateField("Avtalen gjelder til og med", validators=[DataRequired(REQUIRED)])
     contribution = IntegerField("Årlig bidrag i kroner", validators=[
-        InputRequired(REQUIRED), NumberRange(0, 10_000_000, "Skriv et beløp i hele kroner, høyst 10 000 000.")])
+        InputRequired(REQUIRED),
+        NumberRange(0, 10_000_000, "Skriv et beløp mellom 0 og 10\u00a0000\u00a0000 kroner.")])
     contribution_from = IntegerField("Første år med bidrag", validators=[
         InputRequired(REQUIRED), NumberRange(min=2000, max=2100, message="Skriv et årstall.")])
     contribution_to = IntegerField("Siste år med bidrag", validators=[

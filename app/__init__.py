@@ -1,7 +1,7 @@
 """The Kunnskapskommunen intranet: the application factory."""
 from flask import Flask
 
-from app import commands, config, errors, formatting, history, navigation, security
+from app import commands, config, errors, formatting, history, navigation, safe_input, security
 from app.extensions import babel, csrf, db, login_manager, migrate
 
 
@@ -10,6 +10,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True, template_folder="../templates")
     config.load(app, test_config)
     register_extensions(app)
+    safe_input.register(app)
     register_blueprints(app)
     errors.register(app)
     security.register(app)

@@ -1,4 +1,5 @@
 """The bare extension objects, bound to the app in create_app."""
+from flask import has_request_context, request
 from flask_babel import Babel
 from flask_login import LoginManager
 from flask_migrate import Migrate
@@ -20,7 +21,19 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
 
 
-db = SQLAlchemy(model_class=Base)
+# Beyond this a page number from the URL is only an attempt to overflow the database's OFFSET.
+MAX_PAGE = 100_000
+
+
+class Database(SQLAlchemy):
+    def paginate(self, select, *, page: int | None = None, **kwargs):
+        """Flask-SQLAlchemy's paginate, with the page number from the URL capped at MAX_PAGE."""
+        if page is None and has_request_context():
+            page = min(request.args.get("page", 1, type=int), MAX_PAGE)
+        return super().paginate(select, page=page, **kwargs)
+
+
+db = Database(model_class=Base)
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()

@@ -83,7 +83,9 @@ def _shared_app(database_url):
     """One app for the whole run: building the URL map for every test would dominate the suite's time."""
     app = create_app(app_config(database_url))
     app.test_client_class = IsolatedClient
-    return app, dict(app.config)
+    yield app, dict(app.config)
+    with app.app_context():
+        db.engine.dispose()  # close pooled connections now, not when the interpreter exits (a ResourceWarning)
 
 
 @pytest.fixture

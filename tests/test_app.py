@@ -75,7 +75,8 @@ def test_404_page_in_norwegian(client):
 
 
 def test_500_page_shows_reference_not_traceback(database_url, orgs):
-    app = create_app(app_config(database_url))
+    app = create_app(app_config(database_url, DEBUG=False, TESTING=False))
+    assert not app.debug and not app.testing
 
     @app.route("/boom")
     @public
@@ -86,7 +87,9 @@ def test_500_page_shows_reference_not_traceback(database_url, orgs):
     body = response.get_data(as_text=True)
     assert response.status_code == 500
     assert "Noe gikk galt" in body and "Referanse" in body
-    assert "hemmelig detalj" not in body and "Traceback" not in body
+    assert "hemmelig detalj" not in body and "Traceback" not in body and "RuntimeError" not in body
+    assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
 
 
 def test_language_switch_to_english_and_back(client):

@@ -185,3 +185,35 @@ def test_session_cookie_flags(client, orgs):
         cookie = response.headers["Set-Cookie"]
         assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
         assert ("Secure" in cookie) is secure
+
+
+def _transcript(app, email: str, attempts: int = 7) -> list[tuple[int, str]]:
+    """Failed logins for `email` from a fresh browser (in alternating letter case): status and page, with the
+    address and the CSRF token taken out so two transcripts can be compared."""
+    client = app.test_client()
+    answers = []
+    for n in range(attempts):
+        response = _login(client, email.upper() if n % 2 else email, "feil-passord-123")
+        page = re.sub(r'name="csrf_token"[^>]*value="[^"]+"', "", response.get_data(as_text=True))
+        answers.append((response.status_code, re.sub(re.escape(email), "<adresse>", page, flags=re.IGNORECASE)))
+    return answers
+
+
+def test_brute_force_is_refused_and_logged_the_same_whether_the_account_exists(app, orgs, caplog):
+    factories.user("adviser", email="finnes@test.kommune.no")
+    db.session.commit()
+    with caplog.at_level("WARNING", logger=app.logger.name):
+        existing = _transcript(app, "finnes@test.kommune.no")
+        logged_existing = [r.getMessage() for r in caplog.records]
+        caplog.clear()
+        unknown = _transcript(app, "finnes.ikke@test.kommune.no")
+        logged_unknown = [r.getMessage() for r in caplog.records]
+
+    assert [status for status, _ in existing] == [401] * 5 + [429] * 2
+    assert "Feil e-postadresse eller passord." in existing[0][1]
+    assert "For mange mislykkede innloggingsforsøk" in existing[-1][1]
+    assert existing == unknown
+    assert len(logged_existing) == 7
+    assert logged_existing[0].startswith("failed login for finnes@test.kommune.no")
+    assert logged_existing[-1].startswith("login refused, too many failures for finnes@test.kommune.no")
+    assert [m.replace("finnes.ikke@", "finnes@") for m in logged_unknown] == logged_existing

@@ -131,6 +131,7 @@ def test_get_matrix(app, orgs, world, role):
         observed[rule.endpoint] = response.status_code
         expected[rule.endpoint] = GET_MATRIX[rule.endpoint][ROLES.index(role)]
         assert response.headers["X-Content-Type-Options"] == "nosniff"
+        assert response.headers["Referrer-Policy"] == "same-origin"
         assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
         if response.status_code == 302 and role == "anonymous":
             assert "/login" in response.headers["Location"]

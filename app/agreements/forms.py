@@ -1,16 +1,17 @@
 """Forms for issuing, signing, registering a scanned agreement and giving notice."""
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
-from wtforms import BooleanField, DateField, IntegerField, RadioField, StringField, SubmitField, TextAreaField
+from wtforms import BooleanField, RadioField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
-from app.forms import REQUIRED
+from app.forms import REQUIRED, DateField, IntegerField
 
 
 class IssueForm(FlaskForm):
     agreement_end = DateField("Avtalen gjelder til og med", validators=[DataRequired(REQUIRED)])
     contribution = IntegerField("Årlig bidrag i kroner", validators=[
-        InputRequired(REQUIRED), NumberRange(min=0, message="Beløpet kan ikke være negativt.")])
+        InputRequired(REQUIRED),
+        NumberRange(0, 10_000_000, "Skriv et beløp mellom 0 og 10\u00a0000\u00a0000 kroner.")])
     contribution_from = IntegerField("Første år med bidrag", validators=[
         InputRequired(REQUIRED), NumberRange(min=2000, max=2100, message="Skriv et årstall.")])
     contribution_to = IntegerField("Siste år med bidrag", validators=[

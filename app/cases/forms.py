@@ -1,9 +1,9 @@
 """Forms on the case page."""
 from flask_wtf import FlaskForm
-from wtforms import DateField, SubmitField, TextAreaField
+from wtforms import SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-from app.forms import REQUIRED
+from app.forms import REQUIRED, DateField
 
 
 class ActionForm(FlaskForm):

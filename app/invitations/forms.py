@@ -1,9 +1,9 @@
 """Forms for invitation rounds: the terms and letter, the municipalities, deadlines."""
 from flask_wtf import FlaskForm
-from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from app.forms import REQUIRED, CheckboxList
+from app.forms import REQUIRED, CheckboxList, DateField, IntegerField
 
 DATE = "Skriv en gyldig dato."
 YEAR = NumberRange(2000, 2100, "Skriv et årstall, for eksempel 2027.")

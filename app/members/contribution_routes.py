@@ -10,6 +10,7 @@ from app.members.forms import CancelForm, InvoiceForm, PaymentForm
 from app.members.routes import bp
 from app.models import Contribution, Organisation
 from app.models.members import CANCELLED, CONTRIBUTION_STATUS, EXPECTED, INVOICED, PAID
+from app.safe_input import arg_int
 from app.security import role_required
 from app.services import ServiceError, contributions
 
@@ -29,7 +30,7 @@ def contribution_list():
     chart = grouped_bars([(str(t.year), {"expected": t.expected, "paid": t.paid}) for t in totals],
                          ("expected", "paid"))
     stmt = select(Contribution).join(Organisation).order_by(Contribution.year.desc(), Organisation.name)
-    year = request.args.get("year", type=int)
+    year = arg_int("year", high=9999)
     status = request.args.get("status", "")
     query = request.args.get("q", "").strip()
     if year:

@@ -1,9 +1,9 @@
 """Forms of the membership area."""
 from flask_wtf import FlaskForm
-from wtforms import DateField, EmailField, IntegerField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import EmailField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
 
-from app.forms import REQUIRED, choices
+from app.forms import REQUIRED, DateField, IntegerField, choices
 from app.models.members import GROUPS
 
 EMAIL = [DataRequired(REQUIRED), Email("Skriv en gyldig e-postadresse."), Length(max=254)]

@@ -11,6 +11,7 @@ from app.forms import ConfirmForm, choices
 from app.members.forms import ContactForm, RepresentativeDecisionForm, RepresentativeForm
 from app.models import Organisation, Representative, User
 from app.models.members import GROUPS, PENDING
+from app.safe_input import arg_int
 from app.services import Conflict, ServiceError, contributions, evaluations, members, representatives
 
 bp = Blueprint("members", __name__, url_prefix="/medlemskap")
@@ -97,7 +98,7 @@ def propose(org_id: int):
     org = get_editable(org_id)
     replaces = None
     if request.args.get("erstatter", type=int):
-        replaces = db.session.get(Representative, request.args.get("erstatter", type=int))
+        replaces = db.session.get(Representative, arg_int("erstatter") or 0)
         if replaces is None or replaces.organisation_id != org.id:
             abort(404)
     seat = request.args.get("plass", type=int)

@@ -14,6 +14,7 @@ from app.models import OutboxMessage
 # Minutes to wait after the 1st, 2nd, ... failed attempt; the last value repeats.
 BACKOFF_MINUTES = (1, 5, 15, 60, 240)
 CLAIM = timedelta(minutes=5)
+SUBJECT_LENGTH = OutboxMessage.__table__.c.subject.type.length
 
 
 def queue(recipient: str, subject: str, template: str, *, dedupe_key: str | None = None,
@@ -22,6 +23,7 @@ def queue(recipient: str, subject: str, template: str, *, dedupe_key: str | None
     if dedupe_key and db.session.scalar(select(OutboxMessage.id).where(OutboxMessage.dedupe_key == dedupe_key)):
         return None
     context.setdefault("base_url", current_app.config["BASE_URL"].rstrip("/"))
+    subject = subject_line(subject)
     # Mail is in bokmål whatever the sender's screen language; forcing it also spares the locale selector,
     # which reads the session and so fails outside a request (mail queued by the tick).
     with force_locale("nb"):
@@ -34,6 +36,12 @@ def queue(recipient: str, subject: str, template: str, *, dedupe_key: str | None
     db.session.flush()
     g.setdefault("queued_mail", []).append(message.id)
     return message
+
+
+def subject_line(subject: str) -> str:
+    """One line (a mail header holds no line breaks) that fits the column; a long name in it is cut short."""
+    line = " ".join(subject.split())
+    return line if len(line) <= SUBJECT_LENGTH else line[:SUBJECT_LENGTH - 1] + "…"
 
 
 def enabled() -> bool:

@@ -1,11 +1,11 @@
 """The subgroup proposal, the decision steps and the member list."""
 from flask_wtf import FlaskForm
-from wtforms import DateField, FieldList, Form, FormField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import FieldList, Form, FormField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from app import clock
 from app.extensions import db
-from app.forms import REQUIRED, CheckboxList, choices
+from app.forms import REQUIRED, CheckboxList, DateField, choices
 from app.models import User
 from app.models.subgroup import THEMES
 from app.services import subgroups

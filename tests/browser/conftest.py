@@ -38,6 +38,8 @@ def live_server(tmp_path_factory):
     yield LiveServer(app, f"http://127.0.0.1:{server.server_port}")
     server.shutdown()
     thread.join(timeout=5)
+    with app.app_context():
+        db.engine.dispose()
 
 
 @pytest.fixture(scope="session")

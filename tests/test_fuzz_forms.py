@@ -1,0 +1,567 @@
+"""Every form, posted with hostile values: never a 5xx, and what comes back is escaped.
+
+Each form gets a valid submission first (it must succeed: proof that the fuzzing reaches the code behind the form),
+then one bad value per field over that valid base (a sweep of known troublemakers), then hypothesis-generated
+mixtures. Objects a successful post uses up (an agreement once signed, an answered invitation) are made afresh for
+each submission.
+"""
+import ast
+import importlib
+import io
+import itertools
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import pytest
+from flask_wtf import FlaskForm
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from markupsafe import escape
+from sqlalchemy import func, select
+from wtforms import (BooleanField, DateField, FieldList, FileField, IntegerField, SelectField, SelectMultipleField,
+                     StringField, SubmitField, TimeField)
+from wtforms.fields.core import UnboundField
+from wtforms.validators import EqualTo, Length, NumberRange
+
+import app as app_package
+from app import forms
+from app.extensions import db
+from app.models import Contribution, Subgroup, User
+from app.models.meeting import STEERING
+from app.models.membership import MUNICIPALITY_PARTY
+from app.safe_input import MAX_ID
+from app.services import contributions, evaluations, representatives, subgroups, users, workflow
+from tests import factories, security_world
+from tests.conftest import Auth, csrf_token
+
+SCRIPT = "<script>alert(1)</script>"
+IMG = '"><img src=x onerror=alert(1)>'
+RAW = (SCRIPT, "<img src=x onerror=alert(1)>")
+SQL = "'; DROP TABLE user; --"
+CONTROL = "a\x00b\x01c\x08\x0b\x1b\x1f\x7fd\u0085\u2028e"
+UNICODE = "Ærlig talt 🙂 \u202eesrever\u202c Z\u0351\u0352a"
+TODAY = "2026-11-23"
+TEXT_BAD = (SCRIPT, IMG, SQL, CONTROL, UNICODE, "", "   ")
+DATE_BAD = ("0001-01-01", "9999-12-31", "2026-02-31", "31.02.2026", "abc", "", "20261-01-01")
+INT_BAD = ("abc", "", "-1", "1.5", "99999999999999999999", "-2147483649", "2147483648")
+TIME_BAD = ("25:00", "12:60", "abc", "", "23:59")
+CHOICE_BAD = ("", "abc", "-1", "99999999999999999999")
+FLAG_BAD = ("", "nei", "\x00")
+MAX_EXAMPLES = 12
+
+
+# --- which fields a form has, and what bad values suit each ---------------------------------------------------------
+
+@dataclass(frozen=True)
+class Input:
+    """What an input takes: its kind of value, and for text its maximum length."""
+
+    kind: str
+    max_length: int | None = None
+
+
+def _unbound_fields(form_class) -> dict[str, UnboundField]:
+    return {name: value for name in dir(form_class) if isinstance(value := getattr(form_class, name), UnboundField)}
+
+
+def _validators(unbound: UnboundField) -> list:
+    return list(unbound.kwargs.get("validators") or (unbound.args[1] if len(unbound.args) > 1 else []))
+
+
+def _max_length(unbound: UnboundField) -> int | None:
+    return next((v.max for v in _validators(unbound) if isinstance(v, Length) and v.max >= 0), None)
+
+
+def _kind(field_class) -> str | None:
+    for kind, classes in (("submit", SubmitField), ("flag", BooleanField), ("file", FileField),
+                          ("date", DateField), ("time", TimeField), ("int", IntegerField),
+                          ("multi", SelectMultipleField), ("choice", SelectField), ("text", StringField)):
+        if issubclass(field_class, classes):
+            return kind
+    return None
+
+
+def fields_of(form_class, prefix: str = "") -> dict[str, Input]:
+    """The form's input names (with prefix, and two rows of a field list) and the kind of value each takes."""
+    found = {}
+    for name, unbound in _unbound_fields(form_class).items():
+        if unbound.field_class is FieldList:
+            inner = unbound.args[0].args[0]
+            for row in (0, 1):
+                found.update(fields_of(inner, f"{prefix}{name}-{row}-"))
+            continue
+        kind = _kind(unbound.field_class)
+        assert kind, f"{form_class.__name__}.{name}: unknown field type {unbound.field_class.__name__}"
+        if kind != "submit":
+            found[prefix + name] = Input(kind, _max_length(unbound) if kind == "text" else None)
+    return found
+
+
+def sweep(spec: Input) -> list:
+    """Known troublemakers for one field."""
+    if spec.kind == "text":
+        lengths = [n for n in (spec.max_length, 5000) if n]
+        return [SCRIPT, IMG, SQL, CONTROL, *("x" * n for n in lengths)]
+    return {"date": list(DATE_BAD), "int": list(INT_BAD), "time": list(TIME_BAD), "choice": list(CHOICE_BAD),
+            "multi": [list(CHOICE_BAD)], "flag": list(FLAG_BAD), "file": [("x" * 300 + ".pdf", b"%PDF-1.4\x00")]
+            }[spec.kind]
+
+
+_text = st.one_of(st.sampled_from(TEXT_BAD), st.text(max_size=40),
+                  st.integers(200, 4000).map(lambda n: "å" * n))
+STRATEGIES = {
+    "text": _text,
+    "date": st.one_of(st.sampled_from(DATE_BAD), st.dates().map(date.isoformat), st.text(max_size=12)),
+    "int": st.one_of(st.sampled_from(INT_BAD), st.integers().map(str), st.text(max_size=8)),
+    "time": st.one_of(st.sampled_from(TIME_BAD), st.times().map(lambda t: t.strftime("%H:%M")), st.text(max_size=6)),
+    "choice": st.one_of(st.sampled_from(CHOICE_BAD), st.integers(-5, 10 ** 6).map(str), _text),
+    "multi": st.lists(st.one_of(st.sampled_from(CHOICE_BAD), st.integers(-5, 10 ** 6).map(str), _text), max_size=3),
+    "flag": st.sampled_from(FLAG_BAD + ("y",)),
+    "file": st.tuples(st.text(max_size=300).map(lambda s: s + ".pdf"),
+                      st.sampled_from([b"%PDF-1.4\n%%EOF", b"", b"\x00\xff\xfe"])),
+}
+
+
+@st.composite
+def submissions(draw, fields: dict[str, Input], valid: dict):
+    """The valid submission with one to three fields replaced by generated values."""
+    chosen = draw(st.sets(st.sampled_from(sorted(fields)), min_size=1, max_size=3))
+    return {**valid, **{name: draw(STRATEGIES[fields[name].kind]) for name in chosen}}
+
+
+# --- the world the forms act on ------------------------------------------------------------------------------------
+
+class Ctx:
+    """The security world plus fresh objects for posts that use one up."""
+
+    def __init__(self, app, orgs):
+        self.app, self.orgs = app, orgs
+        self.world = security_world.build(app, orgs)
+        self.n = itertools.count(1)
+        self.cache: dict = {}
+
+    def id(self, name: str) -> int:
+        return self.world.ids[name]
+
+    def user(self, role: str):
+        return self.world.users[role]
+
+    def done(self, value):
+        db.session.commit()
+        return value
+
+    def once(self, key: str, make: Callable):
+        if key not in self.cache:
+            self.cache[key] = self.done(make())
+        return self.cache[key]
+
+    def round(self, **kwargs):
+        return factories.invitation_round(title=f"Runde {next(self.n)}", **kwargs)
+
+    def accepted_case(self):
+        return factories.accepted_case(self.orgs["Lindås"], self.round(), by=self.user("adviser"))
+
+    def issued_agreement(self):
+        return factories.issued_case(self.orgs["Lindås"], self.round(), by=self.user("adviser")).agreement
+
+    def member_case(self, activated_on=date(2025, 3, 1)):
+        return factories.member_case(self.orgs["Lindås"], self.user("adviser"), activated_on=activated_on)
+
+    def contribution_line(self) -> int:
+        """A line nobody has touched: each new membership owes one year more than the one before."""
+        case = self.member_case(activated_on=date(2030 + next(self.n), 1, 1))
+        return db.session.scalar(select(Contribution.id).where(Contribution.case_id == case.id)
+                                 .order_by(Contribution.year.desc()))
+
+    def invoiced_line(self) -> int:
+        line = db.session.get(Contribution, self.id("line_id"))
+        contributions.mark_invoiced(line, self.user("adviser"), invoiced_on=date(2026, 11, 1), reference="F-1")
+        return line.id
+
+    def late_request(self):
+        contact = db.session.get(User, self.id("user_id"))
+        case = factories.case(self.orgs["Voss"], self.round(deadline=date(2026, 11, 1)))
+        return workflow.perform(case, "accept_late", contact)
+
+    def pending_representative(self):
+        n = next(self.n)
+        start = date(2026, 1, 1).toordinal() + 20 * n
+        return representatives.propose(
+            self.orgs["Lindås"], self.user("municipality_contact"), group="steering", name=f"Foreslått {n}",
+            email=f"forslag{n}@test.kommune.no", starts_on=date.fromordinal(start),
+            ends_on=date.fromordinal(start + 10))
+
+    def seconded_subgroup(self) -> Subgroup:
+        proposer, seconder = self.user("project_member"), self.once("seconder", lambda: factories.user(
+            "project_member", organisation=self.orgs["Voss"], name="Siri Lie"))
+        subgroup = factories.subgroup(proposer, name=f"Undergruppe {next(self.n)}")
+        workflow.perform(subgroup, "submit", proposer)
+        workflow.perform(subgroup, "second", seconder)
+        return subgroup
+
+    def established_subgroup(self) -> Subgroup:
+        subgroup = self.seconded_subgroup()
+        workflow.perform(subgroup, "approve", self.user("adviser"), data={"decided_on": "2026-11-20"})
+        workflow.perform(subgroup, "establish", self.user("adviser"))
+        return subgroup
+
+    def austevoll_contact(self):
+        """A contact of a municipality with no newer invitation, so a late answer is still possible."""
+        return self.once("austevoll", lambda: factories.user("municipality_contact",
+                                                             organisation=self.orgs["Austevoll"]))
+
+    def evaluation_question_ids(self) -> list[int]:
+        return [q.id for q in evaluations.for_year(2026).questions]
+
+
+@dataclass
+class Target:
+    """A form, who may use it, where it is posted and what a valid submission looks like."""
+
+    role: str | Callable[[Ctx], object]  # a role of the security world, "anonymous", or who else signs in
+    path: Callable[[Ctx], str]
+    valid: Callable[[Ctx], dict]
+    ok: int = 302
+    method: str = "POST"
+    prefix: str = ""
+    fields: Callable[[Ctx], dict[str, Input]] | None = None
+    shown: tuple[str, ...] = ()
+    fresh_client: bool = False
+    files: tuple[str, ...] = ()
+
+
+PDF = ("avtale.pdf", b"%PDF-1.4\n%%EOF\n")
+
+
+def _person(ctx, **extra):
+    return {"name": "Kari Nordmann", "title": "Rådgiver", "email": f"kari{next(ctx.n)}@test.kommune.no",
+            "phone": "55 55 55 55", **extra}
+
+
+TARGETS: dict[str, Target] = {
+    "app.admin.forms.UserForm": Target(
+        "admin", lambda ctx: f"/admin/brukere/{ctx.id('user_id')}",
+        lambda ctx: {"name": "Kari Nordmann", "title": "Rådgiver", "phone": "55 55 55 55",
+                     "organisation_id": str(ctx.orgs["Voss"].id), "roles": ["municipality_contact"], "active": "y"},
+        shown=("name", "title")),
+    "app.admin.forms.NewUserForm": Target(
+        "admin", lambda ctx: "/admin/brukere/ny",
+        lambda ctx: {"name": "Ola Nordmann", "email": f"ny{next(ctx.n)}@test.kommune.no", "title": "",
+                     "phone": "", "organisation_id": "0", "roles": ["project_member"], "active": "y"},
+        shown=("name", "title")),
+    "app.agreements.forms.IssueForm": Target(
+        "adviser", lambda ctx: f"/avtaler/sak/{ctx.done(ctx.accepted_case()).id}/send-til-signering",
+        lambda ctx: {"agreement_end": "2030-12-31", "contribution": "40000", "contribution_from": "2027",
+                     "contribution_to": "2030", "comment": "Som avtalt.", "submit": "1"}),
+    "app.agreements.forms.SignForm": Target(
+        "signatory", lambda ctx: f"/avtaler/{ctx.done(ctx.issued_agreement()).id}/signer",
+        lambda ctx: {"title": "Rådmann", "confirm": "y", "submit": "1"},
+        shown=("title",)),
+    "app.agreements.forms.UploadForm": Target(
+        "adviser", lambda ctx: f"/avtaler/{ctx.done(ctx.issued_agreement()).id}/skannet",
+        lambda ctx: {"party": MUNICIPALITY_PARTY, "name": "Kari Nordmann", "title": "Rådmann",
+                     "signed_on": TODAY, "document": PDF, "submit": "1"}, files=("document",),
+        shown=("name", "title")),
+    "app.agreements.forms.NoticeForm": Target(
+        "signatory", lambda ctx: f"/avtaler/sak/{ctx.done(ctx.member_case()).id}/oppsigelse",
+        lambda ctx: {"notice_date": TODAY, "reason": "Kommunen prioriterer annet.", "send": "1"},
+        shown=("reason",)),
+    "app.approvals.forms.DecisionForm": Target(
+        "adviser", lambda ctx: f"/godkjenninger/{ctx.done(ctx.late_request()).id}",
+        lambda ctx: {"comment": "Godkjent.", "approve": "1"}),
+    "app.auth.forms.LoginForm": Target(
+        "anonymous", lambda ctx: "/login",
+        lambda ctx: {"email": ctx.user("adviser").email, "password": factories.PASSWORD}, fresh_client=True),
+    "app.auth.forms.SetPasswordForm": Target(
+        "anonymous", lambda ctx: f"/invitasjon/{ctx.done(_invitation_token(ctx))}",
+        lambda ctx: {"password": "mitt-nye-passord", "confirm": "mitt-nye-passord"}),
+    "app.auth.forms.ChangePasswordForm": Target(
+        "project_member", lambda ctx: "/passord",
+        lambda ctx: {"current_password": factories.PASSWORD, "password": factories.PASSWORD,
+                     "confirm": factories.PASSWORD}),
+    "app.cases.forms.ActionForm": Target(
+        "adviser", lambda ctx: f"/saker/{ctx.done(ctx.accepted_case()).id}/handling/issue_agreement",
+        lambda ctx: {"comment": "Sendes til signering.", "notice_date": TODAY, "agreement_end": "2030-12-31"},
+        shown=("comment",)),
+    "app.cases.forms.AsOfForm": Target(
+        "adviser", lambda ctx: f"/saker/{ctx.id('case_id')}", lambda ctx: {"as_of": "2026-11-01"},
+        ok=200, method="GET"),
+    "app.forms.ConfirmForm": Target(
+        "adviser", lambda ctx: f"/invitasjoner/{ctx.id('round_id')}/paminnelse", lambda ctx: {"submit": "Bekreft"},
+        fields=lambda ctx: {"submit": Input("text")}),
+    "app.invitations.forms.InviteForm": Target(
+        "adviser", lambda ctx: f"/invitasjoner/{ctx.id('round_id')}/inviter",
+        lambda ctx: {"region": "", "organisations": [str(ctx.orgs["Fedje"].id)], "action": "send"}),
+    "app.invitations.forms.RoundForm": Target(
+        "adviser", lambda ctx: "/invitasjoner/ny",
+        lambda ctx: {"title": "Invitasjon 2027", "reply_deadline": "2027-01-15", "contribution": "40000",
+                     "contribution_from": "2027", "contribution_to": "2029", "agreement_end": "2029-12-31",
+                     "meeting": "Felles møte i januar", "letter_text": "Bergen kommune inviterer kommunen.",
+                     "region": "", "organisations": [str(ctx.orgs["Modalen"].id)], "action": "send"},
+        shown=("title", "meeting", "letter_text")),
+    "app.invitations.forms.DeadlineForm": Target(
+        "adviser", lambda ctx: f"/invitasjoner/{ctx.done(ctx.round()).id}/frist",
+        lambda ctx: {"deadline": "2027-01-15", "reason": "Mange kommuner har bedt om mer tid."}),
+    "app.meetings.forms.MeetingForm": Target(
+        "adviser", lambda ctx: f"/moter/ny/{STEERING}",
+        lambda ctx: {"date": "2027-01-20", "start_time": "10:00", "end_time": "14:00", "place": "Rådhuset",
+                     "agenda": "1. Årsmelding", "invitees": [str(ctx.user("steering_member").id)]},
+        shown=("place", "agenda")),
+    "app.meetings.forms.MinutesForm": Target(
+        "adviser", lambda ctx: f"/moter/{ctx.id('meeting_id')}/referat",
+        lambda ctx: {"minutes": "Styringsgruppen vedtok årsplanen."}, files=("minutes_file",),
+        shown=("minutes",)),
+    "app.members.forms.RepresentativeForm": Target(
+        "adviser", lambda ctx: f"/medlemskap/{ctx.id('org_id')}/representanter/ny",
+        lambda ctx: _person(ctx, group="steering", user_id="0", starts_on=TODAY, ends_on="2026-12-31"),
+        shown=("name", "title")),
+    "app.members.forms.ContactForm": Target(
+        "adviser", lambda ctx: f"/medlemskap/{ctx.id('org_id')}/kontaktperson", _person,
+        shown=("name", "title")),
+    "app.members.forms.RepresentativeDecisionForm": Target(
+        "adviser", lambda ctx: f"/medlemskap/representanter/{ctx.done(ctx.pending_representative()).id}/behandle",
+        lambda ctx: {"comment": "Godkjent.", "approve": "1"}),
+    "app.members.forms.InvoiceForm": Target(
+        "adviser", lambda ctx: f"/medlemskap/bidrag/{ctx.id('line_id')}",
+        lambda ctx: {"invoiced_on": TODAY, "invoice_ref": "F-2026-1", "submit": "1"}, prefix="invoice-",
+        shown=("invoice_ref",)),
+    "app.members.forms.PaymentForm": Target(
+        "adviser", lambda ctx: f"/medlemskap/bidrag/{ctx.once('invoiced', ctx.invoiced_line)}",
+        lambda ctx: {"paid_on": TODAY, "payment_ref": "B-2026-1", "submit": "1"}, prefix="payment-",
+        shown=("payment_ref",)),
+    "app.members.forms.CancelForm": Target(
+        "adviser", lambda ctx: f"/medlemskap/bidrag/{ctx.done(ctx.contribution_line())}",
+        lambda ctx: {"reason": "Året er ikke skyldig.", "submit": "1"}, prefix="cancel-",
+        shown=("reason",)),
+    "app.members.forms.NewEvaluationForm": Target(
+        "adviser", lambda ctx: "/medlemskap/vurdering",
+        lambda ctx: {"year": str(2026 - next(ctx.n) % 10), "questions": "Hva har samarbeidet gitt?\nHva bør endres?"},
+        shown=("questions",)),
+    "app.members.forms.answer_form.<locals>.AnswerForm": Target(
+        "municipality_contact", lambda ctx: "/medlemskap/vurdering/2026/svar",
+        lambda ctx: {f"q{q}": "Samarbeidet har gitt oss mye." for q in ctx.evaluation_question_ids()},
+        fields=lambda ctx: {f"q{q}": Input("text", 4000) for q in ctx.evaluation_question_ids()}),
+    "app.municipality.forms.ReplyForm": Target(
+        "municipality_contact",
+        lambda ctx: f"/min-kommune/invitasjon/{ctx.done(factories.case(ctx.orgs['Lindås'], ctx.round())).id}/svar",
+        lambda ctx: {"answer": "yes", "contact_name": "Kari Nordmann", "contact_title": "Kommunalsjef",
+                     "contact_email": "kari@lindas.kommune.no", "contact_phone": "56 00 00 00",
+                     "steering_rep": "Per Hansen", "project_rep_1": "Anne Berg", "project_rep_2": "",
+                     "comment": "Vi gleder oss.", "action": "send"},
+        shown=("contact_name", "contact_title", "steering_rep", "comment")),
+    "app.municipality.forms.LateReplyForm": Target(
+        lambda ctx: ctx.austevoll_contact(), lambda ctx: "/min-kommune/invitasjon/{}/sent-svar".format(ctx.done(
+            factories.case(ctx.orgs["Austevoll"], ctx.round(deadline=date(2026, 11, 1)))).id),
+        lambda ctx: {"contact_name": "Kari Nordmann", "contact_email": "kari@lindas.kommune.no",
+                     "comment": "Vi rakk ikke fristen.", "action": "send"},
+        shown=("contact_name", "comment")),
+    "app.subgroups.forms.ProposalForm": Target(
+        "project_member", lambda ctx: "/undergrupper/ny",
+        lambda ctx: {"name": "Velferdsteknologi", "themes": ["welfare_technology"], "mandate": "Kartlegge.",
+                     "duration": "12 måneder", "end_date": "", "chair_id": str(ctx.user("project_member").id),
+                     "member_query": "", "member_ids": [], "representatives-0-name": "Randi Helland",
+                     "representatives-0-represents": "Eldrerådet", "representatives-0-contact": "randi@test.no",
+                     "assessment": "", "save": "1"},
+        shown=("name", "mandate", "duration", "representatives-0-name")),
+    "app.subgroups.forms.ActionForm": Target(
+        "adviser", lambda ctx: f"/undergrupper/{ctx.done(ctx.seconded_subgroup()).id}/handling/approve",
+        lambda ctx: {"decided_on": "2026-11-20", "comment": "Vedtatt i sak 12/26.", "submit": "1"},
+        shown=("comment",)),
+    "app.subgroups.forms.AddMemberForm": Target(
+        "adviser", lambda ctx: f"/undergrupper/{ctx.once('established', ctx.established_subgroup).id}/medlemmer",
+        lambda ctx: {"user_id": str(ctx.done(factories.user(organisation=ctx.orgs["Voss"])).id),
+                     "joined_on": TODAY}),
+    "app.subgroups.forms.RemoveMemberForm": Target(
+        "adviser", lambda ctx: _member_path(ctx), lambda ctx: {"left_on": TODAY}),
+    "app.subgroups.forms.MemberSearchForm": Target(
+        "adviser", lambda ctx: f"/undergrupper/{ctx.once('established', ctx.established_subgroup).id}/medlemmer",
+        lambda ctx: {"q": "Bruker"}, ok=200, method="GET"),
+}
+# Forms only ever used as the base of other forms (their fields are fuzzed through those).
+BASES = {"app.members.forms.PersonForm"}
+
+
+def _invitation_token(ctx) -> str:
+    with ctx.app.test_request_context():
+        return users.invitation_token(factories.user("project_member", password=None))
+
+
+def _member_path(ctx) -> str:
+    subgroup = ctx.once("established", ctx.established_subgroup)
+    member = subgroups.add_member(subgroup, factories.user(organisation=ctx.orgs["Voss"]).id, date(2026, 11, 23),
+                                  ctx.user("adviser"))
+    return ctx.done(f"/undergrupper/{subgroup.id}/medlemmer/{member.id}/fjern")
+
+
+def form_classes() -> dict[str, type | None]:
+    """Every FlaskForm subclass written in the app, also those built inside a function (those map to None)."""
+    root = Path(app_package.__file__).parent
+    found = {}
+    for path in sorted(root.rglob("*.py")):
+        module = importlib.import_module(".".join(("app", *path.relative_to(root).with_suffix("").parts))
+                                         .removesuffix(".__init__"))
+        for qualname, node in _class_definitions(ast.parse(path.read_text())):
+            bases = [getattr(module, base.id, None) for base in node.bases if isinstance(base, ast.Name)]
+            if any(isinstance(base, type) and issubclass(base, FlaskForm) for base in bases):
+                found[f"{module.__name__}.{qualname}"] = None if "<locals>" in qualname else getattr(module, qualname)
+    return found
+
+
+def _class_definitions(tree, prefix: str = ""):
+    for node in ast.iter_child_nodes(tree):
+        if isinstance(node, ast.ClassDef):
+            yield prefix + node.name, node
+            yield from _class_definitions(node, f"{prefix}{node.name}.")
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            yield from _class_definitions(node, f"{prefix}{node.name}.<locals>.")
+        else:
+            yield from _class_definitions(node, prefix)
+
+
+def test_every_form_is_fuzzed():
+    found = set(form_classes()) - BASES
+    assert found - set(TARGETS) == set(), "add these forms to TARGETS in tests/test_fuzz_forms.py"
+    assert set(TARGETS) - found == set(), "TARGETS names forms that no longer exist"
+
+
+def test_every_field_is_bounded():
+    """What the database cannot hold is refused on the field: text has a maximum length, numbers a range that
+    fits an INTEGER column, and dates and numbers use the app's fields (dates within years date sums can handle,
+    and one clear message for something that is not a date or number at all)."""
+    problems = []
+    for name, form_class in form_classes().items():
+        for field_name, unbound in _unbound_fields(form_class or FlaskForm).items():
+            where, kind = f"{name}.{field_name}", _kind(unbound.field_class)
+            ranges = [v for v in _validators(unbound) if isinstance(v, NumberRange)]
+            if kind == "text" and _max_length(unbound) is None and not any(
+                    isinstance(v, EqualTo) for v in _validators(unbound)):
+                problems.append(f"{where}: no Length(max=...)")
+            elif kind == "int" and not (issubclass(unbound.field_class, forms.IntegerField) and any(
+                    r.min is not None and r.max is not None and r.max <= MAX_ID for r in ranges)):
+                problems.append(f"{where}: use app.forms.IntegerField with a NumberRange(min, max)")
+            elif kind == "date" and not issubclass(unbound.field_class, forms.DateField):
+                problems.append(f"{where}: use app.forms.DateField")
+    assert problems == []
+
+
+# --- posting -------------------------------------------------------------------------------------------------------
+
+class Poster:
+    """Submits a target's form as its user would and checks every answer."""
+
+    def __init__(self, app, ctx: Ctx, target: Target):
+        self.app, self.ctx, self.target = app, ctx, target
+        self.client = self._client()
+
+    def _client(self):
+        client = self.app.test_client()
+        role = self.target.role
+        if role != "anonymous":
+            Auth(client, self.ctx.orgs).login(self.ctx.user(role) if isinstance(role, str) else role(self.ctx))
+        client.token = csrf_token(client, "/login" if self.target.role == "anonymous" else "/")
+        return client
+
+    def send(self, values: dict):
+        client = self._client() if self.target.fresh_client else self.client
+        path = self.target.path(self.ctx)
+        data = {f"{self.target.prefix}{name}": self._value(name, value) for name, value in values.items()}
+        if self.target.method == "GET":
+            response = client.get(path, query_string=data)
+        else:
+            response = client.post(path, data={**data, "csrf_token": client.token},
+                                   content_type="multipart/form-data")
+        body = response.get_data(as_text=True)
+        assert response.status_code < 500, f"{response.status_code} for {path} with {values!r}"
+        assert not any(raw in body for raw in RAW), f"unescaped script in the answer to {values!r}"
+        return response
+
+    def _value(self, name, value):
+        if name in self.target.files and isinstance(value, tuple):
+            filename, content = value
+            return io.BytesIO(content), filename
+        return value
+
+
+def _row_count() -> int:
+    """Rows in all tables: every change a user makes writes at least an audit event."""
+    return sum(db.session.scalar(select(func.count()).select_from(t)) for t in db.metadata.sorted_tables)
+
+
+@pytest.fixture
+def ctx(app, orgs):
+    return Ctx(app, orgs)
+
+
+@pytest.mark.parametrize("name", sorted(TARGETS))
+def test_form_survives_hostile_input(app, ctx, name):
+    """A valid submission saves (so the bad ones below reach the code behind the form), then every field gets its
+    sweep of troublemakers and hypothesis mixes them: each answer is a page, a redirect or a 4xx, escaped."""
+    target = TARGETS[name]
+    fields = target.fields(ctx) if target.fields else fields_of(form_classes()[name])
+    poster = Poster(app, ctx, target)
+    before = _row_count()
+    first = poster.send(target.valid(ctx))
+    assert first.status_code == target.ok, f"the valid submission did not go through: {first.status_code}"
+    if target.method == "POST":
+        assert _row_count() > before, "the valid submission saved nothing"
+
+    for field_name, spec in sorted(fields.items()):
+        for value in sweep(spec):
+            poster.send({**target.valid(ctx), field_name: value})
+
+    @settings(max_examples=MAX_EXAMPLES, deadline=None, database=None,
+              suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+    @given(st.data())
+    def fuzz(data):
+        poster.send(data.draw(submissions(fields, target.valid(ctx))))
+
+    fuzz()
+
+
+def _script(name: str) -> str:
+    return f'<script>alert("{name}")</script>'
+
+
+@pytest.mark.parametrize("name", sorted(n for n, t in TARGETS.items() if t.shown))
+def test_stored_script_is_shown_escaped(app, ctx, name):
+    """Script saved through the form comes back on the page after saving as text, never as markup."""
+    target = TARGETS[name]
+    poster = Poster(app, ctx, target)
+    saved = poster.send({**target.valid(ctx), **{field: _script(field) for field in target.shown}})
+    assert saved.status_code == 302
+    page = poster.client.get(saved.headers["Location"]).get_data(as_text=True)
+    assert "<script>alert(" not in page
+    for field in target.shown:
+        assert escape(_script(field)) in page, f"{field} is not shown on {saved.headers['Location']}"
+
+
+# --- query arguments and ids in the URL ----------------------------------------------------------------------------
+
+QUERY_NAMES = ("q", "page", "status", "year", "as_of", "tema", "region", "sort", "venter", "action", "next",
+               "erstatter", "plass", "gruppe", "fra")
+QUERY_BAD = ("99999999999999999999", "0001-01-01", "9999-12-31", f"a\x00{SCRIPT}{SQL}", "x" * 3000)
+
+
+def test_every_page_survives_hostile_query_arguments(app, ctx):
+    """Search boxes, filters, page numbers and ids in the URL: a page or a 4xx, never a 5xx."""
+    everyone = factories.user("admin", "adviser", "municipality_contact", "signatory", "project_member",
+                              organisation=ctx.orgs["Lindås"])
+    db.session.commit()
+    client = app.test_client()
+    Auth(client, ctx.orgs).login(everyone)
+    rules = [r for r in app.url_map.iter_rules() if "GET" in r.methods and r.endpoint != "static"
+             and not r.rule.endswith((".pdf", ".zip"))]
+    for rule in rules:
+        values = {name: ctx.world.ids.get(name, 1) for name in rule.arguments}
+        for bad in QUERY_BAD:
+            path = rule.build(values, append_unknown=False)[1]
+            response = client.get(path, query_string={name: bad for name in QUERY_NAMES})
+            assert response.status_code < 500, f"{response.status_code} for {path} with {bad[:30]!r}"
+            assert not any(raw in response.get_data(as_text=True) for raw in RAW), path
+        ids = re.findall(r"<int:(\w+)>", rule.rule)
+        if ids:
+            huge = rule.build({**values, **dict.fromkeys(ids, 2 ** 70)}, append_unknown=False)[1]
+            assert client.get(huge).status_code == 404, huge

@@ -9,7 +9,10 @@ port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); p
 as_owner() {
   if [ "$(id -u)" -eq 0 ]; then su postgres -s /bin/bash -c "$*"; else bash -c "$*"; fi
 }
-[ "$(id -u)" -eq 0 ] && chown postgres "$workdir"
+if [ "$(id -u)" -eq 0 ]; then
+  id postgres >/dev/null 2>&1 || useradd --system --no-create-home --shell /bin/bash postgres
+  chown postgres "$workdir"
+fi
 cleanup() {
   as_owner "'$bindir/pg_ctl' -D '$workdir/data' -m immediate stop" >/dev/null 2>&1 || true
   rm -rf "$workdir"

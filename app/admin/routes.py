@@ -9,6 +9,7 @@ from app.extensions import db
 from app.models import AuditEvent, Organisation, OutboxMessage, User
 from app.security import role_required
 from app.services import ServiceError, mail, users
+from app.views import show_error
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 PER_PAGE = 25
@@ -49,7 +50,7 @@ def user_new():
             _queue_invitation(user)
         except ServiceError as error:
             db.session.rollback()
-            getattr(form, error.field or "email").errors.append(error.message)
+            show_error(form, error, default_field="email")
         else:
             db.session.commit()
             flash(f"{user.name} er opprettet, og en invitasjon er lagt i utboksen til {user.email}.", "success")

@@ -15,7 +15,8 @@ from app.models import Agreement, AgreementDocument, MembershipCase, Organisatio
 from app.models.membership import HOST_PARTY, MUNICIPALITY_PARTY
 from app.navigation import COUNTERS
 from app.security import role_required
-from app.services import Conflict, ServiceError, agreements, workflow
+from app.services import agreements, workflow
+from app.views import attempt
 from workflows import MEMBERSHIP
 
 bp = Blueprint("agreements", __name__, url_prefix="/avtaler")
@@ -97,16 +98,8 @@ def sign(agreement_id: int):
         form.title.data = current_user.title
     open_ = agreements.may_sign_now(agreement, current_user)
     if open_ and form.validate_on_submit():
-        try:
-            agreements.sign(agreement, current_user, title=form.title.data, confirmed=form.confirm.data)
-        except Conflict as error:
-            db.session.rollback()
-            abort(409, error.message)
-        except ServiceError as error:
-            db.session.rollback()
-            _show_error(form, error)
-        else:
-            db.session.commit()
+        if attempt(lambda: agreements.sign(agreement, current_user, title=form.title.data,
+                                           confirmed=form.confirm.data), form):
             case = agreement.case
             flash("Du har signert avtalen." + (" Begge parter har nå signert." if case.both_signed else
                                               " Avtalen venter på den andre partens signatur."), "success")
@@ -126,18 +119,10 @@ def upload(agreement_id: int):
     open_ = agreements.is_open(agreement)
     if open_ and unsigned and form.validate_on_submit():
         upload_file = form.document.data
-        try:
-            agreements.register_upload(agreement, current_user, party=form.party.data, name=form.name.data,
-                                       title=form.title.data, signed_on=form.signed_on.data,
-                                       filename=upload_file.filename or "", content=upload_file.read())
-        except Conflict as error:
-            db.session.rollback()
-            abort(409, error.message)
-        except ServiceError as error:
-            db.session.rollback()
-            _show_error(form, error)
-        else:
-            db.session.commit()
+        if attempt(lambda: agreements.register_upload(
+                agreement, current_user, party=form.party.data, name=form.name.data, title=form.title.data,
+                signed_on=form.signed_on.data, filename=upload_file.filename or "", content=upload_file.read()),
+                form):
             flash("Signaturen er registrert, og den skannede avtalen er lagret.", "success")
             return redirect(url_for("agreements.agreement_page", agreement_id=agreement.id))
     return render_template("agreements/upload.html", agreement=agreement, form=form, open_=open_ and unsigned)
@@ -176,16 +161,8 @@ def _issue_page(case: MembershipCase, trigger: str):
     if reason is None and form.validate_on_submit():
         data = {key: getattr(form, key).data for key in agreements.TERMS}
         data["agreement_end"] = data["agreement_end"].isoformat()
-        try:
-            workflow.perform(case, trigger, current_user, comment=form.comment.data, data=data)
-        except Conflict as error:
-            db.session.rollback()
-            abort(409, error.message)
-        except ServiceError as error:
-            db.session.rollback()
-            _show_error(form, error)
-        else:
-            db.session.commit()
+        if attempt(lambda: workflow.perform(case, trigger, current_user, comment=form.comment.data, data=data),
+                   form):
             flash(f"Avtalen er sendt til signering for {case.organisation.display_name} og Bergen kommune.",
                   "success")
             return redirect(url_for("agreements.agreement_page", agreement_id=case.agreement.id))
@@ -208,24 +185,13 @@ def notice(case_id: int):
     reason = _refusal(case, "give_notice")
     step = "edit"
     if reason is None and form.validate_on_submit() and not form.edit.data:
-        try:
-            if form.send.data:
-                agreements.give_notice(case, current_user, notice_date=form.notice_date.data,
-                                       reason=form.reason.data)
-            else:
-                agreements.check_notice_date(case, form.notice_date.data)
-                step = "review"
-        except Conflict as error:
-            db.session.rollback()
-            abort(409, error.message)
-        except ServiceError as error:
-            db.session.rollback()
-            _show_error(form, error)
-        else:
-            if form.send.data:
-                db.session.commit()
+        if form.send.data:
+            if attempt(lambda: agreements.give_notice(case, current_user, notice_date=form.notice_date.data,
+                                                      reason=form.reason.data), form):
                 flash("Oppsigelsen er sendt. FoU-rådgiveren bekrefter at den er mottatt.", "success")
                 return redirect(url_for("cases.case_page", case_id=case.id))
+        elif attempt(lambda: agreements.check_notice_date(case, form.notice_date.data), form):
+            step = "review"
     effective = agreements.notice_effective_on(case, form.notice_date.data) if form.notice_date.data else None
     status = 409 if request.method == "POST" and reason else 200
     return render_template("agreements/notice.html", case=case, form=form, reason=reason, step=step,
@@ -241,7 +207,3 @@ def _refusal(case: MembershipCase, trigger: str) -> str | None:
     return workflow.refusal(case, spec, current_user)
 
 
-def _show_error(form, error: ServiceError) -> None:
-    """Put a service's message on the field it is about, or above the form."""
-    target = getattr(form, error.field, None) if error.field else None
-    (target.errors if target is not None else form.form_errors).append(error.message)

@@ -8,7 +8,8 @@ from app.forms import ConfirmForm
 from app.models import TransitionRequest
 from app.navigation import COUNTERS
 from app.security import role_required
-from app.services import Conflict, ServiceError, representatives, subgroups, workflow
+from app.services import representatives, subgroups, workflow
+from app.views import attempt
 
 bp = Blueprint("approvals", __name__, url_prefix="/godkjenninger")
 COUNTERS["pending_requests"] = lambda: (workflow.pending_count() + subgroups.ready_for_decision_count()
@@ -39,22 +40,10 @@ def detail(request_id: int):
     if form.validate_on_submit():
         if not current_user.has_role("adviser"):
             abort(403)
-        try:
-            if form.reject.data:
-                workflow.reject(found, current_user, form.comment.data)
-                message = "Forespørselen er avvist."
-            else:
-                workflow.approve(found, current_user, form.comment.data)
-                message = f"Godkjent. Ny status: {subject.workflow.label(subject.state)}."
-        except Conflict as error:
-            db.session.rollback()
-            abort(409, error.message)
-        except ServiceError as error:
-            db.session.rollback()
-            (form.comment.errors if error.field == "comment" else form.form_errors).append(error.message)
-        else:
-            db.session.commit()
-            flash(message, "success")
+        decide = workflow.reject if form.reject.data else workflow.approve
+        if attempt(lambda: decide(found, current_user, form.comment.data), form):
+            flash("Forespørselen er avvist." if form.reject.data else
+                  f"Godkjent. Ny status: {subject.workflow.label(subject.state)}.", "success")
             return redirect(url_for("approvals.inbox") if current_user.has_role("adviser")
                             else url_for("main.home"))
     spec = subject.workflow.spec(found.trigger)
@@ -67,14 +56,6 @@ def cancel(request_id: int):
     found = get_request(request_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    try:
-        workflow.cancel(found, current_user)
-    except Conflict as error:
-        db.session.rollback()
-        abort(409, error.message)
-    except ServiceError as error:
-        db.session.rollback()
-        abort(403, error.message)
-    db.session.commit()
+    attempt(lambda: workflow.cancel(found, current_user))
     flash("Forespørselen er trukket.", "success")
     return redirect(url_for("approvals.detail", request_id=found.id))

@@ -8,6 +8,7 @@ from app.auth.forms import ChangePasswordForm, LoginForm, SetPasswordForm
 from app.extensions import db, login_manager
 from app.security import public
 from app.services import ServiceError, users
+from app.views import show_error
 
 bp = Blueprint("auth", __name__)
 
@@ -91,7 +92,7 @@ def change_password():
             users.change_own_password(current_user, form.current_password.data, form.password.data)
         except ServiceError as error:
             db.session.rollback()
-            getattr(form, error.field or "current_password").errors.append(error.message)
+            show_error(form, error, default_field="current_password")
         else:
             db.session.commit()
             flash("Passordet er endret.", "success")

@@ -9,7 +9,8 @@ from app.cases.forms import ActionForm, AsOfForm
 from app.extensions import db
 from app.models import InvitationRound, MembershipCase, Organisation
 from app.models.membership import HOST_PARTY, MUNICIPALITY_PARTY
-from app.services import Conflict, ServiceError, membership, workflow
+from app.services import membership, workflow
+from app.views import attempt
 from workflows import MEMBERSHIP, WorkflowError
 
 bp = Blueprint("cases", __name__, url_prefix="/saker")
@@ -77,16 +78,8 @@ def action(case_id: int, trigger: str):
         else f"«{spec.label}» er ikke mulig når status er «{MEMBERSHIP.label(case.state)}»."
     if form.validate_on_submit() and reason is None:
         data = _action_data(case, trigger, form)
-        try:
-            workflow.perform(case, trigger, current_user, comment=form.comment.data, data=data)
-        except Conflict as error:
-            db.session.rollback()
-            abort(409, error.message)
-        except ServiceError as error:
-            db.session.rollback()
-            (form.comment.errors if error.field == "comment" else form.form_errors).append(error.message)
-        else:
-            db.session.commit()
+        if attempt(lambda: workflow.perform(case, trigger, current_user, comment=form.comment.data, data=data),
+                   form):
             if spec.needs_approval:
                 flash(f"Forespørselen «{spec.label}» er sendt til FoU-rådgiveren for godkjenning.", "success")
             else:

@@ -13,6 +13,7 @@ from app.models import Meeting, User
 from app.models.meeting import ATTENDANCE_LABELS, KIND_LABELS
 from app.security import role_required
 from app.services import ServiceError, meetings
+from app.views import show_error
 
 bp = Blueprint("meetings", __name__, url_prefix="/moter")
 
@@ -59,7 +60,7 @@ def meeting_new(kind: str):
             meeting = meetings.create(kind, **_meeting_fields(form), actor=current_user)
         except ServiceError as error:
             db.session.rollback()
-            getattr(form, error.field or "date").errors.append(error.message)
+            show_error(form, error, default_field="date")
         else:
             db.session.commit()
             flash(f"{meeting.title} er lagret, og innkallingen er sendt til {len(meeting.invitees)} personer.",
@@ -97,7 +98,7 @@ def meeting_edit(meeting_id: int):
             meetings.update(meeting, **_meeting_fields(form), actor=current_user)
         except ServiceError as error:
             db.session.rollback()
-            getattr(form, error.field or "date").errors.append(error.message)
+            show_error(form, error, default_field="date")
         else:
             db.session.commit()
             flash("Endringene er lagret. Nye inviterte har fått innkalling, og alle har fått beskjed hvis tid "
@@ -118,7 +119,7 @@ def minutes(meeting_id: int):
                                     actor=current_user)
         except ServiceError as error:
             db.session.rollback()
-            getattr(form, error.field or "minutes").errors.append(error.message)
+            show_error(form, error, default_field="minutes")
         else:
             db.session.commit()
             flash("Referatet er lagret.", "success")

@@ -13,6 +13,7 @@ from app.models.members import CANCELLED, CONTRIBUTION_STATUS, EXPECTED, INVOICE
 from app.safe_input import arg_int
 from app.security import role_required
 from app.services import ServiceError, contributions
+from app.views import show_error
 
 STATUS_FILTERS = {
     EXPECTED: (Contribution.cancelled_at.is_(None), Contribution.invoiced_on.is_(None)),
@@ -78,8 +79,7 @@ def contribution(line_id: int):
                 message = f"Bidraget for {entry.year} er annullert."
         except ServiceError as error:
             db.session.rollback()
-            target = getattr(chosen, error.field, None) if error.field else None
-            (target.errors if target is not None else chosen.form_errors).append(error.message)
+            show_error(chosen, error)
         else:
             db.session.commit()
             flash(message, "success")

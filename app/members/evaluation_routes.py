@@ -8,7 +8,8 @@ from app.forms import ConfirmForm
 from app.members.forms import NewEvaluationForm, answer_form
 from app.members.routes import bp
 from app.security import role_required
-from app.services import Conflict, ServiceError, evaluations
+from app.services import ServiceError, evaluations
+from app.views import attempt, show_error
 
 QUESTIONS_EXAMPLE = ("Hvordan har kommunen hatt nytte av samarbeidet i år?\n"
                      "Hva bør prosjektgruppen prioritere neste år?\n"
@@ -34,7 +35,7 @@ def evaluation_list():
             evaluation = evaluations.create(form.year.data, form.questions.data.splitlines(), current_user)
         except ServiceError as error:
             db.session.rollback()
-            getattr(form, error.field or "year").errors.append(error.message)
+            show_error(form, error, default_field="year")
         else:
             db.session.commit()
             flash(f"Vurderingen for {evaluation.year} er opprettet, og medlemskommunene kan svare.", "success")
@@ -57,12 +58,7 @@ def evaluation_close(year: int):
     found = get_evaluation(year)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    try:
-        evaluations.close(found, current_user)
-    except Conflict as error:
-        db.session.rollback()
-        abort(409, error.message)
-    db.session.commit()
+    attempt(lambda: evaluations.close(found, current_user))
     flash(f"Vurderingen for {year} er avsluttet. Svarene kan ikke lenger endres.", "success")
     return redirect(url_for("members.evaluation", year=year))
 
@@ -85,8 +81,7 @@ def evaluation_answer(year: int):
             evaluations.answer(found, org, current_user, texts)
         except ServiceError as error:
             db.session.rollback()
-            target = getattr(form, error.field, None) if error.field else None
-            (target.errors if target is not None else form.form_errors).append(error.message)
+            show_error(form, error)
         else:
             db.session.commit()
             flash(f"Svaret på vurderingen for {year} er lagret. Du kan endre det til vurderingen avsluttes.",

@@ -13,6 +13,7 @@ from app.models import Organisation, Representative, User
 from app.models.members import GROUPS, PENDING
 from app.safe_input import arg_int
 from app.services import Conflict, ServiceError, contributions, evaluations, members, representatives
+from app.views import attempt, show_error
 
 bp = Blueprint("members", __name__, url_prefix="/medlemskap")
 
@@ -121,7 +122,7 @@ def propose(org_id: int):
             abort(409, error.message)
         except ServiceError as error:
             db.session.rollback()
-            getattr(form, error.field or "group").errors.append(error.message)
+            show_error(form, error, default_field="group")
         else:
             db.session.commit()
             if term.status == PENDING:
@@ -174,15 +175,7 @@ def withdraw(rep_id: int):
     term = get_representative(rep_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    try:
-        representatives.withdraw(term, current_user)
-    except Conflict as error:
-        db.session.rollback()
-        abort(409, error.message)
-    except ServiceError as error:
-        db.session.rollback()
-        abort(403, error.message)
-    db.session.commit()
+    attempt(lambda: representatives.withdraw(term, current_user))
     flash(f"Forslaget om {term.name} er trukket.", "success")
     return redirect(url_for("members.organisation", org_id=term.organisation_id))
 

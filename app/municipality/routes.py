@@ -1,5 +1,6 @@
 """«Min kommune»: a contact person reads their municipality's invitation and answers it."""
 from dataclasses import asdict
+from functools import partial
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -10,7 +11,8 @@ from app.models import MembershipCase
 from app.models.invitation import ANSWER_LABELS, YES
 from app.municipality.forms import LateReplyForm, ReplyForm
 from app.security import role_required
-from app.services import Conflict, ServiceError, invitations, membership
+from app.services import invitations, membership
+from app.views import attempt
 
 bp = Blueprint("municipality", __name__, url_prefix="/min-kommune")
 DETAILS = tuple(invitations.ReplyDetails.__dataclass_fields__)
@@ -74,20 +76,8 @@ def _answer(case: MembershipCase, form: ReplyForm, late: bool):
             facts = {**asdict(details), "answer": answer, "comment": form.comment.data}
             return render_template("municipality/reply_confirm.html", case=case, form=form, late=late, facts=facts,
                                    answer_label=ANSWER_LABELS[answer])
-        try:
-            if late:
-                invitations.request_late_reply(case, current_user, details=details, comment=form.comment.data)
-            else:
-                invitations.reply(case, current_user, answer=answer, details=details, comment=form.comment.data)
-        except Conflict as error:
-            db.session.rollback()
-            abort(409, error.message)
-        except ServiceError as error:
-            db.session.rollback()
-            target = getattr(form, error.field, None) if error.field else None
-            (target.errors if target is not None else form.form_errors).append(error.message)
-        else:
-            db.session.commit()
+        send = invitations.request_late_reply if late else partial(invitations.reply, answer=answer)
+        if attempt(lambda: send(case, current_user, details=details, comment=form.comment.data), form):
             return redirect(url_for("municipality.receipt", case_id=case.id))
     return render_template("municipality/reply_form.html", case=case, form=form, late=late, today=clock.today())
 

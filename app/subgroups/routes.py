@@ -8,10 +8,11 @@ from app.forms import REQUIRED, choices
 from app.models import Subgroup
 from app.models.subgroup import THEMES
 from app.security import role_required
-from app.services import Conflict, ServiceError, subgroups, workflow
+from app.services import ServiceError, subgroups, workflow
 from app.subgroups.forms import (
     MAX_REPRESENTATIVES, ActionForm, AddMemberForm, MemberSearchForm, ProposalForm, RemoveMemberForm, person_label,
 )
+from app.views import attempt, show_error
 from workflows import SUBGROUP, WorkflowError
 from workflows.subgroup import CLOSED, RETURNED
 
@@ -69,22 +70,16 @@ def _proposal_form(form: ProposalForm, subgroup: Subgroup | None):
     if form.is_submitted() and form.add_representative.data and len(form.representatives) < MAX_REPRESENTATIVES:
         form.representatives.append_entry()
     if not form.redraw_only and form.validate_on_submit():
-        try:
+        def save():
+            nonlocal subgroup
             if subgroup is None:
                 subgroup = subgroups.propose(form.to_proposal(), current_user)
             else:
                 subgroups.revise(subgroup, form.to_proposal(), current_user)
             if form.submit.data:
                 workflow.perform(subgroup, "submit", current_user)
-        except Conflict as error:
-            db.session.rollback()
-            abort(409, error.message)
-        except ServiceError as error:
-            db.session.rollback()
-            target = getattr(form, error.field, None) if error.field else None
-            (target.errors if target is not None else form.form_errors).append(error.message)
-        else:
-            db.session.commit()
+
+        if attempt(save, form):
             flash("Forslaget er sendt inn til prosjektgruppen." if form.submit.data
                   else "Utkastet er lagret. Det er bare synlig for deg og FoU-rådgiveren til du sender det inn.",
                   "success")
@@ -133,16 +128,8 @@ def action(subgroup_id: int, trigger: str):
         else f"«{spec.label}» er ikke mulig når status er «{SUBGROUP.label(subgroup.state)}»."
     if form.validate_on_submit() and reason is None and _complete(form, trigger, comment_needed):
         data = {"decided_on": form.decided_on.data.isoformat()} if trigger in DECISIONS else None
-        try:
-            workflow.perform(subgroup, trigger, current_user, comment=form.comment.data, data=data)
-        except Conflict as error:
-            db.session.rollback()
-            abort(409, error.message)
-        except ServiceError as error:
-            db.session.rollback()
-            (form.comment.errors if error.field == "comment" else form.form_errors).append(error.message)
-        else:
-            db.session.commit()
+        if attempt(lambda: workflow.perform(subgroup, trigger, current_user, comment=form.comment.data,
+                                            data=data), form):
             flash(f"Utført: {spec.label}. Ny status: {SUBGROUP.label(subgroup.state)}.", "success")
             return redirect(url_for("subgroups.subgroup_page", subgroup_id=subgroup.id))
     status = 409 if request.method == "POST" and reason else 200
@@ -183,7 +170,7 @@ def members(subgroup_id: int):
             member = subgroups.add_member(subgroup, form.user_id.data, form.joined_on.data, current_user)
         except ServiceError as error:
             db.session.rollback()
-            getattr(form, error.field or "user_id").errors.append(error.message)
+            show_error(form, error, default_field="user_id")
         else:
             db.session.commit()
             flash(f"{member.user.name} er lagt til i undergruppen.", "success")

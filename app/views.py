@@ -7,11 +7,18 @@ from app.extensions import db
 from app.services import Conflict, ServiceError
 
 
+def add_error(form, field: str | None, message: str) -> None:
+    """Show `message` on the form's field `field`, or above the form when it has no such field."""
+    target = getattr(form, field, None) if field else None
+    if target is None:
+        form.form_errors.append(message)
+    else:
+        target.errors = [*target.errors, message]  # a tuple until the form has been validated
+
+
 def show_error(form, error: ServiceError, default_field: str | None = None) -> None:
     """Put a service's message on the field it names (or `default_field`), otherwise above the form."""
-    name = error.field or default_field
-    target = getattr(form, name, None) if name else None
-    (target.errors if target is not None else form.form_errors).append(error.message)
+    add_error(form, error.field or default_field, error.message)
 
 
 def attempt(action: Callable[[], object], form=None, default_field: str | None = None) -> bool:

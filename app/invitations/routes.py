@@ -14,6 +14,7 @@ from app.models.organisation import MUNICIPALITY, REGIONS
 from app.models.user import MUNICIPALITY_CONTACT
 from app.security import role_required
 from app.services import ServiceError, invitations
+from app.views import add_error, attempt, show_error
 from workflows import MEMBERSHIP
 from workflows.membership import INVITED
 
@@ -69,14 +70,6 @@ def _picker(form, action: str, round_: InvitationRound | None = None) -> Picker:
     return Picker(groups, region, selected, invited, status, with_contact)
 
 
-def _add_error(form, field: str | None, message: str) -> None:
-    target = getattr(form, field, None) if field else None
-    if target is None:
-        form.form_errors.append(message)
-    else:
-        target.errors = [*target.errors, message]
-
-
 def _terms(form: RoundForm) -> dict:
     return {name: getattr(form, name).data for name in (
         "title", "letter_text", "reply_deadline", "contribution", "contribution_from", "contribution_to",
@@ -92,7 +85,7 @@ def _round_valid(form: RoundForm, picker: Picker) -> bool:
         organisations=picker.chosen)
     for field, message in problems.items():
         if not getattr(form, field).errors:
-            _add_error(form, field, message)
+            add_error(form, field, message)
     return valid and not problems
 
 
@@ -101,7 +94,7 @@ def _refill_letter(form: RoundForm) -> None:
     values = (form.contribution.data, form.contribution_from.data, form.contribution_to.data,
               form.reply_deadline.data)
     if any(v is None for v in values):
-        _add_error(form, "letter_text", "Fyll ut beløp, periode og svarfrist før brevteksten fylles inn på nytt.")
+        add_error(form, "letter_text", "Fyll ut beløp, periode og svarfrist før brevteksten fylles inn på nytt.")
     else:
         form.letter_text.data = invitations.letter(*values, form.meeting.data)
 
@@ -143,7 +136,7 @@ def round_new():
             round_ = invitations.create_round(current_user, picker.chosen, **_terms(form))
         except ServiceError as error:
             db.session.rollback()
-            _add_error(form, error.field, error.message)
+            show_error(form, error)
         else:
             db.session.commit()
             flash(f"«{round_.title}» er opprettet, og {len(round_.cases)} kommuner er invitert.", "success")
@@ -184,7 +177,7 @@ def invite_more(round_id: int):
                     raise ServiceError(problem, field="organisations")
         except ServiceError as error:
             db.session.rollback()
-            _add_error(form, error.field, error.message)
+            show_error(form, error)
         else:
             if action == "preview":
                 return render_template("invitations/invite_confirm.html", round=round_, form=form,
@@ -219,13 +212,8 @@ def extend_round(round_id: int):
     round_ = get_round(round_id)
     form = DeadlineForm()
     if form.validate_on_submit():
-        try:
-            invitations.extend_round_deadline(round_, form.deadline.data, form.reason.data, current_user)
-        except ServiceError as error:
-            db.session.rollback()
-            _add_error(form, error.field, error.message)
-        else:
-            db.session.commit()
+        if attempt(lambda: invitations.extend_round_deadline(round_, form.deadline.data, form.reason.data,
+                                                             current_user), form):
             flash(f"Svarfristen er forlenget til {round_.reply_deadline:%d.%m.%Y}.", "success")
             return redirect(url_for("invitations.round_page", round_id=round_.id))
     return render_template("invitations/deadline.html", form=form, round=round_, case=None,
@@ -238,13 +226,8 @@ def extend_case(case_id: int):
     case = db.get_or_404(MembershipCase, case_id)
     form = DeadlineForm()
     if form.validate_on_submit():
-        try:
-            invitations.extend_case_deadline(case, form.deadline.data, form.reason.data, current_user)
-        except ServiceError as error:
-            db.session.rollback()
-            _add_error(form, error.field, error.message)
-        else:
-            db.session.commit()
+        if attempt(lambda: invitations.extend_case_deadline(case, form.deadline.data, form.reason.data,
+                                                            current_user), form):
             flash(f"Svarfristen for {case.organisation.name} er forlenget til {case.reply_deadline:%d.%m.%Y}.",
                   "success")
             return redirect(url_for("invitations.round_page", round_id=case.round_id))

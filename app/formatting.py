@@ -3,7 +3,9 @@ from datetime import date, datetime
 
 from babel.numbers import format_currency
 from flask import current_app, has_request_context, session
-from flask_babel import format_date, format_datetime, get_locale
+from flask_babel import format_date, format_datetime, get_locale, get_translations
+from jinja2 import pass_context
+from markupsafe import Markup
 
 from app import clock
 
@@ -56,7 +58,24 @@ def money(amount: int | None) -> str:
     return format_currency(amount, "NOK", format="¤ #,##0", currency_digits=False, locale=str(get_locale()))
 
 
+def bound_gettext() -> dict:
+    """The templates' `_()` bound to the translations of this render.
+
+    Flask-Babel's looks the language up again for each string, and a page has hundreds. This behaves as Jinja's
+    newstyle gettext: escaped, and always treated as a format string.
+    """
+    translations = get_translations()
+
+    @pass_context
+    def gettext(context, string: str, **variables) -> str:
+        text = translations.ugettext(string)
+        return (Markup(text) if context.eval_ctx.autoescape else text) % variables
+
+    return {"gettext": gettext}
+
+
 def register(app) -> None:
+    app.context_processor(bound_gettext)
     app.jinja_env.filters.update(date=short_date, longdate=long_date, datetime=date_time, money=money,
                                 time=clock_time, age=age)
     app.jinja_env.globals.update(get_locale=get_locale)

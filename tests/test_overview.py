@@ -6,11 +6,12 @@ from contextlib import contextmanager
 from datetime import date
 
 import pytest
-from sqlalchemy import event
+from sqlalchemy import event, select
 
 from app import clock
 from app.extensions import db
 from app.models import Organisation
+from app.models.organisation import MUNICIPALITY, normalise
 from app.services import contributions, overview, workflow
 from tests import factories
 
@@ -24,7 +25,7 @@ from tests import factories
     ("Kommunane i Nordhordland", "nordhordland"),
 ])
 def test_normalise(text, normalised):
-    assert overview.normalise(text) == normalised
+    assert normalise(text) == normalised
 
 
 @pytest.mark.parametrize("query,found", [
@@ -36,7 +37,14 @@ def test_normalise(text, normalised):
     ("1263", {"Lindås"}),
 ])
 def test_search_finds_municipalities_by_old_and_new_names(orgs, query, found):
-    assert {o.name for o in orgs.values() if o.is_municipality and overview.matches(o, query)} == found
+    searched = select(Organisation.name).where(overview.search_condition(query), Organisation.kind == MUNICIPALITY)
+    assert set(db.session.scalars(searched)) == found
+
+
+def test_search_keys_follow_a_renamed_municipality(orgs):
+    orgs["Fedje"].successor_name = "Nye Fedje"
+    db.session.commit()
+    assert db.session.scalar(select(Organisation.name).where(overview.search_condition("nye fedje"))) == "Fedje"
 
 
 @pytest.fixture

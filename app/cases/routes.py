@@ -47,9 +47,11 @@ def case_page(case_id: int):
     case = get_case(case_id)
     as_of_form = AsOfForm(request.args)
     as_of = as_of_form.as_of.data if request.args.get("as_of") and as_of_form.validate() else None
+    waiting = workflow.requests_waiting_on(case)
     return render_template(
-        "cases/case.html", case=case, today=clock.today(), actions=workflow.actions(case, current_user),
-        due=workflow.due(case), pending=workflow.pending_request(case), as_of=as_of, as_of_form=as_of_form,
+        "cases/case.html", case=case, today=clock.today(), actions=workflow.actions(case, current_user, waiting),
+        due=workflow.due(case), pending=workflow.pending_request(case, waiting=waiting), as_of=as_of,
+        as_of_form=as_of_form,
         as_of_state=membership.state_on(case, as_of) if as_of else None,
         history=membership.history(case, until=as_of), parties=membership.PARTIES,
         municipality_party=MUNICIPALITY_PARTY, host_party=HOST_PARTY)

@@ -29,11 +29,8 @@ def _filters() -> dict:
 @role_required("adviser", "admin")
 def overview():
     filters = _filters()
-    cases = overview_service.latest_cases()
-    found = overview_service.rows(**filters, cases=cases)
-    page = overview_service.paginate(found, request.args.get("page", 1, type=int))
-    overview_service.with_membership_facts(page.items)
-    counts = overview_service.state_counts(cases)
+    page = overview_service.page_of_rows(request.args.get("page", 1, type=int), **filters)
+    counts = overview_service.state_counts()
     return render_template("cockpit/overview.html", page=page, counts=counts,
                            most=max((n for _, _, n in counts), default=1), states=MEMBERSHIP.states,
                            regions=[r for r in REGIONS if r != "Vertskommune"], sorts=overview_service.SORTS,

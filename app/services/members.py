@@ -83,27 +83,21 @@ def is_member(organisation: Organisation) -> bool:
 def members_among(organisation_ids: list[int]) -> set[int]:
     """Which of these municipalities are members today, in two queries however many there are.
 
-    Like `member_case`: a case renewing its agreement keeps the membership only if it was renewed from one.
+    Like `member_case`: a case renewing its agreement keeps the membership only if it was renewed from one,
+    that is if the event that started its signing steps came from a member state.
     """
-    cases = db.session.scalars(select(MembershipCase).where(
+    cases = db.session.execute(select(MembershipCase.id, MembershipCase.organisation_id, MembershipCase.state).where(
         MembershipCase.organisation_id.in_(organisation_ids),
         MembershipCase.state.in_(MEMBER_STATES + RENEWING))).all()
-    found = {case.organisation_id for case in cases if case.state in MEMBER_STATES}
-    renewing = {case.id: case.organisation_id for case in cases if case.state in RENEWING}
-    events: dict[int, list[AuditEvent]] = {}
-    for event in db.session.scalars(select(AuditEvent).where(
+    found = {organisation_id for _, organisation_id, state in cases if state in MEMBER_STATES}
+    renewing = {id_: organisation_id for id_, organisation_id, state in cases if state in RENEWING}
+    started_from = dict(db.session.execute(
+        select(AuditEvent.object_id, AuditEvent.from_state).where(
             AuditEvent.object_type == MembershipCase.audit_type, AuditEvent.object_id.in_(list(renewing)),
-            AuditEvent.to_state.is_not(None)).order_by(AuditEvent.seq)):
-        events.setdefault(event.object_id, []).append(event)
-    for case_id, organisation_id in renewing.items():
-        # Back through the signing steps to the event that started them: from a membership, or not.
-        for event in reversed(events.get(case_id, [])):
-            if event.to_state not in RENEWING:
-                break
-            if event.from_state in MEMBER_STATES:
-                found.add(organisation_id)
-                break
-    return found
+            AuditEvent.to_state.in_(RENEWING), AuditEvent.from_state.not_in(RENEWING))
+        .order_by(AuditEvent.seq)).all())  # the latest start of the signing steps wins
+    return found | {organisation_id for id_, organisation_id in renewing.items()
+                    if started_from.get(id_) in MEMBER_STATES}
 
 
 def cases_ever_active(organisation: Organisation | None = None) -> list[MembershipCase]:

@@ -1,56 +1,39 @@
-"""The adviser's overview: every municipality's latest case, searchable, filterable, sortable, as CSV too."""
+"""The adviser's overview: every municipality's latest case, searchable, filterable, sortable, as CSV too.
+
+Search, filters and counts run in the database; only the page's cases are loaded as objects.
+"""
 import csv
 import io
 import math
-import re
-import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
-from sqlalchemy.orm import contains_eager
+from sqlalchemy import case as sql_case
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import aliased, contains_eager
 
 from app import clock
 from app.clock import OSLO
 from app.extensions import db
 from app.models import InvitationRound, MembershipCase, Organisation
+from app.models.organisation import normalise
 from app.services import contributions, members, representatives
 from workflows import MEMBERSHIP
-from workflows.membership import ACTIVE, INVITED, NOTICE_GIVEN
+from workflows.membership import ACTIVE, INVITED, NOTICE_GIVEN, notice_effective_date
 
-# Words people add to a name ("Voss herad", "Alver kommune", "kommunane i Nordhordland") that say nothing
-# about which municipality they mean.
-FILLER = {"kommune", "kommunen", "kommuner", "kommunene", "kommunar", "kommunane", "herad", "heradet",
-          "heradskommune", "i", "og"}
-FOLDS = (("æ", "ae"), ("ø", "o"), ("å", "a"), ("aa", "a"), ("oe", "o"))
 SORTS = {"name": "Kommune", "state": "Status", "since": "Siden", "next": "Neste dato"}
 PER_PAGE = 20
 NEXT_DATE_LABELS = {INVITED: "Svarfrist", NOTICE_GIVEN: "Oppsigelsen trer i kraft", ACTIVE: "Avtalen utløper"}
 
 
-def normalise(text: str) -> str:
-    """Lower case, Norwegian letters folded to ASCII, filler words dropped: "Voss herad" → "voss"."""
-    text = unicodedata.normalize("NFKD", text.lower())
-    for letter, ascii_ in FOLDS:
-        text = text.replace(letter, ascii_)
-    text = "".join(c for c in text if not unicodedata.combining(c))
-    words = re.sub(r"[^a-z0-9]+", " ", text).split()
-    return " ".join(w for w in words if w not in FILLER)
-
-
-def matches(organisation: Organisation, query: str) -> bool:
-    """Whether a search finds the municipality by its name, its name since 2020 or either number."""
+def search_condition(query: str):
+    """The SQL condition for a search by name, name since 2020 or either number; None when it asks for nothing."""
     wanted = normalise(query)
     if not wanted:
-        return True
-    names = (organisation.name, organisation.successor_name or "")
-    numbers = (organisation.number, organisation.successor_number)
-    return any(wanted in normalise(name) for name in names) or wanted in numbers
-
-
-def name_key(name: str) -> str:
-    """Sort key in Norwegian alphabetical order (æ, ø, å after z)."""
-    return name.lower().translate(str.maketrans({"æ": "{0", "ø": "{1", "å": "{2"}))
+        return None
+    # normalise leaves only a-z, 0-9 and spaces, so nothing in `wanted` is a LIKE wildcard.
+    return or_(Organisation.search_key.contains(wanted), Organisation.number == wanted,
+               Organisation.successor_number == wanted)
 
 
 @dataclass
@@ -67,8 +50,9 @@ class Row:
     @property
     def next_date(self) -> date | None:
         """The date that matters next in this state: reply deadline, notice taking effect, agreement end."""
-        return {INVITED: self.case.reply_deadline, NOTICE_GIVEN: self.case.notice_effective,
-                ACTIVE: self.case.end_date}.get(self.case.state)
+        case = self.case
+        return _next_date(case.state, case.deadline_override, case.round.reply_deadline, case.agreement_end,
+                          case.round.agreement_end, case.notice_date)
 
     @property
     def next_label(self) -> str:
@@ -93,40 +77,103 @@ def with_membership_facts(found: list[Row]) -> list[Row]:
     return found
 
 
-def latest_cases() -> list[MembershipCase]:
-    """Each municipality's case in the most recent round it was invited to."""
+def _is_latest():
+    """Whether the case is its municipality's case in the most recent round it was invited to (the later case if
+    two share a date). For a statement that joins the case's round."""
+    later, later_round = aliased(MembershipCase), aliased(InvitationRound)
+    return ~select(later.id).join(later_round, later.round_id == later_round.id).where(
+        later.organisation_id == MembershipCase.organisation_id,
+        or_(later_round.reply_deadline > InvitationRound.reply_deadline,
+            and_(later_round.reply_deadline == InvitationRound.reply_deadline, later.id > MembershipCase.id))).exists()
+
+
+def _found(query: str, state: str, region: str):
+    """The latest cases passing the search and filters, with their organisation and round."""
+    stmt = select(MembershipCase).join(MembershipCase.organisation).join(MembershipCase.round) \
+        .where(_is_latest())
+    condition = search_condition(query)
+    if condition is not None:
+        stmt = stmt.where(condition)
+    if state:
+        stmt = stmt.where(MembershipCase.state == state)
+    if region:
+        stmt = stmt.where(Organisation.region == region)
+    return stmt
+
+
+# What sorting by the next date needs of every case found: plain values, not objects.
+_NEXT_DATE_COLUMNS = (MembershipCase.id, MembershipCase.state, MembershipCase.deadline_override,
+                      InvitationRound.reply_deadline, MembershipCase.agreement_end, InvitationRound.agreement_end,
+                      MembershipCase.notice_date)
+
+
+def _next_date(state, deadline_override, round_deadline, agreement_end, round_end, notice_date) -> date | None:
+    """Row.next_date from plain values (the same rule, for sorting without loading the cases)."""
+    end = agreement_end or round_end
+    if state == INVITED:
+        return deadline_override or round_deadline
+    if state == NOTICE_GIVEN:
+        return notice_effective_date(notice_date, end) if notice_date else None
+    return end if state == ACTIVE else None
+
+
+def _ordered(stmt, sort: str):
+    """The statement sorted in the database, ties by name (every sort but the next date, which is computed)."""
+    descending, key = sort.startswith("-"), sort.lstrip("-")
+    column = {
+        "state": sql_case({state: n for n, state in enumerate(MEMBERSHIP.states)}, value=MembershipCase.state),
+        "since": MembershipCase.state_since,
+    }.get(key, Organisation.sort_key)
+    return stmt.order_by(column.desc() if descending else column, Organisation.sort_key)
+
+
+def _by_next_date(stmt, descending: bool) -> list[int]:
+    """The ids of the cases found by their next date, ties by name, those without one last either way."""
+    found = db.session.execute(stmt.with_only_columns(*_NEXT_DATE_COLUMNS).order_by(Organisation.sort_key)).all()
+    dated = [(_next_date(*r[1:]), r.id) for r in found]
+    # sorted() is stable, also reversed, so ties stay in alphabetical order.
+    ordered = sorted(((day, id_) for day, id_ in dated if day), key=lambda pair: pair[0], reverse=descending)
+    return [id_ for _, id_ in ordered] + [id_ for day, id_ in dated if day is None]
+
+
+def _sorted_ids(stmt, sort: str) -> list[int]:
+    if sort.lstrip("-") == "next":
+        return _by_next_date(stmt, sort.startswith("-"))
+    return list(db.session.scalars(_ordered(stmt.with_only_columns(MembershipCase.id), sort)))
+
+
+def _load(ids: list[int]) -> list["Row"]:
+    """The cases with these ids as rows, in the order of the ids."""
     stmt = select(MembershipCase).join(MembershipCase.organisation).join(MembershipCase.round) \
         .options(contains_eager(MembershipCase.organisation), contains_eager(MembershipCase.round)) \
-        .order_by(InvitationRound.reply_deadline, MembershipCase.id)
-    latest = {case.organisation_id: case for case in db.session.scalars(stmt)}
-    return list(latest.values())
+        .where(MembershipCase.id.in_(ids))
+    by_id = {case.id: case for case in db.session.scalars(stmt)}
+    return [Row(by_id[id_]) for id_ in ids]
 
 
-def rows(query: str = "", state: str = "", region: str = "", sort: str = "name",
-         cases: list[MembershipCase] | None = None) -> list[Row]:
-    """The overview's rows after search, filters and sorting (`-since` sorts descending)."""
-    found = [Row(c) for c in (latest_cases() if cases is None else cases)
-             if matches(c.organisation, query) and (not state or c.state == state)
-             and (not region or c.organisation.region == region)]
-    descending, key_name = sort.startswith("-"), sort.lstrip("-")
-    order = list(MEMBERSHIP.states)
-    keys = {
-        "name": lambda r: name_key(r.organisation.name),
-        "state": lambda r: order.index(r.case.state),
-        "since": lambda r: r.case.state_since,
-        "next": lambda r: r.next_date,
-    }
-    key = keys.get(key_name, keys["name"])
-    found.sort(key=keys["name"])  # ties stay in alphabetical order: the sort below is stable, also reversed
-    dated = sorted((r for r in found if key(r) is not None), key=key, reverse=descending)
-    return dated + [r for r in found if key(r) is None]  # rows without a next date come last either way
+def rows(query: str = "", state: str = "", region: str = "", sort: str = "name") -> list[Row]:
+    """All the overview's rows after search, filters and sorting (`-since` sorts descending)."""
+    return _load(_sorted_ids(_found(query, state, region), sort))
 
 
-def state_counts(cases: list[MembershipCase] | None = None) -> list[tuple[str, str, int]]:
+def page_of_rows(page: int, query: str = "", state: str = "", region: str = "", sort: str = "name") -> "ListPage":
+    """One page of the overview's rows, with the seats and contributions of the municipalities on it."""
+    found = _found(query, state, region)
+    if sort.lstrip("-") == "next":
+        listed = paginate(_by_next_date(found, sort.startswith("-")), page)
+    else:
+        listed = ListPage([], page, PER_PAGE, db.session.scalar(found.with_only_columns(func.count())))
+        listed.page = min(max(page, 1), listed.pages)
+        listed.items = db.session.scalars(_ordered(found.with_only_columns(MembershipCase.id), sort)
+                                          .limit(PER_PAGE).offset((listed.page - 1) * PER_PAGE)).all()
+    listed.items = with_membership_facts(_load(listed.items))
+    return listed
+
+
+def state_counts() -> list[tuple[str, str, int]]:
     """(state, label, number of municipalities) for every state that has any, in the workflow's order."""
-    counts: dict[str, int] = {}
-    for case in latest_cases() if cases is None else cases:
-        counts[case.state] = counts.get(case.state, 0) + 1
+    counts = dict(db.session.execute(select(MembershipCase.state, func.count()).join(MembershipCase.round)
+                                     .where(_is_latest()).group_by(MembershipCase.state)).all())
     return [(state, label, counts[state]) for state, label in MEMBERSHIP.states.items() if state in counts]
 
 

@@ -2,7 +2,7 @@
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Select, func, select, update
 from sqlalchemy.orm import contains_eager, selectinload
 
 from app import clock
@@ -226,9 +226,8 @@ def pending() -> list[Representative]:
                                    .order_by(Representative.proposed_at, Representative.id)))
 
 
-def pending_count() -> int:
-    return db.session.scalar(select(func.count()).select_from(Representative)
-                             .where(Representative.status == PENDING))
+def pending_count_query() -> Select:
+    return select(func.count()).select_from(Representative).where(Representative.status == PENDING)
 
 
 def days_left(term: Representative, today: date) -> int:

@@ -274,9 +274,9 @@ def awaiting_decision() -> list[Subgroup]:
                                    .order_by(Subgroup.state_since, Subgroup.id)))
 
 
-def ready_for_decision_count() -> int:
+def ready_for_decision_count_query() -> Select:
     """Seconded proposals: ready for the adviser to record the project group's decision."""
-    return db.session.scalar(select(func.count()).select_from(Subgroup).where(Subgroup.state == SECONDED))
+    return select(func.count()).select_from(Subgroup).where(Subgroup.state == SECONDED)
 
 
 def history(subgroup: Subgroup) -> list[AuditEvent]:

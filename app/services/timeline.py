@@ -7,7 +7,6 @@ from sqlalchemy import select
 from app.clock import OSLO
 from app.extensions import db
 from app.models import AuditEvent, MembershipCase, Organisation
-from app.services.overview import name_key
 from workflows.membership import (ACCEPTED, ACTIVE, AGREEMENT_PENDING, DECLINED, EXPIRED, INVITED, NO_REPLY,
                                   NOTICE_GIVEN, SIGNED, TERMINATED, WITHDRAWN)
 
@@ -70,7 +69,7 @@ def bars() -> list[Bar]:
         bar = by_organisation.setdefault(organisation_id, Bar(organisations[organisation_id], case_id))
         bar.case_id = case_id
         bar.move_to(state, at.astimezone(OSLO).date())
-    return sorted(by_organisation.values(), key=lambda b: name_key(b.organisation.name))
+    return sorted(by_organisation.values(), key=lambda b: b.organisation.sort_key)
 
 
 @dataclass

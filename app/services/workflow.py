@@ -4,7 +4,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 
-from sqlalchemy import bindparam, func, inspect, select, update
+from sqlalchemy import Select, bindparam, func, inspect, select, update
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.interfaces import MANYTOONE
 from sqlalchemy.orm.attributes import set_committed_value
@@ -54,36 +54,42 @@ def role_names(roles) -> str:
     return " eller ".join(ROLE_LABELS.get(role, role) for role in sorted(roles) if role != SYSTEM)
 
 
-def pending_request(obj, trigger: str | None = None) -> TransitionRequest | None:
-    stmt = select(TransitionRequest).where(
+def requests_waiting_on(obj) -> list[TransitionRequest]:
+    """The object's requests waiting for approval, oldest first."""
+    return list(db.session.scalars(select(TransitionRequest).where(
         TransitionRequest.object_type == obj.audit_type, TransitionRequest.object_id == obj.id,
-        TransitionRequest.status == PENDING)
-    if trigger:
-        stmt = stmt.where(TransitionRequest.trigger == trigger)
-    return db.session.scalars(stmt.order_by(TransitionRequest.id)).first()
+        TransitionRequest.status == PENDING).order_by(TransitionRequest.id)))
 
 
-def refusal(obj, spec: TransitionSpec, actor: User) -> str | None:
-    """Why `actor` cannot take `spec` on `obj` right now, or None if they can."""
+def pending_request(obj, trigger: str | None = None,
+                    waiting: list[TransitionRequest] | None = None) -> TransitionRequest | None:
+    """The oldest waiting request on the object (for `trigger`); from `waiting` when the caller has them."""
+    waiting = requests_waiting_on(obj) if waiting is None else waiting
+    return next((r for r in waiting if trigger is None or r.trigger == trigger), None)
+
+
+def refusal(obj, spec: TransitionSpec, actor: User, waiting: list[TransitionRequest] | None = None) -> str | None:
+    """Why `actor` cannot take `spec` on `obj` right now, or None if they can (`waiting`: see pending_request)."""
     if not spec.roles & obj.roles_of(actor):
         return f"Krever rollen {role_names(spec.roles)}."
     failed = obj.workflow.failed_guards(spec.trigger, obj.state, obj.guard_context(clock.today(), actor))
     if failed:
         return obj.workflow.guard_message(failed)
-    pending = pending_request(obj, spec.trigger) if spec.needs_approval else None
+    pending = pending_request(obj, spec.trigger, waiting) if spec.needs_approval else None
     if pending:
         return f"Venter allerede på godkjenning (sendt av {pending.requested_by.name})."
     return None
 
 
-def actions(obj, actor: User) -> list[Action]:
+def actions(obj, actor: User, waiting: list[TransitionRequest] | None = None) -> list[Action]:
     """Every transition a person can start from the object's state, with the reason when it is blocked."""
+    waiting = requests_waiting_on(obj) if waiting is None else waiting
     result = []
     for spec in obj.workflow.specs_from(obj.state):
         if is_clock_driven(spec):
             continue
-        reason = refusal(obj, spec, actor)
-        result.append(Action(spec, reason is None, reason, pending_request(obj, spec.trigger)))
+        reason = refusal(obj, spec, actor, waiting)
+        result.append(Action(spec, reason is None, reason, pending_request(obj, spec.trigger, waiting)))
     return result
 
 
@@ -230,9 +236,8 @@ def pending_requests() -> list[TransitionRequest]:
                                    .order_by(TransitionRequest.requested_at, TransitionRequest.id)))
 
 
-def pending_count() -> int:
-    return db.session.scalar(select(func.count()).select_from(TransitionRequest)
-                             .where(TransitionRequest.status == PENDING))
+def pending_count_query() -> Select:
+    return select(func.count()).select_from(TransitionRequest).where(TransitionRequest.status == PENDING)
 
 
 def with_subjects(requests: list[TransitionRequest]) -> list[tuple[TransitionRequest, object]]:

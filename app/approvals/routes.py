@@ -13,6 +13,7 @@ from app.services import representatives, subgroups, workflow
 from app.views import attempt
 
 bp = Blueprint("approvals", __name__, url_prefix="/godkjenninger")
+PER_PAGE = 20
 
 
 def waiting_count() -> int:
@@ -36,8 +37,9 @@ def get_request(request_id: int) -> TransitionRequest:
 @bp.route("/")
 @role_required("adviser")
 def inbox():
-    items = workflow.with_subjects(workflow.pending_requests())
-    return render_template("approvals/inbox.html", items=items, form=DecisionForm(),
+    page = db.paginate(workflow.pending_requests(), per_page=PER_PAGE, error_out=False)
+    return render_template("approvals/inbox.html", page=page, items=workflow.with_subjects(page.items),
+                           form=DecisionForm(),
                            subgroups=subgroups.awaiting_decision(), proposals=representatives.pending())
 
 

@@ -29,8 +29,8 @@ def _filters() -> dict:
 @role_required("adviser", "admin")
 def overview():
     filters = _filters()
-    page = overview_service.page_of_rows(request.args.get("page", 1, type=int), **filters)
     counts = overview_service.state_counts()
+    page = overview_service.page_of_rows(request.args.get("page", 1, type=int), counts, **filters)
     return render_template("cockpit/overview.html", page=page, counts=counts,
                            most=max((n for _, _, n in counts), default=1), states=MEMBERSHIP.states,
                            regions=[r for r in REGIONS if r != "Vertskommune"], sorts=overview_service.SORTS,

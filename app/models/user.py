@@ -44,7 +44,8 @@ class User(UserMixin, db.Model):
     anonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    organisation: Mapped[Organisation | None] = relationship()
+    # Joined: every page shows the signed-in user's organisation in the header.
+    organisation: Mapped[Organisation | None] = relationship(lazy="joined")
     role_rows: Mapped[list[UserRole]] = relationship(cascade="all, delete-orphan", lazy="selectin")
 
     # Set by the user loader: the sign-in session this request belongs to.

@@ -123,14 +123,11 @@ def lines_for(organisation: Organisation) -> list[Contribution]:
                                    .order_by(Contribution.year)))
 
 
-def outstanding_by_organisation(organisation_ids: list[int]) -> dict[int, int]:
-    """What each municipality with ledger lines still owes (expected or invoiced, not paid), in one query."""
-    unpaid = func.sum(sql_case((Contribution.paid_on.is_(None), Contribution.amount), else_=0))
-    rows = db.session.execute(
-        select(Contribution.organisation_id, unpaid).where(
-            Contribution.organisation_id.in_(organisation_ids), Contribution.cancelled_at.is_(None))
-        .group_by(Contribution.organisation_id))
-    return {organisation_id: value for organisation_id, value in rows}
+def outstanding():
+    """SQL: what the organisation of the enclosing query still owes (expected or invoiced, not paid); NULL when it
+    has no ledger lines."""
+    return select(func.sum(sql_case((Contribution.paid_on.is_(None), Contribution.amount), else_=0))).where(
+        Contribution.organisation_id == Organisation.id, Contribution.cancelled_at.is_(None)).scalar_subquery()
 
 
 @dataclass

@@ -1,7 +1,7 @@
 """Who is a member and when; the administrative contact; what ends when a membership ends."""
 from datetime import date, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 
 from app import clock
 from app.extensions import db
@@ -80,24 +80,20 @@ def is_member(organisation: Organisation) -> bool:
     return member_case(organisation) is not None
 
 
-def members_among(organisation_ids: list[int]) -> set[int]:
-    """Which of these municipalities are members today, in two queries however many there are.
+def is_member_today():
+    """SQL: whether the organisation of the enclosing query is a member today (for a query over Organisation).
 
     Like `member_case`: a case renewing its agreement keeps the membership only if it was renewed from one,
-    that is if the event that started its signing steps came from a member state.
+    that is if the latest event that started its signing steps came from a member state.
     """
-    cases = db.session.execute(select(MembershipCase.id, MembershipCase.organisation_id, MembershipCase.state).where(
-        MembershipCase.organisation_id.in_(organisation_ids),
-        MembershipCase.state.in_(MEMBER_STATES + RENEWING))).all()
-    found = {organisation_id for _, organisation_id, state in cases if state in MEMBER_STATES}
-    renewing = {id_: organisation_id for id_, organisation_id, state in cases if state in RENEWING}
-    started_from = dict(db.session.execute(
-        select(AuditEvent.object_id, AuditEvent.from_state).where(
-            AuditEvent.object_type == MembershipCase.audit_type, AuditEvent.object_id.in_(list(renewing)),
-            AuditEvent.to_state.in_(RENEWING), AuditEvent.from_state.not_in(RENEWING))
-        .order_by(AuditEvent.seq)).all())  # the latest start of the signing steps wins
-    return found | {organisation_id for id_, organisation_id in renewing.items()
-                    if started_from.get(id_) in MEMBER_STATES}
+    started_from = select(AuditEvent.from_state).where(
+        AuditEvent.object_type == MembershipCase.audit_type, AuditEvent.object_id == MembershipCase.id,
+        AuditEvent.to_state.in_(RENEWING), AuditEvent.from_state.not_in(RENEWING)) \
+        .order_by(AuditEvent.seq.desc()).limit(1).scalar_subquery()
+    return select(MembershipCase.id).where(
+        MembershipCase.organisation_id == Organisation.id,
+        or_(MembershipCase.state.in_(MEMBER_STATES),
+            and_(MembershipCase.state.in_(RENEWING), started_from.in_(MEMBER_STATES)))).exists()
 
 
 def cases_ever_active(organisation: Organisation | None = None) -> list[MembershipCase]:

@@ -6,10 +6,11 @@ import csv
 import io
 import math
 from dataclasses import dataclass
+from functools import cache
 from datetime import date
 
 from sqlalchemy import case as sql_case
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.orm import aliased, contains_eager
 
 from app import clock
@@ -65,21 +66,21 @@ class Row:
 
 
 def with_membership_facts(found: list[Row]) -> list[Row]:
-    """Add the representatives and outstanding contributions to rows, a fixed number of queries for any number."""
-    ids = [row.case.organisation_id for row in found]
-    member_ids = members.members_among(ids)
-    filled = representatives.filled_seats(ids, clock.today())
-    owed = contributions.outstanding_by_organisation(ids)
+    """Add the representatives and outstanding contributions to rows, in one query for any number of rows."""
+    facts = {organisation_id: (member, seats, owed) for organisation_id, member, seats, owed in db.session.execute(
+        select(Organisation.id, members.is_member_today(), representatives.seats_filled_on(clock.today()),
+               contributions.outstanding())
+        .where(Organisation.id.in_([row.case.organisation_id for row in found])))}
     for row in found:
-        organisation_id = row.case.organisation_id
-        row.seats_filled = filled.get(organisation_id, 0) if organisation_id in member_ids else None
-        row.outstanding = owed.get(organisation_id)
+        member, seats, row.outstanding = facts[row.case.organisation_id]
+        row.seats_filled = seats if member else None
     return found
 
 
+@cache
 def _is_latest():
     """Whether the case is its municipality's case in the most recent round it was invited to (the later case if
-    two share a date). For a statement that joins the case's round."""
+    two share a date). For a statement that joins the case's round; built once, as it never changes."""
     later, later_round = aliased(MembershipCase), aliased(InvitationRound)
     return ~select(later.id).join(later_round, later.round_id == later_round.id).where(
         later.organisation_id == MembershipCase.organisation_id,
@@ -87,10 +88,14 @@ def _is_latest():
             and_(later_round.reply_deadline == InvitationRound.reply_deadline, later.id > MembershipCase.id))).exists()
 
 
-def _found(query: str, state: str, region: str):
-    """The latest cases passing the search and filters, with their organisation and round."""
-    stmt = select(MembershipCase).join(MembershipCase.organisation).join(MembershipCase.round) \
-        .where(_is_latest())
+@cache
+def _latest_cases() -> Select:
+    return select(MembershipCase).join(MembershipCase.organisation).join(MembershipCase.round).where(_is_latest())
+
+
+def _found(query: str, state: str, region: str) -> Select:
+    """The latest cases passing the search and filters."""
+    stmt = _latest_cases()
     condition = search_condition(query)
     if condition is not None:
         stmt = stmt.where(condition)
@@ -99,6 +104,14 @@ def _found(query: str, state: str, region: str):
     if region:
         stmt = stmt.where(Organisation.region == region)
     return stmt
+
+
+def _total(found: Select, query: str, state: str, region: str, counts: list[tuple[str, str, int]]) -> int:
+    """How many cases the search and filters find; without a search or region, read off the state counts."""
+    if query or region:
+        return db.session.scalar(found.with_only_columns(func.count()))
+    by_state = {code: n for code, _, n in counts}
+    return by_state.get(state, 0) if state else sum(by_state.values())
 
 
 # What sorting by the next date needs of every case found: plain values, not objects.
@@ -136,37 +149,41 @@ def _by_next_date(stmt, descending: bool) -> list[int]:
     return [id_ for _, id_ in ordered] + [id_ for day, id_ in dated if day is None]
 
 
-def _sorted_ids(stmt, sort: str) -> list[int]:
-    if sort.lstrip("-") == "next":
-        return _by_next_date(stmt, sort.startswith("-"))
-    return list(db.session.scalars(_ordered(stmt.with_only_columns(MembershipCase.id), sort)))
+def _rows(stmt: Select) -> list["Row"]:
+    """The cases of the statement as rows, with their organisation and round from the same query."""
+    return [Row(case) for case in db.session.scalars(stmt.options(
+        contains_eager(MembershipCase.organisation), contains_eager(MembershipCase.round)))]
 
 
-def _load(ids: list[int]) -> list["Row"]:
+def _rows_by_id(ids: list[int]) -> list["Row"]:
     """The cases with these ids as rows, in the order of the ids."""
-    stmt = select(MembershipCase).join(MembershipCase.organisation).join(MembershipCase.round) \
-        .options(contains_eager(MembershipCase.organisation), contains_eager(MembershipCase.round)) \
-        .where(MembershipCase.id.in_(ids))
-    by_id = {case.id: case for case in db.session.scalars(stmt)}
-    return [Row(by_id[id_]) for id_ in ids]
+    by_id = {row.case.id: row for row in _rows(_latest_cases().where(MembershipCase.id.in_(ids)))}
+    return [by_id[id_] for id_ in ids]
 
 
 def rows(query: str = "", state: str = "", region: str = "", sort: str = "name") -> list[Row]:
     """All the overview's rows after search, filters and sorting (`-since` sorts descending)."""
-    return _load(_sorted_ids(_found(query, state, region), sort))
+    found = _found(query, state, region)
+    if sort.lstrip("-") == "next":
+        return _rows_by_id(_by_next_date(found, sort.startswith("-")))
+    return _rows(_ordered(found, sort))
 
 
-def page_of_rows(page: int, query: str = "", state: str = "", region: str = "", sort: str = "name") -> "ListPage":
-    """One page of the overview's rows, with the seats and contributions of the municipalities on it."""
+def page_of_rows(page: int, counts: list[tuple[str, str, int]], query: str = "", state: str = "", region: str = "",
+                 sort: str = "name") -> "ListPage":
+    """One page of the overview's rows, with the seats and contributions of the municipalities on it.
+
+    `counts` are the state counts shown on the same page (they give the number found when nothing is searched).
+    """
     found = _found(query, state, region)
     if sort.lstrip("-") == "next":
         listed = paginate(_by_next_date(found, sort.startswith("-")), page)
+        listed.items = _rows_by_id(listed.items)
     else:
-        listed = ListPage([], page, PER_PAGE, db.session.scalar(found.with_only_columns(func.count())))
+        listed = ListPage([], page, PER_PAGE, _total(found, query, state, region, counts))
         listed.page = min(max(page, 1), listed.pages)
-        listed.items = db.session.scalars(_ordered(found.with_only_columns(MembershipCase.id), sort)
-                                          .limit(PER_PAGE).offset((listed.page - 1) * PER_PAGE)).all()
-    listed.items = with_membership_facts(_load(listed.items))
+        listed.items = _rows(_ordered(found, sort).limit(PER_PAGE).offset((listed.page - 1) * PER_PAGE))
+    with_membership_facts(listed.items)
     return listed
 
 

@@ -278,14 +278,11 @@ def seats(organisation: Organisation, today: date) -> list[Seat]:
     return result
 
 
-def filled_seats(organisation_ids: list[int], today: date) -> dict[int, int]:
-    """How many seats each municipality has filled today (approved terms), in one query for them all."""
-    rows = db.session.execute(
-        select(Representative.organisation_id, func.count()).where(
-            Representative.organisation_id.in_(organisation_ids), Representative.status == APPROVED,
-            Representative.starts_on <= today, Representative.ends_on >= today)
-        .group_by(Representative.organisation_id))
-    return {organisation_id: value for organisation_id, value in rows}
+def seats_filled_on(today: date):
+    """SQL: how many seats the organisation of the enclosing query has filled on `today` (approved terms)."""
+    return select(func.count()).where(
+        Representative.organisation_id == Organisation.id, Representative.status == APPROVED,
+        Representative.starts_on <= today, Representative.ends_on >= today).scalar_subquery()
 
 
 def history(organisation: Organisation) -> list[Representative]:

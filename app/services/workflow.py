@@ -229,11 +229,11 @@ def cancel(request: TransitionRequest, actor: User) -> None:
                  data={"trigger": request.trigger})
 
 
-def pending_requests() -> list[TransitionRequest]:
+def pending_requests() -> Select:
     """Every request waiting for approval, oldest first."""
-    return list(db.session.scalars(select(TransitionRequest).where(TransitionRequest.status == PENDING)
-                                   .options(selectinload(TransitionRequest.requested_by))
-                                   .order_by(TransitionRequest.requested_at, TransitionRequest.id)))
+    return select(TransitionRequest).where(TransitionRequest.status == PENDING) \
+        .options(selectinload(TransitionRequest.requested_by)) \
+        .order_by(TransitionRequest.requested_at, TransitionRequest.id)
 
 
 def pending_count_query() -> Select:

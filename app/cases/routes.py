@@ -2,7 +2,7 @@
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
-from sqlalchemy.orm import contains_eager
+from sqlalchemy.orm import contains_eager, joinedload
 
 from app import clock
 from app.cases.forms import ActionForm, AsOfForm
@@ -20,7 +20,8 @@ ACTION_PAGES: dict[str, str] = {}
 
 def get_case(case_id: int) -> MembershipCase:
     """The case, if the signed-in user may see it; 404 otherwise (another municipality's case does not exist for them)."""
-    case = db.session.get(MembershipCase, case_id)
+    case = db.session.get(MembershipCase, case_id, options=[joinedload(MembershipCase.organisation),
+                                                            joinedload(MembershipCase.round)])
     if case is None or not case.can_view(current_user):
         abort(404)
     return case

@@ -65,6 +65,9 @@ class MembershipCase(db.Model):
     agreement: Mapped["Agreement | None"] = relationship(
         primaryjoin="and_(Agreement.case_id == MembershipCase.id, Agreement.superseded_at.is_(None))",
         viewonly=True, uselist=False)
+    # Every agreement of the case, the newest first.
+    agreements: Mapped[list["Agreement"]] = relationship(
+        primaryjoin="Agreement.case_id == MembershipCase.id", order_by="Agreement.id.desc()", viewonly=True)
 
     @property
     def title(self) -> str:

@@ -368,9 +368,8 @@ def _tell_notice_confirmed(case: MembershipCase, actor: User | None, data: dict)
 # --- lists --------------------------------------------------------------------------------------------------------
 
 def for_case(case: MembershipCase) -> list[Agreement]:
-    """Every agreement of a case, the newest first."""
-    return list(db.session.scalars(select(Agreement).where(Agreement.case_id == case.id)
-                                   .order_by(Agreement.id.desc())))
+    """Every agreement of a case, the newest first (loaded once per case and request)."""
+    return case.agreements
 
 
 def visible_to(user: User) -> Select:

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from sqlalchemy import Select, bindparam, func, inspect, select, update
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.interfaces import MANYTOONE
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -232,7 +232,7 @@ def cancel(request: TransitionRequest, actor: User) -> None:
 def pending_requests() -> Select:
     """Every request waiting for approval, oldest first."""
     return select(TransitionRequest).where(TransitionRequest.status == PENDING) \
-        .options(selectinload(TransitionRequest.requested_by)) \
+        .options(selectinload(TransitionRequest.requested_by).lazyload(User.role_rows)) \
         .order_by(TransitionRequest.requested_at, TransitionRequest.id)
 
 
@@ -246,7 +246,7 @@ def with_subjects(requests: list[TransitionRequest]) -> list[tuple[TransitionReq
     for object_type, model in STATEFUL.items():
         ids = [r.object_id for r in requests if r.object_type == object_type]
         if ids:
-            parents = [selectinload(rel) for rel in inspect(model).relationships if rel.direction is MANYTOONE]
+            parents = [joinedload(rel) for rel in inspect(model).relationships if rel.direction is MANYTOONE]
             for obj in db.session.scalars(select(model).where(model.id.in_(ids)).options(*parents)):
                 subjects[(object_type, obj.id)] = obj
     return [(r, subjects[(r.object_type, r.object_id)]) for r in requests]

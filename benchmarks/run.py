@@ -30,6 +30,7 @@ def arrange(database: Path) -> dict:
     with app.app_context():
         upgrade()
         facts = scale.history(EVENTS, MUNICIPALITIES)
+        tick.refresh_statistics()  # as the nightly tick leaves the database for the next day
         db.engine.dispose()
     return facts
 

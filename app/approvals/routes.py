@@ -1,7 +1,9 @@
 """The adviser's approval inbox: every pending request, approve or reject with a comment."""
+from functools import cache
+
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import Select, select
 
 from app.approvals.forms import DecisionForm
 from app.extensions import db
@@ -16,11 +18,17 @@ bp = Blueprint("approvals", __name__, url_prefix="/godkjenninger")
 PER_PAGE = 20
 
 
-def waiting_count() -> int:
-    """Everything waiting in the inbox, counted in one query (it is on every page the adviser opens)."""
+@cache
+def _waiting_count_query() -> Select:
+    """Built once: the badge is on every page the adviser opens, and building costs more than running it."""
     counts = (workflow.pending_count_query(), subgroups.ready_for_decision_count_query(),
               representatives.pending_count_query())
-    return db.session.scalar(select(sum(count.scalar_subquery() for count in counts)))
+    return select(sum(count.scalar_subquery() for count in counts))
+
+
+def waiting_count() -> int:
+    """Everything waiting in the inbox, counted in one query."""
+    return db.session.scalar(_waiting_count_query())
 
 
 COUNTERS["pending_requests"] = waiting_count

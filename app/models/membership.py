@@ -2,7 +2,7 @@
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Date, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
@@ -38,13 +38,15 @@ class InvitationRound(db.Model):
 class MembershipCase(db.Model):
     """One municipality in one invitation round; its state changes only through the workflow service."""
 
-    __table_args__ = (UniqueConstraint("round_id", "organisation_id"),)
+    # (organisation, round): finding a municipality's case in its latest round reads only the index.
+    __table_args__ = (UniqueConstraint("round_id", "organisation_id"),
+                      Index("ix_membership_case_organisation_round", "organisation_id", "round_id"))
     workflow = MEMBERSHIP
     audit_type = "membership_case"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     round_id: Mapped[int] = mapped_column(ForeignKey("invitation_round.id"), index=True)
-    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"))
     state: Mapped[str] = mapped_column(String(30), default=MEMBERSHIP.initial, index=True)
     state_since: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     version: Mapped[int] = mapped_column(Integer, default=1)

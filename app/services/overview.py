@@ -6,11 +6,11 @@ import csv
 import io
 import math
 from dataclasses import dataclass
-from functools import cache
 from datetime import date
+from functools import cache
 
 from sqlalchemy import case as sql_case
-from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy import Select, and_, bindparam, func, or_, select
 from sqlalchemy.orm import aliased, contains_eager
 
 from app import clock
@@ -27,12 +27,11 @@ PER_PAGE = 20
 NEXT_DATE_LABELS = {INVITED: "Svarfrist", NOTICE_GIVEN: "Oppsigelsen trer i kraft", ACTIVE: "Avtalen utløper"}
 
 
-def search_condition(query: str):
-    """The SQL condition for a search by name, name since 2020 or either number; None when it asks for nothing."""
-    wanted = normalise(query)
-    if not wanted:
-        return None
+@cache
+def search_condition():
+    """SQL: the organisation matches the normalised search `:wanted` by name, name since 2020 or either number."""
     # normalise leaves only a-z, 0-9 and spaces, so nothing in `wanted` is a LIKE wildcard.
+    wanted = bindparam("wanted")
     return or_(Organisation.search_key.contains(wanted), Organisation.number == wanted,
                Organisation.successor_number == wanted)
 
@@ -68,13 +67,20 @@ class Row:
 def with_membership_facts(found: list[Row]) -> list[Row]:
     """Add the representatives and outstanding contributions to rows, in one query for any number of rows."""
     facts = {organisation_id: (member, seats, owed) for organisation_id, member, seats, owed in db.session.execute(
-        select(Organisation.id, members.is_member_today(), representatives.seats_filled_on(clock.today()),
-               contributions.outstanding())
-        .where(Organisation.id.in_([row.case.organisation_id for row in found])))}
+        _facts_query(), {"ids": [row.case.organisation_id for row in found], "today": clock.today()})}
     for row in found:
         member, seats, row.outstanding = facts[row.case.organisation_id]
         row.seats_filled = seats if member else None
     return found
+
+
+# The statements below are built once, with their values bound when they run: building a statement of this size
+# costs SQLAlchemy more time than running it.
+
+@cache
+def _facts_query() -> Select:
+    return select(Organisation.id, members.is_member_today(), representatives.seats_filled_on(bindparam("today")),
+                  contributions.outstanding()).where(Organisation.id.in_(bindparam("ids", expanding=True)))
 
 
 @cache
@@ -89,29 +95,41 @@ def _is_latest():
 
 
 @cache
-def _latest_cases() -> Select:
-    return select(MembershipCase).join(MembershipCase.organisation).join(MembershipCase.round).where(_is_latest())
-
-
-def _found(query: str, state: str, region: str) -> Select:
-    """The latest cases passing the search and filters."""
-    stmt = _latest_cases()
-    condition = search_condition(query)
-    if condition is not None:
-        stmt = stmt.where(condition)
-    if state:
-        stmt = stmt.where(MembershipCase.state == state)
-    if region:
-        stmt = stmt.where(Organisation.region == region)
+def _found(searched: bool, by_state: bool, by_region: bool) -> Select:
+    """The latest cases passing the search and the filters in use (values: see `_values`)."""
+    stmt = select(MembershipCase).join(MembershipCase.organisation).join(MembershipCase.round).where(_is_latest())
+    if searched:
+        stmt = stmt.where(search_condition())
+    if by_state:
+        stmt = stmt.where(MembershipCase.state == bindparam("state"))
+    if by_region:
+        stmt = stmt.where(Organisation.region == bindparam("region"))
     return stmt
 
 
-def _total(found: Select, query: str, state: str, region: str, counts: list[tuple[str, str, int]]) -> int:
+def _values(query: str, state: str, region: str) -> tuple[tuple[bool, bool, bool], dict]:
+    """Which of the search and filters are in use, and the values they are run with."""
+    wanted = normalise(query)
+    return (bool(wanted), bool(state), bool(region)), {"wanted": wanted, "state": state, "region": region}
+
+
+@cache
+def _page_query(used: tuple[bool, bool, bool], sort: str) -> Select:
+    return _with_parents(_ordered(_found(*used), sort).limit(bindparam("limit")).offset(bindparam("offset")))
+
+
+@cache
+def _count_query(used: tuple[bool, bool, bool]) -> Select:
+    return _found(*used).with_only_columns(func.count())
+
+
+def _total(used: tuple[bool, bool, bool], values: dict, counts: list[tuple[str, str, int]]) -> int:
     """How many cases the search and filters find; without a search or region, read off the state counts."""
-    if query or region:
-        return db.session.scalar(found.with_only_columns(func.count()))
-    by_state = {code: n for code, _, n in counts}
-    return by_state.get(state, 0) if state else sum(by_state.values())
+    searched, by_state, by_region = used
+    if searched or by_region:
+        return db.session.scalar(_count_query(used), values)
+    by_state_counts = {code: n for code, _, n in counts}
+    return by_state_counts.get(values["state"], 0) if by_state else sum(by_state_counts.values())
 
 
 # What sorting by the next date needs of every case found: plain values, not objects.
@@ -140,33 +158,34 @@ def _ordered(stmt, sort: str):
     return stmt.order_by(column.desc() if descending else column, Organisation.sort_key)
 
 
-def _by_next_date(stmt, descending: bool) -> list[int]:
+def _by_next_date(stmt: Select, values: dict, descending: bool) -> list[int]:
     """The ids of the cases found by their next date, ties by name, those without one last either way."""
-    found = db.session.execute(stmt.with_only_columns(*_NEXT_DATE_COLUMNS).order_by(Organisation.sort_key)).all()
+    found = db.session.execute(stmt.with_only_columns(*_NEXT_DATE_COLUMNS).order_by(Organisation.sort_key),
+                               values).all()
     dated = [(_next_date(*r[1:]), r.id) for r in found]
     # sorted() is stable, also reversed, so ties stay in alphabetical order.
     ordered = sorted(((day, id_) for day, id_ in dated if day), key=lambda pair: pair[0], reverse=descending)
     return [id_ for _, id_ in ordered] + [id_ for day, id_ in dated if day is None]
 
 
-def _rows(stmt: Select) -> list["Row"]:
-    """The cases of the statement as rows, with their organisation and round from the same query."""
-    return [Row(case) for case in db.session.scalars(stmt.options(
-        contains_eager(MembershipCase.organisation), contains_eager(MembershipCase.round)))]
+def _with_parents(stmt: Select) -> Select:
+    """The cases with their organisation and round from the same query."""
+    return stmt.options(contains_eager(MembershipCase.organisation), contains_eager(MembershipCase.round))
 
 
 def _rows_by_id(ids: list[int]) -> list["Row"]:
     """The cases with these ids as rows, in the order of the ids."""
-    by_id = {row.case.id: row for row in _rows(_latest_cases().where(MembershipCase.id.in_(ids)))}
+    stmt = _with_parents(_found(False, False, False).where(MembershipCase.id.in_(ids)))
+    by_id = {case.id: Row(case) for case in db.session.scalars(stmt)}
     return [by_id[id_] for id_ in ids]
 
 
 def rows(query: str = "", state: str = "", region: str = "", sort: str = "name") -> list[Row]:
     """All the overview's rows after search, filters and sorting (`-since` sorts descending)."""
-    found = _found(query, state, region)
+    used, values = _values(query, state, region)
     if sort.lstrip("-") == "next":
-        return _rows_by_id(_by_next_date(found, sort.startswith("-")))
-    return _rows(_ordered(found, sort))
+        return _rows_by_id(_by_next_date(_found(*used), values, sort.startswith("-")))
+    return [Row(case) for case in db.session.scalars(_with_parents(_ordered(_found(*used), sort)), values)]
 
 
 def page_of_rows(page: int, counts: list[tuple[str, str, int]], query: str = "", state: str = "", region: str = "",
@@ -175,23 +194,29 @@ def page_of_rows(page: int, counts: list[tuple[str, str, int]], query: str = "",
 
     `counts` are the state counts shown on the same page (they give the number found when nothing is searched).
     """
-    found = _found(query, state, region)
+    used, values = _values(query, state, region)
     if sort.lstrip("-") == "next":
-        listed = paginate(_by_next_date(found, sort.startswith("-")), page)
+        listed = paginate(_by_next_date(_found(*used), values, sort.startswith("-")), page)
         listed.items = _rows_by_id(listed.items)
     else:
-        listed = ListPage([], page, PER_PAGE, _total(found, query, state, region, counts))
+        listed = ListPage([], page, PER_PAGE, _total(used, values, counts))
         listed.page = min(max(page, 1), listed.pages)
-        listed.items = _rows(_ordered(found, sort).limit(PER_PAGE).offset((listed.page - 1) * PER_PAGE))
+        listed.items = [Row(case) for case in db.session.scalars(
+            _page_query(used, sort), {**values, "limit": PER_PAGE, "offset": (listed.page - 1) * PER_PAGE})]
     with_membership_facts(listed.items)
     return listed
 
 
 def state_counts() -> list[tuple[str, str, int]]:
     """(state, label, number of municipalities) for every state that has any, in the workflow's order."""
-    counts = dict(db.session.execute(select(MembershipCase.state, func.count()).join(MembershipCase.round)
-                                     .where(_is_latest()).group_by(MembershipCase.state)).all())
+    counts = dict(db.session.execute(_counts_query()).all())
     return [(state, label, counts[state]) for state, label in MEMBERSHIP.states.items() if state in counts]
+
+
+@cache
+def _counts_query() -> Select:
+    return select(MembershipCase.state, func.count()).join(MembershipCase.round).where(_is_latest()) \
+        .group_by(MembershipCase.state)
 
 
 @dataclass

@@ -2,7 +2,7 @@
 from collections.abc import Callable
 from datetime import date
 
-from sqlalchemy import inspect, select
+from sqlalchemy import inspect, select, text
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.interfaces import MANYTOONE
 
@@ -32,7 +32,19 @@ def run(today: date) -> list[str]:
     sent, failed = mail.send_pending()
     if sent or failed:
         done.append(f"E-post: {sent} sendt, {failed} feilet (prøves igjen senere).")
+    refresh_statistics()
     return done
+
+
+def refresh_statistics() -> None:
+    """Tell SQLite's query planner how the tables look (ANALYZE); PostgreSQL's autovacuum does this by itself.
+
+    Without them SQLite sorts every municipality to show the first page of the overview instead of reading the
+    name index.
+    """
+    if db.engine.dialect.name == "sqlite":
+        db.session.execute(text("ANALYZE"))
+        db.session.commit()
 
 
 def _advance_chunk(model, ids: list[int]) -> list[str]:

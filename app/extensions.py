@@ -4,6 +4,7 @@ from flask_babel import Babel
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
+from flask_sqlalchemy.pagination import SelectPagination
 from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
@@ -25,12 +26,24 @@ class Base(DeclarativeBase):
 MAX_PAGE = 100_000
 
 
+class CountedPagination(SelectPagination):
+    """Counts with a statement the caller gives (and may build once) instead of wrapping the page's statement in a
+    subquery, which SQLAlchemy builds anew on every request."""
+
+    def _query_count(self) -> int:
+        return self._query_args["session"].scalar(self._query_args["count_select"])
+
+
 class Database(SQLAlchemy):
-    def paginate(self, select, *, page: int | None = None, **kwargs):
-        """Flask-SQLAlchemy's paginate, with the page number from the URL capped at MAX_PAGE."""
+    def paginate(self, select, *, page: int | None = None, count_select=None, **kwargs):
+        """Flask-SQLAlchemy's paginate, with the page number from the URL capped at MAX_PAGE, and counted with
+        `count_select` when given."""
         if page is None and has_request_context():
             page = min(request.args.get("page", 1, type=int), MAX_PAGE)
-        return super().paginate(select, page=page, **kwargs)
+        if count_select is None:
+            return super().paginate(select, page=page, **kwargs)
+        return CountedPagination(select=select, session=self.session(), page=page, count_select=count_select,
+                                 **kwargs)
 
 
 db = Database(model_class=Base)

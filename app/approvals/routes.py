@@ -45,7 +45,8 @@ def get_request(request_id: int) -> TransitionRequest:
 @bp.route("/")
 @role_required("adviser")
 def inbox():
-    page = db.paginate(workflow.pending_requests(), per_page=PER_PAGE, error_out=False)
+    page = db.paginate(workflow.pending_requests(), per_page=PER_PAGE, error_out=False,
+                       count_select=workflow.pending_count_query())
     return render_template("approvals/inbox.html", page=page, items=workflow.with_subjects(page.items),
                            form=DecisionForm(),
                            subgroups=subgroups.awaiting_decision(), proposals=representatives.pending())

@@ -3,11 +3,11 @@ import json
 from collections import Counter
 from dataclasses import asdict, dataclass, replace
 from datetime import date, datetime, timedelta
-from functools import partial
+from functools import cache, partial
 
 from babel.numbers import format_currency
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import Select, bindparam, func, select
 
 from app import clock
 from app.extensions import db
@@ -481,13 +481,18 @@ def latest_replies(case_ids: list[int]) -> dict[int, InvitationReply]:
 
 def reply_documents(case: MembershipCase) -> list[archive.Document]:
     """Each answer the municipality gave, as a letter from it (outgoing in its archive)."""
-    replies = db.session.scalars(select(InvitationReply).where(InvitationReply.case_id == case.id)
-                                 .order_by(InvitationReply.id))
+    replies = db.session.scalars(_replies_query(), {"case_id": case.id})
     return [archive.Document(
         f"svar-{reply.id}", f"Svar på invitasjonen: {reply.answer_label}",
         reply.answered_at.astimezone(clock.OSLO).date(), "U", case.organisation.display_name, archive.HOST,
         partial(archive.pdf, "archive/reply_pdf.html", case=case, reply=reply, recipient=archive.HOST))
         for reply in replies]
+
+
+@cache
+def _replies_query() -> Select:
+    """Built once (the case page lists the replies): building a statement costs more than running it."""
+    return select(InvitationReply).where(InvitationReply.case_id == bindparam("case_id")).order_by(InvitationReply.id)
 
 
 def cases_of(organisation_id: int) -> list[MembershipCase]:

@@ -1,7 +1,8 @@
 """Membership cases: inviting a municipality, the facts a transition records, history as of a date."""
 from datetime import date, timedelta
+from functools import cache
 
-from sqlalchemy import select
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.exc import IntegrityError
 
 from app import clock
@@ -90,10 +91,20 @@ def state_on(case: MembershipCase, day: date) -> str | None:
 
 def history(case: MembershipCase, until: date | None = None) -> list[AuditEvent]:
     """The case's audit events, oldest first, optionally only up to the end of `until`."""
-    stmt = select(AuditEvent).where(AuditEvent.object_type == case.audit_type, AuditEvent.object_id == case.id)
+    values = {"object_type": case.audit_type, "object_id": case.id}
     if until:
-        stmt = stmt.where(AuditEvent.at < clock.start_of(until + timedelta(days=1)))
-    return list(db.session.scalars(stmt.order_by(AuditEvent.seq)))
+        values["before"] = clock.start_of(until + timedelta(days=1))
+    return list(db.session.scalars(_history_query(until is not None), values))
+
+
+@cache
+def _history_query(bounded: bool) -> Select:
+    """Built once (the case page shows the history): building a statement costs more than running it."""
+    stmt = select(AuditEvent).where(AuditEvent.object_type == bindparam("object_type"),
+                                    AuditEvent.object_id == bindparam("object_id"))
+    if bounded:
+        stmt = stmt.where(AuditEvent.at < bindparam("before"))
+    return stmt.order_by(AuditEvent.seq)
 
 
 PARTIES = {MUNICIPALITY_PARTY: "Kommunen", HOST_PARTY: "Bergen kommune"}

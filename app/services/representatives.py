@@ -1,6 +1,7 @@
 """Representatives (agreement §8): proposed by the municipality, approved by the adviser, two years at a time."""
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import cache
 
 from sqlalchemy import Select, func, select, update
 from sqlalchemy.orm import contains_eager, selectinload
@@ -219,11 +220,16 @@ def end_terms(organisation: Organisation, last_day: date, actor: User | None, re
 
 def pending() -> list[Representative]:
     """Every proposal waiting for the adviser, oldest first (with what the inbox shows of it)."""
-    return list(db.session.scalars(select(Representative).where(Representative.status == PENDING)
-                                   .options(selectinload(Representative.organisation),
-                                            selectinload(Representative.proposed_by),
-                                            selectinload(Representative.replaces))
-                                   .order_by(Representative.proposed_at, Representative.id)))
+    return list(db.session.scalars(_pending_query()))
+
+
+@cache
+def _pending_query() -> Select:
+    """Built once (the inbox runs it on every visit): building a statement costs more than running it."""
+    return select(Representative).where(Representative.status == PENDING) \
+        .options(selectinload(Representative.organisation), selectinload(Representative.proposed_by),
+                 selectinload(Representative.replaces)) \
+        .order_by(Representative.proposed_at, Representative.id)
 
 
 def pending_count_query() -> Select:

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from sqlalchemy import Select, bindparam, func, inspect, select, update
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload, lazyload, selectinload
 from sqlalchemy.orm.interfaces import MANYTOONE
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -56,9 +56,15 @@ def role_names(roles) -> str:
 
 def requests_waiting_on(obj) -> list[TransitionRequest]:
     """The object's requests waiting for approval, oldest first."""
-    return list(db.session.scalars(select(TransitionRequest).where(
-        TransitionRequest.object_type == obj.audit_type, TransitionRequest.object_id == obj.id,
-        TransitionRequest.status == PENDING).order_by(TransitionRequest.id)))
+    return list(db.session.scalars(_waiting_on_query(), {"object_type": obj.audit_type, "object_id": obj.id}))
+
+
+@cache
+def _waiting_on_query() -> Select:
+    """Built once (this runs on every case page): building a statement costs more than running it."""
+    return select(TransitionRequest).where(
+        TransitionRequest.object_type == bindparam("object_type"), TransitionRequest.object_id == bindparam("object_id"),
+        TransitionRequest.status == PENDING).order_by(TransitionRequest.id)
 
 
 def pending_request(obj, trigger: str | None = None,
@@ -229,13 +235,16 @@ def cancel(request: TransitionRequest, actor: User) -> None:
                  data={"trigger": request.trigger})
 
 
+@cache
 def pending_requests() -> Select:
-    """Every request waiting for approval, oldest first."""
+    """Every request waiting for approval, oldest first (built once, as it never changes)."""
     return select(TransitionRequest).where(TransitionRequest.status == PENDING) \
-        .options(selectinload(TransitionRequest.requested_by).lazyload(User.role_rows)) \
+        .options(selectinload(TransitionRequest.requested_by).options(lazyload(User.role_rows),
+                                                                      lazyload(User.organisation))) \
         .order_by(TransitionRequest.requested_at, TransitionRequest.id)
 
 
+@cache
 def pending_count_query() -> Select:
     return select(func.count()).select_from(TransitionRequest).where(TransitionRequest.status == PENDING)
 
@@ -246,7 +255,14 @@ def with_subjects(requests: list[TransitionRequest]) -> list[tuple[TransitionReq
     for object_type, model in STATEFUL.items():
         ids = [r.object_id for r in requests if r.object_type == object_type]
         if ids:
-            parents = [joinedload(rel) for rel in inspect(model).relationships if rel.direction is MANYTOONE]
-            for obj in db.session.scalars(select(model).where(model.id.in_(ids)).options(*parents)):
+            for obj in db.session.scalars(_subjects_query(object_type), {"ids": ids}):
                 subjects[(object_type, obj.id)] = obj
     return [(r, subjects[(r.object_type, r.object_id)]) for r in requests]
+
+
+@cache
+def _subjects_query(object_type: str) -> Select:
+    """Built once per kind of object (the inbox runs it on every visit)."""
+    model = STATEFUL[object_type]
+    parents = [joinedload(rel) for rel in inspect(model).relationships if rel.direction is MANYTOONE]
+    return select(model).where(model.id.in_(bindparam("ids", expanding=True))).options(*parents)

@@ -22,8 +22,9 @@ def select_locale() -> str:
     return REGIONS.get(language, language)
 
 
-# Babel formats; the language is looked up once per call and the time zone is the collaboration's (Oslo). Going
-# through Flask-Babel's wrappers looks both up several times per date, and a list page shows dozens of dates.
+# Babel formats the dates; the language is looked up once per call and the time zone is the collaboration's (Oslo).
+# Going through Flask-Babel's wrappers looks both up several times per date, and a list page shows dozens of dates.
+# Times of day are 14:30 in both languages (en_GB uses the 24-hour clock too).
 
 def _oslo(value: date | datetime) -> date | datetime:
     """A moment in Oslo time (naive ones are UTC); a date as it is."""
@@ -46,13 +47,13 @@ def date_time(value: datetime | None) -> str:
     """01.11.2016 14:30 in Oslo time."""
     if value is None:
         return ""
-    local, locale = _oslo(value), get_locale()
-    return f"{dates.format_date(local, 'short', locale=locale)} {dates.format_time(local, 'HH:mm', locale=locale)}"
+    local = _oslo(value)
+    return f"{dates.format_date(local, 'short', locale=get_locale())} {local:%H:%M}"
 
 
 def clock_time(value: datetime | None) -> str:
     """14:30 in Oslo time."""
-    return "" if value is None else dates.format_time(_oslo(value), "HH:mm", locale=get_locale())
+    return "" if value is None else f"{_oslo(value):%H:%M}"
 
 
 def age(value: datetime | None) -> str:

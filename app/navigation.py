@@ -52,20 +52,14 @@ COUNTERS: dict = {}
 
 def nav_items() -> list[dict]:
     """The menu entries for the signed-in user, with badge counts."""
-    items = []
-    for item in NAV:
-        if item.roles and not current_user.has_role(*item.roles):
-            continue
-        if item.endpoint not in current_app.view_functions:
-            continue
-        items.append({
-            "url": url_for(item.endpoint),
-            "label": item.label,
-            "active": request.endpoint == item.endpoint,
-            "count": COUNTERS[item.count]() if item.count in COUNTERS else 0,
-            "text": item.text,
-        })
-    return items
+    roles, endpoint, views = current_user.roles, request.endpoint, current_app.view_functions
+    return [{
+        "url": url_for(item.endpoint),
+        "label": item.label,
+        "active": endpoint == item.endpoint,
+        "count": COUNTERS[item.count]() if item.count in COUNTERS else 0,
+        "text": item.text,
+    } for item in NAV if (not item.roles or roles.intersection(item.roles)) and item.endpoint in views]
 
 
 def register(app) -> None:

@@ -2,12 +2,12 @@
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
-from sqlalchemy.orm import contains_eager, joinedload
+from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from app import clock
 from app.cases.forms import ActionForm, AsOfForm
 from app.extensions import db
-from app.models import InvitationRound, MembershipCase, Organisation
+from app.models import Agreement, InvitationRound, MembershipCase, Organisation
 from app.models.membership import HOST_PARTY, MUNICIPALITY_PARTY
 from app.services import membership, workflow
 from app.views import attempt
@@ -18,10 +18,13 @@ bp = Blueprint("cases", __name__, url_prefix="/saker")
 ACTION_PAGES: dict[str, str] = {}
 
 
-def get_case(case_id: int) -> MembershipCase:
-    """The case, if the signed-in user may see it; 404 otherwise (another municipality's case does not exist for them)."""
+def get_case(case_id: int, *loads) -> MembershipCase:
+    """The case, if the signed-in user may see it; 404 otherwise (another municipality's case does not exist for them).
+
+    `loads`: loader options for what the page shows beyond the case, its organisation and its round.
+    """
     case = db.session.get(MembershipCase, case_id, options=[joinedload(MembershipCase.organisation),
-                                                            joinedload(MembershipCase.round)])
+                                                            joinedload(MembershipCase.round), *loads])
     if case is None or not case.can_view(current_user):
         abort(404)
     return case
@@ -43,9 +46,15 @@ def case_list():
     return render_template("cases/list.html", page=page, state=state, states=MEMBERSHIP.states)
 
 
+# The signatures, and the agreements with their signatures and scanned copies (a couple of each), in two queries.
+CASE_PAGE_LOADS = (joinedload(MembershipCase.signatures),
+                   selectinload(MembershipCase.agreements).options(joinedload(Agreement.signatures),
+                                                                   joinedload(Agreement.documents)))
+
+
 @bp.route("/<int:case_id>")
 def case_page(case_id: int):
-    case = get_case(case_id)
+    case = get_case(case_id, *CASE_PAGE_LOADS)
     as_of_form = AsOfForm(request.args)
     as_of = as_of_form.as_of.data if request.args.get("as_of") and as_of_form.validate() else None
     waiting = workflow.requests_waiting_on(case)

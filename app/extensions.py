@@ -27,23 +27,21 @@ MAX_PAGE = 100_000
 
 
 class CountedPagination(SelectPagination):
-    """Counts with a statement the caller gives (and may build once) instead of wrapping the page's statement in a
-    subquery, which SQLAlchemy builds anew on every request."""
+    """A page whose total the caller has counted already (together with other numbers, in one query)."""
 
     def _query_count(self) -> int:
-        return self._query_args["session"].scalar(self._query_args["count_select"])
+        return self._query_args["total"]
 
 
 class Database(SQLAlchemy):
-    def paginate(self, select, *, page: int | None = None, count_select=None, **kwargs):
-        """Flask-SQLAlchemy's paginate, with the page number from the URL capped at MAX_PAGE, and counted with
-        `count_select` when given."""
+    def paginate(self, select, *, page: int | None = None, total: int | None = None, **kwargs):
+        """Flask-SQLAlchemy's paginate, with the page number from the URL capped at MAX_PAGE, and not counting
+        again when the caller knows the `total`."""
         if page is None and has_request_context():
             page = min(request.args.get("page", 1, type=int), MAX_PAGE)
-        if count_select is None:
+        if total is None:
             return super().paginate(select, page=page, **kwargs)
-        return CountedPagination(select=select, session=self.session(), page=page, count_select=count_select,
-                                 **kwargs)
+        return CountedPagination(select=select, session=self.session(), page=page, total=total, **kwargs)
 
 
 db = Database(model_class=Base)

@@ -280,6 +280,10 @@ def _awaiting_decision_query() -> Select:
     return select(Subgroup).where(Subgroup.state.in_(AWAITING_DECISION)).order_by(Subgroup.state_since, Subgroup.id)
 
 
+def awaiting_decision_count_query() -> Select:
+    return select(func.count()).select_from(Subgroup).where(Subgroup.state.in_(AWAITING_DECISION))
+
+
 def ready_for_decision_count_query() -> Select:
     """Seconded proposals: ready for the adviser to record the project group's decision."""
     return select(func.count()).select_from(Subgroup).where(Subgroup.state == SECONDED)

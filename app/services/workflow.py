@@ -244,7 +244,6 @@ def pending_requests() -> Select:
         .order_by(TransitionRequest.requested_at, TransitionRequest.id)
 
 
-@cache
 def pending_count_query() -> Select:
     return select(func.count()).select_from(TransitionRequest).where(TransitionRequest.status == PENDING)
 

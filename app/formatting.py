@@ -1,5 +1,6 @@
 """Norwegian dates and amounts, and the language choice."""
 from datetime import date, datetime, timezone
+from functools import lru_cache
 
 from babel import dates
 from babel.numbers import format_currency
@@ -33,14 +34,30 @@ def _oslo(value: date | datetime) -> date | datetime:
     return (value if value.tzinfo else value.replace(tzinfo=timezone.utc)).astimezone(clock.OSLO)
 
 
+@lru_cache(maxsize=4096)
+def _day(day: date, length: str, locale: str) -> str:
+    """A day as Babel writes it; the same few days recur all over a page (and the pages)."""
+    return dates.format_date(day, length, locale=locale)
+
+
+def _local_day(value: date | datetime) -> date:
+    local = _oslo(value)
+    return local.date() if isinstance(local, datetime) else local
+
+
+def _language() -> str:
+    """The locale of this request (bokmål outside one)."""
+    return str(get_locale() or "nb")
+
+
 def short_date(value: date | datetime | None) -> str:
     """01.11.2016"""
-    return "" if value is None else dates.format_date(_oslo(value), "short", locale=get_locale())
+    return "" if value is None else _day(_local_day(value), "short", _language())
 
 
 def long_date(value: date | None) -> str:
     """1. november 2016"""
-    return "" if value is None else dates.format_date(_oslo(value), "long", locale=get_locale())
+    return "" if value is None else _day(_local_day(value), "long", _language())
 
 
 def date_time(value: datetime | None) -> str:
@@ -48,7 +65,7 @@ def date_time(value: datetime | None) -> str:
     if value is None:
         return ""
     local = _oslo(value)
-    return f"{dates.format_date(local, 'short', locale=get_locale())} {local:%H:%M}"
+    return f"{_day(local.date(), 'short', _language())} {local:%H:%M}"
 
 
 def clock_time(value: datetime | None) -> str:

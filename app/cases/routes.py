@@ -46,8 +46,9 @@ def case_list():
     return render_template("cases/list.html", page=page, state=state, states=MEMBERSHIP.states)
 
 
-# The signatures, and the agreements with their signatures and scanned copies (a couple of each), in two queries.
-CASE_PAGE_LOADS = (joinedload(MembershipCase.signatures),
+# The signatures, waiting requests, and the agreements with their signatures and scanned copies (a couple of each),
+# in two queries.
+CASE_PAGE_LOADS = (joinedload(MembershipCase.signatures), joinedload(MembershipCase.waiting_requests),
                    selectinload(MembershipCase.agreements).options(joinedload(Agreement.signatures),
                                                                    joinedload(Agreement.documents)))
 
@@ -57,7 +58,7 @@ def case_page(case_id: int):
     case = get_case(case_id, *CASE_PAGE_LOADS)
     as_of_form = AsOfForm(request.args)
     as_of = as_of_form.as_of.data if request.args.get("as_of") and as_of_form.validate() else None
-    waiting = workflow.requests_waiting_on(case)
+    waiting = case.waiting_requests
     return render_template(
         "cases/case.html", case=case, today=clock.today(), actions=workflow.actions(case, current_user, waiting),
         due=workflow.due(case), pending=workflow.pending_request(case, waiting=waiting), as_of=as_of,

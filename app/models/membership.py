@@ -2,11 +2,12 @@
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint, and_
+from sqlalchemy.orm import Mapped, foreign, mapped_column, relationship
 
 from app.extensions import db
 from app.models.organisation import Organisation
+from app.models.request import PENDING, TransitionRequest
 from app.models.types import UTCDateTime, utcnow
 from app.models.user import ADMIN, ADVISER, MUNICIPALITY_CONTACT, SIGNATORY, User
 from workflows import MEMBERSHIP, notice_effective_date, reply_open
@@ -67,6 +68,12 @@ class MembershipCase(db.Model):
     agreement: Mapped["Agreement | None"] = relationship(
         primaryjoin="and_(Agreement.case_id == MembershipCase.id, Agreement.superseded_at.is_(None))",
         viewonly=True, uselist=False)
+    # Requests waiting for the adviser's approval on the case (a request names its object by type and id).
+    waiting_requests: Mapped[list[TransitionRequest]] = relationship(
+        primaryjoin=lambda: and_(foreign(TransitionRequest.object_id) == MembershipCase.id,
+                                 TransitionRequest.object_type == MembershipCase.audit_type,
+                                 TransitionRequest.status == PENDING),
+        order_by=lambda: TransitionRequest.id, viewonly=True)
     # Every agreement of the case, the newest first.
     agreements: Mapped[list["Agreement"]] = relationship(
         primaryjoin="Agreement.case_id == MembershipCase.id", order_by="Agreement.id.desc()", viewonly=True)

@@ -1,5 +1,6 @@
 """The main menu: what each role sees, in one table."""
 from dataclasses import dataclass
+from functools import lru_cache
 
 from flask import current_app, request, url_for
 from flask_login import current_user
@@ -54,12 +55,18 @@ def nav_items() -> list[dict]:
     """The menu entries for the signed-in user, with badge counts."""
     roles, endpoint, views = current_user.roles, request.endpoint, current_app.view_functions
     return [{
-        "url": url_for(item.endpoint),
+        "url": _url(item.endpoint, request.script_root),
         "label": item.label,
         "active": endpoint == item.endpoint,
         "count": COUNTERS[item.count]() if item.count in COUNTERS else 0,
         "text": item.text,
     } for item in NAV if (not item.roles or roles.intersection(item.roles)) and item.endpoint in views]
+
+
+@lru_cache(maxsize=128)
+def _url(endpoint: str, script_root: str) -> str:
+    """A menu link: the same on every page, so built once for each place the app is mounted."""
+    return url_for(endpoint)
 
 
 def register(app) -> None:

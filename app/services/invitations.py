@@ -481,18 +481,24 @@ def latest_replies(case_ids: list[int]) -> dict[int, InvitationReply]:
 
 def reply_documents(case: MembershipCase) -> list[archive.Document]:
     """Each answer the municipality gave, as a letter from it (outgoing in its archive)."""
-    replies = db.session.scalars(_replies_query(), {"case_id": case.id})
+    # The list needs three columns of each reply; the whole reply is read only to make its PDF.
+    replies = db.session.execute(_replies_query(), {"case_id": case.id})
     return [archive.Document(
-        f"svar-{reply.id}", f"Svar på invitasjonen: {reply.answer_label}",
-        reply.answered_at.astimezone(clock.OSLO).date(), "U", case.organisation.display_name, archive.HOST,
-        partial(archive.pdf, "archive/reply_pdf.html", case=case, reply=reply, recipient=archive.HOST))
-        for reply in replies]
+        f"svar-{id_}", f"Svar på invitasjonen: {ANSWER_LABELS[answer]}", answered_at.astimezone(clock.OSLO).date(),
+        "U", case.organisation.display_name, archive.HOST, partial(_reply_pdf, case, id_))
+        for id_, answer, answered_at in replies]
+
+
+def _reply_pdf(case: MembershipCase, reply_id: int) -> bytes:
+    return archive.pdf("archive/reply_pdf.html", case=case, reply=db.session.get(InvitationReply, reply_id),
+                       recipient=archive.HOST)
 
 
 @cache
 def _replies_query() -> Select:
     """Built once (the case page lists the replies): building a statement costs more than running it."""
-    return select(InvitationReply).where(InvitationReply.case_id == bindparam("case_id")).order_by(InvitationReply.id)
+    return select(InvitationReply.id, InvitationReply.answer, InvitationReply.answered_at) \
+        .where(InvitationReply.case_id == bindparam("case_id")).order_by(InvitationReply.id)
 
 
 def cases_of(organisation_id: int) -> list[MembershipCase]:

@@ -2,7 +2,7 @@
 from datetime import date
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from app import clock
 from app.extensions import db
@@ -216,3 +216,12 @@ def test_state_as_of_past_dates(app, orgs, people):
     assert membership.state_on(case, date(2026, 10, 31)) is None
     assert membership.state_on(case, date(2026, 11, 9)) == "invited"
     assert membership.state_on(case, date(2026, 11, 10)) == "accepted"
+
+
+def test_tick_leaves_sqlite_planner_statistics(app, orgs, people):
+    factories.case(orgs["Fjell"])
+    db.session.commit()
+    tick.run(date(2026, 11, 23))
+    if db.engine.dialect.name == "sqlite":  # PostgreSQL's autovacuum keeps its own
+        tables = set(db.session.scalars(text("SELECT tbl FROM sqlite_stat1")))
+        assert {"membership_case", "organisation"} <= tables

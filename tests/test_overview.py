@@ -259,3 +259,12 @@ def test_overview_and_csv_take_the_same_number_of_queries_for_10_and_60_municipa
     html = client.get("/oversikt").get_data(as_text=True)
     assert len(_names(html)) == overview.PER_PAGE and html.count("<td>1 av 3</td>") == overview.PER_PAGE
     assert client.get("/oversikt.csv").data.decode("utf-8-sig").count("1 av 3") == 60
+
+
+def test_a_municipality_signing_its_first_agreement_has_no_seats_yet(client, login, membership_facts, orgs):
+    factories.issued_case(orgs["Fjell"])  # invited again in 2026, said yes, agreement sent for signing
+    db.session.commit()
+    login("adviser", organisation="Bergen")
+    html = client.get("/oversikt?q=Fjell").get_data(as_text=True)
+    assert "Invitasjon 2026" in _cells(html, "Fjell")[5] and _cells(html, "Fjell")[-2] == ""
+    assert _cells(client.get("/oversikt?q=Osterøy").get_data(as_text=True), "Osterøy")[-2] == "0 av 3"

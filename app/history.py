@@ -18,6 +18,7 @@ ACTION_LABELS = {
     "request.cancel": "Trakk forespørselen",
     "user.create": "Bruker opprettet",
     "user.update": "Bruker endret",
+    "user.invite": "Invitasjonslenke laget",
     "user.password": "Passord satt",
     "subgroup.create": "Forslag til undergruppe opprettet",
     "subgroup.update": "Forslaget endret",

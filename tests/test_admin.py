@@ -1,10 +1,12 @@
 """The admin creates, edits and deactivates users and sends invitation links."""
+import json
 import re
 
 from sqlalchemy import select
 
 from app.extensions import db
 from app.models import AuditEvent, OutboxMessage, User
+from tests import factories
 from tests.conftest import csrf_token, post
 
 
@@ -29,6 +31,36 @@ def test_admin_creates_user_and_invitation_is_mailed(client, login, orgs):
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "user.create",
                                                        AuditEvent.object_id == user.id))
     assert event.actor_id == admin.id
+
+
+def test_an_inactive_contact_gets_no_invitation_to_answer_and_the_log_says_inactive(client, login, orgs):
+    adviser = factories.user("adviser", organisation=orgs["Bergen"])
+    factories.sent_round(adviser, [orgs["Voss"]])
+    db.session.commit()
+    login("admin")
+    post(client, "/admin/brukere/ny", _form(orgs, active=""), token_from="/admin/brukere/ny")
+    user = db.session.scalar(select(User).where(User.email == "ny.kontakt@voss.kommune.no"))
+    assert user.active is False
+    subjects = db.session.scalars(select(OutboxMessage.subject).where(OutboxMessage.recipient == user.email)).all()
+    assert subjects == ["Invitasjon til intranettet for Kunnskapskommunen"]  # the account link, not the round
+    created = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "user.create",
+                                                         AuditEvent.object_id == user.id))
+    assert json.loads(created.data) == {"active": False, "organisation_id": orgs["Voss"].id,
+                                        "roles": ["municipality_contact"]}
+
+
+def test_moving_a_user_to_another_organisation_is_logged_without_personal_data(client, login, orgs):
+    target = factories.user("municipality_contact", organisation=orgs["Voss"], name="Nils Nygård")
+    db.session.commit()
+    login("admin")
+    page = f"/admin/brukere/{target.id}"
+    post(client, page, {"name": "Nils Nygård Berg", "organisation_id": orgs["Fedje"].id,
+                        "roles": ["municipality_contact"], "active": "y"}, token_from=page)
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "user.update",
+                                                       AuditEvent.object_id == target.id))
+    data = json.loads(event.data)
+    assert data["before"]["organisation_id"] == orgs["Voss"].id and data["after"]["organisation_id"] == orgs["Fedje"].id
+    assert data["changed"] == ["name"] and "Nygård" not in event.data
 
 
 def test_duplicate_email_is_a_form_error(client, login, orgs):
@@ -69,13 +101,16 @@ def test_admin_cannot_deactivate_self(client, login, orgs):
 
 
 def test_new_invitation_link_replaces_old(client, login, orgs):
-    login("admin")
+    admin = login("admin")
     post(client, "/admin/brukere/ny", _form(orgs), token_from="/admin/brukere/ny")
     user = db.session.scalar(select(User).where(User.email == "ny.kontakt@voss.kommune.no"))
     post(client, f"/admin/brukere/{user.id}/invitasjon", token_from=f"/admin/brukere/{user.id}")
     messages = db.session.scalars(select(OutboxMessage).where(OutboxMessage.recipient == user.email)
                                   .order_by(OutboxMessage.id)).all()
     assert len(messages) == 2
+    invites = db.session.scalars(select(AuditEvent.actor_id).where(AuditEvent.action == "user.invite",
+                                                                   AuditEvent.object_id == user.id)).all()
+    assert invites == [admin.id, admin.id]
     first, second = (re.search(r"(/invitasjon/\S+)", m.body_text).group(1) for m in messages)
     post(client, "/logout")
     assert client.get(first).status_code == 404

@@ -45,8 +45,8 @@ def user_new():
         organisation = db.session.get(Organisation, form.organisation_id.data) if form.organisation_id.data else None
         try:
             user = users.create_user(form.email.data, form.name.data, form.roles.data, organisation=organisation,
-                                     title=form.title.data, phone=form.phone.data, actor=current_user)
-            user.active = form.active.data
+                                     title=form.title.data, phone=form.phone.data, active=form.active.data,
+                                     actor=current_user)
             _queue_invitation(user)
         except ServiceError as error:
             db.session.rollback()
@@ -100,7 +100,7 @@ def user_invite(user_id: int):
 
 
 def _queue_invitation(user: User) -> None:
-    token = users.invitation_token(user)
+    token = users.invitation_token(user, current_user)
     mail.queue(user.email, "Invitasjon til intranettet for Kunnskapskommunen", "invitation",
                user=user, path=url_for("auth.accept_invitation", token=token),
                days=current_app.config["INVITE_TOKEN_MAX_AGE"].days)

@@ -41,7 +41,7 @@ def check_password_rules(password: str) -> None:
 
 def create_user(email: str, name: str, roles, *, organisation: Organisation | None = None,
                 title: str | None = None, phone: str | None = None, password: str | None = None,
-                actor: User | None = None) -> User:
+                active: bool = True, actor: User | None = None) -> User:
     """Create a person with roles; without a password they set one through an invitation link."""
     email = normalise_email(email)
     unknown = set(roles) - set(ROLES)
@@ -49,14 +49,15 @@ def create_user(email: str, name: str, roles, *, organisation: Organisation | No
         raise ServiceError(f"Ukjent rolle: {', '.join(sorted(unknown))}.", field="roles")
     if find_by_email(email):
         raise ServiceError(f"Det finnes allerede en bruker med e-postadressen {email}.", field="email")
-    user = User(email=email, name=name.strip(), title=title or None, phone=phone or None, organisation=organisation)
+    user = User(email=email, name=name.strip(), title=title or None, phone=phone or None, organisation=organisation,
+                active=active)
     user.set_roles(roles)
     if password is not None:
         check_password_rules(password)
         user.password_hash = _hash(password)
     db.session.add(user)
     db.session.flush()
-    audit.record(actor, "user.create", "user", user.id, data={"roles": sorted(user.roles)})
+    audit.record(actor, "user.create", "user", user.id, data=_audited(user))
     _after_contact_change(user, None, actor)
     return user
 
@@ -64,7 +65,7 @@ def create_user(email: str, name: str, roles, *, organisation: Organisation | No
 def update_user(user: User, *, name: str, title: str | None, phone: str | None, roles,
                 organisation: Organisation | None, active: bool, actor: User) -> None:
     """Change a person's details, roles and whether they may sign in."""
-    before = {"roles": sorted(user.roles), "active": user.active}
+    before, personal_before = _audited(user), [getattr(user, f) for f in PERSONAL_FIELDS]
     contact_before = _contact_of(user)
     if user.id == actor.id and (not active or "admin" not in set(roles)):
         raise ServiceError("Du kan ikke fjerne din egen administratortilgang eller deaktivere deg selv.")
@@ -74,9 +75,20 @@ def update_user(user: User, *, name: str, title: str | None, phone: str | None, 
     user.active = active
     if not active:
         end_all_sessions(user)
-    after = {"roles": sorted(roles), "active": active}
-    audit.record(actor, "user.update", "user", user.id, data={"before": before, "after": after})
+    changed = [f for f, old in zip(PERSONAL_FIELDS, personal_before) if getattr(user, f) != old]
+    audit.record(actor, "user.update", "user", user.id,
+                 data={"before": before, "after": _audited(user), "changed": changed})
     _after_contact_change(user, contact_before, actor)
+
+
+PERSONAL_FIELDS = ("name", "title", "phone")
+
+
+def _audited(user: User) -> dict:
+    """What the audit log keeps of an account: where the person belongs and what they may do. Not their name or
+    phone: anonymising a person cannot rewrite the hash-chained log."""
+    return {"organisation_id": user.organisation.id if user.organisation else None, "roles": sorted(user.roles),
+            "active": user.active}
 
 
 def _contact_of(user: User) -> int | None:
@@ -115,9 +127,10 @@ def _serializer() -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="invite")
 
 
-def invitation_token(user: User) -> str:
-    """A single-use link token for setting a password; a new one replaces the old."""
+def invitation_token(user: User, actor: User | None = None) -> str:
+    """A single-use link token for setting a password; a new one replaces the old (and is logged)."""
     user.invite_nonce = secrets.token_urlsafe(24)
+    audit.record(actor, "user.invite", "user", user.id)
     return _serializer().dumps({"u": user.id, "n": user.invite_nonce})
 
 

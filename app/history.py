@@ -40,6 +40,7 @@ ACTION_LABELS = {
     "representative.end": "Avsluttet representantens periode",
     "representative.lapse": "Representantens periode bortfalt",
     "admin_contact.update": "Endret administrativ kontaktperson",
+    "contribution.expect": "Bidrag registrert som forventet",
     "contribution.invoice": "Registrerte faktura for bidrag",
     "contribution.pay": "Registrerte betaling av bidrag",
     "contribution.cancel": "Annullerte bidrag",

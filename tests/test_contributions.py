@@ -1,4 +1,5 @@
 """The contributions ledger: lines only for member years, the totals, invoices and payments, the Bidrag page."""
+import json
 from datetime import date
 
 import pytest
@@ -36,6 +37,10 @@ def test_lines_only_for_the_years_a_municipality_was_a_member(orgs, adviser):
     contributions.ensure_lines(case)
     db.session.commit()
     assert _years(orgs["Vaksdal"]) == [2019, 2020, 2021]
+    logged = db.session.execute(select(AuditEvent.actor_id, AuditEvent.data).where(
+        AuditEvent.action == "contribution.expect").order_by(AuditEvent.seq)).all()
+    assert [(actor, json.loads(data)["year"]) for actor, data in logged] == [(adviser.id, 2019), (None, 2020),
+                                                                               (None, 2021)]
     assert _years(orgs["Voss"]) == []
 
 
@@ -108,7 +113,8 @@ def test_adviser_marks_invoiced_and_paid_on_the_line_page_and_it_is_audited(clie
         (date(2025, 3, 1), "F-2025-1235", date(2025, 4, 2), "KID 123")
     events = db.session.scalars(select(AuditEvent).where(AuditEvent.object_type == "contribution",
                                                          AuditEvent.object_id == line_id)).all()
-    assert [(e.action, e.actor_id) for e in events] == [("contribution.invoice", adviser.id),
+    assert [(e.action, e.actor_id) for e in events] == [("contribution.expect", adviser.id),
+                                                        ("contribution.invoice", adviser.id),
                                                         ("contribution.pay", adviser.id)]
 
 

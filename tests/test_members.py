@@ -289,7 +289,7 @@ def test_notice_taking_effect_ends_terms_and_stops_contributions(orgs, people):
     assert {line.year: line.status for line in contributions.lines_for(org)} == {
         2023: "expected", 2024: "expected", 2025: "invoiced", 2026: "cancelled"}
     assert members.member_years(case) == [2023, 2024, 2025]
-    assert _actions("contribution", contributions.line(org, 2026).id) == ["contribution.cancel"]
+    assert _actions("contribution", contributions.line(org, 2026).id) == ["contribution.expect", "contribution.cancel"]
 
 
 def test_merger_ends_terms_the_day_before(orgs, people, lindas):

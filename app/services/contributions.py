@@ -29,8 +29,8 @@ def line(organisation: Organisation, year: int) -> Contribution | None:
         Contribution.organisation_id == organisation.id, Contribution.year == year))
 
 
-def ensure_lines(case: MembershipCase) -> list[Contribution]:
-    """Create the missing lines for the years the case owes (idempotent); returns the new ones."""
+def ensure_lines(case: MembershipCase, actor: User | None = None) -> list[Contribution]:
+    """Create the missing lines for the years the case owes (idempotent), each logged; returns the new ones."""
     made = []
     for year in owed_years(case):
         if line(case.organisation, year) is None:
@@ -38,13 +38,15 @@ def ensure_lines(case: MembershipCase) -> list[Contribution]:
                                  amount=case.round.contribution, created_at=clock.now())
             db.session.add(entry)
             db.session.flush()
+            audit.record(actor, "contribution.expect", entry.audit_type, entry.id,
+                         data={"organisation_id": case.organisation_id, "year": year, "amount": entry.amount})
             made.append(entry)
     return made
 
 
 @workflow.on_transition("membership", "activate")
 def _owed_from_activation(case: MembershipCase, actor, data: dict) -> None:
-    ensure_lines(case)
+    ensure_lines(case, actor)
 
 
 def new_year_lines(today: date) -> list[str]:

@@ -63,6 +63,17 @@ def test_moving_a_user_to_another_organisation_is_logged_without_personal_data(c
     assert data["changed"] == ["name"] and "Nygård" not in event.data
 
 
+def test_the_outbox_does_not_show_a_password_link_to_the_adviser(client, login, orgs):
+    login("admin")
+    post(client, "/admin/brukere/ny", _form(orgs, roles=["admin"]), token_from="/admin/brukere/ny")
+    message = db.session.scalar(select(OutboxMessage).where(OutboxMessage.recipient == "ny.kontakt@voss.kommune.no"))
+    token_path = re.search(r"(/invitasjon/\S+)", message.body_text).group(1)
+    post(client, "/logout")
+    login("adviser", organisation="Bergen")
+    shown = client.get(f"/admin/e-post/{message.id}").get_data(as_text=True)
+    assert "/invitasjon/[lenken er skjult]" in shown and token_path not in shown and "Nils Nygård" in shown
+
+
 def test_duplicate_email_is_a_form_error(client, login, orgs):
     admin = login("admin")
     response = post(client, "/admin/brukere/ny", _form(orgs, email=admin.email.upper()), token_from="/admin/brukere/ny")

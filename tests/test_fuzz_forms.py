@@ -283,8 +283,8 @@ TARGETS: dict[str, Target] = {
         lambda ctx: {"current_password": factories.PASSWORD, "password": factories.PASSWORD,
                      "confirm": factories.PASSWORD}),
     "app.cases.forms.ActionForm": Target(
-        "adviser", lambda ctx: f"/saker/{ctx.done(ctx.accepted_case()).id}/handling/issue_agreement",
-        lambda ctx: {"comment": "Sendes til signering.", "notice_date": TODAY, "agreement_end": "2030-12-31"},
+        "adviser", lambda ctx: f"/saker/{ctx.done(ctx.accepted_case()).id}/handling/withdraw",
+        lambda ctx: {"comment": "Kommunen har trukket seg."},
         shown=("comment",)),
     "app.cases.forms.AsOfForm": Target(
         "adviser", lambda ctx: f"/saker/{ctx.id('case_id')}", lambda ctx: {"as_of": "2026-11-01"},

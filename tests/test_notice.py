@@ -37,6 +37,9 @@ def test_notice_page_states_the_effective_date_before_it_is_sent(app, client, au
     auth.login(signer)
     page = f"/avtaler/sak/{lindas.id}/oppsigelse"
     assert client.get(f"/saker/{lindas.id}/handling/give_notice").headers["Location"].endswith(page)
+    far_future = post(client, f"/saker/{lindas.id}/handling/give_notice", {"notice_date": "2199-01-01"},
+                      token_from=page)
+    assert far_future.headers["Location"].endswith(page) and _requests() == 0, "no way around the notice page"
     assert "Oppsigelsen gis av" in client.get(page).get_data(as_text=True)
 
     review = post(client, page, {"notice_date": "2026-11-23", "reason": "Vedtak i kommunestyret.", "review": "1"},

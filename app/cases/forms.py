@@ -8,8 +8,6 @@ from app.forms import REQUIRED, DateField
 
 class ActionForm(FlaskForm):
     comment = TextAreaField("Kommentar", validators=[Optional(), Length(max=4000)])
-    notice_date = DateField("Dato for den skriftlige oppsigelsen", validators=[Optional()])
-    agreement_end = DateField("Avtalen gjelder til", validators=[Optional()])
     submit = SubmitField("Bekreft")
 
 

@@ -81,18 +81,13 @@ def action(case_id: int, trigger: str):
         spec = MEMBERSHIP.spec(trigger)
     except WorkflowError:
         abort(404)
-    if request.method == "GET" and trigger in ACTION_PAGES:
+    if trigger in ACTION_PAGES:  # also a POST: the page of its own checks what it asks for
         return redirect(url_for(ACTION_PAGES[trigger], case_id=case.id))
     form = ActionForm()
-    if request.method == "GET":
-        form.notice_date.data = clock.today()
-        form.agreement_end.data = case.round.agreement_end
     reason = workflow.refusal(case, spec, current_user) if spec.trigger in MEMBERSHIP.triggers_from(case.state) \
         else f"«{spec.label}» er ikke mulig når status er «{MEMBERSHIP.label(case.state)}»."
     if form.validate_on_submit() and reason is None:
-        data = _action_data(case, trigger, form)
-        if attempt(lambda: workflow.perform(case, trigger, current_user, comment=form.comment.data, data=data),
-                   form):
+        if attempt(lambda: workflow.perform(case, trigger, current_user, comment=form.comment.data), form):
             if spec.needs_approval:
                 flash(f"Forespørselen «{spec.label}» er sendt til FoU-rådgiveren for godkjenning.", "success")
             else:
@@ -101,12 +96,3 @@ def action(case_id: int, trigger: str):
     status = 409 if request.method == "POST" and reason else 200
     return render_template("cases/action.html", case=case, spec=spec, form=form, reason=reason), status
 
-
-def _action_data(case: MembershipCase, trigger: str, form: ActionForm) -> dict | None:
-    """The facts a transition records beyond the comment."""
-    if trigger == "give_notice":
-        side = HOST_PARTY if current_user.organisation_id != case.organisation_id else MUNICIPALITY_PARTY
-        return {"notice_date": (form.notice_date.data or clock.today()).isoformat(), "notice_by": side}
-    if trigger in ("issue_agreement", "renew") and form.agreement_end.data:
-        return {"agreement_end": form.agreement_end.data.isoformat()}
-    return None

@@ -35,13 +35,17 @@ class CountedPagination(SelectPagination):
 
 class Database(SQLAlchemy):
     def paginate(self, select, *, page: int | None = None, total: int | None = None, **kwargs):
-        """Flask-SQLAlchemy's paginate, with the page number from the URL capped at MAX_PAGE, and not counting
-        again when the caller knows the `total`."""
+        """Flask-SQLAlchemy's paginate, with the page number from the URL capped at MAX_PAGE, the last page for a
+        number past the end, and not counting again when the caller knows the `total`."""
         if page is None and has_request_context():
             page = min(request.args.get("page", 1, type=int), MAX_PAGE)
         if total is None:
-            return super().paginate(select, page=page, **kwargs)
-        return CountedPagination(select=select, session=self.session(), page=page, total=total, **kwargs)
+            found = super().paginate(select, page=page, **kwargs)
+        else:
+            found = CountedPagination(select=select, session=self.session(), page=page, total=total, **kwargs)
+        if not found.items and found.page > found.pages > 0:  # past the end (or emptied meanwhile): the last page
+            return self.paginate(select, page=found.pages, total=found.total, **kwargs)
+        return found
 
 
 db = Database(model_class=Base)

@@ -7,6 +7,7 @@ from sqlalchemy import select
 from app import clock
 from app.extensions import db
 from app.models import AuditEvent, TransitionRequest
+from app.approvals import routes as approvals_routes
 from app.services import workflow
 from tests import factories
 from tests.conftest import post
@@ -72,3 +73,16 @@ def test_rejecting_from_the_inbox_needs_a_reason(client, login, late_requests):
     response = post(client, f"/godkjenninger/{request.id}", {"reject": "1"}, token_from="/godkjenninger/")
     assert "Skriv hvorfor forespørselen avvises." in response.get_data(as_text=True)
     assert db.session.get(TransitionRequest, request.id).status == "pending"
+
+
+def test_inbox_pages_stay_in_range_and_a_decision_returns_to_its_page(client, login, late_requests, monkeypatch):
+    monkeypatch.setattr(approvals_routes, "PER_PAGE", 1)
+    login("adviser", organisation="Bergen")
+    beyond = client.get("/godkjenninger/?page=999").get_data(as_text=True)
+    assert "Side 2 av 2" in beyond and "Kontakt i Fedje" in beyond  # the last page, not an empty one
+    fedje = late_requests["Fedje"]
+    response = post(client, f"/godkjenninger/{fedje.id}", {"approve": "1", "page": "2"},
+                    token_from="/godkjenninger/?page=2")
+    assert response.headers["Location"].endswith("/godkjenninger/?page=2")
+    emptied = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Kontakt i Osterøy" in emptied and "Ingen forespørsler venter." not in emptied

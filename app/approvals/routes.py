@@ -2,7 +2,7 @@
 from dataclasses import dataclass
 from functools import cache
 
-from flask import Blueprint, abort, flash, g, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import Select, select
 
@@ -81,8 +81,7 @@ def detail(request_id: int):
         if attempt(lambda: decide(found, current_user, form.comment.data), form):
             flash("Forespørselen er avvist." if form.reject.data else
                   f"Godkjent. Ny status: {subject.workflow.label(subject.state)}.", "success")
-            return redirect(url_for("approvals.inbox") if current_user.has_role("adviser")
-                            else url_for("main.home"))
+            return redirect(url_for("approvals.inbox", page=request.form.get("page", type=int)))
     spec = subject.workflow.spec(found.trigger)
     return render_template("approvals/detail.html", item=found, subject=subject, spec=spec, form=form,
                            refusal=workflow.approval_refusal(found, current_user), cancel_form=ConfirmForm())

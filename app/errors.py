@@ -17,6 +17,8 @@ MESSAGES = {
     413: ("Filen er for stor", "Filen du prøvde å laste opp, er for stor. Den kan være på høyst 10 MB."),
     429: ("For mange forsøk", "Du har prøvd for mange ganger. Vent litt og prøv igjen."),
 }
+# Any other code (416 for a download with a bad range, say): still Norwegian.
+OTHER = ("Noe gikk galt", "Forespørselen kunne ikke behandles. Gå tilbake og prøv igjen.")
 
 
 def register(app) -> None:
@@ -27,7 +29,7 @@ def register(app) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(error):
-        title, message = MESSAGES.get(error.code, (error.name, error.description))
+        title, message = MESSAGES.get(error.code, OTHER)
         if error.description and error.description != type(error).description:
             message = error.description  # a specific message from abort(code, message)
         return render_template("errors/error.html", code=error.code, title=title, message=message), error.code

@@ -10,6 +10,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 REQUIRED = "Feltet må fylles ut."
 INVALID_DATE = "Skriv en gyldig dato."
 INVALID_NUMBER = "Skriv et helt tall, uten mellomrom eller desimaler."
+INVALID_TIME = "Skriv et gyldig klokkeslett, for eksempel 14:30."
 # Dates outside these are typing errors; keeping to them also keeps date sums (a year after the notice, a two-year
 # term) inside what Python's dates and the database can hold.
 FIRST_DATE, LAST_DATE = date(1900, 1, 1), date(2199, 12, 31)
@@ -49,6 +50,16 @@ class IntegerField(_TypedInput, wtforms.IntegerField):
             super().process_formdata(valuelist)
         except ValueError:
             raise ValueError(INVALID_NUMBER) from None
+
+
+class TimeField(_TypedInput, wtforms.TimeField):
+    """A time of day (14:30)."""
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            raise ValueError(INVALID_TIME) from None
 
 
 class CheckboxList(SelectMultipleField):

@@ -100,6 +100,8 @@ def test_meeting_form_errors_are_shown_on_the_fields(client, login, people):
     response = post(client, "/moter/ny/coordination", {**FORM, "place": ""}, token_from="/moter/ny/coordination")
     html = response.get_data(as_text=True)
     assert 'id="place-error"' in html and "Feltet må fylles ut." in html
+    typed = post(client, "/moter/ny/coordination", {**FORM, "start_time": "ti"}, token_from="/moter/ny/coordination")
+    assert "Skriv et gyldig klokkeslett, for eksempel 14:30." in typed.get_data(as_text=True)
     assert db.session.scalars(select(Meeting)).first() is None
 
 
@@ -143,6 +145,8 @@ def test_minutes_as_text_and_pdf(client, login, people, meeting, app, tmp_path, 
     assert stored.minutes == "Sak 1: godkjent." and Path(tmp_path, stored.minutes_file).read_bytes() == pdf
     with client.get(f"/moter/{meeting.id}/referat.pdf") as download:
         assert download.data == pdf and download.mimetype == "application/pdf"
+    with client.get(f"/moter/{meeting.id}/referat.pdf", headers={"Range": "bytes=9999-"}) as beyond:
+        assert beyond.status_code == 416 and "Noe gikk galt" in beyond.get_data(as_text=True)
 
 
 def test_minutes_refuse_a_file_that_is_not_a_pdf(client, login, people, meeting, app, tmp_path, monkeypatch):

@@ -3,10 +3,10 @@ from datetime import time
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField
-from wtforms import StringField, SubmitField, TextAreaField, TimeField
+from wtforms import StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-from app.forms import REQUIRED, CheckboxList, DateField
+from app.forms import REQUIRED, CheckboxList, DateField, TimeField
 
 
 class MeetingForm(FlaskForm):

@@ -46,6 +46,7 @@ def test_inbox_case_page_and_overview_do_not_grow_with_the_data(client, login, o
     many = {path: _statements(client, path) for path in pages}
     assert many == few
     inbox = client.get("/godkjenninger/").get_data(as_text=True)
-    assert inbox.count("Be om å få svare ja etter fristen") == 20 and "Side 1 av 25 (500 treff)" in inbox
+    asked = ">Be om å få svare ja etter fristen</a>"
+    assert inbox.count(asked) == 20 and "Side 1 av 25 (500 treff)" in inbox
     last = client.get("/godkjenninger/?page=25").get_data(as_text=True)
-    assert last.count("Be om å få svare ja etter fristen") == 20 and "Testkommune 0499" in last
+    assert last.count(asked) == 20 and "Testkommune 0499" in last

@@ -16,7 +16,7 @@ from app.models.membership import HOST_PARTY, MUNICIPALITY_PARTY
 from app.navigation import COUNTERS
 from app.security import role_required
 from app.services import agreements, workflow
-from app.views import attempt
+from app.views import attempt, step_refusal
 from workflows import MEMBERSHIP
 
 bp = Blueprint("agreements", __name__, url_prefix="/avtaler")
@@ -201,9 +201,6 @@ def notice(case_id: int):
 
 def _refusal(case: MembershipCase, trigger: str) -> str | None:
     """Why the signed-in user cannot take `trigger` on the case now, or None."""
-    spec = MEMBERSHIP.spec(trigger)
-    if trigger not in MEMBERSHIP.triggers_from(case.state):
-        return f"«{spec.label}» er ikke mulig når status er «{MEMBERSHIP.label(case.state)}»."
-    return workflow.refusal(case, spec, current_user)
+    return step_refusal(case, MEMBERSHIP.spec(trigger))
 
 

@@ -8,7 +8,7 @@ from app.auth.forms import ChangePasswordForm, LoginForm, SetPasswordForm
 from app.extensions import db, login_manager
 from app.security import public
 from app.services import ServiceError, users
-from app.views import show_error
+from app.views import attempt
 
 bp = Blueprint("auth", __name__)
 
@@ -87,16 +87,11 @@ def logout():
 @login_required
 def change_password():
     form = ChangePasswordForm()
-    if form.validate_on_submit():
-        try:
-            users.change_own_password(current_user, form.current_password.data, form.password.data)
-        except ServiceError as error:
-            db.session.rollback()
-            show_error(form, error, default_field="current_password")
-        else:
-            db.session.commit()
-            flash("Passordet er endret.", "success")
-            return redirect(url_for("main.home"))
+    if form.validate_on_submit() and attempt(
+            lambda: users.change_own_password(current_user, form.current_password.data, form.password.data),
+            form, "current_password"):
+        flash("Passordet er endret.", "success")
+        return redirect(url_for("main.home"))
     return render_template("auth/change_password.html", form=form)
 
 

@@ -10,8 +10,8 @@ from app.extensions import db
 from app.models import Agreement, InvitationRound, MembershipCase, Organisation
 from app.models.membership import HOST_PARTY, MUNICIPALITY_PARTY
 from app.services import membership, workflow
-from app.views import attempt
-from workflows import MEMBERSHIP, WorkflowError
+from app.views import attempt, spec_or_404, step_refusal
+from workflows import MEMBERSHIP
 
 bp = Blueprint("cases", __name__, url_prefix="/saker")
 # Transitions with a page of their own (more to fill in than a comment): trigger -> endpoint taking case_id.
@@ -77,15 +77,11 @@ def diagram(case_id: int):
 @bp.route("/<int:case_id>/handling/<trigger>", methods=["GET", "POST"])
 def action(case_id: int, trigger: str):
     case = get_case(case_id)
-    try:
-        spec = MEMBERSHIP.spec(trigger)
-    except WorkflowError:
-        abort(404)
+    spec = spec_or_404(case, trigger)
     if trigger in ACTION_PAGES:  # also a POST: the page of its own checks what it asks for
         return redirect(url_for(ACTION_PAGES[trigger], case_id=case.id))
     form = ActionForm()
-    reason = workflow.refusal(case, spec, current_user) if spec.trigger in MEMBERSHIP.triggers_from(case.state) \
-        else f"«{spec.label}» er ikke mulig når status er «{MEMBERSHIP.label(case.state)}»."
+    reason = step_refusal(case, spec)
     if form.validate_on_submit() and reason is None:
         if attempt(lambda: workflow.perform(case, trigger, current_user, comment=form.comment.data), form):
             if spec.needs_approval:

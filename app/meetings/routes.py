@@ -13,7 +13,7 @@ from app.models import Meeting, User
 from app.models.meeting import ATTENDANCE_LABELS, KIND_LABELS
 from app.security import role_required
 from app.services import ServiceError, meetings
-from app.views import show_error
+from app.views import attempt, show_error
 
 bp = Blueprint("meetings", __name__, url_prefix="/moter")
 
@@ -114,14 +114,9 @@ def minutes(meeting_id: int):
     form = MinutesForm()
     if form.validate_on_submit():
         upload = form.minutes_file.data
-        try:
-            meetings.record_minutes(meeting, text=form.minutes.data, pdf=upload.read() if upload else None,
-                                    actor=current_user)
-        except ServiceError as error:
-            db.session.rollback()
-            show_error(form, error, default_field="minutes")
-        else:
-            db.session.commit()
+        if attempt(lambda: meetings.record_minutes(meeting, text=form.minutes.data,
+                                                   pdf=upload.read() if upload else None, actor=current_user),
+                   form, "minutes"):
             flash("Referatet er lagret.", "success")
             return redirect(url_for("meetings.meeting_page", meeting_id=meeting.id))
     return render_template("meetings/meeting.html", meeting=meeting, minutes_form=form, form=ConfirmForm(),

@@ -9,7 +9,7 @@ from app.members.forms import NewEvaluationForm, answer_form
 from app.members.routes import bp
 from app.security import role_required
 from app.services import ServiceError, evaluations
-from app.views import attempt, show_error
+from app.views import attempt, attempt_result, show_error
 
 QUESTIONS_EXAMPLE = ("Hvordan har kommunen hatt nytte av samarbeidet i år?\n"
                      "Hva bør prosjektgruppen prioritere neste år?\n"
@@ -31,13 +31,9 @@ def evaluation_list():
         form.year.data = clock.today().year
         form.questions.data = QUESTIONS_EXAMPLE
     if form.validate_on_submit():
-        try:
-            evaluation = evaluations.create(form.year.data, form.questions.data.splitlines(), current_user)
-        except ServiceError as error:
-            db.session.rollback()
-            show_error(form, error, default_field="year")
-        else:
-            db.session.commit()
+        evaluation = attempt_result(
+            lambda: evaluations.create(form.year.data, form.questions.data.splitlines(), current_user), form, "year")
+        if evaluation:
             flash(f"Vurderingen for {evaluation.year} er opprettet, og medlemskommunene kan svare.", "success")
             return redirect(url_for("members.evaluation", year=evaluation.year))
     rows = [(e, evaluations.status(e)) for e in evaluations.all_years()]

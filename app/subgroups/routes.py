@@ -12,8 +12,8 @@ from app.services import ServiceError, subgroups, workflow
 from app.subgroups.forms import (
     MAX_REPRESENTATIVES, ActionForm, AddMemberForm, MemberSearchForm, ProposalForm, RemoveMemberForm, person_label,
 )
-from app.views import attempt, show_error
-from workflows import SUBGROUP, WorkflowError
+from app.views import attempt, attempt_result, spec_or_404, step_refusal
+from workflows import SUBGROUP
 from workflows.subgroup import CLOSED, RETURNED
 
 bp = Blueprint("subgroups", __name__, url_prefix="/undergrupper")
@@ -115,17 +115,13 @@ def diagram(subgroup_id: int):
 @bp.route("/<int:subgroup_id>/handling/<trigger>", methods=["GET", "POST"])
 def action(subgroup_id: int, trigger: str):
     subgroup = get_subgroup(subgroup_id)
-    try:
-        spec = SUBGROUP.spec(trigger)
-    except WorkflowError:
-        abort(404)
+    spec = spec_or_404(subgroup, trigger)
     form = ActionForm()
     comment_needed = trigger in COMMENT_LABELS
     form.comment.label.text = COMMENT_LABELS.get(trigger, "Kommentar")
     if request.method == "GET":
         form.decided_on.data = clock.today()
-    reason = workflow.refusal(subgroup, spec, current_user) if trigger in SUBGROUP.triggers_from(subgroup.state) \
-        else f"«{spec.label}» er ikke mulig når status er «{SUBGROUP.label(subgroup.state)}»."
+    reason = step_refusal(subgroup, spec)
     if form.validate_on_submit() and reason is None and _complete(form, trigger, comment_needed):
         data = {"decided_on": form.decided_on.data.isoformat()} if trigger in DECISIONS else None
         if attempt(lambda: workflow.perform(subgroup, trigger, current_user, comment=form.comment.data,
@@ -166,13 +162,10 @@ def members(subgroup_id: int):
     elif form.joined_on.data is None:
         form.joined_on.data = clock.today()
     if form.validate_on_submit():
-        try:
-            member = subgroups.add_member(subgroup, form.user_id.data, form.joined_on.data, current_user)
-        except ServiceError as error:
-            db.session.rollback()
-            show_error(form, error, default_field="user_id")
-        else:
-            db.session.commit()
+        member = attempt_result(
+            lambda: subgroups.add_member(subgroup, form.user_id.data, form.joined_on.data, current_user), form,
+            "user_id")
+        if member:
             flash(f"{member.user.name} er lagt til i undergruppen.", "success")
             return redirect(url_for("subgroups.members", subgroup_id=subgroup.id))
     return render_template("subgroups/members.html", subgroup=subgroup, form=form, search=search, query=query)

@@ -1,4 +1,5 @@
 """The case page, the action confirmation page, the approval inbox and the clock commands, as users see them."""
+import re
 from datetime import date
 
 import pytest
@@ -69,7 +70,9 @@ def test_action_not_allowed_for_role_is_refused_on_post(client, login, lindas_ca
 def test_diagram_highlights_current_state(client, login, lindas_case):
     login("adviser", organisation="Bergen")
     response = client.get(f"/saker/{lindas_case.id}/diagram.svg")
-    assert response.mimetype == "image/svg+xml" and b"<svg" in response.data
+    assert response.mimetype == "image/svg+xml"
+    assert re.search(rb"<title>invited</title>\s*<path fill=\"darksalmon\"", response.data)
+    assert re.search(rb"<title>accepted</title>\s*<path fill=\"white\"", response.data)
 
 
 def test_as_of_shows_past_state(app, client, login, orgs):

@@ -1,4 +1,6 @@
 """The subgroup pages: who may do what, what the forms show, the approval inbox and the member list."""
+import re
+
 import pytest
 from sqlalchemy import func, select
 
@@ -43,7 +45,8 @@ def count() -> int:
 def test_only_project_group_members_open_the_proposal_form(client, login, role, status):
     login(role)
     assert client.get("/undergrupper/ny").status_code == status
-    assert client.get("/undergrupper/").status_code == 200
+    listing = client.get("/undergrupper/").get_data(as_text=True)
+    assert ("Foreslå undergruppe" in listing) == (status == 200)
 
 
 def test_a_project_member_saves_a_draft_then_submits_it(client, login, siri):
@@ -231,6 +234,7 @@ def test_the_subgroup_page_shows_mandate_representatives_and_diagram(client, aut
         assert text in page
     diagram = client.get(f"/undergrupper/{subgroup.id}/diagram.svg")
     assert diagram.mimetype == "image/svg+xml"
+    assert re.search(rb"<title>submitted</title>\s*<path fill=\"darksalmon\"", diagram.data)
 
 
 def test_a_returned_proposal_shows_the_proposer_what_to_change(client, auth, orgs, adviser):

@@ -22,7 +22,16 @@ def choices(pairs) -> list[SelectChoice]:
 
 
 class _TypedInput:
-    """Something typed that is not a date or number at all is told so, not that the field is empty."""
+    """Something typed that is not a date, number or time at all is told so (`invalid`), not that the field is
+    empty."""
+
+    invalid = ""
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            raise ValueError(self.invalid) from None
 
     def pre_validate(self, form):
         if self.process_errors and self.raw_data and self.raw_data[0].strip():
@@ -32,11 +41,10 @@ class _TypedInput:
 class DateField(_TypedInput, wtforms.DateField):
     """A date between FIRST_DATE and LAST_DATE."""
 
+    invalid = INVALID_DATE
+
     def process_formdata(self, valuelist):
-        try:
-            super().process_formdata(valuelist)
-        except ValueError:
-            raise ValueError(INVALID_DATE) from None
+        super().process_formdata(valuelist)
         if self.data is not None and not FIRST_DATE <= self.data <= LAST_DATE:
             self.data = None
             raise ValueError(f"Datoen må være mellom {FIRST_DATE:%d.%m.%Y} og {LAST_DATE:%d.%m.%Y}.")
@@ -45,21 +53,13 @@ class DateField(_TypedInput, wtforms.DateField):
 class IntegerField(_TypedInput, wtforms.IntegerField):
     """A whole number (give it a NumberRange too: the database's integers end at 2 147 483 647)."""
 
-    def process_formdata(self, valuelist):
-        try:
-            super().process_formdata(valuelist)
-        except ValueError:
-            raise ValueError(INVALID_NUMBER) from None
+    invalid = INVALID_NUMBER
 
 
 class TimeField(_TypedInput, wtforms.TimeField):
     """A time of day (14:30)."""
 
-    def process_formdata(self, valuelist):
-        try:
-            super().process_formdata(valuelist)
-        except ValueError:
-            raise ValueError(INVALID_TIME) from None
+    invalid = INVALID_TIME
 
 
 class CheckboxList(SelectMultipleField):

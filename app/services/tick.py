@@ -2,7 +2,9 @@
 from collections.abc import Callable
 from datetime import date
 
-from sqlalchemy import inspect, select, text
+from flask import current_app
+from sqlalchemy import inspect, select
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.interfaces import MANYTOONE
 
@@ -42,9 +44,13 @@ def refresh_statistics() -> None:
     Without them SQLite sorts every municipality to show the first page of the overview instead of reading the
     name index.
     """
-    if db.engine.dialect.name == "sqlite":
-        db.session.execute(text("ANALYZE"))
-        db.session.commit()
+    if db.engine.dialect.name != "sqlite":
+        return
+    try:  # on a connection of its own, so nothing the caller left in the session is committed with it
+        with db.engine.begin() as connection:
+            connection.exec_driver_sql("ANALYZE")
+    except OperationalError as error:  # the database was busy: the statistics can wait until tomorrow
+        current_app.logger.warning("ANALYZE ble ikke kjørt: %s", error)
 
 
 def _advance_chunk(model, ids: list[int]) -> list[str]:

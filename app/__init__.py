@@ -1,7 +1,7 @@
 """The Kunnskapskommunen intranet: the application factory."""
 from flask import Flask
 
-from app import commands, config, errors, formatting, history, navigation, safe_input, security
+from app import commands, config, errors, formatting, history, navigation, safe_input, security, wiring
 from app.extensions import babel, csrf, db, login_manager, migrate
 
 
@@ -10,6 +10,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True, template_folder="../templates")
     config.load(app, test_config)
     register_extensions(app)
+    wiring.install(app)
     safe_input.register(app)
     register_blueprints(app)
     errors.register(app)
@@ -32,10 +33,6 @@ def _deliver_mail(response):
 
 
 def register_extensions(app: Flask) -> None:
-    # Imported for their side effects: they register workflow hooks, the contact hook and daily tasks.
-    from app.services import (agreements, contributions, invitations, members, membership,  # noqa: F401
-                              representatives, subgroups)
-
     db.init_app(app)
     migrate.init_app(app, db, directory=str(app.config.get("MIGRATIONS_DIR", _project_path(app, "migrations"))))
     csrf.init_app(app)
@@ -57,6 +54,8 @@ def register_blueprints(app: Flask) -> None:
     from app.calendar.routes import bp as calendar_bp
     from app.cases.routes import bp as cases_bp
     from app.cockpit.routes import bp as cockpit_bp
+    from app.contributions.routes import bp as contributions_bp
+    from app.evaluations.routes import bp as evaluations_bp
     from app.invitations.routes import bp as invitations_bp
     from app.main.routes import bp as main_bp
     from app.meetings.routes import bp as meetings_bp
@@ -67,7 +66,7 @@ def register_blueprints(app: Flask) -> None:
 
     for blueprint in (main_bp, auth_bp, admin_bp, cases_bp, approvals_bp, subgroups_bp, cockpit_bp, archive_bp,
                       calendar_bp, meetings_bp, privacy_bp, invitations_bp, municipality_bp, agreements_bp,
-                      members_bp):
+                      members_bp, contributions_bp, evaluations_bp):
         app.register_blueprint(blueprint)
 
 

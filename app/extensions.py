@@ -1,5 +1,5 @@
 """The bare extension objects, bound to the app in create_app."""
-from flask import has_request_context, request
+from flask import current_app, has_request_context, request
 from flask_babel import Babel
 from flask_login import LoginManager
 from flask_migrate import Migrate
@@ -53,3 +53,8 @@ migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
+
+
+def wiring():
+    """What runs when (the table in app/wiring.py), as installed on the running app."""
+    return current_app.extensions["wiring"]

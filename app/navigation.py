@@ -5,13 +5,15 @@ from functools import lru_cache
 from flask import current_app, request, url_for
 from flask_login import current_user
 
+from app.extensions import wiring
+
 
 @dataclass(frozen=True)
 class NavItem:
     endpoint: str
     label: str
     roles: tuple[str, ...] = ()  # empty: everyone signed in
-    count: str | None = None  # name of a function in COUNTERS giving a badge number
+    count: str | None = None  # name of a badge counter in app/wiring.py
     text: str = ""  # what the page is for, shown on the home page
 
 
@@ -26,9 +28,9 @@ NAV = (
             count="agreements_to_sign", text="Samarbeidsavtalene: les, last ned som PDF og signer."),
     NavItem("members.index", "Medlemskap", ("adviser", "admin", "municipality_contact", "signatory"),
             text="Medlemskommunene: representanter, administrativ kontaktperson, bidrag og årlig vurdering."),
-    NavItem("members.contribution_list", "Bidrag", ("adviser",),
+    NavItem("contributions.contribution_list", "Bidrag", ("adviser",),
             text="Årlige bidrag per kommune: forventet, fakturert, betalt og utestående."),
-    NavItem("members.evaluation_list", "Årlig vurdering", ("adviser",),
+    NavItem("evaluations.evaluation_list", "Årlig vurdering", ("adviser",),
             text="Spørsmålene for årets vurdering, og hvem som har svart."),
     NavItem("approvals.inbox", "Godkjenninger", ("adviser",), count="pending_requests",
             text="Forespørsler som venter på din godkjenning."),
@@ -48,17 +50,17 @@ NAV = (
     NavItem("admin.audit_log", "Logg", ("admin", "adviser"), text="Revisjonsloggen: hvem gjorde hva, og når."),
     NavItem("auth.change_password", "Bytt passord", text="Velg et nytt passord for kontoen din."),
 )
-COUNTERS: dict = {}
 
 
 def nav_items() -> list[dict]:
     """The menu entries for the signed-in user, with badge counts."""
     roles, endpoint, views = current_user.roles, request.endpoint, current_app.view_functions
+    counters = wiring().menu_counters
     return [{
         "url": _url(item.endpoint, request.script_root),
         "label": item.label,
         "active": endpoint == item.endpoint,
-        "count": COUNTERS[item.count]() if item.count in COUNTERS else 0,
+        "count": counters[item.count](current_user) if item.count else 0,
         "text": item.text,
     } for item in NAV if (not item.roles or roles.intersection(item.roles)) and item.endpoint in views]
 

@@ -5,7 +5,7 @@ from app import clock
 from app.extensions import db
 from app.models import InvitationRound, Organisation
 from app.models.organisation import MUNICIPALITY
-from app.services import membership, users, workflow
+from app.services import cases, users, workflow
 
 PASSWORD = "benchmark-passord"
 
@@ -46,33 +46,33 @@ def history(target_events: int, count: int) -> dict:
     staff = people()
     with clock.pinned(date(2026, 11, 1)):
         round_ = invitation_round(date(2026, 12, 31), "Invitasjon 2026")
-        cases = [membership.invite(round_, org, staff["adviser"]) for org in municipalities(count)]
+        opened = [cases.invite(round_, org, staff["adviser"]) for org in municipalities(count)]
         db.session.commit()
         events = count + 2
         while events < target_events:
-            for case in cases:
+            for case in opened:
                 trigger = "decline" if case.state == "accepted" else "accept"
                 workflow.perform(case, trigger, staff["adviser"], comment="Svar mottatt.")
                 events += 1
                 if events >= target_events:
                     break
             db.session.commit()
-        for case in cases[:40]:
+        for case in opened[:40]:
             if case.state == "accepted":
                 workflow.perform(case, "issue_agreement", staff["adviser"])
         db.session.commit()
-    _late_requests(cases[:30])
-    return {"staff": staff, "cases": [c.id for c in cases]}
+    _late_requests(opened[:30])
+    return {"staff": staff, "cases": [c.id for c in opened]}
 
 
-def _late_requests(cases) -> None:
+def _late_requests(opened) -> None:
     """30 municipalities ask to answer yes after the deadline of a later round: the adviser's inbox."""
     with clock.pinned(date(2026, 11, 20)):
         late = invitation_round(date(2026, 11, 15), "Sen runde")
-        for n, case in enumerate(cases):
+        for n, case in enumerate(opened):
             contact = users.create_user(f"kontakt{n}@bench.no", f"Kontakt {n}", ["municipality_contact"],
                                         organisation=case.organisation, password=PASSWORD)
-            workflow.perform(membership.invite(late, case.organisation, None), "accept_late", contact)
+            workflow.perform(cases.invite(late, case.organisation, None), "accept_late", contact)
         db.session.commit()
 
 
@@ -81,5 +81,5 @@ def due_cases(count: int) -> None:
     with clock.pinned(date(2026, 10, 1)):
         round_ = invitation_round(date(2026, 11, 1), f"Frist passert {count}")
         for org in municipalities(count, start=100_000):
-            membership.invite(round_, org, None)
+            cases.invite(round_, org, None)
         db.session.commit()

@@ -8,8 +8,8 @@ from app import clock
 from app.commands.seed import _organisations
 from app.extensions import db
 from app.models import InvitationRound, MembershipCase, Organisation, Representative, Subgroup, User
-from app.models.membership import HOST_PARTY, MUNICIPALITY_PARTY
-from app.services import invitations, membership, representatives, subgroups, users, workflow
+from app.models.case import HOST_PARTY, MUNICIPALITY_PARTY
+from app.services import invitations, cases, representatives, subgroups, users, workflow
 
 PASSWORD = "riktig-passord-123"
 _counter = itertools.count(1)
@@ -37,7 +37,7 @@ def invitation_round(deadline=date(2026, 12, 1), title="Invitasjon 2026", agreem
 
 
 def case(organisation: Organisation, round_: InvitationRound | None = None, actor: User | None = None) -> MembershipCase:
-    return membership.invite(round_ or invitation_round(), organisation, actor)
+    return cases.invite(round_ or invitation_round(), organisation, actor)
 
 
 def signed_case(organisation: Organisation, adviser: User, host_signer: User, municipal_signer: User,
@@ -46,9 +46,9 @@ def signed_case(organisation: Organisation, adviser: User, host_signer: User, mu
     found = case(organisation, round_, adviser)
     workflow.perform(found, "accept", adviser)
     workflow.perform(found, "issue_agreement", adviser)
-    membership.sign(found, MUNICIPALITY_PARTY, municipal_signer, name=municipal_signer.name, title="Rådmann",
+    cases.sign(found, MUNICIPALITY_PARTY, municipal_signer, name=municipal_signer.name, title="Rådmann",
                     signed_on=clock.today())
-    membership.sign(found, HOST_PARTY, host_signer, name=host_signer.name, title="Kommunaldirektør",
+    cases.sign(found, HOST_PARTY, host_signer, name=host_signer.name, title="Kommunaldirektør",
                     signed_on=clock.today())
     return found
 
@@ -66,7 +66,7 @@ def proposal(chair: User, **overrides) -> subgroups.Proposal:
         "chair_id": chair.id,
         "member_ids": [],
         "duration": "12 måneder",
-        "representatives": [subgroups.Representative("Randi Helland", "Eldrerådet i Bergen",
+        "representatives": [subgroups.UserRepresentativeEntry("Randi Helland", "Eldrerådet i Bergen",
                                                      "eldreradet@bergen.kommune.no")],
     }
     values.update(overrides)
@@ -90,7 +90,7 @@ def historic_round(title: str = "Invitasjon 2016", *, created: date = date(2016,
 
 def invited(round_: InvitationRound, organisation: Organisation, actor: User | None = None) -> MembershipCase:
     with clock.pinned(round_.created_at.astimezone(clock.OSLO).date()):
-        return membership.invite(round_, organisation, actor)
+        return cases.invite(round_, organisation, actor)
 
 
 def member(round_: InvitationRound, organisation: Organisation, adviser: User,
@@ -102,7 +102,7 @@ def member(round_: InvitationRound, organisation: Organisation, adviser: User,
     with clock.pinned(active_from - timedelta(days=30)):
         workflow.perform(case, "issue_agreement", adviser)
         for party in (MUNICIPALITY_PARTY, HOST_PARTY):
-            membership.sign(case, party, adviser, name="Signert Person", title="Rådmann", signed_on=clock.today())
+            cases.sign(case, party, adviser, name="Signert Person", title="Rådmann", signed_on=clock.today())
     with clock.pinned(active_from):
         workflow.perform(case, "activate", adviser)
     return case
@@ -128,7 +128,7 @@ def accepted_case(organisation: Organisation, round_: InvitationRound | None = N
                   by: User | None = None) -> MembershipCase:
     """A municipality that said yes (the adviser registers the reply)."""
     by = by or adviser(_host())
-    case = membership.invite(round_ or invitation_round(), organisation, by)
+    case = cases.invite(round_ or invitation_round(), organisation, by)
     workflow.perform(case, "accept", by)
     return case
 
@@ -149,7 +149,7 @@ def active_case(organisation: Organisation, round_: InvitationRound | None = Non
     case = issued_case(organisation, round_, by)
     for party, org in ((MUNICIPALITY_PARTY, organisation), (HOST_PARTY, _host())):
         signer = user("signatory", organisation=org)
-        membership.sign(case, party, signer, name=signer.name, title="Rådmann", signed_on=clock.today())
+        cases.sign(case, party, signer, name=signer.name, title="Rådmann", signed_on=clock.today())
     workflow.perform(case, "activate", by)
     return case
 

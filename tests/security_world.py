@@ -6,7 +6,7 @@ from datetime import date, datetime, timezone
 
 from app import clock
 from app.extensions import db
-from app.models.meeting import STEERING
+from app.models.meeting import STEERING_MEETING
 from app.models import Contribution
 from app.services import evaluations, mail, meetings, workflow
 from tests import factories
@@ -41,7 +41,7 @@ def build(app, orgs) -> World:
     representative = factories.representative(orgs["Lindås"], world.users["adviser"], starts_on=date(2025, 6, 1))
     evaluations.create(2026, ["Hva har samarbeidet gitt kommunen?"], world.users["adviser"])
     subgroup = factories.subgroup(world.users["project_member"])
-    meeting = meetings.create(STEERING, starts_at=datetime(2026, 12, 3, 9, tzinfo=timezone.utc),
+    meeting = meetings.create(STEERING_MEETING, starts_at=datetime(2026, 12, 3, 9, tzinfo=timezone.utc),
                               ends_at=datetime(2026, 12, 3, 12, tzinfo=timezone.utc), place="Rådhuset",
                               agenda="Årsmøte.", invitees=[world.users["steering_member"]],
                               actor=world.users["adviser"], notify=False)
@@ -51,7 +51,7 @@ def build(app, orgs) -> World:
     world.ids = {"case_id": lindas.id, "voss_case_id": voss.id, "request_id": request.id,
                  "subgroup_id": subgroup.id, "message_id": message.id, "user_id": voss_contact.id,
                  "member_id": 1, "trigger": "accept", "token": "ugyldig", "meeting_id": meeting.id,
-                 "key": "invitasjon", "kind": STEERING,
+                 "key": "invitasjon", "kind": STEERING_MEETING,
                  "round_id": lindas.round_id, "agreement_id": issued.agreement.id, "document_id": 1,
                  "org_id": orgs["Lindås"].id, "line_id": line.id, "rep_id": representative.id, "year": 2026,
                  "member_case_id": member.id}

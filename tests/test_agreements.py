@@ -11,8 +11,8 @@ from sqlalchemy import func, select
 from app import agreement_text
 from app.extensions import db
 from app.models import Agreement, AgreementDocument, AgreementTemplate, OutboxMessage, Signature
-from app.models.membership import HOST_PARTY, MUNICIPALITY_PARTY
-from app.services import ServiceError, agreements, membership, workflow
+from app.models.case import HOST_PARTY, MUNICIPALITY_PARTY
+from app.services import ServiceError, agreements, cases, workflow
 from tests import factories
 from tests.conftest import post
 
@@ -150,7 +150,7 @@ def test_contribution_years_beyond_the_agreement_are_refused(app, client, auth, 
 
 def test_pdf_is_a_real_document_with_both_parties_and_the_fingerprint(app, client, auth, orgs, lindas):
     signer = factories.user("signatory", organisation=orgs["Lindås"], name="Olav Hauge")
-    membership.sign(lindas, MUNICIPALITY_PARTY, signer, name="Olav Hauge", title="Rådmann",
+    cases.sign(lindas, MUNICIPALITY_PARTY, signer, name="Olav Hauge", title="Rådmann",
                     signed_on=date(2026, 11, 23))
     db.session.commit()
     auth.login(signer)
@@ -271,7 +271,7 @@ def test_adviser_registers_a_scanned_signed_copy(app, client, auth, adviser, lin
     assert document.filename == "Lindås signert.pdf" and document.agreement_id == lindas.agreement.id
     download = client.get(f"/avtaler/dokument/{document.id}")
     assert download.get_data() == scan and download.mimetype == "application/pdf"
-    history = [e.action for e in membership.history(lindas)]
+    history = [e.action for e in cases.history(lindas)]
     assert history[-1] == "agreement.sign"
 
 

@@ -1,4 +1,5 @@
 """The case's documents and the ZIP for the municipality's archive: PDFs plus Noark-style metadata."""
+import dataclasses
 import hashlib
 import io
 import json
@@ -66,10 +67,12 @@ def _pdf_text(content: bytes) -> str:
     return "".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
 
 
-def test_a_new_document_source_appears_in_the_export(client, login, case, monkeypatch):
+def test_a_new_document_source_appears_in_the_export(app, client, login, case, monkeypatch):
     agreement = archive.Document("avtale", "Samarbeidsavtale på papir", date(2018, 2, 1), "U", "Lindås kommune",
                                  "Bergen kommune", lambda: b"%PDF-1.4 avtale")
-    monkeypatch.setattr(archive, "SOURCES", [*archive.SOURCES, lambda c: [agreement]])
+    wired = app.extensions["wiring"]
+    monkeypatch.setitem(app.extensions, "wiring",
+                        dataclasses.replace(wired, case_documents=(*wired.case_documents, lambda c: [agreement])))
     login("adviser", organisation="Bergen")
     with _zip(client, case) as export:
         entries = json.loads(export.read("arkivuttrekk.json"))["journalposter"]

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from app import clock
 from app.extensions import db
-from app.members.chart import grouped_bars, nice_top
+from app.contributions.chart import grouped_bars, nice_top
 from app.models import AuditEvent, Contribution
 from app.services import ServiceError, contributions, tick, workflow
 from tests import factories

@@ -30,8 +30,8 @@ import app as app_package
 from app import forms
 from app.extensions import db
 from app.models import Contribution, Subgroup, User
-from app.models.meeting import STEERING
-from app.models.membership import MUNICIPALITY_PARTY
+from app.models.meeting import STEERING_MEETING
+from app.models.case import MUNICIPALITY_PARTY
 from app.safe_input import MAX_ID
 from app.services import contributions, evaluations, representatives, subgroups, users, workflow
 from tests import factories, security_world
@@ -306,7 +306,7 @@ TARGETS: dict[str, Target] = {
         "adviser", lambda ctx: f"/invitasjoner/{ctx.done(ctx.round()).id}/frist",
         lambda ctx: {"deadline": "2027-01-15", "reason": "Mange kommuner har bedt om mer tid."}),
     "app.meetings.forms.MeetingForm": Target(
-        "adviser", lambda ctx: f"/moter/ny/{STEERING}",
+        "adviser", lambda ctx: f"/moter/ny/{STEERING_MEETING}",
         lambda ctx: {"date": "2027-01-20", "start_time": "10:00", "end_time": "14:00", "place": "Rådhuset",
                      "agenda": "1. Årsmelding", "invitees": [str(ctx.user("steering_member").id)]},
         shown=("place", "agenda")),
@@ -324,23 +324,23 @@ TARGETS: dict[str, Target] = {
     "app.members.forms.RepresentativeDecisionForm": Target(
         "adviser", lambda ctx: f"/medlemskap/representanter/{ctx.done(ctx.pending_representative()).id}/behandle",
         lambda ctx: {"comment": "Godkjent.", "approve": "1"}),
-    "app.members.forms.InvoiceForm": Target(
+    "app.contributions.forms.InvoiceForm": Target(
         "adviser", lambda ctx: f"/medlemskap/bidrag/{ctx.id('line_id')}",
         lambda ctx: {"invoiced_on": TODAY, "invoice_ref": "F-2026-1", "submit": "1"}, prefix="invoice-",
         shown=("invoice_ref",)),
-    "app.members.forms.PaymentForm": Target(
+    "app.contributions.forms.PaymentForm": Target(
         "adviser", lambda ctx: f"/medlemskap/bidrag/{ctx.once('invoiced', ctx.invoiced_line)}",
         lambda ctx: {"paid_on": TODAY, "payment_ref": "B-2026-1", "submit": "1"}, prefix="payment-",
         shown=("payment_ref",)),
-    "app.members.forms.CancelForm": Target(
+    "app.contributions.forms.CancelForm": Target(
         "adviser", lambda ctx: f"/medlemskap/bidrag/{ctx.done(ctx.contribution_line())}",
         lambda ctx: {"reason": "Året er ikke skyldig.", "submit": "1"}, prefix="cancel-",
         shown=("reason",)),
-    "app.members.forms.NewEvaluationForm": Target(
+    "app.evaluations.forms.NewEvaluationForm": Target(
         "adviser", lambda ctx: "/medlemskap/vurdering",
         lambda ctx: {"year": str(2026 - next(ctx.n) % 10), "questions": "Hva har samarbeidet gitt?\nHva bør endres?"},
         shown=("questions",)),
-    "app.members.forms.answer_form.<locals>.AnswerForm": Target(
+    "app.evaluations.forms.answer_form.<locals>.AnswerForm": Target(
         "municipality_contact", lambda ctx: "/medlemskap/vurdering/2026/svar",
         lambda ctx: {f"q{q}": "Samarbeidet har gitt oss mye." for q in ctx.evaluation_question_ids()},
         fields=lambda ctx: {f"q{q}": Input("text", 4000) for q in ctx.evaluation_question_ids()}),

@@ -7,7 +7,7 @@ from sqlalchemy import func, select, text
 from app import clock
 from app.extensions import db
 from app.models import AuditEvent, MembershipCase, TransitionRequest
-from app.services import ServiceError, audit, membership, tick, workflow
+from app.services import ServiceError, audit, cases, tick, workflow
 from tests import factories
 
 
@@ -32,7 +32,7 @@ def moves(lines: list[str]) -> list[str]:
 
 
 def transition_events(case) -> list[AuditEvent]:
-    return [e for e in membership.history(case) if e.to_state]
+    return [e for e in cases.history(case) if e.to_state]
 
 
 def test_contact_accepts_own_case_and_one_event_is_written(orgs, people):
@@ -119,12 +119,12 @@ def test_activation_requires_both_signatures(orgs, people):
     case = factories.case(orgs["Lindås"])
     workflow.perform(case, "accept", people["adviser"])
     workflow.perform(case, "issue_agreement", people["adviser"])
-    membership.sign(case, "municipality", people["lindas_signer"], name="Olav", title="Rådmann",
+    cases.sign(case, "municipality", people["lindas_signer"], name="Olav", title="Rådmann",
                     signed_on=clock.today())
     assert case.state == "agreement_pending"
     with pytest.raises(ServiceError, match="Begge parter må ha signert"):
         workflow.perform(case, "complete_signing", people["adviser"])
-    membership.sign(case, "host", people["host_signer"], name="Nina", title="Kommunaldirektør",
+    cases.sign(case, "host", people["host_signer"], name="Nina", title="Kommunaldirektør",
                     signed_on=clock.today())
     assert case.state == "signed"
     workflow.perform(case, "activate", people["adviser"])
@@ -213,9 +213,9 @@ def test_state_as_of_past_dates(app, orgs, people):
     app.config["TODAY"] = "2026-11-10"
     workflow.perform(case, "accept", people["lindas_contact"])
     db.session.commit()
-    assert membership.state_on(case, date(2026, 10, 31)) is None
-    assert membership.state_on(case, date(2026, 11, 9)) == "invited"
-    assert membership.state_on(case, date(2026, 11, 10)) == "accepted"
+    assert cases.state_on(case, date(2026, 10, 31)) is None
+    assert cases.state_on(case, date(2026, 11, 9)) == "invited"
+    assert cases.state_on(case, date(2026, 11, 10)) == "accepted"
 
 
 def test_tick_leaves_sqlite_planner_statistics(app, orgs, people):

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from app import clock
 from app.extensions import db
 from app.models import AuditEvent, LoginAttempt, LoginSession, OutboxMessage, Representative, Signature, User
-from app.services import calendar, mail, meetings, membership, representatives, workflow
+from app.services import calendar, mail, meetings, cases, representatives, workflow
 from tests import factories
 from tests.conftest import csrf_token, post
 
@@ -24,7 +24,7 @@ def person(orgs):
     with clock.pinned(date(2016, 10, 20)):
         workflow.perform(case, "accept", kari)
         workflow.perform(case, "issue_agreement", adviser)
-        membership.sign(case, "municipality", kari, name=kari.name, title=kari.title, signed_on=clock.today())
+        cases.sign(case, "municipality", kari, name=kari.name, title=kari.title, signed_on=clock.today())
     mail.queue(kari.email, "Hei", "invitation", user=kari, path="/x", days=7).sent_at = datetime.now(timezone.utc)
     meetings.create("steering", starts_at=datetime(2026, 12, 3, 9, tzinfo=timezone.utc),
                     ends_at=datetime(2026, 12, 3, 11, tzinfo=timezone.utc), place="Bergen rådhus", agenda="",

@@ -5,23 +5,23 @@ from sqlalchemy import event
 
 from app.extensions import db
 from app.models import Organisation
-from app.services import membership, workflow
+from app.services import cases, workflow
 from tests import factories
 
 
 def _municipalities_asking_late(round_, count: int, start: int) -> list:
     """`count` municipalities, each with a contact who asked to answer yes after the deadline."""
-    cases = []
+    made = []
     for n in range(start, start + count):
         org = Organisation(name=f"Testkommune {n:04d}", region="Nordhordland")
         db.session.add(org)
         db.session.flush()
         contact = factories.user("municipality_contact", organisation=org)
-        case = membership.invite(round_, org, None)
+        case = cases.invite(round_, org, None)
         workflow.perform(case, "accept_late", contact)
-        cases.append(case)
+        made.append(case)
     db.session.commit()
-    return cases
+    return made
 
 
 def _statements(client, path: str) -> int:

@@ -59,11 +59,11 @@ GET_MATRIX = {
     "invitations.round_new": [302, 403, 200, 403, 403, 403, 403, 403],
     "invitations.round_page": [302, 403, 200, 403, 403, 403, 403, 403],
     "members.contact": [302, 403, 200, 200, 403, 403, 404, 404],
-    "members.contribution": [302, 403, 200, 403, 403, 403, 403, 403],
-    "members.contribution_list": [302, 403, 200, 403, 403, 403, 403, 403],
-    "members.evaluation": [302, 403, 200, 403, 403, 403, 403, 403],
-    "members.evaluation_answer": [302, 404, 404, 200, 200, 404, 404, 404],
-    "members.evaluation_list": [302, 403, 200, 403, 403, 403, 403, 403],
+    "contributions.contribution": [302, 403, 200, 403, 403, 403, 403, 403],
+    "contributions.contribution_list": [302, 403, 200, 403, 403, 403, 403, 403],
+    "evaluations.evaluation": [302, 403, 200, 403, 403, 403, 403, 403],
+    "evaluations.evaluation_answer": [302, 404, 404, 200, 200, 404, 404, 404],
+    "evaluations.evaluation_list": [302, 403, 200, 403, 403, 403, 403, 403],
     "members.index": [302, 200, 200, 302, 302, 200, 403, 403],  # a municipality is sent to its own page
     "members.organisation": [302, 200, 200, 200, 200, 200, 404, 404],
     "members.propose": [302, 403, 200, 200, 403, 403, 404, 404],
@@ -88,7 +88,7 @@ GET_MATRIX = {
 # Routes that take only POST (checked by the CSRF and object-access tests below).
 POST_ONLY = {"admin.user_invite", "approvals.cancel", "auth.logout", "main.set_language", "calendar.create",
              "calendar.revoke", "meetings.attendance", "meetings.minutes", "privacy.export", "members.decide",
-             "members.evaluation_close", "members.withdraw"}
+             "evaluations.evaluation_close", "members.withdraw"}
 ARG_OVERRIDES = {"subgroups.action": {"trigger": "submit"}}
 NOT_ROUTES = {"static"}
 

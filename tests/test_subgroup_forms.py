@@ -51,7 +51,7 @@ def test_a_complete_proposal_is_valid(app, chair, orgs):
     assert form.errors == {}
     proposal = form.to_proposal()
     assert proposal.member_ids == [siri.id] and proposal.chair_id == chair.id
-    assert proposal.representatives == [subgroups.Representative(
+    assert proposal.representatives == [subgroups.UserRepresentativeEntry(
         "Randi Helland", "Eldrerådet i Bergen", "eldreradet@bergen.kommune.no")]
 
 

@@ -6,22 +6,19 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, s
 from flask_login import current_user
 
 from app import agreement_text, clock
-from app.agreements import document
+from app.services import agreement_print
 from app.agreements.forms import IssueForm, NoticeForm, SignForm, UploadForm
-from app.cases.routes import ACTION_PAGES, get_case
+from app.cases.routes import get_case
 from app.extensions import db
 from app.forms import choices
 from app.models import Agreement, AgreementDocument, MembershipCase, Organisation
-from app.models.membership import HOST_PARTY, MUNICIPALITY_PARTY
-from app.navigation import COUNTERS
+from app.models.case import HOST_PARTY, MUNICIPALITY_PARTY
 from app.security import role_required
 from app.services import agreements, workflow
 from app.views import attempt, step_refusal
 from workflows import MEMBERSHIP
 
 bp = Blueprint("agreements", __name__, url_prefix="/avtaler")
-COUNTERS["agreements_to_sign"] = lambda: agreements.awaiting_count(current_user)
-ACTION_PAGES.update(issue_agreement="agreements.issue", renew="agreements.renew", give_notice="agreements.notice")
 
 
 def get_agreement(agreement_id: int) -> Agreement:
@@ -77,14 +74,14 @@ def agreement_list():
 @bp.route("/<int:agreement_id>")
 def agreement_page(agreement_id: int):
     agreement = get_agreement(agreement_id)
-    return render_template("agreements/agreement.html", **document.context(agreement))
+    return render_template("agreements/agreement.html", **agreement_print.context(agreement))
 
 
 @bp.route("/<int:agreement_id>/samarbeidsavtale.pdf")
 def agreement_pdf(agreement_id: int):
     agreement = get_agreement(agreement_id)
-    return send_file(io.BytesIO(document.pdf(agreement)), mimetype="application/pdf", as_attachment=True,
-                     download_name=document.filename(agreement))
+    return send_file(io.BytesIO(agreement_print.pdf(agreement)), mimetype="application/pdf", as_attachment=True,
+                     download_name=agreement_print.filename(agreement))
 
 
 @bp.route("/<int:agreement_id>/signer", methods=["GET", "POST"])

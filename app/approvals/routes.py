@@ -1,53 +1,20 @@
 """The adviser's approval inbox: every pending request, approve or reject with a comment."""
-from dataclasses import dataclass
-from functools import cache
 
-from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import Select, select
 
 from app.approvals.forms import DecisionForm
 from app.extensions import db
 from app.forms import ConfirmForm
 from app.models import TransitionRequest
-from app.navigation import COUNTERS
 from app.security import role_required
-from app.services import representatives, subgroups, workflow
+from app.services import representatives, subgroups, waiting, workflow
 from app.views import attempt
 
 bp = Blueprint("approvals", __name__, url_prefix="/godkjenninger")
 PER_PAGE = 20
 
 
-@dataclass(frozen=True)
-class Waiting:
-    requests: int
-    subgroups: int  # submitted or seconded: listed in the inbox
-    seconded: int  # of those, ready for the adviser to record the decision
-    representatives: int
-
-    @property
-    def actionable(self) -> int:
-        """What the adviser can act on now: the number on the menu's badge."""
-        return self.requests + self.seconded + self.representatives
-
-
-def waiting() -> Waiting:
-    """What waits in the inbox, counted in one query and kept for the rest of the request (menu and inbox)."""
-    if "waiting" not in g:
-        g.waiting = Waiting(*db.session.execute(_waiting_query()).one())
-    return g.waiting
-
-
-@cache
-def _waiting_query() -> Select:
-    """Built once: the badge is on every page the adviser opens, and building costs more than running it."""
-    counts = (workflow.pending_count_query(), subgroups.awaiting_decision_count_query(),
-              subgroups.ready_for_decision_count_query(), representatives.pending_count_query())
-    return select(*(count.scalar_subquery() for count in counts))
-
-
-COUNTERS["pending_requests"] = lambda: waiting().actionable
 
 
 def get_request(request_id: int) -> TransitionRequest:
@@ -61,7 +28,7 @@ def get_request(request_id: int) -> TransitionRequest:
 @bp.route("/")
 @role_required("adviser")
 def inbox():
-    counts = waiting()
+    counts = waiting.counts()
     page = db.paginate(workflow.pending_requests(), per_page=PER_PAGE, error_out=False, total=counts.requests)
     return render_template("approvals/inbox.html", page=page, items=workflow.with_subjects(page.items),
                            form=DecisionForm(),

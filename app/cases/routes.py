@@ -6,16 +6,14 @@ from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from app import clock
 from app.cases.forms import ActionForm, AsOfForm
-from app.extensions import db
+from app.extensions import db, wiring
 from app.models import Agreement, InvitationRound, MembershipCase, Organisation
-from app.models.membership import HOST_PARTY, MUNICIPALITY_PARTY
-from app.services import membership, workflow
+from app.models.case import HOST_PARTY, MUNICIPALITY_PARTY
+from app.services import cases, workflow
 from app.views import attempt, spec_or_404, step_refusal
 from workflows import MEMBERSHIP
 
 bp = Blueprint("cases", __name__, url_prefix="/saker")
-# Transitions with a page of their own (more to fill in than a comment): trigger -> endpoint taking case_id.
-ACTION_PAGES: dict[str, str] = {}
 
 
 def get_case(case_id: int, *loads) -> MembershipCase:
@@ -63,8 +61,8 @@ def case_page(case_id: int):
         "cases/case.html", case=case, today=clock.today(), actions=workflow.actions(case, current_user, waiting),
         due=workflow.due(case), pending=workflow.pending_request(case, waiting=waiting), as_of=as_of,
         as_of_form=as_of_form,
-        as_of_state=membership.state_on(case, as_of) if as_of else None,
-        history=membership.history(case, until=as_of), parties=membership.PARTIES,
+        as_of_state=cases.state_on(case, as_of) if as_of else None,
+        history=cases.history(case, until=as_of), parties=cases.PARTIES,
         municipality_party=MUNICIPALITY_PARTY, host_party=HOST_PARTY)
 
 
@@ -78,8 +76,9 @@ def diagram(case_id: int):
 def action(case_id: int, trigger: str):
     case = get_case(case_id)
     spec = spec_or_404(case, trigger)
-    if trigger in ACTION_PAGES:  # also a POST: the page of its own checks what it asks for
-        return redirect(url_for(ACTION_PAGES[trigger], case_id=case.id))
+    pages = wiring().action_pages
+    if trigger in pages:  # also a POST: the page of its own checks what it asks for
+        return redirect(url_for(pages[trigger], case_id=case.id))
     form = ActionForm()
     reason = step_refusal(case, spec)
     if form.validate_on_submit() and reason is None:

@@ -4,12 +4,12 @@ from datetime import date
 from sqlalchemy import select
 
 from app import clock
-from app.agreements import document
+from app.services import agreement_print
 from app.extensions import db
 from app.models import InvitationRound, MembershipCase, Organisation, User
 from app.models.invitation import YES
-from app.models.membership import HOST_PARTY, MUNICIPALITY_PARTY
-from app.services import agreements, invitations, membership, tick, users, workflow
+from app.models.case import HOST_PARTY, MUNICIPALITY_PARTY
+from app.services import agreements, invitations, cases, tick, users, workflow
 from app.services.users import find_by_email
 
 LETTER_2016 = """Bergen kommune inviterer kommuner i Bergensregionen, Voss og omland og Nordhordland til å delta i \
@@ -47,11 +47,11 @@ def tell(organisations: dict[str, Organisation]) -> bool:
         return False
     adviser = find_by_email("marianne.solbakk@bergen.kommune.no")
     host_signer = find_by_email("nina.mevold@bergen.kommune.no")
-    cases = _round_2016(organisations, adviser)
-    _agreements_2018(cases, adviser, host_signer)
-    _merger_2020(cases, adviser)
-    _renewal_2022(cases, adviser, host_signer)
-    _notices_2026(cases, adviser)
+    by_name = _round_2016(organisations, adviser)
+    _agreements_2018(by_name, adviser, host_signer)
+    _merger_2020(by_name, adviser)
+    _renewal_2022(by_name, adviser, host_signer)
+    _notices_2026(by_name, adviser)
     _agreements_2026(_round_2026(organisations, adviser), adviser, host_signer)
     with clock.pinned(clock.today()):
         tick.run(clock.today())
@@ -73,32 +73,32 @@ def _round_2016(organisations, adviser) -> dict[str, MembershipCase]:
         db.session.add(round_)
         db.session.flush()
         invitees = [o for o in organisations.values() if o.is_municipality and not o.is_host]
-        cases = {o.name: membership.invite(round_, o, adviser) for o in sorted(invitees, key=lambda o: o.name)}
+        by_name = {o.name: cases.invite(round_, o, adviser) for o in sorted(invitees, key=lambda o: o.name)}
         db.session.commit()
     for n, name in enumerate(SAID_YES):
         with clock.pinned(date(2016, 10, 10 + 2 * n)):
-            actor = contact_of(cases[name], "municipality_contact") or adviser
-            workflow.perform(cases[name], "accept", actor,
+            actor = contact_of(by_name[name], "municipality_contact") or adviser
+            workflow.perform(by_name[name], "accept", actor,
                              comment=None if actor is not adviser else "Svar mottatt på e-post.")
             db.session.commit()
     for name in SAID_NO:
         with clock.pinned(date(2016, 10, 28)):
-            workflow.perform(cases[name], "decline", adviser, comment="Svar mottatt på e-post.")
+            workflow.perform(by_name[name], "decline", adviser, comment="Svar mottatt på e-post.")
             db.session.commit()
     with clock.pinned(date(2016, 11, 2)):
         tick.run(date(2016, 11, 2))
-    return cases
+    return by_name
 
 
-def _agreements_2018(cases, adviser, host_signer) -> None:
+def _agreements_2018(by_name, adviser, host_signer) -> None:
     with clock.pinned(date(2018, 1, 15)):
         for name in SAID_YES:
-            workflow.perform(cases[name], "issue_agreement", adviser)
+            workflow.perform(by_name[name], "issue_agreement", adviser)
         db.session.commit()
     for n, name in enumerate(SAID_YES):
-        _sign_both(cases[name], adviser, host_signer, date(2018, 2, 1 + 2 * n))
+        _sign_both(by_name[name], adviser, host_signer, date(2018, 2, 1 + 2 * n))
         with clock.pinned(date(2018, 3, 1)):
-            workflow.perform(cases[name], "activate", adviser)
+            workflow.perform(by_name[name], "activate", adviser)
             db.session.commit()
 
 
@@ -106,43 +106,43 @@ def _sign_both(case, adviser, host_signer, day) -> None:
     signer = contact_of(case, "signatory")
     with clock.pinned(day):
         if signer:
-            membership.sign(case, MUNICIPALITY_PARTY, signer, name=signer.name, title=signer.title, signed_on=day)
+            cases.sign(case, MUNICIPALITY_PARTY, signer, name=signer.name, title=signer.title, signed_on=day)
         else:
             name, title = PAPER_SIGNERS[case.organisation.name]
-            membership.sign(case, MUNICIPALITY_PARTY, adviser, name=name, title=title, signed_on=day,
+            cases.sign(case, MUNICIPALITY_PARTY, adviser, name=name, title=title, signed_on=day,
                             method="upload")
-        membership.sign(case, HOST_PARTY, host_signer, name=host_signer.name, title=host_signer.title,
+        cases.sign(case, HOST_PARTY, host_signer, name=host_signer.name, title=host_signer.title,
                         signed_on=day)
         db.session.commit()
 
 
-def _merger_2020(cases, adviser) -> None:
+def _merger_2020(by_name, adviser) -> None:
     with clock.pinned(date(2020, 1, 6)):
         for name in MERGED_INTO_ALVER:
-            workflow.perform(cases[name], "end_by_merger", adviser,
+            workflow.perform(by_name[name], "end_by_merger", adviser,
                              comment="Slått sammen med Lindås og Radøy til Alver kommune fra 01.01.2020. "
                                      "Alver viderefører medlemskapet gjennom Lindås' avtale.")
         db.session.commit()
 
 
-def _renewal_2022(cases, adviser, host_signer) -> None:
+def _renewal_2022(by_name, adviser, host_signer) -> None:
     renewing = [n for n in SAID_YES if n not in MERGED_INTO_ALVER + NOT_RENEWED]
     with clock.pinned(date(2022, 11, 15)):
         for name in renewing:
-            workflow.perform(cases[name], "renew", adviser, comment="Ny avtaleperiode 2023–2027.",
+            workflow.perform(by_name[name], "renew", adviser, comment="Ny avtaleperiode 2023–2027.",
                              data={"agreement_end": "2027-12-31"})
         db.session.commit()
     for n, name in enumerate(renewing):
-        _sign_both(cases[name], adviser, host_signer, date(2022, 12, 1 + 2 * n))
+        _sign_both(by_name[name], adviser, host_signer, date(2022, 12, 1 + 2 * n))
         with clock.pinned(date(2022, 12, 20)):
-            workflow.perform(cases[name], "activate", adviser)
+            workflow.perform(by_name[name], "activate", adviser)
             db.session.commit()
     with clock.pinned(date(2023, 1, 1)):
         tick.run(date(2023, 1, 1))
 
 
-def _notices_2026(cases, adviser) -> None:
-    askoy, voss = cases["Askøy"], cases["Voss"]
+def _notices_2026(by_name, adviser) -> None:
+    askoy, voss = by_name["Askøy"], by_name["Voss"]
     with clock.pinned(date(2026, 3, 2)):
         request = workflow.perform(askoy, "give_notice", contact_of(askoy, "signatory"),
                                    comment="Askøy kommune sier opp avtalen etter vedtak i kommunestyret.",
@@ -170,7 +170,7 @@ def _round_2026(organisations, adviser) -> dict[str, MembershipCase]:
             contribution=40_000, contribution_from=2027, contribution_to=2030, agreement_end=date(2030, 12, 31),
             meeting=meeting)
         db.session.commit()
-    cases = {case.organisation.name: case for case in round_.cases}
+    by_name = {case.organisation.name: case for case in round_.cases}
     with clock.pinned(date(2026, 11, 4)):
         # Austevoll gets a contact person after the round went out: the invitation follows at once.
         users.create_user("trude.bjelland@austevoll.kommune.no", "Trude Bjelland", ["municipality_contact"],
@@ -178,30 +178,30 @@ def _round_2026(organisations, adviser) -> dict[str, MembershipCase]:
                           actor=find_by_email("admin@bergen.kommune.no"))
         db.session.commit()
     with clock.pinned(date(2026, 11, 12)):
-        fjell = cases["Fjell"]
+        fjell = by_name["Fjell"]
         marit = contact_of(fjell, "municipality_contact")
         invitations.reply(fjell, marit, answer=YES, comment="Fjell (no Øygarden) ønskjer å vere med.",
                           details=invitations.ReplyDetails(
                               contact_name=marit.name, contact_title=marit.title, contact_email=marit.email,
                               contact_phone="56 31 50 00", steering_rep="Bjørn Sandvik, kommunalsjef",
                               project_rep_1=marit.name, project_rep_2="Ingunn Kvinge, fagutviklar"))
-        workflow.perform(cases["Ulvik"], "decline", adviser, comment="Svar mottatt på e-post.")
+        workflow.perform(by_name["Ulvik"], "decline", adviser, comment="Svar mottatt på e-post.")
         db.session.commit()
     with clock.pinned(date(2026, 11, 16)):
         invitations.remind(round_, adviser, date(2026, 11, 16))
         db.session.commit()
     with clock.pinned(date(2026, 11, 20)):
-        invitations.extend_case_deadline(cases["Kvam"], date(2027, 1, 15),
+        invitations.extend_case_deadline(by_name["Kvam"], date(2027, 1, 15),
                                          "Kommunestyret i Kvam handsamar saka 12. januar 2027.", adviser)
         db.session.commit()
-    return cases
+    return by_name
 
 
 
-def _agreements_2026(cases, adviser, host_signer) -> None:
+def _agreements_2026(by_name, adviser, host_signer) -> None:
     """Masfjorden's new agreement is signed by both (Masfjorden on paper) and waits for activation;
     Fjell's is signed by Bergen and waits for Fjell's signatory."""
-    masfjorden, fjell = cases["Masfjorden"], cases["Fjell"]
+    masfjorden, fjell = by_name["Masfjorden"], by_name["Fjell"]
     with clock.pinned(date(2026, 10, 28)):
         workflow.perform(masfjorden, "accept", adviser, comment="Masfjorden vil vere med igjen. Svar på e-post.")
         db.session.commit()
@@ -215,7 +215,7 @@ def _agreements_2026(cases, adviser, host_signer) -> None:
         agreements.register_upload(masfjorden.agreement, adviser, party=MUNICIPALITY_PARTY, name="Ola Risnes",
                                    title="Kommunedirektør", signed_on=date(2026, 11, 6),
                                    filename="Masfjorden samarbeidsavtale signert.pdf",
-                                   content=document.pdf(masfjorden.agreement))
+                                   content=agreement_print.pdf(masfjorden.agreement))
         db.session.commit()
     with clock.pinned(date(2026, 11, 16)):
         workflow.perform(fjell, "issue_agreement", adviser)

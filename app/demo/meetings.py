@@ -6,7 +6,7 @@ from sqlalchemy import select
 from app import clock
 from app.extensions import db
 from app.models import Meeting
-from app.models.meeting import ABSENT, COORDINATION, PRESENT, STEERING
+from app.models.meeting import ABSENT, COORDINATION, PRESENT, STEERING_MEETING
 from app.services import meetings as meetings_service
 from app.services.users import find_by_email
 
@@ -45,7 +45,7 @@ def _meeting_plan() -> list[tuple[str, date, str, str]]:
         plan.append((COORDINATION, _weekday_on_or_after(date(year, 2 if year == 2027 else 1, 20)),
                      "Bergen rådhus, Rådhusgaten 10", COORDINATION_AGENDA.format(year=year)))
         if year <= 2026:
-            plan.append((STEERING, _weekday_on_or_after(date(year, 12, 1)), "Bergen rådhus, Formannskapssalen",
+            plan.append((STEERING_MEETING, _weekday_on_or_after(date(year, 12, 1)), "Bergen rådhus, Formannskapssalen",
                          STEERING_AGENDA.format(previous=year - 1, next=year + 1)))
     # Meetings were held online while the pandemic rules applied.
     return [(kind, day, "Digitalt (Teams)" if PANDEMIC[0] <= day <= PANDEMIC[1] else place, agenda)
@@ -60,7 +60,7 @@ def tell() -> int:
         starts_at = datetime.combine(day, time(10, 0), tzinfo=clock.OSLO).astimezone(timezone.utc)
         if db.session.scalar(select(Meeting.id).where(Meeting.kind == kind, Meeting.starts_at == starts_at)):
             continue
-        ends_at = starts_at + timedelta(hours=2 if kind == STEERING else 5)
+        ends_at = starts_at + timedelta(hours=2 if kind == STEERING_MEETING else 5)
         past = starts_at < clock.now()
         with clock.pinned(min(day - timedelta(weeks=5), clock.today())):
             meeting = meetings_service.create(kind, starts_at=starts_at, ends_at=ends_at, place=place, agenda=agenda,

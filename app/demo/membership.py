@@ -7,8 +7,7 @@ from app import clock
 from app.demo.history import MERGED_INTO_ALVER, NOT_RENEWED, contact_of
 from app.extensions import db
 from app.models import MembershipCase, Organisation, Representative
-
-from app.models.members import PROJECT, SEATS_PER_GROUP, STEERING
+from app.models.representative import PROJECT_GROUP, SEATS_PER_GROUP, STEERING_GROUP
 from app.services import contributions, evaluations, members, representatives, tick
 from app.services.users import find_by_email
 
@@ -17,15 +16,15 @@ FIRST_NAMES = ["Anne", "Bjørn", "Camilla", "Dag", "Eli", "Frode", "Gro", "Halva
                "Lars", "Mette", "Nils", "Oddny", "Petter", "Ragnhild", "Sverre", "Torunn", "Vegard", "Åse", "Øystein"]
 LAST_NAMES = ["Askvik", "Brekke", "Dyrdal", "Eikeland", "Fosse", "Gjerde", "Hope", "Instebø", "Johnsen", "Kvamme",
               "Lunde", "Mjelde", "Natås", "Orheim", "Rong", "Sæle", "Takle", "Ulvøy", "Vevle", "Øvretveit"]
-TITLES = {STEERING: ["Kommunalsjef helse og omsorg", "Rådmann"],
-          PROJECT: ["Fagleder sykehjem", "FoU-koordinator", "Enhetsleder hjemmetjenesten", "Fysioterapeut",
+TITLES = {STEERING_GROUP: ["Kommunalsjef helse og omsorg", "Rådmann"],
+          PROJECT_GROUP: ["Fagleder sykehjem", "FoU-koordinator", "Enhetsleder hjemmetjenesten", "Fysioterapeut",
                     "Avdelingssykepleier"]}
 ASCII = str.maketrans("æøå", "aoa")
 TERM_STARTS = [date(2018, 3, 1), date(2020, 3, 1), date(2022, 3, 1), date(2024, 3, 1), date(2026, 3, 1)]
 # Seats whose story differs from the regular two-year cycle, to show flags, empty seats and proposals.
-OFF_CYCLE = {("Osterøy", STEERING, 1): [date(2019, 1, 15), date(2021, 1, 15), date(2023, 1, 15), date(2025, 1, 15)],
-             ("Vaksdal", PROJECT, 1): TERM_STARTS[:4], ("Voss", PROJECT, 2): TERM_STARTS[:4],
-             ("Lindås", PROJECT, 2): TERM_STARTS[:4]}
+OFF_CYCLE = {("Osterøy", STEERING_GROUP, 1): [date(2019, 1, 15), date(2021, 1, 15), date(2023, 1, 15), date(2025, 1, 15)],
+             ("Vaksdal", PROJECT_GROUP, 1): TERM_STARTS[:4], ("Voss", PROJECT_GROUP, 2): TERM_STARTS[:4],
+             ("Lindås", PROJECT_GROUP, 2): TERM_STARTS[:4]}
 ADMIN_CONTACTS = {
     "Lindås": ("Synnøve Hjartholm", "Rådgiver, helse og omsorg", "55 57 50 00"),
     "Voss": ("Leif Dykesten", "Spesialrådgjevar", "56 51 94 00"),
@@ -85,7 +84,7 @@ def _member_cases() -> dict[str, MembershipCase]:
 
 def _person(org: str, group: str, seat: int, cycle: int) -> tuple[str, str, str]:
     """A stable made-up person for a seat; each serves two terms in a row."""
-    n = sum(map(ord, org)) + (0 if group == STEERING else 3 * seat) + cycle // 2
+    n = sum(map(ord, org)) + (0 if group == STEERING_GROUP else 3 * seat) + cycle // 2
     first, last = FIRST_NAMES[n % len(FIRST_NAMES)], LAST_NAMES[(n * 7) % len(LAST_NAMES)]
     email = f"{first}.{last}@{org}.kommune.no".lower().translate(ASCII)
     return f"{first} {last}", TITLES[group][n % len(TITLES[group])], email
@@ -124,12 +123,12 @@ def _replace_and_propose(cases, adviser) -> None:
     """Lindås replaced a project member in 2025 (term ends soon); Voss has a proposal waiting for approval."""
     lindas = cases["Lindås"]
     leaving = next(t for t in representatives.history(lindas.organisation)
-                   if t.group == PROJECT and t.seat == 2 and t.status == "approved")
-    _propose(lindas, PROJECT, 2, date(2025, 1, 1), adviser, ends_on=date(2026, 12, 31), replaces=leaving, cycle=9)
+                   if t.group == PROJECT_GROUP and t.seat == 2 and t.status == "approved")
+    _propose(lindas, PROJECT_GROUP, 2, date(2025, 1, 1), adviser, ends_on=date(2026, 12, 31), replaces=leaving, cycle=9)
     db.session.commit()
     with clock.pinned(date(2026, 11, 16)):
         voss = cases["Voss"]
-        representatives.propose(voss.organisation, contact_of(voss, "municipality_contact"), group=PROJECT,
+        representatives.propose(voss.organisation, contact_of(voss, "municipality_contact"), group=PROJECT_GROUP,
                                 name="Ragna Lid", title="Leiande helsesjukepleiar", email="ragna.lid@voss.kommune.no",
                                 phone="56 51 94 50", starts_on=date(2026, 12, 1))
         db.session.commit()

@@ -43,7 +43,7 @@ def _established_subgroup(p) -> None:
                     "2026.",
             chair_id=p["kari"].id, member_ids=[p["siri"].id, p["erik"].id, p["liv"].id], duration="2 år",
             end_date=date(2026, 12, 31),
-            representatives=[subgroups.Representative("Astrid Myhre", "Eldrerådet i Bergen",
+            representatives=[subgroups.UserRepresentativeEntry("Astrid Myhre", "Eldrerådet i Bergen",
                                                        "astrid.myhre@example.no")]), p["kari"])
         db.session.commit()
     _step(date(2025, 2, 3), subgroup, "submit", p["kari"])
@@ -84,7 +84,7 @@ def _submitted_subgroup(p) -> None:
             mandate="Se på framskrivingene av behovet for helse- og omsorgstjenester fram mot 2040, og foreslå "
                     "felles tiltak for å rekruttere og beholde sykepleiere i de minste kommunene.",
             chair_id=p["siri"].id, member_ids=[p["tone"].id, p["erik"].id], end_date=date(2027, 12, 31),
-            representatives=[subgroups.Representative("Ola Rykkje", "Brukarrådet i Voss herad",
+            representatives=[subgroups.UserRepresentativeEntry("Ola Rykkje", "Brukarrådet i Voss herad",
                                                        "ola.rykkje@example.no")]), p["siri"])
         db.session.commit()
     _step(date(2026, 11, 16), subgroup, "submit", p["siri"])
@@ -96,7 +96,7 @@ def _draft_subgroup(p) -> None:
             name="Tverrfaglig oppfølging av personer med demens", themes=["interdisciplinary", "clinical_practice"],
             mandate="Beskrive gode pasientforløp for hjemmeboende med demens på tvers av kommune og sykehus.",
             chair_id=p["erik"].id, member_ids=[p["kari"].id], duration="1 år",
-            representatives=[subgroups.Representative("Geir Solberg", "Nasjonalforeningen for folkehelsen, "
+            representatives=[subgroups.UserRepresentativeEntry("Geir Solberg", "Nasjonalforeningen for folkehelsen, "
                                                       "demensforeningen i Bergen", "geir.solberg@example.no")]),
             p["erik"])
         db.session.commit()

@@ -10,7 +10,7 @@ from app.extensions import db
 from app.forms import ConfirmForm, choices
 from app.members.forms import ContactForm, RepresentativeDecisionForm, RepresentativeForm
 from app.models import Organisation, Representative, User
-from app.models.members import GROUPS, PENDING
+from app.models.representative import GROUPS, PENDING
 from app.safe_input import arg_int
 from app.services import Conflict, ServiceError, contributions, evaluations, members, representatives
 from app.views import attempt, show_error
@@ -85,7 +85,7 @@ def organisation(org_id: int):
         evaluations=[(e, evaluations.response_of(e, org)) for e in open_evaluations],
         can_edit=members.can_edit(current_user, org), sees_all=members.sees_all(current_user), days_left=representatives.days_left,
         successor=representatives.successor, decision_form=RepresentativeDecisionForm(),
-        confirm_form=ConfirmForm(), reminder_days=representatives.REMINDER_DAYS)
+        confirm_form=ConfirmForm(), reminder_days=representatives.TERM_ENDING_DAYS)
 
 
 def _user_choices(org: Organisation):
@@ -198,5 +198,3 @@ def contact(org_id: int):
 def group_label(group: str) -> str:
     return GROUPS[group]
 
-
-from app.members import contribution_routes, evaluation_routes  # noqa: E402,F401  (their routes join bp)

@@ -5,9 +5,11 @@ from app.models.calendar import CalendarToken
 from app.models.invitation import InvitationReply
 from app.models.mail import OutboxMessage
 from app.models.meeting import Meeting, MeetingInvitee
-from app.models.members import (AdministrativeContact, Contribution, Evaluation, EvaluationAnswer,
-                                EvaluationQuestion, EvaluationResponse, Representative)
-from app.models.membership import InvitationRound, MembershipCase, Signature
+from app.models.contact import AdministrativeContact
+from app.models.contribution import Contribution
+from app.models.evaluation import Evaluation, EvaluationAnswer, EvaluationQuestion, EvaluationResponse
+from app.models.representative import Representative
+from app.models.case import InvitationRound, MembershipCase, Signature
 from app.models.organisation import Organisation
 from app.models.request import TransitionRequest
 from app.models.subgroup import Subgroup, SubgroupMember, SubgroupTheme, UserRepresentative

@@ -5,7 +5,7 @@ from sqlalchemy import Date, ForeignKey, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
-from app.models.membership import MembershipCase, Signature
+from app.models.case import MembershipCase, Signature
 from app.models.types import UTCDateTime, utcnow
 from app.models.user import User
 

@@ -9,9 +9,9 @@ from app.extensions import db
 from app.models.types import UTCDateTime, utcnow
 from app.models.user import User
 
-STEERING = "steering"
+STEERING_MEETING = "steering"
 COORDINATION = "coordination"
-KIND_LABELS = {STEERING: "Styringsgruppemøte", COORDINATION: "Koordineringsmøte"}
+KIND_LABELS = {STEERING_MEETING: "Styringsgruppemøte", COORDINATION: "Koordineringsmøte"}
 PRESENT = "present"
 ABSENT = "absent"
 ATTENDANCE_LABELS = {PRESENT: "Til stede", ABSENT: "Ikke til stede"}

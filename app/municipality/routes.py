@@ -11,7 +11,7 @@ from app.models import MembershipCase
 from app.models.invitation import ANSWER_LABELS, YES
 from app.municipality.forms import LateReplyForm, ReplyForm
 from app.security import role_required
-from app.services import invitations, membership
+from app.services import invitations, cases
 from app.views import attempt
 
 bp = Blueprint("municipality", __name__, url_prefix="/min-kommune")
@@ -43,7 +43,7 @@ def invitation(case_id: int):
     case = get_case(case_id)
     return render_template("municipality/invitation.html", case=case, today=clock.today(),
                            mode=invitations.reply_mode(case), reply=invitations.latest_reply(case),
-                           last_late=invitations.last_late_request(case), history=membership.history(case))
+                           last_late=invitations.last_late_request(case), history=cases.history(case))
 
 
 def _details(form: ReplyForm) -> invitations.ReplyDetails:

@@ -13,10 +13,10 @@ from sqlalchemy import Select, exists, false, func, select
 from app import agreement_text, clock
 from app.extensions import db
 from app.models import Agreement, AgreementDocument, AgreementTemplate, MembershipCase, Organisation, Signature, User
-from app.models.membership import HOST_PARTY, MUNICIPALITY_PARTY
+from app.models.case import HOST_PARTY, MUNICIPALITY_PARTY
 from app.models.request import APPROVED, TransitionRequest
 from app.models.user import ADMIN, ADVISER, MUNICIPALITY_CONTACT, SIGNATORY, UserRole
-from app.services import ServiceError, mail, membership, workflow
+from app.services import ServiceError, mail, cases, workflow
 from workflows import notice_effective_date
 from workflows.membership import AGREEMENT_PENDING
 
@@ -140,18 +140,15 @@ def _years_later(day: date, years: int) -> date:
         return date(day.year + years, 2, 28)
 
 
-@workflow.on_transition("membership", "issue_agreement")
-def _issue(case: MembershipCase, actor: User | None, data: dict) -> None:
+def issue(case: MembershipCase, actor: User | None, data: dict) -> None:
     _new_agreement(case, actor, data, renewal=False)
 
 
-@workflow.on_transition("membership", "renew")
-def _renew(case: MembershipCase, actor: User | None, data: dict) -> None:
+def renew(case: MembershipCase, actor: User | None, data: dict) -> None:
     _new_agreement(case, actor, data, renewal=True)
 
 
-@workflow.on_transition("membership", "decline_signing")
-def _declined(case: MembershipCase, actor: User | None, data: dict) -> None:
+def retire_declined(case: MembershipCase, actor: User | None, data: dict) -> None:
     """A declined agreement is signed no further; the adviser issues a new one."""
     _supersede(case)
 
@@ -233,7 +230,7 @@ def sign(agreement: Agreement, user: User, *, title: str, confirmed: bool):
     if not confirmed:
         raise ServiceError(f"Kryss av for å bekrefte at du signerer på vegne av {party_name(agreement, party)}.",
                            field="confirm")
-    return membership.sign(agreement.case, party, user, name=user.name, title=title, signed_on=clock.today())
+    return cases.sign(agreement.case, party, user, name=user.name, title=title, signed_on=clock.today())
 
 
 def _check_open(agreement: Agreement, party: str) -> None:
@@ -268,7 +265,7 @@ def register_upload(agreement: Agreement, adviser: User, *, party: str, name: st
         content=content, uploaded_by_id=adviser.id, uploaded_at=clock.now())
     db.session.add(document)
     db.session.flush()
-    return membership.sign(agreement.case, party, adviser, name=name.strip(), title=title.strip(),
+    return cases.sign(agreement.case, party, adviser, name=name.strip(), title=title.strip(),
                            signed_on=signed_on, method="upload", document=document)
 
 
@@ -336,8 +333,7 @@ def _path(endpoint: str, **values) -> str:
     return current_app.url_map.bind("").build(endpoint, values)
 
 
-@workflow.on_transition("membership", "issue_agreement", "renew")
-def _tell_ready_to_sign(case: MembershipCase, actor: User | None, data: dict) -> None:
+def tell_ready_to_sign(case: MembershipCase, actor: User | None, data: dict) -> None:
     """The municipality's signatories and contact persons hear that the agreement waits for signing."""
     agreement = case.agreement
     path = _path("agreements.agreement_page", agreement_id=agreement.id)
@@ -347,8 +343,7 @@ def _tell_ready_to_sign(case: MembershipCase, actor: User | None, data: dict) ->
                    user=user, signs=SIGNATORY in user.roles, path=path)
 
 
-@workflow.on_transition("membership", "give_notice")
-def _tell_notice_confirmed(case: MembershipCase, actor: User | None, data: dict) -> None:
+def tell_notice_confirmed(case: MembershipCase, actor: User | None, data: dict) -> None:
     """The adviser confirmed a written notice: the other party's signatories and the advisers hear of it."""
     party = case.notice_by or MUNICIPALITY_PARTY
     if party == MUNICIPALITY_PARTY:

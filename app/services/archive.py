@@ -16,8 +16,9 @@ from weasyprint import HTML
 
 from app import clock
 from app.clock import OSLO
+from app.extensions import wiring
 from app.models import MembershipCase
-from app.services import membership
+from app.services import cases
 from workflows import MEMBERSHIP
 
 HOST = "Bergen kommune, Byrådsavdeling for helse og omsorg"
@@ -57,17 +58,13 @@ def case_history(case: MembershipCase) -> list[Document]:
     return [Document(
         "saksforlop", f"Saksforløp for medlemskapet til {case.organisation.display_name}", clock.today(), "X",
         INTRANET, case.organisation.display_name,
-        lambda: pdf("archive/history_pdf.html", case=case, history=membership.history(case),
+        lambda: pdf("archive/history_pdf.html", case=case, history=cases.history(case),
                     today=clock.today()))]
-
-
-# The documents of a case, in the order of these functions within a day; other areas add theirs here.
-SOURCES: list[Callable[[MembershipCase], list[Document]]] = [invitation_letter, case_history]
 
 
 def documents(case: MembershipCase) -> list[Document]:
     """Every document of the case, oldest first (the export of the history last)."""
-    found = [doc for source in SOURCES for doc in source(case)]
+    found = [doc for source in wiring().case_documents for doc in source(case)]
     return sorted(found, key=lambda d: (d.key == "saksforlop", d.date))
 
 

@@ -1,7 +1,7 @@
 """Each person's calendar feed (iCalendar) behind a secret link they can renew or switch off."""
 import hashlib
 import secrets
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -10,7 +10,7 @@ from icalendar import Calendar, Event
 from sqlalchemy import select
 
 from app import clock
-from app.extensions import db
+from app.extensions import db, wiring
 from app.models import CalendarToken, MembershipCase, User
 from app.services import audit, meetings
 from workflows.membership import ACTIVE, INVITED, NOTICE_GIVEN
@@ -100,10 +100,6 @@ def meeting_dates(user: User) -> Iterable[Entry]:
                     description=meeting.agenda, location=meeting.place, path=f"/moter/{meeting.id}")
 
 
-# Where a feed's dates come from: fn(user) -> entries. Other areas add theirs (representative terms, ...).
-SOURCES: list[Callable[[User], Iterable[Entry]]] = [case_dates, meeting_dates]
-
-
 def feed(user: User) -> bytes:
     """The user's dates as an iCalendar file."""
     calendar = Calendar()
@@ -112,7 +108,7 @@ def feed(user: User) -> bytes:
     calendar.add("x-wr-calname", "Kunnskapskommunen")
     base_url = current_app.config["BASE_URL"].rstrip("/")
     stamp = clock.now()
-    for source in SOURCES:
+    for source in wiring().calendar_sources:
         for entry in source(user):
             event = Event()
             event.add("uid", f"{entry.uid}@{DOMAIN}")

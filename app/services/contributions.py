@@ -8,8 +8,8 @@ from sqlalchemy import func, select
 from app import clock
 from app.extensions import db
 from app.models import Contribution, MembershipCase, Organisation, User
-from app.models.members import CANCELLED, PAID
-from app.services import ServiceError, audit, members, tick, workflow
+from app.models.contribution import CANCELLED, PAID
+from app.services import ServiceError, audit, members
 
 
 def contribution_years(case: MembershipCase) -> range:
@@ -44,8 +44,7 @@ def ensure_lines(case: MembershipCase, actor: User | None = None) -> list[Contri
     return made
 
 
-@workflow.on_transition("membership", "activate")
-def _owed_from_activation(case: MembershipCase, actor, data: dict) -> None:
+def owed_from_activation(case: MembershipCase, actor, data: dict) -> None:
     ensure_lines(case, actor)
 
 
@@ -158,5 +157,3 @@ def summary() -> list[YearTotals]:
             row.paid += entry.amount
     return [totals[year] for year in sorted(totals)]
 
-
-tick.TASKS.append(new_year_lines)

@@ -13,10 +13,10 @@ from app import clock
 from app.extensions import db
 from app.models import InvitationReply, InvitationRound, MembershipCase, Organisation, OutboxMessage, User
 from app.models.invitation import ANSWER_LABELS, NO, YES
-from app.models.membership import DEFAULT_CONTRIBUTION
+from app.models.case import DEFAULT_CONTRIBUTION
 from app.models.request import TransitionRequest
 from app.models.user import MUNICIPALITY_CONTACT
-from app.services import ServiceError, archive, audit, mail, membership, tick, users, workflow
+from app.services import ServiceError, archive, audit, mail, cases, workflow
 from workflows import MEMBERSHIP
 from workflows.membership import ACCEPTED, DECLINED, INVITED, NO_REPLY, WITHDRAWN
 
@@ -102,7 +102,7 @@ def send_invitation(case: MembershipCase, recipients: list[User] | None = None) 
                for user in people)
 
 
-def _invite_new_contact(user: User, actor: User | None) -> None:
+def invite_new_contact(user: User, actor: User | None) -> None:
     """A municipality got a (new) contact person: they receive its open invitations now."""
     today = clock.today()
     for case in db.session.scalars(select(MembershipCase).where(
@@ -185,11 +185,10 @@ def invite_more(round_: InvitationRound, organisations: list[Organisation], acto
 
 
 def _invite(round_: InvitationRound, organisations: list[Organisation], actor: User) -> list[MembershipCase]:
-    cases = [membership.invite(round_, organisation, actor) for organisation in sorted(organisations,
-                                                                                       key=lambda o: o.name)]
-    for case in cases:
+    opened = [cases.invite(round_, organisation, actor) for organisation in sorted(organisations, key=lambda o: o.name)]
+    for case in opened:
         send_invitation(case)
-    return cases
+    return opened
 
 
 @dataclass
@@ -452,8 +451,7 @@ def _store_reply(case: MembershipCase, facts: dict, *, late: bool) -> Invitation
     return row
 
 
-@workflow.on_transition("membership", "accept", "decline", "accept_late", "decline_late")
-def _record_reply(case: MembershipCase, actor: User | None, data: dict) -> None:
+def record_reply(case: MembershipCase, actor: User | None, data: dict) -> None:
     """Every answer is kept as a reply row, also one the adviser registers from a letter or an e-mail."""
     facts = dict(data.get("reply") or {})
     facts.setdefault("by", actor.id if actor else None)
@@ -507,7 +505,3 @@ def cases_of(organisation_id: int) -> list[MembershipCase]:
                                    .where(MembershipCase.organisation_id == organisation_id)
                                    .order_by(InvitationRound.reply_deadline.desc(), MembershipCase.id.desc())))
 
-
-users.CONTACT_HOOKS.append(_invite_new_contact)
-tick.TASKS.append(send_due_reminders)
-archive.SOURCES.append(reply_documents)

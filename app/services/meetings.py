@@ -9,9 +9,9 @@ from sqlalchemy import or_, select
 from app import clock
 from app.extensions import db
 from app.models import AdministrativeContact, Meeting, MeetingInvitee, Representative, User
-from app.models.meeting import ATTENDANCE_LABELS, KIND_LABELS, STEERING
-from app.models.members import APPROVED
-from app.models.members import STEERING as STEERING_GROUP
+from app.models.meeting import ATTENDANCE_LABELS, KIND_LABELS, STEERING_MEETING
+from app.models.representative import APPROVED
+from app.models.representative import STEERING_GROUP
 from app.models.user import MUNICIPALITY_CONTACT, STEERING_MEMBER
 from app.services import ServiceError, audit, mail
 
@@ -25,7 +25,7 @@ def default_invitees(kind: str) -> list[User]:
     have a user. The coordination meeting: the municipalities' contact persons, and their administrative contacts
     (§10) who have a user with the same e-mail address.
     """
-    if kind == STEERING:
+    if kind == STEERING_MEETING:
         today = clock.today()
         representative = select(Representative.user_id).where(
             Representative.group == STEERING_GROUP, Representative.status == APPROVED,

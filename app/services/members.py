@@ -7,7 +7,7 @@ from app import clock
 from app.extensions import db
 from app.models import AdministrativeContact, AuditEvent, MembershipCase, Organisation, User
 from app.models.user import ADMIN, ADVISER, MUNICIPALITY_CONTACT, SIGNATORY
-from app.services import audit, membership, workflow
+from app.services import audit, cases
 from workflows.membership import ACTIVE, AGREEMENT_PENDING, EXPIRED, NOTICE_GIVEN, SIGNED, TERMINATED
 
 MEMBER_STATES = (ACTIVE, NOTICE_GIVEN)
@@ -19,7 +19,7 @@ ENDED = (TERMINATED, EXPIRED)
 def member_periods(case: MembershipCase) -> list[tuple[date, date | None]]:
     """The stretches the case made its municipality a member: (first day, last day, or None while it lasts)."""
     periods, start = [], None
-    for event in membership.history(case):
+    for event in cases.history(case):
         if not event.to_state:
             continue
         day = event.at.astimezone(clock.OSLO).date()
@@ -173,11 +173,9 @@ def end_membership(case: MembershipCase, effective: date, actor: User | None) ->
     contributions.stop_after(case.organisation, last_day.year, actor, reason)
 
 
-@workflow.on_transition("membership", "terminate")
-def _notice_took_effect(case: MembershipCase, actor, data: dict) -> None:
+def notice_took_effect(case: MembershipCase, actor, data: dict) -> None:
     end_membership(case, case.notice_effective or clock.today(), actor)
 
 
-@workflow.on_transition("membership", "end_by_merger")
-def _ended_by_merger(case: MembershipCase, actor, data: dict) -> None:
+def ended_by_merger(case: MembershipCase, actor, data: dict) -> None:
     end_membership(case, clock.today(), actor)

@@ -9,13 +9,13 @@ from sqlalchemy.orm import contains_eager, selectinload
 from app import clock
 from app.extensions import db
 from app.models import Organisation, Representative, User
-from app.models.members import (APPROVED, GROUPS, LAPSED, PENDING, REJECTED, SEATS_PER_GROUP, WITHDRAWN,
+from app.models.representative import (APPROVED, GROUPS, LAPSED, PENDING, REJECTED, SEATS_PER_GROUP, WITHDRAWN,
                                 seat_label)
 from app.models.user import ADVISER, MUNICIPALITY_CONTACT
-from app.services import Conflict, ServiceError, audit, calendar, mail, members, tick
+from app.services import Conflict, ServiceError, audit, calendar, mail, members
 
 TERM_YEARS = 2
-REMINDER_DAYS = 60
+TERM_ENDING_DAYS = 60
 HOLDING = (PENDING, APPROVED)  # statuses that occupy a seat
 TOTAL_SEATS = sum(SEATS_PER_GROUP.values())
 
@@ -249,7 +249,7 @@ def successor(term: Representative) -> Representative | None:
 
 def ending_soon(term: Representative, today: date) -> bool:
     """Flag a current term that ends within 60 days when nobody has been named to take over."""
-    return term.status == APPROVED and 0 <= days_left(term, today) <= REMINDER_DAYS and successor(term) is None
+    return term.status == APPROVED and 0 <= days_left(term, today) <= TERM_ENDING_DAYS and successor(term) is None
 
 
 @dataclass
@@ -312,7 +312,7 @@ def remind_ending_terms(today: date) -> list[str]:
     done = []
     terms = db.session.scalars(select(Representative).where(
         Representative.status == APPROVED, Representative.ends_on >= today,
-        Representative.ends_on <= today + timedelta(days=REMINDER_DAYS)).order_by(Representative.id))
+        Representative.ends_on <= today + timedelta(days=TERM_ENDING_DAYS)).order_by(Representative.id))
     for term in terms:
         if not ending_soon(term, today) or not members.is_member(term.organisation):
             continue
@@ -342,6 +342,3 @@ def term_end_dates(user: User):
             description=f"Siste dag for {term.name} i {term.seat_label.lower()} for "
                         f"{term.organisation.display_name}.")
 
-
-tick.TASKS.append(remind_ending_terms)
-calendar.SOURCES.append(term_end_dates)

@@ -12,7 +12,7 @@ from app.extensions import db
 from app.models import AuditEvent, Organisation, Subgroup, SubgroupMember, SubgroupTheme, User, UserRepresentative
 from app.models.subgroup import THEMES
 from app.models.user import ADMIN, ADVISER, PROJECT_MEMBER
-from app.services import ServiceError, audit, mail, workflow
+from app.services import ServiceError, audit, mail
 from workflows import SUBGROUP
 from workflows.subgroup import DRAFT, ESTABLISHED, RETURNED, SECONDED, SUBMITTED
 
@@ -27,7 +27,9 @@ SHORT_ASSESSMENT = (f"Vurderingen er for kort. Skriv minst {MIN_ASSESSMENT_CHARS
 
 
 @dataclass
-class Representative:
+class UserRepresentativeEntry:
+    """A user representative as typed into the proposal form."""
+
     name: str
     represents: str
     contact: str
@@ -44,7 +46,7 @@ class Proposal:
     member_ids: list[int]
     duration: str | None = None
     end_date: date | None = None
-    representatives: list[Representative] = field(default_factory=list)
+    representatives: list[UserRepresentativeEntry] = field(default_factory=list)
     assessment: str | None = None
 
 
@@ -167,15 +169,13 @@ def revise(subgroup: Subgroup, proposal: Proposal, actor: User) -> None:
     audit.record(actor, "subgroup.update", subgroup.audit_type, subgroup.id, data=_summary(subgroup))
 
 
-@workflow.on_transition("subgroup", "approve", "reject")
-def _record_decision(subgroup: Subgroup, actor, data: dict) -> None:
+def record_decision(subgroup: Subgroup, actor, data: dict) -> None:
     """The date of the project group's decision, as the adviser recorded it."""
     decided_on = data.get("decided_on")
     subgroup.decided_on = date.fromisoformat(decided_on) if decided_on else clock.today()
 
 
-@workflow.on_transition("subgroup", "establish")
-def _establish(subgroup: Subgroup, actor, data: dict) -> None:
+def members_join(subgroup: Subgroup, actor, data: dict) -> None:
     """The proposed members join on the day the group is established, and each gets an e-mail."""
     today = clock.today()
     subgroup.established_on = today
@@ -187,8 +187,7 @@ def _establish(subgroup: Subgroup, actor, data: dict) -> None:
                    person=member.user, path=path)
 
 
-@workflow.on_transition("subgroup", "close")
-def _close(subgroup: Subgroup, actor, data: dict) -> None:
+def members_leave(subgroup: Subgroup, actor, data: dict) -> None:
     """Everyone still in the group leaves it on the day it closes."""
     today = clock.today()
     subgroup.closed_on = today

@@ -1,5 +1,4 @@
 """The clock: applies every time-driven transition that is due, then the daily tasks."""
-from collections.abc import Callable
 from datetime import date
 
 from flask import current_app
@@ -8,14 +7,10 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.interfaces import MANYTOONE
 
-from app.extensions import db
+from app.extensions import db, wiring
 from app.models import STATEFUL
 from app.services import Conflict, ServiceError, mail, workflow
 from workflows import SYSTEM
-
-# Daily jobs other areas add (reminders and the like): fn(today) -> lines describing what was done.
-TASKS: list[Callable[[date], list[str]]] = []
-
 
 CHUNK = 200  # objects per transaction
 
@@ -28,8 +23,8 @@ def run(today: date) -> list[str]:
         ids = db.session.scalars(select(model.id).where(model.state.in_(sources)).order_by(model.id)).all()
         for start in range(0, len(ids), CHUNK):
             done += _advance_chunk(model, ids[start:start + CHUNK])
-    for task in TASKS:
-        done += task(today)
+    for job in wiring().daily_jobs:
+        done += job(today)
         db.session.commit()
     sent, failed = mail.send_pending()
     if sent or failed:

@@ -1,6 +1,5 @@
 """People, passwords, invitation links and sign-in sessions."""
 import secrets
-from collections.abc import Callable
 from datetime import timedelta
 
 from flask import current_app
@@ -9,14 +8,12 @@ from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from app import clock
-from app.extensions import db
+from app.extensions import db, wiring
 from app.models import LoginAttempt, LoginSession, Organisation, User
 from app.models.user import MUNICIPALITY_CONTACT, ROLES
 from app.services import ServiceError, audit
 
 MIN_PASSWORD_LENGTH = 10
-# Functions (user, actor) run in the same transaction when a person becomes an organisation's contact person.
-CONTACT_HOOKS: list[Callable[[User, User | None], None]] = []
 # Compared against when the e-mail is unknown, so a wrong address costs as long as a wrong password.
 _DUMMY_HASH = generate_password_hash("not-a-real-password")
 
@@ -101,8 +98,8 @@ def _contact_of(user: User) -> int | None:
 def _after_contact_change(user: User, contact_before: int | None, actor: User | None) -> None:
     contact_now = _contact_of(user)
     if contact_now is not None and contact_now != contact_before:
-        for hook in CONTACT_HOOKS:
-            hook(user, actor)
+        for step in wiring().new_contact:
+            step(user, actor)
 
 
 def set_password(user: User, password: str, actor: User | None = None) -> None:

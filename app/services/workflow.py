@@ -1,6 +1,5 @@
 """The one place a workflow object changes state: checks, the transition, its audit event, approvals."""
 import json
-from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 
@@ -10,27 +9,14 @@ from sqlalchemy.orm.interfaces import MANYTOONE
 from sqlalchemy.orm.attributes import set_committed_value
 
 from app import clock
-from app.extensions import db
+from app.extensions import db, wiring
 from app.models import STATEFUL, TransitionRequest, User
 from app.models.request import APPROVED, CANCELLED, PENDING, REJECTED
 from app.models.user import ROLE_LABELS
 from app.services import Conflict, ServiceError, audit
 from workflows import SYSTEM, TransitionSpec, WorkflowError
 
-# (workflow name, trigger) -> functions run in the same transaction right after the state changed.
-_HOOKS: dict[tuple[str, str], list[Callable]] = {}
 CONFLICT_MESSAGE = "Saken ble endret av noen andre samtidig. Last siden på nytt og se hva som gjelder nå."
-
-
-def on_transition(workflow_name: str, *triggers: str):
-    """Register a function (obj, actor, data) to run when one of `triggers` has been applied."""
-
-    def register(function):
-        for trigger in triggers:
-            _HOOKS.setdefault((workflow_name, trigger), []).append(function)
-        return function
-
-    return register
 
 
 @dataclass
@@ -155,8 +141,8 @@ def apply(obj, spec: TransitionSpec, actor: User | None, *, comment: str | None 
         raise Conflict(CONFLICT_MESSAGE)
     for name, value in (("state", to_state), ("state_since", now), ("version", version + 1)):
         set_committed_value(obj, name, value)  # what the row now holds, without reloading it
-    for hook in _HOOKS.get((obj.workflow.name, spec.trigger), []):
-        hook(obj, actor, data or {})
+    for step in wiring().after(obj.workflow.name, spec.trigger):
+        step(obj, actor, data or {})
     return audit.record(actor, f"{obj.workflow.name}.{spec.trigger}", obj.audit_type, obj.id,
                         from_state=from_state, to_state=to_state, comment=comment,
                         request_id=request.id if request else None, data=data)

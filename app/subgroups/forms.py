@@ -94,8 +94,8 @@ class ProposalForm(FlaskForm):
         if error:
             raise ValidationError(error)
 
-    def representative_rows(self) -> list[subgroups.Representative]:
-        return [subgroups.Representative(row.form.name.data or "", row.form.represents.data or "",
+    def representative_rows(self) -> list[subgroups.UserRepresentativeEntry]:
+        return [subgroups.UserRepresentativeEntry(row.form.name.data or "", row.form.represents.data or "",
                                          row.form.contact.data or "")
                 for row in self.representatives if not row.form.is_blank]
 

@@ -6,7 +6,7 @@ from playwright.sync_api import expect
 from app import clock
 from app.extensions import db
 from app.models import MembershipCase
-from app.services import membership, tick
+from app.services import cases, tick
 from tests import factories
 from tests.browser.conftest import sign_in, sign_out
 
@@ -19,7 +19,7 @@ def test_lindas_says_yes_signs_becomes_member_gives_notice_and_leaves(live, page
         lindas_signer = factories.user("signatory", organisation=orgs["Lindås"], name="Olav Hauge", title="Rådmann")
         bergen_signer = factories.user("signatory", organisation=orgs["Bergen"], name="Nina Mevold",
                                        title="Kommunaldirektør")
-        case = membership.invite(factories.invitation_round(), orgs["Lindås"], adviser)
+        case = cases.invite(factories.invitation_round(), orgs["Lindås"], adviser)
         db.session.commit()
         case_id = case.id
         case_url = f"/saker/{case_id}"

@@ -8,7 +8,7 @@ from weasyprint import CSS, HTML
 
 from app import clock
 from app.models import Agreement, AgreementDocument, MembershipCase
-from app.models.membership import HOST_PARTY, MUNICIPALITY_PARTY
+from app.models.case import HOST_PARTY, MUNICIPALITY_PARTY
 from app.services import agreements, archive
 
 PRINT_CSS = Path(__file__).resolve().parent.parent / "static" / "css" / "agreement-print.css"
@@ -40,7 +40,7 @@ def _slug(text: str) -> str:
     return "-".join("".join(c if c.isalnum() else " " for c in ascii_text).split())
 
 
-# --- the case's documents for the archive (app/services/archive.SOURCES) -----------------------------------------
+# --- the case's documents for the archive (listed in app/wiring.py) -----------------------------------------------
 
 def _status(agreement: Agreement) -> str:
     signed = agreement.signed_by(MUNICIPALITY_PARTY) and agreement.signed_by(HOST_PARTY)
@@ -95,5 +95,3 @@ def notice_document(case: MembershipCase) -> list[archive.Document]:
         recipient, partial(archive.pdf, "archive/notice_pdf.html", case=case, request=request, sender=sender,
                            recipient=recipient))]
 
-
-archive.SOURCES += [agreement_documents, notice_document]

@@ -8,7 +8,7 @@ from sqlalchemy.exc import IntegrityError
 from app import clock
 from app.extensions import db
 from app.models import AgreementDocument, AuditEvent, InvitationRound, MembershipCase, Organisation, Signature, User
-from app.models.membership import HOST_PARTY, MUNICIPALITY_PARTY
+from app.models.case import HOST_PARTY, MUNICIPALITY_PARTY
 from app.services import Conflict, ServiceError, audit, workflow
 from workflows import MEMBERSHIP
 from workflows.membership import AGREEMENT_PENDING
@@ -31,21 +31,18 @@ def invite(round_: InvitationRound, organisation: Organisation, actor: User | No
     return case
 
 
-@workflow.on_transition("membership", "activate")
-def _agreement_in_force(case: MembershipCase, actor, data: dict) -> None:
+def agreement_in_force(case: MembershipCase, actor, data: dict) -> None:
     """The agreement takes effect from the last signature (§13: "trer i kraft fra undertegning")."""
     case.agreement_start = max(s.signed_on for s in case.signatures)
 
 
-@workflow.on_transition("membership", "give_notice")
-def _record_notice(case: MembershipCase, actor, data: dict) -> None:
+def record_notice(case: MembershipCase, actor, data: dict) -> None:
     notice_date = data.get("notice_date")
     case.notice_date = date.fromisoformat(notice_date) if notice_date else clock.today()
     case.notice_by = data.get("notice_by", MUNICIPALITY_PARTY)
 
 
-@workflow.on_transition("membership", "withdraw_notice")
-def _clear_notice(case: MembershipCase, actor, data: dict) -> None:
+def clear_notice(case: MembershipCase, actor, data: dict) -> None:
     case.notice_date = None
     case.notice_by = None
 

@@ -1,15 +1,16 @@
 """The annual evaluation: the adviser sets the questions and follows up; each municipality answers once a year."""
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from app import clock
 from app.extensions import db
 from app.forms import ConfirmForm
-from app.members.forms import NewEvaluationForm, answer_form
-from app.members.routes import bp
+from app.evaluations.forms import NewEvaluationForm, answer_form
 from app.security import role_required
 from app.services import ServiceError, evaluations
 from app.views import attempt, attempt_result, show_error
+
+bp = Blueprint("evaluations", __name__, url_prefix="/medlemskap/vurdering")
 
 QUESTIONS_EXAMPLE = ("Hvordan har kommunen hatt nytte av samarbeidet i år?\n"
                      "Hva bør prosjektgruppen prioritere neste år?\n"
@@ -23,7 +24,7 @@ def get_evaluation(year: int):
     return evaluation
 
 
-@bp.route("/vurdering", methods=["GET", "POST"])
+@bp.route("", methods=["GET", "POST"])
 @role_required("adviser")
 def evaluation_list():
     form = NewEvaluationForm()
@@ -35,20 +36,20 @@ def evaluation_list():
             lambda: evaluations.create(form.year.data, form.questions.data.splitlines(), current_user), form, "year")
         if evaluation:
             flash(f"Vurderingen for {evaluation.year} er opprettet, og medlemskommunene kan svare.", "success")
-            return redirect(url_for("members.evaluation", year=evaluation.year))
+            return redirect(url_for("evaluations.evaluation", year=evaluation.year))
     rows = [(e, evaluations.status(e)) for e in evaluations.all_years()]
-    return render_template("members/evaluations.html", rows=rows, form=form)
+    return render_template("evaluations/evaluations.html", rows=rows, form=form)
 
 
-@bp.route("/vurdering/<int:year>")
+@bp.route("/<int:year>")
 @role_required("adviser")
 def evaluation(year: int):
     found = get_evaluation(year)
-    return render_template("members/evaluation.html", evaluation=found, status=evaluations.status(found),
+    return render_template("evaluations/evaluation.html", evaluation=found, status=evaluations.status(found),
                            close_form=ConfirmForm())
 
 
-@bp.route("/vurdering/<int:year>/avslutt", methods=["POST"])
+@bp.route("/<int:year>/avslutt", methods=["POST"])
 @role_required("adviser")
 def evaluation_close(year: int):
     found = get_evaluation(year)
@@ -56,10 +57,10 @@ def evaluation_close(year: int):
         abort(400)
     attempt(lambda: evaluations.close(found, current_user))
     flash(f"Vurderingen for {year} er avsluttet. Svarene kan ikke lenger endres.", "success")
-    return redirect(url_for("members.evaluation", year=year))
+    return redirect(url_for("evaluations.evaluation", year=year))
 
 
-@bp.route("/vurdering/<int:year>/svar", methods=["GET", "POST"])
+@bp.route("/<int:year>/svar", methods=["GET", "POST"])
 def evaluation_answer(year: int):
     """The signed-in person's own municipality answers (the contact person) or reads its answer (others)."""
     found = get_evaluation(year)
@@ -83,5 +84,5 @@ def evaluation_answer(year: int):
             flash(f"Svaret på vurderingen for {year} er lagret. Du kan endre det til vurderingen avsluttes.",
                   "success")
             return redirect(url_for("members.organisation", org_id=org.id))
-    return render_template("members/evaluation_answer.html", evaluation=found, org=org, response=response,
+    return render_template("evaluations/evaluation_answer.html", evaluation=found, org=org, response=response,
                            form=form, may_answer=may_answer)

@@ -1,19 +1,20 @@
 """The adviser's "Bidrag" pages: the ledger per year, a picture of the money, invoices and payments."""
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import func, select
 
 from app import clock
 from app.extensions import db
-from app.members.chart import grouped_bars
-from app.members.forms import CancelForm, InvoiceForm, PaymentForm
-from app.members.routes import bp
+from app.contributions.chart import grouped_bars
+from app.contributions.forms import CancelForm, InvoiceForm, PaymentForm
 from app.models import Contribution, Organisation
-from app.models.members import CANCELLED, CONTRIBUTION_STATUS, EXPECTED, INVOICED, PAID
+from app.models.contribution import CANCELLED, CONTRIBUTION_STATUS, EXPECTED, INVOICED, PAID
 from app.safe_input import arg_int
 from app.security import role_required
 from app.services import ServiceError, contributions
 from app.views import show_error
+
+bp = Blueprint("contributions", __name__, url_prefix="/medlemskap/bidrag")
 
 STATUS_FILTERS = {
     EXPECTED: (Contribution.cancelled_at.is_(None), Contribution.invoiced_on.is_(None)),
@@ -24,7 +25,7 @@ STATUS_FILTERS = {
 }
 
 
-@bp.route("/bidrag")
+@bp.route("")
 @role_required("adviser")
 def contribution_list():
     totals = contributions.summary()
@@ -42,7 +43,7 @@ def contribution_list():
         stmt = stmt.where(func.lower(Organisation.name).like(f"%{query.lower()}%"))
     page = db.paginate(stmt, per_page=50, error_out=False)
     grand = {key: sum(getattr(t, key) for t in totals) for key in ("expected", "invoiced", "paid", "outstanding")}
-    return render_template("members/contributions.html", totals=totals, grand=grand, chart=chart, page=page,
+    return render_template("contributions/contributions.html", totals=totals, grand=grand, chart=chart, page=page,
                            year=year, status=status, query=query, statuses=CONTRIBUTION_STATUS,
                            years=[t.year for t in totals])
 
@@ -51,7 +52,7 @@ def _forms():
     return (InvoiceForm(prefix="invoice"), PaymentForm(prefix="payment"), CancelForm(prefix="cancel"))
 
 
-@bp.route("/bidrag/<int:line_id>", methods=["GET", "POST"])
+@bp.route("/<int:line_id>", methods=["GET", "POST"])
 @role_required("adviser")
 def contribution(line_id: int):
     entry = db.get_or_404(Contribution, line_id)
@@ -83,6 +84,6 @@ def contribution(line_id: int):
         else:
             db.session.commit()
             flash(message, "success")
-            return redirect(url_for("members.contribution", line_id=entry.id))
-    return render_template("members/contribution.html", entry=entry, invoice=invoice, payment=payment,
+            return redirect(url_for("contributions.contribution", line_id=entry.id))
+    return render_template("contributions/contribution.html", entry=entry, invoice=invoice, payment=payment,
                            cancel=cancel)

@@ -1,0 +1,1 @@
+"""The contributions ledger pages (/medlemskap/bidrag)."""

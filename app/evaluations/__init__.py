@@ -1,0 +1,1 @@
+"""The annual evaluation pages (/medlemskap/vurdering)."""

@@ -1,0 +1,43 @@
+"""What waits for the adviser: counted in one query, for the menu's badge and the approval inbox."""
+from dataclasses import dataclass
+from functools import cache
+
+from flask import g
+from sqlalchemy import Select, select
+
+from app.extensions import db
+from app.models import User
+from app.services import representatives, subgroups, workflow
+
+
+@dataclass(frozen=True)
+class Waiting:
+    requests: int
+    subgroups: int  # submitted or seconded: listed in the inbox
+    seconded: int  # of those, ready for the adviser to record the decision
+    representatives: int
+
+    @property
+    def actionable(self) -> int:
+        """What the adviser can act on now: the number on the menu's badge."""
+        return self.requests + self.seconded + self.representatives
+
+
+def counts() -> Waiting:
+    """What waits in the inbox, counted in one query and kept for the rest of the request (menu and inbox)."""
+    if "waiting" not in g:
+        g.waiting = Waiting(*db.session.execute(_waiting_query()).one())
+    return g.waiting
+
+
+def actionable_count(user: User) -> int:
+    """The menu badge (the menu shows the inbox to the adviser only)."""
+    return counts().actionable
+
+
+@cache
+def _waiting_query() -> Select:
+    """Built once: the badge is on every page the adviser opens, and building costs more than running it."""
+    counts = (workflow.pending_count_query(), subgroups.awaiting_decision_count_query(),
+              subgroups.ready_for_decision_count_query(), representatives.pending_count_query())
+    return select(*(count.scalar_subquery() for count in counts))

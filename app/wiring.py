@@ -1,0 +1,76 @@
+"""What runs when, in one place: the steps after each transition (in order), the tick's daily jobs, a case's
+documents, the calendar feed's sources, what happens when someone becomes a contact person, the menu's badges and
+the transitions that have a page of their own.
+
+`create_app` installs this table on the app; nothing adds itself to it by being imported. The test
+`tests/test_wiring.py` prints it, so "what happens on give_notice?" is answered by reading this file.
+"""
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+
+from flask import Flask
+
+from app.services import (agreement_print, agreements, archive, calendar, cases, contributions, invitations,
+                          members, representatives, subgroups, waiting)
+
+
+@dataclass(frozen=True)
+class Wiring:
+    # (workflow, trigger) -> functions (obj, actor, data) run in the transition's transaction, after the state moved.
+    after_transition: Mapping[tuple[str, str], tuple[Callable, ...]]
+    daily_jobs: tuple[Callable, ...]  # fn(today) -> lines saying what was done; the tick runs them in this order
+    case_documents: tuple[Callable, ...]  # fn(case) -> archive.Document list, in this order within a day
+    calendar_sources: tuple[Callable, ...]  # fn(user) -> calendar.Entry iterable
+    new_contact: tuple[Callable, ...]  # fn(user, actor): a user just became a municipality's contact person
+    menu_counters: Mapping[str, Callable]  # badge name (navigation.NAV) -> fn(user) -> int
+    action_pages: Mapping[str, str]  # membership trigger -> endpoint (taking case_id) of the page that asks for it
+
+    def after(self, workflow: str, trigger: str) -> tuple[Callable, ...]:
+        return self.after_transition.get((workflow, trigger), ())
+
+
+def _membership(trigger: str, *steps: Callable) -> tuple[tuple[str, str], tuple[Callable, ...]]:
+    return ("membership", trigger), steps
+
+
+def _subgroup(trigger: str, *steps: Callable) -> tuple[tuple[str, str], tuple[Callable, ...]]:
+    return ("subgroup", trigger), steps
+
+
+WIRING = Wiring(
+    after_transition=MappingProxyType(dict([
+        _membership("accept", invitations.record_reply),
+        _membership("decline", invitations.record_reply),
+        _membership("accept_late", invitations.record_reply),
+        _membership("decline_late", invitations.record_reply),
+        _membership("issue_agreement", agreements.issue, agreements.tell_ready_to_sign),
+        _membership("renew", agreements.renew, agreements.tell_ready_to_sign),
+        _membership("decline_signing", agreements.retire_declined),
+        # The agreement takes effect before the ledger reads its years.
+        _membership("activate", cases.agreement_in_force, contributions.owed_from_activation),
+        # The notice is recorded on the case before the mail about it is written from the case.
+        _membership("give_notice", cases.record_notice, agreements.tell_notice_confirmed),
+        _membership("withdraw_notice", cases.clear_notice),
+        _membership("terminate", members.notice_took_effect),
+        _membership("end_by_merger", members.ended_by_merger),
+        _subgroup("approve", subgroups.record_decision),
+        _subgroup("reject", subgroups.record_decision),
+        _subgroup("establish", subgroups.members_join),
+        _subgroup("close", subgroups.members_leave),
+    ])),
+    daily_jobs=(contributions.new_year_lines, invitations.send_due_reminders, representatives.remind_ending_terms),
+    case_documents=(archive.invitation_letter, archive.case_history, invitations.reply_documents,
+                    agreement_print.agreement_documents, agreement_print.notice_document),
+    calendar_sources=(calendar.case_dates, calendar.meeting_dates, representatives.term_end_dates),
+    new_contact=(invitations.invite_new_contact,),
+    menu_counters=MappingProxyType({"agreements_to_sign": agreements.awaiting_count,
+                                    "pending_requests": waiting.actionable_count}),
+    action_pages=MappingProxyType({"issue_agreement": "agreements.issue", "renew": "agreements.renew",
+                                   "give_notice": "agreements.notice"}),
+)
+
+
+def install(app: Flask) -> None:
+    """Read back with `app.extensions.wiring()`."""
+    app.extensions["wiring"] = WIRING

@@ -1,0 +1,75 @@
+"""The wiring table (app/wiring.py): complete, in order, and the only place anything is attached."""
+import ast
+import pathlib
+
+from app.wiring import WIRING
+from workflows import WORKFLOWS
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+
+
+def _name(function) -> str:
+    return f"{function.__module__.removeprefix('app.services.')}.{function.__name__}"
+
+
+def render() -> str:
+    """The table as text: what a reader asks ("what happens on give_notice?") answered in order."""
+    lines = []
+    for (workflow, trigger), steps in WIRING.after_transition.items():
+        lines.append(f"{workflow}.{trigger}: " + " → ".join(_name(step) for step in steps))
+    for title, functions in (("daily", WIRING.daily_jobs), ("documents", WIRING.case_documents),
+                             ("calendar", WIRING.calendar_sources), ("new contact", WIRING.new_contact)):
+        lines.append(f"{title}: " + ", ".join(_name(f) for f in functions))
+    lines.append("badges: " + ", ".join(f"{key}={_name(f)}" for key, f in WIRING.menu_counters.items()))
+    lines.append("pages: " + ", ".join(f"{key}={value}" for key, value in WIRING.action_pages.items()))
+    return "\n".join(lines)
+
+
+def test_the_table_reads_in_order():
+    table = render()
+    print(table)
+    assert "membership.give_notice: cases.record_notice → agreements.tell_notice_confirmed" in table
+    assert "membership.activate: cases.agreement_in_force → contributions.owed_from_activation" in table
+    assert "membership.issue_agreement: agreements.issue → agreements.tell_ready_to_sign" in table
+    assert "daily: contributions.new_year_lines, invitations.send_due_reminders, representatives.remind_ending_terms" \
+        in table
+
+
+def test_every_wired_trigger_exists_in_its_workflow():
+    for workflow, trigger in WIRING.after_transition:
+        assert trigger in {spec.trigger for spec in WORKFLOWS[workflow].specs}, (workflow, trigger)
+
+
+def test_the_app_uses_the_table(app):
+    assert app.extensions["wiring"] is WIRING
+
+
+def test_action_pages_and_badges_name_real_endpoints(app):
+    from app.navigation import NAV
+
+    for endpoint in WIRING.action_pages.values():
+        assert endpoint in app.view_functions
+    assert {item.count for item in NAV if item.count} == set(WIRING.menu_counters)
+
+
+def test_nothing_is_attached_at_import_time():
+    """No module appends to a shared list or registers a hook as a side effect of being imported."""
+    offenders = []
+    for path in (ROOT / "app").rglob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in tree.body:  # module level only
+            call = node.value if isinstance(node, ast.Expr) else None
+            if isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) \
+                    and call.func.attr in ("append", "extend", "update", "register"):
+                offenders.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+            if isinstance(node, ast.AugAssign) or (
+                    isinstance(node, ast.Assign) and any(isinstance(t, ast.Subscript) for t in node.targets)):
+                offenders.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+            if isinstance(node, ast.ImportFrom) and node.lineno > 1 and _after_definitions(tree, node):
+                offenders.append(f"{path.relative_to(ROOT)}:{node.lineno} (import at the bottom)")
+    assert offenders == []
+
+
+def _after_definitions(tree: ast.Module, node: ast.stmt) -> bool:
+    return any(isinstance(other, (ast.FunctionDef, ast.ClassDef)) and other.lineno < node.lineno
+               for other in tree.body)

@@ -49,7 +49,6 @@ def register_blueprints(app: Flask) -> None:
     from app.admin.routes import bp as admin_bp
     from app.agreements.routes import bp as agreements_bp
     from app.approvals.routes import bp as approvals_bp
-    from app.archive.routes import bp as archive_bp
     from app.auth.routes import bp as auth_bp
     from app.calendar.routes import bp as calendar_bp
     from app.cases.routes import bp as cases_bp
@@ -61,11 +60,10 @@ def register_blueprints(app: Flask) -> None:
     from app.meetings.routes import bp as meetings_bp
     from app.members.routes import bp as members_bp
     from app.municipality.routes import bp as municipality_bp
-    from app.privacy.routes import bp as privacy_bp
     from app.subgroups.routes import bp as subgroups_bp
 
-    for blueprint in (main_bp, auth_bp, admin_bp, cases_bp, approvals_bp, subgroups_bp, cockpit_bp, archive_bp,
-                      calendar_bp, meetings_bp, privacy_bp, invitations_bp, municipality_bp, agreements_bp,
+    for blueprint in (main_bp, auth_bp, admin_bp, cases_bp, approvals_bp, subgroups_bp, cockpit_bp,
+                      calendar_bp, meetings_bp, invitations_bp, municipality_bp, agreements_bp,
                       members_bp, contributions_bp, evaluations_bp):
         app.register_blueprint(blueprint)
 

@@ -13,9 +13,9 @@ ROLES = security_world.ROLES
 # request from Voss, a draft subgroup proposed by the project member and a steering-group meeting.
 GET_MATRIX = {
     "admin.audit_log": [302, 200, 200, 403, 403, 403, 403, 403],
-    "archive.document_pdf": [302, 200, 200, 200, 200, 200, 404, 404],
-    "archive.export": [302, 200, 200, 200, 200, 200, 404, 404],
-    "archive.invitation_letter": [302, 200, 200, 200, 200, 200, 404, 404],
+    "cases.document_pdf": [302, 200, 200, 200, 200, 200, 404, 404],
+    "cases.archive_export": [302, 200, 200, 200, 200, 200, 404, 404],
+    "cases.invitation_letter": [302, 200, 200, 200, 200, 200, 404, 404],
     "calendar.feed": [404, 404, 404, 404, 404, 404, 404, 404],
     "calendar.settings": [302, 200, 200, 200, 200, 200, 200, 200],
     "cockpit.overview": [302, 200, 200, 403, 403, 403, 403, 403],
@@ -26,8 +26,8 @@ GET_MATRIX = {
     "meetings.meeting_new": [302, 403, 200, 403, 403, 403, 403, 403],
     "meetings.meeting_page": [302, 200, 200, 404, 404, 404, 404, 200],
     "meetings.minutes_pdf": [302, 404, 404, 404, 404, 404, 404, 404],
-    "privacy.anonymise": [302, 200, 403, 403, 403, 403, 403, 403],
-    "privacy.person": [302, 200, 403, 403, 403, 403, 403, 403],
+    "admin.anonymise": [302, 200, 403, 403, 403, 403, 403, 403],
+    "admin.person_data": [302, 200, 403, 403, 403, 403, 403, 403],
     "admin.outbox": [302, 200, 200, 403, 403, 403, 403, 403],
     "admin.outbox_message": [302, 200, 200, 403, 403, 403, 403, 403],
     "admin.user_edit": [302, 200, 403, 403, 403, 403, 403, 403],
@@ -87,7 +87,7 @@ GET_MATRIX = {
 }
 # Routes that take only POST (checked by the CSRF and object-access tests below).
 POST_ONLY = {"admin.user_invite", "approvals.cancel", "auth.logout", "main.set_language", "calendar.create",
-             "calendar.revoke", "meetings.attendance", "meetings.minutes", "privacy.export", "members.decide",
+             "calendar.revoke", "meetings.attendance", "meetings.minutes", "admin.person_export", "members.decide",
              "evaluations.evaluation_close", "members.withdraw"}
 ARG_OVERRIDES = {"subgroups.action": {"trigger": "submit"}}
 NOT_ROUTES = {"static"}

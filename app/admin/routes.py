@@ -1,7 +1,8 @@
 """Administration: users and their roles, the outbox and the audit log."""
+import json
 import re
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import func, or_, select
 
@@ -10,7 +11,7 @@ from app.forms import ConfirmForm, choices
 from app.extensions import db
 from app.models import AuditEvent, Organisation, OutboxMessage, User
 from app.security import role_required
-from app.services import ServiceError, mail, users
+from app.services import ServiceError, mail, privacy, users
 from app.views import show_error
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -142,3 +143,42 @@ def audit_log():
         stmt = stmt.where(AuditEvent.action.like(f"{action}%"))
     page = db.paginate(stmt, per_page=50, error_out=False)
     return render_template("admin/audit_log.html", page=page, action=action)
+
+
+# --- one person's data: export everything (GDPR art. 15/20), anonymise someone who has left ---------------------
+
+@bp.route("/brukere/<int:user_id>/personopplysninger")
+@role_required("admin")
+def person_data(user_id: int):
+    user = db.get_or_404(User, user_id)
+    return render_template("admin/person_data.html", user=user, form=ConfirmForm())
+
+
+@bp.route("/brukere/<int:user_id>/personopplysninger/eksport", methods=["POST"])
+@role_required("admin")
+def person_export(user_id: int):
+    user = db.get_or_404(User, user_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    data = privacy.export(user, current_user)
+    db.session.commit()
+    return Response(json.dumps(data, ensure_ascii=False, indent=2), mimetype="application/json", headers={
+        "Content-Disposition": f'attachment; filename="personopplysninger-bruker-{user.id}.json"'})
+
+
+@bp.route("/brukere/<int:user_id>/anonymiser", methods=["GET", "POST"])
+@role_required("admin")
+def anonymise(user_id: int):
+    user = db.get_or_404(User, user_id)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        try:
+            privacy.anonymise(user, current_user)
+        except ServiceError as error:
+            db.session.rollback()
+            form.form_errors.append(error.message)
+        else:
+            db.session.commit()
+            flash(f"Personen er anonymisert og heter nå «{user.name}».", "success")
+            return redirect(url_for("admin.person_data", user_id=user.id))
+    return render_template("admin/anonymise.html", user=user, form=form)

@@ -9,7 +9,7 @@ from app.cases.forms import ActionForm, AsOfForm
 from app.extensions import db, wiring
 from app.models import Agreement, InvitationRound, MembershipCase, Organisation
 from app.models.case import HOST_PARTY, MUNICIPALITY_PARTY
-from app.services import cases, workflow
+from app.services import archive, cases, workflow
 from app.views import attempt, spec_or_404, step_refusal
 from workflows import MEMBERSHIP
 
@@ -91,3 +91,33 @@ def action(case_id: int, trigger: str):
     status = 409 if request.method == "POST" and reason else 200
     return render_template("cases/action.html", case=case, spec=spec, form=form, reason=reason), status
 
+
+# --- the case's documents: read in the app, each as PDF, or the whole case as a ZIP for the archive ---------------
+
+@bp.app_template_global("case_documents")
+def case_documents(case):
+    """The documents of a case, for the "Dokumenter" list on the case page."""
+    return archive.documents(case)
+
+
+@bp.route("/<int:case_id>/dokumenter/invitasjon")
+def invitation_letter(case_id: int):
+    return render_template("archive/letter.html", case=get_case(case_id))
+
+
+@bp.route("/<int:case_id>/dokumenter/<key>.pdf")
+def document_pdf(case_id: int, key: str):
+    case = get_case(case_id)
+    doc = next((d for d in archive.documents(case) if d.key == key), None)
+    if doc is None:
+        abort(404)
+    return Response(doc.render(), mimetype="application/pdf",
+                    headers={"Content-Disposition": f'inline; filename="{key}-{case.id}.pdf"'})
+
+
+@bp.route("/<int:case_id>/arkiv.zip")
+def archive_export(case_id: int):
+    case = get_case(case_id)
+    filename = f"sak-{archive.case_number(case).replace('/', '-')}.zip"
+    return Response(archive.export(case), mimetype="application/zip",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})

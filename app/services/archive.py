@@ -51,7 +51,7 @@ def invitation_letter(case: MembershipCase) -> list[Document]:
     return [Document(
         "invitasjon", f"Invitasjon til å delta i Kunnskapskommunen ({round_.title})",
         round_.created_at.astimezone(OSLO).date(), "I", HOST, case.organisation.display_name,
-        lambda: pdf("archive/letter_pdf.html", case=case), endpoint="archive.invitation_letter")]
+        lambda: pdf("archive/letter_pdf.html", case=case), endpoint="cases.invitation_letter")]
 
 
 def case_history(case: MembershipCase) -> list[Document]:

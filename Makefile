@@ -1,13 +1,19 @@
 # The two commands: `make run` (the app with demo data on http://127.0.0.1:5000) and `make test` (the whole suite).
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
-VENV := .venv
+VENV ?= .venv
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app wsgi
 DEMO_PASSWORD ?= kunnskap2026
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test test-postgres install install-test system-deps translations db demo bench clean
+# `make lock` resolves pyproject.toml into pinned, hashed lock files with uv, kept in a venv of its own.
+LOCK_TOOLS := .venv-lock
+UV_VERSION := 0.13.9
+UV_COMPILE := $(LOCK_TOOLS)/bin/uv pip compile pyproject.toml --quiet --universal --python-version 3.11 \
+	--generate-hashes --custom-compile-command "make lock"
+
+.PHONY: run test test-postgres install install-test lock system-deps translations db demo bench clean
 
 run: install db demo
 	@echo "Logg inn på http://$(HOST):$(PORT) som marianne.solbakk@bergen.kommune.no (FoU-rådgiver), passord $(DEMO_PASSWORD)"
@@ -15,26 +21,41 @@ run: install db demo
 
 test: install-test system-deps
 	$(BIN)/python -m pytest
-	bash .ci/with-postgres.sh $(BIN)/python -m pytest -p no:cacheprovider -m "not load"
+	bash .ci/with-postgres.sh $(BIN)/python -m pytest -p no:cacheprovider -m "not load and not packaging"
 
 test-postgres: install-test system-deps
-	bash .ci/with-postgres.sh $(BIN)/python -m pytest -p no:cacheprovider -m "not load"
+	bash .ci/with-postgres.sh $(BIN)/python -m pytest -p no:cacheprovider -m "not load and not packaging"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e .
+# The dependencies exactly as locked, then the app itself without resolving anything; `pip check` fails when
+# pyproject.toml asks for something the lock file does not hold (run `make lock`).
+$(VENV)/.installed: requirements.lock pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	$(BIN)/python -m pip check
 	touch $@
 
-$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+$(VENV)/.installed-test: requirements-test.lock pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements-test.lock
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	$(BIN)/python -m pip check
 	touch $(VENV)/.installed $@
 
 install: $(VENV)/.installed translations
 
 install-test: $(VENV)/.installed-test translations
+
+# Pins that still satisfy pyproject.toml are kept; delete a lock file first to move everything to the newest.
+lock: $(LOCK_TOOLS)/bin/uv
+	$(UV_COMPILE) -o requirements.lock
+	$(UV_COMPILE) --extra test --constraint requirements.lock -o requirements-test.lock
+
+$(LOCK_TOOLS)/bin/uv:
+	$(PYTHON) -m venv $(LOCK_TOOLS)
+	$(LOCK_TOOLS)/bin/python -m pip install --quiet uv==$(UV_VERSION)
 
 translations:
 	$(BIN)/pybabel compile --use-fuzzy -d app/translations > /dev/null
@@ -53,4 +74,4 @@ demo: db
 	$(FLASK) seed-demo --password $(DEMO_PASSWORD)
 
 clean:
-	rm -rf $(VENV) .pytest_cache build *.egg-info
+	rm -rf $(VENV) $(LOCK_TOOLS) .pytest_cache build *.egg-info

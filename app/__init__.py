@@ -1,4 +1,6 @@
 """The Kunnskapskommunen intranet: the application factory."""
+from pathlib import Path
+
 from flask import Flask
 
 from app import commands, config, errors, formatting, history, navigation, safe_input, security, wiring
@@ -7,7 +9,7 @@ from app.extensions import babel, csrf, db, login_manager, migrate
 
 def create_app(test_config: dict | None = None) -> Flask:
     """Build the app: configuration, extensions, blueprints, error pages, commands."""
-    app = Flask(__name__, instance_relative_config=True, template_folder="../templates")
+    app = Flask(__name__, instance_relative_config=True, template_folder=_resource_dir("templates"))
     config.load(app, test_config)
     register_extensions(app)
     wiring.install(app)
@@ -34,7 +36,7 @@ def _deliver_mail(response):
 
 def register_extensions(app: Flask) -> None:
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(app.config.get("MIGRATIONS_DIR", _project_path(app, "migrations"))))
+    migrate.init_app(app, db, directory=str(app.config.get("MIGRATIONS_DIR", _resource_dir("migrations"))))
     csrf.init_app(app)
     babel.init_app(app, locale_selector=formatting.select_locale)
     login_manager.init_app(app)
@@ -68,7 +70,8 @@ def register_blueprints(app: Flask) -> None:
         app.register_blueprint(blueprint)
 
 
-def _project_path(app: Flask, name: str) -> str:
-    from pathlib import Path
-
-    return str(Path(app.root_path).parent / name)
+def _resource_dir(name: str) -> str:
+    """A folder beside the package in a checkout, inside it in an installed wheel (see setup.py)."""
+    package = Path(__file__).resolve().parent
+    installed = package / name
+    return str(installed if installed.is_dir() else package.parent / name)

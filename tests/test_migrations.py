@@ -1,8 +1,11 @@
-"""`flask db upgrade` builds the schema the models describe."""
+"""`flask db upgrade` builds the schema the models describe, with revisions that stand on their own."""
+import ast
+from pathlib import Path
+
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import upgrade
-from sqlalchemy import create_engine, inspect
+from sqlalchemy import create_engine, inspect, text
 
 from app import create_app
 from app.extensions import db
@@ -22,3 +25,41 @@ def test_upgrade_builds_empty_database_matching_models(tmp_path):
         db.engine.dispose()
     assert diff == []
     assert {"organisation", "user", "audit_event", "outbox_message"} <= tables
+
+
+def test_revisions_do_not_import_the_app():
+    """A revision runs as it was written: app code changed later must not change what an old revision does."""
+    app_imports = {}
+    for path in sorted(Path(__file__).resolve().parent.parent.glob("migrations/versions/*.py")):
+        modules = [m for m in _imported_modules(path) if m.split(".")[0] in ("app", "workflows")]
+        if modules:
+            app_imports[path.name] = modules
+    assert app_imports == {}
+
+
+def _imported_modules(path: Path):
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Import):
+            yield from (alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            yield node.module
+
+
+def test_name_keys_revision_fills_the_keys_of_existing_organisations(tmp_path):
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    app = create_app(app_config(url))
+    with app.app_context():
+        upgrade(revision="0007_members")
+        engine = create_engine(url)
+        with engine.begin() as connection:
+            connection.execute(text(
+                "INSERT INTO organisation (name, kind, is_host, successor_name) VALUES "
+                "('Øygarden kommune', 'municipality', 0, NULL), ('Voss herad', 'municipality', 0, 'Voss kommune'), "
+                "('Alver kommune', 'municipality', 0, NULL)"))
+        upgrade(revision="0008_name_keys")
+        with engine.connect() as connection:
+            keys = connection.execute(text("SELECT name, search_key, sort_key FROM organisation ORDER BY id")).all()
+        engine.dispose()
+        db.engine.dispose()
+    assert keys == [("Øygarden kommune", "oygarden", "zzzbygarden kommune"), ("Voss herad", "voss|voss", "voss herad"),
+                    ("Alver kommune", "alver", "alver kommune")]

@@ -57,12 +57,13 @@ def test_twenty_advisers_approve_the_same_request_once(app, orgs):
     requester = factories.user("municipality_contact", organisation=orgs["Lindås"])
     advisers = [factories.user("adviser", organisation=orgs["Bergen"]).id for _ in range(20)]
     case = factories.case(orgs["Lindås"], factories.invitation_round(deadline=date(2026, 11, 1)))
-    request = workflow.perform(case, "accept_late", requester)
+    request_id = workflow.perform(case, "accept_late", requester).id
     db.session.commit()
     events_before = db.session.scalar(select(func.count()).select_from(AuditEvent))
 
+    # The threads get ids, not the test's objects: reading an expired attribute would use the test's session.
     def approve(i):
-        workflow.approve(db.session.get(TransitionRequest, request.id), db.session.get(User, advisers[i]))
+        workflow.approve(db.session.get(TransitionRequest, request_id), db.session.get(User, advisers[i]))
 
     results = run_in_threads(app, 20, approve)
     assert sorted(results) == [CONFLICT] * 19 + [DONE]
@@ -73,17 +74,17 @@ def test_twenty_advisers_approve_the_same_request_once(app, orgs):
 
 def test_two_people_answer_the_same_case_at_once(app, orgs):
     contacts = [factories.user("municipality_contact", organisation=orgs["Lindås"]).id for _ in range(2)]
-    case = factories.case(orgs["Lindås"])
+    case_id = factories.case(orgs["Lindås"]).id
     db.session.commit()
 
     def answer(i):
-        found = db.session.get(MembershipCase, case.id)
+        found = db.session.get(MembershipCase, case_id)
         workflow.perform(found, ("accept", "decline")[i], db.session.get(User, contacts[i]))
 
     results = run_in_threads(app, 2, answer)
-    state = db.session.get(MembershipCase, case.id).state
+    state = db.session.get(MembershipCase, case_id).state
     transitions = db.session.scalar(select(func.count()).select_from(AuditEvent).where(
-        AuditEvent.object_id == case.id, AuditEvent.action.in_(["membership.accept", "membership.decline"])))
+        AuditEvent.object_id == case_id, AuditEvent.action.in_(["membership.accept", "membership.decline"])))
     # Either one wins and the other gets a conflict, or they ran one after the other (accept then decline is legal).
     assert results.count(DONE) == transitions, results
     assert state in ("accepted", "declined") and audit.verify().ok, results

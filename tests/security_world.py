@@ -12,7 +12,9 @@ from app.services import evaluations, mail, meetings, workflow
 from tests import factories
 
 ROLES = ["anonymous", "admin", "adviser", "municipality_contact", "signatory", "host_signatory", "project_member",
-         "steering_member"]
+         "steering_member", "other_contact"]
+# The role held by the user of a column that is not named after a role.
+ROLE_OF = {"host_signatory": "signatory", "other_contact": "municipality_contact"}
 
 
 @dataclass
@@ -22,14 +24,14 @@ class World:
 
 
 def build(app, orgs) -> World:
-    """Users for every role (municipal ones in Lindås) and a Lindås case, a Voss request, a subgroup, a mail."""
+    """Users for every role (municipal ones in Lindås, another contact in Askøy) and a Lindås case, a Voss request,
+    a subgroup, a mail."""
     world = World()
     homes = {"admin": "Bergen", "adviser": "Bergen", "municipality_contact": "Lindås", "signatory": "Lindås",
              "host_signatory": "Bergen", "project_member": "Universitetet i Bergen",
-             "steering_member": "Helse Bergen"}
+             "steering_member": "Helse Bergen", "other_contact": "Askøy"}
     for role, home in homes.items():
-        world.users[role] = factories.user("signatory" if role == "host_signatory" else role,
-                                           organisation=orgs[home], name=f"Bruker {role}")
+        world.users[role] = factories.user(ROLE_OF.get(role, role), organisation=orgs[home], name=f"Bruker {role}")
     voss_contact = factories.user("municipality_contact", organisation=orgs["Voss"])
     lindas = factories.case(orgs["Lindås"], factories.invitation_round(deadline=date(2026, 12, 31)))
     voss = factories.case(orgs["Voss"], factories.invitation_round(deadline=date(2026, 11, 1), title="Sen runde"))

@@ -6,6 +6,7 @@ import pytest
 from sqlalchemy import func, select
 
 from app import clock
+from app.config import Defaults
 from app.extensions import db
 from app.models import LoginAttempt, LoginSession
 from app.services import users
@@ -135,11 +136,19 @@ def test_change_own_password(client, auth):
     assert _login(client, user.email, "nytt-passord-456").status_code == 302
 
 
-def test_password_is_hashed_with_scrypt_by_default(app, orgs):
-    app.config["PASSWORD_HASH_METHOD"] = "scrypt"
+def test_password_is_hashed_with_strong_scrypt_by_default(app, client, orgs):
+    """The suite hashes fast (see conftest); an installation gets the default, which must stay scrypt at no less
+    than werkzeug's cost (n=2^15, r=8, p=1)."""
+    app.config["PASSWORD_HASH_METHOD"] = Defaults.PASSWORD_HASH_METHOD
     user = factories.user("adviser")
-    assert factories.PASSWORD not in user.password_hash
-    assert user.password_hash.startswith("scrypt:")
+    db.session.commit()
+    method, salt, _ = user.password_hash.split("$")
+    name, *cost = method.split(":")
+    assert name == "scrypt", method
+    n, r, p = map(int, cost)
+    assert n >= 2 ** 15 and r >= 8 and p >= 1, method
+    assert len(salt) >= 16 and factories.PASSWORD not in user.password_hash
+    assert _login(client, user.email, factories.PASSWORD).status_code == 302
 
 
 def test_invitation_link_sets_password_once(app, client, orgs):

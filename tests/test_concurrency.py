@@ -9,35 +9,47 @@ from app.models import AuditEvent, MembershipCase, TransitionRequest, User
 from app.services import Conflict, audit, tick, workflow
 from tests import factories
 
+DONE, CONFLICT = "done", "conflict"
+
 
 def run_in_threads(app, count: int, work) -> list[str]:
-    """Run work(i) in `count` threads started together, each in its own app context and session."""
-    barrier, results, lock = threading.Barrier(count), [], threading.Lock()
+    """Run work(i) in `count` threads started together, each in its own app context and session.
+
+    Each thread ends DONE (committed) or CONFLICT (refused with Conflict, rolled back). Any other exception in a
+    thread is raised here, so it fails the test with that thread's traceback.
+    """
+    barrier, outcomes = threading.Barrier(count, timeout=30), [None] * count
 
     def target(i):
-        with app.app_context():
-            barrier.wait()
-            try:
-                outcome = work(i)
-                db.session.commit()
-            except Conflict:
-                db.session.rollback()
-                outcome = "conflict"
-            except Exception as error:  # anything else is a failure of the test subject
-                db.session.rollback()
-                outcome = f"error: {error!r}"
-            finally:
-                db.session.remove()
-        with lock:
-            results.append(outcome)
+        try:
+            with app.app_context():
+                try:
+                    barrier.wait()
+                    work(i)
+                    db.session.commit()
+                    outcomes[i] = DONE
+                except Conflict:
+                    db.session.rollback()
+                    outcomes[i] = CONFLICT
+                finally:
+                    db.session.remove()
+        except Exception as error:
+            outcomes[i] = error
+            barrier.abort()  # the others stop waiting for this one
 
     threads = [threading.Thread(target=target, args=(i,)) for i in range(count)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join(60)
+    assert not any(thread.is_alive() for thread in threads), "a thread did not finish within a minute"
     db.session.expire_all()  # the test's own session reads what the threads wrote
-    return results
+    errors = [o for o in outcomes if isinstance(o, Exception)]
+    errors.sort(key=lambda error: isinstance(error, threading.BrokenBarrierError))  # the cause before the waiters
+    if errors:
+        raise errors[0]
+    assert all(outcome in (DONE, CONFLICT) for outcome in outcomes), outcomes
+    return outcomes
 
 
 def test_twenty_advisers_approve_the_same_request_once(app, orgs):
@@ -45,16 +57,16 @@ def test_twenty_advisers_approve_the_same_request_once(app, orgs):
     requester = factories.user("municipality_contact", organisation=orgs["Lindås"])
     advisers = [factories.user("adviser", organisation=orgs["Bergen"]).id for _ in range(20)]
     case = factories.case(orgs["Lindås"], factories.invitation_round(deadline=date(2026, 11, 1)))
-    request = workflow.perform(case, "accept_late", requester)
+    request_id = workflow.perform(case, "accept_late", requester).id
     db.session.commit()
     events_before = db.session.scalar(select(func.count()).select_from(AuditEvent))
 
+    # The threads get ids, not the test's objects: reading an expired attribute would use the test's session.
     def approve(i):
-        workflow.approve(db.session.get(TransitionRequest, request.id), db.session.get(User, advisers[i]))
-        return "approved"
+        workflow.approve(db.session.get(TransitionRequest, request_id), db.session.get(User, advisers[i]))
 
     results = run_in_threads(app, 20, approve)
-    assert sorted(results) == ["approved"] + ["conflict"] * 19, results
+    assert sorted(results) == [CONFLICT] * 19 + [DONE]
     assert db.session.get(MembershipCase, case.id).state == "accepted"
     assert db.session.scalar(select(func.count()).select_from(AuditEvent)) == events_before + 1
     assert audit.verify().ok
@@ -62,20 +74,19 @@ def test_twenty_advisers_approve_the_same_request_once(app, orgs):
 
 def test_two_people_answer_the_same_case_at_once(app, orgs):
     contacts = [factories.user("municipality_contact", organisation=orgs["Lindås"]).id for _ in range(2)]
-    case = factories.case(orgs["Lindås"])
+    case_id = factories.case(orgs["Lindås"]).id
     db.session.commit()
 
     def answer(i):
-        found = db.session.get(MembershipCase, case.id)
+        found = db.session.get(MembershipCase, case_id)
         workflow.perform(found, ("accept", "decline")[i], db.session.get(User, contacts[i]))
-        return "done"
 
     results = run_in_threads(app, 2, answer)
-    state = db.session.get(MembershipCase, case.id).state
+    state = db.session.get(MembershipCase, case_id).state
     transitions = db.session.scalar(select(func.count()).select_from(AuditEvent).where(
-        AuditEvent.object_id == case.id, AuditEvent.action.in_(["membership.accept", "membership.decline"])))
+        AuditEvent.object_id == case_id, AuditEvent.action.in_(["membership.accept", "membership.decline"])))
     # Either one wins and the other gets a conflict, or they ran one after the other (accept then decline is legal).
-    assert results.count("done") == transitions, results
+    assert results.count(DONE) == transitions, results
     assert state in ("accepted", "declined") and audit.verify().ok, results
 
 
@@ -85,9 +96,9 @@ def test_two_ticks_at_once_give_the_same_result_as_one(app, orgs):
     db.session.commit()
     events_before = db.session.scalar(select(func.count()).select_from(AuditEvent))
 
-    results = run_in_threads(app, 2, lambda i: tick.run(date(2026, 11, 23)))
-    assert all(not isinstance(r, str) for r in results), results
-    assert sum(len(lines) for lines in results) == 5
+    lines = []
+    assert run_in_threads(app, 2, lambda i: lines.extend(tick.run(date(2026, 11, 23)))) == [DONE, DONE]
+    assert len(lines) == 5
     states = db.session.scalars(select(MembershipCase.state).where(MembershipCase.id.in_(ids))).all()
     assert states == ["no_reply"] * 5
     assert db.session.scalar(select(func.count()).select_from(AuditEvent)) == events_before + 5

@@ -151,6 +151,17 @@ def test_password_is_hashed_with_strong_scrypt_by_default(app, client, orgs):
     assert _login(client, user.email, factories.PASSWORD).status_code == 302
 
 
+def test_an_unknown_address_is_checked_against_a_hash_of_the_configured_method(app, client, orgs, monkeypatch):
+    """A wrong address costs as long as a wrong password: the stand-in hash uses the configured method too."""
+    checked = []
+    real_check = users.check_password_hash
+    monkeypatch.setattr(users, "check_password_hash", lambda hashed, password: checked.append(hashed)
+                        or real_check(hashed, password))
+    app.config["PASSWORD_HASH_METHOD"] = "pbkdf2:sha256:1000"
+    assert _login(client, "ingen@example.no", "feil-passord-123").status_code == 401
+    assert checked and checked[-1].startswith("pbkdf2:sha256:1000$")
+
+
 def test_invitation_link_sets_password_once(app, client, orgs):
     with app.test_request_context():
         user = factories.user("municipality_contact", organisation=orgs["Voss"], password=None)

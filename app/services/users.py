@@ -1,6 +1,7 @@
 """People, passwords, invitation links and sign-in sessions."""
 import secrets
 from datetime import timedelta
+from functools import lru_cache
 
 from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
@@ -14,8 +15,6 @@ from app.models.user import MUNICIPALITY_CONTACT, ROLES
 from app.services import ServiceError, audit
 
 MIN_PASSWORD_LENGTH = 10
-# Compared against when the e-mail is unknown, so a wrong address costs as long as a wrong password.
-_DUMMY_HASH = generate_password_hash("not-a-real-password")
 
 
 class LoginLocked(ServiceError):
@@ -162,13 +161,23 @@ def authenticate(email: str, password: str, remote_addr: str | None = None) -> U
         current_app.logger.warning("login refused, too many failures for %s from %s", email, remote_addr)
         raise LoginLocked(f"For mange mislykkede innloggingsforsøk. Vent {minutes} minutter og prøv igjen.")
     user = find_by_email(email)
-    ok = check_password_hash(user.password_hash if user and user.password_hash else _DUMMY_HASH, password)
+    ok = check_password_hash(user.password_hash if user and user.password_hash else _dummy_hash(), password)
     ok = ok and user is not None and user.active and user.password_hash is not None
     db.session.add(LoginAttempt(email=email, at=now, success=ok, remote_addr=remote_addr))
     if not ok:
         current_app.logger.warning("failed login for %s from %s", email, remote_addr)
         raise ServiceError("Feil e-postadresse eller passord.")
     return user
+
+
+@lru_cache(maxsize=4)
+def _dummy_hash_for(method: str) -> str:
+    return generate_password_hash("not-a-real-password", method=method)
+
+
+def _dummy_hash() -> str:
+    """Compared against when the e-mail is unknown, so a wrong address costs as long as a wrong password."""
+    return _dummy_hash_for(current_app.config["PASSWORD_HASH_METHOD"])
 
 
 def start_session(user: User) -> LoginSession:

@@ -4,8 +4,9 @@ import re
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import func, or_, select
+from sqlalchemy import select
 
+from app import search
 from app.admin.forms import NewUserForm, UserForm
 from app.forms import ConfirmForm, choices
 from app.extensions import db
@@ -31,10 +32,8 @@ def _get_user(user_id: int) -> User:
 @role_required("admin")
 def user_list():
     query = request.args.get("q", "").strip()
-    stmt = select(User).order_by(User.name)
-    if query:
-        like = f"%{query.lower()}%"
-        stmt = stmt.where(or_(func.lower(User.name).like(like), User.email.like(like)))
+    stmt = search.where(select(User).outerjoin(Organisation, User.organisation_id == Organisation.id)
+                        .order_by(User.name), query, User, Organisation)
     page = db.paginate(stmt, per_page=PER_PAGE, error_out=False)
     return render_template("admin/users.html", page=page, query=query)
 

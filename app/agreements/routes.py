@@ -5,7 +5,7 @@ from datetime import date, datetime
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 
-from app import agreement_text, clock
+from app import agreement_text, clock, search
 from app.services import agreement_print
 from app.agreements.forms import IssueForm, NoticeForm, SignForm, UploadForm
 from app.cases.routes import get_case
@@ -64,8 +64,7 @@ def agreement_list():
     if waiting:
         stmt = agreements.awaiting(current_user, stmt)
     query = request.args.get("q", "").strip()
-    if query:
-        stmt = stmt.where(Organisation.name.ilike(f"%{query}%"))
+    stmt = search.where(stmt, query, Organisation)
     page = db.paginate(stmt.order_by(Organisation.name, Agreement.id), per_page=50, error_out=False)
     return render_template("agreements/list.html", page=page, waiting=waiting, query=query,
                            can_wait=current_user.has_role("signatory"))

@@ -1,9 +1,9 @@
 """The adviser's "Bidrag" pages: the ledger per year, a picture of the money, invoices and payments."""
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import func, select
+from sqlalchemy import select
 
-from app import clock
+from app import clock, search
 from app.extensions import db
 from app.contributions.chart import grouped_bars
 from app.contributions.forms import CancelForm, InvoiceForm, PaymentForm
@@ -39,8 +39,7 @@ def contribution_list():
         stmt = stmt.where(Contribution.year == year)
     if status in STATUS_FILTERS:
         stmt = stmt.where(*STATUS_FILTERS[status])
-    if query:
-        stmt = stmt.where(func.lower(Organisation.name).like(f"%{query.lower()}%"))
+    stmt = search.where(stmt, query, Organisation)
     page = db.paginate(stmt, per_page=50, error_out=False)
     grand = {key: sum(getattr(t, key) for t in totals) for key in ("expected", "invoiced", "paid", "outstanding")}
     return render_template("contributions/contributions.html", totals=totals, grand=grand, chart=chart, page=page,

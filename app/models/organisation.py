@@ -1,10 +1,8 @@
 """Organisations: the municipalities and the knowledge institutions, and the keys that find and sort them."""
-import re
-import unicodedata
-
 from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column, validates
 
+from app import search
 from app.extensions import db
 
 MUNICIPALITY = "municipality"
@@ -12,23 +10,8 @@ INSTITUTION = "institution"
 KIND_LABELS = {MUNICIPALITY: "Kommune", INSTITUTION: "Kunnskapsinstitusjon"}
 REGIONS = ("Vertskommune", "Bergensregionen", "Nordhordland", "Voss og omland")
 
-# Words people add to a name ("Voss herad", "Alver kommune", "kommunane i Nordhordland") that say nothing
-# about which municipality they mean.
-FILLER = {"kommune", "kommunen", "kommuner", "kommunene", "kommunar", "kommunane", "herad", "heradet",
-          "heradskommune", "i", "og"}
-FOLDS = (("æ", "ae"), ("ø", "o"), ("å", "a"), ("aa", "a"), ("oe", "o"))
 # æ, ø and å come after z. Spelled with letters, not punctuation, so that any database collation keeps the order.
 AFTER_Z = str.maketrans({"æ": "zzza", "ø": "zzzb", "å": "zzzc"})
-
-
-def normalise(text: str) -> str:
-    """Lower case, Norwegian letters folded to ASCII, filler words dropped: "Voss herad" → "voss"."""
-    text = unicodedata.normalize("NFKD", text.lower())
-    for letter, ascii_ in FOLDS:
-        text = text.replace(letter, ascii_)
-    text = "".join(c for c in text if not unicodedata.combining(c))
-    words = re.sub(r"[^a-z0-9]+", " ", text).split()
-    return " ".join(w for w in words if w not in FILLER)
 
 
 def name_key(name: str) -> str:
@@ -46,6 +29,8 @@ class Organisation(db.Model):
     is_host: Mapped[bool] = mapped_column(default=False)
     successor_name: Mapped[str | None] = mapped_column(String(120))
     successor_number: Mapped[str | None] = mapped_column(String(4))
+    # A number typed in full finds its organisation too (app.search.condition).
+    search_exact = ("number", "successor_number")
     # Kept in step with the names by `_keep_keys`, so that search and sorting happen in the database.
     search_key: Mapped[str] = mapped_column(String(250), default="")
     sort_key: Mapped[str] = mapped_column(String(250), default="", index=True)
@@ -53,8 +38,7 @@ class Organisation(db.Model):
     @validates("name", "successor_name")
     def _keep_keys(self, field: str, value: str | None) -> str | None:
         names = {"name": self.name, "successor_name": self.successor_name, field: value}
-        # "|" never occurs in a normalised name, so a search cannot match across the two.
-        self.search_key = "|".join(normalise(n) for n in (names["name"], names["successor_name"]) if n)
+        self.search_key = search.key(names["name"], names["successor_name"])
         self.sort_key = name_key(names["name"] or "")
         return value
 

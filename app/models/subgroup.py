@@ -2,8 +2,9 @@
 from datetime import date, datetime
 
 from sqlalchemy import Date, ForeignKey, Integer, String, Text
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
+from app import search
 from app.extensions import db
 from app.models.types import UTCDateTime, utcnow
 from app.models.user import ADMIN, ADVISER, PROJECT_MEMBER, User
@@ -50,6 +51,8 @@ class Subgroup(db.Model):
     state_since: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Kept in step with name and mandate by `_keep_search_key`, so that the list searches in the database.
+    search_key: Mapped[str] = mapped_column(Text, default="")
 
     proposer: Mapped[User] = relationship(foreign_keys=[proposer_id])
     chair: Mapped[User] = relationship(foreign_keys=[chair_id])
@@ -58,6 +61,12 @@ class Subgroup(db.Model):
         back_populates="subgroup", cascade="all, delete-orphan", order_by="SubgroupMember.id")
     representatives: Mapped[list["UserRepresentative"]] = relationship(
         cascade="all, delete-orphan", order_by="UserRepresentative.id")
+
+    @validates("name", "mandate")
+    def _keep_search_key(self, field: str, value: str) -> str:
+        texts = {"name": self.name, "mandate": self.mandate, field: value}
+        self.search_key = search.key(texts["name"], texts["mandate"])
+        return value
 
     @property
     def title(self) -> str:

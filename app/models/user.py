@@ -2,9 +2,10 @@
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, String
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
+from app import search
 from app.extensions import db
 from app.models.organisation import Organisation
 from app.models.types import UTCDateTime, utcnow
@@ -43,6 +44,9 @@ class User(UserMixin, db.Model):
     invite_nonce: Mapped[str | None] = mapped_column(String(64))
     anonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Kept in step with name and e-mail address by `_keep_search_key`, so that lists of people search in the
+    # database (anonymising a person rewrites both, and with them the key).
+    search_key: Mapped[str] = mapped_column(Text, default="")
 
     # Joined: every page shows the signed-in user's organisation in the header.
     organisation: Mapped[Organisation | None] = relationship(lazy="joined")
@@ -50,6 +54,12 @@ class User(UserMixin, db.Model):
 
     # Set by the user loader: the sign-in session this request belongs to.
     login_session_id = None
+
+    @validates("name", "email")
+    def _keep_search_key(self, field: str, value: str) -> str:
+        texts = {"name": self.name, "email": self.email, field: value}
+        self.search_key = search.key(texts["name"], texts["email"])
+        return value
 
     @property
     def roles(self) -> set[str]:

@@ -13,11 +13,10 @@ from sqlalchemy import case as sql_case
 from sqlalchemy import Select, and_, bindparam, func, or_, select
 from sqlalchemy.orm import aliased, contains_eager
 
-from app import clock
+from app import clock, search
 from app.clock import OSLO
 from app.extensions import db
 from app.models import InvitationRound, MembershipCase, Organisation
-from app.models.organisation import normalise
 from app.services import contributions, members, representatives
 from workflows import MEMBERSHIP
 from workflows.membership import ACTIVE, INVITED, NOTICE_GIVEN, notice_effective_date
@@ -25,15 +24,6 @@ from workflows.membership import ACTIVE, INVITED, NOTICE_GIVEN, notice_effective
 SORTS = {"name": "Kommune", "state": "Status", "since": "Siden", "next": "Neste dato"}
 PER_PAGE = 20
 NEXT_DATE_LABELS = {INVITED: "Svarfrist", NOTICE_GIVEN: "Oppsigelsen trer i kraft", ACTIVE: "Avtalen utløper"}
-
-
-@cache
-def search_condition():
-    """SQL: the organisation matches the normalised search `:wanted` by name, name since 2020 or either number."""
-    # normalise leaves only a-z, 0-9 and spaces, so nothing in `wanted` is a LIKE wildcard.
-    wanted = bindparam("wanted")
-    return or_(Organisation.search_key.contains(wanted), Organisation.number == wanted,
-               Organisation.successor_number == wanted)
 
 
 @dataclass
@@ -99,7 +89,7 @@ def _found(searched: bool, by_state: bool, by_region: bool) -> Select:
     """The latest cases passing the search and the filters in use (values: see `_values`)."""
     stmt = select(MembershipCase).join(MembershipCase.organisation).join(MembershipCase.round).where(_is_latest())
     if searched:
-        stmt = stmt.where(search_condition())
+        stmt = stmt.where(search.condition(bindparam("wanted"), Organisation))
     if by_state:
         stmt = stmt.where(MembershipCase.state == bindparam("state"))
     if by_region:
@@ -109,7 +99,7 @@ def _found(searched: bool, by_state: bool, by_region: bool) -> Select:
 
 def _values(query: str, state: str, region: str) -> tuple[tuple[bool, bool, bool], dict]:
     """Which of the search and filters are in use, and the values they are run with."""
-    wanted = normalise(query)
+    wanted = search.fold(query)
     return (bool(wanted), bool(state), bool(region)), {"wanted": wanted, "state": state, "region": region}
 
 

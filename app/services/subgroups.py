@@ -7,7 +7,7 @@ from functools import cache
 from flask import current_app
 from sqlalchemy import Select, func, or_, select
 
-from app import clock
+from app import clock, search
 from app.extensions import db
 from app.models import AuditEvent, Organisation, Subgroup, SubgroupMember, SubgroupTheme, User, UserRepresentative
 from app.models.subgroup import THEMES
@@ -74,10 +74,8 @@ def people() -> Select:
 
 
 def search_people(query: str, limit: int = 30) -> list[User]:
-    """People whose name or organisation contains `query`."""
-    like = f"%{query.strip().lower()}%"
-    return list(db.session.scalars(people().where(
-        or_(func.lower(User.name).like(like), func.lower(Organisation.name).like(like))).limit(limit)))
+    """People found by `query` in their name, e-mail address or organisation."""
+    return list(db.session.scalars(search.where(people(), query, User, Organisation).limit(limit)))
 
 
 def people_by_id(ids) -> dict[int, User]:
@@ -252,9 +250,7 @@ def listing(viewer: User, *, query: str = "", theme: str = "", state: str = "") 
     stmt = select(Subgroup).order_by(Subgroup.state_since.desc(), Subgroup.id.desc())
     if not viewer.roles & {ADVISER, ADMIN}:
         stmt = stmt.where(or_(Subgroup.state != DRAFT, Subgroup.proposer_id == viewer.id))
-    if query.strip():
-        like = f"%{query.strip().lower()}%"
-        stmt = stmt.where(or_(func.lower(Subgroup.name).like(like), func.lower(Subgroup.mandate).like(like)))
+    stmt = search.where(stmt, query, Subgroup)
     if theme in THEMES:
         stmt = stmt.where(Subgroup.theme_rows.any(theme=theme))
     if state in SUBGROUP.states:

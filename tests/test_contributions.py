@@ -59,9 +59,61 @@ def test_contribution_period_follows_the_agreement_in_force(orgs, adviser):
     round_ = factories.invitation_round(deadline=date(2018, 3, 1), title="Runde 2016", agreement_end=date(2022, 12, 31),
                                        contribution_from=2017, contribution_to=2019)
     case = factories.member_case(orgs["Lindås"], adviser, activated_on=date(2018, 3, 1), round_=round_)
-    assert list(contributions.contribution_years(case)) == [2017, 2018, 2019, 2020, 2021, 2022]
+    assert case.agreement.period == "2018–2022", "the agreement's period, not the round's 2017–2019"
     contributions.ensure_lines(case)  # still active in 2026 (the tick has not expired it): lines stop at 2022
     assert _years(orgs["Lindås"]) == [2018, 2019, 2020, 2021, 2022]
+
+
+def _tick_into(*years: int) -> None:
+    for year in years:
+        with clock.pinned(date(year, 1, 1)):
+            tick.run(date(year, 1, 1))
+
+
+def _billed(organisation) -> list[tuple[int, int, int]]:
+    return [(entry.year, entry.amount, entry.agreement_id) for entry in contributions.lines_for(organisation)]
+
+
+def test_lines_bill_the_signed_agreement_not_the_round(orgs, adviser):
+    """The round offered kr 40 000 for 2026–2030; the agreement signed says kr 55 000 for 2027–2029."""
+    round_ = factories.invitation_round(deadline=date(2026, 12, 1), title="Invitasjon 2026",
+                                       agreement_end=date(2030, 12, 31), contribution_from=2026, contribution_to=2030)
+    case = factories.member_case(orgs["Voss"], adviser, activated_on=date(2026, 11, 2), round_=round_, terms={
+        "contribution": 55_000, "contribution_from": 2027, "contribution_to": 2029, "agreement_end": "2030-12-31"})
+    db.session.commit()
+    assert round_.contribution == 40_000 and _years(orgs["Voss"]) == [], "2026 is outside the agreement's years"
+    _tick_into(2027, 2028, 2029, 2030)
+    assert case.state == "active", "a member in 2030 too, with no contribution that year"
+    assert _billed(orgs["Voss"]) == [(2027, 55_000, case.agreement.id), (2028, 55_000, case.agreement.id),
+                                     (2029, 55_000, case.agreement.id)]
+
+
+def test_a_renewal_bills_its_own_amount_for_its_own_years(orgs, adviser):
+    case = factories.member_case(orgs["Osterøy"], adviser, activated_on=date(2023, 3, 1))  # kr 40 000, 2023–2026
+    first = case.agreement
+    _tick_into(2024, 2025)
+    factories.renewed(case, adviser, date(2025, 10, 1),
+                      {"contribution": 48_000, "contribution_to": 2029, "agreement_end": "2029-12-31"})
+    renewal = case.agreement
+    db.session.commit()
+    _tick_into(2026, 2027, 2028)
+    assert (first.period, renewal.period) == ("2023–2026", "2027–2029")
+    assert _billed(orgs["Osterøy"]) == [(2023, 40_000, first.id), (2024, 40_000, first.id), (2025, 40_000, first.id),
+                                        (2026, 40_000, first.id), (2027, 48_000, renewal.id),
+                                        (2028, 48_000, renewal.id)]
+
+
+def test_an_agreement_never_signed_bills_nothing(orgs, adviser):
+    """A renewal still waiting for signatures does not bill its years; the member keeps paying what it signed."""
+    case = factories.member_case(orgs["Vaksdal"], adviser, activated_on=date(2025, 3, 1),
+                                 terms={"contribution_from": 2025, "contribution_to": 2026,
+                                        "agreement_end": "2026-12-31"})
+    with clock.pinned(date(2026, 10, 1)):
+        workflow.perform(case, "renew", adviser, data={"contribution": 60_000, "agreement_end": "2028-12-31"})
+        db.session.commit()
+    _tick_into(2026, 2027)
+    assert case.state == "agreement_pending"
+    assert [(year, amount) for year, amount, _ in _billed(orgs["Vaksdal"])] == [(2025, 40_000), (2026, 40_000)]
 
 
 def test_totals_per_year(orgs, adviser):

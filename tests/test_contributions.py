@@ -1,5 +1,8 @@
 """The contributions ledger: lines only for member years, the totals, invoices and payments, the Bidrag page."""
+import csv
+import io
 import json
+import re
 from datetime import date
 
 import pytest
@@ -131,6 +134,64 @@ def test_totals_per_year(orgs, adviser):
     assert (by_year[2026].expected, by_year[2026].invoiced, by_year[2026].paid, by_year[2026].outstanding) == \
         (80_000, 0, 0, 80_000)
     assert os_.status == "expected"
+
+
+def _ledger_of_three(orgs, adviser) -> dict[str, int]:
+    """Voss (kr 55 000) paid 2024, was invoiced 2025 and owes 2026; Lindås paid 2025 and was invoiced 2026; Os had
+    its only line cancelled. Returns what each owes."""
+    made = {"Voss": factories.member_case(orgs["Voss"], adviser, activated_on=date(2024, 2, 1),
+                                         terms={"contribution": 55_000}),
+            "Lindås": factories.member_case(orgs["Lindås"], adviser, activated_on=date(2025, 2, 1)),
+            "Os": factories.member_case(orgs["Os"], adviser, activated_on=date(2026, 2, 1))}
+    for case in made.values():
+        contributions.ensure_lines(case)
+    for name, year, paid in (("Voss", 2024, True), ("Voss", 2025, False), ("Lindås", 2025, True),
+                             ("Lindås", 2026, False)):
+        entry = contributions.line(orgs[name], year)
+        contributions.mark_invoiced(entry, adviser, invoiced_on=date(year, 3, 1), reference=None)
+        if paid:
+            contributions.mark_paid(entry, adviser, paid_on=date(year, 4, 1), reference=None)
+    contributions.cancel(contributions.line(orgs["Os"], 2026), adviser, "Feilført.")
+    db.session.commit()
+    return {"Voss": 110_000, "Lindås": 40_000, "Os": 0}
+
+
+def test_what_a_line_counts_for_is_the_same_in_python_and_in_sql(orgs, adviser):
+    _ledger_of_three(orgs, adviser)
+    columns = (Contribution.expected_amount, Contribution.invoiced_amount, Contribution.paid_amount,
+               Contribution.outstanding_amount)
+    rule = {"paid": (1, 1, 1, 0), "invoiced": (1, 1, 0, 1), "expected": (1, 0, 0, 1), "cancelled": (0, 0, 0, 0)}
+    for entry in db.session.scalars(select(Contribution)):
+        in_sql = tuple(db.session.execute(select(*columns).where(Contribution.id == entry.id)).one())
+        in_python = (entry.expected_amount, entry.invoiced_amount, entry.paid_amount, entry.outstanding_amount)
+        assert in_sql == in_python == tuple(entry.amount * share for share in rule[entry.status]), entry.status
+
+
+def _kroner(text: str) -> int:
+    return int(re.sub(r"[^0-9]", "", text))
+
+
+def test_outstanding_agrees_on_the_overview_the_member_pages_and_the_ledger(client, auth, orgs, adviser):
+    owed = _ledger_of_three(orgs, adviser)
+    auth.login(adviser)
+    overview = client.get("/oversikt").get_data(as_text=True)
+    table = list(csv.reader(io.StringIO(client.get("/oversikt.csv").data.decode("utf-8-sig")), delimiter=";"))
+    in_csv = {row[0]: row[-1] for row in table[1:]}
+    listed = client.get("/medlemskap/").get_data(as_text=True)
+    for name, amount in owed.items():
+        organisation = orgs[name]
+        on_overview = re.search(rf'<td><a href="/saker/\d+">{name}</a>.*?<td class="num">([^<]*)</td>\s*</tr>',
+                                overview, re.S).group(1)
+        on_list = re.search(rf'<a href="/medlemskap/{organisation.id}">{name}</a>.*?<td class="num">([^<]*)</td>',
+                            listed, re.S).group(1)
+        page = client.get(f"/medlemskap/{organisation.id}").get_data(as_text=True)
+        on_page = re.search(r'Utestående</th><td class="num">([^<]*)</td>', page).group(1)
+        in_python = sum(entry.outstanding_amount for entry in contributions.lines_for(organisation))
+        assert [_kroner(on_overview), int(in_csv[name]), _kroner(on_list), _kroner(on_page), in_python,
+                contributions.outstanding_by_organisation()[organisation.id]] == [amount] * 6, name
+    ledger = client.get("/medlemskap/bidrag").get_data(as_text=True)
+    total = _kroner(re.search(r"utestående <strong>([^<]*)</strong>", ledger).group(1))
+    assert total == sum(t.outstanding for t in contributions.summary()) == sum(owed.values())
 
 
 def test_payment_needs_an_invoice_and_sane_dates(orgs, adviser):

@@ -41,11 +41,12 @@ def case(organisation: Organisation, round_: InvitationRound | None = None, acto
 
 
 def signed_case(organisation: Organisation, adviser: User, host_signer: User, municipal_signer: User,
-                round_: InvitationRound | None = None) -> MembershipCase:
-    """A case taken through accept, agreement and both signatures to `signed`, by the service."""
+                round_: InvitationRound | None = None, terms: dict | None = None) -> MembershipCase:
+    """A case taken through accept, agreement (on `terms` the adviser typed, else the proposed ones) and both
+    signatures to `signed`, by the service."""
     found = case(organisation, round_, adviser)
     workflow.perform(found, "accept", adviser)
-    workflow.perform(found, "issue_agreement", adviser)
+    workflow.perform(found, "issue_agreement", adviser, data=terms)
     cases.sign(found, MUNICIPALITY_PARTY, municipal_signer, name=municipal_signer.name, title="Rådmann",
                     signed_on=clock.today())
     cases.sign(found, HOST_PARTY, host_signer, name=host_signer.name, title="Kommunaldirektør",
@@ -159,8 +160,9 @@ def _host() -> Organisation:
 
 
 def member_case(organisation: Organisation, adviser: User, activated_on: date = date(2024, 3, 1),
-                round_: InvitationRound | None = None) -> MembershipCase:
-    """A case taken through the workflow to `active` on `activated_on` (contributions from that year, 4 years)."""
+                round_: InvitationRound | None = None, terms: dict | None = None) -> MembershipCase:
+    """A case taken through the workflow to `active` on `activated_on` (contributions from that year, 4 years,
+    unless `terms` say otherwise)."""
     year = activated_on.year
     with clock.pinned(activated_on):
         round_ = round_ or invitation_round(deadline=activated_on, title=f"Runde {organisation.name} {year}",
@@ -168,7 +170,18 @@ def member_case(organisation: Organisation, adviser: User, activated_on: date = 
                                             contribution_to=year + 3)
         host = db.session.scalar(select(Organisation).where(Organisation.is_host.is_(True)))
         found = signed_case(organisation, adviser, user("signatory", organisation=host),
-                            user("signatory", organisation=organisation), round_)
+                            user("signatory", organisation=organisation), round_, terms)
+        workflow.perform(found, "activate", adviser)
+    return found
+
+
+def renewed(found: MembershipCase, adviser: User, day: date, terms: dict) -> MembershipCase:
+    """The member's agreement renewed on `terms`, signed by both parties and activated, all on `day`."""
+    with clock.pinned(day):
+        workflow.perform(found, "renew", adviser, data=terms)
+        for party, organisation in ((MUNICIPALITY_PARTY, found.organisation), (HOST_PARTY, _host())):
+            signer = user("signatory", organisation=organisation)
+            cases.sign(found, party, signer, name=signer.name, title="Rådmann", signed_on=day)
         workflow.perform(found, "activate", adviser)
     return found
 

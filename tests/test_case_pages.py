@@ -142,3 +142,24 @@ def test_diagram_command_writes_svg(runner, tmp_path):
     result = runner.invoke(args=["workflows", "diagram", "membership", "-o", str(target)])
     assert result.exit_code == 0 and target.read_bytes().startswith(b"<?xml")
     assert "Avtale til signering" in target.read_text().replace("&#45;", "-")
+
+
+def test_pages_show_the_terms_of_the_agreement_not_of_the_round(client, auth, orgs):
+    """The 2016 round offered kr 40 000 for 2017–2019; Lindås signed kr 55 000 for 2017–2022."""
+    round_ = factories.invitation_round(deadline=date(2016, 11, 1), title="Invitasjon 2016",
+                                       agreement_end=date(2022, 12, 31), contribution_from=2017, contribution_to=2019)
+    adviser = factories.user("adviser", organisation=orgs["Bergen"])
+    case = factories.member_case(orgs["Lindås"], adviser, activated_on=date(2016, 10, 15), round_=round_, terms={
+        "contribution": 55_000, "contribution_from": 2017, "contribution_to": 2022, "agreement_end": "2022-12-31"})
+    db.session.commit()
+    signed, offered = "kr 55\u00a0000 (2017–2022)", "kr 40\u00a0000"
+    auth.login("adviser", organisation="Bergen")
+    for path in (f"/saker/{case.id}", f"/medlemskap/{orgs['Lindås'].id}"):
+        html = client.get(path).get_data(as_text=True)
+        assert signed in html and offered not in html and "2017–2019" not in html, path
+    auth.logout()
+    auth.login("municipality_contact")
+    html = client.get("/min-kommune/").get_data(as_text=True)
+    assert signed in html and offered not in html
+    html = client.get(f"/min-kommune/invitasjon/{case.id}").get_data(as_text=True)
+    assert "kr 55\u00a0000" in html and "2017–2022" in html and offered not in html

@@ -1,5 +1,8 @@
 """The contributions ledger: lines only for member years, the totals, invoices and payments, the Bidrag page."""
+import csv
+import io
 import json
+import re
 from datetime import date
 
 import pytest
@@ -59,9 +62,61 @@ def test_contribution_period_follows_the_agreement_in_force(orgs, adviser):
     round_ = factories.invitation_round(deadline=date(2018, 3, 1), title="Runde 2016", agreement_end=date(2022, 12, 31),
                                        contribution_from=2017, contribution_to=2019)
     case = factories.member_case(orgs["Lindås"], adviser, activated_on=date(2018, 3, 1), round_=round_)
-    assert list(contributions.contribution_years(case)) == [2017, 2018, 2019, 2020, 2021, 2022]
+    assert case.agreement.period == "2018–2022", "the agreement's period, not the round's 2017–2019"
     contributions.ensure_lines(case)  # still active in 2026 (the tick has not expired it): lines stop at 2022
     assert _years(orgs["Lindås"]) == [2018, 2019, 2020, 2021, 2022]
+
+
+def _tick_into(*years: int) -> None:
+    for year in years:
+        with clock.pinned(date(year, 1, 1)):
+            tick.run(date(year, 1, 1))
+
+
+def _billed(organisation) -> list[tuple[int, int, int]]:
+    return [(entry.year, entry.amount, entry.agreement_id) for entry in contributions.lines_for(organisation)]
+
+
+def test_lines_bill_the_signed_agreement_not_the_round(orgs, adviser):
+    """The round offered kr 40 000 for 2026–2030; the agreement signed says kr 55 000 for 2027–2029."""
+    round_ = factories.invitation_round(deadline=date(2026, 12, 1), title="Invitasjon 2026",
+                                       agreement_end=date(2030, 12, 31), contribution_from=2026, contribution_to=2030)
+    case = factories.member_case(orgs["Voss"], adviser, activated_on=date(2026, 11, 2), round_=round_, terms={
+        "contribution": 55_000, "contribution_from": 2027, "contribution_to": 2029, "agreement_end": "2030-12-31"})
+    db.session.commit()
+    assert round_.contribution == 40_000 and _years(orgs["Voss"]) == [], "2026 is outside the agreement's years"
+    _tick_into(2027, 2028, 2029, 2030)
+    assert case.state == "active", "a member in 2030 too, with no contribution that year"
+    assert _billed(orgs["Voss"]) == [(2027, 55_000, case.agreement.id), (2028, 55_000, case.agreement.id),
+                                     (2029, 55_000, case.agreement.id)]
+
+
+def test_a_renewal_bills_its_own_amount_for_its_own_years(orgs, adviser):
+    case = factories.member_case(orgs["Osterøy"], adviser, activated_on=date(2023, 3, 1))  # kr 40 000, 2023–2026
+    first = case.agreement
+    _tick_into(2024, 2025)
+    factories.renewed(case, adviser, date(2025, 10, 1),
+                      {"contribution": 48_000, "contribution_to": 2029, "agreement_end": "2029-12-31"})
+    renewal = case.agreement
+    db.session.commit()
+    _tick_into(2026, 2027, 2028)
+    assert (first.period, renewal.period) == ("2023–2026", "2027–2029")
+    assert _billed(orgs["Osterøy"]) == [(2023, 40_000, first.id), (2024, 40_000, first.id), (2025, 40_000, first.id),
+                                        (2026, 40_000, first.id), (2027, 48_000, renewal.id),
+                                        (2028, 48_000, renewal.id)]
+
+
+def test_an_agreement_never_signed_bills_nothing(orgs, adviser):
+    """A renewal still waiting for signatures does not bill its years; the member keeps paying what it signed."""
+    case = factories.member_case(orgs["Vaksdal"], adviser, activated_on=date(2025, 3, 1),
+                                 terms={"contribution_from": 2025, "contribution_to": 2026,
+                                        "agreement_end": "2026-12-31"})
+    with clock.pinned(date(2026, 10, 1)):
+        workflow.perform(case, "renew", adviser, data={"contribution": 60_000, "agreement_end": "2028-12-31"})
+        db.session.commit()
+    _tick_into(2026, 2027)
+    assert case.state == "agreement_pending"
+    assert [(year, amount) for year, amount, _ in _billed(orgs["Vaksdal"])] == [(2025, 40_000), (2026, 40_000)]
 
 
 def test_totals_per_year(orgs, adviser):
@@ -79,6 +134,64 @@ def test_totals_per_year(orgs, adviser):
     assert (by_year[2026].expected, by_year[2026].invoiced, by_year[2026].paid, by_year[2026].outstanding) == \
         (80_000, 0, 0, 80_000)
     assert os_.status == "expected"
+
+
+def _ledger_of_three(orgs, adviser) -> dict[str, int]:
+    """Voss (kr 55 000) paid 2024, was invoiced 2025 and owes 2026; Lindås paid 2025 and was invoiced 2026; Os had
+    its only line cancelled. Returns what each owes."""
+    made = {"Voss": factories.member_case(orgs["Voss"], adviser, activated_on=date(2024, 2, 1),
+                                         terms={"contribution": 55_000}),
+            "Lindås": factories.member_case(orgs["Lindås"], adviser, activated_on=date(2025, 2, 1)),
+            "Os": factories.member_case(orgs["Os"], adviser, activated_on=date(2026, 2, 1))}
+    for case in made.values():
+        contributions.ensure_lines(case)
+    for name, year, paid in (("Voss", 2024, True), ("Voss", 2025, False), ("Lindås", 2025, True),
+                             ("Lindås", 2026, False)):
+        entry = contributions.line(orgs[name], year)
+        contributions.mark_invoiced(entry, adviser, invoiced_on=date(year, 3, 1), reference=None)
+        if paid:
+            contributions.mark_paid(entry, adviser, paid_on=date(year, 4, 1), reference=None)
+    contributions.cancel(contributions.line(orgs["Os"], 2026), adviser, "Feilført.")
+    db.session.commit()
+    return {"Voss": 110_000, "Lindås": 40_000, "Os": 0}
+
+
+def test_what_a_line_counts_for_is_the_same_in_python_and_in_sql(orgs, adviser):
+    _ledger_of_three(orgs, adviser)
+    columns = (Contribution.expected_amount, Contribution.invoiced_amount, Contribution.paid_amount,
+               Contribution.outstanding_amount)
+    rule = {"paid": (1, 1, 1, 0), "invoiced": (1, 1, 0, 1), "expected": (1, 0, 0, 1), "cancelled": (0, 0, 0, 0)}
+    for entry in db.session.scalars(select(Contribution)):
+        in_sql = tuple(db.session.execute(select(*columns).where(Contribution.id == entry.id)).one())
+        in_python = (entry.expected_amount, entry.invoiced_amount, entry.paid_amount, entry.outstanding_amount)
+        assert in_sql == in_python == tuple(entry.amount * share for share in rule[entry.status]), entry.status
+
+
+def _kroner(text: str) -> int:
+    return int(re.sub(r"[^0-9]", "", text))
+
+
+def test_outstanding_agrees_on_the_overview_the_member_pages_and_the_ledger(client, auth, orgs, adviser):
+    owed = _ledger_of_three(orgs, adviser)
+    auth.login(adviser)
+    overview = client.get("/oversikt").get_data(as_text=True)
+    table = list(csv.reader(io.StringIO(client.get("/oversikt.csv").data.decode("utf-8-sig")), delimiter=";"))
+    in_csv = {row[0]: row[-1] for row in table[1:]}
+    listed = client.get("/medlemskap/").get_data(as_text=True)
+    for name, amount in owed.items():
+        organisation = orgs[name]
+        on_overview = re.search(rf'<td><a href="/saker/\d+">{name}</a>.*?<td class="num">([^<]*)</td>\s*</tr>',
+                                overview, re.S).group(1)
+        on_list = re.search(rf'<a href="/medlemskap/{organisation.id}">{name}</a>.*?<td class="num">([^<]*)</td>',
+                            listed, re.S).group(1)
+        page = client.get(f"/medlemskap/{organisation.id}").get_data(as_text=True)
+        on_page = re.search(r'Utestående</th><td class="num">([^<]*)</td>', page).group(1)
+        in_python = sum(entry.outstanding_amount for entry in contributions.lines_for(organisation))
+        assert [_kroner(on_overview), int(in_csv[name]), _kroner(on_list), _kroner(on_page), in_python,
+                contributions.outstanding_by_organisation()[organisation.id]] == [amount] * 6, name
+    ledger = client.get("/medlemskap/bidrag").get_data(as_text=True)
+    total = _kroner(re.search(r"utestående <strong>([^<]*)</strong>", ledger).group(1))
+    assert total == sum(t.outstanding for t in contributions.summary()) == sum(owed.values())
 
 
 def test_payment_needs_an_invoice_and_sane_dates(orgs, adviser):

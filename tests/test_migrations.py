@@ -1,14 +1,19 @@
-"""`flask db upgrade` builds the schema the models describe, with revisions that stand on their own."""
+"""`flask db upgrade` builds the schema the models describe, with revisions that stand on their own, and fills what a
+revision adds to existing rows."""
 import ast
+from datetime import date
 from pathlib import Path
 
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from flask_migrate import upgrade
-from sqlalchemy import create_engine, inspect, text
+from flask_migrate import downgrade, upgrade
+from sqlalchemy import create_engine, inspect, select, text
 
 from app import create_app
 from app.extensions import db
+from app.models import Contribution
+from app.services import contributions
+from tests import factories
 from tests.conftest import app_config
 
 
@@ -63,3 +68,25 @@ def test_name_keys_revision_fills_the_keys_of_existing_organisations(tmp_path):
         db.engine.dispose()
     assert keys == [("Øygarden kommune", "oygarden", "zzzbygarden kommune"), ("Voss herad", "voss|voss", "voss herad"),
                     ("Alver kommune", "alver", "alver kommune")]
+
+
+def test_upgrade_names_the_agreement_each_existing_contribution_line_bills(tmp_path):
+    app = create_app(app_config(f"sqlite:///{tmp_path / 'ledger.db'}"))
+    with app.app_context():
+        upgrade()
+        orgs = factories.organisations()
+        adviser = factories.user("adviser", organisation=orgs["Bergen"])
+        case = factories.member_case(orgs["Voss"], adviser, activated_on=date(2024, 3, 1), terms={
+            "contribution_from": 2024, "contribution_to": 2025, "agreement_end": "2025-12-31"})
+        first = case.agreement.id
+        factories.renewed(case, adviser, date(2025, 10, 1), {"contribution_to": 2027, "agreement_end": "2027-12-31"})
+        contributions.ensure_lines(case)
+        db.session.commit()
+        billed = {line.year: line.agreement_id for line in contributions.lines_for(orgs["Voss"])}
+        assert billed == {2024: first, 2025: first, 2026: case.agreement.id}
+        db.session.remove()
+        downgrade(revision="0010_search_keys")
+        upgrade()
+        assert dict(db.session.execute(select(Contribution.year, Contribution.agreement_id)).all()) == billed
+        db.session.remove()
+        db.engine.dispose()

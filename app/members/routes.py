@@ -52,6 +52,7 @@ def index():
     today = clock.today()
     current, former = [], []
     seen = set()
+    owed = contributions.outstanding_by_organisation()
     for case in members.cases_ever_active():
         if case.organisation_id in seen:
             continue
@@ -62,11 +63,10 @@ def index():
             former.append({"organisation": org, "case": case})
             continue
         seats = representatives.seats(org, today)
-        lines = contributions.lines_for(org)
         current.append({
             "organisation": org, "case": member, "filled": sum(1 for s in seats if s.current),
             "flagged": sum(1 for s in seats if s.flagged), "contact": members.admin_contact(org),
-            "outstanding": sum(line.amount for line in lines if line.status in ("expected", "invoiced")),
+            "outstanding": owed.get(org.id, 0),
         })
     return render_template("members/list.html", current=current, former=former,
                            pending=len(representatives.pending()))

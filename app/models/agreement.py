@@ -5,7 +5,7 @@ from sqlalchemy import Date, ForeignKey, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
-from app.models.case import MembershipCase, Signature
+from app.models.case import HOST_PARTY, MUNICIPALITY_PARTY, MembershipCase, Signature
 from app.models.types import UTCDateTime, utcnow
 from app.models.user import User
 
@@ -55,6 +55,11 @@ class Agreement(db.Model):
 
     def signed_by(self, party: str) -> Signature | None:
         return next((s for s in self.signatures if s.party == party), None)
+
+    @property
+    def both_signed(self) -> bool:
+        """Both parties signed it (a declined one never did; a renewed one did and stays so as history)."""
+        return all(self.signed_by(party) for party in (MUNICIPALITY_PARTY, HOST_PARTY))
 
 
 class AgreementDocument(db.Model):

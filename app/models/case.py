@@ -87,6 +87,12 @@ class MembershipCase(db.Model):
         return self.deadline_override or self.round.reply_deadline
 
     @property
+    def terms(self) -> "Agreement | InvitationRound":
+        """Where the annual contribution and its years are read: the agreement being signed or in force, or the
+        round's invitation before there is one (both have `contribution`, `contribution_from`, `contribution_to`)."""
+        return self.agreement or self.round
+
+    @property
     def end_date(self) -> date | None:
         """The end of the agreement period in force (or the round's, before an agreement is issued)."""
         return self.agreement_end or self.round.agreement_end

@@ -1,19 +1,28 @@
 """The contributions ledger: one line per municipality and year."""
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
-from sqlalchemy import Date, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import ColumnElement, Date, ForeignKey, Integer, String, Text, UniqueConstraint, case
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
 from app.models.organisation import Organisation
 from app.models.types import UTCDateTime, utcnow
 
+if TYPE_CHECKING:  # the agreement module imports the case module, which is not needed here
+    from app.models.agreement import Agreement
+
 EXPECTED, INVOICED, PAID, CANCELLED = "expected", "invoiced", "paid", "cancelled"
 CONTRIBUTION_STATUS = {EXPECTED: "Ikke fakturert", INVOICED: "Fakturert", PAID: "Betalt", CANCELLED: "Annullert"}
 
 
 class Contribution(db.Model):
-    """A municipality's contribution for one year: owed, invoiced, paid, or cancelled."""
+    """A municipality's contribution for one year: owed, invoiced, paid, or cancelled.
+
+    What a line counts for is defined once, below, in Python and in SQL alike: expected unless cancelled, invoiced
+    and paid when recorded (and not cancelled), outstanding = expected − paid.
+    """
 
     __table_args__ = (UniqueConstraint("organisation_id", "year"),)
     audit_type = "contribution"
@@ -21,6 +30,8 @@ class Contribution(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("membership_case.id"), index=True)
+    # The agreement whose terms the line bills; None only for lines older than agreement records (revision 0006).
+    agreement_id: Mapped[int | None] = mapped_column(ForeignKey("agreement.id"), index=True)
     year: Mapped[int] = mapped_column(Integer, index=True)
     amount: Mapped[int] = mapped_column(Integer)
     invoiced_on: Mapped[date | None] = mapped_column(Date)
@@ -32,6 +43,7 @@ class Contribution(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     organisation: Mapped[Organisation] = relationship()
+    agreement: Mapped["Agreement | None"] = relationship()
 
     @property
     def status(self) -> str:
@@ -44,3 +56,35 @@ class Contribution(db.Model):
     @property
     def status_label(self) -> str:
         return CONTRIBUTION_STATUS[self.status]
+
+    @hybrid_property
+    def expected_amount(self) -> int:
+        return 0 if self.cancelled_at is not None else self.amount
+
+    @expected_amount.inplace.expression
+    @classmethod
+    def _expected_amount(cls) -> ColumnElement[int]:
+        return case((cls.cancelled_at.is_(None), cls.amount), else_=0)
+
+    @hybrid_property
+    def invoiced_amount(self) -> int:
+        return self.expected_amount if self.invoiced_on is not None else 0
+
+    @invoiced_amount.inplace.expression
+    @classmethod
+    def _invoiced_amount(cls) -> ColumnElement[int]:
+        return case((cls.invoiced_on.is_not(None), cls.expected_amount), else_=0)
+
+    @hybrid_property
+    def paid_amount(self) -> int:
+        return self.expected_amount if self.paid_on is not None else 0
+
+    @paid_amount.inplace.expression
+    @classmethod
+    def _paid_amount(cls) -> ColumnElement[int]:
+        return case((cls.paid_on.is_not(None), cls.expected_amount), else_=0)
+
+    @hybrid_property
+    def outstanding_amount(self) -> int:
+        """The one definition of "outstanding" (utestående); the same expression serves Python and SQL."""
+        return self.expected_amount - self.paid_amount

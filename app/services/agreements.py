@@ -190,7 +190,7 @@ def _new_agreement(case: MembershipCase, actor: User | None, data: dict, renewal
         issued_by_id=actor.id if actor else None)
     db.session.add(agreement)
     db.session.flush()
-    db.session.expire(case, ["agreement"])
+    db.session.expire(case, ["agreement", "agreements"])
     case.agreement_end = end
     case.agreement_start = None
     return agreement

@@ -2,26 +2,26 @@
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import case as sql_case
 from sqlalchemy import func, select
 
 from app import clock
 from app.extensions import db
-from app.models import Contribution, MembershipCase, Organisation, User
+from app.models import Agreement, Contribution, MembershipCase, Organisation, User
 from app.models.contribution import CANCELLED, PAID
 from app.services import ServiceError, audit, members
 
 
-def contribution_years(case: MembershipCase) -> range:
-    """The round's contribution period, stretched to the end of the agreement in force (renewals)."""
-    last = max(case.round.contribution_to, case.end_date.year if case.end_date else 0)
-    return range(case.round.contribution_from, last + 1)
+def billing_agreement(case: MembershipCase, year: int) -> Agreement | None:
+    """The agreement that bills `year`: of the case's agreements both parties signed, the newest whose contribution
+    period holds the year (a renewal bills its own years; one that was never signed bills none)."""
+    return next((agreement for agreement in case.agreements
+                 if agreement.both_signed and agreement.contribution_from <= year <= agreement.contribution_to), None)
 
 
 def owed_years(case: MembershipCase) -> list[int]:
-    """The years, up to this one, that the case owes: in the contribution period and a member for part of it."""
-    period = contribution_years(case)
-    return [year for year in members.member_years(case) if year in period]
+    """The years, up to this one, that the case owes: a member for part of the year, and the year in the
+    contribution period of an agreement in force."""
+    return [year for year in members.member_years(case) if billing_agreement(case, year)]
 
 
 def line(organisation: Organisation, year: int) -> Contribution | None:
@@ -30,16 +30,19 @@ def line(organisation: Organisation, year: int) -> Contribution | None:
 
 
 def ensure_lines(case: MembershipCase, actor: User | None = None) -> list[Contribution]:
-    """Create the missing lines for the years the case owes (idempotent), each logged; returns the new ones."""
+    """Create the missing lines for the years the case owes, each at its agreement's amount (idempotent), each
+    logged; returns the new ones."""
     made = []
     for year in owed_years(case):
         if line(case.organisation, year) is None:
-            entry = Contribution(organisation_id=case.organisation_id, case_id=case.id, year=year,
-                                 amount=case.round.contribution, created_at=clock.now())
+            agreement = billing_agreement(case, year)
+            entry = Contribution(organisation_id=case.organisation_id, case_id=case.id, agreement_id=agreement.id,
+                                 year=year, amount=agreement.contribution, created_at=clock.now())
             db.session.add(entry)
             db.session.flush()
             audit.record(actor, "contribution.expect", entry.audit_type, entry.id,
-                         data={"organisation_id": case.organisation_id, "year": year, "amount": entry.amount})
+                         data={"organisation_id": case.organisation_id, "year": year, "amount": entry.amount,
+                               "agreement": agreement.id})
             made.append(entry)
     return made
 
@@ -125,35 +128,32 @@ def lines_for(organisation: Organisation) -> list[Contribution]:
 
 
 def outstanding():
-    """SQL: what the organisation of the enclosing query still owes (expected or invoiced, not paid); NULL when it
-    has no ledger lines."""
-    return select(func.sum(sql_case((Contribution.paid_on.is_(None), Contribution.amount), else_=0))).where(
-        Contribution.organisation_id == Organisation.id, Contribution.cancelled_at.is_(None)).scalar_subquery()
+    """SQL: what the organisation of the enclosing query still owes (`Contribution.outstanding_amount` summed); NULL
+    when it has no ledger lines."""
+    return select(func.sum(Contribution.outstanding_amount)).where(
+        Contribution.organisation_id == Organisation.id).scalar_subquery()
+
+
+def outstanding_by_organisation() -> dict[int, int]:
+    """Organisation id -> what it still owes, for every organisation with ledger lines, in one query."""
+    return dict(db.session.execute(select(Contribution.organisation_id, func.sum(Contribution.outstanding_amount))
+                                   .group_by(Contribution.organisation_id)).all())
 
 
 @dataclass
 class YearTotals:
     year: int
-    expected: int = 0
-    invoiced: int = 0
-    paid: int = 0
-    lines: int = 0
-
-    @property
-    def outstanding(self) -> int:
-        return self.expected - self.paid
+    expected: int
+    invoiced: int
+    paid: int
+    outstanding: int
+    lines: int
 
 
 def summary() -> list[YearTotals]:
-    """Per year: expected (every line not cancelled), invoiced, paid and outstanding (expected − paid)."""
-    totals: dict[int, YearTotals] = {}
-    for entry in db.session.scalars(select(Contribution).where(Contribution.cancelled_at.is_(None))):
-        row = totals.setdefault(entry.year, YearTotals(entry.year))
-        row.expected += entry.amount
-        row.lines += 1
-        if entry.invoiced_on:
-            row.invoiced += entry.amount
-        if entry.paid_on:
-            row.paid += entry.amount
-    return [totals[year] for year in sorted(totals)]
-
+    """Per year with lines not cancelled: the sums of expected, invoiced, paid and outstanding, and the count."""
+    rows = db.session.execute(
+        select(Contribution.year, func.sum(Contribution.expected_amount), func.sum(Contribution.invoiced_amount),
+               func.sum(Contribution.paid_amount), func.sum(Contribution.outstanding_amount), func.count())
+        .where(Contribution.cancelled_at.is_(None)).group_by(Contribution.year).order_by(Contribution.year))
+    return [YearTotals(*row) for row in rows]

@@ -2,7 +2,7 @@
 from collections.abc import Callable
 from typing import TypeVar
 
-from flask import abort, current_app
+from flask import abort, current_app, flash
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
@@ -39,6 +39,16 @@ def attempt(action: Callable[[], object], form=None, default_field: str | None =
         if form is None:
             abort(403, error.message)
         show_error(form, error, default_field)
+        return False
+    return True
+
+
+def attempt_or_flash(action: Callable[[], object]) -> bool:
+    """As `attempt`, for a page that shows a refusal as a message at the top rather than on a form."""
+    try:
+        _run_and_commit(action)
+    except ServiceError as error:
+        flash(error.message, "error")
         return False
     return True
 

@@ -8,7 +8,8 @@ from app.extensions import db
 from app.forms import ConfirmForm
 from app.models import User
 from app.security import role_required
-from app.services import ServiceError, privacy
+from app.services import privacy
+from app.views import attempt, attempt_result
 
 bp = Blueprint("privacy", __name__, url_prefix="/admin/brukere")
 
@@ -26,8 +27,7 @@ def export(user_id: int):
     user = db.get_or_404(User, user_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    data = privacy.export(user, current_user)
-    db.session.commit()
+    data = attempt_result(lambda: privacy.export(user, current_user))
     return Response(json.dumps(data, ensure_ascii=False, indent=2), mimetype="application/json", headers={
         "Content-Disposition": f'attachment; filename="personopplysninger-bruker-{user.id}.json"'})
 
@@ -37,14 +37,7 @@ def export(user_id: int):
 def anonymise(user_id: int):
     user = db.get_or_404(User, user_id)
     form = ConfirmForm()
-    if form.validate_on_submit():
-        try:
-            privacy.anonymise(user, current_user)
-        except ServiceError as error:
-            db.session.rollback()
-            form.form_errors.append(error.message)
-        else:
-            db.session.commit()
-            flash(f"Personen er anonymisert og heter nå «{user.name}».", "success")
-            return redirect(url_for("privacy.person", user_id=user.id))
+    if form.validate_on_submit() and attempt(lambda: privacy.anonymise(user, current_user), form):
+        flash(f"Personen er anonymisert og heter nå «{user.name}».", "success")
+        return redirect(url_for("privacy.person", user_id=user.id))
     return render_template("privacy/anonymise.html", user=user, form=form)

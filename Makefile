@@ -1,4 +1,5 @@
-# The two commands: `make run` (the app with demo data on http://127.0.0.1:5000) and `make test` (the whole suite).
+# The two commands: `make run` (the app with demo data on http://127.0.0.1:5000, and the mail worker beside it)
+# and `make test` (the whole suite).
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV ?= .venv
 BIN := $(VENV)/bin
@@ -15,8 +16,10 @@ UV_COMPILE := $(LOCK_TOOLS)/bin/uv pip compile pyproject.toml --quiet --universa
 
 .PHONY: run test test-postgres install install-test lock system-deps translations db demo bench clean
 
+# The mail worker runs in the background for as long as the server does, and is stopped with it.
 run: install db demo
 	@echo "Logg inn på http://$(HOST):$(PORT) som marianne.solbakk@bergen.kommune.no (FoU-rådgiver), passord $(DEMO_PASSWORD)"
+	$(FLASK) mail worker & worker=$$!; trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT; trap 'exit 130' INT TERM; \
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
 test: install-test system-deps

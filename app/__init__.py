@@ -21,17 +21,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     navigation.register(app)
     history.register(app)
     commands.register(app)
-    app.after_request(_deliver_mail)
     return app
-
-
-def _deliver_mail(response):
-    """Mail queued by a successful request goes out after its commit."""
-    if response.status_code < 400:
-        from app.services import mail
-
-        mail.send_queued_in_request()
-    return response
 
 
 def register_extensions(app: Flask) -> None:

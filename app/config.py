@@ -29,6 +29,7 @@ class Defaults:
     MAIL_USERNAME = None
     MAIL_PASSWORD = None
     MAIL_DEFAULT_SENDER = "Kunnskapskommunen <fou@bergen.kommune.no>"
+    MAIL_TIMEOUT = 10  # seconds to wait for the mail server on each step of sending one message
     BASE_URL = "http://127.0.0.1:5000"
     # Days before an invitation's reply deadline when the tick reminds those who have not answered.
     REMINDER_DAYS = (14, 3)

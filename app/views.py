@@ -2,14 +2,18 @@
 from collections.abc import Callable
 from typing import TypeVar
 
-from flask import abort
+from flask import abort, current_app, flash
 from flask_login import current_user
+from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
 from app.services import Conflict, ServiceError, workflow
 from workflows import TransitionSpec, WorkflowError
 
 T = TypeVar("T")
+
+# Two people saved the same thing at once and the database's unique constraint stopped the second.
+DUPLICATE = "Noen andre registrerte det samme akkurat nå. Last siden på nytt og se hva som gjelder nå."
 
 
 def add_error(form, field: str | None, message: str) -> None:
@@ -28,19 +32,24 @@ def show_error(form, error: ServiceError, default_field: str | None = None) -> N
 
 def attempt(action: Callable[[], object], form=None, default_field: str | None = None) -> bool:
     """Run `action` and commit. A refusal rolls back and is shown on `form` (without a form: 403); when someone
-    else changed the same thing first, the 409 page."""
+    else changed or saved the same thing first, the 409 page."""
     try:
-        action()
-    except Conflict as error:
-        db.session.rollback()
-        abort(409, error.message)
+        _run_and_commit(action)
     except ServiceError as error:
-        db.session.rollback()
         if form is None:
             abort(403, error.message)
         show_error(form, error, default_field)
         return False
-    db.session.commit()
+    return True
+
+
+def attempt_or_flash(action: Callable[[], object]) -> bool:
+    """As `attempt`, for a page that shows a refusal as a message at the top rather than on a form."""
+    try:
+        _run_and_commit(action)
+    except ServiceError as error:
+        flash(error.message, "error")
+        return False
     return True
 
 
@@ -48,6 +57,57 @@ def attempt_result(action: Callable[[], T], form=None, default_field: str | None
     """As `attempt`, for an action that makes something: what it returned, or None when refused."""
     made = []
     return made[0] if attempt(lambda: made.append(action()), form, default_field) else None
+
+
+def attempt_keeping_record(action: Callable[[], object]) -> ServiceError | None:
+    """As `attempt`, but what `action` wrote before refusing is committed too (a failed sign-in is counted even
+    though the sign-in is refused): the refusal, or None."""
+    refusal = None
+
+    def run():
+        nonlocal refusal
+        try:
+            action()
+        except Conflict:
+            raise
+        except ServiceError as error:
+            refusal = error
+
+    _run_and_commit(run)
+    return refusal
+
+
+def commit_alone(action: Callable[[], object]) -> None:
+    """After the view: run `action` in a transaction of its own and commit only what it writes. Whatever the view
+    left uncommitted is dropped first, as the end of the request would drop it."""
+    db.session.rollback()
+    _run_and_commit(action)
+
+
+def _run_and_commit(action: Callable[[], object]) -> None:
+    """Run `action` and commit; roll back on any refusal (re-raised), and turn a conflict or a unique constraint
+    that fired on flush or commit into the 409 page."""
+    try:
+        action()
+        db.session.commit()
+    except Conflict as error:
+        db.session.rollback()
+        abort(409, error.message)
+    except ServiceError:
+        db.session.rollback()
+        raise
+    except IntegrityError as error:
+        db.session.rollback()
+        if not _duplicate(error):
+            raise
+        current_app.logger.warning("unique constraint fired, shown as a conflict: %s", error.orig)
+        abort(409, DUPLICATE)
+
+
+def _duplicate(error: IntegrityError) -> bool:
+    """Whether a unique (or primary key) constraint fired, on SQLite or PostgreSQL; other constraints are bugs."""
+    return getattr(error.orig, "sqlstate", None) == "23505" or getattr(error.orig, "sqlite_errorname", None) in (
+        "SQLITE_CONSTRAINT_UNIQUE", "SQLITE_CONSTRAINT_PRIMARYKEY")
 
 
 def spec_or_404(obj, trigger: str) -> TransitionSpec:

@@ -8,6 +8,7 @@ from app.extensions import db
 from app.models import AuditEvent, OutboxMessage, User
 from tests import factories
 from tests.conftest import csrf_token, post
+from tests.races import twin_saved_first
 
 
 def _form(orgs, **overrides):
@@ -139,3 +140,13 @@ def test_user_search_and_pagination(client, login, orgs):
     assert "Søkbar Person 00" in html and "Side 1 av 2" in html
     assert "Søkbar Person 29" in client.get("/admin/brukere?q=søkbar&page=2").get_data(as_text=True)
     assert csrf_token(client, "/")
+
+
+def test_the_same_email_saved_at_once_by_someone_else_shows_the_conflict_page(client, login, orgs):
+    login("admin")
+    with twin_saved_first(User) as twin:
+        response = post(client, "/admin/brukere/ny", _form(orgs), token_from="/admin/brukere/ny")
+    assert twin and response.status_code == 409
+    assert "Noen andre registrerte det samme akkurat nå." in response.get_data(as_text=True)
+    assert db.session.scalar(select(User).where(User.email == "ny.kontakt@voss.kommune.no")) is None
+    assert db.session.scalars(select(OutboxMessage)).all() == []

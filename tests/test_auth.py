@@ -3,9 +3,12 @@ import re
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import func, select
+from flask import g
+from sqlalchemy import event, func, select
+from sqlalchemy.orm import Session
 
 from app import clock
+from app.auth.routes import load_user
 from app.config import Defaults
 from app.extensions import db
 from app.models import LoginAttempt, LoginSession
@@ -107,6 +110,50 @@ def test_idle_timeout_logs_out(app, client, auth):
     response = client.get("/")
     assert response.status_code == 302 and "/login" in response.headers["Location"]
     assert "Du er logget ut" in client.get("/login").get_data(as_text=True)
+    assert db.session.get(LoginSession, session.id).ended_at is not None
+
+
+def _last_seen_minutes_ago(minutes: int) -> LoginSession:
+    session = db.session.scalar(select(LoginSession))
+    session.last_seen = clock.now() - timedelta(minutes=minutes)
+    db.session.commit()
+    return session
+
+
+def test_the_user_loader_commits_nothing(app, client, auth):
+    user = auth.login("adviser")
+    session = _last_seen_minutes_ago(5)
+    commits = []
+    count = commits.append
+    event.listen(Session, "after_commit", count)
+    try:
+        with app.test_request_context("/"):
+            assert load_user(session.id).id == user.id
+            assert g.session_visit == session.id  # saved after the request, not here
+    finally:
+        event.remove(Session, "after_commit", count)
+    assert commits == []
+
+
+def test_the_visit_is_saved_after_the_request_once_a_minute(app, client, auth):
+    auth.login("adviser")
+    session = _last_seen_minutes_ago(5)
+    assert client.get("/").status_code == 200
+    seen = db.session.get(LoginSession, session.id).last_seen
+    assert clock.now() - seen < timedelta(seconds=30)
+    assert client.get("/").status_code == 200
+    assert db.session.get(LoginSession, session.id).last_seen == seen
+
+
+def test_the_visit_is_saved_apart_from_a_refused_change(app, client, auth):
+    user = auth.login("project_member")
+    session = _last_seen_minutes_ago(5)
+    before = user.password_hash
+    refused = post(client, "/passord", {"current_password": "galt", "password": "nytt-passord-456",
+                                        "confirm": "nytt-passord-456"}, token_from="/passord")
+    assert "Nåværende passord er feil." in refused.get_data(as_text=True)
+    assert clock.now() - db.session.get(LoginSession, session.id).last_seen < timedelta(seconds=30)
+    assert db.session.get(type(user), user.id).password_hash == before
 
 
 def test_safe_next_redirect(client, orgs):

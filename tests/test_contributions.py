@@ -15,6 +15,7 @@ from app.models import AuditEvent, Contribution
 from app.services import ServiceError, contributions, tick, workflow
 from tests import factories
 from tests.conftest import post
+from tests.races import twin_saved_first
 
 NBSP = "\u00a0"
 
@@ -254,3 +255,18 @@ def test_chart_bars_are_proportional_on_a_round_axis():
     assert paid.height == pytest.approx(expected.height / 2, abs=0.1)
     assert expected.y + expected.height == pytest.approx(chart.baseline)
     assert [value for _, value in chart.ticks] == [0, 100_000, 200_000, 300_000, 400_000]
+
+
+def test_a_line_for_the_same_year_saved_at_once_shows_the_conflict_page(client, auth, orgs, adviser):
+    round_ = factories.invitation_round(contribution_from=2026, contribution_to=2028, agreement_end=date(2028, 12, 31))
+    case = factories.signed_case(orgs["Voss"], adviser, factories.user("signatory", organisation=orgs["Bergen"]),
+                                 factories.user("signatory", organisation=orgs["Voss"]), round_)
+    db.session.commit()
+    auth.login(adviser)
+    path = f"/saker/{case.id}/handling/activate"
+    with twin_saved_first(Contribution) as twin:  # e.g. the tick wrote the year's line meanwhile
+        response = post(client, path, {}, token_from=path)
+    assert twin and twin[0].year == 2026 and response.status_code == 409
+    assert "Noen andre registrerte det samme akkurat nå." in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert case.state == "signed" and _years(orgs["Voss"]) == []

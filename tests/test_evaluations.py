@@ -9,6 +9,7 @@ from app.models import AuditEvent, EvaluationResponse
 from app.services import ServiceError, evaluations
 from tests import factories
 from tests.conftest import post
+from tests.races import twin_saved_first
 
 
 @pytest.fixture
@@ -103,3 +104,16 @@ def test_new_evaluation_is_checked(client, auth, people, year, questions, messag
                     token_from="/medlemskap/vurdering")
     assert response.status_code == 200 and message in response.get_data(as_text=True)
     assert evaluations.all_years() == []
+
+
+def test_a_second_response_for_the_municipality_and_year_saved_at_once_shows_the_conflict_page(client, auth, orgs,
+                                                                                               people):
+    evaluation = evaluations.create(2026, ["Hva fungerte?"], people["adviser"])
+    db.session.commit()
+    auth.login(people["lindas_contact"])
+    with twin_saved_first(EvaluationResponse) as twin:
+        response = _answer(client, 2026, ["Nettverket."])
+    assert twin and response.status_code == 409
+    assert "Noen andre registrerte det samme akkurat nå." in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert evaluations.response_of(evaluation, orgs["Lindås"]) is None

@@ -1,18 +1,30 @@
-"""E-mail delivered by a real SMTP server on loopback: once, after the commit, and again when the server is back."""
+"""E-mail delivered by a real SMTP server on loopback: by the worker, never inside a request, once, and again when
+the server is back."""
 import email
+import os
+import signal
 import socket
+import subprocess
+import sys
+import time
 from datetime import datetime, timedelta, timezone
 from email.policy import default
+from pathlib import Path
 
 import pytest
 from aiosmtpd.controller import Controller
 from sqlalchemy import select, update
 
 from app.extensions import db
-from app.models import OutboxMessage
+from app.models import Organisation, OutboxMessage
 from app.services import mail
 from tests import factories
 from tests.conftest import post
+
+ROOT = Path(__file__).resolve().parent.parent
+ROUND = {"title": "Invitasjon 2026", "reply_deadline": "2026-12-15", "contribution": "40000",
+         "contribution_from": "2027", "contribution_to": "2029", "agreement_end": "2029-12-31",
+         "letter_text": "Vi inviterer kommunen.", "action": "send"}
 
 
 class Inbox:
@@ -102,19 +114,80 @@ def test_cli_send_pending_delivers_what_is_waiting(smtp, runner):
     assert len(smtp.inbox.messages) == 1
 
 
-def test_invitations_are_delivered_after_the_request_commits(smtp, client, login, orgs):
+def test_invitations_are_queued_by_the_request_and_delivered_by_the_worker(smtp, client, login, orgs, runner):
     smtp.start()
     factories.user("municipality_contact", organisation=orgs["Voss"], email="siri.lie@voss.kommune.no")
     db.session.commit()
     login("adviser", organisation="Bergen")
-    form = {"title": "Invitasjon 2026", "reply_deadline": "2026-12-15", "contribution": "40000",
-            "contribution_from": "2027", "contribution_to": "2029", "agreement_end": "2029-12-31",
-            "letter_text": "Vi inviterer kommunen.", "organisations": [orgs["Voss"].id], "action": "send"}
+    form = {**ROUND, "organisations": [orgs["Voss"].id]}
     assert post(client, "/invitasjoner/ny", form, token_from="/invitasjoner/ny").status_code == 302
+    assert smtp.inbox.messages == [] and mail.pending_count() == 1
+
+    assert runner.invoke(args=["mail", "worker", "--once"]).output == "Sendt: 1, feilet: 0\n"
     [received] = smtp.inbox.messages
     assert received["To"] == "siri.lie@voss.kommune.no"
     assert received["Subject"] == "Invitasjon til Kunnskapskommunen – svarfrist 15.12.2026"
     assert all(m.sent_at for m in db.session.scalars(select(OutboxMessage)))
+
+
+@pytest.fixture
+def silent_server(app):
+    """A mail server that accepts connections and never says a word."""
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(256)
+        app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=listener.getsockname()[1], MAIL_TIMEOUT=1)
+        yield listener
+
+
+def _connection_waiting(listener: socket.socket) -> bool:
+    listener.setblocking(False)
+    try:
+        listener.accept()[0].close()
+    except BlockingIOError:
+        return False
+    return True
+
+
+def test_a_round_for_200_recipients_only_queues_when_the_mail_server_never_answers(silent_server, client, login,
+                                                                                   orgs):
+    invited = []
+    for n in range(20):
+        organisation = Organisation(name=f"Prøvekommune {n}", number=f"{9000 + n}", region="Nordhordland")
+        db.session.add(organisation)
+        for _ in range(10):
+            factories.user("municipality_contact", organisation=organisation)
+        invited.append(organisation)
+    db.session.commit()
+    login("adviser", organisation="Bergen")
+    form = {**ROUND, "organisations": [o.id for o in invited]}
+    started = time.monotonic()
+    response = post(client, "/invitasjoner/ny", form, token_from="/invitasjoner/ny")
+    assert response.status_code == 302
+    assert time.monotonic() - started < 30  # delivering in the request would wait 200 × 1 s for the server
+    assert not _connection_waiting(silent_server)
+    queued = db.session.scalars(select(OutboxMessage)).all()
+    assert len(queued) == 200 and all(m.sent_at is None and m.attempts == 0 for m in queued)
+
+
+def test_the_worker_delivers_and_stops_cleanly_on_sigterm(smtp, database_url):
+    smtp.start()
+    _queue()
+    env = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": "worker-test", "MAIL_SERVER": "127.0.0.1",
+           "MAIL_PORT": str(smtp.port)}
+    worker = subprocess.Popen([sys.executable, "-m", "flask", "--app", "wsgi", "mail", "worker", "--interval", "60"],
+                              cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 60
+        while not smtp.inbox.messages and worker.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.1)
+        worker.send_signal(signal.SIGTERM)
+        out, err = worker.communicate(timeout=10)  # wakes from its 60 s wait at once
+    finally:
+        worker.kill()
+    assert worker.returncode == 0, err
+    assert out == "Sendt: 1, feilet: 0\n" and len(smtp.inbox.messages) == 1
+    assert mail.pending_count() == 0
 
 
 def test_request_that_fails_delivers_nothing_and_keeps_nothing(smtp, client, login, orgs):
@@ -122,8 +195,6 @@ def test_request_that_fails_delivers_nothing_and_keeps_nothing(smtp, client, log
     factories.user("municipality_contact", organisation=orgs["Voss"])
     db.session.commit()
     login("adviser", organisation="Bergen")
-    form = {"title": "Invitasjon 2026", "reply_deadline": "2026-11-01", "contribution": "40000",
-            "contribution_from": "2027", "contribution_to": "2029", "agreement_end": "2029-12-31",
-            "letter_text": "Vi inviterer kommunen.", "organisations": [orgs["Voss"].id], "action": "send"}
+    form = {**ROUND, "reply_deadline": "2026-11-01", "organisations": [orgs["Voss"].id]}
     assert post(client, "/invitasjoner/ny", form, token_from="/invitasjoner/ny").status_code == 200
     assert smtp.inbox.messages == [] and db.session.scalars(select(OutboxMessage)).all() == []

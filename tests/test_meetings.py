@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import AuditEvent, Meeting, OutboxMessage
-from app.services import meetings, members
+from app.services import ServiceError, meetings, members
 from tests import factories
 from tests.conftest import post
 
@@ -169,3 +169,48 @@ def test_attendance_is_recorded_per_invitee(client, login, people, meeting):
     html = client.get(f"/moter/{meeting.id}").get_data(as_text=True)
     assert f'name="attendance-{steering.id}" value="present" checked' in html
     assert f'name="attendance-{steering2.id}" value="absent" checked' in html
+
+
+def _stored(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.rglob("*") if p.is_file())
+
+
+def _upload(client, meeting, pdf: bytes):
+    return post(client, f"/moter/{meeting.id}/referat", {"minutes": "", "minutes_file": (io.BytesIO(pdf), "r.pdf")},
+                token_from=f"/moter/{meeting.id}", content_type="multipart/form-data")
+
+
+def test_the_pdf_takes_its_name_only_when_the_transaction_commits(app, people, meeting, tmp_path, monkeypatch):
+    monkeypatch.setattr(app, "instance_path", str(tmp_path))
+    meetings.record_minutes(meeting, text="", pdf=b"%PDF-1.4 a", actor=people["steering"])
+    target = meetings.minutes_path(meeting)
+    assert not target.exists()
+    db.session.commit()
+    assert target.read_bytes() == b"%PDF-1.4 a" and _stored(tmp_path) == [target]
+
+
+def test_a_replaced_pdf_is_removed_after_the_commit(client, login, meeting, app, tmp_path, monkeypatch):
+    monkeypatch.setattr(app, "instance_path", str(tmp_path))
+    login("adviser", organisation="Bergen")
+    assert _upload(client, meeting, b"%PDF-1.4 first").status_code == 302
+    first = meetings.minutes_path(db.session.get(Meeting, meeting.id))
+    assert _upload(client, meeting, b"%PDF-1.4 second").status_code == 302
+    second = meetings.minutes_path(db.session.get(Meeting, meeting.id))
+    assert second != first and _stored(tmp_path) == [second] and second.read_bytes() == b"%PDF-1.4 second"
+
+
+def test_a_rolled_back_upload_leaves_no_file_and_keeps_the_old_one(client, login, meeting, app, tmp_path,
+                                                                    monkeypatch):
+    monkeypatch.setattr(app, "instance_path", str(tmp_path))
+    login("adviser", organisation="Bergen")
+    assert _upload(client, meeting, b"%PDF-1.4 first").status_code == 302
+    first = meetings.minutes_path(db.session.get(Meeting, meeting.id))
+
+    def refuse(*args, **kwargs):
+        raise ServiceError("Noe stoppet lagringen.")
+
+    monkeypatch.setattr(meetings.audit, "record", refuse)  # fails after the file was handed over
+    response = _upload(client, meeting, b"%PDF-1.4 second")
+    assert response.status_code == 200 and "Noe stoppet lagringen." in response.get_data(as_text=True)
+    assert meetings.minutes_path(db.session.get(Meeting, meeting.id)) == first
+    assert _stored(tmp_path) == [first] and first.read_bytes() == b"%PDF-1.4 first"

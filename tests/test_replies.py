@@ -9,6 +9,7 @@ from app.models import AuditEvent, InvitationReply, MembershipCase, OutboxMessag
 from app.services import invitations, tick, workflow
 from tests import factories
 from tests.conftest import post
+from tests.races import twin_saved_first
 
 DEADLINE = date(2026, 12, 15)
 
@@ -291,3 +292,16 @@ def test_anonymous_is_sent_to_login(app, cases):
     response = client.get(f"/min-kommune/invitasjon/{cases['Lindås'].id}")
     assert response.status_code == 302 and "/login" in response.headers["Location"]
 
+
+
+def test_a_reply_that_loses_a_race_at_the_database_shows_the_conflict_page(client, contact, cases):
+    case = cases["Lindås"]
+    events = db.session.scalar(select(func.count()).select_from(AuditEvent))
+    url = f"/min-kommune/invitasjon/{case.id}/svar"
+    with twin_saved_first(AuditEvent) as twin:  # the reply's event meets one that took its place in the chain
+        response = post(client, url, _form(), token_from=url)
+    assert twin and response.status_code == 409
+    assert "Noen andre registrerte det samme akkurat nå." in response.get_data(as_text=True)
+    assert _state(case) == "invited" and _replies(case) == []
+    assert db.session.scalar(select(func.count()).select_from(AuditEvent)) == events
+    assert db.session.scalars(select(OutboxMessage).where(OutboxMessage.subject.like("Kvittering%"))).all() == []

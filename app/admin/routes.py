@@ -12,8 +12,8 @@ from app.forms import ConfirmForm, choices
 from app.extensions import db
 from app.models import AuditEvent, Organisation, OutboxMessage, User
 from app.security import role_required
-from app.services import ServiceError, mail, privacy, users
-from app.views import show_error
+from app.services import mail, privacy, users
+from app.views import attempt, attempt_or_flash, attempt_result
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 PER_PAGE = 25
@@ -45,16 +45,16 @@ def user_new():
     form.organisation_id.choices = _organisation_choices()
     if form.validate_on_submit():
         organisation = db.session.get(Organisation, form.organisation_id.data) if form.organisation_id.data else None
-        try:
-            user = users.create_user(form.email.data, form.name.data, form.roles.data, organisation=organisation,
+
+        def create():
+            made = users.create_user(form.email.data, form.name.data, form.roles.data, organisation=organisation,
                                      title=form.title.data, phone=form.phone.data, active=form.active.data,
                                      actor=current_user)
-            _queue_invitation(user)
-        except ServiceError as error:
-            db.session.rollback()
-            show_error(form, error, default_field="email")
-        else:
-            db.session.commit()
+            _queue_invitation(made)
+            return made
+
+        user = attempt_result(create, form, default_field="email")
+        if user:
             flash(f"{user.name} er opprettet, og en invitasjon er lagt i utboksen til {user.email}.", "success")
             return redirect(url_for("admin.user_edit", user_id=user.id))
     return render_template("admin/user_form.html", form=form, user=None)
@@ -71,15 +71,9 @@ def user_edit(user_id: int):
         form.roles.data = sorted(user.roles)
     if form.validate_on_submit():
         organisation = db.session.get(Organisation, form.organisation_id.data) if form.organisation_id.data else None
-        try:
-            users.update_user(user, name=form.name.data, title=form.title.data, phone=form.phone.data,
-                              roles=form.roles.data, organisation=organisation, active=form.active.data,
-                              actor=current_user)
-        except ServiceError as error:
-            db.session.rollback()
-            flash(error.message, "error")
-        else:
-            db.session.commit()
+        if attempt_or_flash(lambda: users.update_user(
+                user, name=form.name.data, title=form.title.data, phone=form.phone.data, roles=form.roles.data,
+                organisation=organisation, active=form.active.data, actor=current_user)):
             flash("Endringene er lagret.", "success")
             return redirect(url_for("admin.user_edit", user_id=user.id))
     return render_template("admin/user_form.html", form=form, user=user, invite_form=ConfirmForm())
@@ -94,8 +88,7 @@ def user_invite(user_id: int):
     if not user.active:
         flash("Brukeren er deaktivert. Aktiver brukeren før du sender en ny invitasjon.", "error")
         return redirect(url_for("admin.user_edit", user_id=user.id))
-    _queue_invitation(user)
-    db.session.commit()
+    attempt(lambda: _queue_invitation(user))
     flash(f"En ny invitasjonslenke er lagt i utboksen til {user.email}. Tidligere lenker virker ikke lenger.",
           "success")
     return redirect(url_for("admin.user_edit", user_id=user.id))
@@ -159,8 +152,7 @@ def person_export(user_id: int):
     user = db.get_or_404(User, user_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    data = privacy.export(user, current_user)
-    db.session.commit()
+    data = attempt_result(lambda: privacy.export(user, current_user))
     return Response(json.dumps(data, ensure_ascii=False, indent=2), mimetype="application/json", headers={
         "Content-Disposition": f'attachment; filename="personopplysninger-bruker-{user.id}.json"'})
 
@@ -170,14 +162,7 @@ def person_export(user_id: int):
 def anonymise(user_id: int):
     user = db.get_or_404(User, user_id)
     form = ConfirmForm()
-    if form.validate_on_submit():
-        try:
-            privacy.anonymise(user, current_user)
-        except ServiceError as error:
-            db.session.rollback()
-            form.form_errors.append(error.message)
-        else:
-            db.session.commit()
-            flash(f"Personen er anonymisert og heter nå «{user.name}».", "success")
-            return redirect(url_for("admin.person_data", user_id=user.id))
+    if form.validate_on_submit() and attempt(lambda: privacy.anonymise(user, current_user), form):
+        flash(f"Personen er anonymisert og heter nå «{user.name}».", "success")
+        return redirect(url_for("admin.person_data", user_id=user.id))
     return render_template("admin/anonymise.html", user=user, form=form)

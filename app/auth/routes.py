@@ -5,10 +5,10 @@ from flask import Blueprint, abort, flash, g, redirect, render_template, request
 from flask_login import current_user, login_required, login_user, logout_user
 
 from app.auth.forms import ChangePasswordForm, LoginForm, SetPasswordForm
-from app.extensions import db, login_manager
+from app.extensions import login_manager
 from app.security import public
 from app.services import ServiceError, users
-from app.views import attempt
+from app.views import attempt, attempt_keeping_record, commit_alone
 
 bp = Blueprint("auth", __name__)
 
@@ -19,10 +19,21 @@ login_manager.login_message_category = "info"
 
 @login_manager.user_loader
 def load_user(session_id: str):
-    user = users.load_session(session_id)
+    user, visit_due = users.load_session(session_id)
+    if visit_due:
+        g.session_visit = session_id
     if user is None:
         g.session_ended = True
     return user
+
+
+@bp.after_app_request
+def record_visit(response):
+    """The loader writes nothing; the visit it noticed is saved here, apart from the view's transaction."""
+    session_id = g.pop("session_visit", None)
+    if session_id:
+        commit_alone(lambda: users.record_visit(session_id))
+    return response
 
 
 @login_manager.unauthorized_handler
@@ -50,22 +61,24 @@ def login():
     form = LoginForm()
     status = 200
     if form.validate_on_submit():
-        try:
+        signed_in = []
+
+        def sign_in():
             user = users.authenticate(form.email.data, form.password.data, request.remote_addr)
-        except users.LoginLocked as error:
-            db.session.commit()
-            form.email.errors.append(error.message)
+            users.start_session(user)
+            signed_in.append(user)
+
+        refusal = attempt_keeping_record(sign_in)  # a failed attempt is counted towards the lockout
+        if isinstance(refusal, users.LoginLocked):
+            form.email.errors.append(refusal.message)
             status = 429
-        except ServiceError as error:
-            db.session.commit()
-            form.password.errors.append(error.message)
+        elif refusal:
+            form.password.errors.append(refusal.message)
             status = 401
         else:
             session.clear()
-            users.start_session(user)
-            db.session.commit()
-            login_user(user)
-            flash(f"Velkommen, {user.name}.", "success")
+            login_user(signed_in[0])
+            flash(f"Velkommen, {signed_in[0].name}.", "success")
             return redirect(safe_next(request.args.get("next")))
     elif request.method == "POST":
         status = 400
@@ -75,8 +88,7 @@ def login():
 @bp.route("/logout", methods=["POST"])
 @login_required
 def logout():
-    users.end_session(current_user.login_session_id)
-    db.session.commit()
+    attempt(lambda: users.end_session(current_user.login_session_id))
     logout_user()
     session.clear()
     flash("Du er logget ut.", "info")
@@ -105,9 +117,7 @@ def accept_invitation(token: str):
     if current_user.is_authenticated:
         abort(409, "Du er allerede logget inn. Logg ut før du tar i bruk en invitasjonslenke.")
     form = SetPasswordForm()
-    if form.validate_on_submit():
-        users.set_password(user, form.password.data)
-        db.session.commit()
+    if form.validate_on_submit() and attempt(lambda: users.set_password(user, form.password.data), form, "password"):
         flash("Passordet er lagret. Du kan nå logge inn.", "success")
         return redirect(url_for("auth.login"))
     return render_template("auth/accept_invitation.html", form=form, user=user)

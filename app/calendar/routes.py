@@ -2,10 +2,10 @@
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, session, url_for
 from flask_login import current_user
 
-from app.extensions import db
 from app.forms import ConfirmForm
 from app.security import public
 from app.services import calendar
+from app.views import attempt_result
 
 bp = Blueprint("calendar", __name__, url_prefix="/kalender")
 
@@ -22,8 +22,7 @@ def settings():
 def create():
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    token = calendar.create_token(current_user)
-    db.session.commit()
+    token = attempt_result(lambda: calendar.create_token(current_user))
     # Shown once on the next page: only the hash is stored.
     session["new_calendar_token"] = token
     flash("Kalenderlenken er laget. Kopier den nå: den vises bare denne ene gangen.", "success")
@@ -34,8 +33,7 @@ def create():
 def revoke():
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    if calendar.revoke(current_user):
-        db.session.commit()
+    if attempt_result(lambda: calendar.revoke(current_user)):
         flash("Kalenderlenken virker ikke lenger. Kalendere som abonnerer på den, får ingen nye datoer.", "success")
     return redirect(url_for("calendar.settings"))
 

@@ -11,8 +11,8 @@ from app.models import Contribution, Organisation
 from app.models.contribution import CANCELLED, CONTRIBUTION_STATUS, EXPECTED, INVOICED, PAID
 from app.safe_input import arg_int
 from app.security import role_required
-from app.services import ServiceError, contributions
-from app.views import show_error
+from app.services import contributions
+from app.views import attempt_result
 
 bp = Blueprint("contributions", __name__, url_prefix="/medlemskap/bidrag")
 
@@ -65,23 +65,20 @@ def contribution(line_id: int):
     if request.method == "POST" and chosen is None:
         abort(400)
     if chosen is not None and chosen.validate():
-        try:
+        def record() -> str:
             if chosen is invoice:
                 contributions.mark_invoiced(entry, current_user, invoiced_on=invoice.invoiced_on.data,
                                             reference=invoice.invoice_ref.data)
-                message = f"Faktura for {entry.year} er registrert."
-            elif chosen is payment:
+                return f"Faktura for {entry.year} er registrert."
+            if chosen is payment:
                 contributions.mark_paid(entry, current_user, paid_on=payment.paid_on.data,
                                         reference=payment.payment_ref.data)
-                message = f"Betalingen for {entry.year} er registrert."
-            else:
-                contributions.cancel(entry, current_user, cancel.reason.data)
-                message = f"Bidraget for {entry.year} er annullert."
-        except ServiceError as error:
-            db.session.rollback()
-            show_error(chosen, error)
-        else:
-            db.session.commit()
+                return f"Betalingen for {entry.year} er registrert."
+            contributions.cancel(entry, current_user, cancel.reason.data)
+            return f"Bidraget for {entry.year} er annullert."
+
+        message = attempt_result(record, chosen)
+        if message:
             flash(message, "success")
             return redirect(url_for("contributions.contribution", line_id=entry.id))
     return render_template("contributions/contribution.html", entry=entry, invoice=invoice, payment=payment,

@@ -3,12 +3,11 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 
 from app import clock
-from app.extensions import db
 from app.forms import ConfirmForm
 from app.evaluations.forms import NewEvaluationForm, answer_form
 from app.security import role_required
-from app.services import ServiceError, evaluations
-from app.views import attempt, attempt_result, show_error
+from app.services import evaluations
+from app.views import attempt, attempt_result
 
 bp = Blueprint("evaluations", __name__, url_prefix="/medlemskap/vurdering")
 
@@ -74,13 +73,7 @@ def evaluation_answer(year: int):
     form = answer_form(found, response)
     if form.validate_on_submit():
         texts = {q.id: getattr(form, f"q{q.id}").data for q in found.questions}
-        try:
-            evaluations.answer(found, org, current_user, texts)
-        except ServiceError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
-            db.session.commit()
+        if attempt(lambda: evaluations.answer(found, org, current_user, texts), form):
             flash(f"Svaret på vurderingen for {year} er lagret. Du kan endre det til vurderingen avsluttes.",
                   "success")
             return redirect(url_for("members.organisation", org_id=org.id))

@@ -12,8 +12,8 @@ from app.meetings.forms import MeetingForm, MinutesForm
 from app.models import Meeting, User
 from app.models.meeting import ATTENDANCE_LABELS, KIND_LABELS
 from app.security import role_required
-from app.services import ServiceError, meetings
-from app.views import attempt, show_error
+from app.services import meetings
+from app.views import attempt, attempt_result
 
 bp = Blueprint("meetings", __name__, url_prefix="/moter")
 
@@ -55,17 +55,12 @@ def meeting_new(kind: str):
     _invitee_choices(form)
     if request.method == "GET":
         form.invitees.data = [u.id for u in meetings.default_invitees(kind)]
-    if form.validate_on_submit():
-        try:
-            meeting = meetings.create(kind, **_meeting_fields(form), actor=current_user)
-        except ServiceError as error:
-            db.session.rollback()
-            show_error(form, error, default_field="date")
-        else:
-            db.session.commit()
-            flash(f"{meeting.title} er lagret, og innkallingen er sendt til {len(meeting.invitees)} personer.",
-                  "success")
-            return redirect(url_for("meetings.meeting_page", meeting_id=meeting.id))
+    meeting = form.validate_on_submit() and attempt_result(
+        lambda: meetings.create(kind, **_meeting_fields(form), actor=current_user), form, "date")
+    if meeting:
+        flash(f"{meeting.title} er lagret, og innkallingen er sendt til {len(meeting.invitees)} personer.",
+              "success")
+        return redirect(url_for("meetings.meeting_page", meeting_id=meeting.id))
     return render_template("meetings/form.html", form=form, meeting=None, kind_label=KIND_LABELS[kind])
 
 
@@ -93,17 +88,11 @@ def meeting_edit(meeting_id: int):
     form = MeetingForm(date=start.date(), start_time=start.time(), end_time=end.time(), place=meeting.place,
                        agenda=meeting.agenda, invitees=[i.user_id for i in meeting.invitees])
     _invitee_choices(form)
-    if form.validate_on_submit():
-        try:
-            meetings.update(meeting, **_meeting_fields(form), actor=current_user)
-        except ServiceError as error:
-            db.session.rollback()
-            show_error(form, error, default_field="date")
-        else:
-            db.session.commit()
-            flash("Endringene er lagret. Nye inviterte har fått innkalling, og alle har fått beskjed hvis tid "
-                  "eller sted ble endret.", "success")
-            return redirect(url_for("meetings.meeting_page", meeting_id=meeting.id))
+    if form.validate_on_submit() and attempt(
+            lambda: meetings.update(meeting, **_meeting_fields(form), actor=current_user), form, "date"):
+        flash("Endringene er lagret. Nye inviterte har fått innkalling, og alle har fått beskjed hvis tid "
+              "eller sted ble endret.", "success")
+        return redirect(url_for("meetings.meeting_page", meeting_id=meeting.id))
     return render_template("meetings/form.html", form=form, meeting=meeting, kind_label=meeting.kind_label)
 
 
@@ -137,8 +126,7 @@ def attendance(meeting_id: int):
     meeting = get_meeting(meeting_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    meetings.record_attendance(
-        meeting, {i.user_id: request.form.get(f"attendance-{i.user_id}") for i in meeting.invitees}, current_user)
-    db.session.commit()
+    attempt(lambda: meetings.record_attendance(
+        meeting, {i.user_id: request.form.get(f"attendance-{i.user_id}") for i in meeting.invitees}, current_user))
     flash("Oppmøtet er registrert.", "success")
     return redirect(url_for("meetings.meeting_page", meeting_id=meeting.id))

@@ -12,8 +12,8 @@ from app.members.forms import ContactForm, RepresentativeDecisionForm, Represent
 from app.models import Organisation, Representative, User
 from app.models.representative import GROUPS, PENDING
 from app.safe_input import arg_int
-from app.services import Conflict, ServiceError, contributions, evaluations, members, representatives
-from app.views import attempt, show_error
+from app.services import contributions, evaluations, members, representatives
+from app.views import attempt, attempt_or_flash, attempt_result
 
 bp = Blueprint("members", __name__, url_prefix="/medlemskap")
 
@@ -112,19 +112,11 @@ def propose(org_id: int):
         form.group.data = replaces.group  # the seat is the one being handed over
     if form.validate_on_submit():
         user = db.session.get(User, form.user_id.data) if form.user_id.data else None
-        try:
-            term = representatives.propose(
-                org, current_user, group=form.group.data, name=form.name.data, title=form.title.data,
-                email=form.email.data, phone=form.phone.data, user=user, starts_on=form.starts_on.data,
-                ends_on=form.ends_on.data, seat=None if replaces else seat, replaces=replaces)
-        except Conflict as error:
-            db.session.rollback()
-            abort(409, error.message)
-        except ServiceError as error:
-            db.session.rollback()
-            show_error(form, error, default_field="group")
-        else:
-            db.session.commit()
+        term = attempt_result(lambda: representatives.propose(
+            org, current_user, group=form.group.data, name=form.name.data, title=form.title.data,
+            email=form.email.data, phone=form.phone.data, user=user, starts_on=form.starts_on.data,
+            ends_on=form.ends_on.data, seat=None if replaces else seat, replaces=replaces), form, "group")
+        if term:
             if term.status == PENDING:
                 flash(f"Forslaget om {term.name} er sendt til FoU-rådgiveren for godkjenning.", "success")
             else:
@@ -150,21 +142,11 @@ def decide(rep_id: int):
     if not form.validate_on_submit():
         abort(400)
     back = request.form.get("back") == "inbox"
-    try:
-        if form.reject.data:
-            representatives.reject(term, current_user, form.comment.data)
-            message = f"Forslaget om {term.name} er avvist."
-        else:
-            representatives.approve(term, current_user, form.comment.data)
-            message = f"{term.name} er godkjent i {term.seat_label.lower()}."
-    except Conflict as error:
-        db.session.rollback()
-        abort(409, error.message)
-    except ServiceError as error:
-        db.session.rollback()
-        flash(error.message, "error")
+    if form.reject.data:
+        decision, message = representatives.reject, f"Forslaget om {term.name} er avvist."
     else:
-        db.session.commit()
+        decision, message = representatives.approve, f"{term.name} er godkjent i {term.seat_label.lower()}."
+    if attempt_or_flash(lambda: decision(term, current_user, form.comment.data)):
         flash(message, "success")
     return redirect(url_for("approvals.inbox") if back else url_for("members.organisation",
                                                                        org_id=term.organisation_id))
@@ -185,10 +167,9 @@ def contact(org_id: int):
     org = get_editable(org_id)
     existing = members.admin_contact(org)
     form = ContactForm(obj=existing)
-    if form.validate_on_submit():
-        members.set_admin_contact(org, current_user, name=form.name.data, title=form.title.data,
-                                  email=form.email.data, phone=form.phone.data)
-        db.session.commit()
+    if form.validate_on_submit() and attempt(lambda: members.set_admin_contact(
+            org, current_user, name=form.name.data, title=form.title.data, email=form.email.data,
+            phone=form.phone.data), form):
         flash("Den administrative kontaktpersonen er lagret.", "success")
         return redirect(url_for("members.organisation", org_id=org.id))
     return render_template("members/contact_form.html", org=org, form=form, existing=existing)

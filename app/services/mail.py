@@ -1,10 +1,12 @@
-"""E-mail through the outbox: queued with the change, delivered after the commit, retried until sent."""
+"""E-mail through the outbox: queued with the change, delivered by a worker outside the request (`flask mail
+worker`, `mail send-pending`, the tick), retried until sent."""
 import smtplib
+import threading
 from datetime import datetime, timedelta, timezone
 from email.message import EmailMessage
 from email.utils import formatdate
 
-from flask import current_app, g, render_template
+from flask import current_app, render_template
 from flask_babel import force_locale
 from sqlalchemy import func, or_, select, update
 
@@ -34,7 +36,6 @@ def queue(recipient: str, subject: str, template: str, *, dedupe_key: str | None
         )
     db.session.add(message)
     db.session.flush()
-    g.setdefault("queued_mail", []).append(message.id)
     return message
 
 
@@ -52,18 +53,20 @@ def pending_count() -> int:
     return db.session.scalar(select(func.count()).select_from(OutboxMessage).where(OutboxMessage.sent_at.is_(None)))
 
 
-def send_pending(ids: list[int] | None = None, limit: int = 200) -> tuple[int, int]:
-    """Deliver due messages (or just `ids`); return (sent, failed). Safe to run from several processes."""
+def send_pending(limit: int = 200, stop: threading.Event | None = None) -> tuple[int, int]:
+    """Deliver due messages, up to `limit`, or fewer when `stop` is set meanwhile; return (sent, failed). Safe to
+    run from several processes."""
     if not enabled():
         return 0, 0
     now = datetime.now(timezone.utc)
     due = select(OutboxMessage.id).where(
-        OutboxMessage.sent_at.is_(None),
+        OutboxMessage.sent_at.is_(None), OutboxMessage.next_attempt_at <= now,
         or_(OutboxMessage.claimed_until.is_(None), OutboxMessage.claimed_until < now),
     ).order_by(OutboxMessage.id).limit(limit)
-    due = due.where(OutboxMessage.id.in_(ids)) if ids else due.where(OutboxMessage.next_attempt_at <= now)
     sent = failed = 0
     for message_id in db.session.scalars(due).all():
+        if stop is not None and stop.is_set():
+            break
         if not _claim(message_id, now):
             continue
         message = db.session.get(OutboxMessage, message_id)
@@ -83,17 +86,6 @@ def send_pending(ids: list[int] | None = None, limit: int = 200) -> tuple[int, i
         message.claimed_until = None
         db.session.commit()
     return sent, failed
-
-
-def send_queued_in_request() -> None:
-    """After a successful request: try at once to deliver the mail it queued (the tick retries failures)."""
-    ids = g.pop("queued_mail", None)
-    if ids and enabled():
-        try:
-            send_pending(ids)
-        except Exception:  # delivery must never break the page; the rows stay in the outbox
-            db.session.rollback()
-            current_app.logger.exception("mail delivery after request failed")
 
 
 def _claim(message_id: int, now: datetime) -> bool:
@@ -117,7 +109,7 @@ def _deliver(message: OutboxMessage) -> None:
     email["Message-ID"] = f"<outbox-{message.id}@kunnskapskommunen>"
     email.set_content(message.body_text)
     email.add_alternative(message.body_html, subtype="html")
-    with smtplib.SMTP(config["MAIL_SERVER"], int(config["MAIL_PORT"]), timeout=10) as smtp:
+    with smtplib.SMTP(config["MAIL_SERVER"], int(config["MAIL_PORT"]), timeout=config["MAIL_TIMEOUT"]) as smtp:
         if config.get("MAIL_USE_TLS"):
             smtp.starttls()
         if config.get("MAIL_USERNAME"):

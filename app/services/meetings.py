@@ -3,7 +3,6 @@ import secrets
 from datetime import datetime
 from pathlib import Path
 
-from flask import current_app
 from sqlalchemy import or_, select
 
 from app import clock
@@ -13,7 +12,7 @@ from app.models.meeting import ATTENDANCE_LABELS, KIND_LABELS, STEERING_MEETING
 from app.models.representative import APPROVED
 from app.models.representative import STEERING_GROUP
 from app.models.user import MUNICIPALITY_CONTACT, STEERING_MEMBER
-from app.services import ServiceError, audit, mail
+from app.services import ServiceError, audit, files, mail
 
 MAX_PDF_BYTES = 10 * 1024 * 1024
 
@@ -103,17 +102,17 @@ def _invite(meeting: Meeting, user: User, *, changed: bool) -> None:
 
 
 def record_minutes(meeting: Meeting, *, text: str, pdf: bytes | None, actor: User) -> None:
-    """Save the minutes as text, as an uploaded PDF, or both."""
+    """Save the minutes as text, as an uploaded PDF (replacing an earlier one), or both. The file is stored, and
+    the one it replaces removed, when the caller commits."""
     if pdf is not None:
         if not pdf.startswith(b"%PDF-"):
             raise ServiceError("Filen er ikke en PDF.", field="minutes_file")
         if len(pdf) > MAX_PDF_BYTES:
             raise ServiceError("Filen er for stor (høyst 10 MB).", field="minutes_file")
-        relative = Path("meetings") / f"{meeting.id}-{secrets.token_hex(8)}.pdf"
-        target = Path(current_app.instance_path) / relative
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(pdf)
-        meeting.minutes_file = str(relative)
+        if meeting.minutes_file:
+            files.remove(meeting.minutes_file)
+        meeting.minutes_file = str(Path("meetings") / f"{meeting.id}-{secrets.token_hex(8)}.pdf")
+        files.write(meeting.minutes_file, pdf)
     meeting.minutes = (text or "").strip()
     if not meeting.minutes and not meeting.minutes_file:
         raise ServiceError("Skriv referatet eller last opp en PDF.", field="minutes")
@@ -121,7 +120,7 @@ def record_minutes(meeting: Meeting, *, text: str, pdf: bytes | None, actor: Use
 
 
 def minutes_path(meeting: Meeting) -> Path | None:
-    return Path(current_app.instance_path) / meeting.minutes_file if meeting.minutes_file else None
+    return files.path(meeting.minutes_file) if meeting.minutes_file else None
 
 
 def record_attendance(meeting: Meeting, attendance: dict[int, str | None], actor: User) -> None:

@@ -15,6 +15,8 @@ from app.models.user import MUNICIPALITY_CONTACT, ROLES
 from app.services import ServiceError, audit
 
 MIN_PASSWORD_LENGTH = 10
+# A session's last visit is written at most this often, not on every request.
+VISIT_EVERY = timedelta(minutes=1)
 
 
 class LoginLocked(ServiceError):
@@ -189,21 +191,29 @@ def start_session(user: User) -> LoginSession:
     return session
 
 
-def load_session(session_id: str) -> User | None:
-    """The user of a live session, or None when it ended or sat idle too long."""
+def load_session(session_id: str) -> tuple[User | None, bool]:
+    """The user of a live session (None when it ended or sat idle too long), and whether the visit should be
+    recorded with `record_visit`: when the session timed out, or was last seen over a minute ago. Writes nothing."""
     session = db.session.get(LoginSession, session_id)
     if session is None or session.ended_at is not None or not session.user.active:
-        return None
+        return None, False
+    idle = clock.now() - session.last_seen
+    if idle > current_app.config["SESSION_IDLE_TIMEOUT"]:
+        return None, True
+    session.user.login_session_id = session.id
+    return session.user, idle > VISIT_EVERY
+
+
+def record_visit(session_id: str) -> None:
+    """The session was used now; one that sat idle too long has ended instead."""
+    session = db.session.get(LoginSession, session_id)
     now = clock.now()
+    if session is None or session.ended_at is not None:
+        return
     if now - session.last_seen > current_app.config["SESSION_IDLE_TIMEOUT"]:
         session.ended_at = now
-        db.session.commit()
-        return None
-    if now - session.last_seen > timedelta(minutes=1):
+    else:
         session.last_seen = now
-        db.session.commit()
-    session.user.login_session_id = session.id
-    return session.user
 
 
 def end_session(session_id: str | None) -> None:

@@ -8,7 +8,7 @@ from app.forms import REQUIRED, choices
 from app.models import Subgroup
 from app.models.subgroup import THEMES
 from app.security import role_required
-from app.services import ServiceError, subgroups, workflow
+from app.services import subgroups, workflow
 from app.subgroups.forms import (
     MAX_REPRESENTATIVES, ActionForm, AddMemberForm, MemberSearchForm, ProposalForm, RemoveMemberForm, person_label,
 )
@@ -182,14 +182,8 @@ def remove_member(subgroup_id: int, member_id: int):
     form = RemoveMemberForm()
     if request.method == "GET":
         form.left_on.data = clock.today()
-    if form.validate_on_submit():
-        try:
-            subgroups.remove_member(subgroup, member.id, form.left_on.data, current_user)
-        except ServiceError as error:
-            db.session.rollback()
-            (form.left_on.errors if error.field == "left_on" else form.form_errors).append(error.message)
-        else:
-            db.session.commit()
-            flash(f"{member.user.name} er fjernet fra undergruppen.", "success")
-            return redirect(url_for("subgroups.members", subgroup_id=subgroup.id))
+    if form.validate_on_submit() and attempt(
+            lambda: subgroups.remove_member(subgroup, member.id, form.left_on.data, current_user), form):
+        flash(f"{member.user.name} er fjernet fra undergruppen.", "success")
+        return redirect(url_for("subgroups.members", subgroup_id=subgroup.id))
     return render_template("subgroups/remove_member.html", subgroup=subgroup, member=member, form=form)

@@ -326,6 +326,14 @@ def test_expiry_ends_terms_on_the_agreements_last_day(orgs, people, lindas):
     assert end.object_id == running.id and "Siste dag som medlem var 31.12.2027" in end.comment
 
 
+def test_a_membership_ended_the_day_it_began_lets_its_terms_lapse(orgs, people):
+    org, adviser = orgs["Voss"], people["adviser"]
+    case = factories.member_case(org, adviser, activated_on=TODAY)
+    term = factories.representative(org, adviser, starts_on=TODAY)
+    workflow.perform(case, "end_by_merger", adviser, comment="Registrert ved en feil.")
+    assert (members.member_periods(case), term.status) == ([], "lapsed")
+
+
 def test_merger_ends_terms_the_day_before(orgs, people, lindas):
     org = orgs["Lindås"]
     term = factories.representative(org, people["adviser"], group="steering", starts_on=date(2025, 1, 1))

@@ -52,8 +52,9 @@ WIRING = Wiring(
         # The notice is recorded on the case before the mail about it is written from the case.
         _membership("give_notice", cases.record_notice, agreements.tell_notice_confirmed),
         _membership("withdraw_notice", cases.clear_notice),
-        _membership("terminate", members.notice_took_effect),
-        _membership("end_by_merger", members.ended_by_merger),
+        _membership("terminate", members.end_membership),
+        _membership("expire", members.end_membership),
+        _membership("end_by_merger", members.end_membership),
         _subgroup("approve", subgroups.record_decision),
         _subgroup("reject", subgroups.record_decision),
         _subgroup("establish", subgroups.members_join),

@@ -332,6 +332,6 @@ def test_demo_story_agreements_are_real_records(runner):
     assert [len(a.signatures) for a in lindas] == [2, 2]
     askoy = db.session.scalar(select(Agreement).where(Agreement.municipality_name == "Askøy kommune",
                                                       Agreement.superseded_at.is_(None))).case
-    assert (askoy.state, askoy.notice_effective) == ("notice_given", date(2027, 3, 1))
+    assert (askoy.state, askoy.notice_last_day) == ("notice_given", date(2027, 3, 1))
     masfjorden_scan = db.session.scalar(select(AgreementDocument))
     assert masfjorden_scan.agreement.case.state == "signed" and masfjorden_scan.content.startswith(b"%PDF-")

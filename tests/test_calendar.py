@@ -57,7 +57,7 @@ def test_adviser_feed_has_every_deadline_and_the_meetings(client, login, dates):
     deadline = events["Svarfrist: Lindås kommune (Invitasjon 2026)"]
     assert deadline.decoded("DTSTART") == date(2026, 12, 15) and deadline.decoded("DTEND") == date(2026, 12, 16)
     assert "Svarfrist: Voss kommune (Invitasjon 2026)" in events
-    assert events["Oppsigelsen trer i kraft: Askøy kommune"].decoded("DTSTART") == date(2027, 3, 1)
+    assert events["Siste dag som medlem: Askøy kommune"].decoded("DTSTART") == date(2027, 3, 1)
     assert events["Avtaleperioden slutter: Osterøy kommune"].decoded("DTSTART") == date(2027, 12, 31)
     meeting = events["Styringsgruppemøte 2026"]
     assert meeting.decoded("DTSTART") == datetime(2026, 12, 3, 9, tzinfo=timezone.utc)

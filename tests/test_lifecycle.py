@@ -180,17 +180,17 @@ def test_tick_moves_due_cases_once_and_is_idempotent(app, orgs, people):
     assert transition_events(late)[-1].actor_id is None
 
 
-def test_notice_terminates_on_effective_date_not_before(app, orgs, people):
+def test_notice_ends_the_membership_the_day_after_its_last_day(app, orgs, people):
     case = factories.signed_case(orgs["Lindås"], people["adviser"], people["host_signer"], people["lindas_signer"])
     workflow.perform(case, "activate", people["adviser"])
     request = workflow.perform(case, "give_notice", people["lindas_signer"], data={"notice_date": "2026-11-23"})
     workflow.approve(request, people["adviser"])
     db.session.commit()
-    assert case.notice_effective == date(2027, 11, 23)
-    app.config["TODAY"] = "2027-11-22"
-    assert moves(tick.run(date(2027, 11, 22))) == [] and case.state == "notice_given"
+    assert case.notice_last_day == date(2027, 11, 23)
     app.config["TODAY"] = "2027-11-23"
-    tick.run(date(2027, 11, 23))
+    assert moves(tick.run(date(2027, 11, 23))) == [] and case.state == "notice_given"
+    app.config["TODAY"] = "2027-11-24"
+    tick.run(date(2027, 11, 24))
     assert db.session.get(MembershipCase, case.id).state == "terminated"
 
 

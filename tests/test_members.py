@@ -44,7 +44,7 @@ def _actions(object_type: str, object_id: int) -> list[str]:
 
 def test_a_municipality_is_a_member_while_active_or_in_notice(orgs, people, lindas):
     assert members.is_member(orgs["Lindås"]) and not members.is_member(orgs["Voss"])
-    assert members.member_periods(lindas) == [(date(2024, 3, 1), None)]
+    assert members.member_periods(lindas) == [(date(2024, 3, 1), date(2027, 12, 31))], "to the agreement's last day"
 
 
 def test_three_seats_and_the_fourth_is_refused(orgs, people, lindas):
@@ -101,7 +101,8 @@ def test_a_non_member_cannot_name_representatives(orgs, people, lindas):
 @pytest.mark.parametrize("start,end", [
     (date(2024, 3, 1), date(2026, 2, 28)),
     (date(2025, 1, 1), date(2026, 12, 31)),
-    (date(2024, 2, 29), date(2026, 2, 28)),
+    (date(2026, 3, 1), date(2028, 2, 29)),
+    (date(2024, 2, 29), date(2026, 2, 27)),  # the same date two years later is 28.02.2026 (domstolloven § 149)
 ])
 def test_a_term_lasts_two_years(start, end):
     assert representatives.default_end(start) == end
@@ -260,13 +261,13 @@ def test_contact_person_edited_and_audited(client, auth, orgs, people, lindas):
     assert _actions("organisation", org.id) == ["admin_contact.update"]
 
 
-def test_notice_taking_effect_ends_terms_and_stops_contributions(orgs, people):
+def test_the_end_of_a_notice_ends_terms_on_the_last_day(orgs, people):
     org, adviser = orgs["Lindås"], people["adviser"]
     case = factories.member_case(org, adviser, activated_on=date(2023, 3, 1))
     current = factories.representative(org, adviser, seat=1, starts_on=date(2025, 3, 1))
     later = factories.representative(org, adviser, seat=2, starts_on=date(2026, 6, 1))
-    with clock.pinned(date(2025, 1, 2)):
-        request = workflow.perform(case, "give_notice", people["lindas_signer"], data={"notice_date": "2025-01-01"})
+    with clock.pinned(date(2025, 1, 2)):  # a member to 31.12.2025, a year after the notice
+        request = workflow.perform(case, "give_notice", people["lindas_signer"], data={"notice_date": "2024-12-31"})
         workflow.approve(request, adviser)
         waiting = representatives.propose(org, people["lindas_contact"], group="steering", name="Venter",
                                           email="v@x.no", starts_on=date(2025, 6, 1))
@@ -274,22 +275,63 @@ def test_notice_taking_effect_ends_terms_and_stops_contributions(orgs, people):
         db.session.commit()
     with clock.pinned(date(2025, 12, 31)):
         tick.run(date(2025, 12, 31))
-    assert case.state == "notice_given", "the tick does nothing before the effective date"
-    with clock.pinned(date(2026, 1, 2)):  # the tick missed the effective date; next year's line was made meanwhile
+    assert case.state == "notice_given", "the tick does nothing on the last day"
+    with clock.pinned(date(2026, 1, 2)):  # the tick missed the day after: 2026 is still no membership year
+        assert not members.is_member(org)
         contributions.ensure_lines(case)
         contributions.mark_invoiced(contributions.line(org, 2025), adviser, invoiced_on=date(2026, 1, 2),
                                     reference="F1")
         db.session.commit()
-        assert [line.year for line in contributions.lines_for(org)] == [2023, 2024, 2025, 2026]
     with clock.pinned(date(2026, 1, 3)):
         tick.run(date(2026, 1, 3))
     assert case.state == "terminated"
     assert current.ends_on == date(2025, 12, 31)
     assert (later.status, waiting.status) == ("lapsed", "lapsed")
     assert {line.year: line.status for line in contributions.lines_for(org)} == {
-        2023: "expected", 2024: "expected", 2025: "invoiced", 2026: "cancelled"}
+        2023: "expected", 2024: "expected", 2025: "invoiced"}
+    assert members.member_years(case) == [2023, 2024, 2025]
+
+
+def test_a_merger_on_new_years_day_cancels_that_years_contribution(orgs, people):
+    org, adviser = orgs["Lindås"], people["adviser"]
+    case = factories.member_case(org, adviser, activated_on=date(2023, 3, 1))
+    with clock.pinned(date(2026, 1, 1)):
+        tick.run(date(2026, 1, 1))
+        assert contributions.line(org, 2026).status == "expected"
+        workflow.perform(case, "end_by_merger", adviser, comment="Slått sammen til Alver.")
+        db.session.commit()
+    assert members.member_periods(case) == [(date(2023, 3, 1), date(2025, 12, 31))]
     assert members.member_years(case) == [2023, 2024, 2025]
     assert _actions("contribution", contributions.line(org, 2026).id) == ["contribution.expect", "contribution.cancel"]
+
+
+def test_expiry_ends_terms_on_the_agreements_last_day(orgs, people, lindas):
+    org, adviser = orgs["Lindås"], people["adviser"]
+    running = factories.representative(org, adviser, seat=1, starts_on=date(2027, 6, 1))  # to 31.05.2029
+    waiting = representatives.propose(org, people["lindas_contact"], group="steering", name="Venter",
+                                      email="v@x.no", starts_on=date(2027, 9, 1))
+    db.session.commit()
+    assert not members.member_on(org, date(2028, 1, 1)), "the agreement runs to 31.12.2027"
+    with pytest.raises(ServiceError, match="ikke medlemskommune 01.01.2028"):
+        factories.representative(org, adviser, seat=2, starts_on=date(2028, 1, 1))
+    db.session.rollback()
+    with clock.pinned(date(2028, 1, 3)):  # the tick ran two days late
+        contributions.ensure_lines(lindas)
+        tick.run(date(2028, 1, 3))
+    assert lindas.state == "expired"
+    assert (running.ends_on, waiting.status) == (date(2027, 12, 31), "lapsed")
+    assert members.member_periods(lindas) == [(date(2024, 3, 1), date(2027, 12, 31))]
+    assert [line.year for line in contributions.lines_for(org)] == [2024, 2025, 2026, 2027]
+    end = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "representative.end"))
+    assert end.object_id == running.id and "Siste dag som medlem var 31.12.2027" in end.comment
+
+
+def test_a_membership_ended_the_day_it_began_lets_its_terms_lapse(orgs, people):
+    org, adviser = orgs["Voss"], people["adviser"]
+    case = factories.member_case(org, adviser, activated_on=TODAY)
+    term = factories.representative(org, adviser, starts_on=TODAY)
+    workflow.perform(case, "end_by_merger", adviser, comment="Registrert ved en feil.")
+    assert (members.member_periods(case), term.status) == ([], "lapsed")
 
 
 def test_merger_ends_terms_the_day_before(orgs, people, lindas):

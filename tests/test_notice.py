@@ -1,4 +1,5 @@
-"""Written notice (§ 13): given by a signatory, confirmed by the adviser, effective a year later or at the end."""
+"""Written notice (§ 13): given by a signatory, confirmed by the adviser; a member to the same date a year later,
+or to the agreement's last day if that comes first, and ended the day after."""
 from datetime import date, timedelta
 
 import pytest
@@ -7,7 +8,7 @@ from sqlalchemy import delete, func, select
 from app import clock
 from app.extensions import db
 from app.models import OutboxMessage, TransitionRequest, User
-from app.services import agreements, tick, workflow
+from app.services import agreements, members, tick, workflow
 from tests import factories
 from tests.conftest import post
 
@@ -31,7 +32,7 @@ def _requests() -> int:
     return db.session.scalar(select(func.count()).select_from(TransitionRequest))
 
 
-def test_notice_page_states_the_effective_date_before_it_is_sent(app, client, auth, orgs, adviser, lindas):
+def test_notice_page_states_the_last_day_before_it_is_sent(app, client, auth, orgs, adviser, lindas):
     signer = factories.user("signatory", organisation=orgs["Lindås"])
     db.session.commit()
     auth.login(signer)
@@ -44,8 +45,9 @@ def test_notice_page_states_the_effective_date_before_it_is_sent(app, client, au
 
     review = post(client, page, {"notice_date": "2026-11-23", "reason": "Vedtak i kommunestyret.", "review": "1"},
                   token_from=page).get_data(as_text=True)
-    assert "Kontroller før du sender" in review and "23. november 2027" in review
-    assert "Lindås kommune ikke lenger medlemskommune" in review
+    assert "Kontroller før du sender" in review and "Medlem til og med" in review and "23. november 2027" in review
+    assert "Det er samme dato ett år etter oppsigelsen." in review
+    assert "Fra dagen etter er Lindås kommune ikke lenger medlemskommune" in review
     assert _requests() == 0
 
     sent = post(client, page, {"notice_date": "2026-11-23", "reason": "Vedtak i kommunestyret.", "send": "1"},
@@ -56,13 +58,13 @@ def test_notice_page_states_the_effective_date_before_it_is_sent(app, client, au
     auth.login(adviser)
     request = db.session.scalar(select(TransitionRequest))
     detail = client.get(f"/godkjenninger/{request.id}").get_data(as_text=True)
-    assert "Lindås kommune" in detail and "23. november 2027" in detail
+    assert "Lindås kommune" in detail and "Medlem til og med" in detail and "23. november 2027" in detail
     assert post(client, f"/godkjenninger/{request.id}", {"approve": "1"},
                 token_from=f"/godkjenninger/{request.id}").status_code == 302
     assert lindas.state == "notice_given" and lindas.notice_by == "municipality"
-    assert (lindas.notice_date, lindas.notice_effective) == (date(2026, 11, 23), date(2027, 11, 23))
-    assert "23. november 2027" in client.get(f"/saker/{lindas.id}").get_data(as_text=True)
-    assert "23.11.2027" in client.get("/saker/").get_data(as_text=True)
+    assert (lindas.notice_date, lindas.notice_last_day) == (date(2026, 11, 23), date(2027, 11, 23))
+    assert "medlem til og med <strong>23. november 2027" in client.get(f"/saker/{lindas.id}").get_data(as_text=True)
+    assert "medlem til og med 23.11.2027" in client.get("/saker/").get_data(as_text=True)
 
 
 def test_bergen_gives_notice_through_its_signatory(app, client, auth, orgs, lindas):
@@ -100,24 +102,35 @@ def test_notice_date_must_fit_the_agreement(app, client, login, lindas, notice_d
     assert _requests() == 0
 
 
-@pytest.mark.parametrize("notice_date, effective", [
-    (date(2028, 2, 29), date(2029, 2, 28)),
-    (date(2030, 3, 1), date(2030, 12, 31)),
-], ids=["leap-day", "capped-at-agreement-end"])
-def test_membership_ends_on_the_effective_date_and_not_before(app, orgs, adviser, lindas, notice_date, effective):
-    signer = factories.user("signatory", organisation=orgs["Lindås"])
+@pytest.mark.parametrize("notice_date, agreement_last_day, last_day", [
+    (date(2026, 3, 15), date(2030, 12, 31), date(2027, 3, 15)),
+    (date(2028, 2, 29), date(2030, 12, 31), date(2029, 2, 28)),
+    (date(2026, 6, 1), date(2026, 12, 31), date(2026, 12, 31)),
+    (date(2025, 12, 31), date(2026, 12, 31), date(2026, 12, 31)),
+], ids=["a-year-later", "leap-day", "capped-by-the-agreement", "year-end"])
+def test_a_member_to_the_last_day_and_ended_the_day_after(app, orgs, adviser, notice_date, agreement_last_day,
+                                                            last_day):
+    org = orgs["Lindås"]
+    case = factories.member(factories.historic_round("Invitasjon 2024", created=date(2024, 10, 1),
+                                                     deadline=date(2024, 11, 1), agreement_end=agreement_last_day),
+                            org, adviser, active_from=date(2025, 1, 1))
+    term = factories.representative(org, adviser, starts_on=date(2025, 6, 1), ends_on=date(2030, 12, 31))
+    signer = factories.user("signatory", organisation=org)
     with clock.pinned(notice_date):
-        request = agreements.give_notice(lindas, signer, notice_date=notice_date, reason=None)
-        workflow.approve(request, adviser)
+        workflow.approve(agreements.give_notice(case, signer, notice_date=notice_date, reason=None), adviser)
         db.session.commit()
-    assert lindas.notice_effective == effective
-    day_before = effective - timedelta(days=1)
-    with clock.pinned(day_before):
-        tick.run(day_before)
-    assert lindas.state == "notice_given"
-    with clock.pinned(effective):
-        tick.run(effective)
-    assert lindas.state == "terminated"
+    assert case.notice_last_day == last_day
+    day_after = last_day + timedelta(days=1)
+    with clock.pinned(last_day):
+        assert members.member_on(org, last_day) and not members.member_on(org, day_after)
+        assert members.is_member(org)
+        tick.run(last_day)
+    assert case.state == "notice_given"
+    with clock.pinned(day_after):
+        assert not members.is_member(org), "not a member the day after, even before the tick has run"
+        tick.run(day_after)
+    assert case.state == "terminated" and term.ends_on == last_day
+    assert members.member_periods(case) == [(date(2025, 1, 1), last_day)]
 
 
 def test_notice_withdrawn_by_agreement_returns_to_active(app, orgs, adviser, lindas):
@@ -126,7 +139,7 @@ def test_notice_withdrawn_by_agreement_returns_to_active(app, orgs, adviser, lin
     request = workflow.perform(lindas, "withdraw_notice", signer, comment="Enige om å fortsette.")
     workflow.approve(request, adviser)
     db.session.commit()
-    assert lindas.state == "active" and lindas.notice_date is None and lindas.notice_effective is None
+    assert lindas.state == "active" and lindas.notice_date is None and lindas.notice_last_day is None
 
 
 @pytest.mark.parametrize("party,giver_org,told_org", [("municipality", "Lindås", "Bergen"),
@@ -150,6 +163,7 @@ def test_confirmed_notice_is_mailed_to_the_other_party_and_the_advisers(app, org
     assert message.subject == "Oppsigelse av samarbeidsavtalen: Lindås kommune"
     giver_name = "Lindås kommune" if party == "municipality" else "Bergen kommune"
     assert f"{giver_name} har gitt skriftlig oppsigelse" in message.body_text
-    for fact in ("23.11.2026", "23. november 2027", "Begrunnelse: Vedtak i kommunestyret.",
+    for fact in ("23.11.2026", "Lindås kommune er medlem til og med 23. november 2027",
+                 "Begrunnelse: Vedtak i kommunestyret.",
                  f"http://kk.test/saker/{lindas.id}"):
         assert fact in message.body_text

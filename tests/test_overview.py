@@ -80,9 +80,9 @@ def test_overview_lists_state_since_and_next_date(client, login, cases):
     html = client.get("/oversikt?q=Askøy").get_data(as_text=True)
     assert _names(html) == ["Askøy"]
     assert "I oppsigelsestid" in html and "02.03.2026" in html
-    assert "01.03.2027" in html and "Oppsigelsen trer i kraft" in html
+    assert "01.03.2027" in html and "Medlem til og med" in html
     html = client.get("/oversikt?q=Lindås").get_data(as_text=True)
-    assert "31.12.2027" in html and "Avtalen utløper" in html and "Invitasjon 2016" in html
+    assert "31.12.2027" in html and "Avtalen gjelder til og med" in html and "Invitasjon 2016" in html
 
 
 def test_overview_search_accepts_nynorsk_and_successor_names(client, login, cases):
@@ -132,7 +132,7 @@ def test_csv_has_the_filtered_view_with_norwegian_letters_intact(client, login, 
     by_name = {row[0]: row for row in rows[1:]}
     assert len(rows) == 1 + 9 and "Askøy" not in by_name
     assert by_name["Lindås"][1:6] == ["1263", "Alver", "Nordhordland", "Aktiv", "01.03.2018"]
-    assert by_name["Lindås"][6:8] == ["31.12.2027", "Avtalen utløper"]
+    assert by_name["Lindås"][6:8] == ["31.12.2027", "Avtalen gjelder til og med"]
     assert by_name["Osterøy"][4] == "Aktiv" and by_name["Fedje"][4] == "Takket nei"
 
 

@@ -6,7 +6,7 @@ from sqlalchemy import event
 
 from app import clock
 from app.extensions import db
-from app.services import timeline, workflow
+from app.services import members, timeline, workflow
 from tests import factories
 
 
@@ -30,10 +30,10 @@ def _story(orgs, names=("Lindås", "Meland", "Fedje")):
 
 def test_periods_follow_the_transitions(orgs):
     _story(orgs)
-    bars = {bar.organisation.name: bar for bar in timeline.bars()}
+    bars = {bar.organisation.name: bar for bar in timeline.bars(clock.today())}
     assert [(p.category, p.start, p.end) for p in bars["Meland"].periods] == [
-        ("invited", date(2016, 10, 3), date(2018, 3, 1)),
-        ("member", date(2018, 3, 1), date(2020, 1, 6)),
+        ("invited", date(2016, 10, 3), date(2018, 2, 28)),
+        ("member", date(2018, 3, 1), date(2020, 1, 5)),
         ("ended", date(2020, 1, 6), None)]
     assert [p.category for p in bars["Fedje"].periods] == ["invited", "outside"]
     assert list(bars) == ["Fedje", "Lindås", "Meland"]
@@ -45,8 +45,29 @@ def test_renewal_keeps_a_member_a_member(orgs):
     with clock.pinned(date(2022, 11, 15)):
         workflow.perform(case, "renew", adviser, data={"agreement_end": "2027-12-31"})
     db.session.commit()
-    (bar,) = timeline.bars()
+    (bar,) = timeline.bars(clock.today())
     assert [p.category for p in bar.periods] == ["invited", "member"]
+
+
+def test_member_days_are_those_of_the_membership_rule(orgs):
+    """Voss's agreement ran to 31.12.2022 and the tick never expired it; Osterøy, a member, was invited again."""
+    adviser = factories.user("adviser", organisation=orgs["Bergen"])
+    factories.member(factories.historic_round(agreement_end=date(2022, 12, 31)), orgs["Voss"], adviser)
+    factories.member(factories.historic_round(), orgs["Osterøy"], adviser)
+    factories.invited(factories.historic_round("Invitasjon 2026", created=date(2026, 10, 26),
+                                               deadline=date(2026, 12, 15)), orgs["Osterøy"], adviser)
+    db.session.commit()
+    bars = {bar.organisation.name: bar for bar in timeline.bars(clock.today())}
+    assert [(p.category, p.start, p.end) for p in bars["Voss"].periods] == [
+        ("invited", date(2016, 10, 3), date(2018, 2, 28)),
+        ("member", date(2018, 3, 1), date(2022, 12, 31)),
+        ("ended", date(2023, 1, 1), None)]
+    assert [(p.category, p.start, p.end) for p in bars["Osterøy"].periods] == [
+        ("invited", date(2016, 10, 3), date(2018, 2, 28)), ("member", date(2018, 3, 1), None)]
+    for name, bar in bars.items():
+        for period in bar.periods:
+            for day in (period.start, period.end or clock.today()):
+                assert (period.category == "member") is members.member_on(orgs[name], day), (name, day)
 
 
 def test_bars_take_the_same_queries_however_many_municipalities(orgs):
@@ -55,7 +76,7 @@ def test_bars_take_the_same_queries_however_many_municipalities(orgs):
         listener = lambda *args: statements.append(args[2])  # noqa: E731
         event.listen(db.engine, "before_cursor_execute", listener)
         try:
-            timeline.bars()
+            timeline.bars(clock.today())
         finally:
             event.remove(db.engine, "before_cursor_execute", listener)
         return len(statements)
@@ -77,7 +98,7 @@ def test_timeline_page_has_one_row_per_municipality_and_the_years(client, login,
     assert 'class="tl-member"><title>Lindås: Medlem fra 01.03.2018</title>' in svg
     assert "<title>Meland: Avsluttet eller utløpt" in svg
     text = html[html.index("Tidslinjen som tekst"):]
-    assert "Medlem: 01.03.2018–06.01.2020" in text and "Avsluttet eller utløpt: fra 06.01.2020" in text
+    assert "Medlem: 01.03.2018–05.01.2020" in text and "Avsluttet eller utløpt: fra 06.01.2020" in text
     assert "Takket nei, ikke svart eller trukket: fra 28.10.2016" in text
 
 

@@ -17,7 +17,8 @@ from .base import (
     Workflow,
     WorkflowError,
 )
-from .membership import MEMBERSHIP, notice_effective_date, reply_open
+from .dates import add_years, notice_last_day
+from .membership import MEMBERSHIP, next_date, reply_open
 from .subgroup import SUBGROUP
 
 WORKFLOWS = {workflow.name: workflow for workflow in (MEMBERSHIP, SUBGROUP)}
@@ -41,6 +42,8 @@ __all__ = [
     "UnknownTrigger",
     "Workflow",
     "WorkflowError",
-    "notice_effective_date",
+    "add_years",
+    "next_date",
+    "notice_last_day",
     "reply_open",
 ]

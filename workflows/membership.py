@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import NamedTuple
 
 from .base import ADVISER, MUNICIPALITY_CONTACT, SIGNATORY, SYSTEM, TransitionSpec, Workflow
 
@@ -36,8 +37,8 @@ GUARD_LABELS = {
     "reply_open": "Svarfristen har gått ut.",
     "reply_closed": "Svarfristen har ikke gått ut ennå.",
     "both_signed": "Begge parter må ha signert avtalen.",
-    "notice_effective": "Oppsigelsen har ikke trådt i kraft ennå.",
-    "notice_not_effective": "Oppsigelsen har allerede trådt i kraft.",
+    "notice_period_over": "Oppsigelsestiden er ikke ute ennå.",
+    "notice_period_running": "Oppsigelsestiden er allerede ute.",
     "agreement_ended": "Avtaleperioden er ikke slutt ennå.",
 }
 
@@ -98,13 +99,13 @@ TRANSITIONS = [
     ),
     TransitionSpec(
         "withdraw_notice", (NOTICE_GIVEN,), ACTIVE, "Trekk oppsigelsen", frozenset({SIGNATORY, ADVISER}),
-        needs_approval=True, conditions=("notice_not_effective",), comment_required=True,
+        needs_approval=True, conditions=("notice_period_running",), comment_required=True,
         description="Oppsigelsen blir trukket, og kommunen fortsetter som aktiv medlemskommune.",
     ),
     TransitionSpec(
-        "terminate", (NOTICE_GIVEN,), TERMINATED, "Oppsigelsen trer i kraft", frozenset({SYSTEM}),
-        conditions=("notice_effective",),
-        description="Oppsigelsestiden er ute, og medlemskapet avsluttes.",
+        "terminate", (NOTICE_GIVEN,), TERMINATED, "Oppsigelsestiden er ute", frozenset({SYSTEM}),
+        conditions=("notice_period_over",),
+        description="Oppsigelsestiden er ute, og medlemskapet avsluttes dagen etter siste dag som medlem.",
     ),
     TransitionSpec(
         "expire", (ACTIVE,), EXPIRED, "Avtaleperioden er slutt", frozenset({SYSTEM}),
@@ -125,17 +126,21 @@ TRANSITIONS = [
 MEMBERSHIP = Workflow("membership", STATES, INVITED, TRANSITIONS, GUARD_LABELS)
 
 
-def notice_effective_date(notice_date: date, agreement_end: date | None) -> date:
-    """The day a written notice takes effect: one year later, or the agreement's end date if that is earlier.
+class NextDate(NamedTuple):
+    """The date a case waits for in its state, and what it is."""
 
-    A notice given on 29 February takes effect on 28 February: a period counted in years ends on the same
-    day of the month, or on the last day of the month when that day does not exist (domstolloven § 149).
-    """
-    try:
-        effective = notice_date.replace(year=notice_date.year + 1)
-    except ValueError:
-        effective = date(notice_date.year + 1, 2, 28)
-    return effective if agreement_end is None else min(effective, agreement_end)
+    day: date
+    label: str
+
+
+NEXT_DATE_LABELS = {INVITED: "Svarfrist", ACTIVE: "Avtalen gjelder til og med", NOTICE_GIVEN: "Medlem til og med"}
+
+
+def next_date(state: str, reply_deadline: date, agreement_last_day: date | None,
+              notice_last_day: date | None) -> NextDate | None:
+    """What comes next: the reply deadline of an invitation, the last day of an active agreement or of a notice."""
+    day = {INVITED: reply_deadline, ACTIVE: agreement_last_day, NOTICE_GIVEN: notice_last_day}.get(state)
+    return NextDate(day, NEXT_DATE_LABELS[state]) if day else None
 
 
 def reply_open(today: date, deadline: date) -> bool:

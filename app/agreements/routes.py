@@ -188,11 +188,11 @@ def notice(case_id: int):
                 return redirect(url_for("cases.case_page", case_id=case.id))
         elif attempt(lambda: agreements.check_notice_date(case, form.notice_date.data), form):
             step = "review"
-    effective = agreements.notice_effective_on(case, form.notice_date.data) if form.notice_date.data else None
+    last_day = agreements.notice_last_day_on(case, form.notice_date.data) if form.notice_date.data else None
     status = 409 if request.method == "POST" and reason else 200
     return render_template("agreements/notice.html", case=case, form=form, reason=reason, step=step,
-                           effective=effective, party_label=agreements.case_party_name(case, party),
-                           capped=effective is not None and effective == case.end_date), status
+                           last_day=last_day, party_label=agreements.case_party_name(case, party),
+                           capped=last_day is not None and last_day == case.end_date), status
 
 
 def _refusal(case: MembershipCase, trigger: str) -> str | None:

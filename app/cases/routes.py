@@ -4,12 +4,12 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
-from app import clock
+from app import access, clock
 from app.cases.forms import ActionForm, AsOfForm
 from app.extensions import db, wiring
 from app.models import Agreement, InvitationRound, MembershipCase, Organisation
 from app.models.case import HOST_PARTY, MUNICIPALITY_PARTY
-from app.services import archive, cases, workflow
+from app.services import archive, cases, members, workflow
 from app.views import attempt, spec_or_404, step_refusal
 from workflows import MEMBERSHIP
 
@@ -33,10 +33,9 @@ def case_list():
     stmt = select(MembershipCase).join(Organisation).join(InvitationRound) \
         .options(contains_eager(MembershipCase.organisation), contains_eager(MembershipCase.round)) \
         .order_by(InvitationRound.reply_deadline.desc(), Organisation.name)
-    if not current_user.has_role("adviser", "admin"):
-        if current_user.organisation_id is None:
-            abort(403)
-        stmt = stmt.where(MembershipCase.organisation_id == current_user.organisation_id)
+    if not access.sees_all(current_user) and current_user.organisation_id is None:
+        abort(403)
+    stmt = stmt.where(access.visible(current_user, MembershipCase.organisation_id))
     state = request.args.get("status", "")
     if state in MEMBERSHIP.states:
         stmt = stmt.where(MembershipCase.state == state)
@@ -59,6 +58,7 @@ def case_page(case_id: int):
     waiting = case.waiting_requests
     return render_template(
         "cases/case.html", case=case, today=clock.today(), actions=workflow.actions(case, current_user, waiting),
+        was_member=bool(members.member_periods(case)),
         due=workflow.due(case), pending=workflow.pending_request(case, waiting=waiting), as_of=as_of,
         as_of_form=as_of_form,
         as_of_state=cases.state_on(case, as_of) if as_of else None,

@@ -65,7 +65,7 @@ def tell(organisations: dict[str, Organisation]) -> bool:
         _representatives(case, adviser)
     for name in MERGED_INTO_ALVER:
         with clock.pinned(date(2020, 1, 6)):
-            members.end_membership(cases[name], date(2020, 1, 6), adviser)
+            members.end_membership(cases[name], adviser, {})
     db.session.commit()
     _replace_and_propose(cases, adviser)
     _admin_contacts(cases, adviser)

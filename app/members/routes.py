@@ -5,7 +5,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 from sqlalchemy import select
 
-from app import clock
+from app import access, clock
 from app.extensions import db
 from app.forms import ConfirmForm, choices
 from app.members.forms import ContactForm, RepresentativeDecisionForm, RepresentativeForm
@@ -22,7 +22,7 @@ def get_organisation(org_id: int) -> Organisation:
     """A municipality the signed-in user may see; any other (or another municipality's page) is a 404."""
     organisation = db.session.get(Organisation, org_id)
     if organisation is None or not organisation.is_municipality or organisation.is_host \
-            or not members.can_view(current_user, organisation):
+            or not access.sees(current_user, organisation.id):
         abort(404)
     return organisation
 
@@ -44,7 +44,7 @@ def get_representative(rep_id: int) -> Representative:
 
 @bp.route("/")
 def index():
-    if not members.sees_all(current_user):
+    if not access.sees_all(current_user):
         own = current_user.organisation
         if own is None or not own.is_municipality or own.is_host:
             abort(403)
@@ -83,7 +83,8 @@ def organisation(org_id: int):
         seats=representatives.seats(org, today), terms=representatives.history(org),
         contact=members.admin_contact(org), lines=contributions.lines_for(org),
         evaluations=[(e, evaluations.response_of(e, org)) for e in open_evaluations],
-        can_edit=members.can_edit(current_user, org), sees_all=members.sees_all(current_user), days_left=representatives.days_left,
+        can_edit=members.can_edit(current_user, org), sees_all=access.sees_all(current_user),
+        days_left=representatives.days_left,
         successor=representatives.successor, decision_form=RepresentativeDecisionForm(),
         confirm_form=ConfirmForm(), reminder_days=representatives.TERM_ENDING_DAYS)
 

@@ -5,12 +5,15 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint, and_
 from sqlalchemy.orm import Mapped, foreign, mapped_column, relationship
 
+from app import access
 from app.extensions import db
 from app.models.organisation import Organisation
 from app.models.request import PENDING, TransitionRequest
 from app.models.types import UTCDateTime, utcnow
 from app.models.user import ADMIN, ADVISER, MUNICIPALITY_CONTACT, SIGNATORY, User
-from workflows import MEMBERSHIP, notice_effective_date, reply_open
+from workflows import MEMBERSHIP, next_date, notice_last_day, reply_open
+from workflows.membership import NextDate
+from workflows.periods import Facts
 
 if TYPE_CHECKING:  # the agreement module imports this one
     from app.models.agreement import Agreement, AgreementDocument
@@ -98,8 +101,18 @@ class MembershipCase(db.Model):
         return self.agreement_end or self.round.agreement_end
 
     @property
-    def notice_effective(self) -> date | None:
-        return notice_effective_date(self.notice_date, self.end_date) if self.notice_date else None
+    def notice_last_day(self) -> date | None:
+        """The last day of membership after the written notice on the case (None without one)."""
+        return notice_last_day(self.notice_date, self.end_date) if self.notice_date else None
+
+    @property
+    def next_date(self) -> NextDate | None:
+        return next_date(self.state, self.reply_deadline, self.end_date, self.notice_last_day)
+
+    @property
+    def facts(self) -> Facts:
+        """What the membership rule (`workflows.periods`) reads from the case besides its history."""
+        return Facts(self.state, self.end_date, self.notice_last_day)
 
     def signed_by(self, party: str) -> "Signature | None":
         return next((s for s in self.signatures if s.party == party), None)
@@ -122,8 +135,7 @@ class MembershipCase(db.Model):
         return roles
 
     def can_view(self, user: User) -> bool:
-        return bool(user.roles & {ADVISER, ADMIN}) or user.organisation_id == self.organisation_id \
-            or (user.organisation is not None and user.organisation.is_host and SIGNATORY in user.roles)
+        return access.sees(user, self.organisation_id)
 
 
 class CaseGuards:
@@ -141,12 +153,13 @@ class CaseGuards:
     def both_signed(self) -> bool:
         return self.case.both_signed
 
-    def notice_effective(self) -> bool:
-        effective = self.case.notice_effective
-        return effective is not None and self.today >= effective
+    def notice_period_over(self) -> bool:
+        """The notice's last day is behind us: the membership ends today at the latest."""
+        last_day = self.case.notice_last_day
+        return last_day is not None and self.today > last_day
 
-    def notice_not_effective(self) -> bool:
-        return not self.notice_effective()
+    def notice_period_running(self) -> bool:
+        return not self.notice_period_over()
 
     def agreement_ended(self) -> bool:
         return self.case.end_date is not None and self.today > self.case.end_date

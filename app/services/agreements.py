@@ -10,14 +10,14 @@ from babel.numbers import format_decimal
 from flask import current_app
 from sqlalchemy import Select, exists, false, func, select
 
-from app import agreement_text, clock
+from app import access, agreement_text, clock
 from app.extensions import db
 from app.models import Agreement, AgreementDocument, AgreementTemplate, MembershipCase, Organisation, Signature, User
 from app.models.case import HOST_PARTY, MUNICIPALITY_PARTY
 from app.models.request import APPROVED, TransitionRequest
-from app.models.user import ADMIN, ADVISER, MUNICIPALITY_CONTACT, SIGNATORY, UserRole
+from app.models.user import ADVISER, MUNICIPALITY_CONTACT, SIGNATORY, UserRole
 from app.services import ServiceError, mail, cases, workflow
-from workflows import notice_effective_date
+from workflows import add_years, notice_last_day
 from workflows.membership import AGREEMENT_PENDING
 
 HOST_UNIT = "Byrådsavdeling for helse og omsorg"
@@ -125,19 +125,12 @@ def proposed_terms(case: MembershipCase, renewal: bool) -> dict:
     previous = case.agreement if renewal else None
     if previous:
         years = previous.contribution_to - previous.contribution_from + 1
-        end, first_year, contribution = _years_later(previous.end_date, years), previous.end_date.year + 1, \
+        end, first_year, contribution = add_years(previous.end_date, years), previous.end_date.year + 1, \
             previous.contribution
     else:
         end, first_year, contribution = case.round.agreement_end, case.round.contribution_from, case.round.contribution
     return {"agreement_end": end, "contribution": contribution,
             "contribution_from": max(first_year, clock.today().year), "contribution_to": end.year if end else None}
-
-
-def _years_later(day: date, years: int) -> date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February
-        return date(day.year + years, 2, 28)
 
 
 def issue(case: MembershipCase, actor: User | None, data: dict) -> None:
@@ -271,9 +264,9 @@ def register_upload(agreement: Agreement, adviser: User, *, party: str, name: st
 
 # --- notice -------------------------------------------------------------------------------------------------------
 
-def notice_effective_on(case: MembershipCase, notice_date: date) -> date:
-    """The day a notice given on `notice_date` would end the membership."""
-    return notice_effective_date(notice_date, case.end_date)
+def notice_last_day_on(case: MembershipCase, notice_date: date) -> date:
+    """The last day of membership after a notice given on `notice_date`."""
+    return notice_last_day(notice_date, case.end_date)
 
 
 def check_notice_date(case: MembershipCase, notice_date: date) -> None:
@@ -296,14 +289,14 @@ def give_notice(case: MembershipCase, user: User, *, notice_date: date, reason: 
 
 
 def notice_request(request: TransitionRequest) -> dict | None:
-    """The facts of a notice waiting for the adviser's confirmation: who, dated when, effective when."""
+    """The facts of a notice waiting for the adviser's confirmation: who, dated when, the last day of membership."""
     if request.trigger != "give_notice" or not request.data:
         return None
     data = json.loads(request.data)
     case = db.session.get(MembershipCase, request.object_id)
     notice_date = date.fromisoformat(data["notice_date"])
     return {"party": case_party_name(case, data.get("notice_by", MUNICIPALITY_PARTY)), "notice_date": notice_date,
-            "effective": notice_effective_on(case, notice_date)}
+            "last_day": notice_last_day_on(case, notice_date)}
 
 
 def confirmed_notice(case: MembershipCase) -> TransitionRequest | None:
@@ -369,12 +362,8 @@ def for_case(case: MembershipCase) -> list[Agreement]:
 
 def visible_to(user: User) -> Select:
     """The agreements in force or being signed that `user` may see: everything for Bergen, else their own."""
-    stmt = select(Agreement).join(Agreement.case).where(Agreement.superseded_at.is_(None))
-    sees_all = user.roles & {ADVISER, ADMIN} or (SIGNATORY in user.roles and user.organisation is not None
-                                                 and user.organisation.is_host)
-    if not sees_all:
-        stmt = stmt.where(MembershipCase.organisation_id == (user.organisation_id or -1))
-    return stmt
+    return select(Agreement).join(Agreement.case).where(Agreement.superseded_at.is_(None),
+                                                        access.visible(user, MembershipCase.organisation_id))
 
 
 def awaiting(user: User, stmt: Select) -> Select:

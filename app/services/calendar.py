@@ -9,7 +9,7 @@ from flask import current_app
 from icalendar import Calendar, Event
 from sqlalchemy import select
 
-from app import clock
+from app import access, clock
 from app.extensions import db, wiring
 from app.models import CalendarToken, MembershipCase, User
 from app.services import audit, meetings
@@ -74,22 +74,23 @@ def user_for_token(token: str) -> User | None:
 
 
 def case_dates(user: User) -> Iterable[Entry]:
-    """Reply deadlines, notices taking effect and agreement ends of the cases `user` may see."""
-    stmt = select(MembershipCase).where(MembershipCase.state.in_((INVITED, NOTICE_GIVEN, ACTIVE))) \
+    """The next date of each case `user` may see: reply deadlines, last days after a notice, agreement ends."""
+    stmt = select(MembershipCase).where(MembershipCase.state.in_((INVITED, NOTICE_GIVEN, ACTIVE)),
+                                        access.visible(user, MembershipCase.organisation_id)) \
         .order_by(MembershipCase.id)
     for case in db.session.scalars(stmt):
-        if not case.can_view(user):
+        name, path, upcoming = case.organisation.display_name, f"/saker/{case.id}", case.next_date
+        if upcoming is None:
             continue
-        name, path = case.organisation.display_name, f"/saker/{case.id}"
         if case.state == INVITED:
-            yield Entry(f"svarfrist-{case.id}", f"Svarfrist: {name} ({case.round.title})", day=case.reply_deadline,
+            yield Entry(f"svarfrist-{case.id}", f"Svarfrist: {name} ({case.round.title})", day=upcoming.day,
                         description="Siste dag for å svare på invitasjonen til Kunnskapskommunen.", path=path)
-        elif case.state == NOTICE_GIVEN and case.notice_effective:
-            yield Entry(f"oppsigelse-{case.id}-{case.notice_date}", f"Oppsigelsen trer i kraft: {name}",
-                        day=case.notice_effective, description="Medlemskapet avsluttes denne dagen.", path=path)
-        elif case.state == ACTIVE and case.end_date:
+        elif case.state == NOTICE_GIVEN:
+            yield Entry(f"oppsigelse-{case.id}-{case.notice_date}", f"Siste dag som medlem: {name}",
+                        day=upcoming.day, description="Oppsigelsestiden er ute etter denne dagen.", path=path)
+        else:
             yield Entry(f"avtaleslutt-{case.id}-{case.end_date}", f"Avtaleperioden slutter: {name}",
-                        day=case.end_date, description="Siste dag i avtaleperioden for samarbeidsavtalen.",
+                        day=upcoming.day, description="Siste dag i avtaleperioden for samarbeidsavtalen.",
                         path=path)
 
 

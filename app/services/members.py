@@ -1,113 +1,129 @@
-"""Who is a member and when; the administrative contact; what ends when a membership ends."""
+"""Who is a member and when (the rule is `workflows.periods`), the administrative contact, and what ends with a
+membership."""
+from collections import defaultdict
+from collections.abc import Iterator
 from datetime import date, timedelta
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, bindparam, func, or_, select
+from sqlalchemy.orm import aliased
 
 from app import clock
 from app.extensions import db
-from app.models import AdministrativeContact, AuditEvent, MembershipCase, Organisation, User
-from app.models.user import ADMIN, ADVISER, MUNICIPALITY_CONTACT, SIGNATORY
-from app.services import audit, cases
-from workflows.membership import ACTIVE, AGREEMENT_PENDING, EXPIRED, NOTICE_GIVEN, SIGNED, TERMINATED
+from app.models import AdministrativeContact, AuditEvent, InvitationRound, MembershipCase, Organisation, User
+from app.models.user import ADVISER, MUNICIPALITY_CONTACT
+from app.services import audit
+from workflows import periods
+from workflows.dates import earliest_notice_running_on
+from workflows.membership import ACTIVE, NOTICE_GIVEN
+from workflows.periods import MEMBER_STATES, RENEWING, Period
 
-MEMBER_STATES = (ACTIVE, NOTICE_GIVEN)
-# A member renewing its agreement stays a member while the new one is being signed.
-RENEWING = (AGREEMENT_PENDING, SIGNED)
-ENDED = (TERMINATED, EXPIRED)
+ONE_DAY = timedelta(days=1)
 
 
-def member_periods(case: MembershipCase) -> list[tuple[date, date | None]]:
-    """The stretches the case made its municipality a member: (first day, last day, or None while it lasts)."""
-    periods, start = [], None
-    for event in cases.history(case):
-        if not event.to_state:
-            continue
-        day = event.at.astimezone(clock.OSLO).date()
-        if event.to_state in MEMBER_STATES and start is None:
-            start = day
-        elif event.to_state not in MEMBER_STATES + RENEWING and start is not None:
-            periods.append((start, day - timedelta(days=1)))
-            start = None
-    # A workflow hook runs before the transition's own event is written: the current state decides.
-    if case.state in MEMBER_STATES and start is None:
-        start = clock.today()
-    elif case.state not in MEMBER_STATES + RENEWING and start is not None:
-        periods.append((start, clock.today() - timedelta(days=1)))
-        start = None
-    if start is not None:
-        periods.append((start, None))
-    if case.state == TERMINATED and case.notice_effective and periods:
-        # The tick may run after the effective date; the membership still ended on it.
-        first, last = periods[-1]
-        periods[-1] = (first, min(last or case.notice_effective, case.notice_effective - timedelta(days=1)))
-    return [(first, last) for first, last in periods if last is None or last >= first]
+def member_periods(case: MembershipCase) -> list[Period]:
+    """The stretches the case made its municipality a member, oldest first."""
+    return periods.member_periods(_state_events([case.id])[case.id], case.facts, clock.today())
+
+
+def _state_events(case_ids: list[int]) -> dict[int, list[tuple[date, str]]]:
+    """Each case's transitions as (day, state reached), in the order they happened, in one query."""
+    found = defaultdict(list)
+    for at, state, case_id in db.session.execute(
+            select(AuditEvent.at, AuditEvent.to_state, AuditEvent.object_id).where(
+                AuditEvent.object_type == MembershipCase.audit_type, AuditEvent.object_id.in_(case_ids),
+                AuditEvent.to_state.is_not(None)).order_by(AuditEvent.seq)):
+        found[case_id].append((at.astimezone(clock.OSLO).date(), state))
+    return found
 
 
 def member_on(organisation: Organisation, day: date) -> bool:
-    """Whether the municipality is (or was) a member on `day`; an open membership lasts until a notice takes effect."""
-    for case in cases_ever_active(organisation):
-        for first, last in member_periods(case):
-            if last is None and case.state == NOTICE_GIVEN and case.notice_effective:
-                last = case.notice_effective - timedelta(days=1)
-            if first <= day and (last is None or day <= last):
-                return True
-    return False
+    """Whether the municipality is, was or (as far as is known today) will be a member on `day`."""
+    return any(period.covers(day) for _, found in _cases_with_periods(organisation) for period in found)
 
 
 def member_years(case: MembershipCase) -> list[int]:
     """The calendar years, up to this one, in which the case made its municipality a member for at least a day."""
-    years = set()
-    for first, last in member_periods(case):
-        years.update(range(first.year, (last or clock.today()).year + 1))
+    return _years(member_periods(case))
+
+
+def _years(found: list[Period]) -> list[int]:
+    today, years = clock.today(), set()
+    for period in found:
+        years.update(range(period.first.year, min(period.last or today, today).year + 1))
     return sorted(years)
 
 
 def member_case(organisation: Organisation) -> MembershipCase | None:
     """The case that makes the municipality a member today (active, in its notice period, or renewing)."""
-    cases = db.session.scalars(select(MembershipCase).where(
+    candidates = db.session.scalars(select(MembershipCase).where(
         MembershipCase.organisation_id == organisation.id,
         MembershipCase.state.in_(MEMBER_STATES + RENEWING)).order_by(MembershipCase.id.desc()))
-    for case in cases:
-        if case.state in MEMBER_STATES:
-            return case
-        periods = member_periods(case)
-        if periods and periods[-1][1] is None:
-            return case
-    return None
+    today = clock.today()
+    return next((case for case in candidates if any(p.covers(today) for p in member_periods(case))), None)
 
 
 def is_member(organisation: Organisation) -> bool:
     return member_case(organisation) is not None
 
 
-def is_member_today():
-    """SQL: whether the organisation of the enclosing query is a member today (for a query over Organisation).
+def member_on_sql():
+    """SQL: whether the organisation of the enclosing query is a member on the day whose values `on_day` gives.
 
-    Like `member_case`: a case renewing its agreement keeps the membership only if it was renewed from one,
-    that is if the latest event that started its signing steps came from a member state.
+    The rule of `workflows.periods`, on the state each case was in at the end of that day.
     """
-    started_from = select(AuditEvent.from_state).where(
-        AuditEvent.object_type == MembershipCase.audit_type, AuditEvent.object_id == MembershipCase.id,
-        AuditEvent.to_state.in_(RENEWING), AuditEvent.from_state.not_in(RENEWING)) \
-        .order_by(AuditEvent.seq.desc()).limit(1).scalar_subquery()
-    return select(MembershipCase.id).where(
-        MembershipCase.organisation_id == Organisation.id,
-        or_(MembershipCase.state.in_(MEMBER_STATES),
-            and_(MembershipCase.state.in_(RENEWING), started_from.in_(MEMBER_STATES)))).exists()
+    case, round_ = aliased(MembershipCase), aliased(InvitationRound)
+
+    def latest(column, *conditions):
+        return select(column).where(
+            AuditEvent.object_type == MembershipCase.audit_type, AuditEvent.object_id == case.id,
+            AuditEvent.at < bindparam("member_day_end"), *conditions) \
+            .order_by(AuditEvent.seq.desc()).limit(1).scalar_subquery()
+
+    state = latest(AuditEvent.to_state, AuditEvent.to_state.is_not(None))
+    renewed_from = latest(AuditEvent.from_state, AuditEvent.to_state.in_(RENEWING),
+                          AuditEvent.from_state.not_in(RENEWING))
+    agreement_last_day = func.coalesce(case.agreement_end, round_.agreement_end)
+    within_agreement = or_(agreement_last_day.is_(None), agreement_last_day >= bindparam("member_day"))
+    notice_running = or_(case.notice_date.is_(None), case.notice_date >= bindparam("member_notice_from"))
+    return select(case.id).join(round_, case.round_id == round_.id).where(
+        case.organisation_id == Organisation.id,
+        or_(and_(state == ACTIVE, within_agreement),
+            and_(state == NOTICE_GIVEN, within_agreement, notice_running),
+            and_(state.in_(RENEWING), renewed_from.in_(MEMBER_STATES)))).exists()
+
+
+def on_day(day: date) -> dict:
+    """The values `member_on_sql` runs with to ask about `day`."""
+    return {"member_day": day, "member_day_end": clock.start_of(day + ONE_DAY),
+            "member_notice_from": earliest_notice_running_on(day)}
+
+
+def _cases_with_periods(organisation: Organisation | None = None) -> Iterator[tuple[MembershipCase, list[Period]]]:
+    """Every case (of one municipality, or all) that has been a membership, with its periods, newest first per
+    municipality, in two queries."""
+    # No membership day without having been active, now or before.
+    was_active = select(AuditEvent.object_id).where(AuditEvent.object_type == MembershipCase.audit_type,
+                                                    AuditEvent.to_state == ACTIVE)
+    stmt = select(MembershipCase).join(Organisation).where(
+        or_(MembershipCase.state.in_(MEMBER_STATES), MembershipCase.id.in_(was_active))) \
+        .order_by(Organisation.name, MembershipCase.id.desc())
+    if organisation is not None:
+        stmt = stmt.where(MembershipCase.organisation_id == organisation.id)
+    found = list(db.session.scalars(stmt))
+    events, today = _state_events([case.id for case in found]), clock.today()
+    for case in found:
+        if made := periods.member_periods(events[case.id], case.facts, today):
+            yield case, made
 
 
 def cases_ever_active(organisation: Organisation | None = None) -> list[MembershipCase]:
     """Every case (of one municipality, or all) that has been a membership, newest first per municipality."""
-    stmt = select(MembershipCase).join(Organisation).where(MembershipCase.state.in_(MEMBER_STATES + RENEWING + ENDED)) \
-        .order_by(Organisation.name, MembershipCase.id.desc())
-    if organisation is not None:
-        stmt = stmt.where(MembershipCase.organisation_id == organisation.id)
-    return [case for case in db.session.scalars(stmt) if member_periods(case)]
+    return [case for case, _ in _cases_with_periods(organisation)]
 
 
 def members_in(year: int) -> list[Organisation]:
     """The municipalities that were members for at least a day of `year`, by name."""
-    found = {case.organisation for case in cases_ever_active() if year in member_years(case)}
+    found = {case.organisation for case, made in _cases_with_periods() if year in _years(made)}
     return sorted(found, key=lambda o: o.name)
 
 
@@ -117,17 +133,6 @@ def last_member_case(organisation: Organisation) -> MembershipCase | None:
     if current:
         return current
     return next(iter(cases_ever_active(organisation)), None)
-
-
-def sees_all(user: User) -> bool:
-    """The adviser and the administrator see every membership, and so do Bergen's signatories (as on the cases)."""
-    return user.has_role(ADVISER, ADMIN) or (
-        user.organisation is not None and user.organisation.is_host and SIGNATORY in user.roles)
-
-
-def can_view(user: User, organisation: Organisation) -> bool:
-    """Everyone who sees all, and the people of the municipality itself."""
-    return sees_all(user) or user.organisation_id == organisation.id
 
 
 def can_edit(user: User, organisation: Organisation) -> bool:
@@ -161,21 +166,17 @@ def _contact_facts(contact: AdministrativeContact) -> dict:
     return {"name": contact.name, "title": contact.title, "email": contact.email, "phone": contact.phone}
 
 
-def end_membership(case: MembershipCase, effective: date, actor: User | None) -> None:
-    """The membership ends on `effective`: terms end the day before; no contributions after the last owed year."""
+def end_membership(case: MembershipCase, actor: User | None, data: dict) -> None:
+    """The membership of the case ended (notice, merger or expiry): the terms end on its last day, later terms and
+    waiting proposals lapse, and no contributions are owed after that year, unless another case keeps the
+    municipality a member."""
     from app.services import contributions, representatives  # they import this module
 
     if member_case(case.organisation) is not None:
-        return  # still a member through another case
-    last_day = effective - timedelta(days=1)
-    reason = f"Medlemskapet ble avsluttet {effective.strftime('%d.%m.%Y')}."
+        return
+    found = member_periods(case)
+    # A membership ended the day it began has no last day: it ended before today.
+    last_day = found[-1].last if found else clock.today() - ONE_DAY
+    reason = f"Medlemskapet ble avsluttet. Siste dag som medlem var {last_day.strftime('%d.%m.%Y')}."
     representatives.end_terms(case.organisation, last_day, actor, reason)
     contributions.stop_after(case.organisation, last_day.year, actor, reason)
-
-
-def notice_took_effect(case: MembershipCase, actor, data: dict) -> None:
-    end_membership(case, case.notice_effective or clock.today(), actor)
-
-
-def ended_by_merger(case: MembershipCase, actor, data: dict) -> None:
-    end_membership(case, clock.today(), actor)

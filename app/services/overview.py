@@ -18,12 +18,10 @@ from app.clock import OSLO
 from app.extensions import db
 from app.models import InvitationRound, MembershipCase, Organisation
 from app.services import contributions, members, representatives
-from workflows import MEMBERSHIP
-from workflows.membership import ACTIVE, INVITED, NOTICE_GIVEN, notice_effective_date
+from workflows import MEMBERSHIP, next_date, notice_last_day
 
 SORTS = {"name": "Kommune", "state": "Status", "since": "Siden", "next": "Neste dato"}
 PER_PAGE = 20
-NEXT_DATE_LABELS = {INVITED: "Svarfrist", NOTICE_GIVEN: "Oppsigelsen trer i kraft", ACTIVE: "Avtalen utløper"}
 
 
 @dataclass
@@ -39,14 +37,13 @@ class Row:
 
     @property
     def next_date(self) -> date | None:
-        """The date that matters next in this state: reply deadline, notice taking effect, agreement end."""
-        case = self.case
-        return _next_date(case.state, case.deadline_override, case.round.reply_deadline, case.agreement_end,
-                          case.round.agreement_end, case.notice_date)
+        upcoming = self.case.next_date
+        return upcoming.day if upcoming else None
 
     @property
     def next_label(self) -> str:
-        return NEXT_DATE_LABELS.get(self.case.state, "") if self.next_date else ""
+        upcoming = self.case.next_date
+        return upcoming.label if upcoming else ""
 
     @property
     def seats_label(self) -> str:
@@ -57,7 +54,8 @@ class Row:
 def with_membership_facts(found: list[Row]) -> list[Row]:
     """Add the representatives and outstanding contributions to rows, in one query for any number of rows."""
     facts = {organisation_id: (member, seats, owed) for organisation_id, member, seats, owed in db.session.execute(
-        _facts_query(), {"ids": [row.case.organisation_id for row in found], "today": clock.today()})}
+        _facts_query(), {"ids": [row.case.organisation_id for row in found], "today": clock.today(),
+                         **members.on_day(clock.today())})}
     for row in found:
         member, seats, row.outstanding = facts[row.case.organisation_id]
         row.seats_filled = seats if member else None
@@ -69,7 +67,7 @@ def with_membership_facts(found: list[Row]) -> list[Row]:
 
 @cache
 def _facts_query() -> Select:
-    return select(Organisation.id, members.is_member_today(), representatives.seats_filled_on(bindparam("today")),
+    return select(Organisation.id, members.member_on_sql(), representatives.seats_filled_on(bindparam("today")),
                   contributions.outstanding()).where(Organisation.id.in_(bindparam("ids", expanding=True)))
 
 
@@ -129,13 +127,11 @@ _NEXT_DATE_COLUMNS = (MembershipCase.id, MembershipCase.state, MembershipCase.de
 
 
 def _next_date(state, deadline_override, round_deadline, agreement_end, round_end, notice_date) -> date | None:
-    """Row.next_date from plain values (the same rule, for sorting without loading the cases)."""
+    """MembershipCase.next_date from plain values, for sorting without loading the cases."""
     end = agreement_end or round_end
-    if state == INVITED:
-        return deadline_override or round_deadline
-    if state == NOTICE_GIVEN:
-        return notice_effective_date(notice_date, end) if notice_date else None
-    return end if state == ACTIVE else None
+    upcoming = next_date(state, deadline_override or round_deadline, end,
+                         notice_last_day(notice_date, end) if notice_date else None)
+    return upcoming.day if upcoming else None
 
 
 def _ordered(stmt, sort: str):

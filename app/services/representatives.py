@@ -6,26 +6,19 @@ from functools import cache
 from sqlalchemy import Select, func, select, update
 from sqlalchemy.orm import contains_eager, selectinload
 
-from app import clock
+from app import access, clock
 from app.extensions import db
 from app.models import Organisation, Representative, User
 from app.models.representative import (APPROVED, GROUPS, LAPSED, PENDING, REJECTED, SEATS_PER_GROUP, WITHDRAWN,
                                 seat_label)
 from app.models.user import ADVISER, MUNICIPALITY_CONTACT
 from app.services import Conflict, ServiceError, audit, calendar, mail, members
+from workflows import add_years
 
 TERM_YEARS = 2
 TERM_ENDING_DAYS = 60
 HOLDING = (PENDING, APPROVED)  # statuses that occupy a seat
 TOTAL_SEATS = sum(SEATS_PER_GROUP.values())
-
-
-def add_years(day: date, years: int) -> date:
-    """The same day `years` later; 29 February becomes 1 March."""
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:
-        return date(day.year + years, 3, 1)
 
 
 def default_end(starts_on: date) -> date:
@@ -331,10 +324,8 @@ def term_end_dates(user: User):
     """Calendar: the last day of each approved term not yet over, of the municipalities `user` may see."""
     stmt = select(Representative).join(Representative.organisation).options(
         contains_eager(Representative.organisation)).where(
-        Representative.status == APPROVED, Representative.ends_on >= clock.today()) \
-        .order_by(Representative.ends_on, Representative.id)
-    if not members.sees_all(user):
-        stmt = stmt.where(Representative.organisation_id == (user.organisation_id or -1))
+        Representative.status == APPROVED, Representative.ends_on >= clock.today(),
+        access.visible(user, Representative.organisation_id)).order_by(Representative.ends_on, Representative.id)
     for term in db.session.scalars(stmt):
         yield calendar.Entry(
             f"representant-{term.id}", f"Representantperioden slutter: {term.name} ({term.organisation.name})",

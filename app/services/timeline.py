@@ -1,15 +1,22 @@
-"""The collaboration timeline: each municipality's periods as invited, member, in notice and ended."""
+"""The collaboration timeline: each municipality's periods as invited, member, in notice and ended.
+
+The membership days are those of the one rule (`workflows.periods`); the timeline only names the other days.
+"""
+from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from app.clock import OSLO
 from app.extensions import db
 from app.models import AuditEvent, MembershipCase, Organisation
+from workflows import periods
 from workflows.membership import (ACCEPTED, ACTIVE, AGREEMENT_PENDING, DECLINED, EXPIRED, INVITED, NO_REPLY,
                                   NOTICE_GIVEN, SIGNED, TERMINATED, WITHDRAWN)
 
+ONE_DAY = timedelta(days=1)
 CATEGORIES = {
     "invited": "Invitert, avtale under arbeid",
     "member": "Medlem",
@@ -17,20 +24,26 @@ CATEGORIES = {
     "ended": "Avsluttet eller utløpt",
     "outside": "Takket nei, ikke svart eller trukket",
 }
-CATEGORY_OF = {
+# What a day that is not a membership day is, by the case's state; active or in notice after the membership's last
+# day means the tick has yet to end it.
+OTHER_DAYS = {
     INVITED: "invited", ACCEPTED: "invited", AGREEMENT_PENDING: "invited", SIGNED: "invited",
-    ACTIVE: "member", NOTICE_GIVEN: "notice", TERMINATED: "ended", EXPIRED: "ended",
+    ACTIVE: "ended", NOTICE_GIVEN: "ended", TERMINATED: "ended", EXPIRED: "ended",
     DECLINED: "outside", NO_REPLY: "outside", WITHDRAWN: "outside",
 }
-# A member renewing its agreement is still a member while the new one is signed.
-RENEWING = {AGREEMENT_PENDING, SIGNED}
+
+
+def category(segment: periods.Segment) -> str:
+    if segment.member:
+        return "notice" if segment.state == NOTICE_GIVEN else "member"
+    return OTHER_DAYS[segment.state]
 
 
 @dataclass
 class Period:
     category: str
     start: date
-    end: date | None = None  # None: still so today
+    end: date | None = None  # the last day; None: still so today
 
     @property
     def label(self) -> str:
@@ -43,33 +56,45 @@ class Bar:
     case_id: int
     periods: list[Period] = field(default_factory=list)
 
-    def move_to(self, state: str, day: date) -> None:
-        """Follow one transition: close the running period when the category changes."""
-        current = self.periods[-1] if self.periods else None
-        category = CATEGORY_OF[state]
-        if current and current.category == "member" and state in RENEWING:
-            category = "member"
-        if current and current.category == category:
-            return
-        if current:
-            current.end = day
-        self.periods.append(Period(category, day))
+
+def bar(organisation: Organisation, cases: list[list[periods.Segment]], case_id: int, today: date) -> Bar:
+    """A municipality's bar up to `today` from the segments of its cases, oldest case first: a member on the days
+    any case made it one, otherwise what its latest case says."""
+    segments = [segment for found in cases for segment in found]
+    starts = sorted({s.first for s in segments} | {s.last + ONE_DAY for s in segments if s.last is not None})
+    starts = [start for start in starts if start <= today]
+    result = Bar(organisation, case_id)
+    for index, start in enumerate(starts):
+        covering = [s for s in segments if s.first <= start and (s.last is None or start <= s.last)]
+        if not covering:
+            continue  # before its first invitation
+        member_days = [s for s in covering if s.member]
+        kind = category(member_days[-1] if member_days else covering[-1])
+        end = starts[index + 1] - ONE_DAY if index + 1 < len(starts) else None
+        if result.periods and result.periods[-1].category == kind:
+            result.periods[-1].end = end
+        else:
+            result.periods.append(Period(kind, start, end))
+    return result
 
 
-def bars() -> list[Bar]:
-    """One bar per municipality, built from all state-changing audit events in one query."""
+def bars(today: date) -> list[Bar]:
+    """One bar per municipality, from all state-changing audit events and the cases, in two queries."""
     events = db.session.execute(
-        select(AuditEvent.at, AuditEvent.to_state, MembershipCase.organisation_id, MembershipCase.id)
-        .join(MembershipCase, MembershipCase.id == AuditEvent.object_id)
+        select(AuditEvent.at, AuditEvent.to_state, AuditEvent.object_id)
         .where(AuditEvent.object_type == MembershipCase.audit_type, AuditEvent.to_state.is_not(None))
         .order_by(AuditEvent.seq))
-    organisations = {o.id: o for o in db.session.scalars(select(Organisation))}
-    by_organisation: dict[int, Bar] = {}
-    for at, state, organisation_id, case_id in events:
-        bar = by_organisation.setdefault(organisation_id, Bar(organisations[organisation_id], case_id))
-        bar.case_id = case_id
-        bar.move_to(state, at.astimezone(OSLO).date())
-    return sorted(by_organisation.values(), key=lambda b: b.organisation.sort_key)
+    by_case: dict[int, list[tuple[date, str]]] = defaultdict(list)  # in the order the cases were invited
+    for at, state, case_id in events:
+        by_case[case_id].append((at.astimezone(OSLO).date(), state))
+    found = {case.id: case for case in db.session.scalars(select(MembershipCase).options(
+        joinedload(MembershipCase.organisation), joinedload(MembershipCase.round)))}
+    by_organisation: dict[int, list[MembershipCase]] = defaultdict(list)
+    for case_id in by_case:
+        by_organisation[found[case_id].organisation_id].append(found[case_id])
+    made = (bar(cases[0].organisation, [periods.segments(by_case[c.id], c.facts, today) for c in cases],
+                cases[-1].id, today) for cases in by_organisation.values())
+    return sorted((b for b in made if b.periods), key=lambda b: b.organisation.sort_key)
 
 
 @dataclass
@@ -117,11 +142,12 @@ class Chart:
         result = []
         for period in bar.periods:
             x = self.x(period.start)
-            result.append((period, x, max(round(self.x(period.end or self.today) - x, 1), 1.5)))
+            end = self.x(period.end + ONE_DAY if period.end else self.today)
+            result.append((period, x, max(round(end - x, 1), 1.5)))
         return result
 
 
 def chart(today: date, first_year: int = 2016) -> Chart:
-    found = bars()
+    found = bars(today)
     earliest = min((b.periods[0].start.year for b in found), default=first_year)
     return Chart(found, today, min(first_year, earliest))

@@ -75,7 +75,7 @@ def test_lindas_says_yes_signs_becomes_member_gives_notice_and_leaves(live, page
     expect(page.get_by_label("Dato for den skriftlige oppsigelsen")).to_have_value("2026-11-23")
     page.get_by_label("Begrunnelse (valgfritt)").fill("Vedtak i kommunestyret.")
     page.get_by_role("button", name="Gå videre").click()
-    expect(page.get_by_role("status").filter(has_text="Trer i kraft")).to_contain_text("23. november 2027")
+    expect(page.get_by_role("status").filter(has_text="Medlem til og med")).to_contain_text("23. november 2027")
     page.get_by_role("button", name="Send oppsigelsen").click()
     expect(page.get_by_text("FoU-rådgiveren bekrefter at den er mottatt.")).to_be_visible()
 
@@ -85,14 +85,14 @@ def test_lindas_says_yes_signs_becomes_member_gives_notice_and_leaves(live, page
     page.get_by_role("button", name="Godkjenn").click()
     page.goto(case_url)
     expect(page.locator(".page-head")).to_contain_text("I oppsigelsestid")
-    expect(page.get_by_text("trer i kraft 23. november 2027")).to_be_visible()
+    expect(page.get_by_text("medlem til og med 23. november 2027")).to_be_visible()
 
     with live.data():
-        with clock.pinned(date(2027, 11, 22)):
-            tick.run(date(2027, 11, 22))
-        assert db.session.get(MembershipCase, case_id).state == "notice_given"
         with clock.pinned(date(2027, 11, 23)):
-            assert "Lindås – Invitasjon 2026: I oppsigelsestid → Avsluttet" in tick.run(date(2027, 11, 23))
+            tick.run(date(2027, 11, 23))
+        assert db.session.get(MembershipCase, case_id).state == "notice_given"
+        with clock.pinned(date(2027, 11, 24)):
+            assert "Lindås – Invitasjon 2026: I oppsigelsestid → Avsluttet" in tick.run(date(2027, 11, 24))
     page.reload()
     expect(page.locator(".page-head")).to_contain_text("Avsluttet")
     expect(page.locator("ol.timeline > li > strong")).to_have_text([
@@ -105,5 +105,5 @@ def test_lindas_says_yes_signs_becomes_member_gives_notice_and_leaves(live, page
         "Aktiver medlemskapet",
         "Ba om godkjenning: «Gi skriftlig oppsigelse»",
         "Gi skriftlig oppsigelse",
-        "Oppsigelsen trer i kraft",
+        "Oppsigelsestiden er ute",
     ])

@@ -1,11 +1,11 @@
-"""The membership workflow matches the agreed rules, and its date helpers count days correctly."""
+"""The membership workflow matches the agreed rules, and its guards and next date read the dates correctly."""
 
 from dataclasses import dataclass
 from datetime import date
 
 import pytest
 
-from workflows import MEMBERSHIP, GuardFailed, notice_effective_date, reply_open
+from workflows import MEMBERSHIP, GuardFailed, next_date, notice_last_day, reply_open
 from workflows.membership import (
     ACCEPTED,
     ACTIVE,
@@ -43,8 +43,8 @@ EXPECTED = {
     "decline_signing": ({AGREEMENT_PENDING}, ACCEPTED, {S}, False, (), True, "Avslå signering"),
     "activate": ({SIGNED}, ACTIVE, {A}, False, ("both_signed",), False, "Aktiver medlemskapet"),
     "give_notice": ({ACTIVE}, NOTICE_GIVEN, {S}, True, (), False, "Gi skriftlig oppsigelse"),
-    "withdraw_notice": ({NOTICE_GIVEN}, ACTIVE, {S, A}, True, ("notice_not_effective",), True, "Trekk oppsigelsen"),
-    "terminate": ({NOTICE_GIVEN}, TERMINATED, {SYS}, False, ("notice_effective",), False, "Oppsigelsen trer i kraft"),
+    "withdraw_notice": ({NOTICE_GIVEN}, ACTIVE, {S, A}, True, ("notice_period_running",), True, "Trekk oppsigelsen"),
+    "terminate": ({NOTICE_GIVEN}, TERMINATED, {SYS}, False, ("notice_period_over",), False, "Oppsigelsestiden er ute"),
     "expire": ({ACTIVE}, EXPIRED, {SYS}, False, ("agreement_ended",), False, "Avtaleperioden er slutt"),
     "renew": ({ACTIVE, EXPIRED}, AGREEMENT_PENDING, {A}, False, (), False, "Forny avtalen for en ny periode"),
     "end_by_merger": (
@@ -102,13 +102,13 @@ class Case:
         """Both parties have signed."""
         return self.signed_by_municipality and self.signed_by_bergen
 
-    def notice_effective(self):
-        """The notice has taken effect."""
-        return self.today >= notice_effective_date(self.notice_date, self.agreement_end)
+    def notice_period_over(self):
+        """The last day of membership after the notice is behind us."""
+        return self.today > notice_last_day(self.notice_date, self.agreement_end)
 
-    def notice_not_effective(self):
-        """The notice has not yet taken effect."""
-        return not self.notice_effective()
+    def notice_period_running(self):
+        """The notice period still runs."""
+        return not self.notice_period_over()
 
     def agreement_ended(self):
         """The agreement period is over."""
@@ -122,7 +122,7 @@ def test_a_membership_from_invitation_to_notice():
         ("complete_signing", Case(date(2017, 2, 1), signed_by_municipality=True, signed_by_bergen=True), SIGNED),
         ("activate", Case(date(2017, 2, 2), signed_by_municipality=True, signed_by_bergen=True), ACTIVE),
         ("give_notice", Case(date(2020, 3, 1)), NOTICE_GIVEN),
-        ("terminate", Case(date(2021, 3, 1), notice_date=date(2020, 3, 1)), TERMINATED),
+        ("terminate", Case(date(2021, 3, 2), notice_date=date(2020, 3, 1)), TERMINATED),
     ]
     state = INVITED
     for trigger, case, expected in steps:
@@ -136,9 +136,9 @@ def test_a_membership_from_invitation_to_notice():
         ("accept", INVITED, Case(date(2016, 11, 2)), "reply_open"),
         ("expire_reply", INVITED, Case(date(2016, 11, 1)), "reply_closed"),
         ("complete_signing", AGREEMENT_PENDING, Case(date(2017, 2, 1), signed_by_municipality=True), "both_signed"),
-        ("terminate", NOTICE_GIVEN, Case(date(2021, 2, 28), notice_date=date(2020, 3, 1)), "notice_effective"),
-        ("withdraw_notice", NOTICE_GIVEN, Case(date(2021, 3, 1), notice_date=date(2020, 3, 1)),
-         "notice_not_effective"),
+        ("terminate", NOTICE_GIVEN, Case(date(2021, 3, 1), notice_date=date(2020, 3, 1)), "notice_period_over"),
+        ("withdraw_notice", NOTICE_GIVEN, Case(date(2021, 3, 2), notice_date=date(2020, 3, 1)),
+         "notice_period_running"),
         ("expire", ACTIVE, Case(date(2022, 12, 31)), "agreement_ended"),
     ],
 )
@@ -155,19 +155,22 @@ def test_the_deadline_day_still_allows_a_reply_and_the_next_day_expires_it():
 
 
 @pytest.mark.parametrize(
-    "notice, end, expected",
+    "state, expected",
     [
-        (date(2019, 5, 15), None, date(2020, 5, 15)),
-        (date(2024, 2, 29), None, date(2025, 2, 28)),
-        (date(2023, 2, 28), None, date(2024, 2, 28)),
-        (date(2022, 6, 1), date(2022, 12, 31), date(2022, 12, 31)),
-        (date(2021, 3, 1), date(2022, 12, 31), date(2022, 3, 1)),
-        (date(2021, 12, 31), date(2022, 12, 31), date(2022, 12, 31)),
+        (INVITED, (date(2026, 12, 1), "Svarfrist")),
+        (ACTIVE, (date(2027, 12, 31), "Avtalen gjelder til og med")),
+        (NOTICE_GIVEN, (date(2027, 3, 1), "Medlem til og med")),
+        (ACCEPTED, None),
+        (TERMINATED, None),
     ],
-    ids=["plain", "leap-day", "day-before-leap-year", "capped", "not-capped", "exactly-at-end"],
 )
-def test_notice_effective_date(notice, end, expected):
-    assert notice_effective_date(notice, end) == expected
+def test_next_date(state, expected):
+    assert next_date(state, date(2026, 12, 1), date(2027, 12, 31), date(2027, 3, 1)) == expected
+
+
+def test_no_next_date_without_the_date():
+    assert next_date(ACTIVE, date(2026, 12, 1), None, None) is None
+    assert next_date(NOTICE_GIVEN, date(2026, 12, 1), date(2027, 12, 31), None) is None
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,92 @@
+""""Is a member on day D": the rule in Python (workflows.periods over the audit history) and its SQL form agree on
+random histories of membership transitions, and the pages that ask use them."""
+import itertools
+from datetime import date, timedelta
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import select
+
+from app import clock
+from app.extensions import db
+from app.models import MembershipCase, Organisation
+from app.services import audit, cases, members
+from tests import factories
+from workflows import MEMBERSHIP
+from workflows.membership import (ACCEPTED, AGREEMENT_PENDING, DECLINED, INVITED, NO_REPLY, NOTICE_GIVEN,
+                                  SIGNED)
+
+ONE_DAY = timedelta(days=1)
+# Half the steps take the way to a membership, so most histories have one.
+TOWARDS_MEMBERSHIP = {INVITED: "accept", DECLINED: "accept", NO_REPLY: "accept_late", ACCEPTED: "issue_agreement",
+                      AGREEMENT_PENDING: "complete_signing", SIGNED: "activate"}
+_numbers = itertools.count(1)
+
+steps = st.lists(st.tuples(st.integers(0, 500), st.integers(0, 99), st.dates(date(2017, 1, 1), date(2034, 12, 31))),
+                 max_size=14)
+
+
+def sql_member_on(organisation: Organisation, day: date) -> bool:
+    return db.session.scalar(select(members.member_on_sql()).where(Organisation.id == organisation.id),
+                             members.on_day(day))
+
+
+def _walk(case: MembershipCase, day: date, walk: list[tuple[int, int, date]]) -> set[date]:
+    """Take the case through the workflow's transitions (not its guards) on the days given; the days that matter."""
+    days = {day}
+    for gap, choice, agreement_end in walk:
+        specs = MEMBERSHIP.specs_from(case.state)
+        if not specs:
+            break
+        day += timedelta(days=gap)
+        preferred = TOWARDS_MEMBERSHIP.get(case.state)
+        spec = MEMBERSHIP.spec(preferred) if preferred and choice < 50 else specs[choice % len(specs)]
+        if spec.trigger in ("issue_agreement", "renew"):
+            case.agreement_end = agreement_end
+        elif spec.trigger == "give_notice":
+            case.notice_date = day
+        elif spec.trigger == "withdraw_notice":
+            case.notice_date = None
+        with clock.pinned(day):
+            audit.record(None, f"membership.{spec.trigger}", case.audit_type, case.id, from_state=case.state,
+                         to_state=spec.dest)
+        case.state = spec.dest
+        days.add(day)
+    for known in (case.end_date, case.notice_last_day):
+        if known:
+            days.add(known)
+    return days
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(walk=steps, round_end=st.one_of(st.none(), st.dates(date(2017, 1, 1), date(2030, 12, 31))),
+       other_days=st.lists(st.dates(date(2016, 1, 1), date(2036, 12, 31)), max_size=4))
+def test_python_and_sql_agree_on_every_day(app, walk, round_end, other_days):
+    organisation = Organisation(name=f"Prøvekommune {next(_numbers)}", region="Nordhordland")
+    db.session.add(organisation)
+    start = date(2016, 10, 3)
+    with clock.pinned(start):
+        round_ = factories.invitation_round(deadline=date(2016, 11, 1), agreement_end=round_end)
+        case = cases.invite(round_, organisation, None)
+    days = _walk(case, start, walk)
+    db.session.commit()
+    for day in sorted({d + shift for d in days for shift in (-ONE_DAY, timedelta(0), ONE_DAY)} | set(other_days)):
+        assert members.member_on(organisation, day) == sql_member_on(organisation, day), (day, case.state)
+    assert members.is_member(organisation) == sql_member_on(organisation, clock.today())
+
+
+def test_the_sql_form_follows_a_notice_to_its_last_day(orgs):
+    """A notice given 29.02.2028 keeps the member to 28.02.2029, whether or not the tick has run."""
+    adviser = factories.user("adviser", organisation=orgs["Bergen"])
+    org = orgs["Lindås"]
+    case = factories.member(factories.historic_round(agreement_end=date(2030, 12, 31)), org, adviser)
+    with clock.pinned(date(2028, 2, 29)):
+        audit.record(None, "membership.give_notice", case.audit_type, case.id, from_state=case.state,
+                     to_state=NOTICE_GIVEN)
+        case.state, case.notice_date = NOTICE_GIVEN, date(2028, 2, 29)
+    db.session.commit()
+    on = {day: sql_member_on(org, day) for day in (date(2018, 2, 28), date(2018, 3, 1), date(2029, 2, 28),
+                                                  date(2029, 3, 1))}
+    assert on == {date(2018, 2, 28): False, date(2018, 3, 1): True, date(2029, 2, 28): True,
+                  date(2029, 3, 1): False}
+    assert [members.member_on(org, day) for day in on] == list(on.values())

@@ -31,6 +31,8 @@ def test_the_table_reads_in_order():
     assert "membership.give_notice: cases.record_notice → agreements.tell_notice_confirmed" in table
     assert "membership.activate: cases.agreement_in_force → contributions.owed_from_activation" in table
     assert "membership.issue_agreement: agreements.issue → agreements.tell_ready_to_sign" in table
+    assert "representative.approve: representatives.hold_seat → representatives.take_over → " \
+        "representatives.tell_proposer" in table
     assert "daily: contributions.new_year_lines, invitations.send_due_reminders, representatives.remind_ending_terms" \
         in table
 

@@ -5,6 +5,7 @@ from .base import (
     ADVISER,
     MUNICIPALITY_CONTACT,
     PROJECT_MEMBER,
+    PROPOSER,
     ROLES,
     SIGNATORY,
     STEERING_MEMBER,
@@ -18,9 +19,10 @@ from .base import (
     WorkflowError,
 )
 from .membership import MEMBERSHIP, notice_effective_date, reply_open
+from .representative import REPRESENTATIVE
 from .subgroup import SUBGROUP
 
-WORKFLOWS = {workflow.name: workflow for workflow in (MEMBERSHIP, SUBGROUP)}
+WORKFLOWS = {workflow.name: workflow for workflow in (MEMBERSHIP, SUBGROUP, REPRESENTATIVE)}
 
 __all__ = [
     "ADMIN",
@@ -28,6 +30,8 @@ __all__ = [
     "MEMBERSHIP",
     "MUNICIPALITY_CONTACT",
     "PROJECT_MEMBER",
+    "PROPOSER",
+    "REPRESENTATIVE",
     "ROLES",
     "SIGNATORY",
     "STEERING_MEMBER",

@@ -166,8 +166,10 @@ def test_contact_proposes_in_the_app_and_adviser_approves_in_the_inbox(client, a
     auth.logout()
 
     auth.login(people["adviser"])
+    assert "1 forslag til representanter venter på godkjenning" in client.get("/medlemskap/").get_data(as_text=True)
     inbox = client.get("/godkjenninger/").get_data(as_text=True)
     assert "Kari Leder" in inbox and "Styringsgruppen" in inbox
+    assert f'action="/medlemskap/representanter/{term.id}/behandle"' in inbox
     assert 'name="trigger" value="approve"' in inbox and 'name="trigger" value="reject"' in inbox
     assert 'value="withdraw"' not in inbox, "only the proposer may withdraw"
     refused = post(client, f"/medlemskap/representanter/{term.id}/behandle",

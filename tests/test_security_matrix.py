@@ -88,7 +88,7 @@ GET_MATRIX = {
 # Routes that take only POST (checked by the CSRF and object-access tests below).
 POST_ONLY = {"admin.user_invite", "approvals.cancel", "auth.logout", "main.set_language", "calendar.create",
              "calendar.revoke", "meetings.attendance", "meetings.minutes", "privacy.export", "members.decide",
-             "evaluations.evaluation_close"}
+             "evaluations.evaluation_close", "members.withdraw"}
 ARG_OVERRIDES = {"subgroups.action": {"trigger": "submit"}}
 NOT_ROUTES = {"static"}
 

@@ -136,9 +136,8 @@ def _date_arg(name: str):
 
 
 @bp.route("/representanter/<int:rep_id>/behandle", methods=["POST"])
-@bp.route("/representanter/<int:rep_id>/trekk", methods=["POST"], defaults={"trigger": "withdraw"})
 def decide(rep_id: int, trigger: str | None = None):
-    """One step of the representative workflow: the button's trigger (the older withdraw URL names its own)."""
+    """One step of the representative workflow: the one the pressed button names, or `trigger`."""
     term = get_representative(rep_id)
     form = RepresentativeDecisionForm()
     if not form.validate_on_submit():
@@ -156,6 +155,12 @@ def decide(rep_id: int, trigger: str | None = None):
     back = request.form.get("back") == "inbox"
     return redirect(url_for("approvals.inbox") if back else url_for("members.organisation",
                                                                        org_id=term.organisation_id))
+
+
+@bp.route("/representanter/<int:rep_id>/trekk", methods=["POST"])
+def withdraw(rep_id: int):
+    """The proposer takes back a waiting proposal (the address the page used before its buttons named a step)."""
+    return decide(rep_id, "withdraw")
 
 
 @bp.route("/<int:org_id>/kontaktperson", methods=["GET", "POST"])

@@ -17,7 +17,8 @@ from app.services import (agreement_print, agreements, archive, calendar, cases,
 
 @dataclass(frozen=True)
 class Wiring:
-    # (workflow, trigger) -> functions (obj, actor, data) run in the transition's transaction, after the state moved.
+    # (workflow, trigger) -> functions (obj, actor, data) run in the transition's transaction, after the state moved;
+    # `data` holds the facts the transition was given and its comment (under "comment").
     after_transition: Mapping[tuple[str, str], tuple[Callable, ...]]
     daily_jobs: tuple[Callable, ...]  # fn(today) -> lines saying what was done; the tick runs them in this order
     case_documents: tuple[Callable, ...]  # fn(case) -> archive.Document list, in this order within a day
@@ -36,6 +37,10 @@ def _membership(trigger: str, *steps: Callable) -> tuple[tuple[str, str], tuple[
 
 def _subgroup(trigger: str, *steps: Callable) -> tuple[tuple[str, str], tuple[Callable, ...]]:
     return ("subgroup", trigger), steps
+
+
+def _representative(trigger: str, *steps: Callable) -> tuple[tuple[str, str], tuple[Callable, ...]]:
+    return ("representative", trigger), steps
 
 
 WIRING = Wiring(
@@ -59,6 +64,11 @@ WIRING = Wiring(
         _subgroup("reject", subgroups.record_decision),
         _subgroup("establish", subgroups.members_join),
         _subgroup("close", subgroups.members_leave),
+        # The seat is locked and checked before the replaced term is shortened.
+        _representative("approve", representatives.hold_seat, representatives.take_over,
+                        representatives.tell_proposer),
+        _representative("register", representatives.take_over),
+        _representative("reject", representatives.tell_proposer),
     ])),
     daily_jobs=(contributions.new_year_lines, invitations.send_due_reminders, representatives.remind_ending_terms),
     case_documents=(archive.invitation_letter, archive.case_history, invitations.reply_documents,

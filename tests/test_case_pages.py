@@ -10,6 +10,7 @@ from app.models import AuditEvent, MembershipCase, TransitionRequest
 from app.services import workflow
 from tests import factories
 from tests.conftest import post
+from workflows import MEMBERSHIP
 
 
 @pytest.fixture
@@ -27,6 +28,17 @@ def test_case_page_shows_state_actions_and_reasons(client, login, lindas_case):
     assert "Svarfristen har ikke gått ut ennå." in html  # why a late reply is not offered
     assert "Krever rollen FoU-rådgiver." in html           # why withdrawing is not offered
     assert f'/saker/{lindas_case.id}/diagram.svg' in html
+
+
+def test_signing_completes_by_itself_and_is_not_offered_as_a_button(client, login, orgs):
+    """`complete_signing` follows the second signature; the case page offers only what a person does."""
+    case = factories.issued_case(orgs["Lindås"])
+    db.session.commit()
+    login("adviser")
+    html = client.get(f"/saker/{case.id}").get_data(as_text=True)
+    assert "Avtale til signering" in html and "Registrer at begge parter har signert" not in html
+    assert "Begge parter må ha signert avtalen." not in html
+    assert MEMBERSHIP.spec("complete_signing").label in MEMBERSHIP.diagram_svg().decode()
 
 
 def test_contact_answers_through_confirmation_page(client, login, lindas_case):

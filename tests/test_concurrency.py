@@ -1,13 +1,14 @@
 """Two people on the same case at once: exactly one wins, the rest get a clean conflict."""
 import threading
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.models import AuditEvent, MembershipCase, TransitionRequest, User
-from app.services import Conflict, audit, tick, workflow
+from app.models import AuditEvent, MembershipCase, Organisation, Representative, TransitionRequest, User
+from app.services import Conflict, audit, representatives, tick, workflow
 from tests import factories
+from workflows.representative import HOLDING
 
 DONE, CONFLICT = "done", "conflict"
 
@@ -102,4 +103,43 @@ def test_two_ticks_at_once_give_the_same_result_as_one(app, orgs):
     states = db.session.scalars(select(MembershipCase.state).where(MembershipCase.id.in_(ids))).all()
     assert states == ["no_reply"] * 5
     assert db.session.scalar(select(func.count()).select_from(AuditEvent)) == events_before + 5
+    assert audit.verify().ok
+
+
+PROPOSERS = 12
+
+
+def test_proposals_for_one_seat_at_once_one_wins(app, orgs, monkeypatch):
+    """Every contact checks that the seat is free before any of them writes (the barrier below): exactly one
+    proposal holds the seat, and every other proposer gets the conflict page. Twelve, not twenty: each holds a
+    pooled connection while it waits, and the pool has fifteen."""
+    adviser = factories.user("adviser", organisation=orgs["Bergen"])
+    contacts = [factories.user("municipality_contact", organisation=orgs["Lindås"]).id for _ in range(PROPOSERS)]
+    factories.member_case(orgs["Lindås"], adviser, activated_on=date(2024, 3, 1))
+    db.session.commit()
+    lindas = orgs["Lindås"].id
+    all_checked, checked = threading.Barrier(PROPOSERS, timeout=30), threading.local()
+    clash = representatives._clash
+
+    def check_then_wait(*args, **kwargs):
+        found = clash(*args, **kwargs)
+        if not getattr(checked, "once", False):
+            checked.once = True
+            all_checked.wait()
+        return found
+
+    monkeypatch.setattr(representatives, "_clash", check_then_wait)
+
+    def propose(i):
+        representatives.propose(db.session.get(Organisation, lindas), db.session.get(User, contacts[i]),
+                                group="steering", name=f"Leder {i}", email=f"leder{i}@lindas.kommune.no",
+                                starts_on=date(2026, 12, 1) + timedelta(days=i))
+        return "done"
+
+    results = run_in_threads(app, PROPOSERS, propose)
+    assert sorted(results) == ["conflict"] * (PROPOSERS - 1) + ["done"], results
+    holding = db.session.scalars(select(Representative).where(Representative.state.in_(HOLDING))).all()
+    assert len(holding) == 1
+    assert db.session.scalar(select(func.count()).select_from(AuditEvent).where(
+        AuditEvent.action == "representative.propose")) == 1
     assert audit.verify().ok

@@ -271,7 +271,7 @@ TARGETS: dict[str, Target] = {
         shown=("reason",)),
     "app.approvals.forms.DecisionForm": Target(
         "adviser", lambda ctx: f"/godkjenninger/{ctx.done(ctx.late_request()).id}",
-        lambda ctx: {"comment": "Godkjent.", "approve": "1"}),
+        lambda ctx: {"comment": "Godkjent.", "trigger": "approve"}),
     "app.auth.forms.LoginForm": Target(
         "anonymous", lambda ctx: "/login",
         lambda ctx: {"email": ctx.user("adviser").email, "password": factories.PASSWORD}, fresh_client=True),
@@ -323,7 +323,7 @@ TARGETS: dict[str, Target] = {
         shown=("name", "title")),
     "app.members.forms.RepresentativeDecisionForm": Target(
         "adviser", lambda ctx: f"/medlemskap/representanter/{ctx.done(ctx.pending_representative()).id}/behandle",
-        lambda ctx: {"comment": "Godkjent.", "approve": "1"}),
+        lambda ctx: {"comment": "Godkjent.", "trigger": "approve"}),
     "app.contributions.forms.InvoiceForm": Target(
         "adviser", lambda ctx: f"/medlemskap/bidrag/{ctx.id('line_id')}",
         lambda ctx: {"invoiced_on": TODAY, "invoice_ref": "F-2026-1", "submit": "1"}, prefix="invoice-",

@@ -1,4 +1,5 @@
 """Active membership: representatives and their seats, the approval inbox, access, the contact person, the end."""
+import threading
 from datetime import date, timedelta
 
 import pytest
@@ -6,10 +7,10 @@ from sqlalchemy import func, select
 
 from app import clock
 from app.extensions import db
-from app.models import AdministrativeContact, AuditEvent, OutboxMessage, Representative
+from app.models import AdministrativeContact, AuditEvent, Organisation, OutboxMessage, Representative, User
 from app.services import ServiceError, contributions, members, representatives, tick, workflow
 from tests import factories
-from tests.conftest import post
+from tests.conftest import csrf_token, post
 
 TODAY = date(2026, 11, 23)
 
@@ -72,7 +73,7 @@ def test_overlapping_terms_for_the_same_seat_are_refused(orgs, people, lindas):
         factories.representative(org, adviser, seat=1, starts_on=date(2026, 12, 31))
     db.session.rollback()
     successor = factories.representative(org, adviser, seat=1, starts_on=date(2027, 1, 1))
-    assert successor.status == "approved" and successor.ends_on == date(2028, 12, 31)
+    assert successor.state == "approved" and successor.ends_on == date(2028, 12, 31)
 
 
 def test_a_waiting_proposal_holds_its_seat(orgs, people, lindas):
@@ -115,7 +116,7 @@ def test_replacing_ends_the_old_term_the_day_before_the_new_one(orgs, people, li
     new = representatives.propose(org, people["lindas_contact"], group="steering", name="Ny Leder",
                                   email="ny@lindas.kommune.no", starts_on=date(2026, 6, 1), replaces=old)
     assert old.ends_on == date(2026, 12, 31), "nothing changes before the adviser approves"
-    representatives.approve(new, people["adviser"])
+    workflow.perform(new, "approve", people["adviser"])
     db.session.commit()
     assert old.ends_on == date(2026, 5, 31) and new.ends_on == date(2028, 5, 31)
     assert [s.current.name for s in representatives.seats(org, TODAY) if s.group == "steering"] == ["Ny Leder"]
@@ -162,25 +163,33 @@ def test_contact_proposes_in_the_app_and_adviser_approves_in_the_inbox(client, a
                                    "starts_on": "2026-12-01", "ends_on": ""}, token_from=page)
     assert response.status_code == 302
     term = db.session.scalar(select(Representative))
-    assert (term.status, term.ends_on) == ("pending", date(2028, 11, 30))
+    assert (term.state, term.ends_on) == ("proposed", date(2028, 11, 30))
     auth.logout()
 
     auth.login(people["adviser"])
+    assert "1 forslag til representanter venter på godkjenning" in client.get("/medlemskap/").get_data(as_text=True)
     inbox = client.get("/godkjenninger/").get_data(as_text=True)
     assert "Kari Leder" in inbox and "Styringsgruppen" in inbox
+    assert f'action="/medlemskap/representanter/{term.id}/behandle"' in inbox
+    assert 'name="trigger" value="approve"' in inbox and 'name="trigger" value="reject"' in inbox
+    assert 'value="withdraw"' not in inbox, "only the proposer may withdraw"
     refused = post(client, f"/medlemskap/representanter/{term.id}/behandle",
-                   {"reject": "1", "comment": "", "back": "inbox"}, token_from="/godkjenninger/")
-    assert refused.status_code == 302 and "Skriv hvorfor" in client.get("/godkjenninger/").get_data(as_text=True)
-    assert db.session.get(Representative, term.id).status == "pending"
-    post(client, f"/medlemskap/representanter/{term.id}/behandle", {"approve": "1", "comment": "Velkommen",
+                   {"trigger": "reject", "comment": "", "back": "inbox"}, token_from="/godkjenninger/")
+    assert refused.status_code == 302 and "Skriv en kommentar" in client.get("/godkjenninger/").get_data(as_text=True)
+    assert db.session.get(Representative, term.id).state == "proposed"
+    post(client, f"/medlemskap/representanter/{term.id}/behandle", {"trigger": "approve", "comment": "Velkommen",
                                                                     "back": "inbox"}, token_from="/godkjenninger/")
     term = db.session.get(Representative, term.id)
-    assert (term.status, term.decided_by_id, term.decision_comment) == ("approved", people["adviser"].id, "Velkommen")
+    assert term.state == "approved"
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "representative.approve"))
+    assert (event.object_id, event.actor_id, event.comment, event.from_state, event.to_state) == \
+        (term.id, people["adviser"].id, "Velkommen", "proposed", "approved")
     assert _actions("representative", term.id) == ["representative.propose", "representative.approve"]
     assert "Ingen forslag venter." in client.get("/godkjenninger/").get_data(as_text=True)
     told = db.session.scalar(select(OutboxMessage).where(OutboxMessage.recipient == people["lindas_contact"].email)
                              .order_by(OutboxMessage.id.desc()).limit(1))
-    assert "er godkjent" in told.subject
+    assert "er godkjent" in told.subject and "Kommentar: Velkommen" in told.body_text
+    assert people["adviser"].name in told.body_text
 
 
 def test_adviser_rejects_with_a_reason(client, auth, orgs, people, lindas):
@@ -188,9 +197,9 @@ def test_adviser_rejects_with_a_reason(client, auth, orgs, people, lindas):
                                    email="ola@x.no", starts_on=date(2026, 12, 1))
     db.session.commit()
     auth.login(people["adviser"])
-    post(client, f"/medlemskap/representanter/{term.id}/behandle", {"reject": "1", "comment": "Feil e-post"},
+    post(client, f"/medlemskap/representanter/{term.id}/behandle", {"trigger": "reject", "comment": "Feil e-post"},
          token_from="/godkjenninger/")
-    assert db.session.get(Representative, term.id).status == "rejected"
+    assert db.session.get(Representative, term.id).state == "rejected"
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "representative.reject"))
     assert (event.object_id, event.comment, event.actor_id) == (term.id, "Feil e-post", people["adviser"].id)
 
@@ -200,10 +209,10 @@ def test_only_the_adviser_approves(client, auth, orgs, people, lindas):
                                    email="ola@x.no", starts_on=date(2026, 12, 1))
     db.session.commit()
     auth.login(people["lindas_contact"])
-    response = post(client, f"/medlemskap/representanter/{term.id}/behandle", {"approve": "1"},
+    response = post(client, f"/medlemskap/representanter/{term.id}/behandle", {"trigger": "approve"},
                     token_from=f"/medlemskap/{orgs['Lindås'].id}")
     assert response.status_code == 403
-    assert db.session.get(Representative, term.id).status == "pending"
+    assert db.session.get(Representative, term.id).state == "proposed"
 
 
 def test_another_municipalitys_contact_gets_404_and_writes_nothing(client, auth, orgs, people, lindas):
@@ -286,7 +295,8 @@ def test_the_end_of_a_notice_ends_terms_on_the_last_day(orgs, people):
         tick.run(date(2026, 1, 3))
     assert case.state == "terminated"
     assert current.ends_on == date(2025, 12, 31)
-    assert (later.status, waiting.status) == ("lapsed", "lapsed")
+    assert (later.state, waiting.state) == ("lapsed", "lapsed")
+    assert _actions("representative", waiting.id) == ["representative.propose", "representative.lapse"]
     assert {line.year: line.status for line in contributions.lines_for(org)} == {
         2023: "expected", 2024: "expected", 2025: "invoiced"}
     assert members.member_years(case) == [2023, 2024, 2025]
@@ -343,3 +353,98 @@ def test_merger_ends_terms_the_day_before(orgs, people, lindas):
     assert not members.is_member(org)
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "representative.end"))
     assert event.object_id == term.id and "avsluttet" in event.comment
+
+
+def test_a_proposal_that_lost_the_race_for_its_seat_gets_the_conflict_page(app, client, auth, orgs, people, lindas,
+                                                                            monkeypatch):
+    """Between the check that the seat is free and the insert, another contact's proposal for it is committed."""
+    org_id, rival = orgs["Lindås"].id, people["lindas_contact"].id
+    clash = representatives._clash
+
+    def rival_proposes():
+        with app.app_context():
+            representatives.propose(db.session.get(Organisation, org_id), db.session.get(User, rival),
+                                    group="steering", name="Først", email="forst@x.no", starts_on=date(2026, 12, 1))
+            db.session.commit()
+            db.session.remove()
+
+    def free_then_taken(*args, **kwargs):
+        found = clash(*args, **kwargs)
+        monkeypatch.setattr(representatives, "_clash", clash)
+        thread = threading.Thread(target=rival_proposes)
+        thread.start()
+        thread.join(30)
+        return found
+
+    contact = factories.user("municipality_contact", organisation=orgs["Lindås"])
+    db.session.commit()
+    auth.login(contact)
+    page = f"/medlemskap/{org_id}/representanter/ny?gruppe=steering"
+    token = csrf_token(client, page)
+    monkeypatch.setattr(representatives, "_clash", free_then_taken)
+    response = client.post(page, data={"group": "steering", "name": "Sist", "email": "sist@x.no", "user_id": "0",
+                                       "starts_on": "2026-12-15", "csrf_token": token})
+    assert response.status_code == 409
+    assert "Noen andre foreslo en representant til den samme plassen" in response.get_data(as_text=True)
+    assert db.session.scalars(select(Representative.name)).all() == ["Først"]
+
+
+def test_the_proposer_withdraws_from_the_page_and_only_the_proposer_sees_the_button(client, auth, orgs, people,
+                                                                                     lindas):
+    org = orgs["Lindås"]
+    term = representatives.propose(org, people["lindas_contact"], group="project", name="Ola", email="ola@x.no",
+                                   starts_on=date(2026, 12, 1))
+    colleague = factories.user("municipality_contact", organisation=org)
+    db.session.commit()
+    auth.login(colleague)
+    html = client.get(f"/medlemskap/{org.id}").get_data(as_text=True)
+    assert "Ola" in html and 'name="trigger"' not in html
+    refused = post(client, f"/medlemskap/representanter/{term.id}/trekk", token_from=f"/medlemskap/{org.id}")
+    assert refused.status_code == 403 and "Krever rollen forslagsstiller." in refused.get_data(as_text=True)
+    auth.logout()
+    auth.login(people["lindas_contact"])
+    html = client.get(f"/medlemskap/{org.id}").get_data(as_text=True)
+    assert 'value="withdraw"' in html and 'value="approve"' not in html and "Trekk forslaget" in html
+    post(client, f"/medlemskap/representanter/{term.id}/behandle", {"trigger": "withdraw"},
+         token_from=f"/medlemskap/{org.id}")
+    assert db.session.get(Representative, term.id).state == "withdrawn"
+    assert _actions("representative", term.id) == ["representative.propose", "representative.withdraw"]
+    again = post(client, f"/medlemskap/representanter/{term.id}/trekk", token_from=f"/medlemskap/{org.id}")
+    assert again.status_code == 409
+
+
+def test_a_decision_already_taken_by_someone_else_gets_the_conflict_page(client, auth, orgs, people, lindas):
+    term = representatives.propose(orgs["Lindås"], people["lindas_contact"], group="project", name="Ola",
+                                   email="ola@x.no", starts_on=date(2026, 12, 1))
+    other_adviser = factories.user("adviser", organisation=orgs["Bergen"])
+    db.session.commit()
+    auth.login(people["adviser"])
+    token = csrf_token(client, "/godkjenninger/")
+    workflow.perform(term, "reject", other_adviser, comment="Feil gruppe.")
+    db.session.commit()
+    response = client.post(f"/medlemskap/representanter/{term.id}/behandle",
+                           data={"trigger": "approve", "csrf_token": token})
+    assert response.status_code == 409 and db.session.get(Representative, term.id).state == "rejected"
+
+
+def test_the_advisers_own_entry_is_registered_at_once_and_the_history_shows_the_reason(client, auth, orgs, people,
+                                                                                      lindas):
+    org = orgs["Lindås"]
+    own = factories.representative(org, people["adviser"], group="steering", starts_on=date(2025, 1, 1))
+    refused = representatives.propose(org, people["lindas_contact"], group="project", name="Ola", email="o@x.no",
+                                      starts_on=date(2026, 12, 1))
+    workflow.perform(refused, "reject", people["adviser"], comment="Ola er ikke ansatt i kommunen.")
+    db.session.commit()
+    assert own.state == "approved"
+    assert _actions("representative", own.id) == ["representative.propose", "representative.register"]
+    assert [a.spec.trigger for a in workflow.actions(own, people["adviser"], [])] == []
+    auth.login(people["adviser"])
+    html = client.get(f"/medlemskap/{org.id}").get_data(as_text=True)
+    assert "«Ola er ikke ansatt i kommunen.»" in html and "Avvist" in html
+
+
+def test_audit_events_name_the_representative_by_id_only(orgs, people, lindas):
+    term = representatives.propose(orgs["Lindås"], people["lindas_contact"], group="project", name="Ola Nordmann",
+                                   email="ola.nordmann@x.no", starts_on=date(2026, 12, 1))
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.object_id == term.id))
+    assert "Ola" not in event.data and "ola.nordmann" not in event.data

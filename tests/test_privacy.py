@@ -149,7 +149,7 @@ def test_anonymise_scrubs_the_representative_terms_and_keeps_the_signature(clien
     for term in (db.session.get(Representative, earlier.id), db.session.get(Representative, current.id)):
         assert (term.name, term.email, term.phone, term.title) == (label, f"anonymisert-{person.id}@invalid",
                                                                    None, None)
-        assert term.seat_label == "Prosjektgruppen, plass 1" and term.status == "approved"
+        assert term.seat_label == "Prosjektgruppen, plass 1" and term.state == "approved"
     assert db.session.get(Representative, current.id).starts_on == date(2024, 3, 1)
     assert db.session.get(Representative, other.id).name == "Olav Hauge"
     assert db.session.scalars(select(Signature.name).where(Signature.user_id == person.id)).all() == \

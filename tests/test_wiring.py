@@ -33,6 +33,8 @@ def test_the_table_reads_in_order():
     assert "membership.issue_agreement: agreements.issue → agreements.tell_ready_to_sign" in table
     for ending in ("terminate", "expire", "end_by_merger"):  # every way a membership ends
         assert f"membership.{ending}: members.end_membership\n" in table
+    assert "representative.approve: representatives.hold_seat → representatives.take_over → " \
+        "representatives.tell_proposer" in table
     assert "daily: contributions.new_year_lines, invitations.send_due_reminders, representatives.remind_ending_terms" \
         in table
 

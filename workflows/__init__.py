@@ -5,6 +5,7 @@ from .base import (
     ADVISER,
     MUNICIPALITY_CONTACT,
     PROJECT_MEMBER,
+    PROPOSER,
     ROLES,
     SIGNATORY,
     STEERING_MEMBER,
@@ -19,9 +20,10 @@ from .base import (
 )
 from .dates import add_years, notice_last_day
 from .membership import MEMBERSHIP, next_date, reply_open
+from .representative import REPRESENTATIVE
 from .subgroup import SUBGROUP
 
-WORKFLOWS = {workflow.name: workflow for workflow in (MEMBERSHIP, SUBGROUP)}
+WORKFLOWS = {workflow.name: workflow for workflow in (MEMBERSHIP, SUBGROUP, REPRESENTATIVE)}
 
 __all__ = [
     "ADMIN",
@@ -29,6 +31,8 @@ __all__ = [
     "MEMBERSHIP",
     "MUNICIPALITY_CONTACT",
     "PROJECT_MEMBER",
+    "PROPOSER",
+    "REPRESENTATIVE",
     "ROLES",
     "SIGNATORY",
     "STEERING_MEMBER",

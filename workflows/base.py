@@ -18,7 +18,10 @@ MUNICIPALITY_CONTACT = "municipality_contact"
 PROJECT_MEMBER = "project_member"
 STEERING_MEMBER = "steering_member"
 SIGNATORY = "signatory"
-ROLES = frozenset({SYSTEM, ADMIN, ADVISER, MUNICIPALITY_CONTACT, PROJECT_MEMBER, STEERING_MEMBER, SIGNATORY})
+# Held on one object only, never given to a user: whoever filed a proposal (see a model's roles_of).
+PROPOSER = "proposer"
+ROLES = frozenset({SYSTEM, ADMIN, ADVISER, MUNICIPALITY_CONTACT, PROJECT_MEMBER, STEERING_MEMBER, SIGNATORY,
+                   PROPOSER})
 
 
 class WorkflowError(Exception):
@@ -58,6 +61,9 @@ class TransitionSpec:
     conditions: tuple[str, ...] = ()
     comment_required: bool = False
     description: str = ""
+    # Applied by the app itself as soon as its facts are in place (e.g. the second signature): never offered as a
+    # button, and not run by the clock either.
+    automatic: bool = False
 
 
 class _LabelledState(State):

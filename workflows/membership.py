@@ -79,7 +79,7 @@ TRANSITIONS = [
     ),
     TransitionSpec(
         "complete_signing", (AGREEMENT_PENDING,), SIGNED, "Registrer at begge parter har signert",
-        frozenset({SIGNATORY, ADVISER}), conditions=("both_signed",),
+        frozenset({SIGNATORY, ADVISER}), conditions=("both_signed",), automatic=True,
         description="Avtalen blir registrert som signert av både kommunen og Bergen kommune.",
     ),
     TransitionSpec(

@@ -33,7 +33,8 @@ def inbox():
     return render_template("approvals/inbox.html", page=page, items=workflow.with_subjects(page.items),
                            form=DecisionForm(),
                            subgroups=subgroups.awaiting_decision() if counts.subgroups else [],
-                           proposals=representatives.pending() if counts.representatives else [])
+                           proposals=[(p, representatives.actions(p, current_user)) for p in
+                                      representatives.proposals()] if counts.representatives else [])
 
 
 @bp.route("/<int:request_id>", methods=["GET", "POST"])

@@ -8,8 +8,9 @@ from app.demo.history import MERGED_INTO_ALVER, NOT_RENEWED, contact_of
 from app.extensions import db
 from app.models import MembershipCase, Organisation, Representative
 from app.models.representative import PROJECT_GROUP, SEATS_PER_GROUP, STEERING_GROUP
-from app.services import contributions, evaluations, members, representatives, tick
+from app.services import contributions, evaluations, members, representatives, tick, workflow
 from app.services.users import find_by_email
+from workflows.representative import APPROVED
 
 # Active membership 2018–2026: representatives, administrative contacts, contributions, the 2025 evaluation.
 FIRST_NAMES = ["Anne", "Bjørn", "Camilla", "Dag", "Eli", "Frode", "Gro", "Halvard", "Ingunn", "Jostein", "Kristin",
@@ -100,7 +101,7 @@ def _propose(case, group, seat, starts_on, adviser, ends_on=None, replaces=None,
                                        replaces=replaces)
     if contact and approve:
         with clock.pinned(starts_on - timedelta(days=14)):
-            representatives.approve(term, adviser)
+            workflow.perform(term, "approve", adviser)
     return term
 
 
@@ -123,7 +124,7 @@ def _replace_and_propose(cases, adviser) -> None:
     """Lindås replaced a project member in 2025 (term ends soon); Voss has a proposal waiting for approval."""
     lindas = cases["Lindås"]
     leaving = next(t for t in representatives.history(lindas.organisation)
-                   if t.group == PROJECT_GROUP and t.seat == 2 and t.status == "approved")
+                   if t.group == PROJECT_GROUP and t.seat == 2 and t.state == APPROVED)
     _propose(lindas, PROJECT_GROUP, 2, date(2025, 1, 1), adviser, ends_on=date(2026, 12, 31), replaces=leaving, cycle=9)
     db.session.commit()
     with clock.pinned(date(2026, 11, 16)):

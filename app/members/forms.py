@@ -29,6 +29,6 @@ class ContactForm(PersonForm):
 
 
 class RepresentativeDecisionForm(FlaskForm):
+    """A step on a representative proposal: the pressed button's value names the workflow trigger."""
     comment = TextAreaField("Kommentar (påkrevd ved avvisning)", validators=[Optional(), Length(max=4000)])
-    approve = SubmitField("Godkjenn")
-    reject = SubmitField("Avvis")
+    trigger = StringField("Handling", validators=[Optional(), Length(max=40)])

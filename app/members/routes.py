@@ -7,13 +7,13 @@ from sqlalchemy import select
 
 from app import access, clock
 from app.extensions import db
-from app.forms import ConfirmForm, choices
+from app.forms import choices
 from app.members.forms import ContactForm, RepresentativeDecisionForm, RepresentativeForm
 from app.models import Organisation, Representative, User
-from app.models.representative import GROUPS, PENDING
+from app.models.representative import GROUPS
 from app.safe_input import arg_int
-from app.services import contributions, evaluations, members, representatives
-from app.views import attempt, attempt_or_flash, attempt_result
+from app.services import contributions, evaluations, members, representatives, waiting, workflow
+from app.views import attempt, attempt_result, spec_or_404
 
 bp = Blueprint("members", __name__, url_prefix="/medlemskap")
 
@@ -69,7 +69,7 @@ def index():
             "outstanding": owed.get(org.id, 0),
         })
     return render_template("members/list.html", current=current, former=former,
-                           pending=len(representatives.pending()))
+                           proposals=waiting.counts().representatives)
 
 
 @bp.route("/<int:org_id>")
@@ -78,15 +78,16 @@ def organisation(org_id: int):
     today = clock.today()
     case = members.last_member_case(org)
     open_evaluations = evaluations.open_for(org)
+    terms = representatives.history(org)
     return render_template(
         "members/organisation.html", org=org, case=case, member=members.member_case(org), today=today,
-        seats=representatives.seats(org, today), terms=representatives.history(org),
+        seats=representatives.seats(org, today), terms=terms,
+        proposals=[(t, representatives.actions(t, current_user)) for t in terms if t.waiting],
+        comments=representatives.decision_comments(terms),
         contact=members.admin_contact(org), lines=contributions.lines_for(org),
         evaluations=[(e, evaluations.response_of(e, org)) for e in open_evaluations],
         can_edit=members.can_edit(current_user, org), sees_all=access.sees_all(current_user),
-        days_left=representatives.days_left,
-        successor=representatives.successor, decision_form=RepresentativeDecisionForm(),
-        confirm_form=ConfirmForm(), reminder_days=representatives.TERM_ENDING_DAYS)
+        days_left=representatives.days_left, decision_form=RepresentativeDecisionForm())
 
 
 def _user_choices(org: Organisation):
@@ -117,8 +118,8 @@ def propose(org_id: int):
             org, current_user, group=form.group.data, name=form.name.data, title=form.title.data,
             email=form.email.data, phone=form.phone.data, user=user, starts_on=form.starts_on.data,
             ends_on=form.ends_on.data, seat=None if replaces else seat, replaces=replaces), form, "group")
-        if term:
-            if term.status == PENDING:
+        if term is not None:
+            if term.waiting:
                 flash(f"Forslaget om {term.name} er sendt til FoU-rådgiveren for godkjenning.", "success")
             else:
                 flash(f"{term.name} er registrert i {term.seat_label.lower()}.", "success")
@@ -135,32 +136,31 @@ def _date_arg(name: str):
 
 
 @bp.route("/representanter/<int:rep_id>/behandle", methods=["POST"])
-def decide(rep_id: int):
+def decide(rep_id: int, trigger: str | None = None):
+    """One step of the representative workflow: the one the pressed button names, or `trigger`."""
     term = get_representative(rep_id)
-    if not current_user.has_role("adviser"):
-        abort(403)
     form = RepresentativeDecisionForm()
     if not form.validate_on_submit():
         abort(400)
-    back = request.form.get("back") == "inbox"
-    if form.reject.data:
-        decision, message = representatives.reject, f"Forslaget om {term.name} er avvist."
+    spec = spec_or_404(term, trigger or form.trigger.data or "")
+    if spec.trigger not in term.workflow.triggers_from(term.state):
+        abort(409, f"Forslaget om {term.name} er allerede behandlet (status «{term.state_label}»).")
+    if reason := workflow.refusal(term, spec, current_user):
+        abort(403, reason)
+    if attempt(lambda: workflow.perform(term, spec.trigger, current_user, comment=form.comment.data), form):
+        flash(f"Utført: {spec.label} om {term.name} ({term.seat_label.lower()}). Ny status: {term.state_label}.",
+              "success")
     else:
-        decision, message = representatives.approve, f"{term.name} er godkjent i {term.seat_label.lower()}."
-    if attempt_or_flash(lambda: decision(term, current_user, form.comment.data)):
-        flash(message, "success")
+        flash(" ".join([*form.form_errors, *form.comment.errors]), "error")
+    back = request.form.get("back") == "inbox"
     return redirect(url_for("approvals.inbox") if back else url_for("members.organisation",
                                                                        org_id=term.organisation_id))
 
 
 @bp.route("/representanter/<int:rep_id>/trekk", methods=["POST"])
 def withdraw(rep_id: int):
-    term = get_representative(rep_id)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
-    attempt(lambda: representatives.withdraw(term, current_user))
-    flash(f"Forslaget om {term.name} er trukket.", "success")
-    return redirect(url_for("members.organisation", org_id=term.organisation_id))
+    """The proposer takes back a waiting proposal (the address the page used before its buttons named a step)."""
+    return decide(rep_id, "withdraw")
 
 
 @bp.route("/<int:org_id>/kontaktperson", methods=["GET", "POST"])

@@ -8,7 +8,7 @@ from app.models.meeting import Meeting, MeetingInvitee
 from app.models.contact import AdministrativeContact
 from app.models.contribution import Contribution
 from app.models.evaluation import Evaluation, EvaluationAnswer, EvaluationQuestion, EvaluationResponse
-from app.models.representative import Representative
+from app.models.representative import Representative, RepresentativeSeat
 from app.models.case import InvitationRound, MembershipCase, Signature
 from app.models.organisation import Organisation
 from app.models.request import TransitionRequest
@@ -16,7 +16,7 @@ from app.models.subgroup import Subgroup, SubgroupMember, SubgroupTheme, UserRep
 from app.models.user import LoginAttempt, LoginSession, User, UserRole
 
 # The models that move through a workflow, by the name their audit events and requests use.
-STATEFUL = {MembershipCase.audit_type: MembershipCase, Subgroup.audit_type: Subgroup}
+STATEFUL = {model.audit_type: model for model in (MembershipCase, Subgroup, Representative)}
 
 __all__ = [
     "Agreement",
@@ -29,6 +29,7 @@ __all__ = [
     "EvaluationQuestion",
     "EvaluationResponse",
     "Representative",
+    "RepresentativeSeat",
     "AuditEvent",
     "AuditHead",
     "CalendarToken",

@@ -12,7 +12,8 @@ from app.models.request import PENDING, TransitionRequest
 from app.models.types import UTCDateTime, utcnow
 from app.models.user import ADMIN, ADVISER, MUNICIPALITY_CONTACT, SIGNATORY, User
 from workflows import MEMBERSHIP, next_date, notice_last_day, reply_open
-from workflows.membership import NextDate
+from workflows.membership import (ACCEPTED, ACTIVE, AGREEMENT_PENDING, DECLINED, EXPIRED, INVITED, NOTICE_GIVEN,
+                                  SIGNED, TERMINATED, NextDate)
 from workflows.periods import Facts
 
 if TYPE_CHECKING:  # the agreement module imports this one
@@ -120,6 +121,28 @@ class MembershipCase(db.Model):
     @property
     def both_signed(self) -> bool:
         return all(self.signed_by(party) for party in (MUNICIPALITY_PARTY, HOST_PARTY))
+
+    @property
+    def awaiting_reply(self) -> bool:
+        return self.state == INVITED
+
+    @property
+    def reply_may_change(self) -> bool:
+        """Invited, or answered with an answer that may still change until the deadline."""
+        return self.state in (INVITED, ACCEPTED, DECLINED)
+
+    @property
+    def awaiting_signatures(self) -> bool:
+        return self.state == AGREEMENT_PENDING
+
+    @property
+    def awaiting_activation(self) -> bool:
+        return self.state == SIGNED
+
+    @property
+    def reached_membership(self) -> bool:
+        """The case became a membership (which may have ended since)."""
+        return self.state in (ACTIVE, NOTICE_GIVEN, TERMINATED, EXPIRED)
 
     def guard_context(self, today: date, actor: User | None = None) -> "CaseGuards":
         """The guards on `today`; none of them depends on who acts."""

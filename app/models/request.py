@@ -33,3 +33,11 @@ class TransitionRequest(db.Model):
     @property
     def status_label(self) -> str:
         return STATUS_LABELS[self.status]
+
+    @property
+    def waiting(self) -> bool:
+        return self.status == PENDING
+
+    @property
+    def was_rejected(self) -> bool:
+        return self.status == REJECTED

@@ -9,7 +9,7 @@ from app.extensions import db
 from app.models.types import UTCDateTime, utcnow
 from app.models.user import ADMIN, ADVISER, PROJECT_MEMBER, User
 from workflows import SUBGROUP
-from workflows.subgroup import DRAFT
+from workflows.subgroup import DRAFT, SUBMITTED
 
 # The cooperation areas of the agreement (§6), which a subgroup's theme is taken from.
 THEMES = {
@@ -85,6 +85,11 @@ class Subgroup(db.Model):
     @property
     def current_members(self) -> list["SubgroupMember"]:
         return [m for m in self.members if m.left_on is None]
+
+    @property
+    def awaiting_support(self) -> bool:
+        """Submitted, and waiting for another project-group member to second it."""
+        return self.state == SUBMITTED
 
     def roles_of(self, user: User) -> set[str]:
         """The adviser records decisions; project-group members propose, second and close."""

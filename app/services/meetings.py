@@ -9,10 +9,10 @@ from app import clock
 from app.extensions import db
 from app.models import AdministrativeContact, Meeting, MeetingInvitee, Representative, User
 from app.models.meeting import ATTENDANCE_LABELS, KIND_LABELS, STEERING_MEETING
-from app.models.representative import APPROVED
 from app.models.representative import STEERING_GROUP
 from app.models.user import MUNICIPALITY_CONTACT, STEERING_MEMBER
 from app.services import ServiceError, audit, files, mail
+from workflows.representative import APPROVED
 
 MAX_PDF_BYTES = 10 * 1024 * 1024
 
@@ -27,7 +27,7 @@ def default_invitees(kind: str) -> list[User]:
     if kind == STEERING_MEETING:
         today = clock.today()
         representative = select(Representative.user_id).where(
-            Representative.group == STEERING_GROUP, Representative.status == APPROVED,
+            Representative.group == STEERING_GROUP, Representative.state == APPROVED,
             Representative.starts_on <= today, Representative.ends_on >= today)
         wanted = or_(User.role_rows.any(role=STEERING_MEMBER), User.id.in_(representative))
     else:

@@ -86,7 +86,7 @@ def _representative_rows(user: User) -> list[Representative]:
 
 
 def _representatives(user: User) -> list[dict]:
-    return [{**_row(r, "id", "name", "title", "email", "phone", "starts_on", "ends_on", "status", "proposed_at"),
+    return [{**_row(r, "id", "name", "title", "email", "phone", "starts_on", "ends_on", "state", "proposed_at"),
              "municipality": r.organisation.display_name, "seat": r.seat_label,
              "linked_by": "bruker" if r.user_id == user.id else "e-post"}
             for r in _representative_rows(user)]

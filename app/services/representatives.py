@@ -1,24 +1,30 @@
-"""Representatives (agreement §8): proposed by the municipality, approved by the adviser, two years at a time."""
+"""Representatives (agreement §8): proposed by the municipality, approved by the adviser, two years at a time.
+
+A term's state moves through the `representative` workflow (workflows/representative.py); what follows each step
+is listed in app/wiring.py.
+"""
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache
 
-from sqlalchemy import Select, func, select, update
+from sqlalchemy import Select, func, insert, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager, selectinload
 
 from app import access, clock
 from app.extensions import db
-from app.models import Organisation, Representative, User
-from app.models.representative import (APPROVED, GROUPS, LAPSED, PENDING, REJECTED, SEATS_PER_GROUP, WITHDRAWN,
-                                seat_label)
+from app.models import AuditEvent, Organisation, Representative, RepresentativeSeat, User
+from app.models.representative import GROUPS, SEATS_PER_GROUP, seat_label
 from app.models.user import ADVISER, MUNICIPALITY_CONTACT
-from app.services import Conflict, ServiceError, audit, calendar, mail, members
-from workflows import add_years
+from app.services import Conflict, ServiceError, audit, calendar, mail, members, workflow
+from workflows import REPRESENTATIVE, add_years
+from workflows.representative import APPROVED, HOLDING, PROPOSED
 
 TERM_YEARS = 2
 TERM_ENDING_DAYS = 60
-HOLDING = (PENDING, APPROVED)  # statuses that occupy a seat
 TOTAL_SEATS = sum(SEATS_PER_GROUP.values())
+SEAT_TAKEN_MEANWHILE = ("Noen andre foreslo en representant til den samme plassen akkurat nå. Last siden på nytt "
+                        "og se hvem som er foreslått.")
 
 
 def default_end(starts_on: date) -> date:
@@ -30,32 +36,48 @@ def _fmt(day: date) -> str:
     return day.strftime("%d.%m.%Y")
 
 
-def _terms(organisation: Organisation, *statuses: str) -> list[Representative]:
+def _terms(organisation: Organisation, *states: str) -> list[Representative]:
     stmt = select(Representative).where(Representative.organisation_id == organisation.id)
-    if statuses:
-        stmt = stmt.where(Representative.status.in_(statuses))
+    if states:
+        stmt = stmt.where(Representative.state.in_(states))
     return list(db.session.scalars(stmt.order_by(Representative.starts_on, Representative.id)))
 
 
 def _clash(organisation: Organisation, group: str, seat: int, starts_on: date, ends_on: date, *,
-           statuses=HOLDING, ignore=()) -> Representative | None:
+           states=HOLDING, ignore=()) -> Representative | None:
     """The first term holding that seat for part of the period, other than those in `ignore`."""
-    return next((t for t in _terms(organisation, *statuses)
+    return next((t for t in _terms(organisation, *states)
                  if t.group == group and t.seat == seat and t.id not in ignore and t.overlaps(starts_on, ends_on)),
                 None)
 
 
 def _clash_message(term: Representative) -> str:
-    waiting = " (forslag som venter på godkjenning)" if term.status == PENDING else ""
+    waiting = " (forslag som venter på godkjenning)" if term.waiting else ""
     return (f"{term.seat_label} er allerede besatt i hele eller deler av perioden: {term.name}, "
             f"{_fmt(term.starts_on)}–{_fmt(term.ends_on)}{waiting}.")
+
+
+def _lock_seat(term: Representative) -> None:
+    """Bump the seat's row, which holds it for the rest of the transaction: whoever fills the same seat at the
+    same time waits here until this transaction ends, and then reads what it wrote."""
+    seat = (RepresentativeSeat.organisation_id == term.organisation_id, RepresentativeSeat.group == term.group,
+            RepresentativeSeat.seat == term.seat)
+    bumped = db.session.execute(update(RepresentativeSeat).where(*seat)
+                                .values(version=RepresentativeSeat.version + 1)
+                                .execution_options(synchronize_session=False))
+    if bumped.rowcount == 0:  # the seat's first term: its row is made now, and a second maker loses on the key
+        try:
+            db.session.execute(insert(RepresentativeSeat).values(
+                organisation_id=term.organisation_id, group=term.group, seat=term.seat, version=1))
+        except IntegrityError:
+            raise Conflict(SEAT_TAKEN_MEANWHILE) from None
 
 
 def propose(organisation: Organisation, actor: User, *, group: str, name: str, email: str, starts_on: date,
             ends_on: date | None = None, title: str | None = None, phone: str | None = None,
             user: User | None = None, seat: int | None = None, replaces: Representative | None = None
             ) -> Representative:
-    """File a proposal for a seat; when the adviser proposes, it is registered as approved. The caller commits."""
+    """File a proposal for a seat; when the adviser proposes, it is registered at once. The caller commits."""
     if not members.can_edit(actor, organisation):
         raise ServiceError("Bare kommunens kontaktperson eller FoU-rådgiveren kan foreslå representanter.")
     if group not in GROUPS:
@@ -69,7 +91,7 @@ def propose(organisation: Organisation, actor: User, *, group: str, name: str, e
         raise ServiceError("Brukeren hører ikke til denne kommunen.", field="user_id")
     ignore = ()
     if replaces is not None:
-        if (replaces.organisation_id, replaces.group, replaces.status) != (organisation.id, group, APPROVED):
+        if (replaces.organisation_id, replaces.group, replaces.state) != (organisation.id, group, APPROVED):
             raise ServiceError("Representanten som skal erstattes, hører ikke til denne plassen.")
         if starts_on <= replaces.starts_on:
             raise ServiceError(f"Den nye perioden må begynne etter at {replaces.name} begynte "
@@ -79,20 +101,17 @@ def propose(organisation: Organisation, actor: User, *, group: str, name: str, e
     term = Representative(organisation_id=organisation.id, group=group, seat=seat, name=name.strip(),
                           title=(title or "").strip() or None, email=email.strip().lower(),
                           phone=(phone or "").strip() or None, user_id=user.id if user else None,
-                          starts_on=starts_on, ends_on=ends_on, status=PENDING,
+                          starts_on=starts_on, ends_on=ends_on, state=PROPOSED, state_since=clock.now(),
                           replaces_id=replaces.id if replaces else None,
                           proposed_by_id=actor.id, proposed_at=clock.now())
-    if ADVISER in actor.roles:  # the approver registers it: no request to herself
-        term.status, term.decided_by_id, term.decided_at = APPROVED, actor.id, clock.now()
     db.session.add(term)
     db.session.flush()
-    if term.status == APPROVED:
-        audit.record(actor, "representative.register", term.audit_type, term.id, to_state=APPROVED,
-                     data=_facts(term))
-        _take_over(term, actor)
-    else:
-        audit.record(actor, "representative.propose", term.audit_type, term.id, to_state=PENDING,
-                     data=_facts(term))
+    _lock_seat(term)
+    if _clash(organisation, group, seat, starts_on, ends_on, ignore=(term.id, *ignore)):
+        raise Conflict(SEAT_TAKEN_MEANWHILE)  # it was free when checked above: someone filled it since
+    audit.record(actor, "representative.propose", term.audit_type, term.id, to_state=PROPOSED, data=_facts(term))
+    if ADVISER in actor.roles:  # the approver's own entry: no proposal to herself
+        workflow.perform(term, "register", actor)
     return term
 
 
@@ -117,79 +136,39 @@ def _pick_seat(organisation, group, seat, starts_on, ends_on, ignore) -> int:
 
 
 def _facts(term: Representative) -> dict:
-    return {"organisation": term.organisation_id, "seat": term.seat_label, "name": term.name, "email": term.email,
+    """What the audit event keeps about a term: the seat and the period; the person only by user id."""
+    return {"organisation": term.organisation_id, "seat": term.seat_label, "user": term.user_id,
             "starts_on": term.starts_on.isoformat(), "ends_on": term.ends_on.isoformat(),
             "replaces": term.replaces_id}
 
 
-def _decide(term: Representative, actor: User, status: str, comment: str | None) -> None:
-    """Mark a pending proposal decided, unless someone else decided it first."""
-    decided = db.session.execute(
-        update(Representative).where(Representative.id == term.id, Representative.status == PENDING)
-        .values(status=status, decided_by_id=actor.id, decided_at=clock.now(), decision_comment=comment)
-        .execution_options(synchronize_session=False))
-    if decided.rowcount != 1:
-        raise Conflict("Forslaget er allerede behandlet av noen andre.")
-    db.session.expire(term)
-
-
-def approve(term: Representative, actor: User, comment: str | None = None) -> None:
-    """Approve a proposal; a replacement ends the old term the day before the new one starts. The caller commits."""
-    if ADVISER not in actor.roles:
-        raise ServiceError("Bare FoU-rådgiveren kan godkjenne representanter.")
-    if term.status != PENDING:
-        raise Conflict("Forslaget er allerede behandlet.")
-    comment = (comment or "").strip() or None
-    clash = _clash(term.organisation, term.group, term.seat, term.starts_on, term.ends_on, statuses=(APPROVED,),
+def hold_seat(term: Representative, actor: User | None, data: dict) -> None:
+    """Approving: the municipality is a member when the term starts, and no other approved term holds the seat
+    then (the one it replaces aside)."""
+    if not members.member_on(term.organisation, term.starts_on):
+        raise ServiceError(f"{term.organisation.name} er ikke medlemskommune {_fmt(term.starts_on)}.")
+    _lock_seat(term)
+    clash = _clash(term.organisation, term.group, term.seat, term.starts_on, term.ends_on, states=(APPROVED,),
                    ignore=(term.id, term.replaces_id))
     if clash:
         raise ServiceError(_clash_message(clash))
-    if not members.member_on(term.organisation, term.starts_on):
-        raise ServiceError(f"{term.organisation.name} er ikke medlemskommune {_fmt(term.starts_on)}.")
-    _decide(term, actor, APPROVED, comment)
-    audit.record(actor, "representative.approve", term.audit_type, term.id, from_state=PENDING,
-                 to_state=APPROVED, comment=comment, data=_facts(term))
-    _take_over(term, actor)
-    _tell_proposer(term, actor)
 
 
-def _take_over(term: Representative, actor: User) -> None:
+def take_over(term: Representative, actor: User | None, data: dict) -> None:
     """A replacement in office: the old term ends the day before the new one starts."""
     replaced = term.replaces
     if replaced is not None and replaced.ends_on >= term.starts_on:
         _shorten(replaced, term.starts_on - timedelta(days=1), actor, f"Erstattet av {term.name}.")
 
 
-def reject(term: Representative, actor: User, comment: str) -> None:
-    """Reject a proposal with a reason. The caller commits."""
-    comment = (comment or "").strip()
-    if not comment:
-        raise ServiceError("Skriv hvorfor forslaget avvises.", field="comment")
-    if ADVISER not in actor.roles:
-        raise ServiceError("Bare FoU-rådgiveren kan avvise forslag.")
-    if term.status != PENDING:
-        raise Conflict("Forslaget er allerede behandlet.")
-    _decide(term, actor, REJECTED, comment)
-    audit.record(actor, "representative.reject", term.audit_type, term.id, from_state=PENDING,
-                 to_state=REJECTED, comment=comment, data=_facts(term))
-    _tell_proposer(term, actor)
-
-
-def withdraw(term: Representative, actor: User) -> None:
-    """The proposer takes back a proposal that is still waiting."""
-    if term.proposed_by_id != actor.id:
-        raise ServiceError("Bare den som sendte forslaget, kan trekke det.")
-    _decide(term, actor, WITHDRAWN, None)
-    audit.record(actor, "representative.withdraw", term.audit_type, term.id, from_state=PENDING,
-                 to_state=WITHDRAWN)
-
-
-def _tell_proposer(term: Representative, actor: User) -> None:
+def tell_proposer(term: Representative, actor: User | None, data: dict) -> None:
+    """The proposer hears what the adviser decided, and why."""
     proposer = term.proposed_by
-    if proposer.id != actor.id and proposer.active:
-        verdict = "godkjent" if term.status == APPROVED else "avvist"
+    if actor is not None and proposer.id != actor.id and proposer.active:
+        verdict = "godkjent" if term.state == APPROVED else "avvist"
         mail.queue(proposer.email, f"Forslaget om {term.name} som representant er {verdict}",
-                   "representative_decided", term=term, verdict=verdict)
+                   "representative_decided", term=term, verdict=verdict, decided_by=actor,
+                   comment=data.get("comment"))
 
 
 def _shorten(term: Representative, last_day: date, actor: User | None, reason: str) -> None:
@@ -201,32 +180,44 @@ def _shorten(term: Representative, last_day: date, actor: User | None, reason: s
 
 def end_terms(organisation: Organisation, last_day: date, actor: User | None, reason: str) -> None:
     """The membership ended: terms stop after `last_day`; later terms and waiting proposals lapse."""
+    lapse = REPRESENTATIVE.spec("lapse")
     for term in _terms(organisation, *HOLDING):
-        if term.status == PENDING or term.starts_on > last_day:
-            previous = term.status
-            term.status = LAPSED
-            audit.record(actor, "representative.lapse", term.audit_type, term.id, from_state=previous,
-                         to_state=LAPSED, comment=reason)
+        if term.waiting or term.starts_on > last_day:
+            workflow.apply(term, lapse, actor, comment=reason)
         elif term.ends_on > last_day:
             _shorten(term, last_day, actor, reason)
 
 
-def pending() -> list[Representative]:
+def actions(term: Representative, user: User) -> list[workflow.Action]:
+    """The steps `user` may take on the term now, as buttons (none of them needs a request approved)."""
+    return [action for action in workflow.actions(term, user, waiting=[]) if action.allowed]
+
+
+def proposals() -> list[Representative]:
     """Every proposal waiting for the adviser, oldest first (with what the inbox shows of it)."""
-    return list(db.session.scalars(_pending_query()))
+    return list(db.session.scalars(_proposals_query()))
 
 
 @cache
-def _pending_query() -> Select:
+def _proposals_query() -> Select:
     """Built once (the inbox runs it on every visit): building a statement costs more than running it."""
-    return select(Representative).where(Representative.status == PENDING) \
+    return select(Representative).where(Representative.state == PROPOSED) \
         .options(selectinload(Representative.organisation), selectinload(Representative.proposed_by),
                  selectinload(Representative.replaces)) \
         .order_by(Representative.proposed_at, Representative.id)
 
 
-def pending_count_query() -> Select:
-    return select(func.count()).select_from(Representative).where(Representative.status == PENDING)
+def proposals_count_query() -> Select:
+    return select(func.count()).select_from(Representative).where(Representative.state == PROPOSED)
+
+
+def decision_comments(terms: list[Representative]) -> dict[int, str]:
+    """What the adviser wrote when deciding each term that has a comment (from the audit log), by term id."""
+    decisions = [f"{REPRESENTATIVE.name}.{trigger}" for trigger in ("approve", "reject")]
+    rows = db.session.execute(select(AuditEvent.object_id, AuditEvent.comment).where(
+        AuditEvent.object_type == Representative.audit_type, AuditEvent.object_id.in_([t.id for t in terms]),
+        AuditEvent.action.in_(decisions), AuditEvent.comment.is_not(None)).order_by(AuditEvent.seq))
+    return {object_id: comment for object_id, comment in rows}
 
 
 def days_left(term: Representative, today: date) -> int:
@@ -242,7 +233,7 @@ def successor(term: Representative) -> Representative | None:
 
 def ending_soon(term: Representative, today: date) -> bool:
     """Flag a current term that ends within 60 days when nobody has been named to take over."""
-    return term.status == APPROVED and 0 <= days_left(term, today) <= TERM_ENDING_DAYS and successor(term) is None
+    return term.state == APPROVED and 0 <= days_left(term, today) <= TERM_ENDING_DAYS and successor(term) is None
 
 
 @dataclass
@@ -270,8 +261,8 @@ def seats(organisation: Organisation, today: date) -> list[Seat]:
     for group, limit in SEATS_PER_GROUP.items():
         for number in range(1, limit + 1):
             mine = [t for t in terms if t.group == group and t.seat == number]
-            current = next((t for t in reversed(mine) if t.status == APPROVED and t.covers(today)), None)
-            upcoming = [t for t in mine if t.starts_on > today or t.status == PENDING]
+            current = next((t for t in reversed(mine) if t.state == APPROVED and t.covers(today)), None)
+            upcoming = [t for t in mine if t.starts_on > today or t.waiting]
             result.append(Seat(group, number, current, upcoming,
                                bool(current and ending_soon(current, today))))
     return result
@@ -280,7 +271,7 @@ def seats(organisation: Organisation, today: date) -> list[Seat]:
 def seats_filled_on(today: date):
     """SQL: how many seats the organisation of the enclosing query has filled on `today` (approved terms)."""
     return select(func.count()).where(
-        Representative.organisation_id == Organisation.id, Representative.status == APPROVED,
+        Representative.organisation_id == Organisation.id, Representative.state == APPROVED,
         Representative.starts_on <= today, Representative.ends_on >= today).scalar_subquery()
 
 
@@ -304,7 +295,7 @@ def remind_ending_terms(today: date) -> list[str]:
     """Daily: mail the municipality once per term that ends within 60 days with no successor named."""
     done = []
     terms = db.session.scalars(select(Representative).where(
-        Representative.status == APPROVED, Representative.ends_on >= today,
+        Representative.state == APPROVED, Representative.ends_on >= today,
         Representative.ends_on <= today + timedelta(days=TERM_ENDING_DAYS)).order_by(Representative.id))
     for term in terms:
         if not ending_soon(term, today) or not members.is_member(term.organisation):
@@ -324,7 +315,7 @@ def term_end_dates(user: User):
     """Calendar: the last day of each approved term not yet over, of the municipalities `user` may see."""
     stmt = select(Representative).join(Representative.organisation).options(
         contains_eager(Representative.organisation)).where(
-        Representative.status == APPROVED, Representative.ends_on >= clock.today(),
+        Representative.state == APPROVED, Representative.ends_on >= clock.today(),
         access.visible(user, Representative.organisation_id)).order_by(Representative.ends_on, Representative.id)
     for term in db.session.scalars(stmt):
         yield calendar.Entry(

@@ -10,7 +10,6 @@ from sqlalchemy.orm.interfaces import MANYTOONE
 from app.extensions import db, wiring
 from app.models import STATEFUL
 from app.services import Conflict, ServiceError, mail, workflow
-from workflows import SYSTEM
 
 CHUNK = 200  # objects per transaction
 
@@ -19,7 +18,7 @@ def run(today: date) -> list[str]:
     """Apply due transitions in chunks, one transaction each; safe to run from several processes at once."""
     done = []
     for model in STATEFUL.values():
-        sources = {s for spec in model.workflow.specs if SYSTEM in spec.roles for s in spec.sources}
+        sources = {s for spec in model.workflow.specs if workflow.is_clock_driven(spec) for s in spec.sources}
         ids = db.session.scalars(select(model.id).where(model.state.in_(sources)).order_by(model.id)).all()
         for start in range(0, len(ids), CHUNK):
             done += _advance_chunk(model, ids[start:start + CHUNK])

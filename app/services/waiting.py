@@ -39,5 +39,5 @@ def actionable_count(user: User) -> int:
 def _waiting_query() -> Select:
     """Built once: the badge is on every page the adviser opens, and building costs more than running it."""
     counts = (workflow.pending_count_query(), subgroups.awaiting_decision_count_query(),
-              subgroups.ready_for_decision_count_query(), representatives.pending_count_query())
+              subgroups.ready_for_decision_count_query(), representatives.proposals_count_query())
     return select(*(count.scalar_subquery() for count in counts))

@@ -14,7 +14,7 @@ from app.models import STATEFUL, TransitionRequest, User
 from app.models.request import APPROVED, CANCELLED, PENDING, REJECTED
 from app.models.user import ROLE_LABELS
 from app.services import Conflict, ServiceError, audit
-from workflows import SYSTEM, TransitionSpec, WorkflowError
+from workflows import PROPOSER, SYSTEM, TransitionSpec, WorkflowError
 
 CONFLICT_MESSAGE = "Saken ble endret av noen andre samtidig. Last siden på nytt og se hva som gjelder nå."
 
@@ -33,11 +33,16 @@ _CLOCK_ONLY = frozenset({SYSTEM})
 
 
 def is_clock_driven(spec: TransitionSpec) -> bool:
-    return spec.roles == _CLOCK_ONLY
+    return spec.roles == _CLOCK_ONLY and not spec.automatic
+
+
+# Roles an object grants (see the models' roles_of), beside the ones a user is given.
+_OBJECT_ROLE_LABELS = {PROPOSER: "forslagsstiller"}
 
 
 def role_names(roles) -> str:
-    return " eller ".join(ROLE_LABELS.get(role, role) for role in sorted(roles) if role != SYSTEM)
+    labels = ROLE_LABELS | _OBJECT_ROLE_LABELS
+    return " eller ".join(labels.get(role, role) for role in sorted(roles) if role != SYSTEM)
 
 
 def requests_waiting_on(obj) -> list[TransitionRequest]:
@@ -78,7 +83,7 @@ def actions(obj, actor: User, waiting: list[TransitionRequest] | None = None) ->
     waiting = requests_waiting_on(obj) if waiting is None else waiting
     result = []
     for spec in obj.workflow.specs_from(obj.state):
-        if is_clock_driven(spec):
+        if is_clock_driven(spec) or spec.automatic:
             continue
         reason = refusal(obj, spec, actor, waiting)
         result.append(Action(spec, reason is None, reason, pending_request(obj, spec.trigger, waiting)))
@@ -142,7 +147,7 @@ def apply(obj, spec: TransitionSpec, actor: User | None, *, comment: str | None 
     for name, value in (("state", to_state), ("state_since", now), ("version", version + 1)):
         set_committed_value(obj, name, value)  # what the row now holds, without reloading it
     for step in wiring().after(obj.workflow.name, spec.trigger):
-        step(obj, actor, data or {})
+        step(obj, actor, {**(data or {}), "comment": comment})
     return audit.record(actor, f"{obj.workflow.name}.{spec.trigger}", obj.audit_type, obj.id,
                         from_state=from_state, to_state=to_state, comment=comment,
                         request_id=request.id if request else None, data=data)

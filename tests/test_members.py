@@ -329,7 +329,7 @@ def test_expiry_ends_terms_on_the_agreements_last_day(orgs, people, lindas):
         contributions.ensure_lines(lindas)
         tick.run(date(2028, 1, 3))
     assert lindas.state == "expired"
-    assert (running.ends_on, waiting.status) == (date(2027, 12, 31), "lapsed")
+    assert (running.ends_on, waiting.state) == (date(2027, 12, 31), "lapsed")
     assert members.member_periods(lindas) == [(date(2024, 3, 1), date(2027, 12, 31))]
     assert [line.year for line in contributions.lines_for(org)] == [2024, 2025, 2026, 2027]
     end = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "representative.end"))
@@ -341,7 +341,7 @@ def test_a_membership_ended_the_day_it_began_lets_its_terms_lapse(orgs, people):
     case = factories.member_case(org, adviser, activated_on=TODAY)
     term = factories.representative(org, adviser, starts_on=TODAY)
     workflow.perform(case, "end_by_merger", adviser, comment="Registrert ved en feil.")
-    assert (members.member_periods(case), term.status) == ([], "lapsed")
+    assert (members.member_periods(case), term.state) == ([], "lapsed")
 
 
 def test_merger_ends_terms_the_day_before(orgs, people, lindas):

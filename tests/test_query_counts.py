@@ -12,7 +12,7 @@ from app.models import Organisation
 from tests import factories, query_world
 from tests.conftest import Auth, prepare_schema
 
-FEW, MANY = 10, 30
+FEW, MANY = 10, 500
 ANONYMOUS = None
 NOT_PAGES = {"static"}
 

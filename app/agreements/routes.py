@@ -4,6 +4,7 @@ from datetime import date, datetime
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
+from sqlalchemy.orm import contains_eager, selectinload
 
 from app import agreement_text, clock
 from app.services import agreement_print
@@ -66,6 +67,7 @@ def agreement_list():
     query = request.args.get("q", "").strip()
     if query:
         stmt = stmt.where(Organisation.name.ilike(f"%{query}%"))
+    stmt = stmt.options(contains_eager(Agreement.case), selectinload(Agreement.signatures))
     page = db.paginate(stmt.order_by(Organisation.name, Agreement.id), per_page=50, error_out=False)
     return render_template("agreements/list.html", page=page, waiting=waiting, query=query,
                            can_wait=current_user.has_role("signatory"))

@@ -8,6 +8,7 @@ from datetime import date, datetime, timedelta
 from flask import current_app
 from icalendar import Calendar, Event
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from app import clock
 from app.extensions import db, wiring
@@ -76,7 +77,7 @@ def user_for_token(token: str) -> User | None:
 def case_dates(user: User) -> Iterable[Entry]:
     """Reply deadlines, notices taking effect and agreement ends of the cases `user` may see."""
     stmt = select(MembershipCase).where(MembershipCase.state.in_((INVITED, NOTICE_GIVEN, ACTIVE))) \
-        .order_by(MembershipCase.id)
+        .options(joinedload(MembershipCase.organisation), joinedload(MembershipCase.round)).order_by(MembershipCase.id)
     for case in db.session.scalars(stmt):
         if not case.can_view(user):
             continue

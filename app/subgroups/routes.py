@@ -1,7 +1,7 @@
 """Subgroups: the list, the proposal form, the subgroup page, its workflow steps and its members."""
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy.orm import lazyload, selectinload
+from sqlalchemy.orm import selectinload
 
 from app import clock
 from app.extensions import db

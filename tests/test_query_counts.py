@@ -112,8 +112,9 @@ def _get_rules(app) -> dict:
 
 def test_every_get_route_has_a_visit(app):
     endpoints = set(_get_rules(app))
-    assert endpoints - set(VISITS) == set(), "add these routes to VISITS in tests/test_query_counts.py"
-    assert set(VISITS) - endpoints == set(), "VISITS names routes that take no GET"
+    missing, extra = sorted(endpoints - set(VISITS)), sorted(set(VISITS) - endpoints)
+    assert missing == [], f"add these routes to VISITS in tests/test_query_counts.py: {missing}"
+    assert extra == [], f"VISITS names routes that take no GET: {extra}"
 
 
 def _statements(client, path: str) -> tuple[int, int]:

@@ -1,52 +1,171 @@
-"""The adviser's busiest pages send the same number of SQL statements for 10 and for 500 municipalities."""
-from datetime import date
+"""Every page sends the same number of SQL statements for 10 and for 500 member municipalities.
 
-from sqlalchemy import event
+A GET route without a visit below fails `test_every_get_route_has_a_visit`: say who opens it and with which ids.
+"""
+from dataclasses import dataclass, field
+
+import pytest
+from sqlalchemy import event, func, select
 
 from app.extensions import db
 from app.models import Organisation
-from app.services import cases, workflow
-from tests import factories
+from tests import factories, query_world
+from tests.conftest import Auth, prepare_schema
+
+FEW, MANY = 10, 500
+ANONYMOUS = None
+NOT_PAGES = {"static"}
 
 
-def _municipalities_asking_late(round_, count: int, start: int) -> list:
-    """`count` municipalities, each with a contact who asked to answer yes after the deadline."""
-    made = []
-    for n in range(start, start + count):
-        org = Organisation(name=f"Testkommune {n:04d}", region="Nordhordland")
-        db.session.add(org)
-        db.session.flush()
-        contact = factories.user("municipality_contact", organisation=org)
-        case = cases.invite(round_, org, None)
-        workflow.perform(case, "accept_late", contact)
-        made.append(case)
-    db.session.commit()
-    return made
+@dataclass(frozen=True)
+class Visit:
+    """Who opens the route (a key of the world's users, None for nobody signed in) and its arguments: world ids by
+    name, or values as they are."""
+
+    who: str | None
+    ids: dict = field(default_factory=dict)
+    values: dict = field(default_factory=dict)
 
 
-def _statements(client, path: str) -> int:
-    client.get(path)  # the first request may touch the sign-in session
+# The adviser sees the most on most pages; the administrator on the user pages; a municipality's own pages are
+# opened by its contact person or signatory.
+VISITS = {
+    "admin.anonymise": Visit("admin", {"user_id": "user_id"}),
+    "admin.audit_log": Visit("adviser"),
+    "admin.outbox": Visit("adviser"),
+    "admin.outbox_message": Visit("adviser", {"message_id": "message_id"}),
+    "admin.person_data": Visit("admin", {"user_id": "user_id"}),
+    "admin.user_edit": Visit("admin", {"user_id": "user_id"}),
+    "admin.user_list": Visit("admin"),
+    "admin.user_new": Visit("admin"),
+    "agreements.agreement_list": Visit("adviser"),
+    "agreements.agreement_page": Visit("adviser", {"agreement_id": "agreement_id"}),
+    "agreements.agreement_pdf": Visit("adviser", {"agreement_id": "agreement_id"}),
+    "agreements.issue": Visit("adviser", {"case_id": "prospect_2"}),
+    "agreements.notice": Visit("member_signatory", {"case_id": "member_case_id"}),
+    "agreements.renew": Visit("adviser", {"case_id": "member_case_id"}),
+    "agreements.scanned_copy": Visit("adviser", {"document_id": "document_id"}),
+    "agreements.sign": Visit("prospect_signatory", {"agreement_id": "signing_agreement_id"}),
+    "agreements.upload": Visit("adviser", {"agreement_id": "signing_agreement_id"}),
+    "approvals.detail": Visit("adviser", {"request_id": "request_id"}),
+    "approvals.inbox": Visit("adviser"),
+    "auth.accept_invitation": Visit(ANONYMOUS, {"token": "invitation_token"}),
+    "auth.change_password": Visit("adviser"),
+    "auth.login": Visit(ANONYMOUS),
+    "calendar.feed": Visit(ANONYMOUS, {"token": "calendar_token"}),
+    "calendar.settings": Visit("adviser"),
+    "cases.action": Visit("adviser", {"case_id": "member_case_id"}, {"trigger": "end_by_merger"}),
+    "cases.archive_export": Visit("adviser", {"case_id": "notice_case_id"}),
+    "cases.case_list": Visit("adviser"),
+    "cases.case_page": Visit("adviser", {"case_id": "notice_case_id"}),
+    "cases.diagram": Visit("adviser", {"case_id": "notice_case_id"}),
+    "cases.document_pdf": Visit("adviser", {"case_id": "notice_case_id"}, {"key": "saksforlop"}),
+    "cases.invitation_letter": Visit("adviser", {"case_id": "notice_case_id"}),
+    "cockpit.overview": Visit("adviser"),
+    "cockpit.overview_csv": Visit("adviser"),
+    "cockpit.timeline": Visit("adviser"),
+    "contributions.contribution": Visit("adviser", {"line_id": "line_id"}),
+    "contributions.contribution_list": Visit("adviser"),
+    "evaluations.evaluation": Visit("adviser", {"year": "year"}),
+    "evaluations.evaluation_answer": Visit("member_contact", {"year": "year"}),
+    "evaluations.evaluation_list": Visit("adviser"),
+    "invitations.extend_case": Visit("adviser", {"case_id": "prospect_0"}),
+    "invitations.extend_round": Visit("adviser", {"round_id": "round_id"}),
+    "invitations.invite_more": Visit("adviser", {"round_id": "round_id"}),
+    "invitations.remind": Visit("adviser", {"round_id": "round_id"}),
+    "invitations.round_list": Visit("adviser"),
+    "invitations.round_new": Visit("adviser"),
+    "invitations.round_page": Visit("adviser", {"round_id": "round_id"}),
+    "main.accessibility": Visit(ANONYMOUS),
+    "main.healthz": Visit(ANONYMOUS),
+    "main.home": Visit("adviser"),
+    "main.privacy": Visit(ANONYMOUS),
+    "meetings.meeting_edit": Visit("adviser", {"meeting_id": "meeting_id"}),
+    "meetings.meeting_list": Visit("adviser"),
+    "meetings.meeting_new": Visit("adviser", values={"kind": "coordination"}),
+    "meetings.meeting_page": Visit("adviser", {"meeting_id": "meeting_id"}),
+    "meetings.minutes_pdf": Visit("adviser", {"meeting_id": "meeting_id"}),
+    "members.contact": Visit("adviser", {"org_id": "org_id"}),
+    "members.index": Visit("adviser"),
+    "members.organisation": Visit("adviser", {"org_id": "org_id"}),
+    "members.propose": Visit("adviser", {"org_id": "org_id"}),
+    "municipality.home": Visit("member_contact"),
+    "municipality.invitation": Visit("prospect_contact_2", {"case_id": "prospect_2"}),
+    "municipality.late_reply": Visit("prospect_contact_1", {"case_id": "prospect_1"}),
+    "municipality.receipt": Visit("prospect_contact_2", {"case_id": "prospect_2"}),
+    "municipality.reply": Visit("prospect_contact_0", {"case_id": "prospect_0"}),
+    "subgroups.action": Visit("adviser", {"subgroup_id": "subgroup_id"}, {"trigger": "close"}),
+    "subgroups.diagram": Visit("adviser", {"subgroup_id": "subgroup_id"}),
+    "subgroups.edit": Visit("project_member", {"subgroup_id": "draft_subgroup_id"}),
+    "subgroups.members": Visit("adviser", {"subgroup_id": "subgroup_id"}),
+    "subgroups.new": Visit("project_member"),
+    "subgroups.remove_member": Visit("adviser", {"subgroup_id": "subgroup_id", "member_id": "member_id"}),
+    "subgroups.subgroup_list": Visit("adviser"),
+    "subgroups.subgroup_page": Visit("adviser", {"subgroup_id": "subgroup_id"}),
+}
+
+
+def _get_rules(app) -> dict:
+    return {rule.endpoint: rule for rule in app.url_map.iter_rules()
+            if "GET" in rule.methods and rule.endpoint not in NOT_PAGES}
+
+
+def test_every_get_route_has_a_visit(app):
+    endpoints = set(_get_rules(app))
+    missing, extra = sorted(endpoints - set(VISITS)), sorted(set(VISITS) - endpoints)
+    assert missing == [], f"add these routes to VISITS in tests/test_query_counts.py: {missing}"
+    assert extra == [], f"VISITS names routes that take no GET: {extra}"
+
+
+def _statements(client, path: str) -> tuple[int, int]:
+    """(status, number of SQL statements) of a GET, after one GET that warms the caches and the sign-in session."""
+    client.get(path).close()  # a file sent from disk stays open until the response is closed
     sent = []
     listener = lambda *args: sent.append(args[2])  # noqa: E731
     event.listen(db.engine, "before_cursor_execute", listener)
     try:
-        assert client.get(path).status_code == 200
+        response = client.get(path)
     finally:
         event.remove(db.engine, "before_cursor_execute", listener)
-    return len(sent)
+    response.close()
+    return response.status_code, len(sent)
 
 
-def test_inbox_case_page_and_overview_do_not_grow_with_the_data(client, login, orgs):
-    round_ = factories.invitation_round(deadline=date(2026, 11, 1))
-    first = _municipalities_asking_late(round_, 10, 0)[0]
-    login("adviser", organisation="Bergen")
-    pages = ("/godkjenninger/", f"/saker/{first.id}", "/oversikt", "/saker/")
-    few = {path: _statements(client, path) for path in pages}
-    _municipalities_asking_late(round_, 490, 10)
-    many = {path: _statements(client, path) for path in pages}
-    assert many == few
-    inbox = client.get("/godkjenninger/").get_data(as_text=True)
-    asked = ">Be om å få svare ja etter fristen</a>"
-    assert inbox.count(asked) == 20 and "Side 1 av 25 (500 treff)" in inbox
-    last = client.get("/godkjenninger/?page=25").get_data(as_text=True)
-    assert last.count(asked) == 20 and "Testkommune 0499" in last
+def _measure(app, orgs, world) -> dict[str, tuple[int, int]]:
+    rules, clients, found = _get_rules(app), {}, {}
+    for endpoint, visit in sorted(VISITS.items()):
+        if visit.who not in clients:
+            clients[visit.who] = app.test_client()
+            if visit.who is not ANONYMOUS:
+                Auth(clients[visit.who], orgs).login(world.users[visit.who])
+        values = {name: world.ids[key] for name, key in visit.ids.items()} | visit.values
+        path = rules[endpoint].build(values, append_unknown=False)[1]
+        found[endpoint] = _statements(clients[visit.who], path)
+    return found
+
+
+@pytest.fixture(scope="module")
+def measured(_shared_app, tmp_path_factory):
+    """(status, statements) per route with 10 and with 500 units: one world, grown in between."""
+    app, config = _shared_app
+    app.config.clear()
+    app.config.update(config)
+    with pytest.MonkeyPatch.context() as patch, app.app_context():
+        patch.setattr(app, "instance_path", str(tmp_path_factory.mktemp("instance")))  # the minutes' PDF
+        prepare_schema(app)
+        orgs = factories.organisations()
+        world = query_world.build(app, orgs, FEW)
+        few = _measure(app, orgs, world)
+        query_world.grow(world, MANY - FEW)
+        assert db.session.scalar(select(func.count()).select_from(Organisation)
+                                 .where(Organisation.name.like("Medlemskommune %"))) == MANY
+        many = _measure(app, orgs, world)
+        db.session.remove()
+    return few, many
+
+
+@pytest.mark.parametrize("endpoint", sorted(VISITS))
+def test_statements_do_not_grow_with_the_municipalities(measured, endpoint):
+    few, many = measured
+    assert few[endpoint][0] == many[endpoint][0] == 200, (few[endpoint], many[endpoint])
+    assert many[endpoint][1] == few[endpoint][1], f"{FEW} units: {few[endpoint][1]}, {MANY}: {many[endpoint][1]}"

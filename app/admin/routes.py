@@ -5,6 +5,7 @@ import re
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from app import search
 from app.admin.forms import NewUserForm, UserForm
@@ -129,7 +130,7 @@ def outbox_message(message_id: int):
 @bp.route("/logg")
 @role_required("admin", "adviser")
 def audit_log():
-    stmt = select(AuditEvent).order_by(AuditEvent.seq.desc())
+    stmt = select(AuditEvent).options(selectinload(AuditEvent.actor)).order_by(AuditEvent.seq.desc())
     action = request.args.get("action", "").strip()
     if action:
         stmt = stmt.where(AuditEvent.action.like(f"{action}%"))

@@ -4,6 +4,7 @@ from datetime import date, datetime
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
+from sqlalchemy.orm import contains_eager, selectinload
 
 from app import agreement_text, clock, search
 from app.services import agreement_print
@@ -65,6 +66,7 @@ def agreement_list():
         stmt = agreements.awaiting(current_user, stmt)
     query = request.args.get("q", "").strip()
     stmt = search.where(stmt, query, Organisation)
+    stmt = stmt.options(contains_eager(Agreement.case), selectinload(Agreement.signatures))
     page = db.paginate(stmt.order_by(Organisation.name, Agreement.id), per_page=50, error_out=False)
     return render_template("agreements/list.html", page=page, waiting=waiting, query=query,
                            can_wait=current_user.has_role("signatory"))

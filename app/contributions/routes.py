@@ -2,6 +2,7 @@
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import contains_eager
 
 from app import clock, search
 from app.extensions import db
@@ -31,7 +32,8 @@ def contribution_list():
     totals = contributions.summary()
     chart = grouped_bars([(str(t.year), {"expected": t.expected, "paid": t.paid}) for t in totals],
                          ("expected", "paid"))
-    stmt = select(Contribution).join(Organisation).order_by(Contribution.year.desc(), Organisation.name)
+    stmt = select(Contribution).join(Organisation).options(contains_eager(Contribution.organisation)) \
+        .order_by(Contribution.year.desc(), Organisation.name)
     year = arg_int("year", high=9999)
     status = request.args.get("status", "")
     query = request.args.get("q", "").strip()

@@ -111,7 +111,7 @@ def _letter_warnings(form: RoundForm) -> list[str]:
 
 
 def _contacts_of(organisations: list[Organisation]) -> dict[int, list[User]]:
-    return {o.id: invitations.contacts(o.id) for o in organisations}
+    return invitations.contacts_by_organisation([o.id for o in organisations])
 
 
 @bp.route("/")

@@ -20,7 +20,7 @@ bp = Blueprint("meetings", __name__, url_prefix="/moter")
 
 def get_meeting(meeting_id: int) -> Meeting:
     """The meeting, if the signed-in user is invited (or is the adviser or admin); 404 otherwise."""
-    meeting = db.session.get(Meeting, meeting_id)
+    meeting = db.session.get(Meeting, meeting_id, options=[meetings.WITH_INVITEES])
     if meeting is None or not meeting.can_view(current_user):
         abort(404)
     return meeting

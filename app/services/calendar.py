@@ -8,6 +8,7 @@ from datetime import date, datetime, timedelta
 from flask import current_app
 from icalendar import Calendar, Event
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from app import access, clock
 from app.extensions import db, wiring
@@ -77,7 +78,7 @@ def case_dates(user: User) -> Iterable[Entry]:
     """The next date of each case `user` may see: reply deadlines, last days after a notice, agreement ends."""
     stmt = select(MembershipCase).where(MembershipCase.state.in_((INVITED, NOTICE_GIVEN, ACTIVE)),
                                         access.visible(user, MembershipCase.organisation_id)) \
-        .order_by(MembershipCase.id)
+        .options(joinedload(MembershipCase.organisation), joinedload(MembershipCase.round)).order_by(MembershipCase.id)
     for case in db.session.scalars(stmt):
         name, path, upcoming = case.organisation.display_name, f"/saker/{case.id}", case.next_date
         if upcoming is None:

@@ -1,5 +1,6 @@
 """The annual evaluation (agreement §8): the adviser's questions per year, one answer per member municipality."""
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from app import clock
 from app.extensions import db
@@ -58,9 +59,12 @@ def expected(evaluation: Evaluation) -> list[Organisation]:
 
 def status(evaluation: Evaluation) -> list[tuple[Organisation, EvaluationResponse | None]]:
     """Each municipality asked, with its answer or None; answers from others are listed too."""
-    responses = {r.organisation_id: r for r in evaluation.responses}
+    responses = {r.organisation_id: r for r in db.session.scalars(
+        select(EvaluationResponse).where(EvaluationResponse.evaluation_id == evaluation.id).options(
+            selectinload(EvaluationResponse.organisation), selectinload(EvaluationResponse.submitted_by),
+            selectinload(EvaluationResponse.answers)))}
     asked = expected(evaluation)
-    extra = [r.organisation for r in evaluation.responses if r.organisation not in asked]
+    extra = [r.organisation for r in responses.values() if r.organisation not in asked]
     return [(org, responses.get(org.id)) for org in asked + extra]
 
 

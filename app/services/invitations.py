@@ -8,6 +8,7 @@ from functools import cache, partial
 from babel.numbers import format_currency
 from flask import current_app
 from sqlalchemy import Select, bindparam, func, select
+from sqlalchemy.orm import joinedload, lazyload
 
 from app import clock
 from app.extensions import db
@@ -78,9 +79,18 @@ def round_defaults(today: date) -> dict:
 
 def contacts(organisation_id: int) -> list[User]:
     """The active contact persons of an organisation."""
-    return list(db.session.scalars(select(User).where(
-        User.organisation_id == organisation_id, User.active.is_(True),
-        User.role_rows.any(role=MUNICIPALITY_CONTACT)).order_by(User.name)))
+    return contacts_by_organisation([organisation_id])[organisation_id]
+
+
+def contacts_by_organisation(organisation_ids: list[int]) -> dict[int, list[User]]:
+    """The active contact persons of each of these organisations, in one query (their roles are not loaded: a round
+    has hundreds, and those take a query per 500)."""
+    found = {id_: [] for id_ in organisation_ids}
+    for user in db.session.scalars(select(User).where(
+            User.organisation_id.in_(organisation_ids), User.active.is_(True),
+            User.role_rows.any(role=MUNICIPALITY_CONTACT)).options(lazyload(User.role_rows)).order_by(User.name)):
+        found[user.organisation_id].append(user)
+    return found
 
 
 def invitation_path(case: MembershipCase) -> str:
@@ -202,12 +212,18 @@ class Row:
 
 
 def overview(round_: InvitationRound, today: date) -> list[Row]:
-    replies = latest_replies([case.id for case in round_.cases])
-    rows = []
-    for case in sorted(round_.cases, key=lambda c: c.organisation.name):
-        days_left = (case.reply_deadline - today).days if case.state == INVITED else None
-        rows.append(Row(case, replies.get(case.id), contacts(case.organisation_id), days_left))
-    return rows
+    invited = cases_by_name(round_)
+    replies = latest_replies([case.id for case in invited])
+    people = contacts_by_organisation([case.organisation_id for case in invited])
+    return [Row(case, replies.get(case.id), people[case.organisation_id],
+                (case.reply_deadline - today).days if case.state == INVITED else None) for case in invited]
+
+
+def cases_by_name(round_: InvitationRound) -> list[MembershipCase]:
+    """The round's cases with their municipalities, by municipality name."""
+    found = db.session.scalars(select(MembershipCase).where(MembershipCase.round_id == round_.id)
+                               .options(joinedload(MembershipCase.organisation)))
+    return sorted(found, key=lambda c: c.organisation.name)
 
 
 def state_counts(round_: InvitationRound) -> list[tuple[str, str, int]]:
@@ -233,15 +249,15 @@ def _reminder_key(case: MembershipCase, user: User, today: date) -> str:
 
 def reminder_plan(round_: InvitationRound, today: date) -> list[tuple[MembershipCase, list[User], list[User]]]:
     """(case, contacts to remind, contacts already reminded today) for every case still waiting for an answer."""
-    plan = []
-    for case in sorted(round_.cases, key=lambda c: c.organisation.name):
-        if case.state != INVITED or not case.guard_context(today).reply_open():
-            continue
-        people = contacts(case.organisation_id)
-        keys = {_reminder_key(case, user, today): user for user in people}
-        sent = set(db.session.scalars(select(OutboxMessage.dedupe_key).where(OutboxMessage.dedupe_key.in_(keys))))
-        plan.append((case, [u for k, u in keys.items() if k not in sent], [u for k, u in keys.items() if k in sent]))
-    return plan
+    waiting = [case for case in cases_by_name(round_)
+               if case.state == INVITED and case.guard_context(today).reply_open()]
+    people = contacts_by_organisation([case.organisation_id for case in waiting])
+    keys = {case.id: {_reminder_key(case, user, today): user for user in people[case.organisation_id]}
+            for case in waiting}
+    sent = set(db.session.scalars(select(OutboxMessage.dedupe_key).where(
+        OutboxMessage.dedupe_key.in_([key for by_key in keys.values() for key in by_key]))))
+    return [(case, [u for k, u in keys[case.id].items() if k not in sent],
+             [u for k, u in keys[case.id].items() if k in sent]) for case in waiting]
 
 
 def _remind(case: MembershipCase, people: list[User], today: date) -> int:
@@ -474,7 +490,9 @@ def latest_reply(case: MembershipCase) -> InvitationReply | None:
 def latest_replies(case_ids: list[int]) -> dict[int, InvitationReply]:
     latest = select(func.max(InvitationReply.id)).where(InvitationReply.case_id.in_(case_ids)) \
         .group_by(InvitationReply.case_id)
-    return {r.case_id: r for r in db.session.scalars(select(InvitationReply).where(InvitationReply.id.in_(latest)))}
+    return {r.case_id: r for r in db.session.scalars(select(InvitationReply).where(InvitationReply.id.in_(latest))
+                                                     .options(joinedload(InvitationReply.answered_by)
+                                                              .lazyload(User.role_rows)))}
 
 
 def reply_documents(case: MembershipCase) -> list[archive.Document]:

@@ -4,6 +4,7 @@ from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import or_, select
+from sqlalchemy.orm import lazyload, selectinload
 
 from app import clock
 from app.extensions import db
@@ -15,6 +16,10 @@ from app.services import ServiceError, audit, files, mail
 from workflows.representative import APPROVED
 
 MAX_PDF_BYTES = 10 * 1024 * 1024
+# Who is invited is listed by name; their roles are never read, and loading them for hundreds of people takes a
+# query per 500.
+WITHOUT_ROLES = lazyload(User.role_rows)
+WITH_INVITEES = selectinload(Meeting.invitees).joinedload(MeetingInvitee.user).lazyload(User.role_rows)
 
 
 def default_invitees(kind: str) -> list[User]:
@@ -33,17 +38,17 @@ def default_invitees(kind: str) -> list[User]:
     else:
         wanted = or_(User.role_rows.any(role=MUNICIPALITY_CONTACT),
                      User.email.in_(select(AdministrativeContact.email)))
-    return list(db.session.scalars(select(User).where(User.active, wanted).order_by(User.name)))
+    return list(db.session.scalars(select(User).where(User.active, wanted).options(WITHOUT_ROLES).order_by(User.name)))
 
 
 def candidates() -> list[User]:
     """Everyone who can be invited: the active users."""
-    return list(db.session.scalars(select(User).where(User.active).order_by(User.name)))
+    return list(db.session.scalars(select(User).where(User.active).options(WITHOUT_ROLES).order_by(User.name)))
 
 
 def visible(user: User):
     """The meetings `user` may see, newest first: all for the adviser and admin, otherwise those they are invited to."""
-    stmt = select(Meeting).order_by(Meeting.starts_at.desc())
+    stmt = select(Meeting).options(WITH_INVITEES).order_by(Meeting.starts_at.desc())
     if not user.has_role("adviser", "admin"):
         stmt = stmt.join(MeetingInvitee).where(MeetingInvitee.user_id == user.id)
     return stmt

@@ -6,6 +6,7 @@ from functools import cache
 
 from flask import current_app
 from sqlalchemy import Select, func, or_, select
+from sqlalchemy.orm import lazyload, selectinload
 
 from app import clock, search
 from app.extensions import db
@@ -68,9 +69,13 @@ def representation_error(representatives: list, assessment: str | None) -> str |
 
 
 def people() -> Select:
-    """The people who can chair or join a subgroup: active users from the collaboration's organisations."""
+    """The people who can chair or join a subgroup: active users from the collaboration's organisations.
+
+    Without their roles, which nobody choosing people reads: loading those for hundreds of people takes a query
+    per 500.
+    """
     return select(User).join(Organisation, User.organisation_id == Organisation.id) \
-        .where(User.active.is_(True)).order_by(User.name)
+        .where(User.active.is_(True)).options(lazyload(User.role_rows)).order_by(User.name)
 
 
 def search_people(query: str, limit: int = 30) -> list[User]:
@@ -246,8 +251,9 @@ def remove_member(subgroup: Subgroup, member_id: int, left_on: date, actor: User
 
 
 def listing(viewer: User, *, query: str = "", theme: str = "", state: str = "") -> Select:
-    """The subgroups `viewer` may see, filtered, newest first."""
-    stmt = select(Subgroup).order_by(Subgroup.state_since.desc(), Subgroup.id.desc())
+    """The subgroups `viewer` may see, filtered, newest first, with their chairs."""
+    stmt = select(Subgroup).options(selectinload(Subgroup.chair)).order_by(Subgroup.state_since.desc(),
+                                                                           Subgroup.id.desc())
     if not viewer.roles & {ADVISER, ADMIN}:
         stmt = stmt.where(or_(Subgroup.state != DRAFT, Subgroup.proposer_id == viewer.id))
     stmt = search.where(stmt, query, Subgroup)

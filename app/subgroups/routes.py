@@ -1,11 +1,12 @@
 """Subgroups: the list, the proposal form, the subgroup page, its workflow steps and its members."""
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from sqlalchemy.orm import selectinload
 
 from app import clock
 from app.extensions import db
 from app.forms import REQUIRED, choices
-from app.models import Subgroup
+from app.models import Subgroup, SubgroupMember, User
 from app.models.subgroup import THEMES
 from app.security import role_required
 from app.services import subgroups, workflow
@@ -28,9 +29,12 @@ COMMENT_LABELS = {
 DECISIONS = ("approve", "reject")
 
 
-def get_subgroup(subgroup_id: int) -> Subgroup:
-    """The subgroup, if the signed-in user may see it; someone else's draft does not exist for them."""
-    subgroup = db.session.get(Subgroup, subgroup_id)
+def get_subgroup(subgroup_id: int, *loads) -> Subgroup:
+    """The subgroup, if the signed-in user may see it; someone else's draft does not exist for them.
+
+    `loads`: loader options for what the page shows of it.
+    """
+    subgroup = db.session.get(Subgroup, subgroup_id, options=loads)
     if subgroup is None or not subgroup.can_view(current_user):
         abort(404)
     return subgroup
@@ -98,7 +102,8 @@ def _notes(subgroup: Subgroup | None) -> dict[str, str | None]:
 
 @bp.route("/<int:subgroup_id>")
 def subgroup_page(subgroup_id: int):
-    subgroup = get_subgroup(subgroup_id)
+    subgroup = get_subgroup(subgroup_id, selectinload(Subgroup.members).joinedload(SubgroupMember.user)
+                            .lazyload(User.role_rows))
     return render_template(
         "subgroups/subgroup.html", subgroup=subgroup, actions=workflow.actions(subgroup, current_user),
         history=subgroups.history(subgroup), notes=_notes(subgroup),

@@ -1,0 +1,261 @@
+"""A world that reaches every page, grown one unit at a time: each unit is a member municipality and a municipality
+answering an invitation, with everything the pages show about them, made through the services.
+
+Every kind of data is in the first units, so a world of 10 units and one of 500 differ only in how much there is.
+"""
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta, timezone
+
+from sqlalchemy import select
+
+from app import clock
+from app.extensions import db
+from app.models import EvaluationAnswer, EvaluationResponse, Meeting, MembershipCase, Organisation, OutboxMessage, User
+from app.models.case import HOST_PARTY
+from app.models.meeting import COORDINATION, PRESENT, STEERING_MEETING
+from app.models.organisation import MUNICIPALITY, REGIONS
+from app.models.representative import PROJECT_GROUP, STEERING_GROUP
+from app.services import (agreements, audit, calendar, cases, contributions, evaluations, invitations, meetings,
+                          members, representatives, subgroups, users, workflow)
+from tests import factories
+
+PDF = b"%PDF-1.4\n% skannet avtale\n"
+# (title, created, reply deadline, agreement end, first year of contributions)
+MEMBER_ROUND = ("Invitasjon 2024", date(2024, 1, 15), date(2024, 2, 15), date(2027, 12, 31), 2024)
+# The invitation now open (answers until 15.12.2026) and one whose deadline has passed (15.11.2026).
+OPEN_ROUND = ("Invitasjon 2026", date(2026, 10, 1), date(2026, 12, 15), date(2029, 12, 31), 2027)
+LATE_ROUND = ("Sen runde 2026", date(2026, 10, 1), date(2026, 11, 15), date(2029, 12, 31), 2027)
+QUESTIONS = ["Hva har samarbeidet gitt kommunen?", "Hva bør prosjektgruppen prioritere?"]
+# What a unit's second municipality does with its invitation, by unit number modulo 4.
+UNANSWERED, LATE, ACCEPTED, SIGNING = range(4)
+
+
+@dataclass
+class World:
+    users: dict[str, User] = field(default_factory=dict)
+    ids: dict = field(default_factory=dict)
+    units: int = 0
+    rounds: dict = field(default_factory=dict)
+    evaluations: dict = field(default_factory=dict)
+    subgroup: object = None  # the established subgroup every unit's contact joins
+
+
+def _round(title: str, created: date, deadline: date, end: date, first_year: int, adviser: User):
+    with clock.pinned(created):
+        round_ = factories.invitation_round(deadline=deadline, title=title, agreement_end=end,
+                                            contribution_from=first_year, contribution_to=end.year)
+        round_.created_at, round_.created_by_id = clock.now(), adviser.id
+    return round_
+
+
+def build(app, orgs: dict, units: int) -> World:
+    """The people and things every page needs once, then `units` units."""
+    world = World()
+    bergen = orgs["Bergen"]
+    staff = {"admin": (("admin",), bergen), "adviser": (("adviser",), bergen),
+             "host_signatory": (("signatory",), bergen),
+             "project_member": (("project_member",), orgs["Universitetet i Bergen"]),
+             "project_member_2": (("project_member",), orgs["Høgskulen på Vestlandet"]),
+             "steering_member": (("steering_member",), orgs["Helse Bergen"])}
+    for key, (roles, home) in staff.items():
+        world.users[key] = factories.user(*roles, organisation=home, name=f"Bruker {key}")
+    adviser = world.users["adviser"]
+    world.rounds = {"member": _round(*MEMBER_ROUND, adviser), "open": _round(*OPEN_ROUND, adviser),
+                    "late": _round(*LATE_ROUND, adviser)}
+    with clock.pinned(date(2025, 11, 3)):
+        world.evaluations[2025] = evaluations.create(2025, QUESTIONS, adviser)
+    world.evaluations[2026] = evaluations.create(2026, QUESTIONS, adviser)
+    world.subgroup = _subgroup(world, "Velferdsteknologi", ("submit", "second", "approve", "establish"))
+    draft = _subgroup(world, "Demens", ())
+    grow(world, units)
+    _meetings(world)
+    with app.test_request_context():
+        token = users.invitation_token(world.users["admin"])
+    world.ids.update({"draft_subgroup_id": draft.id, "subgroup_id": world.subgroup.id,
+                      "member_id": world.subgroup.current_members[-1].id,
+                      "calendar_token": calendar.create_token(adviser), "invitation_token": token,
+                      "round_id": world.rounds["open"].id, "year": 2026,
+                      "message_id": db.session.scalar(select(OutboxMessage.id).order_by(OutboxMessage.id).limit(1))})
+    db.session.commit()
+    return world
+
+
+def _subgroup(world: World, name: str, steps: tuple[str, ...]):
+    proposer, seconder = world.users["project_member"], world.users["project_member_2"]
+    with clock.pinned(date(2025, 2, 3)):
+        found = factories.subgroup(proposer, name=name, member_ids=[seconder.id])
+        for trigger in steps:
+            actor = {"submit": proposer, "second": seconder}.get(trigger, world.users["adviser"])
+            workflow.perform(found, trigger, actor, data={"decided_on": "2025-02-18"} if trigger == "approve" else None)
+    return found
+
+
+def grow(world: World, units: int) -> None:
+    """Add `units` units after those there are, in one transaction."""
+    first = world.units
+    for n in range(first, first + units):
+        _unit(world, n)
+    world.units = first + units
+    meeting = world.ids.get("meeting_id")
+    if meeting:
+        _invite_everyone(db.session.get(Meeting, meeting), world)
+    db.session.commit()
+
+
+def _municipality(name: str, n: int) -> Organisation:
+    org = Organisation(name=f"{name} {n:04d}", kind=MUNICIPALITY, region=REGIONS[1 + n % 3])
+    db.session.add(org)
+    db.session.flush()
+    return org
+
+
+def _unit(world: World, n: int) -> None:
+    adviser, host_signatory = world.users["adviser"], world.users["host_signatory"]
+    org = _municipality("Medlemskommune", n)
+    contact = factories.user("municipality_contact", organisation=org, name=f"Kontakt {n}")
+    signatory = factories.user("signatory", organisation=org, name=f"Rådmann {n}")
+    case = _member(world, org, signatory)
+    _representatives(org, contact, adviser, n)
+    with clock.pinned(date(2024, 3, 15)):
+        members.set_admin_contact(org, contact, name=f"Rådgiver {n}", email=f"radgiver{n}@test.kommune.no",
+                                  title="Rådgiver", phone="55 00 00 00")
+    _ledger(case, adviser)
+    _answer(world.evaluations[2025], org, contact, date(2025, 11, 20))
+    if n % 2:  # the first municipality has not answered this year yet: its contact sees the form
+        _answer(world.evaluations[2026], org, contact, date(2026, 11, 10))
+    if n % 4 in (1, 2):
+        with clock.pinned(date(2026, 10, 1)):
+            request = agreements.give_notice(case, signatory, notice_date=date(2026, 10, 1), reason="Budsjett.")
+        if n % 4 == 2:
+            with clock.pinned(date(2026, 10, 5)):
+                workflow.approve(request, adviser)
+        world.ids.setdefault("request_id", request.id)
+    with clock.pinned(date(2026, 2, 1)):
+        subgroups.add_member(world.subgroup, contact.id, date(2026, 2, 1), adviser)
+    if n % 5 == 0:
+        proposal = factories.subgroup(world.users["project_member"], name=f"Undergruppe {n}", chair_id=contact.id)
+        workflow.perform(proposal, "submit", world.users["project_member"])
+    prospect = _prospect(world, n, adviser, host_signatory)
+    if n == 0:
+        world.ids.update(org_id=org.id, member_case_id=case.id, agreement_id=case.agreement.id,
+                         line_id=contributions.lines_for(org)[0].id, user_id=contact.id)
+        world.users.update(member_contact=contact, member_signatory=signatory)
+    if n == 2:
+        world.ids["notice_case_id"] = case.id  # notice given and confirmed: every document a case can have
+    world.ids.setdefault(f"prospect_{n % 4}", prospect)
+
+
+def _member(world: World, org: Organisation, signatory: User) -> MembershipCase:
+    """Invited in 2024, signed by both parties in the app and active from 1 March 2024."""
+    adviser, round_ = world.users["adviser"], world.rounds["member"]
+    with clock.pinned(date(2024, 1, 15)):
+        case = cases.invite(round_, org, adviser)
+    with clock.pinned(date(2024, 2, 1)):
+        workflow.perform(case, "accept", adviser, comment="Svar i brev.")
+    with clock.pinned(date(2024, 2, 10)):
+        workflow.perform(case, "issue_agreement", adviser)
+    with clock.pinned(date(2024, 2, 20)):
+        for user in (signatory, world.users["host_signatory"]):
+            agreements.sign(case.agreement, user, title="Rådmann", confirmed=True)
+    with clock.pinned(date(2024, 3, 1)):
+        workflow.perform(case, "activate", adviser)
+    return case
+
+
+def _representatives(org: Organisation, contact: User, adviser: User, n: int) -> None:
+    """Three seats filled from 1 March 2025; every other municipality proposes a successor waiting for approval."""
+    with clock.pinned(date(2025, 2, 15)):
+        terms = [representatives.propose(org, adviser, group=group, name=f"Representant {n}-{seat}",
+                                         email=f"rep{n}-{seat}@test.kommune.no", starts_on=date(2025, 3, 1))
+                 for group, seat in ((STEERING_GROUP, 1), (PROJECT_GROUP, 1), (PROJECT_GROUP, 2))]
+    if n % 2 == 0:
+        with clock.pinned(date(2026, 11, 2)):
+            representatives.propose(org, contact, group=PROJECT_GROUP, name=f"Etterfølger {n}",
+                                    email=f"etter{n}@test.kommune.no", starts_on=date(2026, 12, 1),
+                                    replaces=terms[1])
+
+
+def _ledger(case: MembershipCase, adviser: User) -> None:
+    """Lines for 2024–2026; 2024 paid, 2025 invoiced, 2026 expected."""
+    contributions.ensure_lines(case)
+    for entry in contributions.lines_for(case.organisation):
+        if entry.year <= 2025:
+            with clock.pinned(date(entry.year, 3, 16)):
+                contributions.mark_invoiced(entry, adviser, invoiced_on=clock.today(), reference=f"F-{entry.id}")
+        if entry.year == 2024:
+            with clock.pinned(date(2024, 4, 20)):
+                contributions.mark_paid(entry, adviser, paid_on=clock.today(), reference=f"KID {entry.id}")
+
+
+def _answer(evaluation, org: Organisation, contact: User, day: date) -> None:
+    """The municipality's answer, stored as `evaluations.answer` stores it.
+
+    Not through the service: its check of who may answer reads every membership's history, once per answer.
+    """
+    with clock.pinned(day):
+        response = EvaluationResponse(evaluation_id=evaluation.id, organisation_id=org.id, submitted_by_id=contact.id,
+                                      submitted_at=clock.now(), updated_at=clock.now(),
+                                      answers=[EvaluationAnswer(question_id=q.id, text=f"Svar {org.name}.")
+                                               for q in evaluation.questions])
+        db.session.add(response)
+        db.session.flush()
+        audit.record(contact, "evaluation.answer", evaluation.audit_type, evaluation.id,
+                     data={"organisation": org.id, "year": evaluation.year})
+
+
+def _prospect(world: World, n: int, adviser: User, host_signatory: User) -> int:
+    """A municipality invited in 2026 that has not answered, asked to answer late, said yes, or is signing."""
+    kind = n % 4
+    org = _municipality("Søkerkommune", n)
+    contact = factories.user("municipality_contact", organisation=org, name=f"Kontakt søker {n}")
+    if n < 4:
+        world.users[f"prospect_contact_{kind}"] = contact
+    if kind == LATE:
+        with clock.pinned(date(2026, 10, 1)):
+            case = invitations.invite_more(world.rounds["late"], [org], adviser)[0]
+        if n // 4 % 2:
+            invitations.request_late_reply(case, contact, details=factories.reply_details(contact))
+        return case.id
+    with clock.pinned(date(2026, 10, 1)):
+        case = invitations.invite_more(world.rounds["open"], [org], adviser)[0]
+    if kind == ACCEPTED:
+        invitations.reply(case, contact, answer="yes", details=factories.reply_details(contact, steering_rep="Ola"))
+    elif kind == SIGNING:
+        signatory = factories.user("signatory", organisation=org, name=f"Rådmann søker {n}")
+        workflow.perform(case, "accept", adviser)
+        workflow.perform(case, "issue_agreement", adviser)
+        agreements.register_upload(case.agreement, adviser, party=HOST_PARTY, name=host_signatory.name,
+                                   title="Kommunaldirektør", signed_on=clock.today(), filename="avtale.pdf",
+                                   content=PDF)
+        if "document_id" not in world.ids:
+            world.ids.update(signing_agreement_id=case.agreement.id, document_id=case.agreement.documents[0].id)
+            world.users["prospect_signatory"] = signatory
+    return case.id
+
+
+def _meetings(world: World) -> None:
+    """Last January's coordination meeting with minutes (also as PDF) and attendance, and December's steering group."""
+    adviser = world.users["adviser"]
+    day = date(2026, 1, 22)
+    starts = datetime.combine(day, time(10), tzinfo=clock.OSLO).astimezone(timezone.utc)
+    with clock.pinned(day - timedelta(weeks=5)):
+        past = meetings.create(COORDINATION, starts_at=starts, ends_at=starts + timedelta(hours=5), place="Rådhuset",
+                               agenda="1. Runde rundt bordet", invitees=meetings.default_invitees(COORDINATION),
+                               actor=adviser)
+    with clock.pinned(day + timedelta(days=7)):
+        meetings.record_minutes(past, text="Referat.", pdf=PDF, actor=adviser)
+        meetings.record_attendance(past, {i.user_id: PRESENT for i in past.invitees}, adviser)
+    starts = datetime.combine(date(2026, 12, 3), time(9), tzinfo=clock.OSLO).astimezone(timezone.utc)
+    meetings.create(STEERING_MEETING, starts_at=starts, ends_at=starts + timedelta(hours=3),
+                    place="Formannskapssalen", agenda="Årsmøte.",
+                    invitees=meetings.default_invitees(STEERING_MEETING) + [adviser], actor=adviser)
+    world.ids["meeting_id"] = past.id
+
+
+def _invite_everyone(meeting, world: World) -> None:
+    """The coordination meeting invites every contact person, also those of the units added since."""
+    wanted = meetings.default_invitees(COORDINATION)
+    meetings.update(meeting, starts_at=meeting.starts_at, ends_at=meeting.ends_at, place=meeting.place,
+                    agenda=meeting.agenda, invitees=wanted, actor=world.users["adviser"], notify=False)
+    meetings.record_attendance(meeting, {user.id: PRESENT for user in wanted}, world.users["adviser"])
+

@@ -143,7 +143,7 @@ def decide(rep_id: int, trigger: str | None = None):
     if not form.validate_on_submit():
         abort(400)
     if not term.roles_of(current_user):  # neither the adviser nor the proposer: no step is theirs
-        abort(403)
+        abort(403, "Bare FoU-rådgiveren og den som sendte forslaget, kan behandle det.")
     spec = spec_or_404(term, trigger or form.trigger.data or "")
     if spec.trigger not in term.workflow.triggers_from(term.state):
         abort(409, f"Forslaget om {term.name} er allerede behandlet (status «{term.state_label}»).")

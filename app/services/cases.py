@@ -1,6 +1,5 @@
 """Membership cases: inviting a municipality, the facts a transition records, history as of a date."""
 from datetime import date, timedelta
-from functools import cache
 
 from sqlalchemy import Select, bindparam, select
 from sqlalchemy.exc import IntegrityError
@@ -94,9 +93,7 @@ def history(case: MembershipCase, until: date | None = None) -> list[AuditEvent]
     return list(db.session.scalars(_history_query(until is not None), values))
 
 
-@cache
 def _history_query(bounded: bool) -> Select:
-    """Built once (the case page shows the history): building a statement costs more than running it."""
     stmt = select(AuditEvent).where(AuditEvent.object_type == bindparam("object_type"),
                                     AuditEvent.object_id == bindparam("object_id"))
     if bounded:

@@ -5,7 +5,6 @@ is listed in app/wiring.py.
 """
 from dataclasses import dataclass
 from datetime import date, timedelta
-from functools import cache
 
 from sqlalchemy import Select, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
@@ -198,9 +197,7 @@ def proposals() -> list[Representative]:
     return list(db.session.scalars(_proposals_query()))
 
 
-@cache
 def _proposals_query() -> Select:
-    """Built once (the inbox runs it on every visit): building a statement costs more than running it."""
     return select(Representative).where(Representative.state == PROPOSED) \
         .options(selectinload(Representative.organisation), selectinload(Representative.proposed_by),
                  selectinload(Representative.replaces)) \

@@ -2,7 +2,6 @@
 import re
 from dataclasses import dataclass, field
 from datetime import date
-from functools import cache
 
 from flask import current_app
 from sqlalchemy import Select, func, or_, select
@@ -275,9 +274,7 @@ def awaiting_decision() -> list[Subgroup]:
     return list(db.session.scalars(_awaiting_decision_query()))
 
 
-@cache
 def _awaiting_decision_query() -> Select:
-    """Built once (the inbox runs it on every visit): building a statement costs more than running it."""
     return select(Subgroup).where(Subgroup.state.in_(AWAITING_DECISION)).order_by(Subgroup.state_since, Subgroup.id)
 
 

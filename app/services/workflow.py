@@ -1,7 +1,6 @@
 """The one place a workflow object changes state: checks, the transition, its audit event, approvals."""
 import json
 from dataclasses import dataclass
-from functools import cache
 
 from sqlalchemy import Select, bindparam, func, inspect, select, update
 from sqlalchemy.orm import joinedload, lazyload, selectinload
@@ -50,9 +49,7 @@ def requests_waiting_on(obj) -> list[TransitionRequest]:
     return list(db.session.scalars(_waiting_on_query(), {"object_type": obj.audit_type, "object_id": obj.id}))
 
 
-@cache
 def _waiting_on_query() -> Select:
-    """Built once (this runs on every case page): building a statement costs more than running it."""
     return select(TransitionRequest).where(
         TransitionRequest.object_type == bindparam("object_type"), TransitionRequest.object_id == bindparam("object_id"),
         TransitionRequest.status == PENDING).order_by(TransitionRequest.id)
@@ -153,7 +150,6 @@ def apply(obj, spec: TransitionSpec, actor: User | None, *, comment: str | None 
                         request_id=request.id if request else None, data=data)
 
 
-@cache
 def _move_statement(model):
     """UPDATE one row to its new state, only if nobody moved it since it was read (version and state unchanged)."""
     return (update(model)
@@ -226,9 +222,8 @@ def cancel(request: TransitionRequest, actor: User) -> None:
                  data={"trigger": request.trigger})
 
 
-@cache
 def pending_requests() -> Select:
-    """Every request waiting for approval, oldest first (built once, as it never changes)."""
+    """Every request waiting for approval, oldest first."""
     return select(TransitionRequest).where(TransitionRequest.status == PENDING) \
         .options(selectinload(TransitionRequest.requested_by).options(lazyload(User.role_rows),
                                                                       lazyload(User.organisation))) \
@@ -250,9 +245,7 @@ def with_subjects(requests: list[TransitionRequest]) -> list[tuple[TransitionReq
     return [(r, subjects[(r.object_type, r.object_id)]) for r in requests]
 
 
-@cache
 def _subjects_query(object_type: str) -> Select:
-    """Built once per kind of object (the inbox runs it on every visit)."""
     model = STATEFUL[object_type]
     parents = [joinedload(rel) for rel in inspect(model).relationships if rel.direction is MANYTOONE]
     return select(model).where(model.id.in_(bindparam("ids", expanding=True))).options(*parents)

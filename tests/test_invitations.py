@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import AuditEvent, InvitationRound, MembershipCase, OutboxMessage, User
-from app.services import invitations, tick
+from app.services import replies, rounds, tick
 from tests import factories
 from tests.conftest import post
 
@@ -123,7 +123,7 @@ def test_contact_added_later_by_admin_gets_the_invitation_at_once(app, client, l
     subjects = sorted(m.subject for m in _mail_to("siri.lie@voss.kommune.no"))
     assert subjects == ["Invitasjon til Kunnskapskommunen – svarfrist 15.12.2026",
                         "Invitasjon til intranettet for Kunnskapskommunen"]
-    assert invitations.overview(round_, date(2026, 11, 23))[0].contacts[0].name == "Siri Lie"
+    assert rounds.overview(round_, date(2026, 11, 23))[0].contacts[0].name == "Siri Lie"
 
 
 def test_giving_the_contact_role_later_sends_the_invitation_once(client, login, orgs):
@@ -182,7 +182,7 @@ def test_reminder_goes_only_to_the_unanswered_and_never_twice_a_day(app, client,
     voss = factories.user("municipality_contact", organisation=orgs["Voss"])
     round_ = factories.sent_round(adviser, [orgs["Lindås"], orgs["Voss"]])
     voss_case = next(c for c in round_.cases if c.organisation.name == "Voss")
-    invitations.reply(voss_case, voss, answer="no", details=factories.reply_details(voss))
+    replies.reply(voss_case, voss, answer="no", details=factories.reply_details(voss))
     db.session.commit()
     page = f"/invitasjoner/{round_.id}/paminnelse"
     confirm = client.get(page).get_data(as_text=True)
@@ -284,8 +284,8 @@ def test_only_the_adviser_runs_invitation_rounds(client, login, role, path):
 def test_seeded_2026_round_has_mail_and_a_reply_with_details(runner):
     assert runner.invoke(args=["seed-demo", "--password", "demo-passord"]).exit_code == 0
     round_ = db.session.scalar(select(InvitationRound).where(InvitationRound.title == "Invitasjon 2026"))
-    replies = invitations.latest_replies([c.id for c in round_.cases])
-    fjell = next(r for r in replies.values() if r.case.organisation.name == "Fjell")
+    latest = replies.latest_replies([c.id for c in round_.cases])
+    fjell = next(r for r in latest.values() if r.case.organisation.name == "Fjell")
     assert fjell.answer == "yes" and fjell.steering_rep and fjell.answered_by.email == "marit.fjeld@fjell.kommune.no"
     subjects = {m.subject.split(":")[0] for m in db.session.scalars(select(OutboxMessage))}
     assert {"Invitasjon til Kunnskapskommunen – svarfrist 15.12.2026", "Påminnelse", "Kvittering"} <= subjects

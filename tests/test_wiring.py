@@ -31,8 +31,11 @@ def test_the_table_reads_in_order():
     assert "membership.give_notice: cases.record_notice → agreements.tell_notice_confirmed" in table
     assert "membership.activate: cases.agreement_in_force → contributions.owed_from_activation" in table
     assert "membership.issue_agreement: agreements.issue → agreements.tell_ready_to_sign" in table
-    assert "daily: contributions.new_year_lines, invitations.send_due_reminders, representatives.remind_ending_terms" \
+    assert "membership.accept_late: replies.record_reply" in table
+    assert "daily: contributions.new_year_lines, reminders.send_due_reminders, representatives.remind_ending_terms" \
         in table
+    assert "documents: archive.invitation_letter, archive.case_history, replies.reply_documents, " in table
+    assert "new contact: rounds.invite_new_contact" in table
 
 
 def test_every_wired_trigger_exists_in_its_workflow():

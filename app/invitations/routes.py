@@ -13,7 +13,7 @@ from app.models import InvitationRound, MembershipCase, Organisation, User
 from app.models.organisation import MUNICIPALITY, REGIONS
 from app.models.user import MUNICIPALITY_CONTACT
 from app.security import role_required
-from app.services import ServiceError, invitations
+from app.services import ServiceError, invitation_mail, reminders, rounds
 from app.views import add_error, attempt, show_error
 from workflows import MEMBERSHIP
 from workflows.membership import INVITED
@@ -79,7 +79,7 @@ def _terms(form: RoundForm) -> dict:
 def _round_valid(form: RoundForm, picker: Picker) -> bool:
     """Validate the form and the rules of a round, showing every problem at once."""
     valid = form.validate()
-    problems = invitations.check_round(
+    problems = rounds.check_round(
         reply_deadline=form.reply_deadline.data, contribution_from=form.contribution_from.data,
         contribution_to=form.contribution_to.data, agreement_end=form.agreement_end.data,
         organisations=picker.chosen)
@@ -96,13 +96,13 @@ def _refill_letter(form: RoundForm) -> None:
     if any(v is None for v in values):
         add_error(form, "letter_text", "Fyll ut beløp, periode og svarfrist før brevteksten fylles inn på nytt.")
     else:
-        form.letter_text.data = invitations.letter(*values, form.meeting.data)
+        form.letter_text.data = rounds.letter(*values, form.meeting.data)
 
 
 def _letter_warnings(form: RoundForm) -> list[str]:
     """Facts the letter does not mention, so the adviser can check before sending."""
     text, warnings = form.letter_text.data or "", []
-    amount = invitations.nb_money(form.contribution.data)
+    amount = rounds.nb_money(form.contribution.data)
     if amount not in text and amount.replace("\xa0", " ") not in text:
         warnings.append(f"Brevteksten nevner ikke beløpet {amount}.")
     if f"{form.reply_deadline.data:%d.%m.%Y}" not in text:
@@ -111,19 +111,19 @@ def _letter_warnings(form: RoundForm) -> list[str]:
 
 
 def _contacts_of(organisations: list[Organisation]) -> dict[int, list[User]]:
-    return {o.id: invitations.contacts(o.id) for o in organisations}
+    return {o.id: invitation_mail.contacts(o.id) for o in organisations}
 
 
 @bp.route("/")
 @role_required("adviser")
 def round_list():
-    return render_template("invitations/list.html", rows=invitations.rounds(), today=clock.today())
+    return render_template("invitations/list.html", rows=rounds.rounds(), today=clock.today())
 
 
 @bp.route("/ny", methods=["GET", "POST"])
 @role_required("adviser")
 def round_new():
-    form = RoundForm(data=invitations.round_defaults(clock.today()) if request.method == "GET" else None)
+    form = RoundForm(data=rounds.round_defaults(clock.today()) if request.method == "GET" else None)
     action = request.form.get("action", "")
     picker = _picker(form, action)
     if action == "refill":
@@ -133,7 +133,7 @@ def round_new():
             return render_template("invitations/round_confirm.html", form=form, chosen=picker.chosen,
                                    contacts=_contacts_of(picker.chosen), warnings=_letter_warnings(form))
         try:
-            round_ = invitations.create_round(current_user, picker.chosen, **_terms(form))
+            round_ = rounds.create_round(current_user, picker.chosen, **_terms(form))
         except ServiceError as error:
             db.session.rollback()
             show_error(form, error)
@@ -149,13 +149,13 @@ def round_new():
 def round_page(round_id: int):
     round_ = get_round(round_id)
     today = clock.today()
-    rows = invitations.overview(round_, today)
+    rows = rounds.overview(round_, today)
     state = request.args.get("status", "")
     withdrawable = {row.case.id for row in rows if "withdraw" in MEMBERSHIP.triggers_from(row.case.state)}
     return render_template(
         "invitations/round.html", round=round_, today=today, state=state, withdrawable=withdrawable,
         rows=[row for row in rows if not state or row.case.state == state],
-        counts=invitations.state_counts(round_), total=len(rows),
+        counts=rounds.state_counts(round_), total=len(rows),
         no_contact=[row for row in rows if not row.contacts and row.case.state == INVITED],
         waiting=sum(1 for row in rows if row.case.state == INVITED and row.days_left >= 0))
 
@@ -170,9 +170,9 @@ def invite_more(round_id: int):
     if action in ("preview", "send") and form.validate():
         try:
             if action == "send":
-                cases = invitations.invite_more(round_, picker.chosen, current_user)
+                cases = rounds.invite_more(round_, picker.chosen, current_user)
             else:
-                problem = invitations.check_invite_more(round_, picker.chosen)
+                problem = rounds.check_invite_more(round_, picker.chosen)
                 if problem:
                     raise ServiceError(problem, field="organisations")
         except ServiceError as error:
@@ -195,7 +195,7 @@ def remind(round_id: int):
     today = clock.today()
     form = ConfirmForm()
     if form.validate_on_submit():
-        sent = invitations.remind(round_, current_user, today)
+        sent = reminders.remind(round_, current_user, today)
         db.session.commit()
         if sent:
             flash(f"Påminnelsen er sendt ({sent} e-poster).", "success")
@@ -203,7 +203,7 @@ def remind(round_id: int):
             flash("Ingen nye påminnelser: alle som ikke har svart, har allerede fått påminnelse i dag.", "warning")
         return redirect(url_for("invitations.round_page", round_id=round_.id))
     return render_template("invitations/remind.html", round=round_, form=form,
-                           plan=invitations.reminder_plan(round_, today))
+                           plan=reminders.reminder_plan(round_, today))
 
 
 @bp.route("/<int:round_id>/frist", methods=["GET", "POST"])
@@ -212,8 +212,8 @@ def extend_round(round_id: int):
     round_ = get_round(round_id)
     form = DeadlineForm()
     if form.validate_on_submit():
-        if attempt(lambda: invitations.extend_round_deadline(round_, form.deadline.data, form.reason.data,
-                                                             current_user), form):
+        if attempt(lambda: rounds.extend_round_deadline(round_, form.deadline.data, form.reason.data,
+                                                        current_user), form):
             flash(f"Svarfristen er forlenget til {round_.reply_deadline:%d.%m.%Y}.", "success")
             return redirect(url_for("invitations.round_page", round_id=round_.id))
     return render_template("invitations/deadline.html", form=form, round=round_, case=None,
@@ -226,8 +226,8 @@ def extend_case(case_id: int):
     case = db.get_or_404(MembershipCase, case_id)
     form = DeadlineForm()
     if form.validate_on_submit():
-        if attempt(lambda: invitations.extend_case_deadline(case, form.deadline.data, form.reason.data,
-                                                            current_user), form):
+        if attempt(lambda: rounds.extend_case_deadline(case, form.deadline.data, form.reason.data,
+                                                       current_user), form):
             flash(f"Svarfristen for {case.organisation.name} er forlenget til {case.reply_deadline:%d.%m.%Y}.",
                   "success")
             return redirect(url_for("invitations.round_page", round_id=case.round_id))

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import AuditEvent, InvitationRound, MembershipCase, OutboxMessage, User
-from app.services import replies, rounds, tick
+from app.services import ServiceError, cases, replies, rounds, tick, workflow
 from tests import factories
 from tests.conftest import post
 
@@ -152,6 +152,72 @@ def test_invite_more_refuses_a_municipality_already_in_the_round(client, adviser
     response = post(client, page, {"organisations": [orgs["Voss"].id], "action": "send"}, token_from=page)
     assert response.status_code == 302
     assert sorted(c.organisation.name for c in db.session.get(InvitationRound, round_.id).cases) == ["Lindås", "Voss"]
+
+
+MEMBER_REFUSAL = "Lindås er allerede medlem; forny avtalen fra saken i stedet."
+
+
+def _case_in(state: str, orgs, adviser) -> MembershipCase:
+    """Lindås with a case holding an agreement in `state`, made through the services."""
+    if state == "agreement_pending":
+        return factories.issued_case(orgs["Lindås"], by=adviser)
+    if state == "signed":
+        return factories.signed_case(orgs["Lindås"], adviser, factories.user("signatory", organisation=orgs["Bergen"]),
+                                     factories.user("signatory", organisation=orgs["Lindås"]))
+    case = factories.active_case(orgs["Lindås"], by=adviser)
+    if state == "notice_given":
+        signer = factories.user("signatory", organisation=orgs["Lindås"])
+        workflow.approve(workflow.perform(case, "give_notice", signer, data={"notice_date": "2026-11-23"}), adviser)
+    return case
+
+
+@pytest.mark.parametrize("state", ["agreement_pending", "signed", "active", "notice_given"])
+def test_a_member_or_one_with_an_agreement_is_not_invited_again(app, orgs, state):
+    adviser = factories.adviser(orgs["Bergen"])
+    held = _case_in(state, orgs, adviser)
+    db.session.commit()
+    assert held.state == state
+    with pytest.raises(ServiceError, match=MEMBER_REFUSAL):
+        cases.invite(factories.invitation_round(title="Invitasjon 2027"), orgs["Lindås"], adviser)
+    with pytest.raises(ServiceError, match=MEMBER_REFUSAL):
+        factories.sent_round(adviser, [orgs["Voss"], orgs["Lindås"]])
+    db.session.rollback()
+    assert db.session.scalars(select(MembershipCase.id).where(
+        MembershipCase.organisation_id == orgs["Lindås"].id)).all() == [held.id]
+
+
+def test_a_municipality_that_said_no_may_be_invited_again(app, orgs):
+    adviser = factories.adviser(orgs["Bergen"])
+    workflow.perform(cases.invite(factories.invitation_round(title="Invitasjon 2025"), orgs["Lindås"], adviser),
+                     "decline", adviser)
+    assert factories.sent_round(adviser, [orgs["Lindås"]]).cases[0].state == "invited"
+
+
+def test_round_form_refuses_a_member_and_points_to_its_case(client, adviser, orgs):
+    member = factories.active_case(orgs["Lindås"], by=adviser)
+    db.session.commit()
+    form = client.get(NEW).get_data(as_text=True)
+    assert f'name="organisations" value="{orgs["Lindås"].id}"' not in form
+    assert f'allerede medlem; forny avtalen fra <a href="/saker/{member.id}">' in form
+    chosen = post(client, NEW, {**_round_form(orgs), "region": "Nordhordland", "action": "select_all"},
+                  token_from=NEW).get_data(as_text=True)
+    assert "Lindås" not in chosen.split("Valgt nå")[1].split("</p>")[0]
+    for action in ("preview", "send"):
+        response = post(client, NEW, {**_round_form(orgs, "Lindås", "Voss"), "action": action}, token_from=NEW)
+        assert re.search(rf'id="organisations-error"[^>]*>[^<]*{re.escape(MEMBER_REFUSAL)}',
+                         response.get_data(as_text=True))
+    assert _count(InvitationRound) == 1 and _count(MembershipCase) == 1  # the member's own
+
+
+def test_invite_more_refuses_a_member(client, adviser, orgs):
+    round_ = factories.sent_round(adviser, [orgs["Voss"]])
+    factories.active_case(orgs["Lindås"], by=adviser)
+    db.session.commit()
+    page = f"/invitasjoner/{round_.id}/inviter"
+    for action in ("preview", "send"):
+        response = post(client, page, {"organisations": [orgs["Lindås"].id], "action": action}, token_from=page)
+        assert MEMBER_REFUSAL in response.get_data(as_text=True)
+    assert [c.organisation.name for c in db.session.get(InvitationRound, round_.id).cases] == ["Voss"]
 
 
 def test_select_all_and_region_filter_work_without_javascript(client, adviser, orgs):

@@ -13,7 +13,7 @@ from app.models import InvitationRound, MembershipCase, Organisation, User
 from app.models.organisation import MUNICIPALITY, REGIONS
 from app.models.user import MUNICIPALITY_CONTACT
 from app.security import role_required
-from app.services import ServiceError, invitation_mail, reminders, rounds
+from app.services import ServiceError, cases, invitation_mail, reminders, rounds
 from app.views import add_error, attempt, show_error
 from workflows import MEMBERSHIP
 from workflows.membership import INVITED
@@ -33,6 +33,7 @@ class Picker:
     region: str
     selected: list[int]
     invited: set[int]
+    members: dict[int, int]  # organisation id -> the case to renew the agreement from
     status: dict[int, str]
     with_contact: set[int]
 
@@ -54,10 +55,11 @@ def _picker(form, action: str, round_: InvitationRound | None = None) -> Picker:
     form.region.choices = choices([("", "Alle regioner")] + [(r, r) for r in regions])
     region = form.region.data if form.region.data in regions else ""
     invited = {case.organisation_id for case in round_.cases} if round_ else set()
+    members = cases.agreement_holders()
     selected = list(form.organisations.data or [])
     if action == "select_all":
         shown = [o.id for o in municipalities if (o.region or "Uten region") == region or not region]
-        selected += [i for i in shown if i not in selected and i not in invited]
+        selected += [i for i in shown if i not in selected and i not in invited and i not in members]
     elif action == "clear":
         selected = []
     form.organisations.data = selected
@@ -67,7 +69,7 @@ def _picker(form, action: str, round_: InvitationRound | None = None) -> Picker:
     with_contact = set(db.session.scalars(select(User.organisation_id).where(
         User.active.is_(True), User.role_rows.any(role=MUNICIPALITY_CONTACT))))
     groups = [(r, [o for o in municipalities if (o.region or "Uten region") == r]) for r in regions]
-    return Picker(groups, region, selected, invited, status, with_contact)
+    return Picker(groups, region, selected, invited, members, status, with_contact)
 
 
 def _terms(form: RoundForm) -> dict:
@@ -170,7 +172,7 @@ def invite_more(round_id: int):
     if action in ("preview", "send") and form.validate():
         try:
             if action == "send":
-                cases = rounds.invite_more(round_, picker.chosen, current_user)
+                opened = rounds.invite_more(round_, picker.chosen, current_user)
             else:
                 problem = rounds.check_invite_more(round_, picker.chosen)
                 if problem:
@@ -183,7 +185,7 @@ def invite_more(round_id: int):
                 return render_template("invitations/invite_confirm.html", round=round_, form=form,
                                        chosen=picker.chosen, contacts=_contacts_of(picker.chosen))
             db.session.commit()
-            flash(f"{len(cases)} kommuner til er invitert.", "success")
+            flash(f"{len(opened)} kommuner til er invitert.", "success")
             return redirect(url_for("invitations.round_page", round_id=round_.id))
     return render_template("invitations/invite_form.html", round=round_, form=form, picker=picker)
 

@@ -91,6 +91,9 @@ def _selection_problem(organisations: list[Organisation], round_: InvitationRoun
         already = sorted(o.name for o in organisations if o.id in invited)
         if already:
             return f"Allerede invitert i denne runden: {', '.join(already)}."
+    holders = cases.agreement_holders([o.id for o in organisations])
+    if holders:
+        return cases.already_members(sorted(o.name for o in organisations if o.id in holders))
     return None
 
 

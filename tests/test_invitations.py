@@ -101,6 +101,19 @@ def test_sending_creates_one_invited_case_per_municipality_and_mail_per_contact(
     assert created.actor_id == adviser.id
 
 
+def test_a_letter_typed_in_the_browser_keeps_its_paragraphs(client, adviser, orgs):
+    typed = "Vi inviterer kommunen.\r\n\r\nÅrlig bidrag kr 40 000.\r\nSvar innen 15.12.2026.\r\rMed hilsen"
+    post(client, NEW, {**_round_form(orgs, "Lindås", letter_text=typed), "action": "send"}, token_from=NEW)
+    round_ = db.session.scalar(select(InvitationRound))
+    assert round_.letter_text == "Vi inviterer kommunen.\n\nÅrlig bidrag kr 40 000.\nSvar innen 15.12.2026.\n\nMed hilsen"
+    case = round_.cases[0]
+    page = client.get(f"/saker/{case.id}/dokumenter/invitasjon").get_data(as_text=True)
+    assert re.findall(r"<p>([^<]*)</p>", page)[:3] == [
+        "Vi inviterer kommunen.", "Årlig bidrag kr 40 000.\nSvar innen 15.12.2026.", "Med hilsen"]
+    overview = client.get(f"/invitasjoner/{round_.id}").get_data(as_text=True)
+    assert "<p>Vi inviterer kommunen.</p><p>Årlig bidrag kr 40 000.<br>Svar innen 15.12.2026.</p>" in overview
+
+
 def test_overview_lists_municipalities_without_contact(client, adviser, orgs):
     factories.user("municipality_contact", organisation=orgs["Lindås"], name="Kari Nordtveit")
     round_ = factories.sent_round(adviser, [orgs["Lindås"], orgs["Voss"]])

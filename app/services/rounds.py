@@ -106,7 +106,9 @@ def create_round(actor: User, organisations: list[Organisation], *, title: str, 
     if problems:
         field, message = next(iter(problems.items()))
         raise ServiceError(message, field=field)
-    round_ = InvitationRound(title=title.strip(), letter_text=letter_text.strip(), reply_deadline=reply_deadline,
+    # Browsers send a textarea's line breaks as CRLF; the letter's paragraphs are split on "\n\n".
+    letter_text = letter_text.replace("\r\n", "\n").replace("\r", "\n").strip()
+    round_ = InvitationRound(title=title.strip(), letter_text=letter_text, reply_deadline=reply_deadline,
                              contribution=contribution, contribution_from=contribution_from,
                              contribution_to=contribution_to, agreement_end=agreement_end,
                              meeting=(meeting or "").strip() or None, created_at=clock.now(), created_by_id=actor.id)

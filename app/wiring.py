@@ -44,6 +44,7 @@ WIRING = Wiring(
         _membership("decline", replies.record_reply),
         _membership("accept_late", replies.record_reply),
         _membership("decline_late", replies.record_reply),
+        _membership("reopen", rounds.reopened),
         _membership("issue_agreement", agreements.issue, agreements.tell_ready_to_sign),
         _membership("renew", agreements.renew, agreements.tell_ready_to_sign),
         _membership("decline_signing", agreements.retire_declined),
@@ -66,8 +67,8 @@ WIRING = Wiring(
     new_contact=(rounds.invite_new_contact,),
     menu_counters=MappingProxyType({"agreements_to_sign": agreements.awaiting_count,
                                     "pending_requests": waiting.actionable_count}),
-    action_pages=MappingProxyType({"issue_agreement": "agreements.issue", "renew": "agreements.renew",
-                                   "give_notice": "agreements.notice"}),
+    action_pages=MappingProxyType({"reopen": "invitations.extend_case", "issue_agreement": "agreements.issue",
+                                   "renew": "agreements.renew", "give_notice": "agreements.notice"}),
 )
 
 

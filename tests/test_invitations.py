@@ -340,6 +340,107 @@ def test_extend_deadline_for_one_municipality_shows_in_its_history(client, advis
     assert "Svarfristen forlenget til 15.01.2027" in history and "Kommunestyret møtes 12. januar." in history
 
 
+@pytest.fixture
+def past_deadline(app, auth, adviser, orgs):
+    """A round of three past its deadline (15.12.2026): Lindås said yes, Voss and Kvam never answered."""
+    contacts = {name: factories.user("municipality_contact", organisation=orgs[name]) for name in ("Voss", "Kvam")}
+    round_ = factories.sent_round(adviser, [orgs["Lindås"], orgs["Voss"], orgs["Kvam"]])
+    by_name = {case.organisation.name: case for case in round_.cases}
+    workflow.perform(by_name["Lindås"], "accept", adviser)
+    db.session.commit()
+    app.config["TODAY"] = "2026-12-16"
+    auth.login(adviser)  # a later day: the old session has timed out
+    return round_, by_name, contacts
+
+
+def _links(html: str) -> set[str]:
+    return set(re.findall(r'href="([^"]+)"', html))
+
+
+def test_after_the_deadline_the_round_page_counts_those_who_never_answered(client, past_deadline):
+    round_, by_name, _ = past_deadline
+    page = f"/invitasjoner/{round_.id}"
+    for ticked in (False, True):  # before the tick (still "Invitert") and after it ("Ikke svart")
+        if ticked:
+            tick.run(date(2026, 12, 16))
+            db.session.commit()
+            assert by_name["Voss"].state == by_name["Kvam"].state == "no_reply"
+        html = client.get(page).get_data(as_text=True)
+        assert "2 av 3 kommuner svarte ikke innen fristen." in html and "ikke svart ennå" not in html
+        links = _links(html)
+        assert f"{page}/paminnelse" not in links and f"{page}/inviter" not in links and f"{page}/frist" in links
+        assert {link for link in links if link.startswith("/invitasjoner/sak/")} == {
+            f"/invitasjoner/sak/{by_name[name].id}/frist" for name in ("Voss", "Kvam")}
+
+
+def test_no_reminders_after_the_deadline(client, past_deadline):
+    round_, _, _ = past_deadline
+    page = f"/invitasjoner/{round_.id}/paminnelse"
+    assert "Alle har svart, eller svarfristen har gått ut." in client.get(page).get_data(as_text=True)
+    response = post(client, page, token_from=f"/invitasjoner/{round_.id}", follow_redirects=True)
+    assert "Ingen påminnelser: alle har svart, eller svarfristen har gått ut." in response.get_data(as_text=True)
+    assert _reminders() == []
+
+
+def test_extending_a_passed_round_reopens_only_those_who_did_not_answer(client, adviser, past_deadline):
+    round_, by_name, contacts = past_deadline
+    tick.run(date(2026, 12, 16))
+    workflow.perform(by_name["Voss"], "decline_late", adviser, comment="Nei-svar kom per brev.")
+    db.session.commit()
+    page = f"/invitasjoner/{round_.id}/frist"
+    assert "Den nye fristen gjelder bare kommunene som ikke har svart: Kvam." in client.get(page).get_data(
+        as_text=True)
+    done = post(client, page, {"deadline": "2027-01-10", "reason": "Kommunestyret i Kvam møtes i januar."},
+                token_from=page, follow_redirects=True)
+    assert "Svarfristen er forlenget til 10.01.2027 for kommunene som ikke har svart." in done.get_data(as_text=True)
+    found = {c.organisation.name: (c.state, c.reply_deadline) for c in db.session.get(InvitationRound, round_.id).cases}
+    assert found == {"Lindås": ("accepted", date(2026, 12, 15)), "Voss": ("declined", date(2026, 12, 15)),
+                     "Kvam": ("invited", date(2027, 1, 10))}
+    assert [replies.reply_mode(by_name[name]).kind for name in ("Lindås", "Voss", "Kvam")] == \
+        ["closed", "closed", "open"]
+    assert _mail_to(contacts["Kvam"].email)[-1].subject == \
+        "Ny svarfrist 10.01.2027 for invitasjonen fra Kunnskapskommunen"
+    assert "Ny svarfrist" not in _mail_to(contacts["Voss"].email)[-1].subject
+    reopened = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "membership.reopen"))
+    assert (reopened.object_id, reopened.from_state, reopened.to_state, reopened.comment) == \
+        (by_name["Kvam"].id, "no_reply", "invited", "Kommunestyret i Kvam møtes i januar.")
+    html = client.get(f"/invitasjoner/{round_.id}").get_data(as_text=True)
+    assert "0 av 3 kommuner svarte ikke innen fristen." in html
+    assert "1 av 3 kommuner har fått forlenget frist og har ikke svart ennå." in html
+    assert f'href="/invitasjoner/{round_.id}/paminnelse"' in html
+    again = post(client, page, {"deadline": "2027-01-05", "reason": "Igjen."}, token_from=page)
+    assert "Ingen kommuner i runden venter på en ny svarfrist" in again.get_data(as_text=True)
+
+
+def test_one_municipality_that_never_answered_gets_a_new_deadline_from_its_case(app, client, adviser,
+                                                                                 past_deadline):
+    _, by_name, _ = past_deadline
+    kvam = by_name["Kvam"]
+    tick.run(date(2026, 12, 16))
+    db.session.commit()
+    assert f'href="/saker/{kvam.id}/handling/reopen"' in client.get(f"/saker/{kvam.id}").get_data(as_text=True)
+    page = client.get(f"/saker/{kvam.id}/handling/reopen").headers["Location"]
+    assert page == f"/invitasjoner/sak/{kvam.id}/frist"
+    response = post(client, page, {"deadline": "2027-01-15", "reason": "Kommunestyret møtes 12. januar."},
+                    token_from=page)
+    assert response.status_code == 302
+    assert (kvam.state, kvam.reply_deadline) == ("invited", date(2027, 1, 15))
+    history = client.get(f"/saker/{kvam.id}").get_data(as_text=True)
+    assert "Gi ny svarfrist til 15.01.2027" in history and "Kommunestyret møtes 12. januar." in history
+
+
+def test_a_new_deadline_is_for_the_unanswered_and_not_in_the_past(app, adviser, past_deadline):
+    _, by_name, _ = past_deadline
+    tick.run(date(2026, 12, 16))
+    with pytest.raises(ServiceError, match="Fristen kan bare forlenges mens kommunen ikke har svart"):
+        rounds.extend_case_deadline(by_name["Lindås"], date(2027, 1, 15), "Grunn.", adviser)
+    app.config["TODAY"] = "2027-01-05"
+    with pytest.raises(ServiceError, match="Den nye fristen kan ikke være tilbake i tid."):
+        rounds.extend_case_deadline(by_name["Kvam"], date(2026, 12, 20), "Grunn.", adviser)
+    with pytest.raises(ServiceError, match="Oppgi en ny svarfrist"):
+        workflow.perform(by_name["Kvam"], "reopen", adviser, comment="Uten ny frist.")
+
+
 def test_withdrawing_an_invitation_needs_a_comment(client, adviser, orgs):
     round_ = factories.sent_round(adviser, [orgs["Voss"]])
     db.session.commit()

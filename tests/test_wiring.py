@@ -32,6 +32,7 @@ def test_the_table_reads_in_order():
     assert "membership.activate: cases.agreement_in_force → contributions.owed_from_activation" in table
     assert "membership.issue_agreement: agreements.issue → agreements.tell_ready_to_sign" in table
     assert "membership.accept_late: replies.record_reply" in table
+    assert "membership.reopen: rounds.reopened" in table
     assert "daily: contributions.new_year_lines, reminders.send_due_reminders, representatives.remind_ending_terms" \
         in table
     assert "documents: archive.invitation_letter, archive.case_history, replies.reply_documents, " in table

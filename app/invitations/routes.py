@@ -15,7 +15,7 @@ from app.models.user import MUNICIPALITY_CONTACT
 from app.security import role_required
 from app.services import ServiceError, cases, invitation_mail, reminders, rounds
 from app.views import add_error, attempt, show_error
-from workflows import MEMBERSHIP
+from workflows import MEMBERSHIP, reply_open
 from workflows.membership import INVITED
 
 bp = Blueprint("invitations", __name__, url_prefix="/invitasjoner")
@@ -157,9 +157,9 @@ def round_page(round_id: int):
     return render_template(
         "invitations/round.html", round=round_, today=today, state=state, withdrawable=withdrawable,
         rows=[row for row in rows if not state or row.case.state == state],
-        counts=rounds.state_counts(round_), total=len(rows),
-        no_contact=[row for row in rows if not row.contacts and row.case.state == INVITED],
-        waiting=sum(1 for row in rows if row.case.state == INVITED and row.days_left >= 0))
+        counts=rounds.state_counts(round_), progress=rounds.progress(rows),
+        deadline_passed=not reply_open(today, round_.reply_deadline),
+        no_contact=[row for row in rows if not row.contacts and row.case.state == INVITED])
 
 
 @bp.route("/<int:round_id>/inviter", methods=["GET", "POST"])
@@ -196,16 +196,18 @@ def remind(round_id: int):
     round_ = get_round(round_id)
     today = clock.today()
     form = ConfirmForm()
+    plan = reminders.reminder_plan(round_, today)
     if form.validate_on_submit():
         sent = reminders.remind(round_, current_user, today)
         db.session.commit()
         if sent:
             flash(f"Påminnelsen er sendt ({sent} e-poster).", "success")
-        else:
+        elif plan:
             flash("Ingen nye påminnelser: alle som ikke har svart, har allerede fått påminnelse i dag.", "warning")
+        else:
+            flash("Ingen påminnelser: alle har svart, eller svarfristen har gått ut.", "warning")
         return redirect(url_for("invitations.round_page", round_id=round_.id))
-    return render_template("invitations/remind.html", round=round_, form=form,
-                           plan=reminders.reminder_plan(round_, today))
+    return render_template("invitations/remind.html", round=round_, form=form, plan=plan)
 
 
 @bp.route("/<int:round_id>/frist", methods=["GET", "POST"])
@@ -213,13 +215,15 @@ def remind(round_id: int):
 def extend_round(round_id: int):
     round_ = get_round(round_id)
     form = DeadlineForm()
+    passed = not reply_open(clock.today(), round_.reply_deadline)
     if form.validate_on_submit():
         if attempt(lambda: rounds.extend_round_deadline(round_, form.deadline.data, form.reason.data,
                                                         current_user), form):
-            flash(f"Svarfristen er forlenget til {round_.reply_deadline:%d.%m.%Y}.", "success")
+            flash(f"Svarfristen er forlenget til {form.deadline.data:%d.%m.%Y}"
+                  f"{' for kommunene som ikke har svart' if passed else ''}.", "success")
             return redirect(url_for("invitations.round_page", round_id=round_.id))
     return render_template("invitations/deadline.html", form=form, round=round_, case=None,
-                           current=round_.reply_deadline)
+                           current=round_.reply_deadline, unanswered=rounds.unanswered(round_) if passed else None)
 
 
 @bp.route("/sak/<int:case_id>/frist", methods=["GET", "POST"])
@@ -234,4 +238,4 @@ def extend_case(case_id: int):
                   "success")
             return redirect(url_for("invitations.round_page", round_id=case.round_id))
     return render_template("invitations/deadline.html", form=form, round=case.round, case=case,
-                           current=case.reply_deadline)
+                           current=case.reply_deadline, unanswered=None)

@@ -11,11 +11,13 @@ from app import clock
 from app.extensions import db
 from app.models import InvitationReply, InvitationRound, MembershipCase, Organisation, User
 from app.models.case import DEFAULT_CONTRIBUTION
-from app.services import ServiceError, audit, cases, invitation_mail, replies
-from workflows import MEMBERSHIP
-from workflows.membership import INVITED
+from app.services import ServiceError, audit, cases, invitation_mail, replies, workflow
+from workflows import MEMBERSHIP, reply_open
+from workflows.membership import INVITED, NO_REPLY
 
 ROUND_TYPE = "invitation_round"
+# A municipality in one of these states has not answered the invitation (in time, or at all).
+UNANSWERED = (INVITED, NO_REPLY)
 
 
 def nb_money(amount: int) -> str:
@@ -154,6 +156,24 @@ class Row:
     contacts: list[User]
     days_left: int | None  # while the municipality has not answered
 
+    @property
+    def unanswered(self) -> bool:
+        return self.case.state in UNANSWERED
+
+    @property
+    def waiting(self) -> bool:
+        """Not answered, and the deadline has not passed."""
+        return self.case.state == INVITED and self.days_left >= 0
+
+
+@dataclass
+class Progress:
+    """How many of the round's municipalities have not answered, before and after the deadline."""
+
+    total: int
+    waiting: int  # may still answer: the deadline (the round's or a later one of their own) has not passed
+    missed: int  # did not answer by their deadline ("Ikke svart", or invited and the tick has not run yet)
+
 
 def overview(round_: InvitationRound, today: date) -> list[Row]:
     found = replies.latest_replies([case.id for case in round_.cases])
@@ -162,6 +182,11 @@ def overview(round_: InvitationRound, today: date) -> list[Row]:
         days_left = (case.reply_deadline - today).days if case.state == INVITED else None
         rows.append(Row(case, found.get(case.id), invitation_mail.contacts(case.organisation_id), days_left))
     return rows
+
+
+def progress(rows: list[Row]) -> Progress:
+    waiting = sum(row.waiting for row in rows)
+    return Progress(len(rows), waiting, sum(row.unanswered for row in rows) - waiting)
 
 
 def state_counts(round_: InvitationRound) -> list[tuple[str, str, int]]:
@@ -194,6 +219,8 @@ def _check_extension(current: date, new: date | None, reason: str | None) -> str
         raise ServiceError("Skriv hvorfor fristen forlenges.", field="reason")
     if new is None or new <= current:
         raise ServiceError(f"Den nye fristen må være senere enn dagens frist ({current:%d.%m.%Y}).", field="deadline")
+    if not reply_open(clock.today(), new):
+        raise ServiceError("Den nye fristen kan ikke være tilbake i tid.", field="deadline")
     return reason
 
 
@@ -204,14 +231,32 @@ def _tell_new_deadline(case: MembershipCase) -> None:
                              f"deadline:{case.id}:{user.id}:{case.reply_deadline}")
 
 
+def unanswered(round_: InvitationRound) -> list[MembershipCase]:
+    """The round's municipalities that have not answered, by name."""
+    return sorted((case for case in round_.cases if case.state in UNANSWERED), key=lambda c: c.organisation.name)
+
+
 def extend_round_deadline(round_: InvitationRound, new: date | None, reason: str | None, actor: User) -> None:
-    """Move the round's deadline later; municipalities that have not answered are told."""
-    if round_.reply_deadline < clock.today():
-        raise ServiceError("Svarfristen for runden har allerede gått ut. Kommuner som ikke har svart, kan be om å "
-                           "få svare ja etter fristen.", field="deadline")
+    """Move the round's deadline later, and tell the municipalities that have not answered.
+
+    Once the deadline has passed, the answers given stay closed: only the municipalities that did not answer get
+    the new deadline (and the invitation back).
+    """
     reason = _check_extension(round_.reply_deadline, new, reason)
+    old = round_.reply_deadline
+    if not reply_open(clock.today(), old):
+        late = [case for case in unanswered(round_)
+                if case.reply_deadline < new and not workflow.pending_request(case, "accept_late")]
+        if not late:
+            raise ServiceError("Ingen kommuner i runden venter på en ny svarfrist: alle har svart, har fått en "
+                               "senere frist eller har bedt om å få svare ja etter fristen.", field="deadline")
+        audit.record(actor, "round.extend_deadline", ROUND_TYPE, round_.id, comment=reason,
+                     data={"from": old.isoformat(), "to": new.isoformat(), "cases": [case.id for case in late]})
+        for case in late:
+            _extend(case, new, reason, actor)
+        return
     before = {case.id: case.reply_deadline for case in round_.cases}
-    old, round_.reply_deadline = round_.reply_deadline, new
+    round_.reply_deadline = new
     for case in round_.cases:
         if case.deadline_override and case.deadline_override <= new:
             case.deadline_override = None  # the round's new deadline is at least as generous
@@ -223,16 +268,30 @@ def extend_round_deadline(round_: InvitationRound, new: date | None, reason: str
 
 
 def extend_case_deadline(case: MembershipCase, new: date | None, reason: str | None, actor: User) -> None:
-    """Give one municipality a later deadline than the round's."""
-    if case.state != INVITED:
+    """Give one municipality that has not answered a later deadline, also after its deadline has passed."""
+    if case.state not in UNANSWERED:
         raise ServiceError(f"Fristen kan bare forlenges mens kommunen ikke har svart (status nå: "
                            f"«{MEMBERSHIP.label(case.state)}»).", field="deadline")
-    if case.reply_deadline < clock.today():
-        raise ServiceError("Svarfristen har allerede gått ut. Kommunen kan be om å få svare ja etter fristen.",
-                           field="deadline")
-    reason = _check_extension(case.reply_deadline, new, reason)
-    old = case.reply_deadline
+    if workflow.pending_request(case, "accept_late"):
+        raise ServiceError("Kommunen har bedt om å få svare ja etter fristen. Behandle forespørselen under "
+                           "Godkjenninger i stedet.", field="deadline")
+    _extend(case, new, _check_extension(case.reply_deadline, new, reason), actor)
+
+
+def _extend(case: MembershipCase, new: date, reason: str, actor: User) -> None:
+    data = {"from": case.reply_deadline.isoformat(), "to": new.isoformat()}
+    if case.state == NO_REPLY:
+        workflow.perform(case, "reopen", actor, comment=reason, data=data)
+        return
     case.deadline_override = new
-    audit.record(actor, "membership.extend_deadline", case.audit_type, case.id, comment=reason,
-                 data={"from": old.isoformat(), "to": new.isoformat()})
+    audit.record(actor, "membership.extend_deadline", case.audit_type, case.id, comment=reason, data=data)
+    _tell_new_deadline(case)
+
+
+def reopened(case: MembershipCase, actor: User | None, data: dict) -> None:
+    """A municipality that did not answer in time gets the invitation back with the new deadline in `data`."""
+    new = date.fromisoformat(data["to"]) if data.get("to") else None
+    if new is None or not reply_open(clock.today(), new):
+        raise ServiceError("Oppgi en ny svarfrist som ikke er tilbake i tid.", field="deadline")
+    case.deadline_override = new
     _tell_new_deadline(case)

@@ -105,7 +105,8 @@ def test_a_letter_typed_in_the_browser_keeps_its_paragraphs(client, adviser, org
     typed = "Vi inviterer kommunen.\r\n\r\nÅrlig bidrag kr 40 000.\r\nSvar innen 15.12.2026.\r\rMed hilsen"
     post(client, NEW, {**_round_form(orgs, "Lindås", letter_text=typed), "action": "send"}, token_from=NEW)
     round_ = db.session.scalar(select(InvitationRound))
-    assert round_.letter_text == "Vi inviterer kommunen.\n\nÅrlig bidrag kr 40 000.\nSvar innen 15.12.2026.\n\nMed hilsen"
+    assert round_.letter_text == \
+        "Vi inviterer kommunen.\n\nÅrlig bidrag kr 40 000.\nSvar innen 15.12.2026.\n\nMed hilsen"
     case = round_.cases[0]
     page = client.get(f"/saker/{case.id}/dokumenter/invitasjon").get_data(as_text=True)
     assert re.findall(r"<p>([^<]*)</p>", page)[:3] == [

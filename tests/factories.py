@@ -10,6 +10,7 @@ from app.extensions import db
 from app.models import InvitationRound, MembershipCase, Organisation, Representative, Subgroup, User
 from app.models.case import HOST_PARTY, MUNICIPALITY_PARTY
 from app.services import cases, replies, representatives, rounds, subgroups, users, workflow
+from workflows.membership import AGREEMENT_PENDING, SIGNED
 
 PASSWORD = "riktig-passord-123"
 _counter = itertools.count(1)
@@ -152,6 +153,20 @@ def active_case(organisation: Organisation, round_: InvitationRound | None = Non
         cases.sign(case, party, signer, name=signer.name, title="Rådmann", signed_on=clock.today())
     workflow.perform(case, "activate", by)
     return case
+
+
+def end_agreements(organisation: Organisation, adviser: User) -> None:
+    """End what the municipality holds (an agreement to sign, or a membership) through the workflow, so that a test
+    may invite it again: a municipality holds one agreement at a time."""
+    for found in db.session.scalars(select(MembershipCase).where(
+            MembershipCase.organisation_id == organisation.id, MembershipCase.state.in_(cases.HOLDING_AGREEMENT))):
+        if found.state == AGREEMENT_PENDING:
+            workflow.perform(found, "decline_signing", user("signatory", organisation=organisation),
+                             comment="Ny sak i testen.")
+            continue
+        if found.state == SIGNED:
+            workflow.perform(found, "activate", adviser)
+        workflow.perform(found, "end_by_merger", adviser, comment="Ny sak i testen.")
 
 
 def _host() -> Organisation:

@@ -13,8 +13,8 @@ from app.models import InvitationRound, MembershipCase, Organisation, User
 from app.models.organisation import MUNICIPALITY, REGIONS
 from app.models.user import MUNICIPALITY_CONTACT
 from app.security import role_required
-from app.services import ServiceError, cases, invitation_mail, reminders, rounds
-from app.views import add_error, attempt, show_error
+from app.services import cases, invitation_mail, reminders, rounds
+from app.views import add_error, attempt, attempt_result
 from workflows import MEMBERSHIP, reply_open
 from workflows.membership import INVITED
 
@@ -134,13 +134,8 @@ def round_new():
         if action == "preview":
             return render_template("invitations/round_confirm.html", form=form, chosen=picker.chosen,
                                    contacts=_contacts_of(picker.chosen), warnings=_letter_warnings(form))
-        try:
-            round_ = rounds.create_round(current_user, picker.chosen, **_terms(form))
-        except ServiceError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
-            db.session.commit()
+        round_ = attempt_result(lambda: rounds.create_round(current_user, picker.chosen, **_terms(form)), form)
+        if round_:
             flash(f"«{round_.title}» er opprettet, og {len(round_.cases)} kommuner er invitert.", "success")
             return redirect(url_for("invitations.round_page", round_id=round_.id))
     return render_template("invitations/round_form.html", form=form, picker=picker)
@@ -170,23 +165,17 @@ def invite_more(round_id: int):
     action = request.form.get("action", "")
     picker = _picker(form, action, round_)
     if action in ("preview", "send") and form.validate():
-        try:
-            if action == "send":
-                opened = rounds.invite_more(round_, picker.chosen, current_user)
-            else:
-                problem = rounds.check_invite_more(round_, picker.chosen)
-                if problem:
-                    raise ServiceError(problem, field="organisations")
-        except ServiceError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
-            if action == "preview":
+        if action == "preview":
+            problem = rounds.check_invite_more(round_, picker.chosen)
+            if not problem:
                 return render_template("invitations/invite_confirm.html", round=round_, form=form,
                                        chosen=picker.chosen, contacts=_contacts_of(picker.chosen))
-            db.session.commit()
-            flash(f"{len(opened)} kommuner til er invitert.", "success")
-            return redirect(url_for("invitations.round_page", round_id=round_.id))
+            add_error(form, "organisations", problem)
+        else:
+            opened = attempt_result(lambda: rounds.invite_more(round_, picker.chosen, current_user), form)
+            if opened is not None:
+                flash(f"{len(opened)} kommuner til er invitert.", "success")
+                return redirect(url_for("invitations.round_page", round_id=round_.id))
     return render_template("invitations/invite_form.html", round=round_, form=form, picker=picker)
 
 
@@ -198,8 +187,7 @@ def remind(round_id: int):
     form = ConfirmForm()
     plan = reminders.reminder_plan(round_, today)
     if form.validate_on_submit():
-        sent = reminders.remind(round_, current_user, today)
-        db.session.commit()
+        sent = attempt_result(lambda: reminders.remind(round_, current_user, today))
         if sent:
             flash(f"Påminnelsen er sendt ({sent} e-poster).", "success")
         elif plan:

@@ -63,9 +63,10 @@ def describe(event: AuditEvent) -> str:
         facts = json.loads(event.data)
         when = f"fra {_day(facts['joined_on'])}" if "joined_on" in facts else f"til og med {_day(facts['left_on'])}"
         return f"{ACTION_LABELS[event.action]}: {facts.get('person')} ({when})"
-    if event.action.endswith(".extend_deadline") and event.data:
+    if (event.action.endswith(".extend_deadline") or event.action == "membership.reopen") and event.data:
         new = date.fromisoformat(json.loads(event.data)["to"])
-        return f"{ACTION_LABELS[event.action]} til {new:%d.%m.%Y}"
+        label = ACTION_LABELS.get(event.action) or _trigger_label("membership", "reopen")
+        return f"{label} til {new:%d.%m.%Y}"
     if event.action in ACTION_LABELS:
         label = ACTION_LABELS[event.action]
         if event.action.startswith("request.") and event.data:

@@ -11,8 +11,8 @@ from types import MappingProxyType
 
 from flask import Flask
 
-from app.services import (agreement_print, agreements, archive, calendar, cases, contributions, invitations,
-                          members, representatives, subgroups, waiting)
+from app.services import (agreement_print, agreements, archive, calendar, cases, contributions, members, reminders,
+                          replies, representatives, rounds, subgroups, waiting)
 
 
 @dataclass(frozen=True)
@@ -45,10 +45,11 @@ def _representative(trigger: str, *steps: Callable) -> tuple[tuple[str, str], tu
 
 WIRING = Wiring(
     after_transition=MappingProxyType(dict([
-        _membership("accept", invitations.record_reply),
-        _membership("decline", invitations.record_reply),
-        _membership("accept_late", invitations.record_reply),
-        _membership("decline_late", invitations.record_reply),
+        _membership("accept", replies.record_reply),
+        _membership("decline", replies.record_reply),
+        _membership("accept_late", replies.record_reply),
+        _membership("decline_late", replies.record_reply),
+        _membership("reopen", rounds.reopened),
         _membership("issue_agreement", agreements.issue, agreements.tell_ready_to_sign),
         _membership("renew", agreements.renew, agreements.tell_ready_to_sign),
         _membership("decline_signing", agreements.retire_declined),
@@ -70,15 +71,15 @@ WIRING = Wiring(
         _representative("register", representatives.take_over),
         _representative("reject", representatives.tell_proposer),
     ])),
-    daily_jobs=(contributions.new_year_lines, invitations.send_due_reminders, representatives.remind_ending_terms),
-    case_documents=(archive.invitation_letter, archive.case_history, invitations.reply_documents,
+    daily_jobs=(contributions.new_year_lines, reminders.send_due_reminders, representatives.remind_ending_terms),
+    case_documents=(archive.invitation_letter, archive.case_history, replies.reply_documents,
                     agreement_print.agreement_documents, agreement_print.notice_document),
     calendar_sources=(calendar.case_dates, calendar.meeting_dates, representatives.term_end_dates),
-    new_contact=(invitations.invite_new_contact,),
+    new_contact=(rounds.invite_new_contact,),
     menu_counters=MappingProxyType({"agreements_to_sign": agreements.awaiting_count,
                                     "pending_requests": waiting.actionable_count}),
-    action_pages=MappingProxyType({"issue_agreement": "agreements.issue", "renew": "agreements.renew",
-                                   "give_notice": "agreements.notice"}),
+    action_pages=MappingProxyType({"reopen": "invitations.extend_case", "issue_agreement": "agreements.issue",
+                                   "renew": "agreements.renew", "give_notice": "agreements.notice"}),
 )
 
 

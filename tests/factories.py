@@ -9,7 +9,8 @@ from app.commands.seed import _organisations
 from app.extensions import db
 from app.models import InvitationRound, MembershipCase, Organisation, Representative, Subgroup, User
 from app.models.case import HOST_PARTY, MUNICIPALITY_PARTY
-from app.services import invitations, cases, representatives, subgroups, users, workflow
+from app.services import cases, replies, representatives, rounds, subgroups, users, workflow
+from workflows.membership import AGREEMENT_PENDING, SIGNED
 
 PASSWORD = "riktig-passord-123"
 _counter = itertools.count(1)
@@ -110,15 +111,15 @@ def member(round_: InvitationRound, organisation: Organisation, adviser: User,
 def sent_round(adviser: User, organisations, *, deadline: date = date(2026, 12, 15),
                      title: str = "Invitasjon 2026") -> InvitationRound:
     """A round sent to `organisations` through the invitation service."""
-    return invitations.create_round(
+    return rounds.create_round(
         adviser, list(organisations), title=title, reply_deadline=deadline, contribution=40_000,
         contribution_from=2027, contribution_to=2029, agreement_end=date(2029, 12, 31),
         meeting="Felles samarbeidsmøte i januar 2027",
-        letter_text=invitations.letter(40_000, 2027, 2029, deadline, "Felles samarbeidsmøte i januar 2027"))
+        letter_text=rounds.letter(40_000, 2027, 2029, deadline, "Felles samarbeidsmøte i januar 2027"))
 
 
-def reply_details(user: User, **overrides) -> invitations.ReplyDetails:
-    return invitations.ReplyDetails(**{"contact_name": user.name, "contact_email": user.email, **overrides})
+def reply_details(user: User, **overrides) -> replies.ReplyDetails:
+    return replies.ReplyDetails(**{"contact_name": user.name, "contact_email": user.email, **overrides})
 
 
 def adviser(organisation: Organisation) -> User:
@@ -153,6 +154,20 @@ def active_case(organisation: Organisation, round_: InvitationRound | None = Non
         cases.sign(case, party, signer, name=signer.name, title="Rådmann", signed_on=clock.today())
     workflow.perform(case, "activate", by)
     return case
+
+
+def end_agreements(organisation: Organisation, adviser: User) -> None:
+    """End what the municipality holds (an agreement to sign, or a membership) through the workflow, so that a test
+    may invite it again: a municipality holds one agreement at a time."""
+    for found in db.session.scalars(select(MembershipCase).where(
+            MembershipCase.organisation_id == organisation.id, MembershipCase.state.in_(cases.HOLDING_AGREEMENT))):
+        if found.state == AGREEMENT_PENDING:
+            workflow.perform(found, "decline_signing", user("signatory", organisation=organisation),
+                             comment="Ny sak i testen.")
+            continue
+        if found.state == SIGNED:
+            workflow.perform(found, "activate", adviser)
+        workflow.perform(found, "end_by_merger", adviser, comment="Ny sak i testen.")
 
 
 def _host() -> Organisation:

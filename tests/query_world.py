@@ -15,8 +15,8 @@ from app.models.case import HOST_PARTY
 from app.models.meeting import COORDINATION, PRESENT, STEERING_MEETING
 from app.models.organisation import MUNICIPALITY, REGIONS
 from app.models.representative import PROJECT_GROUP, STEERING_GROUP
-from app.services import (agreements, audit, calendar, cases, contributions, evaluations, invitations, meetings,
-                          members, representatives, subgroups, users, workflow)
+from app.services import (agreements, audit, calendar, cases, contributions, evaluations, meetings,
+                          members, replies, representatives, rounds, subgroups, users, workflow)
 from tests import factories
 
 PDF = b"%PDF-1.4\n% skannet avtale\n"
@@ -212,14 +212,14 @@ def _prospect(world: World, n: int, adviser: User, host_signatory: User) -> int:
         world.users[f"prospect_contact_{kind}"] = contact
     if kind == LATE:
         with clock.pinned(date(2026, 10, 1)):
-            case = invitations.invite_more(world.rounds["late"], [org], adviser)[0]
+            case = rounds.invite_more(world.rounds["late"], [org], adviser)[0]
         if n // 4 % 2:
-            invitations.request_late_reply(case, contact, details=factories.reply_details(contact))
+            replies.request_late_reply(case, contact, details=factories.reply_details(contact))
         return case.id
     with clock.pinned(date(2026, 10, 1)):
-        case = invitations.invite_more(world.rounds["open"], [org], adviser)[0]
+        case = rounds.invite_more(world.rounds["open"], [org], adviser)[0]
     if kind == ACCEPTED:
-        invitations.reply(case, contact, answer="yes", details=factories.reply_details(contact, steering_rep="Ola"))
+        replies.reply(case, contact, answer="yes", details=factories.reply_details(contact, steering_rep="Ola"))
     elif kind == SIGNING:
         signatory = factories.user("signatory", organisation=org, name=f"Rådmann søker {n}")
         workflow.perform(case, "accept", adviser)

@@ -36,9 +36,9 @@ def build(app, orgs) -> World:
     lindas = factories.case(orgs["Lindås"], factories.invitation_round(deadline=date(2026, 12, 31)))
     voss = factories.case(orgs["Voss"], factories.invitation_round(deadline=date(2026, 11, 1), title="Sen runde"))
     request = workflow.perform(voss, "accept_late", voss_contact)
-    issued = factories.issued_case(orgs["Lindås"], factories.invitation_round(title="Avtalerunde"),
-                                   by=world.users["adviser"])
     member = factories.member_case(orgs["Lindås"], world.users["adviser"], activated_on=date(2025, 3, 1))
+    # The agreement waiting for signatures renews the membership: a municipality holds one agreement at a time.
+    workflow.perform(member, "renew", world.users["adviser"])
     line = db.session.scalar(select(Contribution).where(Contribution.organisation_id == orgs["Lindås"].id))
     representative = factories.representative(orgs["Lindås"], world.users["adviser"], starts_on=date(2025, 6, 1))
     evaluations.create(2026, ["Hva har samarbeidet gitt kommunen?"], world.users["adviser"])
@@ -54,7 +54,7 @@ def build(app, orgs) -> World:
                  "subgroup_id": subgroup.id, "message_id": message.id, "user_id": voss_contact.id,
                  "member_id": 1, "trigger": "accept", "token": "ugyldig", "meeting_id": meeting.id,
                  "key": "invitasjon", "kind": STEERING_MEETING,
-                 "round_id": lindas.round_id, "agreement_id": issued.agreement.id, "document_id": 1,
+                 "round_id": lindas.round_id, "agreement_id": member.agreement.id, "document_id": 1,
                  "org_id": orgs["Lindås"].id, "line_id": line.id, "rep_id": representative.id, "year": 2026,
                  "member_case_id": member.id}
     assert clock.today()

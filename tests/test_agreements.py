@@ -83,6 +83,43 @@ def test_changed_template_text_is_flagged_on_the_agreement(app, client, auth, ad
     assert "Teksten er identisk" not in html
 
 
+# The fingerprint of each released VERSION of app/agreement_text.py. Never change a line: a new text gets a new
+# VERSION and a line of its own, so agreements already issued keep the text they were signed with.
+RELEASED = {1: "79023aedfc1fa506d8ccde02674a69e321009ca95929b83e1f95bd47ce4e29fe"}
+
+
+def test_the_agreement_text_is_the_released_text_of_its_version():
+    assert agreements.fingerprint(agreement_text.TEXT) == RELEASED.get(agreement_text.VERSION), \
+        "app/agreement_text.py changed: raise VERSION and add the new fingerprint to RELEASED"
+
+
+def test_a_text_changed_without_a_new_version_is_not_issued(app, client, auth, orgs, adviser, lindas, monkeypatch):
+    voss = factories.accepted_case(orgs["Voss"], round_=lindas.round, by=adviser)
+    db.session.commit()
+    edited = agreement_text.TEXT.replace("ett års", "tre måneders")
+    monkeypatch.setattr(agreement_text, "TEXT", edited)
+    refusal = "Avtaleteksten er endret uten nytt versjonsnummer"
+    with pytest.raises(ServiceError, match=refusal):
+        workflow.perform(voss, "issue_agreement", adviser)
+    db.session.rollback()
+    auth.login(adviser)
+    form = f"/avtaler/sak/{voss.id}/send-til-signering"
+    page = client.get(form)
+    assert page.status_code == 200 and refusal in page.get_data(as_text=True)
+    assert 'name="agreement_end"' not in page.get_data(as_text=True)
+    terms = {"agreement_end": "2030-12-31", "contribution": "40000", "contribution_from": "2027",
+             "contribution_to": "2030"}
+    response = post(client, form, terms, token_from=f"/saker/{voss.id}")
+    assert response.status_code == 409 and refusal in response.get_data(as_text=True)
+    assert voss.state == "accepted" and db.session.scalar(select(func.count()).select_from(Agreement)) == 1
+
+    monkeypatch.setattr(agreement_text, "VERSION", 2)
+    assert "Send avtalen til signering" in client.get(form).get_data(as_text=True)
+    workflow.perform(voss, "issue_agreement", adviser)
+    assert (voss.agreement.template.version, voss.agreement.template_hash) == (2, agreements.fingerprint(edited))
+    assert lindas.agreement.template.version == 1 and agreements.text_matches(lindas.agreement)
+
+
 def test_adviser_issues_agreement_with_party_fields_from_the_case(app, client, auth, orgs, adviser):
     case = factories.accepted_case(orgs["Lindås"], by=adviser)
     db.session.commit()

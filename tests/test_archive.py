@@ -12,7 +12,7 @@ from pypdf import PdfReader
 
 from app import clock
 from app.extensions import db
-from app.services import agreements, archive, invitations, workflow
+from app.services import agreements, archive, replies, workflow
 from tests import factories
 
 
@@ -154,8 +154,8 @@ def test_the_reply_is_an_outgoing_document_with_the_answer(client, login, orgs):
     round_ = factories.sent_round(adviser, [orgs["Fjell"]])
     fjell = round_.cases[0]
     contact = factories.user("municipality_contact", organisation=orgs["Fjell"], name="Marit Fjeld")
-    invitations.reply(fjell, contact, answer="yes", comment="Vi vil vere med.",
-                      details=factories.reply_details(contact, steering_rep="Bjørn Sandvik"))
+    replies.reply(fjell, contact, answer="yes", comment="Vi vil vere med.",
+                  details=factories.reply_details(contact, steering_rep="Bjørn Sandvik"))
     db.session.commit()
     login("adviser", organisation="Bergen")
     with _zip(client, fjell, year=2026) as export:

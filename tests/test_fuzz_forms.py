@@ -161,14 +161,19 @@ class Ctx:
     def round(self, **kwargs):
         return factories.invitation_round(title=f"Runde {next(self.n)}", **kwargs)
 
+    def lindas(self):
+        """Lindås, free to be invited again: what it holds from the world or an earlier submission ends first."""
+        factories.end_agreements(self.orgs["Lindås"], self.user("adviser"))
+        return self.orgs["Lindås"]
+
     def accepted_case(self):
-        return factories.accepted_case(self.orgs["Lindås"], self.round(), by=self.user("adviser"))
+        return factories.accepted_case(self.lindas(), self.round(), by=self.user("adviser"))
 
     def issued_agreement(self):
-        return factories.issued_case(self.orgs["Lindås"], self.round(), by=self.user("adviser")).agreement
+        return factories.issued_case(self.lindas(), self.round(), by=self.user("adviser")).agreement
 
     def member_case(self, activated_on=date(2025, 3, 1)):
-        return factories.member_case(self.orgs["Lindås"], self.user("adviser"), activated_on=activated_on)
+        return factories.member_case(self.lindas(), self.user("adviser"), activated_on=activated_on)
 
     def contribution_line(self) -> int:
         """A line nobody has touched: each new membership owes one year more than the one before."""
@@ -346,7 +351,7 @@ TARGETS: dict[str, Target] = {
         fields=lambda ctx: {f"q{q}": Input("text", 4000) for q in ctx.evaluation_question_ids()}),
     "app.municipality.forms.ReplyForm": Target(
         "municipality_contact",
-        lambda ctx: f"/min-kommune/invitasjon/{ctx.done(factories.case(ctx.orgs['Lindås'], ctx.round())).id}/svar",
+        lambda ctx: f"/min-kommune/invitasjon/{ctx.done(factories.case(ctx.lindas(), ctx.round())).id}/svar",
         lambda ctx: {"answer": "yes", "contact_name": "Kari Nordmann", "contact_title": "Kommunalsjef",
                      "contact_email": "kari@lindas.kommune.no", "contact_phone": "56 00 00 00",
                      "steering_rep": "Per Hansen", "project_rep_1": "Anne Berg", "project_rep_2": "",

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import AuditEvent, InvitationRound, MembershipCase, OutboxMessage, User
-from app.services import invitations, tick
+from app.services import ServiceError, cases, replies, rounds, tick, workflow
 from tests import factories
 from tests.conftest import post
 
@@ -101,6 +101,20 @@ def test_sending_creates_one_invited_case_per_municipality_and_mail_per_contact(
     assert created.actor_id == adviser.id
 
 
+def test_a_letter_typed_in_the_browser_keeps_its_paragraphs(client, adviser, orgs):
+    typed = "Vi inviterer kommunen.\r\n\r\nÅrlig bidrag kr 40 000.\r\nSvar innen 15.12.2026.\r\rMed hilsen"
+    post(client, NEW, {**_round_form(orgs, "Lindås", letter_text=typed), "action": "send"}, token_from=NEW)
+    round_ = db.session.scalar(select(InvitationRound))
+    assert round_.letter_text == \
+        "Vi inviterer kommunen.\n\nÅrlig bidrag kr 40 000.\nSvar innen 15.12.2026.\n\nMed hilsen"
+    case = round_.cases[0]
+    page = client.get(f"/saker/{case.id}/dokumenter/invitasjon").get_data(as_text=True)
+    assert re.findall(r"<p>([^<]*)</p>", page)[:3] == [
+        "Vi inviterer kommunen.", "Årlig bidrag kr 40 000.\nSvar innen 15.12.2026.", "Med hilsen"]
+    overview = client.get(f"/invitasjoner/{round_.id}").get_data(as_text=True)
+    assert "<p>Vi inviterer kommunen.</p><p>Årlig bidrag kr 40 000.<br>Svar innen 15.12.2026.</p>" in overview
+
+
 def test_overview_lists_municipalities_without_contact(client, adviser, orgs):
     factories.user("municipality_contact", organisation=orgs["Lindås"], name="Kari Nordtveit")
     round_ = factories.sent_round(adviser, [orgs["Lindås"], orgs["Voss"]])
@@ -123,7 +137,7 @@ def test_contact_added_later_by_admin_gets_the_invitation_at_once(app, client, l
     subjects = sorted(m.subject for m in _mail_to("siri.lie@voss.kommune.no"))
     assert subjects == ["Invitasjon til Kunnskapskommunen – svarfrist 15.12.2026",
                         "Invitasjon til intranettet for Kunnskapskommunen"]
-    assert invitations.overview(round_, date(2026, 11, 23))[0].contacts[0].name == "Siri Lie"
+    assert rounds.overview(round_, date(2026, 11, 23))[0].contacts[0].name == "Siri Lie"
 
 
 def test_giving_the_contact_role_later_sends_the_invitation_once(client, login, orgs):
@@ -154,6 +168,72 @@ def test_invite_more_refuses_a_municipality_already_in_the_round(client, adviser
     assert sorted(c.organisation.name for c in db.session.get(InvitationRound, round_.id).cases) == ["Lindås", "Voss"]
 
 
+MEMBER_REFUSAL = "Lindås er allerede medlem; forny avtalen fra saken i stedet."
+
+
+def _case_in(state: str, orgs, adviser) -> MembershipCase:
+    """Lindås with a case holding an agreement in `state`, made through the services."""
+    if state == "agreement_pending":
+        return factories.issued_case(orgs["Lindås"], by=adviser)
+    if state == "signed":
+        return factories.signed_case(orgs["Lindås"], adviser, factories.user("signatory", organisation=orgs["Bergen"]),
+                                     factories.user("signatory", organisation=orgs["Lindås"]))
+    case = factories.active_case(orgs["Lindås"], by=adviser)
+    if state == "notice_given":
+        signer = factories.user("signatory", organisation=orgs["Lindås"])
+        workflow.approve(workflow.perform(case, "give_notice", signer, data={"notice_date": "2026-11-23"}), adviser)
+    return case
+
+
+@pytest.mark.parametrize("state", ["agreement_pending", "signed", "active", "notice_given"])
+def test_a_member_or_one_with_an_agreement_is_not_invited_again(app, orgs, state):
+    adviser = factories.adviser(orgs["Bergen"])
+    held = _case_in(state, orgs, adviser)
+    db.session.commit()
+    assert held.state == state
+    with pytest.raises(ServiceError, match=MEMBER_REFUSAL):
+        cases.invite(factories.invitation_round(title="Invitasjon 2027"), orgs["Lindås"], adviser)
+    with pytest.raises(ServiceError, match=MEMBER_REFUSAL):
+        factories.sent_round(adviser, [orgs["Voss"], orgs["Lindås"]])
+    db.session.rollback()
+    assert db.session.scalars(select(MembershipCase.id).where(
+        MembershipCase.organisation_id == orgs["Lindås"].id)).all() == [held.id]
+
+
+def test_a_municipality_that_said_no_may_be_invited_again(app, orgs):
+    adviser = factories.adviser(orgs["Bergen"])
+    workflow.perform(cases.invite(factories.invitation_round(title="Invitasjon 2025"), orgs["Lindås"], adviser),
+                     "decline", adviser)
+    assert factories.sent_round(adviser, [orgs["Lindås"]]).cases[0].state == "invited"
+
+
+def test_round_form_refuses_a_member_and_points_to_its_case(client, adviser, orgs):
+    member = factories.active_case(orgs["Lindås"], by=adviser)
+    db.session.commit()
+    form = client.get(NEW).get_data(as_text=True)
+    assert f'name="organisations" value="{orgs["Lindås"].id}"' not in form
+    assert f'allerede medlem; forny avtalen fra <a href="/saker/{member.id}">' in form
+    chosen = post(client, NEW, {**_round_form(orgs), "region": "Nordhordland", "action": "select_all"},
+                  token_from=NEW).get_data(as_text=True)
+    assert "Lindås" not in chosen.split("Valgt nå")[1].split("</p>")[0]
+    for action in ("preview", "send"):
+        response = post(client, NEW, {**_round_form(orgs, "Lindås", "Voss"), "action": action}, token_from=NEW)
+        assert re.search(rf'id="organisations-error"[^>]*>[^<]*{re.escape(MEMBER_REFUSAL)}',
+                         response.get_data(as_text=True))
+    assert _count(InvitationRound) == 1 and _count(MembershipCase) == 1  # the member's own
+
+
+def test_invite_more_refuses_a_member(client, adviser, orgs):
+    round_ = factories.sent_round(adviser, [orgs["Voss"]])
+    factories.active_case(orgs["Lindås"], by=adviser)
+    db.session.commit()
+    page = f"/invitasjoner/{round_.id}/inviter"
+    for action in ("preview", "send"):
+        response = post(client, page, {"organisations": [orgs["Lindås"].id], "action": action}, token_from=page)
+        assert MEMBER_REFUSAL in response.get_data(as_text=True)
+    assert [c.organisation.name for c in db.session.get(InvitationRound, round_.id).cases] == ["Voss"]
+
+
 def test_select_all_and_region_filter_work_without_javascript(client, adviser, orgs):
     response = post(client, NEW, {**_round_form(orgs), "region": "Voss og omland", "action": "select_all"},
                     token_from=NEW)
@@ -182,7 +262,7 @@ def test_reminder_goes_only_to_the_unanswered_and_never_twice_a_day(app, client,
     voss = factories.user("municipality_contact", organisation=orgs["Voss"])
     round_ = factories.sent_round(adviser, [orgs["Lindås"], orgs["Voss"]])
     voss_case = next(c for c in round_.cases if c.organisation.name == "Voss")
-    invitations.reply(voss_case, voss, answer="no", details=factories.reply_details(voss))
+    replies.reply(voss_case, voss, answer="no", details=factories.reply_details(voss))
     db.session.commit()
     page = f"/invitasjoner/{round_.id}/paminnelse"
     confirm = client.get(page).get_data(as_text=True)
@@ -261,6 +341,107 @@ def test_extend_deadline_for_one_municipality_shows_in_its_history(client, advis
     assert "Svarfristen forlenget til 15.01.2027" in history and "Kommunestyret møtes 12. januar." in history
 
 
+@pytest.fixture
+def past_deadline(app, auth, adviser, orgs):
+    """A round of three past its deadline (15.12.2026): Lindås said yes, Voss and Kvam never answered."""
+    contacts = {name: factories.user("municipality_contact", organisation=orgs[name]) for name in ("Voss", "Kvam")}
+    round_ = factories.sent_round(adviser, [orgs["Lindås"], orgs["Voss"], orgs["Kvam"]])
+    by_name = {case.organisation.name: case for case in round_.cases}
+    workflow.perform(by_name["Lindås"], "accept", adviser)
+    db.session.commit()
+    app.config["TODAY"] = "2026-12-16"
+    auth.login(adviser)  # a later day: the old session has timed out
+    return round_, by_name, contacts
+
+
+def _links(html: str) -> set[str]:
+    return set(re.findall(r'href="([^"]+)"', html))
+
+
+def test_after_the_deadline_the_round_page_counts_those_who_never_answered(client, past_deadline):
+    round_, by_name, _ = past_deadline
+    page = f"/invitasjoner/{round_.id}"
+    for ticked in (False, True):  # before the tick (still "Invitert") and after it ("Ikke svart")
+        if ticked:
+            tick.run(date(2026, 12, 16))
+            db.session.commit()
+            assert by_name["Voss"].state == by_name["Kvam"].state == "no_reply"
+        html = client.get(page).get_data(as_text=True)
+        assert "2 av 3 kommuner svarte ikke innen fristen." in html and "ikke svart ennå" not in html
+        links = _links(html)
+        assert f"{page}/paminnelse" not in links and f"{page}/inviter" not in links and f"{page}/frist" in links
+        assert {link for link in links if link.startswith("/invitasjoner/sak/")} == {
+            f"/invitasjoner/sak/{by_name[name].id}/frist" for name in ("Voss", "Kvam")}
+
+
+def test_no_reminders_after_the_deadline(client, past_deadline):
+    round_, _, _ = past_deadline
+    page = f"/invitasjoner/{round_.id}/paminnelse"
+    assert "Alle har svart, eller svarfristen har gått ut." in client.get(page).get_data(as_text=True)
+    response = post(client, page, token_from=f"/invitasjoner/{round_.id}", follow_redirects=True)
+    assert "Ingen påminnelser: alle har svart, eller svarfristen har gått ut." in response.get_data(as_text=True)
+    assert _reminders() == []
+
+
+def test_extending_a_passed_round_reopens_only_those_who_did_not_answer(client, adviser, past_deadline):
+    round_, by_name, contacts = past_deadline
+    tick.run(date(2026, 12, 16))
+    workflow.perform(by_name["Voss"], "decline_late", adviser, comment="Nei-svar kom per brev.")
+    db.session.commit()
+    page = f"/invitasjoner/{round_.id}/frist"
+    assert "Den nye fristen gjelder bare kommunene som ikke har svart: Kvam." in client.get(page).get_data(
+        as_text=True)
+    done = post(client, page, {"deadline": "2027-01-10", "reason": "Kommunestyret i Kvam møtes i januar."},
+                token_from=page, follow_redirects=True)
+    assert "Svarfristen er forlenget til 10.01.2027 for kommunene som ikke har svart." in done.get_data(as_text=True)
+    found = {c.organisation.name: (c.state, c.reply_deadline) for c in db.session.get(InvitationRound, round_.id).cases}
+    assert found == {"Lindås": ("accepted", date(2026, 12, 15)), "Voss": ("declined", date(2026, 12, 15)),
+                     "Kvam": ("invited", date(2027, 1, 10))}
+    assert [replies.reply_mode(by_name[name]).kind for name in ("Lindås", "Voss", "Kvam")] == \
+        ["closed", "closed", "open"]
+    assert _mail_to(contacts["Kvam"].email)[-1].subject == \
+        "Ny svarfrist 10.01.2027 for invitasjonen fra Kunnskapskommunen"
+    assert "Ny svarfrist" not in _mail_to(contacts["Voss"].email)[-1].subject
+    reopened = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "membership.reopen"))
+    assert (reopened.object_id, reopened.from_state, reopened.to_state, reopened.comment) == \
+        (by_name["Kvam"].id, "no_reply", "invited", "Kommunestyret i Kvam møtes i januar.")
+    html = client.get(f"/invitasjoner/{round_.id}").get_data(as_text=True)
+    assert "0 av 3 kommuner svarte ikke innen fristen." in html
+    assert "1 av 3 kommuner har fått forlenget frist og har ikke svart ennå." in html
+    assert f'href="/invitasjoner/{round_.id}/paminnelse"' in html
+    again = post(client, page, {"deadline": "2027-01-05", "reason": "Igjen."}, token_from=page)
+    assert "Ingen kommuner i runden venter på en ny svarfrist" in again.get_data(as_text=True)
+
+
+def test_one_municipality_that_never_answered_gets_a_new_deadline_from_its_case(app, client, adviser,
+                                                                                 past_deadline):
+    _, by_name, _ = past_deadline
+    kvam = by_name["Kvam"]
+    tick.run(date(2026, 12, 16))
+    db.session.commit()
+    assert f'href="/saker/{kvam.id}/handling/reopen"' in client.get(f"/saker/{kvam.id}").get_data(as_text=True)
+    page = client.get(f"/saker/{kvam.id}/handling/reopen").headers["Location"]
+    assert page == f"/invitasjoner/sak/{kvam.id}/frist"
+    response = post(client, page, {"deadline": "2027-01-15", "reason": "Kommunestyret møtes 12. januar."},
+                    token_from=page)
+    assert response.status_code == 302
+    assert (kvam.state, kvam.reply_deadline) == ("invited", date(2027, 1, 15))
+    history = client.get(f"/saker/{kvam.id}").get_data(as_text=True)
+    assert "Gi ny svarfrist til 15.01.2027" in history and "Kommunestyret møtes 12. januar." in history
+
+
+def test_a_new_deadline_is_for_the_unanswered_and_not_in_the_past(app, adviser, past_deadline):
+    _, by_name, _ = past_deadline
+    tick.run(date(2026, 12, 16))
+    with pytest.raises(ServiceError, match="Fristen kan bare forlenges mens kommunen ikke har svart"):
+        rounds.extend_case_deadline(by_name["Lindås"], date(2027, 1, 15), "Grunn.", adviser)
+    app.config["TODAY"] = "2027-01-05"
+    with pytest.raises(ServiceError, match="Den nye fristen kan ikke være tilbake i tid."):
+        rounds.extend_case_deadline(by_name["Kvam"], date(2026, 12, 20), "Grunn.", adviser)
+    with pytest.raises(ServiceError, match="Oppgi en ny svarfrist"):
+        workflow.perform(by_name["Kvam"], "reopen", adviser, comment="Uten ny frist.")
+
+
 def test_withdrawing_an_invitation_needs_a_comment(client, adviser, orgs):
     round_ = factories.sent_round(adviser, [orgs["Voss"]])
     db.session.commit()
@@ -284,8 +465,8 @@ def test_only_the_adviser_runs_invitation_rounds(client, login, role, path):
 def test_seeded_2026_round_has_mail_and_a_reply_with_details(runner):
     assert runner.invoke(args=["seed-demo", "--password", "demo-passord"]).exit_code == 0
     round_ = db.session.scalar(select(InvitationRound).where(InvitationRound.title == "Invitasjon 2026"))
-    replies = invitations.latest_replies([c.id for c in round_.cases])
-    fjell = next(r for r in replies.values() if r.case.organisation.name == "Fjell")
+    latest = replies.latest_replies([c.id for c in round_.cases])
+    fjell = next(r for r in latest.values() if r.case.organisation.name == "Fjell")
     assert fjell.answer == "yes" and fjell.steering_rep and fjell.answered_by.email == "marit.fjeld@fjell.kommune.no"
     subjects = {m.subject.split(":")[0] for m in db.session.scalars(select(OutboxMessage))}
     assert {"Invitasjon til Kunnskapskommunen – svarfrist 15.12.2026", "Påminnelse", "Kvittering"} <= subjects

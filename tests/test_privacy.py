@@ -7,7 +7,8 @@ from sqlalchemy import func, select
 
 from app import clock
 from app.extensions import db
-from app.models import AuditEvent, LoginAttempt, LoginSession, OutboxMessage, Representative, Signature, User
+from app.models import (AuditEvent, LoginAttempt, LoginSession, MembershipCase, OutboxMessage, Representative,
+                        Signature, User)
 from app.services import calendar, mail, meetings, cases, representatives, workflow
 from tests import factories
 from tests.conftest import csrf_token, post
@@ -111,10 +112,13 @@ def test_personal_data_pages_are_for_the_admin(client, login, person, role):
 
 @pytest.fixture
 def terms(orgs, person):
-    """Lindås a member since 2018: Kari in the project group (linked to her user, and earlier under her e-mail)."""
+    """Lindås a member since 2018 (the agreement Kari signed, signed by Bergen and activated): Kari in the project
+    group (linked to her user, and earlier under her e-mail)."""
     adviser = factories.user("adviser", organisation=orgs["Bergen"])
-    round_ = factories.historic_round("Invitasjon 2017", created=date(2017, 1, 10), deadline=date(2017, 2, 1))
-    factories.member(round_, orgs["Lindås"], adviser)
+    case = db.session.scalar(select(MembershipCase).where(MembershipCase.organisation_id == orgs["Lindås"].id))
+    with clock.pinned(date(2018, 3, 1)):
+        cases.sign(case, "host", adviser, name="Nina Mevold", title="Kommunaldirektør", signed_on=clock.today())
+        workflow.perform(case, "activate", adviser)
     earlier = representatives.propose(orgs["Lindås"], adviser, group="project", name="Kari Nordtveit",
                                       email="KARI@lindas.kommune.no", phone="900 00 000", starts_on=date(2022, 3, 1))
     current = representatives.propose(orgs["Lindås"], adviser, group="project", name="Kari Nordtveit",

@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import AuditEvent, InvitationReply, MembershipCase, OutboxMessage, TransitionRequest
-from app.services import invitations, tick, workflow
+from app.services import ServiceError, replies, rounds, tick, workflow
 from tests import factories
 from tests.conftest import post
 from tests.races import twin_saved_first
@@ -146,8 +146,8 @@ def test_the_day_after_the_deadline_the_form_is_closed(app, client, auth, contac
 
 def test_service_refuses_an_answer_after_the_deadline(app, contact, cases):
     app.config["TODAY"] = "2026-12-16"
-    with pytest.raises(invitations.ServiceError, match="svarskjemaet er stengt"):
-        invitations.reply(cases["Lindås"], contact, answer="yes", details=factories.reply_details(contact))
+    with pytest.raises(ServiceError, match="svarskjemaet er stengt"):
+        replies.reply(cases["Lindås"], contact, answer="yes", details=factories.reply_details(contact))
 
 
 def test_changing_the_answer_before_the_deadline_is_recorded(client, contact, cases):
@@ -231,7 +231,7 @@ def test_late_reply_request_approved_by_the_adviser(app, client, auth, contact, 
 def test_rejected_late_request_is_shown_and_state_stays(app, client, auth, contact, adviser, cases):
     case = cases["Lindås"]
     app.config["TODAY"] = "2026-12-20"
-    invitations.request_late_reply(case, contact, details=factories.reply_details(contact))
+    replies.request_late_reply(case, contact, details=factories.reply_details(contact))
     db.session.commit()
     auth.login(adviser)  # the contact's session timed out when the clock moved
     request = db.session.scalar(select(TransitionRequest))
@@ -245,10 +245,10 @@ def test_rejected_late_request_is_shown_and_state_stays(app, client, auth, conta
 
 def test_no_late_answer_to_an_invitation_replaced_by_a_newer_one(app, contact, adviser, cases, orgs):
     app.config["TODAY"] = "2026-12-16"
-    assert invitations.reply_mode(cases["Lindås"]).kind == "late"
+    assert replies.reply_mode(cases["Lindås"]).kind == "late"
     factories.sent_round(adviser, [orgs["Lindås"]], deadline=date(2027, 3, 1), title="Invitasjon 2027")
     db.session.commit()
-    mode = invitations.reply_mode(cases["Lindås"])
+    mode = replies.reply_mode(cases["Lindås"])
     assert mode.kind == "closed"
     assert mode.message == "Svarfristen gikk ut 15.12.2026. Kommunen har fått en nyere invitasjon."
 
@@ -262,7 +262,7 @@ def test_late_request_before_the_deadline_is_refused(client, contact, cases):
 
 def test_extended_deadline_keeps_the_form_open_for_that_municipality(app, client, auth, contact, adviser, cases):
     case = cases["Lindås"]
-    invitations.extend_case_deadline(case, date(2027, 1, 15), "Kommunestyremøte i januar.", adviser)
+    rounds.extend_case_deadline(case, date(2027, 1, 15), "Kommunestyremøte i januar.", adviser)
     db.session.commit()
     _on(app, auth, contact, "2027-01-15")
     url = f"/min-kommune/invitasjon/{case.id}/svar"

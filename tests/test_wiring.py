@@ -35,8 +35,12 @@ def test_the_table_reads_in_order():
         assert f"membership.{ending}: members.end_membership\n" in table
     assert "representative.approve: representatives.hold_seat → representatives.take_over → " \
         "representatives.tell_proposer" in table
-    assert "daily: contributions.new_year_lines, invitations.send_due_reminders, representatives.remind_ending_terms" \
+    assert "membership.accept_late: replies.record_reply" in table
+    assert "membership.reopen: rounds.reopened" in table
+    assert "daily: contributions.new_year_lines, reminders.send_due_reminders, representatives.remind_ending_terms" \
         in table
+    assert "documents: archive.invitation_letter, archive.case_history, replies.reply_documents, " in table
+    assert "new contact: rounds.invite_new_contact" in table
 
 
 def test_every_wired_trigger_exists_in_its_workflow():

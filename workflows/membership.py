@@ -69,6 +69,10 @@ TRANSITIONS = [
         description="Svarfristen er ute uten svar, og kommunen får status «Ikke svart».",
     ),
     TransitionSpec(
+        "reopen", (NO_REPLY,), INVITED, "Gi ny svarfrist", frozenset({ADVISER}), comment_required=True,
+        description="Kommunen som ikke svarte innen fristen, får en ny svarfrist og kan svare på invitasjonen igjen.",
+    ),
+    TransitionSpec(
         "withdraw", (INVITED, ACCEPTED, DECLINED, NO_REPLY), WITHDRAWN, "Trekk tilbake invitasjonen",
         frozenset({ADVISER}), comment_required=True,
         description="Invitasjonen blir trukket tilbake for godt; kommunen kan ikke lenger svare på den.",

@@ -152,7 +152,7 @@ def _issue_page(case: MembershipCase, trigger: str):
     """Issue a new agreement from the template (first time or renewal), with the terms the adviser confirms."""
     spec = MEMBERSHIP.spec(trigger)
     form = IssueForm()
-    reason = _refusal(case, trigger)
+    reason = _refusal(case, trigger) or agreements.template_problem()
     if request.method == "GET" and reason is None:
         for key, value in agreements.proposed_terms(case, renewal=trigger == "renew").items():
             getattr(form, key).data = value

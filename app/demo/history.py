@@ -9,7 +9,7 @@ from app.extensions import db
 from app.models import InvitationRound, MembershipCase, Organisation, User
 from app.models.invitation import YES
 from app.models.case import HOST_PARTY, MUNICIPALITY_PARTY
-from app.services import agreements, invitations, cases, tick, users, workflow
+from app.services import agreements, cases, reminders, replies, rounds, tick, users, workflow
 from app.services.users import find_by_email
 
 LETTER_2016 = """Bergen kommune inviterer kommuner i Bergensregionen, Voss og omland og Nordhordland til å delta i \
@@ -164,9 +164,9 @@ def _round_2026(organisations, adviser) -> dict[str, MembershipCase]:
                 if o.is_municipality and not o.is_host and o.name not in members]
     meeting, deadline = "Felles samarbeidsmøte i februar 2027", date(2026, 12, 15)
     with clock.pinned(date(2026, 10, 26)):
-        round_ = invitations.create_round(
+        round_ = rounds.create_round(
             adviser, invitees, title="Invitasjon 2026",
-            letter_text=invitations.letter(40_000, 2027, 2030, deadline, meeting), reply_deadline=deadline,
+            letter_text=rounds.letter(40_000, 2027, 2030, deadline, meeting), reply_deadline=deadline,
             contribution=40_000, contribution_from=2027, contribution_to=2030, agreement_end=date(2030, 12, 31),
             meeting=meeting)
         db.session.commit()
@@ -180,19 +180,19 @@ def _round_2026(organisations, adviser) -> dict[str, MembershipCase]:
     with clock.pinned(date(2026, 11, 12)):
         fjell = by_name["Fjell"]
         marit = contact_of(fjell, "municipality_contact")
-        invitations.reply(fjell, marit, answer=YES, comment="Fjell (no Øygarden) ønskjer å vere med.",
-                          details=invitations.ReplyDetails(
-                              contact_name=marit.name, contact_title=marit.title, contact_email=marit.email,
-                              contact_phone="56 31 50 00", steering_rep="Bjørn Sandvik, kommunalsjef",
-                              project_rep_1=marit.name, project_rep_2="Ingunn Kvinge, fagutviklar"))
+        replies.reply(fjell, marit, answer=YES, comment="Fjell (no Øygarden) ønskjer å vere med.",
+                      details=replies.ReplyDetails(
+                          contact_name=marit.name, contact_title=marit.title, contact_email=marit.email,
+                          contact_phone="56 31 50 00", steering_rep="Bjørn Sandvik, kommunalsjef",
+                          project_rep_1=marit.name, project_rep_2="Ingunn Kvinge, fagutviklar"))
         workflow.perform(by_name["Ulvik"], "decline", adviser, comment="Svar mottatt på e-post.")
         db.session.commit()
     with clock.pinned(date(2026, 11, 16)):
-        invitations.remind(round_, adviser, date(2026, 11, 16))
+        reminders.remind(round_, adviser, date(2026, 11, 16))
         db.session.commit()
     with clock.pinned(date(2026, 11, 20)):
-        invitations.extend_case_deadline(by_name["Kvam"], date(2027, 1, 15),
-                                         "Kommunestyret i Kvam handsamar saka 12. januar 2027.", adviser)
+        rounds.extend_case_deadline(by_name["Kvam"], date(2027, 1, 15),
+                                    "Kommunestyret i Kvam handsamar saka 12. januar 2027.", adviser)
         db.session.commit()
     return by_name
 

@@ -13,9 +13,9 @@ from app.models import InvitationRound, MembershipCase, Organisation, User
 from app.models.organisation import MUNICIPALITY, REGIONS
 from app.models.user import MUNICIPALITY_CONTACT
 from app.security import role_required
-from app.services import invitations
+from app.services import cases, invitation_mail, reminders, rounds
 from app.views import add_error, attempt, attempt_result
-from workflows import MEMBERSHIP
+from workflows import MEMBERSHIP, reply_open
 from workflows.membership import INVITED
 
 bp = Blueprint("invitations", __name__, url_prefix="/invitasjoner")
@@ -33,6 +33,7 @@ class Picker:
     region: str
     selected: list[int]
     invited: set[int]
+    members: dict[int, int]  # organisation id -> the case to renew the agreement from
     status: dict[int, str]
     with_contact: set[int]
 
@@ -54,10 +55,11 @@ def _picker(form, action: str, round_: InvitationRound | None = None) -> Picker:
     form.region.choices = choices([("", "Alle regioner")] + [(r, r) for r in regions])
     region = form.region.data if form.region.data in regions else ""
     invited = {case.organisation_id for case in round_.cases} if round_ else set()
+    members = cases.agreement_holders()
     selected = list(form.organisations.data or [])
     if action == "select_all":
         shown = [o.id for o in municipalities if (o.region or "Uten region") == region or not region]
-        selected += [i for i in shown if i not in selected and i not in invited]
+        selected += [i for i in shown if i not in selected and i not in invited and i not in members]
     elif action == "clear":
         selected = []
     form.organisations.data = selected
@@ -67,7 +69,7 @@ def _picker(form, action: str, round_: InvitationRound | None = None) -> Picker:
     with_contact = set(db.session.scalars(select(User.organisation_id).where(
         User.active.is_(True), User.role_rows.any(role=MUNICIPALITY_CONTACT))))
     groups = [(r, [o for o in municipalities if (o.region or "Uten region") == r]) for r in regions]
-    return Picker(groups, region, selected, invited, status, with_contact)
+    return Picker(groups, region, selected, invited, members, status, with_contact)
 
 
 def _terms(form: RoundForm) -> dict:
@@ -79,7 +81,7 @@ def _terms(form: RoundForm) -> dict:
 def _round_valid(form: RoundForm, picker: Picker) -> bool:
     """Validate the form and the rules of a round, showing every problem at once."""
     valid = form.validate()
-    problems = invitations.check_round(
+    problems = rounds.check_round(
         reply_deadline=form.reply_deadline.data, contribution_from=form.contribution_from.data,
         contribution_to=form.contribution_to.data, agreement_end=form.agreement_end.data,
         organisations=picker.chosen)
@@ -96,13 +98,13 @@ def _refill_letter(form: RoundForm) -> None:
     if any(v is None for v in values):
         add_error(form, "letter_text", "Fyll ut beløp, periode og svarfrist før brevteksten fylles inn på nytt.")
     else:
-        form.letter_text.data = invitations.letter(*values, form.meeting.data)
+        form.letter_text.data = rounds.letter(*values, form.meeting.data)
 
 
 def _letter_warnings(form: RoundForm) -> list[str]:
     """Facts the letter does not mention, so the adviser can check before sending."""
     text, warnings = form.letter_text.data or "", []
-    amount = invitations.nb_money(form.contribution.data)
+    amount = rounds.nb_money(form.contribution.data)
     if amount not in text and amount.replace("\xa0", " ") not in text:
         warnings.append(f"Brevteksten nevner ikke beløpet {amount}.")
     if f"{form.reply_deadline.data:%d.%m.%Y}" not in text:
@@ -111,19 +113,19 @@ def _letter_warnings(form: RoundForm) -> list[str]:
 
 
 def _contacts_of(organisations: list[Organisation]) -> dict[int, list[User]]:
-    return invitations.contacts_by_organisation([o.id for o in organisations])
+    return invitation_mail.contacts_by_organisation([o.id for o in organisations])
 
 
 @bp.route("/")
 @role_required("adviser")
 def round_list():
-    return render_template("invitations/list.html", rows=invitations.rounds(), today=clock.today())
+    return render_template("invitations/list.html", rows=rounds.rounds(), today=clock.today())
 
 
 @bp.route("/ny", methods=["GET", "POST"])
 @role_required("adviser")
 def round_new():
-    form = RoundForm(data=invitations.round_defaults(clock.today()) if request.method == "GET" else None)
+    form = RoundForm(data=rounds.round_defaults(clock.today()) if request.method == "GET" else None)
     action = request.form.get("action", "")
     picker = _picker(form, action)
     if action == "refill":
@@ -132,7 +134,7 @@ def round_new():
         if action == "preview":
             return render_template("invitations/round_confirm.html", form=form, chosen=picker.chosen,
                                    contacts=_contacts_of(picker.chosen), warnings=_letter_warnings(form))
-        round_ = attempt_result(lambda: invitations.create_round(current_user, picker.chosen, **_terms(form)), form)
+        round_ = attempt_result(lambda: rounds.create_round(current_user, picker.chosen, **_terms(form)), form)
         if round_:
             flash(f"«{round_.title}» er opprettet, og {len(round_.cases)} kommuner er invitert.", "success")
             return redirect(url_for("invitations.round_page", round_id=round_.id))
@@ -144,15 +146,15 @@ def round_new():
 def round_page(round_id: int):
     round_ = get_round(round_id)
     today = clock.today()
-    rows = invitations.overview(round_, today)
+    rows = rounds.overview(round_, today)
     state = request.args.get("status", "")
     withdrawable = {row.case.id for row in rows if "withdraw" in MEMBERSHIP.triggers_from(row.case.state)}
     return render_template(
         "invitations/round.html", round=round_, today=today, state=state, withdrawable=withdrawable,
         rows=[row for row in rows if not state or row.case.state == state],
-        counts=invitations.state_counts(round_), total=len(rows),
-        no_contact=[row for row in rows if not row.contacts and row.case.state == INVITED],
-        waiting=sum(1 for row in rows if row.case.state == INVITED and row.days_left >= 0))
+        counts=rounds.state_counts(round_), progress=rounds.progress(rows),
+        deadline_passed=not reply_open(today, round_.reply_deadline),
+        no_contact=[row for row in rows if not row.contacts and row.case.state == INVITED])
 
 
 @bp.route("/<int:round_id>/inviter", methods=["GET", "POST"])
@@ -164,15 +166,15 @@ def invite_more(round_id: int):
     picker = _picker(form, action, round_)
     if action in ("preview", "send") and form.validate():
         if action == "preview":
-            problem = invitations.check_invite_more(round_, picker.chosen)
+            problem = rounds.check_invite_more(round_, picker.chosen)
             if not problem:
                 return render_template("invitations/invite_confirm.html", round=round_, form=form,
                                        chosen=picker.chosen, contacts=_contacts_of(picker.chosen))
             add_error(form, "organisations", problem)
         else:
-            cases = attempt_result(lambda: invitations.invite_more(round_, picker.chosen, current_user), form)
-            if cases is not None:
-                flash(f"{len(cases)} kommuner til er invitert.", "success")
+            opened = attempt_result(lambda: rounds.invite_more(round_, picker.chosen, current_user), form)
+            if opened is not None:
+                flash(f"{len(opened)} kommuner til er invitert.", "success")
                 return redirect(url_for("invitations.round_page", round_id=round_.id))
     return render_template("invitations/invite_form.html", round=round_, form=form, picker=picker)
 
@@ -183,15 +185,17 @@ def remind(round_id: int):
     round_ = get_round(round_id)
     today = clock.today()
     form = ConfirmForm()
+    plan = reminders.reminder_plan(round_, today)
     if form.validate_on_submit():
-        sent = attempt_result(lambda: invitations.remind(round_, current_user, today))
+        sent = attempt_result(lambda: reminders.remind(round_, current_user, today))
         if sent:
             flash(f"Påminnelsen er sendt ({sent} e-poster).", "success")
-        else:
+        elif plan:
             flash("Ingen nye påminnelser: alle som ikke har svart, har allerede fått påminnelse i dag.", "warning")
+        else:
+            flash("Ingen påminnelser: alle har svart, eller svarfristen har gått ut.", "warning")
         return redirect(url_for("invitations.round_page", round_id=round_.id))
-    return render_template("invitations/remind.html", round=round_, form=form,
-                           plan=invitations.reminder_plan(round_, today))
+    return render_template("invitations/remind.html", round=round_, form=form, plan=plan)
 
 
 @bp.route("/<int:round_id>/frist", methods=["GET", "POST"])
@@ -199,13 +203,15 @@ def remind(round_id: int):
 def extend_round(round_id: int):
     round_ = get_round(round_id)
     form = DeadlineForm()
+    passed = not reply_open(clock.today(), round_.reply_deadline)
     if form.validate_on_submit():
-        if attempt(lambda: invitations.extend_round_deadline(round_, form.deadline.data, form.reason.data,
-                                                             current_user), form):
-            flash(f"Svarfristen er forlenget til {round_.reply_deadline:%d.%m.%Y}.", "success")
+        if attempt(lambda: rounds.extend_round_deadline(round_, form.deadline.data, form.reason.data,
+                                                        current_user), form):
+            flash(f"Svarfristen er forlenget til {form.deadline.data:%d.%m.%Y}"
+                  f"{' for kommunene som ikke har svart' if passed else ''}.", "success")
             return redirect(url_for("invitations.round_page", round_id=round_.id))
     return render_template("invitations/deadline.html", form=form, round=round_, case=None,
-                           current=round_.reply_deadline)
+                           current=round_.reply_deadline, unanswered=rounds.unanswered(round_) if passed else None)
 
 
 @bp.route("/sak/<int:case_id>/frist", methods=["GET", "POST"])
@@ -214,10 +220,10 @@ def extend_case(case_id: int):
     case = db.get_or_404(MembershipCase, case_id)
     form = DeadlineForm()
     if form.validate_on_submit():
-        if attempt(lambda: invitations.extend_case_deadline(case, form.deadline.data, form.reason.data,
-                                                            current_user), form):
+        if attempt(lambda: rounds.extend_case_deadline(case, form.deadline.data, form.reason.data,
+                                                       current_user), form):
             flash(f"Svarfristen for {case.organisation.name} er forlenget til {case.reply_deadline:%d.%m.%Y}.",
                   "success")
             return redirect(url_for("invitations.round_page", round_id=case.round_id))
     return render_template("invitations/deadline.html", form=form, round=case.round, case=case,
-                           current=case.reply_deadline)
+                           current=case.reply_deadline, unanswered=None)

@@ -11,11 +11,11 @@ from app.models import MembershipCase
 from app.models.invitation import ANSWER_LABELS, YES
 from app.municipality.forms import LateReplyForm, ReplyForm
 from app.security import role_required
-from app.services import invitations, cases
+from app.services import cases, replies, rounds
 from app.views import attempt
 
 bp = Blueprint("municipality", __name__, url_prefix="/min-kommune")
-DETAILS = tuple(invitations.ReplyDetails.__dataclass_fields__)
+DETAILS = tuple(replies.ReplyDetails.__dataclass_fields__)
 
 
 def get_case(case_id: int) -> MembershipCase:
@@ -30,7 +30,7 @@ def get_case(case_id: int) -> MembershipCase:
 @role_required("municipality_contact")
 def home():
     today = clock.today()
-    cases = invitations.cases_of(current_user.organisation_id) if current_user.organisation_id else []
+    cases = rounds.cases_of(current_user.organisation_id) if current_user.organisation_id else []
     # The newest invitation, and any other still open for answers, in full; the rest as history.
     current = [c for c in cases if c is cases[0] or c.guard_context(today).reply_open()]
     return render_template("municipality/home.html", current=current,
@@ -42,17 +42,17 @@ def home():
 def invitation(case_id: int):
     case = get_case(case_id)
     return render_template("municipality/invitation.html", case=case, today=clock.today(),
-                           mode=invitations.reply_mode(case), reply=invitations.latest_reply(case),
-                           last_late=invitations.last_late_request(case), history=cases.history(case))
+                           mode=replies.reply_mode(case), reply=replies.latest_reply(case),
+                           last_late=replies.last_late_request(case), history=cases.history(case))
 
 
-def _details(form: ReplyForm) -> invitations.ReplyDetails:
-    return invitations.ReplyDetails(**{name: (getattr(form, name).data or "").strip() or None for name in DETAILS})
+def _details(form: ReplyForm) -> replies.ReplyDetails:
+    return replies.ReplyDetails(**{name: (getattr(form, name).data or "").strip() or None for name in DETAILS})
 
 
 def _prefill(form: ReplyForm, case: MembershipCase) -> None:
     """The previous answer if there is one with details, else the signed-in person as contact."""
-    previous = invitations.latest_reply(case)
+    previous = replies.latest_reply(case)
     if previous is not None and previous.contact_name:
         for name in DETAILS:
             getattr(form, name).data = getattr(previous, name)
@@ -61,7 +61,7 @@ def _prefill(form: ReplyForm, case: MembershipCase) -> None:
         form.contact_name.data, form.contact_title.data = user.name, user.title
         form.contact_email.data, form.contact_phone.data = user.email, user.phone
     if "answer" in form:
-        form.answer.data = invitations.current_answer(case)
+        form.answer.data = replies.current_answer(case)
 
 
 def _answer(case: MembershipCase, form: ReplyForm, late: bool):
@@ -76,7 +76,7 @@ def _answer(case: MembershipCase, form: ReplyForm, late: bool):
             facts = {**asdict(details), "answer": answer, "comment": form.comment.data}
             return render_template("municipality/reply_confirm.html", case=case, form=form, late=late, facts=facts,
                                    answer_label=ANSWER_LABELS[answer])
-        send = invitations.request_late_reply if late else partial(invitations.reply, answer=answer)
+        send = replies.request_late_reply if late else partial(replies.reply, answer=answer)
         if attempt(lambda: send(case, current_user, details=details, comment=form.comment.data), form):
             return redirect(url_for("municipality.receipt", case_id=case.id))
     return render_template("municipality/reply_form.html", case=case, form=form, late=late, today=clock.today())
@@ -86,7 +86,7 @@ def _answer(case: MembershipCase, form: ReplyForm, late: bool):
 @role_required("municipality_contact")
 def reply(case_id: int):
     case = get_case(case_id)
-    mode = invitations.reply_mode(case)
+    mode = replies.reply_mode(case)
     if mode.kind != "open":
         flash(mode.message, "error")
         return redirect(url_for("municipality.invitation", case_id=case.id))
@@ -97,7 +97,7 @@ def reply(case_id: int):
 @role_required("municipality_contact")
 def late_reply(case_id: int):
     case = get_case(case_id)
-    mode = invitations.reply_mode(case)
+    mode = replies.reply_mode(case)
     if mode.kind != "late":
         flash(mode.message or "Svarfristen har ikke gått ut: bruk det vanlige svarskjemaet.", "error")
         return redirect(url_for("municipality.invitation", case_id=case.id))
@@ -108,11 +108,11 @@ def late_reply(case_id: int):
 @role_required("municipality_contact")
 def receipt(case_id: int):
     case = get_case(case_id)
-    mode = invitations.reply_mode(case)
+    mode = replies.reply_mode(case)
     if mode.kind == "late_pending":
-        facts, answered_at = invitations.late_request_facts(mode.pending), mode.pending.requested_at
+        facts, answered_at = replies.late_request_facts(mode.pending), mode.pending.requested_at
     else:
-        reply_ = invitations.latest_reply(case)
+        reply_ = replies.latest_reply(case)
         if reply_ is None:
             abort(404)
         facts = {name: getattr(reply_, name) for name in (*DETAILS, "answer", "comment")}

@@ -33,14 +33,36 @@ def fingerprint(text: str) -> str:
 
 def current_template() -> AgreementTemplate:
     """The template of the text in force, stored the first time an agreement is made from it."""
-    template = db.session.scalar(
-        select(AgreementTemplate).where(AgreementTemplate.version == agreement_text.VERSION))
+    template = _stored_template()
     if template is None:
         template = AgreementTemplate(version=agreement_text.VERSION, text=agreement_text.TEXT,
                                      sha256=fingerprint(agreement_text.TEXT), created_at=clock.now())
         db.session.add(template)
         db.session.flush()
+    problem = _template_mismatch(template)
+    if problem:
+        raise ServiceError(problem)
     return template
+
+
+def template_problem() -> str | None:
+    """Why no agreement can be issued from the text in app/agreement_text.py now, or None."""
+    template = _stored_template()
+    return None if template is None else _template_mismatch(template)
+
+
+def _stored_template() -> AgreementTemplate | None:
+    return db.session.scalar(select(AgreementTemplate).where(AgreementTemplate.version == agreement_text.VERSION))
+
+
+def _template_mismatch(template: AgreementTemplate) -> str | None:
+    # Agreements point at the stored template of their version: a text edited without a new VERSION would be shown
+    # (and fingerprinted on the issue page) while the old text was issued.
+    if template.text == agreement_text.TEXT and template.sha256 == fingerprint(agreement_text.TEXT):
+        return None
+    return (f"Avtaleteksten er endret uten nytt versjonsnummer: den lagrede malen for versjon {template.version} "
+            "er ikke lik teksten i systemet. Ingen avtaler kan sendes før systemansvarlig har gitt den nye teksten "
+            "et nytt versjonsnummer (VERSION i app/agreement_text.py).")
 
 
 def text_matches(agreement: Agreement) -> bool:

@@ -10,13 +10,35 @@ from app.models import AgreementDocument, AuditEvent, InvitationRound, Membershi
 from app.models.case import HOST_PARTY, MUNICIPALITY_PARTY
 from app.services import Conflict, ServiceError, audit, workflow
 from workflows import MEMBERSHIP
-from workflows.membership import AGREEMENT_PENDING
+from workflows.membership import ACTIVE, AGREEMENT_PENDING, NOTICE_GIVEN, SIGNED
+
+# A municipality with a case in one of these states is a member or has an agreement to sign: its agreement is
+# renewed from that case, and it is not invited again (a second case would make it a member twice).
+HOLDING_AGREEMENT = (AGREEMENT_PENDING, SIGNED, ACTIVE, NOTICE_GIVEN)
+
+
+def agreement_holders(organisation_ids: list[int] | None = None) -> dict[int, int]:
+    """Organisation id -> id of its case holding an agreement (see HOLDING_AGREEMENT), of all or of these."""
+    stmt = select(MembershipCase.organisation_id, MembershipCase.id).where(
+        MembershipCase.state.in_(HOLDING_AGREEMENT))
+    if organisation_ids is not None:
+        stmt = stmt.where(MembershipCase.organisation_id.in_(organisation_ids))
+    return {organisation_id: case_id for organisation_id, case_id in db.session.execute(stmt)}
+
+
+def already_members(names: list[str]) -> str:
+    """Why these municipalities cannot be invited: they are members already."""
+    if len(names) == 1:
+        return f"{names[0]} er allerede medlem; forny avtalen fra saken i stedet."
+    return f"{', '.join(names[:-1])} og {names[-1]} er allerede medlemmer; forny avtalene fra sakene i stedet."
 
 
 def invite(round_: InvitationRound, organisation: Organisation, actor: User | None) -> MembershipCase:
     """Open a case for a municipality in a round, in the workflow's first state."""
     if not organisation.is_municipality or organisation.is_host:
         raise ServiceError(f"{organisation.name} kan ikke inviteres.")
+    if agreement_holders([organisation.id]):
+        raise ServiceError(already_members([organisation.name]))
     exists = db.session.scalar(select(MembershipCase.id).where(
         MembershipCase.round_id == round_.id, MembershipCase.organisation_id == organisation.id))
     if exists:

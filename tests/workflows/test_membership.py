@@ -33,6 +33,7 @@ EXPECTED = {
     ),
     "decline_late": ({INVITED, NO_REPLY}, DECLINED, {A}, False, ("reply_closed",), False, "Registrer sent nei-svar"),
     "expire_reply": ({INVITED}, NO_REPLY, {SYS}, False, ("reply_closed",), False, "Svarfristen gikk ut"),
+    "reopen": ({NO_REPLY}, INVITED, {A}, False, (), True, "Gi ny svarfrist"),
     "withdraw": (
         {INVITED, ACCEPTED, DECLINED, NO_REPLY}, WITHDRAWN, {A}, False, (), True, "Trekk tilbake invitasjonen"
     ),

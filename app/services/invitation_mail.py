@@ -1,0 +1,41 @@
+"""Mail about an invitation to a municipality's contact persons: who they are and the personal link to answer."""
+from flask import current_app
+from sqlalchemy import select
+from sqlalchemy.orm import lazyload
+
+from app.extensions import db
+from app.models import MembershipCase, User
+from app.models.user import MUNICIPALITY_CONTACT
+from app.services import mail
+
+# Where a contact person reads and answers an invitation (the personal link in every e-mail).
+INVITATION_ENDPOINT = "municipality.invitation"
+
+
+def contacts(organisation_id: int) -> list[User]:
+    """The active contact persons of an organisation."""
+    return contacts_by_organisation([organisation_id])[organisation_id]
+
+
+def contacts_by_organisation(organisation_ids: list[int]) -> dict[int, list[User]]:
+    """The active contact persons of each of these organisations, in one query (their roles are not loaded: a round
+    has hundreds, and those take a query per 500)."""
+    found = {id_: [] for id_ in organisation_ids}
+    for user in db.session.scalars(select(User).where(
+            User.organisation_id.in_(organisation_ids), User.active.is_(True),
+            User.role_rows.any(role=MUNICIPALITY_CONTACT)).options(lazyload(User.role_rows)).order_by(User.name)):
+        found[user.organisation_id].append(user)
+    return found
+
+
+def invitation_path(case: MembershipCase) -> str:
+    """The contact person's page for this invitation (built without a request: the tick sends mail too)."""
+    return current_app.url_map.bind("").build(INVITATION_ENDPOINT, {"case_id": case.id})
+
+
+def send(case: MembershipCase, user: User, subject: str, template: str, dedupe_key: str | None = None,
+         **context) -> bool:
+    """Queue a mail about the case to one person, with the link to the invitation; False if it was sent before."""
+    message = mail.queue(user.email, subject, template, dedupe_key=dedupe_key, case=case, round=case.round,
+                         user=user, path=invitation_path(case), **context)
+    return message is not None

@@ -1,0 +1,58 @@
+"""Reminders of the reply deadline: sent by the adviser for a round, and by the tick before each deadline."""
+from datetime import date
+
+from flask import current_app
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models import InvitationRound, MembershipCase, OutboxMessage, User
+from app.services import audit, invitation_mail, rounds
+from workflows.membership import INVITED
+
+
+def _key(case: MembershipCase, user: User, today: date) -> str:
+    return f"reminder:{case.id}:{user.id}:{today.isoformat()}"
+
+
+def reminder_plan(round_: InvitationRound, today: date) -> list[tuple[MembershipCase, list[User], list[User]]]:
+    """(case, contacts to remind, contacts already reminded today) for every case still waiting for an answer.
+
+    A municipality whose deadline has passed is not reminded: the deadline can only be extended.
+    """
+    waiting = [case for case in rounds.cases_by_name(round_)
+               if case.state == INVITED and case.guard_context(today).reply_open()]
+    people = invitation_mail.contacts_by_organisation([case.organisation_id for case in waiting])
+    keys = {case.id: {_key(case, user, today): user for user in people[case.organisation_id]} for case in waiting}
+    sent = set(db.session.scalars(select(OutboxMessage.dedupe_key).where(
+        OutboxMessage.dedupe_key.in_([key for by_key in keys.values() for key in by_key]))))
+    return [(case, [u for k, u in keys[case.id].items() if k not in sent],
+             [u for k, u in keys[case.id].items() if k in sent]) for case in waiting]
+
+
+def _remind(case: MembershipCase, people: list[User], today: date) -> int:
+    days_left = (case.reply_deadline - today).days
+    subject = f"Påminnelse: svarfrist {case.reply_deadline:%d.%m.%Y} for invitasjonen fra Kunnskapskommunen"
+    return sum(invitation_mail.send(case, user, subject, "round_reminder", _key(case, user, today),
+                                    days_left=days_left) for user in people)
+
+
+def remind(round_: InvitationRound, actor: User, today: date) -> int:
+    """The adviser reminds everyone who has not answered; nobody gets the same reminder twice a day."""
+    sent = sum(_remind(case, people, today) for case, people, _ in reminder_plan(round_, today))
+    if sent:
+        audit.record(actor, "round.remind", rounds.ROUND_TYPE, round_.id, data={"messages": sent})
+    return sent
+
+
+def send_due_reminders(today: date) -> list[str]:
+    """The tick's task: remind the unanswered the configured number of days before their deadline."""
+    days = set(current_app.config["REMINDER_DAYS"])
+    done = []
+    for case in db.session.scalars(select(MembershipCase).where(MembershipCase.state == INVITED)
+                                   .order_by(MembershipCase.id)):
+        days_left = (case.reply_deadline - today).days
+        if days_left in days:
+            sent = _remind(case, invitation_mail.contacts(case.organisation_id), today)
+            if sent:
+                done.append(f"{case.title}: påminnelse sendt ({days_left} dager før svarfristen).")
+    return done

@@ -42,12 +42,16 @@ def _pins(lock: str) -> dict[str, Version]:
 def test_lock_files_pin_what_pyproject_asks_for():
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
     runtime, with_tests = _pins("requirements.lock"), _pins("requirements-test.lock")
+    with_mutation = _pins("requirements-mutation.lock")
+    extras = project["optional-dependencies"]
     for pins, requirements in ((runtime, project["dependencies"]),
-                               (with_tests, project["dependencies"] + project["optional-dependencies"]["test"])):
+                               (with_tests, project["dependencies"] + extras["test"]),
+                               (with_mutation, project["dependencies"] + extras["test"] + extras["mutation"])):
         for requirement in map(Requirement, requirements):
             pinned = pins.get(canonicalize_name(requirement.name))
             assert pinned is not None and pinned in requirement.specifier, f"{requirement} er låst til {pinned}: kjør make lock"
     assert {name: with_tests.get(name) for name in runtime} == runtime
+    assert {name: with_mutation.get(name) for name in with_tests} == with_tests
 
 
 def _run(*command, **kwargs) -> str:

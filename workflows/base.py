@@ -69,8 +69,8 @@ class TransitionSpec:
 class _LabelledState(State):
     """A state carrying a display label, picked up by the diagram markup."""
 
-    def __init__(self, *args: Any, label: str = "", **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(self, *, label: str, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
         self.label = label
 
 

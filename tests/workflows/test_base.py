@@ -83,29 +83,37 @@ WORKFLOW_PARAMS = [pytest.param(w, id=w.name) for w in WORKFLOWS.values()]
 
 
 @pytest.mark.parametrize(
-    "transitions, initial",
+    "transitions, initial, message",
     [
-        ([TransitionSpec("x", ("a",), "b", "X", frozenset({ADVISER}))] * 2, "a"),
-        ([TransitionSpec("x", ("a",), "nowhere", "X", frozenset({ADVISER}))], "a"),
-        ([TransitionSpec("x", ("a",), "b", "X", frozenset({ADVISER}), conditions=("nope",))], "a"),
-        ([TransitionSpec("x", ("a",), "b", "X", frozenset({"janitor"}))], "a"),
-        ([TransitionSpec("x", ("a",), "b", "X", frozenset())], "a"),
-        (None, "nowhere"),
+        ([TransitionSpec("x", ("a",), "b", "X", frozenset({ADVISER}))] * 2, "a", "toy: duplicate trigger"),
+        ([TransitionSpec("x", ("a",), "nowhere", "X", frozenset({ADVISER}))], "a",
+         "toy.x: states {'nowhere'}, guards set(), roles frozenset({'adviser'})"),
+        ([TransitionSpec("x", ("a",), "b", "X", frozenset({ADVISER}), conditions=("nope",))], "a",
+         "toy.x: states set(), guards {'nope'}, roles frozenset({'adviser'})"),
+        ([TransitionSpec("x", ("a",), "b", "X", frozenset({"janitor"}))], "a",
+         "toy.x: states set(), guards set(), roles frozenset({'janitor'})"),
+        ([TransitionSpec("x", ("a",), "b", "X", frozenset())], "a", "toy.x: states set(), guards set(), roles frozenset()"),
+        (None, "nowhere", "toy: unknown initial state 'nowhere'"),
     ],
     ids=["duplicate-trigger", "unknown-state", "unknown-guard", "unknown-role", "no-roles", "bad-initial"],
 )
-def test_invalid_definitions_are_rejected(transitions, initial):
-    with pytest.raises(ValueError):
+def test_invalid_definitions_are_rejected(transitions, initial, message):
+    with pytest.raises(ValueError) as info:
         toy(transitions, initial)
+    assert str(info.value) == message
 
 
 def test_queries():
     w = toy()
+    assert w.name == "toy"
     assert w.label("b") == "Andre"
     assert w.spec("go").dest == "b"
     assert [s.trigger for s in w.specs_from("b")] == w.triggers_from("b") == ["back", "finish"]
     assert w.terminal_states == ("c",)
     assert w.reachable_states() == {"a", "b", "c"}
+    # The shared machine knows the defined states and triggers only, no automatic to_<state> ones.
+    assert list(w.machine.states) == ["a", "b", "c"]
+    assert w.machine.get_triggers("b") == ["back", "finish"]
 
 
 def test_unknown_trigger_and_state():
@@ -113,6 +121,10 @@ def test_unknown_trigger_and_state():
     with pytest.raises(UnknownTrigger) as info:
         w.spec("fly")
     assert isinstance(info.value, KeyError) and isinstance(info.value, WorkflowError)
+    assert info.value.args == ("toy: ukjent handling 'fly'",)
+    with pytest.raises(UnknownState) as info:
+        w.label("z")
+    assert info.value.args == ("toy: ukjent tilstand 'z'",)
     with pytest.raises(UnknownTrigger):
         w.fire("fly", "a", Frozen(g2=True))
     for call in (lambda: w.label("z"), lambda: w.specs_from("z"), lambda: w.fire("go", "z", Frozen(g2=True))):
@@ -304,9 +316,9 @@ def test_diagram_shows_bokmal_labels(workflow):
     svg = workflow.diagram_svg()
     root = ET.fromstring(svg)
     assert root.tag == f"{SVG}svg"
-    text = " ".join(root.itertext())
-    for label in [*workflow.states.values(), *(spec.label for spec in workflow.specs)]:
-        assert label in text
+    # Every text is a label (edges between the same two states share one, joined by " |"): no title, no codes.
+    texts = " | ".join(element.text for element in root.iter(f"{SVG}text")).split(" | ")
+    assert set(texts) == {*workflow.states.values(), *(spec.label for spec in workflow.specs)}
     assert set(node_fills(svg)) == set(workflow.states)
     assert len(set(node_fills(svg).values())) == 1
 
@@ -318,6 +330,12 @@ def test_diagram_marks_the_highlighted_state(workflow):
     marked = fills.pop(highlight)
     assert marked not in fills.values()
     assert len(set(fills.values())) == 1
+
+
+def test_a_new_workflow_draws_its_own_diagram():
+    svg = toy().diagram_svg(highlight="b")
+    assert set(node_fills(svg)) == {"a", "b", "c"}
+    assert toy().diagram_svg(highlight="b") == svg
 
 
 def test_workflows_import_no_web_or_database_code():

@@ -11,7 +11,7 @@ from app.forms import ConfirmForm, choices
 from app.invitations.forms import DeadlineForm, InviteForm, RoundForm
 from app.models import InvitationRound, MembershipCase, Organisation, User
 from app.models.organisation import MUNICIPALITY, REGIONS
-from app.models.user import MUNICIPALITY_CONTACT
+from workflows.roles import MUNICIPALITY_CONTACT
 from app.security import role_required
 from app.services import invitations
 from app.views import add_error, attempt, attempt_result

@@ -16,7 +16,7 @@ from app.models import InvitationReply, InvitationRound, MembershipCase, Organis
 from app.models.invitation import ANSWER_LABELS, NO, YES
 from app.models.case import DEFAULT_CONTRIBUTION
 from app.models.request import TransitionRequest
-from app.models.user import MUNICIPALITY_CONTACT
+from workflows.roles import MUNICIPALITY_CONTACT
 from app.services import ServiceError, archive, audit, mail, cases, workflow
 from workflows import MEMBERSHIP
 from workflows.membership import ACCEPTED, DECLINED, INVITED, NO_REPLY, WITHDRAWN

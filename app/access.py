@@ -5,7 +5,8 @@ signatories, who sign and give notice for the host (agreement § 13). Everyone e
 """
 from sqlalchemy import ColumnElement, true
 
-from app.models.user import ADMIN, ADVISER, SIGNATORY, User
+from app.models.user import User
+from workflows.roles import ADMIN, ADVISER, SIGNATORY
 
 
 def sees_all(user: User) -> bool:

@@ -6,6 +6,7 @@ from flask import current_app, request, url_for
 from flask_login import current_user
 
 from app.extensions import wiring
+from workflows.roles import ADMIN, ADVISER, MUNICIPALITY_CONTACT, PROJECT_MEMBER, SIGNATORY
 
 
 @dataclass(frozen=True)
@@ -19,35 +20,35 @@ class NavItem:
 
 NAV = (
     NavItem("main.home", "Forside"),
-    NavItem("invitations.round_list", "Invitasjoner", ("adviser",),
+    NavItem("invitations.round_list", "Invitasjoner", (ADVISER,),
             text="Invitasjonsrunder: send invitasjoner, følg med på svarene og send påminnelser."),
-    NavItem("municipality.home", "Min kommune", ("municipality_contact",),
+    NavItem("municipality.home", "Min kommune", (MUNICIPALITY_CONTACT,),
             text="Invitasjonen til kommunen din: les brevet og svar før fristen."),
     NavItem("cases.case_list", "Saker", text="Medlemskapssakene: status, historikk og neste steg."),
-    NavItem("agreements.agreement_list", "Avtaler", ("adviser", "admin", "signatory", "municipality_contact"),
+    NavItem("agreements.agreement_list", "Avtaler", (ADVISER, ADMIN, SIGNATORY, MUNICIPALITY_CONTACT),
             count="agreements_to_sign", text="Samarbeidsavtalene: les, last ned som PDF og signer."),
-    NavItem("members.index", "Medlemskap", ("adviser", "admin", "municipality_contact", "signatory"),
+    NavItem("members.index", "Medlemskap", (ADVISER, ADMIN, MUNICIPALITY_CONTACT, SIGNATORY),
             text="Medlemskommunene: representanter, administrativ kontaktperson, bidrag og årlig vurdering."),
-    NavItem("contributions.contribution_list", "Bidrag", ("adviser",),
+    NavItem("contributions.contribution_list", "Bidrag", (ADVISER,),
             text="Årlige bidrag per kommune: forventet, fakturert, betalt og utestående."),
-    NavItem("evaluations.evaluation_list", "Årlig vurdering", ("adviser",),
+    NavItem("evaluations.evaluation_list", "Årlig vurdering", (ADVISER,),
             text="Spørsmålene for årets vurdering, og hvem som har svart."),
-    NavItem("approvals.inbox", "Godkjenninger", ("adviser",), count="pending_requests",
+    NavItem("approvals.inbox", "Godkjenninger", (ADVISER,), count="pending_requests",
             text="Forespørsler som venter på din godkjenning."),
     NavItem("subgroups.subgroup_list", "Undergrupper",
             text="Prosjektgruppens undergrupper: tema, mandat, medlemmer og brukerrepresentanter."),
-    NavItem("subgroups.new", "Foreslå undergruppe", ("project_member",),
+    NavItem("subgroups.new", "Foreslå undergruppe", (PROJECT_MEMBER,),
             text="Foreslå en ny undergruppe for prosjektgruppen."),
-    NavItem("cockpit.overview", "Oversikt", ("adviser", "admin"),
+    NavItem("cockpit.overview", "Oversikt", (ADVISER, ADMIN),
             text="Alle kommunene: status, neste frist, søk og filtre, og uttrekk til Excel."),
-    NavItem("cockpit.timeline", "Tidslinje", ("adviser", "admin"),
+    NavItem("cockpit.timeline", "Tidslinje", (ADVISER, ADMIN),
             text="Når hver kommune var invitert, medlem, i oppsigelsestid og avsluttet, 2016 til i dag."),
     NavItem("meetings.meeting_list", "Møter",
             text="Styringsgruppemøter og koordineringsmøter: innkalling og referat."),
     NavItem("calendar.settings", "Kalender", text="Frister og møter i din egen kalender (Outlook, Google, telefon)."),
-    NavItem("admin.user_list", "Brukere", ("admin",), text="Opprett brukere, gi roller og send invitasjonslenker."),
-    NavItem("admin.outbox", "E-post", ("admin", "adviser"), text="Utgående e-post: sendt, ventende og feilet."),
-    NavItem("admin.audit_log", "Logg", ("admin", "adviser"), text="Revisjonsloggen: hvem gjorde hva, og når."),
+    NavItem("admin.user_list", "Brukere", (ADMIN,), text="Opprett brukere, gi roller og send invitasjonslenker."),
+    NavItem("admin.outbox", "E-post", (ADMIN, ADVISER), text="Utgående e-post: sendt, ventende og feilet."),
+    NavItem("admin.audit_log", "Logg", (ADMIN, ADVISER), text="Revisjonsloggen: hvem gjorde hva, og når."),
     NavItem("auth.change_password", "Bytt passord", text="Velg et nytt passord for kontoen din."),
 )
 

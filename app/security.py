@@ -5,6 +5,8 @@ from flask import abort, request
 from flask.sessions import SecureCookieSessionInterface
 from flask_login import current_user
 
+from workflows import roles
+
 CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
        "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
 
@@ -42,6 +44,7 @@ def register(app) -> None:
     from app.extensions import login_manager
 
     app.session_interface = SessionInterface()
+    app.jinja_env.globals["roles"] = roles  # templates name roles as the code does: roles.ADVISER
 
     @app.before_request
     def require_login():

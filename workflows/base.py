@@ -11,17 +11,8 @@ from typing import Any
 from transitions import Machine, MachineError, State
 from transitions.extensions.diagrams import GraphMachine
 
-SYSTEM = "system"
-ADMIN = "admin"
-ADVISER = "adviser"
-MUNICIPALITY_CONTACT = "municipality_contact"
-PROJECT_MEMBER = "project_member"
-STEERING_MEMBER = "steering_member"
-SIGNATORY = "signatory"
-# Held on one object only, never given to a user: whoever filed a proposal (see a model's roles_of).
-PROPOSER = "proposer"
-ROLES = frozenset({SYSTEM, ADMIN, ADVISER, MUNICIPALITY_CONTACT, PROJECT_MEMBER, STEERING_MEMBER, SIGNATORY,
-                   PROPOSER})
+from .roles import (ADMIN, ADVISER, MUNICIPALITY_CONTACT, PROJECT_MEMBER, PROPOSER, ROLES,  # noqa: F401
+                    SIGNATORY, STEERING_MEMBER, SYSTEM)
 
 
 class WorkflowError(Exception):

@@ -4,7 +4,7 @@ from wtforms import BooleanField, EmailField, SelectField, StringField, SubmitFi
 from wtforms.validators import DataRequired, Email, Length, Optional
 
 from app.forms import REQUIRED, CheckboxList, choices
-from app.models.user import ROLE_LABELS
+from workflows.roles import ROLE_LABELS
 
 
 class UserForm(FlaskForm):

@@ -15,6 +15,7 @@ from app.models import AuditEvent, Organisation, OutboxMessage, User
 from app.security import role_required
 from app.services import mail, privacy, users
 from app.views import attempt, attempt_or_flash, attempt_result
+from workflows.roles import ADMIN, ADVISER
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 PER_PAGE = 25
@@ -30,7 +31,7 @@ def _get_user(user_id: int) -> User:
 
 
 @bp.route("/brukere")
-@role_required("admin")
+@role_required(ADMIN)
 def user_list():
     query = request.args.get("q", "").strip()
     stmt = search.where(select(User).outerjoin(Organisation, User.organisation_id == Organisation.id)
@@ -40,7 +41,7 @@ def user_list():
 
 
 @bp.route("/brukere/ny", methods=["GET", "POST"])
-@role_required("admin")
+@role_required(ADMIN)
 def user_new():
     form = NewUserForm()
     form.organisation_id.choices = _organisation_choices()
@@ -62,7 +63,7 @@ def user_new():
 
 
 @bp.route("/brukere/<int:user_id>", methods=["GET", "POST"])
-@role_required("admin")
+@role_required(ADMIN)
 def user_edit(user_id: int):
     user = _get_user(user_id)
     form = UserForm(obj=user)
@@ -81,7 +82,7 @@ def user_edit(user_id: int):
 
 
 @bp.route("/brukere/<int:user_id>/invitasjon", methods=["POST"])
-@role_required("admin")
+@role_required(ADMIN)
 def user_invite(user_id: int):
     user = _get_user(user_id)
     if not ConfirmForm().validate_on_submit():
@@ -103,7 +104,7 @@ def _queue_invitation(user: User) -> None:
 
 
 @bp.route("/e-post")
-@role_required("admin", "adviser")
+@role_required(ADMIN, ADVISER)
 def outbox():
     status = request.args.get("status", "")
     stmt = select(OutboxMessage).order_by(OutboxMessage.id.desc())
@@ -120,7 +121,7 @@ PASSWORD_LINK = re.compile(r"(/invitasjon/)\S+")
 
 
 @bp.route("/e-post/<int:message_id>")
-@role_required("admin", "adviser")
+@role_required(ADMIN, ADVISER)
 def outbox_message(message_id: int):
     message = db.get_or_404(OutboxMessage, message_id)
     body = PASSWORD_LINK.sub(r"\1[lenken er skjult]", message.body_text)
@@ -128,7 +129,7 @@ def outbox_message(message_id: int):
 
 
 @bp.route("/logg")
-@role_required("admin", "adviser")
+@role_required(ADMIN, ADVISER)
 def audit_log():
     stmt = select(AuditEvent).options(selectinload(AuditEvent.actor)).order_by(AuditEvent.seq.desc())
     action = request.args.get("action", "").strip()
@@ -141,14 +142,14 @@ def audit_log():
 # --- one person's data: export everything (GDPR art. 15/20), anonymise someone who has left ---------------------
 
 @bp.route("/brukere/<int:user_id>/personopplysninger")
-@role_required("admin")
+@role_required(ADMIN)
 def person_data(user_id: int):
     user = db.get_or_404(User, user_id)
     return render_template("admin/person_data.html", user=user, form=ConfirmForm())
 
 
 @bp.route("/brukere/<int:user_id>/personopplysninger/eksport", methods=["POST"])
-@role_required("admin")
+@role_required(ADMIN)
 def person_export(user_id: int):
     user = db.get_or_404(User, user_id)
     if not ConfirmForm().validate_on_submit():
@@ -159,7 +160,7 @@ def person_export(user_id: int):
 
 
 @bp.route("/brukere/<int:user_id>/anonymiser", methods=["GET", "POST"])
-@role_required("admin")
+@role_required(ADMIN)
 def anonymise(user_id: int):
     user = db.get_or_404(User, user_id)
     form = ConfirmForm()

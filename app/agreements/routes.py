@@ -18,6 +18,7 @@ from app.security import role_required
 from app.services import agreements, workflow
 from app.views import attempt, step_refusal
 from workflows import MEMBERSHIP
+from workflows.roles import ADVISER, SIGNATORY
 
 bp = Blueprint("agreements", __name__, url_prefix="/avtaler")
 
@@ -69,7 +70,7 @@ def agreement_list():
     stmt = stmt.options(contains_eager(Agreement.case), selectinload(Agreement.signatures))
     page = db.paginate(stmt.order_by(Organisation.name, Agreement.id), per_page=50, error_out=False)
     return render_template("agreements/list.html", page=page, waiting=waiting, query=query,
-                           can_wait=current_user.has_role("signatory"))
+                           can_wait=current_user.has_role(SIGNATORY))
 
 
 @bp.route("/<int:agreement_id>")
@@ -108,7 +109,7 @@ def sign(agreement_id: int):
 
 
 @bp.route("/<int:agreement_id>/skannet", methods=["GET", "POST"])
-@role_required("adviser")
+@role_required(ADVISER)
 def upload(agreement_id: int):
     agreement = get_agreement(agreement_id)
     form = UploadForm()
@@ -137,13 +138,13 @@ def scanned_copy(document_id: int):
 
 
 @bp.route("/sak/<int:case_id>/send-til-signering", methods=["GET", "POST"])
-@role_required("adviser")
+@role_required(ADVISER)
 def issue(case_id: int):
     return _issue_page(get_case(case_id), "issue_agreement")
 
 
 @bp.route("/sak/<int:case_id>/forny", methods=["GET", "POST"])
-@role_required("adviser")
+@role_required(ADVISER)
 def renew(case_id: int):
     return _issue_page(get_case(case_id), "renew")
 

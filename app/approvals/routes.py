@@ -10,6 +10,7 @@ from app.models import TransitionRequest
 from app.security import role_required
 from app.services import representatives, subgroups, waiting, workflow
 from app.views import attempt
+from workflows.roles import ADVISER
 
 bp = Blueprint("approvals", __name__, url_prefix="/godkjenninger")
 PER_PAGE = 20
@@ -20,13 +21,13 @@ PER_PAGE = 20
 def get_request(request_id: int) -> TransitionRequest:
     """A request the signed-in user may see: the adviser sees all, others only their own."""
     found = db.session.get(TransitionRequest, request_id)
-    if found is None or not (current_user.has_role("adviser") or found.requested_by_id == current_user.id):
+    if found is None or not (current_user.has_role(ADVISER) or found.requested_by_id == current_user.id):
         abort(404)
     return found
 
 
 @bp.route("/")
-@role_required("adviser")
+@role_required(ADVISER)
 def inbox():
     counts = waiting.counts()
     page = db.paginate(workflow.pending_requests(), per_page=PER_PAGE, error_out=False, total=counts.requests)
@@ -43,7 +44,7 @@ def detail(request_id: int):
     subject = workflow.subject_of(found)
     form = DecisionForm()
     if form.validate_on_submit():
-        if not current_user.has_role("adviser"):
+        if not current_user.has_role(ADVISER):
             abort(403)
         decide = workflow.reject if form.reject.data else workflow.approve
         if attempt(lambda: decide(found, current_user, form.comment.data), form):

@@ -8,6 +8,7 @@ from app.services import overview as overview_service
 from app.services import representatives
 from app.services import timeline as timeline_service
 from workflows import MEMBERSHIP
+from workflows.roles import ADMIN, ADVISER
 
 bp = Blueprint("cockpit", __name__)
 
@@ -26,7 +27,7 @@ def _filters() -> dict:
 
 
 @bp.route("/oversikt")
-@role_required("adviser", "admin")
+@role_required(ADVISER, ADMIN)
 def overview():
     filters = _filters()
     counts = overview_service.state_counts()
@@ -38,7 +39,7 @@ def overview():
 
 
 @bp.route("/oversikt.csv")
-@role_required("adviser", "admin")
+@role_required(ADVISER, ADMIN)
 def overview_csv():
     content = overview_service.to_csv(overview_service.rows(**_filters()))
     filename = f"kommuneoversikt-{clock.today().isoformat()}.csv"
@@ -47,7 +48,7 @@ def overview_csv():
 
 
 @bp.route("/tidslinje")
-@role_required("adviser", "admin")
+@role_required(ADVISER, ADMIN)
 def timeline():
     chart = timeline_service.chart(clock.today())
     return render_template("cockpit/timeline.html", chart=chart, categories=timeline_service.CATEGORIES)

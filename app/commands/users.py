@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Organisation
-from app.models.user import ROLES
+from workflows.roles import USER_ROLES
 from app.services import ServiceError, users
 
 cli = AppGroup("users", help="Brukere.")
@@ -16,7 +16,7 @@ cli = AppGroup("users", help="Brukere.")
 @cli.command("create")
 @click.option("--email", required=True)
 @click.option("--name", required=True)
-@click.option("--role", "roles", multiple=True, required=True, type=click.Choice(ROLES))
+@click.option("--role", "roles", multiple=True, required=True, type=click.Choice(USER_ROLES))
 @click.option("--municipality", help="Kommunenummer (f.eks. 1263) for organisasjonen brukeren hører til.")
 @click.option("--title")
 @click.option("--password", help="Uten denne blir du spurt (skjult, to ganger).")

@@ -14,6 +14,7 @@ from app.safe_input import arg_int
 from app.security import role_required
 from app.services import contributions
 from app.views import attempt_result
+from workflows.roles import ADVISER
 
 bp = Blueprint("contributions", __name__, url_prefix="/medlemskap/bidrag")
 
@@ -27,7 +28,7 @@ STATUS_FILTERS = {
 
 
 @bp.route("")
-@role_required("adviser")
+@role_required(ADVISER)
 def contribution_list():
     totals = contributions.summary()
     chart = grouped_bars([(str(t.year), {"expected": t.expected, "paid": t.paid}) for t in totals],
@@ -54,7 +55,7 @@ def _forms():
 
 
 @bp.route("/<int:line_id>", methods=["GET", "POST"])
-@role_required("adviser")
+@role_required(ADVISER)
 def contribution(line_id: int):
     entry = db.get_or_404(Contribution, line_id)
     invoice, payment, cancel = _forms()

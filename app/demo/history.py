@@ -11,6 +11,7 @@ from app.models.invitation import YES
 from app.models.case import HOST_PARTY, MUNICIPALITY_PARTY
 from app.services import agreements, cases, reminders, replies, rounds, tick, users, workflow
 from app.services.users import find_by_email
+from workflows.roles import MUNICIPALITY_CONTACT, SIGNATORY
 
 LETTER_2016 = """Bergen kommune inviterer kommuner i Bergensregionen, Voss og omland og Nordhordland til å delta i \
 samarbeidet Kunnskapskommunen Helse Omsorg Bergen.
@@ -77,7 +78,7 @@ def _round_2016(organisations, adviser) -> dict[str, MembershipCase]:
         db.session.commit()
     for n, name in enumerate(SAID_YES):
         with clock.pinned(date(2016, 10, 10 + 2 * n)):
-            actor = contact_of(by_name[name], "municipality_contact") or adviser
+            actor = contact_of(by_name[name], MUNICIPALITY_CONTACT) or adviser
             workflow.perform(by_name[name], "accept", actor,
                              comment=None if actor is not adviser else "Svar mottatt på e-post.")
             db.session.commit()
@@ -103,7 +104,7 @@ def _agreements_2018(by_name, adviser, host_signer) -> None:
 
 
 def _sign_both(case, adviser, host_signer, day) -> None:
-    signer = contact_of(case, "signatory")
+    signer = contact_of(case, SIGNATORY)
     with clock.pinned(day):
         if signer:
             cases.sign(case, MUNICIPALITY_PARTY, signer, name=signer.name, title=signer.title, signed_on=day)
@@ -144,7 +145,7 @@ def _renewal_2022(by_name, adviser, host_signer) -> None:
 def _notices_2026(by_name, adviser) -> None:
     askoy, voss = by_name["Askøy"], by_name["Voss"]
     with clock.pinned(date(2026, 3, 2)):
-        request = workflow.perform(askoy, "give_notice", contact_of(askoy, "signatory"),
+        request = workflow.perform(askoy, "give_notice", contact_of(askoy, SIGNATORY),
                                    comment="Askøy kommune sier opp avtalen etter vedtak i kommunestyret.",
                                    data={"notice_date": "2026-03-01", "notice_by": MUNICIPALITY_PARTY})
         db.session.commit()
@@ -152,7 +153,7 @@ def _notices_2026(by_name, adviser) -> None:
         workflow.approve(request, adviser, "Skriftlig oppsigelse mottatt 01.03.2026.")
         db.session.commit()
     with clock.pinned(date(2026, 11, 10)):
-        workflow.perform(voss, "give_notice", contact_of(voss, "signatory"),
+        workflow.perform(voss, "give_notice", contact_of(voss, SIGNATORY),
                          comment="Voss herad vurderer å seie opp avtalen, sjå vedlagt brev.",
                          data={"notice_date": "2026-11-10", "notice_by": MUNICIPALITY_PARTY})
         db.session.commit()
@@ -173,13 +174,13 @@ def _round_2026(organisations, adviser) -> dict[str, MembershipCase]:
     by_name = {case.organisation.name: case for case in round_.cases}
     with clock.pinned(date(2026, 11, 4)):
         # Austevoll gets a contact person after the round went out: the invitation follows at once.
-        users.create_user("trude.bjelland@austevoll.kommune.no", "Trude Bjelland", ["municipality_contact"],
+        users.create_user("trude.bjelland@austevoll.kommune.no", "Trude Bjelland", [MUNICIPALITY_CONTACT],
                           organisation=organisations["Austevoll"], title="Einingsleiar helse og omsorg",
                           actor=find_by_email("admin@bergen.kommune.no"))
         db.session.commit()
     with clock.pinned(date(2026, 11, 12)):
         fjell = by_name["Fjell"]
-        marit = contact_of(fjell, "municipality_contact")
+        marit = contact_of(fjell, MUNICIPALITY_CONTACT)
         replies.reply(fjell, marit, answer=YES, comment="Fjell (no Øygarden) ønskjer å vere med.",
                       details=replies.ReplyDetails(
                           contact_name=marit.name, contact_title=marit.title, contact_email=marit.email,

@@ -11,6 +11,7 @@ from app.models.representative import PROJECT_GROUP, SEATS_PER_GROUP, STEERING_G
 from app.services import contributions, evaluations, members, representatives, tick, workflow
 from app.services.users import find_by_email
 from workflows.representative import APPROVED
+from workflows.roles import MUNICIPALITY_CONTACT
 
 # Active membership 2018–2026: representatives, administrative contacts, contributions, the 2025 evaluation.
 FIRST_NAMES = ["Anne", "Bjørn", "Camilla", "Dag", "Eli", "Frode", "Gro", "Halvard", "Ingunn", "Jostein", "Kristin",
@@ -93,7 +94,7 @@ def _person(org: str, group: str, seat: int, cycle: int) -> tuple[str, str, str]
 
 def _propose(case, group, seat, starts_on, adviser, ends_on=None, replaces=None, cycle=0, approve=True):
     """Recent terms: the contact person proposes and the adviser approves; earlier ones the adviser registered."""
-    contact = contact_of(case, "municipality_contact") if starts_on.year >= 2025 else None
+    contact = contact_of(case, MUNICIPALITY_CONTACT) if starts_on.year >= 2025 else None
     name, title, email = _person(case.organisation.name, group, seat, cycle)
     with clock.pinned(starts_on - timedelta(days=21)):
         term = representatives.propose(case.organisation, contact or adviser, group=group, seat=seat, name=name,
@@ -129,7 +130,7 @@ def _replace_and_propose(cases, adviser) -> None:
     db.session.commit()
     with clock.pinned(date(2026, 11, 16)):
         voss = cases["Voss"]
-        representatives.propose(voss.organisation, contact_of(voss, "municipality_contact"), group=PROJECT_GROUP,
+        representatives.propose(voss.organisation, contact_of(voss, MUNICIPALITY_CONTACT), group=PROJECT_GROUP,
                                 name="Ragna Lid", title="Leiande helsesjukepleiar", email="ragna.lid@voss.kommune.no",
                                 phone="56 51 94 50", starts_on=date(2026, 12, 1))
         db.session.commit()
@@ -140,7 +141,7 @@ def _admin_contacts(cases, adviser) -> None:
         case = cases[name]
         email = f"{person.split()[0]}.{person.split()[-1]}@{name}.kommune.no".lower().translate(ASCII)
         with clock.pinned(date(2018, 3, 15)):
-            members.set_admin_contact(case.organisation, contact_of(case, "municipality_contact") or adviser,
+            members.set_admin_contact(case.organisation, contact_of(case, MUNICIPALITY_CONTACT) or adviser,
                                       name=person, title=title, email=email, phone=phone)
     db.session.commit()
 

@@ -1,5 +1,6 @@
 """The real collaboration as demo data: organisations from the 2016 invitation and people to sign in as."""
 from app.models.organisation import INSTITUTION, MUNICIPALITY
+from workflows.roles import ADMIN, ADVISER, MUNICIPALITY_CONTACT, PROJECT_MEMBER, SIGNATORY, STEERING_MEMBER
 
 # name, 2016 number, region in the invitation, name and number from 2020
 MUNICIPALITIES = [
@@ -40,31 +41,31 @@ INSTITUTIONS = [
 
 # email, name, title, organisation (municipality name or institution), roles
 PEOPLE = [
-    ("admin@bergen.kommune.no", "Ingrid Halvorsen", "Systemansvarlig", "Bergen", ["admin"]),
+    ("admin@bergen.kommune.no", "Ingrid Halvorsen", "Systemansvarlig", "Bergen", [ADMIN]),
     ("marianne.solbakk@bergen.kommune.no", "Marianne N. Solbakk", "FoU-rådgiver", "Bergen",
-     ["adviser", "project_member"]),
+     [ADVISER, PROJECT_MEMBER]),
     ("nina.mevold@bergen.kommune.no", "Nina Mevold", "Kommunaldirektør", "Bergen",
-     ["signatory", "steering_member"]),
+     [SIGNATORY, STEERING_MEMBER]),
     ("kari.nordtveit@lindas.kommune.no", "Kari Nordtveit", "Kommunalsjef helse og omsorg", "Lindås",
-     ["municipality_contact", "project_member"]),
-    ("olav.hauge@lindas.kommune.no", "Olav Hauge", "Rådmann", "Lindås", ["signatory", "steering_member"]),
+     [MUNICIPALITY_CONTACT, PROJECT_MEMBER]),
+    ("olav.hauge@lindas.kommune.no", "Olav Hauge", "Rådmann", "Lindås", [SIGNATORY, STEERING_MEMBER]),
     ("siri.lie@voss.kommune.no", "Siri Lie", "Fagleiar helse og omsorg", "Voss",
-     ["municipality_contact", "project_member"]),
-    ("anders.bakke@voss.kommune.no", "Anders Bakke", "Rådmann", "Voss", ["signatory"]),
+     [MUNICIPALITY_CONTACT, PROJECT_MEMBER]),
+    ("anders.bakke@voss.kommune.no", "Anders Bakke", "Rådmann", "Voss", [SIGNATORY]),
     ("tone.myklebust@askoy.kommune.no", "Tone Myklebust", "Kommunalsjef helse", "Askøy",
-     ["municipality_contact", "project_member"]),
-    ("per.vik@askoy.kommune.no", "Per Vik", "Rådmann", "Askøy", ["signatory"]),
+     [MUNICIPALITY_CONTACT, PROJECT_MEMBER]),
+    ("per.vik@askoy.kommune.no", "Per Vik", "Rådmann", "Askøy", [SIGNATORY]),
     ("hilde.eide@osteroy.kommune.no", "Hilde Eide", "Kommunalsjef helse og omsorg", "Osterøy",
-     ["municipality_contact"]),
-    ("jon.solheim@osteroy.kommune.no", "Jon Solheim", "Rådmann", "Osterøy", ["signatory"]),
+     [MUNICIPALITY_CONTACT]),
+    ("jon.solheim@osteroy.kommune.no", "Jon Solheim", "Rådmann", "Osterøy", [SIGNATORY]),
     ("marit.fjeld@fjell.kommune.no", "Marit Fjeld", "Kommunalsjef helse og omsorg", "Fjell",
-     ["municipality_contact"]),
+     [MUNICIPALITY_CONTACT]),
     ("ragnhild.tveit@kvam.herad.no", "Ragnhild Tveit", "Kommunalsjef helse og omsorg", "Kvam",
-     ["municipality_contact"]),
-    ("eva.saelen@fjell.kommune.no", "Eva Sælen", "Kommunedirektør", "Fjell", ["signatory"]),
-    ("liv.instanes@uib.no", "Liv Instanes", "Professor", "Universitetet i Bergen", ["project_member"]),
-    ("erik.aase@hvl.no", "Erik Aase", "Dosent", "Høgskulen på Vestlandet", ["project_member"]),
-    ("gunn.rosland@helse-bergen.no", "Gunn Røsland", "Direktør", "Helse Bergen", ["steering_member"]),
+     [MUNICIPALITY_CONTACT]),
+    ("eva.saelen@fjell.kommune.no", "Eva Sælen", "Kommunedirektør", "Fjell", [SIGNATORY]),
+    ("liv.instanes@uib.no", "Liv Instanes", "Professor", "Universitetet i Bergen", [PROJECT_MEMBER]),
+    ("erik.aase@hvl.no", "Erik Aase", "Dosent", "Høgskulen på Vestlandet", [PROJECT_MEMBER]),
+    ("gunn.rosland@helse-bergen.no", "Gunn Røsland", "Direktør", "Helse Bergen", [STEERING_MEMBER]),
 ]
 
 ORGANISATION_KINDS = {MUNICIPALITY: MUNICIPALITIES, INSTITUTION: INSTITUTIONS}

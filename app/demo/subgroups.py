@@ -8,6 +8,7 @@ from app.extensions import db
 from app.models import Subgroup, User
 from app.services import subgroups, workflow
 from app.services.users import find_by_email
+from workflows.roles import ADVISER
 
 WELFARE_TECHNOLOGY = "Velferdsteknologi i hjemmetjenesten"
 
@@ -17,7 +18,7 @@ def tell() -> bool:
     if db.session.scalar(select(Subgroup.id).where(Subgroup.name == WELFARE_TECHNOLOGY)):
         return False
     people = {key: find_by_email(email) for key, email in {
-        "adviser": "marianne.solbakk@bergen.kommune.no", "kari": "kari.nordtveit@lindas.kommune.no",
+        ADVISER: "marianne.solbakk@bergen.kommune.no", "kari": "kari.nordtveit@lindas.kommune.no",
         "siri": "siri.lie@voss.kommune.no", "tone": "tone.myklebust@askoy.kommune.no",
         "liv": "liv.instanes@uib.no", "erik": "erik.aase@hvl.no"}.items()}
     _established_subgroup(people)
@@ -48,15 +49,15 @@ def _established_subgroup(p) -> None:
         db.session.commit()
     _step(date(2025, 2, 3), subgroup, "submit", p["kari"])
     _step(date(2025, 2, 6), subgroup, "second", p["siri"])
-    _step(date(2025, 2, 20), subgroup, "approve", p["adviser"],
+    _step(date(2025, 2, 20), subgroup, "approve", p[ADVISER],
           comment="Vedtatt i prosjektgruppemøtet 18.02.2025.", data={"decided_on": "2025-02-18"})
-    _step(date(2025, 3, 3), subgroup, "establish", p["adviser"])
+    _step(date(2025, 3, 3), subgroup, "establish", p[ADVISER])
     with clock.pinned(date(2025, 9, 1)):
         subgroups.add_member(subgroup, p["tone"].id, date(2025, 9, 1), p["kari"])
         db.session.commit()
     with clock.pinned(date(2026, 6, 30)):
         liv = next(m for m in subgroup.members if m.user_id == p["liv"].id)
-        subgroups.remove_member(subgroup, liv.id, date(2026, 6, 30), p["adviser"])
+        subgroups.remove_member(subgroup, liv.id, date(2026, 6, 30), p[ADVISER])
         db.session.commit()
 
 
@@ -72,7 +73,7 @@ def _returned_subgroup(p) -> None:
         db.session.commit()
     _step(date(2026, 9, 14), subgroup, "submit", p["tone"])
     _step(date(2026, 9, 18), subgroup, "second", p["liv"])
-    _step(date(2026, 10, 5), subgroup, "return_for_changes", p["adviser"],
+    _step(date(2026, 10, 5), subgroup, "return_for_changes", p[ADVISER],
           comment="Prosjektgruppen ber om et tydeligere avgrenset mandat, og om at brukerrådet på sykehjemmene "
                   "blir spurt om representasjon fra starten.")
 

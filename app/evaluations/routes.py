@@ -8,6 +8,7 @@ from app.evaluations.forms import NewEvaluationForm, answer_form
 from app.security import role_required
 from app.services import evaluations
 from app.views import attempt, attempt_result
+from workflows.roles import ADVISER, MUNICIPALITY_CONTACT
 
 bp = Blueprint("evaluations", __name__, url_prefix="/medlemskap/vurdering")
 
@@ -24,7 +25,7 @@ def get_evaluation(year: int):
 
 
 @bp.route("", methods=["GET", "POST"])
-@role_required("adviser")
+@role_required(ADVISER)
 def evaluation_list():
     form = NewEvaluationForm()
     if request.method == "GET":
@@ -41,7 +42,7 @@ def evaluation_list():
 
 
 @bp.route("/<int:year>")
-@role_required("adviser")
+@role_required(ADVISER)
 def evaluation(year: int):
     found = get_evaluation(year)
     return render_template("evaluations/evaluation.html", evaluation=found, status=evaluations.status(found),
@@ -49,7 +50,7 @@ def evaluation(year: int):
 
 
 @bp.route("/<int:year>/avslutt", methods=["POST"])
-@role_required("adviser")
+@role_required(ADVISER)
 def evaluation_close(year: int):
     found = get_evaluation(year)
     if not ConfirmForm().validate_on_submit():
@@ -67,7 +68,7 @@ def evaluation_answer(year: int):
     response = evaluations.response_of(found, org) if org else None
     if org is None or (response is None and org not in evaluations.expected(found)):
         abort(404)
-    may_answer = found.is_open and current_user.has_role("municipality_contact")
+    may_answer = found.is_open and current_user.has_role(MUNICIPALITY_CONTACT)
     if request.method == "POST" and not may_answer:
         abort(403)
     form = answer_form(found, response)

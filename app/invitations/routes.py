@@ -11,7 +11,7 @@ from app.forms import ConfirmForm, choices
 from app.invitations.forms import DeadlineForm, InviteForm, RoundForm
 from app.models import InvitationRound, MembershipCase, Organisation, User
 from app.models.organisation import MUNICIPALITY, REGIONS
-from app.models.user import MUNICIPALITY_CONTACT
+from workflows.roles import ADVISER, MUNICIPALITY_CONTACT
 from app.security import role_required
 from app.services import cases, invitation_mail, reminders, rounds
 from app.views import add_error, attempt, attempt_result
@@ -117,13 +117,13 @@ def _contacts_of(organisations: list[Organisation]) -> dict[int, list[User]]:
 
 
 @bp.route("/")
-@role_required("adviser")
+@role_required(ADVISER)
 def round_list():
     return render_template("invitations/list.html", rows=rounds.rounds(), today=clock.today())
 
 
 @bp.route("/ny", methods=["GET", "POST"])
-@role_required("adviser")
+@role_required(ADVISER)
 def round_new():
     form = RoundForm(data=rounds.round_defaults(clock.today()) if request.method == "GET" else None)
     action = request.form.get("action", "")
@@ -142,7 +142,7 @@ def round_new():
 
 
 @bp.route("/<int:round_id>")
-@role_required("adviser")
+@role_required(ADVISER)
 def round_page(round_id: int):
     round_ = get_round(round_id)
     today = clock.today()
@@ -158,7 +158,7 @@ def round_page(round_id: int):
 
 
 @bp.route("/<int:round_id>/inviter", methods=["GET", "POST"])
-@role_required("adviser")
+@role_required(ADVISER)
 def invite_more(round_id: int):
     round_ = get_round(round_id)
     form = InviteForm()
@@ -180,7 +180,7 @@ def invite_more(round_id: int):
 
 
 @bp.route("/<int:round_id>/paminnelse", methods=["GET", "POST"])
-@role_required("adviser")
+@role_required(ADVISER)
 def remind(round_id: int):
     round_ = get_round(round_id)
     today = clock.today()
@@ -199,7 +199,7 @@ def remind(round_id: int):
 
 
 @bp.route("/<int:round_id>/frist", methods=["GET", "POST"])
-@role_required("adviser")
+@role_required(ADVISER)
 def extend_round(round_id: int):
     round_ = get_round(round_id)
     form = DeadlineForm()
@@ -215,7 +215,7 @@ def extend_round(round_id: int):
 
 
 @bp.route("/sak/<int:case_id>/frist", methods=["GET", "POST"])
-@role_required("adviser")
+@role_required(ADVISER)
 def extend_case(case_id: int):
     case = db.get_or_404(MembershipCase, case_id)
     form = DeadlineForm()

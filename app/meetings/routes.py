@@ -14,6 +14,7 @@ from app.models.meeting import ATTENDANCE_LABELS, KIND_LABELS
 from app.security import role_required
 from app.services import meetings
 from app.views import attempt, attempt_result
+from workflows.roles import ADVISER
 
 bp = Blueprint("meetings", __name__, url_prefix="/moter")
 
@@ -47,7 +48,7 @@ def meeting_list():
 
 
 @bp.route("/ny/<kind>", methods=["GET", "POST"])
-@role_required("adviser")
+@role_required(ADVISER)
 def meeting_new(kind: str):
     if kind not in KIND_LABELS:
         abort(404)
@@ -81,7 +82,7 @@ def meeting_page(meeting_id: int):
 
 
 @bp.route("/<int:meeting_id>/endre", methods=["GET", "POST"])
-@role_required("adviser")
+@role_required(ADVISER)
 def meeting_edit(meeting_id: int):
     meeting = get_meeting(meeting_id)
     start, end = meeting.starts_at.astimezone(clock.OSLO), meeting.ends_at.astimezone(clock.OSLO)
@@ -97,7 +98,7 @@ def meeting_edit(meeting_id: int):
 
 
 @bp.route("/<int:meeting_id>/referat", methods=["POST"])
-@role_required("adviser")
+@role_required(ADVISER)
 def minutes(meeting_id: int):
     meeting = get_meeting(meeting_id)
     form = MinutesForm()
@@ -121,7 +122,7 @@ def minutes_pdf(meeting_id: int):
 
 
 @bp.route("/<int:meeting_id>/oppmote", methods=["POST"])
-@role_required("adviser")
+@role_required(ADVISER)
 def attendance(meeting_id: int):
     meeting = get_meeting(meeting_id)
     if not ConfirmForm().validate_on_submit():

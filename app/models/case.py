@@ -10,7 +10,8 @@ from app.extensions import db
 from app.models.organisation import Organisation
 from app.models.request import PENDING, TransitionRequest
 from app.models.types import UTCDateTime, utcnow
-from app.models.user import ADMIN, ADVISER, MUNICIPALITY_CONTACT, SIGNATORY, User
+from app.models.user import User
+from workflows.roles import ADMIN, ADVISER, MUNICIPALITY_CONTACT, SIGNATORY
 from workflows import MEMBERSHIP, next_date, notice_last_day, reply_open
 from workflows.membership import (ACCEPTED, ACTIVE, AGREEMENT_PENDING, DECLINED, EXPIRED, INVITED, NOTICE_GIVEN,
                                   SIGNED, TERMINATED, NextDate)

@@ -8,6 +8,7 @@ from app.clock import OSLO
 from app.extensions import db
 from app.models.types import UTCDateTime, utcnow
 from app.models.user import User
+from workflows.roles import ADMIN, ADVISER
 
 STEERING_MEETING = "steering"
 COORDINATION = "coordination"
@@ -45,7 +46,7 @@ class Meeting(db.Model):
         return next((i for i in self.invitees if i.user_id == user.id), None)
 
     def can_view(self, user: User) -> bool:
-        return user.has_role("adviser", "admin") or self.invitee(user) is not None
+        return user.has_role(ADVISER, ADMIN) or self.invitee(user) is not None
 
 
 class MeetingInvitee(db.Model):

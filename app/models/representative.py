@@ -7,7 +7,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.extensions import db
 from app.models.organisation import Organisation
 from app.models.types import UTCDateTime, utcnow
-from app.models.user import ADVISER, User
+from app.models.user import User
+from workflows.roles import ADVISER
 from workflows import PROPOSER, REPRESENTATIVE
 from workflows.representative import PROPOSED
 

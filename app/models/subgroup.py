@@ -7,7 +7,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 from app import search
 from app.extensions import db
 from app.models.types import UTCDateTime, utcnow
-from app.models.user import ADMIN, ADVISER, PROJECT_MEMBER, User
+from app.models.user import User
+from workflows.roles import ADMIN, ADVISER, PROJECT_MEMBER
 from workflows import SUBGROUP
 from workflows.subgroup import DRAFT, SUBMITTED
 

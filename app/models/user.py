@@ -9,22 +9,8 @@ from app import search
 from app.extensions import db
 from app.models.organisation import Organisation
 from app.models.types import UTCDateTime, utcnow
+from workflows.roles import ROLE_LABELS, USER_ROLES
 
-ADMIN = "admin"
-ADVISER = "adviser"
-MUNICIPALITY_CONTACT = "municipality_contact"
-PROJECT_MEMBER = "project_member"
-STEERING_MEMBER = "steering_member"
-SIGNATORY = "signatory"
-ROLE_LABELS = {
-    ADMIN: "Administrator",
-    ADVISER: "FoU-rådgiver",
-    MUNICIPALITY_CONTACT: "Kontaktperson for kommunen",
-    PROJECT_MEMBER: "Medlem av prosjektgruppen",
-    STEERING_MEMBER: "Medlem av styringsgruppen",
-    SIGNATORY: "Signaturberettiget",
-}
-ROLES = tuple(ROLE_LABELS)
 
 
 class UserRole(db.Model):
@@ -85,7 +71,7 @@ class User(UserMixin, db.Model):
 
     @property
     def role_labels(self) -> list[str]:
-        return [ROLE_LABELS[r] for r in ROLES if r in self.roles]
+        return [ROLE_LABELS[r] for r in USER_ROLES if r in self.roles]
 
     def __repr__(self) -> str:
         return f"<User {self.email}>"

@@ -13,6 +13,7 @@ from app.municipality.forms import LateReplyForm, ReplyForm
 from app.security import role_required
 from app.services import cases, replies, rounds
 from app.views import attempt
+from workflows.roles import MUNICIPALITY_CONTACT
 
 bp = Blueprint("municipality", __name__, url_prefix="/min-kommune")
 DETAILS = tuple(replies.ReplyDetails.__dataclass_fields__)
@@ -27,7 +28,7 @@ def get_case(case_id: int) -> MembershipCase:
 
 
 @bp.route("/")
-@role_required("municipality_contact")
+@role_required(MUNICIPALITY_CONTACT)
 def home():
     today = clock.today()
     cases = rounds.cases_of(current_user.organisation_id) if current_user.organisation_id else []
@@ -38,7 +39,7 @@ def home():
 
 
 @bp.route("/invitasjon/<int:case_id>")
-@role_required("municipality_contact")
+@role_required(MUNICIPALITY_CONTACT)
 def invitation(case_id: int):
     case = get_case(case_id)
     return render_template("municipality/invitation.html", case=case, today=clock.today(),
@@ -83,7 +84,7 @@ def _answer(case: MembershipCase, form: ReplyForm, late: bool):
 
 
 @bp.route("/invitasjon/<int:case_id>/svar", methods=["GET", "POST"])
-@role_required("municipality_contact")
+@role_required(MUNICIPALITY_CONTACT)
 def reply(case_id: int):
     case = get_case(case_id)
     mode = replies.reply_mode(case)
@@ -94,7 +95,7 @@ def reply(case_id: int):
 
 
 @bp.route("/invitasjon/<int:case_id>/sent-svar", methods=["GET", "POST"])
-@role_required("municipality_contact")
+@role_required(MUNICIPALITY_CONTACT)
 def late_reply(case_id: int):
     case = get_case(case_id)
     mode = replies.reply_mode(case)
@@ -105,7 +106,7 @@ def late_reply(case_id: int):
 
 
 @bp.route("/invitasjon/<int:case_id>/kvittering")
-@role_required("municipality_contact")
+@role_required(MUNICIPALITY_CONTACT)
 def receipt(case_id: int):
     case = get_case(case_id)
     mode = replies.reply_mode(case)

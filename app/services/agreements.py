@@ -15,7 +15,8 @@ from app.extensions import db
 from app.models import Agreement, AgreementDocument, AgreementTemplate, MembershipCase, Organisation, Signature, User
 from app.models.case import HOST_PARTY, MUNICIPALITY_PARTY
 from app.models.request import APPROVED, TransitionRequest
-from app.models.user import ADVISER, MUNICIPALITY_CONTACT, SIGNATORY, UserRole
+from app.models.user import UserRole
+from workflows.roles import ADVISER, MUNICIPALITY_CONTACT, SIGNATORY
 from app.services import ServiceError, mail, cases, workflow
 from workflows import add_years, notice_last_day
 from workflows.membership import AGREEMENT_PENDING

@@ -5,7 +5,7 @@ from sqlalchemy.orm import selectinload
 from app import clock
 from app.extensions import db
 from app.models import Evaluation, EvaluationAnswer, EvaluationQuestion, EvaluationResponse, Organisation, User
-from app.models.user import MUNICIPALITY_CONTACT
+from workflows.roles import MUNICIPALITY_CONTACT
 from app.services import Conflict, ServiceError, audit, members
 
 MAX_QUESTIONS = 10

@@ -5,8 +5,9 @@ from sqlalchemy.orm import lazyload
 
 from app.extensions import db
 from app.models import MembershipCase, User
-from app.models.user import MUNICIPALITY_CONTACT
+
 from app.services import mail
+from workflows.roles import MUNICIPALITY_CONTACT
 
 # Where a contact person reads and answers an invitation (the personal link in every e-mail).
 INVITATION_ENDPOINT = "municipality.invitation"

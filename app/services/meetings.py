@@ -11,7 +11,7 @@ from app.extensions import db
 from app.models import AdministrativeContact, Meeting, MeetingInvitee, Representative, User
 from app.models.meeting import ATTENDANCE_LABELS, KIND_LABELS, STEERING_MEETING
 from app.models.representative import STEERING_GROUP
-from app.models.user import MUNICIPALITY_CONTACT, STEERING_MEMBER
+from workflows.roles import ADMIN, ADVISER, MUNICIPALITY_CONTACT, STEERING_MEMBER
 from app.services import ServiceError, audit, files, mail
 from workflows.representative import APPROVED
 
@@ -49,7 +49,7 @@ def candidates() -> list[User]:
 def visible(user: User):
     """The meetings `user` may see, newest first: all for the adviser and admin, otherwise those they are invited to."""
     stmt = select(Meeting).options(WITH_INVITEES).order_by(Meeting.starts_at.desc())
-    if not user.has_role("adviser", "admin"):
+    if not user.has_role(ADVISER, ADMIN):
         stmt = stmt.join(MeetingInvitee).where(MeetingInvitee.user_id == user.id)
     return stmt
 

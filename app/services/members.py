@@ -10,7 +10,7 @@ from sqlalchemy.orm import aliased
 from app import clock
 from app.extensions import db
 from app.models import AdministrativeContact, AuditEvent, InvitationRound, MembershipCase, Organisation, User
-from app.models.user import ADVISER, MUNICIPALITY_CONTACT
+from workflows.roles import ADVISER, MUNICIPALITY_CONTACT
 from app.services import audit
 from workflows import periods
 from workflows.dates import earliest_notice_running_on

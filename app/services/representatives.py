@@ -14,7 +14,7 @@ from app import access, clock
 from app.extensions import db
 from app.models import AuditEvent, Organisation, Representative, RepresentativeSeat, User
 from app.models.representative import GROUPS, SEATS_PER_GROUP, seat_label
-from app.models.user import ADVISER, MUNICIPALITY_CONTACT
+from workflows.roles import ADVISER, MUNICIPALITY_CONTACT
 from app.services import Conflict, ServiceError, audit, calendar, mail, members, workflow
 from workflows import REPRESENTATIVE, add_years
 from workflows.representative import APPROVED, HOLDING, PROPOSED

@@ -11,7 +11,7 @@ from app import clock, search
 from app.extensions import db
 from app.models import AuditEvent, Organisation, Subgroup, SubgroupMember, SubgroupTheme, User, UserRepresentative
 from app.models.subgroup import THEMES
-from app.models.user import ADMIN, ADVISER, PROJECT_MEMBER
+from workflows.roles import ADMIN, ADVISER, PROJECT_MEMBER
 from app.services import ServiceError, audit, mail
 from workflows import SUBGROUP
 from workflows.subgroup import DRAFT, ESTABLISHED, RETURNED, SECONDED, SUBMITTED

@@ -11,7 +11,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from app import clock
 from app.extensions import db, wiring
 from app.models import LoginAttempt, LoginSession, Organisation, User
-from app.models.user import MUNICIPALITY_CONTACT, ROLES
+from workflows.roles import ADMIN, MUNICIPALITY_CONTACT, USER_ROLES
 from app.services import ServiceError, audit
 
 MIN_PASSWORD_LENGTH = 10
@@ -42,7 +42,7 @@ def create_user(email: str, name: str, roles, *, organisation: Organisation | No
                 active: bool = True, actor: User | None = None) -> User:
     """Create a person with roles; without a password they set one through an invitation link."""
     email = normalise_email(email)
-    unknown = set(roles) - set(ROLES)
+    unknown = set(roles) - set(USER_ROLES)
     if unknown:
         raise ServiceError(f"Ukjent rolle: {', '.join(sorted(unknown))}.", field="roles")
     if find_by_email(email):
@@ -65,7 +65,7 @@ def update_user(user: User, *, name: str, title: str | None, phone: str | None, 
     """Change a person's details, roles and whether they may sign in."""
     before, personal_before = _audited(user), [getattr(user, f) for f in PERSONAL_FIELDS]
     contact_before = _contact_of(user)
-    if user.id == actor.id and (not active or "admin" not in set(roles)):
+    if user.id == actor.id and (not active or ADMIN not in set(roles)):
         raise ServiceError("Du kan ikke fjerne din egen administratortilgang eller deaktivere deg selv.")
     user.name, user.title, user.phone = name.strip(), title or None, phone or None
     user.organisation = organisation

@@ -11,7 +11,7 @@ from app import clock
 from app.extensions import db, wiring
 from app.models import STATEFUL, TransitionRequest, User
 from app.models.request import APPROVED, CANCELLED, PENDING, REJECTED
-from app.models.user import ROLE_LABELS
+from workflows.roles import ADVISER, ROLE_LABELS
 from app.services import Conflict, ServiceError, audit
 from workflows import PROPOSER, SYSTEM, TransitionSpec, WorkflowError
 
@@ -183,7 +183,7 @@ def approval_refusal(request: TransitionRequest, actor: User) -> str | None:
         return "Forespørselen er allerede behandlet."
     if request.requested_by_id == actor.id:
         return "Du sendte inn denne forespørselen selv, og kan ikke behandle den."
-    if "adviser" not in actor.roles:
+    if ADVISER not in actor.roles:
         return "Bare FoU-rådgiveren kan godkjenne forespørsler."
     return None
 

@@ -16,6 +16,7 @@ from app.subgroups.forms import (
 from app.views import attempt, attempt_result, spec_or_404, step_refusal
 from workflows import SUBGROUP
 from workflows.subgroup import CLOSED, RETURNED
+from workflows.roles import PROJECT_MEMBER
 
 bp = Blueprint("subgroups", __name__, url_prefix="/undergrupper")
 PER_PAGE = 25
@@ -50,14 +51,14 @@ def subgroup_list():
 
 
 @bp.route("/ny", methods=["GET", "POST"])
-@role_required("project_member")
+@role_required(PROJECT_MEMBER)
 def new():
     form = ProposalForm()
     return _proposal_form(form, None)
 
 
 @bp.route("/<int:subgroup_id>/endre", methods=["GET", "POST"])
-@role_required("project_member")
+@role_required(PROJECT_MEMBER)
 def edit(subgroup_id: int):
     subgroup = get_subgroup(subgroup_id)
     reason = subgroups.edit_refusal(subgroup, current_user)

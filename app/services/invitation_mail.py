@@ -5,7 +5,6 @@ from sqlalchemy.orm import lazyload
 
 from app.extensions import db
 from app.models import MembershipCase, User
-
 from app.services import mail
 from workflows.roles import MUNICIPALITY_CONTACT
 

@@ -13,7 +13,6 @@ from app.extensions import db
 from app.models import InvitationReply, InvitationRound, MembershipCase, User
 from app.models.invitation import ANSWER_LABELS, NO, YES
 from app.models.request import TransitionRequest
-
 from app.services import ServiceError, archive, audit, invitation_mail, workflow
 from workflows.membership import ACCEPTED, DECLINED, INVITED, NO_REPLY, WITHDRAWN
 from workflows.roles import MUNICIPALITY_CONTACT

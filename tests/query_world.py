@@ -10,12 +10,12 @@ from sqlalchemy import select
 
 from app import clock
 from app.extensions import db
-from app.models import EvaluationAnswer, EvaluationResponse, Meeting, MembershipCase, Organisation, OutboxMessage, User
+from app.models import Meeting, MembershipCase, Organisation, OutboxMessage, User
 from app.models.case import HOST_PARTY
 from app.models.meeting import COORDINATION, PRESENT, STEERING_MEETING
 from app.models.organisation import MUNICIPALITY, REGIONS
 from app.models.representative import PROJECT_GROUP, STEERING_GROUP
-from app.services import (agreements, audit, calendar, cases, contributions, evaluations, meetings,
+from app.services import (agreements, calendar, cases, contributions, evaluations, meetings,
                           members, replies, representatives, rounds, subgroups, users, workflow)
 from tests import factories
 
@@ -188,19 +188,8 @@ def _ledger(case: MembershipCase, adviser: User) -> None:
 
 
 def _answer(evaluation, org: Organisation, contact: User, day: date) -> None:
-    """The municipality's answer, stored as `evaluations.answer` stores it.
-
-    Not through the service: its check of who may answer reads every membership's history, once per answer.
-    """
     with clock.pinned(day):
-        response = EvaluationResponse(evaluation_id=evaluation.id, organisation_id=org.id, submitted_by_id=contact.id,
-                                      submitted_at=clock.now(), updated_at=clock.now(),
-                                      answers=[EvaluationAnswer(question_id=q.id, text=f"Svar {org.name}.")
-                                               for q in evaluation.questions])
-        db.session.add(response)
-        db.session.flush()
-        audit.record(contact, "evaluation.answer", evaluation.audit_type, evaluation.id,
-                     data={"organisation": org.id, "year": evaluation.year})
+        evaluations.answer(evaluation, org, contact, {q.id: f"Svar {org.name}." for q in evaluation.questions})
 
 
 def _prospect(world: World, n: int, adviser: User, host_signatory: User) -> int:

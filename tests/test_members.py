@@ -1,4 +1,5 @@
 """Active membership: representatives and their seats, the approval inbox, access, the contact person, the end."""
+import re
 import threading
 from datetime import date, timedelta
 
@@ -134,10 +135,10 @@ def test_end_of_term_flag_at_60_days(orgs, people, lindas, days_left, flagged):
 def test_a_named_successor_clears_the_flag(orgs, people, lindas):
     org = orgs["Lindås"]
     term = factories.representative(org, people["adviser"], seat=1, starts_on=date(2025, 1, 1))
-    assert representatives.ending_soon(term, TODAY)
+    assert representatives.ending_soon(term, TODAY) and representatives.seats(org, TODAY)[1].flagged
     representatives.propose(org, people["lindas_contact"], group="project", seat=1, name="Neste",
                             email="n@x.no", starts_on=term.ends_on + timedelta(days=1))
-    assert not representatives.ending_soon(term, TODAY)
+    assert not representatives.ending_soon(term, TODAY) and not representatives.seats(org, TODAY)[1].flagged
 
 
 def test_the_reminder_is_mailed_once_per_term(orgs, people, lindas):
@@ -254,6 +255,34 @@ def test_membership_page_shows_seats_and_is_linked_from_the_case(client, auth, o
     assert "Sjef Sjefsen" in html and "Slutter om 38 dager" in html
     assert html.count("Ledig") == 2 and "Foreslå representant" in html
     assert f"/medlemskap/{org.id}" in client.get(f"/saker/{lindas.id}").get_data(as_text=True)
+
+
+def _member_list_rows(html: str) -> dict[str, list[str]]:
+    """The member list's rows: the municipality's name -> the text of the row's cells."""
+    table = html[html.index("<tbody>"):html.index("</tbody>")]
+    return {cells[0]: cells for cells in (
+        [" ".join(re.sub(r"<[^>]+>", " ", cell).split()) for cell in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
+        for row in re.findall(r"<tr>(.*?)</tr>", table, re.S))}
+
+
+def test_the_member_list_shows_each_members_seats_and_contact_and_the_former_members(client, auth, orgs, people,
+                                                                                      lindas):
+    adviser = people["adviser"]
+    factories.representative(orgs["Lindås"], adviser, group="steering", starts_on=date(2025, 6, 1))
+    factories.representative(orgs["Lindås"], adviser, seat=1, starts_on=date(2025, 1, 1))  # ends 31.12.2026
+    members.set_admin_contact(orgs["Lindås"], adviser, name="Synnøve Hjartholm", email="s@lindas.kommune.no")
+    factories.member_case(orgs["Voss"], adviser, activated_on=date(2025, 2, 1))
+    merged = factories.member_case(orgs["Osterøy"], adviser, activated_on=date(2023, 3, 1))
+    workflow.perform(merged, "end_by_merger", adviser, comment="Slått sammen.")
+    db.session.commit()
+    auth.login(adviser)
+    html = client.get("/medlemskap/").get_data(as_text=True)
+    rows = _member_list_rows(html)
+    assert {name: cells[3:5] for name, cells in rows.items()} == {
+        "Lindås": ["2 av 3 1 slutter snart", "Synnøve Hjartholm"], "Voss": ["0 av 3", "mangler"]}
+    former = html[html.index("Tidligere medlemmer"):]
+    former = former[:former.index("</ul>")]
+    assert former.count("<li>") == 1 and ">Osterøy</a> – Avsluttet siden 23.11.2026" in former
 
 
 def test_contact_person_edited_and_audited(client, auth, orgs, people, lindas):

@@ -66,7 +66,7 @@ def evaluation_answer(year: int):
     found = get_evaluation(year)
     org = current_user.organisation
     response = evaluations.response_of(found, org) if org else None
-    if org is None or (response is None and org not in evaluations.expected(found)):
+    if org is None or (response is None and not evaluations.is_asked(found, org)):
         abort(404)
     may_answer = found.is_open and current_user.has_role(MUNICIPALITY_CONTACT)
     if request.method == "POST" and not may_answer:

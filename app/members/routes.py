@@ -49,25 +49,17 @@ def index():
         if own is None or not own.is_municipality or own.is_host:
             abort(403)
         return redirect(url_for("members.organisation", org_id=own.id))
-    today = clock.today()
-    current, former = [], []
-    seen = set()
-    owed = contributions.outstanding_by_organisation()
-    for case in members.cases_ever_active():
-        if case.organisation_id in seen:
-            continue
-        seen.add(case.organisation_id)
-        org = case.organisation
-        member = members.member_case(org)
-        if member is None:
-            former.append({"organisation": org, "case": case})
-            continue
-        seats = representatives.seats(org, today)
-        current.append({
-            "organisation": org, "case": member, "filled": sum(1 for s in seats if s.current),
-            "flagged": sum(1 for s in seats if s.flagged), "contact": members.admin_contact(org),
-            "outstanding": owed.get(org.id, 0),
-        })
+    found = members.memberships()
+    now_members = [m for m in found if m.current]
+    seats = representatives.seats_of([m.organisation for m in now_members], clock.today())
+    contacts, owed = members.admin_contacts(), contributions.outstanding_by_organisation()
+    current = [{
+        "organisation": m.organisation, "case": m.current,
+        "filled": sum(1 for s in seats[m.organisation.id] if s.current),
+        "flagged": sum(1 for s in seats[m.organisation.id] if s.flagged),
+        "contact": contacts.get(m.organisation.id), "outstanding": owed.get(m.organisation.id, 0),
+    } for m in now_members]
+    former = [{"organisation": m.organisation, "case": m.latest} for m in found if m.current is None]
     return render_template("members/list.html", current=current, former=former,
                            proposals=waiting.counts().representatives)
 

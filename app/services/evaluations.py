@@ -57,6 +57,11 @@ def expected(evaluation: Evaluation) -> list[Organisation]:
     return members.members_in(evaluation.year)
 
 
+def is_asked(evaluation: Evaluation, organisation: Organisation) -> bool:
+    """Whether the municipality is one of those `expected` to answer."""
+    return members.member_in(organisation, evaluation.year)
+
+
 def status(evaluation: Evaluation) -> list[tuple[Organisation, EvaluationResponse | None]]:
     """Each municipality asked, with its answer or None; answers from others are listed too."""
     responses = {r.organisation_id: r for r in db.session.scalars(
@@ -64,7 +69,8 @@ def status(evaluation: Evaluation) -> list[tuple[Organisation, EvaluationRespons
             selectinload(EvaluationResponse.organisation), selectinload(EvaluationResponse.submitted_by),
             selectinload(EvaluationResponse.answers)))}
     asked = expected(evaluation)
-    extra = [r.organisation for r in responses.values() if r.organisation not in asked]
+    asked_ids = {org.id for org in asked}
+    extra = [r.organisation for r in responses.values() if r.organisation_id not in asked_ids]
     return [(org, responses.get(org.id)) for org in asked + extra]
 
 
@@ -75,7 +81,7 @@ def answer(evaluation: Evaluation, organisation: Organisation, actor: User, text
         raise ServiceError("Bare kommunens kontaktperson kan svare for kommunen.")
     if not evaluation.is_open:
         raise ServiceError(f"Vurderingen for {evaluation.year} er avsluttet og kan ikke endres.")
-    if organisation not in expected(evaluation):
+    if not is_asked(evaluation, organisation):
         raise ServiceError(f"{organisation.name} var ikke medlemskommune i {evaluation.year}.")
     missing = [q for q in evaluation.questions if not (texts.get(q.id) or "").strip()]
     if missing:
@@ -102,4 +108,4 @@ def answer(evaluation: Evaluation, organisation: Organisation, actor: User, text
 
 def open_for(organisation: Organisation) -> list[Evaluation]:
     """Open evaluations the municipality is asked to answer, newest first."""
-    return [e for e in all_years() if e.is_open and organisation in expected(e)]
+    return [e for e in all_years() if e.is_open and is_asked(e, organisation)]

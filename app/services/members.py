@@ -2,10 +2,11 @@
 membership."""
 from collections import defaultdict
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from sqlalchemy import and_, bindparam, func, or_, select
-from sqlalchemy.orm import aliased
+from sqlalchemy.orm import aliased, contains_eager
 
 from app import clock
 from app.extensions import db
@@ -55,11 +56,7 @@ def _years(found: list[Period]) -> list[int]:
 
 def member_case(organisation: Organisation) -> MembershipCase | None:
     """The case that makes the municipality a member today (active, in its notice period, or renewing)."""
-    candidates = db.session.scalars(select(MembershipCase).where(
-        MembershipCase.organisation_id == organisation.id,
-        MembershipCase.state.in_(MEMBER_STATES + RENEWING)).order_by(MembershipCase.id.desc()))
-    today = clock.today()
-    return next((case for case in candidates if any(p.covers(today) for p in member_periods(case))), None)
+    return next((found.current for found in memberships(organisation)), None)
 
 
 def is_member(organisation: Organisation) -> bool:
@@ -100,12 +97,13 @@ def on_day(day: date) -> dict:
 
 def _cases_with_periods(organisation: Organisation | None = None) -> Iterator[tuple[MembershipCase, list[Period]]]:
     """Every case (of one municipality, or all) that has been a membership, with its periods, newest first per
-    municipality, in two queries."""
+    municipality, in two queries (the cases come with their organisation and round)."""
     # No membership day without having been active, now or before.
     was_active = select(AuditEvent.object_id).where(AuditEvent.object_type == MembershipCase.audit_type,
                                                     AuditEvent.to_state == ACTIVE)
-    stmt = select(MembershipCase).join(Organisation).where(
+    stmt = select(MembershipCase).join(MembershipCase.organisation).join(MembershipCase.round).where(
         or_(MembershipCase.state.in_(MEMBER_STATES), MembershipCase.id.in_(was_active))) \
+        .options(contains_eager(MembershipCase.organisation), contains_eager(MembershipCase.round)) \
         .order_by(Organisation.name, MembershipCase.id.desc())
     if organisation is not None:
         stmt = stmt.where(MembershipCase.organisation_id == organisation.id)
@@ -114,6 +112,30 @@ def _cases_with_periods(organisation: Organisation | None = None) -> Iterator[tu
     for case in found:
         if made := periods.member_periods(events[case.id], case.facts, today):
             yield case, made
+
+
+@dataclass(frozen=True)
+class Membership:
+    """A municipality that has been a member: its newest case that made it one, and the case that makes it a
+    member today (None: a former member)."""
+
+    latest: MembershipCase
+    current: MembershipCase | None
+
+    @property
+    def organisation(self) -> Organisation:
+        return self.latest.organisation
+
+
+def memberships(organisation: Organisation | None = None) -> list[Membership]:
+    """Every municipality (or the one) that has been a member, by name, in two queries."""
+    today, found = clock.today(), {}
+    for case, made in _cases_with_periods(organisation):
+        latest, current = found.get(case.organisation_id, (case, None))
+        if current is None and case.state in MEMBER_STATES + RENEWING and any(p.covers(today) for p in made):
+            current = case
+        found[case.organisation_id] = (latest, current)
+    return [Membership(latest, current) for latest, current in found.values()]
 
 
 def cases_ever_active(organisation: Organisation | None = None) -> list[MembershipCase]:
@@ -127,12 +149,14 @@ def members_in(year: int) -> list[Organisation]:
     return sorted(found, key=lambda o: o.name)
 
 
+def member_in(organisation: Organisation, year: int) -> bool:
+    """Whether the municipality was a member for at least a day of `year`."""
+    return any(year in _years(made) for _, made in _cases_with_periods(organisation))
+
+
 def last_member_case(organisation: Organisation) -> MembershipCase | None:
     """The case that makes the municipality a member now, or else the one that last did."""
-    current = member_case(organisation)
-    if current:
-        return current
-    return next(iter(cases_ever_active(organisation)), None)
+    return next((found.current or found.latest for found in memberships(organisation)), None)
 
 
 def can_edit(user: User, organisation: Organisation) -> bool:
@@ -143,6 +167,11 @@ def can_edit(user: User, organisation: Organisation) -> bool:
 def admin_contact(organisation: Organisation) -> AdministrativeContact | None:
     return db.session.scalar(select(AdministrativeContact).where(
         AdministrativeContact.organisation_id == organisation.id))
+
+
+def admin_contacts() -> dict[int, AdministrativeContact]:
+    """Every municipality's administrative contact, by organisation id, in one query."""
+    return {contact.organisation_id: contact for contact in db.session.scalars(select(AdministrativeContact))}
 
 
 def set_admin_contact(organisation: Organisation, actor: User, *, name: str, email: str,

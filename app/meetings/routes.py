@@ -59,7 +59,8 @@ def meeting_new(kind: str):
     meeting = form.validate_on_submit() and attempt_result(
         lambda: meetings.create(kind, **_meeting_fields(form), actor=current_user), form, "date")
     if meeting:
-        flash(f"{meeting.title} er lagret, og innkallingen er sendt til {len(meeting.invitees)} personer.",
+        flash(f"{meeting.title} er lagret, og innkallingen går ut på e-post til {len(meeting.invitees)} "
+              f"{'person' if len(meeting.invitees) == 1 else 'personer'} i løpet av et minutt.",
               "success")
         return redirect(url_for("meetings.meeting_page", meeting_id=meeting.id))
     return render_template("meetings/form.html", form=form, meeting=None, kind_label=KIND_LABELS[kind])

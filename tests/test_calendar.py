@@ -64,6 +64,15 @@ def test_adviser_feed_has_every_deadline_and_the_meetings(client, login, dates):
     assert str(meeting["LOCATION"]) == "Bergen rådhus" and str(meeting["URL"]).startswith("http://kk.test/moter/")
 
 
+def test_the_settings_page_says_whose_dates_the_feed_holds(client, auth, dates):
+    """As the feed does (access.sees_all): Bergen's signatories get every municipality's dates too."""
+    auth.login("signatory", organisation="Bergen")
+    assert "Du får datoene for alle kommunene." in client.get("/kalender/").get_data(as_text=True)
+    auth.logout()
+    auth.login("municipality_contact", organisation="Voss")
+    assert "Du får bare datoene for din egen kommune." in client.get("/kalender/").get_data(as_text=True)
+
+
 def test_municipality_feed_has_only_its_own_dates(client, login, dates):
     login("municipality_contact", organisation="Voss")
     assert set(_events(client, _feed_url(client))) == {"Svarfrist: Voss kommune (Invitasjon 2026)"}

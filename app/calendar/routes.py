@@ -2,6 +2,7 @@
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, session, url_for
 from flask_login import current_user
 
+from app import access
 from app.forms import ConfirmForm
 from app.security import public
 from app.services import calendar
@@ -15,7 +16,7 @@ def settings():
     token = session.pop("new_calendar_token", None)
     feed_url = current_app.config["BASE_URL"].rstrip("/") + url_for("calendar.feed", token=token) if token else None
     return render_template("calendar/settings.html", current=calendar.active_token(current_user), feed_url=feed_url,
-                           form=ConfirmForm())
+                           form=ConfirmForm(), sees_all=access.sees_all(current_user))
 
 
 @bp.route("/ny", methods=["POST"])

@@ -92,8 +92,8 @@ def meeting_edit(meeting_id: int):
     _invitee_choices(form)
     if form.validate_on_submit() and attempt(
             lambda: meetings.update(meeting, **_meeting_fields(form), actor=current_user), form, "date"):
-        flash("Endringene er lagret. Nye inviterte har fått innkalling, og alle har fått beskjed hvis tid "
-              "eller sted ble endret.", "success")
+        flash("Endringene er lagret. Nye inviterte får innkalling på e-post, og alle får beskjed hvis tid eller "
+              "sted ble endret, i løpet av et minutt.", "success")
         return redirect(url_for("meetings.meeting_page", meeting_id=meeting.id))
     return render_template("meetings/form.html", form=form, meeting=meeting, kind_label=meeting.kind_label)
 

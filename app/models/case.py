@@ -13,8 +13,7 @@ from app.models.types import UTCDateTime, utcnow
 from app.models.user import User
 from workflows.roles import ADMIN, ADVISER, MUNICIPALITY_CONTACT, SIGNATORY
 from workflows import MEMBERSHIP, next_date, notice_last_day, reply_open
-from workflows.membership import (ACCEPTED, ACTIVE, AGREEMENT_PENDING, DECLINED, EXPIRED, INVITED, NOTICE_GIVEN,
-                                  SIGNED, TERMINATED, NextDate)
+from workflows.membership import (ACCEPTED, AGREEMENT_PENDING, DECLINED, INVITED, SIGNED, NextDate)
 from workflows.periods import Facts
 
 if TYPE_CHECKING:  # the agreement module imports this one
@@ -139,11 +138,6 @@ class MembershipCase(db.Model):
     @property
     def awaiting_activation(self) -> bool:
         return self.state == SIGNED
-
-    @property
-    def reached_membership(self) -> bool:
-        """The case became a membership (which may have ended since)."""
-        return self.state in (ACTIVE, NOTICE_GIVEN, TERMINATED, EXPIRED)
 
     def guard_context(self, today: date, actor: User | None = None) -> "CaseGuards":
         """The guards on `today`; none of them depends on who acts."""

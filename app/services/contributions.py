@@ -54,10 +54,10 @@ def owed_from_activation(case: MembershipCase, actor, data: dict) -> None:
 def new_year_lines(today: date) -> list[str]:
     """Daily: every member municipality owes the current year as soon as it starts."""
     done = []
-    for case in members.cases_ever_active():
-        if case.state in members.MEMBER_STATES + members.RENEWING:
-            done += [f"Bidrag {entry.year} for {case.organisation.name} er registrert som forventet."
-                     for entry in ensure_lines(case)]
+    for membership in members.memberships():
+        if membership.current is not None:
+            done += [f"Bidrag {entry.year} for {membership.organisation.name} er registrert som forventet."
+                     for entry in ensure_lines(membership.current)]
     return done
 
 

@@ -173,6 +173,7 @@ def test_contact_proposes_in_the_app_and_adviser_approves_in_the_inbox(client, a
     assert "Kari Leder" in inbox and "Styringsgruppen" in inbox
     assert f'action="/medlemskap/representanter/{term.id}/behandle"' in inbox
     assert 'name="trigger" value="approve"' in inbox and 'name="trigger" value="reject"' in inbox
+    assert "Kommentar (påkrevd ved avvisning)" in inbox  # a rejection needs a reason: said before it is sent
     assert 'value="withdraw"' not in inbox, "only the proposer may withdraw"
     refused = post(client, f"/medlemskap/representanter/{term.id}/behandle",
                    {"trigger": "reject", "comment": "", "back": "inbox"}, token_from="/godkjenninger/")

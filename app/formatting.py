@@ -1,4 +1,4 @@
-"""Norwegian dates and amounts, and the language choice."""
+"""Norwegian dates and amounts, organisations' names on a date, and the language choice."""
 from datetime import date, datetime, timezone
 from functools import lru_cache
 
@@ -10,6 +10,7 @@ from jinja2 import pass_context
 from markupsafe import Markup
 
 from app import clock
+from app.services import organisations
 
 
 # English dates in the European order (23/11/2026), so Norwegian readers do not misread them.
@@ -109,5 +110,5 @@ def bound_gettext() -> dict:
 def register(app) -> None:
     app.context_processor(bound_gettext)
     app.jinja_env.filters.update(date=short_date, longdate=long_date, datetime=date_time, money=money,
-                                time=clock_time, age=age)
+                                time=clock_time, age=age, official_name=organisations.official_name)
     app.jinja_env.globals.update(get_locale=get_locale)

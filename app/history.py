@@ -43,6 +43,9 @@ ACTION_LABELS = {
     "evaluation.close": "Avsluttet årlig vurdering",
     "evaluation.answer": "Svarte på årlig vurdering",
     "evaluation.update_answer": "Endret svar på årlig vurdering",
+    "organisation.register": "Lagt til i organisasjonsregisteret",
+    "organisation.change": "Nytt navn eller nummer registrert",
+    "organisation.update": "Opplysninger i organisasjonsregisteret endret",
 }
 
 

@@ -43,6 +43,8 @@ NAV = (
             text="Alle kommunene: status, neste frist, søk og filtre, og uttrekk til Excel."),
     NavItem("cockpit.timeline", "Tidslinje", (ADVISER, ADMIN),
             text="Når hver kommune var invitert, medlem, i oppsigelsestid og avsluttet, 2016 til i dag."),
+    NavItem("organisations.organisation_list", "Organisasjoner", (ADVISER, ADMIN),
+            text="Organisasjonsregisteret: kommunene og de andre partene, med navn og nummer over tid."),
     NavItem("meetings.meeting_list", "Møter",
             text="Styringsgruppemøter og koordineringsmøter: innkalling og referat."),
     NavItem("calendar.settings", "Kalender", text="Frister og møter i din egen kalender (Outlook, Google, telefon)."),

@@ -8,7 +8,7 @@ compares a Norwegian letter.
 import re
 import unicodedata
 
-from sqlalchemy import ColumnElement, Select, or_
+from sqlalchemy import ColumnElement, Select, literal, or_
 
 # Words people add to a name ("Voss herad", "Alver kommune", "kommunane i Nordhordland") that say nothing
 # about which municipality they mean.
@@ -37,11 +37,12 @@ def condition(wanted, *models) -> ColumnElement:
     """SQL: a row of one of `models` matches `wanted` (a folded query, or a bindparam holding one).
 
     It matches when its `search_key` contains `wanted`, or when one of the columns the model names in
-    `search_exact` (an organisation's numbers) equals it.
+    `search_exact` lists it whole between bars (an organisation's numbers: "|1201|4601|").
     """
     # fold leaves only a-z, 0-9 and spaces, so nothing in `wanted` is a LIKE wildcard.
     return or_(*(clause for model in models for clause in (
-        model.search_key.contains(wanted), *(getattr(model, name) == wanted for name in getattr(model, "search_exact", ())))))
+        model.search_key.contains(wanted),
+        *(getattr(model, name).contains(literal("|") + wanted + "|") for name in getattr(model, "search_exact", ())))))
 
 
 def where(stmt: Select, query: str, *models) -> Select:

@@ -4,8 +4,8 @@ from datetime import date
 from app import clock
 from app.extensions import db
 from app.models import InvitationRound, Organisation
-from app.models.organisation import MUNICIPALITY
-from app.services import cases, users, workflow
+from app.models.organisation import MUNICIPALITY, NEUTRAL, NYNORSK
+from app.services import cases, organisations, users, workflow
 
 PASSWORD = "benchmark-passord"
 
@@ -13,11 +13,9 @@ PASSWORD = "benchmark-passord"
 def municipalities(count: int, start: int = 0) -> list[Organisation]:
     """`count` synthetic municipalities in the regions of the invitation."""
     regions = ("Bergensregionen", "Nordhordland", "Voss og omland")
-    made = [Organisation(name=f"Testkommune {n:06d}", kind=MUNICIPALITY, region=regions[n % 3])
+    return [organisations.register(None, kind=MUNICIPALITY, official_name=f"Testkommune {n:06d} kommune",
+                                   region=regions[n % 3], written_standard=NYNORSK)
             for n in range(start, start + count)]
-    db.session.add_all(made)
-    db.session.flush()
-    return made
 
 
 def invitation_round(deadline: date, title: str) -> InvitationRound:
@@ -30,9 +28,8 @@ def invitation_round(deadline: date, title: str) -> InvitationRound:
 
 def people() -> dict:
     """An adviser, a host signatory and a contact to act in the scaled data."""
-    bergen = Organisation(name="Bergen", kind=MUNICIPALITY, number="1201", region="Vertskommune", is_host=True)
-    db.session.add(bergen)
-    db.session.flush()
+    bergen = organisations.register(None, kind=MUNICIPALITY, official_name="Bergen kommune", number="1201",
+                                    region="Vertskommune", written_standard=NEUTRAL, is_host=True)
     return {
         "adviser": users.create_user("radgiver@bench.no", "Rådgiver", ["adviser"], organisation=bergen,
                                      password=PASSWORD),
@@ -48,7 +45,7 @@ def history(target_events: int, count: int) -> dict:
         round_ = invitation_round(date(2026, 12, 31), "Invitasjon 2026")
         opened = [cases.invite(round_, org, staff["adviser"]) for org in municipalities(count)]
         db.session.commit()
-        events = count + 2
+        events = 2 * count + 3  # each municipality added to the register and invited, Bergen and two advisers
         while events < target_events:
             for case in opened:
                 trigger = "decline" if case.state == "accepted" else "accept"

@@ -7,9 +7,12 @@ from sqlalchemy import select
 from app import clock
 from app.commands.seed import _organisations
 from app.extensions import db
-from app.models import InvitationRound, MembershipCase, Organisation, Representative, Subgroup, User
+from app.models import (InvitationRound, MembershipCase, Organisation, OrganisationSuccession, Representative,
+                        Subgroup, User)
+from app.models.organisation import MUNICIPALITY, NYNORSK
 from app.models.case import HOST_PARTY, MUNICIPALITY_PARTY
 from app.services import cases, replies, representatives, rounds, subgroups, users, workflow
+from app.services import organisations as register
 from workflows.membership import AGREEMENT_PENDING, SIGNED
 
 PASSWORD = "riktig-passord-123"
@@ -18,6 +21,44 @@ _counter = itertools.count(1)
 
 def organisations() -> dict[str, Organisation]:
     return _organisations()
+
+
+def municipality(official_name: str, number: str | None = None, region: str | None = "Nordhordland",
+                 **details) -> Organisation:
+    """A municipality added to the register."""
+    return register.register(None, kind=MUNICIPALITY, official_name=official_name, number=number, region=region,
+                             written_standard=details.pop("written_standard", NYNORSK), **details)
+
+
+def succession(predecessors: list[Organisation], successor: Organisation, first_day: date) -> None:
+    """The register's side of a merger: `successor` takes over from `predecessors` on `first_day`, the day after
+    their last."""
+    for predecessor in predecessors:
+        db.session.add(OrganisationSuccession(predecessor_id=predecessor.id, successor_id=successor.id,
+                                              first_day=first_day))
+        predecessor.active_to = first_day - timedelta(days=1)
+    db.session.flush()
+    db.session.expire(successor, ["predecessor_links"])
+    for predecessor in predecessors:
+        db.session.expire(predecessor, ["successor_links"])
+    register.refresh(successor)
+
+
+# The mergers of 01.01.2020 (shared/DOMAIN.md): the successor's official name and number, and its predecessors.
+REFORM_2020 = (("Alver kommune", "4631", ("Lindås", "Meland", "Radøy")),
+               ("Øygarden kommune", "4626", ("Fjell", "Sund", "Øygarden")),
+               ("Bjørnafjorden kommune", "4624", ("Os", "Fusa")),
+               ("Voss herad", "4621", ("Voss", "Granvin")))
+
+
+def reform_2020(orgs: dict[str, Organisation]) -> dict[str, Organisation]:
+    """The four successors of 01.01.2020 in the register, by official name."""
+    made = {}
+    for official, number, predecessors in REFORM_2020:
+        made[official] = municipality(official, number, region=orgs[predecessors[0]].region,
+                                      active_from=date(2020, 1, 1))
+        succession([orgs[name] for name in predecessors], made[official], date(2020, 1, 1))
+    return made
 
 
 def user(*roles: str, organisation: Organisation | None = None, name: str | None = None,

@@ -13,7 +13,7 @@ from app.extensions import db
 from app.models import Meeting, MembershipCase, Organisation, OutboxMessage, User
 from app.models.case import HOST_PARTY
 from app.models.meeting import COORDINATION, PRESENT, STEERING_MEETING
-from app.models.organisation import MUNICIPALITY, REGIONS
+from app.models.organisation import REGIONS
 from app.models.representative import PROJECT_GROUP, STEERING_GROUP
 from app.services import (agreements, calendar, cases, contributions, evaluations, meetings,
                           members, replies, representatives, rounds, subgroups, users, workflow)
@@ -103,10 +103,7 @@ def grow(world: World, units: int) -> None:
 
 
 def _municipality(name: str, n: int) -> Organisation:
-    org = Organisation(name=f"{name} {n:04d}", kind=MUNICIPALITY, region=REGIONS[1 + n % 3])
-    db.session.add(org)
-    db.session.flush()
-    return org
+    return factories.municipality(f"{name} {n:04d} kommune", region=REGIONS[1 + n % 3])
 
 
 def _unit(world: World, n: int) -> None:

@@ -1,8 +1,11 @@
 """The operator commands: users create, seed-demo, audit verify, mail send-pending."""
-from sqlalchemy import func, select, text, update
+from datetime import date
+
+from sqlalchemy import func, select, update
 
 from app.extensions import db
-from app.models import AuditEvent, User
+from app.models import AuditEvent, Organisation, User
+from app.services import organisations
 
 
 def _counts():
@@ -47,10 +50,19 @@ def test_seed_demo_twice_leaves_same_counts(runner):
     assert _counts() == counts
 
 
-def test_seed_demo_municipalities_have_2016_numbers(runner):
+def test_seed_demo_organisations_have_their_names_and_numbers_over_time(runner):
     runner.invoke(args=["seed-demo", "--password", "demo-passord"])
-    rows = dict(db.session.execute(text("SELECT name, number FROM organisation WHERE number IS NOT NULL")).all())
-    assert rows["Lindås"] == "1263" and rows["Voss"] == "1235" and rows["Gulen"] == "1411"
+    found = {o.name: o for o in db.session.scalars(select(Organisation))}
+    in_2016, in_2021 = date(2016, 10, 3), date(2021, 1, 1)
+    assert [organisations.on(found["Gulen"], day).number for day in (in_2016, in_2021)] == ["1411", "4635"]
+    assert (found["Bergen"].number, found["Bergen"].org_number, found["Bergen"].is_host) == ("4601", "964338531", True)
+    assert found["Lindås"].number == "1263" and found["Kvam"].display_name == "Kvam herad"
+    assert organisations.on(found["Høgskulen på Vestlandet"], in_2016).official_name == "Høgskolen i Bergen"
+    assert organisations.on(found["NORCE"], in_2016).official_name == "Uni Research AS"
+    assert {o.name: o.kind for o in found.values() if o.kind != "municipality"} == {
+        "Universitetet i Bergen": "university", "Høgskulen på Vestlandet": "university",
+        "NORCE": "research_institute", "Helse Bergen": "health_trust", "Folkehelseinstituttet": "state_agency",
+        "Haraldsplass Diakonale Sykehus": "private_nonprofit"}
 
 
 def test_audit_verify_ok_then_detects_edit(runner):

@@ -363,6 +363,22 @@ TARGETS: dict[str, Target] = {
         lambda ctx: {"contact_name": "Kari Nordmann", "contact_email": "kari@lindas.kommune.no",
                      "comment": "Vi rakk ikke fristen.", "action": "send"},
         shown=("contact_name", "comment")),
+    "app.organisations.forms.NewOrganisationForm": Target(
+        "adviser", lambda ctx: "/organisasjoner/ny",
+        lambda ctx: {"official_name": f"Prøvekommune {next(ctx.n)} kommune", "name": "", "kind": "municipality",
+                     "number": f"{9000 + next(ctx.n)}", "org_number": "", "written_standard": "nynorsk",
+                     "mailbox": "postmottak@prove.kommune.no", "region": "Nordhordland", "active_from": "",
+                     "action": "save"},
+        shown=("official_name", "name")),
+    "app.organisations.forms.ChangeForm": Target(
+        "adviser", lambda ctx: f"/organisasjoner/{ctx.id('org_id')}/endring",
+        lambda ctx: {"valid_from": f"{2030 + next(ctx.n)}-01-01", "official_name": f"Lindås kommune {next(ctx.n)}",
+                     "name": "", "number": "", "org_number": "", "action": "save"},
+        shown=("official_name", "name")),
+    "app.organisations.forms.DetailsForm": Target(
+        "adviser", lambda ctx: f"/organisasjoner/{ctx.id('org_id')}/opplysninger",
+        lambda ctx: {"kind": "municipality", "written_standard": "nynorsk", "mailbox": "postmottak@lindas.kommune.no",
+                     "region": "Nordhordland", "active_from": "", "active_to": ""}),
     "app.subgroups.forms.ProposalForm": Target(
         "project_member", lambda ctx: "/undergrupper/ny",
         lambda ctx: {"name": "Velferdsteknologi", "themes": ["welfare_technology"], "mandate": "Kartlegge.",

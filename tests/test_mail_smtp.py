@@ -16,7 +16,7 @@ from aiosmtpd.controller import Controller
 from sqlalchemy import select, update
 
 from app.extensions import db
-from app.models import Organisation, OutboxMessage
+from app.models import OutboxMessage
 from app.services import mail
 from tests import factories
 from tests.conftest import post
@@ -153,8 +153,7 @@ def test_a_round_for_200_recipients_only_queues_when_the_mail_server_never_answe
                                                                                    orgs):
     invited = []
     for n in range(20):
-        organisation = Organisation(name=f"Prøvekommune {n}", number=f"{9000 + n}", region="Nordhordland")
-        db.session.add(organisation)
+        organisation = factories.municipality(f"Prøvekommune {n}", f"{9000 + n}")
         for _ in range(10):
             factories.user("municipality_contact", organisation=organisation)
         invited.append(organisation)

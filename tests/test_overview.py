@@ -12,7 +12,7 @@ from app import clock, search
 from app.extensions import db
 from app.models import Organisation
 from app.models.organisation import MUNICIPALITY
-from app.services import contributions, overview, workflow
+from app.services import contributions, organisations, overview, workflow
 from tests import factories
 
 
@@ -29,27 +29,35 @@ def test_fold(text, folded):
 
 
 @pytest.mark.parametrize("query,found", [
-    ("Voss herad", {"Voss", "Granvin"}),
-    ("voss kommune", {"Voss", "Granvin"}),
-    ("Alver", {"Lindås", "Meland", "Radøy"}),
-    ("lindas", {"Lindås"}),
-    ("Bjørnafjorden kommune", {"Os", "Fusa"}),
-    ("1263", {"Lindås"}),
+    ("Voss herad", {"Voss kommune", "Granvin herad", "Voss herad"}),
+    ("voss kommune", {"Voss kommune", "Granvin herad", "Voss herad"}),
+    ("Alver", {"Lindås kommune", "Meland kommune", "Radøy kommune", "Alver kommune"}),
+    ("lindas", {"Lindås kommune", "Alver kommune"}),
+    ("Bjørnafjorden kommune", {"Os kommune", "Fusa kommune", "Bjørnafjorden kommune"}),
+    ("1263", {"Lindås kommune"}),
+    ("4631", {"Alver kommune"}),
+    ("1201", {"Bergen kommune"}),
+    ("4601", {"Bergen kommune"}),
+    ("126", set()),
 ])
 def test_search_finds_municipalities_by_old_and_new_names(orgs, query, found):
-    searched = search.where(select(Organisation.name).where(Organisation.kind == MUNICIPALITY), query, Organisation)
+    factories.reform_2020(orgs)
+    searched = search.where(select(Organisation.official_name).where(Organisation.kind == MUNICIPALITY), query,
+                            Organisation)
     assert set(db.session.scalars(searched)) == found
 
 
 def test_search_keys_follow_a_renamed_municipality(orgs):
-    orgs["Fedje"].successor_name = "Nye Fedje"
+    organisations.record_change(orgs["Fedje"], None, date(2027, 1, 1), official_name="Nye Fedje kommune")
     db.session.commit()
     assert db.session.scalar(search.where(select(Organisation.name), "Nye Fedje kommune", Organisation)) == "Fedje"
 
 
 @pytest.fixture
 def cases(orgs):
-    """Everyone invited in 2016; Lindås and Osterøy members, Askøy in notice, Fedje said no."""
+    """Everyone invited in 2016; Lindås and Osterøy members, Askøy in notice, Fedje said no; the mergers of 2020 in
+    the register."""
+    factories.reform_2020(orgs)
     adviser = factories.user("adviser", organisation=orgs["Bergen"])
     round_ = factories.historic_round()
     made = {}
@@ -128,10 +136,11 @@ def test_csv_has_the_filtered_view_with_norwegian_letters_intact(client, login, 
     assert "attachment" in response.headers["Content-Disposition"]
     assert response.data.startswith(b"\xef\xbb\xbf")  # the BOM that makes Excel read UTF-8
     rows = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig")), delimiter=";"))
-    assert rows[0][:5] == ["Kommune", "Kommunenummer 2016", "Kommune fra 2020", "Region", "Status"]
+    assert rows[0][:5] == ["Kommune", "Kommunenummer", "Etterfølger", "Region", "Status"]
     by_name = {row[0]: row for row in rows[1:]}
     assert len(rows) == 1 + 9 and "Askøy" not in by_name
-    assert by_name["Lindås"][1:6] == ["1263", "Alver", "Nordhordland", "Aktiv", "01.03.2018"]
+    assert by_name["Lindås"][1:6] == ["1263", "Alver kommune fra 01.01.2020", "Nordhordland", "Aktiv", "01.03.2018"]
+    assert by_name["Osterøy"][1:3] == ["4630", ""]
     assert by_name["Lindås"][6:8] == ["31.12.2027", "Avtalen gjelder til og med"]
     assert by_name["Osterøy"][4] == "Aktiv" and by_name["Fedje"][4] == "Takket nei"
 
@@ -250,8 +259,7 @@ def test_overview_and_csv_take_the_same_number_of_queries_for_10_and_60_municipa
     login("adviser", organisation="Bergen")
     few = {path: _queries(client, path) for path in ("/oversikt", "/oversikt.csv")}
 
-    extra = [Organisation(name=f"Prøvekommune {n}", number=f"9{n:03d}", region="Nordhordland") for n in range(50)]
-    db.session.add_all(extra)
+    extra = [factories.municipality(f"Prøvekommune {n}", f"9{n:03d}") for n in range(50)]
     _members(round_, extra, adviser)
     many = {path: _queries(client, path) for path in ("/oversikt", "/oversikt.csv")}
     assert many == few

@@ -2,6 +2,7 @@
 import html
 import re
 from dataclasses import dataclass
+from datetime import date
 from typing import Callable
 
 import pytest
@@ -11,8 +12,7 @@ from sqlalchemy import create_engine, select, text
 from app import create_app, search
 from app.extensions import db
 from app.models import Organisation, Subgroup, User
-from app.models.organisation import MUNICIPALITY
-from app.services import privacy, workflow
+from app.services import organisations, privacy, workflow
 from tests import factories, security_world
 from tests.conftest import Auth, app_config, csrf_token
 
@@ -39,16 +39,18 @@ class World:
 
 @pytest.fixture
 def world(app, orgs) -> World:
-    """Årdal added to the collaboration; every place a member with an agreement and contributions, a subgroup named
-    after it and a person; an established subgroup for the member search and a draft for the proposal form."""
-    db.session.add(Organisation(name="Årdal", kind=MUNICIPALITY, number="1424", successor_name="Årdal",
-                                successor_number="4643"))
-    db.session.flush()
+    """Årdal added to the collaboration, and Alver as Lindås's successor; every place a member with an agreement and
+    contributions, a subgroup named after it and a person; an established subgroup for the member search and a draft
+    for the proposal form."""
+    ardal = factories.municipality("Årdal kommune", "1424", region=None)
+    organisations.record_change(ardal, None, date(2020, 1, 1), number="4643")
+    factories.succession([orgs["Lindås"], orgs["Meland"]], factories.municipality(
+        "Alver kommune", "4631", active_from=date(2020, 1, 1)), date(2020, 1, 1))
     orgs = {o.name: o for o in db.session.scalars(select(Organisation))}
     adviser = factories.user("adviser", organisation=orgs["Bergen"], name="Marianne N. Solbakk")
     admin = factories.user("admin", organisation=orgs["Bergen"], name="Sindre Admin")
     proposer = factories.user("project_member", organisation=orgs["Universitetet i Bergen"], name="Prosjekt Leder")
-    seconder = factories.user("project_member", organisation=orgs["NORCE Helse"], name="Prosjekt Støtte")
+    seconder = factories.user("project_member", organisation=orgs["NORCE"], name="Prosjekt Støtte")
     drafts = {}
     for place, (subgroup, person) in PLACES.items():
         factories.member_case(orgs[place], adviser)
@@ -174,7 +176,7 @@ def test_every_list_with_a_search_box_has_a_row(app, orgs):
     world = security_world.build(app, orgs)
     users = world.users
     established = factories.subgroup(users["project_member"], name="Etablert")
-    seconder = factories.user("project_member", organisation=orgs["NORCE Helse"])
+    seconder = factories.user("project_member", organisation=orgs["NORCE"])
     for trigger, actor in (("submit", users["project_member"]), ("second", seconder), ("approve", users["adviser"]),
                            ("establish", users["adviser"])):
         workflow.perform(established, trigger, actor)

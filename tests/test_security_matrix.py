@@ -80,6 +80,11 @@ GET_MATRIX = {
     "main.healthz": [200, 200, 200, 200, 200, 200, 200, 200, 200],
     "main.home": [LOGIN, 200, 200, 200, 200, 200, 200, 200, 200],
     "main.privacy": [200, 200, 200, 200, 200, 200, 200, 200, 200],
+    "organisations.change": [LOGIN, 200, 200, 403, 403, 403, 403, 403, 403],
+    "organisations.details": [LOGIN, 200, 200, 403, 403, 403, 403, 403, 403],
+    "organisations.organisation_list": [LOGIN, 200, 200, 403, 403, 403, 403, 403, 403],
+    "organisations.organisation_new": [LOGIN, 200, 200, 403, 403, 403, 403, 403, 403],
+    "organisations.organisation_page": [LOGIN, 200, 200, 403, 403, 403, 403, 403, 403],
     "subgroups.action": [LOGIN, 200, 200, 404, 404, 404, 200, 404, 404],
     "subgroups.diagram": [LOGIN, 200, 200, 404, 404, 404, 200, 404, 404],
     "subgroups.edit": [LOGIN, 403, 403, 403, 403, 403, 200, 403, 403],
@@ -130,6 +135,9 @@ POST_MATRIX = {
     "members.withdraw": [LOGIN, 403, 409, 403, 403, 403, 404, 404, 404],
     "municipality.late_reply": [LOGIN, 403, 403, 302, 403, 403, 403, 403, 404],  # before the deadline: to the reply
     "municipality.reply": [LOGIN, 403, 403, 200, 403, 403, 403, 403, 404],
+    "organisations.change": [LOGIN, 200, 200, 403, 403, 403, 403, 403, 403],  # nothing to record: the form again
+    "organisations.details": [LOGIN, 302, 302, 403, 403, 403, 403, 403, 403],  # nothing posted: nothing changes
+    "organisations.organisation_new": [LOGIN, 200, 200, 403, 403, 403, 403, 403, 403],
     "admin.anonymise": [LOGIN, 302, 403, 403, 403, 403, 403, 403, 403],
     "admin.person_export": [LOGIN, 200, 403, 403, 403, 403, 403, 403, 403],
     "subgroups.action": [LOGIN, 409, 409, 404, 404, 404, 302, 404, 404],

@@ -1,11 +1,13 @@
 """The view helper: one transaction per action, refusals on the form, a lost race as the 409 page."""
+from datetime import date
+
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import Conflict as HTTPConflict
 
 from app.extensions import db
-from app.models import Organisation
+from app.models import Organisation, OrganisationNumber
 from app.views import DUPLICATE, attempt, commit_alone
 
 
@@ -18,7 +20,9 @@ def test_a_unique_constraint_at_commit_is_the_conflict_page_and_nothing_is_kept(
 
     def duplicate():
         db.session.add(Organisation(name="Ny kommune"))
-        db.session.add(Organisation(name="Lindås"))  # only the database knows; it says so at the commit
+        # only the database knows (a second number from the same day); it says so at the commit
+        db.session.add(OrganisationNumber(organisation_id=orgs["Askøy"].id, scheme="municipality", value="4627",
+                                          valid_from=date(2020, 1, 1)))
 
     with app.test_request_context(), pytest.raises(HTTPConflict) as refused:
         attempt(duplicate)

@@ -12,6 +12,7 @@ from app.admin.forms import NewUserForm, UserForm
 from app.forms import ConfirmForm, choices
 from app.extensions import db
 from app.models import AuditEvent, Organisation, OutboxMessage, User
+from app.models.organisation import MUNICIPALITY
 from app.security import role_required
 from app.services import mail, privacy, users
 from app.views import attempt, attempt_or_flash, attempt_result
@@ -22,7 +23,7 @@ PER_PAGE = 25
 
 
 def _organisation_choices():
-    rows = db.session.scalars(select(Organisation).order_by(Organisation.kind.desc(), Organisation.name))
+    rows = db.session.scalars(select(Organisation).order_by(Organisation.kind != MUNICIPALITY, Organisation.sort_key))
     return choices([(0, "— ingen —")] + [(o.id, o.display_name) for o in rows])
 
 

@@ -3,14 +3,13 @@ import secrets
 
 import click
 from flask.cli import with_appcontext
-from sqlalchemy import select
 from werkzeug.security import check_password_hash
 
 from app.demo import history, meetings, membership, people, subgroups
 from app.extensions import db
 from app.models import Organisation
-from app.models.organisation import INSTITUTION, MUNICIPALITY
-from app.services import users
+from app.models.organisation import MUNICIPALITY
+from app.services import organisations, users
 
 
 @click.command("seed-demo")
@@ -37,19 +36,26 @@ def seed_demo(password):
 
 
 def _organisations() -> dict[str, Organisation]:
-    by_name = {o.name: o for o in db.session.scalars(select(Organisation))}
-    for name, number, region, successor, successor_number in people.MUNICIPALITIES:
-        if name not in by_name:
-            by_name[name] = Organisation(name=name, kind=MUNICIPALITY, number=number, region=region,
-                                         is_host=(name == "Bergen"), successor_name=successor,
-                                         successor_number=successor_number)
-            db.session.add(by_name[name])
-    for name in people.INSTITUTIONS:
-        if name not in by_name:
-            by_name[name] = Organisation(name=name, kind=INSTITUTION)
-            db.session.add(by_name[name])
+    """The organisations of the collaboration with their history, through the register, each once; by the name lists
+    show today."""
+    found = {}
+    for official, number, region, standard, new_number in people.MUNICIPALITIES:
+        org = organisations.by_number(number) or organisations.register(
+            None, kind=MUNICIPALITY, official_name=official, number=number, region=region, written_standard=standard,
+            **(people.HOST if number == people.HOST_NUMBER else {}))
+        if new_number and organisations.on(org, people.REFORM).number != new_number:
+            organisations.record_change(org, None, people.REFORM, number=new_number)
+        found[org.name] = org
+    for kind, standard, names in people.OTHER_PARTIES:
+        _, first_name, first_official = names[0]
+        org = organisations.by_name(first_name) or organisations.register(
+            None, kind=kind, official_name=first_official, name=first_name, written_standard=standard)
+        for first_day, name, official in names[1:]:
+            if organisations.on(org, first_day).official_name != official:
+                organisations.record_change(org, None, first_day, official_name=official, name=name)
+        found[org.name] = org
     db.session.flush()
-    return by_name
+    return found
 
 
 def _people(organisations: dict[str, Organisation], password: str):

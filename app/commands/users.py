@@ -3,12 +3,9 @@ import sys
 
 import click
 from flask.cli import AppGroup
-from sqlalchemy import select
-
 from app.extensions import db
-from app.models import Organisation
 from workflows.roles import USER_ROLES
-from app.services import ServiceError, users
+from app.services import ServiceError, organisations, users
 
 cli = AppGroup("users", help="Brukere.")
 
@@ -17,14 +14,14 @@ cli = AppGroup("users", help="Brukere.")
 @click.option("--email", required=True)
 @click.option("--name", required=True)
 @click.option("--role", "roles", multiple=True, required=True, type=click.Choice(USER_ROLES))
-@click.option("--municipality", help="Kommunenummer (f.eks. 1263) for organisasjonen brukeren hører til.")
+@click.option("--municipality", help="Kommunenummer (f.eks. 4601, eller et tidligere som 1201) for organisasjonen brukeren hører til.")
 @click.option("--title")
 @click.option("--password", help="Uten denne blir du spurt (skjult, to ganger).")
 def create(email, name, roles, municipality, title, password):
     """Create a user, e.g. the first admin on a fresh install."""
     organisation = None
     if municipality:
-        organisation = db.session.scalar(select(Organisation).where(Organisation.number == municipality))
+        organisation = organisations.by_number(municipality)
         if organisation is None:
             click.echo(f"Fant ingen kommune med nummer {municipality}.", err=True)
             sys.exit(2)

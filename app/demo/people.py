@@ -1,45 +1,56 @@
 """The real collaboration as demo data: organisations from the 2016 invitation and people to sign in as."""
-from app.models.organisation import INSTITUTION, MUNICIPALITY
+from datetime import date
+
+from app.models.organisation import (BOKMAL, HEALTH_TRUST, NEUTRAL, NYNORSK, PRIVATE_NONPROFIT, RESEARCH_INSTITUTE,
+                                     STATE_AGENCY, UNIVERSITY)
 from workflows.roles import ADMIN, ADVISER, MUNICIPALITY_CONTACT, PROJECT_MEMBER, SIGNATORY, STEERING_MEMBER
 
-# name, 2016 number, region in the invitation, name and number from 2020
+REFORM = date(2020, 1, 1)  # Vestland county: every municipality here got a new number (shared/DOMAIN.md)
+# official name, 2016 number, region in the invitation, målform, number from 01.01.2020 (None: merged that day,
+# see shared/DOMAIN.md; the merger is recorded as such, not as a new number)
 MUNICIPALITIES = [
-    ("Bergen", "1201", "Vertskommune", "Bergen", "4601"),
-    ("Askøy", "1247", "Bergensregionen", "Askøy", "4627"),
-    ("Fjell", "1246", "Bergensregionen", "Øygarden", "4626"),
-    ("Sund", "1245", "Bergensregionen", "Øygarden", "4626"),
-    ("Øygarden", "1259", "Bergensregionen", "Øygarden", "4626"),
-    ("Os", "1243", "Bergensregionen", "Bjørnafjorden", "4624"),
-    ("Fusa", "1241", "Bergensregionen", "Bjørnafjorden", "4624"),
-    ("Austevoll", "1244", "Bergensregionen", "Austevoll", "4625"),
-    ("Samnanger", "1242", "Bergensregionen", "Samnanger", "4623"),
-    ("Lindås", "1263", "Nordhordland", "Alver", "4631"),
-    ("Meland", "1256", "Nordhordland", "Alver", "4631"),
-    ("Radøy", "1260", "Nordhordland", "Alver", "4631"),
-    ("Austrheim", "1264", "Nordhordland", "Austrheim", "4632"),
-    ("Fedje", "1265", "Nordhordland", "Fedje", "4633"),
-    ("Masfjorden", "1266", "Nordhordland", "Masfjorden", "4634"),
-    ("Modalen", "1252", "Nordhordland", "Modalen", "4629"),
-    ("Osterøy", "1253", "Nordhordland", "Osterøy", "4630"),
-    ("Gulen", "1411", "Nordhordland", "Gulen", "4635"),
-    ("Voss", "1235", "Voss og omland", "Voss herad", "4621"),
-    ("Granvin", "1234", "Voss og omland", "Voss herad", "4621"),
-    ("Vaksdal", "1251", "Voss og omland", "Vaksdal", "4628"),
-    ("Ulvik", "1233", "Voss og omland", "Ulvik", "4620"),
-    ("Eidfjord", "1232", "Voss og omland", "Eidfjord", "4619"),
-    ("Kvam", "1238", "Voss og omland", "Kvam", "4622"),
+    ("Bergen kommune", "1201", "Vertskommune", NEUTRAL, "4601"),
+    ("Askøy kommune", "1247", "Bergensregionen", NEUTRAL, "4627"),
+    ("Fjell kommune", "1246", "Bergensregionen", NEUTRAL, None),
+    ("Sund kommune", "1245", "Bergensregionen", NEUTRAL, None),
+    ("Øygarden kommune", "1259", "Bergensregionen", NEUTRAL, None),
+    ("Os kommune", "1243", "Bergensregionen", NYNORSK, None),
+    ("Fusa kommune", "1241", "Bergensregionen", NYNORSK, None),
+    ("Austevoll kommune", "1244", "Bergensregionen", NYNORSK, "4625"),
+    ("Samnanger kommune", "1242", "Bergensregionen", NYNORSK, "4623"),
+    ("Lindås kommune", "1263", "Nordhordland", NYNORSK, None),
+    ("Meland kommune", "1256", "Nordhordland", NYNORSK, None),
+    ("Radøy kommune", "1260", "Nordhordland", NYNORSK, None),
+    ("Austrheim kommune", "1264", "Nordhordland", NYNORSK, "4632"),
+    ("Fedje kommune", "1265", "Nordhordland", NYNORSK, "4633"),
+    ("Masfjorden kommune", "1266", "Nordhordland", NYNORSK, "4634"),
+    ("Modalen kommune", "1252", "Nordhordland", NYNORSK, "4629"),
+    ("Osterøy kommune", "1253", "Nordhordland", NYNORSK, "4630"),
+    ("Gulen kommune", "1411", "Nordhordland", NYNORSK, "4635"),
+    ("Voss kommune", "1235", "Voss og omland", NYNORSK, None),
+    ("Granvin herad", "1234", "Voss og omland", NYNORSK, None),
+    ("Vaksdal kommune", "1251", "Voss og omland", NYNORSK, "4628"),
+    ("Ulvik herad", "1233", "Voss og omland", NYNORSK, "4620"),
+    ("Eidfjord kommune", "1232", "Voss og omland", NYNORSK, "4619"),
+    ("Kvam herad", "1238", "Voss og omland", NYNORSK, "4622"),
+]
+HOST_NUMBER = "1201"
+HOST = {"org_number": "964338531", "mailbox": "postmottak@bergen.kommune.no", "is_host": True}
+
+# The other parties (shared/DOMAIN.md): kind, målform, and their names over time as (first day or None for "from
+# the start", name in lists, official name). The day a name changed is taken as the first of its year.
+OTHER_PARTIES = [
+    (UNIVERSITY, BOKMAL, [(None, "Universitetet i Bergen", "Universitetet i Bergen")]),
+    (UNIVERSITY, NYNORSK, [(None, "Høgskolen i Bergen", "Høgskolen i Bergen"),
+                           (date(2017, 1, 1), "Høgskulen på Vestlandet", "Høgskulen på Vestlandet")]),
+    (RESEARCH_INSTITUTE, BOKMAL, [(None, "Uni Research", "Uni Research AS"),
+                                  (date(2018, 1, 1), "NORCE", "NORCE Norwegian Research Centre AS")]),
+    (HEALTH_TRUST, NEUTRAL, [(None, "Helse Bergen", "Helse Bergen HF")]),
+    (STATE_AGENCY, NEUTRAL, [(None, "Folkehelseinstituttet", "Folkehelseinstituttet")]),
+    (PRIVATE_NONPROFIT, BOKMAL, [(None, "Haraldsplass Diakonale Sykehus", "Haraldsplass Diakonale Sykehus")]),
 ]
 
-INSTITUTIONS = [
-    "Universitetet i Bergen",
-    "Høgskulen på Vestlandet",
-    "NORCE Helse",
-    "Helse Bergen",
-    "Folkehelseinstituttet",
-    "Haraldsplass Diakonale Sykehus",
-]
-
-# email, name, title, organisation (municipality name or institution), roles
+# email, name, title, organisation (its name in lists today), roles
 PEOPLE = [
     ("admin@bergen.kommune.no", "Ingrid Halvorsen", "Systemansvarlig", "Bergen", [ADMIN]),
     ("marianne.solbakk@bergen.kommune.no", "Marianne N. Solbakk", "FoU-rådgiver", "Bergen",
@@ -67,5 +78,3 @@ PEOPLE = [
     ("erik.aase@hvl.no", "Erik Aase", "Dosent", "Høgskulen på Vestlandet", [PROJECT_MEMBER]),
     ("gunn.rosland@helse-bergen.no", "Gunn Røsland", "Direktør", "Helse Bergen", [STEERING_MEMBER]),
 ]
-
-ORGANISATION_KINDS = {MUNICIPALITY: MUNICIPALITIES, INSTITUTION: INSTITUTIONS}

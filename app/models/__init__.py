@@ -10,7 +10,7 @@ from app.models.contribution import Contribution
 from app.models.evaluation import Evaluation, EvaluationAnswer, EvaluationQuestion, EvaluationResponse
 from app.models.representative import Representative, RepresentativeSeat
 from app.models.case import InvitationRound, MembershipCase, Signature
-from app.models.organisation import Organisation
+from app.models.organisation import Organisation, OrganisationName, OrganisationNumber, OrganisationSuccession
 from app.models.request import TransitionRequest
 from app.models.subgroup import Subgroup, SubgroupMember, SubgroupTheme, UserRepresentative
 from app.models.user import LoginAttempt, LoginSession, User, UserRole
@@ -47,6 +47,9 @@ __all__ = [
     "LoginAttempt",
     "LoginSession",
     "Organisation",
+    "OrganisationName",
+    "OrganisationNumber",
+    "OrganisationSuccession",
     "OutboxMessage",
     "User",
     "UserRepresentative",

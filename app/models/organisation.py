@@ -1,14 +1,38 @@
-"""Organisations: the municipalities and the knowledge institutions, and the keys that find and sort them."""
-from sqlalchemy import String
-from sqlalchemy.orm import Mapped, mapped_column, validates
+"""Organisations: the municipalities and the other parties, their names and numbers over time, who succeeded whom,
+and the keys that find and sort them.
 
-from app import search
+A name, a municipality number and an organisation number each hold from a date (no date: from the start) until the
+next of its kind begins, or to the organisation's last day. `name`, `official_name`, `number` and `org_number` on
+the organisation repeat the values valid today, so that lists show and sort them without reading the history; the
+register (app/services/organisations.py) keeps them, and the daily tick moves them on when a change takes effect.
+"""
+from datetime import date
+
+from sqlalchemy import Date, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
+
 from app.extensions import db
 
 MUNICIPALITY = "municipality"
-INSTITUTION = "institution"
-KIND_LABELS = {MUNICIPALITY: "Kommune", INSTITUTION: "Kunnskapsinstitusjon"}
+COUNTY = "county"
+UNIVERSITY = "university"
+HEALTH_TRUST = "health_trust"
+RESEARCH_INSTITUTE = "research_institute"
+STATE_AGENCY = "state_agency"
+PRIVATE_NONPROFIT = "private_nonprofit"
+KIND_LABELS = {MUNICIPALITY: "Kommune", COUNTY: "Fylkeskommune", UNIVERSITY: "Universitet/høgskole",
+               HEALTH_TRUST: "Helseforetak", RESEARCH_INSTITUTE: "Forskningsinstitutt", STATE_AGENCY: "Statlig etat",
+               PRIVATE_NONPROFIT: "Privat ideell"}
+
+# Målform: the written standard an organisation has chosen, which letters to it follow.
+BOKMAL, NYNORSK, NEUTRAL = "bokmal", "nynorsk", "neutral"
+WRITTEN_STANDARDS = {BOKMAL: "Bokmål", NYNORSK: "Nynorsk", NEUTRAL: "Nøytral"}
+
 REGIONS = ("Vertskommune", "Bergensregionen", "Nordhordland", "Voss og omland")
+
+# The two kinds of number an organisation carries over time.
+MUNICIPALITY_NUMBER, ORGANISATION_NUMBER = "municipality", "organisation"
+SCHEME_LABELS = {MUNICIPALITY_NUMBER: "Kommunenummer", ORGANISATION_NUMBER: "Organisasjonsnummer"}
 
 # æ, ø and å come after z. Spelled with letters, not punctuation, so that any database collation keeps the order.
 AFTER_Z = str.maketrans({"æ": "zzza", "ø": "zzzb", "å": "zzzc"})
@@ -19,27 +43,87 @@ def name_key(name: str) -> str:
     return name.lower().translate(AFTER_Z)
 
 
-class Organisation(db.Model):
+class OrganisationName(db.Model):
+    """A name an organisation carried from `valid_from` (None: from the start)."""
+
+    __table_args__ = (UniqueConstraint("organisation_id", "valid_from"),)
+
     id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(120), unique=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    valid_from: Mapped[date | None] = mapped_column(Date)
+    name: Mapped[str] = mapped_column(String(120))  # as lists show it: "Voss"
+    official_name: Mapped[str] = mapped_column(String(200))  # with its form, as letters use it: "Voss herad"
+
+
+class OrganisationNumber(db.Model):
+    """A municipality number or organisation number an organisation carried from `valid_from` (None: from the
+    start)."""
+
+    __table_args__ = (UniqueConstraint("organisation_id", "scheme", "valid_from"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    scheme: Mapped[str] = mapped_column(String(20))
+    value: Mapped[str] = mapped_column(String(9), index=True)
+    valid_from: Mapped[date | None] = mapped_column(Date)
+
+    @property
+    def shown(self) -> str:
+        """An organisation number in groups of three ("964 338 531"); a municipality number as it is."""
+        if self.scheme == ORGANISATION_NUMBER:
+            return " ".join(self.value[i:i + 3] for i in range(0, len(self.value), 3))
+        return self.value
+
+
+class OrganisationSuccession(db.Model):
+    """`successor` took over from `predecessor` on `first_day` (a merger: the predecessor's last day is the day
+    before)."""
+
+    __table_args__ = (UniqueConstraint("predecessor_id", "successor_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    predecessor_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    successor_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    first_day: Mapped[date] = mapped_column(Date)
+
+    predecessor: Mapped["Organisation"] = relationship(foreign_keys=[predecessor_id])
+    successor: Mapped["Organisation"] = relationship(foreign_keys=[successor_id])
+
+
+class Organisation(db.Model):
+    audit_type = "organisation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(20), default=MUNICIPALITY)
-    number: Mapped[str | None] = mapped_column(String(4), unique=True)
-    region: Mapped[str | None] = mapped_column(String(40))
+    name: Mapped[str] = mapped_column(String(120))
+    official_name: Mapped[str | None] = mapped_column(String(200))
+    number: Mapped[str | None] = mapped_column(String(4))
     org_number: Mapped[str | None] = mapped_column(String(9))
+    region: Mapped[str | None] = mapped_column(String(40))
+    written_standard: Mapped[str] = mapped_column(String(10), default=BOKMAL)
+    mailbox: Mapped[str | None] = mapped_column(String(254))  # the official mailbox (postmottak)
+    active_from: Mapped[date | None] = mapped_column(Date)
+    active_to: Mapped[date | None] = mapped_column(Date)  # its last day
     is_host: Mapped[bool] = mapped_column(default=False)
-    successor_name: Mapped[str | None] = mapped_column(String(120))
-    successor_number: Mapped[str | None] = mapped_column(String(4))
-    # A number typed in full finds its organisation too (app.search.condition).
-    search_exact = ("number", "successor_number")
-    # Kept in step with the names by `_keep_keys`, so that search and sorting happen in the database.
-    search_key: Mapped[str] = mapped_column(String(250), default="")
+    # Every name it, its predecessors and its successors ever had, folded (app.search.key); and every number it ever
+    # had between bars ("|1201|4601|964338531|"), which a number typed in full finds (app.search.condition).
+    search_key: Mapped[str] = mapped_column(Text, default="")
+    number_key: Mapped[str] = mapped_column(Text, default="")
+    search_exact = ("number_key",)
     sort_key: Mapped[str] = mapped_column(String(250), default="", index=True)
 
-    @validates("name", "successor_name")
-    def _keep_keys(self, field: str, value: str | None) -> str | None:
-        names = {"name": self.name, "successor_name": self.successor_name, field: value}
-        self.search_key = search.key(names["name"], names["successor_name"])
-        self.sort_key = name_key(names["name"] or "")
+    names: Mapped[list[OrganisationName]] = relationship(order_by=OrganisationName.id,
+                                                         cascade="all, delete-orphan")
+    numbers: Mapped[list[OrganisationNumber]] = relationship(order_by=OrganisationNumber.id,
+                                                             cascade="all, delete-orphan")
+    successor_links: Mapped[list[OrganisationSuccession]] = relationship(
+        foreign_keys=OrganisationSuccession.predecessor_id, order_by=OrganisationSuccession.id, viewonly=True)
+    predecessor_links: Mapped[list[OrganisationSuccession]] = relationship(
+        foreign_keys=OrganisationSuccession.successor_id, order_by=OrganisationSuccession.id, viewonly=True)
+
+    @validates("name")
+    def _keep_sort_key(self, field: str, value: str) -> str:
+        self.sort_key = name_key(value or "")
         return value
 
     @property
@@ -47,9 +131,17 @@ class Organisation(db.Model):
         return self.kind == MUNICIPALITY
 
     @property
+    def kind_label(self) -> str:
+        return KIND_LABELS.get(self.kind, self.kind)
+
+    @property
+    def written_standard_label(self) -> str:
+        return WRITTEN_STANDARDS.get(self.written_standard, self.written_standard)
+
+    @property
     def display_name(self) -> str:
-        """The name as used in letters: "Lindås kommune"."""
-        return f"{self.name} kommune" if self.is_municipality else self.name
+        """The official name valid today, as pages use it: "Lindås kommune", "Voss herad"."""
+        return self.official_name or self.name
 
     def __repr__(self) -> str:
         return f"<Organisation {self.name}>"

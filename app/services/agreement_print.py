@@ -1,5 +1,6 @@
 """The agreement as a document: what the page and the PDF show, and the PDF itself (WeasyPrint)."""
 import unicodedata
+from datetime import date
 from functools import partial
 from pathlib import Path
 
@@ -9,14 +10,16 @@ from weasyprint import CSS, HTML
 from app import clock
 from app.models import Agreement, AgreementDocument, MembershipCase
 from app.models.case import HOST_PARTY, MUNICIPALITY_PARTY
-from app.services import agreements, archive
+from app.services import agreements, archive, organisations
 
 PRINT_CSS = Path(__file__).resolve().parent.parent / "static" / "css" / "agreement-print.css"
 
 
 def context(agreement: Agreement) -> dict:
-    """The text, the parties, the signatures and the fingerprint check."""
+    """The text, the parties (the municipality as it was on the day the agreement was issued), the signatures and the
+    fingerprint check."""
     return {"agreement": agreement, "case": agreement.case, "sections": agreements.sections(agreement),
+            "party": organisations.on(agreement.case.organisation, agreement.issued_at),
             "matches": agreements.text_matches(agreement), "parties": (HOST_PARTY, MUNICIPALITY_PARTY),
             "party_name": agreements.party_name, "fields": agreements.fields(agreement), "today": clock.today()}
 
@@ -49,9 +52,9 @@ def _status(agreement: Agreement) -> str:
     return "signert, senere erstattet" if signed else "ikke signert, erstattet"
 
 
-def _sender_recipient(case: MembershipCase, party: str) -> tuple[str, str]:
-    """A document from `party` to the other one; the municipality's own documents are outgoing (U)."""
-    municipality = case.organisation.display_name
+def _sender_recipient(case: MembershipCase, party: str, day: date) -> tuple[str, str]:
+    """A document of `day` from `party` to the other one; the municipality's own documents are outgoing (U)."""
+    municipality = organisations.official_name(case.organisation, day)
     return (municipality, archive.HOST) if party == MUNICIPALITY_PARTY else (archive.HOST, municipality)
 
 
@@ -63,18 +66,19 @@ def agreement_documents(case: MembershipCase) -> list[archive.Document]:
     """Every agreement of the case as PDF (signed as far as it got), and the scanned signed copies."""
     found = []
     for agreement in reversed(agreements.for_case(case)):
+        issued_on = agreement.issued_at.astimezone(clock.OSLO).date()
         found.append(archive.Document(
             f"avtale-{agreement.id}", f"Samarbeidsavtale {agreement.period} ({_status(agreement)})",
-            agreement.issued_at.astimezone(clock.OSLO).date(), "I", archive.HOST, case.organisation.display_name,
+            issued_on, "I", archive.HOST, organisations.official_name(case.organisation, issued_on),
             partial(pdf, agreement), endpoint="agreements.agreement_page", params={"agreement_id": agreement.id}))
         for scan in agreement.documents:
             signature = next((s for s in agreement.signatures if s.document_id == scan.id), None)
-            sender, recipient = _sender_recipient(case, scan.party)
+            day = signature.signed_on if signature else scan.uploaded_at.astimezone(clock.OSLO).date()
+            sender, recipient = _sender_recipient(case, scan.party, day)
             found.append(archive.Document(
                 f"skannet-{scan.id}", f"Signert samarbeidsavtale {agreement.period} fra "
                                       f"{agreements.party_name(agreement, scan.party)} (skannet)",
-                signature.signed_on if signature else scan.uploaded_at.astimezone(clock.OSLO).date(),
-                _direction(scan.party), sender, recipient, partial(_scan_content, scan),
+                day, _direction(scan.party), sender, recipient, partial(_scan_content, scan),
                 endpoint="agreements.scanned_copy", params={"document_id": scan.id}))
     return found
 
@@ -88,7 +92,7 @@ def notice_document(case: MembershipCase) -> list[archive.Document]:
     if case.notice_date is None:
         return []
     party = case.notice_by or MUNICIPALITY_PARTY
-    sender, recipient = _sender_recipient(case, party)
+    sender, recipient = _sender_recipient(case, party, case.notice_date)
     request = agreements.confirmed_notice(case)
     return [archive.Document(
         "oppsigelse", "Skriftlig oppsigelse av samarbeidsavtalen", case.notice_date, _direction(party), sender,

@@ -17,7 +17,7 @@ from app.models.case import HOST_PARTY, MUNICIPALITY_PARTY
 from app.models.request import APPROVED, TransitionRequest
 from app.models.user import UserRole
 from workflows.roles import ADVISER, MUNICIPALITY_CONTACT, SIGNATORY
-from app.services import ServiceError, mail, cases, workflow
+from app.services import ServiceError, mail, cases, organisations, workflow
 from workflows import add_years, notice_last_day
 from workflows.membership import AGREEMENT_PENDING
 
@@ -128,13 +128,13 @@ def party_name(agreement: Agreement, party: str) -> str:
 
 
 def case_party_name(case: MembershipCase, party: str) -> str:
-    """A party of a case in a sentence: "Lindås kommune" or "Bergen kommune"."""
-    return case.organisation.display_name if party == MUNICIPALITY_PARTY else _host_name()
+    """A party of a case in a sentence of today: "Lindås kommune" or "Bergen kommune"."""
+    return organisations.official_name(case.organisation) if party == MUNICIPALITY_PARTY else _host_name()
 
 
 def _host_name() -> str:
     host = db.session.scalar(select(Organisation).where(Organisation.is_host))
-    return host.display_name if host else "Bergen kommune"
+    return organisations.official_name(host) if host else "Bergen kommune"
 
 
 # --- issuing ------------------------------------------------------------------------------------------------------
@@ -201,7 +201,7 @@ def _new_agreement(case: MembershipCase, actor: User | None, data: dict, renewal
     template = current_template()
     agreement = Agreement(
         case_id=case.id, template=template, template_hash=template.sha256, host_name=_host_name(),
-        host_unit=HOST_UNIT, municipality_name=case.organisation.display_name, contribution=amount,
+        host_unit=HOST_UNIT, municipality_name=organisations.official_name(case.organisation), contribution=amount,
         contribution_from=first, contribution_to=last, end_date=end, issued_at=clock.now(),
         issued_by_id=actor.id if actor else None)
     db.session.add(agreement)
@@ -368,7 +368,7 @@ def tell_notice_confirmed(case: MembershipCase, actor: User | None, data: dict) 
         other = _people(SIGNATORY, organisation_id=case.organisation_id)
     recipients = {user.id: user for user in other + _people(ADVISER)}
     request = confirmed_notice(case)
-    subject = f"Oppsigelse av samarbeidsavtalen: {case.organisation.display_name}"
+    subject = f"Oppsigelse av samarbeidsavtalen: {organisations.official_name(case.organisation)}"
     path = _path("cases.case_page", case_id=case.id)
     for user in recipients.values():
         mail.queue(user.email, subject, "notice_confirmed", dedupe_key=f"notice:{case.id}:{case.notice_date}:{user.id}",

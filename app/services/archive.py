@@ -18,7 +18,7 @@ from app import clock
 from app.clock import OSLO
 from app.extensions import wiring
 from app.models import MembershipCase
-from app.services import cases
+from app.services import cases, organisations
 from workflows import MEMBERSHIP
 
 HOST = "Bergen kommune, Byrådsavdeling for helse og omsorg"
@@ -48,9 +48,10 @@ def pdf(template: str, **context) -> bytes:
 
 def invitation_letter(case: MembershipCase) -> list[Document]:
     round_ = case.round
+    sent_on = round_.created_at.astimezone(OSLO).date()
     return [Document(
         "invitasjon", f"Invitasjon til å delta i Kunnskapskommunen ({round_.title})",
-        round_.created_at.astimezone(OSLO).date(), "I", HOST, case.organisation.display_name,
+        sent_on, "I", HOST, organisations.official_name(case.organisation, sent_on),
         lambda: pdf("archive/letter_pdf.html", case=case), endpoint="cases.invitation_letter")]
 
 

@@ -16,7 +16,7 @@ from sqlalchemy.orm import aliased, contains_eager
 from app import clock, search
 from app.clock import OSLO
 from app.extensions import db
-from app.models import InvitationRound, MembershipCase, Organisation
+from app.models import InvitationRound, MembershipCase, Organisation, OrganisationSuccession
 from app.services import contributions, members, representatives
 from workflows import MEMBERSHIP, next_date, notice_last_day
 
@@ -27,9 +27,10 @@ PER_PAGE = 20
 @dataclass
 class Row:
     case: MembershipCase
-    # Filled in by with_membership_facts: seats filled today (members only), and what is owed.
+    # Filled in by with_membership_facts: seats filled today (members only), what is owed, who took over.
     seats_filled: int | None = None
     outstanding: int | None = None
+    successors: str = ""
 
     @property
     def organisation(self) -> Organisation:
@@ -52,14 +53,27 @@ class Row:
 
 
 def with_membership_facts(found: list[Row]) -> list[Row]:
-    """Add the representatives and outstanding contributions to rows, in one query for any number of rows."""
+    """Add the representatives, outstanding contributions and successors to rows, in two queries for any number of
+    rows."""
+    ids = [row.case.organisation_id for row in found]
     facts = {organisation_id: (member, seats, owed) for organisation_id, member, seats, owed in db.session.execute(
-        _facts_query(), {"ids": [row.case.organisation_id for row in found], "today": clock.today(),
-                         **members.on_day(clock.today())})}
+        _facts_query(), {"ids": ids, "today": clock.today(), **members.on_day(clock.today())})}
+    successors = {}
+    for organisation_id, name, first_day in db.session.execute(_successors_query(), {"ids": ids}):
+        successors.setdefault(organisation_id, []).append(f"{name} fra {_day(first_day)}")
     for row in found:
         member, seats, row.outstanding = facts[row.case.organisation_id]
         row.seats_filled = seats if member else None
+        row.successors = ", ".join(successors.get(row.case.organisation_id, []))
     return found
+
+
+@cache
+def _successors_query() -> Select:
+    return select(OrganisationSuccession.predecessor_id, Organisation.official_name, OrganisationSuccession.first_day) \
+        .join(Organisation, Organisation.id == OrganisationSuccession.successor_id) \
+        .where(OrganisationSuccession.predecessor_id.in_(bindparam("ids", expanding=True))) \
+        .order_by(OrganisationSuccession.first_day, Organisation.sort_key)
 
 
 # The statements below are built once, with their values bound when they run: building a statement of this size
@@ -242,7 +256,7 @@ def paginate(items: list, page: int, per_page: int = PER_PAGE) -> ListPage:
     return ListPage(items[(page - 1) * per_page:page * per_page], page, per_page, len(items))
 
 
-CSV_HEADER = ["Kommune", "Kommunenummer 2016", "Kommune fra 2020", "Region", "Status", "Status siden",
+CSV_HEADER = ["Kommune", "Kommunenummer", "Etterfølger", "Region", "Status", "Status siden",
               "Neste dato", "Hva skjer da", "Runde", "Representanter", "Utestående bidrag (kr)"]
 
 
@@ -254,7 +268,7 @@ def to_csv(found: list[Row]) -> bytes:
     for row in with_membership_facts(found):
         org, case = row.organisation, row.case
         writer.writerow([_cell(v) for v in (
-            org.name, org.number or "", org.successor_name or "", org.region or "", MEMBERSHIP.label(case.state),
+            org.name, org.number or "", row.successors, org.region or "", MEMBERSHIP.label(case.state),
             _day(case.state_since.astimezone(OSLO).date()), _day(row.next_date), row.next_label, case.round.title,
             row.seats_label, "" if row.outstanding is None else str(row.outstanding))])
     return out.getvalue().encode("utf-8-sig")

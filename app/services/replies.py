@@ -13,7 +13,7 @@ from app.extensions import db
 from app.models import InvitationReply, InvitationRound, MembershipCase, User
 from app.models.invitation import ANSWER_LABELS, NO, YES
 from app.models.request import TransitionRequest
-from app.services import ServiceError, archive, audit, invitation_mail, workflow
+from app.services import ServiceError, archive, audit, invitation_mail, organisations, workflow
 from workflows.membership import ACCEPTED, DECLINED, INVITED, NO_REPLY, WITHDRAWN
 from workflows.roles import MUNICIPALITY_CONTACT
 
@@ -175,9 +175,10 @@ def reply_documents(case: MembershipCase) -> list[archive.Document]:
     # The list needs three columns of each reply; the whole reply is read only to make its PDF.
     rows = db.session.execute(_replies_query(), {"case_id": case.id})
     return [archive.Document(
-        f"svar-{id_}", f"Svar på invitasjonen: {ANSWER_LABELS[answer]}", answered_at.astimezone(clock.OSLO).date(),
-        "U", case.organisation.display_name, archive.HOST, partial(_reply_pdf, case, id_))
-        for id_, answer, answered_at in rows]
+        f"svar-{id_}", f"Svar på invitasjonen: {ANSWER_LABELS[answer]}", day, "U",
+        organisations.official_name(case.organisation, day), archive.HOST, partial(_reply_pdf, case, id_))
+        for id_, answer, day in ((id_, answer, answered_at.astimezone(clock.OSLO).date())
+                                 for id_, answer, answered_at in rows)]
 
 
 def _reply_pdf(case: MembershipCase, reply_id: int) -> bytes:

@@ -1,0 +1,44 @@
+"""Forms of the organisation register: a new organisation, a change of name or number from a date, the details."""
+from flask_wtf import FlaskForm
+from wtforms import EmailField, SelectField, StringField
+from wtforms.validators import DataRequired, Email, Length, Optional
+
+from app.forms import REQUIRED, DateField, choices
+from app.models.organisation import KIND_LABELS, REGIONS, WRITTEN_STANDARDS
+
+MAILBOX = "Skriv en gyldig e-postadresse, for eksempel postmottak@alver.kommune.no."
+
+
+def _region_choices():
+    return choices([("", "Ingen")] + [(region, region) for region in REGIONS])
+
+
+class NewOrganisationForm(FlaskForm):
+    official_name = StringField("Offisielt navn", validators=[DataRequired(REQUIRED), Length(max=200)])
+    name = StringField("Navn i lister", validators=[Optional(), Length(max=120)])
+    kind = SelectField("Type", choices=choices(KIND_LABELS.items()))
+    number = StringField("Kommunenummer", validators=[Optional(), Length(max=10)])
+    org_number = StringField("Organisasjonsnummer", validators=[Optional(), Length(max=20)])
+    written_standard = SelectField("Målform", choices=choices(WRITTEN_STANDARDS.items()))
+    mailbox = EmailField("Offisiell e-postadresse (postmottak)", validators=[
+        Optional(), Email(MAILBOX), Length(max=254)])
+    region = SelectField("Region", choices=_region_choices())
+    active_from = DateField("Første dag", validators=[Optional()])
+
+
+class ChangeForm(FlaskForm):
+    valid_from = DateField("Gjelder fra", validators=[DataRequired("Skriv datoen endringen gjelder fra.")])
+    official_name = StringField("Nytt offisielt navn", validators=[Optional(), Length(max=200)])
+    name = StringField("Nytt navn i lister", validators=[Optional(), Length(max=120)])
+    number = StringField("Nytt kommunenummer", validators=[Optional(), Length(max=10)])
+    org_number = StringField("Nytt organisasjonsnummer", validators=[Optional(), Length(max=20)])
+
+
+class DetailsForm(FlaskForm):
+    kind = SelectField("Type", choices=choices(KIND_LABELS.items()))
+    written_standard = SelectField("Målform", choices=choices(WRITTEN_STANDARDS.items()))
+    mailbox = EmailField("Offisiell e-postadresse (postmottak)", validators=[
+        Optional(), Email(MAILBOX), Length(max=254)])
+    region = SelectField("Region", choices=_region_choices())
+    active_from = DateField("Første dag", validators=[Optional()])
+    active_to = DateField("Siste dag", validators=[Optional()])

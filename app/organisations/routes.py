@@ -1,0 +1,126 @@
+"""The organisation register (adviser and administrator): every organisation with its names and numbers over time,
+and the forms that add one, record a change of name or number from a date, and change its details."""
+import json
+from datetime import date
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
+
+from app import clock
+from app.extensions import db
+from app.history import describe
+from app.models import AuditEvent, Organisation, OrganisationSuccession
+from app.models.organisation import KIND_LABELS, WRITTEN_STANDARDS
+from app.organisations.forms import ChangeForm, DetailsForm, NewOrganisationForm
+from app.security import role_required
+from app.services import ServiceError, organisations
+from app.views import attempt, attempt_result, show_error
+from workflows.roles import ADMIN, ADVISER
+
+bp = Blueprint("organisations", __name__, url_prefix="/organisasjoner")
+PER_PAGE = 25
+WITH_HISTORY = (selectinload(Organisation.names), selectinload(Organisation.numbers),
+                selectinload(Organisation.successor_links).joinedload(OrganisationSuccession.successor),
+                selectinload(Organisation.predecessor_links).joinedload(OrganisationSuccession.predecessor))
+
+
+def get_organisation(org_id: int) -> Organisation:
+    found = db.session.get(Organisation, org_id, options=WITH_HISTORY)
+    if found is None:
+        abort(404)
+    return found
+
+
+@bp.route("/")
+@role_required(ADVISER, ADMIN)
+def organisation_list():
+    query = request.args.get("q", "").strip()
+    page = db.paginate(organisations.search_stmt(query), per_page=PER_PAGE, error_out=False)
+    return render_template("organisations/list.html", page=page, query=query, today=clock.today())
+
+
+@bp.route("/ny", methods=["GET", "POST"])
+@role_required(ADVISER, ADMIN)
+def organisation_new():
+    form = NewOrganisationForm()
+    if request.form.get("action") in ("preview", "save") and form.validate_on_submit():
+        facts = {name: form[name].data for name in (
+            "official_name", "name", "kind", "number", "org_number", "written_standard", "mailbox", "region",
+            "active_from")}
+        if request.form.get("action") == "save":
+            org = attempt_result(lambda: organisations.register(current_user, **facts), form)
+            if org:
+                flash(f"{org.display_name} er lagt til i registeret.", "success")
+                return redirect(url_for("organisations.organisation_page", org_id=org.id))
+        else:
+            try:
+                return render_template("organisations/new_confirm.html", form=form, kinds=KIND_LABELS,
+                                       standards=WRITTEN_STANDARDS, new=organisations.check_new(**facts))
+            except ServiceError as error:
+                show_error(form, error)
+    return render_template("organisations/new.html", form=form)
+
+
+@bp.route("/<int:org_id>")
+@role_required(ADVISER, ADMIN)
+def organisation_page(org_id: int):
+    org = get_organisation(org_id)
+    events = db.session.scalars(select(AuditEvent).options(joinedload(AuditEvent.actor)).where(
+        AuditEvent.object_type == Organisation.audit_type, AuditEvent.object_id == org.id,
+        AuditEvent.action.like("organisation.%"))
+        .order_by(AuditEvent.seq.desc())).all()
+    return render_template("organisations/organisation.html", org=org, history=organisations.history(org),
+                           today=organisations.on(org, clock.today()), events=[(e, _details(e)) for e in events])
+
+
+def _details(event: AuditEvent) -> str:
+    """What a register event recorded, in a few words: "fra 01.01.2020: Voss herad, 4621"."""
+    facts = json.loads(event.data or "{}")
+    values = [facts[key] for key in ("official_name", "municipality_number", "organisation_number", "number",
+                                     "org_number") if facts.get(key)]
+    if "valid_from" in facts:
+        return f"fra {date.fromisoformat(facts['valid_from']):%d.%m.%Y}: {', '.join(values)}"
+    return ", ".join(values) if event.action == "organisation.register" else \
+        ", ".join(f"{field}: {before or '–'} → {after or '–'}" for field, (before, after) in facts.items())
+
+
+@bp.route("/<int:org_id>/endring", methods=["GET", "POST"])
+@role_required(ADVISER, ADMIN)
+def change(org_id: int):
+    org = get_organisation(org_id)
+    form = ChangeForm()
+    if request.form.get("action") in ("preview", "save") and form.validate_on_submit():
+        facts = {name: form[name].data for name in ("official_name", "name", "number", "org_number")}
+        if request.form.get("action") == "save":
+            recorded = attempt_result(lambda: organisations.record_change(
+                org, current_user, form.valid_from.data, **facts), form)
+            if recorded:
+                flash(f"Endringen fra {recorded.valid_from:%d.%m.%Y} er registrert for {org.display_name}.",
+                      "success")
+                return redirect(url_for("organisations.organisation_page", org_id=org.id))
+        else:
+            try:
+                return render_template("organisations/change_confirm.html", org=org, form=form,
+                                       change=organisations.check_change(org, form.valid_from.data, **facts))
+            except ServiceError as error:
+                show_error(form, error, "valid_from")
+    return render_template("organisations/change.html", org=org, form=form, today=organisations.on(org, clock.today()))
+
+
+@bp.route("/<int:org_id>/opplysninger", methods=["GET", "POST"])
+@role_required(ADVISER, ADMIN)
+def details(org_id: int):
+    org = get_organisation(org_id)
+    form = DetailsForm(obj=org)
+    if request.method == "GET":
+        form.region.data = org.region or ""
+    if form.validate_on_submit():
+        changed = {}
+        if attempt(lambda: changed.update(organisations.update_details(org, current_user, **{
+                name: form[name].data for name in organisations.DETAILS})), form):
+            flash("Endringene er lagret." if changed else "Ingenting å lagre: opplysningene er som før.",
+                  "success" if changed else "info")
+            return redirect(url_for("organisations.organisation_page", org_id=org.id))
+    return render_template("organisations/details.html", org=org, form=form)

@@ -11,8 +11,8 @@ from sqlalchemy import create_engine, inspect, select, text
 
 from app import create_app
 from app.extensions import db
-from app.models import Contribution
-from app.services import contributions
+from app.models import Contribution, Organisation, User
+from app.services import contributions, organisations
 from tests import factories
 from tests.conftest import app_config
 
@@ -128,5 +128,58 @@ def test_representatives_get_their_workflow_state_and_seat_rows(tmp_path):
         with engine.connect() as connection:
             rows = connection.execute(text("SELECT status, decided_at FROM representative ORDER BY id")).all()
         assert [tuple(r) for r in rows] == [("approved", "2024-02-20 10:00:00.000000"), ("pending", None)]
+        engine.dispose()
+        db.engine.dispose()
+
+
+def test_the_register_revision_moves_names_and_numbers_into_the_history(tmp_path):
+    """0018: each name and number holds from the start; the old "from 2020" columns become a new number from
+    01.01.2020 (same name) or a successor organisation linked to its predecessors (another name); downgrading
+    gives the columns back."""
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    app = create_app(app_config(url))
+    with app.app_context():
+        upgrade(revision="0012_representative_workflow")
+        engine = create_engine(url)
+        with engine.begin() as connection:
+            connection.execute(text(
+                "INSERT INTO organisation (id, name, kind, number, region, org_number, is_host, successor_name, "
+                "successor_number, search_key, sort_key) VALUES "
+                "(1, 'Bergen', 'municipality', '1201', 'Vertskommune', '964338531', 1, 'Bergen', '4601', '', ''), "
+                "(2, 'Lindås', 'municipality', '1263', 'Nordhordland', NULL, 0, 'Alver', '4631', '', ''), "
+                "(3, 'Meland', 'municipality', '1256', 'Nordhordland', NULL, 0, 'Alver', '4631', '', ''), "
+                "(4, 'Voss', 'municipality', '1235', 'Voss og omland', NULL, 0, 'Voss herad', '4621', '', ''), "
+                "(5, 'NORCE Helse', 'institution', NULL, NULL, NULL, 0, NULL, NULL, '', '')"))
+            connection.execute(text(
+                "INSERT INTO user (id, email, name, active, created_at, organisation_id) "
+                "VALUES (1, 'a@x.no', 'A', 1, '2024-01-01', 2)"))
+        upgrade()
+        found = {o.official_name: o for o in db.session.scalars(select(Organisation))}
+        assert sorted(found) == ["Alver kommune", "Bergen kommune", "Lindås kommune", "Meland kommune",
+                                 "NORCE Helse", "Voss herad", "Voss kommune"]
+        bergen, lindas, alver = found["Bergen kommune"], found["Lindås kommune"], found["Alver kommune"]
+        assert [organisations.on(bergen, day).number for day in (date(2019, 12, 31), date(2020, 1, 1))] == \
+            ["1201", "4601"]
+        assert (bergen.number, bergen.org_number, bergen.number_key) == ("4601", "964338531", "|1201|964338531|4601|")
+        assert (lindas.number, lindas.active_to, alver.number, alver.active_from) == \
+            ("1263", date(2019, 12, 31), "4631", date(2020, 1, 1))
+        assert [link.predecessor.name for link in alver.predecessor_links] == ["Lindås", "Meland"]
+        assert {link.first_day for link in alver.predecessor_links} == {date(2020, 1, 1)}
+        assert (found["Voss herad"].name, found["NORCE Helse"].kind) == ("Voss", "research_institute")
+        assert lindas.search_key == "lindas|alver" and alver.search_key == "alver|lindas|meland"
+        # Existing organisations keep their ids: the user still belongs to Lindås, and no reference dangles.
+        assert db.session.get(User, 1).organisation is lindas
+        assert "successor_name" not in {c["name"] for c in inspect(db.engine).get_columns("organisation")}
+        with engine.connect() as connection:
+            assert connection.execute(text("PRAGMA foreign_key_check")).all() == []
+        db.session.remove()
+        downgrade(revision="0012_representative_workflow")
+        with engine.connect() as connection:
+            rows = connection.execute(text(
+                "SELECT id, name, number, successor_name, successor_number, kind FROM organisation ORDER BY id")).all()
+        assert [tuple(r) for r in rows] == [
+            (1, "Bergen", "1201", "Bergen", "4601", "municipality"), (2, "Lindås", "1263", "Alver", "4631", "municipality"),
+            (3, "Meland", "1256", "Alver", "4631", "municipality"), (4, "Voss", "1235", "Voss herad", "4621", "municipality"),
+            (5, "NORCE Helse", None, "NORCE Helse", None, "institution")]
         engine.dispose()
         db.engine.dispose()

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 
 from app import clock, search
 from app.extensions import db
@@ -83,10 +83,9 @@ def _start(row) -> tuple:
 
 
 def _valid_row(rows: list, day: date):
-    """The row in force on `day`: the latest that began on or before it; before the first, the first."""
-    ordered = sorted(rows, key=_start)
-    started = [row for row in ordered if row.valid_from is None or row.valid_from <= day]
-    return started[-1] if started else (ordered[0] if ordered else None)
+    """The row in force on `day`: the latest that began on or before it (the first holds from the start)."""
+    started = [row for row in rows if row.valid_from is None or row.valid_from <= day]
+    return max(started, key=_start) if started else None
 
 
 def _numbers(org: Organisation, scheme: str) -> list[OrganisationNumber]:
@@ -244,7 +243,11 @@ class Change:
     @property
     def lines(self) -> list[str]:
         """What changes, in words: "Kommunenummer: 1201 → 4601"."""
-        found = [f"Navn: {self.before.official_name} → {self.official_name}"] if self.official_name else []
+        found = []
+        if self.official_name and self.official_name != self.before.official_name:
+            found.append(f"Navn: {self.before.official_name} → {self.official_name}")
+        elif self.official_name:
+            found.append(f"Navn i lister: {self.before.name} → {self.name}")
         old = {MUNICIPALITY_NUMBER: self.before.number, ORGANISATION_NUMBER: self.before.org_number}
         return found + [f"{SCHEME_LABELS[scheme]}: {old[scheme] or 'ingen'} → {value}" for scheme, value in self.numbers]
 
@@ -344,9 +347,10 @@ def _iso(value):
 
 # --- what lists read ----------------------------------------------------------------------------------------------
 
-def refresh(org: Organisation) -> None:
-    """Its columns as they are today, and the search keys of it and of the organisations before and after it."""
-    today = on(org, clock.today())
+def refresh(org: Organisation, day: date | None = None) -> None:
+    """Its columns as they are on `day` (today), and the search keys of it and of the organisations before and
+    after it."""
+    today = on(org, day or clock.today())
     org.name, org.official_name, org.number, org.org_number = \
         today.name, today.official_name, today.number, today.org_number
     org.number_key = "|" + "".join(f"{row.value}|" for row in sorted(org.numbers, key=_start))
@@ -376,7 +380,7 @@ def refresh_current(today: date) -> list[str]:
         if (org.name, org.official_name, org.number, org.org_number) != \
                 (now.name, now.official_name, now.number, now.org_number):
             before = org.display_name
-            refresh(org)
+            refresh(org, today)
             done.append(f"Registeret: {before} heter nå {org.display_name}"
                         f"{f' ({org.number})' if org.number else ''}.")
     return done

@@ -4,7 +4,8 @@ Each organisation's name and numbers become history rows valid from the start. T
 history too: the same name with a new number is a new number from 01.01.2020; another name is a merger, so the
 successor becomes an organisation of its own (one per number, e.g. Alver 4631 for Lindås, Meland and Radøy), linked
 to its predecessors from 01.01.2020, whose last day is 31.12.2019. The old columns and the uniqueness of names and
-numbers go (two organisations may share a name over time: Øygarden before and after 2020).
+numbers go (two organisations may share a name over time: Øygarden before and after 2020). A downgrade puts the
+successors back into those columns and removes the successor organisations nothing else refers to.
 
 Revision ID: 0018
 Revises: 0012_representative_workflow
@@ -221,15 +222,33 @@ def _fill_keys(connection):
             number_key="|" + "".join(f"{value}|" for _, _, value in own)))
 
 
+def _referred_to(connection) -> set:
+    """The organisations that a row outside the register's own tables points at."""
+    inspector = sa.inspect(connection)
+    found = set()
+    for table in inspector.get_table_names():
+        if table.startswith("organisation"):
+            continue
+        for key in inspector.get_foreign_keys(table):
+            if key["referred_table"] == "organisation":
+                column = sa.column(key["constrained_columns"][0])
+                found |= set(connection.execute(sa.select(column).select_from(sa.table(table))
+                                                .where(column.is_not(None))).scalars())
+    return found
+
+
 def downgrade():
     connection = op.get_bind()
     rows = connection.execute(sa.select(organisation.c.id, organisation.c.kind)).all()
-    held = {org_id: sorted(((f or date.min), n) for f, n in connection.execute(sa.select(
-        names.c.valid_from, names.c.name).where(names.c.organisation_id == org_id))) for org_id, _ in rows}
+    # Each organisation's names, oldest first, as the old columns wrote them ("Voss", "Voss herad").
+    held = {org_id: sorted(((f or date.min), n if o == f"{n} kommune" else o) for f, n, o in connection.execute(
+        sa.select(names.c.valid_from, names.c.name, names.c.official_name).where(names.c.organisation_id == org_id)))
+        for org_id, _ in rows}
     own = {org_id: sorted(((f or date.min), v) for f, v in connection.execute(sa.select(
         numbers.c.valid_from, numbers.c.value).where(numbers.c.organisation_id == org_id,
                                                      numbers.c.scheme == "municipality"))) for org_id, _ in rows}
     after = dict(connection.execute(sa.select(succession.c.predecessor_id, succession.c.successor_id)).all())
+    unused = set(after.values()) - _referred_to(connection)
     _foreign_keys_off(connection)
     with op.batch_alter_table("organisation") as batch_op:
         batch_op.add_column(sa.Column("successor_name", sa.String(length=120), nullable=True))
@@ -245,7 +264,11 @@ def downgrade():
     op.drop_table("organisation_succession")
     op.drop_table("organisation_number")
     op.drop_table("organisation_name")
+    # A successor is a name and number on its predecessors again; one that nothing else refers to goes.
+    connection.execute(organisation.delete().where(organisation.c.id.in_(unused)))
     for org_id, kind in rows:
+        if org_id in unused:
+            continue
         # The name and number it had first; as "from 2020" its successor's, or its own latest.
         first_name, first_number = held[org_id][0][1], own[org_id][0][1] if own[org_id] else None
         if org_id in after:

@@ -297,7 +297,7 @@ def test_contact_person_edited_and_audited(client, auth, orgs, people, lindas):
     contact = members.admin_contact(org)
     assert (contact.name, contact.email, contact.updated_by_id) == \
         ("Synnøve Hjartholm", "synnove@lindas.kommune.no", people["lindas_contact"].id)
-    assert _actions("organisation", org.id) == ["admin_contact.update"]
+    assert _actions("organisation", org.id) == ["organisation.register", "admin_contact.update"]
 
 
 def test_the_end_of_a_notice_ends_terms_on_the_last_day(orgs, people):

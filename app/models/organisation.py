@@ -36,11 +36,12 @@ SCHEME_LABELS = {MUNICIPALITY_NUMBER: "Kommunenummer", ORGANISATION_NUMBER: "Org
 
 # æ, ø and å come after z. Spelled with letters, not punctuation, so that any database collation keeps the order.
 AFTER_Z = str.maketrans({"æ": "zzza", "ø": "zzzb", "å": "zzzc"})
+SORT_KEY_LENGTH = 250
 
 
 def name_key(name: str) -> str:
-    """Sort key in Norwegian alphabetical order (æ, ø, å after z)."""
-    return name.lower().translate(AFTER_Z)
+    """Sort key in Norwegian alphabetical order (æ, ø, å after z), as long as its column holds."""
+    return name.lower().translate(AFTER_Z)[:SORT_KEY_LENGTH]
 
 
 class OrganisationName(db.Model):
@@ -51,7 +52,7 @@ class OrganisationName(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
     valid_from: Mapped[date | None] = mapped_column(Date)
-    name: Mapped[str] = mapped_column(String(120))  # as lists show it: "Voss"
+    name: Mapped[str] = mapped_column(String(200))  # as lists show it: "Voss"
     official_name: Mapped[str] = mapped_column(String(200))  # with its form, as letters use it: "Voss herad"
 
 
@@ -95,7 +96,7 @@ class Organisation(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(20), default=MUNICIPALITY)
-    name: Mapped[str] = mapped_column(String(120))
+    name: Mapped[str] = mapped_column(String(200))
     official_name: Mapped[str | None] = mapped_column(String(200))
     number: Mapped[str | None] = mapped_column(String(4))
     org_number: Mapped[str | None] = mapped_column(String(9))
@@ -110,7 +111,7 @@ class Organisation(db.Model):
     search_key: Mapped[str] = mapped_column(Text, default="")
     number_key: Mapped[str] = mapped_column(Text, default="")
     search_exact = ("number_key",)
-    sort_key: Mapped[str] = mapped_column(String(250), default="", index=True)
+    sort_key: Mapped[str] = mapped_column(String(SORT_KEY_LENGTH), default="", index=True)
 
     names: Mapped[list[OrganisationName]] = relationship(order_by=OrganisationName.id,
                                                          cascade="all, delete-orphan")

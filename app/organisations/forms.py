@@ -15,7 +15,7 @@ def _region_choices():
 
 class NewOrganisationForm(FlaskForm):
     official_name = StringField("Offisielt navn", validators=[DataRequired(REQUIRED), Length(max=200)])
-    name = StringField("Navn i lister", validators=[Optional(), Length(max=120)])
+    name = StringField("Navn i lister", validators=[Optional(), Length(max=200)])
     kind = SelectField("Type", choices=choices(KIND_LABELS.items()))
     number = StringField("Kommunenummer", validators=[Optional(), Length(max=10)])
     org_number = StringField("Organisasjonsnummer", validators=[Optional(), Length(max=20)])
@@ -29,7 +29,7 @@ class NewOrganisationForm(FlaskForm):
 class ChangeForm(FlaskForm):
     valid_from = DateField("Gjelder fra", validators=[DataRequired("Skriv datoen endringen gjelder fra.")])
     official_name = StringField("Nytt offisielt navn", validators=[Optional(), Length(max=200)])
-    name = StringField("Nytt navn i lister", validators=[Optional(), Length(max=120)])
+    name = StringField("Nytt navn i lister", validators=[Optional(), Length(max=200)])
     number = StringField("Nytt kommunenummer", validators=[Optional(), Length(max=10)])
     org_number = StringField("Nytt organisasjonsnummer", validators=[Optional(), Length(max=20)])
 

@@ -85,7 +85,7 @@ def upgrade():
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("organisation_id", sa.Integer(), nullable=False),
         sa.Column("valid_from", sa.Date(), nullable=True),
-        sa.Column("name", sa.String(length=120), nullable=False),
+        sa.Column("name", sa.String(length=200), nullable=False),
         sa.Column("official_name", sa.String(length=200), nullable=False),
         sa.ForeignKeyConstraint(["organisation_id"], ["organisation.id"],
                                 name=op.f("fk_organisation_name_organisation_id_organisation")),
@@ -133,6 +133,8 @@ def upgrade():
         batch_op.add_column(sa.Column("active_to", sa.Date(), nullable=True))
         batch_op.add_column(sa.Column("number_key", sa.Text(), nullable=False, server_default=""))
         batch_op.alter_column("search_key", existing_type=sa.String(length=250), type_=sa.Text(),
+                              existing_nullable=False)
+        batch_op.alter_column("name", existing_type=sa.String(length=120), type_=sa.String(length=200),
                               existing_nullable=False)
         batch_op.drop_constraint("uq_organisation_name", type_="unique")
         batch_op.drop_constraint("uq_organisation_number", type_="unique")
@@ -218,7 +220,7 @@ def _fill_keys(connection):
             [t for other in related.get(org_id, []) for h in sorted(by_org[other]) for t in h[1:]]
         connection.execute(organisation.update().where(organisation.c.id == org_id).values(
             name=name, official_name=official_name, number=current[-1] if current else None,
-            search_key="|".join(dict.fromkeys(fold(t) for t in texts if t)), sort_key=name.lower().translate(AFTER_Z),
+            search_key="|".join(dict.fromkeys(fold(t) for t in texts if t)), sort_key=name.lower().translate(AFTER_Z)[:250],
             number_key="|" + "".join(f"{value}|" for _, _, value in own)))
 
 
@@ -255,6 +257,8 @@ def downgrade():
         batch_op.add_column(sa.Column("successor_number", sa.String(length=4), nullable=True))
         batch_op.alter_column("search_key", existing_type=sa.Text(), type_=sa.String(length=250),
                               existing_nullable=False)
+        batch_op.alter_column("name", existing_type=sa.String(length=200), type_=sa.String(length=120),
+                              existing_nullable=False)
         batch_op.drop_column("number_key")
         batch_op.drop_column("active_to")
         batch_op.drop_column("active_from")
@@ -280,7 +284,7 @@ def downgrade():
             name=first_name, number=first_number, successor_name=successor_name, successor_number=successor_number,
             kind="municipality" if kind in ("municipality", "county") else "institution",
             search_key="|".join(fold(n) for n in (first_name, successor_name) if n),
-            sort_key=first_name.lower().translate(AFTER_Z)))
+            sort_key=first_name.lower().translate(AFTER_Z)[:250]))
     with op.batch_alter_table("organisation") as batch_op:
         batch_op.create_unique_constraint("uq_organisation_name", ["name"])
         batch_op.create_unique_constraint("uq_organisation_number", ["number"])

@@ -239,6 +239,13 @@ def test_the_details_change_without_history_and_are_audited(client, login, orgs)
     assert post(client, path, data, token_from=path).status_code == 302
     assert json.loads(_events("organisation.update", fedje)[-1].data) == {
         "mailbox": [None, "postmottak@fedje.kommune.no"]}
+    county = post(client, path, {**data, "kind": "county"}, token_from=path).get_data(as_text=True)
+    assert "Organisasjonen har kommunenummer, så den må være en kommune." in county
+    early = post(client, path, {**data, "active_to": "2019-12-31"}, token_from=path).get_data(as_text=True)
+    assert "Siste dag kan ikke være før den siste endringen av navn eller nummer (01.01.2020)." in early
+    assert post(client, path, {**data, "active_to": "2030-12-31"}, token_from=path).status_code == 302
+    page = client.get(f"/organisasjoner/{fedje.id}").get_data(as_text=True)
+    assert "Postmottak: – → postmottak@fedje.kommune.no" in page and "Siste dag: – → 31.12.2030" in page
 
 
 def test_the_register_is_for_the_adviser_and_the_administrator_only(client, login, orgs):

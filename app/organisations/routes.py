@@ -1,6 +1,7 @@
 """The organisation register (adviser and administrator): every organisation with its names and numbers over time,
 and the forms that add one, record a change of name or number from a date, and change its details."""
 import json
+import re
 from datetime import date
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -75,15 +76,28 @@ def organisation_page(org_id: int):
                            today=organisations.on(org, clock.today()), events=[(e, _details(e)) for e in events])
 
 
+DETAIL_LABELS = {"kind": "Type", "written_standard": "Målform", "mailbox": "Postmottak", "region": "Region",
+                 "active_from": "Første dag", "active_to": "Siste dag"}
+
+
 def _details(event: AuditEvent) -> str:
     """What a register event recorded, in a few words: "fra 01.01.2020: Voss herad, 4621"."""
     facts = json.loads(event.data or "{}")
-    values = [facts[key] for key in ("official_name", "municipality_number", "organisation_number", "number",
-                                     "org_number") if facts.get(key)]
-    if "valid_from" in facts:
-        return f"fra {date.fromisoformat(facts['valid_from']):%d.%m.%Y}: {', '.join(values)}"
-    return ", ".join(values) if event.action == "organisation.register" else \
-        ", ".join(f"{field}: {before or '–'} → {after or '–'}" for field, (before, after) in facts.items())
+    if event.action == "organisation.update":
+        return ", ".join(f"{DETAIL_LABELS.get(field, field)}: {_shown(before)} → {_shown(after)}"
+                         for field, (before, after) in facts.items())
+    values = ", ".join(facts[key] for key in ("official_name", "municipality_number", "organisation_number",
+                                              "number", "org_number") if facts.get(key))
+    return f"fra {_shown(facts['valid_from'])}: {values}" if "valid_from" in facts else values
+
+
+def _shown(value: str | None) -> str:
+    """A value of a register event as the page shows it: a date as dd.mm.åååå, a code by its label."""
+    if not value:
+        return "–"
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        return f"{date.fromisoformat(value):%d.%m.%Y}"
+    return KIND_LABELS.get(value) or WRITTEN_STANDARDS.get(value) or value
 
 
 @bp.route("/<int:org_id>/endring", methods=["GET", "POST"])

@@ -178,8 +178,10 @@ def test_the_register_revision_moves_names_and_numbers_into_the_history(tmp_path
             rows = connection.execute(text(
                 "SELECT id, name, number, successor_name, successor_number, kind FROM organisation ORDER BY id")).all()
         assert [tuple(r) for r in rows] == [
-            (1, "Bergen", "1201", "Bergen", "4601", "municipality"), (2, "Lindås", "1263", "Alver", "4631", "municipality"),
-            (3, "Meland", "1256", "Alver", "4631", "municipality"), (4, "Voss", "1235", "Voss herad", "4621", "municipality"),
+            (1, "Bergen", "1201", "Bergen", "4601", "municipality"),
+            (2, "Lindås", "1263", "Alver", "4631", "municipality"),
+            (3, "Meland", "1256", "Alver", "4631", "municipality"),
+            (4, "Voss", "1235", "Voss herad", "4621", "municipality"),
             (5, "NORCE Helse", None, "NORCE Helse", None, "institution")]
         engine.dispose()
         db.engine.dispose()

@@ -135,7 +135,8 @@ def test_successors_and_predecessors_are_found_by_each_others_names(orgs):
 
 def test_the_other_parties_are_organisations_of_their_kinds_with_their_histories(orgs):
     kinds = {o.display_name: o.kind_label for o in orgs.values() if not o.is_municipality}
-    assert kinds == {"Universitetet i Bergen": "Universitet/høgskole", "Høgskulen på Vestlandet": "Universitet/høgskole",
+    assert kinds == {"Universitetet i Bergen": "Universitet/høgskole",
+                     "Høgskulen på Vestlandet": "Universitet/høgskole",
                      "NORCE Norwegian Research Centre AS": "Forskningsinstitutt", "Helse Bergen HF": "Helseforetak",
                      "Folkehelseinstituttet": "Statlig etat", "Haraldsplass Diakonale Sykehus": "Privat ideell"}
     hvl, norce = orgs["Høgskulen på Vestlandet"], orgs["NORCE"]

@@ -3,6 +3,7 @@ import sys
 
 import click
 from flask.cli import AppGroup
+
 from app.extensions import db
 from workflows.roles import USER_ROLES
 from app.services import ServiceError, organisations, users
@@ -14,7 +15,8 @@ cli = AppGroup("users", help="Brukere.")
 @click.option("--email", required=True)
 @click.option("--name", required=True)
 @click.option("--role", "roles", multiple=True, required=True, type=click.Choice(USER_ROLES))
-@click.option("--municipality", help="Kommunenummer (f.eks. 4601, eller et tidligere som 1201) for organisasjonen brukeren hører til.")
+@click.option("--municipality", help="Kommunenummer (f.eks. 4601, eller et tidligere som 1201) for organisasjonen "
+                                    "brukeren hører til.")
 @click.option("--title")
 @click.option("--password", help="Uten denne blir du spurt (skjult, to ganger).")
 def create(email, name, roles, municipality, title, password):

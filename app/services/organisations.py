@@ -249,7 +249,8 @@ class Change:
         elif self.official_name:
             found.append(f"Navn i lister: {self.before.name} → {self.name}")
         old = {MUNICIPALITY_NUMBER: self.before.number, ORGANISATION_NUMBER: self.before.org_number}
-        return found + [f"{SCHEME_LABELS[scheme]}: {old[scheme] or 'ingen'} → {value}" for scheme, value in self.numbers]
+        return found + [f"{SCHEME_LABELS[scheme]}: {old[scheme] or 'ingen'} → {value}"
+                        for scheme, value in self.numbers]
 
 
 def check_change(org: Organisation, valid_from: date | None, *, official_name: str | None = None,

@@ -220,7 +220,8 @@ def _fill_keys(connection):
             [t for other in related.get(org_id, []) for h in sorted(by_org[other]) for t in h[1:]]
         connection.execute(organisation.update().where(organisation.c.id == org_id).values(
             name=name, official_name=official_name, number=current[-1] if current else None,
-            search_key="|".join(dict.fromkeys(fold(t) for t in texts if t)), sort_key=name.lower().translate(AFTER_Z)[:250],
+            search_key="|".join(dict.fromkeys(fold(t) for t in texts if t)),
+            sort_key=name.lower().translate(AFTER_Z)[:250],
             number_key="|" + "".join(f"{value}|" for _, _, value in own)))
 
 

@@ -1,4 +1,5 @@
 """Signing in and out, setting and changing passwords."""
+import unicodedata
 from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, session, url_for
@@ -46,9 +47,11 @@ def unauthorized():
 
 
 def safe_next(target: str | None) -> str:
-    """Only same-site paths are followed after login."""
+    """Only same-site paths are followed after login, and none with whitespace or control characters (a line
+    break would end the Location header: werkzeug refuses it with a 500)."""
     if not target or urlsplit(target).netloc or urlsplit(target).scheme or not target.startswith("/") \
-            or target.startswith("//") or "\\" in target:
+            or target.startswith("//") or "\\" in target \
+            or any(ch.isspace() or unicodedata.category(ch).startswith("C") for ch in target):
         return url_for("main.home")
     return target
 

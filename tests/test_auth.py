@@ -1,4 +1,5 @@
 """Signing in and out, lockout, sessions, passwords and invitation links."""
+import json
 import re
 from datetime import timedelta
 
@@ -11,7 +12,7 @@ from app import clock
 from app.auth.routes import load_user
 from app.config import Defaults
 from app.extensions import db
-from app.models import LoginAttempt, LoginSession
+from app.models import AuditEvent, LoginAttempt, LoginSession
 from app.services import users
 from tests import factories
 from tests.conftest import csrf_token, post
@@ -111,6 +112,34 @@ def test_idle_timeout_logs_out(app, client, auth):
     assert response.status_code == 302 and "/login" in response.headers["Location"]
     assert "Du er logget ut" in client.get("/login").get_data(as_text=True)
     assert db.session.get(LoginSession, session.id).ended_at is not None
+    assert _session_ends(session.user_id) == [{"reason": "idle"}]
+
+
+def _session_ends(user_id: int) -> list[dict]:
+    events = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "user.session_end",
+                                                         AuditEvent.object_id == user_id)).all()
+    assert all(e.actor_id is None and e.object_type == "user" for e in events)
+    return [json.loads(e.data) for e in events]
+
+
+@pytest.mark.parametrize("lifetime,signed_in_ago,lasts", [
+    (None, timedelta(hours=11, minutes=50), True), (None, timedelta(hours=12, minutes=1), False),
+    (timedelta(hours=2), timedelta(hours=2, minutes=1), False)])
+def test_a_session_ends_its_lifetime_after_sign_in_however_busy(app, client, auth, lifetime, signed_in_ago, lasts):
+    if lifetime:
+        app.config["SESSION_ABSOLUTE_TIMEOUT"] = lifetime
+    user = auth.login("adviser")
+    session = db.session.scalar(select(LoginSession))
+    session.created_at = clock.now() - signed_in_ago
+    db.session.commit()
+    response = client.get("/")
+    assert response.status_code == (200 if lasts else 302)
+    assert (db.session.get(LoginSession, session.id).ended_at is None) is lasts
+    assert _session_ends(user.id) == ([] if lasts else [{"reason": "lifetime"}])
+    if not lasts:
+        assert "Du er logget ut" in client.get("/login").get_data(as_text=True)
+        client.get("/")
+        assert len(_session_ends(user.id)) == 1
 
 
 def _last_seen_minutes_ago(minutes: int) -> LoginSession:

@@ -5,7 +5,7 @@ from functools import lru_cache
 
 from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from app import clock
@@ -192,28 +192,44 @@ def start_session(user: User) -> LoginSession:
 
 
 def load_session(session_id: str) -> tuple[User | None, bool]:
-    """The user of a live session (None when it ended or sat idle too long), and whether the visit should be
-    recorded with `record_visit`: when the session timed out, or was last seen over a minute ago. Writes nothing."""
+    """The user of a live session (None when it ended, sat idle too long or is older than its lifetime), and
+    whether the visit should be recorded with `record_visit`: when the session ran out, or was last seen over a
+    minute ago. Writes nothing."""
     session = db.session.get(LoginSession, session_id)
     if session is None or session.ended_at is not None or not session.user.active:
         return None, False
-    idle = clock.now() - session.last_seen
-    if idle > current_app.config["SESSION_IDLE_TIMEOUT"]:
+    now = clock.now()
+    if _run_out(session, now):
         return None, True
     session.user.login_session_id = session.id
-    return session.user, idle > VISIT_EVERY
+    return session.user, now - session.last_seen > VISIT_EVERY
+
+
+def _run_out(session: LoginSession, now) -> str | None:
+    """Why the session has ended by itself: "lifetime" (signed in too long ago) or "idle"; None while it lasts."""
+    config = current_app.config
+    if now - session.created_at > config["SESSION_ABSOLUTE_TIMEOUT"]:
+        return "lifetime"
+    if now - session.last_seen > config["SESSION_IDLE_TIMEOUT"]:
+        return "idle"
+    return None
 
 
 def record_visit(session_id: str) -> None:
-    """The session was used now; one that sat idle too long has ended instead."""
+    """The session was used now; one that has run out ends instead, logged once (by whichever request gets there
+    first)."""
     session = db.session.get(LoginSession, session_id)
     now = clock.now()
     if session is None or session.ended_at is not None:
         return
-    if now - session.last_seen > current_app.config["SESSION_IDLE_TIMEOUT"]:
-        session.ended_at = now
-    else:
+    reason = _run_out(session, now)
+    if reason is None:
         session.last_seen = now
+        return
+    ended = db.session.execute(update(LoginSession).where(
+        LoginSession.id == session_id, LoginSession.ended_at.is_(None)).values(ended_at=now))
+    if ended.rowcount == 1:
+        audit.record(None, "user.session_end", "user", session.user_id, data={"reason": reason})
 
 
 def end_session(session_id: str | None) -> None:

@@ -18,7 +18,10 @@ class Defaults:
     LOGIN_MAX_FAILURES = 5
     LOGIN_LOCKOUT = timedelta(minutes=15)
     PASSWORD_HASH_METHOD = "scrypt"
+    # How long a mailed link that sets a password works: on an account without a password (the first
+    # invitation), and on one that has a password (the link then resets it).
     INVITE_TOKEN_MAX_AGE = timedelta(days=7)
+    PASSWORD_RESET_MAX_AGE = timedelta(hours=1)
     BABEL_DEFAULT_LOCALE = "nb"
     BABEL_DEFAULT_TIMEZONE = "Europe/Oslo"
     LANGUAGES = ("nb", "en")

@@ -59,7 +59,7 @@ def register(app) -> None:
     def set_headers(response):
         response.headers["Content-Security-Policy"] = CSP
         response.headers["X-Content-Type-Options"] = "nosniff"
-        response.headers["Referrer-Policy"] = "same-origin"
+        response.headers.setdefault("Referrer-Policy", "same-origin")  # a page may ask for less
         response.headers["X-Frame-Options"] = "DENY"
         if request.endpoint != "static":
             response.headers["Cache-Control"] = "no-store"

@@ -15,8 +15,8 @@ from app.models.case import HOST_PARTY
 from app.models.meeting import COORDINATION, PRESENT, STEERING_MEETING
 from app.models.organisation import MUNICIPALITY, REGIONS
 from app.models.representative import PROJECT_GROUP, STEERING_GROUP
-from app.services import (agreements, calendar, cases, contributions, evaluations, meetings,
-                          members, replies, representatives, rounds, subgroups, users, workflow)
+from app.services import (agreements, calendar, cases, contributions, evaluations, meetings, members,
+                          password_links, replies, representatives, rounds, subgroups, workflow)
 from tests import factories
 
 PDF = b"%PDF-1.4\n% skannet avtale\n"
@@ -69,8 +69,7 @@ def build(app, orgs: dict, units: int) -> World:
     draft = _subgroup(world, "Demens", ())
     grow(world, units)
     _meetings(world)
-    with app.test_request_context():
-        token = users.invitation_token(world.users["admin"])
+    token = password_links.mint(world.users["admin"])
     world.ids.update({"draft_subgroup_id": draft.id, "subgroup_id": world.subgroup.id,
                       "member_id": world.subgroup.current_members[-1].id,
                       "calendar_token": calendar.create_token(adviser), "invitation_token": token,

@@ -1,4 +1,4 @@
-"""Signing in and out, lockout, sessions, passwords and invitation links."""
+"""Signing in and out, lockout, sessions and passwords (links that set one: test_password_links.py)."""
 import json
 import re
 from datetime import timedelta
@@ -15,7 +15,7 @@ from app.extensions import db
 from app.models import AuditEvent, LoginAttempt, LoginSession
 from app.services import users
 from tests import factories
-from tests.conftest import csrf_token, post
+from tests.conftest import Auth, csrf_token, post
 
 
 def _login(client, email, password):
@@ -214,6 +214,21 @@ def test_change_own_password(client, auth):
     assert _login(client, user.email, "nytt-passord-456").status_code == 302
 
 
+def test_changing_the_password_ends_every_other_session_of_the_user(app, client, orgs):
+    """Whoever else is signed in as the user (an attacker with the old password) is out; this browser stays."""
+    user = factories.user("project_member", organisation=orgs["Lindås"])
+    bystander = factories.user("project_member", organisation=orgs["Lindås"])
+    db.session.commit()
+    others = [app.test_client() for _ in range(3)]
+    for browser, person in zip((client, *others), (user, user, user, bystander)):
+        Auth(browser, orgs).login(person)
+    response = post(client, "/passord", {"current_password": factories.PASSWORD, "password": "nytt-passord-456",
+                                         "confirm": "nytt-passord-456"}, token_from="/passord")
+    assert response.status_code == 302
+    assert client.get("/").status_code == 200
+    assert [browser.get("/").status_code for browser in others] == [302, 302, 200]
+
+
 def test_password_is_hashed_with_strong_scrypt_by_default(app, client, orgs):
     """The suite hashes fast (see conftest); an installation gets the default, which must stay scrypt at no less
     than werkzeug's cost (n=2^15, r=8, p=1)."""
@@ -238,37 +253,6 @@ def test_an_unknown_address_is_checked_against_a_hash_of_the_configured_method(a
     app.config["PASSWORD_HASH_METHOD"] = "pbkdf2:sha256:1000"
     assert _login(client, "ingen@example.no", "feil-passord-123").status_code == 401
     assert checked and checked[-1].startswith("pbkdf2:sha256:1000$")
-
-
-def test_invitation_link_sets_password_once(app, client, orgs):
-    with app.test_request_context():
-        user = factories.user("municipality_contact", organisation=orgs["Voss"], password=None)
-        token = users.invitation_token(user)
-        db.session.commit()
-    page = client.get(f"/invitasjon/{token}")
-    assert page.status_code == 200 and user.email in page.get_data(as_text=True)
-    response = client.post(f"/invitasjon/{token}", data={
-        "password": "mitt-nye-passord", "confirm": "mitt-nye-passord", "csrf_token": csrf_token(client, f"/invitasjon/{token}")})
-    assert response.status_code == 302
-    assert _login(client, user.email, "mitt-nye-passord").status_code == 302
-    post(client, "/logout")
-    reused = client.get(f"/invitasjon/{token}")
-    assert reused.status_code == 404 and "allerede brukt" in reused.get_data(as_text=True)
-
-
-def test_invitation_link_expires(app, client, orgs):
-    with app.test_request_context():
-        user = factories.user("project_member", password=None)
-        token = users.invitation_token(user)
-        db.session.commit()
-    app.config["INVITE_TOKEN_MAX_AGE"] = timedelta(seconds=-1)
-    response = client.get(f"/invitasjon/{token}")
-    assert response.status_code == 404 and "utløpt" in response.get_data(as_text=True)
-
-
-def test_tampered_invitation_link_is_refused(client):
-    response = client.get("/invitasjon/abc.def.ghi")
-    assert response.status_code == 404 and "ugyldig" in response.get_data(as_text=True)
 
 
 def test_session_cookie_flags(client, orgs):

@@ -50,6 +50,7 @@ GET_MATRIX = {
     "approvals.inbox": [LOGIN, 403, 200, 403, 403, 403, 403, 403, 403],
     "auth.accept_invitation": [404, 404, 404, 404, 404, 404, 404, 404, 404],
     "auth.change_password": [LOGIN, 200, 200, 200, 200, 200, 200, 200, 200],
+    "auth.choose_password": [404, 404, 404, 404, 404, 404, 404, 404, 404],  # no link opened in this browser
     "auth.login": [200, 302, 302, 302, 302, 302, 302, 302, 302],
     "cases.action": [LOGIN, 200, 200, 200, 200, 200, 404, 404, 404],
     "cases.case_list": [LOGIN, 200, 200, 200, 200, 200, 200, 200, 200],
@@ -103,10 +104,11 @@ POST_MATRIX = {
     "agreements.upload": [LOGIN, 403, 200, 403, 403, 403, 403, 403, 403],
     "approvals.cancel": [LOGIN, 404, 403, 404, 404, 404, 404, 404, 404],  # only the requester (in Voss) may
     "approvals.detail": [LOGIN, 404, 302, 404, 404, 404, 404, 404, 404],
-    "auth.accept_invitation": [404, 404, 404, 404, 404, 404, 404, 404, 404],
     "auth.change_password": [LOGIN, 200, 200, 200, 200, 200, 200, 200, 200],
+    "auth.choose_password": [404, 404, 404, 404, 404, 404, 404, 404, 404],
     "auth.login": [400, 302, 302, 302, 302, 302, 302, 302, 302],
     "auth.logout": [LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN],
+    "auth.open_password_link": [400, 409, 409, 409, 409, 409, 409, 409, 409],  # no token; signed in: log out first
     "calendar.create": [LOGIN, 302, 302, 302, 302, 302, 302, 302, 302],
     "calendar.revoke": [LOGIN, 302, 302, 302, 302, 302, 302, 302, 302],
     "cases.action": [LOGIN, 409, 302, 302, 409, 409, 404, 404, 404],

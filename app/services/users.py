@@ -4,7 +4,6 @@ from datetime import timedelta
 from functools import lru_cache
 
 from flask import current_app
-from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -12,7 +11,7 @@ from app import clock
 from app.extensions import db, wiring
 from app.models import LoginAttempt, LoginSession, Organisation, User
 from workflows.roles import ADMIN, MUNICIPALITY_CONTACT, USER_ROLES
-from app.services import ServiceError, audit
+from app.services import ServiceError, audit, calendar
 
 MIN_PASSWORD_LENGTH = 10
 # A session's last visit is written at most this often, not on every request.
@@ -73,6 +72,7 @@ def update_user(user: User, *, name: str, title: str | None, phone: str | None, 
     user.active = active
     if not active:
         end_all_sessions(user)
+        calendar.revoke(user, actor)
     changed = [f for f, old in zip(PERSONAL_FIELDS, personal_before) if getattr(user, f) != old]
     audit.record(actor, "user.update", "user", user.id,
                  data={"before": before, "after": _audited(user), "changed": changed})
@@ -103,48 +103,28 @@ def _after_contact_change(user: User, contact_before: int | None, actor: User | 
             step(user, actor)
 
 
-def set_password(user: User, password: str, actor: User | None = None) -> None:
-    """Store a new password hash; any open invitation link stops working."""
+def set_password(user: User, password: str, actor: User | None = None, *, keep_session: str | None = None) -> bool:
+    """Store a new password hash. Whoever held the account before loses it: any open link that sets a password
+    stops working, every sign-in session but `keep_session` ends, and so does the calendar link. Whether there
+    was a calendar link."""
     check_password_rules(password)
     user.password_hash = _hash(password)
     user.invite_nonce = None
+    end_all_sessions(user, keep=keep_session)
+    calendar_revoked = calendar.revoke(user, actor or user)
     audit.record(actor or user, "user.password", "user", user.id)
+    return calendar_revoked
 
 
 def _hash(password: str) -> str:
     return generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
 
 
-def change_own_password(user: User, current: str, new: str) -> None:
+def change_own_password(user: User, current: str, new: str) -> bool:
+    """As `set_password`, for the signed-in user, whose session stays."""
     if not user.password_hash or not check_password_hash(user.password_hash, current):
         raise ServiceError("Nåværende passord er feil.", field="current_password")
-    set_password(user, new)
-
-
-def _serializer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="invite")
-
-
-def invitation_token(user: User, actor: User | None = None) -> str:
-    """A single-use link token for setting a password; a new one replaces the old (and is logged)."""
-    user.invite_nonce = secrets.token_urlsafe(24)
-    audit.record(actor, "user.invite", "user", user.id)
-    return _serializer().dumps({"u": user.id, "n": user.invite_nonce})
-
-
-def user_for_invitation(token: str) -> User:
-    """The person an invitation token belongs to, if it is still valid."""
-    max_age = current_app.config["INVITE_TOKEN_MAX_AGE"].total_seconds()
-    try:
-        payload = _serializer().loads(token, max_age=max_age)
-    except SignatureExpired:
-        raise ServiceError("Lenken er utløpt. Be administratoren om en ny invitasjon.")
-    except BadSignature:
-        raise ServiceError("Lenken er ugyldig.")
-    user = db.session.get(User, payload.get("u"))
-    if user is None or not user.active or user.invite_nonce is None or user.invite_nonce != payload.get("n"):
-        raise ServiceError("Lenken er allerede brukt eller erstattet av en nyere invitasjon.")
-    return user
+    return set_password(user, new, keep_session=user.login_session_id)
 
 
 def authenticate(email: str, password: str, remote_addr: str | None = None) -> User:
@@ -238,7 +218,8 @@ def end_session(session_id: str | None) -> None:
         session.ended_at = clock.now()
 
 
-def end_all_sessions(user: User) -> None:
-    for session in db.session.scalars(select(LoginSession).where(
-            LoginSession.user_id == user.id, LoginSession.ended_at.is_(None))):
+def end_all_sessions(user: User, keep: str | None = None) -> None:
+    """End the user's sign-in sessions, all but `keep`."""
+    live = select(LoginSession).where(LoginSession.user_id == user.id, LoginSession.ended_at.is_(None))
+    for session in db.session.scalars(live if keep is None else live.where(LoginSession.id != keep)):
         session.ended_at = clock.now()

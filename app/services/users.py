@@ -1,6 +1,6 @@
 """People, passwords, invitation links and sign-in sessions."""
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
 from functools import lru_cache
 
 from flask import current_app
@@ -105,8 +105,8 @@ def _after_contact_change(user: User, contact_before: int | None, actor: User | 
 
 def set_password(user: User, password: str, actor: User | None = None, *, keep_session: str | None = None) -> bool:
     """Store a new password hash. Whoever held the account before loses it: any open link that sets a password
-    stops working, every sign-in session but `keep_session` ends, and so does the calendar link. Whether there
-    was a calendar link."""
+    stops working, every sign-in session but `keep_session` ends, and so does the calendar link (returns whether
+    there was one)."""
     check_password_rules(password)
     user.password_hash = _hash(password)
     user.invite_nonce = None
@@ -185,7 +185,7 @@ def load_session(session_id: str) -> tuple[User | None, bool]:
     return session.user, now - session.last_seen > VISIT_EVERY
 
 
-def _run_out(session: LoginSession, now) -> str | None:
+def _run_out(session: LoginSession, now: datetime) -> str | None:
     """Why the session has ended by itself: "lifetime" (signed in too long ago) or "idle"; None while it lasts."""
     config = current_app.config
     if now - session.created_at > config["SESSION_ABSOLUTE_TIMEOUT"]:

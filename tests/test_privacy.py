@@ -55,7 +55,7 @@ def test_export_has_everything_stored_about_the_person(client, auth, login, pers
                                                            "Samarbeidsavtalen er klar til signering"}
     assert data["meetings"] == [{"title": "Styringsgruppemøte 2026", "starts_at": "2026-12-03T09:00:00+00:00",
                                  "place": "Bergen rådhus", "attendance": None}]
-    assert len(data["signatures"]["items"]) == 1 and len(data["calendar_links"]) == 1
+    assert len(data["archive_records"]["signatures"]) == 1 and len(data["calendar_links"]) == 1
     assert "password_hash" not in json.dumps(data) and "token_hash" not in json.dumps(data)
     assert db.session.scalar(select(AuditEvent.action).order_by(AuditEvent.seq.desc()).limit(1)) == "user.export"
 
@@ -138,8 +138,8 @@ def test_export_has_the_representative_terms_and_says_why_signatures_are_kept(cl
         ("Prosjektgruppen, plass 1", "2022-03-01", "e-post"), ("Prosjektgruppen, plass 1", "2024-03-01", "bruker")]
     assert data["representatives"][0]["phone"] == "900 00 000"
     assert data["representatives"][1]["email"] == "kari.privat@example.no"
-    assert "beholdes" in data["signatures"]["note"]
-    signature, = data["signatures"]["items"]
+    assert "beholdes" in data["archive_records"]["note"]
+    signature, = data["archive_records"]["signatures"]
     assert signature["name"] == "Kari Nordtveit" and signature["municipality"] == "Lindås kommune"
     assert signature["how"] == "signert i intranettet"
 

@@ -57,11 +57,13 @@ def _trigger_label(workflow_name: str, trigger: str) -> str:
 def describe(event: AuditEvent) -> str:
     """A bokmål line for what happened in `event`."""
     if event.action == "agreement.sign" and event.data:
-        # The event names the signature by id; the name and title as signed are kept with the signature.
+        # The event names the signature by id; the name and title as signed are kept with the signature. (Revision
+        # 0016 gave the events before it the id where it found the signature.)
         facts = json.loads(event.data)
-        signature = db.session.get(Signature, facts["signature"])
+        signature = db.session.get(Signature, facts["signature"]) if "signature" in facts else None
+        who = f": {signature.name}, {signature.title}" if signature else ""
         how = " (skannet avtale)" if facts.get("method") == "upload" else ""
-        return f"Signerte avtalen: {signature.name}, {signature.title}{how}"
+        return f"Signerte avtalen{who}{how}"
     if event.action in ("subgroup.member_add", "subgroup.member_remove") and event.data:
         facts = json.loads(event.data)
         person = db.session.get(User, facts["user_id"])

@@ -161,3 +161,18 @@ def test_anonymise_scrubs_the_representative_terms_and_keeps_the_signature(clien
     result = runner.invoke(args=["audit", "verify"])
     assert result.exit_code == 0 and "OK" in result.output
     assert "Kari Nordtveit" not in client.get(f"/medlemskap/{other.organisation_id}").get_data(as_text=True)
+
+
+def test_anonymising_replaces_the_name_in_mail_to_others_as_a_word_only(client, login, orgs):
+    siri = factories.user("project_member", organisation=orgs["Voss"], name="Siri", email="siri@voss.kommune.no")
+    mail.queue("ola@voss.kommune.no", "Siris forslag", "invitation", user=siri, path="/x", days=7)
+    message = db.session.scalar(select(OutboxMessage))
+    message.body_text = "Siri foreslår Siriusgruppen. Svar til SIRI@voss.kommune.no."
+    db.session.commit()
+    login("admin", organisation="Bergen")
+    page = f"/admin/brukere/{siri.id}/anonymiser"
+    post(client, page, token_from=page)
+    message = db.session.get(OutboxMessage, message.id)
+    label = f"Anonymisert bruker #{siri.id}"
+    assert message.subject == f"{label}s forslag" and message.recipient == "ola@voss.kommune.no"
+    assert message.body_text == f"{label} foreslår Siriusgruppen. Svar til anonymisert-{siri.id}@invalid."

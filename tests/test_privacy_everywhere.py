@@ -104,7 +104,8 @@ def world(client, orgs):
     db.session.commit()
 
     ase_client = client.application.test_client()
-    ase_client.post("/login", data={"email": EMAIL, "password": "feil-passord-123", "csrf_token": csrf_token(ase_client)})
+    ase_client.post("/login", data={"email": EMAIL, "password": "feil-passord-123",
+                                    "csrf_token": csrf_token(ase_client)})
     ase_client.post("/login", data={"email": EMAIL, "password": factories.PASSWORD,
                                     "csrf_token": csrf_token(ase_client)})
     for message in db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)).all()[::2]:

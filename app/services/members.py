@@ -187,8 +187,9 @@ def set_admin_contact(organisation: Organisation, actor: User, *, name: str, ema
     contact.updated_at, contact.updated_by_id = clock.now(), actor.id
     db.session.flush()
     after = _contact_facts(contact)
+    changed = [field for field in after if after[field] != before.get(field)]
     audit.record(actor, "admin_contact.update", "organisation", organisation.id,
-                 data={"contact": contact.id, "changed": [field for field in after if after[field] != before.get(field)]})
+                 data={"contact": contact.id, "changed": changed})
     return contact
 
 

@@ -313,7 +313,8 @@ def _replace_in_mail(old_name: str, old_email: str, user: User) -> None:
     """Every message that mentions the person (to them, or about them to others) gets the placeholder instead."""
     forms = {old_email: user.email, old_name: user.name, str(escape(old_email)): user.email,
              str(escape(old_name)): str(escape(user.name))}
-    patterns = [(re.compile(re.escape(form), re.IGNORECASE), new)
+    # Whole words (a genitive s allowed): a short name inside another word stays.
+    patterns = [(re.compile(rf"(?<!\w){re.escape(form)}(?=s?(?!\w))", re.IGNORECASE), new)
                 for form, new in sorted(forms.items(), key=lambda item: -len(item[0]))]
     columns = ("recipient", "subject", "body_text", "body_html", "dedupe_key", "last_error")
     mentions = or_(*(getattr(OutboxMessage, column).icontains(form, autoescape=True)

@@ -1,6 +1,7 @@
 """Configuration: defaults here, then instance/config.py, then environment variables."""
 import os
 import secrets
+import tempfile
 from datetime import timedelta
 from pathlib import Path
 
@@ -45,6 +46,7 @@ class Defaults:
 ENV_SETTINGS = {
     "DATABASE_URL": "SQLALCHEMY_DATABASE_URI",
     "SECRET_KEY": "SECRET_KEY",
+    "AUDIT_KEY": "AUDIT_KEY",
     "MAIL_SERVER": "MAIL_SERVER",
     "MAIL_PORT": "MAIL_PORT",
     "MAIL_USERNAME": "MAIL_USERNAME",
@@ -53,6 +55,8 @@ ENV_SETTINGS = {
     "BASE_URL": "BASE_URL",
     "KK_TODAY": "TODAY",
 }
+# The audit chain's HMAC key (AUDIT_KEY): 32 characters from `openssl rand -hex 32` hold 128 bits or more.
+MIN_AUDIT_KEY_LENGTH = 32
 
 
 def load(app, test_config=None):
@@ -70,15 +74,28 @@ def load(app, test_config=None):
         app.config["MAIL_PORT"] = int(app.config["MAIL_PORT"])
     else:
         app.config.update(test_config)
-    if not app.config.get("SECRET_KEY"):
-        app.config["SECRET_KEY"] = _instance_secret(instance)
+    for name, filename in (("SECRET_KEY", "secret_key"), ("AUDIT_KEY", "audit_key")):
+        if not app.config.get(name):
+            app.config[name] = _instance_secret(instance / filename)
+    if len(app.config["AUDIT_KEY"]) < MIN_AUDIT_KEY_LENGTH:
+        raise RuntimeError(f"AUDIT_KEY må ha minst {MIN_AUDIT_KEY_LENGTH} tegn (lag en med `openssl rand -hex 32`).")
 
 
-def _instance_secret(instance: Path) -> str:
-    """Read the secret key kept in the instance folder, creating it on first start."""
-    path = instance / "secret_key"
+def _instance_secret(path: Path) -> str:
+    """Read a key kept in the instance folder, creating it on first start, readable by the owner only.
+
+    The key is written whole to a private temporary file, then linked to its name, which fails if the name exists:
+    when several workers start at once, the first link wins and every worker reads that one key.
+    """
     if not path.exists():
-        instance.mkdir(parents=True, exist_ok=True)
-        path.write_text(secrets.token_hex(32))
-        path.chmod(0o600)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")  # mode 0600
+        try:
+            with os.fdopen(descriptor, "w") as file:
+                file.write(secrets.token_hex(32))
+            os.link(temporary, path)
+        except FileExistsError:
+            pass
+        finally:
+            os.unlink(temporary)
     return path.read_text().strip()

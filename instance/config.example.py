@@ -1,5 +1,8 @@
 # Copy to instance/config.py and adjust. Environment variables override these values.
 # SECRET_KEY is generated into instance/secret_key on first start when not set here.
+# AUDIT_KEY (the audit chain's HMAC key, at least 32 characters) likewise into instance/audit_key; with several
+# servers set the same one on all (openssl rand -hex 32). Keep it secret and back it up with the database.
+# AUDIT_KEY = "..."
 
 # PostgreSQL instead of the default SQLite file in instance/:
 # SQLALCHEMY_DATABASE_URI = "postgresql+psycopg://kk:secret@127.0.0.1:5432/kunnskapskommunen"

@@ -14,6 +14,7 @@ from app.extensions import db
 from tests import factories
 
 TEST_DAY = "2026-11-23"
+TEST_AUDIT_KEY = "test-audit-key-" + "0" * 32
 _schema_ready: set[str] = set()
 
 
@@ -31,6 +32,7 @@ def app_config(database_url: str, **overrides) -> dict:
     config = {
         "TESTING": True,
         "SECRET_KEY": "test-secret",
+        "AUDIT_KEY": TEST_AUDIT_KEY,
         "SQLALCHEMY_DATABASE_URI": database_url,
         "TODAY": TEST_DAY,
         "BASE_URL": "http://kk.test",

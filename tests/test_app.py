@@ -1,4 +1,8 @@
 """The factory, configuration, health check, headers and error pages."""
+import stat
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
 import pytest
 from flask import Flask
 from sqlalchemy import text
@@ -23,6 +27,36 @@ def test_secret_key_is_generated_into_instance_folder(tmp_path, monkeypatch):
     key = (tmp_path / "secret_key").read_text()
     assert len(key) == 64
     assert first.config["SECRET_KEY"] == second.config["SECRET_KEY"] == key
+
+
+def test_audit_key_is_generated_once_into_instance_folder_readable_by_the_owner_only(tmp_path, monkeypatch):
+    monkeypatch.delenv("AUDIT_KEY", raising=False)
+    make_key, together = config.secrets.token_hex, threading.Barrier(8, timeout=10)
+
+    def racing_key(size):  # eight workers starting at once all find no key and each makes one
+        together.wait()
+        return make_key(size)
+
+    monkeypatch.setattr(config.secrets, "token_hex", racing_key)
+    with ThreadPoolExecutor(8) as pool:
+        keys = set(pool.map(lambda _: config._instance_secret(tmp_path / "audit_key"), range(8)))
+    monkeypatch.undo()
+    flask_app = Flask("probe", instance_path=str(tmp_path))
+    config.load(flask_app, {"SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    assert keys == {flask_app.config["AUDIT_KEY"]} and len(flask_app.config["AUDIT_KEY"]) == 64
+    assert stat.S_IMODE((tmp_path / "audit_key").stat().st_mode) == 0o600
+    assert stat.S_IMODE((tmp_path / "secret_key").stat().st_mode) == 0o600
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["audit_key", "secret_key"]
+
+
+def test_audit_key_from_the_environment_and_not_too_short(tmp_path, monkeypatch):
+    monkeypatch.setenv("AUDIT_KEY", "k" * 32)
+    flask_app = Flask("probe", instance_path=str(tmp_path))
+    config.load(flask_app)
+    assert flask_app.config["AUDIT_KEY"] == "k" * 32 and not (tmp_path / "audit_key").exists()
+    monkeypatch.setenv("AUDIT_KEY", "k" * 31)
+    with pytest.raises(RuntimeError, match="AUDIT_KEY må ha minst 32 tegn"):
+        config.load(Flask("probe", instance_path=str(tmp_path)))
 
 
 def test_environment_overrides_database_url(monkeypatch, tmp_path):

@@ -1,8 +1,12 @@
 """The operator commands: users create, seed-demo, audit verify, mail send-pending."""
+import hashlib
+import json
+
 from sqlalchemy import func, select, text, update
 
 from app.extensions import db
-from app.models import AuditEvent, User
+from app.models import AuditEvent, AuditHead, User
+from tests.conftest import TEST_AUDIT_KEY
 
 
 def _counts():
@@ -62,6 +66,38 @@ def test_audit_verify_ok_then_detects_edit(runner):
     db.session.commit()
     bad = runner.invoke(args=["audit", "verify"])
     assert bad.exit_code == 1 and "hendelse nr. 3 er endret" in bad.output
+
+
+def test_audit_verify_names_the_key_by_its_fingerprint_only(app, runner):
+    runner.invoke(args=["seed-demo", "--password", "demo-passord"])
+    result = runner.invoke(args=["audit", "verify"])
+    fingerprint = hashlib.sha256(b"audit-key-id:" + TEST_AUDIT_KEY.encode()).hexdigest()[:16]
+    assert result.output.splitlines()[1] == \
+        f"Kontrollert med revisjonsnøkkelen {fingerprint} (fingeravtrykk, ikke selve nøkkelen)."
+    assert TEST_AUDIT_KEY not in result.output
+    app.config["AUDIT_KEY"] = "another-key-" + "1" * 32
+    other = runner.invoke(args=["audit", "verify"])
+    assert other.exit_code == 1 and "hendelse nr. 1 er endret eller laget med en annen nøkkel" in other.output
+    assert fingerprint not in other.output and "Kontrollert med revisjonsnøkkelen" in other.output
+
+
+def test_database_write_access_alone_cannot_rehash_the_chain(runner):
+    """Edit an event, then hash the whole chain again as the database allows: plain SHA-256, no key."""
+    runner.invoke(args=["seed-demo", "--password", "demo-passord"])
+    prev_hash = "0" * 64
+    for event in db.session.scalars(select(AuditEvent).order_by(AuditEvent.seq)):
+        if event.seq == 3:
+            event.comment = "endret i databasen"
+        content = [event.seq, event.at.isoformat(), event.actor_id, event.action, event.object_type,
+                   event.object_id, event.from_state, event.to_state, event.comment, event.request_id,
+                   event.data, prev_hash]
+        event.prev_hash, event.hash = prev_hash, hashlib.sha256(json.dumps(content, ensure_ascii=False)
+                                                                .encode()).hexdigest()
+        prev_hash = event.hash
+    db.session.get(AuditHead, 1).last_hash = prev_hash
+    db.session.commit()
+    result = runner.invoke(args=["audit", "verify"])
+    assert result.exit_code == 1 and "hendelse nr. 1 er endret" in result.output
 
 
 def test_audit_verify_detects_deleted_rows(runner):

@@ -87,7 +87,7 @@ def reply(case: MembershipCase, user: User, *, answer: str, details: ReplyDetail
             raise ServiceError("Bare kommunens kontaktperson kan svare på invitasjonen.")
         row = _store_reply(case, facts, late=False)
         audit.record(user, "invitation.reply_update", case.audit_type, case.id, comment=facts["comment"],
-                     data={"reply": facts})
+                     data={"reply_id": row.id})  # the reply row holds the details about people
     else:
         workflow.perform(case, "accept" if answer == YES else "decline", user, comment=facts["comment"],
                          data={"reply": facts})

@@ -20,7 +20,7 @@ from tests import factories
 from tests.conftest import app_config
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
-BEFORE = ScriptDirectory(str(MIGRATIONS)).get_revision("0016").down_revision
+BEFORE = ScriptDirectory(str(MIGRATIONS)).get_revision("0016_audit_rechain").down_revision
 NAME, EMAIL = "Kari Nordtveit", "kari@lindas.kommune.no"
 REPLY = {"answer": "yes", "contact_name": NAME, "contact_email": EMAIL, "contact_phone": "55 00 00 00",
          "contact_title": "Kommunalsjef", "steering_rep": NAME, "project_rep_1": None, "project_rep_2": None,

@@ -1,6 +1,7 @@
 """Configuration: defaults here, then instance/config.py, then environment variables."""
 import os
 import secrets
+import tempfile
 from datetime import timedelta
 from pathlib import Path
 
@@ -13,8 +14,23 @@ class Defaults:
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = False
     SESSION_IDLE_TIMEOUT = timedelta(minutes=30)
-    LOGIN_MAX_FAILURES = 5
-    LOGIN_LOCKOUT = timedelta(minutes=15)
+    # Sign-in throttling, counted in the database (app/services/rate_limits.py): failed attempts on one account from
+    # one client address, and from one address on any accounts, pass without waiting up to these numbers in a window;
+    # after that each attempt makes the next wait LOGIN_FIRST_WAIT, doubling per attempt up to LOGIN_MAX_WAIT. An
+    # account is never locked for everybody: an attempt from another address counts on its own.
+    LOGIN_ACCOUNT_ATTEMPTS = 5
+    LOGIN_ADDRESS_ATTEMPTS = 10
+    LOGIN_WINDOW = timedelta(hours=1)
+    LOGIN_FIRST_WAIT = timedelta(seconds=1)
+    LOGIN_MAX_WAIT = timedelta(minutes=15)
+    # Documents rendered on request (agreement PDF, a case's PDFs and archive ZIP): fetches per user per window.
+    RENDER_LIMIT = 10
+    RENDER_WINDOW = timedelta(minutes=1)
+    # Reverse proxies in front of the app that set X-Forwarded-For and X-Forwarded-Proto (0: none, the client
+    # connects directly). The client's address and https are read from the headers these proxies add, no further.
+    PROXY_COUNT = 0
+    # Strict-Transport-Security max-age in seconds on responses served over https; 0 sends no such header.
+    HSTS_SECONDS = 0
     PASSWORD_HASH_METHOD = "scrypt"
     INVITE_TOKEN_MAX_AGE = timedelta(days=7)
     BABEL_DEFAULT_LOCALE = "nb"
@@ -47,7 +63,11 @@ ENV_SETTINGS = {
     "MAIL_DEFAULT_SENDER": "MAIL_DEFAULT_SENDER",
     "BASE_URL": "BASE_URL",
     "KK_TODAY": "TODAY",
+    "PROXY_COUNT": "PROXY_COUNT",
+    "HSTS_SECONDS": "HSTS_SECONDS",
 }
+# Read from the environment as text; these are whole numbers.
+INTEGER_SETTINGS = ("MAIL_PORT", "PROXY_COUNT", "HSTS_SECONDS")
 
 
 def load(app, test_config=None):
@@ -62,18 +82,30 @@ def load(app, test_config=None):
                 app.config[key] = os.environ[env_name]
         if os.environ.get("MAIL_USE_TLS"):
             app.config["MAIL_USE_TLS"] = os.environ["MAIL_USE_TLS"].lower() in ("1", "true", "yes")
-        app.config["MAIL_PORT"] = int(app.config["MAIL_PORT"])
+        for key in INTEGER_SETTINGS:
+            app.config[key] = int(app.config[key])
     else:
         app.config.update(test_config)
     if not app.config.get("SECRET_KEY"):
-        app.config["SECRET_KEY"] = _instance_secret(instance)
+        app.config["SECRET_KEY"] = instance_secret(instance)
 
 
-def _instance_secret(instance: Path) -> str:
-    """Read the secret key kept in the instance folder, creating it on first start."""
+def instance_secret(instance: Path) -> str:
+    """The secret key kept in the instance folder, created on first start, readable by the owner only.
+
+    A new key is written in full to a private temporary file and then linked to its name, which fails when the name
+    exists: of several workers starting at once one creates the key, and every one reads that one.
+    """
     path = instance / "secret_key"
     if not path.exists():
-        instance.mkdir(parents=True, exist_ok=True)
-        path.write_text(secrets.token_hex(32))
-        path.chmod(0o600)
+        instance.mkdir(mode=0o700, parents=True, exist_ok=True)
+        descriptor, temporary = tempfile.mkstemp(dir=instance, prefix=".secret_key.")  # mode 0600
+        try:
+            with os.fdopen(descriptor, "w") as file:
+                file.write(secrets.token_hex(32))
+            os.link(temporary, path)
+        except FileExistsError:
+            pass  # another worker was first; its key stands
+        finally:
+            os.unlink(temporary)
     return path.read_text().strip()

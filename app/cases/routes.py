@@ -10,6 +10,7 @@ from app.extensions import db, wiring
 from app.models import Agreement, InvitationRound, MembershipCase, Organisation
 from app.models.case import HOST_PARTY, MUNICIPALITY_PARTY
 from app.services import archive, cases, members, workflow
+from app.security import render_limited
 from app.views import attempt, spec_or_404, step_refusal
 from workflows import MEMBERSHIP
 
@@ -106,6 +107,7 @@ def invitation_letter(case_id: int):
 
 
 @bp.route("/<int:case_id>/dokumenter/<key>.pdf")
+@render_limited
 def document_pdf(case_id: int, key: str):
     case = get_case(case_id)
     doc = next((d for d in archive.documents(case) if d.key == key), None)
@@ -116,6 +118,7 @@ def document_pdf(case_id: int, key: str):
 
 
 @bp.route("/<int:case_id>/arkiv.zip")
+@render_limited
 def archive_export(case_id: int):
     case = get_case(case_id)
     filename = f"sak-{archive.case_number(case).replace('/', '-')}.zip"

@@ -10,6 +10,7 @@ from app.models import InvitationRound, MembershipCase, Organisation, User
 from app.models.invitation import YES
 from app.models.case import HOST_PARTY, MUNICIPALITY_PARTY
 from app.services import agreements, cases, reminders, replies, rounds, tick, users, workflow
+from app.demo import people
 from app.services.users import find_by_email
 from workflows.roles import MUNICIPALITY_CONTACT, SIGNATORY
 
@@ -174,8 +175,8 @@ def _round_2026(organisations, adviser) -> dict[str, MembershipCase]:
     by_name = {case.organisation.name: case for case in round_.cases}
     with clock.pinned(date(2026, 11, 4)):
         # Austevoll gets a contact person after the round went out: the invitation follows at once.
-        users.create_user("trude.bjelland@austevoll.kommune.no", "Trude Bjelland", [MUNICIPALITY_CONTACT],
-                          organisation=organisations["Austevoll"], title="Einingsleiar helse og omsorg",
+        email, name, title, organisation, roles = people.LATER_CONTACT
+        users.create_user(email, name, roles, organisation=organisations[organisation], title=title,
                           actor=find_by_email("admin@bergen.kommune.no"))
         db.session.commit()
     with clock.pinned(date(2026, 11, 12)):

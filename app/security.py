@@ -1,4 +1,4 @@
-"""Deny by default, role checks, rate limits on costly pages, the client's address behind proxies and the security
+"""Deny by default, role checks, the rate limit on rendered documents, the client's address behind proxies and the security
 headers on every response."""
 from functools import wraps
 
@@ -40,22 +40,16 @@ def role_required(*roles: str):
     return decorator
 
 
-def render_limited(view):
-    """Count each fetch of a document rendered on request against the user's RENDER_LIMIT per RENDER_WINDOW; over
-    it, the 429 page saying when to try again (and a Retry-After header)."""
-
-    @wraps(view)
-    def limited(*args, **kwargs):
-        config = current_app.config
-        window = config["RENDER_WINDOW"]
-        wait = attempt_result(lambda: rate_limits.hit(
-            f"render:{current_user.id}", rate_limits.Rule(config["RENDER_LIMIT"], window, window, window)))
-        if wait:
-            abort(429, "Du har hentet mange dokumenter på kort tid. Prøv igjen om "
-                       f"{rate_limits.wait_text(wait)}.", retry_after=wait)
-        return view(*args, **kwargs)
-
-    return limited
+def count_render() -> None:
+    """Count a fetch of a document rendered on request against the user's RENDER_LIMIT per RENDER_WINDOW (once the
+    user may have it: a refused fetch costs nothing); over the limit, the 429 page saying when to try again."""
+    config = current_app.config
+    window = config["RENDER_WINDOW"]
+    wait = attempt_result(lambda: rate_limits.hit(
+        f"render:{current_user.id}", rate_limits.Rule(config["RENDER_LIMIT"], window, window, window)))
+    if wait:
+        abort(429, f"Du har hentet mange dokumenter på kort tid. Prøv igjen om {rate_limits.wait_text(wait)}.",
+              retry_after=wait)
 
 
 class SessionInterface(SecureCookieSessionInterface):

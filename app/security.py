@@ -1,5 +1,5 @@
-"""Deny by default, role checks, the rate limit on rendered documents, the client's address behind proxies and the security
-headers on every response."""
+"""Deny by default, role checks, the rate limit on rendered documents, the client's address behind proxies and the
+security headers on every response."""
 from functools import wraps
 
 from flask import abort, current_app, request

@@ -4,13 +4,13 @@ from datetime import date
 from sqlalchemy import select
 
 from app import clock
+from app.demo import people
 from app.services import agreement_print
 from app.extensions import db
 from app.models import InvitationRound, MembershipCase, Organisation, User
 from app.models.invitation import YES
 from app.models.case import HOST_PARTY, MUNICIPALITY_PARTY
 from app.services import agreements, cases, reminders, replies, rounds, tick, users, workflow
-from app.demo import people
 from app.services.users import find_by_email
 from workflows.roles import MUNICIPALITY_CONTACT, SIGNATORY
 

@@ -1,7 +1,7 @@
 """rate_limit: counters of sign-in attempts and document renders, shared by every worker and node
 
-Sign-in attempts are counted per client address and per account and address, renders per user. The per-address sign-in throttling replaces the count of failures per e-mail address in login_attempt, which stays
-as the record of attempts.
+Sign-in attempts are counted per client address and per account and address, renders per user. This replaces the
+count of failures per e-mail address in login_attempt, which stays as the record of attempts.
 
 Revision ID: 0014_rate_limits
 Revises: 0012_representative_workflow

@@ -81,7 +81,7 @@ def test_failures_from_one_address_do_not_keep_the_owner_out_elsewhere(client, o
 
 
 def test_the_wait_grows_with_each_further_failure_up_to_the_most(app, client, orgs, moment):
-    app.config["LOGIN_MAX_WAIT"] = timedelta(seconds=4)
+    app.config.update(LOGIN_FIRST_WAIT=timedelta(seconds=1), LOGIN_MAX_WAIT=timedelta(seconds=4))
     user = factories.user("adviser")
     db.session.commit()
     assert [_login(client, user.email).status_code for _ in range(5)] == [401] * 5
@@ -191,3 +191,13 @@ def test_document_renders_are_limited_per_user_with_a_norwegian_page(app, client
     auth.logout()
     auth.login("adviser", organisation="Bergen")  # someone else is not held back
     assert client.get(history).status_code == 200
+
+
+def test_a_hit_read_from_the_clock_just_before_another_is_counted(app, moment):
+    """Requests read the clock, and one that read it later writes first: the earlier is within the allowance all
+    the same (the first hit makes the counter, the others count on it)."""
+    rule = rate_limits.Rule(5, timedelta(hours=1), timedelta(minutes=1), timedelta(minutes=1))
+    start = moment[0]
+    for milliseconds in (10, 0, 10, 5):
+        moment[0] = start + timedelta(milliseconds=milliseconds)
+        assert rate_limits.hit("test:order", rule) == 0

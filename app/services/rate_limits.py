@@ -46,12 +46,15 @@ def hit(key: str, rule: Rule) -> int:
     hits = case((over, 1), else_=column.hits + 1)
     wait = _wait(hits, case((over, 0.0), else_=column.wait), rule)
     first_wait = rule.first_wait.total_seconds() if rule.allowed <= 1 else 0.0
+    # Without a wait the next hit may come at any moment, also one its request read from the clock a little earlier
+    # than this one (it waited for this statement's lock): the epoch, not now.
     insert = (postgresql.insert if db.session.get_bind().dialect.name == "postgresql" else sqlite.insert)
-    statement = insert(RateLimit).values(key=key, hits=1, window_start=now, wait=first_wait, next_at=now + first_wait)
+    statement = insert(RateLimit).values(key=key, hits=1, window_start=now, wait=first_wait,
+                                         next_at=now + first_wait if first_wait else 0.0)
     statement = statement.on_conflict_do_update(
         index_elements=[column.key], where=column.next_at <= now,
         set_={"hits": hits, "window_start": case((over, now), else_=column.window_start), "wait": wait,
-              "next_at": now + wait})
+              "next_at": case((wait > 0, now + wait), else_=0.0)})
     if db.session.execute(statement.returning(column.hits)).first() is not None:
         return 0
     next_at = db.session.scalar(select(RateLimit.next_at).where(RateLimit.key == key))

@@ -43,6 +43,15 @@ def attempt(action: Callable[[], object], form=None, default_field: str | None =
     return True
 
 
+def refusal_of(action: Callable[[], object]) -> ServiceError | None:
+    """As `attempt`, handing the refusal back (rolled back) instead of showing it: None when done and committed."""
+    try:
+        _run_and_commit(action)
+    except ServiceError as error:
+        return error
+    return None
+
+
 def attempt_or_flash(action: Callable[[], object]) -> bool:
     """As `attempt`, for a page that shows a refusal as a message at the top rather than on a form."""
     try:

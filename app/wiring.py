@@ -11,8 +11,8 @@ from types import MappingProxyType
 
 from flask import Flask
 
-from app.services import (agreement_print, agreements, archive, calendar, cases, contributions, members, reminders,
-                          replies, representatives, rounds, subgroups, waiting)
+from app.services import (agreement_print, agreements, archive, calendar, cases, contributions, members, rate_limits,
+                          reminders, replies, representatives, rounds, subgroups, waiting)
 
 
 @dataclass(frozen=True)
@@ -71,7 +71,8 @@ WIRING = Wiring(
         _representative("register", representatives.take_over),
         _representative("reject", representatives.tell_proposer),
     ])),
-    daily_jobs=(contributions.new_year_lines, reminders.send_due_reminders, representatives.remind_ending_terms),
+    daily_jobs=(contributions.new_year_lines, reminders.send_due_reminders, representatives.remind_ending_terms,
+                rate_limits.prune),
     case_documents=(archive.invitation_letter, archive.case_history, replies.reply_documents,
                     agreement_print.agreement_documents, agreement_print.notice_document),
     calendar_sources=(calendar.case_dates, calendar.meeting_dates, representatives.term_end_dates),

@@ -20,5 +20,11 @@
 # Behind https, mark the session cookie Secure:
 # SESSION_COOKIE_SECURE = True
 
+# The number of reverse proxies in front of the app that add X-Forwarded-For and X-Forwarded-Proto (the client's
+# address, for sign-in throttling and the log, and https are read from what they add; 0 = clients connect directly):
+# PROXY_COUNT = 1
+# Strict-Transport-Security on responses served over https (seconds; 0 = no such header):
+# HSTS_SECONDS = 31536000
+
 # Days before an invitation's reply deadline when the daily tick reminds municipalities that have not answered:
 # REMINDER_DAYS = (14, 3)

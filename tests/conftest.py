@@ -2,6 +2,7 @@
 import contextvars
 import os
 import re
+from datetime import timedelta
 
 import pytest
 from flask import has_app_context
@@ -39,6 +40,8 @@ def app_config(database_url: str, **overrides) -> dict:
         "SERVER_NAME": None,
         # Fast hashing keeps the suite quick; production uses scrypt.
         "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+        # The first wait after too many failed sign-ins: longer than a slow run takes between two requests.
+        "LOGIN_FIRST_WAIT": timedelta(minutes=1),
     }
     if database_url.startswith("postgresql"):
         # Connections close when returned, so no pooled connection outlives the app that opened it.

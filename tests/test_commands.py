@@ -3,9 +3,12 @@ import hashlib
 import json
 
 from sqlalchemy import func, select, text, update
+from werkzeug.security import check_password_hash
 
+from app import clock
 from app.extensions import db
 from app.models import AuditEvent, AuditHead, User
+from app.services import users
 from tests.conftest import TEST_AUDIT_KEY
 
 
@@ -49,6 +52,45 @@ def test_seed_demo_twice_leaves_same_counts(runner):
     second = runner.invoke(args=["seed-demo", "--password", "demo-passord"])
     assert second.exit_code == 0, second.output
     assert _counts() == counts
+
+
+def test_seed_demo_refuses_a_database_with_accounts_it_did_not_make(runner):
+    own = users.create_user("drift@bergen.kommune.no", "Drift", ["admin"], password="driftens-passord")
+    db.session.commit()
+    refused = runner.invoke(args=["seed-demo", "--password", "demo-passord"])
+    assert refused.exit_code == 2
+    assert "Databasen har 1 konto som demoen ikke har laget" in refused.output and "--force" in refused.output
+    assert _counts()["user"] == 1 and _counts()["organisation"] == 0
+    forced = runner.invoke(args=["seed-demo", "--password", "demo-passord", "--force"])
+    assert forced.exit_code == 0, forced.output
+    assert _counts()["user"] > 10
+    assert check_password_hash(db.session.get(User, own.id).password_hash, "driftens-passord")
+
+
+def test_seed_demo_never_changes_a_password_and_says_so(runner, orgs):
+    marianne = users.create_user("marianne.solbakk@bergen.kommune.no", "Marianne", ["adviser"],
+                                 password="mariannes-passord")
+    users.create_user("erik.aase@hvl.no", "Erik Aase", ["project_member"],  # to set a password by link
+                      organisation=orgs["Høgskulen på Vestlandet"])
+    gone = users.create_user("tidligere@bergen.kommune.no", "Tidligere", ["adviser"], password="et-gammelt-passord")
+    gone.anonymised_at = clock.now()  # nobody's account any more: the demo may come in beside it
+    db.session.commit()
+    first = runner.invoke(args=["seed-demo", "--password", "demo-passord"])
+    assert first.exit_code == 0, first.output
+    lines = {line.split()[0]: line for line in first.output.splitlines() if "@" in line and "ny" not in line.split()}
+    assert list(lines) == ["marianne.solbakk@bergen.kommune.no", "erik.aase@hvl.no"]
+    assert lines["marianne.solbakk@bergen.kommune.no"].endswith("– eget passord, ikke endret")
+    assert lines["erik.aase@hvl.no"].endswith("– uten passord, ikke endret")
+    assert "  ny  nina.mevold@bergen.kommune.no" in first.output
+    second = runner.invoke(args=["seed-demo", "--password", "et-annet-passord"])
+    assert second.exit_code == 0, second.output
+    assert "passord: et-annet-passord; en konto som fantes fra før, beholder sitt passord" in second.output
+    assert "nina.mevold@bergen.kommune.no" in second.output and " ny " not in second.output
+    accounts = [line for line in second.output.splitlines() if "@" in line and "erik.aase@" not in line]
+    assert accounts and all(line.endswith("– eget passord, ikke endret") for line in accounts)
+    db.session.expire_all()
+    assert check_password_hash(users.find_by_email(marianne.email).password_hash, "mariannes-passord")
+    assert check_password_hash(users.find_by_email("nina.mevold@bergen.kommune.no").password_hash, "demo-passord")
 
 
 def test_seed_demo_municipalities_have_2016_numbers(runner):

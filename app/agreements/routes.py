@@ -14,7 +14,7 @@ from app.extensions import db
 from app.forms import choices
 from app.models import Agreement, AgreementDocument, MembershipCase, Organisation
 from app.models.case import HOST_PARTY, MUNICIPALITY_PARTY
-from app.security import role_required
+from app.security import count_render, role_required
 from app.services import agreements, workflow
 from app.views import attempt, step_refusal
 from workflows import MEMBERSHIP
@@ -82,6 +82,7 @@ def agreement_page(agreement_id: int):
 @bp.route("/<int:agreement_id>/samarbeidsavtale.pdf")
 def agreement_pdf(agreement_id: int):
     agreement = get_agreement(agreement_id)
+    count_render()
     return send_file(io.BytesIO(agreement_print.pdf(agreement)), mimetype="application/pdf", as_attachment=True,
                      download_name=agreement_print.filename(agreement))
 

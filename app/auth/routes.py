@@ -9,7 +9,7 @@ from app.auth.forms import ChangePasswordForm, LoginForm, PasswordLinkForm, SetP
 from app.extensions import login_manager
 from app.security import public
 from app.services import ServiceError, password_links, users
-from app.views import attempt, attempt_keeping_record, commit_alone
+from app.views import attempt, attempt_keeping_record, commit_alone, refusal_of
 
 bp = Blueprint("auth", __name__)
 
@@ -62,7 +62,7 @@ def login():
     if current_user.is_authenticated:
         return redirect(url_for("main.home"))
     form = LoginForm()
-    status = 200
+    status, headers = 200, {}
     if form.validate_on_submit():
         signed_in = []
 
@@ -71,10 +71,12 @@ def login():
             users.start_session(user)
             signed_in.append(user)
 
-        refusal = attempt_keeping_record(sign_in)  # a failed attempt is counted towards the lockout
+        # Counted (and committed) before the password is checked; a failed check is recorded, a success forgiven.
+        refusal = (refusal_of(lambda: users.count_login_attempt(form.email.data, request.remote_addr))
+                   or attempt_keeping_record(sign_in))
         if isinstance(refusal, users.LoginLocked):
             form.email.errors.append(refusal.message)
-            status = 429
+            status, headers = 429, {"Retry-After": str(refusal.retry_after)}
         elif refusal:
             form.password.errors.append(refusal.message)
             status = 401
@@ -85,7 +87,7 @@ def login():
             return redirect(safe_next(request.args.get("next")))
     elif request.method == "POST":
         status = 400
-    return render_template("auth/login.html", form=form), status
+    return render_template("auth/login.html", form=form), status, headers
 
 
 @bp.route("/logout", methods=["POST"])

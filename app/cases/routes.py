@@ -10,6 +10,7 @@ from app.extensions import db, wiring
 from app.models import Agreement, InvitationRound, MembershipCase, Organisation
 from app.models.case import HOST_PARTY, MUNICIPALITY_PARTY
 from app.services import archive, cases, members, workflow
+from app.security import count_render
 from app.views import attempt, spec_or_404, step_refusal
 from workflows import MEMBERSHIP
 
@@ -111,6 +112,7 @@ def document_pdf(case_id: int, key: str):
     doc = next((d for d in archive.documents(case) if d.key == key), None)
     if doc is None:
         abort(404)
+    count_render()
     return Response(doc.render(), mimetype="application/pdf",
                     headers={"Content-Disposition": f'inline; filename="{key}-{case.id}.pdf"'})
 
@@ -118,6 +120,7 @@ def document_pdf(case_id: int, key: str):
 @bp.route("/<int:case_id>/arkiv.zip")
 def archive_export(case_id: int):
     case = get_case(case_id)
+    count_render()
     filename = f"sak-{archive.case_number(case).replace('/', '-')}.zip"
     return Response(archive.export(case), mimetype="application/zip",
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})

@@ -11,6 +11,7 @@ from app.models.evaluation import Evaluation, EvaluationAnswer, EvaluationQuesti
 from app.models.representative import Representative, RepresentativeSeat
 from app.models.case import InvitationRound, MembershipCase, Signature
 from app.models.organisation import Organisation
+from app.models.rate_limit import RateLimit
 from app.models.request import TransitionRequest
 from app.models.subgroup import Subgroup, SubgroupMember, SubgroupTheme, UserRepresentative
 from app.models.user import LoginAttempt, LoginSession, User, UserRole
@@ -48,6 +49,7 @@ __all__ = [
     "LoginSession",
     "Organisation",
     "OutboxMessage",
+    "RateLimit",
     "User",
     "UserRepresentative",
     "UserRole",

@@ -1,25 +1,26 @@
 """People, passwords, invitation links and sign-in sessions."""
+import hmac
 import secrets
 from datetime import datetime, timedelta
 from functools import lru_cache
 
 from flask import current_app
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from app import clock
 from app.extensions import db, wiring
 from app.models import LoginAttempt, LoginSession, Organisation, User
 from workflows.roles import ADMIN, MUNICIPALITY_CONTACT, USER_ROLES
-from app.services import ServiceError, audit, calendar
+from app.services import ServiceError, audit, calendar, rate_limits
 
 MIN_PASSWORD_LENGTH = 10
 # A session's last visit is written at most this often, not on every request.
 VISIT_EVERY = timedelta(minutes=1)
 
 
-class LoginLocked(ServiceError):
-    """Too many failed attempts for this address."""
+class LoginLocked(rate_limits.RateLimited):
+    """Too many failed sign-in attempts on this account from this address, or from this address."""
 
 
 def normalise_email(email: str) -> str:
@@ -127,28 +128,49 @@ def change_own_password(user: User, current: str, new: str) -> bool:
     return set_password(user, new, keep_session=user.login_session_id)
 
 
-def authenticate(email: str, password: str, remote_addr: str | None = None) -> User:
-    """Check the credentials, counting failures per address; raise LoginLocked after too many."""
-    email = normalise_email(email)
+def count_login_attempt(email: str, remote_addr: str | None) -> None:
+    """Count a sign-in attempt before its password is checked, on the account from this address and on the address;
+    raise LoginLocked when either has to wait. Commit this before checking the password: so every attempt, however
+    many arrive at once, is counted, and a wait stops any attempt more than the allowance."""
+    for key, rule in _login_limits(email, remote_addr):
+        wait = rate_limits.hit(key, rule)
+        if wait:
+            current_app.logger.warning("login refused, too many failures for %s from %s (next in %s s)",
+                                       normalise_email(email), remote_addr, wait)
+            raise LoginLocked("For mange mislykkede innloggingsforsøk. Prøv igjen om "
+                              f"{rate_limits.wait_text(wait)}.", wait)
+
+
+def _login_limits(email: str, remote_addr: str | None) -> list[tuple[str, rate_limits.Rule]]:
+    """The counters a sign-in attempt counts on: the account from this address, then the address on any account.
+    Keyed by a keyed hash, so the table holds no e-mail or client address."""
     config = current_app.config
-    now = clock.now()
-    window_start = now - config["LOGIN_LOCKOUT"]
-    last_success = db.session.scalar(
-        select(func.max(LoginAttempt.at)).where(LoginAttempt.email == email, LoginAttempt.success.is_(True)))
-    since = max(window_start, last_success) if last_success else window_start
-    failures = db.session.scalar(select(func.count()).select_from(LoginAttempt).where(
-        LoginAttempt.email == email, LoginAttempt.success.is_(False), LoginAttempt.at > since))
-    if failures >= config["LOGIN_MAX_FAILURES"]:
-        minutes = int(config["LOGIN_LOCKOUT"].total_seconds() // 60)
-        current_app.logger.warning("login refused, too many failures for %s from %s", email, remote_addr)
-        raise LoginLocked(f"For mange mislykkede innloggingsforsøk. Vent {minutes} minutter og prøv igjen.")
+    secret = config["SECRET_KEY"]
+    secret = secret if isinstance(secret, bytes) else secret.encode()
+
+    def key(*parts: str | None) -> str:
+        return hmac.new(secret, "\n".join(part or "" for part in parts).encode(), "sha256").hexdigest()
+
+    def rule(allowed: int) -> rate_limits.Rule:
+        return rate_limits.Rule(allowed, config["LOGIN_WINDOW"], config["LOGIN_FIRST_WAIT"], config["LOGIN_MAX_WAIT"])
+
+    return [(f"login-account:{key(normalise_email(email), remote_addr)}", rule(config["LOGIN_ACCOUNT_ATTEMPTS"])),
+            (f"login-address:{key(remote_addr)}", rule(config["LOGIN_ADDRESS_ATTEMPTS"]))]
+
+
+def authenticate(email: str, password: str, remote_addr: str | None = None) -> User:
+    """Check the credentials of an attempt `count_login_attempt` counted as failed; a success takes that back."""
+    email = normalise_email(email)
     user = find_by_email(email)
     ok = check_password_hash(user.password_hash if user and user.password_hash else _dummy_hash(), password)
     ok = ok and user is not None and user.active and user.password_hash is not None
-    db.session.add(LoginAttempt(email=email, at=now, success=ok, remote_addr=remote_addr))
+    db.session.add(LoginAttempt(email=email, at=clock.now(), success=ok, remote_addr=remote_addr))
     if not ok:
         current_app.logger.warning("failed login for %s from %s", email, remote_addr)
         raise ServiceError("Feil e-postadresse eller passord.")
+    (account, _), (address, _) = _login_limits(email, remote_addr)
+    rate_limits.clear(account)
+    rate_limits.forgive(address)
     return user
 
 

@@ -53,18 +53,22 @@ def adviser_session(client: Client, stop: float) -> None:
         client.get("/saker/")
 
 
+REPLY = {"action": "send", "contact_name": "Kontaktperson", "contact_email": "kontakt@test.kommune.no"}
+
+
 def contact_session(client: Client, open_case: int, late_case: int, stop: float) -> None:
+    """Answer on the reply form (yes or no, whichever the case page offers), and ask to answer yes late."""
     while time.monotonic() < stop:
         client.get("/saker/")
         page = client.get(f"/saker/{open_case}").text
-        for trigger in ("accept", "decline"):
+        for trigger, answer in (("accept", "yes"), ("decline", "no")):
             if f"/handling/{trigger}\"" in page:
-                form = f"/saker/{open_case}/handling/{trigger}"
-                client.post(form, {"comment": "Svar."}, form)
+                form = f"/min-kommune/invitasjon/{open_case}/svar"
+                client.post(form, {**REPLY, "answer": answer, "comment": "Svar."}, form)
                 break
-        form = f"/saker/{late_case}/handling/accept_late"
-        if f"{form}\"" in client.get(f"/saker/{late_case}").text:
-            client.post(form, {"comment": "Sent svar."}, form)
+        if f"/saker/{late_case}/handling/accept_late\"" in client.get(f"/saker/{late_case}").text:
+            form = f"/min-kommune/invitasjon/{late_case}/sent-svar"
+            client.post(form, {**REPLY, "comment": "Sent svar."}, form)
 
 
 def test_fifty_clients_no_5xx_and_consistent_history(tmp_path):

@@ -20,6 +20,7 @@ ACTION_LABELS = {
     "user.update": "Bruker endret",
     "user.invite": "Invitasjonslenke laget",
     "user.password": "Passord satt",
+    "user.role_grant": "Fikk rollen administrator eller FoU-rådgiver",
     "subgroup.create": "Forslag til undergruppe opprettet",
     "subgroup.update": "Forslaget endret",
     "subgroup.member_add": "Medlem lagt til",

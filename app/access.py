@@ -5,6 +5,8 @@ Bergen's side of the cooperation agreement sees every municipality: the R&D advi
 signatories, who sign and give notice for the host (agreement § 13). Everyone else sees their own organisation only.
 A meeting is seen by the people invited to it, and by the adviser and the administrator, who see every meeting.
 """
+from collections.abc import Collection
+
 from sqlalchemy import ColumnElement, true
 from sqlalchemy.orm import InstrumentedAttribute
 
@@ -30,7 +32,7 @@ def sees_every_meeting(user: User) -> bool:
     return user.has_role(ADVISER, ADMIN)
 
 
-def sees_meeting(user: User, invitee_ids) -> bool:
+def sees_meeting(user: User, invitee_ids: Collection[int]) -> bool:
     """Whether `user` sees a meeting with these invitees (their user ids)."""
     return sees_every_meeting(user) or user.id in invitee_ids
 

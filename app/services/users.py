@@ -105,7 +105,8 @@ def _after_contact_change(user: User, contact_before: int | None, actor: User | 
             step(user, actor)
 
 
-# The roles that can change everybody's data: who gains one is logged on its own and told to every administrator.
+# The roles that see and change every municipality's data: who gains one is logged on its own and told to the
+# administrators.
 POWERFUL_ROLES = frozenset({ADMIN, ADVISER})
 
 

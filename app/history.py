@@ -23,6 +23,7 @@ ACTION_LABELS = {
     "user.password_link": "Lenke for å velge passord sendt",
     "user.password": "Passord satt",
     "user.session_end": "Innloggingen utløp",
+    "user.role_grant": "Fikk rollen administrator eller FoU-rådgiver",
     "subgroup.create": "Forslag til undergruppe opprettet",
     "subgroup.update": "Forslaget endret",
     "subgroup.member_add": "Medlem lagt til",

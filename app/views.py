@@ -2,11 +2,11 @@
 from collections.abc import Callable
 from typing import TypeVar
 
-from flask import abort, current_app, flash
+from flask import Response, abort, current_app, flash, redirect, request, url_for
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
-from app.extensions import db
+from app.extensions import db, wiring
 from app.services import Conflict, ServiceError, workflow
 from workflows import TransitionSpec, WorkflowError
 
@@ -132,3 +132,24 @@ def step_refusal(obj, spec: TransitionSpec) -> str | None:
     if spec.trigger not in obj.workflow.triggers_from(obj.state):
         return f"«{spec.label}» er ikke mulig når status er «{obj.workflow.label(obj.state)}»."
     return workflow.refusal(obj, spec, current_user)
+
+
+def refused_status(obj, spec: TransitionSpec) -> int:
+    """The status of a refused step: 403 when it is not the signed-in user's to take, 409 when it is but the object
+    or the day does not allow it now."""
+    return 409 if spec.roles & obj.roles_of(current_user) else 403
+
+
+def own_page(obj, spec: TransitionSpec, **ids) -> Response | None:
+    """Where a step with a page of its own (the wiring's action_pages) goes from a generic action page, or None.
+
+    Such a step asks for what the generic page does not (a reply's contact, an agreement's terms, a notice's date),
+    so it is taken on its page only: a GET goes there, and a POST changes nothing and goes there with a message.
+    `ids`: the object's id under the name the page takes it (case_id, ...).
+    """
+    endpoint = wiring().action_pages.get((obj.workflow.name, spec.trigger))
+    if endpoint is None:
+        return None
+    if request.method == "POST":
+        flash(f"«{spec.label}» gjøres på denne siden. Ingenting er endret ennå.", "error")
+    return redirect(url_for(endpoint, **ids), 303)

@@ -4,6 +4,7 @@ import json
 from sqlalchemy import select
 
 from app.extensions import db
+from app.history import describe
 from app.models import AuditEvent, OutboxMessage, User
 from app.services import password_links
 from tests import factories
@@ -146,3 +147,69 @@ def test_the_same_email_saved_at_once_by_someone_else_shows_the_conflict_page(cl
     assert "Noen andre registrerte det samme akkurat nå." in response.get_data(as_text=True)
     assert db.session.scalar(select(User).where(User.email == "ny.kontakt@voss.kommune.no")) is None
     assert db.session.scalars(select(OutboxMessage)).all() == []
+
+
+def _grants(user) -> list[AuditEvent]:
+    return list(db.session.scalars(select(AuditEvent).where(AuditEvent.action == "user.role_grant",
+                                                            AuditEvent.object_id == user.id)
+                                   .order_by(AuditEvent.seq)))
+
+
+def _told(user) -> list[str]:
+    return sorted(db.session.scalars(select(OutboxMessage.recipient).where(
+        OutboxMessage.subject == f"{user.name} har fått rollen FoU-rådgiver")))
+
+
+def test_a_role_change_to_adviser_or_admin_is_logged_and_mailed_to_every_other_admin(client, login, orgs):
+    """Logged with ids and role names only, and queued to the administrators in the same transaction."""
+    other_admin = factories.user("admin", organisation=orgs["Bergen"])
+    away = factories.user("admin", organisation=orgs["Bergen"])
+    away.active = False
+    target = factories.user("project_member", organisation=orgs["Voss"], name="Nils Nygård")
+    db.session.commit()
+    admin = login("admin")
+    page = f"/admin/brukere/{target.id}"
+    post(client, page, {"name": target.name, "organisation_id": orgs["Voss"].id, "roles": ["project_member"],
+                        "title": "Rådgiver", "active": "y"}, token_from=page)
+    assert _grants(target) == [] and _told(target) == []  # no powerful role gained: nothing to tell
+    post(client, page, {"name": target.name, "organisation_id": orgs["Voss"].id,
+                        "roles": ["project_member", "adviser"], "active": "y"}, token_from=page)
+    [grant] = _grants(target)
+    assert (grant.actor_id, grant.object_type, grant.object_id) == (admin.id, "user", target.id)
+    assert json.loads(grant.data) == {"roles": ["adviser"]} and "Nygård" not in grant.data
+    assert _told(target) == sorted([admin.email, other_admin.email])
+    message = db.session.scalar(select(OutboxMessage).where(OutboxMessage.recipient == other_admin.email,
+                                                            OutboxMessage.subject.like("Nils Nygård%")))
+    assert f"gitt av {admin.name}" in message.body_text and f"http://kk.test/admin/brukere/{target.id}" in \
+        message.body_text
+    assert describe(grant) == "Fikk rollen administrator eller FoU-rådgiver"
+
+
+def test_a_new_admin_account_and_a_reactivated_adviser_are_told_too(client, login, orgs):
+    admin = login("admin")
+    post(client, "/admin/brukere/ny", _form(orgs, roles=["admin"]), token_from="/admin/brukere/ny")
+    made = db.session.scalar(select(User).where(User.email == "ny.kontakt@voss.kommune.no"))
+    assert [json.loads(e.data) for e in _grants(made)] == [{"roles": ["admin"]}]
+    assert db.session.scalars(select(OutboxMessage.recipient).where(
+        OutboxMessage.subject == "Nils Nygård har fått rollen Administrator")).all() == [admin.email]
+    adviser = factories.user("adviser", organisation=orgs["Bergen"], name="Marianne Solbakk")
+    db.session.commit()
+    page = f"/admin/brukere/{adviser.id}"
+    fields = {"name": adviser.name, "organisation_id": orgs["Bergen"].id, "roles": ["adviser"]}
+    post(client, page, fields, token_from=page)  # deactivated: nothing gained
+    assert db.session.get(User, adviser.id).active is False and len(_grants(adviser)) == 1
+    post(client, page, {**fields, "active": "y"}, token_from=page)
+    assert [json.loads(e.data) for e in _grants(adviser)] == [{"roles": ["adviser"]}] * 2
+    assert _told(adviser) == sorted([admin.email, made.email] * 2)
+
+
+def test_the_mail_about_a_new_role_goes_only_with_its_change(app, orgs):
+    from app.services import users
+
+    admin = factories.user("admin", organisation=orgs["Bergen"])
+    target = factories.user("project_member", organisation=orgs["Voss"])
+    db.session.commit()
+    users.update_user(target, name=target.name, title=None, phone=None, roles=["adviser"],
+                      organisation=target.organisation, active=True, actor=admin)
+    db.session.rollback()
+    assert _grants(target) == [] and db.session.scalars(select(OutboxMessage)).all() == []

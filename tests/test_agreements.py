@@ -286,6 +286,33 @@ def test_signatory_declines_with_a_reason_and_the_adviser_issues_anew(app, orgs,
     assert lindas.agreement.id != first.id and lindas.agreement.signatures == []
 
 
+def test_only_the_municipalitys_own_signatory_declines_signing_bergens_signs_for_bergen(app, client, auth, orgs,
+                                                                                       lindas):
+    """Bergen's signatory signs for Bergen on every agreement, but declining is the municipality's decision."""
+    bergen_signer = factories.user("signatory", organisation=orgs["Bergen"])
+    lindas_signer = factories.user("signatory", organisation=orgs["Lindås"])
+    db.session.commit()
+    sign_page, decline = f"/avtaler/{lindas.agreement.id}/signer", f"/saker/{lindas.id}/handling/decline_signing"
+    auth.login(bergen_signer)
+    assert "Avslå signering og skriv hvorfor" not in client.get(sign_page).get_data(as_text=True)
+    refused = post(client, decline, {"comment": "Vi vil ikke."}, token_from=decline)
+    assert refused.status_code == 409
+    assert "Bare kommunens egne signaturberettigede kan avslå signering for kommunen." in refused.get_data(
+        as_text=True)
+    db.session.refresh(lindas)
+    assert lindas.state == "agreement_pending" and lindas.agreement.superseded_at is None
+    assert post(client, sign_page, {"title": "Kommunaldirektør", "confirm": "y"}, token_from=sign_page) \
+        .status_code == 302
+    assert lindas.agreement.signed_by(HOST_PARTY).name == bergen_signer.name
+    auth.logout()
+    auth.login(lindas_signer)
+    assert "Avslå signering og skriv hvorfor" in client.get(sign_page).get_data(as_text=True)
+    assert post(client, decline, {"comment": "Kommunestyret må behandle avtalen først."},
+                token_from=decline).status_code == 302
+    db.session.refresh(lindas)
+    assert lindas.state == "accepted"
+
+
 def test_adviser_registers_a_scanned_signed_copy(app, client, auth, adviser, lindas):
     auth.login(adviser)
     path = f"/avtaler/{lindas.agreement.id}/skannet"

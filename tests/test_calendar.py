@@ -188,3 +188,20 @@ def test_municipality_feed_has_only_its_own_representatives(client, login, terms
     login("municipality_contact", organisation="Osterøy")
     assert set(_events(client, _feed_url(client))) == {"Avtaleperioden slutter: Osterøy kommune",
                                                         "Representantperioden slutter: Per Osterøy (Osterøy)"}
+
+
+@pytest.mark.parametrize("role, organisation, count", [
+    ("adviser", "Bergen", 7), ("admin", "Bergen", 7), ("signatory", "Bergen", 6), ("municipality_contact", "Askøy", 2),
+    ("signatory", "Osterøy", 2), ("project_member", "Lindås", 1), ("project_member", "Universitetet i Bergen", 0),
+    ("steering_member", "Helse Bergen", 0), ("invited", None, 2)])
+def test_every_date_in_a_feed_opens_in_the_app_for_its_owner(client, auth, dates, terms, role, organisation, count):
+    """A feed shows only what its owner sees in the app (app/access.py): each event links to a page that opens for
+    them."""
+    if role == "invited":
+        auth.login(dates)  # Lindås's steering member, invited to the meeting
+    else:
+        auth.login(role, organisation=organisation)
+    events = _events(client, _feed_url(client))
+    assert len(events) == count
+    for summary, event in events.items():
+        assert client.get(str(event["URL"]).removeprefix("http://kk.test")).status_code == 200, summary

@@ -106,7 +106,8 @@ def sign(agreement_id: int):
             return redirect(url_for("agreements.agreement_page", agreement_id=agreement.id))
     status = 409 if request.method == "POST" and not open_ else 200
     return render_template("agreements/sign.html", agreement=agreement, form=form, open_=open_, today=clock.today(),
-                           party_label=agreements.party_name(agreement, party)), status
+                           party_label=agreements.party_name(agreement, party),
+                           may_decline=_refusal(agreement.case, "decline_signing") is None), status
 
 
 @bp.route("/<int:agreement_id>/skannet", methods=["GET", "POST"])

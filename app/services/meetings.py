@@ -6,12 +6,12 @@ from pathlib import Path
 from sqlalchemy import or_, select
 from sqlalchemy.orm import lazyload, selectinload
 
-from app import clock
+from app import access, clock
 from app.extensions import db
 from app.models import AdministrativeContact, Meeting, MeetingInvitee, Representative, User
 from app.models.meeting import ATTENDANCE_LABELS, KIND_LABELS, STEERING_MEETING
 from app.models.representative import STEERING_GROUP
-from workflows.roles import ADMIN, ADVISER, MUNICIPALITY_CONTACT, STEERING_MEMBER
+from workflows.roles import MUNICIPALITY_CONTACT, STEERING_MEMBER
 from app.services import ServiceError, audit, files, mail
 from workflows.representative import APPROVED
 
@@ -47,11 +47,9 @@ def candidates() -> list[User]:
 
 
 def visible(user: User):
-    """The meetings `user` may see, newest first: all for the adviser and admin, otherwise those they are invited to."""
-    stmt = select(Meeting).options(WITH_INVITEES).order_by(Meeting.starts_at.desc())
-    if not user.has_role(ADVISER, ADMIN):
-        stmt = stmt.join(MeetingInvitee).where(MeetingInvitee.user_id == user.id)
-    return stmt
+    """The meetings `user` may see (access.visible_meeting), newest first."""
+    return select(Meeting).where(access.visible_meeting(user, Meeting.invitees)).options(WITH_INVITEES) \
+        .order_by(Meeting.starts_at.desc())
 
 
 def _check(starts_at: datetime, ends_at: datetime, invitees: list[User]) -> None:

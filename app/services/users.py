@@ -11,8 +11,8 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from app import clock
 from app.extensions import db, wiring
 from app.models import LoginAttempt, LoginSession, Organisation, User
-from workflows.roles import ADMIN, MUNICIPALITY_CONTACT, USER_ROLES
-from app.services import ServiceError, audit, calendar, rate_limits
+from workflows.roles import ADMIN, ADVISER, MUNICIPALITY_CONTACT, ROLE_LABELS, USER_ROLES
+from app.services import ServiceError, audit, calendar, mail, rate_limits
 
 MIN_PASSWORD_LENGTH = 10
 # A session's last visit is written at most this often, not on every request.
@@ -57,6 +57,7 @@ def create_user(email: str, name: str, roles, *, organisation: Organisation | No
     db.session.flush()
     audit.record(actor, "user.create", "user", user.id, data=_audited(user))
     _after_contact_change(user, None, actor)
+    _tell_admins_of_power(user, set(), actor)
     return user
 
 
@@ -64,7 +65,7 @@ def update_user(user: User, *, name: str, title: str | None, phone: str | None, 
                 organisation: Organisation | None, active: bool, actor: User) -> None:
     """Change a person's details, roles and whether they may sign in."""
     before, personal_before = _audited(user), [getattr(user, f) for f in PERSONAL_FIELDS]
-    contact_before = _contact_of(user)
+    contact_before, power_before = _contact_of(user), _power_of(user)
     if user.id == actor.id and (not active or ADMIN not in set(roles)):
         raise ServiceError("Du kan ikke fjerne din egen administratortilgang eller deaktivere deg selv.")
     user.name, user.title, user.phone = name.strip(), title or None, phone or None
@@ -78,6 +79,7 @@ def update_user(user: User, *, name: str, title: str | None, phone: str | None, 
     audit.record(actor, "user.update", "user", user.id,
                  data={"before": before, "after": _audited(user), "changed": changed})
     _after_contact_change(user, contact_before, actor)
+    _tell_admins_of_power(user, power_before, actor)
 
 
 PERSONAL_FIELDS = ("name", "title", "phone")
@@ -102,6 +104,32 @@ def _after_contact_change(user: User, contact_before: int | None, actor: User | 
     if contact_now is not None and contact_now != contact_before:
         for step in wiring().new_contact:
             step(user, actor)
+
+
+# The roles that see and change every municipality's data: who gains one is logged on its own and told to the
+# administrators.
+POWERFUL_ROLES = frozenset({ADMIN, ADVISER})
+
+
+def _power_of(user: User) -> set[str]:
+    """The powerful roles an account can act with: none while it is deactivated."""
+    return set(user.roles & POWERFUL_ROLES) if user.active else set()
+
+
+def _tell_admins_of_power(user: User, before: set[str], actor: User | None) -> None:
+    """A person gained a powerful role (given it, created with it, or reactivated with it): an audit event of its
+    own (ids and role names only) and a mail to every other active administrator, queued in the same transaction."""
+    gained = sorted(_power_of(user) - before)
+    if not gained:
+        return
+    audit.record(actor, "user.role_grant", "user", user.id, data={"roles": gained})
+    labels = " og ".join(ROLE_LABELS[role] for role in gained)
+    path = current_app.url_map.bind("").build("admin.user_edit", {"user_id": user.id})
+    admins = db.session.scalars(select(User).where(User.active.is_(True), User.role_rows.any(role=ADMIN),
+                                                   User.id != user.id).order_by(User.id))
+    for admin in admins:
+        mail.queue(admin.email, f"{user.name} har fått rollen {labels}", "role_granted", admin=admin, user=user,
+                   actor=actor, labels=labels, path=path)
 
 
 def set_password(user: User, password: str, actor: User | None = None, *, keep_session: str | None = None) -> bool:

@@ -12,7 +12,7 @@ from app import clock
 from app.extensions import db, wiring
 from app.models import STATEFUL, TransitionRequest, User
 from app.models.request import APPROVED, CANCELLED, PENDING, REJECTED
-from workflows.roles import ADVISER, ROLE_LABELS
+from workflows.roles import ADVISER, CHAIR, ROLE_LABELS
 from app.services import Conflict, ServiceError, audit
 from workflows import PROPOSER, SYSTEM, TransitionSpec, WorkflowError
 
@@ -45,7 +45,7 @@ def is_clock_driven(spec: TransitionSpec) -> bool:
 
 
 # Roles an object grants (see the models' roles_of), beside the ones a user is given.
-_OBJECT_ROLE_LABELS = {PROPOSER: "forslagsstiller"}
+_OBJECT_ROLE_LABELS = {PROPOSER: "forslagsstiller", CHAIR: "leder av undergruppen"}
 
 
 def role_names(roles) -> str:

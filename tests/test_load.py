@@ -66,7 +66,7 @@ def contact_session(client: Client, case: int, stop: float) -> None:
                 form = f"/min-kommune/invitasjon/{case}/svar"
                 client.post(form, {**REPLY, "answer": answer, "comment": "Svar."}, form)
                 break
-        if f"/handling/accept_late\"" in page:
+        if "/handling/accept_late\"" in page:
             form = f"/min-kommune/invitasjon/{case}/sent-svar"
             client.post(form, {**REPLY, "comment": "Sent svar."}, form)
 

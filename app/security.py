@@ -57,7 +57,7 @@ def register(app) -> None:
 
     @app.after_request
     def set_headers(response):
-        response.headers["Content-Security-Policy"] = CSP
+        response.headers.setdefault("Content-Security-Policy", CSP)  # an uploaded file keeps its `sandbox`
         response.headers["X-Content-Type-Options"] = "nosniff"
         response.headers["Referrer-Policy"] = "same-origin"
         response.headers["X-Frame-Options"] = "DENY"

@@ -238,7 +238,7 @@ class Target:
     files: tuple[str, ...] = ()
 
 
-PDF = ("avtale.pdf", b"%PDF-1.4\n%%EOF\n")
+PDF = ("avtale.pdf", factories.pdf())
 
 
 def _person(ctx, **extra):

@@ -16,7 +16,7 @@ from app.models import Agreement, AgreementDocument, MembershipCase, Organisatio
 from app.models.case import HOST_PARTY, MUNICIPALITY_PARTY
 from app.security import role_required
 from app.services import agreements, workflow
-from app.views import attempt, step_refusal
+from app.views import attempt, kept, step_refusal, uploaded_file
 from workflows import MEMBERSHIP
 from workflows.roles import ADVISER, SIGNATORY
 
@@ -82,7 +82,8 @@ def agreement_page(agreement_id: int):
 @bp.route("/<int:agreement_id>/samarbeidsavtale.pdf")
 def agreement_pdf(agreement_id: int):
     agreement = get_agreement(agreement_id)
-    return send_file(io.BytesIO(agreement_print.pdf(agreement)), mimetype="application/pdf", as_attachment=True,
+    content = kept(lambda: agreement_print.pdf(agreement))
+    return send_file(io.BytesIO(content), mimetype="application/pdf", as_attachment=True,
                      download_name=agreement_print.filename(agreement))
 
 
@@ -133,8 +134,7 @@ def scanned_copy(document_id: int):
     if found is None:
         abort(404)
     get_agreement(found.agreement_id)  # 404 unless the user may see the agreement
-    return send_file(io.BytesIO(found.content), mimetype=found.content_type, as_attachment=True,
-                     download_name=found.filename)
+    return uploaded_file(found.content, found.filename)
 
 
 @bp.route("/sak/<int:case_id>/send-til-signering", methods=["GET", "POST"])

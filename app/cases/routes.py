@@ -10,7 +10,7 @@ from app.extensions import db, wiring
 from app.models import Agreement, InvitationRound, MembershipCase, Organisation
 from app.models.case import HOST_PARTY, MUNICIPALITY_PARTY
 from app.services import archive, cases, members, workflow
-from app.views import attempt, spec_or_404, step_refusal
+from app.views import attempt, kept, spec_or_404, step_refusal, uploaded_file
 from workflows import MEMBERSHIP
 
 bp = Blueprint("cases", __name__, url_prefix="/saker")
@@ -111,7 +111,9 @@ def document_pdf(case_id: int, key: str):
     doc = next((d for d in archive.documents(case) if d.key == key), None)
     if doc is None:
         abort(404)
-    return Response(doc.render(), mimetype="application/pdf",
+    if doc.uploaded:
+        return uploaded_file(doc.render(), f"{key}-{case.id}.pdf")
+    return Response(kept(doc.render), mimetype="application/pdf",
                     headers={"Content-Disposition": f'inline; filename="{key}-{case.id}.pdf"'})
 
 
@@ -119,5 +121,5 @@ def document_pdf(case_id: int, key: str):
 def archive_export(case_id: int):
     case = get_case(case_id)
     filename = f"sak-{archive.case_number(case).replace('/', '-')}.zip"
-    return Response(archive.export(case), mimetype="application/zip",
+    return Response(kept(lambda: archive.export(case)), mimetype="application/zip",
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})

@@ -11,6 +11,7 @@ from app.models.evaluation import Evaluation, EvaluationAnswer, EvaluationQuesti
 from app.models.representative import Representative, RepresentativeSeat
 from app.models.case import InvitationRound, MembershipCase, Signature
 from app.models.organisation import Organisation
+from app.models.rendered_pdf import RenderedPdf
 from app.models.request import TransitionRequest
 from app.models.subgroup import Subgroup, SubgroupMember, SubgroupTheme, UserRepresentative
 from app.models.user import LoginAttempt, LoginSession, User, UserRole
@@ -28,6 +29,7 @@ __all__ = [
     "EvaluationAnswer",
     "EvaluationQuestion",
     "EvaluationResponse",
+    "RenderedPdf",
     "Representative",
     "RepresentativeSeat",
     "AuditEvent",

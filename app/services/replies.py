@@ -181,7 +181,7 @@ def reply_documents(case: MembershipCase) -> list[archive.Document]:
 
 
 def _reply_pdf(case: MembershipCase, reply_id: int) -> bytes:
-    return archive.pdf("archive/reply_pdf.html", case=case, reply=db.session.get(InvitationReply, reply_id),
+    return archive.pdf("reply", reply_id, "archive/reply_pdf.html", case=case, reply=db.session.get(InvitationReply, reply_id),
                        recipient=archive.HOST)
 
 

@@ -8,7 +8,7 @@ from app import clock
 from app.extensions import db
 from app.models import (AuditEvent, CalendarToken, LoginAttempt, LoginSession, Meeting, MeetingInvitee,
                         OutboxMessage, Representative, Signature, TransitionRequest, User)
-from app.services import ServiceError, audit, users
+from app.services import ServiceError, audit, rendered_pdfs, users
 
 REMOVED = "(Innholdet er fjernet fordi personen er anonymisert.)"
 SIGNATURES_KEPT = ("Underskrifter på samarbeidsavtaler beholdes også om personen anonymiseres: de dokumenterer "
@@ -151,4 +151,6 @@ def anonymise(user: User, actor: User) -> None:
     user.active = False
     user.anonymised_at = clock.now()
     users.end_all_sessions(user)
+    # A kept PDF may show the person (a reply letter, a notice); it is made again from the anonymised data.
+    rendered_pdfs.forget_all()
     audit.record(actor, "user.anonymise", "user", user.id, data={"representatives": [t.id for t in terms]})

@@ -27,6 +27,7 @@ OPEN_ACTION = "en handling som kjøres når filen åpnes (OpenAction)"
 ADDITIONAL_ACTIONS = "handlinger som kjøres av seg selv (AA)"
 LAUNCH = "en handling som starter et program (Launch)"
 EMBEDDED_FILES = "innebygde filer"
+FEATURES = (JAVASCRIPT, OPEN_ACTION, ADDITIONAL_ACTIONS, LAUNCH, EMBEDDED_FILES)
 # A key of any dictionary in the file that brings one of the features along.
 KEYS = {"/JS": JAVASCRIPT, "/JavaScript": JAVASCRIPT, "/XFA": JAVASCRIPT, "/OpenAction": OPEN_ACTION,
         "/AA": ADDITIONAL_ACTIONS, "/Launch": LAUNCH, "/EmbeddedFiles": EMBEDDED_FILES, "/EF": EMBEDDED_FILES}
@@ -34,7 +35,8 @@ KEYS = {"/JS": JAVASCRIPT, "/JavaScript": JAVASCRIPT, "/XFA": JAVASCRIPT, "/Open
 VALUES = {("/S", "/JavaScript"): JAVASCRIPT, ("/S", "/Launch"): LAUNCH, ("/S", "/GoToE"): EMBEDDED_FILES,
           ("/Type", "/EmbeddedFile"): EMBEDDED_FILES, ("/Subtype", "/FileAttachment"): EMBEDDED_FILES}
 # What makes a browser that sniffs the content take the file for a web page.
-HTML_MARKUP = re.compile(rb"<(?:!doctype\s+html|html|head|body|script|iframe|object|embed|svg)[\s/>]", re.IGNORECASE)
+HTML_MARKUP = re.compile(rb"<(?:!doctype\s+html|html|head|body|script|iframe|object|embed|svg)[\s/>]",
+                         re.IGNORECASE)
 
 
 def check_pdf(content: bytes, field: str) -> None:
@@ -50,7 +52,7 @@ def check_pdf(content: bytes, field: str) -> None:
         reader = PdfReader(io.BytesIO(content))
         encrypted = reader.is_encrypted
         pages = 0 if encrypted else len(reader.pages)
-        found = _active_content(reader) if pages else None
+        found = _active_content(reader) if pages else []
     except Exception:  # pypdf raises errors of many kinds on a damaged or hostile file: none of them is a PDF
         raise ServiceError(NOT_PDF, field=field) from None
     if encrypted:
@@ -58,16 +60,17 @@ def check_pdf(content: bytes, field: str) -> None:
     if not pages:
         raise ServiceError(NOT_PDF, field=field)
     if found:
-        raise ServiceError(REFUSED.format(what=found), field=field)
+        listed = ", ".join(found[:-1]) + " og " + found[-1] if len(found) > 1 else found[0]
+        raise ServiceError(REFUSED.format(what=listed), field=field)
 
 
-def _active_content(reader: PdfReader) -> str | None:
-    """The first refused feature in any object of the file (each object listed in the cross-reference table, and
-    all they refer to), or None."""
+def _active_content(reader: PdfReader) -> list[str]:
+    """The refused features in any object of the file (each object listed in its cross-reference table, and all
+    they refer to), in the order of FEATURES."""
     listed = [IndirectObject(number, generation, reader)
               for generation, numbers in reader.xref.items() for number in numbers]
     listed += [IndirectObject(number, 0, reader) for number in reader.xref_objStm]
-    todo, seen = [reader.trailer, *listed], set()
+    todo, seen, found = [reader.trailer, *listed], set(), set()
     while todo:
         obj = todo.pop()
         if isinstance(obj, IndirectObject):
@@ -76,23 +79,12 @@ def _active_content(reader: PdfReader) -> str | None:
             seen.add((obj.idnum, obj.generation))
             obj = obj.get_object()
         if isinstance(obj, DictionaryObject):
-            found = _feature(obj)
-            if found:
-                return found
+            found.update(KEYS[key] for key in obj if key in KEYS)
+            found.update(feature for (key, value), feature in VALUES.items() if obj.get(key) == value)
             todo.extend(obj.values())
         elif isinstance(obj, ArrayObject):
             todo.extend(obj)
-    return None
-
-
-def _feature(dictionary: DictionaryObject) -> str | None:
-    for key in dictionary:
-        if key in KEYS:
-            return KEYS[key]
-    for (key, value), feature in VALUES.items():
-        if dictionary.get(key) == value:
-            return feature
-    return None
+    return [feature for feature in FEATURES if feature in found]
 
 
 def safe_filename(name: str, default: str) -> str:

@@ -200,6 +200,9 @@ def test_a_scanned_copy_is_served_as_a_sandboxed_attachment(client, auth, advise
     in_the_case = client.get(f"/saker/{lindas.id}/dokumenter/skannet-{scan.id}.pdf")
     _uploaded(in_the_case, f"skannet-{scan.id}-{lindas.id}.pdf")
     assert in_the_case.data == PLAIN
+    scan.filename = 'Avtale "Voss"\r\n.pdf'  # as stored before names were made safe
+    db.session.commit()
+    _uploaded(client.get(f"/avtaler/dokument/{scan.id}"), "avtale-voss.pdf")
     made_here = client.get(f"/saker/{lindas.id}/dokumenter/saksforlop.pdf")  # the app's own PDFs open in the browser
     assert made_here.headers["Content-Disposition"].startswith("inline")
     assert "sandbox" not in made_here.headers["Content-Security-Policy"]

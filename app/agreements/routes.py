@@ -15,7 +15,7 @@ from app.forms import choices
 from app.models import Agreement, AgreementDocument, MembershipCase, Organisation
 from app.models.case import HOST_PARTY, MUNICIPALITY_PARTY
 from app.security import role_required
-from app.services import agreements, workflow
+from app.services import agreements, uploads, workflow
 from app.views import attempt, kept, step_refusal, uploaded_file
 from workflows import MEMBERSHIP
 from workflows.roles import ADVISER, SIGNATORY
@@ -134,7 +134,8 @@ def scanned_copy(document_id: int):
     if found is None:
         abort(404)
     get_agreement(found.agreement_id)  # 404 unless the user may see the agreement
-    return uploaded_file(found.content, found.filename)
+    # Made safe here too: copies uploaded before the names were stored safe keep the name they came with.
+    return uploaded_file(found.content, uploads.safe_filename(found.filename, "signert-avtale"))
 
 
 @bp.route("/sak/<int:case_id>/send-til-signering", methods=["GET", "POST"])

@@ -85,6 +85,6 @@ def notice_document(case: MembershipCase) -> list[archive.Document]:
     request = agreements.confirmed_notice(case)
     return [archive.Document(
         "oppsigelse", "Skriftlig oppsigelse av samarbeidsavtalen", case.notice_date, _direction(party), sender,
-        recipient, partial(archive.pdf, "notice", case.id, "archive/notice_pdf.html", case=case, request=request, sender=sender,
-                           recipient=recipient))]
+        recipient, partial(archive.pdf, "notice", case.id, "archive/notice_pdf.html", case=case, request=request,
+                           sender=sender, recipient=recipient))]
 

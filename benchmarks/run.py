@@ -47,8 +47,10 @@ def wrk(url: str, cookie: str, seconds: int = 8, threads: int = 2, connections: 
                              f"Cookie: {cookie}", url], capture_output=True, text=True, check=True).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
     latency = {p: _ms(re.search(rf"\s{p}%\s+([\d.]+\w+)", output).group(1)) for p in ("50", "99")}
-    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
-    return {"rps": rps, "p50": latency["50"], "p99": latency["99"], "errors": int(non_2xx.group(1)) if non_2xx else 0}
+    # A request without an answer within wrk's 2 s is left out of the latencies: it counts as an error.
+    errors = sum(int(found.group(1)) for found in (re.search(r"Non-2xx or 3xx responses: (\d+)", output),
+                                                   re.search(r"timeout (\d+)", output)) if found)
+    return {"rps": rps, "p50": latency["50"], "p99": latency["99"], "errors": errors}
 
 
 def _ms(text: str) -> float:
@@ -126,7 +128,8 @@ def main() -> int:
     floor = results["50 rows (reference)"]["rps"]
     failed = [name for name in pages if results[name]["rps"] < 0.5 * floor or results[name]["errors"]]
     failed += ["tick"] if ticks[10_000] >= 5 else []
-    failed += ["healthz"] if archive_load["p99"] >= HEALTHZ_P99_MS or archive_load["zip_errors"] else []
+    failed += ["healthz"] if archive_load["p99"] >= HEALTHZ_P99_MS or archive_load["errors"] \
+        or archive_load["zip_errors"] else []
     return 1 if failed else 0
 
 
@@ -147,10 +150,11 @@ def render(results: dict, archive_load: dict, ticks: dict) -> str:
                      f"| {r['rps'] / floor:.0%} |")
     lines += ["", "Target: every page at least 50 % of the 50-row floor.", "",
               f"| /healthz while {ARCHIVE_CLIENTS} clients fetch archive ZIPs for {ARCHIVE_SECONDS} s | p50 ms "
-              "| p99 ms | ZIPs served | other answers | ZIP p50 ms |", "|---|---:|---:|---:|---:|---:|",
+              "| p99 ms | errors (2 s timeout, non-2xx) | ZIPs served | other answers | ZIP p50 ms |",
+              "|---|---:|---:|---:|---:|---:|---:|",
               f"| one connection, each client its own case (an agreement, replies, history) "
-              f"| {archive_load['p50']:.1f} | {archive_load['p99']:.1f} | {archive_load['zips']} "
-              f"| {archive_load['zip_errors']} | {archive_load['zip_p50']:.0f} |", "",
+              f"| {archive_load['p50']:.1f} | {archive_load['p99']:.1f} | {archive_load['errors']} "
+              f"| {archive_load['zips']} | {archive_load['zip_errors']} | {archive_load['zip_p50']:.0f} |", "",
               f"Target: /healthz p99 under {HEALTHZ_P99_MS} ms; each document's PDF is made once per version "
               "(fetched once before), then served from the database.", "",
               "| tick over due cases | seconds |", "|---:|---:|"]

@@ -26,7 +26,7 @@ class Defaults:
     LOGIN_FIRST_WAIT = timedelta(seconds=1)
     LOGIN_MAX_WAIT = timedelta(minutes=15)
     # Documents rendered on request (agreement PDF, a case's PDFs and archive ZIP): fetches per user per window.
-    RENDER_LIMIT = 10
+    RENDER_LIMIT = 30
     RENDER_WINDOW = timedelta(minutes=1)
     # Reverse proxies in front of the app that set X-Forwarded-For and X-Forwarded-Proto (0: none, the client
     # connects directly). The client's address and https are read from the headers these proxies add, no further.

@@ -80,7 +80,7 @@ def register(app) -> None:
 
     @app.after_request
     def set_headers(response):
-        response.headers["Content-Security-Policy"] = CSP
+        response.headers.setdefault("Content-Security-Policy", CSP)  # an uploaded file keeps its `sandbox`
         response.headers["X-Content-Type-Options"] = "nosniff"
         response.headers.setdefault("Referrer-Policy", "same-origin")  # a page may ask for less
         response.headers["X-Frame-Options"] = "DENY"

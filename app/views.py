@@ -1,8 +1,10 @@
 """What the views share: running a service call as one transaction and showing its refusal on the form."""
+import io
 from collections.abc import Callable
+from pathlib import Path
 from typing import TypeVar
 
-from flask import Response, abort, current_app, flash, redirect, request, url_for
+from flask import Response, abort, current_app, flash, redirect, request, send_file, url_for
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
@@ -66,6 +68,23 @@ def attempt_result(action: Callable[[], T], form=None, default_field: str | None
     """As `attempt`, for an action that makes something: what it returned, or None when refused."""
     made = []
     return made[0] if attempt(lambda: made.append(action()), form, default_field) else None
+
+
+def kept(action: Callable[[], T]) -> T:
+    """Run `action` and commit what it stored on the way: a page that keeps what it made (a PDF) for the next."""
+    made = []
+    _run_and_commit(lambda: made.append(action()))
+    return made[0]
+
+
+def uploaded_file(content: bytes | Path, download_name: str) -> Response:
+    """A PDF someone uploaded: always downloaded, never shown or run by the browser as a page of this site (so a
+    file that is also HTML stays inert)."""
+    response = send_file(io.BytesIO(content) if isinstance(content, bytes) else content,
+                         mimetype="application/pdf", as_attachment=True, download_name=download_name)
+    response.headers["Content-Security-Policy"] = "sandbox"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 def attempt_keeping_record(action: Callable[[], object]) -> ServiceError | None:

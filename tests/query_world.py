@@ -19,7 +19,7 @@ from app.services import (agreements, calendar, cases, contributions, evaluation
                           password_links, replies, representatives, rounds, subgroups, workflow)
 from tests import factories
 
-PDF = b"%PDF-1.4\n% skannet avtale\n"
+PDF = factories.pdf()
 # (title, created, reply deadline, agreement end, first year of contributions)
 MEMBER_ROUND = ("Invitasjon 2024", date(2024, 1, 15), date(2024, 2, 15), date(2027, 12, 31), 2024)
 # The invitation now open (answers until 15.12.2026) and one whose deadline has passed (15.11.2026).

@@ -12,7 +12,7 @@ from app import agreement_text
 from app.extensions import db
 from app.models import Agreement, AgreementDocument, AgreementTemplate, OutboxMessage, Signature
 from app.models.case import HOST_PARTY, MUNICIPALITY_PARTY
-from app.services import ServiceError, agreements, cases, workflow
+from app.services import ServiceError, agreements, cases, uploads, workflow
 from tests import factories
 from tests.conftest import post
 
@@ -317,14 +317,14 @@ def test_adviser_registers_a_scanned_signed_copy(app, client, auth, adviser, lin
     auth.login(adviser)
     path = f"/avtaler/{lindas.agreement.id}/skannet"
     fields = {"party": MUNICIPALITY_PARTY, "name": "Olav Hauge", "title": "Rådmann", "signed_on": "2026-11-20"}
-    early = post(client, path, fields | {"document": (io.BytesIO(b"%PDF-1.4"), "avtale.pdf")}, token_from=path,
+    early = post(client, path, fields | {"document": (io.BytesIO(factories.pdf()), "avtale.pdf")}, token_from=path,
                  content_type="multipart/form-data")
     assert "kan ikke være før avtalen ble sendt til signering" in early.get_data(as_text=True)
     fields["signed_on"] = "2026-11-23"
     not_pdf = post(client, path, fields | {"document": (io.BytesIO(b"hello"), "avtale.pdf")}, token_from=path,
                    content_type="multipart/form-data")
-    assert "Filen må være en PDF." in not_pdf.get_data(as_text=True) and _signatures() == 0
-    scan = b"%PDF-1.4 skannet avtale"
+    assert uploads.NOT_PDF in not_pdf.get_data(as_text=True) and _signatures() == 0
+    scan = factories.pdf()
     response = post(client, path, fields | {"document": (io.BytesIO(scan), "Lindås signert.pdf")}, token_from=path,
                     content_type="multipart/form-data")
     assert response.status_code == 302
@@ -332,7 +332,7 @@ def test_adviser_registers_a_scanned_signed_copy(app, client, auth, adviser, lin
     assert (signature.name, signature.method, signature.user_id, signature.signed_on) == \
         ("Olav Hauge", "upload", adviser.id, date(2026, 11, 23))
     document = db.session.get(AgreementDocument, signature.document_id)
-    assert document.filename == "Lindås signert.pdf" and document.agreement_id == lindas.agreement.id
+    assert document.filename == "lindas-signert.pdf" and document.agreement_id == lindas.agreement.id
     download = client.get(f"/avtaler/dokument/{document.id}")
     assert download.get_data() == scan and download.mimetype == "application/pdf"
     history = [e.action for e in cases.history(lindas)]

@@ -239,7 +239,7 @@ class Target:
     opens: Callable[[Ctx, object], object] | None = None  # what the client does before each post (opens a link)
 
 
-PDF = ("avtale.pdf", b"%PDF-1.4\n%%EOF\n")
+PDF = ("avtale.pdf", factories.pdf())
 
 
 def _person(ctx, **extra):

@@ -15,8 +15,8 @@ from app.forms import choices
 from app.models import Agreement, AgreementDocument, MembershipCase, Organisation
 from app.models.case import HOST_PARTY, MUNICIPALITY_PARTY
 from app.security import count_render, role_required
-from app.services import agreements, workflow
-from app.views import attempt, step_refusal
+from app.services import agreements, uploads, workflow
+from app.views import attempt, kept, step_refusal, uploaded_file
 from workflows import MEMBERSHIP
 from workflows.roles import ADVISER, SIGNATORY
 
@@ -83,7 +83,8 @@ def agreement_page(agreement_id: int):
 def agreement_pdf(agreement_id: int):
     agreement = get_agreement(agreement_id)
     count_render()
-    return send_file(io.BytesIO(agreement_print.pdf(agreement)), mimetype="application/pdf", as_attachment=True,
+    content = kept(lambda: agreement_print.pdf(agreement))
+    return send_file(io.BytesIO(content), mimetype="application/pdf", as_attachment=True,
                      download_name=agreement_print.filename(agreement))
 
 
@@ -135,8 +136,8 @@ def scanned_copy(document_id: int):
     if found is None:
         abort(404)
     get_agreement(found.agreement_id)  # 404 unless the user may see the agreement
-    return send_file(io.BytesIO(found.content), mimetype=found.content_type, as_attachment=True,
-                     download_name=found.filename)
+    # Made safe here too: copies uploaded before the names were stored safe keep the name they came with.
+    return uploaded_file(found.content, uploads.safe_filename(found.filename, "signert-avtale"))
 
 
 @bp.route("/sak/<int:case_id>/send-til-signering", methods=["GET", "POST"])

@@ -11,7 +11,7 @@ from app.models import Agreement, InvitationRound, MembershipCase, Organisation
 from app.models.case import HOST_PARTY, MUNICIPALITY_PARTY
 from app.services import archive, cases, members, workflow
 from app.security import count_render
-from app.views import attempt, own_page, refused_status, spec_or_404, step_refusal
+from app.views import attempt, kept, own_page, refused_status, spec_or_404, step_refusal, uploaded_file
 from workflows import MEMBERSHIP
 
 bp = Blueprint("cases", __name__, url_prefix="/saker")
@@ -111,8 +111,10 @@ def document_pdf(case_id: int, key: str):
     doc = next((d for d in archive.documents(case) if d.key == key), None)
     if doc is None:
         abort(404)
+    if doc.uploaded:
+        return uploaded_file(doc.render(), f"{key}-{case.id}.pdf")
     count_render()
-    return Response(doc.render(), mimetype="application/pdf",
+    return Response(kept(doc.render), mimetype="application/pdf",
                     headers={"Content-Disposition": f'inline; filename="{key}-{case.id}.pdf"'})
 
 
@@ -121,5 +123,5 @@ def archive_export(case_id: int):
     case = get_case(case_id)
     count_render()
     filename = f"sak-{archive.case_number(case).replace('/', '-')}.zip"
-    return Response(archive.export(case), mimetype="application/zip",
+    return Response(kept(lambda: archive.export(case)), mimetype="application/zip",
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})

@@ -12,10 +12,9 @@ from app.models import AdministrativeContact, Meeting, MeetingInvitee, Represent
 from app.models.meeting import ATTENDANCE_LABELS, KIND_LABELS, STEERING_MEETING
 from app.models.representative import STEERING_GROUP
 from workflows.roles import MUNICIPALITY_CONTACT, STEERING_MEMBER
-from app.services import ServiceError, audit, files, mail
+from app.services import ServiceError, audit, files, mail, uploads
 from workflows.representative import APPROVED
 
-MAX_PDF_BYTES = 10 * 1024 * 1024
 # Who is invited is listed by name; their roles are never read, and loading them for hundreds of people takes a
 # query per 500.
 WITHOUT_ROLES = lazyload(User.role_rows)
@@ -108,10 +107,7 @@ def record_minutes(meeting: Meeting, *, text: str, pdf: bytes | None, actor: Use
     """Save the minutes as text, as an uploaded PDF (replacing an earlier one), or both. The file is stored, and
     the one it replaces removed, when the caller commits."""
     if pdf is not None:
-        if not pdf.startswith(b"%PDF-"):
-            raise ServiceError("Filen er ikke en PDF.", field="minutes_file")
-        if len(pdf) > MAX_PDF_BYTES:
-            raise ServiceError("Filen er for stor (høyst 10 MB).", field="minutes_file")
+        uploads.check_pdf(pdf, field="minutes_file")
         if meeting.minutes_file:
             files.remove(meeting.minutes_file)
         meeting.minutes_file = str(Path("meetings") / f"{meeting.id}-{secrets.token_hex(8)}.pdf")

@@ -186,8 +186,10 @@ def reply_documents(case: MembershipCase) -> list[archive.Document]:
 
 
 def _reply_pdf(case: MembershipCase, reply_id: int) -> bytes:
-    return archive.pdf("archive/reply_pdf.html", case=case, reply=db.session.get(InvitationReply, reply_id),
-                       recipient=archive.HOST)
+    # The HTML is made on every fetch (its fingerprint finds the kept PDF): one query for the reply and who gave it.
+    reply = db.session.get(InvitationReply, reply_id,
+                           options=[joinedload(InvitationReply.answered_by).lazyload(User.role_rows)])
+    return archive.pdf("reply", reply_id, "archive/reply_pdf.html", case=case, reply=reply, recipient=archive.HOST)
 
 
 def _replies_query() -> Select:

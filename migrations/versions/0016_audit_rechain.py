@@ -21,7 +21,7 @@ set the same AUDIT_KEY on all of them before upgrading. The downgrade hashes the
 the code before this revision); the personal data stays removed.
 
 Revision ID: 0016
-Revises: 0014_rate_limits
+Revises: 0015_rendered_pdfs
 Create Date: 2026-12-01 10:00:00
 
 """
@@ -36,7 +36,7 @@ from alembic import op
 from flask import current_app
 
 revision = "0016_audit_rechain"
-down_revision = "0014_rate_limits"
+down_revision = "0015_rendered_pdfs"
 branch_labels = None
 depends_on = None
 

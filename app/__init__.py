@@ -3,7 +3,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from app import commands, config, errors, formatting, history, navigation, safe_input, security, wiring
+from app import commands, config, errors, formatting, history, logs, navigation, safe_input, security, wiring
 from app.extensions import babel, csrf, db, login_manager, migrate
 
 
@@ -11,6 +11,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     """Build the app: configuration, extensions, blueprints, error pages, commands."""
     app = Flask(__name__, instance_relative_config=True, template_folder=_resource_dir("templates"))
     config.load(app, test_config)
+    logs.register(app)
     register_extensions(app)
     wiring.install(app)
     safe_input.register(app)

@@ -1,9 +1,14 @@
-"""Who sees which municipality's membership: its cases, agreements, representatives and dates.
+"""Who sees what: which municipality's membership (its cases, agreements, representatives and dates), and which
+meetings. Every page, list and the calendar feed read these rules; nothing decides it a second time.
 
 Bergen's side of the cooperation agreement sees every municipality: the R&D adviser, the administrator and Bergen's
 signatories, who sign and give notice for the host (agreement § 13). Everyone else sees their own organisation only.
+A meeting is seen by the people invited to it, and by the adviser and the administrator, who see every meeting.
 """
+from collections.abc import Collection
+
 from sqlalchemy import ColumnElement, true
+from sqlalchemy.orm import InstrumentedAttribute
 
 from app.models.user import User
 from workflows.roles import ADMIN, ADVISER, SIGNATORY
@@ -21,3 +26,17 @@ def sees(user: User, organisation_id: int) -> bool:
 def visible(user: User, organisation_id: ColumnElement) -> ColumnElement[bool]:
     """SQL: the rows whose `organisation_id` column names a municipality `user` sees."""
     return true() if sees_all(user) else organisation_id == (user.organisation_id or -1)
+
+
+def sees_every_meeting(user: User) -> bool:
+    return user.has_role(ADVISER, ADMIN)
+
+
+def sees_meeting(user: User, invitee_ids: Collection[int]) -> bool:
+    """Whether `user` sees a meeting with these invitees (their user ids)."""
+    return sees_every_meeting(user) or user.id in invitee_ids
+
+
+def visible_meeting(user: User, invitees: InstrumentedAttribute) -> ColumnElement[bool]:
+    """SQL: the meetings `user` sees, through the meeting's `invitees` relationship."""
+    return true() if sees_every_meeting(user) else invitees.any(user_id=user.id)

@@ -1,6 +1,7 @@
 """Configuration: defaults here, then instance/config.py, then environment variables."""
 import os
 import secrets
+import tempfile
 from datetime import timedelta
 from pathlib import Path
 
@@ -12,11 +13,31 @@ class Defaults:
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = False
+    # A sign-in ends after this long without a request, and in any case this long after signing in.
     SESSION_IDLE_TIMEOUT = timedelta(minutes=30)
-    LOGIN_MAX_FAILURES = 5
-    LOGIN_LOCKOUT = timedelta(minutes=15)
+    SESSION_ABSOLUTE_TIMEOUT = timedelta(hours=12)
+    # Sign-in throttling, counted in the database (app/services/rate_limits.py): failed attempts on one account from
+    # one client address, and from one address on any accounts, pass without waiting up to these numbers in a window;
+    # after that each attempt makes the next wait LOGIN_FIRST_WAIT, doubling per attempt up to LOGIN_MAX_WAIT. An
+    # account is never locked for everybody: an attempt from another address counts on its own.
+    LOGIN_ACCOUNT_ATTEMPTS = 5
+    LOGIN_ADDRESS_ATTEMPTS = 10
+    LOGIN_WINDOW = timedelta(hours=1)
+    LOGIN_FIRST_WAIT = timedelta(seconds=1)
+    LOGIN_MAX_WAIT = timedelta(minutes=15)
+    # Documents rendered on request (agreement PDF, a case's PDFs and archive ZIP): fetches per user per window.
+    RENDER_LIMIT = 30
+    RENDER_WINDOW = timedelta(minutes=1)
+    # Reverse proxies in front of the app that set X-Forwarded-For and X-Forwarded-Proto (0: none, the client
+    # connects directly). The client's address and https are read from the headers these proxies add, no further.
+    PROXY_COUNT = 0
+    # Strict-Transport-Security max-age in seconds on responses served over https; 0 sends no such header.
+    HSTS_SECONDS = 0
     PASSWORD_HASH_METHOD = "scrypt"
+    # How long a mailed link that sets a password works: on an account without a password (the first
+    # invitation), and on one that has a password (the link then resets it).
     INVITE_TOKEN_MAX_AGE = timedelta(days=7)
+    PASSWORD_RESET_MAX_AGE = timedelta(hours=1)
     BABEL_DEFAULT_LOCALE = "nb"
     BABEL_DEFAULT_TIMEZONE = "Europe/Oslo"
     LANGUAGES = ("nb", "en")
@@ -40,6 +61,7 @@ class Defaults:
 ENV_SETTINGS = {
     "DATABASE_URL": "SQLALCHEMY_DATABASE_URI",
     "SECRET_KEY": "SECRET_KEY",
+    "AUDIT_KEY": "AUDIT_KEY",
     "MAIL_SERVER": "MAIL_SERVER",
     "MAIL_PORT": "MAIL_PORT",
     "MAIL_USERNAME": "MAIL_USERNAME",
@@ -47,7 +69,13 @@ ENV_SETTINGS = {
     "MAIL_DEFAULT_SENDER": "MAIL_DEFAULT_SENDER",
     "BASE_URL": "BASE_URL",
     "KK_TODAY": "TODAY",
+    "PROXY_COUNT": "PROXY_COUNT",
+    "HSTS_SECONDS": "HSTS_SECONDS",
 }
+# The audit chain's HMAC key (AUDIT_KEY): 32 characters from `openssl rand -hex 32` hold 128 bits or more.
+MIN_AUDIT_KEY_LENGTH = 32
+# Read from the environment as text; these are whole numbers.
+INTEGER_SETTINGS = ("MAIL_PORT", "PROXY_COUNT", "HSTS_SECONDS")
 
 
 def load(app, test_config=None):
@@ -62,18 +90,32 @@ def load(app, test_config=None):
                 app.config[key] = os.environ[env_name]
         if os.environ.get("MAIL_USE_TLS"):
             app.config["MAIL_USE_TLS"] = os.environ["MAIL_USE_TLS"].lower() in ("1", "true", "yes")
-        app.config["MAIL_PORT"] = int(app.config["MAIL_PORT"])
+        for key in INTEGER_SETTINGS:
+            app.config[key] = int(app.config[key])
     else:
         app.config.update(test_config)
-    if not app.config.get("SECRET_KEY"):
-        app.config["SECRET_KEY"] = _instance_secret(instance)
+    for name, filename in (("SECRET_KEY", "secret_key"), ("AUDIT_KEY", "audit_key")):
+        if not app.config.get(name):
+            app.config[name] = _instance_secret(instance / filename)
+    if len(app.config["AUDIT_KEY"]) < MIN_AUDIT_KEY_LENGTH:
+        raise RuntimeError(f"AUDIT_KEY må ha minst {MIN_AUDIT_KEY_LENGTH} tegn (lag en med `openssl rand -hex 32`).")
 
 
-def _instance_secret(instance: Path) -> str:
-    """Read the secret key kept in the instance folder, creating it on first start."""
-    path = instance / "secret_key"
+def _instance_secret(path: Path) -> str:
+    """Read a key kept in the instance folder, creating it on first start, readable by the owner only.
+
+    The key is written whole to a private temporary file, then linked to its name, which fails if the name exists:
+    when several workers start at once, the first link wins and every worker reads that one key.
+    """
     if not path.exists():
-        instance.mkdir(parents=True, exist_ok=True)
-        path.write_text(secrets.token_hex(32))
-        path.chmod(0o600)
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")  # mode 0600
+        try:
+            with os.fdopen(descriptor, "w") as file:
+                file.write(secrets.token_hex(32))
+            os.link(temporary, path)
+        except FileExistsError:
+            pass  # another worker was first; its key stands
+        finally:
+            os.unlink(temporary)
     return path.read_text().strip()

@@ -32,7 +32,9 @@ def register(app) -> None:
         title, message = MESSAGES.get(error.code, OTHER)
         if error.description and error.description != type(error).description:
             message = error.description  # a specific message from abort(code, message)
-        return render_template("errors/error.html", code=error.code, title=title, message=message), error.code
+        # The headers the status asks for (Retry-After on a 429, Allow on a 405), with the page's own content type.
+        headers = [(name, value) for name, value in error.get_headers() if name != "Content-Type"]
+        return render_template("errors/error.html", code=error.code, title=title, message=message), error.code, headers
 
     @app.errorhandler(Exception)
     def server_error(error):

@@ -1,4 +1,5 @@
-"""Norwegian dates and amounts, organisations' names on a date, and the language choice."""
+"""Norwegian dates and amounts, organisations' names on a date, file names, and the language choice."""
+import unicodedata
 from datetime import date, datetime, timezone
 from functools import lru_cache
 
@@ -11,6 +12,13 @@ from markupsafe import Markup
 
 from app import clock
 from app.services import organisations
+
+
+def slug(text: str) -> str:
+    """A text as part of a file name: "Lindås kommune" → "lindas-kommune" (ASCII letters, digits and dashes)."""
+    ascii_text = unicodedata.normalize("NFKD", text.lower().replace("æ", "ae").replace("ø", "o"))
+    ascii_text = ascii_text.encode("ascii", "ignore").decode()
+    return "-".join("".join(c if c.isalnum() else " " for c in ascii_text).split())
 
 
 # English dates in the European order (23/11/2026), so Norwegian readers do not misread them.

@@ -2,7 +2,8 @@
 import json
 from datetime import date
 
-from app.models import AuditEvent
+from app.extensions import db
+from app.models import AuditEvent, Signature, User
 from workflows import WORKFLOWS, WorkflowError
 
 # Actions that are not transitions; other areas add theirs here.
@@ -18,8 +19,11 @@ ACTION_LABELS = {
     "request.cancel": "Trakk forespørselen",
     "user.create": "Bruker opprettet",
     "user.update": "Bruker endret",
-    "user.invite": "Invitasjonslenke laget",
+    "user.invite": "Lenke for å velge passord bestilt",
+    "user.password_link": "Lenke for å velge passord sendt",
     "user.password": "Passord satt",
+    "user.session_end": "Innloggingen utløp",
+    "user.role_grant": "Fikk rollen administrator eller FoU-rådgiver",
     "subgroup.create": "Forslag til undergruppe opprettet",
     "subgroup.update": "Forslaget endret",
     "subgroup.member_add": "Medlem lagt til",
@@ -59,13 +63,18 @@ def _trigger_label(workflow_name: str, trigger: str) -> str:
 def describe(event: AuditEvent) -> str:
     """A bokmål line for what happened in `event`."""
     if event.action == "agreement.sign" and event.data:
+        # The event names the signature by id; the name and title as signed are kept with the signature. (Revision
+        # 0016 gave the events before it the id where it found the signature.)
         facts = json.loads(event.data)
+        signature = db.session.get(Signature, facts["signature"]) if "signature" in facts else None
+        who = f": {signature.name}, {signature.title}" if signature else ""
         how = " (skannet avtale)" if facts.get("method") == "upload" else ""
-        return f"Signerte avtalen: {facts.get('name')}, {facts.get('title')}{how}"
+        return f"Signerte avtalen{who}{how}"
     if event.action in ("subgroup.member_add", "subgroup.member_remove") and event.data:
         facts = json.loads(event.data)
+        person = db.session.get(User, facts["user_id"])
         when = f"fra {_day(facts['joined_on'])}" if "joined_on" in facts else f"til og med {_day(facts['left_on'])}"
-        return f"{ACTION_LABELS[event.action]}: {facts.get('person')} ({when})"
+        return f"{ACTION_LABELS[event.action]}: {person.name} ({when})"
     if (event.action.endswith(".extend_deadline") or event.action == "membership.reopen") and event.data:
         new = date.fromisoformat(json.loads(event.data)["to"])
         label = ACTION_LABELS.get(event.action) or _trigger_label("membership", "reopen")

@@ -1,14 +1,21 @@
-"""Deny by default, role checks and the security headers on every response."""
+"""Deny by default, role checks, the rate limit on rendered documents, the client's address behind proxies and the
+security headers on every response."""
 from functools import wraps
 
-from flask import abort, request
+from flask import abort, current_app, request
 from flask.sessions import SecureCookieSessionInterface
 from flask_login import current_user
+from werkzeug.middleware.proxy_fix import ProxyFix
 
+from app.services import rate_limits
+from app.views import attempt_result
 from workflows import roles
 
 CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
        "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
+# The browser features the app never uses, refused to every page and anything it might embed.
+PERMISSIONS_POLICY = ("accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), "
+                      "payment=(), usb=()")
 
 
 def public(view):
@@ -33,6 +40,18 @@ def role_required(*roles: str):
     return decorator
 
 
+def count_render() -> None:
+    """Count a fetch of a document rendered on request against the user's RENDER_LIMIT per RENDER_WINDOW (once the
+    user may have it: a refused fetch costs nothing); over the limit, the 429 page saying when to try again."""
+    config = current_app.config
+    window = config["RENDER_WINDOW"]
+    wait = attempt_result(lambda: rate_limits.hit(
+        f"render:{current_user.id}", rate_limits.Rule(config["RENDER_LIMIT"], window, window, window)))
+    if wait:
+        abort(429, f"Du har hentet mange dokumenter på kort tid. Prøv igjen om {rate_limits.wait_text(wait)}.",
+              retry_after=wait)
+
+
 class SessionInterface(SecureCookieSessionInterface):
     """Marks the session cookie Secure whenever the request came over https, not only when configured."""
 
@@ -44,6 +63,10 @@ def register(app) -> None:
     from app.extensions import login_manager
 
     app.session_interface = SessionInterface()
+    proxies = app.config["PROXY_COUNT"]
+    if proxies:
+        # The address and scheme the nearest `proxies` proxies saw, not what a client wrote into the headers.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
     app.jinja_env.globals["roles"] = roles  # templates name roles as the code does: roles.ADVISER
 
     @app.before_request
@@ -57,10 +80,13 @@ def register(app) -> None:
 
     @app.after_request
     def set_headers(response):
-        response.headers["Content-Security-Policy"] = CSP
+        response.headers.setdefault("Content-Security-Policy", CSP)  # an uploaded file keeps its `sandbox`
         response.headers["X-Content-Type-Options"] = "nosniff"
-        response.headers["Referrer-Policy"] = "same-origin"
+        response.headers.setdefault("Referrer-Policy", "same-origin")  # a page may ask for less
         response.headers["X-Frame-Options"] = "DENY"
+        response.headers["Permissions-Policy"] = PERMISSIONS_POLICY
+        if request.is_secure and app.config["HSTS_SECONDS"]:
+            response.headers["Strict-Transport-Security"] = f"max-age={app.config['HSTS_SECONDS']}"
         if request.endpoint != "static":
             response.headers["Cache-Control"] = "no-store"
         return response

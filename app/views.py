@@ -1,12 +1,14 @@
 """What the views share: running a service call as one transaction and showing its refusal on the form."""
+import io
 from collections.abc import Callable
+from pathlib import Path
 from typing import TypeVar
 
-from flask import abort, current_app, flash
+from flask import Response, abort, current_app, flash, redirect, request, send_file, url_for
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
-from app.extensions import db
+from app.extensions import db, wiring
 from app.services import Conflict, ServiceError, workflow
 from workflows import TransitionSpec, WorkflowError
 
@@ -43,6 +45,15 @@ def attempt(action: Callable[[], object], form=None, default_field: str | None =
     return True
 
 
+def refusal_of(action: Callable[[], object]) -> ServiceError | None:
+    """As `attempt`, handing the refusal back (rolled back) instead of showing it: None when done and committed."""
+    try:
+        _run_and_commit(action)
+    except ServiceError as error:
+        return error
+    return None
+
+
 def attempt_or_flash(action: Callable[[], object]) -> bool:
     """As `attempt`, for a page that shows a refusal as a message at the top rather than on a form."""
     try:
@@ -57,6 +68,23 @@ def attempt_result(action: Callable[[], T], form=None, default_field: str | None
     """As `attempt`, for an action that makes something: what it returned, or None when refused."""
     made = []
     return made[0] if attempt(lambda: made.append(action()), form, default_field) else None
+
+
+def kept(action: Callable[[], T]) -> T:
+    """Run `action` and commit what it stored on the way: a page that keeps what it made (a PDF) for the next."""
+    made = []
+    _run_and_commit(lambda: made.append(action()))
+    return made[0]
+
+
+def uploaded_file(content: bytes | Path, download_name: str) -> Response:
+    """A PDF someone uploaded: always downloaded, never shown or run by the browser as a page of this site (so a
+    file that is also HTML stays inert)."""
+    response = send_file(io.BytesIO(content) if isinstance(content, bytes) else content,
+                         mimetype="application/pdf", as_attachment=True, download_name=download_name)
+    response.headers["Content-Security-Policy"] = "sandbox"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 def attempt_keeping_record(action: Callable[[], object]) -> ServiceError | None:
@@ -123,3 +151,24 @@ def step_refusal(obj, spec: TransitionSpec) -> str | None:
     if spec.trigger not in obj.workflow.triggers_from(obj.state):
         return f"«{spec.label}» er ikke mulig når status er «{obj.workflow.label(obj.state)}»."
     return workflow.refusal(obj, spec, current_user)
+
+
+def refused_status(obj, spec: TransitionSpec) -> int:
+    """The status of a refused step: 403 when it is not the signed-in user's to take, 409 when it is but the object
+    or the day does not allow it now."""
+    return 409 if spec.roles & obj.roles_of(current_user) else 403
+
+
+def own_page(obj, spec: TransitionSpec, **ids) -> Response | None:
+    """Where a step with a page of its own (the wiring's action_pages) goes from a generic action page, or None.
+
+    Such a step asks for what the generic page does not (a reply's contact, an agreement's terms, a notice's date),
+    so it is taken on its page only: a GET goes there, and a POST changes nothing and goes there with a message.
+    `ids`: the object's id under the name the page takes it (case_id, ...).
+    """
+    endpoint = wiring().action_pages.get((obj.workflow.name, spec.trigger))
+    if endpoint is None:
+        return None
+    if request.method == "POST":
+        flash(f"«{spec.label}» gjøres på denne siden. Ingenting er endret ennå.", "error")
+    return redirect(url_for(endpoint, **ids), 303)

@@ -12,7 +12,7 @@ from types import MappingProxyType
 from flask import Flask
 
 from app.services import (agreement_print, agreements, archive, calendar, cases, contributions, members,
-                          organisations, reminders, replies, representatives, rounds, subgroups, waiting)
+                          organisations, rate_limits, reminders, replies, representatives, rounds, subgroups, waiting)
 
 
 @dataclass(frozen=True)
@@ -25,7 +25,9 @@ class Wiring:
     calendar_sources: tuple[Callable, ...]  # fn(user) -> calendar.Entry iterable
     new_contact: tuple[Callable, ...]  # fn(user, actor): a user just became a municipality's contact person
     menu_counters: Mapping[str, Callable]  # badge name (navigation.NAV) -> fn(user) -> int
-    action_pages: Mapping[str, str]  # membership trigger -> endpoint (taking case_id) of the page that asks for it
+    # (workflow, trigger) -> endpoint of the page that asks for the step, taking the object's id under the same name
+    # as the workflow's generic action page (case_id, ...); the generic page never takes such a step (views.own_page).
+    action_pages: Mapping[tuple[str, str], str]
 
     def after(self, workflow: str, trigger: str) -> tuple[Callable, ...]:
         return self.after_transition.get((workflow, trigger), ())
@@ -73,15 +75,19 @@ WIRING = Wiring(
     ])),
     # The register first: the day's jobs see the names and numbers that took effect today.
     daily_jobs=(organisations.refresh_current, contributions.new_year_lines, reminders.send_due_reminders,
-                representatives.remind_ending_terms),
+                representatives.remind_ending_terms, rate_limits.prune),
     case_documents=(archive.invitation_letter, archive.case_history, replies.reply_documents,
                     agreement_print.agreement_documents, agreement_print.notice_document),
     calendar_sources=(calendar.case_dates, calendar.meeting_dates, representatives.term_end_dates),
     new_contact=(rounds.invite_new_contact,),
     menu_counters=MappingProxyType({"agreements_to_sign": agreements.awaiting_count,
                                     "pending_requests": waiting.actionable_count}),
-    action_pages=MappingProxyType({"reopen": "invitations.extend_case", "issue_agreement": "agreements.issue",
-                                   "renew": "agreements.renew", "give_notice": "agreements.notice"}),
+    action_pages=MappingProxyType({
+        # The reply pages ask for the contact person and send the receipt.
+        ("membership", "accept"): "municipality.reply", ("membership", "decline"): "municipality.reply",
+        ("membership", "accept_late"): "municipality.late_reply",
+        ("membership", "reopen"): "invitations.extend_case", ("membership", "issue_agreement"): "agreements.issue",
+        ("membership", "renew"): "agreements.renew", ("membership", "give_notice"): "agreements.notice"}),
 )
 
 

@@ -2,6 +2,7 @@
 import contextvars
 import os
 import re
+from datetime import timedelta
 
 import pytest
 from flask import has_app_context
@@ -14,6 +15,7 @@ from app.extensions import db
 from tests import factories
 
 TEST_DAY = "2026-11-23"
+TEST_AUDIT_KEY = "test-audit-key-" + "0" * 32
 _schema_ready: set[str] = set()
 
 
@@ -31,12 +33,15 @@ def app_config(database_url: str, **overrides) -> dict:
     config = {
         "TESTING": True,
         "SECRET_KEY": "test-secret",
+        "AUDIT_KEY": TEST_AUDIT_KEY,
         "SQLALCHEMY_DATABASE_URI": database_url,
         "TODAY": TEST_DAY,
         "BASE_URL": "http://kk.test",
         "SERVER_NAME": None,
         # Fast hashing keeps the suite quick; production uses scrypt.
         "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+        # The first wait after too many failed sign-ins: longer than a slow run takes between two requests.
+        "LOGIN_FIRST_WAIT": timedelta(minutes=1),
     }
     if database_url.startswith("postgresql"):
         # Connections close when returned, so no pooled connection outlives the app that opened it.

@@ -1,7 +1,9 @@
 """Test data made through the same services the app uses."""
+import io
 import itertools
 from datetime import date, timedelta
 
+from pypdf import PdfWriter
 from sqlalchemy import select
 
 from app import clock
@@ -17,6 +19,16 @@ from workflows.membership import AGREEMENT_PENDING, SIGNED
 
 PASSWORD = "riktig-passord-123"
 _counter = itertools.count(1)
+
+
+def pdf(note: str = "skannet avtale") -> bytes:
+    """A plain one-page PDF, as a scanner makes it, told apart from others by `note` (its title)."""
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    writer.add_metadata({"/Title": note})
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
 
 
 def organisations() -> dict[str, Organisation]:

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import requests
 
+from tests.conftest import TEST_AUDIT_KEY
+
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 
@@ -29,7 +31,7 @@ class Gunicorn:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.env = {**os.environ, "DATABASE_URL": f"sqlite:///{database}", "SECRET_KEY": "load-test",
-                    "KK_TODAY": "2026-11-23"}
+                    "AUDIT_KEY": TEST_AUDIT_KEY, "KK_TODAY": "2026-11-23"}
         self.workers = workers
         self.process = None
 

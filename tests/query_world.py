@@ -15,11 +15,11 @@ from app.models.case import HOST_PARTY
 from app.models.meeting import COORDINATION, PRESENT, STEERING_MEETING
 from app.models.organisation import REGIONS
 from app.models.representative import PROJECT_GROUP, STEERING_GROUP
-from app.services import (agreements, calendar, cases, contributions, evaluations, meetings,
-                          members, replies, representatives, rounds, subgroups, users, workflow)
+from app.services import (agreements, calendar, cases, contributions, evaluations, meetings, members,
+                          password_links, replies, representatives, rounds, subgroups, workflow)
 from tests import factories
 
-PDF = b"%PDF-1.4\n% skannet avtale\n"
+PDF = factories.pdf()
 # (title, created, reply deadline, agreement end, first year of contributions)
 MEMBER_ROUND = ("Invitasjon 2024", date(2024, 1, 15), date(2024, 2, 15), date(2027, 12, 31), 2024)
 # The invitation now open (answers until 15.12.2026) and one whose deadline has passed (15.11.2026).
@@ -69,8 +69,7 @@ def build(app, orgs: dict, units: int) -> World:
     draft = _subgroup(world, "Demens", ())
     grow(world, units)
     _meetings(world)
-    with app.test_request_context():
-        token = users.invitation_token(world.users["admin"])
+    token = password_links.mint(world.users["admin"])
     world.ids.update({"draft_subgroup_id": draft.id, "subgroup_id": world.subgroup.id,
                       "member_id": world.subgroup.current_members[-1].id,
                       "calendar_token": calendar.create_token(adviser), "invitation_token": token,

@@ -25,7 +25,8 @@ class World:
 
 def build(app, orgs) -> World:
     """Users for every role (municipal ones in Lindås, another contact in Askøy) and a Lindås case, a Voss request,
-    a subgroup, a mail."""
+    a draft subgroup, an established subgroup chaired by the steering member with the project member in it, a
+    mail."""
     world = World()
     homes = {"admin": "Bergen", "adviser": "Bergen", "municipality_contact": "Lindås", "signatory": "Lindås",
              "host_signatory": "Bergen", "project_member": "Universitetet i Bergen",
@@ -43,6 +44,13 @@ def build(app, orgs) -> World:
     representative = factories.representative(orgs["Lindås"], world.users["adviser"], starts_on=date(2025, 6, 1))
     evaluations.create(2026, ["Hva har samarbeidet gitt kommunen?"], world.users["adviser"])
     subgroup = factories.subgroup(world.users["project_member"])
+    proposer = factories.user("project_member", organisation=orgs["Voss"], name="Bruker forslagsstiller")
+    established = factories.subgroup(proposer, name="Etablert undergruppe",
+                                     chair_id=world.users["steering_member"].id,
+                                     member_ids=[world.users["project_member"].id])
+    for trigger, actor in (("submit", proposer), ("second", world.users["project_member"]),
+                           ("approve", world.users["adviser"]), ("establish", world.users["adviser"])):
+        workflow.perform(established, trigger, actor)
     meeting = meetings.create(STEERING_MEETING, starts_at=datetime(2026, 12, 3, 9, tzinfo=timezone.utc),
                               ends_at=datetime(2026, 12, 3, 12, tzinfo=timezone.utc), place="Rådhuset",
                               agenda="Årsmøte.", invitees=[world.users["steering_member"]],
@@ -51,8 +59,9 @@ def build(app, orgs) -> World:
         message = mail.queue("mottaker@test.no", "Emne", "invitation", user=voss_contact, path="/", days=7)
     db.session.commit()
     world.ids = {"case_id": lindas.id, "voss_case_id": voss.id, "request_id": request.id,
-                 "subgroup_id": subgroup.id, "message_id": message.id, "user_id": voss_contact.id,
-                 "member_id": 1, "trigger": "accept", "token": "ugyldig", "meeting_id": meeting.id,
+                 "subgroup_id": subgroup.id, "established_subgroup_id": established.id, "message_id": message.id,
+                 "user_id": voss_contact.id,
+                 "member_id": 1, "trigger": "withdraw", "token": "ugyldig", "meeting_id": meeting.id,
                  "key": "invitasjon", "kind": STEERING_MEETING,
                  "round_id": lindas.round_id, "agreement_id": member.agreement.id, "document_id": 1,
                  "org_id": orgs["Lindås"].id, "line_id": line.id, "rep_id": representative.id, "year": 2026,

@@ -12,7 +12,7 @@ from app import agreement_text
 from app.extensions import db
 from app.models import Agreement, AgreementDocument, AgreementTemplate, OutboxMessage, Signature
 from app.models.case import HOST_PARTY, MUNICIPALITY_PARTY
-from app.services import ServiceError, agreements, cases, workflow
+from app.services import ServiceError, agreements, cases, uploads, workflow
 from tests import factories
 from tests.conftest import post
 
@@ -286,18 +286,45 @@ def test_signatory_declines_with_a_reason_and_the_adviser_issues_anew(app, orgs,
     assert lindas.agreement.id != first.id and lindas.agreement.signatures == []
 
 
+def test_only_the_municipalitys_own_signatory_declines_signing_bergens_signs_for_bergen(app, client, auth, orgs,
+                                                                                       lindas):
+    """Bergen's signatory signs for Bergen on every agreement, but declining is the municipality's decision."""
+    bergen_signer = factories.user("signatory", organisation=orgs["Bergen"])
+    lindas_signer = factories.user("signatory", organisation=orgs["Lindås"])
+    db.session.commit()
+    sign_page, decline = f"/avtaler/{lindas.agreement.id}/signer", f"/saker/{lindas.id}/handling/decline_signing"
+    auth.login(bergen_signer)
+    assert "Avslå signering og skriv hvorfor" not in client.get(sign_page).get_data(as_text=True)
+    refused = post(client, decline, {"comment": "Vi vil ikke."}, token_from=decline)
+    assert refused.status_code == 409
+    assert "Bare kommunens egne signaturberettigede kan avslå signering for kommunen." in refused.get_data(
+        as_text=True)
+    db.session.refresh(lindas)
+    assert lindas.state == "agreement_pending" and lindas.agreement.superseded_at is None
+    assert post(client, sign_page, {"title": "Kommunaldirektør", "confirm": "y"}, token_from=sign_page) \
+        .status_code == 302
+    assert lindas.agreement.signed_by(HOST_PARTY).name == bergen_signer.name
+    auth.logout()
+    auth.login(lindas_signer)
+    assert "Avslå signering og skriv hvorfor" in client.get(sign_page).get_data(as_text=True)
+    assert post(client, decline, {"comment": "Kommunestyret må behandle avtalen først."},
+                token_from=decline).status_code == 302
+    db.session.refresh(lindas)
+    assert lindas.state == "accepted"
+
+
 def test_adviser_registers_a_scanned_signed_copy(app, client, auth, adviser, lindas):
     auth.login(adviser)
     path = f"/avtaler/{lindas.agreement.id}/skannet"
     fields = {"party": MUNICIPALITY_PARTY, "name": "Olav Hauge", "title": "Rådmann", "signed_on": "2026-11-20"}
-    early = post(client, path, fields | {"document": (io.BytesIO(b"%PDF-1.4"), "avtale.pdf")}, token_from=path,
+    early = post(client, path, fields | {"document": (io.BytesIO(factories.pdf()), "avtale.pdf")}, token_from=path,
                  content_type="multipart/form-data")
     assert "kan ikke være før avtalen ble sendt til signering" in early.get_data(as_text=True)
     fields["signed_on"] = "2026-11-23"
     not_pdf = post(client, path, fields | {"document": (io.BytesIO(b"hello"), "avtale.pdf")}, token_from=path,
                    content_type="multipart/form-data")
-    assert "Filen må være en PDF." in not_pdf.get_data(as_text=True) and _signatures() == 0
-    scan = b"%PDF-1.4 skannet avtale"
+    assert uploads.NOT_PDF in not_pdf.get_data(as_text=True) and _signatures() == 0
+    scan = factories.pdf()
     response = post(client, path, fields | {"document": (io.BytesIO(scan), "Lindås signert.pdf")}, token_from=path,
                     content_type="multipart/form-data")
     assert response.status_code == 302
@@ -305,7 +332,7 @@ def test_adviser_registers_a_scanned_signed_copy(app, client, auth, adviser, lin
     assert (signature.name, signature.method, signature.user_id, signature.signed_on) == \
         ("Olav Hauge", "upload", adviser.id, date(2026, 11, 23))
     document = db.session.get(AgreementDocument, signature.document_id)
-    assert document.filename == "Lindås signert.pdf" and document.agreement_id == lindas.agreement.id
+    assert document.filename == "lindas-signert.pdf" and document.agreement_id == lindas.agreement.id
     download = client.get(f"/avtaler/dokument/{document.id}")
     assert download.get_data() == scan and download.mimetype == "application/pdf"
     history = [e.action for e in cases.history(lindas)]

@@ -1,4 +1,8 @@
 """The factory, configuration, health check, headers and error pages."""
+import stat
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
 import pytest
 from flask import Flask
 from sqlalchemy import text
@@ -6,6 +10,7 @@ from sqlalchemy import text
 from app import config, create_app
 from app.security import public
 from app.extensions import db
+from app.services import files
 from tests.conftest import app_config, csrf_token
 
 
@@ -23,6 +28,36 @@ def test_secret_key_is_generated_into_instance_folder(tmp_path, monkeypatch):
     key = (tmp_path / "secret_key").read_text()
     assert len(key) == 64
     assert first.config["SECRET_KEY"] == second.config["SECRET_KEY"] == key
+
+
+def test_audit_key_is_generated_once_into_instance_folder_readable_by_the_owner_only(tmp_path, monkeypatch):
+    monkeypatch.delenv("AUDIT_KEY", raising=False)
+    make_key, together = config.secrets.token_hex, threading.Barrier(8, timeout=10)
+
+    def racing_key(size):  # eight workers starting at once all find no key and each makes one
+        together.wait()
+        return make_key(size)
+
+    monkeypatch.setattr(config.secrets, "token_hex", racing_key)
+    with ThreadPoolExecutor(8) as pool:
+        keys = set(pool.map(lambda _: config._instance_secret(tmp_path / "audit_key"), range(8)))
+    monkeypatch.undo()
+    flask_app = Flask("probe", instance_path=str(tmp_path))
+    config.load(flask_app, {"SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    assert keys == {flask_app.config["AUDIT_KEY"]} and len(flask_app.config["AUDIT_KEY"]) == 64
+    assert stat.S_IMODE((tmp_path / "audit_key").stat().st_mode) == 0o600
+    assert stat.S_IMODE((tmp_path / "secret_key").stat().st_mode) == 0o600
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["audit_key", "secret_key"]
+
+
+def test_audit_key_from_the_environment_and_not_too_short(tmp_path, monkeypatch):
+    monkeypatch.setenv("AUDIT_KEY", "k" * 32)
+    flask_app = Flask("probe", instance_path=str(tmp_path))
+    config.load(flask_app)
+    assert flask_app.config["AUDIT_KEY"] == "k" * 32 and not (tmp_path / "audit_key").exists()
+    monkeypatch.setenv("AUDIT_KEY", "k" * 31)
+    with pytest.raises(RuntimeError, match="AUDIT_KEY må ha minst 32 tegn"):
+        config.load(Flask("probe", instance_path=str(tmp_path)))
 
 
 def test_environment_overrides_database_url(monkeypatch, tmp_path):
@@ -61,6 +96,48 @@ def test_security_headers_on_every_response(client, path):
     assert "default-src 'self'" in csp and "frame-ancestors 'none'" in csp
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert response.headers["Referrer-Policy"] == "same-origin"
+    assert "camera=()" in response.headers["Permissions-Policy"] and "geolocation=()" in \
+        response.headers["Permissions-Policy"]
+    assert "Strict-Transport-Security" not in response.headers  # not over http, and HSTS_SECONDS is 0
+
+
+def test_hsts_over_https_when_configured(app, client):
+    assert "Strict-Transport-Security" not in client.get("/login", base_url="https://kk.test").headers
+    app.config["HSTS_SECONDS"] = 31536000
+    assert client.get("/login", base_url="https://kk.test").headers["Strict-Transport-Security"] == "max-age=31536000"
+    assert "Strict-Transport-Security" not in client.get("/login").headers
+
+
+@pytest.mark.parametrize("proxies,hsts", [(0, False), (1, True)])
+def test_https_behind_the_configured_proxy(app, database_url, proxies, hsts):
+    served = create_app(app_config(database_url, PROXY_COUNT=proxies, HSTS_SECONDS=600))
+    try:
+        response = served.test_client().get("/login", headers={"X-Forwarded-Proto": "https"})
+        assert ("Strict-Transport-Security" in response.headers) == hsts
+    finally:
+        with served.app_context():
+            db.engine.dispose()
+
+
+def _modes(*paths) -> dict[str, int]:
+    return {path.name: stat.S_IMODE(path.stat().st_mode) for path in paths}
+
+
+def test_instance_files_are_readable_by_the_owner_only(tmp_path, monkeypatch):
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    instance = tmp_path / "instance"
+    config.load(Flask("probe", instance_path=str(instance)), {"SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    served = create_app(app_config(f"sqlite:///{tmp_path / 'kk.db'}"))
+    served.instance_path = str(instance)
+    with served.app_context():
+        db.create_all()
+        files.write("meetings/1-abc.pdf", b"%PDF-1.4")
+        db.session.commit()
+        database = _modes(tmp_path / "kk.db", tmp_path / "kk.db-wal")  # the journal is there while connected
+        db.engine.dispose()
+    assert database == {"kk.db": 0o600, "kk.db-wal": 0o600}
+    assert _modes(instance, instance / "secret_key", instance / "meetings", instance / "meetings" / "1-abc.pdf") == {
+        "instance": 0o700, "secret_key": 0o600, "meetings": 0o700, "1-abc.pdf": 0o600}
 
 
 def test_no_external_assets(client):

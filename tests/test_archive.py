@@ -108,7 +108,7 @@ def test_every_agreement_and_the_scanned_copies_are_documents(client, login, cas
     adviser = factories.user("adviser", organisation=case.organisation)
     workflow.perform(case, "renew", adviser)
     agreements.register_upload(case.agreement, adviser, party="municipality", name="Olav Hauge", title="Rådmann",
-                               signed_on=date(2026, 11, 23), filename="signert.pdf", content=b"%PDF-1.4 skannet")
+                               signed_on=date(2026, 11, 23), filename="signert.pdf", content=factories.pdf())
     db.session.commit()
     first, renewed = reversed(agreements.for_case(case))
     scan = renewed.documents[0]
@@ -120,7 +120,7 @@ def test_every_agreement_and_the_scanned_copies_are_documents(client, login, cas
             ("Samarbeidsavtale 2028–2037 (til signering)", "I"),
             ("Signert samarbeidsavtale 2028–2037 fra Lindås kommune (skannet)", "U")]
         assert entries[4]["avsender"] == "Lindås kommune" and entries[4]["dokumentdato"] == "2026-11-23"
-        assert export.read(entries[4]["filnavn"]) == b"%PDF-1.4 skannet"
+        assert export.read(entries[4]["filnavn"]) == factories.pdf()
     html = client.get(f"/saker/{case.id}").get_data(as_text=True)
     assert f'href="/avtaler/{first.id}">Samarbeidsavtale 2018–2027 (signert, senere erstattet)</a>' in html
     assert f'href="/avtaler/dokument/{scan.id}">' in html

@@ -1,4 +1,5 @@
-"""Signing in and out, lockout, sessions, passwords and invitation links."""
+"""Signing in and out, lockout, sessions and passwords (links that set one: test_password_links.py)."""
+import json
 import re
 from datetime import timedelta
 
@@ -11,10 +12,10 @@ from app import clock
 from app.auth.routes import load_user
 from app.config import Defaults
 from app.extensions import db
-from app.models import LoginAttempt, LoginSession
+from app.models import AuditEvent, LoginAttempt, LoginSession
 from app.services import users
 from tests import factories
-from tests.conftest import csrf_token, post
+from tests.conftest import Auth, csrf_token, post
 
 
 def _login(client, email, password):
@@ -111,6 +112,34 @@ def test_idle_timeout_logs_out(app, client, auth):
     assert response.status_code == 302 and "/login" in response.headers["Location"]
     assert "Du er logget ut" in client.get("/login").get_data(as_text=True)
     assert db.session.get(LoginSession, session.id).ended_at is not None
+    assert _session_ends(session.user_id) == [{"reason": "idle"}]
+
+
+def _session_ends(user_id: int) -> list[dict]:
+    events = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "user.session_end",
+                                                         AuditEvent.object_id == user_id)).all()
+    assert all(e.actor_id is None and e.object_type == "user" for e in events)
+    return [json.loads(e.data) for e in events]
+
+
+@pytest.mark.parametrize("lifetime,signed_in_ago,lasts", [
+    (None, timedelta(hours=11, minutes=50), True), (None, timedelta(hours=12, minutes=1), False),
+    (timedelta(hours=2), timedelta(hours=2, minutes=1), False)])
+def test_a_session_ends_its_lifetime_after_sign_in_however_busy(app, client, auth, lifetime, signed_in_ago, lasts):
+    if lifetime:
+        app.config["SESSION_ABSOLUTE_TIMEOUT"] = lifetime
+    user = auth.login("adviser")
+    session = db.session.scalar(select(LoginSession))
+    session.created_at = clock.now() - signed_in_ago
+    db.session.commit()
+    response = client.get("/")
+    assert response.status_code == (200 if lasts else 302)
+    assert (db.session.get(LoginSession, session.id).ended_at is None) is lasts
+    assert _session_ends(user.id) == ([] if lasts else [{"reason": "lifetime"}])
+    if not lasts:
+        assert "Du er logget ut" in client.get("/login").get_data(as_text=True)
+        client.get("/")
+        assert len(_session_ends(user.id)) == 1
 
 
 def _last_seen_minutes_ago(minutes: int) -> LoginSession:
@@ -160,11 +189,13 @@ def test_safe_next_redirect(client, orgs):
     user = factories.user("admin")
     db.session.commit()
     for target, expected in [("/admin/brukere", "/admin/brukere"), ("https://evil.example/", "/"),
-                             ("//evil.example/", "/")]:
+                             ("//evil.example/", "/"), ("/x%0D%0ASet-Cookie:%20a=b", "/"), ("/x%0Ay", "/"),
+                             ("/x%09y", "/"), ("/x%20y", "/"), ("/x%E2%80%A8y", "/"), ("/x%C2%85y", "/"),
+                             ("/x%E2%80%AEy", "/"), ("/m%C3%B8ter", "/m%C3%B8ter")]:
         client.get("/login")
         response = client.post(f"/login?next={target}", data={
             "email": user.email, "password": factories.PASSWORD, "csrf_token": csrf_token(client)})
-        assert response.headers["Location"] == expected
+        assert (response.status_code, response.headers.get("Location")) == (302, expected), target
         post(client, "/logout")
 
 
@@ -181,6 +212,21 @@ def test_change_own_password(client, auth):
     assert ok.status_code == 302
     auth.logout()
     assert _login(client, user.email, "nytt-passord-456").status_code == 302
+
+
+def test_changing_the_password_ends_every_other_session_of_the_user(app, client, orgs):
+    """Whoever else is signed in as the user (an attacker with the old password) is out; this browser stays."""
+    user = factories.user("project_member", organisation=orgs["Lindås"])
+    bystander = factories.user("project_member", organisation=orgs["Lindås"])
+    db.session.commit()
+    others = [app.test_client() for _ in range(3)]
+    for browser, person in zip((client, *others), (user, user, user, bystander)):
+        Auth(browser, orgs).login(person)
+    response = post(client, "/passord", {"current_password": factories.PASSWORD, "password": "nytt-passord-456",
+                                         "confirm": "nytt-passord-456"}, token_from="/passord")
+    assert response.status_code == 302
+    assert client.get("/").status_code == 200
+    assert [browser.get("/").status_code for browser in others] == [302, 302, 200]
 
 
 def test_password_is_hashed_with_strong_scrypt_by_default(app, client, orgs):
@@ -207,37 +253,6 @@ def test_an_unknown_address_is_checked_against_a_hash_of_the_configured_method(a
     app.config["PASSWORD_HASH_METHOD"] = "pbkdf2:sha256:1000"
     assert _login(client, "ingen@example.no", "feil-passord-123").status_code == 401
     assert checked and checked[-1].startswith("pbkdf2:sha256:1000$")
-
-
-def test_invitation_link_sets_password_once(app, client, orgs):
-    with app.test_request_context():
-        user = factories.user("municipality_contact", organisation=orgs["Voss"], password=None)
-        token = users.invitation_token(user)
-        db.session.commit()
-    page = client.get(f"/invitasjon/{token}")
-    assert page.status_code == 200 and user.email in page.get_data(as_text=True)
-    response = client.post(f"/invitasjon/{token}", data={
-        "password": "mitt-nye-passord", "confirm": "mitt-nye-passord", "csrf_token": csrf_token(client, f"/invitasjon/{token}")})
-    assert response.status_code == 302
-    assert _login(client, user.email, "mitt-nye-passord").status_code == 302
-    post(client, "/logout")
-    reused = client.get(f"/invitasjon/{token}")
-    assert reused.status_code == 404 and "allerede brukt" in reused.get_data(as_text=True)
-
-
-def test_invitation_link_expires(app, client, orgs):
-    with app.test_request_context():
-        user = factories.user("project_member", password=None)
-        token = users.invitation_token(user)
-        db.session.commit()
-    app.config["INVITE_TOKEN_MAX_AGE"] = timedelta(seconds=-1)
-    response = client.get(f"/invitasjon/{token}")
-    assert response.status_code == 404 and "utløpt" in response.get_data(as_text=True)
-
-
-def test_tampered_invitation_link_is_refused(client):
-    response = client.get("/invitasjon/abc.def.ghi")
-    assert response.status_code == 404 and "ugyldig" in response.get_data(as_text=True)
 
 
 def test_session_cookie_flags(client, orgs):

@@ -1,4 +1,6 @@
 """`flask backup` copies the SQLite database consistently; the copy opens and its audit chain verifies."""
+import stat
+
 from sqlalchemy import func, select
 
 from app import create_app
@@ -18,6 +20,7 @@ def test_backup_restores_and_verifies(app, runner, tmp_path):
     target = tmp_path / "kopi" / "copy.db"
     result = runner.invoke(args=["backup", str(target)])
     assert result.exit_code == 0, result.output
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600  # the copy holds all the database does
     restored = create_app(app_config(f"sqlite:///{target}"))
     with restored.app_context():
         assert db.session.scalar(select(func.count()).select_from(AuditEvent)) == events

@@ -11,7 +11,7 @@ from app.extensions import db
 from app.models import AuditEvent
 from app.services import meetings, workflow
 from tests import factories
-from tests.conftest import post
+from tests.conftest import Auth, post
 
 
 @pytest.fixture
@@ -119,6 +119,36 @@ def test_unknown_link_and_deactivated_user_give_404(client, login, dates):
     assert client.get(url).status_code == 404
 
 
+def test_the_feed_stops_when_its_owner_changes_password(client, login, dates):
+    user = login("municipality_contact", organisation="Voss")
+    url = _feed_url(client)
+    response = post(client, "/passord", {"current_password": factories.PASSWORD, "password": "nytt-passord-456",
+                                         "confirm": "nytt-passord-456"}, token_from="/passord", follow_redirects=True)
+    assert "Kalenderlenken din er slått av: lag en ny under Kalender." in response.get_data(as_text=True)
+    assert client.get(url).status_code == 404
+    assert _calendar_actions(user) == [("calendar.token_create", user.id), ("calendar.token_revoke", user.id)]
+
+
+def _calendar_actions(user) -> list[tuple[str, int]]:
+    return [tuple(row) for row in db.session.execute(select(AuditEvent.action, AuditEvent.actor_id).where(
+        AuditEvent.object_id == user.id, AuditEvent.action.like("calendar.%")).order_by(AuditEvent.seq))]
+
+
+def test_the_feed_stops_for_good_when_its_owner_is_deactivated(app, client, auth, orgs, dates):
+    user = auth.login("municipality_contact", organisation="Voss")
+    url = _feed_url(client)
+    auth.logout()
+    admin = app.test_client()
+    admin_user = Auth(admin, orgs).login("admin", organisation="Bergen")
+    page = f"/admin/brukere/{user.id}"
+    form = {"name": user.name, "organisation_id": orgs["Voss"].id, "roles": ["municipality_contact"]}
+    assert post(admin, page, form, token_from=page).status_code == 302
+    assert client.get(url).status_code == 404
+    assert post(admin, page, {**form, "active": "y"}, token_from=page).status_code == 302
+    assert db.session.get(type(user), user.id).active and client.get(url).status_code == 404
+    assert _calendar_actions(user) == [("calendar.token_create", user.id), ("calendar.token_revoke", admin_user.id)]
+
+
 def test_feed_needs_no_sign_in_but_the_settings_page_does(client, auth, dates):
     auth.login("municipality_contact", organisation="Voss")
     url = _feed_url(client)
@@ -158,3 +188,20 @@ def test_municipality_feed_has_only_its_own_representatives(client, login, terms
     login("municipality_contact", organisation="Osterøy")
     assert set(_events(client, _feed_url(client))) == {"Avtaleperioden slutter: Osterøy kommune",
                                                         "Representantperioden slutter: Per Osterøy (Osterøy)"}
+
+
+@pytest.mark.parametrize("role, organisation, count", [
+    ("adviser", "Bergen", 7), ("admin", "Bergen", 7), ("signatory", "Bergen", 6), ("municipality_contact", "Askøy", 2),
+    ("signatory", "Osterøy", 2), ("project_member", "Lindås", 1), ("project_member", "Universitetet i Bergen", 0),
+    ("steering_member", "Helse Bergen", 0), ("invited", None, 2)])
+def test_every_date_in_a_feed_opens_in_the_app_for_its_owner(client, auth, dates, terms, role, organisation, count):
+    """A feed shows only what its owner sees in the app (app/access.py): each event links to a page that opens for
+    them."""
+    if role == "invited":
+        auth.login(dates)  # Lindås's steering member, invited to the meeting
+    else:
+        auth.login(role, organisation=organisation)
+    events = _events(client, _feed_url(client))
+    assert len(events) == count
+    for summary, event in events.items():
+        assert client.get(str(event["URL"]).removeprefix("http://kk.test")).status_code == 200, summary

@@ -41,16 +41,24 @@ def test_signing_completes_by_itself_and_is_not_offered_as_a_button(client, logi
     assert MEMBERSHIP.spec("complete_signing").label in MEMBERSHIP.diagram_svg().decode()
 
 
-def test_contact_answers_through_confirmation_page(client, login, lindas_case):
-    user = login("municipality_contact")
-    page = f"/saker/{lindas_case.id}/handling/accept"
+def test_a_step_is_taken_through_its_confirmation_page(client, login, lindas_case):
+    user = login("adviser", organisation="Bergen")
+    page = f"/saker/{lindas_case.id}/handling/withdraw"
     confirm = client.get(page).get_data(as_text=True)
-    assert "Bekreft: Takk ja" in confirm and "Takket ja" in confirm
-    response = post(client, page, {"comment": "Vi blir med."}, token_from=page, follow_redirects=True)
-    assert "Utført: Takk ja. Ny status: Takket ja." in response.get_data(as_text=True)
-    assert db.session.get(MembershipCase, lindas_case.id).state == "accepted"
-    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "membership.accept"))
-    assert event.actor_id == user.id and event.comment == "Vi blir med."
+    assert "Bekreft: Trekk tilbake invitasjonen" in confirm and "Trukket tilbake" in confirm
+    response = post(client, page, {"comment": "Kommunen er slått sammen."}, token_from=page, follow_redirects=True)
+    assert "Utført: Trekk tilbake invitasjonen. Ny status: Trukket tilbake." in response.get_data(as_text=True)
+    assert db.session.get(MembershipCase, lindas_case.id).state == "withdrawn"
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "membership.withdraw"))
+    assert event.actor_id == user.id and event.comment == "Kommunen er slått sammen."
+
+
+def test_the_reply_buttons_lead_to_the_reply_form(client, login, lindas_case):
+    login("municipality_contact")
+    for trigger in ("accept", "decline"):
+        response = client.get(f"/saker/{lindas_case.id}/handling/{trigger}")
+        assert response.status_code == 303
+        assert response.headers["Location"] == f"/min-kommune/invitasjon/{lindas_case.id}/svar"
 
 
 def test_required_comment_is_a_form_error(client, login, lindas_case):
@@ -75,7 +83,7 @@ def test_action_not_allowed_for_role_is_refused_on_post(client, login, lindas_ca
     login("municipality_contact")
     page = f"/saker/{lindas_case.id}/handling/withdraw"
     response = post(client, page, {"comment": "Trekker"}, token_from=page)
-    assert response.status_code == 409 and "Krever rollen FoU-rådgiver." in response.get_data(as_text=True)
+    assert response.status_code == 403 and "Krever rollen FoU-rådgiver." in response.get_data(as_text=True)
     assert db.session.get(MembershipCase, lindas_case.id).state == "invited"
 
 

@@ -1,11 +1,16 @@
 """The operator commands: users create, seed-demo, audit verify, mail send-pending."""
+import hashlib
+import json
 from datetime import date
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select, text, update
+from werkzeug.security import check_password_hash
 
+from app import clock
 from app.extensions import db
-from app.models import AuditEvent, Organisation, User
-from app.services import organisations
+from app.models import AuditEvent, AuditHead, Organisation, User
+from app.services import organisations, users
+from tests.conftest import TEST_AUDIT_KEY
 
 
 def _counts():
@@ -50,6 +55,45 @@ def test_seed_demo_twice_leaves_same_counts(runner):
     assert _counts() == counts
 
 
+def test_seed_demo_refuses_a_database_with_accounts_it_did_not_make(runner):
+    own = users.create_user("drift@bergen.kommune.no", "Drift", ["admin"], password="driftens-passord")
+    db.session.commit()
+    refused = runner.invoke(args=["seed-demo", "--password", "demo-passord"])
+    assert refused.exit_code == 2
+    assert "Databasen har 1 konto som demoen ikke har laget" in refused.output and "--force" in refused.output
+    assert _counts()["user"] == 1 and _counts()["organisation"] == 0
+    forced = runner.invoke(args=["seed-demo", "--password", "demo-passord", "--force"])
+    assert forced.exit_code == 0, forced.output
+    assert _counts()["user"] > 10
+    assert check_password_hash(db.session.get(User, own.id).password_hash, "driftens-passord")
+
+
+def test_seed_demo_never_changes_a_password_and_says_so(runner, orgs):
+    marianne = users.create_user("marianne.solbakk@bergen.kommune.no", "Marianne", ["adviser"],
+                                 password="mariannes-passord")
+    users.create_user("erik.aase@hvl.no", "Erik Aase", ["project_member"],  # to set a password by link
+                      organisation=orgs["Høgskulen på Vestlandet"])
+    gone = users.create_user("tidligere@bergen.kommune.no", "Tidligere", ["adviser"], password="et-gammelt-passord")
+    gone.anonymised_at = clock.now()  # nobody's account any more: the demo may come in beside it
+    db.session.commit()
+    first = runner.invoke(args=["seed-demo", "--password", "demo-passord"])
+    assert first.exit_code == 0, first.output
+    lines = {line.split()[0]: line for line in first.output.splitlines() if "@" in line and "ny" not in line.split()}
+    assert list(lines) == ["marianne.solbakk@bergen.kommune.no", "erik.aase@hvl.no"]
+    assert lines["marianne.solbakk@bergen.kommune.no"].endswith("– eget passord, ikke endret")
+    assert lines["erik.aase@hvl.no"].endswith("– uten passord, ikke endret")
+    assert "  ny  nina.mevold@bergen.kommune.no" in first.output
+    second = runner.invoke(args=["seed-demo", "--password", "et-annet-passord"])
+    assert second.exit_code == 0, second.output
+    assert "passord: et-annet-passord; en konto som fantes fra før, beholder sitt passord" in second.output
+    assert "nina.mevold@bergen.kommune.no" in second.output and " ny " not in second.output
+    accounts = [line for line in second.output.splitlines() if "@" in line and "erik.aase@" not in line]
+    assert accounts and all(line.endswith("– eget passord, ikke endret") for line in accounts)
+    db.session.expire_all()
+    assert check_password_hash(users.find_by_email(marianne.email).password_hash, "mariannes-passord")
+    assert check_password_hash(users.find_by_email("nina.mevold@bergen.kommune.no").password_hash, "demo-passord")
+
+
 def test_seed_demo_organisations_have_their_names_and_numbers_over_time(runner):
     runner.invoke(args=["seed-demo", "--password", "demo-passord"])
     found = {o.name: o for o in db.session.scalars(select(Organisation))}
@@ -74,6 +118,38 @@ def test_audit_verify_ok_then_detects_edit(runner):
     db.session.commit()
     bad = runner.invoke(args=["audit", "verify"])
     assert bad.exit_code == 1 and "hendelse nr. 3 er endret" in bad.output
+
+
+def test_audit_verify_names_the_key_by_its_fingerprint_only(app, runner):
+    runner.invoke(args=["seed-demo", "--password", "demo-passord"])
+    result = runner.invoke(args=["audit", "verify"])
+    fingerprint = hashlib.sha256(b"audit-key-id:" + TEST_AUDIT_KEY.encode()).hexdigest()[:16]
+    assert result.output.splitlines()[1] == \
+        f"Kontrollert med revisjonsnøkkelen {fingerprint} (fingeravtrykk, ikke selve nøkkelen)."
+    assert TEST_AUDIT_KEY not in result.output
+    app.config["AUDIT_KEY"] = "another-key-" + "1" * 32
+    other = runner.invoke(args=["audit", "verify"])
+    assert other.exit_code == 1 and "hendelse nr. 1 er endret eller laget med en annen nøkkel" in other.output
+    assert fingerprint not in other.output and "Kontrollert med revisjonsnøkkelen" in other.output
+
+
+def test_database_write_access_alone_cannot_rehash_the_chain(runner):
+    """Edit an event, then hash the whole chain again as the database allows: plain SHA-256, no key."""
+    runner.invoke(args=["seed-demo", "--password", "demo-passord"])
+    prev_hash = "0" * 64
+    for event in db.session.scalars(select(AuditEvent).order_by(AuditEvent.seq)):
+        if event.seq == 3:
+            event.comment = "endret i databasen"
+        content = [event.seq, event.at.isoformat(), event.actor_id, event.action, event.object_type,
+                   event.object_id, event.from_state, event.to_state, event.comment, event.request_id,
+                   event.data, prev_hash]
+        event.prev_hash, event.hash = prev_hash, hashlib.sha256(json.dumps(content, ensure_ascii=False)
+                                                                .encode()).hexdigest()
+        prev_hash = event.hash
+    db.session.get(AuditHead, 1).last_hash = prev_hash
+    db.session.commit()
+    result = runner.invoke(args=["audit", "verify"])
+    assert result.exit_code == 1 and "hendelse nr. 1 er endret" in result.output
 
 
 def test_audit_verify_detects_deleted_rows(runner):

@@ -33,7 +33,7 @@ from app.models import Contribution, Subgroup, User
 from app.models.meeting import STEERING_MEETING
 from app.models.case import MUNICIPALITY_PARTY
 from app.safe_input import MAX_ID
-from app.services import contributions, evaluations, representatives, subgroups, users, workflow
+from app.services import contributions, evaluations, password_links, representatives, subgroups, workflow
 from tests import factories, security_world
 from tests.conftest import Auth, csrf_token
 
@@ -236,9 +236,10 @@ class Target:
     shown: tuple[str, ...] = ()
     fresh_client: bool = False
     files: tuple[str, ...] = ()
+    opens: Callable[[Ctx, object], object] | None = None  # what the client does before each post (opens a link)
 
 
-PDF = ("avtale.pdf", b"%PDF-1.4\n%%EOF\n")
+PDF = ("avtale.pdf", factories.pdf())
 
 
 def _person(ctx, **extra):
@@ -280,9 +281,13 @@ TARGETS: dict[str, Target] = {
     "app.auth.forms.LoginForm": Target(
         "anonymous", lambda ctx: "/login",
         lambda ctx: {"email": ctx.user("adviser").email, "password": factories.PASSWORD}, fresh_client=True),
+    "app.auth.forms.PasswordLinkForm": Target(
+        "anonymous", lambda ctx: "/invitasjon", lambda ctx: {"token": _invitation_token(ctx)}),
     "app.auth.forms.SetPasswordForm": Target(
-        "anonymous", lambda ctx: f"/invitasjon/{ctx.done(_invitation_token(ctx))}",
-        lambda ctx: {"password": "mitt-nye-passord", "confirm": "mitt-nye-passord"}),
+        "anonymous", lambda ctx: "/passord/velg",
+        lambda ctx: {"password": "mitt-nye-passord", "confirm": "mitt-nye-passord"},
+        opens=lambda ctx, client: client.post("/invitasjon", data={"token": _invitation_token(ctx),
+                                                                   "csrf_token": client.token})),
     "app.auth.forms.ChangePasswordForm": Target(
         "project_member", lambda ctx: "/passord",
         lambda ctx: {"current_password": factories.PASSWORD, "password": factories.PASSWORD,
@@ -406,8 +411,8 @@ BASES = {"app.members.forms.PersonForm"}
 
 
 def _invitation_token(ctx) -> str:
-    with ctx.app.test_request_context():
-        return users.invitation_token(factories.user("project_member", password=None))
+    """The token of a fresh link to set a password."""
+    return ctx.done(password_links.mint(factories.user("project_member", password=None)))
 
 
 def _member_path(ctx) -> str:
@@ -487,6 +492,8 @@ class Poster:
 
     def send(self, values: dict):
         client = self._client() if self.target.fresh_client else self.client
+        if self.target.opens:
+            self.target.opens(self.ctx, client)
         path = self.target.path(self.ctx)
         data = {f"{self.target.prefix}{name}": self._value(name, value) for name, value in values.items()}
         if self.target.method == "GET":

@@ -19,7 +19,7 @@ from app.extensions import db
 from app.models import OutboxMessage
 from app.services import mail
 from tests import factories
-from tests.conftest import post
+from tests.conftest import TEST_AUDIT_KEY, post
 
 ROOT = Path(__file__).resolve().parent.parent
 ROUND = {"title": "Invitasjon 2026", "reply_deadline": "2026-12-15", "contribution": "40000",
@@ -172,8 +172,8 @@ def test_a_round_for_200_recipients_only_queues_when_the_mail_server_never_answe
 def test_the_worker_delivers_and_stops_cleanly_on_sigterm(smtp, database_url):
     smtp.start()
     _queue()
-    env = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": "worker-test", "MAIL_SERVER": "127.0.0.1",
-           "MAIL_PORT": str(smtp.port)}
+    env = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": "worker-test", "AUDIT_KEY": TEST_AUDIT_KEY,
+           "MAIL_SERVER": "127.0.0.1", "MAIL_PORT": str(smtp.port)}
     worker = subprocess.Popen([sys.executable, "-m", "flask", "--app", "wsgi", "mail", "worker", "--interval", "60"],
                               cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:

@@ -138,7 +138,7 @@ def test_only_the_adviser_plans_meetings(client, auth, people, meeting, path):
 def test_minutes_as_text_and_pdf(client, login, people, meeting, app, tmp_path, monkeypatch):
     monkeypatch.setattr(app, "instance_path", str(tmp_path))
     login("adviser", organisation="Bergen")
-    pdf = b"%PDF-1.4\n% referat\n"
+    pdf = factories.pdf("referat")
     response = post(client, f"/moter/{meeting.id}/referat",
                     {"minutes": "Sak 1: godkjent.", "minutes_file": (io.BytesIO(pdf), "referat.pdf")},
                     token_from=f"/moter/{meeting.id}", content_type="multipart/form-data")
@@ -157,7 +157,7 @@ def test_minutes_refuse_a_file_that_is_not_a_pdf(client, login, people, meeting,
     response = post(client, f"/moter/{meeting.id}/referat",
                     {"minutes": "", "minutes_file": (io.BytesIO(b"MZ\x90"), "referat.pdf")},
                     token_from=f"/moter/{meeting.id}", content_type="multipart/form-data")
-    assert "Filen er ikke en PDF." in response.get_data(as_text=True)
+    assert "Filen kan ikke leses som en PDF. Last opp en PDF-fil." in response.get_data(as_text=True)
     assert db.get_or_404(Meeting, meeting.id).minutes_file is None and not any(tmp_path.iterdir())
 
 
@@ -184,35 +184,35 @@ def _upload(client, meeting, pdf: bytes):
 
 def test_the_pdf_takes_its_name_only_when_the_transaction_commits(app, people, meeting, tmp_path, monkeypatch):
     monkeypatch.setattr(app, "instance_path", str(tmp_path))
-    meetings.record_minutes(meeting, text="", pdf=b"%PDF-1.4 a", actor=people["steering"])
+    meetings.record_minutes(meeting, text="", pdf=factories.pdf("a"), actor=people["steering"])
     target = meetings.minutes_path(meeting)
     assert not target.exists()
     db.session.commit()
-    assert target.read_bytes() == b"%PDF-1.4 a" and _stored(tmp_path) == [target]
+    assert target.read_bytes() == factories.pdf("a") and _stored(tmp_path) == [target]
 
 
 def test_a_replaced_pdf_is_removed_after_the_commit(client, login, meeting, app, tmp_path, monkeypatch):
     monkeypatch.setattr(app, "instance_path", str(tmp_path))
     login("adviser", organisation="Bergen")
-    assert _upload(client, meeting, b"%PDF-1.4 first").status_code == 302
+    assert _upload(client, meeting, factories.pdf("first")).status_code == 302
     first = meetings.minutes_path(db.session.get(Meeting, meeting.id))
-    assert _upload(client, meeting, b"%PDF-1.4 second").status_code == 302
+    assert _upload(client, meeting, factories.pdf("second")).status_code == 302
     second = meetings.minutes_path(db.session.get(Meeting, meeting.id))
-    assert second != first and _stored(tmp_path) == [second] and second.read_bytes() == b"%PDF-1.4 second"
+    assert second != first and _stored(tmp_path) == [second] and second.read_bytes() == factories.pdf("second")
 
 
 def test_a_rolled_back_upload_leaves_no_file_and_keeps_the_old_one(client, login, meeting, app, tmp_path,
                                                                     monkeypatch):
     monkeypatch.setattr(app, "instance_path", str(tmp_path))
     login("adviser", organisation="Bergen")
-    assert _upload(client, meeting, b"%PDF-1.4 first").status_code == 302
+    assert _upload(client, meeting, factories.pdf("first")).status_code == 302
     first = meetings.minutes_path(db.session.get(Meeting, meeting.id))
 
     def refuse(*args, **kwargs):
         raise ServiceError("Noe stoppet lagringen.")
 
     monkeypatch.setattr(meetings.audit, "record", refuse)  # fails after the file was handed over
-    response = _upload(client, meeting, b"%PDF-1.4 second")
+    response = _upload(client, meeting, factories.pdf("second"))
     assert response.status_code == 200 and "Noe stoppet lagringen." in response.get_data(as_text=True)
     assert meetings.minutes_path(db.session.get(Meeting, meeting.id)) == first
-    assert _stored(tmp_path) == [first] and first.read_bytes() == b"%PDF-1.4 first"
+    assert _stored(tmp_path) == [first] and first.read_bytes() == factories.pdf("first")

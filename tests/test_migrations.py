@@ -12,7 +12,7 @@ from sqlalchemy import create_engine, inspect, select, text
 from app import create_app
 from app.extensions import db
 from app.models import Contribution, Organisation, User
-from app.services import contributions, organisations
+from app.services import contributions, organisations, password_links
 from tests import factories
 from tests.conftest import app_config
 
@@ -132,6 +132,48 @@ def test_representatives_get_their_workflow_state_and_seat_rows(tmp_path):
         db.engine.dispose()
 
 
+def test_stored_password_links_leave_the_outbox(tmp_path):
+    """0013: a waiting mail's link becomes the placeholder the worker fills in with a fresh link (for the
+    recipient's account), a sent mail's link is removed; links to answer an invitation stay as they are."""
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    app = create_app(app_config(url))
+    with app.app_context():
+        upgrade(revision="0012_representative_workflow")
+        engine = create_engine(url)
+        link = "http://kk.test/invitasjon/eyJ1IjoxfQ.Z3x1YQ.c2ln"
+        text_body, html_body = f"Velg passord her:\n\n{link}\n\nHilsen", f'<p><a href="{link}">Velg passord</a></p>'
+        with engine.begin() as connection:
+            connection.execute(text(
+                "INSERT INTO user (id, email, name, active, created_at) VALUES (1, 'ny@x.no', 'Ny', 1, '2026-01-01')"))
+            for id_, recipient, body_text, body_html, sent_at in (
+                    (1, "ny@x.no", text_body, html_body, None),
+                    (2, "ny@x.no", text_body, html_body, "2026-01-02 10:00:00.000000"),
+                    (3, "borte@x.no", text_body, html_body, None),
+                    (4, "ny@x.no", "Svar: http://kk.test/min-kommune/invitasjon/5", "<p>Svar</p>", None)):
+                connection.execute(text(
+                    "INSERT INTO outbox_message (id, recipient, subject, body_text, body_html, created_at, "
+                    "next_attempt_at, attempts, sent_at) VALUES (:id, :recipient, 'Emne', :body_text, :body_html, "
+                    "'2026-01-01', '2026-01-01', 0, :sent_at)"),
+                    {"id": id_, "recipient": recipient, "body_text": body_text, "body_html": body_html,
+                     "sent_at": sent_at})
+        upgrade()
+        with engine.connect() as connection:
+            rows = [tuple(r) for r in connection.execute(text(
+                "SELECT body_text, body_html, password_link_user_id FROM outbox_message ORDER BY id"))]
+        waiting, removed = password_links.PLACEHOLDER, "[lenken er fjernet]"
+        assert rows == [
+            (text_body.replace(link, waiting), html_body.replace(link, waiting), 1),
+            (text_body.replace(link, removed), html_body.replace(link, removed), None),
+            (text_body.replace(link, removed), html_body.replace(link, removed), None),  # nobody to make it for
+            ("Svar: http://kk.test/min-kommune/invitasjon/5", "<p>Svar</p>", None)]
+        downgrade(revision="0012_representative_workflow")
+        with engine.connect() as connection:
+            assert "password_link_user_id" not in {c["name"] for c in inspect(connection).get_columns(
+                "outbox_message")}
+        engine.dispose()
+        db.engine.dispose()
+
+
 def test_the_register_revision_moves_names_and_numbers_into_the_history(tmp_path):
     """0018: each name and number holds from the start; the old "from 2020" columns become a new number from
     01.01.2020 (same name) or a successor organisation linked to its predecessors (another name); downgrading
@@ -139,7 +181,7 @@ def test_the_register_revision_moves_names_and_numbers_into_the_history(tmp_path
     url = f"sqlite:///{tmp_path / 'old.db'}"
     app = create_app(app_config(url))
     with app.app_context():
-        upgrade(revision="0012_representative_workflow")
+        upgrade(revision="0016_audit_rechain")
         engine = create_engine(url)
         with engine.begin() as connection:
             connection.execute(text(
@@ -173,7 +215,7 @@ def test_the_register_revision_moves_names_and_numbers_into_the_history(tmp_path
         with engine.connect() as connection:
             assert connection.execute(text("PRAGMA foreign_key_check")).all() == []
         db.session.remove()
-        downgrade(revision="0012_representative_workflow")
+        downgrade(revision="0016_audit_rechain")
         with engine.connect() as connection:
             rows = connection.execute(text(
                 "SELECT id, name, number, successor_name, successor_number, kind FROM organisation ORDER BY id")).all()

@@ -55,7 +55,7 @@ def test_export_has_everything_stored_about_the_person(client, auth, login, pers
                                                            "Samarbeidsavtalen er klar til signering"}
     assert data["meetings"] == [{"title": "Styringsgruppemøte 2026", "starts_at": "2026-12-03T09:00:00+00:00",
                                  "place": "Bergen rådhus", "attendance": None}]
-    assert len(data["signatures"]["items"]) == 1 and len(data["calendar_links"]) == 1
+    assert len(data["archive_records"]["signatures"]) == 1 and len(data["calendar_links"]) == 1
     assert "password_hash" not in json.dumps(data) and "token_hash" not in json.dumps(data)
     assert db.session.scalar(select(AuditEvent.action).order_by(AuditEvent.seq.desc()).limit(1)) == "user.export"
 
@@ -138,8 +138,8 @@ def test_export_has_the_representative_terms_and_says_why_signatures_are_kept(cl
         ("Prosjektgruppen, plass 1", "2022-03-01", "e-post"), ("Prosjektgruppen, plass 1", "2024-03-01", "bruker")]
     assert data["representatives"][0]["phone"] == "900 00 000"
     assert data["representatives"][1]["email"] == "kari.privat@example.no"
-    assert "beholdes" in data["signatures"]["note"]
-    signature, = data["signatures"]["items"]
+    assert "beholdes" in data["archive_records"]["note"]
+    signature, = data["archive_records"]["signatures"]
     assert signature["name"] == "Kari Nordtveit" and signature["municipality"] == "Lindås kommune"
     assert signature["how"] == "signert i intranettet"
 
@@ -161,3 +161,18 @@ def test_anonymise_scrubs_the_representative_terms_and_keeps_the_signature(clien
     result = runner.invoke(args=["audit", "verify"])
     assert result.exit_code == 0 and "OK" in result.output
     assert "Kari Nordtveit" not in client.get(f"/medlemskap/{other.organisation_id}").get_data(as_text=True)
+
+
+def test_anonymising_replaces_the_name_in_mail_to_others_as_a_word_only(client, login, orgs):
+    siri = factories.user("project_member", organisation=orgs["Voss"], name="Siri", email="siri@voss.kommune.no")
+    mail.queue("ola@voss.kommune.no", "Siris forslag", "invitation", user=siri, path="/x", days=7)
+    message = db.session.scalar(select(OutboxMessage))
+    message.body_text = "Siri foreslår Siriusgruppen. Svar til SIRI@voss.kommune.no."
+    db.session.commit()
+    login("admin", organisation="Bergen")
+    page = f"/admin/brukere/{siri.id}/anonymiser"
+    post(client, page, token_from=page)
+    message = db.session.get(OutboxMessage, message.id)
+    label = f"Anonymisert bruker #{siri.id}"
+    assert message.subject == f"{label}s forslag" and message.recipient == "ola@voss.kommune.no"
+    assert message.body_text == f"{label} foreslår Siriusgruppen. Svar til anonymisert-{siri.id}@invalid."

@@ -25,6 +25,7 @@ class Visit:
     who: str | None
     ids: dict = field(default_factory=dict)
     values: dict = field(default_factory=dict)
+    session: dict = field(default_factory=dict)  # what the browser's session holds: world ids by name
 
 
 # The adviser sees the most on most pages; the administrator on the user pages; a municipality's own pages are
@@ -51,6 +52,7 @@ VISITS = {
     "approvals.inbox": Visit("adviser"),
     "auth.accept_invitation": Visit(ANONYMOUS, {"token": "invitation_token"}),
     "auth.change_password": Visit("adviser"),
+    "auth.choose_password": Visit(ANONYMOUS, session={"password_link": "invitation_token"}),
     "auth.login": Visit(ANONYMOUS),
     "calendar.feed": Visit(ANONYMOUS, {"token": "calendar_token"}),
     "calendar.settings": Visit("adviser"),
@@ -144,6 +146,9 @@ def _measure(app, orgs, world) -> dict[str, tuple[int, int]]:
             if visit.who is not ANONYMOUS:
                 Auth(clients[visit.who], orgs).login(world.users[visit.who])
         values = {name: world.ids[key] for name, key in visit.ids.items()} | visit.values
+        if visit.session:
+            with clients[visit.who].session_transaction() as session:
+                session.update({name: world.ids[key] for name, key in visit.session.items()})
         path = rules[endpoint].build(values, append_unknown=False)[1]
         found[endpoint] = _statements(clients[visit.who], path)
     return found
@@ -154,7 +159,8 @@ def measured(_shared_app, tmp_path_factory):
     """(status, statements) per route with 10 and with 500 units: one world, grown in between."""
     app, config = _shared_app
     app.config.clear()
-    app.config.update(config)
+    # One person fetches every document twice within a minute here; the render limit has its own tests.
+    app.config.update(config, RENDER_LIMIT=1000)
     with pytest.MonkeyPatch.context() as patch, app.app_context():
         patch.setattr(app, "instance_path", str(tmp_path_factory.mktemp("instance")))  # the minutes' PDF
         prepare_schema(app)

@@ -277,6 +277,30 @@ def test_adviser_registering_an_answer_is_kept_as_a_reply(adviser, cases):
     assert (reply.answer, reply.answered_by_id, reply.comment, reply.contact_name) == ("no", adviser.id, None, None)
 
 
+def test_adviser_registers_a_letter_reply_on_the_reply_form_and_the_contacts_get_the_receipt(client, auth, contact,
+                                                                                            adviser, cases):
+    """The case page's «Takk ja» leads the adviser to the reply form (not to a bare confirmation): the reply row
+    holds the contact the letter names, and the municipality's contact persons get the receipt."""
+    case = cases["Lindås"]
+    _switch(auth, adviser)
+    url = f"/min-kommune/invitasjon/{case.id}/svar"
+    assert client.get(f"/saker/{case.id}/handling/accept").headers["Location"] == url
+    form = client.get(url).get_data(as_text=True)
+    assert "Du registrerer svaret kommunen har sendt i brev eller e-post." in form
+    assert f'href="/saker/{case.id}"' in form and 'value="Marianne N. Solbakk"' not in form
+    response = post(client, url, _form(comment="Svar mottatt i brev."), token_from=url)
+    assert response.headers["Location"] == f"/saker/{case.id}"
+    assert _state(case) == "accepted"
+    [reply] = _replies(case)
+    assert (reply.answered_by_id, reply.contact_name, reply.steering_rep) == (adviser.id, "Kari Nordtveit",
+                                                                               "Olav Hauge")
+    [receipt] = db.session.scalars(select(OutboxMessage).where(OutboxMessage.subject.like("Kvittering%")))
+    assert receipt.recipient == contact.email
+    assert "Svaret fra Lindås kommune er registrert." in client.get(f"/saker/{case.id}").get_data(as_text=True)
+    again = post(client, url, _form(project_rep_2="Lars Lid"), token_from=url)  # the same answer, new details
+    assert again.status_code == 302 and _replies(case)[-1].project_rep_2 == "Lars Lid"
+
+
 def test_overview_shows_who_answered_and_when(client, auth, contact, adviser, cases):
     url = f"/min-kommune/invitasjon/{cases['Lindås'].id}/svar"
     post(client, url, _form(), token_from=url)

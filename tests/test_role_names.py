@@ -21,4 +21,4 @@ def test_no_role_is_spelled_out_in_the_app_or_its_templates():
 
 def test_the_roles_a_person_can_be_given_are_the_labelled_ones():
     assert roles.USER_ROLES == tuple(roles.ROLE_LABELS)
-    assert roles.ROLES == {*roles.USER_ROLES, roles.SYSTEM, roles.PROPOSER}
+    assert roles.ROLES == {*roles.USER_ROLES, roles.SYSTEM, roles.PROPOSER, roles.CHAIR}

@@ -68,7 +68,7 @@ def test_a_project_member_saves_a_draft_then_submits_it(client, login, siri):
     db.session.refresh(subgroup)
     assert subgroup.state == "submitted" and subgroup.name == "Velferdsteknologi i heimetenesta"
     page = client.get(f"/undergrupper/{subgroup.id}").get_data(as_text=True)
-    assert "Du kan ikke støtte eller godkjenne ditt eget forslag." in page
+    assert "Du kan ikke støtte, godkjenne, avslå eller sende tilbake ditt eget forslag." in page
     assert "Mine forslag" in client.get("/undergrupper/").get_data(as_text=True)
 
 
@@ -119,7 +119,7 @@ def test_the_proposer_cannot_second_by_posting(client, auth, orgs):
     path = f"/undergrupper/{subgroup.id}/handling/second"
     response = post(client, path, {}, token_from=f"/undergrupper/{subgroup.id}")
     assert response.status_code == 409
-    assert "Du kan ikke støtte eller godkjenne ditt eget forslag." in response.get_data(as_text=True)
+    assert "ditt eget forslag." in response.get_data(as_text=True)
     db.session.refresh(subgroup)
     assert subgroup.state == "submitted"
 
@@ -279,3 +279,65 @@ def test_the_demo_story_has_subgroups_in_different_states(runner):
     assert welfare.proposer.email == "kari.nordtveit@lindas.kommune.no"
     assert [e.action for e in subgroups.history(welfare)][:5] == [
         "subgroup.create", "subgroup.submit", "subgroup.second", "subgroup.approve", "subgroup.establish"]
+
+
+def _established(proposer, seconder, adviser, **overrides):
+    subgroup = factories.subgroup(proposer, **overrides)
+    for trigger, actor in (("submit", proposer), ("second", seconder), ("approve", adviser),
+                           ("establish", adviser)):
+        workflow.perform(subgroup, trigger, actor)
+    db.session.commit()
+    return subgroup
+
+
+def test_only_the_chair_or_the_adviser_closes_a_subgroup(client, auth, orgs, siri, adviser):
+    """Closing is for good: a project-group member who neither chairs the group nor is the adviser gets no button
+    and a 403, and nothing changes; the chair (here not in the project group) and the adviser may close."""
+    kari = factories.user("project_member", organisation=orgs["Lindås"])
+    chair = factories.user("steering_member", organisation=orgs["Helse Bergen"])
+    subgroup = _established(kari, siri, adviser, chair_id=chair.id, member_ids=[siri.id])
+    page, path = f"/undergrupper/{subgroup.id}", f"/undergrupper/{subgroup.id}/handling/close"
+    for outsider in (kari, siri):  # the proposer and a member, neither the chair
+        auth.login(outsider)
+        html = client.get(page).get_data(as_text=True)
+        assert f'href="{path}"' not in html and "Krever rollen FoU-rådgiver eller leder av undergruppen." in html
+        refused = post(client, path, {"comment": "Ferdig."}, token_from=page)
+        assert refused.status_code == 403
+        db.session.refresh(subgroup)
+        assert subgroup.state == "established" and all(m.left_on is None for m in subgroup.members)
+        auth.logout()
+    auth.login(chair)
+    assert f'href="{path}"' in client.get(page).get_data(as_text=True)
+    assert post(client, path, {"comment": "Veilederen er levert."}, token_from=path).status_code == 302
+    db.session.refresh(subgroup)
+    assert subgroup.state == "closed" and all(m.left_on is not None for m in subgroup.members)
+
+    by_adviser = _established(kari, siri, adviser, name="Demensomsorg på tvers")
+    auth.logout()
+    auth.login(adviser)
+    path = f"/undergrupper/{by_adviser.id}/handling/close"
+    assert post(client, path, {"comment": "Gruppen er lagt ned."}, token_from=path).status_code == 302
+    db.session.refresh(by_adviser)
+    assert by_adviser.state == "closed"
+
+
+@pytest.mark.parametrize("trigger", ["reject", "return_for_changes"])
+def test_the_adviser_cannot_reject_or_return_her_own_proposal(client, auth, orgs, siri, adviser, trigger):
+    both = factories.user("adviser", "project_member", organisation=orgs["Bergen"])
+    subgroup = factories.subgroup(both)
+    workflow.perform(subgroup, "submit", both)
+    db.session.commit()
+    auth.login(both)
+    page, path = f"/undergrupper/{subgroup.id}", f"/undergrupper/{subgroup.id}/handling/{trigger}"
+    html = client.get(page).get_data(as_text=True)
+    assert f'href="{path}"' not in html
+    assert "Du kan ikke støtte, godkjenne, avslå eller sende tilbake ditt eget forslag." in html
+    refused = post(client, path, {"decided_on": "2026-11-20", "comment": "Nei."}, token_from=page)
+    assert refused.status_code == 409 and "ditt eget forslag" in refused.get_data(as_text=True)
+    db.session.refresh(subgroup)
+    assert subgroup.state == "submitted"
+    auth.logout()
+    auth.login(adviser)  # another adviser decides
+    assert post(client, path, {"decided_on": "2026-11-20", "comment": "Nei."}, token_from=path).status_code == 302
+    db.session.refresh(subgroup)
+    assert subgroup.state in ("rejected", "returned")

@@ -21,7 +21,8 @@ def render() -> str:
                              ("calendar", WIRING.calendar_sources), ("new contact", WIRING.new_contact)):
         lines.append(f"{title}: " + ", ".join(_name(f) for f in functions))
     lines.append("badges: " + ", ".join(f"{key}={_name(f)}" for key, f in WIRING.menu_counters.items()))
-    lines.append("pages: " + ", ".join(f"{key}={value}" for key, value in WIRING.action_pages.items()))
+    lines.append("pages: " + ", ".join(f"{workflow}.{trigger}={endpoint}"
+                                       for (workflow, trigger), endpoint in WIRING.action_pages.items()))
     return "\n".join(lines)
 
 
@@ -41,10 +42,12 @@ def test_the_table_reads_in_order():
         "representatives.remind_ending_terms" in table
     assert "documents: archive.invitation_letter, archive.case_history, replies.reply_documents, " in table
     assert "new contact: rounds.invite_new_contact" in table
+    assert "membership.accept=municipality.reply, membership.decline=municipality.reply, " \
+        "membership.accept_late=municipality.late_reply" in table
 
 
 def test_every_wired_trigger_exists_in_its_workflow():
-    for workflow, trigger in WIRING.after_transition:
+    for workflow, trigger in [*WIRING.after_transition, *WIRING.action_pages]:
         assert trigger in {spec.trigger for spec in WORKFLOWS[workflow].specs}, (workflow, trigger)
 
 

@@ -3,6 +3,7 @@
 from .base import (
     ADMIN,
     ADVISER,
+    CHAIR,
     MUNICIPALITY_CONTACT,
     PROJECT_MEMBER,
     PROPOSER,
@@ -28,6 +29,7 @@ WORKFLOWS = {workflow.name: workflow for workflow in (MEMBERSHIP, SUBGROUP, REPR
 __all__ = [
     "ADMIN",
     "ADVISER",
+    "CHAIR",
     "MEMBERSHIP",
     "MUNICIPALITY_CONTACT",
     "PROJECT_MEMBER",

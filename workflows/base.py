@@ -11,7 +11,7 @@ from typing import Any
 from transitions import Machine, MachineError, State
 from transitions.extensions.diagrams import GraphMachine
 
-from .roles import (ADMIN, ADVISER, MUNICIPALITY_CONTACT, PROJECT_MEMBER, PROPOSER, ROLES,  # noqa: F401
+from .roles import (ADMIN, ADVISER, CHAIR, MUNICIPALITY_CONTACT, PROJECT_MEMBER, PROPOSER, ROLES,  # noqa: F401
                     SIGNATORY, STEERING_MEMBER, SYSTEM)
 
 

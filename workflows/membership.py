@@ -40,6 +40,7 @@ GUARD_LABELS = {
     "notice_period_over": "Oppsigelsestiden er ikke ute ennå.",
     "notice_period_running": "Oppsigelsestiden er allerede ute.",
     "agreement_ended": "Avtaleperioden er ikke slutt ennå.",
+    "for_own_municipality": "Bare kommunens egne signaturberettigede kan avslå signering for kommunen.",
 }
 
 TRANSITIONS = [
@@ -88,7 +89,7 @@ TRANSITIONS = [
     ),
     TransitionSpec(
         "decline_signing", (AGREEMENT_PENDING,), ACCEPTED, "Avslå signering", frozenset({SIGNATORY}),
-        comment_required=True,
+        conditions=("for_own_municipality",), comment_required=True,
         description="Kommunen signerer ikke avtalen slik den er, og saken går tilbake til «Takket ja».",
     ),
     TransitionSpec(

@@ -17,7 +17,9 @@ ROLE_LABELS = {
 }
 USER_ROLES = tuple(ROLE_LABELS)
 
-# Never given to a person: the clock, and whoever filed a proposal (held on that one object, see a model's roles_of).
+# Never given to a person: the clock, whoever filed a proposal and a subgroup's chair (each held on that one object,
+# see a model's roles_of).
 SYSTEM = "system"
 PROPOSER = "proposer"
-ROLES = frozenset({*USER_ROLES, SYSTEM, PROPOSER})
+CHAIR = "chair"
+ROLES = frozenset({*USER_ROLES, SYSTEM, PROPOSER, CHAIR})

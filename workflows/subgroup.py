@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .base import ADVISER, PROJECT_MEMBER, TransitionSpec, Workflow
+from .base import ADVISER, CHAIR, PROJECT_MEMBER, TransitionSpec, Workflow
 
 DRAFT = "draft"
 SUBMITTED = "submitted"
@@ -26,7 +26,7 @@ STATES = {
 
 GUARD_LABELS = {
     "is_proposer": "Bare den som foreslo undergruppen, kan sende inn forslaget.",
-    "not_proposer": "Du kan ikke støtte eller godkjenne ditt eget forslag.",
+    "not_proposer": "Du kan ikke støtte, godkjenne, avslå eller sende tilbake ditt eget forslag.",
 }
 
 TRANSITIONS = [
@@ -47,12 +47,12 @@ TRANSITIONS = [
     ),
     TransitionSpec(
         "reject", (SUBMITTED, SECONDED), REJECTED, "Registrer vedtak: avslått", frozenset({ADVISER}),
-        comment_required=True,
+        conditions=("not_proposer",), comment_required=True,
         description="Vedtaket om å avslå forslaget blir registrert, med begrunnelse.",
     ),
     TransitionSpec(
         "return_for_changes", (SUBMITTED, SECONDED), RETURNED, "Send tilbake for endringer", frozenset({ADVISER}),
-        comment_required=True,
+        conditions=("not_proposer",), comment_required=True,
         description="Forslaget blir sendt tilbake til forslagsstilleren for endringer.",
     ),
     TransitionSpec(
@@ -60,7 +60,7 @@ TRANSITIONS = [
         description="Undergruppen blir etablert og kan begynne arbeidet.",
     ),
     TransitionSpec(
-        "close", (ESTABLISHED,), CLOSED, "Avslutt undergruppen", frozenset({ADVISER, PROJECT_MEMBER}),
+        "close", (ESTABLISHED,), CLOSED, "Avslutt undergruppen", frozenset({ADVISER, CHAIR}),
         comment_required=True,
         description="Undergruppen avsluttes, og sluttrapporten blir lagret som kommentar.",
     ),

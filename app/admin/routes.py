@@ -1,8 +1,8 @@
 """Administration: users and their roles, the outbox and the audit log."""
 import json
-import re
 
-from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -14,7 +14,7 @@ from app.extensions import db
 from app.models import AuditEvent, Organisation, OutboxMessage, User
 from app.models.organisation import MUNICIPALITY
 from app.security import role_required
-from app.services import mail, privacy, users
+from app.services import mail, password_links, privacy, users
 from app.views import attempt, attempt_or_flash, attempt_result
 from workflows.roles import ADMIN, ADVISER
 
@@ -79,7 +79,8 @@ def user_edit(user_id: int):
                 organisation=organisation, active=form.active.data, actor=current_user)):
             flash("Endringene er lagret.", "success")
             return redirect(url_for("admin.user_edit", user_id=user.id))
-    return render_template("admin/user_form.html", form=form, user=user, invite_form=ConfirmForm())
+    return render_template("admin/user_form.html", form=form, user=user, invite_form=ConfirmForm(),
+                           link_lifetime=password_links.lifetime_in_words(user, str(get_locale())))
 
 
 @bp.route("/brukere/<int:user_id>/invitasjon", methods=["POST"])
@@ -98,10 +99,13 @@ def user_invite(user_id: int):
 
 
 def _queue_invitation(user: User) -> None:
-    token = users.invitation_token(user, current_user)
-    mail.queue(user.email, "Invitasjon til intranettet for Kunnskapskommunen", "invitation",
-               user=user, path=url_for("auth.accept_invitation", token=token),
-               days=current_app.config["INVITE_TOKEN_MAX_AGE"].days)
+    """The mail with a link to set a password: a first invitation, or a reset for someone who has a password."""
+    password_links.order(user, current_user)
+    reset = user.password_hash is not None
+    subject = "Nytt passord til intranettet for Kunnskapskommunen" if reset else \
+        "Invitasjon til intranettet for Kunnskapskommunen"
+    mail.queue(user.email, subject, "invitation", password_link_for=user, user=user, reset=reset,
+               valid_for=password_links.lifetime_in_words(user))
 
 
 @bp.route("/e-post")
@@ -117,16 +121,11 @@ def outbox():
     return render_template("admin/outbox.html", page=page, status=status, mail_enabled=mail.enabled())
 
 
-# A link that sets a password takes over the account of whoever follows it: the outbox does not show it.
-PASSWORD_LINK = re.compile(r"(/invitasjon/)\S+")
-
-
 @bp.route("/e-post/<int:message_id>")
 @role_required(ADMIN, ADVISER)
 def outbox_message(message_id: int):
     message = db.get_or_404(OutboxMessage, message_id)
-    body = PASSWORD_LINK.sub(r"\1[lenken er skjult]", message.body_text)
-    return render_template("admin/outbox_message.html", message=message, body=body)
+    return render_template("admin/outbox_message.html", message=message, body=message.body_text)
 
 
 @bp.route("/logg")

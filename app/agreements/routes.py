@@ -14,9 +14,9 @@ from app.extensions import db
 from app.forms import choices
 from app.models import Agreement, AgreementDocument, MembershipCase, Organisation
 from app.models.case import HOST_PARTY, MUNICIPALITY_PARTY
-from app.security import role_required
-from app.services import agreements, workflow
-from app.views import attempt, step_refusal
+from app.security import count_render, role_required
+from app.services import agreements, uploads, workflow
+from app.views import attempt, kept, step_refusal, uploaded_file
 from workflows import MEMBERSHIP
 from workflows.roles import ADVISER, SIGNATORY
 
@@ -82,7 +82,9 @@ def agreement_page(agreement_id: int):
 @bp.route("/<int:agreement_id>/samarbeidsavtale.pdf")
 def agreement_pdf(agreement_id: int):
     agreement = get_agreement(agreement_id)
-    return send_file(io.BytesIO(agreement_print.pdf(agreement)), mimetype="application/pdf", as_attachment=True,
+    count_render()
+    content = kept(lambda: agreement_print.pdf(agreement))
+    return send_file(io.BytesIO(content), mimetype="application/pdf", as_attachment=True,
                      download_name=agreement_print.filename(agreement))
 
 
@@ -105,7 +107,8 @@ def sign(agreement_id: int):
             return redirect(url_for("agreements.agreement_page", agreement_id=agreement.id))
     status = 409 if request.method == "POST" and not open_ else 200
     return render_template("agreements/sign.html", agreement=agreement, form=form, open_=open_, today=clock.today(),
-                           party_label=agreements.party_name(agreement, party)), status
+                           party_label=agreements.party_name(agreement, party),
+                           may_decline=_refusal(agreement.case, "decline_signing") is None), status
 
 
 @bp.route("/<int:agreement_id>/skannet", methods=["GET", "POST"])
@@ -133,8 +136,8 @@ def scanned_copy(document_id: int):
     if found is None:
         abort(404)
     get_agreement(found.agreement_id)  # 404 unless the user may see the agreement
-    return send_file(io.BytesIO(found.content), mimetype=found.content_type, as_attachment=True,
-                     download_name=found.filename)
+    # Made safe here too: copies uploaded before the names were stored safe keep the name they came with.
+    return uploaded_file(found.content, uploads.safe_filename(found.filename, "signert-avtale"))
 
 
 @bp.route("/sak/<int:case_id>/send-til-signering", methods=["GET", "POST"])

@@ -1,6 +1,6 @@
 """Sign-in and password forms."""
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, SubmitField
+from wtforms import EmailField, HiddenField, PasswordField, SubmitField
 from wtforms.validators import DataRequired, EqualTo, Length
 
 from app.forms import REQUIRED
@@ -23,3 +23,9 @@ class SetPasswordForm(FlaskForm):
 
 class ChangePasswordForm(SetPasswordForm):
     current_password = PasswordField("Nåværende passord", validators=[DataRequired(REQUIRED), Length(max=200)])
+
+
+class PasswordLinkForm(FlaskForm):
+    """The button on the page a mailed link opens: it posts the link's token."""
+    token = HiddenField(validators=[DataRequired(), Length(max=500)])
+    submit = SubmitField("Velg passord")

@@ -1,14 +1,15 @@
 """Signing in and out, setting and changing passwords."""
+import unicodedata
 from urllib.parse import urlsplit
 
-from flask import Blueprint, abort, flash, g, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, flash, g, make_response, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
-from app.auth.forms import ChangePasswordForm, LoginForm, SetPasswordForm
+from app.auth.forms import ChangePasswordForm, LoginForm, PasswordLinkForm, SetPasswordForm
 from app.extensions import login_manager
 from app.security import public
-from app.services import ServiceError, users
-from app.views import attempt, attempt_keeping_record, commit_alone
+from app.services import ServiceError, password_links, users
+from app.views import attempt, attempt_keeping_record, commit_alone, refusal_of
 
 bp = Blueprint("auth", __name__)
 
@@ -46,9 +47,11 @@ def unauthorized():
 
 
 def safe_next(target: str | None) -> str:
-    """Only same-site paths are followed after login."""
+    """Only same-site paths are followed after login, and none with whitespace or control characters (a line
+    break would end the Location header: werkzeug refuses it with a 500)."""
     if not target or urlsplit(target).netloc or urlsplit(target).scheme or not target.startswith("/") \
-            or target.startswith("//") or "\\" in target:
+            or target.startswith("//") or "\\" in target \
+            or any(ch.isspace() or unicodedata.category(ch).startswith("C") for ch in target):
         return url_for("main.home")
     return target
 
@@ -59,7 +62,7 @@ def login():
     if current_user.is_authenticated:
         return redirect(url_for("main.home"))
     form = LoginForm()
-    status = 200
+    status, headers = 200, {}
     if form.validate_on_submit():
         signed_in = []
 
@@ -68,10 +71,12 @@ def login():
             users.start_session(user)
             signed_in.append(user)
 
-        refusal = attempt_keeping_record(sign_in)  # a failed attempt is counted towards the lockout
+        # Counted (and committed) before the password is checked; a failed check is recorded, a success forgiven.
+        refusal = (refusal_of(lambda: users.count_login_attempt(form.email.data, request.remote_addr))
+                   or attempt_keeping_record(sign_in))
         if isinstance(refusal, users.LoginLocked):
             form.email.errors.append(refusal.message)
-            status = 429
+            status, headers = 429, {"Retry-After": str(refusal.retry_after)}
         elif refusal:
             form.password.errors.append(refusal.message)
             status = 401
@@ -82,7 +87,7 @@ def login():
             return redirect(safe_next(request.args.get("next")))
     elif request.method == "POST":
         status = 400
-    return render_template("auth/login.html", form=form), status
+    return render_template("auth/login.html", form=form), status, headers
 
 
 @bp.route("/logout", methods=["POST"])
@@ -99,25 +104,75 @@ def logout():
 @login_required
 def change_password():
     form = ChangePasswordForm()
-    if form.validate_on_submit() and attempt(
-            lambda: users.change_own_password(current_user, form.current_password.data, form.password.data),
-            form, "current_password"):
-        flash("Passordet er endret.", "success")
+    calendar_revoked = []
+    if form.validate_on_submit() and attempt(lambda: calendar_revoked.append(users.change_own_password(
+            current_user, form.current_password.data, form.password.data)), form, "current_password"):
+        flash("Passordet er endret, og du er logget ut alle andre steder."
+              + (" Kalenderlenken din er slått av: lag en ny under Kalender." if calendar_revoked[0] else ""),
+              "success")
         return redirect(url_for("main.home"))
     return render_template("auth/change_password.html", form=form)
 
 
-@bp.route("/invitasjon/<token>", methods=["GET", "POST"])
-@public
-def accept_invitation(token: str):
-    try:
-        user = users.user_for_invitation(token)
-    except ServiceError as error:
-        return render_template("auth/invitation_invalid.html", message=error.message), 404
+# The session key that holds an opened link to set a password, so that no address the browser loads holds it.
+PASSWORD_LINK = "password_link"
+
+
+def _link_refused(message: str):
+    return render_template("auth/invitation_invalid.html", message=message), 404
+
+
+def _signed_out_only() -> None:
     if current_user.is_authenticated:
         abort(409, "Du er allerede logget inn. Logg ut før du tar i bruk en invitasjonslenke.")
+
+
+@bp.route("/invitasjon/<token>")
+@public
+def accept_invitation(token: str):
+    """The link in the mail opens a page whose button posts the token: a mail scanner that follows links starts
+    nothing, and the token leaves the address bar."""
+    try:
+        user = password_links.user_for(token)
+    except ServiceError as error:
+        return _link_refused(error.message)
+    _signed_out_only()
+    response = make_response(render_template("auth/password_link.html", form=PasswordLinkForm(token=token),
+                                             user=user))
+    response.headers["Referrer-Policy"] = "no-referrer"  # the next request would carry this address along
+    return response
+
+
+@bp.route("/invitasjon", methods=["POST"])
+@public
+def open_password_link():
+    _signed_out_only()
+    form = PasswordLinkForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        password_links.user_for(form.token.data)
+    except ServiceError as error:
+        return _link_refused(error.message)
+    session[PASSWORD_LINK] = form.token.data
+    return redirect(url_for("auth.choose_password"))
+
+
+@bp.route("/passord/velg", methods=["GET", "POST"])
+@public
+def choose_password():
+    token = session.get(PASSWORD_LINK)
+    if token is None:
+        return _link_refused("Åpne lenken i e-posten på nytt for å velge passord.")
+    try:
+        user = password_links.user_for(token)
+    except ServiceError as error:
+        session.pop(PASSWORD_LINK)
+        return _link_refused(error.message)
+    _signed_out_only()
     form = SetPasswordForm()
     if form.validate_on_submit() and attempt(lambda: users.set_password(user, form.password.data), form, "password"):
+        session.pop(PASSWORD_LINK)
         flash("Passordet er lagret. Du kan nå logge inn.", "success")
         return redirect(url_for("auth.login"))
-    return render_template("auth/accept_invitation.html", form=form, user=user)
+    return render_template("auth/choose_password.html", form=form, user=user)

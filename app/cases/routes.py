@@ -6,11 +6,12 @@ from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from app import access, clock
 from app.cases.forms import ActionForm, AsOfForm
-from app.extensions import db, wiring
+from app.extensions import db
 from app.models import Agreement, InvitationRound, MembershipCase, Organisation
 from app.models.case import HOST_PARTY, MUNICIPALITY_PARTY
 from app.services import archive, cases, members, workflow
-from app.views import attempt, spec_or_404, step_refusal
+from app.security import count_render
+from app.views import attempt, kept, own_page, refused_status, spec_or_404, step_refusal, uploaded_file
 from workflows import MEMBERSHIP
 
 bp = Blueprint("cases", __name__, url_prefix="/saker")
@@ -76,9 +77,8 @@ def diagram(case_id: int):
 def action(case_id: int, trigger: str):
     case = get_case(case_id)
     spec = spec_or_404(case, trigger)
-    pages = wiring().action_pages
-    if trigger in pages:  # also a POST: the page of its own checks what it asks for
-        return redirect(url_for(pages[trigger], case_id=case.id))
+    if page := own_page(case, spec, case_id=case.id):
+        return page
     form = ActionForm()
     reason = step_refusal(case, spec)
     if form.validate_on_submit() and reason is None:
@@ -88,7 +88,7 @@ def action(case_id: int, trigger: str):
             else:
                 flash(f"Utført: {spec.label}. Ny status: {MEMBERSHIP.label(case.state)}.", "success")
             return redirect(url_for("cases.case_page", case_id=case.id))
-    status = 409 if request.method == "POST" and reason else 200
+    status = refused_status(case, spec) if request.method == "POST" and reason else 200
     return render_template("cases/action.html", case=case, spec=spec, form=form, reason=reason), status
 
 
@@ -111,13 +111,17 @@ def document_pdf(case_id: int, key: str):
     doc = next((d for d in archive.documents(case) if d.key == key), None)
     if doc is None:
         abort(404)
-    return Response(doc.render(), mimetype="application/pdf",
+    if doc.uploaded:
+        return uploaded_file(doc.render(), f"{key}-{case.id}.pdf")
+    count_render()
+    return Response(kept(doc.render), mimetype="application/pdf",
                     headers={"Content-Disposition": f'inline; filename="{key}-{case.id}.pdf"'})
 
 
 @bp.route("/<int:case_id>/arkiv.zip")
 def archive_export(case_id: int):
     case = get_case(case_id)
+    count_render()
     filename = f"sak-{archive.case_number(case).replace('/', '-')}.zip"
-    return Response(archive.export(case), mimetype="application/zip",
+    return Response(kept(lambda: archive.export(case)), mimetype="application/zip",
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})

@@ -7,6 +7,7 @@ import click
 from flask.cli import with_appcontext
 
 from app.extensions import db
+from app.sqlite import create_private
 
 
 @click.command("backup")
@@ -21,7 +22,8 @@ def backup(path: Path):
     if path.exists():
         click.echo(f"{path} finnes allerede; velg et nytt filnavn.", err=True)
         sys.exit(2)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    create_private(path)  # the copy holds everything the database does
     source, target = sqlite3.connect(url.database), sqlite3.connect(path)
     try:
         with target:

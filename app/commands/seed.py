@@ -1,22 +1,32 @@
 """`flask seed-demo`: the real collaboration as demo data, made through the services."""
 import secrets
+import sys
 
 import click
 from flask.cli import with_appcontext
+from sqlalchemy import func, select
 from werkzeug.security import check_password_hash
 
 from app.demo import history, meetings, membership, people, subgroups
 from app.extensions import db
-from app.models import Organisation
+from app.models import Organisation, User
 from app.models.organisation import MUNICIPALITY
 from app.services import organisations, users
 
 
 @click.command("seed-demo")
-@click.option("--password", help="Ett passord for alle demokontoer (bare for demo).")
+@click.option("--password", help="Ett passord for alle nye demokontoer (bare for demo).")
+@click.option("--force", is_flag=True, help="Legg inn demodata selv om databasen har kontoer demoen ikke har laget.")
 @with_appcontext
-def seed_demo(password):
-    """Load the demo data; running it again adds nothing new."""
+def seed_demo(password, force):
+    """Load the demo data; running it again adds nothing new. Refuses a database with accounts of its own (unless
+    --force), and never changes the password of an account that has one."""
+    others = _accounts_not_from_the_demo()
+    if others and not force:
+        click.echo(f"Databasen har {others} {'konto' if others == 1 else 'kontoer'} som demoen ikke har laget, så "
+                   "den er ikke en demodatabase. Demodata legges ikke inn. Bruk --force for å legge dem inn likevel.",
+                   err=True)
+        sys.exit(2)
     password = password or secrets.token_urlsafe(12)
     users.check_password_rules(password)
     organisations = _organisations()
@@ -30,9 +40,24 @@ def seed_demo(password):
         click.echo("Møtene er lagt inn: styringsgruppemøter og koordineringsmøter med referat og oppmøte.")
     if membership.tell(organisations):
         click.echo("Medlemskapet 2018–2026 er lagt inn: representanter, kontaktpersoner, bidrag og årlig vurdering.")
-    click.echo(f"Demokontoer (passord: {password}):")
+    click.echo(f"Demokontoer (passord: {password}; en konto som fantes fra før, beholder sitt passord):")
     for user, new in made:
-        click.echo(f"  {'ny ' if new else '   '} {user.email:40} {', '.join(user.role_labels)}")
+        click.echo(f"  {'ny ' if new else '   '} {user.email:40} {', '.join(user.role_labels)}"
+                   f"{_unless_demo_password(user, new, password)}")
+
+
+def _accounts_not_from_the_demo() -> int:
+    """How many accounts have an address the demo does not use. An anonymised account is nobody's any more (the
+    demo's own, anonymised on the privacy page, among them), so it does not count."""
+    return db.session.scalar(select(func.count()).select_from(User).where(
+        User.email.not_in(people.EMAILS), User.anonymised_at.is_(None)))
+
+
+def _unless_demo_password(user: User, new: bool, password: str) -> str:
+    """What the list says of an account that existed before and that the demo password does not open."""
+    if new or user.password_hash and check_password_hash(user.password_hash, password):
+        return ""
+    return "  – eget passord, ikke endret" if user.password_hash else "  – uten passord, ikke endret"
 
 
 def _organisations() -> dict[str, Organisation]:
@@ -59,15 +84,13 @@ def _organisations() -> dict[str, Organisation]:
 
 
 def _people(organisations: dict[str, Organisation], password: str):
+    """The demo's accounts, each with whether it is new; an existing account is left as it is."""
     made = []
     for email, name, title, organisation, roles in people.PEOPLE:
         user = users.find_by_email(email)
         if user is None:
-            user = users.create_user(email, name, roles, organisation=organisations[organisation], title=title,
-                                     password=password)
-            made.append((user, True))
+            made.append((users.create_user(email, name, roles, organisation=organisations[organisation], title=title,
+                                           password=password), True))
         else:
-            if not user.password_hash or not check_password_hash(user.password_hash, password):
-                users.set_password(user, password)
             made.append((user, False))
     return made

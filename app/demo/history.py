@@ -4,6 +4,7 @@ from datetime import date
 from sqlalchemy import select
 
 from app import clock
+from app.demo import people
 from app.services import agreement_print
 from app.extensions import db
 from app.models import InvitationRound, MembershipCase, Organisation, User
@@ -174,8 +175,8 @@ def _round_2026(organisations, adviser) -> dict[str, MembershipCase]:
     by_name = {case.organisation.name: case for case in round_.cases}
     with clock.pinned(date(2026, 11, 4)):
         # Austevoll gets a contact person after the round went out: the invitation follows at once.
-        users.create_user("trude.bjelland@austevoll.kommune.no", "Trude Bjelland", [MUNICIPALITY_CONTACT],
-                          organisation=organisations["Austevoll"], title="Einingsleiar helse og omsorg",
+        email, name, title, organisation, roles = people.LATER_CONTACT
+        users.create_user(email, name, roles, organisation=organisations[organisation], title=title,
                           actor=find_by_email("admin@bergen.kommune.no"))
         db.session.commit()
     with clock.pinned(date(2026, 11, 12)):

@@ -78,3 +78,8 @@ PEOPLE = [
     ("erik.aase@hvl.no", "Erik Aase", "Dosent", "Høgskulen på Vestlandet", [PROJECT_MEMBER]),
     ("gunn.rosland@helse-bergen.no", "Gunn Røsland", "Direktør", "Helse Bergen", [STEERING_MEMBER]),
 ]
+# Made in the 2026 story (app/demo/history.py) without a password: Austevoll's new contact, invited by link.
+LATER_CONTACT = ("trude.bjelland@austevoll.kommune.no", "Trude Bjelland", "Einingsleiar helse og omsorg", "Austevoll",
+                 [MUNICIPALITY_CONTACT])
+# Every account the demo makes.
+EMAILS = frozenset([email for email, *_ in PEOPLE] + [LATER_CONTACT[0]])

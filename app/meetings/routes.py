@@ -1,7 +1,7 @@
 """Meetings of the steering group and the coordination meeting: the adviser plans them, invitees see them."""
 from datetime import date, datetime, time, timezone
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -13,7 +13,7 @@ from app.models import Meeting, User
 from app.models.meeting import ATTENDANCE_LABELS, KIND_LABELS
 from app.security import role_required
 from app.services import meetings
-from app.views import attempt, attempt_result
+from app.views import attempt, attempt_result, uploaded_file
 from workflows.roles import ADVISER
 
 bp = Blueprint("meetings", __name__, url_prefix="/moter")
@@ -119,7 +119,7 @@ def minutes_pdf(meeting_id: int):
     path = meetings.minutes_path(get_meeting(meeting_id))
     if path is None or not path.is_file():
         abort(404)
-    return send_file(path, mimetype="application/pdf", download_name=f"referat-{meeting_id}.pdf")
+    return uploaded_file(path, f"referat-{meeting_id}.pdf")
 
 
 @bp.route("/<int:meeting_id>/oppmote", methods=["POST"])

@@ -13,7 +13,7 @@ from app.models import Organisation, Representative, User
 from app.models.representative import GROUPS
 from app.safe_input import arg_int
 from app.services import contributions, evaluations, members, representatives, waiting, workflow
-from app.views import attempt, attempt_result, spec_or_404
+from app.views import attempt, attempt_result, own_page, spec_or_404
 
 bp = Blueprint("members", __name__, url_prefix="/medlemskap")
 
@@ -137,6 +137,8 @@ def decide(rep_id: int, trigger: str | None = None):
     if not term.roles_of(current_user):  # neither the adviser nor the proposer: no step is theirs
         abort(403, "Bare FoU-rådgiveren og den som sendte forslaget, kan behandle det.")
     spec = spec_or_404(term, trigger or form.trigger.data or "")
+    if page := own_page(term, spec, rep_id=term.id):
+        return page
     if spec.trigger not in term.workflow.triggers_from(term.state):
         abort(409, f"Forslaget om {term.name} er allerede behandlet (status «{term.state_label}»).")
     if reason := workflow.refusal(term, spec, current_user):

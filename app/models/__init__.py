@@ -11,6 +11,8 @@ from app.models.evaluation import Evaluation, EvaluationAnswer, EvaluationQuesti
 from app.models.representative import Representative, RepresentativeSeat
 from app.models.case import InvitationRound, MembershipCase, Signature
 from app.models.organisation import Organisation, OrganisationName, OrganisationNumber, OrganisationSuccession
+from app.models.rate_limit import RateLimit
+from app.models.rendered_pdf import RenderedPdf
 from app.models.request import TransitionRequest
 from app.models.subgroup import Subgroup, SubgroupMember, SubgroupTheme, UserRepresentative
 from app.models.user import LoginAttempt, LoginSession, User, UserRole
@@ -28,6 +30,7 @@ __all__ = [
     "EvaluationAnswer",
     "EvaluationQuestion",
     "EvaluationResponse",
+    "RenderedPdf",
     "Representative",
     "RepresentativeSeat",
     "AuditEvent",
@@ -51,6 +54,7 @@ __all__ = [
     "OrganisationNumber",
     "OrganisationSuccession",
     "OutboxMessage",
+    "RateLimit",
     "User",
     "UserRepresentative",
     "UserRole",

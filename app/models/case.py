@@ -140,8 +140,8 @@ class MembershipCase(db.Model):
         return self.state == SIGNED
 
     def guard_context(self, today: date, actor: User | None = None) -> "CaseGuards":
-        """The guards on `today`; none of them depends on who acts."""
-        return CaseGuards(self, today)
+        """The guards on `today`, for `actor` (None: the clock)."""
+        return CaseGuards(self, today, actor)
 
     def roles_of(self, user: User) -> set[str]:
         """The roles `user` holds for this case: global roles, and organisation roles for their own side."""
@@ -159,8 +159,8 @@ class MembershipCase(db.Model):
 class CaseGuards:
     """The guard conditions of the membership workflow, read from a case on a given day."""
 
-    def __init__(self, case: MembershipCase, today: date):
-        self.case, self.today = case, today
+    def __init__(self, case: MembershipCase, today: date, actor: User | None = None):
+        self.case, self.today, self.actor = case, today, actor
 
     def reply_open(self) -> bool:
         return reply_open(self.today, self.case.reply_deadline)
@@ -181,6 +181,10 @@ class CaseGuards:
 
     def agreement_ended(self) -> bool:
         return self.case.end_date is not None and self.today > self.case.end_date
+
+    def for_own_municipality(self) -> bool:
+        """The person acting belongs to the case's municipality (Bergen's signatories act for the host only)."""
+        return self.actor is not None and self.actor.organisation_id == self.case.organisation_id
 
 
 class Signature(db.Model):

@@ -1,7 +1,7 @@
 """The outbox: every e-mail is a row written with the change that caused it."""
 from datetime import datetime
 
-from sqlalchemy import String, Text
+from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.extensions import db
@@ -16,6 +16,8 @@ class OutboxMessage(db.Model):
     body_html: Mapped[str] = mapped_column(Text)
     # Mail that must not go out twice (a reminder per case per day) carries a unique key.
     dedupe_key: Mapped[str | None] = mapped_column(String(200), unique=True)
+    # Whose link that sets a password the bodies' placeholder stands for (made as the mail goes out).
+    password_link_user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime)

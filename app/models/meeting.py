@@ -4,11 +4,11 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app import access
 from app.clock import OSLO
 from app.extensions import db
 from app.models.types import UTCDateTime, utcnow
 from app.models.user import User
-from workflows.roles import ADMIN, ADVISER
 
 STEERING_MEETING = "steering"
 COORDINATION = "coordination"
@@ -46,7 +46,7 @@ class Meeting(db.Model):
         return next((i for i in self.invitees if i.user_id == user.id), None)
 
     def can_view(self, user: User) -> bool:
-        return user.has_role(ADVISER, ADMIN) or self.invitee(user) is not None
+        return access.sees_meeting(user, {i.user_id for i in self.invitees})
 
 
 class MeetingInvitee(db.Model):

@@ -8,7 +8,7 @@ from app import search
 from app.extensions import db
 from app.models.types import UTCDateTime, utcnow
 from app.models.user import User
-from workflows.roles import ADMIN, ADVISER, PROJECT_MEMBER
+from workflows.roles import ADMIN, ADVISER, CHAIR, PROJECT_MEMBER
 from workflows import SUBGROUP
 from workflows.subgroup import DRAFT, SUBMITTED
 
@@ -93,8 +93,12 @@ class Subgroup(db.Model):
         return self.state == SUBMITTED
 
     def roles_of(self, user: User) -> set[str]:
-        """The adviser records decisions; project-group members propose, second and close."""
-        return user.roles & {ADVISER, PROJECT_MEMBER}
+        """The adviser records decisions; project-group members propose and second; the chair or the adviser
+        closes."""
+        roles = user.roles & {ADVISER, PROJECT_MEMBER}
+        if user.id == self.chair_id:
+            roles.add(CHAIR)
+        return roles
 
     def can_view(self, user: User) -> bool:
         """A draft is the proposer's own until it is submitted; everything else is open to all signed in."""

@@ -1,4 +1,5 @@
-"""«Min kommune»: a contact person reads their municipality's invitation and answers it."""
+"""«Min kommune»: a contact person reads their municipality's invitation and answers it (the reply form also lets
+the adviser register a reply that came by letter or e-mail)."""
 from dataclasses import asdict
 from functools import partial
 
@@ -13,18 +14,32 @@ from app.municipality.forms import LateReplyForm, ReplyForm
 from app.security import role_required
 from app.services import cases, replies, rounds
 from app.views import attempt
-from workflows.roles import MUNICIPALITY_CONTACT
+from workflows import MEMBERSHIP
+from workflows.roles import ADVISER, MUNICIPALITY_CONTACT
 
 bp = Blueprint("municipality", __name__, url_prefix="/min-kommune")
 DETAILS = tuple(replies.ReplyDetails.__dataclass_fields__)
 
 
-def get_case(case_id: int) -> MembershipCase:
-    """A case of the signed-in contact person's own municipality; any other case does not exist for them."""
+def get_case(case_id: int, roles: frozenset[str] = frozenset({MUNICIPALITY_CONTACT})) -> MembershipCase:
+    """A case the signed-in user holds one of `roles` on (a contact person: their own municipality's); any other
+    case does not exist for them."""
     case = db.session.get(MembershipCase, case_id)
-    if case is None or current_user.organisation_id is None or case.organisation_id != current_user.organisation_id:
+    if case is None or not case.roles_of(current_user) & roles:
         abort(404)
     return case
+
+
+def _for_municipality(case: MembershipCase) -> bool:
+    """Whether the signed-in user answers as the municipality's contact person, not as the adviser registering it."""
+    return MUNICIPALITY_CONTACT in case.roles_of(current_user)
+
+
+def _back(case: MembershipCase) -> str:
+    """The page the reply form returns to: the contact person's invitation, or the adviser's case page."""
+    if _for_municipality(case):
+        return url_for("municipality.invitation", case_id=case.id)
+    return url_for("cases.case_page", case_id=case.id)
 
 
 @bp.route("/")
@@ -57,7 +72,7 @@ def _prefill(form: ReplyForm, case: MembershipCase) -> None:
     if previous is not None and previous.contact_name:
         for name in DETAILS:
             getattr(form, name).data = getattr(previous, name)
-    else:
+    elif _for_municipality(case):
         user = current_user
         form.contact_name.data, form.contact_title.data = user.name, user.title
         form.contact_email.data, form.contact_phone.data = user.email, user.phone
@@ -79,18 +94,23 @@ def _answer(case: MembershipCase, form: ReplyForm, late: bool):
                                    answer_label=ANSWER_LABELS[answer])
         send = replies.request_late_reply if late else partial(replies.reply, answer=answer)
         if attempt(lambda: send(case, current_user, details=details, comment=form.comment.data), form):
-            return redirect(url_for("municipality.receipt", case_id=case.id))
-    return render_template("municipality/reply_form.html", case=case, form=form, late=late, today=clock.today())
+            if _for_municipality(case):
+                return redirect(url_for("municipality.receipt", case_id=case.id))
+            flash(f"Svaret fra {case.organisation.display_name} er registrert. Kommunens kontaktpersoner får "
+                  "kvitteringen på e-post.", "success")
+            return redirect(_back(case))
+    return render_template("municipality/reply_form.html", case=case, form=form, late=late, today=clock.today(),
+                           back=_back(case), registering=not _for_municipality(case))
 
 
 @bp.route("/invitasjon/<int:case_id>/svar", methods=["GET", "POST"])
-@role_required(MUNICIPALITY_CONTACT)
+@role_required(MUNICIPALITY_CONTACT, ADVISER)
 def reply(case_id: int):
-    case = get_case(case_id)
+    case = get_case(case_id, MEMBERSHIP.spec("accept").roles)
     mode = replies.reply_mode(case)
     if mode.kind != "open":
         flash(mode.message, "error")
-        return redirect(url_for("municipality.invitation", case_id=case.id))
+        return redirect(_back(case))
     return _answer(case, ReplyForm(), late=False)
 
 

@@ -1,16 +1,15 @@
 """The agreement as a document: what the page and the PDF show, and the PDF itself (WeasyPrint)."""
-import unicodedata
 from datetime import date
 from functools import partial
 from pathlib import Path
 
 from flask import current_app, render_template
-from weasyprint import CSS, HTML
 
 from app import clock
+from app.formatting import slug
 from app.models import Agreement, AgreementDocument, MembershipCase
 from app.models.case import HOST_PARTY, MUNICIPALITY_PARTY
-from app.services import agreements, archive, organisations
+from app.services import agreements, archive, organisations, rendered_pdfs
 
 PRINT_CSS = Path(__file__).resolve().parent.parent / "static" / "css" / "agreement-print.css"
 
@@ -26,21 +25,15 @@ def context(agreement: Agreement) -> dict:
 
 def pdf(agreement: Agreement) -> bytes:
     """The agreement as an A4 PDF with page numbers, the signature block and the text's fingerprint."""
-    html = render_template("agreements/pdf.html", **context(agreement))
-    return HTML(string=html, base_url=current_app.root_path).write_pdf(stylesheets=[CSS(filename=str(PRINT_CSS))])
+    return rendered_pdfs.pdf("agreement", agreement.id, render_template("agreements/pdf.html", **context(agreement)),
+                             css=PRINT_CSS.read_text(encoding="utf-8"), base_url=current_app.root_path)
 
 
 def filename(agreement: Agreement) -> str:
     """samarbeidsavtale-lindas-kommune-2018-2022(-signert).pdf"""
     signed = "-signert" if agreement.signed_by(MUNICIPALITY_PARTY) and agreement.signed_by(HOST_PARTY) else ""
-    return f"samarbeidsavtale-{_slug(agreement.municipality_name)}-{agreement.contribution_from}-" \
+    return f"samarbeidsavtale-{slug(agreement.municipality_name)}-{agreement.contribution_from}-" \
            f"{agreement.contribution_to}{signed}.pdf"
-
-
-def _slug(text: str) -> str:
-    ascii_text = unicodedata.normalize("NFKD", text.lower().replace("æ", "ae").replace("ø", "o"))
-    ascii_text = ascii_text.encode("ascii", "ignore").decode()
-    return "-".join("".join(c if c.isalnum() else " " for c in ascii_text).split())
 
 
 # --- the case's documents for the archive (listed in app/wiring.py) -----------------------------------------------
@@ -79,7 +72,7 @@ def agreement_documents(case: MembershipCase) -> list[archive.Document]:
                 f"skannet-{scan.id}", f"Signert samarbeidsavtale {agreement.period} fra "
                                       f"{agreements.party_name(agreement, scan.party)} (skannet)",
                 day, _direction(scan.party), sender, recipient, partial(_scan_content, scan),
-                endpoint="agreements.scanned_copy", params={"document_id": scan.id}))
+                endpoint="agreements.scanned_copy", params={"document_id": scan.id}, uploaded=True))
     return found
 
 
@@ -96,6 +89,6 @@ def notice_document(case: MembershipCase) -> list[archive.Document]:
     request = agreements.confirmed_notice(case)
     return [archive.Document(
         "oppsigelse", "Skriftlig oppsigelse av samarbeidsavtalen", case.notice_date, _direction(party), sender,
-        recipient, partial(archive.pdf, "archive/notice_pdf.html", case=case, request=request, sender=sender,
-                           recipient=recipient))]
+        recipient, partial(archive.pdf, "notice", case.id, "archive/notice_pdf.html", case=case, request=request,
+                           sender=sender, recipient=recipient))]
 

@@ -4,7 +4,6 @@ import json
 import re
 from dataclasses import dataclass, field
 from datetime import date
-from pathlib import PurePath
 
 from babel.numbers import format_decimal
 from flask import current_app
@@ -17,12 +16,11 @@ from app.models.case import HOST_PARTY, MUNICIPALITY_PARTY
 from app.models.request import APPROVED, TransitionRequest
 from app.models.user import UserRole
 from workflows.roles import ADVISER, MUNICIPALITY_CONTACT, SIGNATORY
-from app.services import ServiceError, mail, cases, organisations, workflow
+from app.services import ServiceError, mail, cases, organisations, uploads, workflow
 from workflows import add_years, notice_last_day
 from workflows.membership import AGREEMENT_PENDING
 
 HOST_UNIT = "Byrådsavdeling for helse og omsorg"
-MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 TERMS = ("agreement_end", "contribution", "contribution_from", "contribution_to")
 _HEADING = re.compile(r"(\d+)\. (.+)")
 
@@ -266,17 +264,14 @@ def register_upload(agreement: Agreement, adviser: User, *, party: str, name: st
     if party not in (MUNICIPALITY_PARTY, HOST_PARTY):
         raise ServiceError("Velg hvilken part som har signert.", field="party")
     _check_open(agreement, party)
-    if not content.startswith(b"%PDF-"):
-        raise ServiceError("Filen må være en PDF.", field="document")
-    if len(content) > MAX_UPLOAD_BYTES:
-        raise ServiceError("Filen er for stor: den kan være på høyst 10 MB.", field="document")
+    uploads.check_pdf(content, field="document")
     if signed_on > clock.today():
         raise ServiceError("Datoen for signaturen kan ikke være frem i tid.", field="signed_on")
     if signed_on < agreement.issued_at.astimezone(clock.OSLO).date():
         raise ServiceError("Datoen for signaturen kan ikke være før avtalen ble sendt til signering.",
                            field="signed_on")
     document = AgreementDocument(
-        agreement_id=agreement.id, party=party, filename=PurePath(filename).name[:200] or "signert-avtale.pdf",
+        agreement_id=agreement.id, party=party, filename=uploads.safe_filename(filename, "signert-avtale"),
         content_type="application/pdf", size=len(content), sha256=hashlib.sha256(content).hexdigest(),
         content=content, uploaded_by_id=adviser.id, uploaded_at=clock.now())
     db.session.add(document)

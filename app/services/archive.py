@@ -12,13 +12,12 @@ from datetime import date
 from xml.etree import ElementTree
 
 from flask import render_template
-from weasyprint import HTML
 
 from app import clock
 from app.clock import OSLO
 from app.extensions import wiring
 from app.models import MembershipCase
-from app.services import cases, organisations
+from app.services import cases, organisations, rendered_pdfs
 from workflows import MEMBERSHIP
 
 HOST = "Bergen kommune, Byrådsavdeling for helse og omsorg"
@@ -28,7 +27,10 @@ DIRECTIONS = {"I": "Inngående dokument", "U": "Utgående dokument", "X": "Organ
 
 @dataclass
 class Document:
-    """One document of a case: its journal facts, how to make the PDF, and where to read it in the app."""
+    """One document of a case: its journal facts, how to make the PDF, and where to read it in the app.
+
+    `uploaded`: the PDF is a file someone uploaded (a scanned copy), not one the app made.
+    """
 
     key: str
     title: str
@@ -39,11 +41,12 @@ class Document:
     render: Callable[[], bytes]
     endpoint: str | None = None  # a page showing it, called with `params` (by default the case id)
     params: dict | None = None
+    uploaded: bool = False
 
 
-def pdf(template: str, **context) -> bytes:
-    """An HTML template rendered to PDF."""
-    return HTML(string=render_template(template, **context)).write_pdf()
+def pdf(kind: str, object_id: int, template: str, **context) -> bytes:
+    """An HTML template as PDF: document `kind` number `object_id`, made once per version of what it shows."""
+    return rendered_pdfs.pdf(kind, object_id, render_template(template, **context))
 
 
 def invitation_letter(case: MembershipCase) -> list[Document]:
@@ -52,14 +55,14 @@ def invitation_letter(case: MembershipCase) -> list[Document]:
     return [Document(
         "invitasjon", f"Invitasjon til å delta i Kunnskapskommunen ({round_.title})",
         sent_on, "I", HOST, organisations.official_name(case.organisation, sent_on),
-        lambda: pdf("archive/letter_pdf.html", case=case), endpoint="cases.invitation_letter")]
+        lambda: pdf("invitation", case.id, "archive/letter_pdf.html", case=case), endpoint="cases.invitation_letter")]
 
 
 def case_history(case: MembershipCase) -> list[Document]:
     return [Document(
         "saksforlop", f"Saksforløp for medlemskapet til {case.organisation.display_name}", clock.today(), "X",
         INTRANET, case.organisation.display_name,
-        lambda: pdf("archive/history_pdf.html", case=case, history=cases.history(case),
+        lambda: pdf("case_history", case.id, "archive/history_pdf.html", case=case, history=cases.history(case),
                     today=clock.today()))]
 
 

@@ -1,8 +1,14 @@
-"""Writing and verifying the hash-chained audit log."""
+"""Writing and verifying the hash-chained audit log.
+
+Each event's hash is an HMAC-SHA256 under AUDIT_KEY, a key kept outside the database: someone who can write to the
+database alone cannot rewrite an event and hash the chain again.
+"""
 import hashlib
+import hmac
 import json
 from dataclasses import dataclass
 
+from flask import current_app
 from sqlalchemy import event as sa_event
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
@@ -66,37 +72,49 @@ def _forget_head(session, *args) -> None:
     session.info.pop(_HEAD, None)
 
 
+def _key() -> bytes:
+    return current_app.config["AUDIT_KEY"].encode()
+
+
+def key_id() -> str:
+    """A fingerprint that tells which key is in use, without revealing it."""
+    return hashlib.sha256(b"audit-key-id:" + _key()).hexdigest()[:16]
+
+
 def content_hash(event: AuditEvent) -> str:
-    """The SHA-256 of an event's content and its predecessor's hash."""
+    """The HMAC-SHA256 under the audit key of an event's content and its predecessor's hash."""
     content = [event.seq, event.at.isoformat(), event.actor_id, event.action, event.object_type,
                event.object_id, event.from_state, event.to_state, event.comment, event.request_id,
                event.data, event.prev_hash]
-    return hashlib.sha256(json.dumps(content, ensure_ascii=False).encode()).hexdigest()
+    return hmac.new(_key(), json.dumps(content, ensure_ascii=False).encode(), hashlib.sha256).hexdigest()
 
 
 @dataclass
 class Verification:
     ok: bool
     count: int
+    key_id: str
     bad_seq: int | None = None
     reason: str = ""
 
 
 def verify() -> Verification:
     """Walk the chain from the start and report the first event that does not fit."""
-    prev_hash, expected_seq, count = GENESIS, 1, 0
+    prev_hash, expected_seq, count, key = GENESIS, 1, 0, key_id()
     for event in db.session.scalars(select(AuditEvent).order_by(AuditEvent.seq)).yield_per(1000):
         if event.seq != expected_seq:
-            return Verification(False, count, expected_seq, f"hendelse nr. {expected_seq} mangler (slettet)")
+            return Verification(False, count, key, expected_seq, f"hendelse nr. {expected_seq} mangler (slettet)")
         if event.prev_hash != prev_hash:
-            return Verification(False, count, event.seq, f"hendelse nr. {event.seq} peker ikke på forrige hendelse")
+            return Verification(False, count, key, event.seq,
+                                f"hendelse nr. {event.seq} peker ikke på forrige hendelse")
         if content_hash(event) != event.hash:
-            return Verification(False, count, event.seq, f"hendelse nr. {event.seq} er endret")
+            return Verification(False, count, key, event.seq,
+                                f"hendelse nr. {event.seq} er endret eller laget med en annen nøkkel")
         prev_hash, expected_seq, count = event.hash, expected_seq + 1, count + 1
     head = db.session.get(AuditHead, 1)
     if head is not None and (head.seq != count or head.last_hash != prev_hash):
-        return Verification(False, count, count + 1, f"hendelse nr. {count + 1} mangler (slettet)")
-    return Verification(True, count)
+        return Verification(False, count, key, count + 1, f"hendelse nr. {count + 1} mangler (slettet)")
+    return Verification(True, count, key)
 
 
 def events_for(object_type: str, object_id: int) -> list[AuditEvent]:

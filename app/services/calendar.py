@@ -51,11 +51,11 @@ def create_token(user: User) -> str:
     return token
 
 
-def revoke(user: User) -> bool:
-    """Switch the user's link off; False if there was none."""
+def revoke(user: User, actor: User | None = None) -> bool:
+    """Switch the user's link off (by the user, unless `actor` says who); False if there was none."""
     if not _revoke_all(user):
         return False
-    audit.record(user, "calendar.token_revoke", "user", user.id)
+    audit.record(actor or user, "calendar.token_revoke", "user", user.id)
     return True
 
 

@@ -78,16 +78,17 @@ def sign(case: MembershipCase, party: str, user: User, *, name: str, title: str,
         raise ServiceError("Avtalen kan bare signeres mens den venter på signering.")
     if case.signed_by(party):
         raise ServiceError("Denne parten har allerede signert avtalen.")
-    db.session.add(Signature(case_id=case.id, agreement_id=case.agreement.id, party=party, user_id=user.id,
-                             name=name, title=title, signed_on=signed_on, signed_at=clock.now(), method=method,
-                             document_id=document.id if document else None))
+    signature = Signature(case_id=case.id, agreement_id=case.agreement.id, party=party, user_id=user.id, name=name,
+                          title=title, signed_on=signed_on, signed_at=clock.now(), method=method,
+                          document_id=document.id if document else None)
+    db.session.add(signature)
     try:
         db.session.flush()
     except IntegrityError:
         raise Conflict("Denne parten signerte avtalen akkurat nå, i et annet vindu eller av en annen person.")
     db.session.expire(case, ["signatures"])
     db.session.expire(case.agreement, ["signatures"])
-    facts = {"party": party, "name": name, "title": title, "signed_on": signed_on.isoformat(), "method": method,
+    facts = {"party": party, "signature": signature.id, "signed_on": signed_on.isoformat(), "method": method,
              "agreement": case.agreement.id}
     if document:
         facts |= {"document": document.id, "sha256": document.sha256}

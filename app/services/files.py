@@ -18,12 +18,14 @@ def path(relative: str) -> Path:
 
 
 def write(relative: str, content: bytes) -> None:
-    """Store `content` at `relative` when the transaction commits. It is written now under a temporary name in the
-    same folder (so the commit only renames it), and that is removed if the transaction rolls back."""
+    """Store `content` at `relative` when the transaction commits, readable by the owner only (in a folder only the
+    owner opens). It is written now under a temporary name in the same folder (so the commit only renames it), and
+    that is removed if the transaction rolls back."""
     target = path(relative)
-    target.parent.mkdir(parents=True, exist_ok=True)
+    target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     temporary = target.with_name(f".{target.name}.{secrets.token_hex(4)}.part")
-    temporary.write_bytes(content)
+    with os.fdopen(os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as file:
+        file.write(content)
     db.session.info.setdefault(_PENDING, []).append((temporary, target))
 
 

@@ -8,10 +8,12 @@ from email.utils import formatdate
 
 from flask import current_app, render_template
 from flask_babel import force_locale
+from markupsafe import escape
 from sqlalchemy import func, or_, select, update
 
 from app.extensions import db
-from app.models import OutboxMessage
+from app.models import OutboxMessage, User
+from app.services import password_links
 
 # Minutes to wait after the 1st, 2nd, ... failed attempt; the last value repeats.
 BACKOFF_MINUTES = (1, 5, 15, 60, 240)
@@ -20,17 +22,21 @@ SUBJECT_LENGTH = OutboxMessage.__table__.c.subject.type.length
 
 
 def queue(recipient: str, subject: str, template: str, *, dedupe_key: str | None = None,
-          **context) -> OutboxMessage | None:
-    """Write a message to the outbox in the caller's transaction; None if the dedupe key was used before."""
+          password_link_for: User | None = None, **context) -> OutboxMessage | None:
+    """Write a message to the outbox in the caller's transaction; None if the dedupe key was used before. With
+    `password_link_for`, the template's `password_link` is that person's link to set a password, made on delivery."""
     if dedupe_key and db.session.scalar(select(OutboxMessage.id).where(OutboxMessage.dedupe_key == dedupe_key)):
         return None
     context.setdefault("base_url", current_app.config["BASE_URL"].rstrip("/"))
+    if password_link_for is not None:
+        context["password_link"] = password_links.PLACEHOLDER
     subject = subject_line(subject)
     # Mail is in bokmål whatever the sender's screen language; forcing it also spares the locale selector,
     # which reads the session and so fails outside a request (mail queued by the tick).
     with force_locale("nb"):
         message = OutboxMessage(
             recipient=recipient, subject=subject, dedupe_key=dedupe_key,
+            password_link_user_id=password_link_for.id if password_link_for is not None else None,
             body_text=render_template(f"mail/{template}.txt", subject=subject, **context),
             body_html=render_template(f"mail/{template}.html", subject=subject, **context),
         )
@@ -70,8 +76,10 @@ def send_pending(limit: int = 200, stop: threading.Event | None = None) -> tuple
         if not _claim(message_id, now):
             continue
         message = db.session.get(OutboxMessage, message_id)
+        bodies = _bodies(message)
+        db.session.commit()  # a new link is saved before the wait for the mail server, not holding the audit lock
         try:
-            _deliver(message)
+            _deliver(message, *bodies)
         except (OSError, smtplib.SMTPException) as error:
             message.attempts += 1
             message.last_error = f"{type(error).__name__}: {error}"[:1000]
@@ -99,7 +107,7 @@ def _claim(message_id: int, now: datetime) -> bool:
     return claimed.rowcount == 1
 
 
-def _deliver(message: OutboxMessage) -> None:
+def _deliver(message: OutboxMessage, body_text: str, body_html: str) -> None:
     config = current_app.config
     email = EmailMessage()
     email["From"] = config["MAIL_DEFAULT_SENDER"]
@@ -107,11 +115,20 @@ def _deliver(message: OutboxMessage) -> None:
     email["Subject"] = message.subject
     email["Date"] = formatdate(message.created_at.timestamp(), localtime=True)
     email["Message-ID"] = f"<outbox-{message.id}@kunnskapskommunen>"
-    email.set_content(message.body_text)
-    email.add_alternative(message.body_html, subtype="html")
+    email.set_content(body_text)
+    email.add_alternative(body_html, subtype="html")
     with smtplib.SMTP(config["MAIL_SERVER"], int(config["MAIL_PORT"]), timeout=config["MAIL_TIMEOUT"]) as smtp:
         if config.get("MAIL_USE_TLS"):
             smtp.starttls()
         if config.get("MAIL_USERNAME"):
             smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
         smtp.send_message(email)
+
+
+def _bodies(message: OutboxMessage) -> tuple[str, str]:
+    """The text and HTML to send: with a fresh link to set a password where the stored bodies hold its place."""
+    if message.password_link_user_id is None:
+        return message.body_text, message.body_html
+    link = password_links.url(password_links.mint(db.session.get(User, message.password_link_user_id)))
+    return (message.body_text.replace(password_links.PLACEHOLDER, link),
+            message.body_html.replace(password_links.PLACEHOLDER, str(escape(link))))

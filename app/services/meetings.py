@@ -6,16 +6,15 @@ from pathlib import Path
 from sqlalchemy import or_, select
 from sqlalchemy.orm import lazyload, selectinload
 
-from app import clock
+from app import access, clock
 from app.extensions import db
 from app.models import AdministrativeContact, Meeting, MeetingInvitee, Representative, User
 from app.models.meeting import ATTENDANCE_LABELS, KIND_LABELS, STEERING_MEETING
 from app.models.representative import STEERING_GROUP
-from workflows.roles import ADMIN, ADVISER, MUNICIPALITY_CONTACT, STEERING_MEMBER
-from app.services import ServiceError, audit, files, mail
+from workflows.roles import MUNICIPALITY_CONTACT, STEERING_MEMBER
+from app.services import ServiceError, audit, files, mail, uploads
 from workflows.representative import APPROVED
 
-MAX_PDF_BYTES = 10 * 1024 * 1024
 # Who is invited is listed by name; their roles are never read, and loading them for hundreds of people takes a
 # query per 500.
 WITHOUT_ROLES = lazyload(User.role_rows)
@@ -47,11 +46,9 @@ def candidates() -> list[User]:
 
 
 def visible(user: User):
-    """The meetings `user` may see, newest first: all for the adviser and admin, otherwise those they are invited to."""
-    stmt = select(Meeting).options(WITH_INVITEES).order_by(Meeting.starts_at.desc())
-    if not user.has_role(ADVISER, ADMIN):
-        stmt = stmt.join(MeetingInvitee).where(MeetingInvitee.user_id == user.id)
-    return stmt
+    """The meetings `user` may see (access.visible_meeting), newest first."""
+    return select(Meeting).where(access.visible_meeting(user, Meeting.invitees)).options(WITH_INVITEES) \
+        .order_by(Meeting.starts_at.desc())
 
 
 def _check(starts_at: datetime, ends_at: datetime, invitees: list[User]) -> None:
@@ -110,10 +107,7 @@ def record_minutes(meeting: Meeting, *, text: str, pdf: bytes | None, actor: Use
     """Save the minutes as text, as an uploaded PDF (replacing an earlier one), or both. The file is stored, and
     the one it replaces removed, when the caller commits."""
     if pdf is not None:
-        if not pdf.startswith(b"%PDF-"):
-            raise ServiceError("Filen er ikke en PDF.", field="minutes_file")
-        if len(pdf) > MAX_PDF_BYTES:
-            raise ServiceError("Filen er for stor (høyst 10 MB).", field="minutes_file")
+        uploads.check_pdf(pdf, field="minutes_file")
         if meeting.minutes_file:
             files.remove(meeting.minutes_file)
         meeting.minutes_file = str(Path("meetings") / f"{meeting.id}-{secrets.token_hex(8)}.pdf")

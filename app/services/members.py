@@ -178,7 +178,7 @@ def set_admin_contact(organisation: Organisation, actor: User, *, name: str, ema
                       title: str | None = None, phone: str | None = None) -> AdministrativeContact:
     """Name or change the municipality's administrative contact person (agreement §10)."""
     contact = admin_contact(organisation)
-    before = _contact_facts(contact) if contact else None
+    before = _contact_facts(contact) if contact else {}
     if contact is None:
         contact = AdministrativeContact(organisation_id=organisation.id)
         db.session.add(contact)
@@ -186,12 +186,15 @@ def set_admin_contact(organisation: Organisation, actor: User, *, name: str, ema
     contact.title, contact.phone = (title or "").strip() or None, (phone or "").strip() or None
     contact.updated_at, contact.updated_by_id = clock.now(), actor.id
     db.session.flush()
+    after = _contact_facts(contact)
+    changed = [field for field in after if after[field] != before.get(field)]
     audit.record(actor, "admin_contact.update", "organisation", organisation.id,
-                 data={"before": before, "after": _contact_facts(contact)})
+                 data={"contact": contact.id, "changed": changed})
     return contact
 
 
 def _contact_facts(contact: AdministrativeContact) -> dict:
+    """The person's details, which the audit event names only as changed or not."""
     return {"name": contact.name, "title": contact.title, "email": contact.email, "phone": contact.phone}
 
 

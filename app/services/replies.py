@@ -14,6 +14,7 @@ from app.models import InvitationReply, InvitationRound, MembershipCase, User
 from app.models.invitation import ANSWER_LABELS, NO, YES
 from app.models.request import TransitionRequest
 from app.services import ServiceError, archive, audit, invitation_mail, organisations, workflow
+from workflows import MEMBERSHIP
 from workflows.membership import ACCEPTED, DECLINED, INVITED, NO_REPLY, WITHDRAWN
 from workflows.roles import MUNICIPALITY_CONTACT
 
@@ -83,11 +84,11 @@ def reply(case: MembershipCase, user: User, *, answer: str, details: ReplyDetail
     facts = _facts(user, answer, details, comment)
     if answer == current_answer(case):
         # The same answer again, with new details: no transition, but recorded all the same.
-        if MUNICIPALITY_CONTACT not in case.roles_of(user):
-            raise ServiceError("Bare kommunens kontaktperson kan svare på invitasjonen.")
+        if not case.roles_of(user) & MEMBERSHIP.spec("accept").roles:
+            raise ServiceError("Bare kommunens kontaktperson eller FoU-rådgiveren kan svare på invitasjonen.")
         row = _store_reply(case, facts, late=False)
         audit.record(user, "invitation.reply_update", case.audit_type, case.id, comment=facts["comment"],
-                     data={"reply": facts})
+                     data={"reply_id": row.id})  # the reply row holds the details about people
     else:
         workflow.perform(case, "accept" if answer == YES else "decline", user, comment=facts["comment"],
                          data={"reply": facts})
@@ -128,10 +129,14 @@ def late_request_facts(request: TransitionRequest) -> dict:
 
 
 def _send_receipt(case: MembershipCase, user: User, facts: dict, *, late: bool) -> None:
+    """To the contact person who answered; a reply the adviser registered, to the municipality's contact persons."""
     subject = "Kvittering: " + ("forespørsel om å svare ja etter fristen" if late
                                 else "svar på invitasjonen fra Kunnskapskommunen")
-    invitation_mail.send(case, user, subject, "reply_receipt", facts=facts,
-                         answer_label=ANSWER_LABELS[facts["answer"]], late=late)
+    recipients = [user] if MUNICIPALITY_CONTACT in case.roles_of(user) else invitation_mail.contacts(
+        case.organisation_id)
+    for recipient in recipients:
+        invitation_mail.send(case, recipient, subject, "reply_receipt", facts=facts,
+                             answer_label=ANSWER_LABELS[facts["answer"]], late=late)
 
 
 def _store_reply(case: MembershipCase, facts: dict, *, late: bool) -> InvitationReply:
@@ -182,8 +187,10 @@ def reply_documents(case: MembershipCase) -> list[archive.Document]:
 
 
 def _reply_pdf(case: MembershipCase, reply_id: int) -> bytes:
-    return archive.pdf("archive/reply_pdf.html", case=case, reply=db.session.get(InvitationReply, reply_id),
-                       recipient=archive.HOST)
+    # The HTML is made on every fetch (its fingerprint finds the kept PDF): one query for the reply and who gave it.
+    reply = db.session.get(InvitationReply, reply_id,
+                           options=[joinedload(InvitationReply.answered_by).lazyload(User.role_rows)])
+    return archive.pdf("reply", reply_id, "archive/reply_pdf.html", case=case, reply=reply, recipient=archive.HOST)
 
 
 def _replies_query() -> Select:

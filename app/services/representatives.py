@@ -23,6 +23,8 @@ from workflows.representative import APPROVED, HOLDING, PROPOSED
 TERM_YEARS = 2
 TERM_ENDING_DAYS = 60
 TOTAL_SEATS = sum(SEATS_PER_GROUP.values())
+# The comment on a term ended by its replacement; the replacement is named in the event by id, as people are.
+REPLACED = "Erstattet av en ny representant."
 SEAT_TAKEN_MEANWHILE = ("Noen andre foreslo en representant til den samme plassen akkurat nå. Last siden på nytt "
                         "og se hvem som er foreslått.")
 
@@ -158,7 +160,7 @@ def take_over(term: Representative, actor: User | None, data: dict) -> None:
     """A replacement in office: the old term ends the day before the new one starts."""
     replaced = term.replaces
     if replaced is not None and replaced.ends_on >= term.starts_on:
-        _shorten(replaced, term.starts_on - timedelta(days=1), actor, f"Erstattet av {term.name}.")
+        _shorten(replaced, term.starts_on - timedelta(days=1), actor, REPLACED, replaced_by=term.id)
 
 
 def tell_proposer(term: Representative, actor: User | None, data: dict) -> None:
@@ -171,11 +173,14 @@ def tell_proposer(term: Representative, actor: User | None, data: dict) -> None:
                    comment=data.get("comment"))
 
 
-def _shorten(term: Representative, last_day: date, actor: User | None, reason: str) -> None:
+def _shorten(term: Representative, last_day: date, actor: User | None, reason: str,
+             replaced_by: int | None = None) -> None:
     before = term.ends_on
     term.ends_on = last_day
-    audit.record(actor, "representative.end", term.audit_type, term.id, comment=reason,
-                 data={"ends_on_before": before.isoformat(), "ends_on": last_day.isoformat()})
+    facts = {"ends_on_before": before.isoformat(), "ends_on": last_day.isoformat()}
+    if replaced_by is not None:
+        facts["replaced_by"] = replaced_by
+    audit.record(actor, "representative.end", term.audit_type, term.id, comment=reason, data=facts)
 
 
 def end_terms(organisation: Organisation, last_day: date, actor: User | None, reason: str) -> None:

@@ -133,10 +133,10 @@ def _fill(subgroup: Subgroup, proposal: Proposal) -> None:
 
 
 def _summary(subgroup: Subgroup) -> dict:
-    """What the audit log keeps of a proposal's content."""
-    return {"name": subgroup.name, "themes": subgroup.themes, "chair": subgroup.chair.name,
-            "members": [m.user.name for m in subgroup.members],
-            "representatives": [f"{r.name} ({r.represents})" for r in subgroup.representatives],
+    """What the audit log keeps of a proposal's content: people by id (users, rows of represented users)."""
+    return {"name": subgroup.name, "themes": subgroup.themes, "chair": subgroup.chair_id,
+            "members": [m.user_id for m in subgroup.members],
+            "representatives": [r.id for r in subgroup.representatives],
             "assessment": bool(subgroup.representation_assessment)}
 
 
@@ -230,7 +230,7 @@ def add_member(subgroup: Subgroup, user_id: int, joined_on: date, actor: User) -
     db.session.add(member)
     db.session.flush()
     audit.record(actor, "subgroup.member_add", subgroup.audit_type, subgroup.id,
-                 data={"person": person.name, "user_id": person.id, "joined_on": joined_on.isoformat()})
+                 data={"user_id": person.id, "joined_on": joined_on.isoformat()})
     return member
 
 
@@ -246,7 +246,7 @@ def remove_member(subgroup: Subgroup, member_id: int, left_on: date, actor: User
         raise ServiceError("Sluttdatoen kan ikke være før personen ble med i gruppen.", field="left_on")
     member.left_on = left_on
     audit.record(actor, "subgroup.member_remove", subgroup.audit_type, subgroup.id,
-                 data={"person": member.user.name, "user_id": member.user_id, "left_on": left_on.isoformat()})
+                 data={"user_id": member.user_id, "left_on": left_on.isoformat()})
     return member
 
 

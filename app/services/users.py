@@ -1,26 +1,26 @@
 """People, passwords, invitation links and sign-in sessions."""
+import hmac
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
 from functools import lru_cache
 
 from flask import current_app
-from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy import func, select
+from sqlalchemy import select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from app import clock
 from app.extensions import db, wiring
 from app.models import LoginAttempt, LoginSession, Organisation, User
-from workflows.roles import ADMIN, MUNICIPALITY_CONTACT, USER_ROLES
-from app.services import ServiceError, audit
+from workflows.roles import ADMIN, ADVISER, MUNICIPALITY_CONTACT, ROLE_LABELS, USER_ROLES
+from app.services import ServiceError, audit, calendar, mail, rate_limits
 
 MIN_PASSWORD_LENGTH = 10
 # A session's last visit is written at most this often, not on every request.
 VISIT_EVERY = timedelta(minutes=1)
 
 
-class LoginLocked(ServiceError):
-    """Too many failed attempts for this address."""
+class LoginLocked(rate_limits.RateLimited):
+    """Too many failed sign-in attempts on this account from this address, or from this address."""
 
 
 def normalise_email(email: str) -> str:
@@ -57,6 +57,7 @@ def create_user(email: str, name: str, roles, *, organisation: Organisation | No
     db.session.flush()
     audit.record(actor, "user.create", "user", user.id, data=_audited(user))
     _after_contact_change(user, None, actor)
+    _tell_admins_of_power(user, set(), actor)
     return user
 
 
@@ -64,7 +65,7 @@ def update_user(user: User, *, name: str, title: str | None, phone: str | None, 
                 organisation: Organisation | None, active: bool, actor: User) -> None:
     """Change a person's details, roles and whether they may sign in."""
     before, personal_before = _audited(user), [getattr(user, f) for f in PERSONAL_FIELDS]
-    contact_before = _contact_of(user)
+    contact_before, power_before = _contact_of(user), _power_of(user)
     if user.id == actor.id and (not active or ADMIN not in set(roles)):
         raise ServiceError("Du kan ikke fjerne din egen administratortilgang eller deaktivere deg selv.")
     user.name, user.title, user.phone = name.strip(), title or None, phone or None
@@ -73,10 +74,12 @@ def update_user(user: User, *, name: str, title: str | None, phone: str | None, 
     user.active = active
     if not active:
         end_all_sessions(user)
+        calendar.revoke(user, actor)
     changed = [f for f, old in zip(PERSONAL_FIELDS, personal_before) if getattr(user, f) != old]
     audit.record(actor, "user.update", "user", user.id,
                  data={"before": before, "after": _audited(user), "changed": changed})
     _after_contact_change(user, contact_before, actor)
+    _tell_admins_of_power(user, power_before, actor)
 
 
 PERSONAL_FIELDS = ("name", "title", "phone")
@@ -103,72 +106,99 @@ def _after_contact_change(user: User, contact_before: int | None, actor: User | 
             step(user, actor)
 
 
-def set_password(user: User, password: str, actor: User | None = None) -> None:
-    """Store a new password hash; any open invitation link stops working."""
+# The roles that see and change every municipality's data: who gains one is logged on its own and told to the
+# administrators.
+POWERFUL_ROLES = frozenset({ADMIN, ADVISER})
+
+
+def _power_of(user: User) -> set[str]:
+    """The powerful roles an account can act with: none while it is deactivated."""
+    return set(user.roles & POWERFUL_ROLES) if user.active else set()
+
+
+def _tell_admins_of_power(user: User, before: set[str], actor: User | None) -> None:
+    """A person gained a powerful role (given it, created with it, or reactivated with it): an audit event of its
+    own (ids and role names only) and a mail to every other active administrator, queued in the same transaction."""
+    gained = sorted(_power_of(user) - before)
+    if not gained:
+        return
+    audit.record(actor, "user.role_grant", "user", user.id, data={"roles": gained})
+    labels = " og ".join(ROLE_LABELS[role] for role in gained)
+    path = current_app.url_map.bind("").build("admin.user_edit", {"user_id": user.id})
+    admins = db.session.scalars(select(User).where(User.active.is_(True), User.role_rows.any(role=ADMIN),
+                                                   User.id != user.id).order_by(User.id))
+    for admin in admins:
+        mail.queue(admin.email, f"{user.name} har fått rollen {labels}", "role_granted", admin=admin, user=user,
+                   actor=actor, labels=labels, path=path)
+
+
+def set_password(user: User, password: str, actor: User | None = None, *, keep_session: str | None = None) -> bool:
+    """Store a new password hash. Whoever held the account before loses it: any open link that sets a password
+    stops working, every sign-in session but `keep_session` ends, and so does the calendar link (returns whether
+    there was one)."""
     check_password_rules(password)
     user.password_hash = _hash(password)
     user.invite_nonce = None
+    end_all_sessions(user, keep=keep_session)
+    calendar_revoked = calendar.revoke(user, actor or user)
     audit.record(actor or user, "user.password", "user", user.id)
+    return calendar_revoked
 
 
 def _hash(password: str) -> str:
     return generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
 
 
-def change_own_password(user: User, current: str, new: str) -> None:
+def change_own_password(user: User, current: str, new: str) -> bool:
+    """As `set_password`, for the signed-in user, whose session stays."""
     if not user.password_hash or not check_password_hash(user.password_hash, current):
         raise ServiceError("Nåværende passord er feil.", field="current_password")
-    set_password(user, new)
+    return set_password(user, new, keep_session=user.login_session_id)
 
 
-def _serializer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="invite")
+def count_login_attempt(email: str, remote_addr: str | None) -> None:
+    """Count a sign-in attempt before its password is checked, on the account from this address and on the address;
+    raise LoginLocked when either has to wait. Commit this before checking the password: so every attempt, however
+    many arrive at once, is counted, and a wait stops any attempt more than the allowance."""
+    for key, rule in _login_limits(email, remote_addr):
+        wait = rate_limits.hit(key, rule)
+        if wait:
+            current_app.logger.warning("login refused, too many failures for %s from %s (next in %s s)",
+                                       normalise_email(email), remote_addr, wait)
+            raise LoginLocked("For mange mislykkede innloggingsforsøk. Prøv igjen om "
+                              f"{rate_limits.wait_text(wait)}.", wait)
 
 
-def invitation_token(user: User, actor: User | None = None) -> str:
-    """A single-use link token for setting a password; a new one replaces the old (and is logged)."""
-    user.invite_nonce = secrets.token_urlsafe(24)
-    audit.record(actor, "user.invite", "user", user.id)
-    return _serializer().dumps({"u": user.id, "n": user.invite_nonce})
+def _login_limits(email: str, remote_addr: str | None) -> list[tuple[str, rate_limits.Rule]]:
+    """The counters a sign-in attempt counts on: the account from this address, then the address on any account.
+    Keyed by a keyed hash, so the table holds no e-mail or client address."""
+    config = current_app.config
+    secret = config["SECRET_KEY"]
+    secret = secret if isinstance(secret, bytes) else secret.encode()
 
+    def key(*parts: str | None) -> str:
+        return hmac.new(secret, "\n".join(part or "" for part in parts).encode(), "sha256").hexdigest()
 
-def user_for_invitation(token: str) -> User:
-    """The person an invitation token belongs to, if it is still valid."""
-    max_age = current_app.config["INVITE_TOKEN_MAX_AGE"].total_seconds()
-    try:
-        payload = _serializer().loads(token, max_age=max_age)
-    except SignatureExpired:
-        raise ServiceError("Lenken er utløpt. Be administratoren om en ny invitasjon.")
-    except BadSignature:
-        raise ServiceError("Lenken er ugyldig.")
-    user = db.session.get(User, payload.get("u"))
-    if user is None or not user.active or user.invite_nonce is None or user.invite_nonce != payload.get("n"):
-        raise ServiceError("Lenken er allerede brukt eller erstattet av en nyere invitasjon.")
-    return user
+    def rule(allowed: int) -> rate_limits.Rule:
+        return rate_limits.Rule(allowed, config["LOGIN_WINDOW"], config["LOGIN_FIRST_WAIT"], config["LOGIN_MAX_WAIT"])
+
+    return [(f"login-account:{key(normalise_email(email), remote_addr)}", rule(config["LOGIN_ACCOUNT_ATTEMPTS"])),
+            (f"login-address:{key(remote_addr)}", rule(config["LOGIN_ADDRESS_ATTEMPTS"]))]
 
 
 def authenticate(email: str, password: str, remote_addr: str | None = None) -> User:
-    """Check the credentials, counting failures per address; raise LoginLocked after too many."""
+    """Check the credentials of an attempt `count_login_attempt` counted as failed; a success takes that back."""
     email = normalise_email(email)
-    config = current_app.config
-    now = clock.now()
-    window_start = now - config["LOGIN_LOCKOUT"]
-    last_success = db.session.scalar(
-        select(func.max(LoginAttempt.at)).where(LoginAttempt.email == email, LoginAttempt.success.is_(True)))
-    since = max(window_start, last_success) if last_success else window_start
-    failures = db.session.scalar(select(func.count()).select_from(LoginAttempt).where(
-        LoginAttempt.email == email, LoginAttempt.success.is_(False), LoginAttempt.at > since))
-    if failures >= config["LOGIN_MAX_FAILURES"]:
-        minutes = int(config["LOGIN_LOCKOUT"].total_seconds() // 60)
-        current_app.logger.warning("login refused, too many failures for %s from %s", email, remote_addr)
-        raise LoginLocked(f"For mange mislykkede innloggingsforsøk. Vent {minutes} minutter og prøv igjen.")
     user = find_by_email(email)
     ok = check_password_hash(user.password_hash if user and user.password_hash else _dummy_hash(), password)
     ok = ok and user is not None and user.active and user.password_hash is not None
-    db.session.add(LoginAttempt(email=email, at=now, success=ok, remote_addr=remote_addr))
+    db.session.add(LoginAttempt(email=email, at=clock.now(), success=ok, remote_addr=remote_addr))
     if not ok:
         current_app.logger.warning("failed login for %s from %s", email, remote_addr)
         raise ServiceError("Feil e-postadresse eller passord.")
+    (account, _), (address, _) = _login_limits(email, remote_addr)
+    rate_limits.clear(account)
+    rate_limits.forgive(address)
     return user
 
 
@@ -192,28 +222,44 @@ def start_session(user: User) -> LoginSession:
 
 
 def load_session(session_id: str) -> tuple[User | None, bool]:
-    """The user of a live session (None when it ended or sat idle too long), and whether the visit should be
-    recorded with `record_visit`: when the session timed out, or was last seen over a minute ago. Writes nothing."""
+    """The user of a live session (None when it ended, sat idle too long or is older than its lifetime), and
+    whether the visit should be recorded with `record_visit`: when the session ran out, or was last seen over a
+    minute ago. Writes nothing."""
     session = db.session.get(LoginSession, session_id)
     if session is None or session.ended_at is not None or not session.user.active:
         return None, False
-    idle = clock.now() - session.last_seen
-    if idle > current_app.config["SESSION_IDLE_TIMEOUT"]:
+    now = clock.now()
+    if _run_out(session, now):
         return None, True
     session.user.login_session_id = session.id
-    return session.user, idle > VISIT_EVERY
+    return session.user, now - session.last_seen > VISIT_EVERY
+
+
+def _run_out(session: LoginSession, now: datetime) -> str | None:
+    """Why the session has ended by itself: "lifetime" (signed in too long ago) or "idle"; None while it lasts."""
+    config = current_app.config
+    if now - session.created_at > config["SESSION_ABSOLUTE_TIMEOUT"]:
+        return "lifetime"
+    if now - session.last_seen > config["SESSION_IDLE_TIMEOUT"]:
+        return "idle"
+    return None
 
 
 def record_visit(session_id: str) -> None:
-    """The session was used now; one that sat idle too long has ended instead."""
+    """The session was used now; one that has run out ends instead, logged once (by whichever request gets there
+    first)."""
     session = db.session.get(LoginSession, session_id)
     now = clock.now()
     if session is None or session.ended_at is not None:
         return
-    if now - session.last_seen > current_app.config["SESSION_IDLE_TIMEOUT"]:
-        session.ended_at = now
-    else:
+    reason = _run_out(session, now)
+    if reason is None:
         session.last_seen = now
+        return
+    ended = db.session.execute(update(LoginSession).where(
+        LoginSession.id == session_id, LoginSession.ended_at.is_(None)).values(ended_at=now))
+    if ended.rowcount == 1:
+        audit.record(None, "user.session_end", "user", session.user_id, data={"reason": reason})
 
 
 def end_session(session_id: str | None) -> None:
@@ -222,7 +268,8 @@ def end_session(session_id: str | None) -> None:
         session.ended_at = clock.now()
 
 
-def end_all_sessions(user: User) -> None:
-    for session in db.session.scalars(select(LoginSession).where(
-            LoginSession.user_id == user.id, LoginSession.ended_at.is_(None))):
+def end_all_sessions(user: User, keep: str | None = None) -> None:
+    """End the user's sign-in sessions, all but `keep`."""
+    live = select(LoginSession).where(LoginSession.user_id == user.id, LoginSession.ended_at.is_(None))
+    for session in db.session.scalars(live if keep is None else live.where(LoginSession.id != keep)):
         session.ended_at = clock.now()

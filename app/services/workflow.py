@@ -12,11 +12,19 @@ from app import clock
 from app.extensions import db, wiring
 from app.models import STATEFUL, TransitionRequest, User
 from app.models.request import APPROVED, CANCELLED, PENDING, REJECTED
-from workflows.roles import ADVISER, ROLE_LABELS
+from workflows.roles import ADVISER, CHAIR, ROLE_LABELS
 from app.services import Conflict, ServiceError, audit
 from workflows import PROPOSER, SYSTEM, TransitionSpec, WorkflowError
 
 CONFLICT_MESSAGE = "Saken ble endret av noen andre samtidig. Last siden på nytt og se hva som gjelder nå."
+# Facts about people that a transition's steps need (a reply's contact person and proposed representatives): kept
+# in tables that can be changed when a person is anonymised (the reply row; the request row while it waits), never
+# in the audit event.
+PERSONAL = frozenset({"reply"})
+
+
+def _audited(data: dict | None) -> dict:
+    return {key: value for key, value in (data or {}).items() if key not in PERSONAL}
 
 
 @dataclass
@@ -37,7 +45,7 @@ def is_clock_driven(spec: TransitionSpec) -> bool:
 
 
 # Roles an object grants (see the models' roles_of), beside the ones a user is given.
-_OBJECT_ROLE_LABELS = {PROPOSER: "forslagsstiller"}
+_OBJECT_ROLE_LABELS = {PROPOSER: "forslagsstiller", CHAIR: "leder av undergruppen"}
 
 
 def role_names(roles) -> str:
@@ -123,7 +131,7 @@ def perform(obj, trigger: str, actor: User, *, comment: str | None = None, data:
     db.session.add(request)
     db.session.flush()
     audit.record(actor, "request.create", obj.audit_type, obj.id, comment=comment, request_id=request.id,
-                 data={"trigger": trigger, **(data or {})})
+                 data={"trigger": trigger, **_audited(data)})
     return request
 
 
@@ -148,7 +156,7 @@ def apply(obj, spec: TransitionSpec, actor: User | None, *, comment: str | None 
         step(obj, actor, {**(data or {}), "comment": comment})
     return audit.record(actor, f"{obj.workflow.name}.{spec.trigger}", obj.audit_type, obj.id,
                         from_state=from_state, to_state=to_state, comment=comment,
-                        request_id=request.id if request else None, data=data)
+                        request_id=request.id if request else None, data=_audited(data))
 
 
 @cache

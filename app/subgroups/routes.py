@@ -13,7 +13,7 @@ from app.services import subgroups, workflow
 from app.subgroups.forms import (
     MAX_REPRESENTATIVES, ActionForm, AddMemberForm, MemberSearchForm, ProposalForm, RemoveMemberForm, person_label,
 )
-from app.views import attempt, attempt_result, spec_or_404, step_refusal
+from app.views import attempt, attempt_result, own_page, refused_status, spec_or_404, step_refusal
 from workflows import SUBGROUP
 from workflows.subgroup import CLOSED, RETURNED
 from workflows.roles import PROJECT_MEMBER
@@ -122,6 +122,8 @@ def diagram(subgroup_id: int):
 def action(subgroup_id: int, trigger: str):
     subgroup = get_subgroup(subgroup_id)
     spec = spec_or_404(subgroup, trigger)
+    if page := own_page(subgroup, spec, subgroup_id=subgroup.id):
+        return page
     form = ActionForm()
     comment_needed = trigger in COMMENT_LABELS
     form.comment.label.text = COMMENT_LABELS.get(trigger, "Kommentar")
@@ -134,7 +136,7 @@ def action(subgroup_id: int, trigger: str):
                                             data=data), form):
             flash(f"Utført: {spec.label}. Ny status: {SUBGROUP.label(subgroup.state)}.", "success")
             return redirect(url_for("subgroups.subgroup_page", subgroup_id=subgroup.id))
-    status = 409 if request.method == "POST" and reason else 200
+    status = refused_status(subgroup, spec) if request.method == "POST" and reason else 200
     return render_template("subgroups/action.html", subgroup=subgroup, spec=spec, form=form, reason=reason,
                            comment_needed=comment_needed, decision=trigger in DECISIONS), status
 

@@ -7,8 +7,8 @@ to its predecessors from 01.01.2020, whose last day is 31.12.2019. The old colum
 numbers go (two organisations may share a name over time: Øygarden before and after 2020). A downgrade puts the
 successors back into those columns and removes the successor organisations nothing else refers to.
 
-Revision ID: 0018
-Revises: 0012_representative_workflow
+Revision ID: 0018_organisation_register
+Revises: 0016_audit_rechain
 Create Date: 2026-11-30 10:00:00
 
 """
@@ -19,8 +19,8 @@ from datetime import date
 from alembic import op
 import sqlalchemy as sa
 
-revision = "0018"
-down_revision = "0012_representative_workflow"
+revision = "0018_organisation_register"
+down_revision = "0016_audit_rechain"
 branch_labels = None
 depends_on = None
 

@@ -33,9 +33,11 @@ def test_lindas_says_yes_signs_becomes_member_gives_notice_and_leaves(live, page
         page.goto(case_url)
 
     as_("contact")
-    page.get_by_role("link", name="Takk ja").click()
-    page.get_by_role("button", name="Bekreft: Takk ja").click()
-    expect(page.get_by_text("Ny status: Takket ja")).to_be_visible()
+    page.get_by_role("link", name="Takk ja").click()  # the reply form, which asks for the contact person too
+    page.get_by_label("Ja, vi ønsker å delta").check()
+    page.get_by_role("button", name="Se over før sending").click()
+    page.get_by_role("button", name="Send svar").click()
+    expect(page.get_by_text("Svaret er registrert")).to_be_visible()
 
     as_("adviser")
     page.get_by_role("link", name="Send avtale til signering").click()

@@ -37,7 +37,8 @@ def test_a_proposal_is_seconded_approved_and_established(live, page):
     expect(page.get_by_role("heading", level=1)).to_have_text(NAME)
     expect(page.get_by_text("Sendt inn", exact=True).first).to_be_visible()
     expect(page.get_by_text("Astrid Myhre")).to_be_visible()
-    expect(page.get_by_text("Du kan ikke støtte eller godkjenne ditt eget forslag.")).to_be_visible()
+    expect(page.get_by_text("Du kan ikke støtte, godkjenne, avslå eller sende tilbake ditt eget forslag.")) \
+        .to_be_visible()
     sign_out(page)
 
     sign_in(page, emails[1])

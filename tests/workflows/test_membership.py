@@ -41,7 +41,9 @@ EXPECTED = {
     "complete_signing": (
         {AGREEMENT_PENDING}, SIGNED, {S, A}, False, ("both_signed",), False, "Registrer at begge parter har signert"
     ),
-    "decline_signing": ({AGREEMENT_PENDING}, ACCEPTED, {S}, False, (), True, "Avslå signering"),
+    "decline_signing": (
+        {AGREEMENT_PENDING}, ACCEPTED, {S}, False, ("for_own_municipality",), True, "Avslå signering"
+    ),
     "activate": ({SIGNED}, ACTIVE, {A}, False, ("both_signed",), False, "Aktiver medlemskapet"),
     "give_notice": ({ACTIVE}, NOTICE_GIVEN, {S}, True, (), False, "Gi skriftlig oppsigelse"),
     "withdraw_notice": ({NOTICE_GIVEN}, ACTIVE, {S, A}, True, ("notice_period_running",), True, "Trekk oppsigelsen"),
@@ -90,6 +92,7 @@ class Case:
     agreement_end: date | None = date(2022, 12, 31)
     signed_by_municipality: bool = False
     signed_by_bergen: bool = False
+    acting_for_municipality: bool = True
 
     def reply_open(self):
         """The reply deadline has not passed."""
@@ -114,6 +117,10 @@ class Case:
     def agreement_ended(self):
         """The agreement period is over."""
         return self.today > self.agreement_end
+
+    def for_own_municipality(self):
+        """The person acting belongs to the municipality, not to Bergen."""
+        return self.acting_for_municipality
 
 
 def test_a_membership_from_invitation_to_notice():
@@ -181,3 +188,11 @@ def test_no_next_date_without_the_date():
 )
 def test_reply_open(today, expected):
     assert reply_open(today, date(2016, 11, 1)) is expected
+
+
+def test_only_the_municipality_declines_signing_for_the_municipality():
+    assert MEMBERSHIP.fire("decline_signing", AGREEMENT_PENDING, Case(date(2017, 1, 20))) == ACCEPTED
+    with pytest.raises(GuardFailed) as info:
+        MEMBERSHIP.fire("decline_signing", AGREEMENT_PENDING, Case(date(2017, 1, 20), acting_for_municipality=False))
+    assert info.value.guards == ["for_own_municipality"]
+    assert str(info.value) == "Bare kommunens egne signaturberettigede kan avslå signering for kommunen."

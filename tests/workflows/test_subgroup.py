@@ -18,17 +18,17 @@ from workflows.subgroup import (
 
 pytestmark = pytest.mark.filterwarnings("error")
 
-P, A = "project_member", "adviser"
+P, A, CH = "project_member", "adviser", "chair"
 
 # trigger: (sources, dest, roles, guards, comment_required)
 EXPECTED = {
     "submit": ({DRAFT, RETURNED}, SUBMITTED, {P}, ("is_proposer",), False),
     "second": ({SUBMITTED}, SECONDED, {P}, ("not_proposer",), False),
     "approve": ({SECONDED}, APPROVED, {A}, ("not_proposer",), False),
-    "reject": ({SUBMITTED, SECONDED}, REJECTED, {A}, (), True),
-    "return_for_changes": ({SUBMITTED, SECONDED}, RETURNED, {A}, (), True),
+    "reject": ({SUBMITTED, SECONDED}, REJECTED, {A}, ("not_proposer",), True),
+    "return_for_changes": ({SUBMITTED, SECONDED}, RETURNED, {A}, ("not_proposer",), True),
     "establish": ({APPROVED}, ESTABLISHED, {A}, (), False),
-    "close": ({ESTABLISHED}, CLOSED, {A, P}, (), True),
+    "close": ({ESTABLISHED}, CLOSED, {A, CH}, (), True),
 }
 
 
@@ -80,12 +80,14 @@ def test_a_proposal_returned_once_then_established_and_closed():
         assert state == expected
 
 
-@pytest.mark.parametrize("trigger, state", [("second", SUBMITTED), ("approve", SECONDED)])
-def test_the_proposer_cannot_second_or_approve_their_own_proposal(trigger, state):
+@pytest.mark.parametrize("trigger, state", [
+    ("second", SUBMITTED), ("approve", SECONDED), ("reject", SUBMITTED), ("reject", SECONDED),
+    ("return_for_changes", SUBMITTED), ("return_for_changes", SECONDED)])
+def test_the_proposer_cannot_second_or_decide_their_own_proposal(trigger, state):
     with pytest.raises(GuardFailed) as info:
         SUBGROUP.fire(trigger, state, by("kari"))
     assert info.value.guards == ["not_proposer"]
-    assert str(info.value) == "Du kan ikke støtte eller godkjenne ditt eget forslag."
+    assert str(info.value) == "Du kan ikke støtte, godkjenne, avslå eller sende tilbake ditt eget forslag."
 
 
 @pytest.mark.parametrize("state", [DRAFT, RETURNED])

@@ -1,10 +1,12 @@
 """Anonymising a person removes their name, e-mail address and phone from the whole database, the audit log and the
 outbox included, except the archive records kept on purpose; audit events never held them."""
+import io
 import json
 from datetime import date, datetime, time, timedelta, timezone
 
 import pytest
 from markupsafe import escape
+from pypdf import PdfWriter
 from sqlalchemy import LargeBinary, select
 
 from app import clock, search
@@ -18,7 +20,18 @@ from tests import factories
 from tests.conftest import csrf_token, post
 
 NAME, EMAIL, PHONE = "Åse O'Neill Nordtveit", "ase.nordtveit@lindas.kommune.no", "+47 912 34 567"
-SCANNED = f"%PDF-1.4\n% Signert for Lindås: {NAME}\n".encode()
+
+
+def _scanned() -> bytes:
+    """A PDF that names the person (in a comment after its end, as a scanner's note might)."""
+    blank = io.BytesIO()
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    writer.write(blank)
+    return blank.getvalue() + f"% Signert for Lindås: {NAME}\n".encode()
+
+
+SCANNED = _scanned()
 # Where the person stays named after anonymising: archive records (GDPR art. 17(3)(b)/(d), arkivlova).
 ARCHIVE = {("signature", "name"), ("agreement_document", "content"), ("meeting", "minutes")}
 

@@ -36,7 +36,9 @@ def _plain_hash(event: AuditEvent) -> str:
 
 def _old_world() -> dict:
     """Kari's reply, late request, signature, administrative contact, representative terms and subgroup, with the
-    events the code before revision 0016 wrote about them, in a plain SHA-256 chain."""
+    events the code before revision 0016 wrote about them, in a plain SHA-256 chain. Today's code makes the world
+    in today's schema, which is then taken back to the revision before 0016 (the organisations' history of revision
+    0018 included)."""
     orgs = factories.organisations()
     kari = factories.user("municipality_contact", "signatory", "project_member", organisation=orgs["Lindås"],
                           name=NAME, email=EMAIL)
@@ -46,18 +48,20 @@ def _old_world() -> dict:
     cases.sign(case, "municipality", kari, name=NAME, title="Kommunalsjef", signed_on=date(2026, 11, 20))
     members.set_admin_contact(orgs["Lindås"], adviser, name=NAME, email=EMAIL, phone="55 00 00 00")
     db.session.commit()
-    signature = db.session.scalar(select(Signature))
-    contact = db.session.scalar(select(AdministrativeContact))
-    lindas = orgs["Lindås"].id
+    signature = db.session.scalar(select(Signature)).id
+    contact = db.session.scalar(select(AdministrativeContact)).id
+    lindas, kari_id, case_id, agreement_id = orgs["Lindås"].id, kari.id, case.id, case.agreement.id
+    db.session.remove()
+    downgrade(revision=BEFORE)
     old = [
-        ("user.create", "user", kari.id, None, {"organisation_id": lindas, "roles": ["municipality_contact"],
+        ("user.create", "user", kari_id, None, {"organisation_id": lindas, "roles": ["municipality_contact"],
                                                 "active": True}),
-        ("membership.accept", "membership_case", case.id, "Vi blir med.", {"reply": REPLY}),
-        ("request.create", "membership_case", case.id, "Sent svar.", {"trigger": "accept_late", "reply": REPLY}),
-        ("invitation.reply_update", "membership_case", case.id, None, {"reply": REPLY}),
-        ("agreement.sign", "membership_case", case.id, None, {
+        ("membership.accept", "membership_case", case_id, "Vi blir med.", {"reply": REPLY}),
+        ("request.create", "membership_case", case_id, "Sent svar.", {"trigger": "accept_late", "reply": REPLY}),
+        ("invitation.reply_update", "membership_case", case_id, None, {"reply": REPLY}),
+        ("agreement.sign", "membership_case", case_id, None, {
             "party": "municipality", "name": NAME, "title": "Kommunalsjef", "signed_on": "2026-11-20",
-            "method": "app", "agreement": case.agreement.id}),
+            "method": "app", "agreement": agreement_id}),
         ("admin_contact.update", "organisation", lindas, None, {
             "before": None, "after": {"name": NAME, "title": None, "email": EMAIL, "phone": None}}),
         ("admin_contact.update", "organisation", lindas, None, {
@@ -71,21 +75,21 @@ def _old_world() -> dict:
         ("subgroup.create", "subgroup", 1, None, {
             "name": "Demografi", "themes": ["recruitment"], "chair": NAME, "members": [NAME, "Siri Lie"],
             "representatives": [f"{NAME} (Lindås kommune)"], "assessment": False}),
-        ("subgroup.member_add", "subgroup", 1, None, {"person": NAME, "user_id": kari.id,
+        ("subgroup.member_add", "subgroup", 1, None, {"person": NAME, "user_id": kari_id,
                                                       "joined_on": "2026-11-23"}),
     ]
     db.session.execute(delete(AuditEvent))
     db.session.execute(delete(AuditHead))
     prev_hash, start = audit.GENESIS, datetime(2026, 11, 2, 9, 0, 0, 123456, tzinfo=timezone.utc)
     for seq, (action, object_type, object_id, comment, data) in enumerate(old, start=1):
-        event = AuditEvent(seq=seq, at=start + timedelta(minutes=seq), actor_id=kari.id, action=action,
+        event = AuditEvent(seq=seq, at=start + timedelta(minutes=seq), actor_id=kari_id, action=action,
                            object_type=object_type, object_id=object_id, comment=comment,
                            data=json.dumps(data, ensure_ascii=False, sort_keys=True), prev_hash=prev_hash)
         event.hash = prev_hash = _plain_hash(event)
         db.session.add(event)
     db.session.add(AuditHead(id=1, seq=len(old), last_hash=prev_hash))
     db.session.commit()
-    return {"old_head": prev_hash, "count": len(old), "signature": signature.id, "contact": contact.id}
+    return {"old_head": prev_hash, "count": len(old), "signature": signature, "contact": contact}
 
 
 @pytest.fixture
@@ -106,9 +110,10 @@ def old_database(tmp_path, database_url):
 
 @pytest.fixture
 def old_app(old_database):
+    """An installation that _old_world takes to the revision before 0016."""
     app = create_app(app_config(old_database))
     with app.app_context():
-        upgrade(revision=BEFORE)
+        upgrade()
         yield app
         db.session.remove()
         db.engine.dispose()

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from app import clock
 from app.extensions import db
 from app.models import RenderedPdf
-from app.services import agreements, privacy, rendered_pdfs, replies, workflow
+from app.services import agreements, organisations, privacy, rendered_pdfs, replies, workflow
 from tests import factories
 
 
@@ -92,6 +92,23 @@ def test_a_changed_name_makes_the_document_anew(client, login, notice, renders):
     assert "Per Olav Vik, Rådmann" in text and "Per Vik," not in text and len(renders) == 2
     assert client.get(path).data and len(renders) == 2
     assert _kept() == [("notice", askoy.id)]  # the new version replaced the old one
+
+
+def test_a_name_the_register_records_for_the_document_s_date_makes_it_anew(client, login, notice, renders):
+    """The notice of 01.03.2026 shows the name valid that day: a name from a later day leaves the kept copy, a name
+    recorded from before that day makes the document anew."""
+    askoy, _ = notice
+    adviser = login("adviser", organisation="Bergen")
+    path = f"/saker/{askoy.id}/dokumenter/oppsigelse.pdf"
+    assert "Askøy kommune" in _text(client.get(path).data)
+    organisations.record_change(askoy.organisation, adviser, date(2026, 3, 2), official_name="Askøy herad")
+    db.session.commit()
+    assert "Askøy kommune" in _text(client.get(path).data) and len(renders) == 1
+    organisations.record_change(askoy.organisation, adviser, date(2026, 1, 1), official_name="Askøy by")
+    db.session.commit()
+    text = _text(client.get(path).data)
+    assert "Askøy by" in text and "Askøy kommune" not in text and "Askøy herad" not in text and len(renders) == 2
+    assert _kept() == [("notice", askoy.id)]
 
 
 def test_anonymising_a_person_drops_every_kept_copy(client, login, notice):

@@ -3,7 +3,7 @@ import hashlib
 import json
 from datetime import date
 
-from sqlalchemy import func, select, text, update
+from sqlalchemy import func, select, update
 from werkzeug.security import check_password_hash
 
 from app import clock

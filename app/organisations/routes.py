@@ -11,7 +11,6 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from app import clock
 from app.extensions import db
-from app.history import describe
 from app.models import AuditEvent, Organisation, OrganisationSuccession
 from app.models.organisation import KIND_LABELS, WRITTEN_STANDARDS
 from app.organisations.forms import ChangeForm, DetailsForm, NewOrganisationForm

@@ -93,6 +93,15 @@ def test_searching_for_members_saves_nothing_and_keeps_what_was_written(client, 
     assert "Skjemaet har feil" not in page
 
 
+def test_a_member_id_no_person_can_have_is_refused_on_the_form(client, login, siri):
+    kari = login("project_member")
+    response = post(client, "/undergrupper/ny", {**FORM, "chair_id": kari.id,
+                                                  "member_ids": [siri.id, "99999999999999999999"],
+                                                  "save": "Lagre utkast"}, token_from="/undergrupper/ny")
+    assert response.status_code == 200 and count() == 0
+    assert "Skjemaet har feil" in response.get_data(as_text=True)
+
+
 def test_adding_a_representative_row_redraws_the_form(client, login):
     kari = login("project_member")
     response = post(client, "/undergrupper/ny", {**FORM, "chair_id": kari.id, "add_representative": "1"},

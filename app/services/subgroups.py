@@ -12,6 +12,7 @@ from app import clock, search
 from app.extensions import db
 from app.models import AuditEvent, Organisation, Subgroup, SubgroupMember, SubgroupTheme, User, UserRepresentative
 from app.models.subgroup import THEMES
+from app.safe_input import MAX_ID
 from workflows.roles import ADMIN, ADVISER, PROJECT_MEMBER
 from app.services import ServiceError, audit, mail
 from workflows import SUBGROUP
@@ -84,7 +85,8 @@ def search_people(query: str, limit: int = 30) -> list[User]:
 
 
 def people_by_id(ids) -> dict[int, User]:
-    ids = set(ids)
+    """The people among `ids`; a number no id can have (from an edited form) finds nobody."""
+    ids = {i for i in ids if 0 < i <= MAX_ID}
     return {u.id: u for u in db.session.scalars(people().where(User.id.in_(ids)))} if ids else {}
 
 

@@ -1,0 +1,154 @@
+"""Mergers: the membership the successor continues and what moves with it, the memberships that end on the
+predecessor's last day, one contribution from the merger year, a merger recorded ahead and applied by the tick,
+and the register before and after."""
+import json
+from datetime import date
+
+import pytest
+from sqlalchemy import select
+
+from app import clock
+from app.extensions import db
+from app.models import (AdministrativeContact, AuditEvent, Contribution, Merger, OutboxMessage, Representative,
+                        TransitionRequest, User)
+from app.models.request import PENDING
+from app.services import ServiceError, contributions, members, mergers, organisations, tick
+from tests import factories
+from workflows.membership import ACTIVE, TERMINATED
+
+LAST_DAY, REFORM, RECORDED = date(2019, 12, 31), date(2020, 1, 1), date(2020, 1, 6)
+
+
+@pytest.fixture
+def world(orgs):
+    """Lindås, Meland and Radøy members since 2018 (contributions 2018–2021, Lindås 45 000), each with a contact
+    person and a project-group representative to 2020; Alver in the register from 01.01.2020."""
+    adviser = factories.adviser(orgs["Bergen"])
+    found = {}
+    for name, amount in (("Lindås", 45_000), ("Meland", 40_000), ("Radøy", 30_000)):
+        org = orgs[name]
+        found[name] = factories.member_case(org, adviser, activated_on=date(2018, 3, 1),
+                                            terms={"contribution": amount})
+        factories.user("municipality_contact", organisation=org)
+        with clock.pinned(date(2019, 1, 1)):
+            factories.representative(org, adviser, starts_on=date(2019, 1, 1))
+    with clock.pinned(date(2019, 6, 1)):
+        contributions.new_year_lines(date(2019, 6, 1))
+    alver = factories.municipality("Alver kommune", "4631", active_from=REFORM)
+    db.session.commit()
+    return adviser, found, alver, [orgs[name] for name in ("Lindås", "Meland", "Radøy")]
+
+
+def _lines(org) -> dict[int, int]:
+    return {line.year: line.amount for line in db.session.scalars(select(Contribution).where(
+        Contribution.organisation_id == org.id, Contribution.cancelled_at.is_(None)))}
+
+
+def test_one_membership_continues_the_others_end_on_the_last_day_and_one_contribution_from_2020(world, orgs):
+    adviser, found, alver, predecessors = world
+    lindas = found["Lindås"]
+    original = lindas.agreement
+    lindas_users = list(db.session.scalars(select(User.id).where(User.organisation_id == orgs["Lindås"].id)))
+    with clock.pinned(RECORDED):
+        merger = mergers.record(adviser, predecessors, alver, REFORM, continued_case_id=lindas.id)
+        db.session.commit()
+        contributions.new_year_lines(RECORDED)
+        db.session.commit()
+
+    # continue: the case, its people and its future lines are Alver's; the agreement has a version naming Alver
+    assert lindas.organisation_id == alver.id and lindas.state == ACTIVE
+    assert lindas.agreement.municipality_name == "Alver kommune" and lindas.agreement.continues_id == original.id
+    assert lindas.agreement.both_signed and original.superseded_at is not None
+    assert set(db.session.scalars(select(User.organisation_id).where(User.id.in_(lindas_users)))) == {alver.id}
+    assert members.member_on(alver, REFORM) and not members.member_on(orgs["Lindås"], REFORM)
+    # end: Meland and Radøy were members to 31.12.2019, though it was recorded 06.01.2020
+    for name in ("Meland", "Radøy"):
+        case = found[name]
+        assert case.state == TERMINATED and case.organisation_id == orgs[name].id
+        assert members.member_periods(case)[-1].last == LAST_DAY
+        assert members.member_on(orgs[name], LAST_DAY) and not members.member_on(orgs[name], REFORM)
+        term = db.session.scalar(select(Representative).where(Representative.organisation_id == orgs[name].id))
+        assert term.ends_on == LAST_DAY
+        assert 2020 not in _lines(orgs[name])
+    # from 2020 one contribution, the continued agreement's amount, billed to Alver
+    assert _lines(alver) == {2020: 45_000}
+    assert _lines(orgs["Meland"]) == {2018: 40_000, 2019: 40_000}
+    moved = json.loads(db.session.scalar(select(AuditEvent).where(AuditEvent.action == "merger.apply",
+                                                       AuditEvent.object_id == merger.id)).data)["moved"]
+    assert moved["case"] == [lindas.id] and sorted(moved["users"]) == sorted(lindas_users)
+    assert len(moved["representatives"]) == 1
+    assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "merger.continue")).object_id == lindas.id
+    letter = db.session.scalar(select(OutboxMessage).where(OutboxMessage.subject.contains("videreføres")))
+    assert letter.subject == "Samarbeidsavtalen videreføres av Alver kommune"
+    assert "Lindås kommune" in letter.body_text and "ingen nye signaturer" in letter.body_text
+
+
+def test_continue_moves_the_admin_contact_open_requests_and_evaluations_end_moves_nothing(world, orgs):
+    adviser, found, alver, predecessors = world
+    lindas, meland = orgs["Lindås"], orgs["Meland"]
+    for org in (lindas, meland):
+        members.set_admin_contact(org, adviser, name="Kontakt", email=f"k@{org.name}.no")
+    request = TransitionRequest(object_type="membership_case", object_id=found["Lindås"].id, trigger="give_notice",
+                                requested_by_id=adviser.id, status=PENDING)
+    db.session.add(request)
+    db.session.commit()
+    checked = mergers.plan(predecessors, alver, REFORM, found["Lindås"].id)
+    assert checked.moves["requests"] == [request.id] and len(checked.moves["admin_contact"]) == 1
+    assert [case.id for case in checked.ended] == [found["Meland"].id, found["Radøy"].id]
+    mergers.record(adviser, predecessors, alver, REFORM, continued_case_id=found["Lindås"].id)
+    db.session.commit()
+    assert members.admin_contact(alver).email == "k@lindås.no"
+    assert members.admin_contact(meland) is not None  # ended: it stays with Meland
+    assert db.session.scalar(select(AdministrativeContact).where(
+        AdministrativeContact.organisation_id == lindas.id)) is None
+
+
+def test_every_membership_ends_when_none_is_continued(world, orgs):
+    adviser, found, alver, predecessors = world
+    with clock.pinned(RECORDED):
+        mergers.record(adviser, predecessors, alver, REFORM)
+        db.session.commit()
+    assert {case.state for case in found.values()} == {TERMINATED}
+    assert not members.member_on(alver, REFORM)
+    assert db.session.scalar(select(OutboxMessage).where(OutboxMessage.subject.contains("videreføres"))) is None
+
+
+def test_a_merger_recorded_ahead_is_applied_by_the_tick_on_its_day(world, orgs):
+    adviser, found, alver, predecessors = world
+    with clock.pinned(date(2019, 11, 1)):
+        merger = mergers.record(adviser, predecessors, alver, REFORM, continued_case_id=found["Lindås"].id)
+        db.session.commit()
+    assert merger.applied_at is None and found["Lindås"].organisation_id == orgs["Lindås"].id
+    assert mergers.apply_due(LAST_DAY) == []
+    with clock.pinned(REFORM):
+        done = tick.run(REFORM)
+    assert "Sammenslåingen til Alver kommune fra 01.01.2020 er gjennomført." in done
+    assert merger.applied_at is not None and found["Lindås"].organisation_id == alver.id
+    assert found["Meland"].state == TERMINATED and members.member_periods(found["Meland"])[-1].last == LAST_DAY
+    assert _lines(alver) == {2020: 45_000}
+
+
+def test_the_register_before_and_after_the_merger(world, orgs):
+    adviser, found, alver, predecessors = world
+    mergers.record(adviser, predecessors, alver, REFORM, continued_case_id=found["Lindås"].id)
+    db.session.commit()
+    assert [org.active_to for org in predecessors] == [LAST_DAY] * 3
+    assert [p.name for p in organisations.related(alver)] == ["Lindås", "Meland", "Radøy"]
+    assert organisations.on(orgs["Lindås"], LAST_DAY).official_name == "Lindås kommune"
+    assert "lindas" in alver.search_key or "lindås" in alver.search_key
+    assert db.session.scalar(select(Merger)).applied_at is not None
+
+
+def test_a_merger_is_refused_when_it_cannot_be(world, orgs):
+    adviser, found, alver, predecessors = world
+    with pytest.raises(ServiceError, match="Skriv datoen"):
+        mergers.plan(predecessors, alver, None, None)
+    with pytest.raises(ServiceError, match="både før og etter"):
+        mergers.plan([alver], alver, REFORM, None)
+    with pytest.raises(ServiceError, match="må være et medlemskap"):
+        mergers.plan(predecessors, alver, REFORM, found["Lindås"].id + 1000)
+    mergers.record(adviser, predecessors[:1], alver, REFORM, continued_case_id=found["Lindås"].id)
+    with pytest.raises(ServiceError, match="allerede slått sammen"):
+        mergers.plan(predecessors, alver, REFORM, None)
+    with pytest.raises(ServiceError, match="allerede medlem"):
+        mergers.plan(predecessors[1:], alver, REFORM, found["Meland"].id)

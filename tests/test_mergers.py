@@ -14,6 +14,7 @@ from app.models import (AdministrativeContact, AuditEvent, Contribution, Merger,
 from app.models.request import PENDING
 from app.services import ServiceError, contributions, members, mergers, organisations, tick
 from tests import factories
+from tests.conftest import post
 from workflows.membership import ACTIVE, TERMINATED
 
 LAST_DAY, REFORM, RECORDED = date(2019, 12, 31), date(2020, 1, 1), date(2020, 1, 6)
@@ -152,3 +153,35 @@ def test_a_merger_is_refused_when_it_cannot_be(world, orgs):
         mergers.plan(predecessors, alver, REFORM, None)
     with pytest.raises(ServiceError, match="allerede medlem"):
         mergers.plan(predecessors[1:], alver, REFORM, found["Meland"].id)
+
+
+# --- the pages -----------------------------------------------------------------------------------------------------
+
+def test_the_pages_from_the_register_to_the_successor(world, orgs, client, login):
+    adviser, found, alver, predecessors = world
+    login("adviser", organisation="Bergen")
+    path = "/organisasjoner/sammenslaing"
+    assert 'href="/organisasjoner/sammenslaing"' in client.get("/organisasjoner/").get_data(as_text=True)
+    form = {"predecessor_ids": [org.id for org in predecessors], "first_day": "2020-01-01", "successor_id": "0",
+            "official_name": "Alver kommune", "number": "4699", "continued_case_id": str(found["Lindås"].id)}
+    missing = post(client, path, {**form, "official_name": "", "action": "preview"}, token_from=path)
+    assert "Skriv det offisielle navnet på den nye" in missing.get_data(as_text=True)
+    with clock.pinned(RECORDED):
+        page = post(client, path, {**form, "action": "preview"}, token_from=path).get_data(as_text=True)
+        assert "Lindås kommune, Meland kommune, Radøy kommune → <strong>Alver kommune</strong>" in page
+        assert "Avsluttes 31.12.2019" in page and "Brukerkontoer (også kontaktpersoner): 2" in page
+        assert db.session.scalar(select(Merger)) is None
+        saved = post(client, path, {**form, "action": "save"}, token_from=path)
+    assert saved.status_code == 302
+    merger = db.session.scalar(select(Merger))
+    assert merger.successor.official_name == "Alver kommune" and merger.successor.number == "4699"
+    assert found["Lindås"].organisation_id == merger.successor_id and found["Meland"].state == TERMINATED
+    shown = client.get(saved.location).get_data(as_text=True)
+    assert "Sammenslåingen til Alver kommune fra 01.01.2020 er gjennomført." in shown
+    assert "Lindås kommune, Meland kommune, Radøy kommune → Alver kommune fra 01.01.2020:" in shown
+    assert f'href="/saker/{found["Lindås"].id}">avtalen som videreføres' in shown
+
+
+def test_the_merger_page_is_for_the_adviser(orgs, client, login):
+    login("admin", organisation="Bergen")
+    assert client.get("/organisasjoner/sammenslaing").status_code == 403

@@ -240,7 +240,62 @@ def apply_due(today: date) -> list[str]:
     return done
 
 
-def pending_for(org: Organisation) -> list[Merger]:
-    """Mergers into `org` recorded ahead and not yet applied."""
-    return list(db.session.scalars(select(Merger).where(Merger.successor_id == org.id,
-                                                        Merger.applied_at.is_(None))))
+# --- from the register's form ---------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Request:
+    """The merger as the form asks for it: a successor by id, or (0) a new one made from `official_name` and its
+    numbers; the continued case by id, or 0 for none."""
+
+    predecessor_ids: tuple[int, ...]
+    first_day: date | None
+    successor_id: int
+    continued_case_id: int
+    official_name: str | None = None
+    number: str | None = None
+    org_number: str | None = None
+
+
+def _predecessors(asked: Request) -> list[Organisation]:
+    found = [db.session.get(Organisation, org_id) for org_id in asked.predecessor_ids]
+    if not found or None in found:
+        raise ServiceError("Velg minst én organisasjon som slås sammen.", field="predecessor_ids")
+    return found
+
+
+def _new_successor(asked: Request, predecessors: list[Organisation]) -> dict:
+    if not (asked.official_name or "").strip():
+        raise ServiceError("Skriv det offisielle navnet på den nye organisasjonen, eller velg en som finnes.",
+                           field="official_name")
+    first = predecessors[0]
+    return {"kind": first.kind, "official_name": asked.official_name, "number": asked.number,
+            "org_number": asked.org_number, "written_standard": first.written_standard, "region": first.region,
+            "active_from": asked.first_day}
+
+
+def preview(asked: Request) -> Plan:
+    """What `record_request` would do (a new successor checked but not yet made), or its refusal."""
+    predecessors = _predecessors(asked)
+    if asked.successor_id:
+        successor = db.session.get(Organisation, asked.successor_id)
+    else:
+        new = organisations.check_new(**_new_successor(asked, predecessors))
+        successor = Organisation(kind=new.kind, name=new.name, official_name=new.official_name,
+                                 active_from=new.active_from)
+    if successor is None:
+        raise ServiceError("Velg etterfølgeren fra listen.", field="successor_id")
+    return plan(predecessors, successor, asked.first_day, asked.continued_case_id or None)
+
+
+def record_request(actor: User, asked: Request) -> Merger:
+    """Record the merger the form asks for, making the successor in the register first when it is new."""
+    checked = preview(asked)
+    successor = checked.successor if asked.successor_id else \
+        organisations.register(actor, **_new_successor(asked, checked.predecessors))
+    return record(actor, checked.predecessors, successor, asked.first_day, asked.continued_case_id or None)
+
+
+def into(org: Organisation) -> list[Merger]:
+    """The mergers `org` is the successor of, newest first."""
+    return list(db.session.scalars(select(Merger).where(Merger.successor_id == org.id)
+                                   .order_by(Merger.first_day.desc(), Merger.id.desc())))

@@ -1,6 +1,8 @@
 """Mergers: the membership the successor continues and what moves with it, the memberships that end on the
 predecessor's last day, one contribution from the merger year, a merger recorded ahead and applied by the tick,
 and the register before and after."""
+import csv
+import io
 import json
 from datetime import date
 
@@ -185,3 +187,17 @@ def test_the_pages_from_the_register_to_the_successor(world, orgs, client, login
 def test_the_merger_page_is_for_the_adviser(orgs, client, login):
     login("admin", organisation="Bergen")
     assert client.get("/organisasjoner/sammenslaing").status_code == 403
+
+
+def test_the_overview_and_its_csv_show_the_successor_with_its_former_names(world, orgs, client, login):
+    adviser, found, alver, predecessors = world
+    with clock.pinned(RECORDED):
+        mergers.record(adviser, predecessors, alver, REFORM, continued_case_id=found["Lindås"].id)
+        db.session.commit()
+    login("adviser", organisation="Bergen")
+    html = client.get("/oversikt?q=Alver").get_data(as_text=True)
+    assert "tidligere: Lindås, Meland, Radøy" in html
+    rows = list(csv.reader(io.StringIO(client.get("/oversikt.csv").data.decode("utf-8-sig")), delimiter=";"))
+    by_name = {row[0]: row for row in rows[1:]}
+    assert by_name["Alver"][1:4] == ["4631", "Lindås, Meland, Radøy", ""]
+    assert by_name["Meland"][2:4] == ["", "Alver kommune fra 01.01.2020"] and "Lindås" not in by_name

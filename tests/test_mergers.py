@@ -14,7 +14,7 @@ from app.extensions import db
 from app.models import (AdministrativeContact, AuditEvent, Contribution, Merger, OutboxMessage, Representative,
                         TransitionRequest, User)
 from app.models.request import PENDING
-from app.services import ServiceError, contributions, members, mergers, organisations, tick
+from app.services import ServiceError, contributions, members, mergers, organisations, tick, timeline
 from tests import factories
 from tests.conftest import post
 from workflows.membership import ACTIVE, TERMINATED
@@ -201,3 +201,25 @@ def test_the_overview_and_its_csv_show_the_successor_with_its_former_names(world
     by_name = {row[0]: row for row in rows[1:]}
     assert by_name["Alver"][1:4] == ["4631", "Lindås, Meland, Radøy", ""]
     assert by_name["Meland"][2:4] == ["", "Alver kommune fra 01.01.2020"] and "Lindås" not in by_name
+
+
+def test_the_timeline_draws_the_predecessors_flowing_into_the_successor(world, orgs, client, login):
+    adviser, found, alver, predecessors = world
+    with clock.pinned(RECORDED):
+        mergers.record(adviser, predecessors, alver, REFORM, continued_case_id=found["Lindås"].id)
+        db.session.commit()
+    with clock.pinned(date(2021, 6, 1)):
+        chart = timeline.chart(date(2021, 6, 1))
+        login("adviser", organisation="Bergen")
+        html = client.get("/tidslinje").get_data(as_text=True)
+    bars = {bar.organisation.name: bar for bar in chart.bars}
+    assert [bar.organisation.name for bar in chart.bars][:4] == ["Lindås", "Meland", "Radøy", "Alver"]
+    # Lindås's membership is Alver's from the first day; each predecessor's row ends on its last day
+    assert [(p.category, p.start, p.end) for p in bars["Lindås"].periods][-1] == ("member", date(2018, 3, 1),
+                                                                                  LAST_DAY)
+    assert [(p.category, p.start, p.end) for p in bars["Alver"].periods] == [("member", REFORM, None)]
+    assert bars["Meland"].periods[-1].end == LAST_DAY
+    assert len(chart.merger_lines()) == 3 and {x for x, _, _ in chart.merger_lines()} == {chart.x(REFORM)}
+    title = "Alver fra 01.01.2020: sammenslått av Lindås, Meland, Radøy"
+    assert chart.merger_titles(bars["Alver"]) == [title]
+    assert html.count('class="tl-flow"') == 3 and f'class="tl-merger"><title>{title}</title>' in html

@@ -20,11 +20,14 @@ class Merger(db.Model):
     successor_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
     first_day: Mapped[date] = mapped_column(Date)
     continued_case_id: Mapped[int | None] = mapped_column(ForeignKey("membership_case.id"))
+    # The predecessor whose membership that was: the case's days before the merger are drawn as its.
+    continued_from_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"))
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     applied_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
-    successor: Mapped[Organisation] = relationship()
+    successor: Mapped[Organisation] = relationship(foreign_keys=[successor_id])
+    continued_from: Mapped[Organisation | None] = relationship(foreign_keys=[continued_from_id])
 
     @property
     def predecessors(self) -> list[Organisation]:

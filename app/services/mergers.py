@@ -127,6 +127,7 @@ def record(actor: User | None, predecessors: list[Organisation], successor: Orga
     checked = plan(predecessors, successor, first_day, continued_case_id)
     merger = Merger(successor_id=successor.id, first_day=first_day, recorded_at=clock.now(),
                     continued_case_id=checked.continued.id if checked.continued else None,
+                    continued_from_id=checked.continued.organisation_id if checked.continued else None,
                     recorded_by_id=actor.id if actor else None)
     db.session.add(merger)
     for org in predecessors:

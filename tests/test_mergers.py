@@ -223,3 +223,13 @@ def test_the_timeline_draws_the_predecessors_flowing_into_the_successor(world, o
     title = "Alver fra 01.01.2020: sammenslått av Lindås, Meland, Radøy"
     assert chart.merger_titles(bars["Alver"]) == [title]
     assert html.count('class="tl-flow"') == 3 and f'class="tl-merger"><title>{title}</title>' in html
+
+
+def test_the_continued_case_shows_its_predecessor_in_its_history(world, orgs, client, login):
+    adviser, found, alver, predecessors = world
+    with clock.pinned(RECORDED):
+        mergers.record(adviser, predecessors, alver, REFORM, continued_case_id=found["Lindås"].id)
+        db.session.commit()
+    login("adviser", organisation="Bergen")
+    html = client.get(f"/saker/{found['Lindås'].id}").get_data(as_text=True)
+    assert "Videreført av Alver kommune fra 01.01.2020 etter sammenslåing (før: Lindås kommune)" in html

@@ -11,8 +11,8 @@ from types import MappingProxyType
 
 from flask import Flask
 
-from app.services import (agreement_print, agreements, archive, calendar, cases, contributions, members,
-                          mergers, organisations, rate_limits, reminders, replies, representatives, rounds, subgroups, waiting)
+from app.services import (agreement_print, agreements, archive, calendar, cases, contributions, members, mergers,
+                          organisations, rate_limits, reminders, replies, representatives, rounds, subgroups, waiting)
 
 
 @dataclass(frozen=True)

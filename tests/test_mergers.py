@@ -233,3 +233,14 @@ def test_the_continued_case_shows_its_predecessor_in_its_history(world, orgs, cl
     login("adviser", organisation="Bergen")
     html = client.get(f"/saker/{found['Lindås'].id}").get_data(as_text=True)
     assert "Videreført av Alver kommune fra 01.01.2020 etter sammenslåing (før: Lindås kommune)" in html
+
+
+def test_the_case_as_of_a_day_before_the_merger_is_the_predecessors(world, orgs, client, login):
+    adviser, found, alver, predecessors = world
+    with clock.pinned(RECORDED):
+        mergers.record(adviser, predecessors, alver, REFORM, continued_case_id=found["Lindås"].id)
+        db.session.commit()
+    login("adviser", organisation="Bergen")
+    path = f"/saker/{found['Lindås'].id}?as_of="
+    assert "Status per 31.12.2019 (Lindås kommune): Aktiv" in client.get(path + "2019-12-31").get_data(as_text=True)
+    assert "Status per 01.01.2020 (Alver kommune): Aktiv" in client.get(path + "2020-01-01").get_data(as_text=True)

@@ -241,6 +241,14 @@ def apply_due(today: date) -> list[str]:
     return done
 
 
+def holder_on(case: MembershipCase, day: date) -> Organisation:
+    """Whose membership the case was on `day`: the predecessor before a merger that moved it, else its own."""
+    moved = db.session.scalar(select(Merger).where(Merger.continued_case_id == case.id,
+                                                   Merger.applied_at.is_not(None), Merger.first_day > day)
+                              .order_by(Merger.first_day).limit(1))
+    return moved.continued_from if moved and moved.continued_from else case.organisation
+
+
 # --- from the register's form ---------------------------------------------------------------------------------------
 
 @dataclass(frozen=True)

@@ -281,9 +281,9 @@ def to_csv(found: list[Row]) -> bytes:
     for row in with_membership_facts(found):
         org, case = row.organisation, row.case
         writer.writerow([_cell(v) for v in (
-            org.name, org.number or "", row.predecessors, row.successors, org.region or "", MEMBERSHIP.label(case.state),
-            _day(case.state_since.astimezone(OSLO).date()), _day(row.next_date), row.next_label, case.round.title,
-            row.seats_label, "" if row.outstanding is None else str(row.outstanding))])
+            org.name, org.number or "", row.predecessors, row.successors, org.region or "",
+            MEMBERSHIP.label(case.state), _day(case.state_since.astimezone(OSLO).date()), _day(row.next_date),
+            row.next_label, case.round.title, row.seats_label, "" if row.outstanding is None else str(row.outstanding))])
     return out.getvalue().encode("utf-8-sig")
 
 

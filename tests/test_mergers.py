@@ -7,12 +7,12 @@ import json
 from datetime import date
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from app import clock
 from app.extensions import db
 from app.models import (AdministrativeContact, AuditEvent, Contribution, Merger, OutboxMessage, Representative,
-                        TransitionRequest, User)
+                        TransitionRequest, User, UserRole)
 from app.models.request import PENDING
 from app.services import ServiceError, contributions, members, mergers, organisations, tick, timeline
 from tests import factories
@@ -244,3 +244,16 @@ def test_the_case_as_of_a_day_before_the_merger_is_the_predecessors(world, orgs,
     path = f"/saker/{found['Lindås'].id}?as_of="
     assert "Status per 31.12.2019 (Lindås kommune): Aktiv" in client.get(path + "2019-12-31").get_data(as_text=True)
     assert "Status per 01.01.2020 (Alver kommune): Aktiv" in client.get(path + "2020-01-01").get_data(as_text=True)
+
+
+def test_with_no_contact_person_the_letter_goes_to_the_successors_mailbox(world, orgs):
+    adviser, found, alver, predecessors = world
+    alver.mailbox = "postmottak@alver.kommune.no"
+    contacts = select(User.id).where(User.organisation_id == orgs["Lindås"].id)
+    db.session.execute(delete(UserRole).where(UserRole.user_id.in_(contacts)))
+    db.session.commit()
+    with clock.pinned(RECORDED):
+        mergers.record(adviser, predecessors, alver, REFORM, continued_case_id=found["Lindås"].id)
+        db.session.commit()
+    letters = db.session.scalars(select(OutboxMessage).where(OutboxMessage.subject.contains("videreføres"))).all()
+    assert [letter.recipient for letter in letters] == ["postmottak@alver.kommune.no"]

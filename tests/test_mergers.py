@@ -257,3 +257,19 @@ def test_with_no_contact_person_the_letter_goes_to_the_successors_mailbox(world,
         db.session.commit()
     letters = db.session.scalars(select(OutboxMessage).where(OutboxMessage.subject.contains("videreføres"))).all()
     assert [letter.recipient for letter in letters] == ["postmottak@alver.kommune.no"]
+
+
+def test_the_continued_agreement_shows_the_original_signatures(world, orgs, client, login):
+    adviser, found, alver, predecessors = world
+    original = found["Lindås"].agreement
+    signer = original.signed_by("municipality").name
+    with clock.pinned(RECORDED):
+        mergers.record(adviser, predecessors, alver, REFORM, continued_case_id=found["Lindås"].id)
+        db.session.commit()
+    version = found["Lindås"].agreement
+    login("adviser", organisation="Bergen")
+    page = client.get(f"/avtaler/{version.id}").get_data(as_text=True)
+    assert "Alver kommune" in page and signer in page
+    listed = client.get("/avtaler/").get_data(as_text=True)
+    row = next(row for row in listed.split("<tr") if f'href="/avtaler/{version.id}"' in row)
+    assert signer in row

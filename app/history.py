@@ -1,9 +1,10 @@
 """Audit events in words people read: "Takk ja", "Signerte avtalen", ..."""
 import json
-from datetime import date
+from datetime import date, timedelta
 
 from app.extensions import db
-from app.models import AuditEvent, Signature, User
+from app.models import AuditEvent, Organisation, Signature, User
+from app.services.organisations import official_name
 from workflows import WORKFLOWS, WorkflowError
 
 # Actions that are not transitions; other areas add theirs here.
@@ -50,6 +51,8 @@ ACTION_LABELS = {
     "organisation.register": "Lagt til i organisasjonsregisteret",
     "organisation.change": "Nytt navn eller nummer registrert",
     "organisation.update": "Opplysninger i organisasjonsregisteret endret",
+    "merger.record": "Sammenslåing registrert",
+    "merger.apply": "Sammenslåing gjennomført",
 }
 
 
@@ -70,6 +73,14 @@ def describe(event: AuditEvent) -> str:
         who = f": {signature.name}, {signature.title}" if signature else ""
         how = " (skannet avtale)" if facts.get("method") == "upload" else ""
         return f"Signerte avtalen{who}{how}"
+    if event.action == "merger.continue" and event.data:
+        # The case and its history now belong to the successor; this line keeps whose they were before.
+        facts = json.loads(event.data)
+        first_day = date.fromisoformat(facts["first_day"])
+        before = db.session.get(Organisation, facts["predecessor"])
+        after = db.session.get(Organisation, facts["successor"])
+        return (f"Videreført av {official_name(after, first_day)} fra {first_day:%d.%m.%Y} etter sammenslåing "
+                f"(før: {official_name(before, first_day - timedelta(days=1))})")
     if event.action in ("subgroup.member_add", "subgroup.member_remove") and event.data:
         facts = json.loads(event.data)
         person = db.session.get(User, facts["user_id"])

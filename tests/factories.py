@@ -9,11 +9,11 @@ from sqlalchemy import select
 from app import clock
 from app.commands.seed import _organisations
 from app.extensions import db
-from app.models import (InvitationRound, MembershipCase, Organisation, OrganisationSuccession, Representative,
+from app.models import (InvitationRound, MembershipCase, Organisation, Representative,
                         Subgroup, User)
 from app.models.organisation import MUNICIPALITY, NYNORSK
 from app.models.case import HOST_PARTY, MUNICIPALITY_PARTY
-from app.services import cases, replies, representatives, rounds, subgroups, users, workflow
+from app.services import cases, mergers, replies, representatives, rounds, subgroups, users, workflow
 from app.services import organisations as register
 from workflows.membership import AGREEMENT_PENDING, SIGNED
 
@@ -43,17 +43,9 @@ def municipality(official_name: str, number: str | None = None, region: str | No
 
 
 def succession(predecessors: list[Organisation], successor: Organisation, first_day: date) -> None:
-    """The register's side of a merger: `successor` takes over from `predecessors` on `first_day`, the day after
-    their last."""
-    for predecessor in predecessors:
-        db.session.add(OrganisationSuccession(predecessor_id=predecessor.id, successor_id=successor.id,
-                                              first_day=first_day))
-        predecessor.active_to = first_day - timedelta(days=1)
-    db.session.flush()
-    db.session.expire(successor, ["predecessor_links"])
-    for predecessor in predecessors:
-        db.session.expire(predecessor, ["successor_links"])
-    register.refresh(successor)
+    """`successor` takes over from `predecessors` on `first_day` (recorded as the adviser would; memberships of the
+    predecessors end)."""
+    mergers.record(None, predecessors, successor, first_day)
 
 
 # The mergers of 01.01.2020 (shared/DOMAIN.md): the successor's official name and number, and its predecessors.

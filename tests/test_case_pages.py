@@ -105,9 +105,10 @@ def test_as_of_shows_past_state(app, client, login, orgs):
     app.config["TODAY"] = "2026-11-23"
     login("adviser", organisation="Bergen")
     html = client.get(f"/saker/{case.id}?as_of=2026-11-05").get_data(as_text=True)
-    assert "Status per 05.11.2026: Invitert" in html
+    assert "Status per 05.11.2026 (Lindås kommune): Invitert" in html
     assert "Takk nei" not in html.split("Historikk")[1]
-    assert "Status per 10.11.2026: Takket nei" in client.get(f"/saker/{case.id}?as_of=2026-11-10").get_data(as_text=True)
+    later = client.get(f"/saker/{case.id}?as_of=2026-11-10").get_data(as_text=True)
+    assert "Status per 10.11.2026 (Lindås kommune): Takket nei" in later
 
 
 def test_due_transition_shown_before_tick(app, client, login, orgs):

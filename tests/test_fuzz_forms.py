@@ -247,6 +247,14 @@ def _person(ctx, **extra):
             "phone": "55 55 55 55", **extra}
 
 
+def _merger(ctx) -> dict:
+    """Two fresh municipalities that become a new one (each post uses its predecessors up)."""
+    pair = [ctx.done(factories.municipality(f"Fusjonskommune {next(ctx.n)} kommune")) for _ in range(2)]
+    return {"predecessor_ids": [str(org.id) for org in pair], "first_day": "2027-01-01", "successor_id": "0",
+            "official_name": f"Samlekommune {next(ctx.n)} kommune", "number": f"{8000 + next(ctx.n)}",
+            "org_number": "", "continued_case_id": "0", "action": "save"}
+
+
 TARGETS: dict[str, Target] = {
     "app.admin.forms.UserForm": Target(
         "admin", lambda ctx: f"/admin/brukere/{ctx.id('user_id')}",
@@ -384,6 +392,9 @@ TARGETS: dict[str, Target] = {
         "adviser", lambda ctx: f"/organisasjoner/{ctx.id('org_id')}/opplysninger",
         lambda ctx: {"kind": "municipality", "written_standard": "nynorsk", "mailbox": "postmottak@lindas.kommune.no",
                      "region": "Nordhordland", "active_from": "", "active_to": ""}),
+    "app.organisations.forms.MergerForm": Target(
+        "adviser", lambda ctx: "/organisasjoner/sammenslaing", lambda ctx: _merger(ctx),
+        shown=("official_name",)),
     "app.subgroups.forms.ProposalForm": Target(
         "project_member", lambda ctx: "/undergrupper/ny",
         lambda ctx: {"name": "Velferdsteknologi", "themes": ["welfare_technology"], "mandate": "Kartlegge.",

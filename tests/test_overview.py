@@ -136,13 +136,14 @@ def test_csv_has_the_filtered_view_with_norwegian_letters_intact(client, login, 
     assert "attachment" in response.headers["Content-Disposition"]
     assert response.data.startswith(b"\xef\xbb\xbf")  # the BOM that makes Excel read UTF-8
     rows = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig")), delimiter=";"))
-    assert rows[0][:5] == ["Kommune", "Kommunenummer", "Etterfølger", "Region", "Status"]
+    assert rows[0][:6] == ["Kommune", "Kommunenummer", "Tidligere", "Etterfølger", "Region", "Status"]
     by_name = {row[0]: row for row in rows[1:]}
     assert len(rows) == 1 + 9 and "Askøy" not in by_name
-    assert by_name["Lindås"][1:6] == ["1263", "Alver kommune fra 01.01.2020", "Nordhordland", "Aktiv", "01.03.2018"]
-    assert by_name["Osterøy"][1:3] == ["4630", ""]
-    assert by_name["Lindås"][6:8] == ["31.12.2027", "Avtalen gjelder til og med"]
-    assert by_name["Osterøy"][4] == "Aktiv" and by_name["Fedje"][4] == "Takket nei"
+    assert by_name["Lindås"][1:7] == ["1263", "", "Alver kommune fra 01.01.2020", "Nordhordland", "Aktiv",
+                                      "01.03.2018"]
+    assert by_name["Osterøy"][1:4] == ["4630", "", ""]
+    assert by_name["Lindås"][7:9] == ["31.12.2027", "Avtalen gjelder til og med"]
+    assert by_name["Osterøy"][5] == "Aktiv" and by_name["Fedje"][5] == "Takket nei"
 
 
 def test_csv_follows_search(client, login, cases):

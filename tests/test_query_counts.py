@@ -98,6 +98,7 @@ VISITS = {
     "municipality.reply": Visit("prospect_contact_0", {"case_id": "prospect_0"}),
     "organisations.change": Visit("adviser", {"org_id": "org_id"}),
     "organisations.details": Visit("adviser", {"org_id": "org_id"}),
+    "organisations.merger": Visit("adviser"),
     "organisations.organisation_list": Visit("adviser"),
     "organisations.organisation_new": Visit("adviser"),
     "organisations.organisation_page": Visit("adviser", {"org_id": "org_id"}),

@@ -83,6 +83,7 @@ GET_MATRIX = {
     "main.privacy": [200, 200, 200, 200, 200, 200, 200, 200, 200],
     "organisations.change": [LOGIN, 200, 200, 403, 403, 403, 403, 403, 403],
     "organisations.details": [LOGIN, 200, 200, 403, 403, 403, 403, 403, 403],
+    "organisations.merger": [LOGIN, 403, 200, 403, 403, 403, 403, 403, 403],
     "organisations.organisation_list": [LOGIN, 200, 200, 403, 403, 403, 403, 403, 403],
     "organisations.organisation_new": [LOGIN, 200, 200, 403, 403, 403, 403, 403, 403],
     "organisations.organisation_page": [LOGIN, 200, 200, 403, 403, 403, 403, 403, 403],
@@ -139,6 +140,7 @@ POST_MATRIX = {
     "municipality.reply": [LOGIN, 403, 200, 200, 403, 403, 403, 403, 404],
     "organisations.change": [LOGIN, 200, 200, 403, 403, 403, 403, 403, 403],  # nothing to record: the form again
     "organisations.details": [LOGIN, 302, 302, 403, 403, 403, 403, 403, 403],  # nothing posted: nothing changes
+    "organisations.merger": [LOGIN, 403, 200, 403, 403, 403, 403, 403, 403],  # nothing asked: the form again
     "organisations.organisation_new": [LOGIN, 200, 200, 403, 403, 403, 403, 403, 403],
     "admin.anonymise": [LOGIN, 302, 403, 403, 403, 403, 403, 403, 403],
     "admin.person_export": [LOGIN, 200, 403, 403, 403, 403, 403, 403, 403],

@@ -4,6 +4,7 @@ from app.models.audit import AuditEvent, AuditHead
 from app.models.calendar import CalendarToken
 from app.models.invitation import InvitationReply
 from app.models.mail import OutboxMessage
+from app.models.merger import Merger
 from app.models.meeting import Meeting, MeetingInvitee
 from app.models.contact import AdministrativeContact
 from app.models.contribution import Contribution
@@ -27,6 +28,7 @@ __all__ = [
     "AdministrativeContact",
     "Contribution",
     "Evaluation",
+    "Merger",
     "EvaluationAnswer",
     "EvaluationQuestion",
     "EvaluationResponse",

@@ -41,10 +41,13 @@ class Agreement(db.Model):
     issued_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     # Set when a renewal or a declined signing replaces this agreement; it stays as history.
     superseded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # A merger's new version naming the successor continues the signed original; its signatures hold for it.
+    continues_id: Mapped[int | None] = mapped_column(ForeignKey("agreement.id"))
 
     case: Mapped[MembershipCase] = relationship()
     template: Mapped[AgreementTemplate] = relationship()
     issued_by: Mapped[User | None] = relationship()
+    continues: Mapped["Agreement | None"] = relationship(remote_side=[id])
     signatures: Mapped[list[Signature]] = relationship(order_by="Signature.id", viewonly=True)
     documents: Mapped[list["AgreementDocument"]] = relationship(
         back_populates="agreement", order_by="AgreementDocument.id")
@@ -54,7 +57,8 @@ class Agreement(db.Model):
         return f"{self.contribution_from}–{self.contribution_to}"
 
     def signed_by(self, party: str) -> Signature | None:
-        return next((s for s in self.signatures if s.party == party), None)
+        own = next((s for s in self.signatures if s.party == party), None)
+        return own or (self.continues.signed_by(party) if self.continues else None)
 
     @property
     def both_signed(self) -> bool:

@@ -3,7 +3,7 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, Length, Optional
 
-from app.forms import REQUIRED, DateField, choices
+from app.forms import REQUIRED, CheckboxList, DateField, choices
 from app.models.organisation import KIND_LABELS, REGIONS, WRITTEN_STANDARDS
 
 MAILBOX = "Skriv en gyldig e-postadresse, for eksempel postmottak@alver.kommune.no."
@@ -42,3 +42,18 @@ class DetailsForm(FlaskForm):
     region = SelectField("Region", choices=_region_choices())
     active_from = DateField("Første dag", validators=[Optional()])
     active_to = DateField("Siste dag", validators=[Optional()])
+
+
+class MergerForm(FlaskForm):
+    """Organisations that become one from a day: the successor chosen or made here, and the membership it
+    continues (the choices are filled from the register and the memberships in force)."""
+
+    predecessor_ids = CheckboxList("Slås sammen", coerce=int, validators=[DataRequired(
+        "Velg minst én organisasjon som slås sammen.")], invalid_choice_message="Velg organisasjoner fra listen.")
+    first_day = DateField("Gjelder fra", validators=[DataRequired("Skriv datoen sammenslåingen gjelder fra.")])
+    successor_id = SelectField("Etterfølger", coerce=int, invalid_choice_message="Velg en organisasjon fra listen.")
+    official_name = StringField("Offisielt navn på den nye", validators=[Optional(), Length(max=200)])
+    number = StringField("Kommunenummer til den nye", validators=[Optional(), Length(max=10)])
+    org_number = StringField("Organisasjonsnummer til den nye", validators=[Optional(), Length(max=20)])
+    continued_case_id = SelectField("Avtalen som videreføres", coerce=int,
+                                    invalid_choice_message="Velg en avtale fra listen.")

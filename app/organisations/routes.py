@@ -11,12 +11,13 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from app import clock
 from app.extensions import db
-from app.models import AuditEvent, Organisation, OrganisationSuccession
+from app.models import AuditEvent, MembershipCase, Organisation, OrganisationSuccession, User
 from app.models.organisation import KIND_LABELS, WRITTEN_STANDARDS
-from app.organisations.forms import ChangeForm, DetailsForm, NewOrganisationForm
+from app.organisations.forms import ChangeForm, DetailsForm, MergerForm, NewOrganisationForm
 from app.security import role_required
-from app.services import ServiceError, organisations
+from app.services import ServiceError, mergers, organisations
 from app.views import attempt, attempt_result, show_error
+from workflows.periods import MEMBER_STATES
 from workflows.roles import ADMIN, ADVISER
 
 bp = Blueprint("organisations", __name__, url_prefix="/organisasjoner")
@@ -72,7 +73,8 @@ def organisation_page(org_id: int):
         AuditEvent.action.like("organisation.%"))
         .order_by(AuditEvent.seq.desc())).all()
     return render_template("organisations/organisation.html", org=org, history=organisations.history(org),
-                           today=organisations.on(org, clock.today()), events=[(e, _details(e)) for e in events])
+                           today=organisations.on(org, clock.today()), events=[(e, _details(e)) for e in events],
+                           mergers=mergers.into(org))
 
 
 DETAIL_LABELS = {"kind": "Type", "written_standard": "Målform", "mailbox": "Postmottak", "region": "Region",
@@ -137,3 +139,53 @@ def details(org_id: int):
                   "success" if changed else "info")
             return redirect(url_for("organisations.organisation_page", org_id=org.id))
     return render_template("organisations/details.html", org=org, form=form)
+
+
+# What moves with the continued membership, as the confirmation page names each kind.
+MOVE_LABELS = {"case": "Saken med historikken", "users": "Brukerkontoer (også kontaktpersoner)",
+               "representatives": "Representanter", "admin_contact": "Administrativ kontaktperson",
+               "requests": "Forespørsler som venter", "contributions": "Bidrag fra sammenslåingsåret",
+               "evaluations": "Evalueringssvar"}
+
+
+def _merger_choices(form: MergerForm) -> None:
+    open_orgs = db.session.scalars(select(Organisation).where(~Organisation.successor_links.any())
+                                   .order_by(Organisation.sort_key, Organisation.id)).all()
+    form.predecessor_ids.choices = [(org.id, org.display_name) for org in open_orgs]
+    form.successor_id.choices = [(0, "Ny organisasjon (fyll inn under)")] + \
+        [(org.id, org.display_name) for org in open_orgs]
+    in_force = db.session.scalars(select(MembershipCase).where(MembershipCase.state.in_(MEMBER_STATES))
+                                  .options(joinedload(MembershipCase.organisation), joinedload(MembershipCase.round))
+                                  .join(MembershipCase.organisation).order_by(Organisation.sort_key,
+                                                                              MembershipCase.id)).all()
+    form.continued_case_id.choices = [(0, "Ingen: alle medlemskapene avsluttes")] + \
+        [(case.id, f"{case.organisation.display_name} – {case.round.title}") for case in in_force]
+
+
+def _asked(form: MergerForm) -> mergers.Request:
+    return mergers.Request(tuple(form.predecessor_ids.data or ()), form.first_day.data, form.successor_id.data or 0,
+                           form.continued_case_id.data or 0, form.official_name.data, form.number.data,
+                           form.org_number.data)
+
+
+@bp.route("/sammenslaing", methods=["GET", "POST"])
+@role_required(ADVISER)
+def merger():
+    form = MergerForm()
+    _merger_choices(form)
+    if request.form.get("action") in ("preview", "save") and form.validate_on_submit():
+        if request.form.get("action") == "save":
+            made = attempt_result(lambda: mergers.record_request(current_user, _asked(form)), form)
+            if made:
+                flash(f"Sammenslåingen til {made.successor.display_name} fra {made.first_day:%d.%m.%Y} er "
+                      + ("gjennomført." if made.applied_at else "registrert og gjennomføres den dagen."), "success")
+                return redirect(url_for("organisations.organisation_page", org_id=made.successor_id))
+        else:
+            try:
+                checked = mergers.preview(_asked(form))
+                people = db.session.scalars(select(User).where(User.id.in_(checked.moves.get("users", []))))
+                return render_template("organisations/merger_confirm.html", form=form, plan=checked,
+                                       labels=MOVE_LABELS, people=list(people))
+            except ServiceError as error:
+                show_error(form, error, "predecessor_ids")
+    return render_template("organisations/merger.html", form=form)

@@ -33,8 +33,10 @@ def ensure_lines(case: MembershipCase, actor: User | None = None) -> list[Contri
     """Create the missing lines for the years the case owes, each at its agreement's amount (idempotent), each
     logged; returns the new ones."""
     made = []
+    # A year the case billed before a merger moved it to the successor stays the predecessor's line.
+    billed = set(db.session.scalars(select(Contribution.year).where(Contribution.case_id == case.id)))
     for year in owed_years(case):
-        if line(case.organisation, year) is None:
+        if year not in billed and line(case.organisation, year) is None:
             agreement = billing_agreement(case, year)
             entry = Contribution(organisation_id=case.organisation_id, case_id=case.id, agreement_id=agreement.id,
                                  year=year, amount=agreement.contribution, created_at=clock.now())

@@ -31,6 +31,7 @@ class Row:
     seats_filled: int | None = None
     outstanding: int | None = None
     successors: str = ""
+    predecessors: str = ""  # the names in lists of those it took over from: "Lindås, Meland, Radøy"
 
     @property
     def organisation(self) -> Organisation:
@@ -61,7 +62,11 @@ def with_membership_facts(found: list[Row]) -> list[Row]:
     successors = {}
     for organisation_id, name, first_day in db.session.execute(_successors_query(), {"ids": ids}):
         successors.setdefault(organisation_id, []).append(f"{name} fra {_day(first_day)}")
+    predecessors = {}
+    for organisation_id, name in db.session.execute(_predecessors_query(), {"ids": ids}):
+        predecessors.setdefault(organisation_id, []).append(name)
     for row in found:
+        row.predecessors = ", ".join(predecessors.get(row.case.organisation_id, []))
         member, seats, row.outstanding = facts[row.case.organisation_id]
         row.seats_filled = seats if member else None
         row.successors = ", ".join(successors.get(row.case.organisation_id, []))
@@ -73,6 +78,14 @@ def _successors_query() -> Select:
     return select(OrganisationSuccession.predecessor_id, Organisation.official_name, OrganisationSuccession.first_day) \
         .join(Organisation, Organisation.id == OrganisationSuccession.successor_id) \
         .where(OrganisationSuccession.predecessor_id.in_(bindparam("ids", expanding=True))) \
+        .order_by(OrganisationSuccession.first_day, Organisation.sort_key)
+
+
+@cache
+def _predecessors_query() -> Select:
+    return select(OrganisationSuccession.successor_id, Organisation.name) \
+        .join(Organisation, Organisation.id == OrganisationSuccession.predecessor_id) \
+        .where(OrganisationSuccession.successor_id.in_(bindparam("ids", expanding=True))) \
         .order_by(OrganisationSuccession.first_day, Organisation.sort_key)
 
 
@@ -256,7 +269,7 @@ def paginate(items: list, page: int, per_page: int = PER_PAGE) -> ListPage:
     return ListPage(items[(page - 1) * per_page:page * per_page], page, per_page, len(items))
 
 
-CSV_HEADER = ["Kommune", "Kommunenummer", "Etterfølger", "Region", "Status", "Status siden",
+CSV_HEADER = ["Kommune", "Kommunenummer", "Tidligere", "Etterfølger", "Region", "Status", "Status siden",
               "Neste dato", "Hva skjer da", "Runde", "Representanter", "Utestående bidrag (kr)"]
 
 
@@ -268,9 +281,9 @@ def to_csv(found: list[Row]) -> bytes:
     for row in with_membership_facts(found):
         org, case = row.organisation, row.case
         writer.writerow([_cell(v) for v in (
-            org.name, org.number or "", row.successors, org.region or "", MEMBERSHIP.label(case.state),
-            _day(case.state_since.astimezone(OSLO).date()), _day(row.next_date), row.next_label, case.round.title,
-            row.seats_label, "" if row.outstanding is None else str(row.outstanding))])
+            org.name, org.number or "", row.predecessors, row.successors, org.region or "",
+            MEMBERSHIP.label(case.state), _day(case.state_since.astimezone(OSLO).date()), _day(row.next_date),
+            row.next_label, case.round.title, row.seats_label, "" if row.outstanding is None else str(row.outstanding))])
     return out.getvalue().encode("utf-8-sig")
 
 

@@ -1,6 +1,8 @@
 """The collaboration timeline: each municipality's periods as invited, member, in notice and ended.
 
-The membership days are those of the one rule (`workflows.periods`); the timeline only names the other days.
+The membership days are those of the one rule (`workflows.periods`); the timeline only names the other days. A
+merger's predecessors are drawn just above their successor, each ending on its last day with a line into the
+successor's row at the merger's marker; a membership the successor continued is the predecessor's before the day.
 """
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -11,7 +13,7 @@ from sqlalchemy.orm import joinedload
 
 from app.clock import OSLO
 from app.extensions import db
-from app.models import AuditEvent, MembershipCase, Organisation
+from app.models import AuditEvent, MembershipCase, Merger, Organisation, OrganisationSuccession
 from workflows import periods
 from workflows.membership import (ACCEPTED, ACTIVE, AGREEMENT_PENDING, DECLINED, EXPIRED, INVITED, NO_REPLY,
                                   NOTICE_GIVEN, SIGNED, TERMINATED, WITHDRAWN)
@@ -57,6 +59,27 @@ class Bar:
     periods: list[Period] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class Flow:
+    """A predecessor's row flowing into its successor's on the merger's first day."""
+
+    predecessor_id: int
+    successor_id: int
+    first_day: date
+
+
+def _clip(segments: list[periods.Segment], first: date | None = None,
+          last: date | None = None) -> list[periods.Segment]:
+    """The segments' days from `first` to `last` (None: no bound)."""
+    result = []
+    for segment in segments:
+        start = max(segment.first, first) if first else segment.first
+        end = segment.last if last is None else min(segment.last or last, last)
+        if end is None or end >= start:
+            result.append(segment._replace(first=start, last=end))
+    return result
+
+
 def bar(organisation: Organisation, cases: list[list[periods.Segment]], case_id: int, today: date) -> Bar:
     """A municipality's bar up to `today` from the segments of its cases, oldest case first: a member on the days
     any case made it one, otherwise what its latest case says."""
@@ -79,7 +102,12 @@ def bar(organisation: Organisation, cases: list[list[periods.Segment]], case_id:
 
 
 def bars(today: date) -> list[Bar]:
-    """One bar per municipality, from all state-changing audit events and the cases, in two queries."""
+    """One bar per municipality, from all state-changing audit events, the cases and the mergers."""
+    return bars_and_flows(today)[0]
+
+
+def bars_and_flows(today: date) -> tuple[list[Bar], list[Flow]]:
+    """The bars in four queries, and the mergers' flows between them."""
     events = db.session.execute(
         select(AuditEvent.at, AuditEvent.to_state, AuditEvent.object_id)
         .where(AuditEvent.object_type == MembershipCase.audit_type, AuditEvent.to_state.is_not(None))
@@ -89,12 +117,39 @@ def bars(today: date) -> list[Bar]:
         by_case[case_id].append((at.astimezone(OSLO).date(), state))
     found = {case.id: case for case in db.session.scalars(select(MembershipCase).options(
         joinedload(MembershipCase.organisation), joinedload(MembershipCase.round)))}
-    by_organisation: dict[int, list[MembershipCase]] = defaultdict(list)
+    carried = {merger.continued_case_id: merger for merger in db.session.scalars(
+        select(Merger).options(joinedload(Merger.continued_from)).where(
+            Merger.applied_at.is_not(None), Merger.continued_case_id.is_not(None)))}
+    by_organisation: dict[int, list[tuple[Organisation, MembershipCase, list[periods.Segment]]]] = defaultdict(list)
     for case_id in by_case:
-        by_organisation[found[case_id].organisation_id].append(found[case_id])
-    made = (bar(cases[0].organisation, [periods.segments(by_case[c.id], c.facts, today) for c in cases],
-                cases[-1].id, today) for cases in by_organisation.values())
-    return sorted((b for b in made if b.periods), key=lambda b: b.organisation.sort_key)
+        case = found[case_id]
+        made = periods.segments(by_case[case_id], case.facts, today)
+        merger = carried.get(case_id)
+        if merger is not None:
+            before = merger.first_day - ONE_DAY
+            by_organisation[merger.continued_from_id].append(
+                (merger.continued_from, case, _clip(made, last=before)))
+            made = _clip(made, first=merger.first_day)
+        by_organisation[case.organisation_id].append((case.organisation, case, made))
+    made_bars = []
+    for rows in by_organisation.values():
+        organisation = rows[0][0]
+        drawn = bar(organisation, [_clip(segments, last=organisation.active_to) for _, _, segments in rows],
+                    rows[-1][1].id, today)
+        if drawn.periods:
+            made_bars.append(drawn)
+    shown = {b.organisation.id: b for b in made_bars}
+    flows = [Flow(link.predecessor_id, link.successor_id, link.first_day)
+             for link in db.session.scalars(select(OrganisationSuccession).order_by(OrganisationSuccession.id))
+             if link.predecessor_id in shown and link.successor_id in shown and link.first_day <= today]
+    into = {flow.predecessor_id: shown[flow.successor_id].organisation.sort_key for flow in flows}
+
+    def place(b: Bar) -> tuple:
+        """Predecessors just above their successor, by name within."""
+        own = b.organisation.sort_key
+        return (into.get(b.organisation.id, own), b.organisation.id not in into, own)
+
+    return sorted(made_bars, key=place), flows
 
 
 @dataclass
@@ -104,6 +159,7 @@ class Chart:
     bars: list[Bar]
     today: date
     first_year: int
+    flows: list[Flow] = field(default_factory=list)
     label_width: int = 130
     width: int = 1080
     row_height: int = 26
@@ -147,7 +203,39 @@ class Chart:
         return result
 
 
+    def merger_lines(self) -> list[tuple[float, int, int]]:
+        """(x, y from, y to) of each line from a predecessor's row into its successor's, at the first day."""
+        rows = {b.organisation.id: index for index, b in enumerate(self.bars)}
+        middle = 4 + 9
+        return [(self.x(flow.first_day), self.y(rows[flow.predecessor_id]) + middle,
+                 self.y(rows[flow.successor_id]) + middle) for flow in self.flows]
+
+    def _merged(self) -> dict[tuple[int, date], list[str]]:
+        """The predecessors' names by (successor id, first day)."""
+        names = {b.organisation.id: b.organisation.name for b in self.bars}
+        found: dict[tuple[int, date], list[str]] = defaultdict(list)
+        for flow in self.flows:
+            found[(flow.successor_id, flow.first_day)].append(names[flow.predecessor_id])
+        return found
+
+    def merger_titles(self, bar: Bar) -> list[str]:
+        """What each merger into the bar's municipality says: "Alver fra 01.01.2020: sammenslått av Lindås, ..."."""
+        return [_merger_title(bar, day, found) for (successor_id, day), found in self._merged().items()
+                if successor_id == bar.organisation.id]
+
+    def merger_markers(self) -> list[tuple[float, int, str]]:
+        """(x, y, title) of each successor's merger marker."""
+        rows = {b.organisation.id: index for index, b in enumerate(self.bars)}
+        return [(self.x(day), self.y(rows[successor_id]) + 13,
+                 _merger_title(self.bars[rows[successor_id]], day, found))
+                for (successor_id, day), found in self._merged().items()]
+
+
+def _merger_title(bar: Bar, day: date, predecessors: list[str]) -> str:
+    return f"{bar.organisation.name} fra {day:%d.%m.%Y}: sammenslått av {', '.join(predecessors)}"
+
+
 def chart(today: date, first_year: int = 2016) -> Chart:
-    found = bars(today)
+    found, flows = bars_and_flows(today)
     earliest = min((b.periods[0].start.year for b in found), default=first_year)
-    return Chart(found, today, min(first_year, earliest))
+    return Chart(found, today, min(first_year, earliest), flows=flows)

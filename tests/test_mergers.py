@@ -1,0 +1,275 @@
+"""Mergers: the membership the successor continues and what moves with it, the memberships that end on the
+predecessor's last day, one contribution from the merger year, a merger recorded ahead and applied by the tick,
+and the register before and after."""
+import csv
+import io
+import json
+from datetime import date
+
+import pytest
+from sqlalchemy import delete, select
+
+from app import clock
+from app.extensions import db
+from app.models import (AdministrativeContact, AuditEvent, Contribution, Merger, OutboxMessage, Representative,
+                        TransitionRequest, User, UserRole)
+from app.models.request import PENDING
+from app.services import ServiceError, contributions, members, mergers, organisations, tick, timeline
+from tests import factories
+from tests.conftest import post
+from workflows.membership import ACTIVE, TERMINATED
+
+LAST_DAY, REFORM, RECORDED = date(2019, 12, 31), date(2020, 1, 1), date(2020, 1, 6)
+
+
+@pytest.fixture
+def world(orgs):
+    """Lindås, Meland and Radøy members since 2018 (contributions 2018–2021, Lindås 45 000), each with a contact
+    person and a project-group representative to 2020; Alver in the register from 01.01.2020."""
+    adviser = factories.adviser(orgs["Bergen"])
+    found = {}
+    for name, amount in (("Lindås", 45_000), ("Meland", 40_000), ("Radøy", 30_000)):
+        org = orgs[name]
+        found[name] = factories.member_case(org, adviser, activated_on=date(2018, 3, 1),
+                                            terms={"contribution": amount})
+        factories.user("municipality_contact", organisation=org)
+        with clock.pinned(date(2019, 1, 1)):
+            factories.representative(org, adviser, starts_on=date(2019, 1, 1))
+    with clock.pinned(date(2019, 6, 1)):
+        contributions.new_year_lines(date(2019, 6, 1))
+    alver = factories.municipality("Alver kommune", "4631", active_from=REFORM)
+    db.session.commit()
+    return adviser, found, alver, [orgs[name] for name in ("Lindås", "Meland", "Radøy")]
+
+
+def _lines(org) -> dict[int, int]:
+    return {line.year: line.amount for line in db.session.scalars(select(Contribution).where(
+        Contribution.organisation_id == org.id, Contribution.cancelled_at.is_(None)))}
+
+
+def test_one_membership_continues_the_others_end_on_the_last_day_and_one_contribution_from_2020(world, orgs):
+    adviser, found, alver, predecessors = world
+    lindas = found["Lindås"]
+    original = lindas.agreement
+    lindas_users = list(db.session.scalars(select(User.id).where(User.organisation_id == orgs["Lindås"].id)))
+    with clock.pinned(RECORDED):
+        merger = mergers.record(adviser, predecessors, alver, REFORM, continued_case_id=lindas.id)
+        db.session.commit()
+        contributions.new_year_lines(RECORDED)
+        db.session.commit()
+
+    # continue: the case, its people and its future lines are Alver's; the agreement has a version naming Alver
+    assert lindas.organisation_id == alver.id and lindas.state == ACTIVE
+    assert lindas.agreement.municipality_name == "Alver kommune" and lindas.agreement.continues_id == original.id
+    assert lindas.agreement.both_signed and original.superseded_at is not None
+    assert set(db.session.scalars(select(User.organisation_id).where(User.id.in_(lindas_users)))) == {alver.id}
+    assert members.member_on(alver, REFORM) and not members.member_on(orgs["Lindås"], REFORM)
+    # end: Meland and Radøy were members to 31.12.2019, though it was recorded 06.01.2020
+    for name in ("Meland", "Radøy"):
+        case = found[name]
+        assert case.state == TERMINATED and case.organisation_id == orgs[name].id
+        assert members.member_periods(case)[-1].last == LAST_DAY
+        assert members.member_on(orgs[name], LAST_DAY) and not members.member_on(orgs[name], REFORM)
+        term = db.session.scalar(select(Representative).where(Representative.organisation_id == orgs[name].id))
+        assert term.ends_on == LAST_DAY
+        assert 2020 not in _lines(orgs[name])
+    # from 2020 one contribution, the continued agreement's amount, billed to Alver
+    assert _lines(alver) == {2020: 45_000}
+    assert _lines(orgs["Meland"]) == {2018: 40_000, 2019: 40_000}
+    moved = json.loads(db.session.scalar(select(AuditEvent).where(AuditEvent.action == "merger.apply",
+                                                       AuditEvent.object_id == merger.id)).data)["moved"]
+    assert moved["case"] == [lindas.id] and sorted(moved["users"]) == sorted(lindas_users)
+    assert len(moved["representatives"]) == 1
+    assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "merger.continue")).object_id == lindas.id
+    letter = db.session.scalar(select(OutboxMessage).where(OutboxMessage.subject.contains("videreføres")))
+    assert letter.subject == "Samarbeidsavtalen videreføres av Alver kommune"
+    assert "Lindås kommune" in letter.body_text and "ingen nye signaturer" in letter.body_text
+
+
+def test_continue_moves_the_admin_contact_open_requests_and_evaluations_end_moves_nothing(world, orgs):
+    adviser, found, alver, predecessors = world
+    lindas, meland = orgs["Lindås"], orgs["Meland"]
+    for org in (lindas, meland):
+        members.set_admin_contact(org, adviser, name="Kontakt", email=f"k@{org.name}.no")
+    request = TransitionRequest(object_type="membership_case", object_id=found["Lindås"].id, trigger="give_notice",
+                                requested_by_id=adviser.id, status=PENDING)
+    db.session.add(request)
+    db.session.commit()
+    checked = mergers.plan(predecessors, alver, REFORM, found["Lindås"].id)
+    assert checked.moves["requests"] == [request.id] and len(checked.moves["admin_contact"]) == 1
+    assert [case.id for case in checked.ended] == [found["Meland"].id, found["Radøy"].id]
+    mergers.record(adviser, predecessors, alver, REFORM, continued_case_id=found["Lindås"].id)
+    db.session.commit()
+    assert members.admin_contact(alver).email == "k@lindås.no"
+    assert members.admin_contact(meland) is not None  # ended: it stays with Meland
+    assert db.session.scalar(select(AdministrativeContact).where(
+        AdministrativeContact.organisation_id == lindas.id)) is None
+
+
+def test_every_membership_ends_when_none_is_continued(world, orgs):
+    adviser, found, alver, predecessors = world
+    with clock.pinned(RECORDED):
+        mergers.record(adviser, predecessors, alver, REFORM)
+        db.session.commit()
+    assert {case.state for case in found.values()} == {TERMINATED}
+    assert not members.member_on(alver, REFORM)
+    assert db.session.scalar(select(OutboxMessage).where(OutboxMessage.subject.contains("videreføres"))) is None
+
+
+def test_a_merger_recorded_ahead_is_applied_by_the_tick_on_its_day(world, orgs):
+    adviser, found, alver, predecessors = world
+    with clock.pinned(date(2019, 11, 1)):
+        merger = mergers.record(adviser, predecessors, alver, REFORM, continued_case_id=found["Lindås"].id)
+        db.session.commit()
+    assert merger.applied_at is None and found["Lindås"].organisation_id == orgs["Lindås"].id
+    assert mergers.apply_due(LAST_DAY) == []
+    with clock.pinned(REFORM):
+        done = tick.run(REFORM)
+    assert "Sammenslåingen til Alver kommune fra 01.01.2020 er gjennomført." in done
+    assert merger.applied_at is not None and found["Lindås"].organisation_id == alver.id
+    assert found["Meland"].state == TERMINATED and members.member_periods(found["Meland"])[-1].last == LAST_DAY
+    assert _lines(alver) == {2020: 45_000}
+
+
+def test_the_register_before_and_after_the_merger(world, orgs):
+    adviser, found, alver, predecessors = world
+    mergers.record(adviser, predecessors, alver, REFORM, continued_case_id=found["Lindås"].id)
+    db.session.commit()
+    assert [org.active_to for org in predecessors] == [LAST_DAY] * 3
+    assert [p.name for p in organisations.related(alver)] == ["Lindås", "Meland", "Radøy"]
+    assert organisations.on(orgs["Lindås"], LAST_DAY).official_name == "Lindås kommune"
+    assert "lindas" in alver.search_key or "lindås" in alver.search_key
+    assert db.session.scalar(select(Merger)).applied_at is not None
+
+
+def test_a_merger_is_refused_when_it_cannot_be(world, orgs):
+    adviser, found, alver, predecessors = world
+    with pytest.raises(ServiceError, match="Skriv datoen"):
+        mergers.plan(predecessors, alver, None, None)
+    with pytest.raises(ServiceError, match="både før og etter"):
+        mergers.plan([alver], alver, REFORM, None)
+    with pytest.raises(ServiceError, match="må være et medlemskap"):
+        mergers.plan(predecessors, alver, REFORM, found["Lindås"].id + 1000)
+    mergers.record(adviser, predecessors[:1], alver, REFORM, continued_case_id=found["Lindås"].id)
+    with pytest.raises(ServiceError, match="allerede slått sammen"):
+        mergers.plan(predecessors, alver, REFORM, None)
+    with pytest.raises(ServiceError, match="allerede medlem"):
+        mergers.plan(predecessors[1:], alver, REFORM, found["Meland"].id)
+
+
+# --- the pages -----------------------------------------------------------------------------------------------------
+
+def test_the_pages_from_the_register_to_the_successor(world, orgs, client, login):
+    adviser, found, alver, predecessors = world
+    login("adviser", organisation="Bergen")
+    path = "/organisasjoner/sammenslaing"
+    assert 'href="/organisasjoner/sammenslaing"' in client.get("/organisasjoner/").get_data(as_text=True)
+    form = {"predecessor_ids": [org.id for org in predecessors], "first_day": "2020-01-01", "successor_id": "0",
+            "official_name": "Alver kommune", "number": "4699", "continued_case_id": str(found["Lindås"].id)}
+    missing = post(client, path, {**form, "official_name": "", "action": "preview"}, token_from=path)
+    assert "Skriv det offisielle navnet på den nye" in missing.get_data(as_text=True)
+    with clock.pinned(RECORDED):
+        page = post(client, path, {**form, "action": "preview"}, token_from=path).get_data(as_text=True)
+        assert "Lindås kommune, Meland kommune, Radøy kommune → <strong>Alver kommune</strong>" in page
+        assert "Avsluttes 31.12.2019" in page and "Brukerkontoer (også kontaktpersoner): 2" in page
+        assert db.session.scalar(select(Merger)) is None
+        saved = post(client, path, {**form, "action": "save"}, token_from=path)
+    assert saved.status_code == 302
+    merger = db.session.scalar(select(Merger))
+    assert merger.successor.official_name == "Alver kommune" and merger.successor.number == "4699"
+    assert found["Lindås"].organisation_id == merger.successor_id and found["Meland"].state == TERMINATED
+    shown = client.get(saved.location).get_data(as_text=True)
+    assert "Sammenslåingen til Alver kommune fra 01.01.2020 er gjennomført." in shown
+    assert "Lindås kommune, Meland kommune, Radøy kommune → Alver kommune fra 01.01.2020:" in shown
+    assert f'href="/saker/{found["Lindås"].id}">avtalen som videreføres' in shown
+
+
+def test_the_merger_page_is_for_the_adviser(orgs, client, login):
+    login("admin", organisation="Bergen")
+    assert client.get("/organisasjoner/sammenslaing").status_code == 403
+
+
+def test_the_overview_and_its_csv_show_the_successor_with_its_former_names(world, orgs, client, login):
+    adviser, found, alver, predecessors = world
+    with clock.pinned(RECORDED):
+        mergers.record(adviser, predecessors, alver, REFORM, continued_case_id=found["Lindås"].id)
+        db.session.commit()
+    login("adviser", organisation="Bergen")
+    html = client.get("/oversikt?q=Alver").get_data(as_text=True)
+    assert "tidligere: Lindås, Meland, Radøy" in html
+    rows = list(csv.reader(io.StringIO(client.get("/oversikt.csv").data.decode("utf-8-sig")), delimiter=";"))
+    by_name = {row[0]: row for row in rows[1:]}
+    assert by_name["Alver"][1:4] == ["4631", "Lindås, Meland, Radøy", ""]
+    assert by_name["Meland"][2:4] == ["", "Alver kommune fra 01.01.2020"] and "Lindås" not in by_name
+
+
+def test_the_timeline_draws_the_predecessors_flowing_into_the_successor(world, orgs, client, login):
+    adviser, found, alver, predecessors = world
+    with clock.pinned(RECORDED):
+        mergers.record(adviser, predecessors, alver, REFORM, continued_case_id=found["Lindås"].id)
+        db.session.commit()
+    with clock.pinned(date(2021, 6, 1)):
+        chart = timeline.chart(date(2021, 6, 1))
+        login("adviser", organisation="Bergen")
+        html = client.get("/tidslinje").get_data(as_text=True)
+    bars = {bar.organisation.name: bar for bar in chart.bars}
+    assert [bar.organisation.name for bar in chart.bars][:4] == ["Lindås", "Meland", "Radøy", "Alver"]
+    # Lindås's membership is Alver's from the first day; each predecessor's row ends on its last day
+    assert [(p.category, p.start, p.end) for p in bars["Lindås"].periods][-1] == ("member", date(2018, 3, 1),
+                                                                                  LAST_DAY)
+    assert [(p.category, p.start, p.end) for p in bars["Alver"].periods] == [("member", REFORM, None)]
+    assert bars["Meland"].periods[-1].end == LAST_DAY
+    assert len(chart.merger_lines()) == 3 and {x for x, _, _ in chart.merger_lines()} == {chart.x(REFORM)}
+    title = "Alver fra 01.01.2020: sammenslått av Lindås, Meland, Radøy"
+    assert chart.merger_titles(bars["Alver"]) == [title]
+    assert html.count('class="tl-flow"') == 3 and f'class="tl-merger"><title>{title}</title>' in html
+
+
+def test_the_continued_case_shows_its_predecessor_in_its_history(world, orgs, client, login):
+    adviser, found, alver, predecessors = world
+    with clock.pinned(RECORDED):
+        mergers.record(adviser, predecessors, alver, REFORM, continued_case_id=found["Lindås"].id)
+        db.session.commit()
+    login("adviser", organisation="Bergen")
+    html = client.get(f"/saker/{found['Lindås'].id}").get_data(as_text=True)
+    assert "Videreført av Alver kommune fra 01.01.2020 etter sammenslåing (før: Lindås kommune)" in html
+
+
+def test_the_case_as_of_a_day_before_the_merger_is_the_predecessors(world, orgs, client, login):
+    adviser, found, alver, predecessors = world
+    with clock.pinned(RECORDED):
+        mergers.record(adviser, predecessors, alver, REFORM, continued_case_id=found["Lindås"].id)
+        db.session.commit()
+    login("adviser", organisation="Bergen")
+    path = f"/saker/{found['Lindås'].id}?as_of="
+    assert "Status per 31.12.2019 (Lindås kommune): Aktiv" in client.get(path + "2019-12-31").get_data(as_text=True)
+    assert "Status per 01.01.2020 (Alver kommune): Aktiv" in client.get(path + "2020-01-01").get_data(as_text=True)
+
+
+def test_with_no_contact_person_the_letter_goes_to_the_successors_mailbox(world, orgs):
+    adviser, found, alver, predecessors = world
+    alver.mailbox = "postmottak@alver.kommune.no"
+    contacts = select(User.id).where(User.organisation_id == orgs["Lindås"].id)
+    db.session.execute(delete(UserRole).where(UserRole.user_id.in_(contacts)))
+    db.session.commit()
+    with clock.pinned(RECORDED):
+        mergers.record(adviser, predecessors, alver, REFORM, continued_case_id=found["Lindås"].id)
+        db.session.commit()
+    letters = db.session.scalars(select(OutboxMessage).where(OutboxMessage.subject.contains("videreføres"))).all()
+    assert [letter.recipient for letter in letters] == ["postmottak@alver.kommune.no"]
+
+
+def test_the_continued_agreement_shows_the_original_signatures(world, orgs, client, login):
+    adviser, found, alver, predecessors = world
+    original = found["Lindås"].agreement
+    signer = original.signed_by("municipality").name
+    with clock.pinned(RECORDED):
+        mergers.record(adviser, predecessors, alver, REFORM, continued_case_id=found["Lindås"].id)
+        db.session.commit()
+    version = found["Lindås"].agreement
+    login("adviser", organisation="Bergen")
+    page = client.get(f"/avtaler/{version.id}").get_data(as_text=True)
+    assert "Alver kommune" in page and signer in page
+    listed = client.get("/avtaler/").get_data(as_text=True)
+    row = next(row for row in listed.split("<tr") if f'href="/avtaler/{version.id}"' in row)
+    assert signer in row

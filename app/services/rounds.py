@@ -73,13 +73,14 @@ def check_round(*, reply_deadline: date | None, contribution_from: int | None, c
         problems["contribution_to"] = "Siste år kan ikke være før første år."
     if agreement_end and reply_deadline and agreement_end <= reply_deadline:
         problems["agreement_end"] = "Avtalen må gjelde til en dato etter svarfristen."
-    problem = _selection_problem(organisations)
+    problem = _selection_problem(organisations, reply_deadline or clock.today())
     if problem:
         problems["organisations"] = problem
     return problems
 
 
-def _selection_problem(organisations: list[Organisation], round_: InvitationRound | None = None) -> str | None:
+def _selection_problem(organisations: list[Organisation], reply_deadline: date,
+                       round_: InvitationRound | None = None) -> str | None:
     if not organisations:
         return "Velg minst én kommune."
     counts = Counter(o.id for o in organisations)
@@ -94,9 +95,9 @@ def _selection_problem(organisations: list[Organisation], round_: InvitationRoun
         already = sorted(o.name for o in organisations if o.id in invited)
         if already:
             return f"Allerede invitert i denne runden: {', '.join(already)}."
-    holders = cases.agreement_holders([o.id for o in organisations])
-    if holders:
-        return cases.already_members(sorted(o.name for o in organisations if o.id in holders))
+    refused = cases.refusals(organisations, reply_deadline)
+    if refused:
+        return cases.refusal_message(organisations, refused)
     return None
 
 
@@ -128,7 +129,7 @@ def check_invite_more(round_: InvitationRound, organisations: list[Organisation]
     """Why these municipalities cannot be added to the round, or None."""
     if round_.reply_deadline < clock.today():
         return "Svarfristen for runden har gått ut. Opprett en ny runde."
-    return _selection_problem(organisations, round_)
+    return _selection_problem(organisations, round_.reply_deadline, round_)
 
 
 def invite_more(round_: InvitationRound, organisations: list[Organisation], actor: User) -> list[MembershipCase]:

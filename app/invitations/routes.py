@@ -156,7 +156,7 @@ def round_page(round_id: int):
         rows=[row for row in rows if not state or row.case.state == state],
         counts=rounds.state_counts(round_), progress=rounds.progress(rows),
         deadline_passed=not reply_open(today, round_.reply_deadline),
-        no_contact=[row for row in rows if not row.contacts and row.case.state == INVITED])
+        no_contact=[row for row in rows if not row.contacts and not row.to_mailbox and row.case.state == INVITED])
 
 
 @bp.route("/<int:round_id>/inviter", methods=["GET", "POST"])

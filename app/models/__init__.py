@@ -4,6 +4,7 @@ from app.models.audit import AuditEvent, AuditHead
 from app.models.calendar import CalendarToken
 from app.models.invitation import InvitationReply
 from app.models.mail import OutboxMessage
+from app.models.mailbox_link import JoinRequest, MailboxLink
 from app.models.meeting import Meeting, MeetingInvitee
 from app.models.contact import AdministrativeContact
 from app.models.contribution import Contribution
@@ -28,6 +29,8 @@ __all__ = [
     "Contribution",
     "Evaluation",
     "EvaluationAnswer",
+    "JoinRequest",
+    "MailboxLink",
     "EvaluationQuestion",
     "EvaluationResponse",
     "RenderedPdf",

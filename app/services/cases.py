@@ -4,10 +4,12 @@ from datetime import date, timedelta
 
 from sqlalchemy import Select, bindparam, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
 
 from app import clock
 from app.extensions import db
-from app.models import AgreementDocument, AuditEvent, InvitationRound, MembershipCase, Organisation, Signature, User
+from app.models import (AgreementDocument, AuditEvent, InvitationRound, MembershipCase, Organisation,
+                        OrganisationSuccession, Signature, User)
 from app.models.case import HOST_PARTY, MUNICIPALITY_PARTY
 from app.services import Conflict, ServiceError, audit, workflow
 from workflows import MEMBERSHIP, reply_open
@@ -16,8 +18,8 @@ from workflows.membership import ACCEPTED, ACTIVE, AGREEMENT_PENDING, INVITED, N
 # A municipality with a case in one of these states is a member or has an agreement to sign: its agreement is
 # renewed from that case, and it is not invited again (a second case would make it a member twice).
 HOLDING_AGREEMENT = (AGREEMENT_PENDING, SIGNED, ACTIVE, NOTICE_GIVEN)
-# A case in one of these states is an open invitation (an invitation only until its deadline has passed): the
-# municipality is not invited again while it runs.
+# A case in one of these states is an open invitation (see _open_now): the municipality is not invited again while
+# it runs.
 OPEN_INVITATION = (INVITED, ACCEPTED)
 
 
@@ -35,16 +37,30 @@ def _case_reason(case: MembershipCase) -> str:
     return "er medlem" if case.state in HOLDING_AGREEMENT else "har en åpen sak"
 
 
+def _open_now(case: MembershipCase) -> bool:
+    """An invitation is open from when it was sent (a day replayed before that does not see it) until its deadline;
+    once accepted, until the agreement is issued."""
+    return case.state_since <= clock.now() and (case.state == ACCEPTED
+                                                or reply_open(clock.today(), case.reply_deadline))
+
+
 def refusals(organisations: list[Organisation], day: date) -> dict[int, Refusal]:
     """Organisation id -> why it may not be invited to answer by `day` (the one rule for inviting): it is dissolved
     by then, or it or its successor is a member, has an agreement to sign or has an open invitation."""
-    successors = {o.id: [link.successor for link in o.successor_links] for o in organisations}
-    wanted = {o.id for o in organisations} | {s.id for found in successors.values() for s in found}
+    ids = [o.id for o in organisations]
+    successors = {id_: [] for id_ in ids}
+    for link in db.session.scalars(select(OrganisationSuccession).where(OrganisationSuccession.predecessor_id.in_(ids))
+                                   .options(joinedload(OrganisationSuccession.successor))
+                                   .order_by(OrganisationSuccession.id)):
+        successors[link.predecessor_id].append(link.successor)
+    wanted = set(ids) | {s.id for found in successors.values() for s in found}
     blocking = {}
     for case in db.session.scalars(select(MembershipCase).where(
             MembershipCase.organisation_id.in_(wanted),
-            MembershipCase.state.in_(HOLDING_AGREEMENT + OPEN_INVITATION)).order_by(MembershipCase.id)):
-        if case.state != INVITED or reply_open(clock.today(), case.reply_deadline):
+            MembershipCase.state.in_(HOLDING_AGREEMENT + OPEN_INVITATION))
+            .options(joinedload(MembershipCase.organisation), joinedload(MembershipCase.round))
+            .order_by(MembershipCase.id)):
+        if case.state in HOLDING_AGREEMENT or _open_now(case):
             blocking.setdefault(case.organisation_id, case)
     found = {}
     for organisation in organisations:

@@ -190,6 +190,7 @@ class Ctx:
 
     def late_request(self):
         contact = db.session.get(User, self.id("user_id"))
+        factories.end_agreements(self.orgs["Voss"], self.user("adviser"))
         case = factories.case(self.orgs["Voss"], self.round(deadline=date(2026, 11, 1)))
         return workflow.perform(case, "accept_late", contact)
 

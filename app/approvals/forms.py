@@ -4,6 +4,7 @@ from wtforms import RadioField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
 from app.forms import DateField, choices
+from app.models.mailbox_link import ADVISER_DECISION, DECIDERS
 
 
 class DecisionForm(FlaskForm):
@@ -17,8 +18,7 @@ class JoinDecisionForm(FlaskForm):
 
     decision = RadioField("Avgjørelse", choices=choices([("accept", "Tas opp som medlem"), ("decline", "Avslås")]),
                           validators=[InputRequired("Velg avgjørelsen.")])
-    decided_by = RadioField("Avgjort av", choices=choices([("adviser", "FoU-rådgiveren"),
-                                                          ("steering_group", "Styringsgruppen")]),
-                            default="adviser", validators=[InputRequired("Velg hvem som avgjorde.")])
+    decided_by = RadioField("Avgjort av", choices=choices(DECIDERS.items()), default=ADVISER_DECISION,
+                            validators=[InputRequired("Velg hvem som avgjorde.")])
     decided_on = DateField("Vedtaksdato (styringsgruppens møte)", validators=[Optional()])
     comment = TextAreaField("Begrunnelse (påkrevd ved avslag)", validators=[Optional(), Length(max=4000)])

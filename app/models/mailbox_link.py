@@ -11,6 +11,7 @@ from app.models.invitation import InvitationReply
 from app.models.organisation import Organisation
 from app.models.types import UTCDateTime, utcnow
 from app.models.user import User
+from workflows.roles import ADVISER
 
 REPLY = "reply"  # answers the invitation of `case`
 JOIN = "join"  # confirms a request to join (JoinRequest)
@@ -36,7 +37,9 @@ class MailboxLink(db.Model):
 
 
 ACCEPTED, DECLINED = "accepted", "declined"
-ADVISER_DECISION, STEERING_GROUP_DECISION = "adviser", "steering_group"
+# Who decided a request to join: the adviser, or the steering group (the adviser records its decision).
+ADVISER_DECISION, STEERING_GROUP_DECISION = ADVISER, "steering_group"
+DECIDERS = {ADVISER_DECISION: "FoU-rådgiveren", STEERING_GROUP_DECISION: "Styringsgruppen"}
 
 
 class JoinRequest(db.Model):

@@ -11,13 +11,12 @@ from app import clock
 from app.extensions import db
 from app.models import JoinRequest, MailboxLink, Organisation, User
 from app.models.invitation import YES
-from app.models.mailbox_link import ACCEPTED, ADVISER_DECISION, DECLINED, JOIN, STEERING_GROUP_DECISION
+from app.models.mailbox_link import ACCEPTED, DECIDERS, DECLINED, JOIN
 from app.models.organisation import MUNICIPALITY
 from app.services import ServiceError, audit, cases, mail, rate_limits, replies, rounds, users, workflow
 from app.services.mailbox_tokens import digest
 
 AUDIT_TYPE = "join_request"
-DECIDERS = {ADVISER_DECISION: "FoU-rådgiveren", STEERING_GROUP_DECISION: "Styringsgruppen"}
 INVALID = "Lenken er ugyldig. Bruk lenken i den siste e-posten, eller send forespørselen på nytt."
 
 

@@ -49,6 +49,7 @@ def register_blueprints(app: Flask) -> None:
     from app.contributions.routes import bp as contributions_bp
     from app.evaluations.routes import bp as evaluations_bp
     from app.invitations.routes import bp as invitations_bp
+    from app.mailbox.routes import bp as mailbox_bp
     from app.main.routes import bp as main_bp
     from app.meetings.routes import bp as meetings_bp
     from app.members.routes import bp as members_bp
@@ -58,7 +59,7 @@ def register_blueprints(app: Flask) -> None:
 
     for blueprint in (main_bp, auth_bp, admin_bp, cases_bp, approvals_bp, subgroups_bp, cockpit_bp,
                       calendar_bp, meetings_bp, invitations_bp, municipality_bp, agreements_bp,
-                      members_bp, contributions_bp, evaluations_bp, organisations_bp):
+                      members_bp, contributions_bp, evaluations_bp, organisations_bp, mailbox_bp):
         app.register_blueprint(blueprint)
 
 

@@ -38,6 +38,13 @@ class Defaults:
     # invitation), and on one that has a password (the link then resets it).
     INVITE_TOKEN_MAX_AGE = timedelta(days=7)
     PASSWORD_RESET_MAX_AGE = timedelta(hours=1)
+    # Requests to join (the public form, agreement §1): per client address and per municipality, this many pass in
+    # a window; then each makes the next wait, doubling up to JOIN_MAX_WAIT. The link sent to the municipality's
+    # official mailbox to confirm a request works this long.
+    JOIN_REQUESTS = 3
+    JOIN_WINDOW = timedelta(hours=1)
+    JOIN_MAX_WAIT = timedelta(hours=6)
+    JOIN_LINK_MAX_AGE = timedelta(days=7)
     BABEL_DEFAULT_LOCALE = "nb"
     BABEL_DEFAULT_TIMEZONE = "Europe/Oslo"
     LANGUAGES = ("nb", "en")

@@ -202,8 +202,8 @@ def active_case(organisation: Organisation, round_: InvitationRound | None = Non
 
 
 def end_agreements(organisation: Organisation, adviser: User) -> None:
-    """End what the municipality holds (an agreement to sign, or a membership) through the workflow, so that a test
-    may invite it again: a municipality holds one agreement at a time."""
+    """End what the municipality holds (an agreement to sign, a membership, an open invitation) through the
+    workflow, so that a test may invite it again: a municipality holds one agreement at a time."""
     for found in db.session.scalars(select(MembershipCase).where(
             MembershipCase.organisation_id == organisation.id, MembershipCase.state.in_(cases.HOLDING_AGREEMENT))):
         if found.state == AGREEMENT_PENDING:
@@ -213,6 +213,9 @@ def end_agreements(organisation: Organisation, adviser: User) -> None:
         if found.state == SIGNED:
             workflow.perform(found, "activate", adviser)
         workflow.perform(found, "end_by_merger", adviser, comment="Ny sak i testen.")
+    for found in db.session.scalars(select(MembershipCase).where(
+            MembershipCase.organisation_id == organisation.id, MembershipCase.state.in_(cases.OPEN_INVITATION))):
+        workflow.perform(found, "withdraw", adviser, comment="Ny sak i testen.")
 
 
 def _host() -> Organisation:

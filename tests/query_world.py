@@ -10,13 +10,14 @@ from sqlalchemy import select
 
 from app import clock
 from app.extensions import db
-from app.models import Meeting, MembershipCase, Organisation, OutboxMessage, User
+from app.models import JoinRequest, MailboxLink, Meeting, MembershipCase, Organisation, OutboxMessage, User
 from app.models.case import HOST_PARTY
+from app.models.mailbox_link import JOIN, REPLY
 from app.models.meeting import COORDINATION, PRESENT, STEERING_MEETING
 from app.models.organisation import REGIONS
 from app.models.representative import PROJECT_GROUP, STEERING_GROUP
-from app.services import (agreements, calendar, cases, contributions, evaluations, meetings, members,
-                          password_links, replies, representatives, rounds, subgroups, workflow)
+from app.services import (agreements, calendar, cases, contributions, evaluations, mailbox_tokens, meetings,
+                          members, password_links, replies, representatives, rounds, subgroups, workflow)
 from tests import factories
 
 PDF = factories.pdf()
@@ -70,9 +71,21 @@ def build(app, orgs: dict, units: int) -> World:
     grow(world, units)
     _meetings(world)
     token = password_links.mint(world.users["admin"])
+    answering = next(case for case in world.rounds["open"].cases if case.state == "invited")
+    mailbox_link = MailboxLink(purpose=REPLY, case_id=answering.id, created_at=clock.now())
+    db.session.add(mailbox_link)
+    asking, confirming = (JoinRequest(organisation=orgs["Vaksdal"], name="Kari Nordmann", title="Kommunedirektør",
+                                      email="kari@vaksdal.kommune.no",
+                                      link=MailboxLink(purpose=JOIN, created_at=clock.now())) for _ in range(2))
+    db.session.add_all([asking, confirming])
+    db.session.flush()
+    join_token = mailbox_tokens.mint(confirming.link)
+    asking.link.used_at = clock.now()  # confirmed: it waits for the adviser's decision
     world.ids.update({"draft_subgroup_id": draft.id, "subgroup_id": world.subgroup.id,
                       "member_id": world.subgroup.current_members[-1].id,
                       "calendar_token": calendar.create_token(adviser), "invitation_token": token,
+                      "mailbox_token": mailbox_tokens.mint(mailbox_link), "join_token": join_token,
+                      "join_request_id": asking.id,
                       "round_id": world.rounds["open"].id, "year": 2026,
                       "message_id": db.session.scalar(select(OutboxMessage.id).order_by(OutboxMessage.id).limit(1))})
     db.session.commit()

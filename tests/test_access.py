@@ -7,7 +7,8 @@ from app.models import User
 from tests import factories
 
 PUBLIC = {"auth.login", "main.healthz", "main.set_language", "main.privacy", "main.accessibility",
-          "auth.accept_invitation", "auth.open_password_link", "auth.choose_password", "calendar.feed", "static"}
+          "auth.accept_invitation", "auth.open_password_link", "auth.choose_password", "calendar.feed", "mailbox.reply",
+          "mailbox.join", "mailbox.join_sent", "mailbox.confirm_join", "static"}
 
 
 def _routes(app):

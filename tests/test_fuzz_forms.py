@@ -27,13 +27,15 @@ from wtforms.fields.core import UnboundField
 from wtforms.validators import EqualTo, Length, NumberRange
 
 import app as app_package
-from app import forms
+from app import clock, forms
 from app.extensions import db
-from app.models import Contribution, Subgroup, User
+from app.models import Contribution, JoinRequest, MailboxLink, Subgroup, User
 from app.models.meeting import STEERING_MEETING
 from app.models.case import MUNICIPALITY_PARTY
+from app.models.mailbox_link import JOIN, REPLY
 from app.safe_input import MAX_ID
-from app.services import contributions, evaluations, password_links, representatives, subgroups, workflow
+from app.services import (contributions, evaluations, mailbox_tokens, password_links, representatives, subgroups,
+                          workflow)
 from tests import factories, security_world
 from tests.conftest import Auth, csrf_token
 
@@ -188,6 +190,7 @@ class Ctx:
 
     def late_request(self):
         contact = db.session.get(User, self.id("user_id"))
+        factories.end_agreements(self.orgs["Voss"], self.user("adviser"))
         case = factories.case(self.orgs["Voss"], self.round(deadline=date(2026, 11, 1)))
         return workflow.perform(case, "accept_late", contact)
 
@@ -362,6 +365,21 @@ TARGETS: dict[str, Target] = {
         "municipality_contact", lambda ctx: "/medlemskap/vurdering/2026/svar",
         lambda ctx: {f"q{q}": "Samarbeidet har gitt oss mye." for q in ctx.evaluation_question_ids()},
         fields=lambda ctx: {f"q{q}": Input("text", 4000) for q in ctx.evaluation_question_ids()}),
+    "app.mailbox.forms.JoinForm": Target(
+        "anonymous", lambda ctx: "/bli-med",
+        lambda ctx: {"organisation_id": str(_with_mailbox(ctx.orgs["Vaksdal"]).id), "name": "Kari Nordmann",
+                     "title": "Kommunedirektør", "email": "kari@vaksdal.kommune.no"}),
+    "app.approvals.forms.JoinDecisionForm": Target(
+        "adviser", lambda ctx: f"/godkjenninger/innmelding/{_confirmed_join_request(ctx)}",
+        lambda ctx: {"decision": "decline", "decided_by": "steering_group", "decided_on": "2026-11-20",
+                     "comment": "Ikke i regionen."}),
+    "app.mailbox.forms.MailboxReplyForm": Target(
+        "anonymous", lambda ctx: _mailbox_path(ctx),
+        lambda ctx: {"answer": "yes", "contact_name": "Kari Nordmann", "contact_title": "Kommunalsjef",
+                     "contact_email": "kari@vaksdal.kommune.no", "contact_phone": "56 00 00 00",
+                     "steering_rep": "Per Hansen", "project_rep_1": "Anne Berg", "project_rep_2": "",
+                     "comment": "Vi gleder oss."},
+        ok=200),
     "app.municipality.forms.ReplyForm": Target(
         "municipality_contact",
         lambda ctx: f"/min-kommune/invitasjon/{ctx.done(factories.case(ctx.lindas(), ctx.round())).id}/svar",
@@ -419,6 +437,30 @@ TARGETS: dict[str, Target] = {
 }
 # Forms only ever used as the base of other forms (their fields are fuzzed through those).
 BASES = {"app.members.forms.PersonForm"}
+
+
+def _with_mailbox(organisation):
+    organisation.mailbox = organisation.mailbox or "postmottak@test.kommune.no"
+    db.session.commit()
+    return organisation
+
+
+def _confirmed_join_request(ctx) -> int:
+    """A fresh request to join, confirmed from the mailbox (each decision uses one up)."""
+    found = JoinRequest(organisation=ctx.orgs["Vaksdal"], name="Kari Nordmann", title="Kommunedirektør",
+                        email="kari@vaksdal.kommune.no", link=MailboxLink(purpose=JOIN, created_at=clock.now(),
+                                                                           used_at=clock.now()))
+    db.session.add(found)
+    return ctx.done(found).id
+
+
+def _mailbox_path(ctx) -> str:
+    """A fresh invitation's link sent to the official mailbox (each answer uses one up)."""
+    case = factories.case(factories.municipality(f"Prøve{next(ctx.n)} kommune"), ctx.round())
+    link = MailboxLink(purpose=REPLY, case_id=case.id, created_at=clock.now())
+    db.session.add(link)
+    db.session.flush()
+    return ctx.done(f"/postmottak/svar/{mailbox_tokens.mint(link)}")
 
 
 def _invitation_token(ctx) -> str:

@@ -168,7 +168,7 @@ def test_invite_more_refuses_a_municipality_already_in_the_round(client, adviser
     assert sorted(c.organisation.name for c in db.session.get(InvitationRound, round_.id).cases) == ["Lindås", "Voss"]
 
 
-MEMBER_REFUSAL = "Lindås er allerede medlem; forny avtalen fra saken i stedet."
+MEMBER_REFUSAL = "Kan ikke inviteres: Lindås (er medlem). En medlemskommunes avtale fornyes fra saken."
 
 
 def _case_in(state: str, orgs, adviser) -> MembershipCase:
@@ -185,15 +185,18 @@ def _case_in(state: str, orgs, adviser) -> MembershipCase:
     return case
 
 
-@pytest.mark.parametrize("state", ["agreement_pending", "signed", "active", "notice_given"])
-def test_a_member_or_one_with_an_agreement_is_not_invited_again(app, orgs, state):
+@pytest.mark.parametrize("state, reason", [("agreement_pending", "har en avtale til signering"),
+                                           ("signed", "er medlem"), ("active", "er medlem"),
+                                           ("notice_given", "er medlem")])
+def test_a_member_or_one_with_an_agreement_is_not_invited_again(app, orgs, state, reason):
     adviser = factories.adviser(orgs["Bergen"])
     held = _case_in(state, orgs, adviser)
     db.session.commit()
     assert held.state == state
-    with pytest.raises(ServiceError, match=MEMBER_REFUSAL):
+    refusal = re.escape(f"Kan ikke inviteres: Lindås ({reason}).")
+    with pytest.raises(ServiceError, match=refusal):
         cases.invite(factories.invitation_round(title="Invitasjon 2027"), orgs["Lindås"], adviser)
-    with pytest.raises(ServiceError, match=MEMBER_REFUSAL):
+    with pytest.raises(ServiceError, match=refusal):
         factories.sent_round(adviser, [orgs["Voss"], orgs["Lindås"]])
     db.session.rollback()
     assert db.session.scalars(select(MembershipCase.id).where(
@@ -212,7 +215,7 @@ def test_round_form_refuses_a_member_and_points_to_its_case(client, adviser, org
     db.session.commit()
     form = client.get(NEW).get_data(as_text=True)
     assert f'name="organisations" value="{orgs["Lindås"].id}"' not in form
-    assert f'allerede medlem; forny avtalen fra <a href="/saker/{member.id}">' in form
+    assert f'er medlem (<a href="/saker/{member.id}">saken' in form
     chosen = post(client, NEW, {**_round_form(orgs), "region": "Nordhordland", "action": "select_all"},
                   token_from=NEW).get_data(as_text=True)
     assert "Lindås" not in chosen.split("Valgt nå")[1].split("</p>")[0]
@@ -221,6 +224,36 @@ def test_round_form_refuses_a_member_and_points_to_its_case(client, adviser, org
         assert re.search(rf'id="organisations-error"[^>]*>[^<]*{re.escape(MEMBER_REFUSAL)}',
                          response.get_data(as_text=True))
     assert _count(InvitationRound) == 1 and _count(MembershipCase) == 1  # the member's own
+
+
+def test_round_refuses_dissolved_organisations_members_successors_of_members_and_open_cases(client, adviser, orgs):
+    made = factories.reform_2020(orgs)
+    factories.active_case(made["Alver kommune"], by=adviser)
+    member_to_be = factories.municipality("Nye Samnanger kommune", region="Bergensregionen")
+    factories.succession([orgs["Samnanger"]], member_to_be, date(2027, 1, 1))  # recorded ahead of the merger
+    factories.active_case(member_to_be, by=adviser)
+    open_case = factories.sent_round(adviser, [orgs["Askøy"]], deadline=date(2026, 12, 20)).cases[0]
+    db.session.commit()
+    reasons = {"Lindås": "oppløst 31.12.2019, nå del av Alver kommune",
+               "Fjell": "oppløst 31.12.2019, nå del av Øygarden kommune",
+               "Samnanger": "oppløses 31.12.2026, blir del av Nye Samnanger kommune",  # before the form's deadline
+               "Askøy": "har en åpen sak", "Alver": "er medlem"}
+    form = client.get(NEW).get_data(as_text=True)
+    for name, reason in reasons.items():
+        organisation = orgs.get(name) or made["Alver kommune"]
+        assert f'name="organisations" value="{organisation.id}"' not in form
+        assert f"<span>{organisation.name}</span> <span class=\"muted\">– {reason}" in form
+    assert f'har en åpen sak (<a href="/saker/{open_case.id}">' in form
+    assert f'name="organisations" value="{orgs["Vaksdal"].id}"' in form
+    response = post(client, NEW, {**_round_form(orgs, "Lindås", "Samnanger", "Askøy", "Vaksdal"), "action": "send"},
+                    token_from=NEW)
+    assert ("Kan ikke inviteres: Askøy (har en åpen sak), Lindås (oppløst 31.12.2019, nå del av Alver kommune), "
+            "Samnanger (går inn i Nye Samnanger kommune, som er medlem).") in response.get_data(as_text=True)
+    assert _count(InvitationRound) == 3
+    # On its last day a predecessor still exists; its successor's membership is then the reason.
+    assert cases.refusals([orgs["Lindås"]], date(2019, 12, 31))[orgs["Lindås"].id].reason == \
+        "går inn i Alver kommune, som er medlem"
+    assert cases.refusals([orgs["Vaksdal"]], date(2026, 12, 15)) == {}
 
 
 def test_invite_more_refuses_a_member(client, adviser, orgs):

@@ -33,6 +33,7 @@ def test_random_sequences_stay_in_the_machine(app, orgs, ops):
         "signer": factories.user("signatory", organisation=orgs["Lindås"]),
         "host_signer": factories.user("signatory", organisation=orgs["Bergen"]),
     }
+    factories.end_agreements(orgs["Lindås"], people["adviser"])  # what an earlier example left open
     case = factories.case(orgs["Lindås"], factories.invitation_round(deadline=date(2026, 11, 20),
                                                                      agreement_end=date(2027, 12, 31)))
     db.session.commit()

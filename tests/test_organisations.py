@@ -307,7 +307,8 @@ def test_a_mail_names_the_municipality_as_on_the_day_it_is_sent(orgs):
     contact = factories.user("municipality_contact", organisation=orgs["Voss"])
     for day in (BEFORE, REFORM):
         with clock.pinned(day):
-            case = factories.case(orgs["Voss"], factories.invitation_round(title=f"Runde {day.year}"))
+            case = factories.case(orgs["Voss"], factories.invitation_round(title=f"Runde {day.year}",
+                                                                           deadline=date(day.year, 12, 31)))
             invitation_mail.send(case, contact, f"Invitasjon {day.year}", "round_invitation")
     bodies = [m.body_text for m in db.session.scalars(select(OutboxMessage).where(
         OutboxMessage.subject.like("Invitasjon 20%")).order_by(OutboxMessage.id))]

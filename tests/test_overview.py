@@ -270,9 +270,9 @@ def test_overview_and_csv_take_the_same_number_of_queries_for_10_and_60_municipa
 
 
 def test_a_municipality_signing_its_first_agreement_has_no_seats_yet(client, login, membership_facts, orgs):
-    factories.issued_case(orgs["Fjell"])  # invited again in 2026, said yes, agreement sent for signing
+    factories.issued_case(orgs["Fedje"])  # invited again in 2026, said yes, agreement sent for signing
     db.session.commit()
     login("adviser", organisation="Bergen")
-    html = client.get("/oversikt?q=Fjell").get_data(as_text=True)
-    assert "Invitasjon 2026" in _cells(html, "Fjell")[5] and _cells(html, "Fjell")[-2] == ""
+    html = client.get("/oversikt?q=Fedje").get_data(as_text=True)
+    assert "Invitasjon 2026" in _cells(html, "Fedje")[5] and _cells(html, "Fedje")[-2] == ""
     assert _cells(client.get("/oversikt?q=Osterøy").get_data(as_text=True), "Osterøy")[-2] == "0 av 3"

@@ -53,7 +53,9 @@ def world(app, orgs) -> World:
     seconder = factories.user("project_member", organisation=orgs["NORCE"], name="Prosjekt Støtte")
     drafts = {}
     for place, (subgroup, person) in PLACES.items():
-        factories.member_case(orgs[place], adviser)
+        # A municipality dissolved in the 2020 reform was a member before it.
+        factories.member_case(orgs[place], adviser,
+                              activated_on=date(2019, 3, 1) if orgs[place].active_to else date(2024, 3, 1))
         factories.user(organisation=orgs[place], name=person, email=f"person.{len(drafts)}@kystnett.no")
         drafts[place] = factories.subgroup(proposer, name=subgroup)
     established = factories.subgroup(proposer, name="Felles opplæring")

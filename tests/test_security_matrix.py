@@ -21,6 +21,10 @@ GET_MATRIX = {
     "cases.archive_export": [LOGIN, 200, 200, 200, 200, 200, 404, 404, 404],
     "cases.invitation_letter": [LOGIN, 200, 200, 200, 200, 200, 404, 404, 404],
     "calendar.feed": [404, 404, 404, 404, 404, 404, 404, 404, 404],
+    "mailbox.reply": [404, 404, 404, 404, 404, 404, 404, 404, 404],  # public: the token is not a mailbox link
+    "mailbox.join": [200, 200, 200, 200, 200, 200, 200, 200, 200],  # public
+    "mailbox.join_sent": [200, 200, 200, 200, 200, 200, 200, 200, 200],  # public
+    "mailbox.confirm_join": [404, 404, 404, 404, 404, 404, 404, 404, 404],  # public: the token is no join link
     "calendar.settings": [LOGIN, 200, 200, 200, 200, 200, 200, 200, 200],
     "cockpit.overview": [LOGIN, 200, 200, 403, 403, 403, 403, 403, 403],
     "cockpit.overview_csv": [LOGIN, 200, 200, 403, 403, 403, 403, 403, 403],
@@ -48,6 +52,7 @@ GET_MATRIX = {
     "agreements.upload": [LOGIN, 403, 200, 403, 403, 403, 403, 403, 403],
     "approvals.detail": [LOGIN, 404, 200, 404, 404, 404, 404, 404, 404],
     "approvals.inbox": [LOGIN, 403, 200, 403, 403, 403, 403, 403, 403],
+    "approvals.join_request": [LOGIN, 403, 404, 403, 403, 403, 403, 403, 403],  # no request to join here
     "auth.accept_invitation": [404, 404, 404, 404, 404, 404, 404, 404, 404],
     "auth.change_password": [LOGIN, 200, 200, 200, 200, 200, 200, 200, 200],
     "auth.choose_password": [404, 404, 404, 404, 404, 404, 404, 404, 404],  # no link opened in this browser
@@ -110,6 +115,8 @@ POST_MATRIX = {
     "agreements.upload": [LOGIN, 403, 200, 403, 403, 403, 403, 403, 403],
     "approvals.cancel": [LOGIN, 404, 403, 404, 404, 404, 404, 404, 404],  # only the requester (in Voss) may
     "approvals.detail": [LOGIN, 404, 302, 404, 404, 404, 404, 404, 404],
+    "approvals.mailbox_contact": [LOGIN, 403, 404, 403, 403, 403, 403, 403, 403],  # no answer from a mailbox here
+    "approvals.join_request": [LOGIN, 403, 404, 403, 403, 403, 403, 403, 403],  # no request to join here
     "auth.change_password": [LOGIN, 200, 200, 200, 200, 200, 200, 200, 200],
     "auth.choose_password": [404, 404, 404, 404, 404, 404, 404, 404, 404],
     "auth.login": [400, 302, 302, 302, 302, 302, 302, 302, 302],
@@ -124,6 +131,9 @@ POST_MATRIX = {
     "invitations.remind": [LOGIN, 403, 302, 403, 403, 403, 403, 403, 403],
     "invitations.round_new": [LOGIN, 403, 200, 403, 403, 403, 403, 403, 403],
     "main.set_language": [302, 302, 302, 302, 302, 302, 302, 302, 302],
+    "mailbox.reply": [404, 404, 404, 404, 404, 404, 404, 404, 404],  # public: the token is not a mailbox link
+    "mailbox.join": [200, 200, 200, 200, 200, 200, 200, 200, 200],  # public; nothing chosen: the form again
+    "mailbox.confirm_join": [404, 404, 404, 404, 404, 404, 404, 404, 404],  # public: the token is no join link
     "meetings.attendance": [LOGIN, 403, 302, 403, 403, 403, 403, 403, 403],
     "meetings.meeting_edit": [LOGIN, 403, 200, 403, 403, 403, 403, 403, 403],
     "meetings.meeting_new": [LOGIN, 403, 200, 403, 403, 403, 403, 403, 403],

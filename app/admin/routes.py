@@ -53,7 +53,7 @@ def user_new():
             made = users.create_user(form.email.data, form.name.data, form.roles.data, organisation=organisation,
                                      title=form.title.data, phone=form.phone.data, active=form.active.data,
                                      actor=current_user)
-            _queue_invitation(made)
+            users.send_password_link(made, current_user)
             return made
 
         user = attempt_result(create, form, default_field="email")
@@ -92,20 +92,10 @@ def user_invite(user_id: int):
     if not user.active:
         flash("Brukeren er deaktivert. Aktiver brukeren før du sender en ny invitasjon.", "error")
         return redirect(url_for("admin.user_edit", user_id=user.id))
-    attempt(lambda: _queue_invitation(user))
+    attempt(lambda: users.send_password_link(user, current_user))
     flash(f"En ny invitasjonslenke er lagt i utboksen til {user.email}. Tidligere lenker virker ikke lenger.",
           "success")
     return redirect(url_for("admin.user_edit", user_id=user.id))
-
-
-def _queue_invitation(user: User) -> None:
-    """The mail with a link to set a password: a first invitation, or a reset for someone who has a password."""
-    password_links.order(user, current_user)
-    reset = user.password_hash is not None
-    subject = "Nytt passord til intranettet for Kunnskapskommunen" if reset else \
-        "Invitasjon til intranettet for Kunnskapskommunen"
-    mail.queue(user.email, subject, "invitation", password_link_for=user, user=user, reset=reset,
-               valid_for=password_links.lifetime_in_words(user))
 
 
 @bp.route("/e-post")

@@ -3,13 +3,13 @@
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from app.approvals.forms import DecisionForm
+from app.approvals.forms import DecisionForm, JoinDecisionForm
 from app.extensions import db
 from app.forms import ConfirmForm
-from app.models import TransitionRequest
+from app.models import JoinRequest, MailboxLink, TransitionRequest
 from app.security import role_required
-from app.services import representatives, subgroups, waiting, workflow
-from app.views import attempt
+from app.services import joins, mailbox_links, representatives, subgroups, waiting, workflow
+from app.views import attempt, attempt_or_flash
 from workflows.roles import ADVISER
 
 bp = Blueprint("approvals", __name__, url_prefix="/godkjenninger")
@@ -35,7 +35,44 @@ def inbox():
                            form=DecisionForm(),
                            subgroups=subgroups.awaiting_decision() if counts.subgroups else [],
                            proposals=[(p, representatives.actions(p, current_user)) for p in
-                                      representatives.proposals()] if counts.representatives else [])
+                                      representatives.proposals()] if counts.representatives else [],
+                           contacts=mailbox_links.awaiting_confirmation() if counts.contacts else [],
+                           contact_form=ConfirmForm(),
+                           joins=joins.awaiting_decision() if counts.joins else [])
+
+
+@bp.route("/innmelding/<int:request_id>", methods=["GET", "POST"])
+@role_required(ADVISER)
+def join_request(request_id: int):
+    """Decide a municipality's confirmed request to join, or record the steering group's decision."""
+    found = db.get_or_404(JoinRequest, request_id)
+    form = JoinDecisionForm()
+    if form.validate_on_submit():
+        accept = form.decision.data == "accept"
+        if attempt(lambda: joins.decide(found, current_user, accept=accept, decided_by=form.decided_by.data,
+                                        decided_on=form.decided_on.data, comment=form.comment.data), form):
+            if accept:
+                flash(f"{found.organisation.display_name} er tatt opp: saken fortsetter som «Takket ja».", "success")
+                return redirect(url_for("cases.case_page", case_id=found.case_id))
+            flash(f"Forespørselen fra {found.organisation.display_name} er avslått.", "success")
+            return redirect(url_for("approvals.inbox", _anchor="innmelding"))
+    return render_template("approvals/join_request.html", found=found, form=form)
+
+
+@bp.route("/postmottak/<int:link_id>", methods=["POST"])
+@role_required(ADVISER)
+def mailbox_contact(link_id: int):
+    """Make the person who answered from the official mailbox the municipality's contact person, or not."""
+    link = db.get_or_404(MailboxLink, link_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    if request.form.get("decision") == "confirm":
+        if attempt_or_flash(lambda: mailbox_links.confirm_contact(link, current_user)):
+            flash(f"{link.contact.name} er kontaktperson for {link.case.organisation.display_name} og får en e-post "
+                  "for å velge passord.", "success")
+    elif attempt_or_flash(lambda: mailbox_links.decline_contact(link, current_user)):
+        flash("Svaret står, men personen blir ikke kontaktperson.", "success")
+    return redirect(url_for("approvals.inbox", _anchor="postmottak"))
 
 
 @bp.route("/<int:request_id>", methods=["GET", "POST"])

@@ -33,7 +33,7 @@ class Picker:
     region: str
     selected: list[int]
     invited: set[int]
-    members: dict[int, int]  # organisation id -> the case to renew the agreement from
+    refused: dict[int, cases.Refusal]  # organisation id -> why it is not offered
     status: dict[int, str]
     with_contact: set[int]
 
@@ -44,7 +44,8 @@ class Picker:
 
 
 def _picker(form, action: str, round_: InvitationRound | None = None) -> Picker:
-    """Fill the form's choices and apply the select-all/clear buttons (which also work without JavaScript)."""
+    """Fill the form's choices and apply the select-all/clear buttons (which also work without JavaScript); the
+    organisations not to be invited by the round's deadline are shown with the reason."""
     order = {region: n for n, region in enumerate(REGIONS)}
     municipalities = sorted(
         db.session.scalars(select(Organisation).where(Organisation.kind == MUNICIPALITY,
@@ -55,11 +56,12 @@ def _picker(form, action: str, round_: InvitationRound | None = None) -> Picker:
     form.region.choices = choices([("", "Alle regioner")] + [(r, r) for r in regions])
     region = form.region.data if form.region.data in regions else ""
     invited = {case.organisation_id for case in round_.cases} if round_ else set()
-    members = cases.agreement_holders()
+    day = round_.reply_deadline if round_ else form.reply_deadline.data or clock.today()
+    refused = cases.refusals(municipalities, day)
     selected = list(form.organisations.data or [])
     if action == "select_all":
         shown = [o.id for o in municipalities if (o.region or "Uten region") == region or not region]
-        selected += [i for i in shown if i not in selected and i not in invited and i not in members]
+        selected += [i for i in shown if i not in selected and i not in invited and i not in refused]
     elif action == "clear":
         selected = []
     form.organisations.data = selected
@@ -69,7 +71,7 @@ def _picker(form, action: str, round_: InvitationRound | None = None) -> Picker:
     with_contact = set(db.session.scalars(select(User.organisation_id).where(
         User.active.is_(True), User.role_rows.any(role=MUNICIPALITY_CONTACT))))
     groups = [(r, [o for o in municipalities if (o.region or "Uten region") == r]) for r in regions]
-    return Picker(groups, region, selected, invited, members, status, with_contact)
+    return Picker(groups, region, selected, invited, refused, status, with_contact)
 
 
 def _terms(form: RoundForm) -> dict:
@@ -154,7 +156,7 @@ def round_page(round_id: int):
         rows=[row for row in rows if not state or row.case.state == state],
         counts=rounds.state_counts(round_), progress=rounds.progress(rows),
         deadline_passed=not reply_open(today, round_.reply_deadline),
-        no_contact=[row for row in rows if not row.contacts and row.case.state == INVITED])
+        no_contact=[row for row in rows if not row.contacts and not row.to_mailbox and row.case.state == INVITED])
 
 
 @bp.route("/<int:round_id>/inviter", methods=["GET", "POST"])

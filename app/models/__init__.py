@@ -5,6 +5,7 @@ from app.models.calendar import CalendarToken
 from app.models.invitation import InvitationReply
 from app.models.mail import OutboxMessage
 from app.models.merger import Merger
+from app.models.mailbox_link import JoinRequest, MailboxLink
 from app.models.meeting import Meeting, MeetingInvitee
 from app.models.contact import AdministrativeContact
 from app.models.contribution import Contribution
@@ -30,6 +31,8 @@ __all__ = [
     "Evaluation",
     "Merger",
     "EvaluationAnswer",
+    "JoinRequest",
+    "MailboxLink",
     "EvaluationQuestion",
     "EvaluationResponse",
     "RenderedPdf",

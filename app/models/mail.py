@@ -18,6 +18,8 @@ class OutboxMessage(db.Model):
     dedupe_key: Mapped[str | None] = mapped_column(String(200), unique=True)
     # Whose link that sets a password the bodies' placeholder stands for (made as the mail goes out).
     password_link_user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    # Which mailbox link (app.models.mailbox_link) the bodies' placeholder stands for (made as the mail goes out).
+    mailbox_link_id: Mapped[int | None] = mapped_column(ForeignKey("mailbox_link.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -1,44 +1,99 @@
 """Membership cases: inviting a municipality, the facts a transition records, history as of a date."""
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from sqlalchemy import Select, bindparam, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
 
 from app import clock
 from app.extensions import db
-from app.models import AgreementDocument, AuditEvent, InvitationRound, MembershipCase, Organisation, Signature, User
+from app.models import (AgreementDocument, AuditEvent, InvitationRound, MembershipCase, Organisation,
+                        OrganisationSuccession, Signature, User)
 from app.models.case import HOST_PARTY, MUNICIPALITY_PARTY
 from app.services import Conflict, ServiceError, audit, workflow
-from workflows import MEMBERSHIP
-from workflows.membership import ACTIVE, AGREEMENT_PENDING, NOTICE_GIVEN, SIGNED
+from workflows import MEMBERSHIP, reply_open
+from workflows.membership import ACCEPTED, ACTIVE, AGREEMENT_PENDING, INVITED, NOTICE_GIVEN, SIGNED
 
 # A municipality with a case in one of these states is a member or has an agreement to sign: its agreement is
 # renewed from that case, and it is not invited again (a second case would make it a member twice).
 HOLDING_AGREEMENT = (AGREEMENT_PENDING, SIGNED, ACTIVE, NOTICE_GIVEN)
+# A case in one of these states is an open invitation (see _open_now): the municipality is not invited again while
+# it runs.
+OPEN_INVITATION = (INVITED, ACCEPTED)
 
 
-def agreement_holders(organisation_ids: list[int] | None = None) -> dict[int, int]:
-    """Organisation id -> id of its case holding an agreement (see HOLDING_AGREEMENT), of all or of these."""
-    stmt = select(MembershipCase.organisation_id, MembershipCase.id).where(
-        MembershipCase.state.in_(HOLDING_AGREEMENT))
-    if organisation_ids is not None:
-        stmt = stmt.where(MembershipCase.organisation_id.in_(organisation_ids))
-    return {organisation_id: case_id for organisation_id, case_id in db.session.execute(stmt)}
+@dataclass(frozen=True)
+class Refusal:
+    """Why an organisation may not be invited, and the case that shows it (None for a dissolved one)."""
+
+    reason: str
+    case_id: int | None = None
 
 
-def already_members(names: list[str]) -> str:
-    """Why these municipalities cannot be invited: they are members already."""
-    if len(names) == 1:
-        return f"{names[0]} er allerede medlem; forny avtalen fra saken i stedet."
-    return f"{', '.join(names[:-1])} og {names[-1]} er allerede medlemmer; forny avtalene fra sakene i stedet."
+def _case_reason(case: MembershipCase) -> str:
+    if case.state == AGREEMENT_PENDING and case.agreement_start is None:
+        return "har en avtale til signering"
+    return "er medlem" if case.state in HOLDING_AGREEMENT else "har en åpen sak"
+
+
+def _open_now(case: MembershipCase) -> bool:
+    """An invitation is open from when it was sent (a day replayed before that does not see it) until its deadline;
+    once accepted, until the agreement is issued."""
+    return case.state_since <= clock.now() and (case.state == ACCEPTED
+                                                or reply_open(clock.today(), case.reply_deadline))
+
+
+def refusals(organisations: list[Organisation], day: date) -> dict[int, Refusal]:
+    """Organisation id -> why it may not be invited to answer by `day` (the one rule for inviting): it is dissolved
+    by then, or it or its successor is a member, has an agreement to sign or has an open invitation."""
+    ids = [o.id for o in organisations]
+    successors = {id_: [] for id_ in ids}
+    for link in db.session.scalars(select(OrganisationSuccession).where(OrganisationSuccession.predecessor_id.in_(ids))
+                                   .options(joinedload(OrganisationSuccession.successor))
+                                   .order_by(OrganisationSuccession.id)):
+        successors[link.predecessor_id].append(link.successor)
+    wanted = set(ids) | {s.id for found in successors.values() for s in found}
+    blocking = {}
+    for case in db.session.scalars(select(MembershipCase).where(
+            MembershipCase.organisation_id.in_(wanted),
+            MembershipCase.state.in_(HOLDING_AGREEMENT + OPEN_INVITATION))
+            .options(joinedload(MembershipCase.organisation), joinedload(MembershipCase.round))
+            .order_by(MembershipCase.id)):
+        if case.state in HOLDING_AGREEMENT or _open_now(case):
+            blocking.setdefault(case.organisation_id, case)
+    found = {}
+    for organisation in organisations:
+        part_of = ", ".join(s.display_name for s in successors[organisation.id])
+        if organisation.active_to is not None and organisation.active_to < day:
+            past = organisation.active_to < clock.today()
+            reason = f"{'oppløst' if past else 'oppløses'} {organisation.active_to:%d.%m.%Y}" + (
+                f", {'nå' if past else 'blir'} del av {part_of}" if part_of else "")
+            found[organisation.id] = Refusal(reason)
+        elif organisation.id in blocking:
+            case = blocking[organisation.id]
+            found[organisation.id] = Refusal(_case_reason(case), case.id)
+        else:
+            case = next((blocking[s.id] for s in successors[organisation.id] if s.id in blocking), None)
+            if case is not None:
+                found[organisation.id] = Refusal(
+                    f"går inn i {case.organisation.display_name}, som {_case_reason(case)}", case.id)
+    return found
+
+
+def refusal_message(organisations: list[Organisation], found: dict[int, Refusal]) -> str:
+    """The organisations that may not be invited, each with its reason."""
+    named = [f"{o.name} ({found[o.id].reason})" for o in sorted(organisations, key=lambda o: o.name) if o.id in found]
+    return f"Kan ikke inviteres: {', '.join(named)}. En medlemskommunes avtale fornyes fra saken."
 
 
 def invite(round_: InvitationRound, organisation: Organisation, actor: User | None) -> MembershipCase:
     """Open a case for a municipality in a round, in the workflow's first state."""
     if not organisation.is_municipality or organisation.is_host:
         raise ServiceError(f"{organisation.name} kan ikke inviteres.")
-    if agreement_holders([organisation.id]):
-        raise ServiceError(already_members([organisation.name]))
+    refused = refusals([organisation], round_.reply_deadline)
+    if refused:
+        raise ServiceError(refusal_message([organisation], refused))
     exists = db.session.scalar(select(MembershipCase.id).where(
         MembershipCase.round_id == round_.id, MembershipCase.organisation_id == organisation.id))
     if exists:

@@ -12,8 +12,8 @@ from markupsafe import escape
 from sqlalchemy import func, or_, select, update
 
 from app.extensions import db
-from app.models import OutboxMessage, User
-from app.services import password_links
+from app.models import MailboxLink, OutboxMessage, User
+from app.services import mailbox_tokens, password_links
 
 # Minutes to wait after the 1st, 2nd, ... failed attempt; the last value repeats.
 BACKOFF_MINUTES = (1, 5, 15, 60, 240)
@@ -22,14 +22,18 @@ SUBJECT_LENGTH = OutboxMessage.__table__.c.subject.type.length
 
 
 def queue(recipient: str, subject: str, template: str, *, dedupe_key: str | None = None,
-          password_link_for: User | None = None, **context) -> OutboxMessage | None:
+          password_link_for: User | None = None, mailbox_link: MailboxLink | None = None,
+          **context) -> OutboxMessage | None:
     """Write a message to the outbox in the caller's transaction; None if the dedupe key was used before. With
-    `password_link_for`, the template's `password_link` is that person's link to set a password, made on delivery."""
+    `password_link_for`, the template's `password_link` is that person's link to set a password, made on delivery;
+    with `mailbox_link`, its `link` is that link to an official mailbox, made on delivery."""
     if dedupe_key and db.session.scalar(select(OutboxMessage.id).where(OutboxMessage.dedupe_key == dedupe_key)):
         return None
     context.setdefault("base_url", current_app.config["BASE_URL"].rstrip("/"))
     if password_link_for is not None:
         context["password_link"] = password_links.PLACEHOLDER
+    if mailbox_link is not None:
+        context["link"] = mailbox_tokens.PLACEHOLDER
     subject = subject_line(subject)
     # Mail is in bokmål whatever the sender's screen language; forcing it also spares the locale selector,
     # which reads the session and so fails outside a request (mail queued by the tick).
@@ -37,6 +41,7 @@ def queue(recipient: str, subject: str, template: str, *, dedupe_key: str | None
         message = OutboxMessage(
             recipient=recipient, subject=subject, dedupe_key=dedupe_key,
             password_link_user_id=password_link_for.id if password_link_for is not None else None,
+            mailbox_link_id=mailbox_link.id if mailbox_link is not None else None,
             body_text=render_template(f"mail/{template}.txt", subject=subject, **context),
             body_html=render_template(f"mail/{template}.html", subject=subject, **context),
         )
@@ -126,9 +131,17 @@ def _deliver(message: OutboxMessage, body_text: str, body_html: str) -> None:
 
 
 def _bodies(message: OutboxMessage) -> tuple[str, str]:
-    """The text and HTML to send: with a fresh link to set a password where the stored bodies hold its place."""
-    if message.password_link_user_id is None:
-        return message.body_text, message.body_html
-    link = password_links.url(password_links.mint(db.session.get(User, message.password_link_user_id)))
-    return (message.body_text.replace(password_links.PLACEHOLDER, link),
-            message.body_html.replace(password_links.PLACEHOLDER, str(escape(link))))
+    """The text and HTML to send: with a fresh link where the stored bodies hold its place."""
+    text, html = message.body_text, message.body_html
+    if message.password_link_user_id is not None:
+        text, html = _with_link(text, html, password_links.PLACEHOLDER, password_links.url(
+            password_links.mint(db.session.get(User, message.password_link_user_id))))
+    if message.mailbox_link_id is not None:
+        link = db.session.get(MailboxLink, message.mailbox_link_id)
+        text, html = _with_link(text, html, mailbox_tokens.PLACEHOLDER,
+                                mailbox_tokens.url(link, mailbox_tokens.mint(link)))
+    return text, html
+
+
+def _with_link(text: str, html: str, placeholder: str, link: str) -> tuple[str, str]:
+    return text.replace(placeholder, link), html.replace(placeholder, str(escape(link)))

@@ -109,11 +109,16 @@ def request_late_reply(case: MembershipCase, user: User, *, details: ReplyDetail
     return request
 
 
-def _facts(user: User, answer: str, details: ReplyDetails, comment: str | None) -> dict:
+def _facts(user: User | None, answer: str, details: ReplyDetails, comment: str | None) -> dict:
     if answer == NO:
         details = replace(details, steering_rep=None, project_rep_1=None, project_rep_2=None)
-    return {"answer": answer, **asdict(details), "comment": (comment or "").strip() or None, "by": user.id,
-            "at": clock.now().isoformat()}
+    return {"answer": answer, **asdict(details), "comment": (comment or "").strip() or None,
+            "by": user.id if user else None, "at": clock.now().isoformat()}
+
+
+def mailbox_facts(answer: str, details: ReplyDetails, comment: str | None) -> dict:
+    """An answer given through the link sent to the official mailbox: from the municipality, by no account."""
+    return _facts(None, answer, details, comment)
 
 
 def last_late_request(case: MembershipCase) -> TransitionRequest | None:

@@ -12,7 +12,7 @@ from app import clock
 from app.extensions import db
 from app.models import InvitationReply, InvitationRound, MembershipCase, Organisation, User
 from app.models.case import DEFAULT_CONTRIBUTION
-from app.services import ServiceError, audit, cases, invitation_mail, replies, workflow
+from app.services import ServiceError, audit, cases, invitation_mail, mailbox_links, replies, workflow
 from workflows import MEMBERSHIP, reply_open
 from workflows.membership import INVITED, NO_REPLY
 
@@ -47,9 +47,12 @@ def round_defaults(today: date) -> dict:
 # --- sending ------------------------------------------------------------------------------------------------------
 
 def send_invitation(case: MembershipCase, recipients: list[User] | None = None) -> int:
-    """Queue the invitation letter to the case's contact persons; never twice to the same person."""
+    """Queue the invitation letter to the case's contact persons, never twice to the same person; without any, to
+    the municipality's official mailbox with a link to answer."""
     people = invitation_mail.contacts(case.organisation_id) if recipients is None else recipients
     subject = f"Invitasjon til Kunnskapskommunen – svarfrist {case.reply_deadline:%d.%m.%Y}"
+    if recipients is None and not people:
+        return int(mailbox_links.send_invitation(case, subject))
     return sum(invitation_mail.send(case, user, subject, "round_invitation", f"invitation:{case.id}:{user.id}")
                for user in people)
 
@@ -73,13 +76,14 @@ def check_round(*, reply_deadline: date | None, contribution_from: int | None, c
         problems["contribution_to"] = "Siste år kan ikke være før første år."
     if agreement_end and reply_deadline and agreement_end <= reply_deadline:
         problems["agreement_end"] = "Avtalen må gjelde til en dato etter svarfristen."
-    problem = _selection_problem(organisations)
+    problem = _selection_problem(organisations, reply_deadline or clock.today())
     if problem:
         problems["organisations"] = problem
     return problems
 
 
-def _selection_problem(organisations: list[Organisation], round_: InvitationRound | None = None) -> str | None:
+def _selection_problem(organisations: list[Organisation], reply_deadline: date,
+                       round_: InvitationRound | None = None) -> str | None:
     if not organisations:
         return "Velg minst én kommune."
     counts = Counter(o.id for o in organisations)
@@ -94,9 +98,9 @@ def _selection_problem(organisations: list[Organisation], round_: InvitationRoun
         already = sorted(o.name for o in organisations if o.id in invited)
         if already:
             return f"Allerede invitert i denne runden: {', '.join(already)}."
-    holders = cases.agreement_holders([o.id for o in organisations])
-    if holders:
-        return cases.already_members(sorted(o.name for o in organisations if o.id in holders))
+    refused = cases.refusals(organisations, reply_deadline)
+    if refused:
+        return cases.refusal_message(organisations, refused)
     return None
 
 
@@ -124,11 +128,27 @@ def create_round(actor: User, organisations: list[Organisation], *, title: str, 
     return round_
 
 
+def create_join_round(actor: User, organisation: Organisation, *, title: str, letter_text: str, contribution: int,
+                      contribution_from: int, contribution_to: int, agreement_end: date) -> InvitationRound:
+    """The round of one municipality that asked to join (agreement §1), on the standard terms: its answer is the
+    request, so the deadline is today and nothing is sent."""
+    round_ = InvitationRound(title=title, letter_text=letter_text, reply_deadline=clock.today(),
+                             contribution=contribution, contribution_from=contribution_from,
+                             contribution_to=contribution_to, agreement_end=agreement_end, created_at=clock.now(),
+                             created_by_id=actor.id)
+    db.session.add(round_)
+    db.session.flush()
+    audit.record(actor, "round.create", ROUND_TYPE, round_.id,
+                 data={"title": round_.title, "reply_deadline": round_.reply_deadline.isoformat(),
+                       "municipalities": [organisation.name], "join_request": True})
+    return round_
+
+
 def check_invite_more(round_: InvitationRound, organisations: list[Organisation]) -> str | None:
     """Why these municipalities cannot be added to the round, or None."""
     if round_.reply_deadline < clock.today():
         return "Svarfristen for runden har gått ut. Opprett en ny runde."
-    return _selection_problem(organisations, round_)
+    return _selection_problem(organisations, round_.reply_deadline, round_)
 
 
 def invite_more(round_: InvitationRound, organisations: list[Organisation], actor: User) -> list[MembershipCase]:
@@ -156,6 +176,7 @@ class Row:
     reply: InvitationReply | None
     contacts: list[User]
     days_left: int | None  # while the municipality has not answered
+    to_mailbox: bool  # the invitation went to the official mailbox (no contact person)
 
     @property
     def unanswered(self) -> bool:
@@ -180,8 +201,10 @@ def overview(round_: InvitationRound, today: date) -> list[Row]:
     invited = cases_by_name(round_)
     found = replies.latest_replies([case.id for case in invited])
     people = invitation_mail.contacts_by_organisation([case.organisation_id for case in invited])
+    mailbox = mailbox_links.sent_to_mailbox([case.id for case in invited])
     return [Row(case, found.get(case.id), people[case.organisation_id],
-                (case.reply_deadline - today).days if case.state == INVITED else None) for case in invited]
+                (case.reply_deadline - today).days if case.state == INVITED else None, case.id in mailbox)
+            for case in invited]
 
 
 def cases_by_name(round_: InvitationRound) -> list[MembershipCase]:

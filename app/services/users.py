@@ -12,7 +12,7 @@ from app import clock
 from app.extensions import db, wiring
 from app.models import LoginAttempt, LoginSession, Organisation, User
 from workflows.roles import ADMIN, ADVISER, MUNICIPALITY_CONTACT, ROLE_LABELS, USER_ROLES
-from app.services import ServiceError, audit, calendar, mail, rate_limits
+from app.services import ServiceError, audit, calendar, mail, password_links, rate_limits
 
 MIN_PASSWORD_LENGTH = 10
 # A session's last visit is written at most this often, not on every request.
@@ -59,6 +59,16 @@ def create_user(email: str, name: str, roles, *, organisation: Organisation | No
     _after_contact_change(user, None, actor)
     _tell_admins_of_power(user, set(), actor)
     return user
+
+
+def send_password_link(user: User, actor: User | None) -> None:
+    """The mail with a link to set a password: a first invitation, or a reset for someone who has a password."""
+    password_links.order(user, actor)
+    reset = user.password_hash is not None
+    subject = "Nytt passord til intranettet for Kunnskapskommunen" if reset else \
+        "Invitasjon til intranettet for Kunnskapskommunen"
+    mail.queue(user.email, subject, "invitation", password_link_for=user, user=user, reset=reset,
+               valid_for=password_links.lifetime_in_words(user))
 
 
 def update_user(user: User, *, name: str, title: str | None, phone: str | None, roles,

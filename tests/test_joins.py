@@ -1,0 +1,115 @@
+"""A municipality not in an open round asks to join on a public form (agreement §1): the request is confirmed by a
+link sent to its official mailbox (a page, then a POST, once, for a week), rate-limited; the adviser decides or
+records the steering group's decision, and the case continues as an accepted invitation."""
+import hashlib
+import re
+
+import pytest
+from sqlalchemy import func, select
+
+from app.extensions import db
+from app.logs import clean
+from app.models import AuditEvent, JoinRequest, MembershipCase, OutboxMessage
+from app.services import mail
+from tests import factories
+from tests.conftest import post
+from tests.test_password_links import _received, smtp  # noqa: F401 (the fixture)
+
+MAILBOX = "postmottak@vaksdal.kommune.no"
+
+
+@pytest.fixture
+def vaksdal(orgs):
+    orgs["Vaksdal"].mailbox = MAILBOX
+    db.session.commit()
+    return orgs["Vaksdal"]
+
+
+def _ask(client, organisation, **overrides):
+    return post(client, "/bli-med", {"organisation_id": organisation.id, "name": "Kari Nordmann",
+                                     "title": "Kommunedirektør", "email": "kari@vaksdal.kommune.no", **overrides},
+                token_from="/bli-med")
+
+
+def _link(smtp) -> str:  # noqa: F811
+    assert mail.send_pending() == (1, 0)
+    [path] = set(re.findall(r"http://kk\.test(/bli-med/bekreft/[^\s\"<]+)", _received(smtp)))
+    return path
+
+
+def test_a_municipality_asks_confirms_and_is_accepted_by_the_steering_group(app, client, vaksdal, orgs, smtp,  # noqa: F811
+                                                                             login):
+    factories.active_case(orgs["Lindås"], by=factories.adviser(orgs["Bergen"]))
+    db.session.commit()
+    form = client.get("/bli-med").get_data(as_text=True)
+    assert f'value="{vaksdal.id}"' in form and f'value="{orgs["Lindås"].id}"' not in form
+    response = _ask(client, vaksdal)
+    assert response.status_code == 302 and response.headers["Location"] == "/bli-med/sendt"
+    [message] = db.session.scalars(select(OutboxMessage).where(OutboxMessage.recipient == MAILBOX))
+    assert "[lenke for å svare]" in message.body_text
+    path = _link(smtp)
+    found = db.session.scalar(select(JoinRequest))
+    assert found.link.token_hash == hashlib.sha256(path.rsplit("/", 1)[1].encode()).hexdigest()
+    browser = app.test_client()
+    for _ in range(2):  # opening the link changes nothing
+        assert "Bekreft forespørselen" in browser.get(path).get_data(as_text=True)
+    assert db.session.get(JoinRequest, found.id).link.used_at is None
+    assert "Forespørselen er bekreftet" in post(browser, path, token_from=path).get_data(as_text=True)
+    assert browser.get(path).status_code == 404  # used once
+    login("adviser", organisation="Bergen")
+    assert "Kari Nordmann, Kommunedirektør" in client.get("/godkjenninger/").get_data(as_text=True)
+    page = f"/godkjenninger/innmelding/{found.id}"
+    decided = post(client, page, {"decision": "accept", "decided_by": "steering_group", "decided_on": "2026-11-20",
+                                  "comment": "Vedtatt i styringsgruppen."}, token_from=page)
+    assert decided.status_code == 302
+    found = db.session.get(JoinRequest, found.id)
+    case = found.case
+    assert decided.headers["Location"] == f"/saker/{case.id}"
+    assert (case.organisation_id, case.state, case.round.title) == (vaksdal.id, "accepted", "Innmelding Vaksdal 2026")
+    assert (found.decided_by, str(found.decided_on)) == ("steering_group", "2026-11-20")
+    actions = list(db.session.scalars(select(AuditEvent.action).where(AuditEvent.object_id == case.id,
+                                                                       AuditEvent.object_type == "membership_case")))
+    assert actions == ["membership.invite", "membership.accept"]
+    assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "join.decide")).data
+    assert f'value="{vaksdal.id}"' not in client.get("/bli-med").get_data(as_text=True)  # an open case now
+
+
+def test_a_declined_request_needs_a_reason_and_opens_no_case(app, client, vaksdal, smtp, login):  # noqa: F811
+    _ask(client, vaksdal)
+    path = _link(smtp)
+    browser = app.test_client()
+    post(browser, path, token_from=path)
+    login("adviser", organisation="Bergen")
+    found = db.session.scalar(select(JoinRequest))
+    page = f"/godkjenninger/innmelding/{found.id}"
+    refused = post(client, page, {"decision": "decline", "decided_by": "adviser"}, token_from=page)
+    assert "Skriv hvorfor forespørselen avslås." in refused.get_data(as_text=True)
+    post(client, page, {"decision": "decline", "decided_by": "adviser", "comment": "Ikke i regionen."},
+         token_from=page)
+    assert db.session.get(JoinRequest, found.id).decision == "declined"
+    assert db.session.scalar(select(func.count()).select_from(MembershipCase)) == 0
+
+
+def test_the_confirmation_link_expires(app, client, vaksdal, smtp):  # noqa: F811
+    _ask(client, vaksdal)
+    path = _link(smtp)
+    app.config["TODAY"] = "2026-12-01"  # eight days on
+    page = app.test_client().get(path)
+    assert page.status_code == 404 and "Lenken er utløpt" in page.get_data(as_text=True)
+
+
+def test_requests_are_rate_limited(app, client, vaksdal):
+    for _ in range(app.config["JOIN_REQUESTS"]):
+        assert _ask(client, vaksdal).status_code == 302
+    refused = _ask(client, vaksdal)
+    assert "For mange forespørsler" in refused.get_data(as_text=True)
+    assert db.session.scalar(select(func.count()).select_from(JoinRequest)) == app.config["JOIN_REQUESTS"]
+
+
+def test_a_municipality_without_a_mailbox_is_told_whom_to_ask(client, orgs):
+    response = _ask(client, orgs["Vaksdal"])
+    assert "har ingen registrert postmottaksadresse" in response.get_data(as_text=True)
+
+
+def test_the_logs_hide_the_token():
+    assert clean("GET /bli-med/bekreft/hemmelig HTTP/1.1") == "GET /bli-med/bekreft/[skjult] HTTP/1.1"

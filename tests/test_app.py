@@ -1,4 +1,6 @@
 """The factory, configuration, health check, headers and error pages."""
+import pathlib
+import re
 import stat
 import threading
 from concurrent.futures import ThreadPoolExecutor
@@ -209,3 +211,11 @@ def test_english_dates_are_day_first(app):
         session["lang"] = "en"
         refresh()
         assert short_date(date(2026, 3, 4)) == "04/03/2026"
+
+
+def test_every_page_title_is_text_only():
+    """A page's title block holds the title, not markup (a block left open swallows a section into <title>)."""
+    titles = re.compile(r"{% block title %}(.*?){% endblock %}", re.S)
+    wrong = {path.name: title for path in (pathlib.Path(__file__).parent.parent / "templates").rglob("*.html")
+             for title in titles.findall(path.read_text()) if "<" in title or "\n" in title}
+    assert wrong == {}

@@ -123,6 +123,14 @@ def orgs(app) -> dict:
     return organisations
 
 
+@pytest.fixture
+def adviser(orgs):
+    """The R&D adviser at Bergen (a test module may define its own)."""
+    user = factories.adviser(orgs["Bergen"])
+    db.session.commit()
+    return user
+
+
 def csrf_token(client, path: str = "/login") -> str:
     """A valid CSRF token for the client's session, read from a page's form."""
     html = client.get(path).get_data(as_text=True)

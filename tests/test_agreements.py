@@ -33,13 +33,6 @@ def _pdf_text(data: bytes) -> str:
 
 
 @pytest.fixture
-def adviser(orgs):
-    user = factories.adviser(orgs["Bergen"])
-    db.session.commit()
-    return user
-
-
-@pytest.fixture
 def lindas(orgs, adviser):
     """Lindås, said yes in the current round, agreement issued and waiting for signatures."""
     case = factories.issued_case(orgs["Lindås"], by=adviser)

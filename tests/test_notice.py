@@ -14,13 +14,6 @@ from tests.conftest import post
 
 
 @pytest.fixture
-def adviser(orgs):
-    user = factories.adviser(orgs["Bergen"])
-    db.session.commit()
-    return user
-
-
-@pytest.fixture
 def lindas(orgs, adviser):
     """Lindås as an active member; its agreement runs to 31.12.2030."""
     case = factories.active_case(orgs["Lindås"], by=adviser)

@@ -125,13 +125,6 @@ def test_the_stored_name_is_safe(name, safe):
 # --- through the forms: every upload takes the same check, and the form keeps what was typed -----------------------
 
 @pytest.fixture
-def adviser(orgs):
-    user = factories.adviser(orgs["Bergen"])
-    db.session.commit()
-    return user
-
-
-@pytest.fixture
 def lindas(orgs, adviser):
     case = factories.issued_case(orgs["Lindås"], by=adviser)
     db.session.commit()

@@ -380,13 +380,19 @@ def test_renewal_issues_a_new_agreement_and_keeps_the_old_signatures(app, orgs, 
 
 def test_demo_story_agreements_are_real_records(runner):
     assert runner.invoke(args=["seed-demo", "--password", "demo-passord"]).exit_code == 0
-    lindas = db.session.scalars(select(Agreement).where(Agreement.municipality_name == "Lindås kommune")
-                                .order_by(Agreement.id)).all()
-    assert [(a.period, a.end_date, a.superseded_at is None) for a in lindas] == [
-        ("2018–2022", date(2022, 12, 31), False), ("2023–2027", date(2027, 12, 31), True)]
+    original = db.session.scalar(select(Agreement).where(Agreement.municipality_name == "Lindås kommune"))
+    lindas = [original] + db.session.scalars(select(Agreement).where(Agreement.case_id == original.case_id,
+                                                                     Agreement.id != original.id)
+                                             .order_by(Agreement.id)).all()
+    assert [(a.municipality_name, a.period, a.end_date, a.superseded_at is None, a.continues_id) for a in lindas] == [
+        ("Lindås kommune", "2018–2022", date(2022, 12, 31), False, None),
+        ("Alver kommune", "2018–2022", date(2022, 12, 31), False, original.id),
+        ("Alver kommune", "2023–2027", date(2027, 12, 31), True, None)]
     assert "Lindås kommune skal bidra med 40\u00a0000 kr årlig i perioden 2018–2022." in _plain(lindas[0])
     assert all(agreements.text_matches(a) for a in lindas)
-    assert [len(a.signatures) for a in lindas] == [2, 2]
+    assert [len(a.signatures) for a in lindas] == [2, 0, 2]
+    assert [(s.name, s.title) for s in lindas[2].signatures] == [
+        ("Kjell Rune Haugland", "Kommunedirektør"), ("Nina Mevold", "Kommunaldirektør")]
     askoy = db.session.scalar(select(Agreement).where(Agreement.municipality_name == "Askøy kommune",
                                                       Agreement.superseded_at.is_(None))).case
     assert (askoy.state, askoy.notice_last_day) == ("notice_given", date(2027, 3, 1))

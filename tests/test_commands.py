@@ -8,7 +8,7 @@ from werkzeug.security import check_password_hash
 
 from app import clock
 from app.extensions import db
-from app.models import AuditEvent, AuditHead, Organisation, User
+from app.models import AuditEvent, AuditHead, InvitationRound, Merger, Organisation, User
 from app.services import organisations, users
 from tests.conftest import TEST_AUDIT_KEY
 
@@ -49,7 +49,7 @@ def test_seed_demo_twice_leaves_same_counts(runner):
     assert first.exit_code == 0, first.output
     assert "marianne.solbakk@bergen.kommune.no" in first.output
     counts = _counts()
-    assert counts["organisation"] == 30 and counts["user"] >= 10
+    assert counts["organisation"] == 34 and counts["user"] >= 10
     second = runner.invoke(args=["seed-demo", "--password", "demo-passord"])
     assert second.exit_code == 0, second.output
     assert _counts() == counts
@@ -167,3 +167,30 @@ def test_audit_verify_detects_deleted_last_row(runner):
     db.session.commit()
     tail = runner.invoke(args=["audit", "verify"])
     assert tail.exit_code == 1 and f"hendelse nr. {last} mangler" in tail.output
+
+
+def test_seed_demo_tells_the_2020_reform_through_the_merger_service(runner):
+    runner.invoke(args=["seed-demo", "--password", "demo-passord"])
+    found = {o.official_name: o for o in db.session.scalars(select(Organisation))}
+    rounds = {r.title: {c.organisation.official_name: c for c in r.cases}
+              for r in db.session.scalars(select(InvitationRound))}
+    in_2016 = rounds["Invitasjon 2016"]
+    assert {in_2016[name].state for name in ("Fedje kommune", "Modalen kommune")} == {"no_reply"}
+    assert {official: [o.official_name for o in merger.predecessors] for merger in db.session.scalars(select(Merger))
+            for official in [merger.successor.official_name]} == {
+        "Alver kommune": ["Lindås kommune", "Meland kommune", "Radøy kommune"],
+        "Bjørnafjorden kommune": ["Os kommune", "Fusa kommune"], "Voss herad": ["Voss kommune", "Granvin herad"],
+        "Øygarden kommune": ["Fjell kommune", "Sund kommune", "Øygarden kommune"]}
+    assert [found[name].number for name in ("Alver kommune", "Bjørnafjorden kommune", "Voss herad")] == \
+        ["4631", "4624", "4621"]
+    assert in_2016["Alver kommune"].state == "active" and in_2016["Voss herad"].state == "active"
+    assert [(in_2016[name].state, in_2016[name].end_date) for name in ("Meland kommune", "Radøy kommune")] == \
+        [("terminated", date(2019, 12, 31))] * 2
+    ended = db.session.scalar(select(AuditEvent).where(AuditEvent.object_id == in_2016["Meland kommune"].id,
+                                                       AuditEvent.object_type == "membership_case",
+                                                       AuditEvent.action == "membership.end_by_merger"))
+    assert ended.comment.startswith("Sammenslåing: Lindås, Meland, Radøy ble Alver kommune fra 01.01.2020")
+    invited_2026 = set(rounds["Invitasjon 2026"])
+    assert not invited_2026 & {"Fjell kommune", "Sund kommune", "Fusa kommune", "Granvin herad", "Alver kommune",
+                               "Bjørnafjorden kommune", "Voss herad", "Askøy kommune"}
+    assert {"Øygarden kommune", "Masfjorden kommune", "Fedje kommune"} <= invited_2026

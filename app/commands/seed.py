@@ -29,11 +29,13 @@ def seed_demo(password, force):
         sys.exit(2)
     password = password or secrets.token_urlsafe(12)
     users.check_password_rules(password)
-    organisations = _organisations()
+    organisations = _organisations() | _successors()
     made = _people(organisations, password)
     db.session.commit()
     if history.tell(organisations):
-        click.echo("Historikken 2016–2026 er lagt inn: invitasjonsrunder, avtaler, signaturer og oppsigelser.")
+        click.echo("Historikken 2016–2026 er lagt inn: invitasjonsrunder, avtaler, sammenslåingene 01.01.2020, "
+                   "fornyelser og oppsigelser. Runden 2016, avtalene 2018 og sammenslåingene er virkelige; personene "
+                   "og hendelsene etter 2022 er oppdiktet.")
     if subgroups.tell():
         click.echo("Undergrupper er lagt inn: én etablert, én sendt inn, én sendt tilbake og ett utkast.")
     if meetings.tell():
@@ -81,6 +83,14 @@ def _organisations() -> dict[str, Organisation]:
         found[org.name] = org
     db.session.flush()
     return found
+
+
+def _successors() -> dict[str, Organisation]:
+    """The successors of the 2020 mergers in the register from their first day, by official name ("Voss" and
+    "Øygarden" name two organisations each)."""
+    return {official: organisations.by_number(number) or organisations.register(
+        None, kind=MUNICIPALITY, official_name=official, number=number, region=region, written_standard=standard,
+        active_from=people.REFORM) for official, number, region, standard in people.SUCCESSORS}
 
 
 def _people(organisations: dict[str, Organisation], password: str):

@@ -1,4 +1,8 @@
-"""The collaboration's history 2016–2026, replayed through the services so the audit log and case pages are real."""
+"""The collaboration's history 2016–2026, replayed through the services so the audit log and case pages are real.
+
+Real: the 2016 invitation and who said yes, the 2018 agreements, the 2020 reform (new numbers, the four mergers).
+Invented: every person's name, the dates of single replies and signatures, and the later events (the renewals'
+signatories, the 2026 notices, the 2026 round's answers)."""
 from datetime import date
 
 from sqlalchemy import select
@@ -10,7 +14,7 @@ from app.extensions import db
 from app.models import InvitationRound, MembershipCase, Organisation, User
 from app.models.invitation import YES
 from app.models.case import HOST_PARTY, MUNICIPALITY_PARTY
-from app.services import agreements, cases, reminders, replies, rounds, tick, users, workflow
+from app.services import agreements, cases, mergers, reminders, replies, rounds, tick, users, workflow
 from app.services.users import find_by_email
 from workflows.roles import MUNICIPALITY_CONTACT, SIGNATORY
 
@@ -32,10 +36,25 @@ Med vennlig hilsen
 Nina Mevold, kommunaldirektør"""
 
 SAID_YES = ["Radøy", "Meland", "Masfjorden", "Vaksdal", "Voss", "Austrheim", "Osterøy", "Os", "Lindås", "Askøy"]
-SAID_NO = ["Fedje", "Modalen"]
+# Fedje and Modalen: no answer is known, so none is recorded (the round shows them as not answered).
+NO_ANSWER = ["Fedje", "Modalen"]
 MERGED_INTO_ALVER = ["Meland", "Radøy"]
+REFORM = date(2020, 1, 1)
+# The 2020 mergers as the adviser recorded them on the first working day: successor (official name), predecessors,
+# and the one whose agreement the successor continues (the others' memberships end 31.12.2019).
+MERGERS_2020 = [
+    ("Alver kommune", ["Lindås", "Meland", "Radøy"], "Lindås"),
+    ("Bjørnafjorden kommune", ["Os", "Fusa"], "Os"),
+    ("Voss herad", ["Voss", "Granvin"], "Voss"),
+    ("Øygarden kommune", ["Fjell", "Sund", "Øygarden"], None),
+]
+# The successors' kommunedirektør signed the 2022 renewals on paper (invented names).
+RENEWAL_SIGNERS = {
+    "Lindås": ("Kjell Rune Haugland", "Kommunedirektør"), "Os": ("Solveig Fosse", "Kommunedirektør"),
+    "Voss": ("Atle Ringheim", "Kommunedirektør"),
+}
 NOT_RENEWED = ["Masfjorden"]
-# Signatories who signed on paper in 2018 (registered by the adviser from the scanned agreement).
+# Signatories (invented names) who signed on paper in 2018 (registered by the adviser from the scanned agreement).
 PAPER_SIGNERS = {
     "Radøy": ("Trond Nesse", "Rådmann"), "Meland": ("Eirik Haugland", "Rådmann"),
     "Masfjorden": ("Ola Risnes", "Rådmann"), "Vaksdal": ("Guro Dale", "Rådmann"),
@@ -51,7 +70,7 @@ def tell(organisations: dict[str, Organisation]) -> bool:
     host_signer = find_by_email("nina.mevold@bergen.kommune.no")
     by_name = _round_2016(organisations, adviser)
     _agreements_2018(by_name, adviser, host_signer)
-    _merger_2020(by_name, adviser)
+    _mergers_2020(organisations, by_name, adviser)
     _renewal_2022(by_name, adviser, host_signer)
     _notices_2026(by_name, adviser)
     _agreements_2026(_round_2026(organisations, adviser), adviser, host_signer)
@@ -74,7 +93,8 @@ def _round_2016(organisations, adviser) -> dict[str, MembershipCase]:
                                  created_by_id=adviser.id, created_at=clock.now())
         db.session.add(round_)
         db.session.flush()
-        invitees = [o for o in organisations.values() if o.is_municipality and not o.is_host]
+        invitees = [o for o in organisations.values()
+                    if o.is_municipality and not o.is_host and o.active_from is None]
         by_name = {o.name: cases.invite(round_, o, adviser) for o in sorted(invitees, key=lambda o: o.name)}
         db.session.commit()
     for n, name in enumerate(SAID_YES):
@@ -82,10 +102,6 @@ def _round_2016(organisations, adviser) -> dict[str, MembershipCase]:
             actor = contact_of(by_name[name], MUNICIPALITY_CONTACT) or adviser
             workflow.perform(by_name[name], "accept", actor,
                              comment=None if actor is not adviser else "Svar mottatt på e-post.")
-            db.session.commit()
-    for name in SAID_NO:
-        with clock.pinned(date(2016, 10, 28)):
-            workflow.perform(by_name[name], "decline", adviser, comment="Svar mottatt på e-post.")
             db.session.commit()
     with clock.pinned(date(2016, 11, 2)):
         tick.run(date(2016, 11, 2))
@@ -104,13 +120,15 @@ def _agreements_2018(by_name, adviser, host_signer) -> None:
             db.session.commit()
 
 
-def _sign_both(case, adviser, host_signer, day) -> None:
-    signer = contact_of(case, SIGNATORY)
+def _sign_both(case, adviser, host_signer, day, on_paper=None) -> None:
+    """The municipality signs: `on_paper` (name, title) registered by the adviser, else its signatory account, else
+    the 2018 paper signer."""
+    signer = None if on_paper else contact_of(case, SIGNATORY)
     with clock.pinned(day):
         if signer:
             cases.sign(case, MUNICIPALITY_PARTY, signer, name=signer.name, title=signer.title, signed_on=day)
         else:
-            name, title = PAPER_SIGNERS[case.organisation.name]
+            name, title = on_paper or PAPER_SIGNERS[case.organisation.name]
             cases.sign(case, MUNICIPALITY_PARTY, adviser, name=name, title=title, signed_on=day,
                             method="upload")
         cases.sign(case, HOST_PARTY, host_signer, name=host_signer.name, title=host_signer.title,
@@ -118,13 +136,15 @@ def _sign_both(case, adviser, host_signer, day) -> None:
         db.session.commit()
 
 
-def _merger_2020(by_name, adviser) -> None:
+def _mergers_2020(organisations, by_name, adviser) -> None:
+    """Recorded on 06.01.2020 from 01.01.2020: the continued memberships move, the others end 31.12.2019."""
+    with clock.pinned(date(2019, 1, 1)):
+        tick.run(date(2019, 1, 1))  # the year's contribution lines stay the predecessors'
     with clock.pinned(date(2020, 1, 6)):
-        for name in MERGED_INTO_ALVER:
-            workflow.perform(by_name[name], "end_by_merger", adviser,
-                             comment="Slått sammen med Lindås og Radøy til Alver kommune fra 01.01.2020. "
-                                     "Alver viderefører medlemskapet gjennom Lindås' avtale.")
-        db.session.commit()
+        for successor, predecessors, continued in MERGERS_2020:
+            mergers.record(adviser, [organisations[name] for name in predecessors], organisations[successor],
+                           REFORM, by_name[continued].id if continued else None)
+            db.session.commit()
 
 
 def _renewal_2022(by_name, adviser, host_signer) -> None:
@@ -135,7 +155,7 @@ def _renewal_2022(by_name, adviser, host_signer) -> None:
                              data={"agreement_end": "2027-12-31"})
         db.session.commit()
     for n, name in enumerate(renewing):
-        _sign_both(by_name[name], adviser, host_signer, date(2022, 12, 1 + 2 * n))
+        _sign_both(by_name[name], adviser, host_signer, date(2022, 12, 1 + 2 * n), RENEWAL_SIGNERS.get(name))
         with clock.pinned(date(2022, 12, 20)):
             workflow.perform(by_name[name], "activate", adviser)
             db.session.commit()
@@ -161,11 +181,10 @@ def _notices_2026(by_name, adviser) -> None:
 
 
 def _round_2026(organisations, adviser) -> dict[str, MembershipCase]:
-    members = {"Lindås", "Voss", "Vaksdal", "Osterøy", "Os", "Askøy", "Austrheim", "Meland", "Radøy"}
-    invitees = [o for o in organisations.values()
-                if o.is_municipality and not o.is_host and o.name not in members]
     meeting, deadline = "Felles samarbeidsmøte i februar 2027", date(2026, 12, 15)
     with clock.pinned(date(2026, 10, 26)):
+        invitees = [o for o in organisations.values() if o.is_municipality and not o.is_host
+                    and o.active_to is None and not mergers.member_cases([o])]
         round_ = rounds.create_round(
             adviser, invitees, title="Invitasjon 2026",
             letter_text=rounds.letter(40_000, 2027, 2030, deadline, meeting), reply_deadline=deadline,
@@ -180,13 +199,13 @@ def _round_2026(organisations, adviser) -> dict[str, MembershipCase]:
                           actor=find_by_email("admin@bergen.kommune.no"))
         db.session.commit()
     with clock.pinned(date(2026, 11, 12)):
-        fjell = by_name["Fjell"]
-        marit = contact_of(fjell, MUNICIPALITY_CONTACT)
-        replies.reply(fjell, marit, answer=YES, comment="Fjell (no Øygarden) ønskjer å vere med.",
+        oygarden = by_name["Øygarden"]
+        marit = contact_of(oygarden, MUNICIPALITY_CONTACT)
+        replies.reply(oygarden, marit, answer=YES, comment="Øygarden kommune ønsker å være med.",
                       details=replies.ReplyDetails(
                           contact_name=marit.name, contact_title=marit.title, contact_email=marit.email,
                           contact_phone="56 31 50 00", steering_rep="Bjørn Sandvik, kommunalsjef",
-                          project_rep_1=marit.name, project_rep_2="Ingunn Kvinge, fagutviklar"))
+                          project_rep_1=marit.name, project_rep_2="Ingunn Kvinge, fagutvikler"))
         workflow.perform(by_name["Ulvik"], "decline", adviser, comment="Svar mottatt på e-post.")
         db.session.commit()
     with clock.pinned(date(2026, 11, 16)):
@@ -202,8 +221,8 @@ def _round_2026(organisations, adviser) -> dict[str, MembershipCase]:
 
 def _agreements_2026(by_name, adviser, host_signer) -> None:
     """Masfjorden's new agreement is signed by both (Masfjorden on paper) and waits for activation;
-    Fjell's is signed by Bergen and waits for Fjell's signatory."""
-    masfjorden, fjell = by_name["Masfjorden"], by_name["Fjell"]
+    Øygarden's is signed by Bergen and waits for Øygarden's signatory."""
+    masfjorden, oygarden = by_name["Masfjorden"], by_name["Øygarden"]
     with clock.pinned(date(2026, 10, 28)):
         workflow.perform(masfjorden, "accept", adviser, comment="Masfjorden vil vere med igjen. Svar på e-post.")
         db.session.commit()
@@ -220,8 +239,8 @@ def _agreements_2026(by_name, adviser, host_signer) -> None:
                                    content=agreement_print.pdf(masfjorden.agreement))
         db.session.commit()
     with clock.pinned(date(2026, 11, 16)):
-        workflow.perform(fjell, "issue_agreement", adviser)
+        workflow.perform(oygarden, "issue_agreement", adviser)
         db.session.commit()
     with clock.pinned(date(2026, 11, 18)):
-        agreements.sign(fjell.agreement, host_signer, title=host_signer.title, confirmed=True)
+        agreements.sign(oygarden.agreement, host_signer, title=host_signer.title, confirmed=True)
         db.session.commit()

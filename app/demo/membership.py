@@ -1,14 +1,15 @@
-"""Active membership 2018–2026: representatives, administrative contacts, contributions, the 2025 evaluation."""
+"""Active membership 2018–2026: representatives, administrative contacts, contributions, the 2025 evaluation.
+All people, payments and answers here are invented."""
 from datetime import date, timedelta
 
 from sqlalchemy import select
 
 from app import clock
-from app.demo.history import MERGED_INTO_ALVER, NOT_RENEWED, contact_of
+from app.demo.history import NOT_RENEWED, contact_of
 from app.extensions import db
 from app.models import MembershipCase, Organisation, Representative
 from app.models.representative import PROJECT_GROUP, SEATS_PER_GROUP, STEERING_GROUP
-from app.services import contributions, evaluations, members, representatives, tick, workflow
+from app.services import contributions, evaluations, members, mergers, representatives, tick, workflow
 from app.services.users import find_by_email
 from workflows.representative import APPROVED
 from workflows.roles import MUNICIPALITY_CONTACT
@@ -35,18 +36,18 @@ ADMIN_CONTACTS = {
     "Os": ("Tor Inge Hatlevik", "Rådgiver", "56 57 50 00"),
     "Askøy": ("Tone Myklebust", "Kommunalsjef helse", "56 15 80 00"),
 }
-MERGER_2020 = "Slått sammen til Alver kommune fra 01.01.2020. Alver betaler gjennom Lindås' avtale."
 UNPAID = {("Askøy", 2026), ("Os", 2026), ("Vaksdal", 2025)}
 NOT_INVOICED = {("Austrheim", 2026)}
 EVALUATION_2025 = ["Hvordan har kommunen hatt nytte av samarbeidet i 2025?",
                    "Hva bør prosjektgruppen prioritere i 2026?",
                    "Har kommunen deltatt på koordineringsmøtet og fagkonferansen? Hvorfor/hvorfor ikke?"]
+# By the organisations' names in the seed (the 2020 successors by official name).
 ANSWERS_2025 = {
-    "Lindås": ("kari.nordtveit@lindas.kommune.no", date(2025, 11, 20), [
+    "Alver kommune": ("kari.nordtveit@lindas.kommune.no", date(2025, 11, 20), [
         "Praksisplassene for sykepleierstudenter og nettverket for fagutviklingssykepleiere.",
         "Velferdsteknologi i hjemmetjenesten og brukermedvirkning i undergruppene.",
         "Ja, begge. Fagkonferansen i juni ga oss kontakter til to nye prosjekt."]),
-    "Voss": ("siri.lie@voss.kommune.no", date(2025, 12, 3), [
+    "Voss herad": ("siri.lie@voss.kommune.no", date(2025, 12, 3), [
         "Godt fagleg nettverk, men lang reiseveg til møta i Bergen.",
         "Fleire digitale møte og eit prosjekt om rekruttering i distrikta.",
         "Koordineringsmøtet ja, fagkonferansen nei på grunn av bemanning."]),
@@ -63,12 +64,8 @@ def tell(organisations: dict[str, Organisation]) -> bool:
         return False
     adviser = find_by_email("marianne.solbakk@bergen.kommune.no")
     cases = _member_cases()
-    for case in cases.values():
-        _representatives(case, adviser)
-    for name in MERGED_INTO_ALVER:
-        with clock.pinned(date(2020, 1, 6)):
-            members.end_membership(cases[name], adviser, {})
-    db.session.commit()
+    for name, case in cases.items():
+        _representatives(name, case, adviser)
     _replace_and_propose(cases, adviser)
     _admin_contacts(cases, adviser)
     _ledger(cases, adviser)
@@ -79,8 +76,8 @@ def tell(organisations: dict[str, Organisation]) -> bool:
 
 
 def _member_cases() -> dict[str, MembershipCase]:
-    """The 2016 round's cases that became memberships, by municipality."""
-    return {case.organisation.name: case for case in members.cases_ever_active()
+    """The 2016 round's cases that became memberships, by the municipality that joined (before any merger)."""
+    return {mergers.holder_on(case, date(2018, 3, 1)).name: case for case in members.cases_ever_active()
             if case.round.title == "Invitasjon 2016"}
 
 
@@ -93,9 +90,13 @@ def _person(org: str, group: str, seat: int, cycle: int) -> tuple[str, str, str]
 
 
 def _propose(case, group, seat, starts_on, adviser, ends_on=None, replaces=None, cycle=0, approve=True):
-    """Recent terms: the contact person proposes and the adviser approves; earlier ones the adviser registered."""
+    """Recent terms: the contact person proposes and the adviser approves; earlier ones the adviser registered. The
+    terms of a membership a merger ended end on the municipality's last day. (The terms of a continued membership are
+    made on the successor: the membership rule counts a moved case for the successor only.)"""
     contact = contact_of(case, MUNICIPALITY_CONTACT) if starts_on.year >= 2025 else None
-    name, title, email = _person(case.organisation.name, group, seat, cycle)
+    if case.organisation.active_to:
+        ends_on = min(ends_on or representatives.default_end(starts_on), case.organisation.active_to)
+    name, title, email = _person(mergers.holder_on(case, starts_on).name, group, seat, cycle)
     with clock.pinned(starts_on - timedelta(days=21)):
         term = representatives.propose(case.organisation, contact or adviser, group=group, seat=seat, name=name,
                                        title=title, email=email, starts_on=starts_on, ends_on=ends_on,
@@ -106,8 +107,7 @@ def _propose(case, group, seat, starts_on, adviser, ends_on=None, replaces=None,
     return term
 
 
-def _representatives(case, adviser) -> None:
-    name = case.organisation.name
+def _representatives(name, case, adviser) -> None:
     periods = members.member_periods(case)
     for group, limit in SEATS_PER_GROUP.items():
         for seat in range(1, limit + 1):
@@ -152,9 +152,6 @@ def _ledger(cases, adviser) -> None:
         for case in cases.values():
             contributions.ensure_lines(case)
         db.session.commit()
-    for name in MERGED_INTO_ALVER:
-        with clock.pinned(date(2020, 2, 3)):
-            contributions.cancel(contributions.line(cases[name].organisation, 2020), adviser, MERGER_2020)
     for name, case in sorted(cases.items()):
         for entry in contributions.lines_for(case.organisation):
             if entry.cancelled_at or (name, entry.year) in NOT_INVOICED:

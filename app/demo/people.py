@@ -34,6 +34,14 @@ MUNICIPALITIES = [
     ("Eidfjord kommune", "1232", "Voss og omland", NYNORSK, "4619"),
     ("Kvam herad", "1238", "Voss og omland", NYNORSK, "4622"),
 ]
+# The successors of the 2020 mergers (shared/DOMAIN.md): official name, number, region, målform. They are in the
+# register from their first day; the mergers themselves are recorded in the story (app/demo/history.py).
+SUCCESSORS = [
+    ("Øygarden kommune", "4626", "Bergensregionen", NEUTRAL),
+    ("Bjørnafjorden kommune", "4624", "Bergensregionen", NYNORSK),
+    ("Alver kommune", "4631", "Nordhordland", NYNORSK),
+    ("Voss herad", "4621", "Voss og omland", NYNORSK),
+]
 HOST_NUMBER = "1201"
 HOST = {"org_number": "964338531", "mailbox": "postmottak@bergen.kommune.no", "is_host": True}
 
@@ -50,7 +58,8 @@ OTHER_PARTIES = [
     (PRIVATE_NONPROFIT, BOKMAL, [(None, "Haraldsplass Diakonale Sykehus", "Haraldsplass Diakonale Sykehus")]),
 ]
 
-# email, name, title, organisation (its name in lists today), roles
+# Every person below is invented (names, titles, addresses); only the organisations are real.
+# email, name, title, organisation (its name in lists, or a successor's official name), roles
 PEOPLE = [
     ("admin@bergen.kommune.no", "Ingrid Halvorsen", "Systemansvarlig", "Bergen", [ADMIN]),
     ("marianne.solbakk@bergen.kommune.no", "Marianne N. Solbakk", "FoU-rådgiver", "Bergen",
@@ -69,11 +78,11 @@ PEOPLE = [
     ("hilde.eide@osteroy.kommune.no", "Hilde Eide", "Kommunalsjef helse og omsorg", "Osterøy",
      [MUNICIPALITY_CONTACT]),
     ("jon.solheim@osteroy.kommune.no", "Jon Solheim", "Rådmann", "Osterøy", [SIGNATORY]),
-    ("marit.fjeld@fjell.kommune.no", "Marit Fjeld", "Kommunalsjef helse og omsorg", "Fjell",
+    ("marit.fjeld@oygarden.kommune.no", "Marit Fjeld", "Kommunalsjef helse og omsorg", "Øygarden kommune",
      [MUNICIPALITY_CONTACT]),
     ("ragnhild.tveit@kvam.herad.no", "Ragnhild Tveit", "Kommunalsjef helse og omsorg", "Kvam",
      [MUNICIPALITY_CONTACT]),
-    ("eva.saelen@fjell.kommune.no", "Eva Sælen", "Kommunedirektør", "Fjell", [SIGNATORY]),
+    ("eva.saelen@oygarden.kommune.no", "Eva Sælen", "Kommunedirektør", "Øygarden kommune", [SIGNATORY]),
     ("liv.instanes@uib.no", "Liv Instanes", "Professor", "Universitetet i Bergen", [PROJECT_MEMBER]),
     ("erik.aase@hvl.no", "Erik Aase", "Dosent", "Høgskulen på Vestlandet", [PROJECT_MEMBER]),
     ("gunn.rosland@helse-bergen.no", "Gunn Røsland", "Direktør", "Helse Bergen", [STEERING_MEMBER]),

@@ -5,7 +5,7 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from app.commands.seed import _people
+from app.commands.seed import _people, _successors
 from app.extensions import db
 from app.services import users
 from tests import factories
@@ -36,7 +36,7 @@ def demo(live_server):
     app.config.update(app_config(app.config["SQLALCHEMY_DATABASE_URI"]))
     with app.app_context():
         prepare_schema(app)
-        organisations = factories.organisations()
+        organisations = factories.organisations() | _successors()
         _people(organisations, factories.PASSWORD)
         db.session.commit()
         history.tell(organisations)

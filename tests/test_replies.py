@@ -36,7 +36,7 @@ def contact(login, cases):
 
 def _form(**overrides) -> dict:
     data = {"answer": "yes", "contact_name": "Kari Nordtveit", "contact_title": "Kommunalsjef",
-            "contact_email": "kari.nordtveit@lindas.kommune.no", "contact_phone": "56 37 50 00",
+            "contact_email": "kari.nordtveit@alver.kommune.no", "contact_phone": "56 37 50 00",
             "steering_rep": "Olav Hauge", "project_rep_1": "Kari Nordtveit", "project_rep_2": "Per Lid",
             "comment": "Vi gleder oss.", "action": "send"}
     data.update(overrides)

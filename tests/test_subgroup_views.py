@@ -285,7 +285,7 @@ def test_the_demo_story_has_subgroups_in_different_states(runner):
         "Tverrfaglig oppfølging av personer med demens": "draft"}
     welfare = states["Velferdsteknologi i hjemmetjenesten"]
     assert [r.represents for r in welfare.representatives] == ["Eldrerådet i Bergen"]
-    assert welfare.proposer.email == "kari.nordtveit@lindas.kommune.no"
+    assert welfare.proposer.email == "kari.nordtveit@alver.kommune.no"
     assert [e.action for e in subgroups.history(welfare)][:5] == [
         "subgroup.create", "subgroup.submit", "subgroup.second", "subgroup.approve", "subgroup.establish"]
 

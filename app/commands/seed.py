@@ -32,7 +32,7 @@ def seed_demo(password, force):
     organisations = _organisations() | _successors()
     made = _people(organisations, password)
     db.session.commit()
-    if history.tell(organisations):
+    if history.tell(organisations, membership.before_reform):
         click.echo("Historikken 2016–2026 er lagt inn: invitasjonsrunder, avtaler, sammenslåingene 01.01.2020, "
                    "fornyelser og oppsigelser. Runden 2016, avtalene 2018 og sammenslåingene er virkelige; personene "
                    "og hendelsene etter 2022 er oppdiktet.")

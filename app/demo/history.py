@@ -3,6 +3,7 @@
 Real: the 2016 invitation and who said yes, the 2018 agreements, the 2020 reform (new numbers, the four mergers).
 Invented: every person's name, the dates of single replies and signatures, and the later events (the renewals'
 signatories, the 2026 notices, the 2026 round's answers)."""
+from collections.abc import Callable
 from datetime import date
 
 from sqlalchemy import select
@@ -48,10 +49,11 @@ MERGERS_2020 = [
     ("Voss herad", ["Voss", "Granvin"], "Voss"),
     ("Øygarden kommune", ["Fjell", "Sund", "Øygarden"], None),
 ]
-# The successors' kommunedirektør signed the 2022 renewals on paper (invented names).
+# Renewals signed on paper in December 2022 (invented names; the title is kommunedirektør since the 2020 local
+# government act). Alver, Voss herad, Osterøy and Askøy sign with their signatory's account.
 RENEWAL_SIGNERS = {
-    "Lindås": ("Kjell Rune Haugland", "Kommunedirektør"), "Os": ("Solveig Fosse", "Kommunedirektør"),
-    "Voss": ("Atle Ringheim", "Kommunedirektør"),
+    "Os": ("Solveig Fosse", "Kommunedirektør"), "Vaksdal": ("Guro Dale", "Kommunedirektør"),
+    "Austrheim": ("Per Lerøy", "Kommunedirektør"),
 }
 NOT_RENEWED = ["Masfjorden"]
 # Signatories (invented names) who signed on paper in 2018 (registered by the adviser from the scanned agreement).
@@ -62,14 +64,16 @@ PAPER_SIGNERS = {
 }
 
 
-def tell(organisations: dict[str, Organisation]) -> bool:
-    """Replay the story once; False when it is already there."""
+def tell(organisations: dict[str, Organisation], before_reform: Callable[[], None]) -> bool:
+    """Replay the story once, with `before_reform` told before the 2020 mergers; False when it is already there."""
     if db.session.scalar(select(InvitationRound.id).where(InvitationRound.title == "Invitasjon 2016")):
         return False
     adviser = find_by_email("marianne.solbakk@bergen.kommune.no")
     host_signer = find_by_email("nina.mevold@bergen.kommune.no")
     by_name = _round_2016(organisations, adviser)
     _agreements_2018(by_name, adviser, host_signer)
+    before_reform()
+    db.session.commit()
     _mergers_2020(organisations, by_name, adviser)
     _renewal_2022(by_name, adviser, host_signer)
     _notices_2026(by_name, adviser)
@@ -126,7 +130,8 @@ def _sign_both(case, adviser, host_signer, day, on_paper=None) -> None:
     signer = None if on_paper else contact_of(case, SIGNATORY)
     with clock.pinned(day):
         if signer:
-            cases.sign(case, MUNICIPALITY_PARTY, signer, name=signer.name, title=signer.title, signed_on=day)
+            title = signer.title if day >= REFORM else "Rådmann"  # the accounts hold today's title
+            cases.sign(case, MUNICIPALITY_PARTY, signer, name=signer.name, title=title, signed_on=day)
         else:
             name, title = on_paper or PAPER_SIGNERS[case.organisation.name]
             cases.sign(case, MUNICIPALITY_PARTY, adviser, name=name, title=title, signed_on=day,

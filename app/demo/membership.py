@@ -5,7 +5,7 @@ from datetime import date, timedelta
 from sqlalchemy import select
 
 from app import clock
-from app.demo.history import NOT_RENEWED, contact_of
+from app.demo.history import NOT_RENEWED, REFORM, contact_of
 from app.extensions import db
 from app.models import MembershipCase, Organisation, Representative
 from app.models.representative import PROJECT_GROUP, SEATS_PER_GROUP, STEERING_GROUP
@@ -43,7 +43,7 @@ EVALUATION_2025 = ["Hvordan har kommunen hatt nytte av samarbeidet i 2025?",
                    "Har kommunen deltatt på koordineringsmøtet og fagkonferansen? Hvorfor/hvorfor ikke?"]
 # By the organisations' names in the seed (the 2020 successors by official name).
 ANSWERS_2025 = {
-    "Alver kommune": ("kari.nordtveit@lindas.kommune.no", date(2025, 11, 20), [
+    "Alver kommune": ("kari.nordtveit@alver.kommune.no", date(2025, 11, 20), [
         "Praksisplassene for sykepleierstudenter og nettverket for fagutviklingssykepleiere.",
         "Velferdsteknologi i hjemmetjenesten og brukermedvirkning i undergruppene.",
         "Ja, begge. Fagkonferansen i juni ga oss kontakter til to nye prosjekt."]),
@@ -58,16 +58,26 @@ ANSWERS_2025 = {
 }
 
 
+def before_reform() -> None:
+    """The terms that started and the administrative contacts named before the 2020 mergers, told before the mergers
+    are recorded, so that a continued membership's people move to the successor as the merger service moves them."""
+    adviser = find_by_email("marianne.solbakk@bergen.kommune.no")
+    cases = _member_cases()
+    for name, case in cases.items():
+        _representatives(name, case, adviser, until=REFORM)
+    _admin_contacts(cases, adviser)
+
+
 def tell(organisations: dict[str, Organisation]) -> bool:
     """Representatives, contacts, contributions and evaluation through the services; False when already there."""
-    if db.session.scalar(select(Representative.id).limit(1)) or not _member_cases():
+    if db.session.scalar(select(Representative.id).where(Representative.starts_on >= REFORM).limit(1)) \
+            or not _member_cases():
         return False
     adviser = find_by_email("marianne.solbakk@bergen.kommune.no")
     cases = _member_cases()
     for name, case in cases.items():
-        _representatives(name, case, adviser)
+        _representatives(name, case, adviser, since=REFORM)
     _replace_and_propose(cases, adviser)
-    _admin_contacts(cases, adviser)
     _ledger(cases, adviser)
     _evaluation_2025(organisations, adviser)
     with clock.pinned(clock.today()):
@@ -90,12 +100,8 @@ def _person(org: str, group: str, seat: int, cycle: int) -> tuple[str, str, str]
 
 
 def _propose(case, group, seat, starts_on, adviser, ends_on=None, replaces=None, cycle=0, approve=True):
-    """Recent terms: the contact person proposes and the adviser approves; earlier ones the adviser registered. The
-    terms of a membership a merger ended end on the municipality's last day. (The terms of a continued membership are
-    made on the successor: the membership rule counts a moved case for the successor only.)"""
+    """Recent terms: the contact person proposes and the adviser approves; earlier ones the adviser registered."""
     contact = contact_of(case, MUNICIPALITY_CONTACT) if starts_on.year >= 2025 else None
-    if case.organisation.active_to:
-        ends_on = min(ends_on or representatives.default_end(starts_on), case.organisation.active_to)
     name, title, email = _person(mergers.holder_on(case, starts_on).name, group, seat, cycle)
     with clock.pinned(starts_on - timedelta(days=21)):
         term = representatives.propose(case.organisation, contact or adviser, group=group, seat=seat, name=name,
@@ -107,13 +113,16 @@ def _propose(case, group, seat, starts_on, adviser, ends_on=None, replaces=None,
     return term
 
 
-def _representatives(name, case, adviser) -> None:
+def _representatives(name, case, adviser, since=date.min, until=date.max) -> None:
+    """The seats' terms that start in [since, until) while the case is a membership."""
     periods = members.member_periods(case)
     for group, limit in SEATS_PER_GROUP.items():
         for seat in range(1, limit + 1):
             for cycle, starts_on in enumerate(OFF_CYCLE.get((name, group, seat), TERM_STARTS)):
                 if not any(first <= starts_on <= (last or starts_on) for first, last in periods):
                     break
+                if not since <= starts_on < until:
+                    continue
                 # Masfjorden did not renew: its last terms ran to the end of the agreement.
                 ends_on = min(representatives.default_end(starts_on), case.end_date) \
                     if name in NOT_RENEWED else None
@@ -153,13 +162,13 @@ def _ledger(cases, adviser) -> None:
             contributions.ensure_lines(case)
         db.session.commit()
     for name, case in sorted(cases.items()):
-        for entry in contributions.lines_for(case.organisation):
+        for entry in contributions.lines_of(case):
             if entry.cancelled_at or (name, entry.year) in NOT_INVOICED:
                 continue
             invoiced_on = date(entry.year, 3, 16)
             with clock.pinned(invoiced_on):
                 contributions.mark_invoiced(entry, adviser, invoiced_on=invoiced_on,
-                                            reference=f"{entry.year}-{case.organisation.number}")
+                                            reference=f"{entry.year}-{entry.organisation.number}")
             if (name, entry.year) not in UNPAID:
                 paid_on = date(entry.year, 4, 20)
                 with clock.pinned(paid_on):

@@ -18,7 +18,7 @@ def tell() -> bool:
     if db.session.scalar(select(Subgroup.id).where(Subgroup.name == WELFARE_TECHNOLOGY)):
         return False
     people = {key: find_by_email(email) for key, email in {
-        ADVISER: "marianne.solbakk@bergen.kommune.no", "kari": "kari.nordtveit@lindas.kommune.no",
+        ADVISER: "marianne.solbakk@bergen.kommune.no", "kari": "kari.nordtveit@alver.kommune.no",
         "siri": "siri.lie@voss.kommune.no", "tone": "tone.myklebust@askoy.kommune.no",
         "liv": "liv.instanes@uib.no", "erik": "erik.aase@hvl.no"}.items()}
     _established_subgroup(people)

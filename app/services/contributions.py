@@ -129,6 +129,12 @@ def lines_for(organisation: Organisation) -> list[Contribution]:
                                    .order_by(Contribution.year)))
 
 
+def lines_of(case: MembershipCase) -> list[Contribution]:
+    """The lines the case billed, to whichever organisation held it that year."""
+    return list(db.session.scalars(select(Contribution).where(Contribution.case_id == case.id)
+                                   .order_by(Contribution.year)))
+
+
 def outstanding():
     """SQL: what the organisation of the enclosing query still owes (`Contribution.outstanding_amount` summed); NULL
     when it has no ledger lines."""

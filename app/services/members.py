@@ -10,7 +10,8 @@ from sqlalchemy.orm import aliased, contains_eager
 
 from app import clock
 from app.extensions import db
-from app.models import AdministrativeContact, AuditEvent, InvitationRound, MembershipCase, Organisation, User
+from app.models import (AdministrativeContact, AuditEvent, InvitationRound, MembershipCase, Merger, Organisation,
+                        User)
 from workflows.roles import ADVISER, MUNICIPALITY_CONTACT
 from app.services import audit
 from workflows import periods
@@ -39,7 +40,34 @@ def _state_events(case_ids: list[int]) -> dict[int, list[tuple[date, str]]]:
 
 def member_on(organisation: Organisation, day: date) -> bool:
     """Whether the municipality is, was or (as far as is known today) will be a member on `day`."""
-    return any(period.covers(day) for _, found in _cases_with_periods(organisation) for period in found)
+    return any(period.covers(day) for _, found in _held_periods(organisation) for period in found)
+
+
+def _held_periods(organisation: Organisation) -> Iterator[tuple[MembershipCase, list[Period]]]:
+    """The organisation's membership cases with the periods that count for it (see `_holders`)."""
+    moves = _moves(or_(Merger.successor_id == organisation.id, Merger.continued_from_id == organisation.id))
+    for holder, case, made in _holders(_cases_with_periods(organisation, also_cases=list(moves)), moves):
+        if holder == organisation and made:
+            yield case, made
+
+
+def _moves(*conditions) -> dict[int, Merger]:
+    return {merger.continued_case_id: merger for merger in db.session.scalars(select(Merger).where(
+        Merger.continued_case_id.is_not(None), Merger.applied_at.is_not(None), *conditions))}
+
+
+def _holders(found, moves: dict[int, Merger]) -> Iterator[tuple[Organisation, MembershipCase, list[Period]]]:
+    """(whose membership, case, its periods): a case a merger moved to a successor counts for its predecessor
+    before the merger's first day and for the successor from that day."""
+    for case, made in found:
+        if (merger := moves.get(case.id)) is None or merger.continued_from is None:
+            yield case.organisation, case, made
+            continue
+        day_before = merger.first_day - ONE_DAY
+        yield merger.continued_from, case, [Period(p.first, min(p.last or day_before, day_before))
+                                            for p in made if p.first <= day_before]
+        yield case.organisation, case, [Period(max(p.first, merger.first_day), p.last)
+                                        for p in made if p.last is None or p.last >= merger.first_day]
 
 
 def member_years(case: MembershipCase) -> list[int]:
@@ -95,9 +123,10 @@ def on_day(day: date) -> dict:
             "member_notice_from": earliest_notice_running_on(day)}
 
 
-def _cases_with_periods(organisation: Organisation | None = None) -> Iterator[tuple[MembershipCase, list[Period]]]:
-    """Every case (of one municipality, or all) that has been a membership, with its periods, newest first per
-    municipality, in two queries (the cases come with their organisation and round)."""
+def _cases_with_periods(organisation: Organisation | None = None, also_cases: list[int] = ()
+                        ) -> Iterator[tuple[MembershipCase, list[Period]]]:
+    """Every case (of one municipality and `also_cases`, or all) that has been a membership, with its periods,
+    newest first per municipality, in two queries (the cases come with their organisation and round)."""
     # No membership day without having been active, now or before.
     was_active = select(AuditEvent.object_id).where(AuditEvent.object_type == MembershipCase.audit_type,
                                                     AuditEvent.to_state == ACTIVE)
@@ -106,7 +135,7 @@ def _cases_with_periods(organisation: Organisation | None = None) -> Iterator[tu
         .options(contains_eager(MembershipCase.organisation), contains_eager(MembershipCase.round)) \
         .order_by(Organisation.name, MembershipCase.id.desc())
     if organisation is not None:
-        stmt = stmt.where(MembershipCase.organisation_id == organisation.id)
+        stmt = stmt.where(or_(MembershipCase.organisation_id == organisation.id, MembershipCase.id.in_(also_cases)))
     found = list(db.session.scalars(stmt))
     events, today = _state_events([case.id for case in found]), clock.today()
     for case in found:
@@ -145,13 +174,13 @@ def cases_ever_active(organisation: Organisation | None = None) -> list[Membersh
 
 def members_in(year: int) -> list[Organisation]:
     """The municipalities that were members for at least a day of `year`, by name."""
-    found = {case.organisation for case, made in _cases_with_periods() if year in _years(made)}
+    found = {holder for holder, _, made in _holders(_cases_with_periods(), _moves()) if year in _years(made)}
     return sorted(found, key=lambda o: o.name)
 
 
 def member_in(organisation: Organisation, year: int) -> bool:
     """Whether the municipality was a member for at least a day of `year`."""
-    return any(year in _years(made) for _, made in _cases_with_periods(organisation))
+    return any(year in _years(made) for _, made in _held_periods(organisation))
 
 
 def last_member_case(organisation: Organisation) -> MembershipCase | None:

@@ -16,8 +16,8 @@ DEMO_ACCOUNTS = {
     "anonymous": None,
     "admin": "admin@bergen.kommune.no",
     "adviser": "marianne.solbakk@bergen.kommune.no",
-    "municipality_contact": "kari.nordtveit@lindas.kommune.no",
-    "signatory": "olav.hauge@lindas.kommune.no",
+    "municipality_contact": "kari.nordtveit@alver.kommune.no",
+    "signatory": "olav.hauge@alver.kommune.no",
     "host_signatory": "nina.mevold@bergen.kommune.no",
     "project_member": "liv.instanes@uib.no",
     "steering_member": "gunn.rosland@helse-bergen.no",
@@ -29,7 +29,7 @@ MAX_PAGES = 60
 @pytest.fixture(scope="module")
 def demo(live_server):
     """The demo story in the live server's database, shared by this module's tests."""
-    from app.demo import history
+    from app.demo import history, membership
     from tests.conftest import app_config, prepare_schema
 
     app = live_server.app
@@ -39,7 +39,7 @@ def demo(live_server):
         organisations = factories.organisations() | _successors()
         _people(organisations, factories.PASSWORD)
         db.session.commit()
-        history.tell(organisations)
+        history.tell(organisations, membership.before_reform)
         db.session.commit()
         assert users.find_by_email(DEMO_ACCOUNTS["adviser"]) is not None
     return live_server

@@ -23,7 +23,7 @@ def test_contact_proposes_and_adviser_approves_representative(live, page):
     page.get_by_role("link", name="Foreslå representant (Styringsgruppen)").click()
     page.get_by_label("Navn").fill("Olav Hauge")
     page.get_by_label("Stilling").fill("Rådmann")
-    page.get_by_label("E-postadresse").fill("olav.hauge@lindas.kommune.no")
+    page.get_by_label("E-postadresse").fill("olav.hauge@alver.kommune.no")
     page.get_by_label("Første dag i perioden").fill("2026-12-01")
     page.get_by_role("button", name="Send forslaget").click()
     expect(page.get_by_text("Forslaget om Olav Hauge er sendt til FoU-rådgiveren for godkjenning.")).to_be_visible()

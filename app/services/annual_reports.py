@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 from flask import render_template
 from flask_babel import force_locale
 from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from app import clock
 from app.extensions import db
@@ -16,7 +16,7 @@ from app.models import (AnnualReport, Contribution, Meeting, MembershipCase, Mer
 from app.models.evaluation import EvaluationResponse
 from app.models.meeting import PRESENT, STEERING_MEETING
 from app.models.representative import GROUPS
-from app.services import ServiceError, audit, evaluations, members, rendered_pdfs
+from app.services import ServiceError, audit, evaluations, meetings, members, rendered_pdfs
 from workflows.periods import Period
 from workflows.representative import APPROVED
 
@@ -196,7 +196,7 @@ def _evaluation(year: int) -> Evaluation | None:
     if found is None:
         return None
     responses = list(db.session.scalars(select(EvaluationResponse).where(EvaluationResponse.evaluation_id == found.id)
-                                        .options(selectinload(EvaluationResponse.organisation),
+                                        .options(joinedload(EvaluationResponse.organisation),
                                                  selectinload(EvaluationResponse.answers))))
     responses.sort(key=lambda r: r.organisation.name)
     questions = [Question(q.text, [(r.organisation.name, r.answer_to(q)) for r in responses if r.answer_to(q)])
@@ -207,7 +207,7 @@ def _evaluation(year: int) -> Evaluation | None:
 def _meetings(year: int) -> list[MeetingLine]:
     start, end = _year_bounds(year)
     held = db.session.scalars(select(Meeting).where(Meeting.starts_at >= start, Meeting.starts_at < end)
-                              .order_by(Meeting.starts_at))
+                              .options(meetings.WITH_INVITEES).order_by(Meeting.starts_at))
     return [MeetingLine(m.title, m.starts_at.astimezone(clock.OSLO).date(), m.place, len(m.invitees),
                         sum(1 for i in m.invitees if i.attendance == PRESENT)) for m in held]
 

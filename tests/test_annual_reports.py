@@ -242,6 +242,9 @@ def test_a_year_without_a_steering_group_meeting_has_no_report(app, client, auth
     assert client.get("/moter/arsrapporter/2023").status_code == 404
     assert client.get(f"/moter/arsrapporter/{clock.today().year + 1}").status_code == 404
     assert client.get(f"/moter/arsrapporter/{YEAR}.pdf").status_code == 404
+    for year in ("0", "99999", "99999999999999999999999"):
+        assert client.get(f"/moter/arsrapporter/{year}").status_code == 404
+        assert client.get(f"/moter/arsrapporter/{year}.pdf").status_code == 404
     with pytest.raises(annual_reports.ServiceError):
         annual_reports.generate(2023, adviser)
 

@@ -146,8 +146,8 @@ def annual_report_list():
 @bp.route("/arsrapporter/<int:year>", methods=["GET", "POST"])
 @role_required(ADVISER)
 def annual_report_generate(year: int):
-    meeting = annual_reports.steering_meeting(year)
-    if meeting is None or year > clock.today().year:
+    meeting = annual_reports.steering_meeting(year) if 1 <= year <= clock.today().year else None
+    if meeting is None:
         abort(404)
     form = ConfirmForm()
     if form.validate_on_submit() and attempt(lambda: annual_reports.generate(year, current_user), form):
@@ -159,7 +159,7 @@ def annual_report_generate(year: int):
 
 @bp.route("/arsrapporter/<int:year>.pdf")
 def annual_report_pdf(year: int):
-    filed = annual_reports.for_year(year)
+    filed = annual_reports.for_year(year) if 1 <= year <= 9999 else None
     if filed is None:
         abort(404)
     get_meeting(filed.meeting_id)

@@ -87,6 +87,7 @@ VISITS = {
     "main.healthz": Visit(ANONYMOUS),
     "main.home": Visit("adviser"),
     "main.privacy": Visit(ANONYMOUS),
+    "contributions.party": Visit("adviser", {"org_id": "org_id"}),
     "meetings.annual_report_generate": Visit("adviser", {"year": "year"}),
     "meetings.annual_report_list": Visit("adviser"),
     "meetings.annual_report_pdf": Visit("steering_member", {"year": "year"}),

@@ -29,6 +29,7 @@ GET_MATRIX = {
     "cockpit.overview": [LOGIN, 200, 200, 403, 403, 403, 403, 403, 403],
     "cockpit.overview_csv": [LOGIN, 200, 200, 403, 403, 403, 403, 403, 403],
     "cockpit.timeline": [LOGIN, 200, 200, 403, 403, 403, 403, 403, 403],
+    "contributions.party": [LOGIN, 403, 200, 403, 403, 403, 403, 403, 403],
     "meetings.annual_report_generate": [LOGIN, 403, 200, 403, 403, 403, 403, 403, 403],
     "meetings.annual_report_list": [LOGIN, 403, 200, 403, 403, 403, 403, 403, 403],
     "meetings.annual_report_pdf": [LOGIN, 404, 404, 404, 404, 404, 404, 404, 404],  # none made for the year

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from app import clock
 from app.extensions import db
-from app.models import JoinRequest, MailboxLink, Meeting, MembershipCase, Organisation, OutboxMessage, User
+from app.models import AnnualReport, JoinRequest, MailboxLink, Meeting, MembershipCase, Organisation, OutboxMessage, User
 from app.models.case import HOST_PARTY
 from app.models.mailbox_link import JOIN, REPLY
 from app.models.meeting import COORDINATION, PRESENT, STEERING_MEETING
@@ -244,9 +244,12 @@ def _meetings(world: World) -> None:
         meetings.record_minutes(past, text="Referat.", pdf=PDF, actor=adviser)
         meetings.record_attendance(past, {i.user_id: PRESENT for i in past.invitees}, adviser)
     starts = datetime.combine(date(2026, 12, 3), time(9), tzinfo=clock.OSLO).astimezone(timezone.utc)
-    meetings.create(STEERING_MEETING, starts_at=starts, ends_at=starts + timedelta(hours=3),
-                    place="Formannskapssalen", agenda="Årsmøte.",
-                    invitees=meetings.default_invitees(STEERING_MEETING) + [adviser], actor=adviser)
+    steering = meetings.create(STEERING_MEETING, starts_at=starts, ends_at=starts + timedelta(hours=3),
+                               place="Formannskapssalen", agenda="Årsmøte.",
+                               invitees=meetings.default_invitees(STEERING_MEETING) + [adviser], actor=adviser)
+    # A report filed with it, as the annual-report service stores one (making the PDF is not what is counted).
+    db.session.add(AnnualReport(year=2026, meeting_id=steering.id, content=PDF, sha256="0" * 64,
+                                generated_at=clock.now(), generated_by_id=adviser.id))
     world.ids["meeting_id"] = past.id
 
 

@@ -29,6 +29,10 @@ GET_MATRIX = {
     "cockpit.overview": [LOGIN, 200, 200, 403, 403, 403, 403, 403, 403],
     "cockpit.overview_csv": [LOGIN, 200, 200, 403, 403, 403, 403, 403, 403],
     "cockpit.timeline": [LOGIN, 200, 200, 403, 403, 403, 403, 403, 403],
+    "contributions.party": [LOGIN, 403, 200, 403, 403, 403, 403, 403, 403],
+    "meetings.annual_report_generate": [LOGIN, 403, 200, 403, 403, 403, 403, 403, 403],
+    "meetings.annual_report_list": [LOGIN, 403, 200, 403, 403, 403, 403, 403, 403],
+    "meetings.annual_report_pdf": [LOGIN, 404, 404, 404, 404, 404, 404, 404, 404],  # none made for the year
     "meetings.meeting_edit": [LOGIN, 403, 200, 403, 403, 403, 403, 403, 403],
     "meetings.meeting_list": [LOGIN, 200, 200, 200, 200, 200, 200, 200, 200],
     "meetings.meeting_new": [LOGIN, 403, 200, 403, 403, 403, 403, 403, 403],
@@ -134,6 +138,7 @@ POST_MATRIX = {
     "mailbox.reply": [404, 404, 404, 404, 404, 404, 404, 404, 404],  # public: the token is not a mailbox link
     "mailbox.join": [200, 200, 200, 200, 200, 200, 200, 200, 200],  # public; nothing chosen: the form again
     "mailbox.confirm_join": [404, 404, 404, 404, 404, 404, 404, 404, 404],  # public: the token is no join link
+    "meetings.annual_report_generate": [LOGIN, 403, 302, 403, 403, 403, 403, 403, 403],
     "meetings.attendance": [LOGIN, 403, 302, 403, 403, 403, 403, 403, 403],
     "meetings.meeting_edit": [LOGIN, 403, 200, 403, 403, 403, 403, 403, 403],
     "meetings.meeting_new": [LOGIN, 403, 200, 403, 403, 403, 403, 403, 403],
@@ -168,6 +173,7 @@ POST_WRITERS = {
     "calendar.create": set(ROLES) - {"anonymous"},
     "calendar.revoke": set(ROLES) - {"anonymous"},
     "meetings.attendance": {"adviser"},
+    "meetings.annual_report_generate": {"adviser"},
     "evaluations.evaluation_close": {"adviser"},
     "admin.anonymise": {"admin"},
     "admin.person_export": {"admin"},  # the export itself is audited

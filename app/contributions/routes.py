@@ -6,6 +6,7 @@ from sqlalchemy.orm import contains_eager
 
 from app import clock, search
 from app.extensions import db
+from app.formatting import money
 from app.contributions.chart import grouped_bars
 from app.contributions.forms import CancelForm, InvoiceForm, PaymentForm
 from app.models import Contribution, Organisation
@@ -32,7 +33,7 @@ STATUS_FILTERS = {
 def contribution_list():
     totals = contributions.summary()
     chart = grouped_bars([(str(t.year), {"expected": t.expected, "paid": t.paid}) for t in totals],
-                         ("expected", "paid"))
+                         ("expected", "paid"), money)
     stmt = select(Contribution).join(Organisation).options(contains_eager(Contribution.organisation)) \
         .order_by(Contribution.year.desc(), Organisation.name)
     year = arg_int("year", high=9999)
@@ -48,6 +49,17 @@ def contribution_list():
     return render_template("contributions/contributions.html", totals=totals, grand=grand, chart=chart, page=page,
                            year=year, status=status, query=query, statuses=CONTRIBUTION_STATUS,
                            years=[t.year for t in totals])
+
+
+@bp.route("/part/<int:org_id>")
+@role_required(ADVISER)
+def party(org_id: int):
+    """One party's lines, year by year: what was invoiced and what was paid, as a chart and as a table."""
+    organisation = db.get_or_404(Organisation, org_id)
+    lines = [line for line in contributions.lines_for(organisation) if line.cancelled_at is None]
+    chart = grouped_bars([(str(line.year), {"invoiced": line.invoiced_amount, "paid": line.paid_amount})
+                          for line in lines], ("invoiced", "paid"), money)
+    return render_template("contributions/party.html", organisation=organisation, lines=lines, chart=chart)
 
 
 def _forms():

@@ -1,7 +1,9 @@
 """Meetings of the steering group and the coordination meeting: the adviser plans them, invitees see them."""
 from datetime import date, datetime, time, timezone
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+import io
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -12,7 +14,7 @@ from app.meetings.forms import MeetingForm, MinutesForm
 from app.models import Meeting, User
 from app.models.meeting import ATTENDANCE_LABELS, KIND_LABELS
 from app.security import role_required
-from app.services import meetings
+from app.services import annual_reports, meetings
 from app.views import attempt, attempt_result, uploaded_file
 from workflows.roles import ADVISER
 
@@ -79,7 +81,7 @@ def meeting_page(meeting_id: int):
     meeting = get_meeting(meeting_id)
     return render_template("meetings/meeting.html", meeting=meeting, minutes_form=MinutesForm(minutes=meeting.minutes),
                            form=ConfirmForm(), attendance_labels=ATTENDANCE_LABELS,
-                           past=meeting.starts_at <= clock.now())
+                           past=meeting.starts_at <= clock.now(), reports=annual_reports.filed_with(meeting))
 
 
 @bp.route("/<int:meeting_id>/endre", methods=["GET", "POST"])
@@ -111,7 +113,8 @@ def minutes(meeting_id: int):
             flash("Referatet er lagret.", "success")
             return redirect(url_for("meetings.meeting_page", meeting_id=meeting.id))
     return render_template("meetings/meeting.html", meeting=meeting, minutes_form=form, form=ConfirmForm(),
-                           attendance_labels=ATTENDANCE_LABELS, past=meeting.starts_at <= clock.now())
+                           attendance_labels=ATTENDANCE_LABELS, past=meeting.starts_at <= clock.now(),
+                           reports=annual_reports.filed_with(meeting))
 
 
 @bp.route("/<int:meeting_id>/referat.pdf")
@@ -132,3 +135,33 @@ def attendance(meeting_id: int):
         meeting, {i.user_id: request.form.get(f"attendance-{i.user_id}") for i in meeting.invitees}, current_user))
     flash("Oppmøtet er registrert.", "success")
     return redirect(url_for("meetings.meeting_page", meeting_id=meeting.id))
+
+
+@bp.route("/arsrapporter")
+@role_required(ADVISER)
+def annual_report_list():
+    return render_template("meetings/annual_reports.html", years=annual_reports.years())
+
+
+@bp.route("/arsrapporter/<int:year>", methods=["GET", "POST"])
+@role_required(ADVISER)
+def annual_report_generate(year: int):
+    meeting = annual_reports.steering_meeting(year) if 1 <= year <= clock.today().year else None
+    if meeting is None:
+        abort(404)
+    form = ConfirmForm()
+    if form.validate_on_submit() and attempt(lambda: annual_reports.generate(year, current_user), form):
+        flash(f"Årsrapporten for {year} er lagd og lagt ved {meeting.title.lower()}.", "success")
+        return redirect(url_for("meetings.meeting_page", meeting_id=meeting.id))
+    return render_template("meetings/annual_report_confirm.html", year=year, meeting=meeting, form=form,
+                           report=annual_reports.gather(year), filed=annual_reports.for_year(year))
+
+
+@bp.route("/arsrapporter/<int:year>.pdf")
+def annual_report_pdf(year: int):
+    filed = annual_reports.for_year(year) if 1 <= year <= 9999 else None
+    if filed is None:
+        abort(404)
+    get_meeting(filed.meeting_id)
+    return send_file(io.BytesIO(filed.content), mimetype="application/pdf", as_attachment=True,
+                     download_name=filed.filename)

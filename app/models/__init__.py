@@ -1,5 +1,6 @@
 """All models, importable from one place (Alembic reads the metadata through here)."""
 from app.models.agreement import Agreement, AgreementDocument, AgreementTemplate
+from app.models.annual_report import AnnualReport
 from app.models.audit import AuditEvent, AuditHead
 from app.models.calendar import CalendarToken
 from app.models.invitation import InvitationReply
@@ -27,6 +28,7 @@ __all__ = [
     "AgreementDocument",
     "AgreementTemplate",
     "AdministrativeContact",
+    "AnnualReport",
     "Contribution",
     "Evaluation",
     "Merger",

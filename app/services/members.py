@@ -172,6 +172,11 @@ def cases_ever_active(organisation: Organisation | None = None) -> list[Membersh
     return [case for case, _ in _cases_with_periods(organisation)]
 
 
+def all_periods() -> list[tuple[MembershipCase, list[Period]]]:
+    """Every case that has been a membership, with its periods, in two queries."""
+    return list(_cases_with_periods())
+
+
 def members_in(year: int) -> list[Organisation]:
     """The municipalities that were members for at least a day of `year`, by name."""
     found = {holder for holder, _, made in _holders(_cases_with_periods(), _moves()) if year in _years(made)}

@@ -1,0 +1,314 @@
+"""The annual report to the steering group: the year's figures gathered from the data, made into one PDF per year and
+filed with that year's steering-group meeting."""
+import hashlib
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from flask import render_template
+from flask_babel import force_locale
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload, selectinload
+
+from app import clock
+from app.extensions import db
+from app.models import (AnnualReport, Contribution, Meeting, MembershipCase, Merger, Organisation, Representative,
+                        Subgroup, User)
+from app.models.evaluation import EvaluationResponse
+from app.models.meeting import PRESENT, STEERING_MEETING
+from app.models.representative import GROUPS
+from app.services import ServiceError, audit, evaluations, meetings, members, rendered_pdfs
+from workflows.periods import Period
+from workflows.representative import APPROVED
+
+ONE_DAY = timedelta(days=1)
+MERGED, NOTICE, EXPIRED = "Slått sammen", "Sagt opp", "Avtalen utløp"
+
+
+@dataclass
+class Change:
+    """A membership that began or ended in the year (`how`: why it ended)."""
+
+    organisation: str
+    day: date
+    how: str = ""
+
+
+@dataclass
+class Notice:
+    organisation: str
+    given_on: date
+    last_day: date | None
+
+
+@dataclass
+class MergerLine:
+    successor: str
+    predecessors: list[str]
+    first_day: date
+
+
+@dataclass
+class Term:
+    organisation: str
+    group: str
+    name: str
+    starts_on: date
+    ends_on: date
+
+
+@dataclass
+class Money:
+    """One party's contribution lines of the year (not cancelled), or the sum of all of them."""
+
+    party: str
+    expected: int
+    invoiced: int
+    paid: int
+    outstanding: int
+
+
+@dataclass
+class Question:
+    text: str
+    answers: list[tuple[str, str]]  # (municipality, answer), by municipality
+
+    @property
+    def answered(self) -> int:
+        return len(self.answers)
+
+
+@dataclass
+class Evaluation:
+    asked: int
+    answered: int
+    closed: bool
+    questions: list[Question]
+
+
+@dataclass
+class SubgroupLine:
+    name: str
+    day: date
+
+
+@dataclass
+class MeetingLine:
+    title: str
+    day: date
+    place: str
+    invited: int
+    present: int
+
+
+@dataclass
+class Report:
+    """Every figure of one year's report, as the template shows it."""
+
+    year: int
+    members_at_start: list[str]
+    members_at_end: list[str]
+    joined: list[Change]
+    notices: list[Notice]
+    ended: list[Change]
+    merged: list[MergerLine]
+    representatives: list[Term]
+    money: list[Money]
+    money_total: Money
+    evaluation: Evaluation | None
+    subgroups_established: list[SubgroupLine]
+    subgroups_closed: list[SubgroupLine]
+    meetings: list[MeetingLine] = field(default_factory=list)
+
+    @property
+    def first_day(self) -> date:
+        return date(self.year, 1, 1)
+
+    @property
+    def last_day(self) -> date:
+        return date(self.year, 12, 31)
+
+
+def _year_bounds(year: int) -> tuple[datetime, datetime]:
+    return clock.start_of(date(year, 1, 1)), clock.start_of(date(year + 1, 1, 1))
+
+
+class _Memberships:
+    """Every membership period with whose it was on a day: a case a merger moved to the successor was the
+    predecessor's before the merger (as `mergers.holder_on`, for all cases at once)."""
+
+    def __init__(self):
+        self.periods: list[tuple[MembershipCase, Period]] = [
+            (case, period) for case, found in members.all_periods() for period in found]
+        self.moves: dict[int, list[Merger]] = {}
+        for merger in db.session.scalars(select(Merger).where(Merger.applied_at.is_not(None))
+                                         .options(selectinload(Merger.continued_from))
+                                         .order_by(Merger.first_day)):
+            self.moves.setdefault(merger.continued_case_id, []).append(merger)
+
+    def holder(self, case: MembershipCase, day: date) -> Organisation:
+        moved = next((m for m in self.moves.get(case.id, []) if m.first_day > day), None)
+        return moved.continued_from if moved and moved.continued_from else case.organisation
+
+    def on(self, day: date) -> set[Organisation]:
+        return {self.holder(case, day) for case, period in self.periods if period.covers(day)}
+
+
+def _names(organisations) -> list[str]:
+    return sorted(org.name for org in organisations)
+
+
+def _membership_changes(year: int, notices: list[MembershipCase], mergers: list[Merger]
+                        ) -> tuple[list[str], list[str], list[Change], list[Change]]:
+    first, last = date(year, 1, 1), date(year, 12, 31)
+    found = _Memberships()
+    merged_away = {(link.predecessor_id, m.first_day) for m in mergers for link in m.successor.predecessor_links
+                   if link.first_day == m.first_day}
+    joined, ended = [], []
+    for case, period in found.periods:
+        if first <= period.first <= last:
+            org = found.holder(case, period.first)
+            if org not in found.on(period.first - ONE_DAY):
+                joined.append(Change(org.name, period.first))
+        if period.last is not None and first <= period.last <= last:
+            org = found.holder(case, period.last)
+            if org not in found.on(period.last + ONE_DAY):
+                how = MERGED if (org.id, period.last + ONE_DAY) in merged_away else \
+                    NOTICE if case.notice_date is not None else EXPIRED
+                ended.append(Change(org.name, period.last, how))
+    order = lambda change: (change.day, change.organisation)  # noqa: E731
+    return (_names(found.on(first)), _names(found.on(last)), sorted(joined, key=order), sorted(ended, key=order))
+
+
+def _money(year: int) -> tuple[list[Money], Money]:
+    sums = (func.sum(Contribution.expected_amount), func.sum(Contribution.invoiced_amount),
+            func.sum(Contribution.paid_amount), func.sum(Contribution.outstanding_amount))
+    rows = db.session.execute(select(Organisation.name, *sums).join(Contribution.organisation).where(
+        Contribution.year == year, Contribution.cancelled_at.is_(None))
+        .group_by(Organisation.id, Organisation.name).order_by(Organisation.name)).all()
+    parties = [Money(*row) for row in rows]
+    total = Money("Sum", *(sum(getattr(p, key) for p in parties)
+                           for key in ("expected", "invoiced", "paid", "outstanding")))
+    return parties, total
+
+
+def _evaluation(year: int) -> Evaluation | None:
+    found = evaluations.for_year(year)
+    if found is None:
+        return None
+    responses = list(db.session.scalars(select(EvaluationResponse).where(EvaluationResponse.evaluation_id == found.id)
+                                        .options(joinedload(EvaluationResponse.organisation),
+                                                 selectinload(EvaluationResponse.answers))))
+    responses.sort(key=lambda r: r.organisation.name)
+    questions = [Question(q.text, [(r.organisation.name, r.answer_to(q)) for r in responses if r.answer_to(q)])
+                 for q in found.questions]
+    return Evaluation(len(evaluations.expected(found)), len(responses), not found.is_open, questions)
+
+
+def _meetings(year: int) -> list[MeetingLine]:
+    start, end = _year_bounds(year)
+    held = db.session.scalars(select(Meeting).where(Meeting.starts_at >= start, Meeting.starts_at < end)
+                              .options(meetings.WITH_INVITEES).order_by(Meeting.starts_at))
+    return [MeetingLine(m.title, m.starts_at.astimezone(clock.OSLO).date(), m.place, len(m.invitees),
+                        sum(1 for i in m.invitees if i.attendance == PRESENT)) for m in held]
+
+
+def _subgroups(column, year: int) -> list[SubgroupLine]:
+    rows = db.session.execute(select(Subgroup.name, column).where(
+        column >= date(year, 1, 1), column <= date(year, 12, 31)).order_by(column, Subgroup.name))
+    return [SubgroupLine(*row) for row in rows]
+
+
+def gather(year: int) -> Report:
+    """The year's figures, from the data as it is now."""
+    first, last = date(year, 1, 1), date(year, 12, 31)
+    notice_cases = list(db.session.scalars(select(MembershipCase).join(MembershipCase.organisation).where(
+        MembershipCase.notice_date >= first, MembershipCase.notice_date <= last)
+        .order_by(MembershipCase.notice_date, Organisation.name)))
+    mergers = list(db.session.scalars(select(Merger).where(Merger.first_day >= first, Merger.first_day <= last)
+                                      .order_by(Merger.first_day, Merger.id)))
+    at_start, at_end, joined, ended = _membership_changes(year, notice_cases, mergers)
+    terms = db.session.execute(
+        select(Organisation.name, Representative.group, Representative.name, Representative.starts_on,
+               Representative.ends_on).join(Representative.organisation).where(
+            Representative.state == APPROVED, Representative.starts_on <= last, Representative.ends_on >= first)
+        .order_by(Organisation.name, Representative.group.desc(), Representative.seat, Representative.starts_on))
+    money, total = _money(year)
+    return Report(
+        year=year, members_at_start=at_start, members_at_end=at_end, joined=joined,
+        notices=[Notice(c.organisation.name, c.notice_date, c.notice_last_day) for c in notice_cases],
+        ended=ended,
+        merged=[MergerLine(m.successor.name, sorted(link.predecessor.name for link in m.successor.predecessor_links
+                                                    if link.first_day == m.first_day), m.first_day)
+                for m in mergers],
+        representatives=[Term(org, GROUPS[group], name, starts, ends) for org, group, name, starts, ends in terms],
+        money=money, money_total=total, evaluation=_evaluation(year),
+        subgroups_established=_subgroups(Subgroup.established_on, year),
+        subgroups_closed=_subgroups(Subgroup.closed_on, year), meetings=_meetings(year))
+
+
+# --- filing it ------------------------------------------------------------------------------------------------------
+
+def steering_meeting(year: int) -> Meeting | None:
+    """The year's steering-group meeting the report is filed with (the last one, if there were several)."""
+    start, end = _year_bounds(year)
+    return db.session.scalar(select(Meeting).where(Meeting.kind == STEERING_MEETING, Meeting.starts_at >= start,
+                                                   Meeting.starts_at < end).order_by(Meeting.starts_at.desc()).limit(1))
+
+
+def for_year(year: int) -> AnnualReport | None:
+    return db.session.scalar(select(AnnualReport).where(AnnualReport.year == year))
+
+
+def filed_with(meeting: Meeting) -> list[AnnualReport]:
+    return list(db.session.scalars(select(AnnualReport).where(AnnualReport.meeting_id == meeting.id)
+                                   .order_by(AnnualReport.year)))
+
+
+@dataclass
+class Year:
+    """A year the report can be made for: its steering-group meeting, and the report made so far."""
+
+    year: int
+    meeting: Meeting
+    report: AnnualReport | None
+
+
+def years() -> list[Year]:
+    """The years up to this one with a steering-group meeting, newest first."""
+    reports = {r.year: r for r in db.session.scalars(select(AnnualReport))}
+    found: dict[int, Meeting] = {}
+    for meeting in db.session.scalars(select(Meeting).where(
+            Meeting.kind == STEERING_MEETING, Meeting.starts_at < _year_bounds(clock.today().year)[1])
+            .order_by(Meeting.starts_at)):
+        found[meeting.starts_at.astimezone(clock.OSLO).year] = meeting
+    return [Year(year, meeting, reports.get(year)) for year, meeting in sorted(found.items(), reverse=True)]
+
+
+def render(report: Report, meeting: Meeting) -> bytes:
+    """The report as PDF, in bokmål whatever language the adviser reads the app in."""
+    with force_locale("nb"):
+        html = render_template("meetings/annual_report_pdf.html", report=report, meeting=meeting,
+                               made_on=clock.today())
+    return rendered_pdfs.pdf("annual_report", report.year, html)
+
+
+def generate(year: int, actor: User) -> AnnualReport:
+    """Make the year's report from the data as it is now and file it with the year's steering-group meeting,
+    replacing an earlier copy. The caller commits."""
+    if year > clock.today().year:
+        raise ServiceError("Årsrapporten kan ikke lages for et år som ikke har begynt.")
+    meeting = steering_meeting(year)
+    if meeting is None:
+        raise ServiceError(f"Det er ikke registrert noe styringsgruppemøte i {year}. Planlegg møtet først, så "
+                           f"kan årsrapporten legges ved det.")
+    content = render(gather(year), meeting)
+    filed = for_year(year)
+    if filed is None:
+        filed = AnnualReport(year=year)
+        db.session.add(filed)
+    filed.meeting_id, filed.content, filed.sha256 = meeting.id, content, hashlib.sha256(content).hexdigest()
+    filed.generated_at, filed.generated_by_id = clock.now(), actor.id
+    db.session.flush()
+    audit.record(actor, "annual_report.generate", filed.audit_type, filed.id,
+                 data={"year": year, "meeting": meeting.id, "sha256": filed.sha256})
+    return filed

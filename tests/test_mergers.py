@@ -138,10 +138,8 @@ def test_a_continued_membership_is_the_predecessors_before_the_merger_day_and_th
     db.session.commit()
     assert members.member_on(lindas, LAST_DAY) and not members.member_on(alver, LAST_DAY)
     assert members.member_on(alver, REFORM) and not members.member_on(lindas, REFORM)
-    assert members.member_in(lindas, 2019) and not members.member_in(alver, 2019)
-    assert members.member_in(alver, 2020) and not members.member_in(lindas, 2020)
-    assert lindas in members.members_in(2019) and alver not in members.members_in(2019)
-    assert alver in members.members_in(2020) and lindas not in members.members_in(2020)
+    assert lindas in members.answering_for(2019) and alver not in members.answering_for(2019)
+    assert alver in members.answering_for(2020) and lindas not in members.answering_for(2020)
 
 
 def test_the_register_before_and_after_the_merger(world, orgs):

@@ -17,7 +17,6 @@ from app.models.evaluation import EvaluationResponse
 from app.models.meeting import PRESENT, STEERING_MEETING
 from app.models.representative import GROUPS
 from app.services import ServiceError, audit, evaluations, meetings, members, rendered_pdfs
-from workflows.periods import Period
 from workflows.representative import APPROVED
 
 ONE_DAY = timedelta(days=1)
@@ -132,27 +131,6 @@ def _year_bounds(year: int) -> tuple[datetime, datetime]:
     return clock.start_of(date(year, 1, 1)), clock.start_of(date(year + 1, 1, 1))
 
 
-class _Memberships:
-    """Every membership period with whose it was on a day: a case a merger moved to the successor was the
-    predecessor's before the merger (as `mergers.holder_on`, for all cases at once)."""
-
-    def __init__(self):
-        self.periods: list[tuple[MembershipCase, Period]] = [
-            (case, period) for case, found in members.all_periods() for period in found]
-        self.moves: dict[int, list[Merger]] = {}
-        for merger in db.session.scalars(select(Merger).where(Merger.applied_at.is_not(None))
-                                         .options(selectinload(Merger.continued_from))
-                                         .order_by(Merger.first_day)):
-            self.moves.setdefault(merger.continued_case_id, []).append(merger)
-
-    def holder(self, case: MembershipCase, day: date) -> Organisation:
-        moved = next((m for m in self.moves.get(case.id, []) if m.first_day > day), None)
-        return moved.continued_from if moved and moved.continued_from else case.organisation
-
-    def on(self, day: date) -> set[Organisation]:
-        return {self.holder(case, day) for case, period in self.periods if period.covers(day)}
-
-
 def _names(organisations) -> list[str]:
     return sorted(org.name for org in organisations)
 
@@ -160,23 +138,28 @@ def _names(organisations) -> list[str]:
 def _membership_changes(year: int, notices: list[MembershipCase], mergers: list[Merger]
                         ) -> tuple[list[str], list[str], list[Change], list[Change]]:
     first, last = date(year, 1, 1), date(year, 12, 31)
-    found = _Memberships()
+    days = members.membership_days()
+
+    def on(day: date) -> set[Organisation]:
+        return {holder for holder, _, period in days if period.covers(day)}
+
     merged_away = {(link.predecessor_id, m.first_day) for m in mergers for link in m.successor.predecessor_links
                    if link.first_day == m.first_day}
+    # A continued membership changes hands on the merger day: neither a join nor an end (the merger lists it).
+    handed_over = {(org_id, m.first_day) for m in mergers if m.continued_case_id
+                   for org_id in (m.successor_id, m.continued_from_id)}
     joined, ended = [], []
-    for case, period in found.periods:
-        if first <= period.first <= last:
-            org = found.holder(case, period.first)
-            if org not in found.on(period.first - ONE_DAY):
-                joined.append(Change(org.name, period.first))
-        if period.last is not None and first <= period.last <= last:
-            org = found.holder(case, period.last)
-            if org not in found.on(period.last + ONE_DAY):
-                how = MERGED if (org.id, period.last + ONE_DAY) in merged_away else \
-                    NOTICE if case.notice_date is not None else EXPIRED
-                ended.append(Change(org.name, period.last, how))
+    for org, case, period in days:
+        if first <= period.first <= last and org not in on(period.first - ONE_DAY) \
+                and (org.id, period.first) not in handed_over:
+            joined.append(Change(org.name, period.first))
+        if period.last is not None and first <= period.last <= last and org not in on(period.last + ONE_DAY) \
+                and (org.id, period.last + ONE_DAY) not in handed_over:
+            how = MERGED if (org.id, period.last + ONE_DAY) in merged_away else \
+                NOTICE if case.notice_date is not None else EXPIRED
+            ended.append(Change(org.name, period.last, how))
     order = lambda change: (change.day, change.organisation)  # noqa: E731
-    return (_names(found.on(first)), _names(found.on(last)), sorted(joined, key=order), sorted(ended, key=order))
+    return (_names(on(first)), _names(on(last)), sorted(joined, key=order), sorted(ended, key=order))
 
 
 def _money(year: int) -> tuple[list[Money], Money]:

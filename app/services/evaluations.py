@@ -54,12 +54,12 @@ def response_of(evaluation: Evaluation, organisation: Organisation) -> Evaluatio
 
 def expected(evaluation: Evaluation) -> list[Organisation]:
     """The municipalities asked to answer: members for at least part of the year."""
-    return members.members_in(evaluation.year)
+    return members.answering_for(evaluation.year)
 
 
 def is_asked(evaluation: Evaluation, organisation: Organisation) -> bool:
     """Whether the municipality is one of those `expected` to answer."""
-    return members.member_in(organisation, evaluation.year)
+    return organisation in expected(evaluation)
 
 
 def status(evaluation: Evaluation) -> list[tuple[Organisation, EvaluationResponse | None]]:

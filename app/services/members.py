@@ -172,20 +172,24 @@ def cases_ever_active(organisation: Organisation | None = None) -> list[Membersh
     return [case for case, _ in _cases_with_periods(organisation)]
 
 
-def all_periods() -> list[tuple[MembershipCase, list[Period]]]:
-    """Every case that has been a membership, with its periods, in two queries."""
-    return list(_cases_with_periods())
+def membership_days() -> list[tuple[Organisation, MembershipCase, Period]]:
+    """Every membership period with whose it was (see `_holders`), in three queries."""
+    return [(holder, case, period) for holder, case, made in _holders(_cases_with_periods(), _moves())
+            for period in made]
 
 
-def members_in(year: int) -> list[Organisation]:
-    """The municipalities that were members for at least a day of `year`, by name."""
-    found = {holder for holder, _, made in _holders(_cases_with_periods(), _moves()) if year in _years(made)}
-    return sorted(found, key=lambda o: o.name)
-
-
-def member_in(organisation: Organisation, year: int) -> bool:
-    """Whether the municipality was a member for at least a day of `year`."""
-    return any(year in _years(made) for _, made in _held_periods(organisation))
+def answering_for(year: int) -> list[Organisation]:
+    """The municipalities that answer for the memberships of `year` (a member for at least a day of it): each
+    membership's holder on its last member day of the year, so a membership a merger continued answers as the
+    successor, and one a merger ended as the predecessor. By name."""
+    last_day, latest = date(year, 12, 31), {}
+    for holder, case, period in membership_days():
+        if period.first <= last_day and (period.last is None or period.last.year >= year) \
+                and period.first <= clock.today():
+            end = min(period.last or last_day, last_day)
+            if case.id not in latest or end > latest[case.id][0]:
+                latest[case.id] = (end, holder)
+    return sorted({holder for _, holder in latest.values()}, key=lambda o: o.name)
 
 
 def last_member_case(organisation: Organisation) -> MembershipCase | None:

@@ -37,11 +37,10 @@ class InvoiceRow:
 AGREEMENT_BASIS = "Samarbeidsavtale"
 
 
-def register_day(organisation: Organisation, year: int) -> date:
-    """The day of `year` whose name and numbers the invoice uses: the year's last day, or the party's last day when it
-    ceased during the year."""
-    last = date(year, 12, 31)
-    return min(last, organisation.active_to) if organisation.active_to else last
+def register_day(year: int) -> date:
+    """The day whose name and numbers an invoice for `year` uses: the year's last (a party that ceased during the year
+    keeps the name and numbers it last had)."""
+    return date(year, 12, 31)
 
 
 def agreement_reference(agreement: Agreement | None) -> str:
@@ -53,7 +52,7 @@ def agreement_reference(agreement: Agreement | None) -> str:
 
 
 def _agreement_row(entry: Contribution) -> InvoiceRow:
-    party = organisations.on(entry.organisation, register_day(entry.organisation, entry.year))
+    party = organisations.on(entry.organisation, register_day(entry.year))
     return InvoiceRow(year=entry.year, organisation_id=entry.organisation_id, org_number=party.org_number,
                       name=party.official_name, basis=AGREEMENT_BASIS, reference=agreement_reference(entry.agreement),
                       amount=entry.amount, status=entry.status_label, invoiced_on=entry.invoiced_on,

@@ -33,7 +33,7 @@ def send_due(today: date) -> list[str]:
     address is reported and tried again the next day."""
     done = []
     for line in overdue(today):
-        name = organisations.official_name(line.organisation, invoice_basis.register_day(line.organisation, line.year))
+        name = organisations.official_name(line.organisation, invoice_basis.register_day(line.year))
         found = _recipient(line)
         if found is None:
             done.append(f"Ingen adresse for purring: {name} har verken administrativ kontaktperson eller postmottak.")

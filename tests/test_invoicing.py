@@ -193,3 +193,13 @@ def test_a_member_year_is_billed_in_full_from_one_day(orgs, adviser):
     contributions.ensure_lines(case)
     assert [(line.year, line.amount) for line in contributions.lines_for(orgs["Voss"])] == [(2025, 40_000),
                                                                                           (2026, 40_000)]
+
+
+def test_the_demo_has_paid_lines_and_one_unpaid_line_reminded_on_its_day(runner, orgs):
+    assert runner.invoke(args=["seed-demo", "--password", "demo-passord"]).exit_code == 0
+    vaksdal = contributions.line(orgs["Vaksdal"], 2025)
+    assert vaksdal.status == "invoiced" and vaksdal.due_on == date(2025, 4, 15)
+    assert vaksdal.reminded_at.astimezone(clock.OSLO).date() == date(2025, 4, 29)
+    assert contributions.line(orgs["Vaksdal"], 2024).status == "paid"
+    reminded = [m for m in _reminders() if "2025" in m.subject]
+    assert [m.recipient for m in reminded] == ["marta.helle@vaksdal.kommune.no"]

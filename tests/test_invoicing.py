@@ -38,7 +38,7 @@ def test_pages_show_the_agreement_in_force_across_a_renewal(client, auth, orgs, 
         html = client.get(path).get_data(as_text=True)
         assert (f'<dd class="terms-in-force">kr 40{NBSP}000 (2023–2026) per år, etter avtalen som gjelder, signert '
                 "01.03.2023</dd>") in html, path
-        assert f"kr 48{NBSP}000 (2027–2029)" in html, "the renewal's terms are shown beside it"
+        assert f"<dt>Årlig bidrag i neste avtale</dt><dd>kr 48{NBSP}000 (2027–2029)" in html, path
 
 
 def test_ledger_and_invoice_basis_follow_the_agreement_across_a_merger(orgs, adviser):

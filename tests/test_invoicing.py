@@ -144,7 +144,7 @@ def _reminders() -> list[OutboxMessage]:
                                    .order_by(OutboxMessage.id)))
 
 
-def test_a_reminder_once_per_overdue_line_never_for_paid_or_cancelled_not_before_14_days(orgs, adviser):
+def test_a_reminder_once_per_overdue_line_never_for_paid_or_cancelled_not_before_14_days(client, auth, orgs, adviser):
     found = _three_lines(orgs, adviser)  # Vaksdal invoiced 02.03.2026, due 01.04.2026, unpaid; Voss paid
     for name in ("Vaksdal", "Voss", "Os"):
         members.set_admin_contact(orgs[name], adviser, name="Kontakt", email=f"kontakt@{name.lower()}.kommune.no")
@@ -167,6 +167,9 @@ def test_a_reminder_once_per_overdue_line_never_for_paid_or_cancelled_not_before
     events = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "contribution.remind")).all()
     assert [(e.object_id, json.loads(e.data)) for e in events] == [
         (found["Vaksdal"].id, {"due_on": "2026-04-01", "to": "admin_contact"})]
+    auth.login(adviser)
+    page = client.get(f"/medlemskap/bidrag/{found['Vaksdal'].id}").get_data(as_text=True)
+    assert "<dt>Forfall</dt><dd>01.04.2026</dd>" in page and "<dt>Påminnelse sendt</dt><dd>15.04.2026" in page
 
 
 def test_the_reminder_goes_to_the_official_mailbox_without_a_contact(orgs, adviser):

@@ -61,6 +61,8 @@ class Defaults:
     BASE_URL = "http://127.0.0.1:5000"
     # Days before an invitation's reply deadline when the tick reminds those who have not answered.
     REMINDER_DAYS = (14, 3)
+    # An invoiced contribution is due this many days after the invoice date; unpaid 14 days after that, one reminder.
+    INVOICE_DUE_DAYS = 30
     # Uploads (scanned signed agreements) are at most 10 MB; the rest is room for the form around the file.
     MAX_CONTENT_LENGTH = 11 * 1024 * 1024
 

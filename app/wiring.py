@@ -12,7 +12,8 @@ from types import MappingProxyType
 from flask import Flask
 
 from app.services import (agreement_print, agreements, archive, calendar, cases, contributions, members, mergers,
-                          organisations, rate_limits, reminders, replies, representatives, rounds, subgroups, waiting)
+                          organisations, payment_reminders, rate_limits, reminders, replies, representatives, rounds,
+                          subgroups, waiting)
 
 
 @dataclass(frozen=True)
@@ -76,7 +77,7 @@ WIRING = Wiring(
     # The register first: the day's jobs see the names and numbers that took effect today; mergers before the new
     # year's lines, so that the successor owes the year of the merger.
     daily_jobs=(organisations.refresh_current, mergers.apply_due, contributions.new_year_lines,
-                reminders.send_due_reminders, representatives.remind_ending_terms, rate_limits.prune),
+                payment_reminders.send_due, reminders.send_due_reminders, representatives.remind_ending_terms, rate_limits.prune),
     case_documents=(archive.invitation_letter, archive.case_history, replies.reply_documents,
                     agreement_print.agreement_documents, agreement_print.notice_document),
     calendar_sources=(calendar.case_dates, calendar.meeting_dates, representatives.term_end_dates),

@@ -227,3 +227,22 @@ def test_the_register_revision_moves_names_and_numbers_into_the_history(tmp_path
             (5, "NORCE Helse", None, "NORCE Helse", None, "institution")]
         engine.dispose()
         db.engine.dispose()
+
+
+def test_lines_invoiced_before_the_invoicing_revision_get_the_default_due_date(tmp_path):
+    app = create_app(app_config(f"sqlite:///{tmp_path / 'invoices.db'}"))
+    with app.app_context():
+        upgrade()
+        orgs = factories.organisations()
+        adviser = factories.user("adviser", organisation=orgs["Bergen"])
+        contributions.ensure_lines(factories.member_case(orgs["Voss"], adviser, activated_on=date(2025, 3, 1)))
+        invoiced, _ = contributions.lines_for(orgs["Voss"])
+        contributions.mark_invoiced(invoiced, adviser, invoiced_on=date(2025, 3, 10), reference=None)
+        db.session.commit()
+        db.session.remove()
+        downgrade(revision="0020_mailbox_links")
+        upgrade()
+        assert dict(db.session.execute(select(Contribution.year, Contribution.due_on)).all()) == {
+            2025: date(2025, 4, 9), 2026: None}
+        db.session.remove()
+        db.engine.dispose()

@@ -39,7 +39,7 @@ def test_the_table_reads_in_order():
     assert "membership.accept_late: replies.record_reply" in table
     assert "membership.reopen: rounds.reopened" in table
     assert "daily: organisations.refresh_current, mergers.apply_due, contributions.new_year_lines, " \
-        "reminders.send_due_reminders, " \
+        "payment_reminders.send_due, reminders.send_due_reminders, " \
         "representatives.remind_ending_terms" in table
     assert "documents: archive.invitation_letter, archive.case_history, replies.reply_documents, " in table
     assert "new contact: rounds.invite_new_contact" in table

@@ -9,7 +9,7 @@ from app.cases.forms import ActionForm, AsOfForm
 from app.extensions import db
 from app.models import Agreement, InvitationRound, MembershipCase, Organisation
 from app.models.case import HOST_PARTY, MUNICIPALITY_PARTY
-from app.services import archive, cases, members, mergers, workflow
+from app.services import archive, cases, contributions, members, mergers, workflow
 from app.security import count_render
 from app.views import attempt, kept, own_page, refused_status, spec_or_404, step_refusal, uploaded_file
 from workflows import MEMBERSHIP
@@ -65,6 +65,7 @@ def case_page(case_id: int):
         as_of_state=cases.state_on(case, as_of) if as_of else None,
         as_of_holder=mergers.holder_on(case, as_of) if as_of else None,
         history=cases.history(case, until=as_of), parties=cases.PARTIES,
+        in_force=contributions.agreement_in_force(case, clock.today().year),
         municipality_party=MUNICIPALITY_PARTY, host_party=HOST_PARTY)
 
 

@@ -1,5 +1,6 @@
-"""The adviser's "Bidrag" pages: the ledger per year, a picture of the money, invoices and payments."""
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+"""The adviser's "Bidrag" pages: the ledger per year, a picture of the money, invoices and payments, the invoice
+basis for the finance department."""
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import contains_eager
@@ -13,7 +14,7 @@ from app.models import Contribution, Organisation
 from app.models.contribution import CANCELLED, CONTRIBUTION_STATUS, EXPECTED, INVOICED, PAID
 from app.safe_input import arg_int
 from app.security import role_required
-from app.services import contributions
+from app.services import contributions, invoice_basis
 from app.views import attempt_result
 from workflows.roles import ADVISER
 
@@ -98,3 +99,34 @@ def contribution(line_id: int):
             return redirect(url_for("contributions.contribution", line_id=entry.id))
     return render_template("contributions/contribution.html", entry=entry, invoice=invoice, payment=payment,
                            cancel=cancel)
+
+
+@bp.route("/fakturagrunnlag")
+@role_required(ADVISER)
+def invoice_basis_page():
+    years = invoice_basis.years()
+    year = arg_int("year", high=9999) or (clock.today().year if clock.today().year in years or not years
+                                          else years[0])
+    return render_template("contributions/invoice_basis.html", year=year, years=years,
+                           rows=invoice_basis.rows(year), due_days=current_app.config["INVOICE_DUE_DAYS"])
+
+
+def _download(content: bytes, mimetype: str, filename: str) -> Response:
+    return Response(content, mimetype=mimetype,
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+@bp.route("/fakturagrunnlag/<int:year>.csv")
+@role_required(ADVISER)
+def invoice_basis_csv(year: int):
+    return _download(invoice_basis.to_csv(invoice_basis.rows(year)), "text/csv",
+                     f"fakturagrunnlag-{year}.csv")
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@bp.route("/fakturagrunnlag/<int:year>.xlsx")
+@role_required(ADVISER)
+def invoice_basis_xlsx(year: int):
+    return _download(invoice_basis.to_xlsx(invoice_basis.rows(year), year), XLSX, f"fakturagrunnlag-{year}.xlsx")

@@ -9,7 +9,8 @@ from app.demo.history import NOT_RENEWED, REFORM, contact_of
 from app.extensions import db
 from app.models import MembershipCase, Organisation, Representative
 from app.models.representative import PROJECT_GROUP, SEATS_PER_GROUP, STEERING_GROUP
-from app.services import contributions, evaluations, members, mergers, representatives, tick, workflow
+from app.services import (contributions, evaluations, members, mergers, payment_reminders, representatives, tick,
+                          workflow)
 from app.services.users import find_by_email
 from workflows.representative import APPROVED
 from workflows.roles import MUNICIPALITY_CONTACT
@@ -36,7 +37,10 @@ ADMIN_CONTACTS = {
     "Os": ("Tor Inge Hatlevik", "Rådgiver", "56 57 50 00"),
     "Askøy": ("Tone Myklebust", "Kommunalsjef helse", "56 15 80 00"),
 }
+# Invented (no source tells of unpaid invoices): these stay unpaid; Vaksdal's 2025 invoice was reminded on the day
+# the rule allows (the 2026 ones are reminded by the demo's closing tick).
 UNPAID = {("Askøy", 2026), ("Os", 2026), ("Vaksdal", 2025)}
+VAKSDAL_REMINDED = date(2025, 4, 29)  # due 15.04.2025, 14 days after
 NOT_INVOICED = {("Austrheim", 2026)}
 EVALUATION_2025 = ["Hvordan har kommunen hatt nytte av samarbeidet i 2025?",
                    "Hva bør prosjektgruppen prioritere i 2026?",
@@ -156,7 +160,8 @@ def _admin_contacts(cases, adviser) -> None:
 
 
 def _ledger(cases, adviser) -> None:
-    """Lines for every member year (the daily task would have made them), invoiced in March and mostly paid."""
+    """Lines for every member year (the daily task would have made them), invoiced in March and mostly paid; one
+    unpaid line reminded (invented)."""
     with clock.pinned(clock.today()):
         for case in cases.values():
             contributions.ensure_lines(case)
@@ -174,6 +179,9 @@ def _ledger(cases, adviser) -> None:
                 with clock.pinned(paid_on):
                     contributions.mark_paid(entry, adviser, paid_on=paid_on, reference=f"KID {entry.id:06d}")
         db.session.commit()
+    with clock.pinned(VAKSDAL_REMINDED):
+        payment_reminders.send_due(VAKSDAL_REMINDED)
+    db.session.commit()
 
 
 def _evaluation_2025(organisations, adviser) -> None:

@@ -73,6 +73,7 @@ def organisation(org_id: int):
     terms = representatives.history(org)
     return render_template(
         "members/organisation.html", org=org, case=case, member=members.member_case(org), today=today,
+        in_force=contributions.agreement_in_force(case, today.year) if case else None,
         seats=representatives.seats(org, today), terms=terms,
         proposals=[(t, representatives.actions(t, current_user)) for t in terms if t.waiting],
         comments=representatives.decision_comments(terms),

@@ -65,6 +65,12 @@ class Agreement(db.Model):
         """Both parties signed it (a declined one never did; a renewed one did and stays so as history)."""
         return all(self.signed_by(party) for party in (MUNICIPALITY_PARTY, HOST_PARTY))
 
+    @property
+    def signed_on(self) -> date | None:
+        """The day the second party signed, from which both are bound (None until both have)."""
+        found = [self.signed_by(party) for party in (MUNICIPALITY_PARTY, HOST_PARTY)]
+        return max(s.signed_on for s in found) if all(found) else None
+
 
 class AgreementDocument(db.Model):
     """A scanned, signed copy of an agreement, uploaded by the adviser on a party's behalf."""

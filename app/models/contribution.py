@@ -36,8 +36,12 @@ class Contribution(db.Model):
     amount: Mapped[int] = mapped_column(Integer)
     invoiced_on: Mapped[date | None] = mapped_column(Date)
     invoice_ref: Mapped[str | None] = mapped_column(String(60))
+    # Set with the invoice (its date plus INVOICE_DUE_DAYS at the time), so a later change of the setting leaves it.
+    due_on: Mapped[date | None] = mapped_column(Date)
     paid_on: Mapped[date | None] = mapped_column(Date)
     payment_ref: Mapped[str | None] = mapped_column(String(60))
+    # When the one reminder of an unpaid invoice was queued.
+    reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     cancel_reason: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -1,7 +1,8 @@
 """The contributions ledger: one line per member municipality per owed year, invoiced and paid."""
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
+from flask import current_app
 from sqlalchemy import func, select
 
 from app import clock
@@ -18,9 +19,15 @@ def billing_agreement(case: MembershipCase, year: int) -> Agreement | None:
                  if agreement.both_signed and agreement.contribution_from <= year <= agreement.contribution_to), None)
 
 
+def agreement_in_force(case: MembershipCase, year: int) -> Agreement | None:
+    """The agreement whose terms hold in `year`: the one that bills it, else the newest both parties signed."""
+    return billing_agreement(case, year) or next((agreement for agreement in case.agreements
+                                                  if agreement.both_signed), None)
+
+
 def owed_years(case: MembershipCase) -> list[int]:
-    """The years, up to this one, that the case owes: a member for part of the year, and the year in the
-    contribution period of an agreement in force."""
+    """The years, up to this one, that the case owes: a member on at least one day of the year (the whole year is
+    billed), and the year in the contribution period of an agreement in force."""
     return [year for year in members.member_years(case) if billing_agreement(case, year)]
 
 
@@ -76,16 +83,23 @@ def _editable(entry: Contribution) -> None:
         raise ServiceError("Bidraget er annullert og kan ikke endres.")
 
 
+def due_date(invoiced_on: date) -> date:
+    return invoiced_on + timedelta(days=current_app.config["INVOICE_DUE_DAYS"])
+
+
 def mark_invoiced(entry: Contribution, actor: User, *, invoiced_on: date | None, reference: str | None) -> None:
-    """Record the invoice for a line (date and invoice number). The caller commits."""
+    """Record the invoice for a line (date and invoice number); its due date follows. The caller commits."""
     _editable(entry)
     _check_date(invoiced_on, "invoiced_on")
     if entry.paid_on and invoiced_on > entry.paid_on:
         raise ServiceError("Fakturadatoen kan ikke være etter betalingsdatoen.", field="invoiced_on")
-    before = {"invoiced_on": entry.invoiced_on.isoformat() if entry.invoiced_on else None, "ref": entry.invoice_ref}
+    before = {"invoiced_on": entry.invoiced_on.isoformat() if entry.invoiced_on else None, "ref": entry.invoice_ref,
+              "due_on": entry.due_on.isoformat() if entry.due_on else None}
     entry.invoiced_on, entry.invoice_ref = invoiced_on, (reference or "").strip() or None
+    entry.due_on = due_date(invoiced_on)
     audit.record(actor, "contribution.invoice", entry.audit_type, entry.id,
-                 data={"before": before, "invoiced_on": invoiced_on.isoformat(), "ref": entry.invoice_ref})
+                 data={"before": before, "invoiced_on": invoiced_on.isoformat(), "ref": entry.invoice_ref,
+                       "due_on": entry.due_on.isoformat()})
 
 
 def mark_paid(entry: Contribution, actor: User, *, paid_on: date | None, reference: str | None) -> None:

@@ -10,7 +10,7 @@ from alembic import op
 import sqlalchemy as sa
 
 revision = "0024_annual_reports"
-down_revision = "0020_mailbox_links"
+down_revision = "0023_invoicing"
 branch_labels = None
 depends_on = None
 

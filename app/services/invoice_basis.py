@@ -1,0 +1,125 @@
+"""The invoice basis (fakturagrunnlag) Bergen's finance department invoices from: per year, one row per party and
+what it is billed for, as a table, CSV and an Excel workbook."""
+import csv
+import io
+from dataclasses import dataclass
+from datetime import date
+
+from openpyxl import Workbook
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from app.extensions import db
+from app.models import Agreement, Contribution, Organisation
+from app.services import organisations
+
+
+@dataclass(frozen=True)
+class InvoiceRow:
+    """One amount to invoice one party for one year, and how far it has come: the party as the register names it
+    that year, what the amount rests on (`basis`, e.g. the party's agreement, and `reference` to it)."""
+
+    year: int
+    organisation_id: int
+    org_number: str | None
+    name: str
+    basis: str
+    reference: str
+    amount: int
+    status: str
+    invoiced_on: date | None
+    invoice_ref: str | None
+    due_on: date | None
+    paid_on: date | None
+    line_id: int
+
+
+AGREEMENT_BASIS = "Samarbeidsavtale"
+
+
+def register_day(year: int) -> date:
+    """The day whose name and numbers an invoice for `year` uses: the year's last (a party that ceased during the year
+    keeps the name and numbers it last had)."""
+    return date(year, 12, 31)
+
+
+def agreement_reference(agreement: Agreement | None) -> str:
+    if agreement is None:
+        return "Avtale før avtaleregisteret"
+    signed = agreement.signed_on
+    return (f"Samarbeidsavtale {agreement.period}"
+            + (f", signert {signed:%d.%m.%Y}" if signed else "") + f" (avtale-ID {agreement.id})")
+
+
+def _agreement_row(entry: Contribution) -> InvoiceRow:
+    party = organisations.on(entry.organisation, register_day(entry.year))
+    return InvoiceRow(year=entry.year, organisation_id=entry.organisation_id, org_number=party.org_number,
+                      name=party.official_name, basis=AGREEMENT_BASIS, reference=agreement_reference(entry.agreement),
+                      amount=entry.amount, status=entry.status_label, invoiced_on=entry.invoiced_on,
+                      invoice_ref=entry.invoice_ref, due_on=entry.due_on, paid_on=entry.paid_on, line_id=entry.id)
+
+
+def rows(year: int) -> list[InvoiceRow]:
+    """What each party is to be invoiced for `year`: every ledger line of the year that is not cancelled, by name."""
+    lines = db.session.scalars(select(Contribution).where(Contribution.year == year,
+                                                          Contribution.cancelled_at.is_(None))
+                               .options(selectinload(Contribution.organisation).selectinload(Organisation.names),
+                                        selectinload(Contribution.organisation).selectinload(Organisation.numbers),
+                                        selectinload(Contribution.agreement).selectinload(Agreement.signatures),
+                                        selectinload(Contribution.agreement).selectinload(Agreement.continues)
+                                        .selectinload(Agreement.signatures)))
+    return sorted((_agreement_row(entry) for entry in lines), key=lambda row: (row.name, row.line_id))
+
+
+def years() -> list[int]:
+    """The years with ledger lines that are not cancelled, newest first."""
+    return list(db.session.scalars(select(Contribution.year).where(Contribution.cancelled_at.is_(None))
+                                   .distinct().order_by(Contribution.year.desc())))
+
+
+HEADER = ["År", "Organisasjonsnummer", "Navn", "Grunnlag", "Referanse", "Beløp (kr)", "Status", "Fakturadato",
+          "Fakturanummer", "Forfallsdato", "Betalt dato"]
+
+
+def _values(row: InvoiceRow) -> list:
+    return [row.year, row.org_number or "", row.name, row.basis, row.reference, row.amount, row.status,
+            row.invoiced_on, row.invoice_ref or "", row.due_on, row.paid_on]
+
+
+def _text(value) -> str:
+    """A CSV cell: dates as dd.mm.åååå, and text a spreadsheet would read as a formula quoted."""
+    if isinstance(value, date):
+        return value.strftime("%d.%m.%Y")
+    text = "" if value is None else str(value)
+    return f"'{text}" if text[:1] in ("=", "+", "-", "@") else text
+
+
+def to_csv(found: list[InvoiceRow]) -> bytes:
+    """As CSV that Excel in Norwegian opens directly: semicolons, UTF-8 with BOM, dd.mm.åååå."""
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer.writerow(HEADER)
+    for row in found:
+        writer.writerow([_text(value) for value in _values(row)])
+    return out.getvalue().encode("utf-8-sig")
+
+
+def to_xlsx(found: list[InvoiceRow], year: int) -> bytes:
+    """As an Excel workbook: one sheet, amounts as numbers, dates as dates, text never read as a formula."""
+    book = Workbook()
+    sheet = book.active
+    sheet.title = f"Fakturagrunnlag {year}"
+    sheet.append(HEADER)
+    for row in found:
+        sheet.append([value if value != "" else None for value in _values(row)])
+        for cell in sheet[sheet.max_row]:
+            if isinstance(cell.value, str):
+                cell.data_type = "s"
+            elif isinstance(cell.value, date):
+                cell.number_format = "DD.MM.YYYY"
+    sheet.freeze_panes = "A2"
+    for letter, width in zip("ABCDEFGHIJK", (6, 14, 28, 16, 60, 12, 14, 12, 16, 12, 12)):
+        sheet.column_dimensions[letter].width = width
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

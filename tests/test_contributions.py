@@ -241,7 +241,7 @@ def test_bidrag_page_shows_totals_chart_and_table(client, auth, orgs, adviser):
     auth.login(adviser)
     html = client.get("/medlemskap/bidrag").get_data(as_text=True)
     assert 'role="img"' in html and "<desc" in html and "<rect" in html
-    assert f"2025: forventet kr 40{NBSP}000, betalt kr 40{NBSP}000." in html
+    assert f"2025 forventet: kr 40{NBSP}000. 2025 betalt: kr 40{NBSP}000." in html
     assert f"utestående <strong>kr 40{NBSP}000</strong>" in html  # 2026 is owed, not yet paid
     filtered = client.get("/medlemskap/bidrag?status=expected").get_data(as_text=True)
     assert "Voss 2026" in filtered and "Voss 2025" not in filtered

@@ -28,6 +28,10 @@ KIND_LABELS = {MUNICIPALITY: "Kommune", COUNTY: "Fylkeskommune", UNIVERSITY: "Un
 BOKMAL, NYNORSK, NEUTRAL = "bokmal", "nynorsk", "neutral"
 WRITTEN_STANDARDS = {BOKMAL: "Bokmål", NYNORSK: "Nynorsk", NEUTRAL: "Nøytral"}
 
+# The kinds of organisation that are parties to the collaboration (with Bergen, the host municipality): they sit in
+# the steering group by position and in the project group, without a membership (shared/DOMAIN.md).
+PARTY_KINDS = frozenset({UNIVERSITY, HEALTH_TRUST, RESEARCH_INSTITUTE, STATE_AGENCY, PRIVATE_NONPROFIT})
+
 REGIONS = ("Vertskommune", "Bergensregionen", "Nordhordland", "Voss og omland")
 
 # The two kinds of number an organisation carries over time.
@@ -130,6 +134,14 @@ class Organisation(db.Model):
     @property
     def is_municipality(self) -> bool:
         return self.kind == MUNICIPALITY
+
+    @property
+    def is_party(self) -> bool:
+        """One of the other parties (or Bergen, the host): seated without being a member municipality."""
+        return self.is_host or self.kind in PARTY_KINDS
+
+    def active_on(self, day: date) -> bool:
+        return (self.active_from or date.min) <= day <= (self.active_to or date.max)
 
     @property
     def kind_label(self) -> str:

@@ -166,9 +166,13 @@ def _pick_seat(organisation, group, seat, starts_on, ends_on, ignore) -> int:
     for candidate in range(1, limit + 1):
         if _clash(organisation, group, candidate, starts_on, ends_on, ignore=ignore) is None:
             return candidate
+    if ends_on is None:
+        raise ServiceError(f"{organisation.name} har allerede noen i {GROUPS[group].lower()} ved stilling fra "
+                           f"{_fmt(starts_on)}. Når en ny person får stillingen, velger du «Erstatt» ved den som har "
+                           "den nå.", field="group")
     raise ServiceError(
         f"{GROUPS[group]} har allerede {limit} {'representant' if limit == 1 else 'representanter'} fra "
-        f"{organisation.name} i hele eller deler av perioden {_period(starts_on, ends_on)}, og det er det "
+        f"{organisation.name} i hele eller deler av perioden {_fmt(starts_on)}–{_fmt(ends_on)}, og det er det "
         f"høyeste antallet avtalen tillater. Velg «Erstatt» ved representanten som skal gå ut.", field="group")
 
 
@@ -325,6 +329,14 @@ def _seats(holding: list[Representative], today: date) -> list[Seat]:
             result.append(Seat(group, number, current, upcoming,
                                bool(current and ending_soon(current, today, holding))))
     return result
+
+
+def parties(today: date) -> list[tuple[Organisation, list[Seat]]]:
+    """The parties that exist today (Bergen first), each with its seats today, in two queries."""
+    found = list(db.session.scalars(select(Organisation).where(Organisation.is_party, Organisation.active_on(today))
+                                    .order_by(Organisation.is_host.desc(), Organisation.sort_key)))
+    seats = seats_of(found, today)
+    return [(organisation, seats[organisation.id]) for organisation in found]
 
 
 def seats_filled_on(today: date):

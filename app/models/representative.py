@@ -102,8 +102,9 @@ class RepresentativeGuards:
 
 
 class RepresentativeSeat(db.Model):
-    """One seat of one municipality or party, as a row to lock: whoever proposes or approves a term for the seat bumps it
-    first, so two people filling the same seat at once take turns, and the second sees the first one's term."""
+    """One seat of one municipality or party, as a row to lock: whoever proposes or approves a term for the seat
+    bumps it first, so two people filling the same seat at once take turns, and the second sees the first one's
+    term."""
 
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), primary_key=True)
     group: Mapped[str] = mapped_column(String(20), primary_key=True)

@@ -168,8 +168,8 @@ def _pick_seat(organisation, group, seat, starts_on, ends_on, ignore) -> int:
             return candidate
     if ends_on is None:
         raise ServiceError(f"{organisation.name} har allerede noen i {GROUPS[group].lower()} ved stilling fra "
-                           f"{_fmt(starts_on)}. Når en ny person får stillingen, velger du «Erstatt» ved den som har "
-                           "den nå.", field="group")
+                           f"{_fmt(starts_on)}. Når en ny person får stillingen, velger du «Erstatt» ved den som "
+                           "har den nå.", field="group")
     raise ServiceError(
         f"{GROUPS[group]} har allerede {limit} {'representant' if limit == 1 else 'representanter'} fra "
         f"{organisation.name} i hele eller deler av perioden {_fmt(starts_on)}–{_fmt(ends_on)}, og det er det "

@@ -144,3 +144,12 @@ def test_a_municipality_contact_gets_no_party_page(client, auth, orgs, uib):
     auth.login("municipality_contact", organisation="Lindås")
     assert client.get(f"/medlemskap/{uib.id}").status_code == 404
     assert client.get(f"/medlemskap/{uib.id}/representanter/ny").status_code == 404
+
+
+def test_a_partys_own_people_see_its_seats_but_do_not_change_them(client, auth, orgs, adviser, uib):
+    _position(uib, adviser, name="Direktør Direktørsen")
+    db.session.commit()
+    auth.login("project_member", organisation="Universitetet i Bergen")
+    page = client.get(f"/medlemskap/{uib.id}").get_data(as_text=True)
+    assert "Direktør Direktørsen" in page and "Erstatt" not in page
+    assert client.get(f"/medlemskap/{uib.id}/representanter/ny").status_code == 403

@@ -7,7 +7,7 @@ from flask.cli import with_appcontext
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash
 
-from app.demo import history, meetings, membership, people, reports, subgroups
+from app.demo import history, meetings, membership, parties, people, reports, subgroups
 from app.extensions import db
 from app.models import Organisation, User
 from app.models.organisation import MUNICIPALITY
@@ -42,6 +42,9 @@ def seed_demo(password, force):
         click.echo("Møtene er lagt inn: styringsgruppemøter og koordineringsmøter med referat og oppmøte.")
     if membership.tell(organisations):
         click.echo("Medlemskapet 2018–2026 er lagt inn: representanter, kontaktpersoner, bidrag og årlig vurdering.")
+    if parties.tell(organisations):
+        click.echo("Partene er lagt inn: styringsgruppen ved stilling og to representanter hver i prosjektgruppen "
+                   "(personene er oppdiktet).")
     if made_reports := reports.tell():
         click.echo(f"Årsrapportene for {made_reports} tidligere år er lagd og lagt ved styringsgruppemøtene.")
     click.echo(f"Demokontoer (passord: {password}; en konto som fantes fra før, beholder sitt passord):")

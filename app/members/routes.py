@@ -1,4 +1,5 @@
-"""The membership area: one page per member municipality, its representatives and its administrative contact."""
+"""The membership area: one page per member municipality, its representatives and its administrative contact; and
+one per other party (Bergen as host among them), with its seats in the steering and project groups."""
 from datetime import date
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -19,9 +20,9 @@ bp = Blueprint("members", __name__, url_prefix="/medlemskap")
 
 
 def get_organisation(org_id: int) -> Organisation:
-    """A municipality the signed-in user may see; any other (or another municipality's page) is a 404."""
+    """A municipality or party the signed-in user may see; any other (or another municipality's page) is a 404."""
     organisation = db.session.get(Organisation, org_id)
-    if organisation is None or not organisation.is_municipality or organisation.is_host \
+    if organisation is None or not (organisation.is_municipality or organisation.is_party) \
             or not access.sees(current_user, organisation.id):
         abort(404)
     return organisation
@@ -60,7 +61,8 @@ def index():
         "contact": contacts.get(m.organisation.id), "outstanding": owed.get(m.organisation.id, 0),
     } for m in now_members]
     former = [{"organisation": m.organisation, "case": m.latest} for m in found if m.current is None]
-    return render_template("members/list.html", current=current, former=former,
+    parties = representatives.parties(clock.today())
+    return render_template("members/list.html", current=current, former=former, parties=parties,
                            proposals=waiting.counts().representatives)
 
 
@@ -74,6 +76,7 @@ def organisation(org_id: int):
     return render_template(
         "members/organisation.html", org=org, case=case, member=members.member_case(org), today=today,
         in_force=contributions.agreement_in_force(case, today.year) if case else None,
+        party=org.is_party,
         seats=representatives.seats(org, today), terms=terms,
         proposals=[(t, representatives.actions(t, current_user)) for t in terms if t.waiting],
         comments=representatives.decision_comments(terms),
@@ -118,7 +121,7 @@ def propose(org_id: int):
                 flash(f"{term.name} er registrert i {term.seat_label.lower()}.", "success")
             return redirect(url_for("members.organisation", org_id=org.id))
     return render_template("members/representative_form.html", org=org, form=form, replaces=replaces,
-                           default_years=representatives.TERM_YEARS)
+                           default_years=representatives.TERM_YEARS, party=org.is_party)
 
 
 def _date_arg(name: str):

@@ -1,4 +1,4 @@
-"""The yearly meetings of the agreement (§7–8): steering group and coordination meeting."""
+"""The meetings of the agreement (§7–8): steering group, project group and coordination meeting."""
 from datetime import datetime
 
 from sqlalchemy import ForeignKey, String, Text
@@ -11,8 +11,10 @@ from app.models.types import UTCDateTime, utcnow
 from app.models.user import User
 
 STEERING_MEETING = "steering"
+PROJECT_MEETING = "project"
 COORDINATION = "coordination"
-KIND_LABELS = {STEERING_MEETING: "Styringsgruppemøte", COORDINATION: "Koordineringsmøte"}
+KIND_LABELS = {STEERING_MEETING: "Styringsgruppemøte", PROJECT_MEETING: "Prosjektgruppemøte",
+               COORDINATION: "Koordineringsmøte"}
 PRESENT = "present"
 ABSENT = "absent"
 ATTENDANCE_LABELS = {PRESENT: "Til stede", ABSENT: "Ikke til stede"}

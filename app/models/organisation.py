@@ -8,7 +8,8 @@ register (app/services/organisations.py) keeps them, and the daily tick moves th
 """
 from datetime import date
 
-from sqlalchemy import Date, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import ColumnElement, Date, ForeignKey, String, Text, UniqueConstraint, and_, or_
+from sqlalchemy.ext.hybrid import hybrid_method, hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from app.extensions import db
@@ -27,6 +28,10 @@ KIND_LABELS = {MUNICIPALITY: "Kommune", COUNTY: "Fylkeskommune", UNIVERSITY: "Un
 # Målform: the written standard an organisation has chosen, which letters to it follow.
 BOKMAL, NYNORSK, NEUTRAL = "bokmal", "nynorsk", "neutral"
 WRITTEN_STANDARDS = {BOKMAL: "Bokmål", NYNORSK: "Nynorsk", NEUTRAL: "Nøytral"}
+
+# The kinds of organisation that are parties to the collaboration (with Bergen, the host municipality): they sit in
+# the steering group by position and in the project group, without a membership (shared/DOMAIN.md).
+PARTY_KINDS = frozenset({UNIVERSITY, HEALTH_TRUST, RESEARCH_INSTITUTE, STATE_AGENCY, PRIVATE_NONPROFIT})
 
 REGIONS = ("Vertskommune", "Bergensregionen", "Nordhordland", "Voss og omland")
 
@@ -130,6 +135,27 @@ class Organisation(db.Model):
     @property
     def is_municipality(self) -> bool:
         return self.kind == MUNICIPALITY
+
+    @hybrid_property
+    def is_party(self) -> bool:
+        """One of the other parties (or Bergen, the host): seated without being a member municipality."""
+        return self.is_host or self.kind in PARTY_KINDS
+
+    @is_party.inplace.expression
+    @classmethod
+    def _is_party_sql(cls) -> ColumnElement[bool]:
+        return or_(cls.is_host.is_(True), cls.kind.in_(PARTY_KINDS))
+
+    @hybrid_method
+    def active_on(self, day: date) -> bool:
+        """Whether `day` is between its first and its last day."""
+        return (self.active_from or date.min) <= day <= (self.active_to or date.max)
+
+    @active_on.inplace.expression
+    @classmethod
+    def _active_on_sql(cls, day: date) -> ColumnElement[bool]:
+        return and_(or_(cls.active_from.is_(None), cls.active_from <= day),
+                    or_(cls.active_to.is_(None), cls.active_to >= day))
 
     @property
     def kind_label(self) -> str:

@@ -1,4 +1,5 @@
-"""A municipality's representatives in the steering and project groups (agreement §8)."""
+"""Representatives in the steering and project groups (agreement §8): a member municipality's, elected for a term,
+and the other parties', whose steering-group seat is held by position (no last day)."""
 from datetime import date, datetime
 
 from sqlalchemy import Date, ForeignKey, Integer, String
@@ -19,7 +20,8 @@ SEATS_PER_GROUP = {STEERING_GROUP: 1, PROJECT_GROUP: 2}
 
 
 class Representative(db.Model):
-    """One person's term in one seat of a municipality; its state changes only through the workflow service."""
+    """One person's term in one seat of a municipality or party; its state changes only through the workflow
+    service."""
 
     workflow = REPRESENTATIVE
     audit_type = "representative"
@@ -34,7 +36,7 @@ class Representative(db.Model):
     phone: Mapped[str | None] = mapped_column(String(30))
     user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     starts_on: Mapped[date] = mapped_column(Date)
-    ends_on: Mapped[date] = mapped_column(Date)  # the last day of the term
+    ends_on: Mapped[date | None] = mapped_column(Date)  # the last day of the term; None: held by position
     state: Mapped[str] = mapped_column(String(30), default=REPRESENTATIVE.initial, index=True)
     state_since: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     version: Mapped[int] = mapped_column(Integer, default=1)
@@ -60,11 +62,20 @@ class Representative(db.Model):
         """A proposal the adviser has not decided yet."""
         return self.state == PROPOSED
 
-    def covers(self, day: date) -> bool:
-        return self.starts_on <= day <= self.ends_on
+    @property
+    def by_position(self) -> bool:
+        """Held by whoever has the position (`title`), with no last day."""
+        return self.ends_on is None
 
-    def overlaps(self, starts_on: date, ends_on: date) -> bool:
-        return self.starts_on <= ends_on and starts_on <= self.ends_on
+    @property
+    def last_day(self) -> date:
+        return self.ends_on or date.max
+
+    def covers(self, day: date) -> bool:
+        return self.starts_on <= day <= self.last_day
+
+    def overlaps(self, starts_on: date, ends_on: date | None) -> bool:
+        return self.starts_on <= (ends_on or date.max) and starts_on <= self.last_day
 
     def roles_of(self, user: User) -> set[str]:
         """The adviser decides; whoever filed the proposal may take it back."""
@@ -91,8 +102,9 @@ class RepresentativeGuards:
 
 
 class RepresentativeSeat(db.Model):
-    """One seat of one municipality, as a row to lock: whoever proposes or approves a term for the seat bumps it
-    first, so two people filling the same seat at once take turns, and the second sees the first one's term."""
+    """One seat of one municipality or party, as a row to lock: whoever proposes or approves a term for the seat
+    bumps it first, so two people filling the same seat at once take turns, and the second sees the first one's
+    term."""
 
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), primary_key=True)
     group: Mapped[str] = mapped_column(String(20), primary_key=True)

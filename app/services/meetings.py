@@ -1,4 +1,4 @@
-"""The yearly steering-group and coordination meetings (§7–8): invitations, minutes and attendance."""
+"""The steering-group, project-group and coordination meetings (§7–8): invitations, minutes and attendance."""
 import secrets
 from datetime import datetime
 from pathlib import Path
@@ -9,31 +9,35 @@ from sqlalchemy.orm import lazyload, selectinload
 from app import access, clock
 from app.extensions import db
 from app.models import AdministrativeContact, Meeting, MeetingInvitee, Representative, User
-from app.models.meeting import ATTENDANCE_LABELS, KIND_LABELS, STEERING_MEETING
-from app.models.representative import STEERING_GROUP
-from workflows.roles import MUNICIPALITY_CONTACT, STEERING_MEMBER
+from app.models.meeting import ATTENDANCE_LABELS, KIND_LABELS, PROJECT_MEETING, STEERING_MEETING
+from app.models.representative import PROJECT_GROUP, STEERING_GROUP
+from workflows.roles import MUNICIPALITY_CONTACT, PROJECT_MEMBER, STEERING_MEMBER
 from app.services import ServiceError, audit, files, mail, uploads
 from workflows.representative import APPROVED
 
 # Who is invited is listed by name; their roles are never read, and loading them for hundreds of people takes a
 # query per 500.
 WITHOUT_ROLES = lazyload(User.role_rows)
+# A group's meeting invites the group: its seat in the representatives' table and the role of its members.
+GROUP_MEETINGS = {STEERING_MEETING: (STEERING_GROUP, STEERING_MEMBER), PROJECT_MEETING: (PROJECT_GROUP, PROJECT_MEMBER)}
 WITH_INVITEES = selectinload(Meeting.invitees).joinedload(MeetingInvitee.user).lazyload(User.role_rows)
 
 
 def default_invitees(kind: str) -> list[User]:
     """Who is invited unless the adviser picks others.
 
-    The steering group: its members, and the municipalities' steering-group representatives in office today who
-    have a user. The coordination meeting: the municipalities' contact persons, and their administrative contacts
-    (§10) who have a user with the same e-mail address.
+    The steering group's or the project group's meeting: the group's members (by role), and the group's
+    representatives in office today who have a user: the municipalities' and the parties' (in the steering group
+    the parties' position holders). The coordination meeting: the municipalities' contact persons, and their
+    administrative contacts (§10) who have a user with the same e-mail address.
     """
-    if kind == STEERING_MEETING:
+    if kind in GROUP_MEETINGS:
+        group, role = GROUP_MEETINGS[kind]
         today = clock.today()
         representative = select(Representative.user_id).where(
-            Representative.group == STEERING_GROUP, Representative.state == APPROVED,
-            Representative.starts_on <= today, Representative.ends_on >= today)
-        wanted = or_(User.role_rows.any(role=STEERING_MEMBER), User.id.in_(representative))
+            Representative.group == group, Representative.state == APPROVED, Representative.starts_on <= today,
+            or_(Representative.ends_on.is_(None), Representative.ends_on >= today))
+        wanted = or_(User.role_rows.any(role=role), User.id.in_(representative))
     else:
         wanted = or_(User.role_rows.any(role=MUNICIPALITY_CONTACT),
                      User.email.in_(select(AdministrativeContact.email)))

@@ -198,8 +198,10 @@ def last_member_case(organisation: Organisation) -> MembershipCase | None:
 
 
 def can_edit(user: User, organisation: Organisation) -> bool:
-    """The adviser, or the municipality's own contact person, may change its membership details."""
-    return ADVISER in user.roles or (MUNICIPALITY_CONTACT in user.roles and user.organisation_id == organisation.id)
+    """The adviser, or the municipality's own contact person, may change its membership details; a party's seats
+    only the adviser."""
+    return ADVISER in user.roles or (MUNICIPALITY_CONTACT in user.roles and user.organisation_id == organisation.id
+                                     and not organisation.is_party)
 
 
 def admin_contact(organisation: Organisation) -> AdministrativeContact | None:

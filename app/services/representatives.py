@@ -1,5 +1,10 @@
 """Representatives (agreement §8): proposed by the municipality, approved by the adviser, two years at a time.
 
+The other parties (Bergen as host, the university, the college, the research institute, the hospitals and the
+institute of public health) are seated by the adviser under the same rules without being members: their
+project-group representatives serve two-year terms like the municipalities'; their steering-group seat is held by
+position (its holder's title), with no last day, and a new holder replaces the one before.
+
 A term's state moves through the `representative` workflow (workflows/representative.py); what follows each step
 is listed in app/wiring.py.
 """
@@ -14,7 +19,7 @@ from sqlalchemy.orm import contains_eager, selectinload
 from app import access, clock
 from app.extensions import db
 from app.models import AuditEvent, Organisation, Representative, RepresentativeSeat, User
-from app.models.representative import GROUPS, SEATS_PER_GROUP, seat_label
+from app.models.representative import GROUPS, SEATS_PER_GROUP, STEERING_GROUP, seat_label
 from workflows.roles import ADVISER, MUNICIPALITY_CONTACT
 from app.services import Conflict, ServiceError, audit, calendar, mail, members, workflow
 from workflows import REPRESENTATIVE, add_years
@@ -38,6 +43,27 @@ def _fmt(day: date) -> str:
     return day.strftime("%d.%m.%Y")
 
 
+def _period(starts_on: date, ends_on: date | None) -> str:
+    return f"{_fmt(starts_on)}–{_fmt(ends_on)}" if ends_on else f"fra {_fmt(starts_on)}, ved stilling"
+
+
+def by_position(organisation: Organisation, group: str) -> bool:
+    """A party's steering-group seat follows the position, not a term."""
+    return organisation.is_party and group == STEERING_GROUP
+
+
+def seated_on(organisation: Organisation, day: date) -> bool:
+    """Whether the organisation may have representatives on `day`: a party while it exists, a municipality while it
+    is a member."""
+    return organisation.active_on(day) if organisation.is_party else members.member_on(organisation, day)
+
+
+def _not_seated(organisation: Organisation, day: date) -> str:
+    if organisation.is_party:
+        return f"{organisation.name} er ikke part i samarbeidet {_fmt(day)}."
+    return f"{organisation.name} er ikke medlemskommune {_fmt(day)}."
+
+
 def _terms(organisation: Organisation, *states: str) -> list[Representative]:
     stmt = select(Representative).where(Representative.organisation_id == organisation.id)
     if states:
@@ -56,7 +82,7 @@ def _clash(organisation: Organisation, group: str, seat: int, starts_on: date, e
 def _clash_message(term: Representative) -> str:
     waiting = " (forslag som venter på godkjenning)" if term.waiting else ""
     return (f"{term.seat_label} er allerede besatt i hele eller deler av perioden: {term.name}, "
-            f"{_fmt(term.starts_on)}–{_fmt(term.ends_on)}{waiting}.")
+            f"{_period(term.starts_on, term.ends_on)}{waiting}.")
 
 
 def _lock_seat(term: Representative) -> None:
@@ -84,13 +110,22 @@ def propose(organisation: Organisation, actor: User, *, group: str, name: str, e
         raise ServiceError("Bare kommunens kontaktperson eller FoU-rådgiveren kan foreslå representanter.")
     if group not in GROUPS:
         raise ServiceError("Velg styringsgruppen eller prosjektgruppen.", field="group")
-    ends_on = ends_on or default_end(starts_on)
-    if starts_on > ends_on:
-        raise ServiceError("Sluttdatoen kan ikke være før startdatoen.", field="ends_on")
-    if not members.member_on(organisation, starts_on):
-        raise ServiceError(f"{organisation.name} er ikke medlemskommune {_fmt(starts_on)}.", field="starts_on")
+    if by_position(organisation, group):
+        if ends_on is not None:
+            raise ServiceError(f"{organisation.name} sitter i styringsgruppen ved stilling, uten sluttdato. La "
+                               "sluttdatoen stå tom; når en ny person får stillingen, velger du «Erstatt».",
+                               field="ends_on")
+        if not (title or "").strip():
+            raise ServiceError("Skriv stillingen som gir plassen i styringsgruppen, for eksempel «Rektor».",
+                               field="title")
+    else:
+        ends_on = ends_on or default_end(starts_on)
+        if starts_on > ends_on:
+            raise ServiceError("Sluttdatoen kan ikke være før startdatoen.", field="ends_on")
+    if not seated_on(organisation, starts_on):
+        raise ServiceError(_not_seated(organisation, starts_on), field="starts_on")
     if user is not None and user.organisation_id != organisation.id:
-        raise ServiceError("Brukeren hører ikke til denne kommunen.", field="user_id")
+        raise ServiceError(f"Brukeren hører ikke til {organisation.name}.", field="user_id")
     ignore = ()
     if replaces is not None:
         if (replaces.organisation_id, replaces.group, replaces.state) != (organisation.id, group, APPROVED):
@@ -122,8 +157,8 @@ def _pick_seat(organisation, group, seat, starts_on, ends_on, ignore) -> int:
     limit = SEATS_PER_GROUP[group]
     if seat is not None:
         if not 1 <= seat <= limit:
-            raise ServiceError(f"{GROUPS[group]} har {limit} {'plass' if limit == 1 else 'plasser'} per kommune.",
-                               field="group")
+            raise ServiceError(f"{GROUPS[group]} har {limit} {'plass' if limit == 1 else 'plasser'} per "
+                               f"{'part' if organisation.is_party else 'kommune'}.", field="group")
         clash = _clash(organisation, group, seat, starts_on, ends_on, ignore=ignore)
         if clash:
             raise ServiceError(_clash_message(clash), field="starts_on")
@@ -131,6 +166,10 @@ def _pick_seat(organisation, group, seat, starts_on, ends_on, ignore) -> int:
     for candidate in range(1, limit + 1):
         if _clash(organisation, group, candidate, starts_on, ends_on, ignore=ignore) is None:
             return candidate
+    if ends_on is None:
+        raise ServiceError(f"{organisation.name} har allerede noen i {GROUPS[group].lower()} ved stilling fra "
+                           f"{_fmt(starts_on)}. Når en ny person får stillingen, velger du «Erstatt» ved den som "
+                           "har den nå.", field="group")
     raise ServiceError(
         f"{GROUPS[group]} har allerede {limit} {'representant' if limit == 1 else 'representanter'} fra "
         f"{organisation.name} i hele eller deler av perioden {_fmt(starts_on)}–{_fmt(ends_on)}, og det er det "
@@ -140,15 +179,15 @@ def _pick_seat(organisation, group, seat, starts_on, ends_on, ignore) -> int:
 def _facts(term: Representative) -> dict:
     """What the audit event keeps about a term: the seat and the period; the person only by user id."""
     return {"organisation": term.organisation_id, "seat": term.seat_label, "user": term.user_id,
-            "starts_on": term.starts_on.isoformat(), "ends_on": term.ends_on.isoformat(),
+            "starts_on": term.starts_on.isoformat(), "ends_on": term.ends_on.isoformat() if term.ends_on else None,
             "replaces": term.replaces_id}
 
 
 def hold_seat(term: Representative, actor: User | None, data: dict) -> None:
-    """Approving: the municipality is a member when the term starts, and no other approved term holds the seat
-    then (the one it replaces aside)."""
-    if not members.member_on(term.organisation, term.starts_on):
-        raise ServiceError(f"{term.organisation.name} er ikke medlemskommune {_fmt(term.starts_on)}.")
+    """Approving: the municipality is a member (a party exists) when the term starts, and no other approved term
+    holds the seat then (the one it replaces aside)."""
+    if not seated_on(term.organisation, term.starts_on):
+        raise ServiceError(_not_seated(term.organisation, term.starts_on))
     _lock_seat(term)
     clash = _clash(term.organisation, term.group, term.seat, term.starts_on, term.ends_on, states=(APPROVED,),
                    ignore=(term.id, term.replaces_id))
@@ -159,7 +198,7 @@ def hold_seat(term: Representative, actor: User | None, data: dict) -> None:
 def take_over(term: Representative, actor: User | None, data: dict) -> None:
     """A replacement in office: the old term ends the day before the new one starts."""
     replaced = term.replaces
-    if replaced is not None and replaced.ends_on >= term.starts_on:
+    if replaced is not None and replaced.last_day >= term.starts_on:
         _shorten(replaced, term.starts_on - timedelta(days=1), actor, REPLACED, replaced_by=term.id)
 
 
@@ -177,7 +216,7 @@ def _shorten(term: Representative, last_day: date, actor: User | None, reason: s
              replaced_by: int | None = None) -> None:
     before = term.ends_on
     term.ends_on = last_day
-    facts = {"ends_on_before": before.isoformat(), "ends_on": last_day.isoformat()}
+    facts = {"ends_on_before": before.isoformat() if before else None, "ends_on": last_day.isoformat()}
     if replaced_by is not None:
         facts["replaced_by"] = replaced_by
     audit.record(actor, "representative.end", term.audit_type, term.id, comment=reason, data=facts)
@@ -189,7 +228,7 @@ def end_terms(organisation: Organisation, last_day: date, actor: User | None, re
     for term in _terms(organisation, *HOLDING):
         if term.waiting or term.starts_on > last_day:
             workflow.apply(term, lapse, actor, comment=reason)
-        elif term.ends_on > last_day:
+        elif term.last_day > last_day:
             _shorten(term, last_day, actor, reason)
 
 
@@ -236,13 +275,13 @@ def successor(term: Representative, holding: list[Representative] | None = None)
     if holding is None:
         holding = _terms(term.organisation, *HOLDING)
     return next((t for t in holding
-                 if t.id != term.id and t.group == term.group and t.seat == term.seat
-                 and term.starts_on < t.starts_on <= term.ends_on + timedelta(days=1)), None)
+                 if t.id != term.id and t.group == term.group and t.seat == term.seat and term.starts_on < t.starts_on
+                 and (term.by_position or t.starts_on <= term.ends_on + timedelta(days=1))), None)
 
 
 def ending_soon(term: Representative, today: date, holding: list[Representative] | None = None) -> bool:
     """Flag a current term that ends within 60 days when nobody has been named to take over."""
-    return term.state == APPROVED and 0 <= days_left(term, today) <= TERM_ENDING_DAYS \
+    return term.state == APPROVED and not term.by_position and 0 <= days_left(term, today) <= TERM_ENDING_DAYS \
         and successor(term, holding) is None
 
 
@@ -260,12 +299,12 @@ class Seat:
 
     @property
     def next_start(self) -> date | None:
-        """The first day after the current term, where a successor's term begins."""
-        return self.current.ends_on + timedelta(days=1) if self.current else None
+        """The first day after the current term, where a successor's term begins (none for a seat by position)."""
+        return self.current.ends_on + timedelta(days=1) if self.current and self.current.ends_on else None
 
 
 def seats(organisation: Organisation, today: date) -> list[Seat]:
-    """The municipality's three seats today: who holds each, who comes next, and whether it needs attention."""
+    """The organisation's three seats today: who holds each, who comes next, and whether it needs attention."""
     return seats_of([organisation], today)[organisation.id]
 
 
@@ -290,6 +329,14 @@ def _seats(holding: list[Representative], today: date) -> list[Seat]:
             result.append(Seat(group, number, current, upcoming,
                                bool(current and ending_soon(current, today, holding))))
     return result
+
+
+def parties(today: date) -> list[tuple[Organisation, list[Seat]]]:
+    """The parties that exist today (Bergen first), each with its seats today, in two queries."""
+    found = list(db.session.scalars(select(Organisation).where(Organisation.is_party, Organisation.active_on(today))
+                                    .order_by(Organisation.is_host.desc(), Organisation.sort_key)))
+    seats = seats_of(found, today)
+    return [(organisation, seats[organisation.id]) for organisation in found]
 
 
 def seats_filled_on(today: date):

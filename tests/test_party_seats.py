@@ -9,7 +9,7 @@ from app import clock
 from app.extensions import db
 from app.models import AuditEvent, Representative
 from app.models.meeting import PROJECT_MEETING, STEERING_MEETING
-from app.services import ServiceError, meetings, representatives, tick, workflow
+from app.services import ServiceError, annual_reports, meetings, representatives, tick, workflow
 from tests import factories
 from tests.conftest import post
 
@@ -153,3 +153,10 @@ def test_a_partys_own_people_see_its_seats_but_do_not_change_them(client, auth, 
     page = client.get(f"/medlemskap/{uib.id}").get_data(as_text=True)
     assert "Direktør Direktørsen" in page and "Erstatt" not in page
     assert client.get(f"/medlemskap/{uib.id}/representanter/ny").status_code == 403
+
+
+def test_the_annual_report_lists_a_position_holder_in_office(orgs, adviser, uib):
+    _position(uib, adviser, name="Rektor Rektorsen")
+    db.session.commit()
+    terms = annual_reports.gather(2025).representatives
+    assert [(t.organisation, t.name, t.ends_on) for t in terms] == [(uib.name, "Rektor Rektorsen", None)]

@@ -16,8 +16,7 @@ from app.models import (AnnualReport, Contribution, Meeting, MembershipCase, Mer
 from app.models.evaluation import EvaluationResponse
 from app.models.meeting import PRESENT, STEERING_MEETING
 from app.models.representative import GROUPS
-from app.services import ServiceError, audit, evaluations, meetings, members, rendered_pdfs
-from workflows.representative import APPROVED
+from app.services import ServiceError, audit, evaluations, meetings, members, rendered_pdfs, representatives
 
 ONE_DAY = timedelta(days=1)
 MERGED, NOTICE, EXPIRED = "Slått sammen", "Sagt opp", "Avtalen utløp"
@@ -52,7 +51,7 @@ class Term:
     group: str
     name: str
     starts_on: date
-    ends_on: date
+    ends_on: date | None
 
 
 @dataclass
@@ -213,7 +212,7 @@ def gather(year: int) -> Report:
     terms = db.session.execute(
         select(Organisation.name, Representative.group, Representative.name, Representative.starts_on,
                Representative.ends_on).join(Representative.organisation).where(
-            Representative.state == APPROVED, Representative.starts_on <= last, Representative.ends_on >= first)
+            representatives.in_office(first, last))
         .order_by(Organisation.name, Representative.group.desc(), Representative.seat, Representative.starts_on))
     money, total = _money(year)
     return Report(

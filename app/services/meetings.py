@@ -12,8 +12,7 @@ from app.models import AdministrativeContact, Meeting, MeetingInvitee, Represent
 from app.models.meeting import ATTENDANCE_LABELS, KIND_LABELS, PROJECT_MEETING, STEERING_MEETING
 from app.models.representative import PROJECT_GROUP, STEERING_GROUP
 from workflows.roles import MUNICIPALITY_CONTACT, PROJECT_MEMBER, STEERING_MEMBER
-from app.services import ServiceError, audit, files, mail, uploads
-from workflows.representative import APPROVED
+from app.services import ServiceError, audit, files, mail, representatives, uploads
 
 # Who is invited is listed by name; their roles are never read, and loading them for hundreds of people takes a
 # query per 500.
@@ -34,9 +33,8 @@ def default_invitees(kind: str) -> list[User]:
     if kind in GROUP_MEETINGS:
         group, role = GROUP_MEETINGS[kind]
         today = clock.today()
-        representative = select(Representative.user_id).where(
-            Representative.group == group, Representative.state == APPROVED, Representative.starts_on <= today,
-            or_(Representative.ends_on.is_(None), Representative.ends_on >= today))
+        representative = select(Representative.user_id).where(Representative.group == group,
+                                                              representatives.in_office(today))
         wanted = or_(User.role_rows.any(role=role), User.id.in_(representative))
     else:
         wanted = or_(User.role_rows.any(role=MUNICIPALITY_CONTACT),

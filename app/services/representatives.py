@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache
 
-from sqlalchemy import Select, func, insert, select, update
+from sqlalchemy import ColumnElement, Select, and_, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager, selectinload
 
@@ -45,6 +45,13 @@ def _fmt(day: date) -> str:
 
 def _period(starts_on: date, ends_on: date | None) -> str:
     return f"{_fmt(starts_on)}–{_fmt(ends_on)}" if ends_on else f"fra {_fmt(starts_on)}, ved stilling"
+
+
+def in_office(first: date, last: date | None = None) -> ColumnElement[bool]:
+    """SQL: an approved term that holds its seat on a day from `first` to `last` (a seat held by position has no
+    last day)."""
+    return and_(Representative.state == APPROVED, Representative.starts_on <= (last or first),
+                or_(Representative.ends_on.is_(None), Representative.ends_on >= first))
 
 
 def by_position(organisation: Organisation, group: str) -> bool:

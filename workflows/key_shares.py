@@ -53,8 +53,8 @@ def percent_text(hundredths: int) -> str:
 
 
 def kroner(amount: int) -> str:
-    """1200000 as 'kr 1 200 000' (no-break spaces, as Babel writes it)."""
-    return "kr\u00a0" + f"{amount:,}".replace(",", "\u00a0")
+    """1200000 as 'kr 1 200 000', as the pages write it (Babel: no-break spaces between the thousands)."""
+    return "kr " + f"{amount:,}".replace(",", "\u00a0")
 
 
 def split(rest: int, values: dict, method: str, remainder_to) -> dict:

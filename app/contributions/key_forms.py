@@ -18,7 +18,7 @@ def key_form(parties, **kwargs) -> FlaskForm:
         last_year = IntegerField("Siste år", validators=[DataRequired(REQUIRED), YEARS])
         budget = IntegerField("Årlig budsjett for FoU-ressursen (kr)", validators=[
             DataRequired(REQUIRED), NumberRange(1, 1_000_000_000, INVALID_NUMBER)])
-        method = SelectField("Resten fordeles som", choices=list(METHODS.items()), default=PERCENT)
+        method = SelectField("Resten fordeles som", choices=choices(METHODS.items()), default=PERCENT)
         remainder_to_id = SelectField("Resten etter avrunding går til", coerce=int,
                                       choices=choices([(p.id, p.name) for p in parties]))
         note = TextAreaField("Merknad (f.eks. utvidelse av ressursen)", validators=[Optional(), Length(max=2000)])

@@ -122,7 +122,7 @@ def action(key_id: int, trigger: str):
         if attempt(lambda: workflow.perform(key, trigger, current_user, comment=form.comment.data), form, "comment"):
             flash(f"Utført: {spec.label}. Ny status: {COST_KEY.label(key.state)}.", "success")
             return redirect(url_for("cost_keys.key_page", key_id=key.id))
-    status = refused_status(key, spec) if request.method == "POST" and reason else 200
+    status = _refused_status(key, spec) if request.method == "POST" and reason else 200
     return render_template("cost_keys/action.html", key=key, spec=spec, form=form, reason=reason,
                            comment_needed=spec.comment_required), status
 
@@ -146,8 +146,16 @@ def decide(key_id: int):
                    form, "comment"):
             flash(f"Vedtaket er registrert. {key.title} er nå vedtatt og kan ikke endres.", "success")
             return redirect(url_for("cost_keys.key_page", key_id=key.id))
-    status = refused_status(key, spec) if request.method == "POST" and reason else 200
+    status = _refused_status(key, spec) if request.method == "POST" and reason else 200
     return render_template("cost_keys/decide.html", key=key, spec=spec, form=form, reason=reason), status
+
+
+def _refused_status(key: CostKey, spec) -> int:
+    """403 when the step is not the signed-in user's to take (their role, or they drafted the key); 409 when it is
+    theirs but the key's state does not allow it now."""
+    if "not_drafter" in spec.conditions and current_user.id == key.drafted_by_id:
+        return 403
+    return refused_status(key, spec)
 
 
 def _decided(key_id: int) -> CostKey:

@@ -99,9 +99,9 @@ def _check(draft: KeyDraft) -> list[CostKeyShare]:
         except ShareError as error:
             problems.append(f"{year}: {error}")
             continue
-        shares += [CostKeyShare(year=year, organisation_id=org.id, amount=amount, basis=AGREEMENT,
+        shares += [CostKeyShare(year=year, organisation=org, amount=amount, basis=AGREEMENT,
                                 agreement_id=agreement_id) for org, amount, agreement_id in fixed]
-        shares += [CostKeyShare(year=year, organisation_id=org_id, amount=split_shares[org_id], basis=draft.method,
+        shares += [CostKeyShare(year=year, organisation=parties[org_id], amount=split_shares[org_id], basis=draft.method,
                                 percent=values[org_id] if draft.method == PERCENT else None)
                    for org_id in parties if org_id in values]
     if problems:

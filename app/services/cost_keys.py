@@ -10,7 +10,7 @@ from datetime import date
 
 from openpyxl import Workbook
 from sqlalchemy import or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload, subqueryload
 
 from app.extensions import db
 from app.models import AuditEvent, CostKey, CostKeyParty, CostKeyShare, Meeting, MembershipCase, Organisation, User
@@ -260,7 +260,13 @@ def export_rows(key: CostKey) -> list[tuple]:
     """One row per party and year, named as that year (31.12), with the key and its decision for reference."""
     decided = f"{key.decided_on:%d.%m.%Y}, {key.agenda_item}" if key.decided_on else COST_KEY.label(key.state)
     rows = []
-    for share in key.shares:
+    shares = db.session.scalars(
+        select(CostKeyShare).where(CostKeyShare.key_id == key.id)
+        # subqueryload: one statement each however many parties (selectinload batches by 500)
+        .options(joinedload(CostKeyShare.organisation).options(subqueryload(Organisation.names),
+                                                               subqueryload(Organisation.numbers)))
+        .order_by(CostKeyShare.year, CostKeyShare.id))
+    for share in shares:
         identity = organisations.on(share.organisation, date(share.year, 12, 31))
         rows.append((share.year, identity.name, identity.org_number or "", share.basis_label, share.amount,
                      key.title, decided))

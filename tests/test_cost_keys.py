@@ -266,3 +266,18 @@ def test_the_form_says_in_norwegian_what_does_not_add_up(client, auth, orgs, adv
     assert response.status_code == 302
     key = db.session.scalar(select(CostKey))
     assert key.drafted_by_id == adviser.id and sum(_shares(key, 2025).values()) == 1_000_001
+
+
+def test_the_demo_has_two_decided_keys_and_an_enlargement_waiting(runner):
+    result = runner.invoke(args=["seed-demo", "--password", "demo-passord"])
+    assert result.exit_code == 0, result.output
+    assert "Fordelingsnøklene er lagt inn" in result.output
+    first, second, enlargement = sorted(db.session.scalars(select(CostKey)), key=lambda k: k.id)
+    assert (first.state, second.state, enlargement.state) == (DECIDED, DECIDED, SUBMITTED)
+    assert first.meeting.starts_at.year == 2022 and first.agenda_item.startswith("Sak 4/2022")
+    assert cost_keys.in_force(2024) is first and cost_keys.in_force(2027) is second
+    for key in (first, second, enlargement):
+        assert "oppfunnet" in key.note
+        assert set(cost_keys.year_totals(key).values()) == {key.budget}
+    assert all(d.more > 0 for _, _, rows in cost_keys.differences(enlargement) for d in rows
+               if d.organisation.name == "Helse Bergen")

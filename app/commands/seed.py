@@ -7,7 +7,7 @@ from flask.cli import with_appcontext
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash
 
-from app.demo import history, meetings, membership, people, subgroups
+from app.demo import cost_keys, history, meetings, membership, people, subgroups
 from app.extensions import db
 from app.models import Organisation, User
 from app.models.organisation import MUNICIPALITY
@@ -40,6 +40,9 @@ def seed_demo(password, force):
         click.echo("Møtene er lagt inn: styringsgruppemøter og koordineringsmøter med referat og oppmøte.")
     if membership.tell(organisations):
         click.echo("Medlemskapet 2018–2026 er lagt inn: representanter, kontaktpersoner, bidrag og årlig vurdering.")
+    if cost_keys.tell():
+        click.echo("Fordelingsnøklene er lagt inn: 2023–2025 og 2026–2028 vedtatt, en utvidelse fra 2027 til "
+                   "behandling (oppfunne tall).")
     click.echo(f"Demokontoer (passord: {password}; en konto som fantes fra før, beholder sitt passord):")
     for user, new in made:
         click.echo(f"  {'ny ' if new else '   '} {user.email:40} {', '.join(user.role_labels)}"

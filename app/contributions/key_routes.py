@@ -14,7 +14,6 @@ from app.security import role_required
 from app.services import cost_keys, workflow
 from app.views import attempt, attempt_result, own_page, refused_status, spec_or_404, step_refusal
 from workflows import COST_KEY
-from workflows.cost_key import DECIDED
 from workflows.key_shares import AMOUNT, PERCENT
 from workflows.roles import ADMIN, ADVISER, STEERING_MEMBER
 
@@ -104,7 +103,7 @@ def key_page(key_id: int):
     key = get_key(key_id)
     return render_template(
         "cost_keys/key.html", key=key, actions=workflow.actions(key, current_user), history=cost_keys.history(key),
-        totals=cost_keys.year_totals(key), differences=cost_keys.differences(key) if key.state != DECIDED else None,
+        totals=cost_keys.year_totals(key), differences=None if key.decided else cost_keys.differences(key),
         returned=cost_keys.last_return(key), can_edit=cost_keys.edit_refusal(key, current_user) is None)
 
 
@@ -160,7 +159,7 @@ def _refused_status(key: CostKey, spec) -> int:
 
 def _decided(key_id: int) -> CostKey:
     key = get_key(key_id)
-    if key.state != DECIDED:
+    if not key.decided:
         abort(404)
     return key
 

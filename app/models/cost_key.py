@@ -11,6 +11,7 @@ from app.models.organisation import Organisation
 from app.models.types import UTCDateTime, utcnow
 from app.models.user import User
 from workflows import COST_KEY
+from workflows.cost_key import DECIDED
 from workflows.key_shares import METHODS, PERCENT, percent_text
 from workflows.roles import ADVISER, STEERING_MEMBER
 
@@ -53,6 +54,11 @@ class CostKey(db.Model):
     @property
     def title(self) -> str:
         return f"Fordelingsnøkkel {self.first_year}–{self.last_year}"
+
+    @property
+    def decided(self) -> bool:
+        """Decided by the steering group: read-only, and exported for invoicing."""
+        return self.state == DECIDED
 
     @property
     def years(self) -> range:

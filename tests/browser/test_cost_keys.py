@@ -5,13 +5,21 @@ import io
 from datetime import date
 from pathlib import Path
 
+from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from app.extensions import db
 from tests import factories
 from tests.browser.conftest import sign_in, sign_out
+from tests.browser.test_accessibility import WCAG_TAGS
 
 NBSP = "\u00a0"
+
+
+def _accessible(page) -> None:
+    """No WCAG 2.1 A/AA violations on the page as it is now (the demo the accessibility crawl loads has no key)."""
+    result = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
+    assert [(v["id"], [n["target"] for n in v["nodes"]][:3]) for v in result.response["violations"]] == []
 
 
 def test_a_key_is_drafted_decided_and_exported(live, page):
@@ -33,6 +41,7 @@ def test_a_key_is_drafted_decided_and_exported(live, page):
     page.get_by_label("Resten etter avrunding går til").select_option(label="Helse Bergen")
     page.get_by_role("button", name="Lagre utkastet").click()
     expect(page.get_by_text("Prosentene blir til sammen 95 %, men må bli 100 %.")).to_be_visible()
+    _accessible(page)
 
     page.get_by_label("Helse Bergen", exact=True).fill("50")
     page.get_by_role("button", name="Lagre utkastet").click()
@@ -48,6 +57,7 @@ def test_a_key_is_drafted_decided_and_exported(live, page):
     expect(page.get_by_text("Ny status: Til behandling i styringsgruppen.")).to_be_visible()
     expect(page.get_by_role("button", name="Registrer vedtaket")).to_be_disabled()
     expect(page.get_by_text("Krever rollen Medlem av styringsgruppen.").first).to_be_visible()
+    _accessible(page)
     sign_out(page)
 
     sign_in(page, emails[1])
@@ -55,12 +65,14 @@ def test_a_key_is_drafted_decided_and_exported(live, page):
     page.get_by_role("link", name="Fordelingsnøkkel 2027–2029").click()
     page.get_by_role("link", name="Registrer vedtaket").click()
     expect(page.get_by_label("Dato for vedtaket")).to_have_value("2026-11-23")
+    _accessible(page)
     page.get_by_label("Sak på sakslisten").fill("Sak 4/2026 Fordelingsnøkkel 2027–2029")
     page.get_by_label("Vedtak", exact=True).fill("Styringsgruppen vedtar fordelingsnøkkelen som lagt fram.")
     page.get_by_role("button", name="Registrer vedtaket").click()
     expect(page.get_by_text("Fordelingsnøkkel 2027–2029 er nå vedtatt og kan ikke endres.")).to_be_visible()
     expect(page.get_by_text("Sak 4/2026 Fordelingsnøkkel 2027–2029")).to_be_visible()
     expect(page.get_by_role("link", name="Endre utkastet")).to_have_count(0)
+    _accessible(page)
 
     with page.expect_download() as download:
         page.get_by_role("link", name="Last ned CSV").click()

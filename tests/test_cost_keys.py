@@ -8,7 +8,6 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 
-from app import clock
 from app.extensions import db
 from app.models import AuditEvent, CostKey
 from app.models.meeting import COORDINATION, STEERING_MEETING

@@ -50,6 +50,8 @@ ACTION_LABELS = {
     "contribution.invoice": "Registrerte faktura for bidrag",
     "contribution.pay": "Registrerte betaling av bidrag",
     "contribution.cancel": "Annullerte bidrag",
+    "cost_key.create": "Utkast til fordelingsnøkkel laget",
+    "cost_key.update": "Utkastet til fordelingsnøkkel endret",
     "evaluation.create": "Opprettet årlig vurdering",
     "evaluation.close": "Avsluttet årlig vurdering",
     "evaluation.answer": "Svarte på årlig vurdering",

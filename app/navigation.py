@@ -6,7 +6,7 @@ from flask import current_app, request, url_for
 from flask_login import current_user
 
 from app.extensions import wiring
-from workflows.roles import ADMIN, ADVISER, MUNICIPALITY_CONTACT, PROJECT_MEMBER, SIGNATORY
+from workflows.roles import ADMIN, ADVISER, MUNICIPALITY_CONTACT, PROJECT_MEMBER, SIGNATORY, STEERING_MEMBER
 
 
 @dataclass(frozen=True)
@@ -31,6 +31,8 @@ NAV = (
             text="Medlemskommunene: representanter, administrativ kontaktperson, bidrag og årlig vurdering."),
     NavItem("contributions.contribution_list", "Bidrag", (ADVISER,),
             text="Årlige bidrag per kommune: forventet, fakturert, betalt og utestående."),
+    NavItem("cost_keys.key_list", "Fordelingsnøkkel", (ADVISER, ADMIN, STEERING_MEMBER),
+            text="Hvordan partene deler kostnaden til FoU-ressursen: utkast, vedtak i styringsgruppen og historikk."),
     NavItem("evaluations.evaluation_list", "Årlig vurdering", (ADVISER,),
             text="Spørsmålene for årets vurdering, og hvem som har svart."),
     NavItem("approvals.inbox", "Godkjenninger", (ADVISER,), count="pending_requests",

@@ -11,9 +11,9 @@ from types import MappingProxyType
 
 from flask import Flask
 
-from app.services import (agreement_print, agreements, archive, calendar, cases, contributions, members, mergers,
-                          organisations, payment_reminders, rate_limits, reminders, replies, representatives, rounds,
-                          subgroups, waiting)
+from app.services import (agreement_print, agreements, archive, calendar, cases, contributions, cost_keys, members,
+                          mergers, organisations, payment_reminders, rate_limits, reminders, replies, representatives,
+                          rounds, subgroups, waiting)
 
 
 @dataclass(frozen=True)
@@ -40,6 +40,10 @@ def _membership(trigger: str, *steps: Callable) -> tuple[tuple[str, str], tuple[
 
 def _subgroup(trigger: str, *steps: Callable) -> tuple[tuple[str, str], tuple[Callable, ...]]:
     return ("subgroup", trigger), steps
+
+
+def _cost_key(trigger: str, *steps: Callable) -> tuple[tuple[str, str], tuple[Callable, ...]]:
+    return ("cost_key", trigger), steps
 
 
 def _representative(trigger: str, *steps: Callable) -> tuple[tuple[str, str], tuple[Callable, ...]]:
@@ -73,6 +77,9 @@ WIRING = Wiring(
                         representatives.tell_proposer),
         _representative("register", representatives.take_over),
         _representative("reject", representatives.tell_proposer),
+        # The steering group decides on the figures of the day it gets the key.
+        _cost_key("submit", cost_keys.refresh_shares),
+        _cost_key("decide", cost_keys.record_decision),
     ])),
     # The register first: the day's jobs see the names and numbers that took effect today; mergers before the new
     # year's lines, so that the successor owes the year of the merger.
@@ -89,7 +96,9 @@ WIRING = Wiring(
         ("membership", "accept"): "municipality.reply", ("membership", "decline"): "municipality.reply",
         ("membership", "accept_late"): "municipality.late_reply",
         ("membership", "reopen"): "invitations.extend_case", ("membership", "issue_agreement"): "agreements.issue",
-        ("membership", "renew"): "agreements.renew", ("membership", "give_notice"): "agreements.notice"}),
+        ("membership", "renew"): "agreements.renew", ("membership", "give_notice"): "agreements.notice",
+        # The decision page asks for the meeting, the agenda item and the vedtak.
+        ("cost_key", "decide"): "cost_keys.decide"}),
 )
 
 

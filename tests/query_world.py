@@ -16,9 +16,10 @@ from app.models.mailbox_link import JOIN, REPLY
 from app.models.meeting import COORDINATION, PRESENT, STEERING_MEETING
 from app.models.organisation import REGIONS
 from app.models.representative import PROJECT_GROUP, STEERING_GROUP
-from app.services import (agreements, calendar, cases, contributions, evaluations, mailbox_tokens, meetings,
-                          members, password_links, replies, representatives, rounds, subgroups, workflow)
+from app.services import (agreements, calendar, cases, contributions, cost_keys, evaluations, mailbox_tokens,
+                          meetings, members, password_links, replies, representatives, rounds, subgroups, workflow)
 from tests import factories
+from workflows.key_shares import PERCENT
 
 PDF = factories.pdf()
 # (title, created, reply deadline, agreement end, first year of contributions)
@@ -108,10 +109,28 @@ def grow(world: World, units: int) -> None:
     for n in range(first, first + units):
         _unit(world, n)
     world.units = first + units
+    _cost_keys(world)
     meeting = world.ids.get("meeting_id")
     if meeting:
         _invite_everyone(db.session.get(Meeting, meeting), world)
     db.session.commit()
+
+
+def _cost_keys(world: World) -> None:
+    """A decided key, a draft enlarging it and a submitted one, with a share for every member there is now."""
+    adviser, steering = world.users["adviser"], world.users["steering_member"]
+    parties = {org.name: org.id for org in cost_keys.larger_parties()}
+    values = {parties["Bergen"]: 4000, parties["Universitetet i Bergen"]: 3000, parties["Helse Bergen"]: 3000}
+
+    def key(first: int, last: int, budget: int):
+        return cost_keys.create(cost_keys.KeyDraft(first, last, budget, PERCENT, parties["Bergen"], values), adviser)
+
+    decided, draft, submitted = key(2025, 2027, 60_000_000), key(2026, 2027, 70_000_000), key(2026, 2028, 65_000_000)
+    for found in (decided, submitted):
+        workflow.perform(found, "submit", adviser)
+    workflow.perform(decided, "decide", steering, comment="Vedtatt.",
+                     data={"decided_on": "2025-01-20", "agenda_item": "Sak 4/2025"})
+    world.ids.update(key_id=decided.id, draft_key_id=draft.id, submitted_key_id=submitted.id)
 
 
 def _municipality(name: str, n: int) -> Organisation:

@@ -8,7 +8,8 @@ from app import clock
 from app.extensions import db
 from app.models.meeting import STEERING_MEETING
 from app.models import Contribution
-from app.services import evaluations, mail, meetings, workflow
+from app.services import cost_keys, evaluations, mail, meetings, workflow
+from workflows.key_shares import PERCENT
 from tests import factories
 
 ROLES = ["anonymous", "admin", "adviser", "municipality_contact", "signatory", "host_signatory", "project_member",
@@ -26,7 +27,7 @@ class World:
 def build(app, orgs) -> World:
     """Users for every role (municipal ones in Lindås, another contact in Askøy) and a Lindås case, a Voss request,
     a draft subgroup, an established subgroup chaired by the steering member with the project member in it, a
-    mail."""
+    mail, a draft cost-sharing key and a submitted one (both drafted by the adviser)."""
     world = World()
     homes = {"admin": "Bergen", "adviser": "Bergen", "municipality_contact": "Lindås", "signatory": "Lindås",
              "host_signatory": "Bergen", "project_member": "Universitetet i Bergen",
@@ -55,6 +56,11 @@ def build(app, orgs) -> World:
                               ends_at=datetime(2026, 12, 3, 12, tzinfo=timezone.utc), place="Rådhuset",
                               agenda="Årsmøte.", invitees=[world.users["steering_member"]],
                               actor=world.users["adviser"], notify=False)
+    bergen = orgs["Bergen"]
+    key, submitted_key = (cost_keys.create(cost_keys.KeyDraft(2027, 2029, 1_000_000, PERCENT, bergen.id,
+                                                               {bergen.id: 10_000}), world.users["adviser"])
+                          for _ in range(2))
+    workflow.perform(submitted_key, "submit", world.users["adviser"])
     with app.test_request_context():
         message = mail.queue("mottaker@test.no", "Emne", "invitation", user=voss_contact, path="/", days=7)
     db.session.commit()
@@ -65,6 +71,6 @@ def build(app, orgs) -> World:
                  "key": "invitasjon", "kind": STEERING_MEETING,
                  "round_id": lindas.round_id, "agreement_id": member.agreement.id, "document_id": 1,
                  "org_id": orgs["Lindås"].id, "line_id": line.id, "rep_id": representative.id, "year": 2026,
-                 "member_case_id": member.id}
+                 "member_case_id": member.id, "key_id": key.id, "submitted_key_id": submitted_key.id}
     assert clock.today()
     return world

@@ -12,11 +12,12 @@ from sqlalchemy import func, select
 from app.extensions import db
 from app.models import TransitionRequest
 from app.models.case import HOST_PARTY, MUNICIPALITY_PARTY
-from app.services import agreements, cases, representatives, workflow
+from app.services import agreements, cases, cost_keys, representatives, workflow
 from app.wiring import WIRING
 from tests import factories
 from tests.conftest import post
 from workflows import MEMBERSHIP, WORKFLOWS
+from workflows.key_shares import PERCENT
 
 # Every transition of every workflow: the state its object is brought to, and who takes the step there.
 STEPS = {
@@ -49,11 +50,15 @@ STEPS = {
     ("representative", "reject"): ("proposed", "adviser"),
     ("representative", "withdraw"): ("proposed", "contact"),
     ("representative", "lapse"): ("proposed", "adviser"),
+    ("cost_key", "submit"): ("draft", "adviser"),
+    ("cost_key", "return_for_changes"): ("submitted", "steering"),
+    ("cost_key", "decide"): ("submitted", "steering"),
 }
 # Where each workflow's steps are posted when they have no page of their own, and the object's id as pages take it.
 GENERIC = {"membership": ("/saker/{id}/handling/{trigger}", "case_id"),
            "subgroup": ("/undergrupper/{id}/handling/{trigger}", "subgroup_id"),
-           "representative": ("/medlemskap/representanter/{id}/behandle", "rep_id")}
+           "representative": ("/medlemskap/representanter/{id}/behandle", "rep_id"),
+           "cost_key": ("/okonomi/fordelingsnokkel/{id}/handling/{trigger}", "key_id")}
 FORM = {"comment": "Begrunnelse.", "decided_on": "2026-11-20"}
 SIGN_IN_TABLES = {"login_session", "login_attempt"}
 
@@ -72,7 +77,8 @@ def people(orgs):
             "contact": factories.user("municipality_contact", organisation=orgs["Lindås"]),
             "signatory": factories.user("signatory", organisation=orgs["Lindås"]),
             "kari": factories.user("project_member", organisation=orgs["Lindås"]),
-            "siri": factories.user("project_member", organisation=orgs["Voss"])}
+            "siri": factories.user("project_member", organisation=orgs["Voss"]),
+            "steering": factories.user("steering_member", organisation=orgs["Helse Bergen"])}
     db.session.commit()
     return made
 
@@ -116,13 +122,23 @@ def _representative(orgs, people):
                                    email="per.lid@lindas.kommune.no", starts_on=date(2026, 1, 1))
 
 
+def _cost_key(state: str, orgs, people):
+    bergen = orgs["Bergen"]
+    key = cost_keys.create(cost_keys.KeyDraft(2027, 2029, 1_000_000, PERCENT, bergen.id, {bergen.id: 10_000}),
+                           people["adviser"])
+    if state == "submitted":
+        workflow.perform(key, "submit", people["adviser"])
+    return key
+
+
 def _reach(key, orgs, people):
     """The object of the step's workflow in the state the step starts from, the person taking it and the generic
     route's address for it."""
     state, who = STEPS[key]
     name, trigger = key
     obj = {"membership": lambda: _case(state, orgs, people), "subgroup": lambda: _subgroup(state, people),
-           "representative": lambda: _representative(orgs, people)}[name]()
+           "representative": lambda: _representative(orgs, people),
+           "cost_key": lambda: _cost_key(state, orgs, people)}[name]()
     db.session.commit()
     assert obj.state == state or (state == "late" and obj.state == "invited")
     return obj, people[who], GENERIC[name][0].format(id=obj.id, trigger=trigger)

@@ -34,10 +34,11 @@ from app.models.meeting import STEERING_MEETING
 from app.models.case import MUNICIPALITY_PARTY
 from app.models.mailbox_link import JOIN, REPLY
 from app.safe_input import MAX_ID
-from app.services import (contributions, evaluations, mailbox_tokens, password_links, representatives, subgroups,
-                          workflow)
+from app.services import (contributions, cost_keys, evaluations, mailbox_tokens, password_links, representatives,
+                          subgroups, workflow)
 from tests import factories, security_world
 from tests.conftest import Auth, csrf_token
+from workflows.key_shares import PERCENT
 
 SCRIPT = "<script>alert(1)</script>"
 IMG = '"><img src=x onerror=alert(1)>'
@@ -216,6 +217,14 @@ class Ctx:
         workflow.perform(subgroup, "establish", self.user("adviser"))
         return subgroup
 
+    def submitted_key(self) -> int:
+        """A key the adviser drafted and sent to the steering group (returning or deciding it uses it up)."""
+        bergen = self.orgs["Bergen"]
+        key = cost_keys.create(cost_keys.KeyDraft(2030, 2032, 1_000_000, PERCENT, bergen.id, {bergen.id: 10_000}),
+                               self.user("adviser"))
+        workflow.perform(key, "submit", self.user("adviser"))
+        return self.done(key.id)
+
     def austevoll_contact(self):
         """A contact of a municipality with no newer invitation, so a late answer is still possible."""
         return self.once("austevoll", lambda: factories.user("municipality_contact",
@@ -357,6 +366,24 @@ TARGETS: dict[str, Target] = {
         "adviser", lambda ctx: f"/medlemskap/bidrag/{ctx.done(ctx.contribution_line())}",
         lambda ctx: {"reason": "Året er ikke skyldig.", "submit": "1"}, prefix="cancel-",
         shown=("reason",)),
+    "app.contributions.key_forms.key_form.<locals>.KeyForm": Target(
+        "adviser", lambda ctx: "/okonomi/fordelingsnokkel/ny",
+        lambda ctx: {"first_year": "2030", "last_year": "2032", "budget": "1000000", "method": "percent",
+                     "remainder_to_id": str(ctx.orgs["Bergen"].id), f"share_{ctx.orgs['Bergen'].id}": "60",
+                     f"share_{ctx.orgs['Helse Bergen'].id}": "40", "note": "Utvidelse av ressursen."},
+        fields=lambda ctx: {"first_year": Input("int"), "last_year": Input("int"), "budget": Input("int"),
+                            "method": Input("choice"), "remainder_to_id": Input("choice"),
+                            "note": Input("text", 2000),
+                            **{f"share_{org.id}": Input("text", 20) for org in cost_keys.larger_parties()}},
+        shown=("note",)),
+    "app.contributions.key_forms.StepForm": Target(
+        "steering_member",
+        lambda ctx: f"/okonomi/fordelingsnokkel/{ctx.submitted_key()}/handling/return_for_changes",
+        lambda ctx: {"comment": "Helse Bergens andel må ned."}, shown=("comment",)),
+    "app.contributions.key_forms.DecisionForm": Target(
+        "steering_member", lambda ctx: f"/okonomi/fordelingsnokkel/{ctx.submitted_key()}/vedtak",
+        lambda ctx: {"decided_on": TODAY, "meeting_id": str(ctx.id("meeting_id")), "agenda_item": "Sak 4/2026",
+                     "comment": "Styringsgruppen vedtok nøkkelen."}, shown=("agenda_item", "comment")),
     "app.evaluations.forms.NewEvaluationForm": Target(
         "adviser", lambda ctx: "/medlemskap/vurdering",
         lambda ctx: {"year": str(2026 - next(ctx.n) % 10), "questions": "Hva har samarbeidet gitt?\nHva bør endres?"},

@@ -240,7 +240,7 @@ def test_lines_invoiced_before_the_invoicing_revision_get_the_default_due_date(t
         contributions.mark_invoiced(invoiced, adviser, invoiced_on=date(2025, 3, 10), reference=None)
         db.session.commit()
         db.session.remove()
-        downgrade(revision="0021_party_seats")
+        downgrade(revision="0022_cost_keys")
         upgrade()
         assert dict(db.session.execute(select(Contribution.year, Contribution.due_on)).all()) == {
             2025: date(2025, 4, 9), 2026: None}

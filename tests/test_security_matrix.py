@@ -105,6 +105,14 @@ GET_MATRIX = {
     "subgroups.members": [LOGIN, 403, 403, 404, 404, 404, 403, 404, 404],
     "subgroups.new": [LOGIN, 403, 403, 403, 403, 403, 200, 403, 403],
     "subgroups.remove_member": [LOGIN, 403, 403, 404, 404, 404, 403, 404, 404],
+    "cost_keys.key_list": [LOGIN, 200, 200, 403, 403, 403, 403, 200, 403],
+    "cost_keys.key_page": [LOGIN, 200, 200, 403, 403, 403, 403, 200, 403],
+    "cost_keys.new": [LOGIN, 403, 200, 403, 403, 403, 403, 403, 403],
+    "cost_keys.edit": [LOGIN, 403, 200, 403, 403, 403, 403, 403, 403],
+    "cost_keys.action": [LOGIN, 404, 404, 403, 403, 403, 403, 404, 403],  # the key's workflow has no "withdraw"
+    "cost_keys.decide": [LOGIN, 200, 200, 403, 403, 403, 403, 200, 403],  # a draft: the page says why not
+    "cost_keys.export_csv": [LOGIN, 404, 404, 403, 403, 403, 403, 404, 403],  # a draft is not exported
+    "cost_keys.export_xlsx": [LOGIN, 404, 404, 403, 403, 403, 403, 404, 403],
     "subgroups.subgroup_list": [LOGIN, 200, 200, 200, 200, 200, 200, 200, 200],
     "subgroups.subgroup_page": [LOGIN, 200, 200, 404, 404, 404, 200, 404, 404],
 }
@@ -167,6 +175,11 @@ POST_MATRIX = {
     "subgroups.members": [LOGIN, 403, 403, 404, 404, 404, 403, 404, 404],
     "subgroups.new": [LOGIN, 403, 403, 403, 403, 403, 200, 403, 403],
     "subgroups.remove_member": [LOGIN, 403, 403, 404, 404, 404, 403, 404, 404],
+    "cost_keys.new": [LOGIN, 403, 200, 403, 403, 403, 403, 403, 403],  # nothing typed: the form again
+    "cost_keys.edit": [LOGIN, 403, 200, 403, 403, 403, 403, 403, 403],
+    "cost_keys.action": [LOGIN, 404, 404, 403, 403, 403, 403, 404, 403],
+    # A draft is not for the steering group yet (409); the adviser drafted it (403).
+    "cost_keys.decide": [LOGIN, 403, 403, 403, 403, 403, 403, 409, 403],
 }
 # Who changes the database with such a POST; every other row must leave every table as it was.
 POST_WRITERS = {
@@ -192,6 +205,9 @@ STEP_MATRIX = {
     "decline_signing": ("cases.action", {"case_id": "member_case_id", "trigger": "decline_signing"},
                         [LOGIN, 403, 403, 403, 302, 409, 404, 404, 404], {"signatory"}),
     # Closing is for the chair (the steering member) or the adviser, not for a project member in the group.
+    # Only a steering-group member sends a submitted key back; the adviser who drafted it may not.
+    "return_key": ("cost_keys.action", {"key_id": "submitted_key_id", "trigger": "return_for_changes"},
+                   [LOGIN, 403, 403, 403, 403, 403, 403, 302, 403], {"steering_member"}),
     "close": ("subgroups.action", {"subgroup_id": "established_subgroup_id", "trigger": "close"},
               [LOGIN, 403, 302, 403, 403, 403, 403, 302, 403], {"adviser", "steering_member"}),
 }

@@ -19,17 +19,19 @@ from .base import (
     Workflow,
     WorkflowError,
 )
+from .cost_key import COST_KEY
 from .dates import add_years, notice_last_day
 from .membership import MEMBERSHIP, next_date, reply_open
 from .representative import REPRESENTATIVE
 from .subgroup import SUBGROUP
 
-WORKFLOWS = {workflow.name: workflow for workflow in (MEMBERSHIP, SUBGROUP, REPRESENTATIVE)}
+WORKFLOWS = {workflow.name: workflow for workflow in (MEMBERSHIP, SUBGROUP, REPRESENTATIVE, COST_KEY)}
 
 __all__ = [
     "ADMIN",
     "ADVISER",
     "CHAIR",
+    "COST_KEY",
     "MEMBERSHIP",
     "MUNICIPALITY_CONTACT",
     "PROJECT_MEMBER",

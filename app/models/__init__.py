@@ -10,6 +10,7 @@ from app.models.mailbox_link import JoinRequest, MailboxLink
 from app.models.meeting import Meeting, MeetingInvitee
 from app.models.contact import AdministrativeContact
 from app.models.contribution import Contribution
+from app.models.cost_key import CostKey, CostKeyParty, CostKeyShare
 from app.models.evaluation import Evaluation, EvaluationAnswer, EvaluationQuestion, EvaluationResponse
 from app.models.representative import Representative, RepresentativeSeat
 from app.models.case import InvitationRound, MembershipCase, Signature
@@ -21,7 +22,7 @@ from app.models.subgroup import Subgroup, SubgroupMember, SubgroupTheme, UserRep
 from app.models.user import LoginAttempt, LoginSession, User, UserRole
 
 # The models that move through a workflow, by the name their audit events and requests use.
-STATEFUL = {model.audit_type: model for model in (MembershipCase, Subgroup, Representative)}
+STATEFUL = {model.audit_type: model for model in (MembershipCase, Subgroup, Representative, CostKey)}
 
 __all__ = [
     "Agreement",
@@ -30,6 +31,9 @@ __all__ = [
     "AdministrativeContact",
     "AnnualReport",
     "Contribution",
+    "CostKey",
+    "CostKeyParty",
+    "CostKeyShare",
     "Evaluation",
     "Merger",
     "EvaluationAnswer",

@@ -13,7 +13,7 @@ from alembic import op
 import sqlalchemy as sa
 
 revision = "0023_invoicing"
-down_revision = "0021_party_seats"
+down_revision = "0022_cost_keys"
 branch_labels = None
 depends_on = None
 

@@ -22,7 +22,7 @@ DEMO_ACCOUNTS = {
     "project_member": "liv.instanes@uib.no",
     "steering_member": "gunn.rosland@helse-bergen.no",
 }
-SKIP = re.compile(r"\.(svg|pdf|csv|ics|zip|json|png)$|/logout|/static/")
+SKIP = re.compile(r"\.(svg|pdf|csv|xlsx|ics|zip|json|png)$|/logout|/static/")
 MAX_PAGES = 60
 
 

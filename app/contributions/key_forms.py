@@ -1,0 +1,66 @@
+"""Forms of the cost-sharing key: the draft (one field per larger party), a step, the steering group's decision."""
+from flask_wtf import FlaskForm
+from wtforms import SelectField, StringField, SubmitField, TextAreaField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+
+from app import clock
+from app.forms import INVALID_NUMBER, REQUIRED, DateField, IntegerField, choices
+from workflows.key_shares import METHODS, PERCENT, parse_amount, parse_percent
+
+YEARS = NumberRange(2000, 2100, "Skriv et år mellom 2000 og 2100.")
+
+
+def key_form(parties, **kwargs) -> FlaskForm:
+    """The draft: period, budget, how the rest is shared, and one share field per larger party."""
+
+    class KeyForm(FlaskForm):
+        first_year = IntegerField("Første år", validators=[DataRequired(REQUIRED), YEARS])
+        last_year = IntegerField("Siste år", validators=[DataRequired(REQUIRED), YEARS])
+        budget = IntegerField("Årlig budsjett for FoU-ressursen (kr)", validators=[
+            DataRequired(REQUIRED), NumberRange(1, 1_000_000_000, INVALID_NUMBER)])
+        method = SelectField("Resten fordeles som", choices=choices(METHODS.items()), default=PERCENT)
+        remainder_to_id = SelectField("Resten etter avrunding går til", coerce=int,
+                                      choices=choices([(p.id, p.name) for p in parties]))
+        note = TextAreaField("Merknad (f.eks. utvidelse av ressursen)", validators=[Optional(), Length(max=2000)])
+        submit = SubmitField("Lagre utkastet")
+
+        def share_fields(self):
+            return [(party, self[f"share_{party.id}"]) for party in parties]
+
+        def values(self) -> dict[int, int] | None:
+            """Each party's share as the key keeps it, or None after putting an error on each field that is wrong."""
+            parse = parse_percent if self.method.data == PERCENT else parse_amount
+            found, good = {}, True
+            for party, field in self.share_fields():
+                if (field.data or "").strip():
+                    try:
+                        found[party.id] = parse(field.data)
+                    except ValueError as error:
+                        field.errors = [*field.errors, str(error)]
+                        good = False
+            return found if good else None
+
+    for party in parties:
+        setattr(KeyForm, f"share_{party.id}", StringField(party.name, validators=[Optional(), Length(max=20)]))
+    return KeyForm(**kwargs)
+
+
+class StepForm(FlaskForm):
+    """A step of the key's workflow (submit, return for changes)."""
+
+    comment = TextAreaField("Kommentar", validators=[Length(max=4000)])
+    submit = SubmitField("Bekreft")
+
+
+class DecisionForm(FlaskForm):
+    """The steering group's decision on a key."""
+
+    decided_on = DateField("Dato for vedtaket", validators=[DataRequired(REQUIRED)])
+    meeting_id = SelectField("Styringsgruppemøte", coerce=int)
+    agenda_item = StringField("Sak på sakslisten", validators=[DataRequired(REQUIRED), Length(max=200)])
+    comment = TextAreaField("Vedtak", validators=[DataRequired(REQUIRED), Length(max=4000)])
+    submit = SubmitField("Registrer vedtaket")
+
+    def validate_decided_on(self, field) -> None:
+        if field.data and field.data > clock.today():
+            raise ValueError("Vedtaket kan ikke være fattet etter i dag.")

@@ -1,0 +1,182 @@
+"""The cost-sharing key (fordelingsnøkkel, agreement §11): the list, the draft form, the key page with what it
+changes, the steps to the steering group's decision, and the export for the finance department."""
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from app import clock
+from app.contributions.key_forms import DecisionForm, StepForm, key_form
+from app.extensions import db
+from app.forms import choices
+from app.models import CostKey, Meeting
+from app.models.meeting import STEERING_MEETING
+from app.security import role_required
+from app.services import cost_keys, workflow
+from app.views import attempt, attempt_result, own_page, refused_status, spec_or_404, step_refusal
+from workflows import COST_KEY
+from workflows.key_shares import AMOUNT, PERCENT
+from workflows.roles import ADMIN, ADVISER, STEERING_MEMBER
+
+bp = Blueprint("cost_keys", __name__, url_prefix="/okonomi/fordelingsnokkel")
+VIEWERS = (ADVISER, ADMIN, STEERING_MEMBER)
+COMMENT_LABELS = {"return_for_changes": "Hva må endres?"}
+
+
+def get_key(key_id: int) -> CostKey:
+    return db.get_or_404(CostKey, key_id)
+
+
+@bp.route("")
+@role_required(*VIEWERS)
+def key_list():
+    return render_template("cost_keys/list.html", keys=cost_keys.listing(), in_force=cost_keys.in_force(
+        clock.today().year))
+
+
+@bp.route("/ny", methods=["GET", "POST"])
+@role_required(ADVISER)
+def new():
+    first = clock.today().year + 1
+    parties = cost_keys.larger_parties()
+    form = key_form(parties)
+    if request.method == "GET":
+        form.first_year.data, form.last_year.data = first, first + 2
+        current = cost_keys.in_force(first - 1)
+        if current is not None:
+            _fill(form, cost_keys.draft_of(current))
+            form.first_year.data, form.last_year.data = first, first + 2
+    return _draft_form(form, None)
+
+
+@bp.route("/<int:key_id>/endre", methods=["GET", "POST"])
+@role_required(ADVISER)
+def edit(key_id: int):
+    key = get_key(key_id)
+    reason = cost_keys.edit_refusal(key, current_user)
+    if reason:
+        abort(403, reason)
+    form = key_form(cost_keys.larger_parties())
+    if request.method == "GET":
+        _fill(form, cost_keys.draft_of(key))
+    return _draft_form(form, key)
+
+
+def _fill(form, draft: cost_keys.KeyDraft) -> None:
+    form.first_year.data, form.last_year.data, form.budget.data = draft.first_year, draft.last_year, draft.budget
+    form.method.data, form.remainder_to_id.data, form.note.data = draft.method, draft.remainder_to_id, draft.note
+    for party, field in form.share_fields():
+        value = draft.values.get(party.id)
+        if value is not None:
+            field.data = _shown(value, draft.method)
+
+
+def _shown(value: int, method: str) -> str:
+    """A share as the form shows it: 3550 hundredths as '35,5'; kroner as typed."""
+    if method == AMOUNT:
+        return str(value)
+    whole, part = divmod(value, 100)
+    return str(whole) if not part else f"{whole},{part:02d}".rstrip("0")
+
+
+def _draft_form(form, key: CostKey | None):
+    if form.validate_on_submit() and (values := form.values()) is not None:
+        draft = cost_keys.KeyDraft(form.first_year.data, form.last_year.data, form.budget.data, form.method.data,
+                                   form.remainder_to_id.data, values, form.note.data or "")
+
+        def save():
+            if key is None:
+                return cost_keys.create(draft, current_user)
+            cost_keys.revise(key, draft, current_user)
+            return key
+
+        saved = attempt_result(save, form)
+        if saved is not None:
+            flash("Utkastet er lagret. Kontroller andelene før du sender det til styringsgruppen.", "success")
+            return redirect(url_for("cost_keys.key_page", key_id=saved.id))
+    return render_template("cost_keys/form.html", form=form, key=key, percent=PERCENT,
+                           returned=cost_keys.last_return(key) if key else None)
+
+
+@bp.route("/<int:key_id>")
+@role_required(*VIEWERS)
+def key_page(key_id: int):
+    key = get_key(key_id)
+    return render_template(
+        "cost_keys/key.html", key=key, actions=workflow.actions(key, current_user), history=cost_keys.history(key),
+        totals=cost_keys.year_totals(key), differences=None if key.decided else cost_keys.differences(key),
+        returned=cost_keys.last_return(key), can_edit=cost_keys.edit_refusal(key, current_user) is None)
+
+
+@bp.route("/<int:key_id>/handling/<trigger>", methods=["GET", "POST"])
+@role_required(*VIEWERS)
+def action(key_id: int, trigger: str):
+    key = get_key(key_id)
+    spec = spec_or_404(key, trigger)
+    if page := own_page(key, spec, key_id=key.id):
+        return page
+    form = StepForm()
+    form.comment.label.text = COMMENT_LABELS.get(trigger, "Kommentar")
+    reason = step_refusal(key, spec)
+    if form.validate_on_submit() and reason is None:
+        if attempt(lambda: workflow.perform(key, trigger, current_user, comment=form.comment.data), form, "comment"):
+            flash(f"Utført: {spec.label}. Ny status: {COST_KEY.label(key.state)}.", "success")
+            return redirect(url_for("cost_keys.key_page", key_id=key.id))
+    status = _refused_status(key, spec) if request.method == "POST" and reason else 200
+    return render_template("cost_keys/action.html", key=key, spec=spec, form=form, reason=reason,
+                           comment_needed=spec.comment_required), status
+
+
+@bp.route("/<int:key_id>/vedtak", methods=["GET", "POST"])
+@role_required(*VIEWERS)
+def decide(key_id: int):
+    key = get_key(key_id)
+    spec = COST_KEY.spec("decide")
+    form = DecisionForm()
+    meetings = db.session.scalars(select(Meeting).where(Meeting.kind == STEERING_MEETING)
+                                  .order_by(Meeting.starts_at.desc())).all()
+    form.meeting_id.choices = choices([(0, "Møtet er ikke registrert her"), *((m.id, m.title) for m in meetings)])
+    if request.method == "GET":
+        form.decided_on.data = clock.today()
+    reason = step_refusal(key, spec)
+    if form.validate_on_submit() and reason is None:
+        data = {"decided_on": form.decided_on.data.isoformat(), "meeting_id": form.meeting_id.data or None,
+                "agenda_item": form.agenda_item.data}
+        if attempt(lambda: workflow.perform(key, "decide", current_user, comment=form.comment.data, data=data),
+                   form, "comment"):
+            flash(f"Vedtaket er registrert. {key.title} er nå vedtatt og kan ikke endres.", "success")
+            return redirect(url_for("cost_keys.key_page", key_id=key.id))
+    status = _refused_status(key, spec) if request.method == "POST" and reason else 200
+    return render_template("cost_keys/decide.html", key=key, spec=spec, form=form, reason=reason), status
+
+
+def _refused_status(key: CostKey, spec) -> int:
+    """403 when the step is not the signed-in user's to take (their role, or they drafted the key); 409 when it is
+    theirs but the key's state does not allow it now."""
+    if "not_drafter" in spec.conditions and current_user.id == key.drafted_by_id:
+        return 403
+    return refused_status(key, spec)
+
+
+def _decided(key_id: int) -> CostKey:
+    key = get_key(key_id)
+    if not key.decided:
+        abort(404)
+    return key
+
+
+@bp.route("/<int:key_id>.csv")
+@role_required(*VIEWERS)
+def export_csv(key_id: int):
+    key = _decided(key_id)
+    return Response(cost_keys.to_csv(key), headers={
+        "Content-Type": "text/csv; charset=utf-8",
+        "Content-Disposition": f'attachment; filename="fordelingsnokkel-{key.first_year}-{key.last_year}.csv"'})
+
+
+@bp.route("/<int:key_id>.xlsx")
+@role_required(*VIEWERS)
+def export_xlsx(key_id: int):
+    key = _decided(key_id)
+    return Response(cost_keys.to_xlsx(key), headers={
+        "Content-Type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "Content-Disposition": f'attachment; filename="fordelingsnokkel-{key.first_year}-{key.last_year}.xlsx"'})

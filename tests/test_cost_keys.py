@@ -1,0 +1,282 @@
+"""The cost-sharing key (agreement §11): shares from the agreements and the key's terms, to the krone; its workflow
+to the steering group's decision; the key in force; what an enlargement costs each party; the export."""
+import csv
+import io
+from datetime import date, datetime, timezone
+
+import pytest
+from openpyxl import load_workbook
+from sqlalchemy import func, select
+
+from app.extensions import db
+from app.models import AuditEvent, CostKey
+from app.models.meeting import COORDINATION, STEERING_MEETING
+from app.services import ServiceError, cost_keys, meetings, members, workflow
+from tests import factories
+from tests.conftest import post
+from workflows.cost_key import DECIDED, DRAFT, SUBMITTED
+from workflows.key_shares import AMOUNT, PERCENT
+
+NBSP = "\u00a0"
+
+
+@pytest.fixture
+def world(orgs, adviser):
+    """Lindås (kr 40 000) and Voss (kr 55 000 from a renewal in 2026) members; a steering-group member at Helse
+    Bergen."""
+    factories.member_case(orgs["Lindås"], adviser, activated_on=date(2024, 3, 1))
+    voss = factories.member_case(orgs["Voss"], adviser, activated_on=date(2024, 3, 1))
+    factories.renewed(voss, adviser, date(2026, 1, 10), {"contribution": 55_000, "contribution_from": 2026,
+                                                          "contribution_to": 2029,
+                                                          "agreement_end": date(2029, 12, 31).isoformat()})
+    steering = factories.user("steering_member", organisation=orgs["Helse Bergen"], name="Gunn Røsland")
+    db.session.commit()
+    return steering
+
+
+def _draft(orgs, first=2025, last=2027, budget=1_000_001, method=PERCENT, values=None, remainder="Helse Bergen"):
+    values = values or {"Bergen": 3333, "Universitetet i Bergen": 3333, "Helse Bergen": 3334}
+    return cost_keys.KeyDraft(first, last, budget, method, orgs[remainder].id,
+                              {orgs[name].id: value for name, value in values.items()})
+
+
+def _shares(key, year) -> dict[str, int]:
+    return {s.organisation.name: s.amount for s in key.shares if s.year == year}
+
+
+def _decided(orgs, adviser, steering, draft, on=date(2025, 1, 20)) -> CostKey:
+    key = cost_keys.create(draft, adviser)
+    workflow.perform(key, "submit", adviser)
+    workflow.perform(key, "decide", steering, comment="Styringsgruppen vedtok nøkkelen.",
+                     data={"decided_on": on.isoformat(), "agenda_item": "Sak 4/2025"})
+    db.session.commit()
+    return key
+
+
+def test_municipalities_pay_their_agreement_and_the_rest_is_shared_to_the_krone(orgs, adviser, world):
+    key = cost_keys.create(_draft(orgs), adviser)
+    db.session.commit()
+    # 2025: 1 000 001 − 2 × 40 000 = 920 001; floors 306 636, 306 636, 306 728; the krone left goes to Helse Bergen.
+    assert _shares(key, 2025) == {"Lindås": 40_000, "Voss": 40_000, "Bergen": 306_636,
+                                  "Universitetet i Bergen": 306_636, "Helse Bergen": 306_729}
+    # 2026: Voss's renewed agreement bills 55 000, so the rest is 905 001.
+    assert _shares(key, 2026)["Voss"] == 55_000
+    assert _shares(key, 2026)["Bergen"] == 905_001 * 3333 // 10_000
+    for year in key.years:
+        assert sum(_shares(key, year).values()) == 1_000_001
+    voss_line = next(s for s in key.shares if s.year == 2026 and s.organisation.name == "Voss")
+    assert voss_line.agreement_id == members.member_case(orgs["Voss"]).agreement.id
+    assert voss_line.basis_label == "Fast beløp etter avtalen"
+
+
+def test_a_municipality_with_no_agreement_that_year_pays_nothing_under_the_key(orgs, adviser, world):
+    key = cost_keys.create(_draft(orgs, 2028, 2030), adviser)
+    # Lindås's agreement bills 2024–2027 only; Voss's renewal bills to 2029.
+    assert "Lindås" not in _shares(key, 2028)
+    assert "Voss" in _shares(key, 2029) and "Voss" not in _shares(key, 2030)
+
+
+@pytest.mark.parametrize("change, message", [
+    ({"values": {"Bergen": 5000, "Helse Bergen": 4500}}, "2025: Prosentene blir til sammen 95 %, men må bli 100 %."),
+    ({"method": AMOUNT, "values": {"Bergen": 500_000, "Helse Bergen": 400_000}},
+     f"2025: Beløpene blir til sammen kr 900{NBSP}000, men resten av budsjettet er kr 920{NBSP}001: "
+     f"det mangler kr 20{NBSP}001."),
+    ({"budget": 60_000}, f"2025: kommunenes faste beløp (kr 80{NBSP}000) er mer enn budsjettet"),
+    ({"last_year": 2028}, "En fordelingsnøkkel gjelder for høyst tre år."),
+    ({"remainder": "Universitetet i Bergen", "values": {"Bergen": 10_000}}, "må ha en andel i nøkkelen"),
+    ({"values": {"Lindås": 10_000}, "remainder": "Lindås"}, "deltar ikke i perioden"),
+])
+def test_a_key_that_does_not_add_up_is_refused_in_norwegian(orgs, adviser, world, change, message):
+    args = {"first": 2025, "last": 2027, **{k: v for k, v in change.items() if k not in ("last_year",)}}
+    if "last_year" in change:
+        args["last"] = change["last_year"]
+    with pytest.raises(ServiceError) as refused:
+        cost_keys.create(_draft(orgs, **args), adviser)
+    assert message in refused.value.message
+
+
+def test_amounts_that_make_the_rest_are_taken_as_they_are(orgs, adviser, world):
+    key = cost_keys.create(_draft(orgs, 2025, 2025, method=AMOUNT, remainder="Bergen",
+                                  values={"Bergen": 620_001, "Helse Bergen": 300_000}), adviser)
+    assert _shares(key, 2025) == {"Lindås": 40_000, "Voss": 40_000, "Bergen": 620_001, "Helse Bergen": 300_000}
+
+
+def test_the_drafter_cannot_record_the_decision_and_a_steering_member_can(app, client, auth, orgs, adviser, world):
+    also_steering = factories.user("adviser", "steering_member", organisation=orgs["Bergen"])
+    key = cost_keys.create(_draft(orgs), also_steering)
+    workflow.perform(key, "submit", also_steering)
+    db.session.commit()
+    with pytest.raises(ServiceError, match="Den som utarbeidet utkastet"):
+        workflow.perform(key, "decide", also_steering, comment="Vedtatt.",
+                         data={"decided_on": "2025-01-20", "agenda_item": "Sak 4/2025"})
+    db.session.rollback()
+    auth.login(also_steering)
+    page = client.get(f"/okonomi/fordelingsnokkel/{key.id}").get_data(as_text=True)
+    assert 'disabled aria-describedby="why-decide"' in page
+    assert "Den som utarbeidet utkastet, kan ikke registrere" in page
+    form = {"decided_on": "2025-01-20", "meeting_id": "0", "agenda_item": "Sak 4/2025", "comment": "Vedtatt."}
+    assert post(client, f"/okonomi/fordelingsnokkel/{key.id}/vedtak", form).status_code == 403
+    db.session.refresh(key)
+    assert key.state == SUBMITTED
+    auth.logout()
+    auth.login(world)
+    response = post(client, f"/okonomi/fordelingsnokkel/{key.id}/vedtak", form)
+    assert response.status_code == 302
+    db.session.refresh(key)
+    assert (key.state, key.decided_on, key.agenda_item, key.decision) == (DECIDED, date(2025, 1, 20), "Sak 4/2025",
+                                                                          "Vedtatt.")
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "cost_key.decide"))
+    assert event.actor_id == world.id
+
+
+def test_the_decision_may_name_a_steering_group_meeting(orgs, adviser, world):
+    def meeting(kind, day):
+        return meetings.create(kind, starts_at=datetime(2025, 1, day, 9, tzinfo=timezone.utc),
+                               ends_at=datetime(2025, 1, day, 12, tzinfo=timezone.utc), place="Rådhuset",
+                               agenda="4. Fordelingsnøkkel", invitees=[world], actor=adviser, notify=False)
+
+    steering, coordination = meeting(STEERING_MEETING, 20), meeting(COORDINATION, 21)
+    key = cost_keys.create(_draft(orgs), adviser)
+    workflow.perform(key, "submit", adviser)
+    db.session.commit()
+    with pytest.raises(ServiceError, match="Velg et styringsgruppemøte"):
+        workflow.perform(key, "decide", world, comment="Vedtatt.",
+                         data={"decided_on": "2025-01-20", "meeting_id": coordination.id, "agenda_item": "Sak 4"})
+    db.session.rollback()
+    assert db.session.get(CostKey, key.id).state == SUBMITTED
+    workflow.perform(key, "decide", world, comment="Vedtatt.",
+                     data={"decided_on": "2025-01-20", "meeting_id": steering.id, "agenda_item": "Sak 4"})
+    assert key.meeting is steering
+
+
+def test_returned_for_changes_goes_back_to_the_adviser_with_the_reason(app, client, auth, orgs, adviser, world):
+    key = cost_keys.create(_draft(orgs), adviser)
+    workflow.perform(key, "submit", adviser)
+    db.session.commit()
+    auth.login(world)
+    path = f"/okonomi/fordelingsnokkel/{key.id}/handling/return_for_changes"
+    assert post(client, path, {"comment": ""}).status_code == 200, "the reason is required"
+    assert post(client, path, {"comment": "Helse Bergens andel må ned."}).status_code == 302
+    db.session.refresh(key)
+    assert key.state == DRAFT
+    auth.logout()
+    auth.login(adviser)
+    assert "Helse Bergens andel må ned." in client.get(f"/okonomi/fordelingsnokkel/{key.id}/endre").get_data(
+        as_text=True)
+
+
+def test_a_decided_key_is_read_only(app, client, auth, orgs, adviser, world):
+    key = _decided(orgs, adviser, world, _draft(orgs))
+    before = _shares(key, 2025)
+    auth.login(adviser)
+    assert client.get(f"/okonomi/fordelingsnokkel/{key.id}/endre").status_code == 403
+    form = {"first_year": "2025", "last_year": "2027", "budget": "2000000", "method": PERCENT,
+            "remainder_to_id": str(orgs["Bergen"].id), f"share_{orgs['Bergen'].id}": "100"}
+    assert post(client, f"/okonomi/fordelingsnokkel/{key.id}/endre", form).status_code == 403
+    with pytest.raises(ServiceError, match="kan ikke endres"):
+        cost_keys.revise(key, _draft(orgs, budget=2_000_000), adviser)
+    db.session.rollback()
+    db.session.refresh(key)
+    assert (key.budget, _shares(key, 2025)) == (1_000_001, before)
+    page = client.get(f"/okonomi/fordelingsnokkel/{key.id}").get_data(as_text=True)
+    assert "Ingen handlinger er mulige i denne statusen." in page and "/endre" not in page
+
+
+def test_the_key_in_force_and_each_partys_share(orgs, adviser, world):
+    assert cost_keys.in_force(2025) is None and cost_keys.share_for(orgs["Bergen"], 2025) is None
+    key = _decided(orgs, adviser, world, _draft(orgs))
+    cost_keys.create(_draft(orgs, budget=2_000_000), adviser)  # a draft is never in force
+    db.session.commit()
+    assert cost_keys.in_force(2025) is key and cost_keys.in_force(2028) is None
+    assert cost_keys.share_for(orgs["Bergen"], 2025) == (306_636, key)
+    assert cost_keys.share_for(orgs["Lindås"], 2026) == (40_000, key)
+    assert cost_keys.share_for(orgs["Askøy"], 2025) is None
+
+
+def test_an_enlargement_shows_what_each_party_pays_more_before_it_is_decided(app, client, auth, orgs, adviser,
+                                                                               world):
+    first = _decided(orgs, adviser, world, _draft(orgs, budget=1_080_000, values={
+        "Bergen": 5000, "Helse Bergen": 5000}), on=date(2025, 1, 20))
+    bigger = cost_keys.create(_draft(orgs, 2026, 2027, budget=1_580_000, values={
+        "Bergen": 5000, "Helse Bergen": 3000, "Universitetet i Bergen": 2000}), adviser)
+    db.session.commit()
+    (year, current, rows), _ = cost_keys.differences(bigger)
+    assert (year, current) == (2026, first)
+    # 2026 before: rest 1 080 000 − 95 000 = 985 000 → 492 500 each; after: rest 1 485 000.
+    more = {d.organisation.name: (d.before, d.after, d.more) for d in rows}
+    assert more == {"Bergen": (492_500, 742_500, 250_000), "Helse Bergen": (492_500, 445_500, -47_000),
+                    "Universitetet i Bergen": (0, 297_000, 297_000), "Lindås": (40_000, 40_000, 0),
+                    "Voss": (55_000, 55_000, 0)}
+    auth.login(world)
+    response = client.get(f"/okonomi/fordelingsnokkel/{bigger.id}")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "Hva hver part betaler mer" in page and f"+kr 297{NBSP}000" in page and f"−kr 47{NBSP}000" in page
+    workflow.perform(bigger, "submit", adviser)
+    workflow.perform(bigger, "decide", world, comment="Ressursen utvides.",
+                     data={"decided_on": "2026-01-20", "agenda_item": "Sak 2/2026"})
+    db.session.commit()
+    assert cost_keys.in_force(2025) is first and cost_keys.in_force(2026) is bigger
+    assert cost_keys.share_for(orgs["Bergen"], 2026) == (742_500, bigger)
+
+
+def test_submitting_takes_the_agreements_of_the_day(orgs, adviser, world):
+    key = cost_keys.create(_draft(orgs, 2026, 2026), adviser)
+    factories.member_case(orgs["Askøy"], adviser, activated_on=date(2026, 2, 1))
+    workflow.perform(key, "submit", adviser)
+    assert _shares(key, 2026)["Askøy"] == 40_000
+    assert sum(_shares(key, 2026).values()) == 1_000_001
+
+
+def test_a_decided_key_exports_as_csv_and_excel(app, client, auth, orgs, adviser, world):
+    key = _decided(orgs, adviser, world, _draft(orgs))
+    auth.login(world)
+    response = client.get(f"/okonomi/fordelingsnokkel/{key.id}.csv")
+    assert response.status_code == 200 and "attachment" in response.headers["Content-Disposition"]
+    rows = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig")), delimiter=";"))
+    assert rows[0] == list(cost_keys.EXPORT_HEADER)
+    bergen = [r for r in rows[1:] if r[1] == "Bergen"]
+    assert [(r[0], r[2], r[4]) for r in bergen] == [("2025", "964338531", "306636"), ("2026", "964338531",
+                                                                                        str(905_001 * 3333 // 10_000)),
+                                                    ("2027", "964338531", str(905_001 * 3333 // 10_000))]
+    assert sum(int(r[4]) for r in rows[1:] if r[0] == "2025") == 1_000_001
+    assert all(r[5] == "Fordelingsnøkkel 2025–2027" and r[6] == "20.01.2025, Sak 4/2025" for r in rows[1:])
+    book = load_workbook(io.BytesIO(client.get(f"/okonomi/fordelingsnokkel/{key.id}.xlsx").data))
+    sheet_rows = list(book.active.iter_rows(values_only=True))
+    assert [tuple("" if v is None else str(v) for v in r) for r in sheet_rows] == [tuple(r) for r in rows]
+    draft = cost_keys.create(_draft(orgs), adviser)
+    db.session.commit()
+    assert client.get(f"/okonomi/fordelingsnokkel/{draft.id}.csv").status_code == 404
+
+
+def test_the_form_says_in_norwegian_what_does_not_add_up(client, auth, orgs, adviser, world):
+    auth.login(adviser)
+    form = {"first_year": "2025", "last_year": "2027", "budget": "1000001", "method": PERCENT,
+            "remainder_to_id": str(orgs["Bergen"].id), f"share_{orgs['Bergen'].id}": "50",
+            f"share_{orgs['Helse Bergen'].id}": "45", f"share_{orgs['NORCE'].id}": "12,345"}
+    page = post(client, "/okonomi/fordelingsnokkel/ny", form).get_data(as_text=True)
+    assert "Skriv prosenten med høyst to desimaler." in page
+    form[f"share_{orgs['NORCE'].id}"] = ""
+    page = post(client, "/okonomi/fordelingsnokkel/ny", form).get_data(as_text=True)
+    assert "Prosentene blir til sammen 95 %, men må bli 100 %." in page
+    assert db.session.scalar(select(func.count()).select_from(CostKey)) == 0
+    form[f"share_{orgs['Helse Bergen'].id}"] = "50"
+    response = post(client, "/okonomi/fordelingsnokkel/ny", form)
+    assert response.status_code == 302
+    key = db.session.scalar(select(CostKey))
+    assert key.drafted_by_id == adviser.id and sum(_shares(key, 2025).values()) == 1_000_001
+
+
+def test_the_demo_has_two_decided_keys_and_an_enlargement_waiting(runner):
+    result = runner.invoke(args=["seed-demo", "--password", "demo-passord"])
+    assert result.exit_code == 0, result.output
+    assert "Fordelingsnøklene er lagt inn" in result.output
+    first, second, enlargement = sorted(db.session.scalars(select(CostKey)), key=lambda k: k.id)
+    assert (first.state, second.state, enlargement.state) == (DECIDED, DECIDED, SUBMITTED)
+    assert first.meeting.starts_at.year == 2022 and first.agenda_item.startswith("Sak 4/2022")
+    assert cost_keys.in_force(2024) is first and cost_keys.in_force(2027) is second
+    for key in (first, second, enlargement):
+        assert "oppdiktet" in key.note
+        assert set(cost_keys.year_totals(key).values()) == {key.budget}
+    assert all(d.more > 0 for _, _, rows in cost_keys.differences(enlargement) for d in rows
+               if d.organisation.name == "Helse Bergen")

@@ -1,0 +1,41 @@
+"""The cost-sharing key of the shared R&D resource (agreement §11): drafted by the adviser, decided by the steering
+group for (at most) three years at a time, or returned for changes."""
+
+from __future__ import annotations
+
+from .base import ADVISER, STEERING_MEMBER, TransitionSpec, Workflow
+
+DRAFT = "draft"
+SUBMITTED = "submitted"
+DECIDED = "decided"
+
+STATES = {
+    DRAFT: "Utkast",
+    SUBMITTED: "Til behandling i styringsgruppen",
+    DECIDED: "Vedtatt",
+}
+
+GUARD_LABELS = {
+    "not_drafter": "Den som utarbeidet utkastet, kan ikke registrere styringsgruppens behandling av det.",
+}
+
+TRANSITIONS = [
+    TransitionSpec(
+        "submit", (DRAFT,), SUBMITTED, "Send til styringsgruppen", frozenset({ADVISER}),
+        description="Utkastet blir sendt til styringsgruppen for vedtak. Det kan ikke endres mens det er til "
+                    "behandling.",
+    ),
+    TransitionSpec(
+        "return_for_changes", (SUBMITTED,), DRAFT, "Send tilbake for endringer", frozenset({STEERING_MEMBER}),
+        conditions=("not_drafter",), comment_required=True,
+        description="Styringsgruppen sender utkastet tilbake til FoU-rådgiveren, med hva som må endres.",
+    ),
+    TransitionSpec(
+        "decide", (SUBMITTED,), DECIDED, "Registrer vedtaket", frozenset({STEERING_MEMBER}),
+        conditions=("not_drafter",),
+        description="Styringsgruppens vedtak blir registrert med dato, møte, sak og vedtakstekst. Etterpå kan "
+                    "nøkkelen ikke endres.",
+    ),
+]
+
+COST_KEY = Workflow("cost_key", STATES, DRAFT, TRANSITIONS, GUARD_LABELS)

@@ -50,6 +50,7 @@ ACTION_LABELS = {
     "contribution.invoice": "Registrerte faktura for bidrag",
     "contribution.pay": "Registrerte betaling av bidrag",
     "contribution.cancel": "Annullerte bidrag",
+    "contribution.rekey": "Bidraget fulgte en ny fordelingsnøkkel",
     "cost_key.create": "Utkast til fordelingsnøkkel laget",
     "cost_key.update": "Utkastet til fordelingsnøkkel endret",
     "evaluation.create": "Opprettet årlig vurdering",

@@ -79,12 +79,13 @@ WIRING = Wiring(
         _representative("reject", representatives.tell_proposer),
         # The steering group decides on the figures of the day it gets the key.
         _cost_key("submit", cost_keys.refresh_shares),
-        _cost_key("decide", cost_keys.record_decision),
+        _cost_key("decide", cost_keys.record_decision, cost_keys.bill_decided),
     ])),
     # The register first: the day's jobs see the names and numbers that took effect today; mergers before the new
     # year's lines, so that the successor owes the year of the merger.
     daily_jobs=(organisations.refresh_current, mergers.apply_due, contributions.new_year_lines,
-                payment_reminders.send_due, reminders.send_due_reminders, representatives.remind_ending_terms, rate_limits.prune),
+                cost_keys.new_year_shares, payment_reminders.send_due, reminders.send_due_reminders,
+                representatives.remind_ending_terms, rate_limits.prune),
     case_documents=(archive.invitation_letter, archive.case_history, replies.reply_documents,
                     agreement_print.agreement_documents, agreement_print.notice_document),
     calendar_sources=(calendar.case_dates, calendar.meeting_dates, representatives.term_end_dates),

@@ -8,10 +8,11 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 
+from app import clock
 from app.extensions import db
-from app.models import AuditEvent, CostKey
+from app.models import AuditEvent, Contribution, CostKey
 from app.models.meeting import COORDINATION, STEERING_MEETING
-from app.services import ServiceError, cost_keys, meetings, members, workflow
+from app.services import ServiceError, annual_reports, contributions, cost_keys, invoice_basis, meetings, members, tick, workflow
 from tests import factories
 from tests.conftest import post
 from workflows.cost_key import DECIDED, DRAFT, SUBMITTED
@@ -280,3 +281,42 @@ def test_the_demo_has_two_decided_keys_and_an_enlargement_waiting(runner):
         assert set(cost_keys.year_totals(key).values()) == {key.budget}
     assert all(d.more > 0 for _, _, rows in cost_keys.differences(enlargement) for d in rows
                if d.organisation.name == "Helse Bergen")
+
+
+def test_a_decided_key_bills_the_larger_parties_and_a_later_decision_rebills_what_is_not_invoiced(orgs, adviser,
+                                                                                                  world):
+    key = _decided(orgs, adviser, world, _draft(orgs))
+    lines = {(line.organisation.name, line.year): line for line in db.session.scalars(
+        select(Contribution).where(Contribution.cost_key_id.is_not(None)))}
+    # the years up to this one (2026); the municipalities' shares are their agreements' own lines
+    assert {name_year: line.amount for name_year, line in lines.items()} == {
+        (name, year): amount for year in (2025, 2026) for name, amount in _shares(key, year).items()
+        if name not in ("Lindås", "Voss")}
+    basis = {(row.name, row.year): row for row in invoice_basis.rows(2026) if row.basis == "Fordelingsnøkkel"}
+    assert basis[("Bergen kommune", 2026)].amount == _shares(key, 2026)["Bergen"]
+    assert basis[("Bergen kommune", 2026)].reference == \
+        f"Fordelingsnøkkel 2025–2027, vedtatt 20.01.2025, sak Sak 4/2025 (nøkkel-ID {key.id})"
+    invoiced = lines[("Bergen", 2025)]
+    contributions.mark_invoiced(invoiced, adviser, invoiced_on=date(2025, 3, 1), reference="F-1")
+    db.session.commit()
+
+    larger = _decided(orgs, adviser, world, _draft(orgs, budget=1_300_001), on=date(2025, 6, 1))
+    assert lines[("Bergen", 2026)].amount == _shares(larger, 2026)["Bergen"]
+    assert lines[("Bergen", 2026)].cost_key_id == larger.id
+    assert invoiced.amount == _shares(key, 2025)["Bergen"] and invoiced.cost_key_id == key.id
+    assert db.session.scalar(select(func.count()).select_from(AuditEvent).where(
+        AuditEvent.action == "contribution.rekey")) == 5  # 2025 and 2026 for UiB and Helse Bergen, 2026 for Bergen
+
+    next_year = date(2027, 1, 1)
+    with clock.pinned(next_year):
+        done = tick.run(next_year)
+    assert "Andel 2027 for Bergen etter fordelingsnøkkelen er registrert." in done
+    assert contributions.line(orgs["Bergen"], 2027).amount == _shares(larger, 2027)["Bergen"]
+
+
+def test_the_annual_report_shows_the_key_in_force_and_each_share_of_the_year(orgs, adviser, world):
+    key = _decided(orgs, adviser, world, _draft(orgs))
+    terms = annual_reports.gather(2026).key
+    assert (terms.title, terms.decided_on, terms.budget) == ("Fordelingsnøkkel 2025–2027", date(2025, 1, 20), 1_000_001)
+    assert {share.party: share.amount for share in terms.shares} == _shares(key, 2026)
+    assert annual_reports.gather(2024).key is None

@@ -38,8 +38,9 @@ def test_the_table_reads_in_order():
         "representatives.tell_proposer" in table
     assert "membership.accept_late: replies.record_reply" in table
     assert "membership.reopen: rounds.reopened" in table
+    assert "cost_key.decide: cost_keys.record_decision → cost_keys.bill_decided" in table
     assert "daily: organisations.refresh_current, mergers.apply_due, contributions.new_year_lines, " \
-        "payment_reminders.send_due, reminders.send_due_reminders, " \
+        "cost_keys.new_year_shares, payment_reminders.send_due, reminders.send_due_reminders, " \
         "representatives.remind_ending_terms" in table
     assert "documents: archive.invitation_letter, archive.case_history, replies.reply_documents, " in table
     assert "new contact: rounds.invite_new_contact" in table

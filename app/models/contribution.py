@@ -12,6 +12,7 @@ from app.models.types import UTCDateTime, utcnow
 
 if TYPE_CHECKING:  # the agreement module imports the case module, which is not needed here
     from app.models.agreement import Agreement
+    from app.models.cost_key import CostKey
 
 EXPECTED, INVOICED, PAID, CANCELLED = "expected", "invoiced", "paid", "cancelled"
 CONTRIBUTION_STATUS = {EXPECTED: "Ikke fakturert", INVOICED: "Fakturert", PAID: "Betalt", CANCELLED: "Annullert"}
@@ -29,9 +30,12 @@ class Contribution(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
-    case_id: Mapped[int] = mapped_column(ForeignKey("membership_case.id"), index=True)
+    # A line bills a membership's agreement (`case_id`, `agreement_id`) or a party's share under the cost-sharing key
+    # in force that year (`cost_key_id`).
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("membership_case.id"), index=True)
     # The agreement whose terms the line bills; None only for lines older than agreement records (revision 0006).
     agreement_id: Mapped[int | None] = mapped_column(ForeignKey("agreement.id"), index=True)
+    cost_key_id: Mapped[int | None] = mapped_column(ForeignKey("cost_key.id"), index=True)
     year: Mapped[int] = mapped_column(Integer, index=True)
     amount: Mapped[int] = mapped_column(Integer)
     invoiced_on: Mapped[date | None] = mapped_column(Date)
@@ -48,6 +52,7 @@ class Contribution(db.Model):
 
     organisation: Mapped[Organisation] = relationship()
     agreement: Mapped["Agreement | None"] = relationship()
+    cost_key: Mapped["CostKey | None"] = relationship()
 
     @property
     def status(self) -> str:

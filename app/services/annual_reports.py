@@ -16,7 +16,7 @@ from app.models import (AnnualReport, Contribution, Meeting, MembershipCase, Mer
 from app.models.evaluation import EvaluationResponse
 from app.models.meeting import PRESENT, STEERING_MEETING
 from app.models.representative import GROUPS
-from app.services import ServiceError, audit, evaluations, meetings, members, rendered_pdfs, representatives
+from app.services import ServiceError, audit, cost_keys, evaluations, meetings, members, rendered_pdfs, representatives
 
 ONE_DAY = timedelta(days=1)
 MERGED, NOTICE, EXPIRED = "Slått sammen", "Sagt opp", "Avtalen utløp"
@@ -99,6 +99,34 @@ class MeetingLine:
 
 
 @dataclass
+class KeyShare:
+    party: str
+    basis: str
+    amount: int
+
+
+@dataclass
+class KeyTerms:
+    """The cost-sharing key in force for the year and each party's share of that year."""
+
+    title: str
+    decided_on: date | None
+    agenda_item: str | None
+    budget: int
+    shares: list[KeyShare]
+
+
+def _key(year: int) -> KeyTerms | None:
+    key = cost_keys.in_force(year)
+    if key is None:
+        return None
+    return KeyTerms(key.title, key.decided_on, key.agenda_item, key.budget,
+                    [KeyShare(share.organisation.name, share.basis_label, share.amount)
+                     for share in sorted((s for s in key.shares if s.year == year),
+                                         key=lambda s: s.organisation.name)])
+
+
+@dataclass
 class Report:
     """Every figure of one year's report, as the template shows it."""
 
@@ -110,6 +138,7 @@ class Report:
     ended: list[Change]
     merged: list[MergerLine]
     representatives: list[Term]
+    key: KeyTerms | None
     money: list[Money]
     money_total: Money
     evaluation: Evaluation | None
@@ -223,7 +252,7 @@ def gather(year: int) -> Report:
                                                     if link.first_day == m.first_day), m.first_day)
                 for m in mergers],
         representatives=[Term(org, GROUPS[group], name, starts, ends) for org, group, name, starts, ends in terms],
-        money=money, money_total=total, evaluation=_evaluation(year),
+        key=_key(year), money=money, money_total=total, evaluation=_evaluation(year),
         subgroups_established=_subgroups(Subgroup.established_on, year),
         subgroups_closed=_subgroups(Subgroup.closed_on, year), meetings=_meetings(year))
 

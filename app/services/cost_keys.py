@@ -12,8 +12,9 @@ from openpyxl import Workbook
 from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload, selectinload, subqueryload
 
+from app import clock
 from app.extensions import db
-from app.models import AuditEvent, CostKey, CostKeyParty, CostKeyShare, Meeting, MembershipCase, Organisation, User
+from app.models import AuditEvent, Contribution, CostKey, CostKeyParty, CostKeyShare, Meeting, MembershipCase, Organisation, User
 from app.models.cost_key import AGREEMENT
 from app.models.meeting import STEERING_MEETING
 from app.models.organisation import COUNTY, MUNICIPALITY
@@ -180,6 +181,47 @@ def record_decision(key: CostKey, actor: User, data: dict) -> None:
     if not decision:
         raise ServiceError("Skriv vedtaket.", field="comment")
     key.decided_on, key.meeting_id, key.agenda_item, key.decision = decided_on, meeting_id, agenda_item, decision
+
+
+def bill_shares(year: int, actor: User | None = None) -> list[Contribution]:
+    """The larger parties' ledger lines for `year` from the key in force (a municipality's share is its agreement's
+    line): a missing line is made; a line not yet invoiced follows a later decision (an enlargement); an invoiced
+    line stays as it was billed. Each change is logged; returns the lines made or changed."""
+    key = in_force(year)
+    changed = []
+    for share in key.shares if key else ():
+        if share.year != year or share.basis == AGREEMENT:
+            continue
+        entry = contributions.line(share.organisation, year)
+        if entry is None:
+            entry = Contribution(organisation_id=share.organisation_id, cost_key_id=key.id, year=year,
+                                 amount=share.amount, created_at=clock.now())
+            db.session.add(entry)
+            db.session.flush()
+            audit.record(actor, "contribution.expect", entry.audit_type, entry.id, data={
+                "organisation_id": share.organisation_id, "year": year, "amount": share.amount, "cost_key": key.id})
+        elif entry.cost_key_id not in (None, key.id) and entry.invoiced_on is None and entry.cancelled_at is None:
+            audit.record(actor, "contribution.rekey", entry.audit_type, entry.id, data={
+                "before": {"amount": entry.amount, "cost_key": entry.cost_key_id}, "amount": share.amount,
+                "cost_key": key.id})
+            entry.cost_key_id, entry.amount = key.id, share.amount
+        else:
+            continue
+        changed.append(entry)
+    return changed
+
+
+def bill_decided(key: CostKey, actor: User, data: dict) -> None:
+    """After `decide`: the parties' lines of the key's years up to this one."""
+    for year in key.years:
+        if year <= clock.today().year:
+            bill_shares(year, actor)
+
+
+def new_year_shares(today: date) -> list[str]:
+    """Daily: the larger parties owe their share of the year under the key in force as soon as the year starts."""
+    return [f"Andel {entry.year} for {entry.organisation.name} etter fordelingsnøkkelen er registrert."
+            for entry in bill_shares(today.year)]
 
 
 def in_force(year: int, *, besides: CostKey | None = None) -> CostKey | None:

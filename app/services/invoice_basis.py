@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from app.extensions import db
-from app.models import Agreement, Contribution, Organisation
+from app.models import Agreement, Contribution, CostKey, Organisation
 from app.services import organisations
 
 
@@ -34,7 +34,7 @@ class InvoiceRow:
     line_id: int
 
 
-AGREEMENT_BASIS = "Samarbeidsavtale"
+AGREEMENT_BASIS, KEY_BASIS = "Samarbeidsavtale", "Fordelingsnøkkel"
 
 
 def register_day(year: int) -> date:
@@ -51,10 +51,18 @@ def agreement_reference(agreement: Agreement | None) -> str:
             + (f", signert {signed:%d.%m.%Y}" if signed else "") + f" (avtale-ID {agreement.id})")
 
 
-def _agreement_row(entry: Contribution) -> InvoiceRow:
+def key_reference(key: CostKey) -> str:
+    decided = f", vedtatt {key.decided_on:%d.%m.%Y}" if key.decided_on else ""
+    item = f", sak {key.agenda_item}" if key.agenda_item else ""
+    return f"{key.title}{decided}{item} (nøkkel-ID {key.id})"
+
+
+def _row(entry: Contribution) -> InvoiceRow:
     party = organisations.on(entry.organisation, register_day(entry.year))
+    basis, reference = (KEY_BASIS, key_reference(entry.cost_key)) if entry.cost_key_id else \
+        (AGREEMENT_BASIS, agreement_reference(entry.agreement))
     return InvoiceRow(year=entry.year, organisation_id=entry.organisation_id, org_number=party.org_number,
-                      name=party.official_name, basis=AGREEMENT_BASIS, reference=agreement_reference(entry.agreement),
+                      name=party.official_name, basis=basis, reference=reference,
                       amount=entry.amount, status=entry.status_label, invoiced_on=entry.invoiced_on,
                       invoice_ref=entry.invoice_ref, due_on=entry.due_on, paid_on=entry.paid_on, line_id=entry.id)
 
@@ -67,8 +75,9 @@ def rows(year: int) -> list[InvoiceRow]:
                                         selectinload(Contribution.organisation).selectinload(Organisation.numbers),
                                         selectinload(Contribution.agreement).selectinload(Agreement.signatures),
                                         selectinload(Contribution.agreement).selectinload(Agreement.continues)
-                                        .selectinload(Agreement.signatures)))
-    return sorted((_agreement_row(entry) for entry in lines), key=lambda row: (row.name, row.line_id))
+                                        .selectinload(Agreement.signatures),
+                                        selectinload(Contribution.cost_key)))
+    return sorted((_row(entry) for entry in lines), key=lambda row: (row.name, row.line_id))
 
 
 def years() -> list[int]:

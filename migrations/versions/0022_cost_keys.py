@@ -2,7 +2,7 @@
 party and year
 
 Revision ID: 0022_cost_keys
-Revises: 0020_mailbox_links
+Revises: 0021_party_seats
 Create Date: 2026-11-30 12:40:00
 
 """

@@ -3,7 +3,7 @@
 Lines invoiced before this revision get the due date of the default rule (the invoice date plus 30 days).
 
 Revision ID: 0023_invoicing
-Revises: 0020_mailbox_links
+Revises: 0022_cost_keys
 Create Date: 2026-11-30 12:30:00
 
 """

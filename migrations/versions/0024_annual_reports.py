@@ -2,7 +2,7 @@
 meeting
 
 Revision ID: 0024_annual_reports
-Revises: 0020_mailbox_links
+Revises: 0023_invoicing
 Create Date: 2026-11-30 12:40:00
 
 """

@@ -3,11 +3,12 @@ from datetime import date
 
 from app import clock
 from app.extensions import db
-from app.models import InvitationRound, Organisation
+from app.models import InvitationRound, Organisation, User
 from app.models.organisation import MUNICIPALITY, NEUTRAL, NYNORSK
 from app.services import cases, organisations, users, workflow
 
 PASSWORD = "benchmark-passord"
+TODAY = date(2026, 11, 23)  # the day the benchmark's server runs on (tests.load_support sets KK_TODAY)
 
 
 def municipalities(count: int, start: int = 0) -> list[Organisation]:
@@ -38,39 +39,23 @@ def people() -> dict:
     }
 
 
-def history(target_events: int, count: int) -> dict:
-    """`count` municipalities whose cases accept, decline and accept again until the log holds `target_events`."""
-    staff = people()
-    with clock.pinned(date(2026, 11, 1)):
-        round_ = invitation_round(date(2026, 12, 31), "Invitasjon 2026")
-        opened = [cases.invite(round_, org, staff["adviser"]) for org in municipalities(count)]
+def history(adviser: User, target_events: int, count: int, years: int = 10) -> None:
+    """`count` municipalities invited `years` years ago whose cases accept and decline in turns, spread evenly over
+    those years, until their history holds `target_events` audit events."""
+    first = date(TODAY.year - years, TODAY.month, 1)
+    with clock.pinned(first):
+        round_ = invitation_round(date(TODAY.year, 12, 31), f"Invitasjon {first.year}")
+        opened = [cases.invite(round_, org, adviser) for org in municipalities(count)]
         db.session.commit()
-        events = 2 * count + 3  # each municipality added to the register and invited, Bergen and two advisers
-        while events < target_events:
-            for case in opened:
-                trigger = "decline" if case.state == "accepted" else "accept"
-                workflow.perform(case, trigger, staff["adviser"], comment="Svar mottatt.")
-                events += 1
-                if events >= target_events:
-                    break
+    events = 2 * count  # each municipality added to the register and invited
+    passes = -(-(target_events - events) // count)
+    for n in range(passes):
+        with clock.pinned(first + (TODAY - first) * (n + 1) // (passes + 1)):
+            for case in opened[:target_events - events]:
+                workflow.perform(case, "decline" if case.state == "accepted" else "accept", adviser,
+                                 comment="Svar mottatt.")
+            events += min(count, target_events - events)
             db.session.commit()
-        for case in opened[:40]:
-            if case.state == "accepted":
-                workflow.perform(case, "issue_agreement", staff["adviser"])
-        db.session.commit()
-    _late_requests(opened[40:70])  # not those with an agreement to sign: they are not invited again
-    return {"staff": staff, "cases": [c.id for c in opened]}
-
-
-def _late_requests(opened) -> None:
-    """30 municipalities ask to answer yes after the deadline of a later round: the adviser's inbox."""
-    with clock.pinned(date(2026, 11, 20)):
-        late = invitation_round(date(2026, 11, 15), "Sen runde")
-        for n, case in enumerate(opened):
-            contact = users.create_user(f"kontakt{n}@bench.no", f"Kontakt {n}", ["municipality_contact"],
-                                        organisation=case.organisation, password=PASSWORD)
-            workflow.perform(cases.invite(late, case.organisation, None), "accept_late", contact)
-        db.session.commit()
 
 
 def due_cases(count: int) -> None:

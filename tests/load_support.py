@@ -27,7 +27,7 @@ class Gunicorn:
 
     def __init__(self, database: Path, workers: int = 3, app: str = "wsgi:app"):
         self.app = app
-        self.log = database.with_suffix(".gunicorn.log")
+        self.database, self.log = database, database.with_suffix(".gunicorn.log")
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.env = {**os.environ, "DATABASE_URL": f"sqlite:///{database}", "SECRET_KEY": "load-test",

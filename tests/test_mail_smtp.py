@@ -28,13 +28,20 @@ ROUND = {"title": "Invitasjon 2026", "reply_deadline": "2026-12-15", "contributi
 
 
 class Inbox:
-    """An aiosmtpd handler that keeps every message it accepts."""
+    """An aiosmtpd handler that keeps every message it accepts and the connection (its client's port) it came by;
+    it closes the connection instead of accepting a message whose subject is in `refused`."""
 
     def __init__(self):
         self.messages: list[email.message.EmailMessage] = []
+        self.connections: list[int] = []
+        self.refused: set[str] = set()
 
     async def handle_DATA(self, server, session, envelope):
-        self.messages.append(email.message_from_bytes(envelope.content, policy=default))
+        received = email.message_from_bytes(envelope.content, policy=default)
+        if received["Subject"] in self.refused:
+            return "421 Closing the connection"
+        self.messages.append(received)
+        self.connections.append(session.peer[1])
         return "250 Message accepted for delivery"
 
 
@@ -68,9 +75,9 @@ def smtp(app):
     server.stop()
 
 
-def _queue(**kwargs) -> OutboxMessage:
-    user = factories.user("project_member", name="Kari Nordtveit", email="kari@lindas.kommune.no")
-    message = mail.queue(user.email, "Prøve på æøå", "invitation", user=user, path="/x", days=7, **kwargs)
+def _queue(subject: str = "Prøve på æøå", **kwargs) -> OutboxMessage:
+    user = factories.user("project_member", name="Kari Nordtveit")
+    message = mail.queue("kari@lindas.kommune.no", subject, "invitation", user=user, path="/x", days=7, **kwargs)
     db.session.commit()
     return message
 
@@ -85,6 +92,25 @@ def test_message_is_delivered_with_text_and_html(smtp):
     parts = {part.get_content_type(): part.get_content() for part in received.walk() if not part.is_multipart()}
     assert "Hei Kari Nordtveit" in parts["text/plain"] and "<p>Hei Kari Nordtveit,</p>" in parts["text/html"]
     assert db.session.get(OutboxMessage, message.id).sent_at is not None
+
+
+def test_a_batch_goes_over_one_connection(smtp):
+    smtp.start()
+    for n in range(5):
+        _queue(f"Melding {n}")
+    assert mail.send_pending() == (5, 0)
+    assert len(smtp.inbox.messages) == 5 and len(set(smtp.inbox.connections)) == 1
+
+
+def test_a_connection_closed_by_the_server_is_opened_again_for_the_next_message(smtp):
+    smtp.start()
+    smtp.inbox.refused = {"Melding 1"}
+    messages = [_queue(f"Melding {n}") for n in range(3)]
+    assert mail.send_pending() == (2, 1)
+    assert [m["Subject"] for m in smtp.inbox.messages] == ["Melding 0", "Melding 2"]
+    assert len(set(smtp.inbox.connections)) == 2
+    refused = db.session.get(OutboxMessage, messages[1].id)
+    assert refused.sent_at is None and refused.attempts == 1 and "421" in refused.last_error
 
 
 def test_server_down_then_up_delivers_once(smtp):

@@ -75,29 +75,30 @@ def send_pending(limit: int = 200, stop: threading.Event | None = None) -> tuple
         or_(OutboxMessage.claimed_until.is_(None), OutboxMessage.claimed_until < now),
     ).order_by(OutboxMessage.id).limit(limit)
     sent = failed = 0
-    for message_id in db.session.scalars(due).all():
-        if stop is not None and stop.is_set():
-            break
-        if not _claim(message_id, now):
-            continue
-        message = db.session.get(OutboxMessage, message_id)
-        bodies = _bodies(message)
-        db.session.commit()  # a new link is saved before the wait for the mail server, not holding the audit lock
-        try:
-            _deliver(message, *bodies)
-        except (OSError, smtplib.SMTPException) as error:
-            message.attempts += 1
-            message.last_error = f"{type(error).__name__}: {error}"[:1000]
-            wait = BACKOFF_MINUTES[min(message.attempts, len(BACKOFF_MINUTES)) - 1]
-            message.next_attempt_at = now + timedelta(minutes=wait)
-            failed += 1
-        else:
-            message.attempts += 1
-            message.sent_at = datetime.now(timezone.utc)
-            message.last_error = None
-            sent += 1
-        message.claimed_until = None
-        db.session.commit()
+    with _Connection(current_app.config) as connection:
+        for message_id in db.session.scalars(due).all():
+            if stop is not None and stop.is_set():
+                break
+            if not _claim(message_id, now):
+                continue
+            message = db.session.get(OutboxMessage, message_id)
+            bodies = _bodies(message)
+            db.session.commit()  # a new link is saved before the wait for the mail server, not holding the audit lock
+            try:
+                connection.send(_email(message, *bodies))
+            except (OSError, smtplib.SMTPException) as error:
+                message.attempts += 1
+                message.last_error = f"{type(error).__name__}: {error}"[:1000]
+                wait = BACKOFF_MINUTES[min(message.attempts, len(BACKOFF_MINUTES)) - 1]
+                message.next_attempt_at = now + timedelta(minutes=wait)
+                failed += 1
+            else:
+                message.attempts += 1
+                message.sent_at = datetime.now(timezone.utc)
+                message.last_error = None
+                sent += 1
+            message.claimed_until = None
+            db.session.commit()
     return sent, failed
 
 
@@ -112,22 +113,57 @@ def _claim(message_id: int, now: datetime) -> bool:
     return claimed.rowcount == 1
 
 
-def _deliver(message: OutboxMessage, body_text: str, body_html: str) -> None:
-    config = current_app.config
+def _email(message: OutboxMessage, body_text: str, body_html: str) -> EmailMessage:
     email = EmailMessage()
-    email["From"] = config["MAIL_DEFAULT_SENDER"]
+    email["From"] = current_app.config["MAIL_DEFAULT_SENDER"]
     email["To"] = message.recipient
     email["Subject"] = message.subject
     email["Date"] = formatdate(message.created_at.timestamp(), localtime=True)
     email["Message-ID"] = f"<outbox-{message.id}@kunnskapskommunen>"
     email.set_content(body_text)
     email.add_alternative(body_html, subtype="html")
-    with smtplib.SMTP(config["MAIL_SERVER"], int(config["MAIL_PORT"]), timeout=config["MAIL_TIMEOUT"]) as smtp:
-        if config.get("MAIL_USE_TLS"):
-            smtp.starttls()
-        if config.get("MAIL_USERNAME"):
-            smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
-        smtp.send_message(email)
+    return email
+
+
+class _Connection:
+    """One SMTP connection for a batch, opened at the first message and again after a failure (the server may
+    have closed it, or left it in a state no one knows)."""
+
+    def __init__(self, config):
+        self.config, self.smtp = config, None
+
+    def send(self, email: EmailMessage) -> None:
+        if self.smtp is None:
+            self.smtp = self._open()
+        try:
+            self.smtp.send_message(email)
+        except BaseException:
+            self.smtp.close()
+            self.smtp = None
+            raise
+
+    def _open(self) -> smtplib.SMTP:
+        config = self.config
+        smtp = smtplib.SMTP(config["MAIL_SERVER"], int(config["MAIL_PORT"]), timeout=config["MAIL_TIMEOUT"])
+        try:
+            if config.get("MAIL_USE_TLS"):
+                smtp.starttls()
+            if config.get("MAIL_USERNAME"):
+                smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
+        except BaseException:
+            smtp.close()
+            raise
+        return smtp
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        if self.smtp is not None:
+            try:
+                self.smtp.quit()
+            except (OSError, smtplib.SMTPException):
+                self.smtp.close()
 
 
 def _bodies(message: OutboxMessage) -> tuple[str, str]:

@@ -15,9 +15,9 @@ from sqlalchemy import and_, or_, select
 
 from app import clock
 from app.extensions import db
-from app.models import (AdministrativeContact, Agreement, AuditEvent, Contribution, EvaluationResponse, Merger, MembershipCase,
-                        Organisation, OrganisationSuccession, Representative, RepresentativeSeat, TransitionRequest,
-                        User, UserRole)
+from app.models import (AdministrativeContact, Agreement, AuditEvent, Contribution, EvaluationResponse, Merger,
+                        MembershipCase, Organisation, OrganisationSuccession, Representative, RepresentativeSeat,
+                        TransitionRequest, User, UserRole)
 from app.models.request import PENDING
 from app.services import ServiceError, agreements, audit, mail, organisations, workflow
 from workflows.periods import MEMBER_STATES, RENEWING

@@ -192,6 +192,12 @@ def test_lindas_meland_and_radoy_become_alver_which_renews_the_agreement(live, p
         row = page.get_by_role("row", name=re.compile(f"^{name}"))
         expect(row).to_contain_text("Etterfølger: Alver kommune fra 01.01.2020")
         expect(row).to_contain_text("Avsluttet")
+    csv = page.request.get(page.get_by_role("link", name="Last ned som CSV (Excel)").get_attribute("href"))
+    assert csv.ok and "Alver;4631;Lindås, Meland, Radøy;" in csv.text()
+
+    page.get_by_role("navigation", name="Hovedmeny").get_by_role("link", name="Tidslinje").click()
+    expect(page.locator(".tl-merger title")).to_have_text(
+        ["Alver fra 01.01.2020: sammenslått av Lindås, Meland, Radøy"])
 
 
 def _sign(page, party: str) -> None:

@@ -46,6 +46,11 @@ class Plan:
     def last_day(self) -> date:
         return self.first_day - ONE_DAY
 
+    @property
+    def continues_renewal(self) -> bool:
+        """The continued membership is renewing: its new agreement still waits for signatures."""
+        return self.continued is not None and self.continued.state in RENEWING
+
 
 def in_force():
     """SQL: the case is a membership in force: active, in notice, or renewing an agreement it was a member on."""

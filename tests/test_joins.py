@@ -113,3 +113,17 @@ def test_a_municipality_without_a_mailbox_is_told_whom_to_ask(client, orgs):
 
 def test_the_logs_hide_the_token():
     assert clean("GET /bli-med/bekreft/hemmelig HTTP/1.1") == "GET /bli-med/bekreft/[skjult] HTTP/1.1"
+
+
+JOIN_LINK = re.compile(r'<a href="/bli-med">Be om å bli med</a>')
+
+
+@pytest.mark.parametrize("path", ["/login", "/personvern", "/tilgjengelighet", "/passord/velg", "/finnes-ikke"])
+def test_the_public_pages_link_to_the_join_request_once(client, path):
+    assert len(JOIN_LINK.findall(client.get(path).get_data(as_text=True))) == 1
+
+
+def test_the_join_pages_and_signed_in_pages_do_not(client, login):
+    assert not JOIN_LINK.search(client.get("/bli-med").get_data(as_text=True))
+    login("adviser", organisation="Bergen")
+    assert not JOIN_LINK.search(client.get("/personvern").get_data(as_text=True))

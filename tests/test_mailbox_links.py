@@ -97,8 +97,8 @@ def test_the_adviser_confirms_the_person_as_contact(client, app, invited, smtp, 
     user = db.session.scalar(select(User).where(User.email == "kari.nordmann@vaksdal.kommune.no"))
     assert user.organisation_id == orgs["Vaksdal"].id and "municipality_contact" in user.roles
     assert user.title == "Kommunalsjef helse"
-    welcome = db.session.scalar(select(OutboxMessage).where(OutboxMessage.recipient == user.email))
-    assert welcome.password_link_user_id == user.id
+    assert db.session.scalar(select(OutboxMessage).where(  # the welcome, after the receipt
+        OutboxMessage.recipient == user.email, OutboxMessage.password_link_user_id == user.id)) is not None
     assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "invitation.mailbox_contact")) is not None
     assert "Kari Nordmann, Kommunalsjef helse" not in client.get("/godkjenninger/").get_data(as_text=True)
     post(client, action, {"decision": "confirm"}, token_from="/godkjenninger/")
@@ -108,3 +108,17 @@ def test_the_adviser_confirms_the_person_as_contact(client, app, invited, smtp, 
 def test_the_logs_hide_the_token():
     assert clean('"GET /postmottak/svar/hemmelig-token HTTP/1.1" 200') == \
         '"GET /postmottak/svar/[skjult] HTTP/1.1" 200'
+
+
+def test_the_person_who_answered_gets_a_receipt(app, invited, smtp):  # noqa: F811
+    path = _link(smtp)
+    page = post(app.test_client(), path, {**ANSWER, "project_rep_1": "Per Vik"}, token_from=path)
+    assert "En kvittering er sendt til Kari.Nordmann@vaksdal.kommune.no." in page.get_data(as_text=True)
+    [receipt] = db.session.scalars(select(OutboxMessage).where(
+        OutboxMessage.recipient == "kari.nordmann@vaksdal.kommune.no"))
+    assert receipt.subject == "Kvittering: svar på invitasjonen fra Kunnskapskommunen"
+    for text in (receipt.body_text, receipt.body_html):
+        assert "Hei Kari Nordmann," in text
+        assert "Dette er registrert for Vaksdal kommune" in text
+        assert "Ja, vi ønsker å delta" in text and "Kommunalsjef helse" in text and "Per Vik" in text
+        assert "FoU-rådgiveren vil bekrefte deg som kontaktperson for kommunen." in text

@@ -14,10 +14,11 @@ from app.extensions import db
 from app.models import (AdministrativeContact, AuditEvent, Contribution, Merger, OutboxMessage, Representative,
                         TransitionRequest, User, UserRole)
 from app.models.request import PENDING
-from app.services import ServiceError, contributions, members, mergers, organisations, tick, timeline
+from app.models.case import HOST_PARTY, MUNICIPALITY_PARTY
+from app.services import ServiceError, cases, contributions, members, mergers, organisations, tick, timeline, workflow
 from tests import factories
 from tests.conftest import post
-from workflows.membership import ACTIVE, TERMINATED
+from workflows.membership import ACTIVE, AGREEMENT_PENDING, TERMINATED
 
 LAST_DAY, REFORM, RECORDED = date(2019, 12, 31), date(2020, 1, 1), date(2020, 1, 6)
 
@@ -284,3 +285,68 @@ def test_the_continued_agreement_shows_the_original_signatures(world, orgs, clie
     listed = client.get("/avtaler/").get_data(as_text=True)
     row = next(row for row in listed.split("<tr") if f'href="/avtaler/{version.id}"' in row)
     assert signer in row
+
+
+def _renewing(case, adviser, signed_by_municipality: bool = False):
+    """The member's agreement renewed in November 2019 (the new one waits for signatures)."""
+    with clock.pinned(date(2019, 11, 15)):
+        workflow.perform(case, "renew", adviser, data={"agreement_end": "2023-12-31", "contribution_from": 2020,
+                                                       "contribution_to": 2023})
+        if signed_by_municipality:
+            signer = factories.user("signatory", organisation=case.organisation)
+            cases.sign(case, MUNICIPALITY_PARTY, signer, name=signer.name, title="Rådmann", signed_on=clock.today())
+    db.session.commit()
+    return case.agreement
+
+
+def test_a_renewing_membership_continues_and_its_new_agreement_names_the_successor(world, orgs, client, login):
+    adviser, found, alver, predecessors = world
+    lindas = found["Lindås"]
+    renewal = _renewing(lindas, adviser, signed_by_municipality=True)
+    login(adviser)
+    path = "/organisasjoner/sammenslaing"
+    form = {"predecessor_ids": [org.id for org in predecessors], "first_day": "2020-01-01",
+            "successor_id": str(alver.id), "continued_case_id": str(lindas.id)}
+    with clock.pinned(RECORDED):
+        page = post(client, path, {**form, "action": "preview"}, token_from=path).get_data(as_text=True)
+        assert "Fornyelsen fortsetter: den nye avtalen får navnet Alver kommune" in page
+        assert post(client, path, {**form, "action": "save"}, token_from=path).status_code == 302
+    version = lindas.agreement
+    assert lindas.organisation_id == alver.id and lindas.state == AGREEMENT_PENDING
+    assert version.municipality_name == "Alver kommune" and version.continues_id == renewal.id
+    assert version.end_date == date(2023, 12, 31) and version.signed_by(MUNICIPALITY_PARTY) is not None
+    assert not version.both_signed and members.member_on(alver, REFORM)
+    letter = db.session.scalar(select(OutboxMessage).where(OutboxMessage.subject.contains("videreføres")))
+    assert "ikke signert av begge parter ennå" in letter.body_text
+    with clock.pinned(date(2020, 1, 20)):
+        cases.sign(lindas, HOST_PARTY, adviser, name="Nina Mevold", title="Kommunaldirektør",
+                   signed_on=clock.today())
+        workflow.perform(lindas, "activate", adviser)
+    assert lindas.state == ACTIVE and lindas.agreement.id == version.id and lindas.end_date == date(2023, 12, 31)
+
+
+def test_a_renewing_membership_is_not_ended_by_a_merger(world, orgs, client, login):
+    adviser, found, alver, predecessors = world
+    _renewing(found["Meland"], adviser)
+    with pytest.raises(ServiceError, match="Meland kommune fornyer avtalen"):
+        mergers.plan(predecessors, alver, REFORM, found["Lindås"].id)
+    login(adviser)
+    path = "/organisasjoner/sammenslaing"
+    with clock.pinned(RECORDED):
+        page = post(client, path, {"predecessor_ids": [org.id for org in predecessors], "first_day": "2020-01-01",
+                                   "successor_id": str(alver.id), "continued_case_id": str(found["Lindås"].id),
+                                   "action": "preview"}, token_from=path).get_data(as_text=True)
+    assert "Velg den som avtalen Alver kommune viderefører." in page
+    assert db.session.scalar(select(Merger)) is None
+
+
+def test_a_renewal_begun_after_a_merger_recorded_ahead_is_left_to_the_adviser(world, orgs):
+    adviser, found, alver, predecessors = world
+    with clock.pinned(date(2019, 11, 1)):
+        mergers.record(adviser, predecessors, alver, REFORM, continued_case_id=found["Lindås"].id)
+        db.session.commit()
+    _renewing(found["Meland"], adviser)
+    with clock.pinned(REFORM):
+        tick.run(REFORM)
+    assert found["Meland"].state == AGREEMENT_PENDING and found["Meland"].organisation_id == orgs["Meland"].id
+    assert found["Radøy"].state == TERMINATED and found["Lindås"].organisation_id == alver.id

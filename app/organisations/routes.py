@@ -17,7 +17,6 @@ from app.organisations.forms import ChangeForm, DetailsForm, MergerForm, NewOrga
 from app.security import role_required
 from app.services import ServiceError, mergers, organisations
 from app.views import attempt, attempt_result, show_error
-from workflows.periods import MEMBER_STATES
 from workflows.roles import ADMIN, ADVISER
 
 bp = Blueprint("organisations", __name__, url_prefix="/organisasjoner")
@@ -154,7 +153,7 @@ def _merger_choices(form: MergerForm) -> None:
     form.predecessor_ids.choices = [(org.id, org.display_name) for org in open_orgs]
     form.successor_id.choices = [(0, "Ny organisasjon (fyll inn under)")] + \
         [(org.id, org.display_name) for org in open_orgs]
-    in_force = db.session.scalars(select(MembershipCase).where(MembershipCase.state.in_(MEMBER_STATES))
+    in_force = db.session.scalars(select(MembershipCase).where(mergers.in_force())
                                   .options(joinedload(MembershipCase.organisation), joinedload(MembershipCase.round))
                                   .join(MembershipCase.organisation).order_by(Organisation.sort_key,
                                                                               MembershipCase.id)).all()

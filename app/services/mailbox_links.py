@@ -60,7 +60,8 @@ def reply_link(token: str) -> MailboxLink:
 
 def answer(token: str, *, answer: str, details: replies.ReplyDetails, comment: str | None = None) -> MailboxLink:
     """Whoever reads the mailbox answers for the municipality: recorded as the municipality's answer (no account
-    gave it), with who answered; the adviser is then asked to make that person the contact person."""
+    gave it), with who answered, who gets a receipt; the adviser is then asked to make that person the contact
+    person."""
     link = reply_link(token)
     if answer not in (YES, NO):
         raise ServiceError("Velg om kommunen takker ja eller nei.", field="answer")
@@ -79,6 +80,9 @@ def answer(token: str, *, answer: str, details: replies.ReplyDetails, comment: s
     facts = replies.mailbox_facts(answer, details, comment)
     workflow.apply(case, MEMBERSHIP.spec(trigger), None, comment=facts["comment"], data={"reply": facts})
     link.reply = replies.latest_reply(case)
+    mail.queue(details.contact_email, "Kvittering: svar på invitasjonen fra Kunnskapskommunen",
+               "mailbox_reply_receipt", dedupe_key=f"mailbox_receipt:{link.id}", case=case, round=case.round,
+               facts=facts, answer_label=ANSWER_LABELS[answer])
     return link
 
 

@@ -5,20 +5,22 @@ On the first day (at once when recorded on or after it, else by the daily tick) 
 continues as the successor's: the case and what belongs to the predecessor move to the successor, and the agreement
 gets a new version naming the successor, which continues the signed original (no new signatures). Every other
 membership of the predecessors ends through the workflow's `end_by_merger` on the predecessor's last day.
+A membership renewing its agreement (the new one being signed) is in force too; it can only continue, and its new
+agreement then names the successor, keeps the signatures given and waits for the others.
 """
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 
 from app import clock
 from app.extensions import db
-from app.models import (AdministrativeContact, Agreement, Contribution, EvaluationResponse, Merger, MembershipCase,
-                        Organisation, OrganisationSuccession, Representative, RepresentativeSeat, TransitionRequest,
-                        User, UserRole)
+from app.models import (AdministrativeContact, Agreement, AuditEvent, Contribution, EvaluationResponse, Merger,
+                        MembershipCase, Organisation, OrganisationSuccession, Representative, RepresentativeSeat,
+                        TransitionRequest, User, UserRole)
 from app.models.request import PENDING
 from app.services import ServiceError, agreements, audit, mail, organisations, workflow
-from workflows.periods import MEMBER_STATES
+from workflows.periods import MEMBER_STATES, RENEWING
 from workflows.roles import MUNICIPALITY_CONTACT
 
 ONE_DAY = timedelta(days=1)
@@ -44,14 +46,29 @@ class Plan:
     def last_day(self) -> date:
         return self.first_day - ONE_DAY
 
+    @property
+    def continues_renewal(self) -> bool:
+        """The continued membership is renewing: its new agreement still waits for signatures."""
+        return self.continued is not None and self.continued.state in RENEWING
+
+
+def in_force():
+    """SQL: the case is a membership in force: active, in notice, or renewing an agreement it was a member on."""
+    renewed_from = select(AuditEvent.from_state).where(
+        AuditEvent.object_type == MembershipCase.audit_type, AuditEvent.object_id == MembershipCase.id,
+        AuditEvent.to_state.in_(RENEWING), AuditEvent.from_state.not_in(RENEWING)) \
+        .order_by(AuditEvent.seq.desc()).limit(1).scalar_subquery()
+    return or_(MembershipCase.state.in_(MEMBER_STATES),
+               and_(MembershipCase.state.in_(RENEWING), renewed_from.in_(MEMBER_STATES)))
+
 
 def member_cases(predecessors: list[Organisation]) -> list[MembershipCase]:
-    """The predecessors' memberships in force (active or in notice), by organisation."""
+    """The predecessors' memberships in force, by organisation."""
     if not predecessors:
         return []
     return list(db.session.scalars(select(MembershipCase).where(
-        MembershipCase.organisation_id.in_([org.id for org in predecessors]),
-        MembershipCase.state.in_(MEMBER_STATES)).order_by(MembershipCase.organisation_id, MembershipCase.id)))
+        MembershipCase.organisation_id.in_([org.id for org in predecessors]), in_force())
+        .order_by(MembershipCase.organisation_id, MembershipCase.id)))
 
 
 def plan(predecessors: list[Organisation], successor: Organisation, first_day: date | None,
@@ -60,32 +77,37 @@ def plan(predecessors: list[Organisation], successor: Organisation, first_day: d
     if first_day is None:
         raise ServiceError("Skriv datoen sammenslåingen gjelder fra.", field="first_day")
     if not predecessors:
-        raise ServiceError("Velg minst én organisasjon som slås sammen.", field="predecessors")
+        raise ServiceError("Velg minst én organisasjon som slås sammen.", field="predecessor_ids")
     if successor in predecessors:
         raise ServiceError(f"{successor.display_name} kan ikke være både før og etter sammenslåingen.",
-                           field="successor")
+                           field="successor_id")
     for org in predecessors:
         if org.successor_links:
             raise ServiceError(f"{org.display_name} er allerede slått sammen med "
-                               f"{org.successor_links[0].successor.display_name}.", field="predecessors")
+                               f"{org.successor_links[0].successor.display_name}.", field="predecessor_ids")
         if org.active_to and org.active_to < first_day - ONE_DAY:
             raise ServiceError(f"{org.display_name} fantes bare til og med {org.active_to:%d.%m.%Y}.",
-                               field="predecessors")
+                               field="predecessor_ids")
         if org.active_from and org.active_from >= first_day:
             raise ServiceError(f"{org.display_name} ble opprettet {org.active_from:%d.%m.%Y}, etter "
-                               "sammenslåingen.", field="predecessors")
+                               "sammenslåingen.", field="predecessor_ids")
     if successor.active_to and successor.active_to < first_day:
         raise ServiceError(f"{successor.display_name} fantes bare til og med {successor.active_to:%d.%m.%Y}.",
-                           field="successor")
+                           field="successor_id")
     found = member_cases(predecessors)
     continued = next((case for case in found if case.id == continued_case_id), None)
     if continued_case_id is not None and continued is None:
         raise ServiceError("Avtalen som skal videreføres, må være et medlemskap en av kommunene har nå.",
-                           field="continued_case")
+                           field="continued_case_id")
     if continued is not None and member_cases([successor]):
         raise ServiceError(f"{successor.display_name} er allerede medlem, så ingen avtale kan videreføres.",
-                           field="continued_case")
+                           field="continued_case_id")
     result = Plan(successor, list(predecessors), first_day, found, continued)
+    for case in result.ended:
+        if case.state in RENEWING:
+            raise ServiceError(f"{case.organisation.display_name} fornyer avtalen (den nye avtalen er til signering), "
+                               "og en fornyelse kan ikke avsluttes ved sammenslåing. Velg den som avtalen "
+                               f"{successor.display_name} viderefører.", field="continued_case_id")
     if continued is not None:
         result.moves = _moves(continued, successor, first_day)
     return result
@@ -155,7 +177,9 @@ def apply(merger: Merger, actor: User | None) -> Plan:
     checked = Plan(successor, merger.predecessors, merger.first_day, found, continued)
     reason = (f"Sammenslåing: {', '.join(org.name for org in checked.predecessors)} ble {successor.display_name} "
               f"fra {merger.first_day:%d.%m.%Y}.")
-    for case in checked.ended:
+    # A renewal begun after a merger recorded ahead stays the predecessor's case for the adviser to settle.
+    ended = [case for case in checked.ended if case.state in MEMBER_STATES]
+    for case in ended:
         _end(case, checked.last_day, actor, reason)
     if checked.continued is not None:
         checked.moves = _moves(checked.continued, successor, merger.first_day)
@@ -164,7 +188,7 @@ def apply(merger: Merger, actor: User | None) -> Plan:
     audit.record(actor, "merger.apply", merger.audit_type, merger.id, data={
         "successor": successor.id, "first_day": merger.first_day.isoformat(),
         "continued_case": checked.continued.id if checked.continued else None,
-        "ended_cases": [case.id for case in checked.ended], "moved": checked.moves})
+        "ended_cases": [case.id for case in ended], "moved": checked.moves})
     return checked
 
 

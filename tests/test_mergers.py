@@ -70,6 +70,7 @@ def test_one_membership_continues_the_others_end_on_the_last_day_and_one_contrib
         case = found[name]
         assert case.state == TERMINATED and case.organisation_id == orgs[name].id
         assert members.member_periods(case)[-1].last == LAST_DAY
+        assert case.state_since.astimezone(clock.OSLO).date() == REFORM  # "Avsluttet siden 01.01.2020"
         assert members.member_on(orgs[name], LAST_DAY) and not members.member_on(orgs[name], REFORM)
         term = db.session.scalar(select(Representative).where(Representative.organisation_id == orgs[name].id))
         assert term.ends_on == LAST_DAY

@@ -201,6 +201,8 @@ def _end(case: MembershipCase, last_day: date, actor: User | None, reason: str) 
     else:
         workflow.apply(case, case.workflow.spec("end_by_merger"), None, comment=reason,
                        data={"last_day": last_day.isoformat()})
+    # Ended from the merger's first day, though recorded later: lists say "Avsluttet siden 01.01.2020".
+    case.state_since = min(case.state_since, clock.start_of(last_day + timedelta(days=1)))
 
 
 def _continue(checked: Plan, actor: User | None) -> None:

@@ -8,7 +8,7 @@ from app import clock
 from app.extensions import db
 from app.models import CostKey, Meeting
 from app.models.meeting import STEERING_MEETING
-from app.services import cost_keys, workflow
+from app.services import contributions, cost_keys, workflow
 from app.services.users import find_by_email
 from workflows.key_shares import PERCENT, kroner
 
@@ -50,7 +50,24 @@ def tell() -> bool:
                     data={"decided_on": day.isoformat(), "meeting_id": meeting.id,
                           "agenda_item": f"Sak 4/{decided_year} Budsjett og bidrag for {decided_year + 1}"})
         db.session.commit()
+    _bill_shares(adviser)
     return True
+
+
+def _bill_shares(adviser) -> None:
+    """The parties' shares billed as the daily job bills them on 1 January, invoiced in March and paid in April
+    (this year's Folkehelseinstituttet share is still unpaid; invented)."""
+    for year in range(KEYS[0][0], clock.today().year + 1):
+        with clock.pinned(date(year, 1, 2)):
+            lines = cost_keys.bill_shares(year)
+        for entry in lines:
+            with clock.pinned(date(year, 3, 16)):
+                contributions.mark_invoiced(entry, adviser, invoiced_on=date(year, 3, 16),
+                                            reference=f"{year}-FOU-{entry.organisation_id}")
+            if (entry.organisation.name, year) != ("Folkehelseinstituttet", clock.today().year):
+                with clock.pinned(date(year, 4, 20)):
+                    contributions.mark_paid(entry, adviser, paid_on=date(year, 4, 20), reference=f"KID {entry.id:06d}")
+        db.session.commit()
 
 
 def _steering_meeting(year: int) -> Meeting:

@@ -7,7 +7,7 @@ from datetime import date
 
 from openpyxl import Workbook
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, subqueryload
 
 from app.extensions import db
 from app.models import Agreement, Contribution, CostKey, Organisation
@@ -71,12 +71,14 @@ def rows(year: int) -> list[InvoiceRow]:
     """What each party is to be invoiced for `year`: every ledger line of the year that is not cancelled, by name."""
     lines = db.session.scalars(select(Contribution).where(Contribution.year == year,
                                                           Contribution.cancelled_at.is_(None))
-                               .options(selectinload(Contribution.organisation).selectinload(Organisation.names),
-                                        selectinload(Contribution.organisation).selectinload(Organisation.numbers),
-                                        selectinload(Contribution.agreement).selectinload(Agreement.signatures),
-                                        selectinload(Contribution.agreement).selectinload(Agreement.continues)
-                                        .selectinload(Agreement.signatures),
-                                        selectinload(Contribution.cost_key)))
+                               # joined and subquery loads: one statement each however many lines (a selectin
+                               # load takes a second statement from 500 lines on)
+                               .options(joinedload(Contribution.organisation).subqueryload(Organisation.names),
+                                        joinedload(Contribution.organisation).subqueryload(Organisation.numbers),
+                                        joinedload(Contribution.agreement).subqueryload(Agreement.signatures),
+                                        joinedload(Contribution.agreement).joinedload(Agreement.continues)
+                                        .subqueryload(Agreement.signatures),
+                                        joinedload(Contribution.cost_key)))
     return sorted((_row(entry) for entry in lines), key=lambda row: (row.name, row.line_id))
 
 

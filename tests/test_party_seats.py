@@ -9,7 +9,7 @@ from app import clock
 from app.extensions import db
 from app.models import AuditEvent, Representative
 from app.models.meeting import PROJECT_MEETING, STEERING_MEETING
-from app.services import ServiceError, annual_reports, meetings, representatives, tick, workflow
+from app.services import ServiceError, annual_reports, meetings, representatives, tick
 from tests import factories
 from tests.conftest import post
 

@@ -14,11 +14,13 @@ from sqlalchemy.orm import joinedload, selectinload, subqueryload
 
 from app import clock
 from app.extensions import db
-from app.models import AuditEvent, Contribution, CostKey, CostKeyParty, CostKeyShare, Meeting, MembershipCase, Organisation, User
+from app.models import (AuditEvent, Contribution, CostKey, CostKeyParty, CostKeyShare, Meeting, MembershipCase,
+                        Organisation, User)
 from app.models.cost_key import AGREEMENT
 from app.models.meeting import STEERING_MEETING
 from app.models.organisation import COUNTY, MUNICIPALITY
 from app.services import ServiceError, audit, contributions, members, organisations
+from app.spreadsheets import safe_cell
 from workflows import COST_KEY
 from workflows.cost_key import DECIDED, DRAFT
 from workflows.roles import ADVISER
@@ -321,7 +323,7 @@ def to_csv(key: CostKey) -> bytes:
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
     writer.writerow(EXPORT_HEADER)
     for row in export_rows(key):
-        writer.writerow([_cell(str(value)) for value in row])
+        writer.writerow([safe_cell(str(value)) for value in row])
     return out.getvalue().encode("utf-8-sig")
 
 
@@ -332,14 +334,10 @@ def to_xlsx(key: CostKey) -> bytes:
     sheet.title = f"{key.first_year}-{key.last_year}"
     sheet.append(EXPORT_HEADER)
     for row in export_rows(key):
-        sheet.append([value if isinstance(value, int) else _cell(value) for value in row])
+        sheet.append([value if isinstance(value, int) else safe_cell(value) for value in row])
     for column, width in zip("ABCDEFG", (8, 34, 20, 28, 14, 28, 40)):
         sheet.column_dimensions[column].width = width
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
 
-
-def _cell(value: str) -> str:
-    """Keep a spreadsheet from reading a cell as a formula."""
-    return f"'{value}" if value[:1] in ("=", "+", "-", "@") else value

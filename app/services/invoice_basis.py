@@ -7,11 +7,12 @@ from datetime import date
 
 from openpyxl import Workbook
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload, subqueryload
+from sqlalchemy.orm import joinedload
 
 from app.extensions import db
 from app.models import Agreement, Contribution, CostKey, Organisation
 from app.services import organisations
+from app.spreadsheets import safe_cell
 
 
 @dataclass(frozen=True)
@@ -101,8 +102,7 @@ def _text(value) -> str:
     """A CSV cell: dates as dd.mm.åååå, and text a spreadsheet would read as a formula quoted."""
     if isinstance(value, date):
         return value.strftime("%d.%m.%Y")
-    text = "" if value is None else str(value)
-    return f"'{text}" if text[:1] in ("=", "+", "-", "@") else text
+    return safe_cell("" if value is None else str(value))
 
 
 def to_csv(found: list[InvoiceRow]) -> bytes:

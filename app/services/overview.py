@@ -18,6 +18,7 @@ from app.clock import OSLO
 from app.extensions import db
 from app.models import InvitationRound, MembershipCase, Organisation, OrganisationSuccession
 from app.services import contributions, members, representatives
+from app.spreadsheets import safe_cell
 from workflows import MEMBERSHIP, next_date, notice_last_day
 
 SORTS = {"name": "Kommune", "state": "Status", "since": "Siden", "next": "Neste dato"}
@@ -280,7 +281,7 @@ def to_csv(found: list[Row]) -> bytes:
     writer.writerow(CSV_HEADER)
     for row in with_membership_facts(found):
         org, case = row.organisation, row.case
-        writer.writerow([_cell(v) for v in (
+        writer.writerow([safe_cell(v) for v in (
             org.name, org.number or "", row.predecessors, row.successors, org.region or "",
             MEMBERSHIP.label(case.state), _day(case.state_since.astimezone(OSLO).date()), _day(row.next_date),
             row.next_label, case.round.title, row.seats_label, "" if row.outstanding is None else str(row.outstanding))])
@@ -290,7 +291,3 @@ def to_csv(found: list[Row]) -> bytes:
 def _day(value: date | None) -> str:
     return value.strftime("%d.%m.%Y") if value else ""
 
-
-def _cell(value: str) -> str:
-    """Keep a spreadsheet from reading a cell as a formula."""
-    return f"'{value}" if value[:1] in ("=", "+", "-", "@") else value

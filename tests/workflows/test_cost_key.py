@@ -90,9 +90,9 @@ def test_percentages_must_make_a_hundred():
 
 def test_amounts_must_make_the_rest_exactly():
     assert split(1000, {"a": 600, "b": 400}, AMOUNT, "a") == {"a": 600, "b": 400}
-    with pytest.raises(ShareError, match=f"det mangler kr 100"):
+    with pytest.raises(ShareError, match="det mangler kr 100"):
         split(1000, {"a": 500, "b": 400}, AMOUNT, "a")
-    with pytest.raises(ShareError, match=f"det er kr 1 for mye"):
+    with pytest.raises(ShareError, match="det er kr 1 for mye"):
         split(1000, {"a": 601, "b": 400}, AMOUNT, "a")
 
 

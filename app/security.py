@@ -87,6 +87,6 @@ def register(app) -> None:
         response.headers["Permissions-Policy"] = PERMISSIONS_POLICY
         if request.is_secure and app.config["HSTS_SECONDS"]:
             response.headers["Strict-Transport-Security"] = f"max-age={app.config['HSTS_SECONDS']}"
-        if request.endpoint != "static":
-            response.headers["Cache-Control"] = "no-store"
+        if request.endpoint != "static":  # a download keeps its `private, no-cache` (app/downloads.py)
+            response.headers.setdefault("Cache-Control", "no-store")
         return response

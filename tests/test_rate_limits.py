@@ -186,11 +186,11 @@ def test_document_renders_are_limited_per_user_with_a_norwegian_page(app, client
     page = refused.get_data(as_text=True)
     assert '<html lang="nb">' in page and "Du har hentet mange dokumenter på kort tid. Prøv igjen om 60 sekunder." \
         in page
-    assert client.get(history).status_code == 429
     assert client.get(f"/avtaler/{case.agreement.id}/samarbeidsavtale.pdf").status_code == 429
+    assert client.get(history).status_code == 200  # its stored copy costs no render, so it is not counted
     auth.logout()
     auth.login("adviser", organisation="Bergen")  # someone else is not held back
-    assert client.get(history).status_code == 200
+    assert client.get(f"/saker/{case.id}/arkiv.zip").status_code == 200
 
 
 def test_a_hit_read_from_the_clock_just_before_another_is_counted(app, moment):

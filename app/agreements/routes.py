@@ -1,12 +1,11 @@
 """The agreement pages: read, PDF, sign, register a scanned copy, issue or renew, give notice."""
-import io
 from datetime import date, datetime
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy.orm import contains_eager, selectinload
 
-from app import agreement_text, clock, search
+from app import agreement_text, clock, downloads, search
 from app.services import agreement_print
 from app.agreements.forms import IssueForm, NoticeForm, SignForm, UploadForm
 from app.cases.routes import get_case
@@ -14,9 +13,9 @@ from app.extensions import db
 from app.forms import choices
 from app.models import Agreement, AgreementDocument, MembershipCase, Organisation
 from app.models.case import HOST_PARTY, MUNICIPALITY_PARTY
-from app.security import count_render, role_required
+from app.security import role_required
 from app.services import agreements, uploads, workflow
-from app.views import attempt, kept, step_refusal, uploaded_file
+from app.views import attempt, step_refusal
 from workflows import MEMBERSHIP
 from workflows.roles import ADVISER, SIGNATORY
 
@@ -82,10 +81,8 @@ def agreement_page(agreement_id: int):
 @bp.route("/<int:agreement_id>/samarbeidsavtale.pdf")
 def agreement_pdf(agreement_id: int):
     agreement = get_agreement(agreement_id)
-    count_render()
-    content = kept(lambda: agreement_print.pdf(agreement))
-    return send_file(io.BytesIO(content), mimetype="application/pdf", as_attachment=True,
-                     download_name=agreement_print.filename(agreement))
+    return downloads.made("agreement", agreement.id, lambda: agreement_print.pdf(agreement), "application/pdf",
+                          agreement_print.filename(agreement))
 
 
 @bp.route("/<int:agreement_id>/signer", methods=["GET", "POST"])
@@ -137,7 +134,8 @@ def scanned_copy(document_id: int):
         abort(404)
     get_agreement(found.agreement_id)  # 404 unless the user may see the agreement
     # Made safe here too: copies uploaded before the names were stored safe keep the name they came with.
-    return uploaded_file(found.content, uploads.safe_filename(found.filename, "signert-avtale"))
+    return downloads.kept_file("scanned_copy", found.id, lambda: found.content,
+                               uploads.safe_filename(found.filename, "signert-avtale"))
 
 
 @bp.route("/sak/<int:case_id>/send-til-signering", methods=["GET", "POST"])

@@ -4,14 +4,13 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
-from app import access, clock
+from app import access, clock, downloads
 from app.cases.forms import ActionForm, AsOfForm
 from app.extensions import db
 from app.models import Agreement, InvitationRound, MembershipCase, Organisation
 from app.models.case import HOST_PARTY, MUNICIPALITY_PARTY
 from app.services import archive, cases, contributions, members, mergers, workflow
-from app.security import count_render
-from app.views import attempt, kept, own_page, refused_status, spec_or_404, step_refusal, uploaded_file
+from app.views import attempt, own_page, refused_status, spec_or_404, step_refusal
 from workflows import MEMBERSHIP
 
 bp = Blueprint("cases", __name__, url_prefix="/saker")
@@ -114,16 +113,13 @@ def document_pdf(case_id: int, key: str):
     if doc is None:
         abort(404)
     if doc.uploaded:
-        return uploaded_file(doc.render(), f"{key}-{case.id}.pdf")
-    count_render()
-    return Response(kept(doc.render), mimetype="application/pdf",
-                    headers={"Content-Disposition": f'inline; filename="{key}-{case.id}.pdf"'})
+        return downloads.kept_file("case_document", f"{case.id}/{key}", doc.render, f"{key}-{case.id}.pdf")
+    return downloads.made("case_document", f"{case.id}/{key}", doc.render, "application/pdf",
+                          f"{key}-{case.id}.pdf", inline=True)
 
 
 @bp.route("/<int:case_id>/arkiv.zip")
 def archive_export(case_id: int):
     case = get_case(case_id)
-    count_render()
     filename = f"sak-{archive.case_number(case).replace('/', '-')}.zip"
-    return Response(kept(lambda: archive.export(case)), mimetype="application/zip",
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+    return downloads.made("case_archive", case.id, lambda: archive.export(case), "application/zip", filename)

@@ -1,7 +1,7 @@
 """The adviser's cockpit: the overview of all municipalities (also as CSV), state counts and the timeline."""
-from flask import Blueprint, Response, render_template, request
+from flask import Blueprint, render_template, request
 
-from app import clock
+from app import clock, downloads
 from app.models.organisation import REGIONS
 from app.security import role_required
 from app.services import overview as overview_service
@@ -41,10 +41,9 @@ def overview():
 @bp.route("/oversikt.csv")
 @role_required(ADVISER, ADMIN)
 def overview_csv():
-    content = overview_service.to_csv(overview_service.rows(**_filters()))
-    filename = f"kommuneoversikt-{clock.today().isoformat()}.csv"
-    return Response(content, mimetype="text/csv", headers={
-        "Content-Type": "text/csv; charset=utf-8", "Content-Disposition": f'attachment; filename="{filename}"'})
+    filters = _filters()
+    return downloads.made("overview", sorted(filters.items()), lambda: overview_service.to_csv(
+        overview_service.rows(**filters)), "text/csv", f"kommuneoversikt-{clock.today().isoformat()}.csv")
 
 
 @bp.route("/tidslinje")

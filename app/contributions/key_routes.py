@@ -1,10 +1,10 @@
 """The cost-sharing key (fordelingsnøkkel, agreement §11): the list, the draft form, the key page with what it
 changes, the steps to the steering group's decision, and the export for the finance department."""
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
-from app import clock
+from app import clock, downloads
 from app.contributions.key_forms import DecisionForm, StepForm, key_form
 from app.extensions import db
 from app.forms import choices
@@ -168,15 +168,14 @@ def _decided(key_id: int) -> CostKey:
 @role_required(*VIEWERS)
 def export_csv(key_id: int):
     key = _decided(key_id)
-    return Response(cost_keys.to_csv(key), headers={
-        "Content-Type": "text/csv; charset=utf-8",
-        "Content-Disposition": f'attachment; filename="fordelingsnokkel-{key.first_year}-{key.last_year}.csv"'})
+    return downloads.made("cost_key_csv", key.id, lambda: cost_keys.to_csv(key), "text/csv",
+                          f"fordelingsnokkel-{key.first_year}-{key.last_year}.csv")
 
 
 @bp.route("/<int:key_id>.xlsx")
 @role_required(*VIEWERS)
 def export_xlsx(key_id: int):
     key = _decided(key_id)
-    return Response(cost_keys.to_xlsx(key), headers={
-        "Content-Type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        "Content-Disposition": f'attachment; filename="fordelingsnokkel-{key.first_year}-{key.last_year}.xlsx"'})
+    return downloads.made("cost_key_xlsx", key.id, lambda: cost_keys.to_xlsx(key),
+                          "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                          f"fordelingsnokkel-{key.first_year}-{key.last_year}.xlsx")

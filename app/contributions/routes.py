@@ -1,11 +1,11 @@
 """The adviser's "Bidrag" pages: the ledger per year, a picture of the money, invoices and payments, the invoice
 basis for the finance department."""
-from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import contains_eager
 
-from app import clock, search
+from app import clock, downloads, search
 from app.extensions import db
 from app.formatting import money
 from app.contributions.chart import grouped_bars
@@ -111,16 +111,11 @@ def invoice_basis_page():
                            rows=invoice_basis.rows(year), due_days=current_app.config["INVOICE_DUE_DAYS"])
 
 
-def _download(content: bytes, mimetype: str, filename: str) -> Response:
-    return Response(content, mimetype=mimetype,
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
-
-
 @bp.route("/fakturagrunnlag/<int:year>.csv")
 @role_required(ADVISER)
 def invoice_basis_csv(year: int):
-    return _download(invoice_basis.to_csv(invoice_basis.rows(year)), "text/csv",
-                     f"fakturagrunnlag-{year}.csv")
+    return downloads.made("invoice_basis_csv", year, lambda: invoice_basis.to_csv(invoice_basis.rows(year)),
+                          "text/csv", f"fakturagrunnlag-{year}.csv")
 
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -129,4 +124,5 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 @bp.route("/fakturagrunnlag/<int:year>.xlsx")
 @role_required(ADVISER)
 def invoice_basis_xlsx(year: int):
-    return _download(invoice_basis.to_xlsx(invoice_basis.rows(year), year), XLSX, f"fakturagrunnlag-{year}.xlsx")
+    return downloads.made("invoice_basis_xlsx", year, lambda: invoice_basis.to_xlsx(invoice_basis.rows(year), year),
+                          XLSX, f"fakturagrunnlag-{year}.xlsx")

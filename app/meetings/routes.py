@@ -1,13 +1,12 @@
 """Meetings of the steering group and the coordination meeting: the adviser plans them, invitees see them."""
 from datetime import date, datetime, time, timezone
 
-import io
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
-from app import clock
+from app import clock, downloads
 from app.extensions import db
 from app.forms import ConfirmForm, choices
 from app.meetings.forms import MeetingForm, MinutesForm
@@ -15,7 +14,7 @@ from app.models import Meeting, User
 from app.models.meeting import ATTENDANCE_LABELS, KIND_LABELS
 from app.security import role_required
 from app.services import annual_reports, meetings
-from app.views import attempt, attempt_result, uploaded_file
+from app.views import attempt, attempt_result
 from workflows.roles import ADVISER
 
 bp = Blueprint("meetings", __name__, url_prefix="/moter")
@@ -122,7 +121,7 @@ def minutes_pdf(meeting_id: int):
     path = meetings.minutes_path(get_meeting(meeting_id))
     if path is None or not path.is_file():
         abort(404)
-    return uploaded_file(path, f"referat-{meeting_id}.pdf")
+    return downloads.kept_file("minutes", meeting_id, lambda: path, f"referat-{meeting_id}.pdf")
 
 
 @bp.route("/<int:meeting_id>/oppmote", methods=["POST"])
@@ -163,5 +162,4 @@ def annual_report_pdf(year: int):
     if filed is None:
         abort(404)
     get_meeting(filed.meeting_id)
-    return send_file(io.BytesIO(filed.content), mimetype="application/pdf", as_attachment=True,
-                     download_name=filed.filename)
+    return downloads.kept_file("annual_report", year, lambda: filed.content, filed.filename)

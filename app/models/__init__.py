@@ -18,6 +18,7 @@ from app.models.organisation import Organisation, OrganisationName, Organisation
 from app.models.rate_limit import RateLimit
 from app.models.rendered_pdf import RenderedPdf
 from app.models.request import TransitionRequest
+from app.models.stored_document import ContentVersion, StoredDocument
 from app.models.subgroup import Subgroup, SubgroupMember, SubgroupTheme, UserRepresentative
 from app.models.user import LoginAttempt, LoginSession, User, UserRole
 
@@ -42,6 +43,8 @@ __all__ = [
     "EvaluationQuestion",
     "EvaluationResponse",
     "RenderedPdf",
+    "StoredDocument",
+    "ContentVersion",
     "Representative",
     "RepresentativeSeat",
     "AuditEvent",

@@ -14,7 +14,7 @@ from app.models import (AdministrativeContact, AgreementDocument, AuditEvent, Ca
                         LoginAttempt, LoginSession, Meeting, MeetingInvitee, MembershipCase, Organisation,
                         OutboxMessage, Representative, Signature, Subgroup, SubgroupMember, TransitionRequest, User,
                         UserRepresentative)
-from app.services import ServiceError, audit, rendered_pdfs, users
+from app.services import ServiceError, audit, rendered_pdfs, stored_documents, users
 
 REMOVED = "(Innholdet er fjernet fordi personen er anonymisert.)"
 ARCHIVE_KEPT = ("Disse arkivdokumentene navngir personen og beholdes også om personen anonymiseres: underskrifter "
@@ -297,8 +297,9 @@ def anonymise(user: User, actor: User) -> None:
     user.active = False
     user.anonymised_at = clock.now()
     users.end_all_sessions(user)
-    # A kept PDF may show the person (a reply letter, a notice); it is made again from the anonymised data.
+    # A kept document may show the person (a reply letter, a notice, a ZIP): made again from the anonymised data.
     rendered_pdfs.forget_all()
+    stored_documents.forget_all()
     audit.record(actor, "user.anonymise", "user", user.id, data={
         "representatives": [t.id for t in terms], "invitation_replies": [r.id for r, f in replies if f],
         "transition_requests": [r.id for r, f in requests if f], "administrative_contacts": [c.id for c in contacts],

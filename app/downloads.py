@@ -1,0 +1,46 @@
+"""Responses for downloads: a document the app makes is made once per content version (app/services/
+stored_documents.py), and every download carries a validator, so a browser's second fetch is answered 304.
+
+The route checks that the user may have the document before calling these, so neither a stored copy nor a 304 goes
+to someone who may not see it; `Cache-Control: private, no-cache` makes the browser ask every time.
+"""
+from collections.abc import Callable
+from pathlib import Path
+
+from flask import Response, request
+
+from app.security import count_render
+from app.services import stored_documents
+from app.views import kept, uploaded_file
+
+
+def made(kind: str, key: object, render: Callable[[], bytes], mimetype: str, filename: str, *,
+         inline: bool = False) -> Response:
+    """Document `kind` `key` as `render` makes it, counted against the user's render limit only when it is made."""
+    key, current = str(key), stored_documents.version()
+    tag = stored_documents.etag(kind, key, current)
+    if tag in request.if_none_match:
+        return _validated(Response(status=304), tag)
+    content = stored_documents.find(kind, key, current)
+    if content is None:
+        count_render()
+        content = kept(lambda: stored_documents.make(kind, key, current, render))
+    disposition = "inline" if inline else "attachment"
+    return _validated(Response(content, mimetype=mimetype, headers={
+        "Content-Disposition": f'{disposition}; filename="{filename}"'}), tag)
+
+
+def kept_file(kind: str, key: object, content: Callable[[], bytes | Path], filename: str) -> Response:
+    """A PDF already kept as it was uploaded or filed: served as it is (it was checked when it came), with a
+    validator."""
+    key = str(key)
+    tag = stored_documents.etag(kind, key, stored_documents.version())
+    if tag in request.if_none_match:
+        return _validated(Response(status=304), tag)
+    return _validated(uploaded_file(content(), filename), tag)
+
+
+def _validated(response: Response, tag: str) -> Response:
+    response.set_etag(tag)
+    response.headers["Cache-Control"] = "private, no-cache"
+    return response

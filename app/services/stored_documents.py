@@ -1,0 +1,90 @@
+"""Downloads (PDFs, ZIPs, CSV and Excel files) made once per content version and kept in the database.
+
+Every transaction that changes a table a document may show (any but the bookkeeping ones below) adds one to
+content_version, once, in the same transaction: so nothing that changes the data has to tell this module, and a
+stored copy made at the current version, on the same day and in the same language, shows what a new one would.
+The PDFs inside keep their own copies by their HTML's fingerprint (rendered_pdfs), so a change elsewhere costs the
+HTML, not WeasyPrint.
+"""
+import hashlib
+from collections.abc import Callable
+
+from flask_babel import get_locale
+from sqlalchemy import delete, event, inspect, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from app import clock
+from app.extensions import db
+from app.models import (AuditHead, ContentVersion, LoginAttempt, LoginSession, RateLimit, RenderedPdf,
+                        StoredDocument)
+
+# Written while reading or signing in, never shown in a document (AuditHead moves only with an AuditEvent, which is).
+BOOKKEEPING = frozenset(model.__table__ for model in (
+    AuditHead, ContentVersion, LoginAttempt, LoginSession, RateLimit, RenderedPdf, StoredDocument))
+_BUMPED = "content_version_bumped"  # session.info: this transaction has added its one
+
+
+def version() -> str:
+    """What a stored copy must have been made at to be served now: the content version, today, the language."""
+    seq = db.session.scalar(select(ContentVersion.seq).where(ContentVersion.id == 1)) or 0
+    return f"{seq}:{clock.today().isoformat()}:{get_locale()}"
+
+
+def etag(kind: str, key: str, current: str) -> str:
+    return hashlib.sha256(f"{kind}\0{key}\0{current}".encode()).hexdigest()[:32]
+
+
+def find(kind: str, key: str, current: str) -> bytes | None:
+    return db.session.scalar(select(StoredDocument.content).where(
+        StoredDocument.kind == kind, StoredDocument.key == key, StoredDocument.version == current))
+
+
+def make(kind: str, key: str, current: str, render: Callable[[], bytes]) -> bytes:
+    """`render` the document and store it as made at `current` (read before rendering, so that a change committed
+    meanwhile makes the copy stale rather than mislabelled), replacing the earlier copy. The caller commits."""
+    content = render()
+    insert = postgresql.insert if db.engine.dialect.name == "postgresql" else sqlite.insert
+    values = {"version": current, "content": content, "stored_at": clock.now()}
+    db.session.execute(insert(StoredDocument).values(kind=kind, key=key, **values)
+                       .on_conflict_do_update(index_elements=["kind", "key"], set_=values))
+    return content
+
+
+def forget_all() -> None:
+    """Drop every stored copy; each is made again when next asked for."""
+    db.session.execute(delete(StoredDocument))
+
+
+def _bump(session: Session) -> None:
+    if session.info.get(_BUMPED):
+        return
+    session.info[_BUMPED] = True
+    connection = session.connection()
+    # A database before migration 0026 (the migration tests fill one with today's services) has neither the counter
+    # nor a stored copy to make stale; asked once per writing transaction, as a test may migrate the same database.
+    if not inspect(connection).has_table(ContentVersion.__tablename__):
+        return
+    insert = postgresql.insert if connection.dialect.name == "postgresql" else sqlite.insert
+    connection.execute(insert(ContentVersion).values(id=1, seq=1).on_conflict_do_update(
+        index_elements=["id"], set_={"seq": ContentVersion.seq + 1}))
+
+
+@event.listens_for(Session, "after_flush")
+def _after_flush(session: Session, _context) -> None:
+    changed = [*session.new, *session.deleted, *(o for o in session.dirty if session.is_modified(o))]
+    if any(getattr(type(o), "__table__", None) not in BOOKKEEPING for o in changed):
+        _bump(session)
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _on_statement(state) -> None:
+    if (state.is_insert or state.is_update or state.is_delete) and state.statement.table not in BOOKKEEPING:
+        _bump(state.session)
+
+
+@event.listens_for(Session, "after_commit")
+@event.listens_for(Session, "after_rollback")
+@event.listens_for(Session, "after_soft_rollback")
+def _forget_bump(session: Session, *args) -> None:
+    session.info.pop(_BUMPED, None)

@@ -1,0 +1,215 @@
+"""Every download is made once per content version and stored: the second fetch makes nothing, anything shown
+changing (anonymisation included) makes it anew, a browser's second fetch is answered 304, and neither a stored copy
+nor a 304 goes to someone who may not have the document."""
+import csv
+import io
+import zipfile
+from datetime import date, datetime, timezone
+
+import pytest
+from pypdf import PdfReader
+from sqlalchemy import select, update
+
+from app import clock
+from app.extensions import db
+from app.models import AgreementDocument, ContentVersion, Organisation, StoredDocument
+from app.models.case import MUNICIPALITY_PARTY
+from app.services import (agreement_print, agreements, archive, cost_keys, invoice_basis, meetings, organisations,
+                          privacy, replies, stored_documents, uploads, workflow)
+from app.services import overview as overview_service
+from tests import factories
+from workflows.key_shares import PERCENT
+
+
+@pytest.fixture
+def case(orgs, adviser):
+    """Lindås, a member since 2018: invitation letter, reply, signed agreement and the case's history."""
+    made = factories.member(factories.historic_round(), orgs["Lindås"], adviser)
+    db.session.commit()
+    return made
+
+
+@pytest.fixture
+def decided_key(orgs, adviser):
+    draft = cost_keys.KeyDraft(2025, 2027, 1_000_001, PERCENT, orgs["Helse Bergen"].id, {
+        orgs["Bergen"].id: 3333, orgs["Universitetet i Bergen"].id: 3333, orgs["Helse Bergen"].id: 3334})
+    key = cost_keys.create(draft, adviser)
+    workflow.perform(key, "submit", adviser)
+    steering = factories.user("steering_member", organisation=orgs["Helse Bergen"])
+    workflow.perform(key, "decide", steering, comment="Vedtatt.",
+                     data={"decided_on": date(2025, 1, 20).isoformat(), "agenda_item": "Sak 4/2025"})
+    db.session.commit()
+    return key
+
+
+def _counting(monkeypatch, module, name: str) -> list:
+    calls, real = [], getattr(module, name)
+
+    def counted(*args, **kwargs):
+        calls.append(args)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(module, name, counted)
+    return calls
+
+
+# (path, the module and function that makes it) — every document the app makes on request
+MADE = {
+    "history PDF": (lambda c, k: f"/saker/{c.id}/dokumenter/saksforlop.pdf", archive, "render_template"),
+    "reply PDF": (lambda c, k: f"/saker/{c.id}/dokumenter/svar-{replies.latest_reply(c).id}.pdf", archive, "render_template"),
+    "archive ZIP": (lambda c, k: f"/saker/{c.id}/arkiv.zip", archive, "export"),
+    "agreement PDF": (lambda c, k: f"/avtaler/{c.agreement.id}/samarbeidsavtale.pdf", agreement_print, "pdf"),
+    "overview CSV": (lambda c, k: "/oversikt.csv?status=active&sort=-name", overview_service, "to_csv"),
+    "invoice basis CSV": (lambda c, k: "/medlemskap/bidrag/fakturagrunnlag/2026.csv", invoice_basis, "to_csv"),
+    "invoice basis Excel": (lambda c, k: "/medlemskap/bidrag/fakturagrunnlag/2026.xlsx", invoice_basis, "to_xlsx"),
+    "cost key CSV": (lambda c, k: f"/okonomi/fordelingsnokkel/{k.id}.csv", cost_keys, "to_csv"),
+    "cost key Excel": (lambda c, k: f"/okonomi/fordelingsnokkel/{k.id}.xlsx", cost_keys, "to_xlsx"),
+}
+
+
+@pytest.mark.parametrize("name", MADE)
+def test_the_second_fetch_makes_nothing_and_a_change_makes_it_anew(client, auth, adviser, case, decided_key,
+                                                                   monkeypatch, name):
+    path, module, function = MADE[name]
+    path = path(case, decided_key)
+    calls = _counting(monkeypatch, module, function)
+    auth.login(adviser)
+    first = client.get(path)
+    assert first.status_code == 200 and first.data and len(calls) == 1
+    second = client.get(path)
+    assert second.data == first.data and len(calls) == 1
+    organisations.record_change(case.organisation, adviser, date(2026, 1, 1), official_name="Lindås herad")
+    db.session.commit()
+    assert client.get(path).status_code == 200 and len(calls) == 2
+
+
+@pytest.mark.parametrize("name", MADE)
+def test_a_browser_s_second_fetch_is_answered_304_until_something_changes(client, auth, adviser, case, decided_key,
+                                                                         name):
+    path = MADE[name][0](case, decided_key)
+    auth.login(adviser)
+    first = client.get(path)
+    assert first.headers["Cache-Control"] == "private, no-cache" and first.headers["ETag"]
+    again = client.get(path, headers={"If-None-Match": first.headers["ETag"]})
+    assert again.status_code == 304 and again.data == b""
+    case.organisation.name = "Lindås herad"
+    db.session.commit()
+    changed = client.get(path, headers={"If-None-Match": first.headers["ETag"]})
+    assert changed.status_code == 200 and changed.headers["ETag"] != first.headers["ETag"]
+
+
+def _pdf_text(content: bytes) -> str:
+    return "".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
+
+
+def test_anonymising_the_person_a_stored_zip_names_makes_it_anew_without_the_name(client, auth, adviser, orgs):
+    askoy = factories.member(factories.historic_round(), orgs["Askøy"], adviser)
+    signatory = factories.user("signatory", organisation=orgs["Askøy"], name="Per Vik", title="Rådmann")
+    with clock.pinned(date(2026, 3, 2)):
+        workflow.approve(agreements.give_notice(askoy, signatory, notice_date=date(2026, 3, 1), reason="Vedtak."),
+                         adviser, "Mottatt.")
+    db.session.commit()
+    auth.login(adviser)
+
+    def texts() -> str:
+        with zipfile.ZipFile(io.BytesIO(client.get(f"/saker/{askoy.id}/arkiv.zip").data)) as export:
+            return "".join(_pdf_text(export.read(n)) for n in export.namelist() if n.endswith(".pdf"))
+
+    assert "Per Vik" in texts()
+    privacy.anonymise(signatory, factories.user("admin"))
+    db.session.commit()
+    assert db.session.scalars(select(StoredDocument)).all() == []  # no copy naming him is kept
+    assert "Per Vik" not in texts()
+
+
+def test_a_signature_shows_in_the_next_fetch_of_the_agreement(client, auth, adviser, orgs):
+    case = factories.issued_case(orgs["Lindås"], by=adviser)
+    db.session.commit()
+    auth.login(adviser)
+    path = f"/avtaler/{case.agreement.id}/samarbeidsavtale.pdf"
+    assert "Olav Hauge" not in _pdf_text(client.get(path).data)
+    agreements.register_upload(case.agreement, adviser, party=MUNICIPALITY_PARTY, name="Olav Hauge",
+                               title="Rådmann", signed_on=date(2026, 11, 23), filename="signert.pdf",
+                               content=factories.pdf())
+    db.session.commit()
+    assert "Olav Hauge" in _pdf_text(client.get(path).data)
+
+
+def test_the_overview_csv_shows_a_renamed_municipality(client, auth, adviser, case):
+    auth.login(adviser)
+
+    def names() -> set[str]:
+        rows = csv.reader(io.StringIO(client.get("/oversikt.csv").data.decode("utf-8-sig")), delimiter=";")
+        return {cell for row in rows for cell in row}
+
+    assert "Lindås" in " ".join(names())
+    organisations.record_change(case.organisation, adviser, date(2026, 1, 1), official_name="Nordhordland herad")
+    case.organisation.name = "Nordhordland"
+    db.session.commit()
+    assert "Nordhordland" in " ".join(names())
+
+
+def test_each_filter_of_the_overview_is_its_own_document(client, auth, adviser, case, monkeypatch):
+    calls = _counting(monkeypatch, overview_service, "to_csv")
+    auth.login(adviser)
+    assert client.get("/oversikt.csv?q=Lindås").data != client.get("/oversikt.csv?q=Voss").data
+    assert len(calls) == 2
+
+
+def test_a_stored_copy_is_not_served_to_someone_who_may_not_have_it(client, auth, adviser, case):
+    auth.login(adviser)
+    for path in (f"/saker/{case.id}/arkiv.zip", "/oversikt.csv"):
+        assert client.get(path).status_code == 200
+    tag = client.get("/oversikt.csv").headers["ETag"]
+    auth.logout()
+    auth.login("municipality_contact", organisation="Voss")
+    assert client.get(f"/saker/{case.id}/arkiv.zip").status_code == 404
+    assert client.get("/oversikt.csv", headers={"If-None-Match": tag}).status_code == 403
+
+
+def test_reading_and_fetching_leave_the_content_version_as_it_is(client, auth, adviser, case):
+    auth.login(adviser)
+    client.get(f"/saker/{case.id}/arkiv.zip")
+    current = stored_documents.version()
+    for path in (f"/saker/{case.id}/arkiv.zip", f"/saker/{case.id}", "/oversikt.csv", "/"):
+        client.get(path)
+    assert stored_documents.version() == current
+
+
+def test_a_bulk_update_statement_changes_the_content_version(app, case):
+    current = stored_documents.version()
+    db.session.execute(update(Organisation).where(Organisation.id == case.organisation_id).values(name="Lindås by"))
+    db.session.commit()
+    assert stored_documents.version() != current
+    seq = db.session.scalar(select(ContentVersion.seq))
+    db.session.execute(update(Organisation).values(name="X"))
+    db.session.execute(update(Organisation).values(name="Y"))
+    db.session.commit()
+    assert db.session.scalar(select(ContentVersion.seq)) == seq + 1  # once per transaction
+
+
+def test_a_scanned_copy_and_the_minutes_are_served_as_kept_with_a_validator(client, auth, adviser, orgs, app,
+                                                                           tmp_path, monkeypatch):
+    monkeypatch.setattr(app, "instance_path", str(tmp_path))
+    case = factories.issued_case(orgs["Lindås"], by=adviser)
+    agreements.register_upload(case.agreement, adviser, party=MUNICIPALITY_PARTY, name="Olav Hauge",
+                               title="Rådmann", signed_on=date(2026, 11, 23), filename="signert.pdf",
+                               content=factories.pdf("skannet"))
+    scan = db.session.scalar(select(AgreementDocument))
+    meeting = meetings.create("coordination", starts_at=datetime(2026, 1, 20, 9, tzinfo=timezone.utc),
+                              ends_at=datetime(2026, 1, 20, 13, tzinfo=timezone.utc), place="Bergen rådhus",
+                              agenda="", invitees=[adviser], actor=adviser, notify=False)
+    meetings.record_minutes(meeting, text="", pdf=factories.pdf("referat"), actor=adviser)
+    db.session.commit()
+    checks = _counting(monkeypatch, uploads, "check_pdf")
+    auth.login(adviser)
+    for path in (f"/avtaler/dokument/{scan.id}", f"/saker/{case.id}/dokumenter/skannet-{scan.id}.pdf",
+                 f"/moter/{meeting.id}/referat.pdf"):
+        with client.get(path) as first:
+            assert first.status_code == 200 and first.data.startswith(b"%PDF-")
+            tag = first.headers["ETag"]
+        assert client.get(path, headers={"If-None-Match": tag}).status_code == 304
+    auth.logout()
+    auth.login("municipality_contact", organisation="Voss")
+    assert client.get(f"/avtaler/dokument/{scan.id}", headers={"If-None-Match": tag}).status_code == 404
+    assert checks == []

@@ -2,7 +2,8 @@
 documents, the calendar feed's sources, what happens when someone becomes a contact person, the menu's badges and
 the transitions that have a page of their own.
 
-`create_app` installs this table on the app; nothing adds itself to it by being imported. The test
+`create_app` installs this table on the app, and the session hooks on SQLAlchemy; nothing adds itself to either by
+being imported. The test
 `tests/test_wiring.py` prints it, so "what happens on give_notice?" is answered by reading this file.
 """
 from collections.abc import Callable, Mapping
@@ -10,10 +11,12 @@ from dataclasses import dataclass
 from types import MappingProxyType
 
 from flask import Flask
+from sqlalchemy import event
+from sqlalchemy.orm import Session
 
-from app.services import (agreement_print, agreements, archive, calendar, cases, contributions, cost_keys, members,
-                          mergers, organisations, payment_reminders, rate_limits, reminders, replies, representatives,
-                          rounds, subgroups, waiting)
+from app.services import (agreement_print, agreements, archive, audit, calendar, cases, contributions, cost_keys,
+                          files, members, mergers, organisations, payment_reminders, rate_limits, reminders, replies,
+                          representatives, rounds, stored_documents, subgroups, waiting)
 
 
 @dataclass(frozen=True)
@@ -103,6 +106,25 @@ WIRING = Wiring(
 )
 
 
+# What every database session does around its transactions, in this order per event: the audit chain's head, the
+# files a transaction wrote, and the counter that makes stored downloads stale (SQLAlchemy session events).
+SESSION_HOOKS: tuple[tuple[str, Callable], ...] = (
+    ("before_commit", audit.write_head),
+    ("after_flush", stored_documents.count_flush),
+    ("do_orm_execute", stored_documents.count_statement),
+    ("after_commit", files.apply_pending),
+    ("after_commit", stored_documents.forget_count),
+    ("after_rollback", audit.forget_head),
+    ("after_rollback", stored_documents.forget_count),
+    ("after_soft_rollback", audit.forget_head),
+    ("after_soft_rollback", files.discard_pending),
+    ("after_soft_rollback", stored_documents.forget_count),
+)
+
+
 def install(app: Flask) -> None:
-    """Read back with `app.extensions.wiring()`."""
+    """Read back with `app.extensions.wiring()`. The session hooks are SQLAlchemy's, for every app: added once."""
     app.extensions["wiring"] = WIRING
+    for name, hook in SESSION_HOOKS:
+        if not event.contains(Session, name, hook):
+            event.listen(Session, name, hook)

@@ -9,9 +9,7 @@ import json
 from dataclasses import dataclass
 
 from flask import current_app
-from sqlalchemy import event as sa_event
 from sqlalchemy import select, update
-from sqlalchemy.orm import Session
 
 from app import clock
 from app.extensions import db
@@ -59,16 +57,14 @@ def _next_link(session) -> tuple[int, str]:
     return bumped.seq, bumped.last_hash
 
 
-@sa_event.listens_for(Session, "before_commit")
-def _write_head(session) -> None:
+def write_head(session) -> None:
+    """Before commit (app/wiring.py): the chain's head moves with the events of the transaction."""
     if _HEAD in session.info:
         seq, last_hash = session.info.pop(_HEAD)
         session.execute(update(AuditHead).where(AuditHead.id == 1).values(seq=seq, last_hash=last_hash))
 
 
-@sa_event.listens_for(Session, "after_rollback")
-@sa_event.listens_for(Session, "after_soft_rollback")
-def _forget_head(session, *args) -> None:
+def forget_head(session, *args) -> None:
     session.info.pop(_HEAD, None)
 
 

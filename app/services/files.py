@@ -5,8 +5,6 @@ import secrets
 from pathlib import Path
 
 from flask import current_app
-from sqlalchemy import event
-from sqlalchemy.orm import Session
 
 from app.extensions import db
 
@@ -34,8 +32,8 @@ def remove(relative: str) -> None:
     db.session.info.setdefault(_PENDING, []).append((None, path(relative)))
 
 
-@event.listens_for(Session, "after_commit")
-def _apply(session) -> None:
+def apply_pending(session) -> None:
+    """After commit (app/wiring.py): the files the transaction wrote or removed take effect."""
     for temporary, target in session.info.pop(_PENDING, []):
         if temporary is None:
             target.unlink(missing_ok=True)
@@ -43,8 +41,7 @@ def _apply(session) -> None:
             os.replace(temporary, target)
 
 
-@event.listens_for(Session, "after_soft_rollback")
-def _discard(session, _previous) -> None:
+def discard_pending(session, _previous) -> None:
     for temporary, _target in session.info.pop(_PENDING, []):
         if temporary is not None:
             temporary.unlink(missing_ok=True)

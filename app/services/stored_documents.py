@@ -10,7 +10,7 @@ import hashlib
 from collections.abc import Callable
 
 from flask_babel import get_locale
-from sqlalchemy import delete, event, inspect, select
+from sqlalchemy import delete, inspect, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -70,21 +70,18 @@ def _bump(session: Session) -> None:
         index_elements=["id"], set_={"seq": ContentVersion.seq + 1}))
 
 
-@event.listens_for(Session, "after_flush")
-def _after_flush(session: Session, _context) -> None:
+def count_flush(session: Session, _context) -> None:
+    """After each flush (app/wiring.py): a change to a table a document may show moves the counter."""
     changed = [*session.new, *session.deleted, *(o for o in session.dirty if session.is_modified(o))]
     if any(getattr(type(o), "__table__", None) not in BOOKKEEPING for o in changed):
         _bump(session)
 
 
-@event.listens_for(Session, "do_orm_execute")
-def _on_statement(state) -> None:
+def count_statement(state) -> None:
+    """Each ORM statement (app/wiring.py): a bulk insert, update or delete moves the counter too."""
     if (state.is_insert or state.is_update or state.is_delete) and state.statement.table not in BOOKKEEPING:
         _bump(state.session)
 
 
-@event.listens_for(Session, "after_commit")
-@event.listens_for(Session, "after_rollback")
-@event.listens_for(Session, "after_soft_rollback")
-def _forget_bump(session: Session, *args) -> None:
+def forget_count(session: Session, *args) -> None:
     session.info.pop(_BUMPED, None)

@@ -78,6 +78,10 @@ def test_nothing_is_attached_at_import_time():
             if isinstance(node, ast.AugAssign) or (
                     isinstance(node, ast.Assign) and any(isinstance(t, ast.Subscript) for t in node.targets)):
                 offenders.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+            if isinstance(node, ast.FunctionDef) and any(
+                    isinstance(d, ast.Call) and getattr(d.func, "attr", None) == "listens_for"
+                    for d in node.decorator_list):
+                offenders.append(f"{path.relative_to(ROOT)}:{node.lineno} (an event hook: list it in app/wiring.py)")
             if isinstance(node, ast.ImportFrom) and node.lineno > 1 and _after_definitions(tree, node):
                 offenders.append(f"{path.relative_to(ROOT)}:{node.lineno} (import at the bottom)")
     assert offenders == []

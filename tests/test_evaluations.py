@@ -119,3 +119,14 @@ def test_a_second_response_for_the_municipality_and_year_saved_at_once_shows_the
     assert "Noen andre registrerte det samme akkurat nå." in response.get_data(as_text=True)
     db.session.expire_all()
     assert evaluations.response_of(evaluation, orgs["Lindås"]) is None
+
+
+def test_the_answer_status_pages_through_the_municipalities(client, auth, orgs, people, monkeypatch):
+    from app.evaluations import routes
+    monkeypatch.setattr(routes, "PER_PAGE", 1)
+    evaluations.create(2026, ["Hva fungerte?"], people["adviser"])
+    db.session.commit()
+    auth.login(people["adviser"])
+    first, second = (client.get(f"/medlemskap/vurdering/2026?page={n}").get_data(as_text=True) for n in (1, 2))
+    assert ">Lindås<" in first and ">Voss<" not in first and ">Voss<" in second and ">Lindås<" not in second
+    assert "0 av 2 medlemskommuner har svart." in second and "Side 2 av 2 (2 treff)" in second

@@ -478,3 +478,14 @@ def test_audit_events_name_the_representative_by_id_only(orgs, people, lindas):
                                    email="ola.nordmann@x.no", starts_on=date(2026, 12, 1))
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.object_id == term.id))
     assert "Ola" not in event.data and "ola.nordmann" not in event.data
+
+
+def test_the_member_list_pages_through_the_members(client, auth, orgs, people, lindas, monkeypatch):
+    from app.members import routes
+    monkeypatch.setattr(routes, "PER_PAGE", 1)
+    factories.member_case(orgs["Voss"], people["adviser"], activated_on=date(2025, 2, 1))
+    db.session.commit()
+    auth.login(people["adviser"])
+    first, second = (client.get(f"/medlemskap/?page={n}").get_data(as_text=True) for n in (1, 2))
+    assert list(_member_list_rows(first)) == ["Lindås"] and list(_member_list_rows(second)) == ["Voss"]
+    assert "Side 1 av 2 (2 treff)" in first and 'rel="next"' in first

@@ -7,11 +7,13 @@ from app.forms import ConfirmForm
 from app.evaluations.forms import NewEvaluationForm, answer_form
 from app.security import role_required
 from app.services import evaluations
+from app.services.overview import paginate
 from app.views import attempt, attempt_result
 from workflows.roles import ADVISER, MUNICIPALITY_CONTACT
 
 bp = Blueprint("evaluations", __name__, url_prefix="/medlemskap/vurdering")
 
+PER_PAGE = 50
 QUESTIONS_EXAMPLE = ("Hvordan har kommunen hatt nytte av samarbeidet i år?\n"
                      "Hva bør prosjektgruppen prioritere neste år?\n"
                      "Har kommunen deltatt i koordineringsmøtet og fagkonferansen? Hvorfor/hvorfor ikke?")
@@ -37,7 +39,9 @@ def evaluation_list():
         if evaluation:
             flash(f"Vurderingen for {evaluation.year} er opprettet, og medlemskommunene kan svare.", "success")
             return redirect(url_for("evaluations.evaluation", year=evaluation.year))
-    rows = [(e, evaluations.status(e)) for e in evaluations.all_years()]
+    found = evaluations.all_years()
+    tallies = evaluations.tallies(found)
+    rows = [(e, *tallies[e.id]) for e in found]
     return render_template("evaluations/evaluations.html", rows=rows, form=form)
 
 
@@ -45,8 +49,10 @@ def evaluation_list():
 @role_required(ADVISER)
 def evaluation(year: int):
     found = get_evaluation(year)
-    return render_template("evaluations/evaluation.html", evaluation=found, status=evaluations.status(found),
-                           close_form=ConfirmForm())
+    organisations, answered = evaluations.listed(found)
+    page = paginate(organisations, request.args.get("page", 1, type=int), PER_PAGE)
+    return render_template("evaluations/evaluation.html", evaluation=found, page=page, answered=answered,
+                           status=evaluations.status(found, page.items), close_form=ConfirmForm())
 
 
 @bp.route("/<int:year>/avslutt", methods=["POST"])

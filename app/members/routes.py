@@ -14,9 +14,11 @@ from app.models import Organisation, Representative, User
 from app.models.representative import GROUPS
 from app.safe_input import arg_int
 from app.services import contributions, evaluations, members, representatives, waiting, workflow
+from app.services.overview import paginate
 from app.views import attempt, attempt_result, own_page, spec_or_404
 
 bp = Blueprint("members", __name__, url_prefix="/medlemskap")
+PER_PAGE = 50
 
 
 def get_organisation(org_id: int) -> Organisation:
@@ -51,18 +53,18 @@ def index():
             abort(403)
         return redirect(url_for("members.organisation", org_id=own.id))
     found = members.memberships()
-    now_members = [m for m in found if m.current]
-    seats = representatives.seats_of([m.organisation for m in now_members], clock.today())
+    page = paginate([m for m in found if m.current], request.args.get("page", 1, type=int), PER_PAGE)
+    seats = representatives.seats_of([m.organisation for m in page.items], clock.today())
     contacts, owed = members.admin_contacts(), contributions.outstanding_by_organisation()
     current = [{
         "organisation": m.organisation, "case": m.current,
         "filled": sum(1 for s in seats[m.organisation.id] if s.current),
         "flagged": sum(1 for s in seats[m.organisation.id] if s.flagged),
         "contact": contacts.get(m.organisation.id), "outstanding": owed.get(m.organisation.id, 0),
-    } for m in now_members]
+    } for m in page.items]
     former = [{"organisation": m.organisation, "case": m.latest} for m in found if m.current is None]
     parties = representatives.parties(clock.today())
-    return render_template("members/list.html", current=current, former=former, parties=parties,
+    return render_template("members/list.html", current=current, page=page, former=former, parties=parties,
                            proposals=waiting.counts().representatives)
 
 

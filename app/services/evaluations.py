@@ -1,4 +1,6 @@
 """The annual evaluation (agreement §8): the adviser's questions per year, one answer per member municipality."""
+from collections import defaultdict
+
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -58,20 +60,48 @@ def expected(evaluation: Evaluation) -> list[Organisation]:
 
 
 def is_asked(evaluation: Evaluation, organisation: Organisation) -> bool:
-    """Whether the municipality is one of those `expected` to answer."""
-    return organisation in expected(evaluation)
+    """Whether the municipality is one of those `expected` to answer (read from its own memberships alone)."""
+    return bool(members.answering([evaluation.year], organisation)[evaluation.year])
 
 
-def status(evaluation: Evaluation) -> list[tuple[Organisation, EvaluationResponse | None]]:
-    """Each municipality asked, with its answer or None; answers from others are listed too."""
-    responses = {r.organisation_id: r for r in db.session.scalars(
-        select(EvaluationResponse).where(EvaluationResponse.evaluation_id == evaluation.id).options(
-            selectinload(EvaluationResponse.organisation), selectinload(EvaluationResponse.submitted_by),
-            selectinload(EvaluationResponse.answers)))}
-    asked = expected(evaluation)
+def _responders(found: list[Evaluation]) -> dict[int, list[int]]:
+    """Per evaluation id, the ids of the municipalities that answered, in the order they first did."""
+    result = defaultdict(list)
+    for evaluation_id, organisation_id in db.session.execute(
+            select(EvaluationResponse.evaluation_id, EvaluationResponse.organisation_id)
+            .where(EvaluationResponse.evaluation_id.in_([e.id for e in found])).order_by(EvaluationResponse.id)):
+        result[evaluation_id].append(organisation_id)
+    return result
+
+
+def listed(evaluation: Evaluation) -> tuple[list[Organisation], int]:
+    """The municipalities `status` lists, in its order (those asked, then others that answered), and how many of
+    them answered, without loading the answers."""
+    responded, asked = _responders([evaluation])[evaluation.id], expected(evaluation)
     asked_ids = {org.id for org in asked}
-    extra = [r.organisation for r in responses.values() if r.organisation_id not in asked_ids]
-    return [(org, responses.get(org.id)) for org in asked + extra]
+    extra_ids = [org_id for org_id in responded if org_id not in asked_ids]
+    extra = {org.id: org for org in db.session.scalars(select(Organisation).where(Organisation.id.in_(extra_ids)))}
+    return asked + [extra[org_id] for org_id in extra_ids], len(responded)
+
+
+def status(evaluation: Evaluation, organisations: list[Organisation] | None = None
+           ) -> list[tuple[Organisation, EvaluationResponse | None]]:
+    """Each municipality asked, with its answer or None; answers from others are listed too. With
+    `organisations` (some of those `listed`), just those."""
+    if organisations is None:
+        organisations = listed(evaluation)[0]
+    responses = {r.organisation_id: r for r in db.session.scalars(
+        select(EvaluationResponse).where(EvaluationResponse.evaluation_id == evaluation.id,
+                                         EvaluationResponse.organisation_id.in_([o.id for o in organisations]))
+        .options(selectinload(EvaluationResponse.submitted_by), selectinload(EvaluationResponse.answers)))}
+    return [(org, responses.get(org.id)) for org in organisations]
+
+
+def tallies(found: list[Evaluation]) -> dict[int, tuple[int, int]]:
+    """Per evaluation id: how many answered, and how many municipalities its `status` lists."""
+    asked, responded = members.answering([e.year for e in found]), _responders(found)
+    return {e.id: (len(responded[e.id]), len({org.id for org in asked[e.year]} | set(responded[e.id])))
+            for e in found}
 
 
 def answer(evaluation: Evaluation, organisation: Organisation, actor: User, texts: dict[int, str]
@@ -108,4 +138,6 @@ def answer(evaluation: Evaluation, organisation: Organisation, actor: User, text
 
 def open_for(organisation: Organisation) -> list[Evaluation]:
     """Open evaluations the municipality is asked to answer, newest first."""
-    return [e for e in all_years() if e.is_open and is_asked(e, organisation)]
+    found = [e for e in all_years() if e.is_open]
+    asked = members.answering([e.year for e in found], organisation)
+    return [e for e in found if asked[e.year]]

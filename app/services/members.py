@@ -45,10 +45,16 @@ def member_on(organisation: Organisation, day: date) -> bool:
 
 def _held_periods(organisation: Organisation) -> Iterator[tuple[MembershipCase, list[Period]]]:
     """The organisation's membership cases with the periods that count for it (see `_holders`)."""
-    moves = _moves(or_(Merger.successor_id == organisation.id, Merger.continued_from_id == organisation.id))
-    for holder, case, made in _holders(_cases_with_periods(organisation, also_cases=list(moves)), moves):
+    for holder, case, made in _holders_touching(organisation):
         if holder == organisation and made:
             yield case, made
+
+
+def _holders_touching(organisation: Organisation
+                      ) -> Iterator[tuple[Organisation, MembershipCase, list[Period]]]:
+    """`_holders` of the organisation's own cases and of those a merger moved to or from it."""
+    moves = _moves(or_(Merger.successor_id == organisation.id, Merger.continued_from_id == organisation.id))
+    return _holders(_cases_with_periods(organisation, also_cases=list(moves)), moves)
 
 
 def _moves(*conditions) -> dict[int, Merger]:
@@ -172,24 +178,37 @@ def cases_ever_active(organisation: Organisation | None = None) -> list[Membersh
     return [case for case, _ in _cases_with_periods(organisation)]
 
 
-def membership_days() -> list[tuple[Organisation, MembershipCase, Period]]:
-    """Every membership period with whose it was (see `_holders`), in three queries."""
-    return [(holder, case, period) for holder, case, made in _holders(_cases_with_periods(), _moves())
-            for period in made]
+def membership_days(organisation: Organisation | None = None) -> list[tuple[Organisation, MembershipCase, Period]]:
+    """Every membership period with whose it was (see `_holders`), in three queries; with `organisation`, those
+    of the cases that are or were its own."""
+    found = _holders(_cases_with_periods(), _moves()) if organisation is None else _holders_touching(organisation)
+    return [(holder, case, period) for holder, case, made in found for period in made]
 
 
 def answering_for(year: int) -> list[Organisation]:
     """The municipalities that answer for the memberships of `year` (a member for at least a day of it): each
     membership's holder on its last member day of the year, so a membership a merger continued answers as the
     successor, and one a merger ended as the predecessor. By name."""
-    last_day, latest = date(year, 12, 31), {}
-    for holder, case, period in membership_days():
-        if period.first <= last_day and (period.last is None or period.last.year >= year) \
-                and period.first <= clock.today():
-            end = min(period.last or last_day, last_day)
-            if case.id not in latest or end > latest[case.id][0]:
-                latest[case.id] = (end, holder)
-    return sorted({holder for _, holder in latest.values()}, key=lambda o: o.name)
+    return answering([year])[year]
+
+
+def answering(years: list[int], organisation: Organisation | None = None) -> dict[int, list[Organisation]]:
+    """`answering_for` each of the years from one reading of the memberships; with `organisation`, only it (if it
+    answers), read from its own cases alone."""
+    days, today = membership_days(organisation), clock.today()
+    result = {}
+    for year in years:
+        last_day, latest = date(year, 12, 31), {}
+        for holder, case, period in days:
+            if period.first <= last_day and (period.last is None or period.last.year >= year) \
+                    and period.first <= today:
+                end = min(period.last or last_day, last_day)
+                if case.id not in latest or end > latest[case.id][0]:
+                    latest[case.id] = (end, holder)
+        holders = {holder for _, holder in latest.values()}
+        result[year] = sorted(holders, key=lambda o: o.name) if organisation is None \
+            else [organisation] if organisation in holders else []
+    return result
 
 
 def last_member_case(organisation: Organisation) -> MembershipCase | None:

@@ -48,9 +48,10 @@ def candidates() -> list[User]:
 
 
 def visible(user: User):
-    """The meetings `user` may see (access.visible_meeting), newest first."""
-    return select(Meeting).where(access.visible_meeting(user, Meeting.invitees)).options(WITH_INVITEES) \
-        .order_by(Meeting.starts_at.desc())
+    """The meetings `user` may see (access.visible_meeting), newest first; their invitees are not loaded (hundreds
+    per meeting, and the lists and the calendar do not show them)."""
+    return select(Meeting).where(access.visible_meeting(user, Meeting.invitees)) \
+        .options(lazyload(Meeting.invitees)).order_by(Meeting.starts_at.desc())
 
 
 def _check(starts_at: datetime, ends_at: datetime, invitees: list[User]) -> None:

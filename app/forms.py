@@ -6,7 +6,7 @@ from flask_wtf import FlaskForm
 from wtforms import SelectChoice, SelectMultipleField, SubmitField
 from wtforms.validators import StopValidation
 from markupsafe import Markup, escape
-from wtforms.widgets import CheckboxInput, html_params
+from wtforms.widgets import CheckboxInput, Select, html_params
 from wtforms.widgets.core import clean_key
 
 REQUIRED = "Feltet må fylles ut."
@@ -92,6 +92,17 @@ def _attributes(attrs: dict) -> str:
     """What html_params writes: sorted, True alone, False and None left out."""
     return " ".join(clean_key(k) if v is True else f'{clean_key(k)}="{escape(v)}"' for k, v in sorted(attrs.items())
                     if v is not False and v is not None)
+
+
+class LongSelect(Select):
+    """WTForms' Select for a list of everyone: the same HTML, each option written without html_params."""
+
+    @classmethod
+    def render_option(cls, choice, **kwargs):
+        options = {"value": str(choice.value), **(choice.render_kw or {}), **kwargs}
+        if choice.selected:
+            options["selected"] = True
+        return Markup(f"<option {_attributes(options)}>{escape(choice.label or choice.value)}</option>")
 
 
 class CheckboxList(SelectMultipleField):

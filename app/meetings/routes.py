@@ -34,8 +34,7 @@ def _moment(day: date, at: time) -> datetime:
 
 
 def _invitee_choices(form: MeetingForm) -> None:
-    form.invitees.choices = choices(
-        (u.id, f"{u.name}, {u.organisation.name}" if u.organisation else u.name) for u in meetings.candidates())
+    form.invitees.choices = choices(meetings.candidates())
 
 
 @bp.route("/")
@@ -56,7 +55,7 @@ def meeting_new(kind: str):
     form = MeetingForm()
     _invitee_choices(form)
     if request.method == "GET":
-        form.invitees.data = [u.id for u in meetings.default_invitees(kind)]
+        form.invitees.data = meetings.default_invitee_ids(kind)
     meeting = form.validate_on_submit() and attempt_result(
         lambda: meetings.create(kind, **_meeting_fields(form), actor=current_user), form, "date")
     if meeting:

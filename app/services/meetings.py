@@ -8,7 +8,7 @@ from sqlalchemy.orm import lazyload, selectinload
 
 from app import access, clock
 from app.extensions import db
-from app.models import AdministrativeContact, Meeting, MeetingInvitee, Representative, User
+from app.models import AdministrativeContact, Meeting, MeetingInvitee, Organisation, Representative, User
 from app.models.meeting import ATTENDANCE_LABELS, KIND_LABELS, PROJECT_MEETING, STEERING_MEETING
 from app.models.representative import PROJECT_GROUP, STEERING_GROUP
 from workflows.roles import MUNICIPALITY_CONTACT, PROJECT_MEMBER, STEERING_MEMBER
@@ -30,21 +30,32 @@ def default_invitees(kind: str) -> list[User]:
     the parties' position holders). The coordination meeting: the municipalities' contact persons, and their
     administrative contacts (§10) who have a user with the same e-mail address.
     """
+    return list(db.session.scalars(select(User).where(User.active, _invited_by_default(kind)).options(WITHOUT_ROLES)
+                                   .order_by(User.name)))
+
+
+def default_invitee_ids(kind: str) -> list[int]:
+    """The ids of default_invitees(kind), without loading the people."""
+    return list(db.session.scalars(select(User.id).where(User.active, _invited_by_default(kind))))
+
+
+def _invited_by_default(kind: str):
     if kind in GROUP_MEETINGS:
         group, role = GROUP_MEETINGS[kind]
         today = clock.today()
         representative = select(Representative.user_id).where(Representative.group == group,
                                                               representatives.in_office(today))
-        wanted = or_(User.role_rows.any(role=role), User.id.in_(representative))
-    else:
-        wanted = or_(User.role_rows.any(role=MUNICIPALITY_CONTACT),
-                     User.email.in_(select(AdministrativeContact.email)))
-    return list(db.session.scalars(select(User).where(User.active, wanted).options(WITHOUT_ROLES).order_by(User.name)))
+        return or_(User.role_rows.any(role=role), User.id.in_(representative))
+    return or_(User.role_rows.any(role=MUNICIPALITY_CONTACT), User.email.in_(select(AdministrativeContact.email)))
 
 
-def candidates() -> list[User]:
-    """Everyone who can be invited: the active users."""
-    return list(db.session.scalars(select(User).where(User.active).options(WITHOUT_ROLES).order_by(User.name)))
+def candidates() -> list[tuple[int, str]]:
+    """Everyone who can be invited, the active users: (id, "name, organisation") by name.
+
+    Names only, not the people: the form lists hundreds."""
+    rows = db.session.execute(select(User.id, User.name, Organisation.name).outerjoin(User.organisation)
+                              .where(User.active).order_by(User.name))
+    return [(user_id, f"{name}, {organisation}" if organisation else name) for user_id, name, organisation in rows]
 
 
 def visible(user: User):

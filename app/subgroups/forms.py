@@ -4,7 +4,6 @@ from wtforms import FieldList, Form, FormField, SelectField, StringField, Submit
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from app import clock
-from app.extensions import db
 from app.forms import REQUIRED, CheckboxList, DateField, LongSelect, choices
 from app.models import User
 from app.models.subgroup import THEMES
@@ -63,8 +62,7 @@ class ProposalForm(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        everyone = db.session.scalars(subgroups.people())
-        self.chair_id.choices = choices([(0, "— Velg leder —")] + [(u.id, person_label(u)) for u in everyone])
+        self.chair_id.choices = choices([(0, "— Velg leder —")] + subgroups.person_choices())
         self.load_member_choices()
 
     def load_member_choices(self) -> None:

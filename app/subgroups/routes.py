@@ -161,12 +161,13 @@ def members(subgroup_id: int):
     search = MemberSearchForm(request.args)
     query = (search.q.data or "").strip()
     current = {m.user_id for m in subgroup.current_members}
-    found = subgroups.search_people(query) if query else db.session.scalars(subgroups.people()).all()
+    found = [(u.id, person_label(u)) for u in subgroups.search_people(query)] if query \
+        else subgroups.person_choices()
     form = AddMemberForm()
-    form.user_id.choices = choices([(u.id, person_label(u)) for u in found if u.id not in current])
+    form.user_id.choices = choices([(user_id, label) for user_id, label in found if user_id not in current])
     if request.method == "POST":
         # Validate against every person, not only the ones this search happened to show.
-        form.user_id.choices = choices([(u.id, person_label(u)) for u in db.session.scalars(subgroups.people())])
+        form.user_id.choices = choices(subgroups.person_choices())
     elif form.joined_on.data is None:
         form.joined_on.data = clock.today()
     if form.validate_on_submit():

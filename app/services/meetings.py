@@ -20,6 +20,8 @@ WITHOUT_ROLES = lazyload(User.role_rows)
 # A group's meeting invites the group: its seat in the representatives' table and the role of its members.
 GROUP_MEETINGS = {STEERING_MEETING: (STEERING_GROUP, STEERING_MEMBER), PROJECT_MEETING: (PROJECT_GROUP, PROJECT_MEMBER)}
 WITH_INVITEES = selectinload(Meeting.invitees).joinedload(MeetingInvitee.user).lazyload(User.role_rows)
+# Who is invited, as user ids only: what the meeting form needs.
+INVITEE_IDS = selectinload(Meeting.invitees).lazyload(MeetingInvitee.user)
 
 
 def default_invitees(kind: str) -> list[User]:

@@ -28,6 +28,8 @@ COMMENT_LABELS = {
     "close": "Sluttrapport: hva gruppen har levert",
 }
 DECISIONS = ("approve", "reject")
+# The members and who they are, for the pages that list them; without the people's roles.
+WITH_MEMBERS = selectinload(Subgroup.members).joinedload(SubgroupMember.user).lazyload(User.role_rows)
 
 
 def get_subgroup(subgroup_id: int, *loads) -> Subgroup:
@@ -103,8 +105,7 @@ def _notes(subgroup: Subgroup | None) -> dict[str, str | None]:
 
 @bp.route("/<int:subgroup_id>")
 def subgroup_page(subgroup_id: int):
-    subgroup = get_subgroup(subgroup_id, selectinload(Subgroup.members).joinedload(SubgroupMember.user)
-                            .lazyload(User.role_rows))
+    subgroup = get_subgroup(subgroup_id, WITH_MEMBERS)
     return render_template(
         "subgroups/subgroup.html", subgroup=subgroup, actions=workflow.actions(subgroup, current_user),
         history=subgroups.history(subgroup), notes=_notes(subgroup),
@@ -155,7 +156,7 @@ def _complete(form: ActionForm, trigger: str, comment_needed: bool) -> bool:
 
 @bp.route("/<int:subgroup_id>/medlemmer", methods=["GET", "POST"])
 def members(subgroup_id: int):
-    subgroup = get_subgroup(subgroup_id)
+    subgroup = get_subgroup(subgroup_id, WITH_MEMBERS)
     if not subgroups.can_manage_members(subgroup, current_user):
         abort(403, "Bare FoU-rådgiveren eller lederen kan endre medlemmene, og bare mens undergruppen er etablert.")
     search = MemberSearchForm(request.args)

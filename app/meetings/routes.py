@@ -20,9 +20,11 @@ from workflows.roles import ADVISER
 bp = Blueprint("meetings", __name__, url_prefix="/moter")
 
 
-def get_meeting(meeting_id: int) -> Meeting:
-    """The meeting, if the signed-in user is invited (or is the adviser or admin); 404 otherwise."""
-    meeting = db.session.get(Meeting, meeting_id, options=[meetings.WITH_INVITEES])
+def get_meeting(meeting_id: int, invitees=meetings.WITH_INVITEES) -> Meeting:
+    """The meeting, if the signed-in user is invited (or is the adviser or admin); 404 otherwise.
+
+    `invitees`: how its invitees are loaded."""
+    meeting = db.session.get(Meeting, meeting_id, options=[invitees])
     if meeting is None or not meeting.can_view(current_user):
         abort(404)
     return meeting
@@ -34,8 +36,7 @@ def _moment(day: date, at: time) -> datetime:
 
 
 def _invitee_choices(form: MeetingForm) -> None:
-    form.invitees.choices = choices(
-        (u.id, f"{u.name}, {u.organisation.name}" if u.organisation else u.name) for u in meetings.candidates())
+    form.invitees.choices = choices(meetings.candidates())
 
 
 @bp.route("/")
@@ -56,7 +57,7 @@ def meeting_new(kind: str):
     form = MeetingForm()
     _invitee_choices(form)
     if request.method == "GET":
-        form.invitees.data = [u.id for u in meetings.default_invitees(kind)]
+        form.invitees.data = meetings.default_invitee_ids(kind)
     meeting = form.validate_on_submit() and attempt_result(
         lambda: meetings.create(kind, **_meeting_fields(form), actor=current_user), form, "date")
     if meeting:
@@ -86,7 +87,7 @@ def meeting_page(meeting_id: int):
 @bp.route("/<int:meeting_id>/endre", methods=["GET", "POST"])
 @role_required(ADVISER)
 def meeting_edit(meeting_id: int):
-    meeting = get_meeting(meeting_id)
+    meeting = get_meeting(meeting_id, meetings.INVITEE_IDS)
     start, end = meeting.starts_at.astimezone(clock.OSLO), meeting.ends_at.astimezone(clock.OSLO)
     form = MeetingForm(date=start.date(), start_time=start.time(), end_time=end.time(), place=meeting.place,
                        agenda=meeting.agenda, invitees=[i.user_id for i in meeting.invitees])

@@ -8,7 +8,7 @@ from sqlalchemy.orm import lazyload, selectinload
 
 from app import access, clock
 from app.extensions import db
-from app.models import AdministrativeContact, Meeting, MeetingInvitee, Representative, User
+from app.models import AdministrativeContact, Meeting, MeetingInvitee, Organisation, Representative, User
 from app.models.meeting import ATTENDANCE_LABELS, KIND_LABELS, PROJECT_MEETING, STEERING_MEETING
 from app.models.representative import PROJECT_GROUP, STEERING_GROUP
 from workflows.roles import MUNICIPALITY_CONTACT, PROJECT_MEMBER, STEERING_MEMBER
@@ -20,6 +20,8 @@ WITHOUT_ROLES = lazyload(User.role_rows)
 # A group's meeting invites the group: its seat in the representatives' table and the role of its members.
 GROUP_MEETINGS = {STEERING_MEETING: (STEERING_GROUP, STEERING_MEMBER), PROJECT_MEETING: (PROJECT_GROUP, PROJECT_MEMBER)}
 WITH_INVITEES = selectinload(Meeting.invitees).joinedload(MeetingInvitee.user).lazyload(User.role_rows)
+# Who is invited, as user ids only: what the meeting form needs.
+INVITEE_IDS = selectinload(Meeting.invitees).lazyload(MeetingInvitee.user)
 
 
 def default_invitees(kind: str) -> list[User]:
@@ -30,27 +32,39 @@ def default_invitees(kind: str) -> list[User]:
     the parties' position holders). The coordination meeting: the municipalities' contact persons, and their
     administrative contacts (§10) who have a user with the same e-mail address.
     """
+    return list(db.session.scalars(select(User).where(User.active, _invited_by_default(kind)).options(WITHOUT_ROLES)
+                                   .order_by(User.name)))
+
+
+def default_invitee_ids(kind: str) -> list[int]:
+    """The ids of default_invitees(kind), without loading the people."""
+    return list(db.session.scalars(select(User.id).where(User.active, _invited_by_default(kind))))
+
+
+def _invited_by_default(kind: str):
     if kind in GROUP_MEETINGS:
         group, role = GROUP_MEETINGS[kind]
         today = clock.today()
         representative = select(Representative.user_id).where(Representative.group == group,
                                                               representatives.in_office(today))
-        wanted = or_(User.role_rows.any(role=role), User.id.in_(representative))
-    else:
-        wanted = or_(User.role_rows.any(role=MUNICIPALITY_CONTACT),
-                     User.email.in_(select(AdministrativeContact.email)))
-    return list(db.session.scalars(select(User).where(User.active, wanted).options(WITHOUT_ROLES).order_by(User.name)))
+        return or_(User.role_rows.any(role=role), User.id.in_(representative))
+    return or_(User.role_rows.any(role=MUNICIPALITY_CONTACT), User.email.in_(select(AdministrativeContact.email)))
 
 
-def candidates() -> list[User]:
-    """Everyone who can be invited: the active users."""
-    return list(db.session.scalars(select(User).where(User.active).options(WITHOUT_ROLES).order_by(User.name)))
+def candidates() -> list[tuple[int, str]]:
+    """Everyone who can be invited, the active users: (id, "name, organisation") by name.
+
+    Names only, not the people: the form lists hundreds."""
+    rows = db.session.execute(select(User.id, User.name, Organisation.name).outerjoin(User.organisation)
+                              .where(User.active).order_by(User.name))
+    return [(user_id, f"{name}, {organisation}" if organisation else name) for user_id, name, organisation in rows]
 
 
 def visible(user: User):
-    """The meetings `user` may see (access.visible_meeting), newest first."""
-    return select(Meeting).where(access.visible_meeting(user, Meeting.invitees)).options(WITH_INVITEES) \
-        .order_by(Meeting.starts_at.desc())
+    """The meetings `user` may see (access.visible_meeting), newest first; their invitees are not loaded (hundreds
+    per meeting, and the lists and the calendar do not show them)."""
+    return select(Meeting).where(access.visible_meeting(user, Meeting.invitees)) \
+        .options(lazyload(Meeting.invitees)).order_by(Meeting.starts_at.desc())
 
 
 def _check(starts_at: datetime, ends_at: datetime, invitees: list[User]) -> None:

@@ -4,8 +4,7 @@ from wtforms import FieldList, Form, FormField, SelectField, StringField, Submit
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from app import clock
-from app.extensions import db
-from app.forms import REQUIRED, CheckboxList, DateField, choices
+from app.forms import REQUIRED, CheckboxList, DateField, LongSelect, choices
 from app.models import User
 from app.models.subgroup import THEMES
 from app.services import subgroups
@@ -49,7 +48,7 @@ class ProposalForm(FlaskForm):
     duration = StringField("Forventet varighet", validators=[Length(max=100)])
     end_date = DateField("Sluttdato", validators=[Optional()])
     chair_id = SelectField("Foreslått leder", coerce=int, validators=[DataRequired("Velg en leder.")],
-                           invalid_choice_message="Ukjent person. Velg en leder fra listen.")
+                           invalid_choice_message="Ukjent person. Velg en leder fra listen.", widget=LongSelect())
     member_query = StringField("Søk etter personer (navn eller organisasjon)", validators=[Length(max=100)])
     search = SubmitField("Søk")
     member_ids = CheckboxList("Foreslåtte medlemmer", coerce=int, invalid_choice_message=(
@@ -63,8 +62,7 @@ class ProposalForm(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        everyone = db.session.scalars(subgroups.people())
-        self.chair_id.choices = choices([(0, "— Velg leder —")] + [(u.id, person_label(u)) for u in everyone])
+        self.chair_id.choices = choices([(0, "— Velg leder —")] + subgroups.person_choices())
         self.load_member_choices()
 
     def load_member_choices(self) -> None:
@@ -134,7 +132,8 @@ class ActionForm(FlaskForm):
 
 
 class AddMemberForm(FlaskForm):
-    user_id = SelectField("Person", coerce=int, invalid_choice_message="Ukjent person. Søk på nytt.")
+    user_id = SelectField("Person", coerce=int, invalid_choice_message="Ukjent person. Søk på nytt.",
+                          widget=LongSelect())
     joined_on = DateField("Medlem fra", validators=[DataRequired("Skriv en gyldig dato.")])
     submit = SubmitField("Legg til medlem")
 

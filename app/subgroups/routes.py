@@ -28,6 +28,8 @@ COMMENT_LABELS = {
     "close": "Sluttrapport: hva gruppen har levert",
 }
 DECISIONS = ("approve", "reject")
+# The members and who they are, for the pages that list them; without the people's roles.
+WITH_MEMBERS = selectinload(Subgroup.members).joinedload(SubgroupMember.user).lazyload(User.role_rows)
 
 
 def get_subgroup(subgroup_id: int, *loads) -> Subgroup:
@@ -103,8 +105,7 @@ def _notes(subgroup: Subgroup | None) -> dict[str, str | None]:
 
 @bp.route("/<int:subgroup_id>")
 def subgroup_page(subgroup_id: int):
-    subgroup = get_subgroup(subgroup_id, selectinload(Subgroup.members).joinedload(SubgroupMember.user)
-                            .lazyload(User.role_rows))
+    subgroup = get_subgroup(subgroup_id, WITH_MEMBERS)
     return render_template(
         "subgroups/subgroup.html", subgroup=subgroup, actions=workflow.actions(subgroup, current_user),
         history=subgroups.history(subgroup), notes=_notes(subgroup),
@@ -155,18 +156,19 @@ def _complete(form: ActionForm, trigger: str, comment_needed: bool) -> bool:
 
 @bp.route("/<int:subgroup_id>/medlemmer", methods=["GET", "POST"])
 def members(subgroup_id: int):
-    subgroup = get_subgroup(subgroup_id)
+    subgroup = get_subgroup(subgroup_id, WITH_MEMBERS)
     if not subgroups.can_manage_members(subgroup, current_user):
         abort(403, "Bare FoU-rådgiveren eller lederen kan endre medlemmene, og bare mens undergruppen er etablert.")
     search = MemberSearchForm(request.args)
     query = (search.q.data or "").strip()
     current = {m.user_id for m in subgroup.current_members}
-    found = subgroups.search_people(query) if query else db.session.scalars(subgroups.people()).all()
+    found = [(u.id, person_label(u)) for u in subgroups.search_people(query)] if query \
+        else subgroups.person_choices()
     form = AddMemberForm()
-    form.user_id.choices = choices([(u.id, person_label(u)) for u in found if u.id not in current])
+    form.user_id.choices = choices([(user_id, label) for user_id, label in found if user_id not in current])
     if request.method == "POST":
         # Validate against every person, not only the ones this search happened to show.
-        form.user_id.choices = choices([(u.id, person_label(u)) for u in db.session.scalars(subgroups.people())])
+        form.user_id.choices = choices(subgroups.person_choices())
     elif form.joined_on.data is None:
         form.joined_on.data = clock.today()
     if form.validate_on_submit():

@@ -6,6 +6,7 @@ successor's row at the merger's marker; a membership the successor continued is 
 """
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cached_property
 from datetime import date, timedelta
 
 from sqlalchemy import select
@@ -210,6 +211,7 @@ class Chart:
         return [(self.x(flow.first_day), self.y(rows[flow.predecessor_id]) + middle,
                  self.y(rows[flow.successor_id]) + middle) for flow in self.flows]
 
+    @cached_property
     def _merged(self) -> dict[tuple[int, date], list[str]]:
         """The predecessors' names by (successor id, first day)."""
         names = {b.organisation.id: b.organisation.name for b in self.bars}
@@ -220,7 +222,7 @@ class Chart:
 
     def merger_titles(self, bar: Bar) -> list[str]:
         """What each merger into the bar's municipality says: "Alver fra 01.01.2020: sammenslått av Lindås, ..."."""
-        return [_merger_title(bar, day, found) for (successor_id, day), found in self._merged().items()
+        return [_merger_title(bar, day, found) for (successor_id, day), found in self._merged.items()
                 if successor_id == bar.organisation.id]
 
     def merger_markers(self) -> list[tuple[float, int, str]]:
@@ -228,7 +230,7 @@ class Chart:
         rows = {b.organisation.id: index for index, b in enumerate(self.bars)}
         return [(self.x(day), self.y(rows[successor_id]) + 13,
                  _merger_title(self.bars[rows[successor_id]], day, found))
-                for (successor_id, day), found in self._merged().items()]
+                for (successor_id, day), found in self._merged.items()]
 
 
 def _merger_title(bar: Bar, day: date, predecessors: list[str]) -> str:

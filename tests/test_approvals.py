@@ -86,3 +86,18 @@ def test_inbox_pages_stay_in_range_and_a_decision_returns_to_its_page(client, lo
     assert response.headers["Location"].endswith("/godkjenninger/?page=2")
     emptied = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "Kontakt i Osterøy" in emptied and "Ingen forespørsler venter." not in emptied
+
+
+def test_inbox_pages_each_list_below_the_requests_by_its_own_parameter(client, login, orgs, monkeypatch):
+    monkeypatch.setattr(approvals_routes, "SECTION_PER_PAGE", 1)
+    factories.user("adviser", organisation=orgs["Bergen"])
+    proposer = factories.user("project_member", organisation=orgs["Bergen"])
+    for name in ("Første forslag", "Andre forslag"):
+        workflow.perform(factories.subgroup(proposer, name=name), "submit", proposer)
+    db.session.commit()
+    login("adviser", organisation="Bergen")
+    first = client.get("/godkjenninger/").get_data(as_text=True)
+    assert "Første forslag" in first and "Andre forslag" not in first
+    assert "undergrupper=2#subgroups" in first
+    second = client.get("/godkjenninger/?undergrupper=2").get_data(as_text=True)
+    assert "Andre forslag" in second and "Første forslag" not in second and "Side 2 av 2" in second

@@ -6,6 +6,7 @@ import pytest
 from sqlalchemy import func, select
 
 from app.extensions import db
+from app.invitations import routes as invitation_routes
 from app.models import AuditEvent, InvitationRound, MembershipCase, OutboxMessage, User
 from app.services import ServiceError, cases, replies, rounds, tick, workflow
 from tests import factories
@@ -506,3 +507,17 @@ def test_seeded_2026_round_has_mail_and_a_reply_with_details(runner):
     assert {"Invitasjon til Kunnskapskommunen – svarfrist 15.12.2026", "Påminnelse", "Kvittering"} <= subjects
     austevoll = db.session.scalar(select(User).where(User.email == "trude.bjelland@austevoll.kommune.no"))
     assert [m.subject for m in _mail_to(austevoll.email)][0].startswith("Invitasjon til Kunnskapskommunen")
+
+
+def test_round_page_lists_the_municipalities_a_page_at_a_time(client, login, orgs, monkeypatch):
+    monkeypatch.setattr(invitation_routes, "PER_PAGE", 1)
+    adviser = factories.user("adviser", organisation=orgs["Bergen"])
+    round_ = factories.historic_round(created=date(2026, 10, 1), deadline=date(2026, 11, 1))
+    for name in ("Fedje", "Osterøy"):
+        factories.invited(round_, orgs[name], adviser)
+    db.session.commit()
+    login("adviser", organisation="Bergen")
+    first = client.get(f"/invitasjoner/{round_.id}").get_data(as_text=True)
+    assert ">Fedje</a></th>" in first and ">Osterøy</a></th>" not in first and "Side 1 av 2" in first
+    second = client.get(f"/invitasjoner/{round_.id}?page=2").get_data(as_text=True)
+    assert ">Osterøy</a></th>" in second and ">Fedje</a></th>" not in second

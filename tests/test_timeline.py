@@ -6,6 +6,7 @@ from sqlalchemy import event
 
 from app import clock
 from app.extensions import db
+from app.cockpit import routes as cockpit_routes
 from app.services import members, timeline, workflow
 from tests import factories
 
@@ -105,3 +106,14 @@ def test_timeline_is_empty_before_anyone_is_invited(client, login):
     html = client.get("/tidslinje").get_data(as_text=True)
     assert "Ingen kommuner er invitert ennå." in html
     assert 'class="tl-year">2026<' in html
+
+
+def test_timeline_page_draws_a_page_of_municipalities_at_a_time(client, login, orgs, monkeypatch):
+    monkeypatch.setattr(cockpit_routes, "TIMELINE_PER_PAGE", 2)
+    _story(orgs)
+    login("adviser", organisation="Bergen")
+    pages = [client.get(f"/tidslinje?page={n}").get_data(as_text=True) for n in (1, 2)]
+    rows = [re.findall(r'<g class="tl-row" data-municipality="([^"]+)"', html) for html in pages]
+    assert rows == [["Fedje", "Lindås"], ["Meland"]]
+    assert "Viser 2 kommuner per side" in pages[0] and "Side 2 av 2" in pages[1]
+    assert "Medlem: 01.03.2018–05.01.2020" in pages[1]

@@ -2,18 +2,22 @@
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from flask_sqlalchemy.pagination import Pagination
+from sqlalchemy import Select
 
 from app.approvals.forms import DecisionForm, JoinDecisionForm
-from app.extensions import db
+from app.extensions import MAX_PAGE, db
 from app.forms import ConfirmForm
 from app.models import JoinRequest, MailboxLink, TransitionRequest
 from app.security import role_required
+from app.services.overview import ListPage
 from app.services import joins, mailbox_links, representatives, subgroups, waiting, workflow
 from app.views import attempt, attempt_or_flash
 from workflows.roles import ADVISER
 
 bp = Blueprint("approvals", __name__, url_prefix="/godkjenninger")
 PER_PAGE = 20
+SECTION_PER_PAGE = 50
 
 
 
@@ -31,14 +35,24 @@ def get_request(request_id: int) -> TransitionRequest:
 def inbox():
     counts = waiting.counts()
     page = db.paginate(workflow.pending_requests(), per_page=PER_PAGE, error_out=False, total=counts.requests)
+    proposals = _section(representatives.proposals_query(), "forslag", counts.representatives)
     return render_template("approvals/inbox.html", page=page, items=workflow.with_subjects(page.items),
                            form=DecisionForm(),
-                           subgroups=subgroups.awaiting_decision() if counts.subgroups else [],
-                           proposals=[(p, representatives.actions(p, current_user)) for p in
-                                      representatives.proposals()] if counts.representatives else [],
-                           contacts=mailbox_links.awaiting_confirmation() if counts.contacts else [],
+                           subgroups=_section(subgroups.awaiting_decision_query(), "undergrupper", counts.subgroups),
+                           proposals=proposals,
+                           proposal_rows=[(p, representatives.actions(p, current_user)) for p in proposals.items],
+                           contacts=_section(mailbox_links.awaiting_confirmation_query(), "postmottak",
+                                             counts.contacts),
                            contact_form=ConfirmForm(),
-                           joins=joins.awaiting_decision() if counts.joins else [])
+                           joins=_section(joins.awaiting_decision_query(), "innmelding", counts.joins))
+
+
+def _section(query: Select, param: str, total: int) -> Pagination | ListPage:
+    """One page of a list below the requests, paged by its own query-string parameter (no query when empty)."""
+    if not total:
+        return ListPage([], 1, SECTION_PER_PAGE, 0)
+    return db.paginate(query, page=min(request.args.get(param, 1, type=int), MAX_PAGE), per_page=SECTION_PER_PAGE,
+                       error_out=False, total=total)
 
 
 @bp.route("/innmelding/<int:request_id>", methods=["GET", "POST"])

@@ -11,6 +11,7 @@ from workflows import MEMBERSHIP
 from workflows.roles import ADMIN, ADVISER
 
 bp = Blueprint("cockpit", __name__)
+TIMELINE_PER_PAGE = 50
 
 
 def _filters() -> dict:
@@ -49,5 +50,8 @@ def overview_csv():
 @bp.route("/tidslinje")
 @role_required(ADVISER, ADMIN)
 def timeline():
-    chart = timeline_service.chart(clock.today())
-    return render_template("cockpit/timeline.html", chart=chart, categories=timeline_service.CATEGORIES)
+    today = clock.today()
+    page = overview_service.paginate(timeline_service.organisation_ids(today), request.args.get("page", 1, type=int),
+                                     TIMELINE_PER_PAGE)
+    chart = timeline_service.chart(today, organisations=page.items)
+    return render_template("cockpit/timeline.html", chart=chart, page=page, categories=timeline_service.CATEGORIES)

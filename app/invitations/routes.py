@@ -13,12 +13,13 @@ from app.models import InvitationRound, MembershipCase, Organisation, User
 from app.models.organisation import MUNICIPALITY, REGIONS
 from workflows.roles import ADVISER, MUNICIPALITY_CONTACT
 from app.security import role_required
-from app.services import cases, invitation_mail, reminders, rounds
+from app.services import cases, invitation_mail, overview, reminders, rounds
 from app.views import add_error, attempt, attempt_result
 from workflows import MEMBERSHIP, reply_open
 from workflows.membership import INVITED
 
 bp = Blueprint("invitations", __name__, url_prefix="/invitasjoner")
+PER_PAGE = 50
 
 
 def get_round(round_id: int) -> InvitationRound:
@@ -150,10 +151,10 @@ def round_page(round_id: int):
     today = clock.today()
     rows = rounds.overview(round_, today)
     state = request.args.get("status", "")
-    withdrawable = {row.case.id for row in rows if "withdraw" in MEMBERSHIP.triggers_from(row.case.state)}
     return render_template(
-        "invitations/round.html", round=round_, today=today, state=state, withdrawable=withdrawable,
-        rows=[row for row in rows if not state or row.case.state == state],
+        "invitations/round.html", round=round_, today=today, state=state, triggers_from=MEMBERSHIP.triggers_from,
+        page=overview.paginate([row for row in rows if not state or row.case.state == state],
+                               request.args.get("page", 1, type=int), PER_PAGE),
         counts=rounds.state_counts(round_), progress=rounds.progress(rows),
         deadline_passed=not reply_open(today, round_.reply_deadline),
         no_contact=[row for row in rows if not row.contacts and not row.to_mailbox and row.case.state == INVITED])

@@ -5,7 +5,7 @@ as an accepted invitation in the membership workflow."""
 from datetime import date
 
 from flask import current_app
-from sqlalchemy import func, select, update
+from sqlalchemy import Select, func, select, update
 
 from app import clock
 from app.extensions import db
@@ -98,10 +98,10 @@ def _awaiting():
     return (JoinRequest.decision.is_(None), MailboxLink.used_at.is_not(None))
 
 
-def awaiting_decision() -> list[JoinRequest]:
+def awaiting_decision_query() -> Select:
     """Confirmed requests with no decision yet, oldest first."""
-    return list(db.session.scalars(select(JoinRequest).join(MailboxLink, JoinRequest.link_id == MailboxLink.id)
-                                   .where(*_awaiting()).order_by(JoinRequest.id)))
+    return select(JoinRequest).join(MailboxLink, JoinRequest.link_id == MailboxLink.id).where(*_awaiting()) \
+        .order_by(JoinRequest.id)
 
 
 def awaiting_count_query():

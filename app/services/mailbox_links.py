@@ -4,7 +4,7 @@ is a POST, and the link works once, until the reply deadline. Only the SHA-256 o
 worker makes the token as it sends the mail, so no outbox row holds one (and a retry sends a new link)."""
 from dataclasses import replace
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Select, func, select, update
 
 from app import clock
 from app.extensions import db
@@ -90,9 +90,9 @@ def _awaiting():
     return MailboxLink.reply_id.is_not(None), MailboxLink.decided_at.is_(None)
 
 
-def awaiting_confirmation() -> list[MailboxLink]:
+def awaiting_confirmation_query() -> Select:
     """Answers from a mailbox whose sender the adviser has not yet confirmed (or not) as contact person."""
-    return list(db.session.scalars(select(MailboxLink).where(*_awaiting()).order_by(MailboxLink.used_at)))
+    return select(MailboxLink).where(*_awaiting()).order_by(MailboxLink.used_at, MailboxLink.id)
 
 
 def awaiting_count_query():

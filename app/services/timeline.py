@@ -6,6 +6,7 @@ successor's row at the merger's marker; a membership the successor continued is 
 """
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cached_property
 from datetime import date, timedelta
 
 from sqlalchemy import select
@@ -33,6 +34,9 @@ OTHER_DAYS = {
     ACTIVE: "ended", NOTICE_GIVEN: "ended", TERMINATED: "ended", EXPIRED: "ended",
     DECLINED: "outside", NO_REPLY: "outside", WITHDRAWN: "outside",
 }
+
+
+_CARRIED = (Merger.applied_at.is_not(None), Merger.continued_case_id.is_not(None))
 
 
 def category(segment: periods.Segment) -> str:
@@ -106,20 +110,35 @@ def bars(today: date) -> list[Bar]:
     return bars_and_flows(today)[0]
 
 
-def bars_and_flows(today: date) -> tuple[list[Bar], list[Flow]]:
-    """The bars in four queries, and the mergers' flows between them."""
-    events = db.session.execute(
-        select(AuditEvent.at, AuditEvent.to_state, AuditEvent.object_id)
-        .where(AuditEvent.object_type == MembershipCase.audit_type, AuditEvent.to_state.is_not(None))
-        .order_by(AuditEvent.seq))
+def organisation_ids(today: date) -> list[int]:
+    """Every organisation with a case (or a membership its successor carried on), in the order the chart draws
+    them: predecessors just above their successor, by name within."""
+    drawn = select(MembershipCase.organisation_id).union(select(Merger.continued_from_id).where(*_CARRIED))
+    keys = dict(db.session.execute(
+        select(Organisation.id, Organisation.sort_key).where(Organisation.id.in_(drawn))).all())
+    into = {predecessor: keys[successor] for predecessor, successor in db.session.execute(
+        select(OrganisationSuccession.predecessor_id, OrganisationSuccession.successor_id)
+        .where(OrganisationSuccession.first_day <= today)) if predecessor in keys and successor in keys}
+    return sorted(keys, key=lambda i: (into.get(i, keys[i]), i not in into, keys[i]))
+
+
+def bars_and_flows(today: date, organisations: list[int] | None = None) -> tuple[list[Bar], list[Flow]]:
+    """The bars (of `organisations` only, when given) in four queries, and the mergers' flows between them."""
+    events = select(AuditEvent.at, AuditEvent.to_state, AuditEvent.object_id) \
+        .where(AuditEvent.object_type == MembershipCase.audit_type, AuditEvent.to_state.is_not(None)) \
+        .order_by(AuditEvent.seq)
+    cases = select(MembershipCase).options(joinedload(MembershipCase.organisation), joinedload(MembershipCase.round))
+    if organisations is not None:
+        wanted = select(MembershipCase.id).where(MembershipCase.organisation_id.in_(organisations)).union(
+            select(Merger.continued_case_id).where(*_CARRIED, Merger.continued_from_id.in_(organisations)))
+        events, cases = events.where(AuditEvent.object_id.in_(wanted)), cases.where(MembershipCase.id.in_(wanted))
+    events = db.session.execute(events)
     by_case: dict[int, list[tuple[date, str]]] = defaultdict(list)  # in the order the cases were invited
     for at, state, case_id in events:
         by_case[case_id].append((at.astimezone(OSLO).date(), state))
-    found = {case.id: case for case in db.session.scalars(select(MembershipCase).options(
-        joinedload(MembershipCase.organisation), joinedload(MembershipCase.round)))}
+    found = {case.id: case for case in db.session.scalars(cases)}
     carried = {merger.continued_case_id: merger for merger in db.session.scalars(
-        select(Merger).options(joinedload(Merger.continued_from)).where(
-            Merger.applied_at.is_not(None), Merger.continued_case_id.is_not(None)))}
+        select(Merger).options(joinedload(Merger.continued_from)).where(*_CARRIED))}
     by_organisation: dict[int, list[tuple[Organisation, MembershipCase, list[periods.Segment]]]] = defaultdict(list)
     for case_id in by_case:
         case = found[case_id]
@@ -136,7 +155,7 @@ def bars_and_flows(today: date) -> tuple[list[Bar], list[Flow]]:
         organisation = rows[0][0]
         drawn = bar(organisation, [_clip(segments, last=organisation.active_to) for _, _, segments in rows],
                     rows[-1][1].id, today)
-        if drawn.periods:
+        if drawn.periods and (organisations is None or organisation.id in organisations):
             made_bars.append(drawn)
     shown = {b.organisation.id: b for b in made_bars}
     flows = [Flow(link.predecessor_id, link.successor_id, link.first_day)
@@ -210,6 +229,7 @@ class Chart:
         return [(self.x(flow.first_day), self.y(rows[flow.predecessor_id]) + middle,
                  self.y(rows[flow.successor_id]) + middle) for flow in self.flows]
 
+    @cached_property
     def _merged(self) -> dict[tuple[int, date], list[str]]:
         """The predecessors' names by (successor id, first day)."""
         names = {b.organisation.id: b.organisation.name for b in self.bars}
@@ -220,7 +240,7 @@ class Chart:
 
     def merger_titles(self, bar: Bar) -> list[str]:
         """What each merger into the bar's municipality says: "Alver fra 01.01.2020: sammenslått av Lindås, ..."."""
-        return [_merger_title(bar, day, found) for (successor_id, day), found in self._merged().items()
+        return [_merger_title(bar, day, found) for (successor_id, day), found in self._merged.items()
                 if successor_id == bar.organisation.id]
 
     def merger_markers(self) -> list[tuple[float, int, str]]:
@@ -228,14 +248,14 @@ class Chart:
         rows = {b.organisation.id: index for index, b in enumerate(self.bars)}
         return [(self.x(day), self.y(rows[successor_id]) + 13,
                  _merger_title(self.bars[rows[successor_id]], day, found))
-                for (successor_id, day), found in self._merged().items()]
+                for (successor_id, day), found in self._merged.items()]
 
 
 def _merger_title(bar: Bar, day: date, predecessors: list[str]) -> str:
     return f"{bar.organisation.name} fra {day:%d.%m.%Y}: sammenslått av {', '.join(predecessors)}"
 
 
-def chart(today: date, first_year: int = 2016) -> Chart:
-    found, flows = bars_and_flows(today)
+def chart(today: date, first_year: int = 2016, organisations: list[int] | None = None) -> Chart:
+    found, flows = bars_and_flows(today, organisations)
     earliest = min((b.periods[0].start.year for b in found), default=first_year)
     return Chart(found, today, min(first_year, earliest), flows=flows)

@@ -121,6 +121,8 @@ def test_the_drafter_cannot_record_the_decision_and_a_steering_member_can(app, c
     assert key.state == SUBMITTED
     auth.logout()
     auth.login(world)
+    ahead = post(client, f"/okonomi/fordelingsnokkel/{key.id}/vedtak", {**form, "decided_on": "2099-01-01"})
+    assert ahead.status_code == 200 and "Vedtaket kan ikke være fattet etter i dag." in ahead.get_data(as_text=True)
     response = post(client, f"/okonomi/fordelingsnokkel/{key.id}/vedtak", form)
     assert response.status_code == 302
     db.session.refresh(key)

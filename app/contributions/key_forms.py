@@ -1,7 +1,7 @@
 """Forms of the cost-sharing key: the draft (one field per larger party), a step, the steering group's decision."""
 from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField, SubmitField, TextAreaField
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from app import clock
 from app.forms import INVALID_NUMBER, REQUIRED, DateField, IntegerField, choices
@@ -63,4 +63,4 @@ class DecisionForm(FlaskForm):
 
     def validate_decided_on(self, field) -> None:
         if field.data and field.data > clock.today():
-            raise ValueError("Vedtaket kan ikke være fattet etter i dag.")
+            raise ValidationError("Vedtaket kan ikke være fattet etter i dag.")

@@ -81,10 +81,11 @@ def _organisations() -> dict[str, Organisation]:
         if new_number and organisations.on(org, people.REFORM).number != new_number:
             organisations.record_change(org, None, people.REFORM, number=new_number)
         found[org.name] = org
-    for kind, standard, names in people.OTHER_PARTIES:
+    for kind, standard, mailbox, names in people.OTHER_PARTIES:
         _, first_name, first_official = names[0]
         org = organisations.by_name(first_name) or organisations.register(
-            None, kind=kind, official_name=first_official, name=first_name, written_standard=standard)
+            None, kind=kind, official_name=first_official, name=first_name, written_standard=standard,
+            mailbox=mailbox)
         for first_day, name, official in names[1:]:
             if organisations.on(org, first_day).official_name != official:
                 organisations.record_change(org, None, first_day, official_name=official, name=name)

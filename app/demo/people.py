@@ -45,17 +45,20 @@ SUCCESSORS = [
 HOST_NUMBER = "1201"
 HOST = {"org_number": "964338531", "mailbox": "postmottak@bergen.kommune.no", "is_host": True}
 
-# The other parties (shared/DOMAIN.md): kind, målform, and their names over time as (first day or None for "from
-# the start", name in lists, official name). The day a name changed is taken as the first of its year.
+# The other parties (shared/DOMAIN.md): kind, målform, official mailbox (postmottak), and their names over time as
+# (first day or None for "from the start", name in lists, official name). The day a name changed is taken as the
+# first of its year.
 OTHER_PARTIES = [
-    (UNIVERSITY, BOKMAL, [(None, "Universitetet i Bergen", "Universitetet i Bergen")]),
-    (UNIVERSITY, NYNORSK, [(None, "Høgskolen i Bergen", "Høgskolen i Bergen"),
-                           (date(2017, 1, 1), "Høgskulen på Vestlandet", "Høgskulen på Vestlandet")]),
-    (RESEARCH_INSTITUTE, BOKMAL, [(None, "Uni Research", "Uni Research AS"),
-                                  (date(2018, 1, 1), "NORCE", "NORCE Norwegian Research Centre AS")]),
-    (HEALTH_TRUST, NEUTRAL, [(None, "Helse Bergen", "Helse Bergen HF")]),
-    (STATE_AGENCY, NEUTRAL, [(None, "Folkehelseinstituttet", "Folkehelseinstituttet")]),
-    (PRIVATE_NONPROFIT, BOKMAL, [(None, "Haraldsplass Diakonale Sykehus", "Haraldsplass Diakonale Sykehus")]),
+    (UNIVERSITY, BOKMAL, "post@uib.no", [(None, "Universitetet i Bergen", "Universitetet i Bergen")]),
+    (UNIVERSITY, NYNORSK, "post@hvl.no", [(None, "Høgskolen i Bergen", "Høgskolen i Bergen"),
+                                          (date(2017, 1, 1), "Høgskulen på Vestlandet", "Høgskulen på Vestlandet")]),
+    (RESEARCH_INSTITUTE, BOKMAL, "post@norceresearch.no", [
+        (None, "Uni Research", "Uni Research AS"),
+        (date(2018, 1, 1), "NORCE", "NORCE Norwegian Research Centre AS")]),
+    (HEALTH_TRUST, NEUTRAL, "postmottak@helse-bergen.no", [(None, "Helse Bergen", "Helse Bergen HF")]),
+    (STATE_AGENCY, NEUTRAL, "folkehelseinstituttet@fhi.no", [(None, "Folkehelseinstituttet", "Folkehelseinstituttet")]),
+    (PRIVATE_NONPROFIT, BOKMAL, "post@haraldsplass.no", [
+        (None, "Haraldsplass Diakonale Sykehus", "Haraldsplass Diakonale Sykehus")]),
 ]
 
 # Every person below is invented (names, titles, addresses); only the organisations are real.

@@ -182,7 +182,8 @@ def merger():
         else:
             try:
                 checked = mergers.preview(_asked(form))
-                people = db.session.scalars(select(User).where(User.id.in_(checked.moves.get("users", []))))
+                people = db.session.scalars(select(User).where(User.id.in_(checked.moves.get("users", [])))
+                                            .order_by(User.name, User.id))
                 return render_template("organisations/merger_confirm.html", form=form, plan=checked,
                                        labels=MOVE_LABELS, people=list(people))
             except ServiceError as error:

@@ -40,11 +40,10 @@ def new():
     parties = cost_keys.larger_parties()
     form = key_form(parties)
     if request.method == "GET":
-        form.first_year.data, form.last_year.data = first, first + 2
         current = cost_keys.in_force(first - 1)
         if current is not None:
             _fill(form, cost_keys.draft_of(current))
-            form.first_year.data, form.last_year.data = first, first + 2
+        form.first_year.data, form.last_year.data = first, first + 2
     return _draft_form(form, None)
 
 

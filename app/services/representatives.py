@@ -346,8 +346,7 @@ def parties(today: date) -> list[tuple[Organisation, list[Seat]]]:
 def seats_filled_on(today: date):
     """SQL: how many seats the organisation of the enclosing query has filled on `today` (approved terms)."""
     return select(func.count()).where(
-        Representative.organisation_id == Organisation.id, Representative.state == APPROVED,
-        Representative.starts_on <= today, Representative.ends_on >= today).scalar_subquery()
+        Representative.organisation_id == Organisation.id, in_office(today)).scalar_subquery()
 
 
 def history(organisation: Organisation) -> list[Representative]:

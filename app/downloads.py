@@ -8,22 +8,25 @@ from collections.abc import Callable
 from pathlib import Path
 
 from flask import Response, request
+from flask_login import current_user
 
+from app.models import User
 from app.security import count_render
 from app.services import stored_documents
 from app.views import kept, uploaded_file
 
 
 def made(kind: str, key: object, render: Callable[[], bytes], mimetype: str, filename: str, *,
-         inline: bool = False) -> Response:
-    """Document `kind` `key` as `render` makes it, counted against the user's render limit only when it is made."""
+         inline: bool = False, user: User | None = None) -> Response:
+    """Document `kind` `key` as `render` makes it, counted against the render limit of `user` (the signed-in user if
+    None) only when it is made."""
     key, current = str(key), stored_documents.version()
     tag = stored_documents.etag(kind, key, current)
     if tag in request.if_none_match:
         return _validated(Response(status=304), tag)
     content = stored_documents.find(kind, key, current)
     if content is None:
-        count_render()
+        count_render(user or current_user)
         content = kept(lambda: stored_documents.make(kind, key, current, render))
     disposition = "inline" if inline else "attachment"
     return _validated(Response(content, mimetype=mimetype, headers={

@@ -40,13 +40,13 @@ def role_required(*roles: str):
     return decorator
 
 
-def count_render() -> None:
-    """Count a fetch of a document rendered on request against the user's RENDER_LIMIT per RENDER_WINDOW (once the
+def count_render(user) -> None:
+    """Count a fetch of a document rendered on request against `user`'s RENDER_LIMIT per RENDER_WINDOW (once the
     user may have it: a refused fetch costs nothing); over the limit, the 429 page saying when to try again."""
     config = current_app.config
     window = config["RENDER_WINDOW"]
     wait = attempt_result(lambda: rate_limits.hit(
-        f"render:{current_user.id}", rate_limits.Rule(config["RENDER_LIMIT"], window, window, window)))
+        f"render:{user.id}", rate_limits.Rule(config["RENDER_LIMIT"], window, window, window)))
     if wait:
         abort(429, f"Du har hentet mange dokumenter på kort tid. Prøv igjen om {rate_limits.wait_text(wait)}.",
               retry_after=wait)

@@ -205,3 +205,22 @@ def test_every_date_in_a_feed_opens_in_the_app_for_its_owner(client, auth, dates
     assert len(events) == count
     for summary, event in events.items():
         assert client.get(str(event["URL"]).removeprefix("http://kk.test")).status_code == 200, summary
+
+
+def test_a_polled_feed_is_made_once_and_anew_when_a_date_changes(client, auth, login, dates, monkeypatch):
+    from app.services import calendar
+
+    made, real = [], calendar.feed
+    monkeypatch.setattr(calendar, "feed", lambda user: made.append(user.id) or real(user))
+    adviser = login("adviser", organisation="Bergen")
+    url = _feed_url(client)
+    auth.logout()  # a calendar program polls without a session
+    first = client.get(url)
+    second = client.get(url)
+    assert first.data == second.data and len(made) == 1
+    assert client.get(url, headers={"If-None-Match": first.headers["ETag"]}).status_code == 304
+    meetings.create("coordination", starts_at=datetime(2026, 12, 10, 9, tzinfo=timezone.utc),
+                    ends_at=datetime(2026, 12, 10, 10, tzinfo=timezone.utc), place="Alver rådhus", agenda="",
+                    invitees=[dates], actor=adviser)
+    db.session.commit()
+    assert "Koordineringsm" in client.get(url).get_data(as_text=True) and len(made) == 2

@@ -1,8 +1,8 @@
 """The calendar feed behind a secret link, and the page where a person makes, renews or switches off that link."""
-from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, session, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, session, url_for
 from flask_login import current_user
 
-from app import access
+from app import access, downloads
 from app.forms import ConfirmForm
 from app.security import public
 from app.services import calendar
@@ -45,6 +45,6 @@ def feed(token: str):
     user = calendar.user_for_token(token)
     if user is None:
         abort(404)
-    return Response(calendar.feed(user), mimetype="text/calendar",
-                    headers={"Content-Type": "text/calendar; charset=utf-8",
-                             "Content-Disposition": 'inline; filename="kunnskapskommunen.ics"'})
+    # Calendar programs poll the link: the feed is made once per content version, and counted against its owner.
+    return downloads.made("calendar", user.id, lambda: calendar.feed(user), "text/calendar",
+                          "kunnskapskommunen.ics", inline=True, user=user)

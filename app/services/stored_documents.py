@@ -1,4 +1,4 @@
-"""Downloads (PDFs, ZIPs, CSV and Excel files) made once per content version and kept in the database.
+"""Downloads (PDFs, ZIPs, CSV and Excel files, calendar feeds) made once per content version and kept in the database.
 
 Every transaction that changes a table a document may show (any but the bookkeeping ones below) adds one to
 content_version, once, in the same transaction: so nothing that changes the data has to tell this module, and a

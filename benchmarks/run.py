@@ -55,6 +55,9 @@ REFERENCES = {"hello": "/_bench/hello", "50 rows": "/_bench/rows"}
 # What a browser saves rather than shows: measured as its first and second fetch, not under wrk.
 DOCUMENT_TYPES = ("application/pdf", "application/zip", "text/csv",
                   "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+# Documents served as they were uploaded or filed (app/downloads.py kept_file): nothing is made when they are
+# fetched, so their first fetch is already the stored copy's; they must answer a browser's second fetch with 304.
+KEPT = frozenset({"agreements.scanned_copy", "meetings.minutes_pdf", "meetings.annual_report_pdf"})
 
 
 def bench_app(database: Path, **config):
@@ -282,7 +285,8 @@ def main() -> int:
     failed += [f"{name}: below {FLOOR_SHARE:.0%} of the floor or with errors" for name, row in rows.items()
                if "(reference" not in name and (row["rps"] < FLOOR_SHARE * floor or row["errors"])]
     failed += [f"{name}: second fetch not {SECOND_FETCH_SPEEDUP}× faster" for name, doc in documents.items()
-               if doc["revalidated"] * SECOND_FETCH_SPEEDUP > doc["first"] or doc["status"] != (200, 304)]
+               if doc["status"] != (200, 304)
+               or name not in KEPT and doc["revalidated"] * SECOND_FETCH_SPEEDUP > doc["first"]]
     failed += ["tick"] if ticks[settings.ticks[-1]] >= TICK_SECONDS else []
     failed += ["healthz under archive load"] if archive_load["p99"] >= HEALTHZ_P99_MS or archive_load["errors"] \
         or archive_load["zip_errors"] else []
@@ -320,12 +324,16 @@ def render(settings: Settings, rows: dict, documents: dict, archive_load: dict, 
               "fetch ms (304) | speed-up |", "|---|---|---:|---:|---:|---:|---:|"]
     for name, d in documents.items():
         speedup = d["first"] / d["revalidated"]
-        mark = " **below**" if speedup < SECOND_FETCH_SPEEDUP or d["status"] != (200, 304) else ""
+        mark = " (kept as filed)" if name in KEPT else ""
+        if d["status"] != (200, 304) or name not in KEPT and speedup < SECOND_FETCH_SPEEDUP:
+            mark += " **below**"
         lines.append(f"| {name} | `{d['path']}` | {d['first']:.0f} | {d['second']:.0f} "
                      f"| {d['first'] / d['second']:.1f}× | {d['revalidated']:.0f} | {speedup:.1f}×{mark} |")
     lines += ["", f"Target: a browser's second fetch (If-None-Match with the first answer's ETag, answered 304 while "
                   f"nothing shown has changed) at least {SECOND_FETCH_SPEEDUP}× faster than the first. The stored "
-                  "copy a client without a cache gets is made once per content version too.", "",
+                  "copy a client without a cache gets is made once per content version too. Documents kept as "
+                  "uploaded or filed (scanned agreements, minutes, the annual report made when the adviser files "
+                  "it) are not made when fetched: their first fetch is the stored copy, and they answer 304.", "",
               f"| /healthz while {ARCHIVE_CLIENTS} clients fetch archive ZIPs for {settings.archive_seconds} s "
               "| p50 ms | p99 ms | errors (2 s timeout, non-2xx) | ZIPs served | other answers | ZIP p50 ms |",
               "|---|---:|---:|---:|---:|---:|---:|",

@@ -4,7 +4,6 @@ from flask_babel import Babel
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
-from flask_sqlalchemy.pagination import SelectPagination
 from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
@@ -26,25 +25,15 @@ class Base(DeclarativeBase):
 MAX_PAGE = 100_000
 
 
-class CountedPagination(SelectPagination):
-    """A page whose total the caller has counted already (together with other numbers, in one query)."""
-
-    def _query_count(self) -> int:
-        return self._query_args["total"]
-
-
 class Database(SQLAlchemy):
-    def paginate(self, select, *, page: int | None = None, total: int | None = None, **kwargs):
-        """Flask-SQLAlchemy's paginate, with the page number from the URL capped at MAX_PAGE, the last page for a
-        number past the end, and not counting again when the caller knows the `total`."""
+    def paginate(self, select, *, page: int | None = None, **kwargs):
+        """Flask-SQLAlchemy's paginate, with the page number from the URL capped at MAX_PAGE and the last page for a
+        number past the end."""
         if page is None and has_request_context():
             page = min(request.args.get("page", 1, type=int), MAX_PAGE)
-        if total is None:
-            found = super().paginate(select, page=page, **kwargs)
-        else:
-            found = CountedPagination(select=select, session=self.session(), page=page, total=total, **kwargs)
+        found = super().paginate(select, page=page, **kwargs)
         if not found.items and found.page > found.pages > 0:  # past the end (or emptied meanwhile): the last page
-            return self.paginate(select, page=found.pages, total=found.total, **kwargs)
+            return self.paginate(select, page=found.pages, **kwargs)
         return found
 
 

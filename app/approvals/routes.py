@@ -2,11 +2,10 @@
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import Select
 
 from app.approvals.forms import DecisionForm, JoinDecisionForm
-from app.extensions import MAX_PAGE, db
+from app.extensions import db
 from app.forms import ConfirmForm
 from app.models import JoinRequest, MailboxLink, TransitionRequest
 from app.security import role_required
@@ -34,7 +33,7 @@ def get_request(request_id: int) -> TransitionRequest:
 @role_required(ADVISER)
 def inbox():
     counts = waiting.counts()
-    page = db.paginate(workflow.pending_requests(), per_page=PER_PAGE, error_out=False, total=counts.requests)
+    page = _counted(workflow.pending_requests(), "page", PER_PAGE, counts.requests)
     proposals = _section(representatives.proposals_query(), "forslag", counts.representatives)
     return render_template("approvals/inbox.html", page=page, items=workflow.with_subjects(page.items),
                            form=DecisionForm(),
@@ -47,12 +46,19 @@ def inbox():
                            joins=_section(joins.awaiting_decision_query(), "innmelding", counts.joins))
 
 
-def _section(query: Select, param: str, total: int) -> Pagination | ListPage:
-    """One page of a list below the requests, paged by its own query-string parameter (no query when empty)."""
-    if not total:
-        return ListPage([], 1, SECTION_PER_PAGE, 0)
-    return db.paginate(query, page=min(request.args.get(param, 1, type=int), MAX_PAGE), per_page=SECTION_PER_PAGE,
-                       error_out=False, total=total)
+def _section(query: Select, param: str, total: int) -> ListPage:
+    """One page of a list below the requests, paged by its own query-string parameter."""
+    return _counted(query, param, SECTION_PER_PAGE, total)
+
+
+def _counted(query: Select, param: str, per_page: int, total: int) -> ListPage:
+    """The page of `query` that query-string parameter `param` asks for (the last for a number past the end), with
+    the `total` the inbox counted already in one query for all its lists (no query when it is 0)."""
+    listed = ListPage([], 1, per_page, total)
+    listed.page = min(max(request.args.get(param, 1, type=int), 1), listed.pages)
+    if total:
+        listed.items = list(db.session.scalars(query.limit(per_page).offset((listed.page - 1) * per_page)))
+    return listed
 
 
 @bp.route("/innmelding/<int:request_id>", methods=["GET", "POST"])

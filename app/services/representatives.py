@@ -10,7 +10,6 @@ is listed in app/wiring.py.
 """
 from dataclasses import dataclass
 from datetime import date, timedelta
-from functools import cache
 
 from sqlalchemy import ColumnElement, Select, and_, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
@@ -244,11 +243,8 @@ def actions(term: Representative, user: User) -> list[workflow.Action]:
     return [action for action in workflow.actions(term, user, waiting=[]) if action.allowed]
 
 
-@cache
 def proposals_query() -> Select:
-    """Every proposal waiting for the adviser, oldest first (with what the inbox shows of it).
-
-    Built once (make bench 30.11.2026: the inbox 350 req/s built per call, 370 built once (+6 %))."""
+    """Every proposal waiting for the adviser, oldest first (with what the inbox shows of it)."""
     return select(Representative).where(Representative.state == PROPOSED) \
         .options(selectinload(Representative.organisation), selectinload(Representative.proposed_by),
                  selectinload(Representative.replaces)) \

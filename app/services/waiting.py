@@ -39,7 +39,8 @@ def actionable_count(user: User) -> int:
 
 @cache
 def _waiting_query() -> Select:
-    """Built once: the badge is on every page the adviser opens (make bench 30.11.2026: the inbox 350 req/s built per call, 370 built once (+6 %))."""
+    """Built once: the badge is on every page the adviser opens. A/B at 500 municipalities 30.11.2026, a light
+    adviser page (organisations.organisation_new): 7.7 ms built once, 9.9 ms built per call (+28 %)."""
     counts = (workflow.pending_count_query(), subgroups.awaiting_decision_count_query(),
               subgroups.ready_for_decision_count_query(), representatives.proposals_count_query(),
               mailbox_links.awaiting_count_query(), joins.awaiting_count_query())

@@ -6,6 +6,7 @@ from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import Select
 
 from app.approvals.forms import DecisionForm, JoinDecisionForm
+from app import access
 from app.extensions import MAX_PAGE, db
 from app.forms import ConfirmForm
 from app.models import JoinRequest, MailboxLink, TransitionRequest
@@ -25,7 +26,7 @@ SECTION_PER_PAGE = 50
 def get_request(request_id: int) -> TransitionRequest:
     """A request the signed-in user may see: the adviser sees all, others only their own."""
     found = db.session.get(TransitionRequest, request_id)
-    if found is None or not (current_user.has_role(ADVISER) or found.requested_by_id == current_user.id):
+    if found is None or not access.sees_request(current_user, found):
         abort(404)
     return found
 

@@ -81,5 +81,7 @@ def sign_in(page, email: str, password: str = factories.PASSWORD) -> None:
 
 
 def sign_out(page) -> None:
+    """Open the menu under the person's name and log out."""
+    page.locator("button[aria-controls=brukermeny]").click()
     page.get_by_role("button", name="Logg ut").click()
     page.wait_for_url("**/login")

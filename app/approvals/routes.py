@@ -5,8 +5,8 @@ from flask_login import current_user
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import Select
 
-from app.approvals.forms import DecisionForm, JoinDecisionForm
 from app import access
+from app.approvals.forms import DecisionForm, JoinDecisionForm
 from app.extensions import MAX_PAGE, db
 from app.forms import ConfirmForm
 from app.models import JoinRequest, MailboxLink, TransitionRequest

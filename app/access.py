@@ -4,12 +4,14 @@ meetings. Every page, list and the calendar feed read these rules; nothing decid
 Bergen's side of the cooperation agreement sees every municipality: the R&D adviser, the administrator and Bergen's
 signatories, who sign and give notice for the host (agreement § 13). Everyone else sees their own organisation only.
 A meeting is seen by the people invited to it, and by the adviser and the administrator, who see every meeting.
+A request for approval is seen by the adviser, who decides it, and by the person who made it.
 """
 from collections.abc import Collection
 
 from sqlalchemy import ColumnElement, true
 from sqlalchemy.orm import InstrumentedAttribute
 
+from app.models.request import TransitionRequest
 from app.models.user import User
 from workflows.roles import ADMIN, ADVISER, SIGNATORY
 
@@ -21,6 +23,14 @@ def sees_all(user: User) -> bool:
 
 def sees(user: User, organisation_id: int) -> bool:
     return sees_all(user) or (user.organisation_id is not None and user.organisation_id == organisation_id)
+
+
+def sees_memberships(user: User) -> bool:
+    """Whether `user` has memberships to see (the lists of cases, agreements and members): Bergen's side sees every
+    municipality's; the people of a municipality that can be a member see their own. The other parties (the
+    university, the health trust) have none."""
+    own = user.organisation
+    return sees_all(user) or (own is not None and own.is_municipality and not own.is_host)
 
 
 def visible(user: User, organisation_id: ColumnElement) -> ColumnElement[bool]:
@@ -40,3 +50,7 @@ def sees_meeting(user: User, invitee_ids: Collection[int]) -> bool:
 def visible_meeting(user: User, invitees: InstrumentedAttribute) -> ColumnElement[bool]:
     """SQL: the meetings `user` sees, through the meeting's `invitees` relationship."""
     return true() if sees_every_meeting(user) else invitees.any(user_id=user.id)
+
+
+def sees_request(user: User, request: TransitionRequest) -> bool:
+    return user.has_role(ADVISER) or request.requested_by_id == user.id

@@ -5,7 +5,7 @@ from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
-from sqlalchemy import MetaData
+from sqlalchemy import MetaData, select as sa_select
 from sqlalchemy.orm import DeclarativeBase
 
 NAMING = {
@@ -35,6 +35,10 @@ class Database(SQLAlchemy):
         if not found.items and found.page > found.pages > 0:  # past the end (or emptied meanwhile): the last page
             return self.paginate(select, page=found.pages, **kwargs)
         return found
+
+    def finds(self, select) -> bool:
+        """Whether `select` finds a row at all."""
+        return self.session.scalar(sa_select(select.order_by(None).exists()))
 
 
 db = Database(model_class=Base)

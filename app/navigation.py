@@ -1,73 +1,134 @@
-"""The main menu: what each role sees, in one table."""
+"""The main menu and the user menu: what each role sees, in one table.
+
+The menu has one entry per thing people do (at most seven); a section's entry opens its first page the person may
+open, and on the pages of a section the menu lists the section's pages. An entry is shown to the people its view
+admits (`security.may_open`, the rule the route itself checks), so the menu never links to a page that refuses.
+"""
 from dataclasses import dataclass
 from functools import lru_cache
 
-from flask import current_app, request, url_for
+from flask import request, url_for
 from flask_login import current_user
 
+from app import access
 from app.extensions import wiring
-from workflows.roles import ADMIN, ADVISER, MUNICIPALITY_CONTACT, PROJECT_MEMBER, SIGNATORY, STEERING_MEMBER
+from app.security import may_open
 
 
 @dataclass(frozen=True)
-class NavItem:
+class Entry:
     endpoint: str
     label: str
-    roles: tuple[str, ...] = ()  # empty: everyone signed in
-    count: str | None = None  # name of a badge counter in app/wiring.py
     text: str = ""  # what the page is for, shown on the home page
+    count: str | None = None  # name of a badge counter in app/wiring.py
+
+
+@dataclass(frozen=True)
+class Section:
+    label: str
+    entries: tuple[Entry, ...]
+    own_label: str = ""  # the label for someone who sees their own organisation only
+    user_menu: bool = False  # in the menu under the person's name, not in the main menu
 
 
 NAV = (
-    NavItem("main.home", "Forside"),
-    NavItem("invitations.round_list", "Invitasjoner", (ADVISER,),
-            text="Invitasjonsrunder: send invitasjoner, følg med på svarene og send påminnelser."),
-    NavItem("municipality.home", "Min kommune", (MUNICIPALITY_CONTACT,),
-            text="Invitasjonen til kommunen din: les brevet og svar før fristen."),
-    NavItem("cases.case_list", "Saker", text="Medlemskapssakene: status, historikk og neste steg."),
-    NavItem("agreements.agreement_list", "Avtaler", (ADVISER, ADMIN, SIGNATORY, MUNICIPALITY_CONTACT),
-            count="agreements_to_sign", text="Samarbeidsavtalene: les, last ned som PDF og signer."),
-    NavItem("members.index", "Medlemskap", (ADVISER, ADMIN, MUNICIPALITY_CONTACT, SIGNATORY),
-            text="Medlemskommunene: representanter, administrativ kontaktperson, bidrag og årlig vurdering."),
-    NavItem("contributions.contribution_list", "Bidrag", (ADVISER,),
-            text="Årlige bidrag per kommune: forventet, fakturert, betalt og utestående."),
-    NavItem("cost_keys.key_list", "Fordelingsnøkkel", (ADVISER, ADMIN, STEERING_MEMBER),
-            text="Hvordan partene deler kostnaden til FoU-ressursen: utkast, vedtak i styringsgruppen og historikk."),
-    NavItem("evaluations.evaluation_list", "Årlig vurdering", (ADVISER,),
-            text="Spørsmålene for årets vurdering, og hvem som har svart."),
-    NavItem("approvals.inbox", "Godkjenninger", (ADVISER,), count="pending_requests",
-            text="Forespørsler som venter på din godkjenning."),
-    NavItem("subgroups.subgroup_list", "Undergrupper",
-            text="Prosjektgruppens undergrupper: tema, mandat, medlemmer og brukerrepresentanter."),
-    NavItem("subgroups.new", "Foreslå undergruppe", (PROJECT_MEMBER,),
-            text="Foreslå en ny undergruppe for prosjektgruppen."),
-    NavItem("cockpit.overview", "Oversikt", (ADVISER, ADMIN),
-            text="Alle kommunene: status, neste frist, søk og filtre, og uttrekk til Excel."),
-    NavItem("cockpit.timeline", "Tidslinje", (ADVISER, ADMIN),
-            text="Når hver kommune var invitert, medlem, i oppsigelsestid og avsluttet, 2016 til i dag."),
-    NavItem("organisations.organisation_list", "Organisasjoner", (ADVISER, ADMIN),
-            text="Organisasjonsregisteret: kommunene og de andre partene, med navn og nummer over tid."),
-    NavItem("meetings.meeting_list", "Møter",
-            text="Styringsgruppemøter og koordineringsmøter: innkalling og referat."),
-    NavItem("calendar.settings", "Kalender", text="Frister og møter i din egen kalender (Outlook, Google, telefon)."),
-    NavItem("admin.user_list", "Brukere", (ADMIN,), text="Opprett brukere, gi roller og send invitasjonslenker."),
-    NavItem("admin.outbox", "E-post", (ADMIN, ADVISER), text="Utgående e-post: sendt, ventende og feilet."),
-    NavItem("admin.audit_log", "Logg", (ADMIN, ADVISER), text="Revisjonsloggen: hvem gjorde hva, og når."),
-    NavItem("auth.change_password", "Bytt passord", text="Velg et nytt passord for kontoen din."),
+    Section("Forside", (Entry("main.home", "Forside"),)),
+    Section("Kommuner", (
+        Entry("cockpit.overview", "Oversikt",
+              "Alle kommunene: status, neste frist, søk og filtre, og uttrekk til Excel."),
+        Entry("municipality.home", "Min kommune", "Invitasjonen til kommunen din: les brevet og svar før fristen."),
+        Entry("members.index", "Medlemskap",
+              "Medlemskommunene: representanter, administrativ kontaktperson, bidrag og årlig vurdering."),
+        Entry("cases.case_list", "Saker", "Medlemskapssakene: status, historikk og neste steg."),
+        Entry("invitations.round_list", "Invitasjoner",
+              "Invitasjonsrunder: send invitasjoner, følg med på svarene og send påminnelser."),
+        Entry("evaluations.evaluation_list", "Årlig vurdering",
+              "Spørsmålene for årets vurdering, og hvem som har svart."),
+        Entry("cockpit.timeline", "Tidslinje",
+              "Når hver kommune var invitert, medlem, i oppsigelsestid og avsluttet, 2016 til i dag."),
+        Entry("organisations.organisation_list", "Organisasjoner",
+              "Organisasjonsregisteret: kommunene og de andre partene, med navn og nummer over tid."),
+    ), own_label="Kommunen"),
+    Section("Avtaler og økonomi", (
+        Entry("agreements.agreement_list", "Avtaler", "Samarbeidsavtalene: les, last ned som PDF og signer.",
+              count="agreements_to_sign"),
+        Entry("contributions.contribution_list", "Bidrag",
+              "Årlige bidrag per kommune: forventet, fakturert, betalt og utestående."),
+        Entry("cost_keys.key_list", "Fordelingsnøkkel",
+              "Hvordan partene deler kostnaden til FoU-ressursen: utkast, vedtak i styringsgruppen og historikk."),
+    )),
+    Section("Undergrupper", (
+        Entry("subgroups.subgroup_list", "Undergrupper",
+              "Prosjektgruppens undergrupper: tema, mandat, medlemmer og brukerrepresentanter."),
+    )),
+    Section("Møter", (
+        Entry("meetings.meeting_list", "Møter", "Styringsgruppemøter og koordineringsmøter: innkalling og referat."),
+    )),
+    Section("Godkjenninger", (
+        Entry("approvals.inbox", "Godkjenninger", "Forespørsler som venter på din godkjenning.",
+              count="pending_requests"),
+    )),
+    Section("Administrasjon", (
+        Entry("admin.user_list", "Brukere", "Opprett brukere, gi roller og send invitasjonslenker."),
+        Entry("admin.outbox", "E-post", "Utgående e-post: sendt, ventende og feilet."),
+        Entry("admin.audit_log", "Logg", "Revisjonsloggen: hvem gjorde hva, og når."),
+    )),
+    Section("Konto", (
+        Entry("auth.change_password", "Bytt passord", "Velg et nytt passord for kontoen din."),
+        Entry("calendar.settings", "Kalender", "Frister og møter i din egen kalender (Outlook, Google, telefon)."),
+    ), user_menu=True),
 )
 
 
+def menu() -> dict:
+    """The menus for the signed-in user. `main`: the sections they have pages in, each with its `label`, `url`
+    (its first page), `count` (the sum of its pages' badges), `current` ("page" when it is the page shown, "true"
+    when that page is in the section) and `entries` (its pages; its only page gives the section its label).
+    `pages`: the section shown, when it has more than one page. `user`: the pages in the menu under the person's
+    name. Each page has `url`, `label`, `count` and `current`."""
+    sections = [(section, _entries(section)) for section in NAV]
+    here = _current([entry["url"] for _, shown in sections for entry in shown])
+    path = request.script_root + request.path
+    main, user, pages = [], [], None
+    for section, shown in sections:
+        for entry in shown:
+            entry["current"] = ("page" if entry["url"] == path else "true") if entry["url"] == here else None
+        if section.user_menu:
+            user.extend(shown)
+        elif shown:
+            label = shown[0]["label"] if len(shown) == 1 else (
+                section.own_label if section.own_label and not access.sees_all(current_user) else section.label)
+            current = next((entry["current"] for entry in shown if entry["current"]), None)
+            item = {"label": label, "url": shown[0]["url"], "entries": shown,
+                    "count": sum(entry["count"] for entry in shown),
+                    "current": current if len(shown) == 1 else current and "true"}
+            main.append(item)
+            if current and len(shown) > 1:
+                pages = item
+    return {"main": main, "pages": pages, "user": user}
+
+
 def nav_items() -> list[dict]:
-    """The menu entries for the signed-in user, with badge counts."""
-    roles, endpoint, views = current_user.roles, request.endpoint, current_app.view_functions
+    """The pages of both menus the signed-in user may open, with their badge counts and what each is for."""
+    return [entry for section in NAV for entry in _entries(section)]
+
+
+def _entries(section: Section) -> list[dict]:
     counters = wiring().menu_counters
     return [{
-        "url": _url(item.endpoint, request.script_root),
-        "label": item.label,
-        "active": endpoint == item.endpoint,
-        "count": counters[item.count](current_user) if item.count else 0,
-        "text": item.text,
-    } for item in NAV if (not item.roles or roles.intersection(item.roles)) and item.endpoint in views]
+        "url": _url(entry.endpoint, request.script_root),
+        "label": entry.label,
+        "count": counters[entry.count](current_user) if entry.count else 0,
+        "text": entry.text,
+    } for entry in section.entries if may_open(entry.endpoint)]
+
+
+def _current(urls: list[str]) -> str | None:
+    """The menu page the page shown belongs to: the one whose address starts the longest part of its address
+    (a case, /saker/12, belongs to Saker, /saker/)."""
+    path, root = request.script_root + request.path, request.script_root + "/"
+    found = [url for url in urls if path == url or url != root and path.startswith(url.rstrip("/") + "/")]
+    return max(found, key=len, default=None)
 
 
 @lru_cache(maxsize=128)
@@ -77,4 +138,4 @@ def _url(endpoint: str, script_root: str) -> str:
 
 
 def register(app) -> None:
-    app.context_processor(lambda: {"nav_items": nav_items})
+    app.context_processor(lambda: {"nav_items": nav_items, "menu": menu})

@@ -1,5 +1,6 @@
 """Deny by default, role checks, the rate limit on rendered documents, the client's address behind proxies and the
 security headers on every response."""
+from collections.abc import Callable
 from functools import wraps
 
 from flask import abort, current_app, request
@@ -7,6 +8,7 @@ from flask.sessions import SecureCookieSessionInterface
 from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from app import access
 from app.services import rate_limits
 from app.views import attempt_result
 from workflows import roles
@@ -24,20 +26,35 @@ def public(view):
     return view
 
 
-def role_required(*roles: str):
-    """Allow the view only to signed-in users holding one of `roles`."""
+def allowed_if(rule: Callable):
+    """Allow the view only to signed-in users for whom `rule(user)` holds (403 for the others). `may_open` reads the
+    same rule, so a page links to the view only for the people it admits."""
 
     def decorator(view):
         @wraps(view)
         def wrapped(*args, **kwargs):
-            if not current_user.has_role(*roles):
+            if not rule(current_user):
                 abort(403)
             return view(*args, **kwargs)
 
-        wrapped.roles = roles
+        inner = getattr(view, "rule", None)
+        wrapped.rule = rule if inner is None else (lambda user: inner(user) and rule(user))
         return wrapped
 
     return decorator
+
+
+def role_required(*roles: str):
+    """Allow the view only to signed-in users holding one of `roles`."""
+    return allowed_if(lambda user: user.has_role(*roles))
+
+
+def may_open(endpoint: str) -> bool:
+    """Whether the signed-in user passes the rule the view at `endpoint` checks before anything else. A view that
+    then refuses a particular object (another municipality's case) decides that with a rule in app/access.py,
+    which a page asks before it links to the object."""
+    rule = getattr(current_app.view_functions[endpoint], "rule", None)
+    return rule is None or rule(current_user)
 
 
 def count_render(user) -> None:
@@ -68,6 +85,8 @@ def register(app) -> None:
         # The address and scheme the nearest `proxies` proxies saw, not what a client wrote into the headers.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
     app.jinja_env.globals["roles"] = roles  # templates name roles as the code does: roles.ADVISER
+    # A link is shown by the rule its view checks: may_open('cases.case_list'), access.sees_request(user, r).
+    app.jinja_env.globals.update(may_open=may_open, access=access)
 
     @app.before_request
     def require_login():

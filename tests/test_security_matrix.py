@@ -45,7 +45,8 @@ GET_MATRIX = {
     "admin.user_edit": [LOGIN, 200, 403, 403, 403, 403, 403, 403, 403],
     "admin.user_list": [LOGIN, 200, 403, 403, 403, 403, 403, 403, 403],
     "admin.user_new": [LOGIN, 200, 403, 403, 403, 403, 403, 403, 403],
-    "agreements.agreement_list": [LOGIN, 200, 200, 200, 200, 200, 200, 200, 200],  # each sees only what they may
+    # each sees only their own municipality's; the university and the health trust have none (access.sees_memberships)
+    "agreements.agreement_list": [LOGIN, 200, 200, 200, 200, 200, 403, 403, 200],
     "agreements.agreement_page": [LOGIN, 200, 200, 200, 200, 200, 404, 404, 404],
     "agreements.agreement_pdf": [LOGIN, 200, 200, 200, 200, 200, 404, 404, 404],
     "agreements.issue": [LOGIN, 403, 200, 403, 403, 403, 403, 403, 403],
@@ -62,7 +63,7 @@ GET_MATRIX = {
     "auth.choose_password": [404, 404, 404, 404, 404, 404, 404, 404, 404],  # no link opened in this browser
     "auth.login": [200, 302, 302, 302, 302, 302, 302, 302, 302],
     "cases.action": [LOGIN, 200, 200, 200, 200, 200, 404, 404, 404],
-    "cases.case_list": [LOGIN, 200, 200, 200, 200, 200, 200, 200, 200],
+    "cases.case_list": [LOGIN, 200, 200, 200, 200, 200, 403, 403, 200],  # as the agreements
     "cases.case_page": [LOGIN, 200, 200, 200, 200, 200, 404, 404, 404],
     "cases.diagram": [LOGIN, 200, 200, 200, 200, 200, 404, 404, 404],
     "invitations.extend_case": [LOGIN, 403, 200, 403, 403, 403, 403, 403, 403],

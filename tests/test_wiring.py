@@ -62,7 +62,7 @@ def test_action_pages_and_badges_name_real_endpoints(app):
 
     for endpoint in WIRING.action_pages.values():
         assert endpoint in app.view_functions
-    assert {item.count for item in NAV if item.count} == set(WIRING.menu_counters)
+    assert {e.count for section in NAV for e in section.entries if e.count} == set(WIRING.menu_counters)
 
 
 def test_nothing_is_attached_at_import_time():

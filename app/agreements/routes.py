@@ -5,7 +5,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 from sqlalchemy.orm import contains_eager, selectinload
 
-from app import agreement_text, clock, downloads, search
+from app import access, agreement_text, clock, downloads, search
 from app.services import agreement_print
 from app.agreements.forms import IssueForm, NoticeForm, SignForm, UploadForm
 from app.cases.routes import get_case
@@ -13,7 +13,7 @@ from app.extensions import db
 from app.forms import choices
 from app.models import Agreement, AgreementDocument, MembershipCase, Organisation
 from app.models.case import HOST_PARTY, MUNICIPALITY_PARTY
-from app.security import role_required
+from app.security import allowed_if, role_required
 from app.services import agreements, uploads, workflow
 from app.views import attempt, step_refusal
 from workflows import MEMBERSHIP
@@ -59,17 +59,18 @@ def document_time(value: datetime) -> str:
 
 
 @bp.route("/")
+@allowed_if(access.sees_memberships)
 def agreement_list():
-    stmt = agreements.visible_to(current_user).join(MembershipCase.organisation)
+    every = agreements.visible_to(current_user).join(MembershipCase.organisation)
     waiting = request.args.get("venter") == "1"
-    if waiting:
-        stmt = agreements.awaiting(current_user, stmt)
+    stmt = agreements.awaiting(current_user, every) if waiting else every
     query = request.args.get("q", "").strip()
     stmt = search.where(stmt, query, Organisation)
     stmt = stmt.options(contains_eager(Agreement.case), selectinload(Agreement.signatures))
     page = db.paginate(stmt.order_by(Organisation.name, Agreement.id), per_page=50, error_out=False)
     return render_template("agreements/list.html", page=page, waiting=waiting, query=query,
-                           can_wait=current_user.has_role(SIGNATORY))
+                           can_wait=current_user.has_role(SIGNATORY),
+                           anything=bool(page.total) or (waiting or bool(query)) and db.finds(every))
 
 
 @bp.route("/<int:agreement_id>")

@@ -4,6 +4,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 from sqlalchemy import Select
 
+from app import access
 from app.approvals.forms import DecisionForm, JoinDecisionForm
 from app.extensions import db
 from app.forms import ConfirmForm
@@ -24,7 +25,7 @@ SECTION_PER_PAGE = 50
 def get_request(request_id: int) -> TransitionRequest:
     """A request the signed-in user may see: the adviser sees all, others only their own."""
     found = db.session.get(TransitionRequest, request_id)
-    if found is None or not (current_user.has_role(ADVISER) or found.requested_by_id == current_user.id):
+    if found is None or not access.sees_request(current_user, found):
         abort(404)
     return found
 

@@ -9,6 +9,7 @@ from app.cases.forms import ActionForm, AsOfForm
 from app.extensions import db
 from app.models import Agreement, InvitationRound, MembershipCase, Organisation
 from app.models.case import HOST_PARTY, MUNICIPALITY_PARTY
+from app.security import allowed_if
 from app.services import archive, cases, contributions, members, mergers, workflow
 from app.views import attempt, own_page, refused_status, spec_or_404, step_refusal
 from workflows import MEMBERSHIP
@@ -29,18 +30,17 @@ def get_case(case_id: int, *loads) -> MembershipCase:
 
 
 @bp.route("/")
+@allowed_if(access.sees_memberships)
 def case_list():
     stmt = select(MembershipCase).join(Organisation).join(InvitationRound) \
         .options(contains_eager(MembershipCase.organisation), contains_eager(MembershipCase.round)) \
         .order_by(InvitationRound.reply_deadline.desc(), Organisation.name)
-    if not access.sees_all(current_user) and current_user.organisation_id is None:
-        abort(403)
     stmt = stmt.where(access.visible(current_user, MembershipCase.organisation_id))
     state = request.args.get("status", "")
-    if state in MEMBERSHIP.states:
-        stmt = stmt.where(MembershipCase.state == state)
-    page = db.paginate(stmt, per_page=50, error_out=False)
-    return render_template("cases/list.html", page=page, state=state, states=MEMBERSHIP.states)
+    state = state if state in MEMBERSHIP.states else ""
+    page = db.paginate(stmt.where(MembershipCase.state == state) if state else stmt, per_page=50, error_out=False)
+    return render_template("cases/list.html", page=page, state=state, states=MEMBERSHIP.states,
+                           anything=bool(page.total) or bool(state) and db.finds(stmt))
 
 
 # The signatures, waiting requests, and the agreements with their signatures and scanned copies (a couple of each),

@@ -14,6 +14,7 @@ from app.models import Organisation, Representative, User
 from app.models.representative import GROUPS
 from app.safe_input import arg_int
 from app.services import contributions, evaluations, members, representatives, waiting, workflow
+from app.security import allowed_if
 from app.services.overview import paginate
 from app.views import attempt, attempt_result, own_page, spec_or_404
 
@@ -46,12 +47,10 @@ def get_representative(rep_id: int) -> Representative:
 
 
 @bp.route("/")
+@allowed_if(access.sees_memberships)
 def index():
     if not access.sees_all(current_user):
-        own = current_user.organisation
-        if own is None or not own.is_municipality or own.is_host:
-            abort(403)
-        return redirect(url_for("members.organisation", org_id=own.id))
+        return redirect(url_for("members.organisation", org_id=current_user.organisation_id))
     found = members.memberships()
     page = paginate([m for m in found if m.current], request.args.get("page", 1, type=int), PER_PAGE)
     seats = representatives.seats_of([m.organisation for m in page.items], clock.today())

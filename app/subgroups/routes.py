@@ -48,8 +48,10 @@ def subgroup_list():
     query, theme, state = (request.args.get(k, "").strip() for k in ("q", "tema", "status"))
     stmt = subgroups.listing(current_user, query=query, theme=theme, state=state)
     page = db.paginate(stmt, per_page=PER_PAGE, error_out=False)
+    anything = bool(page.total) or bool(query or theme or state) and db.finds(subgroups.listing(current_user))
     return render_template("subgroups/list.html", page=page, query=query, theme=theme, state=state,
-                           themes=THEMES, states=SUBGROUP.states, mine=subgroups.proposals_by(current_user))
+                           themes=THEMES, states=SUBGROUP.states, mine=subgroups.proposals_by(current_user),
+                           anything=anything)
 
 
 @bp.route("/ny", methods=["GET", "POST"])

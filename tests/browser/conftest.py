@@ -1,5 +1,6 @@
 """One app server and one Debian chromium for all browser tests; a fresh browser context per test."""
 import os
+import re
 import shutil
 import threading
 from dataclasses import dataclass
@@ -81,5 +82,14 @@ def sign_in(page, email: str, password: str = factories.PASSWORD) -> None:
 
 
 def sign_out(page) -> None:
+    """Open the menu under the person's name and log out."""
+    page.locator("button[aria-controls=brukermeny]").click()
     page.get_by_role("button", name="Logg ut").click()
     page.wait_for_url("**/login")
+
+
+def follow_menu(page, *names: str) -> None:
+    """Follow the main menu by the names of its links: a section, then one of the section's pages."""
+    nav = page.get_by_role("navigation", name="Hovedmeny")
+    for name in names:
+        nav.get_by_role("link", name=re.compile(rf"^{re.escape(name)}( \d+ ventende)?$")).click()

@@ -8,7 +8,7 @@ from app.extensions import db
 from app.models import MembershipCase
 from app.services import cases, tick
 from tests import factories
-from tests.browser.conftest import sign_in, sign_out
+from tests.browser.conftest import follow_menu, sign_in, sign_out
 
 
 def test_lindas_says_yes_signs_becomes_member_gives_notice_and_leaves(live, page):
@@ -27,7 +27,7 @@ def test_lindas_says_yes_signs_becomes_member_gives_notice_and_leaves(live, page
                                                      ("lindas", lindas_signer), ("bergen", bergen_signer))}
 
     def as_(who: str) -> None:
-        if page.get_by_role("button", name="Logg ut").count():
+        if page.locator("form[action='/logout']").count():
             sign_out(page)
         sign_in(page, emails[who])
         page.goto(case_url)
@@ -59,7 +59,7 @@ def test_lindas_says_yes_signs_becomes_member_gives_notice_and_leaves(live, page
     expect(page.get_by_text("Avtalen venter på den andre partens signatur.")).to_be_visible()
 
     as_("bergen")
-    page.get_by_role("navigation", name="Hovedmeny").get_by_role("link", name="Avtaler").click()
+    follow_menu(page, "Avtaler")
     page.get_by_role("link", name="Venter på min signatur").click()
     page.get_by_role("link", name="Lindås kommune").click()
     page.get_by_role("link", name="Signer avtalen").click()

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models import MembershipCase, Organisation
 from tests import factories
-from tests.browser.conftest import sign_in, sign_out
+from tests.browser.conftest import follow_menu, sign_in, sign_out
 
 MERGED = ("Lindås", "Meland", "Radøy")
 
@@ -32,7 +32,7 @@ def test_lindas_meland_and_radoy_become_alver_which_renews_the_agreement(live, p
         live.app.config["TODAY"] = day  # the `live` fixture puts the test day back for the next test
 
     def as_(who: str, path: str | None = None) -> None:
-        if page.get_by_role("button", name="Logg ut").count():
+        if page.locator("form[action='/logout']").count():
             sign_out(page)
         sign_in(page, emails[who])
         if path:
@@ -46,7 +46,7 @@ def test_lindas_meland_and_radoy_become_alver_which_renews_the_agreement(live, p
     # 2016: the adviser invites the three; each contact says yes.
     on(date(2016, 10, 3))
     as_("adviser")
-    page.get_by_role("navigation", name="Hovedmeny").get_by_role("link", name="Invitasjoner").click()
+    follow_menu(page, "Kommuner", "Invitasjoner")
     page.get_by_role("link", name="Ny invitasjonsrunde").click()
     page.get_by_label("Tittel").fill("Invitasjon 2016")
     page.get_by_label("Svarfrist").fill("2016-11-01")
@@ -63,7 +63,7 @@ def test_lindas_meland_and_radoy_become_alver_which_renews_the_agreement(live, p
     on(date(2016, 10, 12))
     for name in MERGED:
         as_(f"contact {name}")
-        page.get_by_role("navigation", name="Hovedmeny").get_by_role("link", name="Min kommune").click()
+        follow_menu(page, "Kommunen", "Min kommune")
         page.get_by_role("link", name="Les invitasjonen og svar").click()
         page.get_by_role("link", name="Svar på invitasjonen").click()
         page.get_by_label("Ja, vi ønsker å delta").check()
@@ -98,7 +98,7 @@ def test_lindas_meland_and_radoy_become_alver_which_renews_the_agreement(live, p
     # 06.01.2020: the adviser records the merger from 01.01.2020; Alver continues Lindås's agreement.
     on(date(2020, 1, 6))
     as_("adviser")
-    page.get_by_role("navigation", name="Hovedmeny").get_by_role("link", name="Organisasjoner").click()
+    follow_menu(page, "Kommuner", "Organisasjoner")
     page.get_by_role("link", name="Registrer sammenslåing").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Registrer sammenslåing")
     for name in MERGED:
@@ -184,7 +184,7 @@ def test_lindas_meland_and_radoy_become_alver_which_renews_the_agreement(live, p
         "Aktiver medlemskapet",
     ])
 
-    page.get_by_role("navigation", name="Hovedmeny").get_by_role("link", name="Oversikt").click()
+    follow_menu(page, "Kommuner", "Oversikt")
     alver = page.get_by_role("row", name=re.compile("^Alver"))
     expect(alver).to_contain_text("tidligere: Lindås, Meland, Radøy")
     expect(alver).to_contain_text("Aktiv")
@@ -195,7 +195,7 @@ def test_lindas_meland_and_radoy_become_alver_which_renews_the_agreement(live, p
     csv = page.request.get(page.get_by_role("link", name="Last ned som CSV (Excel)").get_attribute("href"))
     assert csv.ok and "Alver;4631;Lindås, Meland, Radøy;" in csv.text()
 
-    page.get_by_role("navigation", name="Hovedmeny").get_by_role("link", name="Tidslinje").click()
+    follow_menu(page, "Kommuner", "Tidslinje")
     expect(page.locator(".tl-merger title")).to_have_text(
         ["Alver fra 01.01.2020: sammenslått av Lindås, Meland, Radøy"])
 

@@ -3,7 +3,7 @@ from playwright.sync_api import expect
 
 from app.extensions import db
 from tests import factories
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import follow_menu, sign_in
 
 
 def _municipalities(live) -> str:
@@ -21,7 +21,7 @@ def _municipalities(live) -> str:
 
 def test_overview_and_timeline_pages(live, page, tmp_path):
     sign_in(page, _municipalities(live))
-    page.get_by_role("navigation", name="Hovedmeny").get_by_role("link", name="Oversikt").click()
+    follow_menu(page, "Kommuner", "Oversikt")
     expect(page.get_by_role("heading", level=1)).to_have_text("Oversikt over kommunene")
     table = page.get_by_role("table", name="Kommunene og sakene deres")
     expect(table.get_by_role("row")).to_have_count(1 + 3)

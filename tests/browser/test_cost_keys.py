@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from app.extensions import db
 from tests import factories
-from tests.browser.conftest import sign_in, sign_out
+from tests.browser.conftest import follow_menu, sign_in, sign_out
 from tests.browser.test_accessibility import WCAG_TAGS
 
 NBSP = "\u00a0"
@@ -32,7 +32,7 @@ def test_a_key_is_drafted_decided_and_exported(live, page):
         emails = adviser.email, steering.email
 
     sign_in(page, emails[0])
-    page.get_by_role("navigation", name="Hovedmeny").get_by_role("link", name="Fordelingsnøkkel").click()
+    follow_menu(page, "Avtaler og økonomi", "Fordelingsnøkkel")
     page.get_by_role("link", name="Ny fordelingsnøkkel").click()
     expect(page.get_by_label("Første år")).to_have_value("2027")
     page.get_by_label("Årlig budsjett for FoU-ressursen (kr)").fill("1000001")
@@ -61,7 +61,7 @@ def test_a_key_is_drafted_decided_and_exported(live, page):
     sign_out(page)
 
     sign_in(page, emails[1])
-    page.get_by_role("navigation", name="Hovedmeny").get_by_role("link", name="Fordelingsnøkkel").click()
+    follow_menu(page, "Fordelingsnøkkel")
     page.get_by_role("link", name="Fordelingsnøkkel 2027–2029").click()
     page.get_by_role("link", name="Registrer vedtaket").click()
     expect(page.get_by_label("Dato for vedtaket")).to_have_value("2026-11-23")

@@ -7,7 +7,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models import Organisation, OutboxMessage
 from tests import factories
-from tests.browser.conftest import sign_in, sign_out
+from tests.browser.conftest import follow_menu, sign_in, sign_out
 
 
 def _answer(page, answer: str, steering_rep: str = "") -> None:
@@ -31,7 +31,7 @@ def test_adviser_invites_lindas_and_voss_who_answer_yes_and_no(live, page):
         adviser_email, kari_email, siri_email = adviser.email, kari.email, siri.email
 
     sign_in(page, adviser_email)
-    page.get_by_role("navigation", name="Hovedmeny").get_by_role("link", name="Invitasjoner").click()
+    follow_menu(page, "Kommuner", "Invitasjoner")
     page.get_by_role("link", name="Ny invitasjonsrunde").click()
     expect(page.get_by_label("Brevtekst")).to_contain_text("i perioden 2027–2029")
     page.get_by_label("Svarfrist").fill("2026-12-15")
@@ -46,7 +46,7 @@ def test_adviser_invites_lindas_and_voss_who_answer_yes_and_no(live, page):
     sign_out(page)
 
     sign_in(page, kari_email)
-    page.get_by_role("navigation", name="Hovedmeny").get_by_role("link", name="Min kommune").click()
+    follow_menu(page, "Kommunen", "Min kommune")
     page.get_by_role("link", name="Les invitasjonen og svar").click()
     expect(page.get_by_text("15. desember 2026")).to_be_visible()
     _answer(page, "Ja, vi ønsker å delta", steering_rep="Olav Hauge")
@@ -64,7 +64,7 @@ def test_adviser_invites_lindas_and_voss_who_answer_yes_and_no(live, page):
     sign_out(page)
 
     sign_in(page, adviser_email)
-    page.get_by_role("navigation", name="Hovedmeny").get_by_role("link", name="Invitasjoner").click()
+    follow_menu(page, "Kommuner", "Invitasjoner")
     page.get_by_role("link", name="Invitasjon 2026").click()
     lindas = page.get_by_role("row", name=re.compile("^Lindås"))
     expect(lindas).to_contain_text("Takket ja")

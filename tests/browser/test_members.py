@@ -5,7 +5,7 @@ from playwright.sync_api import expect
 
 from app.extensions import db
 from tests import factories
-from tests.browser.conftest import sign_in, sign_out
+from tests.browser.conftest import follow_menu, sign_in, sign_out
 
 
 def test_contact_proposes_and_adviser_approves_representative(live, page):
@@ -18,7 +18,7 @@ def test_contact_proposes_and_adviser_approves_representative(live, page):
         adviser_email, contact_email = adviser.email, contact.email
 
     sign_in(page, contact_email)
-    page.get_by_role("navigation", name="Hovedmeny").get_by_role("link", name="Medlemskap").click()
+    follow_menu(page, "Kommunen", "Medlemskap")
     expect(page.get_by_role("heading", level=1)).to_have_text("Medlemskap: Lindås kommune")
     page.get_by_role("link", name="Foreslå representant (Styringsgruppen)").click()
     page.get_by_label("Navn").fill("Olav Hauge")
@@ -37,7 +37,7 @@ def test_contact_proposes_and_adviser_approves_representative(live, page):
     expect(page.get_by_text("Utført: Godkjenn forslaget om Olav Hauge (styringsgruppen). Ny status: Godkjent.")) \
         .to_be_visible()
     assert asked and asked[0].startswith("Godkjenn forslaget om Olav Hauge – ") and asked[0].endswith(", Lindås?")
-    page.get_by_role("navigation", name="Hovedmeny").get_by_role("link", name="Medlemskap").click()
+    follow_menu(page, "Kommuner", "Medlemskap")
     page.get_by_role("link", name="Lindås", exact=True).click()
     seats = page.get_by_role("table", name="Plasser og representanter i dag")
     expect(seats.get_by_role("row", name="Styringsgruppen")).to_contain_text("Neste: Olav Hauge fra 01.12.2026")

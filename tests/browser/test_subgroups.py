@@ -3,7 +3,7 @@ from playwright.sync_api import expect
 
 from app.extensions import db
 from tests import factories
-from tests.browser.conftest import sign_in, sign_out
+from tests.browser.conftest import follow_menu, sign_in, sign_out
 
 NAME = "Velferdsteknologi i hjemmetjenesten"
 
@@ -19,7 +19,8 @@ def test_a_proposal_is_seconded_approved_and_established(live, page):
         emails = kari.email, siri.email, adviser.email
 
     sign_in(page, emails[0])
-    page.get_by_role("navigation", name="Hovedmeny").get_by_role("link", name="Foreslå undergruppe").click()
+    follow_menu(page, "Undergrupper")
+    page.get_by_role("link", name="Foreslå undergruppe").click()
     page.get_by_label("Navn på undergruppen").fill(NAME)
     page.get_by_label("Digitale verktøy og velferdsteknologi i helse og omsorg").check()
     page.get_by_label("Mandat: hva skal gruppen levere?").fill("Samle erfaringer og lage en felles veileder.")
@@ -42,7 +43,7 @@ def test_a_proposal_is_seconded_approved_and_established(live, page):
     sign_out(page)
 
     sign_in(page, emails[1])
-    page.get_by_role("navigation", name="Hovedmeny").get_by_role("link", name="Undergrupper").click()
+    follow_menu(page, "Undergrupper")
     page.get_by_role("link", name=NAME).click()
     page.get_by_role("link", name="Støtt forslaget").click()
     page.get_by_role("button", name="Bekreft: Støtt forslaget").click()
@@ -50,7 +51,7 @@ def test_a_proposal_is_seconded_approved_and_established(live, page):
     sign_out(page)
 
     sign_in(page, emails[2])
-    page.get_by_role("navigation", name="Hovedmeny").get_by_role("link", name="Godkjenninger").click()
+    follow_menu(page, "Godkjenninger")
     page.get_by_role("link", name=NAME).click()
     page.get_by_role("link", name="Registrer vedtak: godkjent").click()
     expect(page.get_by_label("Dato for vedtaket i prosjektgruppen")).to_have_value("2026-11-23")
@@ -61,7 +62,7 @@ def test_a_proposal_is_seconded_approved_and_established(live, page):
     page.get_by_role("button", name="Bekreft: Etabler undergruppen").click()
     expect(page.get_by_text("Ny status: Etablert.")).to_be_visible()
 
-    page.get_by_role("navigation", name="Hovedmeny").get_by_role("link", name="Undergrupper").click()
+    follow_menu(page, "Undergrupper")
     page.get_by_label("Status").select_option(label="Etablert")
     page.get_by_role("button", name="Søk").click()
     row = page.get_by_role("row").filter(has=page.get_by_role("link", name=NAME))

@@ -1,0 +1,75 @@
+"""The demo story in the live server's database and a crawl of the pages a role reaches from its home page."""
+import re
+from urllib.parse import urljoin, urlsplit
+
+from app.commands.seed import _people, _successors
+from app.extensions import db
+from app.services import users
+from tests import factories
+
+DEMO_ACCOUNTS = {
+    "anonymous": None,
+    "admin": "admin@bergen.kommune.no",
+    "adviser": "marianne.solbakk@bergen.kommune.no",
+    "municipality_contact": "kari.nordtveit@alver.kommune.no",
+    "signatory": "olav.hauge@alver.kommune.no",
+    "host_signatory": "nina.mevold@bergen.kommune.no",
+    "project_member": "liv.instanes@uib.no",
+    "steering_member": "gunn.rosland@helse-bergen.no",
+}
+SKIP = re.compile(r"\.(svg|pdf|csv|xlsx|ics|zip|json|png)$|/logout|/static/")
+MAX_PAGES = 100
+
+
+def load(live_server):
+    """Replace the live server's data with the demo story (organisations, people, the 2016–2026 history)."""
+    from app.demo import cost_keys, history, meetings, membership, parties, reports, subgroups
+    from tests.conftest import app_config, prepare_schema
+
+    app = live_server.app
+    app.config.update(app_config(app.config["SQLALCHEMY_DATABASE_URI"]))
+    with app.app_context():
+        prepare_schema(app)
+        organisations = factories.organisations() | _successors()
+        _people(organisations, factories.PASSWORD)
+        db.session.commit()
+        history.tell(organisations, membership.before_reform)
+        db.session.commit()
+        for tell in (subgroups.tell, meetings.tell, lambda: membership.tell(organisations),
+                     lambda: parties.tell(organisations), cost_keys.tell, reports.tell):
+            tell()
+            db.session.commit()
+        assert users.find_by_email(DEMO_ACCOUNTS["adviser"]) is not None
+    return live_server
+
+
+def start_page(role: str) -> str:
+    return "/" if DEMO_ACCOUNTS[role] else "/login"
+
+
+def pattern(path: str) -> str:
+    """One page per route and set of query parameters: numbers in the path and the parameters' values (a sort
+    order, a year, a filter) do not make a new page."""
+    route, _, query = path.partition("?")
+    keys = sorted({part.partition("=")[0] for part in query.split("&") if part})
+    return re.sub(r"/\d+", "/N", route) + ("?" + "&".join(keys) if keys else "")
+
+
+def crawl(page, start: str) -> list[str]:
+    """Same-site pages reachable by links from `start`, one per route pattern."""
+    seen, queue, visited = {pattern(start)}, [start], []
+    while queue and len(visited) < MAX_PAGES:
+        path = queue.pop(0)
+        response = page.goto(path)
+        if response is None or response.status >= 400 or urlsplit(page.url).path.startswith("/login") and path != "/login":
+            continue
+        visited.append(path)
+        for href in page.eval_on_selector_all("a[href]", "els => els.map(e => e.getAttribute('href'))"):
+            parts = urlsplit(urljoin(page.url, href))
+            target = parts.path + (f"?{parts.query}" if parts.query and "page=" not in parts.query else "")
+            if parts.netloc != urlsplit(page.url).netloc or SKIP.search(parts.path) or href.startswith("#"):
+                continue
+            if pattern(target) not in seen:
+                seen.add(pattern(target))
+                queue.append(target)
+    return visited

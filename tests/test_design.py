@@ -120,7 +120,7 @@ class _Form(FlaskForm):
     note = StringField("Merknad")
     themes = CheckboxList("Tema", choices=choices([("a", "A"), ("b", "B")]),
                           validators=[InputRequired("Velg minst ett tema.")])
-    rows = FieldList(FormField(_Row), min_entries=1)
+    rows = FieldList(FormField(_Row), "Representant", min_entries=1)
 
 
 FORM_PAGE = """{% from "_forms.html" import error_summary, field %}
@@ -158,8 +158,11 @@ def test_the_error_summary_links_to_each_field_with_an_error(app):
     assert targets == ["title", "themes-0", "rows-0-name"]
     for target in targets:
         assert re.search(rf'<input [^>]*id="{target}"', html), target
-    assert "Navn på representanten: Skriv navnet." in summary
+    assert "Representant 1, navn på representanten: Skriv navnet." in summary
     assert 'tabindex="-1" autofocus' in html
+    form.form_errors.append("Forslaget er allerede sendt inn.")
+    with app.test_request_context():
+        assert "<li>Forslaget er allerede sendt inn.</li>" in render_template_string(FORM_PAGE, form=form)
 
 
 def test_every_scroll_area_is_a_named_region_the_keyboard_reaches():

@@ -101,11 +101,11 @@ def test_rejecting_in_the_inbox_is_a_danger_button_beside_a_labelled_comment(cli
     assert re.search(r'<button type="submit" name="reject" value="1" class="button small secondary danger">', html)
 
 
-def test_no_field_is_labelled_by_a_placeholder_alone():
+def test_no_field_is_labelled_by_a_placeholder_or_a_hidden_label():
     """Every field has a visible label; a placeholder disappears as soon as someone types."""
-    placeholders = [str(path.relative_to(TEMPLATES)) for path in TEMPLATES.rglob("*.html")
-                    if "placeholder=" in path.read_text()]
-    assert placeholders == []
+    hidden = [str(path.relative_to(TEMPLATES)) for path in TEMPLATES.rglob("*.html")
+              if re.search(r'placeholder=|<label[^>]*class="visually-hidden"', path.read_text())]
+    assert hidden == []
 
 
 class _Row(Form):

@@ -128,12 +128,12 @@ FORM_PAGE = """{% from "_forms.html" import error_summary, field %}
 {% for row in form.rows %}{{ field(row.form.name) }}{% endfor %}"""
 
 
-def test_the_required_marker_sits_in_the_label_of_a_required_field_only(app):
+def test_the_required_marker_follows_the_label_of_a_required_field_only(app):
     with app.test_request_context():
         html = render_template_string(FORM_PAGE, form=_Form(data={}))
     marker = '<span class="required" aria-hidden="true">&nbsp;*</span>'
-    assert f'<label for="title">Et svært langt ledetekstord som fyller linjen{marker}</label>' in html
-    assert '<label for="note">Merknad</label>' in html
+    assert f'<div class="field-label"><label for="title">Et svært langt ledetekstord som fyller linjen</label>{marker}</div>' in html
+    assert '<div class="field-label"><label for="note">Merknad</label></div>' in html
     assert f"<legend>Tema{marker}</legend>" in html
     assert html.count(marker) == 3
 
@@ -143,7 +143,7 @@ def test_an_optional_filter_has_no_required_marker(client, login, orgs, adviser)
     db.session.commit()
     login("adviser", organisation="Bergen")
     html = client.get(f"/saker/{case.id}").get_data(as_text=True)
-    assert '<label for="as_of">Vis status per dato</label>' in html
+    assert '<div class="field-label"><label for="as_of">Vis status per dato</label></div>' in html
 
 
 def test_the_error_summary_links_to_each_field_with_an_error(app):

@@ -13,8 +13,8 @@ BOXES = """() => [...document.querySelectorAll("main input[type=radio], main inp
 # Each label with a required marker made 8 characters wide, so that its words wrap: the marker must share a line
 # with the label's last word, never start a line of its own.
 MARKERS = """() => [...document.querySelectorAll(".required")].map(marker => {
-    const label = marker.closest("label, legend");
-    if (!label) return [marker.parentElement.outerHTML.slice(0, 80), "outside its label"];
+    const label = marker.closest("legend, .field-label");
+    if (!label) return [marker.parentElement.outerHTML.slice(0, 80), "away from its label"];
     label.style.width = "8ch";
     const words = document.createRange();
     words.setStart(label, 0);

@@ -14,7 +14,7 @@ UV_VERSION := 0.13.9
 UV_COMPILE := $(LOCK_TOOLS)/bin/uv pip compile pyproject.toml --quiet --universal --python-version 3.11 \
 	--generate-hashes --custom-compile-command "make lock"
 
-.PHONY: run test test-postgres mutation install install-test lock system-deps translations db demo bench clean
+.PHONY: run test test-postgres mutation install install-test lock system-deps translations css db demo bench clean
 
 # The mail worker runs in the background for as long as the server does, and is stopped with it.
 run: install db demo
@@ -63,9 +63,9 @@ $(VENV)/.installed-mutation: requirements-mutation.lock pyproject.toml | $(BIN)/
 	$(BIN)/python -m pip check
 	touch $(VENV)/.installed $(VENV)/.installed-test $@
 
-install: $(VENV)/.installed translations
+install: $(VENV)/.installed translations css
 
-install-test: $(VENV)/.installed-test translations
+install-test: $(VENV)/.installed-test translations css
 
 # Pins that still satisfy pyproject.toml are kept; delete a lock file first to move everything to the newest.
 lock: $(LOCK_TOOLS)/bin/uv
@@ -79,6 +79,23 @@ $(LOCK_TOOLS)/bin/uv:
 
 translations:
 	$(BIN)/pybabel compile --use-fuzzy -d app/translations > /dev/null
+
+# Designsystemet (Digdir): its theme (tokens) and component CSS from the npm package pinned in package-lock.json, copied
+# into a git-ignored folder the app serves as static files (no CDN). npm comes with Debian's nodejs.
+DS_PACKAGE := node_modules/@digdir/designsystemet-css
+DS_STATIC := app/static/vendor/designsystemet
+
+css: $(DS_STATIC)/theme.css
+
+$(DS_STATIC)/theme.css: package.json package-lock.json
+	command -v npm >/dev/null || { [ "$$(id -u)" -eq 0 ] && apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm >/dev/null; } || \
+		{ echo "Mangler npm. Installer det med: sudo apt-get install npm" >&2; exit 1; }
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	rm -rf $(DS_STATIC) && mkdir -p $(DS_STATIC)
+	cp $(DS_PACKAGE)/LICENSE $(DS_STATIC)/LICENSE
+	cp $(DS_PACKAGE)/dist/src/index.css $(DS_STATIC)/components.css
+	cp $(DS_PACKAGE)/dist/theme/designsystemet.css $@
 
 system-deps:
 	bash .ci/system-deps.sh
@@ -96,4 +113,4 @@ demo: db
 	$(FLASK) seed-demo --password $(DEMO_PASSWORD) || test $$? -eq 2
 
 clean:
-	rm -rf $(VENV) $(LOCK_TOOLS) .pytest_cache build *.egg-info
+	rm -rf $(VENV) $(LOCK_TOOLS) .pytest_cache build *.egg-info node_modules $(DS_STATIC)

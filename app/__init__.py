@@ -3,7 +3,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from app import commands, config, errors, formatting, history, logs, navigation, safe_input, security, wiring
+from app import commands, config, errors, formatting, history, logs, navigation, safe_input, security, tags, wiring
 from app.extensions import babel, csrf, db, login_manager, migrate
 
 
@@ -21,6 +21,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     formatting.register(app)
     navigation.register(app)
     history.register(app)
+    tags.register(app)
     commands.register(app)
     return app
 

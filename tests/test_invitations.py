@@ -60,7 +60,7 @@ def test_round_validation_shows_errors_on_the_fields_and_sends_nothing(client, a
     html = response.get_data(as_text=True)
     assert response.status_code == 200
     assert re.search(rf'id="{field}-error"[^>]*>[^<]*{re.escape(message)}', html), html
-    assert 'class="error-summary"' in html
+    assert 'class="error-summary ' in html
     assert _count(InvitationRound) == _count(MembershipCase) == _count(OutboxMessage) == 0
 
 

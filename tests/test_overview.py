@@ -170,7 +170,7 @@ def test_latest_round_counts_for_a_municipality_invited_twice(client, login, cas
     login("adviser", organisation="Bergen")
     html = client.get("/oversikt?q=Fedje").get_data(as_text=True)
     assert "Invitasjon 2026" in html and "15.12.2026" in html
-    assert '<span class="tag state-invited">Invitert</span>' in html and "tag state-declined" not in html
+    assert '<span class="tag tag-invited">Invitert</span>' in html and "Takket nei</span>" not in html
 
 
 @pytest.mark.parametrize("path", ["/oversikt", "/oversikt.csv", "/tidslinje"])

@@ -15,6 +15,17 @@ from .roles import (ADMIN, ADVISER, CHAIR, MUNICIPALITY_CONTACT, PROJECT_MEMBER,
                     SIGNATORY, STEERING_MEMBER, SYSTEM)
 
 
+# What a state means for the thing it belongs to, shown as the colour of its tag: on the way in (invited, a draft,
+# a proposal), in force (a member, an established subgroup, a decided key), ending (in notice) or ended (declined,
+# withdrawn, rejected, closed). A transition into "ending" or "ended" is destructive: its button is red.
+INVITED_FAMILY = "invited"
+MEMBER_FAMILY = "member"
+ENDING_FAMILY = "ending"
+ENDED_FAMILY = "ended"
+FAMILIES = (INVITED_FAMILY, MEMBER_FAMILY, ENDING_FAMILY, ENDED_FAMILY)
+DESTRUCTIVE_FAMILIES = frozenset({ENDING_FAMILY, ENDED_FAMILY})
+
+
 class WorkflowError(Exception):
     """Base class for everything a workflow refuses to do."""
 
@@ -88,9 +99,11 @@ class Workflow:
         initial: str,
         transitions: list[TransitionSpec],
         guard_labels: dict[str, str],
+        families: dict[str, str],
     ) -> None:
         self.name = name
         self.states = MappingProxyType(dict(states))
+        self.families = MappingProxyType(dict(families))
         self.initial = initial
         self.guard_labels = MappingProxyType(dict(guard_labels))
         self.specs = tuple(transitions)
@@ -117,6 +130,8 @@ class Workflow:
             raise ValueError(f"{self.name}: duplicate trigger")
         if self.initial not in self.states:
             raise ValueError(f"{self.name}: unknown initial state {self.initial!r}")
+        if self.families.keys() != self.states.keys() or not set(self.families.values()) <= set(FAMILIES):
+            raise ValueError(f"{self.name}: every state needs one of the families {FAMILIES}: {dict(self.families)}")
         for spec in transitions:
             unknown_states = {*spec.sources, spec.dest} - self.states.keys()
             unknown_guards = set(spec.conditions) - self.guard_labels.keys()
@@ -136,6 +151,15 @@ class Workflow:
         """The bokmål label of a state."""
         self._require_state(state)
         return self.states[state]
+
+    def family(self, state: str) -> str:
+        """The family of a state (FAMILIES), the colour of its tag."""
+        self._require_state(state)
+        return self.families[state]
+
+    def is_destructive(self, trigger: str) -> bool:
+        """Whether the trigger ends something (leads into an ending or ended state): shown as a danger button."""
+        return self.families[self.spec(trigger).dest] in DESTRUCTIVE_FAMILIES
 
     def spec(self, trigger: str) -> TransitionSpec:
         """The spec of a trigger; UnknownTrigger if there is none."""

@@ -3,7 +3,7 @@ group for (at most) three years at a time, or returned for changes."""
 
 from __future__ import annotations
 
-from .base import ADVISER, STEERING_MEMBER, TransitionSpec, Workflow
+from .base import ADVISER, INVITED_FAMILY, MEMBER_FAMILY, STEERING_MEMBER, TransitionSpec, Workflow
 
 DRAFT = "draft"
 SUBMITTED = "submitted"
@@ -14,6 +14,8 @@ STATES = {
     SUBMITTED: "Til behandling i styringsgruppen",
     DECIDED: "Vedtatt",
 }
+
+FAMILIES = {DRAFT: INVITED_FAMILY, SUBMITTED: INVITED_FAMILY, DECIDED: MEMBER_FAMILY}
 
 GUARD_LABELS = {
     "not_drafter": "Den som utarbeidet utkastet, kan ikke registrere styringsgruppens behandling av det.",
@@ -38,4 +40,4 @@ TRANSITIONS = [
     ),
 ]
 
-COST_KEY = Workflow("cost_key", STATES, DRAFT, TRANSITIONS, GUARD_LABELS)
+COST_KEY = Workflow("cost_key", STATES, DRAFT, TRANSITIONS, GUARD_LABELS, FAMILIES)

@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import date
 from typing import NamedTuple
 
-from .base import ADVISER, MUNICIPALITY_CONTACT, SIGNATORY, SYSTEM, TransitionSpec, Workflow
+from .base import (ADVISER, ENDED_FAMILY, ENDING_FAMILY, INVITED_FAMILY, MEMBER_FAMILY, MUNICIPALITY_CONTACT, SIGNATORY,
+                   SYSTEM, TransitionSpec, Workflow)
 
 INVITED = "invited"
 ACCEPTED = "accepted"
@@ -31,6 +32,14 @@ STATES = {
     NOTICE_GIVEN: "I oppsigelsestid",
     TERMINATED: "Avsluttet",
     EXPIRED: "Utløpt",
+}
+
+FAMILIES = {
+    INVITED: INVITED_FAMILY, ACCEPTED: INVITED_FAMILY, AGREEMENT_PENDING: INVITED_FAMILY, SIGNED: INVITED_FAMILY,
+    ACTIVE: MEMBER_FAMILY,
+    NOTICE_GIVEN: ENDING_FAMILY,
+    DECLINED: ENDED_FAMILY, NO_REPLY: ENDED_FAMILY, WITHDRAWN: ENDED_FAMILY, TERMINATED: ENDED_FAMILY,
+    EXPIRED: ENDED_FAMILY,
 }
 
 GUARD_LABELS = {
@@ -128,7 +137,7 @@ TRANSITIONS = [
     ),
 ]
 
-MEMBERSHIP = Workflow("membership", STATES, INVITED, TRANSITIONS, GUARD_LABELS)
+MEMBERSHIP = Workflow("membership", STATES, INVITED, TRANSITIONS, GUARD_LABELS, FAMILIES)
 
 
 class NextDate(NamedTuple):

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from .base import ADVISER, PROPOSER, SYSTEM, TransitionSpec, Workflow
+from .base import (ADVISER, ENDED_FAMILY, INVITED_FAMILY, MEMBER_FAMILY, PROPOSER, SYSTEM, TransitionSpec,
+                   Workflow)
 
 PROPOSED = "proposed"
 APPROVED = "approved"
@@ -20,6 +21,11 @@ STATES = {
 
 # States in which a term holds its seat: nobody else may be proposed for that seat in an overlapping period.
 HOLDING = (PROPOSED, APPROVED)
+
+FAMILIES = {
+    PROPOSED: INVITED_FAMILY, APPROVED: MEMBER_FAMILY, REJECTED: ENDED_FAMILY, WITHDRAWN: ENDED_FAMILY,
+    LAPSED: ENDED_FAMILY,
+}
 
 GUARD_LABELS = {
     "is_proposer": "Bare den som la inn representanten, kan registrere den.",
@@ -53,4 +59,4 @@ TRANSITIONS = [
     ),
 ]
 
-REPRESENTATIVE = Workflow("representative", STATES, PROPOSED, TRANSITIONS, GUARD_LABELS)
+REPRESENTATIVE = Workflow("representative", STATES, PROPOSED, TRANSITIONS, GUARD_LABELS, FAMILIES)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from .base import ADVISER, CHAIR, PROJECT_MEMBER, TransitionSpec, Workflow
+from .base import (ADVISER, CHAIR, ENDED_FAMILY, INVITED_FAMILY, MEMBER_FAMILY, PROJECT_MEMBER, TransitionSpec,
+                   Workflow)
 
 DRAFT = "draft"
 SUBMITTED = "submitted"
@@ -22,6 +23,13 @@ STATES = {
     REJECTED: "Avslått",
     ESTABLISHED: "Etablert",
     CLOSED: "Avsluttet",
+}
+
+FAMILIES = {
+    DRAFT: INVITED_FAMILY, SUBMITTED: INVITED_FAMILY, SECONDED: INVITED_FAMILY, RETURNED: INVITED_FAMILY,
+    APPROVED: INVITED_FAMILY,
+    ESTABLISHED: MEMBER_FAMILY,
+    REJECTED: ENDED_FAMILY, CLOSED: ENDED_FAMILY,
 }
 
 GUARD_LABELS = {
@@ -66,4 +74,4 @@ TRANSITIONS = [
     ),
 ]
 
-SUBGROUP = Workflow("subgroup", STATES, DRAFT, TRANSITIONS, GUARD_LABELS)
+SUBGROUP = Workflow("subgroup", STATES, DRAFT, TRANSITIONS, GUARD_LABELS, FAMILIES)

@@ -1,9 +1,9 @@
 """Forms on the case page."""
 from flask_wtf import FlaskForm
 from wtforms import SubmitField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import Length, Optional
 
-from app.forms import REQUIRED, DateField
+from app.forms import DateField
 
 
 class ActionForm(FlaskForm):
@@ -12,7 +12,9 @@ class ActionForm(FlaskForm):
 
 
 class AsOfForm(FlaskForm):
+    """A filter on the history: without a date the page shows today (so the field is not marked as required)."""
+
     class Meta:
         csrf = False
 
-    as_of = DateField("Vis status per dato", validators=[DataRequired(REQUIRED)])
+    as_of = DateField("Vis status per dato", validators=[Optional()])

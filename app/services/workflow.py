@@ -35,6 +35,7 @@ class Action:
     allowed: bool
     reason: str | None = None
     pending: TransitionRequest | None = None
+    destructive: bool = False  # ends something: a danger button
 
 
 _CLOCK_ONLY = frozenset({SYSTEM})
@@ -92,7 +93,8 @@ def actions(obj, actor: User, waiting: list[TransitionRequest] | None = None) ->
         if is_clock_driven(spec) or spec.automatic:
             continue
         reason = refusal(obj, spec, actor, waiting)
-        result.append(Action(spec, reason is None, reason, pending_request(obj, spec.trigger, waiting)))
+        result.append(Action(spec, reason is None, reason, pending_request(obj, spec.trigger, waiting),
+                             obj.workflow.is_destructive(spec.trigger)))
     return result
 
 

@@ -53,7 +53,8 @@ class ProposalForm(FlaskForm):
     search = SubmitField("Søk")
     member_ids = CheckboxList("Foreslåtte medlemmer", coerce=int, invalid_choice_message=(
         "Fant ikke alle de foreslåtte medlemmene (%(value)s). Søk dem opp på nytt."))
-    representatives = FieldList(FormField(RepresentativeForm), min_entries=1, max_entries=MAX_REPRESENTATIVES)
+    representatives = FieldList(FormField(RepresentativeForm), "Brukerrepresentant", min_entries=1,
+                                max_entries=MAX_REPRESENTATIVES)
     add_representative = SubmitField("Legg til en brukerrepresentant til")
     assessment = TextAreaField("Vurdering: hvorfor er ikke brukerrepresentanter med?",
                                validators=[Length(max=4000)])

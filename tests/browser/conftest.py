@@ -13,6 +13,7 @@ from werkzeug.serving import make_server
 from app import create_app
 from app.extensions import db
 from tests import factories
+from tests.browser import demo_world
 from tests.conftest import app_config, prepare_schema
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -61,6 +62,12 @@ def live(live_server):
         factories.organisations()
         db.session.commit()
     return live_server
+
+
+@pytest.fixture(scope="module")
+def demo(live_server):
+    """The demo story in the shared server's database, for one module's tests (a `live` test empties it)."""
+    return demo_world.load(live_server)
 
 
 @pytest.fixture

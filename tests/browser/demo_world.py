@@ -1,4 +1,5 @@
-"""The demo story in the live server's database, a demo account per role, and a crawl of the pages each reaches."""
+"""The demo story in the live server's database, a demo account per role, and a crawl of the pages each reaches
+from its start page."""
 import re
 from collections.abc import Iterator
 from urllib.parse import urljoin, urlsplit
@@ -19,14 +20,14 @@ DEMO_ACCOUNTS = {
     "steering_member": "gunn.rosland@helse-bergen.no",
 }
 SKIP = re.compile(r"\.(svg|pdf|csv|xlsx|ics|zip|json|png)$|/logout|/static/")
-MAX_PAGES = 60
+MAX_PAGES = 100
 
 
 def load(live_server, whole: bool = False):
-    """The story 2016–2026 (rounds, agreements, mergers, renewals, notices) with the demo's people, or with `whole`
-    everything `seed-demo` loads (subgroups, meetings, representatives, contributions, cost keys, reports); returns
-    the server."""
-    from app.demo import history, membership
+    """Replace the live server's data with the demo story (organisations, people, the 2016–2026 history, subgroups,
+    meetings, representatives, the parties, cost keys, reports), or with `whole` everything `seed-demo` loads;
+    returns the server."""
+    from app.demo import cost_keys, history, meetings, membership, parties, reports, subgroups
     from tests.conftest import app_config, prepare_schema
 
     app = live_server.app
@@ -42,13 +43,24 @@ def load(live_server, whole: bool = False):
         db.session.commit()
         history.tell(organisations, membership.before_reform)
         db.session.commit()
+        for tell in (subgroups.tell, meetings.tell, lambda: membership.tell(organisations),
+                     lambda: parties.tell(organisations), cost_keys.tell, reports.tell):
+            tell()
+            db.session.commit()
         assert users.find_by_email(DEMO_ACCOUNTS["adviser"]) is not None
     return live_server
 
 
+def start_page(role: str) -> str:
+    return "/" if DEMO_ACCOUNTS[role] else "/login"
+
+
 def pattern(path: str) -> str:
-    """One page per route: numbers and tokens in the path do not make a new page."""
-    return re.sub(r"/\d+", "/N", path)
+    """One page per route and set of query parameters: numbers in the path and the parameters' values (a sort
+    order, a year, a filter) do not make a new page."""
+    route, _, query = path.partition("?")
+    keys = sorted({part.partition("=")[0] for part in query.split("&") if part})
+    return re.sub(r"/\d+", "/N", route) + ("?" + "&".join(keys) if keys else "")
 
 
 def links(page) -> list[str]:

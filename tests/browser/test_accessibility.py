@@ -2,17 +2,10 @@
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from tests.browser import demo_world
 from tests.browser.conftest import sign_in
-from tests.browser.demo_world import DEMO_ACCOUNTS, crawl
+from tests.browser.demo_world import DEMO_ACCOUNTS, crawl, start_page
 
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
-
-
-@pytest.fixture(scope="module")
-def demo(live_server):
-    """The demo story in the live server's database, shared by this module's tests."""
-    return demo_world.load(live_server)
 
 
 @pytest.mark.parametrize("role", list(DEMO_ACCOUNTS))
@@ -23,7 +16,7 @@ def test_every_page_has_no_wcag_violations(browser, demo, role):
         sign_in(page, DEMO_ACCOUNTS[role])
     axe = Axe()
     problems = {}
-    pages = crawl(page, "/" if DEMO_ACCOUNTS[role] else "/login")
+    pages = crawl(page, start_page(role))
     for path in pages:
         page.goto(path)
         result = axe.run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})

@@ -53,7 +53,7 @@ def test_lindas_says_yes_signs_becomes_member_gives_notice_and_leaves(live, page
     page.get_by_role("link", name="Signer avtalen").click()
     expect(page.get_by_label("Tittel")).to_have_value("Rådmann")
     page.get_by_role("button", name="Signer avtalen").click()
-    expect(page.get_by_text("Kryss av for å bekrefte at du signerer på vegne av Lindås kommune.")).to_be_visible()
+    expect(page.get_by_text("Kryss av for å bekrefte at du signerer på vegne av Lindås kommune.", exact=True)).to_be_visible()
     page.get_by_label("Jeg signerer på vegne av Lindås kommune").check()
     page.get_by_role("button", name="Signer avtalen").click()
     expect(page.get_by_text("Avtalen venter på den andre partens signatur.")).to_be_visible()

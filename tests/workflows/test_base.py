@@ -16,6 +16,7 @@ from transitions import MachineError
 
 from workflows import (
     ADVISER,
+    FAMILIES,
     MEMBERSHIP,
     SYSTEM,
     WORKFLOWS,
@@ -33,7 +34,7 @@ pytestmark = pytest.mark.filterwarnings("error")
 SVG = "{http://www.w3.org/2000/svg}"
 
 
-def toy(transitions=None, initial="a"):
+def toy(transitions=None, initial="a", families=None):
     """A three-state workflow for testing the engine itself."""
     return Workflow(
         "toy",
@@ -46,6 +47,7 @@ def toy(transitions=None, initial="a"):
             TransitionSpec("finish", ("b",), "c", "Fullfør", frozenset({SYSTEM})),
         ],
         {"g1": "Vilkår én er ikke oppfylt.", "g2": "Vilkår to er ikke oppfylt."},
+        families or {"a": "invited", "b": "member", "c": "ended"},
     )
 
 
@@ -101,6 +103,33 @@ def test_invalid_definitions_are_rejected(transitions, initial, message):
     with pytest.raises(ValueError) as info:
         toy(transitions, initial)
     assert str(info.value) == message
+
+
+@pytest.mark.parametrize("families", [{"a": "invited", "b": "member"}, {"a": "invited", "b": "member", "c": "gone"},
+                                      {"a": "invited", "b": "member", "c": "ended", "d": "ended"}],
+                         ids=["missing", "unknown-family", "unknown-state"])
+def test_every_state_needs_exactly_one_known_family(families):
+    with pytest.raises(ValueError, match="every state needs one of the families"):
+        toy(families=families)
+
+
+def test_a_transition_into_an_ending_or_ended_state_is_destructive():
+    w = toy([TransitionSpec("go", ("a",), "b", "Gå", frozenset({ADVISER})),
+             TransitionSpec("end", ("b",), "c", "Avslutt", frozenset({ADVISER}))])
+    assert w.family("a") == "invited" and w.family("c") == "ended"
+    assert not w.is_destructive("go") and w.is_destructive("end")
+    destructive = {f"{w.name}.{spec.trigger}" for w in WORKFLOWS.values() for spec in w.specs
+                   if w.is_destructive(spec.trigger)}
+    assert {"membership.withdraw", "membership.decline", "membership.give_notice", "membership.terminate",
+            "subgroup.reject", "subgroup.close", "representative.reject", "representative.withdraw"} <= destructive
+    assert not {"membership.accept", "membership.activate", "membership.withdraw_notice", "subgroup.approve",
+                "subgroup.return_for_changes", "representative.approve", "cost_key.decide"} & destructive
+
+
+@pytest.mark.parametrize("workflow", WORKFLOW_PARAMS)
+def test_every_family_is_one_of_the_four(workflow):
+    assert set(workflow.families) == set(workflow.states)
+    assert set(workflow.families.values()) <= set(FAMILIES) == {"invited", "member", "ending", "ended"}
 
 
 def test_queries():

@@ -17,7 +17,7 @@ from sqlalchemy.orm import contains_eager, joinedload, lazyload
 from app import clock
 from app.extensions import db
 from app.models import (Agreement, Contribution, CostKey, JoinRequest, MailboxLink, Meeting, MembershipCase,
-                        Organisation, Representative, Subgroup, User)
+                        Organisation, Representative, User)
 from app.models.case import MUNICIPALITY_PARTY
 from app.services import (agreements, evaluations, joins, mailbox_links, members, representatives, subgroups,
                           waiting, workflow)
@@ -326,8 +326,9 @@ HOME: tuple[tuple[frozenset[str], Callable[[User, date], Section | None]], ...] 
     (frozenset({ADVISER}), minutes_missing),
 )
 
-# What is due for one municipality, as "Min kommune" lists it.
-MUNICIPALITY = (invitations_to_answer, to_sign_for, evaluations_to_answer, seats_of, unpaid_of, notices_of)
+# What is due for one municipality, as "Min kommune" lists it below its membership and the invitations it may
+# answer.
+MUNICIPALITY = (to_sign_for, evaluations_to_answer, seats_of, unpaid_of, notices_of)
 
 
 def for_user(user: User) -> list[Section]:

@@ -78,6 +78,9 @@ def test_an_agreement_waits_for_each_partys_signatory_until_they_sign(app, clien
     assert due_for(orgs["Lindås"], "to_sign_for") == expected
     auth.login(own)
     assert "1 avtale venter på din signatur" in client.get("/").get_data(as_text=True)
+    with client.session_transaction() as session:
+        session["lang"] = "en"
+    assert "1 agreement awaits your signature" in client.get("/").get_data(as_text=True)
     agreements.sign(case.agreement, own, title="Kommunedirektør", confirmed=True)
     db.session.commit()
     assert waiting(own, "to_sign") == [] and due_for(orgs["Lindås"], "to_sign_for") == []
@@ -150,13 +153,17 @@ def _register(organisation, adviser, group, seat, **kwargs):
                                    email=f"rep-{group}-{seat}@alver.kommune.no", **kwargs)
 
 
-def test_empty_seats_wait_for_the_municipality_until_filled(orgs, adviser, lindas):
+def test_empty_seats_wait_for_the_municipality_until_someone_is_proposed(orgs, adviser, lindas):
     _, contact, _ = lindas
     empty = [("Styringsgruppen", "Lindås kommune"), ("Prosjektgruppen, plass 1", "Lindås kommune"),
              ("Prosjektgruppen, plass 2", "Lindås kommune")]
     assert waiting(contact, "seats") == waiting(adviser, "seats") == empty
-    for group, seat in ((STEERING_GROUP, 1), (PROJECT_GROUP, 1), (PROJECT_GROUP, 2)):
-        _register(orgs["Lindås"], adviser, group, seat, starts_on=date(2026, 1, 1))
+    representatives.propose(orgs["Lindås"], contact, group=STEERING_GROUP, name="Per Hope", email="per@alver.no",
+                            starts_on=TODAY + timedelta(days=7))
+    db.session.commit()
+    assert waiting(contact, "seats") == waiting(adviser, "seats") == empty[1:], "the adviser decides it now"
+    for seat in (1, 2):
+        _register(orgs["Lindås"], adviser, PROJECT_GROUP, seat, starts_on=date(2026, 1, 1))
     db.session.commit()
     assert waiting(contact, "seats") == waiting(adviser, "seats") == []
 
@@ -213,6 +220,7 @@ def test_a_notice_shows_when_membership_ends_within_60_days_and_goes_when_it_has
     with clock.pinned(TODAY - timedelta(days=1)):
         assert waiting(adviser, "notices") == [], "61 days before the last day"
     with clock.pinned(date(2027, 1, 23)):
+        assert waiting(adviser, "notices") == [], "it took effect, though the tick has not run yet"
         tick.run(clock.today())
         db.session.commit()
         assert waiting(adviser, "notices") == waiting(contact, "membership_ending") == []

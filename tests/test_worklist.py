@@ -5,9 +5,11 @@ from datetime import date, datetime, timedelta, timezone
 
 import pytest
 from flask import g, url_for
+from sqlalchemy import select
 
 from app import clock
 from app.extensions import db
+from app.models import Contribution
 from app.models.meeting import STEERING_MEETING
 from app.models.representative import PROJECT_GROUP, STEERING_GROUP
 from app.navigation import NAV
@@ -387,3 +389,17 @@ def test_min_kommune_lists_an_answered_invitation_past_its_deadline_as_history(c
     assert "Les invitasjonen og svar" not in html and "Se invitasjonen og svaret" not in html
     assert html.index("Tidligere invitasjoner") < html.index(f'href="/min-kommune/invitasjon/{case.id}"')
     assert "Ingenting venter på kommunen nå." in html
+
+
+def test_past_due_reads_the_same_in_python_and_in_sql(orgs, adviser, lindas):
+    case, _, _ = lindas
+    contributions.ensure_lines(case)
+    paid, unpaid, expected = contributions.lines_for(case.organisation)  # 2024, 2025, 2026
+    for line in (paid, unpaid):
+        contributions.mark_invoiced(line, adviser, invoiced_on=date(line.year, 3, 16), reference=f"F-{line.year}")
+    contributions.mark_paid(paid, adviser, paid_on=date(paid.year, 4, 20), reference="KID 1")
+    db.session.commit()
+    for day in (date(2025, 4, 15), date(2025, 4, 16), TODAY):
+        in_sql = set(db.session.scalars(select(Contribution.id).where(Contribution.past_due(day))))
+        assert in_sql == {line.id for line in (paid, unpaid, expected) if line.past_due(day)}, day
+    assert unpaid.past_due(TODAY) and not paid.past_due(TODAY) and not expected.past_due(TODAY)

@@ -9,12 +9,13 @@ from sqlalchemy import select
 
 from app import clock
 from app.extensions import db
-from app.models import Contribution
+from app.models import Contribution, MailboxLink
+from app.models.mailbox_link import REPLY
 from app.models.meeting import STEERING_MEETING
 from app.models.representative import PROJECT_GROUP, STEERING_GROUP
 from app.navigation import NAV
-from app.services import (agreements, contributions, cost_keys, evaluations, meetings, replies, representatives, tick,
-                          workflow, worklist)
+from app.services import (agreements, contributions, cost_keys, evaluations, joins, mailbox_links, mailbox_tokens,
+                          meetings, replies, representatives, tick, workflow, worklist)
 from tests import factories
 from workflows.key_shares import PERCENT
 
@@ -257,7 +258,8 @@ def test_a_submitted_cost_key_waits_for_the_steering_group_until_decided(orgs, a
     workflow.perform(key, "submit", adviser)
     db.session.commit()
     assert waiting(steering, "cost_keys_to_decide") == [("Fordelingsnøkkel 2027–2028", "")]
-    workflow.perform(key, "decide", steering, comment="Vedtatt.", data={"decided_on": TODAY.isoformat(), "agenda_item": "Sak 4/2026"})
+    workflow.perform(key, "decide", steering, comment="Vedtatt.",
+                     data={"decided_on": TODAY.isoformat(), "agenda_item": "Sak 4/2026"})
     db.session.commit()
     assert waiting(steering, "cost_keys_to_decide") == []
 
@@ -403,3 +405,24 @@ def test_past_due_reads_the_same_in_python_and_in_sql(orgs, adviser, lindas):
         in_sql = set(db.session.scalars(select(Contribution.id).where(Contribution.past_due(day))))
         assert in_sql == {line.id for line in (paid, unpaid, expected) if line.past_due(day)}, day
     assert unpaid.past_due(TODAY) and not paid.past_due(TODAY) and not expected.past_due(TODAY)
+
+
+def test_answers_from_official_mailboxes_wait_for_the_adviser_until_decided(orgs, adviser):
+    """A request to join confirmed from Vaksdal's mailbox, and Voss's answer from its mailbox (no contact person)."""
+    orgs["Vaksdal"].mailbox = "postmottak@vaksdal.kommune.no"
+    asking = joins.request_to_join(orgs["Vaksdal"].id, name="Kari Nordmann", title="Kommunedirektør",
+                                   email="kari@vaksdal.kommune.no", remote_addr=None)
+    joins.confirm(mailbox_tokens.mint(asking.link))
+    case = factories.case(orgs["Voss"], factories.invitation_round(deadline=date(2026, 12, 15)), adviser)
+    link = MailboxLink(purpose=REPLY, case_id=case.id, created_at=clock.now())
+    db.session.add(link)
+    db.session.flush()
+    mailbox_links.answer(mailbox_tokens.mint(link), answer="yes", details=replies.ReplyDetails(
+        contact_name="Siri Lie", contact_email="siri.lie@voss.kommune.no", contact_title="Fagleiar"))
+    db.session.commit()
+    assert sorted(waiting(adviser, "approvals")) == [("Ny kontaktperson fra postmottaket", "Voss kommune"),
+                                                     ("Ønsker å bli med", "Vaksdal kommune")]
+    joins.decide(asking, adviser, accept=False, decided_by="adviser", decided_on=TODAY, comment="Ikke nå.")
+    mailbox_links.confirm_contact(link, adviser)
+    db.session.commit()
+    assert waiting(adviser, "approvals") == []

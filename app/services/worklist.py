@@ -204,8 +204,8 @@ def seats(user: User, today: date) -> Section:
         select(Organisation).where(members.member_on_sql(), or_(
             representatives.seats_filled_on(today) < representatives.TOTAL_SEATS, ending))
         .order_by(Organisation.sort_key), members.on_day(today)))
-    by_organisation = representatives.seats_of(candidates, today)
-    found = [item for organisation in candidates for item in _seat_items(organisation, by_organisation[organisation.id])]
+    seated = representatives.seats_of(candidates, today)
+    found = [item for organisation in candidates for item in _seat_items(organisation, seated[organisation.id])]
     return Section("seats", len(found), tuple(found[:LIMIT]), ("members.index", {}))
 
 
@@ -300,10 +300,10 @@ def _municipality(user: User) -> Organisation | None:
 
 
 def _for_own(read: Callable[[Organisation, date], Section]) -> Callable[[User, date], Section | None]:
-    def for_user(user: User, today: date) -> Section | None:
+    def read_own(user: User, today: date) -> Section | None:
         own = _municipality(user)
         return read(own, today) if own is not None else None
-    return for_user
+    return read_own
 
 
 # In the order the home page lists them: (who, what). `who` is a set of roles, any of which shows the kind.

@@ -226,7 +226,7 @@ def _round_2026(organisations, adviser) -> dict[str, MembershipCase]:
 
 def _agreements_2026(by_name, adviser, host_signer) -> None:
     """Masfjorden's new agreement is signed by both (Masfjorden on paper) and waits for activation;
-    Øygarden's is signed by Bergen and waits for Øygarden's signatory."""
+    Øygarden's waits for both signatories, Bergen's and Øygarden's."""
     masfjorden, oygarden = by_name["Masfjorden"], by_name["Øygarden"]
     with clock.pinned(date(2026, 10, 28)):
         workflow.perform(masfjorden, "accept", adviser, comment="Masfjorden vil vere med igjen. Svar på e-post.")
@@ -245,7 +245,4 @@ def _agreements_2026(by_name, adviser, host_signer) -> None:
         db.session.commit()
     with clock.pinned(date(2026, 11, 16)):
         workflow.perform(oygarden, "issue_agreement", adviser)
-        db.session.commit()
-    with clock.pinned(date(2026, 11, 18)):
-        agreements.sign(oygarden.agreement, host_signer, title=host_signer.title, confirmed=True)
         db.session.commit()

@@ -5,15 +5,18 @@ from flask_wtf import FlaskForm
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
+from app import clock
 from app.extensions import db
 from app.security import public
+from app.services import worklist
 
 bp = Blueprint("main", __name__)
 
 
 @bp.route("/")
 def home():
-    return render_template("main/home.html", user=current_user)
+    return render_template("main/home.html", user=current_user, sections=worklist.for_user(current_user),
+                           today=clock.today())
 
 
 @bp.route("/healthz")

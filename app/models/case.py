@@ -2,7 +2,9 @@
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint, and_
+from sqlalchemy import (ColumnElement, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint, and_, func,
+                        select)
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, foreign, mapped_column, relationship
 
 from app import access
@@ -86,9 +88,16 @@ class MembershipCase(db.Model):
     def title(self) -> str:
         return f"{self.organisation.name} – {self.round.title}"
 
-    @property
+    @hybrid_property
     def reply_deadline(self) -> date:
+        """The municipality's own extended deadline, else the round's (in SQL too)."""
         return self.deadline_override or self.round.reply_deadline
+
+    @reply_deadline.inplace.expression
+    @classmethod
+    def _reply_deadline_sql(cls) -> ColumnElement[date]:
+        return func.coalesce(cls.deadline_override, select(InvitationRound.reply_deadline)
+                             .where(InvitationRound.id == cls.round_id).scalar_subquery())
 
     @property
     def terms(self) -> "Agreement | InvitationRound":
@@ -122,7 +131,7 @@ class MembershipCase(db.Model):
     def both_signed(self) -> bool:
         return all(self.signed_by(party) for party in (MUNICIPALITY_PARTY, HOST_PARTY))
 
-    @property
+    @hybrid_property
     def awaiting_reply(self) -> bool:
         return self.state == INVITED
 
@@ -131,11 +140,11 @@ class MembershipCase(db.Model):
         """Invited, or answered with an answer that may still change until the deadline."""
         return self.state in (INVITED, ACCEPTED, DECLINED)
 
-    @property
+    @hybrid_property
     def awaiting_signatures(self) -> bool:
         return self.state == AGREEMENT_PENDING
 
-    @property
+    @hybrid_property
     def awaiting_activation(self) -> bool:
         return self.state == SIGNED
 

@@ -2,8 +2,8 @@
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import ColumnElement, Date, ForeignKey, Integer, String, Text, UniqueConstraint, case
-from sqlalchemy.ext.hybrid import hybrid_property
+from sqlalchemy import ColumnElement, Date, ForeignKey, Integer, String, Text, UniqueConstraint, and_, case
+from sqlalchemy.ext.hybrid import hybrid_method, hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
@@ -97,3 +97,13 @@ class Contribution(db.Model):
     def outstanding_amount(self) -> int:
         """The one definition of "outstanding" (utestående); the same expression serves Python and SQL."""
         return self.expected_amount - self.paid_amount
+
+    @hybrid_method
+    def past_due(self, day: date) -> bool:
+        """Invoiced and still unpaid (not cancelled) after its due date, on `day`: the due date itself is on time."""
+        return self.status == INVOICED and self.due_on is not None and self.due_on < day
+
+    @past_due.inplace.expression
+    @classmethod
+    def _past_due_sql(cls, day: date) -> ColumnElement[bool]:
+        return and_(cls.cancelled_at.is_(None), cls.paid_on.is_(None), cls.invoiced_on.is_not(None), cls.due_on < day)

@@ -3,6 +3,7 @@ steering group's decision."""
 from datetime import date, datetime
 
 from sqlalchemy import Date, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
@@ -11,7 +12,7 @@ from app.models.organisation import Organisation
 from app.models.types import UTCDateTime, utcnow
 from app.models.user import User
 from workflows import COST_KEY
-from workflows.cost_key import DECIDED
+from workflows.cost_key import DECIDED, SUBMITTED
 from workflows.key_shares import METHODS, PERCENT, percent_text
 from workflows.roles import ADVISER, STEERING_MEMBER
 
@@ -54,6 +55,11 @@ class CostKey(db.Model):
     @property
     def title(self) -> str:
         return f"Fordelingsnøkkel {self.first_year}–{self.last_year}"
+
+    @hybrid_property
+    def awaiting_decision(self) -> bool:
+        """Submitted: waiting for the steering group's decision (in SQL too)."""
+        return self.state == SUBMITTED
 
     @property
     def decided(self) -> bool:

@@ -1,7 +1,8 @@
 """The meetings of the agreement (§7–8): steering group, project group and coordination meeting."""
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy import ColumnElement, ForeignKey, String, Text, or_
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app import access
@@ -43,6 +44,16 @@ class Meeting(db.Model):
     @property
     def title(self) -> str:
         return f"{self.kind_label} {self.starts_at.astimezone(OSLO).year}"
+
+    @hybrid_property
+    def has_minutes(self) -> bool:
+        """The minutes are written, uploaded as a PDF, or both (in SQL too)."""
+        return bool(self.minutes or self.minutes_file)
+
+    @has_minutes.inplace.expression
+    @classmethod
+    def _has_minutes_sql(cls) -> ColumnElement[bool]:
+        return or_(cls.minutes != "", cls.minutes_file.is_not(None))
 
     def invitee(self, user: User) -> "MeetingInvitee | None":
         return next((i for i in self.invitees if i.user_id == user.id), None)

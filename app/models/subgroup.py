@@ -2,6 +2,7 @@
 from datetime import date, datetime
 
 from sqlalchemy import Date, ForeignKey, Integer, String, Text
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from app import search
@@ -87,7 +88,7 @@ class Subgroup(db.Model):
     def current_members(self) -> list["SubgroupMember"]:
         return [m for m in self.members if m.left_on is None]
 
-    @property
+    @hybrid_property
     def awaiting_support(self) -> bool:
         """Submitted, and waiting for another project-group member to second it."""
         return self.state == SUBMITTED

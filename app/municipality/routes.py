@@ -12,7 +12,7 @@ from app.models import MembershipCase
 from app.models.invitation import ANSWER_LABELS, YES
 from app.municipality.forms import LateReplyForm, ReplyForm
 from app.security import role_required
-from app.services import cases, replies, rounds
+from app.services import cases, contributions, members, replies, rounds, worklist
 from app.views import attempt
 from workflows import MEMBERSHIP
 from workflows.roles import ADVISER, MUNICIPALITY_CONTACT
@@ -45,12 +45,18 @@ def _back(case: MembershipCase) -> str:
 @bp.route("/")
 @role_required(MUNICIPALITY_CONTACT)
 def home():
-    today = clock.today()
-    cases = rounds.cases_of(current_user.organisation_id) if current_user.organisation_id else []
-    # The newest invitation, and any other still open for answers, in full; the rest as history.
-    current = [c for c in cases if c is cases[0] or c.guard_context(today).reply_open()]
-    return render_template("municipality/home.html", current=current,
-                           earlier=[c for c in cases if c not in current], today=today)
+    """The membership first (its state, the agreement in force, the next date), then what is due for the
+    municipality, the invitations it may still answer, and the earlier ones as history."""
+    today, organisation = clock.today(), current_user.organisation
+    cases = rounds.cases_of(organisation.id) if organisation else []
+    member = members.member_case(organisation) if organisation else None
+    case = member or next(iter(cases), None)
+    invited = [c for c in cases if c.awaiting_reply or c.reply_may_change and c.guard_context(today).reply_open()]
+    return render_template(
+        "municipality/home.html", organisation=organisation, member=member, case=case,
+        in_force=contributions.agreement_in_force(case, today.year) if case else None,
+        due=worklist.for_organisation(organisation) if organisation else [], invited=invited,
+        earlier=[c for c in cases if c not in invited], today=today)
 
 
 @bp.route("/invitasjon/<int:case_id>")

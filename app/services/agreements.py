@@ -378,20 +378,28 @@ def for_case(case: MembershipCase) -> list[Agreement]:
     return case.agreements
 
 
+def current() -> Select:
+    """The agreements in force or being signed (not superseded), joined to their case."""
+    return select(Agreement).join(Agreement.case).where(Agreement.superseded_at.is_(None))
+
+
 def visible_to(user: User) -> Select:
     """The agreements in force or being signed that `user` may see: everything for Bergen, else their own."""
-    return select(Agreement).join(Agreement.case).where(Agreement.superseded_at.is_(None),
-                                                        access.visible(user, MembershipCase.organisation_id))
+    return current().where(access.visible(user, MembershipCase.organisation_id))
 
 
 def awaiting(user: User, stmt: Select) -> Select:
     """Narrow `stmt` to the agreements waiting for `user`'s signature."""
     if SIGNATORY not in user.roles or user.organisation is None:
         return stmt.where(false())
-    party = HOST_PARTY if user.organisation.is_host else MUNICIPALITY_PARTY
+    return awaiting_party(HOST_PARTY if user.organisation.is_host else MUNICIPALITY_PARTY, stmt)
+
+
+def awaiting_party(party: str, stmt: Select) -> Select:
+    """Narrow `stmt` (agreements joined to their case) to those waiting for `party`'s signature."""
     signed = exists().where(Signature.agreement_id == Agreement.id, Signature.party == party,
                             Signature.superseded_at.is_(None))
-    return stmt.where(MembershipCase.state == AGREEMENT_PENDING, ~signed)
+    return stmt.where(MembershipCase.awaiting_signatures, ~signed)
 
 
 def awaiting_count(user: User) -> int:

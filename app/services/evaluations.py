@@ -141,3 +141,16 @@ def open_for(organisation: Organisation) -> list[Evaluation]:
     found = [e for e in all_years() if e.is_open]
     asked = members.answering([e.year for e in found], organisation)
     return [e for e in found if asked[e.year]]
+
+
+def to_answer(organisation: Organisation) -> list[Evaluation]:
+    """Open evaluations the municipality is asked to answer and has not answered yet, newest first."""
+    found = open_for(organisation)
+    responded = _responders(found)
+    return [e for e in found if organisation.id not in responded[e.id]]
+
+
+def unanswered(found: list[Evaluation]) -> dict[int, list[Organisation]]:
+    """Per evaluation id, the municipalities asked (see `expected`) that have not answered, by name."""
+    asked, responded = members.answering([e.year for e in found]), _responders(found)
+    return {e.id: [org for org in asked[e.year] if org.id not in responded[e.id]] for e in found}

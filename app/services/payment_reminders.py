@@ -23,8 +23,7 @@ def _recipient(line: Contribution) -> tuple[str, str] | None:
 def overdue(today: date) -> list[Contribution]:
     """Invoiced, unpaid, not cancelled lines whose due date is at least 14 days past and that were not reminded."""
     return list(db.session.scalars(select(Contribution).where(
-        Contribution.invoiced_on.is_not(None), Contribution.paid_on.is_(None), Contribution.cancelled_at.is_(None),
-        Contribution.reminded_at.is_(None), Contribution.due_on <= today - timedelta(days=DAYS_AFTER_DUE))
+        Contribution.past_due(today - timedelta(days=DAYS_AFTER_DUE - 1)), Contribution.reminded_at.is_(None))
         .order_by(Contribution.due_on, Contribution.id)))
 
 

@@ -90,7 +90,7 @@ def _archive_records(user: User) -> dict:
         AgreementDocument.agreement_id.in_(agreements), AgreementDocument.uploaded_by_id == user.id))
         .order_by(AgreementDocument.id))
     minutes = db.session.scalars(select(Meeting).join(MeetingInvitee).where(
-        MeetingInvitee.user_id == user.id, or_(Meeting.minutes != "", Meeting.minutes_file.is_not(None)))
+        MeetingInvitee.user_id == user.id, Meeting.has_minutes)
         .order_by(Meeting.starts_at))
     return {
         "note": ARCHIVE_KEPT,

@@ -292,10 +292,21 @@ class Seat:
     current: Representative | None
     upcoming: list[Representative]
     flagged: bool
+    vacant_since: date | None = None  # the day after the last term in the seat ended, while nobody holds it
 
     @property
     def label(self) -> str:
         return seat_label(self.group, self.number)
+
+    @property
+    def to_fill(self) -> bool:
+        """Nobody holds the seat today, and nobody has been proposed or approved to take it."""
+        return self.current is None and not self.upcoming
+
+    @property
+    def needs_attention(self) -> bool:
+        """The municipality has someone to propose: the seat is empty, or its term ends soon with no successor."""
+        return self.to_fill or self.flagged
 
     @property
     def next_start(self) -> date | None:
@@ -326,8 +337,10 @@ def _seats(holding: list[Representative], today: date) -> list[Seat]:
             mine = [t for t in holding if t.group == group and t.seat == number]
             current = next((t for t in reversed(mine) if t.state == APPROVED and t.covers(today)), None)
             upcoming = [t for t in mine if t.starts_on > today or t.waiting]
+            ended = [t.last_day for t in mine if t.state == APPROVED and t.last_day < today]
             result.append(Seat(group, number, current, upcoming,
-                               bool(current and ending_soon(current, today, holding))))
+                               bool(current and ending_soon(current, today, holding)),
+                               max(ended) + timedelta(days=1) if ended and current is None else None))
     return result
 
 

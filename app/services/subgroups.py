@@ -288,9 +288,19 @@ def awaiting_decision_count_query() -> Select:
     return select(func.count()).select_from(Subgroup).where(Subgroup.state.in_(AWAITING_DECISION))
 
 
+def ready_for_decision_query() -> Select:
+    """Seconded proposals, ready for the adviser to record the project group's decision, oldest first."""
+    return select(Subgroup).where(Subgroup.state == SECONDED).order_by(Subgroup.state_since, Subgroup.id)
+
+
 def ready_for_decision_count_query() -> Select:
-    """Seconded proposals: ready for the adviser to record the project group's decision."""
     return select(func.count()).select_from(Subgroup).where(Subgroup.state == SECONDED)
+
+
+def to_second_query(user: User) -> Select:
+    """Submitted proposals `user` may second (the workflow's "second": another member's proposal), oldest first."""
+    return select(Subgroup).where(Subgroup.awaiting_support, Subgroup.proposer_id != user.id) \
+        .order_by(Subgroup.state_since, Subgroup.id)
 
 
 def history(subgroup: Subgroup) -> list[AuditEvent]:

@@ -1,4 +1,4 @@
-"""What waits for the adviser: counted in one query, for the menu's badge and the approval inbox."""
+"""What waits for the adviser: counted in one query, for the menu's badge, the approval inbox and the home page."""
 from dataclasses import dataclass
 from functools import cache
 

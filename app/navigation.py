@@ -19,7 +19,6 @@ from app.security import may_open
 class Entry:
     endpoint: str
     label: str
-    text: str = ""  # what the page is for, shown on the home page
     count: str | None = None  # name of a badge counter in app/wiring.py
 
 
@@ -34,48 +33,37 @@ class Section:
 NAV = (
     Section("Forside", (Entry("main.home", "Forside"),)),
     Section("Kommuner", (
-        Entry("cockpit.overview", "Oversikt",
-              "Alle kommunene: status, neste frist, søk og filtre, og uttrekk til Excel."),
-        Entry("municipality.home", "Min kommune", "Invitasjonen til kommunen din: les brevet og svar før fristen."),
-        Entry("members.index", "Medlemskap",
-              "Medlemskommunene: representanter, administrativ kontaktperson, bidrag og årlig vurdering."),
-        Entry("cases.case_list", "Saker", "Medlemskapssakene: status, historikk og neste steg."),
-        Entry("invitations.round_list", "Invitasjoner",
-              "Invitasjonsrunder: send invitasjoner, følg med på svarene og send påminnelser."),
-        Entry("evaluations.evaluation_list", "Årlig vurdering",
-              "Spørsmålene for årets vurdering, og hvem som har svart."),
-        Entry("cockpit.timeline", "Tidslinje",
-              "Når hver kommune var invitert, medlem, i oppsigelsestid og avsluttet, 2016 til i dag."),
-        Entry("organisations.organisation_list", "Organisasjoner",
-              "Organisasjonsregisteret: kommunene og de andre partene, med navn og nummer over tid."),
+        Entry("cockpit.overview", "Oversikt"),
+        Entry("municipality.home", "Min kommune"),
+        Entry("members.index", "Medlemskap"),
+        Entry("cases.case_list", "Saker"),
+        Entry("invitations.round_list", "Invitasjoner"),
+        Entry("evaluations.evaluation_list", "Årlig vurdering"),
+        Entry("cockpit.timeline", "Tidslinje"),
+        Entry("organisations.organisation_list", "Organisasjoner"),
     ), own_label="Kommunen"),
     Section("Avtaler og økonomi", (
-        Entry("agreements.agreement_list", "Avtaler", "Samarbeidsavtalene: les, last ned som PDF og signer.",
-              count="agreements_to_sign"),
-        Entry("contributions.contribution_list", "Bidrag",
-              "Årlige bidrag per kommune: forventet, fakturert, betalt og utestående."),
-        Entry("cost_keys.key_list", "Fordelingsnøkkel",
-              "Hvordan partene deler kostnaden til FoU-ressursen: utkast, vedtak i styringsgruppen og historikk."),
+        Entry("agreements.agreement_list", "Avtaler", count="agreements_to_sign"),
+        Entry("contributions.contribution_list", "Bidrag"),
+        Entry("cost_keys.key_list", "Fordelingsnøkkel"),
     )),
     Section("Undergrupper", (
-        Entry("subgroups.subgroup_list", "Undergrupper",
-              "Prosjektgruppens undergrupper: tema, mandat, medlemmer og brukerrepresentanter."),
+        Entry("subgroups.subgroup_list", "Undergrupper"),
     )),
     Section("Møter", (
-        Entry("meetings.meeting_list", "Møter", "Styringsgruppemøter og koordineringsmøter: innkalling og referat."),
+        Entry("meetings.meeting_list", "Møter"),
     )),
     Section("Godkjenninger", (
-        Entry("approvals.inbox", "Godkjenninger", "Forespørsler som venter på din godkjenning.",
-              count="pending_requests"),
+        Entry("approvals.inbox", "Godkjenninger", count="pending_requests"),
     )),
     Section("Administrasjon", (
-        Entry("admin.user_list", "Brukere", "Opprett brukere, gi roller og send invitasjonslenker."),
-        Entry("admin.outbox", "E-post", "Utgående e-post: sendt, ventende og feilet."),
-        Entry("admin.audit_log", "Logg", "Revisjonsloggen: hvem gjorde hva, og når."),
+        Entry("admin.user_list", "Brukere"),
+        Entry("admin.outbox", "E-post"),
+        Entry("admin.audit_log", "Logg"),
     )),
     Section("Konto", (
-        Entry("auth.change_password", "Bytt passord", "Velg et nytt passord for kontoen din."),
-        Entry("calendar.settings", "Kalender", "Frister og møter i din egen kalender (Outlook, Google, telefon)."),
+        Entry("auth.change_password", "Bytt passord"),
+        Entry("calendar.settings", "Kalender"),
     ), user_menu=True),
 )
 
@@ -108,18 +96,12 @@ def menu() -> dict:
     return {"main": main, "pages": pages, "user": user}
 
 
-def nav_items() -> list[dict]:
-    """The pages of both menus the signed-in user may open, with their badge counts and what each is for."""
-    return [entry for section in NAV for entry in _entries(section)]
-
-
 def _entries(section: Section) -> list[dict]:
     counters = wiring().menu_counters
     return [{
         "url": _url(entry.endpoint, request.script_root),
         "label": entry.label,
         "count": counters[entry.count](current_user) if entry.count else 0,
-        "text": entry.text,
     } for entry in section.entries if may_open(entry.endpoint)]
 
 
@@ -138,4 +120,4 @@ def _url(endpoint: str, script_root: str) -> str:
 
 
 def register(app) -> None:
-    app.context_processor(lambda: {"nav_items": nav_items, "menu": menu})
+    app.context_processor(lambda: {"menu": menu})

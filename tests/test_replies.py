@@ -215,8 +215,8 @@ def test_late_reply_request_approved_by_the_adviser(app, client, auth, contact, 
     _switch(auth, adviser)
     assert "Be om å få svare ja etter fristen" in client.get("/godkjenninger/").get_data(as_text=True)
     request = db.session.scalar(select(TransitionRequest))
-    detail = f"/godkjenninger/{request.id}"
-    assert post(client, detail, {"approve": "1", "comment": "Greit."}, token_from=detail).status_code == 302
+    approve = f"/godkjenninger/{request.id}/godkjenn"
+    assert post(client, approve, {"comment": "Greit."}, token_from=approve).status_code == 302
     assert _state(case) == "accepted"
     [reply] = _replies(case)
     assert reply.late and reply.answered_by_id == contact.id and reply.steering_rep == "Olav Hauge"
@@ -235,8 +235,8 @@ def test_rejected_late_request_is_shown_and_state_stays(app, client, auth, conta
     db.session.commit()
     auth.login(adviser)  # the contact's session timed out when the clock moved
     request = db.session.scalar(select(TransitionRequest))
-    detail = f"/godkjenninger/{request.id}"
-    post(client, detail, {"reject": "1", "comment": "Avtalene er allerede sendt."}, token_from=detail)
+    reject = f"/godkjenninger/{request.id}/avvis"
+    post(client, reject, {"comment": "Avtalene er allerede sendt."}, token_from=reject)
     assert _state(case) == "invited" and _replies(case) == []
     _switch(auth, contact)
     page = client.get(f"/min-kommune/invitasjon/{case.id}").get_data(as_text=True)

@@ -55,6 +55,8 @@ class TransitionSpec:
     # Applied by the app itself as soon as its facts are in place (e.g. the second signature): never offered as a
     # button, and not run by the clock either.
     automatic: bool = False
+    # Ends or refuses something for good (withdraw, reject, close): its confirm button is styled as dangerous.
+    destructive: bool = False
 
 
 class _LabelledState(State):

@@ -45,12 +45,12 @@ GUARD_LABELS = {
 
 TRANSITIONS = [
     TransitionSpec(
-        "accept", (INVITED, DECLINED), ACCEPTED, "Takk ja", frozenset({MUNICIPALITY_CONTACT, ADVISER}),
+        "accept", (INVITED, DECLINED), ACCEPTED, "Svar ja", frozenset({MUNICIPALITY_CONTACT, ADVISER}),
         conditions=("reply_open",),
         description="Kommunen takker ja til invitasjonen.",
     ),
     TransitionSpec(
-        "decline", (INVITED, ACCEPTED), DECLINED, "Takk nei", frozenset({MUNICIPALITY_CONTACT, ADVISER}),
+        "decline", (INVITED, ACCEPTED), DECLINED, "Svar nei", frozenset({MUNICIPALITY_CONTACT, ADVISER}),
         conditions=("reply_open",),
         description="Kommunen takker nei til invitasjonen.",
     ),
@@ -61,7 +61,7 @@ TRANSITIONS = [
     ),
     TransitionSpec(
         "decline_late", (INVITED, NO_REPLY), DECLINED, "Registrer sent nei-svar", frozenset({ADVISER}),
-        conditions=("reply_closed",),
+        conditions=("reply_closed",), destructive=True,
         description="Et nei-svar som kom etter svarfristen, blir registrert.",
     ),
     TransitionSpec(
@@ -75,7 +75,7 @@ TRANSITIONS = [
     ),
     TransitionSpec(
         "withdraw", (INVITED, ACCEPTED, DECLINED, NO_REPLY), WITHDRAWN, "Trekk tilbake invitasjonen",
-        frozenset({ADVISER}), comment_required=True,
+        frozenset({ADVISER}), comment_required=True, destructive=True,
         description="Invitasjonen blir trukket tilbake for godt; kommunen kan ikke lenger svare på den.",
     ),
     TransitionSpec(
@@ -89,7 +89,7 @@ TRANSITIONS = [
     ),
     TransitionSpec(
         "decline_signing", (AGREEMENT_PENDING,), ACCEPTED, "Avslå signering", frozenset({SIGNATORY}),
-        conditions=("for_own_municipality",), comment_required=True,
+        conditions=("for_own_municipality",), comment_required=True, destructive=True,
         description="Kommunen signerer ikke avtalen slik den er, og saken går tilbake til «Takket ja».",
     ),
     TransitionSpec(
@@ -99,7 +99,7 @@ TRANSITIONS = [
     ),
     TransitionSpec(
         "give_notice", (ACTIVE,), NOTICE_GIVEN, "Gi skriftlig oppsigelse", frozenset({SIGNATORY}),
-        needs_approval=True,
+        needs_approval=True, destructive=True,
         description="Mottak av kommunens skriftlige oppsigelse blir bekreftet, og ett års oppsigelsestid begynner.",
     ),
     TransitionSpec(
@@ -123,7 +123,7 @@ TRANSITIONS = [
     ),
     TransitionSpec(
         "end_by_merger", (ACTIVE, NOTICE_GIVEN), TERMINATED, "Avslutt ved kommunesammenslåing",
-        frozenset({ADVISER}), comment_required=True,
+        frozenset({ADVISER}), comment_required=True, destructive=True,
         description="Medlemskapet avsluttes fordi kommunen er slått sammen med en annen kommune.",
     ),
 ]

@@ -40,10 +40,11 @@ TRANSITIONS = [
     ),
     TransitionSpec(
         "reject", (PROPOSED,), REJECTED, "Avvis forslaget", frozenset({ADVISER}), comment_required=True,
+        destructive=True,
         description="Forslaget blir avvist, og den som sendte det, får begrunnelsen.",
     ),
     TransitionSpec(
-        "withdraw", (PROPOSED,), WITHDRAWN, "Trekk forslaget", frozenset({PROPOSER}),
+        "withdraw", (PROPOSED,), WITHDRAWN, "Trekk forslaget", frozenset({PROPOSER}), destructive=True,
         description="Den som sendte forslaget, trekker det før det er behandlet.",
     ),
     TransitionSpec(

@@ -47,7 +47,7 @@ TRANSITIONS = [
     ),
     TransitionSpec(
         "reject", (SUBMITTED, SECONDED), REJECTED, "Registrer vedtak: avslått", frozenset({ADVISER}),
-        conditions=("not_proposer",), comment_required=True,
+        conditions=("not_proposer",), comment_required=True, destructive=True,
         description="Vedtaket om å avslå forslaget blir registrert, med begrunnelse.",
     ),
     TransitionSpec(
@@ -61,7 +61,7 @@ TRANSITIONS = [
     ),
     TransitionSpec(
         "close", (ESTABLISHED,), CLOSED, "Avslutt undergruppen", frozenset({ADVISER, CHAIR}),
-        comment_required=True,
+        comment_required=True, destructive=True,
         description="Undergruppen avsluttes, og sluttrapporten blir lagret som kommentar.",
     ),
 ]

@@ -107,7 +107,7 @@ def test_as_of_shows_past_state(app, client, login, orgs):
     login("adviser", organisation="Bergen")
     html = client.get(f"/saker/{case.id}?as_of=2026-11-05").get_data(as_text=True)
     assert "Status per 05.11.2026 (Lindås kommune): Invitert" in html
-    assert "Takk nei" not in html.split("Historikk")[1]
+    assert "Svar nei" not in html.split("Historikk")[1]
     later = client.get(f"/saker/{case.id}?as_of=2026-11-10").get_data(as_text=True)
     assert "Status per 10.11.2026 (Lindås kommune): Takket nei" in later
 

@@ -100,7 +100,7 @@ def test_form_is_prefilled_from_the_person(client, contact, cases):
 def test_preview_shows_what_will_be_sent_and_writes_nothing(client, contact, cases):
     url = f"/min-kommune/invitasjon/{cases['Lindås'].id}/svar"
     html = post(client, url, _form(action="preview"), token_from=url).get_data(as_text=True)
-    assert "Se over før sending" in html and "Send svar" in html and "Endre" in html
+    assert "Se over før sending" in html and "Send svar" in html and "Gå tilbake og endre" in html
     assert "Ja, vi ønsker å delta" in html and "Olav Hauge" in html and "Per Lid" in html
     assert _state(cases["Lindås"]) == "invited" and _replies(cases["Lindås"]) == []
     back = post(client, url, _form(action="edit", comment="Endret kommentar"), token_from=url)
@@ -279,7 +279,7 @@ def test_adviser_registering_an_answer_is_kept_as_a_reply(adviser, cases):
 
 def test_adviser_registers_a_letter_reply_on_the_reply_form_and_the_contacts_get_the_receipt(client, auth, contact,
                                                                                             adviser, cases):
-    """The case page's «Takk ja» leads the adviser to the reply form (not to a bare confirmation): the reply row
+    """The case page's «Svar ja» leads the adviser to the reply form (not to a bare confirmation): the reply row
     holds the contact the letter names, and the municipality's contact persons get the receipt."""
     case = cases["Lindås"]
     _switch(auth, adviser)

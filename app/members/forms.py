@@ -25,7 +25,7 @@ class RepresentativeForm(PersonForm):
 
 
 class ContactForm(PersonForm):
-    submit = SubmitField("Lagre kontaktpersonen")
+    submit = SubmitField("Lagre den administrative kontaktpersonen")
 
 
 class RepresentativeStepForm(FlaskForm):

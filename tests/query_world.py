@@ -97,7 +97,9 @@ def build(app, orgs: dict, units: int) -> World:
 
 def _answered_from_mailbox(world: World) -> MailboxLink:
     """An invitation answered from the municipality's official mailbox, its sender waiting to become contact."""
-    case = [case for case in world.rounds["open"].cases if case.state == "invited"][1]
+    with clock.pinned(date(2026, 10, 1)):
+        case = rounds.invite_more(world.rounds["open"], [_municipality("Postmottakkommune", 0)],
+                                  world.users["adviser"])[0]
     link = MailboxLink(purpose=REPLY, case_id=case.id, created_at=clock.now())
     db.session.add(link)
     db.session.flush()
@@ -170,6 +172,7 @@ def _unit(world: World, n: int) -> None:
             with clock.pinned(date(2026, 10, 5)):
                 workflow.approve(request, adviser)
         world.ids.setdefault("request_id", request.id)
+        world.users.setdefault("requester", signatory)
     with clock.pinned(date(2026, 2, 1)):
         subgroups.add_member(world.subgroup, contact.id, date(2026, 2, 1), adviser)
     if n % 5 == 0:
@@ -177,8 +180,9 @@ def _unit(world: World, n: int) -> None:
         workflow.perform(proposal, "submit", world.users["project_member"])
     prospect = _prospect(world, n, adviser, host_signatory)
     if n == 0:
+        lines = contributions.lines_for(org)  # 2024 paid, 2025 invoiced, 2026 expected
         world.ids.update(org_id=org.id, member_case_id=case.id, agreement_id=case.agreement.id,
-                         line_id=contributions.lines_for(org)[0].id, user_id=contact.id)
+                         line_id=lines[0].id, unpaid_line_id=lines[1].id, user_id=contact.id)
         world.users.update(member_contact=contact, member_signatory=signatory)
     if n == 2:
         world.ids["notice_case_id"] = case.id  # notice given and confirmed: every document a case can have

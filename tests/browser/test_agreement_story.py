@@ -84,7 +84,7 @@ def test_lindas_says_yes_signs_becomes_member_gives_notice_and_leaves(live, page
     as_("adviser")
     page.get_by_role("link", name="Se forespørselen").click()
     expect(page.get_by_text("23. november 2027")).to_be_visible()
-    page.get_by_role("link", name="Godkjenn").click()
+    page.get_by_role("link", name="Godkjenn", exact=True).click()
     page.get_by_role("button", name="Godkjenn forespørselen").click()
     page.goto(case_url)
     expect(page.locator(".page-head")).to_contain_text("I oppsigelsestid")

@@ -73,6 +73,8 @@ STEPS = {
                              Visit("adviser", {"subgroup_id": "subgroup_id"}, {"trigger": "close"}), True),
     "remove a subgroup member": Step("subgroups.remove_member",
                                      Visit("adviser", {"subgroup_id": "subgroup_id", "member_id": "member_id"}), True),
+    "send reminders": Step("invitations.remind", Visit("adviser", {"round_id": "round_id"}), False),
+    "replace the annual report": Step("meetings.annual_report_generate", Visit("adviser", {"year": "year"}), True),
     "send a cost key to the steering group": Step(
         "cost_keys.action", Visit("adviser", {"key_id": "draft_key_id"}, {"trigger": "submit"}), False),
 }

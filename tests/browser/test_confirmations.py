@@ -53,6 +53,7 @@ def test_the_adviser_approves_and_rejects_through_the_confirmation_pages_with_th
 
     tab_to(page, page.get_by_role("link", name=re.compile(r"^Godkjenn\b.*Osterøy")))
     page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Godkjenne forespørselen?")
     type_into(page, page.get_by_label("Kommentar"), "Velkommen!")
     press_button(page, "Godkjenn forespørselen")
     expect(page.get_by_text("Godkjent. Ny status: Takket ja.")).to_be_visible()

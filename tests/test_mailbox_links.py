@@ -138,4 +138,4 @@ def test_the_person_who_answered_gets_a_receipt(app, invited, smtp):  # noqa: F8
         assert "Hei Kari Nordmann," in text
         assert "Dette er registrert for Vaksdal kommune" in text
         assert "Ja, vi ønsker å delta" in text and "Kommunalsjef helse" in text and "Per Vik" in text
-        assert "FoU-rådgiveren vil bekrefte deg som kontaktperson for kommunen." in text
+        assert "FoU-rådgiveren vil bekrefte deg som kommunens kontaktperson." in text

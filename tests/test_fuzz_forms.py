@@ -323,8 +323,8 @@ TARGETS: dict[str, Target] = {
         "adviser", lambda ctx: f"/saker/{ctx.id('case_id')}", lambda ctx: {"as_of": "2026-11-01"},
         ok=200, method="GET"),
     "app.forms.ConfirmForm": Target(
-        "adviser", lambda ctx: f"/invitasjoner/{ctx.id('round_id')}/paminnelse", lambda ctx: {"submit": "Bekreft"},
-        fields=lambda ctx: {"submit": Input("text")}),
+        "adviser", lambda ctx: f"/invitasjoner/{ctx.id('round_id')}/paminnelse", lambda ctx: {},
+        fields=lambda ctx: {"submit": Input("text")}),  # no fields of its own: a stray one is ignored
     "app.invitations.forms.InviteForm": Target(
         "adviser", lambda ctx: f"/invitasjoner/{ctx.id('round_id')}/inviter",
         lambda ctx: {"region": "", "organisations": [str(ctx.orgs["Fedje"].id)], "action": "send"}),

@@ -74,16 +74,15 @@ def attempt_result(action: Callable[[], T], form=None, default_field: str | None
 
 
 def confirmation(template: str, form: FlaskForm, action: Callable[[], str], done: str | Callable[[], str], *,
-                 back: str | None = None,
-                 refusal: str | None = None, refused_status: int = 409, danger: bool = True, final: bool = True,
-                 **context) -> ResponseReturnValue:
+                 back: str | None = None, refusal: str | None = None, refused_status: int = 409, danger: bool = True,
+                 final: bool = True, **context) -> ResponseReturnValue:
     """The one way a destructive or final step is taken: a GET shows `template` (a page extending confirm.html that
     says what will happen) with `form` and a button; its POST, when `form` is valid and nothing refuses, runs
     `action` as one transaction, shows the message it returns and goes to `done` (or to what `done()` says then).
 
-    `back`: where "Avbryt" leads (`done` unless given; needed when `done` is a function). `refusal`: why the step cannot be taken now (shown instead
-    of the button; a POST then answers `refused_status`). `danger`: the button is styled as destructive. `final`:
-    the page says the step cannot be undone.
+    `back`: where "Avbryt" leads (`done` unless given; needed when `done` is a function). `refusal`: why the step
+    cannot be taken now (shown instead of the button; a POST then answers `refused_status`). `danger`: the button
+    is styled as destructive. `final`: the page says the step cannot be undone.
     """
     if refusal is None and form.validate_on_submit():
         message = attempt_result(action, form)

@@ -1,11 +1,14 @@
-"""What the views share: running a service call as one transaction and showing its refusal on the form."""
+"""What the views share: running a service call as one transaction and showing its refusal on the form, and the
+confirmation page every destructive or final step goes through."""
 import io
 from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
-from flask import Response, abort, current_app, flash, redirect, request, send_file, url_for
+from flask import Response, abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask.typing import ResponseReturnValue
 from flask_login import current_user
+from flask_wtf import FlaskForm
 from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db, wiring
@@ -68,6 +71,47 @@ def attempt_result(action: Callable[[], T], form=None, default_field: str | None
     """As `attempt`, for an action that makes something: what it returned, or None when refused."""
     made = []
     return made[0] if attempt(lambda: made.append(action()), form, default_field) else None
+
+
+def confirmation(template: str, form: FlaskForm, action: Callable[[], str], done: str | Callable[[], str], *,
+                 back: str | None = None, refusal: str | None = None, refused_status: int = 409, danger: bool = True,
+                 final: bool = True, **context) -> ResponseReturnValue:
+    """The one way a destructive or final step is taken: a GET shows `template` (a page extending confirm.html that
+    says what will happen) with `form` and a button; its POST, when `form` is valid and nothing refuses, runs
+    `action` as one transaction, shows the message it returns and goes to `done` (or to what `done()` says then).
+
+    `back`: where "Avbryt" leads (`done` unless given; needed when `done` is a function). `refusal`: why the step
+    cannot be taken now (shown instead of the button; a POST then answers `refused_status`). `danger`: the button
+    is styled as destructive. `final`: the page says the step cannot be undone.
+    """
+    if refusal is None and form.validate_on_submit():
+        message = attempt_result(action, form)
+        if message is not None:
+            flash(message, "success")
+            return redirect(done() if callable(done) else done)
+    status = refused_status if refusal and request.method == "POST" else 200
+    return render_template(template, form=form, refusal=refusal, back=back or done, danger=danger, final=final,
+                           **context), status
+
+
+def step_confirmation(obj, spec: TransitionSpec, form: FlaskForm, done: str, *, title: str,
+                      data: Callable[[], dict | None] = lambda: None, refused_with: int | None = None,
+                      **context) -> ResponseReturnValue:
+    """A workflow step on its confirmation page (confirm_step.html, `title` naming what it is about): the form's
+    comment goes with the step, and `data()` as its facts. `refused_with`: the status of a refused POST, when not
+    the usual (see refused_status)."""
+    if spec.comment_required:
+        form.comment.flags.required = True
+
+    def take() -> str:
+        workflow.perform(obj, spec.trigger, current_user, comment=form.comment.data, data=data())
+        if spec.needs_approval:
+            return f"Forespørselen «{spec.label}» er sendt til FoU-rådgiveren for godkjenning."
+        return f"Utført: {spec.label}. Ny status: {obj.workflow.label(obj.state)}."
+
+    return confirmation("confirm_step.html", form, take, done, refusal=step_refusal(obj, spec),
+                        refused_status=refused_with or refused_status(obj, spec), danger=obj.workflow.is_destructive(spec.trigger),
+                        final=not spec.needs_approval, obj=obj, spec=spec, title=title, **context)
 
 
 def kept(action: Callable[[], T]) -> T:

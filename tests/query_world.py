@@ -16,8 +16,9 @@ from app.models.mailbox_link import JOIN, REPLY
 from app.models.meeting import COORDINATION, PRESENT, STEERING_MEETING
 from app.models.organisation import REGIONS
 from app.models.representative import PROJECT_GROUP, STEERING_GROUP
-from app.services import (agreements, calendar, cases, contributions, cost_keys, evaluations, mailbox_tokens,
-                          meetings, members, password_links, replies, representatives, rounds, subgroups, workflow)
+from app.services import (agreements, calendar, cases, contributions, cost_keys, evaluations, mailbox_links,
+                          mailbox_tokens, meetings, members, password_links, replies, representatives, rounds,
+                          subgroups, workflow)
 from tests import factories
 from workflows.key_shares import PERCENT
 
@@ -75,6 +76,7 @@ def build(app, orgs: dict, units: int) -> World:
     answering = next(case for case in world.rounds["open"].cases if case.state == "invited")
     mailbox_link = MailboxLink(purpose=REPLY, case_id=answering.id, created_at=clock.now())
     db.session.add(mailbox_link)
+    answered = _answered_from_mailbox(world)
     asking, confirming = (JoinRequest(organisation=orgs["Vaksdal"], name="Kari Nordmann", title="Kommunedirektør",
                                       email="kari@vaksdal.kommune.no",
                                       link=MailboxLink(purpose=JOIN, created_at=clock.now())) for _ in range(2))
@@ -86,11 +88,23 @@ def build(app, orgs: dict, units: int) -> World:
                       "member_id": world.subgroup.current_members[-1].id,
                       "calendar_token": calendar.create_token(adviser), "invitation_token": token,
                       "mailbox_token": mailbox_tokens.mint(mailbox_link), "join_token": join_token,
-                      "join_request_id": asking.id,
+                      "join_request_id": asking.id, "answered_link_id": answered.id,
                       "round_id": world.rounds["open"].id, "year": 2026,
                       "message_id": db.session.scalar(select(OutboxMessage.id).order_by(OutboxMessage.id).limit(1))})
     db.session.commit()
     return world
+
+
+def _answered_from_mailbox(world: World) -> MailboxLink:
+    """An invitation answered from the municipality's official mailbox, its sender waiting to become contact."""
+    with clock.pinned(date(2026, 10, 1)):
+        case = rounds.invite_more(world.rounds["open"], [_municipality("Postmottakkommune", 0)],
+                                  world.users["adviser"])[0]
+    link = MailboxLink(purpose=REPLY, case_id=case.id, created_at=clock.now())
+    db.session.add(link)
+    db.session.flush()
+    return mailbox_links.answer(mailbox_tokens.mint(link), answer="yes", details=replies.ReplyDetails(
+        contact_name="Kari Postmottak", contact_title="Kommunalsjef", contact_email="kari@postmottak.kommune.no"))
 
 
 def _subgroup(world: World, name: str, steps: tuple[str, ...]):
@@ -143,7 +157,7 @@ def _unit(world: World, n: int) -> None:
     contact = factories.user("municipality_contact", organisation=org, name=f"Kontakt {n}")
     signatory = factories.user("signatory", organisation=org, name=f"Rådmann {n}")
     case = _member(world, org, signatory)
-    _representatives(org, contact, adviser, n)
+    _representatives(world, org, contact, adviser, n)
     with clock.pinned(date(2024, 3, 15)):
         members.set_admin_contact(org, contact, name=f"Rådgiver {n}", email=f"radgiver{n}@test.kommune.no",
                                   title="Rådgiver", phone="55 00 00 00")
@@ -158,6 +172,7 @@ def _unit(world: World, n: int) -> None:
             with clock.pinned(date(2026, 10, 5)):
                 workflow.approve(request, adviser)
         world.ids.setdefault("request_id", request.id)
+        world.users.setdefault("requester", signatory)
     with clock.pinned(date(2026, 2, 1)):
         subgroups.add_member(world.subgroup, contact.id, date(2026, 2, 1), adviser)
     if n % 5 == 0:
@@ -165,8 +180,9 @@ def _unit(world: World, n: int) -> None:
         workflow.perform(proposal, "submit", world.users["project_member"])
     prospect = _prospect(world, n, adviser, host_signatory)
     if n == 0:
+        lines = contributions.lines_for(org)  # 2024 paid, 2025 invoiced, 2026 expected
         world.ids.update(org_id=org.id, member_case_id=case.id, agreement_id=case.agreement.id,
-                         line_id=contributions.lines_for(org)[0].id, user_id=contact.id)
+                         line_id=lines[0].id, unpaid_line_id=lines[1].id, user_id=contact.id)
         world.users.update(member_contact=contact, member_signatory=signatory)
     if n == 2:
         world.ids["notice_case_id"] = case.id  # notice given and confirmed: every document a case can have
@@ -190,7 +206,7 @@ def _member(world: World, org: Organisation, signatory: User) -> MembershipCase:
     return case
 
 
-def _representatives(org: Organisation, contact: User, adviser: User, n: int) -> None:
+def _representatives(world: World, org: Organisation, contact: User, adviser: User, n: int) -> None:
     """Three seats filled from 1 March 2025; every other municipality proposes a successor waiting for approval."""
     with clock.pinned(date(2025, 2, 15)):
         terms = [representatives.propose(org, adviser, group=group, name=f"Representant {n}-{seat}",
@@ -198,9 +214,10 @@ def _representatives(org: Organisation, contact: User, adviser: User, n: int) ->
                  for group, seat in ((STEERING_GROUP, 1), (PROJECT_GROUP, 1), (PROJECT_GROUP, 2))]
     if n % 2 == 0:
         with clock.pinned(date(2026, 11, 2)):
-            representatives.propose(org, contact, group=PROJECT_GROUP, name=f"Etterfølger {n}",
-                                    email=f"etter{n}@test.kommune.no", starts_on=date(2026, 12, 1),
-                                    replaces=terms[1])
+            successor = representatives.propose(org, contact, group=PROJECT_GROUP, name=f"Etterfølger {n}",
+                                                email=f"etter{n}@test.kommune.no", starts_on=date(2026, 12, 1),
+                                                replaces=terms[1])
+        world.ids.setdefault("rep_id", successor.id)
 
 
 def _ledger(case: MembershipCase, adviser: User) -> None:

@@ -1,4 +1,5 @@
-"""The adviser's approval inbox: exactly the pending requests, oldest first, with age; approve or reject there."""
+"""The adviser's approval inbox: exactly the pending requests, oldest first, with age; each approved or rejected on
+its confirmation page."""
 from datetime import date
 
 import pytest
@@ -55,8 +56,12 @@ def test_navigation_badge_counts_pending_requests_for_the_adviser(client, login,
 def test_approving_from_the_inbox_applies_the_transition(client, login, late_requests):
     login("adviser", organisation="Bergen")
     request = late_requests["Osterøy"]
-    response = post(client, f"/godkjenninger/{request.id}", {"approve": "1", "comment": "Velkommen!"},
-                    token_from="/godkjenninger/")
+    confirm = f"/godkjenninger/{request.id}/godkjenn?page=1"
+    assert f'href="{confirm}"' in client.get("/godkjenninger/").get_data(as_text=True)
+    page = client.get(confirm).get_data(as_text=True)
+    assert "Godkjenne forespørselen?" in page and "Kontakt i Osterøy" in page and "får status «Takket ja»" in page
+    assert db.session.get(TransitionRequest, request.id).status == "pending"  # opening the page decides nothing
+    response = post(client, confirm, {"comment": "Velkommen!"}, token_from=confirm)
     assert response.status_code == 302
     assert db.session.get(TransitionRequest, request.id).status == "approved"
     case = workflow.subject_of(request)
@@ -70,9 +75,12 @@ def test_approving_from_the_inbox_applies_the_transition(client, login, late_req
 def test_rejecting_from_the_inbox_needs_a_reason(client, login, late_requests):
     login("adviser", organisation="Bergen")
     request = late_requests["Fedje"]
-    response = post(client, f"/godkjenninger/{request.id}", {"reject": "1"}, token_from="/godkjenninger/")
+    confirm = f"/godkjenninger/{request.id}/avvis"
+    response = post(client, confirm, {"comment": " "}, token_from=confirm)
     assert "Skriv hvorfor forespørselen avvises." in response.get_data(as_text=True)
     assert db.session.get(TransitionRequest, request.id).status == "pending"
+    assert post(client, confirm, {"comment": "For sent."}, token_from=confirm).status_code == 302
+    assert db.session.get(TransitionRequest, request.id).status == "rejected"
 
 
 def test_inbox_pages_stay_in_range_and_a_decision_returns_to_its_page(client, login, late_requests, monkeypatch):
@@ -81,8 +89,9 @@ def test_inbox_pages_stay_in_range_and_a_decision_returns_to_its_page(client, lo
     beyond = client.get("/godkjenninger/?page=999").get_data(as_text=True)
     assert "Side 2 av 2" in beyond and "Kontakt i Fedje" in beyond  # the last page, not an empty one
     fedje = late_requests["Fedje"]
-    response = post(client, f"/godkjenninger/{fedje.id}", {"approve": "1", "page": "2"},
-                    token_from="/godkjenninger/?page=2")
+    confirm = f"/godkjenninger/{fedje.id}/godkjenn?page=2"
+    assert f'href="{confirm}"' in beyond
+    response = post(client, confirm, token_from=confirm)
     assert response.headers["Location"].endswith("/godkjenninger/?page=2")
     emptied = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "Kontakt i Osterøy" in emptied and "Ingen forespørsler venter." not in emptied

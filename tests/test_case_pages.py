@@ -45,7 +45,8 @@ def test_a_step_is_taken_through_its_confirmation_page(client, login, lindas_cas
     user = login("adviser", organisation="Bergen")
     page = f"/saker/{lindas_case.id}/handling/withdraw"
     confirm = client.get(page).get_data(as_text=True)
-    assert "Bekreft: Trekk tilbake invitasjonen" in confirm and "Trukket tilbake" in confirm
+    assert "Trekk tilbake invitasjonen</button>" in confirm and "Trukket tilbake" in confirm
+    assert 'class="button danger"' in confirm and "Dette kan ikke angres." in confirm
     response = post(client, page, {"comment": "Kommunen er slått sammen."}, token_from=page, follow_redirects=True)
     assert "Utført: Trekk tilbake invitasjonen. Ny status: Trukket tilbake." in response.get_data(as_text=True)
     assert db.session.get(MembershipCase, lindas_case.id).state == "withdrawn"
@@ -106,7 +107,7 @@ def test_as_of_shows_past_state(app, client, login, orgs):
     login("adviser", organisation="Bergen")
     html = client.get(f"/saker/{case.id}?as_of=2026-11-05").get_data(as_text=True)
     assert "Status per 05.11.2026 (Lindås kommune): Invitert" in html
-    assert "Takk nei" not in html.split("Historikk")[1]
+    assert "Svar nei" not in html.split("Historikk")[1]
     later = client.get(f"/saker/{case.id}?as_of=2026-11-10").get_data(as_text=True)
     assert "Status per 10.11.2026 (Lindås kommune): Takket nei" in later
 
@@ -133,11 +134,11 @@ def test_inbox_approve_and_self_approval(client, auth, orgs):
     auth.login(adviser)
     inbox = client.get("/godkjenninger/").get_data(as_text=True)
     assert "Lindås – Invitasjon 2026" in inbox and "Be om å få svare ja etter fristen" in inbox
-    response = post(client, f"/godkjenninger/{request.id}", {"comment": "OK", "approve": "1"},
-                    token_from="/godkjenninger/")
+    approve = f"/godkjenninger/{request.id}/godkjenn"
+    response = post(client, approve, {"comment": "OK"}, token_from=approve)
     assert response.status_code == 302
     assert db.session.get(MembershipCase, case.id).state == "accepted"
-    again = post(client, f"/godkjenninger/{request.id}", {"approve": "1"}, token_from="/godkjenninger/")
+    again = post(client, approve, token_from="/godkjenninger/")
     assert again.status_code == 409 and "allerede behandlet" in again.get_data(as_text=True)
     assert db.session.get(TransitionRequest, request.id).status == "approved"
 

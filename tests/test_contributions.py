@@ -215,13 +215,13 @@ def test_adviser_marks_invoiced_and_paid_on_the_line_page_and_it_is_audited(clie
     db.session.commit()
     line_id = contributions.line(orgs["Voss"], 2025).id
     auth.login(adviser)
-    path = f"/medlemskap/bidrag/{line_id}"
-    post(client, path, {"invoice-invoiced_on": "2025-03-01", "invoice-invoice_ref": "F-2025-1235",
-                        "invoice-submit": "1"}, token_from=path)
-    early = post(client, path, {"payment-paid_on": "2025-02-01", "payment-submit": "1"}, token_from=path)
+    path, paying = f"/medlemskap/bidrag/{line_id}", f"/medlemskap/bidrag/{line_id}/betaling"
+    assert "Registrer fakturaen før betalingen." in client.get(paying).get_data(as_text=True)
+    post(client, path, {"invoiced_on": "2025-03-01", "invoice_ref": "F-2025-1235", "submit": "1"}, token_from=path)
+    assert f'href="{paying}"' in client.get(path).get_data(as_text=True)
+    early = post(client, paying, {"paid_on": "2025-02-01"}, token_from=paying)
     assert "Betalingsdatoen kan ikke være før fakturadatoen." in early.get_data(as_text=True)
-    post(client, path, {"payment-paid_on": "2025-04-02", "payment-payment_ref": "KID 123", "payment-submit": "1"},
-         token_from=path)
+    post(client, paying, {"paid_on": "2025-04-02", "payment_ref": "KID 123"}, token_from=paying)
     line = db.session.get(Contribution, line_id)
     assert (line.invoiced_on, line.invoice_ref, line.paid_on, line.payment_ref) == \
         (date(2025, 3, 1), "F-2025-1235", date(2025, 4, 2), "KID 123")

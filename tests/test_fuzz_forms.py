@@ -295,9 +295,12 @@ TARGETS: dict[str, Target] = {
         "signatory", lambda ctx: f"/avtaler/sak/{ctx.done(ctx.member_case()).id}/oppsigelse",
         lambda ctx: {"notice_date": TODAY, "reason": "Kommunen prioriterer annet.", "send": "1"},
         shown=("reason",)),
-    "app.approvals.forms.DecisionForm": Target(
-        "adviser", lambda ctx: f"/godkjenninger/{ctx.done(ctx.late_request()).id}",
-        lambda ctx: {"comment": "Godkjent.", "trigger": "approve"}),
+    "app.approvals.forms.ApproveForm": Target(
+        "adviser", lambda ctx: f"/godkjenninger/{ctx.done(ctx.late_request()).id}/godkjenn",
+        lambda ctx: {"comment": "Godkjent."}),
+    "app.approvals.forms.RejectForm": Target(
+        "adviser", lambda ctx: f"/godkjenninger/{ctx.done(ctx.late_request()).id}/avvis",
+        lambda ctx: {"comment": "For sent."}),
     "app.auth.forms.LoginForm": Target(
         "anonymous", lambda ctx: "/login",
         lambda ctx: {"email": ctx.user("adviser").email, "password": factories.PASSWORD}, fresh_client=True),
@@ -320,8 +323,8 @@ TARGETS: dict[str, Target] = {
         "adviser", lambda ctx: f"/saker/{ctx.id('case_id')}", lambda ctx: {"as_of": "2026-11-01"},
         ok=200, method="GET"),
     "app.forms.ConfirmForm": Target(
-        "adviser", lambda ctx: f"/invitasjoner/{ctx.id('round_id')}/paminnelse", lambda ctx: {"submit": "Bekreft"},
-        fields=lambda ctx: {"submit": Input("text")}),
+        "adviser", lambda ctx: f"/invitasjoner/{ctx.id('round_id')}/paminnelse", lambda ctx: {},
+        fields=lambda ctx: {"submit": Input("text")}),  # no fields of its own: a stray one is ignored
     "app.invitations.forms.InviteForm": Target(
         "adviser", lambda ctx: f"/invitasjoner/{ctx.id('round_id')}/inviter",
         lambda ctx: {"region": "", "organisations": [str(ctx.orgs["Fedje"].id)], "action": "send"}),
@@ -351,21 +354,19 @@ TARGETS: dict[str, Target] = {
     "app.members.forms.ContactForm": Target(
         "adviser", lambda ctx: f"/medlemskap/{ctx.id('org_id')}/kontaktperson", _person,
         shown=("name", "title")),
-    "app.members.forms.RepresentativeDecisionForm": Target(
-        "adviser", lambda ctx: f"/medlemskap/representanter/{ctx.done(ctx.pending_representative()).id}/behandle",
-        lambda ctx: {"comment": "Godkjent.", "trigger": "approve"}),
+    "app.members.forms.RepresentativeStepForm": Target(
+        "adviser",
+        lambda ctx: f"/medlemskap/representanter/{ctx.done(ctx.pending_representative()).id}/handling/approve",
+        lambda ctx: {"comment": "Godkjent."}),
     "app.contributions.forms.InvoiceForm": Target(
         "adviser", lambda ctx: f"/medlemskap/bidrag/{ctx.id('line_id')}",
-        lambda ctx: {"invoiced_on": TODAY, "invoice_ref": "F-2026-1", "submit": "1"}, prefix="invoice-",
-        shown=("invoice_ref",)),
+        lambda ctx: {"invoiced_on": TODAY, "invoice_ref": "F-2026-1", "submit": "1"}, shown=("invoice_ref",)),
     "app.contributions.forms.PaymentForm": Target(
-        "adviser", lambda ctx: f"/medlemskap/bidrag/{ctx.once('invoiced', ctx.invoiced_line)}",
-        lambda ctx: {"paid_on": TODAY, "payment_ref": "B-2026-1", "submit": "1"}, prefix="payment-",
-        shown=("payment_ref",)),
+        "adviser", lambda ctx: f"/medlemskap/bidrag/{ctx.once('invoiced', ctx.invoiced_line)}/betaling",
+        lambda ctx: {"paid_on": TODAY, "payment_ref": "B-2026-1"}, shown=("payment_ref",)),
     "app.contributions.forms.CancelForm": Target(
-        "adviser", lambda ctx: f"/medlemskap/bidrag/{ctx.done(ctx.contribution_line())}",
-        lambda ctx: {"reason": "Året er ikke skyldig.", "submit": "1"}, prefix="cancel-",
-        shown=("reason",)),
+        "adviser", lambda ctx: f"/medlemskap/bidrag/{ctx.done(ctx.contribution_line())}/annuller",
+        lambda ctx: {"reason": "Året er ikke skyldig."}, shown=("reason",)),
     "app.contributions.key_forms.key_form.<locals>.KeyForm": Target(
         "adviser", lambda ctx: "/okonomi/fordelingsnokkel/ny",
         lambda ctx: {"first_year": "2030", "last_year": "2032", "budget": "1000000", "method": "percent",
@@ -450,7 +451,7 @@ TARGETS: dict[str, Target] = {
         shown=("name", "mandate", "duration", "representatives-0-name")),
     "app.subgroups.forms.ActionForm": Target(
         "adviser", lambda ctx: f"/undergrupper/{ctx.done(ctx.seconded_subgroup()).id}/handling/approve",
-        lambda ctx: {"decided_on": "2026-11-20", "comment": "Vedtatt i sak 12/26.", "submit": "1"},
+        lambda ctx: {"decided_on": "2026-11-20", "comment": "Vedtatt i sak 12/26."},
         shown=("comment",)),
     "app.subgroups.forms.AddMemberForm": Target(
         "adviser", lambda ctx: f"/undergrupper/{ctx.once('established', ctx.established_subgroup).id}/medlemmer",

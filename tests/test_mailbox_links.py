@@ -93,7 +93,11 @@ def test_the_adviser_confirms_the_person_as_contact(client, app, invited, smtp, 
     assert "Kari Nordmann, Kommunalsjef helse" in inbox
     link = db.session.scalar(select(MailboxLink))
     action = f"/godkjenninger/postmottak/{link.id}"
-    assert post(client, action, {"decision": "confirm"}, token_from="/godkjenninger/").status_code == 302
+    assert f'href="{action}"' in inbox and f'href="{action}/ikke-kontaktperson"' in inbox
+    page = client.get(action).get_data(as_text=True)
+    assert "Gjøre Kari Nordmann til kontaktperson?" in page and "kari.nordmann@vaksdal.kommune.no" in page
+    assert db.session.scalar(select(User).where(User.email == "kari.nordmann@vaksdal.kommune.no")) is None
+    assert post(client, action, token_from=action).status_code == 302
     user = db.session.scalar(select(User).where(User.email == "kari.nordmann@vaksdal.kommune.no"))
     assert user.organisation_id == orgs["Vaksdal"].id and "municipality_contact" in user.roles
     assert user.title == "Kommunalsjef helse"
@@ -101,8 +105,21 @@ def test_the_adviser_confirms_the_person_as_contact(client, app, invited, smtp, 
         OutboxMessage.recipient == user.email, OutboxMessage.password_link_user_id == user.id)) is not None
     assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "invitation.mailbox_contact")) is not None
     assert "Kari Nordmann, Kommunalsjef helse" not in client.get("/godkjenninger/").get_data(as_text=True)
-    post(client, action, {"decision": "confirm"}, token_from="/godkjenninger/")
+    assert post(client, action, token_from="/godkjenninger/").status_code == 409
     assert db.session.scalar(select(User).where(User.email == user.email)).id == user.id
+
+
+def test_the_adviser_declines_the_person_as_contact(client, app, invited, smtp):  # noqa: F811
+    path = _link(smtp)
+    post(app.test_client(), path, ANSWER, token_from=path)
+    link = db.session.scalar(select(MailboxLink))
+    action = f"/godkjenninger/postmottak/{link.id}/ikke-kontaktperson"
+    page = client.get(action).get_data(as_text=True)
+    assert "Ikke gjøre Kari Nordmann til kontaktperson?" in page and 'class="button danger"' in page
+    assert post(client, action, token_from=action).status_code == 302
+    assert db.session.scalar(select(User).where(User.email == "kari.nordmann@vaksdal.kommune.no")) is None
+    assert db.session.get(MailboxLink, link.id).decided_at is not None
+    assert "Kari Nordmann, Kommunalsjef helse" not in client.get("/godkjenninger/").get_data(as_text=True)
 
 
 def test_the_logs_hide_the_token():
@@ -121,4 +138,4 @@ def test_the_person_who_answered_gets_a_receipt(app, invited, smtp):  # noqa: F8
         assert "Hei Kari Nordmann," in text
         assert "Dette er registrert for Vaksdal kommune" in text
         assert "Ja, vi ønsker å delta" in text and "Kommunalsjef helse" in text and "Per Vik" in text
-        assert "FoU-rådgiveren vil bekrefte deg som kontaktperson for kommunen." in text
+        assert "FoU-rådgiveren vil bekrefte deg som kommunens kontaktperson." in text

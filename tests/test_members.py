@@ -171,16 +171,15 @@ def test_contact_proposes_in_the_app_and_adviser_approves_in_the_inbox(client, a
     assert "1 forslag til representanter venter på godkjenning" in client.get("/medlemskap/").get_data(as_text=True)
     inbox = client.get("/godkjenninger/").get_data(as_text=True)
     assert "Kari Leder" in inbox and "Styringsgruppen" in inbox
-    assert f'action="/medlemskap/representanter/{term.id}/behandle"' in inbox
-    assert 'name="trigger" value="approve"' in inbox and 'name="trigger" value="reject"' in inbox
-    assert "Kommentar (påkrevd ved avvisning)" in inbox  # a rejection needs a reason: said before it is sent
-    assert 'value="withdraw"' not in inbox, "only the proposer may withdraw"
-    refused = post(client, f"/medlemskap/representanter/{term.id}/behandle",
-                   {"trigger": "reject", "comment": "", "back": "inbox"}, token_from="/godkjenninger/")
-    assert refused.status_code == 302 and "Skriv en kommentar" in client.get("/godkjenninger/").get_data(as_text=True)
+    approve, reject = (f"/medlemskap/representanter/{term.id}/handling/{step}?fra=godkjenninger"
+                       for step in ("approve", "reject"))
+    assert f'href="{approve}"' in inbox and f'href="{reject}"' in inbox
+    assert "/handling/withdraw" not in inbox, "only the proposer may withdraw"
+    refused = post(client, reject, {"comment": ""}, token_from=reject)
+    assert refused.status_code == 200 and "Skriv en kommentar" in refused.get_data(as_text=True)
     assert db.session.get(Representative, term.id).state == "proposed"
-    post(client, f"/medlemskap/representanter/{term.id}/behandle", {"trigger": "approve", "comment": "Velkommen",
-                                                                    "back": "inbox"}, token_from="/godkjenninger/")
+    done = post(client, approve, {"comment": "Velkommen"}, token_from=approve)
+    assert done.headers["Location"] == "/godkjenninger/#representanter"
     term = db.session.get(Representative, term.id)
     assert term.state == "approved"
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "representative.approve"))
@@ -199,8 +198,10 @@ def test_adviser_rejects_with_a_reason(client, auth, orgs, people, lindas):
                                    email="ola@x.no", starts_on=date(2026, 12, 1))
     db.session.commit()
     auth.login(people["adviser"])
-    post(client, f"/medlemskap/representanter/{term.id}/behandle", {"trigger": "reject", "comment": "Feil e-post"},
-         token_from="/godkjenninger/")
+    reject = f"/medlemskap/representanter/{term.id}/handling/reject"
+    page = client.get(reject).get_data(as_text=True)
+    assert "Avvis forslaget" in page and 'class="button danger"' in page
+    post(client, reject, {"comment": "Feil e-post"}, token_from=reject)
     assert db.session.get(Representative, term.id).state == "rejected"
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "representative.reject"))
     assert (event.object_id, event.comment, event.actor_id) == (term.id, "Feil e-post", people["adviser"].id)
@@ -211,7 +212,7 @@ def test_only_the_adviser_approves(client, auth, orgs, people, lindas):
                                    email="ola@x.no", starts_on=date(2026, 12, 1))
     db.session.commit()
     auth.login(people["lindas_contact"])
-    response = post(client, f"/medlemskap/representanter/{term.id}/behandle", {"trigger": "approve"},
+    response = post(client, f"/medlemskap/representanter/{term.id}/handling/approve",
                     token_from=f"/medlemskap/{orgs['Lindås'].id}")
     assert response.status_code == 403
     assert db.session.get(Representative, term.id).state == "proposed"
@@ -428,18 +429,19 @@ def test_the_proposer_withdraws_from_the_page_and_only_the_proposer_sees_the_but
     db.session.commit()
     auth.login(colleague)
     html = client.get(f"/medlemskap/{org.id}").get_data(as_text=True)
-    assert "Ola" in html and 'name="trigger"' not in html
-    refused = post(client, f"/medlemskap/representanter/{term.id}/trekk", token_from=f"/medlemskap/{org.id}")
+    withdraw = f"/medlemskap/representanter/{term.id}/handling/withdraw"
+    assert "Ola" in html and "/handling/" not in html
+    refused = post(client, withdraw, token_from=f"/medlemskap/{org.id}")
     assert refused.status_code == 403 and "den som sendte forslaget" in refused.get_data(as_text=True)
     auth.logout()
     auth.login(people["lindas_contact"])
     html = client.get(f"/medlemskap/{org.id}").get_data(as_text=True)
-    assert 'value="withdraw"' in html and 'value="approve"' not in html and "Trekk forslaget" in html
-    post(client, f"/medlemskap/representanter/{term.id}/behandle", {"trigger": "withdraw"},
-         token_from=f"/medlemskap/{org.id}")
+    assert f'href="{withdraw}"' in html and "/handling/approve" not in html and "Trekk forslaget" in html
+    assert db.session.get(Representative, term.id).state == "proposed"  # the link only opens the confirmation
+    post(client, withdraw, token_from=withdraw)
     assert db.session.get(Representative, term.id).state == "withdrawn"
     assert _actions("representative", term.id) == ["representative.propose", "representative.withdraw"]
-    again = post(client, f"/medlemskap/representanter/{term.id}/trekk", token_from=f"/medlemskap/{org.id}")
+    again = post(client, withdraw, token_from=f"/medlemskap/{org.id}")
     assert again.status_code == 409
 
 
@@ -452,8 +454,7 @@ def test_a_decision_already_taken_by_someone_else_gets_the_conflict_page(client,
     token = csrf_token(client, "/godkjenninger/")
     workflow.perform(term, "reject", other_adviser, comment="Feil gruppe.")
     db.session.commit()
-    response = client.post(f"/medlemskap/representanter/{term.id}/behandle",
-                           data={"trigger": "approve", "csrf_token": token})
+    response = client.post(f"/medlemskap/representanter/{term.id}/handling/approve", data={"csrf_token": token})
     assert response.status_code == 409 and db.session.get(Representative, term.id).state == "rejected"
 
 

@@ -52,8 +52,9 @@ def test_notice_page_states_the_last_day_before_it_is_sent(app, client, auth, or
     request = db.session.scalar(select(TransitionRequest))
     detail = client.get(f"/godkjenninger/{request.id}").get_data(as_text=True)
     assert "Lindås kommune" in detail and "Medlem til og med" in detail and "23. november 2027" in detail
-    assert post(client, f"/godkjenninger/{request.id}", {"approve": "1"},
-                token_from=f"/godkjenninger/{request.id}").status_code == 302
+    approve = f"/godkjenninger/{request.id}/godkjenn"
+    assert "Medlem til og med" in client.get(approve).get_data(as_text=True)
+    assert post(client, approve, token_from=approve).status_code == 302
     assert lindas.state == "notice_given" and lindas.notice_by == "municipality"
     assert (lindas.notice_date, lindas.notice_last_day) == (date(2026, 11, 23), date(2027, 11, 23))
     assert "medlem til og med <strong>23. november 2027" in client.get(f"/saker/{lindas.id}").get_data(as_text=True)

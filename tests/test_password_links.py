@@ -190,14 +190,15 @@ def test_lifetime_in_words(app, lifetime, words):
     assert password_links.lifetime_in_words(User(password_hash="x")) == words
 
 
-def test_the_users_page_says_how_long_a_new_link_works(app, orgs, admin):
+def test_sending_a_new_link_says_how_long_it_works(app, orgs, admin):
     newcomer, known = factories.user("project_member", password=None), factories.user("project_member")
     db.session.commit()
-    assert "Lenken virker i 7 døgn og bare én gang." in admin.get(f"/admin/brukere/{newcomer.id}").get_data(
+    assert "Lenken virker i 7 døgn og bare én gang." in admin.get(f"/admin/brukere/{newcomer.id}/invitasjon").get_data(
         as_text=True)
-    assert "Lenken virker i 1 time og bare én gang." in admin.get(f"/admin/brukere/{known.id}").get_data(as_text=True)
+    assert "Lenken virker i 1 time og bare én gang." in admin.get(f"/admin/brukere/{known.id}/invitasjon").get_data(
+        as_text=True)
     post(admin, "/sprak", {"lang": "en"})
-    assert "The link works for 1 hour and only once." in admin.get(f"/admin/brukere/{known.id}").get_data(
+    assert "The link works for 1 hour and only once." in admin.get(f"/admin/brukere/{known.id}/invitasjon").get_data(
         as_text=True)
 
 

@@ -100,7 +100,7 @@ def test_form_is_prefilled_from_the_person(client, contact, cases):
 def test_preview_shows_what_will_be_sent_and_writes_nothing(client, contact, cases):
     url = f"/min-kommune/invitasjon/{cases['Lindås'].id}/svar"
     html = post(client, url, _form(action="preview"), token_from=url).get_data(as_text=True)
-    assert "Se over før sending" in html and "Send svar" in html and "Endre" in html
+    assert "Se over før sending" in html and "Send svar" in html and "Gå tilbake og endre" in html
     assert "Ja, vi ønsker å delta" in html and "Olav Hauge" in html and "Per Lid" in html
     assert _state(cases["Lindås"]) == "invited" and _replies(cases["Lindås"]) == []
     back = post(client, url, _form(action="edit", comment="Endret kommentar"), token_from=url)
@@ -215,8 +215,8 @@ def test_late_reply_request_approved_by_the_adviser(app, client, auth, contact, 
     _switch(auth, adviser)
     assert "Be om å få svare ja etter fristen" in client.get("/godkjenninger/").get_data(as_text=True)
     request = db.session.scalar(select(TransitionRequest))
-    detail = f"/godkjenninger/{request.id}"
-    assert post(client, detail, {"approve": "1", "comment": "Greit."}, token_from=detail).status_code == 302
+    approve = f"/godkjenninger/{request.id}/godkjenn"
+    assert post(client, approve, {"comment": "Greit."}, token_from=approve).status_code == 302
     assert _state(case) == "accepted"
     [reply] = _replies(case)
     assert reply.late and reply.answered_by_id == contact.id and reply.steering_rep == "Olav Hauge"
@@ -235,8 +235,8 @@ def test_rejected_late_request_is_shown_and_state_stays(app, client, auth, conta
     db.session.commit()
     auth.login(adviser)  # the contact's session timed out when the clock moved
     request = db.session.scalar(select(TransitionRequest))
-    detail = f"/godkjenninger/{request.id}"
-    post(client, detail, {"reject": "1", "comment": "Avtalene er allerede sendt."}, token_from=detail)
+    reject = f"/godkjenninger/{request.id}/avvis"
+    post(client, reject, {"comment": "Avtalene er allerede sendt."}, token_from=reject)
     assert _state(case) == "invited" and _replies(case) == []
     _switch(auth, contact)
     page = client.get(f"/min-kommune/invitasjon/{case.id}").get_data(as_text=True)
@@ -279,7 +279,7 @@ def test_adviser_registering_an_answer_is_kept_as_a_reply(adviser, cases):
 
 def test_adviser_registers_a_letter_reply_on_the_reply_form_and_the_contacts_get_the_receipt(client, auth, contact,
                                                                                             adviser, cases):
-    """The case page's «Takk ja» leads the adviser to the reply form (not to a bare confirmation): the reply row
+    """The case page's «Svar ja» leads the adviser to the reply form (not to a bare confirmation): the reply row
     holds the contact the letter names, and the municipality's contact persons get the receipt."""
     case = cases["Lindås"]
     _switch(auth, adviser)

@@ -26,6 +26,8 @@ GET_MATRIX = {
     "mailbox.join_sent": [200, 200, 200, 200, 200, 200, 200, 200, 200],  # public
     "mailbox.confirm_join": [404, 404, 404, 404, 404, 404, 404, 404, 404],  # public: the token is no join link
     "calendar.settings": [LOGIN, 200, 200, 200, 200, 200, 200, 200, 200],
+    "calendar.create": [LOGIN, 200, 200, 200, 200, 200, 200, 200, 200],
+    "calendar.revoke": [LOGIN, 200, 200, 200, 200, 200, 200, 200, 200],  # no link: the page says so
     "cockpit.overview": [LOGIN, 200, 200, 403, 403, 403, 403, 403, 403],
     "cockpit.overview_csv": [LOGIN, 200, 200, 403, 403, 403, 403, 403, 403],
     "cockpit.timeline": [LOGIN, 200, 200, 403, 403, 403, 403, 403, 403],
@@ -43,6 +45,7 @@ GET_MATRIX = {
     "admin.outbox": [LOGIN, 200, 200, 403, 403, 403, 403, 403, 403],
     "admin.outbox_message": [LOGIN, 200, 200, 403, 403, 403, 403, 403, 403],
     "admin.user_edit": [LOGIN, 200, 403, 403, 403, 403, 403, 403, 403],
+    "admin.user_invite": [LOGIN, 200, 403, 403, 403, 403, 403, 403, 403],
     "admin.user_list": [LOGIN, 200, 403, 403, 403, 403, 403, 403, 403],
     "admin.user_new": [LOGIN, 200, 403, 403, 403, 403, 403, 403, 403],
     # each sees only their own municipality's; the university and the health trust have none (access.sees_memberships)
@@ -56,6 +59,11 @@ GET_MATRIX = {
     "agreements.sign": [LOGIN, 403, 403, 403, 200, 200, 404, 404, 404],
     "agreements.upload": [LOGIN, 403, 200, 403, 403, 403, 403, 403, 403],
     "approvals.detail": [LOGIN, 404, 200, 404, 404, 404, 404, 404, 404],
+    "approvals.approve": [LOGIN, 403, 200, 403, 403, 403, 403, 403, 403],
+    "approvals.reject": [LOGIN, 403, 200, 403, 403, 403, 403, 403, 403],
+    "approvals.cancel": [LOGIN, 404, 200, 404, 404, 404, 404, 404, 404],  # the adviser is told only Voss may
+    "approvals.mailbox_contact": [LOGIN, 403, 404, 403, 403, 403, 403, 403, 403],  # no answer from a mailbox here
+    "approvals.mailbox_decline": [LOGIN, 403, 404, 403, 403, 403, 403, 403, 403],
     "approvals.inbox": [LOGIN, 403, 200, 403, 403, 403, 403, 403, 403],
     "approvals.join_request": [LOGIN, 403, 404, 403, 403, 403, 403, 403, 403],  # no request to join here
     "auth.accept_invitation": [404, 404, 404, 404, 404, 404, 404, 404, 404],
@@ -75,16 +83,21 @@ GET_MATRIX = {
     "invitations.round_page": [LOGIN, 403, 200, 403, 403, 403, 403, 403, 403],
     "members.contact": [LOGIN, 403, 200, 200, 403, 403, 404, 404, 404],
     "contributions.contribution": [LOGIN, 403, 200, 403, 403, 403, 403, 403, 403],
+    "contributions.payment": [LOGIN, 403, 200, 403, 403, 403, 403, 403, 403],
+    "contributions.cancel": [LOGIN, 403, 200, 403, 403, 403, 403, 403, 403],
     "contributions.contribution_list": [LOGIN, 403, 200, 403, 403, 403, 403, 403, 403],
     "contributions.invoice_basis_page": [LOGIN, 403, 200, 403, 403, 403, 403, 403, 403],
     "contributions.invoice_basis_csv": [LOGIN, 403, 200, 403, 403, 403, 403, 403, 403],
     "contributions.invoice_basis_xlsx": [LOGIN, 403, 200, 403, 403, 403, 403, 403, 403],
     "evaluations.evaluation": [LOGIN, 403, 200, 403, 403, 403, 403, 403, 403],
     "evaluations.evaluation_answer": [LOGIN, 404, 404, 200, 200, 404, 404, 404, 404],
+    "evaluations.evaluation_close": [LOGIN, 403, 200, 403, 403, 403, 403, 403, 403],
     "evaluations.evaluation_list": [LOGIN, 403, 200, 403, 403, 403, 403, 403, 403],
     "members.index": [LOGIN, 200, 200, 302, 302, 200, 403, 403, 302],  # a municipality is sent to its own page
     "members.organisation": [LOGIN, 200, 200, 200, 200, 200, 404, 404, 404],
     "members.propose": [LOGIN, 403, 200, 200, 403, 403, 404, 404, 404],
+    # The term is the adviser's own entry, so no step is the municipality's; the adviser is told why not.
+    "members.action": [LOGIN, 403, 200, 403, 403, 403, 404, 404, 404],
     "municipality.home": [LOGIN, 403, 403, 200, 403, 403, 403, 403, 200],
     "municipality.invitation": [LOGIN, 403, 403, 200, 403, 403, 403, 403, 404],
     "municipality.late_reply": [LOGIN, 403, 403, 302, 403, 403, 403, 403, 404],  # before the deadline: to the reply
@@ -122,16 +135,18 @@ GET_MATRIX = {
 # route in turn (see _post_order) on one world, so a step taken stays taken for the routes after it.
 POST_MATRIX = {
     "admin.user_edit": [LOGIN, 302, 403, 403, 403, 403, 403, 403, 403],
-    "admin.user_invite": [LOGIN, 302, 403, 403, 403, 403, 403, 403, 403],  # already has a password: nothing sent
+    "admin.user_invite": [LOGIN, 409, 403, 403, 403, 403, 403, 403, 403],  # deactivated by the row above: refused
     "admin.user_new": [LOGIN, 200, 403, 403, 403, 403, 403, 403, 403],
     "agreements.issue": [LOGIN, 403, 409, 403, 403, 403, 403, 403, 403],  # the case is not accepted yet
     "agreements.notice": [LOGIN, 403, 403, 403, 409, 409, 404, 404, 404],  # the agreement is not in force
     "agreements.renew": [LOGIN, 403, 409, 403, 403, 403, 403, 403, 403],
     "agreements.sign": [LOGIN, 403, 403, 403, 200, 200, 404, 404, 404],
     "agreements.upload": [LOGIN, 403, 200, 403, 403, 403, 403, 403, 403],
+    "approvals.approve": [LOGIN, 403, 302, 403, 403, 403, 403, 403, 403],
     "approvals.cancel": [LOGIN, 404, 403, 404, 404, 404, 404, 404, 404],  # only the requester (in Voss) may
-    "approvals.detail": [LOGIN, 404, 302, 404, 404, 404, 404, 404, 404],
     "approvals.mailbox_contact": [LOGIN, 403, 404, 403, 403, 403, 403, 403, 403],  # no answer from a mailbox here
+    "approvals.mailbox_decline": [LOGIN, 403, 404, 403, 403, 403, 403, 403, 403],
+    "approvals.reject": [LOGIN, 403, 409, 403, 403, 403, 403, 403, 403],  # approved by the row above
     "approvals.join_request": [LOGIN, 403, 404, 403, 403, 403, 403, 403, 403],  # no request to join here
     "auth.change_password": [LOGIN, 200, 200, 200, 200, 200, 200, 200, 200],
     "auth.choose_password": [404, 404, 404, 404, 404, 404, 404, 404, 404],
@@ -156,13 +171,15 @@ POST_MATRIX = {
     "meetings.meeting_new": [LOGIN, 403, 200, 403, 403, 403, 403, 403, 403],
     "meetings.minutes": [LOGIN, 403, 200, 403, 403, 403, 403, 403, 403],
     "members.contact": [LOGIN, 403, 200, 200, 403, 403, 404, 404, 404],
-    "contributions.contribution": [LOGIN, 403, 400, 403, 403, 403, 403, 403, 403],  # no button named: which form?
-    "members.decide": [LOGIN, 403, 404, 403, 403, 403, 404, 404, 404],  # the adviser names no step here
+    "contributions.contribution": [LOGIN, 403, 200, 403, 403, 403, 403, 403, 403],  # no invoice date: the form again
+    "contributions.payment": [LOGIN, 403, 409, 403, 403, 403, 403, 403, 403],  # not invoiced yet
+    "contributions.cancel": [LOGIN, 403, 200, 403, 403, 403, 403, 403, 403],  # no reason: the form again
+    # The adviser's own entry is in office: withdrawing it is no longer possible; no step is anyone else's.
+    "members.action": [LOGIN, 403, 409, 403, 403, 403, 404, 404, 404],
     "evaluations.evaluation_answer": [LOGIN, 404, 404, 200, 403, 404, 404, 404, 404],  # the signatory only reads
     "evaluations.evaluation_close": [LOGIN, 403, 302, 403, 403, 403, 403, 403, 403],
     "evaluations.evaluation_list": [LOGIN, 403, 200, 403, 403, 403, 403, 403, 403],
     "members.propose": [LOGIN, 403, 200, 200, 403, 403, 404, 404, 404],
-    "members.withdraw": [LOGIN, 403, 409, 403, 403, 403, 404, 404, 404],
     "municipality.late_reply": [LOGIN, 403, 403, 302, 403, 403, 403, 403, 404],  # before the deadline: to the reply
     "municipality.reply": [LOGIN, 403, 200, 200, 403, 403, 403, 403, 404],
     "organisations.change": [LOGIN, 200, 200, 403, 403, 403, 403, 403, 403],  # nothing to record: the form again
@@ -185,7 +202,7 @@ POST_MATRIX = {
 # Who changes the database with such a POST; every other row must leave every table as it was.
 POST_WRITERS = {
     "admin.user_edit": {"admin"},
-    "approvals.detail": {"adviser"},
+    "approvals.approve": {"adviser"},
     "invitations.remind": {"adviser"},
     "calendar.create": set(ROLES) - {"anonymous"},
     "calendar.revoke": set(ROLES) - {"anonymous"},

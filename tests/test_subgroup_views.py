@@ -210,7 +210,7 @@ def test_the_chair_adds_and_removes_members_after_establishment(client, auth, or
     assert response.status_code == 302
     siri_row = next(m for m in subgroup.members if m.user_id == siri.id)
     remove = f"{members}/{siri_row.id}/fjern"
-    assert "Fjerne Siri Lie?" in client.get(remove).get_data(as_text=True)
+    assert "Fjerne Siri Lie fra undergruppen?" in client.get(remove).get_data(as_text=True)
     assert post(client, remove, {"left_on": "2026-11-23"}, token_from=remove).status_code == 302
 
     page = client.get(f"/undergrupper/{subgroup.id}").get_data(as_text=True)

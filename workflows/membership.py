@@ -54,12 +54,12 @@ GUARD_LABELS = {
 
 TRANSITIONS = [
     TransitionSpec(
-        "accept", (INVITED, DECLINED), ACCEPTED, "Takk ja", frozenset({MUNICIPALITY_CONTACT, ADVISER}),
+        "accept", (INVITED, DECLINED), ACCEPTED, "Svar ja", frozenset({MUNICIPALITY_CONTACT, ADVISER}),
         conditions=("reply_open",),
         description="Kommunen takker ja til invitasjonen.",
     ),
     TransitionSpec(
-        "decline", (INVITED, ACCEPTED), DECLINED, "Takk nei", frozenset({MUNICIPALITY_CONTACT, ADVISER}),
+        "decline", (INVITED, ACCEPTED), DECLINED, "Svar nei", frozenset({MUNICIPALITY_CONTACT, ADVISER}),
         conditions=("reply_open",),
         description="Kommunen takker nei til invitasjonen.",
     ),

@@ -10,7 +10,7 @@ SIGNATORY = "signatory"
 ROLE_LABELS = {
     ADMIN: "Administrator",
     ADVISER: "FoU-rådgiver",
-    MUNICIPALITY_CONTACT: "Kontaktperson for kommunen",
+    MUNICIPALITY_CONTACT: "Kontaktperson",
     PROJECT_MEMBER: "Medlem av prosjektgruppen",
     STEERING_MEMBER: "Medlem av styringsgruppen",
     SIGNATORY: "Signaturberettiget",

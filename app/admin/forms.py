@@ -14,7 +14,7 @@ class UserForm(FlaskForm):
     organisation_id = SelectField("Organisasjon", coerce=int)
     roles = CheckboxList("Roller", choices=choices(ROLE_LABELS.items()))
     active = BooleanField("Kan logge inn", default=True)
-    submit = SubmitField("Lagre")
+    submit = SubmitField("Lagre endringene")
 
 
 class NewUserForm(UserForm):

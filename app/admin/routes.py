@@ -15,7 +15,7 @@ from app.models import AuditEvent, Organisation, OutboxMessage, User
 from app.models.organisation import MUNICIPALITY
 from app.security import role_required
 from app.services import mail, password_links, privacy, users
-from app.views import attempt, attempt_or_flash, attempt_result
+from app.views import attempt_or_flash, attempt_result, confirmation
 from workflows.roles import ADMIN, ADVISER
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -79,23 +79,24 @@ def user_edit(user_id: int):
                 organisation=organisation, active=form.active.data, actor=current_user)):
             flash("Endringene er lagret.", "success")
             return redirect(url_for("admin.user_edit", user_id=user.id))
-    return render_template("admin/user_form.html", form=form, user=user, invite_form=ConfirmForm(),
-                           link_lifetime=password_links.lifetime_in_words(user, str(get_locale())))
+    return render_template("admin/user_form.html", form=form, user=user)
 
 
-@bp.route("/brukere/<int:user_id>/invitasjon", methods=["POST"])
+@bp.route("/brukere/<int:user_id>/invitasjon", methods=["GET", "POST"])
 @role_required(ADMIN)
 def user_invite(user_id: int):
+    """Send a new link to choose a password; the earlier ones stop working."""
     user = _get_user(user_id)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
-    if not user.active:
-        flash("Brukeren er deaktivert. Aktiver brukeren før du sender en ny invitasjon.", "error")
-        return redirect(url_for("admin.user_edit", user_id=user.id))
-    attempt(lambda: users.send_password_link(user, current_user))
-    flash(f"En ny invitasjonslenke er lagt i utboksen til {user.email}. Tidligere lenker virker ikke lenger.",
-          "success")
-    return redirect(url_for("admin.user_edit", user_id=user.id))
+
+    def send() -> str:
+        users.send_password_link(user, current_user)
+        return f"En ny invitasjonslenke er lagt i utboksen til {user.email}. Tidligere lenker virker ikke lenger."
+
+    return confirmation("admin/user_invite.html", ConfirmForm(), send, url_for("admin.user_edit", user_id=user.id),
+                        refusal=None if user.active else
+                        "Brukeren er deaktivert. Aktiver brukeren før du sender en ny invitasjonslenke.",
+                        danger=False, final=False, user=user,
+                        link_lifetime=password_links.lifetime_in_words(user, str(get_locale())))
 
 
 @bp.route("/e-post")
@@ -153,8 +154,10 @@ def person_export(user_id: int):
 @role_required(ADMIN)
 def anonymise(user_id: int):
     user = db.get_or_404(User, user_id)
-    form = ConfirmForm()
-    if form.validate_on_submit() and attempt(lambda: privacy.anonymise(user, current_user), form):
-        flash(f"Personen er anonymisert og heter nå «{user.name}».", "success")
-        return redirect(url_for("admin.person_data", user_id=user.id))
-    return render_template("admin/anonymise.html", user=user, form=form)
+
+    def anonymise_user() -> str:
+        privacy.anonymise(user, current_user)
+        return f"Personen er anonymisert og heter nå «{user.name}»."
+
+    return confirmation("admin/anonymise.html", ConfirmForm(), anonymise_user,
+                        url_for("admin.person_data", user_id=user.id), user=user)

@@ -48,6 +48,6 @@ class UploadForm(FlaskForm):
 class NoticeForm(FlaskForm):
     notice_date = DateField("Dato for den skriftlige oppsigelsen", validators=[DataRequired(REQUIRED)])
     reason = TextAreaField("Begrunnelse (valgfritt)", validators=[Optional(), Length(max=4000)])
-    review = SubmitField("Gå videre")
-    edit = SubmitField("Endre")
+    review = SubmitField("Se over oppsigelsen")
+    edit = SubmitField("Gå tilbake og endre")
     send = SubmitField("Send oppsigelsen")

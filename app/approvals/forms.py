@@ -1,16 +1,21 @@
 """Approving and rejecting requests."""
 from flask_wtf import FlaskForm
-from wtforms import RadioField, SubmitField, TextAreaField
-from wtforms.validators import InputRequired, Length, Optional
+from wtforms import RadioField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from app.forms import DateField, choices
 from app.models.mailbox_link import ADVISER_DECISION, DECIDERS
 
 
-class DecisionForm(FlaskForm):
-    comment = TextAreaField("Kommentar (påkrevd ved avvisning)", validators=[Optional(), Length(max=4000)])
-    approve = SubmitField("Godkjenn")
-    reject = SubmitField("Avvis")
+class ApproveForm(FlaskForm):
+    comment = TextAreaField("Kommentar", validators=[Optional(), Length(max=4000)],
+                            description="Valgfritt. Den som sendte forespørselen, ser kommentaren.")
+
+
+class RejectForm(FlaskForm):
+    comment = TextAreaField("Begrunnelse", validators=[DataRequired("Skriv hvorfor forespørselen avvises."),
+                                                       Length(max=4000)],
+                            description="Den som sendte forespørselen, får se begrunnelsen.")
 
 
 class JoinDecisionForm(FlaskForm):
@@ -20,5 +25,6 @@ class JoinDecisionForm(FlaskForm):
                           validators=[InputRequired("Velg avgjørelsen.")])
     decided_by = RadioField("Avgjort av", choices=choices(DECIDERS.items()), default=ADVISER_DECISION,
                             validators=[InputRequired("Velg hvem som avgjorde.")])
-    decided_on = DateField("Vedtaksdato (styringsgruppens møte)", validators=[Optional()])
+    decided_on = DateField("Vedtaksdato (styringsgruppens møte)", validators=[Optional()],
+                           description="Når styringsgruppen har vedtatt det: møtedatoen. Ellers i dag.")
     comment = TextAreaField("Begrunnelse (påkrevd ved avslag)", validators=[Optional(), Length(max=4000)])

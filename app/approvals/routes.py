@@ -1,25 +1,24 @@
-"""The adviser's approval inbox: every pending request, approve or reject with a comment."""
+"""The adviser's approval inbox: every pending request, each approved or rejected on a confirmation page."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from sqlalchemy import Select
 
 from app import access
-from app.approvals.forms import DecisionForm, JoinDecisionForm
+from app.approvals.forms import ApproveForm, JoinDecisionForm, RejectForm
 from app.extensions import db
 from app.forms import ConfirmForm
 from app.models import JoinRequest, MailboxLink, TransitionRequest
 from app.security import role_required
 from app.services.overview import ListPage
 from app.services import joins, mailbox_links, representatives, subgroups, waiting, workflow
-from app.views import attempt, attempt_or_flash
+from app.views import confirmation
 from workflows.roles import ADVISER
 
 bp = Blueprint("approvals", __name__, url_prefix="/godkjenninger")
 PER_PAGE = 20
 SECTION_PER_PAGE = 50
-
-
 
 
 def get_request(request_id: int) -> TransitionRequest:
@@ -37,13 +36,11 @@ def inbox():
     page = _counted(workflow.pending_requests(), "page", PER_PAGE, counts.requests)
     proposals = _section(representatives.proposals_query(), "forslag", counts.representatives)
     return render_template("approvals/inbox.html", page=page, items=workflow.with_subjects(page.items),
-                           form=DecisionForm(),
                            subgroups=_section(subgroups.awaiting_decision_query(), "undergrupper", counts.subgroups),
                            proposals=proposals,
                            proposal_rows=[(p, representatives.actions(p, current_user)) for p in proposals.items],
                            contacts=_section(mailbox_links.awaiting_confirmation_query(), "postmottak",
                                              counts.contacts),
-                           contact_form=ConfirmForm(),
                            joins=_section(joins.awaiting_decision_query(), "innmelding", counts.joins))
 
 
@@ -68,57 +65,123 @@ def join_request(request_id: int):
     """Decide a municipality's confirmed request to join, or record the steering group's decision."""
     found = db.get_or_404(JoinRequest, request_id)
     form = JoinDecisionForm()
-    if form.validate_on_submit():
-        accept = form.decision.data == "accept"
-        if attempt(lambda: joins.decide(found, current_user, accept=accept, decided_by=form.decided_by.data,
-                                        decided_on=form.decided_on.data, comment=form.comment.data), form):
-            if accept:
-                flash(f"{found.organisation.display_name} er tatt opp: saken fortsetter som «Takket ja».", "success")
-                return redirect(url_for("cases.case_page", case_id=found.case_id))
-            flash(f"Forespørselen fra {found.organisation.display_name} er avslått.", "success")
-            return redirect(url_for("approvals.inbox", _anchor="innmelding"))
-    return render_template("approvals/join_request.html", found=found, form=form)
+    accept = form.decision.data == "accept"
+
+    def decide() -> str:
+        joins.decide(found, current_user, accept=accept, decided_by=form.decided_by.data,
+                     decided_on=form.decided_on.data, comment=form.comment.data)
+        if accept:
+            return f"{found.organisation.display_name} er tatt opp: saken fortsetter som «Takket ja»."
+        return f"Forespørselen fra {found.organisation.display_name} er avslått."
+
+    refusal = "Forespørselen er allerede avgjort." if found.decision else \
+        None if found.link.used_at else "Forespørselen er ikke bekreftet fra kommunens postmottak ennå."
+    return confirmation("approvals/join_request.html", form, decide,
+                        lambda: url_for("cases.case_page", case_id=found.case_id) if accept
+                        else url_for("approvals.inbox", _anchor="innmelding"),
+                        back=url_for("approvals.inbox", _anchor="innmelding"), refusal=refusal, danger=False,
+                        found=found)
 
 
-@bp.route("/postmottak/<int:link_id>", methods=["POST"])
+def get_mailbox_answer(link_id: int) -> MailboxLink:
+    """An answer from an official mailbox; one without an answer is not there to decide."""
+    link = db.session.get(MailboxLink, link_id)
+    if link is None or link.reply_id is None:
+        abort(404)
+    return link
+
+
+def _mailbox_refusal(link: MailboxLink) -> str | None:
+    return "Svaret er allerede behandlet." if link.decided_at else None
+
+
+@bp.route("/postmottak/<int:link_id>", methods=["GET", "POST"])
 @role_required(ADVISER)
 def mailbox_contact(link_id: int):
-    """Make the person who answered from the official mailbox the municipality's contact person, or not."""
-    link = db.get_or_404(MailboxLink, link_id)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
-    if request.form.get("decision") == "confirm":
-        if attempt_or_flash(lambda: mailbox_links.confirm_contact(link, current_user)):
-            flash(f"{link.contact.name} er kontaktperson for {link.case.organisation.display_name} og får en e-post "
-                  "for å velge passord.", "success")
-    elif attempt_or_flash(lambda: mailbox_links.decline_contact(link, current_user)):
-        flash("Svaret står, men personen blir ikke kontaktperson.", "success")
-    return redirect(url_for("approvals.inbox", _anchor="postmottak"))
+    """Make the person who answered from the official mailbox the municipality's contact person."""
+    link = get_mailbox_answer(link_id)
+
+    def make_contact() -> str:
+        mailbox_links.confirm_contact(link, current_user)
+        return (f"{link.contact.name} er kontaktperson for {link.case.organisation.display_name} og får en e-post "
+                "for å velge passord.")
+
+    return confirmation("approvals/mailbox_contact.html", ConfirmForm(), make_contact,
+                        url_for("approvals.inbox", _anchor="postmottak"), refusal=_mailbox_refusal(link),
+                        danger=False, final=False, link=link)
 
 
-@bp.route("/<int:request_id>", methods=["GET", "POST"])
+@bp.route("/postmottak/<int:link_id>/ikke-kontaktperson", methods=["GET", "POST"])
+@role_required(ADVISER)
+def mailbox_decline(link_id: int):
+    """The person who answered from the official mailbox does not become contact person; the answer stands."""
+    link = get_mailbox_answer(link_id)
+
+    def decline() -> str:
+        mailbox_links.decline_contact(link, current_user)
+        return f"Svaret står, men {link.reply.contact_name} blir ikke kontaktperson."
+
+    return confirmation("approvals/mailbox_decline.html", ConfirmForm(), decline,
+                        url_for("approvals.inbox", _anchor="postmottak"), refusal=_mailbox_refusal(link), link=link)
+
+
+@bp.route("/<int:request_id>")
 def detail(request_id: int):
     found = get_request(request_id)
     subject = workflow.subject_of(found)
-    form = DecisionForm()
-    if form.validate_on_submit():
-        if not current_user.has_role(ADVISER):
-            abort(403)
-        decide = workflow.reject if form.reject.data else workflow.approve
-        if attempt(lambda: decide(found, current_user, form.comment.data), form):
-            flash("Forespørselen er avvist." if form.reject.data else
-                  f"Godkjent. Ny status: {subject.workflow.label(subject.state)}.", "success")
-            return redirect(url_for("approvals.inbox", page=request.form.get("page", type=int)))
-    spec = subject.workflow.spec(found.trigger)
-    return render_template("approvals/detail.html", item=found, subject=subject, spec=spec, form=form,
-                           refusal=workflow.approval_refusal(found, current_user), cancel_form=ConfirmForm())
+    return render_template("approvals/detail.html", item=found, subject=subject,
+                           spec=subject.workflow.spec(found.trigger),
+                           refusal=workflow.approval_refusal(found, current_user))
 
 
-@bp.route("/<int:request_id>/trekk", methods=["POST"])
-def cancel(request_id: int):
+def _inbox_page() -> str:
+    """The page of the inbox the decision was opened from."""
+    return url_for("approvals.inbox", page=request.args.get("page", type=int))
+
+
+def _decision_page(request_id: int, template: str, form, decide, message, *, danger: bool) -> ResponseReturnValue:
+    """Approve or reject a request on its confirmation page, then back to the page of the inbox it was opened from
+    (`?page=`)."""
     found = get_request(request_id)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
-    attempt(lambda: workflow.cancel(found, current_user))
-    flash("Forespørselen er trukket.", "success")
-    return redirect(url_for("approvals.detail", request_id=found.id))
+    subject = workflow.subject_of(found)
+
+    def done() -> str:
+        decide(found, current_user, form.comment.data)
+        return message(subject)
+
+    return confirmation(template, form, done, url_for("approvals.inbox", page=request.args.get("page", type=int)),
+                        refusal=workflow.approval_refusal(found, current_user),
+                        refused_status=403 if found.waiting else 409, danger=danger,
+                        item=found, subject=subject, spec=subject.workflow.spec(found.trigger))
+
+
+@bp.route("/<int:request_id>/godkjenn", methods=["GET", "POST"])
+@role_required(ADVISER)
+def approve(request_id: int):
+    return _decision_page(request_id, "approvals/approve.html", ApproveForm(), workflow.approve,
+                          lambda subject: f"Godkjent. Ny status: {subject.workflow.label(subject.state)}.",
+                          danger=False)
+
+
+@bp.route("/<int:request_id>/avvis", methods=["GET", "POST"])
+@role_required(ADVISER)
+def reject(request_id: int):
+    return _decision_page(request_id, "approvals/reject.html", RejectForm(), workflow.reject,
+                          lambda subject: "Forespørselen er avvist.", danger=True)
+
+
+@bp.route("/<int:request_id>/trekk", methods=["GET", "POST"])
+def cancel(request_id: int):
+    """The requester withdraws their own request before it is decided."""
+    found = get_request(request_id)
+    subject = workflow.subject_of(found)
+    refusal = None if found.waiting and found.requested_by_id == current_user.id else \
+        "Bare den som sendte forespørselen, kan trekke den, og bare mens den venter."
+
+    def withdraw() -> str:
+        workflow.cancel(found, current_user)
+        return "Forespørselen er trukket."
+
+    return confirmation("approvals/cancel.html", ConfirmForm(), withdraw,
+                        url_for("approvals.detail", request_id=found.id), refusal=refusal, refused_status=403,
+                        item=found, subject=subject, spec=subject.workflow.spec(found.trigger))

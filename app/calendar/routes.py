@@ -1,12 +1,12 @@
 """The calendar feed behind a secret link, and the page where a person makes, renews or switches off that link."""
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, session, url_for
+from flask import Blueprint, abort, current_app, render_template, session, url_for
 from flask_login import current_user
 
 from app import access, downloads
 from app.forms import ConfirmForm
 from app.security import public
 from app.services import calendar
-from app.views import attempt_result
+from app.views import confirmation
 
 bp = Blueprint("calendar", __name__, url_prefix="/kalender")
 
@@ -16,27 +16,31 @@ def settings():
     token = session.pop("new_calendar_token", None)
     feed_url = current_app.config["BASE_URL"].rstrip("/") + url_for("calendar.feed", token=token) if token else None
     return render_template("calendar/settings.html", current=calendar.active_token(current_user), feed_url=feed_url,
-                           form=ConfirmForm(), sees_all=access.sees_all(current_user))
+                           sees_all=access.sees_all(current_user))
 
 
-@bp.route("/ny", methods=["POST"])
+@bp.route("/ny", methods=["GET", "POST"])
 def create():
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
-    token = attempt_result(lambda: calendar.create_token(current_user))
-    # Shown once on the next page: only the hash is stored.
-    session["new_calendar_token"] = token
-    flash("Kalenderlenken er laget. Kopier den nå: den vises bare denne ene gangen.", "success")
-    return redirect(url_for("calendar.settings"))
+    """Make a link, or a new one in place of the old (which then stops working: confirmed as destructive)."""
+    current = calendar.active_token(current_user)
+
+    def make() -> str:
+        # Shown once on the next page: only the hash is stored.
+        session["new_calendar_token"] = calendar.create_token(current_user)
+        return "Kalenderlenken er laget. Kopier den nå: den vises bare denne ene gangen."
+
+    return confirmation("calendar/create.html", ConfirmForm(), make, url_for("calendar.settings"),
+                        danger=current is not None, final=current is not None, current=current)
 
 
-@bp.route("/slett", methods=["POST"])
+@bp.route("/slett", methods=["GET", "POST"])
 def revoke():
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
-    if attempt_result(lambda: calendar.revoke(current_user)):
-        flash("Kalenderlenken virker ikke lenger. Kalendere som abonnerer på den, får ingen nye datoer.", "success")
-    return redirect(url_for("calendar.settings"))
+    def switch_off() -> str:
+        calendar.revoke(current_user)
+        return "Kalenderlenken virker ikke lenger. Kalendere som abonnerer på den, får ingen nye datoer."
+
+    return confirmation("calendar/revoke.html", ConfirmForm(), switch_off, url_for("calendar.settings"),
+                        refusal=None if calendar.active_token(current_user) else "Du har ingen aktiv kalenderlenke.")
 
 
 @bp.route("/<token>.ics")

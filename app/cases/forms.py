@@ -1,6 +1,6 @@
 """Forms on the case page."""
 from flask_wtf import FlaskForm
-from wtforms import SubmitField, TextAreaField
+from wtforms import TextAreaField
 from wtforms.validators import Length, Optional
 
 from app.forms import DateField
@@ -8,7 +8,6 @@ from app.forms import DateField
 
 class ActionForm(FlaskForm):
     comment = TextAreaField("Kommentar", validators=[Optional(), Length(max=4000)])
-    submit = SubmitField("Bekreft")
 
 
 class AsOfForm(FlaskForm):

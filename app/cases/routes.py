@@ -1,5 +1,5 @@
 """The membership case page: state, history, the next actions and the diagram."""
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
@@ -11,7 +11,7 @@ from app.models import Agreement, InvitationRound, MembershipCase, Organisation
 from app.models.case import HOST_PARTY, MUNICIPALITY_PARTY
 from app.security import allowed_if
 from app.services import archive, cases, contributions, members, mergers, workflow
-from app.views import attempt, own_page, refused_status, spec_or_404, step_refusal
+from app.views import own_page, spec_or_404, step_confirmation
 from workflows import MEMBERSHIP
 
 bp = Blueprint("cases", __name__, url_prefix="/saker")
@@ -80,17 +80,8 @@ def action(case_id: int, trigger: str):
     spec = spec_or_404(case, trigger)
     if page := own_page(case, spec, case_id=case.id):
         return page
-    form = ActionForm()
-    reason = step_refusal(case, spec)
-    if form.validate_on_submit() and reason is None:
-        if attempt(lambda: workflow.perform(case, trigger, current_user, comment=form.comment.data), form):
-            if spec.needs_approval:
-                flash(f"Forespørselen «{spec.label}» er sendt til FoU-rådgiveren for godkjenning.", "success")
-            else:
-                flash(f"Utført: {spec.label}. Ny status: {MEMBERSHIP.label(case.state)}.", "success")
-            return redirect(url_for("cases.case_page", case_id=case.id))
-    status = refused_status(case, spec) if request.method == "POST" and reason else 200
-    return render_template("cases/action.html", case=case, spec=spec, form=form, reason=reason), status
+    return step_confirmation(case, spec, ActionForm(), url_for("cases.case_page", case_id=case.id),
+                             title=f"{case.organisation.display_name} – {case.round.title}")
 
 
 # --- the case's documents: read in the app, each as PDF, or the whole case as a ZIP for the archive ---------------

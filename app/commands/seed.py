@@ -41,7 +41,7 @@ def seed_demo(password, force):
     if meetings.tell():
         click.echo("Møtene er lagt inn: styringsgruppemøter og koordineringsmøter med referat og oppmøte.")
     if membership.tell(organisations):
-        click.echo("Medlemskapet 2018–2026 er lagt inn: representanter, kontaktpersoner, bidrag og årlig vurdering.")
+        click.echo("Medlemskapet 2018–2026 er lagt inn: representanter, administrative kontaktpersoner, bidrag og årlig vurdering.")
     if parties.tell(organisations):
         click.echo("Partene er lagt inn: styringsgruppen ved stilling og to representanter hver i prosjektgruppen "
                    "(personene er oppdiktet).")

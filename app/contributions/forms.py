@@ -15,9 +15,9 @@ class InvoiceForm(FlaskForm):
 class PaymentForm(FlaskForm):
     paid_on = DateField("Betalt dato", validators=[DataRequired(REQUIRED)])
     payment_ref = StringField("Betalingsreferanse", validators=[Optional(), Length(max=60)])
-    submit = SubmitField("Registrer betaling")
 
 
 class CancelForm(FlaskForm):
-    reason = TextAreaField("Begrunnelse", validators=[DataRequired(REQUIRED), Length(max=2000)])
-    submit = SubmitField("Annuller bidraget")
+    reason = TextAreaField("Begrunnelse", validators=[DataRequired(REQUIRED), Length(max=2000)],
+                           description="Hvorfor året likevel ikke skal betales, for eksempel etter en "
+                                       "kommunesammenslåing.")

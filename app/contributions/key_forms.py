@@ -49,7 +49,6 @@ class StepForm(FlaskForm):
     """A step of the key's workflow (submit, return for changes)."""
 
     comment = TextAreaField("Kommentar", validators=[Length(max=4000)])
-    submit = SubmitField("Bekreft")
 
 
 class DecisionForm(FlaskForm):

@@ -12,7 +12,7 @@ from app.models import CostKey, Meeting
 from app.models.meeting import STEERING_MEETING
 from app.security import role_required
 from app.services import cost_keys, workflow
-from app.views import attempt, attempt_result, own_page, refused_status, spec_or_404, step_refusal
+from app.views import attempt, attempt_result, own_page, refused_status, spec_or_404, step_confirmation, step_refusal
 from workflows import COST_KEY
 from workflows.key_shares import AMOUNT, PERCENT
 from workflows.roles import ADMIN, ADVISER, STEERING_MEMBER
@@ -115,14 +115,8 @@ def action(key_id: int, trigger: str):
         return page
     form = StepForm()
     form.comment.label.text = COMMENT_LABELS.get(trigger, "Kommentar")
-    reason = step_refusal(key, spec)
-    if form.validate_on_submit() and reason is None:
-        if attempt(lambda: workflow.perform(key, trigger, current_user, comment=form.comment.data), form, "comment"):
-            flash(f"Utført: {spec.label}. Ny status: {COST_KEY.label(key.state)}.", "success")
-            return redirect(url_for("cost_keys.key_page", key_id=key.id))
-    status = _refused_status(key, spec) if request.method == "POST" and reason else 200
-    return render_template("cost_keys/action.html", key=key, spec=spec, form=form, reason=reason,
-                           comment_needed=spec.comment_required), status
+    return step_confirmation(key, spec, form, url_for("cost_keys.key_page", key_id=key.id), title=key.title,
+                             refused_with=_refused_status(key, spec))
 
 
 @bp.route("/<int:key_id>/vedtak", methods=["GET", "POST"])

@@ -1,6 +1,6 @@
 """The adviser's "Bidrag" pages: the ledger per year, a picture of the money, invoices and payments, the invoice
 basis for the finance department."""
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import contains_eager
@@ -15,7 +15,7 @@ from app.models.contribution import CANCELLED, CONTRIBUTION_STATUS, EXPECTED, IN
 from app.safe_input import arg_int
 from app.security import role_required
 from app.services import contributions, invoice_basis
-from app.views import attempt_result
+from app.views import attempt, confirmation
 from workflows.roles import ADVISER
 
 bp = Blueprint("contributions", __name__, url_prefix="/medlemskap/bidrag")
@@ -63,42 +63,57 @@ def party(org_id: int):
     return render_template("contributions/party.html", organisation=organisation, lines=lines, chart=chart)
 
 
-def _forms():
-    return (InvoiceForm(prefix="invoice"), PaymentForm(prefix="payment"), CancelForm(prefix="cancel"))
-
-
 @bp.route("/<int:line_id>", methods=["GET", "POST"])
 @role_required(ADVISER)
 def contribution(line_id: int):
     entry = db.get_or_404(Contribution, line_id)
-    invoice, payment, cancel = _forms()
+    invoice = InvoiceForm()
     if request.method == "GET":
         invoice.invoiced_on.data = entry.invoiced_on or clock.today()
         invoice.invoice_ref.data = entry.invoice_ref
-        payment.paid_on.data = entry.paid_on or clock.today()
-        payment.payment_ref.data = entry.payment_ref
-    chosen = next((f for f in (invoice, payment, cancel) if f.submit.data), None)
-    if request.method == "POST" and chosen is None:
-        abort(400)
-    if chosen is not None and chosen.validate():
-        def record() -> str:
-            if chosen is invoice:
-                contributions.mark_invoiced(entry, current_user, invoiced_on=invoice.invoiced_on.data,
-                                            reference=invoice.invoice_ref.data)
-                return f"Faktura for {entry.year} er registrert."
-            if chosen is payment:
-                contributions.mark_paid(entry, current_user, paid_on=payment.paid_on.data,
-                                        reference=payment.payment_ref.data)
-                return f"Betalingen for {entry.year} er registrert."
-            contributions.cancel(entry, current_user, cancel.reason.data)
-            return f"Bidraget for {entry.year} er annullert."
+    if invoice.validate_on_submit() and attempt(lambda: contributions.mark_invoiced(
+            entry, current_user, invoiced_on=invoice.invoiced_on.data, reference=invoice.invoice_ref.data), invoice):
+        flash(f"Faktura for {entry.year} er registrert.", "success")
+        return redirect(url_for("contributions.contribution", line_id=entry.id))
+    return render_template("contributions/contribution.html", entry=entry, invoice=invoice)
 
-        message = attempt_result(record, chosen)
-        if message:
-            flash(message, "success")
-            return redirect(url_for("contributions.contribution", line_id=entry.id))
-    return render_template("contributions/contribution.html", entry=entry, invoice=invoice, payment=payment,
-                           cancel=cancel)
+
+@bp.route("/<int:line_id>/betaling", methods=["GET", "POST"])
+@role_required(ADVISER)
+def payment(line_id: int):
+    """Record that an invoiced line is paid: it can no longer be cancelled, and no reminder goes out for it."""
+    entry = db.get_or_404(Contribution, line_id)
+    form = PaymentForm()
+    if request.method == "GET":
+        form.paid_on.data = entry.paid_on or clock.today()
+        form.payment_ref.data = entry.payment_ref
+
+    def pay() -> str:
+        contributions.mark_paid(entry, current_user, paid_on=form.paid_on.data, reference=form.payment_ref.data)
+        return f"Betalingen for {entry.year} er registrert."
+
+    refusal = "Bidraget er annullert og kan ikke endres." if entry.cancelled_at else \
+        None if entry.invoiced_on else "Registrer fakturaen før betalingen."
+    return confirmation("contributions/payment.html", form, pay,
+                        url_for("contributions.contribution", line_id=entry.id), refusal=refusal, danger=False,
+                        final=False, entry=entry)
+
+
+@bp.route("/<int:line_id>/annuller", methods=["GET", "POST"])
+@role_required(ADVISER)
+def cancel(line_id: int):
+    """Cancel a line that is not paid (a year not owed after all), with the reason."""
+    entry = db.get_or_404(Contribution, line_id)
+    form = CancelForm()
+
+    def cancel_line() -> str:
+        contributions.cancel(entry, current_user, form.reason.data)
+        return f"Bidraget for {entry.year} er annullert."
+
+    refusal = "Bidraget er allerede annullert." if entry.cancelled_at else \
+        "Et betalt bidrag kan ikke annulleres." if entry.paid_on else None
+    return confirmation("contributions/cancel.html", form, cancel_line,
+                        url_for("contributions.contribution", line_id=entry.id), refusal=refusal, entry=entry)
 
 
 @bp.route("/fakturagrunnlag")

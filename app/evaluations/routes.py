@@ -8,7 +8,7 @@ from app.evaluations.forms import NewEvaluationForm, answer_form
 from app.security import role_required
 from app.services import evaluations
 from app.services.overview import paginate
-from app.views import attempt, attempt_result
+from app.views import attempt, attempt_result, confirmation
 from workflows.roles import ADVISER, MUNICIPALITY_CONTACT
 
 bp = Blueprint("evaluations", __name__, url_prefix="/medlemskap/vurdering")
@@ -52,18 +52,22 @@ def evaluation(year: int):
     organisations, answered = evaluations.listed(found)
     page = paginate(organisations, request.args.get("page", 1, type=int), PER_PAGE)
     return render_template("evaluations/evaluation.html", evaluation=found, page=page, answered=answered,
-                           status=evaluations.status(found, page.items), close_form=ConfirmForm())
+                           status=evaluations.status(found, page.items))
 
 
-@bp.route("/<int:year>/avslutt", methods=["POST"])
+@bp.route("/<int:year>/avslutt", methods=["GET", "POST"])
 @role_required(ADVISER)
 def evaluation_close(year: int):
     found = get_evaluation(year)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
-    attempt(lambda: evaluations.close(found, current_user))
-    flash(f"Vurderingen for {year} er avsluttet. Svarene kan ikke lenger endres.", "success")
-    return redirect(url_for("evaluations.evaluation", year=year))
+    organisations, answered = evaluations.listed(found)
+
+    def close() -> str:
+        evaluations.close(found, current_user)
+        return f"Vurderingen for {year} er avsluttet. Svarene kan ikke lenger endres."
+
+    return confirmation("evaluations/close.html", ConfirmForm(), close, url_for("evaluations.evaluation", year=year),
+                        refusal=None if found.is_open else "Vurderingen er allerede avsluttet.",
+                        evaluation=found, asked=len(organisations), answered=answered)
 
 
 @bp.route("/<int:year>/svar", methods=["GET", "POST"])

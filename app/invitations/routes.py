@@ -14,7 +14,7 @@ from app.models.organisation import MUNICIPALITY, REGIONS
 from workflows.roles import ADVISER, MUNICIPALITY_CONTACT
 from app.security import role_required
 from app.services import cases, invitation_mail, overview, reminders, rounds
-from app.views import add_error, attempt, attempt_result
+from app.views import add_error, attempt, attempt_result, confirmation
 from workflows import MEMBERSHIP, reply_open
 from workflows.membership import INVITED
 
@@ -187,19 +187,19 @@ def invite_more(round_id: int):
 def remind(round_id: int):
     round_ = get_round(round_id)
     today = clock.today()
-    form = ConfirmForm()
     plan = reminders.reminder_plan(round_, today)
-    if form.validate_on_submit():
-        sent = attempt_result(lambda: reminders.remind(round_, current_user, today))
-        if sent:
-            flash(f"Påminnelsen går ut i løpet av et minutt ({sent} {'e-post' if sent == 1 else 'e-poster'}).",
-                  "success")
-        elif plan:
-            flash("Ingen nye påminnelser: alle som ikke har svart, har allerede fått påminnelse i dag.", "warning")
-        else:
-            flash("Ingen påminnelser: alle har svart, eller svarfristen har gått ut.", "warning")
-        return redirect(url_for("invitations.round_page", round_id=round_.id))
-    return render_template("invitations/remind.html", round=round_, form=form, plan=plan)
+    to_send = sum(len(people) for _, people, _ in plan)
+
+    def send() -> str:
+        sent = reminders.remind(round_, current_user, today)
+        return f"Påminnelsen går ut i løpet av et minutt ({sent} {'e-post' if sent == 1 else 'e-poster'})."
+
+    refusal = None if to_send else \
+        "Ingen nye påminnelser: alle som ikke har svart, har allerede fått påminnelse i dag." if plan else \
+        "Ingen påminnelser: alle har svart, eller svarfristen har gått ut."
+    return confirmation("invitations/remind.html", ConfirmForm(), send,
+                        url_for("invitations.round_page", round_id=round_.id), refusal=refusal, danger=False,
+                        round=round_, plan=plan, to_send=to_send)
 
 
 @bp.route("/<int:round_id>/frist", methods=["GET", "POST"])

@@ -14,7 +14,7 @@ from app.models import Meeting, User
 from app.models.meeting import ATTENDANCE_LABELS, KIND_LABELS
 from app.security import role_required
 from app.services import annual_reports, meetings
-from app.views import attempt, attempt_result
+from app.views import attempt, attempt_result, confirmation
 from workflows.roles import ADVISER
 
 bp = Blueprint("meetings", __name__, url_prefix="/moter")
@@ -149,12 +149,16 @@ def annual_report_generate(year: int):
     meeting = annual_reports.steering_meeting(year) if 1 <= year <= clock.today().year else None
     if meeting is None:
         abort(404)
-    form = ConfirmForm()
-    if form.validate_on_submit() and attempt(lambda: annual_reports.generate(year, current_user), form):
-        flash(f"Årsrapporten for {year} er lagd og lagt ved {meeting.title.lower()}.", "success")
-        return redirect(url_for("meetings.meeting_page", meeting_id=meeting.id))
-    return render_template("meetings/annual_report_confirm.html", year=year, meeting=meeting, form=form,
-                           report=annual_reports.gather(year), filed=annual_reports.for_year(year))
+    filed = annual_reports.for_year(year)
+
+    def generate() -> str:
+        annual_reports.generate(year, current_user)
+        return f"Årsrapporten for {year} er lagd og lagt ved {meeting.title.lower()}."
+
+    return confirmation("meetings/annual_report_confirm.html", ConfirmForm(), generate,
+                        url_for("meetings.meeting_page", meeting_id=meeting.id),
+                        back=url_for("meetings.annual_report_list"), danger=filed is not None, final=filed is not None,
+                        year=year, meeting=meeting, report=annual_reports.gather(year), filed=filed)
 
 
 @bp.route("/arsrapporter/<int:year>.pdf")

@@ -25,10 +25,9 @@ class RepresentativeForm(PersonForm):
 
 
 class ContactForm(PersonForm):
-    submit = SubmitField("Lagre kontaktpersonen")
+    submit = SubmitField("Lagre den administrative kontaktpersonen")
 
 
-class RepresentativeDecisionForm(FlaskForm):
-    """A step on a representative proposal: the pressed button's value names the workflow trigger."""
-    comment = TextAreaField("Kommentar (påkrevd ved avvisning)", validators=[Optional(), Length(max=4000)])
-    trigger = StringField("Handling", validators=[Optional(), Length(max=40)])
+class RepresentativeStepForm(FlaskForm):
+    """A step on a representative proposal: approve, reject (with the reason) or withdraw it."""
+    comment = TextAreaField("Kommentar", validators=[Optional(), Length(max=4000)])

@@ -9,14 +9,14 @@ from sqlalchemy import select
 from app import access, clock
 from app.extensions import db
 from app.forms import choices
-from app.members.forms import ContactForm, RepresentativeDecisionForm, RepresentativeForm
+from app.members.forms import ContactForm, RepresentativeForm, RepresentativeStepForm
 from app.models import Organisation, Representative, User
 from app.models.representative import GROUPS
 from app.safe_input import arg_int
-from app.services import contributions, evaluations, members, representatives, waiting, workflow
+from app.services import contributions, evaluations, members, representatives, waiting
 from app.security import allowed_if
 from app.services.overview import paginate
-from app.views import attempt, attempt_result, own_page, spec_or_404
+from app.views import attempt, attempt_result, own_page, spec_or_404, step_confirmation
 
 bp = Blueprint("members", __name__, url_prefix="/medlemskap")
 PER_PAGE = 50
@@ -84,7 +84,7 @@ def organisation(org_id: int):
         contact=members.admin_contact(org), lines=contributions.lines_for(org),
         evaluations=[(e, evaluations.response_of(e, org)) for e in open_evaluations],
         can_edit=members.can_edit(current_user, org), sees_all=access.sees_all(current_user),
-        days_left=representatives.days_left, decision_form=RepresentativeDecisionForm())
+        days_left=representatives.days_left)
 
 
 def _user_choices(org: Organisation):
@@ -132,36 +132,20 @@ def _date_arg(name: str):
         return None
 
 
-@bp.route("/representanter/<int:rep_id>/behandle", methods=["POST"])
-def decide(rep_id: int, trigger: str | None = None):
-    """One step of the representative workflow: the one the pressed button names, or `trigger`."""
+@bp.route("/representanter/<int:rep_id>/handling/<trigger>", methods=["GET", "POST"])
+def action(rep_id: int, trigger: str):
+    """One step of the representative workflow on its confirmation page; back to the approvals inbox when opened
+    from there (`?fra=godkjenninger`)."""
     term = get_representative(rep_id)
-    form = RepresentativeDecisionForm()
-    if not form.validate_on_submit():
-        abort(400)
     if not term.roles_of(current_user):  # neither the adviser nor the proposer: no step is theirs
         abort(403, "Bare FoU-rådgiveren og den som sendte forslaget, kan behandle det.")
-    spec = spec_or_404(term, trigger or form.trigger.data or "")
+    spec = spec_or_404(term, trigger)
     if page := own_page(term, spec, rep_id=term.id):
         return page
-    if spec.trigger not in term.workflow.triggers_from(term.state):
-        abort(409, f"Forslaget om {term.name} er allerede behandlet (status «{term.state_label}»).")
-    if reason := workflow.refusal(term, spec, current_user):
-        abort(403, reason)
-    if attempt(lambda: workflow.perform(term, spec.trigger, current_user, comment=form.comment.data), form):
-        flash(f"Utført: {spec.label} om {term.name} ({term.seat_label.lower()}). Ny status: {term.state_label}.",
-              "success")
-    else:
-        flash(" ".join([*form.form_errors, *form.comment.errors]), "error")
-    back = request.form.get("back") == "inbox"
-    return redirect(url_for("approvals.inbox") if back else url_for("members.organisation",
-                                                                       org_id=term.organisation_id))
-
-
-@bp.route("/representanter/<int:rep_id>/trekk", methods=["POST"])
-def withdraw(rep_id: int):
-    """The proposer takes back a waiting proposal (the address the page used before its buttons named a step)."""
-    return decide(rep_id, "withdraw")
+    done = url_for("approvals.inbox", _anchor="representanter") if request.args.get("fra") == "godkjenninger" \
+        else url_for("members.organisation", org_id=term.organisation_id)
+    return step_confirmation(term, spec, RepresentativeStepForm(), done,
+                             title=f"{term.name} – {term.seat_label}, {term.organisation.display_name}")
 
 
 @bp.route("/<int:org_id>/kontaktperson", methods=["GET", "POST"])

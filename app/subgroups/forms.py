@@ -121,15 +121,32 @@ class ProposalForm(FlaskForm):
 
 
 class ActionForm(FlaskForm):
-    """A step in the workflow; the labels fit the step (set by the view)."""
+    """A step in the workflow: a decision has its date, and some steps need their comment (labels set by the view)."""
 
-    decided_on = DateField("Dato for vedtaket i prosjektgruppen", validators=[Optional()])
+    decided_on = DateField("Dato for vedtaket i prosjektgruppen", validators=[Optional()],
+                           description="Datoen prosjektgruppen fattet vedtaket.")
     comment = TextAreaField("Kommentar", validators=[Length(max=4000)])
-    submit = SubmitField("Bekreft")
+
+    def __init__(self, *args, decision: bool = False, comment_needed: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.comment.flags.required = comment_needed
+        if not decision:
+            del self.decided_on
 
     def validate_decided_on(self, field) -> None:
         if field.data and field.data > clock.today():
             raise ValidationError("Datoen for vedtaket kan ikke være etter i dag.")
+
+    def validate(self, extra_validators=None) -> bool:
+        """The facts the step records must be there: the decision date, and the comment where it matters."""
+        valid = super().validate(extra_validators)
+        if self.decided_on is not None and self.decided_on.data is None and not self.decided_on.errors:
+            self.decided_on.errors.append("Skriv datoen for vedtaket.")
+            valid = False
+        if self.comment.flags.required and not (self.comment.data or "").strip():
+            self.comment.errors.append(REQUIRED)
+            valid = False
+        return valid
 
 
 class AddMemberForm(FlaskForm):
@@ -141,7 +158,6 @@ class AddMemberForm(FlaskForm):
 
 class RemoveMemberForm(FlaskForm):
     left_on = DateField("Medlem til og med", validators=[DataRequired("Skriv en gyldig dato.")])
-    submit = SubmitField("Fjern fra undergruppen")
 
 
 class MemberSearchForm(FlaskForm):

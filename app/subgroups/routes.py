@@ -5,7 +5,7 @@ from sqlalchemy.orm import selectinload
 
 from app import clock
 from app.extensions import db
-from app.forms import REQUIRED, choices
+from app.forms import choices
 from app.models import Subgroup, SubgroupMember, User
 from app.models.subgroup import THEMES
 from app.security import role_required
@@ -13,7 +13,7 @@ from app.services import subgroups, workflow
 from app.subgroups.forms import (
     MAX_REPRESENTATIVES, ActionForm, AddMemberForm, MemberSearchForm, ProposalForm, RemoveMemberForm, person_label,
 )
-from app.views import attempt, attempt_result, own_page, refused_status, spec_or_404, step_refusal
+from app.views import attempt, attempt_result, confirmation, own_page, spec_or_404, step_confirmation
 from workflows import SUBGROUP
 from workflows.subgroup import CLOSED, RETURNED
 from workflows.roles import PROJECT_MEMBER
@@ -127,33 +127,14 @@ def action(subgroup_id: int, trigger: str):
     spec = spec_or_404(subgroup, trigger)
     if page := own_page(subgroup, spec, subgroup_id=subgroup.id):
         return page
-    form = ActionForm()
-    comment_needed = trigger in COMMENT_LABELS
+    decision = trigger in DECISIONS
+    form = ActionForm(decision=decision, comment_needed=trigger in COMMENT_LABELS)
     form.comment.label.text = COMMENT_LABELS.get(trigger, "Kommentar")
-    if request.method == "GET":
+    if decision and request.method == "GET":
         form.decided_on.data = clock.today()
-    reason = step_refusal(subgroup, spec)
-    if form.validate_on_submit() and reason is None and _complete(form, trigger, comment_needed):
-        data = {"decided_on": form.decided_on.data.isoformat()} if trigger in DECISIONS else None
-        if attempt(lambda: workflow.perform(subgroup, trigger, current_user, comment=form.comment.data,
-                                            data=data), form):
-            flash(f"Utført: {spec.label}. Ny status: {SUBGROUP.label(subgroup.state)}.", "success")
-            return redirect(url_for("subgroups.subgroup_page", subgroup_id=subgroup.id))
-    status = refused_status(subgroup, spec) if request.method == "POST" and reason else 200
-    return render_template("subgroups/action.html", subgroup=subgroup, spec=spec, form=form, reason=reason,
-                           comment_needed=comment_needed, decision=trigger in DECISIONS), status
-
-
-def _complete(form: ActionForm, trigger: str, comment_needed: bool) -> bool:
-    """The facts this step records must be there: the decision date, and the comment where it matters."""
-    complete = True
-    if trigger in DECISIONS and form.decided_on.data is None and not form.decided_on.errors:
-        form.decided_on.errors.append("Skriv datoen for vedtaket.")
-        complete = False
-    if comment_needed and not (form.comment.data or "").strip():
-        form.comment.errors.append(REQUIRED)
-        complete = False
-    return complete
+    return step_confirmation(subgroup, spec, form, url_for("subgroups.subgroup_page", subgroup_id=subgroup.id),
+                             title=subgroup.name,
+                             data=lambda: {"decided_on": form.decided_on.data.isoformat()} if decision else None)
 
 
 @bp.route("/<int:subgroup_id>/medlemmer", methods=["GET", "POST"])
@@ -194,8 +175,11 @@ def remove_member(subgroup_id: int, member_id: int):
     form = RemoveMemberForm()
     if request.method == "GET":
         form.left_on.data = clock.today()
-    if form.validate_on_submit() and attempt(
-            lambda: subgroups.remove_member(subgroup, member.id, form.left_on.data, current_user), form):
-        flash(f"{member.user.name} er fjernet fra undergruppen.", "success")
-        return redirect(url_for("subgroups.members", subgroup_id=subgroup.id))
-    return render_template("subgroups/remove_member.html", subgroup=subgroup, member=member, form=form)
+
+    def remove() -> str:
+        subgroups.remove_member(subgroup, member.id, form.left_on.data, current_user)
+        return f"{member.user.name} er fjernet fra undergruppen."
+
+    return confirmation("subgroups/remove_member.html", form, remove,
+                        url_for("subgroups.members", subgroup_id=subgroup.id), final=False, subgroup=subgroup,
+                        member=member)

@@ -33,7 +33,7 @@ def test_lindas_says_yes_signs_becomes_member_gives_notice_and_leaves(live, page
         page.goto(case_url)
 
     as_("contact")
-    page.get_by_role("link", name="Takk ja").click()  # the reply form, which asks for the contact person too
+    page.get_by_role("link", name="Svar ja").click()  # the reply form, which asks for the contact person too
     page.get_by_label("Ja, vi ønsker å delta").check()
     page.get_by_role("button", name="Se over før sending").click()
     page.get_by_role("button", name="Send svar").click()
@@ -69,14 +69,14 @@ def test_lindas_says_yes_signs_becomes_member_gives_notice_and_leaves(live, page
 
     as_("adviser")
     page.get_by_role("link", name="Aktiver medlemskapet").click()
-    page.get_by_role("button", name="Bekreft: Aktiver medlemskapet").click()
+    page.get_by_role("button", name="Aktiver medlemskapet").click()
     expect(page.get_by_text("Ny status: Aktiv")).to_be_visible()
 
     as_("lindas")
     page.get_by_role("link", name="Gi skriftlig oppsigelse").click()
     expect(page.get_by_label("Dato for den skriftlige oppsigelsen")).to_have_value("2026-11-23")
     page.get_by_label("Begrunnelse (valgfritt)").fill("Vedtak i kommunestyret.")
-    page.get_by_role("button", name="Gå videre").click()
+    page.get_by_role("button", name="Se over oppsigelsen").click()
     expect(page.get_by_role("status").filter(has_text="Medlem til og med")).to_contain_text("23. november 2027")
     page.get_by_role("button", name="Send oppsigelsen").click()
     expect(page.get_by_text("FoU-rådgiveren bekrefter at den er mottatt.")).to_be_visible()
@@ -84,7 +84,8 @@ def test_lindas_says_yes_signs_becomes_member_gives_notice_and_leaves(live, page
     as_("adviser")
     page.get_by_role("link", name="Se forespørselen").click()
     expect(page.get_by_text("23. november 2027")).to_be_visible()
-    page.get_by_role("button", name="Godkjenn").click()
+    page.get_by_role("link", name="Godkjenn", exact=True).click()
+    page.get_by_role("button", name="Godkjenn forespørselen").click()
     page.goto(case_url)
     expect(page.locator(".page-head")).to_contain_text("I oppsigelsestid")
     expect(page.get_by_text("medlem til og med 23. november 2027")).to_be_visible()
@@ -99,7 +100,7 @@ def test_lindas_says_yes_signs_becomes_member_gives_notice_and_leaves(live, page
     expect(page.locator(".page-head")).to_contain_text("Avsluttet")
     expect(page.locator("ol.timeline > li > strong")).to_have_text([
         "Invitert",
-        "Takk ja",
+        "Svar ja",
         "Send avtale til signering",
         "Signerte avtalen: Olav Hauge, Rådmann",
         "Signerte avtalen: Nina Mevold, Kommunaldirektør",

@@ -92,7 +92,7 @@ def test_lindas_meland_and_radoy_become_alver_which_renews_the_agreement(live, p
     for name in MERGED:
         as_("adviser", urls[name])
         page.get_by_role("link", name="Aktiver medlemskapet").click()
-        page.get_by_role("button", name="Bekreft: Aktiver medlemskapet").click()
+        page.get_by_role("button", name="Aktiver medlemskapet").click()
         expect(page.get_by_text("Ny status: Aktiv")).to_be_visible()
 
     # 06.01.2020: the adviser records the merger from 01.01.2020; Alver continues Lindås's agreement.
@@ -108,7 +108,7 @@ def test_lindas_meland_and_radoy_become_alver_which_renews_the_agreement(live, p
     page.get_by_label("Offisielt navn på den nye").fill("Alver kommune")
     page.get_by_label("Kommunenummer til den nye").fill("4631")
     page.get_by_label("Avtalen som videreføres").select_option(label="Lindås kommune – Invitasjon 2016")
-    page.get_by_role("button", name="Gå videre").click()
+    page.get_by_role("button", name="Se over før du lagrer").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Se over før du lagrer")
     expect(page.get_by_text("Lindås kommune, Meland kommune, Radøy kommune → Alver kommune fra 1. januar 2020"))\
         .to_be_visible()
@@ -162,7 +162,7 @@ def test_lindas_meland_and_radoy_become_alver_which_renews_the_agreement(live, p
     on(date(2022, 12, 20))
     as_("adviser", urls["Lindås"])
     page.get_by_role("link", name="Aktiver medlemskapet").click()
-    page.get_by_role("button", name="Bekreft: Aktiver medlemskapet").click()
+    page.get_by_role("button", name="Aktiver medlemskapet").click()
     expect(page.get_by_text("Ny status: Aktiv")).to_be_visible()
     page.goto(urls["Lindås"])
     expect(page.get_by_role("heading", level=1)).to_have_text("Alver kommune")
@@ -170,7 +170,7 @@ def test_lindas_meland_and_radoy_become_alver_which_renews_the_agreement(live, p
     expect(page.get_by_text("Kommunen: Kommunedirektør Alver, Kommunedirektør, 01.12.2022")).to_be_visible()
     expect(page.locator("ol.timeline > li > strong")).to_have_text([
         "Invitert",
-        "Takk ja",
+        "Svar ja",
         "Send avtale til signering",
         "Signerte avtalen: Rådmann Lindås, Rådmann",
         "Signerte avtalen: Nina Mevold, Kommunaldirektør",

@@ -53,7 +53,7 @@ def test_a_key_is_drafted_decided_and_exported(live, page):
     expect(shares.get_by_role("row").filter(has_text="Helse Bergen")).to_contain_text(f"kr 480{NBSP}001")
     expect(shares).to_contain_text(f"kr 1{NBSP}000{NBSP}001")
     page.get_by_role("link", name="Send til styringsgruppen").click()
-    page.get_by_role("button", name="Bekreft: Send til styringsgruppen").click()
+    page.get_by_role("button", name="Send til styringsgruppen").click()
     expect(page.get_by_text("Ny status: Til behandling i styringsgruppen.")).to_be_visible()
     expect(page.get_by_role("button", name="Registrer vedtaket")).to_be_disabled()
     expect(page.get_by_text("Krever rollen Medlem av styringsgruppen.").first).to_be_visible()

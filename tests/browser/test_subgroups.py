@@ -46,7 +46,7 @@ def test_a_proposal_is_seconded_approved_and_established(live, page):
     follow_menu(page, "Undergrupper")
     page.get_by_role("link", name=NAME).click()
     page.get_by_role("link", name="Støtt forslaget").click()
-    page.get_by_role("button", name="Bekreft: Støtt forslaget").click()
+    page.get_by_role("button", name="Støtt forslaget").click()
     expect(page.get_by_text("Ny status: Støttet.")).to_be_visible()
     sign_out(page)
 
@@ -56,10 +56,10 @@ def test_a_proposal_is_seconded_approved_and_established(live, page):
     page.get_by_role("link", name="Registrer vedtak: godkjent").click()
     expect(page.get_by_label("Dato for vedtaket i prosjektgruppen")).to_have_value("2026-11-23")
     page.get_by_label("Vedtak og kommentar").fill("Vedtatt i prosjektgruppemøtet, sak 12/26.")
-    page.get_by_role("button", name="Bekreft: Registrer vedtak: godkjent").click()
+    page.get_by_role("button", name="Registrer vedtak: godkjent").click()
     expect(page.get_by_text("Ny status: Godkjent.")).to_be_visible()
     page.get_by_role("link", name="Etabler undergruppen").click()
-    page.get_by_role("button", name="Bekreft: Etabler undergruppen").click()
+    page.get_by_role("button", name="Etabler undergruppen").click()
     expect(page.get_by_text("Ny status: Etablert.")).to_be_visible()
 
     follow_menu(page, "Undergrupper")

@@ -26,8 +26,8 @@ C, A, S, SYS = "municipality_contact", "adviser", "signatory", "system"
 
 # trigger: (sources, dest, roles, needs_approval, guards, comment_required, label)
 EXPECTED = {
-    "accept": ({INVITED, DECLINED}, ACCEPTED, {C, A}, False, ("reply_open",), False, "Takk ja"),
-    "decline": ({INVITED, ACCEPTED}, DECLINED, {C, A}, False, ("reply_open",), False, "Takk nei"),
+    "accept": ({INVITED, DECLINED}, ACCEPTED, {C, A}, False, ("reply_open",), False, "Svar ja"),
+    "decline": ({INVITED, ACCEPTED}, DECLINED, {C, A}, False, ("reply_open",), False, "Svar nei"),
     "accept_late": (
         {INVITED, NO_REPLY}, ACCEPTED, {C}, True, ("reply_closed",), False, "Be om å få svare ja etter fristen"
     ),

@@ -103,7 +103,7 @@ def client(provider: Provider):
 
 
 def callback_url(provider: Provider) -> str:
-    return url_for("auth.oidc_callback", name=provider.name, _external=True)
+    return url_for("identity.callback", name=provider.name, _external=True)
 
 
 def start(provider: Provider):

@@ -5,7 +5,6 @@ Neither Ansattporten (no e-mail claim) nor Entra ID (an unverified one) proves a
 is tied to an existing account only when that account's owner types the code mailed to the account, or when an
 administrator approves. The organisation comes from the token where the provider names it, through the register;
 roles only through a mapping the operator configured. The audit log names people and requests by id only."""
-import hmac
 from dataclasses import dataclass
 
 from flask import current_app
@@ -14,17 +13,13 @@ from sqlalchemy import delete, func, select
 from app import clock
 from app.extensions import db
 from app.models import ExternalIdentity, Organisation, PendingIdentity, User
-from app.services import ServiceError, audit, identity_codes, mail, organisations, rate_limits, users
+from app.services import ServiceError, audit, identity_codes, mail, organisations, users
 from workflows.roles import USER_ROLES
 
 ANSATTPORTEN = "ansattporten"
 ENTRA = "entra"
 # Ansattporten names an organisation as "0192:<organisation number>" (ISO 6523, the Norwegian register).
 NORWEGIAN_REGISTER = "0192:"
-
-
-class MailThrottled(rate_limits.RateLimited):
-    """Too many codes or links mailed at the asking of one client address, or to one account."""
 
 
 class CodeRefused(ServiceError):
@@ -118,29 +113,6 @@ def pending(token: Token) -> PendingIdentity:
 
 def get_pending(pending_id: int | None) -> PendingIdentity | None:
     return db.session.get(PendingIdentity, pending_id) if pending_id else None
-
-
-def _mail_limits(remote_addr: str | None, user: User | None) -> list[tuple[str, rate_limits.Rule]]:
-    config = current_app.config
-    secret = config["SECRET_KEY"]
-    secret = secret if isinstance(secret, bytes) else secret.encode()
-    rule = rate_limits.Rule(config["MAIL_REQUESTS"], config["MAIL_REQUEST_WINDOW"], config["LOGIN_FIRST_WAIT"],
-                            config["MAIL_REQUEST_MAX_WAIT"])
-    address = hmac.new(secret, (remote_addr or "").encode(), "sha256").hexdigest()
-    limits = [(f"mail-address:{address}", rule)]
-    if user is not None:
-        limits.append((f"mail-account:{user.id}", rule))
-    return limits
-
-
-def throttle_mail(remote_addr: str | None, user: User | None) -> None:
-    """Count a request to mail a code or a link, on the asking address and the account mailed; raise
-    MailThrottled when either has to wait. The caller commits this before anything else, as for sign-ins."""
-    for key, rule in _mail_limits(remote_addr, user):
-        wait = rate_limits.hit(key, rule)
-        if wait:
-            raise MailThrottled("Du har bedt om for mange e-poster. Prøv igjen om "
-                                f"{rate_limits.wait_text(wait)}.", wait)
 
 
 def send_code(pending: PendingIdentity, email: str, provider_label: str) -> None:

@@ -51,10 +51,12 @@ class OidcProvider:
         requests.post(f"{self.issuer}/test/next-id-token", json={"id_token": id_token}, timeout=5).raise_for_status()
 
     def forge(self, claims: dict, key: RSAKey | None = None) -> str:
-        """An ID token signed with the provider's own key (or `key`), with the usual claims unless `claims` says."""
+        """An ID token signed with the provider's own key (or `key`), with the usual claims unless `claims` says (None
+        leaves a claim out)."""
         now = int(time.time())
         key = key or self.signing_key
         payload = {"iss": self.issuer, "sub": "ansatt", "aud": CLIENT_ID, "iat": now, "exp": now + 600, **claims}
+        payload = {name: value for name, value in payload.items() if value is not None}
         return jwt.encode({"alg": "RS256", "kid": key.kid}, payload, key)
 
 

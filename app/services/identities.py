@@ -137,6 +137,7 @@ def confirm_code(pending: PendingIdentity, code: str) -> User:
         raise CodeRefused("Koden er feil eller utløpt. Be om en ny kode om den ikke virker.", field="code")
     _tie(pending, user, actor=user)
     audit.record(user, "identity.code_confirmed", "pending_identity", pending.id, data={"user_id": user.id})
+    users.start_session(user)
     return user
 
 

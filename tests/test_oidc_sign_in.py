@@ -380,7 +380,7 @@ def test_asking_for_codes_is_throttled(client, orgs, provider):
     for _ in range(3):
         assert ask_for_code(client, "noen@test.kommune.no").status_code == 302
     response = ask_for_code(client, "noen@test.kommune.no")
-    assert response.status_code == 429 and "For mange" not in "" and "Retry-After" in response.headers
+    assert response.status_code == 429 and "Retry-After" in response.headers
 
 
 def test_the_pages_of_a_first_sign_in_need_one(client, orgs, provider):

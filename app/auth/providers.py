@@ -10,6 +10,7 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 import requests
 from authlib.common.errors import AuthlibBaseError
@@ -100,6 +101,24 @@ def client(provider: Provider):
             server_metadata_url=provider.discovery_url,
             client_kwargs={"scope": provider.scopes, "code_challenge_method": "S256", "default_timeout": 10}))
     return made[1]
+
+
+def _origin(url: str | None) -> str | None:
+    parts = urlsplit(url or "")
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme in ("http", "https") and parts.netloc else None
+
+
+def form_origins() -> list[str]:
+    """Where a form of this site may lead: each provider's origin, and those of its sign-in and sign-out endpoints
+    once its metadata has been read."""
+    registry = _registry()
+    found = set()
+    for provider in configured():
+        made = registry.get(provider.name)
+        metadata = made[1].server_metadata if made is not None and made[0] == provider else {}
+        found |= {_origin(provider.discovery_url), _origin(metadata.get("authorization_endpoint")),
+                  _origin(metadata.get("end_session_endpoint"))}
+    return sorted(found - {None})
 
 
 def callback_url(provider: Provider) -> str:

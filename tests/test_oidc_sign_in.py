@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 
 from app import clock
 from app.auth import providers
+from app.logs import clean
 from app.extensions import db
 from app.models import AuditEvent, ExternalIdentity, LoginSession, OutboxMessage, PendingIdentity, User
 from app.services import mail
@@ -474,3 +475,8 @@ def test_signing_out_ends_the_session_here_and_goes_on_to_the_providers_sign_out
 def test_signing_out_after_a_password_sign_in_stays_here(client, orgs, provider, login):
     login("adviser")
     assert client.post("/logout", data={"csrf_token": csrf_token(client, "/")}).headers["Location"] == "/login"
+
+
+def test_the_providers_code_and_state_are_masked_in_the_logs():
+    line = '"GET /login/ekstern/test/svar?code=hemmelig&state=ogsa&iss=x HTTP/1.1" 302 "http://h/login/ekstern/test/svar?code=hemmelig"'
+    assert "hemmelig" not in clean(line) and "/login/ekstern/test/svar?[skjult] HTTP/1.1" in clean(line)

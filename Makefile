@@ -65,7 +65,12 @@ $(VENV)/.installed-mutation: requirements-mutation.lock pyproject.toml | $(BIN)/
 
 install: $(VENV)/.installed translations css
 
-install-test: $(VENV)/.installed-test translations css
+install-test: $(VENV)/.installed-test translations css tests/oidc/node_modules/.installed
+
+# The OpenID provider the tests sign in at (tests/oidc: the npm package oidc-provider, as locked).
+tests/oidc/node_modules/.installed: tests/oidc/package.json tests/oidc/package-lock.json
+	cd tests/oidc && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
 
 # Pins that still satisfy pyproject.toml are kept; delete a lock file first to move everything to the newest.
 lock: $(LOCK_TOOLS)/bin/uv

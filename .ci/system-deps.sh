@@ -5,6 +5,8 @@ need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v dot >/dev/null 2>&1 || need+=(graphviz)
 [ -x /usr/lib/postgresql/15/bin/initdb ] || need+=(postgresql)
+# The test OpenID provider (tests/oidc) runs on Node.js.
+command -v npm >/dev/null 2>&1 || need+=(nodejs npm)
 [ ${#need[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
   echo "Installerer ${need[*]} med apt-get ..."

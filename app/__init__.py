@@ -43,6 +43,7 @@ def register_blueprints(app: Flask) -> None:
     from app.admin.routes import bp as admin_bp
     from app.agreements.routes import bp as agreements_bp
     from app.approvals.routes import bp as approvals_bp
+    from app.auth.identity_routes import bp as identity_bp
     from app.auth.routes import bp as auth_bp
     from app.calendar.routes import bp as calendar_bp
     from app.cases.routes import bp as cases_bp
@@ -59,7 +60,7 @@ def register_blueprints(app: Flask) -> None:
     from app.organisations.routes import bp as organisations_bp
     from app.subgroups.routes import bp as subgroups_bp
 
-    for blueprint in (main_bp, auth_bp, admin_bp, cases_bp, approvals_bp, subgroups_bp, cockpit_bp,
+    for blueprint in (main_bp, auth_bp, identity_bp, admin_bp, cases_bp, approvals_bp, subgroups_bp, cockpit_bp,
                       calendar_bp, meetings_bp, invitations_bp, municipality_bp, agreements_bp,
                       members_bp, contributions_bp, cost_keys_bp, evaluations_bp, organisations_bp, mailbox_bp):
         app.register_blueprint(blueprint)

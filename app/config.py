@@ -1,4 +1,5 @@
 """Configuration: defaults here, then instance/config.py, then environment variables."""
+import json
 import os
 import secrets
 import tempfile
@@ -45,6 +46,22 @@ class Defaults:
     JOIN_WINDOW = timedelta(hours=1)
     JOIN_MAX_WAIT = timedelta(hours=6)
     JOIN_LINK_MAX_AGE = timedelta(days=7)
+    # Sign-in with an organisation's identity (OpenID Connect): a list of providers, none by default (README, "Sign-in
+    # with Ansattporten or Entra ID"). Each is a dict: name, label, discovery_url, client_id, client_secret, and
+    # optionally scopes, authorization_details, organisation ("ansattporten" or "entra"), tenants, roles.
+    OIDC_PROVIDERS = ()
+    # Clock difference allowed between the provider and this server when checking an ID token's times.
+    OIDC_CLOCK_SKEW = timedelta(seconds=60)
+    # The code mailed to an account to tie a first sign-in to it: how long it works, and how many wrong tries end it.
+    OIDC_LINK_CODE_MAX_AGE = timedelta(minutes=15)
+    OIDC_LINK_CODE_ATTEMPTS = 5
+    # A first sign-in tied to no account and asking for nothing is forgotten after this long (the daily tick).
+    OIDC_PENDING_MAX_AGE = timedelta(days=1)
+    # Mailed codes and forgotten-password links asked for from one client address: this many in a window, then each
+    # makes the next wait, doubling up to MAIL_REQUEST_MAX_WAIT (one account is mailed at most MAIL_REQUESTS too).
+    MAIL_REQUESTS = 3
+    MAIL_REQUEST_WINDOW = timedelta(hours=1)
+    MAIL_REQUEST_MAX_WAIT = timedelta(hours=6)
     BABEL_DEFAULT_LOCALE = "nb"
     BABEL_DEFAULT_TIMEZONE = "Europe/Oslo"
     LANGUAGES = ("nb", "en")
@@ -80,6 +97,7 @@ ENV_SETTINGS = {
     "KK_TODAY": "TODAY",
     "PROXY_COUNT": "PROXY_COUNT",
     "HSTS_SECONDS": "HSTS_SECONDS",
+    "OIDC_PROVIDERS": "OIDC_PROVIDERS",
 }
 # The audit chain's HMAC key (AUDIT_KEY): 32 characters from `openssl rand -hex 32` hold 128 bits or more.
 MIN_AUDIT_KEY_LENGTH = 32
@@ -101,6 +119,8 @@ def load(app, test_config=None):
             app.config["MAIL_USE_TLS"] = os.environ["MAIL_USE_TLS"].lower() in ("1", "true", "yes")
         for key in INTEGER_SETTINGS:
             app.config[key] = int(app.config[key])
+        if isinstance(app.config["OIDC_PROVIDERS"], str):
+            app.config["OIDC_PROVIDERS"] = json.loads(app.config["OIDC_PROVIDERS"])
     else:
         app.config.update(test_config)
     for name, filename in (("SECRET_KEY", "secret_key"), ("AUDIT_KEY", "audit_key")):

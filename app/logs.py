@@ -2,7 +2,8 @@
 
 One filter on the loggers that carry request data: the app's own (a login's e-mail address, a request's path), the
 development server's and gunicorn's access and error logs. It masks the token of a calendar feed and of a link that
-sets a password or answers from an official mailbox (the only secrets that travel in a URL), and writes line breaks as escapes (\\n, \\u2028).
+sets a password or answers from an official mailbox, and the code and state a provider's answer to a sign-in
+carries (the only secrets that travel in a URL), and writes line breaks as escapes (\\n, \\u2028).
 """
 import logging
 import re
@@ -17,6 +18,8 @@ SECRET_PATHS = (
     (re.compile(r"(?<!/min-kommune)/invitasjon/[^/\s?#\"']+"), "/invitasjon/[skjult]"),
     (re.compile(r"/postmottak/svar/[^/\s?#\"']+"), "/postmottak/svar/[skjult]"),
     (re.compile(r"/bli-med/bekreft/[^/\s?#\"']+"), "/bli-med/bekreft/[skjult]"),
+    # A provider's answer to a sign-in carries its code and state in the query (OpenID Connect).
+    (re.compile(r"(/login/ekstern/[^/\s?#\"']+/svar)\?[^\s#\"']*"), r"\1?[skjult]"),
 )
 REQUEST_LOGGERS = ("werkzeug", "gunicorn.access", "gunicorn.error")
 

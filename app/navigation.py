@@ -58,6 +58,7 @@ NAV = (
     )),
     Section("Administrasjon", (
         Entry("admin.user_list", "Brukere"),
+        Entry("identity.requests", "Tilgang", count="identity_requests"),
         Entry("admin.outbox", "E-post"),
         Entry("admin.audit_log", "Logg"),
     )),

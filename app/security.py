@@ -9,6 +9,7 @@ from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app import access
+from app.auth import providers
 from app.services import rate_limits
 from app.views import attempt_result
 from workflows import roles
@@ -99,7 +100,11 @@ def register(app) -> None:
 
     @app.after_request
     def set_headers(response):
-        response.headers.setdefault("Content-Security-Policy", CSP)  # an uploaded file keeps its `sandbox`
+        # An uploaded file keeps its `sandbox`. A form may lead to a configured identity provider: the sign-in button
+        # and, after a sign-in there, "Logg ut" redirect to it (form-action covers a form's redirects).
+        origins = providers.form_origins() if app.config["OIDC_PROVIDERS"] else ()
+        response.headers.setdefault("Content-Security-Policy", CSP.replace(
+            "form-action 'self'", " ".join(("form-action 'self'", *origins))))
         response.headers["X-Content-Type-Options"] = "nosniff"
         response.headers.setdefault("Referrer-Policy", "same-origin")  # a page may ask for less
         response.headers["X-Frame-Options"] = "DENY"

@@ -15,8 +15,8 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from app.services import (agreement_print, agreements, archive, audit, calendar, cases, contributions, cost_keys,
-                          files, members, mergers, organisations, payment_reminders, rate_limits, reminders, replies,
-                          representatives, rounds, stored_documents, subgroups, waiting)
+                          files, identities, members, mergers, organisations, payment_reminders, rate_limits,
+                          reminders, replies, representatives, rounds, stored_documents, subgroups, waiting)
 
 
 @dataclass(frozen=True)
@@ -88,13 +88,14 @@ WIRING = Wiring(
     # year's lines, so that the successor owes the year of the merger.
     daily_jobs=(organisations.refresh_current, mergers.apply_due, contributions.new_year_lines,
                 cost_keys.new_year_shares, payment_reminders.send_due, reminders.send_due_reminders,
-                representatives.remind_ending_terms, rate_limits.prune),
+                representatives.remind_ending_terms, rate_limits.prune, identities.prune),
     case_documents=(archive.invitation_letter, archive.case_history, replies.reply_documents,
                     agreement_print.agreement_documents, agreement_print.notice_document),
     calendar_sources=(calendar.case_dates, calendar.meeting_dates, representatives.term_end_dates),
     new_contact=(rounds.invite_new_contact,),
     menu_counters=MappingProxyType({"agreements_to_sign": agreements.awaiting_count,
-                                    "pending_requests": waiting.actionable_count}),
+                                    "pending_requests": waiting.actionable_count,
+                                    "identity_requests": identities.waiting_count}),
     action_pages=MappingProxyType({
         # The reply pages ask for the contact person and send the receipt.
         ("membership", "accept"): "municipality.reply", ("membership", "decline"): "municipality.reply",

@@ -12,7 +12,7 @@ from sqlalchemy.pool import NullPool
 
 from app import create_app
 from app.extensions import db
-from tests import factories
+from tests import factories, oidc_provider as oidc
 
 TEST_DAY = "2026-11-23"
 TEST_AUDIT_KEY = "test-audit-key-" + "0" * 32
@@ -81,6 +81,14 @@ class IsolatedClient(FlaskClient):
         if has_app_context():
             db.session.expire_all()
         return response
+
+
+@pytest.fixture(scope="session")
+def oidc_provider(tmp_path_factory):
+    """The OpenID provider on loopback (tests/oidc_provider.py), once for the whole run."""
+    provider = oidc.start(tmp_path_factory.mktemp("oidc"))
+    yield provider
+    oidc.stop(provider)
 
 
 @pytest.fixture(scope="session")

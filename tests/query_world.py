@@ -10,7 +10,8 @@ from sqlalchemy import select
 
 from app import clock
 from app.extensions import db
-from app.models import AnnualReport, JoinRequest, MailboxLink, Meeting, MembershipCase, Organisation, OutboxMessage, User
+from app.models import (AnnualReport, JoinRequest, MailboxLink, Meeting, MembershipCase, Organisation, OutboxMessage,
+                        PendingIdentity, User)
 from app.models.case import HOST_PARTY
 from app.models.mailbox_link import JOIN, REPLY
 from app.models.meeting import COORDINATION, PRESENT, STEERING_MEETING
@@ -84,11 +85,19 @@ def build(app, orgs: dict, units: int) -> World:
     db.session.flush()
     join_token = mailbox_tokens.mint(confirming.link)
     asking.link.used_at = clock.now()  # confirmed: it waits for the adviser's decision
+    # A first sign-in with a provider, and one that asked for access (it waits for the administrator).
+    first_sign_in = PendingIdentity(provider="test", subject="ny", organisation=bergen, created_at=clock.now())
+    access_request = PendingIdentity(provider="test", subject="spør", organisation=bergen, created_at=clock.now(),
+                                     requested_at=clock.now(), requested_name="Kari Nordmann",
+                                     requested_email="kari@bergen.kommune.no")
+    db.session.add_all([first_sign_in, access_request])
+    db.session.flush()
     world.ids.update({"draft_subgroup_id": draft.id, "subgroup_id": world.subgroup.id,
                       "member_id": world.subgroup.current_members[-1].id,
                       "calendar_token": calendar.create_token(adviser), "invitation_token": token,
                       "mailbox_token": mailbox_tokens.mint(mailbox_link), "join_token": join_token,
                       "join_request_id": asking.id, "answered_link_id": answered.id,
+                      "pending_identity_id": first_sign_in.id, "identity_request_id": access_request.id,
                       "round_id": world.rounds["open"].id, "year": 2026,
                       "message_id": db.session.scalar(select(OutboxMessage.id).order_by(OutboxMessage.id).limit(1))})
     db.session.commit()

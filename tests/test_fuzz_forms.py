@@ -29,7 +29,7 @@ from wtforms.validators import EqualTo, Length, NumberRange
 import app as app_package
 from app import clock, forms
 from app.extensions import db
-from app.models import Contribution, JoinRequest, MailboxLink, Subgroup, User
+from app.models import Contribution, JoinRequest, MailboxLink, PendingIdentity, Subgroup, User
 from app.models.meeting import STEERING_MEETING
 from app.models.case import MUNICIPALITY_PARTY
 from app.models.mailbox_link import JOIN, REPLY
@@ -254,6 +254,25 @@ class Target:
 PDF = ("avtale.pdf", factories.pdf())
 
 
+def _unreachable_provider(ctx) -> None:
+    ctx.app.config["OIDC_PROVIDERS"] = [{
+        "name": "nede", "label": "Nede", "discovery_url": "http://127.0.0.1:1/.well-known/openid-configuration",
+        "client_id": "kk", "client_secret": "hemmelig"}]
+
+
+def _first_sign_in(ctx, client) -> None:
+    """The browser has signed in with a provider whose subject is tied to no account yet."""
+    pending = ctx.once("first_sign_in", lambda: _pending(ctx))
+    with client.session_transaction() as session:
+        session["identity_pending"] = pending.id
+
+
+def _pending(ctx) -> PendingIdentity:
+    pending = PendingIdentity(provider="test", subject=f"fuzz-{next(ctx.n)}", created_at=clock.now())
+    db.session.add(pending)
+    return pending
+
+
 def _person(ctx, **extra):
     return {"name": "Kari Nordmann", "title": "Rådgiver", "email": f"kari{next(ctx.n)}@test.kommune.no",
             "phone": "55 55 55 55", **extra}
@@ -304,6 +323,24 @@ TARGETS: dict[str, Target] = {
     "app.auth.forms.LoginForm": Target(
         "anonymous", lambda ctx: "/login",
         lambda ctx: {"email": ctx.user("adviser").email, "password": factories.PASSWORD}, fresh_client=True),
+    "app.auth.forms.ForgotPasswordForm": Target(
+        "anonymous", lambda ctx: "/passord/glemt", lambda ctx: {"email": ctx.user("adviser").email},
+        fresh_client=True),
+    # A provider that cannot be reached: the sign-in is refused (and audited) without leaving this machine.
+    "app.auth.forms.ProviderSignInForm": Target(
+        "anonymous", lambda ctx: "/login/ekstern/nede", lambda ctx: {"submit": "Logg inn"}, ok=400,
+        fields=lambda ctx: {"submit": Input("text")}, opens=lambda ctx, client: _unreachable_provider(ctx)),
+    "app.auth.forms.IdentityCodeRequestForm": Target(
+        "anonymous", lambda ctx: "/login/ny-identitet/kode", lambda ctx: {"email": ctx.user("adviser").email},
+        opens=lambda ctx, client: _first_sign_in(ctx, client)),
+    # No code was mailed: the valid form reaches the check, which counts the wrong try.
+    "app.auth.forms.IdentityCodeForm": Target(
+        "anonymous", lambda ctx: "/login/ny-identitet/bekreft", lambda ctx: {"code": "12345678"}, ok=400,
+        opens=lambda ctx, client: _first_sign_in(ctx, client)),
+    "app.auth.forms.AccessRequestForm": Target(
+        "anonymous", lambda ctx: "/login/ny-identitet/tilgang",
+        lambda ctx: {"name": "Kari Nordmann", "email": "kari@bergen.kommune.no"},
+        opens=lambda ctx, client: _first_sign_in(ctx, client)),
     "app.auth.forms.PasswordLinkForm": Target(
         "anonymous", lambda ctx: "/invitasjon", lambda ctx: {"token": _invitation_token(ctx)}),
     "app.auth.forms.SetPasswordForm": Target(

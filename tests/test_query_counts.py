@@ -14,7 +14,9 @@ from tests.conftest import Auth, prepare_schema
 
 FEW, MANY = 10, 500
 ANONYMOUS = None
-NOT_PAGES = {"static"}
+# The provider's answer to a sign-in is no page: it redirects, or refuses (tests/test_oidc_sign_in.py, with a
+# provider; none is configured here).
+NOT_PAGES = {"static", "identity.callback"}
 
 
 @dataclass(frozen=True)
@@ -60,6 +62,11 @@ VISITS = {
     "auth.change_password": Visit("adviser"),
     "auth.choose_password": Visit(ANONYMOUS, session={"password_link": "invitation_token"}),
     "auth.login": Visit(ANONYMOUS),
+    "auth.forgot_password": Visit(ANONYMOUS),
+    "identity.choose": Visit(ANONYMOUS, session={"identity_pending": "pending_identity_id"}),
+    "identity.enter_code": Visit(ANONYMOUS, session={"identity_pending": "pending_identity_id"}),
+    "identity.requests": Visit("admin"),
+    "identity.decide": Visit("admin", {"pending_id": "identity_request_id"}, {"decision": "godkjenn"}),
     "calendar.feed": Visit(ANONYMOUS, {"token": "calendar_token"}),
     "mailbox.reply": Visit(ANONYMOUS, {"token": "mailbox_token"}),
     "mailbox.join": Visit(ANONYMOUS),

@@ -70,6 +70,14 @@ GET_MATRIX = {
     "auth.change_password": [LOGIN, 200, 200, 200, 200, 200, 200, 200, 200],
     "auth.choose_password": [404, 404, 404, 404, 404, 404, 404, 404, 404],  # no link opened in this browser
     "auth.login": [200, 302, 302, 302, 302, 302, 302, 302, 302],
+    "auth.forgot_password": [200, 302, 302, 302, 302, 302, 302, 302, 302],  # public
+    # No provider is configured in this world (tests/test_oidc_sign_in.py has one); no first sign-in waits in these
+    # browsers, so its pages send them to the sign-in page.
+    "identity.callback": [404, 404, 404, 404, 404, 404, 404, 404, 404],
+    "identity.choose": [LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN],
+    "identity.enter_code": [LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN],
+    "identity.requests": [LOGIN, 200, 403, 403, 403, 403, 403, 403, 403],
+    "identity.decide": [LOGIN, 404, 403, 403, 403, 403, 403, 403, 403],  # no such request
     "cases.action": [LOGIN, 200, 200, 200, 200, 200, 404, 404, 404],
     "cases.case_list": [LOGIN, 200, 200, 200, 200, 200, 403, 403, 200],  # as the agreements
     "cases.case_page": [LOGIN, 200, 200, 200, 200, 200, 404, 404, 404],
@@ -151,6 +159,12 @@ POST_MATRIX = {
     "auth.change_password": [LOGIN, 200, 200, 200, 200, 200, 200, 200, 200],
     "auth.choose_password": [404, 404, 404, 404, 404, 404, 404, 404, 404],
     "auth.login": [400, 302, 302, 302, 302, 302, 302, 302, 302],
+    "auth.forgot_password": [400, 302, 302, 302, 302, 302, 302, 302, 302],  # no address given
+    "identity.start": [404, 404, 404, 404, 404, 404, 404, 404, 404],  # no provider configured here
+    "identity.send_code": [LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN],
+    "identity.enter_code": [LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN],
+    "identity.request_access": [LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN],
+    "identity.decide": [LOGIN, 404, 403, 403, 403, 403, 403, 403, 403],
     "auth.logout": [LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN],
     "auth.open_password_link": [400, 409, 409, 409, 409, 409, 409, 409, 409],  # no token; signed in: log out first
     "calendar.create": [LOGIN, 302, 302, 302, 302, 302, 302, 302, 302],

@@ -1,7 +1,7 @@
 """Sign-in and password forms."""
 from flask_wtf import FlaskForm
-from wtforms import EmailField, HiddenField, PasswordField, SubmitField
-from wtforms.validators import DataRequired, EqualTo, Length
+from wtforms import EmailField, HiddenField, PasswordField, StringField, SubmitField
+from wtforms.validators import DataRequired, Email, EqualTo, Length
 
 from app.forms import REQUIRED
 from app.services.users import MIN_PASSWORD_LENGTH
@@ -29,3 +29,33 @@ class PasswordLinkForm(FlaskForm):
     """The button on the page a mailed link opens: it posts the link's token."""
     token = HiddenField(validators=[DataRequired(), Length(max=500)])
     submit = SubmitField("Velg passord")
+
+
+class ForgotPasswordForm(FlaskForm):
+    """"Glemt passord?": the address a link to set a new password goes to, if an account has it."""
+    email = EmailField("E-postadresse", validators=[DataRequired(REQUIRED), Length(max=254)])
+    submit = SubmitField("Send lenke")
+
+
+class ProviderSignInForm(FlaskForm):
+    """The "Logg inn med …" button of a provider: a POST, so that only this site's page starts a sign-in."""
+    submit = SubmitField("Logg inn")
+
+
+class IdentityCodeRequestForm(FlaskForm):
+    """A first sign-in with a provider: the address of the account it belongs to, which gets a code."""
+    email = EmailField("E-postadressen til kontoen din", validators=[DataRequired(REQUIRED), Length(max=254)])
+    submit = SubmitField("Send kode")
+
+
+class IdentityCodeForm(FlaskForm):
+    code = StringField("Engangskode", validators=[DataRequired(REQUIRED), Length(max=20)])
+    submit = SubmitField("Bekreft")
+
+
+class AccessRequestForm(FlaskForm):
+    """A first sign-in with a provider by someone without an account: the administrator decides."""
+    name = StringField("Fullt navn", validators=[DataRequired(REQUIRED), Length(max=120)])
+    email = EmailField("E-postadresse", validators=[DataRequired(REQUIRED), Length(max=254),
+                                                    Email("Skriv en gyldig e-postadresse.")])
+    submit = SubmitField("Be om tilgang")

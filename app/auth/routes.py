@@ -5,7 +5,10 @@ from urllib.parse import urlsplit
 from flask import Blueprint, abort, flash, g, make_response, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
-from app.auth.forms import ChangePasswordForm, LoginForm, PasswordLinkForm, SetPasswordForm
+from app.auth import providers
+from app.auth.forms import (ChangePasswordForm, ForgotPasswordForm, LoginForm, PasswordLinkForm, ProviderSignInForm,
+                             SetPasswordForm)
+from app.auth.identity_routes import PROVIDER_LOGOUT
 from app.extensions import login_manager
 from app.security import public
 from app.services import ServiceError, password_links, users
@@ -87,17 +90,42 @@ def login():
             return redirect(safe_next(request.args.get("next")))
     elif request.method == "POST":
         status = 400
-    return render_template("auth/login.html", form=form), status, headers
+    return render_template("auth/login.html", form=form, providers=providers.configured(),
+                           provider_form=ProviderSignInForm()), status, headers
 
 
 @bp.route("/logout", methods=["POST"])
 @login_required
 def logout():
+    """Ends the sign-in here; after a sign-in with a provider that offers it, the browser goes on to sign out there
+    too, and comes back to the sign-in page."""
     attempt(lambda: users.end_session(current_user.login_session_id))
+    provider_logout = session.get(PROVIDER_LOGOUT)
     logout_user()
     session.clear()
     flash("Du er logget ut.", "info")
-    return redirect(url_for("auth.login"))
+    provider = next((p for p in providers.configured() if provider_logout and p.name == provider_logout["provider"]),
+                    None)
+    elsewhere = providers.logout_url(provider, provider_logout["id_token"]) if provider else None
+    return redirect(elsewhere or url_for("auth.login"))
+
+
+@bp.route("/passord/glemt", methods=["GET", "POST"])
+@public
+def forgot_password():
+    if current_user.is_authenticated:
+        return redirect(url_for("main.home"))
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        refusal = refusal_of(lambda: users.count_mail_request(form.email.data, request.remote_addr))
+        if refusal:
+            form.email.errors.append(refusal.message)
+            return render_template("auth/forgot_password.html", form=form), 429, {
+                "Retry-After": str(refusal.retry_after)}
+        attempt(lambda: users.forgotten_password(form.email.data))
+        flash("Hvis adressen hører til en konto med passord, har vi sendt en lenke for å velge nytt passord.", "info")
+        return redirect(url_for("auth.login"))
+    return render_template("auth/forgot_password.html", form=form), 400 if request.method == "POST" else 200
 
 
 @bp.route("/passord", methods=["GET", "POST"])

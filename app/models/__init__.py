@@ -3,6 +3,7 @@ from app.models.agreement import Agreement, AgreementDocument, AgreementTemplate
 from app.models.annual_report import AnnualReport
 from app.models.audit import AuditEvent, AuditHead
 from app.models.calendar import CalendarToken
+from app.models.identity import ExternalIdentity, PendingIdentity
 from app.models.invitation import InvitationReply
 from app.models.mail import OutboxMessage
 from app.models.merger import Merger
@@ -36,6 +37,8 @@ __all__ = [
     "CostKeyParty",
     "CostKeyShare",
     "Evaluation",
+    "ExternalIdentity",
+    "PendingIdentity",
     "Merger",
     "EvaluationAnswer",
     "JoinRequest",

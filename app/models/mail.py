@@ -20,6 +20,8 @@ class OutboxMessage(db.Model):
     password_link_user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     # Which mailbox link (app.models.mailbox_link) the bodies' placeholder stands for (made as the mail goes out).
     mailbox_link_id: Mapped[int | None] = mapped_column(ForeignKey("mailbox_link.id"))
+    # Which first sign-in (app.models.identity) the code in the bodies is for (made as the mail goes out).
+    identity_code_id: Mapped[int | None] = mapped_column(ForeignKey("pending_identity.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime)

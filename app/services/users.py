@@ -23,6 +23,10 @@ class LoginLocked(rate_limits.RateLimited):
     """Too many failed sign-in attempts on this account from this address, or from this address."""
 
 
+class MailThrottled(rate_limits.RateLimited):
+    """Too many codes or links asked to be mailed from one client address, or to one address."""
+
+
 def normalise_email(email: str) -> str:
     return email.strip().lower()
 
@@ -183,17 +187,44 @@ def _login_limits(email: str, remote_addr: str | None) -> list[tuple[str, rate_l
     """The counters a sign-in attempt counts on: the account from this address, then the address on any account.
     Keyed by a keyed hash, so the table holds no e-mail or client address."""
     config = current_app.config
-    secret = config["SECRET_KEY"]
-    secret = secret if isinstance(secret, bytes) else secret.encode()
-
-    def key(*parts: str | None) -> str:
-        return hmac.new(secret, "\n".join(part or "" for part in parts).encode(), "sha256").hexdigest()
 
     def rule(allowed: int) -> rate_limits.Rule:
         return rate_limits.Rule(allowed, config["LOGIN_WINDOW"], config["LOGIN_FIRST_WAIT"], config["LOGIN_MAX_WAIT"])
 
-    return [(f"login-account:{key(normalise_email(email), remote_addr)}", rule(config["LOGIN_ACCOUNT_ATTEMPTS"])),
-            (f"login-address:{key(remote_addr)}", rule(config["LOGIN_ADDRESS_ATTEMPTS"]))]
+    return [(f"login-account:{_keyed(normalise_email(email), remote_addr)}", rule(config["LOGIN_ACCOUNT_ATTEMPTS"])),
+            (f"login-address:{_keyed(remote_addr)}", rule(config["LOGIN_ADDRESS_ATTEMPTS"]))]
+
+
+def count_mail_request(email: str, remote_addr: str | None) -> None:
+    """Count a request to mail a code or a link to `email`, on the asking address and on the address mailed (whether
+    an account has it or not, so a wait tells nothing); raise MailThrottled when either has to wait. The caller
+    commits this before anything else, as for sign-ins."""
+    config = current_app.config
+    rule = rate_limits.Rule(config["MAIL_REQUESTS"], config["MAIL_REQUEST_WINDOW"], config["LOGIN_FIRST_WAIT"],
+                            config["MAIL_REQUEST_MAX_WAIT"])
+    for key in (f"mail-address:{_keyed(remote_addr)}", f"mail-account:{_keyed(normalise_email(email))}"):
+        wait = rate_limits.hit(key, rule)
+        if wait:
+            raise MailThrottled(f"Du har bedt om for mange e-poster. Prøv igjen om {rate_limits.wait_text(wait)}.",
+                                wait)
+
+
+def _keyed(*parts: str | None) -> str:
+    """A keyed hash of the parts: the rate-limit table holds no e-mail or client address."""
+    secret = current_app.config["SECRET_KEY"]
+    secret = secret if isinstance(secret, bytes) else secret.encode()
+    return hmac.new(secret, "\n".join(part or "" for part in parts).encode(), "sha256").hexdigest()
+
+
+def forgotten_password(email: str) -> None:
+    """"Glemt passord?": a link that sets a new password, valid an hour, mailed to the active account with this
+    address if it has a password (the page says the same whatever the address)."""
+    user = find_by_email(email)
+    if user is None or not user.active or user.password_hash is None:
+        audit.record(None, "user.password_forgotten_unknown", "user", None)
+        return
+    audit.record(user, "user.password_forgotten", "user", user.id)
+    send_password_link(user, user)
 
 
 def authenticate(email: str, password: str, remote_addr: str | None = None) -> User:

@@ -1,9 +1,10 @@
-"""Forms for managing users."""
+"""Forms for managing users, and the log's filter."""
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, SelectField, StringField, SubmitField
-from wtforms.validators import DataRequired, Email, Length, Optional
+from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
 from app.forms import REQUIRED, CheckboxList, choices
+from app.sentences import KINDS, TOPICS, kinds_in
 from workflows.roles import ROLE_LABELS
 
 
@@ -21,3 +22,24 @@ class NewUserForm(UserForm):
     email = EmailField("E-postadresse", validators=[
         DataRequired(REQUIRED), Email("Skriv en gyldig e-postadresse."), Length(max=254)])
     submit = SubmitField("Opprett bruker og send invitasjon")
+
+
+# Everything, then each topic: first as a whole, then kind by kind.
+KIND_CHOICES = {None: [("", "Alt")], **{
+    label: [(topic, f"{label}: alle"), *((key, KINDS[key].label) for key in kinds_in(topic))]
+    for topic, label in TOPICS.items()}}
+
+
+class LogFilterForm(FlaskForm):
+    """The log's filter (GET): each field narrows what the others leave."""
+
+    class Meta:
+        csrf = False
+
+    organisation = StringField("Kommune eller organisasjon", validators=[Optional(), Length(max=100)])
+    person = StringField("Person", validators=[Optional(), Length(max=100)])
+    kind = SelectField("Hva", choices=KIND_CHOICES, validate_choice=False)
+
+    def validate_kind(self, field):
+        if field.data and field.data not in TOPICS and field.data not in KINDS:
+            raise ValidationError("Velg noe fra listen.")

@@ -280,12 +280,13 @@ def state_label(workflow_name: str, state: str | None) -> str:
 # --- the lookups --------------------------------------------------------------------------------------------------
 
 def _look_up(events: list[AuditEvent]) -> Lookups:
+    """The three queries, each made even when it finds nothing, so that a page always sends as many."""
     found = Lookups()
-    request_ids = {e.request_id for e in events if e.request_id}
-    if request_ids:
-        found.requests = {r.id: r for r in db.session.scalars(
-            select(TransitionRequest).where(TransitionRequest.id.in_(request_ids)))}
-    wanted: dict[str, set[int]] = {}
+    if not events:
+        return found
+    found.requests = {r.id: r for r in db.session.scalars(select(TransitionRequest).where(
+        TransitionRequest.id.in_({e.request_id for e in events if e.request_id})))}
+    wanted: dict[str, set[int]] = {"organisation": set()}
     for event in events:
         if event.object_type in SUBJECTS and event.object_id is not None:
             wanted.setdefault(event.object_type, set()).add(event.object_id)
@@ -328,8 +329,6 @@ def _subjects(wanted: dict[str, set[int]]) -> tuple[dict[tuple[str, int], Found]
         if subject.join:
             stmt = stmt.join(*subject.join)
         selects.append(stmt.where(subject.model.id.in_(ids)))
-    if not selects:
-        return {}, {}
     subjects, moves = {}, {}
     for row in db.session.execute(union_all(*selects) if len(selects) > 1 else selects[0]):
         if row.type == "moved":
@@ -345,8 +344,6 @@ def _column(column, type_):
 
 def _names(people: set[int], organisations: set[int]) -> tuple[dict[int, str], dict[int, str]]:
     """One query: the names of the people (an anonymised one as such) and of the organisations."""
-    if not people and not organisations:
-        return {}, {}
     who = select(literal("user").label("kind"), User.id, case((User.anonymised_at.is_not(None), ANONYMISED),
                                                               else_=User.name).label("name")) \
         .where(User.id.in_(people))

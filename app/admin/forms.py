@@ -1,6 +1,6 @@
 """Forms for managing users, and the log's filter."""
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, SelectField, StringField, SubmitField
+from wtforms import BooleanField, EmailField, SelectChoice, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
 from app.forms import REQUIRED, CheckboxList, choices
@@ -25,9 +25,10 @@ class NewUserForm(UserForm):
 
 
 # Everything, then each topic: first as a whole, then kind by kind.
-KIND_CHOICES = {None: [("", "Alt")], **{
-    label: [(topic, f"{label}: alle"), *((key, KINDS[key].label) for key in kinds_in(topic))]
-    for topic, label in TOPICS.items()}}
+KIND_CHOICES = [SelectChoice("", "Alt")] + [
+    SelectChoice(value, text, optgroup=label)
+    for topic, label in TOPICS.items()
+    for value, text in ((topic, f"{label}: alle"), *((key, KINDS[key].label) for key in kinds_in(topic)))]
 
 
 class LogFilterForm(FlaskForm):

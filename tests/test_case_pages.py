@@ -117,7 +117,8 @@ def test_due_transition_shown_before_tick(app, client, login, orgs):
     db.session.commit()
     login("adviser", organisation="Bergen")
     html = client.get(f"/saker/{case.id}").get_data(as_text=True)
-    assert "Forfalt" in html and "Svarfristen gikk ut" in html
+    assert ("Svarfristen er ute uten svar, og kommunen får status «Ikke svart». Det blir registrert automatisk "
+            "innen i morgen.") in html
 
 
 def test_inbox_approve_and_self_approval(client, auth, orgs):

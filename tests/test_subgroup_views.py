@@ -241,7 +241,8 @@ def test_the_subgroup_page_shows_mandate_representatives_and_diagram(client, aut
     page = client.get(f"/undergrupper/{subgroup.id}").get_data(as_text=True)
     for text in ("Kartlegge erfaringer med velferdsteknologi", "Randi Helland", "Eldrerådet i Bergen",
                  "Digitale verktøy og velferdsteknologi i helse og omsorg", "Sendt inn", "foreslått",
-                 "foreslo undergruppen «Velferdsteknologi i hjemmetjenesten».", "sendte inn forslaget om undergruppen"):
+                 "foreslo undergruppen «Velferdsteknologi i hjemmetjenesten».",
+                 "sendte inn forslaget om undergruppen"):
         assert text in page
     diagram = client.get(f"/undergrupper/{subgroup.id}/diagram.svg")
     assert diagram.mimetype == "image/svg+xml"

@@ -15,12 +15,11 @@ from sqlalchemy import Integer, String, case, cast, extract, literal, null, sele
 from app import formatting
 from app.extensions import db
 from app.models import (STATEFUL, AnnualReport, AuditEvent, Contribution, CostKey, Evaluation, InvitationRound,
-                        JoinRequest, Meeting, MembershipCase, Merger, Organisation, Signature, Subgroup,
-                        TransitionRequest, User)
+                        JoinRequest, Meeting, MembershipCase, Merger, Organisation, Representative, Signature,
+                        Subgroup, TransitionRequest, User)
 from app.models.case import HOST_PARTY
 from app.models.mailbox_link import ACCEPTED, ADVISER_DECISION, STEERING_GROUP_DECISION
 from app.models.meeting import KIND_LABELS as MEETING_KINDS
-from app.models.representative import Representative
 from app.models.request import APPROVED, CANCELLED, PENDING, REJECTED
 from app.sentences import KINDS, REQUEST_ACTIONS, request_kind
 from workflows import WORKFLOWS, WorkflowError
@@ -29,6 +28,7 @@ from workflows.roles import ROLE_LABELS
 SYSTEM_NAME = "Systemet"
 ANONYMISED = "en anonymisert person"
 HOST_NAME = "Bergen kommune"
+# An event of a kind this version no longer writes (kept in the chain from an older one).
 UNKNOWN_KIND = "{actor} registrerte en hendelse"
 DECIDERS = {ADVISER_DECISION: "FoU-rådgiveren", STEERING_GROUP_DECISION: "styringsgruppen"}
 SESSION_ENDS = {"idle": "etter en tid uten bruk", "lifetime": "fordi den hadde vart så lenge som tillatt"}
@@ -119,18 +119,18 @@ def by_day(found: list[Line]) -> list[tuple[date, list[Line]]]:
     return [(day, list(group)) for day, group in groupby(found, key=lambda line: line.day)]
 
 
-def kind_of(event: AuditEvent, found: Lookups | None = None) -> str:
+def _kind_of(event: AuditEvent, found: Lookups) -> str:
     """The event's key in app/sentences.py."""
     if event.action not in REQUEST_ACTIONS:
         return event.action
-    request = (found.requests if found else {}).get(event.request_id)
+    request = found.requests.get(event.request_id)
     trigger = request.trigger if request else _data(event).get("trigger", "")
     return request_kind(event.action, _workflow_of(event), trigger)
 
 
 def _line(event: AuditEvent, found: Lookups) -> Line:
     data = _data(event)
-    kind = KINDS.get(kind_of(event, found))
+    kind = KINDS.get(_kind_of(event, found))
     facts = _Facts(event, data, found)
     sentence = UNKNOWN_KIND
     if kind:

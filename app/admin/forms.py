@@ -3,7 +3,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, SelectChoice, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
-from app.forms import REQUIRED, CheckboxList, choices
+from app.forms import REQUIRED, CheckboxList, LongSelect, choices
 from app.sentences import KINDS, TOPICS, kinds_in
 from workflows.roles import ROLE_LABELS
 
@@ -39,7 +39,7 @@ class LogFilterForm(FlaskForm):
 
     organisation = StringField("Kommune eller organisasjon", validators=[Optional(), Length(max=100)])
     person = StringField("Person", validators=[Optional(), Length(max=100)])
-    kind = SelectField("Hva", choices=KIND_CHOICES, validate_choice=False)
+    kind = SelectField("Hva", choices=KIND_CHOICES, validate_choice=False, widget=LongSelect())
 
     def validate_kind(self, field):
         if field.data and field.data not in TOPICS and field.data not in KINDS:

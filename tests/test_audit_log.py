@@ -99,7 +99,7 @@ def test_the_filter_narrows_by_organisation_person_and_kind_together(client, log
 
 def test_the_filter_is_a_labelled_get_form_that_keeps_its_values_over_the_pages(client, login, world, orgs,
                                                                                   adviser):
-    for n in range(60):
+    for n in range(30):
         factories.user(organisation=orgs["Voss"], name=f"Vossing {n:02}")
     db.session.commit()
     login("adviser", organisation="Bergen")

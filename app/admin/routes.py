@@ -20,7 +20,6 @@ from workflows.roles import ADMIN, ADVISER
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 PER_PAGE = 25
-LOG_PER_PAGE = 50
 
 
 def _organisation_choices():
@@ -125,7 +124,7 @@ def audit_log():
     form = LogFilterForm(request.args)
     form.validate()
     wanted = {name: form[name].data or "" for name in ("organisation", "person", "kind") if not form[name].errors}
-    page = db.paginate(event_log.events(**wanted), per_page=LOG_PER_PAGE, error_out=False)
+    page = db.paginate(event_log.events(**wanted), per_page=PER_PAGE, error_out=False)
     return render_template("admin/audit_log.html", page=page, form=form, filtered=any(wanted.values()),
                            days=history.by_day(history.lines(page.items)))
 

@@ -43,7 +43,7 @@ def test_the_case_page_explains_the_steps_behind_slik_gar_saken(client, login, m
     # From "Aktiv": what can happen next, in words, and where it leads.
     active = process[process.index("<strong>Aktiv</strong>"):process.index("<strong>I oppsigelsestid</strong>")]
     assert MEMBERSHIP.spec("give_notice").description in html.unescape(active)
-    assert "FoU-rådgiveren må godkjenne dette." in active and "Ny status: I oppsigelsestid." in active
+    assert "FoU-rådgiveren må godkjenne dette." in active and "Status etterpå: I oppsigelsestid." in active
     drawing = f"/saker/{member.id}/diagram.svg"
     assert f'<img src="{drawing}"' in process and f'<a href="{drawing}">' in process
     assert "Tilstandsdiagram" not in page and 'width="900"' not in page
@@ -73,7 +73,7 @@ def test_the_history_says_who_gave_notice_and_who_confirmed_it(client, login, me
     confirmed = history.index("Marianne N. Solbakk bekreftet oppsigelsen fra Lindås kommune.")
     assert asked < history.index("Godkjent av Marianne N. Solbakk 04.03.2026.") < confirmed
     assert confirmed < history.index("Olav Hauge ba om dette 02.03.2026.") < history.index("«Mottatt.»")
-    assert "Ny status: I oppsigelsestid" in history
+    assert "Status: I oppsigelsestid" in history
     assert "Ba om godkjenning" not in page and "Gi skriftlig oppsigelse" not in history
 
 

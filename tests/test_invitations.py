@@ -372,7 +372,8 @@ def test_extend_deadline_for_one_municipality_shows_in_its_history(client, advis
     assert db.session.get(MembershipCase, voss.id).reply_deadline == date(2027, 1, 15)
     assert db.session.get(InvitationRound, round_.id).reply_deadline == date(2026, 12, 15)
     history = client.get(f"/saker/{voss.id}").get_data(as_text=True)
-    assert "Svarfristen forlenget til 15.01.2027" in history and "Kommunestyret møtes 12. januar." in history
+    assert "forlenget svarfristen for Voss kommune til 15.01.2027." in history
+    assert "Kommunestyret møtes 12. januar." in history
 
 
 @pytest.fixture

@@ -49,7 +49,7 @@ def _day(day: date, length: str, locale: str) -> str:
     return dates.format_date(day, length, locale=locale)
 
 
-def _local_day(value: date | datetime) -> date:
+def local_day(value: date | datetime) -> date:
     local = _oslo(value)
     return local.date() if isinstance(local, datetime) else local
 
@@ -61,12 +61,12 @@ def _language() -> str:
 
 def short_date(value: date | datetime | None) -> str:
     """01.11.2016"""
-    return "" if value is None else _day(_local_day(value), "short", _language())
+    return "" if value is None else _day(local_day(value), "short", _language())
 
 
 def long_date(value: date | None) -> str:
     """1. november 2016"""
-    return "" if value is None else _day(_local_day(value), "long", _language())
+    return "" if value is None else _day(local_day(value), "long", _language())
 
 
 def date_time(value: datetime | None) -> str:

@@ -4,7 +4,7 @@ import json
 from sqlalchemy import select
 
 from app.extensions import db
-from app.history import describe
+from app.history import lines
 from app.models import AuditEvent, OutboxMessage, User
 from app.services import password_links
 from tests import factories
@@ -182,7 +182,7 @@ def test_a_role_change_to_adviser_or_admin_is_logged_and_mailed_to_every_other_a
                                                             OutboxMessage.subject.like("Nils Nygård%")))
     assert f"gitt av {admin.name}" in message.body_text and f"http://kk.test/admin/brukere/{target.id}" in \
         message.body_text
-    assert describe(grant) == "Fikk rollen administrator eller FoU-rådgiver"
+    assert lines([grant])[0].text == f"{admin.name} ga Nils Nygård rollen FoU-rådgiver."
 
 
 def test_a_new_admin_account_and_a_reactivated_adviser_are_told_too(client, login, orgs):

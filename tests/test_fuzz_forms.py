@@ -292,6 +292,9 @@ TARGETS: dict[str, Target] = {
         lambda ctx: {"name": "Kari Nordmann", "title": "Rådgiver", "phone": "55 55 55 55",
                      "organisation_id": str(ctx.orgs["Voss"].id), "roles": ["municipality_contact"], "active": "y"},
         shown=("name", "title")),
+    "app.admin.forms.LogFilterForm": Target(
+        "adviser", lambda ctx: "/admin/logg",
+        lambda ctx: {"organisation": "Voss", "person": "Marianne", "kind": "membership"}, ok=200, method="GET"),
     "app.admin.forms.NewUserForm": Target(
         "admin", lambda ctx: "/admin/brukere/ny",
         lambda ctx: {"name": "Ola Nordmann", "email": f"ny{next(ctx.n)}@test.kommune.no", "title": "",

@@ -245,7 +245,10 @@ def test_the_continued_case_shows_its_predecessor_in_its_history(world, orgs, cl
         db.session.commit()
     login("adviser", organisation="Bergen")
     html = client.get(f"/saker/{found['Lindås'].id}").get_data(as_text=True)
-    assert "Videreført av Alver kommune fra 01.01.2020 etter sammenslåing (før: Lindås kommune)" in html
+    assert "Marianne N. Solbakk registrerte at Alver kommune overtar avtalen til Lindås kommune fra 01.01.2020." \
+        in html
+    # Before the merger the history names the case's municipality then.
+    assert "Marianne N. Solbakk aktiverte medlemskapet til Lindås kommune." in html
 
 
 def test_the_case_as_of_a_day_before_the_merger_is_the_predecessors(world, orgs, client, login):

@@ -223,7 +223,8 @@ def test_the_adviser_records_a_new_name_and_number_from_a_date_after_confirming(
     history = client.get(f"/organisasjoner/{voss.id}").get_data(as_text=True)
     assert re.search(r"<td>starten</td><td>31\.12\.2019</td><td>Voss kommune</td>", history)
     assert re.search(r"<td>01\.01\.2020</td><td>–</td><td>4621</td>", history)
-    assert "Nytt navn eller nummer registrert" in history and "fra 01.01.2020: Voss herad, 4621" in history
+    assert f"{adviser.name} registrerte nytt navn eller nummer for Voss herad." in history
+    assert "fra 01.01.2020: Voss herad, 4621" in history
 
 
 def test_the_details_change_without_history_and_are_audited(client, login, orgs):

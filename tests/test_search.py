@@ -127,7 +127,7 @@ LISTS = {
 }
 PEOPLE_LISTS = ("admin.user_list", "subgroups.members", "subgroups.new", "subgroups.edit")
 # Search boxes that do not look for a name.
-NOT_NAME_SEARCHES = {"admin.audit_log": "the start of an action code, such as workflow.membership"}
+NOT_NAME_SEARCHES = {"admin.audit_log": "events about an organisation or a person: tests/test_audit_log.py"}
 
 
 def _found(client, searched: SearchList, world: World, query: str) -> list[str]:

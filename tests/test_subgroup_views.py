@@ -214,8 +214,10 @@ def test_the_chair_adds_and_removes_members_after_establishment(client, auth, or
     assert post(client, remove, {"left_on": "2026-11-23"}, token_from=remove).status_code == 302
 
     page = client.get(f"/undergrupper/{subgroup.id}").get_data(as_text=True)
-    assert "Medlem lagt til: Erik Aase (fra 23.11.2026)" in page
-    assert "Medlem fjernet: Siri Lie (til og med 23.11.2026)" in page
+    assert ("Kari Nordtveit la til Erik Aase i undergruppen «Velferdsteknologi i hjemmetjenesten» fra 23.11.2026."
+            in page)
+    assert ("Kari Nordtveit tok Siri Lie ut av undergruppen «Velferdsteknologi i hjemmetjenesten» med 23.11.2026 "
+            "som siste dag.") in page
     db.session.expire_all()
     assert {m.user.name for m in db.session.get(Subgroup, subgroup.id).current_members} == {
         "Kari Nordtveit", "Erik Aase"}
@@ -239,7 +241,8 @@ def test_the_subgroup_page_shows_mandate_representatives_and_diagram(client, aut
     page = client.get(f"/undergrupper/{subgroup.id}").get_data(as_text=True)
     for text in ("Kartlegge erfaringer med velferdsteknologi", "Randi Helland", "Eldrerådet i Bergen",
                  "Digitale verktøy og velferdsteknologi i helse og omsorg", "Sendt inn", "foreslått",
-                 "Forslag til undergruppe opprettet", "Send inn forslaget"):
+                 "foreslo undergruppen «Velferdsteknologi i hjemmetjenesten».",
+                 "sendte inn forslaget om undergruppen"):
         assert text in page
     diagram = client.get(f"/undergrupper/{subgroup.id}/diagram.svg")
     assert diagram.mimetype == "image/svg+xml"

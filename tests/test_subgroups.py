@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from app.extensions import db
-from app.history import describe
+from app.history import lines
 from app.models import AuditEvent, OutboxMessage
 from app.services import ServiceError, subgroups, workflow
 from tests import factories
@@ -156,7 +156,9 @@ def test_return_edit_and_resubmit_keeps_the_whole_history(people):
     assert [e.action for e in history] == ["subgroup.create", "subgroup.submit", "subgroup.return_for_changes",
                                            "subgroup.update", "subgroup.submit", "subgroup.second"]
     assert history[2].comment == "Avgrens mandatet." and history[2].to_state == "returned"
-    assert [describe(e) for e in history[2:4]] == ["Send tilbake for endringer", "Forslaget endret"]
+    assert [line.text for line in lines(history[2:4])] == [
+        "Marianne N. Solbakk sendte forslaget om undergruppen «Velferdsteknologi i hjemmetjenesten» tilbake for "
+        "endringer.", "Kari Nordtveit endret forslaget om undergruppen «Velferdsteknologi i hjemmetjenesten»."]
     assert subgroup.mandate == "Et smalere mandat." and subgroup.state == "seconded"
 
 
@@ -237,9 +239,10 @@ def test_the_chair_and_the_adviser_keep_the_member_list_after_establishment(peop
     assert added.joined_on == date(2026, 11, 23) and siri.left_on == date(2026, 11, 30)
     assert {m.user.name for m in subgroup.current_members} == {"Kari Nordtveit", "Erik Aase"}
     changes = [e for e in subgroups.history(subgroup) if e.action.startswith("subgroup.member")]
-    assert [describe(e) for e in changes] == ["Medlem lagt til: Erik Aase (fra 23.11.2026)",
-                                              "Medlem fjernet: Siri Lie (til og med 30.11.2026)"]
-    assert [e.actor.name for e in changes] == ["Kari Nordtveit", "Marianne N. Solbakk"]
+    assert [line.text for line in lines(changes)] == [
+        "Kari Nordtveit la til Erik Aase i undergruppen «Velferdsteknologi i hjemmetjenesten» fra 23.11.2026.",
+        "Marianne N. Solbakk tok Siri Lie ut av undergruppen «Velferdsteknologi i hjemmetjenesten» med 30.11.2026 "
+        "som siste dag."]
 
 
 def test_others_cannot_change_members_and_the_rules_hold(people):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import partial
@@ -76,11 +77,25 @@ class _LabelledState(State):
         self.label = label
 
 
+# Steps' labels wrap after this many characters: the drawing of the membership is half as wide as unwrapped.
+_LABEL_WIDTH = 18
+_SANS = {"fontname": "Helvetica,Arial,sans-serif"}
+_STYLES = GraphMachine.style_attributes
+
+
 class _DiagramMachine(GraphMachine):
-    """GraphMachine whose states accept a `label`, drawn top to bottom to fit a web page."""
+    """GraphMachine whose states accept a `label`, drawn top to bottom to fit a web page, in large sans-serif
+    letters (the states larger than the steps between them, whose labels wrap: see Workflow.diagram_svg)."""
 
     state_cls = _LabelledState
     machine_attributes = {**GraphMachine.machine_attributes, "rankdir": "TB"}
+    style_attributes = {
+        **_STYLES,
+        "node": {**_STYLES["node"],
+                 "default": {**_STYLES["node"]["default"], **_SANS, "fontsize": "24", "margin": "0.3,0.15"},
+                 "active": {**_STYLES["node"]["active"], "penwidth": "3"}},
+        "edge": {**_STYLES["edge"], "default": {**_STYLES["edge"]["default"], **_SANS, "fontsize": "18"}},
+    }
 
 
 def _guard_value(context: object, guard: str) -> bool:
@@ -235,7 +250,8 @@ class Workflow:
                 states=[{"name": code, "label": label} for code, label in self.states.items()],
                 initial=self.initial,
                 transitions=[
-                    {"trigger": t.trigger, "source": list(t.sources), "dest": t.dest, "label": t.label}
+                    {"trigger": t.trigger, "source": list(t.sources), "dest": t.dest,
+                     "label": "\n".join(textwrap.wrap(t.label, _LABEL_WIDTH, break_long_words=False))}
                     for t in self.specs
                 ],
                 auto_transitions=False,

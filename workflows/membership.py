@@ -109,7 +109,8 @@ TRANSITIONS = [
     TransitionSpec(
         "give_notice", (ACTIVE,), NOTICE_GIVEN, "Gi skriftlig oppsigelse", frozenset({SIGNATORY}),
         needs_approval=True,
-        description="Mottak av kommunens skriftlige oppsigelse blir bekreftet, og ett års oppsigelsestid begynner.",
+        description="FoU-rådgiveren bekrefter at kommunens skriftlige oppsigelse er mottatt, og ett års "
+                    "oppsigelsestid begynner.",
     ),
     TransitionSpec(
         "withdraw_notice", (NOTICE_GIVEN,), ACTIVE, "Trekk oppsigelsen", frozenset({SIGNATORY, ADVISER}),

@@ -1,9 +1,10 @@
-"""Forms for managing users."""
+"""Forms for managing users, and the log's filter."""
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, SelectField, StringField, SubmitField
-from wtforms.validators import DataRequired, Email, Length, Optional
+from wtforms import BooleanField, EmailField, SelectChoice, SelectField, StringField, SubmitField
+from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
-from app.forms import REQUIRED, CheckboxList, choices
+from app.forms import REQUIRED, CheckboxList, LongSelect, choices
+from app.sentences import KINDS, TOPICS, kinds_in
 from workflows.roles import ROLE_LABELS
 
 
@@ -21,3 +22,42 @@ class NewUserForm(UserForm):
     email = EmailField("E-postadresse", validators=[
         DataRequired(REQUIRED), Email("Skriv en gyldig e-postadresse."), Length(max=254)])
     submit = SubmitField("Opprett bruker og send invitasjon")
+
+
+# Everything, then each topic: first as a whole, then kind by kind.
+KIND_CHOICES = [SelectChoice("", "Alt")] + [
+    SelectChoice(value, text, optgroup=label)
+    for topic, label in TOPICS.items()
+    for value, text in ((topic, f"{label}: alle"), *((key, KINDS[key].label) for key in kinds_in(topic)))]
+
+
+class KindSelect(LongSelect):
+    """The list of kinds with its groups, written once for each choice and attributes: it is the same on every page
+    of the log, and writing its hundred options took a tenth of the page's time."""
+
+    def __init__(self):
+        super().__init__()
+        self._written = {}
+
+    def __call__(self, field, **kwargs):
+        if field.data not in KINDS and field.data not in TOPICS and field.data:
+            return super().__call__(field, **kwargs)  # what someone typed into the address: not kept
+        key = (field.data, tuple(sorted(kwargs.items())))
+        if key not in self._written:
+            self._written[key] = super().__call__(field, **kwargs)
+        return self._written[key]
+
+
+class LogFilterForm(FlaskForm):
+    """The log's filter (GET): each field narrows what the others leave."""
+
+    class Meta:
+        csrf = False
+
+    organisation = StringField("Kommune eller organisasjon", validators=[Optional(), Length(max=100)])
+    person = StringField("Person", validators=[Optional(), Length(max=100)])
+    kind = SelectField("Hva", choices=KIND_CHOICES, validate_choice=False, widget=KindSelect())
+
+    def validate_kind(self, field):
+        if field.data and field.data not in TOPICS and field.data not in KINDS:
+            raise ValidationError("Velg noe fra listen.")

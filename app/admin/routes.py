@@ -5,13 +5,13 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_babel import get_locale
 from flask_login import current_user
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
-from app import search
-from app.admin.forms import NewUserForm, UserForm
+from app import history, search
+from app.admin import event_log
+from app.admin.forms import LogFilterForm, NewUserForm, UserForm
 from app.forms import ConfirmForm, choices
 from app.extensions import db
-from app.models import AuditEvent, Organisation, OutboxMessage, User
+from app.models import Organisation, OutboxMessage, User
 from app.models.organisation import MUNICIPALITY
 from app.security import role_required
 from app.services import mail, password_links, privacy, users
@@ -122,12 +122,12 @@ def outbox_message(message_id: int):
 @bp.route("/logg")
 @role_required(ADMIN, ADVISER)
 def audit_log():
-    stmt = select(AuditEvent).options(selectinload(AuditEvent.actor)).order_by(AuditEvent.seq.desc())
-    action = request.args.get("action", "").strip()
-    if action:
-        stmt = stmt.where(AuditEvent.action.like(f"{action}%"))
-    page = db.paginate(stmt, per_page=50, error_out=False)
-    return render_template("admin/audit_log.html", page=page, action=action)
+    form = LogFilterForm(request.args)
+    form.validate()
+    wanted = {name: form[name].data or "" for name in ("organisation", "person", "kind") if not form[name].errors}
+    page = db.paginate(event_log.events(**wanted), per_page=PER_PAGE, error_out=False)
+    return render_template("admin/audit_log.html", page=page, form=form, filtered=any(wanted.values()),
+                           days=history.by_day(history.lines(page.items)))
 
 
 # --- one person's data: export everything (GDPR art. 15/20), anonymise someone who has left ---------------------

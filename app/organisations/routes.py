@@ -9,7 +9,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
-from app import clock
+from app import clock, history
 from app.extensions import db
 from app.models import AuditEvent, MembershipCase, Organisation, OrganisationSuccession, User
 from app.models.organisation import KIND_LABELS, WRITTEN_STANDARDS
@@ -67,12 +67,13 @@ def organisation_new():
 @role_required(ADVISER, ADMIN)
 def organisation_page(org_id: int):
     org = get_organisation(org_id)
-    events = db.session.scalars(select(AuditEvent).options(joinedload(AuditEvent.actor)).where(
+    events = db.session.scalars(select(AuditEvent).where(
         AuditEvent.object_type == Organisation.audit_type, AuditEvent.object_id == org.id,
         AuditEvent.action.like("organisation.%"))
-        .order_by(AuditEvent.seq.desc())).all()
+        .order_by(AuditEvent.at.desc(), AuditEvent.seq.desc())).all()
     return render_template("organisations/organisation.html", org=org, history=organisations.history(org),
-                           today=organisations.on(org, clock.today()), events=[(e, _details(e)) for e in events],
+                           today=organisations.on(org, clock.today()),
+                           events=[(line, _details(line.event)) for line in history.lines(events)],
                            mergers=mergers.into(org))
 
 

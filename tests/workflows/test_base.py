@@ -340,16 +340,37 @@ def node_fills(svg):
     }
 
 
+def drawn_texts(svg) -> dict[str, list[tuple[str, float, str]]]:
+    """The texts of the nodes and of the edges: (text, font size, font family)."""
+    root = ET.fromstring(svg)
+    return {kind: [(t.text, float(t.get("font-size")), t.get("font-family"))
+                   for g in root.iter(f"{SVG}g") if g.get("class") == kind for t in g.iter(f"{SVG}text")]
+            for kind in ("node", "edge")}
+
+
 @pytest.mark.parametrize("workflow", WORKFLOW_PARAMS)
 def test_diagram_shows_bokmal_labels(workflow):
     svg = workflow.diagram_svg()
     root = ET.fromstring(svg)
     assert root.tag == f"{SVG}svg"
-    # Every text is a label (edges between the same two states share one, joined by " |"): no title, no codes.
-    texts = " | ".join(element.text for element in root.iter(f"{SVG}text")).split(" | ")
-    assert set(texts) == {*workflow.states.values(), *(spec.label for spec in workflow.specs)}
+    texts = drawn_texts(svg)
+    # Each state by its label on one line; each step's label wrapped over lines, on each edge it is drawn on (edges
+    # between the same two states share one, joined by " |"): no title, no codes.
+    assert sorted(text for text, _, _ in texts["node"]) == sorted(workflow.states.values())
+    steps = " ".join(text for text, _, _ in texts["edge"]).replace(" | ", " ").split()
+    assert set(steps) == {word for spec in workflow.specs for word in spec.label.split()}
     assert set(node_fills(svg)) == set(workflow.states)
     assert len(set(node_fills(svg).values())) == 1
+
+
+@pytest.mark.parametrize("workflow", WORKFLOW_PARAMS)
+def test_diagram_is_drawn_in_large_sans_serif_letters_and_no_wider_than_needed(workflow):
+    texts = drawn_texts(workflow.diagram_svg())
+    assert {(size, family) for _, size, family in texts["node"]} == {(24, "Helvetica,Arial,sans-serif")}
+    assert {(size, family) for _, size, family in texts["edge"]} == {(18, "Helvetica,Arial,sans-serif")}
+    # A step's label wraps after 18 characters (a longer word stays whole).
+    assert all(len(text) <= 18 or " " not in text for text, _, _ in texts["edge"] if " | " not in text)
+    assert any(len(spec.label) > 18 for spec in workflow.specs)
 
 
 @pytest.mark.parametrize("workflow", WORKFLOW_PARAMS)

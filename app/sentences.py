@@ -1,0 +1,284 @@
+"""What each kind of audit event says, written once: the log page, the case history and the other histories read it.
+
+A kind is the event's action ("membership.activate"); an approval request's events are told apart by the step
+asked for ("request.create:membership.give_notice"). A sentence names people and things by placeholders that
+app/history.py fills in when the page is shown (the events refer to people by id only):
+{actor} who did it ("Systemet" when the clock or the app did), {organisation} the municipality or party it is
+about, {person} the person it is about, {subject} the round, subgroup, meeting or key it is about, and facts the
+event keeps: {year}, {to}, {first_day}, {joined_on}, {left_on}, {predecessor}, {predecessors}, {successor},
+{signer}, {signed_for}, {roles}, {decider}, {decision}, {reason}, {count}.
+
+A kind may say something else in one situation (`variants`): "own" when the person it is about did it themselves,
+"scanned" when a signature was registered from a scanned agreement.
+"""
+from dataclasses import dataclass, field
+from types import MappingProxyType
+
+# The topics the log's filter offers, in the order it lists them.
+TOPICS = MappingProxyType({
+    "invitation": "Invitasjoner og svar",
+    "agreement": "Avtaler og signering",
+    "membership": "Medlemskap og oppsigelse",
+    "representative": "Representanter",
+    "money": "Bidrag og fordelingsnøkkel",
+    "subgroup": "Undergrupper",
+    "meeting": "Møter, årsrapporter og vurderinger",
+    "register": "Organisasjonsregisteret",
+    "account": "Brukere og innlogging",
+})
+VARIANTS = ("own", "scanned")
+# The events about a request for approval: one kind per step that needs approval.
+REQUEST_ACTIONS = ("request.create", "request.reject", "request.cancel")
+
+
+@dataclass(frozen=True)
+class Kind:
+    topic: str
+    label: str  # what the log's filter calls it
+    sentence: str
+    variants: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))
+
+
+def _kind(topic: str, label: str, sentence: str, **variants: str) -> Kind:
+    if topic not in TOPICS or not set(variants) <= set(VARIANTS):
+        raise ValueError(f"{label}: unknown topic {topic!r} or variant in {sorted(variants)}")
+    return Kind(topic, label, sentence, MappingProxyType(variants))
+
+
+def request_kind(action: str, workflow_name: str, trigger: str) -> str:
+    """The kind of an event about a request: "request.create:membership.give_notice"."""
+    return f"{action}:{workflow_name}.{trigger}"
+
+
+KINDS = MappingProxyType({
+    # Invitations and replies
+    "round.create": _kind("invitation", "Invitasjonsrunde opprettet",
+                          "{actor} opprettet invitasjonsrunden «{subject}»"),
+    "round.extend_deadline": _kind("invitation", "Svarfrist forlenget for en runde",
+                                   "{actor} forlenget svarfristen for «{subject}» til {to}"),
+    "round.remind": _kind("invitation", "Påminnelse sendt",
+                          "{actor} sendte påminnelse om «{subject}» ({count} e-poster)"),
+    "membership.invite": _kind("invitation", "Kommune invitert",
+                               "{actor} inviterte {organisation} til å bli med i samarbeidet"),
+    "invitation.mailbox": _kind("invitation", "Invitasjon sendt til postmottak",
+                                "Invitasjonen til {organisation} ble sendt til kommunens postmottak"),
+    "invitation.mailbox_contact": _kind(
+        "invitation", "Ny kontaktperson fra postmottak",
+        "{actor} gjorde {person}, som svarte fra postmottaket, til kontaktperson for {organisation}"),
+    "invitation.mailbox_contact_declined": _kind(
+        "invitation", "Ikke kontaktperson fra postmottak",
+        "{actor} bestemte at den som svarte fra postmottaket til {organisation}, ikke blir kontaktperson"),
+    "membership.accept": _kind("invitation", "Svarte ja", "{actor} svarte ja på invitasjonen for {organisation}"),
+    "membership.decline": _kind("invitation", "Svarte nei", "{actor} svarte nei på invitasjonen for {organisation}"),
+    "invitation.reply_update": _kind("invitation", "Svar endret", "{actor} endret svaret fra {organisation}"),
+    "request.create:membership.accept_late": _kind(
+        "invitation", "Ba om å svare ja etter fristen",
+        "{actor} ba om å få svare ja for {organisation} etter svarfristen"),
+    "membership.accept_late": _kind("invitation", "Sent ja-svar godtatt",
+                                    "{actor} godtok at {organisation} svarte ja etter svarfristen"),
+    "request.reject:membership.accept_late": _kind(
+        "invitation", "Sent ja-svar avvist", "{actor} avviste at {organisation} kan svare ja etter svarfristen"),
+    "request.cancel:membership.accept_late": _kind(
+        "invitation", "Sent ja-svar trukket",
+        "{actor} trakk forespørselen om å svare ja for {organisation} etter svarfristen"),
+    "membership.decline_late": _kind("invitation", "Sent nei-svar registrert",
+                                     "{actor} registrerte at {organisation} svarte nei etter svarfristen"),
+    "membership.expire_reply": _kind("invitation", "Svarfristen gikk ut",
+                                     "Svarfristen gikk ut uten svar fra {organisation}"),
+    "membership.extend_deadline": _kind("invitation", "Svarfrist forlenget for en kommune",
+                                        "{actor} forlenget svarfristen for {organisation} til {to}"),
+    "membership.reopen": _kind("invitation", "Ny svarfrist", "{actor} ga {organisation} ny svarfrist til {to}"),
+    "membership.withdraw": _kind("invitation", "Invitasjon trukket tilbake",
+                                 "{actor} trakk tilbake invitasjonen til {organisation}"),
+    "join.request": _kind("invitation", "Ba om å bli med", "{organisation} ba om å bli med i samarbeidet"),
+    "join.confirm": _kind("invitation", "Forespørsel bekreftet fra postmottak",
+                          "Postmottaket til {organisation} bekreftet at kommunen vil bli med"),
+    "join.decide": _kind("invitation", "Forespørsel om å bli med avgjort",
+                         "{actor} registrerte at {decider} {decision} forespørselen fra {organisation} om å bli med"),
+    # The agreement and its signatures
+    "membership.issue_agreement": _kind("agreement", "Avtale sendt til signering",
+                                        "{actor} sendte samarbeidsavtalen til {organisation} for signering"),
+    "agreement.sign": _kind(
+        "agreement", "Avtale signert", "{signer} signerte samarbeidsavtalen {signed_for}",
+        scanned="{actor} la inn en skannet avtale som {signer} signerte {signed_for}"),
+    "membership.complete_signing": _kind("agreement", "Begge parter har signert",
+                                         "Begge parter har signert samarbeidsavtalen med {organisation}"),
+    "membership.decline_signing": _kind("agreement", "Signering avslått",
+                                        "{actor} avslo å signere samarbeidsavtalen for {organisation}"),
+    "membership.renew": _kind("agreement", "Avtale fornyet",
+                              "{actor} sendte en ny samarbeidsavtale til {organisation} for signering"),
+    "membership.expire": _kind("agreement", "Avtaleperioden er slutt",
+                               "Avtaleperioden for {organisation} er slutt"),
+    # Membership, notice and mergers
+    "membership.activate": _kind("membership", "Medlemskap startet",
+                                 "{actor} aktiverte medlemskapet til {organisation}"),
+    "request.create:membership.give_notice": _kind(
+        "membership", "Oppsigelse sendt", "{actor} sa opp samarbeidsavtalen for {organisation}"),
+    "membership.give_notice": _kind("membership", "Oppsigelse bekreftet",
+                                    "{actor} bekreftet oppsigelsen fra {organisation}"),
+    "request.reject:membership.give_notice": _kind("membership", "Oppsigelse avvist",
+                                                   "{actor} avviste oppsigelsen fra {organisation}"),
+    "request.cancel:membership.give_notice": _kind(
+        "membership", "Oppsigelse trukket før den ble bekreftet",
+        "{actor} trakk oppsigelsen for {organisation} før den ble bekreftet"),
+    "request.create:membership.withdraw_notice": _kind(
+        "membership", "Ba om å trekke oppsigelsen", "{actor} ba om å trekke oppsigelsen for {organisation}"),
+    "membership.withdraw_notice": _kind("membership", "Oppsigelse trukket",
+                                        "{actor} bekreftet at oppsigelsen for {organisation} er trukket"),
+    "request.reject:membership.withdraw_notice": _kind(
+        "membership", "Avviste å trekke oppsigelsen",
+        "{actor} avviste at oppsigelsen for {organisation} blir trukket"),
+    "request.cancel:membership.withdraw_notice": _kind(
+        "membership", "Trakk forespørselen om å trekke oppsigelsen",
+        "{actor} trakk forespørselen om å trekke oppsigelsen for {organisation}"),
+    "membership.terminate": _kind("membership", "Medlemskap avsluttet etter oppsigelse",
+                                  "Oppsigelsestiden er ute, og medlemskapet til {organisation} er avsluttet"),
+    "membership.end_by_merger": _kind(
+        "membership", "Medlemskap avsluttet ved sammenslåing",
+        "{actor} avsluttet medlemskapet til {organisation} fordi kommunen er slått sammen med en annen"),
+    "merger.continue": _kind(
+        "membership", "Avtale videreført etter sammenslåing",
+        "{actor} registrerte at {successor} overtar avtalen til {predecessor} fra {first_day}"),
+    # Representatives
+    "representative.propose": _kind("representative", "Representant foreslått",
+                                    "{actor} foreslo {person} som representant for {organisation}"),
+    "representative.register": _kind("representative", "Representant registrert",
+                                     "{actor} registrerte {person} som representant for {organisation}"),
+    "representative.approve": _kind("representative", "Representant godkjent",
+                                    "{actor} godkjente {person} som representant for {organisation}"),
+    "representative.reject": _kind("representative", "Representant avvist",
+                                   "{actor} avviste {person} som representant for {organisation}"),
+    "representative.withdraw": _kind("representative", "Forslag om representant trukket",
+                                     "{actor} trakk forslaget om {person} som representant for {organisation}"),
+    "representative.lapse": _kind(
+        "representative", "Representant bortfalt",
+        "{person} er ikke lenger representant for {organisation} fordi medlemskapet slutter"),
+    "representative.end": _kind("representative", "Representant avsluttet",
+                                "{actor} avsluttet perioden til {person} som representant for {organisation}"),
+    "admin_contact.update": _kind("representative", "Administrativ kontaktperson endret",
+                                  "{actor} endret den administrative kontaktpersonen for {organisation}"),
+    # Contributions and the cost-sharing key
+    "contribution.expect": _kind("money", "Bidrag ventet",
+                                 "{actor} registrerte at {organisation} skal betale bidrag for {year}"),
+    "contribution.invoice": _kind("money", "Faktura registrert",
+                                  "{actor} registrerte faktura til {organisation} for bidraget for {year}"),
+    "contribution.pay": _kind("money", "Betaling registrert",
+                              "{actor} registrerte at {organisation} har betalt bidraget for {year}"),
+    "contribution.remind": _kind("money", "Påminnelse om betaling sendt",
+                                 "Påminnelse sendt til {organisation} om ubetalt bidrag for {year}"),
+    "contribution.cancel": _kind("money", "Bidrag annullert",
+                                 "{actor} annullerte bidraget fra {organisation} for {year}"),
+    "contribution.rekey": _kind("money", "Bidrag endret etter ny fordelingsnøkkel",
+                                "Bidraget fra {organisation} for {year} følger nå en ny fordelingsnøkkel"),
+    "cost_key.create": _kind("money", "Utkast til fordelingsnøkkel",
+                             "{actor} laget et utkast til fordelingsnøkkel for {subject}"),
+    "cost_key.update": _kind("money", "Utkast til fordelingsnøkkel endret",
+                             "{actor} endret utkastet til fordelingsnøkkel for {subject}"),
+    "cost_key.submit": _kind("money", "Fordelingsnøkkel sendt til styringsgruppen",
+                             "{actor} sendte fordelingsnøkkelen for {subject} til styringsgruppen"),
+    "cost_key.return_for_changes": _kind(
+        "money", "Fordelingsnøkkel sendt tilbake",
+        "{actor} sendte fordelingsnøkkelen for {subject} tilbake for endringer"),
+    "cost_key.decide": _kind("money", "Fordelingsnøkkel vedtatt",
+                             "{actor} registrerte styringsgruppens vedtak om fordelingsnøkkelen for {subject}"),
+    # Subgroups
+    "subgroup.create": _kind("subgroup", "Undergruppe foreslått", "{actor} foreslo undergruppen «{subject}»"),
+    "subgroup.update": _kind("subgroup", "Forslag endret",
+                             "{actor} endret forslaget om undergruppen «{subject}»"),
+    "subgroup.submit": _kind("subgroup", "Forslag sendt inn",
+                             "{actor} sendte inn forslaget om undergruppen «{subject}»"),
+    "subgroup.second": _kind("subgroup", "Forslag støttet",
+                             "{actor} støttet forslaget om undergruppen «{subject}»"),
+    "subgroup.approve": _kind("subgroup", "Undergruppe godkjent",
+                              "{actor} registrerte at undergruppen «{subject}» er godkjent"),
+    "subgroup.reject": _kind("subgroup", "Undergruppe avslått",
+                             "{actor} registrerte at forslaget om undergruppen «{subject}» er avslått"),
+    "subgroup.return_for_changes": _kind(
+        "subgroup", "Forslag sendt tilbake",
+        "{actor} sendte forslaget om undergruppen «{subject}» tilbake for endringer"),
+    "subgroup.establish": _kind("subgroup", "Undergruppe etablert", "{actor} etablerte undergruppen «{subject}»"),
+    "subgroup.close": _kind("subgroup", "Undergruppe avsluttet", "{actor} avsluttet undergruppen «{subject}»"),
+    "subgroup.member_add": _kind("subgroup", "Medlem lagt til",
+                                 "{actor} la til {person} i undergruppen «{subject}» fra {joined_on}"),
+    "subgroup.member_remove": _kind(
+        "subgroup", "Medlem fjernet",
+        "{actor} tok {person} ut av undergruppen «{subject}» med {left_on} som siste dag"),
+    # Meetings, annual reports and evaluations
+    "meeting.create": _kind("meeting", "Møte planlagt", "{actor} planla møtet «{subject}»"),
+    "meeting.update": _kind("meeting", "Møte endret", "{actor} endret møtet «{subject}»"),
+    "meeting.minutes": _kind("meeting", "Referat lagret", "{actor} lagret referatet fra møtet «{subject}»"),
+    "meeting.attendance": _kind("meeting", "Oppmøte registrert",
+                                "{actor} registrerte hvem som kom på møtet «{subject}»"),
+    "annual_report.generate": _kind("meeting", "Årsrapport laget", "{actor} laget årsrapporten for {year}"),
+    "evaluation.create": _kind("meeting", "Årlig vurdering opprettet",
+                               "{actor} opprettet den årlige vurderingen for {year}"),
+    "evaluation.close": _kind("meeting", "Årlig vurdering avsluttet",
+                              "{actor} avsluttet den årlige vurderingen for {year}"),
+    "evaluation.answer": _kind("meeting", "Svar på årlig vurdering",
+                               "{actor} svarte på den årlige vurderingen for {year} for {organisation}"),
+    "evaluation.update_answer": _kind(
+        "meeting", "Svar på årlig vurdering endret",
+        "{actor} endret svaret på den årlige vurderingen for {year} for {organisation}"),
+    # The register of organisations
+    "organisation.register": _kind("register", "Organisasjon lagt til",
+                                   "{actor} la til {organisation} i organisasjonsregisteret"),
+    "organisation.change": _kind("register", "Nytt navn eller nummer",
+                                 "{actor} registrerte nytt navn eller nummer for {organisation}"),
+    "organisation.update": _kind("register", "Opplysninger endret",
+                                 "{actor} endret opplysningene om {organisation} i registeret"),
+    "merger.record": _kind("register", "Sammenslåing registrert",
+                           "{actor} registrerte at {predecessors} blir {successor} fra {first_day}"),
+    "merger.apply": _kind("register", "Sammenslåing gjennomført",
+                          "{actor} gjennomførte sammenslåingen til {successor} fra {first_day}"),
+    # Users and signing in
+    "user.create": _kind("account", "Bruker opprettet", "{actor} opprettet brukeren {person}"),
+    "user.update": _kind("account", "Bruker endret", "{actor} endret opplysningene om {person}",
+                         own="{actor} endret opplysningene om seg selv"),
+    "user.role_grant": _kind("account", "Fikk rollen administrator eller FoU-rådgiver",
+                             "{actor} ga {person} rollen {roles}"),
+    "user.invite": _kind("account", "Lenke for å velge passord bestilt",
+                         "{actor} ba om at {person} får en lenke for å velge passord"),
+    "user.password_link": _kind("account", "Lenke for å velge passord sendt",
+                                "{person} fikk en lenke for å velge passord"),
+    "user.password": _kind("account", "Passord satt", "{actor} satte nytt passord for {person}",
+                           own="{actor} valgte nytt passord"),
+    "user.session_end": _kind("account", "Innlogging utløpt", "Innloggingen til {person} ble avsluttet {reason}"),
+    "user.export": _kind("account", "Personopplysninger hentet ut",
+                         "{actor} hentet ut personopplysningene om {person}"),
+    "user.anonymise": _kind("account", "Person anonymisert", "{actor} anonymiserte {person}"),
+    "calendar.token_create": _kind("account", "Kalenderlenke laget", "{actor} laget en kalenderlenke for {person}",
+                                   own="{actor} laget en kalenderlenke"),
+    "calendar.token_revoke": _kind("account", "Kalenderlenke slått av",
+                                   "{actor} slo av kalenderlenken til {person}",
+                                   own="{actor} slo av kalenderlenken sin"),
+    "user.sign_in_provider": _kind("account", "Logget inn med ekstern identitet",
+                                   "{person} logget inn med ekstern identitet"),
+    "user.sign_in_provider_refused": _kind("account", "Innlogging med ekstern identitet avvist",
+                                           "En innlogging med ekstern identitet ble avvist"),
+    "user.identity_tied": _kind("account", "Ekstern identitet koblet til kontoen",
+                                "{actor} koblet en ekstern identitet til kontoen til {person}",
+                                own="{actor} koblet en ekstern identitet til kontoen sin"),
+    "user.password_forgotten": _kind("account", "Ba om lenke for nytt passord",
+                                     "{person} ba om en lenke for nytt passord"),
+    "user.password_forgotten_unknown": _kind("account", "Lenke bedt om til ukjent adresse",
+                                             "Noen ba om en lenke for nytt passord til en adresse uten konto"),
+    "identity.pending": _kind("account", "Første innlogging med ekstern identitet",
+                              "Noen logget inn med ekstern identitet for første gang"),
+    "identity.code_sent": _kind("account", "Engangskode sendt",
+                                "En engangskode ble sendt til en konto for å koble til en ekstern identitet"),
+    "identity.code_unknown_account": _kind("account", "Engangskode bedt om til ukjent adresse",
+                                           "Noen ba om en engangskode til en adresse uten konto"),
+    "identity.code_wrong": _kind("account", "Feil engangskode", "Noen skrev en feil eller utløpt engangskode"),
+    "identity.code_confirmed": _kind("account", "Engangskoden bekreftet",
+                                     "{actor} bekreftet engangskoden og koblet den eksterne identiteten til kontoen"),
+    "identity.access_requested": _kind("account", "Ba om tilgang",
+                                       "Noen som logget inn med ekstern identitet, ba om tilgang"),
+    "identity.approved": _kind("account", "Tilgang godkjent", "{actor} godkjente en forespørsel om tilgang"),
+    "identity.rejected": _kind("account", "Tilgang avvist", "{actor} avviste en forespørsel om tilgang"),
+    "audit.rechain": _kind("account", "Loggen sikret på nytt",
+                           "Loggen ble sikret på nytt med appens nøkkel da appen ble oppgradert"),
+})
+
+
+def kinds_in(topic: str) -> list[str]:
+    return [key for key, kind in KINDS.items() if kind.topic == topic]

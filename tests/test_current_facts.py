@@ -171,8 +171,8 @@ def test_round_sentences_count_municipalities_in_the_singular_and_plural(client,
     status = " ".join(client.get(page).get_data(as_text=True).split())
     assert "1 kommune har svart. 2 kommuner har ikke svart ennå." in status
     assert "Svarfrist 15.12.2026" in status and "15. desember" not in status
-    for name in ("Kvam", "Fedje"):
+    for name, expected in (("Kvam", "2 kommuner har svart. 1 kommune har ikke svart ennå."),
+                           ("Fedje", "3 kommuner har svart. 0 kommuner har ikke svart ennå.")):
         workflow.perform(cases[name], "decline", adviser)
-    db.session.commit()
-    status = " ".join(client.get(page).get_data(as_text=True).split())
-    assert "3 kommuner har svart. 0 kommuner har ikke svart ennå." in status
+        db.session.commit()
+        assert expected in " ".join(client.get(page).get_data(as_text=True).split())

@@ -233,7 +233,7 @@ def test_the_timeline_draws_the_predecessors_flowing_into_the_successor(world, o
     assert [(p.category, p.start, p.end) for p in bars["Alver"].periods] == [("member", REFORM, None)]
     assert bars["Meland"].periods[-1].end == LAST_DAY
     assert len(chart.merger_lines()) == 3 and {x for x, _, _ in chart.merger_lines()} == {chart.x(REFORM)}
-    title = "Alver fra 01.01.2020: sammenslått av Lindås, Meland, Radøy"
+    title = "Alver kommune fra 01.01.2020: sammenslått av Lindås kommune, Meland kommune og Radøy kommune"
     assert chart.merger_titles(bars["Alver"]) == [title]
     assert html.count('class="tl-flow"') == 3 and f'class="tl-merger"><title>{title}</title>' in html
 

@@ -29,6 +29,12 @@ def _story(orgs, names=("Lindås", "Meland", "Fedje")):
     db.session.commit()
 
 
+def _plot(html: str) -> str:
+    """The picture of the years (the names are a picture of their own)."""
+    start = html.index('<svg class="tl-plot"')
+    return html[start:html.index("</svg>", start)]
+
+
 def test_periods_follow_the_transitions(orgs):
     _story(orgs)
     bars = {bar.organisation.name: bar for bar in timeline.bars(clock.today())}
@@ -90,9 +96,9 @@ def test_timeline_page_has_one_row_per_municipality_and_the_years(client, login,
     _story(orgs)
     login("adviser", organisation="Bergen")
     html = client.get("/tidslinje").get_data(as_text=True)
-    svg = html[html.index("<svg"):html.index("</svg>")]
+    svg = _plot(html)
     assert re.findall(r'<g class="tl-row" data-municipality="([^"]+)"', svg) == ["Fedje", "Lindås", "Meland"]
-    years = re.findall(r'class="tl-year">(\d{4})<', svg)
+    years = re.findall(r'class="tl-year[^"]*">(\d{4})<', svg)
     assert years == [str(y) for y in range(2016, 2027)]
     assert 'class="tl-member"><title>Lindås: Medlem fra 01.03.2018</title>' in svg
     assert "<title>Meland: Avsluttet eller utløpt" in svg
@@ -105,7 +111,7 @@ def test_timeline_is_empty_before_anyone_is_invited(client, login):
     login("adviser", organisation="Bergen")
     html = client.get("/tidslinje").get_data(as_text=True)
     assert "Ingen kommuner er invitert ennå." in html
-    assert 'class="tl-year">2026<' in html
+    assert 'class="tl-year tl-this-year">2026<' in html
 
 
 def test_timeline_page_draws_a_page_of_municipalities_at_a_time(client, login, orgs, monkeypatch):

@@ -197,7 +197,7 @@ def test_lindas_meland_and_radoy_become_alver_which_renews_the_agreement(live, p
 
     page.get_by_role("navigation", name="Hovedmeny").get_by_role("link", name="Tidslinje").click()
     expect(page.locator(".tl-merger title")).to_have_text(
-        ["Alver fra 01.01.2020: sammenslått av Lindås, Meland, Radøy"])
+        ["Alver kommune fra 01.01.2020: sammenslått av Lindås kommune, Meland kommune og Radøy kommune"])
 
 
 def _sign(page, party: str) -> None:

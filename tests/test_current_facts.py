@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from app import clock
 from app.extensions import db
-from app.models import AuditEvent, InvitationRound, MembershipCase, OutboxMessage, TransitionRequest
+from app.models import AuditEvent, InvitationRound, MembershipCase, OutboxMessage, TransitionRequest, User
 from app.services import ServiceError, agreements, in_force, members, reminders, rounds, tick, workflow
 from tests import factories
 from tests.conftest import post
@@ -176,3 +176,17 @@ def test_round_sentences_count_municipalities_in_the_singular_and_plural(client,
         workflow.perform(cases[name], "decline", adviser)
         db.session.commit()
         assert expected in " ".join(client.get(page).get_data(as_text=True).split())
+
+
+def test_a_municipality_is_not_offered_a_late_answer_to_a_closed_round(client, auth, orgs, closed_round):
+    _, fedje, _ = closed_round
+    contact = db.session.scalar(select(User).where(User.organisation_id == orgs["Fedje"].id))
+    auth.login(contact)
+    page = client.get(f"/min-kommune/invitasjon/{fedje.id}").get_data(as_text=True)
+    assert "invitasjonsrunden er lukket" in page and "/sent-svar" not in page
+    response = post(client, f"/min-kommune/invitasjon/{fedje.id}/sent-svar", {"contact_name": "Kari"},
+                    token_from=f"/min-kommune/invitasjon/{fedje.id}")
+    assert response.status_code == 302 and fedje.state == "no_reply"
+    assert db.session.scalar(select(func.count()).select_from(TransitionRequest)) == 0
+    with pytest.raises(ServiceError, match="Invitasjonsrunden er lukket"):
+        workflow.perform(fedje, "accept_late", contact)

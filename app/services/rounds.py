@@ -177,7 +177,7 @@ class Row:
     contacts: list[User]
     days_left: int | None  # while the municipality has not answered
     to_mailbox: bool  # the invitation went to the official mailbox (no contact person)
-    open: bool  # the invitation may still get a new deadline or be withdrawn (see CaseGuards.invitation_open)
+    invitation_open: bool  # it may still get a new deadline or be withdrawn (see CaseGuards.invitation_open)
 
     @property
     def unanswered(self) -> bool:

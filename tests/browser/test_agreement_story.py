@@ -87,7 +87,7 @@ def test_lindas_says_yes_signs_becomes_member_gives_notice_and_leaves(live, page
     page.get_by_role("button", name="Godkjenn").click()
     page.goto(case_url)
     expect(page.locator(".page-head")).to_contain_text("I oppsigelsestid")
-    expect(page.get_by_text("medlem til og med 23.11.2027")).to_be_visible()
+    expect(page.get_by_role("definition").filter(has_text="medlem til og med 23.11.2027")).to_be_visible()
 
     with live.data():
         with clock.pinned(date(2027, 11, 23)):

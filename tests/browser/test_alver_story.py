@@ -123,7 +123,7 @@ def test_lindas_meland_and_radoy_become_alver_which_renews_the_agreement(live, p
     for name in ("Meland", "Radøy"):
         page.goto(urls[name])
         expect(page.locator(".page-head")).to_contain_text("Avsluttet")
-        expect(page.get_by_role("definition").filter(has_text="01.02.2018 – 31.12.2019")).to_be_visible()
+        expect(page.get_by_role("definition").filter(has_text="01.02.2018–31.12.2019")).to_be_visible()
         expect(page.locator("ol.timeline")).to_contain_text(
             "Sammenslåing: Lindås, Meland, Radøy ble Alver kommune fra 01.01.2020.")
     page.goto(urls["Lindås"])

@@ -123,7 +123,7 @@ def test_overview_lists_municipalities_without_contact(client, adviser, orgs):
     html = client.get(f"/invitasjoner/{round_.id}").get_data(as_text=True)
     section = html.split('id="no-contact-heading"')[1].split("</section>")[0]
     assert "Voss" in section and "Lindås" not in section
-    assert "2 av 2 kommuner har ikke svart ennå." in html and "22 dager igjen" in html
+    assert "0 kommuner har svart." in html and "2 kommuner har ikke svart ennå." in html and "22 dager igjen" in html
 
 
 def test_contact_added_later_by_admin_gets_the_invitation_at_once(app, client, login, orgs):
@@ -402,7 +402,8 @@ def test_after_the_deadline_the_round_page_counts_those_who_never_answered(clien
             db.session.commit()
             assert by_name["Voss"].state == by_name["Kvam"].state == "no_reply"
         html = client.get(page).get_data(as_text=True)
-        assert "2 av 3 kommuner svarte ikke innen fristen." in html and "ikke svart ennå" not in html
+        assert "1 kommune har svart. 2 kommuner svarte ikke innen fristen." in " ".join(html.split())
+        assert "ikke svart ennå" not in html
         links = _links(html)
         assert f"{page}/paminnelse" not in links and f"{page}/inviter" not in links and f"{page}/frist" in links
         assert {link for link in links if link.startswith("/invitasjoner/sak/")} == {
@@ -441,8 +442,9 @@ def test_extending_a_passed_round_reopens_only_those_who_did_not_answer(client, 
     assert (reopened.object_id, reopened.from_state, reopened.to_state, reopened.comment) == \
         (by_name["Kvam"].id, "no_reply", "invited", "Kommunestyret i Kvam møtes i januar.")
     html = client.get(f"/invitasjoner/{round_.id}").get_data(as_text=True)
-    assert "0 av 3 kommuner svarte ikke innen fristen." in html
-    assert "1 av 3 kommuner har fått forlenget frist og har ikke svart ennå." in html
+    status = " ".join(html.split())
+    assert "2 kommuner har svart. 0 kommuner svarte ikke innen fristen." in status
+    assert "1 kommune har fått ny frist og har ikke svart ennå." in status
     assert f'href="/invitasjoner/{round_.id}/paminnelse"' in html
     again = post(client, page, {"deadline": "2027-01-05", "reason": "Igjen."}, token_from=page)
     assert "Ingen kommuner i runden venter på en ny svarfrist" in again.get_data(as_text=True)
@@ -470,7 +472,7 @@ def test_a_new_deadline_is_for_the_unanswered_and_not_in_the_past(app, adviser, 
     tick.run(date(2026, 12, 16))
     with pytest.raises(ServiceError, match="Fristen kan bare forlenges mens kommunen ikke har svart"):
         rounds.extend_case_deadline(by_name["Lindås"], date(2027, 1, 15), "Grunn.", adviser)
-    app.config["TODAY"] = "2027-01-05"
+    app.config["TODAY"] = "2026-12-30"
     with pytest.raises(ServiceError, match="Den nye fristen kan ikke være tilbake i tid."):
         rounds.extend_case_deadline(by_name["Kvam"], date(2026, 12, 20), "Grunn.", adviser)
     with pytest.raises(ServiceError, match="Oppgi en ny svarfrist"):

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from app import clock
 from app.extensions import db
 from app.models import AuditEvent, Contribution, OutboxMessage
-from app.services import contributions, invoice_basis, members, mergers, organisations, payment_reminders, tick, workflow
+from app.services import contributions, in_force, invoice_basis, members, mergers, organisations, payment_reminders, tick, workflow
 from tests import factories
 
 NBSP = "\u00a0"
@@ -31,14 +31,19 @@ def test_pages_show_the_agreement_in_force_across_a_renewal(client, auth, orgs, 
     factories.renewed(case, adviser, date(2025, 10, 1),
                       {"contribution": 48_000, "contribution_to": 2029, "agreement_end": "2029-12-31"})
     db.session.commit()
-    assert contributions.agreement_in_force(case, 2026) is first
-    assert contributions.agreement_in_force(case, 2027) is case.agreement
+    periods = members.member_periods(case)
+    standing = in_force.on(case, date(2026, 12, 31), periods)
+    assert (standing.current.agreement, standing.current.first_day) == (first, date(2023, 3, 1))
+    renewed = in_force.on(case, date(2027, 1, 1), periods).current
+    assert (renewed.agreement, renewed.first_day, renewed.last_day) == (case.agreement, date(2027, 1, 1),
+                                                                        date(2029, 12, 31))
     auth.login(adviser)
     for path in (f"/saker/{case.id}", f"/medlemskap/{orgs['Osterøy'].id}"):
         html = client.get(path).get_data(as_text=True)
-        assert (f'<dd class="terms-in-force">kr 40{NBSP}000 (2023–2026) per år, etter avtalen som gjelder, signert '
-                "01.03.2023</dd>") in html, path
-        assert f"<dt>Årlig bidrag i neste avtale</dt><dd>kr 48{NBSP}000 (2027–2029)" in html, path
+        assert ">Samarbeidsavtale 2023–2026</a>, 01.03.2023–31.12.2026" in html, path
+        assert f'<dd class="terms-in-force">kr 40{NBSP}000 per år, 2023–2026</dd>' in html, path
+        assert (f'<dt>Ny avtale, signert</dt>\n<dd class="next-terms">Samarbeidsavtale 2027–2029: kr 48{NBSP}000 per år, '
+                "gjelder til og med 31.12.2029</dd>") in html, path
 
 
 def test_ledger_and_invoice_basis_follow_the_agreement_across_a_merger(orgs, adviser):

@@ -4,6 +4,7 @@ and the register before and after."""
 import csv
 import io
 import json
+import re
 from datetime import date
 
 import pytest
@@ -233,9 +234,13 @@ def test_the_timeline_draws_the_predecessors_flowing_into_the_successor(world, o
     assert [(p.category, p.start, p.end) for p in bars["Alver"].periods] == [("member", REFORM, None)]
     assert bars["Meland"].periods[-1].end == LAST_DAY
     assert len(chart.merger_lines()) == 3 and {x for x, _, _ in chart.merger_lines()} == {chart.x(REFORM)}
-    title = "Alver fra 01.01.2020: sammenslått av Lindås, Meland, Radøy"
+    title = "Alver kommune fra 01.01.2020: sammenslått av Lindås kommune, Meland kommune og Radøy kommune"
     assert chart.merger_titles(bars["Alver"]) == [title]
     assert html.count('class="tl-flow"') == 3 and f'class="tl-merger"><title>{title}</title>' in html
+    names = html[html.index('<ol class="tl-names'):html.index("</ol>", html.index('<ol class="tl-names'))]
+    assert re.findall(r">([^<>]+)</a></li>", names)[:4] == ["Lindås (til 2019)", "Meland (til 2019)",
+                                                           "Radøy (til 2019)", "Alver"]
+    assert f"<li>{title}</li>" in html[html.index('id="tl-table"'):], "the merger in the table too"
 
 
 def test_the_continued_case_shows_its_predecessor_in_its_history(world, orgs, client, login):

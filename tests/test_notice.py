@@ -57,7 +57,7 @@ def test_notice_page_states_the_last_day_before_it_is_sent(app, client, auth, or
     assert post(client, approve, token_from=approve).status_code == 302
     assert lindas.state == "notice_given" and lindas.notice_by == "municipality"
     assert (lindas.notice_date, lindas.notice_last_day) == (date(2026, 11, 23), date(2027, 11, 23))
-    assert "medlem til og med <strong>23. november 2027" in client.get(f"/saker/{lindas.id}").get_data(as_text=True)
+    assert "medlem til og med <strong>23.11.2027" in client.get(f"/saker/{lindas.id}").get_data(as_text=True)
     assert "medlem til og med 23.11.2027" in client.get("/saker/").get_data(as_text=True)
 
 

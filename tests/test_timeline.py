@@ -29,6 +29,12 @@ def _story(orgs, names=("Lindås", "Meland", "Fedje")):
     db.session.commit()
 
 
+def _plot(html: str) -> str:
+    """The picture of the years (the names are a picture of their own)."""
+    start = html.index('<svg class="tl-plot"')
+    return html[start:html.index("</svg>", start)]
+
+
 def test_periods_follow_the_transitions(orgs):
     _story(orgs)
     bars = {bar.organisation.name: bar for bar in timeline.bars(clock.today())}
@@ -90,9 +96,9 @@ def test_timeline_page_has_one_row_per_municipality_and_the_years(client, login,
     _story(orgs)
     login("adviser", organisation="Bergen")
     html = client.get("/tidslinje").get_data(as_text=True)
-    svg = html[html.index("<svg"):html.index("</svg>")]
+    svg = _plot(html)
     assert re.findall(r'<g class="tl-row" data-municipality="([^"]+)"', svg) == ["Fedje", "Lindås", "Meland"]
-    years = re.findall(r'class="tl-year">(\d{4})<', svg)
+    years = re.findall(r'class="tl-year[^"]*">(\d{4})<', svg)
     assert years == [str(y) for y in range(2016, 2027)]
     assert 'class="tl-member"><title>Lindås: Medlem fra 01.03.2018</title>' in svg
     assert "<title>Meland: Avsluttet eller utløpt" in svg
@@ -105,7 +111,7 @@ def test_timeline_is_empty_before_anyone_is_invited(client, login):
     login("adviser", organisation="Bergen")
     html = client.get("/tidslinje").get_data(as_text=True)
     assert "Ingen kommuner er invitert ennå." in html
-    assert 'class="tl-year">2026<' in html
+    assert 'class="tl-year tl-this-year">2026<' in html
 
 
 def test_timeline_page_draws_a_page_of_municipalities_at_a_time(client, login, orgs, monkeypatch):
@@ -117,3 +123,35 @@ def test_timeline_page_draws_a_page_of_municipalities_at_a_time(client, login, o
     assert rows == [["Fedje", "Lindås"], ["Meland"]]
     assert "Viser 2 kommuner per side" in pages[0] and "Side 2 av 2" in pages[1]
     assert "Medlem: 01.03.2018–05.01.2020" in pages[1]
+
+
+RECT = re.compile(r'<rect x="[\d.]+" y="[\d.]+" width="[\d.]+" height="(\d+)" class="tl-(\w+)"><title>([^<]+)</title>')
+
+
+def test_membership_is_a_coloured_bar_and_the_days_outside_it_a_quiet_line(client, login, orgs):
+    _story(orgs)
+    login("adviser", organisation="Bergen")
+    html = client.get("/tidslinje").get_data(as_text=True)
+    heights = {category: int(height) for height, category, _ in RECT.findall(_plot(html))}
+    assert heights == {"invited": 10, "member": 18, "ended": 4, "outside": 2}
+    legend = html[html.index('<ul class="legend tl-legend"'):html.index("</ul>", html.index("tl-legend"))]
+    keys = dict((category, int(height)) for height, category in re.findall(
+        r'<rect x="0" y="\d+" width="28" height="(\d+)" class="tl-(\w+)">', legend))
+    assert keys == {**heights, "notice": 18}, "each mark in the legend as it is drawn"
+    assert 'class="tl-merger"></circle></svg>Kommunesammenslåing' in legend
+    assert 'class="tl-today"></line></svg>I dag' in legend
+
+
+def test_every_mark_of_the_picture_is_in_the_table(client, login, orgs):
+    _story(orgs)
+    login("adviser", organisation="Bergen")
+    html = client.get("/tidslinje").get_data(as_text=True)
+    assert 'aria-details="tl-table"' in html and '<table class="table" id="tl-table">' in html
+    table = html[html.index('id="tl-table"'):html.index("</table>", html.index('id="tl-table"'))]
+    rows = dict(re.findall(r'<th scope="row"><a [^>]+>([^<]+)</a></th>\s*<td>(.*?)</td>', table, re.S))
+    marks = RECT.findall(_plot(html))
+    assert len(marks) == sum(len(bar.periods) for bar in timeline.bars(clock.today())) == 7
+    for _, _, title in marks:  # "Lindås: Medlem fra 01.03.2018" is "Medlem: fra 01.03.2018" in Lindås's row
+        name, said = title.split(": ", 1)
+        label, days = re.fullmatch(r"(.+?) ((?:fra )?[\d.]{10}(?:–[\d.]{10})?)", said).groups()
+        assert f"<li>{label}: {days}</li>" in rows[name] or f'<li class="muted">{label}: {days}</li>' in rows[name]

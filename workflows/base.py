@@ -67,6 +67,9 @@ class TransitionSpec:
     # Applied by the app itself as soon as its facts are in place (e.g. the second signature): never offered as a
     # button, and not run by the clock either.
     automatic: bool = False
+    # What a request for the step is called while it waits for approval ("Oppsigelse"); every step that needs
+    # approval has one.
+    request_label: str = ""
 
 
 class _LabelledState(State):
@@ -151,6 +154,8 @@ class Workflow:
             unknown_states = {*spec.sources, spec.dest} - self.states.keys()
             unknown_guards = set(spec.conditions) - self.guard_labels.keys()
             unknown_roles = spec.roles - ROLES
+            if spec.needs_approval and not spec.request_label:
+                raise ValueError(f"{self.name}.{spec.trigger}: a step that needs approval needs a request_label")
             if unknown_states or unknown_guards or unknown_roles or not spec.roles:
                 raise ValueError(
                     f"{self.name}.{spec.trigger}: states {unknown_states}, guards {unknown_guards},"

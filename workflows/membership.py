@@ -50,6 +50,8 @@ GUARD_LABELS = {
     "notice_period_running": "Oppsigelsestiden er allerede ute.",
     "agreement_ended": "Avtaleperioden er ikke slutt ennå.",
     "for_own_municipality": "Bare kommunens egne signaturberettigede kan avslå signering for kommunen.",
+    "invitation_open": "Invitasjonsrunden er lukket fordi svarfristen er ute og avtaleperioden har begynt. Kommunen "
+                       "kan inviteres i en ny runde.",
 }
 
 TRANSITIONS = [
@@ -65,12 +67,13 @@ TRANSITIONS = [
     ),
     TransitionSpec(
         "accept_late", (INVITED, NO_REPLY), ACCEPTED, "Be om å få svare ja etter fristen",
-        frozenset({MUNICIPALITY_CONTACT}), needs_approval=True, conditions=("reply_closed",),
+        frozenset({MUNICIPALITY_CONTACT}), needs_approval=True, conditions=("reply_closed", "invitation_open"),
+        request_label="Sent ja-svar",
         description="Kommunens ja-svar etter svarfristen blir godtatt, og kommunen får status «Takket ja».",
     ),
     TransitionSpec(
         "decline_late", (INVITED, NO_REPLY), DECLINED, "Registrer sent nei-svar", frozenset({ADVISER}),
-        conditions=("reply_closed",),
+        conditions=("reply_closed", "invitation_open"),
         description="Et nei-svar som kom etter svarfristen, blir registrert.",
     ),
     TransitionSpec(
@@ -80,11 +83,12 @@ TRANSITIONS = [
     ),
     TransitionSpec(
         "reopen", (NO_REPLY,), INVITED, "Gi ny svarfrist", frozenset({ADVISER}), comment_required=True,
+        conditions=("invitation_open",),
         description="Kommunen som ikke svarte innen fristen, får en ny svarfrist og kan svare på invitasjonen igjen.",
     ),
     TransitionSpec(
         "withdraw", (INVITED, ACCEPTED, DECLINED, NO_REPLY), WITHDRAWN, "Trekk tilbake invitasjonen",
-        frozenset({ADVISER}), comment_required=True,
+        frozenset({ADVISER}), comment_required=True, conditions=("invitation_open",),
         description="Invitasjonen blir trukket tilbake for godt; kommunen kan ikke lenger svare på den.",
     ),
     TransitionSpec(
@@ -108,13 +112,14 @@ TRANSITIONS = [
     ),
     TransitionSpec(
         "give_notice", (ACTIVE,), NOTICE_GIVEN, "Gi skriftlig oppsigelse", frozenset({SIGNATORY}),
-        needs_approval=True,
+        needs_approval=True, request_label="Oppsigelse",
         description="FoU-rådgiveren bekrefter at kommunens skriftlige oppsigelse er mottatt, og ett års "
                     "oppsigelsestid begynner.",
     ),
     TransitionSpec(
         "withdraw_notice", (NOTICE_GIVEN,), ACTIVE, "Trekk oppsigelsen", frozenset({SIGNATORY, ADVISER}),
         needs_approval=True, conditions=("notice_period_running",), comment_required=True,
+        request_label="Tilbaketrekking av oppsigelse",
         description="Oppsigelsen blir trukket, og kommunen fortsetter som aktiv medlemskommune.",
     ),
     TransitionSpec(
@@ -161,3 +166,11 @@ def next_date(state: str, reply_deadline: date, agreement_last_day: date | None,
 def reply_open(today: date, deadline: date) -> bool:
     """Whether a reply is still on time: the deadline day itself counts."""
     return today <= deadline
+
+
+def invitation_closed(today: date, last_deadline: date, first_year: int) -> bool:
+    """Whether an invitation (or a whole round, with its latest deadline) is closed: its deadline has passed and the
+    period it invited to has begun (1 January of its first contribution year). Until then the adviser may give those
+    who did not answer a new deadline; after, nothing about answering it is offered: no reminder, new deadline, late
+    answer or withdrawal (an accepted invitation still gets its agreement)."""
+    return not reply_open(today, last_deadline) and today >= date(first_year, 1, 1)

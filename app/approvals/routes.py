@@ -20,6 +20,8 @@ bp = Blueprint("approvals", __name__, url_prefix="/godkjenninger")
 PER_PAGE = 20
 SECTION_PER_PAGE = 50
 
+bp.app_template_global("request_title")(workflow.request_title)
+
 
 def get_request(request_id: int) -> TransitionRequest:
     """A request the signed-in user may see: the adviser sees all, others only their own."""

@@ -10,7 +10,7 @@ from app.extensions import db
 from app.models import Agreement, InvitationRound, MembershipCase, Organisation
 from app.models.case import HOST_PARTY, MUNICIPALITY_PARTY
 from app.security import allowed_if
-from app.services import archive, cases, contributions, members, mergers, workflow
+from app.services import archive, cases, in_force, members, mergers, workflow
 from app.views import own_page, spec_or_404, step_confirmation
 from workflows import MEMBERSHIP
 
@@ -55,16 +55,23 @@ def case_page(case_id: int):
     case = get_case(case_id, *CASE_PAGE_LOADS)
     as_of_form = AsOfForm(request.args)
     as_of = as_of_form.as_of.data if request.args.get("as_of") and as_of_form.validate() else None
-    waiting = case.waiting_requests
+    waiting, today = case.waiting_requests, clock.today()
+    periods = members.member_periods(case)
+    pending = workflow.pending_request(case, waiting=waiting)
+    # A closed invitation offers nothing about answering it: those steps go, and one line says why.
+    closed = not case.guard_context(today).invitation_open()
+    actions = workflow.actions(case, current_user, waiting)
+    shown = [action for action in actions if not (closed and "invitation_open" in action.spec.conditions)]
     return render_template(
-        "cases/case.html", case=case, today=clock.today(), actions=workflow.actions(case, current_user, waiting),
-        was_member=bool(members.member_periods(case)),
-        due=workflow.due(case), pending=workflow.pending_request(case, waiting=waiting), as_of=as_of,
+        "cases/case.html", case=case, today=today, actions=shown,
+        closed_reason=MEMBERSHIP.guard_message(["invitation_open"]) if len(shown) < len(actions) else None,
+        was_member=bool(periods), standing=in_force.on(case, today, periods),
+        due=workflow.due(case), pending=pending, as_of=as_of,
+        may_decide=pending is not None and workflow.approval_refusal(pending, current_user) is None,
         as_of_form=as_of_form,
         as_of_state=cases.state_on(case, as_of) if as_of else None,
         as_of_holder=mergers.holder_on(case, as_of) if as_of else None,
         history=cases.history(case, until=as_of), parties=cases.PARTIES,
-        in_force=contributions.agreement_in_force(case, clock.today().year),
         municipality_party=MUNICIPALITY_PARTY, host_party=HOST_PARTY)
 
 

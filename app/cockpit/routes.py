@@ -54,4 +54,5 @@ def timeline():
     page = overview_service.paginate(timeline_service.organisation_ids(today), request.args.get("page", 1, type=int),
                                      TIMELINE_PER_PAGE)
     chart = timeline_service.chart(today, organisations=page.items)
-    return render_template("cockpit/timeline.html", chart=chart, page=page, categories=timeline_service.CATEGORIES)
+    return render_template("cockpit/timeline.html", chart=chart, page=page, categories=timeline_service.CATEGORIES,
+                           shapes=timeline_service.SHAPES, quiet=timeline_service.QUIET)

@@ -115,6 +115,10 @@ def _letter_warnings(form: RoundForm) -> list[str]:
     return warnings
 
 
+def _municipalities(n: int) -> str:
+    return f"{n} {'kommune' if n == 1 else 'kommuner'}"
+
+
 def _contacts_of(organisations: list[Organisation]) -> dict[int, list[User]]:
     return invitation_mail.contacts_by_organisation([o.id for o in organisations])
 
@@ -122,7 +126,8 @@ def _contacts_of(organisations: list[Organisation]) -> dict[int, list[User]]:
 @bp.route("/")
 @role_required(ADVISER)
 def round_list():
-    return render_template("invitations/list.html", rows=rounds.rounds(), today=clock.today())
+    today = clock.today()
+    return render_template("invitations/list.html", rows=rounds.rounds(today), today=today)
 
 
 @bp.route("/ny", methods=["GET", "POST"])
@@ -139,7 +144,7 @@ def round_new():
                                    contacts=_contacts_of(picker.chosen), warnings=_letter_warnings(form))
         round_ = attempt_result(lambda: rounds.create_round(current_user, picker.chosen, **_terms(form)), form)
         if round_:
-            flash(f"«{round_.title}» er opprettet, og {len(round_.cases)} kommuner er invitert.", "success")
+            flash(f"«{round_.title}» er opprettet, og {_municipalities(len(round_.cases))} er invitert.", "success")
             return redirect(url_for("invitations.round_page", round_id=round_.id))
     return render_template("invitations/round_form.html", form=form, picker=picker)
 
@@ -153,6 +158,7 @@ def round_page(round_id: int):
     state = request.args.get("status", "")
     return render_template(
         "invitations/round.html", round=round_, today=today, state=state, triggers_from=MEMBERSHIP.triggers_from,
+        closed=rounds.closed(round_, today),
         page=overview.paginate([row for row in rows if not state or row.case.state == state],
                                request.args.get("page", 1, type=int), PER_PAGE),
         counts=rounds.state_counts(round_), progress=rounds.progress(rows),
@@ -177,9 +183,16 @@ def invite_more(round_id: int):
         else:
             opened = attempt_result(lambda: rounds.invite_more(round_, picker.chosen, current_user), form)
             if opened is not None:
-                flash(f"{len(opened)} kommuner til er invitert.", "success")
+                flash(f"{_municipalities(len(opened))} til er invitert.", "success")
                 return redirect(url_for("invitations.round_page", round_id=round_.id))
     return render_template("invitations/invite_form.html", round=round_, form=form, picker=picker)
+
+
+def _closed(round_: InvitationRound, action: str, message: str):
+    """What a closed round's reminder or new-deadline page shows instead of its form: why not (409 to a POST; the
+    service refuses too)."""
+    return render_template("invitations/closed.html", round=round_, action=action, message=message), \
+        409 if request.method == "POST" else 200
 
 
 @bp.route("/<int:round_id>/paminnelse", methods=["GET", "POST"])
@@ -187,6 +200,8 @@ def invite_more(round_id: int):
 def remind(round_id: int):
     round_ = get_round(round_id)
     today = clock.today()
+    if rounds.closed(round_, today):
+        return _closed(round_, "remind", rounds.closed_message(round_))
     plan = reminders.reminder_plan(round_, today)
     to_send = sum(len(people) for _, people, _ in plan)
 
@@ -206,6 +221,8 @@ def remind(round_id: int):
 @role_required(ADVISER)
 def extend_round(round_id: int):
     round_ = get_round(round_id)
+    if rounds.closed(round_, clock.today()):
+        return _closed(round_, "extend", rounds.closed_message(round_))
     form = DeadlineForm()
     passed = not reply_open(clock.today(), round_.reply_deadline)
     if form.validate_on_submit():
@@ -222,6 +239,8 @@ def extend_round(round_id: int):
 @role_required(ADVISER)
 def extend_case(case_id: int):
     case = db.get_or_404(MembershipCase, case_id)
+    if not case.guard_context(clock.today()).invitation_open():
+        return _closed(case.round, "extend", MEMBERSHIP.guard_message(["invitation_open"]))
     form = DeadlineForm()
     if form.validate_on_submit():
         if attempt(lambda: rounds.extend_case_deadline(case, form.deadline.data, form.reason.data,

@@ -13,7 +13,7 @@ from app.members.forms import ContactForm, RepresentativeForm, RepresentativeSte
 from app.models import Organisation, Representative, User
 from app.models.representative import GROUPS
 from app.safe_input import arg_int
-from app.services import contributions, evaluations, members, representatives, waiting
+from app.services import contributions, evaluations, in_force, members, representatives, waiting
 from app.security import allowed_if
 from app.services.overview import paginate
 from app.views import attempt, attempt_result, own_page, spec_or_404, step_confirmation
@@ -76,7 +76,7 @@ def organisation(org_id: int):
     terms = representatives.history(org)
     return render_template(
         "members/organisation.html", org=org, case=case, member=members.member_case(org), today=today,
-        in_force=contributions.agreement_in_force(case, today.year) if case else None,
+        standing=in_force.on(case, today, members.member_periods(case)) if case else None,
         party=org.is_party,
         seats=representatives.seats(org, today), terms=terms,
         proposals=[(t, representatives.actions(t, current_user)) for t in terms if t.waiting],

@@ -15,7 +15,8 @@ from app.models.types import UTCDateTime, utcnow
 from app.models.user import User
 from workflows.roles import ADMIN, ADVISER, MUNICIPALITY_CONTACT, SIGNATORY
 from workflows import MEMBERSHIP, next_date, notice_last_day, reply_open
-from workflows.membership import (ACCEPTED, AGREEMENT_PENDING, DECLINED, INVITED, SIGNED, NextDate)
+from workflows.membership import (ACCEPTED, AGREEMENT_PENDING, DECLINED, INVITED, SIGNED, NextDate,
+                                  invitation_closed)
 from workflows.periods import Facts
 
 if TYPE_CHECKING:  # the agreement module imports this one
@@ -176,6 +177,12 @@ class CaseGuards:
 
     def reply_closed(self) -> bool:
         return not self.reply_open()
+
+    def invitation_open(self) -> bool:
+        """The invitation may still be answered late, given a new deadline or withdrawn: an accepted one until its
+        agreement is issued, any other until it closes (`workflows.membership.invitation_closed`)."""
+        return self.case.state == ACCEPTED or not invitation_closed(self.today, self.case.reply_deadline,
+                                                                    self.case.round.contribution_from)
 
     def both_signed(self) -> bool:
         return self.case.both_signed

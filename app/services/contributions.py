@@ -19,12 +19,6 @@ def billing_agreement(case: MembershipCase, year: int) -> Agreement | None:
                  if agreement.both_signed and agreement.contribution_from <= year <= agreement.contribution_to), None)
 
 
-def agreement_in_force(case: MembershipCase, year: int) -> Agreement | None:
-    """The agreement whose terms hold in `year`: the one that bills it, else the newest both parties signed."""
-    return billing_agreement(case, year) or next((agreement for agreement in case.agreements
-                                                  if agreement.both_signed), None)
-
-
 def owed_years(case: MembershipCase) -> list[int]:
     """The years, up to this one, that the case owes: a member on at least one day of the year (the whole year is
     billed), and the year in the contribution period of an agreement in force."""

@@ -38,6 +38,7 @@ def _remind(case: MembershipCase, people: list[User], today: date) -> int:
 
 def remind(round_: InvitationRound, actor: User, today: date) -> int:
     """The adviser reminds everyone who has not answered; nobody gets the same reminder twice a day."""
+    rounds.check_open(round_)
     sent = sum(_remind(case, people, today) for case, people, _ in reminder_plan(round_, today))
     if sent:
         audit.record(actor, "round.remind", rounds.ROUND_TYPE, round_.id, data={"messages": sent})

@@ -55,6 +55,9 @@ def reply_mode(case: MembershipCase) -> ReplyMode:
         if pending:
             return ReplyMode("late_pending", f"Svarfristen gikk ut {deadline}. Forespørselen om å få svare ja etter "
                                              "fristen venter på FoU-rådgiverens godkjenning.", pending)
+        if not case.guard_context(today).invitation_open():
+            return ReplyMode("closed", f"Svarfristen gikk ut {deadline}, og invitasjonsrunden er lukket. Vil kommunen "
+                                       "være med, kan den be om å bli med eller bli invitert i en ny runde.")
         return ReplyMode("late", f"Svarfristen gikk ut {deadline}, og svarskjemaet er stengt. Ønsker dere likevel "
                                  "å være med, kan dere be FoU-rådgiveren om å få svare ja etter fristen.")
     if case.state in (ACCEPTED, DECLINED):

@@ -14,7 +14,7 @@ from app.models import InvitationReply, InvitationRound, MembershipCase, Organis
 from app.models.case import DEFAULT_CONTRIBUTION
 from app.services import ServiceError, audit, cases, invitation_mail, mailbox_links, replies, workflow
 from workflows import MEMBERSHIP, reply_open
-from workflows.membership import INVITED, NO_REPLY
+from workflows.membership import INVITED, NO_REPLY, WITHDRAWN, invitation_closed
 
 ROUND_TYPE = "invitation_round"
 # A municipality in one of these states has not answered the invitation (in time, or at all).
@@ -177,6 +177,7 @@ class Row:
     contacts: list[User]
     days_left: int | None  # while the municipality has not answered
     to_mailbox: bool  # the invitation went to the official mailbox (no contact person)
+    invitation_open: bool  # it may still get a new deadline or be withdrawn (see CaseGuards.invitation_open)
 
     @property
     def unanswered(self) -> bool:
@@ -190,9 +191,10 @@ class Row:
 
 @dataclass
 class Progress:
-    """How many of the round's municipalities have not answered, before and after the deadline."""
+    """How many of the round's municipalities have answered and have not, before and after the deadline."""
 
     total: int
+    answered: int  # said yes or no (in time, or late and accepted)
     waiting: int  # may still answer: the deadline (the round's or a later one of their own) has not passed
     missed: int  # did not answer by their deadline ("Ikke svart", or invited and the tick has not run yet)
 
@@ -203,7 +205,8 @@ def overview(round_: InvitationRound, today: date) -> list[Row]:
     people = invitation_mail.contacts_by_organisation([case.organisation_id for case in invited])
     mailbox = mailbox_links.sent_to_mailbox([case.id for case in invited])
     return [Row(case, found.get(case.id), people[case.organisation_id],
-                (case.reply_deadline - today).days if case.state == INVITED else None, case.id in mailbox)
+                (case.reply_deadline - today).days if case.state == INVITED else None, case.id in mailbox,
+                case.guard_context(today).invitation_open())
             for case in invited]
 
 
@@ -216,7 +219,8 @@ def cases_by_name(round_: InvitationRound) -> list[MembershipCase]:
 
 def progress(rows: list[Row]) -> Progress:
     waiting = sum(row.waiting for row in rows)
-    return Progress(len(rows), waiting, sum(row.unanswered for row in rows) - waiting)
+    answered = sum(row.case.state not in UNANSWERED + (WITHDRAWN,) for row in rows)
+    return Progress(len(rows), answered, waiting, sum(row.unanswered for row in rows) - waiting)
 
 
 def state_counts(round_: InvitationRound) -> list[tuple[str, str, int]]:
@@ -225,13 +229,51 @@ def state_counts(round_: InvitationRound) -> list[tuple[str, str, int]]:
     return [(state, label, counts[state]) for state, label in MEMBERSHIP.states.items() if counts[state]]
 
 
-def rounds() -> list[tuple[InvitationRound, int, int]]:
-    """Every round, newest deadline first, with the number invited and the number still unanswered."""
+@dataclass(frozen=True)
+class RoundLine:
+    """A round in the list of rounds."""
+
+    round: InvitationRound
+    invited: int
+    waiting: int  # still invited (the tick marks those past their deadline "Ikke svart")
+    closed: bool
+
+
+def rounds(today: date) -> list[RoundLine]:
+    """Every round, newest deadline first, with the number invited, the number still unanswered and whether it is
+    closed on `today`."""
     invited = func.count(MembershipCase.id)
     waiting = func.count(MembershipCase.id).filter(MembershipCase.state == INVITED)
-    return list(db.session.execute(
-        select(InvitationRound, invited, waiting).outerjoin(MembershipCase)
-        .group_by(InvitationRound.id).order_by(InvitationRound.reply_deadline.desc(), InvitationRound.id.desc())))
+    extended = func.max(MembershipCase.deadline_override)
+    return [RoundLine(round_, n, left, _closed(round_, today, later))
+            for round_, n, left, later in db.session.execute(
+                select(InvitationRound, invited, waiting, extended).outerjoin(MembershipCase)
+                .group_by(InvitationRound.id)
+                .order_by(InvitationRound.reply_deadline.desc(), InvitationRound.id.desc()))]
+
+
+def closed(round_: InvitationRound, today: date) -> bool:
+    """Whether the round is closed on `today`: its deadline and every later one given to a municipality in it have
+    passed, and the period it invited to has begun (the rule: `workflows.membership.invitation_closed`)."""
+    return _closed(round_, today, max((c.deadline_override for c in round_.cases if c.deadline_override),
+                                      default=None))
+
+
+def _closed(round_: InvitationRound, today: date, latest_override: date | None) -> bool:
+    last = max(round_.reply_deadline, latest_override) if latest_override else round_.reply_deadline
+    return invitation_closed(today, last, round_.contribution_from)
+
+
+def closed_message(round_: InvitationRound) -> str:
+    return (f"«{round_.title}» er lukket: svarfristen gikk ut {round_.reply_deadline:%d.%m.%Y}, og avtaleperioden "
+            f"fra {round_.contribution_from} har begynt. Det kan ikke sendes påminnelser eller gis ny svarfrist. "
+            "Kommuner som ikke svarte, kan inviteres i en ny runde.")
+
+
+def check_open(round_: InvitationRound) -> None:
+    """Refuse anything about answering a closed round."""
+    if closed(round_, clock.today()):
+        raise ServiceError(closed_message(round_))
 
 
 def cases_of(organisation_id: int) -> list[MembershipCase]:
@@ -272,11 +314,13 @@ def extend_round_deadline(round_: InvitationRound, new: date | None, reason: str
     Once the deadline has passed, the answers given stay closed: only the municipalities that did not answer get
     the new deadline (and the invitation back).
     """
+    check_open(round_)
     reason = _check_extension(round_.reply_deadline, new, reason)
-    old = round_.reply_deadline
-    if not reply_open(clock.today(), old):
+    old, today = round_.reply_deadline, clock.today()
+    if not reply_open(today, old):
         late = [case for case in unanswered(round_)
-                if case.reply_deadline < new and not workflow.pending_request(case, "accept_late")]
+                if case.reply_deadline < new and case.guard_context(today).invitation_open()
+                and not workflow.pending_request(case, "accept_late")]
         if not late:
             raise ServiceError("Ingen kommuner i runden venter på en ny svarfrist: alle har svart, har fått en "
                                "senere frist eller har bedt om å få svare ja etter fristen.", field="deadline")
@@ -302,6 +346,8 @@ def extend_case_deadline(case: MembershipCase, new: date | None, reason: str | N
     if case.state not in UNANSWERED:
         raise ServiceError(f"Fristen kan bare forlenges mens kommunen ikke har svart (status nå: "
                            f"«{MEMBERSHIP.label(case.state)}»).", field="deadline")
+    if not case.guard_context(clock.today()).invitation_open():
+        raise ServiceError(MEMBERSHIP.guard_message(["invitation_open"]))
     if workflow.pending_request(case, "accept_late"):
         raise ServiceError("Kommunen har bedt om å få svare ja etter fristen. Behandle forespørselen under "
                            "Godkjenninger i stedet.", field="deadline")

@@ -171,22 +171,29 @@ def bars_and_flows(today: date, organisations: list[int] | None = None) -> tuple
     return sorted(made_bars, key=place), flows
 
 
+# How each kind of period is drawn, (offset from the row's top, height): membership as a full bar, an invitation as a
+# narrower one, and the days outside a membership quietly (QUIET), as a thin line.
+SHAPES = {"member": (4, 18), "notice": (4, 18), "invited": (8, 10), "ended": (11, 4), "outside": (12, 2)}
+QUIET = ("ended", "outside")
+
+
 @dataclass
 class Chart:
-    """The bars laid out as an SVG picture: coordinates for the template."""
+    """The bars laid out as two SVG pictures: the names, and the years (which a narrow screen scrolls, starting
+    at today's end)."""
 
     bars: list[Bar]
     today: date
     first_year: int
     flows: list[Flow] = field(default_factory=list)
-    label_width: int = 130
-    width: int = 1080
+    year_width: int = 80
     row_height: int = 26
     top: int = 34
+    margin: int = 8
 
     @property
     def plot_width(self) -> int:
-        return self.width - self.label_width - 10
+        return self.margin + round(self.year_width * self._span / 365.25) + self.margin
 
     @property
     def height(self) -> int:
@@ -196,12 +203,20 @@ class Chart:
     def start(self) -> date:
         return date(self.first_year, 1, 1)
 
+    @property
+    def _span(self) -> int:
+        return (self.today - self.start).days or 1
+
     def x(self, day: date) -> float:
-        span = (self.today - self.start).days or 1
-        return round(self.label_width + self.plot_width * (day - self.start).days / span, 1)
+        return round(self.margin + (self.plot_width - 2 * self.margin) * (day - self.start).days / self._span, 1)
 
     def y(self, index: int) -> int:
         return self.top + index * self.row_height
+
+    def label(self, bar: Bar) -> str:
+        """The row's name; one that no longer exists says until when ("Voss (til 2019)" above "Voss")."""
+        gone = bar.organisation.active_to
+        return f"{bar.organisation.name} (til {gone.year})" if gone and gone < self.today else bar.organisation.name
 
     def years(self) -> list[tuple[int, float, float]]:
         """(year, x where it starts, x of its middle) for each year on the axis."""
@@ -212,15 +227,14 @@ class Chart:
             result.append((year, start, round((start + end) / 2, 1)))
         return result
 
-    def segments(self, bar: Bar) -> list[tuple[Period, float, float]]:
-        """(period, x, width) for each period of a bar; a period of a single day still shows."""
+    def segments(self, bar: Bar) -> list[tuple[Period, float, float, int, int]]:
+        """(period, x, width, y offset, height) for each period of a bar; a period of a single day still shows."""
         result = []
         for period in bar.periods:
             x = self.x(period.start)
             end = self.x(period.end + ONE_DAY if period.end else self.today)
-            result.append((period, x, max(round(end - x, 1), 1.5)))
+            result.append((period, x, max(round(end - x, 1), 1.5), *SHAPES[period.category]))
         return result
-
 
     def merger_lines(self) -> list[tuple[float, int, int]]:
         """(x, y from, y to) of each line from a predecessor's row into its successor's, at the first day."""
@@ -232,14 +246,15 @@ class Chart:
     @cached_property
     def _merged(self) -> dict[tuple[int, date], list[str]]:
         """The predecessors' names by (successor id, first day)."""
-        names = {b.organisation.id: b.organisation.name for b in self.bars}
+        names = {b.organisation.id: b.organisation.display_name for b in self.bars}
         found: dict[tuple[int, date], list[str]] = defaultdict(list)
         for flow in self.flows:
             found[(flow.successor_id, flow.first_day)].append(names[flow.predecessor_id])
         return found
 
     def merger_titles(self, bar: Bar) -> list[str]:
-        """What each merger into the bar's municipality says: "Alver fra 01.01.2020: sammenslått av Lindås, ..."."""
+        """What each merger into the bar's municipality says: "Alver kommune fra 01.01.2020: sammenslått av Lindås
+        kommune, Meland kommune og Radøy kommune"."""
         return [_merger_title(bar, day, found) for (successor_id, day), found in self._merged.items()
                 if successor_id == bar.organisation.id]
 
@@ -252,7 +267,8 @@ class Chart:
 
 
 def _merger_title(bar: Bar, day: date, predecessors: list[str]) -> str:
-    return f"{bar.organisation.name} fra {day:%d.%m.%Y}: sammenslått av {', '.join(predecessors)}"
+    names = " og ".join([", ".join(predecessors[:-1]), predecessors[-1]] if len(predecessors) > 1 else predecessors)
+    return f"{bar.organisation.display_name} fra {day:%d.%m.%Y}: sammenslått av {names}"
 
 
 def chart(today: date, first_year: int = 2016, organisations: list[int] | None = None) -> Chart:

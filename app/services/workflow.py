@@ -180,6 +180,11 @@ def subject_of(request: TransitionRequest):
     return db.session.get(STATEFUL[request.object_type], request.object_id)
 
 
+def request_title(request: TransitionRequest, subject) -> str:
+    """What a request is, named for the organisation it is about: "Oppsigelse – Voss herad"."""
+    return f"{subject.workflow.spec(request.trigger).request_label} – {subject.organisation.display_name}"
+
+
 def _decide(request: TransitionRequest, actor: User, status: str, comment: str | None) -> None:
     """Mark a pending request decided, unless someone else decided it first."""
     decided = db.session.execute(

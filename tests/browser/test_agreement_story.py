@@ -82,13 +82,13 @@ def test_lindas_says_yes_signs_becomes_member_gives_notice_and_leaves(live, page
     expect(page.get_by_text("FoU-rådgiveren bekrefter at den er mottatt.")).to_be_visible()
 
     as_("adviser")
-    page.get_by_role("link", name="Se forespørselen").click()
+    page.get_by_role("link", name="Behandle forespørselen").click()
     expect(page.get_by_text("23. november 2027")).to_be_visible()
     page.get_by_role("link", name="Godkjenn", exact=True).click()
     page.get_by_role("button", name="Godkjenn forespørselen").click()
     page.goto(case_url)
     expect(page.locator(".page-head")).to_contain_text("I oppsigelsestid")
-    expect(page.get_by_text("medlem til og med 23. november 2027")).to_be_visible()
+    expect(page.get_by_role("definition").filter(has_text="medlem til og med 23.11.2027")).to_be_visible()
 
     with live.data():
         with clock.pinned(date(2027, 11, 23)):

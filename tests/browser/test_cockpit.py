@@ -39,3 +39,23 @@ def test_overview_and_timeline_pages(live, page, tmp_path):
     expect(page.get_by_role("table", name="Periodene til hver kommune")).to_contain_text("Medlem: fra 01.03.2018")
     page.screenshot(path=tmp_path / "tidslinje.png", full_page=True)
     assert (tmp_path / "oversikt.png").stat().st_size > 10_000 and (tmp_path / "tidslinje.png").stat().st_size > 10_000
+
+
+def test_the_timeline_opens_at_the_current_year_on_a_phone(browser, live):
+    context = browser.new_context(base_url=live.url, locale="nb-NO", viewport={"width": 375, "height": 812})
+    page = context.new_page()
+    sign_in(page, _municipalities(live))
+    page.goto("/tidslinje")
+    page.locator(".tl-frame").scroll_into_view_if_needed()
+    this_year, first_year = page.locator("text.tl-year", has_text="2026"), page.locator("text.tl-year", has_text="2016")
+    expect(this_year).to_be_in_viewport()
+    expect(page.locator(".tl-plot line.tl-today")).to_be_in_viewport()
+    expect(first_year).not_to_be_in_viewport()  # the years scroll; the picture is not squeezed to fit
+    expect(page.get_by_role("link", name="Lindås", exact=True).first).to_be_in_viewport()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    region = page.get_by_role("region", name="Årene 2016–2026")
+    region.focus()
+    before = region.evaluate("area => area.scrollLeft")
+    page.keyboard.press("ArrowLeft")  # the years scroll from the keyboard too
+    page.wait_for_function("before => document.querySelector('.tl-scroll').scrollLeft < before", arg=before)
+    context.close()

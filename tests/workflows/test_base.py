@@ -96,8 +96,11 @@ WORKFLOW_PARAMS = [pytest.param(w, id=w.name) for w in WORKFLOWS.values()]
          "toy.x: states set(), guards set(), roles frozenset({'janitor'})"),
         ([TransitionSpec("x", ("a",), "b", "X", frozenset())], "a", "toy.x: states set(), guards set(), roles frozenset()"),
         (None, "nowhere", "toy: unknown initial state 'nowhere'"),
+        ([TransitionSpec("x", ("a",), "b", "X", frozenset({ADVISER}), needs_approval=True)], "a",
+         "toy.x: a step that needs approval needs a request_label"),
     ],
-    ids=["duplicate-trigger", "unknown-state", "unknown-guard", "unknown-role", "no-roles", "bad-initial"],
+    ids=["duplicate-trigger", "unknown-state", "unknown-guard", "unknown-role", "no-roles", "bad-initial",
+         "approval-unnamed"],
 )
 def test_invalid_definitions_are_rejected(transitions, initial, message):
     with pytest.raises(ValueError) as info:

@@ -6,6 +6,7 @@ from datetime import date
 import pytest
 
 from workflows import MEMBERSHIP, GuardFailed, next_date, notice_last_day, reply_open
+from workflows.membership import invitation_closed
 from workflows.membership import (
     ACCEPTED,
     ACTIVE,
@@ -29,13 +30,17 @@ EXPECTED = {
     "accept": ({INVITED, DECLINED}, ACCEPTED, {C, A}, False, ("reply_open",), False, "Svar ja"),
     "decline": ({INVITED, ACCEPTED}, DECLINED, {C, A}, False, ("reply_open",), False, "Svar nei"),
     "accept_late": (
-        {INVITED, NO_REPLY}, ACCEPTED, {C}, True, ("reply_closed",), False, "Be om å få svare ja etter fristen"
+        {INVITED, NO_REPLY}, ACCEPTED, {C}, True, ("reply_closed", "invitation_open"), False,
+        "Be om å få svare ja etter fristen"
     ),
-    "decline_late": ({INVITED, NO_REPLY}, DECLINED, {A}, False, ("reply_closed",), False, "Registrer sent nei-svar"),
+    "decline_late": (
+        {INVITED, NO_REPLY}, DECLINED, {A}, False, ("reply_closed", "invitation_open"), False, "Registrer sent nei-svar"
+    ),
     "expire_reply": ({INVITED}, NO_REPLY, {SYS}, False, ("reply_closed",), False, "Svarfristen gikk ut"),
-    "reopen": ({NO_REPLY}, INVITED, {A}, False, (), True, "Gi ny svarfrist"),
+    "reopen": ({NO_REPLY}, INVITED, {A}, False, ("invitation_open",), True, "Gi ny svarfrist"),
     "withdraw": (
-        {INVITED, ACCEPTED, DECLINED, NO_REPLY}, WITHDRAWN, {A}, False, (), True, "Trekk tilbake invitasjonen"
+        {INVITED, ACCEPTED, DECLINED, NO_REPLY}, WITHDRAWN, {A}, False, ("invitation_open",), True,
+        "Trekk tilbake invitasjonen"
     ),
     "issue_agreement": ({ACCEPTED}, AGREEMENT_PENDING, {A}, False, (), False, "Send avtale til signering"),
     "complete_signing": (
@@ -101,6 +106,10 @@ class Case:
     def reply_closed(self):
         """The reply deadline has passed."""
         return not self.reply_open()
+
+    def invitation_open(self):
+        """The round invited to agreements from 2017."""
+        return not invitation_closed(self.today, self.deadline, 2017)
 
     def both_signed(self):
         """Both parties have signed."""
@@ -188,6 +197,29 @@ def test_no_next_date_without_the_date():
 )
 def test_reply_open(today, expected):
     assert reply_open(today, date(2016, 11, 1)) is expected
+
+
+@pytest.mark.parametrize(
+    "today, deadline, first_year, closed",
+    [(date(2016, 11, 2), date(2016, 11, 1), 2017, False), (date(2016, 12, 31), date(2016, 11, 1), 2017, False),
+     (date(2017, 1, 1), date(2016, 11, 1), 2017, True), (date(2026, 11, 30), date(2016, 11, 1), 2017, True),
+     (date(2017, 1, 15), date(2017, 1, 15), 2017, False), (date(2017, 1, 16), date(2017, 1, 15), 2017, True),
+     (date(2016, 11, 2), date(2016, 11, 1), 2016, True)],
+    ids=["after-deadline", "last-day-before-period", "period-begins", "ten-years-on", "extended-deadline-day",
+         "day-after-extended", "period-already-running"],
+)
+def test_an_invitation_closes_when_its_deadline_has_passed_and_its_period_begun(today, deadline, first_year, closed):
+    assert invitation_closed(today, deadline, first_year) is closed
+
+
+def test_a_closed_invitation_takes_no_late_answer_new_deadline_or_withdrawal():
+    ten_years_on = Case(date(2026, 11, 30))
+    for trigger, state in (("accept_late", NO_REPLY), ("decline_late", NO_REPLY), ("reopen", NO_REPLY),
+                           ("withdraw", NO_REPLY), ("withdraw", DECLINED)):
+        with pytest.raises(GuardFailed) as info:
+            MEMBERSHIP.fire(trigger, state, ten_years_on)
+        assert info.value.guards == ["invitation_open"], trigger
+    assert MEMBERSHIP.fire("reopen", NO_REPLY, Case(date(2016, 12, 1))) == INVITED
 
 
 def test_only_the_municipality_declines_signing_for_the_municipality():

@@ -86,7 +86,7 @@ def test_the_approval_inbox_names_a_request_by_what_it_is(client, auth, adviser,
     auth.login(adviser)
     inbox = client.get("/godkjenninger/").get_data(as_text=True)
     name = voss.organisation.display_name
-    assert f"<td>Oppsigelse – {name}</td>" in inbox and "Invitasjon 2016" not in inbox
+    assert f">Oppsigelse – {name}</td>" in inbox and "Invitasjon 2016" not in inbox
     detail = client.get(f"/godkjenninger/{request.id}").get_data(as_text=True)
     assert f'<p class="lead">Oppsigelse – {name}</p>' in detail
 

@@ -12,7 +12,7 @@ from app.models import MembershipCase
 from app.models.invitation import ANSWER_LABELS, YES
 from app.municipality.forms import LateReplyForm, ReplyForm
 from app.security import role_required
-from app.services import cases, contributions, members, replies, rounds, worklist
+from app.services import cases, in_force, members, replies, rounds, worklist
 from app.views import attempt
 from workflows import MEMBERSHIP
 from workflows.roles import ADVISER, MUNICIPALITY_CONTACT
@@ -54,7 +54,7 @@ def home():
     invited = [c for c in cases if c.awaiting_reply or c.reply_may_change and c.guard_context(today).reply_open()]
     return render_template(
         "municipality/home.html", organisation=organisation, member=member, case=case,
-        in_force=contributions.agreement_in_force(case, today.year) if case else None,
+        standing=in_force.on(case, today, members.member_periods(case)) if case else None,
         due=worklist.for_organisation(organisation) if organisation else [], invited=invited,
         earlier=[c for c in cases if c not in invited], today=today)
 

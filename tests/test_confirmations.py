@@ -26,6 +26,9 @@ ONE_CLICK = {
     "admin.person_export": "a download of what is stored about a person (audited, changes nothing)",
     "meetings.attendance": "who attended, saved and corrected at will",
     "meetings.minutes": "the minutes, saved and corrected at will",
+    "identity.start": "going on to the identity provider's sign-in",
+    "identity.send_code": "mailing a one-time code to tie a first sign-in to an account (changes no account)",
+    "identity.request_access": "asking the admin for access (the admin decides on a confirmation page)",
 }
 
 

@@ -3,7 +3,7 @@ from datetime import date
 
 import wtforms
 from flask_wtf import FlaskForm
-from wtforms import SelectChoice, SelectMultipleField, SubmitField
+from wtforms import Choice, SelectChoice, SelectMultipleField, SubmitField
 from wtforms.validators import StopValidation
 from markupsafe import Markup, escape
 from wtforms.widgets import CheckboxInput, Select, html_params
@@ -96,9 +96,8 @@ _SLOT = "\0"
 def escape_each(texts: list) -> list[str]:
     """escape() of each text, with one call for them all: a call per option costs twenty times as much in a list of
     everyone. (Markup, or a text holding the separator, is escaped one by one.)"""
-    texts = [text if type(text) is str or hasattr(text, "__html__") else str(text) for text in texts]
-    if all(type(text) is str for text in texts):
-        pieces = str(escape(_SLOT.join(texts))).split(_SLOT)
+    if set(map(type, texts)) <= {str, int}:
+        pieces = str(escape(_SLOT.join(map(str, texts)))).split(_SLOT)
         if len(pieces) == len(texts):
             return pieces
     return [str(escape(text)) for text in texts]
@@ -121,23 +120,23 @@ class LongSelect(Select):
     """WTForms' Select for a list of everyone: the same HTML, the options' values and labels escaped all at once."""
 
     def __call__(self, field, **kwargs):
-        if field.has_groups():
+        options = field._choices_from_input(field.choices) or []
+        if self.multiple or any(choice.optgroup is not None for choice in options):
             return super().__call__(field, **kwargs)
         kwargs.setdefault("id", field.id)
-        if self.multiple:
-            kwargs["multiple"] = True
         for k in self.validation_attrs:
             if k not in kwargs and getattr(field.flags, k, False):
                 kwargs[k] = getattr(field.flags, k)
-        options = list(field.iter_choices())
         values = escape_each([choice.value for choice in options])
         labels = escape_each([choice.label or choice.value for choice in options])
         html = [f"<select {html_params(name=field.name, **kwargs)}>"]
+        coerce, data = field.coerce, field.data
         for choice, value, label in zip(options, values, labels):
+            selected = coerce(choice.value) == data
             if choice.render_kw:
-                html.append(self.render_option(choice))
+                html.append(self.render_option(Choice(choice.value, choice.label, selected, choice.render_kw)))
             else:
-                html.append(f'<option {"selected " if choice.selected else ""}value="{value}">{label}</option>')
+                html.append(f'<option {"selected " if selected else ""}value="{value}">{label}</option>')
         html.append("</select>")
         return Markup("".join(html))
 

@@ -20,7 +20,6 @@ from workflows.roles import PROJECT_MEMBER
 
 bp = Blueprint("subgroups", __name__, url_prefix="/undergrupper")
 PER_PAGE = 25
-MEMBERS_PER_PAGE = 50
 # Steps whose comment the form insists on, and what the comment means there.
 COMMENT_LABELS = {
     "approve": "Vedtak og kommentar (f.eks. saksnummer og hva prosjektgruppen la vekt på)",
@@ -180,7 +179,7 @@ def members(subgroup_id: int):
             flash(f"{member.user.name} er lagt til i undergruppen.", "success")
             return redirect(url_for("subgroups.members", subgroup_id=subgroup.id))
     return render_template("subgroups/members.html", subgroup=subgroup, form=form, search=search, query=query,
-                           page=db.paginate(subgroups.current_members(subgroup), per_page=MEMBERS_PER_PAGE,
+                           page=db.paginate(subgroups.current_members(subgroup), per_page=PER_PAGE,
                                             error_out=False))
 
 

@@ -27,6 +27,8 @@ NO_REGION = "Uten region"
 
 
 class Municipality(NamedTuple):
+    """What the picker reads of a municipality."""
+
     id: int
     name: str
     region: str | None
@@ -55,7 +57,7 @@ def load(form, action: str, round_: InvitationRound | None = None) -> Picker:
     for o in municipalities:
         by_region[o.region or NO_REGION].append(o)
     regions = list(by_region)
-    form.organisations.choices = [(o.id, o.name) for o in municipalities]  # options only when validated
+    form.organisations.choices = [(o.id, o.name) for o in municipalities]  # pairs: made options only to validate
     form.region.choices = choices([("", "Alle regioner")] + [(r, r) for r in regions])
     region = form.region.data if form.region.data in regions else ""
     invited = set(db.session.scalars(select(MembershipCase.organisation_id)

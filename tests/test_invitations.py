@@ -5,12 +5,13 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
+from app import clock
 from app.extensions import db
 from app.invitations import routes as invitation_routes
 from app.models import AuditEvent, InvitationRound, MembershipCase, OutboxMessage, User
 from app.services import ServiceError, cases, replies, rounds, tick, workflow
 from tests import factories
-from tests.conftest import post
+from tests.conftest import csrf_token, post
 
 NEW = "/invitasjoner/ny"
 
@@ -257,6 +258,26 @@ def test_round_refuses_dissolved_organisations_members_successors_of_members_and
     assert cases.refusals([orgs["Vaksdal"]], date(2026, 12, 15)) == {}
 
 
+def test_an_invitation_blocks_another_from_when_it_is_sent_to_its_deadline_or_until_the_agreement(app, orgs):
+    adviser = factories.adviser(orgs["Bergen"])
+    factories.sent_round(adviser, [orgs["Askøy"]], deadline=date(2026, 12, 15))
+    accepted = factories.sent_round(adviser, [orgs["Voss"]], deadline=date(2026, 12, 15), title="Runde 2").cases[0]
+    workflow.perform(accepted, "accept", adviser)
+    db.session.commit()
+    asked = [orgs["Askøy"], orgs["Voss"]]
+
+    def refused(day: date) -> dict[str, str]:
+        with clock.pinned(day):
+            found = [{o.name: f.reason for o in asked if (f := refusals.get(o.id))}
+                     for refusals in (cases.refusals(asked, day), cases.refusals(asked, day, every=True))]
+        assert found[0] == found[1]
+        return found[0]
+
+    assert refused(date(2026, 11, 1)) == {}  # a day before the invitations were sent
+    assert refused(date(2026, 12, 15)) == {"Askøy": "har en åpen sak", "Voss": "har en åpen sak"}  # the deadline
+    assert refused(date(2026, 12, 16)) == {"Voss": "har en åpen sak"}  # accepted: open until the agreement
+
+
 def test_invite_more_refuses_a_member(client, adviser, orgs):
     round_ = factories.sent_round(adviser, [orgs["Voss"]])
     factories.active_case(orgs["Lindås"], by=adviser)
@@ -266,6 +287,40 @@ def test_invite_more_refuses_a_member(client, adviser, orgs):
         response = post(client, page, {"organisations": [orgs["Lindås"].id], "action": action}, token_from=page)
         assert MEMBER_REFUSAL in response.get_data(as_text=True)
     assert [c.organisation.name for c in db.session.get(InvitationRound, round_.id).cases] == ["Voss"]
+
+
+def test_the_picker_shows_each_municipality_as_it_stands_and_keeps_the_choice_after_an_error(client, adviser, orgs):
+    for title in ("Invitasjon 2024", "Invitasjon 2025"):  # the latest case is the one shown
+        workflow.perform(cases.invite(factories.invitation_round(title=title), orgs["Askøy"], adviser), "decline",
+                         adviser)
+    factories.user("municipality_contact", organisation=orgs["Askøy"])
+    member = factories.active_case(orgs["Lindås"], by=adviser)
+    round_ = factories.sent_round(adviser, [orgs["Voss"]])
+    db.session.commit()
+    page = f"/invitasjoner/{round_.id}/inviter"
+
+    def row(html: str, name: str) -> str:
+        return next(item for item in html.split("<li>") if f">{name}</" in item).split("</li>")[0]
+
+    failed = post(client, page, {"organisations": [orgs["Vaksdal"].id, orgs["Askøy"].id, orgs["Lindås"].id],
+                                 "action": "preview"}, token_from=page).get_data(as_text=True)
+    assert MEMBER_REFUSAL in failed
+    assert row(failed, "Voss") == '<span>Voss</span> <span class="muted">– allerede invitert i denne runden</span>'
+    assert row(failed, "Lindås") == (f'<span>Lindås</span> <span class="muted">– er medlem (<a href="/saker/'
+                                     f'{member.id}">saken<span class="visually-hidden"> for Lindås</span></a>)</span>')
+    vaksdal, askoy = orgs["Vaksdal"].id, orgs["Askøy"].id
+    assert row(failed, "Vaksdal") == (
+        f'<input type="checkbox" name="organisations" value="{vaksdal}" id="org-{vaksdal}" checked '
+        f'aria-describedby="org-{vaksdal}-about"> <label for="org-{vaksdal}">Vaksdal</label> '
+        f'<span class="muted" id="org-{vaksdal}-about">ikke invitert før · ingen kontaktperson</span>')
+    assert f'id="org-{askoy}" checked' in row(failed, "Askøy")
+    assert f'<span class="muted" id="org-{askoy}-about">Takket nei (Invitasjon 2025)</span>' in row(failed, "Askøy")
+    assert "checked" not in row(failed, "Samnanger")
+    assert "Valgt nå (3): Vaksdal, Askøy, Lindås" in failed
+    client.post("/sprak", data={"lang": "en", "csrf_token": csrf_token(client, page)})
+    english = client.get(page).get_data(as_text=True)
+    assert "already invited in this round" in row(english, "Voss") and ">the case<" in row(english, "Lindås")
+    assert "not invited before · no contact person" in row(english, "Vaksdal")
 
 
 def test_select_all_and_region_filter_work_without_javascript(client, adviser, orgs):

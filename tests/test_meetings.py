@@ -129,6 +129,15 @@ def test_invitees_see_the_meeting_others_do_not(client, auth, login, people, mee
     assert client.get(f"/moter/{meeting.id}").status_code == 404
 
 
+def test_the_edit_form_ticks_who_is_invited_and_keeps_the_choice_after_an_error(client, login, people, meeting):
+    login("adviser", organisation="Bergen")
+    edit = f"/moter/{meeting.id}/endre"
+    assert _checked(client.get(edit).get_data(as_text=True)) == {people["steering"].id, people["steering2"].id}
+    chosen = {people["steering"].id, people["contact"].id}
+    failed = post(client, edit, {**FORM, "place": "", "invitees": sorted(chosen)}, token_from=edit)
+    assert _checked(failed.get_data(as_text=True)) == chosen
+
+
 @pytest.mark.parametrize("path", ["/moter/ny/steering", "/moter/1/endre"])
 def test_only_the_adviser_plans_meetings(client, auth, people, meeting, path):
     auth.login(people["steering"])

@@ -223,6 +223,26 @@ def test_the_chair_adds_and_removes_members_after_establishment(client, auth, or
         "Kari Nordtveit", "Erik Aase"}
 
 
+def test_the_member_list_pages_through_the_members_and_offers_only_the_others(client, auth, orgs, adviser, siri):
+    kari = factories.user("project_member", organisation=orgs["Lindås"], name="Kari Nordtveit")
+    people = [factories.user(organisation=orgs["Voss"], name=f"Medlem {n:02d}") for n in range(52)]
+    outsider = factories.user(organisation=orgs["Voss"], name="Utenfor Gruppen")
+    subgroup = factories.subgroup(kari, member_ids=[siri.id] + [p.id for p in people])
+    for trigger, actor in (("submit", kari), ("second", siri), ("approve", adviser), ("establish", adviser)):
+        workflow.perform(subgroup, trigger, actor)
+    db.session.commit()
+    auth.login(adviser)
+    members = f"/undergrupper/{subgroup.id}/medlemmer"
+    pages = [client.get(f"{members}?page={n}").get_data(as_text=True) for n in (1, 2, 3)]
+    listed = [[n.strip() for n in re.findall(r"<tr>\s*<td>([^<]+)<", html)] for html in pages]
+    first = pages[0]
+    assert len(listed[0]) == 25 and "Side 1 av 3 (54 treff)" in first and f'href="{members}?page=2"' in first
+    assert sorted(sum(listed, [])) == sorted(["Kari Nordtveit", "Siri Lie"] + [p.name for p in people])
+    assert 'Kari Nordtveit <span class="tag tag-blue">leder</span>' in first and first.count(">Fjern<") == 24
+    offered = re.findall(r'<option value="(\d+)">', first)
+    assert str(outsider.id) in offered and not {str(p.id) for p in people + [siri, kari]} & set(offered)
+
+
 def test_members_cannot_be_changed_before_establishment(client, auth, orgs, adviser):
     kari = factories.user("project_member", organisation=orgs["Lindås"])
     subgroup = factories.subgroup(kari)

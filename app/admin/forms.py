@@ -12,7 +12,7 @@ class UserForm(FlaskForm):
     name = StringField("Navn", validators=[DataRequired(REQUIRED), Length(max=120)])
     title = StringField("Stilling", validators=[Optional(), Length(max=120)])
     phone = StringField("Telefon", validators=[Optional(), Length(max=30)])
-    organisation_id = SelectField("Organisasjon", coerce=int)
+    organisation_id = SelectField("Organisasjon", coerce=int, widget=LongSelect())
     roles = CheckboxList("Roller", choices=choices(ROLE_LABELS.items()))
     active = BooleanField("Kan logge inn", default=True)
     submit = SubmitField("Lagre endringene")

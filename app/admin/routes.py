@@ -23,8 +23,9 @@ PER_PAGE = 25
 
 
 def _organisation_choices():
-    rows = db.session.scalars(select(Organisation).order_by(Organisation.kind != MUNICIPALITY, Organisation.sort_key))
-    return choices([(0, "— ingen —")] + [(o.id, o.display_name) for o in rows])
+    rows = db.session.execute(select(Organisation.id, Organisation.official_name, Organisation.name)
+                              .order_by(Organisation.kind != MUNICIPALITY, Organisation.sort_key))
+    return choices([(0, "— ingen —")] + [(org_id, official or name) for org_id, official, name in rows])
 
 
 def _get_user(user_id: int) -> User:

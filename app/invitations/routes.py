@@ -1,19 +1,16 @@
 """The adviser's invitation rounds: create and send, follow the answers, remind, extend deadlines."""
-from dataclasses import dataclass
-
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import select
 
 from app import clock
 from app.extensions import db
-from app.forms import ConfirmForm, choices
+from app.forms import ConfirmForm
 from app.invitations.forms import DeadlineForm, InviteForm, RoundForm
+from app.invitations.picker import Picker, load as load_picker
 from app.models import InvitationRound, MembershipCase, Organisation, User
-from app.models.organisation import MUNICIPALITY, REGIONS
-from workflows.roles import ADVISER, MUNICIPALITY_CONTACT
+from workflows.roles import ADVISER
 from app.security import role_required
-from app.services import cases, invitation_mail, overview, reminders, rounds
+from app.services import invitation_mail, overview, reminders, rounds
 from app.views import add_error, attempt, attempt_result, confirmation
 from workflows import MEMBERSHIP, reply_open
 from workflows.membership import INVITED
@@ -24,55 +21,6 @@ PER_PAGE = 50
 
 def get_round(round_id: int) -> InvitationRound:
     return db.get_or_404(InvitationRound, round_id)
-
-
-@dataclass
-class Picker:
-    """The municipalities to choose from, grouped by region, and what is chosen and shown."""
-
-    groups: list[tuple[str, list[Organisation]]]
-    region: str
-    selected: list[int]
-    invited: set[int]
-    refused: dict[int, cases.Refusal]  # organisation id -> why it is not offered
-    status: dict[int, str]
-    with_contact: set[int]
-
-    @property
-    def chosen(self) -> list[Organisation]:
-        by_id = {o.id: o for _, group in self.groups for o in group}
-        return [by_id[i] for i in self.selected if i in by_id]
-
-
-def _picker(form, action: str, round_: InvitationRound | None = None) -> Picker:
-    """Fill the form's choices and apply the select-all/clear buttons (which also work without JavaScript); the
-    organisations not to be invited by the round's deadline are shown with the reason."""
-    order = {region: n for n, region in enumerate(REGIONS)}
-    municipalities = sorted(
-        db.session.scalars(select(Organisation).where(Organisation.kind == MUNICIPALITY,
-                                                      Organisation.is_host.is_(False))),
-        key=lambda o: (order.get(o.region, len(order)), o.region or "", o.name))
-    regions = list(dict.fromkeys(o.region or "Uten region" for o in municipalities))
-    form.organisations.choices = choices([(o.id, o.name) for o in municipalities])
-    form.region.choices = choices([("", "Alle regioner")] + [(r, r) for r in regions])
-    region = form.region.data if form.region.data in regions else ""
-    invited = {case.organisation_id for case in round_.cases} if round_ else set()
-    day = round_.reply_deadline if round_ else form.reply_deadline.data or clock.today()
-    refused = cases.refusals(municipalities, day)
-    selected = list(form.organisations.data or [])
-    if action == "select_all":
-        shown = [o.id for o in municipalities if (o.region or "Uten region") == region or not region]
-        selected += [i for i in shown if i not in selected and i not in invited and i not in refused]
-    elif action == "clear":
-        selected = []
-    form.organisations.data = selected
-    status = {}
-    for case in db.session.scalars(select(MembershipCase).order_by(MembershipCase.id)):
-        status[case.organisation_id] = f"{MEMBERSHIP.label(case.state)} ({case.round.title})"
-    with_contact = set(db.session.scalars(select(User.organisation_id).where(
-        User.active.is_(True), User.role_rows.any(role=MUNICIPALITY_CONTACT))))
-    groups = [(r, [o for o in municipalities if (o.region or "Uten region") == r]) for r in regions]
-    return Picker(groups, region, selected, invited, refused, status, with_contact)
 
 
 def _terms(form: RoundForm) -> dict:
@@ -135,7 +83,7 @@ def round_list():
 def round_new():
     form = RoundForm(data=rounds.round_defaults(clock.today()) if request.method == "GET" else None)
     action = request.form.get("action", "")
-    picker = _picker(form, action)
+    picker = load_picker(form, action)
     if action == "refill":
         _refill_letter(form)
     elif action in ("preview", "send") and _round_valid(form, picker):
@@ -172,7 +120,7 @@ def invite_more(round_id: int):
     round_ = get_round(round_id)
     form = InviteForm()
     action = request.form.get("action", "")
-    picker = _picker(form, action, round_)
+    picker = load_picker(form, action, round_)
     if action in ("preview", "send") and form.validate():
         if action == "preview":
             problem = rounds.check_invite_more(round_, picker.chosen)

@@ -87,10 +87,10 @@ def meeting_page(meeting_id: int):
 @bp.route("/<int:meeting_id>/endre", methods=["GET", "POST"])
 @role_required(ADVISER)
 def meeting_edit(meeting_id: int):
-    meeting = get_meeting(meeting_id, meetings.INVITEE_IDS)
+    meeting = get_meeting(meeting_id, meetings.WITHOUT_INVITEES)
     start, end = meeting.starts_at.astimezone(clock.OSLO), meeting.ends_at.astimezone(clock.OSLO)
     form = MeetingForm(date=start.date(), start_time=start.time(), end_time=end.time(), place=meeting.place,
-                       agenda=meeting.agenda, invitees=[i.user_id for i in meeting.invitees])
+                       agenda=meeting.agenda, invitees=meetings.invitee_ids(meeting))
     _invitee_choices(form)
     if form.validate_on_submit() and attempt(
             lambda: meetings.update(meeting, **_meeting_fields(form), actor=current_user), form, "date"):

@@ -3,7 +3,7 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, Length, Optional
 
-from app.forms import REQUIRED, CheckboxList, DateField, choices
+from app.forms import REQUIRED, CheckboxList, DateField, LongSelect, choices
 from app.models.organisation import KIND_LABELS, REGIONS, WRITTEN_STANDARDS
 
 MAILBOX = "Skriv en gyldig e-postadresse, for eksempel postmottak@alver.kommune.no."
@@ -51,9 +51,10 @@ class MergerForm(FlaskForm):
     predecessor_ids = CheckboxList("Slås sammen", coerce=int, validators=[DataRequired(
         "Velg minst én organisasjon som slås sammen.")], invalid_choice_message="Velg organisasjoner fra listen.")
     first_day = DateField("Gjelder fra", validators=[DataRequired("Skriv datoen sammenslåingen gjelder fra.")])
-    successor_id = SelectField("Etterfølger", coerce=int, invalid_choice_message="Velg en organisasjon fra listen.")
+    successor_id = SelectField("Etterfølger", coerce=int, invalid_choice_message="Velg en organisasjon fra listen.",
+                               widget=LongSelect())
     official_name = StringField("Offisielt navn på den nye", validators=[Optional(), Length(max=200)])
     number = StringField("Kommunenummer til den nye", validators=[Optional(), Length(max=10)])
     org_number = StringField("Organisasjonsnummer til den nye", validators=[Optional(), Length(max=20)])
     continued_case_id = SelectField("Avtalen som videreføres", coerce=int,
-                                    invalid_choice_message="Velg en avtale fra listen.")
+                                    invalid_choice_message="Velg en avtale fra listen.", widget=LongSelect())

@@ -7,11 +7,12 @@ from datetime import date
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import selectinload
 
 from app import clock, history
 from app.extensions import db
-from app.models import AuditEvent, MembershipCase, Organisation, OrganisationSuccession, User
+from app.forms import choices
+from app.models import AuditEvent, InvitationRound, MembershipCase, Organisation, OrganisationSuccession, User
 from app.models.organisation import KIND_LABELS, WRITTEN_STANDARDS
 from app.organisations.forms import ChangeForm, DetailsForm, MergerForm, NewOrganisationForm
 from app.security import role_required
@@ -149,17 +150,17 @@ MOVE_LABELS = {"case": "Saken med historikken", "users": "Brukerkontoer (også k
 
 
 def _merger_choices(form: MergerForm) -> None:
-    open_orgs = db.session.scalars(select(Organisation).where(~Organisation.successor_links.any())
-                                   .order_by(Organisation.sort_key, Organisation.id)).all()
-    form.predecessor_ids.choices = [(org.id, org.display_name) for org in open_orgs]
-    form.successor_id.choices = [(0, "Ny organisasjon (fyll inn under)")] + \
-        [(org.id, org.display_name) for org in open_orgs]
-    in_force = db.session.scalars(select(MembershipCase).where(mergers.in_force())
-                                  .options(joinedload(MembershipCase.organisation), joinedload(MembershipCase.round))
-                                  .join(MembershipCase.organisation).order_by(Organisation.sort_key,
-                                                                              MembershipCase.id)).all()
-    form.continued_case_id.choices = [(0, "Ingen: alle medlemskapene avsluttes")] + \
-        [(case.id, f"{case.organisation.display_name} – {case.round.title}") for case in in_force]
+    open_orgs = [(org_id, official or name) for org_id, official, name in db.session.execute(
+        select(Organisation.id, Organisation.official_name, Organisation.name)
+        .where(~Organisation.successor_links.any()).order_by(Organisation.sort_key, Organisation.id))]
+    form.predecessor_ids.choices = choices(open_orgs)
+    form.successor_id.choices = choices([(0, "Ny organisasjon (fyll inn under)")] + open_orgs)
+    in_force = db.session.execute(
+        select(MembershipCase.id, Organisation.official_name, Organisation.name, InvitationRound.title)
+        .join(MembershipCase.organisation).join(MembershipCase.round).where(mergers.in_force())
+        .order_by(Organisation.sort_key, MembershipCase.id))
+    form.continued_case_id.choices = choices([(0, "Ingen: alle medlemskapene avsluttes")] + [
+        (case_id, f"{official or name} – {title}") for case_id, official, name, title in in_force])
 
 
 def _asked(form: MergerForm) -> mergers.Request:

@@ -1,10 +1,10 @@
 """Membership cases: inviting a municipality, the facts a transition records, history as of a date."""
-from dataclasses import dataclass
-from datetime import date, timedelta
+from collections import defaultdict
+from datetime import date, datetime, timedelta
+from typing import NamedTuple
 
-from sqlalchemy import Select, bindparam, select
+from sqlalchemy import Select, and_, bindparam, func, or_, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload
 
 from app import clock
 from app.extensions import db
@@ -12,72 +12,80 @@ from app.models import (AgreementDocument, AuditEvent, InvitationRound, Membersh
                         OrganisationSuccession, Signature, User)
 from app.models.case import HOST_PARTY, MUNICIPALITY_PARTY
 from app.services import Conflict, ServiceError, audit, workflow
-from workflows import MEMBERSHIP, reply_open
+from workflows import MEMBERSHIP
 from workflows.membership import ACCEPTED, ACTIVE, AGREEMENT_PENDING, INVITED, NOTICE_GIVEN, SIGNED
 
 # A municipality with a case in one of these states is a member or has an agreement to sign: its agreement is
 # renewed from that case, and it is not invited again (a second case would make it a member twice).
 HOLDING_AGREEMENT = (AGREEMENT_PENDING, SIGNED, ACTIVE, NOTICE_GIVEN)
-# A case in one of these states is an open invitation (see _open_now): the municipality is not invited again while
+# A case in one of these states is an open invitation (see _blocking): the municipality is not invited again while
 # it runs.
 OPEN_INVITATION = (INVITED, ACCEPTED)
 
 
-@dataclass(frozen=True)
-class Refusal:
+class Refusal(NamedTuple):
     """Why an organisation may not be invited, and the case that shows it (None for a dissolved one)."""
 
     reason: str
     case_id: int | None = None
 
 
-def _case_reason(case: MembershipCase) -> str:
-    if case.state == AGREEMENT_PENDING and case.agreement_start is None:
+def _case_reason(state: str, agreement_start: date | None) -> str:
+    if state == AGREEMENT_PENDING and agreement_start is None:
         return "har en avtale til signering"
-    return "er medlem" if case.state in HOLDING_AGREEMENT else "har en åpen sak"
+    return "er medlem" if state in HOLDING_AGREEMENT else "har en åpen sak"
 
 
-def _open_now(case: MembershipCase) -> bool:
-    """An invitation is open from when it was sent (a day replayed before that does not see it) until its deadline;
-    once accepted, until the agreement is issued."""
-    return case.state_since <= clock.now() and (case.state == ACCEPTED
-                                                or reply_open(clock.today(), case.reply_deadline))
+def _blocking(now: datetime, today: date):
+    """SQL: the case keeps its municipality from being invited again: it holds an agreement, or it is an open
+    invitation. An invitation is open from when it was sent (a day replayed before that does not see it) until its
+    deadline, the deadline day itself included (reply_open); once accepted, until the agreement is issued."""
+    deadline = func.coalesce(MembershipCase.deadline_override, InvitationRound.reply_deadline)
+    return or_(MembershipCase.state.in_(HOLDING_AGREEMENT),
+               and_(MembershipCase.state.in_(OPEN_INVITATION), MembershipCase.state_since <= now,
+                    or_(MembershipCase.state == ACCEPTED, deadline >= today)))
 
 
-def refusals(organisations: list[Organisation], day: date) -> dict[int, Refusal]:
+def refusals(organisations: list[Organisation], day: date, *, every: bool = False) -> dict[int, Refusal]:
     """Organisation id -> why it may not be invited to answer by `day` (the one rule for inviting): it is dissolved
-    by then, or it or its successor is a member, has an agreement to sign or has an open invitation."""
+    by then, or it or its successor is a member, has an agreement to sign or has an open invitation.
+
+    `organisations`: anything with their `id` and `active_to`. `every`: they are every municipality (the round
+    form's thousand), so the successions and cases are read without naming them."""
     ids = [o.id for o in organisations]
-    successors = {id_: [] for id_ in ids}
-    for link in db.session.scalars(select(OrganisationSuccession).where(OrganisationSuccession.predecessor_id.in_(ids))
-                                   .options(joinedload(OrganisationSuccession.successor))
-                                   .order_by(OrganisationSuccession.id)):
-        successors[link.predecessor_id].append(link.successor)
-    wanted = set(ids) | {s.id for found in successors.values() for s in found}
-    blocking = {}
-    for case in db.session.scalars(select(MembershipCase).where(
-            MembershipCase.organisation_id.in_(wanted),
-            MembershipCase.state.in_(HOLDING_AGREEMENT + OPEN_INVITATION))
-            .options(joinedload(MembershipCase.organisation), joinedload(MembershipCase.round))
-            .order_by(MembershipCase.id)):
-        if case.state in HOLDING_AGREEMENT or _open_now(case):
-            blocking.setdefault(case.organisation_id, case)
+    links = select(OrganisationSuccession.predecessor_id, Organisation.id, Organisation.official_name,
+                   Organisation.name).join(Organisation, OrganisationSuccession.successor_id == Organisation.id)
+    successors = defaultdict(list)  # id -> [(successor id, its name)]
+    for predecessor_id, successor_id, official_name, name in db.session.execute(
+            (links if every else links.where(OrganisationSuccession.predecessor_id.in_(ids)))
+            .order_by(OrganisationSuccession.id)):
+        successors[predecessor_id].append((successor_id, official_name or name))
+    today = clock.today()
+    held = select(MembershipCase.id, MembershipCase.organisation_id, MembershipCase.state,
+                  MembershipCase.agreement_start).join(MembershipCase.round).where(_blocking(clock.now(), today))
+    if not every:
+        wanted = set(ids) | {successor_id for found in successors.values() for successor_id, _ in found}
+        held = held.where(MembershipCase.organisation_id.in_(wanted))
+    blocking = {}  # organisation id -> its first blocking case: (case id, reason)
+    for case_id, organisation_id, state, agreement_start in db.session.execute(held.order_by(MembershipCase.id)):
+        if organisation_id not in blocking:
+            blocking[organisation_id] = (case_id, _case_reason(state, agreement_start))
     found = {}
-    for organisation in organisations:
-        part_of = ", ".join(s.display_name for s in successors[organisation.id])
-        if organisation.active_to is not None and organisation.active_to < day:
-            past = organisation.active_to < clock.today()
-            reason = f"{'oppløst' if past else 'oppløses'} {organisation.active_to:%d.%m.%Y}" + (
+    for organisation_id, active_to in ((o.id, o.active_to) for o in organisations):
+        if active_to is not None and active_to < day:
+            part_of = ", ".join(name for _, name in successors[organisation_id])
+            past = active_to < today
+            reason = f"{'oppløst' if past else 'oppløses'} {active_to:%d.%m.%Y}" + (
                 f", {'nå' if past else 'blir'} del av {part_of}" if part_of else "")
-            found[organisation.id] = Refusal(reason)
-        elif organisation.id in blocking:
-            case = blocking[organisation.id]
-            found[organisation.id] = Refusal(_case_reason(case), case.id)
-        else:
-            case = next((blocking[s.id] for s in successors[organisation.id] if s.id in blocking), None)
-            if case is not None:
-                found[organisation.id] = Refusal(
-                    f"går inn i {case.organisation.display_name}, som {_case_reason(case)}", case.id)
+            found[organisation_id] = Refusal(reason)
+        elif organisation_id in blocking:
+            case_id, reason = blocking[organisation_id]
+            found[organisation_id] = Refusal(reason, case_id)
+        elif organisation_id in successors:
+            through = next(((name, *blocking[s]) for s, name in successors[organisation_id] if s in blocking), None)
+            if through:
+                successor, case_id, reason = through
+                found[organisation_id] = Refusal(f"går inn i {successor}, som {reason}", case_id)
     return found
 
 

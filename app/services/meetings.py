@@ -20,8 +20,8 @@ WITHOUT_ROLES = lazyload(User.role_rows)
 # A group's meeting invites the group: its seat in the representatives' table and the role of its members.
 GROUP_MEETINGS = {STEERING_MEETING: (STEERING_GROUP, STEERING_MEMBER), PROJECT_MEETING: (PROJECT_GROUP, PROJECT_MEMBER)}
 WITH_INVITEES = selectinload(Meeting.invitees).joinedload(MeetingInvitee.user).lazyload(User.role_rows)
-# Who is invited, as user ids only: what the meeting form needs.
-INVITEE_IDS = selectinload(Meeting.invitees).lazyload(MeetingInvitee.user)
+# The meeting alone: the form reads who is invited with invitee_ids(), not hundreds of invitees.
+WITHOUT_INVITEES = lazyload(Meeting.invitees)
 
 
 def default_invitees(kind: str) -> list[User]:
@@ -49,6 +49,11 @@ def _invited_by_default(kind: str):
                                                               representatives.in_office(today))
         return or_(User.role_rows.any(role=role), User.id.in_(representative))
     return or_(User.role_rows.any(role=MUNICIPALITY_CONTACT), User.email.in_(select(AdministrativeContact.email)))
+
+
+def invitee_ids(meeting: Meeting) -> list[int]:
+    return list(db.session.scalars(select(MeetingInvitee.user_id).where(MeetingInvitee.meeting_id == meeting.id)
+                                   .order_by(MeetingInvitee.user_id)))
 
 
 def candidates() -> list[tuple[int, str]]:

@@ -5,7 +5,7 @@ from datetime import date
 
 from flask import current_app
 from sqlalchemy import Select, func, or_, select
-from sqlalchemy.orm import lazyload, selectinload
+from sqlalchemy.orm import joinedload, lazyload, selectinload
 
 from app import clock, search
 from app.extensions import db
@@ -222,6 +222,17 @@ def _require_manager(subgroup: Subgroup, actor: User) -> None:
         raise ServiceError("Medlemmer kan bare legges til eller fjernes mens undergruppen er etablert.")
     if not can_manage_members(subgroup, actor):
         raise ServiceError("Bare FoU-rådgiveren eller lederen av undergruppen kan endre medlemmene.")
+
+
+def current_members(subgroup: Subgroup) -> Select:
+    """The members now, in the order they joined, with who they are (without their roles)."""
+    return select(SubgroupMember).where(SubgroupMember.subgroup_id == subgroup.id, SubgroupMember.left_on.is_(None)) \
+        .options(joinedload(SubgroupMember.user).lazyload(User.role_rows)).order_by(SubgroupMember.id)
+
+
+def current_member_ids(subgroup: Subgroup) -> set[int]:
+    return set(db.session.scalars(select(SubgroupMember.user_id).where(SubgroupMember.subgroup_id == subgroup.id,
+                                                                       SubgroupMember.left_on.is_(None))))
 
 
 def add_member(subgroup: Subgroup, user_id: int, joined_on: date, actor: User) -> SubgroupMember:

@@ -139,12 +139,12 @@ def action(subgroup_id: int, trigger: str):
 
 @bp.route("/<int:subgroup_id>/medlemmer", methods=["GET", "POST"])
 def members(subgroup_id: int):
-    subgroup = get_subgroup(subgroup_id, WITH_MEMBERS)
+    subgroup = get_subgroup(subgroup_id)
     if not subgroups.can_manage_members(subgroup, current_user):
         abort(403, "Bare FoU-rådgiveren eller lederen kan endre medlemmene, og bare mens undergruppen er etablert.")
     search = MemberSearchForm(request.args)
     query = (search.q.data or "").strip()
-    current = {m.user_id for m in subgroup.current_members}
+    current = subgroups.current_member_ids(subgroup)
     found = [(u.id, person_label(u)) for u in subgroups.search_people(query)] if query \
         else subgroups.person_choices()
     form = AddMemberForm()
@@ -161,7 +161,9 @@ def members(subgroup_id: int):
         if member:
             flash(f"{member.user.name} er lagt til i undergruppen.", "success")
             return redirect(url_for("subgroups.members", subgroup_id=subgroup.id))
-    return render_template("subgroups/members.html", subgroup=subgroup, form=form, search=search, query=query)
+    return render_template("subgroups/members.html", subgroup=subgroup, form=form, search=search, query=query,
+                           page=db.paginate(subgroups.current_members(subgroup), per_page=PER_PAGE,
+                                            error_out=False))
 
 
 @bp.route("/<int:subgroup_id>/medlemmer/<int:member_id>/fjern", methods=["GET", "POST"])

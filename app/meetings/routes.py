@@ -119,7 +119,7 @@ def minutes(meeting_id: int):
 
 @bp.route("/<int:meeting_id>/referat.pdf")
 def minutes_pdf(meeting_id: int):
-    path = meetings.minutes_path(get_meeting(meeting_id, meetings.INVITEE_IDS))
+    path = meetings.minutes_path(get_meeting(meeting_id, meetings.WITHOUT_INVITEES))
     if path is None or not path.is_file():
         abort(404)
     return downloads.kept_file("minutes", meeting_id, lambda: path, f"referat-{meeting_id}.pdf")
@@ -166,5 +166,5 @@ def annual_report_pdf(year: int):
     filed = annual_reports.for_year(year) if 1 <= year <= 9999 else None
     if filed is None:
         abort(404)
-    get_meeting(filed.meeting_id, meetings.INVITEE_IDS)
+    get_meeting(filed.meeting_id, meetings.WITHOUT_INVITEES)
     return downloads.kept_file("annual_report", year, lambda: filed.content, filed.filename)

@@ -4,6 +4,8 @@ import re
 from collections.abc import Iterator
 from urllib.parse import urljoin, urlsplit
 
+from playwright.sync_api import Error as PlaywrightError
+
 from app.commands.seed import _people, _successors
 from app.extensions import db
 from app.services import users
@@ -81,7 +83,12 @@ def pages(page, start: str, max_pages: int = MAX_PAGES) -> Iterator[tuple[str, l
     seen, queue, visited = {pattern(start)}, [start], 0
     while queue and visited < max_pages:
         path = queue.pop(0)
-        response = page.goto(path)
+        try:
+            response = page.goto(path)
+        except PlaywrightError as error:
+            if "Download is starting" in str(error):  # a document without a telling extension: not a page
+                continue
+            raise
         if response is None or response.status >= 400 or urlsplit(page.url).path.startswith("/login") and path != "/login":
             continue
         visited += 1

@@ -84,7 +84,7 @@ def sign_in(page, email: str, password: str = factories.PASSWORD) -> None:
     page.goto("/login")
     page.get_by_label("E-postadresse").fill(email)
     page.get_by_label("Passord").fill(password)
-    page.get_by_role("button", name="Logg inn").click()
+    page.get_by_role("button", name="Logg inn", exact=True).click()
     page.wait_for_url(lambda url: "/login" not in url)
 
 

@@ -11,8 +11,13 @@ from tests import factories
 pytestmark = pytest.mark.browser
 
 
-def test_a_person_signs_in_with_the_provider_and_out_again(page, live, oidc_provider):
-    live.app.config["OIDC_PROVIDERS"] = [oidc_provider.settings()]
+@pytest.fixture
+def provider_on_login_page(live, oidc_provider, monkeypatch):
+    """The provider on the shared server's login page for this test only."""
+    monkeypatch.setitem(live.app.config, "OIDC_PROVIDERS", [oidc_provider.settings()])
+
+
+def test_a_person_signs_in_with_the_provider_and_out_again(page, live, provider_on_login_page):
     with live.data():
         person = factories.user("project_member", name="Kari Ansatt")
         db.session.add(ExternalIdentity(provider="test", subject="ansatt", user=person, created_at=clock.now()))
@@ -29,6 +34,7 @@ def test_a_person_signs_in_with_the_provider_and_out_again(page, live, oidc_prov
     page.wait_for_url(f"{live.url}/")
     assert "Velkommen, Kari Ansatt." in page.content()
 
+    page.locator("button[aria-controls=brukermeny]").click()
     page.get_by_role("button", name="Logg ut").click()
     page.get_by_role("button", name="Yes, sign me out").click()
     page.wait_for_url(re.compile(rf"^{re.escape(live.url)}/login(\?|$)"))

@@ -8,7 +8,9 @@ from tests import factories
 
 PUBLIC = {"auth.login", "main.healthz", "main.set_language", "main.privacy", "main.accessibility",
           "auth.accept_invitation", "auth.open_password_link", "auth.choose_password", "calendar.feed", "mailbox.reply",
-          "mailbox.join", "mailbox.join_sent", "mailbox.confirm_join", "static"}
+          "mailbox.join", "mailbox.join_sent", "mailbox.confirm_join", "static", "auth.forgot_password",
+          "identity.start", "identity.callback", "identity.choose", "identity.send_code", "identity.enter_code",
+          "identity.request_access"}
 
 
 def _routes(app):

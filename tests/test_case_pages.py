@@ -176,7 +176,7 @@ def test_pages_show_the_terms_of_the_agreement_not_of_the_round(client, auth, or
     case = factories.member_case(orgs["Lindås"], adviser, activated_on=date(2016, 10, 15), round_=round_, terms={
         "contribution": 55_000, "contribution_from": 2017, "contribution_to": 2022, "agreement_end": "2022-12-31"})
     db.session.commit()
-    signed, offered = "kr 55\u00a0000 (2017–2022)", "kr 40\u00a0000"
+    signed, offered = "kr 55\u00a0000 per år", "kr 40\u00a0000"
     auth.login("adviser", organisation="Bergen")
     ended = "Samarbeidsavtale 2017–2022</a>, 15.10.2016–31.12.2022, kr 55\u00a0000 per år"
     for path in (f"/saker/{case.id}", f"/medlemskap/{orgs['Lindås'].id}"):

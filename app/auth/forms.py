@@ -50,7 +50,7 @@ class IdentityCodeRequestForm(FlaskForm):
 
 class IdentityCodeForm(FlaskForm):
     code = StringField("Engangskode", validators=[DataRequired(REQUIRED), Length(max=20)])
-    submit = SubmitField("Bekreft")
+    submit = SubmitField("Bekreft koden")
 
 
 class AccessRequestForm(FlaskForm):

@@ -10,7 +10,7 @@ from app.forms import ConfirmForm
 from app.models import PendingIdentity
 from app.security import public, role_required
 from app.services import identities, users
-from app.views import attempt, attempt_keeping_record, attempt_result, refusal_of
+from app.views import attempt, attempt_keeping_record, attempt_result, confirmation, refusal_of
 from workflows.roles import ADMIN
 
 bp = Blueprint("identity", __name__)
@@ -156,7 +156,9 @@ def requests():
                            accounts={pending.id: identities.existing_account(pending) for pending in waiting})
 
 
-DECISIONS = {"godkjenn": identities.approve, "avvis": identities.reject}
+# What each decision does, and what it says when done.
+DECISIONS = {"godkjenn": (identities.approve, "Tilgangen er godkjent."),
+             "avvis": (identities.reject, "Forespørselen er avvist.")}
 
 
 @bp.route("/admin/tilgang/<int:pending_id>/<decision>", methods=["GET", "POST"])
@@ -167,9 +169,12 @@ def decide(pending_id: int, decision: str):
     pending = db.get_or_404(PendingIdentity, pending_id)
     if pending.requested_at is None:
         abort(404)
-    form = ConfirmForm()
-    if form.validate_on_submit() and attempt(lambda: DECISIONS[decision](pending, current_user), form):
-        flash("Tilgangen er godkjent." if decision == "godkjenn" else "Forespørselen er avvist.", "success")
-        return redirect(url_for("identity.requests"))
-    return render_template("identity/decide.html", pending=pending, decision=decision, form=form,
-                           account=identities.existing_account(pending))
+    act, done = DECISIONS[decision]
+
+    def take() -> str:
+        act(pending, current_user)
+        return done
+
+    return confirmation("identity/decide.html", ConfirmForm(), take, url_for("identity.requests"),
+                        danger=decision == "avvis", pending=pending, decision=decision,
+                        account=identities.existing_account(pending))

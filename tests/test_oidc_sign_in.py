@@ -425,6 +425,7 @@ def test_an_administrator_ties_a_request_to_the_account_that_has_the_address(app
          token_from="/login/ny-identitet")
     admin = app.test_client()
     Auth(admin, orgs).login("admin", organisation="Bergen")
+    assert "kobling til kontoen" in admin.get("/admin/tilgang").get_data(as_text=True)
     page = f"/admin/tilgang/{db.session.scalar(select(PendingIdentity)).id}/godkjenn"
     assert "eksisterende kontoen Kari Ansatt" in admin.get(page).get_data(as_text=True)
     post(admin, page, token_from=page)

@@ -152,8 +152,7 @@ def request_access():
 @role_required(ADMIN)
 def requests():
     waiting = identities.requests_waiting()
-    return render_template("identity/requests.html", waiting=waiting,
-                           accounts={pending.id: identities.existing_account(pending) for pending in waiting})
+    return render_template("identity/requests.html", waiting=waiting, accounts=identities.existing_accounts(waiting))
 
 
 # What each decision does, and what it says when done.

@@ -72,9 +72,13 @@ def _roles(provider, claims: dict) -> frozenset[str]:
     return frozenset(mapping[value] for value in given if isinstance(value, str) and mapping.get(value) in USER_ROLES)
 
 
+def _identity(token: Token) -> ExternalIdentity | None:
+    return db.session.scalar(select(ExternalIdentity).where(ExternalIdentity.provider == token.provider,
+                                                            ExternalIdentity.subject == token.subject))
+
+
 def account_for(token: Token) -> User | None:
-    identity = db.session.scalar(select(ExternalIdentity).where(ExternalIdentity.provider == token.provider,
-                                                                ExternalIdentity.subject == token.subject))
+    identity = _identity(token)
     return identity.user if identity is not None else None
 
 
@@ -82,9 +86,7 @@ def sign_in(user: User, token: Token) -> None:
     """An account tied to this subject signs in: a new sign-in session, as with a password."""
     if not user.active:
         raise ServiceError("Kontoen er deaktivert. Kontakt administratoren.")
-    identity = db.session.scalar(select(ExternalIdentity).where(ExternalIdentity.provider == token.provider,
-                                                                ExternalIdentity.subject == token.subject))
-    identity.last_used_at = clock.now()
+    _identity(token).last_used_at = clock.now()
     users.start_session(user)
     audit.record(user, "user.sign_in_provider", "user", user.id, data={"provider": token.provider})
 

@@ -34,11 +34,9 @@ def _limits(organisation_id: int, remote_addr: str | None) -> None:
     config = current_app.config
     rule = rate_limits.Rule(config["JOIN_REQUESTS"], config["JOIN_WINDOW"], config["JOIN_WINDOW"],
                             config["JOIN_MAX_WAIT"])
-    for key in (f"join:addr:{remote_addr or '-'}", f"join:org:{organisation_id}"):
-        wait = rate_limits.hit(key, rule)
-        if wait:
-            raise rate_limits.RateLimited(f"For mange forespørsler. Prøv igjen om {rate_limits.wait_text(wait)}.",
-                                          wait)
+    wait = rate_limits.first_wait([(f"join:addr:{remote_addr or '-'}", rule), (f"join:org:{organisation_id}", rule)])
+    if wait:
+        raise rate_limits.RateLimited(f"For mange forespørsler. Prøv igjen om {rate_limits.wait_text(wait)}.", wait)
 
 
 def request_to_join(organisation_id: int, *, name: str, title: str, email: str,

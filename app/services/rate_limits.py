@@ -1,6 +1,7 @@
 """Rate limits: counters of hits per key (a sign-in attempt from an address, a document render by a user) kept in
 the database, the one state every worker and node shares, each hit counted by one atomic statement."""
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -59,6 +60,15 @@ def hit(key: str, rule: Rule) -> int:
         return 0
     next_at = db.session.scalar(select(RateLimit.next_at).where(RateLimit.key == key))
     return max(1, math.ceil(next_at - now))
+
+
+def first_wait(counters: Iterable[tuple[str, Rule]]) -> int:
+    """Count a hit on each key in turn, stopping at the first that has to wait: its wait, or 0 when all counted."""
+    for key, rule in counters:
+        wait = hit(key, rule)
+        if wait:
+            return wait
+    return 0
 
 
 def _wait(hits, previous, rule: Rule):

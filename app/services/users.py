@@ -174,13 +174,12 @@ def count_login_attempt(email: str, remote_addr: str | None) -> None:
     """Count a sign-in attempt before its password is checked, on the account from this address and on the address;
     raise LoginLocked when either has to wait. Commit this before checking the password: so every attempt, however
     many arrive at once, is counted, and a wait stops any attempt more than the allowance."""
-    for key, rule in _login_limits(email, remote_addr):
-        wait = rate_limits.hit(key, rule)
-        if wait:
-            current_app.logger.warning("login refused, too many failures for %s from %s (next in %s s)",
-                                       normalise_email(email), remote_addr, wait)
-            raise LoginLocked("For mange mislykkede innloggingsforsøk. Prøv igjen om "
-                              f"{rate_limits.wait_text(wait)}.", wait)
+    wait = rate_limits.first_wait(_login_limits(email, remote_addr))
+    if wait:
+        current_app.logger.warning("login refused, too many failures for %s from %s (next in %s s)",
+                                   normalise_email(email), remote_addr, wait)
+        raise LoginLocked(f"For mange mislykkede innloggingsforsøk. Prøv igjen om {rate_limits.wait_text(wait)}.",
+                          wait)
 
 
 def _login_limits(email: str, remote_addr: str | None) -> list[tuple[str, rate_limits.Rule]]:
@@ -202,11 +201,10 @@ def count_mail_request(email: str, remote_addr: str | None) -> None:
     config = current_app.config
     rule = rate_limits.Rule(config["MAIL_REQUESTS"], config["MAIL_REQUEST_WINDOW"], config["LOGIN_FIRST_WAIT"],
                             config["MAIL_REQUEST_MAX_WAIT"])
-    for key in (f"mail-address:{_keyed(remote_addr)}", f"mail-account:{_keyed(normalise_email(email))}"):
-        wait = rate_limits.hit(key, rule)
-        if wait:
-            raise MailThrottled(f"Du har bedt om for mange e-poster. Prøv igjen om {rate_limits.wait_text(wait)}.",
-                                wait)
+    wait = rate_limits.first_wait([(f"mail-address:{_keyed(remote_addr)}", rule),
+                                   (f"mail-account:{_keyed(normalise_email(email))}", rule)])
+    if wait:
+        raise MailThrottled(f"Du har bedt om for mange e-poster. Prøv igjen om {rate_limits.wait_text(wait)}.", wait)
 
 
 def _keyed(*parts: str | None) -> str:

@@ -29,7 +29,8 @@ from benchmarks import scale
 from benchmarks.pages import Page, every_page
 from tests import factories, query_world
 from tests.conftest import TEST_AUDIT_KEY
-from tests.load_support import Client, Gunicorn, free_port
+from tests.load_support import Client, Gunicorn
+from tests.ports import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -13,6 +13,7 @@ from sqlalchemy.pool import NullPool
 from app import create_app
 from app.extensions import db
 from tests import factories, oidc_provider as oidc
+from tests.smtp_server import SMTPServer
 
 TEST_DAY = "2026-11-23"
 TEST_AUDIT_KEY = "test-audit-key-" + "0" * 32
@@ -182,3 +183,13 @@ def login(auth):
 def post(client, path: str, data: dict | None = None, token_from: str = "/", **kwargs):
     """POST a form with a valid CSRF token, as a browser would."""
     return client.post(path, data={**(data or {}), "csrf_token": csrf_token(client, token_from)}, **kwargs)
+
+
+@pytest.fixture
+def smtp(app):
+    """A running SMTP server on loopback that the app delivers to; `smtp.inbox.messages` holds what it accepted."""
+    server = SMTPServer()
+    server.start()
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=server.port)
+    yield server
+    server.stop()

@@ -5,7 +5,6 @@ import json
 import os
 import re
 import shutil
-import socket
 import subprocess
 import time
 from dataclasses import dataclass
@@ -17,6 +16,8 @@ import pytest
 import requests
 from joserfc import jwt
 from joserfc.jwk import RSAKey
+
+from tests.ports import free_port
 
 HERE = Path(__file__).parent / "oidc"
 CLIENT_ID, CLIENT_SECRET = "kunnskapskommunen", "test-client-secret"
@@ -60,12 +61,6 @@ class OidcProvider:
         return jwt.encode({"alg": "RS256", "kid": key.kid}, payload, key)
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def _client(client_id: str) -> dict:
     # "native": any port on 127.0.0.1 is the registered one (RFC 8252), so the live test server's port fits too.
     return {"client_id": client_id, "client_secret": CLIENT_SECRET, "application_type": "native",
@@ -79,7 +74,7 @@ def start(tmp_path: Path) -> OidcProvider:
     if node is None or not (HERE / "node_modules" / "oidc-provider").is_dir():
         pytest.fail("The test OpenID provider needs Node.js 20 and `npm ci` in tests/oidc (make install-test).")
     key = RSAKey.generate_key(2048, parameters={"kid": "provider-key", "use": "sig", "alg": "RS256"})
-    port = _free_port()
+    port = free_port()
     issuer = f"http://127.0.0.1:{port}"
     settings = tmp_path / "provider.json"
     settings.write_text(json.dumps({"port": port, "issuer": issuer, "jwks": {"keys": [key.as_dict(private=True)]},

@@ -2,7 +2,6 @@
 session when used."""
 import re
 
-import pytest
 from sqlalchemy import func, select
 
 from app.extensions import db
@@ -10,16 +9,6 @@ from app.models import LoginSession, OutboxMessage
 from app.services import mail
 from tests import factories
 from tests.conftest import Auth, csrf_token, post
-from tests.test_mail_smtp import SMTPServer
-
-
-@pytest.fixture
-def smtp(app):
-    server = SMTPServer()
-    server.start()
-    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=server.port)
-    yield server
-    server.stop()
 
 
 def forgot(client, email: str):

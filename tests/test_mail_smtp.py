@@ -1,6 +1,5 @@
 """E-mail delivered by a real SMTP server on loopback: by the worker, never inside a request, once, and again when
 the server is back."""
-import email
 import os
 import signal
 import socket
@@ -8,11 +7,9 @@ import subprocess
 import sys
 import time
 from datetime import datetime, timedelta, timezone
-from email.policy import default
 from pathlib import Path
 
 import pytest
-from aiosmtpd.controller import Controller
 from sqlalchemy import select, update
 
 from app.extensions import db
@@ -20,6 +17,7 @@ from app.models import OutboxMessage
 from app.services import mail
 from tests import factories
 from tests.conftest import TEST_AUDIT_KEY, post
+from tests.smtp_server import SMTPServer
 
 ROOT = Path(__file__).resolve().parent.parent
 ROUND = {"title": "Invitasjon 2026", "reply_deadline": "2026-12-15", "contribution": "40000",
@@ -27,48 +25,9 @@ ROUND = {"title": "Invitasjon 2026", "reply_deadline": "2026-12-15", "contributi
          "letter_text": "Vi inviterer kommunen.", "action": "send"}
 
 
-class Inbox:
-    """An aiosmtpd handler that keeps every message it accepts and the connection (its client's port) it came by;
-    it closes the connection instead of accepting a message whose subject is in `refused`."""
-
-    def __init__(self):
-        self.messages: list[email.message.EmailMessage] = []
-        self.connections: list[int] = []
-        self.refused: set[str] = set()
-
-    async def handle_DATA(self, server, session, envelope):
-        received = email.message_from_bytes(envelope.content, policy=default)
-        if received["Subject"] in self.refused:
-            return "421 Closing the connection"
-        self.messages.append(received)
-        self.connections.append(session.peer[1])
-        return "250 Message accepted for delivery"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-class SMTPServer:
-    """A real SMTP server on a fixed loopback port that the test can start and stop."""
-
-    def __init__(self):
-        self.port, self.inbox, self.controller = free_port(), Inbox(), None
-
-    def start(self) -> None:
-        self.controller = Controller(self.inbox, hostname="127.0.0.1", port=self.port)
-        self.controller.start()
-
-    def stop(self) -> None:
-        if self.controller:
-            self.controller.stop()
-            self.controller = None
-
-
 @pytest.fixture
 def smtp(app):
+    """Here the server is not running until the test starts it (tests/conftest.py's `smtp` is running)."""
     server = SMTPServer()
     app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=server.port)
     yield server

@@ -23,7 +23,6 @@ from app.services import mail
 from tests import factories
 from tests.conftest import Auth, csrf_token, post
 from tests.oidc_provider import CALLBACK_PATH, OTHER_CLIENT_ID, sign_in_at_provider
-from tests.test_mail_smtp import SMTPServer
 
 
 @pytest.fixture
@@ -302,15 +301,6 @@ def test_roles_come_from_the_provider_only_through_a_configured_mapping(app, cli
     app.config["OIDC_PROVIDERS"] = [provider.settings(roles={"claim": "roles", "map": {"KK.Radgiver": "adviser"}})]
     through_provider(app.test_client(), "radgiver")
     assert db.session.scalar(select(PendingIdentity)).roles == "adviser"
-
-
-@pytest.fixture
-def smtp(app):
-    server = SMTPServer()
-    server.start()
-    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=server.port)
-    yield server
-    server.stop()
 
 
 def mailed_code(smtp) -> str:

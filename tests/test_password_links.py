@@ -15,18 +15,9 @@ from app.models import AuditEvent, OutboxMessage, User
 from app.services import mail, password_links
 from tests import factories
 from tests.conftest import Auth, csrf_token, post
-from tests.test_mail_smtp import SMTPServer
+from tests.smtp_server import SMTPServer
 
 NEW_PASSWORD = "mitt-nye-passord"
-
-
-@pytest.fixture
-def smtp(app):
-    server = SMTPServer()
-    server.start()
-    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=server.port)
-    yield server
-    server.stop()
 
 
 @pytest.fixture

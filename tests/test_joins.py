@@ -13,7 +13,7 @@ from app.models import AuditEvent, JoinRequest, MembershipCase, OutboxMessage
 from app.services import mail
 from tests import factories
 from tests.conftest import post
-from tests.test_password_links import _received, smtp  # noqa: F401 (the fixture)
+from tests.test_password_links import _received
 
 MAILBOX = "postmottak@vaksdal.kommune.no"
 

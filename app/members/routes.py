@@ -76,7 +76,7 @@ def organisation(org_id: int):
     terms = representatives.history(org)
     return render_template(
         "members/organisation.html", org=org, case=case, member=members.member_case(org), today=today,
-        standing=in_force.on(case, today, members.member_periods(case)) if case else None,
+        standing=in_force.of(case, today) if case else None,
         party=org.is_party,
         seats=representatives.seats(org, today), terms=terms,
         proposals=[(t, representatives.actions(t, current_user)) for t in terms if t.waiting],

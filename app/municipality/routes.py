@@ -54,7 +54,7 @@ def home():
     invited = [c for c in cases if c.awaiting_reply or c.reply_may_change and c.guard_context(today).reply_open()]
     return render_template(
         "municipality/home.html", organisation=organisation, member=member, case=case,
-        standing=in_force.on(case, today, members.member_periods(case)) if case else None,
+        standing=in_force.of(case, today) if case else None,
         due=worklist.for_organisation(organisation) if organisation else [], invited=invited,
         earlier=[c for c in cases if c not in invited], today=today)
 

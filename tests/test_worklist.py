@@ -50,7 +50,7 @@ def test_a_notice_to_confirm_waits_for_the_adviser_until_it_is_confirmed(orgs, a
     case, _, signatory = lindas
     request = agreements.give_notice(case, signatory, notice_date=TODAY, reason="Vedtak i kommunestyret.")
     db.session.commit()
-    assert waiting(adviser, "approvals") == [("Gi skriftlig oppsigelse", "Lindås kommune")]
+    assert waiting(adviser, "approvals") == [("Oppsigelse", "Lindås kommune")]
     assert waiting(signatory, "approvals") == []
     workflow.approve(request, adviser)
     db.session.commit()

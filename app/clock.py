@@ -27,6 +27,13 @@ def now() -> datetime:
     return local.astimezone(timezone.utc)
 
 
+def day_of(moment: date | datetime) -> date:
+    """The day in Oslo a moment falls on (a naive moment is UTC); a date as it is."""
+    if not isinstance(moment, datetime):
+        return moment
+    return (moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)).astimezone(OSLO).date()
+
+
 def start_of(day: date) -> datetime:
     """Midnight in Oslo at the start of `day`, as UTC."""
     return datetime.combine(day, time.min, tzinfo=OSLO).astimezone(timezone.utc)

@@ -49,11 +49,6 @@ def _day(day: date, length: str, locale: str) -> str:
     return dates.format_date(day, length, locale=locale)
 
 
-def local_day(value: date | datetime) -> date:
-    local = _oslo(value)
-    return local.date() if isinstance(local, datetime) else local
-
-
 def _language() -> str:
     """The locale of this request (bokmål outside one)."""
     return str(get_locale() or "nb")
@@ -61,12 +56,12 @@ def _language() -> str:
 
 def short_date(value: date | datetime | None) -> str:
     """01.11.2016"""
-    return "" if value is None else _day(local_day(value), "short", _language())
+    return "" if value is None else _day(clock.day_of(value), "short", _language())
 
 
 def long_date(value: date | None) -> str:
     """1. november 2016"""
-    return "" if value is None else _day(local_day(value), "long", _language())
+    return "" if value is None else _day(clock.day_of(value), "long", _language())
 
 
 def date_time(value: datetime | None) -> str:

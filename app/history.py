@@ -13,7 +13,7 @@ from itertools import groupby
 
 from sqlalchemy import Integer, Select, String, bindparam, case, cast, extract, literal, null, select, union_all
 
-from app import formatting
+from app import clock, formatting
 from app.extensions import db
 from app.models import (STATEFUL, AnnualReport, AuditEvent, Contribution, CostKey, Evaluation, InvitationRound,
                         JoinRequest, Meeting, MembershipCase, Merger, Organisation, Representative, Signature,
@@ -109,7 +109,7 @@ class Line:
 
     @property
     def day(self) -> date:
-        return formatting.local_day(self.event.at)
+        return clock.day_of(self.event.at)
 
 
 def lines(events: Iterable[AuditEvent]) -> list[Line]:
@@ -189,7 +189,7 @@ class _Facts(dict):
 def _organisation(facts: _Facts) -> str:
     """The organisation the event is about; a case's before a merger moved it is its predecessor's then."""
     if facts.event.object_type == "membership_case":
-        day = formatting.local_day(facts.event.at)
+        day = clock.day_of(facts.event.at)
         before = next((org for first_day, org in facts.found.moves.get(facts.event.object_id, []) if day < first_day),
                       None)
         if before is not None:

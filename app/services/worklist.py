@@ -53,7 +53,7 @@ class Section:
 
 
 def _day(moment: datetime | date | None) -> date | None:
-    return moment.astimezone(clock.OSLO).date() if isinstance(moment, datetime) else moment
+    return clock.day_of(moment) if moment is not None else None
 
 
 def _first(stmt: Select) -> list:

@@ -191,6 +191,18 @@ def test_dates_and_amounts_in_norwegian(app):
         assert money(40000) == "kr 40\u00a0000"
 
 
+def test_a_moment_is_dated_by_its_day_in_oslo(app):
+    from datetime import date, datetime, timezone
+
+    from app.formatting import short_date
+
+    new_year_in_oslo = datetime(2025, 12, 31, 23, 30, tzinfo=timezone.utc)
+    with app.test_request_context():
+        assert short_date(new_year_in_oslo) == "01.01.2026"
+        assert short_date(new_year_in_oslo.replace(tzinfo=None)) == "01.01.2026"  # naive moments are UTC
+        assert short_date(date(2025, 12, 31)) == "31.12.2025"
+
+
 def test_database_is_configured_for_concurrent_use(app):
     if db.engine.dialect.name == "sqlite":
         assert db.session.execute(text("PRAGMA journal_mode")).scalar() == "wal"

@@ -151,7 +151,7 @@ def _decision_page(request_id: int, template: str, form, decide, message, *, dan
         decide(found, current_user, form.comment.data)
         return message(subject)
 
-    return confirmation(template, form, done, url_for("approvals.inbox", page=request.args.get("page", type=int)),
+    return confirmation(template, form, done, _inbox_page(),
                         refusal=workflow.approval_refusal(found, current_user),
                         refused_status=403 if found.waiting else 409, danger=danger,
                         item=found, subject=subject, spec=subject.workflow.spec(found.trigger))

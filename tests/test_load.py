@@ -45,11 +45,10 @@ def arrange(database) -> dict:
 def adviser_session(client: Client, stop: float) -> None:
     while time.monotonic() < stop:
         inbox = client.get("/godkjenninger/")
-        ids = re.findall(r'action="/godkjenninger/(\d+)"', inbox.text)
+        ids = re.findall(r'href="/godkjenninger/(\d+)/godkjenn', inbox.text)
         if ids:
-            choice = random.choice(["approve", "reject"])
-            client.post(f"/godkjenninger/{random.choice(ids)}", {choice: "1", "comment": "Behandlet."},
-                        "/godkjenninger/")
+            page = f"/godkjenninger/{random.choice(ids)}/{random.choice(['godkjenn', 'avvis'])}"
+            client.post(page, {"comment": "Behandlet."}, page)
         client.get("/saker/")
 
 

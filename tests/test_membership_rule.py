@@ -3,7 +3,7 @@ random histories of membership transitions, and the pages that ask use them."""
 import itertools
 from datetime import date, timedelta
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
@@ -93,3 +93,58 @@ def test_the_sql_form_follows_a_notice_to_its_last_day(orgs):
     assert on == {date(2018, 2, 28): False, date(2018, 3, 1): True, date(2029, 2, 28): True,
                   date(2029, 3, 1): False}
     assert [members.member_on(org, day) for day in on] == list(on.values())
+
+
+# A walk to active (the agreement to 2030) and on to a renewal, which keeps the municipality a member.
+SIGNED_AND_RENEWING = [(10, 0, date(2030, 12, 31))] * 4 + [(30, 50, date(2030, 12, 31))]
+
+
+def assert_the_member_list_is_the_rule(days: list[date]) -> None:
+    """On each day (as today), the member list's SQL forms (`current_count`, `current_cases`, `former_memberships`)
+    name the same municipalities and cases as `memberships`, the rule in Python, in the same order."""
+    for day in days:
+        with clock.pinned(day):
+            python = members.memberships()
+            current = [(m.organisation.id, m.current.id) for m in python if m.current]
+            former = [(m.organisation.id, m.latest.id) for m in python if m.current is None]
+            assert members.current_count() == len(current), day
+            assert [(case.organisation_id, case.id) for case in members.current_cases(0, len(current) + 1)] == \
+                current, day
+            assert [(m.organisation.id, m.latest.id) for m in members.former_memberships()] == former, day
+
+
+def assert_answering_is_the_rule(years: list[int]) -> None:
+    """`answering_ids` (the database where the year's first day settles it) names, for each year, the holders the
+    membership periods give (`membership_days`, the rule in Python), also when read for one organisation."""
+    in_python = members._holders_in(members.membership_days(), years)
+    found = members.answering_ids(years)
+    assert {year: {o.id for o in holders} for year, holders in in_python.items()} == found
+    for organisation in {o for holders in in_python.values() for o in holders}:
+        assert {year: bool(asked) for year, asked in members.answering(years, organisation).items()} == \
+            {year: organisation.id in found[year] for year in years}
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(walks=st.lists(steps, min_size=1, max_size=3), later=st.integers(0, 4000))
+@example(walks=[SIGNED_AND_RENEWING], later=0)
+@example(walks=[SIGNED_AND_RENEWING, [(20, 0, date(2030, 12, 31))] * 4], later=0)  # two current: the newer
+def test_the_member_list_and_who_answers_in_sql_are_the_rule_in_python(app, walks, later):
+    """Up to three cases of one municipality (and those of the examples before), each taken on its own walk."""
+    organisation = Organisation(name=f"Prøvekommune {next(_numbers)}", region="Nordhordland")
+    db.session.add(organisation)
+    last = date(2016, 10, 3)
+    for n, walk in enumerate(walks):
+        start = date(2016, 10, 3) + timedelta(days=n)
+        with clock.pinned(start):
+            round_ = factories.invitation_round(deadline=date(2016, 11, 1), agreement_end=date(2025, 12, 31))
+            # Not cases.invite, which refuses a second open case: the rule is defined for any histories.
+            case = MembershipCase(round=round_, organisation=organisation, state=INVITED, state_since=clock.now())
+            db.session.add(case)
+            db.session.flush()
+            audit.record(None, "membership.invite", case.audit_type, case.id, to_state=INVITED)
+        last = max(last, _walk(case, start, walk)[1])
+    db.session.commit()
+    for today in (max(clock.today(), last), last + timedelta(days=later)):
+        assert_the_member_list_is_the_rule([today])
+        with clock.pinned(today):
+            assert_answering_is_the_rule(list(range(2016, today.year + 1)))

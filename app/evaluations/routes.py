@@ -49,8 +49,8 @@ def evaluation_list():
 @role_required(ADVISER)
 def evaluation(year: int):
     found = get_evaluation(year)
-    organisations, answered = evaluations.listed(found)
-    page = paginate(organisations, request.args.get("page", 1, type=int), PER_PAGE)
+    organisation_ids, answered = evaluations.listed(found)
+    page = paginate(organisation_ids, request.args.get("page", 1, type=int), PER_PAGE)
     return render_template("evaluations/evaluation.html", evaluation=found, page=page, answered=answered,
                            status=evaluations.status(found, page.items), close_form=ConfirmForm())
 

@@ -14,7 +14,7 @@ from app.models import Organisation, Representative, User
 from app.models.representative import GROUPS
 from app.safe_input import arg_int
 from app.services import contributions, evaluations, members, representatives, waiting, workflow
-from app.services.overview import paginate
+from app.services.overview import ListPage
 from app.views import attempt, attempt_result, own_page, spec_or_404
 
 bp = Blueprint("members", __name__, url_prefix="/medlemskap")
@@ -52,17 +52,19 @@ def index():
         if own is None or not own.is_municipality or own.is_host:
             abort(403)
         return redirect(url_for("members.organisation", org_id=own.id))
-    found = members.memberships()
-    page = paginate([m for m in found if m.current], request.args.get("page", 1, type=int), PER_PAGE)
-    seats = representatives.seats_of([m.organisation for m in page.items], clock.today())
-    contacts, owed = members.admin_contacts(), contributions.outstanding_by_organisation()
+    page = ListPage([], 1, PER_PAGE, members.current_count())
+    page.page = min(max(request.args.get("page", 1, type=int), 1), page.pages)
+    page.items = members.current_cases((page.page - 1) * PER_PAGE, PER_PAGE)
+    ids = [case.organisation_id for case in page.items]
+    seats = representatives.seats_of([case.organisation for case in page.items], clock.today())
+    contacts, owed = members.admin_contacts(ids), contributions.outstanding_by_organisation(ids)
     current = [{
-        "organisation": m.organisation, "case": m.current,
-        "filled": sum(1 for s in seats[m.organisation.id] if s.current),
-        "flagged": sum(1 for s in seats[m.organisation.id] if s.flagged),
-        "contact": contacts.get(m.organisation.id), "outstanding": owed.get(m.organisation.id, 0),
-    } for m in page.items]
-    former = [{"organisation": m.organisation, "case": m.latest} for m in found if m.current is None]
+        "organisation": case.organisation, "case": case,
+        "filled": sum(1 for s in seats[case.organisation_id] if s.current),
+        "flagged": sum(1 for s in seats[case.organisation_id] if s.flagged),
+        "contact": contacts.get(case.organisation_id), "outstanding": owed.get(case.organisation_id, 0),
+    } for case in page.items]
+    former = [{"organisation": m.organisation, "case": m.latest} for m in members.former_memberships()]
     parties = representatives.parties(clock.today())
     return render_template("members/list.html", current=current, page=page, former=former, parties=parties,
                            proposals=waiting.counts().representatives)

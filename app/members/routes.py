@@ -14,7 +14,7 @@ from app.models import Organisation, Representative, User
 from app.models.representative import GROUPS
 from app.safe_input import arg_int
 from app.services import contributions, evaluations, members, representatives, waiting, workflow
-from app.services.overview import ListPage
+from app.services.overview import paginate
 from app.views import attempt, attempt_result, own_page, spec_or_404
 
 bp = Blueprint("members", __name__, url_prefix="/medlemskap")
@@ -52,9 +52,9 @@ def index():
         if own is None or not own.is_municipality or own.is_host:
             abort(403)
         return redirect(url_for("members.organisation", org_id=own.id))
-    page = ListPage([], 1, PER_PAGE, members.current_count())
-    page.page = min(max(request.args.get("page", 1, type=int), 1), page.pages)
-    page.items = members.current_cases((page.page - 1) * PER_PAGE, PER_PAGE)
+    found = members.current_cases()
+    page = paginate([case_id for case_id, _ in found], request.args.get("page", 1, type=int), PER_PAGE)
+    page.items = members.with_parents(page.items)
     ids = [case.organisation_id for case in page.items]
     seats = representatives.seats_of([case.organisation for case in page.items], clock.today())
     contacts, owed = members.admin_contacts(ids), contributions.outstanding_by_organisation(ids)
@@ -64,7 +64,7 @@ def index():
         "flagged": sum(1 for s in seats[case.organisation_id] if s.flagged),
         "contact": contacts.get(case.organisation_id), "outstanding": owed.get(case.organisation_id, 0),
     } for case in page.items]
-    former = [{"organisation": m.organisation, "case": m.latest} for m in members.former_memberships()]
+    former = [{"organisation": m.organisation, "case": m.latest} for m in members.former_memberships([org_id for _, org_id in found])]
     parties = representatives.parties(clock.today())
     return render_template("members/list.html", current=current, page=page, former=former, parties=parties,
                            proposals=waiting.counts().representatives)

@@ -4,7 +4,6 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app import access
 from app.clock import OSLO
 from app.extensions import db
 from app.models.types import UTCDateTime, utcnow
@@ -46,9 +45,6 @@ class Meeting(db.Model):
 
     def invitee(self, user: User) -> "MeetingInvitee | None":
         return next((i for i in self.invitees if i.user_id == user.id), None)
-
-    def can_view(self, user: User) -> bool:
-        return access.sees_meeting(user, {i.user_id for i in self.invitees})
 
 
 class MeetingInvitee(db.Model):

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from sqlalchemy import and_, bindparam, func, or_, select
-from sqlalchemy.orm import aliased, contains_eager
+from sqlalchemy.orm import aliased, contains_eager, joinedload
 
 from app import clock
 from app.extensions import db
@@ -187,38 +187,32 @@ def _is_current(case, round_):
     return and_(case.state.in_(MEMBER_STATES + RENEWING), _case_member_on(case, round_))
 
 
-def _current_cases():
-    """The current case of each municipality that is a member today (the newest, as `memberships` picks it), with
-    its organisation and round, by name (values: `on_day(today)`)."""
+def current_cases() -> list:
+    """(case id, organisation id) of each municipality's current case today (the newest, as `memberships` picks
+    it), by name: the rule run in the database, one query without loading the cases."""
     newer, newer_round = aliased(MembershipCase), aliased(InvitationRound)
-    return select(MembershipCase).join(MembershipCase.organisation).join(MembershipCase.round).where(
-        _is_current(MembershipCase, InvitationRound),
-        ~select(newer.id).join(newer_round, newer.round_id == newer_round.id).where(
-            newer.organisation_id == MembershipCase.organisation_id, newer.id > MembershipCase.id,
-            _is_current(newer, newer_round)).exists()) \
-        .options(contains_eager(MembershipCase.organisation), contains_eager(MembershipCase.round)) \
-        .order_by(Organisation.name, MembershipCase.id.desc())
+    return list(db.session.execute(
+        select(MembershipCase.id, MembershipCase.organisation_id).join(MembershipCase.organisation)
+        .join(MembershipCase.round).where(
+            _is_current(MembershipCase, InvitationRound),
+            ~select(newer.id).join(newer_round, newer.round_id == newer_round.id).where(
+                newer.organisation_id == MembershipCase.organisation_id, newer.id > MembershipCase.id,
+                _is_current(newer, newer_round)).exists())
+        .order_by(Organisation.name, MembershipCase.id.desc()), on_day(clock.today())).all())
 
 
-def current_count() -> int:
-    """How many municipalities are members today."""
-    return db.session.scalar(_current_cases().with_only_columns(func.count()).order_by(None),
-                             on_day(clock.today()))
+def with_parents(case_ids: list[int]) -> list[MembershipCase]:
+    """The cases with these ids, with their organisation and round, in the order of the ids."""
+    found = {case.id: case for case in db.session.scalars(
+        select(MembershipCase).where(MembershipCase.id.in_(case_ids))
+        .options(joinedload(MembershipCase.organisation), joinedload(MembershipCase.round)))}
+    return [found[case_id] for case_id in case_ids]
 
 
-def current_cases(offset: int, limit: int) -> list[MembershipCase]:
-    """The current cases of `memberships` (those with one), by name, from `offset`, at most `limit`: the rule run in
-    the database on today, so only the page's cases are read."""
-    return list(db.session.scalars(_current_cases().offset(offset).limit(limit), on_day(clock.today())))
-
-
-def former_memberships() -> list[Membership]:
-    """The `memberships` without a current case (former members), by name: only their cases are read."""
-    case, round_ = aliased(MembershipCase), aliased(InvitationRound)
-    members_today = select(case.organisation_id).join(round_, case.round_id == round_.id) \
-        .where(_is_current(case, round_))
-    return _memberships(_cases_with_periods(MembershipCase.organisation_id.not_in(members_today),
-                                            values=on_day(clock.today())))
+def former_memberships(current_organisations: list[int]) -> list[Membership]:
+    """The `memberships` of the municipalities other than `current_organisations` (those `current_cases` names):
+    the former members, by name; only their cases are read."""
+    return _memberships(_cases_with_periods(MembershipCase.organisation_id.not_in(current_organisations)))
 
 
 def cases_ever_active(organisation: Organisation | None = None) -> list[MembershipCase]:

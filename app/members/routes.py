@@ -64,7 +64,8 @@ def index():
         "flagged": sum(1 for s in seats[case.organisation_id] if s.flagged),
         "contact": contacts.get(case.organisation_id), "outstanding": owed.get(case.organisation_id, 0),
     } for case in page.items]
-    former = [{"organisation": m.organisation, "case": m.latest} for m in members.former_memberships([org_id for _, org_id in found])]
+    former = [{"organisation": m.organisation, "case": m.latest}
+              for m in members.former_memberships([org_id for _, org_id in found])]
     parties = representatives.parties(clock.today())
     return render_template("members/list.html", current=current, page=page, former=former, parties=parties,
                            proposals=waiting.counts().representatives)

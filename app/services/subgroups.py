@@ -6,7 +6,7 @@ from functools import cache
 
 from flask import current_app
 from sqlalchemy import Select, func, or_, select
-from sqlalchemy.orm import lazyload, selectinload
+from sqlalchemy.orm import joinedload, lazyload, selectinload
 
 from app import clock, search
 from app.extensions import db
@@ -299,6 +299,17 @@ def ready_for_decision_count_query() -> Select:
 
 def history(subgroup: Subgroup) -> list[AuditEvent]:
     return audit.events_for(subgroup.audit_type, subgroup.id)
+
+
+def latest_history(subgroup: Subgroup, latest: int) -> tuple[list[AuditEvent], int]:
+    """The last `latest` events of the subgroup's history, oldest first, and how many it has in all."""
+    return audit.latest_events_for(subgroup.audit_type, subgroup.id, latest)
+
+
+def members_query(subgroup: Subgroup) -> Select:
+    """The subgroup's members (proposed, joined and left), in the order they were added, with who they are."""
+    return select(SubgroupMember).where(SubgroupMember.subgroup_id == subgroup.id).order_by(SubgroupMember.id) \
+        .options(joinedload(SubgroupMember.user).lazyload(User.role_rows))
 
 
 def last_comment(subgroup: Subgroup, trigger: str) -> str | None:

@@ -9,8 +9,8 @@ from sqlalchemy import select
 
 from app import clock
 from app.extensions import db
-from app.models import MembershipCase, Organisation
-from app.services import audit, cases, members
+from app.models import MembershipCase, Merger, Organisation
+from app.services import annual_reports, audit, cases, members
 from tests import factories
 from workflows import MEMBERSHIP
 from workflows.membership import (ACCEPTED, AGREEMENT_PENDING, DECLINED, INVITED, NO_REPLY, NOTICE_GIVEN,
@@ -124,6 +124,19 @@ def assert_answering_is_the_rule(years: list[int]) -> None:
             {year: organisation.id in found[year] for year in years}
 
 
+def assert_the_years_in_sql_are_the_rule(years: list[int]) -> None:
+    """The annual report's members on the year's first and last day (`members_on`) and who joined or left in it
+    (from `membership_days_around`) are those the periods of every case give (`membership_days`)."""
+    days = members.membership_days()
+    for year in years:
+        first, last = date(year, 1, 1), date(year, 12, 31)
+        on = members.members_on([first, last])
+        assert on == {day: {holder.id for holder, _, period in days if period.covers(day)} for day in (first, last)}
+        mergers = list(db.session.scalars(select(Merger).where(Merger.first_day.between(first, last))))
+        assert annual_reports.changes(year, members.membership_days_around(first, last), mergers) == \
+            annual_reports.changes(year, days, mergers), year
+
+
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(walks=st.lists(steps, min_size=1, max_size=3), later=st.integers(0, 4000))
 @example(walks=[SIGNED_AND_RENEWING], later=0)
@@ -148,3 +161,4 @@ def test_the_member_list_and_who_answers_in_sql_are_the_rule_in_python(app, walk
         assert_the_member_list_is_the_rule([today])
         with clock.pinned(today):
             assert_answering_is_the_rule(list(range(2016, today.year + 1)))
+            assert_the_years_in_sql_are_the_rule(list(range(2016, today.year + 1)))

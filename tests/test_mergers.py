@@ -387,8 +387,9 @@ def _renewal_continued(world):
 
 
 @pytest.mark.parametrize("merge", [_continued, _none_continued, _recorded_ahead, _renewal_continued])
-def test_the_member_list_and_who_answers_read_in_sql_follow_the_rule_across_a_merger(world, merge):
-    from tests.test_membership_rule import assert_answering_is_the_rule, assert_the_member_list_is_the_rule
+def test_the_member_list_who_answers_and_the_annual_report_read_in_sql_follow_the_rule_across_a_merger(world, merge):
+    from tests.test_membership_rule import (assert_answering_is_the_rule, assert_the_member_list_is_the_rule,
+                                            assert_the_years_in_sql_are_the_rule)
 
     merge(world)
     db.session.commit()
@@ -397,3 +398,4 @@ def test_the_member_list_and_who_answers_read_in_sql_follow_the_rule_across_a_me
     for day in days:
         with clock.pinned(day):
             assert_answering_is_the_rule(list(range(2017, day.year + 1)))
+            assert_the_years_in_sql_are_the_rule(list(range(2017, day.year + 1)))

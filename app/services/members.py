@@ -281,6 +281,41 @@ def answering_ids(years: list[int]) -> dict[int, set[int]]:
     return result
 
 
+def members_on(days: list[date]) -> dict[date, set[int]]:
+    """The ids of the municipalities that are members on each of the days (the holders of the `membership_days`
+    covering it), in a fixed number of queries: the database answers for the cases no merger continued, the
+    periods are read for the continued ones."""
+    moves = _moves()
+    stmt = select(MembershipCase.organisation_id).join(MembershipCase.round).where(
+        _ever_member(), MembershipCase.id.not_in(list(moves)), _case_member_on(MembershipCase, InvitationRound))
+    result = {day: set(db.session.scalars(stmt.distinct(), on_day(day))) for day in days}
+    moved = _days(_holders(_cases_with_periods(MembershipCase.id.in_(list(moves))), moves))
+    for day, found in result.items():
+        found |= {holder.id for holder, _, period in moved if period.covers(day)}
+    return result
+
+
+def membership_days_around(first: date, last: date) -> list[tuple[Organisation, MembershipCase, Period]]:
+    """`membership_days` of the municipalities whose memberships may begin or end from `first` to `last` (every
+    period that does is among them, with all the other periods of its holder) and of every case a merger
+    continued; only their cases are read."""
+    moves = _moves()
+    changed = select(AuditEvent.id).where(
+        AuditEvent.object_type == MembershipCase.audit_type, AuditEvent.object_id == MembershipCase.id,
+        AuditEvent.to_state.is_not(None), AuditEvent.at >= clock.start_of(first),
+        AuditEvent.at < clock.start_of(last + 2 * ONE_DAY)).exists()
+    # A period begins on a transition's day and ends the day before one, or on the agreement's or the notice's last
+    # day (a notice's is at most a year after it was given).
+    agreement_last_day = func.coalesce(MembershipCase.agreement_end, InvitationRound.agreement_end)
+    ending = or_(changed, agreement_last_day.between(first, last),
+                 MembershipCase.notice_date.between(date(first.year - 2, 1, 1), last))
+    organisations = set(db.session.scalars(select(MembershipCase.organisation_id).join(MembershipCase.round)
+                                           .where(_ever_member(), ending).distinct()))
+    organisations |= {merger.successor_id for merger in moves.values()}
+    organisations |= {merger.continued_from_id for merger in moves.values() if merger.continued_from_id}
+    return _days(_holders(_cases_with_periods(MembershipCase.organisation_id.in_(organisations)), moves))
+
+
 def _ever_member():
     """SQL: the case may have membership days: none without having been active, now or before."""
     was_active = select(AuditEvent.object_id).where(AuditEvent.object_type == MembershipCase.audit_type,

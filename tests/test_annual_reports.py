@@ -272,3 +272,14 @@ def test_made_again_it_replaces_the_copy_and_only_invitees_may_read_it(app, clie
     auth.login(steering)
     assert client.get(f"/moter/arsrapporter/{YEAR}.pdf").status_code == 200
     assert client.get("/moter/arsrapporter").status_code == 403
+
+
+@pytest.mark.parametrize("year", [YEAR, YEAR - 1])
+def test_the_page_before_making_the_report_counts_what_the_report_lists(world, year):
+    report, found = annual_reports.gather(year), annual_reports.summary(year)
+    lists = ("members_at_start", "members_at_end", "joined", "notices", "ended", "merged", "representatives",
+             "subgroups_established", "subgroups_closed", "meetings")
+    assert {name: getattr(found, name) for name in lists} == {name: len(getattr(report, name)) for name in lists}
+    assert found.money_total == report.money_total
+    assert found.evaluation == (None if report.evaluation is None else
+                                (report.evaluation.answered, report.evaluation.asked))

@@ -162,7 +162,7 @@ def annual_report_generate(year: int):
         flash(f"Årsrapporten for {year} er lagd og lagt ved {meeting.title.lower()}.", "success")
         return redirect(url_for("meetings.meeting_page", meeting_id=meeting.id))
     return render_template("meetings/annual_report_confirm.html", year=year, meeting=meeting, form=form,
-                           report=annual_reports.gather(year), filed=annual_reports.for_year(year))
+                           report=annual_reports.summary(year), filed=annual_reports.for_year(year))
 
 
 @bp.route("/arsrapporter/<int:year>.pdf")

@@ -2,6 +2,7 @@
 filed with that year's steering-group meeting."""
 import hashlib
 from dataclasses import dataclass, field
+from typing import NamedTuple
 from datetime import date, datetime, timedelta
 
 from flask import render_template
@@ -266,6 +267,58 @@ def gather(year: int) -> Report:
         key=_key(year), money=money, money_total=total, evaluation=_evaluation(year),
         subgroups_established=_subgroups(Subgroup.established_on, year),
         subgroups_closed=_subgroups(Subgroup.closed_on, year), meetings=_meetings(year))
+
+
+class Answers(NamedTuple):
+    answered: int
+    asked: int
+
+
+@dataclass
+class Summary:
+    """How many of each thing the year's report lists (what the page before making it shows), and its money
+    totals."""
+
+    members_at_start: int
+    members_at_end: int
+    joined: int
+    notices: int
+    ended: int
+    merged: int
+    representatives: int
+    money_total: Money
+    evaluation: Answers | None
+    subgroups_established: int
+    subgroups_closed: int
+    meetings: int
+
+
+def summary(year: int) -> Summary:
+    """The figures of `gather(year)` the page before making the report shows, counted in the database."""
+    first, last = date(year, 1, 1), date(year, 12, 31)
+    start, end = _year_bounds(year)
+    on = members.members_on([first, last])
+    mergers = list(db.session.scalars(select(Merger).where(Merger.first_day >= first, Merger.first_day <= last)))
+    joined, ended = changes(year, members.membership_days_around(first, last), mergers)
+
+    def count(model, *where) -> int:
+        return db.session.scalar(select(func.count()).select_from(model).where(*where))
+
+    sums = db.session.execute(select(*(func.coalesce(func.sum(amount), 0) for amount in (
+        Contribution.expected_amount, Contribution.invoiced_amount, Contribution.paid_amount,
+        Contribution.outstanding_amount))).where(Contribution.year == year, Contribution.cancelled_at.is_(None))).one()
+    found = evaluations.for_year(year)
+    return Summary(
+        members_at_start=len(on[first]), members_at_end=len(on[last]), joined=len(joined),
+        notices=count(MembershipCase, MembershipCase.notice_date >= first, MembershipCase.notice_date <= last),
+        ended=len(ended), merged=len(mergers),
+        representatives=count(Representative, representatives.in_office(first, last)),
+        money_total=Money("Sum", *sums),
+        evaluation=None if found is None else Answers(
+            count(EvaluationResponse, EvaluationResponse.evaluation_id == found.id), len(evaluations.expected(found))),
+        subgroups_established=count(Subgroup, Subgroup.established_on >= first, Subgroup.established_on <= last),
+        subgroups_closed=count(Subgroup, Subgroup.closed_on >= first, Subgroup.closed_on <= last),
+        meetings=count(Meeting, Meeting.starts_at >= start, Meeting.starts_at < end))
 
 
 # --- filing it ------------------------------------------------------------------------------------------------------

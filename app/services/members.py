@@ -5,7 +5,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import and_, bindparam, func, or_, select
+from sqlalchemy import and_, bindparam, false, func, or_, select
+from sqlalchemy import case as sql_case
 from sqlalchemy.orm import aliased, contains_eager, joinedload
 
 from app import clock
@@ -14,12 +15,13 @@ from app.models import (AdministrativeContact, AuditEvent, InvitationRound, Memb
                         User)
 from workflows.roles import ADVISER, MUNICIPALITY_CONTACT
 from app.services import audit
-from workflows import periods
+from workflows import MEMBERSHIP, periods
 from workflows.dates import earliest_notice_running_on
 from workflows.membership import ACTIVE, NOTICE_GIVEN
 from workflows.periods import MEMBER_STATES, RENEWING, Period
 
 ONE_DAY = timedelta(days=1)
+SINCE_ACTIVE = sorted(MEMBERSHIP.reachable_states(ACTIVE))
 
 
 def member_periods(case: MembershipCase) -> list[Period]:
@@ -107,23 +109,28 @@ def member_on_sql():
         case.organisation_id == Organisation.id, _case_member_on(case, round_)).exists()
 
 
-def _case_member_on(case, round_):
-    """SQL: whether `case` (with `round_`, its round) makes its municipality a member on the day of `on_day`."""
+def _case_member_on(case, round_, state=None):
+    """SQL: whether `case` (with `round_`, its round) makes its municipality a member on the day of `on_day`.
+
+    `state`: the case's state at the end of that day where it is known without reading its history (today: the
+    state it is in); by default read from its history."""
     def latest(column, *conditions):
         return select(column).where(
             AuditEvent.object_type == MembershipCase.audit_type, AuditEvent.object_id == case.id,
             AuditEvent.at < bindparam("member_day_end"), *conditions) \
             .order_by(AuditEvent.seq.desc()).limit(1).scalar_subquery()
 
-    state = latest(AuditEvent.to_state, AuditEvent.to_state.is_not(None))
+    if state is None:
+        state = latest(AuditEvent.to_state, AuditEvent.to_state.is_not(None))
     renewed_from = latest(AuditEvent.from_state, AuditEvent.to_state.in_(RENEWING),
                           AuditEvent.from_state.not_in(RENEWING))
     agreement_last_day = func.coalesce(case.agreement_end, round_.agreement_end)
     within_agreement = or_(agreement_last_day.is_(None), agreement_last_day >= bindparam("member_day"))
     notice_running = or_(case.notice_date.is_(None), case.notice_date >= bindparam("member_notice_from"))
-    return or_(and_(state == ACTIVE, within_agreement),
-               and_(state == NOTICE_GIVEN, within_agreement, notice_running),
-               and_(state.in_(RENEWING), renewed_from.in_(MEMBER_STATES)))
+    # One CASE on the state, so that the database looks it up once per case.
+    renewing = renewed_from.in_(MEMBER_STATES)
+    return sql_case({ACTIVE: within_agreement, NOTICE_GIVEN: and_(within_agreement, notice_running),
+                     **{renewal: renewing for renewal in RENEWING}}, value=state, else_=false())
 
 
 def on_day(day: date) -> dict:
@@ -181,24 +188,20 @@ def _memberships(found: Iterator[tuple[MembershipCase, list[Period]]]) -> list[M
     return [Membership(latest, current) for latest, current in by_organisation.values()]
 
 
-def _is_current(case, round_):
-    """SQL: `case` is the kind `memberships` calls current on the day of `on_day`: in a member or renewing state,
-    and making its municipality a member that day."""
-    return and_(case.state.in_(MEMBER_STATES + RENEWING), _case_member_on(case, round_))
-
-
-def current_cases() -> list:
-    """(case id, organisation id) of each municipality's current case today (the newest, as `memberships` picks
-    it), by name: the rule run in the database, one query without loading the cases."""
-    newer, newer_round = aliased(MembershipCase), aliased(InvitationRound)
-    return list(db.session.execute(
+def current_cases() -> list[tuple[int, int]]:
+    """(case id, organisation id) of each municipality's current case today, by name: of the cases in a member or
+    renewing state that make their municipality a member today (the rule in the database, on the state they are
+    in now), the newest, as `memberships` picks it; without loading the cases."""
+    found = db.session.execute(
         select(MembershipCase.id, MembershipCase.organisation_id).join(MembershipCase.organisation)
         .join(MembershipCase.round).where(
-            _is_current(MembershipCase, InvitationRound),
-            ~select(newer.id).join(newer_round, newer.round_id == newer_round.id).where(
-                newer.organisation_id == MembershipCase.organisation_id, newer.id > MembershipCase.id,
-                _is_current(newer, newer_round)).exists())
-        .order_by(Organisation.name, MembershipCase.id.desc()), on_day(clock.today())).all())
+            MembershipCase.state.in_(MEMBER_STATES + RENEWING),
+            _case_member_on(MembershipCase, InvitationRound, MembershipCase.state))
+        .order_by(Organisation.name, MembershipCase.id.desc()), on_day(clock.today()))
+    newest = {}
+    for case_id, organisation_id in found:
+        newest.setdefault(organisation_id, case_id)
+    return [(case_id, organisation_id) for organisation_id, case_id in newest.items()]
 
 
 def with_parents(case_ids: list[int]) -> list[MembershipCase]:
@@ -317,10 +320,12 @@ def membership_days_around(first: date, last: date) -> list[tuple[Organisation, 
 
 
 def _ever_member():
-    """SQL: the case may have membership days: none without having been active, now or before."""
-    was_active = select(AuditEvent.object_id).where(AuditEvent.object_type == MembershipCase.audit_type,
-                                                    AuditEvent.to_state == ACTIVE)
-    return or_(MembershipCase.state.in_(MEMBER_STATES), MembershipCase.id.in_(was_active))
+    """SQL: the case may have membership days: none without having been active (in a state the workflow reaches
+    from active, checked first as it needs no history)."""
+    was_active = select(AuditEvent.id).where(AuditEvent.object_type == MembershipCase.audit_type,
+                                             AuditEvent.object_id == MembershipCase.id, AuditEvent.to_state == ACTIVE)
+    return and_(MembershipCase.state.in_(SINCE_ACTIVE),
+                or_(MembershipCase.state.in_(MEMBER_STATES), was_active.exists()))
 
 
 def _first_day_and_changes():

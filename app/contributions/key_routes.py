@@ -20,7 +20,7 @@ from workflows.roles import ADMIN, ADVISER, STEERING_MEMBER
 
 bp = Blueprint("cost_keys", __name__, url_prefix="/okonomi/fordelingsnokkel")
 VIEWERS = (ADVISER, ADMIN, STEERING_MEMBER)
-PER_PAGE = 50
+PER_PAGE = 20
 COMMENT_LABELS = {"return_for_changes": "Hva må endres?"}
 
 

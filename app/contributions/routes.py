@@ -20,7 +20,7 @@ from app.views import attempt_result
 from workflows.roles import ADVISER
 
 bp = Blueprint("contributions", __name__, url_prefix="/medlemskap/bidrag")
-PER_PAGE = 50
+PER_PAGE = 20
 
 STATUS_FILTERS = {
     EXPECTED: (Contribution.cancelled_at.is_(None), Contribution.invoiced_on.is_(None)),

@@ -13,7 +13,7 @@ from workflows.roles import ADVISER, MUNICIPALITY_CONTACT
 
 bp = Blueprint("evaluations", __name__, url_prefix="/medlemskap/vurdering")
 
-PER_PAGE = 50
+PER_PAGE = 20
 QUESTIONS_EXAMPLE = ("Hvordan har kommunen hatt nytte av samarbeidet i år?\n"
                      "Hva bør prosjektgruppen prioritere neste år?\n"
                      "Har kommunen deltatt i koordineringsmøtet og fagkonferansen? Hvorfor/hvorfor ikke?")

@@ -19,7 +19,7 @@ from workflows import MEMBERSHIP, reply_open
 from workflows.membership import INVITED
 
 bp = Blueprint("invitations", __name__, url_prefix="/invitasjoner")
-PER_PAGE = 50
+PER_PAGE = 20
 
 
 def get_round(round_id: int) -> InvitationRound:

@@ -19,7 +19,7 @@ from app.views import attempt, attempt_result
 from workflows.roles import ADVISER
 
 bp = Blueprint("meetings", __name__, url_prefix="/moter")
-PER_PAGE = 50
+PER_PAGE = 20
 
 
 def get_meeting(meeting_id: int, invitees=meetings.WITH_INVITEES) -> Meeting:

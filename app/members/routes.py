@@ -18,7 +18,7 @@ from app.services.overview import paginate
 from app.views import attempt, attempt_result, own_page, spec_or_404
 
 bp = Blueprint("members", __name__, url_prefix="/medlemskap")
-PER_PAGE = 50
+PER_PAGE = 20
 
 
 def get_organisation(org_id: int) -> Organisation:

@@ -1,4 +1,5 @@
 """Subgroups: proposals and the user-representation rule (§7), decisions, members after establishment."""
+import json
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -301,9 +302,27 @@ def history(subgroup: Subgroup) -> list[AuditEvent]:
     return audit.events_for(subgroup.audit_type, subgroup.id)
 
 
-def latest_history(subgroup: Subgroup, latest: int) -> tuple[list[AuditEvent], int]:
-    """The last `latest` events of the subgroup's history, oldest first, and how many it has in all."""
-    return audit.latest_events_for(subgroup.audit_type, subgroup.id, latest)
+@dataclass
+class History:
+    """Events of a subgroup's history, oldest first, how many it has in all, and the people they name as members
+    (read in one query, so that writing each line finds its person already loaded)."""
+
+    events: list[AuditEvent]
+    total: int
+    people: list[User]
+
+
+def page_history(subgroup: Subgroup, latest: int | None) -> History:
+    """The subgroup's history for its page: the last `latest` events, or all (None)."""
+    if latest is None:
+        events = history(subgroup)
+        total = len(events)
+    else:
+        events, total = audit.latest_events_for(subgroup.audit_type, subgroup.id, latest)
+    named = {json.loads(event.data)["user_id"] for event in events
+             if event.action in ("subgroup.member_add", "subgroup.member_remove") and event.data}
+    people = list(db.session.scalars(select(User).where(User.id.in_(named)).options(lazyload(User.role_rows))))
+    return History(events, total, people)
 
 
 def members_query(subgroup: Subgroup) -> Select:

@@ -184,11 +184,6 @@ class Row:
     def unanswered(self) -> bool:
         return self.case.state in UNANSWERED
 
-    @property
-    def waiting(self) -> bool:
-        """Not answered, and the deadline has not passed."""
-        return self.case.state == INVITED and self.days_left >= 0
-
 
 @dataclass
 class Progress:
@@ -221,20 +216,24 @@ def rows(case_ids: list[int], today: date) -> list[Row]:
             for case in invited]
 
 
-def cases_by_name(round_: InvitationRound) -> list[MembershipCase]:
-    """The round's cases with their municipalities, by municipality name."""
-    found = db.session.scalars(select(MembershipCase).where(MembershipCase.round_id == round_.id)
-                               .options(joinedload(MembershipCase.organisation)))
+def _waiting(today: date):
+    """SQL: the case has not answered, and its deadline (the round's or its own) has not passed by `today`."""
+    return and_(MembershipCase.state == INVITED,
+                func.coalesce(MembershipCase.deadline_override, InvitationRound.reply_deadline) >= today)
+
+
+def waiting(round_: InvitationRound, today: date) -> list[MembershipCase]:
+    """The round's municipalities that may still answer (see `_waiting`), by name."""
+    found = db.session.scalars(select(MembershipCase).join(MembershipCase.round).where(
+        MembershipCase.round_id == round_.id, _waiting(today)).options(joinedload(MembershipCase.organisation)))
     return sorted(found, key=lambda c: c.organisation.name)
 
 
 def progress(round_: InvitationRound, today: date) -> Progress:
     """How many of the round's municipalities have not answered, in one query."""
-    unanswered = MembershipCase.state.in_(UNANSWERED)
-    waiting = and_(MembershipCase.state == INVITED,
-                   func.coalesce(MembershipCase.deadline_override, InvitationRound.reply_deadline) >= today)
     total, waiting, unanswered = db.session.execute(
-        select(func.count(), func.count().filter(waiting), func.count().filter(unanswered))
+        select(func.count(), func.count().filter(_waiting(today)),
+               func.count().filter(MembershipCase.state.in_(UNANSWERED)))
         .join(MembershipCase.round).where(MembershipCase.round_id == round_.id)).one()
     return Progress(total, waiting, unanswered - waiting)
 

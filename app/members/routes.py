@@ -75,11 +75,13 @@ def index():
 def organisation(org_id: int):
     org = get_organisation(org_id)
     today = clock.today()
-    case = members.last_member_case(org)
+    membership = next(iter(members.memberships(org)), None)
+    member = membership.current if membership else None
+    case = member or (membership.latest if membership else None)  # the membership now, or else the last one
     open_evaluations = evaluations.open_for(org)
     terms = representatives.history(org)
     return render_template(
-        "members/organisation.html", org=org, case=case, member=members.member_case(org), today=today,
+        "members/organisation.html", org=org, case=case, member=member, today=today,
         in_force=contributions.agreement_in_force(case, today.year) if case else None,
         party=org.is_party,
         seats=representatives.seats(org, today), terms=terms,

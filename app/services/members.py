@@ -340,11 +340,6 @@ def _first_day_and_changes():
         .join(MembershipCase.round).where(_ever_member())
 
 
-def last_member_case(organisation: Organisation) -> MembershipCase | None:
-    """The case that makes the municipality a member now, or else the one that last did."""
-    return next((found.current or found.latest for found in memberships(organisation)), None)
-
-
 def can_edit(user: User, organisation: Organisation) -> bool:
     """The adviser, or the municipality's own contact person, may change its membership details; a party's seats
     only the adviser."""

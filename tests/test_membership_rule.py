@@ -3,6 +3,7 @@ random histories of membership transitions, and the pages that ask use them."""
 import itertools
 from datetime import date, timedelta
 
+import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
@@ -163,3 +164,27 @@ def test_the_member_list_and_who_answers_in_sql_are_the_rule_in_python(app, walk
         with clock.pinned(today):
             assert_answering_is_the_rule(list(range(2016, today.year + 1)))
             assert_the_years_in_sql_are_the_rule(list(range(2016, today.year + 1)))
+
+
+# (notice date, registered on, today, the membership's last day)
+NOTICES = [
+    # registered two years late: active, so a member, until the day before
+    (date(2025, 3, 15), date(2027, 6, 1), date(2027, 6, 2), date(2027, 5, 31)),
+    # its year ends on the last day of 2026, and the tick has not run yet
+    (date(2025, 12, 31), date(2025, 12, 31), date(2026, 12, 31), date(2026, 12, 31)),
+]
+
+
+@pytest.mark.parametrize("notice_date, registered, today, last_day", NOTICES)
+def test_the_annual_report_in_sql_ends_a_membership_when_the_notice_says(orgs, notice_date, registered, today,
+                                                                          last_day):
+    adviser = factories.user("adviser", organisation=orgs["Bergen"])
+    case = factories.member(factories.historic_round(agreement_end=date(2030, 12, 31)), orgs["Lindås"], adviser)
+    with clock.pinned(registered):
+        audit.record(None, "membership.give_notice", case.audit_type, case.id, from_state=case.state,
+                     to_state=NOTICE_GIVEN)
+        case.state, case.notice_date = NOTICE_GIVEN, notice_date
+    db.session.commit()
+    with clock.pinned(today):
+        assert members.member_periods(case)[-1].last == last_day
+        assert_the_years_in_sql_are_the_rule(list(range(2024, today.year + 1)))

@@ -303,15 +303,21 @@ def membership_days_around(first: date, last: date) -> list[tuple[Organisation, 
     period that does is among them, with all the other periods of its holder) and of every case a merger
     continued; only their cases are read."""
     moves = _moves()
+    # Between active and notice given the membership goes on, unless a notice that has run out is registered
+    # (or withdrawn): while the case's notice runs past `last`, such a step neither begins nor ends one.
+    notice_runs = or_(MembershipCase.notice_date.is_(None),
+                      MembershipCase.notice_date >= earliest_notice_running_on(last + ONE_DAY))
     changed = select(AuditEvent.id).where(
         AuditEvent.object_type == MembershipCase.audit_type, AuditEvent.object_id == MembershipCase.id,
         AuditEvent.to_state.is_not(None), AuditEvent.at >= clock.start_of(first),
-        AuditEvent.at < clock.start_of(last + 2 * ONE_DAY)).exists()
-    # A period begins on a transition's day and ends the day before one, or on the agreement's or the notice's last
-    # day (a notice's is at most a year after it was given).
+        AuditEvent.at < clock.start_of(last + 2 * ONE_DAY),
+        ~and_(AuditEvent.from_state.in_(MEMBER_STATES), AuditEvent.to_state.in_(MEMBER_STATES), notice_runs)).exists()
+    # A period begins on a transition's day and ends the day before one, or on the agreement's last day or a year
+    # after the notice.
     agreement_last_day = func.coalesce(MembershipCase.agreement_end, InvitationRound.agreement_end)
-    ending = or_(changed, agreement_last_day.between(first, last),
-                 MembershipCase.notice_date.between(date(first.year - 2, 1, 1), last))
+    notice_ends = and_(MembershipCase.notice_date >= earliest_notice_running_on(first),
+                       MembershipCase.notice_date < earliest_notice_running_on(last + ONE_DAY))
+    ending = or_(changed, agreement_last_day.between(first, last), notice_ends)
     organisations = set(db.session.scalars(select(MembershipCase.organisation_id).join(MembershipCase.round)
                                            .where(_ever_member(), ending).distinct()))
     organisations |= {merger.successor_id for merger in moves.values()}

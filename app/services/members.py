@@ -265,14 +265,14 @@ def answering_ids(years: list[int]) -> dict[int, set[int]]:
     In a fixed number of queries: the database settles a case that was a membership on the year's first day and no
     merger continued (it answers as its municipality); the periods (`membership_days`) are read only for the others
     that changed state during the year and for the continued ones."""
-    moves, today = _moves(), clock.today()
+    moves, today, stmt = _moves(), clock.today(), _first_day_and_changes()
     result, unsettled = {}, {}
     for year in years:
         first, last = date(year, 1, 1), min(date(year, 12, 31), today)
         result[year], unsettled[year] = set(), set()
         values = {**on_day(first), "changes_from": clock.start_of(first + ONE_DAY),
                   "changes_to": clock.start_of(last + ONE_DAY)}
-        for case_id, organisation_id, member, changed in db.session.execute(_first_day_and_changes(), values):
+        for case_id, organisation_id, member, changed in db.session.execute(stmt, values):
             if member and case_id not in moves:
                 result[year].add(organisation_id)
             elif member or changed:

@@ -47,7 +47,7 @@ def contribution_list():
     if status in STATUS_FILTERS:
         stmt = stmt.where(*STATUS_FILTERS[status])
     stmt = search.where(stmt, query, Organisation)
-    page = db.paginate(stmt, per_page=50, error_out=False)
+    page = db.paginate(stmt, per_page=PER_PAGE, error_out=False)
     grand = {key: sum(getattr(t, key) for t in totals) for key in ("expected", "invoiced", "paid", "outstanding")}
     return render_template("contributions/contributions.html", totals=totals, grand=grand, chart=chart, page=page,
                            year=year, status=status, query=query, statuses=CONTRIBUTION_STATUS,

@@ -9,7 +9,7 @@ from app import clock
 from app.extensions import db
 from app.invitations import routes as invitation_routes
 from app.models import AuditEvent, InvitationRound, MembershipCase, OutboxMessage, User
-from app.services import ServiceError, cases, replies, rounds, tick, workflow
+from app.services import ServiceError, cases, reminders, replies, rounds, tick, workflow
 from tests import factories
 from tests.conftest import post
 from workflows import MEMBERSHIP
@@ -548,3 +548,5 @@ def test_the_round_page_counts_and_lists_without_contact_from_the_database(app, 
     assert counts == [("invited", "Invitert: 3"), ("accepted", "Takket ja: 1"), ("no_reply", "Ikke svart: 1")]
     section = html.split('id="no-contact-heading"')[1].split("</section>")[0]
     assert re.findall(r">([^<]+)</a>", section) == ["Voss"]
+    plan = reminders.reminder_plan(round_, date(2026, 12, 16))
+    assert [case.organisation.name for case, _, _ in plan] == ["Kvam"], "only a deadline not passed is reminded of"

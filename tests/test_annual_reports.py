@@ -164,7 +164,7 @@ def test_every_figure_equals_what_the_database_says(world):
     assert "Samnanger" not in expected and any(r.cancelled_at for r in rows), "a cancelled line does not count"
 
     # the evaluation: who was asked, who answered, every answer listed
-    assert report.evaluation.asked == len(members.answering_for(YEAR)) == 6
+    assert report.evaluation.asked == len(members.answering_ids([YEAR])[YEAR]) == 6
     assert report.evaluation.answered == db.session.scalar(select(func.count()).select_from(EvaluationResponse)) == 2
     answers = db.session.execute(select(EvaluationAnswer.text).order_by(EvaluationAnswer.id)).scalars().all()
     assert sorted(text for q in report.evaluation.questions for _, text in q.answers) == sorted(answers)
@@ -272,3 +272,14 @@ def test_made_again_it_replaces_the_copy_and_only_invitees_may_read_it(app, clie
     auth.login(steering)
     assert client.get(f"/moter/arsrapporter/{YEAR}.pdf").status_code == 200
     assert client.get("/moter/arsrapporter").status_code == 403
+
+
+@pytest.mark.parametrize("year", [YEAR, YEAR - 1])
+def test_the_page_before_making_the_report_counts_what_the_report_lists(world, year):
+    report, found = annual_reports.gather(year), annual_reports.summary(year)
+    lists = ("members_at_start", "members_at_end", "joined", "notices", "ended", "merged", "representatives",
+             "subgroups_established", "subgroups_closed", "meetings")
+    assert {name: getattr(found, name) for name in lists} == {name: len(getattr(report, name)) for name in lists}
+    assert found.money_total == report.money_total
+    assert found.evaluation == (None if report.evaluation is None else
+                                (report.evaluation.answered, report.evaluation.asked))

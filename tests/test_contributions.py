@@ -189,7 +189,7 @@ def test_outstanding_agrees_on_the_overview_the_member_pages_and_the_ledger(clie
         on_page = re.search(r'Utestående</th><td class="num">([^<]*)</td>', page).group(1)
         in_python = sum(entry.outstanding_amount for entry in contributions.lines_for(organisation))
         assert [_kroner(on_overview), int(in_csv[name]), _kroner(on_list), _kroner(on_page), in_python,
-                contributions.outstanding_by_organisation()[organisation.id]] == [amount] * 6, name
+                contributions.outstanding_by_organisation([organisation.id])[organisation.id]] == [amount] * 6, name
     ledger = client.get("/medlemskap/bidrag").get_data(as_text=True)
     total = _kroner(re.search(r"utestående <strong>([^<]*)</strong>", ledger).group(1))
     assert total == sum(t.outstanding for t in contributions.summary()) == sum(owed.values())

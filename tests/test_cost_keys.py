@@ -2,6 +2,7 @@
 to the steering group's decision; the key in force; what an enlargement costs each party; the export."""
 import csv
 import io
+import re
 from datetime import date, datetime, timezone
 
 import pytest
@@ -203,8 +204,9 @@ def test_an_enlargement_shows_what_each_party_pays_more_before_it_is_decided(app
     bigger = cost_keys.create(_draft(orgs, 2026, 2027, budget=1_580_000, values={
         "Bergen": 5000, "Helse Bergen": 3000, "Universitetet i Bergen": 2000}), adviser)
     db.session.commit()
-    (year, current, rows), _ = cost_keys.differences(bigger)
-    assert (year, current) == (2026, first)
+    current = cost_keys.in_force(2026, besides=bigger)
+    rows = cost_keys.differences(bigger, current, 2026, 0, 100)
+    assert current == first and cost_keys.difference_count(bigger, current, 2026) == len(rows)
     # 2026 before: rest 1 080 000 − 95 000 = 985 000 → 492 500 each; after: rest 1 485 000.
     more = {d.organisation.name: (d.before, d.after, d.more) for d in rows}
     assert more == {"Bergen": (492_500, 742_500, 250_000), "Helse Bergen": (492_500, 445_500, -47_000),
@@ -281,7 +283,9 @@ def test_the_demo_has_two_decided_keys_and_an_enlargement_waiting(runner):
     for key in (first, second, enlargement):
         assert "oppdiktet" in key.note
         assert set(cost_keys.year_totals(key).values()) == {key.budget}
-    assert all(d.more > 0 for _, _, rows in cost_keys.differences(enlargement) for d in rows
+    assert all(d.more > 0 for year in enlargement.years
+               for d in cost_keys.differences(enlargement, cost_keys.in_force(year, besides=enlargement), year, 0,
+                                              1000)
                if d.organisation.name == "Helse Bergen")
 
 
@@ -322,3 +326,32 @@ def test_the_annual_report_shows_the_key_in_force_and_each_share_of_the_year(org
     assert (terms.title, terms.decided_on, terms.budget) == ("Fordelingsnøkkel 2025–2027", date(2025, 1, 20), 1_000_001)
     assert {share.party: share.amount for share in terms.shares} == _shares(key, 2026)
     assert annual_reports.gather(2024).key is None
+
+
+def test_the_key_page_lists_shares_and_differences_a_page_at_a_time_as_the_shares_give_them(
+        app, client, auth, orgs, adviser, world, monkeypatch):
+    from app.contributions import key_routes
+    monkeypatch.setattr(key_routes, "PER_PAGE", 2)
+    first = _decided(orgs, adviser, world, _draft(orgs, budget=1_080_000, values={
+        "Bergen": 5000, "Helse Bergen": 5000}), on=date(2025, 1, 20))
+    bigger = cost_keys.create(_draft(orgs, 2026, 2027, budget=1_580_000, values={
+        "Bergen": 5000, "Helse Bergen": 3000, "Universitetet i Bergen": 2000}), adviser)
+    db.session.commit()
+    for year in bigger.years:
+        before = {s.organisation: s.amount for s in first.shares if s.year == year}
+        after = {s.organisation: s.amount for s in bigger.shares if s.year == year}
+        expected = sorted(((o, before.get(o, 0), after.get(o, 0)) for o in {**before, **after}),
+                          key=lambda row: (row[1] - row[2], row[0].sort_key))
+        found = cost_keys.differences(bigger, first, year, 0, 100)
+        assert [(d.organisation, d.before, d.after) for d in found] == expected
+        assert cost_keys.differences(bigger, first, year, 2, 2) == found[2:4]
+        assert cost_keys.shares(bigger, year, 1, 2) == [s for s in bigger.shares if s.year == year][1:3]
+    auth.login(world)
+    page = client.get(f"/okonomi/fordelingsnokkel/{bigger.id}?andeler-2027=2&endring-2026=3").get_data(as_text=True)
+    shown = [(s.organisation.name, s.year) for s in bigger.shares if s.year == 2027][2:4]
+    table = page.split('id="year-2027"')[1].split("</table>")[0]
+    assert re.findall(r"<tr><td>([^<]+)</td>", table) == [name for name, _ in shown]
+    changes = page.split('id="changes"')[1].split("<h3>2027</h3>")[0]
+    assert re.findall(r"<tr><td>([^<]+)</td>", changes) == \
+        [d.organisation.name for d in cost_keys.differences(bigger, first, 2026, 4, 2)]
+    assert "Side 3 av" in changes

@@ -88,7 +88,8 @@ def test_only_member_municipalities_answer(client, auth, people, orgs):
     evaluation = evaluations.create(2026, ["Hva fungerte?"], people["adviser"])
     db.session.commit()
     asked = sorted(org.name for org in orgs.values() if evaluations.is_asked(evaluation, org))
-    assert asked == [org.name for org in evaluations.expected(evaluation)] == ["Lindås", "Voss"]
+    assert asked == sorted(org.name for org in orgs.values() if org.id in evaluations.expected(evaluation)) == \
+        ["Lindås", "Voss"]
     with pytest.raises(ServiceError, match="var ikke medlemskommune i 2026"):
         evaluations.answer(evaluation, orgs["Os"], people["os_contact"], {evaluation.questions[0].id: "Ja"})
     auth.login(people["os_contact"])

@@ -9,9 +9,10 @@ from app import clock
 from app.extensions import db
 from app.invitations import routes as invitation_routes
 from app.models import AuditEvent, InvitationRound, MembershipCase, OutboxMessage, User
-from app.services import ServiceError, cases, replies, rounds, tick, workflow
+from app.services import ServiceError, cases, reminders, replies, rounds, tick, workflow
 from tests import factories
 from tests.conftest import csrf_token, post
+from workflows import MEMBERSHIP
 
 NEW = "/invitasjoner/ny"
 
@@ -139,7 +140,8 @@ def test_contact_added_later_by_admin_gets_the_invitation_at_once(app, client, l
     subjects = sorted(m.subject for m in _mail_to("siri.lie@voss.kommune.no"))
     assert subjects == ["Invitasjon til Kunnskapskommunen – svarfrist 15.12.2026",
                         "Invitasjon til intranettet for Kunnskapskommunen"]
-    assert rounds.overview(round_, date(2026, 11, 23))[0].contacts[0].name == "Siri Lie"
+    [row] = rounds.rows(rounds.overview(round_, date(2026, 11, 23)), date(2026, 11, 23))
+    assert row.contacts[0].name == "Siri Lie"
 
 
 def test_giving_the_contact_role_later_sends_the_invitation_once(client, login, orgs):
@@ -579,3 +581,30 @@ def test_round_page_lists_the_municipalities_a_page_at_a_time(client, login, org
     assert ">Fedje</a></th>" in first and ">Osterøy</a></th>" not in first and "Side 1 av 2" in first
     second = client.get(f"/invitasjoner/{round_.id}?page=2").get_data(as_text=True)
     assert ">Osterøy</a></th>" in second and ">Fedje</a></th>" not in second
+
+
+def test_the_round_page_counts_and_lists_without_contact_from_the_database(app, client, auth, adviser, orgs):
+    """Past the deadline: Lindås said yes, Voss and Os never answered (Os after the tick), Kvam has a deadline of its
+    own still open, and Fedje's invitation went to its official mailbox."""
+    orgs["Fedje"].mailbox = "postmottak@fedje.kommune.no"
+    factories.user("municipality_contact", organisation=orgs["Kvam"])
+    round_ = factories.sent_round(adviser, [orgs[name] for name in ("Lindås", "Voss", "Os", "Kvam", "Fedje")])
+    by_name = {case.organisation.name: case for case in round_.cases}
+    workflow.perform(by_name["Lindås"], "accept", adviser)
+    by_name["Kvam"].deadline_override = date(2026, 12, 20)
+    db.session.commit()
+    app.config["TODAY"] = "2026-12-16"
+    with clock.pinned(date(2026, 12, 16)):
+        workflow.apply(by_name["Os"], MEMBERSHIP.spec("expire_reply"), None)  # as the tick does
+    db.session.commit()
+    auth.login(adviser)
+    html = client.get(f"/invitasjoner/{round_.id}").get_data(as_text=True)
+    status = " ".join(html.split('id="counts-heading"')[1].split("</p>")[0].split())
+    assert "1 kommune har svart. 3 kommuner svarte ikke innen fristen." in status
+    assert "1 kommune har fått ny frist og har ikke svart ennå." in status
+    counts = re.findall(r'status=(\w+)"[^>]*>([^<]*)</a>', html)
+    assert counts == [("invited", "Invitert: 3"), ("accepted", "Takket ja: 1"), ("no_reply", "Ikke svart: 1")]
+    section = html.split('id="no-contact-heading"')[1].split("</section>")[0]
+    assert re.findall(r">([^<]+)</a>", section) == ["Voss"]
+    plan = reminders.reminder_plan(round_, date(2026, 12, 16))
+    assert [case.organisation.name for case, _, _ in plan] == ["Kvam"], "only a deadline not passed is reminded of"

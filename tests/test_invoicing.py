@@ -4,6 +4,7 @@ unpaid line, and a member year billed in full."""
 import csv
 import io
 import json
+import re
 from datetime import date, timedelta
 
 from openpyxl import load_workbook
@@ -211,3 +212,23 @@ def test_the_demo_has_paid_lines_and_one_unpaid_line_reminded_on_its_day(runner,
     assert contributions.line(orgs["Vaksdal"], 2024).status == "paid"
     reminded = [m for m in _reminders() if "2025" in m.subject]
     assert [m.recipient for m in reminded] == ["marta.helle@vaksdal.kommune.no"]
+
+
+def test_the_invoice_basis_page_pages_through_the_rows_by_the_names_of_the_register_day(client, auth, orgs, adviser,
+                                                                                        monkeypatch):
+    from app.contributions import routes
+    monkeypatch.setattr(routes, "PER_PAGE", 2)
+    _three_lines(orgs, adviser)
+    # Voss is "Aurland" by the register day (31.12.2026); Os becomes "Åsane" only after it.
+    organisations.record_change(orgs["Voss"], adviser, date(2026, 6, 1), name="Aurland", official_name="Aurland herad")
+    organisations.record_change(orgs["Os"], adviser, date(2027, 1, 1), name="Åsane", official_name="Åsane kommune")
+    db.session.commit()
+    rows = invoice_basis.rows(2026)
+    assert [row.name for row in rows] == ["Aurland herad", "Os kommune", "Vaksdal kommune"]
+    auth.login(adviser)
+    pages = [client.get(f"/medlemskap/bidrag/fakturagrunnlag?year=2026&page={n}").get_data(as_text=True)
+             for n in (1, 2)]
+    listed = [re.findall(r'<th scope="row"><a href="/medlemskap/bidrag/(\d+)">([^<]*)</a>', page) for page in pages]
+    assert listed == [[(str(row.line_id), row.name) for row in rows[:2]], [(str(rows[2].line_id), rows[2].name)]]
+    assert all(f"kr 135{NBSP}000" in page for page in pages), "the sum of the year, on every page"
+    assert "Side 2 av 2 (3 treff)" in pages[1]

@@ -2,16 +2,23 @@
 link sent to its official mailbox (a page, then a POST, once, for a week), rate-limited; the adviser decides or
 records the steering group's decision, and the case continues as an accepted invitation."""
 import hashlib
+import itertools
 import re
+from datetime import timedelta
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlalchemy import func, select
 
+from app import clock
 from app.extensions import db
 from app.logs import clean
-from app.models import AuditEvent, JoinRequest, MembershipCase, OutboxMessage
-from app.services import mail
+from app.models import AuditEvent, JoinRequest, MembershipCase, Organisation, OrganisationSuccession, OutboxMessage
+from app.models.organisation import MUNICIPALITY
+from app.services import cases, joins, mail
 from tests import factories
+from workflows import MEMBERSHIP
 from tests.conftest import post
 from tests.test_password_links import _received
 
@@ -127,3 +134,42 @@ def test_the_join_pages_and_signed_in_pages_do_not(client, login):
     assert not JOIN_LINK.search(client.get("/bli-med").get_data(as_text=True))
     login("adviser", organisation="Bergen")
     assert not JOIN_LINK.search(client.get("/personvern").get_data(as_text=True))
+
+
+_numbers = itertools.count(1)
+# An organisation of the example: its case (state, days from today to the round's deadline, to its own deadline or
+# None, from today to when it reached the state) or None, days from today to its last day or None, and the index of
+# its successor among the example's organisations or None.
+examples = st.lists(st.tuples(
+    st.one_of(st.none(), st.tuples(st.sampled_from(list(MEMBERSHIP.states)), st.integers(-3, 3),
+                                   st.one_of(st.none(), st.integers(-3, 3)), st.integers(-2, 1))),
+    st.one_of(st.none(), st.integers(-2, 2)), st.one_of(st.none(), st.integers(0, 5))), min_size=1, max_size=6)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(found=examples)
+def test_who_may_join_in_sql_is_the_rule_of_refusals(app, found):
+    """joins.joinable (cases.may_be_invited_sql) offers exactly the municipalities cases.refusals does not refuse."""
+    today, now = clock.today(), clock.now()
+    made = []
+    for case, last_day, _ in found:
+        org = Organisation(name=f"Prøvekommune {next(_numbers)}", kind=MUNICIPALITY, region="Nordhordland",
+                           active_to=today + timedelta(days=last_day) if last_day is not None else None)
+        db.session.add(org)
+        if case is not None:
+            state, deadline, own, since = case
+            round_ = factories.invitation_round(deadline=today + timedelta(days=deadline))
+            db.session.add(MembershipCase(
+                round=round_, organisation=org, state=state, state_since=now + timedelta(days=since),
+                deadline_override=today + timedelta(days=own) if own is not None else None))
+        made.append(org)
+    db.session.flush()
+    for org, (_, _, successor) in zip(made, found):
+        if successor is not None and made[successor % len(made)] is not org:
+            db.session.add(OrganisationSuccession(predecessor_id=org.id, successor_id=made[successor % len(made)].id,
+                                                  first_day=today))
+    db.session.commit()
+    candidates = [o for o in db.session.scalars(select(Organisation).where(
+        Organisation.kind == MUNICIPALITY, Organisation.is_host.is_(False))) if (o.active_from or today) <= today]
+    refused = cases.refusals(candidates, today)
+    assert sorted(o.id for o in joins.joinable(today)) == sorted(o.id for o in candidates if o.id not in refused)

@@ -225,3 +225,23 @@ def test_a_rolled_back_upload_leaves_no_file_and_keeps_the_old_one(client, login
     assert response.status_code == 200 and "Noe stoppet lagringen." in response.get_data(as_text=True)
     assert meetings.minutes_path(db.session.get(Meeting, meeting.id)) == first
     assert _stored(tmp_path) == [first] and first.read_bytes() == factories.pdf("first")
+
+
+def test_the_invitees_are_listed_a_page_at_a_time_and_attendance_on_one_page_keeps_the_others(
+        client, login, people, meeting, monkeypatch):
+    from app.meetings import routes
+    monkeypatch.setattr(routes, "PER_PAGE", 1)
+    steering, steering2 = people["steering"], people["steering2"]  # Olav Hauge, Nina Mevold
+    adviser = login("adviser", organisation="Bergen")
+    first = client.get(f"/moter/{meeting.id}").get_data(as_text=True)
+    assert "<legend>Nina Mevold, Bergen</legend>" in first and "Olav Hauge" not in first, "by name"
+    assert "Side 1 av 2 (2 treff)" in first
+    path = f"/moter/{meeting.id}/oppmote?page=1"
+    response = post(client, path, {f"attendance-{steering2.id}": "present"}, token_from=f"/moter/{meeting.id}")
+    assert response.headers["Location"] == f"/moter/{meeting.id}?page=1"
+    second = f"/moter/{meeting.id}?page=2"
+    assert "<legend>Olav Hauge, Lindås</legend>" in client.get(second).get_data(as_text=True)
+    post(client, f"/moter/{meeting.id}/oppmote?page=2", {f"attendance-{steering.id}": "absent"}, token_from=second)
+    attendance = {i.user_id: i.attendance for i in db.session.get(Meeting, meeting.id).invitees}
+    assert attendance == {steering.id: "absent", steering2.id: "present"}
+    assert adviser.id not in attendance

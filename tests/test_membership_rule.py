@@ -3,14 +3,15 @@ random histories of membership transitions, and the pages that ask use them."""
 import itertools
 from datetime import date, timedelta
 
-from hypothesis import HealthCheck, given, settings
+import pytest
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from app import clock
 from app.extensions import db
-from app.models import MembershipCase, Organisation
-from app.services import audit, cases, members
+from app.models import AuditEvent, MembershipCase, Merger, Organisation
+from app.services import annual_reports, audit, cases, members
 from tests import factories
 from workflows import MEMBERSHIP
 from workflows.membership import (ACCEPTED, AGREEMENT_PENDING, DECLINED, INVITED, NO_REPLY, NOTICE_GIVEN,
@@ -93,3 +94,97 @@ def test_the_sql_form_follows_a_notice_to_its_last_day(orgs):
     assert on == {date(2018, 2, 28): False, date(2018, 3, 1): True, date(2029, 2, 28): True,
                   date(2029, 3, 1): False}
     assert [members.member_on(org, day) for day in on] == list(on.values())
+
+
+# A walk to active (the agreement to 2030) and on to a renewal, which keeps the municipality a member.
+SIGNED_AND_RENEWING = [(10, 0, date(2030, 12, 31))] * 4 + [(30, 50, date(2030, 12, 31))]
+
+
+def assert_the_member_list_is_the_rule(days: list[date]) -> None:
+    """On each day (as today), the member list's SQL forms (`current_cases`, then `former_memberships`)
+    name the same municipalities and cases as `memberships`, the rule in Python, in the same order."""
+    for day in days:
+        with clock.pinned(day):
+            python = members.memberships()
+            current = [(m.organisation.id, m.current.id) for m in python if m.current]
+            former = [(m.organisation.id, m.latest.id) for m in python if m.current is None]
+            found = members.current_cases()
+            assert [(org_id, case_id) for case_id, org_id in found] == current, day
+            assert [(m.organisation.id, m.latest.id)
+                    for m in members.former_memberships([org_id for _, org_id in found])] == former, day
+
+
+def assert_answering_is_the_rule(years: list[int]) -> None:
+    """`answering_ids` (the database where the year's first day settles it) names, for each year, the holders the
+    membership periods give (`membership_days`, the rule in Python), also when read for one organisation."""
+    in_python = members._holders_in(members.membership_days(), years)
+    found = members.answering_ids(years)
+    assert {year: {o.id for o in holders} for year, holders in in_python.items()} == found
+    for organisation in {o for holders in in_python.values() for o in holders}:
+        assert {year: bool(asked) for year, asked in members.answering(years, organisation).items()} == \
+            {year: organisation.id in found[year] for year in years}
+
+
+def assert_the_years_in_sql_are_the_rule(years: list[int]) -> None:
+    """The annual report's members on the year's first and last day (`members_on`) and who joined or left in it
+    (from `membership_days_around`) are those the periods of every case give (`membership_days`)."""
+    days = members.membership_days()
+    for year in years:
+        first, last = date(year, 1, 1), date(year, 12, 31)
+        on = members.members_on([first, last])
+        assert on == {day: {holder.id for holder, _, period in days if period.covers(day)} for day in (first, last)}
+        mergers = list(db.session.scalars(select(Merger).where(Merger.first_day.between(first, last))))
+        assert annual_reports.changes(year, members.membership_days_around(first, last), mergers) == \
+            annual_reports.changes(year, days, mergers), year
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(walks=st.lists(steps, min_size=1, max_size=3), later=st.integers(0, 4000))
+@example(walks=[SIGNED_AND_RENEWING], later=0)
+@example(walks=[SIGNED_AND_RENEWING, [(20, 0, date(2030, 12, 31))] * 4], later=0)  # two current: the newer
+def test_the_member_list_and_who_answers_in_sql_are_the_rule_in_python(app, walks, later):
+    """Up to three cases of one municipality (and those of the examples before), each taken on its own walk."""
+    organisation = Organisation(name=f"Prøvekommune {next(_numbers)}", region="Nordhordland")
+    db.session.add(organisation)
+    for n, walk in enumerate(walks):
+        start = date(2016, 10, 3) + timedelta(days=n)
+        with clock.pinned(start):
+            round_ = factories.invitation_round(deadline=date(2016, 11, 1), agreement_end=date(2025, 12, 31))
+            # Not cases.invite, which refuses a second open case: the rule is defined for any histories.
+            case = MembershipCase(round=round_, organisation=organisation, state=INVITED, state_since=clock.now())
+            db.session.add(case)
+            db.session.flush()
+            audit.record(None, "membership.invite", case.audit_type, case.id, to_state=INVITED)
+        _walk(case, start, walk)
+    db.session.commit()
+    # Today is never before a transition (those of the examples before this one included).
+    last = db.session.scalar(select(func.max(AuditEvent.at))).astimezone(clock.OSLO).date()
+    for today in (max(clock.today(), last), last + timedelta(days=later)):
+        assert_the_member_list_is_the_rule([today])
+        with clock.pinned(today):
+            assert_answering_is_the_rule(list(range(2016, today.year + 1)))
+            assert_the_years_in_sql_are_the_rule(list(range(2016, today.year + 1)))
+
+
+# (notice date, registered on, today, the membership's last day)
+NOTICES = [
+    # registered two years late: active, so a member, until the day before
+    (date(2025, 3, 15), date(2027, 6, 1), date(2027, 6, 2), date(2027, 5, 31)),
+    # its year ends on the last day of 2026, and the tick has not run yet
+    (date(2025, 12, 31), date(2025, 12, 31), date(2026, 12, 31), date(2026, 12, 31)),
+]
+
+
+@pytest.mark.parametrize("notice_date, registered, today, last_day", NOTICES)
+def test_the_annual_report_in_sql_ends_a_membership_when_the_notice_says(orgs, notice_date, registered, today,
+                                                                          last_day):
+    adviser = factories.user("adviser", organisation=orgs["Bergen"])
+    case = factories.member(factories.historic_round(agreement_end=date(2030, 12, 31)), orgs["Lindås"], adviser)
+    with clock.pinned(registered):
+        audit.record(None, "membership.give_notice", case.audit_type, case.id, from_state=case.state,
+                     to_state=NOTICE_GIVEN)
+        case.state, case.notice_date = NOTICE_GIVEN, notice_date
+    db.session.commit()
+    with clock.pinned(today):
+        assert members.member_periods(case)[-1].last == last_day
+        assert_the_years_in_sql_are_the_rule(list(range(2024, today.year + 1)))

@@ -141,8 +141,9 @@ def test_a_continued_membership_is_the_predecessors_before_the_merger_day_and_th
     db.session.commit()
     assert members.member_on(lindas, LAST_DAY) and not members.member_on(alver, LAST_DAY)
     assert members.member_on(alver, REFORM) and not members.member_on(lindas, REFORM)
-    assert lindas in members.answering_for(2019) and alver not in members.answering_for(2019)
-    assert alver in members.answering_for(2020) and lindas not in members.answering_for(2020)
+    answering = members.answering_ids([2019, 2020])
+    assert lindas.id in answering[2019] and alver.id not in answering[2019]
+    assert alver.id in answering[2020] and lindas.id not in answering[2020]
 
 
 def test_the_register_before_and_after_the_merger(world, orgs):
@@ -359,3 +360,50 @@ def test_a_renewal_begun_after_a_merger_recorded_ahead_is_left_to_the_adviser(wo
         tick.run(REFORM)
     assert found["Meland"].state == AGREEMENT_PENDING and found["Meland"].organisation_id == orgs["Meland"].id
     assert found["Radøy"].state == TERMINATED and found["Lindås"].organisation_id == alver.id
+
+
+def _continued(world):
+    adviser, found, alver, predecessors = world
+    with clock.pinned(RECORDED):
+        mergers.record(adviser, predecessors, alver, REFORM, continued_case_id=found["Lindås"].id)
+
+
+def _none_continued(world):
+    adviser, found, alver, predecessors = world
+    with clock.pinned(RECORDED):
+        mergers.record(adviser, predecessors, alver, REFORM)
+
+
+def _recorded_ahead(world):
+    adviser, found, alver, predecessors = world
+    with clock.pinned(date(2019, 11, 1)):
+        mergers.record(adviser, predecessors, alver, REFORM, continued_case_id=found["Meland"].id)
+        db.session.commit()
+    with clock.pinned(REFORM):
+        tick.run(REFORM)
+
+
+def _renewal_continued(world):
+    adviser, found, alver, predecessors = world
+    lindas = found["Lindås"]
+    _renewing(lindas, adviser, signed_by_municipality=True)
+    with clock.pinned(RECORDED):
+        mergers.record(adviser, predecessors, alver, REFORM, continued_case_id=lindas.id)
+    with clock.pinned(date(2020, 1, 20)):
+        cases.sign(lindas, HOST_PARTY, adviser, name="Nina Mevold", title="Kommunaldirektør", signed_on=clock.today())
+        workflow.perform(lindas, "activate", adviser)
+
+
+@pytest.mark.parametrize("merge", [_continued, _none_continued, _recorded_ahead, _renewal_continued])
+def test_the_member_list_who_answers_and_the_annual_report_read_in_sql_follow_the_rule_across_a_merger(world, merge):
+    from tests.test_membership_rule import (assert_answering_is_the_rule, assert_the_member_list_is_the_rule,
+                                            assert_the_years_in_sql_are_the_rule)
+
+    merge(world)
+    db.session.commit()
+    days = [date(2020, 2, 5), date(2021, 6, 1), date(2022, 3, 1), date(2026, 11, 23)]
+    assert_the_member_list_is_the_rule(days)
+    for day in days:
+        with clock.pinned(day):
+            assert_answering_is_the_rule(list(range(2017, day.year + 1)))
+            assert_the_years_in_sql_are_the_rule(list(range(2017, day.year + 1)))

@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import Subgroup
-from app.services import subgroups, workflow
+from app.services import audit, subgroups, workflow
 from tests import factories
 from tests.conftest import post
 
@@ -373,3 +373,29 @@ def test_the_adviser_cannot_reject_or_return_her_own_proposal(client, auth, orgs
     assert post(client, path, {"decided_on": "2026-11-20", "comment": "Nei."}, token_from=path).status_code == 302
     db.session.refresh(subgroup)
     assert subgroup.state in ("rejected", "returned")
+
+
+def test_the_page_lists_the_members_a_page_at_a_time_and_the_latest_history_with_a_link_to_all(
+        client, auth, orgs, siri, adviser, monkeypatch):
+    from app.subgroups import routes
+    monkeypatch.setattr(routes, "MEMBERS_PER_PAGE", 2)
+    monkeypatch.setattr(routes, "HISTORY_SHOWN", 3)
+    kari = factories.user("project_member", organisation=orgs["Lindås"], name="Kari Nordtveit")
+    erik = factories.user(organisation=orgs["Høgskulen på Vestlandet"], name="Erik Aase")
+    subgroup = factories.subgroup(kari, member_ids=[siri.id])
+    for trigger, actor in (("submit", kari), ("second", siri), ("approve", adviser), ("establish", adviser)):
+        workflow.perform(subgroup, trigger, actor)
+    subgroups.add_member(subgroup, erik.id, subgroup.established_on, adviser)
+    db.session.commit()
+    auth.login(siri)
+    path = f"/undergrupper/{subgroup.id}"
+    first, second = (client.get(f"{path}?page={n}").get_data(as_text=True) for n in (1, 2))
+    names = lambda html: re.findall(r"<tr>\s*<td>([^<]+)<", html)  # noqa: E731
+    assert names(first) == ["Kari Nordtveit ", "Siri Lie"] and names(second) == ["Erik Aase"]
+    history = lambda html: re.findall(r'class="timeline-sentence">([^<]+)<', html.split('id="history"')[1])  # noqa: E731
+    events = audit.events_for(subgroup.audit_type, subgroup.id)
+    assert len(history(first)) == 3 and len(events) == 6
+    assert "Vis hele historikken (6 hendelser)" in first
+    whole = client.get(f"{path}?historikk=alle").get_data(as_text=True)
+    assert len(history(whole)) == 6 and history(whole)[-3:] == history(first)
+    assert "Vis hele historikken" not in whole

@@ -235,9 +235,11 @@ class Workflow:
             raise GuardFailed(failed, self.guard_message(failed))
         return case.state
 
-    def reachable_states(self) -> set[str]:
-        """States reachable from the initial state (the initial state included)."""
-        seen, todo = {self.initial}, [self.initial]
+    def reachable_states(self, start: str | None = None) -> set[str]:
+        """States reachable from `start` (by default the initial state), `start` included."""
+        start = self.initial if start is None else start
+        self._require_state(start)
+        seen, todo = {start}, [start]
         while todo:
             for spec in self.specs_from(todo.pop()):
                 if spec.dest not in seen:

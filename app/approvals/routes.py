@@ -18,7 +18,7 @@ from workflows.roles import ADVISER
 
 bp = Blueprint("approvals", __name__, url_prefix="/godkjenninger")
 PER_PAGE = 20
-SECTION_PER_PAGE = 50
+SECTION_PER_PAGE = 20
 
 bp.app_template_global("request_title")(workflow.request_title)
 

@@ -11,7 +11,7 @@ from workflows import MEMBERSHIP
 from workflows.roles import ADMIN, ADVISER
 
 bp = Blueprint("cockpit", __name__)
-TIMELINE_PER_PAGE = 50
+TIMELINE_PER_PAGE = 20
 
 
 def _filters() -> dict:

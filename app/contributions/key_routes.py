@@ -12,6 +12,7 @@ from app.models import CostKey, Meeting
 from app.models.meeting import STEERING_MEETING
 from app.security import role_required
 from app.services import cost_keys, workflow
+from app.services.overview import ListPage
 from app.views import attempt, attempt_result, own_page, refused_status, spec_or_404, step_confirmation, step_refusal
 from workflows import COST_KEY
 from workflows.key_shares import AMOUNT, PERCENT
@@ -19,6 +20,7 @@ from workflows.roles import ADMIN, ADVISER, STEERING_MEMBER
 
 bp = Blueprint("cost_keys", __name__, url_prefix="/okonomi/fordelingsnokkel")
 VIEWERS = (ADVISER, ADMIN, STEERING_MEMBER)
+PER_PAGE = 20
 COMMENT_LABELS = {"return_for_changes": "Hva må endres?"}
 
 
@@ -100,10 +102,30 @@ def _draft_form(form, key: CostKey | None):
 @role_required(*VIEWERS)
 def key_page(key_id: int):
     key = get_key(key_id)
+    shares = {year: _page(f"andeler-{year}", cost_keys.share_count(key, year),
+                          lambda offset, year=year: cost_keys.shares(key, year, offset, PER_PAGE))
+              for year in key.years}
+    differences = None
+    if not key.decided:
+        differences = []
+        for year in key.years:
+            current = cost_keys.in_force(year, besides=key)
+            differences.append((year, current, _page(
+                f"endring-{year}", cost_keys.difference_count(key, current, year),
+                lambda offset, year=year, current=current: cost_keys.differences(key, current, year, offset,
+                                                                                 PER_PAGE))))
     return render_template(
         "cost_keys/key.html", key=key, actions=workflow.actions(key, current_user), history=cost_keys.history(key),
-        totals=cost_keys.year_totals(key), differences=None if key.decided else cost_keys.differences(key),
+        totals=cost_keys.year_totals(key), shares=shares, differences=differences,
         returned=cost_keys.last_return(key), can_edit=cost_keys.edit_refusal(key, current_user) is None)
+
+
+def _page(param: str, total: int, read) -> ListPage:
+    """The page of a list of `total` rows that query-string parameter `param` asks for: `read(offset)`."""
+    listed = ListPage([], 1, PER_PAGE, total)
+    listed.page = min(max(request.args.get(param, 1, type=int), 1), listed.pages)
+    listed.items = read((listed.page - 1) * PER_PAGE)
+    return listed
 
 
 @bp.route("/<int:key_id>/handling/<trigger>", methods=["GET", "POST"])

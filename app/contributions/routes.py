@@ -15,10 +15,12 @@ from app.models.contribution import CANCELLED, CONTRIBUTION_STATUS, EXPECTED, IN
 from app.safe_input import arg_int
 from app.security import role_required
 from app.services import contributions, invoice_basis
+from app.services.overview import paginate
 from app.views import attempt, confirmation
 from workflows.roles import ADVISER
 
 bp = Blueprint("contributions", __name__, url_prefix="/medlemskap/bidrag")
+PER_PAGE = 20
 
 STATUS_FILTERS = {
     EXPECTED: (Contribution.cancelled_at.is_(None), Contribution.invoiced_on.is_(None)),
@@ -45,7 +47,7 @@ def contribution_list():
     if status in STATUS_FILTERS:
         stmt = stmt.where(*STATUS_FILTERS[status])
     stmt = search.where(stmt, query, Organisation)
-    page = db.paginate(stmt, per_page=50, error_out=False)
+    page = db.paginate(stmt, per_page=PER_PAGE, error_out=False)
     grand = {key: sum(getattr(t, key) for t in totals) for key in ("expected", "invoiced", "paid", "outstanding")}
     return render_template("contributions/contributions.html", totals=totals, grand=grand, chart=chart, page=page,
                            year=year, status=status, query=query, statuses=CONTRIBUTION_STATUS,
@@ -122,8 +124,11 @@ def invoice_basis_page():
     years = invoice_basis.years()
     year = arg_int("year", high=9999) or (clock.today().year if clock.today().year in years or not years
                                           else years[0])
-    return render_template("contributions/invoice_basis.html", year=year, years=years,
-                           rows=invoice_basis.rows(year), due_days=current_app.config["INVOICE_DUE_DAYS"])
+    ordered = invoice_basis.order(year)
+    page = paginate([line_id for line_id, _ in ordered], request.args.get("page", 1, type=int), PER_PAGE)
+    return render_template("contributions/invoice_basis.html", year=year, years=years, page=page,
+                           rows=invoice_basis.rows(year, page.items), total=sum(amount for _, amount in ordered),
+                           due_days=current_app.config["INVOICE_DUE_DAYS"])
 
 
 @bp.route("/fakturagrunnlag/<int:year>.csv")

@@ -13,7 +13,7 @@ from workflows.roles import ADVISER, MUNICIPALITY_CONTACT
 
 bp = Blueprint("evaluations", __name__, url_prefix="/medlemskap/vurdering")
 
-PER_PAGE = 50
+PER_PAGE = 20
 QUESTIONS_EXAMPLE = ("Hvordan har kommunen hatt nytte av samarbeidet i år?\n"
                      "Hva bør prosjektgruppen prioritere neste år?\n"
                      "Har kommunen deltatt i koordineringsmøtet og fagkonferansen? Hvorfor/hvorfor ikke?")
@@ -49,8 +49,8 @@ def evaluation_list():
 @role_required(ADVISER)
 def evaluation(year: int):
     found = get_evaluation(year)
-    organisations, answered = evaluations.listed(found)
-    page = paginate(organisations, request.args.get("page", 1, type=int), PER_PAGE)
+    organisation_ids, answered = evaluations.listed(found)
+    page = paginate(organisation_ids, request.args.get("page", 1, type=int), PER_PAGE)
     return render_template("evaluations/evaluation.html", evaluation=found, page=page, answered=answered,
                            status=evaluations.status(found, page.items))
 

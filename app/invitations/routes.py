@@ -13,10 +13,9 @@ from app.security import role_required
 from app.services import invitation_mail, overview, reminders, rounds
 from app.views import add_error, attempt, attempt_result, confirmation
 from workflows import MEMBERSHIP, reply_open
-from workflows.membership import INVITED
 
 bp = Blueprint("invitations", __name__, url_prefix="/invitasjoner")
-PER_PAGE = 50
+PER_PAGE = 20
 
 
 def get_round(round_id: int) -> InvitationRound:
@@ -102,16 +101,14 @@ def round_new():
 def round_page(round_id: int):
     round_ = get_round(round_id)
     today = clock.today()
-    rows = rounds.overview(round_, today)
     state = request.args.get("status", "")
+    page = overview.paginate(rounds.overview(round_, today, state), request.args.get("page", 1, type=int), PER_PAGE)
+    page.items = rounds.rows(page.items, today)
     return render_template(
         "invitations/round.html", round=round_, today=today, state=state, triggers_from=MEMBERSHIP.triggers_from,
         closed=rounds.closed(round_, today),
-        page=overview.paginate([row for row in rows if not state or row.case.state == state],
-                               request.args.get("page", 1, type=int), PER_PAGE),
-        counts=rounds.state_counts(round_), progress=rounds.progress(rows),
-        deadline_passed=not reply_open(today, round_.reply_deadline),
-        no_contact=[row for row in rows if not row.contacts and not row.to_mailbox and row.case.state == INVITED])
+        page=page, counts=rounds.state_counts(round_), progress=rounds.progress(round_, today),
+        deadline_passed=not reply_open(today, round_.reply_deadline), no_contact=rounds.without_contact(round_))
 
 
 @bp.route("/<int:round_id>/inviter", methods=["GET", "POST"])

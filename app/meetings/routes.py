@@ -5,6 +5,7 @@ from datetime import date, datetime, time, timezone
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import lazyload
 
 from app import clock, downloads
 from app.extensions import db
@@ -13,11 +14,12 @@ from app.meetings.forms import MeetingForm, MinutesForm
 from app.models import Meeting, User
 from app.models.meeting import ATTENDANCE_LABELS, KIND_LABELS
 from app.security import role_required
-from app.services import annual_reports, meetings
+from app.services import annual_reports, meetings, overview
 from app.views import attempt, attempt_result, confirmation
 from workflows.roles import ADVISER
 
 bp = Blueprint("meetings", __name__, url_prefix="/moter")
+PER_PAGE = 20
 
 
 def get_meeting(meeting_id: int, invitees=meetings.WITH_INVITEES) -> Meeting:
@@ -78,9 +80,16 @@ def _meeting_fields(form: MeetingForm) -> dict:
 
 @bp.route("/<int:meeting_id>")
 def meeting_page(meeting_id: int):
-    meeting = get_meeting(meeting_id)
-    return render_template("meetings/meeting.html", meeting=meeting, minutes_form=MinutesForm(minutes=meeting.minutes),
-                           form=ConfirmForm(), attendance_labels=ATTENDANCE_LABELS,
+    meeting = get_meeting(meeting_id, lazyload(Meeting.invitees))
+    return _page(meeting, MinutesForm(minutes=meeting.minutes))
+
+
+def _page(meeting: Meeting, minutes_form: MinutesForm):
+    """The meeting's page: its invitees a page at a time, by name."""
+    invitees = overview.paginate(meetings.invitees_by_name(meeting), request.args.get("page", 1, type=int), PER_PAGE)
+    invitees.items = meetings.invitees_of(meeting, invitees.items)
+    return render_template("meetings/meeting.html", meeting=meeting, minutes_form=minutes_form, form=ConfirmForm(),
+                           invitees=invitees, attendance_labels=ATTENDANCE_LABELS,
                            past=meeting.starts_at <= clock.now(), reports=annual_reports.filed_with(meeting))
 
 
@@ -112,9 +121,7 @@ def minutes(meeting_id: int):
                    form, "minutes"):
             flash("Referatet er lagret.", "success")
             return redirect(url_for("meetings.meeting_page", meeting_id=meeting.id))
-    return render_template("meetings/meeting.html", meeting=meeting, minutes_form=form, form=ConfirmForm(),
-                           attendance_labels=ATTENDANCE_LABELS, past=meeting.starts_at <= clock.now(),
-                           reports=annual_reports.filed_with(meeting))
+    return _page(meeting, form)
 
 
 @bp.route("/<int:meeting_id>/referat.pdf")
@@ -132,9 +139,10 @@ def attendance(meeting_id: int):
     if not ConfirmForm().validate_on_submit():
         abort(400)
     attempt(lambda: meetings.record_attendance(
-        meeting, {i.user_id: request.form.get(f"attendance-{i.user_id}") for i in meeting.invitees}, current_user))
+        meeting, {i.user_id: request.form[f"attendance-{i.user_id}"] for i in meeting.invitees
+                  if f"attendance-{i.user_id}" in request.form}, current_user))
     flash("Oppmøtet er registrert.", "success")
-    return redirect(url_for("meetings.meeting_page", meeting_id=meeting.id))
+    return redirect(url_for("meetings.meeting_page", meeting_id=meeting.id, page=request.args.get("page", type=int)))
 
 
 @bp.route("/arsrapporter")
@@ -158,7 +166,7 @@ def annual_report_generate(year: int):
     return confirmation("meetings/annual_report_confirm.html", ConfirmForm(), generate,
                         url_for("meetings.meeting_page", meeting_id=meeting.id),
                         back=url_for("meetings.annual_report_list"), danger=filed is not None, final=filed is not None,
-                        year=year, meeting=meeting, report=annual_reports.gather(year), filed=filed)
+                        year=year, meeting=meeting, report=annual_reports.summary(year), filed=filed)
 
 
 @bp.route("/arsrapporter/<int:year>.pdf")

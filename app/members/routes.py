@@ -19,7 +19,7 @@ from app.services.overview import paginate
 from app.views import attempt, attempt_result, own_page, spec_or_404, step_confirmation
 
 bp = Blueprint("members", __name__, url_prefix="/medlemskap")
-PER_PAGE = 50
+PER_PAGE = 20
 
 
 def get_organisation(org_id: int) -> Organisation:
@@ -51,17 +51,20 @@ def get_representative(rep_id: int) -> Representative:
 def index():
     if not access.sees_all(current_user):
         return redirect(url_for("members.organisation", org_id=current_user.organisation_id))
-    found = members.memberships()
-    page = paginate([m for m in found if m.current], request.args.get("page", 1, type=int), PER_PAGE)
-    seats = representatives.seats_of([m.organisation for m in page.items], clock.today())
-    contacts, owed = members.admin_contacts(), contributions.outstanding_by_organisation()
+    found = members.current_cases()
+    page = paginate([case_id for case_id, _ in found], request.args.get("page", 1, type=int), PER_PAGE)
+    page.items = members.with_parents(page.items)
+    ids = [case.organisation_id for case in page.items]
+    seats = representatives.seats_of([case.organisation for case in page.items], clock.today())
+    contacts, owed = members.admin_contacts(ids), contributions.outstanding_by_organisation(ids)
     current = [{
-        "organisation": m.organisation, "case": m.current,
-        "filled": sum(1 for s in seats[m.organisation.id] if s.current),
-        "flagged": sum(1 for s in seats[m.organisation.id] if s.flagged),
-        "contact": contacts.get(m.organisation.id), "outstanding": owed.get(m.organisation.id, 0),
-    } for m in page.items]
-    former = [{"organisation": m.organisation, "case": m.latest} for m in found if m.current is None]
+        "organisation": case.organisation, "case": case,
+        "filled": sum(1 for s in seats[case.organisation_id] if s.current),
+        "flagged": sum(1 for s in seats[case.organisation_id] if s.flagged),
+        "contact": contacts.get(case.organisation_id), "outstanding": owed.get(case.organisation_id, 0),
+    } for case in page.items]
+    former = [{"organisation": m.organisation, "case": m.latest}
+              for m in members.former_memberships([org_id for _, org_id in found])]
     parties = representatives.parties(clock.today())
     return render_template("members/list.html", current=current, page=page, former=former, parties=parties,
                            proposals=waiting.counts().representatives)
@@ -71,11 +74,13 @@ def index():
 def organisation(org_id: int):
     org = get_organisation(org_id)
     today = clock.today()
-    case = members.last_member_case(org)
+    membership = next(iter(members.memberships(org)), None)
+    member = membership.current if membership else None
+    case = member or (membership.latest if membership else None)  # the membership now, or else the last one
     open_evaluations = evaluations.open_for(org)
     terms = representatives.history(org)
     return render_template(
-        "members/organisation.html", org=org, case=case, member=members.member_case(org), today=today,
+        "members/organisation.html", org=org, case=case, member=member, today=today,
         standing=in_force.of(case, today) if case else None,
         party=org.is_party,
         seats=representatives.seats(org, today), terms=terms,

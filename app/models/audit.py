@@ -1,7 +1,7 @@
 """The append-only, hash-chained audit log."""
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Integer, String, Text
+from sqlalchemy import ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
@@ -10,6 +10,9 @@ from app.models.user import User
 
 
 class AuditEvent(db.Model):
+    # One object's history, and its state on a day (the membership rule asks that of every case on a list).
+    __table_args__ = (Index("ix_audit_event_object", "object_type", "object_id", "seq"),)
+
     id: Mapped[int] = mapped_column(primary_key=True)
     seq: Mapped[int] = mapped_column(Integer, unique=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)

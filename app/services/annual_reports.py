@@ -2,21 +2,22 @@
 filed with that year's steering-group meeting."""
 import hashlib
 from dataclasses import dataclass, field
+from typing import NamedTuple
 from datetime import date, datetime, timedelta
 
 from flask import render_template
 from flask_babel import force_locale
 from sqlalchemy import func, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload, lazyload, selectinload
 
 from app import clock
 from app.extensions import db
-from app.models import (AnnualReport, Contribution, Meeting, MembershipCase, Merger, Organisation, Representative,
-                        Subgroup, User)
+from app.models import (AnnualReport, Contribution, Meeting, MeetingInvitee, MembershipCase, Merger, Organisation,
+                        Representative, Subgroup, User)
 from app.models.evaluation import EvaluationResponse
 from app.models.meeting import PRESENT, STEERING_MEETING
 from app.models.representative import GROUPS
-from app.services import ServiceError, audit, cost_keys, evaluations, meetings, members, rendered_pdfs, representatives
+from app.services import ServiceError, audit, cost_keys, evaluations, members, rendered_pdfs, representatives
 
 ONE_DAY = timedelta(days=1)
 MERGED, NOTICE, EXPIRED = "Slått sammen", "Sagt opp", "Avtalen utløp"
@@ -159,14 +160,20 @@ def _year_bounds(year: int) -> tuple[datetime, datetime]:
     return clock.start_of(date(year, 1, 1)), clock.start_of(date(year + 1, 1, 1))
 
 
-def _names(organisations) -> list[str]:
-    return sorted(org.name for org in organisations)
-
-
-def _membership_changes(year: int, notices: list[MembershipCase], mergers: list[Merger]
-                        ) -> tuple[list[str], list[str], list[Change], list[Change]]:
+def _membership_changes(year: int, mergers: list[Merger]) -> tuple[list[str], list[str], list[Change], list[Change]]:
+    """The members on the year's first and last day by name, and who joined and whose membership ended in it."""
     first, last = date(year, 1, 1), date(year, 12, 31)
-    days = members.membership_days()
+    on = members.members_on([first, last])
+    names = dict(db.session.execute(select(Organisation.id, Organisation.name).where(
+        Organisation.id.in_(on[first] | on[last]))).all())
+    joined, ended = changes(year, members.membership_days_around(first, last), mergers)
+    return sorted(names[i] for i in on[first]), sorted(names[i] for i in on[last]), joined, ended
+
+
+def changes(year: int, days: list, mergers: list[Merger]) -> tuple[list[Change], list[Change]]:
+    """Who joined and whose membership ended in the year, by day, from membership `days` (members.membership_days,
+    or those of every municipality whose memberships may begin or end in the year)."""
+    first, last = date(year, 1, 1), date(year, 12, 31)
 
     def on(day: date) -> set[Organisation]:
         return {holder for holder, _, period in days if period.covers(day)}
@@ -187,7 +194,7 @@ def _membership_changes(year: int, notices: list[MembershipCase], mergers: list[
                 NOTICE if case.notice_date is not None else EXPIRED
             ended.append(Change(org.name, period.last, how))
     order = lambda change: (change.day, change.organisation)  # noqa: E731
-    return (_names(on(first)), _names(on(last)), sorted(joined, key=order), sorted(ended, key=order))
+    return sorted(joined, key=order), sorted(ended, key=order)
 
 
 def _money(year: int) -> tuple[list[Money], Money]:
@@ -216,11 +223,16 @@ def _evaluation(year: int) -> Evaluation | None:
 
 
 def _meetings(year: int) -> list[MeetingLine]:
+    """The year's meetings with how many were invited and how many came, counted in the database."""
     start, end = _year_bounds(year)
-    held = db.session.scalars(select(Meeting).where(Meeting.starts_at >= start, Meeting.starts_at < end)
-                              .options(meetings.WITH_INVITEES).order_by(Meeting.starts_at))
-    return [MeetingLine(m.title, m.starts_at.astimezone(clock.OSLO).date(), m.place, len(m.invitees),
-                        sum(1 for i in m.invitees if i.attendance == PRESENT)) for m in held]
+    of_meeting = MeetingInvitee.meeting_id == Meeting.id
+    invited = select(func.count()).where(of_meeting).scalar_subquery()
+    present = select(func.count()).where(of_meeting, MeetingInvitee.attendance == PRESENT).scalar_subquery()
+    held = db.session.execute(select(Meeting, invited, present).where(
+        Meeting.starts_at >= start, Meeting.starts_at < end).options(lazyload(Meeting.invitees))
+        .order_by(Meeting.starts_at))
+    return [MeetingLine(m.title, m.starts_at.astimezone(clock.OSLO).date(), m.place, n, came)
+            for m, n, came in held]
 
 
 def _subgroups(column, year: int) -> list[SubgroupLine]:
@@ -237,7 +249,7 @@ def gather(year: int) -> Report:
         .order_by(MembershipCase.notice_date, Organisation.name)))
     mergers = list(db.session.scalars(select(Merger).where(Merger.first_day >= first, Merger.first_day <= last)
                                       .order_by(Merger.first_day, Merger.id)))
-    at_start, at_end, joined, ended = _membership_changes(year, notice_cases, mergers)
+    at_start, at_end, joined, ended = _membership_changes(year, mergers)
     terms = db.session.execute(
         select(Organisation.name, Representative.group, Representative.name, Representative.starts_on,
                Representative.ends_on).join(Representative.organisation).where(
@@ -255,6 +267,58 @@ def gather(year: int) -> Report:
         key=_key(year), money=money, money_total=total, evaluation=_evaluation(year),
         subgroups_established=_subgroups(Subgroup.established_on, year),
         subgroups_closed=_subgroups(Subgroup.closed_on, year), meetings=_meetings(year))
+
+
+class Answers(NamedTuple):
+    answered: int
+    asked: int
+
+
+@dataclass
+class Summary:
+    """How many of each thing the year's report lists (what the page before making it shows), and its money
+    totals."""
+
+    members_at_start: int
+    members_at_end: int
+    joined: int
+    notices: int
+    ended: int
+    merged: int
+    representatives: int
+    money_total: Money
+    evaluation: Answers | None
+    subgroups_established: int
+    subgroups_closed: int
+    meetings: int
+
+
+def summary(year: int) -> Summary:
+    """The figures of `gather(year)` the page before making the report shows, counted in the database."""
+    first, last = date(year, 1, 1), date(year, 12, 31)
+    start, end = _year_bounds(year)
+    on = members.members_on([first, last])
+    mergers = list(db.session.scalars(select(Merger).where(Merger.first_day >= first, Merger.first_day <= last)))
+    joined, ended = changes(year, members.membership_days_around(first, last), mergers)
+
+    def count(model, *where) -> int:
+        return db.session.scalar(select(func.count()).select_from(model).where(*where))
+
+    sums = db.session.execute(select(*(func.coalesce(func.sum(amount), 0) for amount in (
+        Contribution.expected_amount, Contribution.invoiced_amount, Contribution.paid_amount,
+        Contribution.outstanding_amount))).where(Contribution.year == year, Contribution.cancelled_at.is_(None))).one()
+    found = evaluations.for_year(year)
+    return Summary(
+        members_at_start=len(on[first]), members_at_end=len(on[last]), joined=len(joined),
+        notices=count(MembershipCase, MembershipCase.notice_date >= first, MembershipCase.notice_date <= last),
+        ended=len(ended), merged=len(mergers),
+        representatives=count(Representative, representatives.in_office(first, last)),
+        money_total=Money("Sum", *sums),
+        evaluation=None if found is None else Answers(
+            count(EvaluationResponse, EvaluationResponse.evaluation_id == found.id), len(evaluations.expected(found))),
+        subgroups_established=count(Subgroup, Subgroup.established_on >= first, Subgroup.established_on <= last),
+        subgroups_closed=count(Subgroup, Subgroup.closed_on >= first, Subgroup.closed_on <= last),
+        meetings=count(Meeting, Meeting.starts_at >= start, Meeting.starts_at < end))
 
 
 # --- filing it ------------------------------------------------------------------------------------------------------

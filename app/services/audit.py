@@ -9,7 +9,7 @@ import json
 from dataclasses import dataclass
 
 from flask import current_app
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from app import clock
 from app.extensions import db
@@ -118,3 +118,10 @@ def events_for(object_type: str, object_id: int) -> list[AuditEvent]:
     return list(db.session.scalars(
         select(AuditEvent).where(AuditEvent.object_type == object_type, AuditEvent.object_id == object_id)
         .order_by(AuditEvent.seq)))
+
+
+def latest_events_for(object_type: str, object_id: int, limit: int) -> tuple[list[AuditEvent], int]:
+    """The last `limit` events of one object's history, oldest first, and how many it has in all."""
+    where = (AuditEvent.object_type == object_type, AuditEvent.object_id == object_id)
+    latest = list(db.session.scalars(select(AuditEvent).where(*where).order_by(AuditEvent.seq.desc()).limit(limit)))
+    return latest[::-1], db.session.scalar(select(func.count()).select_from(AuditEvent).where(*where))

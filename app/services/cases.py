@@ -5,6 +5,7 @@ from typing import NamedTuple
 
 from sqlalchemy import Select, and_, bindparam, func, or_, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import aliased
 
 from app import clock
 from app.extensions import db
@@ -87,6 +88,27 @@ def refusals(organisations: list[Organisation], day: date, *, every: bool = Fals
                 successor, case_id, reason = through
                 found[organisation_id] = Refusal(f"går inn i {successor}, som {reason}", case_id)
     return found
+
+
+def may_be_invited_sql():
+    """SQL: the organisation of the enclosing query is not refused by `refusals` on the day bound as `day` (values:
+    `invitable_on`): not dissolved by then, and neither it nor its successor holds an agreement or an open
+    invitation."""
+    case, round_ = aliased(MembershipCase), aliased(InvitationRound)
+    open_now = and_(case.state.in_(OPEN_INVITATION), case.state_since <= bindparam("now"),
+                    or_(case.state == ACCEPTED,
+                        func.coalesce(case.deadline_override, round_.reply_deadline) >= bindparam("today")))
+    blocked = select(case.organisation_id).join(round_, case.round_id == round_.id).where(
+        or_(case.state.in_(HOLDING_AGREEMENT), open_now))
+    successor_blocked = select(OrganisationSuccession.predecessor_id).where(
+        OrganisationSuccession.successor_id.in_(blocked))
+    return and_(or_(Organisation.active_to.is_(None), Organisation.active_to >= bindparam("day")),
+                Organisation.id.not_in(blocked), Organisation.id.not_in(successor_blocked))
+
+
+def invitable_on(day: date) -> dict:
+    """The values `may_be_invited_sql` runs with to ask about `day` (today's open invitations)."""
+    return {"day": day, "today": clock.today(), "now": clock.now()}
 
 
 def refusal_message(organisations: list[Organisation], found: dict[int, Refusal]) -> str:

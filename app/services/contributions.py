@@ -150,9 +150,10 @@ def outstanding():
         Contribution.organisation_id == Organisation.id).scalar_subquery()
 
 
-def outstanding_by_organisation() -> dict[int, int]:
-    """Organisation id -> what it still owes, for every organisation with ledger lines, in one query."""
+def outstanding_by_organisation(organisation_ids: list[int]) -> dict[int, int]:
+    """Organisation id -> what it still owes, for those of these organisations with ledger lines, in one query."""
     return dict(db.session.execute(select(Contribution.organisation_id, func.sum(Contribution.outstanding_amount))
+                                   .where(Contribution.organisation_id.in_(organisation_ids))
                                    .group_by(Contribution.organisation_id)).all())
 
 

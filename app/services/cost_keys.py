@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from openpyxl import Workbook
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
+from sqlalchemy import case as sql_case
 from sqlalchemy.orm import joinedload, selectinload, subqueryload
 
 from app import clock
@@ -257,18 +258,44 @@ class Difference:
         return self.after - self.before
 
 
-def differences(key: CostKey) -> list[tuple[int, CostKey | None, list[Difference]]]:
-    """Per year of the key: the key in force besides it, and per party what it pays under each and the difference."""
-    result = []
-    for year in key.years:
-        current = in_force(year, besides=key)
-        before = {s.organisation_id: s for s in current.shares if s.year == year} if current else {}
-        after = {s.organisation_id: s for s in key.shares if s.year == year}
-        rows = [Difference(share.organisation, year, before[org_id].amount if org_id in before else 0,
-                           after[org_id].amount if org_id in after else 0)
-                for org_id, share in {**before, **after}.items()]
-        result.append((year, current, sorted(rows, key=lambda d: (-d.more, d.organisation.sort_key))))
-    return result
+def _shares_of(key: CostKey, year: int) -> tuple:
+    return CostKeyShare.key_id == key.id, CostKeyShare.year == year
+
+
+def share_count(key: CostKey, year: int) -> int:
+    return db.session.scalar(select(func.count()).select_from(CostKeyShare).where(*_shares_of(key, year)))
+
+
+def shares(key: CostKey, year: int, offset: int, limit: int) -> list[CostKeyShare]:
+    """The key's shares of `year` from `offset`, at most `limit`, in the key's order."""
+    return list(db.session.scalars(select(CostKeyShare).where(*_shares_of(key, year)).order_by(CostKeyShare.id)
+                                   .offset(offset).limit(limit)))
+
+
+def _compared(key: CostKey, current: CostKey | None, year: int) -> tuple:
+    return CostKeyShare.key_id.in_([key.id] + ([current.id] if current else [])), CostKeyShare.year == year
+
+
+def difference_count(key: CostKey, current: CostKey | None, year: int) -> int:
+    """How many parties have a share of `year` under the key or `current` (the key in force besides it)."""
+    return db.session.scalar(select(func.count(func.distinct(CostKeyShare.organisation_id)))
+                             .where(*_compared(key, current, year)))
+
+
+def differences(key: CostKey, current: CostKey | None, year: int, offset: int, limit: int) -> list[Difference]:
+    """Per party with a share of `year` under either, what it pays under `current` (the key in force besides this
+    one, `in_force(year, besides=key)`) and under this key, the largest increase first; from `offset`, at most
+    `limit`."""
+    def paid(under: CostKey | None):
+        return func.coalesce(func.sum(sql_case((CostKeyShare.key_id == (under.id if under else None),
+                                                 CostKeyShare.amount), else_=0)), 0)
+
+    before, after = paid(current), paid(key)
+    rows = db.session.execute(select(Organisation, before, after).join(CostKeyShare.organisation)
+                              .where(*_compared(key, current, year)).group_by(Organisation.id)
+                              .order_by((after - before).desc(), Organisation.sort_key, Organisation.id)
+                              .offset(offset).limit(limit))
+    return [Difference(organisation, year, was, will) for organisation, was, will in rows]
 
 
 def listing() -> list[CostKey]:
@@ -292,8 +319,8 @@ def last_return(key: CostKey) -> str | None:
 
 def year_totals(key: CostKey) -> dict[int, int]:
     totals = dict.fromkeys(key.years, 0)
-    for share in key.shares:
-        totals[share.year] += share.amount
+    totals.update(db.session.execute(select(CostKeyShare.year, func.sum(CostKeyShare.amount)).where(
+        CostKeyShare.key_id == key.id).group_by(CostKeyShare.year)).all())
     return totals
 
 

@@ -54,9 +54,9 @@ def response_of(evaluation: Evaluation, organisation: Organisation) -> Evaluatio
         EvaluationResponse.evaluation_id == evaluation.id, EvaluationResponse.organisation_id == organisation.id))
 
 
-def expected(evaluation: Evaluation) -> list[Organisation]:
-    """The municipalities asked to answer: members for at least part of the year."""
-    return members.answering_for(evaluation.year)
+def expected(evaluation: Evaluation) -> set[int]:
+    """The ids of the municipalities asked to answer: members for at least part of the year."""
+    return members.answering_ids([evaluation.year])[evaluation.year]
 
 
 def is_asked(evaluation: Evaluation, organisation: Organisation) -> bool:
@@ -74,34 +74,34 @@ def _responders(found: list[Evaluation]) -> dict[int, list[int]]:
     return result
 
 
-def listed(evaluation: Evaluation) -> tuple[list[Organisation], int]:
-    """The municipalities `status` lists, in its order (those asked, then others that answered), and how many of
-    them answered, without loading the answers."""
-    responded, asked = _responders([evaluation])[evaluation.id], expected(evaluation)
-    asked_ids = {org.id for org in asked}
-    extra_ids = [org_id for org_id in responded if org_id not in asked_ids]
-    extra = {org.id: org for org in db.session.scalars(select(Organisation).where(Organisation.id.in_(extra_ids)))}
-    return asked + [extra[org_id] for org_id in extra_ids], len(responded)
+def listed(evaluation: Evaluation) -> tuple[list[int], int]:
+    """The ids of the municipalities `status` lists, in its order (those asked by name, then others that answered),
+    and how many of them answered, without loading the answers."""
+    responded = _responders([evaluation])[evaluation.id]
+    asked = expected(evaluation)
+    by_name = db.session.scalars(select(Organisation.id).where(Organisation.id.in_(asked))
+                                 .order_by(Organisation.name, Organisation.id))
+    return list(by_name) + [org_id for org_id in responded if org_id not in asked], len(responded)
 
 
-def status(evaluation: Evaluation, organisations: list[Organisation] | None = None
+def status(evaluation: Evaluation, organisation_ids: list[int] | None = None
            ) -> list[tuple[Organisation, EvaluationResponse | None]]:
     """Each municipality asked, with its answer or None; answers from others are listed too. With
-    `organisations` (some of those `listed`), just those."""
-    if organisations is None:
-        organisations = listed(evaluation)[0]
+    `organisation_ids` (some of those `listed`), just those."""
+    if organisation_ids is None:
+        organisation_ids = listed(evaluation)[0]
+    found = {o.id: o for o in db.session.scalars(select(Organisation).where(Organisation.id.in_(organisation_ids)))}
     responses = {r.organisation_id: r for r in db.session.scalars(
         select(EvaluationResponse).where(EvaluationResponse.evaluation_id == evaluation.id,
-                                         EvaluationResponse.organisation_id.in_([o.id for o in organisations]))
+                                         EvaluationResponse.organisation_id.in_(organisation_ids))
         .options(selectinload(EvaluationResponse.submitted_by), selectinload(EvaluationResponse.answers)))}
-    return [(org, responses.get(org.id)) for org in organisations]
+    return [(found[org_id], responses.get(org_id)) for org_id in organisation_ids]
 
 
 def tallies(found: list[Evaluation]) -> dict[int, tuple[int, int]]:
     """Per evaluation id: how many answered, and how many municipalities its `status` lists."""
-    asked, responded = members.answering([e.year for e in found]), _responders(found)
-    return {e.id: (len(responded[e.id]), len({org.id for org in asked[e.year]} | set(responded[e.id])))
-            for e in found}
+    asked, responded = members.answering_ids([e.year for e in found]), _responders(found)
+    return {e.id: (len(responded[e.id]), len(asked[e.year] | set(responded[e.id]))) for e in found}
 
 
 def answer(evaluation: Evaluation, organisation: Organisation, actor: User, texts: dict[int, str]

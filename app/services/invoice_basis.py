@@ -68,19 +68,29 @@ def _row(entry: Contribution) -> InvoiceRow:
                       invoice_ref=entry.invoice_ref, due_on=entry.due_on, paid_on=entry.paid_on, line_id=entry.id)
 
 
-def rows(year: int) -> list[InvoiceRow]:
-    """What each party is to be invoiced for `year`: every ledger line of the year that is not cancelled, by name."""
-    lines = db.session.scalars(select(Contribution).where(Contribution.year == year,
-                                                          Contribution.cancelled_at.is_(None))
-                               # joined and subquery loads: one statement each however many lines (a selectin
-                               # load takes a second statement from 500 lines on)
-                               .options(joinedload(Contribution.organisation).subqueryload(Organisation.names),
-                                        joinedload(Contribution.organisation).subqueryload(Organisation.numbers),
-                                        joinedload(Contribution.agreement).subqueryload(Agreement.signatures),
-                                        joinedload(Contribution.agreement).joinedload(Agreement.continues)
-                                        .subqueryload(Agreement.signatures),
-                                        joinedload(Contribution.cost_key)))
+def rows(year: int, line_ids: list[int] | None = None) -> list[InvoiceRow]:
+    """What each party is to be invoiced for `year`: every ledger line of the year that is not cancelled, by name
+    (with `line_ids`, those of them)."""
+    stmt = select(Contribution).where(Contribution.year == year, Contribution.cancelled_at.is_(None))
+    if line_ids is not None:
+        stmt = stmt.where(Contribution.id.in_(line_ids))
+    # joined and subquery loads: one statement each however many lines (a selectin load takes a second statement
+    # from 500 lines on)
+    lines = db.session.scalars(stmt.options(
+        joinedload(Contribution.organisation).subqueryload(Organisation.names),
+        joinedload(Contribution.organisation).subqueryload(Organisation.numbers),
+        joinedload(Contribution.agreement).subqueryload(Agreement.signatures),
+        joinedload(Contribution.agreement).joinedload(Agreement.continues).subqueryload(Agreement.signatures),
+        joinedload(Contribution.cost_key)))
     return sorted((_row(entry) for entry in lines), key=lambda row: (row.name, row.line_id))
+
+
+def order(year: int) -> list[tuple[int, int]]:
+    """(line id, amount) of each of `rows(year)`, in its order, in two queries without loading the lines."""
+    lines = db.session.execute(select(Contribution.id, Contribution.organisation_id, Contribution.amount).where(
+        Contribution.year == year, Contribution.cancelled_at.is_(None))).all()
+    names = organisations.official_names_on({line.organisation_id for line in lines}, register_day(year))
+    return [(line.id, line.amount) for line in sorted(lines, key=lambda line: (names[line.organisation_id], line.id))]
 
 
 def years() -> list[int]:

@@ -5,7 +5,7 @@ as an accepted invitation in the membership workflow."""
 from datetime import date
 
 from flask import current_app
-from sqlalchemy import Select, func, select, update
+from sqlalchemy import Select, func, or_, select, update
 
 from app import clock
 from app.extensions import db
@@ -22,12 +22,11 @@ INVALID = "Lenken er ugyldig. Bruk lenken i den siste e-posten, eller send fores
 
 def joinable(today: date) -> list[Organisation]:
     """The municipalities that may ask to join today: they exist, are not the host, and neither they nor their
-    successor is a member or has an open invitation (the rule of cases.refusals)."""
-    found = [o for o in db.session.scalars(select(Organisation).where(
-        Organisation.kind == MUNICIPALITY, Organisation.is_host.is_(False)).order_by(Organisation.sort_key))
-        if (o.active_from is None or o.active_from <= today)]
-    refused = cases.refusals(found, today)
-    return [o for o in found if o.id not in refused]
+    successor is a member or has an open invitation (the rule of cases.refusals, in SQL)."""
+    return list(db.session.scalars(select(Organisation).where(
+        Organisation.kind == MUNICIPALITY, Organisation.is_host.is_(False),
+        or_(Organisation.active_from.is_(None), Organisation.active_from <= today), cases.may_be_invited_sql())
+        .order_by(Organisation.sort_key), cases.invitable_on(today)))
 
 
 def _limits(organisation_id: int, remote_addr: str | None) -> None:

@@ -4,7 +4,7 @@ from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import or_, select
-from sqlalchemy.orm import lazyload, selectinload
+from sqlalchemy.orm import joinedload, lazyload, selectinload
 
 from app import access, clock
 from app.extensions import db
@@ -63,6 +63,21 @@ def candidates() -> list[tuple[int, str]]:
     rows = db.session.execute(select(User.id, User.name, Organisation.name).outerjoin(User.organisation)
                               .where(User.active).order_by(User.name))
     return [(user_id, f"{name}, {organisation}" if organisation else name) for user_id, name, organisation in rows]
+
+
+def invitees_by_name(meeting: Meeting) -> list[int]:
+    """The user ids of the meeting's invitees by name (as the page lists them), without loading the invitees."""
+    found = db.session.execute(select(MeetingInvitee.user_id, User.name).join(MeetingInvitee.user).where(
+        MeetingInvitee.meeting_id == meeting.id).order_by(MeetingInvitee.user_id))
+    return [user_id for user_id, _ in sorted(found, key=lambda row: row.name.lower())]
+
+
+def invitees_of(meeting: Meeting, user_ids: list[int]) -> list[MeetingInvitee]:
+    """These invitees of the meeting (with their users and organisations), in the order of the ids."""
+    found = {invitee.user_id: invitee for invitee in db.session.scalars(select(MeetingInvitee).where(
+        MeetingInvitee.meeting_id == meeting.id, MeetingInvitee.user_id.in_(user_ids))
+        .options(joinedload(MeetingInvitee.user).lazyload(User.role_rows)))}
+    return [found[user_id] for user_id in user_ids]
 
 
 def visible(user: User):
@@ -144,9 +159,10 @@ def minutes_path(meeting: Meeting) -> Path | None:
 
 
 def record_attendance(meeting: Meeting, attendance: dict[int, str | None], actor: User) -> None:
-    """Register who was present: {user id: "present" | "absent" | None}."""
+    """Register who was present: {user id: "present" | "absent" | None}; invitees not named keep theirs."""
     for invitee in meeting.invitees:
-        value = attendance.get(invitee.user_id)
-        invitee.attendance = value if value in ATTENDANCE_LABELS else None
+        if invitee.user_id in attendance:
+            value = attendance[invitee.user_id]
+            invitee.attendance = value if value in ATTENDANCE_LABELS else None
     audit.record(actor, "meeting.attendance", "meeting", meeting.id,
                  data={str(i.user_id): i.attendance for i in meeting.invitees})

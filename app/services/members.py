@@ -5,8 +5,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import and_, bindparam, func, or_, select
-from sqlalchemy.orm import aliased, contains_eager
+from sqlalchemy import and_, bindparam, false, func, or_, select
+from sqlalchemy import case as sql_case
+from sqlalchemy.orm import aliased, contains_eager, joinedload
 
 from app import clock
 from app.extensions import db
@@ -14,12 +15,13 @@ from app.models import (AdministrativeContact, AuditEvent, InvitationRound, Memb
                         User)
 from workflows.roles import ADVISER, MUNICIPALITY_CONTACT
 from app.services import audit
-from workflows import periods
+from workflows import MEMBERSHIP, periods
 from workflows.dates import earliest_notice_running_on
 from workflows.membership import ACTIVE, NOTICE_GIVEN
 from workflows.periods import MEMBER_STATES, RENEWING, Period
 
 ONE_DAY = timedelta(days=1)
+SINCE_ACTIVE = sorted(MEMBERSHIP.reachable_states(ACTIVE))
 
 
 def member_periods(case: MembershipCase) -> list[Period]:
@@ -54,7 +56,7 @@ def _holders_touching(organisation: Organisation
                       ) -> Iterator[tuple[Organisation, MembershipCase, list[Period]]]:
     """`_holders` of the organisation's own cases and of those a merger moved to or from it."""
     moves = _moves(or_(Merger.successor_id == organisation.id, Merger.continued_from_id == organisation.id))
-    return _holders(_cases_with_periods(organisation, also_cases=list(moves)), moves)
+    return _holders(_cases_with_periods(*_of(organisation, list(moves))), moves)
 
 
 def _moves(*conditions) -> dict[int, Merger]:
@@ -103,24 +105,32 @@ def member_on_sql():
     The rule of `workflows.periods`, on the state each case was in at the end of that day.
     """
     case, round_ = aliased(MembershipCase), aliased(InvitationRound)
+    return select(case.id).join(round_, case.round_id == round_.id).where(
+        case.organisation_id == Organisation.id, _case_member_on(case, round_)).exists()
 
+
+def _case_member_on(case, round_, state=None):
+    """SQL: whether `case` (with `round_`, its round) makes its municipality a member on the day of `on_day`.
+
+    `state`: the case's state at the end of that day where it is known without reading its history (today: the
+    state it is in); by default read from its history."""
     def latest(column, *conditions):
         return select(column).where(
             AuditEvent.object_type == MembershipCase.audit_type, AuditEvent.object_id == case.id,
             AuditEvent.at < bindparam("member_day_end"), *conditions) \
             .order_by(AuditEvent.seq.desc()).limit(1).scalar_subquery()
 
-    state = latest(AuditEvent.to_state, AuditEvent.to_state.is_not(None))
+    if state is None:
+        state = latest(AuditEvent.to_state, AuditEvent.to_state.is_not(None))
     renewed_from = latest(AuditEvent.from_state, AuditEvent.to_state.in_(RENEWING),
                           AuditEvent.from_state.not_in(RENEWING))
     agreement_last_day = func.coalesce(case.agreement_end, round_.agreement_end)
     within_agreement = or_(agreement_last_day.is_(None), agreement_last_day >= bindparam("member_day"))
     notice_running = or_(case.notice_date.is_(None), case.notice_date >= bindparam("member_notice_from"))
-    return select(case.id).join(round_, case.round_id == round_.id).where(
-        case.organisation_id == Organisation.id,
-        or_(and_(state == ACTIVE, within_agreement),
-            and_(state == NOTICE_GIVEN, within_agreement, notice_running),
-            and_(state.in_(RENEWING), renewed_from.in_(MEMBER_STATES)))).exists()
+    # One CASE on the state, so that the database looks it up once per case.
+    renewing = renewed_from.in_(MEMBER_STATES)
+    return sql_case({ACTIVE: within_agreement, NOTICE_GIVEN: and_(within_agreement, notice_running),
+                     **{renewal: renewing for renewal in RENEWING}}, value=state, else_=false())
 
 
 def on_day(day: date) -> dict:
@@ -129,24 +139,25 @@ def on_day(day: date) -> dict:
             "member_notice_from": earliest_notice_running_on(day)}
 
 
-def _cases_with_periods(organisation: Organisation | None = None, also_cases: list[int] = ()
-                        ) -> Iterator[tuple[MembershipCase, list[Period]]]:
-    """Every case (of one municipality and `also_cases`, or all) that has been a membership, with its periods,
-    newest first per municipality, in two queries (the cases come with their organisation and round)."""
-    # No membership day without having been active, now or before.
-    was_active = select(AuditEvent.object_id).where(AuditEvent.object_type == MembershipCase.audit_type,
-                                                    AuditEvent.to_state == ACTIVE)
+def _cases_with_periods(*conditions, values: dict | None = None) -> Iterator[tuple[MembershipCase, list[Period]]]:
+    """Every case (passing `conditions`, run with `values`) that has been a membership, with its periods, newest
+    first per municipality, in two queries (the cases come with their organisation and round)."""
     stmt = select(MembershipCase).join(MembershipCase.organisation).join(MembershipCase.round).where(
-        or_(MembershipCase.state.in_(MEMBER_STATES), MembershipCase.id.in_(was_active))) \
+        _ever_member(), *conditions) \
         .options(contains_eager(MembershipCase.organisation), contains_eager(MembershipCase.round)) \
         .order_by(Organisation.name, MembershipCase.id.desc())
-    if organisation is not None:
-        stmt = stmt.where(or_(MembershipCase.organisation_id == organisation.id, MembershipCase.id.in_(also_cases)))
-    found = list(db.session.scalars(stmt))
+    found = list(db.session.scalars(stmt, values))
     events, today = _state_events([case.id for case in found]), clock.today()
     for case in found:
         if made := periods.member_periods(events[case.id], case.facts, today):
             yield case, made
+
+
+def _of(organisation: Organisation | None, also_cases: list[int] = ()) -> tuple:
+    """The conditions of `_cases_with_periods` for the organisation's cases and `also_cases` (None: every case)."""
+    if organisation is None:
+        return ()
+    return (or_(MembershipCase.organisation_id == organisation.id, MembershipCase.id.in_(also_cases)),)
 
 
 @dataclass(frozen=True)
@@ -164,39 +175,76 @@ class Membership:
 
 def memberships(organisation: Organisation | None = None) -> list[Membership]:
     """Every municipality (or the one) that has been a member, by name, in two queries."""
-    today, found = clock.today(), {}
-    for case, made in _cases_with_periods(organisation):
-        latest, current = found.get(case.organisation_id, (case, None))
+    return _memberships(_cases_with_periods(*_of(organisation)))
+
+
+def _memberships(found: Iterator[tuple[MembershipCase, list[Period]]]) -> list[Membership]:
+    today, by_organisation = clock.today(), {}
+    for case, made in found:
+        latest, current = by_organisation.get(case.organisation_id, (case, None))
         if current is None and case.state in MEMBER_STATES + RENEWING and any(p.covers(today) for p in made):
             current = case
-        found[case.organisation_id] = (latest, current)
-    return [Membership(latest, current) for latest, current in found.values()]
+        by_organisation[case.organisation_id] = (latest, current)
+    return [Membership(latest, current) for latest, current in by_organisation.values()]
+
+
+def current_cases() -> list[tuple[int, int]]:
+    """(case id, organisation id) of each municipality's current case today, by name: of the cases in a member or
+    renewing state that make their municipality a member today (the rule in the database, on the state they are
+    in now), the newest, as `memberships` picks it; without loading the cases."""
+    found = db.session.execute(
+        select(MembershipCase.id, MembershipCase.organisation_id).join(MembershipCase.organisation)
+        .join(MembershipCase.round).where(
+            MembershipCase.state.in_(MEMBER_STATES + RENEWING),
+            _case_member_on(MembershipCase, InvitationRound, MembershipCase.state))
+        .order_by(Organisation.name, MembershipCase.id.desc()), on_day(clock.today()))
+    newest = {}
+    for case_id, organisation_id in found:
+        newest.setdefault(organisation_id, case_id)
+    return [(case_id, organisation_id) for organisation_id, case_id in newest.items()]
+
+
+def with_parents(case_ids: list[int]) -> list[MembershipCase]:
+    """The cases with these ids, with their organisation and round, in the order of the ids."""
+    found = {case.id: case for case in db.session.scalars(
+        select(MembershipCase).where(MembershipCase.id.in_(case_ids))
+        .options(joinedload(MembershipCase.organisation), joinedload(MembershipCase.round)))}
+    return [found[case_id] for case_id in case_ids]
+
+
+def former_memberships(current_organisations: list[int]) -> list[Membership]:
+    """The `memberships` of the municipalities other than `current_organisations` (those `current_cases` names):
+    the former members, by name; only their cases are read."""
+    return _memberships(_cases_with_periods(MembershipCase.organisation_id.not_in(current_organisations)))
 
 
 def cases_ever_active(organisation: Organisation | None = None) -> list[MembershipCase]:
     """Every case (of one municipality, or all) that has been a membership, newest first per municipality."""
-    return [case for case, _ in _cases_with_periods(organisation)]
+    return [case for case, _ in _cases_with_periods(*_of(organisation))]
 
 
 def membership_days(organisation: Organisation | None = None) -> list[tuple[Organisation, MembershipCase, Period]]:
     """Every membership period with whose it was (see `_holders`), in three queries; with `organisation`, those
     of the cases that are or were its own."""
     found = _holders(_cases_with_periods(), _moves()) if organisation is None else _holders_touching(organisation)
+    return _days(found)
+
+
+def _days(found) -> list[tuple[Organisation, MembershipCase, Period]]:
     return [(holder, case, period) for holder, case, made in found for period in made]
 
 
-def answering_for(year: int) -> list[Organisation]:
-    """The municipalities that answer for the memberships of `year` (a member for at least a day of it): each
-    membership's holder on its last member day of the year, so a membership a merger continued answers as the
-    successor, and one a merger ended as the predecessor. By name."""
-    return answering([year])[year]
+def answering(years: list[int], organisation: Organisation) -> dict[int, list[Organisation]]:
+    """For each of the years, [organisation] if it answers for a membership of the year (see `answering_ids`), read
+    from its own cases alone, else []."""
+    holders = _holders_in(membership_days(organisation), years)
+    return {year: [organisation] if organisation in holders[year] else [] for year in years}
 
 
-def answering(years: list[int], organisation: Organisation | None = None) -> dict[int, list[Organisation]]:
-    """`answering_for` each of the years from one reading of the memberships; with `organisation`, only it (if it
-    answers), read from its own cases alone."""
-    days, today = membership_days(organisation), clock.today()
-    result = {}
+def _holders_in(days: list[tuple[Organisation, MembershipCase, Period]], years: list[int]
+                ) -> dict[int, set[Organisation]]:
+    """Per year, the holders of the membership `days` on their last member day of the year (up to today)."""
+    today, result = clock.today(), {}
     for year in years:
         last_day, latest = date(year, 12, 31), {}
         for holder, case, period in days:
@@ -205,15 +253,97 @@ def answering(years: list[int], organisation: Organisation | None = None) -> dic
                 end = min(period.last or last_day, last_day)
                 if case.id not in latest or end > latest[case.id][0]:
                     latest[case.id] = (end, holder)
-        holders = {holder for _, holder in latest.values()}
-        result[year] = sorted(holders, key=lambda o: o.name) if organisation is None \
-            else [organisation] if organisation in holders else []
+        result[year] = {holder for _, holder in latest.values()}
     return result
 
 
-def last_member_case(organisation: Organisation) -> MembershipCase | None:
-    """The case that makes the municipality a member now, or else the one that last did."""
-    return next((found.current or found.latest for found in memberships(organisation)), None)
+def answering_ids(years: list[int]) -> dict[int, set[int]]:
+    """The ids of the municipalities that answer for the memberships of each of the years (a member for at least a
+    day of it, up to today): each membership's holder on its last member day of the year, so a membership a merger
+    continued answers as the successor, and one a merger ended as the predecessor.
+
+    In a fixed number of queries: the database settles a case that was a membership on the year's first day and no
+    merger continued (it answers as its municipality); the periods (`membership_days`) are read only for the others
+    that changed state during the year and for the continued ones."""
+    moves, today, stmt = _moves(), clock.today(), _first_day_and_changes()
+    result, unsettled = {}, {}
+    for year in years:
+        first, last = date(year, 1, 1), min(date(year, 12, 31), today)
+        result[year], unsettled[year] = set(), set()
+        values = {**on_day(first), "changes_from": clock.start_of(first + ONE_DAY),
+                  "changes_to": clock.start_of(last + ONE_DAY)}
+        for case_id, organisation_id, member, changed in db.session.execute(stmt, values):
+            if member and case_id not in moves:
+                result[year].add(organisation_id)
+            elif member or changed:
+                unsettled[year].add(case_id)
+    days = _days(_holders(_cases_with_periods(MembershipCase.id.in_(set().union(*unsettled.values()))), moves))
+    for year in years:
+        mine = [day for day in days if day[1].id in unsettled[year]]
+        result[year] |= {holder.id for holder in _holders_in(mine, [year])[year]}
+    return result
+
+
+def members_on(days: list[date]) -> dict[date, set[int]]:
+    """The ids of the municipalities that are members on each of the days (the holders of the `membership_days`
+    covering it), in a fixed number of queries: the database answers for the cases no merger continued, the
+    periods are read for the continued ones."""
+    moves = _moves()
+    stmt = select(MembershipCase.organisation_id).join(MembershipCase.round).where(
+        _ever_member(), MembershipCase.id.not_in(list(moves)), _case_member_on(MembershipCase, InvitationRound))
+    result = {day: set(db.session.scalars(stmt.distinct(), on_day(day))) for day in days}
+    moved = _days(_holders(_cases_with_periods(MembershipCase.id.in_(list(moves))), moves))
+    for day, found in result.items():
+        found |= {holder.id for holder, _, period in moved if period.covers(day)}
+    return result
+
+
+def membership_days_around(first: date, last: date) -> list[tuple[Organisation, MembershipCase, Period]]:
+    """`membership_days` of the municipalities whose memberships may begin or end from `first` to `last` (every
+    period that does is among them, with all the other periods of its holder) and of every case a merger
+    continued; only their cases are read."""
+    moves = _moves()
+    # Between active and notice given the membership goes on, unless a notice that has run out is registered
+    # (or withdrawn): while the case's notice runs past `last`, such a step neither begins nor ends one.
+    notice_runs = or_(MembershipCase.notice_date.is_(None),
+                      MembershipCase.notice_date >= earliest_notice_running_on(last + ONE_DAY))
+    changed = select(AuditEvent.id).where(
+        AuditEvent.object_type == MembershipCase.audit_type, AuditEvent.object_id == MembershipCase.id,
+        AuditEvent.to_state.is_not(None), AuditEvent.at >= clock.start_of(first),
+        AuditEvent.at < clock.start_of(last + 2 * ONE_DAY),
+        ~and_(AuditEvent.from_state.in_(MEMBER_STATES), AuditEvent.to_state.in_(MEMBER_STATES), notice_runs)).exists()
+    # A period begins on a transition's day and ends the day before one, or on the agreement's last day or a year
+    # after the notice.
+    agreement_last_day = func.coalesce(MembershipCase.agreement_end, InvitationRound.agreement_end)
+    notice_ends = and_(MembershipCase.notice_date >= earliest_notice_running_on(first),
+                       MembershipCase.notice_date < earliest_notice_running_on(last + ONE_DAY))
+    ending = or_(changed, agreement_last_day.between(first, last), notice_ends)
+    organisations = set(db.session.scalars(select(MembershipCase.organisation_id).join(MembershipCase.round)
+                                           .where(_ever_member(), ending).distinct()))
+    organisations |= {merger.successor_id for merger in moves.values()}
+    organisations |= {merger.continued_from_id for merger in moves.values() if merger.continued_from_id}
+    return _days(_holders(_cases_with_periods(MembershipCase.organisation_id.in_(organisations)), moves))
+
+
+def _ever_member():
+    """SQL: the case may have membership days: none without having been active (in a state the workflow reaches
+    from active, checked first as it needs no history)."""
+    was_active = select(AuditEvent.id).where(AuditEvent.object_type == MembershipCase.audit_type,
+                                             AuditEvent.object_id == MembershipCase.id, AuditEvent.to_state == ACTIVE)
+    return and_(MembershipCase.state.in_(SINCE_ACTIVE),
+                or_(MembershipCase.state.in_(MEMBER_STATES), was_active.exists()))
+
+
+def _first_day_and_changes():
+    """(case, its organisation, a membership on the day of `on_day`, changed state after that day and before
+    `changes_to`) for each case that may have membership days."""
+    changed = select(AuditEvent.id).where(
+        AuditEvent.object_type == MembershipCase.audit_type, AuditEvent.object_id == MembershipCase.id,
+        AuditEvent.to_state.is_not(None), AuditEvent.at >= bindparam("changes_from"),
+        AuditEvent.at < bindparam("changes_to")).exists()
+    return select(MembershipCase.id, MembershipCase.organisation_id,
+                  _case_member_on(MembershipCase, InvitationRound), changed) \
+        .join(MembershipCase.round).where(_ever_member())
 
 
 def can_edit(user: User, organisation: Organisation) -> bool:
@@ -228,9 +358,10 @@ def admin_contact(organisation: Organisation) -> AdministrativeContact | None:
         AdministrativeContact.organisation_id == organisation.id))
 
 
-def admin_contacts() -> dict[int, AdministrativeContact]:
-    """Every municipality's administrative contact, by organisation id, in one query."""
-    return {contact.organisation_id: contact for contact in db.session.scalars(select(AdministrativeContact))}
+def admin_contacts(organisation_ids: list[int]) -> dict[int, AdministrativeContact]:
+    """The administrative contacts of these organisations, by organisation id, in one query."""
+    return {contact.organisation_id: contact for contact in db.session.scalars(select(AdministrativeContact).where(
+        AdministrativeContact.organisation_id.in_(organisation_ids)))}
 
 
 def set_admin_contact(organisation: Organisation, actor: User, *, name: str, email: str,

@@ -19,8 +19,7 @@ def reminder_plan(round_: InvitationRound, today: date) -> list[tuple[Membership
 
     A municipality whose deadline has passed is not reminded: the deadline can only be extended.
     """
-    waiting = [case for case in rounds.cases_by_name(round_)
-               if case.state == INVITED and case.guard_context(today).reply_open()]
+    waiting = rounds.waiting(round_, today)
     people = invitation_mail.contacts_by_organisation([case.organisation_id for case in waiting])
     keys = {case.id: {_key(case, user, today): user for user in people[case.organisation_id]} for case in waiting}
     sent = set(db.session.scalars(select(OutboxMessage.dedupe_key).where(

@@ -5,16 +5,18 @@ from datetime import date, timedelta
 
 from babel.numbers import format_currency
 from flask import render_template
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, select
 from sqlalchemy.orm import joinedload
 
 from app import clock
 from app.extensions import db
-from app.models import InvitationReply, InvitationRound, MembershipCase, Organisation, User
+from app.models import InvitationReply, InvitationRound, MailboxLink, MembershipCase, Organisation, User
 from app.models.case import DEFAULT_CONTRIBUTION
+from app.models.mailbox_link import REPLY
 from app.services import ServiceError, audit, cases, invitation_mail, mailbox_links, replies, workflow
 from workflows import MEMBERSHIP, reply_open
 from workflows.membership import INVITED, NO_REPLY, WITHDRAWN, invitation_closed
+from workflows.roles import MUNICIPALITY_CONTACT
 
 ROUND_TYPE = "invitation_round"
 # A municipality in one of these states has not answered the invitation (in time, or at all).
@@ -183,11 +185,6 @@ class Row:
     def unanswered(self) -> bool:
         return self.case.state in UNANSWERED
 
-    @property
-    def waiting(self) -> bool:
-        """Not answered, and the deadline has not passed."""
-        return self.case.state == INVITED and self.days_left >= 0
-
 
 @dataclass
 class Progress:
@@ -199,34 +196,70 @@ class Progress:
     missed: int  # did not answer by their deadline ("Ikke svart", or invited and the tick has not run yet)
 
 
-def overview(round_: InvitationRound, today: date) -> list[Row]:
-    invited = cases_by_name(round_)
-    found = replies.latest_replies([case.id for case in invited])
+def overview(round_: InvitationRound, today: date, state: str = "") -> list[int]:
+    """The ids of the round's cases (in `state`, if given), by municipality name, without loading the cases."""
+    stmt = select(MembershipCase.id, Organisation.name).join(MembershipCase.organisation).where(
+        MembershipCase.round_id == round_.id)
+    if state:
+        stmt = stmt.where(MembershipCase.state == state)
+    return [case_id for case_id, _ in sorted(db.session.execute(stmt), key=lambda row: row.name)]
+
+
+def rows(case_ids: list[int], today: date) -> list[Row]:
+    """The overview's rows of these cases (some of one round's), in the order of the ids."""
+    found = {case.id: case for case in db.session.scalars(select(MembershipCase).where(
+        MembershipCase.id.in_(case_ids)).options(joinedload(MembershipCase.organisation)))}
+    invited = [found[case_id] for case_id in case_ids]
+    answers = replies.latest_replies(case_ids)
     people = invitation_mail.contacts_by_organisation([case.organisation_id for case in invited])
-    mailbox = mailbox_links.sent_to_mailbox([case.id for case in invited])
-    return [Row(case, found.get(case.id), people[case.organisation_id],
+    mailbox = mailbox_links.sent_to_mailbox(case_ids)
+    return [Row(case, answers.get(case.id), people[case.organisation_id],
                 (case.reply_deadline - today).days if case.state == INVITED else None, case.id in mailbox,
                 case.guard_context(today).invitation_open())
             for case in invited]
 
 
-def cases_by_name(round_: InvitationRound) -> list[MembershipCase]:
-    """The round's cases with their municipalities, by municipality name."""
-    found = db.session.scalars(select(MembershipCase).where(MembershipCase.round_id == round_.id)
-                               .options(joinedload(MembershipCase.organisation)))
+def _waiting(today: date):
+    """SQL: the case has not answered, and its deadline (the round's or its own) has not passed by `today`."""
+    return and_(MembershipCase.state == INVITED,
+                func.coalesce(MembershipCase.deadline_override, InvitationRound.reply_deadline) >= today)
+
+
+def waiting(round_: InvitationRound, today: date) -> list[MembershipCase]:
+    """The round's municipalities that may still answer (see `_waiting`), by name."""
+    found = db.session.scalars(select(MembershipCase).join(MembershipCase.round).where(
+        MembershipCase.round_id == round_.id, _waiting(today)).options(joinedload(MembershipCase.organisation)))
     return sorted(found, key=lambda c: c.organisation.name)
 
 
-def progress(rows: list[Row]) -> Progress:
-    waiting = sum(row.waiting for row in rows)
-    answered = sum(row.case.state not in UNANSWERED + (WITHDRAWN,) for row in rows)
-    return Progress(len(rows), answered, waiting, sum(row.unanswered for row in rows) - waiting)
+def progress(round_: InvitationRound, today: date) -> Progress:
+    """How many of the round's municipalities have answered and have not, in one query."""
+    total, waiting, unanswered, answered = db.session.execute(
+        select(func.count(), func.count().filter(_waiting(today)),
+               func.count().filter(MembershipCase.state.in_(UNANSWERED)),
+               func.count().filter(MembershipCase.state.not_in(UNANSWERED + (WITHDRAWN,))))
+        .join(MembershipCase.round).where(MembershipCase.round_id == round_.id)).one()
+    return Progress(total, answered, waiting, unanswered - waiting)
+
+
+def without_contact(round_: InvitationRound) -> list[MembershipCase]:
+    """The round's invited municipalities nobody got the invitation for: no contact person, and not sent to the
+    official mailbox; by name."""
+    contact = select(User.id).where(User.organisation_id == MembershipCase.organisation_id, User.active.is_(True),
+                                    User.role_rows.any(role=MUNICIPALITY_CONTACT)).exists()
+    to_mailbox = select(MailboxLink.id).where(MailboxLink.purpose == REPLY,
+                                              MailboxLink.case_id == MembershipCase.id).exists()
+    found = db.session.scalars(select(MembershipCase).where(
+        MembershipCase.round_id == round_.id, MembershipCase.state == INVITED, ~contact, ~to_mailbox)
+        .options(joinedload(MembershipCase.organisation)))
+    return sorted(found, key=lambda c: c.organisation.name)
 
 
 def state_counts(round_: InvitationRound) -> list[tuple[str, str, int]]:
     """(state, label, count) for the states the round's cases are in, in the workflow's order."""
-    counts = Counter(case.state for case in round_.cases)
-    return [(state, label, counts[state]) for state, label in MEMBERSHIP.states.items() if counts[state]]
+    counts = dict(db.session.execute(select(MembershipCase.state, func.count()).where(
+        MembershipCase.round_id == round_.id).group_by(MembershipCase.state)).all())
+    return [(state, label, counts[state]) for state, label in MEMBERSHIP.states.items() if counts.get(state)]
 
 
 @dataclass(frozen=True)
@@ -255,8 +288,8 @@ def rounds(today: date) -> list[RoundLine]:
 def closed(round_: InvitationRound, today: date) -> bool:
     """Whether the round is closed on `today`: its deadline and every later one given to a municipality in it have
     passed, and the period it invited to has begun (the rule: `workflows.membership.invitation_closed`)."""
-    return _closed(round_, today, max((c.deadline_override for c in round_.cases if c.deadline_override),
-                                      default=None))
+    return _closed(round_, today, db.session.scalar(select(func.max(MembershipCase.deadline_override)).where(
+        MembershipCase.round_id == round_.id)))
 
 
 def _closed(round_: InvitationRound, today: date, latest_override: date | None) -> bool:

@@ -1,4 +1,5 @@
 """Subgroups: proposals and the user-representation rule (§7), decisions, members after establishment."""
+import json
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -316,6 +317,35 @@ def to_second_query(user: User) -> Select:
 
 def history(subgroup: Subgroup) -> list[AuditEvent]:
     return audit.events_for(subgroup.audit_type, subgroup.id)
+
+
+@dataclass
+class History:
+    """Events of a subgroup's history, oldest first, how many it has in all, and the people they name as members
+    (read in one query, so that writing each line finds its person already loaded)."""
+
+    events: list[AuditEvent]
+    total: int
+    people: list[User]
+
+
+def page_history(subgroup: Subgroup, latest: int | None) -> History:
+    """The subgroup's history for its page: the last `latest` events, or all (None)."""
+    if latest is None:
+        events = history(subgroup)
+        total = len(events)
+    else:
+        events, total = audit.latest_events_for(subgroup.audit_type, subgroup.id, latest)
+    named = {json.loads(event.data)["user_id"] for event in events
+             if event.action in ("subgroup.member_add", "subgroup.member_remove") and event.data}
+    people = list(db.session.scalars(select(User).where(User.id.in_(named)).options(lazyload(User.role_rows))))
+    return History(events, total, people)
+
+
+def members_query(subgroup: Subgroup) -> Select:
+    """The subgroup's members (proposed, joined and left), in the order they were added, with who they are."""
+    return select(SubgroupMember).where(SubgroupMember.subgroup_id == subgroup.id).order_by(SubgroupMember.id) \
+        .options(joinedload(SubgroupMember.user).lazyload(User.role_rows))
 
 
 def last_comment(subgroup: Subgroup, trigger: str) -> str | None:

@@ -20,6 +20,8 @@ from workflows.roles import PROJECT_MEMBER
 
 bp = Blueprint("subgroups", __name__, url_prefix="/undergrupper")
 PER_PAGE = 25
+MEMBERS_PER_PAGE = 20
+HISTORY_SHOWN = 20  # the latest events; the page links to them all
 # Steps whose comment the form insists on, and what the comment means there.
 COMMENT_LABELS = {
     "approve": "Vedtak og kommentar (f.eks. saksnummer og hva prosjektgruppen la vekt på)",
@@ -107,10 +109,12 @@ def _notes(subgroup: Subgroup | None) -> dict[str, str | None]:
 
 @bp.route("/<int:subgroup_id>")
 def subgroup_page(subgroup_id: int):
-    subgroup = get_subgroup(subgroup_id, WITH_MEMBERS)
+    subgroup = get_subgroup(subgroup_id)
+    history = subgroups.page_history(subgroup, None if request.args.get("historikk") == "alle" else HISTORY_SHOWN)
     return render_template(
         "subgroups/subgroup.html", subgroup=subgroup, actions=workflow.actions(subgroup, current_user),
-        history=subgroups.history(subgroup), notes=_notes(subgroup),
+        members=db.paginate(subgroups.members_query(subgroup), per_page=MEMBERS_PER_PAGE, error_out=False),
+        history=history.events, events=history.total, notes=_notes(subgroup),
         can_edit=subgroups.edit_refusal(subgroup, current_user) is None,
         can_manage=subgroups.can_manage_members(subgroup, current_user))
 

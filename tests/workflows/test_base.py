@@ -142,7 +142,7 @@ def test_queries():
     assert w.spec("go").dest == "b"
     assert [s.trigger for s in w.specs_from("b")] == w.triggers_from("b") == ["back", "finish"]
     assert w.terminal_states == ("c",)
-    assert w.reachable_states() == {"a", "b", "c"}
+    assert w.reachable_states() == {"a", "b", "c"} and w.reachable_states("c") == {"c"}
     # The shared machine knows the defined states and triggers only, no automatic to_<state> ones.
     assert list(w.machine.states) == ["a", "b", "c"]
     assert w.machine.get_triggers("b") == ["back", "finish"]

@@ -152,5 +152,8 @@ def to_answer(organisation: Organisation) -> list[Evaluation]:
 
 def unanswered(found: list[Evaluation]) -> dict[int, list[Organisation]]:
     """Per evaluation id, the municipalities asked (see `expected`) that have not answered, by name."""
-    asked, responded = members.answering([e.year for e in found]), _responders(found)
-    return {e.id: [org for org in asked[e.year] if org.id not in responded[e.id]] for e in found}
+    asked, responded = members.answering_ids([e.year for e in found]), _responders(found)
+    missing = {e.id: asked[e.year] - set(responded[e.id]) for e in found}
+    by_name = db.session.scalars(select(Organisation).where(Organisation.id.in_(set().union(*missing.values())))
+                                 .order_by(Organisation.name, Organisation.id)).all()
+    return {e.id: [org for org in by_name if org.id in missing[e.id]] for e in found}

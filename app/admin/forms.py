@@ -1,5 +1,5 @@
 """Forms for managing users, and the log's filter."""
-from flask_babel import gettext as _, lazy_gettext as _l
+from flask_babel import get_locale, gettext as _, lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, SelectChoice, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
@@ -45,7 +45,8 @@ class KindSelect(LongSelect):
     def __call__(self, field, **kwargs):
         if field.data not in KINDS and field.data not in TOPICS and field.data:
             return super().__call__(field, **kwargs)  # what someone typed into the address: not kept
-        key = (field.data, tuple(sorted(kwargs.items())))
+        # The labels are in the reader's language.
+        key = (str(get_locale()), field.data, tuple(sorted(kwargs.items())))
         if key not in self._written:
             self._written[key] = super().__call__(field, **kwargs)
         return self._written[key]

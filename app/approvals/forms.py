@@ -15,7 +15,7 @@ class ApproveForm(FlaskForm):
 
 class RejectForm(FlaskForm):
     comment = TextAreaField(_l("Begrunnelse"), validators=[DataRequired(_l("Skriv hvorfor forespørselen avvises.")),
-                                                       Length(max=4000)],
+                                                           Length(max=4000)],
                             description=_l("Den som sendte forespørselen, får se begrunnelsen."))
 
 

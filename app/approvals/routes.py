@@ -164,7 +164,7 @@ def _decision_page(request_id: int, template: str, form, decide, message, *, dan
 def approve(request_id: int):
     return _decision_page(request_id, "approvals/approve.html", ApproveForm(), workflow.approve,
                           lambda subject: _("Godkjent. Ny status: %(state)s.",
-                                             state=subject.workflow.label(subject.state)),
+                                            state=subject.workflow.label(subject.state)),
                           danger=False)
 
 

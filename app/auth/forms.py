@@ -59,5 +59,5 @@ class AccessRequestForm(FlaskForm):
     """A first sign-in with a provider by someone without an account: the administrator decides."""
     name = StringField(_l("Fullt navn"), validators=[DataRequired(REQUIRED), Length(max=120)])
     email = EmailField(_l("E-postadresse"), validators=[DataRequired(REQUIRED), Length(max=254),
-                                                    Email(_l("Skriv en gyldig e-postadresse."))])
+                                                        Email(_l("Skriv en gyldig e-postadresse."))])
     submit = SubmitField(_l("Be om tilgang"))

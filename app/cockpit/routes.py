@@ -44,9 +44,9 @@ def overview():
 @role_required(ADVISER, ADMIN)
 def overview_csv():
     filters = _filters()
+    filename = _("kommuneoversikt-%(date)s.csv", date=clock.today().isoformat())
     return downloads.made("overview", sorted(filters.items()), lambda: overview_service.to_csv(
-        overview_service.rows(**filters)), "text/csv",
-        _("kommuneoversikt-%(date)s.csv", date=clock.today().isoformat()))
+        overview_service.rows(**filters)), "text/csv", filename)
 
 
 @bp.route("/tidslinje")

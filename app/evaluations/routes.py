@@ -15,9 +15,9 @@ from workflows.roles import ADVISER, MUNICIPALITY_CONTACT
 bp = Blueprint("evaluations", __name__, url_prefix="/medlemskap/vurdering")
 
 PER_PAGE = 20
-QUESTIONS_EXAMPLE = (_l("Hvordan har kommunen hatt nytte av samarbeidet i år?\n"
-                     "Hva bør prosjektgruppen prioritere neste år?\n"
-                     "Har kommunen deltatt i koordineringsmøtet og fagkonferansen? Hvorfor/hvorfor ikke?"))
+QUESTIONS_EXAMPLE = _l("Hvordan har kommunen hatt nytte av samarbeidet i år?\n"
+                       "Hva bør prosjektgruppen prioritere neste år?\n"
+                       "Har kommunen deltatt i koordineringsmøtet og fagkonferansen? Hvorfor/hvorfor ikke?")
 
 
 def get_evaluation(year: int):

@@ -34,4 +34,4 @@ class RoundForm(FlaskForm):
 class DeadlineForm(FlaskForm):
     deadline = DateField(_l("Ny svarfrist"), validators=[DataRequired(DATE)])
     reason = TextAreaField(_l("Begrunnelse"), validators=[DataRequired(_l("Skriv hvorfor fristen forlenges.")),
-                                                      Length(max=4000)])
+                                                          Length(max=4000)])

@@ -58,8 +58,9 @@ def _letter_warnings(form: RoundForm) -> list[str]:
     amount = rounds.nb_money(form.contribution.data)
     if amount not in text and amount.replace("\xa0", " ") not in text:
         warnings.append(_("Brevteksten nevner ikke beløpet %(amount)s.", amount=amount))
-    if f"{form.reply_deadline.data:%d.%m.%Y}" not in text:
-        warnings.append(_("Brevteksten nevner ikke svarfristen %(date)s.", date=f"{form.reply_deadline.data:%d.%m.%Y}"))
+    deadline = f"{form.reply_deadline.data:%d.%m.%Y}"
+    if deadline not in text:
+        warnings.append(_("Brevteksten nevner ikke svarfristen %(date)s.", date=deadline))
     return warnings
 
 
@@ -195,7 +196,7 @@ def extend_case(case_id: int):
         if attempt(lambda: rounds.extend_case_deadline(case, form.deadline.data, form.reason.data,
                                                        current_user), form):
             flash(_("Svarfristen for %(organisation)s er forlenget til %(date)s.", organisation=case.organisation.name,
-                    date=f"{case.reply_deadline:%d.%m.%Y}"),
+                    date=case.reply_deadline.strftime("%d.%m.%Y")),
                   "success")
             return redirect(url_for("invitations.round_page", round_id=case.round_id))
     return render_template("invitations/deadline.html", form=form, round=case.round, case=case,

@@ -107,7 +107,7 @@ def meeting_edit(meeting_id: int):
     if form.validate_on_submit() and attempt(
             lambda: meetings.update(meeting, **_meeting_fields(form), actor=current_user), form, "date"):
         flash(_("Endringene er lagret. Nye inviterte får innkalling på e-post, og alle får beskjed hvis tid eller "
-              "sted ble endret, i løpet av et minutt."), "success")
+                "sted ble endret, i løpet av et minutt."), "success")
         return redirect(url_for("meetings.meeting_page", meeting_id=meeting.id))
     return render_template("meetings/form.html", form=form, meeting=meeting, kind_label=meeting.kind_label)
 

@@ -49,9 +49,9 @@ class MergerForm(FlaskForm):
     """Organisations that become one from a day: the successor chosen or made here, and the membership it
     continues (the choices are filled from the register and the memberships in force)."""
 
-    predecessor_ids = CheckboxList(_l("Slås sammen"), coerce=int, validators=[DataRequired(
-        _l("Velg minst én organisasjon som slås sammen."))],
-        invalid_choice_message=_l("Velg organisasjoner fra listen."))
+    predecessor_ids = CheckboxList(_l("Slås sammen"), coerce=int,
+                                   validators=[DataRequired(_l("Velg minst én organisasjon som slås sammen."))],
+                                   invalid_choice_message=_l("Velg organisasjoner fra listen."))
     first_day = DateField(_l("Gjelder fra"), validators=[DataRequired(_l("Skriv datoen sammenslåingen gjelder fra."))])
     successor_id = SelectField(_l("Etterfølger"), coerce=int,
                                invalid_choice_message=_l("Velg en organisasjon fra listen."),

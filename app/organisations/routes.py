@@ -118,7 +118,7 @@ def change(org_id: int):
                 org, current_user, form.valid_from.data, **facts), form)
             if recorded:
                 flash(_("Endringen fra %(date)s er registrert for %(organisation)s.",
-                        date=f"{recorded.valid_from:%d.%m.%Y}",
+                        date=recorded.valid_from.strftime("%d.%m.%Y"),
                         organisation=org.display_name),
                       "success")
                 return redirect(url_for("organisations.organisation_page", org_id=org.id))

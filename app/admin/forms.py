@@ -1,4 +1,5 @@
 """Forms for managing users, and the log's filter."""
+from flask_babel import get_locale, gettext as _, lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, SelectChoice, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
@@ -9,26 +10,28 @@ from workflows.roles import ROLE_LABELS
 
 
 class UserForm(FlaskForm):
-    name = StringField("Navn", validators=[DataRequired(REQUIRED), Length(max=120)])
-    title = StringField("Stilling", validators=[Optional(), Length(max=120)])
-    phone = StringField("Telefon", validators=[Optional(), Length(max=30)])
-    organisation_id = SelectField("Organisasjon", coerce=int, widget=LongSelect())
-    roles = CheckboxList("Roller", choices=choices(ROLE_LABELS.items()))
-    active = BooleanField("Kan logge inn", default=True)
-    submit = SubmitField("Lagre endringene")
+    name = StringField(_l("Navn"), validators=[DataRequired(REQUIRED), Length(max=120)])
+    title = StringField(_l("Stilling"), validators=[Optional(), Length(max=120)])
+    phone = StringField(_l("Telefon"), validators=[Optional(), Length(max=30)])
+    organisation_id = SelectField(_l("Organisasjon"), coerce=int, widget=LongSelect())
+    roles = CheckboxList(_l("Roller"), choices=choices(
+        (role, _l(label)) for role, label in ROLE_LABELS.items()))
+    active = BooleanField(_l("Kan logge inn"), default=True)
+    submit = SubmitField(_l("Lagre endringene"))
 
 
 class NewUserForm(UserForm):
-    email = EmailField("E-postadresse", validators=[
-        DataRequired(REQUIRED), Email("Skriv en gyldig e-postadresse."), Length(max=254)])
-    submit = SubmitField("Opprett bruker og send invitasjon")
+    email = EmailField(_l("E-postadresse"), validators=[
+        DataRequired(REQUIRED), Email(_l("Skriv en gyldig e-postadresse.")), Length(max=254)])
+    submit = SubmitField(_l("Opprett bruker og send invitasjon"))
 
 
 # Everything, then each topic: first as a whole, then kind by kind.
-KIND_CHOICES = [SelectChoice("", "Alt")] + [
+KIND_CHOICES = [SelectChoice("", _l("Alt"))] + [
     SelectChoice(value, text, optgroup=label)
     for topic, label in TOPICS.items()
-    for value, text in ((topic, f"{label}: alle"), *((key, KINDS[key].label) for key in kinds_in(topic)))]
+    for value, text in ((topic, _l("%(topic)s: alle", topic=label)),
+                        *((key, KINDS[key].label) for key in kinds_in(topic)))]
 
 
 class KindSelect(LongSelect):
@@ -42,7 +45,8 @@ class KindSelect(LongSelect):
     def __call__(self, field, **kwargs):
         if field.data not in KINDS and field.data not in TOPICS and field.data:
             return super().__call__(field, **kwargs)  # what someone typed into the address: not kept
-        key = (field.data, tuple(sorted(kwargs.items())))
+        # The labels are in the reader's language.
+        key = (str(get_locale()), field.data, tuple(sorted(kwargs.items())))
         if key not in self._written:
             self._written[key] = super().__call__(field, **kwargs)
         return self._written[key]
@@ -54,10 +58,10 @@ class LogFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    organisation = StringField("Kommune eller organisasjon", validators=[Optional(), Length(max=100)])
-    person = StringField("Person", validators=[Optional(), Length(max=100)])
-    kind = SelectField("Hva", choices=KIND_CHOICES, validate_choice=False, widget=KindSelect())
+    organisation = StringField(_l("Kommune eller organisasjon"), validators=[Optional(), Length(max=100)])
+    person = StringField(_l("Person"), validators=[Optional(), Length(max=100)])
+    kind = SelectField(_l("Hva"), choices=KIND_CHOICES, validate_choice=False, widget=KindSelect())
 
     def validate_kind(self, field):
         if field.data and field.data not in TOPICS and field.data not in KINDS:
-            raise ValidationError("Velg noe fra listen.")
+            raise ValidationError(_("Velg noe fra listen."))

@@ -2,7 +2,7 @@
 import json
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale
+from flask_babel import get_locale, gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -25,7 +25,7 @@ PER_PAGE = 25
 def _organisation_choices():
     rows = db.session.execute(select(Organisation.id, Organisation.official_name, Organisation.name)
                               .order_by(Organisation.kind != MUNICIPALITY, Organisation.sort_key))
-    return choices([(0, "— ingen —")] + [(org_id, official or name) for org_id, official, name in rows])
+    return choices([(0, _("— ingen —"))] + [(org_id, official or name) for org_id, official, name in rows])
 
 
 def _get_user(user_id: int) -> User:
@@ -59,7 +59,8 @@ def user_new():
 
         user = attempt_result(create, form, default_field="email")
         if user:
-            flash(f"{user.name} er opprettet, og en invitasjon er lagt i utboksen til {user.email}.", "success")
+            flash(_("%(name)s er opprettet, og en invitasjon er lagt i utboksen til %(email)s.", name=user.name,
+                    email=user.email), "success")
             return redirect(url_for("admin.user_edit", user_id=user.id))
     return render_template("admin/user_form.html", form=form, user=None)
 
@@ -78,7 +79,7 @@ def user_edit(user_id: int):
         if attempt_or_flash(lambda: users.update_user(
                 user, name=form.name.data, title=form.title.data, phone=form.phone.data, roles=form.roles.data,
                 organisation=organisation, active=form.active.data, actor=current_user)):
-            flash("Endringene er lagret.", "success")
+            flash(_("Endringene er lagret."), "success")
             return redirect(url_for("admin.user_edit", user_id=user.id))
     return render_template("admin/user_form.html", form=form, user=user)
 
@@ -91,11 +92,12 @@ def user_invite(user_id: int):
 
     def send() -> str:
         users.send_password_link(user, current_user)
-        return f"En ny invitasjonslenke er lagt i utboksen til {user.email}. Tidligere lenker virker ikke lenger."
+        return _("En ny invitasjonslenke er lagt i utboksen til %(email)s. Tidligere lenker virker ikke lenger.",
+                 email=user.email)
 
     return confirmation("admin/user_invite.html", ConfirmForm(), send, url_for("admin.user_edit", user_id=user.id),
                         refusal=None if user.active else
-                        "Brukeren er deaktivert. Aktiver brukeren før du sender en ny invitasjonslenke.",
+                        _("Brukeren er deaktivert. Aktiver brukeren før du sender en ny invitasjonslenke."),
                         danger=False, final=False, user=user,
                         link_lifetime=password_links.lifetime_in_words(user, str(get_locale())))
 
@@ -148,7 +150,7 @@ def person_export(user_id: int):
         abort(400)
     data = attempt_result(lambda: privacy.export(user, current_user))
     return Response(json.dumps(data, ensure_ascii=False, indent=2), mimetype="application/json", headers={
-        "Content-Disposition": f'attachment; filename="personopplysninger-bruker-{user.id}.json"'})
+        "Content-Disposition": 'attachment; filename="%s"' % _("personopplysninger-bruker-%(id)s.json", id=user.id)})
 
 
 @bp.route("/brukere/<int:user_id>/anonymiser", methods=["GET", "POST"])
@@ -158,7 +160,7 @@ def anonymise(user_id: int):
 
     def anonymise_user() -> str:
         privacy.anonymise(user, current_user)
-        return f"Personen er anonymisert og heter nå «{user.name}»."
+        return _("Personen er anonymisert og heter nå «%(name)s».", name=user.name)
 
     return confirmation("admin/anonymise.html", ConfirmForm(), anonymise_user,
                         url_for("admin.person_data", user_id=user.id), user=user)

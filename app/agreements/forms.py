@@ -1,4 +1,5 @@
 """Forms for issuing, signing, registering a scanned agreement and giving notice."""
+from flask_babel import gettext as _, lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import BooleanField, RadioField, StringField, SubmitField, TextAreaField
@@ -8,46 +9,48 @@ from app.forms import REQUIRED, DateField, IntegerField
 
 
 class IssueForm(FlaskForm):
-    agreement_end = DateField("Avtalen gjelder til og med", validators=[DataRequired(REQUIRED)])
-    contribution = IntegerField("Årlig bidrag i kroner", validators=[
+    agreement_end = DateField(_l("Avtalen gjelder til og med"), validators=[DataRequired(REQUIRED)])
+    contribution = IntegerField(_l("Årlig bidrag i kroner"), validators=[
         InputRequired(REQUIRED),
-        NumberRange(0, 10_000_000, "Skriv et beløp mellom 0 og 10\u00a0000\u00a0000 kroner.")])
-    contribution_from = IntegerField("Første år med bidrag", validators=[
-        InputRequired(REQUIRED), NumberRange(min=2000, max=2100, message="Skriv et årstall.")])
-    contribution_to = IntegerField("Siste år med bidrag", validators=[
-        InputRequired(REQUIRED), NumberRange(min=2000, max=2100, message="Skriv et årstall.")])
-    comment = TextAreaField("Kommentar", validators=[Optional(), Length(max=4000)])
-    submit = SubmitField("Send avtalen til signering")
+        NumberRange(0, 10_000_000, _l("Skriv et beløp mellom 0 og 10\u00a0000\u00a0000 kroner."))])
+    contribution_from = IntegerField(_l("Første år med bidrag"), validators=[
+        InputRequired(REQUIRED), NumberRange(min=2000, max=2100, message=_l("Skriv et årstall."))])
+    contribution_to = IntegerField(_l("Siste år med bidrag"), validators=[
+        InputRequired(REQUIRED), NumberRange(min=2000, max=2100, message=_l("Skriv et årstall."))])
+    comment = TextAreaField(_l("Kommentar"), validators=[Optional(), Length(max=4000)])
+    submit = SubmitField(_l("Send avtalen til signering"))
 
 
 class SignForm(FlaskForm):
-    title = StringField("Tittel", validators=[DataRequired(REQUIRED), Length(max=120)])
+    title = StringField(_l("Tittel"), validators=[DataRequired(REQUIRED), Length(max=120)])
     confirm = BooleanField()
-    submit = SubmitField("Signer avtalen")
+    submit = SubmitField(_l("Signer avtalen"))
 
     def __init__(self, party_name: str, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.party_name = party_name
-        self.confirm.label.text = f"Jeg signerer på vegne av {party_name}"
+        self.confirm.label.text = _("Jeg signerer på vegne av %(party)s", party=party_name)
 
     def validate_confirm(self, field):
         if not field.data:
-            raise ValidationError(f"Kryss av for å bekrefte at du signerer på vegne av {self.party_name}.")
+            raise ValidationError(_("Kryss av for å bekrefte at du signerer på vegne av %(party)s.",
+                                    party=self.party_name))
 
 
 class UploadForm(FlaskForm):
-    party = RadioField("Parten som har signert", validators=[InputRequired("Velg hvilken part som har signert.")])
-    name = StringField("Navn på den som signerte", validators=[DataRequired(REQUIRED), Length(max=120)])
-    title = StringField("Tittel", validators=[DataRequired(REQUIRED), Length(max=120)])
-    signed_on = DateField("Dato for signaturen", validators=[DataRequired(REQUIRED)])
-    document = FileField("Skannet, signert avtale (PDF, høyst 10 MB)", validators=[
-        FileRequired("Velg filen med den skannede avtalen."), FileAllowed(["pdf"], "Filen må være en PDF.")])
-    submit = SubmitField("Registrer signaturen")
+    party = RadioField(_l("Parten som har signert"),
+                       validators=[InputRequired(_l("Velg hvilken part som har signert."))])
+    name = StringField(_l("Navn på den som signerte"), validators=[DataRequired(REQUIRED), Length(max=120)])
+    title = StringField(_l("Tittel"), validators=[DataRequired(REQUIRED), Length(max=120)])
+    signed_on = DateField(_l("Dato for signaturen"), validators=[DataRequired(REQUIRED)])
+    document = FileField(_l("Skannet, signert avtale (PDF, høyst 10 MB)"), validators=[
+        FileRequired(_l("Velg filen med den skannede avtalen.")), FileAllowed(["pdf"], _l("Filen må være en PDF."))])
+    submit = SubmitField(_l("Registrer signaturen"))
 
 
 class NoticeForm(FlaskForm):
-    notice_date = DateField("Dato for den skriftlige oppsigelsen", validators=[DataRequired(REQUIRED)])
-    reason = TextAreaField("Begrunnelse (valgfritt)", validators=[Optional(), Length(max=4000)])
-    review = SubmitField("Se over oppsigelsen")
-    edit = SubmitField("Gå tilbake og endre")
-    send = SubmitField("Send oppsigelsen")
+    notice_date = DateField(_l("Dato for den skriftlige oppsigelsen"), validators=[DataRequired(REQUIRED)])
+    reason = TextAreaField(_l("Begrunnelse (valgfritt)"), validators=[Optional(), Length(max=4000)])
+    review = SubmitField(_l("Se over oppsigelsen"))
+    edit = SubmitField(_l("Gå tilbake og endre"))
+    send = SubmitField(_l("Send oppsigelsen"))

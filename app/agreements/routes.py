@@ -2,6 +2,7 @@
 from datetime import date, datetime
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import contains_eager, selectinload
 
@@ -100,8 +101,8 @@ def sign(agreement_id: int):
         if attempt(lambda: agreements.sign(agreement, current_user, title=form.title.data,
                                            confirmed=form.confirm.data), form):
             case = agreement.case
-            flash("Du har signert avtalen." + (" Begge parter har nå signert." if case.both_signed else
-                                              " Avtalen venter på den andre partens signatur."), "success")
+            flash(_("Du har signert avtalen. Begge parter har nå signert.") if case.both_signed else
+                  _("Du har signert avtalen. Avtalen venter på den andre partens signatur."), "success")
             return redirect(url_for("agreements.agreement_page", agreement_id=agreement.id))
     status = 409 if request.method == "POST" and not open_ else 200
     return render_template("agreements/sign.html", agreement=agreement, form=form, open_=open_, today=clock.today(),
@@ -123,7 +124,7 @@ def upload(agreement_id: int):
                 agreement, current_user, party=form.party.data, name=form.name.data, title=form.title.data,
                 signed_on=form.signed_on.data, filename=upload_file.filename or "", content=upload_file.read()),
                 form):
-            flash("Signaturen er registrert, og den skannede avtalen er lagret.", "success")
+            flash(_("Signaturen er registrert, og den skannede avtalen er lagret."), "success")
             return redirect(url_for("agreements.agreement_page", agreement_id=agreement.id))
     return render_template("agreements/upload.html", agreement=agreement, form=form, open_=open_ and unsigned)
 
@@ -164,7 +165,8 @@ def _issue_page(case: MembershipCase, trigger: str):
         data["agreement_end"] = data["agreement_end"].isoformat()
         if attempt(lambda: workflow.perform(case, trigger, current_user, comment=form.comment.data, data=data),
                    form):
-            flash(f"Avtalen er sendt til signering for {case.organisation.display_name} og Bergen kommune.",
+            flash(_("Avtalen er sendt til signering for %(organisation)s og Bergen kommune.",
+                    organisation=case.organisation.display_name),
                   "success")
             return redirect(url_for("agreements.agreement_page", agreement_id=case.agreement.id))
     status = 409 if request.method == "POST" and reason else 200
@@ -189,7 +191,7 @@ def notice(case_id: int):
         if form.send.data:
             if attempt(lambda: agreements.give_notice(case, current_user, notice_date=form.notice_date.data,
                                                       reason=form.reason.data), form):
-                flash("Oppsigelsen er sendt. FoU-rådgiveren bekrefter at den er mottatt.", "success")
+                flash(_("Oppsigelsen er sendt. FoU-rådgiveren bekrefter at den er mottatt."), "success")
                 return redirect(url_for("cases.case_page", case_id=case.id))
         elif attempt(lambda: agreements.check_notice_date(case, form.notice_date.data), form):
             step = "review"

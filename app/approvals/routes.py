@@ -2,6 +2,7 @@
 
 from flask import Blueprint, abort, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import Select
 
@@ -73,11 +74,12 @@ def join_request(request_id: int):
         joins.decide(found, current_user, accept=accept, decided_by=form.decided_by.data,
                      decided_on=form.decided_on.data, comment=form.comment.data)
         if accept:
-            return f"{found.organisation.display_name} er tatt opp: saken fortsetter som «Takket ja»."
-        return f"Forespørselen fra {found.organisation.display_name} er avslått."
+            return _("%(organisation)s er tatt opp: saken fortsetter som «Takket ja».",
+                     organisation=found.organisation.display_name)
+        return _("Forespørselen fra %(organisation)s er avslått.", organisation=found.organisation.display_name)
 
-    refusal = "Forespørselen er allerede avgjort." if found.decision else \
-        None if found.link.used_at else "Forespørselen er ikke bekreftet fra kommunens postmottak ennå."
+    refusal = _("Forespørselen er allerede avgjort.") if found.decision else \
+        None if found.link.used_at else _("Forespørselen er ikke bekreftet fra kommunens postmottak ennå.")
     return confirmation("approvals/join_request.html", form, decide,
                         lambda: url_for("cases.case_page", case_id=found.case_id) if accept
                         else url_for("approvals.inbox", _anchor="innmelding"),
@@ -94,7 +96,7 @@ def get_mailbox_answer(link_id: int) -> MailboxLink:
 
 
 def _mailbox_refusal(link: MailboxLink) -> str | None:
-    return "Svaret er allerede behandlet." if link.decided_at else None
+    return _("Svaret er allerede behandlet.") if link.decided_at else None
 
 
 @bp.route("/postmottak/<int:link_id>", methods=["GET", "POST"])
@@ -105,8 +107,8 @@ def mailbox_contact(link_id: int):
 
     def make_contact() -> str:
         mailbox_links.confirm_contact(link, current_user)
-        return (f"{link.contact.name} er kontaktperson for {link.case.organisation.display_name} og får en e-post "
-                "for å velge passord.")
+        return _("%(name)s er kontaktperson for %(organisation)s og får en e-post for å velge passord.",
+                 name=link.contact.name, organisation=link.case.organisation.display_name)
 
     return confirmation("approvals/mailbox_contact.html", ConfirmForm(), make_contact,
                         url_for("approvals.inbox", _anchor="postmottak"), refusal=_mailbox_refusal(link),
@@ -121,7 +123,7 @@ def mailbox_decline(link_id: int):
 
     def decline() -> str:
         mailbox_links.decline_contact(link, current_user)
-        return f"Svaret står, men {link.reply.contact_name} blir ikke kontaktperson."
+        return _("Svaret står, men %(name)s blir ikke kontaktperson.", name=link.reply.contact_name)
 
     return confirmation("approvals/mailbox_decline.html", ConfirmForm(), decline,
                         url_for("approvals.inbox", _anchor="postmottak"), refusal=_mailbox_refusal(link), link=link)
@@ -161,7 +163,8 @@ def _decision_page(request_id: int, template: str, form, decide, message, *, dan
 @role_required(ADVISER)
 def approve(request_id: int):
     return _decision_page(request_id, "approvals/approve.html", ApproveForm(), workflow.approve,
-                          lambda subject: f"Godkjent. Ny status: {subject.workflow.label(subject.state)}.",
+                          lambda subject: _("Godkjent. Ny status: %(state)s.",
+                                            state=subject.workflow.label(subject.state)),
                           danger=False)
 
 
@@ -169,7 +172,7 @@ def approve(request_id: int):
 @role_required(ADVISER)
 def reject(request_id: int):
     return _decision_page(request_id, "approvals/reject.html", RejectForm(), workflow.reject,
-                          lambda subject: "Forespørselen er avvist.", danger=True)
+                          lambda subject: _("Forespørselen er avvist."), danger=True)
 
 
 @bp.route("/<int:request_id>/trekk", methods=["GET", "POST"])
@@ -178,11 +181,11 @@ def cancel(request_id: int):
     found = get_request(request_id)
     subject = workflow.subject_of(found)
     refusal = None if found.waiting and found.requested_by_id == current_user.id else \
-        "Bare den som sendte forespørselen, kan trekke den, og bare mens den venter."
+        _("Bare den som sendte forespørselen, kan trekke den, og bare mens den venter.")
 
     def withdraw() -> str:
         workflow.cancel(found, current_user)
-        return "Forespørselen er trukket."
+        return _("Forespørselen er trukket.")
 
     return confirmation("approvals/cancel.html", ConfirmForm(), withdraw,
                         url_for("approvals.detail", request_id=found.id), refusal=refusal, refused_status=403,

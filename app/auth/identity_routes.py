@@ -1,6 +1,7 @@
 """Sign-in with an organisation's identity (OpenID Connect): the "Logg inn med …" buttons, the provider's answer, a
 first sign-in tied to an account (a mailed code) or waiting for an administrator, and the administrator's decision."""
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import current_user, login_user
 
 from app.auth import providers
@@ -63,7 +64,7 @@ def _refused(provider: providers.Provider, reason: str):
     current_app.logger.warning("sign-in with %s refused: %s", provider.name, reason)
     refusal_of(lambda: identities.refused(provider.name, reason))
     return render_template("auth/provider_refused.html",
-                           message="Innloggingen kunne ikke fullføres. Prøv å logge inn på nytt."), 400
+                           message=_("Innloggingen kunne ikke fullføres. Prøv å logge inn på nytt.")), 400
 
 
 def _signed_in(user, provider_logout: dict | None = None) -> None:
@@ -72,7 +73,7 @@ def _signed_in(user, provider_logout: dict | None = None) -> None:
     login_user(user)
     if provider_logout:
         session[PROVIDER_LOGOUT] = provider_logout
-    flash(f"Velkommen, {user.name}.", "success")
+    flash(_("Velkommen, %(name)s.", name=user.name), "success")
 
 
 def _pending() -> PendingIdentity:
@@ -113,7 +114,7 @@ def send_code():
         return render_template("identity/choose.html", pending=pending, label=_label(pending), code_form=form,
                                access_form=AccessRequestForm()), 429, {"Retry-After": str(refusal.retry_after)}
     attempt(lambda: identities.send_code(pending, form.email.data, _label(pending)))
-    flash("Hvis adressen hører til en konto her, har vi sendt en engangskode dit.", "info")
+    flash(_("Hvis adressen hører til en konto her, har vi sendt en engangskode dit."), "info")
     return redirect(url_for("identity.enter_code"))
 
 
@@ -156,8 +157,8 @@ def requests():
 
 
 # What each decision does, and what it says when done.
-DECISIONS = {"godkjenn": (identities.approve, "Tilgangen er godkjent."),
-             "avvis": (identities.reject, "Forespørselen er avvist.")}
+DECISIONS = {"godkjenn": (identities.approve, _l("Tilgangen er godkjent.")),
+             "avvis": (identities.reject, _l("Forespørselen er avvist."))}
 
 
 @bp.route("/admin/tilgang/<int:pending_id>/<decision>", methods=["GET", "POST"])
@@ -172,7 +173,7 @@ def decide(pending_id: int, decision: str):
 
     def take() -> str:
         act(pending, current_user)
-        return done
+        return str(done)
 
     return confirmation("identity/decide.html", ConfirmForm(), take, url_for("identity.requests"),
                         danger=decision == "avvis", pending=pending, decision=decision,

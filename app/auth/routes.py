@@ -3,6 +3,7 @@ import unicodedata
 from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, flash, g, make_response, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
 
 from app.auth import providers
@@ -17,7 +18,8 @@ from app.views import attempt, attempt_keeping_record, commit_alone, refusal_of
 bp = Blueprint("auth", __name__)
 
 login_manager.login_view = "auth.login"
-login_manager.login_message = "Logg inn for å se denne siden."
+login_manager.login_message = _l("Logg inn for å se denne siden.")
+login_manager.localize_callback = str  # the message is lazy; the flash keeps it as text
 login_manager.login_message_category = "info"
 
 
@@ -43,7 +45,7 @@ def record_visit(response):
 @login_manager.unauthorized_handler
 def unauthorized():
     if g.get("session_ended"):
-        flash("Du er logget ut. Logg inn på nytt for å fortsette.", "info")
+        flash(_("Du er logget ut. Logg inn på nytt for å fortsette."), "info")
     else:
         flash(login_manager.login_message, "info")
     return redirect(url_for("auth.login", next=request.full_path if request.method == "GET" else None))
@@ -86,7 +88,7 @@ def login():
         else:
             session.clear()
             login_user(signed_in[0])
-            flash(f"Velkommen, {signed_in[0].name}.", "success")
+            flash(_("Velkommen, %(name)s.", name=signed_in[0].name), "success")
             return redirect(safe_next(request.args.get("next")))
     elif request.method == "POST":
         status = 400
@@ -103,7 +105,7 @@ def logout():
     provider_logout = session.get(PROVIDER_LOGOUT)
     logout_user()
     session.clear()
-    flash("Du er logget ut.", "info")
+    flash(_("Du er logget ut."), "info")
     provider = next((p for p in providers.configured() if provider_logout and p.name == provider_logout["provider"]),
                     None)
     elsewhere = providers.logout_url(provider, provider_logout["id_token"]) if provider else None
@@ -123,7 +125,8 @@ def forgot_password():
             return render_template("auth/forgot_password.html", form=form), 429, {
                 "Retry-After": str(refusal.retry_after)}
         attempt(lambda: users.forgotten_password(form.email.data))
-        flash("Hvis adressen hører til en konto med passord, har vi sendt en lenke for å velge nytt passord.", "info")
+        flash(_("Hvis adressen hører til en konto med passord, har vi sendt en lenke for å velge nytt passord."),
+              "info")
         return redirect(url_for("auth.login"))
     return render_template("auth/forgot_password.html", form=form), 400 if request.method == "POST" else 200
 
@@ -135,8 +138,9 @@ def change_password():
     calendar_revoked = []
     if form.validate_on_submit() and attempt(lambda: calendar_revoked.append(users.change_own_password(
             current_user, form.current_password.data, form.password.data)), form, "current_password"):
-        flash("Passordet er endret, og du er logget ut alle andre steder."
-              + (" Kalenderlenken din er slått av: lag en ny under Kalender." if calendar_revoked[0] else ""),
+        flash(_("Passordet er endret, og du er logget ut alle andre steder. Kalenderlenken din er slått av: lag en ny "
+                "under Kalender.") if calendar_revoked[0] else
+              _("Passordet er endret, og du er logget ut alle andre steder."),
               "success")
         return redirect(url_for("main.home"))
     return render_template("auth/change_password.html", form=form)
@@ -152,7 +156,7 @@ def _link_refused(message: str):
 
 def _signed_out_only() -> None:
     if current_user.is_authenticated:
-        abort(409, "Du er allerede logget inn. Logg ut før du tar i bruk en invitasjonslenke.")
+        abort(409, _("Du er allerede logget inn. Logg ut før du tar i bruk en invitasjonslenke."))
 
 
 @bp.route("/invitasjon/<token>")
@@ -191,7 +195,7 @@ def open_password_link():
 def choose_password():
     token = session.get(PASSWORD_LINK)
     if token is None:
-        return _link_refused("Åpne lenken i e-posten på nytt for å velge passord.")
+        return _link_refused(_("Åpne lenken i e-posten på nytt for å velge passord."))
     try:
         user = password_links.user_for(token)
     except ServiceError as error:
@@ -201,6 +205,6 @@ def choose_password():
     form = SetPasswordForm()
     if form.validate_on_submit() and attempt(lambda: users.set_password(user, form.password.data), form, "password"):
         session.pop(PASSWORD_LINK)
-        flash("Passordet er lagret. Du kan nå logge inn.", "success")
+        flash(_("Passordet er lagret. Du kan nå logge inn."), "success")
         return redirect(url_for("auth.login"))
     return render_template("auth/choose_password.html", form=form, user=user)

@@ -1,5 +1,6 @@
 """The calendar feed behind a secret link, and the page where a person makes, renews or switches off that link."""
 from flask import Blueprint, abort, current_app, render_template, session, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from app import access, downloads
@@ -27,7 +28,7 @@ def create():
     def make() -> str:
         # Shown once on the next page: only the hash is stored.
         session["new_calendar_token"] = calendar.create_token(current_user)
-        return "Kalenderlenken er laget. Kopier den nå: den vises bare denne ene gangen."
+        return _("Kalenderlenken er laget. Kopier den nå: den vises bare denne ene gangen.")
 
     return confirmation("calendar/create.html", ConfirmForm(), make, url_for("calendar.settings"),
                         danger=current is not None, final=current is not None, current=current)
@@ -37,10 +38,10 @@ def create():
 def revoke():
     def switch_off() -> str:
         calendar.revoke(current_user)
-        return "Kalenderlenken virker ikke lenger. Kalendere som abonnerer på den, får ingen nye datoer."
+        return _("Kalenderlenken virker ikke lenger. Kalendere som abonnerer på den, får ingen nye datoer.")
 
     return confirmation("calendar/revoke.html", ConfirmForm(), switch_off, url_for("calendar.settings"),
-                        refusal=None if calendar.active_token(current_user) else "Du har ingen aktiv kalenderlenke.")
+                        refusal=None if calendar.active_token(current_user) else _("Du har ingen aktiv kalenderlenke."))
 
 
 @bp.route("/<token>.ics")

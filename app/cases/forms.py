@@ -1,4 +1,5 @@
 """Forms on the case page."""
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import TextAreaField
 from wtforms.validators import Length, Optional
@@ -7,7 +8,7 @@ from app.forms import DateField
 
 
 class ActionForm(FlaskForm):
-    comment = TextAreaField("Kommentar", validators=[Optional(), Length(max=4000)])
+    comment = TextAreaField(_l("Kommentar"), validators=[Optional(), Length(max=4000)])
 
 
 class AsOfForm(FlaskForm):
@@ -16,4 +17,4 @@ class AsOfForm(FlaskForm):
     class Meta:
         csrf = False
 
-    as_of = DateField("Vis status per dato", validators=[Optional()])
+    as_of = DateField(_l("Vis status per dato"), validators=[Optional()])

@@ -1,5 +1,6 @@
 """The membership case page: state, history, the next actions and the diagram."""
 from flask import Blueprint, Response, abort, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
@@ -119,5 +120,5 @@ def document_pdf(case_id: int, key: str):
 @bp.route("/<int:case_id>/arkiv.zip")
 def archive_export(case_id: int):
     case = get_case(case_id)
-    filename = f"sak-{archive.case_number(case).replace('/', '-')}.zip"
+    filename = _("sak-%(number)s.zip", number=archive.case_number(case).replace("/", "-"))
     return downloads.made("case_archive", case.id, lambda: archive.export(case), "application/zip", filename)

@@ -1,5 +1,6 @@
 """The adviser's cockpit: the overview of all municipalities (also as CSV), state counts and the timeline."""
 from flask import Blueprint, render_template, request
+from flask_babel import gettext as _
 
 from app import clock, downloads
 from app.models.organisation import REGIONS
@@ -43,8 +44,9 @@ def overview():
 @role_required(ADVISER, ADMIN)
 def overview_csv():
     filters = _filters()
+    filename = _("kommuneoversikt-%(date)s.csv", date=clock.today().isoformat())
     return downloads.made("overview", sorted(filters.items()), lambda: overview_service.to_csv(
-        overview_service.rows(**filters)), "text/csv", f"kommuneoversikt-{clock.today().isoformat()}.csv")
+        overview_service.rows(**filters)), "text/csv", filename)
 
 
 @bp.route("/tidslinje")

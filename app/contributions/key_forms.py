@@ -1,4 +1,5 @@
 """Forms of the cost-sharing key: the draft (one field per larger party), a step, the steering group's decision."""
+from flask_babel import gettext as _, lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
@@ -7,22 +8,23 @@ from app import clock
 from app.forms import INVALID_NUMBER, REQUIRED, DateField, IntegerField, choices
 from workflows.key_shares import METHODS, PERCENT, parse_amount, parse_percent
 
-YEARS = NumberRange(2000, 2100, "Skriv et år mellom 2000 og 2100.")
+YEARS = NumberRange(2000, 2100, _l("Skriv et år mellom 2000 og 2100."))
 
 
 def key_form(parties, **kwargs) -> FlaskForm:
     """The draft: period, budget, how the rest is shared, and one share field per larger party."""
 
     class KeyForm(FlaskForm):
-        first_year = IntegerField("Første år", validators=[DataRequired(REQUIRED), YEARS])
-        last_year = IntegerField("Siste år", validators=[DataRequired(REQUIRED), YEARS])
-        budget = IntegerField("Årlig budsjett for FoU-ressursen (kr)", validators=[
+        first_year = IntegerField(_("Første år"), validators=[DataRequired(REQUIRED), YEARS])
+        last_year = IntegerField(_("Siste år"), validators=[DataRequired(REQUIRED), YEARS])
+        budget = IntegerField(_("Årlig budsjett for FoU-ressursen (kr)"), validators=[
             DataRequired(REQUIRED), NumberRange(1, 1_000_000_000, INVALID_NUMBER)])
-        method = SelectField("Resten fordeles som", choices=choices(METHODS.items()), default=PERCENT)
-        remainder_to_id = SelectField("Resten etter avrunding går til", coerce=int,
+        method = SelectField(_("Resten fordeles som"), default=PERCENT,
+                             choices=choices((method, _(label)) for method, label in METHODS.items()))
+        remainder_to_id = SelectField(_("Resten etter avrunding går til"), coerce=int,
                                       choices=choices([(p.id, p.name) for p in parties]))
-        note = TextAreaField("Merknad (f.eks. utvidelse av ressursen)", validators=[Optional(), Length(max=2000)])
-        submit = SubmitField("Lagre utkastet")
+        note = TextAreaField(_("Merknad (f.eks. utvidelse av ressursen)"), validators=[Optional(), Length(max=2000)])
+        submit = SubmitField(_("Lagre utkastet"))
 
         def share_fields(self):
             return [(party, self[f"share_{party.id}"]) for party in parties]
@@ -48,18 +50,18 @@ def key_form(parties, **kwargs) -> FlaskForm:
 class StepForm(FlaskForm):
     """A step of the key's workflow (submit, return for changes)."""
 
-    comment = TextAreaField("Kommentar", validators=[Length(max=4000)])
+    comment = TextAreaField(_l("Kommentar"), validators=[Length(max=4000)])
 
 
 class DecisionForm(FlaskForm):
     """The steering group's decision on a key."""
 
-    decided_on = DateField("Dato for vedtaket", validators=[DataRequired(REQUIRED)])
-    meeting_id = SelectField("Styringsgruppemøte", coerce=int)
-    agenda_item = StringField("Sak på sakslisten", validators=[DataRequired(REQUIRED), Length(max=200)])
-    comment = TextAreaField("Vedtak", validators=[DataRequired(REQUIRED), Length(max=4000)])
-    submit = SubmitField("Registrer vedtaket")
+    decided_on = DateField(_l("Dato for vedtaket"), validators=[DataRequired(REQUIRED)])
+    meeting_id = SelectField(_l("Styringsgruppemøte"), coerce=int)
+    agenda_item = StringField(_l("Sak på sakslisten"), validators=[DataRequired(REQUIRED), Length(max=200)])
+    comment = TextAreaField(_l("Vedtak"), validators=[DataRequired(REQUIRED), Length(max=4000)])
+    submit = SubmitField(_l("Registrer vedtaket"))
 
     def validate_decided_on(self, field) -> None:
         if field.data and field.data > clock.today():
-            raise ValidationError("Vedtaket kan ikke være fattet etter i dag.")
+            raise ValidationError(_("Vedtaket kan ikke være fattet etter i dag."))

@@ -1,6 +1,7 @@
 """The cost-sharing key (fordelingsnøkkel, agreement §11): the list, the draft form, the key page with what it
 changes, the steps to the steering group's decision, and the export for the finance department."""
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -21,7 +22,7 @@ from workflows.roles import ADMIN, ADVISER, STEERING_MEMBER
 bp = Blueprint("cost_keys", __name__, url_prefix="/okonomi/fordelingsnokkel")
 VIEWERS = (ADVISER, ADMIN, STEERING_MEMBER)
 PER_PAGE = 20
-COMMENT_LABELS = {"return_for_changes": "Hva må endres?"}
+COMMENT_LABELS = {"return_for_changes": _l("Hva må endres?")}
 
 
 def get_key(key_id: int) -> CostKey:
@@ -92,7 +93,7 @@ def _draft_form(form, key: CostKey | None):
 
         saved = attempt_result(save, form)
         if saved is not None:
-            flash("Utkastet er lagret. Kontroller andelene før du sender det til styringsgruppen.", "success")
+            flash(_("Utkastet er lagret. Kontroller andelene før du sender det til styringsgruppen."), "success")
             return redirect(url_for("cost_keys.key_page", key_id=saved.id))
     return render_template("cost_keys/form.html", form=form, key=key, percent=PERCENT,
                            returned=cost_keys.last_return(key) if key else None)
@@ -136,7 +137,7 @@ def action(key_id: int, trigger: str):
     if page := own_page(key, spec, key_id=key.id):
         return page
     form = StepForm()
-    form.comment.label.text = COMMENT_LABELS.get(trigger, "Kommentar")
+    form.comment.label.text = COMMENT_LABELS.get(trigger, _("Kommentar"))
     return step_confirmation(key, spec, form, url_for("cost_keys.key_page", key_id=key.id), title=key.title,
                              refused_with=_refused_status(key, spec))
 
@@ -149,7 +150,7 @@ def decide(key_id: int):
     form = DecisionForm()
     meetings = db.session.scalars(select(Meeting).where(Meeting.kind == STEERING_MEETING)
                                   .order_by(Meeting.starts_at.desc())).all()
-    form.meeting_id.choices = choices([(0, "Møtet er ikke registrert her"), *((m.id, m.title) for m in meetings)])
+    form.meeting_id.choices = choices([(0, _("Møtet er ikke registrert her")), *((m.id, m.title) for m in meetings)])
     if request.method == "GET":
         form.decided_on.data = clock.today()
     reason = step_refusal(key, spec)
@@ -158,7 +159,7 @@ def decide(key_id: int):
                 "agenda_item": form.agenda_item.data}
         if attempt(lambda: workflow.perform(key, "decide", current_user, comment=form.comment.data, data=data),
                    form, "comment"):
-            flash(f"Vedtaket er registrert. {key.title} er nå vedtatt og kan ikke endres.", "success")
+            flash(_("Vedtaket er registrert. %(key)s er nå vedtatt og kan ikke endres.", key=key.title), "success")
             return redirect(url_for("cost_keys.key_page", key_id=key.id))
     status = _refused_status(key, spec) if request.method == "POST" and reason else 200
     return render_template("cost_keys/decide.html", key=key, spec=spec, form=form, reason=reason), status
@@ -184,7 +185,7 @@ def _decided(key_id: int) -> CostKey:
 def export_csv(key_id: int):
     key = _decided(key_id)
     return downloads.made("cost_key_csv", key.id, lambda: cost_keys.to_csv(key), "text/csv",
-                          f"fordelingsnokkel-{key.first_year}-{key.last_year}.csv")
+                          _("fordelingsnokkel-%(first)s-%(last)s.csv", first=key.first_year, last=key.last_year))
 
 
 @bp.route("/<int:key_id>.xlsx")
@@ -193,4 +194,4 @@ def export_xlsx(key_id: int):
     key = _decided(key_id)
     return downloads.made("cost_key_xlsx", key.id, lambda: cost_keys.to_xlsx(key),
                           "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                          f"fordelingsnokkel-{key.first_year}-{key.last_year}.xlsx")
+                          _("fordelingsnokkel-%(first)s-%(last)s.xlsx", first=key.first_year, last=key.last_year))

@@ -1,6 +1,7 @@
 """The adviser's "Bidrag" pages: the ledger per year, a picture of the money, invoices and payments, the invoice
 basis for the finance department."""
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import contains_eager
@@ -75,7 +76,7 @@ def contribution(line_id: int):
         invoice.invoice_ref.data = entry.invoice_ref
     if invoice.validate_on_submit() and attempt(lambda: contributions.mark_invoiced(
             entry, current_user, invoiced_on=invoice.invoiced_on.data, reference=invoice.invoice_ref.data), invoice):
-        flash(f"Faktura for {entry.year} er registrert.", "success")
+        flash(_("Faktura for %(year)s er registrert.", year=entry.year), "success")
         return redirect(url_for("contributions.contribution", line_id=entry.id))
     return render_template("contributions/contribution.html", entry=entry, invoice=invoice)
 
@@ -92,10 +93,10 @@ def payment(line_id: int):
 
     def pay() -> str:
         contributions.mark_paid(entry, current_user, paid_on=form.paid_on.data, reference=form.payment_ref.data)
-        return f"Betalingen for {entry.year} er registrert."
+        return _("Betalingen for %(year)s er registrert.", year=entry.year)
 
-    refusal = "Bidraget er annullert og kan ikke endres." if entry.cancelled_at else \
-        None if entry.invoiced_on else "Registrer fakturaen før betalingen."
+    refusal = _("Bidraget er annullert og kan ikke endres.") if entry.cancelled_at else \
+        None if entry.invoiced_on else _("Registrer fakturaen før betalingen.")
     return confirmation("contributions/payment.html", form, pay,
                         url_for("contributions.contribution", line_id=entry.id), refusal=refusal, danger=False,
                         final=False, entry=entry)
@@ -110,10 +111,10 @@ def cancel(line_id: int):
 
     def cancel_line() -> str:
         contributions.cancel(entry, current_user, form.reason.data)
-        return f"Bidraget for {entry.year} er annullert."
+        return _("Bidraget for %(year)s er annullert.", year=entry.year)
 
-    refusal = "Bidraget er allerede annullert." if entry.cancelled_at else \
-        "Et betalt bidrag kan ikke annulleres." if entry.paid_on else None
+    refusal = _("Bidraget er allerede annullert.") if entry.cancelled_at else \
+        _("Et betalt bidrag kan ikke annulleres.") if entry.paid_on else None
     return confirmation("contributions/cancel.html", form, cancel_line,
                         url_for("contributions.contribution", line_id=entry.id), refusal=refusal, entry=entry)
 
@@ -135,7 +136,7 @@ def invoice_basis_page():
 @role_required(ADVISER)
 def invoice_basis_csv(year: int):
     return downloads.made("invoice_basis_csv", year, lambda: invoice_basis.to_csv(invoice_basis.rows(year)),
-                          "text/csv", f"fakturagrunnlag-{year}.csv")
+                          "text/csv", _("fakturagrunnlag-%(year)s.csv", year=year))
 
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -145,4 +146,4 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 @role_required(ADVISER)
 def invoice_basis_xlsx(year: int):
     return downloads.made("invoice_basis_xlsx", year, lambda: invoice_basis.to_xlsx(invoice_basis.rows(year), year),
-                          XLSX, f"fakturagrunnlag-{year}.xlsx")
+                          XLSX, _("fakturagrunnlag-%(year)s.xlsx", year=year))

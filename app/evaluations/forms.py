@@ -1,4 +1,5 @@
 """Forms of the annual evaluation: the year's questions, and a municipality's answers."""
+from flask_babel import gettext as _, lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange
@@ -7,16 +8,16 @@ from app.forms import REQUIRED, IntegerField
 
 
 class NewEvaluationForm(FlaskForm):
-    year = IntegerField("År", validators=[DataRequired(REQUIRED), NumberRange(2016, 2100, "Skriv et gyldig år.")])
-    questions = TextAreaField("Spørsmål (ett per linje)", validators=[DataRequired(REQUIRED), Length(max=4000)])
-    submit = SubmitField("Opprett vurderingen")
+    year = IntegerField("År", validators=[DataRequired(REQUIRED), NumberRange(2016, 2100, _l("Skriv et gyldig år."))])
+    questions = TextAreaField(_l("Spørsmål (ett per linje)"), validators=[DataRequired(REQUIRED), Length(max=4000)])
+    submit = SubmitField(_l("Opprett vurderingen"))
 
 
 def answer_form(evaluation, response=None, **kwargs) -> FlaskForm:
     """A form with one required text field per question of the year, prefilled with earlier answers."""
 
     class AnswerForm(FlaskForm):
-        submit = SubmitField("Send svaret")
+        submit = SubmitField(_("Send svaret"))
 
     for question in evaluation.questions:
         setattr(AnswerForm, f"q{question.id}", TextAreaField(

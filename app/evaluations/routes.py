@@ -1,5 +1,6 @@
 """The annual evaluation: the adviser sets the questions and follows up; each municipality answers once a year."""
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import current_user
 
 from app import clock
@@ -14,9 +15,9 @@ from workflows.roles import ADVISER, MUNICIPALITY_CONTACT
 bp = Blueprint("evaluations", __name__, url_prefix="/medlemskap/vurdering")
 
 PER_PAGE = 20
-QUESTIONS_EXAMPLE = ("Hvordan har kommunen hatt nytte av samarbeidet i år?\n"
-                     "Hva bør prosjektgruppen prioritere neste år?\n"
-                     "Har kommunen deltatt i koordineringsmøtet og fagkonferansen? Hvorfor/hvorfor ikke?")
+QUESTIONS_EXAMPLE = _l("Hvordan har kommunen hatt nytte av samarbeidet i år?\n"
+                       "Hva bør prosjektgruppen prioritere neste år?\n"
+                       "Har kommunen deltatt i koordineringsmøtet og fagkonferansen? Hvorfor/hvorfor ikke?")
 
 
 def get_evaluation(year: int):
@@ -32,12 +33,13 @@ def evaluation_list():
     form = NewEvaluationForm()
     if request.method == "GET":
         form.year.data = clock.today().year
-        form.questions.data = QUESTIONS_EXAMPLE
+        form.questions.data = str(QUESTIONS_EXAMPLE)
     if form.validate_on_submit():
         evaluation = attempt_result(
             lambda: evaluations.create(form.year.data, form.questions.data.splitlines(), current_user), form, "year")
         if evaluation:
-            flash(f"Vurderingen for {evaluation.year} er opprettet, og medlemskommunene kan svare.", "success")
+            flash(_("Vurderingen for %(year)s er opprettet, og medlemskommunene kan svare.", year=evaluation.year),
+                  "success")
             return redirect(url_for("evaluations.evaluation", year=evaluation.year))
     found = evaluations.all_years()
     tallies = evaluations.tallies(found)
@@ -63,10 +65,10 @@ def evaluation_close(year: int):
 
     def close() -> str:
         evaluations.close(found, current_user)
-        return f"Vurderingen for {year} er avsluttet. Svarene kan ikke lenger endres."
+        return _("Vurderingen for %(year)s er avsluttet. Svarene kan ikke lenger endres.", year=year)
 
     return confirmation("evaluations/close.html", ConfirmForm(), close, url_for("evaluations.evaluation", year=year),
-                        refusal=None if found.is_open else "Vurderingen er allerede avsluttet.",
+                        refusal=None if found.is_open else _("Vurderingen er allerede avsluttet."),
                         evaluation=found, asked=len(organisations), answered=answered)
 
 
@@ -85,7 +87,8 @@ def evaluation_answer(year: int):
     if form.validate_on_submit():
         texts = {q.id: getattr(form, f"q{q.id}").data for q in found.questions}
         if attempt(lambda: evaluations.answer(found, org, current_user, texts), form):
-            flash(f"Svaret på vurderingen for {year} er lagret. Du kan endre det til vurderingen avsluttes.",
+            flash(_("Svaret på vurderingen for %(year)s er lagret. Du kan endre det til vurderingen avsluttes.",
+                    year=year),
                   "success")
             return redirect(url_for("members.organisation", org_id=org.id))
     return render_template("evaluations/evaluation_answer.html", evaluation=found, org=org, response=response,

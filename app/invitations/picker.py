@@ -10,7 +10,7 @@ from datetime import date
 from typing import NamedTuple
 
 from flask import url_for
-from flask_babel import gettext
+from flask_babel import gettext, lazy_gettext as _l
 from markupsafe import Markup, escape
 from sqlalchemy import func, select
 
@@ -23,7 +23,7 @@ from app.services import cases
 from workflows import MEMBERSHIP
 from workflows.roles import MUNICIPALITY_CONTACT
 
-NO_REGION = "Uten region"
+NO_REGION = _l("Uten region")
 
 
 class Municipality(NamedTuple):
@@ -55,10 +55,10 @@ def load(form, action: str, round_: InvitationRound | None = None) -> Picker:
         key=lambda o: (order.get(o.region, len(order)), o.region or "", o.name))
     by_region = defaultdict(list)
     for o in municipalities:
-        by_region[o.region or NO_REGION].append(o)
+        by_region[o.region or str(NO_REGION)].append(o)
     regions = list(by_region)
     form.organisations.choices = [(o.id, o.name) for o in municipalities]  # pairs: made options only to validate
-    form.region.choices = choices([("", "Alle regioner")] + [(r, r) for r in regions])
+    form.region.choices = choices([("", gettext("Alle regioner"))] + [(r, r) for r in regions])
     region = form.region.data if form.region.data in regions else ""
     invited = set(db.session.scalars(select(MembershipCase.organisation_id)
                                      .where(MembershipCase.round_id == round_.id))) if round_ else set()

@@ -1,5 +1,6 @@
 """The adviser's invitation rounds: create and send, follow the answers, remind, extend deadlines."""
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _, ngettext
 from flask_login import current_user
 
 from app import clock
@@ -46,7 +47,7 @@ def _refill_letter(form: RoundForm) -> None:
     values = (form.contribution.data, form.contribution_from.data, form.contribution_to.data,
               form.reply_deadline.data)
     if any(v is None for v in values):
-        add_error(form, "letter_text", "Fyll ut beløp, periode og svarfrist før brevteksten fylles inn på nytt.")
+        add_error(form, "letter_text", _("Fyll ut beløp, periode og svarfrist før brevteksten fylles inn på nytt."))
     else:
         form.letter_text.data = rounds.letter(*values, form.meeting.data)
 
@@ -56,14 +57,15 @@ def _letter_warnings(form: RoundForm) -> list[str]:
     text, warnings = form.letter_text.data or "", []
     amount = rounds.nb_money(form.contribution.data)
     if amount not in text and amount.replace("\xa0", " ") not in text:
-        warnings.append(f"Brevteksten nevner ikke beløpet {amount}.")
-    if f"{form.reply_deadline.data:%d.%m.%Y}" not in text:
-        warnings.append(f"Brevteksten nevner ikke svarfristen {form.reply_deadline.data:%d.%m.%Y}.")
+        warnings.append(_("Brevteksten nevner ikke beløpet %(amount)s.", amount=amount))
+    deadline = f"{form.reply_deadline.data:%d.%m.%Y}"
+    if deadline not in text:
+        warnings.append(_("Brevteksten nevner ikke svarfristen %(date)s.", date=deadline))
     return warnings
 
 
 def _municipalities(n: int) -> str:
-    return f"{n} {'kommune' if n == 1 else 'kommuner'}"
+    return ngettext("%(num)d kommune", "%(num)d kommuner", n)
 
 
 def _contacts_of(organisations: list[Organisation]) -> dict[int, list[User]]:
@@ -91,7 +93,8 @@ def round_new():
                                    contacts=_contacts_of(picker.chosen), warnings=_letter_warnings(form))
         round_ = attempt_result(lambda: rounds.create_round(current_user, picker.chosen, **_terms(form)), form)
         if round_:
-            flash(f"«{round_.title}» er opprettet, og {_municipalities(len(round_.cases))} er invitert.", "success")
+            flash(_("«%(title)s» er opprettet, og %(municipalities)s er invitert.", title=round_.title,
+                    municipalities=_municipalities(len(round_.cases))), "success")
             return redirect(url_for("invitations.round_page", round_id=round_.id))
     return render_template("invitations/round_form.html", form=form, picker=picker)
 
@@ -128,7 +131,7 @@ def invite_more(round_id: int):
         else:
             opened = attempt_result(lambda: rounds.invite_more(round_, picker.chosen, current_user), form)
             if opened is not None:
-                flash(f"{_municipalities(len(opened))} til er invitert.", "success")
+                flash(_("%(municipalities)s til er invitert.", municipalities=_municipalities(len(opened))), "success")
                 return redirect(url_for("invitations.round_page", round_id=round_.id))
     return render_template("invitations/invite_form.html", round=round_, form=form, picker=picker)
 
@@ -152,11 +155,12 @@ def remind(round_id: int):
 
     def send() -> str:
         sent = reminders.remind(round_, current_user, today)
-        return f"Påminnelsen går ut i løpet av et minutt ({sent} {'e-post' if sent == 1 else 'e-poster'})."
+        return ngettext("Påminnelsen går ut i løpet av et minutt (%(num)d e-post).",
+                        "Påminnelsen går ut i løpet av et minutt (%(num)d e-poster).", sent)
 
     refusal = None if to_send else \
-        "Ingen nye påminnelser: alle som ikke har svart, har allerede fått påminnelse i dag." if plan else \
-        "Ingen påminnelser: alle har svart, eller svarfristen har gått ut."
+        _("Ingen nye påminnelser: alle som ikke har svart, har allerede fått påminnelse i dag.") if plan else \
+        _("Ingen påminnelser: alle har svart, eller svarfristen har gått ut.")
     return confirmation("invitations/remind.html", ConfirmForm(), send,
                         url_for("invitations.round_page", round_id=round_.id), refusal=refusal, danger=False,
                         round=round_, plan=plan, to_send=to_send)
@@ -173,8 +177,9 @@ def extend_round(round_id: int):
     if form.validate_on_submit():
         if attempt(lambda: rounds.extend_round_deadline(round_, form.deadline.data, form.reason.data,
                                                         current_user), form):
-            flash(f"Svarfristen er forlenget til {form.deadline.data:%d.%m.%Y}"
-                  f"{' for kommunene som ikke har svart' if passed else ''}.", "success")
+            deadline = f"{form.deadline.data:%d.%m.%Y}"
+            flash(_("Svarfristen er forlenget til %(date)s for kommunene som ikke har svart.", date=deadline)
+                  if passed else _("Svarfristen er forlenget til %(date)s.", date=deadline), "success")
             return redirect(url_for("invitations.round_page", round_id=round_.id))
     return render_template("invitations/deadline.html", form=form, round=round_, case=None,
                            current=round_.reply_deadline, unanswered=rounds.unanswered(round_) if passed else None)
@@ -190,7 +195,8 @@ def extend_case(case_id: int):
     if form.validate_on_submit():
         if attempt(lambda: rounds.extend_case_deadline(case, form.deadline.data, form.reason.data,
                                                        current_user), form):
-            flash(f"Svarfristen for {case.organisation.name} er forlenget til {case.reply_deadline:%d.%m.%Y}.",
+            flash(_("Svarfristen for %(organisation)s er forlenget til %(date)s.", organisation=case.organisation.name,
+                    date=case.reply_deadline.strftime("%d.%m.%Y")),
                   "success")
             return redirect(url_for("invitations.round_page", round_id=case.round_id))
     return render_template("invitations/deadline.html", form=form, round=case.round, case=case,

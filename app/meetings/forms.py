@@ -1,6 +1,7 @@
 """Forms for planning meetings and recording their minutes."""
 from datetime import time
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField
 from wtforms import StringField, SubmitField, TextAreaField
@@ -10,16 +11,16 @@ from app.forms import REQUIRED, CheckboxList, DateField, TimeField
 
 
 class MeetingForm(FlaskForm):
-    date = DateField("Dato", validators=[DataRequired(REQUIRED)])
-    start_time = TimeField("Starter kl.", default=time(10, 0), validators=[DataRequired(REQUIRED)])
-    end_time = TimeField("Slutter kl.", default=time(14, 0), validators=[DataRequired(REQUIRED)])
-    place = StringField("Sted", validators=[DataRequired(REQUIRED), Length(max=200)])
-    agenda = TextAreaField("Saksliste", validators=[Optional(), Length(max=20000)])
-    invitees = CheckboxList("Inviterte", coerce=int)
-    submit = SubmitField("Lagre og send innkalling")
+    date = DateField(_l("Dato"), validators=[DataRequired(REQUIRED)])
+    start_time = TimeField(_l("Starter kl."), default=time(10, 0), validators=[DataRequired(REQUIRED)])
+    end_time = TimeField(_l("Slutter kl."), default=time(14, 0), validators=[DataRequired(REQUIRED)])
+    place = StringField(_l("Sted"), validators=[DataRequired(REQUIRED), Length(max=200)])
+    agenda = TextAreaField(_l("Saksliste"), validators=[Optional(), Length(max=20000)])
+    invitees = CheckboxList(_l("Inviterte"), coerce=int)
+    submit = SubmitField(_l("Lagre og send innkalling"))
 
 
 class MinutesForm(FlaskForm):
-    minutes = TextAreaField("Referat", validators=[Optional(), Length(max=100000)])
-    minutes_file = FileField("Referat som PDF", validators=[FileAllowed(["pdf"], "Last opp en PDF-fil.")])
-    submit = SubmitField("Lagre referatet")
+    minutes = TextAreaField(_l("Referat"), validators=[Optional(), Length(max=100000)])
+    minutes_file = FileField(_l("Referat som PDF"), validators=[FileAllowed(["pdf"], _l("Last opp en PDF-fil."))])
+    submit = SubmitField(_l("Lagre referatet"))

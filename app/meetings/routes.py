@@ -3,6 +3,7 @@ from datetime import date, datetime, time, timezone
 
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _, ngettext
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import lazyload
@@ -63,8 +64,10 @@ def meeting_new(kind: str):
     meeting = form.validate_on_submit() and attempt_result(
         lambda: meetings.create(kind, **_meeting_fields(form), actor=current_user), form, "date")
     if meeting:
-        flash(f"{meeting.title} er lagret, og innkallingen går ut på e-post til {len(meeting.invitees)} "
-              f"{'person' if len(meeting.invitees) == 1 else 'personer'} i løpet av et minutt.",
+        flash(ngettext("%(meeting)s er lagret, og innkallingen går ut på e-post til %(num)d person i løpet av et "
+                       "minutt.",
+                       "%(meeting)s er lagret, og innkallingen går ut på e-post til %(num)d personer i løpet av et "
+                       "minutt.", len(meeting.invitees), meeting=meeting.title),
               "success")
         return redirect(url_for("meetings.meeting_page", meeting_id=meeting.id))
     return render_template("meetings/form.html", form=form, meeting=None, kind_label=KIND_LABELS[kind])
@@ -103,8 +106,8 @@ def meeting_edit(meeting_id: int):
     _invitee_choices(form)
     if form.validate_on_submit() and attempt(
             lambda: meetings.update(meeting, **_meeting_fields(form), actor=current_user), form, "date"):
-        flash("Endringene er lagret. Nye inviterte får innkalling på e-post, og alle får beskjed hvis tid eller "
-              "sted ble endret, i løpet av et minutt.", "success")
+        flash(_("Endringene er lagret. Nye inviterte får innkalling på e-post, og alle får beskjed hvis tid eller "
+                "sted ble endret, i løpet av et minutt."), "success")
         return redirect(url_for("meetings.meeting_page", meeting_id=meeting.id))
     return render_template("meetings/form.html", form=form, meeting=meeting, kind_label=meeting.kind_label)
 
@@ -119,7 +122,7 @@ def minutes(meeting_id: int):
         if attempt(lambda: meetings.record_minutes(meeting, text=form.minutes.data,
                                                    pdf=upload.read() if upload else None, actor=current_user),
                    form, "minutes"):
-            flash("Referatet er lagret.", "success")
+            flash(_("Referatet er lagret."), "success")
             return redirect(url_for("meetings.meeting_page", meeting_id=meeting.id))
     return _page(meeting, form)
 
@@ -129,7 +132,7 @@ def minutes_pdf(meeting_id: int):
     path = meetings.minutes_path(get_meeting(meeting_id, meetings.WITHOUT_INVITEES))
     if path is None or not path.is_file():
         abort(404)
-    return downloads.kept_file("minutes", meeting_id, lambda: path, f"referat-{meeting_id}.pdf")
+    return downloads.kept_file("minutes", meeting_id, lambda: path, _("referat-%(id)s.pdf", id=meeting_id))
 
 
 @bp.route("/<int:meeting_id>/oppmote", methods=["POST"])
@@ -141,7 +144,7 @@ def attendance(meeting_id: int):
     attempt(lambda: meetings.record_attendance(
         meeting, {i.user_id: request.form[f"attendance-{i.user_id}"] for i in meeting.invitees
                   if f"attendance-{i.user_id}" in request.form}, current_user))
-    flash("Oppmøtet er registrert.", "success")
+    flash(_("Oppmøtet er registrert."), "success")
     return redirect(url_for("meetings.meeting_page", meeting_id=meeting.id, page=request.args.get("page", type=int)))
 
 
@@ -161,7 +164,8 @@ def annual_report_generate(year: int):
 
     def generate() -> str:
         annual_reports.generate(year, current_user)
-        return f"Årsrapporten for {year} er lagd og lagt ved {meeting.title.lower()}."
+        return _("Årsrapporten for %(year)s er lagd og lagt ved %(meeting)s.", year=year,
+                 meeting=meeting.title.lower())
 
     return confirmation("meetings/annual_report_confirm.html", ConfirmForm(), generate,
                         url_for("meetings.meeting_page", meeting_id=meeting.id),

@@ -3,6 +3,7 @@ one per other party (Bergen as host among them), with its seats in the steering 
 from datetime import date
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -95,7 +96,7 @@ def organisation(org_id: int):
 def _user_choices(org: Organisation):
     people = db.session.scalars(select(User).where(User.organisation_id == org.id, User.active.is_(True))
                                 .order_by(User.name))
-    return choices([(0, "— ingen —")] + [(p.id, f"{p.name} ({p.email})") for p in people])
+    return choices([(0, _("— ingen —"))] + [(p.id, f"{p.name} ({p.email})") for p in people])
 
 
 @bp.route("/<int:org_id>/representanter/ny", methods=["GET", "POST"])
@@ -122,9 +123,10 @@ def propose(org_id: int):
             ends_on=form.ends_on.data, seat=None if replaces else seat, replaces=replaces), form, "group")
         if term is not None:
             if term.waiting:
-                flash(f"Forslaget om {term.name} er sendt til FoU-rådgiveren for godkjenning.", "success")
+                flash(_("Forslaget om %(name)s er sendt til FoU-rådgiveren for godkjenning.", name=term.name),
+                      "success")
             else:
-                flash(f"{term.name} er registrert i {term.seat_label.lower()}.", "success")
+                flash(_("%(name)s er registrert i %(seat)s.", name=term.name, seat=term.seat_label.lower()), "success")
             return redirect(url_for("members.organisation", org_id=org.id))
     return render_template("members/representative_form.html", org=org, form=form, replaces=replaces,
                            default_years=representatives.TERM_YEARS, party=org.is_party)
@@ -143,7 +145,7 @@ def action(rep_id: int, trigger: str):
     from there (`?fra=godkjenninger`)."""
     term = get_representative(rep_id)
     if not term.roles_of(current_user):  # neither the adviser nor the proposer: no step is theirs
-        abort(403, "Bare FoU-rådgiveren og den som sendte forslaget, kan behandle det.")
+        abort(403, _("Bare FoU-rådgiveren og den som sendte forslaget, kan behandle det."))
     spec = spec_or_404(term, trigger)
     if page := own_page(term, spec, rep_id=term.id):
         return page
@@ -161,7 +163,7 @@ def contact(org_id: int):
     if form.validate_on_submit() and attempt(lambda: members.set_admin_contact(
             org, current_user, name=form.name.data, title=form.title.data, email=form.email.data,
             phone=form.phone.data), form):
-        flash("Den administrative kontaktpersonen er lagret.", "success")
+        flash(_("Den administrative kontaktpersonen er lagret."), "success")
         return redirect(url_for("members.organisation", org_id=org.id))
     return render_template("members/contact_form.html", org=org, form=form, existing=existing)
 

@@ -4,6 +4,7 @@ from dataclasses import asdict
 from functools import partial
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from app import clock
@@ -102,8 +103,9 @@ def _answer(case: MembershipCase, form: ReplyForm, late: bool):
         if attempt(lambda: send(case, current_user, details=details, comment=form.comment.data), form):
             if _for_municipality(case):
                 return redirect(url_for("municipality.receipt", case_id=case.id))
-            flash(f"Svaret fra {case.organisation.display_name} er registrert. Kommunens kontaktpersoner får "
-                  "kvitteringen på e-post.", "success")
+            flash(_("Svaret fra %(organisation)s er registrert. Kommunens kontaktpersoner får kvitteringen på "
+                    "e-post.",
+                    organisation=case.organisation.display_name), "success")
             return redirect(_back(case))
     return render_template("municipality/reply_form.html", case=case, form=form, late=late, today=clock.today(),
                            back=_back(case), registering=not _for_municipality(case))
@@ -126,7 +128,7 @@ def late_reply(case_id: int):
     case = get_case(case_id)
     mode = replies.reply_mode(case)
     if mode.kind != "late":
-        flash(mode.message or "Svarfristen har ikke gått ut: bruk det vanlige svarskjemaet.", "error")
+        flash(mode.message or _("Svarfristen har ikke gått ut: bruk det vanlige svarskjemaet."), "error")
         return redirect(url_for("municipality.invitation", case_id=case.id))
     return _answer(case, LateReplyForm(), late=True)
 

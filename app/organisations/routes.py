@@ -5,6 +5,7 @@ import re
 from datetime import date
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -53,7 +54,7 @@ def organisation_new():
         if request.form.get("action") == "save":
             org = attempt_result(lambda: organisations.register(current_user, **facts), form)
             if org:
-                flash(f"{org.display_name} er lagt til i registeret.", "success")
+                flash(_("%(organisation)s er lagt til i registeret.", organisation=org.display_name), "success")
                 return redirect(url_for("organisations.organisation_page", org_id=org.id))
         else:
             try:
@@ -78,8 +79,9 @@ def organisation_page(org_id: int):
                            mergers=mergers.into(org))
 
 
-DETAIL_LABELS = {"kind": "Type", "written_standard": "Målform", "mailbox": "Postmottak", "region": "Region",
-                 "active_from": "Første dag", "active_to": "Siste dag"}
+DETAIL_LABELS = {"kind": _l("Type"), "written_standard": _l("Målform"), "mailbox": _l("Postmottak"),
+                 "region": _l("Region"),
+                 "active_from": _l("Første dag"), "active_to": _l("Siste dag")}
 
 
 def _details(event: AuditEvent) -> str:
@@ -90,7 +92,9 @@ def _details(event: AuditEvent) -> str:
                          for field, (before, after) in facts.items())
     values = ", ".join(facts[key] for key in ("official_name", "municipality_number", "organisation_number",
                                               "number", "org_number") if facts.get(key))
-    return f"fra {_shown(facts['valid_from'])}: {values}" if "valid_from" in facts else values
+    if "valid_from" not in facts:
+        return values
+    return _("fra %(date)s: %(values)s", date=_shown(facts["valid_from"]), values=values)
 
 
 def _shown(value: str | None) -> str:
@@ -113,7 +117,9 @@ def change(org_id: int):
             recorded = attempt_result(lambda: organisations.record_change(
                 org, current_user, form.valid_from.data, **facts), form)
             if recorded:
-                flash(f"Endringen fra {recorded.valid_from:%d.%m.%Y} er registrert for {org.display_name}.",
+                flash(_("Endringen fra %(date)s er registrert for %(organisation)s.",
+                        date=recorded.valid_from.strftime("%d.%m.%Y"),
+                        organisation=org.display_name),
                       "success")
                 return redirect(url_for("organisations.organisation_page", org_id=org.id))
         else:
@@ -136,17 +142,17 @@ def details(org_id: int):
         changed = {}
         if attempt(lambda: changed.update(organisations.update_details(org, current_user, **{
                 name: form[name].data for name in organisations.DETAILS})), form):
-            flash("Endringene er lagret." if changed else "Ingenting å lagre: opplysningene er som før.",
+            flash(_("Endringene er lagret.") if changed else _("Ingenting å lagre: opplysningene er som før."),
                   "success" if changed else "info")
             return redirect(url_for("organisations.organisation_page", org_id=org.id))
     return render_template("organisations/details.html", org=org, form=form)
 
 
 # What moves with the continued membership, as the confirmation page names each kind.
-MOVE_LABELS = {"case": "Saken med historikken", "users": "Brukerkontoer (også kontaktpersoner)",
-               "representatives": "Representanter", "admin_contact": "Administrativ kontaktperson",
-               "requests": "Forespørsler som venter", "contributions": "Bidrag fra sammenslåingsåret",
-               "evaluations": "Evalueringssvar"}
+MOVE_LABELS = {"case": _l("Saken med historikken"), "users": _l("Brukerkontoer (også kontaktpersoner)"),
+               "representatives": _l("Representanter"), "admin_contact": _l("Administrativ kontaktperson"),
+               "requests": _l("Forespørsler som venter"), "contributions": _l("Bidrag fra sammenslåingsåret"),
+               "evaluations": _l("Evalueringssvar")}
 
 
 def _merger_choices(form: MergerForm) -> None:
@@ -154,12 +160,12 @@ def _merger_choices(form: MergerForm) -> None:
         select(Organisation.id, Organisation.official_name, Organisation.name)
         .where(~Organisation.successor_links.any()).order_by(Organisation.sort_key, Organisation.id))]
     form.predecessor_ids.choices = choices(open_orgs)
-    form.successor_id.choices = choices([(0, "Ny organisasjon (fyll inn under)")] + open_orgs)
+    form.successor_id.choices = choices([(0, _("Ny organisasjon (fyll inn under)"))] + open_orgs)
     in_force = db.session.execute(
         select(MembershipCase.id, Organisation.official_name, Organisation.name, InvitationRound.title)
         .join(MembershipCase.organisation).join(MembershipCase.round).where(mergers.in_force())
         .order_by(Organisation.sort_key, MembershipCase.id))
-    form.continued_case_id.choices = choices([(0, "Ingen: alle medlemskapene avsluttes")] + [
+    form.continued_case_id.choices = choices([(0, _("Ingen: alle medlemskapene avsluttes"))] + [
         (case_id, f"{official or name} – {title}") for case_id, official, name, title in in_force])
 
 
@@ -178,8 +184,11 @@ def merger():
         if request.form.get("action") == "save":
             made = attempt_result(lambda: mergers.record_request(current_user, _asked(form)), form)
             if made:
-                flash(f"Sammenslåingen til {made.successor.display_name} fra {made.first_day:%d.%m.%Y} er "
-                      + ("gjennomført." if made.applied_at else "registrert og gjennomføres den dagen."), "success")
+                names = dict(organisation=made.successor.display_name, date=f"{made.first_day:%d.%m.%Y}")
+                flash(_("Sammenslåingen til %(organisation)s fra %(date)s er gjennomført.", **names)
+                      if made.applied_at else
+                      _("Sammenslåingen til %(organisation)s fra %(date)s er registrert og gjennomføres den dagen.",
+                        **names), "success")
                 return redirect(url_for("organisations.organisation_page", org_id=made.successor_id))
         else:
             try:

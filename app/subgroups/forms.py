@@ -1,4 +1,5 @@
 """The subgroup proposal, the decision steps and the member list."""
+from flask_babel import gettext as _, lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import FieldList, Form, FormField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
@@ -19,9 +20,9 @@ def person_label(user: User) -> str:
 class RepresentativeForm(Form):
     """One user representative; a row left empty is ignored."""
 
-    name = StringField("Navn", validators=[Length(max=120)])
-    represents = StringField("Representerer", validators=[Length(max=200)])
-    contact = StringField("Kontakt (e-post eller telefon)", validators=[Length(max=200)])
+    name = StringField(_l("Navn"), validators=[Length(max=120)])
+    represents = StringField(_l("Representerer"), validators=[Length(max=200)])
+    contact = StringField(_l("Kontakt (e-post eller telefon)"), validators=[Length(max=200)])
 
     @property
     def is_blank(self) -> bool:
@@ -41,29 +42,30 @@ class RepresentativeForm(Form):
 class ProposalForm(FlaskForm):
     """The proposal for a subgroup. "Søk" and "Legg til en rad" only redraw the form; they save nothing."""
 
-    name = StringField("Navn på undergruppen", validators=[DataRequired(REQUIRED), Length(max=200)])
-    themes = CheckboxList("Tema (samarbeidsområder i avtalen § 6)", choices=choices(THEMES.items()),
-                          validators=[DataRequired("Velg minst ett tema.")])
-    mandate = TextAreaField("Mandat: hva skal gruppen levere?", validators=[DataRequired(REQUIRED), Length(max=4000)])
-    duration = StringField("Forventet varighet", validators=[Length(max=100)])
-    end_date = DateField("Sluttdato", validators=[Optional()])
-    chair_id = SelectField("Foreslått leder", coerce=int, validators=[DataRequired("Velg en leder.")],
-                           invalid_choice_message="Ukjent person. Velg en leder fra listen.", widget=LongSelect())
-    member_query = StringField("Søk etter personer (navn eller organisasjon)", validators=[Length(max=100)])
-    search = SubmitField("Søk")
-    member_ids = CheckboxList("Foreslåtte medlemmer", coerce=int, invalid_choice_message=(
-        "Fant ikke alle de foreslåtte medlemmene (%(value)s). Søk dem opp på nytt."))
-    representatives = FieldList(FormField(RepresentativeForm), "Brukerrepresentant", min_entries=1,
+    name = StringField(_l("Navn på undergruppen"), validators=[DataRequired(REQUIRED), Length(max=200)])
+    themes = CheckboxList(_l("Tema (samarbeidsområder i avtalen § 6)"), choices=choices(THEMES.items()),
+                          validators=[DataRequired(_l("Velg minst ett tema."))])
+    mandate = TextAreaField(_l("Mandat: hva skal gruppen levere?"),
+                            validators=[DataRequired(REQUIRED), Length(max=4000)])
+    duration = StringField(_l("Forventet varighet"), validators=[Length(max=100)])
+    end_date = DateField(_l("Sluttdato"), validators=[Optional()])
+    chair_id = SelectField(_l("Foreslått leder"), coerce=int, validators=[DataRequired(_l("Velg en leder."))],
+                           invalid_choice_message=_l("Ukjent person. Velg en leder fra listen."), widget=LongSelect())
+    member_query = StringField(_l("Søk etter personer (navn eller organisasjon)"), validators=[Length(max=100)])
+    search = SubmitField(_l("Søk"))
+    member_ids = CheckboxList(_l("Foreslåtte medlemmer"), coerce=int, invalid_choice_message=(
+        _l("Fant ikke alle de foreslåtte medlemmene (%(value)s). Søk dem opp på nytt.")))
+    representatives = FieldList(FormField(RepresentativeForm), _l("Brukerrepresentant"), min_entries=1,
                                 max_entries=MAX_REPRESENTATIVES)
-    add_representative = SubmitField("Legg til en brukerrepresentant til")
-    assessment = TextAreaField("Vurdering: hvorfor er ikke brukerrepresentanter med?",
+    add_representative = SubmitField(_l("Legg til en brukerrepresentant til"))
+    assessment = TextAreaField(_l("Vurdering: hvorfor er ikke brukerrepresentanter med?"),
                                validators=[Length(max=4000)])
-    save = SubmitField("Lagre utkast")
-    submit = SubmitField("Lagre og send inn")
+    save = SubmitField(_l("Lagre utkast"))
+    submit = SubmitField(_l("Lagre og send inn"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.chair_id.choices = choices([(0, "— Velg leder —")] + subgroups.person_choices())
+        self.chair_id.choices = choices([(0, _("— Velg leder —"))] + subgroups.person_choices())
         self.load_member_choices()
 
     def load_member_choices(self) -> None:
@@ -82,11 +84,11 @@ class ProposalForm(FlaskForm):
 
     def validate_duration(self, field) -> None:
         if not (field.data or "").strip() and not (self.end_date.raw_data and self.end_date.raw_data[0]):
-            raise ValidationError("Oppgi forventet varighet eller en sluttdato.")
+            raise ValidationError(_("Oppgi forventet varighet eller en sluttdato."))
 
     def validate_end_date(self, field) -> None:
         if field.data and field.data <= clock.today():
-            raise ValidationError("Sluttdatoen må være etter i dag.")
+            raise ValidationError(_("Sluttdatoen må være etter i dag."))
 
     def validate_assessment(self, field) -> None:
         error = subgroups.representation_error(self.representative_rows(), field.data)
@@ -123,9 +125,9 @@ class ProposalForm(FlaskForm):
 class ActionForm(FlaskForm):
     """A step in the workflow: a decision has its date, and some steps need their comment (labels set by the view)."""
 
-    decided_on = DateField("Dato for vedtaket i prosjektgruppen", validators=[Optional()],
-                           description="Datoen prosjektgruppen fattet vedtaket.")
-    comment = TextAreaField("Kommentar", validators=[Length(max=4000)])
+    decided_on = DateField(_l("Dato for vedtaket i prosjektgruppen"), validators=[Optional()],
+                           description=_l("Datoen prosjektgruppen fattet vedtaket."))
+    comment = TextAreaField(_l("Kommentar"), validators=[Length(max=4000)])
 
     def __init__(self, *args, decision: bool = False, comment_needed: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -135,13 +137,13 @@ class ActionForm(FlaskForm):
 
     def validate_decided_on(self, field) -> None:
         if field.data and field.data > clock.today():
-            raise ValidationError("Datoen for vedtaket kan ikke være etter i dag.")
+            raise ValidationError(_("Datoen for vedtaket kan ikke være etter i dag."))
 
     def validate(self, extra_validators=None) -> bool:
         """The facts the step records must be there: the decision date, and the comment where it matters."""
         valid = super().validate(extra_validators)
         if self.decided_on is not None and self.decided_on.data is None and not self.decided_on.errors:
-            self.decided_on.errors.append("Skriv datoen for vedtaket.")
+            self.decided_on.errors.append(_("Skriv datoen for vedtaket."))
             valid = False
         if self.comment.flags.required and not (self.comment.data or "").strip():
             self.comment.errors.append(REQUIRED)
@@ -150,18 +152,18 @@ class ActionForm(FlaskForm):
 
 
 class AddMemberForm(FlaskForm):
-    user_id = SelectField("Person", coerce=int, invalid_choice_message="Ukjent person. Søk på nytt.",
+    user_id = SelectField(_l("Person"), coerce=int, invalid_choice_message=_l("Ukjent person. Søk på nytt."),
                           widget=LongSelect())
-    joined_on = DateField("Medlem fra", validators=[DataRequired("Skriv en gyldig dato.")])
-    submit = SubmitField("Legg til medlem")
+    joined_on = DateField(_l("Medlem fra"), validators=[DataRequired(_l("Skriv en gyldig dato."))])
+    submit = SubmitField(_l("Legg til medlem"))
 
 
 class RemoveMemberForm(FlaskForm):
-    left_on = DateField("Medlem til og med", validators=[DataRequired("Skriv en gyldig dato.")])
+    left_on = DateField(_l("Medlem til og med"), validators=[DataRequired(_l("Skriv en gyldig dato."))])
 
 
 class MemberSearchForm(FlaskForm):
     class Meta:
         csrf = False
 
-    q = StringField("Søk etter personer (navn eller organisasjon)", validators=[Length(max=100)])
+    q = StringField(_l("Søk etter personer (navn eller organisasjon)"), validators=[Length(max=100)])

@@ -1,5 +1,6 @@
 """Subgroups: the list, the proposal form, the subgroup page, its workflow steps and its members."""
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
@@ -24,10 +25,10 @@ MEMBERS_PER_PAGE = 20
 HISTORY_SHOWN = 20  # the latest events; the page links to them all
 # Steps whose comment the form insists on, and what the comment means there.
 COMMENT_LABELS = {
-    "approve": "Vedtak og kommentar (f.eks. saksnummer og hva prosjektgruppen la vekt på)",
-    "reject": "Begrunnelse for avslaget",
-    "return_for_changes": "Hva må endres?",
-    "close": "Sluttrapport: hva gruppen har levert",
+    "approve": _l("Vedtak og kommentar (f.eks. saksnummer og hva prosjektgruppen la vekt på)"),
+    "reject": _l("Begrunnelse for avslaget"),
+    "return_for_changes": _l("Hva må endres?"),
+    "close": _l("Sluttrapport: hva gruppen har levert"),
 }
 DECISIONS = ("approve", "reject")
 # The members and who they are, for the pages that list them; without the people's roles.
@@ -91,8 +92,8 @@ def _proposal_form(form: ProposalForm, subgroup: Subgroup | None):
                 workflow.perform(subgroup, "submit", current_user)
 
         if attempt(save, form):
-            flash("Forslaget er sendt inn til prosjektgruppen." if form.submit.data
-                  else "Utkastet er lagret. Det er bare synlig for deg og FoU-rådgiveren til du sender det inn.",
+            flash(_("Forslaget er sendt inn til prosjektgruppen.") if form.submit.data
+                  else _("Utkastet er lagret. Det er bare synlig for deg og FoU-rådgiveren til du sender det inn."),
                   "success")
             return redirect(url_for("subgroups.subgroup_page", subgroup_id=subgroup.id))
     return render_template("subgroups/form.html", form=form, subgroup=subgroup, notes=_notes(subgroup),
@@ -133,7 +134,7 @@ def action(subgroup_id: int, trigger: str):
         return page
     decision = trigger in DECISIONS
     form = ActionForm(decision=decision, comment_needed=trigger in COMMENT_LABELS)
-    form.comment.label.text = COMMENT_LABELS.get(trigger, "Kommentar")
+    form.comment.label.text = COMMENT_LABELS.get(trigger, _("Kommentar"))
     if decision and request.method == "GET":
         form.decided_on.data = clock.today()
     return step_confirmation(subgroup, spec, form, url_for("subgroups.subgroup_page", subgroup_id=subgroup.id),
@@ -145,7 +146,7 @@ def action(subgroup_id: int, trigger: str):
 def members(subgroup_id: int):
     subgroup = get_subgroup(subgroup_id)
     if not subgroups.can_manage_members(subgroup, current_user):
-        abort(403, "Bare FoU-rådgiveren eller lederen kan endre medlemmene, og bare mens undergruppen er etablert.")
+        abort(403, _("Bare FoU-rådgiveren eller lederen kan endre medlemmene, og bare mens undergruppen er etablert."))
     search = MemberSearchForm(request.args)
     query = (search.q.data or "").strip()
     current = subgroups.current_member_ids(subgroup)
@@ -163,7 +164,7 @@ def members(subgroup_id: int):
             lambda: subgroups.add_member(subgroup, form.user_id.data, form.joined_on.data, current_user), form,
             "user_id")
         if member:
-            flash(f"{member.user.name} er lagt til i undergruppen.", "success")
+            flash(_("%(name)s er lagt til i undergruppen.", name=member.user.name), "success")
             return redirect(url_for("subgroups.members", subgroup_id=subgroup.id))
     return render_template("subgroups/members.html", subgroup=subgroup, form=form, search=search, query=query,
                            page=db.paginate(subgroups.current_members(subgroup), per_page=PER_PAGE,
@@ -174,7 +175,7 @@ def members(subgroup_id: int):
 def remove_member(subgroup_id: int, member_id: int):
     subgroup = get_subgroup(subgroup_id)
     if not subgroups.can_manage_members(subgroup, current_user):
-        abort(403, "Bare FoU-rådgiveren eller lederen kan endre medlemmene, og bare mens undergruppen er etablert.")
+        abort(403, _("Bare FoU-rådgiveren eller lederen kan endre medlemmene, og bare mens undergruppen er etablert."))
     member = next((m for m in subgroup.current_members if m.id == member_id), None)
     if member is None:
         abort(404)
@@ -184,7 +185,7 @@ def remove_member(subgroup_id: int, member_id: int):
 
     def remove() -> str:
         subgroups.remove_member(subgroup, member.id, form.left_on.data, current_user)
-        return f"{member.user.name} er fjernet fra undergruppen."
+        return _("%(name)s er fjernet fra undergruppen.", name=member.user.name)
 
     return confirmation("subgroups/remove_member.html", form, remove,
                         url_for("subgroups.members", subgroup_id=subgroup.id), final=False, subgroup=subgroup,

@@ -3,21 +3,21 @@ from app.models.agreement import Agreement, AgreementDocument, AgreementTemplate
 from app.models.annual_report import AnnualReport
 from app.models.audit import AuditEvent, AuditHead
 from app.models.calendar import CalendarToken
-from app.models.identity import ExternalIdentity, PendingIdentity
-from app.models.invitation import InvitationReply
-from app.models.mail import OutboxMessage
-from app.models.merger import Merger
-from app.models.mailbox_link import JoinRequest, MailboxLink
-from app.models.meeting import Meeting, MeetingInvitee
+from app.models.case import InvitationRound, MembershipCase, Signature
 from app.models.contact import AdministrativeContact
 from app.models.contribution import Contribution
 from app.models.cost_key import CostKey, CostKeyParty, CostKeyShare
 from app.models.evaluation import Evaluation, EvaluationAnswer, EvaluationQuestion, EvaluationResponse
-from app.models.representative import Representative, RepresentativeSeat
-from app.models.case import InvitationRound, MembershipCase, Signature
+from app.models.identity import ExternalIdentity, PendingIdentity
+from app.models.invitation import InvitationReply
+from app.models.mail import OutboxMessage
+from app.models.mailbox_link import JoinRequest, MailboxLink
+from app.models.meeting import Meeting, MeetingInvitee
+from app.models.merger import Merger
 from app.models.organisation import Organisation, OrganisationName, OrganisationNumber, OrganisationSuccession
 from app.models.rate_limit import RateLimit
 from app.models.rendered_pdf import RenderedPdf
+from app.models.representative import Representative, RepresentativeSeat
 from app.models.request import TransitionRequest
 from app.models.stored_document import ContentVersion, StoredDocument
 from app.models.subgroup import Subgroup, SubgroupMember, SubgroupTheme, UserRepresentative

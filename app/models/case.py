@@ -2,8 +2,19 @@
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import (ColumnElement, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint, and_, func,
-                        select)
+from sqlalchemy import (
+    ColumnElement,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    and_,
+    func,
+    select,
+)
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, foreign, mapped_column, relationship
 
@@ -13,11 +24,10 @@ from app.models.organisation import Organisation
 from app.models.request import PENDING, TransitionRequest
 from app.models.types import UTCDateTime, utcnow
 from app.models.user import User
-from workflows.roles import ADMIN, ADVISER, MUNICIPALITY_CONTACT, SIGNATORY
 from workflows import MEMBERSHIP, next_date, notice_last_day, reply_open
-from workflows.membership import (ACCEPTED, AGREEMENT_PENDING, DECLINED, INVITED, SIGNED, NextDate,
-                                  invitation_closed)
+from workflows.membership import ACCEPTED, AGREEMENT_PENDING, DECLINED, INVITED, SIGNED, NextDate, invitation_closed
 from workflows.periods import Facts
+from workflows.roles import ADMIN, ADVISER, MUNICIPALITY_CONTACT, SIGNATORY
 
 if TYPE_CHECKING:  # the agreement module imports this one
     from app.models.agreement import Agreement, AgreementDocument

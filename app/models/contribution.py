@@ -2,6 +2,7 @@
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnElement, Date, ForeignKey, Integer, String, Text, UniqueConstraint, and_, case
 from sqlalchemy.ext.hybrid import hybrid_method, hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -15,7 +16,8 @@ if TYPE_CHECKING:  # the agreement module imports the case module, which is not 
     from app.models.cost_key import CostKey
 
 EXPECTED, INVOICED, PAID, CANCELLED = "expected", "invoiced", "paid", "cancelled"
-CONTRIBUTION_STATUS = {EXPECTED: "Ikke fakturert", INVOICED: "Fakturert", PAID: "Betalt", CANCELLED: "Annullert"}
+CONTRIBUTION_STATUS = {EXPECTED: _l("Ikke fakturert"), INVOICED: _l("Fakturert"), PAID: _l("Betalt"),
+                       CANCELLED: _l("Annullert")}
 
 
 class Contribution(db.Model):
@@ -64,7 +66,7 @@ class Contribution(db.Model):
 
     @property
     def status_label(self) -> str:
-        return CONTRIBUTION_STATUS[self.status]
+        return str(CONTRIBUTION_STATUS[self.status])
 
     @hybrid_property
     def expected_amount(self) -> int:

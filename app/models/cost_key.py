@@ -2,6 +2,8 @@
 steering group's decision."""
 from datetime import date, datetime
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -17,7 +19,7 @@ from workflows.key_shares import METHODS, PERCENT, percent_text
 from workflows.roles import ADVISER, STEERING_MEMBER
 
 AGREEMENT = "agreement"  # a municipality's share: the fixed amount of its agreement in force that year
-BASIS_LABELS = {AGREEMENT: "Fast beløp etter avtalen", **METHODS}
+BASIS_LABELS = {AGREEMENT: _l("Fast beløp etter avtalen"), **METHODS}
 
 
 class CostKey(db.Model):
@@ -54,7 +56,7 @@ class CostKey(db.Model):
 
     @property
     def title(self) -> str:
-        return f"Fordelingsnøkkel {self.first_year}–{self.last_year}"
+        return _("Fordelingsnøkkel %(first)s–%(last)s", first=self.first_year, last=self.last_year)
 
     @hybrid_property
     def awaiting_decision(self) -> bool:
@@ -121,4 +123,4 @@ class CostKeyShare(db.Model):
     def basis_label(self) -> str:
         if self.percent is not None:
             return f"{percent_text(self.percent)} av resten"
-        return BASIS_LABELS[self.basis]
+        return str(BASIS_LABELS[self.basis])

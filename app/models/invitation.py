@@ -1,6 +1,7 @@
 """A municipality's answer to an invitation: one row per answer given, the latest is the one in force."""
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -10,7 +11,7 @@ from app.models.types import UTCDateTime, utcnow
 from app.models.user import User
 
 YES, NO = "yes", "no"
-ANSWER_LABELS = {YES: "Ja, vi ønsker å delta", NO: "Nei, vi takker nei"}
+ANSWER_LABELS = {YES: _l("Ja, vi ønsker å delta"), NO: _l("Nei, vi takker nei")}
 
 
 class InvitationReply(db.Model):
@@ -36,7 +37,7 @@ class InvitationReply(db.Model):
 
     @property
     def answer_label(self) -> str:
-        return ANSWER_LABELS[self.answer]
+        return str(ANSWER_LABELS[self.answer])
 
     @property
     def project_reps(self) -> list[str]:

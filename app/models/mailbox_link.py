@@ -2,6 +2,7 @@
 join. Only the hash of a link's token is stored; the mail worker makes the token as it sends the mail."""
 from datetime import date, datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Date, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -39,7 +40,7 @@ class MailboxLink(db.Model):
 ACCEPTED, DECLINED = "accepted", "declined"
 # Who decided a request to join: the adviser, or the steering group (the adviser records its decision).
 ADVISER_DECISION, STEERING_GROUP_DECISION = ADVISER, "steering_group"
-DECIDERS = {ADVISER_DECISION: "FoU-rådgiveren", STEERING_GROUP_DECISION: "Styringsgruppen"}
+DECIDERS = {ADVISER_DECISION: _l("FoU-rådgiveren"), STEERING_GROUP_DECISION: _l("Styringsgruppen")}
 
 
 class JoinRequest(db.Model):

@@ -1,6 +1,7 @@
 """The meetings of the agreement (§7–8): steering group, project group and coordination meeting."""
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnElement, ForeignKey, String, Text, or_
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -14,11 +15,11 @@ from app.models.user import User
 STEERING_MEETING = "steering"
 PROJECT_MEETING = "project"
 COORDINATION = "coordination"
-KIND_LABELS = {STEERING_MEETING: "Styringsgruppemøte", PROJECT_MEETING: "Prosjektgruppemøte",
-               COORDINATION: "Koordineringsmøte"}
+KIND_LABELS = {STEERING_MEETING: _l("Styringsgruppemøte"), PROJECT_MEETING: _l("Prosjektgruppemøte"),
+               COORDINATION: _l("Koordineringsmøte")}
 PRESENT = "present"
 ABSENT = "absent"
-ATTENDANCE_LABELS = {PRESENT: "Til stede", ABSENT: "Ikke til stede"}
+ATTENDANCE_LABELS = {PRESENT: _l("Til stede"), ABSENT: _l("Ikke til stede")}
 
 
 class Meeting(db.Model):
@@ -39,7 +40,7 @@ class Meeting(db.Model):
 
     @property
     def kind_label(self) -> str:
-        return KIND_LABELS[self.kind]
+        return str(KIND_LABELS[self.kind])
 
     @property
     def title(self) -> str:
@@ -73,4 +74,4 @@ class MeetingInvitee(db.Model):
 
     @property
     def attendance_label(self) -> str:
-        return ATTENDANCE_LABELS.get(self.attendance, "Ikke registrert")
+        return str(ATTENDANCE_LABELS.get(self.attendance, _l("Ikke registrert")))

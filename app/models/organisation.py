@@ -8,6 +8,7 @@ register (app/services/organisations.py) keeps them, and the daily tick moves th
 """
 from datetime import date
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnElement, Date, ForeignKey, String, Text, UniqueConstraint, and_, or_
 from sqlalchemy.ext.hybrid import hybrid_method, hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
@@ -21,13 +22,13 @@ HEALTH_TRUST = "health_trust"
 RESEARCH_INSTITUTE = "research_institute"
 STATE_AGENCY = "state_agency"
 PRIVATE_NONPROFIT = "private_nonprofit"
-KIND_LABELS = {MUNICIPALITY: "Kommune", COUNTY: "Fylkeskommune", UNIVERSITY: "Universitet/høgskole",
-               HEALTH_TRUST: "Helseforetak", RESEARCH_INSTITUTE: "Forskningsinstitutt", STATE_AGENCY: "Statlig etat",
-               PRIVATE_NONPROFIT: "Privat ideell"}
+KIND_LABELS = {MUNICIPALITY: _l("Kommune"), COUNTY: _l("Fylkeskommune"), UNIVERSITY: _l("Universitet/høgskole"),
+               HEALTH_TRUST: _l("Helseforetak"), RESEARCH_INSTITUTE: _l("Forskningsinstitutt"),
+               STATE_AGENCY: _l("Statlig etat"), PRIVATE_NONPROFIT: _l("Privat ideell")}
 
 # Målform: the written standard an organisation has chosen, which letters to it follow.
 BOKMAL, NYNORSK, NEUTRAL = "bokmal", "nynorsk", "neutral"
-WRITTEN_STANDARDS = {BOKMAL: "Bokmål", NYNORSK: "Nynorsk", NEUTRAL: "Nøytral"}
+WRITTEN_STANDARDS = {BOKMAL: _l("Bokmål"), NYNORSK: _l("Nynorsk"), NEUTRAL: _l("Nøytral")}
 
 # The kinds of organisation that are parties to the collaboration (with Bergen, the host municipality): they sit in
 # the steering group by position and in the project group, without a membership (shared/DOMAIN.md).
@@ -37,7 +38,7 @@ REGIONS = ("Vertskommune", "Bergensregionen", "Nordhordland", "Voss og omland")
 
 # The two kinds of number an organisation carries over time.
 MUNICIPALITY_NUMBER, ORGANISATION_NUMBER = "municipality", "organisation"
-SCHEME_LABELS = {MUNICIPALITY_NUMBER: "Kommunenummer", ORGANISATION_NUMBER: "Organisasjonsnummer"}
+SCHEME_LABELS = {MUNICIPALITY_NUMBER: _l("Kommunenummer"), ORGANISATION_NUMBER: _l("Organisasjonsnummer")}
 
 # æ, ø and å come after z. Spelled with letters, not punctuation, so that any database collation keeps the order.
 AFTER_Z = str.maketrans({"æ": "zzza", "ø": "zzzb", "å": "zzzc"})
@@ -159,11 +160,11 @@ class Organisation(db.Model):
 
     @property
     def kind_label(self) -> str:
-        return KIND_LABELS.get(self.kind, self.kind)
+        return str(KIND_LABELS.get(self.kind, self.kind))
 
     @property
     def written_standard_label(self) -> str:
-        return WRITTEN_STANDARDS.get(self.written_standard, self.written_standard)
+        return str(WRITTEN_STANDARDS.get(self.written_standard, self.written_standard))
 
     @property
     def display_name(self) -> str:

@@ -2,6 +2,8 @@
 and the other parties', whose steering-group seat is held by position (no last day)."""
 from datetime import date, datetime
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Date, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -9,12 +11,12 @@ from app.extensions import db
 from app.models.organisation import Organisation
 from app.models.types import UTCDateTime, utcnow
 from app.models.user import User
-from workflows.roles import ADVISER
 from workflows import PROPOSER, REPRESENTATIVE
 from workflows.representative import PROPOSED
+from workflows.roles import ADVISER
 
 STEERING_GROUP, PROJECT_GROUP = "steering", "project"
-GROUPS = {STEERING_GROUP: "Styringsgruppen", PROJECT_GROUP: "Prosjektgruppen"}
+GROUPS = {STEERING_GROUP: _l("Styringsgruppen"), PROJECT_GROUP: _l("Prosjektgruppen")}
 # Agreement §8: one representative to the steering group, two to the project group.
 SEATS_PER_GROUP = {STEERING_GROUP: 1, PROJECT_GROUP: 2}
 
@@ -113,4 +115,5 @@ class RepresentativeSeat(db.Model):
 
 
 def seat_label(group: str, seat: int) -> str:
-    return GROUPS[group] if SEATS_PER_GROUP[group] == 1 else f"{GROUPS[group]}, plass {seat}"
+    name = str(GROUPS[group])
+    return name if SEATS_PER_GROUP[group] == 1 else _("%(group)s, plass %(seat)s", group=name, seat=seat)

@@ -1,6 +1,7 @@
 """Requests for transitions that need the adviser's approval."""
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -9,7 +10,7 @@ from app.models.types import UTCDateTime, utcnow
 from app.models.user import User
 
 PENDING, APPROVED, REJECTED, CANCELLED = "pending", "approved", "rejected", "cancelled"
-STATUS_LABELS = {PENDING: "Venter", APPROVED: "Godkjent", REJECTED: "Avvist", CANCELLED: "Trukket"}
+STATUS_LABELS = {PENDING: _l("Venter"), APPROVED: _l("Godkjent"), REJECTED: _l("Avvist"), CANCELLED: _l("Trukket")}
 
 
 class TransitionRequest(db.Model):
@@ -32,7 +33,7 @@ class TransitionRequest(db.Model):
 
     @property
     def status_label(self) -> str:
-        return STATUS_LABELS[self.status]
+        return str(STATUS_LABELS[self.status])
 
     @property
     def waiting(self) -> bool:

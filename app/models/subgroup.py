@@ -1,6 +1,7 @@
 """Subgroups of the project group (agreement §7): the proposal, its members and its user representatives."""
 from datetime import date, datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Date, ForeignKey, Integer, String, Text
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
@@ -9,20 +10,21 @@ from app import search
 from app.extensions import db
 from app.models.types import UTCDateTime, utcnow
 from app.models.user import User
-from workflows.roles import ADMIN, ADVISER, CHAIR, PROJECT_MEMBER
 from workflows import SUBGROUP
+from workflows.roles import ADMIN, ADVISER, CHAIR, PROJECT_MEMBER
 from workflows.subgroup import DRAFT, SUBMITTED
 
 # The cooperation areas of the agreement (§6), which a subgroup's theme is taken from.
 THEMES = {
-    "clinical_practice": "Klinisk praksis",
-    "organisation": "Organisasjon og ledelse",
-    "welfare_technology": "Digitale verktøy og velferdsteknologi i helse og omsorg",
-    "demography": "Demografiske endringer",
-    "prevention": "Forebyggende og helsefremmende tiltak",
-    "coordination_reform": "Samhandlingsreformen og endringer i ansvars- og oppgavefordelingen mellom kommune og stat",
-    "interdisciplinary": "Tverrfaglig og helhetlig tjenesteutvikling",
-    "user_participation": "Brukermedvirkning",
+    "clinical_practice": _l("Klinisk praksis"),
+    "organisation": _l("Organisasjon og ledelse"),
+    "welfare_technology": _l("Digitale verktøy og velferdsteknologi i helse og omsorg"),
+    "demography": _l("Demografiske endringer"),
+    "prevention": _l("Forebyggende og helsefremmende tiltak"),
+    "coordination_reform": _l(
+        "Samhandlingsreformen og endringer i ansvars- og oppgavefordelingen mellom kommune og stat"),
+    "interdisciplinary": _l("Tverrfaglig og helhetlig tjenesteutvikling"),
+    "user_participation": _l("Brukermedvirkning"),
 }
 
 
@@ -82,7 +84,7 @@ class Subgroup(db.Model):
 
     @property
     def theme_labels(self) -> list[str]:
-        return [THEMES[code] for code in self.themes]
+        return [str(THEMES[code]) for code in self.themes]
 
     @property
     def current_members(self) -> list["SubgroupMember"]:

@@ -12,7 +12,6 @@ from app.models.types import UTCDateTime, utcnow
 from workflows.roles import ROLE_LABELS, USER_ROLES
 
 
-
 class UserRole(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), primary_key=True)
     role: Mapped[str] = mapped_column(String(30), primary_key=True)

@@ -184,7 +184,7 @@ def _pick_seat(organisation, group, seat, starts_on, ends_on, ignore) -> int:
 
 def _facts(term: Representative) -> dict:
     """What the audit event keeps about a term: the seat and the period; the person only by user id."""
-    return {"organisation": term.organisation_id, "seat": term.seat_label, "user": term.user_id,
+    return {"organisation": term.organisation_id, "group": term.group, "seat": term.seat, "user": term.user_id,
             "starts_on": term.starts_on.isoformat(), "ends_on": term.ends_on.isoformat() if term.ends_on else None,
             "replaces": term.replaces_id}
 

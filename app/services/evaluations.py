@@ -3,6 +3,7 @@ from collections import defaultdict
 
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
+from flask_babel import gettext as _
 
 from app import clock
 from app.extensions import db
@@ -25,11 +26,11 @@ def create(year: int, questions: list[str], actor: User) -> Evaluation:
     """The adviser sets the year's questions; the form opens for the member municipalities. The caller commits."""
     questions = [q.strip() for q in questions if q.strip()]
     if not questions:
-        raise ServiceError("Skriv minst ett spørsmål.", field="questions")
+        raise ServiceError(_("Skriv minst ett spørsmål."), field="questions")
     if len(questions) > MAX_QUESTIONS:
         raise ServiceError(f"Skjemaet skal være kort: høyst {MAX_QUESTIONS} spørsmål.", field="questions")
     if year > clock.today().year:
-        raise ServiceError("Året kan ikke være fram i tid.", field="year")
+        raise ServiceError(_("Året kan ikke være fram i tid."), field="year")
     if for_year(year):
         raise ServiceError(f"Det finnes allerede en vurdering for {year}.", field="year")
     evaluation = Evaluation(year=year, created_at=clock.now(), created_by_id=actor.id,
@@ -44,7 +45,7 @@ def create(year: int, questions: list[str], actor: User) -> Evaluation:
 def close(evaluation: Evaluation, actor: User) -> None:
     """No more answers or changes for this year."""
     if not evaluation.is_open:
-        raise Conflict("Vurderingen er allerede avsluttet.")
+        raise Conflict(_("Vurderingen er allerede avsluttet."))
     evaluation.closed_at = clock.now()
     audit.record(actor, "evaluation.close", evaluation.audit_type, evaluation.id, data={"year": evaluation.year})
 
@@ -108,14 +109,14 @@ def answer(evaluation: Evaluation, organisation: Organisation, actor: User, text
            ) -> EvaluationResponse:
     """Save (or change) the municipality's answers while the year is open. The caller commits."""
     if not (MUNICIPALITY_CONTACT in actor.roles and actor.organisation_id == organisation.id):
-        raise ServiceError("Bare kommunens kontaktperson kan svare for kommunen.")
+        raise ServiceError(_("Bare kommunens kontaktperson kan svare for kommunen."))
     if not evaluation.is_open:
         raise ServiceError(f"Vurderingen for {evaluation.year} er avsluttet og kan ikke endres.")
     if not is_asked(evaluation, organisation):
         raise ServiceError(f"{organisation.name} var ikke medlemskommune i {evaluation.year}.")
     missing = [q for q in evaluation.questions if not (texts.get(q.id) or "").strip()]
     if missing:
-        raise ServiceError("Svar på alle spørsmålene.", field=f"q{missing[0].id}")
+        raise ServiceError(_("Svar på alle spørsmålene."), field=f"q{missing[0].id}")
     response = response_of(evaluation, organisation)
     first = response is None
     if first:

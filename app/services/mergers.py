@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from sqlalchemy import and_, or_, select
+from flask_babel import gettext as _
 
 from app import clock
 from app.extensions import db
@@ -75,9 +76,9 @@ def plan(predecessors: list[Organisation], successor: Organisation, first_day: d
          continued_case_id: int | None) -> Plan:
     """What `record` would do, or its refusal."""
     if first_day is None:
-        raise ServiceError("Skriv datoen sammenslåingen gjelder fra.", field="first_day")
+        raise ServiceError(_("Skriv datoen sammenslåingen gjelder fra."), field="first_day")
     if not predecessors:
-        raise ServiceError("Velg minst én organisasjon som slås sammen.", field="predecessor_ids")
+        raise ServiceError(_("Velg minst én organisasjon som slås sammen."), field="predecessor_ids")
     if successor in predecessors:
         raise ServiceError(f"{successor.display_name} kan ikke være både før og etter sammenslåingen.",
                            field="successor_id")
@@ -97,7 +98,7 @@ def plan(predecessors: list[Organisation], successor: Organisation, first_day: d
     found = member_cases(predecessors)
     continued = next((case for case in found if case.id == continued_case_id), None)
     if continued_case_id is not None and continued is None:
-        raise ServiceError("Avtalen som skal videreføres, må være et medlemskap en av kommunene har nå.",
+        raise ServiceError(_("Avtalen som skal videreføres, må være et medlemskap en av kommunene har nå."),
                            field="continued_case_id")
     if continued is not None and member_cases([successor]):
         raise ServiceError(f"{successor.display_name} er allerede medlem, så ingen avtale kan videreføres.",
@@ -248,7 +249,7 @@ def _tell_successor(case: MembershipCase, successor: Organisation, agreement: Ag
         User.organisation_id == successor.id, User.active.is_(True),
         User.role_rows.any(UserRole.role == MUNICIPALITY_CONTACT)).order_by(User.id)).all()
     recipients = [user.email for user in contacts] or ([successor.mailbox] if successor.mailbox else [])
-    subject = f"Samarbeidsavtalen videreføres av {successor.display_name}"
+    subject = _("Samarbeidsavtalen videreføres av %(name)s", name=successor.display_name)
     for recipient in recipients:
         mail.queue(recipient, subject, "merger_continued", dedupe_key=f"merger:{case.id}:{recipient}",
                    successor=successor, agreement=agreement,
@@ -294,13 +295,13 @@ class Request:
 def _predecessors(asked: Request) -> list[Organisation]:
     found = [db.session.get(Organisation, org_id) for org_id in asked.predecessor_ids]
     if not found or None in found:
-        raise ServiceError("Velg minst én organisasjon som slås sammen.", field="predecessor_ids")
+        raise ServiceError(_("Velg minst én organisasjon som slås sammen."), field="predecessor_ids")
     return found
 
 
 def _new_successor(asked: Request, predecessors: list[Organisation]) -> dict:
     if not (asked.official_name or "").strip():
-        raise ServiceError("Skriv det offisielle navnet på den nye organisasjonen, eller velg en som finnes.",
+        raise ServiceError(_("Skriv det offisielle navnet på den nye organisasjonen, eller velg en som finnes."),
                            field="official_name")
     first = predecessors[0]
     return {"kind": first.kind, "official_name": asked.official_name, "number": asked.number,
@@ -318,7 +319,7 @@ def preview(asked: Request) -> Plan:
         successor = Organisation(kind=new.kind, name=new.name, official_name=new.official_name,
                                  active_from=new.active_from)
     if successor is None:
-        raise ServiceError("Velg etterfølgeren fra listen.", field="successor_id")
+        raise ServiceError(_("Velg etterfølgeren fra listen."), field="successor_id")
     return plan(predecessors, successor, asked.first_day, asked.continued_case_id or None)
 
 

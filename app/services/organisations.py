@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
+from flask_babel import gettext as _
 
 from app import clock, search
 from app.extensions import db
@@ -61,7 +62,7 @@ def clean_org_number(value: str | None) -> str | None:
     if not value:
         return None
     if not re.fullmatch(r"\d{9}", value):
-        raise ServiceError("Organisasjonsnummeret må ha ni sifre.", field="org_number")
+        raise ServiceError(_("Organisasjonsnummeret må ha ni sifre."), field="org_number")
     if not org_number_valid(value):
         raise ServiceError(f"Organisasjonsnummeret {value} finnes ikke: kontrollsifferet stemmer ikke. "
                            "Sjekk at alle sifrene er riktige.", field="org_number")
@@ -73,7 +74,7 @@ def clean_municipality_number(value: str | None) -> str | None:
     if not value:
         return None
     if not re.fullmatch(r"\d{4}", value):
-        raise ServiceError("Kommunenummeret må ha fire sifre, for eksempel 4601.", field="number")
+        raise ServiceError(_("Kommunenummeret må ha fire sifre, for eksempel 4601."), field="number")
     return value
 
 
@@ -178,13 +179,13 @@ def _check_number_free(org_id: int | None, scheme: str, value: str, first: date 
 def _checked_details(kind: str, written_standard: str, region: str | None, active_from: date | None,
                      active_to: date | None) -> None:
     if kind not in KIND_LABELS:
-        raise ServiceError("Velg hva slags organisasjon det er.", field="kind")
+        raise ServiceError(_("Velg hva slags organisasjon det er."), field="kind")
     if written_standard not in WRITTEN_STANDARDS:
-        raise ServiceError("Velg målform.", field="written_standard")
+        raise ServiceError(_("Velg målform."), field="written_standard")
     if region and region not in REGIONS:
-        raise ServiceError("Velg en region fra listen.", field="region")
+        raise ServiceError(_("Velg en region fra listen."), field="region")
     if active_from and active_to and active_to < active_from:
-        raise ServiceError("Siste dag kan ikke være før første dag.", field="active_to")
+        raise ServiceError(_("Siste dag kan ikke være før første dag."), field="active_to")
 
 
 @dataclass(frozen=True)
@@ -208,11 +209,11 @@ def check_new(*, kind: str, official_name: str, name: str | None = None, number:
     """What `register` would add, or its refusal."""
     official = " ".join((official_name or "").split())
     if not official:
-        raise ServiceError("Skriv det offisielle navnet.", field="official_name")
+        raise ServiceError(_("Skriv det offisielle navnet."), field="official_name")
     _checked_details(kind, written_standard, region, active_from, None)
     number, org_number = clean_municipality_number(number), clean_org_number(org_number)
     if number and kind != MUNICIPALITY:
-        raise ServiceError("Bare kommuner har kommunenummer.", field="number")
+        raise ServiceError(_("Bare kommuner har kommunenummer."), field="number")
     for scheme, value in ((MUNICIPALITY_NUMBER, number), (ORGANISATION_NUMBER, org_number)):
         if value:
             _check_number_free(None, scheme, value, active_from, None)
@@ -268,7 +269,7 @@ def check_change(org: Organisation, valid_from: date | None, *, official_name: s
                  name: str | None = None, number: str | None = None, org_number: str | None = None) -> Change:
     """What `record_change` would record, or its refusal."""
     if valid_from is None:
-        raise ServiceError("Skriv datoen endringen gjelder fra.", field="valid_from")
+        raise ServiceError(_("Skriv datoen endringen gjelder fra."), field="valid_from")
     if org.active_from and valid_from <= org.active_from:
         raise ServiceError(f"Endringen må gjelde fra en dag etter {org.active_from:%d.%m.%Y}, da "
                            f"{org.display_name} ble opprettet.", field="valid_from")
@@ -281,7 +282,7 @@ def check_change(org: Organisation, valid_from: date | None, *, official_name: s
     name = name or (short_name(official, org.kind) if official else "")
     number, org_number = clean_municipality_number(number), clean_org_number(org_number)
     if number and org.kind != MUNICIPALITY:
-        raise ServiceError("Bare kommuner har kommunenummer.", field="number")
+        raise ServiceError(_("Bare kommuner har kommunenummer."), field="number")
     renamed = bool(official) and (official, name) != (before.official_name, before.name)
     if renamed:
         _refuse_second_change_on(org.names, valid_from, "et navn", "official_name")
@@ -333,7 +334,7 @@ def update_details(org: Organisation, actor: User | None, *, kind: str, written_
     """Change what has no history of its own; the changes as {field: [before, after]}."""
     _checked_details(kind, written_standard, region, active_from, active_to)
     if kind != MUNICIPALITY and _numbers(org, MUNICIPALITY_NUMBER):
-        raise ServiceError("Organisasjonen har kommunenummer, så den må være en kommune.", field="kind")
+        raise ServiceError(_("Organisasjonen har kommunenummer, så den må være en kommune."), field="kind")
     dated = [row.valid_from for row in [*org.names, *org.numbers] if row.valid_from]
     if active_from and dated and active_from >= min(dated):
         raise ServiceError(f"Første dag må være før den første endringen av navn eller nummer "

@@ -14,6 +14,7 @@ from datetime import date, timedelta
 from sqlalchemy import ColumnElement, Select, and_, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager, selectinload
+from flask_babel import gettext as _
 
 from app import access, clock
 from app.extensions import db
@@ -113,21 +114,21 @@ def propose(organisation: Organisation, actor: User, *, group: str, name: str, e
             ) -> Representative:
     """File a proposal for a seat; when the adviser proposes, it is registered at once. The caller commits."""
     if not members.can_edit(actor, organisation):
-        raise ServiceError("Bare kommunens kontaktperson eller FoU-rådgiveren kan foreslå representanter.")
+        raise ServiceError(_("Bare kommunens kontaktperson eller FoU-rådgiveren kan foreslå representanter."))
     if group not in GROUPS:
-        raise ServiceError("Velg styringsgruppen eller prosjektgruppen.", field="group")
+        raise ServiceError(_("Velg styringsgruppen eller prosjektgruppen."), field="group")
     if by_position(organisation, group):
         if ends_on is not None:
             raise ServiceError(f"{organisation.name} sitter i styringsgruppen ved stilling, uten sluttdato. La "
                                "sluttdatoen stå tom; når en ny person får stillingen, velger du «Erstatt».",
                                field="ends_on")
         if not (title or "").strip():
-            raise ServiceError("Skriv stillingen som gir plassen i styringsgruppen, for eksempel «Rektor».",
+            raise ServiceError(_("Skriv stillingen som gir plassen i styringsgruppen, for eksempel «Rektor»."),
                                field="title")
     else:
         ends_on = ends_on or default_end(starts_on)
         if starts_on > ends_on:
-            raise ServiceError("Sluttdatoen kan ikke være før startdatoen.", field="ends_on")
+            raise ServiceError(_("Sluttdatoen kan ikke være før startdatoen."), field="ends_on")
     if not seated_on(organisation, starts_on):
         raise ServiceError(_not_seated(organisation, starts_on), field="starts_on")
     if user is not None and user.organisation_id != organisation.id:
@@ -135,7 +136,7 @@ def propose(organisation: Organisation, actor: User, *, group: str, name: str, e
     ignore = ()
     if replaces is not None:
         if (replaces.organisation_id, replaces.group, replaces.state) != (organisation.id, group, APPROVED):
-            raise ServiceError("Representanten som skal erstattes, hører ikke til denne plassen.")
+            raise ServiceError(_("Representanten som skal erstattes, hører ikke til denne plassen."))
         if starts_on <= replaces.starts_on:
             raise ServiceError(f"Den nye perioden må begynne etter at {replaces.name} begynte "
                                f"({_fmt(replaces.starts_on)}).", field="starts_on")

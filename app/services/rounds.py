@@ -5,6 +5,7 @@ from datetime import date, timedelta
 
 from babel.numbers import format_currency
 from flask import render_template
+from flask_babel import gettext as _
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import joinedload
 
@@ -321,11 +322,11 @@ def cases_of(organisation_id: int) -> list[MembershipCase]:
 def _check_extension(current: date, new: date | None, reason: str | None) -> str:
     reason = (reason or "").strip()
     if not reason:
-        raise ServiceError("Skriv hvorfor fristen forlenges.", field="reason")
+        raise ServiceError(_("Skriv hvorfor fristen forlenges."), field="reason")
     if new is None or new <= current:
         raise ServiceError(f"Den nye fristen må være senere enn dagens frist ({current:%d.%m.%Y}).", field="deadline")
     if not reply_open(clock.today(), new):
-        raise ServiceError("Den nye fristen kan ikke være tilbake i tid.", field="deadline")
+        raise ServiceError(_("Den nye fristen kan ikke være tilbake i tid."), field="deadline")
     return reason
 
 
@@ -401,6 +402,6 @@ def reopened(case: MembershipCase, actor: User | None, data: dict) -> None:
     """A municipality that did not answer in time gets the invitation back with the new deadline in `data`."""
     new = date.fromisoformat(data["to"]) if data.get("to") else None
     if new is None or not reply_open(clock.today(), new):
-        raise ServiceError("Oppgi en ny svarfrist som ikke er tilbake i tid.", field="deadline")
+        raise ServiceError(_("Oppgi en ny svarfrist som ikke er tilbake i tid."), field="deadline")
     case.deadline_override = new
     _tell_new_deadline(case)

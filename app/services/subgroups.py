@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import joinedload, lazyload, selectinload
 
@@ -101,21 +102,21 @@ def people_by_id(ids) -> dict[int, User]:
 def _check(proposal: Proposal) -> tuple[User, list[User]]:
     """Refuse an incomplete proposal; return the chair and the members it names."""
     if not proposal.name.strip():
-        raise ServiceError("Skriv et navn på undergruppen.", field="name")
+        raise ServiceError(_("Skriv et navn på undergruppen."), field="name")
     if not proposal.themes or set(proposal.themes) - THEMES.keys():
-        raise ServiceError("Velg minst ett tema fra samarbeidsområdene i avtalen.", field="themes")
+        raise ServiceError(_("Velg minst ett tema fra samarbeidsområdene i avtalen."), field="themes")
     if not proposal.mandate.strip():
-        raise ServiceError("Skriv mandatet: hva gruppen skal levere.", field="mandate")
+        raise ServiceError(_("Skriv mandatet: hva gruppen skal levere."), field="mandate")
     if not (proposal.duration or "").strip() and proposal.end_date is None:
-        raise ServiceError("Oppgi forventet varighet eller en sluttdato.", field="duration")
+        raise ServiceError(_("Oppgi forventet varighet eller en sluttdato."), field="duration")
     if proposal.end_date is not None and proposal.end_date <= clock.today():
-        raise ServiceError("Sluttdatoen må være etter i dag.", field="end_date")
+        raise ServiceError(_("Sluttdatoen må være etter i dag."), field="end_date")
     found = people_by_id([proposal.chair_id, *proposal.member_ids])
     if proposal.chair_id not in found:
-        raise ServiceError("Velg en leder fra listen over personer.", field="chair_id")
+        raise ServiceError(_("Velg en leder fra listen over personer."), field="chair_id")
     unknown = set(proposal.member_ids) - found.keys()
     if unknown:
-        raise ServiceError("Ett eller flere av de foreslåtte medlemmene finnes ikke. Søk dem opp på nytt.",
+        raise ServiceError(_("Ett eller flere av de foreslåtte medlemmene finnes ikke. Søk dem opp på nytt."),
                            field="member_ids")
     error = representation_error(proposal.representatives, proposal.assessment)
     if error:
@@ -153,7 +154,7 @@ def _summary(subgroup: Subgroup) -> dict:
 def propose(proposal: Proposal, actor: User) -> Subgroup:
     """A project-group member saves a new proposal as a draft. The caller commits."""
     if PROJECT_MEMBER not in actor.roles:
-        raise ServiceError("Bare medlemmer av prosjektgruppen kan foreslå undergrupper.")
+        raise ServiceError(_("Bare medlemmer av prosjektgruppen kan foreslå undergrupper."))
     subgroup = Subgroup(proposer=actor, state=SUBGROUP.initial, state_since=clock.now(), created_at=clock.now())
     _fill(subgroup, proposal)
     db.session.add(subgroup)
@@ -220,9 +221,9 @@ def can_manage_members(subgroup: Subgroup, user: User) -> bool:
 
 def _require_manager(subgroup: Subgroup, actor: User) -> None:
     if subgroup.state != ESTABLISHED:
-        raise ServiceError("Medlemmer kan bare legges til eller fjernes mens undergruppen er etablert.")
+        raise ServiceError(_("Medlemmer kan bare legges til eller fjernes mens undergruppen er etablert."))
     if not can_manage_members(subgroup, actor):
-        raise ServiceError("Bare FoU-rådgiveren eller lederen av undergruppen kan endre medlemmene.")
+        raise ServiceError(_("Bare FoU-rådgiveren eller lederen av undergruppen kan endre medlemmene."))
 
 
 def current_members(subgroup: Subgroup) -> Select:
@@ -241,7 +242,7 @@ def add_member(subgroup: Subgroup, user_id: int, joined_on: date, actor: User) -
     _require_manager(subgroup, actor)
     person = people_by_id([user_id]).get(user_id)
     if person is None:
-        raise ServiceError("Fant ikke personen. Søk på nytt.", field="user_id")
+        raise ServiceError(_("Fant ikke personen. Søk på nytt."), field="user_id")
     if any(m.user_id == user_id for m in subgroup.current_members):
         raise ServiceError(f"{person.name} er allerede medlem av undergruppen.", field="user_id")
     if joined_on < subgroup.established_on:
@@ -260,11 +261,11 @@ def remove_member(subgroup: Subgroup, member_id: int, left_on: date, actor: User
     _require_manager(subgroup, actor)
     member = next((m for m in subgroup.current_members if m.id == member_id), None)
     if member is None:
-        raise ServiceError("Personen er ikke medlem av undergruppen.")
+        raise ServiceError(_("Personen er ikke medlem av undergruppen."))
     if member.user_id == subgroup.chair_id:
-        raise ServiceError("Lederen kan ikke fjernes fra undergruppen.")
+        raise ServiceError(_("Lederen kan ikke fjernes fra undergruppen."))
     if left_on < (member.joined_on or subgroup.established_on):
-        raise ServiceError("Sluttdatoen kan ikke være før personen ble med i gruppen.", field="left_on")
+        raise ServiceError(_("Sluttdatoen kan ikke være før personen ble med i gruppen."), field="left_on")
     member.left_on = left_on
     audit.record(actor, "subgroup.member_remove", subgroup.audit_type, subgroup.id,
                  data={"user_id": member.user_id, "left_on": left_on.isoformat()})

@@ -7,6 +7,7 @@ from sqlalchemy import Select, bindparam, func, inspect, select, update
 from sqlalchemy.orm import joinedload, lazyload, selectinload
 from sqlalchemy.orm.interfaces import MANYTOONE
 from sqlalchemy.orm.attributes import set_committed_value
+from flask_babel import gettext as _
 
 from app import clock
 from app.extensions import db, wiring
@@ -118,7 +119,7 @@ def perform(obj, trigger: str, actor: User, *, comment: str | None = None, data:
         raise ServiceError(str(error))
     comment = (comment or "").strip() or None
     if spec.comment_required and not comment:
-        raise ServiceError("Skriv en kommentar: den er påkrevd for denne handlingen.", field="comment")
+        raise ServiceError(_("Skriv en kommentar: den er påkrevd for denne handlingen."), field="comment")
     try:
         reason = refusal(obj, spec, actor)
     except WorkflowError as error:
@@ -193,7 +194,7 @@ def _decide(request: TransitionRequest, actor: User, status: str, comment: str |
         .values(status=status, decided_by_id=actor.id, decided_at=clock.now(), decision_comment=comment)
         .execution_options(synchronize_session=False))
     if decided.rowcount != 1:
-        raise Conflict("Forespørselen er allerede behandlet av noen andre.")
+        raise Conflict(_("Forespørselen er allerede behandlet av noen andre."))
     db.session.expire(request)
 
 
@@ -224,7 +225,7 @@ def reject(request: TransitionRequest, actor: User, comment: str) -> None:
     """Reject a request; a reason is required. The caller commits."""
     comment = (comment or "").strip()
     if not comment:
-        raise ServiceError("Skriv hvorfor forespørselen avvises.", field="comment")
+        raise ServiceError(_("Skriv hvorfor forespørselen avvises."), field="comment")
     reason = approval_refusal(request, actor)
     if reason:
         raise (Conflict if request.status != PENDING else ServiceError)(reason)
@@ -236,7 +237,7 @@ def reject(request: TransitionRequest, actor: User, comment: str) -> None:
 def cancel(request: TransitionRequest, actor: User) -> None:
     """The requester withdraws their own pending request."""
     if request.requested_by_id != actor.id:
-        raise ServiceError("Bare den som sendte forespørselen, kan trekke den.")
+        raise ServiceError(_("Bare den som sendte forespørselen, kan trekke den."))
     _decide(request, actor, CANCELLED, None)
     audit.record(actor, "request.cancel", request.object_type, request.object_id, request_id=request.id,
                  data={"trigger": request.trigger})

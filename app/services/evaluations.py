@@ -28,11 +28,11 @@ def create(year: int, questions: list[str], actor: User) -> Evaluation:
     if not questions:
         raise ServiceError(_("Skriv minst ett spørsmål."), field="questions")
     if len(questions) > MAX_QUESTIONS:
-        raise ServiceError(f"Skjemaet skal være kort: høyst {MAX_QUESTIONS} spørsmål.", field="questions")
+        raise ServiceError(_("Skjemaet skal være kort: høyst %(num)d spørsmål.", num=MAX_QUESTIONS), field="questions")
     if year > clock.today().year:
         raise ServiceError(_("Året kan ikke være fram i tid."), field="year")
     if for_year(year):
-        raise ServiceError(f"Det finnes allerede en vurdering for {year}.", field="year")
+        raise ServiceError(_("Det finnes allerede en vurdering for %(year)s.", year=year), field="year")
     evaluation = Evaluation(year=year, created_at=clock.now(), created_by_id=actor.id,
                             questions=[EvaluationQuestion(position=n, text=q) for n, q in enumerate(questions, 1)])
     db.session.add(evaluation)
@@ -111,9 +111,10 @@ def answer(evaluation: Evaluation, organisation: Organisation, actor: User, text
     if not (MUNICIPALITY_CONTACT in actor.roles and actor.organisation_id == organisation.id):
         raise ServiceError(_("Bare kommunens kontaktperson kan svare for kommunen."))
     if not evaluation.is_open:
-        raise ServiceError(f"Vurderingen for {evaluation.year} er avsluttet og kan ikke endres.")
+        raise ServiceError(_("Vurderingen for %(year)s er avsluttet og kan ikke endres.", year=evaluation.year))
     if not is_asked(evaluation, organisation):
-        raise ServiceError(f"{organisation.name} var ikke medlemskommune i {evaluation.year}.")
+        raise ServiceError(_("%(name)s var ikke medlemskommune i %(year)s.", name=organisation.name,
+                             year=evaluation.year))
     missing = [q for q in evaluation.questions if not (texts.get(q.id) or "").strip()]
     if missing:
         raise ServiceError(_("Svar på alle spørsmålene."), field=f"q{missing[0].id}")

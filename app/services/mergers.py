@@ -80,20 +80,22 @@ def plan(predecessors: list[Organisation], successor: Organisation, first_day: d
     if not predecessors:
         raise ServiceError(_("Velg minst én organisasjon som slås sammen."), field="predecessor_ids")
     if successor in predecessors:
-        raise ServiceError(f"{successor.display_name} kan ikke være både før og etter sammenslåingen.",
+        raise ServiceError(_("%(name)s kan ikke være både før og etter sammenslåingen.", name=successor.display_name),
                            field="successor_id")
     for org in predecessors:
         if org.successor_links:
-            raise ServiceError(f"{org.display_name} er allerede slått sammen med "
-                               f"{org.successor_links[0].successor.display_name}.", field="predecessor_ids")
+            raise ServiceError(_("%(name)s er allerede slått sammen med %(successor)s.", name=org.display_name,
+                                 successor=org.successor_links[0].successor.display_name), field="predecessor_ids")
         if org.active_to and org.active_to < first_day - ONE_DAY:
-            raise ServiceError(f"{org.display_name} fantes bare til og med {org.active_to:%d.%m.%Y}.",
+            raise ServiceError(_("%(name)s fantes bare til og med %(date)s.", name=org.display_name,
+                                 date=f"{org.active_to:%d.%m.%Y}"),
                                field="predecessor_ids")
         if org.active_from and org.active_from >= first_day:
-            raise ServiceError(f"{org.display_name} ble opprettet {org.active_from:%d.%m.%Y}, etter "
-                               "sammenslåingen.", field="predecessor_ids")
+            raise ServiceError(_("%(name)s ble opprettet %(date)s, etter sammenslåingen.", name=org.display_name,
+                                 date=f"{org.active_from:%d.%m.%Y}"), field="predecessor_ids")
     if successor.active_to and successor.active_to < first_day:
-        raise ServiceError(f"{successor.display_name} fantes bare til og med {successor.active_to:%d.%m.%Y}.",
+        raise ServiceError(_("%(name)s fantes bare til og med %(date)s.", name=successor.display_name,
+                             date=f"{successor.active_to:%d.%m.%Y}"),
                            field="successor_id")
     found = member_cases(predecessors)
     continued = next((case for case in found if case.id == continued_case_id), None)
@@ -101,14 +103,15 @@ def plan(predecessors: list[Organisation], successor: Organisation, first_day: d
         raise ServiceError(_("Avtalen som skal videreføres, må være et medlemskap en av kommunene har nå."),
                            field="continued_case_id")
     if continued is not None and member_cases([successor]):
-        raise ServiceError(f"{successor.display_name} er allerede medlem, så ingen avtale kan videreføres.",
+        raise ServiceError(_("%(name)s er allerede medlem, så ingen avtale kan videreføres.", name=successor.display_name),
                            field="continued_case_id")
     result = Plan(successor, list(predecessors), first_day, found, continued)
     for case in result.ended:
         if case.state in RENEWING:
-            raise ServiceError(f"{case.organisation.display_name} fornyer avtalen (den nye avtalen er til signering), "
-                               "og en fornyelse kan ikke avsluttes ved sammenslåing. Velg den som avtalen "
-                               f"{successor.display_name} viderefører.", field="continued_case_id")
+            raise ServiceError(_("%(name)s fornyer avtalen (den nye avtalen er til signering), og en fornyelse kan "
+                                 "ikke avsluttes ved sammenslåing. Velg den som avtalen %(successor)s viderefører.",
+                                 name=case.organisation.display_name, successor=successor.display_name),
+                               field="continued_case_id")
     if continued is not None:
         result.moves = _moves(continued, successor, first_day)
     return result

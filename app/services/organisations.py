@@ -64,8 +64,8 @@ def clean_org_number(value: str | None) -> str | None:
     if not re.fullmatch(r"\d{9}", value):
         raise ServiceError(_("Organisasjonsnummeret må ha ni sifre."), field="org_number")
     if not org_number_valid(value):
-        raise ServiceError(f"Organisasjonsnummeret {value} finnes ikke: kontrollsifferet stemmer ikke. "
-                           "Sjekk at alle sifrene er riktige.", field="org_number")
+        raise ServiceError(_("Organisasjonsnummeret %(number)s finnes ikke: kontrollsifferet stemmer ikke. "
+                             "Sjekk at alle sifrene er riktige.", number=value), field="org_number")
     return value
 
 
@@ -171,9 +171,10 @@ def _check_number_free(org_id: int | None, scheme: str, value: str, first: date 
         for held in periods(other, _numbers(other, scheme)):
             if held.value.value == value and _overlaps(first, last, held.first, held.last):
                 field = "number" if scheme == MUNICIPALITY_NUMBER else "org_number"
-                label = "Kommunenummeret" if scheme == MUNICIPALITY_NUMBER else "Organisasjonsnummeret"
-                raise ServiceError(f"{label} {value} er registrert på {other.display_name} i samme periode.",
-                                   field=field)
+                message = _("Kommunenummeret %(number)s er registrert på %(name)s i samme periode.") \
+                    if scheme == MUNICIPALITY_NUMBER else \
+                    _("Organisasjonsnummeret %(number)s er registrert på %(name)s i samme periode.")
+                raise ServiceError(message % {"number": value, "name": other.display_name}, field=field)
 
 
 def _checked_details(kind: str, written_standard: str, region: str | None, active_from: date | None,
@@ -257,12 +258,12 @@ class Change:
         """What changes, in words: "Kommunenummer: 1201 → 4601"."""
         found = []
         if self.official_name and self.official_name != self.before.official_name:
-            found.append(f"Navn: {self.before.official_name} → {self.official_name}")
+            found.append(_("Navn: %(old)s → %(new)s", old=self.before.official_name, new=self.official_name))
         elif self.official_name:
-            found.append(f"Navn i lister: {self.before.name} → {self.name}")
+            found.append(_("Navn i lister: %(old)s → %(new)s", old=self.before.name, new=self.name))
         old = {MUNICIPALITY_NUMBER: self.before.number, ORGANISATION_NUMBER: self.before.org_number}
-        return found + [f"{SCHEME_LABELS[scheme]}: {old[scheme] or 'ingen'} → {value}"
-                        for scheme, value in self.numbers]
+        return found + [_("%(label)s: %(old)s → %(new)s", label=SCHEME_LABELS[scheme], old=old[scheme] or _("ingen"),
+                          new=value) for scheme, value in self.numbers]
 
 
 def check_change(org: Organisation, valid_from: date | None, *, official_name: str | None = None,
@@ -271,10 +272,11 @@ def check_change(org: Organisation, valid_from: date | None, *, official_name: s
     if valid_from is None:
         raise ServiceError(_("Skriv datoen endringen gjelder fra."), field="valid_from")
     if org.active_from and valid_from <= org.active_from:
-        raise ServiceError(f"Endringen må gjelde fra en dag etter {org.active_from:%d.%m.%Y}, da "
-                           f"{org.display_name} ble opprettet.", field="valid_from")
+        raise ServiceError(_("Endringen må gjelde fra en dag etter %(date)s, da %(name)s ble opprettet.",
+                             date=f"{org.active_from:%d.%m.%Y}", name=org.display_name), field="valid_from")
     if org.active_to and valid_from > org.active_to:
-        raise ServiceError(f"{org.display_name} fantes bare til og med {org.active_to:%d.%m.%Y}.",
+        raise ServiceError(_("%(name)s fantes bare til og med %(date)s.", name=org.display_name,
+                             date=f"{org.active_to:%d.%m.%Y}"),
                            field="valid_from")
     before = on(org, valid_from)
     name = " ".join((name or "").split())
@@ -285,20 +287,21 @@ def check_change(org: Organisation, valid_from: date | None, *, official_name: s
         raise ServiceError(_("Bare kommuner har kommunenummer."), field="number")
     renamed = bool(official) and (official, name) != (before.official_name, before.name)
     if renamed:
-        _refuse_second_change_on(org.names, valid_from, "et navn", "official_name")
+        _refuse_second_change_on(org.names, valid_from, _("et navn"), "official_name")
     numbers = []
     for scheme, value, old in ((MUNICIPALITY_NUMBER, number, before.number),
                                (ORGANISATION_NUMBER, org_number, before.org_number)):
         if value and value != old:
             rows = _numbers(org, scheme)
             field = "number" if scheme == MUNICIPALITY_NUMBER else "org_number"
-            _refuse_second_change_on(rows, valid_from, f"et {SCHEME_LABELS[scheme].lower()}", field)
+            _refuse_second_change_on(rows, valid_from, _("et %(label)s", label=SCHEME_LABELS[scheme].lower()), field)
             later = [row.valid_from for row in rows if row.valid_from and row.valid_from > valid_from]
             _check_number_free(org.id, scheme, value, valid_from,
                                min(later) - timedelta(days=1) if later else org.active_to)
             numbers.append((scheme, value))
     if not renamed and not numbers:
-        raise ServiceError(f"Ingen endring: navnet og numrene er de samme som gjelder {valid_from:%d.%m.%Y}.")
+        raise ServiceError(_("Ingen endring: navnet og numrene er de samme som gjelder %(date)s.",
+                             date=f"{valid_from:%d.%m.%Y}"))
     return Change(valid_from, before, name if renamed else None, official if renamed else None, tuple(numbers))
 
 
@@ -322,7 +325,8 @@ def record_change(org: Organisation, actor: User | None, valid_from: date | None
 
 def _refuse_second_change_on(rows: list, valid_from: date, what: str, field: str) -> None:
     if any(row.valid_from == valid_from for row in rows):
-        raise ServiceError(f"Det er allerede registrert {what} fra {valid_from:%d.%m.%Y}.", field=field)
+        raise ServiceError(_("Det er allerede registrert %(what)s fra %(date)s.", what=what,
+                             date=f"{valid_from:%d.%m.%Y}"), field=field)
 
 
 DETAILS = ("kind", "written_standard", "mailbox", "region", "active_from", "active_to")
@@ -337,11 +341,11 @@ def update_details(org: Organisation, actor: User | None, *, kind: str, written_
         raise ServiceError(_("Organisasjonen har kommunenummer, så den må være en kommune."), field="kind")
     dated = [row.valid_from for row in [*org.names, *org.numbers] if row.valid_from]
     if active_from and dated and active_from >= min(dated):
-        raise ServiceError(f"Første dag må være før den første endringen av navn eller nummer "
-                           f"({min(dated):%d.%m.%Y}).", field="active_from")
+        raise ServiceError(_("Første dag må være før den første endringen av navn eller nummer (%(date)s).",
+                             date=f"{min(dated):%d.%m.%Y}"), field="active_from")
     if active_to and dated and active_to < max(dated):
-        raise ServiceError(f"Siste dag kan ikke være før den siste endringen av navn eller nummer "
-                           f"({max(dated):%d.%m.%Y}).", field="active_to")
+        raise ServiceError(_("Siste dag kan ikke være før den siste endringen av navn eller nummer (%(date)s).",
+                             date=f"{max(dated):%d.%m.%Y}"), field="active_to")
     wanted = {"kind": kind, "written_standard": written_standard, "mailbox": mailbox or None,
               "region": region or None, "active_from": active_from, "active_to": active_to}
     changed = {field: [_iso(getattr(org, field)), _iso(value)] for field, value in wanted.items()

@@ -53,7 +53,7 @@ def send_invitation(case: MembershipCase, recipients: list[User] | None = None) 
     """Queue the invitation letter to the case's contact persons, never twice to the same person; without any, to
     the municipality's official mailbox with a link to answer."""
     people = invitation_mail.contacts(case.organisation_id) if recipients is None else recipients
-    subject = f"Invitasjon til Kunnskapskommunen – svarfrist {case.reply_deadline:%d.%m.%Y}"
+    subject = _("Invitasjon til Kunnskapskommunen – svarfrist %(date)s", date=f"{case.reply_deadline:%d.%m.%Y}")
     if recipients is None and not people:
         return int(mailbox_links.send_invitation(case, subject))
     return sum(invitation_mail.send(case, user, subject, "round_invitation", f"invitation:{case.id}:{user.id}")
@@ -74,11 +74,11 @@ def check_round(*, reply_deadline: date | None, contribution_from: int | None, c
     """What is wrong with a round's terms and selection, by form field (empty when it can be sent)."""
     problems = {}
     if reply_deadline and reply_deadline < clock.today():
-        problems["reply_deadline"] = "Svarfristen kan ikke være tilbake i tid."
+        problems["reply_deadline"] = _("Svarfristen kan ikke være tilbake i tid.")
     if contribution_from and contribution_to and contribution_to < contribution_from:
-        problems["contribution_to"] = "Siste år kan ikke være før første år."
+        problems["contribution_to"] = _("Siste år kan ikke være før første år.")
     if agreement_end and reply_deadline and agreement_end <= reply_deadline:
-        problems["agreement_end"] = "Avtalen må gjelde til en dato etter svarfristen."
+        problems["agreement_end"] = _("Avtalen må gjelde til en dato etter svarfristen.")
     problem = _selection_problem(organisations, reply_deadline or clock.today())
     if problem:
         problems["organisations"] = problem
@@ -88,19 +88,20 @@ def check_round(*, reply_deadline: date | None, contribution_from: int | None, c
 def _selection_problem(organisations: list[Organisation], reply_deadline: date,
                        round_: InvitationRound | None = None) -> str | None:
     if not organisations:
-        return "Velg minst én kommune."
+        return _("Velg minst én kommune.")
     counts = Counter(o.id for o in organisations)
     twice = sorted({o.name for o in organisations if counts[o.id] > 1})
     if twice:
-        return f"Valgt mer enn én gang: {', '.join(twice)}. Hver kommune kan bare inviteres én gang i en runde."
+        return _("Valgt mer enn én gang: %(names)s. Hver kommune kan bare inviteres én gang i en runde.",
+                 names=", ".join(twice))
     wrong = sorted(o.name for o in organisations if not o.is_municipality or o.is_host)
     if wrong:
-        return f"Kan ikke inviteres: {', '.join(wrong)}."
+        return _("Kan ikke inviteres: %(names)s.", names=", ".join(wrong))
     if round_ is not None:
         invited = {case.organisation_id for case in round_.cases}
         already = sorted(o.name for o in organisations if o.id in invited)
         if already:
-            return f"Allerede invitert i denne runden: {', '.join(already)}."
+            return _("Allerede invitert i denne runden: %(names)s.", names=", ".join(already))
     refused = cases.refusals(organisations, reply_deadline)
     if refused:
         return cases.refusal_message(organisations, refused)
@@ -150,7 +151,7 @@ def create_join_round(actor: User, organisation: Organisation, *, title: str, le
 def check_invite_more(round_: InvitationRound, organisations: list[Organisation]) -> str | None:
     """Why these municipalities cannot be added to the round, or None."""
     if round_.reply_deadline < clock.today():
-        return "Svarfristen for runden har gått ut. Opprett en ny runde."
+        return _("Svarfristen for runden har gått ut. Opprett en ny runde.")
     return _selection_problem(organisations, round_.reply_deadline, round_)
 
 
@@ -299,9 +300,9 @@ def _closed(round_: InvitationRound, today: date, latest_override: date | None) 
 
 
 def closed_message(round_: InvitationRound) -> str:
-    return (f"«{round_.title}» er lukket: svarfristen gikk ut {round_.reply_deadline:%d.%m.%Y}, og avtaleperioden "
-            f"fra {round_.contribution_from} har begynt. Det kan ikke sendes påminnelser eller gis ny svarfrist. "
-            "Kommuner som ikke svarte, kan inviteres i en ny runde.")
+    return _("«%(title)s» er lukket: svarfristen gikk ut %(date)s, og avtaleperioden fra %(year)s har begynt. Det "
+             "kan ikke sendes påminnelser eller gis ny svarfrist. Kommuner som ikke svarte, kan inviteres i en ny "
+             "runde.", title=round_.title, date=f"{round_.reply_deadline:%d.%m.%Y}", year=round_.contribution_from)
 
 
 def check_open(round_: InvitationRound) -> None:
@@ -324,14 +325,15 @@ def _check_extension(current: date, new: date | None, reason: str | None) -> str
     if not reason:
         raise ServiceError(_("Skriv hvorfor fristen forlenges."), field="reason")
     if new is None or new <= current:
-        raise ServiceError(f"Den nye fristen må være senere enn dagens frist ({current:%d.%m.%Y}).", field="deadline")
+        raise ServiceError(_("Den nye fristen må være senere enn dagens frist (%(date)s).", date=f"{current:%d.%m.%Y}"),
+                           field="deadline")
     if not reply_open(clock.today(), new):
         raise ServiceError(_("Den nye fristen kan ikke være tilbake i tid."), field="deadline")
     return reason
 
 
 def _tell_new_deadline(case: MembershipCase) -> None:
-    subject = f"Ny svarfrist {case.reply_deadline:%d.%m.%Y} for invitasjonen fra Kunnskapskommunen"
+    subject = _("Ny svarfrist %(date)s for invitasjonen fra Kunnskapskommunen", date=f"{case.reply_deadline:%d.%m.%Y}")
     for user in invitation_mail.contacts(case.organisation_id):
         invitation_mail.send(case, user, subject, "deadline_extended",
                              f"deadline:{case.id}:{user.id}:{case.reply_deadline}")
@@ -356,8 +358,8 @@ def extend_round_deadline(round_: InvitationRound, new: date | None, reason: str
                 if case.reply_deadline < new and case.guard_context(today).invitation_open()
                 and not workflow.pending_request(case, "accept_late")]
         if not late:
-            raise ServiceError("Ingen kommuner i runden venter på en ny svarfrist: alle har svart, har fått en "
-                               "senere frist eller har bedt om å få svare ja etter fristen.", field="deadline")
+            raise ServiceError(_("Ingen kommuner i runden venter på en ny svarfrist: alle har svart, har fått en "
+                                 "senere frist eller har bedt om å få svare ja etter fristen."), field="deadline")
         audit.record(actor, "round.extend_deadline", ROUND_TYPE, round_.id, comment=reason,
                      data={"from": old.isoformat(), "to": new.isoformat(), "cases": [case.id for case in late]})
         for case in late:
@@ -378,13 +380,13 @@ def extend_round_deadline(round_: InvitationRound, new: date | None, reason: str
 def extend_case_deadline(case: MembershipCase, new: date | None, reason: str | None, actor: User) -> None:
     """Give one municipality that has not answered a later deadline, also after its deadline has passed."""
     if case.state not in UNANSWERED:
-        raise ServiceError(f"Fristen kan bare forlenges mens kommunen ikke har svart (status nå: "
-                           f"«{MEMBERSHIP.label(case.state)}»).", field="deadline")
+        raise ServiceError(_("Fristen kan bare forlenges mens kommunen ikke har svart (status nå: «%(state)s»).",
+                             state=MEMBERSHIP.label(case.state)), field="deadline")
     if not case.guard_context(clock.today()).invitation_open():
         raise ServiceError(MEMBERSHIP.guard_message(["invitation_open"]))
     if workflow.pending_request(case, "accept_late"):
-        raise ServiceError("Kommunen har bedt om å få svare ja etter fristen. Behandle forespørselen under "
-                           "Godkjenninger i stedet.", field="deadline")
+        raise ServiceError(_("Kommunen har bedt om å få svare ja etter fristen. Behandle forespørselen under "
+                             "Godkjenninger i stedet."), field="deadline")
     _extend(case, new, _check_extension(case.reply_deadline, new, reason), actor)
 
 

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from flask import current_app
-from flask_babel import gettext as _
+from flask_babel import gettext as _, lazy_gettext as _l
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import joinedload, lazyload, selectinload
 
@@ -23,10 +23,11 @@ MIN_ASSESSMENT_CHARS = 100
 MIN_ASSESSMENT_SENTENCES = 2
 EDITABLE = (DRAFT, RETURNED)
 AWAITING_DECISION = (SUBMITTED, SECONDED)
-NO_REPRESENTATION = ("Legg til minst én brukerrepresentant, eller skriv en vurdering av hvorfor brukerrepresentanter "
-                     "ikke er med (avtalen § 7).")
-SHORT_ASSESSMENT = (f"Vurderingen er for kort. Skriv minst {MIN_ASSESSMENT_CHARS} tegn og minst "
-                    f"{MIN_ASSESSMENT_SENTENCES} hele setninger om hvorfor brukerrepresentanter ikke er med.")
+NO_REPRESENTATION = _l("Legg til minst én brukerrepresentant, eller skriv en vurdering av hvorfor "
+                       "brukerrepresentanter ikke er med (avtalen § 7).")
+SHORT_ASSESSMENT = _l("Vurderingen er for kort. Skriv minst %(chars)d tegn og minst %(sentences)d hele setninger om "
+                      "hvorfor brukerrepresentanter ikke er med.", chars=MIN_ASSESSMENT_CHARS,
+                      sentences=MIN_ASSESSMENT_SENTENCES)
 
 
 @dataclass
@@ -64,9 +65,9 @@ def representation_error(representatives: list, assessment: str | None) -> str |
         return None
     text = (assessment or "").strip()
     if not text:
-        return NO_REPRESENTATION
+        return str(NO_REPRESENTATION)
     if len(text) < MIN_ASSESSMENT_CHARS or sentence_count(text) < MIN_ASSESSMENT_SENTENCES:
-        return SHORT_ASSESSMENT
+        return str(SHORT_ASSESSMENT)
     return None
 
 
@@ -167,9 +168,9 @@ def propose(proposal: Proposal, actor: User) -> Subgroup:
 def edit_refusal(subgroup: Subgroup, actor: User) -> str | None:
     """Why `actor` cannot edit the proposal now, or None."""
     if actor.id != subgroup.proposer_id or PROJECT_MEMBER not in actor.roles:
-        return "Bare den som foreslo undergruppen, kan endre forslaget."
+        return _("Bare den som foreslo undergruppen, kan endre forslaget.")
     if subgroup.state not in EDITABLE:
-        return "Forslaget kan bare endres mens det er et utkast eller er sendt tilbake for endringer."
+        return _("Forslaget kan bare endres mens det er et utkast eller er sendt tilbake for endringer.")
     return None
 
 
@@ -196,7 +197,7 @@ def members_join(subgroup: Subgroup, actor, data: dict) -> None:
     path = page_path(subgroup)
     for member in subgroup.current_members:
         member.joined_on = member.joined_on or today
-        mail.queue(member.user.email, f"Undergruppen «{subgroup.name}» er etablert", "subgroup_established",
+        mail.queue(member.user.email, _("Undergruppen «%(name)s» er etablert", name=subgroup.name), "subgroup_established",
                    dedupe_key=f"subgroup-{subgroup.id}-established-{member.user_id}", subgroup=subgroup,
                    person=member.user, path=path)
 
@@ -244,10 +245,10 @@ def add_member(subgroup: Subgroup, user_id: int, joined_on: date, actor: User) -
     if person is None:
         raise ServiceError(_("Fant ikke personen. Søk på nytt."), field="user_id")
     if any(m.user_id == user_id for m in subgroup.current_members):
-        raise ServiceError(f"{person.name} er allerede medlem av undergruppen.", field="user_id")
+        raise ServiceError(_("%(name)s er allerede medlem av undergruppen.", name=person.name), field="user_id")
     if joined_on < subgroup.established_on:
-        raise ServiceError("Datoen kan ikke være før undergruppen ble etablert "
-                           f"({subgroup.established_on:%d.%m.%Y}).", field="joined_on")
+        raise ServiceError(_("Datoen kan ikke være før undergruppen ble etablert (%(date)s).",
+                             date=f"{subgroup.established_on:%d.%m.%Y}"), field="joined_on")
     member = SubgroupMember(subgroup=subgroup, user=person, joined_on=joined_on)
     db.session.add(member)
     db.session.flush()

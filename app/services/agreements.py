@@ -255,7 +255,8 @@ def _check_open(agreement: Agreement, party: str) -> None:
     if agreement.case.state != AGREEMENT_PENDING:
         raise ServiceError(_("Avtalen kan bare signeres mens den venter på signering."))
     if agreement.signed_by(party):
-        raise ServiceError(_("%(party)s har allerede signert avtalen.", party=party_name(agreement, party)), field="party")
+        raise ServiceError(_("%(party)s har allerede signert avtalen.", party=party_name(agreement, party)),
+                           field="party")
 
 
 def register_upload(agreement: Agreement, adviser: User, *, party: str, name: str, title: str, signed_on: date,

@@ -62,8 +62,8 @@ def invitation_letter(case: MembershipCase) -> list[Document]:
 
 def case_history(case: MembershipCase) -> list[Document]:
     return [Document(
-        "saksforlop", _("Saksforløp for medlemskapet til %(name)s", name=case.organisation.display_name), clock.today(),
-        "X", str(INTRANET), case.organisation.display_name,
+        "saksforlop", _("Saksforløp for medlemskapet til %(name)s", name=case.organisation.display_name),
+        clock.today(), "X", str(INTRANET), case.organisation.display_name,
         lambda: pdf("case_history", case.id, "archive/history_pdf.html", case=case, history=cases.history(case),
                     today=clock.today()))]
 

@@ -3,10 +3,10 @@ from collections import defaultdict
 from datetime import date, datetime, timedelta
 from typing import NamedTuple
 
+from flask_babel import gettext as _, lazy_gettext as _l
 from sqlalchemy import Select, and_, bindparam, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
-from flask_babel import gettext as _, lazy_gettext as _l
 
 from app import clock
 from app.extensions import db

@@ -8,11 +8,11 @@ import io
 from dataclasses import dataclass
 from datetime import date
 
+from flask_babel import gettext as _, lazy_gettext as _l
 from openpyxl import Workbook
 from sqlalchemy import func, or_, select
 from sqlalchemy import case as sql_case
 from sqlalchemy.orm import joinedload, selectinload, subqueryload
-from flask_babel import gettext as _, lazy_gettext as _l
 
 from app import clock
 from app.extensions import db
@@ -90,7 +90,8 @@ def _check(draft: KeyDraft) -> list[CostKeyShare]:
     if set(values) - set(parties):
         raise ServiceError(_("En av partene deltar ikke i perioden."))
     if draft.remainder_to_id not in values:
-        raise ServiceError(_("Parten som får resten etter avrunding, må ha en andel i nøkkelen."), field="remainder_to_id")
+        raise ServiceError(_("Parten som får resten etter avrunding, må ha en andel i nøkkelen."),
+                           field="remainder_to_id")
     shares, problems = [], []
     for year in range(draft.first_year, draft.last_year + 1):
         fixed = municipal_amounts(year)
@@ -325,8 +326,8 @@ def year_totals(key: CostKey) -> dict[int, int]:
     return totals
 
 
-EXPORT_HEADER = (_l("År"), _l("Part"), _l("Organisasjonsnummer"), _l("Grunnlag"), _l("Beløp (kr)"), _l("Fordelingsnøkkel"),
-                 _l("Vedtak"))
+EXPORT_HEADER = (_l("År"), _l("Part"), _l("Organisasjonsnummer"), _l("Grunnlag"), _l("Beløp (kr)"),
+                 _l("Fordelingsnøkkel"), _l("Vedtak"))
 
 
 def export_rows(key: CostKey) -> list[tuple]:

@@ -1,9 +1,9 @@
 """The annual evaluation (agreement §8): the adviser's questions per year, one answer per member municipality."""
 from collections import defaultdict
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
-from flask_babel import gettext as _
 
 from app import clock
 from app.extensions import db
@@ -28,7 +28,8 @@ def create(year: int, questions: list[str], actor: User) -> Evaluation:
     if not questions:
         raise ServiceError(_("Skriv minst ett spørsmål."), field="questions")
     if len(questions) > MAX_QUESTIONS:
-        raise ServiceError(_("Skjemaet skal være kort: høyst %(num)d spørsmål.", num=MAX_QUESTIONS), field="questions")
+        raise ServiceError(_("Skjemaet skal være kort: høyst %(num)d spørsmål.", num=MAX_QUESTIONS),
+                           field="questions")
     if year > clock.today().year:
         raise ServiceError(_("Året kan ikke være fram i tid."), field="year")
     if for_year(year):

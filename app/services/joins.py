@@ -50,7 +50,8 @@ def request_to_join(organisation_id: int, *, name: str, title: str, email: str,
                              "finnes ikke lenger."), field="organisation_id")
     if not organisation.mailbox:
         raise ServiceError(_("%(name)s har ingen registrert postmottaksadresse. Ta kontakt med "
-                             "FoU-rådgiveren i Bergen kommune.", name=organisation.display_name), field="organisation_id")
+                             "FoU-rådgiveren i Bergen kommune.", name=organisation.display_name),
+                           field="organisation_id")
     _limits(organisation.id, remote_addr)
     link = MailboxLink(purpose=JOIN, created_at=clock.now())
     db.session.add(link)

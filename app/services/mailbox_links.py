@@ -4,8 +4,8 @@ is a POST, and the link works once, until the reply deadline. Only the SHA-256 o
 worker makes the token as it sends the mail, so no outbox row holds one (and a retry sends a new link)."""
 from dataclasses import replace
 
-from sqlalchemy import Select, func, select, update
 from flask_babel import gettext as _, lazy_gettext as _l
+from sqlalchemy import Select, func, select, update
 
 from app import clock
 from app.extensions import db
@@ -71,7 +71,8 @@ def answer(token: str, *, answer: str, details: replies.ReplyDetails, comment: s
     case = link.case
     trigger = "accept" if answer == YES else "decline"
     if case.state not in MEMBERSHIP.spec(trigger).sources:
-        raise ServiceError(_("Kommunen har allerede svart «%(answer)s».", answer=ANSWER_LABELS[answer]), field="answer")
+        raise ServiceError(_("Kommunen har allerede svart «%(answer)s».", answer=ANSWER_LABELS[answer]),
+                           field="answer")
     used = db.session.execute(update(MailboxLink).where(MailboxLink.id == link.id, MailboxLink.used_at.is_(None))
                               .values(used_at=clock.now()).execution_options(synchronize_session=False))
     if used.rowcount != 1:

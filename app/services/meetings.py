@@ -3,9 +3,9 @@ import secrets
 from datetime import datetime
 from pathlib import Path
 
+from flask_babel import gettext as _
 from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload, lazyload, selectinload
-from flask_babel import gettext as _
 
 from app import access, clock
 from app.extensions import db

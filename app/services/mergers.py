@@ -11,8 +11,8 @@ agreement then names the successor, keeps the signatures given and waits for the
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from sqlalchemy import and_, or_, select
 from flask_babel import gettext as _
+from sqlalchemy import and_, or_, select
 
 from app import clock
 from app.extensions import db
@@ -80,7 +80,8 @@ def plan(predecessors: list[Organisation], successor: Organisation, first_day: d
     if not predecessors:
         raise ServiceError(_("Velg minst én organisasjon som slås sammen."), field="predecessor_ids")
     if successor in predecessors:
-        raise ServiceError(_("%(name)s kan ikke være både før og etter sammenslåingen.", name=successor.display_name),
+        raise ServiceError(_("%(name)s kan ikke være både før og etter sammenslåingen.",
+                             name=successor.display_name),
                            field="successor_id")
     for org in predecessors:
         if org.successor_links:
@@ -103,7 +104,8 @@ def plan(predecessors: list[Organisation], successor: Organisation, first_day: d
         raise ServiceError(_("Avtalen som skal videreføres, må være et medlemskap en av kommunene har nå."),
                            field="continued_case_id")
     if continued is not None and member_cases([successor]):
-        raise ServiceError(_("%(name)s er allerede medlem, så ingen avtale kan videreføres.", name=successor.display_name),
+        raise ServiceError(_("%(name)s er allerede medlem, så ingen avtale kan videreføres.",
+                             name=successor.display_name),
                            field="continued_case_id")
     result = Plan(successor, list(predecessors), first_day, found, continued)
     for case in result.ended:

@@ -8,8 +8,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import select
 from flask_babel import gettext as _
+from sqlalchemy import select
 
 from app import clock, search
 from app.extensions import db

@@ -4,10 +4,10 @@ import re
 from collections.abc import Callable
 from datetime import date, datetime
 
+from flask_babel import gettext as _, lazy_gettext as _l
 from markupsafe import escape
 from sqlalchemy import and_, delete, false, func, or_, select
 from sqlalchemy.orm import contains_eager
-from flask_babel import gettext as _, lazy_gettext as _l
 
 from app import clock
 from app.extensions import db
@@ -18,10 +18,11 @@ from app.models import (AdministrativeContact, AgreementDocument, AuditEvent, Ca
 from app.services import ServiceError, audit, rendered_pdfs, stored_documents, users
 
 REMOVED = "(Innholdet er fjernet fordi personen er anonymisert.)"
-ARCHIVE_KEPT = _l("Disse arkivdokumentene navngir personen og beholdes også om personen anonymiseres: underskrifter "
-                  "på samarbeidsavtaler, de signerte avtalene og skannede kopier av dem, og møtereferater. De "
-                  "dokumenterer kommunenes avtaler og vedtak og skal arkiveres etter arkivlova; personvernforordningen "
-                  "art. 17 nr. 3 bokstav b og d gjør unntak fra retten til sletting for dem. Se personvernerklæringen.")
+ARCHIVE_KEPT = _l("Disse arkivdokumentene navngir personen og beholdes også om personen anonymiseres: "
+                  "underskrifter på samarbeidsavtaler, de signerte avtalene og skannede kopier av dem, og "
+                  "møtereferater. De dokumenterer kommunenes avtaler og vedtak og skal arkiveres etter arkivlova; "
+                  "personvernforordningen art. 17 nr. 3 bokstav b og d gjør unntak fra retten til sletting for dem. "
+                  "Se personvernerklæringen.")
 SIGNATURE_METHODS = {"app": _l("signert i intranettet"), "upload": _l("registrert fra skannet, signert avtale")}
 # What an answer to an invitation says about people (see replies.ReplyDetails).
 REPLY_CONTACT = ("contact_name", "contact_title", "contact_email", "contact_phone")

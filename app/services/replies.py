@@ -5,9 +5,9 @@ from dataclasses import asdict, dataclass, replace
 from datetime import datetime
 from functools import partial
 
+from flask_babel import gettext as _
 from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.orm import joinedload
-from flask_babel import gettext as _
 
 from app import clock
 from app.extensions import db
@@ -56,7 +56,8 @@ def reply_mode(case: MembershipCase) -> ReplyMode:
         pending = workflow.pending_request(case, "accept_late")
         if pending:
             return ReplyMode("late_pending", _("Svarfristen gikk ut %(date)s. Forespørselen om å få svare ja etter "
-                                               "fristen venter på FoU-rådgiverens godkjenning.", date=deadline), pending)
+                                               "fristen venter på FoU-rådgiverens godkjenning.", date=deadline),
+                             pending)
         if not case.guard_context(today).invitation_open():
             return ReplyMode("closed", _("Svarfristen gikk ut %(date)s, og invitasjonsrunden er lukket. Vil kommunen "
                                          "være med, kan den be om å bli med eller bli invitert i en ny runde.",

@@ -11,10 +11,10 @@ is listed in app/wiring.py.
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from flask_babel import gettext as _, lazy_gettext as _l, ngettext
 from sqlalchemy import ColumnElement, Select, and_, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager, selectinload
-from flask_babel import gettext as _, lazy_gettext as _l, ngettext
 
 from app import access, clock
 from app.extensions import db

@@ -325,7 +325,8 @@ def _check_extension(current: date, new: date | None, reason: str | None) -> str
     if not reason:
         raise ServiceError(_("Skriv hvorfor fristen forlenges."), field="reason")
     if new is None or new <= current:
-        raise ServiceError(_("Den nye fristen må være senere enn dagens frist (%(date)s).", date=f"{current:%d.%m.%Y}"),
+        raise ServiceError(_("Den nye fristen må være senere enn dagens frist (%(date)s).",
+                             date=f"{current:%d.%m.%Y}"),
                            field="deadline")
     if not reply_open(clock.today(), new):
         raise ServiceError(_("Den nye fristen kan ikke være tilbake i tid."), field="deadline")

@@ -197,7 +197,8 @@ def members_join(subgroup: Subgroup, actor, data: dict) -> None:
     path = page_path(subgroup)
     for member in subgroup.current_members:
         member.joined_on = member.joined_on or today
-        mail.queue(member.user.email, _("Undergruppen «%(name)s» er etablert", name=subgroup.name), "subgroup_established",
+        mail.queue(member.user.email, _("Undergruppen «%(name)s» er etablert", name=subgroup.name),
+                   "subgroup_established",
                    dedupe_key=f"subgroup-{subgroup.id}-established-{member.user_id}", subgroup=subgroup,
                    person=member.user, path=path)
 

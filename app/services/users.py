@@ -144,8 +144,8 @@ def _tell_admins_of_power(user: User, before: set[str], actor: User | None) -> N
     admins = db.session.scalars(select(User).where(User.active.is_(True), User.role_rows.any(role=ADMIN),
                                                    User.id != user.id).order_by(User.id))
     for admin in admins:
-        mail.queue(admin.email, _("%(name)s har fått rollen %(roles)s", name=user.name, roles=labels), "role_granted", admin=admin, user=user,
-                   actor=actor, labels=labels, path=path)
+        mail.queue(admin.email, _("%(name)s har fått rollen %(roles)s", name=user.name, roles=labels), "role_granted",
+                   admin=admin, user=user, actor=actor, labels=labels, path=path)
 
 
 def set_password(user: User, password: str, actor: User | None = None, *, keep_session: str | None = None) -> bool:

@@ -10,6 +10,7 @@ from sqlalchemy.orm import aliased
 
 from app import clock
 from app.extensions import db
+from app.formatting import short_date
 from app.models import (AgreementDocument, AuditEvent, InvitationRound, MembershipCase, Organisation,
                         OrganisationSuccession, Signature, User)
 from app.models.case import HOST_PARTY, MUNICIPALITY_PARTY
@@ -77,7 +78,7 @@ def refusals(organisations: list[Organisation], day: date, *, every: bool = Fals
         if active_to is not None and active_to < day:
             part_of = ", ".join(name for _, name in successors[organisation_id])
             past = active_to < today
-            day_text = f"{active_to:%d.%m.%Y}"
+            day_text = short_date(active_to)
             if part_of:
                 reason = _("oppløst %(date)s, nå del av %(names)s", date=day_text, names=part_of) if past else \
                     _("oppløses %(date)s, blir del av %(names)s", date=day_text, names=part_of)

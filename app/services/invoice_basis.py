@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from app.extensions import db
+from app.formatting import short_date
 from app.models import Agreement, Contribution, CostKey, Organisation
 from app.services import organisations
 from app.spreadsheets import safe_cell
@@ -51,12 +52,12 @@ def agreement_reference(agreement: Agreement | None) -> str:
     signed = agreement.signed_on
     if signed:
         return _("Samarbeidsavtale %(period)s, signert %(date)s (avtale-ID %(id)s)", period=agreement.period,
-                 date=f"{signed:%d.%m.%Y}", id=agreement.id)
+                 date=short_date(signed), id=agreement.id)
     return _("Samarbeidsavtale %(period)s (avtale-ID %(id)s)", period=agreement.period, id=agreement.id)
 
 
 def key_reference(key: CostKey) -> str:
-    decided = _(", vedtatt %(date)s", date=f"{key.decided_on:%d.%m.%Y}") if key.decided_on else ""
+    decided = _(", vedtatt %(date)s", date=short_date(key.decided_on)) if key.decided_on else ""
     item = _(", sak %(item)s", item=key.agenda_item) if key.agenda_item else ""
     return _("%(title)s%(decided)s%(item)s (nøkkel-ID %(id)s)", title=key.title, decided=decided, item=item, id=key.id)
 

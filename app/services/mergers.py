@@ -16,6 +16,7 @@ from sqlalchemy import and_, or_, select
 
 from app import clock
 from app.extensions import db
+from app.formatting import short_date
 from app.models import (AdministrativeContact, Agreement, AuditEvent, Contribution, EvaluationResponse, Merger,
                         MembershipCase, Organisation, OrganisationSuccession, Representative, RepresentativeSeat,
                         TransitionRequest, User, UserRole)
@@ -89,14 +90,14 @@ def plan(predecessors: list[Organisation], successor: Organisation, first_day: d
                                  successor=org.successor_links[0].successor.display_name), field="predecessor_ids")
         if org.active_to and org.active_to < first_day - ONE_DAY:
             raise ServiceError(_("%(name)s fantes bare til og med %(date)s.", name=org.display_name,
-                                 date=f"{org.active_to:%d.%m.%Y}"),
+                                 date=short_date(org.active_to)),
                                field="predecessor_ids")
         if org.active_from and org.active_from >= first_day:
             raise ServiceError(_("%(name)s ble opprettet %(date)s, etter sammenslåingen.", name=org.display_name,
-                                 date=f"{org.active_from:%d.%m.%Y}"), field="predecessor_ids")
+                                 date=short_date(org.active_from)), field="predecessor_ids")
     if successor.active_to and successor.active_to < first_day:
         raise ServiceError(_("%(name)s fantes bare til og med %(date)s.", name=successor.display_name,
-                             date=f"{successor.active_to:%d.%m.%Y}"),
+                             date=short_date(successor.active_to)),
                            field="successor_id")
     found = member_cases(predecessors)
     continued = next((case for case in found if case.id == continued_case_id), None)

@@ -273,10 +273,10 @@ def check_change(org: Organisation, valid_from: date | None, *, official_name: s
         raise ServiceError(_("Skriv datoen endringen gjelder fra."), field="valid_from")
     if org.active_from and valid_from <= org.active_from:
         raise ServiceError(_("Endringen må gjelde fra en dag etter %(date)s, da %(name)s ble opprettet.",
-                             date=f"{org.active_from:%d.%m.%Y}", name=org.display_name), field="valid_from")
+                             date=org.active_from.strftime("%d.%m.%Y"), name=org.display_name), field="valid_from")
     if org.active_to and valid_from > org.active_to:
         raise ServiceError(_("%(name)s fantes bare til og med %(date)s.", name=org.display_name,
-                             date=f"{org.active_to:%d.%m.%Y}"),
+                             date=org.active_to.strftime("%d.%m.%Y")),
                            field="valid_from")
     before = on(org, valid_from)
     name = " ".join((name or "").split())
@@ -301,7 +301,7 @@ def check_change(org: Organisation, valid_from: date | None, *, official_name: s
             numbers.append((scheme, value))
     if not renamed and not numbers:
         raise ServiceError(_("Ingen endring: navnet og numrene er de samme som gjelder %(date)s.",
-                             date=f"{valid_from:%d.%m.%Y}"))
+                             date=valid_from.strftime("%d.%m.%Y")))
     return Change(valid_from, before, name if renamed else None, official if renamed else None, tuple(numbers))
 
 
@@ -326,7 +326,7 @@ def record_change(org: Organisation, actor: User | None, valid_from: date | None
 def _refuse_second_change_on(rows: list, valid_from: date, what: str, field: str) -> None:
     if any(row.valid_from == valid_from for row in rows):
         raise ServiceError(_("Det er allerede registrert %(what)s fra %(date)s.", what=what,
-                             date=f"{valid_from:%d.%m.%Y}"), field=field)
+                             date=valid_from.strftime("%d.%m.%Y")), field=field)
 
 
 DETAILS = ("kind", "written_standard", "mailbox", "region", "active_from", "active_to")
@@ -342,10 +342,10 @@ def update_details(org: Organisation, actor: User | None, *, kind: str, written_
     dated = [row.valid_from for row in [*org.names, *org.numbers] if row.valid_from]
     if active_from and dated and active_from >= min(dated):
         raise ServiceError(_("Første dag må være før den første endringen av navn eller nummer (%(date)s).",
-                             date=f"{min(dated):%d.%m.%Y}"), field="active_from")
+                             date=min(dated).strftime("%d.%m.%Y")), field="active_from")
     if active_to and dated and active_to < max(dated):
         raise ServiceError(_("Siste dag kan ikke være før den siste endringen av navn eller nummer (%(date)s).",
-                             date=f"{max(dated):%d.%m.%Y}"), field="active_to")
+                             date=max(dated).strftime("%d.%m.%Y")), field="active_to")
     wanted = {"kind": kind, "written_standard": written_standard, "mailbox": mailbox or None,
               "region": region or None, "active_from": active_from, "active_to": active_to}
     changed = {field: [_iso(getattr(org, field)), _iso(value)] for field, value in wanted.items()

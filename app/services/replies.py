@@ -11,6 +11,7 @@ from sqlalchemy.orm import joinedload
 
 from app import clock
 from app.extensions import db
+from app.formatting import short_date
 from app.models import InvitationReply, InvitationRound, MembershipCase, User
 from app.models.invitation import ANSWER_LABELS, NO, YES
 from app.models.request import TransitionRequest
@@ -44,7 +45,7 @@ class ReplyMode:
 
 def reply_mode(case: MembershipCase) -> ReplyMode:
     today = clock.today()
-    deadline = f"{case.reply_deadline:%d.%m.%Y}"
+    deadline = short_date(case.reply_deadline)
     if case.state == WITHDRAWN:
         return ReplyMode("closed", _("Invitasjonen er trukket tilbake og kan ikke besvares."))
     if case.state in (INVITED, ACCEPTED, DECLINED) and case.guard_context(today).reply_open():

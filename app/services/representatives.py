@@ -187,7 +187,7 @@ def _pick_seat(organisation, group, seat, starts_on, ends_on, ignore) -> int:
         "er det høyeste antallet avtalen tillater. Velg «Erstatt» ved representanten som skal gå ut.",
         "%(group)s har allerede %(num)d representanter fra %(name)s i hele eller deler av perioden %(period)s, og "
         "det er det høyeste antallet avtalen tillater. Velg «Erstatt» ved representanten som skal gå ut.",
-        limit, group=GROUPS[group], name=organisation.name, period=f"{_fmt(starts_on)}–{_fmt(ends_on)}"),
+        limit, group=GROUPS[group], name=organisation.name, period=_period(starts_on, ends_on)),
         field="group")
 
 

@@ -11,6 +11,7 @@ from sqlalchemy.orm import joinedload
 
 from app import clock
 from app.extensions import db
+from app.formatting import short_date
 from app.models import InvitationReply, InvitationRound, MailboxLink, MembershipCase, Organisation, User
 from app.models.case import DEFAULT_CONTRIBUTION
 from app.models.mailbox_link import REPLY
@@ -53,7 +54,7 @@ def send_invitation(case: MembershipCase, recipients: list[User] | None = None) 
     """Queue the invitation letter to the case's contact persons, never twice to the same person; without any, to
     the municipality's official mailbox with a link to answer."""
     people = invitation_mail.contacts(case.organisation_id) if recipients is None else recipients
-    subject = _("Invitasjon til Kunnskapskommunen – svarfrist %(date)s", date=f"{case.reply_deadline:%d.%m.%Y}")
+    subject = _("Invitasjon til Kunnskapskommunen – svarfrist %(date)s", date=short_date(case.reply_deadline))
     if recipients is None and not people:
         return int(mailbox_links.send_invitation(case, subject))
     return sum(invitation_mail.send(case, user, subject, "round_invitation", f"invitation:{case.id}:{user.id}")
@@ -302,7 +303,7 @@ def _closed(round_: InvitationRound, today: date, latest_override: date | None) 
 def closed_message(round_: InvitationRound) -> str:
     return _("«%(title)s» er lukket: svarfristen gikk ut %(date)s, og avtaleperioden fra %(year)s har begynt. Det "
              "kan ikke sendes påminnelser eller gis ny svarfrist. Kommuner som ikke svarte, kan inviteres i en ny "
-             "runde.", title=round_.title, date=f"{round_.reply_deadline:%d.%m.%Y}", year=round_.contribution_from)
+             "runde.", title=round_.title, date=short_date(round_.reply_deadline), year=round_.contribution_from)
 
 
 def check_open(round_: InvitationRound) -> None:
@@ -326,7 +327,7 @@ def _check_extension(current: date, new: date | None, reason: str | None) -> str
         raise ServiceError(_("Skriv hvorfor fristen forlenges."), field="reason")
     if new is None or new <= current:
         raise ServiceError(_("Den nye fristen må være senere enn dagens frist (%(date)s).",
-                             date=f"{current:%d.%m.%Y}"),
+                             date=short_date(current)),
                            field="deadline")
     if not reply_open(clock.today(), new):
         raise ServiceError(_("Den nye fristen kan ikke være tilbake i tid."), field="deadline")
@@ -334,7 +335,7 @@ def _check_extension(current: date, new: date | None, reason: str | None) -> str
 
 
 def _tell_new_deadline(case: MembershipCase) -> None:
-    subject = _("Ny svarfrist %(date)s for invitasjonen fra Kunnskapskommunen", date=f"{case.reply_deadline:%d.%m.%Y}")
+    subject = _("Ny svarfrist %(date)s for invitasjonen fra Kunnskapskommunen", date=short_date(case.reply_deadline))
     for user in invitation_mail.contacts(case.organisation_id):
         invitation_mail.send(case, user, subject, "deadline_extended",
                              f"deadline:{case.id}:{user.id}:{case.reply_deadline}")

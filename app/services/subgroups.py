@@ -11,6 +11,7 @@ from sqlalchemy.orm import joinedload, lazyload, selectinload
 
 from app import clock, search
 from app.extensions import db
+from app.formatting import short_date
 from app.models import AuditEvent, Organisation, Subgroup, SubgroupMember, SubgroupTheme, User, UserRepresentative
 from app.models.subgroup import THEMES
 from app.safe_input import MAX_ID
@@ -249,7 +250,7 @@ def add_member(subgroup: Subgroup, user_id: int, joined_on: date, actor: User) -
         raise ServiceError(_("%(name)s er allerede medlem av undergruppen.", name=person.name), field="user_id")
     if joined_on < subgroup.established_on:
         raise ServiceError(_("Datoen kan ikke være før undergruppen ble etablert (%(date)s).",
-                             date=f"{subgroup.established_on:%d.%m.%Y}"), field="joined_on")
+                             date=short_date(subgroup.established_on)), field="joined_on")
     member = SubgroupMember(subgroup=subgroup, user=person, joined_on=joined_on)
     db.session.add(member)
     db.session.flush()

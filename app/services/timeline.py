@@ -15,6 +15,7 @@ from sqlalchemy.orm import joinedload
 
 from app.clock import OSLO
 from app.extensions import db
+from app.formatting import short_date
 from app.models import AuditEvent, MembershipCase, Merger, Organisation, OrganisationSuccession
 from workflows import periods
 from workflows.membership import (ACCEPTED, ACTIVE, AGREEMENT_PENDING, DECLINED, EXPIRED, INVITED, NO_REPLY,
@@ -272,7 +273,7 @@ def _merger_title(bar: Bar, day: date, predecessors: list[str]) -> str:
     names = _("%(first)s og %(last)s", first=", ".join(predecessors[:-1]), last=predecessors[-1]) \
         if len(predecessors) > 1 else predecessors[0]
     return _("%(name)s fra %(date)s: sammenslått av %(names)s", name=bar.organisation.display_name,
-             date=f"{day:%d.%m.%Y}", names=names)
+             date=short_date(day), names=names)
 
 
 def chart(today: date, first_year: int = 2016, organisations: list[int] | None = None) -> Chart:

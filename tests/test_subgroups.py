@@ -182,9 +182,10 @@ def test_only_the_proposer_may_edit(people):
 
 
 @pytest.mark.parametrize("overrides, field, message", [
-    ({"representatives": [], "assessment": None}, "assessment", subgroups.NO_REPRESENTATION),
-    ({"representatives": [], "assessment": "For kort. Men to setninger."}, "assessment", subgroups.SHORT_ASSESSMENT),
-    ({"representatives": [], "assessment": "x" * 150}, "assessment", subgroups.SHORT_ASSESSMENT),
+    ({"representatives": [], "assessment": None}, "assessment", str(subgroups.NO_REPRESENTATION)),
+    ({"representatives": [], "assessment": "For kort. Men to setninger."}, "assessment",
+     str(subgroups.SHORT_ASSESSMENT)),
+    ({"representatives": [], "assessment": "x" * 150}, "assessment", str(subgroups.SHORT_ASSESSMENT)),
     ({"member_ids": [99999]}, "member_ids", "finnes ikke"),
     ({"chair_id": 99999}, "chair_id", "Velg en leder"),
     ({"themes": ["cooking"]}, "themes", "Velg minst ett tema"),

@@ -66,8 +66,8 @@ def _encrypted(writer: PdfWriter) -> None:
 
 
 def _refused(*features: str) -> str:
-    return uploads.REFUSED.format(what=features[0] if len(features) == 1 else
-                                  ", ".join(features[:-1]) + " og " + features[-1])
+    names = [str(feature) for feature in features]
+    return uploads.REFUSED.format(what=names[0] if len(names) == 1 else ", ".join(names[:-1]) + " og " + names[-1])
 
 
 PLAIN = _pdf()
@@ -85,14 +85,14 @@ REFUSED = {
     "embedded file": (_pdf(_attachment), _refused(uploads.EMBEDDED_FILES)),
     "several at once": (_pdf(lambda w: (_attachment(w), _javascript(w), _launch_link(w))),
                         _refused(uploads.JAVASCRIPT, uploads.LAUNCH, uploads.EMBEDDED_FILES)),
-    "pdf/html polyglot": (POLYGLOT, uploads.HTML_INSIDE),
-    "html after the end": (PLAIN + b"<!DOCTYPE html><body onload=alert(1)>", uploads.HTML_INSIDE),
-    "encrypted": (_pdf(_encrypted), uploads.ENCRYPTED),
-    "not a pdf": (b"<p>Hei</p>", uploads.NOT_PDF),
-    "only the header": (b"%PDF-1.7\n%%EOF\n", uploads.NOT_PDF),
-    "cut off": (PLAIN[:len(PLAIN) // 2], uploads.NOT_PDF),
-    "pdf header before garbage": (b"%PDF-1.4\n" + bytes(range(256)) * 40, uploads.NOT_PDF),
-    "too big": (PLAIN + b"\0" * uploads.MAX_BYTES, uploads.TOO_BIG),
+    "pdf/html polyglot": (POLYGLOT, str(uploads.HTML_INSIDE)),
+    "html after the end": (PLAIN + b"<!DOCTYPE html><body onload=alert(1)>", str(uploads.HTML_INSIDE)),
+    "encrypted": (_pdf(_encrypted), str(uploads.ENCRYPTED)),
+    "not a pdf": (b"<p>Hei</p>", str(uploads.NOT_PDF)),
+    "only the header": (b"%PDF-1.7\n%%EOF\n", str(uploads.NOT_PDF)),
+    "cut off": (PLAIN[:len(PLAIN) // 2], str(uploads.NOT_PDF)),
+    "pdf header before garbage": (b"%PDF-1.4\n" + bytes(range(256)) * 40, str(uploads.NOT_PDF)),
+    "too big": (PLAIN + b"\0" * uploads.MAX_BYTES, str(uploads.TOO_BIG)),
 }
 
 

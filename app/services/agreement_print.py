@@ -4,6 +4,7 @@ from functools import partial
 from pathlib import Path
 
 from flask import current_app, render_template
+from flask_babel import gettext as _
 
 from app import clock
 from app.formatting import slug
@@ -41,8 +42,8 @@ def filename(agreement: Agreement) -> str:
 def _status(agreement: Agreement) -> str:
     signed = agreement.signed_by(MUNICIPALITY_PARTY) and agreement.signed_by(HOST_PARTY)
     if agreement.superseded_at is None:
-        return "signert" if signed else "til signering"
-    return "signert, senere erstattet" if signed else "ikke signert, erstattet"
+        return _("signert") if signed else _("til signering")
+    return _("signert, senere erstattet") if signed else _("ikke signert, erstattet")
 
 
 def _sender_recipient(case: MembershipCase, party: str, day: date) -> tuple[str, str]:
@@ -61,7 +62,8 @@ def agreement_documents(case: MembershipCase) -> list[archive.Document]:
     for agreement in reversed(agreements.for_case(case)):
         issued_on = agreement.issued_at.astimezone(clock.OSLO).date()
         found.append(archive.Document(
-            f"avtale-{agreement.id}", f"Samarbeidsavtale {agreement.period} ({_status(agreement)})",
+            f"avtale-{agreement.id}", _("Samarbeidsavtale %(period)s (%(status)s)", period=agreement.period,
+                                                      status=_status(agreement)),
             issued_on, "I", archive.HOST, organisations.official_name(case.organisation, issued_on),
             partial(pdf, agreement), endpoint="agreements.agreement_page", params={"agreement_id": agreement.id}))
         for scan in agreement.documents:
@@ -69,8 +71,8 @@ def agreement_documents(case: MembershipCase) -> list[archive.Document]:
             day = signature.signed_on if signature else scan.uploaded_at.astimezone(clock.OSLO).date()
             sender, recipient = _sender_recipient(case, scan.party, day)
             found.append(archive.Document(
-                f"skannet-{scan.id}", f"Signert samarbeidsavtale {agreement.period} fra "
-                                      f"{agreements.party_name(agreement, scan.party)} (skannet)",
+                f"skannet-{scan.id}", _("Signert samarbeidsavtale %(period)s fra %(party)s (skannet)",
+                                        period=agreement.period, party=agreements.party_name(agreement, scan.party)),
                 day, _direction(scan.party), sender, recipient, partial(_scan_content, scan),
                 endpoint="agreements.scanned_copy", params={"document_id": scan.id}, uploaded=True))
     return found
@@ -88,7 +90,7 @@ def notice_document(case: MembershipCase) -> list[archive.Document]:
     sender, recipient = _sender_recipient(case, party, case.notice_date)
     request = agreements.confirmed_notice(case)
     return [archive.Document(
-        "oppsigelse", "Skriftlig oppsigelse av samarbeidsavtalen", case.notice_date, _direction(party), sender,
+        "oppsigelse", _("Skriftlig oppsigelse av samarbeidsavtalen"), case.notice_date, _direction(party), sender,
         recipient, partial(archive.pdf, "notice", case.id, "archive/notice_pdf.html", case=case, request=request,
                            sender=sender, recipient=recipient))]
 

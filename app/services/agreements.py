@@ -7,6 +7,7 @@ from datetime import date
 
 from babel.numbers import format_decimal
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import Select, exists, false, func, select
 
 from app import access, agreement_text, clock
@@ -59,9 +60,9 @@ def _template_mismatch(template: AgreementTemplate) -> str | None:
     # (and fingerprinted on the issue page) while the old text was issued.
     if template.text == agreement_text.TEXT and template.sha256 == fingerprint(agreement_text.TEXT):
         return None
-    return (f"Avtaleteksten er endret uten nytt versjonsnummer: den lagrede malen for versjon {template.version} "
-            "er ikke lik teksten i systemet. Ingen avtaler kan sendes før systemansvarlig har gitt den nye teksten "
-            "et nytt versjonsnummer (VERSION i app/agreement_text.py).")
+    return _("Avtaleteksten er endret uten nytt versjonsnummer: den lagrede malen for versjon %(version)s "
+             "er ikke lik teksten i systemet. Ingen avtaler kan sendes før systemansvarlig har gitt den nye teksten "
+             "et nytt versjonsnummer (VERSION i app/agreement_text.py).", version=template.version)
 
 
 def text_matches(agreement: Agreement) -> bool:
@@ -186,15 +187,15 @@ def _new_agreement(case: MembershipCase, actor: User | None, data: dict, renewal
     first, last, amount = (int(terms[k]) if terms[k] is not None else None
                            for k in ("contribution_from", "contribution_to", "contribution"))
     if end is None:
-        raise ServiceError("Oppgi hvor lenge avtalen skal gjelde.", field="agreement_end")
+        raise ServiceError(_("Oppgi hvor lenge avtalen skal gjelde."), field="agreement_end")
     if end <= clock.today():
-        raise ServiceError("Avtalen må gjelde til en dato etter i dag.", field="agreement_end")
+        raise ServiceError(_("Avtalen må gjelde til en dato etter i dag."), field="agreement_end")
     if amount is None or amount < 0:
-        raise ServiceError("Oppgi det årlige bidraget i hele kroner.", field="contribution")
+        raise ServiceError(_("Oppgi det årlige bidraget i hele kroner."), field="contribution")
     if first is None or last is None or first > last:
-        raise ServiceError("Bidragsperioden må starte senest det året den slutter.", field="contribution_from")
+        raise ServiceError(_("Bidragsperioden må starte senest det året den slutter."), field="contribution_from")
     if last > end.year:
-        raise ServiceError("Bidragsperioden kan ikke vare lenger enn avtalen.", field="contribution_to")
+        raise ServiceError(_("Bidragsperioden kan ikke vare lenger enn avtalen."), field="contribution_to")
     _supersede(case)
     template = current_template()
     agreement = Agreement(
@@ -236,39 +237,41 @@ def sign(agreement: Agreement, user: User, *, title: str, confirmed: bool):
     """The signed-in signatory signs for their party: name and date from the sign-in, the title as confirmed."""
     party = signing_party(agreement.case, user)
     if party is None:
-        raise ServiceError("Bare en signaturberettiget for en av partene kan signere avtalen.")
+        raise ServiceError(_("Bare en signaturberettiget for en av partene kan signere avtalen."))
     _check_open(agreement, party)
     title = (title or "").strip()
     if not title:
-        raise ServiceError("Skriv tittelen din.", field="title")
+        raise ServiceError(_("Skriv tittelen din."), field="title")
     if not confirmed:
-        raise ServiceError(f"Kryss av for å bekrefte at du signerer på vegne av {party_name(agreement, party)}.",
+        raise ServiceError(_("Kryss av for å bekrefte at du signerer på vegne av %(party)s.",
+                             party=party_name(agreement, party)),
                            field="confirm")
     return cases.sign(agreement.case, party, user, name=user.name, title=title, signed_on=clock.today())
 
 
 def _check_open(agreement: Agreement, party: str) -> None:
     if agreement.superseded_at is not None:
-        raise ServiceError("Denne avtalen er erstattet av en nyere og kan ikke signeres.")
+        raise ServiceError(_("Denne avtalen er erstattet av en nyere og kan ikke signeres."))
     if agreement.case.state != AGREEMENT_PENDING:
-        raise ServiceError("Avtalen kan bare signeres mens den venter på signering.")
+        raise ServiceError(_("Avtalen kan bare signeres mens den venter på signering."))
     if agreement.signed_by(party):
-        raise ServiceError(f"{party_name(agreement, party)} har allerede signert avtalen.", field="party")
+        raise ServiceError(_("%(party)s har allerede signert avtalen.", party=party_name(agreement, party)),
+                           field="party")
 
 
 def register_upload(agreement: Agreement, adviser: User, *, party: str, name: str, title: str, signed_on: date,
                     filename: str, content: bytes):
     """The adviser registers a party's signature from a scanned signed copy, which is kept with the agreement."""
     if ADVISER not in adviser.roles:
-        raise ServiceError("Bare FoU-rådgiveren kan registrere en skannet avtale.")
+        raise ServiceError(_("Bare FoU-rådgiveren kan registrere en skannet avtale."))
     if party not in (MUNICIPALITY_PARTY, HOST_PARTY):
-        raise ServiceError("Velg hvilken part som har signert.", field="party")
+        raise ServiceError(_("Velg hvilken part som har signert."), field="party")
     _check_open(agreement, party)
     uploads.check_pdf(content, field="document")
     if signed_on > clock.today():
-        raise ServiceError("Datoen for signaturen kan ikke være frem i tid.", field="signed_on")
+        raise ServiceError(_("Datoen for signaturen kan ikke være frem i tid."), field="signed_on")
     if signed_on < agreement.issued_at.astimezone(clock.OSLO).date():
-        raise ServiceError("Datoen for signaturen kan ikke være før avtalen ble sendt til signering.",
+        raise ServiceError(_("Datoen for signaturen kan ikke være før avtalen ble sendt til signering."),
                            field="signed_on")
     document = AgreementDocument(
         agreement_id=agreement.id, party=party, filename=uploads.safe_filename(filename, "signert-avtale"),
@@ -290,17 +293,17 @@ def notice_last_day_on(case: MembershipCase, notice_date: date) -> date:
 def check_notice_date(case: MembershipCase, notice_date: date) -> None:
     """Refuse a notice dated ahead, or before the agreement took effect."""
     if notice_date > clock.today():
-        raise ServiceError("Oppsigelsen kan ikke dateres frem i tid.", field="notice_date")
+        raise ServiceError(_("Oppsigelsen kan ikke dateres frem i tid."), field="notice_date")
     if case.agreement_start and notice_date < case.agreement_start:
-        raise ServiceError(f"Oppsigelsen kan ikke dateres før avtalen trådte i kraft "
-                           f"({case.agreement_start.strftime('%d.%m.%Y')}).", field="notice_date")
+        raise ServiceError(_("Oppsigelsen kan ikke dateres før avtalen trådte i kraft (%(date)s).",
+                             date=case.agreement_start.strftime("%d.%m.%Y")), field="notice_date")
 
 
 def give_notice(case: MembershipCase, user: User, *, notice_date: date, reason: str | None):
     """A signatory gives written notice for their party; the adviser confirms receipt (approval)."""
     party = signing_party(case, user)
     if party is None:
-        raise ServiceError("Bare en signaturberettiget for en av partene kan si opp avtalen.")
+        raise ServiceError(_("Bare en signaturberettiget for en av partene kan si opp avtalen."))
     check_notice_date(case, notice_date)
     return workflow.perform(case, "give_notice", user, comment=reason,
                             data={"notice_date": notice_date.isoformat(), "notice_by": party})
@@ -349,7 +352,7 @@ def tell_ready_to_sign(case: MembershipCase, actor: User | None, data: dict) -> 
     agreement = case.agreement
     path = _path("agreements.agreement_page", agreement_id=agreement.id)
     for user in _people(SIGNATORY, MUNICIPALITY_CONTACT, organisation_id=case.organisation_id):
-        mail.queue(user.email, "Samarbeidsavtalen er klar til signering", "agreement_issued",
+        mail.queue(user.email, _("Samarbeidsavtalen er klar til signering"), "agreement_issued",
                    dedupe_key=f"agreement-issued:{agreement.id}:{user.id}", case=case, agreement=agreement,
                    user=user, signs=SIGNATORY in user.roles, path=path)
 
@@ -363,7 +366,7 @@ def tell_notice_confirmed(case: MembershipCase, actor: User | None, data: dict) 
         other = _people(SIGNATORY, organisation_id=case.organisation_id)
     recipients = {user.id: user for user in other + _people(ADVISER)}
     request = confirmed_notice(case)
-    subject = f"Oppsigelse av samarbeidsavtalen: {organisations.official_name(case.organisation)}"
+    subject = _("Oppsigelse av samarbeidsavtalen: %(name)s", name=organisations.official_name(case.organisation))
     path = _path("cases.case_page", case_id=case.id)
     for user in recipients.values():
         mail.queue(user.email, subject, "notice_confirmed", dedupe_key=f"notice:{case.id}:{case.notice_date}:{user.id}",

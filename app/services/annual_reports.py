@@ -6,7 +6,7 @@ from typing import NamedTuple
 from datetime import date, datetime, timedelta
 
 from flask import render_template
-from flask_babel import force_locale
+from flask_babel import force_locale, gettext as _, lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, lazyload, selectinload
 
@@ -20,7 +20,7 @@ from app.models.representative import GROUPS
 from app.services import ServiceError, audit, cost_keys, evaluations, members, rendered_pdfs, representatives
 
 ONE_DAY = timedelta(days=1)
-MERGED, NOTICE, EXPIRED = "Slått sammen", "Sagt opp", "Avtalen utløp"
+MERGED, NOTICE, EXPIRED = _l("Slått sammen"), _l("Sagt opp"), _l("Avtalen utløp")
 
 
 @dataclass
@@ -371,11 +371,11 @@ def generate(year: int, actor: User) -> AnnualReport:
     """Make the year's report from the data as it is now and file it with the year's steering-group meeting,
     replacing an earlier copy. The caller commits."""
     if year > clock.today().year:
-        raise ServiceError("Årsrapporten kan ikke lages for et år som ikke har begynt.")
+        raise ServiceError(_("Årsrapporten kan ikke lages for et år som ikke har begynt."))
     meeting = steering_meeting(year)
     if meeting is None:
-        raise ServiceError(f"Det er ikke registrert noe styringsgruppemøte i {year}. Planlegg møtet først, så "
-                           f"kan årsrapporten legges ved det.")
+        raise ServiceError(_("Det er ikke registrert noe styringsgruppemøte i %(year)s. Planlegg møtet først, så "
+                             "kan årsrapporten legges ved det.", year=year))
     content = render(gather(year), meeting)
     filed = for_year(year)
     if filed is None:

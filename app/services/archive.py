@@ -12,6 +12,7 @@ from datetime import date
 from xml.etree import ElementTree
 
 from flask import render_template
+from flask_babel import gettext as _, lazy_gettext as _l
 
 from app import clock
 from app.clock import OSLO
@@ -21,8 +22,9 @@ from app.services import cases, organisations, rendered_pdfs
 from workflows import MEMBERSHIP
 
 HOST = "Bergen kommune, Byrådsavdeling for helse og omsorg"
-INTRANET = "Intranettet for Kunnskapskommunen – Helse Omsorg Vest"
-DIRECTIONS = {"I": "Inngående dokument", "U": "Utgående dokument", "X": "Organinternt dokument uten oppfølging"}
+INTRANET = _l("Intranettet for Kunnskapskommunen – Helse Omsorg Vest")
+DIRECTIONS = {"I": _l("Inngående dokument"), "U": _l("Utgående dokument"),
+              "X": _l("Organinternt dokument uten oppfølging")}
 
 
 @dataclass
@@ -53,15 +55,15 @@ def invitation_letter(case: MembershipCase) -> list[Document]:
     round_ = case.round
     sent_on = round_.created_at.astimezone(OSLO).date()
     return [Document(
-        "invitasjon", f"Invitasjon til å delta i Kunnskapskommunen ({round_.title})",
+        "invitasjon", _("Invitasjon til å delta i Kunnskapskommunen (%(round)s)", round=round_.title),
         sent_on, "I", HOST, organisations.official_name(case.organisation, sent_on),
         lambda: pdf("invitation", case.id, "archive/letter_pdf.html", case=case), endpoint="cases.invitation_letter")]
 
 
 def case_history(case: MembershipCase) -> list[Document]:
     return [Document(
-        "saksforlop", f"Saksforløp for medlemskapet til {case.organisation.display_name}", clock.today(), "X",
-        INTRANET, case.organisation.display_name,
+        "saksforlop", _("Saksforløp for medlemskapet til %(name)s", name=case.organisation.display_name),
+        clock.today(), "X", str(INTRANET), case.organisation.display_name,
         lambda: pdf("case_history", case.id, "archive/history_pdf.html", case=case, history=cases.history(case),
                     today=clock.today()))]
 
@@ -97,7 +99,7 @@ def export(case: MembershipCase) -> bytes:
             "referanse": f"{case_number(case)}-{number}",
             "dokumentdato": doc.date.isoformat(),
             "journalposttype": doc.direction,
-            "journalposttype_tekst": DIRECTIONS[doc.direction],
+            "journalposttype_tekst": str(DIRECTIONS[doc.direction]),
             "avsender": doc.sender,
             "mottaker": doc.recipient,
             "tittel": doc.title,
@@ -109,7 +111,8 @@ def export(case: MembershipCase) -> bytes:
         "saksnummer": case_number(case),
         "saksaar": case_year(case),
         "sakssekvensnummer": case.id,
-        "sakstittel": f"Kunnskapskommunen Helse Omsorg Vest – medlemskap for {case.organisation.display_name}",
+        "sakstittel": _("Kunnskapskommunen Helse Omsorg Vest – medlemskap for %(name)s",
+                        name=case.organisation.display_name),
         "saksstatus": MEMBERSHIP.label(case.state),
         "part": {"navn": case.organisation.display_name, "kommunenummer": case.organisation.number},
         "runde": case.round.title,

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from flask import current_app
+from flask_babel import gettext as _
 from icalendar import Calendar, Event
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
@@ -84,14 +85,15 @@ def case_dates(user: User) -> Iterable[Entry]:
         if upcoming is None:
             continue
         if case.state == INVITED:
-            yield Entry(f"svarfrist-{case.id}", f"Svarfrist: {name} ({case.round.title})", day=upcoming.day,
-                        description="Siste dag for å svare på invitasjonen til Kunnskapskommunen.", path=path)
+            yield Entry(f"svarfrist-{case.id}", _("Svarfrist: %(name)s (%(round)s)", name=name, round=case.round.title),
+                        day=upcoming.day, path=path,
+                        description=_("Siste dag for å svare på invitasjonen til Kunnskapskommunen."))
         elif case.state == NOTICE_GIVEN:
-            yield Entry(f"oppsigelse-{case.id}-{case.notice_date}", f"Siste dag som medlem: {name}",
-                        day=upcoming.day, description="Oppsigelsestiden er ute etter denne dagen.", path=path)
+            yield Entry(f"oppsigelse-{case.id}-{case.notice_date}", _("Siste dag som medlem: %(name)s", name=name),
+                        day=upcoming.day, description=_("Oppsigelsestiden er ute etter denne dagen."), path=path)
         else:
-            yield Entry(f"avtaleslutt-{case.id}-{case.end_date}", f"Avtaleperioden slutter: {name}",
-                        day=upcoming.day, description="Siste dag i avtaleperioden for samarbeidsavtalen.",
+            yield Entry(f"avtaleslutt-{case.id}-{case.end_date}", _("Avtaleperioden slutter: %(name)s", name=name),
+                        day=upcoming.day, description=_("Siste dag i avtaleperioden for samarbeidsavtalen."),
                         path=path)
 
 

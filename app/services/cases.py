@@ -3,12 +3,14 @@ from collections import defaultdict
 from datetime import date, datetime, timedelta
 from typing import NamedTuple
 
+from flask_babel import gettext as _, lazy_gettext as _l
 from sqlalchemy import Select, and_, bindparam, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
 
 from app import clock
 from app.extensions import db
+from app.formatting import short_date
 from app.models import (AgreementDocument, AuditEvent, InvitationRound, MembershipCase, Organisation,
                         OrganisationSuccession, Signature, User)
 from app.models.case import HOST_PARTY, MUNICIPALITY_PARTY
@@ -33,8 +35,8 @@ class Refusal(NamedTuple):
 
 def _case_reason(state: str, agreement_start: date | None) -> str:
     if state == AGREEMENT_PENDING and agreement_start is None:
-        return "har en avtale til signering"
-    return "er medlem" if state in HOLDING_AGREEMENT else "har en åpen sak"
+        return _("har en avtale til signering")
+    return _("er medlem") if state in HOLDING_AGREEMENT else _("har en åpen sak")
 
 
 def _blocking(now: datetime, today: date):
@@ -76,8 +78,12 @@ def refusals(organisations: list[Organisation], day: date, *, every: bool = Fals
         if active_to is not None and active_to < day:
             part_of = ", ".join(name for _, name in successors[organisation_id])
             past = active_to < today
-            reason = f"{'oppløst' if past else 'oppløses'} {active_to:%d.%m.%Y}" + (
-                f", {'nå' if past else 'blir'} del av {part_of}" if part_of else "")
+            day_text = short_date(active_to)
+            if part_of:
+                reason = _("oppløst %(date)s, nå del av %(names)s", date=day_text, names=part_of) if past else \
+                    _("oppløses %(date)s, blir del av %(names)s", date=day_text, names=part_of)
+            else:
+                reason = _("oppløst %(date)s", date=day_text) if past else _("oppløses %(date)s", date=day_text)
             found[organisation_id] = Refusal(reason)
         elif organisation_id in blocking:
             case_id, reason = blocking[organisation_id]
@@ -86,7 +92,8 @@ def refusals(organisations: list[Organisation], day: date, *, every: bool = Fals
             through = next(((name, *blocking[s]) for s, name in successors[organisation_id] if s in blocking), None)
             if through:
                 successor, case_id, reason = through
-                found[organisation_id] = Refusal(f"går inn i {successor}, som {reason}", case_id)
+                found[organisation_id] = Refusal(_("går inn i %(successor)s, som %(reason)s", successor=successor,
+                                                           reason=reason), case_id)
     return found
 
 
@@ -114,20 +121,20 @@ def invitable_on(day: date) -> dict:
 def refusal_message(organisations: list[Organisation], found: dict[int, Refusal]) -> str:
     """The organisations that may not be invited, each with its reason."""
     named = [f"{o.name} ({found[o.id].reason})" for o in sorted(organisations, key=lambda o: o.name) if o.id in found]
-    return f"Kan ikke inviteres: {', '.join(named)}. En medlemskommunes avtale fornyes fra saken."
+    return _("Kan ikke inviteres: %(names)s. En medlemskommunes avtale fornyes fra saken.", names=", ".join(named))
 
 
 def invite(round_: InvitationRound, organisation: Organisation, actor: User | None) -> MembershipCase:
     """Open a case for a municipality in a round, in the workflow's first state."""
     if not organisation.is_municipality or organisation.is_host:
-        raise ServiceError(f"{organisation.name} kan ikke inviteres.")
+        raise ServiceError(_("%(name)s kan ikke inviteres.", name=organisation.name))
     refused = refusals([organisation], round_.reply_deadline)
     if refused:
         raise ServiceError(refusal_message([organisation], refused))
     exists = db.session.scalar(select(MembershipCase.id).where(
         MembershipCase.round_id == round_.id, MembershipCase.organisation_id == organisation.id))
     if exists:
-        raise ServiceError(f"{organisation.name} er allerede invitert i denne runden.")
+        raise ServiceError(_("%(name)s er allerede invitert i denne runden.", name=organisation.name))
     case = MembershipCase(round=round_, organisation=organisation, state=MEMBERSHIP.initial,
                           state_since=clock.now())
     db.session.add(case)
@@ -160,9 +167,9 @@ def sign(case: MembershipCase, party: str, user: User, *, name: str, title: str,
     `user` is the signatory signing in the app, or the adviser registering a signature from a scanned copy.
     """
     if case.state != AGREEMENT_PENDING or case.agreement is None:
-        raise ServiceError("Avtalen kan bare signeres mens den venter på signering.")
+        raise ServiceError(_("Avtalen kan bare signeres mens den venter på signering."))
     if case.signed_by(party):
-        raise ServiceError("Denne parten har allerede signert avtalen.")
+        raise ServiceError(_("Denne parten har allerede signert avtalen."))
     signature = Signature(case_id=case.id, agreement_id=case.agreement.id, party=party, user_id=user.id, name=name,
                           title=title, signed_on=signed_on, signed_at=clock.now(), method=method,
                           document_id=document.id if document else None)
@@ -170,7 +177,7 @@ def sign(case: MembershipCase, party: str, user: User, *, name: str, title: str,
     try:
         db.session.flush()
     except IntegrityError:
-        raise Conflict("Denne parten signerte avtalen akkurat nå, i et annet vindu eller av en annen person.")
+        raise Conflict(_("Denne parten signerte avtalen akkurat nå, i et annet vindu eller av en annen person."))
     db.session.expire(case, ["signatures"])
     db.session.expire(case.agreement, ["signatures"])
     facts = {"party": party, "signature": signature.id, "signed_on": signed_on.isoformat(), "method": method,
@@ -209,4 +216,4 @@ def _history_query(bounded: bool) -> Select:
     return stmt.order_by(AuditEvent.seq)
 
 
-PARTIES = {MUNICIPALITY_PARTY: "Kommunen", HOST_PARTY: "Bergen kommune"}
+PARTIES = {MUNICIPALITY_PARTY: _l("Kommunen"), HOST_PARTY: "Bergen kommune"}

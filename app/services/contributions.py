@@ -3,6 +3,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from app import clock
@@ -66,15 +67,15 @@ def new_year_lines(today: date) -> list[str]:
 
 def _check_date(day: date | None, field: str) -> date:
     if day is None:
-        raise ServiceError("Skriv inn en dato.", field=field)
+        raise ServiceError(_("Skriv inn en dato."), field=field)
     if day > clock.today():
-        raise ServiceError("Datoen kan ikke være fram i tid.", field=field)
+        raise ServiceError(_("Datoen kan ikke være fram i tid."), field=field)
     return day
 
 
 def _editable(entry: Contribution) -> None:
     if entry.status == CANCELLED:
-        raise ServiceError("Bidraget er annullert og kan ikke endres.")
+        raise ServiceError(_("Bidraget er annullert og kan ikke endres."))
 
 
 def due_date(invoiced_on: date) -> date:
@@ -86,7 +87,7 @@ def mark_invoiced(entry: Contribution, actor: User, *, invoiced_on: date | None,
     _editable(entry)
     _check_date(invoiced_on, "invoiced_on")
     if entry.paid_on and invoiced_on > entry.paid_on:
-        raise ServiceError("Fakturadatoen kan ikke være etter betalingsdatoen.", field="invoiced_on")
+        raise ServiceError(_("Fakturadatoen kan ikke være etter betalingsdatoen."), field="invoiced_on")
     before = {"invoiced_on": entry.invoiced_on.isoformat() if entry.invoiced_on else None, "ref": entry.invoice_ref,
               "due_on": entry.due_on.isoformat() if entry.due_on else None}
     entry.invoiced_on, entry.invoice_ref = invoiced_on, (reference or "").strip() or None
@@ -101,9 +102,9 @@ def mark_paid(entry: Contribution, actor: User, *, paid_on: date | None, referen
     _editable(entry)
     _check_date(paid_on, "paid_on")
     if entry.invoiced_on is None:
-        raise ServiceError("Registrer fakturaen før betalingen.", field="paid_on")
+        raise ServiceError(_("Registrer fakturaen før betalingen."), field="paid_on")
     if paid_on < entry.invoiced_on:
-        raise ServiceError("Betalingsdatoen kan ikke være før fakturadatoen.", field="paid_on")
+        raise ServiceError(_("Betalingsdatoen kan ikke være før fakturadatoen."), field="paid_on")
     before = {"paid_on": entry.paid_on.isoformat() if entry.paid_on else None, "ref": entry.payment_ref}
     entry.paid_on, entry.payment_ref = paid_on, (reference or "").strip() or None
     audit.record(actor, "contribution.pay", entry.audit_type, entry.id,
@@ -114,10 +115,10 @@ def cancel(entry: Contribution, actor: User | None, reason: str) -> None:
     """Cancel a line that is not paid (e.g. a year not owed after all); a reason is required."""
     reason = (reason or "").strip()
     if not reason:
-        raise ServiceError("Skriv hvorfor bidraget annulleres.", field="reason")
+        raise ServiceError(_("Skriv hvorfor bidraget annulleres."), field="reason")
     _editable(entry)
     if entry.status == PAID:
-        raise ServiceError("Et betalt bidrag kan ikke annulleres.")
+        raise ServiceError(_("Et betalt bidrag kan ikke annulleres."))
     entry.cancelled_at, entry.cancel_reason = clock.now(), reason
     audit.record(actor, "contribution.cancel", entry.audit_type, entry.id, comment=reason,
                  data={"organisation": entry.organisation_id, "year": entry.year})

@@ -8,6 +8,7 @@ import io
 from dataclasses import dataclass
 from datetime import date
 
+from flask_babel import gettext as _, lazy_gettext as _l
 from openpyxl import Workbook
 from sqlalchemy import func, or_, select
 from sqlalchemy import case as sql_case
@@ -73,30 +74,31 @@ def municipal_amounts(year: int) -> list[tuple[Organisation, int, int]]:
 def _check(draft: KeyDraft) -> list[CostKeyShare]:
     """The key's shares for each year of its period, or ServiceError saying (in bokmål) what does not add up."""
     if not (EARLIEST <= draft.first_year <= LATEST and EARLIEST <= draft.last_year <= LATEST):
-        raise ServiceError(f"Velg år mellom {EARLIEST} og {LATEST}.", field="first_year")
+        raise ServiceError(_("Velg år mellom %(first)s og %(last)s.", first=EARLIEST, last=LATEST), field="first_year")
     try:
         check_period(draft.first_year, draft.last_year)
     except ShareError as error:
         raise ServiceError(str(error), field="last_year")
     if not 0 < draft.budget <= MAX_BUDGET:
-        raise ServiceError("Skriv budsjettet i hele kroner, større enn 0.", field="budget")
+        raise ServiceError(_("Skriv budsjettet i hele kroner, større enn 0."), field="budget")
     if draft.method not in METHODS:
-        raise ServiceError("Velg hvordan resten fordeles.", field="method")
+        raise ServiceError(_("Velg hvordan resten fordeles."), field="method")
     parties = {org.id: org for org in larger_parties(draft.first_year, draft.last_year)}
     values = {org_id: value for org_id, value in draft.values.items() if value}
     if not values:
-        raise ServiceError("Skriv inn andelen til minst én av partene.")
+        raise ServiceError(_("Skriv inn andelen til minst én av partene."))
     if set(values) - set(parties):
-        raise ServiceError("En av partene deltar ikke i perioden.")
+        raise ServiceError(_("En av partene deltar ikke i perioden."))
     if draft.remainder_to_id not in values:
-        raise ServiceError("Parten som får resten etter avrunding, må ha en andel i nøkkelen.", field="remainder_to_id")
+        raise ServiceError(_("Parten som får resten etter avrunding, må ha en andel i nøkkelen."),
+                           field="remainder_to_id")
     shares, problems = [], []
     for year in range(draft.first_year, draft.last_year + 1):
         fixed = municipal_amounts(year)
         rest = draft.budget - sum(amount for _, amount, _ in fixed)
         if rest < 0:
-            problems.append(f"{year}: kommunenes faste beløp ({kroner(draft.budget - rest)}) er mer enn budsjettet "
-                            f"({kroner(draft.budget)}).")
+            problems.append(_("%(year)s: kommunenes faste beløp (%(fixed)s) er mer enn budsjettet (%(budget)s).",
+                              year=year, fixed=kroner(draft.budget - rest), budget=kroner(draft.budget)))
             continue
         try:
             split_shares = split(rest, values, draft.method, draft.remainder_to_id)
@@ -109,7 +111,7 @@ def _check(draft: KeyDraft) -> list[CostKeyShare]:
                                 percent=values[org_id] if draft.method == PERCENT else None)
                    for org_id in parties if org_id in values]
     if problems:
-        raise ServiceError("Andelene går ikke opp i budsjettet. " + " ".join(problems))
+        raise ServiceError(_("Andelene går ikke opp i budsjettet. %(problems)s", problems=" ".join(problems)))
     return shares
 
 
@@ -136,9 +138,9 @@ def create(draft: KeyDraft, actor: User) -> CostKey:
 def edit_refusal(key: CostKey, actor: User) -> str | None:
     """Why `actor` may not change the key: only a draft changes, and only the adviser changes it."""
     if key.state != DRAFT:
-        return f"Nøkkelen er «{COST_KEY.label(key.state)}» og kan ikke endres."
+        return _("Nøkkelen er «%(state)s» og kan ikke endres.", state=COST_KEY.label(key.state))
     if not ADVISER in key.roles_of(actor):
-        return "Bare FoU-rådgiveren kan endre et utkast."
+        return _("Bare FoU-rådgiveren kan endre et utkast.")
     return None
 
 
@@ -176,13 +178,13 @@ def record_decision(key: CostKey, actor: User, data: dict) -> None:
     if meeting_id is not None:
         meeting = db.session.get(Meeting, meeting_id)
         if meeting is None or meeting.kind != STEERING_MEETING:
-            raise ServiceError("Velg et styringsgruppemøte.", field="meeting_id")
+            raise ServiceError(_("Velg et styringsgruppemøte."), field="meeting_id")
     agenda_item = (data.get("agenda_item") or "").strip()
     decision = (data.get("comment") or "").strip()
     if not agenda_item:
-        raise ServiceError("Skriv saken på sakslisten.", field="agenda_item")
+        raise ServiceError(_("Skriv saken på sakslisten."), field="agenda_item")
     if not decision:
-        raise ServiceError("Skriv vedtaket.", field="comment")
+        raise ServiceError(_("Skriv vedtaket."), field="comment")
     key.decided_on, key.meeting_id, key.agenda_item, key.decision = decided_on, meeting_id, agenda_item, decision
 
 
@@ -324,7 +326,8 @@ def year_totals(key: CostKey) -> dict[int, int]:
     return totals
 
 
-EXPORT_HEADER = ("År", "Part", "Organisasjonsnummer", "Grunnlag", "Beløp (kr)", "Fordelingsnøkkel", "Vedtak")
+EXPORT_HEADER = (_l("År"), _l("Part"), _l("Organisasjonsnummer"), _l("Grunnlag"), _l("Beløp (kr)"),
+                 _l("Fordelingsnøkkel"), _l("Vedtak"))
 
 
 def export_rows(key: CostKey) -> list[tuple]:
@@ -348,7 +351,7 @@ def to_csv(key: CostKey) -> bytes:
     """The shares as CSV that Excel in Norwegian opens directly: semicolons, UTF-8 with BOM."""
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow(EXPORT_HEADER)
+    writer.writerow([str(title) for title in EXPORT_HEADER])
     for row in export_rows(key):
         writer.writerow([safe_cell(str(value)) for value in row])
     return out.getvalue().encode("utf-8-sig")
@@ -359,7 +362,7 @@ def to_xlsx(key: CostKey) -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = f"{key.first_year}-{key.last_year}"
-    sheet.append(EXPORT_HEADER)
+    sheet.append([str(title) for title in EXPORT_HEADER])
     for row in export_rows(key):
         sheet.append([value if isinstance(value, int) else safe_cell(value) for value in row])
     for column, width in zip("ABCDEFG", (8, 34, 20, 28, 14, 28, 40)):

@@ -1,6 +1,7 @@
 """The annual evaluation (agreement §8): the adviser's questions per year, one answer per member municipality."""
 from collections import defaultdict
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -25,13 +26,14 @@ def create(year: int, questions: list[str], actor: User) -> Evaluation:
     """The adviser sets the year's questions; the form opens for the member municipalities. The caller commits."""
     questions = [q.strip() for q in questions if q.strip()]
     if not questions:
-        raise ServiceError("Skriv minst ett spørsmål.", field="questions")
+        raise ServiceError(_("Skriv minst ett spørsmål."), field="questions")
     if len(questions) > MAX_QUESTIONS:
-        raise ServiceError(f"Skjemaet skal være kort: høyst {MAX_QUESTIONS} spørsmål.", field="questions")
+        raise ServiceError(_("Skjemaet skal være kort: høyst %(num)d spørsmål.", num=MAX_QUESTIONS),
+                           field="questions")
     if year > clock.today().year:
-        raise ServiceError("Året kan ikke være fram i tid.", field="year")
+        raise ServiceError(_("Året kan ikke være fram i tid."), field="year")
     if for_year(year):
-        raise ServiceError(f"Det finnes allerede en vurdering for {year}.", field="year")
+        raise ServiceError(_("Det finnes allerede en vurdering for %(year)s.", year=year), field="year")
     evaluation = Evaluation(year=year, created_at=clock.now(), created_by_id=actor.id,
                             questions=[EvaluationQuestion(position=n, text=q) for n, q in enumerate(questions, 1)])
     db.session.add(evaluation)
@@ -44,7 +46,7 @@ def create(year: int, questions: list[str], actor: User) -> Evaluation:
 def close(evaluation: Evaluation, actor: User) -> None:
     """No more answers or changes for this year."""
     if not evaluation.is_open:
-        raise Conflict("Vurderingen er allerede avsluttet.")
+        raise Conflict(_("Vurderingen er allerede avsluttet."))
     evaluation.closed_at = clock.now()
     audit.record(actor, "evaluation.close", evaluation.audit_type, evaluation.id, data={"year": evaluation.year})
 
@@ -108,14 +110,15 @@ def answer(evaluation: Evaluation, organisation: Organisation, actor: User, text
            ) -> EvaluationResponse:
     """Save (or change) the municipality's answers while the year is open. The caller commits."""
     if not (MUNICIPALITY_CONTACT in actor.roles and actor.organisation_id == organisation.id):
-        raise ServiceError("Bare kommunens kontaktperson kan svare for kommunen.")
+        raise ServiceError(_("Bare kommunens kontaktperson kan svare for kommunen."))
     if not evaluation.is_open:
-        raise ServiceError(f"Vurderingen for {evaluation.year} er avsluttet og kan ikke endres.")
+        raise ServiceError(_("Vurderingen for %(year)s er avsluttet og kan ikke endres.", year=evaluation.year))
     if not is_asked(evaluation, organisation):
-        raise ServiceError(f"{organisation.name} var ikke medlemskommune i {evaluation.year}.")
+        raise ServiceError(_("%(name)s var ikke medlemskommune i %(year)s.", name=organisation.name,
+                             year=evaluation.year))
     missing = [q for q in evaluation.questions if not (texts.get(q.id) or "").strip()]
     if missing:
-        raise ServiceError("Svar på alle spørsmålene.", field=f"q{missing[0].id}")
+        raise ServiceError(_("Svar på alle spørsmålene."), field=f"q{missing[0].id}")
     response = response_of(evaluation, organisation)
     first = response is None
     if first:

@@ -8,6 +8,7 @@ roles only through a mapping the operator configured. The audit log names people
 from dataclasses import dataclass
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import delete, func, select
 
 from app import clock
@@ -85,7 +86,7 @@ def account_for(token: Token) -> User | None:
 def sign_in(user: User, token: Token) -> None:
     """An account tied to this subject signs in: a new sign-in session, as with a password."""
     if not user.active:
-        raise ServiceError("Kontoen er deaktivert. Kontakt administratoren.")
+        raise ServiceError(_("Kontoen er deaktivert. Kontakt administratoren."))
     _identity(token).last_used_at = clock.now()
     users.start_session(user)
     audit.record(user, "user.sign_in_provider", "user", user.id, data={"provider": token.provider})
@@ -125,7 +126,7 @@ def send_code(pending: PendingIdentity, email: str, provider_label: str) -> None
         audit.record(None, "identity.code_unknown_account", "pending_identity", pending.id)
         return
     pending.user, pending.code_hash, pending.code_expires_at = user, None, None
-    mail.queue(user.email, "Engangskode for innlogging i Kunnskapskommunen", "identity_code", user=user,
+    mail.queue(user.email, _("Engangskode for innlogging i Kunnskapskommunen"), "identity_code", user=user,
                identity_code_for=pending, provider_label=provider_label,
                minutes=int(current_app.config["OIDC_LINK_CODE_MAX_AGE"].total_seconds() // 60))
     audit.record(None, "identity.code_sent", "pending_identity", pending.id, data={"user_id": user.id})
@@ -136,7 +137,7 @@ def confirm_code(pending: PendingIdentity, code: str) -> User:
     user = pending.user
     if user is None or not identity_codes.check(pending, code):
         audit.record(None, "identity.code_wrong", "pending_identity", pending.id)
-        raise CodeRefused("Koden er feil eller utløpt. Be om en ny kode om den ikke virker.", field="code")
+        raise CodeRefused(_("Koden er feil eller utløpt. Be om en ny kode om den ikke virker."), field="code")
     _tie(pending, user, actor=user)
     audit.record(user, "identity.code_confirmed", "pending_identity", pending.id, data={"user_id": user.id})
     users.start_session(user)
@@ -147,7 +148,7 @@ def request_access(pending: PendingIdentity, name: str, email: str) -> None:
     """The person asks for access: the administrators decide (approve ties the subject to the account with this
     address, or makes one)."""
     if pending.requested_at is not None:
-        raise ServiceError("Forespørselen er allerede sendt og venter på administratoren.")
+        raise ServiceError(_("Forespørselen er allerede sendt og venter på administratoren."))
     pending.requested_at = clock.now()
     pending.requested_name, pending.requested_email = name.strip(), users.normalise_email(email)
     audit.record(None, "identity.access_requested", "pending_identity", pending.id,
@@ -182,21 +183,21 @@ def approve(pending: PendingIdentity, actor: User) -> User:
     """An administrator approves a request: tied to the account with the address given, or to a new account with
     the organisation (and mapped roles) the token gave."""
     if pending.requested_at is None:
-        raise ServiceError("Forespørselen er allerede behandlet.")
+        raise ServiceError(_("Forespørselen er allerede behandlet."))
     user = existing_account(pending)
     if user is None:
         user = users.create_user(pending.requested_email, pending.requested_name, pending.roles.split(),
                                  organisation=pending.organisation, actor=actor)
     _tie(pending, user, actor=actor)
     audit.record(actor, "identity.approved", "pending_identity", pending.id, data={"user_id": user.id})
-    mail.queue(user.email, "Du har fått tilgang til intranettet for Kunnskapskommunen", "identity_approved",
+    mail.queue(user.email, _("Du har fått tilgang til intranettet for Kunnskapskommunen"), "identity_approved",
                user=user)
     return user
 
 
 def reject(pending: PendingIdentity, actor: User) -> None:
     if pending.requested_at is None:
-        raise ServiceError("Forespørselen er allerede behandlet.")
+        raise ServiceError(_("Forespørselen er allerede behandlet."))
     audit.record(actor, "identity.rejected", "pending_identity", pending.id)
     db.session.delete(pending)
 

@@ -5,11 +5,13 @@ import io
 from dataclasses import dataclass
 from datetime import date
 
+from flask_babel import gettext as _, lazy_gettext as _l
 from openpyxl import Workbook
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from app.extensions import db
+from app.formatting import short_date
 from app.models import Agreement, Contribution, CostKey, Organisation
 from app.services import organisations
 from app.spreadsheets import safe_cell
@@ -35,7 +37,7 @@ class InvoiceRow:
     line_id: int
 
 
-AGREEMENT_BASIS, KEY_BASIS = "Samarbeidsavtale", "Fordelingsnøkkel"
+AGREEMENT_BASIS, KEY_BASIS = _l("Samarbeidsavtale"), _l("Fordelingsnøkkel")
 
 
 def register_day(year: int) -> date:
@@ -46,22 +48,24 @@ def register_day(year: int) -> date:
 
 def agreement_reference(agreement: Agreement | None) -> str:
     if agreement is None:
-        return "Avtale før avtaleregisteret"
+        return _("Avtale før avtaleregisteret")
     signed = agreement.signed_on
-    return (f"Samarbeidsavtale {agreement.period}"
-            + (f", signert {signed:%d.%m.%Y}" if signed else "") + f" (avtale-ID {agreement.id})")
+    if signed:
+        return _("Samarbeidsavtale %(period)s, signert %(date)s (avtale-ID %(id)s)", period=agreement.period,
+                 date=short_date(signed), id=agreement.id)
+    return _("Samarbeidsavtale %(period)s (avtale-ID %(id)s)", period=agreement.period, id=agreement.id)
 
 
 def key_reference(key: CostKey) -> str:
-    decided = f", vedtatt {key.decided_on:%d.%m.%Y}" if key.decided_on else ""
-    item = f", sak {key.agenda_item}" if key.agenda_item else ""
-    return f"{key.title}{decided}{item} (nøkkel-ID {key.id})"
+    decided = _(", vedtatt %(date)s", date=short_date(key.decided_on)) if key.decided_on else ""
+    item = _(", sak %(item)s", item=key.agenda_item) if key.agenda_item else ""
+    return _("%(title)s%(decided)s%(item)s (nøkkel-ID %(id)s)", title=key.title, decided=decided, item=item, id=key.id)
 
 
 def _row(entry: Contribution) -> InvoiceRow:
     party = organisations.on(entry.organisation, register_day(entry.year))
-    basis, reference = (KEY_BASIS, key_reference(entry.cost_key)) if entry.cost_key_id else \
-        (AGREEMENT_BASIS, agreement_reference(entry.agreement))
+    basis, reference = (str(KEY_BASIS), key_reference(entry.cost_key)) if entry.cost_key_id else \
+        (str(AGREEMENT_BASIS), agreement_reference(entry.agreement))
     return InvoiceRow(year=entry.year, organisation_id=entry.organisation_id, org_number=party.org_number,
                       name=party.official_name, basis=basis, reference=reference,
                       amount=entry.amount, status=entry.status_label, invoiced_on=entry.invoiced_on,
@@ -99,8 +103,8 @@ def years() -> list[int]:
                                    .distinct().order_by(Contribution.year.desc())))
 
 
-HEADER = ["År", "Organisasjonsnummer", "Navn", "Grunnlag", "Referanse", "Beløp (kr)", "Status", "Fakturadato",
-          "Fakturanummer", "Forfallsdato", "Betalt dato"]
+HEADER = [_l("År"), _l("Organisasjonsnummer"), _l("Navn"), _l("Grunnlag"), _l("Referanse"), _l("Beløp (kr)"),
+          _l("Status"), _l("Fakturadato"), _l("Fakturanummer"), _l("Forfallsdato"), _l("Betalt dato")]
 
 
 def _values(row: InvoiceRow) -> list:
@@ -119,7 +123,7 @@ def to_csv(found: list[InvoiceRow]) -> bytes:
     """As CSV that Excel in Norwegian opens directly: semicolons, UTF-8 with BOM, dd.mm.åååå."""
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow(HEADER)
+    writer.writerow([str(title) for title in HEADER])
     for row in found:
         writer.writerow([_text(value) for value in _values(row)])
     return out.getvalue().encode("utf-8-sig")
@@ -129,8 +133,8 @@ def to_xlsx(found: list[InvoiceRow], year: int) -> bytes:
     """As an Excel workbook: one sheet, amounts as numbers, dates as dates, text never read as a formula."""
     book = Workbook()
     sheet = book.active
-    sheet.title = f"Fakturagrunnlag {year}"
-    sheet.append(HEADER)
+    sheet.title = _("Fakturagrunnlag %(year)s", year=year)
+    sheet.append([str(title) for title in HEADER])
     for row in found:
         sheet.append([value if value != "" else None for value in _values(row)])
         for cell in sheet[sheet.max_row]:

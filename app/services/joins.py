@@ -5,6 +5,7 @@ as an accepted invitation in the membership workflow."""
 from datetime import date
 
 from flask import current_app
+from flask_babel import gettext as _, lazy_gettext as _l
 from sqlalchemy import Select, func, or_, select, update
 
 from app import clock
@@ -17,7 +18,7 @@ from app.services import ServiceError, audit, cases, mail, rate_limits, replies,
 from app.services.mailbox_tokens import digest
 
 AUDIT_TYPE = "join_request"
-INVALID = "Lenken er ugyldig. Bruk lenken i den siste e-posten, eller send forespørselen på nytt."
+INVALID = _l("Lenken er ugyldig. Bruk lenken i den siste e-posten, eller send forespørselen på nytt.")
 
 
 def joinable(today: date) -> list[Organisation]:
@@ -35,7 +36,8 @@ def _limits(organisation_id: int, remote_addr: str | None) -> None:
                             config["JOIN_MAX_WAIT"])
     wait = rate_limits.first_wait([(f"join:addr:{remote_addr or '-'}", rule), (f"join:org:{organisation_id}", rule)])
     if wait:
-        raise rate_limits.RateLimited(f"For mange forespørsler. Prøv igjen om {rate_limits.wait_text(wait)}.", wait)
+        raise rate_limits.RateLimited(_("For mange forespørsler. Prøv igjen om %(wait)s.",
+                                        wait=rate_limits.wait_text(wait)), wait)
 
 
 def request_to_join(organisation_id: int, *, name: str, title: str, email: str,
@@ -44,11 +46,12 @@ def request_to_join(organisation_id: int, *, name: str, title: str, email: str,
     today = clock.today()
     organisation = next((o for o in joinable(today) if o.id == organisation_id), None)
     if organisation is None:
-        raise ServiceError("Kommunen kan ikke be om å bli med nå: den er medlem, har en åpen invitasjon eller "
-                           "finnes ikke lenger.", field="organisation_id")
+        raise ServiceError(_("Kommunen kan ikke be om å bli med nå: den er medlem, har en åpen invitasjon eller "
+                             "finnes ikke lenger."), field="organisation_id")
     if not organisation.mailbox:
-        raise ServiceError(f"{organisation.display_name} har ingen registrert postmottaksadresse. Ta kontakt med "
-                           "FoU-rådgiveren i Bergen kommune.", field="organisation_id")
+        raise ServiceError(_("%(name)s har ingen registrert postmottaksadresse. Ta kontakt med "
+                             "FoU-rådgiveren i Bergen kommune.", name=organisation.display_name),
+                           field="organisation_id")
     _limits(organisation.id, remote_addr)
     link = MailboxLink(purpose=JOIN, created_at=clock.now())
     db.session.add(link)
@@ -58,7 +61,8 @@ def request_to_join(organisation_id: int, *, name: str, title: str, email: str,
     db.session.add(found)
     db.session.flush()
     audit.record(None, "join.request", AUDIT_TYPE, found.id, data={"organisation": organisation.id})
-    mail.queue(organisation.mailbox, f"Bekreft: {organisation.display_name} ber om å bli med i Kunnskapskommunen",
+    mail.queue(organisation.mailbox, _("Bekreft: %(name)s ber om å bli med i Kunnskapskommunen",
+                                      name=organisation.display_name),
                "join_confirm", mailbox_link=link, join_request=found, organisation=organisation,
                valid_days=current_app.config["JOIN_LINK_MAX_AGE"].days)
     return found
@@ -69,12 +73,12 @@ def by_token(token: str) -> JoinRequest:
     found = db.session.scalar(select(JoinRequest).join(MailboxLink, JoinRequest.link_id == MailboxLink.id).where(
         MailboxLink.purpose == JOIN, MailboxLink.token_hash == digest(token or "")))
     if found is None:
-        raise ServiceError(INVALID)
+        raise ServiceError(str(INVALID))
     link = found.link
     if link.used_at is not None:
-        raise ServiceError("Forespørselen er allerede bekreftet. FoU-rådgiveren tar kontakt.")
+        raise ServiceError(_("Forespørselen er allerede bekreftet. FoU-rådgiveren tar kontakt."))
     if clock.now() - link.minted_at > current_app.config["JOIN_LINK_MAX_AGE"]:
-        raise ServiceError("Lenken er utløpt. Send forespørselen på nytt.")
+        raise ServiceError(_("Lenken er utløpt. Send forespørselen på nytt."))
     return found
 
 
@@ -85,7 +89,7 @@ def confirm(token: str) -> JoinRequest:
                                                         MailboxLink.used_at.is_(None))
                               .values(used_at=clock.now()).execution_options(synchronize_session=False))
     if used.rowcount != 1:
-        raise ServiceError("Forespørselen er allerede bekreftet.")
+        raise ServiceError(_("Forespørselen er allerede bekreftet."))
     db.session.expire(found.link, ["used_at"])
     audit.record(None, "join.confirm", AUDIT_TYPE, found.id, data={"organisation": found.organisation_id})
     return found
@@ -111,16 +115,16 @@ def decide(found: JoinRequest, actor: User, *, accept: bool, decided_by: str, de
     """Record the decision; accepted, the municipality gets a case that continues as an accepted invitation (a
     round of its own with the standard terms, the requester as its contact in the answer)."""
     if found.decision is not None or found.link.used_at is None:
-        raise ServiceError("Forespørselen er allerede avgjort, eller ikke bekreftet fra postmottak.")
+        raise ServiceError(_("Forespørselen er allerede avgjort, eller ikke bekreftet fra postmottak."))
     if decided_by not in DECIDERS:
-        raise ServiceError("Velg hvem som har avgjort forespørselen.", field="decided_by")
+        raise ServiceError(_("Velg hvem som har avgjort forespørselen."), field="decided_by")
     today = clock.today()
     decided_on = decided_on or today
     if decided_on > today:
-        raise ServiceError("Vedtaksdatoen kan ikke være fram i tid.", field="decided_on")
+        raise ServiceError(_("Vedtaksdatoen kan ikke være fram i tid."), field="decided_on")
     comment = (comment or "").strip() or None
     if not accept and not comment:
-        raise ServiceError("Skriv hvorfor forespørselen avslås.", field="comment")
+        raise ServiceError(_("Skriv hvorfor forespørselen avslås."), field="comment")
     found.decision, found.decided_by, found.decided_on = (ACCEPTED if accept else DECLINED), decided_by, decided_on
     found.decision_comment, found.recorded_by_id = comment, actor.id
     audit.record(actor, "join.decide", AUDIT_TYPE, found.id, comment=comment,

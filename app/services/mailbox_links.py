@@ -4,6 +4,7 @@ is a POST, and the link works once, until the reply deadline. Only the SHA-256 o
 worker makes the token as it sends the mail, so no outbox row holds one (and a retry sends a new link)."""
 from dataclasses import replace
 
+from flask_babel import gettext as _, lazy_gettext as _l
 from sqlalchemy import Select, func, select, update
 
 from app import clock
@@ -16,7 +17,7 @@ from app.services.mailbox_tokens import digest
 from workflows import MEMBERSHIP
 from workflows.roles import MUNICIPALITY_CONTACT
 
-INVALID = "Lenken er ugyldig. Bruk lenken i den siste e-posten dere fikk, eller ta kontakt med FoU-rådgiveren."
+INVALID = _l("Lenken er ugyldig. Bruk lenken i den siste e-posten dere fikk, eller ta kontakt med FoU-rådgiveren.")
 
 
 def sent_to_mailbox(case_ids: list[int]) -> set[int]:
@@ -48,10 +49,10 @@ def reply_link(token: str) -> MailboxLink:
     link = db.session.scalar(select(MailboxLink).where(MailboxLink.purpose == REPLY,
                                                        MailboxLink.token_hash == digest(token or "")))
     if link is None:
-        raise ServiceError(INVALID)
+        raise ServiceError(str(INVALID))
     if link.used_at is not None:
-        raise ServiceError("Invitasjonen er allerede besvart med denne lenken. Ta kontakt med FoU-rådgiveren hvis "
-                           "svaret må endres.")
+        raise ServiceError(_("Invitasjonen er allerede besvart med denne lenken. Ta kontakt med FoU-rådgiveren hvis "
+                             "svaret må endres."))
     mode = replies.reply_mode(link.case)
     if mode.kind != "open":
         raise ServiceError(mode.message)
@@ -64,23 +65,24 @@ def answer(token: str, *, answer: str, details: replies.ReplyDetails, comment: s
     person."""
     link = reply_link(token)
     if answer not in (YES, NO):
-        raise ServiceError("Velg om kommunen takker ja eller nei.", field="answer")
+        raise ServiceError(_("Velg om kommunen takker ja eller nei."), field="answer")
     if not (details.contact_name and details.contact_title and details.contact_email):
-        raise ServiceError("Skriv navn, stilling og e-postadresse til den som svarer.", field="contact_name")
+        raise ServiceError(_("Skriv navn, stilling og e-postadresse til den som svarer."), field="contact_name")
     case = link.case
     trigger = "accept" if answer == YES else "decline"
     if case.state not in MEMBERSHIP.spec(trigger).sources:
-        raise ServiceError(f"Kommunen har allerede svart «{ANSWER_LABELS[answer]}».", field="answer")
+        raise ServiceError(_("Kommunen har allerede svart «%(answer)s».", answer=ANSWER_LABELS[answer]),
+                           field="answer")
     used = db.session.execute(update(MailboxLink).where(MailboxLink.id == link.id, MailboxLink.used_at.is_(None))
                               .values(used_at=clock.now()).execution_options(synchronize_session=False))
     if used.rowcount != 1:
-        raise ServiceError("Invitasjonen er allerede besvart med denne lenken.")
+        raise ServiceError(_("Invitasjonen er allerede besvart med denne lenken."))
     db.session.expire(link, ["used_at"])
     details = replace(details, contact_email=users.normalise_email(details.contact_email))
     facts = replies.mailbox_facts(answer, details, comment)
     workflow.apply(case, MEMBERSHIP.spec(trigger), None, comment=facts["comment"], data={"reply": facts})
     link.reply = replies.latest_reply(case)
-    mail.queue(details.contact_email, "Kvittering: svar på invitasjonen fra Kunnskapskommunen",
+    mail.queue(details.contact_email, _("Kvittering: svar på invitasjonen fra Kunnskapskommunen"),
                "mailbox_reply_receipt", dedupe_key=f"mailbox_receipt:{link.id}", case=case, round=case.round,
                facts=facts, answer_label=ANSWER_LABELS[answer])
     return link
@@ -101,7 +103,7 @@ def awaiting_count_query():
 
 def _decided(link: MailboxLink, actor: User) -> None:
     if link.reply_id is None or link.decided_at is not None:
-        raise ServiceError("Svaret er allerede behandlet.")
+        raise ServiceError(_("Svaret er allerede behandlet."))
     link.decided_at, link.decided_by_id = clock.now(), actor.id
 
 

@@ -3,6 +3,7 @@ import secrets
 from datetime import datetime
 from pathlib import Path
 
+from flask_babel import gettext as _
 from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload, lazyload, selectinload
 
@@ -89,16 +90,16 @@ def visible(user: User):
 
 def _check(starts_at: datetime, ends_at: datetime, invitees: list[User]) -> None:
     if ends_at <= starts_at:
-        raise ServiceError("Møtet må slutte etter at det begynner.", field="end_time")
+        raise ServiceError(_("Møtet må slutte etter at det begynner."), field="end_time")
     if not invitees:
-        raise ServiceError("Velg minst én som skal inviteres.", field="invitees")
+        raise ServiceError(_("Velg minst én som skal inviteres."), field="invitees")
 
 
 def create(kind: str, *, starts_at: datetime, ends_at: datetime, place: str, agenda: str, invitees: list[User],
            actor: User, notify: bool = True) -> Meeting:
     """Plan a meeting and send each invitee a meeting invitation. The caller commits."""
     if kind not in KIND_LABELS:
-        raise ServiceError("Ukjent møtetype.")
+        raise ServiceError(_("Ukjent møtetype."))
     _check(starts_at, ends_at, invitees)
     meeting = Meeting(kind=kind, starts_at=starts_at, ends_at=ends_at, place=place.strip(), agenda=agenda or "",
                       minutes="", created_at=clock.now(), created_by_id=actor.id,
@@ -134,8 +135,9 @@ def update(meeting: Meeting, *, starts_at: datetime, ends_at: datetime, place: s
 
 
 def _invite(meeting: Meeting, user: User, *, changed: bool) -> None:
-    prefix = "Endret møtetidspunkt eller sted" if changed else "Møteinnkalling"
-    mail.queue(user.email, f"{prefix}: {meeting.title}", "meeting_invitation", meeting=meeting, user=user,
+    subject = _("Endret møtetidspunkt eller sted: %(title)s", title=meeting.title) if changed else \
+        _("Møteinnkalling: %(title)s", title=meeting.title)
+    mail.queue(user.email, subject, "meeting_invitation", meeting=meeting, user=user,
                changed=changed)
 
 
@@ -150,7 +152,7 @@ def record_minutes(meeting: Meeting, *, text: str, pdf: bytes | None, actor: Use
         files.write(meeting.minutes_file, pdf)
     meeting.minutes = (text or "").strip()
     if not meeting.minutes and not meeting.minutes_file:
-        raise ServiceError("Skriv referatet eller last opp en PDF.", field="minutes")
+        raise ServiceError(_("Skriv referatet eller last opp en PDF."), field="minutes")
     audit.record(actor, "meeting.minutes", "meeting", meeting.id, data={"pdf": pdf is not None})
 
 

@@ -11,10 +11,12 @@ agreement then names the successor, keeps the signatures given and waits for the
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from flask_babel import gettext as _
 from sqlalchemy import and_, or_, select
 
 from app import clock
 from app.extensions import db
+from app.formatting import short_date
 from app.models import (AdministrativeContact, Agreement, AuditEvent, Contribution, EvaluationResponse, Merger,
                         MembershipCase, Organisation, OrganisationSuccession, Representative, RepresentativeSeat,
                         TransitionRequest, User, UserRole)
@@ -75,39 +77,44 @@ def plan(predecessors: list[Organisation], successor: Organisation, first_day: d
          continued_case_id: int | None) -> Plan:
     """What `record` would do, or its refusal."""
     if first_day is None:
-        raise ServiceError("Skriv datoen sammenslåingen gjelder fra.", field="first_day")
+        raise ServiceError(_("Skriv datoen sammenslåingen gjelder fra."), field="first_day")
     if not predecessors:
-        raise ServiceError("Velg minst én organisasjon som slås sammen.", field="predecessor_ids")
+        raise ServiceError(_("Velg minst én organisasjon som slås sammen."), field="predecessor_ids")
     if successor in predecessors:
-        raise ServiceError(f"{successor.display_name} kan ikke være både før og etter sammenslåingen.",
+        raise ServiceError(_("%(name)s kan ikke være både før og etter sammenslåingen.",
+                             name=successor.display_name),
                            field="successor_id")
     for org in predecessors:
         if org.successor_links:
-            raise ServiceError(f"{org.display_name} er allerede slått sammen med "
-                               f"{org.successor_links[0].successor.display_name}.", field="predecessor_ids")
+            raise ServiceError(_("%(name)s er allerede slått sammen med %(successor)s.", name=org.display_name,
+                                 successor=org.successor_links[0].successor.display_name), field="predecessor_ids")
         if org.active_to and org.active_to < first_day - ONE_DAY:
-            raise ServiceError(f"{org.display_name} fantes bare til og med {org.active_to:%d.%m.%Y}.",
+            raise ServiceError(_("%(name)s fantes bare til og med %(date)s.", name=org.display_name,
+                                 date=short_date(org.active_to)),
                                field="predecessor_ids")
         if org.active_from and org.active_from >= first_day:
-            raise ServiceError(f"{org.display_name} ble opprettet {org.active_from:%d.%m.%Y}, etter "
-                               "sammenslåingen.", field="predecessor_ids")
+            raise ServiceError(_("%(name)s ble opprettet %(date)s, etter sammenslåingen.", name=org.display_name,
+                                 date=short_date(org.active_from)), field="predecessor_ids")
     if successor.active_to and successor.active_to < first_day:
-        raise ServiceError(f"{successor.display_name} fantes bare til og med {successor.active_to:%d.%m.%Y}.",
+        raise ServiceError(_("%(name)s fantes bare til og med %(date)s.", name=successor.display_name,
+                             date=short_date(successor.active_to)),
                            field="successor_id")
     found = member_cases(predecessors)
     continued = next((case for case in found if case.id == continued_case_id), None)
     if continued_case_id is not None and continued is None:
-        raise ServiceError("Avtalen som skal videreføres, må være et medlemskap en av kommunene har nå.",
+        raise ServiceError(_("Avtalen som skal videreføres, må være et medlemskap en av kommunene har nå."),
                            field="continued_case_id")
     if continued is not None and member_cases([successor]):
-        raise ServiceError(f"{successor.display_name} er allerede medlem, så ingen avtale kan videreføres.",
+        raise ServiceError(_("%(name)s er allerede medlem, så ingen avtale kan videreføres.",
+                             name=successor.display_name),
                            field="continued_case_id")
     result = Plan(successor, list(predecessors), first_day, found, continued)
     for case in result.ended:
         if case.state in RENEWING:
-            raise ServiceError(f"{case.organisation.display_name} fornyer avtalen (den nye avtalen er til signering), "
-                               "og en fornyelse kan ikke avsluttes ved sammenslåing. Velg den som avtalen "
-                               f"{successor.display_name} viderefører.", field="continued_case_id")
+            raise ServiceError(_("%(name)s fornyer avtalen (den nye avtalen er til signering), og en fornyelse kan "
+                                 "ikke avsluttes ved sammenslåing. Velg den som avtalen %(successor)s viderefører.",
+                                 name=case.organisation.display_name, successor=successor.display_name),
+                               field="continued_case_id")
     if continued is not None:
         result.moves = _moves(continued, successor, first_day)
     return result
@@ -248,7 +255,7 @@ def _tell_successor(case: MembershipCase, successor: Organisation, agreement: Ag
         User.organisation_id == successor.id, User.active.is_(True),
         User.role_rows.any(UserRole.role == MUNICIPALITY_CONTACT)).order_by(User.id)).all()
     recipients = [user.email for user in contacts] or ([successor.mailbox] if successor.mailbox else [])
-    subject = f"Samarbeidsavtalen videreføres av {successor.display_name}"
+    subject = _("Samarbeidsavtalen videreføres av %(name)s", name=successor.display_name)
     for recipient in recipients:
         mail.queue(recipient, subject, "merger_continued", dedupe_key=f"merger:{case.id}:{recipient}",
                    successor=successor, agreement=agreement,
@@ -294,13 +301,13 @@ class Request:
 def _predecessors(asked: Request) -> list[Organisation]:
     found = [db.session.get(Organisation, org_id) for org_id in asked.predecessor_ids]
     if not found or None in found:
-        raise ServiceError("Velg minst én organisasjon som slås sammen.", field="predecessor_ids")
+        raise ServiceError(_("Velg minst én organisasjon som slås sammen."), field="predecessor_ids")
     return found
 
 
 def _new_successor(asked: Request, predecessors: list[Organisation]) -> dict:
     if not (asked.official_name or "").strip():
-        raise ServiceError("Skriv det offisielle navnet på den nye organisasjonen, eller velg en som finnes.",
+        raise ServiceError(_("Skriv det offisielle navnet på den nye organisasjonen, eller velg en som finnes."),
                            field="official_name")
     first = predecessors[0]
     return {"kind": first.kind, "official_name": asked.official_name, "number": asked.number,
@@ -318,7 +325,7 @@ def preview(asked: Request) -> Plan:
         successor = Organisation(kind=new.kind, name=new.name, official_name=new.official_name,
                                  active_from=new.active_from)
     if successor is None:
-        raise ServiceError("Velg etterfølgeren fra listen.", field="successor_id")
+        raise ServiceError(_("Velg etterfølgeren fra listen."), field="successor_id")
     return plan(predecessors, successor, asked.first_day, asked.continued_case_id or None)
 
 

@@ -8,6 +8,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from app import clock, search
@@ -61,10 +62,10 @@ def clean_org_number(value: str | None) -> str | None:
     if not value:
         return None
     if not re.fullmatch(r"\d{9}", value):
-        raise ServiceError("Organisasjonsnummeret må ha ni sifre.", field="org_number")
+        raise ServiceError(_("Organisasjonsnummeret må ha ni sifre."), field="org_number")
     if not org_number_valid(value):
-        raise ServiceError(f"Organisasjonsnummeret {value} finnes ikke: kontrollsifferet stemmer ikke. "
-                           "Sjekk at alle sifrene er riktige.", field="org_number")
+        raise ServiceError(_("Organisasjonsnummeret %(number)s finnes ikke: kontrollsifferet stemmer ikke. "
+                             "Sjekk at alle sifrene er riktige.", number=value), field="org_number")
     return value
 
 
@@ -73,7 +74,7 @@ def clean_municipality_number(value: str | None) -> str | None:
     if not value:
         return None
     if not re.fullmatch(r"\d{4}", value):
-        raise ServiceError("Kommunenummeret må ha fire sifre, for eksempel 4601.", field="number")
+        raise ServiceError(_("Kommunenummeret må ha fire sifre, for eksempel 4601."), field="number")
     return value
 
 
@@ -170,21 +171,22 @@ def _check_number_free(org_id: int | None, scheme: str, value: str, first: date 
         for held in periods(other, _numbers(other, scheme)):
             if held.value.value == value and _overlaps(first, last, held.first, held.last):
                 field = "number" if scheme == MUNICIPALITY_NUMBER else "org_number"
-                label = "Kommunenummeret" if scheme == MUNICIPALITY_NUMBER else "Organisasjonsnummeret"
-                raise ServiceError(f"{label} {value} er registrert på {other.display_name} i samme periode.",
-                                   field=field)
+                message = _("Kommunenummeret %(number)s er registrert på %(name)s i samme periode.") \
+                    if scheme == MUNICIPALITY_NUMBER else \
+                    _("Organisasjonsnummeret %(number)s er registrert på %(name)s i samme periode.")
+                raise ServiceError(message % {"number": value, "name": other.display_name}, field=field)
 
 
 def _checked_details(kind: str, written_standard: str, region: str | None, active_from: date | None,
                      active_to: date | None) -> None:
     if kind not in KIND_LABELS:
-        raise ServiceError("Velg hva slags organisasjon det er.", field="kind")
+        raise ServiceError(_("Velg hva slags organisasjon det er."), field="kind")
     if written_standard not in WRITTEN_STANDARDS:
-        raise ServiceError("Velg målform.", field="written_standard")
+        raise ServiceError(_("Velg målform."), field="written_standard")
     if region and region not in REGIONS:
-        raise ServiceError("Velg en region fra listen.", field="region")
+        raise ServiceError(_("Velg en region fra listen."), field="region")
     if active_from and active_to and active_to < active_from:
-        raise ServiceError("Siste dag kan ikke være før første dag.", field="active_to")
+        raise ServiceError(_("Siste dag kan ikke være før første dag."), field="active_to")
 
 
 @dataclass(frozen=True)
@@ -208,11 +210,11 @@ def check_new(*, kind: str, official_name: str, name: str | None = None, number:
     """What `register` would add, or its refusal."""
     official = " ".join((official_name or "").split())
     if not official:
-        raise ServiceError("Skriv det offisielle navnet.", field="official_name")
+        raise ServiceError(_("Skriv det offisielle navnet."), field="official_name")
     _checked_details(kind, written_standard, region, active_from, None)
     number, org_number = clean_municipality_number(number), clean_org_number(org_number)
     if number and kind != MUNICIPALITY:
-        raise ServiceError("Bare kommuner har kommunenummer.", field="number")
+        raise ServiceError(_("Bare kommuner har kommunenummer."), field="number")
     for scheme, value in ((MUNICIPALITY_NUMBER, number), (ORGANISATION_NUMBER, org_number)):
         if value:
             _check_number_free(None, scheme, value, active_from, None)
@@ -256,24 +258,25 @@ class Change:
         """What changes, in words: "Kommunenummer: 1201 → 4601"."""
         found = []
         if self.official_name and self.official_name != self.before.official_name:
-            found.append(f"Navn: {self.before.official_name} → {self.official_name}")
+            found.append(_("Navn: %(old)s → %(new)s", old=self.before.official_name, new=self.official_name))
         elif self.official_name:
-            found.append(f"Navn i lister: {self.before.name} → {self.name}")
+            found.append(_("Navn i lister: %(old)s → %(new)s", old=self.before.name, new=self.name))
         old = {MUNICIPALITY_NUMBER: self.before.number, ORGANISATION_NUMBER: self.before.org_number}
-        return found + [f"{SCHEME_LABELS[scheme]}: {old[scheme] or 'ingen'} → {value}"
-                        for scheme, value in self.numbers]
+        return found + [_("%(label)s: %(old)s → %(new)s", label=SCHEME_LABELS[scheme], old=old[scheme] or _("ingen"),
+                          new=value) for scheme, value in self.numbers]
 
 
 def check_change(org: Organisation, valid_from: date | None, *, official_name: str | None = None,
                  name: str | None = None, number: str | None = None, org_number: str | None = None) -> Change:
     """What `record_change` would record, or its refusal."""
     if valid_from is None:
-        raise ServiceError("Skriv datoen endringen gjelder fra.", field="valid_from")
+        raise ServiceError(_("Skriv datoen endringen gjelder fra."), field="valid_from")
     if org.active_from and valid_from <= org.active_from:
-        raise ServiceError(f"Endringen må gjelde fra en dag etter {org.active_from:%d.%m.%Y}, da "
-                           f"{org.display_name} ble opprettet.", field="valid_from")
+        raise ServiceError(_("Endringen må gjelde fra en dag etter %(date)s, da %(name)s ble opprettet.",
+                             date=org.active_from.strftime("%d.%m.%Y"), name=org.display_name), field="valid_from")
     if org.active_to and valid_from > org.active_to:
-        raise ServiceError(f"{org.display_name} fantes bare til og med {org.active_to:%d.%m.%Y}.",
+        raise ServiceError(_("%(name)s fantes bare til og med %(date)s.", name=org.display_name,
+                             date=org.active_to.strftime("%d.%m.%Y")),
                            field="valid_from")
     before = on(org, valid_from)
     name = " ".join((name or "").split())
@@ -281,23 +284,24 @@ def check_change(org: Organisation, valid_from: date | None, *, official_name: s
     name = name or (short_name(official, org.kind) if official else "")
     number, org_number = clean_municipality_number(number), clean_org_number(org_number)
     if number and org.kind != MUNICIPALITY:
-        raise ServiceError("Bare kommuner har kommunenummer.", field="number")
+        raise ServiceError(_("Bare kommuner har kommunenummer."), field="number")
     renamed = bool(official) and (official, name) != (before.official_name, before.name)
     if renamed:
-        _refuse_second_change_on(org.names, valid_from, "et navn", "official_name")
+        _refuse_second_change_on(org.names, valid_from, _("et navn"), "official_name")
     numbers = []
     for scheme, value, old in ((MUNICIPALITY_NUMBER, number, before.number),
                                (ORGANISATION_NUMBER, org_number, before.org_number)):
         if value and value != old:
             rows = _numbers(org, scheme)
             field = "number" if scheme == MUNICIPALITY_NUMBER else "org_number"
-            _refuse_second_change_on(rows, valid_from, f"et {SCHEME_LABELS[scheme].lower()}", field)
+            _refuse_second_change_on(rows, valid_from, _("et %(label)s", label=SCHEME_LABELS[scheme].lower()), field)
             later = [row.valid_from for row in rows if row.valid_from and row.valid_from > valid_from]
             _check_number_free(org.id, scheme, value, valid_from,
                                min(later) - timedelta(days=1) if later else org.active_to)
             numbers.append((scheme, value))
     if not renamed and not numbers:
-        raise ServiceError(f"Ingen endring: navnet og numrene er de samme som gjelder {valid_from:%d.%m.%Y}.")
+        raise ServiceError(_("Ingen endring: navnet og numrene er de samme som gjelder %(date)s.",
+                             date=valid_from.strftime("%d.%m.%Y")))
     return Change(valid_from, before, name if renamed else None, official if renamed else None, tuple(numbers))
 
 
@@ -321,7 +325,8 @@ def record_change(org: Organisation, actor: User | None, valid_from: date | None
 
 def _refuse_second_change_on(rows: list, valid_from: date, what: str, field: str) -> None:
     if any(row.valid_from == valid_from for row in rows):
-        raise ServiceError(f"Det er allerede registrert {what} fra {valid_from:%d.%m.%Y}.", field=field)
+        raise ServiceError(_("Det er allerede registrert %(what)s fra %(date)s.", what=what,
+                             date=valid_from.strftime("%d.%m.%Y")), field=field)
 
 
 DETAILS = ("kind", "written_standard", "mailbox", "region", "active_from", "active_to")
@@ -333,14 +338,14 @@ def update_details(org: Organisation, actor: User | None, *, kind: str, written_
     """Change what has no history of its own; the changes as {field: [before, after]}."""
     _checked_details(kind, written_standard, region, active_from, active_to)
     if kind != MUNICIPALITY and _numbers(org, MUNICIPALITY_NUMBER):
-        raise ServiceError("Organisasjonen har kommunenummer, så den må være en kommune.", field="kind")
+        raise ServiceError(_("Organisasjonen har kommunenummer, så den må være en kommune."), field="kind")
     dated = [row.valid_from for row in [*org.names, *org.numbers] if row.valid_from]
     if active_from and dated and active_from >= min(dated):
-        raise ServiceError(f"Første dag må være før den første endringen av navn eller nummer "
-                           f"({min(dated):%d.%m.%Y}).", field="active_from")
+        raise ServiceError(_("Første dag må være før den første endringen av navn eller nummer (%(date)s).",
+                             date=min(dated).strftime("%d.%m.%Y")), field="active_from")
     if active_to and dated and active_to < max(dated):
-        raise ServiceError(f"Siste dag kan ikke være før den siste endringen av navn eller nummer "
-                           f"({max(dated):%d.%m.%Y}).", field="active_to")
+        raise ServiceError(_("Siste dag kan ikke være før den siste endringen av navn eller nummer (%(date)s).",
+                             date=max(dated).strftime("%d.%m.%Y")), field="active_to")
     wanted = {"kind": kind, "written_standard": written_standard, "mailbox": mailbox or None,
               "region": region or None, "active_from": active_from, "active_to": active_to}
     changed = {field: [_iso(getattr(org, field)), _iso(value)] for field, value in wanted.items()

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 from functools import cache
 
+from flask_babel import gettext as _, lazy_gettext as _l
 from sqlalchemy import case as sql_case
 from sqlalchemy import Select, and_, bindparam, func, or_, select
 from sqlalchemy.orm import aliased, contains_eager
@@ -21,7 +22,7 @@ from app.services import contributions, members, representatives
 from app.spreadsheets import safe_cell
 from workflows import MEMBERSHIP, next_date, notice_last_day
 
-SORTS = {"name": "Kommune", "state": "Status", "since": "Siden", "next": "Neste dato"}
+SORTS = {"name": _l("Kommune"), "state": _l("Status"), "since": _l("Siden"), "next": _l("Neste dato")}
 PER_PAGE = 20
 
 
@@ -51,7 +52,8 @@ class Row:
     @property
     def seats_label(self) -> str:
         """The seats filled out of three ("2 av 3") for a member municipality; empty for the others."""
-        return "" if self.seats_filled is None else f"{self.seats_filled} av {representatives.TOTAL_SEATS}"
+        return "" if self.seats_filled is None else _("%(filled)s av %(total)s", filled=self.seats_filled,
+                                                       total=representatives.TOTAL_SEATS)
 
 
 def with_membership_facts(found: list[Row]) -> list[Row]:
@@ -62,7 +64,7 @@ def with_membership_facts(found: list[Row]) -> list[Row]:
         _facts_query(), {"ids": ids, "today": clock.today(), **members.on_day(clock.today())})}
     successors = {}
     for organisation_id, name, first_day in db.session.execute(_successors_query(), {"ids": ids}):
-        successors.setdefault(organisation_id, []).append(f"{name} fra {_day(first_day)}")
+        successors.setdefault(organisation_id, []).append(_("%(name)s fra %(date)s", name=name, date=_day(first_day)))
     predecessors = {}
     for organisation_id, name in db.session.execute(_predecessors_query(), {"ids": ids}):
         predecessors.setdefault(organisation_id, []).append(name)
@@ -266,15 +268,16 @@ def paginate(items: list, page: int, per_page: int = PER_PAGE) -> ListPage:
     return ListPage(items[(page - 1) * per_page:page * per_page], page, per_page, len(items))
 
 
-CSV_HEADER = ["Kommune", "Kommunenummer", "Tidligere", "Etterfølger", "Region", "Status", "Status siden",
-              "Neste dato", "Hva skjer da", "Runde", "Representanter", "Utestående bidrag (kr)"]
+CSV_HEADER = [_l("Kommune"), _l("Kommunenummer"), _l("Tidligere"), _l("Etterfølger"), _l("Region"), _l("Status"),
+              _l("Status siden"), _l("Neste dato"), _l("Hva skjer da"), _l("Runde"), _l("Representanter"),
+              _l("Utestående bidrag (kr)")]
 
 
 def to_csv(found: list[Row]) -> bytes:
     """The rows as CSV that Excel in Norwegian opens directly: semicolons, UTF-8 with BOM, dd.mm.åååå."""
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow(CSV_HEADER)
+    writer.writerow([str(title) for title in CSV_HEADER])
     for row in with_membership_facts(found):
         org, case = row.organisation, row.case
         writer.writerow([safe_cell(v) for v in (

@@ -5,6 +5,7 @@ from datetime import datetime, timedelta, timezone
 
 from babel.units import format_unit
 from flask import current_app
+from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from app.extensions import db
@@ -57,10 +58,10 @@ def user_for(token: str) -> User:
     try:
         payload, signed_at = _serializer().loads(token, return_timestamp=True)
     except BadSignature:
-        raise ServiceError("Lenken er ugyldig.")
+        raise ServiceError(_("Lenken er ugyldig."))
     user = db.session.get(User, payload.get("u"))
     if user is None or not user.active or user.invite_nonce is None or user.invite_nonce != payload.get("n"):
-        raise ServiceError("Lenken er allerede brukt eller erstattet av en nyere invitasjon.")
+        raise ServiceError(_("Lenken er allerede brukt eller erstattet av en nyere invitasjon."))
     if datetime.now(timezone.utc) - signed_at > lifetime(user):
-        raise ServiceError("Lenken er utløpt. Be administratoren om en ny invitasjon.")
+        raise ServiceError(_("Lenken er utløpt. Be administratoren om en ny invitasjon."))
     return user

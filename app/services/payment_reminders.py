@@ -2,6 +2,7 @@
 administrative contact (or its official mailbox when it has none), through the outbox."""
 from datetime import date, timedelta
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from app import clock
@@ -38,7 +39,7 @@ def send_due(today: date) -> list[str]:
             done.append(f"Ingen adresse for purring: {name} har verken administrativ kontaktperson eller postmottak.")
             continue
         address, kind = found
-        mail.queue(address, f"Påminnelse: ubetalt faktura for bidrag {line.year}", "payment_reminder",
+        mail.queue(address, _("Påminnelse: ubetalt faktura for bidrag %(year)s", year=line.year), "payment_reminder",
                    dedupe_key=f"payment-reminder:{line.id}", line=line, name=name)
         line.reminded_at = clock.now()
         audit.record(None, "contribution.remind", line.audit_type, line.id,

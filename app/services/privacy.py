@@ -4,6 +4,7 @@ import re
 from collections.abc import Callable
 from datetime import date, datetime
 
+from flask_babel import gettext as _, lazy_gettext as _l
 from markupsafe import escape
 from sqlalchemy import and_, delete, false, func, or_, select
 from sqlalchemy.orm import contains_eager
@@ -17,11 +18,12 @@ from app.models import (AdministrativeContact, AgreementDocument, AuditEvent, Ca
 from app.services import ServiceError, audit, rendered_pdfs, stored_documents, users
 
 REMOVED = "(Innholdet er fjernet fordi personen er anonymisert.)"
-ARCHIVE_KEPT = ("Disse arkivdokumentene navngir personen og beholdes også om personen anonymiseres: underskrifter "
-                "på samarbeidsavtaler, de signerte avtalene og skannede kopier av dem, og møtereferater. De "
-                "dokumenterer kommunenes avtaler og vedtak og skal arkiveres etter arkivlova; personvernforordningen "
-                "art. 17 nr. 3 bokstav b og d gjør unntak fra retten til sletting for dem. Se personvernerklæringen.")
-SIGNATURE_METHODS = {"app": "signert i intranettet", "upload": "registrert fra skannet, signert avtale"}
+ARCHIVE_KEPT = _l("Disse arkivdokumentene navngir personen og beholdes også om personen anonymiseres: "
+                  "underskrifter på samarbeidsavtaler, de signerte avtalene og skannede kopier av dem, og "
+                  "møtereferater. De dokumenterer kommunenes avtaler og vedtak og skal arkiveres etter arkivlova; "
+                  "personvernforordningen art. 17 nr. 3 bokstav b og d gjør unntak fra retten til sletting for dem. "
+                  "Se personvernerklæringen.")
+SIGNATURE_METHODS = {"app": _l("signert i intranettet"), "upload": _l("registrert fra skannet, signert avtale")}
 # What an answer to an invitation says about people (see replies.ReplyDetails).
 REPLY_CONTACT = ("contact_name", "contact_title", "contact_email", "contact_phone")
 REPLY_REPRESENTATIVES = ("steering_rep", "project_rep_1", "project_rep_2")
@@ -93,11 +95,11 @@ def _archive_records(user: User) -> dict:
         MeetingInvitee.user_id == user.id, Meeting.has_minutes)
         .order_by(Meeting.starts_at))
     return {
-        "note": ARCHIVE_KEPT,
+        "note": str(ARCHIVE_KEPT),
         "signatures": [{**_row(s, "case_id", "agreement_id", "party", "name", "title", "signed_on", "signed_at",
                                 "method"),
                         "municipality": s.case.organisation.display_name,
-                        "how": SIGNATURE_METHODS.get(s.method, s.method)} for s in signatures],
+                        "how": str(SIGNATURE_METHODS.get(s.method, s.method))} for s in signatures],
         "signed_agreements": sorted(agreements),
         "scanned_copies": [_row(d, "agreement_id", "party", "filename", "uploaded_at") for d in documents],
         "meeting_minutes": [{"title": m.title, "starts_at": _value(m.starts_at), "pdf": m.minutes_file is not None}
@@ -114,7 +116,7 @@ def _representative_rows(user: User) -> list[Representative]:
 def _representatives(user: User) -> list[dict]:
     return [{**_row(r, "id", "name", "title", "email", "phone", "starts_on", "ends_on", "state", "proposed_at"),
              "municipality": r.organisation.display_name, "seat": r.seat_label,
-             "linked_by": "bruker" if r.user_id == user.id else "e-post"}
+             "linked_by": _("bruker") if r.user_id == user.id else _("e-post")}
             for r in _representative_rows(user)]
 
 
@@ -261,9 +263,9 @@ def anonymise(user: User, actor: User) -> None:
     the person's name and address.
     """
     if user.anonymised_at is not None:
-        raise ServiceError("Personen er allerede anonymisert.")
+        raise ServiceError(_("Personen er allerede anonymisert."))
     if user.id == actor.id:
-        raise ServiceError("Du kan ikke anonymisere deg selv.")
+        raise ServiceError(_("Du kan ikke anonymisere deg selv."))
     old_name, old_email = user.name, user.email
     terms, replies, requests = _representative_rows(user), _reply_rows(user), _request_rows(user)
     contacts, represented = _admin_contact_rows(user), _subgroup_representative_rows(user)

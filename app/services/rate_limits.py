@@ -5,6 +5,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from flask_babel import ngettext
 from sqlalchemy import case, delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
@@ -99,5 +100,5 @@ def prune(_today: date) -> list[str]:
 def wait_text(seconds: int) -> str:
     """A wait as a message says it: "1 sekund", "40 sekunder", "15 minutter"."""
     if seconds < 120:
-        return "1 sekund" if seconds == 1 else f"{seconds} sekunder"
-    return f"{math.ceil(seconds / 60)} minutter"
+        return ngettext("%(num)d sekund", "%(num)d sekunder", seconds)
+    return ngettext("%(num)d minutt", "%(num)d minutter", math.ceil(seconds / 60))

@@ -2,9 +2,11 @@
 from datetime import date
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from app.extensions import db
+from app.formatting import short_date
 from app.models import InvitationRound, MembershipCase, OutboxMessage, User
 from app.services import audit, invitation_mail, rounds
 from workflows.membership import INVITED
@@ -30,7 +32,8 @@ def reminder_plan(round_: InvitationRound, today: date) -> list[tuple[Membership
 
 def _remind(case: MembershipCase, people: list[User], today: date) -> int:
     days_left = (case.reply_deadline - today).days
-    subject = f"Påminnelse: svarfrist {case.reply_deadline:%d.%m.%Y} for invitasjonen fra Kunnskapskommunen"
+    subject = _("Påminnelse: svarfrist %(date)s for invitasjonen fra Kunnskapskommunen",
+                date=short_date(case.reply_deadline))
     return sum(invitation_mail.send(case, user, subject, "round_reminder", _key(case, user, today),
                                     days_left=days_left) for user in people)
 

@@ -5,11 +5,13 @@ from dataclasses import asdict, dataclass, replace
 from datetime import datetime
 from functools import partial
 
+from flask_babel import gettext as _
 from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.orm import joinedload
 
 from app import clock
 from app.extensions import db
+from app.formatting import short_date
 from app.models import InvitationReply, InvitationRound, MembershipCase, User
 from app.models.invitation import ANSWER_LABELS, NO, YES
 from app.models.request import TransitionRequest
@@ -43,27 +45,31 @@ class ReplyMode:
 
 def reply_mode(case: MembershipCase) -> ReplyMode:
     today = clock.today()
-    deadline = f"{case.reply_deadline:%d.%m.%Y}"
+    deadline = short_date(case.reply_deadline)
     if case.state == WITHDRAWN:
-        return ReplyMode("closed", "Invitasjonen er trukket tilbake og kan ikke besvares.")
+        return ReplyMode("closed", _("Invitasjonen er trukket tilbake og kan ikke besvares."))
     if case.state in (INVITED, ACCEPTED, DECLINED) and case.guard_context(today).reply_open():
         return ReplyMode("open")
     if case.state in (INVITED, NO_REPLY) and _newer_invitation(case):
-        return ReplyMode("closed", f"Svarfristen gikk ut {deadline}. Kommunen har fått en nyere invitasjon.")
+        return ReplyMode("closed", _("Svarfristen gikk ut %(date)s. Kommunen har fått en nyere invitasjon.",
+                                            date=deadline))
     if case.state in (INVITED, NO_REPLY):
         pending = workflow.pending_request(case, "accept_late")
         if pending:
-            return ReplyMode("late_pending", f"Svarfristen gikk ut {deadline}. Forespørselen om å få svare ja etter "
-                                             "fristen venter på FoU-rådgiverens godkjenning.", pending)
+            return ReplyMode("late_pending", _("Svarfristen gikk ut %(date)s. Forespørselen om å få svare ja etter "
+                                               "fristen venter på FoU-rådgiverens godkjenning.", date=deadline),
+                             pending)
         if not case.guard_context(today).invitation_open():
-            return ReplyMode("closed", f"Svarfristen gikk ut {deadline}, og invitasjonsrunden er lukket. Vil kommunen "
-                                       "være med, kan den be om å bli med eller bli invitert i en ny runde.")
-        return ReplyMode("late", f"Svarfristen gikk ut {deadline}, og svarskjemaet er stengt. Ønsker dere likevel "
-                                 "å være med, kan dere be FoU-rådgiveren om å få svare ja etter fristen.")
+            return ReplyMode("closed", _("Svarfristen gikk ut %(date)s, og invitasjonsrunden er lukket. Vil kommunen "
+                                         "være med, kan den be om å bli med eller bli invitert i en ny runde.",
+                                         date=deadline))
+        return ReplyMode("late", _("Svarfristen gikk ut %(date)s, og svarskjemaet er stengt. Ønsker dere likevel "
+                                   "å være med, kan dere be FoU-rådgiveren om å få svare ja etter fristen.",
+                                   date=deadline))
     if case.state in (ACCEPTED, DECLINED):
-        return ReplyMode("closed", f"Svarfristen gikk ut {deadline}, og svaret kan ikke endres lenger. Ta kontakt "
-                                   "med FoU-rådgiveren hvis noe må rettes.")
-    return ReplyMode("closed", "Svaret kan ikke endres etter at samarbeidsavtalen er sendt til signering.")
+        return ReplyMode("closed", _("Svarfristen gikk ut %(date)s, og svaret kan ikke endres lenger. Ta kontakt "
+                                     "med FoU-rådgiveren hvis noe må rettes.", date=deadline))
+    return ReplyMode("closed", _("Svaret kan ikke endres etter at samarbeidsavtalen er sendt til signering."))
 
 
 def _newer_invitation(case: MembershipCase) -> bool:
@@ -83,12 +89,12 @@ def reply(case: MembershipCase, user: User, *, answer: str, details: ReplyDetail
     if mode.kind != "open":
         raise ServiceError(mode.message)
     if answer not in (YES, NO):
-        raise ServiceError("Velg om kommunen takker ja eller nei.", field="answer")
+        raise ServiceError(_("Velg om kommunen takker ja eller nei."), field="answer")
     facts = _facts(user, answer, details, comment)
     if answer == current_answer(case):
         # The same answer again, with new details: no transition, but recorded all the same.
         if not case.roles_of(user) & MEMBERSHIP.spec("accept").roles:
-            raise ServiceError("Bare kommunens kontaktperson eller FoU-rådgiveren kan svare på invitasjonen.")
+            raise ServiceError(_("Bare kommunens kontaktperson eller FoU-rådgiveren kan svare på invitasjonen."))
         row = _store_reply(case, facts, late=False)
         audit.record(user, "invitation.reply_update", case.audit_type, case.id, comment=facts["comment"],
                      data={"reply_id": row.id})  # the reply row holds the details about people
@@ -105,7 +111,7 @@ def request_late_reply(case: MembershipCase, user: User, *, details: ReplyDetail
     """After the deadline: ask the adviser to accept a yes; the answer is stored when they approve."""
     mode = reply_mode(case)
     if mode.kind != "late":
-        raise ServiceError(mode.message or "Svarfristen har ikke gått ut: bruk det vanlige svarskjemaet.")
+        raise ServiceError(mode.message or _("Svarfristen har ikke gått ut: bruk det vanlige svarskjemaet."))
     facts = _facts(user, YES, details, comment)
     request = workflow.perform(case, "accept_late", user, comment=facts["comment"], data={"reply": facts})
     _send_receipt(case, user, facts, late=True)
@@ -138,8 +144,8 @@ def late_request_facts(request: TransitionRequest) -> dict:
 
 def _send_receipt(case: MembershipCase, user: User, facts: dict, *, late: bool) -> None:
     """To the contact person who answered; a reply the adviser registered, to the municipality's contact persons."""
-    subject = "Kvittering: " + ("forespørsel om å svare ja etter fristen" if late
-                                else "svar på invitasjonen fra Kunnskapskommunen")
+    subject = _("Kvittering: forespørsel om å svare ja etter fristen") if late \
+        else _("Kvittering: svar på invitasjonen fra Kunnskapskommunen")
     recipients = [user] if MUNICIPALITY_CONTACT in case.roles_of(user) else invitation_mail.contacts(
         case.organisation_id)
     for recipient in recipients:
@@ -166,7 +172,7 @@ def record_reply(case: MembershipCase, actor: User | None, data: dict) -> None:
     row = _store_reply(case, facts, late=answered_on > case.reply_deadline)
     if actor is not None and row.answered_by_id not in (None, actor.id):
         # Someone else's late answer was just accepted by the adviser: tell the one who asked.
-        invitation_mail.send(case, db.session.get(User, row.answered_by_id), "Svaret etter fristen er godtatt",
+        invitation_mail.send(case, db.session.get(User, row.answered_by_id), _("Svaret etter fristen er godtatt"),
                              "late_reply_accepted")
 
 
@@ -188,7 +194,7 @@ def reply_documents(case: MembershipCase) -> list[archive.Document]:
     # The list needs three columns of each reply; the whole reply is read only to make its PDF.
     rows = db.session.execute(_replies_query(), {"case_id": case.id})
     return [archive.Document(
-        f"svar-{id_}", f"Svar på invitasjonen: {ANSWER_LABELS[answer]}", day, "U",
+        f"svar-{id_}", _("Svar på invitasjonen: %(answer)s", answer=ANSWER_LABELS[answer]), day, "U",
         organisations.official_name(case.organisation, day), archive.HOST, partial(_reply_pdf, case, id_))
         for id_, answer, day in ((id_, answer, answered_at.astimezone(clock.OSLO).date())
                                  for id_, answer, answered_at in rows)]

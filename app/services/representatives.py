@@ -11,6 +11,7 @@ is listed in app/wiring.py.
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from flask_babel import gettext as _, lazy_gettext as _l, ngettext
 from sqlalchemy import ColumnElement, Select, and_, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager, selectinload
@@ -29,8 +30,8 @@ TERM_ENDING_DAYS = 60
 TOTAL_SEATS = sum(SEATS_PER_GROUP.values())
 # The comment on a term ended by its replacement; the replacement is named in the event by id, as people are.
 REPLACED = "Erstattet av en ny representant."
-SEAT_TAKEN_MEANWHILE = ("Noen andre foreslo en representant til den samme plassen akkurat nå. Last siden på nytt "
-                        "og se hvem som er foreslått.")
+SEAT_TAKEN_MEANWHILE = _l("Noen andre foreslo en representant til den samme plassen akkurat nå. Last siden på nytt "
+                          "og se hvem som er foreslått.")
 
 
 def default_end(starts_on: date) -> date:
@@ -43,7 +44,7 @@ def _fmt(day: date) -> str:
 
 
 def _period(starts_on: date, ends_on: date | None) -> str:
-    return f"{_fmt(starts_on)}–{_fmt(ends_on)}" if ends_on else f"fra {_fmt(starts_on)}, ved stilling"
+    return f"{_fmt(starts_on)}–{_fmt(ends_on)}" if ends_on else _("fra %(date)s, ved stilling", date=_fmt(starts_on))
 
 
 def in_office(first: date, last: date | None = None) -> ColumnElement[bool]:
@@ -66,8 +67,8 @@ def seated_on(organisation: Organisation, day: date) -> bool:
 
 def _not_seated(organisation: Organisation, day: date) -> str:
     if organisation.is_party:
-        return f"{organisation.name} er ikke part i samarbeidet {_fmt(day)}."
-    return f"{organisation.name} er ikke medlemskommune {_fmt(day)}."
+        return _("%(name)s er ikke part i samarbeidet %(date)s.", name=organisation.name, date=_fmt(day))
+    return _("%(name)s er ikke medlemskommune %(date)s.", name=organisation.name, date=_fmt(day))
 
 
 def _terms(organisation: Organisation, *states: str) -> list[Representative]:
@@ -86,9 +87,11 @@ def _clash(organisation: Organisation, group: str, seat: int, starts_on: date, e
 
 
 def _clash_message(term: Representative) -> str:
-    waiting = " (forslag som venter på godkjenning)" if term.waiting else ""
-    return (f"{term.seat_label} er allerede besatt i hele eller deler av perioden: {term.name}, "
-            f"{_period(term.starts_on, term.ends_on)}{waiting}.")
+    facts = {"seat": term.seat_label, "name": term.name, "period": _period(term.starts_on, term.ends_on)}
+    if term.waiting:
+        return _("%(seat)s er allerede besatt i hele eller deler av perioden: %(name)s, %(period)s (forslag som venter "
+                 "på godkjenning).", **facts)
+    return _("%(seat)s er allerede besatt i hele eller deler av perioden: %(name)s, %(period)s.", **facts)
 
 
 def _lock_seat(term: Representative) -> None:
@@ -104,7 +107,7 @@ def _lock_seat(term: Representative) -> None:
             db.session.execute(insert(RepresentativeSeat).values(
                 organisation_id=term.organisation_id, group=term.group, seat=term.seat, version=1))
         except IntegrityError:
-            raise Conflict(SEAT_TAKEN_MEANWHILE) from None
+            raise Conflict(str(SEAT_TAKEN_MEANWHILE)) from None
 
 
 def propose(organisation: Organisation, actor: User, *, group: str, name: str, email: str, starts_on: date,
@@ -113,32 +116,32 @@ def propose(organisation: Organisation, actor: User, *, group: str, name: str, e
             ) -> Representative:
     """File a proposal for a seat; when the adviser proposes, it is registered at once. The caller commits."""
     if not members.can_edit(actor, organisation):
-        raise ServiceError("Bare kommunens kontaktperson eller FoU-rådgiveren kan foreslå representanter.")
+        raise ServiceError(_("Bare kommunens kontaktperson eller FoU-rådgiveren kan foreslå representanter."))
     if group not in GROUPS:
-        raise ServiceError("Velg styringsgruppen eller prosjektgruppen.", field="group")
+        raise ServiceError(_("Velg styringsgruppen eller prosjektgruppen."), field="group")
     if by_position(organisation, group):
         if ends_on is not None:
-            raise ServiceError(f"{organisation.name} sitter i styringsgruppen ved stilling, uten sluttdato. La "
-                               "sluttdatoen stå tom; når en ny person får stillingen, velger du «Erstatt».",
-                               field="ends_on")
+            raise ServiceError(_("%(name)s sitter i styringsgruppen ved stilling, uten sluttdato. La "
+                                 "sluttdatoen stå tom; når en ny person får stillingen, velger du «Erstatt».",
+                                 name=organisation.name), field="ends_on")
         if not (title or "").strip():
-            raise ServiceError("Skriv stillingen som gir plassen i styringsgruppen, for eksempel «Rektor».",
+            raise ServiceError(_("Skriv stillingen som gir plassen i styringsgruppen, for eksempel «Rektor»."),
                                field="title")
     else:
         ends_on = ends_on or default_end(starts_on)
         if starts_on > ends_on:
-            raise ServiceError("Sluttdatoen kan ikke være før startdatoen.", field="ends_on")
+            raise ServiceError(_("Sluttdatoen kan ikke være før startdatoen."), field="ends_on")
     if not seated_on(organisation, starts_on):
         raise ServiceError(_not_seated(organisation, starts_on), field="starts_on")
     if user is not None and user.organisation_id != organisation.id:
-        raise ServiceError(f"Brukeren hører ikke til {organisation.name}.", field="user_id")
+        raise ServiceError(_("Brukeren hører ikke til %(name)s.", name=organisation.name), field="user_id")
     ignore = ()
     if replaces is not None:
         if (replaces.organisation_id, replaces.group, replaces.state) != (organisation.id, group, APPROVED):
-            raise ServiceError("Representanten som skal erstattes, hører ikke til denne plassen.")
+            raise ServiceError(_("Representanten som skal erstattes, hører ikke til denne plassen."))
         if starts_on <= replaces.starts_on:
-            raise ServiceError(f"Den nye perioden må begynne etter at {replaces.name} begynte "
-                               f"({_fmt(replaces.starts_on)}).", field="starts_on")
+            raise ServiceError(_("Den nye perioden må begynne etter at %(name)s begynte (%(date)s).",
+                                 name=replaces.name, date=_fmt(replaces.starts_on)), field="starts_on")
         seat, ignore = replaces.seat, (replaces.id,)
     seat = _pick_seat(organisation, group, seat, starts_on, ends_on, ignore)
     term = Representative(organisation_id=organisation.id, group=group, seat=seat, name=name.strip(),
@@ -151,7 +154,7 @@ def propose(organisation: Organisation, actor: User, *, group: str, name: str, e
     db.session.flush()
     _lock_seat(term)
     if _clash(organisation, group, seat, starts_on, ends_on, ignore=(term.id, *ignore)):
-        raise Conflict(SEAT_TAKEN_MEANWHILE)  # it was free when checked above: someone filled it since
+        raise Conflict(str(SEAT_TAKEN_MEANWHILE))  # it was free when checked above: someone filled it since
     audit.record(actor, "representative.propose", term.audit_type, term.id, to_state=PROPOSED, data=_facts(term))
     if ADVISER in actor.roles:  # the approver's own entry: no proposal to herself
         workflow.perform(term, "register", actor)
@@ -163,8 +166,11 @@ def _pick_seat(organisation, group, seat, starts_on, ends_on, ignore) -> int:
     limit = SEATS_PER_GROUP[group]
     if seat is not None:
         if not 1 <= seat <= limit:
-            raise ServiceError(f"{GROUPS[group]} har {limit} {'plass' if limit == 1 else 'plasser'} per "
-                               f"{'part' if organisation.is_party else 'kommune'}.", field="group")
+            message = ngettext("%(group)s har %(num)d plass per part.", "%(group)s har %(num)d plasser per part.",
+                               limit, group=GROUPS[group]) if organisation.is_party else \
+                ngettext("%(group)s har %(num)d plass per kommune.", "%(group)s har %(num)d plasser per kommune.",
+                         limit, group=GROUPS[group])
+            raise ServiceError(message, field="group")
         clash = _clash(organisation, group, seat, starts_on, ends_on, ignore=ignore)
         if clash:
             raise ServiceError(_clash_message(clash), field="starts_on")
@@ -173,13 +179,16 @@ def _pick_seat(organisation, group, seat, starts_on, ends_on, ignore) -> int:
         if _clash(organisation, group, candidate, starts_on, ends_on, ignore=ignore) is None:
             return candidate
     if ends_on is None:
-        raise ServiceError(f"{organisation.name} har allerede noen i {GROUPS[group].lower()} ved stilling fra "
-                           f"{_fmt(starts_on)}. Når en ny person får stillingen, velger du «Erstatt» ved den som "
-                           "har den nå.", field="group")
-    raise ServiceError(
-        f"{GROUPS[group]} har allerede {limit} {'representant' if limit == 1 else 'representanter'} fra "
-        f"{organisation.name} i hele eller deler av perioden {_fmt(starts_on)}–{_fmt(ends_on)}, og det er det "
-        f"høyeste antallet avtalen tillater. Velg «Erstatt» ved representanten som skal gå ut.", field="group")
+        raise ServiceError(_("%(name)s har allerede noen i %(group)s ved stilling fra %(date)s. Når en ny person "
+                             "får stillingen, velger du «Erstatt» ved den som har den nå.", name=organisation.name,
+                             group=GROUPS[group].lower(), date=_fmt(starts_on)), field="group")
+    raise ServiceError(ngettext(
+        "%(group)s har allerede %(num)d representant fra %(name)s i hele eller deler av perioden %(period)s, og det "
+        "er det høyeste antallet avtalen tillater. Velg «Erstatt» ved representanten som skal gå ut.",
+        "%(group)s har allerede %(num)d representanter fra %(name)s i hele eller deler av perioden %(period)s, og "
+        "det er det høyeste antallet avtalen tillater. Velg «Erstatt» ved representanten som skal gå ut.",
+        limit, group=GROUPS[group], name=organisation.name, period=_period(starts_on, ends_on)),
+        field="group")
 
 
 def _facts(term: Representative) -> dict:
@@ -212,8 +221,11 @@ def tell_proposer(term: Representative, actor: User | None, data: dict) -> None:
     """The proposer hears what the adviser decided, and why."""
     proposer = term.proposed_by
     if actor is not None and proposer.id != actor.id and proposer.active:
-        verdict = "godkjent" if term.state == APPROVED else "avvist"
-        mail.queue(proposer.email, f"Forslaget om {term.name} som representant er {verdict}",
+        approved = term.state == APPROVED
+        verdict = _("godkjent") if approved else _("avvist")
+        subject = _("Forslaget om %(name)s som representant er godkjent", name=term.name) if approved else \
+            _("Forslaget om %(name)s som representant er avvist", name=term.name)
+        mail.queue(proposer.email, subject,
                    "representative_decided", term=term, verdict=verdict, decided_by=actor,
                    comment=data.get("comment"))
 
@@ -385,7 +397,8 @@ def remind_ending_terms(today: date) -> list[str]:
             continue
         group = GROUPS[term.group].lower()
         for email in contacts_of(term.organisation):
-            queued = mail.queue(email, f"Perioden til {term.name} i {group} slutter {_fmt(term.ends_on)}",
+            queued = mail.queue(email, _("Perioden til %(name)s i %(group)s slutter %(date)s", name=term.name,
+                                                  group=group, date=_fmt(term.ends_on)),
                                 "representative_term_ending", term=term, days=days_left(term, today),
                                 dedupe_key=f"representative-term-ending:{term.id}:{email}")
             if queued:
@@ -402,8 +415,9 @@ def term_end_dates(user: User):
         access.visible(user, Representative.organisation_id)).order_by(Representative.ends_on, Representative.id)
     for term in db.session.scalars(stmt):
         yield calendar.Entry(
-            f"representant-{term.id}", f"Representantperioden slutter: {term.name} ({term.organisation.name})",
+            f"representant-{term.id}", _("Representantperioden slutter: %(name)s (%(organisation)s)", name=term.name,
+                                         organisation=term.organisation.name),
             day=term.ends_on, path=f"/medlemskap/{term.organisation_id}",
-            description=f"Siste dag for {term.name} i {term.seat_label.lower()} for "
-                        f"{term.organisation.display_name}.")
+            description=_("Siste dag for %(name)s i %(seat)s for %(organisation)s.", name=term.name,
+                          seat=term.seat_label.lower(), organisation=term.organisation.display_name))
 

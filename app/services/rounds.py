@@ -5,11 +5,13 @@ from datetime import date, timedelta
 
 from babel.numbers import format_currency
 from flask import render_template
+from flask_babel import gettext as _
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import joinedload
 
 from app import clock
 from app.extensions import db
+from app.formatting import short_date
 from app.models import InvitationReply, InvitationRound, MailboxLink, MembershipCase, Organisation, User
 from app.models.case import DEFAULT_CONTRIBUTION
 from app.models.mailbox_link import REPLY
@@ -52,7 +54,7 @@ def send_invitation(case: MembershipCase, recipients: list[User] | None = None) 
     """Queue the invitation letter to the case's contact persons, never twice to the same person; without any, to
     the municipality's official mailbox with a link to answer."""
     people = invitation_mail.contacts(case.organisation_id) if recipients is None else recipients
-    subject = f"Invitasjon til Kunnskapskommunen – svarfrist {case.reply_deadline:%d.%m.%Y}"
+    subject = _("Invitasjon til Kunnskapskommunen – svarfrist %(date)s", date=short_date(case.reply_deadline))
     if recipients is None and not people:
         return int(mailbox_links.send_invitation(case, subject))
     return sum(invitation_mail.send(case, user, subject, "round_invitation", f"invitation:{case.id}:{user.id}")
@@ -73,11 +75,11 @@ def check_round(*, reply_deadline: date | None, contribution_from: int | None, c
     """What is wrong with a round's terms and selection, by form field (empty when it can be sent)."""
     problems = {}
     if reply_deadline and reply_deadline < clock.today():
-        problems["reply_deadline"] = "Svarfristen kan ikke være tilbake i tid."
+        problems["reply_deadline"] = _("Svarfristen kan ikke være tilbake i tid.")
     if contribution_from and contribution_to and contribution_to < contribution_from:
-        problems["contribution_to"] = "Siste år kan ikke være før første år."
+        problems["contribution_to"] = _("Siste år kan ikke være før første år.")
     if agreement_end and reply_deadline and agreement_end <= reply_deadline:
-        problems["agreement_end"] = "Avtalen må gjelde til en dato etter svarfristen."
+        problems["agreement_end"] = _("Avtalen må gjelde til en dato etter svarfristen.")
     problem = _selection_problem(organisations, reply_deadline or clock.today())
     if problem:
         problems["organisations"] = problem
@@ -87,19 +89,20 @@ def check_round(*, reply_deadline: date | None, contribution_from: int | None, c
 def _selection_problem(organisations: list[Organisation], reply_deadline: date,
                        round_: InvitationRound | None = None) -> str | None:
     if not organisations:
-        return "Velg minst én kommune."
+        return _("Velg minst én kommune.")
     counts = Counter(o.id for o in organisations)
     twice = sorted({o.name for o in organisations if counts[o.id] > 1})
     if twice:
-        return f"Valgt mer enn én gang: {', '.join(twice)}. Hver kommune kan bare inviteres én gang i en runde."
+        return _("Valgt mer enn én gang: %(names)s. Hver kommune kan bare inviteres én gang i en runde.",
+                 names=", ".join(twice))
     wrong = sorted(o.name for o in organisations if not o.is_municipality or o.is_host)
     if wrong:
-        return f"Kan ikke inviteres: {', '.join(wrong)}."
+        return _("Kan ikke inviteres: %(names)s.", names=", ".join(wrong))
     if round_ is not None:
         invited = {case.organisation_id for case in round_.cases}
         already = sorted(o.name for o in organisations if o.id in invited)
         if already:
-            return f"Allerede invitert i denne runden: {', '.join(already)}."
+            return _("Allerede invitert i denne runden: %(names)s.", names=", ".join(already))
     refused = cases.refusals(organisations, reply_deadline)
     if refused:
         return cases.refusal_message(organisations, refused)
@@ -149,7 +152,7 @@ def create_join_round(actor: User, organisation: Organisation, *, title: str, le
 def check_invite_more(round_: InvitationRound, organisations: list[Organisation]) -> str | None:
     """Why these municipalities cannot be added to the round, or None."""
     if round_.reply_deadline < clock.today():
-        return "Svarfristen for runden har gått ut. Opprett en ny runde."
+        return _("Svarfristen for runden har gått ut. Opprett en ny runde.")
     return _selection_problem(organisations, round_.reply_deadline, round_)
 
 
@@ -298,9 +301,9 @@ def _closed(round_: InvitationRound, today: date, latest_override: date | None) 
 
 
 def closed_message(round_: InvitationRound) -> str:
-    return (f"«{round_.title}» er lukket: svarfristen gikk ut {round_.reply_deadline:%d.%m.%Y}, og avtaleperioden "
-            f"fra {round_.contribution_from} har begynt. Det kan ikke sendes påminnelser eller gis ny svarfrist. "
-            "Kommuner som ikke svarte, kan inviteres i en ny runde.")
+    return _("«%(title)s» er lukket: svarfristen gikk ut %(date)s, og avtaleperioden fra %(year)s har begynt. Det "
+             "kan ikke sendes påminnelser eller gis ny svarfrist. Kommuner som ikke svarte, kan inviteres i en ny "
+             "runde.", title=round_.title, date=short_date(round_.reply_deadline), year=round_.contribution_from)
 
 
 def check_open(round_: InvitationRound) -> None:
@@ -321,16 +324,18 @@ def cases_of(organisation_id: int) -> list[MembershipCase]:
 def _check_extension(current: date, new: date | None, reason: str | None) -> str:
     reason = (reason or "").strip()
     if not reason:
-        raise ServiceError("Skriv hvorfor fristen forlenges.", field="reason")
+        raise ServiceError(_("Skriv hvorfor fristen forlenges."), field="reason")
     if new is None or new <= current:
-        raise ServiceError(f"Den nye fristen må være senere enn dagens frist ({current:%d.%m.%Y}).", field="deadline")
+        raise ServiceError(_("Den nye fristen må være senere enn dagens frist (%(date)s).",
+                             date=short_date(current)),
+                           field="deadline")
     if not reply_open(clock.today(), new):
-        raise ServiceError("Den nye fristen kan ikke være tilbake i tid.", field="deadline")
+        raise ServiceError(_("Den nye fristen kan ikke være tilbake i tid."), field="deadline")
     return reason
 
 
 def _tell_new_deadline(case: MembershipCase) -> None:
-    subject = f"Ny svarfrist {case.reply_deadline:%d.%m.%Y} for invitasjonen fra Kunnskapskommunen"
+    subject = _("Ny svarfrist %(date)s for invitasjonen fra Kunnskapskommunen", date=short_date(case.reply_deadline))
     for user in invitation_mail.contacts(case.organisation_id):
         invitation_mail.send(case, user, subject, "deadline_extended",
                              f"deadline:{case.id}:{user.id}:{case.reply_deadline}")
@@ -355,8 +360,8 @@ def extend_round_deadline(round_: InvitationRound, new: date | None, reason: str
                 if case.reply_deadline < new and case.guard_context(today).invitation_open()
                 and not workflow.pending_request(case, "accept_late")]
         if not late:
-            raise ServiceError("Ingen kommuner i runden venter på en ny svarfrist: alle har svart, har fått en "
-                               "senere frist eller har bedt om å få svare ja etter fristen.", field="deadline")
+            raise ServiceError(_("Ingen kommuner i runden venter på en ny svarfrist: alle har svart, har fått en "
+                                 "senere frist eller har bedt om å få svare ja etter fristen."), field="deadline")
         audit.record(actor, "round.extend_deadline", ROUND_TYPE, round_.id, comment=reason,
                      data={"from": old.isoformat(), "to": new.isoformat(), "cases": [case.id for case in late]})
         for case in late:
@@ -377,13 +382,13 @@ def extend_round_deadline(round_: InvitationRound, new: date | None, reason: str
 def extend_case_deadline(case: MembershipCase, new: date | None, reason: str | None, actor: User) -> None:
     """Give one municipality that has not answered a later deadline, also after its deadline has passed."""
     if case.state not in UNANSWERED:
-        raise ServiceError(f"Fristen kan bare forlenges mens kommunen ikke har svart (status nå: "
-                           f"«{MEMBERSHIP.label(case.state)}»).", field="deadline")
+        raise ServiceError(_("Fristen kan bare forlenges mens kommunen ikke har svart (status nå: «%(state)s»).",
+                             state=MEMBERSHIP.label(case.state)), field="deadline")
     if not case.guard_context(clock.today()).invitation_open():
         raise ServiceError(MEMBERSHIP.guard_message(["invitation_open"]))
     if workflow.pending_request(case, "accept_late"):
-        raise ServiceError("Kommunen har bedt om å få svare ja etter fristen. Behandle forespørselen under "
-                           "Godkjenninger i stedet.", field="deadline")
+        raise ServiceError(_("Kommunen har bedt om å få svare ja etter fristen. Behandle forespørselen under "
+                             "Godkjenninger i stedet."), field="deadline")
     _extend(case, new, _check_extension(case.reply_deadline, new, reason), actor)
 
 
@@ -401,6 +406,6 @@ def reopened(case: MembershipCase, actor: User | None, data: dict) -> None:
     """A municipality that did not answer in time gets the invitation back with the new deadline in `data`."""
     new = date.fromisoformat(data["to"]) if data.get("to") else None
     if new is None or not reply_open(clock.today(), new):
-        raise ServiceError("Oppgi en ny svarfrist som ikke er tilbake i tid.", field="deadline")
+        raise ServiceError(_("Oppgi en ny svarfrist som ikke er tilbake i tid."), field="deadline")
     case.deadline_override = new
     _tell_new_deadline(case)

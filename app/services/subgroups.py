@@ -5,11 +5,13 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from flask import current_app
+from flask_babel import gettext as _, lazy_gettext as _l
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import joinedload, lazyload, selectinload
 
 from app import clock, search
 from app.extensions import db
+from app.formatting import short_date
 from app.models import AuditEvent, Organisation, Subgroup, SubgroupMember, SubgroupTheme, User, UserRepresentative
 from app.models.subgroup import THEMES
 from app.safe_input import MAX_ID
@@ -22,10 +24,11 @@ MIN_ASSESSMENT_CHARS = 100
 MIN_ASSESSMENT_SENTENCES = 2
 EDITABLE = (DRAFT, RETURNED)
 AWAITING_DECISION = (SUBMITTED, SECONDED)
-NO_REPRESENTATION = ("Legg til minst én brukerrepresentant, eller skriv en vurdering av hvorfor brukerrepresentanter "
-                     "ikke er med (avtalen § 7).")
-SHORT_ASSESSMENT = (f"Vurderingen er for kort. Skriv minst {MIN_ASSESSMENT_CHARS} tegn og minst "
-                    f"{MIN_ASSESSMENT_SENTENCES} hele setninger om hvorfor brukerrepresentanter ikke er med.")
+NO_REPRESENTATION = _l("Legg til minst én brukerrepresentant, eller skriv en vurdering av hvorfor "
+                       "brukerrepresentanter ikke er med (avtalen § 7).")
+SHORT_ASSESSMENT = _l("Vurderingen er for kort. Skriv minst %(chars)d tegn og minst %(sentences)d hele setninger om "
+                      "hvorfor brukerrepresentanter ikke er med.", chars=MIN_ASSESSMENT_CHARS,
+                      sentences=MIN_ASSESSMENT_SENTENCES)
 
 
 @dataclass
@@ -63,9 +66,9 @@ def representation_error(representatives: list, assessment: str | None) -> str |
         return None
     text = (assessment or "").strip()
     if not text:
-        return NO_REPRESENTATION
+        return str(NO_REPRESENTATION)
     if len(text) < MIN_ASSESSMENT_CHARS or sentence_count(text) < MIN_ASSESSMENT_SENTENCES:
-        return SHORT_ASSESSMENT
+        return str(SHORT_ASSESSMENT)
     return None
 
 
@@ -101,21 +104,21 @@ def people_by_id(ids) -> dict[int, User]:
 def _check(proposal: Proposal) -> tuple[User, list[User]]:
     """Refuse an incomplete proposal; return the chair and the members it names."""
     if not proposal.name.strip():
-        raise ServiceError("Skriv et navn på undergruppen.", field="name")
+        raise ServiceError(_("Skriv et navn på undergruppen."), field="name")
     if not proposal.themes or set(proposal.themes) - THEMES.keys():
-        raise ServiceError("Velg minst ett tema fra samarbeidsområdene i avtalen.", field="themes")
+        raise ServiceError(_("Velg minst ett tema fra samarbeidsområdene i avtalen."), field="themes")
     if not proposal.mandate.strip():
-        raise ServiceError("Skriv mandatet: hva gruppen skal levere.", field="mandate")
+        raise ServiceError(_("Skriv mandatet: hva gruppen skal levere."), field="mandate")
     if not (proposal.duration or "").strip() and proposal.end_date is None:
-        raise ServiceError("Oppgi forventet varighet eller en sluttdato.", field="duration")
+        raise ServiceError(_("Oppgi forventet varighet eller en sluttdato."), field="duration")
     if proposal.end_date is not None and proposal.end_date <= clock.today():
-        raise ServiceError("Sluttdatoen må være etter i dag.", field="end_date")
+        raise ServiceError(_("Sluttdatoen må være etter i dag."), field="end_date")
     found = people_by_id([proposal.chair_id, *proposal.member_ids])
     if proposal.chair_id not in found:
-        raise ServiceError("Velg en leder fra listen over personer.", field="chair_id")
+        raise ServiceError(_("Velg en leder fra listen over personer."), field="chair_id")
     unknown = set(proposal.member_ids) - found.keys()
     if unknown:
-        raise ServiceError("Ett eller flere av de foreslåtte medlemmene finnes ikke. Søk dem opp på nytt.",
+        raise ServiceError(_("Ett eller flere av de foreslåtte medlemmene finnes ikke. Søk dem opp på nytt."),
                            field="member_ids")
     error = representation_error(proposal.representatives, proposal.assessment)
     if error:
@@ -153,7 +156,7 @@ def _summary(subgroup: Subgroup) -> dict:
 def propose(proposal: Proposal, actor: User) -> Subgroup:
     """A project-group member saves a new proposal as a draft. The caller commits."""
     if PROJECT_MEMBER not in actor.roles:
-        raise ServiceError("Bare medlemmer av prosjektgruppen kan foreslå undergrupper.")
+        raise ServiceError(_("Bare medlemmer av prosjektgruppen kan foreslå undergrupper."))
     subgroup = Subgroup(proposer=actor, state=SUBGROUP.initial, state_since=clock.now(), created_at=clock.now())
     _fill(subgroup, proposal)
     db.session.add(subgroup)
@@ -166,9 +169,9 @@ def propose(proposal: Proposal, actor: User) -> Subgroup:
 def edit_refusal(subgroup: Subgroup, actor: User) -> str | None:
     """Why `actor` cannot edit the proposal now, or None."""
     if actor.id != subgroup.proposer_id or PROJECT_MEMBER not in actor.roles:
-        return "Bare den som foreslo undergruppen, kan endre forslaget."
+        return _("Bare den som foreslo undergruppen, kan endre forslaget.")
     if subgroup.state not in EDITABLE:
-        return "Forslaget kan bare endres mens det er et utkast eller er sendt tilbake for endringer."
+        return _("Forslaget kan bare endres mens det er et utkast eller er sendt tilbake for endringer.")
     return None
 
 
@@ -195,7 +198,8 @@ def members_join(subgroup: Subgroup, actor, data: dict) -> None:
     path = page_path(subgroup)
     for member in subgroup.current_members:
         member.joined_on = member.joined_on or today
-        mail.queue(member.user.email, f"Undergruppen «{subgroup.name}» er etablert", "subgroup_established",
+        mail.queue(member.user.email, _("Undergruppen «%(name)s» er etablert", name=subgroup.name),
+                   "subgroup_established",
                    dedupe_key=f"subgroup-{subgroup.id}-established-{member.user_id}", subgroup=subgroup,
                    person=member.user, path=path)
 
@@ -220,9 +224,9 @@ def can_manage_members(subgroup: Subgroup, user: User) -> bool:
 
 def _require_manager(subgroup: Subgroup, actor: User) -> None:
     if subgroup.state != ESTABLISHED:
-        raise ServiceError("Medlemmer kan bare legges til eller fjernes mens undergruppen er etablert.")
+        raise ServiceError(_("Medlemmer kan bare legges til eller fjernes mens undergruppen er etablert."))
     if not can_manage_members(subgroup, actor):
-        raise ServiceError("Bare FoU-rådgiveren eller lederen av undergruppen kan endre medlemmene.")
+        raise ServiceError(_("Bare FoU-rådgiveren eller lederen av undergruppen kan endre medlemmene."))
 
 
 def current_members(subgroup: Subgroup) -> Select:
@@ -241,12 +245,12 @@ def add_member(subgroup: Subgroup, user_id: int, joined_on: date, actor: User) -
     _require_manager(subgroup, actor)
     person = people_by_id([user_id]).get(user_id)
     if person is None:
-        raise ServiceError("Fant ikke personen. Søk på nytt.", field="user_id")
+        raise ServiceError(_("Fant ikke personen. Søk på nytt."), field="user_id")
     if any(m.user_id == user_id for m in subgroup.current_members):
-        raise ServiceError(f"{person.name} er allerede medlem av undergruppen.", field="user_id")
+        raise ServiceError(_("%(name)s er allerede medlem av undergruppen.", name=person.name), field="user_id")
     if joined_on < subgroup.established_on:
-        raise ServiceError("Datoen kan ikke være før undergruppen ble etablert "
-                           f"({subgroup.established_on:%d.%m.%Y}).", field="joined_on")
+        raise ServiceError(_("Datoen kan ikke være før undergruppen ble etablert (%(date)s).",
+                             date=short_date(subgroup.established_on)), field="joined_on")
     member = SubgroupMember(subgroup=subgroup, user=person, joined_on=joined_on)
     db.session.add(member)
     db.session.flush()
@@ -260,11 +264,11 @@ def remove_member(subgroup: Subgroup, member_id: int, left_on: date, actor: User
     _require_manager(subgroup, actor)
     member = next((m for m in subgroup.current_members if m.id == member_id), None)
     if member is None:
-        raise ServiceError("Personen er ikke medlem av undergruppen.")
+        raise ServiceError(_("Personen er ikke medlem av undergruppen."))
     if member.user_id == subgroup.chair_id:
-        raise ServiceError("Lederen kan ikke fjernes fra undergruppen.")
+        raise ServiceError(_("Lederen kan ikke fjernes fra undergruppen."))
     if left_on < (member.joined_on or subgroup.established_on):
-        raise ServiceError("Sluttdatoen kan ikke være før personen ble med i gruppen.", field="left_on")
+        raise ServiceError(_("Sluttdatoen kan ikke være før personen ble med i gruppen."), field="left_on")
     member.left_on = left_on
     audit.record(actor, "subgroup.member_remove", subgroup.audit_type, subgroup.id,
                  data={"user_id": member.user_id, "left_on": left_on.isoformat()})

@@ -9,11 +9,13 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from datetime import date, timedelta
 
+from flask_babel import gettext as _, lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from app.clock import OSLO
 from app.extensions import db
+from app.formatting import short_date
 from app.models import AuditEvent, MembershipCase, Merger, Organisation, OrganisationSuccession
 from workflows import periods
 from workflows.membership import (ACCEPTED, ACTIVE, AGREEMENT_PENDING, DECLINED, EXPIRED, INVITED, NO_REPLY,
@@ -21,11 +23,11 @@ from workflows.membership import (ACCEPTED, ACTIVE, AGREEMENT_PENDING, DECLINED,
 
 ONE_DAY = timedelta(days=1)
 CATEGORIES = {
-    "invited": "Invitert, avtale under arbeid",
-    "member": "Medlem",
-    "notice": "I oppsigelsestid",
-    "ended": "Avsluttet eller utløpt",
-    "outside": "Takket nei, ikke svart eller trukket",
+    "invited": _l("Invitert, avtale under arbeid"),
+    "member": _l("Medlem"),
+    "notice": _l("I oppsigelsestid"),
+    "ended": _l("Avsluttet eller utløpt"),
+    "outside": _l("Takket nei, ikke svart eller trukket"),
 }
 # What a day that is not a membership day is, by the case's state; active or in notice after the membership's last
 # day means the tick has yet to end it.
@@ -53,7 +55,7 @@ class Period:
 
     @property
     def label(self) -> str:
-        return CATEGORIES[self.category]
+        return str(CATEGORIES[self.category])
 
 
 @dataclass
@@ -216,7 +218,8 @@ class Chart:
     def label(self, bar: Bar) -> str:
         """The row's name; one that no longer exists says until when ("Voss (til 2019)" above "Voss")."""
         gone = bar.organisation.active_to
-        return f"{bar.organisation.name} (til {gone.year})" if gone and gone < self.today else bar.organisation.name
+        return _("%(name)s (til %(year)s)", name=bar.organisation.name, year=gone.year) \
+            if gone and gone < self.today else bar.organisation.name
 
     def years(self) -> list[tuple[int, float, float]]:
         """(year, x where it starts, x of its middle) for each year on the axis."""
@@ -267,8 +270,10 @@ class Chart:
 
 
 def _merger_title(bar: Bar, day: date, predecessors: list[str]) -> str:
-    names = " og ".join([", ".join(predecessors[:-1]), predecessors[-1]] if len(predecessors) > 1 else predecessors)
-    return f"{bar.organisation.display_name} fra {day:%d.%m.%Y}: sammenslått av {names}"
+    names = _("%(first)s og %(last)s", first=", ".join(predecessors[:-1]), last=predecessors[-1]) \
+        if len(predecessors) > 1 else predecessors[0]
+    return _("%(name)s fra %(date)s: sammenslått av %(names)s", name=bar.organisation.display_name,
+             date=short_date(day), names=names)
 
 
 def chart(today: date, first_year: int = 2016, organisations: list[int] | None = None) -> Chart:

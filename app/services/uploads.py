@@ -8,6 +8,7 @@ import io
 import re
 from pathlib import PurePosixPath
 
+from flask_babel import gettext as _, lazy_gettext as _l
 from pypdf import PdfReader
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
 
@@ -15,18 +16,18 @@ from app.formatting import slug
 from app.services import ServiceError
 
 MAX_BYTES = 10 * 1024 * 1024
-NOT_PDF = "Filen kan ikke leses som en PDF. Last opp en PDF-fil."
-TOO_BIG = "Filen er for stor: den kan være på høyst 10 MB."
-ENCRYPTED = "PDF-en er passordbeskyttet. Last opp en PDF uten passord."
-HTML_INSIDE = "Filen inneholder HTML-kode og er ikke en ren PDF. Last opp en PDF uten slikt innhold."
-REFUSED = "PDF-en inneholder {what}, og det tillates ikke. Skriv den ut som en ny PDF («Skriv ut til PDF») og " \
-          "last opp den."
+NOT_PDF = _l("Filen kan ikke leses som en PDF. Last opp en PDF-fil.")
+TOO_BIG = _l("Filen er for stor: den kan være på høyst 10 MB.")
+ENCRYPTED = _l("PDF-en er passordbeskyttet. Last opp en PDF uten passord.")
+HTML_INSIDE = _l("Filen inneholder HTML-kode og er ikke en ren PDF. Last opp en PDF uten slikt innhold.")
+REFUSED = _l("PDF-en inneholder {what}, og det tillates ikke. Skriv den ut som en ny PDF («Skriv ut til PDF») og "
+             "last opp den.")
 
 JAVASCRIPT = "JavaScript"
-OPEN_ACTION = "en handling som kjøres når filen åpnes (OpenAction)"
-ADDITIONAL_ACTIONS = "handlinger som kjøres av seg selv (AA)"
-LAUNCH = "en handling som starter et program (Launch)"
-EMBEDDED_FILES = "innebygde filer"
+OPEN_ACTION = _l("en handling som kjøres når filen åpnes (OpenAction)")
+ADDITIONAL_ACTIONS = _l("handlinger som kjøres av seg selv (AA)")
+LAUNCH = _l("en handling som starter et program (Launch)")
+EMBEDDED_FILES = _l("innebygde filer")
 FEATURES = (JAVASCRIPT, OPEN_ACTION, ADDITIONAL_ACTIONS, LAUNCH, EMBEDDED_FILES)
 # A key of any dictionary in the file that brings one of the features along.
 KEYS = {"/JS": JAVASCRIPT, "/JavaScript": JAVASCRIPT, "/XFA": JAVASCRIPT, "/OpenAction": OPEN_ACTION,
@@ -43,25 +44,27 @@ def check_pdf(content: bytes, field: str) -> None:
     """Refuse (on the form's `field`) anything but a PDF of at most 10 MB without scripts, actions, launches,
     embedded files or HTML."""
     if len(content) > MAX_BYTES:
-        raise ServiceError(TOO_BIG, field=field)
+        raise ServiceError(str(TOO_BIG), field=field)
     if not content.startswith(b"%PDF-"):
-        raise ServiceError(NOT_PDF, field=field)
+        raise ServiceError(str(NOT_PDF), field=field)
     if HTML_MARKUP.search(content):
-        raise ServiceError(HTML_INSIDE, field=field)
+        raise ServiceError(str(HTML_INSIDE), field=field)
     try:
         reader = PdfReader(io.BytesIO(content))
         encrypted = reader.is_encrypted
         pages = 0 if encrypted else len(reader.pages)
         found = _active_content(reader) if pages else []
     except Exception:  # pypdf raises errors of many kinds on a damaged or hostile file: none of them is a PDF
-        raise ServiceError(NOT_PDF, field=field) from None
+        raise ServiceError(str(NOT_PDF), field=field) from None
     if encrypted:
-        raise ServiceError(ENCRYPTED, field=field)
+        raise ServiceError(str(ENCRYPTED), field=field)
     if not pages:
-        raise ServiceError(NOT_PDF, field=field)
+        raise ServiceError(str(NOT_PDF), field=field)
     if found:
-        listed = ", ".join(found[:-1]) + " og " + found[-1] if len(found) > 1 else found[0]
-        raise ServiceError(REFUSED.format(what=listed), field=field)
+        names = [str(feature) for feature in found]
+        listed = _("%(first)s og %(last)s", first=", ".join(names[:-1]), last=names[-1]) if len(names) > 1 \
+            else names[0]
+        raise ServiceError(str(REFUSED).format(what=listed), field=field)
 
 
 def _active_content(reader: PdfReader) -> list[str]:

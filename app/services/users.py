@@ -5,6 +5,7 @@ from datetime import datetime, timedelta
 from functools import lru_cache
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -38,7 +39,7 @@ def find_by_email(email: str) -> User | None:
 def check_password_rules(password: str) -> None:
     """Refuse passwords that are too weak, with a message for the form."""
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise ServiceError(f"Passordet må ha minst {MIN_PASSWORD_LENGTH} tegn.", field="password")
+        raise ServiceError(_("Passordet må ha minst %(num)d tegn.", num=MIN_PASSWORD_LENGTH), field="password")
 
 
 def create_user(email: str, name: str, roles, *, organisation: Organisation | None = None,
@@ -48,9 +49,9 @@ def create_user(email: str, name: str, roles, *, organisation: Organisation | No
     email = normalise_email(email)
     unknown = set(roles) - set(USER_ROLES)
     if unknown:
-        raise ServiceError(f"Ukjent rolle: {', '.join(sorted(unknown))}.", field="roles")
+        raise ServiceError(_("Ukjent rolle: %(roles)s.", roles=", ".join(sorted(unknown))), field="roles")
     if find_by_email(email):
-        raise ServiceError(f"Det finnes allerede en bruker med e-postadressen {email}.", field="email")
+        raise ServiceError(_("Det finnes allerede en bruker med e-postadressen %(email)s.", email=email), field="email")
     user = User(email=email, name=name.strip(), title=title or None, phone=phone or None, organisation=organisation,
                 active=active)
     user.set_roles(roles)
@@ -69,8 +70,8 @@ def send_password_link(user: User, actor: User | None) -> None:
     """The mail with a link to set a password: a first invitation, or a reset for someone who has a password."""
     password_links.order(user, actor)
     reset = user.password_hash is not None
-    subject = "Nytt passord til intranettet for Kunnskapskommunen" if reset else \
-        "Invitasjon til intranettet for Kunnskapskommunen"
+    subject = _("Nytt passord til intranettet for Kunnskapskommunen") if reset else \
+        _("Invitasjon til intranettet for Kunnskapskommunen")
     mail.queue(user.email, subject, "invitation", password_link_for=user, user=user, reset=reset,
                valid_for=password_links.lifetime_in_words(user))
 
@@ -81,7 +82,7 @@ def update_user(user: User, *, name: str, title: str | None, phone: str | None, 
     before, personal_before = _audited(user), [getattr(user, f) for f in PERSONAL_FIELDS]
     contact_before, power_before = _contact_of(user), _power_of(user)
     if user.id == actor.id and (not active or ADMIN not in set(roles)):
-        raise ServiceError("Du kan ikke fjerne din egen administratortilgang eller deaktivere deg selv.")
+        raise ServiceError(_("Du kan ikke fjerne din egen administratortilgang eller deaktivere deg selv."))
     user.name, user.title, user.phone = name.strip(), title or None, phone or None
     user.organisation = organisation
     user.set_roles(roles)
@@ -137,13 +138,14 @@ def _tell_admins_of_power(user: User, before: set[str], actor: User | None) -> N
     if not gained:
         return
     audit.record(actor, "user.role_grant", "user", user.id, data={"roles": gained})
-    labels = " og ".join(ROLE_LABELS[role] for role in gained)
+    names = [_(ROLE_LABELS[role]) for role in gained]
+    labels = _("%(first)s og %(last)s", first=", ".join(names[:-1]), last=names[-1]) if len(names) > 1 else names[0]
     path = current_app.url_map.bind("").build("admin.user_edit", {"user_id": user.id})
     admins = db.session.scalars(select(User).where(User.active.is_(True), User.role_rows.any(role=ADMIN),
                                                    User.id != user.id).order_by(User.id))
     for admin in admins:
-        mail.queue(admin.email, f"{user.name} har fått rollen {labels}", "role_granted", admin=admin, user=user,
-                   actor=actor, labels=labels, path=path)
+        mail.queue(admin.email, _("%(name)s har fått rollen %(roles)s", name=user.name, roles=labels), "role_granted",
+                   admin=admin, user=user, actor=actor, labels=labels, path=path)
 
 
 def set_password(user: User, password: str, actor: User | None = None, *, keep_session: str | None = None) -> bool:
@@ -166,7 +168,7 @@ def _hash(password: str) -> str:
 def change_own_password(user: User, current: str, new: str) -> bool:
     """As `set_password`, for the signed-in user, whose session stays."""
     if not user.password_hash or not check_password_hash(user.password_hash, current):
-        raise ServiceError("Nåværende passord er feil.", field="current_password")
+        raise ServiceError(_("Nåværende passord er feil."), field="current_password")
     return set_password(user, new, keep_session=user.login_session_id)
 
 
@@ -178,7 +180,8 @@ def count_login_attempt(email: str, remote_addr: str | None) -> None:
     if wait:
         current_app.logger.warning("login refused, too many failures for %s from %s (next in %s s)",
                                    normalise_email(email), remote_addr, wait)
-        raise LoginLocked(f"For mange mislykkede innloggingsforsøk. Prøv igjen om {rate_limits.wait_text(wait)}.",
+        raise LoginLocked(_("For mange mislykkede innloggingsforsøk. Prøv igjen om %(wait)s.",
+                            wait=rate_limits.wait_text(wait)),
                           wait)
 
 
@@ -204,7 +207,8 @@ def count_mail_request(email: str, remote_addr: str | None) -> None:
     wait = rate_limits.first_wait([(f"mail-address:{_keyed(remote_addr)}", rule),
                                    (f"mail-account:{_keyed(normalise_email(email))}", rule)])
     if wait:
-        raise MailThrottled(f"Du har bedt om for mange e-poster. Prøv igjen om {rate_limits.wait_text(wait)}.", wait)
+        raise MailThrottled(_("Du har bedt om for mange e-poster. Prøv igjen om %(wait)s.",
+                              wait=rate_limits.wait_text(wait)), wait)
 
 
 def _keyed(*parts: str | None) -> str:
@@ -234,8 +238,8 @@ def authenticate(email: str, password: str, remote_addr: str | None = None) -> U
     db.session.add(LoginAttempt(email=email, at=clock.now(), success=ok, remote_addr=remote_addr))
     if not ok:
         current_app.logger.warning("failed login for %s from %s", email, remote_addr)
-        raise ServiceError("Feil e-postadresse eller passord.")
-    (account, _), (address, _) = _login_limits(email, remote_addr)
+        raise ServiceError(_("Feil e-postadresse eller passord."))
+    account, address = (key for key, _rule in _login_limits(email, remote_addr))
     rate_limits.clear(account)
     rate_limits.forgive(address)
     return user

@@ -3,6 +3,7 @@ import json
 from dataclasses import dataclass
 from functools import cache
 
+from flask_babel import gettext as _, lazy_gettext as _l
 from sqlalchemy import Select, bindparam, func, inspect, select, update
 from sqlalchemy.orm import joinedload, lazyload, selectinload
 from sqlalchemy.orm.interfaces import MANYTOONE
@@ -16,7 +17,7 @@ from workflows.roles import ADVISER, CHAIR, ROLE_LABELS
 from app.services import Conflict, ServiceError, audit
 from workflows import PROPOSER, SYSTEM, TransitionSpec, WorkflowError
 
-CONFLICT_MESSAGE = "Saken ble endret av noen andre samtidig. Last siden på nytt og se hva som gjelder nå."
+CONFLICT_MESSAGE = _l("Saken ble endret av noen andre samtidig. Last siden på nytt og se hva som gjelder nå.")
 # Facts about people that a transition's steps need (a reply's contact person and proposed representatives): kept
 # in tables that can be changed when a person is anonymised (the reply row; the request row while it waits), never
 # in the audit event.
@@ -46,12 +47,16 @@ def is_clock_driven(spec: TransitionSpec) -> bool:
 
 
 # Roles an object grants (see the models' roles_of), beside the ones a user is given.
-_OBJECT_ROLE_LABELS = {PROPOSER: "forslagsstiller", CHAIR: "leder av undergruppen"}
+_OBJECT_ROLE_LABELS = {PROPOSER: _l("forslagsstiller"), CHAIR: _l("leder av undergruppen")}
 
 
 def role_names(roles) -> str:
-    labels = ROLE_LABELS | _OBJECT_ROLE_LABELS
-    return " eller ".join(labels.get(role, role) for role in sorted(roles) if role != SYSTEM)
+    names = [str(_OBJECT_ROLE_LABELS[role]) if role in _OBJECT_ROLE_LABELS else
+             _(ROLE_LABELS[role]) if role in ROLE_LABELS else role for role in sorted(roles) if role != SYSTEM]
+    said = names[0] if names else ""
+    for name in names[1:]:
+        said = _("%(roles)s eller %(role)s", roles=said, role=name)
+    return said
 
 
 def requests_waiting_on(obj) -> list[TransitionRequest]:
@@ -75,13 +80,13 @@ def pending_request(obj, trigger: str | None = None,
 def refusal(obj, spec: TransitionSpec, actor: User, waiting: list[TransitionRequest] | None = None) -> str | None:
     """Why `actor` cannot take `spec` on `obj` right now, or None if they can (`waiting`: see pending_request)."""
     if not spec.roles & obj.roles_of(actor):
-        return f"Krever rollen {role_names(spec.roles)}."
+        return _("Krever rollen %(roles)s.", roles=role_names(spec.roles))
     failed = obj.workflow.failed_guards(spec.trigger, obj.state, obj.guard_context(clock.today(), actor))
     if failed:
         return obj.workflow.guard_message(failed)
     pending = pending_request(obj, spec.trigger, waiting) if spec.needs_approval else None
     if pending:
-        return f"Venter allerede på godkjenning (sendt av {pending.requested_by.name})."
+        return _("Venter allerede på godkjenning (sendt av %(name)s).", name=pending.requested_by.name)
     return None
 
 
@@ -118,7 +123,7 @@ def perform(obj, trigger: str, actor: User, *, comment: str | None = None, data:
         raise ServiceError(str(error))
     comment = (comment or "").strip() or None
     if spec.comment_required and not comment:
-        raise ServiceError("Skriv en kommentar: den er påkrevd for denne handlingen.", field="comment")
+        raise ServiceError(_("Skriv en kommentar: den er påkrevd for denne handlingen."), field="comment")
     try:
         reason = refusal(obj, spec, actor)
     except WorkflowError as error:
@@ -151,7 +156,7 @@ def apply(obj, spec: TransitionSpec, actor: User | None, *, comment: str | None 
         "object_id": obj.id, "old_version": version, "from_state": from_state, "to_state": to_state, "now": now,
         "new_version": version + 1})
     if moved.rowcount != 1:
-        raise Conflict(CONFLICT_MESSAGE)
+        raise Conflict(str(CONFLICT_MESSAGE))
     for name, value in (("state", to_state), ("state_since", now), ("version", version + 1)):
         set_committed_value(obj, name, value)  # what the row now holds, without reloading it
     for step in wiring().after(obj.workflow.name, spec.trigger):
@@ -193,18 +198,18 @@ def _decide(request: TransitionRequest, actor: User, status: str, comment: str |
         .values(status=status, decided_by_id=actor.id, decided_at=clock.now(), decision_comment=comment)
         .execution_options(synchronize_session=False))
     if decided.rowcount != 1:
-        raise Conflict("Forespørselen er allerede behandlet av noen andre.")
+        raise Conflict(_("Forespørselen er allerede behandlet av noen andre."))
     db.session.expire(request)
 
 
 def approval_refusal(request: TransitionRequest, actor: User) -> str | None:
     """Why `actor` cannot approve or reject this request, or None."""
     if request.status != PENDING:
-        return "Forespørselen er allerede behandlet."
+        return _("Forespørselen er allerede behandlet.")
     if request.requested_by_id == actor.id:
-        return "Du sendte inn denne forespørselen selv, og kan ikke behandle den."
+        return _("Du sendte inn denne forespørselen selv, og kan ikke behandle den.")
     if ADVISER not in actor.roles:
-        return "Bare FoU-rådgiveren kan godkjenne forespørsler."
+        return _("Bare FoU-rådgiveren kan godkjenne forespørsler.")
     return None
 
 
@@ -224,7 +229,7 @@ def reject(request: TransitionRequest, actor: User, comment: str) -> None:
     """Reject a request; a reason is required. The caller commits."""
     comment = (comment or "").strip()
     if not comment:
-        raise ServiceError("Skriv hvorfor forespørselen avvises.", field="comment")
+        raise ServiceError(_("Skriv hvorfor forespørselen avvises."), field="comment")
     reason = approval_refusal(request, actor)
     if reason:
         raise (Conflict if request.status != PENDING else ServiceError)(reason)
@@ -236,7 +241,7 @@ def reject(request: TransitionRequest, actor: User, comment: str) -> None:
 def cancel(request: TransitionRequest, actor: User) -> None:
     """The requester withdraws their own pending request."""
     if request.requested_by_id != actor.id:
-        raise ServiceError("Bare den som sendte forespørselen, kan trekke den.")
+        raise ServiceError(_("Bare den som sendte forespørselen, kan trekke den."))
     _decide(request, actor, CANCELLED, None)
     audit.record(actor, "request.cancel", request.object_type, request.object_id, request_id=request.id,
                  data={"trigger": request.trigger})

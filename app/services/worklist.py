@@ -11,6 +11,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
+from flask_babel import gettext as _
 from sqlalchemy import Select, exists, func, or_, select
 from sqlalchemy.orm import contains_eager, joinedload, lazyload
 
@@ -77,7 +78,8 @@ def approvals(user: User, today: date) -> Section:
                        _name(getattr(subject, "organisation", None)), _day(r.requested_at))
                   for r, subject in workflow.with_subjects(requests)]
     if counts.representatives:
-        found += [Item("approvals.inbox", {"_anchor": "representanter"}, f"Representant: {term.seat_label}",
+        found += [Item("approvals.inbox", {"_anchor": "representanter"},
+                       _("Representant: %(seat)s", seat=term.seat_label),
                        term.organisation.display_name, _day(term.proposed_at))
                   for term in _first(representatives.proposals_query())]
     if counts.seconded:
@@ -86,10 +88,10 @@ def approvals(user: User, today: date) -> Section:
     if counts.contacts:
         links = _first(mailbox_links.awaiting_confirmation_query().options(
             joinedload(MailboxLink.case).joinedload(MembershipCase.organisation)))
-        found += [Item("approvals.inbox", {"_anchor": "postmottak"}, "Ny kontaktperson fra postmottaket",
+        found += [Item("approvals.inbox", {"_anchor": "postmottak"}, _("Ny kontaktperson fra postmottaket"),
                        link.case.organisation.display_name, _day(link.used_at)) for link in links]
     if counts.joins:
-        found += [Item("approvals.join_request", {"request_id": asking.id}, "Ønsker å bli med",
+        found += [Item("approvals.join_request", {"request_id": asking.id}, _("Ønsker å bli med"),
                        asking.organisation.display_name, _day(asking.created_at))
                   for asking in _first(joins.awaiting_decision_query().options(joinedload(JoinRequest.organisation)))]
     found.sort(key=lambda item: item.since or date.max)
@@ -107,7 +109,8 @@ def _agreements(kind: str, stmt: Select, more: tuple[str, Mapping] | None = None
         contains_eager(Agreement.case).contains_eager(MembershipCase.organisation))
         .order_by(Agreement.issued_at, Agreement.id))
     return Section(kind, count, tuple(
-        Item("agreements.agreement_page", {"agreement_id": agreement.id}, f"Samarbeidsavtale {agreement.period}",
+        Item("agreements.agreement_page", {"agreement_id": agreement.id},
+             _("Samarbeidsavtale %(period)s", period=agreement.period),
              agreement.case.organisation.display_name, _day(agreement.issued_at)) for agreement in found), more)
 
 
@@ -167,7 +170,7 @@ def evaluations_to_answer(organisation: Organisation, today: date) -> Section:
     """The open evaluations the municipality has not answered."""
     found = evaluations.to_answer(organisation)
     return Section("evaluations_to_answer", len(found), tuple(
-        Item("evaluations.evaluation_answer", {"year": e.year}, f"Årlig vurdering {e.year}",
+        Item("evaluations.evaluation_answer", {"year": e.year}, _("Årlig vurdering %(year)s", year=e.year),
              organisation.display_name, _day(e.created_at)) for e in found[:LIMIT]))
 
 
@@ -177,7 +180,7 @@ def evaluations_unanswered(user: User, today: date) -> Section:
     missing = evaluations.unanswered(found)
     pairs = [(e, org) for e in found for org in missing[e.id]]
     return Section("evaluations_unanswered", len(pairs), tuple(
-        Item("evaluations.evaluation", {"year": e.year}, f"Årlig vurdering {e.year}", org.display_name,
+        Item("evaluations.evaluation", {"year": e.year}, _("Årlig vurdering %(year)s", year=e.year), org.display_name,
              _day(e.created_at)) for e, org in pairs[:LIMIT]), ("evaluations.evaluation_list", {}))
 
 
@@ -223,7 +226,7 @@ def unpaid(user: User, today: date) -> Section:
     """Invoiced contributions unpaid after their due date, every party's."""
     count, found = _unpaid(None, today)
     return Section("unpaid", count, tuple(
-        Item("contributions.contribution", {"line_id": line.id}, f"Bidrag {line.year}",
+        Item("contributions.contribution", {"line_id": line.id}, _("Bidrag %(year)s", year=line.year),
              line.organisation.display_name, None, line.due_on) for line in found),
         ("contributions.contribution_list", {"status": "invoiced"}))
 
@@ -231,7 +234,8 @@ def unpaid(user: User, today: date) -> Section:
 def unpaid_of(organisation: Organisation, today: date) -> Section:
     count, found = _unpaid(organisation, today)
     return Section("unpaid", count, tuple(
-        Item("members.organisation", {"org_id": organisation.id, "_anchor": "bidrag"}, f"Bidrag {line.year}",
+        Item("members.organisation", {"org_id": organisation.id, "_anchor": "bidrag"},
+             _("Bidrag %(year)s", year=line.year),
              organisation.display_name, None, line.due_on) for line in found))
 
 

@@ -33,6 +33,8 @@ class User(UserMixin, db.Model):
     # Kept in step with name and e-mail address by `_keep_search_key`, so that lists of people search in the
     # database (anonymising a person rewrites both, and with them the key).
     search_key: Mapped[str] = mapped_column(Text, default="")
+    # The interface language the person chose ("nb", "nn" or "en"); None until they choose one.
+    language: Mapped[str | None] = mapped_column(String(2))
 
     # Joined: every page shows the signed-in user's organisation in the header.
     organisation: Mapped[Organisation | None] = relationship(lazy="joined")

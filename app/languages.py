@@ -4,9 +4,11 @@ from functools import lru_cache
 
 from babel import support
 from flask import current_app, has_request_context, request, session
-from flask_babel import get_locale
+from flask_babel import get_locale, gettext
 from flask_login import current_user
 from wtforms.i18n import messages_path
+
+from workflows import i18n as workflow_texts
 
 # Each language's name written in that language, as the chooser offers it.
 NAMES = {"nb": "Bokmål", "nn": "Nynorsk", "en": "English"}
@@ -68,5 +70,6 @@ def translate_wtforms() -> None:
 
 
 def register(app) -> None:
+    workflow_texts.translate_with(gettext)
     app.before_request(translate_wtforms)
     app.jinja_env.globals.update(language_names=NAMES)

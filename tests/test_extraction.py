@@ -148,6 +148,7 @@ def test_pybabel_extract_finds_texts_written_in_python(tmp_path):
     for msgid in ("Avtale til signering",  # a workflow state (workflows/membership.py)
                   "Medlem av styringsgruppen",  # a role (workflows/roles.py)
                   "Svarfristen har gått ut.",  # a guard's message
-                  "Passord",  # a form label (app/auth/forms.py)
-                  "Du er logget ut."):  # a flash message (app/auth/routes.py)
+                  "Feltet må fylles ut.",  # a form validator's message (app/forms.py)
+                  "«%(step)s» gjøres på denne siden. Ingenting er endret ennå.",  # a flash message (app/views.py)
+                  "{actor} opprettet invitasjonsrunden «{subject}»"):  # a log sentence (app/sentences.py)
         assert f'msgid "{msgid}"' in text, msgid

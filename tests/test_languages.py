@@ -2,12 +2,14 @@
 from datetime import date
 
 import pytest
+from flask_babel import refresh
 from flask_wtf import FlaskForm
 from wtforms import StringField
 from wtforms.validators import DataRequired
 
 from app.extensions import db
 from app.formatting import long_date, money, short_date
+from app.history import state_label
 from app.models import User
 from tests import factories
 from tests.conftest import csrf_token
@@ -102,3 +104,34 @@ def test_wtforms_own_messages_follow_the_language(app, header, required):
 def test_dates_and_amounts_follow_the_language(app, header, long, amount, short):
     with app.test_request_context(headers={"Accept-Language": header}):
         assert (long_date(date(2016, 11, 1)), money(40000), short_date(date(2016, 11, 1))) == (long, amount, short)
+
+
+def test_workflow_texts_are_translated_when_shown(app):
+    from workflows import MEMBERSHIP
+
+    with app.test_request_context(headers={"Accept-Language": "en"}):
+        assert MEMBERSHIP.label("invited") == "Invited"
+        assert state_label("membership", "invited") == "Invited"
+    with app.test_request_context(headers={"Accept-Language": "nb"}):
+        refresh()  # the test's app context (and Flask-Babel's cache in it) outlives the request
+        assert MEMBERSHIP.label("invited") == "Invitert"
+
+
+def test_the_workflows_ask_the_translator_of_the_moment(app, monkeypatch):
+    from workflows import MEMBERSHIP, GuardFailed, i18n
+
+    monkeypatch.setattr(i18n, "_translate", str.upper)
+    assert MEMBERSHIP.guard_message(["reply_open"]) == "SVARFRISTEN HAR GÅTT UT."
+    assert MEMBERSHIP.label("agreement_pending") == "AVTALE TIL SIGNERING"
+    with pytest.raises(GuardFailed, match="SVARFRISTEN HAR GÅTT UT."):
+        MEMBERSHIP.fire("accept", "invited", type("Case", (), {"reply_open": False})())
+    assert b"AVTALE TIL SIGNERING" in MEMBERSHIP.diagram_svg()
+    monkeypatch.setattr(i18n, "_translate", None)
+    assert b"Avtale til signering" in MEMBERSHIP.diagram_svg()  # one drawing per language
+
+
+def test_role_names_are_translated_when_shown(app, monkeypatch):
+    person = User(email="x@test.no", name="X")
+    person.set_roles(["admin", "adviser"])
+    monkeypatch.setattr("app.models.user.gettext", str.upper)
+    assert person.role_labels == ["ADMINISTRATOR", "FOU-RÅDGIVER"]

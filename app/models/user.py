@@ -1,6 +1,7 @@
 """People who use the intranet, their roles and their sign-in sessions."""
 from datetime import datetime
 
+from flask_babel import gettext
 from flask_login import UserMixin
 from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
@@ -73,7 +74,7 @@ class User(UserMixin, db.Model):
 
     @property
     def role_labels(self) -> list[str]:
-        return [ROLE_LABELS[r] for r in USER_ROLES if r in self.roles]
+        return [gettext(ROLE_LABELS[r]) for r in USER_ROLES if r in self.roles]
 
     def __repr__(self) -> str:
         return f"<User {self.email}>"

@@ -26,9 +26,16 @@ def _allowed() -> set[tuple[str, str]]:
     return entries
 
 
+# A sentence may begin with what it names: "{actor} opprettet …", "%(name)s ble …".
+LEADING_PLACEHOLDER = re.compile(r"^(\{[a-z_]+\}|%\([a-z_]+\)[sd]) (?=[a-zæøå]{2,} )")
+
+
 def looks_user_facing(text: str) -> bool:
-    """A Norwegian phrase or sentence: starts with a capital or «, has a letter and a space or a Norwegian letter."""
+    """A Norwegian phrase or sentence: starts with a capital, « or a placeholder and a word, has a letter and a space
+    or a Norwegian letter."""
     text = text.strip()
+    if LEADING_PLACEHOLDER.match(text):
+        return True
     if not text or not (text[0].isupper() or text[0] == "«") or SQL.match(text):
         return False
     return any(c.isalpha() for c in text) and (" " in text or any(c in "æøåÆØÅ" for c in text))
@@ -47,20 +54,32 @@ def _is_logging(call: ast.Call) -> bool:
     return owner.endswith("logger") or owner in ("logging", "log", "_log", "LOG")
 
 
-def _docstrings(tree: ast.AST) -> set[int]:
-    ids = set()
+# Keyword arguments whose strings are code: SQLAlchemy's joins, orderings and foreign-key actions.
+CODE_KEYWORDS = {"primaryjoin", "secondaryjoin", "order_by", "ondelete", "onupdate", "foreign_keys", "server_default"}
+
+
+def _not_texts(tree: ast.AST) -> set[int]:
+    """Docstrings, type annotations and code passed as a string."""
+    ids, code = set(), []
     for node in ast.walk(tree):
         if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)) and node.body:
             first = node.body[0]
             if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant):
                 ids.add(id(first.value))
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.returns:
+            code.append(node.returns)
+        elif isinstance(node, (ast.arg, ast.AnnAssign)) and node.annotation:
+            code.append(node.annotation)
+        elif isinstance(node, ast.keyword) and node.arg in CODE_KEYWORDS:
+            code.append(node.value)
+    ids.update(id(inner) for node in code for inner in ast.walk(node))
     return ids
 
 
 def unmarked(source: str) -> list[tuple[int, str, ast.AST]]:
     """The user-facing literals of a module not inside a marking call: (line, text, node)."""
     tree = ast.parse(source)
-    skip = _docstrings(tree)
+    skip = _not_texts(tree)
     found = []
 
     def visit(node: ast.AST) -> None:
@@ -134,7 +153,12 @@ def test_every_user_facing_text_in_python_is_marked():
     ('x = "Ålesund"', ["Ålesund"]),
     ('x = "«Sitat» her"', ["«Sitat» her"]),
     ('x = "ikke stor forbokstav"', []),
+    ('x = "{actor} opprettet runden"', ["{actor} opprettet runden"]),
+    ('x = "{actor}: {count}"', []),
     ('x = {"key": "Takket ja"}', ["Takket ja"]),
+    ('x: "Agreement | None" = None', []),
+    ('def f(a: "Signature | None") -> "Møte | None": pass', []),
+    ('x = relationship(primaryjoin="Agreement.case_id == Case.id", order_by="Møte.dato")', []),
 ])
 def test_the_scan_tells_user_facing_texts_from_the_rest(source, expected):
     assert [text for _, text, _ in unmarked(source)] == expected
@@ -143,7 +167,7 @@ def test_the_scan_tells_user_facing_texts_from_the_rest(source, expected):
 def test_pybabel_extract_finds_texts_written_in_python(tmp_path):
     pot = tmp_path / "messages.pot"
     subprocess.run([str(Path(sys.executable).with_name("pybabel")), "-q", "extract", "-F", "babel.cfg",
-                    "-o", str(pot), "app", "workflows", "templates"], cwd=ROOT, check=True)
+                    "-o", str(pot), "."], cwd=ROOT, check=True)
     text = pot.read_text(encoding="utf-8")
     for msgid in ("Avtale til signering",  # a workflow state (workflows/membership.py)
                   "Medlem av styringsgruppen",  # a role (workflows/roles.py)

@@ -83,7 +83,8 @@ $(LOCK_TOOLS)/bin/uv:
 	$(LOCK_TOOLS)/bin/python -m pip install --quiet uv==$(UV_VERSION)
 
 translations:
-	$(BIN)/pybabel compile --use-fuzzy -d app/translations > /dev/null
+	$(BIN)/pybabel compile --use-fuzzy -D messages -d app/translations > /dev/null
+	$(BIN)/pybabel compile -D wtforms -d app/translations > /dev/null
 
 # Designsystemet (Digdir): its theme (tokens) and component CSS from the npm package pinned in package-lock.json, copied
 # into a git-ignored folder the app serves as static files (no CDN). npm comes with Debian's nodejs.

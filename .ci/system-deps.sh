@@ -7,6 +7,9 @@ command -v dot >/dev/null 2>&1 || need+=(graphviz)
 [ -x /usr/lib/postgresql/15/bin/initdb ] || need+=(postgresql)
 # The test OpenID provider (tests/oidc) runs on Node.js.
 command -v npm >/dev/null 2>&1 || need+=(nodejs npm)
+# The catalogs' spelling is checked with Debian's Norwegian dictionaries (tests/test_catalogs.py).
+command -v hunspell >/dev/null 2>&1 || need+=(hunspell)
+[ -f /usr/share/hunspell/nn_NO.dic ] && [ -f /usr/share/hunspell/nb_NO.dic ] || need+=(hunspell-no)
 [ ${#need[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
   echo "Installerer ${need[*]} med apt-get ..."

@@ -3,7 +3,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from app import commands, config, errors, formatting, history, logs, navigation, safe_input, security, tags, wiring
+from app import commands, config, errors, formatting, history, languages, logs, navigation, safe_input, security, tags, wiring
 from app.extensions import babel, csrf, db, login_manager, migrate
 
 
@@ -19,6 +19,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     errors.register(app)
     security.register(app)
     formatting.register(app)
+    languages.register(app)
     navigation.register(app)
     history.register(app)
     tags.register(app)
@@ -30,7 +31,7 @@ def register_extensions(app: Flask) -> None:
     db.init_app(app)
     migrate.init_app(app, db, directory=str(app.config.get("MIGRATIONS_DIR", _resource_dir("migrations"))))
     csrf.init_app(app)
-    babel.init_app(app, locale_selector=formatting.select_locale)
+    babel.init_app(app, locale_selector=languages.select_locale)
     login_manager.init_app(app)
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         from app import sqlite

@@ -64,7 +64,9 @@ class Defaults:
     MAIL_REQUEST_MAX_WAIT = timedelta(hours=6)
     BABEL_DEFAULT_LOCALE = "nb"
     BABEL_DEFAULT_TIMEZONE = "Europe/Oslo"
-    LANGUAGES = ("nb", "en")
+    LANGUAGES = ("nb", "nn", "en")
+    # Flask-WTF translates WTForms' own messages ("Dette feltet er påkrevd.") through Flask-Babel.
+    WTF_I18N_ENABLED = True
     WTF_CSRF_TIME_LIMIT = None
     # Set to an ISO date (YYYY-MM-DD) to pin "today" for demos and tests.
     TODAY = None

@@ -1,11 +1,10 @@
-"""Norwegian dates and amounts, organisations' names on a date, file names, and the language choice."""
+"""Dates and amounts in the language of the page, organisations' names on a date, file names."""
 import unicodedata
 from datetime import date, datetime, timezone
 from functools import lru_cache
 
 from babel import dates
 from babel.numbers import format_currency
-from flask import current_app, has_request_context, session
 from flask_babel import get_locale, get_translations
 from jinja2 import pass_context
 from markupsafe import Markup
@@ -19,17 +18,6 @@ def slug(text: str) -> str:
     ascii_text = unicodedata.normalize("NFKD", text.lower().replace("æ", "ae").replace("ø", "o"))
     ascii_text = ascii_text.encode("ascii", "ignore").decode()
     return "-".join("".join(c if c.isalnum() else " " for c in ascii_text).split())
-
-
-# English dates in the European order (23/11/2026), so Norwegian readers do not misread them.
-REGIONS = {"en": "en_GB"}
-
-
-def select_locale() -> str:
-    """The language the user picked, bokmål unless they chose English (always bokmål outside a request)."""
-    chosen = session.get("lang") if has_request_context() else None
-    language = chosen if chosen in current_app.config["LANGUAGES"] else current_app.config["BABEL_DEFAULT_LOCALE"]
-    return REGIONS.get(language, language)
 
 
 # Babel formats the dates; the language is looked up once per call and the time zone is the collaboration's (Oslo).

@@ -2,17 +2,21 @@
 from datetime import date
 
 import wtforms
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from markupsafe import Markup, escape
 from wtforms import Choice, SelectChoice, SelectMultipleField
 from wtforms.validators import StopValidation
-from markupsafe import Markup, escape
 from wtforms.widgets import CheckboxInput, Select, html_params
 from wtforms.widgets.core import clean_key
 
-REQUIRED = "Feltet må fylles ut."
-INVALID_DATE = "Skriv en gyldig dato."
-INVALID_NUMBER = "Skriv et helt tall, uten mellomrom eller desimaler."
-INVALID_TIME = "Skriv et gyldig klokkeslett, for eksempel 14:30."
+from app.formatting import short_date
+
+REQUIRED = _l("Feltet må fylles ut.")
+INVALID_DATE = _l("Skriv en gyldig dato.")
+INVALID_NUMBER = _l("Skriv et helt tall, uten mellomrom eller desimaler.")
+INVALID_TIME = _l("Skriv et gyldig klokkeslett, for eksempel 14:30.")
 # Dates outside these are typing errors; keeping to them also keeps date sums (a year after the notice, a two-year
 # term) inside what Python's dates and the database can hold.
 FIRST_DATE, LAST_DATE = date(1900, 1, 1), date(2199, 12, 31)
@@ -49,7 +53,8 @@ class DateField(_TypedInput, wtforms.DateField):
         super().process_formdata(valuelist)
         if self.data is not None and not FIRST_DATE <= self.data <= LAST_DATE:
             self.data = None
-            raise ValueError(f"Datoen må være mellom {FIRST_DATE:%d.%m.%Y} og {LAST_DATE:%d.%m.%Y}.")
+            raise ValueError(_("Datoen må være mellom %(first)s og %(last)s.", first=short_date(FIRST_DATE),
+                               last=short_date(LAST_DATE)))
 
 
 class IntegerField(_TypedInput, wtforms.IntegerField):

@@ -11,6 +11,8 @@ from datetime import date
 from functools import cache
 from itertools import groupby
 
+from flask_babel import gettext
+from flask_babel import gettext as _
 from sqlalchemy import Integer, Select, String, bindparam, case, cast, extract, literal, null, select, union_all
 
 from app import clock, formatting
@@ -24,15 +26,16 @@ from app.models.meeting import KIND_LABELS as MEETING_KINDS
 from app.models.request import APPROVED, CANCELLED, PENDING, REJECTED
 from app.sentences import KINDS, REQUEST_ACTIONS, request_kind
 from workflows import WORKFLOWS, WorkflowError
+from workflows.i18n import N_
 from workflows.roles import ROLE_LABELS
 
-SYSTEM_NAME = "Systemet"
-ANONYMISED = "en anonymisert person"
-HOST_NAME = "Bergen kommune"
+SYSTEM_NAME = N_("Systemet")
+ANONYMISED = N_("en anonymisert person")
+HOST_NAME = "Bergen kommune"  # a name, as the register writes it
 # An event of a kind this version no longer writes (kept in the chain from an older one).
-UNKNOWN_KIND = "{actor} registrerte en hendelse"
-DECIDERS = {ADVISER_DECISION: "FoU-rådgiveren", STEERING_GROUP_DECISION: "styringsgruppen"}
-SESSION_ENDS = {"idle": "etter en tid uten bruk", "lifetime": "fordi den hadde vart så lenge som tillatt"}
+UNKNOWN_KIND = N_("{actor} registrerte en hendelse")
+DECIDERS = {ADVISER_DECISION: N_("FoU-rådgiveren"), STEERING_GROUP_DECISION: N_("styringsgruppen")}
+SESSION_ENDS = {"idle": N_("etter en tid uten bruk"), "lifetime": N_("fordi den hadde vart så lenge som tillatt")}
 
 
 @dataclass(frozen=True)
@@ -91,11 +94,13 @@ class Lookups:
     people: dict[int, str] = field(default_factory=dict)
     organisations: dict[int, str] = field(default_factory=dict)
 
-    def person(self, person_id: int | None, default: str = "en person") -> str:
-        return self.people.get(person_id, default) if person_id is not None else default
+    def person(self, person_id: int | None, default: str = N_("en person")) -> str:
+        """A person's name; an anonymised person (named None by the query) or none as `default`, translated."""
+        name = self.people.get(person_id) if person_id is not None else None
+        return gettext(ANONYMISED) if person_id in self.people and name is None else name or gettext(default)
 
     def organisation(self, org_id: int | None) -> str:
-        return self.organisations.get(org_id, "en organisasjon") if org_id is not None else "en organisasjon"
+        return self.organisations.get(org_id) or _("en organisasjon") if org_id is not None else _("en organisasjon")
 
 
 @dataclass
@@ -140,7 +145,7 @@ def _line(event: AuditEvent, found: Lookups) -> Line:
     sentence = UNKNOWN_KIND
     if kind:
         sentence = kind.variants.get(_variant(event, data, facts), kind.sentence)
-    text = sentence.format_map(facts)
+    text = gettext(sentence).format_map(facts)
     return Line(event, f"{text[:1].upper()}{text[1:]}.", _approval(event, found),
                 state_label(_workflow_of(event), event.to_state) or None)
 
@@ -160,9 +165,12 @@ def _approval(event: AuditEvent, found: Lookups) -> str | None:
         return None
     if event.action == "request.create":
         decider, day = found.person(request.decided_by_id), formatting.short_date(request.decided_at)
-        return {PENDING: "Venter på godkjenning fra FoU-rådgiveren.", APPROVED: f"Godkjent av {decider} {day}.",
-                REJECTED: f"Avvist av {decider} {day}.", CANCELLED: f"Trukket {day}."}[request.status]
-    return f"{found.person(request.requested_by_id)} ba om dette {formatting.short_date(request.requested_at)}."
+        return {PENDING: _("Venter på godkjenning fra FoU-rådgiveren."),
+                APPROVED: _("Godkjent av %(decider)s %(day)s.", decider=decider, day=day),
+                REJECTED: _("Avvist av %(decider)s %(day)s.", decider=decider, day=day),
+                CANCELLED: _("Trukket %(day)s.", day=day)}[request.status]
+    return _("%(person)s ba om dette %(day)s.", person=found.person(request.requested_by_id),
+             day=formatting.short_date(request.requested_at))
 
 
 class _Facts(dict):
@@ -212,8 +220,8 @@ def _signer(facts: _Facts) -> str:
 
 def _signed_for(facts: _Facts) -> str:
     if facts.data.get("party") == HOST_PARTY:
-        return f"med {facts['organisation']} for {HOST_NAME}"
-    return f"for {facts['organisation']}"
+        return _("med %(organisation)s for %(host)s", organisation=facts["organisation"], host=HOST_NAME)
+    return _("for %(organisation)s", organisation=facts["organisation"])
 
 
 def _year(facts: _Facts) -> str:
@@ -239,10 +247,12 @@ PLACEHOLDERS: dict[str, Callable[[_Facts], str]] = {
     "predecessors": lambda facts: _and(facts.found.organisation(org) for org in facts.data.get("predecessors", [])),
     "signer": _signer,
     "signed_for": _signed_for,
-    "roles": lambda facts: _and(_in_sentence(ROLE_LABELS.get(role, role)) for role in facts.data.get("roles", [])),
-    "decider": lambda facts: DECIDERS.get(facts.data.get("by"), "FoU-rådgiveren"),
-    "decision": lambda facts: "godtok" if facts.data.get("decision") == ACCEPTED else "avslo",
-    "reason": lambda facts: SESSION_ENDS.get(facts.data.get("reason"), ""),
+    "roles": lambda facts: _and(_in_sentence(gettext(ROLE_LABELS[role]) if role in ROLE_LABELS else role)
+                                for role in facts.data.get("roles", [])),
+    "decider": lambda facts: gettext(DECIDERS.get(facts.data.get("by"), DECIDERS[ADVISER_DECISION])),
+    "decision": lambda facts: _("godtok") if facts.data.get("decision") == ACCEPTED else _("avslo"),
+    "reason": lambda facts: gettext(SESSION_ENDS[facts.data["reason"]]) if facts.data.get("reason") in SESSION_ENDS
+    else "",
     "count": lambda facts: str(facts.data.get("messages", 0)),
 }
 
@@ -255,7 +265,7 @@ def _in_sentence(label: str) -> str:
 def _and(names: Iterable[str]) -> str:
     """"A, B og C"."""
     names = list(names)
-    return " og ".join(filter(None, [", ".join(names[:-1]), *names[-1:]])) or "–"
+    return f" {_('og')} ".join(filter(None, [", ".join(names[:-1]), *names[-1:]])) or "–"
 
 
 def _person_id(event: AuditEvent, data: dict, subject: Found) -> int | None:
@@ -368,7 +378,7 @@ def _column(column, type_):
 @cache
 def _names_query():
     """The names of the people (an anonymised one as such) and of the organisations."""
-    who = select(literal("user").label("kind"), User.id, case((User.anonymised_at.is_not(None), ANONYMISED),
+    who = select(literal("user").label("kind"), User.id, case((User.anonymised_at.is_not(None), null()),
                                                               else_=User.name).label("name")) \
         .where(User.id.in_(bindparam("people", expanding=True)))
     which = select(literal("organisation").label("kind"), Organisation.id,

@@ -13,6 +13,7 @@ from flask_login import current_user
 from app import access
 from app.extensions import wiring
 from app.security import may_open
+from workflows.i18n import N_
 
 
 @dataclass(frozen=True)
@@ -31,40 +32,40 @@ class Section:
 
 
 NAV = (
-    Section("Forside", (Entry("main.home", "Forside"),)),
-    Section("Kommuner", (
-        Entry("cockpit.overview", "Oversikt"),
-        Entry("municipality.home", "Min kommune"),
-        Entry("members.index", "Medlemskap"),
-        Entry("cases.case_list", "Saker"),
-        Entry("invitations.round_list", "Invitasjoner"),
-        Entry("evaluations.evaluation_list", "Årlig vurdering"),
-        Entry("cockpit.timeline", "Tidslinje"),
-        Entry("organisations.organisation_list", "Organisasjoner"),
-    ), own_label="Kommunen"),
-    Section("Avtaler og økonomi", (
-        Entry("agreements.agreement_list", "Avtaler", count="agreements_to_sign"),
-        Entry("contributions.contribution_list", "Bidrag"),
-        Entry("cost_keys.key_list", "Fordelingsnøkkel"),
+    Section(N_("Forside"), (Entry("main.home", N_("Forside")),)),
+    Section(N_("Kommuner"), (
+        Entry("cockpit.overview", N_("Oversikt")),
+        Entry("municipality.home", N_("Min kommune")),
+        Entry("members.index", N_("Medlemskap")),
+        Entry("cases.case_list", N_("Saker")),
+        Entry("invitations.round_list", N_("Invitasjoner")),
+        Entry("evaluations.evaluation_list", N_("Årlig vurdering")),
+        Entry("cockpit.timeline", N_("Tidslinje")),
+        Entry("organisations.organisation_list", N_("Organisasjoner")),
+    ), own_label=N_("Kommunen")),
+    Section(N_("Avtaler og økonomi"), (
+        Entry("agreements.agreement_list", N_("Avtaler"), count="agreements_to_sign"),
+        Entry("contributions.contribution_list", N_("Bidrag")),
+        Entry("cost_keys.key_list", N_("Fordelingsnøkkel")),
     )),
-    Section("Undergrupper", (
-        Entry("subgroups.subgroup_list", "Undergrupper"),
+    Section(N_("Undergrupper"), (
+        Entry("subgroups.subgroup_list", N_("Undergrupper")),
     )),
-    Section("Møter", (
-        Entry("meetings.meeting_list", "Møter"),
+    Section(N_("Møter"), (
+        Entry("meetings.meeting_list", N_("Møter")),
     )),
-    Section("Godkjenninger", (
-        Entry("approvals.inbox", "Godkjenninger", count="pending_requests"),
+    Section(N_("Godkjenninger"), (
+        Entry("approvals.inbox", N_("Godkjenninger"), count="pending_requests"),
     )),
-    Section("Administrasjon", (
-        Entry("admin.user_list", "Brukere"),
-        Entry("identity.requests", "Tilgang", count="identity_requests"),
-        Entry("admin.outbox", "E-post"),
-        Entry("admin.audit_log", "Logg"),
+    Section(N_("Administrasjon"), (
+        Entry("admin.user_list", N_("Brukere")),
+        Entry("identity.requests", N_("Tilgang"), count="identity_requests"),
+        Entry("admin.outbox", N_("E-post")),
+        Entry("admin.audit_log", N_("Logg")),
     )),
-    Section("Konto", (
-        Entry("auth.change_password", "Bytt passord"),
-        Entry("calendar.settings", "Kalender"),
+    Section(N_("Konto"), (
+        Entry("auth.change_password", N_("Bytt passord")),
+        Entry("calendar.settings", N_("Kalender")),
     ), user_menu=True),
 )
 

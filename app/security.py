@@ -4,6 +4,7 @@ from collections.abc import Callable
 from functools import wraps
 
 from flask import abort, current_app, request
+from flask_babel import gettext as _
 from flask.sessions import SecureCookieSessionInterface
 from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -66,7 +67,8 @@ def count_render(user) -> None:
     wait = attempt_result(lambda: rate_limits.hit(
         f"render:{user.id}", rate_limits.Rule(config["RENDER_LIMIT"], window, window, window)))
     if wait:
-        abort(429, f"Du har hentet mange dokumenter på kort tid. Prøv igjen om {rate_limits.wait_text(wait)}.",
+        abort(429, _("Du har hentet mange dokumenter på kort tid. Prøv igjen om %(wait)s.",
+                     wait=rate_limits.wait_text(wait)),
               retry_after=wait)
 
 

@@ -7,6 +7,8 @@ from typing import TypeVar
 
 from flask import Response, abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy.exc import IntegrityError
@@ -18,7 +20,7 @@ from workflows import TransitionSpec, WorkflowError
 T = TypeVar("T")
 
 # Two people saved the same thing at once and the database's unique constraint stopped the second.
-DUPLICATE = "Noen andre registrerte det samme akkurat nå. Last siden på nytt og se hva som gjelder nå."
+DUPLICATE = _l("Noen andre registrerte det samme akkurat nå. Last siden på nytt og se hva som gjelder nå.")
 
 
 def add_error(form, field: str | None, message: str) -> None:
@@ -106,8 +108,8 @@ def step_confirmation(obj, spec: TransitionSpec, form: FlaskForm, done: str, *, 
     def take() -> str:
         workflow.perform(obj, spec.trigger, current_user, comment=form.comment.data, data=data())
         if spec.needs_approval:
-            return f"Forespørselen «{spec.label}» er sendt til FoU-rådgiveren for godkjenning."
-        return f"Utført: {spec.label}. Ny status: {obj.workflow.label(obj.state)}."
+            return _("Forespørselen «%(step)s» er sendt til FoU-rådgiveren for godkjenning.", step=_(spec.label))
+        return _("Utført: %(step)s. Ny status: %(state)s.", step=_(spec.label), state=obj.workflow.label(obj.state))
 
     return confirmation("confirm_step.html", form, take, done, refusal=step_refusal(obj, spec),
                         refused_status=refused_with or refused_status(obj, spec), danger=obj.workflow.is_destructive(spec.trigger),
@@ -193,7 +195,8 @@ def spec_or_404(obj, trigger: str) -> TransitionSpec:
 def step_refusal(obj, spec: TransitionSpec) -> str | None:
     """Why the signed-in user cannot take `spec` on `obj` now (wrong state, role, guard, ...), or None."""
     if spec.trigger not in obj.workflow.triggers_from(obj.state):
-        return f"«{spec.label}» er ikke mulig når status er «{obj.workflow.label(obj.state)}»."
+        return _("«%(step)s» er ikke mulig når status er «%(state)s».", step=_(spec.label),
+                 state=obj.workflow.label(obj.state))
     return workflow.refusal(obj, spec, current_user)
 
 
@@ -214,5 +217,5 @@ def own_page(obj, spec: TransitionSpec, **ids) -> Response | None:
     if endpoint is None:
         return None
     if request.method == "POST":
-        flash(f"«{spec.label}» gjøres på denne siden. Ingenting er endret ennå.", "error")
+        flash(_("«%(step)s» gjøres på denne siden. Ingenting er endret ennå.", step=_(spec.label)), "error")
     return redirect(url_for(endpoint, **ids), 303)

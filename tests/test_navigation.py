@@ -114,7 +114,7 @@ def test_a_section_with_one_page_is_named_after_it_and_someone_elses_organisatio
 
 def test_the_menu_under_the_name_holds_password_calendar_language_and_sign_out(app, orgs, world):
     found = menus(_signed_in(app, orgs, world.users["signatory"]))
-    assert labels(found.user) == ["Bytt passord", "Kalender", "English", "Logg ut"]
+    assert labels(found.user) == ["Bytt passord", "Kalender", "Nynorsk", "English", "Logg ut"]
     assert not {"Bytt passord", "Kalender"} & set(labels(found.sections))
     for panel, name in (("brukermeny", "Bruker signatory"), ("hovedmeny", "Meny")):
         button = found.toggles[panel]

@@ -12,6 +12,7 @@ from typing import Any
 from transitions import Machine, MachineError, State
 from transitions.extensions.diagrams import GraphMachine
 
+from .i18n import N_, translated
 from .roles import (ADMIN, ADVISER, CHAIR, MUNICIPALITY_CONTACT, PROJECT_MEMBER, PROPOSER, ROLES,  # noqa: F401
                     SIGNATORY, STEERING_MEMBER, SYSTEM)
 
@@ -44,7 +45,7 @@ class IllegalTransition(WorkflowError):
 
 
 class GuardFailed(WorkflowError):
-    """One or more guard conditions were false; `str()` is a bokmål message for the user."""
+    """One or more guard conditions were false; `str()` is the message for the user, in the language of the moment."""
 
     def __init__(self, guards: list[str], message: str) -> None:
         super().__init__(message)
@@ -140,7 +141,7 @@ class Workflow:
             send_event=False,
             name=name,
         )
-        self._svg_cache: dict[str | None, bytes] = {}
+        self._svg_cache: dict[tuple[str | None, tuple[str, ...]], bytes] = {}
 
     def _validate(self, transitions: list[TransitionSpec]) -> None:
         """Reject definitions that refer to unknown states, guards or roles, or repeat a trigger."""
@@ -168,9 +169,9 @@ class Workflow:
             raise UnknownState(f"{self.name}: ukjent tilstand {state!r}")
 
     def label(self, state: str) -> str:
-        """The bokmål label of a state."""
+        """The label of a state, translated."""
         self._require_state(state)
-        return self.states[state]
+        return translated(self.states[state])
 
     def family(self, state: str) -> str:
         """The family of a state (FAMILIES), the colour of its tag."""
@@ -199,7 +200,8 @@ class Workflow:
 
     def _illegal(self, spec: TransitionSpec, state: str) -> IllegalTransition:
         """The error for firing `spec` from a state it does not start from."""
-        return IllegalTransition(f"«{spec.label}» er ikke mulig når status er «{self.label(state)}».")
+        return IllegalTransition(translated(N_("«%(step)s» er ikke mulig når status er «%(state)s».")) % {
+            "step": translated(spec.label), "state": self.label(state)})
 
     def failed_guards(self, trigger: str, state: str, context: object) -> list[str]:
         """Names of the guards of `trigger` that are false on `context` (IllegalTransition if not allowed)."""
@@ -210,8 +212,8 @@ class Workflow:
         return [guard for guard in spec.conditions if not _guard_value(context, guard)]
 
     def guard_message(self, guards: Iterable[str]) -> str:
-        """The bokmål explanation of why the given guards block a transition."""
-        return " ".join(self.guard_labels[guard] for guard in guards)
+        """The explanation of why the given guards block a transition, translated."""
+        return " ".join(translated(self.guard_labels[guard]) for guard in guards)
 
     def fire(self, trigger: str, state: str, context: object) -> str:
         """Run `trigger` through the shared machine for a case in `state` and return the new state."""
@@ -248,18 +250,20 @@ class Workflow:
         return seen
 
     def diagram_svg(self, highlight: str | None = None) -> bytes:
-        """The state diagram as SVG with bokmål labels; `highlight` is drawn as the active state."""
+        """The state diagram as SVG with translated labels; `highlight` is drawn as the active state."""
         if highlight is not None:
             self._require_state(highlight)
-        if highlight not in self._svg_cache:
+        labels = tuple(translated(text) for text in (*self.states.values(), *(t.label for t in self.specs)))
+        key = (highlight, labels)  # one drawing per language
+        if key not in self._svg_cache:
             machine = _DiagramMachine(
                 model=None,
-                states=[{"name": code, "label": label} for code, label in self.states.items()],
+                states=[{"name": code, "label": label} for code, label in zip(self.states, labels)],
                 initial=self.initial,
                 transitions=[
                     {"trigger": t.trigger, "source": list(t.sources), "dest": t.dest,
-                     "label": "\n".join(textwrap.wrap(t.label, _LABEL_WIDTH, break_long_words=False))}
-                    for t in self.specs
+                     "label": "\n".join(textwrap.wrap(label, _LABEL_WIDTH, break_long_words=False))}
+                    for t, label in zip(self.specs, labels[len(self.states):])
                 ],
                 auto_transitions=False,
                 graph_engine="graphviz",
@@ -268,5 +272,5 @@ class Workflow:
             graph = machine.graph_cls(machine)
             if highlight is not None:
                 graph.set_node_style(highlight, "active")
-            self._svg_cache[highlight] = graph.get_graph().pipe(format="svg")
-        return self._svg_cache[highlight]
+            self._svg_cache[key] = graph.get_graph().pipe(format="svg")
+        return self._svg_cache[key]

@@ -4,6 +4,7 @@ group for (at most) three years at a time, or returned for changes."""
 from __future__ import annotations
 
 from .base import ADVISER, INVITED_FAMILY, MEMBER_FAMILY, STEERING_MEMBER, TransitionSpec, Workflow
+from .i18n import N_
 
 DRAFT = "draft"
 SUBMITTED = "submitted"
@@ -11,32 +12,32 @@ DECIDED = "decided"
 
 STATES = {
     DRAFT: "Utkast",
-    SUBMITTED: "Til behandling i styringsgruppen",
+    SUBMITTED: N_("Til behandling i styringsgruppen"),
     DECIDED: "Vedtatt",
 }
 
 FAMILIES = {DRAFT: INVITED_FAMILY, SUBMITTED: INVITED_FAMILY, DECIDED: MEMBER_FAMILY}
 
 GUARD_LABELS = {
-    "not_drafter": "Den som utarbeidet utkastet, kan ikke registrere styringsgruppens behandling av det.",
+    "not_drafter": N_("Den som utarbeidet utkastet, kan ikke registrere styringsgruppens behandling av det."),
 }
 
 TRANSITIONS = [
     TransitionSpec(
-        "submit", (DRAFT,), SUBMITTED, "Send til styringsgruppen", frozenset({ADVISER}),
-        description="Utkastet blir sendt til styringsgruppen for vedtak. Det kan ikke endres mens det er til "
-                    "behandling.",
+        "submit", (DRAFT,), SUBMITTED, N_("Send til styringsgruppen"), frozenset({ADVISER}),
+        description=N_("Utkastet blir sendt til styringsgruppen for vedtak. Det kan ikke endres mens det er til "
+                    "behandling."),
     ),
     TransitionSpec(
-        "return_for_changes", (SUBMITTED,), DRAFT, "Send tilbake for endringer", frozenset({STEERING_MEMBER}),
+        "return_for_changes", (SUBMITTED,), DRAFT, N_("Send tilbake for endringer"), frozenset({STEERING_MEMBER}),
         conditions=("not_drafter",), comment_required=True,
-        description="Styringsgruppen sender utkastet tilbake til FoU-rådgiveren, med hva som må endres.",
+        description=N_("Styringsgruppen sender utkastet tilbake til FoU-rådgiveren, med hva som må endres."),
     ),
     TransitionSpec(
-        "decide", (SUBMITTED,), DECIDED, "Registrer vedtaket", frozenset({STEERING_MEMBER}),
+        "decide", (SUBMITTED,), DECIDED, N_("Registrer vedtaket"), frozenset({STEERING_MEMBER}),
         conditions=("not_drafter",),
-        description="Styringsgruppens vedtak blir registrert med dato, møte, sak og vedtakstekst. Etterpå kan "
-                    "nøkkelen ikke endres.",
+        description=N_("Styringsgruppens vedtak blir registrert med dato, møte, sak og vedtakstekst. Etterpå kan "
+                    "nøkkelen ikke endres."),
     ),
 ]
 

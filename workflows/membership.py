@@ -7,6 +7,7 @@ from typing import NamedTuple
 
 from .base import (ADVISER, ENDED_FAMILY, ENDING_FAMILY, INVITED_FAMILY, MEMBER_FAMILY, MUNICIPALITY_CONTACT, SIGNATORY,
                    SYSTEM, TransitionSpec, Workflow)
+from .i18n import N_
 
 INVITED = "invited"
 ACCEPTED = "accepted"
@@ -22,16 +23,16 @@ EXPIRED = "expired"
 
 STATES = {
     INVITED: "Invitert",
-    ACCEPTED: "Takket ja",
-    DECLINED: "Takket nei",
-    NO_REPLY: "Ikke svart",
-    WITHDRAWN: "Trukket tilbake",
-    AGREEMENT_PENDING: "Avtale til signering",
+    ACCEPTED: N_("Takket ja"),
+    DECLINED: N_("Takket nei"),
+    NO_REPLY: N_("Ikke svart"),
+    WITHDRAWN: N_("Trukket tilbake"),
+    AGREEMENT_PENDING: N_("Avtale til signering"),
     SIGNED: "Signert",
     ACTIVE: "Aktiv",
-    NOTICE_GIVEN: "I oppsigelsestid",
+    NOTICE_GIVEN: N_("I oppsigelsestid"),
     TERMINATED: "Avsluttet",
-    EXPIRED: "Utløpt",
+    EXPIRED: N_("Utløpt"),
 }
 
 FAMILIES = {
@@ -43,103 +44,103 @@ FAMILIES = {
 }
 
 GUARD_LABELS = {
-    "reply_open": "Svarfristen har gått ut.",
-    "reply_closed": "Svarfristen har ikke gått ut ennå.",
-    "both_signed": "Begge parter må ha signert avtalen.",
-    "notice_period_over": "Oppsigelsestiden er ikke ute ennå.",
-    "notice_period_running": "Oppsigelsestiden er allerede ute.",
-    "agreement_ended": "Avtaleperioden er ikke slutt ennå.",
-    "for_own_municipality": "Bare kommunens egne signaturberettigede kan avslå signering for kommunen.",
-    "invitation_open": "Invitasjonsrunden er lukket fordi svarfristen er ute og avtaleperioden har begynt. Kommunen "
-                       "kan inviteres i en ny runde.",
+    "reply_open": N_("Svarfristen har gått ut."),
+    "reply_closed": N_("Svarfristen har ikke gått ut ennå."),
+    "both_signed": N_("Begge parter må ha signert avtalen."),
+    "notice_period_over": N_("Oppsigelsestiden er ikke ute ennå."),
+    "notice_period_running": N_("Oppsigelsestiden er allerede ute."),
+    "agreement_ended": N_("Avtaleperioden er ikke slutt ennå."),
+    "for_own_municipality": N_("Bare kommunens egne signaturberettigede kan avslå signering for kommunen."),
+    "invitation_open": N_("Invitasjonsrunden er lukket fordi svarfristen er ute og avtaleperioden har begynt. Kommunen "
+                       "kan inviteres i en ny runde."),
 }
 
 TRANSITIONS = [
     TransitionSpec(
-        "accept", (INVITED, DECLINED), ACCEPTED, "Svar ja", frozenset({MUNICIPALITY_CONTACT, ADVISER}),
+        "accept", (INVITED, DECLINED), ACCEPTED, N_("Svar ja"), frozenset({MUNICIPALITY_CONTACT, ADVISER}),
         conditions=("reply_open",),
-        description="Kommunen takker ja til invitasjonen.",
+        description=N_("Kommunen takker ja til invitasjonen."),
     ),
     TransitionSpec(
-        "decline", (INVITED, ACCEPTED), DECLINED, "Svar nei", frozenset({MUNICIPALITY_CONTACT, ADVISER}),
+        "decline", (INVITED, ACCEPTED), DECLINED, N_("Svar nei"), frozenset({MUNICIPALITY_CONTACT, ADVISER}),
         conditions=("reply_open",),
-        description="Kommunen takker nei til invitasjonen.",
+        description=N_("Kommunen takker nei til invitasjonen."),
     ),
     TransitionSpec(
-        "accept_late", (INVITED, NO_REPLY), ACCEPTED, "Be om å få svare ja etter fristen",
+        "accept_late", (INVITED, NO_REPLY), ACCEPTED, N_("Be om å få svare ja etter fristen"),
         frozenset({MUNICIPALITY_CONTACT}), needs_approval=True, conditions=("reply_closed", "invitation_open"),
-        request_label="Sent ja-svar",
-        description="Kommunens ja-svar etter svarfristen blir godtatt, og kommunen får status «Takket ja».",
+        request_label=N_("Sent ja-svar"),
+        description=N_("Kommunens ja-svar etter svarfristen blir godtatt, og kommunen får status «Takket ja»."),
     ),
     TransitionSpec(
-        "decline_late", (INVITED, NO_REPLY), DECLINED, "Registrer sent nei-svar", frozenset({ADVISER}),
+        "decline_late", (INVITED, NO_REPLY), DECLINED, N_("Registrer sent nei-svar"), frozenset({ADVISER}),
         conditions=("reply_closed", "invitation_open"),
-        description="Et nei-svar som kom etter svarfristen, blir registrert.",
+        description=N_("Et nei-svar som kom etter svarfristen, blir registrert."),
     ),
     TransitionSpec(
-        "expire_reply", (INVITED,), NO_REPLY, "Svarfristen gikk ut", frozenset({SYSTEM}),
+        "expire_reply", (INVITED,), NO_REPLY, N_("Svarfristen gikk ut"), frozenset({SYSTEM}),
         conditions=("reply_closed",),
-        description="Svarfristen er ute uten svar, og kommunen får status «Ikke svart».",
+        description=N_("Svarfristen er ute uten svar, og kommunen får status «Ikke svart»."),
     ),
     TransitionSpec(
-        "reopen", (NO_REPLY,), INVITED, "Gi ny svarfrist", frozenset({ADVISER}), comment_required=True,
+        "reopen", (NO_REPLY,), INVITED, N_("Gi ny svarfrist"), frozenset({ADVISER}), comment_required=True,
         conditions=("invitation_open",),
-        description="Kommunen som ikke svarte innen fristen, får en ny svarfrist og kan svare på invitasjonen igjen.",
+        description=N_("Kommunen som ikke svarte innen fristen, får en ny svarfrist og kan svare på invitasjonen igjen."),
     ),
     TransitionSpec(
-        "withdraw", (INVITED, ACCEPTED, DECLINED, NO_REPLY), WITHDRAWN, "Trekk tilbake invitasjonen",
+        "withdraw", (INVITED, ACCEPTED, DECLINED, NO_REPLY), WITHDRAWN, N_("Trekk tilbake invitasjonen"),
         frozenset({ADVISER}), comment_required=True, conditions=("invitation_open",),
-        description="Invitasjonen blir trukket tilbake for godt; kommunen kan ikke lenger svare på den.",
+        description=N_("Invitasjonen blir trukket tilbake for godt; kommunen kan ikke lenger svare på den."),
     ),
     TransitionSpec(
-        "issue_agreement", (ACCEPTED,), AGREEMENT_PENDING, "Send avtale til signering", frozenset({ADVISER}),
-        description="Samarbeidsavtalen blir sendt til kommunen for signering.",
+        "issue_agreement", (ACCEPTED,), AGREEMENT_PENDING, N_("Send avtale til signering"), frozenset({ADVISER}),
+        description=N_("Samarbeidsavtalen blir sendt til kommunen for signering."),
     ),
     TransitionSpec(
-        "complete_signing", (AGREEMENT_PENDING,), SIGNED, "Registrer at begge parter har signert",
+        "complete_signing", (AGREEMENT_PENDING,), SIGNED, N_("Registrer at begge parter har signert"),
         frozenset({SIGNATORY, ADVISER}), conditions=("both_signed",), automatic=True,
-        description="Avtalen blir registrert som signert av både kommunen og Bergen kommune.",
+        description=N_("Avtalen blir registrert som signert av både kommunen og Bergen kommune."),
     ),
     TransitionSpec(
-        "decline_signing", (AGREEMENT_PENDING,), ACCEPTED, "Avslå signering", frozenset({SIGNATORY}),
+        "decline_signing", (AGREEMENT_PENDING,), ACCEPTED, N_("Avslå signering"), frozenset({SIGNATORY}),
         conditions=("for_own_municipality",), comment_required=True,
-        description="Kommunen signerer ikke avtalen slik den er, og saken går tilbake til «Takket ja».",
+        description=N_("Kommunen signerer ikke avtalen slik den er, og saken går tilbake til «Takket ja»."),
     ),
     TransitionSpec(
-        "activate", (SIGNED,), ACTIVE, "Aktiver medlemskapet", frozenset({ADVISER}),
+        "activate", (SIGNED,), ACTIVE, N_("Aktiver medlemskapet"), frozenset({ADVISER}),
         conditions=("both_signed",),
-        description="Kommunen blir aktiv medlemskommune i samarbeidet.",
+        description=N_("Kommunen blir aktiv medlemskommune i samarbeidet."),
     ),
     TransitionSpec(
-        "give_notice", (ACTIVE,), NOTICE_GIVEN, "Gi skriftlig oppsigelse", frozenset({SIGNATORY}),
+        "give_notice", (ACTIVE,), NOTICE_GIVEN, N_("Gi skriftlig oppsigelse"), frozenset({SIGNATORY}),
         needs_approval=True, request_label="Oppsigelse",
-        description="FoU-rådgiveren bekrefter at kommunens skriftlige oppsigelse er mottatt, og ett års "
-                    "oppsigelsestid begynner.",
+        description=N_("FoU-rådgiveren bekrefter at kommunens skriftlige oppsigelse er mottatt, og ett års "
+                    "oppsigelsestid begynner."),
     ),
     TransitionSpec(
-        "withdraw_notice", (NOTICE_GIVEN,), ACTIVE, "Trekk oppsigelsen", frozenset({SIGNATORY, ADVISER}),
+        "withdraw_notice", (NOTICE_GIVEN,), ACTIVE, N_("Trekk oppsigelsen"), frozenset({SIGNATORY, ADVISER}),
         needs_approval=True, conditions=("notice_period_running",), comment_required=True,
-        request_label="Tilbaketrekking av oppsigelse",
-        description="Oppsigelsen blir trukket, og kommunen fortsetter som aktiv medlemskommune.",
+        request_label=N_("Tilbaketrekking av oppsigelse"),
+        description=N_("Oppsigelsen blir trukket, og kommunen fortsetter som aktiv medlemskommune."),
     ),
     TransitionSpec(
-        "terminate", (NOTICE_GIVEN,), TERMINATED, "Oppsigelsestiden er ute", frozenset({SYSTEM}),
+        "terminate", (NOTICE_GIVEN,), TERMINATED, N_("Oppsigelsestiden er ute"), frozenset({SYSTEM}),
         conditions=("notice_period_over",),
-        description="Oppsigelsestiden er ute, og medlemskapet avsluttes dagen etter siste dag som medlem.",
+        description=N_("Oppsigelsestiden er ute, og medlemskapet avsluttes dagen etter siste dag som medlem."),
     ),
     TransitionSpec(
-        "expire", (ACTIVE,), EXPIRED, "Avtaleperioden er slutt", frozenset({SYSTEM}),
+        "expire", (ACTIVE,), EXPIRED, N_("Avtaleperioden er slutt"), frozenset({SYSTEM}),
         conditions=("agreement_ended",),
-        description="Avtaleperioden er slutt, og medlemskapet får status «Utløpt» til avtalen eventuelt fornyes.",
+        description=N_("Avtaleperioden er slutt, og medlemskapet får status «Utløpt» til avtalen eventuelt fornyes."),
     ),
     TransitionSpec(
-        "renew", (ACTIVE, EXPIRED), AGREEMENT_PENDING, "Forny avtalen for en ny periode", frozenset({ADVISER}),
-        description="En ny samarbeidsavtale for en ny avtaleperiode blir sendt til kommunen for signering.",
+        "renew", (ACTIVE, EXPIRED), AGREEMENT_PENDING, N_("Forny avtalen for en ny periode"), frozenset({ADVISER}),
+        description=N_("En ny samarbeidsavtale for en ny avtaleperiode blir sendt til kommunen for signering."),
     ),
     TransitionSpec(
-        "end_by_merger", (ACTIVE, NOTICE_GIVEN), TERMINATED, "Avslutt ved kommunesammenslåing",
+        "end_by_merger", (ACTIVE, NOTICE_GIVEN), TERMINATED, N_("Avslutt ved kommunesammenslåing"),
         frozenset({ADVISER}), comment_required=True,
-        description="Medlemskapet avsluttes fordi kommunen er slått sammen med en annen kommune.",
+        description=N_("Medlemskapet avsluttes fordi kommunen er slått sammen med en annen kommune."),
     ),
 ]
 
@@ -153,7 +154,7 @@ class NextDate(NamedTuple):
     label: str
 
 
-NEXT_DATE_LABELS = {INVITED: "Svarfrist", ACTIVE: "Avtalen gjelder til og med", NOTICE_GIVEN: "Medlem til og med"}
+NEXT_DATE_LABELS = {INVITED: "Svarfrist", ACTIVE: N_("Avtalen gjelder til og med"), NOTICE_GIVEN: N_("Medlem til og med")}
 
 
 def next_date(state: str, reply_deadline: date, agreement_last_day: date | None,

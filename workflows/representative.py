@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from .base import (ADVISER, ENDED_FAMILY, INVITED_FAMILY, MEMBER_FAMILY, PROPOSER, SYSTEM, TransitionSpec,
                    Workflow)
+from .i18n import N_
 
 PROPOSED = "proposed"
 APPROVED = "approved"
@@ -12,7 +13,7 @@ WITHDRAWN = "withdrawn"
 LAPSED = "lapsed"
 
 STATES = {
-    PROPOSED: "Venter på godkjenning",
+    PROPOSED: N_("Venter på godkjenning"),
     APPROVED: "Godkjent",
     REJECTED: "Avvist",
     WITHDRAWN: "Trukket",
@@ -28,34 +29,34 @@ FAMILIES = {
 }
 
 GUARD_LABELS = {
-    "is_proposer": "Bare den som la inn representanten, kan registrere den.",
-    "not_proposer": "Du kan ikke godkjenne ditt eget forslag.",
+    "is_proposer": N_("Bare den som la inn representanten, kan registrere den."),
+    "not_proposer": N_("Du kan ikke godkjenne ditt eget forslag."),
 }
 
 TRANSITIONS = [
     TransitionSpec(
-        "register", (PROPOSED,), APPROVED, "Registrer representanten", frozenset({ADVISER}),
+        "register", (PROPOSED,), APPROVED, N_("Registrer representanten"), frozenset({ADVISER}),
         conditions=("is_proposer",), automatic=True,
-        description="FoU-rådgiveren legger inn en representant selv, og perioden gjelder med en gang.",
+        description=N_("FoU-rådgiveren legger inn en representant selv, og perioden gjelder med en gang."),
     ),
     TransitionSpec(
-        "approve", (PROPOSED,), APPROVED, "Godkjenn forslaget", frozenset({ADVISER}),
+        "approve", (PROPOSED,), APPROVED, N_("Godkjenn forslaget"), frozenset({ADVISER}),
         conditions=("not_proposer",),
-        description="Forslaget blir godkjent. Erstatter den nye representanten en annen, slutter den forrige "
-                    "perioden dagen før den nye begynner.",
+        description=N_("Forslaget blir godkjent. Erstatter den nye representanten en annen, slutter den forrige "
+                    "perioden dagen før den nye begynner."),
     ),
     TransitionSpec(
-        "reject", (PROPOSED,), REJECTED, "Avvis forslaget", frozenset({ADVISER}), comment_required=True,
-        description="Forslaget blir avvist, og den som sendte det, får begrunnelsen.",
+        "reject", (PROPOSED,), REJECTED, N_("Avvis forslaget"), frozenset({ADVISER}), comment_required=True,
+        description=N_("Forslaget blir avvist, og den som sendte det, får begrunnelsen."),
     ),
     TransitionSpec(
-        "withdraw", (PROPOSED,), WITHDRAWN, "Trekk forslaget", frozenset({PROPOSER}),
-        description="Den som sendte forslaget, trekker det før det er behandlet.",
+        "withdraw", (PROPOSED,), WITHDRAWN, N_("Trekk forslaget"), frozenset({PROPOSER}),
+        description=N_("Den som sendte forslaget, trekker det før det er behandlet."),
     ),
     TransitionSpec(
-        "lapse", (PROPOSED, APPROVED), LAPSED, "Bortfaller fordi medlemskapet slutter", frozenset({SYSTEM}),
+        "lapse", (PROPOSED, APPROVED), LAPSED, N_("Bortfaller fordi medlemskapet slutter"), frozenset({SYSTEM}),
         automatic=True,
-        description="Medlemskapet slutter: forslag som venter og perioder som ikke har begynt, bortfaller.",
+        description=N_("Medlemskapet slutter: forslag som venter og perioder som ikke har begynt, bortfaller."),
     ),
 ]
 

@@ -1,4 +1,6 @@
 """The roles, named once: what a user can be given, and what only a workflow step can hold."""
+from .i18n import N_
+
 
 ADMIN = "admin"
 ADVISER = "adviser"
@@ -8,12 +10,12 @@ STEERING_MEMBER = "steering_member"
 SIGNATORY = "signatory"
 # The roles a person is given, in the order the pages list them, with their labels.
 ROLE_LABELS = {
-    ADMIN: "Administrator",
-    ADVISER: "FoU-rådgiver",
-    MUNICIPALITY_CONTACT: "Kontaktperson",
-    PROJECT_MEMBER: "Medlem av prosjektgruppen",
-    STEERING_MEMBER: "Medlem av styringsgruppen",
-    SIGNATORY: "Signaturberettiget",
+    ADMIN: N_("Administrator"),
+    ADVISER: N_("FoU-rådgiver"),
+    MUNICIPALITY_CONTACT: N_("Kontaktperson"),
+    PROJECT_MEMBER: N_("Medlem av prosjektgruppen"),
+    STEERING_MEMBER: N_("Medlem av styringsgruppen"),
+    SIGNATORY: N_("Signaturberettiget"),
 }
 USER_ROLES = tuple(ROLE_LABELS)
 

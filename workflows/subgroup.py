@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from .base import (ADVISER, CHAIR, ENDED_FAMILY, INVITED_FAMILY, MEMBER_FAMILY, PROJECT_MEMBER, TransitionSpec,
                    Workflow)
+from .i18n import N_
 
 DRAFT = "draft"
 SUBMITTED = "submitted"
@@ -16,11 +17,11 @@ CLOSED = "closed"
 
 STATES = {
     DRAFT: "Utkast",
-    SUBMITTED: "Sendt inn",
-    SECONDED: "Støttet",
-    RETURNED: "Sendt tilbake",
+    SUBMITTED: N_("Sendt inn"),
+    SECONDED: N_("Støttet"),
+    RETURNED: N_("Sendt tilbake"),
     APPROVED: "Godkjent",
-    REJECTED: "Avslått",
+    REJECTED: N_("Avslått"),
     ESTABLISHED: "Etablert",
     CLOSED: "Avsluttet",
 }
@@ -33,44 +34,44 @@ FAMILIES = {
 }
 
 GUARD_LABELS = {
-    "is_proposer": "Bare den som foreslo undergruppen, kan sende inn forslaget.",
-    "not_proposer": "Du kan ikke støtte, godkjenne, avslå eller sende tilbake ditt eget forslag.",
+    "is_proposer": N_("Bare den som foreslo undergruppen, kan sende inn forslaget."),
+    "not_proposer": N_("Du kan ikke støtte, godkjenne, avslå eller sende tilbake ditt eget forslag."),
 }
 
 TRANSITIONS = [
     TransitionSpec(
-        "submit", (DRAFT, RETURNED), SUBMITTED, "Send inn forslaget", frozenset({PROJECT_MEMBER}),
+        "submit", (DRAFT, RETURNED), SUBMITTED, N_("Send inn forslaget"), frozenset({PROJECT_MEMBER}),
         conditions=("is_proposer",),
-        description="Forslaget om en undergruppe blir sendt inn til prosjektgruppen.",
+        description=N_("Forslaget om en undergruppe blir sendt inn til prosjektgruppen."),
     ),
     TransitionSpec(
-        "second", (SUBMITTED,), SECONDED, "Støtt forslaget", frozenset({PROJECT_MEMBER}),
+        "second", (SUBMITTED,), SECONDED, N_("Støtt forslaget"), frozenset({PROJECT_MEMBER}),
         conditions=("not_proposer",),
-        description="Et annet medlem av prosjektgruppen støtter forslaget, slik at det kan behandles.",
+        description=N_("Et annet medlem av prosjektgruppen støtter forslaget, slik at det kan behandles."),
     ),
     TransitionSpec(
-        "approve", (SECONDED,), APPROVED, "Registrer vedtak: godkjent", frozenset({ADVISER}),
+        "approve", (SECONDED,), APPROVED, N_("Registrer vedtak: godkjent"), frozenset({ADVISER}),
         conditions=("not_proposer",),
-        description="Vedtaket om å godkjenne undergruppen blir registrert.",
+        description=N_("Vedtaket om å godkjenne undergruppen blir registrert."),
     ),
     TransitionSpec(
-        "reject", (SUBMITTED, SECONDED), REJECTED, "Registrer vedtak: avslått", frozenset({ADVISER}),
+        "reject", (SUBMITTED, SECONDED), REJECTED, N_("Registrer vedtak: avslått"), frozenset({ADVISER}),
         conditions=("not_proposer",), comment_required=True,
-        description="Vedtaket om å avslå forslaget blir registrert, med begrunnelse.",
+        description=N_("Vedtaket om å avslå forslaget blir registrert, med begrunnelse."),
     ),
     TransitionSpec(
-        "return_for_changes", (SUBMITTED, SECONDED), RETURNED, "Send tilbake for endringer", frozenset({ADVISER}),
+        "return_for_changes", (SUBMITTED, SECONDED), RETURNED, N_("Send tilbake for endringer"), frozenset({ADVISER}),
         conditions=("not_proposer",), comment_required=True,
-        description="Forslaget blir sendt tilbake til forslagsstilleren for endringer.",
+        description=N_("Forslaget blir sendt tilbake til forslagsstilleren for endringer."),
     ),
     TransitionSpec(
-        "establish", (APPROVED,), ESTABLISHED, "Etabler undergruppen", frozenset({ADVISER}),
-        description="Undergruppen blir etablert og kan begynne arbeidet.",
+        "establish", (APPROVED,), ESTABLISHED, N_("Etabler undergruppen"), frozenset({ADVISER}),
+        description=N_("Undergruppen blir etablert og kan begynne arbeidet."),
     ),
     TransitionSpec(
-        "close", (ESTABLISHED,), CLOSED, "Avslutt undergruppen", frozenset({ADVISER, CHAIR}),
+        "close", (ESTABLISHED,), CLOSED, N_("Avslutt undergruppen"), frozenset({ADVISER, CHAIR}),
         comment_required=True,
-        description="Undergruppen avsluttes, og sluttrapporten blir lagret som kommentar.",
+        description=N_("Undergruppen avsluttes, og sluttrapporten blir lagret som kommentar."),
     ),
 ]
 

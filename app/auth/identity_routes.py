@@ -4,6 +4,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import current_user, login_user
 
+from app import languages
 from app.auth import providers
 from app.auth.forms import (AccessRequestForm, IdentityCodeForm, IdentityCodeRequestForm, ProviderSignInForm)
 from app.extensions import db
@@ -68,9 +69,13 @@ def _refused(provider: providers.Provider, reason: str):
 
 
 def _signed_in(user, provider_logout: dict | None = None) -> None:
-    """A new browser session for the new sign-in session: nothing from before signing in is carried over."""
+    """A new browser session for the new sign-in session: nothing from before signing in is carried over but the
+    language chosen, which becomes the account's."""
+    language = session.get("lang")
     session.clear()
     login_user(user)
+    languages.keep_on_account(user, language)
+    db.session.commit()
     if provider_logout:
         session[PROVIDER_LOGOUT] = provider_logout
     flash(_("Velkommen, %(name)s.", name=user.name), "success")

@@ -6,6 +6,7 @@ from flask import Blueprint, abort, flash, g, make_response, redirect, render_te
 from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
 
+from app import languages
 from app.auth import providers
 from app.auth.forms import (ChangePasswordForm, ForgotPasswordForm, LoginForm, PasswordLinkForm, ProviderSignInForm,
                              SetPasswordForm)
@@ -74,6 +75,7 @@ def login():
         def sign_in():
             user = users.authenticate(form.email.data, form.password.data, request.remote_addr)
             users.start_session(user)
+            languages.keep_on_account(user, session.get("lang"))
             signed_in.append(user)
 
         # Counted (and committed) before the password is checked; a failed check is recorded, a success forgiven.

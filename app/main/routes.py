@@ -1,11 +1,11 @@
 """The home page, health check, language choice and the statements every site must publish."""
-from flask import Blueprint, current_app, jsonify, redirect, render_template, request, session, url_for
+from flask import Blueprint, current_app, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
-from app import clock
+from app import clock, languages
 from app.extensions import db
 from app.security import public
 from app.services import worklist
@@ -37,7 +37,8 @@ def set_language():
     form = FlaskForm()
     lang = request.form.get("lang")
     if form.validate_on_submit() and lang in current_app.config["LANGUAGES"]:
-        session["lang"] = lang
+        languages.choose(lang)
+        db.session.commit()
     target = request.referrer or ""
     same_site = target.startswith(request.host_url)
     return redirect(target if same_site else url_for("main.home"))

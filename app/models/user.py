@@ -1,6 +1,7 @@
 """People who use the intranet, their roles and their sign-in sessions."""
 from datetime import datetime
 
+from flask_babel import gettext
 from flask_login import UserMixin
 from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
@@ -32,6 +33,8 @@ class User(UserMixin, db.Model):
     # Kept in step with name and e-mail address by `_keep_search_key`, so that lists of people search in the
     # database (anonymising a person rewrites both, and with them the key).
     search_key: Mapped[str] = mapped_column(Text, default="")
+    # The interface language the person chose ("nb", "nn" or "en"); None until they choose one.
+    language: Mapped[str | None] = mapped_column(String(2))
 
     # Joined: every page shows the signed-in user's organisation in the header.
     organisation: Mapped[Organisation | None] = relationship(lazy="joined")
@@ -70,7 +73,7 @@ class User(UserMixin, db.Model):
 
     @property
     def role_labels(self) -> list[str]:
-        return [ROLE_LABELS[r] for r in USER_ROLES if r in self.roles]
+        return [gettext(ROLE_LABELS[r]) for r in USER_ROLES if r in self.roles]
 
     def __repr__(self) -> str:
         return f"<User {self.email}>"

@@ -8,7 +8,7 @@ from app.forms import REQUIRED, IntegerField
 
 
 class NewEvaluationForm(FlaskForm):
-    year = IntegerField("År", validators=[DataRequired(REQUIRED), NumberRange(2016, 2100, _l("Skriv et gyldig år."))])
+    year = IntegerField(_l("År"), validators=[DataRequired(REQUIRED), NumberRange(2016, 2100, _l("Skriv et gyldig år."))])
     questions = TextAreaField(_l("Spørsmål (ett per linje)"), validators=[DataRequired(REQUIRED), Length(max=4000)])
     submit = SubmitField(_l("Opprett vurderingen"))
 

@@ -137,7 +137,8 @@ def decide(found: JoinRequest, actor: User, *, accept: bool, decided_by: str, de
 def _accepted_case(found: JoinRequest, actor: User, comment: str | None):
     organisation, today = found.organisation, clock.today()
     terms = rounds.round_defaults(today)
-    round_ = rounds.create_join_round(actor, organisation, title=f"Innmelding {organisation.name} {today.year}",
+    title = _("Innmelding %(name)s %(year)s", name=organisation.name, year=today.year)
+    round_ = rounds.create_join_round(actor, organisation, title=title,
                                       **{k: terms[k] for k in ("letter_text", "contribution", "contribution_from",
                                                                "contribution_to", "agreement_end")})
     case = cases.invite(round_, organisation, actor)

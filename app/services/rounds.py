@@ -41,9 +41,10 @@ def letter(contribution: int, first_year: int, last_year: int, deadline: date, m
 def round_defaults(today: date) -> dict:
     """What a new round's form starts with: six weeks to answer, three years of contributions from next year."""
     first = today.year + 1
-    terms = dict(title=f"Invitasjon {today.year}", reply_deadline=today + timedelta(weeks=6),
+    terms = dict(title=_("Invitasjon %(year)s", year=today.year), reply_deadline=today + timedelta(weeks=6),
                  contribution=DEFAULT_CONTRIBUTION, contribution_from=first, contribution_to=first + 2,
-                 agreement_end=date(first + 2, 12, 31), meeting=f"Felles samarbeidsmøte i januar {first}")
+                 agreement_end=date(first + 2, 12, 31),
+                 meeting=_("Felles samarbeidsmøte i januar %(year)s", year=first))
     terms["letter_text"] = letter(terms["contribution"], first, first + 2, terms["reply_deadline"], terms["meeting"])
     return terms
 

@@ -7,9 +7,10 @@ from datetime import date
 
 from babel.numbers import format_decimal
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, exists, false, func, select
 
-from app import access, agreement_text, clock
+from app import access, agreement_text, clock, letters
 from app.extensions import db
 from app.models import Agreement, AgreementDocument, AgreementTemplate, MembershipCase, Organisation, Signature, User
 from app.models.case import HOST_PARTY, MUNICIPALITY_PARTY
@@ -349,7 +350,8 @@ def tell_ready_to_sign(case: MembershipCase, actor: User | None, data: dict) -> 
     agreement = case.agreement
     path = _path("agreements.agreement_page", agreement_id=agreement.id)
     for user in _people(SIGNATORY, MUNICIPALITY_CONTACT, organisation_id=case.organisation_id):
-        mail.queue(user.email, "Samarbeidsavtalen er klar til signering", "agreement_issued",
+        mail.queue(user.email, _l("Samarbeidsavtalen er klar til signering"), "agreement_issued",
+                   locale=letters.locale_of(case.organisation),
                    dedupe_key=f"agreement-issued:{agreement.id}:{user.id}", case=case, agreement=agreement,
                    user=user, signs=SIGNATORY in user.roles, path=path)
 
@@ -363,10 +365,11 @@ def tell_notice_confirmed(case: MembershipCase, actor: User | None, data: dict) 
         other = _people(SIGNATORY, organisation_id=case.organisation_id)
     recipients = {user.id: user for user in other + _people(ADVISER)}
     request = confirmed_notice(case)
-    subject = f"Oppsigelse av samarbeidsavtalen: {organisations.official_name(case.organisation)}"
+    subject = _l("Oppsigelse av samarbeidsavtalen: %(name)s", name=organisations.official_name(case.organisation))
     path = _path("cases.case_page", case_id=case.id)
     for user in recipients.values():
-        mail.queue(user.email, subject, "notice_confirmed", dedupe_key=f"notice:{case.id}:{case.notice_date}:{user.id}",
+        mail.queue(user.email, subject, "notice_confirmed", locale=letters.locale_of(user.organisation),
+                   dedupe_key=f"notice:{case.id}:{case.notice_date}:{user.id}",
                    case=case, user=user, party=case_party_name(case, party),
                    reason=request.comment if request else None, path=path)
 

@@ -2,6 +2,7 @@
 from datetime import date
 
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from app.extensions import db
@@ -30,7 +31,8 @@ def reminder_plan(round_: InvitationRound, today: date) -> list[tuple[Membership
 
 def _remind(case: MembershipCase, people: list[User], today: date) -> int:
     days_left = (case.reply_deadline - today).days
-    subject = f"Påminnelse: svarfrist {case.reply_deadline:%d.%m.%Y} for invitasjonen fra Kunnskapskommunen"
+    subject = _l("Påminnelse: svarfrist %(date)s for invitasjonen fra Kunnskapskommunen",
+                 date=f"{case.reply_deadline:%d.%m.%Y}")
     return sum(invitation_mail.send(case, user, subject, "round_reminder", _key(case, user, today),
                                     days_left=days_left) for user in people)
 

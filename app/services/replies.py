@@ -5,6 +5,7 @@ from dataclasses import asdict, dataclass, replace
 from datetime import datetime
 from functools import partial
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.orm import joinedload
 
@@ -138,8 +139,8 @@ def late_request_facts(request: TransitionRequest) -> dict:
 
 def _send_receipt(case: MembershipCase, user: User, facts: dict, *, late: bool) -> None:
     """To the contact person who answered; a reply the adviser registered, to the municipality's contact persons."""
-    subject = "Kvittering: " + ("forespørsel om å svare ja etter fristen" if late
-                                else "svar på invitasjonen fra Kunnskapskommunen")
+    subject = _l("Kvittering: forespørsel om å svare ja etter fristen") if late \
+        else _l("Kvittering: svar på invitasjonen fra Kunnskapskommunen")
     recipients = [user] if MUNICIPALITY_CONTACT in case.roles_of(user) else invitation_mail.contacts(
         case.organisation_id)
     for recipient in recipients:
@@ -166,7 +167,7 @@ def record_reply(case: MembershipCase, actor: User | None, data: dict) -> None:
     row = _store_reply(case, facts, late=answered_on > case.reply_deadline)
     if actor is not None and row.answered_by_id not in (None, actor.id):
         # Someone else's late answer was just accepted by the adviser: tell the one who asked.
-        invitation_mail.send(case, db.session.get(User, row.answered_by_id), "Svaret etter fristen er godtatt",
+        invitation_mail.send(case, db.session.get(User, row.answered_by_id), _l("Svaret etter fristen er godtatt"),
                              "late_reply_accepted")
 
 

@@ -11,11 +11,12 @@ is listed in app/wiring.py.
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnElement, Select, and_, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager, selectinload
 
-from app import access, clock
+from app import access, clock, letters
 from app.extensions import db
 from app.models import AuditEvent, Organisation, Representative, RepresentativeSeat, User
 from app.models.representative import GROUPS, SEATS_PER_GROUP, STEERING_GROUP, seat_label
@@ -212,10 +213,11 @@ def tell_proposer(term: Representative, actor: User | None, data: dict) -> None:
     """The proposer hears what the adviser decided, and why."""
     proposer = term.proposed_by
     if actor is not None and proposer.id != actor.id and proposer.active:
-        verdict = "godkjent" if term.state == APPROVED else "avvist"
-        mail.queue(proposer.email, f"Forslaget om {term.name} som representant er {verdict}",
-                   "representative_decided", term=term, verdict=verdict, decided_by=actor,
-                   comment=data.get("comment"))
+        approved = term.state == APPROVED
+        subject = _l("Forslaget om %(name)s som representant er godkjent", name=term.name) if approved else \
+            _l("Forslaget om %(name)s som representant er avvist", name=term.name)
+        mail.queue(proposer.email, subject, "representative_decided", locale=letters.locale_of_person(proposer),
+                   term=term, approved=approved, decided_by=actor, comment=data.get("comment"))
 
 
 def _shorten(term: Representative, last_day: date, actor: User | None, reason: str,
@@ -385,8 +387,10 @@ def remind_ending_terms(today: date) -> list[str]:
             continue
         group = GROUPS[term.group].lower()
         for email in contacts_of(term.organisation):
-            queued = mail.queue(email, f"Perioden til {term.name} i {group} slutter {_fmt(term.ends_on)}",
-                                "representative_term_ending", term=term, days=days_left(term, today),
+            queued = mail.queue(email, _l("Perioden til %(name)s i %(group)s slutter %(date)s", name=term.name,
+                                          group=group, date=_fmt(term.ends_on)),
+                                "representative_term_ending", locale=letters.locale_of(term.organisation), term=term,
+                                days=days_left(term, today),
                                 dedupe_key=f"representative-term-ending:{term.id}:{email}")
             if queued:
                 done.append(f"Påminnelse til {email}: perioden til {term.name} ({term.organisation.name}) "

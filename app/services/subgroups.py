@@ -5,10 +5,11 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import joinedload, lazyload, selectinload
 
-from app import clock, search
+from app import clock, letters, search
 from app.extensions import db
 from app.models import AuditEvent, Organisation, Subgroup, SubgroupMember, SubgroupTheme, User, UserRepresentative
 from app.models.subgroup import THEMES
@@ -195,7 +196,8 @@ def members_join(subgroup: Subgroup, actor, data: dict) -> None:
     path = page_path(subgroup)
     for member in subgroup.current_members:
         member.joined_on = member.joined_on or today
-        mail.queue(member.user.email, f"Undergruppen «{subgroup.name}» er etablert", "subgroup_established",
+        mail.queue(member.user.email, _l("Undergruppen «%(name)s» er etablert", name=subgroup.name),
+                   "subgroup_established", locale=letters.locale_of_person(member.user),
                    dedupe_key=f"subgroup-{subgroup.id}-established-{member.user_id}", subgroup=subgroup,
                    person=member.user, path=path)
 

@@ -5,7 +5,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 from sqlalchemy.orm import contains_eager, selectinload
 
-from app import access, agreement_text, clock, downloads, search
+from app import access, agreement_text, clock, downloads, letters, search
 from app.services import agreement_print
 from app.agreements.forms import IssueForm, NoticeForm, SignForm, UploadForm
 from app.cases.routes import get_case
@@ -170,7 +170,8 @@ def _issue_page(case: MembershipCase, trigger: str):
     status = 409 if request.method == "POST" and reason else 200
     return render_template("agreements/issue.html", case=case, spec=spec, form=form, reason=reason,
                            template_version=agreement_text.VERSION,
-                           template_hash=agreements.fingerprint(agreement_text.TEXT),
+                           template_hash=agreements.fingerprint(
+                               agreement_text.text_in(letters.locale_of(case.organisation))),
                            host=f"{agreements.case_party_name(case, HOST_PARTY)}, {agreements.HOST_UNIT}"), status
 
 

@@ -32,13 +32,16 @@ def fingerprint(text: str) -> str:
 
 
 def current_template() -> AgreementTemplate:
-    """The template of the text in force, stored the first time an agreement is made from it."""
+    """The template of the texts in force, stored the first time an agreement is made from it (a version stored
+    before it had a nynorsk text gets that text now: its bokmål text stays as it was)."""
     template = _stored_template()
     if template is None:
         template = AgreementTemplate(version=agreement_text.VERSION, text=agreement_text.TEXT,
                                      sha256=fingerprint(agreement_text.TEXT), created_at=clock.now())
         db.session.add(template)
-        db.session.flush()
+    if template.text_nn is None:
+        template.text_nn, template.sha256_nn = agreement_text.TEXT_NN, fingerprint(agreement_text.TEXT_NN)
+    db.session.flush()
     problem = _template_mismatch(template)
     if problem:
         raise ServiceError(problem)
@@ -58,7 +61,9 @@ def _stored_template() -> AgreementTemplate | None:
 def _template_mismatch(template: AgreementTemplate) -> str | None:
     # Agreements point at the stored template of their version: a text edited without a new VERSION would be shown
     # (and fingerprinted on the issue page) while the old text was issued.
-    if template.text == agreement_text.TEXT and template.sha256 == fingerprint(agreement_text.TEXT):
+    if all(template.text_in(language) in (None, agreement_text.text_in(language))
+           and template.sha256_in(language) in (None, fingerprint(agreement_text.text_in(language)))
+           for language in agreement_text.LANGUAGES):
         return None
     return (f"Avtaleteksten er endret uten nytt versjonsnummer: den lagrede malen for versjon {template.version} "
             "er ikke lik teksten i systemet. Ingen avtaler kan sendes før systemansvarlig har gitt den nye teksten "
@@ -67,7 +72,7 @@ def _template_mismatch(template: AgreementTemplate) -> str | None:
 
 def text_matches(agreement: Agreement) -> bool:
     """Whether the agreement's text is still exactly the template text it was issued with."""
-    return fingerprint(agreement.template.text) == agreement.template_hash
+    return fingerprint(agreement.text) == agreement.template_hash
 
 
 # --- the text as a document --------------------------------------------------------------------------------------
@@ -102,7 +107,7 @@ def fields(agreement: Agreement) -> dict[str, str]:
 def sections(agreement: Agreement) -> list[Section]:
     """The agreement's text as numbered sections with the party fields filled in."""
     values, result = fields(agreement), []
-    for chunk in agreement.template.text.strip().split("\n\n"):
+    for chunk in agreement.text.strip().split("\n\n"):
         lines = chunk.strip().split("\n")
         heading = _HEADING.fullmatch(chunk.strip())
         if heading:
@@ -198,8 +203,10 @@ def _new_agreement(case: MembershipCase, actor: User | None, data: dict, renewal
         raise ServiceError("Bidragsperioden kan ikke vare lenger enn avtalen.", field="contribution_to")
     _supersede(case)
     template = current_template()
+    language = letters.locale_of(case.organisation)
     agreement = Agreement(
-        case_id=case.id, template=template, template_hash=template.sha256, host_name=_host_name(),
+        case_id=case.id, template=template, language=language, template_hash=template.sha256_in(language),
+        host_name=_host_name(),
         host_unit=HOST_UNIT, municipality_name=organisations.official_name(case.organisation), contribution=amount,
         contribution_from=first, contribution_to=last, end_date=end, issued_at=clock.now(),
         issued_by_id=actor.id if actor else None)

@@ -227,7 +227,8 @@ def _continue(checked: Plan, actor: User | None) -> None:
     if original is not None:
         original.superseded_at = clock.now()
         version = Agreement(
-            case_id=case.id, template_id=original.template_id, template_hash=original.template_hash,
+            case_id=case.id, template_id=original.template_id, language=original.language,
+            template_hash=original.template_hash,
             host_name=original.host_name, host_unit=original.host_unit,
             municipality_name=organisations.official_name(successor, checked.first_day),
             contribution=original.contribution, contribution_from=original.contribution_from,

@@ -76,7 +76,8 @@ def agreement_list():
 @bp.route("/<int:agreement_id>")
 def agreement_page(agreement_id: int):
     agreement = get_agreement(agreement_id)
-    return render_template("agreements/agreement.html", **agreement_print.context(agreement))
+    return render_template("agreements/agreement.html", **agreement_print.context(agreement),
+                           document=agreement_print.document(agreement))
 
 
 @bp.route("/<int:agreement_id>/samarbeidsavtale.pdf")

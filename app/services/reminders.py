@@ -32,7 +32,7 @@ def reminder_plan(round_: InvitationRound, today: date) -> list[tuple[Membership
 def _remind(case: MembershipCase, people: list[User], today: date) -> int:
     days_left = (case.reply_deadline - today).days
     subject = _l("Påminnelse: svarfrist %(date)s for invitasjonen fra Kunnskapskommunen",
-                 date=f"{case.reply_deadline:%d.%m.%Y}")
+                 date=case.reply_deadline.strftime("%d.%m.%Y"))
     return sum(invitation_mail.send(case, user, subject, "round_reminder", _key(case, user, today),
                                     days_left=days_left) for user in people)
 

@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.orm import joinedload
 
-from app import clock
+from app import clock, letters
 from app.extensions import db
 from app.models import InvitationReply, InvitationRound, MembershipCase, User
 from app.models.invitation import ANSWER_LABELS, NO, YES
@@ -199,7 +199,8 @@ def _reply_pdf(case: MembershipCase, reply_id: int) -> bytes:
     # The HTML is made on every fetch (its fingerprint finds the kept PDF): one query for the reply and who gave it.
     reply = db.session.get(InvitationReply, reply_id,
                            options=[joinedload(InvitationReply.answered_by).lazyload(User.role_rows)])
-    return archive.pdf("reply", reply_id, "archive/reply_pdf.html", case=case, reply=reply, recipient=archive.HOST)
+    return archive.pdf("reply", reply_id, "archive/reply_pdf.html", letters.locale_of(case.organisation), case=case,
+                       reply=reply, recipient=archive.HOST)
 
 
 def _replies_query() -> Select:

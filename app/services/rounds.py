@@ -53,7 +53,7 @@ def send_invitation(case: MembershipCase, recipients: list[User] | None = None) 
     """Queue the invitation letter to the case's contact persons, never twice to the same person; without any, to
     the municipality's official mailbox with a link to answer."""
     people = invitation_mail.contacts(case.organisation_id) if recipients is None else recipients
-    subject = _l("Invitasjon til Kunnskapskommunen – svarfrist %(date)s", date=f"{case.reply_deadline:%d.%m.%Y}")
+    subject = _l("Invitasjon til Kunnskapskommunen – svarfrist %(date)s", date=case.reply_deadline.strftime("%d.%m.%Y"))
     if recipients is None and not people:
         return int(mailbox_links.send_invitation(case, subject))
     return sum(invitation_mail.send(case, user, subject, "round_invitation", f"invitation:{case.id}:{user.id}")
@@ -332,7 +332,7 @@ def _check_extension(current: date, new: date | None, reason: str | None) -> str
 
 def _tell_new_deadline(case: MembershipCase) -> None:
     subject = _l("Ny svarfrist %(date)s for invitasjonen fra Kunnskapskommunen",
-                 date=f"{case.reply_deadline:%d.%m.%Y}")
+                 date=case.reply_deadline.strftime("%d.%m.%Y"))
     for user in invitation_mail.contacts(case.organisation_id):
         invitation_mail.send(case, user, subject, "deadline_extended",
                              f"deadline:{case.id}:{user.id}:{case.reply_deadline}")

@@ -204,7 +204,7 @@ kunnskap, fornying og kompetanse.
 
 «Kunnskapskommunen - Helse Omsorg Vest» skal vere ein føregangsmodell for korleis kommunar, forskings- og \
 utdanningsinstitusjonar og helseføretak går saman om å utvikle dei kommunale helse- og omsorgstenestene i \
-framtida, kjenneteikna av kunnskap, kvalitet og effektivitet. Samarbeidet skal resultere i framragande forsking og \
+framtida, kjenneteikna av kunnskap, kvalitet og effektivitet. Samarbeidet skal resultere i framifrå forsking og \
 innovasjon på område som er relevante for kommunane, og sikre ei kunnskapsbasert utvikling av dei kommunale \
 helse- og omsorgstenestene.
 
@@ -251,7 +251,7 @@ Styringsgruppa blir leidd av Bergen kommune. Bergen kommune kallar inn til møte
 
 Hovudoppgåva til styringsgruppa er å vere pådrivar for at intensjonane i HelseOmsorg21 blir følgde opp, og at \
 moglegheitene i samarbeidet blir nytta i profileringa av fagmiljø i regionen. Styringsgruppa dannar ein \
-overbygnad for ei prosjektgruppe, og legg føringar for tematiske satsingsområde for samarbeidet.
+overbygning for ei prosjektgruppe, og legg føringar for tematiske satsingsområde for samarbeidet.
 
 Styringsgruppa profilerer samarbeidet både i eigen organisasjon, regionalt, nasjonalt og internasjonalt, for på \
 den måten å styrkje samarbeidet og relevansen det har for å løyse oppgåver. Styringsgruppa møtest ein gong i året.
@@ -315,7 +315,7 @@ avtalt ein konkret sum.
 
 12. Informasjonsutveksling
 
-Partane held kvarandre gjensidig informerte om større planar og tiltak som har betydning for utviklinga av \
+Partane held kvarandre gjensidig informerte om større planar og tiltak som er viktige for utviklinga av \
 samarbeidet. Det skal vere ein låg terskel for å dele informasjon om pågåande og planlagde prosjekt for å unngå \
 dobbeltarbeid og sikre erfaringsutveksling.
 

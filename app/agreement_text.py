@@ -254,7 +254,8 @@ moglegheitene i samarbeidet blir nytta i profileringa av fagmiljø i regionen. S
 overbygning for ei prosjektgruppe, og legg føringar for tematiske satsingsområde for samarbeidet.
 
 Styringsgruppa profilerer samarbeidet både i eigen organisasjon, regionalt, nasjonalt og internasjonalt, for på \
-den måten å styrkje samarbeidet og relevansen det har for å løyse oppgåver. Styringsgruppa møtest ein gong i året.
+den måten å styrkje samarbeidet og relevansen det har for å løyse oppgåver. Styringsgruppa \
+møtest ein gong i året.
 
 For å sikre tilstrekkeleg framdrift i samarbeidet er det etablert ei prosjektgruppe med dette mandatet:
 

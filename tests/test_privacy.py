@@ -26,7 +26,8 @@ def person(orgs):
         workflow.perform(case, "accept", kari)
         workflow.perform(case, "issue_agreement", adviser)
         cases.sign(case, "municipality", kari, name=kari.name, title=kari.title, signed_on=clock.today())
-    mail.queue(kari.email, "Hei", "invitation", locale="nb", user=kari, path="/x", days=7).sent_at = datetime.now(timezone.utc)
+    mail.queue(kari.email, "Hei", "invitation", locale="nb", user=kari, path="/x",
+               days=7).sent_at = datetime.now(timezone.utc)
     meetings.create("steering", starts_at=datetime(2026, 12, 3, 9, tzinfo=timezone.utc),
                     ends_at=datetime(2026, 12, 3, 11, tzinfo=timezone.utc), place="Bergen rådhus", agenda="",
                     invitees=[kari], actor=adviser)

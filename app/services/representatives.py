@@ -389,7 +389,8 @@ def remind_ending_terms(today: date) -> list[str]:
                      date=_fmt(term.ends_on)) if term.group == STEERING_GROUP else \
             _l("Perioden til %(name)s i prosjektgruppen slutter %(date)s", name=term.name, date=_fmt(term.ends_on))
         for email in contacts_of(term.organisation):
-            queued = mail.queue(email, subject, "representative_term_ending", locale=letters.locale_of(term.organisation), term=term,
+            queued = mail.queue(email, subject, "representative_term_ending", locale=letters.locale_of(term.organisation),
+                                term=term,
                                 days=days_left(term, today),
                                 dedupe_key=f"representative-term-ending:{term.id}:{email}")
             if queued:

@@ -53,7 +53,8 @@ def send_invitation(case: MembershipCase, recipients: list[User] | None = None) 
     """Queue the invitation letter to the case's contact persons, never twice to the same person; without any, to
     the municipality's official mailbox with a link to answer."""
     people = invitation_mail.contacts(case.organisation_id) if recipients is None else recipients
-    subject = _l("Invitasjon til Kunnskapskommunen – svarfrist %(date)s", date=case.reply_deadline.strftime("%d.%m.%Y"))
+    subject = _l("Invitasjon til Kunnskapskommunen – svarfrist %(date)s",
+                 date=case.reply_deadline.strftime("%d.%m.%Y"))
     if recipients is None and not people:
         return int(mailbox_links.send_invitation(case, subject))
     return sum(invitation_mail.send(case, user, subject, "round_invitation", f"invitation:{case.id}:{user.id}")

@@ -1,8 +1,9 @@
 """The cooperation agreement's text (the signed Lindås agreement, OCR errors corrected), with its party fields.
 
-One paragraph or bullet ("• ") per line, blocks separated by blank lines, sections headed "N. Title".
+Two texts of one version, bokmål (TEXT) and nynorsk (TEXT_NN). One paragraph or bullet ("• ") per line, blocks
+separated by blank lines, sections headed "N. Title".
 Placeholders in braces are filled from each agreement; {signatures} stands for the signature block.
-Changing the text means a new VERSION: agreements already issued keep pointing at the version they were made from.
+Changing a text means a new VERSION: agreements already issued keep pointing at the version they were made from.
 """
 
 VERSION = 1
@@ -169,3 +170,175 @@ og går inn med samme beløp.
 
 {signatures}
 """
+
+# The same version in nynorsk, for the municipalities that write nynorsk; the same sections, bullets and placeholders.
+TEXT_NN = """\
+1. Partar
+
+Denne avtalen er inngått mellom {host} og {municipality}.
+
+Avtalen er likelydande for alle kommunar i Kunnskapskommunen Helse Omsorg Vest.
+
+Kommunane i Kunnskapskommunen Helse Omsorg Vest vurderer opptak av nye kommunar fortløpande.
+
+2. Føremål
+
+Samarbeidsavtalen skal styrkje relasjonen mellom partane i Kunnskapskommunen Helse Omsorg Vest, og gi overordna \
+føringar for dei viktigaste samarbeidsområda og strukturen i samarbeidet.
+
+3. Bakgrunn
+
+Auken i etterspurnaden etter helse- og omsorgstenester er ikkje berekraftig. Behovet for betre \
+ressursutnytting, identifisering av beste kliniske praksis, meir optimal organisering og effektiv drift er \
+stort. I møte med den demografiske utviklinga treng kommunane forskingsbasert kunnskap om kva tiltak og \
+verkemiddel som gir helseeffekt, og korleis det samla helse- og omsorgstilbodet kan organiserast for å gi best \
+mogleg tenester til dei som treng det.
+
+I tråd med intensjonen i HelseOmsorg 21-strategien har Bergen kommune teke initiativ til å etablere samarbeidet \
+Kunnskapskommunen Helse Omsorg Vest for å styrkje satsinga på forsking, innovasjon og utdanning i helse- og \
+omsorgstenestene. Satsinga er politisk forankra i Bergen bystyre gjennom «Plan for forskning, innovasjon og \
+utdanning for helse- og omsorgstjenesten i Bergen kommune 2016-2019», og er retta mot behovet kommunane har for ny \
+kunnskap, fornying og kompetanse.
+
+4. Visjon
+
+«Kunnskapskommunen - Helse Omsorg Vest» skal vere ein føregangsmodell for korleis kommunar, forskings- og \
+utdanningsinstitusjonar og helseføretak går saman om å utvikle dei kommunale helse- og omsorgstenestene i \
+framtida, kjenneteikna av kunnskap, kvalitet og effektivitet. Samarbeidet skal resultere i framifrå forsking og \
+innovasjon på område som er relevante for kommunane, og sikre ei kunnskapsbasert utvikling av dei kommunale \
+helse- og omsorgstenestene.
+
+5. Omfanget av avtalen og tilhøvet til andre avtalar
+
+Avtalen føreset ei felles forståing av rolla, kompetansen og bidraget til partane i samarbeidet. Under dette også \
+ei grunnleggjande forståing av dei strategiske måla og den overordna målsetjinga til kvar partnarorganisasjon. \
+Likeverd ligg til grunn for styring, kvalitetssikring, planlegging, gjennomføring, systematisk dokumentasjon og \
+evaluering av samarbeidet.
+
+Partane skal alltid opptre som sjølvstendige partar, og alle samarbeidstiltak må kunne passast inn utan at dette \
+kjem i konflikt med regelverket til partane eller overordna mål og strategiar. Samarbeidsavtalen fører ikkje med \
+seg endringar i ordinære ansvarstilhøve, medrekna økonomiske rettar og plikter mellom partane.
+
+Partane skal i fellesskap oppmode underavdelingar og underliggjande tenester til aktivt samarbeid. Partane vil \
+syte for at eksisterande avtalar blir brakte i samsvar med denne overordna avtalen.
+
+6. Viktige samarbeidsområde
+
+Partane vil samarbeide om forsking, innovasjon og utdanning og etablere felles arenaer og møteplassar for \
+kunnskaps- og erfaringsutveksling. Partane vil særleg utvikle samarbeidet innanfor desse områda:
+
+• Klinisk praksis
+• Organisasjon og leiing
+• Digitale verktøy og velferdsteknologi i helse og omsorg
+• Demografiske endringar
+• Førebyggjande og helsefremjande tiltak
+• Samhandlingsreforma og endringar i ansvars- og oppgåvefordelinga mellom kommune og stat
+• Tverrfagleg og heilskapleg tenesteutvikling
+• Brukarmedverknad
+
+Målretta kompetanseutvikling og kompetanseheving:
+
+• Styrkje grunn-, etter- og vidareutdanningstilbodet for faggrupper som kommunen ønskjer å rekruttere og halde på
+• Styrkje samarbeidet kring praksisplassar for studentar
+• Synleggjere resultata frå «Kunnskapskommunen - Helse Omsorg Vest» og dele erfaringar med relevante \
+samarbeidspartar
+
+7. Samarbeidsstruktur og samarbeidsformer
+
+Det er etablert ei styringsgruppe som skal sikre eit overordna og strategisk samarbeid mellom partane i \
+«Kunnskapskommunen - Helse Omsorg Vest». Partane skal delta i gruppa med øvste administrative leiar. \
+Styringsgruppa blir leidd av Bergen kommune. Bergen kommune kallar inn til møte i styringsgruppa.
+
+Hovudoppgåva til styringsgruppa er å vere pådrivar for at intensjonane i HelseOmsorg21 blir følgde opp, og at \
+moglegheitene i samarbeidet blir nytta i profileringa av fagmiljø i regionen. Styringsgruppa dannar ein \
+overbygning for ei prosjektgruppe, og legg føringar for tematiske satsingsområde for samarbeidet.
+
+Styringsgruppa profilerer samarbeidet både i eigen organisasjon, regionalt, nasjonalt og internasjonalt, for på \
+den måten å styrkje samarbeidet og relevansen det har for å løyse oppgåver. Styringsgruppa \
+møtest ein gong i året.
+
+For å sikre tilstrekkeleg framdrift i samarbeidet er det etablert ei prosjektgruppe med dette mandatet:
+
+Prosjektgruppa skal etablere og vidareutvikle samarbeidet gjennom å:
+
+• operasjonalisere samarbeidet og føreslå tematiske avgrensingar
+• arbeide for eit kunnskapsløft og nytenking i dei kommunale helse- og omsorgstenestene
+• formidle informasjon og leggje til rette for eit ope samarbeid mellom alle nivå i organisasjonane. Dette skal \
+mellom anna skje gjennom ei felles nettside.
+• posisjonere aktørane med tanke på å ta del i den venta finansieringa av helse- og omsorgsforsking og \
+utdanning
+• vere pådrivar for formidling av resultata av samarbeidet og særleg forskingsformidling
+• ha ansvar for ein årleg fagkonferanse for helse- og omsorgsforsking, innovasjon og utdanning i regionen
+• fremje målretta samarbeid om utdanning innan helse- og omsorgsfeltet, under dette å vidareutvikle ordningar med \
+praksisutplassering av studentar i kommunane
+• fremje samarbeid om innovasjon med aktørar i kommunane
+
+Prosjektgruppa kan setje ned undergrupper for å arbeide med spesifikke tema/felt som gruppa meiner treng ei \
+nærare drøfting. Når slike undergrupper blir sette ned, skal det vurderast representasjon frå \
+brukarrepresentantar.
+
+8. Kommunal deltaking og representasjon i Kunnskapskommunen - Helse Omsorg Vest
+
+Samarbeidskommunane i Kunnskapskommunen Helse Omsorg Vest peikar ut ein representant til styringsgruppa. \
+Samarbeidskommunane peikar ut to representantar til prosjektgruppa. Representantane blir valde for 2 år om gongen.
+
+Det skal arrangerast eit årleg koordineringsmøte for den øvste administrative leiinga i den kommunale helse- og \
+omsorgstenesta. Koordineringsmøtet utgjer den overordna styringsstrukturen for den kommunale deltakinga i \
+Kunnskapskommunen - Helse Omsorg Vest.
+
+Ved behov blir det avtalt fortløpande avklarings- og koordineringsmøte mellom Bergen kommune og \
+samarbeidskommunane i Kunnskapskommunen - Helse Omsorg Vest.
+
+Kommunane i Kunnskapskommunen Helse Omsorg Vest skal gjere ei årleg vurdering av samarbeidet.
+
+9. Merkevarebygging
+
+Partane skal bruke logoen som er utvikla for «Kunnskapskommunen - Helse Omsorg Vest» saman med logoane til \
+partane sjølve i søknader, og når samarbeidet elles blir omtalt eller presentert internt og eksternt. Informasjon \
+om aktivitetane og prosjekta til Kunnskapskommunen Helse Omsorg Vest blir synleggjord gjennom ein felles \
+nettstad. Kommunane er sjølve ansvarlege for å publisere saker på nettstaden til eigen kommune.
+
+10. Administrativ oppfølging
+
+Partane peikar ut ein administrativ kontaktperson med ansvar for å dekkje samarbeidet i eigen organisasjon.
+
+11. Økonomi
+
+Partane forpliktar seg til å samfinansiere ein felles FOU-ressurs til «Kunnskapskommunen - Helse Omsorg Vest». \
+Rådgjevarressursen skal arbeide for å vidareutvikle ein kunnskaps- og innovasjonskultur i helse- og \
+omsorgstenestene til kommunen, og vere eit bindeledd mellom samarbeidspartane, styringsgruppa, prosjektgruppa, \
+ulike forskingsmiljø og prioriterte forskingsprosjekt. FOU-ressursen skal ha eit hovudansvar for \
+koordineringsmøtet for kommunane.
+
+Fordelingsnøkkelen for finansieringa av ressursen blir vedteken av styringsgruppa for ein treårsperiode. Ved behov \
+kan styringsgruppa også vurdere å auke FOU-ressursen, med dei følgjene det får for finansieringa. Kommunane har \
+avtalt ein konkret sum.
+
+12. Informasjonsutveksling
+
+Partane held kvarandre gjensidig informerte om større planar og tiltak som er viktige for utviklinga av \
+samarbeidet. Det skal vere ein låg terskel for å dele informasjon om pågåande og planlagde prosjekt for å unngå \
+dobbeltarbeid og sikre erfaringsutveksling.
+
+13. Varigheit og oppseiing
+
+Avtalen trer i kraft frå underteikninga og gjeld til {end_date}.
+
+Begge partar kan når som helst seie opp avtalen med eitt års skriftleg varsel.
+
+14. Finansieringsplikta til partane
+
+{municipality} skal bidra med {contribution} årleg i perioden {period}. Kommunane i samarbeidet er like partar \
+og går inn med same beløp.
+
+15. Signatur
+
+{signatures}
+"""
+
+# The languages of the texts (the locales of app/letters.py); each text is fingerprinted on its own.
+LANGUAGES = ("nb", "nn")
+
+
+def text_in(language: str) -> str:
+    return TEXT_NN if language == "nn" else TEXT

@@ -62,7 +62,7 @@ def build(app, orgs) -> World:
                           for _ in range(2))
     workflow.perform(submitted_key, "submit", world.users["adviser"])
     with app.test_request_context():
-        message = mail.queue("mottaker@test.no", "Emne", "invitation", user=voss_contact, path="/", days=7)
+        message = mail.queue("mottaker@test.no", "Emne", "invitation", locale="nb", user=voss_contact, path="/", days=7)
     db.session.commit()
     world.ids = {"case_id": lindas.id, "voss_case_id": voss.id, "request_id": request.id,
                  "subgroup_id": subgroup.id, "established_subgroup_id": established.id, "message_id": message.id,

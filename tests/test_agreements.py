@@ -12,9 +12,21 @@ from app import agreement_text
 from app.extensions import db
 from app.models import Agreement, AgreementDocument, AgreementTemplate, OutboxMessage, Signature
 from app.models.case import HOST_PARTY, MUNICIPALITY_PARTY
+from app.models.organisation import BOKMAL
 from app.services import ServiceError, agreements, cases, uploads, workflow
 from tests import factories
 from tests.conftest import post
+
+
+@pytest.fixture
+def orgs(app) -> dict:
+    """The organisations, Lindås and Voss writing bokmål: these tests quote the bokmål text (the nynorsk one is
+    tested in test_letters.py)."""
+    organisations = factories.organisations()
+    for name in ("Lindås", "Voss"):
+        organisations[name].written_standard = BOKMAL
+    db.session.commit()
+    return organisations
 
 
 def _plain(agreement: Agreement) -> str:
@@ -388,7 +400,9 @@ def test_demo_story_agreements_are_real_records(runner):
         ("Lindås kommune", "2018–2022", date(2022, 12, 31), False, None),
         ("Alver kommune", "2018–2022", date(2022, 12, 31), False, original.id),
         ("Alver kommune", "2023–2027", date(2027, 12, 31), True, None)]
-    assert "Lindås kommune skal bidra med 40\u00a0000 kr årlig i perioden 2018–2022." in _plain(lindas[0])
+    # Lindås and Alver write nynorsk: their agreements are the nynorsk text; Askøy's the bokmål one.
+    assert [a.language for a in lindas] == ["nn", "nn", "nn"]
+    assert "Lindås kommune skal bidra med 40\u00a0000 kr årleg i perioden 2018–2022." in _plain(lindas[0])
     assert all(agreements.text_matches(a) for a in lindas)
     assert [len(a.signatures) for a in lindas] == [2, 0, 2]
     assert [(s.name, s.title) for s in lindas[2].signatures] == [
@@ -396,5 +410,6 @@ def test_demo_story_agreements_are_real_records(runner):
     askoy = db.session.scalar(select(Agreement).where(Agreement.municipality_name == "Askøy kommune",
                                                       Agreement.superseded_at.is_(None))).case
     assert (askoy.state, askoy.notice_last_day) == ("notice_given", date(2027, 3, 1))
+    assert askoy.agreement.language == "nb"
     masfjorden_scan = db.session.scalar(select(AgreementDocument))
     assert masfjorden_scan.agreement.case.state == "signed" and masfjorden_scan.content.startswith(b"%PDF-")

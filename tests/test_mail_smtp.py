@@ -36,7 +36,8 @@ def smtp(app):
 
 def _queue(subject: str = "Prøve på æøå", **kwargs) -> OutboxMessage:
     user = factories.user("project_member", name="Kari Nordtveit")
-    message = mail.queue("kari@lindas.kommune.no", subject, "invitation", user=user, path="/x", days=7, **kwargs)
+    message = mail.queue("kari@lindas.kommune.no", subject, "invitation", locale="nb", user=user, path="/x", days=7,
+                         **kwargs)
     db.session.commit()
     return message
 

@@ -133,9 +133,9 @@ def test_the_person_who_answered_gets_a_receipt(app, invited, smtp):  # noqa: F8
     assert "En kvittering er sendt til Kari.Nordmann@vaksdal.kommune.no." in page.get_data(as_text=True)
     [receipt] = db.session.scalars(select(OutboxMessage).where(
         OutboxMessage.recipient == "kari.nordmann@vaksdal.kommune.no"))
-    assert receipt.subject == "Kvittering: svar på invitasjonen fra Kunnskapskommunen"
+    assert receipt.subject == "Kvittering: svar på invitasjonen frå Kunnskapskommunen"  # Vaksdal writes nynorsk
     for text in (receipt.body_text, receipt.body_html):
         assert "Hei Kari Nordmann," in text
         assert "Dette er registrert for Vaksdal kommune" in text
         assert "Ja, vi ønsker å delta" in text and "Kommunalsjef helse" in text and "Per Vik" in text
-        assert "FoU-rådgiveren vil bekrefte deg som kommunens kontaktperson." in text
+        assert "FoU-rådgjevaren vil stadfeste deg som kontaktperson for kommunen." in text

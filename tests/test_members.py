@@ -150,7 +150,7 @@ def test_the_reminder_is_mailed_once_per_term(orgs, people, lindas):
     tick.run(TODAY)
     mails = db.session.scalars(select(OutboxMessage).where(OutboxMessage.subject.like("Perioden til%"))).all()
     assert [(m.recipient, m.subject) for m in mails] == [
-        (people["lindas_contact"].email, "Perioden til Snart Ferdig i prosjektgruppen slutter 31.12.2026")]
+        (people["lindas_contact"].email, "Perioden til Snart Ferdig i prosjektgruppa sluttar 31.12.2026")]
     assert "31. desember 2026" in mails[0].body_text and f"/medlemskap/{org.id}" in mails[0].body_text
     assert soon.ends_on == date(2026, 12, 31)
 

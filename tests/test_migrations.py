@@ -11,8 +11,8 @@ from sqlalchemy import create_engine, inspect, select, text
 
 from app import create_app
 from app.extensions import db
-from app.models import Contribution, Organisation, User
-from app.services import contributions, organisations, password_links
+from app.models import Agreement, Contribution, Organisation, User
+from app.services import agreements, contributions, organisations, password_links
 from tests import factories
 from tests.conftest import app_config
 
@@ -244,5 +244,32 @@ def test_lines_invoiced_before_the_invoicing_revision_get_the_default_due_date(t
         upgrade()
         assert dict(db.session.execute(select(Contribution.year, Contribution.due_on)).all()) == {
             2025: date(2025, 4, 9), 2026: None}
+        db.session.remove()
+        db.engine.dispose()
+
+
+def test_agreements_and_signatures_from_before_the_two_texts_are_bokmal(tmp_path):
+    """0039: an agreement issued before the nynorsk text is the bokmål one, and its signatures signed that text; the
+    version's nynorsk text is added when the next agreement is issued."""
+    app = create_app(app_config(f"sqlite:///{tmp_path / 'texts.db'}"))
+    with app.app_context():
+        upgrade()
+        orgs = factories.organisations()
+        orgs["Askøy"].written_standard = "bokmal"
+        adviser = factories.user("adviser", organisation=orgs["Bergen"])
+        case = factories.member_case(orgs["Askøy"], adviser)
+        agreement_id, bokmal_hash = case.agreement.id, case.agreement.template_hash
+        voss_id, adviser_id = orgs["Voss"].id, adviser.id
+        db.session.commit()
+        db.session.remove()
+        downgrade(revision="0038_user_language")
+        upgrade()
+        agreement = db.session.get(Agreement, agreement_id)
+        assert agreement.language == "nb" and agreement.template.text_nn is None
+        assert [(s.language, s.text_sha256) for s in agreement.signatures] == [("nb", bokmal_hash)] * 2
+        assert agreements.text_matches(agreement)
+        nynorsk = factories.issued_case(db.session.get(Organisation, voss_id), by=db.session.get(User, adviser_id))
+        assert nynorsk.agreement.template_id == agreement.template_id
+        assert nynorsk.agreement.template_hash == agreement.template.sha256_nn != bokmal_hash
         db.session.remove()
         db.engine.dispose()

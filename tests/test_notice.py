@@ -154,10 +154,13 @@ def test_confirmed_notice_is_mailed_to_the_other_party_and_the_advisers(app, org
     assert told.email in other_side and giver.email not in other_side
     assert set(mail) == {*other_side, adviser.email}
     message = mail[told.email]
-    assert message.subject == "Oppsigelse av samarbeidsavtalen: Lindås kommune"
-    giver_name = "Lindås kommune" if party == "municipality" else "Bergen kommune"
-    assert f"{giver_name} har gitt skriftlig oppsigelse" in message.body_text
+    if told_org == "Lindås":  # writes nynorsk
+        notice, given, reason = "Oppseiing", "Bergen kommune har gitt skriftleg oppseiing", "Grunngiving"
+    else:
+        notice, given, reason = "Oppsigelse", "Lindås kommune har gitt skriftlig oppsigelse", "Begrunnelse"
+    assert message.subject == f"{notice} av samarbeidsavtalen: Lindås kommune"
+    assert given in message.body_text
     for fact in ("23.11.2026", "Lindås kommune er medlem til og med 23. november 2027",
-                 "Begrunnelse: Vedtak i kommunestyret.",
+                 f"{reason}: Vedtak i kommunestyret.",
                  f"http://kk.test/saker/{lindas.id}"):
         assert fact in message.body_text

@@ -26,7 +26,8 @@ def person(orgs):
         workflow.perform(case, "accept", kari)
         workflow.perform(case, "issue_agreement", adviser)
         cases.sign(case, "municipality", kari, name=kari.name, title=kari.title, signed_on=clock.today())
-    mail.queue(kari.email, "Hei", "invitation", user=kari, path="/x", days=7).sent_at = datetime.now(timezone.utc)
+    mail.queue(kari.email, "Hei", "invitation", locale="nb", user=kari, path="/x",
+               days=7).sent_at = datetime.now(timezone.utc)
     meetings.create("steering", starts_at=datetime(2026, 12, 3, 9, tzinfo=timezone.utc),
                     ends_at=datetime(2026, 12, 3, 11, tzinfo=timezone.utc), place="Bergen rådhus", agenda="",
                     invitees=[kari], actor=adviser)
@@ -167,7 +168,7 @@ def test_anonymise_scrubs_the_representative_terms_and_keeps_the_signature(clien
 
 def test_anonymising_replaces_the_name_in_mail_to_others_as_a_word_only(client, login, orgs):
     siri = factories.user("project_member", organisation=orgs["Voss"], name="Siri", email="siri@voss.kommune.no")
-    mail.queue("ola@voss.kommune.no", "Siris forslag", "invitation", user=siri, path="/x", days=7)
+    mail.queue("ola@voss.kommune.no", "Siris forslag", "invitation", locale="nb", user=siri, path="/x", days=7)
     message = db.session.scalar(select(OutboxMessage))
     message.body_text = "Siri foreslår Siriusgruppen. Svar til SIRI@voss.kommune.no."
     db.session.commit()

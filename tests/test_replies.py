@@ -224,8 +224,8 @@ def test_late_reply_request_approved_by_the_adviser(app, client, auth, contact, 
     assert (event.actor_id, event.request_id, event.to_state) == (adviser.id, request.id, "accepted")
     subjects = [m.subject for m in db.session.scalars(select(OutboxMessage).where(
         OutboxMessage.recipient == contact.email).order_by(OutboxMessage.id))]
-    assert subjects[-2:] == ["Kvittering: forespørsel om å svare ja etter fristen",
-                             "Svaret etter fristen er godtatt"]
+    assert subjects[-2:] == ["Kvittering: førespurnad om å svare ja etter fristen",  # Lindås writes nynorsk
+                             "Svaret etter fristen er godteke"]
 
 
 def test_rejected_late_request_is_shown_and_state_stays(app, client, auth, contact, adviser, cases):

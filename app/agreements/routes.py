@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import contains_eager, selectinload
 
-from app import access, agreement_text, clock, downloads, search
+from app import access, agreement_text, clock, downloads, letters, search
 from app.services import agreement_print
 from app.agreements.forms import IssueForm, NoticeForm, SignForm, UploadForm
 from app.cases.routes import get_case
@@ -77,7 +77,8 @@ def agreement_list():
 @bp.route("/<int:agreement_id>")
 def agreement_page(agreement_id: int):
     agreement = get_agreement(agreement_id)
-    return render_template("agreements/agreement.html", **agreement_print.context(agreement))
+    return render_template("agreements/agreement.html", **agreement_print.context(agreement),
+                           document=agreement_print.document(agreement))
 
 
 @bp.route("/<int:agreement_id>/samarbeidsavtale.pdf")
@@ -172,7 +173,8 @@ def _issue_page(case: MembershipCase, trigger: str):
     status = 409 if request.method == "POST" and reason else 200
     return render_template("agreements/issue.html", case=case, spec=spec, form=form, reason=reason,
                            template_version=agreement_text.VERSION,
-                           template_hash=agreements.fingerprint(agreement_text.TEXT),
+                           template_hash=agreements.fingerprint(
+                               agreement_text.text_in(letters.locale_of(case.organisation))),
                            host=f"{agreements.case_party_name(case, HOST_PARTY)}, {agreements.HOST_UNIT}"), status
 
 

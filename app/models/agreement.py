@@ -9,16 +9,30 @@ from app.models.case import HOST_PARTY, MUNICIPALITY_PARTY, MembershipCase, Sign
 from app.models.types import UTCDateTime, utcnow
 from app.models.user import User
 
+# The languages an agreement text is written in: bokmål and nynorsk (the locales of app/letters.py).
+BOKMAL_TEXT, NYNORSK_TEXT = "nb", "nn"
+TEXT_LANGUAGES = (BOKMAL_TEXT, NYNORSK_TEXT)
+
 
 class AgreementTemplate(db.Model):
-    """The agreement text with placeholders for the party fields, identical for all municipalities."""
+    """One version of the agreement, identical for all municipalities, in two texts with placeholders for the party
+    fields: bokmål (`text`) and nynorsk (`text_nn`), each with its own fingerprint."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
     version: Mapped[int] = mapped_column(Integer, unique=True)
     text: Mapped[str] = mapped_column(Text)
     # SHA-256 of `text` when the version was stored; every agreement made from it carries a copy.
     sha256: Mapped[str] = mapped_column(String(64))
+    # None for a version stored before it had a nynorsk text (revision 0039); the text is added on the next issue.
+    text_nn: Mapped[str | None] = mapped_column(Text)
+    sha256_nn: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    def text_in(self, language: str) -> str:
+        return self.text_nn if language == NYNORSK_TEXT else self.text
+
+    def sha256_in(self, language: str) -> str:
+        return self.sha256_nn if language == NYNORSK_TEXT else self.sha256
 
 
 class Agreement(db.Model):
@@ -29,6 +43,8 @@ class Agreement(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("membership_case.id"), index=True)
     template_id: Mapped[int] = mapped_column(ForeignKey("agreement_template.id"))
+    # The text it was issued in (the municipality's målform) and that text's fingerprint.
+    language: Mapped[str] = mapped_column(String(2), default=BOKMAL_TEXT, server_default=BOKMAL_TEXT)
     template_hash: Mapped[str] = mapped_column(String(64))
     host_name: Mapped[str] = mapped_column(String(200))
     host_unit: Mapped[str] = mapped_column(String(200))
@@ -51,6 +67,11 @@ class Agreement(db.Model):
     signatures: Mapped[list[Signature]] = relationship(order_by="Signature.id", viewonly=True)
     documents: Mapped[list["AgreementDocument"]] = relationship(
         back_populates="agreement", order_by="AgreementDocument.id")
+
+    @property
+    def text(self) -> str:
+        """The template text in the agreement's language."""
+        return self.template.text_in(self.language)
 
     @property
     def period(self) -> str:

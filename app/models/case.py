@@ -233,6 +233,9 @@ class Signature(db.Model):
     document_id: Mapped[int | None] = mapped_column(ForeignKey("agreement_document.id"))
     # A renewal asks for new signatures; the old ones stay as history.
     superseded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The text signed: its language ("nb" or "nn") and fingerprint (None before agreements were records).
+    language: Mapped[str] = mapped_column(String(2), default="nb", server_default="nb")
+    text_sha256: Mapped[str | None] = mapped_column(String(64))
 
     case: Mapped[MembershipCase] = relationship(back_populates="signatures")
     user: Mapped[User | None] = relationship()

@@ -4,7 +4,8 @@ from functools import partial
 from pathlib import Path
 
 from flask import current_app, render_template
-from flask_babel import gettext as _
+from flask_babel import gettext as _, force_locale
+from markupsafe import Markup
 
 from app import clock
 from app.formatting import slug
@@ -24,10 +25,19 @@ def context(agreement: Agreement) -> dict:
             "party_name": agreements.party_name, "fields": agreements.fields(agreement), "today": clock.today()}
 
 
+def document(agreement: Agreement) -> Markup:
+    """The agreement as a document for its page, in the agreement's language whatever the reader's."""
+    with force_locale(agreement.language):
+        return Markup(render_template("agreements/_document.html", **context(agreement)))
+
+
 def pdf(agreement: Agreement) -> bytes:
-    """The agreement as an A4 PDF with page numbers, the signature block and the text's fingerprint."""
-    return rendered_pdfs.pdf("agreement", agreement.id, render_template("agreements/pdf.html", **context(agreement)),
-                             css=PRINT_CSS.read_text(encoding="utf-8"), base_url=current_app.root_path)
+    """The agreement as an A4 PDF in its language, with page numbers, the signature block and the text's
+    fingerprint."""
+    with force_locale(agreement.language):
+        html = render_template("agreements/pdf.html", **context(agreement))
+    return rendered_pdfs.pdf("agreement", agreement.id, html, css=PRINT_CSS.read_text(encoding="utf-8"),
+                             base_url=current_app.root_path)
 
 
 def filename(agreement: Agreement) -> str:

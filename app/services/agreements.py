@@ -7,10 +7,10 @@ from datetime import date
 
 from babel.numbers import format_decimal
 from flask import current_app
-from flask_babel import gettext as _
+from flask_babel import gettext as _, lazy_gettext as _l
 from sqlalchemy import Select, exists, false, func, select
 
-from app import access, agreement_text, clock
+from app import access, agreement_text, clock, letters
 from app.extensions import db
 from app.models import Agreement, AgreementDocument, AgreementTemplate, MembershipCase, Organisation, Signature, User
 from app.models.case import HOST_PARTY, MUNICIPALITY_PARTY
@@ -32,13 +32,16 @@ def fingerprint(text: str) -> str:
 
 
 def current_template() -> AgreementTemplate:
-    """The template of the text in force, stored the first time an agreement is made from it."""
+    """The template of the texts in force, stored the first time an agreement is made from it (a version stored
+    before it had a nynorsk text gets that text now: its bokmål text stays as it was)."""
     template = _stored_template()
     if template is None:
         template = AgreementTemplate(version=agreement_text.VERSION, text=agreement_text.TEXT,
                                      sha256=fingerprint(agreement_text.TEXT), created_at=clock.now())
         db.session.add(template)
-        db.session.flush()
+    if template.text_nn is None:
+        template.text_nn, template.sha256_nn = agreement_text.TEXT_NN, fingerprint(agreement_text.TEXT_NN)
+    db.session.flush()
     problem = _template_mismatch(template)
     if problem:
         raise ServiceError(problem)
@@ -58,7 +61,9 @@ def _stored_template() -> AgreementTemplate | None:
 def _template_mismatch(template: AgreementTemplate) -> str | None:
     # Agreements point at the stored template of their version: a text edited without a new VERSION would be shown
     # (and fingerprinted on the issue page) while the old text was issued.
-    if template.text == agreement_text.TEXT and template.sha256 == fingerprint(agreement_text.TEXT):
+    if all(template.text_in(language) in (None, agreement_text.text_in(language))
+           and template.sha256_in(language) in (None, fingerprint(agreement_text.text_in(language)))
+           for language in agreement_text.LANGUAGES):
         return None
     return _("Avtaleteksten er endret uten nytt versjonsnummer: den lagrede malen for versjon %(version)s "
              "er ikke lik teksten i systemet. Ingen avtaler kan sendes før systemansvarlig har gitt den nye teksten "
@@ -67,7 +72,7 @@ def _template_mismatch(template: AgreementTemplate) -> str | None:
 
 def text_matches(agreement: Agreement) -> bool:
     """Whether the agreement's text is still exactly the template text it was issued with."""
-    return fingerprint(agreement.template.text) == agreement.template_hash
+    return fingerprint(agreement.text) == agreement.template_hash
 
 
 # --- the text as a document --------------------------------------------------------------------------------------
@@ -102,7 +107,7 @@ def fields(agreement: Agreement) -> dict[str, str]:
 def sections(agreement: Agreement) -> list[Section]:
     """The agreement's text as numbered sections with the party fields filled in."""
     values, result = fields(agreement), []
-    for chunk in agreement.template.text.strip().split("\n\n"):
+    for chunk in agreement.text.strip().split("\n\n"):
         lines = chunk.strip().split("\n")
         heading = _HEADING.fullmatch(chunk.strip())
         if heading:
@@ -198,8 +203,10 @@ def _new_agreement(case: MembershipCase, actor: User | None, data: dict, renewal
         raise ServiceError(_("Bidragsperioden kan ikke vare lenger enn avtalen."), field="contribution_to")
     _supersede(case)
     template = current_template()
+    language = letters.locale_of(case.organisation)
     agreement = Agreement(
-        case_id=case.id, template=template, template_hash=template.sha256, host_name=_host_name(),
+        case_id=case.id, template=template, language=language, template_hash=template.sha256_in(language),
+        host_name=_host_name(),
         host_unit=HOST_UNIT, municipality_name=organisations.official_name(case.organisation), contribution=amount,
         contribution_from=first, contribution_to=last, end_date=end, issued_at=clock.now(),
         issued_by_id=actor.id if actor else None)
@@ -352,7 +359,8 @@ def tell_ready_to_sign(case: MembershipCase, actor: User | None, data: dict) -> 
     agreement = case.agreement
     path = _path("agreements.agreement_page", agreement_id=agreement.id)
     for user in _people(SIGNATORY, MUNICIPALITY_CONTACT, organisation_id=case.organisation_id):
-        mail.queue(user.email, _("Samarbeidsavtalen er klar til signering"), "agreement_issued",
+        mail.queue(user.email, _l("Samarbeidsavtalen er klar til signering"), "agreement_issued",
+                   locale=letters.locale_of(case.organisation),
                    dedupe_key=f"agreement-issued:{agreement.id}:{user.id}", case=case, agreement=agreement,
                    user=user, signs=SIGNATORY in user.roles, path=path)
 
@@ -366,10 +374,11 @@ def tell_notice_confirmed(case: MembershipCase, actor: User | None, data: dict) 
         other = _people(SIGNATORY, organisation_id=case.organisation_id)
     recipients = {user.id: user for user in other + _people(ADVISER)}
     request = confirmed_notice(case)
-    subject = _("Oppsigelse av samarbeidsavtalen: %(name)s", name=organisations.official_name(case.organisation))
+    subject = _l("Oppsigelse av samarbeidsavtalen: %(name)s", name=organisations.official_name(case.organisation))
     path = _path("cases.case_page", case_id=case.id)
     for user in recipients.values():
-        mail.queue(user.email, subject, "notice_confirmed", dedupe_key=f"notice:{case.id}:{case.notice_date}:{user.id}",
+        mail.queue(user.email, subject, "notice_confirmed", locale=letters.locale_of(user.organisation),
+                   dedupe_key=f"notice:{case.id}:{case.notice_date}:{user.id}",
                    case=case, user=user, party=case_party_name(case, party),
                    reason=request.comment if request else None, path=path)
 

@@ -12,9 +12,9 @@ from datetime import date
 from xml.etree import ElementTree
 
 from flask import render_template
-from flask_babel import gettext as _, lazy_gettext as _l
+from flask_babel import gettext as _, lazy_gettext as _l, force_locale
 
-from app import clock
+from app import clock, letters
 from app.clock import OSLO
 from app.extensions import wiring
 from app.models import MembershipCase
@@ -46,9 +46,14 @@ class Document:
     uploaded: bool = False
 
 
-def pdf(kind: str, object_id: int, template: str, **context) -> bytes:
-    """An HTML template as PDF: document `kind` number `object_id`, made once per version of what it shows."""
-    return rendered_pdfs.pdf(kind, object_id, render_template(template, **context))
+def pdf(kind: str, object_id: int, template: str, locale: str | None = None, **context) -> bytes:
+    """An HTML template as PDF: document `kind` number `object_id`, made once per version of what it shows; a letter
+    to or from a municipality in `locale`, its målform (app/letters.py)."""
+    if locale is None:
+        return rendered_pdfs.pdf(kind, object_id, render_template(template, **context))
+    with force_locale(locale):
+        html = render_template(template, **context)
+    return rendered_pdfs.pdf(kind, object_id, html)
 
 
 def invitation_letter(case: MembershipCase) -> list[Document]:
@@ -57,7 +62,8 @@ def invitation_letter(case: MembershipCase) -> list[Document]:
     return [Document(
         "invitasjon", _("Invitasjon til å delta i Kunnskapskommunen (%(round)s)", round=round_.title),
         sent_on, "I", HOST, organisations.official_name(case.organisation, sent_on),
-        lambda: pdf("invitation", case.id, "archive/letter_pdf.html", case=case), endpoint="cases.invitation_letter")]
+        lambda: pdf("invitation", case.id, "archive/letter_pdf.html", letters.locale_of(case.organisation), case=case),
+        endpoint="cases.invitation_letter")]
 
 
 def case_history(case: MembershipCase) -> list[Document]:

@@ -172,7 +172,8 @@ def sign(case: MembershipCase, party: str, user: User, *, name: str, title: str,
         raise ServiceError(_("Denne parten har allerede signert avtalen."))
     signature = Signature(case_id=case.id, agreement_id=case.agreement.id, party=party, user_id=user.id, name=name,
                           title=title, signed_on=signed_on, signed_at=clock.now(), method=method,
-                          document_id=document.id if document else None)
+                          document_id=document.id if document else None, language=case.agreement.language,
+                          text_sha256=case.agreement.template_hash)
     db.session.add(signature)
     try:
         db.session.flush()
@@ -181,7 +182,7 @@ def sign(case: MembershipCase, party: str, user: User, *, name: str, title: str,
     db.session.expire(case, ["signatures"])
     db.session.expire(case.agreement, ["signatures"])
     facts = {"party": party, "signature": signature.id, "signed_on": signed_on.isoformat(), "method": method,
-             "agreement": case.agreement.id}
+             "agreement": case.agreement.id, "language": signature.language, "text_sha256": signature.text_sha256}
     if document:
         facts |= {"document": document.id, "sha256": document.sha256}
     audit.record(user, "agreement.sign", case.audit_type, case.id, data=facts)

@@ -8,10 +8,10 @@ roles only through a mapping the operator configured. The audit log names people
 from dataclasses import dataclass
 
 from flask import current_app
-from flask_babel import gettext as _
+from flask_babel import gettext as _, lazy_gettext as _l
 from sqlalchemy import delete, func, select
 
-from app import clock
+from app import clock, letters
 from app.extensions import db
 from app.models import ExternalIdentity, Organisation, PendingIdentity, User
 from app.services import ServiceError, audit, identity_codes, mail, organisations, users
@@ -126,7 +126,8 @@ def send_code(pending: PendingIdentity, email: str, provider_label: str) -> None
         audit.record(None, "identity.code_unknown_account", "pending_identity", pending.id)
         return
     pending.user, pending.code_hash, pending.code_expires_at = user, None, None
-    mail.queue(user.email, _("Engangskode for innlogging i Kunnskapskommunen"), "identity_code", user=user,
+    mail.queue(user.email, _l("Engangskode for innlogging i Kunnskapskommunen"), "identity_code",
+               locale=letters.locale_of_person(user), user=user,
                identity_code_for=pending, provider_label=provider_label,
                minutes=int(current_app.config["OIDC_LINK_CODE_MAX_AGE"].total_seconds() // 60))
     audit.record(None, "identity.code_sent", "pending_identity", pending.id, data={"user_id": user.id})
@@ -190,8 +191,8 @@ def approve(pending: PendingIdentity, actor: User) -> User:
                                  organisation=pending.organisation, actor=actor)
     _tie(pending, user, actor=actor)
     audit.record(actor, "identity.approved", "pending_identity", pending.id, data={"user_id": user.id})
-    mail.queue(user.email, _("Du har fått tilgang til intranettet for Kunnskapskommunen"), "identity_approved",
-               user=user)
+    mail.queue(user.email, _l("Du har fått tilgang til intranettet for Kunnskapskommunen"), "identity_approved",
+               locale=letters.locale_of_person(user), user=user)
     return user
 
 

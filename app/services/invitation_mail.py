@@ -3,6 +3,7 @@ from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import lazyload
 
+from app import letters
 from app.extensions import db
 from app.models import MembershipCase, User
 from app.services import mail
@@ -33,9 +34,11 @@ def invitation_path(case: MembershipCase) -> str:
     return current_app.url_map.bind("").build(INVITATION_ENDPOINT, {"case_id": case.id})
 
 
-def send(case: MembershipCase, user: User, subject: str, template: str, dedupe_key: str | None = None,
+def send(case: MembershipCase, user: User, subject, template: str, dedupe_key: str | None = None,
          **context) -> bool:
-    """Queue a mail about the case to one person, with the link to the invitation; False if it was sent before."""
-    message = mail.queue(user.email, subject, template, dedupe_key=dedupe_key, case=case, round=case.round,
+    """Queue a mail about the case to one person, in the municipality's written standard, with the link to the
+    invitation; False if it was sent before."""
+    message = mail.queue(user.email, subject, template, locale=letters.locale_of(case.organisation),
+                         dedupe_key=dedupe_key, case=case, round=case.round,
                          user=user, path=invitation_path(case), **context)
     return message is not None

@@ -8,7 +8,7 @@ from flask import current_app
 from flask_babel import gettext as _, lazy_gettext as _l
 from sqlalchemy import Select, func, or_, select, update
 
-from app import clock
+from app import clock, letters
 from app.extensions import db
 from app.models import JoinRequest, MailboxLink, Organisation, User
 from app.models.invitation import YES
@@ -61,9 +61,10 @@ def request_to_join(organisation_id: int, *, name: str, title: str, email: str,
     db.session.add(found)
     db.session.flush()
     audit.record(None, "join.request", AUDIT_TYPE, found.id, data={"organisation": organisation.id})
-    mail.queue(organisation.mailbox, _("Bekreft: %(name)s ber om å bli med i Kunnskapskommunen",
-                                      name=organisation.display_name),
-               "join_confirm", mailbox_link=link, join_request=found, organisation=organisation,
+    mail.queue(organisation.mailbox, _l("Bekreft: %(name)s ber om å bli med i Kunnskapskommunen",
+                                        name=organisation.display_name),
+               "join_confirm", locale=letters.locale_of(organisation), mailbox_link=link, join_request=found,
+               organisation=organisation,
                valid_days=current_app.config["JOIN_LINK_MAX_AGE"].days)
     return found
 

@@ -21,10 +21,11 @@ CLAIM = timedelta(minutes=5)
 SUBJECT_LENGTH = OutboxMessage.__table__.c.subject.type.length
 
 
-def queue(recipient: str, subject: str, template: str, *, dedupe_key: str | None = None,
+def queue(recipient: str, subject: str, template: str, *, locale: str, dedupe_key: str | None = None,
           password_link_for: User | None = None, mailbox_link: MailboxLink | None = None,
           identity_code_for: PendingIdentity | None = None, **context) -> OutboxMessage | None:
-    """Write a message to the outbox in the caller's transaction; None if the dedupe key was used before. With
+    """Write a message to the outbox in the caller's transaction, written in `locale` (see app/letters.py: the
+    subject may be a lazy string, translated here); None if the dedupe key was used before. With
     `password_link_for`, the template's `password_link` is that person's link to set a password, made on delivery;
     with `mailbox_link`, its `link` is that link to an official mailbox, made on delivery; with `identity_code_for`,
     its `code` is a one-time code for that first sign-in, made on delivery."""
@@ -37,10 +38,10 @@ def queue(recipient: str, subject: str, template: str, *, dedupe_key: str | None
         context["link"] = mailbox_tokens.PLACEHOLDER
     if identity_code_for is not None:
         context["code"] = identity_codes.PLACEHOLDER
-    subject = subject_line(subject)
-    # Mail is in bokmål whatever the sender's screen language; forcing it also spares the locale selector,
+    # The recipient's language, whatever the sender's screen language; forcing it also spares the locale selector,
     # which reads the session and so fails outside a request (mail queued by the tick).
-    with force_locale("nb"):
+    with force_locale(locale):
+        subject = subject_line(str(subject))
         message = OutboxMessage(
             recipient=recipient, subject=subject, dedupe_key=dedupe_key,
             password_link_user_id=password_link_for.id if password_link_for is not None else None,

@@ -7,7 +7,7 @@ from dataclasses import replace
 from flask_babel import gettext as _, lazy_gettext as _l
 from sqlalchemy import Select, func, select, update
 
-from app import clock
+from app import clock, letters
 from app.extensions import db
 from app.models import MailboxLink, MembershipCase, User
 from app.models.invitation import ANSWER_LABELS, NO, YES
@@ -26,7 +26,7 @@ def sent_to_mailbox(case_ids: list[int]) -> set[int]:
         MailboxLink.purpose == REPLY, MailboxLink.case_id.in_(case_ids))))
 
 
-def send_invitation(case: MembershipCase, subject: str) -> bool:
+def send_invitation(case: MembershipCase, subject) -> bool:
     """Queue the invitation to the official mailbox with a link to answer it; False without a mailbox, or if sent."""
     mailbox = case.organisation.mailbox
     if not mailbox:
@@ -36,7 +36,8 @@ def send_invitation(case: MembershipCase, subject: str) -> bool:
         link = MailboxLink(purpose=REPLY, case_id=case.id, created_at=clock.now())
         db.session.add(link)
         db.session.flush()
-    message = mail.queue(mailbox, subject, "mailbox_invitation", dedupe_key=f"invitation:{case.id}:mailbox",
+    message = mail.queue(mailbox, subject, "mailbox_invitation", locale=letters.locale_of(case.organisation),
+                         dedupe_key=f"invitation:{case.id}:mailbox",
                          mailbox_link=link, case=case, round=case.round)
     if message is None:
         return False
@@ -82,8 +83,9 @@ def answer(token: str, *, answer: str, details: replies.ReplyDetails, comment: s
     facts = replies.mailbox_facts(answer, details, comment)
     workflow.apply(case, MEMBERSHIP.spec(trigger), None, comment=facts["comment"], data={"reply": facts})
     link.reply = replies.latest_reply(case)
-    mail.queue(details.contact_email, _("Kvittering: svar på invitasjonen fra Kunnskapskommunen"),
-               "mailbox_reply_receipt", dedupe_key=f"mailbox_receipt:{link.id}", case=case, round=case.round,
+    mail.queue(details.contact_email, _l("Kvittering: svar på invitasjonen fra Kunnskapskommunen"),
+               "mailbox_reply_receipt", locale=letters.locale_of(case.organisation),
+               dedupe_key=f"mailbox_receipt:{link.id}", case=case, round=case.round,
                facts=facts, answer_label=ANSWER_LABELS[answer])
     return link
 

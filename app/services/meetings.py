@@ -3,11 +3,11 @@ import secrets
 from datetime import datetime
 from pathlib import Path
 
-from flask_babel import gettext as _
+from flask_babel import gettext as _, lazy_gettext as _l
 from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload, lazyload, selectinload
 
-from app import access, clock
+from app import access, clock, letters
 from app.extensions import db
 from app.models import AdministrativeContact, Meeting, MeetingInvitee, Organisation, Representative, User
 from app.models.meeting import ATTENDANCE_LABELS, KIND_LABELS, PROJECT_MEETING, STEERING_MEETING
@@ -135,9 +135,10 @@ def update(meeting: Meeting, *, starts_at: datetime, ends_at: datetime, place: s
 
 
 def _invite(meeting: Meeting, user: User, *, changed: bool) -> None:
-    subject = _("Endret møtetidspunkt eller sted: %(title)s", title=meeting.title) if changed else \
-        _("Møteinnkalling: %(title)s", title=meeting.title)
-    mail.queue(user.email, subject, "meeting_invitation", meeting=meeting, user=user,
+    subject = _l("Endret møtetidspunkt eller sted: %(title)s", title=meeting.title) if changed else \
+        _l("Møteinnkalling: %(title)s", title=meeting.title)
+    mail.queue(user.email, subject, "meeting_invitation", locale=letters.locale_of_person(user), meeting=meeting,
+               user=user,
                changed=changed)
 
 

@@ -11,10 +11,10 @@ agreement then names the successor, keeps the signatures given and waits for the
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from flask_babel import gettext as _
+from flask_babel import gettext as _, lazy_gettext as _l
 from sqlalchemy import and_, or_, select
 
-from app import clock
+from app import clock, letters
 from app.extensions import db
 from app.formatting import short_date
 from app.models import (AdministrativeContact, Agreement, AuditEvent, Contribution, EvaluationResponse, Merger,
@@ -233,7 +233,8 @@ def _continue(checked: Plan, actor: User | None) -> None:
     if original is not None:
         original.superseded_at = clock.now()
         version = Agreement(
-            case_id=case.id, template_id=original.template_id, template_hash=original.template_hash,
+            case_id=case.id, template_id=original.template_id, language=original.language,
+            template_hash=original.template_hash,
             host_name=original.host_name, host_unit=original.host_unit,
             municipality_name=organisations.official_name(successor, checked.first_day),
             contribution=original.contribution, contribution_from=original.contribution_from,
@@ -255,9 +256,10 @@ def _tell_successor(case: MembershipCase, successor: Organisation, agreement: Ag
         User.organisation_id == successor.id, User.active.is_(True),
         User.role_rows.any(UserRole.role == MUNICIPALITY_CONTACT)).order_by(User.id)).all()
     recipients = [user.email for user in contacts] or ([successor.mailbox] if successor.mailbox else [])
-    subject = _("Samarbeidsavtalen videreføres av %(name)s", name=successor.display_name)
+    subject = _l("Samarbeidsavtalen videreføres av %(name)s", name=successor.display_name)
     for recipient in recipients:
-        mail.queue(recipient, subject, "merger_continued", dedupe_key=f"merger:{case.id}:{recipient}",
+        mail.queue(recipient, subject, "merger_continued", locale=letters.locale_of(successor),
+                   dedupe_key=f"merger:{case.id}:{recipient}",
                    successor=successor, agreement=agreement,
                    predecessor_name=predecessor_name, first_day=first_day,
                    path=agreements._path("cases.case_page", case_id=case.id))

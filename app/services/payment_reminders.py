@@ -2,10 +2,10 @@
 administrative contact (or its official mailbox when it has none), through the outbox."""
 from datetime import date, timedelta
 
-from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from app import clock
+from app import clock, letters
 from app.extensions import db
 from app.models import Contribution
 from app.services import audit, invoice_basis, mail, members, organisations
@@ -39,8 +39,9 @@ def send_due(today: date) -> list[str]:
             done.append(f"Ingen adresse for purring: {name} har verken administrativ kontaktperson eller postmottak.")
             continue
         address, kind = found
-        mail.queue(address, _("Påminnelse: ubetalt faktura for bidrag %(year)s", year=line.year), "payment_reminder",
-                   dedupe_key=f"payment-reminder:{line.id}", line=line, name=name)
+        mail.queue(address, _l("Påminnelse: ubetalt faktura for bidrag %(year)s", year=line.year), "payment_reminder",
+                   locale=letters.locale_of(line.organisation), dedupe_key=f"payment-reminder:{line.id}", line=line,
+                   name=name)
         line.reminded_at = clock.now()
         audit.record(None, "contribution.remind", line.audit_type, line.id,
                      data={"due_on": line.due_on.isoformat(), "to": kind})

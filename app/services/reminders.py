@@ -2,11 +2,10 @@
 from datetime import date
 
 from flask import current_app
-from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from app.extensions import db
-from app.formatting import short_date
 from app.models import InvitationRound, MembershipCase, OutboxMessage, User
 from app.services import audit, invitation_mail, rounds
 from workflows.membership import INVITED
@@ -32,8 +31,8 @@ def reminder_plan(round_: InvitationRound, today: date) -> list[tuple[Membership
 
 def _remind(case: MembershipCase, people: list[User], today: date) -> int:
     days_left = (case.reply_deadline - today).days
-    subject = _("Påminnelse: svarfrist %(date)s for invitasjonen fra Kunnskapskommunen",
-                date=short_date(case.reply_deadline))
+    subject = _l("Påminnelse: svarfrist %(date)s for invitasjonen fra Kunnskapskommunen",
+                 date=case.reply_deadline.strftime("%d.%m.%Y"))
     return sum(invitation_mail.send(case, user, subject, "round_reminder", _key(case, user, today),
                                     days_left=days_left) for user in people)
 
@@ -41,7 +40,7 @@ def _remind(case: MembershipCase, people: list[User], today: date) -> int:
 def remind(round_: InvitationRound, actor: User, today: date) -> int:
     """The adviser reminds everyone who has not answered; nobody gets the same reminder twice a day."""
     rounds.check_open(round_)
-    sent = sum(_remind(case, people, today) for case, people, _ in reminder_plan(round_, today))
+    sent = sum(_remind(case, people, today) for case, people, _days in reminder_plan(round_, today))
     if sent:
         audit.record(actor, "round.remind", rounds.ROUND_TYPE, round_.id, data={"messages": sent})
     return sent

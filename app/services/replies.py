@@ -5,11 +5,11 @@ from dataclasses import asdict, dataclass, replace
 from datetime import datetime
 from functools import partial
 
-from flask_babel import gettext as _
+from flask_babel import gettext as _, lazy_gettext as _l
 from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.orm import joinedload
 
-from app import clock
+from app import clock, letters
 from app.extensions import db
 from app.formatting import short_date
 from app.models import InvitationReply, InvitationRound, MembershipCase, User
@@ -144,8 +144,8 @@ def late_request_facts(request: TransitionRequest) -> dict:
 
 def _send_receipt(case: MembershipCase, user: User, facts: dict, *, late: bool) -> None:
     """To the contact person who answered; a reply the adviser registered, to the municipality's contact persons."""
-    subject = _("Kvittering: forespørsel om å svare ja etter fristen") if late \
-        else _("Kvittering: svar på invitasjonen fra Kunnskapskommunen")
+    subject = _l("Kvittering: forespørsel om å svare ja etter fristen") if late \
+        else _l("Kvittering: svar på invitasjonen fra Kunnskapskommunen")
     recipients = [user] if MUNICIPALITY_CONTACT in case.roles_of(user) else invitation_mail.contacts(
         case.organisation_id)
     for recipient in recipients:
@@ -172,7 +172,7 @@ def record_reply(case: MembershipCase, actor: User | None, data: dict) -> None:
     row = _store_reply(case, facts, late=answered_on > case.reply_deadline)
     if actor is not None and row.answered_by_id not in (None, actor.id):
         # Someone else's late answer was just accepted by the adviser: tell the one who asked.
-        invitation_mail.send(case, db.session.get(User, row.answered_by_id), _("Svaret etter fristen er godtatt"),
+        invitation_mail.send(case, db.session.get(User, row.answered_by_id), _l("Svaret etter fristen er godtatt"),
                              "late_reply_accepted")
 
 
@@ -204,7 +204,8 @@ def _reply_pdf(case: MembershipCase, reply_id: int) -> bytes:
     # The HTML is made on every fetch (its fingerprint finds the kept PDF): one query for the reply and who gave it.
     reply = db.session.get(InvitationReply, reply_id,
                            options=[joinedload(InvitationReply.answered_by).lazyload(User.role_rows)])
-    return archive.pdf("reply", reply_id, "archive/reply_pdf.html", case=case, reply=reply, recipient=archive.HOST)
+    return archive.pdf("reply", reply_id, "archive/reply_pdf.html", letters.locale_of(case.organisation), case=case,
+                       reply=reply, recipient=archive.HOST)
 
 
 def _replies_query() -> Select:

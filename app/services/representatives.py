@@ -16,7 +16,7 @@ from sqlalchemy import ColumnElement, Select, and_, func, insert, or_, select, u
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager, selectinload
 
-from app import access, clock
+from app import access, clock, letters
 from app.extensions import db
 from app.models import AuditEvent, Organisation, Representative, RepresentativeSeat, User
 from app.models.representative import GROUPS, SEATS_PER_GROUP, STEERING_GROUP, seat_label
@@ -222,12 +222,10 @@ def tell_proposer(term: Representative, actor: User | None, data: dict) -> None:
     proposer = term.proposed_by
     if actor is not None and proposer.id != actor.id and proposer.active:
         approved = term.state == APPROVED
-        verdict = _("godkjent") if approved else _("avvist")
-        subject = _("Forslaget om %(name)s som representant er godkjent", name=term.name) if approved else \
-            _("Forslaget om %(name)s som representant er avvist", name=term.name)
-        mail.queue(proposer.email, subject,
-                   "representative_decided", term=term, verdict=verdict, decided_by=actor,
-                   comment=data.get("comment"))
+        subject = _l("Forslaget om %(name)s som representant er godkjent", name=term.name) if approved else \
+            _l("Forslaget om %(name)s som representant er avvist", name=term.name)
+        mail.queue(proposer.email, subject, "representative_decided", locale=letters.locale_of_person(proposer),
+                   term=term, approved=approved, decided_by=actor, comment=data.get("comment"))
 
 
 def _shorten(term: Representative, last_day: date, actor: User | None, reason: str,
@@ -395,11 +393,13 @@ def remind_ending_terms(today: date) -> list[str]:
     for term in terms:
         if not ending_soon(term, today) or not members.is_member(term.organisation):
             continue
-        group = GROUPS[term.group].lower()
+        subject = _l("Perioden til %(name)s i styringsgruppen slutter %(date)s", name=term.name,
+                     date=_fmt(term.ends_on)) if term.group == STEERING_GROUP else \
+            _l("Perioden til %(name)s i prosjektgruppen slutter %(date)s", name=term.name, date=_fmt(term.ends_on))
         for email in contacts_of(term.organisation):
-            queued = mail.queue(email, _("Perioden til %(name)s i %(group)s slutter %(date)s", name=term.name,
-                                                  group=group, date=_fmt(term.ends_on)),
-                                "representative_term_ending", term=term, days=days_left(term, today),
+            queued = mail.queue(email, subject, "representative_term_ending", locale=letters.locale_of(term.organisation),
+                                term=term,
+                                days=days_left(term, today),
                                 dedupe_key=f"representative-term-ending:{term.id}:{email}")
             if queued:
                 done.append(f"Påminnelse til {email}: perioden til {term.name} ({term.organisation.name}) "

@@ -5,7 +5,7 @@ from datetime import date, timedelta
 
 from babel.numbers import format_currency
 from flask import render_template
-from flask_babel import gettext as _
+from flask_babel import gettext as _, lazy_gettext as _l
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import joinedload
 
@@ -55,7 +55,8 @@ def send_invitation(case: MembershipCase, recipients: list[User] | None = None) 
     """Queue the invitation letter to the case's contact persons, never twice to the same person; without any, to
     the municipality's official mailbox with a link to answer."""
     people = invitation_mail.contacts(case.organisation_id) if recipients is None else recipients
-    subject = _("Invitasjon til Kunnskapskommunen – svarfrist %(date)s", date=short_date(case.reply_deadline))
+    subject = _l("Invitasjon til Kunnskapskommunen – svarfrist %(date)s",
+                 date=case.reply_deadline.strftime("%d.%m.%Y"))
     if recipients is None and not people:
         return int(mailbox_links.send_invitation(case, subject))
     return sum(invitation_mail.send(case, user, subject, "round_invitation", f"invitation:{case.id}:{user.id}")
@@ -336,7 +337,8 @@ def _check_extension(current: date, new: date | None, reason: str | None) -> str
 
 
 def _tell_new_deadline(case: MembershipCase) -> None:
-    subject = _("Ny svarfrist %(date)s for invitasjonen fra Kunnskapskommunen", date=short_date(case.reply_deadline))
+    subject = _l("Ny svarfrist %(date)s for invitasjonen fra Kunnskapskommunen",
+                 date=case.reply_deadline.strftime("%d.%m.%Y"))
     for user in invitation_mail.contacts(case.organisation_id):
         invitation_mail.send(case, user, subject, "deadline_extended",
                              f"deadline:{case.id}:{user.id}:{case.reply_deadline}")

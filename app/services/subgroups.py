@@ -9,7 +9,7 @@ from flask_babel import gettext as _, lazy_gettext as _l
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import joinedload, lazyload, selectinload
 
-from app import clock, search
+from app import clock, letters, search
 from app.extensions import db
 from app.formatting import short_date
 from app.models import AuditEvent, Organisation, Subgroup, SubgroupMember, SubgroupTheme, User, UserRepresentative
@@ -198,8 +198,8 @@ def members_join(subgroup: Subgroup, actor, data: dict) -> None:
     path = page_path(subgroup)
     for member in subgroup.current_members:
         member.joined_on = member.joined_on or today
-        mail.queue(member.user.email, _("Undergruppen «%(name)s» er etablert", name=subgroup.name),
-                   "subgroup_established",
+        mail.queue(member.user.email, _l("Undergruppen «%(name)s» er etablert", name=subgroup.name),
+                   "subgroup_established", locale=letters.locale_of_person(member.user),
                    dedupe_key=f"subgroup-{subgroup.id}-established-{member.user_id}", subgroup=subgroup,
                    person=member.user, path=path)
 

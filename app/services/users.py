@@ -5,11 +5,11 @@ from datetime import datetime, timedelta
 from functools import lru_cache
 
 from flask import current_app
-from flask_babel import gettext as _
+from flask_babel import gettext as _, lazy_gettext as _l
 from sqlalchemy import select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from app import clock
+from app import clock, letters
 from app.extensions import db, wiring
 from app.models import LoginAttempt, LoginSession, Organisation, User
 from workflows.roles import ADMIN, ADVISER, MUNICIPALITY_CONTACT, ROLE_LABELS, USER_ROLES
@@ -70,9 +70,10 @@ def send_password_link(user: User, actor: User | None) -> None:
     """The mail with a link to set a password: a first invitation, or a reset for someone who has a password."""
     password_links.order(user, actor)
     reset = user.password_hash is not None
-    subject = _("Nytt passord til intranettet for Kunnskapskommunen") if reset else \
-        _("Invitasjon til intranettet for Kunnskapskommunen")
-    mail.queue(user.email, subject, "invitation", password_link_for=user, user=user, reset=reset,
+    subject = _l("Nytt passord til intranettet for Kunnskapskommunen") if reset else \
+        _l("Invitasjon til intranettet for Kunnskapskommunen")
+    mail.queue(user.email, subject, "invitation", locale=letters.locale_of_person(user), password_link_for=user,
+               user=user, reset=reset,
                valid_for=password_links.lifetime_in_words(user))
 
 
@@ -144,8 +145,9 @@ def _tell_admins_of_power(user: User, before: set[str], actor: User | None) -> N
     admins = db.session.scalars(select(User).where(User.active.is_(True), User.role_rows.any(role=ADMIN),
                                                    User.id != user.id).order_by(User.id))
     for admin in admins:
-        mail.queue(admin.email, _("%(name)s har fått rollen %(roles)s", name=user.name, roles=labels), "role_granted",
-                   admin=admin, user=user, actor=actor, labels=labels, path=path)
+        mail.queue(admin.email, _l("%(name)s har fått rollen %(roles)s", name=user.name, roles=labels),
+                   "role_granted", locale=letters.locale_of_person(admin), admin=admin, user=user,
+                   actor=actor, labels=labels, path=path)
 
 
 def set_password(user: User, password: str, actor: User | None = None, *, keep_session: str | None = None) -> bool:

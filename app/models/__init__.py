@@ -18,6 +18,7 @@ from app.models.case import InvitationRound, MembershipCase, Signature
 from app.models.organisation import Organisation, OrganisationName, OrganisationNumber, OrganisationSuccession
 from app.models.rate_limit import RateLimit
 from app.models.rendered_pdf import RenderedPdf
+from app.models.sealed_agreement import SealedAgreement
 from app.models.request import TransitionRequest
 from app.models.stored_document import ContentVersion, StoredDocument
 from app.models.subgroup import Subgroup, SubgroupMember, SubgroupTheme, UserRepresentative
@@ -46,6 +47,7 @@ __all__ = [
     "EvaluationQuestion",
     "EvaluationResponse",
     "RenderedPdf",
+    "SealedAgreement",
     "StoredDocument",
     "ContentVersion",
     "Representative",

@@ -29,7 +29,7 @@ DIRECTIONS = {"I": "Inngående dokument", "U": "Utgående dokument", "X": "Organ
 class Document:
     """One document of a case: its journal facts, how to make the PDF, and where to read it in the app.
 
-    `uploaded`: the PDF is a file someone uploaded (a scanned copy), not one the app made.
+    `uploaded`: the PDF is kept as it came (a scanned copy someone uploaded, a sealed agreement), never made anew.
     """
 
     key: str

@@ -1,4 +1,5 @@
-"""Forms for issuing, signing, registering a scanned agreement and giving notice."""
+"""Forms for issuing, signing, registering a scanned agreement, giving notice and checking a sealed PDF."""
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import BooleanField, RadioField, StringField, SubmitField, TextAreaField
@@ -51,3 +52,9 @@ class NoticeForm(FlaskForm):
     review = SubmitField("Se over oppsigelsen")
     edit = SubmitField("Gå tilbake og endre")
     send = SubmitField("Send oppsigelsen")
+
+
+class CheckForm(FlaskForm):
+    document = FileField(_l("PDF-en som skal kontrolleres (høyst 10 MB)"), validators=[
+        FileRequired(_l("Velg PDF-en som skal kontrolleres."))])
+    submit = SubmitField(_l("Kontroller PDF-en"))

@@ -83,7 +83,7 @@ class Defaults:
     # Uploads (scanned signed agreements) are at most 10 MB; the rest is room for the form around the file.
     MAX_CONTENT_LENGTH = 11 * 1024 * 1024
     # The certificate and key that seal fully signed agreements (PAdES): a PKCS#12 file, a path relative to the
-    # instance folder (absolute works too), and its password. No file there: agreements are not sealed.
+    # instance folder (absolute works too; None: off), and its password. No file there: agreements are not sealed.
     SEAL_P12_PATH = "seal.p12"
     SEAL_P12_PASSWORD = None
     # A timestamp service (RFC 3161) to seal at PAdES level B-LTA with validation data; None: level B-B.

@@ -20,6 +20,9 @@ def make_test_seal(keep):
     """Make a test certificate authority and a sealing certificate from it into SEAL_P12_PATH (for development and
     tests only; the password is SEAL_P12_PASSWORD, or none)."""
     target = seal_keys.path()
+    if target is None:
+        click.echo("SEAL_P12_PATH er ikke satt.", err=True)
+        sys.exit(1)
     if target.exists():
         if keep:
             click.echo(f"{target} finnes; den brukes.")

@@ -40,15 +40,22 @@ def certificate_fingerprint(certificate: asn1_x509.Certificate) -> str:
     return hashlib.sha256(certificate.dump()).hexdigest()
 
 
-def path() -> Path:
-    return Path(current_app.instance_path) / current_app.config["SEAL_P12_PATH"]
+def path() -> Path | None:
+    """Where the sealing key is kept (SEAL_P12_PATH, relative to the instance folder), None if sealing is off."""
+    setting = current_app.config.get("SEAL_P12_PATH")
+    return Path(current_app.instance_path) / setting if setting else None
+
+
+def configured() -> bool:
+    found = path()
+    return found is not None and found.is_file()
 
 
 def load() -> SealKey | None:
     """The configured sealing key, or None when there is no file (agreements are then not sealed)."""
-    found = path()
-    if not found.is_file():
+    if not configured():
         return None
+    found = path()
     password = current_app.config.get("SEAL_P12_PASSWORD")
     try:
         signer = SimpleSigner.load_pkcs12_data(found.read_bytes(), (),

@@ -81,7 +81,7 @@ def seal_signed(case: MembershipCase, actor, data: dict) -> None:
 def seal_due(today: date) -> list[str]:
     """Daily: seal the fully signed agreements in force that have no seal yet (signed while no certificate was set
     up, or sealing failed, or a merger's version)."""
-    if not seal_keys.path().is_file():
+    if not seal_keys.configured():
         return []
     waiting = db.session.scalars(select(Agreement).where(
         Agreement.superseded_at.is_(None), ~select(SealedAgreement.id)

@@ -46,29 +46,21 @@ def check(content: bytes) -> Finding:
         return Finding(TOO_BIG, _("Filen er for stor: den kan være på høyst 10 MB."))
     if not content.startswith(b"%PDF-"):
         return Finding(UNREADABLE, _("Filen kan ikke leses som en PDF."))
+    key = _key()
     try:
-        return _check(content)
+        found, statuses = _signatures(content, key)
     except Exception:  # a damaged or hostile file makes the PDF reader fail in many ways: it is no readable seal
         logging.getLogger(__name__).info("A PDF to check could not be read.", exc_info=True)
         return Finding(UNREADABLE, _("Filen kan ikke leses som en PDF. Den kan være skadet."))
-
-
-def _check(content: bytes) -> Finding:
-    reader = PdfFileReader(io.BytesIO(content))
-    found = reader.embedded_regular_signatures
     if not found:
         return Finding(UNSEALED, _("PDF-en har ingen forsegling, så den er ikke en forseglet avtale fra "
                                    "Kunnskapskommunen."))
-    key = _key()
-    known = set(db.session.scalars(select(SealedAgreement.certificate_sha256).distinct()))
-    known |= {key.fingerprint} if key else set()
-    context = ValidationContext(trust_roots=list(key.chain) if key else [], allow_fetching=False,
-                                revocation_mode="soft-fail")
-    statuses = [validate_pdf_signature(signature, context) for signature in found]
     first = statuses[0]
     if not (first.intact and first.valid):
         return Finding(CHANGED, _("PDF-en er endret etter at den ble forseglet: innholdet stemmer ikke med "
                                   "forseglingen."))
+    known = set(db.session.scalars(select(SealedAgreement.certificate_sha256).distinct()))
+    known |= {key.fingerprint} if key else set()
     for status in statuses:
         if seal_keys.certificate_fingerprint(status.signing_cert) not in known:
             holder = status.signing_cert.subject.human_friendly
@@ -78,8 +70,7 @@ def _check(content: bytes) -> Finding:
     if first.modification_level not in ALLOWED_AFTER:
         return Finding(UPDATED, _("PDF-en er endret etter at den ble forseglet: noen har lagt til en oppdatering som "
                                   "ikke er et tidsstempel eller valideringsdata."))
-    signature = found[0]
-    covered = content[:signature.byte_range[2] + signature.byte_range[3]]
+    covered = content[:found[0].byte_range[2] + found[0].byte_range[3]]
     row = db.session.scalar(select(SealedAgreement).where(
         SealedAgreement.signed_sha256 == hashlib.sha256(covered).hexdigest()))
     if row is None:
@@ -91,6 +82,14 @@ def _check(content: bytes) -> Finding:
                          party=agreement.municipality_name, period=agreement.period, number=agreement.id,
                          version=agreement.template.version),
                    sealed=row, signers=seals.signers_of(agreement))
+
+
+def _signatures(content: bytes, key: seal_keys.SealKey | None) -> tuple[list, list]:
+    """The file's signatures (not its document timestamps), oldest first, each with pyHanko's validation of it."""
+    found = PdfFileReader(io.BytesIO(content)).embedded_regular_signatures
+    context = ValidationContext(trust_roots=list(key.chain) if key else [], allow_fetching=False,
+                                revocation_mode="soft-fail")
+    return found, [validate_pdf_signature(signature, context) for signature in found]
 
 
 def _key() -> seal_keys.SealKey | None:

@@ -127,6 +127,8 @@ def test_sealed_once_per_agreement_version(sealing, orgs, adviser, monkeypatch, 
     assert made == []
     login(adviser)
     key = seals.sealed_key(case.agreement)
+    assert f"/saker/{case.id}/dokumenter/{key}.pdf" in client.get(f"/avtaler/{case.agreement.id}").get_data(
+        as_text=True)
     downloads = [client.get(f"/saker/{case.id}/dokumenter/{key}.pdf") for _ in range(2)]
     assert [d.status_code for d in downloads] == [200, 200]
     assert downloads[0].data == downloads[1].data == _sealed_row(case).content == first.content

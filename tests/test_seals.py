@@ -1,8 +1,7 @@
 """Sealed agreements (issue 21): the signed PDF sealed once per agreement version (PAdES), and its check by the
 page and the command."""
 import io
-import re
-from datetime import date, datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone
 
 import pytest
 from asn1crypto import x509 as asn1_x509
@@ -27,7 +26,7 @@ from app import clock
 from app.extensions import db
 from app.models import SealedAgreement
 from app.models.case import HOST_PARTY, MUNICIPALITY_PARTY
-from app.services import agreements, cases, organisations, seal_checks, seal_keys, seals, tick, workflow
+from app.services import agreements, cases, organisations, seal_checks, seal_keys, seals, tick, uploads, workflow
 from tests import factories
 from tests.conftest import post
 
@@ -259,6 +258,11 @@ def test_a_re_seal_of_the_document_with_another_key_is_another_certificate(seale
     assert PdfFileReader(io.BytesIO(original)).embedded_regular_signatures == []
     finding = seal_checks.check(_sealed_by(other_p12, original))
     assert finding.status == seal_checks.OTHER_CERTIFICATE and "Noen andre" in finding.message
+
+
+def test_the_check_refuses_more_than_10_mb_and_what_is_no_pdf(sealing):
+    assert seal_checks.check(b"%PDF-" + b"0" * uploads.MAX_BYTES).status == seal_checks.TOO_BIG
+    assert seal_checks.check(b"<html>").status == seal_checks.UNREADABLE
 
 
 def test_a_seal_from_our_certificate_of_a_document_we_never_sealed_is_unknown(sealing, p12):

@@ -33,7 +33,6 @@ class Finding:
     message: str
     sealed: SealedAgreement | None = None
     signers: list[seals.Signer] = field(default_factory=list)
-    certificate: str | None = None  # the sealing certificate's holder, as it names itself
 
     @property
     def ours(self) -> bool:
@@ -63,10 +62,9 @@ def check(content: bytes) -> Finding:
     known |= {key.fingerprint} if key else set()
     for status in statuses:
         if seal_keys.certificate_fingerprint(status.signing_cert) not in known:
-            holder = status.signing_cert.subject.human_friendly
             return Finding(OTHER_CERTIFICATE, _("PDF-en er forseglet med et annet sertifikat enn "
-                                                "Kunnskapskommunens (%(holder)s).", holder=holder),
-                           certificate=holder)
+                                                "Kunnskapskommunens (%(holder)s).",
+                                                holder=status.signing_cert.subject.human_friendly))
     if first.modification_level not in ALLOWED_AFTER:
         return Finding(UPDATED, _("PDF-en er endret etter at den ble forseglet: noen har lagt til en oppdatering som "
                                   "ikke er et tidsstempel eller valideringsdata."))

@@ -101,8 +101,6 @@ def _seal_or_log(agreement: Agreement) -> SealedAgreement | None:
 
 def seal(agreement: Agreement) -> SealedAgreement | None:
     """Seal the fully signed agreement once: its kept seal if it has one, None without a certificate."""
-    if not agreement.both_signed:
-        raise ValueError(f"agreement {agreement.id} is not signed by both parties")
     kept = sealed(agreement)
     key = None if kept else seal_keys.load()
     if kept or key is None:

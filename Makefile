@@ -114,8 +114,10 @@ db: install
 	$(FLASK) db upgrade
 
 # seed-demo refuses (exit 2) a database with accounts it did not make, e.g. one added while trying the app: it says
-# so, and the app is served with the data it has.
+# so, and the app is served with the data it has. Its signed agreements are sealed with a test certificate (README,
+# "Sealed agreements").
 demo: db
+	$(FLASK) agreements make-test-seal --keep
 	$(FLASK) seed-demo --password $(DEMO_PASSWORD) || test $$? -eq 2
 
 clean:

@@ -84,6 +84,12 @@ class Defaults:
     INVOICE_DUE_DAYS = 30
     # Uploads (scanned signed agreements) are at most 10 MB; the rest is room for the form around the file.
     MAX_CONTENT_LENGTH = 11 * 1024 * 1024
+    # The certificate and key that seal fully signed agreements (PAdES): a PKCS#12 file, a path relative to the
+    # instance folder (absolute works too; None: off), and its password. No file there: agreements are not sealed.
+    SEAL_P12_PATH = "seal.p12"
+    SEAL_P12_PASSWORD = None
+    # A timestamp service (RFC 3161) to seal at PAdES level B-LTA with validation data; None: level B-B.
+    SEAL_TSA_URL = None
 
 
 ENV_SETTINGS = {
@@ -100,6 +106,9 @@ ENV_SETTINGS = {
     "PROXY_COUNT": "PROXY_COUNT",
     "HSTS_SECONDS": "HSTS_SECONDS",
     "OIDC_PROVIDERS": "OIDC_PROVIDERS",
+    "SEAL_P12_PATH": "SEAL_P12_PATH",
+    "SEAL_P12_PASSWORD": "SEAL_P12_PASSWORD",
+    "SEAL_TSA_URL": "SEAL_TSA_URL",
 }
 # The audit chain's HMAC key (AUDIT_KEY): 32 characters from `openssl rand -hex 32` hold 128 bits or more.
 MIN_AUDIT_KEY_LENGTH = 32

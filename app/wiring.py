@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from app.services import (agreement_print, agreements, archive, audit, calendar, cases, contributions, cost_keys,
                           files, identities, members, mergers, organisations, payment_reminders, rate_limits,
-                          reminders, replies, representatives, rounds, stored_documents, subgroups, waiting)
+                          reminders, replies, representatives, rounds, seals, stored_documents, subgroups, waiting)
 
 
 @dataclass(frozen=True)
@@ -63,6 +63,7 @@ WIRING = Wiring(
         _membership("issue_agreement", agreements.issue, agreements.tell_ready_to_sign),
         _membership("renew", agreements.renew, agreements.tell_ready_to_sign),
         _membership("decline_signing", agreements.retire_declined),
+        _membership("complete_signing", seals.seal_signed),
         # The agreement takes effect before the ledger reads its years.
         _membership("activate", cases.agreement_in_force, contributions.owed_from_activation),
         # The notice is recorded on the case before the mail about it is written from the case.
@@ -88,9 +89,9 @@ WIRING = Wiring(
     # year's lines, so that the successor owes the year of the merger.
     daily_jobs=(organisations.refresh_current, mergers.apply_due, contributions.new_year_lines,
                 cost_keys.new_year_shares, payment_reminders.send_due, reminders.send_due_reminders,
-                representatives.remind_ending_terms, rate_limits.prune, identities.prune),
+                representatives.remind_ending_terms, rate_limits.prune, identities.prune, seals.seal_due),
     case_documents=(archive.invitation_letter, archive.case_history, replies.reply_documents,
-                    agreement_print.agreement_documents, agreement_print.notice_document),
+                    agreement_print.agreement_documents, seals.sealed_documents, agreement_print.notice_document),
     calendar_sources=(calendar.case_dates, calendar.meeting_dates, representatives.term_end_dates),
     new_contact=(rounds.invite_new_contact,),
     menu_counters=MappingProxyType({"agreements_to_sign": agreements.awaiting_count,

@@ -38,6 +38,8 @@ def app_config(database_url: str, **overrides) -> dict:
         "SQLALCHEMY_DATABASE_URI": database_url,
         "TODAY": TEST_DAY,
         "BASE_URL": "http://kk.test",
+        # No sealing unless a test sets up a key (a developer's instance/seal.p12 stays out of the suite).
+        "SEAL_P12_PATH": None,
         "SERVER_NAME": None,
         # Fast hashing keeps the suite quick; production uses scrypt.
         "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",

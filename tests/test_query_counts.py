@@ -45,6 +45,7 @@ VISITS = {
     "agreements.agreement_list": Visit("adviser"),
     "agreements.agreement_page": Visit("adviser", {"agreement_id": "agreement_id"}),
     "agreements.agreement_pdf": Visit("adviser", {"agreement_id": "agreement_id"}),
+    "agreements.check": Visit("adviser"),
     "agreements.issue": Visit("adviser", {"case_id": "prospect_2"}),
     "agreements.notice": Visit("member_signatory", {"case_id": "member_case_id"}),
     "agreements.renew": Visit("adviser", {"case_id": "member_case_id"}),

@@ -52,6 +52,7 @@ GET_MATRIX = {
     "agreements.agreement_list": [LOGIN, 200, 200, 200, 200, 200, 403, 403, 200],
     "agreements.agreement_page": [LOGIN, 200, 200, 200, 200, 200, 404, 404, 404],
     "agreements.agreement_pdf": [LOGIN, 200, 200, 200, 200, 200, 404, 404, 404],
+    "agreements.check": [LOGIN, 200, 200, 200, 200, 200, 200, 200, 200],  # anyone signed in checks a PDF
     "agreements.issue": [LOGIN, 403, 200, 403, 403, 403, 403, 403, 403],
     "agreements.notice": [LOGIN, 403, 403, 403, 200, 200, 404, 404, 404],
     "agreements.renew": [LOGIN, 403, 200, 403, 403, 403, 403, 403, 403],
@@ -145,6 +146,7 @@ POST_MATRIX = {
     "admin.user_edit": [LOGIN, 302, 403, 403, 403, 403, 403, 403, 403],
     "admin.user_invite": [LOGIN, 409, 403, 403, 403, 403, 403, 403, 403],  # deactivated by the row above: refused
     "admin.user_new": [LOGIN, 200, 403, 403, 403, 403, 403, 403, 403],
+    "agreements.check": [LOGIN, 200, 200, 200, 200, 200, 200, 200, 200],  # no file: the form says so
     "agreements.issue": [LOGIN, 403, 409, 403, 403, 403, 403, 403, 403],  # the case is not accepted yet
     "agreements.notice": [LOGIN, 403, 403, 403, 409, 409, 404, 404, 404],  # the agreement is not in force
     "agreements.renew": [LOGIN, 403, 409, 403, 403, 403, 403, 403, 403],

@@ -32,6 +32,8 @@ def test_the_table_reads_in_order():
     assert "membership.give_notice: cases.record_notice → agreements.tell_notice_confirmed" in table
     assert "membership.activate: cases.agreement_in_force → contributions.owed_from_activation" in table
     assert "membership.issue_agreement: agreements.issue → agreements.tell_ready_to_sign" in table
+    assert "membership.complete_signing: seals.seal_signed\n" in table
+    assert "agreement_print.agreement_documents, seals.sealed_documents, agreement_print.notice_document" in table
     for ending in ("terminate", "expire", "end_by_merger"):  # every way a membership ends
         assert f"membership.{ending}: members.end_membership\n" in table
     assert "representative.approve: representatives.hold_seat → representatives.take_over → " \

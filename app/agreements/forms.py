@@ -1,4 +1,4 @@
-"""Forms for issuing, signing, registering a scanned agreement and giving notice."""
+"""Forms for issuing, signing, registering a scanned agreement, giving notice and checking a sealed PDF."""
 from flask_babel import gettext as _, lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
@@ -54,3 +54,9 @@ class NoticeForm(FlaskForm):
     review = SubmitField(_l("Se over oppsigelsen"))
     edit = SubmitField(_l("Gå tilbake og endre"))
     send = SubmitField(_l("Send oppsigelsen"))
+
+
+class CheckForm(FlaskForm):
+    document = FileField(_l("PDF-en som skal kontrolleres (høyst 10 MB)"), validators=[
+        FileRequired(_l("Velg PDF-en som skal kontrolleres."))])
+    submit = SubmitField(_l("Kontroller PDF-en"))

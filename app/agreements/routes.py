@@ -1,4 +1,4 @@
-"""The agreement pages: read, PDF, sign, register a scanned copy, issue or renew, give notice."""
+"""The agreement pages: read, PDF, sign, register a scanned copy, issue or renew, give notice, check a sealed PDF."""
 from datetime import date, datetime
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -8,14 +8,14 @@ from sqlalchemy.orm import contains_eager, selectinload
 
 from app import access, agreement_text, clock, downloads, letters, search
 from app.services import agreement_print
-from app.agreements.forms import IssueForm, NoticeForm, SignForm, UploadForm
+from app.agreements.forms import CheckForm, IssueForm, NoticeForm, SignForm, UploadForm
 from app.cases.routes import get_case
 from app.extensions import db
 from app.forms import choices
 from app.models import Agreement, AgreementDocument, MembershipCase, Organisation
 from app.models.case import HOST_PARTY, MUNICIPALITY_PARTY
 from app.security import allowed_if, role_required
-from app.services import agreements, uploads, workflow
+from app.services import agreements, seal_checks, seals, uploads, workflow
 from app.views import attempt, step_refusal
 from workflows import MEMBERSHIP
 from workflows.roles import ADVISER, SIGNATORY
@@ -78,7 +78,19 @@ def agreement_list():
 def agreement_page(agreement_id: int):
     agreement = get_agreement(agreement_id)
     return render_template("agreements/agreement.html", **agreement_print.context(agreement),
-                           document=agreement_print.document(agreement))
+                           document=agreement_print.document(agreement), sealed=seals.sealed(agreement),
+                           sealed_key=seals.sealed_key(agreement))
+
+
+@bp.route("/kontroll", methods=["GET", "POST"])
+def check():
+    """Any signed-in user uploads a PDF and learns whether it is one of our sealed agreements; nothing is kept."""
+    form = CheckForm()
+    finding = None
+    if form.validate_on_submit():
+        finding = seal_checks.check(form.document.data.read())
+    return render_template("agreements/check.html", form=form, finding=finding,
+                           party_name=agreements.party_name)
 
 
 @bp.route("/<int:agreement_id>/samarbeidsavtale.pdf")

@@ -18,6 +18,7 @@ from app.models.organisation import Organisation, OrganisationName, Organisation
 from app.models.rate_limit import RateLimit
 from app.models.rendered_pdf import RenderedPdf
 from app.models.representative import Representative, RepresentativeSeat
+from app.models.sealed_agreement import SealedAgreement
 from app.models.request import TransitionRequest
 from app.models.stored_document import ContentVersion, StoredDocument
 from app.models.subgroup import Subgroup, SubgroupMember, SubgroupTheme, UserRepresentative
@@ -46,6 +47,7 @@ __all__ = [
     "EvaluationQuestion",
     "EvaluationResponse",
     "RenderedPdf",
+    "SealedAgreement",
     "StoredDocument",
     "ContentVersion",
     "Representative",

@@ -31,7 +31,7 @@ DIRECTIONS = {"I": _l("Inngående dokument"), "U": _l("Utgående dokument"),
 class Document:
     """One document of a case: its journal facts, how to make the PDF, and where to read it in the app.
 
-    `uploaded`: the PDF is a file someone uploaded (a scanned copy), not one the app made.
+    `uploaded`: the PDF is kept as it came (a scanned copy someone uploaded, a sealed agreement), never made anew.
     """
 
     key: str

@@ -20,6 +20,7 @@ from app.models.rate_limit import RateLimit
 from app.models.rendered_pdf import RenderedPdf
 from app.models.request import TransitionRequest
 from app.models.stored_document import ContentVersion, StoredDocument
+from app.models.stored_file import StoredFile
 from app.models.subgroup import Subgroup, SubgroupMember, SubgroupTheme, UserRepresentative
 from app.models.user import LoginAttempt, LoginSession, User, UserRole
 
@@ -47,6 +48,7 @@ __all__ = [
     "EvaluationResponse",
     "RenderedPdf",
     "StoredDocument",
+    "StoredFile",
     "ContentVersion",
     "Representative",
     "RepresentativeSeat",

@@ -169,3 +169,29 @@ def test_two_ticks_at_once_send_each_reminder_once(app, orgs, monkeypatch):
     assert len([line for line in lines if "påminnelse sendt" in line]) == 3
     assert db.session.scalar(select(func.count()).select_from(OutboxMessage)
                              .where(OutboxMessage.dedupe_key.like("reminder:%"))) == 3
+
+
+@pytest.mark.postgres
+def test_a_second_tick_waits_for_the_first_ones_rows_instead_of_conflicting(app, orgs, monkeypatch):
+    """Each tick locks the rows of its chunk as it reads them: the other waits, then reads the states the first left,
+    and finds nothing due (no transition refused as a conflict, none rolled back and done one by one)."""
+    round_ = factories.invitation_round(deadline=date(2026, 11, 1))
+    for name in ("Lindås", "Voss", "Askøy"):
+        factories.case(orgs[name], round_)
+    db.session.commit()
+    apply, conflicts, slowed = workflow.apply, [], threading.local()
+
+    def slow_apply(*args, **kwargs):  # the first tick still holds its chunk when the second reads it
+        if not getattr(slowed, "once", False):
+            slowed.once = True
+            time.sleep(0.5)
+        try:
+            return apply(*args, **kwargs)
+        except Conflict:
+            conflicts.append(args[0].id)
+            raise
+
+    monkeypatch.setattr(workflow, "apply", slow_apply)
+    lines = []
+    assert run_in_threads(app, 2, lambda i: lines.extend(tick.run(date(2026, 11, 23)))) == [DONE, DONE]
+    assert len([line for line in lines if "→" in line]) == 3 and conflicts == []

@@ -1,4 +1,5 @@
 """The Kunnskapskommunen intranet: the application factory."""
+import os
 from pathlib import Path
 
 from flask import Flask
@@ -9,7 +10,8 @@ from app.extensions import babel, csrf, db, login_manager, migrate
 
 def create_app(test_config: dict | None = None) -> Flask:
     """Build the app: configuration, extensions, blueprints, error pages, commands."""
-    app = Flask(__name__, instance_relative_config=True, template_folder=_resource_dir("templates"))
+    app = Flask(__name__, instance_path=os.environ.get("INSTANCE_PATH") or None, instance_relative_config=True,
+                template_folder=_resource_dir("templates"))
     config.load(app, test_config)
     logs.register(app)
     register_extensions(app)

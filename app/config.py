@@ -134,9 +134,14 @@ def load(app, test_config=None):
             app.config["OIDC_PROVIDERS"] = json.loads(app.config["OIDC_PROVIDERS"])
     else:
         app.config.update(test_config)
-    for name, filename in (("SECRET_KEY", "secret_key"), ("AUDIT_KEY", "audit_key")):
-        if not app.config.get(name):
-            app.config[name] = _instance_secret(instance / filename)
+    missing = [name for name in ("SECRET_KEY", "AUDIT_KEY") if not app.config.get(name)]
+    if missing and not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        # Each server would make keys of its own: a session signed by one would be refused by the others, and the
+        # audit chain hashed under several keys.
+        raise RuntimeError(f"{' og '.join(missing)} mangler: med en delt database (PostgreSQL) må hver server få de "
+                           "samme nøklene fra miljøet eller instance/config.py (lag dem med `openssl rand -hex 32`).")
+    for name in missing:
+        app.config[name] = _instance_secret(instance / name.lower())
     if len(app.config["AUDIT_KEY"]) < MIN_AUDIT_KEY_LENGTH:
         raise RuntimeError(f"AUDIT_KEY må ha minst {MIN_AUDIT_KEY_LENGTH} tegn (lag en med `openssl rand -hex 32`).")
 

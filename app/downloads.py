@@ -5,7 +5,6 @@ The route checks that the user may have the document before calling these, so ne
 to someone who may not see it; `Cache-Control: private, no-cache` makes the browser ask every time.
 """
 from collections.abc import Callable
-from pathlib import Path
 
 from flask import Response, request
 from flask_login import current_user
@@ -33,7 +32,7 @@ def made(kind: str, key: object, render: Callable[[], bytes], mimetype: str, fil
         "Content-Disposition": f'{disposition}; filename="{filename}"'}), tag)
 
 
-def kept_file(kind: str, key: object, content: Callable[[], bytes | Path], filename: str) -> Response:
+def kept_file(kind: str, key: object, content: Callable[[], bytes], filename: str) -> Response:
     """A PDF already kept as it was uploaded or filed: served as it is (it was checked when it came), with a
     validator."""
     key = str(key)

@@ -2,7 +2,6 @@
 confirmation page every destructive or final step goes through."""
 import io
 from collections.abc import Callable
-from pathlib import Path
 from typing import TypeVar
 
 from flask import Response, abort, current_app, flash, redirect, render_template, request, send_file, url_for
@@ -123,11 +122,11 @@ def kept(action: Callable[[], T]) -> T:
     return made[0]
 
 
-def uploaded_file(content: bytes | Path, download_name: str) -> Response:
+def uploaded_file(content: bytes, download_name: str) -> Response:
     """A PDF someone uploaded: always downloaded, never shown or run by the browser as a page of this site (so a
     file that is also HTML stays inert)."""
-    response = send_file(io.BytesIO(content) if isinstance(content, bytes) else content,
-                         mimetype="application/pdf", as_attachment=True, download_name=download_name)
+    response = send_file(io.BytesIO(content), mimetype="application/pdf", as_attachment=True,
+                         download_name=download_name)
     response.headers["Content-Security-Policy"] = "sandbox"
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response

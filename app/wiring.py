@@ -15,7 +15,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from app.services import (agreement_print, agreements, archive, audit, calendar, cases, contributions, cost_keys,
-                          files, identities, members, mergers, organisations, payment_reminders, rate_limits,
+                          identities, members, mergers, organisations, payment_reminders, rate_limits,
                           reminders, replies, representatives, rounds, seals, stored_documents, subgroups, waiting)
 
 
@@ -108,18 +108,16 @@ WIRING = Wiring(
 )
 
 
-# What every database session does around its transactions, in this order per event: the audit chain's head, the
-# files a transaction wrote, and the counter that makes stored downloads stale (SQLAlchemy session events).
+# What every database session does around its transactions, in this order per event: the audit chain's head and
+# the counter that makes stored downloads stale (SQLAlchemy session events).
 SESSION_HOOKS: tuple[tuple[str, Callable], ...] = (
     ("before_commit", audit.write_head),
     ("after_flush", stored_documents.count_flush),
     ("do_orm_execute", stored_documents.count_statement),
-    ("after_commit", files.apply_pending),
     ("after_commit", stored_documents.forget_count),
     ("after_rollback", audit.forget_head),
     ("after_rollback", stored_documents.forget_count),
     ("after_soft_rollback", audit.forget_head),
-    ("after_soft_rollback", files.discard_pending),
     ("after_soft_rollback", stored_documents.forget_count),
 )
 

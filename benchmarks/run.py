@@ -73,7 +73,6 @@ def arrange(server: Gunicorn, settings: Settings) -> tuple[list[Page], list[int]
     fetched under load."""
     # The server's secret: the links in the world (a password link) are signed with it.
     app = bench_app(server.database, SECRET_KEY=server.env["SECRET_KEY"])
-    app.instance_path = server.env["BENCH_INSTANCE"]  # the minutes' PDF, where the server reads it
     with app.app_context():
         upgrade()
         started = time.perf_counter()
@@ -264,7 +263,6 @@ def main() -> int:
     settings = SMOKE if smoke else FULL
     workdir = Path(tempfile.mkdtemp(prefix="kk-bench-"))
     server = Gunicorn(workdir / "bench.db", workers=2, app="benchmarks.wsgi_bench:app")
-    server.env["BENCH_INSTANCE"] = str(workdir / "instance")
     pages, archive_cases = arrange(server, settings)
     with server:
         cookies = Cookies(server)

@@ -1,6 +1,4 @@
 """The app as served in the benchmark, plus two reference routes that exist only here."""
-import os
-
 from flask import render_template_string
 from sqlalchemy import select
 
@@ -9,7 +7,6 @@ from app.extensions import db
 from app.models import MembershipCase
 
 app = create_app()
-app.instance_path = os.environ.get("BENCH_INSTANCE", app.instance_path)  # where the benchmark's data keeps files
 # The benchmark measures what fetching documents costs the server, not the per-user limit on fetching them.
 app.config["RENDER_LIMIT"] = 1_000_000
 

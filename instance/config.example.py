@@ -1,7 +1,9 @@
 # Copy to instance/config.py and adjust. Environment variables override these values.
-# SECRET_KEY is generated into instance/secret_key on first start when not set here.
-# AUDIT_KEY (the audit chain's HMAC key, at least 32 characters) likewise into instance/audit_key; with several
-# servers set the same one on all (openssl rand -hex 32). Keep it secret and back it up with the database.
+# On SQLite, SECRET_KEY is generated into instance/secret_key on first start when not set here, and AUDIT_KEY (the
+# audit chain's HMAC key, at least 32 characters) likewise into instance/audit_key. On PostgreSQL both must be set
+# (here or in the environment), the same on every server (openssl rand -hex 32), or the server refuses to start.
+# Keep them secret and back them up with the database.
+# SECRET_KEY = "..."
 # AUDIT_KEY = "..."
 
 # PostgreSQL instead of the default SQLite file in instance/:

@@ -24,6 +24,17 @@ def pytest_configure(config):
     os.environ.setdefault("HYPOTHESIS_STORAGE_DIRECTORY", str(config.rootpath / ".pytest_cache" / "hypothesis"))
 
 
+def pytest_collection_modifyitems(config, items):
+    """A run on SQLite leaves out the tests that need PostgreSQL (marker `postgres`); `make test` runs them in its
+    PostgreSQL run, where TEST_DATABASE_URL is set."""
+    if (os.environ.get("TEST_DATABASE_URL") or "").startswith("postgresql"):
+        return
+    left_out = [item for item in items if item.get_closest_marker("postgres")]
+    if left_out:
+        config.hook.pytest_deselected(items=left_out)
+        items[:] = [item for item in items if not item.get_closest_marker("postgres")]
+
+
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory) -> str:
     """SQLite file by default; TEST_DATABASE_URL runs the suite on PostgreSQL."""

@@ -17,15 +17,16 @@ BIN = Path(sys.executable).parent
 
 
 class Gunicorn:
-    """gunicorn serving wsgi:app from the project, on its own SQLite file."""
+    """gunicorn serving wsgi:app from the project, on its own SQLite file (or on what `env` sets, e.g. DATABASE_URL
+    and INSTANCE_PATH for one of several servers on one PostgreSQL)."""
 
-    def __init__(self, database: Path, workers: int = 3, app: str = "wsgi:app"):
+    def __init__(self, database: Path, workers: int = 3, app: str = "wsgi:app", env: dict[str, str] | None = None):
         self.app = app
         self.database, self.log = database, database.with_suffix(".gunicorn.log")
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.env = {**os.environ, "DATABASE_URL": f"sqlite:///{database}", "SECRET_KEY": "load-test",
-                    "AUDIT_KEY": TEST_AUDIT_KEY, "KK_TODAY": "2026-11-23"}
+                    "AUDIT_KEY": TEST_AUDIT_KEY, "KK_TODAY": "2026-11-23", **(env or {})}
         self.workers = workers
         self.process = None
 

@@ -12,7 +12,6 @@ from sqlalchemy import text
 from app import config, create_app
 from app.security import public
 from app.extensions import db
-from app.services import files
 from tests.conftest import app_config, csrf_token
 
 
@@ -65,10 +64,39 @@ def test_audit_key_from_the_environment_and_not_too_short(tmp_path, monkeypatch)
 def test_environment_overrides_database_url(monkeypatch, tmp_path):
     monkeypatch.setenv("DATABASE_URL", "postgresql+psycopg://kk@127.0.0.1/kk")
     monkeypatch.setenv("SECRET_KEY", "from-env")
+    monkeypatch.setenv("AUDIT_KEY", "a" * 32)
     flask_app = Flask("probe", instance_path=str(tmp_path))
     config.load(flask_app)
     assert flask_app.config["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://kk@127.0.0.1/kk"
     assert flask_app.config["SECRET_KEY"] == "from-env"
+
+
+@pytest.mark.parametrize("given, missing", [({}, "SECRET_KEY og AUDIT_KEY mangler"),
+                                            ({"SECRET_KEY": "from-env"}, "AUDIT_KEY mangler"),
+                                            ({"AUDIT_KEY": "a" * 32}, "SECRET_KEY mangler")])
+def test_a_server_on_postgresql_refuses_to_start_without_the_shared_keys(monkeypatch, tmp_path, given, missing):
+    """Every node on one database must sign sessions and hash the audit chain with the same keys: none makes its
+    own."""
+    for name in ("SECRET_KEY", "AUDIT_KEY"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("DATABASE_URL", "postgresql+psycopg://kk@127.0.0.1/kk")
+    for name, value in given.items():
+        monkeypatch.setenv(name, value)
+    with pytest.raises(RuntimeError, match=f"^{missing}: med en delt database"):
+        config.load(Flask("probe", instance_path=str(tmp_path)))
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_the_instance_folder_is_set_by_the_environment(monkeypatch, tmp_path):
+    monkeypatch.setenv("INSTANCE_PATH", str(tmp_path / "node-a"))
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    served = create_app()
+    assert served.instance_path == str(tmp_path / "node-a")
+    assert served.config["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{tmp_path / 'node-a' / 'kunnskapskommunen.db'}"
+    assert (tmp_path / "node-a" / "secret_key").is_file()
+    with served.app_context():
+        db.engine.dispose()
 
 
 def test_default_database_is_sqlite_in_instance(monkeypatch, tmp_path):
@@ -130,16 +158,13 @@ def test_instance_files_are_readable_by_the_owner_only(tmp_path, monkeypatch):
     instance = tmp_path / "instance"
     config.load(Flask("probe", instance_path=str(instance)), {"SQLALCHEMY_DATABASE_URI": "sqlite://"})
     served = create_app(app_config(f"sqlite:///{tmp_path / 'kk.db'}"))
-    served.instance_path = str(instance)
     with served.app_context():
         db.create_all()
-        files.write("meetings/1-abc.pdf", b"%PDF-1.4")
         db.session.commit()
         database = _modes(tmp_path / "kk.db", tmp_path / "kk.db-wal")  # the journal is there while connected
         db.engine.dispose()
     assert database == {"kk.db": 0o600, "kk.db-wal": 0o600}
-    assert _modes(instance, instance / "secret_key", instance / "meetings", instance / "meetings" / "1-abc.pdf") == {
-        "instance": 0o700, "secret_key": 0o600, "meetings": 0o700, "1-abc.pdf": 0o600}
+    assert _modes(instance, instance / "secret_key") == {"instance": 0o700, "secret_key": 0o600}
 
 
 def test_no_external_assets(client):

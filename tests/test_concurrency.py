@@ -1,12 +1,15 @@
 """Two people on the same case at once: exactly one wins, the rest get a clean conflict."""
 import threading
+import time
 from datetime import date, timedelta
 
+import pytest
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.models import AuditEvent, MembershipCase, Organisation, Representative, TransitionRequest, User
-from app.services import Conflict, audit, representatives, tick, workflow
+from app.models import (AuditEvent, MembershipCase, Organisation, OutboxMessage, Representative, TransitionRequest,
+                        User)
+from app.services import Conflict, audit, reminders, representatives, tick, workflow
 from tests import factories
 from workflows.representative import HOLDING
 
@@ -143,3 +146,52 @@ def test_proposals_for_one_seat_at_once_one_wins(app, orgs, monkeypatch):
     assert db.session.scalar(select(func.count()).select_from(AuditEvent).where(
         AuditEvent.action == "representative.propose")) == 1
     assert audit.verify().ok
+
+
+@pytest.mark.postgres
+def test_two_ticks_at_once_send_each_reminder_once(app, orgs, monkeypatch):
+    """The daily jobs of two ticks run one after the other (each holds a lock until it commits): the second finds
+    the first's reminders in the outbox instead of queuing them again (and failing on the outbox's unique key)."""
+    round_ = factories.invitation_round(deadline=date(2026, 11, 26))
+    for name in ("Lindås", "Voss", "Askøy"):
+        factories.case(orgs[name], round_)
+        factories.user("municipality_contact", organisation=orgs[name])
+    db.session.commit()
+    send = reminders.invitation_mail.send
+
+    def slow_send(*args, **kwargs):  # both ticks have read the outbox before either writes to it
+        time.sleep(0.3)
+        return send(*args, **kwargs)
+
+    monkeypatch.setattr(reminders.invitation_mail, "send", slow_send)
+    lines = []
+    assert run_in_threads(app, 2, lambda i: lines.extend(tick.run(date(2026, 11, 23)))) == [DONE, DONE]
+    assert len([line for line in lines if "påminnelse sendt" in line]) == 3
+    assert db.session.scalar(select(func.count()).select_from(OutboxMessage)
+                             .where(OutboxMessage.dedupe_key.like("reminder:%"))) == 3
+
+
+@pytest.mark.postgres
+def test_a_second_tick_waits_for_the_first_ones_rows_instead_of_conflicting(app, orgs, monkeypatch):
+    """Each tick locks the rows of its chunk as it reads them: the other waits, then reads the states the first left,
+    and finds nothing due (no transition refused as a conflict, none rolled back and done one by one)."""
+    round_ = factories.invitation_round(deadline=date(2026, 11, 1))
+    for name in ("Lindås", "Voss", "Askøy"):
+        factories.case(orgs[name], round_)
+    db.session.commit()
+    apply, conflicts, slowed = workflow.apply, [], threading.local()
+
+    def slow_apply(*args, **kwargs):  # the first tick still holds its chunk when the second reads it
+        if not getattr(slowed, "once", False):
+            slowed.once = True
+            time.sleep(0.5)
+        try:
+            return apply(*args, **kwargs)
+        except Conflict:
+            conflicts.append(args[0].id)
+            raise
+
+    monkeypatch.setattr(workflow, "apply", slow_apply)
+    lines = []
+    assert run_in_threads(app, 2, lambda i: lines.extend(tick.run(date(2026, 11, 23)))) == [DONE, DONE]
+    assert len([line for line in lines if "→" in line]) == 3 and conflicts == []

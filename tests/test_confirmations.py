@@ -139,13 +139,12 @@ class Page(HTMLParser):
 
 
 @pytest.fixture(scope="module")
-def world(_shared_app, tmp_path_factory):
+def world(_shared_app):
     """The query-count world, small: every kind of thing each page can show, once."""
     app, config = _shared_app
     app.config.clear()
     app.config.update(config)
-    with pytest.MonkeyPatch.context() as patch, app.app_context():
-        patch.setattr(app, "instance_path", str(tmp_path_factory.mktemp("instance")))  # the minutes' PDF
+    with app.app_context():
         prepare_schema(app)
         orgs = factories.organisations()
         built = query_world.build(app, orgs, UNITS)

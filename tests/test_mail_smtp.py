@@ -5,6 +5,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -183,3 +184,35 @@ def test_request_that_fails_delivers_nothing_and_keeps_nothing(smtp, client, log
     form = {**ROUND, "reply_deadline": "2026-11-01", "organisations": [orgs["Voss"].id]}
     assert post(client, "/invitasjoner/ny", form, token_from="/invitasjoner/ny").status_code == 200
     assert smtp.inbox.messages == [] and db.session.scalars(select(OutboxMessage)).all() == []
+
+
+def test_two_workers_at_once_send_each_message_once(smtp, app, monkeypatch):
+    """Two `mail send-pending` (on two servers, say) both find the same ten messages due; each message is claimed by
+    one of them before it is sent, so each goes out once."""
+    smtp.start()
+    for n in range(10):
+        _queue(f"Melding {n}")
+    both_listed, claim = threading.Barrier(2, timeout=30), mail._claim
+    listed = threading.local()
+
+    def claim_once_both_listed(*args):
+        if not getattr(listed, "done", False):
+            listed.done = True
+            both_listed.wait()
+        return claim(*args)
+
+    monkeypatch.setattr(mail, "_claim", claim_once_both_listed)
+    results = []
+
+    def worker():
+        with app.app_context():
+            results.append(mail.send_pending())
+            db.session.remove()
+
+    threads = [threading.Thread(target=worker) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert sum(sent for sent, _failed in results) == 10 and len(results) == 2
+    assert sorted(m["Subject"] for m in smtp.inbox.messages) == [f"Melding {n}" for n in range(10)]

@@ -2,13 +2,12 @@
 import io
 import re
 from datetime import date, datetime, timezone
-from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import AuditEvent, Meeting, OutboxMessage
+from app.models import AuditEvent, Meeting, OutboxMessage, StoredFile
 from app.services import ServiceError, meetings, members
 from tests import factories
 from tests.conftest import post
@@ -144,8 +143,7 @@ def test_only_the_adviser_plans_meetings(client, auth, people, meeting, path):
     assert client.get(path).status_code == 403
 
 
-def test_minutes_as_text_and_pdf(client, login, people, meeting, app, tmp_path, monkeypatch):
-    monkeypatch.setattr(app, "instance_path", str(tmp_path))
+def test_minutes_as_text_and_pdf(client, login, people, meeting):
     login("adviser", organisation="Bergen")
     pdf = factories.pdf("referat")
     response = post(client, f"/moter/{meeting.id}/referat",
@@ -153,21 +151,20 @@ def test_minutes_as_text_and_pdf(client, login, people, meeting, app, tmp_path, 
                     token_from=f"/moter/{meeting.id}", content_type="multipart/form-data")
     assert response.status_code == 302
     stored = db.get_or_404(Meeting, meeting.id)
-    assert stored.minutes == "Sak 1: godkjent." and Path(tmp_path, stored.minutes_file).read_bytes() == pdf
+    assert stored.minutes == "Sak 1: godkjent." and _stored() == {stored.minutes_file: pdf}
     with client.get(f"/moter/{meeting.id}/referat.pdf") as download:
         assert download.data == pdf and download.mimetype == "application/pdf"
     with client.get(f"/moter/{meeting.id}/referat.pdf", headers={"Range": "bytes=9999-"}) as beyond:
         assert beyond.status_code == 416 and "Noe gikk galt" in beyond.get_data(as_text=True)
 
 
-def test_minutes_refuse_a_file_that_is_not_a_pdf(client, login, people, meeting, app, tmp_path, monkeypatch):
-    monkeypatch.setattr(app, "instance_path", str(tmp_path))
+def test_minutes_refuse_a_file_that_is_not_a_pdf(client, login, people, meeting):
     login("adviser", organisation="Bergen")
     response = post(client, f"/moter/{meeting.id}/referat",
                     {"minutes": "", "minutes_file": (io.BytesIO(b"MZ\x90"), "referat.pdf")},
                     token_from=f"/moter/{meeting.id}", content_type="multipart/form-data")
     assert "Filen kan ikke leses som en PDF. Last opp en PDF-fil." in response.get_data(as_text=True)
-    assert db.get_or_404(Meeting, meeting.id).minutes_file is None and not any(tmp_path.iterdir())
+    assert db.get_or_404(Meeting, meeting.id).minutes_file is None and _stored() == {}
 
 
 def test_attendance_is_recorded_per_invitee(client, login, people, meeting):
@@ -182,8 +179,8 @@ def test_attendance_is_recorded_per_invitee(client, login, people, meeting):
     assert f'name="attendance-{steering2.id}" value="absent" checked' in html
 
 
-def _stored(folder: Path) -> list[Path]:
-    return sorted(p for p in folder.rglob("*") if p.is_file())
+def _stored() -> dict[str, bytes]:
+    return dict(db.session.execute(select(StoredFile.name, StoredFile.content)).all())
 
 
 def _upload(client, meeting, pdf: bytes):
@@ -191,31 +188,28 @@ def _upload(client, meeting, pdf: bytes):
                 token_from=f"/moter/{meeting.id}", content_type="multipart/form-data")
 
 
-def test_the_pdf_takes_its_name_only_when_the_transaction_commits(app, people, meeting, tmp_path, monkeypatch):
-    monkeypatch.setattr(app, "instance_path", str(tmp_path))
+def test_the_pdf_is_stored_in_the_database_with_the_meeting(app, people, meeting):
     meetings.record_minutes(meeting, text="", pdf=factories.pdf("a"), actor=people["steering"])
-    target = meetings.minutes_path(meeting)
-    assert not target.exists()
     db.session.commit()
-    assert target.read_bytes() == factories.pdf("a") and _stored(tmp_path) == [target]
+    name = db.session.get(Meeting, meeting.id).minutes_file
+    assert name.startswith(f"meetings/{meeting.id}-") and _stored() == {name: factories.pdf("a")}
+    assert meetings.minutes_pdf(meeting) == factories.pdf("a")
 
 
-def test_a_replaced_pdf_is_removed_after_the_commit(client, login, meeting, app, tmp_path, monkeypatch):
-    monkeypatch.setattr(app, "instance_path", str(tmp_path))
+def test_a_replaced_pdf_is_removed(client, login, meeting):
     login("adviser", organisation="Bergen")
     assert _upload(client, meeting, factories.pdf("first")).status_code == 302
-    first = meetings.minutes_path(db.session.get(Meeting, meeting.id))
+    first = db.session.get(Meeting, meeting.id).minutes_file
     assert _upload(client, meeting, factories.pdf("second")).status_code == 302
-    second = meetings.minutes_path(db.session.get(Meeting, meeting.id))
-    assert second != first and _stored(tmp_path) == [second] and second.read_bytes() == factories.pdf("second")
+    second = db.session.get(Meeting, meeting.id).minutes_file
+    assert second != first and _stored() == {second: factories.pdf("second")}
+    assert client.get(f"/moter/{meeting.id}/referat.pdf").data == factories.pdf("second")
 
 
-def test_a_rolled_back_upload_leaves_no_file_and_keeps_the_old_one(client, login, meeting, app, tmp_path,
-                                                                    monkeypatch):
-    monkeypatch.setattr(app, "instance_path", str(tmp_path))
+def test_a_rolled_back_upload_leaves_no_file_and_keeps_the_old_one(client, login, meeting, monkeypatch):
     login("adviser", organisation="Bergen")
     assert _upload(client, meeting, factories.pdf("first")).status_code == 302
-    first = meetings.minutes_path(db.session.get(Meeting, meeting.id))
+    first = db.session.get(Meeting, meeting.id).minutes_file
 
     def refuse(*args, **kwargs):
         raise ServiceError("Noe stoppet lagringen.")
@@ -223,8 +217,8 @@ def test_a_rolled_back_upload_leaves_no_file_and_keeps_the_old_one(client, login
     monkeypatch.setattr(meetings.audit, "record", refuse)  # fails after the file was handed over
     response = _upload(client, meeting, factories.pdf("second"))
     assert response.status_code == 200 and "Noe stoppet lagringen." in response.get_data(as_text=True)
-    assert meetings.minutes_path(db.session.get(Meeting, meeting.id)) == first
-    assert _stored(tmp_path) == [first] and first.read_bytes() == factories.pdf("first")
+    assert db.session.get(Meeting, meeting.id).minutes_file == first
+    assert _stored() == {first: factories.pdf("first")}
 
 
 def test_the_invitees_are_listed_a_page_at_a_time_and_attendance_on_one_page_keeps_the_others(

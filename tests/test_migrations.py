@@ -1,6 +1,7 @@
 """`flask db upgrade` builds the schema the models describe, with revisions that stand on their own, and fills what a
 revision adds to existing rows."""
 import ast
+import re
 from datetime import date
 from pathlib import Path
 
@@ -273,3 +274,53 @@ def test_agreements_and_signatures_from_before_the_two_texts_are_bokmal(tmp_path
         assert nynorsk.agreement.template_hash == agreement.template.sha256_nn != bokmal_hash
         db.session.remove()
         db.engine.dispose()
+
+
+VERSIONS = Path(__file__).resolve().parent.parent / "migrations" / "versions"
+
+
+def _previous(revision_file: str) -> str:
+    """The revision a revision file builds on, as it says (the chain is rearranged when branches are merged)."""
+    tree = ast.parse((VERSIONS / revision_file).read_text())
+    return next(node.value.value for node in tree.body if isinstance(node, ast.Assign)
+                and [target.id for target in node.targets] == ["down_revision"])
+
+
+def test_the_minutes_kept_in_the_instance_folder_move_into_the_database(tmp_path):
+    """0041: each meeting's PDF is copied in under the name the meeting holds, so its link keeps working; a file the
+    meeting names but the disk lacks is left out, and the downgrade writes a file uploaded since back to disk."""
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    app = create_app(app_config(url))
+    app.instance_path = str(tmp_path / "instance")
+    (tmp_path / "instance" / "meetings").mkdir(parents=True)
+    (tmp_path / "instance" / "meetings" / "1-aaaa.pdf").write_bytes(b"%PDF-1.4 referat")
+    with app.app_context():
+        upgrade(revision=_previous("0041_shared_files.py"))
+        engine = create_engine(url)
+        with engine.begin() as connection:
+            for id_, name in ((1, "meetings/1-aaaa.pdf"), (2, "meetings/2-bbbb.pdf"), (3, None)):
+                connection.execute(text(
+                    "INSERT INTO meeting (id, kind, starts_at, ends_at, place, agenda, minutes, minutes_file, "
+                    "created_at) VALUES (:id, 'steering', '2026-01-20 09:00:00', '2026-01-20 12:00:00', 'Bergen', "
+                    "'', '', :name, '2026-01-01')"), {"id": id_, "name": name})
+        upgrade(revision="0041_shared_files")
+        with engine.begin() as connection:
+            stored = connection.execute(text("SELECT name, content FROM stored_file")).all()
+            connection.execute(text("INSERT INTO stored_file (name, content, stored_at) VALUES "
+                                    "('meetings/3-cccc.pdf', :content, '2026-02-01')"), {"content": b"%PDF-1.4 ny"})
+        downgrade(revision=_previous("0041_shared_files.py"))
+        engine.dispose()
+        db.engine.dispose()
+    assert [tuple(row) for row in stored] == [("meetings/1-aaaa.pdf", b"%PDF-1.4 referat")]
+    assert (tmp_path / "instance" / "meetings" / "3-cccc.pdf").read_bytes() == b"%PDF-1.4 ny"
+
+
+def test_every_revision_says_which_step_of_a_rolling_upgrade_it_is():
+    """README, "Two or more servers": a revision adds (the running version ignores what is new), or it removes or
+    changes what the version before it used (the servers are upgraded to a version that no longer uses it first)."""
+    steps = {}
+    for path in sorted(VERSIONS.glob("*.py")):
+        found = re.search(r"^Rolling upgrade: (add|remove|change)\b", ast.get_docstring(ast.parse(path.read_text())),
+                          re.MULTILINE)
+        steps[path.name] = found.group(1) if found else None
+    assert [name for name, step in steps.items() if step is None] == []

@@ -202,14 +202,13 @@ def _measure(app, orgs, world) -> dict[str, tuple[int, int]]:
 
 
 @pytest.fixture(scope="module")
-def measured(_shared_app, tmp_path_factory):
+def measured(_shared_app):
     """(status, statements) per route with 10 and with 500 units: one world, grown in between."""
     app, config = _shared_app
     app.config.clear()
     # One person fetches every document twice within a minute here; the render limit has its own tests.
     app.config.update(config, RENDER_LIMIT=1000)
-    with pytest.MonkeyPatch.context() as patch, app.app_context():
-        patch.setattr(app, "instance_path", str(tmp_path_factory.mktemp("instance")))  # the minutes' PDF
+    with app.app_context():
         prepare_schema(app)
         orgs = factories.organisations()
         world = query_world.build(app, orgs, FEW)

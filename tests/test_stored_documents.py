@@ -188,9 +188,7 @@ def test_a_bulk_update_statement_changes_the_content_version(app, case):
     assert db.session.scalar(select(ContentVersion.seq)) == seq + 1  # once per transaction
 
 
-def test_a_scanned_copy_and_the_minutes_are_served_as_kept_with_a_validator(client, auth, adviser, orgs, app,
-                                                                           tmp_path, monkeypatch):
-    monkeypatch.setattr(app, "instance_path", str(tmp_path))
+def test_a_scanned_copy_and_the_minutes_are_served_as_kept_with_a_validator(client, auth, adviser, orgs, monkeypatch):
     case = factories.issued_case(orgs["Lindås"], by=adviser)
     agreements.register_upload(case.agreement, adviser, party=MUNICIPALITY_PARTY, name="Olav Hauge",
                                title="Rådmann", signed_on=date(2026, 11, 23), filename="signert.pdf",

@@ -1,7 +1,6 @@
 """Uploads: only plain PDFs are taken (one check for every upload), and what was uploaded is only ever downloaded."""
 import io
 from datetime import date, datetime, timezone
-from pathlib import Path
 
 import pytest
 from pypdf import PdfWriter
@@ -11,7 +10,7 @@ from sqlalchemy import func, select
 from weasyprint import HTML
 
 from app.extensions import db
-from app.models import AgreementDocument, Meeting, Signature
+from app.models import AgreementDocument, Meeting, Signature, StoredFile
 from app.models.case import MUNICIPALITY_PARTY
 from app.services import ServiceError, agreements, meetings, uploads
 from tests import factories
@@ -161,16 +160,15 @@ def test_the_scanned_agreement_is_refused_on_the_form_with_what_was_typed(client
 
 @pytest.mark.parametrize("content, message", [REFUSED["javascript"], REFUSED["pdf/html polyglot"]],
                          ids=["javascript", "polyglot"])
-def test_the_minutes_are_refused_on_the_form_with_what_was_typed(client, auth, adviser, meeting, app, tmp_path,
-                                                                monkeypatch, content, message):
-    monkeypatch.setattr(app, "instance_path", str(tmp_path))
+def test_the_minutes_are_refused_on_the_form_with_what_was_typed(client, auth, adviser, meeting, content, message):
     auth.login(adviser)
     response = post(client, f"/moter/{meeting.id}/referat",
                     {"minutes": "Sak 1: vedtatt.", "minutes_file": (io.BytesIO(content), "referat.pdf")},
                     token_from=f"/moter/{meeting.id}", content_type="multipart/form-data")
     html = response.get_data(as_text=True)
     assert response.status_code == 200 and message in html and "Sak 1: vedtatt.</textarea>" in html
-    assert db.session.get(Meeting, meeting.id).minutes_file is None and not any(tmp_path.iterdir())
+    assert db.session.get(Meeting, meeting.id).minutes_file is None
+    assert db.session.scalar(select(func.count()).select_from(StoredFile)) == 0
 
 
 # --- serving: whatever was uploaded is downloaded, sandboxed and never sniffed ------------------------------------
@@ -201,12 +199,10 @@ def test_a_scanned_copy_is_served_as_a_sandboxed_attachment(client, auth, advise
     assert "sandbox" not in made_here.headers["Content-Security-Policy"]
 
 
-def test_the_minutes_are_served_as_a_sandboxed_attachment(client, auth, adviser, meeting, app, tmp_path,
-                                                          monkeypatch):
-    monkeypatch.setattr(app, "instance_path", str(tmp_path))
+def test_the_minutes_are_served_as_a_sandboxed_attachment(client, auth, adviser, meeting):
     meetings.record_minutes(meeting, text="", pdf=PLAIN, actor=adviser)
     db.session.commit()
-    assert Path(meetings.minutes_path(meeting)).read_bytes() == PLAIN
+    assert meetings.minutes_pdf(meeting) == PLAIN
     auth.login(adviser)
     with client.get(f"/moter/{meeting.id}/referat.pdf") as response:
         _uploaded(response, f"referat-{meeting.id}.pdf")

@@ -129,10 +129,10 @@ def minutes(meeting_id: int):
 
 @bp.route("/<int:meeting_id>/referat.pdf")
 def minutes_pdf(meeting_id: int):
-    path = meetings.minutes_path(get_meeting(meeting_id, meetings.WITHOUT_INVITEES))
-    if path is None or not path.is_file():
+    content = meetings.minutes_pdf(get_meeting(meeting_id, meetings.WITHOUT_INVITEES))
+    if content is None:
         abort(404)
-    return downloads.kept_file("minutes", meeting_id, lambda: path, _("referat-%(id)s.pdf", id=meeting_id))
+    return downloads.kept_file("minutes", meeting_id, lambda: content, _("referat-%(id)s.pdf", id=meeting_id))
 
 
 @bp.route("/<int:meeting_id>/oppmote", methods=["POST"])

@@ -21,6 +21,7 @@ from app.models.representative import Representative, RepresentativeSeat
 from app.models.sealed_agreement import SealedAgreement
 from app.models.request import TransitionRequest
 from app.models.stored_document import ContentVersion, StoredDocument
+from app.models.stored_file import StoredFile
 from app.models.subgroup import Subgroup, SubgroupMember, SubgroupTheme, UserRepresentative
 from app.models.user import LoginAttempt, LoginSession, User, UserRole
 
@@ -49,6 +50,7 @@ __all__ = [
     "RenderedPdf",
     "SealedAgreement",
     "StoredDocument",
+    "StoredFile",
     "ContentVersion",
     "Representative",
     "RepresentativeSeat",

@@ -30,7 +30,7 @@ class Meeting(db.Model):
     place: Mapped[str] = mapped_column(String(200))
     agenda: Mapped[str] = mapped_column(Text, default="")
     minutes: Mapped[str] = mapped_column(Text, default="")
-    # The uploaded minutes (PDF), relative to the instance folder.
+    # The uploaded minutes (PDF): the name of its StoredFile.
     minutes_file: Mapped[str | None] = mapped_column(String(255))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))

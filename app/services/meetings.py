@@ -1,7 +1,6 @@
 """The steering-group, project-group and coordination meetings (§7–8): invitations, minutes and attendance."""
 import secrets
 from datetime import datetime
-from pathlib import Path
 
 from flask_babel import gettext as _, lazy_gettext as _l
 from sqlalchemy import or_, select
@@ -143,13 +142,12 @@ def _invite(meeting: Meeting, user: User, *, changed: bool) -> None:
 
 
 def record_minutes(meeting: Meeting, *, text: str, pdf: bytes | None, actor: User) -> None:
-    """Save the minutes as text, as an uploaded PDF (replacing an earlier one), or both. The file is stored, and
-    the one it replaces removed, when the caller commits."""
+    """Save the minutes as text, as an uploaded PDF (replacing an earlier one), or both; the caller commits."""
     if pdf is not None:
         uploads.check_pdf(pdf, field="minutes_file")
         if meeting.minutes_file:
             files.remove(meeting.minutes_file)
-        meeting.minutes_file = str(Path("meetings") / f"{meeting.id}-{secrets.token_hex(8)}.pdf")
+        meeting.minutes_file = f"meetings/{meeting.id}-{secrets.token_hex(8)}.pdf"
         files.write(meeting.minutes_file, pdf)
     meeting.minutes = (text or "").strip()
     if not meeting.minutes and not meeting.minutes_file:
@@ -157,8 +155,8 @@ def record_minutes(meeting: Meeting, *, text: str, pdf: bytes | None, actor: Use
     audit.record(actor, "meeting.minutes", "meeting", meeting.id, data={"pdf": pdf is not None})
 
 
-def minutes_path(meeting: Meeting) -> Path | None:
-    return files.path(meeting.minutes_file) if meeting.minutes_file else None
+def minutes_pdf(meeting: Meeting) -> bytes | None:
+    return files.read(meeting.minutes_file) if meeting.minutes_file else None
 
 
 def record_attendance(meeting: Meeting, attendance: dict[int, str | None], actor: User) -> None:

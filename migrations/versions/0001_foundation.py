@@ -1,5 +1,7 @@
 """organisations, users, sessions, audit log, outbox
 
+Rolling upgrade: add. The first schema: nothing ran before it.
+
 Revision ID: 0001_foundation
 Revises: 
 Create Date: 2026-11-23 15:51:29.251863

@@ -1,5 +1,7 @@
 """invitation rounds, membership cases, signatures, transition requests
 
+Rolling upgrade: add. New tables only.
+
 Revision ID: 0002_membership
 Revises: 0001_foundation
 Create Date: 2026-11-23 15:58:39.320079

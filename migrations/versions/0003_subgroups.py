@@ -1,5 +1,7 @@
 """subgroups, their themes, members and user representatives
 
+Rolling upgrade: add. New tables only.
+
 Revision ID: 0003_subgroups
 Revises: 0002_membership
 Create Date: 2026-11-23 16:07:35.940298

@@ -1,5 +1,7 @@
 """meetings and calendar tokens
 
+Rolling upgrade: add. New tables only.
+
 Revision ID: 0004_cockpit
 Revises: 0003_subgroups
 Create Date: 2026-11-23 16:04:29.155048

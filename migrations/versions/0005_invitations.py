@@ -1,5 +1,7 @@
 """invitation replies
 
+Rolling upgrade: add. A new table only.
+
 Revision ID: 0005_invitations
 Revises: 0004_cockpit
 Create Date: 2026-11-23 16:05:50.450650

@@ -1,5 +1,7 @@
 """agreements made from a stored template, scanned signed copies, signatures tied to an agreement
 
+Rolling upgrade: add. New tables and new nullable columns; the version before it never reads them.
+
 Revision ID: 0006_agreement
 Revises: 0005_invitations
 Create Date: 2026-11-23 16:20:37.457662

@@ -1,5 +1,7 @@
 """members: representatives, administrative contacts, contributions, evaluations
 
+Rolling upgrade: add. New tables only.
+
 Revision ID: 0007_members
 Revises: 0006_agreement
 Create Date: 2026-11-23 16:10:50.240191

@@ -1,5 +1,8 @@
 """organisation search and sort keys, so that the overview searches and sorts in the database
 
+Rolling upgrade: add. New columns with a default, filled for existing rows; an organisation the version before it
+adds meanwhile gets empty keys until it is saved again.
+
 Revision ID: 0008_name_keys
 Revises: 0007_members
 Create Date: 2026-11-23 18:40:00

@@ -1,5 +1,7 @@
 """membership cases indexed by (organisation, round) for the latest-case lookup of the overview
 
+Rolling upgrade: add. Indexes only.
+
 Revision ID: 0009_case_lookup
 Revises: 0008_name_keys
 Create Date: 2026-11-23 19:30:00

@@ -1,5 +1,8 @@
 """search keys for people and subgroups, so that every list with a search box folds Norwegian letters alike
 
+Rolling upgrade: add. A new column with a default, filled for existing rows; a person or subgroup the version before
+it adds meanwhile gets an empty key until it is saved again.
+
 Revision ID: 0010_search_keys
 Revises: 0009_case_lookup
 Create Date: 2026-11-30 09:00:00

@@ -1,5 +1,8 @@
 """each contribution line names the agreement whose terms it bills
 
+Rolling upgrade: add. A new nullable column, filled for existing lines; a line the version before it adds meanwhile
+names no agreement.
+
 Revision ID: 0011_contribution_agreement
 Revises: 0010_search_keys
 Create Date: 2026-11-24 10:00:00

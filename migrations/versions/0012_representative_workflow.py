@@ -3,6 +3,10 @@
 The decision's who, when and why are in the audit log (representative.approve/reject events), so the columns
 that repeated them go; `pending` proposals are now in the state `proposed`.
 
+Rolling upgrade: change. It renames representative.status to state and drops the decision columns the version before
+it reads and writes: that version fails against the upgraded schema. Stop every server before `db upgrade` (a short
+downtime).
+
 Revision ID: 0012_representative_workflow
 Revises: 0011_contribution_agreement
 Create Date: 2026-11-24 10:00:00

@@ -4,6 +4,9 @@ The worker now makes the link as it sends the mail. Existing rows lose the links
 gets the placeholder the worker fills in (with a fresh link), a mail already sent keeps a note that the link was
 removed. Downgrading drops the column only; a waiting mail then goes out with the placeholder, not a link.
 
+Rolling upgrade: change. It rewrites the waiting mails' bodies to hold a placeholder the version before it would
+send as it is. Stop the mail workers and servers of that version before `db upgrade`.
+
 Revision ID: 0013_outbox_password_links
 Revises: 0012_representative_workflow
 Create Date: 2026-12-01 10:00:00

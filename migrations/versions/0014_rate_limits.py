@@ -3,6 +3,8 @@
 Sign-in attempts are counted per client address and per account and address, renders per user. This replaces the
 count of failures per e-mail address in login_attempt, which stays as the record of attempts.
 
+Rolling upgrade: add. A new table only; login_attempt stays as it was.
+
 Revision ID: 0014_rate_limits
 Revises: 0013_outbox_password_links
 Create Date: 2026-11-30 10:00:00

@@ -1,5 +1,7 @@
 """rendered_pdf: each document's PDF, kept with the fingerprint of the HTML it was made from
 
+Rolling upgrade: add. A new table only.
+
 Revision ID: 0015_rendered_pdfs
 Revises: 0014_rate_limits
 Create Date: 2026-11-30 10:00:00

@@ -20,6 +20,9 @@ neither sets a key. Run the upgrade with the same instance folder and environmen
 set the same AUDIT_KEY on all of them before upgrading. The downgrade hashes the chain with plain SHA-256 again (for
 the code before this revision); the personal data stays removed.
 
+Rolling upgrade: change. It re-hashes the audit chain with the audit key; an event the version before it writes
+afterwards is hashed the old way and breaks the chain. Stop every server before `db upgrade`.
+
 Revision ID: 0016_audit_rechain
 Revises: 0015_rendered_pdfs
 Create Date: 2026-12-01 10:00:00

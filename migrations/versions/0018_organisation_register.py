@@ -7,6 +7,10 @@ to its predecessors from 01.01.2020, whose last day is 31.12.2019. The old colum
 numbers go (two organisations may share a name over time: Øygarden before and after 2020). A downgrade puts the
 successors back into those columns and removes the successor organisations nothing else refers to.
 
+Rolling upgrade: change. It moves names and numbers into history tables and removes the columns and unique
+constraints the version before it reads (successor_name, successor_number): that version fails against the upgraded
+schema. Stop every server before `db upgrade`.
+
 Revision ID: 0018_organisation_register
 Revises: 0016_audit_rechain
 Create Date: 2026-11-30 10:00:00

@@ -1,6 +1,8 @@
 """mergers: the merger record (successor, first day, the continued case, applied or not) and the agreement version
 a merger makes, which continues the signed original
 
+Rolling upgrade: add. A new table and a new nullable column.
+
 Revision ID: 0019_mergers
 Revises: 0018_organisation_register
 Create Date: 2026-11-30 11:10:00

@@ -3,6 +3,8 @@ a request to join), by token hash; join_request: municipalities asking to join o
 
 The outbox row names the link its placeholder stands for; the mail worker makes the token as it sends the mail.
 
+Rolling upgrade: add. New tables and a new nullable column.
+
 Revision ID: 0020_mailbox_links
 Revises: 0019_mergers
 Create Date: 2026-11-30 11:00:00

@@ -1,5 +1,9 @@
 """representative.ends_on may be empty: a party's steering-group seat is held by position, with no last day
 
+Rolling upgrade: change. representative.ends_on may be empty; the version before it writes rows as before, but fails
+on a row without a last day, which only the new version writes. Upgrade every server before anyone records a party's
+seat.
+
 Revision ID: 0021_party_seats
 Revises: 0020_mailbox_links
 Create Date: 2026-11-30 12:30:00

@@ -1,6 +1,8 @@
 """cost_key: the cost-sharing key of the shared R&D resource (agreement §11), its parties' terms and its shares per
 party and year
 
+Rolling upgrade: add. New tables only.
+
 Revision ID: 0022_cost_keys
 Revises: 0021_party_seats
 Create Date: 2026-11-30 12:40:00

@@ -2,6 +2,9 @@
 
 Lines invoiced before this revision get the due date of the default rule (the invoice date plus 30 days).
 
+Rolling upgrade: add. New nullable columns, filled for the lines already invoiced; a line the version before it
+invoices meanwhile gets no due date.
+
 Revision ID: 0023_invoicing
 Revises: 0022_cost_keys
 Create Date: 2026-11-30 12:30:00

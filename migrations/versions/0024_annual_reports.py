@@ -1,6 +1,8 @@
 """annual_report: the yearly report to the steering group, one PDF per year filed with that year's steering-group
 meeting
 
+Rolling upgrade: add. A new table only.
+
 Revision ID: 0024_annual_reports
 Revises: 0023_invoicing
 Create Date: 2026-11-30 12:40:00

@@ -1,5 +1,8 @@
 """contribution: a line may bill a party's share under the cost-sharing key instead of a membership's agreement
 
+Rolling upgrade: change. contribution.case_id may be empty; the version before it fails on a line billed under the
+cost-sharing key, which only the new version writes. Upgrade every server before a key's lines are made.
+
 Revision ID: 0025_key_lines
 Revises: 0024_annual_reports
 Create Date: 2026-11-30 13:20:00

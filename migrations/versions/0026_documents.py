@@ -1,5 +1,7 @@
 """stored_document: each download kept with the content version it was made at; content_version counts changes
 
+Rolling upgrade: add. New tables only.
+
 Revision ID: 0026_documents
 Revises: 0025_key_lines
 Create Date: 2026-11-30 14:00:00

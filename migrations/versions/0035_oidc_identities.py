@@ -1,6 +1,8 @@
 """external_identity and pending_identity: sign-in with an organisation's identity provider (OpenID Connect);
 outbox_message.identity_code_id: the mail that carries a first sign-in's code (made as it goes out)
 
+Rolling upgrade: add. New tables and a new nullable column.
+
 Revision ID: 0035_oidc_identities
 Revises: 0026_documents
 Create Date: 2026-12-01 10:00:00

@@ -1,6 +1,8 @@
 """audit_event: an index on the action, so that the log filtered by kind of event counts its events without reading
 every one
 
+Rolling upgrade: add. An index only.
+
 Revision ID: 0036_audit_action
 Revises: 0035_oidc_identities
 Create Date: 2026-11-30 17:00:00

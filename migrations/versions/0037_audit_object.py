@@ -1,5 +1,7 @@
 """audit_event: an index on (object_type, object_id, seq) for one object's history and its state on a day
 
+Rolling upgrade: add. An index only.
+
 Revision ID: 0037_audit_object
 Revises: 0036_audit_action
 Create Date: 2026-12-01 12:00:00

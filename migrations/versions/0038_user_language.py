@@ -1,5 +1,7 @@
 """user.language: the interface language a person chose (nb, nn or en)
 
+Rolling upgrade: add. New columns or a new table with defaults; the running version ignores them.
+
 Revision ID: 0038_user_language
 Revises: 0037_audit_object
 Create Date: 2026-12-01 13:00:00

@@ -1,6 +1,8 @@
 """The agreement in two texts: agreement_template.text_nn/sha256_nn (nynorsk), agreement.language (the text issued)
 and signature.language/text_sha256 (the text signed); what exists is bokmål
 
+Rolling upgrade: add. New columns or a new table with defaults; the running version ignores them.
+
 Revision ID: 0039_agreement_texts
 Revises: 0038_user_language
 Create Date: 2026-12-01 14:00:00

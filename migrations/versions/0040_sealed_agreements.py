@@ -1,5 +1,7 @@
 """sealed_agreement: the sealed PDF (PAdES) of each fully signed agreement version
 
+Rolling upgrade: add. New columns or a new table with defaults; the running version ignores them.
+
 Revision ID: 0040_sealed_agreements
 Revises: 0039_agreement_texts
 Create Date: 2026-12-01 20:00:00

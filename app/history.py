@@ -62,8 +62,8 @@ SUBJECTS = {
     "organisation": Subject(Organisation, Organisation.id),
     "invitation_round": Subject(InvitationRound, title=InvitationRound.title),
     "subgroup": Subject(Subgroup, title=Subgroup.name),
-    "meeting": Subject(Meeting, title=case(MEETING_KINDS, value=Meeting.kind, else_=Meeting.kind)
-                       + " " + cast(extract("year", Meeting.starts_at), String)),
+    # The kind's code and the year: the kind is named in the reader's language (`_meeting_title`).
+    "meeting": Subject(Meeting, title=Meeting.kind + " " + cast(extract("year", Meeting.starts_at), String)),
     "cost_key": Subject(CostKey, title=cast(CostKey.first_year, String) + "–" + cast(CostKey.last_year, String)),
     "evaluation": Subject(Evaluation, number=Evaluation.year),
     "annual_report": Subject(AnnualReport, number=AnnualReport.year),
@@ -337,8 +337,14 @@ def _subjects(wanted: dict[str, set[int]]) -> tuple[dict[tuple[str, int], Found]
         if row.type == "moved":
             moves.setdefault(row.id, []).append((date.fromisoformat(row.title), row.organisation))
         else:
-            subjects[(row.type, row.id)] = Found(row.organisation, row.person, row.title, row.number)
+            title = _meeting_title(row.title) if row.type == "meeting" else row.title
+            subjects[(row.type, row.id)] = Found(row.organisation, row.person, title, row.number)
     return subjects, {case_id: sorted(found) for case_id, found in moves.items()}
+
+
+def _meeting_title(kind_and_year: str) -> str:
+    kind, _, year = kind_and_year.partition(" ")
+    return f"{MEETING_KINDS.get(kind, kind)} {year}"
 
 
 # The queries are built once (per set of object types) and take their ids as parameters: building them for each page

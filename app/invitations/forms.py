@@ -1,4 +1,5 @@
 """Forms for invitation rounds: the terms and letter, the municipalities, deadlines."""
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
@@ -13,6 +14,7 @@ class InviteForm(FlaskForm):
     """Municipalities to invite, with a region filter that only changes what is shown."""
 
     region = SelectField("Vis kommuner i", validate_choice=False)
+    q = StringField(_l("Søk etter kommune"), validators=[Optional(), Length(max=100)])
     organisations = CheckboxList("Kommuner som inviteres", coerce=int)
 
 
@@ -27,6 +29,7 @@ class RoundForm(FlaskForm):
     meeting = StringField("Møtet brevet varsler", validators=[Optional(), Length(max=300)])
     letter_text = TextAreaField("Brevtekst", validators=[DataRequired(REQUIRED), Length(max=20_000)])
     region = SelectField("Vis kommuner i", validate_choice=False)
+    q = StringField(_l("Søk etter kommune"), validators=[Optional(), Length(max=100)])
     organisations = CheckboxList("Kommuner som inviteres", coerce=int)
 
 

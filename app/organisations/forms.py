@@ -1,4 +1,5 @@
 """Forms of the organisation register: a new organisation, a change of name or number from a date, the details."""
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, Length, Optional
@@ -48,6 +49,7 @@ class MergerForm(FlaskForm):
     """Organisations that become one from a day: the successor chosen or made here, and the membership it
     continues (the choices are filled from the register and the memberships in force)."""
 
+    q = StringField(_l("Søk etter organisasjon"), validators=[Optional(), Length(max=100)])
     predecessor_ids = CheckboxList("Slås sammen", coerce=int, validators=[DataRequired(
         "Velg minst én organisasjon som slås sammen.")], invalid_choice_message="Velg organisasjoner fra listen.")
     first_day = DateField("Gjelder fra", validators=[DataRequired("Skriv datoen sammenslåingen gjelder fra.")])

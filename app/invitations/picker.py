@@ -20,6 +20,7 @@ from app.extensions import db
 from app.forms import choices, escape_each
 from app.models import InvitationRound, MembershipCase, Organisation, User
 from app.models.organisation import MUNICIPALITY, REGIONS
+from app.safe_input import MAX_ID
 from app.services import cases
 from workflows import MEMBERSHIP
 from workflows.roles import MUNICIPALITY_CONTACT
@@ -70,7 +71,7 @@ def load(form, action: str, round_: InvitationRound | None = None) -> Picker:
     invited = set(db.session.scalars(select(MembershipCase.organisation_id)
                                      .where(MembershipCase.round_id == round_.id))) if round_ else set()
     day = round_.reply_deadline if round_ else form.reply_deadline.data or clock.today()
-    selected = list(form.organisations.data or [])
+    selected = [i for i in form.organisations.data or [] if 0 < i <= MAX_ID]
     if action == "select_all":
         every = [Municipality(*row) for row in db.session.execute(matching)]
         refused, already = cases.refusals(every, day), set(selected)

@@ -16,6 +16,7 @@ from app.forms import choices
 from app.models import AuditEvent, InvitationRound, MembershipCase, Organisation, OrganisationSuccession, User
 from app.models.organisation import KIND_LABELS, WRITTEN_STANDARDS
 from app.organisations.forms import ChangeForm, DetailsForm, MergerForm, NewOrganisationForm
+from app.safe_input import MAX_ID
 from app.security import role_required
 from app.services import ServiceError, mergers, organisations
 from app.views import attempt, attempt_result, show_error
@@ -157,7 +158,7 @@ def _merger_choices(form: MergerForm) -> None:
     """The choices of the merger form: in each list those chosen, the memberships in force of the organisations
     chosen to merge, and the first MERGER_SHOWN matching the search."""
     def ids(values) -> list[int]:
-        return [value for value in values if isinstance(value, int)]
+        return [value for value in values if isinstance(value, int) and 0 < value <= MAX_ID]
 
     predecessors, successor = ids(form.predecessor_ids.data or ()), ids([form.successor_id.data])
     open_orgs = select(Organisation.id, Organisation.official_name, Organisation.name) \

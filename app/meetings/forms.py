@@ -1,6 +1,7 @@
 """Forms for planning meetings and recording their minutes."""
 from datetime import time
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField
 from wtforms import StringField, SubmitField, TextAreaField
@@ -15,6 +16,7 @@ class MeetingForm(FlaskForm):
     end_time = TimeField("Slutter kl.", default=time(14, 0), validators=[DataRequired(REQUIRED)])
     place = StringField("Sted", validators=[DataRequired(REQUIRED), Length(max=200)])
     agenda = TextAreaField("Saksliste", validators=[Optional(), Length(max=20000)])
+    q = StringField(_l("Søk etter person"), validators=[Optional(), Length(max=100)])
     invitees = CheckboxList("Inviterte", coerce=int)
     submit = SubmitField("Lagre og send innkalling")
 

@@ -13,6 +13,7 @@ from app.forms import ConfirmForm, choices
 from app.meetings.forms import MeetingForm, MinutesForm
 from app.models import Meeting, User
 from app.models.meeting import ATTENDANCE_LABELS, KIND_LABELS
+from app.safe_input import MAX_ID
 from app.security import role_required
 from app.services import annual_reports, meetings, overview
 from app.views import attempt, attempt_result, confirmation
@@ -37,8 +38,12 @@ def _moment(day: date, at: time) -> datetime:
     return datetime.combine(day, at, tzinfo=clock.OSLO).astimezone(timezone.utc)
 
 
-def _invitee_choices(form: MeetingForm) -> None:
-    form.invitees.choices = choices(meetings.candidates())
+def _invitee_choices(form: MeetingForm) -> bool:
+    """Offer the invitees chosen and the first others matching the search; whether the form is to be saved (not
+    just searched)."""
+    chosen = [i for i in form.invitees.data or () if isinstance(i, int) and 0 < i <= MAX_ID]
+    form.invitees.choices = choices(meetings.candidates(chosen, form.q.data or ""))
+    return request.form.get("action") != "filter"
 
 
 @bp.route("/")
@@ -57,17 +62,17 @@ def meeting_new(kind: str):
     if kind not in KIND_LABELS:
         abort(404)
     form = MeetingForm()
-    _invitee_choices(form)
     if request.method == "GET":
         form.invitees.data = meetings.default_invitee_ids(kind)
-    meeting = form.validate_on_submit() and attempt_result(
+    meeting = _invitee_choices(form) and form.validate_on_submit() and attempt_result(
         lambda: meetings.create(kind, **_meeting_fields(form), actor=current_user), form, "date")
     if meeting:
         flash(f"{meeting.title} er lagret, og innkallingen går ut på e-post til {len(meeting.invitees)} "
               f"{'person' if len(meeting.invitees) == 1 else 'personer'} i løpet av et minutt.",
               "success")
         return redirect(url_for("meetings.meeting_page", meeting_id=meeting.id))
-    return render_template("meetings/form.html", form=form, meeting=None, kind_label=KIND_LABELS[kind])
+    return render_template("meetings/form.html", form=form, meeting=None, kind_label=KIND_LABELS[kind],
+                           shown=meetings.CANDIDATES_SHOWN)
 
 
 def _meeting_fields(form: MeetingForm) -> dict:
@@ -100,13 +105,13 @@ def meeting_edit(meeting_id: int):
     start, end = meeting.starts_at.astimezone(clock.OSLO), meeting.ends_at.astimezone(clock.OSLO)
     form = MeetingForm(date=start.date(), start_time=start.time(), end_time=end.time(), place=meeting.place,
                        agenda=meeting.agenda, invitees=meetings.invitee_ids(meeting))
-    _invitee_choices(form)
-    if form.validate_on_submit() and attempt(
+    if _invitee_choices(form) and form.validate_on_submit() and attempt(
             lambda: meetings.update(meeting, **_meeting_fields(form), actor=current_user), form, "date"):
         flash("Endringene er lagret. Nye inviterte får innkalling på e-post, og alle får beskjed hvis tid eller "
               "sted ble endret, i løpet av et minutt.", "success")
         return redirect(url_for("meetings.meeting_page", meeting_id=meeting.id))
-    return render_template("meetings/form.html", form=form, meeting=meeting, kind_label=meeting.kind_label)
+    return render_template("meetings/form.html", form=form, meeting=meeting, kind_label=meeting.kind_label,
+                           shown=meetings.CANDIDATES_SHOWN)
 
 
 @bp.route("/<int:meeting_id>/referat", methods=["POST"])

@@ -6,7 +6,7 @@ from pathlib import Path
 from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload, lazyload, selectinload
 
-from app import access, clock
+from app import access, clock, search
 from app.extensions import db
 from app.models import AdministrativeContact, Meeting, MeetingInvitee, Organisation, Representative, User
 from app.models.meeting import ATTENDANCE_LABELS, KIND_LABELS, PROJECT_MEETING, STEERING_MEETING
@@ -56,13 +56,20 @@ def invitee_ids(meeting: Meeting) -> list[int]:
                                    .order_by(MeetingInvitee.user_id)))
 
 
-def candidates() -> list[tuple[int, str]]:
-    """Everyone who can be invited, the active users: (id, "name, organisation") by name.
+CANDIDATES_SHOWN = 50  # people offered besides the invitees chosen; the search finds the others
+
+
+def candidates(chosen: list[int], query: str = "") -> list[tuple[int, str]]:
+    """Who the form offers to invite, as (id, "name, organisation") by name: the active users among those `chosen`,
+    then the first CANDIDATES_SHOWN others matching `query`.
 
     Names only, not the people: the form lists hundreds."""
-    rows = db.session.execute(select(User.id, User.name, Organisation.name).outerjoin(User.organisation)
-                              .where(User.active).order_by(User.name))
-    return [(user_id, f"{name}, {organisation}" if organisation else name) for user_id, name, organisation in rows]
+    people = select(User.id, User.name, Organisation.name).outerjoin(User.organisation).where(User.active) \
+        .order_by(User.name, User.id)
+    rows = list(db.session.execute(people.where(User.id.in_(chosen)))) if chosen else []
+    others = search.where(people, query, User).where(User.id.not_in(chosen)).limit(CANDIDATES_SHOWN)
+    return [(user_id, f"{name}, {organisation}" if organisation else name)
+            for user_id, name, organisation in rows + list(db.session.execute(others))]
 
 
 def invitees_by_name(meeting: Meeting) -> list[int]:

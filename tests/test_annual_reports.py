@@ -283,3 +283,21 @@ def test_the_page_before_making_the_report_counts_what_the_report_lists(world, y
     assert found.money_total == report.money_total
     assert found.evaluation == (None if report.evaluation is None else
                                 (report.evaluation.answered, report.evaluation.asked))
+
+
+def test_the_page_counts_the_figures_once_until_something_changes(app, client, auth, adviser, world, monkeypatch):
+    counted = []
+    monkeypatch.setattr(annual_reports, "summary", lambda year, count=annual_reports.summary: counted.append(year)
+                        or count(year))
+    auth.login(adviser)
+    page = f"/moter/arsrapporter/{YEAR}"
+
+    def meetings_shown() -> str:
+        return client.get(page).get_data(as_text=True).split("<dt>Møter</dt><dd>")[1].split("</dd>")[0]
+
+    before = meetings_shown()
+    assert meetings_shown() == before and counted == [YEAR]
+    _meeting(COORDINATION, date(YEAR, 10, 1), adviser, [adviser], present=0)
+    db.session.commit()
+    assert meetings_shown() == str(int(before) + 1) and counted == [YEAR, YEAR]
+    assert annual_reports.from_json(annual_reports.summary_json(YEAR)) == annual_reports.summary(YEAR)

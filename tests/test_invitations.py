@@ -7,8 +7,8 @@ from sqlalchemy import func, select
 
 from app import clock
 from app.extensions import db
-from app.invitations import routes as invitation_routes
-from app.models import AuditEvent, InvitationRound, MembershipCase, OutboxMessage, User
+from app.invitations import picker, routes as invitation_routes
+from app.models import AuditEvent, InvitationRound, MembershipCase, Organisation, OutboxMessage, User
 from app.services import ServiceError, cases, reminders, replies, rounds, tick, workflow
 from tests import factories
 from tests.conftest import csrf_token, post
@@ -332,8 +332,36 @@ def test_select_all_and_region_filter_work_without_javascript(client, adviser, o
     checked = set(re.findall(r'name="organisations" value="(\d+)" id="org-\d+" checked', html))
     voss_region = {str(o.id) for o in orgs.values() if o.region == "Voss og omland"}
     assert checked == voss_region and len(voss_region) == 6
-    assert html.count('<fieldset class="region-group" hidden>') == 2
+    assert re.findall(r"<legend>([^<]*)</legend>", html.split('id="organisations"')[1]) == ["Valgt"]
     assert "Velg minst én kommune." not in html
+    shown = post(client, NEW, {**_round_form(orgs), "region": "Nordhordland", "action": "filter"},
+                 token_from=NEW).get_data(as_text=True)
+    assert re.findall(r"<legend>([^<]*)</legend>", shown.split('id="organisations"')[1]) == ["Nordhordland"]
+
+
+def _offered(html: str) -> list[str]:
+    return re.findall(r'name="organisations" value="\d+" id="org-\d+"(?: checked)? aria-describedby="[^"]+"> '
+                      r'<label for="[^"]+">([^<]+)</label>', html)
+
+
+def test_the_picker_lists_the_first_municipalities_finds_the_others_and_keeps_those_chosen(
+        client, adviser, orgs, monkeypatch):
+    monkeypatch.setattr(picker, "SHOWN", 3)
+    municipalities = db.session.scalar(select(func.count()).select_from(Organisation).where(
+        Organisation.kind == "municipality", Organisation.is_host.is_(False)))
+    html = client.get(NEW).get_data(as_text=True)
+    assert len(_offered(html)) == 3
+    assert f"Viser de første 3 av {municipalities} kommuner." in html
+    found = post(client, NEW, {**_round_form(orgs), "q": "vaksdal", "action": "filter"},
+                 token_from=NEW).get_data(as_text=True)
+    assert _offered(found) == ["Vaksdal"] and "Viser de første" not in found
+    kept = post(client, NEW, {**_round_form(orgs, "Vaksdal"), "q": "voss", "action": "filter"},
+                token_from=NEW).get_data(as_text=True)
+    assert _offered(kept) == ["Vaksdal", "Voss"]
+    assert f'value="{orgs["Vaksdal"].id}" id="org-{orgs["Vaksdal"].id}" checked' in kept
+    assert "Valgt nå (1): Vaksdal" in kept
+    everything = post(client, NEW, {**_round_form(orgs), "action": "select_all"}, token_from=NEW)
+    assert f"Valgt nå ({municipalities}):" in everything.get_data(as_text=True)
 
 
 def test_refill_writes_the_letter_with_the_new_terms(client, adviser, orgs):

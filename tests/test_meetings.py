@@ -137,6 +137,28 @@ def test_the_edit_form_ticks_who_is_invited_and_keeps_the_choice_after_an_error(
     assert _checked(failed.get_data(as_text=True)) == chosen
 
 
+def _offered(html: str) -> list[str]:
+    return re.findall(r'<label for="invitees-\d+">([^<,]+)', html)
+
+
+def test_the_form_offers_the_invitees_and_the_first_others_and_finds_the_rest(
+        client, login, people, meeting, monkeypatch):
+    monkeypatch.setattr(meetings, "CANDIDATES_SHOWN", 1)
+    login("adviser", organisation="Bergen")
+    edit = f"/moter/{meeting.id}/endre"
+    offered = _offered(client.get(edit).get_data(as_text=True))
+    assert offered[:2] == ["Nina Mevold", "Olav Hauge"] and len(offered) == 3  # the invitees, then one other
+    found = post(client, edit, {**FORM, "invitees": [people["steering"].id], "q": "siri", "action": "filter"},
+                 token_from=edit)
+    assert _offered(found.get_data(as_text=True)) == ["Olav Hauge", "Siri Lie"]
+    assert _checked(found.get_data(as_text=True)) == {people["steering"].id}
+    assert db.session.get(Meeting, meeting.id).place == "Bergen rådhus"  # a search saves nothing
+    saved = post(client, edit, {**FORM, "invitees": [people["steering"].id, people["contact"].id]}, token_from=edit)
+    assert saved.status_code == 302
+    assert set(meetings.invitee_ids(db.session.get(Meeting, meeting.id))) == {people["steering"].id,
+                                                                            people["contact"].id}
+
+
 @pytest.mark.parametrize("path", ["/moter/ny/steering", "/moter/1/endre"])
 def test_only_the_adviser_plans_meetings(client, auth, people, meeting, path):
     auth.login(people["steering"])

@@ -12,6 +12,7 @@ from sqlalchemy import delete, select
 
 from app import clock
 from app.extensions import db
+from app.organisations import routes as organisation_routes
 from app.models import (AdministrativeContact, AuditEvent, Contribution, Merger, OutboxMessage, Representative,
                         TransitionRequest, User, UserRole)
 from app.models.request import PENDING
@@ -197,6 +198,33 @@ def test_the_pages_from_the_register_to_the_successor(world, orgs, client, login
     assert "Sammenslåingen til Alver kommune fra 01.01.2020 er gjennomført." in shown
     assert "Lindås kommune, Meland kommune, Radøy kommune → Alver kommune fra 01.01.2020:" in shown
     assert f'href="/saker/{found["Lindås"].id}">avtalen som videreføres' in shown
+
+
+def test_the_merger_form_offers_the_first_few_finds_the_others_and_keeps_those_chosen(
+        world, orgs, client, login, monkeypatch):
+    adviser, found, alver, predecessors = world
+    monkeypatch.setattr(organisation_routes, "MERGER_SHOWN", 2)
+    login("adviser", organisation="Bergen")
+    path = "/organisasjoner/sammenslaing"
+
+    def offered(html: str, name: str) -> list[str]:
+        if name == "predecessor_ids":
+            return re.findall(r'<label for="predecessor_ids-\d+">([^<]+)</label>', html)
+        return re.findall(r"<option[^>]*>([^<]+)</option>", html.split(f'name="{name}">')[1].split("</select>")[0])
+
+    html = client.get(path).get_data(as_text=True)
+    assert len(offered(html, "predecessor_ids")) == 2
+    assert len(offered(html, "successor_id")) == 3 and len(offered(html, "continued_case_id")) == 3
+    lindas = post(client, path, {"q": "lindås", "action": "filter"}, token_from=path).get_data(as_text=True)
+    assert offered(lindas, "predecessor_ids") == ["Lindås kommune"]
+    assert offered(lindas, "continued_case_id")[1:] == ["Lindås kommune – Runde Lindås 2018"]
+    chosen = post(client, path, {"q": "alver", "predecessor_ids": [org.id for org in predecessors],
+                                 "action": "filter"}, token_from=path).get_data(as_text=True)
+    assert offered(chosen, "predecessor_ids") == ["Lindås kommune", "Meland kommune", "Radøy kommune",
+                                                  "Alver kommune"]
+    assert "Alver kommune" in offered(chosen, "successor_id")
+    assert offered(chosen, "continued_case_id")[1:] == [f"{name} kommune – Runde {name} 2018"
+                                                        for name in ("Lindås", "Meland", "Radøy")]
 
 
 def test_the_merger_page_is_for_the_adviser(orgs, client, login):

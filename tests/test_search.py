@@ -124,10 +124,19 @@ LISTS = {
     "subgroups.edit": SearchList(
         "project_member", lambda ids: f"/undergrupper/{ids['draft']}/endre",
         _cells(r'<label for="member_ids-\d+">([^<]+)</label>'), _person_org, form_field="member_query"),
+    "invitations.round_new": SearchList(
+        "adviser", lambda ids: "/invitasjoner/ny", _cells(r'<li>(?:<input [^>]*> <label [^>]*>|<span>)([^<]+)<'),
+        lambda label: _register_org(f"{label} kommune"), form_field="q"),
+    "organisations.merger": SearchList(
+        "adviser", lambda ids: "/organisasjoner/sammenslaing", _cells(r'<label for="predecessor_ids-\d+">([^<]+)<'),
+        lambda label: _register_org(label.removesuffix(" herad")), form_field="q"),
 }
 PEOPLE_LISTS = ("admin.user_list", "subgroups.members", "subgroups.new", "subgroups.edit")
 # Search boxes that do not look for a name.
-NOT_NAME_SEARCHES = {"admin.audit_log": "events about an organisation or a person: tests/test_audit_log.py"}
+NOT_NAME_SEARCHES = {"admin.audit_log": "events about an organisation or a person: tests/test_audit_log.py",
+                     "invitations.invite_more": "the picker of invitations.round_new",
+                     "meetings.meeting_new": "people by name: tests/test_meetings.py",
+                     "meetings.meeting_edit": "people by name: tests/test_meetings.py"}
 
 
 def _found(client, searched: SearchList, world: World, query: str) -> list[str]:

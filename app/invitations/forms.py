@@ -14,6 +14,7 @@ class InviteForm(FlaskForm):
     """Municipalities to invite, with a region filter that only changes what is shown."""
 
     region = SelectField(_l("Vis kommuner i"), validate_choice=False)
+    q = StringField(_l("Søk etter kommune"), validators=[Optional(), Length(max=100)])
     organisations = CheckboxList(_l("Kommuner som inviteres"), coerce=int)
 
 
@@ -28,6 +29,7 @@ class RoundForm(FlaskForm):
     meeting = StringField(_l("Møtet brevet varsler"), validators=[Optional(), Length(max=300)])
     letter_text = TextAreaField(_l("Brevtekst"), validators=[DataRequired(REQUIRED), Length(max=20_000)])
     region = SelectField(_l("Vis kommuner i"), validate_choice=False)
+    q = StringField(_l("Søk etter kommune"), validators=[Optional(), Length(max=100)])
     organisations = CheckboxList(_l("Kommuner som inviteres"), coerce=int)
 
 

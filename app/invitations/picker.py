@@ -1,29 +1,32 @@
-"""The municipalities an invitation form chooses from: every municipality by region, each with why it may not be
-invited or what it has been invited to before.
+"""The municipalities an invitation form chooses from: those chosen, and the first `SHOWN` of those matching the
+region and the search, by region, each with why it may not be invited or what it has been invited to before.
 
-There are a thousand of them, so each region's list is written as one piece of HTML from rows read in a few queries
-(through Jinja, and with a loaded organisation and case per row, the list took most of a second).
+There are a thousand of them: only the rows shown are read with their cases and contacts, and each region's list is
+written as one piece of HTML (through Jinja, and with a loaded organisation and case per row, the list took most of
+a second).
 """
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
+from itertools import groupby
 from typing import NamedTuple
 
 from flask import url_for
 from flask_babel import gettext, lazy_gettext as _l
 from markupsafe import Markup, escape
-from sqlalchemy import func, select
+from sqlalchemy import case as sql_case, func, select
 
-from app import clock
+from app import clock, search
 from app.extensions import db
 from app.forms import choices, escape_each
 from app.models import InvitationRound, MembershipCase, Organisation, User
 from app.models.organisation import MUNICIPALITY, REGIONS
+from app.safe_input import MAX_ID
 from app.services import cases
 from workflows import MEMBERSHIP
 from workflows.roles import MUNICIPALITY_CONTACT
 
 NO_REGION = _l("Uten region")
+SHOWN = 50  # municipalities listed besides those chosen; the search or a region finds the others
 
 
 class Municipality(NamedTuple):
@@ -39,60 +42,77 @@ class Municipality(NamedTuple):
 class Picker:
     """The municipalities to choose from, by region, and what is chosen and shown."""
 
-    groups: list[tuple[str, Markup]]  # region, the <li> of its municipalities
+    groups: list[tuple[str, Markup]]  # region, the <li> of its municipalities ("Valgt" first, for those chosen)
     region: str  # the region shown; "" for all
     chosen: list[Organisation]
+    matching: int  # how many municipalities match the region and the search (not counting those chosen)
+    shown: int  # how many of them are listed
+
+
+def _municipalities():
+    order = sql_case({region: n for n, region in enumerate(REGIONS)}, value=Organisation.region, else_=len(REGIONS))
+    return select(Organisation.id, Organisation.name, Organisation.region, Organisation.active_to).where(
+        Organisation.kind == MUNICIPALITY, Organisation.is_host.is_(False)) \
+        .order_by(order, func.coalesce(Organisation.region, ""), Organisation.sort_key, Organisation.id)
 
 
 def load(form, action: str, round_: InvitationRound | None = None) -> Picker:
-    """Fill the form's choices and apply the select-all/clear buttons (which also work without JavaScript); the
-    organisations not to be invited by the round's deadline are shown with the reason."""
-    order = {region: n for n, region in enumerate(REGIONS)}
-    municipalities = sorted(
-        (Municipality(*row) for row in db.session.execute(
-            select(Organisation.id, Organisation.name, Organisation.region, Organisation.active_to)
-            .where(Organisation.kind == MUNICIPALITY, Organisation.is_host.is_(False)))),
-        key=lambda o: (order.get(o.region, len(order)), o.region or "", o.name))
-    by_region = defaultdict(list)
-    for o in municipalities:
-        by_region[o.region or str(NO_REGION)].append(o)
-    regions = list(by_region)
-    form.organisations.choices = [(o.id, o.name) for o in municipalities]  # pairs: made options only to validate
-    form.region.choices = choices([("", gettext("Alle regioner"))] + [(r, r) for r in regions])
-    region = form.region.data if form.region.data in regions else ""
+    """Fill the form's choices and apply the search, the region and the select-all/clear buttons (which all work
+    without JavaScript); the organisations not to be invited by the round's deadline are shown with the reason."""
+    regions = sorted(db.session.scalars(select(Organisation.region).distinct().where(
+        Organisation.kind == MUNICIPALITY, Organisation.is_host.is_(False))),
+        key=lambda r: (REGIONS.index(r) if r in REGIONS else len(REGIONS), r or ""))
+    named = [r for r in regions if r]
+    form.region.choices = choices([("", _l("Alle regioner"))] + [(r, r) for r in named])
+    region = form.region.data if form.region.data in named else ""
+    matching = search.where(_municipalities(), form.q.data or "", Organisation)
+    if region:
+        matching = matching.where(Organisation.region == region)
     invited = set(db.session.scalars(select(MembershipCase.organisation_id)
                                      .where(MembershipCase.round_id == round_.id))) if round_ else set()
     day = round_.reply_deadline if round_ else form.reply_deadline.data or clock.today()
-    refused = cases.refusals(municipalities, day, every=True)
-    selected = list(form.organisations.data or [])
+    selected = [i for i in form.organisations.data or [] if 0 < i <= MAX_ID]
     if action == "select_all":
-        shown, already = (by_region[region] if region else municipalities), set(selected)
-        selected += [o.id for o in shown if o.id not in already and o.id not in invited and o.id not in refused]
+        every = [Municipality(*row) for row in db.session.execute(matching)]
+        refused, already = cases.refusals(every, day), set(selected)
+        selected += [o.id for o in every if o.id not in already and o.id not in invited and o.id not in refused]
     elif action == "clear":
         selected = []
     form.organisations.data = selected
-    offered = {o.id for o in municipalities}
-    chosen = [i for i in selected if i in offered]
-    by_id = {o.id: o for o in db.session.scalars(select(Organisation).where(Organisation.id.in_(chosen)))} \
-        if chosen else {}
-    rows = _Rows(invited, refused, set(selected))
-    return Picker([(r, rows.html(group)) for r, group in by_region.items()], region, [by_id[i] for i in chosen])
+    by_id = {o.id: o for o in db.session.scalars(
+        select(Organisation).where(Organisation.id.in_(selected), Organisation.kind == MUNICIPALITY,
+                                   Organisation.is_host.is_(False)))} if selected else {}
+    chosen = [by_id[i] for i in selected if i in by_id]
+    others = matching.where(Organisation.id.not_in(list(by_id)))
+    count = db.session.scalar(select(func.count()).select_from(others.order_by(None).subquery()))
+    shown = [Municipality(*row) for row in db.session.execute(others.limit(SHOWN))]
+    mine = [Municipality(o.id, o.name, o.region, o.active_to) for o in dict.fromkeys(chosen)]
+    # Only what is offered validates: those chosen (a municipality the page did not show stays chosen) and those shown.
+    form.organisations.choices = [(o.id, o.name) for o in mine + shown]
+    rows = _Rows(mine + shown, invited, cases.refusals(mine + shown, day), set(selected))
+    groups = [(gettext("Valgt"), rows.html(mine))] if mine else []
+    groups += [(found or str(NO_REGION), rows.html(list(group)))
+               for found, group in groupby(shown, key=lambda o: o.region)]
+    return Picker(groups, region, chosen, count, len(shown))
 
 
 class _Rows:
     """The list items of municipalities: a checkbox with what it was invited to before, or why it is not offered."""
 
-    def __init__(self, invited: set[int], refused: dict[int, cases.Refusal], selected: set[int]):
+    def __init__(self, listed: list[Municipality], invited: set[int], refused: dict[int, cases.Refusal],
+                 selected: set[int]):
         self.invited, self.refused, self.selected = invited, refused, selected
+        ids = [o.id for o in listed]
         # The state and round of each organisation's latest case, shown as "Aktiv (Invitasjon 2024)".
-        latest = select(func.max(MembershipCase.id)).group_by(MembershipCase.organisation_id)
+        latest = select(func.max(MembershipCase.id)).where(MembershipCase.organisation_id.in_(ids)) \
+            .group_by(MembershipCase.organisation_id)
         self.latest = {organisation_id: (state, title) for organisation_id, state, title in db.session.execute(
             select(MembershipCase.organisation_id, MembershipCase.state, InvitationRound.title)
             .join(MembershipCase.round).where(MembershipCase.id.in_(latest)))}
         # The few different reasons and statuses, escaped once each.
         self.escaped = _escaped([r.reason for r in refused.values()])
         self.with_contact = set(db.session.scalars(select(User.organisation_id).where(
-            User.active.is_(True), User.role_rows.any(role=MUNICIPALITY_CONTACT))))
+            User.organisation_id.in_(ids), User.active.is_(True), User.role_rows.any(role=MUNICIPALITY_CONTACT))))
         marker = 918273645  # a case id no page has; url_for once, not for each of hundreds of rows
         self.case_url = url_for("cases.case_page", case_id=marker).split(str(marker))
         self.words = {key: escape(text) for key, text in (

@@ -16,6 +16,7 @@ class MeetingForm(FlaskForm):
     end_time = TimeField(_l("Slutter kl."), default=time(14, 0), validators=[DataRequired(REQUIRED)])
     place = StringField(_l("Sted"), validators=[DataRequired(REQUIRED), Length(max=200)])
     agenda = TextAreaField(_l("Saksliste"), validators=[Optional(), Length(max=20000)])
+    q = StringField(_l("Søk etter person"), validators=[Optional(), Length(max=100)])
     invitees = CheckboxList(_l("Inviterte"), coerce=int)
     submit = SubmitField(_l("Lagre og send innkalling"))
 

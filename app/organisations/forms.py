@@ -49,6 +49,7 @@ class MergerForm(FlaskForm):
     """Organisations that become one from a day: the successor chosen or made here, and the membership it
     continues (the choices are filled from the register and the memberships in force)."""
 
+    q = StringField(_l("Søk etter organisasjon"), validators=[Optional(), Length(max=100)])
     predecessor_ids = CheckboxList(_l("Slås sammen"), coerce=int,
                                    validators=[DataRequired(_l("Velg minst én organisasjon som slås sammen."))],
                                    invalid_choice_message=_l("Velg organisasjoner fra listen."))

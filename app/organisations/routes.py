@@ -7,15 +7,16 @@ from datetime import date
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
-from app import clock, history
+from app import clock, history, search
 from app.extensions import db
 from app.forms import choices
 from app.models import AuditEvent, InvitationRound, MembershipCase, Organisation, OrganisationSuccession, User
 from app.models.organisation import KIND_LABELS, WRITTEN_STANDARDS
 from app.organisations.forms import ChangeForm, DetailsForm, MergerForm, NewOrganisationForm
+from app.safe_input import MAX_ID
 from app.security import role_required
 from app.services import ServiceError, mergers, organisations
 from app.views import attempt, attempt_result, show_error
@@ -155,18 +156,38 @@ MOVE_LABELS = {"case": _l("Saken med historikken"), "users": _l("Brukerkontoer (
                "evaluations": _l("Evalueringssvar")}
 
 
+MERGER_SHOWN = 50  # organisations and memberships each list offers besides those chosen; the search finds others
+
+
 def _merger_choices(form: MergerForm) -> None:
-    open_orgs = [(org_id, official or name) for org_id, official, name in db.session.execute(
-        select(Organisation.id, Organisation.official_name, Organisation.name)
-        .where(~Organisation.successor_links.any()).order_by(Organisation.sort_key, Organisation.id))]
-    form.predecessor_ids.choices = choices(open_orgs)
-    form.successor_id.choices = choices([(0, _("Ny organisasjon (fyll inn under)"))] + open_orgs)
-    in_force = db.session.execute(
-        select(MembershipCase.id, Organisation.official_name, Organisation.name, InvitationRound.title)
-        .join(MembershipCase.organisation).join(MembershipCase.round).where(mergers.in_force())
-        .order_by(Organisation.sort_key, MembershipCase.id))
-    form.continued_case_id.choices = choices([(0, _("Ingen: alle medlemskapene avsluttes"))] + [
-        (case_id, f"{official or name} – {title}") for case_id, official, name, title in in_force])
+    """The choices of the merger form: in each list those chosen, the memberships in force of the organisations
+    chosen to merge, and the first MERGER_SHOWN matching the search."""
+    def ids(values) -> list[int]:
+        return [value for value in values if isinstance(value, int) and 0 < value <= MAX_ID]
+
+    predecessors, successor = ids(form.predecessor_ids.data or ()), ids([form.successor_id.data])
+    open_orgs = select(Organisation.id, Organisation.official_name, Organisation.name) \
+        .where(~Organisation.successor_links.any()).order_by(Organisation.sort_key, Organisation.id)
+    matching = search.where(open_orgs, form.q.data or "", Organisation)
+    chosen = {org_id: official or name for org_id, official, name in db.session.execute(
+        open_orgs.where(Organisation.id.in_(predecessors + successor)))}
+    shown = [(org_id, official or name) for org_id, official, name in db.session.execute(
+        matching.where(Organisation.id.not_in(list(chosen))).limit(MERGER_SHOWN))]
+    form.predecessor_ids.choices = choices([(i, chosen[i]) for i in dict.fromkeys(predecessors) if i in chosen]
+                                           + shown)
+    form.successor_id.choices = choices([(0, _l("Ny organisasjon (fyll inn under)"))]
+                                        + [(i, chosen[i]) for i in successor if i in chosen] + shown)
+    in_force = select(MembershipCase.id, Organisation.official_name, Organisation.name, InvitationRound.title) \
+        .join(MembershipCase.organisation).join(MembershipCase.round).where(mergers.in_force()) \
+        .order_by(Organisation.sort_key, MembershipCase.id)
+    continued = ids([form.continued_case_id.data])
+    mine = list(db.session.execute(in_force.where(or_(MembershipCase.id.in_(continued),
+                                                      MembershipCase.organisation_id.in_(predecessors)))))
+    found = search.where(in_force, form.q.data or "", Organisation) \
+        .where(MembershipCase.id.not_in([row[0] for row in mine])).limit(MERGER_SHOWN)
+    form.continued_case_id.choices = choices([(0, _l("Ingen: alle medlemskapene avsluttes"))] + [
+        (case_id, f"{official or name} – {title}")
+        for case_id, official, name, title in mine + list(db.session.execute(found))])
 
 
 def _asked(form: MergerForm) -> mergers.Request:
@@ -199,4 +220,4 @@ def merger():
                                        labels=MOVE_LABELS, people=list(people))
             except ServiceError as error:
                 show_error(form, error, "predecessor_ids")
-    return render_template("organisations/merger.html", form=form)
+    return render_template("organisations/merger.html", form=form, shown=MERGER_SHOWN)

@@ -1,7 +1,8 @@
 """The annual report to the steering group: the year's figures gathered from the data, made into one PDF per year and
 filed with that year's steering-group meeting."""
 import hashlib
-from dataclasses import dataclass, field
+import json
+from dataclasses import asdict, dataclass, field
 from typing import NamedTuple
 from datetime import date, datetime, timedelta
 
@@ -319,6 +320,17 @@ def summary(year: int) -> Summary:
         subgroups_established=count(Subgroup, Subgroup.established_on >= first, Subgroup.established_on <= last),
         subgroups_closed=count(Subgroup, Subgroup.closed_on >= first, Subgroup.closed_on <= last),
         meetings=count(Meeting, Meeting.starts_at >= start, Meeting.starts_at < end))
+
+
+def summary_json(year: int) -> bytes:
+    """`summary(year)` as JSON, to be kept as a stored copy (see `from_json`)."""
+    return json.dumps(asdict(summary(year))).encode()
+
+
+def from_json(stored: bytes) -> Summary:
+    found = json.loads(stored)
+    return Summary(**found | {"money_total": Money(**found["money_total"]),
+                              "evaluation": found["evaluation"] and Answers(*found["evaluation"])})
 
 
 # --- filing it ------------------------------------------------------------------------------------------------------

@@ -3,10 +3,10 @@ import secrets
 from datetime import datetime
 
 from flask_babel import gettext as _, lazy_gettext as _l
-from sqlalchemy import or_, select
+from sqlalchemy import or_, select, true
 from sqlalchemy.orm import joinedload, lazyload, selectinload
 
-from app import access, clock, letters
+from app import access, clock, letters, search
 from app.extensions import db
 from app.models import AdministrativeContact, Meeting, MeetingInvitee, Organisation, Representative, User
 from app.models.meeting import ATTENDANCE_LABELS, KIND_LABELS, PROJECT_MEETING, STEERING_MEETING
@@ -56,13 +56,24 @@ def invitee_ids(meeting: Meeting) -> list[int]:
                                    .order_by(MeetingInvitee.user_id)))
 
 
-def candidates() -> list[tuple[int, str]]:
-    """Everyone who can be invited, the active users: (id, "name, organisation") by name.
+CANDIDATES_SHOWN = 50  # people offered besides the invitees chosen; the search finds the others
 
-    Names only, not the people: the form lists hundreds."""
-    rows = db.session.execute(select(User.id, User.name, Organisation.name).outerjoin(User.organisation)
-                              .where(User.active).order_by(User.name))
-    return [(user_id, f"{name}, {organisation}" if organisation else name) for user_id, name, organisation in rows]
+
+def candidates(chosen: list[int], query: str = "") -> list[tuple[int, str]]:
+    """Who the form offers to invite, as (id, "name, organisation") by name: the active users among those `chosen`,
+    then the first CANDIDATES_SHOWN others matching `query`.
+
+    Names only, not the people: the form lists hundreds. One pass over everyone, the search asked of each row:
+    naming the hundreds chosen in the query cost more than reading the others."""
+    wanted = search.fold(query)
+    matches = search.condition(wanted, User) if wanted else true()
+    rows = db.session.execute(select(User.id, User.name, Organisation.name, matches).outerjoin(User.organisation)
+                              .where(User.active).order_by(User.name, User.id)).all()
+    chosen = set(chosen)
+    offered = [row for row in rows if row[0] in chosen] + \
+        [row for row in rows if row[0] not in chosen and row[3]][:CANDIDATES_SHOWN]
+    return [(user_id, f"{name}, {organisation}" if organisation else name)
+            for user_id, name, organisation, _ in offered]
 
 
 def invitees_by_name(meeting: Meeting) -> list[int]:

@@ -5,7 +5,7 @@ from functools import lru_cache
 
 from babel import dates
 from babel.numbers import format_currency
-from flask import current_app, has_request_context, session
+from flask import current_app, g, has_request_context, session
 from flask_babel import get_locale, get_translations
 from jinja2 import pass_context
 from markupsafe import Markup
@@ -27,7 +27,8 @@ REGIONS = {"en": "en_GB"}
 
 def select_locale() -> str:
     """The language the user picked, bokmål unless they chose English (always bokmål outside a request)."""
-    chosen = session.get("lang") if has_request_context() else None
+    # A public page's language is in its address (app/public), so that the page is the same for everyone who asks.
+    chosen = (g.get("public_lang") or session.get("lang")) if has_request_context() else None
     language = chosen if chosen in current_app.config["LANGUAGES"] else current_app.config["BABEL_DEFAULT_LOCALE"]
     return REGIONS.get(language, language)
 

@@ -60,6 +60,7 @@ NAV = (
         Entry("admin.user_list", "Brukere"),
         Entry("identity.requests", "Tilgang", count="identity_requests"),
         Entry("admin.outbox", "E-post"),
+        Entry("news.news_list", "Nyheter på nettsiden"),
         Entry("admin.audit_log", "Logg"),
     )),
     Section("Konto", (

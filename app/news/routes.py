@@ -9,7 +9,6 @@ from app.news.forms import NewsForm, NewsStepForm
 from app.security import role_required
 from app.services import news, workflow
 from app.views import attempt_result, confirmation, spec_or_404, step_refusal
-from workflows.news import PUBLISHED
 from workflows.roles import ADVISER
 
 bp = Blueprint("news", __name__, url_prefix="/redaksjon/nyheter")
@@ -25,7 +24,7 @@ def get_item(item_id: int) -> NewsItem:
 @bp.route("/")
 @role_required(ADVISER)
 def news_list():
-    return render_template("news/list.html", items=news.all_items(), published=PUBLISHED)
+    return render_template("news/list.html", items=news.all_items())
 
 
 @bp.route("/ny", methods=["GET", "POST"])

@@ -93,3 +93,13 @@ def test_the_adviser_writes_and_edits_a_draft(client, auth, adviser):
     assert db.session.get(NewsItem, item.id).title == "Endret"
     assert [e.action for e in db.session.scalars(select(AuditEvent).order_by(AuditEvent.seq))
             if e.object_type == "news"] == ["news.create", "news.update"]
+
+
+def test_discarding_is_final_and_said_so(client, auth, adviser, draft):
+    auth.login(adviser)
+    assert "Dette kan ikke angres." in client.get(f"/redaksjon/nyheter/{draft.id}/discard").get_data(as_text=True)
+    assert "Dette kan ikke angres." not in client.get(f"/redaksjon/nyheter/{draft.id}/publish").get_data(as_text=True)
+    post(client, f"/redaksjon/nyheter/{draft.id}/discard", {}, token_from=f"/redaksjon/nyheter/{draft.id}")
+    assert db.session.get(NewsItem, draft.id).state == "discarded"
+    with pytest.raises(ServiceError):
+        workflow.perform(draft, "publish", adviser)

@@ -1,20 +1,23 @@
-"""News items on the public website: the adviser writes a draft, publishes it, and may take it down again."""
+"""News items on the public website: the adviser writes a draft, publishes it, may take it down again, and discards
+what will not be published."""
 
 from __future__ import annotations
 
-from .base import ADVISER, ENDED_FAMILY, INVITED_FAMILY, MEMBER_FAMILY, TransitionSpec, Workflow
+from .base import ADVISER, ENDED_FAMILY, ENDING_FAMILY, INVITED_FAMILY, MEMBER_FAMILY, TransitionSpec, Workflow
 
 DRAFT = "draft"
 PUBLISHED = "published"
 WITHDRAWN = "withdrawn"
+DISCARDED = "discarded"
 
 STATES = {
     DRAFT: "Utkast",
     PUBLISHED: "Publisert",
     WITHDRAWN: "Avpublisert",
+    DISCARDED: "Forkastet",
 }
 
-FAMILIES = {DRAFT: INVITED_FAMILY, PUBLISHED: MEMBER_FAMILY, WITHDRAWN: ENDED_FAMILY}
+FAMILIES = {DRAFT: INVITED_FAMILY, PUBLISHED: MEMBER_FAMILY, WITHDRAWN: ENDING_FAMILY, DISCARDED: ENDED_FAMILY}
 
 TRANSITIONS = [
     TransitionSpec(
@@ -24,6 +27,10 @@ TRANSITIONS = [
     TransitionSpec(
         "unpublish", (PUBLISHED,), WITHDRAWN, "Avpubliser nyheten", frozenset({ADVISER}),
         description="Nyheten blir tatt bort fra de offentlige sidene.",
+    ),
+    TransitionSpec(
+        "discard", (DRAFT, WITHDRAWN), DISCARDED, "Forkast nyheten for godt", frozenset({ADVISER}),
+        description="Nyheten blir ikke publisert. Den blir stående i loggen, men kan ikke endres eller publiseres.",
     ),
 ]
 

@@ -63,4 +63,4 @@ def step(item_id: int, trigger: str):
 
     return confirmation("confirm_step.html", form, take, url_for("news.edit", item_id=item.id),
                         refusal=step_refusal(item, spec), danger=item.workflow.is_destructive(spec.trigger),
-                        final=False, obj=item, spec=spec, title=item.title)
+                        final=not item.workflow.triggers_from(spec.dest), obj=item, spec=spec, title=item.title)

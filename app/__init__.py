@@ -60,12 +60,15 @@ def register_blueprints(app: Flask) -> None:
     from app.meetings.routes import bp as meetings_bp
     from app.members.routes import bp as members_bp
     from app.municipality.routes import bp as municipality_bp
+    from app.news.routes import bp as news_bp
     from app.organisations.routes import bp as organisations_bp
+    from app.public.routes import bp as public_bp, sitemap_bp
     from app.subgroups.routes import bp as subgroups_bp
 
     for blueprint in (main_bp, auth_bp, identity_bp, admin_bp, cases_bp, approvals_bp, subgroups_bp, cockpit_bp,
                       calendar_bp, meetings_bp, invitations_bp, municipality_bp, agreements_bp,
-                      members_bp, contributions_bp, cost_keys_bp, evaluations_bp, organisations_bp, mailbox_bp):
+                      members_bp, contributions_bp, cost_keys_bp, evaluations_bp, organisations_bp, mailbox_bp,
+                      public_bp, sitemap_bp, news_bp):
         app.register_blueprint(blueprint)
 
 

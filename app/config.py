@@ -34,6 +34,7 @@ class Defaults:
     PROXY_COUNT = 0
     # Strict-Transport-Security max-age in seconds on responses served over https; 0 sends no such header.
     HSTS_SECONDS = 0
+    PUBLIC_MAX_AGE = 300  # seconds a browser or proxy may reuse a public page (app/public) without asking again
     PASSWORD_HASH_METHOD = "scrypt"
     # How long a mailed link that sets a password works: on an account without a password (the first
     # invitation), and on one that has a password (the link then resets it).

@@ -3,7 +3,7 @@ import os
 from functools import lru_cache
 
 from babel import support
-from flask import current_app, has_request_context, request, session
+from flask import current_app, g, has_request_context, request, session
 from flask_babel import get_locale, gettext
 from flask_login import current_user
 from wtforms.i18n import messages_path
@@ -24,12 +24,14 @@ _OWN = os.path.join(os.path.dirname(__file__), "translations")
 
 
 def chosen() -> str:
-    """The language of this request: the person's stored one when signed in, else the one chosen in this browser
+    """The language of this request: a public page's from its address; the person's stored one when signed in, else the one chosen in this browser
     session, else the browser's preference among nb/nn/en, else bokmål (always bokmål outside a request)."""
     languages = current_app.config["LANGUAGES"]
     default = current_app.config["BABEL_DEFAULT_LOCALE"]
     if not has_request_context():
         return default
+    if g.get("public_lang") in languages:  # a public page's language is in its address, the same for everyone
+        return g.public_lang
     stored = current_user.language if current_user and current_user.is_authenticated else None
     for language in (stored, session.get("lang")):
         if language in languages:

@@ -61,6 +61,7 @@ NAV = (
         Entry("admin.user_list", N_("Brukere")),
         Entry("identity.requests", N_("Tilgang"), count="identity_requests"),
         Entry("admin.outbox", N_("E-post")),
+        Entry("news.news_list", N_("Nyheter på nettsiden")),
         Entry("admin.audit_log", N_("Logg")),
     )),
     Section(N_("Konto"), (

@@ -15,7 +15,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from app.services import (agreement_print, agreements, archive, audit, calendar, cases, contributions, cost_keys,
-                          identities, members, mergers, organisations, payment_reminders, rate_limits,
+                          identities, members, mergers, news, organisations, payment_reminders, rate_limits,
                           reminders, replies, representatives, rounds, seals, stored_documents, subgroups, waiting)
 
 
@@ -84,6 +84,7 @@ WIRING = Wiring(
         # The steering group decides on the figures of the day it gets the key.
         _cost_key("submit", cost_keys.refresh_shares),
         _cost_key("decide", cost_keys.record_decision, cost_keys.bill_decided),
+        (("news", "publish"), (news.stamp_published,)),
     ])),
     # The register first: the day's jobs see the names and numbers that took effect today; mergers before the new
     # year's lines, so that the successor owes the year of the merger.

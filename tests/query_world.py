@@ -18,7 +18,7 @@ from app.models.meeting import COORDINATION, PRESENT, STEERING_MEETING
 from app.models.organisation import REGIONS
 from app.models.representative import PROJECT_GROUP, STEERING_GROUP
 from app.services import (agreements, calendar, cases, contributions, cost_keys, evaluations, mailbox_links,
-                          mailbox_tokens, meetings, members, password_links, replies, representatives, rounds,
+                          mailbox_tokens, meetings, members, news, password_links, replies, representatives, rounds,
                           subgroups, workflow)
 from tests import factories
 from workflows.key_shares import PERCENT
@@ -92,7 +92,9 @@ def build(app, orgs: dict, units: int) -> World:
                                      requested_email="kari@bergen.kommune.no")
     db.session.add_all([first_sign_in, access_request])
     db.session.flush()
-    world.ids.update({"draft_subgroup_id": draft.id, "subgroup_id": world.subgroup.id,
+    news_item = news.create(adviser, title="Nyhet", body="Tekst.")
+    workflow.perform(news_item, "publish", adviser)
+    world.ids.update({"news_item_id": news_item.id, "draft_subgroup_id": draft.id, "subgroup_id": world.subgroup.id,
                       "member_id": world.subgroup.current_members[-1].id,
                       "calendar_token": calendar.create_token(adviser), "invitation_token": token,
                       "mailbox_token": mailbox_tokens.mint(mailbox_link), "join_token": join_token,

@@ -8,7 +8,7 @@ from app import clock
 from app.extensions import db
 from app.models.meeting import STEERING_MEETING
 from app.models import Contribution
-from app.services import cost_keys, evaluations, mail, meetings, workflow
+from app.services import cost_keys, evaluations, mail, meetings, news, workflow
 from workflows.key_shares import PERCENT
 from tests import factories
 
@@ -61,6 +61,8 @@ def build(app, orgs) -> World:
                                                                {bergen.id: 10_000}), world.users["adviser"])
                           for _ in range(2))
     workflow.perform(submitted_key, "submit", world.users["adviser"])
+    news_item = news.create(world.users["adviser"], title="Nyhet", body="Tekst.")
+    workflow.perform(news_item, "publish", world.users["adviser"])
     with app.test_request_context():
         message = mail.queue("mottaker@test.no", "Emne", "invitation", locale="nb", user=voss_contact, path="/", days=7)
     db.session.commit()
@@ -71,6 +73,7 @@ def build(app, orgs) -> World:
                  "key": "invitasjon", "kind": STEERING_MEETING,
                  "round_id": lindas.round_id, "agreement_id": member.agreement.id, "document_id": 1,
                  "org_id": orgs["Lindås"].id, "line_id": line.id, "rep_id": representative.id, "year": 2026,
-                 "member_case_id": member.id, "key_id": key.id, "submitted_key_id": submitted_key.id}
+                 "member_case_id": member.id, "key_id": key.id, "submitted_key_id": submitted_key.id,
+                 "item_id": news_item.id}
     assert clock.today()
     return world

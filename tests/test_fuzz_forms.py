@@ -34,8 +34,8 @@ from app.models.meeting import STEERING_MEETING
 from app.models.case import MUNICIPALITY_PARTY
 from app.models.mailbox_link import JOIN, REPLY
 from app.safe_input import MAX_ID
-from app.services import (contributions, cost_keys, evaluations, mailbox_tokens, password_links, representatives,
-                          subgroups, workflow)
+from app.services import (contributions, cost_keys, evaluations, mailbox_tokens, news, password_links,
+                          representatives, subgroups, workflow)
 from tests import factories, security_world
 from tests.conftest import Auth, csrf_token
 from workflows.key_shares import PERCENT
@@ -287,6 +287,10 @@ def _merger(ctx) -> dict:
             "org_number": "", "continued_case_id": "0", "action": "save"}
 
 
+def _news_draft(ctx):
+    return news.create(ctx.user("adviser"), title=f"Nyhet {next(ctx.n)}", body="Tekst.")
+
+
 TARGETS: dict[str, Target] = {
     "app.admin.forms.UserForm": Target(
         "admin", lambda ctx: f"/admin/brukere/{ctx.id('user_id')}",
@@ -493,6 +497,12 @@ TARGETS: dict[str, Target] = {
                      "representatives-0-represents": "Eldrerådet", "representatives-0-contact": "randi@test.no",
                      "assessment": "", "save": "1"},
         shown=("name", "mandate", "duration", "representatives-0-name")),
+    "app.news.forms.NewsForm": Target(
+        "adviser", lambda ctx: "/redaksjon/nyheter/ny", lambda ctx: {"title": "Fagkonferansen", "body": "Velkommen."},
+        shown=("title", "body")),
+    "app.news.forms.NewsStepForm": Target(
+        "adviser", lambda ctx: f"/redaksjon/nyheter/{ctx.done(_news_draft(ctx)).id}/publish",
+        lambda ctx: {"comment": "Klar."}),
     "app.subgroups.forms.ActionForm": Target(
         "adviser", lambda ctx: f"/undergrupper/{ctx.done(ctx.seconded_subgroup()).id}/handling/approve",
         lambda ctx: {"decided_on": "2026-11-20", "comment": "Vedtatt i sak 12/26."},

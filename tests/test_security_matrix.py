@@ -137,6 +137,18 @@ GET_MATRIX = {
     "cost_keys.export_csv": [LOGIN, 404, 404, 403, 403, 403, 403, 404, 403],  # a draft is not exported
     "cost_keys.export_xlsx": [LOGIN, 404, 404, 403, 403, 403, 403, 404, 403],
     "subgroups.subgroup_list": [LOGIN, 200, 200, 200, 200, 200, 200, 200, 200],
+    "public.home": [200, 200, 200, 200, 200, 200, 200, 200, 200],  # public
+    "public.about": [200, 200, 200, 200, 200, 200, 200, 200, 200],  # public
+    "public.members": [200, 200, 200, 200, 200, 200, 200, 200, 200],  # public
+    "public.groups": [200, 200, 200, 200, 200, 200, 200, 200, 200],  # public
+    "public.subgroups": [200, 200, 200, 200, 200, 200, 200, 200, 200],  # public
+    "public.news_list": [200, 200, 200, 200, 200, 200, 200, 200, 200],  # public
+    "public.news_item": [200, 200, 200, 200, 200, 200, 200, 200, 200],  # public: a published item
+    "sitemap.sitemap": [200, 200, 200, 200, 200, 200, 200, 200, 200],  # public
+    "news.news_list": [LOGIN, 403, 200, 403, 403, 403, 403, 403, 403],
+    "news.new": [LOGIN, 403, 200, 403, 403, 403, 403, 403, 403],
+    "news.edit": [LOGIN, 403, 200, 403, 403, 403, 403, 403, 403],
+    "news.step": [LOGIN, 403, 200, 403, 403, 403, 403, 403, 403],  # the confirmation before taking it down
     "subgroups.subgroup_page": [LOGIN, 200, 200, 404, 404, 404, 200, 404, 404],
 }
 # POST outcome per role, in the order of ROLES, for a form carrying only a valid CSRF token: a role that may gets
@@ -178,6 +190,9 @@ POST_MATRIX = {
     "invitations.remind": [LOGIN, 403, 302, 403, 403, 403, 403, 403, 403],
     "invitations.round_new": [LOGIN, 403, 200, 403, 403, 403, 403, 403, 403],
     "main.set_language": [302, 302, 302, 302, 302, 302, 302, 302, 302],
+    "news.new": [LOGIN, 403, 200, 403, 403, 403, 403, 403, 403],  # an empty form: the errors again
+    "news.edit": [LOGIN, 403, 200, 403, 403, 403, 403, 403, 403],  # published: not changed, the page again
+    "news.step": [LOGIN, 403, 302, 403, 403, 403, 403, 403, 403],
     "mailbox.reply": [404, 404, 404, 404, 404, 404, 404, 404, 404],  # public: the token is not a mailbox link
     "mailbox.join": [200, 200, 200, 200, 200, 200, 200, 200, 200],  # public; nothing chosen: the form again
     "mailbox.confirm_join": [404, 404, 404, 404, 404, 404, 404, 404, 404],  # public: the token is no join link
@@ -217,6 +232,7 @@ POST_MATRIX = {
 }
 # Who changes the database with such a POST; every other row must leave every table as it was.
 POST_WRITERS = {
+    "news.step": {"adviser"},
     "admin.user_edit": {"admin"},
     "approvals.approve": {"adviser"},
     "invitations.remind": {"adviser"},
@@ -229,7 +245,7 @@ POST_WRITERS = {
     "admin.person_export": {"admin"},  # the export itself is audited
     "subgroups.action": {"project_member"},
 }
-ARG_OVERRIDES = {"subgroups.action": {"trigger": "submit"}}
+ARG_OVERRIDES = {"subgroups.action": {"trigger": "submit"}, "news.step": {"trigger": "unpublish"}}
 # Workflow steps beyond the one each row above posts, with a comment (and a decision date): the route, the world's
 # ids it takes, the outcome per role in the order of ROLES, and who changes the database with it.
 STEP_MATRIX = {

@@ -23,10 +23,11 @@ from .base import (
 from .cost_key import COST_KEY
 from .dates import add_years, notice_last_day
 from .membership import MEMBERSHIP, next_date, reply_open
+from .news import NEWS
 from .representative import REPRESENTATIVE
 from .subgroup import SUBGROUP
 
-WORKFLOWS = {workflow.name: workflow for workflow in (MEMBERSHIP, SUBGROUP, REPRESENTATIVE, COST_KEY)}
+WORKFLOWS = {workflow.name: workflow for workflow in (MEMBERSHIP, SUBGROUP, REPRESENTATIVE, COST_KEY, NEWS)}
 
 __all__ = [
     "ADMIN",
@@ -36,6 +37,7 @@ __all__ = [
     "FAMILIES",
     "MEMBERSHIP",
     "MUNICIPALITY_CONTACT",
+    "NEWS",
     "PROJECT_MEMBER",
     "PROPOSER",
     "REPRESENTATIVE",

@@ -14,6 +14,7 @@ from app.models.mail import OutboxMessage
 from app.models.mailbox_link import JoinRequest, MailboxLink
 from app.models.meeting import Meeting, MeetingInvitee
 from app.models.merger import Merger
+from app.models.news import NewsItem
 from app.models.organisation import Organisation, OrganisationName, OrganisationNumber, OrganisationSuccession
 from app.models.rate_limit import RateLimit
 from app.models.rendered_pdf import RenderedPdf
@@ -26,7 +27,7 @@ from app.models.subgroup import Subgroup, SubgroupMember, SubgroupTheme, UserRep
 from app.models.user import LoginAttempt, LoginSession, User, UserRole
 
 # The models that move through a workflow, by the name their audit events and requests use.
-STATEFUL = {model.audit_type: model for model in (MembershipCase, Subgroup, Representative, CostKey)}
+STATEFUL = {model.audit_type: model for model in (MembershipCase, Subgroup, Representative, CostKey, NewsItem)}
 
 __all__ = [
     "Agreement",
@@ -42,6 +43,7 @@ __all__ = [
     "ExternalIdentity",
     "PendingIdentity",
     "Merger",
+    "NewsItem",
     "EvaluationAnswer",
     "JoinRequest",
     "MailboxLink",

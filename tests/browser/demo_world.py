@@ -27,9 +27,9 @@ MAX_PAGES = 100
 
 def load(live_server, whole: bool = False):
     """Replace the live server's data with the demo story (organisations, people, the 2016–2026 history, subgroups,
-    meetings, representatives, the parties, cost keys, reports), or with `whole` everything `seed-demo` loads;
+    meetings, representatives, the parties, cost keys, reports, news), or with `whole` everything `seed-demo` loads;
     returns the server."""
-    from app.demo import cost_keys, history, meetings, membership, parties, reports, subgroups
+    from app.demo import cost_keys, history, meetings, membership, news, parties, reports, subgroups
     from tests.conftest import app_config, prepare_schema
 
     app = live_server.app
@@ -46,7 +46,7 @@ def load(live_server, whole: bool = False):
         history.tell(organisations, membership.before_reform)
         db.session.commit()
         for tell in (subgroups.tell, meetings.tell, lambda: membership.tell(organisations),
-                     lambda: parties.tell(organisations), cost_keys.tell, reports.tell):
+                     lambda: parties.tell(organisations), cost_keys.tell, reports.tell, news.tell):
             tell()
             db.session.commit()
         assert users.find_by_email(DEMO_ACCOUNTS["adviser"]) is not None
@@ -54,7 +54,8 @@ def load(live_server, whole: bool = False):
 
 
 def start_page(role: str) -> str:
-    return "/" if DEMO_ACCOUNTS[role] else "/login"
+    """Signed in, the intranet's home; signed out, the public website, which links to the sign-in page."""
+    return "/" if DEMO_ACCOUNTS[role] else "/offentlig"
 
 
 def pattern(path: str) -> str:

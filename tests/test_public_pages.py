@@ -1,0 +1,127 @@
+"""The public website (app/public) as an outsider sees it, on the demo data: a crawl from the public home."""
+import re
+from html.parser import HTMLParser
+from urllib.parse import urljoin, urlsplit
+
+import pytest
+from sqlalchemy import select
+
+from app.models import NewsItem, Subgroup, SubgroupMember
+from app.models.subgroup import UserRepresentative
+from workflows.news import DRAFT
+from workflows.subgroup import SUBGROUP
+
+EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
+START = "/offentlig"
+LOGIN = "/login"
+CONFERENCE = "/konferanse"  # the conference's own page (app/conference), linked from the navigation
+
+
+class Links(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.found = []
+
+    def handle_starttag(self, tag, attrs):
+        href = dict(attrs).get("href")
+        if tag == "a" and href:
+            self.found.append(href)
+
+
+def links(html: str, base: str) -> list[str]:
+    parser = Links()
+    parser.feed(html)
+    return [urljoin(base, href) for href in parser.found]
+
+
+@pytest.fixture
+def demo(app, runner):
+    result = runner.invoke(args=["seed-demo", "--password", "demo-passord"])
+    assert result.exit_code == 0, result.output
+
+
+def crawl(client, app) -> dict[str, str]:
+    """Every public page reachable from the public home, by address (path and query), with its text."""
+    pages, todo, linked = {}, [START], set()
+    while todo:
+        url = todo.pop()
+        if url in pages:
+            continue
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert "Set-Cookie" not in response.headers, url
+        pages[url] = response.get_data(as_text=True)
+        for target in links(pages[url], "http://localhost" + url):
+            parts = urlsplit(target)
+            if parts.netloc != "localhost":
+                continue
+            address = parts.path + (f"?{parts.query}" if parts.query else "")
+            if parts.path.startswith(START):
+                todo.append(address)
+            else:
+                linked.add(address)
+    for address in linked - {LOGIN}:
+        if address == CONFERENCE and not _routed(app, CONFERENCE):
+            continue  # not merged into this checkout yet
+        assert client.get(address).status_code == 200, f"{address} needs an account"
+    return pages
+
+
+def _routed(app, path: str) -> bool:
+    return any(rule.rule.rstrip("/") == path for rule in app.url_map.iter_rules())
+
+
+def test_outsider_crawl_finds_no_personal_data_comments_or_drafts(app, client, demo):
+    pages = crawl(client, app)
+    assert {"/offentlig/om", "/offentlig/medlemmer", "/offentlig/grupper", "/offentlig/undergrupper",
+            "/offentlig/nyheter", "/offentlig/om?lang=en"} <= set(pages)
+    assert any(re.fullmatch(r"/offentlig/nyheter/\d+", url) for url in pages)
+    text = "\n".join(pages.values())
+    assert not EMAIL.search(text), EMAIL.search(text)
+    from app.extensions import db
+    from app.models import AuditEvent, TransitionRequest
+    comments = [c for c in db.session.scalars(select(AuditEvent.comment).where(AuditEvent.comment.is_not(None)))]
+    comments += [c for c in db.session.scalars(select(TransitionRequest.comment).where(
+        TransitionRequest.comment.is_not(None)))]
+    assert comments and not [c for c in comments if c in text]
+    hidden = db.session.scalars(select(Subgroup).where(Subgroup.state != "established")).all()
+    assert hidden and not [s.name for s in hidden if s.name in text]
+    assert not [r.name for r in db.session.scalars(select(UserRepresentative)) if r.name in text]
+    drafts = db.session.scalars(select(NewsItem).where(NewsItem.state == DRAFT)).all()
+    assert drafts and not [d.title for d in drafts if d.title in text]
+    for label in (SUBGROUP.label(state) for state in ("draft", "submitted", "seconded", "returned")):
+        assert f">{label}<" not in text
+    assert db.session.scalar(select(SubgroupMember.id))  # the members exist, and are not named
+    assert "Velferdsteknologi i hjemmetjenesten" in pages["/offentlig/undergrupper"]
+
+
+def test_public_pages_are_cacheable_and_revalidate(app, client, demo):
+    first = client.get("/offentlig/medlemmer")
+    assert first.headers["Cache-Control"] == "public, max-age=300"
+    assert first.headers["ETag"] and "Set-Cookie" not in first.headers
+    again = client.get("/offentlig/medlemmer", headers={"If-None-Match": first.headers["ETag"]})
+    assert again.status_code == 304
+
+
+def test_members_are_todays_names_and_groups_show_name_organisation_role(app, client, demo):
+    members = client.get("/offentlig/medlemmer").get_data(as_text=True)
+    assert "Alver kommune" in members and "Lindås kommune" not in members
+    assert "Universitetet i Bergen" in members
+    groups = client.get("/offentlig/grupper").get_data(as_text=True)
+    assert "Styringsgruppen" in groups and "Prosjektgruppen" in groups
+    assert groups.count("<tr>") > 4
+
+
+def test_language_is_in_the_address(app, client, demo):
+    english = client.get("/offentlig/nyheter?lang=en").get_data(as_text=True)
+    assert '<html lang="en">' in english and 'href="/offentlig/om?lang=en"' in english
+    norwegian = client.get("/offentlig/nyheter").get_data(as_text=True)
+    assert '<html lang="nb">' in norwegian and 'href="/offentlig/om"' in norwegian
+
+
+def test_sitemap_lists_the_public_pages_and_published_news(app, client, demo):
+    from app.extensions import db
+    body = client.get("/sitemap.xml").get_data(as_text=True)
+    assert "<loc>http://localhost/offentlig/om</loc>" in body
+    for item in db.session.scalars(select(NewsItem)):
+        assert (f"/offentlig/nyheter/{item.id}<" in body) == (item.state == "published")

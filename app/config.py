@@ -82,6 +82,12 @@ class Defaults:
     INVOICE_DUE_DAYS = 30
     # Uploads (scanned signed agreements) are at most 10 MB; the rest is room for the form around the file.
     MAX_CONTENT_LENGTH = 11 * 1024 * 1024
+    # The annual conference: registrations' personal data is deleted this many months after its day (counts kept);
+    # the public form takes this many registrations per address and window before it makes the address wait.
+    CONFERENCE_RETENTION_MONTHS = 6
+    CONFERENCE_REGISTRATIONS = 5
+    CONFERENCE_REGISTRATION_WINDOW = timedelta(hours=1)
+    CONFERENCE_REGISTRATION_MAX_WAIT = timedelta(hours=6)
 
 
 ENV_SETTINGS = {
@@ -98,11 +104,12 @@ ENV_SETTINGS = {
     "PROXY_COUNT": "PROXY_COUNT",
     "HSTS_SECONDS": "HSTS_SECONDS",
     "OIDC_PROVIDERS": "OIDC_PROVIDERS",
+    "CONFERENCE_RETENTION_MONTHS": "CONFERENCE_RETENTION_MONTHS",
 }
 # The audit chain's HMAC key (AUDIT_KEY): 32 characters from `openssl rand -hex 32` hold 128 bits or more.
 MIN_AUDIT_KEY_LENGTH = 32
 # Read from the environment as text; these are whole numbers.
-INTEGER_SETTINGS = ("MAIL_PORT", "PROXY_COUNT", "HSTS_SECONDS")
+INTEGER_SETTINGS = ("MAIL_PORT", "PROXY_COUNT", "HSTS_SECONDS", "CONFERENCE_RETENTION_MONTHS")
 
 
 def load(app, test_config=None):

@@ -20,13 +20,14 @@ from .base import (
     Workflow,
     WorkflowError,
 )
+from .conference import REGISTRATION
 from .cost_key import COST_KEY
 from .dates import add_years, notice_last_day
 from .membership import MEMBERSHIP, next_date, reply_open
 from .representative import REPRESENTATIVE
 from .subgroup import SUBGROUP
 
-WORKFLOWS = {workflow.name: workflow for workflow in (MEMBERSHIP, SUBGROUP, REPRESENTATIVE, COST_KEY)}
+WORKFLOWS = {workflow.name: workflow for workflow in (MEMBERSHIP, SUBGROUP, REPRESENTATIVE, COST_KEY, REGISTRATION)}
 
 __all__ = [
     "ADMIN",
@@ -38,6 +39,7 @@ __all__ = [
     "MUNICIPALITY_CONTACT",
     "PROJECT_MEMBER",
     "PROPOSER",
+    "REGISTRATION",
     "REPRESENTATIVE",
     "ROLES",
     "SIGNATORY",

@@ -4,6 +4,7 @@ only; the tick deletes personal data some months after the day and keeps the cou
 import csv
 import io
 import re
+import threading
 from datetime import date
 
 import pytest
@@ -29,10 +30,25 @@ def _states(conference_id: int) -> list[str]:
         ConferenceRegistration.conference_id == conference_id).order_by(ConferenceRegistration.id)))
 
 
-def test_twenty_register_at_once_for_ten_places(app, orgs):
+def test_twenty_register_at_once_for_ten_places(app, orgs, monkeypatch):
+    """Each registration, having counted the places taken, waits a moment for the others to have counted too: only
+    the conference's lock (on SQLite also its serialised writes) keeps them from all seeing free places."""
     assert db.engine.dialect.name != "sqlite" or db.engine.url.database  # file-based, shared by threads
     conference_id = conference_world.conference(capacity=10).id
     db.session.commit()
+    all_counted, counted, count = threading.Barrier(REGISTRATIONS, timeout=5), threading.local(), conferences.places_taken
+
+    def count_then_wait(found):
+        taken = count(found)
+        if not getattr(counted, "once", False):
+            counted.once = True
+            try:
+                all_counted.wait()
+            except threading.BrokenBarrierError:  # the others wait for the lock: as it should be
+                pass
+        return taken
+
+    monkeypatch.setattr(conferences, "places_taken", count_then_wait)
 
     def register(i):
         conference_world.register(db.session.get(Conference, conference_id), i)

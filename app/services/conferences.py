@@ -153,8 +153,8 @@ def register(conference: Conference, *, name: str, email: str, organisation_id: 
         cancel_token_hash=digest(secrets.token_urlsafe(32)), created_at=clock.now())
     db.session.add(registration)
     db.session.flush()
-    audit.record(None, "conference.register", ConferenceRegistration.audit_type, registration.id,
-                 data={"conference": conference.id})
+    # The transition's audit event (from "registered") records the registration; nothing written before the count
+    # but the lock makes concurrent registrations wait for each other.
     trigger = "confirm" if places_taken(conference) < conference.capacity else "waitlist"
     workflow.apply(registration, REGISTRATION.spec(trigger), None)
     return registration

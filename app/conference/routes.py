@@ -54,9 +54,9 @@ def registered():
     return render_template("conference/registered.html")
 
 
-def _token_page(template: str, status: int = 200, **context) -> Response:
+def _token_page(template: str, **context) -> Response:
     """A page whose address holds a working token."""
-    response = make_response(render_template(template, **context), status)
+    response = make_response(render_template(template, **context))
     response.headers["Referrer-Policy"] = "no-referrer"
     return response
 
@@ -67,7 +67,7 @@ def cancel(token: str):
     try:
         registration = conferences.by_token(token)
     except ServiceError as error:
-        return _token_page("conference/link_refused.html", 404, message=error.message)
+        return render_template("conference/link_refused.html", message=error.message), 404
     form = ConfirmForm()
     conference = registration.conference
     if form.validate_on_submit() and attempt(lambda: conferences.cancel_by_token(token), form):

@@ -9,6 +9,7 @@ from datetime import date, time
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import func, select, update
+from sqlalchemy.orm import selectinload
 
 from app import clock
 from app.extensions import db
@@ -232,7 +233,8 @@ def tell_moved_up(registration: ConferenceRegistration, actor: User | None, data
 
 def registrations(conference: Conference) -> list[ConferenceRegistration]:
     return list(db.session.scalars(select(ConferenceRegistration).where(
-        ConferenceRegistration.conference_id == conference.id).order_by(ConferenceRegistration.id)))
+        ConferenceRegistration.conference_id == conference.id).order_by(ConferenceRegistration.id)
+        .options(selectinload(ConferenceRegistration.organisation))))
 
 
 def record_attendance(conference: Conference, attended_ids: set[int], actor: User) -> int:

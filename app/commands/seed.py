@@ -7,7 +7,7 @@ from flask.cli import with_appcontext
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash
 
-from app.demo import cost_keys, history, meetings, membership, parties, people, reports, subgroups
+from app.demo import conferences, cost_keys, history, meetings, membership, parties, people, reports, subgroups
 from app.extensions import db
 from app.models import Organisation, User
 from app.models.organisation import MUNICIPALITY
@@ -48,6 +48,9 @@ def seed_demo(password, force):
     if cost_keys.tell():
         click.echo("Fordelingsnøklene er lagt inn: 2023–2025 og 2026–2028 vedtatt, en utvidelse fra 2027 til "
                    "behandling (tallene er oppdiktet).")
+    if conferences.tell():
+        click.echo("Fagkonferansene i juni 2024–2027 er lagt inn: de tidligere med påmeldinger og oppmøte, den neste "
+                   "åpen for påmelding (programmene og deltakerne er oppdiktet).")
     if made_reports := reports.tell():
         click.echo(f"Årsrapportene for {made_reports} tidligere år er lagd og lagt ved styringsgruppemøtene.")
     click.echo(f"Demokontoer (passord: {password}; en konto som fantes fra før, beholder sitt passord):")

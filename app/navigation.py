@@ -52,6 +52,7 @@ NAV = (
     )),
     Section("Møter", (
         Entry("meetings.meeting_list", "Møter"),
+        Entry("conference.conference_list", "Fagkonferansen"),
     )),
     Section("Godkjenninger", (
         Entry("approvals.inbox", "Godkjenninger", count="pending_requests"),

@@ -36,7 +36,8 @@ def test_twenty_register_at_once_for_ten_places(app, orgs, monkeypatch):
     assert db.engine.dialect.name != "sqlite" or db.engine.url.database  # file-based, shared by threads
     conference_id = conference_world.conference(capacity=10).id
     db.session.commit()
-    all_counted, counted, count = threading.Barrier(REGISTRATIONS, timeout=5), threading.local(), conferences.places_taken
+    all_counted, counted = threading.Barrier(REGISTRATIONS, timeout=5), threading.local()
+    count = conferences.places_taken
 
     def count_then_wait(found):
         taken = count(found)

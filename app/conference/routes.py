@@ -13,6 +13,7 @@ from app.models import Conference, ConferenceRegistration, ConferenceSession, Or
 from app.security import allowed_if, public, role_required
 from app.services import ServiceError, conference_exports, conferences
 from app.views import attempt, attempt_result, confirmation
+from workflows.conference import ATTENDED
 from workflows.roles import ADVISER
 
 bp = Blueprint("conference", __name__)
@@ -149,7 +150,7 @@ def session_remove(conference_id: int, session_id: int):
 def registration_cancel(registration_id: int):
     registration = db.session.get(ConferenceRegistration, registration_id) or abort(404)
     back = url_for("conference.conference_page", conference_id=registration.conference_id)
-    refusal = None if registration.state in ("confirmed", "waitlisted") else _("Påmeldingen kan ikke meldes av nå.")
+    refusal = None if registration.cancellable else _("Påmeldingen kan ikke meldes av nå.")
     return confirmation("conference/registration_cancel.html", ConfirmForm(),
                         lambda: conferences.cancel(registration, current_user) or _("Påmeldingen er meldt av."),
                         back, refusal=refusal, registration=registration)
@@ -163,7 +164,7 @@ def attendance(conference_id: int):
     form = AttendanceForm()
     form.attended.choices = choices([(r.id, r.name or f"#{r.id}") for r in present])
     if request.method == "GET":
-        form.attended.data = [r.id for r in present if r.state == "attended"]
+        form.attended.data = [r.id for r in present if r.state == ATTENDED]
     if form.validate_on_submit():
         changed = attempt_result(lambda: conferences.record_attendance(conference, set(form.attended.data),
                                                                        current_user), form)

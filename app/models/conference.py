@@ -12,7 +12,7 @@ from app.extensions import db
 from app.models.organisation import Organisation
 from app.models.types import UTCDateTime, utcnow
 from app.models.user import User
-from workflows.conference import REGISTRATION
+from workflows.conference import CONFIRMED, REGISTRATION, WAITLISTED
 from workflows.roles import ADVISER
 
 
@@ -75,6 +75,11 @@ class ConferenceRegistration(db.Model):
     @property
     def title(self) -> str:
         return f"{self.conference.title} #{self.id}"
+
+    @property
+    def cancellable(self) -> bool:
+        """It holds a place or waits for one: it can be cancelled."""
+        return self.state in (CONFIRMED, WAITLISTED)
 
     @property
     def organisation_label(self) -> str:

@@ -17,7 +17,7 @@ from app.models import Conference, ConferenceRegistration, ConferenceSession, Or
 from app.models.organisation import MUNICIPALITY
 from app.services import Conflict, ServiceError, audit, mail, rate_limits, users, workflow
 from app.services.conference_links import digest
-from workflows.conference import ABSENT, ATTENDED, CANCELLED, CONFIRMED, REGISTRATION, WAITLISTED
+from workflows.conference import ABSENT, ATTENDED, CONFIRMED, REGISTRATION, WAITLISTED
 from workflows.roles import ADVISER, PROJECT_MEMBER
 
 AUDIT_TYPE = "conference"
@@ -165,7 +165,7 @@ def by_token(token: str) -> ConferenceRegistration:
     """The registration a cancel link belongs to, while it can still be cancelled."""
     registration = db.session.scalar(select(ConferenceRegistration).where(
         ConferenceRegistration.cancel_token_hash == digest(token or "")))
-    if registration is None or registration.state not in (CONFIRMED, WAITLISTED):
+    if registration is None or not registration.cancellable:
         raise ServiceError(_("Lenken er ugyldig eller allerede brukt. Bruk lenken i den siste e-posten."))
     return registration
 
@@ -179,7 +179,7 @@ def cancel_by_token(token: str) -> ConferenceRegistration:
 def cancel(registration: ConferenceRegistration, actor: User) -> None:
     """The adviser cancels on someone's behalf."""
     _require_adviser(actor)
-    if registration.state not in (CONFIRMED, WAITLISTED):
+    if not registration.cancellable:
         raise ServiceError(_("Påmeldingen kan ikke meldes av nå."))
     _cancel(registration, actor)
 
@@ -187,7 +187,7 @@ def cancel(registration: ConferenceRegistration, actor: User) -> None:
 def _cancel(registration: ConferenceRegistration, actor: User | None) -> None:
     _lock(registration.conference)
     db.session.refresh(registration)  # what it is now that we hold the lock
-    if registration.state not in (CONFIRMED, WAITLISTED):
+    if not registration.cancellable:
         raise Conflict(_("Påmeldingen er allerede meldt av."))
     registration.cancel_token_hash = None  # the link is used up
     workflow.apply(registration, REGISTRATION.spec("cancel"), actor)
@@ -277,7 +277,8 @@ def delete_personal_data(today: date) -> list[str]:
             name=None, email=None, organisation_text=None, dietary_needs=None, cancel_token_hash=None,
             personal_data_deleted_at=now).execution_options(synchronize_session=False)).rowcount
         conference.personal_data_deleted_at = now
-        audit.record(None, "conference.delete_personal_data", AUDIT_TYPE, conference.id, data={"registrations": emptied})
+        audit.record(None, "conference.delete_personal_data", AUDIT_TYPE, conference.id,
+                     data={"registrations": emptied})
         done.append(f"Konferanse {conference.id}: personopplysninger i {emptied} påmeldinger slettet.")
     return done
 

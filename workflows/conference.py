@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from .base import ADVISER, ENDED_FAMILY, INVITED_FAMILY, MEMBER_FAMILY, SYSTEM, TransitionSpec, Workflow
+from .i18n import N_
 
 REGISTERED = "registered"
 CONFIRMED = "confirmed"
@@ -12,12 +13,12 @@ ATTENDED = "attended"
 ABSENT = "absent"
 
 STATES = {
-    REGISTERED: "Påmeldt",
-    CONFIRMED: "Bekreftet plass",
-    WAITLISTED: "På venteliste",
-    CANCELLED: "Avmeldt",
-    ATTENDED: "Møtte",
-    ABSENT: "Møtte ikke",
+    REGISTERED: N_("Påmeldt"),
+    CONFIRMED: N_("Bekreftet plass"),
+    WAITLISTED: N_("På venteliste"),
+    CANCELLED: N_("Avmeldt"),
+    ATTENDED: N_("Møtte"),
+    ABSENT: N_("Møtte ikke"),
 }
 
 FAMILIES = {
@@ -30,28 +31,28 @@ FAMILIES = {
 # lock, the cancel link's token, the adviser's attendance list), never a button on a generic page.
 TRANSITIONS = [
     TransitionSpec(
-        "confirm", (REGISTERED,), CONFIRMED, "Gi plass", frozenset({SYSTEM}), automatic=True,
-        description="Det er ledig plass: påmeldingen blir bekreftet.",
+        "confirm", (REGISTERED,), CONFIRMED, N_("Gi plass"), frozenset({SYSTEM}), automatic=True,
+        description=N_("Det er ledig plass: påmeldingen blir bekreftet."),
     ),
     TransitionSpec(
-        "waitlist", (REGISTERED,), WAITLISTED, "Sett på venteliste", frozenset({SYSTEM}), automatic=True,
-        description="Konferansen er full: påmeldingen settes på ventelisten.",
+        "waitlist", (REGISTERED,), WAITLISTED, N_("Sett på venteliste"), frozenset({SYSTEM}), automatic=True,
+        description=N_("Konferansen er full: påmeldingen settes på ventelisten."),
     ),
     TransitionSpec(
-        "move_up", (WAITLISTED,), CONFIRMED, "Rykk opp fra ventelisten", frozenset({SYSTEM}), automatic=True,
-        description="Noen meldte seg av: den første på ventelisten får plassen.",
+        "move_up", (WAITLISTED,), CONFIRMED, N_("Rykk opp fra ventelisten"), frozenset({SYSTEM}), automatic=True,
+        description=N_("Noen meldte seg av: den første på ventelisten får plassen."),
     ),
     TransitionSpec(
-        "cancel", (CONFIRMED, WAITLISTED), CANCELLED, "Meld av", frozenset({SYSTEM, ADVISER}), automatic=True,
-        description="Deltakeren melder seg av med lenken i e-posten, eller FoU-rådgiveren melder av.",
+        "cancel", (CONFIRMED, WAITLISTED), CANCELLED, N_("Meld av"), frozenset({SYSTEM, ADVISER}), automatic=True,
+        description=N_("Deltakeren melder seg av med lenken i e-posten, eller FoU-rådgiveren melder av."),
     ),
     TransitionSpec(
-        "attend", (CONFIRMED, ABSENT), ATTENDED, "Registrer oppmøte", frozenset({ADVISER}), automatic=True,
-        description="Etter konferansen: deltakeren møtte.",
+        "attend", (CONFIRMED, ABSENT), ATTENDED, N_("Registrer oppmøte"), frozenset({ADVISER}), automatic=True,
+        description=N_("Etter konferansen: deltakeren møtte."),
     ),
     TransitionSpec(
-        "mark_absent", (CONFIRMED, ATTENDED), ABSENT, "Registrer fravær", frozenset({ADVISER}), automatic=True,
-        description="Etter konferansen: deltakeren møtte ikke.",
+        "mark_absent", (CONFIRMED, ATTENDED), ABSENT, N_("Registrer fravær"), frozenset({ADVISER}), automatic=True,
+        description=N_("Etter konferansen: deltakeren møtte ikke."),
     ),
 ]
 

@@ -186,7 +186,7 @@ def _download(content: bytes, mimetype: str, filename: str) -> Response:
 def participants_csv(conference_id: int):
     conference = _conference(conference_id)
     return _download(conference_exports.to_csv(conferences.registrations(conference)), "text/csv",
-                     f"deltakere-{conference.held_on.isoformat()}.csv")
+                     _("deltakere-%(date)s.csv", date=conference.held_on.isoformat()))
 
 
 @bp.route("/konferanser/<int:conference_id>/deltakere.xlsx")
@@ -195,4 +195,4 @@ def participants_xlsx(conference_id: int):
     conference = _conference(conference_id)
     return _download(conference_exports.to_xlsx(conferences.registrations(conference)),
                      "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                     f"deltakere-{conference.held_on.isoformat()}.xlsx")
+                     _("deltakere-%(date)s.xlsx", date=conference.held_on.isoformat()))

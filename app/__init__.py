@@ -51,6 +51,7 @@ def register_blueprints(app: Flask) -> None:
     from app.calendar.routes import bp as calendar_bp
     from app.cases.routes import bp as cases_bp
     from app.cockpit.routes import bp as cockpit_bp
+    from app.conference.routes import bp as conference_bp
     from app.contributions.key_routes import bp as cost_keys_bp
     from app.contributions.routes import bp as contributions_bp
     from app.evaluations.routes import bp as evaluations_bp
@@ -68,7 +69,7 @@ def register_blueprints(app: Flask) -> None:
     for blueprint in (main_bp, auth_bp, identity_bp, admin_bp, cases_bp, approvals_bp, subgroups_bp, cockpit_bp,
                       calendar_bp, meetings_bp, invitations_bp, municipality_bp, agreements_bp,
                       members_bp, contributions_bp, cost_keys_bp, evaluations_bp, organisations_bp, mailbox_bp,
-                      public_bp, sitemap_bp, news_bp):
+                      public_bp, sitemap_bp, news_bp, conference_bp):
         app.register_blueprint(blueprint)
 
 

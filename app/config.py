@@ -91,6 +91,12 @@ class Defaults:
     SEAL_P12_PASSWORD = None
     # A timestamp service (RFC 3161) to seal at PAdES level B-LTA with validation data; None: level B-B.
     SEAL_TSA_URL = None
+    # The annual conference: registrations' personal data is deleted this many months after its day (counts kept);
+    # the public form takes this many registrations per address and window before it makes the address wait.
+    CONFERENCE_RETENTION_MONTHS = 6
+    CONFERENCE_REGISTRATIONS = 5
+    CONFERENCE_REGISTRATION_WINDOW = timedelta(hours=1)
+    CONFERENCE_REGISTRATION_MAX_WAIT = timedelta(hours=6)
 
 
 ENV_SETTINGS = {
@@ -110,11 +116,12 @@ ENV_SETTINGS = {
     "SEAL_P12_PATH": "SEAL_P12_PATH",
     "SEAL_P12_PASSWORD": "SEAL_P12_PASSWORD",
     "SEAL_TSA_URL": "SEAL_TSA_URL",
+    "CONFERENCE_RETENTION_MONTHS": "CONFERENCE_RETENTION_MONTHS",
 }
 # The audit chain's HMAC key (AUDIT_KEY): 32 characters from `openssl rand -hex 32` hold 128 bits or more.
 MIN_AUDIT_KEY_LENGTH = 32
 # Read from the environment as text; these are whole numbers.
-INTEGER_SETTINGS = ("MAIL_PORT", "PROXY_COUNT", "HSTS_SECONDS")
+INTEGER_SETTINGS = ("MAIL_PORT", "PROXY_COUNT", "HSTS_SECONDS", "CONFERENCE_RETENTION_MONTHS")
 
 
 def load(app, test_config=None):

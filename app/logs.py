@@ -2,8 +2,9 @@
 
 One filter on the loggers that carry request data: the app's own (a login's e-mail address, a request's path), the
 development server's and gunicorn's access and error logs. It masks the token of a calendar feed and of a link that
-sets a password or answers from an official mailbox, and the code and state a provider's answer to a sign-in
-carries (the only secrets that travel in a URL), and writes line breaks as escapes (\\n, \\u2028).
+sets a password, answers from an official mailbox or cancels a conference registration, and the code and state a
+provider's answer to a sign-in carries (the only secrets that travel in a URL), and writes line breaks as escapes
+(\\n, \\u2028).
 """
 import logging
 import re
@@ -18,6 +19,7 @@ SECRET_PATHS = (
     (re.compile(r"(?<!/min-kommune)/invitasjon/[^/\s?#\"']+"), "/invitasjon/[skjult]"),
     (re.compile(r"/postmottak/svar/[^/\s?#\"']+"), "/postmottak/svar/[skjult]"),
     (re.compile(r"/bli-med/bekreft/[^/\s?#\"']+"), "/bli-med/bekreft/[skjult]"),
+    (re.compile(r"/konferanse/avmelding/[^/\s?#\"']+"), "/konferanse/avmelding/[skjult]"),
     # A provider's answer to a sign-in carries its code and state in the query (OpenID Connect).
     (re.compile(r"(/login/ekstern/[^/\s?#\"']+/svar)\?[^\s#\"']*"), r"\1?[skjult]"),
 )

@@ -53,6 +53,7 @@ NAV = (
     )),
     Section(N_("Møter"), (
         Entry("meetings.meeting_list", N_("Møter")),
+        Entry("conference.conference_list", N_("Fagkonferansen")),
     )),
     Section(N_("Godkjenninger"), (
         Entry("approvals.inbox", N_("Godkjenninger"), count="pending_requests"),

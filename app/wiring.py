@@ -14,7 +14,8 @@ from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
-from app.services import (agreement_print, agreements, archive, audit, calendar, cases, contributions, cost_keys,
+from app.services import (agreement_print, agreements, archive, audit, calendar, cases, conferences, contributions,
+                          cost_keys,
                           identities, members, mergers, news, organisations, payment_reminders, rate_limits,
                           reminders, replies, representatives, rounds, seals, stored_documents, subgroups, waiting)
 
@@ -47,6 +48,10 @@ def _subgroup(trigger: str, *steps: Callable) -> tuple[tuple[str, str], tuple[Ca
 
 def _cost_key(trigger: str, *steps: Callable) -> tuple[tuple[str, str], tuple[Callable, ...]]:
     return ("cost_key", trigger), steps
+
+
+def _registration(trigger: str, *steps: Callable) -> tuple[tuple[str, str], tuple[Callable, ...]]:
+    return ("conference_registration", trigger), steps
 
 
 def _representative(trigger: str, *steps: Callable) -> tuple[tuple[str, str], tuple[Callable, ...]]:
@@ -85,12 +90,18 @@ WIRING = Wiring(
         _cost_key("submit", cost_keys.refresh_shares),
         _cost_key("decide", cost_keys.record_decision, cost_keys.bill_decided),
         (("news", "publish"), (news.stamp_published,)),
+        _registration("confirm", conferences.tell_confirmed),
+        _registration("waitlist", conferences.tell_waitlisted),
+        _registration("move_up", conferences.tell_moved_up),
+        # The place a cancellation frees goes to the first on the waiting list, who is told by move_up's step.
+        _registration("cancel", conferences.freed_place),
     ])),
     # The register first: the day's jobs see the names and numbers that took effect today; mergers before the new
     # year's lines, so that the successor owes the year of the merger.
     daily_jobs=(organisations.refresh_current, mergers.apply_due, contributions.new_year_lines,
                 cost_keys.new_year_shares, payment_reminders.send_due, reminders.send_due_reminders,
-                representatives.remind_ending_terms, rate_limits.prune, identities.prune, seals.seal_due),
+                representatives.remind_ending_terms, rate_limits.prune, identities.prune, seals.seal_due,
+                conferences.delete_personal_data),
     case_documents=(archive.invitation_letter, archive.case_history, replies.reply_documents,
                     agreement_print.agreement_documents, seals.sealed_documents, agreement_print.notice_document),
     calendar_sources=(calendar.case_dates, calendar.meeting_dates, representatives.term_end_dates),

@@ -17,7 +17,7 @@ from app.models.mailbox_link import JOIN, REPLY
 from app.models.meeting import COORDINATION, PRESENT, STEERING_MEETING
 from app.models.organisation import REGIONS
 from app.models.representative import PROJECT_GROUP, STEERING_GROUP
-from app.services import (agreements, calendar, cases, contributions, cost_keys, evaluations, mailbox_links,
+from app.services import (agreements, calendar, cases, conference_links, conferences, contributions, cost_keys, evaluations, mailbox_links,
                           mailbox_tokens, meetings, members, news, password_links, replies, representatives, rounds,
                           subgroups, workflow)
 from tests import factories
@@ -38,6 +38,8 @@ UNANSWERED, LATE, ACCEPTED, SIGNING = range(4)
 class World:
     users: dict[str, User] = field(default_factory=dict)
     ids: dict = field(default_factory=dict)
+    conference: object = None
+    conference_registration: object = None
     units: int = 0
     rounds: dict = field(default_factory=dict)
     evaluations: dict = field(default_factory=dict)
@@ -71,6 +73,11 @@ def build(app, orgs: dict, units: int) -> World:
     world.evaluations[2026] = evaluations.create(2026, QUESTIONS, adviser)
     world.subgroup = _subgroup(world, "Velferdsteknologi", ("submit", "second", "approve", "establish"))
     draft = _subgroup(world, "Demens", ())
+    world.conference = conferences.create(conferences.Plan(
+        title="Fagkonferansen 2027", held_on=date(2027, 6, 10), place="Bergen", capacity=5,
+        registration_deadline=date(2027, 5, 20), consent_text="Samtykke."), adviser)
+    sessions = [conferences.add_session(world.conference, adviser, starts_at=time(hour), ends_at=None,
+                                        title=f"Innlegg {hour}", speakers="Kari Nordmann") for hour in (9, 10)]
     grow(world, units)
     _meetings(world)
     token = password_links.mint(world.users["admin"])
@@ -101,6 +108,9 @@ def build(app, orgs: dict, units: int) -> World:
                       "join_request_id": asking.id, "answered_link_id": answered.id,
                       "pending_identity_id": first_sign_in.id, "identity_request_id": access_request.id,
                       "round_id": world.rounds["open"].id, "year": 2026,
+                      "conference_id": world.conference.id, "conference_session_id": sessions[0].id,
+                      "registration_id": world.ids["registration_id"],
+                      "conference_token": conference_links.mint(world.conference_registration),
                       "message_id": db.session.scalar(select(OutboxMessage.id).order_by(OutboxMessage.id).limit(1))})
     db.session.commit()
     return world
@@ -190,6 +200,12 @@ def _unit(world: World, n: int) -> None:
         proposal = factories.subgroup(world.users["project_member"], name=f"Undergruppe {n}", chair_id=contact.id)
         workflow.perform(proposal, "submit", world.users["project_member"])
     prospect = _prospect(world, n, adviser, host_signatory)
+    registration = conferences.register(world.conference, name=f"Deltaker {n}", email=f"deltaker{n}@test.no",
+                                        organisation_id=org.id, organisation_text=None, dietary_needs="Vegetar",
+                                        remote_addr=f"10.1.{n // 250}.{n % 250}")
+    if n == 0:
+        world.conference_registration = registration
+        world.ids["registration_id"] = registration.id
     if n == 0:
         lines = contributions.lines_for(org)  # 2024 paid, 2025 invoiced, 2026 expected
         world.ids.update(org_id=org.id, member_case_id=case.id, agreement_id=case.agreement.id,

@@ -2,13 +2,13 @@
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
-from datetime import date, datetime, timezone
+from datetime import date, datetime, time, timezone
 
 from app import clock
 from app.extensions import db
 from app.models.meeting import STEERING_MEETING
 from app.models import Contribution
-from app.services import cost_keys, evaluations, mail, meetings, news, workflow
+from app.services import conferences, cost_keys, evaluations, mail, meetings, news, workflow
 from workflows.key_shares import PERCENT
 from tests import factories
 
@@ -63,6 +63,14 @@ def build(app, orgs) -> World:
     workflow.perform(submitted_key, "submit", world.users["adviser"])
     news_item = news.create(world.users["adviser"], title="Nyhet", body="Tekst.")
     workflow.perform(news_item, "publish", world.users["adviser"])
+    conference = conferences.create(conferences.Plan(
+        title="Fagkonferansen 2027", held_on=date(2027, 6, 10), place="Bergen", capacity=1,
+        registration_deadline=date(2027, 5, 20), consent_text="Samtykke."), world.users["adviser"])
+    session = conferences.add_session(conference, world.users["adviser"], starts_at=time(9), ends_at=None,
+                                      title="Velkommen", speakers=None)
+    registration = conferences.register(conference, name="Deltaker", email="deltaker@example.no",
+                                        organisation_id=None, organisation_text="Firma", dietary_needs="Vegetar",
+                                        remote_addr="10.0.0.1")
     with app.test_request_context():
         message = mail.queue("mottaker@test.no", "Emne", "invitation", locale="nb", user=voss_contact, path="/", days=7)
     db.session.commit()
@@ -74,6 +82,7 @@ def build(app, orgs) -> World:
                  "round_id": lindas.round_id, "agreement_id": member.agreement.id, "document_id": 1,
                  "org_id": orgs["Lindås"].id, "line_id": line.id, "rep_id": representative.id, "year": 2026,
                  "member_case_id": member.id, "key_id": key.id, "submitted_key_id": submitted_key.id,
-                 "item_id": news_item.id}
+                 "item_id": news_item.id,
+                 "conference_id": conference.id, "session_id": session.id, "registration_id": registration.id}
     assert clock.today()
     return world

@@ -53,6 +53,13 @@ STEPS = {
     ("cost_key", "submit"): ("draft", "adviser"),
     ("cost_key", "return_for_changes"): ("submitted", "steering"),
     ("cost_key", "decide"): ("submitted", "steering"),
+    # A conference registration has no generic action route: the conference service takes every step itself.
+    ("conference_registration", "confirm"): ("registered", None),
+    ("conference_registration", "waitlist"): ("registered", None),
+    ("conference_registration", "move_up"): ("waitlisted", None),
+    ("conference_registration", "cancel"): ("confirmed", None),
+    ("conference_registration", "attend"): ("confirmed", None),
+    ("conference_registration", "mark_absent"): ("confirmed", None),
 }
 # Where each workflow's steps are posted when they have no page of their own, and the object's id as pages take it.
 GENERIC = {"membership": ("/saker/{id}/handling/{trigger}", "case_id"),
@@ -197,7 +204,14 @@ def test_every_other_step_a_person_takes_is_taken_on_the_generic_route(app, clie
         assert obj.state == spec.dest
 
 
-@pytest.mark.parametrize("key", [key for key in STEPS if _apps_own(key)], ids=".".join)
+def test_a_workflow_without_a_generic_route_has_only_steps_the_app_takes_itself(app):
+    without = {name for name, _trigger in STEPS} - set(GENERIC)
+    assert without == {"conference_registration"}
+    assert all(_apps_own(key) for key in STEPS if key[0] in without)
+    assert not [rule for rule in app.url_map.iter_rules() if "/handling/" in rule.rule and "konferans" in rule.rule]
+
+
+@pytest.mark.parametrize("key", [key for key in STEPS if _apps_own(key) and key[0] in GENERIC], ids=".".join)
 def test_the_steps_the_app_takes_itself_have_no_page_and_are_refused_on_the_generic_route(client, auth, orgs, people,
                                                                                           key):
     obj, actor, path = _reach(key, orgs, people)

@@ -13,8 +13,8 @@ from app.formatting import money
 from app.models import (AnnualReport, AuditEvent, Contribution, EvaluationAnswer, EvaluationResponse, Meeting,
                         MeetingInvitee, MembershipCase, Merger, Organisation, Representative, Subgroup)
 from app.models.meeting import COORDINATION, PRESENT, STEERING_MEETING
-from app.services import annual_reports, contributions, evaluations, meetings, members, mergers, tick, workflow
-from tests import factories
+from app.services import annual_reports, conferences, contributions, evaluations, meetings, members, mergers, tick, workflow
+from tests import conference_world, factories
 from tests.conftest import post
 
 YEAR = 2025
@@ -301,3 +301,22 @@ def test_the_page_counts_the_figures_once_until_something_changes(app, client, a
     db.session.commit()
     assert meetings_shown() == str(int(before) + 1) and counted == [YEAR, YEAR]
     assert annual_reports.from_json(annual_reports.summary_json(YEAR)) == annual_reports.summary(YEAR)
+
+
+def test_the_conference_attendance_per_municipality_is_in_the_report(app, adviser, orgs, world):
+    meeting, _ = world
+    with clock.pinned(date(2025, 5, 1)):
+        held = conference_world.conference(capacity=10, held_on=date(2025, 6, 12), deadline=date(2025, 6, 1),
+                                           planner=adviser)
+        came = [conference_world.register(held, n, organisation=orgs[name])
+                for n, name in enumerate(("Askøy", "Askøy", "Osterøy"), start=1)]
+        conference_world.register(held, 4)  # an organisation typed in: no municipality
+    with clock.pinned(date(2025, 6, 13)):
+        conferences.record_attendance(held, {came[0].id, came[1].id}, adviser)
+    db.session.commit()
+    report = annual_reports.gather(YEAR)
+    assert report.conference_attendance == [(orgs["Askøy"].display_name, 2)]
+    assert annual_reports.gather(YEAR - 1).conference_attendance == []
+    with app.test_request_context():
+        text = " ".join(_text(annual_reports.render(report, meeting)).split())
+    assert f"Fagkonferansen Kommune Deltakere som møtte {orgs['Askøy'].display_name} 2" in text

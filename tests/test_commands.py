@@ -50,6 +50,7 @@ def test_seed_demo_twice_leaves_same_counts(runner):
     assert "marianne.solbakk@bergen.kommune.no" in first.output
     counts = _counts()
     assert counts["organisation"] == 34 and counts["user"] >= 10
+    assert counts["conference"] == 4 and counts["conference_registration"] == 3 * 45  # 2024–2026 held; 2027 open
     second = runner.invoke(args=["seed-demo", "--password", "demo-passord"])
     assert second.exit_code == 0, second.output
     assert _counts() == counts

@@ -34,7 +34,7 @@ from app.models.meeting import STEERING_MEETING
 from app.models.case import MUNICIPALITY_PARTY
 from app.models.mailbox_link import JOIN, REPLY
 from app.safe_input import MAX_ID
-from app.services import (contributions, cost_keys, evaluations, mailbox_tokens, news, password_links,
+from app.services import (conferences, contributions, cost_keys, evaluations, mailbox_tokens, news, password_links,
                           representatives, subgroups, workflow)
 from tests import factories, security_world
 from tests.conftest import Auth, csrf_token
@@ -183,6 +183,16 @@ class Ctx:
         case = self.member_case(activated_on=date(2030 + next(self.n), 1, 1))
         return db.session.scalar(select(Contribution.id).where(Contribution.case_id == case.id)
                                  .order_by(Contribution.year.desc()))
+
+    def held_conference(self) -> tuple[int, int]:
+        """A conference held in June, with one registration with a place: (its id, the registration's id)."""
+        with clock.pinned(date(2026, 5, 1)):
+            held = conferences.create(conferences.Plan(
+                title="Fagkonferansen 2026", held_on=date(2026, 6, 10), place="Bergen", capacity=10,
+                registration_deadline=date(2026, 6, 1), consent_text="Samtykke."), self.user("adviser"))
+            registration = conferences.register(held, name="Kari", email="kari@example.no", organisation_id=None,
+                                                organisation_text="Firma", dietary_needs=None, remote_addr="10.2.0.1")
+        return held.id, registration.id
 
     def invoiced_line(self) -> int:
         line = db.session.get(Contribution, self.id("line_id"))
@@ -441,6 +451,23 @@ TARGETS: dict[str, Target] = {
         "municipality_contact", lambda ctx: "/medlemskap/vurdering/2026/svar",
         lambda ctx: {f"q{q}": "Samarbeidet har gitt oss mye." for q in ctx.evaluation_question_ids()},
         fields=lambda ctx: {f"q{q}": Input("text", 4000) for q in ctx.evaluation_question_ids()}),
+    "app.conference.forms.ConferenceForm": Target(
+        "adviser", lambda ctx: "/konferanser/ny",
+        lambda ctx: {"title": "Fagkonferansen 2028", "held_on": "2028-06-08", "place": "Grieghallen",
+                     "description": "Forskning og innovasjon.", "capacity": "200",
+                     "registration_deadline": "2028-05-20", "consent_text": "Jeg samtykker."},
+        shown=("title", "place")),
+    "app.conference.forms.SessionForm": Target(
+        "adviser", lambda ctx: f"/konferanser/{ctx.id('conference_id')}",
+        lambda ctx: {"starts_at": "13:00", "ends_at": "14:00", "title": "Velferdsteknologi", "speakers": "Kari Berg"},
+        shown=("title", "speakers")),
+    "app.conference.forms.RegistrationForm": Target(
+        "anonymous", lambda ctx: "/konferanse",
+        lambda ctx: {"name": "Kari Nordmann", "email": "kari@example.no", "organisation_id": "0",
+                     "organisation_text": "Eget firma", "dietary_needs": "Vegetar", "consent": "y"}, ok=303),
+    "app.conference.forms.AttendanceForm": Target(
+        "adviser", lambda ctx: f"/konferanser/{ctx.once('held', ctx.held_conference)[0]}/oppmote",
+        lambda ctx: {"attended": [str(ctx.once("held", ctx.held_conference)[1])]}),
     "app.mailbox.forms.JoinForm": Target(
         "anonymous", lambda ctx: "/bli-med",
         lambda ctx: {"organisation_id": str(_with_mailbox(ctx.orgs["Vaksdal"]).id), "name": "Kari Nordmann",

@@ -25,6 +25,19 @@ GET_MATRIX = {
     "mailbox.join": [200, 200, 200, 200, 200, 200, 200, 200, 200],  # public
     "mailbox.join_sent": [200, 200, 200, 200, 200, 200, 200, 200, 200],  # public
     "mailbox.confirm_join": [404, 404, 404, 404, 404, 404, 404, 404, 404],  # public: the token is no join link
+    "conference.public_page": [200, 200, 200, 200, 200, 200, 200, 200, 200],  # public
+    "conference.registered": [200, 200, 200, 200, 200, 200, 200, 200, 200],  # public
+    "conference.cancel": [404, 404, 404, 404, 404, 404, 404, 404, 404],  # public: the token is no cancel link
+    # The project group and the adviser plan the conference; only the adviser sees who registered.
+    "conference.conference_list": [LOGIN, 403, 200, 403, 403, 403, 200, 403, 403],
+    "conference.conference_new": [LOGIN, 403, 200, 403, 403, 403, 200, 403, 403],
+    "conference.conference_edit": [LOGIN, 403, 200, 403, 403, 403, 200, 403, 403],
+    "conference.conference_page": [LOGIN, 403, 200, 403, 403, 403, 200, 403, 403],
+    "conference.session_remove": [LOGIN, 403, 200, 403, 403, 403, 200, 403, 403],
+    "conference.registration_cancel": [LOGIN, 403, 200, 403, 403, 403, 403, 403, 403],
+    "conference.attendance": [LOGIN, 403, 200, 403, 403, 403, 403, 403, 403],
+    "conference.participants_csv": [LOGIN, 403, 200, 403, 403, 403, 403, 403, 403],
+    "conference.participants_xlsx": [LOGIN, 403, 200, 403, 403, 403, 403, 403, 403],
     "calendar.settings": [LOGIN, 200, 200, 200, 200, 200, 200, 200, 200],
     "calendar.create": [LOGIN, 200, 200, 200, 200, 200, 200, 200, 200],
     "calendar.revoke": [LOGIN, 200, 200, 200, 200, 200, 200, 200, 200],  # no link: the page says so
@@ -189,6 +202,14 @@ POST_MATRIX = {
     "invitations.invite_more": [LOGIN, 403, 200, 403, 403, 403, 403, 403, 403],
     "invitations.remind": [LOGIN, 403, 302, 403, 403, 403, 403, 403, 403],
     "invitations.round_new": [LOGIN, 403, 200, 403, 403, 403, 403, 403, 403],
+    "conference.public_page": [200, 200, 200, 200, 200, 200, 200, 200, 200],  # public; nothing typed: the form again
+    "conference.cancel": [404, 404, 404, 404, 404, 404, 404, 404, 404],  # public: the token is no cancel link
+    "conference.conference_new": [LOGIN, 403, 200, 403, 403, 403, 200, 403, 403],  # nothing typed: the form again
+    "conference.conference_edit": [LOGIN, 403, 200, 403, 403, 403, 200, 403, 403],
+    "conference.conference_page": [LOGIN, 403, 200, 403, 403, 403, 200, 403, 403],  # no programme item typed: the form again
+    "conference.session_remove": [LOGIN, 403, 302, 403, 403, 403, 302, 403, 403],
+    "conference.registration_cancel": [LOGIN, 403, 302, 403, 403, 403, 403, 403, 403],
+    "conference.attendance": [LOGIN, 403, 200, 403, 403, 403, 403, 403, 403],  # before the day: refused on the form
     "main.set_language": [302, 302, 302, 302, 302, 302, 302, 302, 302],
     "news.new": [LOGIN, 403, 200, 403, 403, 403, 403, 403, 403],  # an empty form: the errors again
     "news.edit": [LOGIN, 403, 200, 403, 403, 403, 403, 403, 403],  # published: not changed, the page again
@@ -244,6 +265,8 @@ POST_WRITERS = {
     "admin.anonymise": {"admin"},
     "admin.person_export": {"admin"},  # the export itself is audited
     "subgroups.action": {"project_member"},
+    "conference.session_remove": {"adviser", "project_member"},
+    "conference.registration_cancel": {"adviser"},
 }
 ARG_OVERRIDES = {"subgroups.action": {"trigger": "submit"}, "news.step": {"trigger": "unpublish"}}
 # Workflow steps beyond the one each row above posts, with a comment (and a decision date): the route, the world's

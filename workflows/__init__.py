@@ -20,6 +20,7 @@ from .base import (
     Workflow,
     WorkflowError,
 )
+from .conference import REGISTRATION
 from .cost_key import COST_KEY
 from .dates import add_years, notice_last_day
 from .membership import MEMBERSHIP, next_date, reply_open
@@ -27,7 +28,8 @@ from .news import NEWS
 from .representative import REPRESENTATIVE
 from .subgroup import SUBGROUP
 
-WORKFLOWS = {workflow.name: workflow for workflow in (MEMBERSHIP, SUBGROUP, REPRESENTATIVE, COST_KEY, NEWS)}
+WORKFLOWS = {workflow.name: workflow for workflow in (MEMBERSHIP, SUBGROUP, REPRESENTATIVE, COST_KEY, NEWS,
+                                                                   REGISTRATION)}
 
 __all__ = [
     "ADMIN",
@@ -40,6 +42,7 @@ __all__ = [
     "NEWS",
     "PROJECT_MEMBER",
     "PROPOSER",
+    "REGISTRATION",
     "REPRESENTATIVE",
     "ROLES",
     "SIGNATORY",

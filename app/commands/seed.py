@@ -7,7 +7,7 @@ from flask.cli import with_appcontext
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash
 
-from app.demo import cost_keys, history, meetings, membership, news, parties, people, reports, subgroups
+from app.demo import conferences, cost_keys, history, meetings, membership, news, parties, people, reports, subgroups
 from app.extensions import db
 from app.models import Organisation, User
 from app.models.organisation import MUNICIPALITY
@@ -50,6 +50,9 @@ def seed_demo(password, force):
                    "behandling (tallene er oppdiktet).")
     if news.tell():
         click.echo("Nyhetene på de offentlige sidene er lagt inn: to publisert og ett utkast (oppdiktet).")
+    if conferences.tell():
+        click.echo("Fagkonferansene i juni 2024–2027 er lagt inn: de tidligere med påmeldinger og oppmøte, den neste "
+                   "åpen for påmelding (programmene og deltakerne er oppdiktet).")
     if made_reports := reports.tell():
         click.echo(f"Årsrapportene for {made_reports} tidligere år er lagd og lagt ved styringsgruppemøtene.")
     click.echo(f"Demokontoer (passord: {password}; en konto som fantes fra før, beholder sitt passord):")

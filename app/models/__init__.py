@@ -4,6 +4,7 @@ from app.models.annual_report import AnnualReport
 from app.models.audit import AuditEvent, AuditHead
 from app.models.calendar import CalendarToken
 from app.models.case import InvitationRound, MembershipCase, Signature
+from app.models.conference import Conference, ConferenceRegistration, ConferenceSession
 from app.models.contact import AdministrativeContact
 from app.models.contribution import Contribution
 from app.models.cost_key import CostKey, CostKeyParty, CostKeyShare
@@ -27,7 +28,8 @@ from app.models.subgroup import Subgroup, SubgroupMember, SubgroupTheme, UserRep
 from app.models.user import LoginAttempt, LoginSession, User, UserRole
 
 # The models that move through a workflow, by the name their audit events and requests use.
-STATEFUL = {model.audit_type: model for model in (MembershipCase, Subgroup, Representative, CostKey, NewsItem)}
+STATEFUL = {model.audit_type: model for model in (MembershipCase, Subgroup, Representative, CostKey, NewsItem,
+                                                           ConferenceRegistration)}
 
 __all__ = [
     "Agreement",
@@ -35,6 +37,9 @@ __all__ = [
     "AgreementTemplate",
     "AdministrativeContact",
     "AnnualReport",
+    "Conference",
+    "ConferenceRegistration",
+    "ConferenceSession",
     "Contribution",
     "CostKey",
     "CostKeyParty",

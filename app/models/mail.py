@@ -22,6 +22,8 @@ class OutboxMessage(db.Model):
     mailbox_link_id: Mapped[int | None] = mapped_column(ForeignKey("mailbox_link.id"))
     # Which first sign-in (app.models.identity) the code in the bodies is for (made as the mail goes out).
     identity_code_id: Mapped[int | None] = mapped_column(ForeignKey("pending_identity.id", ondelete="SET NULL"))
+    # Which conference registration's cancel link the bodies' placeholder stands for (made as the mail goes out).
+    cancel_link_registration_id: Mapped[int | None] = mapped_column(ForeignKey("conference_registration.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -18,7 +18,7 @@ from app.models import (AnnualReport, Contribution, Meeting, MeetingInvitee, Mem
 from app.models.evaluation import EvaluationResponse
 from app.models.meeting import PRESENT, STEERING_MEETING
 from app.models.representative import GROUPS
-from app.services import ServiceError, audit, cost_keys, evaluations, members, rendered_pdfs, representatives
+from app.services import ServiceError, audit, conferences, cost_keys, evaluations, members, rendered_pdfs, representatives
 
 ONE_DAY = timedelta(days=1)
 MERGED, NOTICE, EXPIRED = _l("Slått sammen"), _l("Sagt opp"), _l("Avtalen utløp")
@@ -147,6 +147,8 @@ class Report:
     subgroups_established: list[SubgroupLine]
     subgroups_closed: list[SubgroupLine]
     meetings: list[MeetingLine] = field(default_factory=list)
+    # Who came to the year's conference, per municipality (municipality, attended), most first.
+    conference_attendance: list[tuple[str, int]] = field(default_factory=list)
 
     @property
     def first_day(self) -> date:
@@ -267,7 +269,8 @@ def gather(year: int) -> Report:
         representatives=[Term(org, GROUPS[group], name, starts, ends) for org, group, name, starts, ends in terms],
         key=_key(year), money=money, money_total=total, evaluation=_evaluation(year),
         subgroups_established=_subgroups(Subgroup.established_on, year),
-        subgroups_closed=_subgroups(Subgroup.closed_on, year), meetings=_meetings(year))
+        subgroups_closed=_subgroups(Subgroup.closed_on, year), meetings=_meetings(year),
+        conference_attendance=conferences.attendance_by_municipality(year))
 
 
 class Answers(NamedTuple):

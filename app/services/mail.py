@@ -12,8 +12,8 @@ from markupsafe import escape
 from sqlalchemy import func, or_, select, update
 
 from app.extensions import db
-from app.models import MailboxLink, OutboxMessage, PendingIdentity, User
-from app.services import identity_codes, mailbox_tokens, password_links
+from app.models import ConferenceRegistration, MailboxLink, OutboxMessage, PendingIdentity, User
+from app.services import conference_links, identity_codes, mailbox_tokens, password_links
 
 # Minutes to wait after the 1st, 2nd, ... failed attempt; the last value repeats.
 BACKOFF_MINUTES = (1, 5, 15, 60, 240)
@@ -23,12 +23,14 @@ SUBJECT_LENGTH = OutboxMessage.__table__.c.subject.type.length
 
 def queue(recipient: str, subject: str, template: str, *, locale: str, dedupe_key: str | None = None,
           password_link_for: User | None = None, mailbox_link: MailboxLink | None = None,
-          identity_code_for: PendingIdentity | None = None, **context) -> OutboxMessage | None:
+          identity_code_for: PendingIdentity | None = None,
+          cancel_link_for: ConferenceRegistration | None = None, **context) -> OutboxMessage | None:
     """Write a message to the outbox in the caller's transaction, written in `locale` (see app/letters.py: the
     subject may be a lazy string, translated here); None if the dedupe key was used before. With
     `password_link_for`, the template's `password_link` is that person's link to set a password, made on delivery;
     with `mailbox_link`, its `link` is that link to an official mailbox, made on delivery; with `identity_code_for`,
-    its `code` is a one-time code for that first sign-in, made on delivery."""
+    its `code` is a one-time code for that first sign-in, made on delivery; with `cancel_link_for`, its `cancel_link`
+    is that conference registration's link to cancel, made on delivery."""
     if dedupe_key and db.session.scalar(select(OutboxMessage.id).where(OutboxMessage.dedupe_key == dedupe_key)):
         return None
     context.setdefault("base_url", current_app.config["BASE_URL"].rstrip("/"))
@@ -38,6 +40,8 @@ def queue(recipient: str, subject: str, template: str, *, locale: str, dedupe_ke
         context["link"] = mailbox_tokens.PLACEHOLDER
     if identity_code_for is not None:
         context["code"] = identity_codes.PLACEHOLDER
+    if cancel_link_for is not None:
+        context["cancel_link"] = conference_links.PLACEHOLDER
     # The recipient's language, whatever the sender's screen language; forcing it also spares the locale selector,
     # which reads the session and so fails outside a request (mail queued by the tick).
     with force_locale(locale):
@@ -47,6 +51,7 @@ def queue(recipient: str, subject: str, template: str, *, locale: str, dedupe_ke
             password_link_user_id=password_link_for.id if password_link_for is not None else None,
             mailbox_link_id=mailbox_link.id if mailbox_link is not None else None,
             identity_code_id=identity_code_for.id if identity_code_for is not None else None,
+            cancel_link_registration_id=cancel_link_for.id if cancel_link_for is not None else None,
             body_text=render_template(f"mail/{template}.txt", subject=subject, **context),
             body_html=render_template(f"mail/{template}.html", subject=subject, **context),
         )
@@ -184,6 +189,11 @@ def _bodies(message: OutboxMessage) -> tuple[str, str]:
     if message.identity_code_id is not None:
         text, html = _with_link(text, html, identity_codes.PLACEHOLDER,
                                 identity_codes.mint(db.session.get(PendingIdentity, message.identity_code_id)))
+    if message.cancel_link_registration_id is not None:
+        registration = db.session.get(ConferenceRegistration, message.cancel_link_registration_id)
+        if registration.cancel_token_hash is not None:  # not used up by a cancellation, nor deleted
+            text, html = _with_link(text, html, conference_links.PLACEHOLDER,
+                                    conference_links.url(conference_links.mint(registration)))
     return text, html
 
 

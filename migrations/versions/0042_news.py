@@ -2,7 +2,7 @@
 
 Rolling upgrade: add. A new table.
 
-Revision ID: 0043_news
+Revision ID: 0042_news
 Revises: 0041_shared_files
 Create Date: 2026-11-30 20:20:00
 
@@ -10,7 +10,7 @@ Create Date: 2026-11-30 20:20:00
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0043_news"
+revision = "0042_news"
 down_revision = "0041_shared_files"
 branch_labels = None
 depends_on = None

@@ -1,0 +1,227 @@
+"""The annual conference: places are never overbooked however many register at once; a cancellation gives its
+place to the first on the waiting list, once; the cancel link works once, by POST; dietary needs are the adviser's
+only; the tick deletes personal data some months after the day and keeps the counts."""
+import csv
+import io
+import re
+import threading
+from datetime import date
+
+import pytest
+from openpyxl import load_workbook
+from sqlalchemy import func, select
+
+from app.extensions import db
+from app.logs import clean
+from app.models import AuditEvent, Conference, ConferenceRegistration, OutboxMessage
+from app.services import ServiceError, audit, conference_exports, conference_links, conferences, mail, tick
+from tests import conference_world, factories
+from tests.conftest import post
+from tests.test_concurrency import DONE, run_in_threads
+from tests.test_password_links import _received
+
+REGISTRATIONS = 20
+FORM = {"name": "Kari Nordmann", "email": "kari@example.no", "organisation_id": "0", "organisation_text": "Eget firma",
+        "dietary_needs": "Nøtteallergi", "consent": "y"}
+
+
+def _states(conference_id: int) -> list[str]:
+    return list(db.session.scalars(select(ConferenceRegistration.state).where(
+        ConferenceRegistration.conference_id == conference_id).order_by(ConferenceRegistration.id)))
+
+
+def test_twenty_register_at_once_for_ten_places(app, orgs, monkeypatch):
+    """Each registration, having counted the places taken, waits a moment for the others to have counted too: only
+    the conference's lock (on SQLite also its serialised writes) keeps them from all seeing free places."""
+    assert db.engine.dialect.name != "sqlite" or db.engine.url.database  # file-based, shared by threads
+    conference_id = conference_world.conference(capacity=10).id
+    db.session.commit()
+    all_counted, counted = threading.Barrier(REGISTRATIONS, timeout=5), threading.local()
+    count = conferences.places_taken
+
+    def count_then_wait(found):
+        taken = count(found)
+        if not getattr(counted, "once", False):
+            counted.once = True
+            try:
+                all_counted.wait()
+            except threading.BrokenBarrierError:  # the others wait for the lock: as it should be
+                pass
+        return taken
+
+    monkeypatch.setattr(conferences, "places_taken", count_then_wait)
+
+    def register(i):
+        conference_world.register(db.session.get(Conference, conference_id), i)
+
+    assert run_in_threads(app, REGISTRATIONS, register) == [DONE] * REGISTRATIONS
+    states = _states(conference_id)
+    assert sorted(states) == ["confirmed"] * 10 + ["waitlisted"] * 10
+    assert db.session.scalar(select(func.count()).select_from(OutboxMessage)) == REGISTRATIONS
+    assert audit.verify().ok
+
+
+@pytest.fixture
+def full(app, orgs):
+    """Two places, two confirmed (1, 2) and two on the waiting list (3, 4)."""
+    found = conference_world.conference(capacity=2)
+    made = [conference_world.register(found, i) for i in range(1, 5)]
+    db.session.commit()
+    assert [r.state for r in made] == ["confirmed", "confirmed", "waitlisted", "waitlisted"]
+    return found, made
+
+
+def _moves_up() -> int:
+    return db.session.scalar(select(func.count()).select_from(AuditEvent).where(
+        AuditEvent.action == "conference_registration.move_up"))
+
+
+def test_a_cancellation_moves_the_first_on_the_waiting_list_up_once(full, smtp):
+    found, made = full
+    assert mail.send_pending() == (4, 0)
+    db.session.expire_all()
+    conferences.cancel_by_token(_token_of(made[0]))
+    db.session.commit()
+    assert _states(found.id) == ["cancelled", "confirmed", "confirmed", "waitlisted"]
+    assert _moves_up() == 1
+    [moved_up] = db.session.scalars(select(OutboxMessage).where(OutboxMessage.sent_at.is_(None)))
+    assert moved_up.recipient == "deltaker3@example.no" and "fått plass" in moved_up.subject
+    # Someone on the waiting list cancelling frees no place: nobody moves.
+    conferences.cancel(made[3], factories.user("adviser"))
+    db.session.commit()
+    assert _states(found.id) == ["cancelled", "confirmed", "confirmed", "cancelled"] and _moves_up() == 1
+
+
+def _token_of(registration: ConferenceRegistration) -> str:
+    token = conference_links.mint(registration)
+    db.session.commit()
+    return token
+
+
+def test_registering_on_the_public_page_mails_a_cancel_link_that_works_once_by_post(app, client, orgs, smtp):
+    found = conference_world.conference(capacity=1)
+    conference_world.register(found, 1)
+    db.session.commit()
+    page = client.get("/konferanse").get_data(as_text=True)
+    assert "Fagkonferansen 2027" in page and "Jeg samtykker til at opplysningene" in page
+    response = post(client, "/konferanse", FORM, token_from="/konferanse")
+    assert response.status_code == 303 and response.headers["Location"].endswith("/konferanse/pameldt")
+    mine = db.session.scalar(select(ConferenceRegistration).where(ConferenceRegistration.email == "kari@example.no"))
+    assert mine.state == "waitlisted" and mine.dietary_needs == "Nøtteallergi"
+    stored = " ".join(m.body_text + m.body_html for m in db.session.scalars(select(OutboxMessage)))
+    assert "/konferanse/avmelding/" not in stored and "[lenke for å melde deg av]" in stored
+    assert mail.send_pending() == (2, 0)
+    [path] = set(re.findall(r"http://kk\.test(/konferanse/avmelding/[^\s\"<]+)", _received(smtp)))  # the last: hers
+    assert _owner_of_link(path) == mine.id
+    for _ in range(2):  # a mail scanner opening the link changes nothing
+        opened = client.get(path)
+        assert opened.status_code == 200 and opened.headers["Referrer-Policy"] == "no-referrer"
+        assert 'method="post"' in opened.get_data(as_text=True)
+    db.session.refresh(mine)
+    assert mine.state == "waitlisted"
+    assert post(client, path, token_from=path).status_code == 200
+    db.session.refresh(mine)
+    assert mine.state == "cancelled" and mine.cancel_token_hash is None
+    assert client.get(path).status_code == 404  # used up
+    assert "avmelding/[skjult]" in clean(f"GET {path} HTTP/1.1") and path.rsplit("/", 1)[1] not in clean(path)
+    audited = " ".join(f"{e.data} {e.comment}" for e in db.session.scalars(select(AuditEvent)))
+    assert "Nøtteallergi" not in audited and "kari@example.no" not in audited and "Kari" not in audited
+
+
+def _owner_of_link(path: str) -> int | None:
+    return db.session.scalar(select(ConferenceRegistration.id).where(
+        ConferenceRegistration.cancel_token_hash == conference_links.digest(path.rsplit("/", 1)[1])))
+
+
+def test_dietary_needs_are_shown_to_the_adviser_only(app, client, auth, orgs):
+    found = conference_world.conference(capacity=5)
+    conference_world.register(found, 1, diet="Glutenfri")
+    db.session.commit()
+    auth.login("project_member", organisation="Lindås")
+    page = client.get(f"/konferanser/{found.id}").get_data(as_text=True)
+    assert "Glutenfri" not in page and "Deltaker 1" not in page
+    assert client.get(f"/konferanser/{found.id}/deltakere.csv").status_code == 403
+    auth.logout()
+    auth.login("adviser", organisation="Bergen")
+    page = client.get(f"/konferanser/{found.id}").get_data(as_text=True)
+    assert "Glutenfri" in page and "Deltaker 1" in page
+
+
+def test_the_participant_list_keeps_formulas_as_text(app, orgs):
+    found = conference_world.conference(capacity=5)
+    registration = conference_world.register(found, 1, diet="=HYPERLINK(\"http://x\")")
+    db.session.commit()
+    rows = list(csv.reader(io.StringIO(conference_exports.to_csv([registration]).decode("utf-8-sig")), delimiter=";"))
+    assert rows[1][5] == "'=HYPERLINK(\"http://x\")"
+    sheet = load_workbook(io.BytesIO(conference_exports.to_xlsx([registration]))).active
+    assert sheet.cell(2, 6).value == "'=HYPERLINK(\"http://x\")" and sheet.cell(2, 6).data_type == "s"
+
+
+def test_registration_closes_after_the_deadline_and_is_rate_limited(app, orgs):
+    found = conference_world.conference(capacity=50)
+    db.session.commit()
+    app.config["CONFERENCE_REGISTRATIONS"] = 2
+    for number in (1, 2):
+        conferences.register(found, name="A", email=f"a{number}@example.no", organisation_id=None,
+                             organisation_text="X", dietary_needs=None, remote_addr="10.9.9.9")
+    with pytest.raises(ServiceError, match="For mange påmeldinger"):
+        conferences.register(found, name="A", email="a3@example.no", organisation_id=None, organisation_text="X",
+                             dietary_needs=None, remote_addr="10.9.9.9")
+    db.session.rollback()
+    app.config["TODAY"] = "2027-05-21"
+    with pytest.raises(ServiceError, match="Påmeldingen er stengt"):
+        conference_world.register(db.session.get(Conference, found.id), 3)
+
+
+def test_attendance_after_the_day_feeds_the_count_per_municipality(app, orgs):
+    found = conference_world.conference(capacity=5, held_on=date(2026, 6, 10), deadline=date(2026, 6, 1))
+    app.config["TODAY"] = "2026-05-01"
+    made = [conference_world.register(found, i, organisation=orgs[name])
+            for i, name in enumerate(("Voss", "Voss", "Askøy"), start=1)]
+    db.session.commit()
+    adviser = factories.user("adviser")
+    with pytest.raises(ServiceError, match="fra konferansedagen"):
+        conferences.record_attendance(found, {made[0].id}, adviser)
+    app.config["TODAY"] = "2026-06-11"
+    assert conferences.record_attendance(found, {made[0].id, made[1].id}, adviser) == 3
+    db.session.commit()
+    assert [r.state for r in made] == ["attended", "attended", "absent"]
+    assert conferences.attendance_by_municipality(2026) == [(orgs["Voss"].display_name, 2)]
+
+
+def test_the_tick_deletes_personal_data_months_after_the_day_and_keeps_the_counts(app, orgs):
+    app.config["TODAY"] = "2026-05-01"
+    found = conference_world.conference(capacity=2, held_on=date(2026, 6, 10), deadline=date(2026, 6, 1))
+    for i, name in enumerate(("Voss", "Askøy", "Voss"), start=1):
+        conference_world.register(found, i, organisation=orgs[name], diet="Vegetar")
+    db.session.commit()
+    app.config["TODAY"] = "2026-06-11"
+    conferences.record_attendance(found, {r.id for r in conferences.registrations(found)}, factories.user("adviser"))
+    db.session.commit()
+    counts, by_municipality = conferences.counts(found), conferences.attendance_by_municipality(2026)
+    assert counts == {"attended": 2, "waitlisted": 1}
+
+    tick.run(date(2026, 12, 9))  # six months after 10 June is 10 December
+    assert db.session.scalar(select(func.count()).select_from(ConferenceRegistration).where(
+        ConferenceRegistration.email.is_not(None))) == 3
+    lines = tick.run(date(2026, 12, 10))
+    assert any("personopplysninger i 3 påmeldinger slettet" in line for line in lines)
+    db.session.expire_all()
+    for registration in conferences.registrations(found):
+        assert (registration.name, registration.email, registration.organisation_text, registration.dietary_needs,
+                registration.cancel_token_hash) == (None, None, None, None, None)
+        assert registration.personal_data_deleted_at is not None
+    assert conferences.counts(found) == counts
+    assert conferences.attendance_by_municipality(2026) == by_municipality
+    assert tick.run(date(2026, 12, 11)) == []  # once
+    assert audit.verify().ok
+
+
+def test_the_retention_is_a_setting(app, orgs):
+    app.config["TODAY"] = "2026-05-01"
+    found = conference_world.conference(capacity=2, held_on=date(2026, 6, 10), deadline=date(2026, 6, 1))
+    conference_world.register(found, 1)
+    db.session.commit()
+    app.config["CONFERENCE_RETENTION_MONTHS"] = 1
+    assert conferences.delete_personal_data(date(2026, 7, 9)) == []
+    assert len(conferences.delete_personal_data(date(2026, 7, 10))) == 1

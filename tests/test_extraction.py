@@ -51,7 +51,7 @@ def _is_logging(call: ast.Call) -> bool:
     if not (isinstance(func, ast.Attribute) and func.attr in LOGGING):
         return False
     owner = ast.unparse(func.value)
-    return owner.endswith("logger") or owner in ("logging", "log", "_log", "LOG")
+    return owner.endswith("logger") or owner in ("logging", "log", "_log", "LOG") or owner.startswith("logging.getLogger(")
 
 
 # Keyword arguments whose strings are code: SQLAlchemy's joins, orderings and foreign-key actions.

@@ -4,6 +4,7 @@ language is in the address (?lang=en), and every page may be cached for PUBLIC_M
 from functools import wraps
 
 from flask import Blueprint, abort, current_app, g, make_response, render_template, request, url_for
+from flask_babel import refresh
 
 from app import clock
 from app.models.representative import GROUPS
@@ -17,12 +18,11 @@ sitemap_bp = Blueprint("sitemap", __name__)
 # The pages the sitemap lists, beside each published news item.
 PAGES = ("public.home", "public.about", "public.members", "public.groups", "public.subgroups", "public.news_list")
 
-
 @bp.before_request
 def language_from_address():
     lang = request.args.get("lang")
     g.public_lang = lang if lang in current_app.config["LANGUAGES"] else current_app.config["BABEL_DEFAULT_LOCALE"]
-
+    refresh()  # the app's earlier hooks may have asked for the locale already
 
 @bp.app_template_global()
 def public_url(endpoint: str, **values) -> str:
@@ -31,7 +31,6 @@ def public_url(endpoint: str, **values) -> str:
     if lang and lang != current_app.config["BABEL_DEFAULT_LOCALE"]:
         values["lang"] = lang
     return url_for(endpoint, **values)
-
 
 def cacheable(view):
     """Public, the same for everyone: cached for a short while, and revalidated by its ETag."""
@@ -46,18 +45,15 @@ def cacheable(view):
 
     return public(wrapped)
 
-
 @bp.route("")
 @cacheable
 def home():
     return render_template("public/home.html", latest=news.published(limit=3))
 
-
 @bp.route("/om")
 @cacheable
 def about():
     return render_template("public/about.html", sections=facts.agreement_sections())
-
 
 @bp.route("/medlemmer")
 @cacheable
@@ -67,24 +63,20 @@ def members():
     return render_template("public/members.html", municipalities=facts.member_municipalities(today),
                            parties=parties, party_names=facts.party_names(parties, today))
 
-
 @bp.route("/grupper")
 @cacheable
 def groups():
     return render_template("public/groups.html", groups=GROUPS, people=facts.group_members(clock.today()))
-
 
 @bp.route("/undergrupper")
 @cacheable
 def subgroups():
     return render_template("public/subgroups.html", subgroups=facts.active_subgroups())
 
-
 @bp.route("/nyheter")
 @cacheable
 def news_list():
     return render_template("public/news_list.html", items=news.published())
-
 
 @bp.route("/nyheter/<int:item_id>")
 @cacheable
@@ -93,7 +85,6 @@ def news_item(item_id: int):
     if item is None:
         abort(404)
     return render_template("public/news_item.html", item=item)
-
 
 @sitemap_bp.route("/sitemap.xml")
 @cacheable

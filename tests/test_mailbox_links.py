@@ -137,5 +137,5 @@ def test_the_person_who_answered_gets_a_receipt(app, invited, smtp):  # noqa: F8
     for text in (receipt.body_text, receipt.body_html):
         assert "Hei Kari Nordmann," in text
         assert "Dette er registrert for Vaksdal kommune" in text
-        assert "Ja, vi ønsker å delta" in text and "Kommunalsjef helse" in text and "Per Vik" in text
+        assert "Ja, vi ønskjer å delta" in text and "Kommunalsjef helse" in text and "Per Vik" in text
         assert "FoU-rådgjevaren vil stadfeste deg som kontaktperson for kommunen." in text

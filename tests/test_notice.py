@@ -155,7 +155,7 @@ def test_confirmed_notice_is_mailed_to_the_other_party_and_the_advisers(app, org
     assert set(mail) == {*other_side, adviser.email}
     message = mail[told.email]
     if told_org == "Lindås":  # writes nynorsk
-        notice, given, reason = "Oppseiing", "Bergen kommune har gitt skriftleg oppseiing", "Grunngiving"
+        notice, given, reason = "Oppseiing", "Bergen kommune har gitt skriftleg oppseiing", "Grunngjeving"
     else:
         notice, given, reason = "Oppsigelse", "Lindås kommune har gitt skriftlig oppsigelse", "Begrunnelse"
     assert message.subject == f"{notice} av samarbeidsavtalen: Lindås kommune"

@@ -87,7 +87,8 @@ def test_fingerprints_are_technical_details_on_the_agreement_pages(client, login
         page = client.get(path).get_data(as_text=True)
         assert fingerprint in "".join(TECHNICAL.findall(page)), path
         assert fingerprint not in _outside_details(page), path
-    case.agreement.template.text += " Endret."
+    case.agreement.template.text += " Endret."  # both texts: Lindås is issued the nynorsk one
+    case.agreement.template.text_nn += " Endret."
     db.session.commit()
     page = client.get(f"/avtaler/{case.agreement.id}").get_data(as_text=True)
     assert "Advarsel: teksten samsvarer ikke med avtalemalen." in _outside_details(page)

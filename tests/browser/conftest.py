@@ -30,7 +30,9 @@ class LiveServer:
         return self.app.app_context()
 
 
-@pytest.fixture(scope="session")
+# Package scope: one server and one browser for all the browser tests, stopped when they are done, so that the tests
+# after them do not run inside Playwright's event loop (pyHanko's sync calls start one of their own).
+@pytest.fixture(scope="package")
 def live_server(tmp_path_factory):
     url = os.environ.get("TEST_LIVE_DATABASE_URL") or f"sqlite:///{tmp_path_factory.mktemp('live') / 'live.db'}"
     app = create_app(app_config(url))
@@ -44,7 +46,7 @@ def live_server(tmp_path_factory):
         db.engine.dispose()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser():
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)

@@ -264,7 +264,7 @@ def state_counts(round_: InvitationRound) -> list[tuple[str, str, int]]:
     """(state, label, count) for the states the round's cases are in, in the workflow's order."""
     counts = dict(db.session.execute(select(MembershipCase.state, func.count()).where(
         MembershipCase.round_id == round_.id).group_by(MembershipCase.state)).all())
-    return [(state, label, counts[state]) for state, label in MEMBERSHIP.states.items() if counts.get(state)]
+    return [(state, MEMBERSHIP.label(state), counts[state]) for state in MEMBERSHIP.states if counts.get(state)]
 
 
 @dataclass(frozen=True)

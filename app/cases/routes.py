@@ -40,7 +40,7 @@ def case_list():
     state = request.args.get("status", "")
     state = state if state in MEMBERSHIP.states else ""
     page = db.paginate(stmt.where(MembershipCase.state == state) if state else stmt, per_page=50, error_out=False)
-    return render_template("cases/list.html", page=page, state=state, states={s: MEMBERSHIP.label(s) for s in MEMBERSHIP.states},
+    return render_template("cases/list.html", page=page, state=state, states=MEMBERSHIP.labels(),
                            anything=bool(page.total) or bool(state) and db.finds(stmt))
 
 

@@ -53,7 +53,7 @@ def subgroup_list():
     page = db.paginate(stmt, per_page=PER_PAGE, error_out=False)
     anything = bool(page.total) or bool(query or theme or state) and db.finds(subgroups.listing(current_user))
     return render_template("subgroups/list.html", page=page, query=query, theme=theme, state=state,
-                           themes=THEMES, states={s: SUBGROUP.label(s) for s in SUBGROUP.states},
+                           themes=THEMES, states=SUBGROUP.labels(),
                            mine=subgroups.proposals_by(current_user), anything=anything)
 
 

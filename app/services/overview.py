@@ -47,7 +47,7 @@ class Row:
     @property
     def next_label(self) -> str:
         upcoming = self.case.next_date
-        return upcoming.label if upcoming else ""
+        return _(upcoming.label) if upcoming else ""
 
     @property
     def seats_label(self) -> str:

@@ -5,7 +5,7 @@ from datetime import date, timedelta
 
 from babel.numbers import format_currency
 from flask import render_template
-from flask_babel import gettext as _, lazy_gettext as _l
+from flask_babel import force_locale, gettext as _, lazy_gettext as _l
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import joinedload
 
@@ -45,7 +45,9 @@ def round_defaults(today: date) -> dict:
                  contribution=DEFAULT_CONTRIBUTION, contribution_from=first, contribution_to=first + 2,
                  agreement_end=date(first + 2, 12, 31),
                  meeting=_("Felles samarbeidsmøte i januar %(year)s", year=first))
-    terms["letter_text"] = letter(terms["contribution"], first, first + 2, terms["reply_deadline"], terms["meeting"])
+    with force_locale("nb"):  # the letter is bokmål (invitations/letter.txt), the meeting too
+        meeting = _("Felles samarbeidsmøte i januar %(year)s", year=first)
+    terms["letter_text"] = letter(terms["contribution"], first, first + 2, terms["reply_deadline"], meeting)
     return terms
 
 

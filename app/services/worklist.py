@@ -74,7 +74,7 @@ def approvals(user: User, today: date) -> Section:
     counts, found = waiting.counts(), []
     if counts.requests:
         requests = _first(workflow.pending_requests())
-        found += [Item("approvals.detail", {"request_id": r.id}, subject.workflow.spec(r.trigger).request_label,
+        found += [Item("approvals.detail", {"request_id": r.id}, _(subject.workflow.spec(r.trigger).request_label),
                        _name(getattr(subject, "organisation", None)), _day(r.requested_at))
                   for r, subject in workflow.with_subjects(requests)]
     if counts.representatives:

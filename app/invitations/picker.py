@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 
 from app import clock
 from app.extensions import db
-from app.forms import choices, escape_each
+from app.forms import choices, escape_each, names
 from app.models import InvitationRound, MembershipCase, Organisation, User
 from app.models.organisation import MUNICIPALITY, REGIONS
 from app.services import cases
@@ -58,7 +58,7 @@ def load(form, action: str, round_: InvitationRound | None = None) -> Picker:
         by_region[o.region or str(NO_REGION)].append(o)
     regions = list(by_region)
     form.organisations.choices = [(o.id, o.name) for o in municipalities]  # pairs: made options only to validate
-    form.region.choices = choices([("", gettext("Alle regioner"))] + [(r, r) for r in regions])
+    form.region.choices = choices([("", gettext("Alle regioner"))]) + names((r, r) for r in regions)
     region = form.region.data if form.region.data in regions else ""
     invited = set(db.session.scalars(select(MembershipCase.organisation_id)
                                      .where(MembershipCase.round_id == round_.id))) if round_ else set()

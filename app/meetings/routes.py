@@ -10,7 +10,7 @@ from sqlalchemy.orm import lazyload
 
 from app import clock, downloads
 from app.extensions import db
-from app.forms import ConfirmForm, choices
+from app.forms import ConfirmForm, names
 from app.meetings.forms import MeetingForm, MinutesForm
 from app.models import Meeting, User
 from app.models.meeting import ATTENDANCE_LABELS, KIND_LABELS
@@ -39,7 +39,7 @@ def _moment(day: date, at: time) -> datetime:
 
 
 def _invitee_choices(form: MeetingForm) -> None:
-    form.invitees.choices = choices(meetings.candidates())
+    form.invitees.choices = names(meetings.candidates())
 
 
 @bp.route("/")

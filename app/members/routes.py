@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from app import access, clock
 from app.extensions import db
-from app.forms import choices
+from app.forms import choices, names
 from app.members.forms import ContactForm, RepresentativeForm, RepresentativeStepForm
 from app.models import Organisation, Representative, User
 from app.models.representative import GROUPS
@@ -96,7 +96,7 @@ def organisation(org_id: int):
 def _user_choices(org: Organisation):
     people = db.session.scalars(select(User).where(User.organisation_id == org.id, User.active.is_(True))
                                 .order_by(User.name))
-    return choices([(0, _("— ingen —"))] + [(p.id, f"{p.name} ({p.email})") for p in people])
+    return choices([(0, _("— ingen —"))]) + names((p.id, f"{p.name} ({p.email})") for p in people)
 
 
 @bp.route("/<int:org_id>/representanter/ny", methods=["GET", "POST"])

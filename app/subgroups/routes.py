@@ -6,7 +6,7 @@ from sqlalchemy.orm import selectinload
 
 from app import clock
 from app.extensions import db
-from app.forms import choices
+from app.forms import names
 from app.models import Subgroup, SubgroupMember, User
 from app.models.subgroup import THEMES
 from app.security import role_required
@@ -153,10 +153,10 @@ def members(subgroup_id: int):
     found = [(u.id, person_label(u)) for u in subgroups.search_people(query)] if query \
         else subgroups.person_choices()
     form = AddMemberForm()
-    form.user_id.choices = choices([(user_id, label) for user_id, label in found if user_id not in current])
+    form.user_id.choices = names([(user_id, label) for user_id, label in found if user_id not in current])
     if request.method == "POST":
         # Validate against every person, not only the ones this search happened to show.
-        form.user_id.choices = choices(subgroups.person_choices())
+        form.user_id.choices = names(subgroups.person_choices())
     elif form.joined_on.data is None:
         form.joined_on.data = clock.today()
     if form.validate_on_submit():

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from flask_babel import gettext as _
+from markupsafe import Markup
 from sqlalchemy import Select, exists, func, or_, select
 from sqlalchemy.orm import contains_eager, joinedload, lazyload
 
@@ -83,7 +84,7 @@ def approvals(user: User, today: date) -> Section:
                        term.organisation.display_name, _day(term.proposed_at))
                   for term in _first(representatives.proposals_query())]
     if counts.seconded:
-        found += [Item("subgroups.subgroup_page", {"subgroup_id": subgroup.id}, subgroup.name, "",
+        found += [Item("subgroups.subgroup_page", {"subgroup_id": subgroup.id}, _named(subgroup.name), "",
                        _day(subgroup.state_since)) for subgroup in _first(subgroups.ready_for_decision_query())]
     if counts.contacts:
         links = _first(mailbox_links.awaiting_confirmation_query().options(
@@ -96,6 +97,11 @@ def approvals(user: User, today: date) -> Section:
                   for asking in _first(joins.awaiting_decision_query().options(joinedload(JoinRequest.organisation)))]
     found.sort(key=lambda item: item.since or date.max)
     return Section("approvals", counts.actionable, tuple(found[:LIMIT]), ("approvals.inbox", {}))
+
+
+def _named(name: str) -> Markup:
+    """A subgroup's or meeting's name as a title, which a translation leaves alone."""
+    return Markup('<span translate="no">{}</span>').format(name)
 
 
 def _name(organisation: Organisation | None) -> str:
@@ -274,7 +280,7 @@ def subgroups_to_second(user: User, today: date) -> Section:
     """Other members' proposals waiting for a project-group member's support."""
     count, found = _counted(subgroups.to_second_query(user))
     return Section("subgroups_to_second", count, tuple(
-        Item("subgroups.subgroup_page", {"subgroup_id": subgroup.id}, subgroup.name, "", _day(subgroup.state_since))
+        Item("subgroups.subgroup_page", {"subgroup_id": subgroup.id}, _named(subgroup.name), "", _day(subgroup.state_since))
         for subgroup in found), ("subgroups.subgroup_list", {"status": "submitted"}))
 
 
@@ -291,7 +297,7 @@ def minutes_missing(user: User, today: date) -> Section:
     count, found = _counted(select(Meeting).where(Meeting.ends_at < clock.now(), ~Meeting.has_minutes)
                             .options(lazyload(Meeting.invitees)).order_by(Meeting.ends_at, Meeting.id))
     return Section("minutes_missing", count, tuple(
-        Item("meetings.meeting_page", {"meeting_id": meeting.id}, meeting.title, "", _day(meeting.ends_at))
+        Item("meetings.meeting_page", {"meeting_id": meeting.id}, _named(meeting.title), "", _day(meeting.ends_at))
         for meeting in found), ("meetings.meeting_list", {}))
 
 

@@ -5,6 +5,7 @@ from datetime import date
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from markupsafe import Markup
 from sqlalchemy import select
 
 from app import access, clock
@@ -152,7 +153,8 @@ def action(rep_id: int, trigger: str):
     done = url_for("approvals.inbox", _anchor="representanter") if request.args.get("fra") == "godkjenninger" \
         else url_for("members.organisation", org_id=term.organisation_id)
     return step_confirmation(term, spec, RepresentativeStepForm(), done,
-                             title=f"{term.name} – {term.seat_label}, {term.organisation.display_name}")
+                             title=Markup('<span translate="no">{}</span> – {}, <span translate="no">{}</span>')
+                             .format(term.name, term.seat_label, term.organisation.display_name))
 
 
 @bp.route("/<int:org_id>/kontaktperson", methods=["GET", "POST"])

@@ -2,6 +2,7 @@
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import current_user
+from markupsafe import Markup
 from sqlalchemy.orm import selectinload
 
 from app import clock
@@ -138,7 +139,7 @@ def action(subgroup_id: int, trigger: str):
     if decision and request.method == "GET":
         form.decided_on.data = clock.today()
     return step_confirmation(subgroup, spec, form, url_for("subgroups.subgroup_page", subgroup_id=subgroup.id),
-                             title=subgroup.name,
+                             title=Markup('<span translate="no">{}</span>').format(subgroup.name),
                              data=lambda: {"decided_on": form.decided_on.data.isoformat()} if decision else None)
 
 

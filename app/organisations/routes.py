@@ -12,7 +12,7 @@ from sqlalchemy.orm import selectinload
 
 from app import clock, history
 from app.extensions import db
-from app.forms import choices
+from app.forms import choices, names
 from app.models import AuditEvent, InvitationRound, MembershipCase, Organisation, OrganisationSuccession, User
 from app.models.organisation import KIND_LABELS, WRITTEN_STANDARDS
 from app.organisations.forms import ChangeForm, DetailsForm, MergerForm, NewOrganisationForm
@@ -159,14 +159,14 @@ def _merger_choices(form: MergerForm) -> None:
     open_orgs = [(org_id, official or name) for org_id, official, name in db.session.execute(
         select(Organisation.id, Organisation.official_name, Organisation.name)
         .where(~Organisation.successor_links.any()).order_by(Organisation.sort_key, Organisation.id))]
-    form.predecessor_ids.choices = choices(open_orgs)
-    form.successor_id.choices = choices([(0, _("Ny organisasjon (fyll inn under)"))] + open_orgs)
+    form.predecessor_ids.choices = names(open_orgs)
+    form.successor_id.choices = choices([(0, _("Ny organisasjon (fyll inn under)"))]) + names(open_orgs)
     in_force = db.session.execute(
         select(MembershipCase.id, Organisation.official_name, Organisation.name, InvitationRound.title)
         .join(MembershipCase.organisation).join(MembershipCase.round).where(mergers.in_force())
         .order_by(Organisation.sort_key, MembershipCase.id))
-    form.continued_case_id.choices = choices([(0, _("Ingen: alle medlemskapene avsluttes"))] + [
-        (case_id, f"{official or name} – {title}") for case_id, official, name, title in in_force])
+    form.continued_case_id.choices = choices([(0, _("Ingen: alle medlemskapene avsluttes"))]) + names(
+        (case_id, f"{official or name} – {title}") for case_id, official, name, title in in_force)
 
 
 def _asked(form: MergerForm) -> mergers.Request:

@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from flask_babel import gettext as _
-from markupsafe import Markup
 from sqlalchemy import Select, exists, func, or_, select
 from sqlalchemy.orm import contains_eager, joinedload, lazyload
 
@@ -42,6 +41,11 @@ class Item:
     organisation: str = ""
     since: date | None = None  # waiting since
     due: date | None = None  # its date: a deadline, a last day, a due date (each kind says which)
+
+    @property
+    def named(self) -> bool:
+        """Whether the title is a name (a subgroup's or a meeting's), which a translation leaves alone."""
+        return self.endpoint in ("subgroups.subgroup_page", "meetings.meeting_page")
 
 
 @dataclass(frozen=True)
@@ -84,7 +88,7 @@ def approvals(user: User, today: date) -> Section:
                        term.organisation.display_name, _day(term.proposed_at))
                   for term in _first(representatives.proposals_query())]
     if counts.seconded:
-        found += [Item("subgroups.subgroup_page", {"subgroup_id": subgroup.id}, _named(subgroup.name), "",
+        found += [Item("subgroups.subgroup_page", {"subgroup_id": subgroup.id}, subgroup.name, "",
                        _day(subgroup.state_since)) for subgroup in _first(subgroups.ready_for_decision_query())]
     if counts.contacts:
         links = _first(mailbox_links.awaiting_confirmation_query().options(
@@ -97,11 +101,6 @@ def approvals(user: User, today: date) -> Section:
                   for asking in _first(joins.awaiting_decision_query().options(joinedload(JoinRequest.organisation)))]
     found.sort(key=lambda item: item.since or date.max)
     return Section("approvals", counts.actionable, tuple(found[:LIMIT]), ("approvals.inbox", {}))
-
-
-def _named(name: str) -> Markup:
-    """A subgroup's or meeting's name as a title, which a translation leaves alone."""
-    return Markup('<span translate="no">{}</span>').format(name)
 
 
 def _name(organisation: Organisation | None) -> str:
@@ -280,7 +279,7 @@ def subgroups_to_second(user: User, today: date) -> Section:
     """Other members' proposals waiting for a project-group member's support."""
     count, found = _counted(subgroups.to_second_query(user))
     return Section("subgroups_to_second", count, tuple(
-        Item("subgroups.subgroup_page", {"subgroup_id": subgroup.id}, _named(subgroup.name), "", _day(subgroup.state_since))
+        Item("subgroups.subgroup_page", {"subgroup_id": subgroup.id}, subgroup.name, "", _day(subgroup.state_since))
         for subgroup in found), ("subgroups.subgroup_list", {"status": "submitted"}))
 
 
@@ -297,7 +296,7 @@ def minutes_missing(user: User, today: date) -> Section:
     count, found = _counted(select(Meeting).where(Meeting.ends_at < clock.now(), ~Meeting.has_minutes)
                             .options(lazyload(Meeting.invitees)).order_by(Meeting.ends_at, Meeting.id))
     return Section("minutes_missing", count, tuple(
-        Item("meetings.meeting_page", {"meeting_id": meeting.id}, _named(meeting.title), "", _day(meeting.ends_at))
+        Item("meetings.meeting_page", {"meeting_id": meeting.id}, meeting.title, "", _day(meeting.ends_at))
         for meeting in found), ("meetings.meeting_list", {}))
 
 

@@ -27,6 +27,15 @@ def choices(pairs) -> list[SelectChoice]:
     return [SelectChoice(value, label) for value, label in pairs]
 
 
+NAME = {"translate": "no"}
+
+
+def names(pairs) -> list[SelectChoice]:
+    """(value, name) pairs as select options whose labels are names (of people, organisations, regions, meetings),
+    which a translation leaves alone."""
+    return [SelectChoice(value, label, render_kw=NAME) for value, label in pairs]
+
+
 class _TypedInput:
     """Something typed that is not a date, number or time at all is told so (`invalid`), not that the field is
     empty."""
@@ -90,7 +99,9 @@ class CheckboxListWidget:
         html = [f"<ul {html_params(**kwargs)}>"]
         for i, (choice, value, label) in enumerate(zip(options, values, labels)):
             before, middle, after = checked if coerce(choice.value) in chosen else plain
-            html.append(f'<li>{before}{prefix}-{i}{middle}{value}{after} <label for="{prefix}-{i}">{label}</label></li>')
+            name = ' translate="no"' if choice.render_kw == NAME else ""
+            html.append(f'<li>{before}{prefix}-{i}{middle}{value}{after} '
+                        f'<label for="{prefix}-{i}"{name}>{label}</label></li>')
         html.append("</ul>")
         return Markup("".join(html))
 

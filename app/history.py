@@ -13,6 +13,7 @@ from itertools import groupby
 
 from flask_babel import gettext
 from flask_babel import gettext as _
+from markupsafe import Markup
 from sqlalchemy import Integer, Select, String, bindparam, case, cast, extract, literal, null, select, union_all
 
 from app import clock, formatting
@@ -111,6 +112,7 @@ class Line:
     text: str  # "Marianne Solbakk bekreftet oppsigelsen fra Voss herad."
     approval: str | None  # who asked for the step, or what became of the request
     state: str | None  # the label of the state the step led to
+    html: Markup  # the text with its names marked translate="no"
 
     @property
     def day(self) -> date:
@@ -146,8 +148,26 @@ def _line(event: AuditEvent, found: Lookups) -> Line:
     if kind:
         sentence = kind.variants.get(_variant(event, data, facts), kind.sentence)
     text = gettext(sentence).format_map(facts)
+    html = Markup(gettext(sentence)).format_map(_Names(facts))
+    first = html.find(">") + 1 if html.startswith("<") else 0  # the first letter, after a name's opening tag
     return Line(event, f"{text[:1].upper()}{text[1:]}.", _approval(event, found),
-                state_label(_workflow_of(event), event.to_state) or None)
+                state_label(_workflow_of(event), event.to_state) or None,
+                Markup(f"{html[:first]}{html[first:first + 1].upper()}{html[first + 1:]}."))
+
+
+_NAMES = ("actor", "organisation", "person", "subject", "signer", "predecessor", "successor", "predecessors")
+
+
+class _Names(dict):
+    """A sentence's facts for a page: the names in a span a translation leaves alone."""
+
+    def __init__(self, facts: "_Facts"):
+        super().__init__()
+        self.facts = facts
+
+    def __missing__(self, name: str) -> str | Markup:
+        value = self.facts[name]
+        return Markup('<span translate="no">{}</span>').format(value) if name in _NAMES else value
 
 
 def _variant(event: AuditEvent, data: dict, facts: "_Facts") -> str | None:

@@ -65,7 +65,8 @@ def test_every_message_is_translated_and_none_is_fuzzy(language):
     assert path.exists(), f"no {language} catalog yet"
     translated = catalog(language)
     missing = [message.id for message in translated if message.id and untranslated(message)]
-    missing += [message.id for message in catalog("en") if message.id and message.id not in translated]
+    missing += [message.id for message in catalog("en")
+                if message.id and translated.get(message.id, message.context) is None]
     fuzzy = [message.id for message in translated if message.id and message.fuzzy]
     assert (len(missing), len(fuzzy)) == (0, 0), f"untranslated: {missing[:20]}, fuzzy: {fuzzy[:20]}"
 

@@ -14,7 +14,7 @@ from app.contributions.chart import grouped_bars, nice_top
 from app.models import AuditEvent, Contribution
 from app.services import ServiceError, contributions, tick, workflow
 from tests import factories
-from tests.conftest import post
+from tests.conftest import post, unmarked
 from tests.races import twin_saved_first
 
 NBSP = "\u00a0"
@@ -175,22 +175,22 @@ def _kroner(text: str) -> int:
 def test_outstanding_agrees_on_the_overview_the_member_pages_and_the_ledger(client, auth, orgs, adviser):
     owed = _ledger_of_three(orgs, adviser)
     auth.login(adviser)
-    overview = client.get("/oversikt").get_data(as_text=True)
+    overview = unmarked(client.get("/oversikt").get_data(as_text=True))
     table = list(csv.reader(io.StringIO(client.get("/oversikt.csv").data.decode("utf-8-sig")), delimiter=";"))
     in_csv = {row[0]: row[-1] for row in table[1:]}
-    listed = client.get("/medlemskap/").get_data(as_text=True)
+    listed = unmarked(client.get("/medlemskap/").get_data(as_text=True))
     for name, amount in owed.items():
         organisation = orgs[name]
         on_overview = re.search(rf'<td><a href="/saker/\d+">{name}</a>.*?<td class="num">([^<]*)</td>\s*</tr>',
                                 overview, re.S).group(1)
         on_list = re.search(rf'<a href="/medlemskap/{organisation.id}">{name}</a>.*?<td class="num">([^<]*)</td>',
                             listed, re.S).group(1)
-        page = client.get(f"/medlemskap/{organisation.id}").get_data(as_text=True)
+        page = unmarked(client.get(f"/medlemskap/{organisation.id}").get_data(as_text=True))
         on_page = re.search(r'Utestående</th><td class="num">([^<]*)</td>', page).group(1)
         in_python = sum(entry.outstanding_amount for entry in contributions.lines_for(organisation))
         assert [_kroner(on_overview), int(in_csv[name]), _kroner(on_list), _kroner(on_page), in_python,
                 contributions.outstanding_by_organisation([organisation.id])[organisation.id]] == [amount] * 6, name
-    ledger = client.get("/medlemskap/bidrag").get_data(as_text=True)
+    ledger = unmarked(client.get("/medlemskap/bidrag").get_data(as_text=True))
     total = _kroner(re.search(r"utestående <strong>([^<]*)</strong>", ledger).group(1))
     assert total == sum(t.outstanding for t in contributions.summary()) == sum(owed.values())
 
@@ -239,11 +239,11 @@ def test_bidrag_page_shows_totals_chart_and_table(client, auth, orgs, adviser):
     contributions.mark_paid(line, adviser, paid_on=date(2025, 4, 1), reference=None)
     db.session.commit()
     auth.login(adviser)
-    html = client.get("/medlemskap/bidrag").get_data(as_text=True)
+    html = unmarked(client.get("/medlemskap/bidrag").get_data(as_text=True))
     assert 'role="img"' in html and "<desc" in html and "<rect" in html
     assert f"2025 forventet: kr 40{NBSP}000. 2025 betalt: kr 40{NBSP}000." in html
     assert f"utestående <strong>kr 40{NBSP}000</strong>" in html  # 2026 is owed, not yet paid
-    filtered = client.get("/medlemskap/bidrag?status=expected").get_data(as_text=True)
+    filtered = unmarked(client.get("/medlemskap/bidrag?status=expected").get_data(as_text=True))
     assert "Voss 2026" in filtered and "Voss 2025" not in filtered
 
 

@@ -15,7 +15,7 @@ from app.models import AuditEvent, Contribution, CostKey
 from app.models.meeting import COORDINATION, STEERING_MEETING
 from app.services import ServiceError, annual_reports, contributions, cost_keys, invoice_basis, meetings, members, tick, workflow
 from tests import factories
-from tests.conftest import post
+from tests.conftest import post, unmarked
 from workflows.cost_key import DECIDED, DRAFT, SUBMITTED
 from workflows.key_shares import AMOUNT, PERCENT
 
@@ -347,7 +347,7 @@ def test_the_key_page_lists_shares_and_differences_a_page_at_a_time_as_the_share
         assert cost_keys.differences(bigger, first, year, 2, 2) == found[2:4]
         assert cost_keys.shares(bigger, year, 1, 2) == [s for s in bigger.shares if s.year == year][1:3]
     auth.login(world)
-    page = client.get(f"/okonomi/fordelingsnokkel/{bigger.id}?andeler-2027=2&endring-2026=3").get_data(as_text=True)
+    page = unmarked(client.get(f"/okonomi/fordelingsnokkel/{bigger.id}?andeler-2027=2&endring-2026=3").get_data(as_text=True))
     shown = [(s.organisation.name, s.year) for s in bigger.shares if s.year == 2027][2:4]
     table = page.split('id="year-2027"')[1].split("</table>")[0]
     assert re.findall(r"<tr><td>([^<]+)</td>", table) == [name for name, _ in shown]

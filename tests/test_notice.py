@@ -40,7 +40,7 @@ def test_notice_page_states_the_last_day_before_it_is_sent(app, client, auth, or
                   token_from=page).get_data(as_text=True)
     assert "Kontroller før du sender" in review and "Medlem til og med" in review and "23. november 2027" in review
     assert "Det er samme dato ett år etter oppsigelsen." in review
-    assert "Fra dagen etter er Lindås kommune ikke lenger medlemskommune" in review
+    assert 'Fra dagen etter er <span translate="no">Lindås kommune</span> ikke lenger medlemskommune' in review
     assert _requests() == 0
 
     sent = post(client, page, {"notice_date": "2026-11-23", "reason": "Vedtak i kommunestyret.", "send": "1"},

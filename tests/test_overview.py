@@ -80,7 +80,7 @@ def cases(orgs):
 
 def _names(html: str) -> list[str]:
     """The municipality names in the table, in order."""
-    return re.findall(r'<td><a href="/saker/\d+">([^<]+)</a>', html)
+    return re.findall(r'<td><a href="/saker/\d+"><span translate="no">([^<]+)</span></a>', html)
 
 
 def test_overview_lists_state_since_and_next_date(client, login, cases):
@@ -199,7 +199,8 @@ def membership_facts(orgs, cases):
 
 def _cells(html: str, name: str) -> list[str]:
     """The text of the cells in the municipality's row."""
-    row = re.search(rf'<tr>\s*<td><a href="/saker/\d+">{name}</a>.*?</tr>', html, re.S).group(0)
+    row = re.search(rf'<tr>\s*<td><a href="/saker/\d+"><span translate="no">{name}</span></a>.*?</tr>', html,
+                    re.S).group(0)
     return [re.sub(r"<[^>]+>", "", cell).strip() for cell in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
 
 

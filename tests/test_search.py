@@ -67,8 +67,11 @@ def world(app, orgs) -> World:
                  users={"adviser": adviser, "admin": admin, "project_member": proposer})
 
 
+NAME = r'(?:<span translate="no">)?([^<]+?)(?:</span>)?'  # a name, marked translate="no" where it is shown
+
+
 def _cells(pattern: str) -> Callable[[str], list[str]]:
-    return lambda page: [html.unescape(m) for m in re.findall(pattern, page)]
+    return lambda page: [html.unescape(m) for m in re.findall(pattern.replace("([^<]+)", NAME), page)]
 
 
 def _person_org(label: str) -> str:
@@ -109,17 +112,17 @@ LISTS = {
     "admin.user_list": SearchList(
         "admin", lambda ids: "/admin/brukere", lambda page: [
             html.unescape(f"{name} ({organisation})") for name, organisation in re.findall(
-                r'<td><a href="/admin/brukere/\d+">([^<]+)</a></td>\s*<td>[^<]+</td>\s*<td>([^<]*)</td>', page)],
+                rf'<td><a href="/admin/brukere/\d+">{NAME}</a></td>\s*<td>[^<]+</td>\s*<td[^>]*>([^<]*)</td>', page)],
         _person_org),
     "subgroups.subgroup_list": SearchList(
         "adviser", lambda ids: "/undergrupper/", _cells(r'<td><a href="/undergrupper/\d+">([^<]+)</a></td>'),
         lambda name: SUBGROUP_PLACES.get(name, name)),
     "subgroups.members": SearchList(
         "adviser", lambda ids: f"/undergrupper/{ids['established']}/medlemmer",
-        lambda page: _cells(r'<option value="\d+">([^<]+)</option>')(
+        lambda page: _cells(r'<option[^>]*value="\d+"[^>]*>([^<]+)</option>')(
             re.search(r'<select id="user_id".*?</select>', page, re.S).group(0)), _person_org),
     "subgroups.new": SearchList(
-        "project_member", lambda ids: "/undergrupper/ny", _cells(r'<label for="member_ids-\d+">([^<]+)</label>'),
+        "project_member", lambda ids: "/undergrupper/ny", _cells(r'<label for="member_ids-\d+"[^>]*>([^<]+)</label>'),
         _person_org, form_field="member_query"),
     "subgroups.edit": SearchList(
         "project_member", lambda ids: f"/undergrupper/{ids['draft']}/endre",
@@ -128,7 +131,7 @@ LISTS = {
         "adviser", lambda ids: "/invitasjoner/ny", _cells(r'<li>(?:<input [^>]*> <label [^>]*>|<span>)([^<]+)<'),
         lambda label: _register_org(f"{label} kommune"), form_field="q"),
     "organisations.merger": SearchList(
-        "adviser", lambda ids: "/organisasjoner/sammenslaing", _cells(r'<label for="predecessor_ids-\d+">([^<]+)<'),
+        "adviser", lambda ids: "/organisasjoner/sammenslaing", _cells(r'<label for="predecessor_ids-\d+"[^>]*>([^<]+)<'),
         lambda label: _register_org(label.removesuffix(" herad")), form_field="q"),
 }
 PEOPLE_LISTS = ("admin.user_list", "subgroups.members", "subgroups.new", "subgroups.edit")

@@ -173,6 +173,10 @@ class Workflow:
         self._require_state(state)
         return translated(self.states[state])
 
+    def labels(self) -> dict[str, str]:
+        """Every state's label, translated, in the workflow's order."""
+        return {state: translated(label) for state, label in self.states.items()}
+
     def family(self, state: str) -> str:
         """The family of a state (FAMILIES), the colour of its tag."""
         self._require_state(state)

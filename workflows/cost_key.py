@@ -11,9 +11,9 @@ SUBMITTED = "submitted"
 DECIDED = "decided"
 
 STATES = {
-    DRAFT: "Utkast",
+    DRAFT: N_("Utkast"),
     SUBMITTED: N_("Til behandling i styringsgruppen"),
-    DECIDED: "Vedtatt",
+    DECIDED: N_("Vedtatt"),
 }
 
 FAMILIES = {DRAFT: INVITED_FAMILY, SUBMITTED: INVITED_FAMILY, DECIDED: MEMBER_FAMILY}

@@ -22,16 +22,16 @@ TERMINATED = "terminated"
 EXPIRED = "expired"
 
 STATES = {
-    INVITED: "Invitert",
+    INVITED: N_("Invitert"),
     ACCEPTED: N_("Takket ja"),
     DECLINED: N_("Takket nei"),
     NO_REPLY: N_("Ikke svart"),
     WITHDRAWN: N_("Trukket tilbake"),
     AGREEMENT_PENDING: N_("Avtale til signering"),
-    SIGNED: "Signert",
-    ACTIVE: "Aktiv",
+    SIGNED: N_("Signert"),
+    ACTIVE: N_("Aktiv"),
     NOTICE_GIVEN: N_("I oppsigelsestid"),
-    TERMINATED: "Avsluttet",
+    TERMINATED: N_("Avsluttet"),
     EXPIRED: N_("Utløpt"),
 }
 

@@ -14,10 +14,10 @@ LAPSED = "lapsed"
 
 STATES = {
     PROPOSED: N_("Venter på godkjenning"),
-    APPROVED: "Godkjent",
-    REJECTED: "Avvist",
-    WITHDRAWN: "Trukket",
-    LAPSED: "Bortfalt",
+    APPROVED: N_("Godkjent"),
+    REJECTED: N_("Avvist"),
+    WITHDRAWN: N_("Trukket"),
+    LAPSED: N_("Bortfalt"),
 }
 
 # States in which a term holds its seat: nobody else may be proposed for that seat in an overlapping period.

@@ -16,14 +16,14 @@ ESTABLISHED = "established"
 CLOSED = "closed"
 
 STATES = {
-    DRAFT: "Utkast",
+    DRAFT: N_("Utkast"),
     SUBMITTED: N_("Sendt inn"),
     SECONDED: N_("Støttet"),
     RETURNED: N_("Sendt tilbake"),
-    APPROVED: "Godkjent",
+    APPROVED: N_("Godkjent"),
     REJECTED: N_("Avslått"),
-    ESTABLISHED: "Etablert",
-    CLOSED: "Avsluttet",
+    ESTABLISHED: N_("Etablert"),
+    CLOSED: N_("Avsluttet"),
 }
 
 FAMILIES = {

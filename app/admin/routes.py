@@ -9,7 +9,7 @@ from sqlalchemy import select
 from app import history, search
 from app.admin import event_log
 from app.admin.forms import LogFilterForm, NewUserForm, UserForm
-from app.forms import ConfirmForm, choices
+from app.forms import ConfirmForm, choices, names
 from app.extensions import db
 from app.models import Organisation, OutboxMessage, User
 from app.models.organisation import MUNICIPALITY
@@ -25,7 +25,7 @@ PER_PAGE = 25
 def _organisation_choices():
     rows = db.session.execute(select(Organisation.id, Organisation.official_name, Organisation.name)
                               .order_by(Organisation.kind != MUNICIPALITY, Organisation.sort_key))
-    return choices([(0, _("— ingen —"))] + [(org_id, official or name) for org_id, official, name in rows])
+    return choices([(0, _("— ingen —"))]) + names((org_id, official or name) for org_id, official, name in rows)
 
 
 def _get_user(user_id: int) -> User:

@@ -2,6 +2,7 @@
 from flask_babel import gettext as _, lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
+from markupsafe import Markup, escape
 from wtforms import BooleanField, RadioField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
@@ -29,7 +30,8 @@ class SignForm(FlaskForm):
     def __init__(self, party_name: str, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.party_name = party_name
-        self.confirm.label.text = _("Jeg signerer på vegne av %(party)s", party=party_name)
+        name = Markup('<span translate="no">{}</span>').format(party_name)
+        self.confirm.label.text = Markup(escape(_("Jeg signerer på vegne av %(party)s"))) % {"party": name}
 
     def validate_confirm(self, field):
         if not field.data:

@@ -11,7 +11,7 @@ from app.services import agreement_print
 from app.agreements.forms import CheckForm, IssueForm, NoticeForm, SignForm, UploadForm
 from app.cases.routes import get_case
 from app.extensions import db
-from app.forms import choices
+from app.forms import names
 from app.models import Agreement, AgreementDocument, MembershipCase, Organisation
 from app.models.case import HOST_PARTY, MUNICIPALITY_PARTY
 from app.security import allowed_if, role_required
@@ -129,7 +129,7 @@ def upload(agreement_id: int):
     agreement = get_agreement(agreement_id)
     form = UploadForm()
     unsigned = [p for p in (MUNICIPALITY_PARTY, HOST_PARTY) if not agreement.signed_by(p)]
-    form.party.choices = choices((p, agreements.party_name(agreement, p)) for p in unsigned)
+    form.party.choices = names((p, agreements.party_name(agreement, p)) for p in unsigned)
     open_ = agreements.is_open(agreement)
     if open_ and unsigned and form.validate_on_submit():
         upload_file = form.document.data

@@ -2,6 +2,7 @@
 from flask import Blueprint, Response, abort, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
@@ -40,7 +41,7 @@ def case_list():
     state = request.args.get("status", "")
     state = state if state in MEMBERSHIP.states else ""
     page = db.paginate(stmt.where(MembershipCase.state == state) if state else stmt, per_page=50, error_out=False)
-    return render_template("cases/list.html", page=page, state=state, states=MEMBERSHIP.states,
+    return render_template("cases/list.html", page=page, state=state, states=MEMBERSHIP.labels(),
                            anything=bool(page.total) or bool(state) and db.finds(stmt))
 
 
@@ -89,7 +90,8 @@ def action(case_id: int, trigger: str):
     if page := own_page(case, spec, case_id=case.id):
         return page
     return step_confirmation(case, spec, ActionForm(), url_for("cases.case_page", case_id=case.id),
-                             title=f"{case.organisation.display_name} – {case.round.title}")
+                             title=Markup('<span translate="no">{}</span> – {}').format(
+                                 case.organisation.display_name, case.round.title))
 
 
 # --- the case's documents: read in the app, each as PDF, or the whole case as a ZIP for the archive ---------------

@@ -35,7 +35,7 @@ def overview():
     counts = overview_service.state_counts()
     page = overview_service.page_of_rows(request.args.get("page", 1, type=int), counts, **filters)
     return render_template("cockpit/overview.html", page=page, counts=counts,
-                           most=max((n for _, _, n in counts), default=1), states=MEMBERSHIP.states,
+                           most=max((n for _, _, n in counts), default=1), states=MEMBERSHIP.labels(),
                            regions=[r for r in REGIONS if r != "Vertskommune"], sorts=overview_service.SORTS,
                            total_seats=representatives.TOTAL_SEATS, **filters)
 

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from app import clock, downloads
 from app.contributions.key_forms import DecisionForm, StepForm, key_form
 from app.extensions import db
-from app.forms import choices
+from app.forms import choices, names
 from app.models import CostKey, Meeting
 from app.models.meeting import STEERING_MEETING
 from app.security import role_required
@@ -150,7 +150,7 @@ def decide(key_id: int):
     form = DecisionForm()
     meetings = db.session.scalars(select(Meeting).where(Meeting.kind == STEERING_MEETING)
                                   .order_by(Meeting.starts_at.desc())).all()
-    form.meeting_id.choices = choices([(0, _("Møtet er ikke registrert her")), *((m.id, m.title) for m in meetings)])
+    form.meeting_id.choices = choices([(0, _("Møtet er ikke registrert her"))]) + names((m.id, m.title) for m in meetings)
     if request.method == "GET":
         form.decided_on.data = clock.today()
     reason = step_refusal(key, spec)

@@ -1,6 +1,7 @@
 """Forms of the annual evaluation: the year's questions, and a municipality's answers."""
 from flask_babel import gettext as _, lazy_gettext as _l
 from flask_wtf import FlaskForm
+from markupsafe import Markup
 from wtforms import SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange
 
@@ -21,6 +22,7 @@ def answer_form(evaluation, response=None, **kwargs) -> FlaskForm:
 
     for question in evaluation.questions:
         setattr(AnswerForm, f"q{question.id}", TextAreaField(
-            f"{question.position}. {question.text}", validators=[DataRequired(REQUIRED), Length(max=4000)],
+            Markup('{}. <span translate="no">{}</span>').format(question.position, question.text),
+            validators=[DataRequired(REQUIRED), Length(max=4000)], render_kw={"translate": "no"},
             default=response.answer_to(question) if response else None))
     return AnswerForm(**kwargs)

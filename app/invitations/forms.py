@@ -27,7 +27,8 @@ class RoundForm(FlaskForm):
     contribution_to = IntegerField(_l("Bidrag til og med år"), validators=[InputRequired(REQUIRED), YEAR])
     agreement_end = DateField(_l("Avtalen gjelder til og med"), validators=[DataRequired(DATE)])
     meeting = StringField(_l("Møtet brevet varsler"), validators=[Optional(), Length(max=300)])
-    letter_text = TextAreaField(_l("Brevtekst"), validators=[DataRequired(REQUIRED), Length(max=20_000)])
+    letter_text = TextAreaField(_l("Brevtekst"), validators=[DataRequired(REQUIRED), Length(max=20_000)],
+                                render_kw={"lang": "nb"})
     region = SelectField(_l("Vis kommuner i"), validate_choice=False)
     q = StringField(_l("Søk etter kommune"), validators=[Optional(), Length(max=100)])
     organisations = CheckboxList(_l("Kommuner som inviteres"), coerce=int)

@@ -17,7 +17,7 @@ from sqlalchemy import case as sql_case, func, select
 
 from app import clock, search
 from app.extensions import db
-from app.forms import choices, escape_each
+from app.forms import choices, escape_each, names
 from app.models import InvitationRound, MembershipCase, Organisation, User
 from app.models.organisation import MUNICIPALITY, REGIONS
 from app.safe_input import MAX_ID
@@ -63,7 +63,7 @@ def load(form, action: str, round_: InvitationRound | None = None) -> Picker:
         Organisation.kind == MUNICIPALITY, Organisation.is_host.is_(False))),
         key=lambda r: (REGIONS.index(r) if r in REGIONS else len(REGIONS), r or ""))
     named = [r for r in regions if r]
-    form.region.choices = choices([("", _l("Alle regioner"))] + [(r, r) for r in named])
+    form.region.choices = choices([("", _l("Alle regioner"))]) + names((r, r) for r in named)
     region = form.region.data if form.region.data in named else ""
     matching = search.where(_municipalities(), form.q.data or "", Organisation)
     if region:

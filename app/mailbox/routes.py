@@ -6,7 +6,7 @@ from dataclasses import asdict
 from flask import Blueprint, make_response, redirect, render_template, request, url_for
 
 from app import clock
-from app.forms import ConfirmForm, choices
+from app.forms import ConfirmForm, names
 from app.mailbox.forms import JoinForm, MailboxReplyForm
 from app.models.invitation import ANSWER_LABELS
 from app.security import public
@@ -46,7 +46,7 @@ def reply(token: str):
 @public
 def join():
     form = JoinForm()
-    form.organisation_id.choices = choices([(o.id, o.display_name) for o in joins.joinable(clock.today())])
+    form.organisation_id.choices = names([(o.id, o.display_name) for o in joins.joinable(clock.today())])
     if form.validate_on_submit():
         found = attempt_result(lambda: joins.request_to_join(
             form.organisation_id.data, name=form.name.data, title=form.title.data, email=form.email.data,

@@ -10,7 +10,7 @@ from sqlalchemy.orm import lazyload
 
 from app import clock, downloads
 from app.extensions import db
-from app.forms import ConfirmForm, choices
+from app.forms import ConfirmForm, names
 from app.meetings.forms import MeetingForm, MinutesForm
 from app.models import Meeting, User
 from app.models.meeting import ATTENDANCE_LABELS, KIND_LABELS
@@ -43,7 +43,7 @@ def _invitee_choices(form: MeetingForm) -> bool:
     """Offer the invitees chosen and the first others matching the search; whether the form is to be saved (not
     just searched)."""
     chosen = [i for i in form.invitees.data or () if isinstance(i, int) and 0 < i <= MAX_ID]
-    form.invitees.choices = choices(meetings.candidates(chosen, form.q.data or ""))
+    form.invitees.choices = names(meetings.candidates(chosen, form.q.data or ""))
     return request.form.get("action") != "filter"
 
 

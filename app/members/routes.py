@@ -5,11 +5,12 @@ from datetime import date
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from markupsafe import Markup
 from sqlalchemy import select
 
 from app import access, clock
 from app.extensions import db
-from app.forms import choices
+from app.forms import choices, names
 from app.members.forms import ContactForm, RepresentativeForm, RepresentativeStepForm
 from app.models import Organisation, Representative, User
 from app.models.representative import GROUPS
@@ -96,7 +97,7 @@ def organisation(org_id: int):
 def _user_choices(org: Organisation):
     people = db.session.scalars(select(User).where(User.organisation_id == org.id, User.active.is_(True))
                                 .order_by(User.name))
-    return choices([(0, _("— ingen —"))] + [(p.id, f"{p.name} ({p.email})") for p in people])
+    return choices([(0, _("— ingen —"))]) + names((p.id, f"{p.name} ({p.email})") for p in people)
 
 
 @bp.route("/<int:org_id>/representanter/ny", methods=["GET", "POST"])
@@ -152,7 +153,8 @@ def action(rep_id: int, trigger: str):
     done = url_for("approvals.inbox", _anchor="representanter") if request.args.get("fra") == "godkjenninger" \
         else url_for("members.organisation", org_id=term.organisation_id)
     return step_confirmation(term, spec, RepresentativeStepForm(), done,
-                             title=f"{term.name} – {term.seat_label}, {term.organisation.display_name}")
+                             title=Markup('<span translate="no">{}</span> – {}, <span translate="no">{}</span>')
+                             .format(term.name, term.seat_label, term.organisation.display_name))
 
 
 @bp.route("/<int:org_id>/kontaktperson", methods=["GET", "POST"])

@@ -122,5 +122,5 @@ class CostKeyShare(db.Model):
     @property
     def basis_label(self) -> str:
         if self.percent is not None:
-            return f"{percent_text(self.percent)} av resten"
+            return _("%(percent)s av resten", percent=percent_text(self.percent))
         return str(BASIS_LABELS[self.basis])

@@ -4,14 +4,14 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, Length, Optional
 
-from app.forms import REQUIRED, CheckboxList, DateField, LongSelect, choices
+from app.forms import REQUIRED, CheckboxList, DateField, LongSelect, choices, names
 from app.models.organisation import KIND_LABELS, REGIONS, WRITTEN_STANDARDS
 
 MAILBOX = _l("Skriv en gyldig e-postadresse, for eksempel postmottak@alver.kommune.no.")
 
 
 def _region_choices():
-    return choices([("", _l("Ingen"))] + [(region, region) for region in REGIONS])
+    return choices([("", _l("Ingen"))]) + names((region, region) for region in REGIONS)
 
 
 class NewOrganisationForm(FlaskForm):

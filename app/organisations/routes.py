@@ -12,7 +12,7 @@ from sqlalchemy.orm import selectinload
 
 from app import clock, history, search
 from app.extensions import db
-from app.forms import choices
+from app.forms import choices, names
 from app.models import AuditEvent, InvitationRound, MembershipCase, Organisation, OrganisationSuccession, User
 from app.models.organisation import KIND_LABELS, WRITTEN_STANDARDS
 from app.organisations.forms import ChangeForm, DetailsForm, MergerForm, NewOrganisationForm
@@ -173,10 +173,10 @@ def _merger_choices(form: MergerForm) -> None:
         open_orgs.where(Organisation.id.in_(predecessors + successor)))}
     shown = [(org_id, official or name) for org_id, official, name in db.session.execute(
         matching.where(Organisation.id.not_in(list(chosen))).limit(MERGER_SHOWN))]
-    form.predecessor_ids.choices = choices([(i, chosen[i]) for i in dict.fromkeys(predecessors) if i in chosen]
-                                           + shown)
-    form.successor_id.choices = choices([(0, _l("Ny organisasjon (fyll inn under)"))]
-                                        + [(i, chosen[i]) for i in successor if i in chosen] + shown)
+    form.predecessor_ids.choices = names([(i, chosen[i]) for i in dict.fromkeys(predecessors) if i in chosen]
+                                         + shown)
+    form.successor_id.choices = choices([(0, _l("Ny organisasjon (fyll inn under)"))]) + names(
+        [(i, chosen[i]) for i in successor if i in chosen] + shown)
     in_force = select(MembershipCase.id, Organisation.official_name, Organisation.name, InvitationRound.title) \
         .join(MembershipCase.organisation).join(MembershipCase.round).where(mergers.in_force()) \
         .order_by(Organisation.sort_key, MembershipCase.id)
@@ -185,9 +185,9 @@ def _merger_choices(form: MergerForm) -> None:
                                                       MembershipCase.organisation_id.in_(predecessors)))))
     found = search.where(in_force, form.q.data or "", Organisation) \
         .where(MembershipCase.id.not_in([row[0] for row in mine])).limit(MERGER_SHOWN)
-    form.continued_case_id.choices = choices([(0, _l("Ingen: alle medlemskapene avsluttes"))] + [
+    form.continued_case_id.choices = choices([(0, _l("Ingen: alle medlemskapene avsluttes"))]) + names(
         (case_id, f"{official or name} – {title}")
-        for case_id, official, name, title in mine + list(db.session.execute(found))])
+        for case_id, official, name, title in mine + list(db.session.execute(found)))
 
 
 def _asked(form: MergerForm) -> mergers.Request:

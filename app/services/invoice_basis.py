@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask_babel import gettext as _, lazy_gettext as _l
+from markupsafe import Markup, escape
 from openpyxl import Workbook
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
@@ -28,6 +29,7 @@ class InvoiceRow:
     name: str
     basis: str
     reference: str
+    reference_html: Markup  # the reference with the quoted agenda item marked translate="no"
     amount: int
     status: str
     invoiced_on: date | None
@@ -56,18 +58,28 @@ def agreement_reference(agreement: Agreement | None) -> str:
     return _("Samarbeidsavtale %(period)s (avtale-ID %(id)s)", period=agreement.period, id=agreement.id)
 
 
-def key_reference(key: CostKey) -> str:
-    decided = _(", vedtatt %(date)s", date=short_date(key.decided_on)) if key.decided_on else ""
-    item = _(", sak %(item)s", item=key.agenda_item) if key.agenda_item else ""
-    return _("%(title)s%(decided)s%(item)s (nøkkel-ID %(id)s)", title=key.title, decided=decided, item=item, id=key.id)
+def key_reference(key: CostKey, html: bool = False) -> str | Markup:
+    """The key by title, decision date and agenda item; as HTML, the agenda item (a quoted title) is marked
+    translate="no"."""
+    text = (lambda message: Markup(escape(message))) if html else str
+    agenda_item = Markup('<span translate="no">{}</span>').format(key.agenda_item) if html else key.agenda_item
+    decided = text(_(", vedtatt %(date)s", date=short_date(key.decided_on))) if key.decided_on else text("")
+    item = text(_(", sak %(item)s")) % {"item": agenda_item} if key.agenda_item else text("")
+    return text(_("%(title)s%(decided)s%(item)s (nøkkel-ID %(id)s)")) % {"title": key.title, "decided": decided,
+                                                                          "item": item, "id": key.id}
 
 
 def _row(entry: Contribution) -> InvoiceRow:
     party = organisations.on(entry.organisation, register_day(entry.year))
-    basis, reference = (str(KEY_BASIS), key_reference(entry.cost_key)) if entry.cost_key_id else \
-        (str(AGREEMENT_BASIS), agreement_reference(entry.agreement))
+    if entry.cost_key_id:
+        basis = str(KEY_BASIS)
+        reference, html = key_reference(entry.cost_key), key_reference(entry.cost_key, html=True)
+    else:
+        basis = str(AGREEMENT_BASIS)
+        reference = agreement_reference(entry.agreement)
+        html = Markup(escape(reference))
     return InvoiceRow(year=entry.year, organisation_id=entry.organisation_id, org_number=party.org_number,
-                      name=party.official_name, basis=basis, reference=reference,
+                      name=party.official_name, basis=basis, reference=reference, reference_html=html,
                       amount=entry.amount, status=entry.status_label, invoiced_on=entry.invoiced_on,
                       invoice_ref=entry.invoice_ref, due_on=entry.due_on, paid_on=entry.paid_on, line_id=entry.id)
 

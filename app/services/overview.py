@@ -47,7 +47,7 @@ class Row:
     @property
     def next_label(self) -> str:
         upcoming = self.case.next_date
-        return upcoming.label if upcoming else ""
+        return _(upcoming.label) if upcoming else ""
 
     @property
     def seats_label(self) -> str:
@@ -224,7 +224,7 @@ def page_of_rows(page: int, counts: list[tuple[str, str, int]], query: str = "",
 def state_counts() -> list[tuple[str, str, int]]:
     """(state, label, number of municipalities) for every state that has any, in the workflow's order."""
     counts = dict(db.session.execute(_counts_query()).all())
-    return [(state, label, counts[state]) for state, label in MEMBERSHIP.states.items() if state in counts]
+    return [(state, MEMBERSHIP.label(state), counts[state]) for state in MEMBERSHIP.states if state in counts]
 
 
 def _counts_query() -> Select:

@@ -5,7 +5,7 @@ from datetime import date, timedelta
 
 from babel.numbers import format_currency
 from flask import render_template
-from flask_babel import gettext as _, lazy_gettext as _l
+from flask_babel import force_locale, gettext as _, lazy_gettext as _l
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import joinedload
 
@@ -45,7 +45,9 @@ def round_defaults(today: date) -> dict:
                  contribution=DEFAULT_CONTRIBUTION, contribution_from=first, contribution_to=first + 2,
                  agreement_end=date(first + 2, 12, 31),
                  meeting=_("Felles samarbeidsmøte i januar %(year)s", year=first))
-    terms["letter_text"] = letter(terms["contribution"], first, first + 2, terms["reply_deadline"], terms["meeting"])
+    with force_locale("nb"):  # the letter is bokmål (invitations/letter.txt), the meeting too
+        meeting = _("Felles samarbeidsmøte i januar %(year)s", year=first)
+    terms["letter_text"] = letter(terms["contribution"], first, first + 2, terms["reply_deadline"], meeting)
     return terms
 
 
@@ -264,7 +266,7 @@ def state_counts(round_: InvitationRound) -> list[tuple[str, str, int]]:
     """(state, label, count) for the states the round's cases are in, in the workflow's order."""
     counts = dict(db.session.execute(select(MembershipCase.state, func.count()).where(
         MembershipCase.round_id == round_.id).group_by(MembershipCase.state)).all())
-    return [(state, label, counts[state]) for state, label in MEMBERSHIP.states.items() if counts.get(state)]
+    return [(state, MEMBERSHIP.label(state), counts[state]) for state in MEMBERSHIP.states if counts.get(state)]
 
 
 @dataclass(frozen=True)

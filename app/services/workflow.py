@@ -187,7 +187,7 @@ def subject_of(request: TransitionRequest):
 
 def request_title(request: TransitionRequest, subject) -> str:
     """What a request is, named for the organisation it is about: "Oppsigelse – Voss herad"."""
-    return f"{subject.workflow.spec(request.trigger).request_label} – {subject.organisation.display_name}"
+    return f"{_(subject.workflow.spec(request.trigger).request_label)} – {subject.organisation.display_name}"
 
 
 def _decide(request: TransitionRequest, actor: User, status: str, comment: str | None) -> None:

@@ -42,6 +42,11 @@ class Item:
     since: date | None = None  # waiting since
     due: date | None = None  # its date: a deadline, a last day, a due date (each kind says which)
 
+    @property
+    def named(self) -> bool:
+        """Whether the title is a name (a subgroup's or a meeting's), which a translation leaves alone."""
+        return self.endpoint in ("subgroups.subgroup_page", "meetings.meeting_page")
+
 
 @dataclass(frozen=True)
 class Section:
@@ -74,7 +79,7 @@ def approvals(user: User, today: date) -> Section:
     counts, found = waiting.counts(), []
     if counts.requests:
         requests = _first(workflow.pending_requests())
-        found += [Item("approvals.detail", {"request_id": r.id}, subject.workflow.spec(r.trigger).request_label,
+        found += [Item("approvals.detail", {"request_id": r.id}, _(subject.workflow.spec(r.trigger).request_label),
                        _name(getattr(subject, "organisation", None)), _day(r.requested_at))
                   for r, subject in workflow.with_subjects(requests)]
     if counts.representatives:

@@ -5,7 +5,7 @@ from wtforms import FieldList, Form, FormField, SelectField, StringField, Submit
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from app import clock
-from app.forms import REQUIRED, CheckboxList, DateField, LongSelect, choices
+from app.forms import REQUIRED, CheckboxList, DateField, LongSelect, choices, names
 from app.models import User
 from app.models.subgroup import THEMES
 from app.services import subgroups
@@ -65,7 +65,7 @@ class ProposalForm(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.chair_id.choices = choices([(0, _("— Velg leder —"))] + subgroups.person_choices())
+        self.chair_id.choices = choices([(0, _("— Velg leder —"))]) + names(subgroups.person_choices())
         self.load_member_choices()
 
     def load_member_choices(self) -> None:
@@ -74,7 +74,7 @@ class ProposalForm(FlaskForm):
         query = (self.member_query.data or "").strip()
         matches = [u for u in subgroups.search_people(query) if u.id not in chosen] if query else []
         people = sorted(chosen.values(), key=lambda u: u.name) + matches
-        self.member_ids.choices = choices([(u.id, person_label(u)) for u in people])
+        self.member_ids.choices = names([(u.id, person_label(u)) for u in people])
         self.search_matches = len(matches) if query else None
 
     @property

@@ -2,11 +2,12 @@
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import current_user
+from markupsafe import Markup
 from sqlalchemy.orm import selectinload
 
 from app import clock
 from app.extensions import db
-from app.forms import choices
+from app.forms import names
 from app.models import Subgroup, SubgroupMember, User
 from app.models.subgroup import THEMES
 from app.security import role_required
@@ -53,8 +54,8 @@ def subgroup_list():
     page = db.paginate(stmt, per_page=PER_PAGE, error_out=False)
     anything = bool(page.total) or bool(query or theme or state) and db.finds(subgroups.listing(current_user))
     return render_template("subgroups/list.html", page=page, query=query, theme=theme, state=state,
-                           themes=THEMES, states=SUBGROUP.states, mine=subgroups.proposals_by(current_user),
-                           anything=anything)
+                           themes=THEMES, states=SUBGROUP.labels(),
+                           mine=subgroups.proposals_by(current_user), anything=anything)
 
 
 @bp.route("/ny", methods=["GET", "POST"])
@@ -138,7 +139,7 @@ def action(subgroup_id: int, trigger: str):
     if decision and request.method == "GET":
         form.decided_on.data = clock.today()
     return step_confirmation(subgroup, spec, form, url_for("subgroups.subgroup_page", subgroup_id=subgroup.id),
-                             title=subgroup.name,
+                             title=Markup('<span translate="no">{}</span>').format(subgroup.name),
                              data=lambda: {"decided_on": form.decided_on.data.isoformat()} if decision else None)
 
 
@@ -153,10 +154,10 @@ def members(subgroup_id: int):
     found = [(u.id, person_label(u)) for u in subgroups.search_people(query)] if query \
         else subgroups.person_choices()
     form = AddMemberForm()
-    form.user_id.choices = choices([(user_id, label) for user_id, label in found if user_id not in current])
+    form.user_id.choices = names([(user_id, label) for user_id, label in found if user_id not in current])
     if request.method == "POST":
         # Validate against every person, not only the ones this search happened to show.
-        form.user_id.choices = choices(subgroups.person_choices())
+        form.user_id.choices = names(subgroups.person_choices())
     elif form.joined_on.data is None:
         form.joined_on.data = clock.today()
     if form.validate_on_submit():

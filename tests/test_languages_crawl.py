@@ -40,7 +40,7 @@ class _Interface(HTMLParser):
 
     def handle_starttag(self, tag, attrs):
         attributes = dict(attrs)
-        if tag == "a" and attributes.get("href"):
+        if tag == "a" and attributes.get("href") and not attributes.get("hreflang"):  # hreflang: the chooser
             self.links.append(attributes["href"])
         if self._skipping:
             if tag not in _VOID:

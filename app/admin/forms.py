@@ -28,10 +28,10 @@ class NewUserForm(UserForm):
 
 # Everything, then each topic: first as a whole, then kind by kind.
 KIND_CHOICES = [SelectChoice("", _l("Alt"))] + [
-    SelectChoice(value, text, optgroup=label)
+    SelectChoice(value, text, optgroup=_l(label))
     for topic, label in TOPICS.items()
-    for value, text in ((topic, _l("%(topic)s: alle", topic=label)),
-                        *((key, KINDS[key].label) for key in kinds_in(topic)))]
+    for value, text in ((topic, _l("%(topic)s: alle", topic=_l(label))),
+                        *((key, _l(KINDS[key].label)) for key in kinds_in(topic)))]
 
 
 class KindSelect(LongSelect):

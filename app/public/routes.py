@@ -4,7 +4,7 @@ language is in the address (?lang=en), and every page may be cached for PUBLIC_M
 from functools import wraps
 
 from flask import Blueprint, abort, current_app, g, make_response, render_template, request, url_for
-from flask_babel import refresh
+from flask_babel import get_locale, refresh
 
 from app import clock
 from app.models.representative import GROUPS
@@ -26,8 +26,8 @@ def language_from_address():
 
 @bp.app_template_global()
 def public_url(endpoint: str, **values) -> str:
-    """A public page's address in the language of this page (bokmål needs no ?lang=)."""
-    lang = g.get("public_lang")
+    """A public page's address in the language of this page, public or not (bokmål needs no ?lang=)."""
+    lang = get_locale().language
     if lang and lang != current_app.config["BABEL_DEFAULT_LOCALE"]:
         values["lang"] = lang
     return url_for(endpoint, **values)

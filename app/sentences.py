@@ -27,6 +27,7 @@ TOPICS = MappingProxyType({
     "meeting": N_("Møter, årsrapporter og vurderinger"),
     "register": "Organisasjonsregisteret",
     "account": N_("Brukere og innlogging"),
+    "public": N_("Nettsiden og fagkonferansen"),
 })
 VARIANTS = ("own", "scanned")
 # The events about a request for approval: one kind per step that needs approval.
@@ -232,6 +233,33 @@ KINDS = MappingProxyType({
                            N_("{actor} registrerte at {predecessors} blir {successor} fra {first_day}")),
     "merger.apply": _kind("register", N_("Sammenslåing gjennomført"),
                           N_("{actor} gjennomførte sammenslåingen til {successor} fra {first_day}")),
+    # The public website and the annual conference (a registration's person is never named here)
+    "news.create": _kind("public", N_("Nyhet skrevet"), N_("{actor} skrev en nyhet")),
+    "news.update": _kind("public", N_("Nyhet endret"), N_("{actor} endret en nyhet")),
+    "news.publish": _kind("public", N_("Nyhet publisert"), N_("{actor} publiserte en nyhet")),
+    "news.unpublish": _kind("public", N_("Nyhet avpublisert"), N_("{actor} tok en nyhet bort fra nettsiden")),
+    "news.discard": _kind("public", N_("Nyhet forkastet"), N_("{actor} forkastet et utkast til en nyhet")),
+    "conference.create": _kind("public", N_("Konferanse planlagt"), N_("{actor} planla en fagkonferanse")),
+    "conference.change": _kind("public", N_("Konferanse endret"), N_("{actor} endret en fagkonferanse")),
+    "conference.add_session": _kind("public", N_("Programpost lagt til"),
+                                     N_("{actor} la til en post i konferanseprogrammet")),
+    "conference.remove_session": _kind("public", N_("Programpost fjernet"),
+                                       N_("{actor} fjernet en post fra konferanseprogrammet")),
+    "conference.delete_personal_data": _kind("public", N_("Personopplysninger i påmeldinger slettet"),
+                                             N_("{actor} slettet personopplysningene i påmeldingene til en "
+                                                "fagkonferanse")),
+    "conference_registration.confirm": _kind("public", N_("Påmelding med plass"),
+                                             N_("En påmelding til fagkonferansen fikk plass")),
+    "conference_registration.waitlist": _kind("public", N_("Påmelding på venteliste"),
+                                              N_("En påmelding til fagkonferansen kom på venteliste")),
+    "conference_registration.move_up": _kind("public", N_("Rykket opp fra ventelisten"),
+                                             N_("En påmelding rykket opp fra ventelisten og fikk plass")),
+    "conference_registration.cancel": _kind("public", N_("Påmelding avmeldt"),
+                                            N_("En påmelding til fagkonferansen ble meldt av")),
+    "conference_registration.attend": _kind("public", N_("Møtte på konferansen"),
+                                            N_("{actor} registrerte at en deltaker møtte")),
+    "conference_registration.mark_absent": _kind("public", N_("Møtte ikke på konferansen"),
+                                                 N_("{actor} registrerte at en deltaker ikke møtte")),
     # Users and signing in
     "user.create": _kind("account", N_("Bruker opprettet"), N_("{actor} opprettet brukeren {person}")),
     "user.update": _kind("account", N_("Bruker endret"), N_("{actor} endret opplysningene om {person}"),

@@ -10,7 +10,9 @@ PUBLIC = {"auth.login", "main.healthz", "main.set_language", "main.privacy", "ma
           "auth.accept_invitation", "auth.open_password_link", "auth.choose_password", "calendar.feed", "mailbox.reply",
           "mailbox.join", "mailbox.join_sent", "mailbox.confirm_join", "static", "auth.forgot_password",
           "identity.start", "identity.callback", "identity.choose", "identity.send_code", "identity.enter_code",
-          "identity.request_access"}
+          "identity.request_access", "public.home", "public.about", "public.members", "public.groups",
+          "public.subgroups", "public.news_list", "public.news_item", "sitemap.sitemap", "conference.public_page",
+          "conference.registered", "conference.cancel"}
 
 
 def _routes(app):

@@ -84,6 +84,12 @@ STEPS = {
     "replace the annual report": Step("meetings.annual_report_generate", Visit("adviser", {"year": "year"}), True),
     "send a cost key to the steering group": Step(
         "cost_keys.action", Visit("adviser", {"key_id": "draft_key_id"}, {"trigger": "submit"}), False),
+    "take a news item off the website": Step(
+        "news.step", Visit("adviser", {"item_id": "news_item_id"}, {"trigger": "unpublish"}), True),
+    "remove a programme item": Step("conference.session_remove", Visit(
+        "adviser", {"conference_id": "conference_id", "session_id": "conference_session_id"}), True),
+    "cancel a registration": Step("conference.registration_cancel",
+                                  Visit("adviser", {"registration_id": "registration_id"}), True),
 }
 # The pages that used to take these steps in one click, and the confirmation pages they now link to.
 LINKS = [

@@ -23,7 +23,8 @@ class OutboxMessage(db.Model):
     # Which first sign-in (app.models.identity) the code in the bodies is for (made as the mail goes out).
     identity_code_id: Mapped[int | None] = mapped_column(ForeignKey("pending_identity.id", ondelete="SET NULL"))
     # Which conference registration's cancel link the bodies' placeholder stands for (made as the mail goes out).
-    cancel_link_registration_id: Mapped[int | None] = mapped_column(ForeignKey("conference_registration.id"))
+    cancel_link_registration_id: Mapped[int | None] = mapped_column(
+        ForeignKey("conference_registration.id", name="fk_outbox_message_cancel_link_registration"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -15,6 +15,7 @@ import sqlalchemy as sa
 revision = "0043_conference"
 down_revision = "0042_news"
 branch_labels = None
+CANCEL_LINK_FK = "fk_outbox_message_cancel_link_registration"
 depends_on = None
 
 
@@ -77,14 +78,14 @@ def upgrade():
     op.create_index(op.f("ix_conference_registration_state"), "conference_registration", ["state"])
     with op.batch_alter_table("outbox_message") as batch_op:
         batch_op.add_column(sa.Column("cancel_link_registration_id", sa.Integer(), nullable=True))
-        batch_op.create_foreign_key(batch_op.f("fk_outbox_message_cancel_link_registration_id_conference_registration"),
-                                    "conference_registration", ["cancel_link_registration_id"], ["id"])
+        # Named by hand: the conventional name is longer than PostgreSQL's 63 characters.
+        batch_op.create_foreign_key(batch_op.f(CANCEL_LINK_FK), "conference_registration",
+                                    ["cancel_link_registration_id"], ["id"])
 
 
 def downgrade():
     with op.batch_alter_table("outbox_message") as batch_op:
-        batch_op.drop_constraint("fk_outbox_message_cancel_link_registration_id_conference_registration",
-                                 type_="foreignkey")
+        batch_op.drop_constraint(batch_op.f(CANCEL_LINK_FK), type_="foreignkey")
         batch_op.drop_column("cancel_link_registration_id")
     op.drop_index(op.f("ix_conference_registration_state"), table_name="conference_registration")
     op.drop_index(op.f("ix_conference_registration_organisation_id"), table_name="conference_registration")

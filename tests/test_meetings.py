@@ -138,7 +138,7 @@ def test_the_edit_form_ticks_who_is_invited_and_keeps_the_choice_after_an_error(
 
 
 def _offered(html: str) -> list[str]:
-    return re.findall(r'<label for="invitees-\d+">([^<,]+)', html)
+    return re.findall(r'<label for="invitees-\d+"[^>]*>([^<,]+)', html)
 
 
 def test_the_form_offers_the_invitees_and_the_first_others_and_finds_the_rest(

@@ -209,7 +209,7 @@ def test_the_merger_form_offers_the_first_few_finds_the_others_and_keeps_those_c
 
     def offered(html: str, name: str) -> list[str]:
         if name == "predecessor_ids":
-            return re.findall(r'<label for="predecessor_ids-\d+">([^<]+)</label>', html)
+            return re.findall(r'<label for="predecessor_ids-\d+"[^>]*>([^<]+)</label>', html)
         return re.findall(r"<option[^>]*>([^<]+)</option>", html.split(f'name="{name}">')[1].split("</select>")[0])
 
     html = client.get(path).get_data(as_text=True)

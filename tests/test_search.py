@@ -126,7 +126,7 @@ LISTS = {
         _person_org, form_field="member_query"),
     "subgroups.edit": SearchList(
         "project_member", lambda ids: f"/undergrupper/{ids['draft']}/endre",
-        _cells(r'<label for="member_ids-\d+">([^<]+)</label>'), _person_org, form_field="member_query"),
+        _cells(r'<label for="member_ids-\d+"[^>]*>([^<]+)</label>'), _person_org, form_field="member_query"),
     "invitations.round_new": SearchList(
         "adviser", lambda ids: "/invitasjoner/ny", _cells(r'<li>(?:<input [^>]*> <label [^>]*>|<span>)([^<]+)<'),
         lambda label: _register_org(f"{label} kommune"), form_field="q"),

@@ -75,7 +75,8 @@ def test_a_municipality_asks_confirms_and_is_accepted_by_the_steering_group(app,
     assert (case.organisation_id, case.state, case.round.title) == (vaksdal.id, "accepted", "Innmelding Vaksdal 2026")
     assert (found.decided_by, str(found.decided_on)) == ("steering_group", "2026-11-20")
     actions = list(db.session.scalars(select(AuditEvent.action).where(AuditEvent.object_id == case.id,
-                                                                       AuditEvent.object_type == "membership_case")))
+                                                                       AuditEvent.object_type == "membership_case")
+                                  .order_by(AuditEvent.seq)))
     assert actions == ["membership.invite", "membership.accept"]
     assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "join.decide")).data
     assert f'value="{vaksdal.id}"' not in client.get("/bli-med").get_data(as_text=True)  # an open case now

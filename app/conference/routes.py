@@ -68,7 +68,7 @@ def cancel(token: str):
     try:
         registration = conferences.by_token(token)
     except ServiceError as error:
-        return render_template("conference/link_refused.html", message=error.message), 404
+        return render_template("link_refused.html", layout="public/base.html", message=error.message), 404
     form = ConfirmForm()
     conference = registration.conference
     if form.validate_on_submit() and attempt(lambda: conferences.cancel_by_token(token), form):

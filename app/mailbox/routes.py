@@ -30,7 +30,7 @@ def reply(token: str):
     try:
         link = mailbox_links.reply_link(token)
     except ServiceError as error:
-        return render_template("mailbox/link_refused.html", message=error.message), 404
+        return render_template("link_refused.html", message=error.message), 404
     case, form = link.case, MailboxReplyForm()
     if request.method == "POST" and form.validate():
         details = replies.ReplyDetails(**{name: (getattr(form, name).data or "").strip() or None
@@ -68,7 +68,7 @@ def confirm_join(token: str):
     try:
         found = joins.by_token(token)
     except ServiceError as error:
-        return render_template("mailbox/link_refused.html", message=error.message), 404
+        return render_template("link_refused.html", message=error.message), 404
     form = ConfirmForm()
     if form.validate_on_submit() and attempt(lambda: joins.confirm(token), form):
         return _page("mailbox/join_confirmed.html", found=found)

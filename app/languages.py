@@ -4,7 +4,7 @@ from functools import lru_cache
 
 from babel import support
 from flask import current_app, g, has_request_context, request, session
-from flask_babel import get_locale, gettext
+from flask_babel import get_locale, gettext, refresh
 from flask_login import current_user
 from wtforms.i18n import messages_path
 
@@ -21,6 +21,19 @@ _BROWSER_CHOICES = ("nb", "nn", "en", "no")
 
 # WTForms ships bokmål and English but no nynorsk; ours is beside the app's catalogs (app/translations/nn).
 _OWN = os.path.join(os.path.dirname(__file__), "translations")
+
+
+def from_address(otherwise: str | None = None) -> None:
+    """This request is a public page: its language is the address's (?lang=), else `otherwise`, else bokmål (a
+    cacheable page passes no `otherwise`, so that it is the same for everyone whatever the browser says)."""
+    languages = current_app.config["LANGUAGES"]
+    for language in (request.args.get("lang"), otherwise):
+        if language in languages:
+            g.public_lang = language
+            break
+    else:
+        g.public_lang = current_app.config["BABEL_DEFAULT_LOCALE"]
+    refresh()  # the app's earlier hooks may have asked for the locale already
 
 
 def chosen() -> str:

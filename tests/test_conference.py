@@ -225,3 +225,22 @@ def test_the_retention_is_a_setting(app, orgs):
     app.config["CONFERENCE_RETENTION_MONTHS"] = 1
     assert conferences.delete_personal_data(date(2026, 7, 9)) == []
     assert len(conferences.delete_personal_data(date(2026, 7, 10))) == 1
+
+
+def test_the_public_pages_speak_the_language_in_their_address_and_the_cancel_link_hers(app, client, orgs, smtp):
+    conference_world.conference(capacity=5)
+    db.session.commit()
+    english_browser = {"Accept-Language": "en"}
+    page = client.get("/konferanse?lang=nn", headers=english_browser).get_data(as_text=True)
+    assert '<html lang="nn">' in page and "Påmeldingsfrist" in page and "kjem du på venteliste" in page
+    assert 'href="/offentlig/om?lang=nn"' in page  # the menu stays in the page's language
+    assert '<html lang="en">' in client.get("/konferanse", headers=english_browser).get_data(as_text=True)
+    response = post(client, "/konferanse?lang=nn", FORM, token_from="/konferanse?lang=nn")
+    assert response.status_code == 303 and response.headers["Location"].endswith("/konferanse/pameldt?lang=nn")
+    mine = db.session.scalar(select(ConferenceRegistration).where(ConferenceRegistration.email == "kari@example.no"))
+    assert mine.language == "nn"
+    assert mail.send_pending() == (1, 0)
+    [path] = set(re.findall(r"http://kk\.test(/konferanse/avmelding/[^\s\"<]+)", _received(smtp)))
+    cancel = client.get(path, headers=english_browser).get_data(as_text=True)
+    assert '<html lang="nn">' in cancel and "Dette kan ikkje angrast." in cancel
+    assert '<html lang="en">' in client.get(f"{path}?lang=en").get_data(as_text=True)

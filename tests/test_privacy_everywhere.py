@@ -15,8 +15,9 @@ from app.models import OutboxMessage
 from app.models.case import MUNICIPALITY_PARTY
 from app.models.representative import PROJECT_GROUP, STEERING_GROUP
 from app.services.privacy import REPLY_CONTACT
-from app.services import agreements, calendar, meetings, members, replies, representatives, subgroups, workflow
-from tests import factories
+from app.services import (agreements, calendar, conferences, meetings, members, replies, representatives, subgroups,
+                          workflow)
+from tests import conference_world, factories
 from tests.conftest import csrf_token, post
 
 NAME, EMAIL, PHONE = "Åse O'Neill Nordtveit", "ase.nordtveit@lindas.kommune.no", "+47 912 34 567"
@@ -114,6 +115,9 @@ def world(client, orgs):
     member = subgroups.add_member(group, ase.id, clock.today(), adviser)
     subgroups.remove_member(group, member.id, clock.today(), adviser)
     calendar.create_token(ase)
+    conference = conference_world.conference(capacity=5, planner=adviser)
+    conferences.register(conference, name=NAME, email=EMAIL.upper(), organisation_id=lindas.id,
+                         organisation_text=None, dietary_needs="Glutenfri", remote_addr="10.0.0.1")
     db.session.commit()
 
     ase_client = client.application.test_client()
@@ -131,7 +135,8 @@ def test_audit_events_name_nobody(world):
     named = _where_named()
     assert not {place for place in named if place[0] == "audit_event"}, named
     assert {"user", "invitation_reply", "representative", "administrative_contact", "transition_request",
-            "outbox_message", "login_attempt", "user_representative", "signature"} <= {table for table, _ in named}
+            "outbox_message", "login_attempt", "user_representative", "signature", "conference_registration"} <= {
+        table for table, _ in named}
 
 
 def test_anonymising_leaves_the_person_only_in_archive_records(client, login, world, runner):
@@ -160,6 +165,9 @@ def test_the_export_lists_what_names_the_person_and_the_archive_records_kept(cli
     assert [(r["subgroup"], r["proposed"], r["chair"], r["left_on"]) for r in data["subgroups"]["roles"]] == [
         ("Demografi", True, True, None), ("Velferdsteknologi i hjemmetjenesten", False, False, "2026-11-23")]
     assert data["subgroups"]["user_representative"][0]["contact"] == f"{EMAIL}, {PHONE}"
+    assert [(r["conference"], r["organisation"], r["dietary_needs"], r["state"])
+            for r in data["conference_registrations"]] == [
+        ("Fagkonferansen 2027", "Lindås kommune", "Glutenfri", "confirmed")]
     kept = data["archive_records"]
     assert "art. 17 nr. 3 bokstav b og d" in kept["note"] and "arkivlova" in kept["note"]
     assert [(s["name"], s["how"]) for s in kept["signatures"]] == [(NAME, "registrert fra skannet, signert avtale")]
@@ -175,3 +183,5 @@ def test_the_privacy_statement_says_why_archive_records_are_kept(client):
     statement = client.get("/personvern").get_data(as_text=True)
     assert "art. 17 nr. 3 bokstav b" in statement and "arkivlova" in statement
     assert "skannede kopier" in statement and "referater" in statement
+    client.application.config["CONFERENCE_RETENTION_MONTHS"] = 9
+    assert "slettes\n      9 måneder etter konferansen" in client.get("/personvern").get_data(as_text=True)

@@ -5,11 +5,12 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from app import clock
+from app import clock, languages
 from app.conference.forms import (NO_ORGANISATION, AttendanceForm, ConferenceForm, RegistrationForm, SessionForm)
 from app.extensions import db
 from app.forms import ConfirmForm, choices
 from app.models import Conference, ConferenceRegistration, ConferenceSession, Organisation
+from app.public.routes import public_url
 from app.security import allowed_if, public, role_required
 from app.services import ServiceError, conference_exports, conferences
 from app.views import attempt, attempt_result, confirmation
@@ -35,6 +36,7 @@ def _organisation_choices() -> list:
 @bp.route("/konferanse", methods=["GET", "POST"])
 @public
 def public_page():
+    languages.from_address(otherwise=languages.chosen())
     conference = conferences.current(clock.today())
     form = RegistrationForm()
     form.organisation_id.choices = _organisation_choices()
@@ -45,13 +47,14 @@ def public_page():
             organisation_id=form.organisation_id.data or None, organisation_text=form.organisation_text.data,
             dietary_needs=form.dietary_needs.data, remote_addr=request.remote_addr), form)
         if made is not None:
-            return redirect(url_for("conference.registered"), 303)
+            return redirect(public_url("conference.registered"), 303)
     return render_template("conference/public.html", conference=conference, form=form, is_open=is_open)
 
 
 @bp.route("/konferanse/pameldt")
 @public
 def registered():
+    languages.from_address(otherwise=languages.chosen())
     return render_template("conference/registered.html")
 
 
@@ -65,10 +68,12 @@ def _token_page(template: str, **context) -> Response:
 @bp.route("/konferanse/avmelding/<token>", methods=["GET", "POST"])
 @public
 def cancel(token: str):
+    languages.from_address(otherwise=languages.chosen())
     try:
         registration = conferences.by_token(token)
     except ServiceError as error:
         return render_template("link_refused.html", layout="public/base.html", message=error.message), 404
+    languages.from_address(otherwise=registration.language)  # the link in the mail has no ?lang=
     form = ConfirmForm()
     conference = registration.conference
     if form.validate_on_submit() and attempt(lambda: conferences.cancel_by_token(token), form):

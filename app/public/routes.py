@@ -3,10 +3,10 @@ the subgroups at work and the adviser's news. No account, no session cookie, the
 language is in the address (?lang=en), and every page may be cached for PUBLIC_MAX_AGE seconds."""
 from functools import wraps
 
-from flask import Blueprint, abort, current_app, g, make_response, render_template, request, url_for
-from flask_babel import get_locale, refresh
+from flask import Blueprint, abort, current_app, make_response, render_template, request, url_for
+from flask_babel import get_locale
 
-from app import clock
+from app import clock, languages
 from app.models.representative import GROUPS
 from app.public import facts
 from app.security import public
@@ -18,11 +18,7 @@ sitemap_bp = Blueprint("sitemap", __name__)
 # The pages the sitemap lists, beside each published news item.
 PAGES = ("public.home", "public.about", "public.members", "public.groups", "public.subgroups", "public.news_list")
 
-@bp.before_request
-def language_from_address():
-    lang = request.args.get("lang")
-    g.public_lang = lang if lang in current_app.config["LANGUAGES"] else current_app.config["BABEL_DEFAULT_LOCALE"]
-    refresh()  # the app's earlier hooks may have asked for the locale already
+bp.before_request(languages.from_address)
 
 @bp.app_template_global()
 def public_url(endpoint: str, **values) -> str:

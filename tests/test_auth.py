@@ -164,6 +164,24 @@ def test_the_user_loader_commits_nothing(app, client, auth):
     assert commits == []
 
 
+def test_the_user_loader_reads_session_user_organisation_and_roles_in_one_statement(app, client, orgs):
+    user = Auth(client, orgs).login("adviser")
+    user.set_roles(["adviser", "signatory"])
+    db.session.commit()
+    session_id = db.session.scalar(select(LoginSession.id).where(LoginSession.user_id == user.id))
+    db.session.expunge_all()
+    sent = []
+    listener = lambda *args: sent.append(args[2])  # noqa: E731
+    event.listen(db.engine, "before_cursor_execute", listener)
+    try:
+        with app.test_request_context("/"):
+            loaded = load_user(session_id)
+            assert (loaded.roles, loaded.organisation.name) == ({"adviser", "signatory"}, "Lindås")
+    finally:
+        event.remove(db.engine, "before_cursor_execute", listener)
+    assert len(sent) == 1, sent
+
+
 def test_the_visit_is_saved_after_the_request_once_a_minute(app, client, auth):
     auth.login("adviser")
     session = _last_seen_minutes_ago(5)

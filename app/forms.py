@@ -145,7 +145,9 @@ class LongSelect(Select):
         coerce, data = field.coerce, field.data
         for choice, value, label in zip(options, values, labels):
             selected = coerce(choice.value) == data
-            if choice.render_kw:
+            if choice.render_kw == NAME:  # a list of everyone's names: html_params per option was most of the page
+                html.append(f'<option {"selected " if selected else ""}translate="no" value="{value}">{label}</option>')
+            elif choice.render_kw:
                 html.append(self.render_option(Choice(choice.value, choice.label, selected, choice.render_kw)))
             else:
                 html.append(f'<option {"selected " if selected else ""}value="{value}">{label}</option>')

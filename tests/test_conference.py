@@ -147,6 +147,21 @@ def test_dietary_needs_are_shown_to_the_adviser_only(app, client, auth, orgs):
     assert "Glutenfri" in page and "Deltaker 1" in page
 
 
+def test_the_adviser_sees_the_registrations_a_page_at_a_time(app, client, auth, orgs, monkeypatch):
+    from app.conference import routes
+    found = conference_world.conference(capacity=5)
+    for i in (1, 2, 3):
+        conference_world.register(found, i)
+    db.session.commit()
+    monkeypatch.setattr(routes, "PER_PAGE", 2)
+    auth.login("adviser", organisation="Bergen")
+    first = client.get(f"/konferanser/{found.id}").get_data(as_text=True)
+    last = client.get(f"/konferanser/{found.id}?page=2").get_data(as_text=True)
+    assert "Deltaker 1" in first and "Deltaker 2" in first and "Deltaker 3" not in first
+    assert f'href="/konferanser/{found.id}?page=2"' in first
+    assert "Deltaker 3" in last and "Deltaker 1" not in last
+
+
 def test_the_participant_list_keeps_formulas_as_text(app, orgs):
     found = conference_world.conference(capacity=5)
     registration = conference_world.register(found, 1, diet="=HYPERLINK(\"http://x\")")

@@ -1,6 +1,7 @@
 """The public website (app/public) as an outsider sees it, on the demo data: a crawl from the public home."""
 import re
 from html.parser import HTMLParser
+from datetime import date
 from urllib.parse import urljoin, urlsplit
 
 import pytest
@@ -125,3 +126,38 @@ def test_sitemap_lists_the_public_pages_and_published_news(app, client, demo):
     assert "<loc>http://localhost/offentlig/om</loc>" in body
     for item in db.session.scalars(select(NewsItem)):
         assert (f"/offentlig/nyheter/{item.id}<" in body) == (item.state == "published")
+
+
+def test_groups_show_todays_holders_a_page_per_group(app, client, orgs, adviser, monkeypatch):
+    from app import clock
+    from app.extensions import db
+    from app.public import routes
+    from app.services import representatives
+    from tests import factories
+
+    uib, bergen, norce = orgs["Universitetet i Bergen"], orgs["Bergen"], orgs["NORCE"]
+    old = factories.representative(uib, adviser, group="steering", starts_on=date(2017, 1, 1), title="Direktør",
+                                   name="Forrige Direktør")
+    factories.representative(uib, adviser, group="steering", starts_on=date(2021, 8, 1), title="Direktør",
+                             name="Ny Direktør", replaces=old)
+    factories.representative(bergen, adviser, starts_on=date(2020, 1, 1), name="Gått Ut")
+    for org, name in ((bergen, "Anne Bergen"), (norce, "Nora Norce"), (uib, "Ulf Uib")):
+        factories.representative(org, adviser, starts_on=date(2025, 1, 1), name=name)
+    factories.representative(norce, adviser, starts_on=date(2025, 1, 1), name="Nils Norce")
+    factories.representative(bergen, adviser, starts_on=date(2027, 1, 1), name="Kommer Senere")
+    db.session.commit()
+    monkeypatch.setattr(routes, "PER_PAGE", 2)
+    with clock.pinned(date(2025, 6, 1)):
+        today = clock.today()
+        seated = {(org.id, seat.group, seat.current.name) for org, seats in representatives.parties(today)
+                  for seat in seats if seat.current}
+        assert {(org_id, group, name) for org_id, group, name, _ in representatives.holders_on(
+            [org.id for org, _ in representatives.parties(today)], today)} == seated
+        first = client.get("/offentlig/grupper").get_data(as_text=True)
+        second = client.get("/offentlig/grupper?prosjektgruppe=2").get_data(as_text=True)
+    assert "Ny Direktør" in first
+    assert not [name for name in ("Forrige Direktør", "Gått Ut", "Kommer Senere") if name in first + second]
+    assert first.count("<tr>") == 1 + 1 + 1 + 2  # a head row and a holder in the steering group, two of four
+    assert 'href="/offentlig/grupper?prosjektgruppe=2#gruppe-project"' in first
+    project = [name for name in ("Anne Bergen", "Nils Norce", "Nora Norce", "Ulf Uib") if name in first]
+    assert len(project) == 2 and not [name for name in project if name in second.split("gruppe-project")[1]]

@@ -18,6 +18,7 @@ from workflows.conference import ATTENDED
 from workflows.roles import ADVISER
 
 bp = Blueprint("conference", __name__)
+PER_PAGE = 50  # registrations on a page of the conference
 
 
 def _conference(conference_id: int) -> Conference:
@@ -25,12 +26,13 @@ def _conference(conference_id: int) -> Conference:
 
 
 def _organisation_choices() -> list:
+    """Every organisation that exists today, by its `display_name`, read as rows: there are a thousand."""
     today = clock.today()
-    organisations = db.session.scalars(select(Organisation).where(
+    organisations = db.session.execute(select(Organisation.id, Organisation.official_name, Organisation.name).where(
         (Organisation.active_from.is_(None)) | (Organisation.active_from <= today),
         (Organisation.active_to.is_(None)) | (Organisation.active_to >= today)).order_by(Organisation.sort_key))
     return choices([(NO_ORGANISATION, _("Annen (skriv navnet under)")),
-                    *((o.id, o.display_name) for o in organisations)])
+                    *((id_, official_name or name) for id_, official_name, name in organisations)])
 
 
 @bp.route("/konferanse", methods=["GET", "POST"])
@@ -134,7 +136,8 @@ def conference_page(conference_id: int):
     adviser = ADVISER in current_user.roles
     return render_template("conference/conference.html", conference=conference, form=form,
                            counts=conferences.counts(conference),
-                           registrations=conferences.registrations(conference) if adviser else None)
+                           registrations=db.paginate(conferences.registrations_query(conference), per_page=PER_PAGE,
+                                                     error_out=False) if adviser else None)
 
 
 @bp.route("/konferanser/<int:conference_id>/program/<int:session_id>/slett", methods=["GET", "POST"])

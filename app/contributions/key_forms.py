@@ -5,7 +5,7 @@ from wtforms import SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from app import clock
-from app.forms import INVALID_NUMBER, REQUIRED, DateField, IntegerField, choices, names
+from app.forms import INVALID_NUMBER, REQUIRED, DateField, IntegerField, LongSelect, choices, names
 from workflows.key_shares import METHODS, PERCENT, parse_amount, parse_percent
 
 YEARS = NumberRange(2000, 2100, _l("Skriv et år mellom 2000 og 2100."))
@@ -22,7 +22,7 @@ def key_form(parties, **kwargs) -> FlaskForm:
         method = SelectField(_("Resten fordeles som"), default=PERCENT,
                              choices=choices((method, _(label)) for method, label in METHODS.items()))
         remainder_to_id = SelectField(_("Resten etter avrunding går til"), coerce=int,
-                                      choices=names([(p.id, p.name) for p in parties]))
+                                      choices=names([(p.id, p.name) for p in parties]), widget=LongSelect())
         note = TextAreaField(_("Merknad (f.eks. utvidelse av ressursen)"), validators=[Optional(), Length(max=2000)])
         submit = SubmitField(_("Lagre utkastet"))
 

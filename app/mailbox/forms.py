@@ -5,7 +5,7 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, InputRequired, Length
 
-from app.forms import REQUIRED
+from app.forms import REQUIRED, LongSelect
 from app.municipality.forms import ReplyForm
 
 
@@ -18,7 +18,8 @@ class MailboxReplyForm(ReplyForm):
 class JoinForm(FlaskForm):
     """A municipality asks to join (agreement §1); the request is confirmed from its official mailbox."""
 
-    organisation_id = SelectField(_l("Kommune"), coerce=int, validators=[InputRequired(_l("Velg kommunen."))])
+    organisation_id = SelectField(_l("Kommune"), coerce=int, validators=[InputRequired(_l("Velg kommunen."))],
+                                  widget=LongSelect())
     name = StringField(_l("Navn"), validators=[DataRequired(REQUIRED), Length(max=120)])
     title = StringField(_l("Stilling"), validators=[DataRequired(REQUIRED), Length(max=120)])
     email = EmailField(_l("E-postadresse"), validators=[

@@ -55,7 +55,7 @@ def agreement_sections(numbers=ABOUT_SECTIONS) -> list[Section]:
 
 def member_municipalities(today) -> list[tuple[int, str]]:
     """(organisation id, official name today) of the municipalities that are members today, by name."""
-    holders = {holder.id for holder, _, period in members.membership_days() if period.covers(today)}
+    holders = members.members_on([today])[today]
     names = organisations.official_names_on(holders, today) if holders else {}
     return sorted(names.items(), key=lambda item: item[1])
 
@@ -72,19 +72,13 @@ def party_names(found: list[Organisation], today) -> dict[int, str]:
 
 def group_members(today) -> dict[str, list[Person]]:
     """Who sits in the steering group and the project group today (approved terms): name, organisation, role."""
-    found = parties(today)
-    ids = [org.id for org in found] + [org_id for org_id, _ in member_municipalities(today)]
-    seated = list(db.session.scalars(select(Organisation).where(Organisation.id.in_(ids)))) if ids else []
-    names = organisations.official_names_on({org.id for org in seated}, today) if seated else {}
-    result = {group: [] for group in GROUPS}
-    for organisation_id, seats in representatives.seats_of(seated, today).items():
-        for seat in seats:
-            if seat.current:
-                result[seat.group].append(Person(seat.current.name, names[organisation_id],
-                                                 seat.current.title or ""))
-    for people in result.values():
-        people.sort(key=lambda person: (person.organisation, person.name))
-    return result
+    ids = [org.id for org in parties(today)] + list(members.members_on([today])[today])
+    names = organisations.official_names_on(set(ids), today) if ids else {}
+    found = {group: [] for group in GROUPS}
+    for organisation_id, group, name, title in representatives.holders_on(ids, today):
+        found[group].append((names[organisation_id], name, title or ""))
+    return {group: [Person(name, organisation, role) for organisation, name, role in sorted(people)]
+            for group, people in found.items()}
 
 
 def active_subgroups() -> list[Subgroup]:

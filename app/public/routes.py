@@ -7,16 +7,20 @@ from flask import Blueprint, abort, current_app, make_response, render_template,
 from flask_babel import get_locale
 
 from app import clock, languages
-from app.models.representative import GROUPS
+from app.models.representative import GROUPS, PROJECT_GROUP, STEERING_GROUP
 from app.public import facts
 from app.security import public
 from app.services import news
+from app.services.overview import paginate
 
 bp = Blueprint("public", __name__, url_prefix="/offentlig")
 sitemap_bp = Blueprint("sitemap", __name__)
 
 # The pages the sitemap lists, beside each published news item.
 PAGES = ("public.home", "public.about", "public.members", "public.groups", "public.subgroups", "public.news_list")
+
+PER_PAGE = 50  # people per group on a page of the groups
+PAGE_PARAMS = {STEERING_GROUP: "styringsgruppe", PROJECT_GROUP: "prosjektgruppe"}  # each group's page number
 
 bp.before_request(languages.from_address)
 
@@ -62,7 +66,10 @@ def members():
 @bp.route("/grupper")
 @cacheable
 def groups():
-    return render_template("public/groups.html", groups=GROUPS, people=facts.group_members(clock.today()))
+    people = facts.group_members(clock.today())
+    pages = {group: paginate(people[group], request.args.get(param, 1, type=int), PER_PAGE)
+             for group, param in PAGE_PARAMS.items()}
+    return render_template("public/groups.html", groups=GROUPS, pages=pages, params=PAGE_PARAMS)
 
 @bp.route("/undergrupper")
 @cacheable

@@ -8,7 +8,7 @@ from datetime import date, time
 
 from flask import current_app
 from flask_babel import gettext as _, lazy_gettext as _l
-from sqlalchemy import func, select, update
+from sqlalchemy import Select, func, select, update
 from sqlalchemy.orm import selectinload
 
 from app import clock, languages
@@ -231,10 +231,14 @@ def tell_moved_up(registration: ConferenceRegistration, actor: User | None, data
           "conference_moved_up")
 
 
+def registrations_query(conference: Conference) -> Select:
+    """The conference's registrations in the order they came, with their organisations."""
+    return select(ConferenceRegistration).where(ConferenceRegistration.conference_id == conference.id) \
+        .order_by(ConferenceRegistration.id).options(selectinload(ConferenceRegistration.organisation))
+
+
 def registrations(conference: Conference) -> list[ConferenceRegistration]:
-    return list(db.session.scalars(select(ConferenceRegistration).where(
-        ConferenceRegistration.conference_id == conference.id).order_by(ConferenceRegistration.id)
-        .options(selectinload(ConferenceRegistration.organisation))))
+    return list(db.session.scalars(registrations_query(conference)))
 
 
 def record_attendance(conference: Conference, attended_ids: set[int], actor: User) -> int:

@@ -208,7 +208,7 @@ def seats(user: User, today: date) -> Section:
     ending = exists().where(Representative.organisation_id == Organisation.id, representatives.in_office(today),
                             Representative.ends_on <= today + timedelta(days=representatives.TERM_ENDING_DAYS))
     candidates = list(db.session.scalars(
-        select(Organisation).where(members.member_on_sql(), or_(
+        select(Organisation).where(members.member_now_sql(), or_(
             representatives.seats_filled_on(today) < representatives.TOTAL_SEATS, ending))
         .order_by(Organisation.sort_key), members.on_day(today)))
     seated = representatives.seats_of(candidates, today)

@@ -143,6 +143,21 @@ def test_an_evaluation_waits_for_the_municipality_until_it_answers(orgs, adviser
     assert waiting(contact, "evaluations_to_answer") == [] and waiting(adviser, "evaluations_unanswered") == []
 
 
+def test_unanswered_evaluations_count_every_municipality_and_list_the_newest_year_first_by_name(orgs, adviser):
+    """Six members asked in 2025 and 2026: twelve missing answers counted, the first five of 2026 listed by name."""
+    names = ["Voss", "Askøy", "Fedje", "Lindås", "Modalen", "Osterøy"]
+    for name in names:
+        factories.member_case(orgs[name], adviser, activated_on=date(2024, 3, 1))
+    evaluations.create(2025, ["Hva har samarbeidet gitt kommunen?"], adviser)
+    evaluations.create(2026, ["Hva har samarbeidet gitt kommunen?"], adviser)
+    db.session.commit()
+    section = next(s for s in worklist.for_user(adviser) if s.kind == "evaluations_unanswered")
+    assert section.count == 12
+    first = sorted((orgs[name] for name in names), key=lambda org: (org.name, org.id))[:worklist.LIMIT]
+    assert [(item.title, item.organisation) for item in section.items] == [
+        ("Årlig vurdering 2026", org.display_name) for org in first]
+
+
 def test_a_closed_evaluation_waits_for_nobody(orgs, adviser, lindas):
     _, contact, _ = lindas
     evaluations.close(evaluations.create(2026, ["Hva har samarbeidet gitt kommunen?"], adviser), adviser)

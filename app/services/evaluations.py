@@ -1,5 +1,6 @@
 """The annual evaluation (agreement §8): the adviser's questions per year, one answer per member municipality."""
 from collections import defaultdict
+from itertools import islice
 
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -153,10 +154,15 @@ def to_answer(organisation: Organisation) -> list[Evaluation]:
     return [e for e in found if organisation.id not in responded[e.id]]
 
 
-def unanswered(found: list[Evaluation]) -> dict[int, list[Organisation]]:
-    """Per evaluation id, the municipalities asked (see `expected`) that have not answered, by name."""
+def unanswered(found: list[Evaluation], limit: int) -> tuple[int, list[tuple[Evaluation, Organisation]]]:
+    """How many (evaluation, municipality asked (see `expected`) that has not answered) pairs there are, and the
+    first `limit` of them: the evaluations in the order of `found`, each one's municipalities by name. Only those
+    are loaded."""
     asked, responded = members.answering_ids([e.year for e in found]), _responders(found)
     missing = {e.id: asked[e.year] - set(responded[e.id]) for e in found}
-    by_name = db.session.scalars(select(Organisation).where(Organisation.id.in_(set().union(*missing.values())))
+    by_name = db.session.scalars(select(Organisation.id).where(Organisation.id.in_(set().union(*missing.values())))
                                  .order_by(Organisation.name, Organisation.id)).all()
-    return {e.id: [org for org in by_name if org.id in missing[e.id]] for e in found}
+    first = list(islice(((e, org_id) for e in found for org_id in by_name if org_id in missing[e.id]), limit))
+    loaded = {org.id: org for org in db.session.scalars(select(Organisation).where(
+        Organisation.id.in_({org_id for _, org_id in first})))}
+    return sum(map(len, missing.values())), [(e, loaded[org_id]) for e, org_id in first]

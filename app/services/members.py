@@ -104,9 +104,19 @@ def member_on_sql():
 
     The rule of `workflows.periods`, on the state each case was in at the end of that day.
     """
+    return _member_sql(now=False)
+
+
+def member_now_sql():
+    """SQL: `member_on_sql` for today (the values of `on_day(clock.today())`), on the state each case is in now, so
+    that no history is read."""
+    return _member_sql(now=True)
+
+
+def _member_sql(now: bool):
     case, round_ = aliased(MembershipCase), aliased(InvitationRound)
     return select(case.id).join(round_, case.round_id == round_.id).where(
-        case.organisation_id == Organisation.id, _case_member_on(case, round_)).exists()
+        case.organisation_id == Organisation.id, _case_member_on(case, round_, case.state if now else None)).exists()
 
 
 def _case_member_on(case, round_, state=None):

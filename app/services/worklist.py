@@ -182,11 +182,10 @@ def evaluations_to_answer(organisation: Organisation, today: date) -> Section:
 def evaluations_unanswered(user: User, today: date) -> Section:
     """The municipalities that have not answered an open evaluation."""
     found = [e for e in evaluations.all_years() if e.is_open]
-    missing = evaluations.unanswered(found)
-    pairs = [(e, org) for e in found for org in missing[e.id]]
-    return Section("evaluations_unanswered", len(pairs), tuple(
+    count, pairs = evaluations.unanswered(found, LIMIT)
+    return Section("evaluations_unanswered", count, tuple(
         Item("evaluations.evaluation", {"year": e.year}, _("Årlig vurdering %(year)s", year=e.year), org.display_name,
-             _day(e.created_at)) for e, org in pairs[:LIMIT]), ("evaluations.evaluation_list", {}))
+             _day(e.created_at)) for e, org in pairs), ("evaluations.evaluation_list", {}))
 
 
 # --- representatives ----------------------------------------------------------------------------------------------
@@ -209,7 +208,7 @@ def seats(user: User, today: date) -> Section:
     ending = exists().where(Representative.organisation_id == Organisation.id, representatives.in_office(today),
                             Representative.ends_on <= today + timedelta(days=representatives.TERM_ENDING_DAYS))
     candidates = list(db.session.scalars(
-        select(Organisation).where(members.member_on_sql(), or_(
+        select(Organisation).where(members.member_now_sql(), or_(
             representatives.seats_filled_on(today) < representatives.TOTAL_SEATS, ending))
         .order_by(Organisation.sort_key), members.on_day(today)))
     seated = representatives.seats_of(candidates, today)

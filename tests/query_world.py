@@ -301,15 +301,14 @@ def _meetings(world: World) -> None:
     starts = datetime.combine(day, time(10), tzinfo=clock.OSLO).astimezone(timezone.utc)
     with clock.pinned(day - timedelta(weeks=5)):
         past = meetings.create(COORDINATION, starts_at=starts, ends_at=starts + timedelta(hours=5), place="Rådhuset",
-                               agenda="1. Runde rundt bordet", invitees=meetings.default_invitees(COORDINATION),
+                               invitees=meetings.default_invitees(COORDINATION),
                                actor=adviser)
     with clock.pinned(day + timedelta(days=7)):
         meetings.record_minutes(past, text="Referat.", pdf=PDF, actor=adviser)
         meetings.record_attendance(past, {i.user_id: PRESENT for i in past.invitees}, adviser)
     starts = datetime.combine(date(2026, 12, 3), time(9), tzinfo=clock.OSLO).astimezone(timezone.utc)
     steering = meetings.create(STEERING_MEETING, starts_at=starts, ends_at=starts + timedelta(hours=3),
-                               place="Formannskapssalen", agenda="Årsmøte.",
-                               invitees=meetings.default_invitees(STEERING_MEETING) + [adviser], actor=adviser)
+                               place="Formannskapssalen", invitees=meetings.default_invitees(STEERING_MEETING) + [adviser], actor=adviser)
     # A report filed with it, as the annual-report service stores one (making the PDF is not what is counted).
     db.session.add(AnnualReport(year=2026, meeting_id=steering.id, content=PDF, sha256="0" * 64,
                                 generated_at=clock.now(), generated_by_id=adviser.id))
@@ -320,6 +319,6 @@ def _invite_everyone(meeting, world: World) -> None:
     """The coordination meeting invites every contact person, also those of the units added since."""
     wanted = meetings.default_invitees(COORDINATION)
     meetings.update(meeting, starts_at=meeting.starts_at, ends_at=meeting.ends_at, place=meeting.place,
-                    agenda=meeting.agenda, invitees=wanted, actor=world.users["adviser"], notify=False)
+                    invitees=wanted, actor=world.users["adviser"], notify=False)
     meetings.record_attendance(meeting, {user.id: PRESENT for user in wanted}, world.users["adviser"])
 

@@ -54,7 +54,7 @@ def build(app, orgs) -> World:
         workflow.perform(established, trigger, actor)
     meeting = meetings.create(STEERING_MEETING, starts_at=datetime(2026, 12, 3, 9, tzinfo=timezone.utc),
                               ends_at=datetime(2026, 12, 3, 12, tzinfo=timezone.utc), place="Rådhuset",
-                              agenda="Årsmøte.", invitees=[world.users["steering_member"]],
+                              invitees=[world.users["steering_member"]],
                               actor=world.users["adviser"], notify=False)
     bergen = orgs["Bergen"]
     key, submitted_key = (cost_keys.create(cost_keys.KeyDraft(2027, 2029, 1_000_000, PERCENT, bergen.id,

@@ -63,8 +63,7 @@ def tell() -> int:
         ends_at = starts_at + timedelta(hours=2 if kind == STEERING_MEETING else 5)
         past = starts_at < clock.now()
         with clock.pinned(min(day - timedelta(weeks=5), clock.today())):
-            meeting = meetings_service.create(kind, starts_at=starts_at, ends_at=ends_at, place=place, agenda=agenda,
-                                              invitees=meetings_service.default_invitees(kind), actor=adviser,
+            meeting = meetings_service.create(kind, starts_at=starts_at, ends_at=ends_at, place=place, invitees=meetings_service.default_invitees(kind), actor=adviser,
                                               notify=not past)
             db.session.commit()
         if past:

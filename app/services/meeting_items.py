@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload, selectinload
 
 from app import clock
 from app.extensions import db
@@ -12,6 +13,14 @@ from app.models import CostKey, Meeting, MeetingItem, MeetingItemDocument, Merge
 from app.services import ServiceError, audit, files, uploads
 
 CHOICES_SHOWN = 100  # the newest items a decision form offers
+
+
+def agenda(meeting: Meeting) -> list[MeetingItem]:
+    """The meeting's items in order, with their documents and the meeting whose minutes an item is about."""
+    return list(db.session.scalars(select(MeetingItem).where(MeetingItem.meeting_id == meeting.id)
+                                   .options(selectinload(MeetingItem.documents),
+                                            joinedload(MeetingItem.approves_minutes_of).lazyload(Meeting.invitees))
+                                   .order_by(MeetingItem.position)))
 
 
 def _before_meeting(meeting: Meeting) -> None:

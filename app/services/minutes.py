@@ -30,6 +30,12 @@ def pending_item(meeting: Meeting) -> MeetingItem | None:
                                                        MeetingItem.decision.is_(None)))
 
 
+def approval_item(meeting: Meeting) -> MeetingItem | None:
+    """The latest item on which a later meeting decides (or decided) on the minutes."""
+    return db.session.scalar(select(MeetingItem).where(MeetingItem.approves_minutes_of_id == meeting.id)
+                             .order_by(MeetingItem.id.desc()).limit(1))
+
+
 def put_on_agenda(meeting: Meeting, actor: User, data: dict) -> None:
     """After `submit`: an item "Godkjenning av referat …" on the agenda of the meeting chosen."""
     meeting_items.new_item(approving_meeting(meeting, data.get("meeting_id")), actor, approves_minutes_of=meeting)

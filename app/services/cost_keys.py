@@ -185,7 +185,7 @@ def record_decision(key: CostKey, actor: User, data: dict) -> None:
     agenda_item = (data.get("agenda_item") or "").strip() or (item.label[:200] if item else "")
     decision = (data.get("comment") or "").strip()
     if not agenda_item:
-        raise ServiceError(_("Skriv saken på sakslisten."), field="agenda_item")
+        raise ServiceError(_("Velg saken, eller skriv den hvis møtet ikke er registrert her."), field="agenda_item")
     if not decision:
         raise ServiceError(_("Skriv vedtaket."), field="comment")
     key.decided_on, key.meeting_id, key.agenda_item, key.decision = decided_on, meeting_id, agenda_item, decision

@@ -23,7 +23,7 @@ def get_item(agenda_item_id: int) -> MeetingItem:
     item = db.session.get(MeetingItem, agenda_item_id)
     if item is None:
         abort(404)
-    get_meeting(item.meeting_id, meetings.WITH_INVITEES)
+    get_meeting(item.meeting_id, meetings.WITHOUT_INVITEES)
     return item
 
 

@@ -163,7 +163,7 @@ def minutes_step(meeting_id: int, trigger: str):
 
 @bp.route("/<int:meeting_id>/referat.pdf")
 def minutes_pdf(meeting_id: int):
-    meeting = get_meeting(meeting_id)
+    meeting = get_meeting(meeting_id, meetings.WITHOUT_INVITEES)
     content = meetings.minutes_pdf(meeting) if meeting.can_read_minutes(current_user) else None
     if content is None:
         abort(404)

@@ -64,9 +64,12 @@ def update(item: MeetingItem, actor: User, *, title: str, description: str) -> N
     """Change an item's title and description before the meeting (an item on minutes keeps its title)."""
     _before_meeting(item.meeting)
     if item.approves_minutes_of_id is None:
-        item.title, item.description = _check_text(title, description)
+        title, description = _check_text(title, description)
     else:
-        item.description = (description or "").strip()
+        title, description = item.title, (description or "").strip()
+    if (title, description) == (item.title, item.description):
+        return
+    item.title, item.description = title, description
     audit.record(actor, "meeting_item.update", MeetingItem.audit_type, item.id)
 
 

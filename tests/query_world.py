@@ -18,8 +18,8 @@ from app.models.meeting import COORDINATION, PRESENT, STEERING_MEETING
 from app.models.organisation import REGIONS
 from app.models.representative import PROJECT_GROUP, STEERING_GROUP
 from app.services import (agreements, calendar, cases, conference_links, conferences, contributions, cost_keys, evaluations, mailbox_links,
-                          mailbox_tokens, meeting_items, meetings, members, news, password_links, replies, representatives, rounds,
-                          subgroups, workflow)
+                          mailbox_tokens, meeting_items, meetings, members, news, password_links, replies,
+                          representatives, rounds, subgroups, workflow)
 from tests import factories
 from workflows.key_shares import PERCENT
 

@@ -30,7 +30,8 @@ def meeting(orgs, people):
     people["gone"].active = False
     adviser = factories.user("adviser", organisation=orgs["Bergen"])
     made = meetings.create("steering", starts_at=datetime(2026, 1, 15, 9, tzinfo=timezone.utc),
-                           ends_at=datetime(2026, 1, 15, 11, tzinfo=timezone.utc), place="Bergen rådhus", invitees=[people["steering"], people["steering2"]], actor=adviser)
+                           ends_at=datetime(2026, 1, 15, 11, tzinfo=timezone.utc), place="Bergen rådhus",
+                           invitees=[people["steering"], people["steering2"]], actor=adviser)
     db.session.commit()
     return made
 

@@ -3,27 +3,29 @@ documents and records each decision; whoever sees the meeting reads them."""
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy.orm import joinedload
 
 from app import clock, downloads
 from app.extensions import db
 from app.forms import ConfirmForm
 from app.meetings.forms import DecisionForm, DocumentForm, ItemForm
 from app.meetings.routes import get_meeting
-from app.models import MeetingItem, MeetingItemDocument
+from app.models import Meeting, MeetingItem, MeetingItemDocument
 from app.security import role_required
 from app.services import meeting_items, meetings
 from app.views import attempt, attempt_or_flash, attempt_result, confirmation
 from workflows.roles import ADVISER
 
 bp = Blueprint("meeting_items", __name__, url_prefix="/moter")
+# The item's meeting, without its invitees (hundreds): the adviser's pages do not read them.
+WITH_MEETING = joinedload(MeetingItem.meeting).lazyload(Meeting.invitees)
 
 
 def get_item(agenda_item_id: int) -> MeetingItem:
     """The item, if the signed-in user sees its meeting; 404 otherwise."""
-    item = db.session.get(MeetingItem, agenda_item_id)
-    if item is None:
+    item = db.session.get(MeetingItem, agenda_item_id, options=[WITH_MEETING])
+    if item is None or not item.meeting.can_view(current_user):
         abort(404)
-    get_meeting(item.meeting_id, meetings.WITHOUT_INVITEES)
     return item
 
 

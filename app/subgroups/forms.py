@@ -129,8 +129,8 @@ class ActionForm(FlaskForm):
     decided_on = DateField(_l("Dato for vedtaket i prosjektgruppen"), validators=[Optional()],
                            description=_l("Datoen prosjektgruppen fattet vedtaket."))
     meeting_item_id = SelectField(_l("Sak i prosjektgruppen"), coerce=int, default=0,
-                                  description=_l("Saken på prosjektgruppens saksliste, hvis møtet er registrert under "
-                                                 "Møter."))
+                                  description=_l("Saken på prosjektgruppens saksliste, hvis møtet er registrert "
+                                                 "under Møter."))
     comment = TextAreaField(_l("Kommentar"), validators=[Length(max=4000)])
 
     def __init__(self, *args, decision: bool = False, comment_needed: bool = False, **kwargs):

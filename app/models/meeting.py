@@ -161,7 +161,7 @@ class MeetingItem(db.Model):
         if minutes_of is None:
             return self.title
         return _("Godkjenning av referat fra %(meeting)s %(date)s", meeting=minutes_of.kind_label.lower(),
-                 date=f"{minutes_of.starts_at.astimezone(OSLO):%d.%m.%Y}")
+                 date=minutes_of.starts_at.astimezone(OSLO).strftime("%d.%m.%Y"))
 
     @property
     def label(self) -> str:

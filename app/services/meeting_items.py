@@ -178,7 +178,7 @@ def decided_under(item: MeetingItem) -> list[Decided]:
                       {"subgroup_id": subgroup.id}) for subgroup in db.session.scalars(
         select(Subgroup).where(Subgroup.meeting_item_id == item.id).order_by(Subgroup.id))]
     found += [Decided(_("Sammenslåingen til %(organisation)s fra %(date)s", organisation=merger.successor.display_name,
-                        date=f"{merger.first_day:%d.%m.%Y}"),
+                        date=merger.first_day.strftime("%d.%m.%Y")),
                       "organisations.organisation_page", {"org_id": merger.successor_id})
               for merger in db.session.scalars(select(Merger).where(Merger.meeting_item_id == item.id)
                                                .order_by(Merger.id))]

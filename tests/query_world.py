@@ -303,7 +303,6 @@ def _meetings(world: World) -> None:
         past = meetings.create(COORDINATION, starts_at=starts, ends_at=starts + timedelta(hours=5), place="Rådhuset",
                                invitees=meetings.default_invitees(COORDINATION), actor=adviser)
         items = [meeting_items.add(past, adviser, title=f"Sak {n}", description="Bakgrunn.") for n in range(3)]
-        document = meeting_items.attach(items[0], adviser, title="Saksframlegg", pdf=PDF)
     with clock.pinned(day + timedelta(days=7)):
         meetings.record_minutes(past, text="Referat.", pdf=PDF, actor=adviser)
         meetings.record_attendance(past, {i.user_id: PRESENT for i in past.invitees}, adviser)
@@ -314,6 +313,7 @@ def _meetings(world: World) -> None:
                                place="Formannskapssalen",
                                invitees=meetings.default_invitees(STEERING_MEETING) + [adviser], actor=adviser)
     coming = meeting_items.add(steering, adviser, title="Årsrapport", description="")
+    document = meeting_items.attach(coming, adviser, title="Saksframlegg", pdf=PDF)
     world.ids.update(agenda_item_id=items[0].id, item_document_id=document.id, coming_item_id=coming.id,
                      steering_meeting_id=steering.id)
     # A report filed with it, as the annual-report service stores one (making the PDF is not what is counted).

@@ -98,7 +98,9 @@ def item_remove(agenda_item_id: int):
 
     return confirmation("meetings/item_remove.html", ConfirmForm(), remove,
                         url_for("meetings.meeting_page", meeting_id=meeting_id, _anchor="agenda"),
-                        back=_item_page(item.id), item=item)
+                        back=_item_page(item.id), item=item,
+                        refusal=_("Sakslisten kan ikke endres etter at møtet har begynt.")
+                        if item.meeting.starts_at <= clock.now() else None)
 
 
 @bp.route("/saker/<int:agenda_item_id>/vedtak", methods=["POST"])
@@ -150,4 +152,5 @@ def document_remove(item_document_id: int):
     item_id = document.item_id
     return confirmation("meetings/document_remove.html", ConfirmForm(),
                         lambda: meeting_items.detach(document, current_user) or _("Dokumentet er fjernet."),
-                        _item_page(item_id), document=document)
+                        _item_page(item_id), document=document,
+                        refusal=_("Saken er avgjort: dokumentene kan ikke endres.") if document.item.decision else None)

@@ -13,7 +13,7 @@ from app.extensions import db
 from app.models.types import UTCDateTime, utcnow
 from app.models.user import User
 from workflows import MINUTES
-from workflows.minutes import APPROVED
+from workflows.minutes import DRAFT
 from workflows.roles import ADVISER
 
 STEERING_MEETING = "steering"
@@ -82,9 +82,9 @@ class Meeting(db.Model):
         return SERIES[self.kind]
 
     @property
-    def minutes_approved(self) -> bool:
-        """Approved at a later meeting: locked, and readable by every invitee."""
-        return self.state == APPROVED
+    def minutes_editable(self) -> bool:
+        """A draft: the adviser writes it; put forward or approved, it is locked."""
+        return self.state == DRAFT
 
     def roles_of(self, user: User) -> set[str]:
         """The adviser drafts the minutes and records what the next meeting decided on them."""

@@ -15,7 +15,6 @@ from app.models.meeting import ATTENDANCE_LABELS, CLARIFICATION, KIND_LABELS, PR
 from app.models.representative import PROJECT_GROUP, STEERING_GROUP
 from workflows.roles import MUNICIPALITY_CONTACT, PROJECT_MEMBER, STEERING_MEMBER
 from app.services import ServiceError, audit, files, mail, representatives, uploads
-from workflows.minutes import DRAFT
 
 # Who is invited is listed by name; their roles are never read, and loading them for hundreds of people takes a
 # query per 500.
@@ -161,7 +160,7 @@ def _invite(meeting: Meeting, user: User, *, changed: bool) -> None:
 def record_minutes(meeting: Meeting, *, text: str, pdf: bytes | None, actor: User) -> None:
     """Save the minutes as text, as an uploaded PDF (replacing an earlier one), or both, while they are a draft;
     the caller commits."""
-    if meeting.state != DRAFT:
+    if not meeting.minutes_editable:
         raise ServiceError(_("Referatet er lagt fram til godkjenning eller godkjent, og kan ikke endres."),
                            field="minutes")
     if pdf is not None:

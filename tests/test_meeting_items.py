@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from app import clock
 from app.extensions import db
-from app.models import AuditEvent, CostKey, Meeting, MeetingItem, Merger, Subgroup
+from app.models import AuditEvent, CostKey, Meeting, Merger, Subgroup
 from app.services import ServiceError, cost_keys, meeting_items, meetings, mergers, workflow
 from tests import factories
 from tests.conftest import post, unmarked

@@ -58,6 +58,7 @@ def register_blueprints(app: Flask) -> None:
     from app.invitations.routes import bp as invitations_bp
     from app.mailbox.routes import bp as mailbox_bp
     from app.main.routes import bp as main_bp
+    from app.meetings.item_routes import bp as meeting_items_bp
     from app.meetings.routes import bp as meetings_bp
     from app.members.routes import bp as members_bp
     from app.municipality.routes import bp as municipality_bp
@@ -69,7 +70,7 @@ def register_blueprints(app: Flask) -> None:
     for blueprint in (main_bp, auth_bp, identity_bp, admin_bp, cases_bp, approvals_bp, subgroups_bp, cockpit_bp,
                       calendar_bp, meetings_bp, invitations_bp, municipality_bp, agreements_bp,
                       members_bp, contributions_bp, cost_keys_bp, evaluations_bp, organisations_bp, mailbox_bp,
-                      public_bp, sitemap_bp, news_bp, conference_bp):
+                      public_bp, sitemap_bp, news_bp, conference_bp, meeting_items_bp):
         app.register_blueprint(blueprint)
 
 

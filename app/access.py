@@ -3,7 +3,9 @@ meetings. Every page, list and the calendar feed read these rules; nothing decid
 
 Bergen's side of the cooperation agreement sees every municipality: the R&D adviser, the administrator and Bergen's
 signatories, who sign and give notice for the host (agreement § 13). Everyone else sees their own organisation only.
-A meeting is seen by the people invited to it, and by the adviser and the administrator, who see every meeting.
+A meeting is seen by the people invited to it, and by the adviser and the administrator, who see every meeting;
+so are its agenda items and their documents. Its minutes are the adviser's while they are a draft; once they are
+put before the next meeting for approval, and when approved, the invitees read them too.
 A request for approval is seen by the adviser, who decides it, and by the person who made it.
 """
 from collections.abc import Collection
@@ -13,6 +15,7 @@ from sqlalchemy.orm import InstrumentedAttribute
 
 from app.models.request import TransitionRequest
 from app.models.user import User
+from workflows.minutes import DRAFT
 from workflows.roles import ADMIN, ADVISER, SIGNATORY
 
 
@@ -45,6 +48,11 @@ def sees_every_meeting(user: User) -> bool:
 def sees_meeting(user: User, invitee_ids: Collection[int]) -> bool:
     """Whether `user` sees a meeting with these invitees (their user ids)."""
     return sees_every_meeting(user) or user.id in invitee_ids
+
+
+def sees_minutes(user: User, minutes_state: str, invitee_ids: Collection[int]) -> bool:
+    """Whether `user` reads the minutes of a meeting with these invitees, in this state of the minutes."""
+    return sees_every_meeting(user) or (minutes_state != DRAFT and user.id in invitee_ids)
 
 
 def visible_meeting(user: User, invitees: InstrumentedAttribute) -> ColumnElement[bool]:

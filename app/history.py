@@ -19,8 +19,8 @@ from sqlalchemy import Integer, Select, String, bindparam, case, cast, extract, 
 from app import clock, formatting
 from app.extensions import db
 from app.models import (STATEFUL, AnnualReport, AuditEvent, Contribution, CostKey, Evaluation, InvitationRound,
-                        JoinRequest, Meeting, MembershipCase, Merger, Organisation, Representative, Signature,
-                        Subgroup, TransitionRequest, User)
+                        JoinRequest, Meeting, MeetingItem, MembershipCase, Merger, Organisation, Representative,
+                        Signature, Subgroup, TransitionRequest, User)
 from app.models.case import HOST_PARTY
 from app.models.mailbox_link import ACCEPTED, ADVISER_DECISION, STEERING_GROUP_DECISION
 from app.models.meeting import KIND_LABELS as MEETING_KINDS
@@ -65,6 +65,8 @@ SUBJECTS = {
     "subgroup": Subject(Subgroup, title=Subgroup.name),
     # The kind's code and the year: the kind is named in the reader's language (`_meeting_title`).
     "meeting": Subject(Meeting, title=Meeting.kind + " " + cast(extract("year", Meeting.starts_at), String)),
+    "meeting_item": Subject(MeetingItem, title=MeetingItem.series + " " + cast(MeetingItem.number, String) + "/"
+                            + cast(MeetingItem.year, String)),
     "cost_key": Subject(CostKey, title=cast(CostKey.first_year, String) + "–" + cast(CostKey.last_year, String)),
     "evaluation": Subject(Evaluation, number=Evaluation.year),
     "annual_report": Subject(AnnualReport, number=AnnualReport.year),

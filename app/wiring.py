@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from app.services import (agreement_print, agreements, archive, audit, calendar, cases, conferences, contributions,
                           cost_keys,
-                          identities, members, mergers, news, organisations, payment_reminders, rate_limits,
+                          identities, members, mergers, minutes, news, organisations, payment_reminders, rate_limits,
                           reminders, replies, representatives, rounds, seals, stored_documents, subgroups, waiting)
 
 
@@ -90,6 +90,10 @@ WIRING = Wiring(
         _cost_key("submit", cost_keys.refresh_shares),
         _cost_key("decide", cost_keys.record_decision, cost_keys.bill_decided),
         (("news", "publish"), (news.stamp_published,)),
+        # The minutes become an item on the next meeting's agenda, whose decision the approval or return writes.
+        (("minutes", "submit"), (minutes.put_on_agenda,)),
+        (("minutes", "approve"), (minutes.record_approval,)),
+        (("minutes", "return_for_correction"), (minutes.record_return,)),
         _registration("confirm", conferences.tell_confirmed),
         _registration("waitlist", conferences.tell_waitlisted),
         _registration("move_up", conferences.tell_moved_up),

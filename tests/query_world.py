@@ -18,8 +18,8 @@ from app.models.meeting import COORDINATION, PRESENT, STEERING_MEETING
 from app.models.organisation import REGIONS
 from app.models.representative import PROJECT_GROUP, STEERING_GROUP
 from app.services import (agreements, calendar, cases, conference_links, conferences, contributions, cost_keys, evaluations, mailbox_links,
-                          mailbox_tokens, meetings, members, news, password_links, replies, representatives, rounds,
-                          subgroups, workflow)
+                          mailbox_tokens, meeting_items, meetings, members, news, password_links, replies,
+                          representatives, rounds, subgroups, workflow)
 from tests import factories
 from workflows.key_shares import PERCENT
 
@@ -301,15 +301,21 @@ def _meetings(world: World) -> None:
     starts = datetime.combine(day, time(10), tzinfo=clock.OSLO).astimezone(timezone.utc)
     with clock.pinned(day - timedelta(weeks=5)):
         past = meetings.create(COORDINATION, starts_at=starts, ends_at=starts + timedelta(hours=5), place="Rådhuset",
-                               agenda="1. Runde rundt bordet", invitees=meetings.default_invitees(COORDINATION),
-                               actor=adviser)
+                               invitees=meetings.default_invitees(COORDINATION), actor=adviser)
+        items = [meeting_items.add(past, adviser, title=f"Sak {n}", description="Bakgrunn.") for n in range(3)]
     with clock.pinned(day + timedelta(days=7)):
         meetings.record_minutes(past, text="Referat.", pdf=PDF, actor=adviser)
         meetings.record_attendance(past, {i.user_id: PRESENT for i in past.invitees}, adviser)
+        for item in items:
+            meeting_items.record_decision(item, adviser, text="Vedtatt.")
     starts = datetime.combine(date(2026, 12, 3), time(9), tzinfo=clock.OSLO).astimezone(timezone.utc)
     steering = meetings.create(STEERING_MEETING, starts_at=starts, ends_at=starts + timedelta(hours=3),
-                               place="Formannskapssalen", agenda="Årsmøte.",
+                               place="Formannskapssalen",
                                invitees=meetings.default_invitees(STEERING_MEETING) + [adviser], actor=adviser)
+    coming = meeting_items.add(steering, adviser, title="Årsrapport", description="")
+    document = meeting_items.attach(coming, adviser, title="Saksframlegg", pdf=PDF)
+    world.ids.update(agenda_item_id=items[0].id, item_document_id=document.id, coming_item_id=coming.id,
+                     steering_meeting_id=steering.id)
     # A report filed with it, as the annual-report service stores one (making the PDF is not what is counted).
     db.session.add(AnnualReport(year=2026, meeting_id=steering.id, content=PDF, sha256="0" * 64,
                                 generated_at=clock.now(), generated_by_id=adviser.id))
@@ -320,6 +326,6 @@ def _invite_everyone(meeting, world: World) -> None:
     """The coordination meeting invites every contact person, also those of the units added since."""
     wanted = meetings.default_invitees(COORDINATION)
     meetings.update(meeting, starts_at=meeting.starts_at, ends_at=meeting.ends_at, place=meeting.place,
-                    agenda=meeting.agenda, invitees=wanted, actor=world.users["adviser"], notify=False)
+                    invitees=wanted, actor=world.users["adviser"], notify=False)
     meetings.record_attendance(meeting, {user.id: PRESENT for user in wanted}, world.users["adviser"])
 

@@ -8,7 +8,7 @@ from app import clock
 from app.extensions import db
 from app.models.meeting import STEERING_MEETING
 from app.models import Contribution
-from app.services import conferences, cost_keys, evaluations, mail, meetings, news, workflow
+from app.services import conferences, cost_keys, evaluations, mail, meeting_items, meetings, news, workflow
 from workflows.key_shares import PERCENT
 from tests import factories
 
@@ -54,8 +54,9 @@ def build(app, orgs) -> World:
         workflow.perform(established, trigger, actor)
     meeting = meetings.create(STEERING_MEETING, starts_at=datetime(2026, 12, 3, 9, tzinfo=timezone.utc),
                               ends_at=datetime(2026, 12, 3, 12, tzinfo=timezone.utc), place="Rådhuset",
-                              agenda="Årsmøte.", invitees=[world.users["steering_member"]],
+                              invitees=[world.users["steering_member"]],
                               actor=world.users["adviser"], notify=False)
+    agenda_item = meeting_items.add(meeting, world.users["adviser"], title="Årsrapport", description="")
     bergen = orgs["Bergen"]
     key, submitted_key = (cost_keys.create(cost_keys.KeyDraft(2027, 2029, 1_000_000, PERCENT, bergen.id,
                                                                {bergen.id: 10_000}), world.users["adviser"])
@@ -78,6 +79,7 @@ def build(app, orgs) -> World:
                  "subgroup_id": subgroup.id, "established_subgroup_id": established.id, "message_id": message.id,
                  "user_id": voss_contact.id,
                  "member_id": 1, "trigger": "withdraw", "token": "ugyldig", "meeting_id": meeting.id,
+                 "agenda_item_id": agenda_item.id,
                  "key": "invitasjon", "kind": STEERING_MEETING,
                  "round_id": lindas.round_id, "agreement_id": member.agreement.id, "document_id": 1,
                  "org_id": orgs["Lindås"].id, "line_id": line.id, "rep_id": representative.id, "year": 2026,

@@ -45,7 +45,7 @@ def _subgroup(proposer, seconder, adviser, name: str, established: date, closed:
 def _meeting(kind: str, day: date, adviser, invitees, present: int) -> Meeting:
     with clock.pinned(day):
         found = meetings.create(kind, starts_at=_at(day), ends_at=_at(day).replace(hour=13), place="Bergen rådhus",
-                                agenda="1. Årsrapport", invitees=invitees, actor=adviser, notify=False)
+                                invitees=invitees, actor=adviser, notify=False)
         meetings.record_attendance(found, {u.id: PRESENT for u in invitees[:present]}, adviser)
     return found
 

@@ -25,7 +25,10 @@ ONE_CLICK = {
     "auth.open_password_link": "the mailed link's page posts its token on, out of the address bar",
     "admin.person_export": "a download of what is stored about a person (audited, changes nothing)",
     "meetings.attendance": "who attended, saved and corrected at will",
-    "meetings.minutes": "the minutes, saved and corrected at will",
+    "meetings.minutes": "the minutes, saved and corrected at will (while a draft)",
+    "meeting_items.item_move": "the order of the agenda, moved back at will",
+    "meeting_items.item_attach": "a document on an item, removed again on a confirmation page",
+    "meeting_items.item_decision": "the vedtak: changing a recorded one needs a reason and stays in the history",
     "identity.start": "going on to the identity provider's sign-in",
     "identity.send_code": "mailing a one-time code to tie a first sign-in to an account (changes no account)",
     "identity.request_access": "asking the admin for access (the admin decides on a confirmation page)",
@@ -90,6 +93,12 @@ STEPS = {
         "adviser", {"conference_id": "conference_id", "session_id": "conference_session_id"}), True),
     "cancel a registration": Step("conference.registration_cancel",
                                   Visit("adviser", {"registration_id": "registration_id"}), True),
+    "put minutes forward for approval": Step(
+        "meetings.minutes_step", Visit("adviser", {"meeting_id": "meeting_id"}, {"trigger": "submit"}), False),
+    "remove an agenda item": Step("meeting_items.item_remove",
+                                  Visit("adviser", {"agenda_item_id": "coming_item_id"}), True),
+    "remove an item's document": Step("meeting_items.document_remove",
+                                      Visit("adviser", {"item_document_id": "item_document_id"}), True),
 }
 # The pages that used to take these steps in one click, and the confirmation pages they now link to.
 LINKS = [

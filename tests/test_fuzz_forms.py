@@ -12,7 +12,7 @@ import itertools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timezone
 from pathlib import Path
 
 import pytest
@@ -34,8 +34,8 @@ from app.models.meeting import STEERING_MEETING
 from app.models.case import MUNICIPALITY_PARTY
 from app.models.mailbox_link import JOIN, REPLY
 from app.safe_input import MAX_ID
-from app.services import (conferences, contributions, cost_keys, evaluations, mailbox_tokens, news, password_links,
-                          representatives, subgroups, workflow)
+from app.services import (conferences, contributions, cost_keys, evaluations, mailbox_tokens, meeting_items, meetings,
+                          news, password_links, representatives, subgroups, workflow)
 from tests import factories, security_world
 from tests.conftest import Auth, csrf_token
 from workflows.key_shares import PERCENT
@@ -227,6 +227,28 @@ class Ctx:
         workflow.perform(subgroup, "establish", self.user("adviser"))
         return subgroup
 
+    def _held_meeting(self, day: date):
+        starts = datetime(day.year, day.month, day.day, 9, tzinfo=timezone.utc)
+        with clock.pinned(min(day, clock.today())):
+            return meetings.create("coordination", starts_at=starts, ends_at=starts.replace(hour=11), place="Bergen",
+                                   invitees=[self.user("steering_member")], actor=self.user("adviser"), notify=False)
+
+    def held_item(self) -> int:
+        """An item of a meeting that has been held, for its decision."""
+        with clock.pinned(date(2026, 1, 1)):
+            item = meeting_items.add(self._held_meeting(date(2026, 2, 1)), self.user("adviser"), title="Sak",
+                                     description="")
+        return self.done(item.id)
+
+    def minutes_pair(self) -> tuple[int, int]:
+        """A meeting held with draft minutes, and a later one of the same body to put them before (used up)."""
+        n = next(self.n)
+        held = self._held_meeting(date.fromordinal(date(2020, 1, 1).toordinal() + 2 * n))
+        later = self._held_meeting(date.fromordinal(date(2020, 1, 2).toordinal() + 2 * n))
+        meetings.record_minutes(held, text="Referat.", pdf=None, actor=self.user("adviser"))
+        self.cache["minutes_pair"] = self.done((held.id, later.id))
+        return self.cache["minutes_pair"]
+
     def submitted_key(self) -> int:
         """A key the adviser drafted and sent to the steering group (returning or deciding it uses it up)."""
         bergen = self.orgs["Bergen"]
@@ -399,8 +421,20 @@ TARGETS: dict[str, Target] = {
     "app.meetings.forms.MeetingForm": Target(
         "adviser", lambda ctx: f"/moter/ny/{STEERING_MEETING}",
         lambda ctx: {"date": "2027-01-20", "start_time": "10:00", "end_time": "14:00", "place": "Rådhuset",
-                     "agenda": "1. Årsmelding", "invitees": [str(ctx.user("steering_member").id)]},
-        shown=("place", "agenda")),
+                     "invitees": [str(ctx.user("steering_member").id)]},
+        shown=("place",)),
+    "app.meetings.forms.MinutesStepForm": Target(
+        "adviser", lambda ctx: f"/moter/{ctx.cache['minutes_pair'][0]}/referat/submit",
+        lambda ctx: {"meeting_id": str(ctx.minutes_pair()[1]), "comment": "Lagt fram."}, shown=("comment",)),
+    "app.meetings.forms.ItemForm": Target(
+        "adviser", lambda ctx: f"/moter/{ctx.id('meeting_id')}/saker/ny",
+        lambda ctx: {"title": "Årsrapport", "description": "Bakgrunn."}, shown=("title",)),
+    "app.meetings.forms.DecisionForm": Target(
+        "adviser", lambda ctx: f"/moter/saker/{ctx.once('held_item', ctx.held_item)}/vedtak",
+        lambda ctx: {"decision": f"Vedtatt {next(ctx.n)}.", "reason": "Retting."}, shown=("decision",)),
+    "app.meetings.forms.DocumentForm": Target(
+        "adviser", lambda ctx: f"/moter/saker/{ctx.id('agenda_item_id')}/dokumenter",
+        lambda ctx: {"title": "Saksframlegg", "file": PDF}, files=("file",), shown=("title",)),
     "app.meetings.forms.MinutesForm": Target(
         "adviser", lambda ctx: f"/moter/{ctx.id('meeting_id')}/referat",
         lambda ctx: {"minutes": "Styringsgruppen vedtok årsplanen."}, files=("minutes_file",),

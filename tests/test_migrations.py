@@ -324,3 +324,37 @@ def test_every_revision_says_which_step_of_a_rolling_upgrade_it_is():
                           re.MULTILINE)
         steps[path.name] = found.group(1) if found else None
     assert [name for name, step in steps.items() if step is None] == []
+
+
+def test_minutes_written_before_the_workflow_count_as_approved_and_the_free_text_agenda_stays(tmp_path):
+    """0044: a meeting's minutes written before the revision were open to every invitee: approved (outside the
+    app), so they stay readable; a meeting without minutes starts a draft; the agenda text is kept as it was, and
+    the downgrade removes the items again."""
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    app = create_app(app_config(url))
+    with app.app_context():
+        upgrade(revision=_previous("0044_meeting_items.py"))
+        engine = create_engine(url)
+        with engine.begin() as connection:
+            for id_, minutes, name in ((1, "Sak 1: vedtatt.", None), (2, "", "meetings/2-a.pdf"), (3, "", None)):
+                connection.execute(text(
+                    "INSERT INTO meeting (id, kind, starts_at, ends_at, place, agenda, minutes, minutes_file, "
+                    "created_at) VALUES (:id, 'steering', '2026-01-20 09:00:00', '2026-01-20 12:00:00', 'Bergen', "
+                    "'1. Årsrapport', :minutes, :name, '2026-01-01')"), {"id": id_, "minutes": minutes, "name": name})
+        upgrade(revision="0044_meeting_items")
+        with engine.begin() as connection:
+            states = connection.execute(text(
+                "SELECT id, minutes_state, minutes_state_since = created_at, minutes_version, agenda FROM meeting "
+                "ORDER BY id")).all()
+            connection.execute(text(
+                "INSERT INTO meeting_item (meeting_id, position, series, year, number, title, description, "
+                "created_at) VALUES (3, 1, 'SG', 2026, 1, 'Budsjett', '', '2026-01-02')"))
+        downgrade(revision=_previous("0044_meeting_items.py"))
+        with engine.connect() as connection:
+            tables = set(inspect(connection).get_table_names())
+        engine.dispose()
+        db.engine.dispose()
+    assert [tuple(row) for row in states] == [(1, "approved", True, 1, "1. Årsrapport"),
+                                              (2, "approved", True, 1, "1. Årsrapport"),
+                                              (3, "draft", True, 1, "1. Årsrapport")]
+    assert "meeting_item" not in tables and "meeting" in tables

@@ -29,7 +29,7 @@ def person(orgs):
     mail.queue(kari.email, "Hei", "invitation", locale="nb", user=kari, path="/x",
                days=7).sent_at = datetime.now(timezone.utc)
     meetings.create("steering", starts_at=datetime(2026, 12, 3, 9, tzinfo=timezone.utc),
-                    ends_at=datetime(2026, 12, 3, 11, tzinfo=timezone.utc), place="Bergen rådhus", agenda="",
+                    ends_at=datetime(2026, 12, 3, 11, tzinfo=timezone.utc), place="Bergen rådhus",
                     invitees=[kari], actor=adviser)
     calendar.create_token(kari)
     db.session.commit()

@@ -102,7 +102,7 @@ def world(client, orgs):
 
     starts = datetime.combine(date(2026, 12, 3), time(9), tzinfo=clock.OSLO).astimezone(timezone.utc)
     meeting = meetings.create("steering", starts_at=starts, ends_at=starts + timedelta(hours=2), place="Rådhuset",
-                              agenda="Årsmøte.", invitees=[ase, siri, adviser], actor=adviser)
+                              invitees=[ase, siri, adviser], actor=adviser)
     meetings.record_minutes(meeting, text=f"Til stede: {NAME}, Siri Lie.", pdf=None, actor=adviser)
 
     own = factories.subgroup(ase, name="Demografi", member_ids=[siri.id])

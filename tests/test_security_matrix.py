@@ -53,6 +53,15 @@ GET_MATRIX = {
     "meetings.meeting_new": [LOGIN, 403, 200, 403, 403, 403, 403, 403, 403],
     "meetings.meeting_page": [LOGIN, 200, 200, 404, 404, 404, 404, 200, 404],
     "meetings.minutes_pdf": [LOGIN, 404, 404, 404, 404, 404, 404, 404, 404],
+    "meetings.minutes_step": [LOGIN, 403, 200, 403, 403, 403, 403, 403, 403],  # no minutes yet: the page says so
+    # The agenda items and their documents: for whoever sees the meeting; the adviser changes them.
+    "meeting_items.item_new": [LOGIN, 403, 200, 403, 403, 403, 403, 403, 403],
+    "meeting_items.item_page": [LOGIN, 200, 200, 404, 404, 404, 404, 200, 404],
+    "meeting_items.item_edit": [LOGIN, 403, 200, 403, 403, 403, 403, 403, 403],
+    "meeting_items.item_remove": [LOGIN, 403, 200, 403, 403, 403, 403, 403, 403],
+    # No document in this world (tests/test_meeting_items.py reads one as each kind of user).
+    "meeting_items.item_document": [LOGIN, 404, 404, 404, 404, 404, 404, 404, 404],
+    "meeting_items.document_remove": [LOGIN, 403, 404, 403, 403, 403, 403, 403, 403],
     "admin.anonymise": [LOGIN, 200, 403, 403, 403, 403, 403, 403, 403],
     "admin.person_data": [LOGIN, 200, 403, 403, 403, 403, 403, 403, 403],
     "admin.outbox": [LOGIN, 200, 200, 403, 403, 403, 403, 403, 403],
@@ -222,6 +231,14 @@ POST_MATRIX = {
     "meetings.meeting_edit": [LOGIN, 403, 200, 403, 403, 403, 403, 403, 403],
     "meetings.meeting_new": [LOGIN, 403, 200, 403, 403, 403, 403, 403, 403],
     "meetings.minutes": [LOGIN, 403, 200, 403, 403, 403, 403, 403, 403],
+    "meetings.minutes_step": [LOGIN, 403, 409, 403, 403, 403, 403, 403, 403],  # no minutes to put forward
+    "meeting_items.item_new": [LOGIN, 403, 200, 403, 403, 403, 403, 403, 403],  # nothing typed: the form again
+    "meeting_items.item_edit": [LOGIN, 403, 302, 403, 403, 403, 403, 403, 403],  # nothing changed: not saved
+    "meeting_items.item_move": [LOGIN, 403, 302, 403, 403, 403, 403, 403, 403],  # the only item: stays
+    "meeting_items.item_decision": [LOGIN, 403, 200, 403, 403, 403, 403, 403, 403],  # before the meeting: refused
+    "meeting_items.item_attach": [LOGIN, 403, 200, 403, 403, 403, 403, 403, 403],  # no file: the form again
+    "meeting_items.item_remove": [LOGIN, 403, 302, 403, 403, 403, 403, 403, 403],
+    "meeting_items.document_remove": [LOGIN, 403, 404, 403, 403, 403, 403, 403, 403],
     "members.contact": [LOGIN, 403, 200, 200, 403, 403, 404, 404, 404],
     "contributions.contribution": [LOGIN, 403, 200, 403, 403, 403, 403, 403, 403],  # no invoice date: the form again
     "contributions.payment": [LOGIN, 403, 409, 403, 403, 403, 403, 403, 403],  # not invoiced yet
@@ -260,6 +277,7 @@ POST_WRITERS = {
     "calendar.create": set(ROLES) - {"anonymous"},
     "calendar.revoke": set(ROLES) - {"anonymous"},
     "meetings.attendance": {"adviser"},
+    "meeting_items.item_remove": {"adviser"},
     "meetings.annual_report_generate": {"adviser"},
     "evaluations.evaluation_close": {"adviser"},
     "admin.anonymise": {"admin"},
@@ -268,7 +286,8 @@ POST_WRITERS = {
     "conference.session_remove": {"adviser", "project_member"},
     "conference.registration_cancel": {"adviser"},
 }
-ARG_OVERRIDES = {"subgroups.action": {"trigger": "submit"}, "news.step": {"trigger": "unpublish"}}
+ARG_OVERRIDES = {"subgroups.action": {"trigger": "submit"}, "news.step": {"trigger": "unpublish"},
+                 "meetings.minutes_step": {"trigger": "submit"}}
 # Workflow steps beyond the one each row above posts, with a comment (and a decision date): the route, the world's
 # ids it takes, the outcome per role in the order of ROLES, and who changes the database with it.
 STEP_MATRIX = {

@@ -196,7 +196,7 @@ def test_a_scanned_copy_and_the_minutes_are_served_as_kept_with_a_validator(clie
     scan = db.session.scalar(select(AgreementDocument))
     meeting = meetings.create("coordination", starts_at=datetime(2026, 1, 20, 9, tzinfo=timezone.utc),
                               ends_at=datetime(2026, 1, 20, 13, tzinfo=timezone.utc), place="Bergen rådhus",
-                              agenda="", invitees=[adviser], actor=adviser, notify=False)
+                              invitees=[adviser], actor=adviser, notify=False)
     meetings.record_minutes(meeting, text="", pdf=factories.pdf("referat"), actor=adviser)
     db.session.commit()
     checks = _counting(monkeypatch, uploads, "check_pdf")

@@ -74,7 +74,7 @@ def adviser(app, orgs):
 def meeting(adviser):
     made = meetings.create("steering", starts_at=datetime(2026, 12, 10, 9, tzinfo=timezone.utc),
                            ends_at=datetime(2026, 12, 10, 13, tzinfo=timezone.utc), place="Bergen rådhus",
-                           agenda="", invitees=[adviser], actor=adviser, notify=False)
+                           invitees=[adviser], actor=adviser, notify=False)
     db.session.commit()
     return made
 

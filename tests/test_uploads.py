@@ -133,7 +133,7 @@ def lindas(orgs, adviser):
 @pytest.fixture
 def meeting(orgs, adviser):
     found = meetings.create("coordination", starts_at=datetime(2026, 1, 20, 9, tzinfo=timezone.utc),
-                            ends_at=datetime(2026, 1, 20, 13, tzinfo=timezone.utc), place="Bergen rådhus", agenda="",
+                            ends_at=datetime(2026, 1, 20, 13, tzinfo=timezone.utc), place="Bergen rådhus",
                             invitees=[adviser], actor=adviser, notify=False)
     db.session.commit()
     return found

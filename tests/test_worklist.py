@@ -281,7 +281,7 @@ def test_a_submitted_cost_key_waits_for_the_steering_group_until_decided(orgs, a
 def _meeting(adviser, day: date):
     starts = datetime(day.year, day.month, day.day, 9, tzinfo=timezone.utc)
     return meetings.create(STEERING_MEETING, starts_at=starts, ends_at=starts + timedelta(hours=2), place="Rådhuset",
-                           agenda="", invitees=[adviser], actor=adviser, notify=False)
+                           invitees=[adviser], actor=adviser, notify=False)
 
 
 def test_a_meeting_without_minutes_waits_for_the_adviser_until_they_are_written(orgs, adviser):

@@ -24,12 +24,13 @@ from .conference import REGISTRATION
 from .cost_key import COST_KEY
 from .dates import add_years, notice_last_day
 from .membership import MEMBERSHIP, next_date, reply_open
+from .minutes import MINUTES
 from .news import NEWS
 from .representative import REPRESENTATIVE
 from .subgroup import SUBGROUP
 
 WORKFLOWS = {workflow.name: workflow for workflow in (MEMBERSHIP, SUBGROUP, REPRESENTATIVE, COST_KEY, NEWS,
-                                                                   REGISTRATION)}
+                                                                   REGISTRATION, MINUTES)}
 
 __all__ = [
     "ADMIN",
@@ -38,6 +39,7 @@ __all__ = [
     "COST_KEY",
     "FAMILIES",
     "MEMBERSHIP",
+    "MINUTES",
     "MUNICIPALITY_CONTACT",
     "NEWS",
     "PROJECT_MEMBER",

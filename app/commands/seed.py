@@ -36,10 +36,12 @@ def seed_demo(password, force):
         click.echo("Historikken 2016–2026 er lagt inn: invitasjonsrunder, avtaler, sammenslåingene 01.01.2020, "
                    "fornyelser og oppsigelser. Runden 2016, avtalene 2018 og sammenslåingene er virkelige; personene "
                    "og hendelsene etter 2022 er oppdiktet.")
+    if meetings.tell():
+        click.echo("Møtene er lagt inn: styringsgruppemøter, koordineringsmøter og prosjektgruppens fire møter i året "
+                   "med nummererte saker, vedtak, referat godkjent på neste møte og oppmøte (sakene, vedtakene og "
+                   "referatene er oppdiktet).")
     if subgroups.tell():
         click.echo("Undergrupper er lagt inn: én etablert, én sendt inn, én sendt tilbake og ett utkast.")
-    if meetings.tell():
-        click.echo("Møtene er lagt inn: styringsgruppemøter og koordineringsmøter med referat og oppmøte.")
     if membership.tell(organisations):
         click.echo("Medlemskapet 2018–2026 er lagt inn: representanter, administrative kontaktpersoner, bidrag og årlig vurdering.")
     if parties.tell(organisations):

@@ -57,8 +57,9 @@ class DecisionForm(FlaskForm):
     """The steering group's decision on a key."""
 
     decided_on = DateField(_l("Dato for vedtaket"), validators=[DataRequired(REQUIRED)])
+    meeting_item_id = SelectField(_l("Sak i styringsgruppen"), coerce=int, default=0)
     meeting_id = SelectField(_l("Styringsgruppemøte"), coerce=int)
-    agenda_item = StringField(_l("Sak på sakslisten"), validators=[DataRequired(REQUIRED), Length(max=200)])
+    agenda_item = StringField(_l("Sak på sakslisten"), validators=[Optional(), Length(max=200)])
     comment = TextAreaField(_l("Vedtak"), validators=[DataRequired(REQUIRED), Length(max=4000)])
     submit = SubmitField(_l("Registrer vedtaket"))
 

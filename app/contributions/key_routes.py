@@ -12,7 +12,7 @@ from app.forms import choices, names
 from app.models import CostKey, Meeting
 from app.models.meeting import STEERING_MEETING
 from app.security import role_required
-from app.services import cost_keys, workflow
+from app.services import cost_keys, meeting_items, workflow
 from app.services.overview import ListPage
 from app.views import attempt, attempt_result, own_page, refused_status, spec_or_404, step_confirmation, step_refusal
 from workflows import COST_KEY
@@ -151,12 +151,14 @@ def decide(key_id: int):
     meetings = db.session.scalars(select(Meeting).where(Meeting.kind == STEERING_MEETING)
                                   .order_by(Meeting.starts_at.desc())).all()
     form.meeting_id.choices = choices([(0, _("Møtet er ikke registrert her"))]) + names((m.id, m.title) for m in meetings)
+    form.meeting_item_id.choices = choices([(0, _("Saken er ikke registrert her"))]) + names(
+        meeting_items.choices(STEERING_MEETING))
     if request.method == "GET":
         form.decided_on.data = clock.today()
     reason = step_refusal(key, spec)
     if form.validate_on_submit() and reason is None:
         data = {"decided_on": form.decided_on.data.isoformat(), "meeting_id": form.meeting_id.data or None,
-                "agenda_item": form.agenda_item.data}
+                "meeting_item_id": form.meeting_item_id.data or None, "agenda_item": form.agenda_item.data}
         if attempt(lambda: workflow.perform(key, "decide", current_user, comment=form.comment.data, data=data),
                    form, "comment"):
             flash(_("Vedtaket er registrert. %(key)s er nå vedtatt og kan ikke endres.", key=key.title), "success")

@@ -47,8 +47,8 @@ def tell() -> bool:
                 workflow.perform(key, "decide", steering, comment=(
                     f"Styringsgruppen vedtar fordelingsnøkkelen for {first}–{last} som lagt fram, med et årlig "
                     f"budsjett for FoU-ressursen på {kroner(budget)}."),
-                    data={"decided_on": day.isoformat(), "meeting_id": meeting.id,
-                          "agenda_item": f"Sak 4/{decided_year} Budsjett og bidrag for {decided_year + 1}"})
+                    data={"decided_on": day.isoformat(), "meeting_item_id": next(
+                        item.id for item in meeting.items if item.title == f"Budsjett og bidrag for {decided_year + 1}")})
         db.session.commit()
     _bill_shares(adviser)
     return True

@@ -1,11 +1,13 @@
-"""The project group's subgroups in different states, made through the subgroup service."""
+"""The project group's subgroups in different states, made through the subgroup service (the established one
+decided under the project group's item on it, so after the meetings)."""
 from datetime import date
 
 from sqlalchemy import select
 
 from app import clock
 from app.extensions import db
-from app.models import Subgroup, User
+from app.demo.meetings import SUBGROUP_ITEM
+from app.models import MeetingItem, Subgroup, User
 from app.services import subgroups, workflow
 from app.services.users import find_by_email
 from workflows.roles import ADVISER
@@ -49,8 +51,10 @@ def _established_subgroup(p) -> None:
         db.session.commit()
     _step(date(2025, 2, 3), subgroup, "submit", p["kari"])
     _step(date(2025, 2, 6), subgroup, "second", p["siri"])
+    item = db.session.scalar(select(MeetingItem.id).where(MeetingItem.title == SUBGROUP_ITEM))
     _step(date(2025, 2, 20), subgroup, "approve", p[ADVISER],
-          comment="Vedtatt i prosjektgruppemøtet 18.02.2025.", data={"decided_on": "2025-02-18"})
+          comment="Vedtatt i prosjektgruppemøtet 18.02.2025.",
+          data={"decided_on": "2025-02-18", "meeting_item_id": item})
     _step(date(2025, 3, 3), subgroup, "establish", p[ADVISER])
     with clock.pinned(date(2025, 9, 1)):
         subgroups.add_member(subgroup, p["tone"].id, date(2025, 9, 1), p["kari"])

@@ -1,27 +1,30 @@
-"""Meetings of the steering group and the coordination meeting: the adviser plans them, invitees see them."""
+"""Meetings of every body: the adviser plans them and writes their minutes, invitees see them; the agenda items are
+in item_routes."""
 from datetime import date, datetime, time, timezone
 
-
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _, ngettext
+from flask_babel import gettext as _, lazy_gettext as _l, ngettext
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import lazyload
 
-from app import clock, downloads
+from app import access, clock, downloads
 from app.extensions import db
 from app.forms import ConfirmForm, names
-from app.meetings.forms import MeetingForm, MinutesForm
+from app.forms import choices
+from app.meetings.forms import MeetingForm, MinutesForm, MinutesStepForm
 from app.models import Meeting, User
 from app.models.meeting import ATTENDANCE_LABELS, KIND_LABELS
 from app.safe_input import MAX_ID
 from app.security import role_required
-from app.services import annual_reports, meetings, overview, stored_documents
-from app.views import attempt, attempt_result, confirmation, kept
+from app.services import (annual_reports, meeting_items, meetings, minutes as minutes_service, overview,
+                          stored_documents, workflow)
+from app.views import attempt, attempt_result, confirmation, kept, spec_or_404, step_confirmation
 from workflows.roles import ADVISER
 
 bp = Blueprint("meetings", __name__, url_prefix="/moter")
 PER_PAGE = 20
+STEP_COMMENTS = {"approve": _l("Vedtak"), "return_for_correction": _l("Hva må rettes?")}
 
 
 def get_meeting(meeting_id: int, invitees=meetings.WITH_INVITEES) -> Meeting:
@@ -54,7 +57,10 @@ def meeting_list():
     upcoming = list(db.session.scalars(visible.where(Meeting.starts_at >= now).order_by(None)
                                        .order_by(Meeting.starts_at)))
     page = db.paginate(visible.where(Meeting.starts_at < now), per_page=20, error_out=False)
-    return render_template("meetings/list.html", upcoming=upcoming, page=page, kinds=KIND_LABELS)
+    year = clock.today().year
+    held, planned = meetings.project_meetings(year)
+    return render_template("meetings/list.html", upcoming=upcoming, page=page, kinds=KIND_LABELS, year=year,
+                           held=held, planned=planned, expected=meetings.EXPECTED_PROJECT_MEETINGS)
 
 
 @bp.route("/ny/<kind>", methods=["GET", "POST"])
@@ -83,7 +89,7 @@ def _meeting_fields(form: MeetingForm) -> dict:
                                        .order_by(User.name)))
     return {"starts_at": _moment(form.date.data, form.start_time.data),
             "ends_at": _moment(form.date.data, form.end_time.data),
-            "place": form.place.data, "agenda": form.agenda.data, "invitees": invitees}
+            "place": form.place.data, "invitees": invitees}
 
 
 @bp.route("/<int:meeting_id>")
@@ -93,12 +99,18 @@ def meeting_page(meeting_id: int):
 
 
 def _page(meeting: Meeting, minutes_form: MinutesForm):
-    """The meeting's page: its invitees a page at a time, by name."""
-    invitees = overview.paginate(meetings.invitees_by_name(meeting), request.args.get("page", 1, type=int), PER_PAGE)
+    """The meeting's page: its agenda, its invitees a page at a time by name, its minutes (for whom they are open)
+    and its history."""
+    invitee_ids = meetings.invitees_by_name(meeting)
+    invitees = overview.paginate(invitee_ids, request.args.get("page", 1, type=int), PER_PAGE)
     invitees.items = meetings.invitees_of(meeting, invitees.items)
     return render_template("meetings/meeting.html", meeting=meeting, minutes_form=minutes_form, form=ConfirmForm(),
                            invitees=invitees, attendance_labels=ATTENDANCE_LABELS,
-                           past=meeting.starts_at <= clock.now(), reports=annual_reports.filed_with(meeting))
+                           past=meeting.starts_at <= clock.now(), reports=annual_reports.filed_with(meeting),
+                           items=meeting_items.agenda(meeting),
+                           reads_minutes=access.sees_minutes(current_user, meeting.state, invitee_ids),
+                           actions=workflow.actions(meeting, current_user, []),
+                           approval=minutes_service.approval_item(meeting), history=meetings.page_history(meeting))
 
 
 @bp.route("/<int:meeting_id>/endre", methods=["GET", "POST"])
@@ -107,7 +119,7 @@ def meeting_edit(meeting_id: int):
     meeting = get_meeting(meeting_id, meetings.WITHOUT_INVITEES)
     start, end = meeting.starts_at.astimezone(clock.OSLO), meeting.ends_at.astimezone(clock.OSLO)
     form = MeetingForm(date=start.date(), start_time=start.time(), end_time=end.time(), place=meeting.place,
-                       agenda=meeting.agenda, invitees=meetings.invitee_ids(meeting))
+                       invitees=meetings.invitee_ids(meeting))
     if _invitee_choices(form) and form.validate_on_submit() and attempt(
             lambda: meetings.update(meeting, **_meeting_fields(form), actor=current_user), form, "date"):
         flash(_("Endringene er lagret. Nye inviterte får innkalling på e-post, og alle får beskjed hvis tid eller "
@@ -132,9 +144,27 @@ def minutes(meeting_id: int):
     return _page(meeting, form)
 
 
+@bp.route("/<int:meeting_id>/referat/<trigger>", methods=["GET", "POST"])
+@role_required(ADVISER)
+def minutes_step(meeting_id: int, trigger: str):
+    meeting = get_meeting(meeting_id, meetings.WITHOUT_INVITEES)
+    spec = spec_or_404(meeting, trigger)
+    form = MinutesStepForm(choose_meeting=trigger == "submit")
+    if trigger == "submit":
+        form.meeting_id.choices = choices((m.id, f"{m.title}, {m.starts_at.astimezone(clock.OSLO):%d.%m.%Y}")
+                                          for m in minutes_service.next_meetings(meeting))
+    form.comment.label.text = STEP_COMMENTS.get(trigger, _("Kommentar"))
+    if trigger == "approve" and request.method == "GET":
+        form.comment.data = _("Referatet er godkjent.")
+    return step_confirmation(meeting, spec, form, url_for("meetings.meeting_page", meeting_id=meeting.id),
+                             title=meeting.title,
+                             data=lambda: {"meeting_id": form.meeting_id.data} if trigger == "submit" else None)
+
+
 @bp.route("/<int:meeting_id>/referat.pdf")
 def minutes_pdf(meeting_id: int):
-    content = meetings.minutes_pdf(get_meeting(meeting_id, meetings.WITHOUT_INVITEES))
+    meeting = get_meeting(meeting_id, meetings.WITHOUT_INVITEES)
+    content = meetings.minutes_pdf(meeting) if meeting.can_read_minutes(current_user) else None
     if content is None:
         abort(404)
     return downloads.kept_file("minutes", meeting_id, lambda: content, _("referat-%(id)s.pdf", id=meeting_id))

@@ -13,7 +13,7 @@ from app.models.identity import ExternalIdentity, PendingIdentity
 from app.models.invitation import InvitationReply
 from app.models.mail import OutboxMessage
 from app.models.mailbox_link import JoinRequest, MailboxLink
-from app.models.meeting import Meeting, MeetingInvitee
+from app.models.meeting import Meeting, MeetingInvitee, MeetingItem, MeetingItemDocument
 from app.models.merger import Merger
 from app.models.news import NewsItem
 from app.models.organisation import Organisation, OrganisationName, OrganisationNumber, OrganisationSuccession
@@ -29,7 +29,7 @@ from app.models.user import LoginAttempt, LoginSession, User, UserRole
 
 # The models that move through a workflow, by the name their audit events and requests use.
 STATEFUL = {model.audit_type: model for model in (MembershipCase, Subgroup, Representative, CostKey, NewsItem,
-                                                           ConferenceRegistration)}
+                                                           ConferenceRegistration, Meeting)}
 
 __all__ = [
     "Agreement",
@@ -68,6 +68,8 @@ __all__ = [
     "InvitationRound",
     "Meeting",
     "MeetingInvitee",
+    "MeetingItem",
+    "MeetingItemDocument",
     "MembershipCase",
     "Signature",
     "STATEFUL",

@@ -9,7 +9,7 @@ from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
-from app.models.meeting import Meeting
+from app.models.meeting import Meeting, MeetingItem
 from app.models.organisation import Organisation
 from app.models.types import UTCDateTime, utcnow
 from app.models.user import User
@@ -41,6 +41,8 @@ class CostKey(db.Model):
     decided_on: Mapped[date | None] = mapped_column(Date)
     meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meeting.id"))
     agenda_item: Mapped[str | None] = mapped_column(String(200))
+    # The agenda item it was decided under, when that meeting is in the app (older decisions name it in agenda_item).
+    meeting_item_id: Mapped[int | None] = mapped_column(ForeignKey("meeting_item.id"), index=True)
     decision: Mapped[str | None] = mapped_column(Text)
     state: Mapped[str] = mapped_column(String(30), default=COST_KEY.initial, index=True)
     state_since: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -50,6 +52,7 @@ class CostKey(db.Model):
     remainder_to: Mapped[Organisation] = relationship()
     drafted_by: Mapped[User] = relationship()
     meeting: Mapped[Meeting | None] = relationship()
+    meeting_item: Mapped[MeetingItem | None] = relationship()
     parties: Mapped[list["CostKeyParty"]] = relationship(cascade="all, delete-orphan", order_by="CostKeyParty.id")
     shares: Mapped[list["CostKeyShare"]] = relationship(
         back_populates="key", cascade="all, delete-orphan", order_by="[CostKeyShare.year, CostKeyShare.id]")

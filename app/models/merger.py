@@ -25,6 +25,8 @@ class Merger(db.Model):
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     applied_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The steering group's agenda item the merger was decided under, when that meeting is in the app.
+    meeting_item_id: Mapped[int | None] = mapped_column(ForeignKey("meeting_item.id"), index=True)
 
     successor: Mapped[Organisation] = relationship(foreign_keys=[successor_id])
     continued_from: Mapped[Organisation | None] = relationship(foreign_keys=[continued_from_id])

@@ -49,6 +49,8 @@ class Subgroup(db.Model):
     # Why no user representatives take part; required when none are named (§7).
     representation_assessment: Mapped[str | None] = mapped_column(Text)
     decided_on: Mapped[date | None] = mapped_column(Date)
+    # The project group's agenda item the decision was made under, when that meeting is in the app.
+    meeting_item_id: Mapped[int | None] = mapped_column(ForeignKey("meeting_item.id"), index=True)
     established_on: Mapped[date | None] = mapped_column(Date)
     closed_on: Mapped[date | None] = mapped_column(Date)
     state: Mapped[str] = mapped_column(String(30), default=SUBGROUP.initial, index=True)

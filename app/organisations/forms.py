@@ -62,3 +62,5 @@ class MergerForm(FlaskForm):
     org_number = StringField(_l("Organisasjonsnummer til den nye"), validators=[Optional(), Length(max=20)])
     continued_case_id = SelectField(_l("Avtalen som videreføres"), coerce=int,
                                     invalid_choice_message=_l("Velg en avtale fra listen."), widget=LongSelect())
+    meeting_item_id = SelectField(_l("Vedtatt i sak i styringsgruppen"), coerce=int, default=0,
+                                  invalid_choice_message=_l("Velg en sak fra listen."))

@@ -14,11 +14,12 @@ from app import clock, history, search
 from app.extensions import db
 from app.forms import choices, names
 from app.models import AuditEvent, InvitationRound, MembershipCase, Organisation, OrganisationSuccession, User
+from app.models.meeting import STEERING_MEETING
 from app.models.organisation import KIND_LABELS, WRITTEN_STANDARDS
 from app.organisations.forms import ChangeForm, DetailsForm, MergerForm, NewOrganisationForm
 from app.safe_input import MAX_ID
 from app.security import role_required
-from app.services import ServiceError, mergers, organisations
+from app.services import ServiceError, meeting_items, mergers, organisations
 from app.views import attempt, attempt_result, show_error
 from workflows.roles import ADMIN, ADVISER
 
@@ -161,7 +162,9 @@ MERGER_SHOWN = 50  # organisations and memberships each list offers besides thos
 
 def _merger_choices(form: MergerForm) -> None:
     """The choices of the merger form: in each list those chosen, the memberships in force of the organisations
-    chosen to merge, and the first MERGER_SHOWN matching the search."""
+    chosen to merge, and the first MERGER_SHOWN matching the search; the steering group's agenda items."""
+    form.meeting_item_id.choices = choices([(0, _l("Saken er ikke registrert her"))]) + names(
+        meeting_items.choices(STEERING_MEETING))
     def ids(values) -> list[int]:
         return [value for value in values if isinstance(value, int) and 0 < value <= MAX_ID]
 
@@ -193,7 +196,7 @@ def _merger_choices(form: MergerForm) -> None:
 def _asked(form: MergerForm) -> mergers.Request:
     return mergers.Request(tuple(form.predecessor_ids.data or ()), form.first_day.data, form.successor_id.data or 0,
                            form.continued_case_id.data or 0, form.official_name.data, form.number.data,
-                           form.org_number.data)
+                           form.org_number.data, form.meeting_item_id.data or 0)
 
 
 @bp.route("/sammenslaing", methods=["GET", "POST"])

@@ -21,7 +21,7 @@ from app.models import (AuditEvent, Contribution, CostKey, CostKeyParty, CostKey
 from app.models.cost_key import AGREEMENT
 from app.models.meeting import STEERING_MEETING
 from app.models.organisation import COUNTY, MUNICIPALITY
-from app.services import ServiceError, audit, contributions, members, organisations
+from app.services import ServiceError, audit, contributions, meeting_items, members, organisations
 from app.spreadsheets import safe_cell
 from workflows import COST_KEY
 from workflows.cost_key import DECIDED, DRAFT
@@ -172,20 +172,24 @@ def draft_of(key: CostKey) -> KeyDraft:
 
 
 def record_decision(key: CostKey, actor: User, data: dict) -> None:
-    """After `decide`: the date, the steering-group meeting (if it is in the app), the agenda item and the vedtak."""
+    """After `decide`: the date, the steering-group meeting's agenda item (if the meeting is in the app; its number
+    and title unless another text is given), and the vedtak. Without an item, the meeting (if in the app) and the
+    item as text."""
     decided_on = date.fromisoformat(data["decided_on"])
-    meeting_id = data.get("meeting_id") or None
-    if meeting_id is not None:
+    item = meeting_items.under(data.get("meeting_item_id"), STEERING_MEETING)
+    meeting_id = item.meeting_id if item else data.get("meeting_id") or None
+    if meeting_id is not None and item is None:
         meeting = db.session.get(Meeting, meeting_id)
         if meeting is None or meeting.kind != STEERING_MEETING:
             raise ServiceError(_("Velg et styringsgruppemøte."), field="meeting_id")
-    agenda_item = (data.get("agenda_item") or "").strip()
+    agenda_item = (data.get("agenda_item") or "").strip() or (item.label[:200] if item else "")
     decision = (data.get("comment") or "").strip()
     if not agenda_item:
-        raise ServiceError(_("Skriv saken på sakslisten."), field="agenda_item")
+        raise ServiceError(_("Velg saken, eller skriv den hvis møtet ikke er registrert her."), field="agenda_item")
     if not decision:
         raise ServiceError(_("Skriv vedtaket."), field="comment")
     key.decided_on, key.meeting_id, key.agenda_item, key.decision = decided_on, meeting_id, agenda_item, decision
+    key.meeting_item = item
 
 
 def bill_shares(year: int, actor: User | None = None) -> list[Contribution]:

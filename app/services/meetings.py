@@ -1,15 +1,17 @@
-"""The steering-group, project-group and coordination meetings (§7–8): invitations, minutes and attendance."""
+"""The meetings of every body (§7–8): invitations, minutes and attendance; the agenda is in meeting_items, the
+minutes' approval in minutes."""
 import secrets
-from datetime import datetime
+from datetime import date, datetime
 
 from flask_babel import gettext as _, lazy_gettext as _l
-from sqlalchemy import or_, select, true
+from sqlalchemy import false, func, or_, select, true
 from sqlalchemy.orm import joinedload, lazyload, selectinload
 
 from app import access, clock, letters, search
 from app.extensions import db
-from app.models import AdministrativeContact, Meeting, MeetingInvitee, Organisation, Representative, User
-from app.models.meeting import ATTENDANCE_LABELS, KIND_LABELS, PROJECT_MEETING, STEERING_MEETING
+from app.models import (AdministrativeContact, AuditEvent, Meeting, MeetingInvitee, MeetingItem, Organisation,
+                        Representative, User)
+from app.models.meeting import ATTENDANCE_LABELS, CLARIFICATION, KIND_LABELS, PROJECT_MEETING, STEERING_MEETING
 from app.models.representative import PROJECT_GROUP, STEERING_GROUP
 from workflows.roles import MUNICIPALITY_CONTACT, PROJECT_MEMBER, STEERING_MEMBER
 from app.services import ServiceError, audit, files, mail, representatives, uploads
@@ -30,7 +32,8 @@ def default_invitees(kind: str) -> list[User]:
     The steering group's or the project group's meeting: the group's members (by role), and the group's
     representatives in office today who have a user: the municipalities' and the parties' (in the steering group
     the parties' position holders). The coordination meeting: the municipalities' contact persons, and their
-    administrative contacts (§10) who have a user with the same e-mail address.
+    administrative contacts (§10) who have a user with the same e-mail address. A clarification meeting (§8) is
+    called as needed, between whom the matter concerns: nobody is chosen beforehand.
     """
     return list(db.session.scalars(select(User).where(User.active, _invited_by_default(kind)).options(WITHOUT_ROLES)
                                    .order_by(User.name)))
@@ -48,6 +51,8 @@ def _invited_by_default(kind: str):
         representative = select(Representative.user_id).where(Representative.group == group,
                                                               representatives.in_office(today))
         return or_(User.role_rows.any(role=role), User.id.in_(representative))
+    if kind == CLARIFICATION:
+        return false()
     return or_(User.role_rows.any(role=MUNICIPALITY_CONTACT), User.email.in_(select(AdministrativeContact.email)))
 
 
@@ -105,14 +110,14 @@ def _check(starts_at: datetime, ends_at: datetime, invitees: list[User]) -> None
         raise ServiceError(_("Velg minst én som skal inviteres."), field="invitees")
 
 
-def create(kind: str, *, starts_at: datetime, ends_at: datetime, place: str, agenda: str, invitees: list[User],
+def create(kind: str, *, starts_at: datetime, ends_at: datetime, place: str, invitees: list[User],
            actor: User, notify: bool = True) -> Meeting:
     """Plan a meeting and send each invitee a meeting invitation. The caller commits."""
     if kind not in KIND_LABELS:
         raise ServiceError(_("Ukjent møtetype."))
     _check(starts_at, ends_at, invitees)
-    meeting = Meeting(kind=kind, starts_at=starts_at, ends_at=ends_at, place=place.strip(), agenda=agenda or "",
-                      minutes="", created_at=clock.now(), created_by_id=actor.id,
+    meeting = Meeting(kind=kind, starts_at=starts_at, ends_at=ends_at, place=place.strip(), agenda="",
+                      minutes="", created_at=clock.now(), created_by_id=actor.id, state_since=clock.now(),
                       invitees=[MeetingInvitee(user=u) for u in invitees])
     db.session.add(meeting)
     db.session.flush()
@@ -124,14 +129,14 @@ def create(kind: str, *, starts_at: datetime, ends_at: datetime, place: str, age
     return meeting
 
 
-def update(meeting: Meeting, *, starts_at: datetime, ends_at: datetime, place: str, agenda: str,
-           invitees: list[User], actor: User, notify: bool = True) -> None:
+def update(meeting: Meeting, *, starts_at: datetime, ends_at: datetime, place: str, invitees: list[User],
+           actor: User, notify: bool = True) -> None:
     """Change a meeting; new invitees get an invitation, and everyone hears of a new time or place."""
     _check(starts_at, ends_at, invitees)
     moved = (starts_at, ends_at, place.strip()) != (meeting.starts_at, meeting.ends_at, meeting.place)
     before = {i.user_id for i in meeting.invitees}
     wanted = {u.id for u in invitees}
-    meeting.starts_at, meeting.ends_at, meeting.place, meeting.agenda = starts_at, ends_at, place.strip(), agenda or ""
+    meeting.starts_at, meeting.ends_at, meeting.place = starts_at, ends_at, place.strip()
     meeting.invitees = [i for i in meeting.invitees if i.user_id in wanted] + \
         [MeetingInvitee(user=u) for u in invitees if u.id not in before]
     db.session.flush()
@@ -153,7 +158,11 @@ def _invite(meeting: Meeting, user: User, *, changed: bool) -> None:
 
 
 def record_minutes(meeting: Meeting, *, text: str, pdf: bytes | None, actor: User) -> None:
-    """Save the minutes as text, as an uploaded PDF (replacing an earlier one), or both; the caller commits."""
+    """Save the minutes as text, as an uploaded PDF (replacing an earlier one), or both, while they are a draft;
+    the caller commits."""
+    if not meeting.minutes_editable:
+        raise ServiceError(_("Referatet er lagt fram til godkjenning eller godkjent, og kan ikke endres."),
+                           field="minutes")
     if pdf is not None:
         uploads.check_pdf(pdf, field="minutes_file")
         if meeting.minutes_file:
@@ -178,3 +187,24 @@ def record_attendance(meeting: Meeting, attendance: dict[int, str | None], actor
             invitee.attendance = value if value in ATTENDANCE_LABELS else None
     audit.record(actor, "meeting.attendance", "meeting", meeting.id,
                  data={str(i.user_id): i.attendance for i in meeting.invitees})
+
+
+EXPECTED_PROJECT_MEETINGS = 4  # a year (the 2016 invitation)
+
+
+def project_meetings(year: int) -> tuple[int, int]:
+    """The project group's meetings in `year`: (held, planned), against EXPECTED_PROJECT_MEETINGS."""
+    now = clock.now()
+    start, end = clock.start_of(date(year, 1, 1)), clock.start_of(date(year + 1, 1, 1))
+    held, planned = db.session.execute(select(
+        func.count().filter(Meeting.starts_at < now), func.count().filter(Meeting.starts_at >= now))
+        .where(Meeting.kind == PROJECT_MEETING, Meeting.starts_at >= start, Meeting.starts_at < end)).one()
+    return held, planned
+
+
+def page_history(meeting: Meeting) -> list[AuditEvent]:
+    """The meeting's events and its items', oldest first."""
+    return list(db.session.scalars(select(AuditEvent).where(or_(
+        (AuditEvent.object_type == Meeting.audit_type) & (AuditEvent.object_id == meeting.id),
+        (AuditEvent.object_type == MeetingItem.audit_type) & AuditEvent.object_id.in_(
+            select(MeetingItem.id).where(MeetingItem.meeting_id == meeting.id)))).order_by(AuditEvent.seq)))

@@ -17,11 +17,12 @@ from sqlalchemy import and_, or_, select
 from app import clock, letters
 from app.extensions import db
 from app.formatting import short_date
-from app.models import (AdministrativeContact, Agreement, AuditEvent, Contribution, EvaluationResponse, Merger,
-                        MembershipCase, Organisation, OrganisationSuccession, Representative, RepresentativeSeat,
-                        TransitionRequest, User, UserRole)
+from app.models import (AdministrativeContact, Agreement, AuditEvent, Contribution, EvaluationResponse, MeetingItem,
+                        Merger, MembershipCase, Organisation, OrganisationSuccession, Representative,
+                        RepresentativeSeat, TransitionRequest, User, UserRole)
+from app.models.meeting import STEERING_MEETING
 from app.models.request import PENDING
-from app.services import ServiceError, agreements, audit, mail, organisations, workflow
+from app.services import ServiceError, agreements, audit, mail, meeting_items, organisations, workflow
 from workflows.periods import MEMBER_STATES, RENEWING
 from workflows.roles import MUNICIPALITY_CONTACT
 
@@ -151,10 +152,12 @@ def _moves(case: MembershipCase, successor: Organisation, first_day: date) -> di
 
 
 def record(actor: User | None, predecessors: list[Organisation], successor: Organisation, first_day: date | None,
-           continued_case_id: int | None = None) -> Merger:
-    """Record the merger (the facts of `plan`); applied at once when its first day has come."""
+           continued_case_id: int | None = None, meeting_item: MeetingItem | None = None) -> Merger:
+    """Record the merger (the facts of `plan`), with the steering group's agenda item it was decided under (if that
+    meeting is in the app); applied at once when its first day has come."""
     checked = plan(predecessors, successor, first_day, continued_case_id)
     merger = Merger(successor_id=successor.id, first_day=first_day, recorded_at=clock.now(),
+                    meeting_item_id=meeting_item.id if meeting_item else None,
                     continued_case_id=checked.continued.id if checked.continued else None,
                     continued_from_id=checked.continued.organisation_id if checked.continued else None,
                     recorded_by_id=actor.id if actor else None)
@@ -169,7 +172,8 @@ def record(actor: User | None, predecessors: list[Organisation], successor: Orga
     organisations.refresh(successor)
     audit.record(actor, "merger.record", merger.audit_type, merger.id, data={
         "successor": successor.id, "predecessors": [org.id for org in predecessors],
-        "first_day": first_day.isoformat(), "continued_case": merger.continued_case_id})
+        "first_day": first_day.isoformat(), "continued_case": merger.continued_case_id,
+        "meeting_item": merger.meeting_item_id})
     if first_day <= clock.today():
         apply(merger, actor)
     return merger
@@ -298,6 +302,7 @@ class Request:
     official_name: str | None = None
     number: str | None = None
     org_number: str | None = None
+    meeting_item_id: int = 0  # the steering group's agenda item it was decided under, or 0
 
 
 def _predecessors(asked: Request) -> list[Organisation]:
@@ -334,9 +339,10 @@ def preview(asked: Request) -> Plan:
 def record_request(actor: User, asked: Request) -> Merger:
     """Record the merger the form asks for, making the successor in the register first when it is new."""
     checked = preview(asked)
+    item = meeting_items.under(asked.meeting_item_id, STEERING_MEETING)
     successor = checked.successor if asked.successor_id else \
         organisations.register(actor, **_new_successor(asked, checked.predecessors))
-    return record(actor, checked.predecessors, successor, asked.first_day, asked.continued_case_id or None)
+    return record(actor, checked.predecessors, successor, asked.first_day, asked.continued_case_id or None, item)
 
 
 def into(org: Organisation) -> list[Merger]:

@@ -13,10 +13,11 @@ from app import clock, letters, search
 from app.extensions import db
 from app.formatting import short_date
 from app.models import AuditEvent, Organisation, Subgroup, SubgroupMember, SubgroupTheme, User, UserRepresentative
+from app.models.meeting import PROJECT_MEETING
 from app.models.subgroup import THEMES
 from app.safe_input import MAX_ID
 from workflows.roles import ADMIN, ADVISER, PROJECT_MEMBER
-from app.services import ServiceError, audit, mail
+from app.services import ServiceError, audit, mail, meeting_items
 from workflows import SUBGROUP
 from workflows.subgroup import DRAFT, ESTABLISHED, RETURNED, SECONDED, SUBMITTED
 
@@ -186,9 +187,12 @@ def revise(subgroup: Subgroup, proposal: Proposal, actor: User) -> None:
 
 
 def record_decision(subgroup: Subgroup, actor, data: dict) -> None:
-    """The date of the project group's decision, as the adviser recorded it."""
+    """The date of the project group's decision, as the adviser recorded it, and the project-group meeting's
+    agenda item it was made under (if that meeting is in the app)."""
     decided_on = data.get("decided_on")
     subgroup.decided_on = date.fromisoformat(decided_on) if decided_on else clock.today()
+    item = meeting_items.under(data.get("meeting_item_id"), PROJECT_MEETING)
+    subgroup.meeting_item_id = item.id if item else None
 
 
 def members_join(subgroup: Subgroup, actor, data: dict) -> None:

@@ -7,8 +7,9 @@ from wtforms.validators import DataRequired, Length, Optional, ValidationError
 from app import clock
 from app.forms import REQUIRED, CheckboxList, DateField, LongSelect, choices, names
 from app.models import User
+from app.models.meeting import PROJECT_MEETING
 from app.models.subgroup import THEMES
-from app.services import subgroups
+from app.services import meeting_items, subgroups
 
 MAX_REPRESENTATIVES = 10
 
@@ -127,13 +128,20 @@ class ActionForm(FlaskForm):
 
     decided_on = DateField(_l("Dato for vedtaket i prosjektgruppen"), validators=[Optional()],
                            description=_l("Datoen prosjektgruppen fattet vedtaket."))
+    meeting_item_id = SelectField(_l("Sak i prosjektgruppen"), coerce=int, default=0,
+                                  description=_l("Saken på prosjektgruppens saksliste, hvis møtet er registrert "
+                                                 "under Møter."))
     comment = TextAreaField(_l("Kommentar"), validators=[Length(max=4000)])
 
     def __init__(self, *args, decision: bool = False, comment_needed: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.comment.flags.required = comment_needed
-        if not decision:
+        if decision:
+            self.meeting_item_id.choices = choices([(0, _("Saken er ikke registrert her"))]) + names(
+                meeting_items.choices(PROJECT_MEETING))
+        else:
             del self.decided_on
+            del self.meeting_item_id
 
     def validate_decided_on(self, field) -> None:
         if field.data and field.data > clock.today():

@@ -140,7 +140,8 @@ def action(subgroup_id: int, trigger: str):
         form.decided_on.data = clock.today()
     return step_confirmation(subgroup, spec, form, url_for("subgroups.subgroup_page", subgroup_id=subgroup.id),
                              title=Markup('<span translate="no">{}</span>').format(subgroup.name),
-                             data=lambda: {"decided_on": form.decided_on.data.isoformat()} if decision else None)
+                             data=lambda: {"decided_on": form.decided_on.data.isoformat(),
+                                           "meeting_item_id": form.meeting_item_id.data or None} if decision else None)
 
 
 @bp.route("/<int:subgroup_id>/medlemmer", methods=["GET", "POST"])

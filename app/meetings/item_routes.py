@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import joinedload
 
-from app import clock, downloads
+from app import downloads
 from app.extensions import db
 from app.forms import ConfirmForm
 from app.meetings.forms import DecisionForm, DocumentForm, ItemForm
@@ -56,7 +56,7 @@ def item_page(agenda_item_id: int):
 def _page(item: MeetingItem, decision_form: DecisionForm, document_form: DocumentForm):
     return render_template("meetings/item.html", item=item, meeting=item.meeting, decision_form=decision_form,
                            document_form=document_form, form=ConfirmForm(),
-                           started=item.meeting.starts_at <= clock.now(),
+                           started=item.meeting.has_begun,
                            decided=meeting_items.decided_under(item), history=meeting_items.history(item))
 
 
@@ -99,8 +99,7 @@ def item_remove(agenda_item_id: int):
     return confirmation("meetings/item_remove.html", ConfirmForm(), remove,
                         url_for("meetings.meeting_page", meeting_id=meeting_id, _anchor="agenda"),
                         back=_item_page(item.id), item=item,
-                        refusal=_("Sakslisten kan ikke endres etter at møtet har begynt.")
-                        if item.meeting.starts_at <= clock.now() else None)
+                        refusal=meeting_items.agenda_refusal(item.meeting))
 
 
 @bp.route("/saker/<int:agenda_item_id>/vedtak", methods=["POST"])
@@ -153,4 +152,4 @@ def document_remove(item_document_id: int):
     return confirmation("meetings/document_remove.html", ConfirmForm(),
                         lambda: meeting_items.detach(document, current_user) or _("Dokumentet er fjernet."),
                         _item_page(item_id), document=document,
-                        refusal=_("Saken er avgjort: dokumentene kan ikke endres.") if document.item.decision else None)
+                        refusal=meeting_items.documents_refusal(document.item))

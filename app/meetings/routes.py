@@ -106,7 +106,7 @@ def _page(meeting: Meeting, minutes_form: MinutesForm):
     invitees.items = meetings.invitees_of(meeting, invitees.items)
     return render_template("meetings/meeting.html", meeting=meeting, minutes_form=minutes_form, form=ConfirmForm(),
                            invitees=invitees, attendance_labels=ATTENDANCE_LABELS,
-                           past=meeting.starts_at <= clock.now(), reports=annual_reports.filed_with(meeting),
+                           past=meeting.has_begun, reports=annual_reports.filed_with(meeting),
                            items=meeting_items.agenda(meeting),
                            reads_minutes=access.sees_minutes(current_user, meeting.state, invitee_ids),
                            actions=workflow.actions(meeting, current_user, []),

@@ -82,6 +82,16 @@ class Meeting(db.Model):
         return SERIES[self.kind]
 
     @property
+    def has_begun(self) -> bool:
+        """From its start on, the agenda is fixed and decisions can be recorded."""
+        return self.starts_at <= clock.now()
+
+    def pending_approval(self) -> "MeetingItem | None":
+        """The item on which a later meeting is to decide on these minutes (none once it has decided)."""
+        return db.session.scalar(select(MeetingItem).where(MeetingItem.approves_minutes_of_id == self.id,
+                                                           MeetingItem.decision.is_(None)))
+
+    @property
     def minutes_editable(self) -> bool:
         """A draft: the adviser writes it; put forward or approved, it is locked."""
         return self.state == DRAFT
@@ -194,7 +204,5 @@ class MinutesGuards:
         return self.meeting.has_minutes
 
     def approval_meeting_started(self) -> bool:
-        starts = db.session.scalar(select(Meeting.starts_at).join(MeetingItem, MeetingItem.meeting_id == Meeting.id)
-                                   .where(MeetingItem.approves_minutes_of_id == self.meeting.id,
-                                          MeetingItem.decision.is_(None)))
-        return starts is not None and starts <= clock.now()
+        item = self.meeting.pending_approval()
+        return item is not None and item.meeting.has_begun

@@ -23,9 +23,19 @@ def agenda(meeting: Meeting) -> list[MeetingItem]:
                                    .order_by(MeetingItem.position)))
 
 
+def agenda_refusal(meeting: Meeting) -> str | None:
+    """Why the meeting's agenda can no longer be changed, or None while it can."""
+    return _("Sakslisten kan ikke endres etter at møtet har begynt.") if meeting.has_begun else None
+
+
+def documents_refusal(item: MeetingItem) -> str | None:
+    """Why the item's documents can no longer be changed, or None while they can."""
+    return _("Saken er avgjort: dokumentene kan ikke endres.") if item.decision is not None else None
+
+
 def _before_meeting(meeting: Meeting) -> None:
-    if meeting.starts_at <= clock.now():
-        raise ServiceError(_("Sakslisten kan ikke endres etter at møtet har begynt."))
+    if refusal := agenda_refusal(meeting):
+        raise ServiceError(refusal)
 
 
 def _check_text(title: str, description: str) -> tuple[str, str]:
@@ -108,7 +118,7 @@ def record_decision(item: MeetingItem, actor: User, *, text: str, reason: str = 
     change and the text it replaced are kept in the item's history."""
     if item.approves_minutes_of_id is not None:
         raise ServiceError(_("Vedtaket om referatet registreres fra møtet referatet gjelder."))
-    if item.meeting.starts_at > clock.now():
+    if not item.meeting.has_begun:
         raise ServiceError(_("Vedtaket kan registreres når møtet har begynt."), field="decision")
     text, reason = (text or "").strip(), (reason or "").strip()
     if not text:
@@ -132,8 +142,8 @@ def write_decision(item: MeetingItem, actor: User | None, text: str) -> None:
 
 def attach(item: MeetingItem, actor: User, *, title: str, pdf: bytes) -> MeetingItemDocument:
     """A PDF on the item (checked as every upload is) until its decision is recorded."""
-    if item.decision is not None:
-        raise ServiceError(_("Saken er avgjort: dokumentene kan ikke endres."), field="file")
+    if refusal := documents_refusal(item):
+        raise ServiceError(refusal, field="file")
     title = (title or "").strip()
     if not title:
         raise ServiceError(_("Skriv hva dokumentet er."), field="title")
@@ -149,8 +159,8 @@ def attach(item: MeetingItem, actor: User, *, title: str, pdf: bytes) -> Meeting
 
 def detach(document: MeetingItemDocument, actor: User) -> None:
     item = document.item
-    if item.decision is not None:
-        raise ServiceError(_("Saken er avgjort: dokumentene kan ikke endres."))
+    if refusal := documents_refusal(item):
+        raise ServiceError(refusal)
     files.remove(document.file_name)
     audit.record(actor, "meeting_item.detach", MeetingItem.audit_type, item.id, data={"document": document.id})
     db.session.delete(document)

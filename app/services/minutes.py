@@ -24,12 +24,6 @@ def approving_meeting(meeting: Meeting, meeting_id: int | None) -> Meeting:
     return found
 
 
-def pending_item(meeting: Meeting) -> MeetingItem | None:
-    """The item on which a later meeting is to decide on the minutes (none once it has decided)."""
-    return db.session.scalar(select(MeetingItem).where(MeetingItem.approves_minutes_of_id == meeting.id,
-                                                       MeetingItem.decision.is_(None)))
-
-
 def approval_item(meeting: Meeting) -> MeetingItem | None:
     """The latest item on which a later meeting decides (or decided) on the minutes."""
     return db.session.scalar(select(MeetingItem).where(MeetingItem.approves_minutes_of_id == meeting.id)
@@ -44,9 +38,9 @@ def put_on_agenda(meeting: Meeting, actor: User, data: dict) -> None:
 def record_approval(meeting: Meeting, actor: User, data: dict) -> None:
     """After `approve`: the approving meeting's decision on the item (the vedtak as written, or that it was
     approved)."""
-    meeting_items.write_decision(pending_item(meeting), actor, data.get("comment") or _("Referatet er godkjent."))
+    meeting_items.write_decision(meeting.pending_approval(), actor, data.get("comment") or _("Referatet er godkjent."))
 
 
 def record_return(meeting: Meeting, actor: User, data: dict) -> None:
     """After `return_for_correction`: what is to be corrected is the decision on the item."""
-    meeting_items.write_decision(pending_item(meeting), actor, data["comment"])
+    meeting_items.write_decision(meeting.pending_approval(), actor, data["comment"])

@@ -4,6 +4,7 @@ read by the invitees once put before the next meeting."""
 from datetime import date, datetime, timezone
 
 import pytest
+from flask_babel import force_locale
 from sqlalchemy import select
 
 from app import clock
@@ -47,6 +48,8 @@ def test_minutes_are_approved_at_the_next_meeting_as_its_decision_on_an_item(wor
     item = db.session.scalars(select(MeetingItem).where(MeetingItem.meeting_id == second.id)).one()
     assert first.state == "submitted" and item.approves_minutes_of_id == first.id and item.reference == "PG 1/2026"
     assert item.heading == "Godkjenning av referat fra prosjektgruppemøte 10.09.2026"
+    with force_locale("en_GB"):  # English as the app selects it (languages.REGIONS)
+        assert item.heading.endswith(" 10/09/2026")  # the reader's date format
     workflow.perform(first, "approve", world["adviser"], comment="Referatet godkjennes uten merknader.")
     db.session.commit()
     assert first.state == "approved"

@@ -12,6 +12,7 @@ from app import access, clock, downloads
 from app.extensions import db
 from app.forms import ConfirmForm, names
 from app.forms import choices
+from app.formatting import short_date
 from app.meetings.forms import MeetingForm, MinutesForm, MinutesStepForm
 from app.models import Meeting, User
 from app.models.meeting import ATTENDANCE_LABELS, KIND_LABELS
@@ -151,7 +152,7 @@ def minutes_step(meeting_id: int, trigger: str):
     spec = spec_or_404(meeting, trigger)
     form = MinutesStepForm(choose_meeting=trigger == "submit")
     if trigger == "submit":
-        form.meeting_id.choices = choices((m.id, f"{m.title}, {m.starts_at.astimezone(clock.OSLO):%d.%m.%Y}")
+        form.meeting_id.choices = choices((m.id, f"{m.title}, {short_date(m.starts_at)}")
                                           for m in minutes_service.next_meetings(meeting))
     form.comment.label.text = STEP_COMMENTS.get(trigger, _("Kommentar"))
     if trigger == "approve" and request.method == "GET":

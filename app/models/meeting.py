@@ -2,7 +2,7 @@
 their numbered agenda items with documents and decisions, and their minutes (workflows/minutes.py)."""
 from datetime import date, datetime
 
-from flask_babel import gettext as _, lazy_gettext as _l
+from flask_babel import format_date, gettext as _, lazy_gettext as _l
 from sqlalchemy import ColumnElement, ForeignKey, Integer, String, Text, UniqueConstraint, or_, select
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -171,7 +171,7 @@ class MeetingItem(db.Model):
         if minutes_of is None:
             return self.title
         return _("Godkjenning av referat fra %(meeting)s %(date)s", meeting=minutes_of.kind_label.lower(),
-                 date=minutes_of.starts_at.astimezone(OSLO).strftime("%d.%m.%Y"))
+                 date=format_date(clock.day_of(minutes_of.starts_at), "short"))
 
     @property
     def label(self) -> str:

@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from app import clock
+from app.formatting import short_date
 from app.extensions import db
 from app.models import CostKey, Meeting, MeetingItem, MeetingItemDocument, Merger, Subgroup, User
 from app.services import ServiceError, audit, files, uploads
@@ -188,7 +189,7 @@ def decided_under(item: MeetingItem) -> list[Decided]:
                       {"subgroup_id": subgroup.id}) for subgroup in db.session.scalars(
         select(Subgroup).where(Subgroup.meeting_item_id == item.id).order_by(Subgroup.id))]
     found += [Decided(_("Sammenslåingen til %(organisation)s fra %(date)s", organisation=merger.successor.display_name,
-                        date=merger.first_day.strftime("%d.%m.%Y")),
+                        date=short_date(merger.first_day)),
                       "organisations.organisation_page", {"org_id": merger.successor_id})
               for merger in db.session.scalars(select(Merger).where(Merger.meeting_item_id == item.id)
                                                .order_by(Merger.id))]
@@ -200,7 +201,7 @@ def choices(kind: str) -> list[tuple[int, str]]:
     items = db.session.scalars(select(MeetingItem).join(MeetingItem.meeting).where(
         Meeting.kind == kind, MeetingItem.approves_minutes_of_id.is_(None))
         .order_by(Meeting.starts_at.desc(), MeetingItem.position).limit(CHOICES_SHOWN))
-    return [(item.id, f"{item.label} ({item.meeting.starts_at.astimezone(clock.OSLO):%d.%m.%Y})") for item in items]
+    return [(item.id, f"{item.label} ({short_date(item.meeting.starts_at)})") for item in items]
 
 
 def under(item_id: int | None, kind: str) -> MeetingItem | None:

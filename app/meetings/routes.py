@@ -156,7 +156,7 @@ def minutes_step(meeting_id: int, trigger: str):
                                           for m in minutes_service.next_meetings(meeting))
     form.comment.label.text = STEP_COMMENTS.get(trigger, _("Kommentar"))
     if trigger == "approve" and request.method == "GET":
-        form.comment.data = _("Referatet er godkjent.")
+        form.comment.data = str(minutes_service.APPROVED_TEXT)
     return step_confirmation(meeting, spec, form, url_for("meetings.meeting_page", meeting_id=meeting.id),
                              title=meeting.title,
                              data=lambda: {"meeting_id": form.meeting_id.data} if trigger == "submit" else None)

@@ -1,12 +1,15 @@
 """The minutes' way to approval (workflows/minutes.py): put on the agenda of the next meeting of the same body,
 then approved or returned there, as that meeting's decision on the item. These are the steps app/wiring.py runs
 after each transition."""
-from flask_babel import gettext as _
+from flask_babel import gettext as _, lazy_gettext as _l
 from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Meeting, MeetingItem, User
 from app.services import ServiceError, meeting_items
+
+# The vedtak on the minutes unless the adviser writes another (the approval's form starts with it).
+APPROVED_TEXT = _l("Referatet er godkjent.")
 
 
 def next_meetings(meeting: Meeting) -> list[Meeting]:
@@ -38,7 +41,7 @@ def put_on_agenda(meeting: Meeting, actor: User, data: dict) -> None:
 def record_approval(meeting: Meeting, actor: User, data: dict) -> None:
     """After `approve`: the approving meeting's decision on the item (the vedtak as written, or that it was
     approved)."""
-    meeting_items.write_decision(meeting.pending_approval(), actor, data.get("comment") or _("Referatet er godkjent."))
+    meeting_items.write_decision(meeting.pending_approval(), actor, data.get("comment") or str(APPROVED_TEXT))
 
 
 def record_return(meeting: Meeting, actor: User, data: dict) -> None:

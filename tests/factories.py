@@ -1,7 +1,7 @@
 """Test data made through the same services the app uses."""
 import io
 import itertools
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta, timezone
 
 from pypdf import PdfWriter
 from sqlalchemy import select
@@ -9,11 +9,11 @@ from sqlalchemy import select
 from app import clock
 from app.commands.seed import _organisations
 from app.extensions import db
-from app.models import (InvitationRound, MembershipCase, Organisation, Representative,
+from app.models import (InvitationRound, Meeting, MembershipCase, Organisation, Representative,
                         Subgroup, User)
 from app.models.organisation import MUNICIPALITY, NYNORSK
 from app.models.case import HOST_PARTY, MUNICIPALITY_PARTY
-from app.services import cases, mergers, replies, representatives, rounds, subgroups, users, workflow
+from app.services import cases, meetings, mergers, replies, representatives, rounds, subgroups, users, workflow
 from app.services import organisations as register
 from workflows.membership import AGREEMENT_PENDING, SIGNED
 
@@ -255,3 +255,11 @@ def representative(organisation: Organisation, adviser: User, group: str = "proj
     n = next(_counter)
     return representatives.propose(organisation, adviser, group=group, name=kwargs.pop("name", f"Representant {n}"),
                                    email=f"rep{n}@test.kommune.no", starts_on=starts_on, **kwargs)
+
+
+def meeting(kind: str, day: date, invitees, actor) -> Meeting:
+    """A meeting from 9 to 11 (UTC) on `day`, planned that day or today, whichever is earlier; no mail."""
+    starts = datetime(day.year, day.month, day.day, 9, tzinfo=timezone.utc)
+    with clock.pinned(min(day, clock.today())):
+        return meetings.create(kind, starts_at=starts, ends_at=starts.replace(hour=11), place="Bergen",
+                               invitees=invitees, actor=actor, notify=False)

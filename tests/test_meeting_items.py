@@ -1,7 +1,7 @@
 """A meeting's agenda items: numbered per body and year, changed only before the meeting, documents read by whoever
 sees the meeting, decisions recorded and changed only with a reason; the decisions elsewhere that name an item."""
 import io
-from datetime import date, datetime, timezone
+from datetime import date
 
 import pytest
 from sqlalchemy import select
@@ -9,27 +9,20 @@ from sqlalchemy import select
 from app import clock
 from app.extensions import db
 from app.models import AuditEvent, CostKey, Meeting, Merger, Subgroup
-from app.services import ServiceError, cost_keys, meeting_items, meetings, mergers, workflow
+from app.services import ServiceError, cost_keys, meeting_items, mergers, workflow
 from tests import factories
 from tests.conftest import post, unmarked
 from workflows.key_shares import PERCENT
-
-
-def _meeting(kind: str, day: date, invitees, adviser) -> Meeting:
-    starts = datetime(day.year, day.month, day.day, 9, tzinfo=timezone.utc)
-    with clock.pinned(min(day, clock.today())):
-        return meetings.create(kind, starts_at=starts, ends_at=starts.replace(hour=11), place="Bergen",
-                               invitees=invitees, actor=adviser, notify=False)
 
 
 @pytest.fixture
 def world(orgs, adviser):
     member = factories.user("steering_member", organisation=orgs["Lindås"], name="Styremedlem")
     outsider = factories.user("steering_member", organisation=orgs["Voss"], name="Ikke invitert")
-    held = _meeting("steering", date(2026, 11, 19), [member], adviser)
-    coming = _meeting("steering", date(2026, 12, 3), [member], adviser)
-    project = _meeting("project", date(2026, 12, 10), [member], adviser)
-    next_year = _meeting("steering", date(2027, 1, 14), [member], adviser)
+    held = factories.meeting("steering", date(2026, 11, 19), [member], adviser)
+    coming = factories.meeting("steering", date(2026, 12, 3), [member], adviser)
+    project = factories.meeting("project", date(2026, 12, 10), [member], adviser)
+    next_year = factories.meeting("steering", date(2027, 1, 14), [member], adviser)
     db.session.commit()
     return {"held": held, "coming": coming, "project": project, "next_year": next_year, "member": member,
             "outsider": outsider, "adviser": adviser}
@@ -211,7 +204,7 @@ def test_an_item_a_decision_names_cannot_be_removed(world, adviser):
 
 
 def test_the_meeting_list_counts_the_project_groups_meetings_against_four(client, login, world, adviser):
-    _meeting("project", date(2026, 2, 12), [world["member"]], adviser)
+    factories.meeting("project", date(2026, 2, 12), [world["member"]], adviser)
     db.session.commit()
     login("adviser", organisation="Bergen")
     html = client.get("/moter/").get_data(as_text=True)

@@ -1,7 +1,7 @@
 """The minutes' workflow (workflows/minutes.py): drafted by the adviser, put on the agenda of the next meeting of the
 same body, approved there as that meeting's decision on the item, or returned for correction; locked once approved;
 read by the invitees once put before the next meeting."""
-from datetime import date, datetime, timezone
+from datetime import date
 
 import pytest
 from flask_babel import force_locale
@@ -15,21 +15,14 @@ from tests import factories
 from tests.conftest import post
 
 
-def _meeting(kind: str, day: date, invitees, adviser) -> Meeting:
-    starts = datetime(day.year, day.month, day.day, 9, tzinfo=timezone.utc)
-    with clock.pinned(min(day, clock.today())):
-        return meetings.create(kind, starts_at=starts, ends_at=starts.replace(hour=11), place="Bergen",
-                               invitees=invitees, actor=adviser, notify=False)
-
-
 @pytest.fixture
 def world(orgs, adviser):
     member = factories.user("project_member", organisation=orgs["Lindås"], name="Prosjektmedlem")
     outsider = factories.user("project_member", organisation=orgs["Voss"], name="Ikke invitert")
-    first = _meeting("project", date(2026, 9, 10), [member], adviser)
-    earlier = _meeting("project", date(2026, 3, 12), [member], adviser)
-    steering = _meeting("steering", date(2026, 11, 19), [member], adviser)
-    second = _meeting("project", date(2026, 11, 19), [member], adviser)
+    first = factories.meeting("project", date(2026, 9, 10), [member], adviser)
+    earlier = factories.meeting("project", date(2026, 3, 12), [member], adviser)
+    steering = factories.meeting("steering", date(2026, 11, 19), [member], adviser)
+    second = factories.meeting("project", date(2026, 11, 19), [member], adviser)
     meetings.record_minutes(first, text="Sak 1: vedtatt.", pdf=None, actor=adviser)
     db.session.commit()
     return {"first": first, "earlier": earlier, "steering": steering, "second": second, "member": member,
@@ -99,7 +92,7 @@ def test_the_minutes_cannot_go_before_a_meeting_of_another_body_or_an_earlier_on
 
 
 def test_approval_waits_for_the_approving_meeting(world, adviser):
-    later = _meeting("project", date(2026, 12, 10), [world["member"]], adviser)
+    later = factories.meeting("project", date(2026, 12, 10), [world["member"]], adviser)
     _submit(world, later.id)
     with pytest.raises(ServiceError, match="har begynt"):
         workflow.perform(world["first"], "approve", adviser)

@@ -102,7 +102,7 @@ def register(app) -> None:
 
     @app.after_request
     def set_headers(response):
-        # An uploaded file keeps its `sandbox`. A form may lead to a configured identity provider: the sign-in button
+        # An uploaded file keeps its own (`sandbox`). A form may lead to a configured identity provider: the sign-in button
         # and, after a sign-in there, "Logg ut" redirect to it (form-action covers a form's redirects).
         origins = providers.form_origins() if app.config["OIDC_PROVIDERS"] else ()
         response.headers.setdefault("Content-Security-Policy", CSP.replace(

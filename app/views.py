@@ -127,7 +127,7 @@ def uploaded_file(content: bytes, download_name: str) -> Response:
     file that is also HTML stays inert)."""
     response = send_file(io.BytesIO(content), mimetype="application/pdf", as_attachment=True,
                          download_name=download_name)
-    response.headers["Content-Security-Policy"] = "sandbox"
+    response.headers["Content-Security-Policy"] = "sandbox; default-src 'none'; frame-ancestors 'none'"
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response
 

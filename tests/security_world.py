@@ -57,6 +57,7 @@ def build(app, orgs) -> World:
                               invitees=[world.users["steering_member"]],
                               actor=world.users["adviser"], notify=False)
     agenda_item = meeting_items.add(meeting, world.users["adviser"], title="Årsrapport", description="")
+    item_document = meeting_items.attach(agenda_item, world.users["adviser"], title="Utkast", pdf=factories.pdf())
     bergen = orgs["Bergen"]
     key, submitted_key = (cost_keys.create(cost_keys.KeyDraft(2027, 2029, 1_000_000, PERCENT, bergen.id,
                                                                {bergen.id: 10_000}), world.users["adviser"])
@@ -79,7 +80,7 @@ def build(app, orgs) -> World:
                  "subgroup_id": subgroup.id, "established_subgroup_id": established.id, "message_id": message.id,
                  "user_id": voss_contact.id,
                  "member_id": 1, "trigger": "withdraw", "token": "ugyldig", "meeting_id": meeting.id,
-                 "agenda_item_id": agenda_item.id,
+                 "agenda_item_id": agenda_item.id, "item_document_id": item_document.id,
                  "key": "invitasjon", "kind": STEERING_MEETING,
                  "round_id": lindas.round_id, "agreement_id": member.agreement.id, "document_id": 1,
                  "org_id": orgs["Lindås"].id, "line_id": line.id, "rep_id": representative.id, "year": 2026,

@@ -107,7 +107,7 @@ def test_documents_are_read_by_whoever_sees_the_meeting(client, auth, world, adv
     auth.login(world["member"])
     with client.get(f"/moter/dokumenter/{document.id}.pdf") as download:
         assert download.data == factories.pdf("forslag")
-        assert download.headers["Content-Security-Policy"] == "sandbox"
+        assert download.headers["Content-Security-Policy"] == "sandbox; default-src 'none'; frame-ancestors 'none'"
     assert client.get(f"/moter/saker/{item.id}").status_code == 200
     assert post(client, f"/moter/saker/{item.id}/dokumenter", token_from=page).status_code == 403
     auth.logout()

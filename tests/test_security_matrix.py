@@ -59,9 +59,9 @@ GET_MATRIX = {
     "meeting_items.item_page": [LOGIN, 200, 200, 404, 404, 404, 404, 200, 404],
     "meeting_items.item_edit": [LOGIN, 403, 200, 403, 403, 403, 403, 403, 403],
     "meeting_items.item_remove": [LOGIN, 403, 200, 403, 403, 403, 403, 403, 403],
-    # No document in this world (tests/test_meeting_items.py reads one as each kind of user).
-    "meeting_items.item_document": [LOGIN, 404, 404, 404, 404, 404, 404, 404, 404],
-    "meeting_items.document_remove": [LOGIN, 403, 404, 403, 403, 403, 403, 403, 403],
+    # An uploaded file: served to whoever sees the meeting, inert (the security headers checked below).
+    "meeting_items.item_document": [LOGIN, 200, 200, 404, 404, 404, 404, 200, 404],
+    "meeting_items.document_remove": [LOGIN, 403, 200, 403, 403, 403, 403, 403, 403],
     "admin.anonymise": [LOGIN, 200, 403, 403, 403, 403, 403, 403, 403],
     "admin.person_data": [LOGIN, 200, 403, 403, 403, 403, 403, 403, 403],
     "admin.outbox": [LOGIN, 200, 200, 403, 403, 403, 403, 403, 403],
@@ -238,7 +238,7 @@ POST_MATRIX = {
     "meeting_items.item_decision": [LOGIN, 403, 200, 403, 403, 403, 403, 403, 403],  # before the meeting: refused
     "meeting_items.item_attach": [LOGIN, 403, 200, 403, 403, 403, 403, 403, 403],  # no file: the form again
     "meeting_items.item_remove": [LOGIN, 403, 302, 403, 403, 403, 403, 403, 403],
-    "meeting_items.document_remove": [LOGIN, 403, 404, 403, 403, 403, 403, 403, 403],
+    "meeting_items.document_remove": [LOGIN, 403, 302, 403, 403, 403, 403, 403, 403],
     "members.contact": [LOGIN, 403, 200, 200, 403, 403, 404, 404, 404],
     "contributions.contribution": [LOGIN, 403, 200, 403, 403, 403, 403, 403, 403],  # no invoice date: the form again
     "contributions.payment": [LOGIN, 403, 409, 403, 403, 403, 403, 403, 403],  # not invoiced yet
@@ -278,6 +278,7 @@ POST_WRITERS = {
     "calendar.revoke": set(ROLES) - {"anonymous"},
     "meetings.attendance": {"adviser"},
     "meeting_items.item_remove": {"adviser"},
+    "meeting_items.document_remove": {"adviser"},
     "meetings.annual_report_generate": {"adviser"},
     "evaluations.evaluation_close": {"adviser"},
     "admin.anonymise": {"admin"},

@@ -176,7 +176,7 @@ def test_the_minutes_are_refused_on_the_form_with_what_was_typed(client, auth, a
 def _uploaded(response, filename: str) -> None:
     assert response.status_code == 200 and response.mimetype == "application/pdf"
     assert response.headers["Content-Disposition"] == f"attachment; filename={filename}"
-    assert response.headers["Content-Security-Policy"] == "sandbox"
+    assert response.headers["Content-Security-Policy"] == "sandbox; default-src 'none'; frame-ancestors 'none'"
     assert response.headers["X-Content-Type-Options"] == "nosniff"
 
 

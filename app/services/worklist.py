@@ -79,7 +79,7 @@ def approvals(user: User, today: date) -> Section:
     """The adviser's inbox (counted once per request by `waiting`, as the menu's badge), oldest first."""
     counts, found = waiting.counts(), []
     if counts.requests:
-        requests = _first(workflow.pending_requests())
+        requests = _first(workflow.pending_requests(with_requester=False))
         found += [Item("approvals.detail", {"request_id": r.id}, _(subject.workflow.spec(r.trigger).request_label),
                        _name(getattr(subject, "organisation", None)), _day(r.requested_at))
                   for r, subject in workflow.with_subjects(requests)]
@@ -87,7 +87,7 @@ def approvals(user: User, today: date) -> Section:
         found += [Item("approvals.inbox", {"_anchor": "representanter"},
                        _("Representant: %(seat)s", seat=term.seat_label),
                        term.organisation.display_name, _day(term.proposed_at))
-                  for term in _first(representatives.proposals_query())]
+                  for term in _first(representatives.proposals_query(details=False))]
     if counts.seconded:
         found += [Item("subgroups.subgroup_page", {"subgroup_id": subgroup.id}, subgroup.name, "",
                        _day(subgroup.state_since)) for subgroup in _first(subgroups.ready_for_decision_query())]

@@ -116,10 +116,12 @@ def assert_the_member_list_is_the_rule(days: list[date]) -> None:
 
 def assert_answering_is_the_rule(years: list[int]) -> None:
     """`answering_ids` (the database where the year's first day settles it) names, for each year, the holders the
-    membership periods give (`membership_days`, the rule in Python), also when read for one organisation."""
+    membership periods give (`membership_days`, the rule in Python), also when read for one organisation, and
+    the same whether the years are read at once or one by one."""
     in_python = members._holders_in(members.membership_days(), years)
     found = members.answering_ids(years)
     assert {year: {o.id for o in holders} for year, holders in in_python.items()} == found
+    assert {year: members.answering_ids([year])[year] for year in years} == found
     for organisation in {o for holders in in_python.values() for o in holders}:
         assert {year: bool(asked) for year, asked in members.answering(years, organisation).items()} == \
             {year: organisation.id in found[year] for year in years}

@@ -145,6 +145,7 @@ def test_a_continued_membership_is_the_predecessors_before_the_merger_day_and_th
     answering = members.answering_ids([2019, 2020])
     assert lindas.id in answering[2019] and alver.id not in answering[2019]
     assert alver.id in answering[2020] and lindas.id not in answering[2020]
+    assert answering == {year: members.answering_ids([year])[year] for year in (2019, 2020)}  # read at once or apart
 
 
 def test_the_register_before_and_after_the_merger(world, orgs):

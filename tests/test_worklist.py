@@ -243,6 +243,14 @@ def test_a_notice_shows_when_membership_ends_within_60_days_and_goes_when_it_has
         assert waiting(adviser, "notices") == waiting(contact, "membership_ending") == []
 
 
+def test_a_notice_shows_when_the_agreement_ends_within_60_days_before_its_year_runs_out(orgs, adviser, lindas):
+    case, contact, signatory = lindas
+    case.agreement_end = date(2026, 12, 31)
+    _notice(case, signatory, adviser, date(2026, 6, 1))  # its year runs to 01.06.2027, the agreement's ends first
+    assert waiting(adviser, "notices") == waiting(contact, "membership_ending") == [("", "Lindås kommune")]
+    assert case.notice_last_day == date(2026, 12, 31)
+
+
 def test_a_subgroup_waits_for_another_project_members_support_until_seconded(orgs, adviser):
     proposer = factories.user("project_member", organisation=orgs["Universitetet i Bergen"])
     other = factories.user("project_member", organisation=orgs["Høgskulen på Vestlandet"])

@@ -5,7 +5,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import and_, bindparam, false, func, or_, select
+from sqlalchemy import Date, and_, bindparam, false, func, literal, or_, select
 from sqlalchemy import case as sql_case
 from sqlalchemy.orm import aliased, contains_eager, joinedload
 
@@ -119,15 +119,19 @@ def _member_sql(now: bool):
         case.organisation_id == Organisation.id, _case_member_on(case, round_, case.state if now else None)).exists()
 
 
-def _case_member_on(case, round_, state=None):
+def _case_member_on(case, round_, state=None, day=None):
     """SQL: whether `case` (with `round_`, its round) makes its municipality a member on the day of `on_day`.
 
     `state`: the case's state at the end of that day where it is known without reading its history (today: the
-    state it is in); by default read from its history."""
+    state it is in); by default read from its history. `day`: the values of `on_day` as SQL (`_on_day_literals`);
+    by default the statement's parameters."""
+    def value(name):
+        return bindparam(name) if day is None else day[name]
+
     def latest(column, *conditions):
         return select(column).where(
             AuditEvent.object_type == MembershipCase.audit_type, AuditEvent.object_id == case.id,
-            AuditEvent.at < bindparam("member_day_end"), *conditions) \
+            AuditEvent.at < value("member_day_end"), *conditions) \
             .order_by(AuditEvent.seq.desc()).limit(1).scalar_subquery()
 
     if state is None:
@@ -135,8 +139,8 @@ def _case_member_on(case, round_, state=None):
     renewed_from = latest(AuditEvent.from_state, AuditEvent.to_state.in_(RENEWING),
                           AuditEvent.from_state.not_in(RENEWING))
     agreement_last_day = func.coalesce(case.agreement_end, round_.agreement_end)
-    within_agreement = or_(agreement_last_day.is_(None), agreement_last_day >= bindparam("member_day"))
-    notice_running = or_(case.notice_date.is_(None), case.notice_date >= bindparam("member_notice_from"))
+    within_agreement = or_(agreement_last_day.is_(None), agreement_last_day >= value("member_day"))
+    notice_running = or_(case.notice_date.is_(None), case.notice_date >= value("member_notice_from"))
     # One CASE on the state, so that the database looks it up once per case.
     renewing = renewed_from.in_(MEMBER_STATES)
     return sql_case({ACTIVE: within_agreement, NOTICE_GIVEN: and_(within_agreement, notice_running),
@@ -147,6 +151,13 @@ def on_day(day: date) -> dict:
     """The values `member_on_sql` runs with to ask about `day`."""
     return {"member_day": day, "member_day_end": clock.start_of(day + ONE_DAY),
             "member_notice_from": earliest_notice_running_on(day)}
+
+
+def _on_day_literals(day: date) -> dict:
+    """The values of `on_day` inside the statement, for one that asks about several days."""
+    values = on_day(day)
+    return {"member_day": literal(day, Date), "member_day_end": literal(values["member_day_end"], AuditEvent.at.type),
+            "member_notice_from": literal(values["member_notice_from"], Date)}
 
 
 def _cases_with_periods(*conditions, values: dict | None = None) -> Iterator[tuple[MembershipCase, list[Period]]]:
@@ -275,18 +286,18 @@ def answering_ids(years: list[int]) -> dict[int, set[int]]:
     In a fixed number of queries: the database settles a case that was a membership on the year's first day and no
     merger continued (it answers as its municipality); the periods (`membership_days`) are read only for the others
     that changed state during the year and for the continued ones."""
-    moves, today, stmt = _moves(), clock.today(), _first_day_and_changes()
-    result, unsettled = {}, {}
-    for year in years:
-        first, last = date(year, 1, 1), min(date(year, 12, 31), today)
-        result[year], unsettled[year] = set(), set()
-        values = {**on_day(first), "changes_from": clock.start_of(first + ONE_DAY),
-                  "changes_to": clock.start_of(last + ONE_DAY)}
-        for case_id, organisation_id, member, changed in db.session.execute(stmt, values):
+    if not years:
+        return {}
+    moves = _moves()
+    result, unsettled = {year: set() for year in years}, {year: set() for year in years}
+    for case_id, organisation_id, *by_year in db.session.execute(_first_day_and_changes(years)):
+        for year, member in zip(years, by_year):
             if member and case_id not in moves:
                 result[year].add(organisation_id)
-            elif member or changed:
+            elif member is not None:
                 unsettled[year].add(case_id)
+    if not any(unsettled.values()):
+        return result
     days = _days(_holders(_cases_with_periods(MembershipCase.id.in_(set().union(*unsettled.values()))), moves))
     for year in years:
         mine = [day for day in days if day[1].id in unsettled[year]]
@@ -344,15 +355,21 @@ def _ever_member():
                 or_(MembershipCase.state.in_(MEMBER_STATES), was_active.exists()))
 
 
-def _first_day_and_changes():
-    """(case, its organisation, a membership on the day of `on_day`, changed state after that day and before
-    `changes_to`) for each case that may have membership days."""
-    changed = select(AuditEvent.id).where(
-        AuditEvent.object_type == MembershipCase.audit_type, AuditEvent.object_id == MembershipCase.id,
-        AuditEvent.to_state.is_not(None), AuditEvent.at >= bindparam("changes_from"),
-        AuditEvent.at < bindparam("changes_to")).exists()
-    return select(MembershipCase.id, MembershipCase.organisation_id,
-                  _case_member_on(MembershipCase, InvitationRound), changed) \
+def _first_day_and_changes(years: list[int]):
+    """(case, its organisation, then for each of the years: True if a membership on its first day, else False if
+    it changed state after that day and up to its last day or today, else None) for each case that may have
+    membership days, in one statement."""
+    today, columns = clock.today(), []
+    for year in years:
+        first, last = date(year, 1, 1), min(date(year, 12, 31), today)
+        changed = select(AuditEvent.id).where(
+            AuditEvent.object_type == MembershipCase.audit_type, AuditEvent.object_id == MembershipCase.id,
+            AuditEvent.to_state.is_not(None), AuditEvent.at >= clock.start_of(first + ONE_DAY),
+            AuditEvent.at < clock.start_of(last + ONE_DAY)).exists()
+        # The state changes are looked up only for a case that was no member on the first day.
+        member = _case_member_on(MembershipCase, InvitationRound, day=_on_day_literals(first))
+        columns.append(sql_case((member, True), (changed, False), else_=None))
+    return select(MembershipCase.id, MembershipCase.organisation_id, *columns) \
         .join(MembershipCase.round).where(_ever_member())
 
 

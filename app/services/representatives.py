@@ -14,7 +14,7 @@ from datetime import date, timedelta
 from flask_babel import gettext as _, lazy_gettext as _l, ngettext
 from sqlalchemy import ColumnElement, Select, and_, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import contains_eager, selectinload
+from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from app import access, clock, letters
 from app.extensions import db
@@ -253,12 +253,15 @@ def actions(term: Representative, user: User) -> list[workflow.Action]:
     return [action for action in workflow.actions(term, user, waiting=[]) if action.allowed]
 
 
-def proposals_query() -> Select:
-    """Every proposal waiting for the adviser, oldest first (with what the inbox shows of it)."""
-    return select(Representative).where(Representative.state == PROPOSED) \
-        .options(selectinload(Representative.organisation), selectinload(Representative.proposed_by),
-                 selectinload(Representative.replaces)) \
+def proposals_query(details: bool = True) -> Select:
+    """Every proposal waiting for the adviser, oldest first, with its organisation (and with `details`, what the
+    inbox shows of it: who proposed it and the term it replaces)."""
+    stmt = select(Representative).where(Representative.state == PROPOSED) \
         .order_by(Representative.proposed_at, Representative.id)
+    if not details:
+        return stmt.options(joinedload(Representative.organisation))
+    return stmt.options(selectinload(Representative.organisation), selectinload(Representative.proposed_by),
+                        selectinload(Representative.replaces))
 
 
 def proposals_count_query() -> Select:

@@ -247,12 +247,14 @@ def cancel(request: TransitionRequest, actor: User) -> None:
                  data={"trigger": request.trigger})
 
 
-def pending_requests() -> Select:
-    """Every request waiting for approval, oldest first."""
-    return select(TransitionRequest).where(TransitionRequest.status == PENDING) \
-        .options(selectinload(TransitionRequest.requested_by).options(lazyload(User.role_rows),
-                                                                      lazyload(User.organisation))) \
+def pending_requests(with_requester: bool = True) -> Select:
+    """Every request waiting for approval, oldest first (with who asked, unless not `with_requester`)."""
+    stmt = select(TransitionRequest).where(TransitionRequest.status == PENDING) \
         .order_by(TransitionRequest.requested_at, TransitionRequest.id)
+    if not with_requester:
+        return stmt
+    return stmt.options(selectinload(TransitionRequest.requested_by).options(lazyload(User.role_rows),
+                                                                             lazyload(User.organisation)))
 
 
 def pending_count_query() -> Select:

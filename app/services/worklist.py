@@ -17,12 +17,13 @@ from sqlalchemy.orm import contains_eager, joinedload, lazyload
 
 from app import clock
 from app.extensions import db
-from app.models import (Agreement, Contribution, CostKey, JoinRequest, MailboxLink, Meeting, MembershipCase,
-                        Organisation, Representative, User)
+from app.models import (Agreement, Contribution, CostKey, InvitationRound, JoinRequest, MailboxLink, Meeting,
+                        MembershipCase, Organisation, Representative, User)
 from app.models.case import MUNICIPALITY_PARTY
 from app.services import (agreements, evaluations, joins, mailbox_links, members, representatives, subgroups,
                           waiting, workflow)
 from workflows import COST_KEY, MEMBERSHIP, SUBGROUP, reply_open
+from workflows.dates import earliest_notice_running_on
 from workflows.membership import NOTICE_GIVEN
 from workflows.roles import ADVISER, MUNICIPALITY_CONTACT, SIGNATORY
 
@@ -78,7 +79,7 @@ def approvals(user: User, today: date) -> Section:
     """The adviser's inbox (counted once per request by `waiting`, as the menu's badge), oldest first."""
     counts, found = waiting.counts(), []
     if counts.requests:
-        requests = _first(workflow.pending_requests())
+        requests = _first(workflow.pending_requests(with_requester=False))
         found += [Item("approvals.detail", {"request_id": r.id}, _(subject.workflow.spec(r.trigger).request_label),
                        _name(getattr(subject, "organisation", None)), _day(r.requested_at))
                   for r, subject in workflow.with_subjects(requests)]
@@ -86,7 +87,7 @@ def approvals(user: User, today: date) -> Section:
         found += [Item("approvals.inbox", {"_anchor": "representanter"},
                        _("Representant: %(seat)s", seat=term.seat_label),
                        term.organisation.display_name, _day(term.proposed_at))
-                  for term in _first(representatives.proposals_query())]
+                  for term in _first(representatives.proposals_query(details=False))]
     if counts.seconded:
         found += [Item("subgroups.subgroup_page", {"subgroup_id": subgroup.id}, subgroup.name, "",
                        _day(subgroup.state_since)) for subgroup in _first(subgroups.ready_for_decision_query())]
@@ -247,12 +248,17 @@ def unpaid_of(organisation: Organisation, today: date) -> Section:
 
 def _notices(organisation: Organisation | None, today: date) -> list[MembershipCase]:
     """Cases in their notice period whose last day of membership is at most `NOTICE_SOON_DAYS` away."""
+    soon = today + timedelta(days=NOTICE_SOON_DAYS)
+    # Only the cases whose notice's year runs today and ends by `soon` or whose agreement does are loaded; the last
+    # day is `notice_last_day` below.
+    agreement_last_day = func.coalesce(MembershipCase.agreement_end, InvitationRound.agreement_end)
     stmt = select(MembershipCase).join(MembershipCase.organisation).join(MembershipCase.round) \
-        .where(MembershipCase.state == NOTICE_GIVEN) \
+        .where(MembershipCase.state == NOTICE_GIVEN, MembershipCase.notice_date >= earliest_notice_running_on(today),
+               or_(MembershipCase.notice_date < earliest_notice_running_on(soon + timedelta(days=1)),
+                   agreement_last_day <= soon)) \
         .options(contains_eager(MembershipCase.organisation), contains_eager(MembershipCase.round))
     if organisation is not None:
         stmt = stmt.where(MembershipCase.organisation_id == organisation.id)
-    soon = today + timedelta(days=NOTICE_SOON_DAYS)
     found = [case for case in db.session.scalars(stmt)
              if (last := case.notice_last_day) is not None and today <= last <= soon]
     return sorted(found, key=lambda case: (case.notice_last_day, case.organisation.sort_key))

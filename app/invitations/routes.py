@@ -17,6 +17,7 @@ from workflows import MEMBERSHIP, reply_open
 
 bp = Blueprint("invitations", __name__, url_prefix="/invitasjoner")
 PER_PAGE = 20
+RECIPIENTS_PER_PAGE = 50
 
 
 def get_round(round_id: int) -> InvitationRound:
@@ -163,7 +164,8 @@ def remind(round_id: int):
         _("Ingen påminnelser: alle har svart, eller svarfristen har gått ut.")
     return confirmation("invitations/remind.html", ConfirmForm(), send,
                         url_for("invitations.round_page", round_id=round_.id), refusal=refusal, danger=False,
-                        round=round_, plan=plan, to_send=to_send)
+                        round=round_, to_send=to_send,
+                        page=overview.paginate(plan, request.args.get("page", 1, type=int), RECIPIENTS_PER_PAGE))
 
 
 @bp.route("/<int:round_id>/frist", methods=["GET", "POST"])

@@ -650,5 +650,5 @@ def test_the_round_page_counts_and_lists_without_contact_from_the_database(app, 
     assert counts == [("invited", "Invitert: 3"), ("accepted", "Takket ja: 1"), ("no_reply", "Ikke svart: 1")]
     section = html.split('id="no-contact-heading"')[1].split("</section>")[0]
     assert re.findall(r">([^<]+)</a>", section) == ["Voss"]
-    plan = reminders.reminder_plan(round_, date(2026, 12, 16))
+    plan = reminders.reminder_plan(reminders.recipients(round_, date(2026, 12, 16)))
     assert [case.organisation.name for case, _, _ in plan] == ["Kvam"], "only a deadline not passed is reminded of"

@@ -401,6 +401,22 @@ def test_reminder_goes_only_to_the_unanswered_and_never_twice_a_day(app, client,
         ['{"messages": 1}', '{"messages": 1}']
 
 
+def test_the_reminder_page_lists_the_recipients_a_page_at_a_time_and_counts_them_all(client, auth, adviser, orgs,
+                                                                                     monkeypatch):
+    monkeypatch.setattr(invitation_routes, "RECIPIENTS_PER_PAGE", 1)
+    lindas = factories.user("municipality_contact", organisation=orgs["Lindås"])
+    voss = factories.user("municipality_contact", organisation=orgs["Voss"])
+    round_ = factories.sent_round(adviser, [orgs["Lindås"], orgs["Voss"]])
+    db.session.commit()
+    page = f"/invitasjoner/{round_.id}/paminnelse"
+    first, second = (client.get(f"{page}?page={n}").get_data(as_text=True) for n in (1, 2))
+    assert lindas.email in first and voss.email not in first and "Side 1 av 2" in first
+    assert voss.email in second and lindas.email not in second
+    assert "Send påminnelse til 2 mottakere" in first and "Send påminnelse til 2 mottakere" in second
+    post(client, page, token_from=f"{page}?page=2")
+    assert sorted(m.recipient for m in _reminders()) == sorted([lindas.email, voss.email])
+
+
 def test_tick_reminds_14_and_3_days_before_the_deadline(app, runner, orgs):
     adviser = factories.user("adviser", organisation=orgs["Bergen"])
     contact = factories.user("municipality_contact", organisation=orgs["Lindås"])
@@ -634,5 +650,5 @@ def test_the_round_page_counts_and_lists_without_contact_from_the_database(app, 
     assert counts == [("invited", "Invitert: 3"), ("accepted", "Takket ja: 1"), ("no_reply", "Ikke svart: 1")]
     section = html.split('id="no-contact-heading"')[1].split("</section>")[0]
     assert re.findall(r">([^<]+)</a>", section) == ["Voss"]
-    plan = reminders.reminder_plan(round_, date(2026, 12, 16))
+    plan = reminders.reminder_plan(reminders.recipients(round_, date(2026, 12, 16)))
     assert [case.organisation.name for case, _, _ in plan] == ["Kvam"], "only a deadline not passed is reminded of"

@@ -56,5 +56,7 @@ def timeline():
     page = overview_service.paginate(timeline_service.organisation_ids(today), request.args.get("page", 1, type=int),
                                      TIMELINE_PER_PAGE)
     chart = timeline_service.chart(today, organisations=page.items)
-    return render_template("cockpit/timeline.html", chart=chart, page=page, categories=timeline_service.CATEGORIES,
+    # Each label translated once, not for each of the hundreds of periods on the page.
+    categories = {key: str(label) for key, label in timeline_service.CATEGORIES.items()}
+    return render_template("cockpit/timeline.html", chart=chart, page=page, categories=categories,
                            shapes=timeline_service.SHAPES, quiet=timeline_service.QUIET)

@@ -17,6 +17,7 @@ from workflows import MEMBERSHIP, reply_open
 
 bp = Blueprint("invitations", __name__, url_prefix="/invitasjoner")
 PER_PAGE = 20
+RECIPIENTS_PER_PAGE = 50
 
 
 def get_round(round_id: int) -> InvitationRound:
@@ -150,8 +151,10 @@ def remind(round_id: int):
     today = clock.today()
     if rounds.closed(round_, today):
         return _closed(round_, "remind", rounds.closed_message(round_))
-    plan = reminders.reminder_plan(round_, today)
+    plan = reminders.recipients(round_, today)
     to_send = sum(len(people) for _, people, _ in plan)
+    page = overview.paginate(plan, request.args.get("page", 1, type=int), RECIPIENTS_PER_PAGE)
+    page.items = reminders.reminder_plan(page.items)
 
     def send() -> str:
         sent = reminders.remind(round_, current_user, today)
@@ -163,7 +166,7 @@ def remind(round_id: int):
         _("Ingen påminnelser: alle har svart, eller svarfristen har gått ut.")
     return confirmation("invitations/remind.html", ConfirmForm(), send,
                         url_for("invitations.round_page", round_id=round_.id), refusal=refusal, danger=False,
-                        round=round_, plan=plan, to_send=to_send)
+                        round=round_, to_send=to_send, page=page)
 
 
 @bp.route("/<int:round_id>/frist", methods=["GET", "POST"])

@@ -1,6 +1,6 @@
 """Mail about an invitation to a municipality's contact persons: who they are and the personal link to answer."""
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import and_, select
 from sqlalchemy.orm import lazyload
 
 from app import letters
@@ -18,14 +18,28 @@ def contacts(organisation_id: int) -> list[User]:
     return contacts_by_organisation([organisation_id])[organisation_id]
 
 
+def _contacts_of(organisation_ids: list[int]):
+    """SQL: the user is an active contact person of one of these organisations."""
+    return and_(User.organisation_id.in_(organisation_ids), User.active.is_(True),
+                User.role_rows.any(role=MUNICIPALITY_CONTACT))
+
+
 def contacts_by_organisation(organisation_ids: list[int]) -> dict[int, list[User]]:
     """The active contact persons of each of these organisations, in one query (their roles are not loaded: a round
     has hundreds, and those take a query per 500)."""
     found = {id_: [] for id_ in organisation_ids}
-    for user in db.session.scalars(select(User).where(
-            User.organisation_id.in_(organisation_ids), User.active.is_(True),
-            User.role_rows.any(role=MUNICIPALITY_CONTACT)).options(lazyload(User.role_rows)).order_by(User.name)):
+    for user in db.session.scalars(select(User).where(_contacts_of(organisation_ids))
+                                   .options(lazyload(User.role_rows)).order_by(User.name)):
         found[user.organisation_id].append(user)
+    return found
+
+
+def contact_ids_by_organisation(organisation_ids: list[int]) -> dict[int, list[int]]:
+    """The user ids of contacts_by_organisation, without loading the people."""
+    found = {id_: [] for id_ in organisation_ids}
+    for user_id, organisation_id in db.session.execute(select(User.id, User.organisation_id).where(
+            _contacts_of(organisation_ids)).order_by(User.name)):
+        found[organisation_id].append(user_id)
     return found
 
 

@@ -232,11 +232,12 @@ def _waiting(today: date):
                 func.coalesce(MembershipCase.deadline_override, InvitationRound.reply_deadline) >= today)
 
 
-def waiting(round_: InvitationRound, today: date) -> list[MembershipCase]:
-    """The round's municipalities that may still answer (see `_waiting`), by name."""
-    found = db.session.scalars(select(MembershipCase).join(MembershipCase.round).where(
-        MembershipCase.round_id == round_.id, _waiting(today)).options(joinedload(MembershipCase.organisation)))
-    return sorted(found, key=lambda c: c.organisation.name)
+def waiting(round_: InvitationRound, today: date) -> list[tuple[int, int]]:
+    """(case id, organisation id) of the round's municipalities that may still answer (see `_waiting`), by name."""
+    found = db.session.execute(select(MembershipCase.id, MembershipCase.organisation_id, Organisation.name)
+                               .join(MembershipCase.round).join(MembershipCase.organisation)
+                               .where(MembershipCase.round_id == round_.id, _waiting(today)))
+    return [(case_id, organisation_id) for case_id, organisation_id, _ in sorted(found, key=lambda row: row.name)]
 
 
 def progress(round_: InvitationRound, today: date) -> Progress:

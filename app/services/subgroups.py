@@ -83,17 +83,12 @@ def people() -> Select:
         .where(User.active.is_(True)).options(lazyload(User.role_rows)).order_by(User.name)
 
 
-def person_choices() -> list[tuple[int, str]]:
-    """people() as (id, "name (organisation)") rows, by name, without loading hundreds of users."""
-    rows = db.session.execute(select(User.id, User.name, Organisation.name)
-                              .join(Organisation, User.organisation_id == Organisation.id)
-                              .where(User.active.is_(True)).order_by(User.name))
-    return [(user_id, f"{name} ({organisation})") for user_id, name, organisation in rows]
-
-
-def search_people(query: str, limit: int = 30) -> list[User]:
-    """People found by `query` in their name, e-mail address or organisation."""
-    return list(db.session.scalars(search.where(people(), query, User, Organisation).limit(limit)))
+def search_people(query: str, limit: int = 30, excluding=frozenset()) -> list[User]:
+    """People found by `query` in their name, e-mail address or organisation, besides those `excluding`."""
+    found = search.where(people(), query, User, Organisation)
+    if excluding:
+        found = found.where(User.id.not_in(excluding))
+    return list(db.session.scalars(found.limit(limit)))
 
 
 def people_by_id(ids) -> dict[int, User]:

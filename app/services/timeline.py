@@ -53,10 +53,6 @@ class Period:
     start: date
     end: date | None = None  # the last day; None: still so today
 
-    @property
-    def label(self) -> str:
-        return str(CATEGORIES[self.category])
-
 
 @dataclass
 class Bar:

@@ -66,16 +66,22 @@ class ProposalForm(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.chair_id.choices = choices([(0, _("— Velg leder —"))]) + names(subgroups.person_choices())
         self.load_member_choices()
 
     def load_member_choices(self) -> None:
-        """The checkbox list: the people already chosen, then those matching the search."""
-        chosen = subgroups.people_by_id(self.member_ids.data or [])
+        """The checkbox list: the people already chosen, then those matching the search. The chair is chosen among
+        them (or stays who was chosen): a list of everyone (over a thousand at 500 municipalities) was most of the
+        page."""
+        chosen = set(self.member_ids.data or [])
+        found = subgroups.people_by_id([*chosen, self.chair_id.data or 0])
         query = (self.member_query.data or "").strip()
-        matches = [u for u in subgroups.search_people(query) if u.id not in chosen] if query else []
-        people = sorted(chosen.values(), key=lambda u: u.name) + matches
+        matches = subgroups.search_people(query, excluding=chosen & found.keys()) if query else []
+        people = sorted((u for u in found.values() if u.id in chosen), key=lambda u: u.name) + matches
         self.member_ids.choices = names([(u.id, person_label(u)) for u in people])
+        chair = found.get(self.chair_id.data)
+        if chair is not None and all(u.id != chair.id for u in people):  # not `in`: users compare by login session
+            people = [chair, *people]
+        self.chair_id.choices = choices([(0, _("— Velg leder —"))]) + names([(u.id, person_label(u)) for u in people])
         self.search_matches = len(matches) if query else None
 
     @property

@@ -151,15 +151,15 @@ def members(subgroup_id: int):
         abort(403, _("Bare FoU-rådgiveren eller lederen kan endre medlemmene, og bare mens undergruppen er etablert."))
     search = MemberSearchForm(request.args)
     query = (search.q.data or "").strip()
-    current = subgroups.current_member_ids(subgroup)
-    found = [(u.id, person_label(u)) for u in subgroups.search_people(query)] if query \
-        else subgroups.person_choices()
     form = AddMemberForm()
-    form.user_id.choices = names([(user_id, label) for user_id, label in found if user_id not in current])
     if request.method == "POST":
-        # Validate against every person, not only the ones this search happened to show.
-        form.user_id.choices = names(subgroups.person_choices())
-    elif form.joined_on.data is None:
+        # Any person may be added, not only the ones this search happened to show (add_member refuses members).
+        found = subgroups.people_by_id([form.user_id.data or 0]).values()
+    else:
+        # Found by a search: a list of everyone (over a thousand at 500 municipalities) was most of the page.
+        found = subgroups.search_people(query, excluding=subgroups.current_member_ids(subgroup)) if query else []
+    form.user_id.choices = names([(user.id, person_label(user)) for user in found])
+    if request.method == "GET" and form.joined_on.data is None:
         form.joined_on.data = clock.today()
     if form.validate_on_submit():
         member = attempt_result(

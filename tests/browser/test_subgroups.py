@@ -25,6 +25,8 @@ def test_a_proposal_is_seconded_approved_and_established(live, page):
     page.get_by_label("Digitale verktøy og velferdsteknologi i helse og omsorg").check()
     page.get_by_label("Mandat: hva skal gruppen levere?").fill("Samle erfaringer og lage en felles veileder.")
     page.get_by_label("Forventet varighet").fill("2 år")
+    page.get_by_label("Søk etter personer (navn eller organisasjon)").fill("kari")
+    page.get_by_role("button", name="Søk").click()
     page.get_by_label("Foreslått leder").select_option(label="Kari Nordtveit (Lindås)")
     page.get_by_label("Søk etter personer (navn eller organisasjon)").fill("erik")
     page.get_by_role("button", name="Søk").click()

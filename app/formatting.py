@@ -72,7 +72,7 @@ def age(value: datetime | None) -> str:
     """How long ago in whole days, as people say it: "i dag", "1 dag", "3 dager"."""
     if value is None:
         return ""
-    days = (clock.today() - value.astimezone(clock.OSLO).date()).days
+    days = (clock.today() - clock.day_of(value)).days
     if days <= 0:
         return "i dag"
     return "1 dag" if days == 1 else f"{days} dager"

@@ -42,7 +42,7 @@ def tell() -> bool:
             workflow.perform(key, "submit", adviser)
         if decided_year is not None:
             meeting = _steering_meeting(decided_year)
-            day = meeting.starts_at.astimezone(clock.OSLO).date()
+            day = clock.day_of(meeting.starts_at)
             with clock.pinned(day):
                 workflow.perform(key, "decide", steering, comment=(
                     f"Styringsgruppen vedtar fordelingsnøkkelen for {first}–{last} som lagt fram, med et årlig "

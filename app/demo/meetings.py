@@ -104,10 +104,10 @@ def _approve_minutes(adviser) -> None:
         for meeting, following in zip(held, held[1:]):
             if not meeting.has_minutes:
                 break
-            with clock.pinned(meeting.starts_at.astimezone(clock.OSLO).date() + timedelta(days=7)):
+            with clock.pinned(clock.day_of(meeting.starts_at) + timedelta(days=7)):
                 workflow.perform(meeting, "submit", adviser, data={"meeting_id": following.id})
             if following.starts_at <= clock.now():
-                with clock.pinned(following.starts_at.astimezone(clock.OSLO).date() + timedelta(days=1)):
+                with clock.pinned(clock.day_of(following.starts_at) + timedelta(days=1)):
                     workflow.perform(meeting, "approve", adviser, comment="Referatet ble godkjent uten merknader.")
             db.session.commit()
 

@@ -14,7 +14,7 @@ def tell() -> int:
     made = 0
     for year in annual_reports.years():
         if year.report is None and year.year < clock.today().year:
-            with clock.pinned(year.meeting.starts_at.astimezone(clock.OSLO).date() + timedelta(days=7)):
+            with clock.pinned(clock.day_of(year.meeting.starts_at) + timedelta(days=7)):
                 annual_reports.generate(year.year, adviser)
                 db.session.commit()
             made += 1

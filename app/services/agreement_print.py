@@ -70,7 +70,7 @@ def agreement_documents(case: MembershipCase) -> list[archive.Document]:
     """Every agreement of the case as PDF (signed as far as it got), and the scanned signed copies."""
     found = []
     for agreement in reversed(agreements.for_case(case)):
-        issued_on = agreement.issued_at.astimezone(clock.OSLO).date()
+        issued_on = clock.day_of(agreement.issued_at)
         found.append(archive.Document(
             f"avtale-{agreement.id}", _("Samarbeidsavtale %(period)s (%(status)s)", period=agreement.period,
                                                       status=_status(agreement)),
@@ -78,7 +78,7 @@ def agreement_documents(case: MembershipCase) -> list[archive.Document]:
             partial(pdf, agreement), endpoint="agreements.agreement_page", params={"agreement_id": agreement.id}))
         for scan in agreement.documents:
             signature = next((s for s in agreement.signatures if s.document_id == scan.id), None)
-            day = signature.signed_on if signature else scan.uploaded_at.astimezone(clock.OSLO).date()
+            day = signature.signed_on if signature else clock.day_of(scan.uploaded_at)
             sender, recipient = _sender_recipient(case, scan.party, day)
             found.append(archive.Document(
                 f"skannet-{scan.id}", _("Signert samarbeidsavtale %(period)s fra %(party)s (skannet)",

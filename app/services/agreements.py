@@ -277,7 +277,7 @@ def register_upload(agreement: Agreement, adviser: User, *, party: str, name: st
     uploads.check_pdf(content, field="document")
     if signed_on > clock.today():
         raise ServiceError(_("Datoen for signaturen kan ikke være frem i tid."), field="signed_on")
-    if signed_on < agreement.issued_at.astimezone(clock.OSLO).date():
+    if signed_on < clock.day_of(agreement.issued_at):
         raise ServiceError(_("Datoen for signaturen kan ikke være før avtalen ble sendt til signering."),
                            field="signed_on")
     document = AgreementDocument(

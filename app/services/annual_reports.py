@@ -234,7 +234,7 @@ def _meetings(year: int) -> list[MeetingLine]:
     held = db.session.execute(select(Meeting, invited, present).where(
         Meeting.starts_at >= start, Meeting.starts_at < end).options(lazyload(Meeting.invitees))
         .order_by(Meeting.starts_at))
-    return [MeetingLine(m.title, m.starts_at.astimezone(clock.OSLO).date(), m.place, n, came)
+    return [MeetingLine(m.title, clock.day_of(m.starts_at), m.place, n, came)
             for m, n, came in held]
 
 

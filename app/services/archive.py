@@ -15,7 +15,6 @@ from flask import render_template
 from flask_babel import gettext as _, lazy_gettext as _l, force_locale
 
 from app import clock, letters
-from app.clock import OSLO
 from app.extensions import wiring
 from app.models import MembershipCase
 from app.services import cases, organisations, rendered_pdfs
@@ -58,7 +57,7 @@ def pdf(kind: str, object_id: int, template: str, locale: str | None = None, **c
 
 def invitation_letter(case: MembershipCase) -> list[Document]:
     round_ = case.round
-    sent_on = round_.created_at.astimezone(OSLO).date()
+    sent_on = clock.day_of(round_.created_at)
     return [Document(
         "invitasjon", _("Invitasjon til å delta i Kunnskapskommunen (%(round)s)", round=round_.title),
         sent_on, "I", HOST, organisations.official_name(case.organisation, sent_on),
@@ -81,7 +80,7 @@ def documents(case: MembershipCase) -> list[Document]:
 
 
 def case_year(case: MembershipCase) -> int:
-    return case.round.created_at.astimezone(OSLO).year
+    return clock.day_of(case.round.created_at).year
 
 
 def case_number(case: MembershipCase) -> str:

@@ -96,8 +96,7 @@ def _numbers(org: Organisation, scheme: str) -> list[OrganisationNumber]:
 
 def on(org: Organisation, day: date | datetime) -> Identity:
     """Its name, official name, municipality number, organisation number and målform on `day`."""
-    if isinstance(day, datetime):
-        day = day.astimezone(clock.OSLO).date()
+    day = clock.day_of(day)
     name = _valid_row(org.names, day)
     number = _valid_row(_numbers(org, MUNICIPALITY_NUMBER), day)
     org_number = _valid_row(_numbers(org, ORGANISATION_NUMBER), day)

@@ -15,7 +15,6 @@ from sqlalchemy import Select, and_, bindparam, func, or_, select
 from sqlalchemy.orm import aliased, contains_eager
 
 from app import clock, search
-from app.clock import OSLO
 from app.extensions import db
 from app.models import InvitationRound, MembershipCase, Organisation, OrganisationSuccession
 from app.services import contributions, members, representatives
@@ -282,7 +281,7 @@ def to_csv(found: list[Row]) -> bytes:
         org, case = row.organisation, row.case
         writer.writerow([safe_cell(v) for v in (
             org.name, org.number or "", row.predecessors, row.successors, org.region or "",
-            MEMBERSHIP.label(case.state), _day(case.state_since.astimezone(OSLO).date()), _day(row.next_date),
+            MEMBERSHIP.label(case.state), _day(clock.day_of(case.state_since)), _day(row.next_date),
             row.next_label, case.round.title, row.seats_label, "" if row.outstanding is None else str(row.outstanding))])
     return out.getvalue().encode("utf-8-sig")
 

@@ -168,7 +168,7 @@ def record_reply(case: MembershipCase, actor: User | None, data: dict) -> None:
     facts.setdefault("by", actor.id if actor else None)
     facts.setdefault("at", clock.now().isoformat())
     facts["answer"] = YES if case.state == ACCEPTED else NO
-    answered_on = datetime.fromisoformat(facts["at"]).astimezone(clock.OSLO).date()
+    answered_on = clock.day_of(datetime.fromisoformat(facts["at"]))
     row = _store_reply(case, facts, late=answered_on > case.reply_deadline)
     if actor is not None and row.answered_by_id not in (None, actor.id):
         # Someone else's late answer was just accepted by the adviser: tell the one who asked.
@@ -196,7 +196,7 @@ def reply_documents(case: MembershipCase) -> list[archive.Document]:
     return [archive.Document(
         f"svar-{id_}", _("Svar på invitasjonen: %(answer)s", answer=ANSWER_LABELS[answer]), day, "U",
         organisations.official_name(case.organisation, day), archive.HOST, partial(_reply_pdf, case, id_))
-        for id_, answer, day in ((id_, answer, answered_at.astimezone(clock.OSLO).date())
+        for id_, answer, day in ((id_, answer, clock.day_of(answered_at))
                                  for id_, answer, answered_at in rows)]
 
 

@@ -51,6 +51,11 @@ def make(kind: str, key: str, current: str, render: Callable[[], bytes]) -> byte
     return content
 
 
+def forget(kinds: tuple[str, ...], key: str) -> None:
+    """Drop the stored copies of documents `kinds` `key` (their data is gone: no copy may keep it)."""
+    db.session.execute(delete(StoredDocument).where(StoredDocument.kind.in_(kinds), StoredDocument.key == key))
+
+
 def forget_all() -> None:
     """Drop every stored copy; each is made again when next asked for."""
     db.session.execute(delete(StoredDocument))

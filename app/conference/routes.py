@@ -168,7 +168,7 @@ def registration_cancel(registration_id: int):
 @role_required(ADVISER)
 def attendance(conference_id: int):
     conference = _conference(conference_id)
-    present = [r for r in conferences.registrations(conference) if r.state in conferences.TAKEN]
+    present = conferences.holding_places(conference)
     form = AttendanceForm()
     form.attended.choices = choices([(r.id, r.name or f"#{r.id}") for r in present])
     if request.method == "GET":

@@ -242,6 +242,15 @@ def registrations(conference: Conference) -> list[ConferenceRegistration]:
     return list(db.session.scalars(registrations_query(conference)))
 
 
+def holding_places(conference: Conference) -> list:
+    """The registrations that hold a place, in the order they came, as rows (id, name, state): the attendance list
+    (the waiting list, often the most, is not read)."""
+    return db.session.execute(select(ConferenceRegistration.id, ConferenceRegistration.name,
+                                     ConferenceRegistration.state).where(
+        ConferenceRegistration.conference_id == conference.id, ConferenceRegistration.state.in_(TAKEN))
+        .order_by(ConferenceRegistration.id)).all()
+
+
 def record_attendance(conference: Conference, attended_ids: set[int], actor: User) -> int:
     """After the day: who came. Returns how many registrations changed."""
     _require_adviser(actor)

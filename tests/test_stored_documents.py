@@ -3,6 +3,7 @@ changing (anonymisation included) makes it anew, a browser's second fetch is ans
 nor a 304 goes to someone who may not have the document."""
 import csv
 import io
+import re
 import zipfile
 from datetime import date, datetime, timezone
 
@@ -14,8 +15,9 @@ from app import clock
 from app.extensions import db
 from app.models import AgreementDocument, ContentVersion, Organisation, StoredDocument
 from app.models.case import MUNICIPALITY_PARTY
-from app.services import (agreement_print, agreements, archive, conference_exports, conferences, cost_keys,
-                          invoice_basis, meetings, organisations, privacy, replies, stored_documents, uploads, workflow)
+from app.services import (agreement_print, agreements, archive, conference_exports, conferences, contributions,
+                          cost_keys, invoice_basis, meetings, organisations, privacy, replies, stored_documents,
+                          uploads, workflow)
 from app.services import overview as overview_service
 from tests import conference_world, factories
 from workflows.key_shares import PERCENT
@@ -257,3 +259,20 @@ def test_deleting_a_conference_s_personal_data_drops_its_stored_participant_list
     conferences.delete_personal_data(date(2027, 1, 10))
     db.session.commit()
     assert db.session.scalars(select(StoredDocument)).all() == []  # no copy keeps the dietary needs
+
+
+def test_the_invoice_basis_page_orders_the_year_once_per_content_version(client, auth, adviser, orgs, monkeypatch):
+    for name in ("Voss", "Askøy"):
+        contributions.ensure_lines(factories.member_case(orgs[name], adviser, activated_on=date(2025, 2, 1)))
+    db.session.commit()
+    calls = _counting(monkeypatch, invoice_basis, "order")
+    auth.login(adviser)
+    path = "/medlemskap/bidrag/fakturagrunnlag?year=2026"
+
+    def names() -> list[str]:
+        return re.findall(r"(Askøy|Voss|Aaa) kommune", client.get(path).get_data(as_text=True))
+
+    assert names() == names() == ["Askøy", "Voss"] and len(calls) == 1
+    organisations.record_change(orgs["Voss"], adviser, date(2026, 1, 1), official_name="Aaa kommune")
+    db.session.commit()
+    assert names() == ["Aaa", "Askøy"] and len(calls) == 2

@@ -1,9 +1,7 @@
 """The public website (agreement §7, §9): about the collaboration, its members and parties, who sits in the groups,
 the subgroups at work and the adviser's news. No account, no session cookie, the same page for everyone: the
 language is in the address (?lang=en), and every page may be cached for PUBLIC_MAX_AGE seconds."""
-import json
 from dataclasses import astuple
-from collections.abc import Callable
 from functools import wraps
 
 from flask import Blueprint, abort, current_app, make_response, render_template, request, url_for
@@ -13,9 +11,9 @@ from app import clock, languages
 from app.models.representative import GROUPS, PROJECT_GROUP, STEERING_GROUP
 from app.public import facts
 from app.security import public
-from app.services import news, stored_documents
+from app.services import news
 from app.services.overview import paginate
-from app.views import kept
+from app.views import stored
 
 bp = Blueprint("public", __name__, url_prefix="/offentlig")
 sitemap_bp = Blueprint("sitemap", __name__)
@@ -59,29 +57,20 @@ def home():
 def about():
     return render_template("public/about.html", sections=facts.agreement_sections())
 
-def _stored(kind: str, read: Callable[[], object]):
-    """What `read` finds (as JSON), read from the register once per content version and day (app/services/
-    stored_documents.py): every municipality's membership and seats are read for these lists, the same for all."""
-    current = stored_documents.version()
-    found = stored_documents.find(kind, "", current)
-    if found is None:
-        found = kept(lambda: stored_documents.make(kind, "", current, lambda: json.dumps(read()).encode()))
-    return json.loads(found)
-
 @bp.route("/medlemmer")
 @cacheable
 def members():
     today = clock.today()
     parties = facts.parties(today)
     return render_template("public/members.html",
-                           municipalities=_stored("public_members", lambda: facts.member_municipalities(today)),
+                           municipalities=stored("public_members", "", lambda: facts.member_municipalities(today)),
                            parties=parties, party_names=facts.party_names(parties, today))
 
 @bp.route("/grupper")
 @cacheable
 def groups():
-    people = {group: [facts.Person(*person) for person in found] for group, found in _stored(
-        "public_groups", lambda: {group: [astuple(person) for person in found]
+    people = {group: [facts.Person(*person) for person in found] for group, found in stored(
+        "public_groups", "", lambda: {group: [astuple(person) for person in found]
                                   for group, found in facts.group_members(clock.today()).items()}).items()}
     pages = {group: paginate(people[group], request.args.get(param, 1, type=int), PER_PAGE)
              for group, param in PAGE_PARAMS.items()}

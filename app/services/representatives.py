@@ -14,7 +14,7 @@ from datetime import date, timedelta
 from flask_babel import gettext as _, lazy_gettext as _l, ngettext
 from sqlalchemy import ColumnElement, Select, and_, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import contains_eager, selectinload
+from sqlalchemy.orm import contains_eager, lazyload, selectinload
 
 from app import access, clock, letters
 from app.extensions import db
@@ -254,9 +254,11 @@ def actions(term: Representative, user: User) -> list[workflow.Action]:
 
 
 def proposals_query() -> Select:
-    """Every proposal waiting for the adviser, oldest first (with what the inbox shows of it)."""
+    """Every proposal waiting for the adviser, oldest first (with what the inbox shows of it: the proposer's name,
+    not their roles or organisation)."""
     return select(Representative).where(Representative.state == PROPOSED) \
-        .options(selectinload(Representative.organisation), selectinload(Representative.proposed_by),
+        .options(selectinload(Representative.organisation),
+                 selectinload(Representative.proposed_by).options(lazyload(User.role_rows), lazyload(User.organisation)),
                  selectinload(Representative.replaces)) \
         .order_by(Representative.proposed_at, Representative.id)
 

@@ -15,6 +15,7 @@ from app import clock
 from app.extensions import db
 from app.models import AgreementDocument, ContentVersion, Organisation, StoredDocument
 from app.models.case import MUNICIPALITY_PARTY
+from app.public import facts
 from app.services import (agreement_print, agreements, archive, conference_exports, conferences, contributions,
                           cost_keys, invoice_basis, meetings, organisations, privacy, replies, stored_documents,
                           uploads, workflow)
@@ -276,3 +277,12 @@ def test_the_invoice_basis_page_orders_the_year_once_per_content_version(client,
     organisations.record_change(orgs["Voss"], adviser, date(2026, 1, 1), official_name="Aaa kommune")
     db.session.commit()
     assert names() == ["Aaa", "Askøy"] and len(calls) == 2
+
+
+def test_each_language_keeps_its_own_copy(client, orgs, adviser, monkeypatch):
+    factories.member_case(orgs["Voss"], adviser, activated_on=date(2025, 2, 1))
+    db.session.commit()
+    calls = _counting(monkeypatch, facts, "member_municipalities")
+    for language in ("nb", "en", "nb", "en"):
+        assert "Voss" in client.get(f"/offentlig/medlemmer?lang={language}").get_data(as_text=True)
+    assert len(calls) == 2  # one read per language, not one each time the language changes

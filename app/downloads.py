@@ -16,20 +16,24 @@ from app.views import kept, uploaded_file
 
 
 def made(kind: str, key: object, render: Callable[[], bytes], mimetype: str, filename: str, *,
-         inline: bool = False, user: User | None = None) -> Response:
+         inline: bool = False, user: User | None = None, browser_keeps: bool = True) -> Response:
     """Document `kind` `key` as `render` makes it, counted against the render limit of `user` (the signed-in user if
-    None) only when it is made."""
+    None) only when it is made; with `browser_keeps` False the browser keeps no copy (nor asks with a validator)."""
     key, current = str(key), stored_documents.version()
     tag = stored_documents.etag(kind, key, current)
-    if tag in request.if_none_match:
+    if browser_keeps and tag in request.if_none_match:
         return _validated(Response(status=304), tag)
     content = stored_documents.find(kind, key, current)
     if content is None:
         count_render(user or current_user)
         content = kept(lambda: stored_documents.make(kind, key, current, render))
     disposition = "inline" if inline else "attachment"
-    return _validated(Response(content, mimetype=mimetype, headers={
-        "Content-Disposition": f'{disposition}; filename="{filename}"'}), tag)
+    response = Response(content, mimetype=mimetype, headers={
+        "Content-Disposition": f'{disposition}; filename="{filename}"'})
+    if not browser_keeps:
+        response.headers["Cache-Control"] = "no-store"
+        return response
+    return _validated(response, tag)
 
 
 def kept_file(kind: str, key: object, content: Callable[[], bytes], filename: str) -> Response:

@@ -1,6 +1,7 @@
 """What the views share: running a service call as one transaction and showing its refusal on the form, and the
 confirmation page every destructive or final step goes through."""
 import io
+import json
 from collections.abc import Callable
 from typing import TypeVar
 
@@ -13,7 +14,7 @@ from flask_wtf import FlaskForm
 from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db, wiring
-from app.services import Conflict, ServiceError, workflow
+from app.services import Conflict, ServiceError, stored_documents, workflow
 from workflows import TransitionSpec, WorkflowError
 
 T = TypeVar("T")
@@ -120,6 +121,17 @@ def kept(action: Callable[[], T]) -> T:
     made = []
     _run_and_commit(lambda: made.append(action()))
     return made[0]
+
+
+def stored(kind: str, key: object, read: Callable[[], object]):
+    """What `read` returns (plain JSON data), read once per content version, day and language and stored
+    (app/services/stored_documents.py): for a list whose every row a rule decides, the same for everyone who may
+    see it."""
+    key, current = str(key), stored_documents.version()
+    found = stored_documents.find(kind, key, current)
+    if found is None:
+        found = kept(lambda: stored_documents.make(kind, key, current, lambda: json.dumps(read()).encode()))
+    return json.loads(found)
 
 
 def uploaded_file(content: bytes, download_name: str) -> Response:

@@ -204,6 +204,22 @@ def test_attendance_after_the_day_feeds_the_count_per_municipality(app, orgs):
     assert conferences.attendance_by_municipality(2026) == [(orgs["Voss"].display_name, 2)]
 
 
+def test_the_attendance_page_lists_who_holds_a_place_and_ticks_who_came(app, client, auth, orgs):
+    app.config["TODAY"] = "2026-05-01"
+    found = conference_world.conference(capacity=2, held_on=date(2026, 6, 10), deadline=date(2026, 6, 1))
+    came, absent, waiting = (conference_world.register(found, i) for i in (1, 2, 3))
+    db.session.commit()
+    app.config["TODAY"] = "2026-06-11"
+    adviser = factories.user("adviser")
+    conferences.record_attendance(found, {came.id}, adviser)
+    db.session.commit()
+    auth.login(adviser)
+    page = client.get(f"/konferanser/{found.id}/oppmote").get_data(as_text=True)
+    assert re.findall(r'<input (checked )?[^>]*value="(\d+)"', page) == [("checked ", str(came.id)),
+                                                                       ("", str(absent.id))]
+    assert "Deltaker 2" in page and "Deltaker 3" not in page  # the waiting list holds no place
+
+
 def test_the_tick_deletes_personal_data_months_after_the_day_and_keeps_the_counts(app, orgs):
     app.config["TODAY"] = "2026-05-01"
     found = conference_world.conference(capacity=2, held_on=date(2026, 6, 10), deadline=date(2026, 6, 1))

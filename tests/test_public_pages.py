@@ -161,3 +161,31 @@ def test_groups_show_todays_holders_a_page_per_group(app, client, orgs, adviser,
     assert 'href="/offentlig/grupper?prosjektgruppe=2#gruppe-project"' in first
     project = [name for name in ("Anne Bergen", "Nils Norce", "Nora Norce", "Ulf Uib") if name in first]
     assert len(project) == 2 and not [name for name in project if name in second.split("gruppe-project")[1]]
+
+
+def test_the_member_and_group_lists_are_read_once_per_content_version_and_day(app, client, orgs, adviser,
+                                                                              monkeypatch):
+    from app import clock
+    from app.extensions import db
+    from app.public import facts
+    from tests import factories
+
+    factories.representative(orgs["Bergen"], adviser, starts_on=date(2025, 1, 1), name="Anne Bergen")
+    factories.representative(orgs["NORCE"], adviser, starts_on=date(2026, 1, 1), name="Kommer Senere")
+    db.session.commit()
+    reads = []
+    for name in ("group_members", "member_municipalities"):
+        monkeypatch.setattr(facts, name, lambda today, real=getattr(facts, name), name=name: (
+            reads.append(name), real(today))[1])
+    with clock.pinned(date(2025, 6, 1)):
+        for _ in range(2):
+            assert "Anne Bergen" in client.get("/offentlig/grupper").get_data(as_text=True)
+            assert client.get("/offentlig/medlemmer").status_code == 200
+        assert reads == ["group_members", "member_municipalities"]
+        factories.representative(orgs["Universitetet i Bergen"], adviser, starts_on=date(2025, 1, 1),
+                                 name="Ulf Uib")
+        db.session.commit()
+        assert "Ulf Uib" in client.get("/offentlig/grupper").get_data(as_text=True)
+    with clock.pinned(date(2026, 1, 1)):
+        assert "Kommer Senere" in client.get("/offentlig/grupper").get_data(as_text=True)
+    assert reads.count("group_members") == 3

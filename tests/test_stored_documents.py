@@ -3,6 +3,7 @@ changing (anonymisation included) makes it anew, a browser's second fetch is ans
 nor a 304 goes to someone who may not have the document."""
 import csv
 import io
+import re
 import zipfile
 from datetime import date, datetime, timezone
 
@@ -14,10 +15,12 @@ from app import clock
 from app.extensions import db
 from app.models import AgreementDocument, ContentVersion, Organisation, StoredDocument
 from app.models.case import MUNICIPALITY_PARTY
-from app.services import (agreement_print, agreements, archive, cost_keys, invoice_basis, meetings, organisations,
-                          privacy, replies, stored_documents, uploads, workflow)
+from app.public import facts
+from app.services import (agreement_print, agreements, archive, conference_exports, conferences, contributions,
+                          cost_keys, invoice_basis, meetings, organisations, privacy, replies, stored_documents,
+                          uploads, workflow)
 from app.services import overview as overview_service
-from tests import factories
+from tests import conference_world, factories
 from workflows.key_shares import PERCENT
 
 
@@ -211,3 +214,75 @@ def test_a_scanned_copy_and_the_minutes_are_served_as_kept_with_a_validator(clie
     auth.login("municipality_contact", organisation="Voss")
     assert client.get(f"/avtaler/dokument/{scan.id}", headers={"If-None-Match": tag}).status_code == 404
     assert checks == []
+
+
+@pytest.mark.parametrize("suffix, function", [("csv", "to_csv"), ("xlsx", "to_xlsx")])
+def test_the_participant_list_is_made_once_until_someone_registers_or_is_forgotten(client, auth, adviser, orgs,
+                                                                                   monkeypatch, suffix, function):
+    found = conference_world.conference(planner=adviser)
+    conference_world.register(found, 1)
+    forgotten = factories.user("municipality_contact", organisation=orgs["Voss"], email="deltaker1@example.no")
+    db.session.commit()
+    calls, real = [], getattr(conference_exports, function)
+
+    def counted(registrations):
+        calls.append([registration.name for registration in registrations])
+        return real(registrations)
+
+    monkeypatch.setattr(conference_exports, function, counted)
+    auth.login(adviser)
+    path = f"/konferanser/{found.id}/deltakere.{suffix}"
+
+    def names() -> list:
+        response = client.get(path)
+        assert response.headers["Cache-Control"] == "no-store"  # it holds dietary needs
+        return calls[-1]
+
+    first = client.get(path)
+    assert client.get(path).data == first.data and len(calls) == 1
+    conference_world.register(found, 2)
+    db.session.commit()
+    assert names() == ["Deltaker 1", "Deltaker 2"] and len(calls) == 2
+    privacy.anonymise(forgotten, factories.user("admin"))
+    db.session.commit()
+    assert names() == [None, "Deltaker 2"] and len(calls) == 3
+
+
+def test_deleting_a_conference_s_personal_data_drops_its_stored_participant_lists(app, client, auth, adviser):
+    app.config["TODAY"] = "2026-05-01"
+    found = conference_world.conference(held_on=date(2026, 6, 10), deadline=date(2026, 6, 1), planner=adviser)
+    conference_world.register(found, 1, diet="Nøtteallergi")
+    db.session.commit()
+    auth.login(adviser)
+    for suffix in ("csv", "xlsx"):
+        assert client.get(f"/konferanser/{found.id}/deltakere.{suffix}").status_code == 200
+    assert len(db.session.scalars(select(StoredDocument)).all()) == 2
+    conferences.delete_personal_data(date(2027, 1, 10))
+    db.session.commit()
+    assert db.session.scalars(select(StoredDocument)).all() == []  # no copy keeps the dietary needs
+
+
+def test_the_invoice_basis_page_orders_the_year_once_per_content_version(client, auth, adviser, orgs, monkeypatch):
+    for name in ("Voss", "Askøy"):
+        contributions.ensure_lines(factories.member_case(orgs[name], adviser, activated_on=date(2025, 2, 1)))
+    db.session.commit()
+    calls = _counting(monkeypatch, invoice_basis, "order")
+    auth.login(adviser)
+    path = "/medlemskap/bidrag/fakturagrunnlag?year=2026"
+
+    def names() -> list[str]:
+        return re.findall(r"(Askøy|Voss|Aaa) kommune", client.get(path).get_data(as_text=True))
+
+    assert names() == names() == ["Askøy", "Voss"] and len(calls) == 1
+    organisations.record_change(orgs["Voss"], adviser, date(2026, 1, 1), official_name="Aaa kommune")
+    db.session.commit()
+    assert names() == ["Aaa", "Askøy"] and len(calls) == 2
+
+
+def test_each_language_keeps_its_own_copy(client, orgs, adviser, monkeypatch):
+    factories.member_case(orgs["Voss"], adviser, activated_on=date(2025, 2, 1))
+    db.session.commit()
+    calls = _counting(monkeypatch, facts, "member_municipalities")
+    for language in ("nb", "en", "nb", "en"):
+        assert "Voss" in client.get(f"/offentlig/medlemmer?lang={language}").get_data(as_text=True)
+    assert len(calls) == 2  # one read per language, not one each time the language changes

@@ -18,8 +18,10 @@ from app.views import confirmation
 from workflows.roles import ADVISER
 
 bp = Blueprint("approvals", __name__, url_prefix="/godkjenninger")
-PER_PAGE = 20
-SECTION_PER_PAGE = 20
+# Ten rows a list, each list paged on its own: the inbox shows five lists, and at twenty rows each (a hundred rich
+# rows) it cost some eight times the 50-row reference page (in-process probe at 500 municipalities, 01.12.2026).
+PER_PAGE = 10
+SECTION_PER_PAGE = 10
 
 bp.app_template_global("request_title")(workflow.request_title)
 

@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from app import clock, languages
+from app import clock, downloads, languages
 from app.conference.forms import (NO_ORGANISATION, AttendanceForm, ConferenceForm, RegistrationForm, SessionForm)
 from app.extensions import db
 from app.forms import ConfirmForm, choices
@@ -168,7 +168,7 @@ def registration_cancel(registration_id: int):
 @role_required(ADVISER)
 def attendance(conference_id: int):
     conference = _conference(conference_id)
-    present = [r for r in conferences.registrations(conference) if r.state in conferences.TAKEN]
+    present = conferences.holding_places(conference)
     form = AttendanceForm()
     form.attended.choices = choices([(r.id, r.name or f"#{r.id}") for r in present])
     if request.method == "GET":
@@ -183,24 +183,25 @@ def attendance(conference_id: int):
                            is_open=clock.today() >= conference.held_on)
 
 
-def _download(content: bytes, mimetype: str, filename: str) -> Response:
-    """The participant list holds dietary needs: never kept by a cache."""
-    return Response(content, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{filename}"',
-                                                         "Cache-Control": "no-store"})
+def _participants(conference: Conference, kind: str, render, mimetype: str, filename: str) -> Response:
+    """The participant list holds dietary needs: stored (its copies go with the personal data), never kept by a
+    browser."""
+    return downloads.made(kind, conference.id, lambda: render(conferences.registrations(conference)), mimetype,
+                          filename, browser_keeps=False)
 
 
 @bp.route("/konferanser/<int:conference_id>/deltakere.csv")
 @role_required(ADVISER)
 def participants_csv(conference_id: int):
     conference = _conference(conference_id)
-    return _download(conference_exports.to_csv(conferences.registrations(conference)), "text/csv",
-                     _("deltakere-%(date)s.csv", date=conference.held_on.isoformat()))
+    return _participants(conference, conference_exports.CSV_KIND, conference_exports.to_csv, "text/csv",
+                         _("deltakere-%(date)s.csv", date=conference.held_on.isoformat()))
 
 
 @bp.route("/konferanser/<int:conference_id>/deltakere.xlsx")
 @role_required(ADVISER)
 def participants_xlsx(conference_id: int):
     conference = _conference(conference_id)
-    return _download(conference_exports.to_xlsx(conferences.registrations(conference)),
-                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                     _("deltakere-%(date)s.xlsx", date=conference.held_on.isoformat()))
+    return _participants(conference, conference_exports.XLSX_KIND, conference_exports.to_xlsx,
+                         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                         _("deltakere-%(date)s.xlsx", date=conference.held_on.isoformat()))

@@ -103,21 +103,21 @@ def _draft_form(form, key: CostKey | None):
 @role_required(*VIEWERS)
 def key_page(key_id: int):
     key = get_key(key_id)
-    shares = {year: _page(f"andeler-{year}", cost_keys.share_count(key, year),
+    figures = cost_keys.year_figures(key)
+    shares = {year: _page(f"andeler-{year}", figures[year].shares,
                           lambda offset, year=year: cost_keys.shares(key, year, offset, PER_PAGE))
               for year in key.years}
     differences = None
     if not key.decided:
-        differences = []
-        for year in key.years:
-            current = cost_keys.in_force(year, besides=key)
-            differences.append((year, current, _page(
-                f"endring-{year}", cost_keys.difference_count(key, current, year),
-                lambda offset, year=year, current=current: cost_keys.differences(key, current, year, offset,
-                                                                                 PER_PAGE))))
+        current = cost_keys.in_force_by_year(key.years, besides=key)
+        counts = cost_keys.difference_counts(key, current)
+        differences = [(year, current[year], _page(
+            f"endring-{year}", counts[year],
+            lambda offset, year=year: cost_keys.differences(key, current[year], year, offset, PER_PAGE)))
+            for year in key.years]
     return render_template(
         "cost_keys/key.html", key=key, actions=workflow.actions(key, current_user), history=cost_keys.history(key),
-        totals=cost_keys.year_totals(key), shares=shares, differences=differences,
+        totals={year: figures[year].total for year in key.years}, shares=shares, differences=differences,
         returned=cost_keys.last_return(key), can_edit=cost_keys.edit_refusal(key, current_user) is None)
 
 

@@ -17,7 +17,7 @@ from app.safe_input import arg_int
 from app.security import role_required
 from app.services import contributions, invoice_basis
 from app.services.overview import paginate
-from app.views import attempt, confirmation
+from app.views import attempt, confirmation, stored
 from workflows.roles import ADVISER
 
 bp = Blueprint("contributions", __name__, url_prefix="/medlemskap/bidrag")
@@ -125,7 +125,7 @@ def invoice_basis_page():
     years = invoice_basis.years()
     year = arg_int("year", high=9999) or (clock.today().year if clock.today().year in years or not years
                                           else years[0])
-    ordered = invoice_basis.order(year)
+    ordered = stored("invoice_basis_order", year, lambda: invoice_basis.order(year))
     page = paginate([line_id for line_id, _ in ordered], request.args.get("page", 1, type=int), PER_PAGE)
     return render_template("contributions/invoice_basis.html", year=year, years=years, page=page,
                            rows=invoice_basis.rows(year, page.items), total=sum(amount for _, amount in ordered),

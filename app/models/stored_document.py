@@ -10,7 +10,8 @@ from app.models.types import UTCDateTime, utcnow
 
 class StoredDocument(db.Model):
     """The latest copy of one download (a case's ZIP, an agreement's PDF, a CSV with its filters ...), with the
-    content version it was made at: a copy of an older version is stale."""
+    content version it was made at: a copy of an older version is stale. One per language: the key ends in its
+    locale ("12@nb")."""
 
     kind: Mapped[str] = mapped_column(String(60), primary_key=True)
     key: Mapped[str] = mapped_column(String(300), primary_key=True)

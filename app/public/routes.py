@@ -1,6 +1,7 @@
 """The public website (agreement §7, §9): about the collaboration, its members and parties, who sits in the groups,
 the subgroups at work and the adviser's news. No account, no session cookie, the same page for everyone: the
 language is in the address (?lang=en), and every page may be cached for PUBLIC_MAX_AGE seconds."""
+from dataclasses import astuple
 from functools import wraps
 
 from flask import Blueprint, abort, current_app, make_response, render_template, request, url_for
@@ -12,6 +13,7 @@ from app.public import facts
 from app.security import public
 from app.services import news
 from app.services.overview import paginate
+from app.views import stored
 
 bp = Blueprint("public", __name__, url_prefix="/offentlig")
 sitemap_bp = Blueprint("sitemap", __name__)
@@ -60,13 +62,16 @@ def about():
 def members():
     today = clock.today()
     parties = facts.parties(today)
-    return render_template("public/members.html", municipalities=facts.member_municipalities(today),
+    return render_template("public/members.html",
+                           municipalities=stored("public_members", "", lambda: facts.member_municipalities(today)),
                            parties=parties, party_names=facts.party_names(parties, today))
 
 @bp.route("/grupper")
 @cacheable
 def groups():
-    people = facts.group_members(clock.today())
+    people = {group: [facts.Person(*person) for person in found] for group, found in stored(
+        "public_groups", "", lambda: {group: [astuple(person) for person in found]
+                                  for group, found in facts.group_members(clock.today()).items()}).items()}
     pages = {group: paginate(people[group], request.args.get(param, 1, type=int), PER_PAGE)
              for group, param in PAGE_PARAMS.items()}
     return render_template("public/groups.html", groups=GROUPS, pages=pages, params=PAGE_PARAMS)

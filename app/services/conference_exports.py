@@ -9,6 +9,9 @@ from openpyxl import Workbook
 from app.models import ConferenceRegistration
 from app.spreadsheets import safe_cell
 
+# The kinds of their stored copies (app/services/stored_documents.py), per conference
+CSV_KIND, XLSX_KIND = "conference_participants_csv", "conference_participants_xlsx"
+
 
 def _header() -> list[str]:
     return [_("Nr."), _("Navn"), _("E-post"), _("Organisasjon"), _("Status"), _("Behov for mat"), _("Påmeldt")]

@@ -15,7 +15,8 @@ from app import clock, languages
 from app.extensions import db
 from app.models import Conference, ConferenceRegistration, ConferenceSession, Organisation, User
 from app.models.organisation import MUNICIPALITY
-from app.services import Conflict, ServiceError, audit, mail, rate_limits, users, workflow
+from app.services import (Conflict, ServiceError, audit, conference_exports, mail, rate_limits, stored_documents,
+                          users, workflow)
 from app.services.conference_links import digest
 from workflows.conference import ABSENT, ATTENDED, CONFIRMED, REGISTRATION, WAITLISTED
 from workflows.roles import ADVISER, PROJECT_MEMBER
@@ -241,6 +242,15 @@ def registrations(conference: Conference) -> list[ConferenceRegistration]:
     return list(db.session.scalars(registrations_query(conference)))
 
 
+def holding_places(conference: Conference) -> list:
+    """The registrations that hold a place, in the order they came, as rows (id, name, state): the attendance list
+    (the waiting list, often the most, is not read)."""
+    return db.session.execute(select(ConferenceRegistration.id, ConferenceRegistration.name,
+                                     ConferenceRegistration.state).where(
+        ConferenceRegistration.conference_id == conference.id, ConferenceRegistration.state.in_(TAKEN))
+        .order_by(ConferenceRegistration.id)).all()
+
+
 def record_attendance(conference: Conference, attended_ids: set[int], actor: User) -> int:
     """After the day: who came. Returns how many registrations changed."""
     _require_adviser(actor)
@@ -276,6 +286,7 @@ def delete_personal_data(today: date) -> list[str]:
         if add_months(conference.held_on, months) > today:
             continue
         emptied = _forget(ConferenceRegistration.conference_id == conference.id)
+        stored_documents.forget((conference_exports.CSV_KIND, conference_exports.XLSX_KIND), str(conference.id))
         conference.personal_data_deleted_at = clock.now()
         audit.record(None, "conference.delete_personal_data", AUDIT_TYPE, conference.id,
                      data={"registrations": emptied})

@@ -5,12 +5,13 @@ The arithmetic is `workflows.key_shares`; the steps (submit, return, decide) go 
 """
 import csv
 import io
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
 from flask_babel import gettext as _, lazy_gettext as _l
 from openpyxl import Workbook
-from sqlalchemy import func, or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy import case as sql_case
 from sqlalchemy.orm import joinedload, selectinload, subqueryload
 
@@ -236,10 +237,18 @@ def new_year_shares(today: date) -> list[str]:
 def in_force(year: int, *, besides: CostKey | None = None) -> CostKey | None:
     """The decided key for `year`: of the decided keys whose period holds the year, the one decided last (an
     enlargement mid-period is a new decision that takes over for its years)."""
-    stmt = select(CostKey).where(CostKey.state == DECIDED, CostKey.first_year <= year, CostKey.last_year >= year)
+    return in_force_by_year([year], besides=besides)[year]
+
+
+def in_force_by_year(years: Sequence[int], *, besides: CostKey | None = None) -> dict[int, CostKey | None]:
+    """`in_force` for each of `years`, read in one query."""
+    stmt = select(CostKey).where(CostKey.state == DECIDED, CostKey.first_year <= max(years),
+                                 CostKey.last_year >= min(years))
     if besides is not None:
         stmt = stmt.where(CostKey.id != besides.id)
-    return db.session.scalar(stmt.order_by(CostKey.decided_on.desc(), CostKey.id.desc()).limit(1))
+    latest_first = list(db.session.scalars(stmt.order_by(CostKey.decided_on.desc(), CostKey.id.desc())))
+    return {year: next((key for key in latest_first if key.first_year <= year <= key.last_year), None)
+            for year in years}
 
 
 def share_for(organisation: Organisation, year: int) -> tuple[int, CostKey] | None:
@@ -268,10 +277,6 @@ def _shares_of(key: CostKey, year: int) -> tuple:
     return CostKeyShare.key_id == key.id, CostKeyShare.year == year
 
 
-def share_count(key: CostKey, year: int) -> int:
-    return db.session.scalar(select(func.count()).select_from(CostKeyShare).where(*_shares_of(key, year)))
-
-
 def shares(key: CostKey, year: int, offset: int, limit: int) -> list[CostKeyShare]:
     """The key's shares of `year` from `offset`, at most `limit`, in the key's order."""
     return list(db.session.scalars(select(CostKeyShare).where(*_shares_of(key, year)).order_by(CostKeyShare.id)
@@ -282,10 +287,13 @@ def _compared(key: CostKey, current: CostKey | None, year: int) -> tuple:
     return CostKeyShare.key_id.in_([key.id] + ([current.id] if current else [])), CostKeyShare.year == year
 
 
-def difference_count(key: CostKey, current: CostKey | None, year: int) -> int:
-    """How many parties have a share of `year` under the key or `current` (the key in force besides it)."""
-    return db.session.scalar(select(func.count(func.distinct(CostKeyShare.organisation_id)))
-                             .where(*_compared(key, current, year)))
+def difference_counts(key: CostKey, current: dict[int, CostKey | None]) -> dict[int, int]:
+    """Per year, how many parties have a share of the year under the key or `current[year]` (the key in force
+    besides it)."""
+    compared = or_(*(and_(*_compared(key, in_force_then, year)) for year, in_force_then in current.items()))
+    counts = db.session.execute(select(CostKeyShare.year, func.count(func.distinct(CostKeyShare.organisation_id)))
+                                .where(compared).group_by(CostKeyShare.year))
+    return dict.fromkeys(current, 0) | dict(counts.all())
 
 
 def differences(key: CostKey, current: CostKey | None, year: int, offset: int, limit: int) -> list[Difference]:
@@ -323,11 +331,19 @@ def last_return(key: CostKey) -> str | None:
         AuditEvent.action == f"{COST_KEY.name}.return_for_changes").order_by(AuditEvent.seq.desc()).limit(1))
 
 
-def year_totals(key: CostKey) -> dict[int, int]:
-    totals = dict.fromkeys(key.years, 0)
-    totals.update(db.session.execute(select(CostKeyShare.year, func.sum(CostKeyShare.amount)).where(
-        CostKeyShare.key_id == key.id).group_by(CostKeyShare.year)).all())
-    return totals
+@dataclass(frozen=True)
+class YearFigures:
+    shares: int  # how many
+    total: int
+
+
+def year_figures(key: CostKey) -> dict[int, YearFigures]:
+    """Per year of the key, how many shares it names and their sum."""
+    figures = dict.fromkeys(key.years, YearFigures(0, 0))
+    figures.update((year, YearFigures(count, total)) for year, count, total in db.session.execute(
+        select(CostKeyShare.year, func.count(), func.sum(CostKeyShare.amount)).where(CostKeyShare.key_id == key.id)
+        .group_by(CostKeyShare.year)))
+    return figures
 
 
 EXPORT_HEADER = (_l("År"), _l("Part"), _l("Organisasjonsnummer"), _l("Grunnlag"), _l("Beløp (kr)"),

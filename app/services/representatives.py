@@ -14,7 +14,7 @@ from datetime import date, timedelta
 from flask_babel import gettext as _, lazy_gettext as _l, ngettext
 from sqlalchemy import ColumnElement, Select, and_, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import contains_eager, joinedload, selectinload
+from sqlalchemy.orm import contains_eager, joinedload, lazyload, selectinload
 
 from app import access, clock, letters
 from app.extensions import db
@@ -255,13 +255,15 @@ def actions(term: Representative, user: User) -> list[workflow.Action]:
 
 def proposals_query(details: bool = True) -> Select:
     """Every proposal waiting for the adviser, oldest first, with its organisation (and with `details`, what the
-    inbox shows of it: who proposed it and the term it replaces)."""
+    inbox shows of it: the proposer's name, not their roles or organisation, and the term it replaces)."""
     stmt = select(Representative).where(Representative.state == PROPOSED) \
         .order_by(Representative.proposed_at, Representative.id)
     if not details:
         return stmt.options(joinedload(Representative.organisation))
-    return stmt.options(selectinload(Representative.organisation), selectinload(Representative.proposed_by),
-                        selectinload(Representative.replaces))
+    return stmt.options(
+        selectinload(Representative.organisation),
+        selectinload(Representative.proposed_by).options(lazyload(User.role_rows), lazyload(User.organisation)),
+        selectinload(Representative.replaces))
 
 
 def proposals_count_query() -> Select:

@@ -3,18 +3,21 @@
 Every transaction that changes a table a document may show (any but the bookkeeping ones below) adds one to
 content_version, once, in the same transaction: so nothing that changes the data has to tell this module, and a
 stored copy made at the current version, on the same day and in the same language, shows what a new one would.
+Each language keeps its own copy (its key names the language), so readers of two languages do not replace each
+other's.
 The PDFs inside keep their own copies by their HTML's fingerprint (rendered_pdfs), so a change elsewhere costs the
 HTML, not WeasyPrint.
 """
 import hashlib
 from collections.abc import Callable
 
+from flask import current_app
 from flask_babel import get_locale
 from sqlalchemy import delete, inspect, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from app import clock
+from app import clock, languages
 from app.extensions import db
 from app.models import (AuditHead, ContentVersion, LoginAttempt, LoginSession, RateLimit, RenderedPdf,
                         StoredDocument)
@@ -37,7 +40,7 @@ def etag(kind: str, key: str, current: str) -> str:
 
 def find(kind: str, key: str, current: str) -> bytes | None:
     return db.session.scalar(select(StoredDocument.content).where(
-        StoredDocument.kind == kind, StoredDocument.key == key, StoredDocument.version == current))
+        StoredDocument.kind == kind, StoredDocument.key == _in_language(key), StoredDocument.version == current))
 
 
 def make(kind: str, key: str, current: str, render: Callable[[], bytes]) -> bytes:
@@ -46,14 +49,27 @@ def make(kind: str, key: str, current: str, render: Callable[[], bytes]) -> byte
     content = render()
     insert = postgresql.insert if db.engine.dialect.name == "postgresql" else sqlite.insert
     values = {"version": current, "content": content, "stored_at": clock.now()}
-    db.session.execute(insert(StoredDocument).values(kind=kind, key=key, **values)
+    db.session.execute(insert(StoredDocument).values(kind=kind, key=_in_language(key), **values)
                        .on_conflict_do_update(index_elements=["kind", "key"], set_=values))
     return content
+
+
+def forget(kinds: tuple[str, ...], key: str) -> None:
+    """Drop the stored copies of documents `kinds` `key`, in every language (their data is gone: no copy may keep
+    it)."""
+    copies = [_in_language(key, languages.REGIONS.get(language, language))
+              for language in current_app.config["LANGUAGES"]]
+    db.session.execute(delete(StoredDocument).where(StoredDocument.kind.in_(kinds), StoredDocument.key.in_(copies)))
 
 
 def forget_all() -> None:
     """Drop every stored copy; each is made again when next asked for."""
     db.session.execute(delete(StoredDocument))
+
+
+def _in_language(key: str, locale: str | None = None) -> str:
+    """What identifies the copy of document `key` in `locale` (this request's if None)."""
+    return f"{key}@{locale or get_locale()}"
 
 
 def _bump(session: Session) -> None:

@@ -295,8 +295,11 @@ def proposals_by(user: User) -> list[Subgroup]:
 
 
 def awaiting_decision_query() -> Select:
-    """Submitted and seconded proposals the adviser may act on, oldest first."""
-    return select(Subgroup).where(Subgroup.state.in_(AWAITING_DECISION)).order_by(Subgroup.state_since, Subgroup.id)
+    """Submitted and seconded proposals the adviser may act on, oldest first (with the proposer's name, not the
+    themes)."""
+    return select(Subgroup).where(Subgroup.state.in_(AWAITING_DECISION)).order_by(Subgroup.state_since, Subgroup.id) \
+        .options(lazyload(Subgroup.theme_rows),
+                 selectinload(Subgroup.proposer).options(lazyload(User.role_rows), lazyload(User.organisation)))
 
 
 def awaiting_decision_count_query() -> Select:

@@ -1,5 +1,6 @@
 """The home page lists what waits for the signed-in person, per role: each kind appears when it is due and goes when
 it is done; each item links to a page its role opens; when nothing waits the page says so."""
+import json
 import re
 from datetime import date, datetime, timedelta, timezone
 
@@ -9,7 +10,8 @@ from sqlalchemy import select
 
 from app import clock
 from app.extensions import db
-from app.models import Contribution, MailboxLink
+from app.main import routes as home_routes
+from app.models import Contribution, MailboxLink, StoredDocument
 from app.models.mailbox_link import REPLY
 from app.models.meeting import STEERING_MEETING
 from app.models.representative import PROJECT_GROUP, STEERING_GROUP
@@ -201,6 +203,34 @@ def test_a_term_ending_within_60_days_waits_until_a_successor_is_proposed(orgs, 
     assert waiting(contact, "seats") == waiting(adviser, "seats") == []
 
 
+def test_the_advisers_stored_kinds_change_with_the_data_and_the_day(app, client, auth, orgs, adviser, lindas):
+    """The kinds every adviser sees alike are stored per content version and day: a change shows on the next load."""
+    auth.login(adviser)
+
+    def seats_heading() -> str:
+        html = client.get("/").get_data(as_text=True)
+        return re.search(r'id="waiting-seats">([^<]*)<', html).group(1) if 'id="waiting-seats"' in html else ""
+
+    assert seats_heading() == "3 plasser i styringsgruppen eller prosjektgruppen trenger en representant"
+    assert db.session.scalars(select(StoredDocument.key).where(StoredDocument.kind == "worklist")).all() == [
+        "approvals,to_activate,invitations_near_deadline,evaluations_unanswered,seats,unpaid,notices"]
+    assert seats_heading().startswith("3 plasser"), "read again from the stored copy"
+    factories.member_case(orgs["Voss"], adviser, activated_on=date(2024, 3, 1))
+    db.session.commit()
+    assert seats_heading().startswith("6 plasser"), "a new member's empty seats show on the next load"
+    _register(orgs["Lindås"], adviser, STEERING_GROUP, 1, starts_on=TODAY + timedelta(days=1),
+              ends_on=TODAY + timedelta(days=400))
+    db.session.commit()
+    assert seats_heading().startswith("5 plasser")
+
+    def stored_seats(day: date) -> int:
+        with app.test_request_context(), clock.pinned(day):
+            return next(s.count for s in worklist.for_user(adviser, home_routes._stored) if s.kind == "seats")
+
+    assert stored_seats(TODAY) == stored_seats(TODAY + timedelta(days=300)) == 5
+    assert stored_seats(TODAY + timedelta(days=401)) == 6, "the day after the term ended, its seat is empty again"
+
+
 def test_a_seat_emptied_by_an_ended_term_says_since_when(orgs, adviser, lindas):
     _, contact, _ = lindas
     _register(orgs["Lindås"], adviser, STEERING_GROUP, 1, starts_on=date(2024, 3, 1), ends_on=date(2026, 2, 28))
@@ -356,6 +386,8 @@ def test_every_item_and_every_list_opens_for_the_role_it_waits_for(app, client, 
         g.pop("waiting", None)
         found = worklist.for_user(user)
         assert {section.kind for section in found} == kinds[role], role
+        assert [worklist.Section.from_json(json.loads(json.dumps(s.to_json()))) for s in found] == found, \
+            "a stored copy reads back as it was read"
         with app.test_request_context():
             items = [url_for(item.endpoint, **item.values) for s in found for item in s.items]
             lists = [url_for(s.more[0], **s.more[1]) for s in found if s.more]

@@ -6,6 +6,9 @@ signature, the seats and terms of `representatives`, the ledger's past-due lines
 deadline, the notice's last day, the subgroup and cost-key workflows, the meetings' minutes); nothing here decides
 it a second time. A kind is counted, and only its first `LIMIT` items are loaded, so the page sends as many
 statements for 10 municipalities as for 500.
+
+The adviser's kinds in `SHARED` are the same for every adviser and change only with the data and the day: the caller
+may keep them (`for_user`'s `shared`, stored per content version by the home page) as `Section.to_json` gives them.
 """
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -57,6 +60,25 @@ class Section:
     count: int
     items: tuple[Item, ...]
     more: tuple[str, Mapping] | None = None
+
+    def to_json(self) -> dict:
+        return {"kind": self.kind, "count": self.count, "more": self.more, "items": [
+            {"endpoint": i.endpoint, "values": dict(i.values), "title": i.title, "organisation": i.organisation,
+             "since": _iso(i.since), "due": _iso(i.due)} for i in self.items]}
+
+    @classmethod
+    def from_json(cls, data: dict) -> "Section":
+        items = tuple(Item(i["endpoint"], i["values"], i["title"], i["organisation"], _from_iso(i["since"]),
+                           _from_iso(i["due"])) for i in data["items"])
+        return cls(data["kind"], data["count"], items, tuple(data["more"]) if data["more"] else None)
+
+
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day is not None else None
+
+
+def _from_iso(text: str | None) -> date | None:
+    return date.fromisoformat(text) if text is not None else None
 
 
 def _day(moment: datetime | date | None) -> date | None:
@@ -345,11 +367,31 @@ HOME: tuple[tuple[frozenset[str], Callable[[User, date], Section | None]], ...] 
 MUNICIPALITY = (to_sign_for, evaluations_to_answer, seats_of, unpaid_of, notices_of)
 
 
-def for_user(user: User) -> list[Section]:
-    """What waits for `user`, kind by kind (only the kinds with something in them)."""
-    today, found = clock.today(), []
-    for roles, read in HOME:
-        if roles & user.roles and (section := read(user, today)) is not None and section.count:
+# The adviser's kinds that read no one's own data and not the hour (as `minutes_missing` does): the same for every
+# adviser all day until the data changes.
+SHARED = frozenset({approvals, to_activate, invitations_near_deadline, evaluations_unanswered, seats, unpaid, notices,
+                    cost_keys_to_decide})
+
+Keep = Callable[[str, Callable[[], list]], list]
+
+
+def _read_now(key: str, read: Callable[[], list]) -> list:
+    return read()
+
+
+def for_user(user: User, shared: Keep = _read_now) -> list[Section]:
+    """What waits for `user`, kind by kind (only the kinds with something in them). `shared(key, read)`: the kinds
+    of `SHARED` the user sees, as JSON (`read()`, or a copy of what it returned for `key` while the data and the day
+    are the same)."""
+    today = clock.today()
+    mine = [read for roles, read in HOME if roles & user.roles]
+    common = [read for read in mine if read in SHARED]
+    kept = dict(zip(common, shared(",".join(read.__name__ for read in common),
+                                   lambda: [read(user, today).to_json() for read in common]))) if common else {}
+    found = []
+    for read in mine:
+        section = Section.from_json(kept[read]) if read in kept else read(user, today)
+        if section is not None and section.count:
             found.append(section)
     return found
 

@@ -1,7 +1,4 @@
 """The home page, health check, language choice and the statements every site must publish."""
-import json
-from collections.abc import Callable
-
 from flask import Blueprint, current_app, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -11,27 +8,22 @@ from sqlalchemy.exc import SQLAlchemyError
 from app import clock, languages
 from app.extensions import db
 from app.security import public
-from app.services import stored_documents, worklist
-from app.views import kept
+from app.services import worklist
+from app.views import stored
 
 bp = Blueprint("main", __name__)
 
 
 @bp.route("/")
 def home():
-    return render_template("main/home.html", user=current_user, sections=worklist.for_user(current_user, _stored),
+    return render_template("main/home.html", user=current_user, sections=worklist.for_user(current_user, _shared),
                            today=clock.today())
 
 
-def _stored(key: str, read: Callable[[], list]) -> list:
-    """The adviser's kinds that are the same for every adviser (worklist.SHARED), read once per content version, day
-    and language: reading them at 500 municipalities (every member's seats, the open evaluations' answers) made the
-    page some ten times the 50-row reference."""
-    current = stored_documents.version()
-    found = stored_documents.find("worklist", key, current)
-    if found is None:
-        found = kept(lambda: stored_documents.make("worklist", key, current, lambda: json.dumps(read()).encode()))
-    return json.loads(found)
+def _shared(key: str, read):
+    # Reading the adviser's shared kinds at 500 municipalities (every member's seats, the open evaluations' answers)
+    # made the page some ten times the 50-row reference (make bench).
+    return stored("worklist", key, read)
 
 
 @bp.route("/healthz")

@@ -115,6 +115,7 @@ def test_workflow_texts_are_translated_when_shown(app):
     with app.test_request_context(headers={"Accept-Language": "nb"}):
         refresh()  # the test's app context (and Flask-Babel's cache in it) outlives the request
         assert MEMBERSHIP.label("invited") == "Invitert"
+        assert state_label("membership", "invited") == "Invitert"  # remembered per language, not once for all
 
 
 def test_the_workflows_ask_the_translator_of_the_moment(app, monkeypatch):

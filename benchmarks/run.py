@@ -58,7 +58,8 @@ DOCUMENT_TYPES = ("application/pdf", "application/zip", "text/csv",
                   "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 # Documents served as they were uploaded or filed (app/downloads.py kept_file): nothing is made when they are
 # fetched, so their first fetch is already the stored copy's; they must answer a browser's second fetch with 304.
-KEPT = frozenset({"agreements.scanned_copy", "meetings.minutes_pdf", "meetings.annual_report_pdf"})
+KEPT = frozenset({"agreements.scanned_copy", "meetings.minutes_pdf", "meetings.annual_report_pdf",
+                  "meeting_items.item_document"})
 
 
 def bench_app(database: Path, **config):
@@ -242,7 +243,8 @@ def mail_delivery(count: int, workdir: Path) -> dict:
             adviser = scale.people()["adviser"]
             with app.test_request_context():
                 for n in range(count):
-                    mail.queue(f"mottaker{n}@bench.no", "Invitasjon", "invitation", user=adviser, path="/", days=7)
+                    mail.queue(f"mottaker{n}@bench.no", "Invitasjon", "invitation", locale="nb", user=adviser,
+                               path="/", days=7)
             db.session.commit()
             runner, runs = app.test_cli_runner(), 0
             started = time.perf_counter()

@@ -7,6 +7,7 @@ short runs, to try the benchmark itself, and prints its results without writing 
 import os
 import platform
 import re
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -52,6 +53,7 @@ FULL = Settings(units=500, history_municipalities=100, history_events=20_000, pa
 SMOKE = Settings(units=20, history_municipalities=10, history_events=1_000, page_seconds=1, reference_seconds=1,
                  archive_seconds=3, ticks=(100, 1_000), mails=100)
 ARCHIVE_CLIENTS, HEALTHZ_P99_MS, TICK_SECONDS, FLOOR_SHARE, SECOND_FETCH_SPEEDUP = 4, 200, 5, 0.5, 20
+REFETCHES = 5  # a document's second fetch is the median of this many
 REFERENCES = {"hello": "/_bench/hello", "50 rows": "/_bench/rows"}
 # What a browser saves rather than shows: measured as its first and second fetch, not under wrk.
 DOCUMENT_TYPES = ("application/pdf", "application/zip", "text/csv",
@@ -135,6 +137,12 @@ def timed_get(url: str, cookie: str, etag: str | None = None) -> tuple[requests.
     return response, (time.perf_counter() - started) * 1000
 
 
+def refetched(url: str, cookie: str, etag: str | None = None) -> tuple[requests.Response, float]:
+    """The last answer and the median time of REFETCHES fetches."""
+    fetches = [timed_get(url, cookie, etag) for _ in range(REFETCHES)]
+    return fetches[-1][0], statistics.median(ms for _, ms in fetches)
+
+
 def is_document(response: requests.Response) -> bool:
     return (response.headers.get("Content-Type", "").split(";")[0] in DOCUMENT_TYPES
             or "attachment" in response.headers.get("Content-Disposition", ""))
@@ -153,16 +161,33 @@ def measure_pages(server: Gunicorn, cookies: Cookies, pages: list[Page], adviser
             refused.append(f"{page.endpoint} {page.path}: {first.status_code}")
         elif is_document(first):
             # the stored copy, as a client without a cache gets it; then a browser's, revalidating what it kept
-            second, second_ms = timed_get(url, cookie)
-            revalidated, revalidated_ms = timed_get(url, cookie, first.headers.get("ETag"))
+            second, second_ms = refetched(url, cookie)
+            revalidated, revalidated_ms = refetched(url, cookie, first.headers.get("ETag"))
             documents[page.endpoint] = {"path": page.path, "first": first_ms, "second": second_ms,
                                         "revalidated": revalidated_ms,
+                                        "browser_keeps": "no-store" not in first.headers.get("Cache-Control", ""),
                                         "status": (second.status_code, revalidated.status_code)}
         else:
             wrk(url, cookie, seconds=1)  # warm up
             rows[page.endpoint] = {"path": page.path, **wrk(url, cookie, settings.page_seconds)}
     measure_references(server, adviser, settings, rows, "after")
     return rows, documents, refused
+
+
+def document_miss(name: str, document: dict) -> str | None:
+    """Why a document misses its target, None when it meets it. A browser keeps a copy and revalidates it (304)
+    unless the answer forbids keeping one (no-store: personal data, ASVS 8.2.1); then its stored copy is the second
+    fetch that must be SECOND_FETCH_SPEEDUP× faster. A document kept as filed is its stored copy already."""
+    first, (second_status, revalidated_status) = document["first"], document["status"]
+    if not document["browser_keeps"]:
+        if second_status != 200:
+            return f"second fetch answered {second_status}"
+        faster = first >= SECOND_FETCH_SPEEDUP * document["second"]
+    else:
+        if (second_status, revalidated_status) != (200, 304):
+            return f"answered {second_status} and {revalidated_status} to a second fetch and a revalidation"
+        faster = name in KEPT or first >= SECOND_FETCH_SPEEDUP * document["revalidated"]
+    return None if faster else f"second fetch not {SECOND_FETCH_SPEEDUP}× faster"
 
 
 def measure_references(server: Gunicorn, adviser: str, settings: Settings, rows: dict, when: str) -> None:
@@ -285,9 +310,7 @@ def main() -> int:
     failed = [f"answered other than 200: {line}" for line in refused]
     failed += [f"{name}: below {FLOOR_SHARE:.0%} of the floor or with errors" for name, row in rows.items()
                if "(reference" not in name and (row["rps"] < FLOOR_SHARE * floor or row["errors"])]
-    failed += [f"{name}: second fetch not {SECOND_FETCH_SPEEDUP}× faster" for name, doc in documents.items()
-               if doc["status"] != (200, 304)
-               or name not in KEPT and doc["revalidated"] * SECOND_FETCH_SPEEDUP > doc["first"]]
+    failed += [f"{name}: {miss}" for name, doc in documents.items() if (miss := document_miss(name, doc))]
     failed += ["tick"] if ticks[settings.ticks[-1]] >= TICK_SECONDS else []
     failed += ["healthz under archive load"] if archive_load["p99"] >= HEALTHZ_P99_MS or archive_load["errors"] \
         or archive_load["zip_errors"] else []
@@ -324,17 +347,20 @@ def render(settings: Settings, rows: dict, documents: dict, archive_load: dict, 
               "| document | path | first fetch ms | second fetch ms (stored copy) | speed-up | browser's second "
               "fetch ms (304) | speed-up |", "|---|---|---:|---:|---:|---:|---:|"]
     for name, d in documents.items():
-        speedup = d["first"] / d["revalidated"]
-        mark = " (kept as filed)" if name in KEPT else ""
-        if d["status"] != (200, 304) or name not in KEPT and speedup < SECOND_FETCH_SPEEDUP:
-            mark += " **below**"
-        lines.append(f"| {name} | `{d['path']}` | {d['first']:.0f} | {d['second']:.0f} "
-                     f"| {d['first'] / d['second']:.1f}× | {d['revalidated']:.0f} | {speedup:.1f}×{mark} |")
+        mark = " (kept as filed)" if name in KEPT else "" if d["browser_keeps"] else " (no-store)"
+        mark += " **below**" if document_miss(name, d) else ""
+        browser = (f"{d['revalidated']:.0f} | {d['first'] / d['revalidated']:.1f}×" if d["browser_keeps"]
+                   else "– | –")
+        lines.append(f"| {name} | `{d['path']}` | {d['first']:.0f} | {d['second']:.1f} "
+                     f"| {d['first'] / d['second']:.1f}× | {browser}{mark} |")
     lines += ["", f"Target: a browser's second fetch (If-None-Match with the first answer's ETag, answered 304 while "
                   f"nothing shown has changed) at least {SECOND_FETCH_SPEEDUP}× faster than the first. The stored "
                   "copy a client without a cache gets is made once per content version too. Documents kept as "
                   "uploaded or filed (scanned agreements, minutes, the annual report made when the adviser files "
-                  "it) are not made when fetched: their first fetch is the stored copy, and they answer 304.", "",
+                  "it) are not made when fetched: their first fetch is the stored copy, and they answer 304. Documents "
+                  "holding personal data a browser must not keep (no-store: the conference's participant lists) "
+                  "cannot be revalidated: their stored copy must be the 20× faster one. Second fetches are the "
+                  f"median of {REFETCHES}.", "",
               f"| /healthz while {ARCHIVE_CLIENTS} clients fetch archive ZIPs for {settings.archive_seconds} s "
               "| p50 ms | p99 ms | errors (2 s timeout, non-2xx) | ZIPs served | other answers | ZIP p50 ms |",
               "|---|---:|---:|---:|---:|---:|---:|",

@@ -10,3 +10,27 @@ def test_the_mail_step_delivers_every_message_over_one_connection(tmp_path):
 
 def test_the_tick_step_applies_every_due_case(tmp_path):
     run.tick_seconds(20, tmp_path)  # the step asserts that every due case was applied
+
+
+def _document(first, second, revalidated, status=(200, 304), browser_keeps=True):
+    return {"first": first, "second": second, "revalidated": revalidated, "status": status,
+            "browser_keeps": browser_keeps}
+
+
+def test_a_document_the_browser_keeps_is_judged_by_its_revalidation():
+    assert run.document_miss("agreements.agreement_pdf", _document(400, 30, 10)) is None
+    assert run.document_miss("agreements.agreement_pdf", _document(400, 10, 30)) is not None
+    assert run.document_miss("agreements.agreement_pdf", _document(400, 10, 10, status=(200, 200))) is not None
+
+
+def test_a_document_kept_as_filed_need_not_be_faster_but_must_answer_304():
+    assert run.document_miss("agreements.scanned_copy", _document(9, 9, 3)) is None
+    assert run.document_miss("agreements.scanned_copy", _document(9, 9, 3, status=(200, 200))) is not None
+
+
+def test_a_document_no_browser_may_keep_is_judged_by_its_stored_copy():
+    private = dict(status=(200, 200), browser_keeps=False)
+    assert run.document_miss("conference.participants_csv", _document(100, 4, 100, **private)) is None
+    assert run.document_miss("conference.participants_csv", _document(100, 6, 1, **private)) is not None
+    assert run.document_miss("conference.participants_csv", _document(100, 4, 4, status=(500, 200),
+                                                                      browser_keeps=False)) is not None

@@ -1,7 +1,7 @@
 """A meeting's agenda items: numbered per body and year, changed only before the meeting, documents read by whoever
 sees the meeting, decisions recorded and changed only with a reason; the decisions elsewhere that name an item."""
 import io
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -29,7 +29,9 @@ def world(orgs, adviser):
 
 
 def _add(meeting, adviser, title="Sak"):
-    with clock.pinned(min(meeting.starts_at.date(), clock.today())):
+    """An item added the day before the meeting at the latest (on its day the clock's time of day could be past
+    its start)."""
+    with clock.pinned(min(meeting.starts_at.date() - timedelta(days=1), clock.today())):
         return meeting_items.add(meeting, adviser, title=title, description="")
 
 

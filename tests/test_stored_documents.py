@@ -286,3 +286,21 @@ def test_each_language_keeps_its_own_copy(client, orgs, adviser, monkeypatch):
     for language in ("nb", "en", "nb", "en"):
         assert "Voss" in client.get(f"/offentlig/medlemmer?lang={language}").get_data(as_text=True)
     assert len(calls) == 2  # one read per language, not one each time the language changes
+
+
+def test_a_release_that_changes_the_code_makes_the_copies_anew(client, orgs, adviser, monkeypatch):
+    factories.member_case(orgs["Voss"], adviser, activated_on=date(2025, 2, 1))
+    db.session.commit()
+    calls = _counting(monkeypatch, facts, "member_municipalities")
+    client.get("/offentlig/medlemmer")
+    client.get("/offentlig/medlemmer")
+    monkeypatch.setattr(stored_documents, "code_fingerprint", lambda template_folder: "next-release")
+    client.get("/offentlig/medlemmer")
+    assert len(calls) == 2  # the data did not change, the code that stores it did
+
+
+def test_the_code_fingerprint_covers_the_templates(tmp_path):
+    (tmp_path / "page.html").write_text("<p>{{ a }}</p>")
+    before = stored_documents.code_fingerprint.__wrapped__(str(tmp_path))
+    (tmp_path / "page.html").write_text("<p>{{ a }} {{ b }}</p>")
+    assert stored_documents.code_fingerprint.__wrapped__(str(tmp_path)) != before

@@ -10,6 +10,8 @@ HTML, not WeasyPrint.
 """
 import hashlib
 from collections.abc import Callable
+from functools import cache
+from pathlib import Path
 
 from flask import current_app
 from flask_babel import get_locale
@@ -17,6 +19,7 @@ from sqlalchemy import delete, inspect, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+import workflows
 from app import clock, languages
 from app.extensions import db
 from app.models import (AuditHead, ContentVersion, LoginAttempt, LoginSession, RateLimit, RenderedPdf,
@@ -29,9 +32,24 @@ _BUMPED = "content_version_bumped"  # session.info: this transaction has added i
 
 
 def version() -> str:
-    """What a stored copy must have been made at to be served now: the content version, today, the language."""
+    """What a stored copy must have been made at to be served now: the content version, today, the language and the
+    code that makes it."""
     seq = db.session.scalar(select(ContentVersion.seq).where(ContentVersion.id == 1)) or 0
-    return f"{seq}:{clock.today().isoformat()}:{get_locale()}"
+    return f"{seq}:{clock.today().isoformat()}:{get_locale()}:{code_fingerprint(current_app.template_folder)}"
+
+
+@cache
+def code_fingerprint(template_folder: str) -> str:
+    """The app's code, templates and catalogs, hashed once a process: a release that changes how a copy is made (a
+    column, a text, the shape of stored page data) does not serve the copies the one before made, though the data
+    has not changed."""
+    digest = hashlib.sha256()
+    for root in (Path(__file__).resolve().parents[1], Path(workflows.__file__).parent, Path(template_folder)):
+        for path in sorted(root.rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts:
+                digest.update(f"{path.relative_to(root)}\0".encode())
+                digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
 
 
 def etag(kind: str, key: str, current: str) -> str:

@@ -490,3 +490,18 @@ def test_the_member_list_pages_through_the_members(client, auth, orgs, people, l
     first, second = (client.get(f"/medlemskap/?page={n}").get_data(as_text=True) for n in (1, 2))
     assert list(_member_list_rows(first)) == ["Lindås"] and list(_member_list_rows(second)) == ["Voss"]
     assert "Side 1 av 2 (2 treff)" in first and 'rel="next"' in first
+
+
+def test_the_member_list_is_read_once_per_content_version(client, auth, orgs, people, lindas, monkeypatch):
+    """The list's rows are stored as read: the next visit reads none of them, a change to the data reads them
+    again."""
+    auth.login(people["adviser"])
+    assert _member_list_rows(client.get("/medlemskap/").get_data(as_text=True))["Lindås"][4] == "mangler"
+    reads = []
+    monkeypatch.setattr(members, "current_cases", lambda read=members.current_cases: reads.append(1) or read())
+    client.get("/medlemskap/")
+    assert reads == []
+    members.set_admin_contact(orgs["Lindås"], people["adviser"], name="Synnøve Hjartholm", email="s@lindas.kommune.no")
+    db.session.commit()
+    assert _member_list_rows(client.get("/medlemskap/").get_data(as_text=True))["Lindås"][4] == "Synnøve Hjartholm"
+    assert reads == [1]

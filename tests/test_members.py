@@ -501,7 +501,8 @@ def test_the_member_list_is_read_once_per_content_version(client, auth, orgs, pe
     monkeypatch.setattr(members, "current_cases", lambda read=members.current_cases: reads.append(1) or read())
     client.get("/medlemskap/")
     assert reads == []
-    members.set_admin_contact(orgs["Lindås"], people["adviser"], name="Synnøve Hjartholm", email="s@lindas.kommune.no")
+    members.set_admin_contact(orgs["Lindås"], people["adviser"], name="Synnøve Hjartholm",
+                              email="s@lindas.kommune.no")
     db.session.commit()
     assert _member_list_rows(client.get("/medlemskap/").get_data(as_text=True))["Lindås"][4] == "Synnøve Hjartholm"
     assert reads == [1]

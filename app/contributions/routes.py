@@ -131,8 +131,13 @@ def invoice_basis_page():
                                           else years[0])
     ordered = stored("invoice_basis_order", year, lambda: invoice_basis.order(year))
     page = paginate([line_id for line_id, _ in ordered], request.args.get("page", 1, type=int), PER_PAGE)
+    # A page's rows read some ten statements (the parties' names and numbers that year, the agreements and keys):
+    # half the page at 500 municipalities, and the same for every adviser.
+    rows = stored("invoice_basis_rows", f"{year}:{page.page}",
+                  lambda: [row.to_json() for row in invoice_basis.rows(year, page.items)])
     return render_template("contributions/invoice_basis.html", year=year, years=years, page=page,
-                           rows=invoice_basis.rows(year, page.items), total=sum(amount for _, amount in ordered),
+                           rows=[invoice_basis.InvoiceRow.from_json(row) for row in rows],
+                           total=sum(amount for _, amount in ordered),
                            due_days=current_app.config["INVOICE_DUE_DAYS"])
 
 

@@ -134,8 +134,8 @@ def test_the_answer_status_pages_through_the_municipalities(client, auth, orgs, 
 
 
 def test_who_is_asked_is_read_once_per_content_version(client, auth, orgs, people, monkeypatch):
-    """The status and the list of years store who is asked as read; an answer (a change to the data) reads it
-    again."""
+    """The status (who is asked, the page's answers) and the list of years are stored as read; an answer (a change
+    to the data) reads them again."""
     from app.services import members
     evaluations.create(2026, ["Hva fungerte?"], people["adviser"])
     db.session.commit()
@@ -145,6 +145,7 @@ def test_who_is_asked_is_read_once_per_content_version(client, auth, orgs, peopl
     reads = []
     monkeypatch.setattr(members, "answering_ids",
                         lambda years, read=members.answering_ids: reads.append(1) or read(years))
+    monkeypatch.setattr(evaluations, "status", lambda *args, read=evaluations.status: reads.append(2) or read(*args))
     for path in ("/medlemskap/vurdering/2026", "/medlemskap/vurdering", "/medlemskap/vurdering/2026/avslutt"):
         client.get(path)
     assert reads == []
@@ -154,6 +155,7 @@ def test_who_is_asked_is_read_once_per_content_version(client, auth, orgs, peopl
     auth.logout()
     auth.login(people["adviser"])
     reads.clear()  # the home page's own copy
-    assert "1 av 2 medlemskommuner har svart." in client.get("/medlemskap/vurdering/2026").get_data(as_text=True)
+    html = client.get("/medlemskap/vurdering/2026").get_data(as_text=True)
+    assert "1 av 2 medlemskommuner har svart." in html and "Nettverket." in html
     assert "1 av 2" in client.get("/medlemskap/vurdering").get_data(as_text=True)
-    assert reads == [1, 1]
+    assert reads == [1, 2, 1]

@@ -127,7 +127,7 @@ def organisation(org_id: int):
         "members/organisation.html", org=org, case=case, member=member, today=today,
         standing=in_force.of(case, today) if case else None,
         party=org.is_party,
-        seats=representatives.seats(org, today), terms=terms,
+        seats=representatives.seats_from(terms, today), terms=terms,
         proposals=[(t, representatives.actions(t, current_user)) for t in terms if t.waiting],
         comments=representatives.decision_comments(terms),
         contact=members.admin_contact(org), lines=contributions.lines_for(org),

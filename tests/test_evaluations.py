@@ -131,3 +131,31 @@ def test_the_answer_status_pages_through_the_municipalities(client, auth, orgs, 
     first, second = (client.get(f"/medlemskap/vurdering/2026?page={n}").get_data(as_text=True) for n in (1, 2))
     assert ">Lindås<" in first and ">Voss<" not in first and ">Voss<" in second and ">Lindås<" not in second
     assert "0 av 2 medlemskommuner har svart." in second and "Side 2 av 2 (2 treff)" in second
+
+
+def test_who_is_asked_is_read_once_per_content_version(client, auth, orgs, people, monkeypatch):
+    """The status (who is asked, the page's answers) and the list of years are stored as read; an answer (a change
+    to the data) reads them again."""
+    from app.services import members
+    evaluations.create(2026, ["Hva fungerte?"], people["adviser"])
+    db.session.commit()
+    auth.login(people["adviser"])
+    assert "0 av 2 medlemskommuner har svart." in client.get("/medlemskap/vurdering/2026").get_data(as_text=True)
+    assert "0 av 2" in client.get("/medlemskap/vurdering").get_data(as_text=True)
+    reads = []
+    monkeypatch.setattr(members, "answering_ids",
+                        lambda years, read=members.answering_ids: reads.append(1) or read(years))
+    monkeypatch.setattr(evaluations, "status", lambda *args, read=evaluations.status: reads.append(2) or read(*args))
+    for path in ("/medlemskap/vurdering/2026", "/medlemskap/vurdering", "/medlemskap/vurdering/2026/avslutt"):
+        client.get(path)
+    assert reads == []
+    auth.logout()
+    auth.login(people["lindas_contact"])
+    assert _answer(client, 2026, ["Nettverket."]).status_code == 302
+    auth.logout()
+    auth.login(people["adviser"])
+    reads.clear()  # the home page's own copy
+    html = client.get("/medlemskap/vurdering/2026").get_data(as_text=True)
+    assert "1 av 2 medlemskommuner har svart." in html and "Nettverket." in html
+    assert "1 av 2" in client.get("/medlemskap/vurdering").get_data(as_text=True)
+    assert reads == [1, 2, 1]

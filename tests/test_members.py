@@ -248,6 +248,23 @@ def test_role_checks(client, login, lindas, role, organisation, path, status):
     assert client.get(path).status_code == status
 
 
+def test_the_seats_read_from_the_history_are_the_seats(orgs, people, lindas):
+    """The membership page takes the seats from the terms it lists (`seats_from`): the same as `seats`, whether a
+    seat is held, ends soon, has a successor proposed, ended, had a proposal rejected or was never filled."""
+    org, adviser = orgs["Lindås"], people["adviser"]
+    factories.representative(org, adviser, group="steering", starts_on=date(2025, 1, 1))  # ends soon
+    factories.representative(org, adviser, seat=1, starts_on=date(2024, 3, 1), ends_on=date(2024, 12, 31))  # ended
+    held = factories.representative(org, adviser, seat=2, starts_on=date(2025, 1, 1))
+    representatives.propose(org, people["lindas_contact"], group="project", name="Neste", email="n@x.no",
+                            starts_on=held.ends_on + timedelta(days=1), seat=2)
+    rejected = representatives.propose(org, people["lindas_contact"], group="project", name="Avvist",
+                                       email="a@x.no", starts_on=clock.today() + timedelta(days=30), seat=1)
+    workflow.perform(rejected, "reject", adviser, comment="Nei.")
+    db.session.commit()
+    for day in (clock.today(), date(2024, 6, 1), date(2027, 6, 1), date(2028, 6, 1)):
+        assert representatives.seats_from(representatives.history(org), day) == representatives.seats(org, day)
+
+
 def test_membership_page_shows_seats_and_is_linked_from_the_case(client, auth, orgs, people, lindas):
     org = orgs["Lindås"]
     factories.representative(org, people["adviser"], group="steering", starts_on=date(2025, 1, 1), name="Sjef Sjefsen")
@@ -490,3 +507,19 @@ def test_the_member_list_pages_through_the_members(client, auth, orgs, people, l
     first, second = (client.get(f"/medlemskap/?page={n}").get_data(as_text=True) for n in (1, 2))
     assert list(_member_list_rows(first)) == ["Lindås"] and list(_member_list_rows(second)) == ["Voss"]
     assert "Side 1 av 2 (2 treff)" in first and 'rel="next"' in first
+
+
+def test_the_member_list_is_read_once_per_content_version(client, auth, orgs, people, lindas, monkeypatch):
+    """The list's rows are stored as read: the next visit reads none of them, a change to the data reads them
+    again."""
+    auth.login(people["adviser"])
+    assert _member_list_rows(client.get("/medlemskap/").get_data(as_text=True))["Lindås"][4] == "mangler"
+    reads = []
+    monkeypatch.setattr(members, "current_cases", lambda read=members.current_cases: reads.append(1) or read())
+    client.get("/medlemskap/")
+    assert reads == []
+    members.set_admin_contact(orgs["Lindås"], people["adviser"], name="Synnøve Hjartholm",
+                              email="s@lindas.kommune.no")
+    db.session.commit()
+    assert _member_list_rows(client.get("/medlemskap/").get_data(as_text=True))["Lindås"][4] == "Synnøve Hjartholm"
+    assert reads == [1]

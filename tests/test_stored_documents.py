@@ -279,6 +279,25 @@ def test_the_invoice_basis_page_orders_the_year_once_per_content_version(client,
     assert names() == ["Aaa", "Askøy"] and len(calls) == 2
 
 
+def test_the_invoice_basis_page_reads_its_rows_once_per_content_version(client, auth, adviser, orgs, monkeypatch):
+    contributions.ensure_lines(factories.member_case(orgs["Voss"], adviser, activated_on=date(2025, 2, 1)))
+    db.session.commit()
+    calls = _counting(monkeypatch, invoice_basis, "rows")
+    auth.login(adviser)
+    path = "/medlemskap/bidrag/fakturagrunnlag?year=2026"
+    client.get(path)  # past the welcome message
+
+    def table() -> str:
+        html = client.get(path).get_data(as_text=True)
+        return html[html.index("<tbody>"):html.index("</tbody>")]
+
+    assert "Voss kommune" in table() and table() == table() and len(calls) == 1
+    line = contributions.line(orgs["Voss"], 2026)
+    contributions.mark_invoiced(line, adviser, invoiced_on=date(2026, 3, 2), reference="F-77")
+    db.session.commit()
+    assert "02.03.2026 (F-77)" in table() and len(calls) == 2
+
+
 def test_each_language_keeps_its_own_copy(client, orgs, adviser, monkeypatch):
     factories.member_case(orgs["Voss"], adviser, activated_on=date(2025, 2, 1))
     db.session.commit()

@@ -418,6 +418,31 @@ def test_min_kommune_starts_with_the_membership_and_what_is_due(client, auth, or
     assert "Prosjektgruppen, plass 1" in main[due:earlier], "no representatives yet"
 
 
+def test_min_kommune_reads_what_is_due_once_per_content_version(client, auth, orgs, adviser, lindas, monkeypatch):
+    """What is due is stored per municipality as read: the next visit reads none of it, an answer (a change to the
+    data) reads it again; another municipality has its own."""
+    _, contact, _ = lindas
+    evaluations.create(2026, ["Hva har samarbeidet gitt kommunen?"], adviser)
+    voss = factories.user("municipality_contact", organisation=orgs["Voss"])
+    db.session.commit()
+    auth.login(contact)
+    assert "Årlig vurdering 2026" in client.get("/min-kommune/").get_data(as_text=True)
+    reads = []
+    monkeypatch.setattr(worklist, "for_organisation", lambda org, read=worklist.for_organisation: reads.append(org.id)
+                        or read(org))
+    assert "Årlig vurdering 2026" in client.get("/min-kommune/").get_data(as_text=True) and reads == []
+    evaluation = evaluations.for_year(2026)
+    evaluations.answer(evaluation, orgs["Lindås"], contact, {q.id: "Mye." for q in evaluation.questions})
+    db.session.commit()
+    assert "Årlig vurdering 2026" not in client.get("/min-kommune/").get_data(as_text=True)
+    assert reads == [orgs["Lindås"].id]
+    assert "Prosjektgruppen, plass 1" in client.get("/min-kommune/").get_data(as_text=True)
+    auth.logout()
+    auth.login(voss)
+    assert "Prosjektgruppen, plass 1" not in client.get("/min-kommune/").get_data(as_text=True), "Voss is no member"
+    assert reads == [orgs["Lindås"].id, orgs["Voss"].id]
+
+
 @pytest.mark.parametrize("deadline", [date(2026, 12, 15), date(2026, 11, 22)], ids=["open", "passed"])
 def test_min_kommune_keeps_the_invitation_of_a_municipality_still_invited(client, auth, orgs, adviser, deadline):
     """After the deadline the contact person may still ask to answer yes: the letter stays where it was."""

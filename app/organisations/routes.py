@@ -30,8 +30,9 @@ WITH_HISTORY = (selectinload(Organisation.names), selectinload(Organisation.numb
                 selectinload(Organisation.predecessor_links).joinedload(OrganisationSuccession.predecessor))
 
 
-def get_organisation(org_id: int) -> Organisation:
-    found = db.session.get(Organisation, org_id, options=WITH_HISTORY)
+def get_organisation(org_id: int, options=WITH_HISTORY) -> Organisation:
+    """The organisation, with its names, numbers and successions unless `options` says otherwise."""
+    found = db.session.get(Organisation, org_id, options=options)
     if found is None:
         abort(404)
     return found
@@ -136,7 +137,7 @@ def change(org_id: int):
 @bp.route("/<int:org_id>/opplysninger", methods=["GET", "POST"])
 @role_required(ADVISER, ADMIN)
 def details(org_id: int):
-    org = get_organisation(org_id)
+    org = get_organisation(org_id, options=())  # the form shows none of its history
     form = DetailsForm(obj=org)
     if request.method == "GET":
         form.region.data = org.region or ""

@@ -4,7 +4,7 @@ from itertools import islice
 
 from flask_babel import gettext as _
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from app import clock
 from app.extensions import db
@@ -97,7 +97,8 @@ def status(evaluation: Evaluation, organisation_ids: list[int] | None = None
     responses = {r.organisation_id: r for r in db.session.scalars(
         select(EvaluationResponse).where(EvaluationResponse.evaluation_id == evaluation.id,
                                          EvaluationResponse.organisation_id.in_(organisation_ids))
-        .options(selectinload(EvaluationResponse.submitted_by), selectinload(EvaluationResponse.answers)))}
+        # The submitter's name alone: not their roles and organisation.
+        .options(joinedload(EvaluationResponse.submitted_by).lazyload("*"), selectinload(EvaluationResponse.answers)))}
     return [(found[org_id], responses.get(org_id)) for org_id in organisation_ids]
 
 

@@ -2,7 +2,7 @@
 what it is billed for, as a table, CSV and an Excel workbook."""
 import csv
 import io
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass, replace
 from datetime import date
 
 from flask_babel import gettext as _, lazy_gettext as _l
@@ -37,6 +37,17 @@ class InvoiceRow:
     due_on: date | None
     paid_on: date | None
     line_id: int
+
+    DAYS = ("invoiced_on", "due_on", "paid_on")
+
+    def to_json(self) -> list:
+        return [value.isoformat() if isinstance(value, date) else value for value in astuple(self)]
+
+    @classmethod
+    def from_json(cls, values: list) -> "InvoiceRow":
+        row = cls(*values)
+        return replace(row, reference_html=Markup(row.reference_html),
+                       **{name: date.fromisoformat(day) for name in cls.DAYS if (day := getattr(row, name))})
 
 
 AGREEMENT_BASIS, KEY_BASIS = _l("Samarbeidsavtale"), _l("Fordelingsnøkkel")

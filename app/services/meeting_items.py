@@ -198,10 +198,11 @@ def decided_under(item: MeetingItem) -> list[Decided]:
 
 def choices(kind: str) -> list[tuple[int, str]]:
     """The items of the body's meetings a decision can be made under, newest meeting first, as (id, label)."""
-    items = db.session.scalars(select(MeetingItem).join(MeetingItem.meeting).where(
+    # The meeting's day alone: loading the meetings loads their invitees too.
+    items = db.session.execute(select(MeetingItem, Meeting.starts_at).join(MeetingItem.meeting).where(
         Meeting.kind == kind, MeetingItem.approves_minutes_of_id.is_(None))
         .order_by(Meeting.starts_at.desc(), MeetingItem.position).limit(CHOICES_SHOWN))
-    return [(item.id, f"{item.label} ({short_date(item.meeting.starts_at)})") for item in items]
+    return [(item.id, f"{item.label} ({short_date(starts_at)})") for item, starts_at in items]
 
 
 def under(item_id: int | None, kind: str) -> MeetingItem | None:

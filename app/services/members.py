@@ -381,8 +381,10 @@ def can_edit(user: User, organisation: Organisation) -> bool:
 
 
 def admin_contact(organisation: Organisation) -> AdministrativeContact | None:
+    # Who changed it last, by name (not their roles and organisation), with it.
     return db.session.scalar(select(AdministrativeContact).where(
-        AdministrativeContact.organisation_id == organisation.id))
+        AdministrativeContact.organisation_id == organisation.id)
+        .options(joinedload(AdministrativeContact.updated_by).lazyload("*")))
 
 
 def admin_contacts(organisation_ids: list[int]) -> dict[int, AdministrativeContact]:

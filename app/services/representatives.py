@@ -334,6 +334,11 @@ def seats(organisation: Organisation, today: date) -> list[Seat]:
     return seats_of([organisation], today)[organisation.id]
 
 
+def seats_from(history_of: list[Representative], today: date) -> list[Seat]:
+    """`seats` from the organisation's `history` (read already), without reading the terms again."""
+    return _seats([term for term in reversed(history_of) if term.state in HOLDING], today)
+
+
 def seats_of(organisations: list[Organisation], today: date) -> dict[int, list[Seat]]:
     """`seats` of each municipality, by organisation id, in one query."""
     holding = {organisation.id: [] for organisation in organisations}

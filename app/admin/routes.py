@@ -15,7 +15,7 @@ from app.models import Organisation, OutboxMessage, User
 from app.models.organisation import MUNICIPALITY
 from app.security import role_required
 from app.services import mail, password_links, privacy, users
-from app.views import attempt_or_flash, attempt_result, confirmation
+from app.views import attempt_or_flash, attempt_result, confirmation, stored
 from workflows.roles import ADMIN, ADVISER
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -23,9 +23,15 @@ PER_PAGE = 25
 
 
 def _organisation_choices():
-    rows = db.session.execute(select(Organisation.id, Organisation.official_name, Organisation.name)
-                              .order_by(Organisation.kind != MUNICIPALITY, Organisation.sort_key))
-    return choices([(0, _("— ingen —"))]) + names((org_id, official or name) for org_id, official, name in rows)
+    """Every organisation, municipalities first (read once per content version: over a thousand rows were a fifth
+    of the user form, 01.12.2026)."""
+    return choices([(0, _("— ingen —"))]) + names(stored("organisation_choices", "", _organisation_names))
+
+
+def _organisation_names() -> list[tuple[int, str]]:
+    return [(org_id, official or name) for org_id, official, name in db.session.execute(
+        select(Organisation.id, Organisation.official_name, Organisation.name)
+        .order_by(Organisation.kind != MUNICIPALITY, Organisation.sort_key))]
 
 
 def _get_user(user_id: int) -> User:

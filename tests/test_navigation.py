@@ -8,7 +8,7 @@ from flask import url_for
 
 from app.extensions import db
 from app.models.case import MUNICIPALITY_PARTY
-from app.navigation import NAV
+from app.navigation import NAV, row_url
 from app.services import workflow
 from tests import factories, security_world
 from tests.conftest import Auth
@@ -158,3 +158,16 @@ def test_a_request_is_linked_only_for_those_who_may_open_it(app, orgs):
         assert "Venter på godkjenning" in page
         assert (link in page) is sees
         assert client.get(f"/godkjenninger/{request.id}").status_code == (200 if sees else 404)
+
+
+@pytest.mark.parametrize("endpoint, key, values", [
+    ("cases.case_page", "case_id", {}),
+    ("cases.action", "case_id", {"trigger": "withdraw"}),
+    ("approvals.approve", "request_id", {"page": 2}),
+    ("members.action", "rep_id", {"trigger": "approve", "fra": "godkjenninger"}),
+])
+def test_a_lists_url_built_once_is_url_for_of_each_row(app, endpoint, key, values):
+    with app.test_request_context("/"):
+        url = row_url(endpoint, key, **values)
+        for row_id in (1, 10, 987, 12345678):
+            assert url(row_id) == url_for(endpoint, **{key: row_id}, **values)

@@ -107,6 +107,16 @@ def test_timeline_page_has_one_row_per_municipality_and_the_years(client, login,
     assert "Takket nei, ikke svart eller trukket: fra 28.10.2016" in text
 
 
+def test_a_municipality_invited_after_the_timeline_was_read_has_its_row_at_once(client, login, orgs):
+    """The order of the rows is stored per content version: a new case changes it."""
+    _story(orgs, names=("Lindås", "Meland"))
+    login("adviser", organisation="Bergen")
+    assert "Fedje" not in _plot(client.get("/tidslinje").get_data(as_text=True))
+    _story(orgs, names=("Fedje",))
+    svg = _plot(client.get("/tidslinje").get_data(as_text=True))
+    assert re.findall(r'<g class="tl-row" data-municipality="([^"]+)"', svg) == ["Fedje", "Lindås", "Meland"]
+
+
 def test_timeline_is_empty_before_anyone_is_invited(client, login):
     login("adviser", organisation="Bergen")
     html = client.get("/tidslinje").get_data(as_text=True)

@@ -4,7 +4,7 @@ from datetime import date, datetime
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy.orm import contains_eager, selectinload
+from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from app import access, agreement_text, clock, downloads, letters, search
 from app.services import agreement_print
@@ -23,9 +23,11 @@ from workflows.roles import ADVISER, SIGNATORY
 bp = Blueprint("agreements", __name__, url_prefix="/avtaler")
 
 
-def get_agreement(agreement_id: int) -> Agreement:
-    """The agreement, if the signed-in user may see its case; 404 otherwise."""
-    agreement = db.session.get(Agreement, agreement_id)
+def get_agreement(agreement_id: int, *loads) -> Agreement:
+    """The agreement, if the signed-in user may see its case; 404 otherwise. Read with its case and organisation;
+    `loads`: loader options for what else the page shows."""
+    agreement = db.session.get(Agreement, agreement_id, options=[
+        joinedload(Agreement.case).joinedload(MembershipCase.organisation), *loads])
     if agreement is None or not agreement.case.can_view(current_user):
         abort(404)
     return agreement
@@ -76,7 +78,7 @@ def agreement_list():
 
 @bp.route("/<int:agreement_id>")
 def agreement_page(agreement_id: int):
-    agreement = get_agreement(agreement_id)
+    agreement = get_agreement(agreement_id, joinedload(Agreement.template))
     return render_template("agreements/agreement.html", **agreement_print.context(agreement),
                            document=agreement_print.document(agreement), sealed=seals.sealed(agreement),
                            sealed_key=seals.sealed_key(agreement))

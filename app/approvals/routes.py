@@ -5,12 +5,13 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import Select
+from sqlalchemy.orm import joinedload
 
 from app import access
 from app.approvals.forms import ApproveForm, JoinDecisionForm, RejectForm
 from app.extensions import db
 from app.forms import ConfirmForm
-from app.models import JoinRequest, MailboxLink, TransitionRequest
+from app.models import JoinRequest, MailboxLink, MembershipCase, TransitionRequest
 from app.security import role_required
 from app.services.overview import ListPage
 from app.services import joins, mailbox_links, representatives, subgroups, waiting, workflow
@@ -44,9 +45,12 @@ def inbox():
                            subgroups=_section(subgroups.awaiting_decision_query(), "undergrupper", counts.subgroups),
                            proposals=proposals,
                            proposal_rows=[(p, representatives.actions(p, current_user)) for p in proposals.items],
-                           contacts=_section(mailbox_links.awaiting_confirmation_query(), "postmottak",
-                                             counts.contacts),
-                           joins=_section(joins.awaiting_decision_query(), "innmelding", counts.joins))
+                           contacts=_section(mailbox_links.awaiting_confirmation_query().options(
+                               joinedload(MailboxLink.case).joinedload(MembershipCase.organisation),
+                               joinedload(MailboxLink.case).joinedload(MembershipCase.round),
+                               joinedload(MailboxLink.reply)), "postmottak", counts.contacts),
+                           joins=_section(joins.awaiting_decision_query().options(
+                               joinedload(JoinRequest.organisation)), "innmelding", counts.joins))
 
 
 def _section(query: Select, param: str, total: int) -> ListPage:

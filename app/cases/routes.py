@@ -45,9 +45,10 @@ def case_list():
                            anything=bool(page.total) or bool(state) and db.finds(stmt))
 
 
-# The signatures, waiting requests, and the agreements with their signatures and scanned copies (a couple of each),
-# in two queries.
+# The signatures, waiting requests, the agreement in force or being signed, and every agreement with their
+# signatures and scanned copies (a couple of each), in two queries.
 CASE_PAGE_LOADS = (joinedload(MembershipCase.signatures), joinedload(MembershipCase.waiting_requests),
+                   joinedload(MembershipCase.agreement),
                    selectinload(MembershipCase.agreements).options(joinedload(Agreement.signatures),
                                                                    joinedload(Agreement.documents)))
 

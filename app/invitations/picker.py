@@ -10,7 +10,6 @@ from datetime import date
 from itertools import groupby
 from typing import NamedTuple
 
-from flask import url_for
 from flask_babel import gettext, lazy_gettext as _l
 from markupsafe import Markup, escape
 from sqlalchemy import case as sql_case, func, select
@@ -20,6 +19,7 @@ from app.extensions import db
 from app.forms import choices, escape_each, names
 from app.models import InvitationRound, MembershipCase, Organisation, User
 from app.models.organisation import MUNICIPALITY, REGIONS
+from app.navigation import row_url
 from app.safe_input import MAX_ID
 from app.services import cases
 from workflows import MEMBERSHIP
@@ -109,33 +109,32 @@ class _Rows:
         self.latest = {organisation_id: (state, title) for organisation_id, state, title in db.session.execute(
             select(MembershipCase.organisation_id, MembershipCase.state, InvitationRound.title)
             .join(MembershipCase.round).where(MembershipCase.id.in_(latest)))}
-        # The few different reasons and statuses, escaped once each.
+        # The few different reasons and statuses, translated and escaped once each.
         self.escaped = _escaped([r.reason for r in refused.values()])
+        self.statuses: dict[tuple[str, str], str] = {}
         self.with_contact = set(db.session.scalars(select(User.organisation_id).where(
             User.organisation_id.in_(ids), User.active.is_(True), User.role_rows.any(role=MUNICIPALITY_CONTACT))))
-        marker = 918273645  # a case id no page has; url_for once, not for each of hundreds of rows
-        self.case_url = url_for("cases.case_page", case_id=marker).split(str(marker))
+        self.case_url = row_url("cases.case_page", "case_id")
         self.words = {key: escape(text) for key, text in (
             ("invited", gettext("allerede invitert i denne runden")), ("case", gettext("saken")),
             ("for", gettext("for")), ("new", gettext("ikke invitert før")),
             ("no_contact", gettext("ingen kontaktperson")))}
 
     def status(self, state: str, title: str) -> str:
-        text = f"{MEMBERSHIP.label(state)} ({title})"
-        if text not in self.escaped:
-            self.escaped[text] = str(escape(text))
-        return self.escaped[text]
+        if (state, title) not in self.statuses:
+            self.statuses[state, title] = str(escape(f"{MEMBERSHIP.label(state)} ({title})"))
+        return self.statuses[state, title]
 
     def html(self, municipalities: list) -> Markup:
         names = escape_each([o.name for o in municipalities])
-        escaped, words, (url_before, url_after) = self.escaped, self.words, self.case_url
+        escaped, words, case_url = self.escaped, self.words, self.case_url
         items = []
         for o, name in zip(municipalities, names):
             if o.id in self.invited:
                 items.append(f'<li><span>{name}</span> <span class="muted">– {words["invited"]}</span></li>')
             elif o.id in self.refused:
                 refusal = self.refused[o.id]
-                link = (f' (<a href="{url_before}{refusal.case_id}{url_after}">{words["case"]}<span '
+                link = (f' (<a href="{case_url(refusal.case_id)}">{words["case"]}<span '
                         f'class="visually-hidden"> {words["for"]} {name}</span></a>)') if refusal.case_id else ""
                 items.append(f'<li><span>{name}</span> <span class="muted">– {escaped[refusal.reason]}{link}</span>'
                              f"</li>")

@@ -70,9 +70,13 @@ def refusals(organisations: list[Organisation], day: date, *, every: bool = Fals
         wanted = set(ids) | {successor_id for found in successors.values() for successor_id, _ in found}
         held = held.where(MembershipCase.organisation_id.in_(wanted))
     blocking = {}  # organisation id -> its first blocking case: (case id, reason)
+    reasons = {}  # (state, agreement issued) -> the reason, translated once and not for each of hundreds of cases
     for case_id, organisation_id, state, agreement_start in db.session.execute(held.order_by(MembershipCase.id)):
         if organisation_id not in blocking:
-            blocking[organisation_id] = (case_id, _case_reason(state, agreement_start))
+            kind = (state, agreement_start is None)
+            if kind not in reasons:
+                reasons[kind] = _case_reason(state, agreement_start)
+            blocking[organisation_id] = (case_id, reasons[kind])
     found = {}
     for organisation_id, active_to in ((o.id, o.active_to) for o in organisations):
         if active_to is not None and active_to < day:

@@ -7,7 +7,7 @@ import io
 import math
 from dataclasses import dataclass
 from datetime import date
-from functools import cache
+from functools import cache, cached_property
 
 from flask_babel import gettext as _, lazy_gettext as _l
 from sqlalchemy import case as sql_case
@@ -20,6 +20,7 @@ from app.models import InvitationRound, MembershipCase, Organisation, Organisati
 from app.services import contributions, members, representatives
 from app.spreadsheets import safe_cell
 from workflows import MEMBERSHIP, next_date, notice_last_day
+from workflows.membership import NextDate
 
 SORTS = {"name": _l("Kommune"), "state": _l("Status"), "since": _l("Siden"), "next": _l("Neste dato")}
 PER_PAGE = 20
@@ -38,15 +39,18 @@ class Row:
     def organisation(self) -> Organisation:
         return self.case.organisation
 
+    @cached_property
+    def upcoming(self) -> NextDate | None:
+        """The case's next date, worked out once for the row (the page asks three times)."""
+        return self.case.next_date
+
     @property
     def next_date(self) -> date | None:
-        upcoming = self.case.next_date
-        return upcoming.day if upcoming else None
+        return self.upcoming.day if self.upcoming else None
 
     @property
     def next_label(self) -> str:
-        upcoming = self.case.next_date
-        return _(upcoming.label) if upcoming else ""
+        return _(self.upcoming.label) if self.upcoming else ""
 
     @property
     def seats_label(self) -> str:

@@ -181,8 +181,9 @@ def _move_statement(model):
 
 
 def subject_of(request: TransitionRequest):
-    """The object a request is about."""
-    return db.session.get(STATEFUL[request.object_type], request.object_id)
+    """The object a request is about (with its parents, as with_subjects reads them)."""
+    model = STATEFUL[request.object_type]
+    return db.session.get(model, request.object_id, options=_parents(model))
 
 
 def request_title(request: TransitionRequest, subject) -> str:
@@ -274,5 +275,9 @@ def with_subjects(requests: list[TransitionRequest]) -> list[tuple[TransitionReq
 
 def _subjects_query(object_type: str) -> Select:
     model = STATEFUL[object_type]
-    parents = [joinedload(rel) for rel in inspect(model).relationships if rel.direction is MANYTOONE]
-    return select(model).where(model.id.in_(bindparam("ids", expanding=True))).options(*parents)
+    return select(model).where(model.id.in_(bindparam("ids", expanding=True))).options(*_parents(model))
+
+
+def _parents(model) -> list:
+    """Loader options: the objects a stateful object belongs to (its organisation, round, ...) in its statement."""
+    return [joinedload(rel) for rel in inspect(model).relationships if rel.direction is MANYTOONE]

@@ -1,5 +1,7 @@
 """The cost-sharing key (fordelingsnøkkel, agreement §11): the list, the draft form, the key page with what it
 changes, the steps to the steering group's decision, and the export for the finance department."""
+from dataclasses import astuple
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import current_user
@@ -14,7 +16,8 @@ from app.models.meeting import STEERING_MEETING
 from app.security import role_required
 from app.services import cost_keys, meeting_items, workflow
 from app.services.overview import ListPage
-from app.views import attempt, attempt_result, own_page, refused_status, spec_or_404, step_confirmation, step_refusal
+from app.views import (attempt, attempt_result, own_page, refused_status, spec_or_404, step_confirmation,
+                       step_refusal, stored)
 from workflows import COST_KEY
 from workflows.key_shares import AMOUNT, PERCENT
 from workflows.roles import ADMIN, ADVISER, STEERING_MEMBER
@@ -110,11 +113,12 @@ def key_page(key_id: int):
     differences = None
     if not key.decided:
         current = cost_keys.in_force_by_year(key.years, besides=key)
-        counts = cost_keys.difference_counts(key, current)
+        compared = stored("cost_key_differences", key.id, lambda: [
+            [astuple(d) for d in cost_keys.differences(key, current[year], year)] for year in key.years])
         differences = [(year, current[year], _page(
-            f"endring-{year}", counts[year],
-            lambda offset, year=year: cost_keys.differences(key, current[year], year, offset, PER_PAGE)))
-            for year in key.years]
+            f"endring-{year}", len(rows),
+            lambda offset, rows=rows: [cost_keys.Difference(*row) for row in rows[offset:offset + PER_PAGE]]))
+            for year, rows in zip(key.years, compared)]
     return render_template(
         "cost_keys/key.html", key=key, actions=workflow.actions(key, current_user), history=cost_keys.history(key),
         totals={year: figures[year].total for year in key.years}, shares=shares, differences=differences,

@@ -344,7 +344,8 @@ def test_the_key_page_lists_shares_and_differences_a_page_at_a_time_as_the_share
                           key=lambda row: (row[1] - row[2], row[0].sort_key))
         found = cost_keys.differences(bigger, first, year)
         assert [(d.party, d.before, d.after) for d in found] == [(o.name, *amounts) for o, *amounts in expected]
-        assert cost_keys.shares(bigger, year, 1, 2) == [s for s in bigger.shares if s.year == year][1:3]
+        assert cost_keys.shares(bigger, year, 1, 2) == [(s, s.organisation.name) for s in bigger.shares
+                                                          if s.year == year][1:3]
     auth.login(world)
     page = unmarked(client.get(f"/okonomi/fordelingsnokkel/{bigger.id}?andeler-2027=2&endring-2026=3").get_data(as_text=True))
     shown = [(s.organisation.name, s.year) for s in bigger.shares if s.year == 2027][2:4]

@@ -11,6 +11,7 @@ from app.forms import names
 from app.models import Subgroup, SubgroupMember, User
 from app.models.subgroup import THEMES
 from app.security import role_required
+from app.tags import state_tag
 from app.services import subgroups, workflow
 from app.subgroups.forms import (
     MAX_REPRESENTATIVES, ActionForm, AddMemberForm, MemberSearchForm, ProposalForm, RemoveMemberForm, person_label,
@@ -55,6 +56,8 @@ def subgroup_list():
     anything = bool(page.total) or bool(query or theme or state) and db.finds(subgroups.listing(current_user))
     return render_template("subgroups/list.html", page=page, query=query, theme=theme, state=state,
                            themes=THEMES, states=SUBGROUP.labels(),
+                           theme_names={code: str(label) for code, label in THEMES.items()},
+                           tags={state: state_tag("subgroup", state) for state in SUBGROUP.states},
                            mine=subgroups.proposals_by(current_user), anything=anything)
 
 

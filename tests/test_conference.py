@@ -128,6 +128,16 @@ def test_registering_on_the_public_page_mails_a_cancel_link_that_works_once_by_p
     assert "Nøtteallergi" not in audited and "kari@example.no" not in audited and "Kari" not in audited
 
 
+def test_the_public_form_offers_the_organisations_that_exist_today(app, client, orgs):
+    conference_world.conference(capacity=1)
+    db.session.commit()
+    offered = f'value="{orgs["Voss"].id}"'
+    assert offered in client.get("/konferanse").get_data(as_text=True)
+    orgs["Voss"].active_to = date(2020, 1, 1)
+    db.session.commit()  # the list as stored follows
+    assert offered not in client.get("/konferanse").get_data(as_text=True)
+
+
 def _owner_of_link(path: str) -> int | None:
     return db.session.scalar(select(ConferenceRegistration.id).where(
         ConferenceRegistration.cancel_token_hash == conference_links.digest(path.rsplit("/", 1)[1])))

@@ -156,6 +156,7 @@ def test_the_form_invites_the_group_with_one_box_and_lists_the_exceptions_and_th
     monkeypatch.setattr(meetings, "CANDIDATES_SHOWN", 1)
     login("adviser", organisation="Bergen")
     edit = f"/moter/{meeting.id}/endre"
+    assert "Siri Lie" not in client.get(f"/moter/{meeting.id}").get_data(as_text=True)
     html = client.get(edit).get_data(as_text=True)
     # The meeting invites the whole steering group: its box, and nobody listed but the first other.
     assert _group_box(html) and "Hele styringsgruppen (2)" in html and len(_offered(html)) == 1
@@ -170,6 +171,7 @@ def test_the_form_invites_the_group_with_one_box_and_lists_the_exceptions_and_th
     assert saved.status_code == 302
     chosen = {people["steering"].id, people["contact"].id}
     assert set(meetings.invitee_ids(db.session.get(Meeting, meeting.id))) == chosen
+    assert "Siri Lie" in client.get(f"/moter/{meeting.id}").get_data(as_text=True)  # the stored list follows
     # Half the group: no box for it, everyone listed; saved as shown, nothing changes.
     html = client.get(edit).get_data(as_text=True)
     assert not _group_box(html) and _checked(html) == chosen

@@ -181,7 +181,7 @@ def remove_member(subgroup_id: int, member_id: int):
     subgroup = get_subgroup(subgroup_id)
     if not subgroups.can_manage_members(subgroup, current_user):
         abort(403, _("Bare FoU-rådgiveren eller lederen kan endre medlemmene, og bare mens undergruppen er etablert."))
-    member = next((m for m in subgroup.current_members if m.id == member_id), None)
+    member = subgroups.current_member(subgroup, member_id)
     if member is None:
         abort(404)
     form = RemoveMemberForm()

@@ -1,7 +1,5 @@
 """The cost-sharing key (fordelingsnøkkel, agreement §11): the list, the draft form, the key page with what it
 changes, the steps to the steering group's decision, and the export for the finance department."""
-from dataclasses import astuple
-
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import current_user
@@ -113,16 +111,23 @@ def key_page(key_id: int):
     differences = None
     if not key.decided:
         current = cost_keys.in_force_by_year(key.years, besides=key)
-        compared = stored("cost_key_differences", key.id, lambda: [
-            [astuple(d) for d in cost_keys.differences(key, current[year], year)] for year in key.years])
+        # The same for every viewer, and every share of two keys to compare (2 ms at 500 units): stored.
+        compared = stored("cost_key_difference_columns", key.id, lambda: [
+            _columns(cost_keys.differences(key, current[year], year)) for year in key.years])
         differences = [(year, current[year], _page(
-            f"endring-{year}", len(rows),
-            lambda offset, rows=rows: [cost_keys.Difference(*row) for row in rows[offset:offset + PER_PAGE]]))
-            for year, rows in zip(key.years, compared)]
+            f"endring-{year}", len(columns[0]), lambda offset, columns=columns: [
+                cost_keys.Difference(*row) for row in zip(*(column[offset:offset + PER_PAGE] for column in columns))]))
+            for year, columns in zip(key.years, compared)]
     return render_template(
         "cost_keys/key.html", key=key, actions=workflow.actions(key, current_user), history=cost_keys.history(key),
         totals={year: figures[year].total for year in key.years}, shares=shares, differences=differences,
         returned=cost_keys.last_return(key), can_edit=cost_keys.edit_refusal(key, current_user) is None)
+
+
+def _columns(differences: list[cost_keys.Difference]) -> list[list]:
+    """The differences as three columns, party, before and after: lists of plain values decode from the stored copy
+    in a third of the time of rows."""
+    return [[d.party for d in differences], [d.before for d in differences], [d.after for d in differences]]
 
 
 def _page(param: str, total: int, read) -> ListPage:

@@ -170,13 +170,13 @@ def test_the_form_invites_the_group_with_one_box_and_lists_the_exceptions_and_th
     saved = post(client, edit, _as_sent(left_out, invitees=[people["contact"].id]), token_from=edit)
     assert saved.status_code == 302
     chosen = {people["steering"].id, people["contact"].id}
-    assert set(meetings.invitee_ids(db.session.get(Meeting, meeting.id))) == chosen
+    assert set(meetings.invitees_by_name(db.session.get(Meeting, meeting.id))) == chosen
     assert "Siri Lie" in client.get(f"/moter/{meeting.id}").get_data(as_text=True)  # the stored list follows
     # Half the group: no box for it, everyone listed; saved as shown, nothing changes.
     html = client.get(edit).get_data(as_text=True)
     assert not _group_box(html) and _checked(html) == chosen
     assert post(client, edit, _as_sent(html), token_from=edit).status_code == 302
-    assert set(meetings.invitee_ids(db.session.get(Meeting, meeting.id))) == chosen
+    assert set(meetings.invitees_by_name(db.session.get(Meeting, meeting.id))) == chosen
 
 
 def test_a_new_meeting_saved_as_offered_invites_the_group(client, login, orgs, people, monkeypatch):

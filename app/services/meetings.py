@@ -23,7 +23,7 @@ WITHOUT_ROLES = lazyload(User.role_rows)
 # A group's meeting invites the group: its seat in the representatives' table and the role of its members.
 GROUP_MEETINGS = {STEERING_MEETING: (STEERING_GROUP, STEERING_MEMBER), PROJECT_MEETING: (PROJECT_GROUP, PROJECT_MEMBER)}
 WITH_INVITEES = selectinload(Meeting.invitees).joinedload(MeetingInvitee.user).lazyload(User.role_rows)
-# The meeting alone: the form reads who is invited with invitee_ids(), not hundreds of invitees.
+# The meeting alone: the form reads who is invited with invitees_by_name(), not hundreds of invitees.
 WITHOUT_INVITEES = lazyload(Meeting.invitees)
 # Who default_invitees() are, as the form offers to invite them all at once; a clarification meeting has none.
 GROUP_LABELS = {STEERING_MEETING: _l("Hele styringsgruppen"), PROJECT_MEETING: _l("Hele prosjektgruppen"),
@@ -58,11 +58,6 @@ def _invited_by_default(kind: str):
     if kind == CLARIFICATION:
         return false()
     return or_(User.role_rows.any(role=MUNICIPALITY_CONTACT), User.email.in_(select(AdministrativeContact.email)))
-
-
-def invitee_ids(meeting: Meeting) -> list[int]:
-    return list(db.session.scalars(select(MeetingInvitee.user_id).where(MeetingInvitee.meeting_id == meeting.id)
-                                   .order_by(MeetingInvitee.user_id)))
 
 
 CANDIDATES_SHOWN = 50  # people offered besides those listed; the search finds the others

@@ -280,8 +280,9 @@ def remove_member(subgroup: Subgroup, member_id: int, left_on: date, actor: User
 
 
 def listing(viewer: User, *, query: str = "", theme: str = "", state: str = "") -> Select:
-    """The subgroups `viewer` may see, filtered, newest first, with their chairs."""
-    stmt = select(Subgroup).options(selectinload(Subgroup.chair).lazyload(User.role_rows)) \
+    """The subgroups `viewer` may see, filtered, newest first, with their chairs (their names)."""
+    stmt = select(Subgroup).options(selectinload(Subgroup.chair).options(lazyload(User.role_rows),
+                                                                         lazyload(User.organisation))) \
         .order_by(Subgroup.state_since.desc(), Subgroup.id.desc())
     if not viewer.roles & {ADVISER, ADMIN}:
         stmt = stmt.where(or_(Subgroup.state != DRAFT, Subgroup.proposer_id == viewer.id))

@@ -181,12 +181,15 @@ def test_the_form_invites_the_group_with_one_box_and_lists_the_exceptions_and_th
 
 def test_a_new_meeting_saved_as_offered_invites_the_group(client, login, orgs, people, monkeypatch):
     monkeypatch.setattr(meetings, "CANDIDATES_SHOWN", 0)
+    people["gone"].active = False
+    db.session.commit()
     login("adviser", organisation="Bergen")
     html = client.get("/moter/ny/coordination").get_data(as_text=True)
     assert _group_box(html) and "Alle kommunenes kontaktpersoner og administrative kontakter (1)" in html
     assert _offered(html) == []  # the group's members are not listed one by one
     new = "/moter/ny/coordination"
-    assert post(client, new, _as_sent(html), token_from=new).status_code == 302
+    sent = _as_sent(html, invitees=[people["gone"].id])  # not offered: no longer active
+    assert post(client, new, sent, token_from=new).status_code == 302
     assert [i.user.name for i in db.session.scalars(select(Meeting)).one().invitees] == ["Siri Lie"]
     factories.user("municipality_contact", organisation=orgs["Lindås"], name="Ny Kontakt")
     db.session.commit()  # the group as stored for the form follows

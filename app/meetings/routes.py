@@ -98,7 +98,8 @@ def meeting_new(kind: str):
 
 
 def _meeting_fields(form: MeetingForm, invited: set[int]) -> dict:
-    invitees = list(db.session.scalars(select(User).where(User.id.in_(invited)).order_by(User.name)))
+    # Only people the form could offer: the active ones (a typed-in id of someone else is left out).
+    invitees = list(db.session.scalars(select(User).where(User.id.in_(invited), User.active).order_by(User.name)))
     return {"starts_at": _moment(form.date.data, form.start_time.data),
             "ends_at": _moment(form.date.data, form.end_time.data),
             "place": form.place.data, "invitees": invitees}

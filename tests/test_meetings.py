@@ -140,22 +140,62 @@ def _offered(html: str) -> list[str]:
     return re.findall(r'<label for="invitees-\d+"[^>]*>([^<,]+)', html)
 
 
-def test_the_form_offers_the_invitees_and_the_first_others_and_finds_the_rest(
+def _group_box(html: str) -> bool:
+    """Whether the box for the whole group is ticked."""
+    return "checked" in re.search(r'<input[^>]*name="group"[^>]*>', html).group(0)
+
+
+def _as_sent(html: str, **changes) -> dict:
+    """What a browser sends of the invitees as the form shows them, with `changes`."""
+    return {**FORM, "group": "y" if _group_box(html) else "", "invitees": sorted(_checked(html)),
+            "listed": re.search(r'name="listed" type="hidden" value="([^"]*)"', html).group(1), **changes}
+
+
+def test_the_form_invites_the_group_with_one_box_and_lists_the_exceptions_and_the_search(
         client, login, people, meeting, monkeypatch):
     monkeypatch.setattr(meetings, "CANDIDATES_SHOWN", 1)
     login("adviser", organisation="Bergen")
     edit = f"/moter/{meeting.id}/endre"
-    offered = _offered(client.get(edit).get_data(as_text=True))
-    assert offered[:2] == ["Nina Mevold", "Olav Hauge"] and len(offered) == 3  # the invitees, then one other
-    found = post(client, edit, {**FORM, "invitees": [people["steering"].id], "q": "siri", "action": "filter"},
-                 token_from=edit)
-    assert _offered(found.get_data(as_text=True)) == ["Olav Hauge", "Siri Lie"]
-    assert _checked(found.get_data(as_text=True)) == {people["steering"].id}
+    assert "Siri Lie" not in client.get(f"/moter/{meeting.id}").get_data(as_text=True)
+    html = client.get(edit).get_data(as_text=True)
+    # The meeting invites the whole steering group: its box, and nobody listed but the first other.
+    assert _group_box(html) and "Hele styringsgruppen (2)" in html and len(_offered(html)) == 1
+    found = post(client, edit, _as_sent(html, q="nina", action="filter"), token_from=edit).get_data(as_text=True)
+    assert _offered(found) == ["Nina Mevold"] and _checked(found) == {people["steering2"].id}
+    # Her box unticked, she is left out of the group and stays listed while the search finds another.
+    left_out = post(client, edit, _as_sent(found, invitees=[], q="siri", action="filter"),
+                    token_from=edit).get_data(as_text=True)
+    assert _offered(left_out) == ["Nina Mevold", "Siri Lie"] and _checked(left_out) == set()
     assert db.session.get(Meeting, meeting.id).place == "Bergen rådhus"  # a search saves nothing
-    saved = post(client, edit, {**FORM, "invitees": [people["steering"].id, people["contact"].id]}, token_from=edit)
+    saved = post(client, edit, _as_sent(left_out, invitees=[people["contact"].id]), token_from=edit)
     assert saved.status_code == 302
-    assert set(meetings.invitee_ids(db.session.get(Meeting, meeting.id))) == {people["steering"].id,
-                                                                            people["contact"].id}
+    chosen = {people["steering"].id, people["contact"].id}
+    assert set(meetings.invitees_by_name(db.session.get(Meeting, meeting.id))) == chosen
+    assert "Siri Lie" in client.get(f"/moter/{meeting.id}").get_data(as_text=True)  # the stored list follows
+    # Half the group: no box for it, everyone listed; saved as shown, nothing changes.
+    html = client.get(edit).get_data(as_text=True)
+    assert not _group_box(html) and _checked(html) == chosen
+    assert post(client, edit, _as_sent(html), token_from=edit).status_code == 302
+    assert set(meetings.invitees_by_name(db.session.get(Meeting, meeting.id))) == chosen
+
+
+def test_a_new_meeting_saved_as_offered_invites_the_group(client, login, orgs, people, monkeypatch):
+    monkeypatch.setattr(meetings, "CANDIDATES_SHOWN", 0)
+    people["gone"].active = False
+    db.session.commit()
+    login("adviser", organisation="Bergen")
+    html = client.get("/moter/ny/coordination").get_data(as_text=True)
+    assert _group_box(html) and "Alle kommunenes kontaktpersoner og administrative kontakter (1)" in html
+    assert _offered(html) == []  # the group's members are not listed one by one
+    new = "/moter/ny/coordination"
+    sent = _as_sent(html, invitees=[people["gone"].id])  # not offered: no longer active
+    assert post(client, new, sent, token_from=new).status_code == 302
+    assert [i.user.name for i in db.session.scalars(select(Meeting)).one().invitees] == ["Siri Lie"]
+    factories.user("municipality_contact", organisation=orgs["Lindås"], name="Ny Kontakt")
+    db.session.commit()  # the group as stored for the form follows
+    assert "kontakter (2)" in client.get(new).get_data(as_text=True)
+
+
 
 
 @pytest.mark.parametrize("path", ["/moter/ny/steering", "/moter/1/endre"])

@@ -190,3 +190,15 @@ def test_names_are_looked_up_in_three_queries_however_many_events(orgs, adviser)
         return len(sent)
 
     assert queries(events[:5]) == queries(events) == 3
+
+
+def test_the_page_line_escapes_what_it_names_and_marks_the_names(alver, adviser):
+    case, signer = alver
+    signer.name = "Olav <b>Hauge</b> & co"
+    with clock.pinned(date(2026, 3, 2)):
+        agreements.give_notice(case, signer, notice_date=date(2026, 3, 1), reason="Vedtak.")
+    db.session.commit()
+    line = lines(_history(case)[-1:])[0]
+    assert line.text.startswith("Olav <b>Hauge</b> & co sa opp")
+    assert str(line.html) == ('<span translate="no">Olav &lt;b&gt;Hauge&lt;/b&gt; &amp; co</span> sa opp '
+                              'samarbeidsavtalen for <span translate="no">Lindås kommune</span>.')

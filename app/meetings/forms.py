@@ -4,7 +4,7 @@ from datetime import time
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
-from wtforms import SelectField, StringField, SubmitField, TextAreaField
+from wtforms import BooleanField, HiddenField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from app.forms import REQUIRED, CheckboxList, DateField, TimeField
@@ -17,8 +17,11 @@ class MeetingForm(FlaskForm):
     start_time = TimeField(_l("Starter kl."), default=time(10, 0), validators=[DataRequired(REQUIRED)])
     end_time = TimeField(_l("Slutter kl."), default=time(14, 0), validators=[DataRequired(REQUIRED)])
     place = StringField(_l("Sted"), validators=[DataRequired(REQUIRED), Length(max=200)])
+    group = BooleanField()  # labelled by the view: the group a meeting of its kind invites
     q = StringField(_l("Søk etter person"), validators=[Optional(), Length(max=100)])
     invitees = CheckboxList(_l("Inviterte"), coerce=int)
+    # The ids the list showed: for them the box decides, for the others the group.
+    listed = HiddenField(validators=[Length(max=100_000)])
     submit = SubmitField(_l("Lagre og send innkalling"))
 
 

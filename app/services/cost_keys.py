@@ -11,9 +11,9 @@ from datetime import date
 
 from flask_babel import gettext as _, lazy_gettext as _l
 from openpyxl import Workbook
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy import case as sql_case
-from sqlalchemy.orm import joinedload, selectinload, subqueryload
+from sqlalchemy.orm import joinedload, lazyload, selectinload, subqueryload
 
 from app import clock
 from app.extensions import db
@@ -263,8 +263,7 @@ def share_for(organisation: Organisation, year: int) -> tuple[int, CostKey] | No
 
 @dataclass
 class Difference:
-    organisation: Organisation
-    year: int
+    party: str  # the organisation's name
     before: int  # under the key in force (0 when it names no share)
     after: int
 
@@ -277,39 +276,27 @@ def _shares_of(key: CostKey, year: int) -> tuple:
     return CostKeyShare.key_id == key.id, CostKeyShare.year == year
 
 
-def shares(key: CostKey, year: int, offset: int, limit: int) -> list[CostKeyShare]:
-    """The key's shares of `year` from `offset`, at most `limit`, in the key's order."""
-    return list(db.session.scalars(select(CostKeyShare).where(*_shares_of(key, year)).order_by(CostKeyShare.id)
-                                   .offset(offset).limit(limit)))
+def shares(key: CostKey, year: int, offset: int, limit: int) -> list[tuple[CostKeyShare, str]]:
+    """The key's shares of `year` from `offset`, at most `limit`, in the key's order, each with its party's name
+    (the page shows nothing else of the party)."""
+    return db.session.execute(select(CostKeyShare, Organisation.name).join(CostKeyShare.organisation)
+                              .where(*_shares_of(key, year)).options(lazyload(CostKeyShare.organisation))
+                              .order_by(CostKeyShare.id).offset(offset).limit(limit)).all()
 
 
-def _compared(key: CostKey, current: CostKey | None, year: int) -> tuple:
-    return CostKeyShare.key_id.in_([key.id] + ([current.id] if current else [])), CostKeyShare.year == year
-
-
-def difference_counts(key: CostKey, current: dict[int, CostKey | None]) -> dict[int, int]:
-    """Per year, how many parties have a share of the year under the key or `current[year]` (the key in force
-    besides it)."""
-    compared = or_(*(and_(*_compared(key, in_force_then, year)) for year, in_force_then in current.items()))
-    counts = db.session.execute(select(CostKeyShare.year, func.count(func.distinct(CostKeyShare.organisation_id)))
-                                .where(compared).group_by(CostKeyShare.year))
-    return dict.fromkeys(current, 0) | dict(counts.all())
-
-
-def differences(key: CostKey, current: CostKey | None, year: int, offset: int, limit: int) -> list[Difference]:
+def differences(key: CostKey, current: CostKey | None, year: int) -> list[Difference]:
     """Per party with a share of `year` under either, what it pays under `current` (the key in force besides this
-    one, `in_force(year, besides=key)`) and under this key, the largest increase first; from `offset`, at most
-    `limit`."""
+    one, `in_force(year, besides=key)`) and under this key, the largest increase first."""
     def paid(under: CostKey | None):
         return func.coalesce(func.sum(sql_case((CostKeyShare.key_id == (under.id if under else None),
                                                  CostKeyShare.amount), else_=0)), 0)
 
     before, after = paid(current), paid(key)
-    rows = db.session.execute(select(Organisation, before, after).join(CostKeyShare.organisation)
-                              .where(*_compared(key, current, year)).group_by(Organisation.id)
-                              .order_by((after - before).desc(), Organisation.sort_key, Organisation.id)
-                              .offset(offset).limit(limit))
-    return [Difference(organisation, year, was, will) for organisation, was, will in rows]
+    compared = CostKeyShare.key_id.in_([key.id] + ([current.id] if current else [])), CostKeyShare.year == year
+    rows = db.session.execute(select(Organisation.name, before, after).join(CostKeyShare.organisation)
+                              .where(*compared).group_by(Organisation.id)
+                              .order_by((after - before).desc(), Organisation.sort_key, Organisation.id))
+    return [Difference(*row) for row in rows]
 
 
 def listing() -> list[CostKey]:

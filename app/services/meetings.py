@@ -4,14 +4,15 @@ import secrets
 from datetime import date, datetime
 
 from flask_babel import gettext as _, lazy_gettext as _l
-from sqlalchemy import false, func, or_, select, true
+from sqlalchemy import false, func, or_, select
 from sqlalchemy.orm import joinedload, lazyload, selectinload
 
 from app import access, clock, letters, search
 from app.extensions import db
 from app.models import (AdministrativeContact, AuditEvent, Meeting, MeetingInvitee, MeetingItem, Organisation,
                         Representative, User)
-from app.models.meeting import ATTENDANCE_LABELS, CLARIFICATION, KIND_LABELS, PROJECT_MEETING, STEERING_MEETING
+from app.models.meeting import (ATTENDANCE_LABELS, CLARIFICATION, COORDINATION, KIND_LABELS, PROJECT_MEETING,
+                                STEERING_MEETING)
 from app.models.representative import PROJECT_GROUP, STEERING_GROUP
 from workflows.roles import MUNICIPALITY_CONTACT, PROJECT_MEMBER, STEERING_MEMBER
 from app.services import ServiceError, audit, files, mail, representatives, uploads
@@ -22,8 +23,11 @@ WITHOUT_ROLES = lazyload(User.role_rows)
 # A group's meeting invites the group: its seat in the representatives' table and the role of its members.
 GROUP_MEETINGS = {STEERING_MEETING: (STEERING_GROUP, STEERING_MEMBER), PROJECT_MEETING: (PROJECT_GROUP, PROJECT_MEMBER)}
 WITH_INVITEES = selectinload(Meeting.invitees).joinedload(MeetingInvitee.user).lazyload(User.role_rows)
-# The meeting alone: the form reads who is invited with invitee_ids(), not hundreds of invitees.
+# The meeting alone: the form reads who is invited with invitees_by_name(), not hundreds of invitees.
 WITHOUT_INVITEES = lazyload(Meeting.invitees)
+# Who default_invitees() are, as the form offers to invite them all at once; a clarification meeting has none.
+GROUP_LABELS = {STEERING_MEETING: _l("Hele styringsgruppen"), PROJECT_MEETING: _l("Hele prosjektgruppen"),
+                COORDINATION: _l("Alle kommunenes kontaktpersoner og administrative kontakter")}
 
 
 def default_invitees(kind: str) -> list[User]:
@@ -56,29 +60,18 @@ def _invited_by_default(kind: str):
     return or_(User.role_rows.any(role=MUNICIPALITY_CONTACT), User.email.in_(select(AdministrativeContact.email)))
 
 
-def invitee_ids(meeting: Meeting) -> list[int]:
-    return list(db.session.scalars(select(MeetingInvitee.user_id).where(MeetingInvitee.meeting_id == meeting.id)
-                                   .order_by(MeetingInvitee.user_id)))
+CANDIDATES_SHOWN = 50  # people offered besides those listed; the search finds the others
 
 
-CANDIDATES_SHOWN = 50  # people offered besides the invitees chosen; the search finds the others
-
-
-def candidates(chosen: list[int], query: str = "") -> list[tuple[int, str]]:
-    """Who the form offers to invite, as (id, "name, organisation") by name: the active users among those `chosen`,
-    then the first CANDIDATES_SHOWN others matching `query`.
-
-    Names only, not the people: the form lists hundreds. One pass over everyone, the search asked of each row:
-    naming the hundreds chosen in the query cost more than reading the others."""
+def candidates(listed: set[int], query: str = "") -> list[tuple[int, str]]:
+    """Who the form offers to invite, as (id, "name, organisation"): the active users among those `listed` by
+    name, then the first CANDIDATES_SHOWN others matching `query`."""
     wanted = search.fold(query)
-    matches = search.condition(wanted, User) if wanted else true()
-    rows = db.session.execute(select(User.id, User.name, Organisation.name, matches).outerjoin(User.organisation)
-                              .where(User.active).order_by(User.name, User.id)).all()
-    chosen = set(chosen)
-    offered = [row for row in rows if row[0] in chosen] + \
-        [row for row in rows if row[0] not in chosen and row[3]][:CANDIDATES_SHOWN]
-    return [(user_id, f"{name}, {organisation}" if organisation else name)
-            for user_id, name, organisation, _ in offered]
+    people = select(User.id, User.name, Organisation.name).outerjoin(User.organisation).where(User.active)
+    others = people.where(User.id.not_in(listed)).order_by(User.name, User.id).limit(CANDIDATES_SHOWN)
+    rows = [*db.session.execute(people.where(User.id.in_(listed)).order_by(User.name, User.id)),
+            *db.session.execute(others.where(search.condition(wanted, User)) if wanted else others)]
+    return [(user_id, f"{name}, {organisation}" if organisation else name) for user_id, name, organisation in rows]
 
 
 def invitees_by_name(meeting: Meeting) -> list[int]:

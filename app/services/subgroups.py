@@ -234,6 +234,11 @@ def current_members(subgroup: Subgroup) -> Select:
         .options(joinedload(SubgroupMember.user).lazyload(User.role_rows)).order_by(SubgroupMember.id)
 
 
+def current_member(subgroup: Subgroup, member_id: int) -> SubgroupMember | None:
+    """The member `member_id` of the subgroup, while a member (one row, not the hundreds of current_members)."""
+    return db.session.scalar(current_members(subgroup).where(SubgroupMember.id == member_id))
+
+
 def current_member_ids(subgroup: Subgroup) -> set[int]:
     return set(db.session.scalars(select(SubgroupMember.user_id).where(SubgroupMember.subgroup_id == subgroup.id,
                                                                        SubgroupMember.left_on.is_(None))))
@@ -261,7 +266,7 @@ def add_member(subgroup: Subgroup, user_id: int, joined_on: date, actor: User) -
 def remove_member(subgroup: Subgroup, member_id: int, left_on: date, actor: User) -> SubgroupMember:
     """Record that a member left an established subgroup on `left_on`. The caller commits."""
     _require_manager(subgroup, actor)
-    member = next((m for m in subgroup.current_members if m.id == member_id), None)
+    member = current_member(subgroup, member_id)
     if member is None:
         raise ServiceError(_("Personen er ikke medlem av undergruppen."))
     if member.user_id == subgroup.chair_id:
@@ -275,9 +280,10 @@ def remove_member(subgroup: Subgroup, member_id: int, left_on: date, actor: User
 
 
 def listing(viewer: User, *, query: str = "", theme: str = "", state: str = "") -> Select:
-    """The subgroups `viewer` may see, filtered, newest first, with their chairs."""
-    stmt = select(Subgroup).options(selectinload(Subgroup.chair)).order_by(Subgroup.state_since.desc(),
-                                                                           Subgroup.id.desc())
+    """The subgroups `viewer` may see, filtered, newest first, with their chairs (their names)."""
+    stmt = select(Subgroup).options(selectinload(Subgroup.chair).options(lazyload(User.role_rows),
+                                                                         lazyload(User.organisation))) \
+        .order_by(Subgroup.state_since.desc(), Subgroup.id.desc())
     if not viewer.roles & {ADVISER, ADMIN}:
         stmt = stmt.where(or_(Subgroup.state != DRAFT, Subgroup.proposer_id == viewer.id))
     stmt = search.where(stmt, query, Subgroup)

@@ -11,6 +11,7 @@ from app.forms import names
 from app.models import Subgroup, SubgroupMember, User
 from app.models.subgroup import THEMES
 from app.security import role_required
+from app.tags import state_tag
 from app.services import subgroups, workflow
 from app.subgroups.forms import (
     MAX_REPRESENTATIVES, ActionForm, AddMemberForm, MemberSearchForm, ProposalForm, RemoveMemberForm, person_label,
@@ -55,6 +56,8 @@ def subgroup_list():
     anything = bool(page.total) or bool(query or theme or state) and db.finds(subgroups.listing(current_user))
     return render_template("subgroups/list.html", page=page, query=query, theme=theme, state=state,
                            themes=THEMES, states=SUBGROUP.labels(),
+                           theme_names={code: str(label) for code, label in THEMES.items()},
+                           tags={state: state_tag("subgroup", state) for state in SUBGROUP.states},
                            mine=subgroups.proposals_by(current_user), anything=anything)
 
 
@@ -178,7 +181,7 @@ def remove_member(subgroup_id: int, member_id: int):
     subgroup = get_subgroup(subgroup_id)
     if not subgroups.can_manage_members(subgroup, current_user):
         abort(403, _("Bare FoU-rådgiveren eller lederen kan endre medlemmene, og bare mens undergruppen er etablert."))
-    member = next((m for m in subgroup.current_members if m.id == member_id), None)
+    member = subgroups.current_member(subgroup, member_id)
     if member is None:
         abort(404)
     form = RemoveMemberForm()

@@ -73,6 +73,10 @@ def test_answer_can_be_changed_until_the_year_is_closed(client, auth, orgs, peop
     assert evaluations.response_of(evaluation, orgs["Lindås"]).answer_to(evaluation.questions[0]) == "Andre svar."
     actions = db.session.scalars(select(AuditEvent.action).where(AuditEvent.object_type == "evaluation")).all()
     assert actions == ["evaluation.create", "evaluation.answer", "evaluation.update_answer", "evaluation.close"]
+    unanswered = evaluations.create(2025, ["Hva fungerte?"], people["adviser"])
+    assert evaluations.responses_of([evaluation, unanswered], orgs["Lindås"]) == \
+        {evaluation.id: response, unanswered.id: None}
+    assert evaluations.responses_of([evaluation], orgs["Voss"]) == {evaluation.id: None}
 
 
 def test_every_question_needs_an_answer(client, auth, people):

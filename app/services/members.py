@@ -2,7 +2,7 @@
 membership."""
 from collections import defaultdict
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from sqlalchemy import Date, and_, bindparam, false, func, literal, or_, select
@@ -55,8 +55,12 @@ def _held_periods(organisation: Organisation) -> Iterator[tuple[MembershipCase, 
 def _holders_touching(organisation: Organisation
                       ) -> Iterator[tuple[Organisation, MembershipCase, list[Period]]]:
     """`_holders` of the organisation's own cases and of those a merger moved to or from it."""
-    moves = _moves(or_(Merger.successor_id == organisation.id, Merger.continued_from_id == organisation.id))
+    moves = _moves_touching(organisation)
     return _holders(_cases_with_periods(*_of(organisation, list(moves))), moves)
+
+
+def _moves_touching(organisation: Organisation) -> dict[int, Merger]:
+    return _moves(or_(Merger.successor_id == organisation.id, Merger.continued_from_id == organisation.id))
 
 
 def _moves(*conditions) -> dict[int, Merger]:
@@ -188,10 +192,17 @@ class Membership:
 
     latest: MembershipCase
     current: MembershipCase | None
+    periods: dict[int, list[Period]] = field(default_factory=dict, compare=False)  # of each case that made one
 
     @property
     def organisation(self) -> Organisation:
         return self.latest.organisation
+
+
+def periods_of(membership: Membership | None, case: MembershipCase) -> list[Period]:
+    """`member_periods` of a case of the municipality whose `memberships` entry is `membership` (None: it never was
+    a member), without reading them again."""
+    return membership.periods.get(case.id, []) if membership else []
 
 
 def memberships(organisation: Organisation | None = None) -> list[Membership]:
@@ -202,11 +213,22 @@ def memberships(organisation: Organisation | None = None) -> list[Membership]:
 def _memberships(found: Iterator[tuple[MembershipCase, list[Period]]]) -> list[Membership]:
     today, by_organisation = clock.today(), {}
     for case, made in found:
-        latest, current = by_organisation.get(case.organisation_id, (case, None))
+        latest, current, periods = by_organisation.get(case.organisation_id, (case, None, {}))
         if current is None and case.state in MEMBER_STATES + RENEWING and any(p.covers(today) for p in made):
             current = case
-        by_organisation[case.organisation_id] = (latest, current)
-    return [Membership(latest, current) for latest, current in by_organisation.values()]
+        periods[case.id] = made
+        by_organisation[case.organisation_id] = (latest, current, periods)
+    return [Membership(*found) for found in by_organisation.values()]
+
+
+def membership_and_days(organisation: Organisation) -> tuple[Membership | None, list[tuple[Organisation,
+                                                                                            MembershipCase, Period]]]:
+    """The organisation's `memberships` entry (None: it never was a member) and its `membership_days`, from one
+    read of its cases (three queries; apart they read them twice)."""
+    moves = _moves_touching(organisation)
+    found = list(_cases_with_periods(*_of(organisation, list(moves))))
+    own = _memberships((case, made) for case, made in found if case.organisation_id == organisation.id)
+    return next(iter(own), None), _days(_holders(found, moves))
 
 
 def current_cases() -> list[tuple[int, int]]:
@@ -255,10 +277,10 @@ def _days(found) -> list[tuple[Organisation, MembershipCase, Period]]:
     return [(holder, case, period) for holder, case, made in found for period in made]
 
 
-def answering(years: list[int], organisation: Organisation) -> dict[int, list[Organisation]]:
+def answering(years: list[int], organisation: Organisation, days: list | None = None) -> dict[int, list[Organisation]]:
     """For each of the years, [organisation] if it answers for a membership of the year (see `answering_ids`), read
-    from its own cases alone, else []."""
-    holders = _holders_in(membership_days(organisation), years)
+    from its own cases alone (`days`: its `membership_days` where already read), else []."""
+    holders = _holders_in(membership_days(organisation) if days is None else days, years)
     return {year: [organisation] if organisation in holders[year] else [] for year in years}
 
 

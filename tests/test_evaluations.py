@@ -98,6 +98,9 @@ def test_only_member_municipalities_answer(client, auth, people, orgs):
         evaluations.answer(evaluation, orgs["Os"], people["os_contact"], {evaluation.questions[0].id: "Ja"})
     auth.login(people["os_contact"])
     assert client.get("/medlemskap/vurdering/2026/svar").status_code == 404
+    auth.logout()
+    auth.login(people["lindas_contact"])
+    assert client.get("/medlemskap/vurdering/2026/svar").status_code == 200
 
 
 @pytest.mark.parametrize("year,questions,message", [

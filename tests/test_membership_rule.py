@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from app import clock
 from app.extensions import db
 from app.models import AuditEvent, MembershipCase, Merger, Organisation
-from app.services import annual_reports, audit, cases, members
+from app.services import annual_reports, audit, cases, members, rounds
 from tests import factories
 from workflows import MEMBERSHIP
 from workflows.membership import (ACCEPTED, AGREEMENT_PENDING, DECLINED, INVITED, NO_REPLY, NOTICE_GIVEN,
@@ -125,6 +125,9 @@ def assert_one_read_is_the_rule() -> None:
         assert (membership and (membership.latest, membership.current)) == \
             (apart and (apart.latest, apart.current)), organisation.name
         assert days == members.membership_days(organisation), organisation.name
+        of_cases = members.membership_of(rounds.cases_of(organisation.id))
+        assert (of_cases and (of_cases.latest, of_cases.current, of_cases.periods)) == \
+            (apart and (apart.latest, apart.current, apart.periods)), organisation.name
         for case in db.session.scalars(select(MembershipCase).where(MembershipCase.organisation_id == organisation.id)):
             assert members.periods_of(membership, case) == members.member_periods(case), (organisation.name, case.id)
 

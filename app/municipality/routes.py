@@ -50,7 +50,7 @@ def home():
     municipality, the invitations it may still answer, and the earlier ones as history."""
     today, organisation = clock.today(), current_user.organisation
     cases = rounds.cases_of(organisation.id) if organisation else []
-    membership = next(iter(members.memberships(organisation)), None) if organisation else None
+    membership = members.membership_of(cases)
     member = membership.current if membership else None
     case = member or next(iter(cases), None)
     invited = [c for c in cases if c.awaiting_reply or c.reply_may_change and c.guard_context(today).reply_open()]

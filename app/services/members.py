@@ -172,9 +172,15 @@ def _cases_with_periods(*conditions, values: dict | None = None) -> Iterator[tup
         _ever_member(), *conditions) \
         .options(contains_eager(MembershipCase.organisation), contains_eager(MembershipCase.round)) \
         .order_by(Organisation.name, MembershipCase.id.desc())
-    found = list(db.session.scalars(stmt, values))
-    events, today = _state_events([case.id for case in found]), clock.today()
-    for case in found:
+    yield from _with_periods(list(db.session.scalars(stmt, values)))
+
+
+def _with_periods(cases: list[MembershipCase]) -> Iterator[tuple[MembershipCase, list[Period]]]:
+    """The cases that have been a membership, with their periods, in the order given, in one query."""
+    if not cases:
+        return
+    events, today = _state_events([case.id for case in cases]), clock.today()
+    for case in cases:
         if made := periods.member_periods(events[case.id], case.facts, today):
             yield case, made
 
@@ -220,6 +226,12 @@ def _memberships(found: Iterator[tuple[MembershipCase, list[Period]]]) -> list[M
         periods[case.id] = made
         by_organisation[case.organisation_id] = (latest, current, periods)
     return [Membership(*found) for found in by_organisation.values()]
+
+
+def membership_of(cases: list[MembershipCase]) -> Membership | None:
+    """The `memberships` entry of the municipality whose cases, every one, these are (None: it never was a
+    member), from the cases already read (one query)."""
+    return next(iter(_memberships(_with_periods(sorted(cases, key=lambda case: case.id, reverse=True)))), None)
 
 
 def membership_and_days(organisation: Organisation) -> tuple[Membership | None, list[tuple[Organisation,

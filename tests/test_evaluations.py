@@ -73,6 +73,10 @@ def test_answer_can_be_changed_until_the_year_is_closed(client, auth, orgs, peop
     assert evaluations.response_of(evaluation, orgs["Lindås"]).answer_to(evaluation.questions[0]) == "Andre svar."
     actions = db.session.scalars(select(AuditEvent.action).where(AuditEvent.object_type == "evaluation")).all()
     assert actions == ["evaluation.create", "evaluation.answer", "evaluation.update_answer", "evaluation.close"]
+    unanswered = evaluations.create(2025, ["Hva fungerte?"], people["adviser"])
+    assert evaluations.responses_of([evaluation, unanswered], orgs["Lindås"]) == \
+        {evaluation.id: response, unanswered.id: None}
+    assert evaluations.responses_of([evaluation], orgs["Voss"]) == {evaluation.id: None}
 
 
 def test_every_question_needs_an_answer(client, auth, people):
@@ -94,6 +98,9 @@ def test_only_member_municipalities_answer(client, auth, people, orgs):
         evaluations.answer(evaluation, orgs["Os"], people["os_contact"], {evaluation.questions[0].id: "Ja"})
     auth.login(people["os_contact"])
     assert client.get("/medlemskap/vurdering/2026/svar").status_code == 404
+    auth.logout()
+    auth.login(people["lindas_contact"])
+    assert client.get("/medlemskap/vurdering/2026/svar").status_code == 200
 
 
 @pytest.mark.parametrize("year,questions,message", [

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from app import clock
 from app.extensions import db
 from app.models import AuditEvent, MembershipCase, Merger, Organisation
-from app.services import annual_reports, audit, cases, members
+from app.services import annual_reports, audit, cases, members, rounds
 from tests import factories
 from workflows import MEMBERSHIP
 from workflows.membership import (ACCEPTED, AGREEMENT_PENDING, DECLINED, INVITED, NO_REPLY, NOTICE_GIVEN,
@@ -112,6 +112,24 @@ def assert_the_member_list_is_the_rule(days: list[date]) -> None:
             assert [(org_id, case_id) for case_id, org_id in found] == current, day
             assert [(m.organisation.id, m.latest.id)
                     for m in members.former_memberships([org_id for _, org_id in found])] == former, day
+            assert_one_read_is_the_rule()
+
+
+def assert_one_read_is_the_rule() -> None:
+    """For each municipality with a case, the membership page's one read (`membership_and_days`) gives what
+    `memberships`, `membership_days` and `member_periods` of each of its cases give read apart."""
+    for organisation in db.session.scalars(select(Organisation).where(
+            Organisation.id.in_(select(MembershipCase.organisation_id)))):
+        membership, days = members.membership_and_days(organisation)
+        apart = next(iter(members.memberships(organisation)), None)
+        assert (membership and (membership.latest, membership.current)) == \
+            (apart and (apart.latest, apart.current)), organisation.name
+        assert days == members.membership_days(organisation), organisation.name
+        of_cases = members.membership_of(rounds.cases_of(organisation.id))
+        assert (of_cases and (of_cases.latest, of_cases.current, of_cases.periods)) == \
+            (apart and (apart.latest, apart.current, apart.periods)), organisation.name
+        for case in db.session.scalars(select(MembershipCase).where(MembershipCase.organisation_id == organisation.id)):
+            assert members.periods_of(membership, case) == members.member_periods(case), (organisation.name, case.id)
 
 
 def assert_answering_is_the_rule(years: list[int]) -> None:

@@ -99,7 +99,9 @@ def evaluation_answer(year: int):
     found = get_evaluation(year)
     org = current_user.organisation
     response = evaluations.response_of(found, org) if org else None
-    if org is None or (response is None and not evaluations.is_asked(found, org)):
+    # Who is asked, as stored: one that has not answered is listed only if asked (reading its memberships was a
+    # third of the page).
+    if org is None or (response is None and org.id not in _listed(found)[0]):
         abort(404)
     may_answer = found.is_open and current_user.has_role(MUNICIPALITY_CONTACT)
     if request.method == "POST" and not may_answer:

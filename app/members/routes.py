@@ -118,20 +118,21 @@ def _member_list() -> dict:
 def organisation(org_id: int):
     org = get_organisation(org_id)
     today = clock.today()
-    membership = next(iter(members.memberships(org)), None)
+    membership, days = members.membership_and_days(org)
     member = membership.current if membership else None
     case = member or (membership.latest if membership else None)  # the membership now, or else the last one
-    open_evaluations = evaluations.open_for(org)
+    open_evaluations = evaluations.open_for(org, days)
+    responses = evaluations.responses_of(open_evaluations, org)
     terms = representatives.history(org)
     return render_template(
         "members/organisation.html", org=org, case=case, member=member, today=today,
-        standing=in_force.of(case, today) if case else None,
+        standing=in_force.on(case, today, members.periods_of(membership, case)) if case else None,
         party=org.is_party,
         seats=representatives.seats_from(terms, today), terms=terms,
         proposals=[(t, representatives.actions(t, current_user)) for t in terms if t.waiting],
         comments=representatives.decision_comments(terms),
         contact=members.admin_contact(org), lines=contributions.lines_for(org),
-        evaluations=[(e, evaluations.response_of(e, org)) for e in open_evaluations],
+        evaluations=[(e, responses[e.id]) for e in open_evaluations],
         can_edit=members.can_edit(current_user, org), sees_all=access.sees_all(current_user),
         days_left=representatives.days_left)
 

@@ -50,12 +50,13 @@ def home():
     municipality, the invitations it may still answer, and the earlier ones as history."""
     today, organisation = clock.today(), current_user.organisation
     cases = rounds.cases_of(organisation.id) if organisation else []
-    member = members.member_case(organisation) if organisation else None
+    membership = members.membership_of(cases)
+    member = membership.current if membership else None
     case = member or next(iter(cases), None)
     invited = [c for c in cases if c.awaiting_reply or c.reply_may_change and c.guard_context(today).reply_open()]
     return render_template(
         "municipality/home.html", organisation=organisation, member=member, case=case,
-        standing=in_force.of(case, today) if case else None,
+        standing=in_force.on(case, today, members.periods_of(membership, case)) if case else None,
         due=_due(organisation) if organisation else [], invited=invited,
         earlier=[c for c in cases if c not in invited], today=today)
 

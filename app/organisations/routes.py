@@ -8,7 +8,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload
 
 from app import clock, history, search
 from app.extensions import db
@@ -25,9 +25,10 @@ from workflows.roles import ADMIN, ADVISER
 
 bp = Blueprint("organisations", __name__, url_prefix="/organisasjoner")
 PER_PAGE = 25
-WITH_HISTORY = (selectinload(Organisation.names), selectinload(Organisation.numbers),
-                selectinload(Organisation.successor_links).joinedload(OrganisationSuccession.successor),
-                selectinload(Organisation.predecessor_links).joinedload(OrganisationSuccession.predecessor))
+# Joined in one statement, not one each: an organisation has a row or two of each.
+WITH_HISTORY = (joinedload(Organisation.names), joinedload(Organisation.numbers),
+                joinedload(Organisation.successor_links).joinedload(OrganisationSuccession.successor),
+                joinedload(Organisation.predecessor_links).joinedload(OrganisationSuccession.predecessor))
 
 
 def get_organisation(org_id: int, options=WITH_HISTORY) -> Organisation:
@@ -174,7 +175,7 @@ def _merger_choices(form: MergerForm) -> None:
         .where(~Organisation.successor_links.any()).order_by(Organisation.sort_key, Organisation.id)
     matching = search.where(open_orgs, form.q.data or "", Organisation)
     chosen = {org_id: official or name for org_id, official, name in db.session.execute(
-        open_orgs.where(Organisation.id.in_(predecessors + successor)))}
+        open_orgs.where(Organisation.id.in_(predecessors + successor)))} if predecessors + successor else {}
     shown = [(org_id, official or name) for org_id, official, name in db.session.execute(
         matching.where(Organisation.id.not_in(list(chosen))).limit(MERGER_SHOWN))]
     form.predecessor_ids.choices = names([(i, chosen[i]) for i in dict.fromkeys(predecessors) if i in chosen]
@@ -186,7 +187,8 @@ def _merger_choices(form: MergerForm) -> None:
         .order_by(Organisation.sort_key, MembershipCase.id)
     continued = ids([form.continued_case_id.data])
     mine = list(db.session.execute(in_force.where(or_(MembershipCase.id.in_(continued),
-                                                      MembershipCase.organisation_id.in_(predecessors)))))
+                                                      MembershipCase.organisation_id.in_(predecessors))))) \
+        if continued or predecessors else []
     found = search.where(in_force, form.q.data or "", Organisation) \
         .where(MembershipCase.id.not_in([row[0] for row in mine])).limit(MERGER_SHOWN)
     form.continued_case_id.choices = choices([(0, _l("Ingen: alle medlemskapene avsluttes"))]) + names(

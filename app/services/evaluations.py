@@ -53,8 +53,16 @@ def close(evaluation: Evaluation, actor: User) -> None:
 
 
 def response_of(evaluation: Evaluation, organisation: Organisation) -> EvaluationResponse | None:
-    return db.session.scalar(select(EvaluationResponse).where(
-        EvaluationResponse.evaluation_id == evaluation.id, EvaluationResponse.organisation_id == organisation.id))
+    return responses_of([evaluation], organisation)[evaluation.id]
+
+
+def responses_of(found: list[Evaluation], organisation: Organisation) -> dict[int, EvaluationResponse | None]:
+    """The municipality's response to each of the evaluations (None: not answered), by evaluation id, in one query."""
+    responses = {e.id: None for e in found}
+    responses.update((response.evaluation_id, response) for response in db.session.scalars(
+        select(EvaluationResponse).where(EvaluationResponse.evaluation_id.in_(list(responses)),
+                                         EvaluationResponse.organisation_id == organisation.id)))
+    return responses
 
 
 def expected(evaluation: Evaluation) -> set[int]:
@@ -141,10 +149,11 @@ def answer(evaluation: Evaluation, organisation: Organisation, actor: User, text
     return response
 
 
-def open_for(organisation: Organisation) -> list[Evaluation]:
-    """Open evaluations the municipality is asked to answer, newest first."""
+def open_for(organisation: Organisation, days: list | None = None) -> list[Evaluation]:
+    """Open evaluations the municipality is asked to answer, newest first (`days`: its `members.membership_days`
+    where already read)."""
     found = [e for e in all_years() if e.is_open]
-    asked = members.answering([e.year for e in found], organisation)
+    asked = members.answering([e.year for e in found], organisation, days)
     return [e for e in found if asked[e.year]]
 
 

@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from app.models import Agreement, MembershipCase
-from app.services import members
 from workflows.membership import TERMINATED
 from workflows.periods import Period
 
@@ -32,11 +31,6 @@ class Standing:
 
     current: InForce | None
     ended: InForce | None
-
-
-def of(case: MembershipCase, day: date) -> Standing:
-    """`on`, with the case's membership periods read for it."""
-    return on(case, day, members.member_periods(case))
 
 
 def on(case: MembershipCase, day: date, periods: list[Period]) -> Standing:

@@ -2,8 +2,9 @@
 membership."""
 from collections import defaultdict
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import cache
 
 from sqlalchemy import Date, and_, bindparam, false, func, literal, or_, select
 from sqlalchemy import case as sql_case
@@ -55,8 +56,12 @@ def _held_periods(organisation: Organisation) -> Iterator[tuple[MembershipCase, 
 def _holders_touching(organisation: Organisation
                       ) -> Iterator[tuple[Organisation, MembershipCase, list[Period]]]:
     """`_holders` of the organisation's own cases and of those a merger moved to or from it."""
-    moves = _moves(or_(Merger.successor_id == organisation.id, Merger.continued_from_id == organisation.id))
+    moves = _moves_touching(organisation)
     return _holders(_cases_with_periods(*_of(organisation, list(moves))), moves)
+
+
+def _moves_touching(organisation: Organisation) -> dict[int, Merger]:
+    return _moves(or_(Merger.successor_id == organisation.id, Merger.continued_from_id == organisation.id))
 
 
 def _moves(*conditions) -> dict[int, Merger]:
@@ -167,9 +172,15 @@ def _cases_with_periods(*conditions, values: dict | None = None) -> Iterator[tup
         _ever_member(), *conditions) \
         .options(contains_eager(MembershipCase.organisation), contains_eager(MembershipCase.round)) \
         .order_by(Organisation.name, MembershipCase.id.desc())
-    found = list(db.session.scalars(stmt, values))
-    events, today = _state_events([case.id for case in found]), clock.today()
-    for case in found:
+    yield from _with_periods(list(db.session.scalars(stmt, values)))
+
+
+def _with_periods(cases: list[MembershipCase]) -> Iterator[tuple[MembershipCase, list[Period]]]:
+    """The cases that have been a membership, with their periods, in the order given, in one query."""
+    if not cases:
+        return
+    events, today = _state_events([case.id for case in cases]), clock.today()
+    for case in cases:
         if made := periods.member_periods(events[case.id], case.facts, today):
             yield case, made
 
@@ -188,10 +199,17 @@ class Membership:
 
     latest: MembershipCase
     current: MembershipCase | None
+    periods: dict[int, list[Period]] = field(default_factory=dict, compare=False)  # of each case that made one
 
     @property
     def organisation(self) -> Organisation:
         return self.latest.organisation
+
+
+def periods_of(membership: Membership | None, case: MembershipCase) -> list[Period]:
+    """`member_periods` of a case of the municipality whose `memberships` entry is `membership` (None: it never was
+    a member), without reading them again."""
+    return membership.periods.get(case.id, []) if membership else []
 
 
 def memberships(organisation: Organisation | None = None) -> list[Membership]:
@@ -202,11 +220,28 @@ def memberships(organisation: Organisation | None = None) -> list[Membership]:
 def _memberships(found: Iterator[tuple[MembershipCase, list[Period]]]) -> list[Membership]:
     today, by_organisation = clock.today(), {}
     for case, made in found:
-        latest, current = by_organisation.get(case.organisation_id, (case, None))
+        latest, current, periods = by_organisation.get(case.organisation_id, (case, None, {}))
         if current is None and case.state in MEMBER_STATES + RENEWING and any(p.covers(today) for p in made):
             current = case
-        by_organisation[case.organisation_id] = (latest, current)
-    return [Membership(latest, current) for latest, current in by_organisation.values()]
+        periods[case.id] = made
+        by_organisation[case.organisation_id] = (latest, current, periods)
+    return [Membership(*found) for found in by_organisation.values()]
+
+
+def membership_of(cases: list[MembershipCase]) -> Membership | None:
+    """The `memberships` entry of the municipality whose cases, every one, these are (None: it never was a
+    member), from the cases already read (one query)."""
+    return next(iter(_memberships(_with_periods(sorted(cases, key=lambda case: case.id, reverse=True)))), None)
+
+
+def membership_and_days(organisation: Organisation) -> tuple[Membership | None, list[tuple[Organisation,
+                                                                                            MembershipCase, Period]]]:
+    """The organisation's `memberships` entry (None: it never was a member) and its `membership_days`, from one
+    read of its cases (three queries; apart they read them twice)."""
+    moves = _moves_touching(organisation)
+    found = list(_cases_with_periods(*_of(organisation, list(moves))))
+    own = _memberships((case, made) for case, made in found if case.organisation_id == organisation.id)
+    return next(iter(own), None), _days(_holders(found, moves))
 
 
 def current_cases() -> list[tuple[int, int]]:
@@ -255,10 +290,10 @@ def _days(found) -> list[tuple[Organisation, MembershipCase, Period]]:
     return [(holder, case, period) for holder, case, made in found for period in made]
 
 
-def answering(years: list[int], organisation: Organisation) -> dict[int, list[Organisation]]:
+def answering(years: list[int], organisation: Organisation, days: list | None = None) -> dict[int, list[Organisation]]:
     """For each of the years, [organisation] if it answers for a membership of the year (see `answering_ids`), read
-    from its own cases alone, else []."""
-    holders = _holders_in(membership_days(organisation), years)
+    from its own cases alone (`days`: its `membership_days` where already read), else []."""
+    holders = _holders_in(membership_days(organisation) if days is None else days, years)
     return {year: [organisation] if organisation in holders[year] else [] for year in years}
 
 
@@ -346,9 +381,11 @@ def membership_days_around(first: date, last: date) -> list[tuple[Organisation, 
     return _days(_holders(_cases_with_periods(MembershipCase.organisation_id.in_(organisations)), moves))
 
 
+@cache
 def _ever_member():
     """SQL: the case may have membership days: none without having been active (in a state the workflow reaches
-    from active, checked first as it needs no history)."""
+    from active, checked first as it needs no history). Built once: building it took 0.08-0.15 ms a call, half of
+    building the query for one municipality's cases (Min kommune's `memberships` 1.3 -> 0.95 ms)."""
     was_active = select(AuditEvent.id).where(AuditEvent.object_type == MembershipCase.audit_type,
                                              AuditEvent.object_id == MembershipCase.id, AuditEvent.to_state == ACTIVE)
     return and_(MembershipCase.state.in_(SINCE_ACTIVE),

@@ -5,7 +5,7 @@ from functools import lru_cache
 
 from babel import dates
 from babel.numbers import format_currency
-from flask_babel import get_locale, get_translations
+from flask_babel import get_locale, get_translations, gettext, ngettext
 from jinja2 import pass_context
 from markupsafe import Markup
 
@@ -73,9 +73,7 @@ def age(value: datetime | None) -> str:
     if value is None:
         return ""
     days = (clock.today() - clock.day_of(value)).days
-    if days <= 0:
-        return "i dag"
-    return "1 dag" if days == 1 else f"{days} dager"
+    return gettext("i dag") if days <= 0 else ngettext("%(num)d dag", "%(num)d dager", days)
 
 
 def money(amount: int | None) -> str:

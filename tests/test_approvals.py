@@ -40,6 +40,15 @@ def test_inbox_shows_exactly_the_pending_requests_oldest_first_with_age(client, 
     assert "får status «Takket ja»" in html
 
 
+@pytest.mark.parametrize("language, ages", [("en", ("13 days", "3 days")), ("nn", ("13 dagar", "3 dagar"))])
+def test_the_inbox_says_how_old_a_request_is_in_the_reader_s_language(client, login, late_requests, language, ages):
+    adviser = login("adviser", organisation="Bergen")
+    adviser.language = language
+    db.session.commit()
+    html = client.get("/godkjenninger/").get_data(as_text=True)
+    assert all(age in html for age in ages) and "dager" not in html
+
+
 @pytest.mark.parametrize("role", ["admin", "municipality_contact", "signatory", "project_member", "steering_member"])
 def test_inbox_is_only_for_the_adviser(client, login, late_requests, role):
     login(role)

@@ -14,7 +14,7 @@ from app.forms import ConfirmForm
 from app.models import JoinRequest, MailboxLink, MembershipCase, Representative, TransitionRequest
 from app.security import role_required
 from app.services.overview import ListPage
-from app.services import joins, mailbox_links, representatives, subgroups, waiting, workflow
+from app.services import joins, mailbox_links, overview, representatives, subgroups, waiting, workflow
 from app.views import confirmation, stored
 from workflows.roles import ADVISER
 
@@ -57,11 +57,9 @@ def inbox():
 
 
 def _counted(param: str, per_page: int, total: int) -> ListPage:
-    """The page that query-string parameter `param` asks for (the last for a number past the end) of a list of
-    `total` rows (the inbox counts all its lists in one query), its items not read yet."""
-    listed = ListPage([], 1, per_page, total)
-    listed.page = min(max(request.args.get(param, 1, type=int), 1), listed.pages)
-    return listed
+    """The page that query-string parameter `param` asks for of a list of `total` rows (the inbox counts all its
+    lists in one query), its items not read yet."""
+    return overview.page_of(total, request.args.get(param, 1, type=int), per_page)
 
 
 def _read(query: Select, listed: ListPage) -> list:

@@ -9,6 +9,7 @@ from pypdf import PdfReader
 from sqlalchemy import func, select
 
 from app import agreement_text
+from app.agreements import routes as agreement_routes
 from app.extensions import db
 from app.models import Agreement, AgreementDocument, AgreementTemplate, OutboxMessage, Signature
 from app.models.case import HOST_PARTY, MUNICIPALITY_PARTY
@@ -365,6 +366,27 @@ def test_agreement_list_shows_what_waits_for_my_signature(app, client, auth, org
     waiting = client.get("/avtaler/?venter=1").get_data(as_text=True)
     assert "Lindås kommune" in waiting and "Voss kommune" not in waiting
     assert "Voss kommune" in client.get("/avtaler/").get_data(as_text=True)
+
+
+def test_the_agreement_list_is_read_once_per_content_version(app, client, auth, orgs, adviser, lindas, monkeypatch):
+    """Bergen's side's list is stored as read: the next visit reads no agreement, one signed after a reading shows
+    its signer at once; a municipality's own list is read each time."""
+    auth.login(adviser)
+    assert "Voss kommune" not in client.get("/avtaler/").get_data(as_text=True)
+    reads = []
+    monkeypatch.setattr(agreement_routes, "_agreement_page",
+                        lambda *args, read=agreement_routes._agreement_page: reads.append(1) or read(*args))
+    client.get("/avtaler/?page=7")
+    assert reads == []
+    factories.issued_case(orgs["Voss"], round_=lindas.round, by=adviser)
+    db.session.commit()
+    assert "Voss kommune" in client.get("/avtaler/").get_data(as_text=True)
+    assert reads == [1]
+    auth.logout()
+    auth.login("signatory", organisation="Voss")
+    client.get("/avtaler/")
+    client.get("/avtaler/")
+    assert reads == [1, 1, 1]
 
 
 def test_case_page_links_the_agreement_and_the_signing(app, client, login, lindas):

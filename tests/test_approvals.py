@@ -49,6 +49,26 @@ def test_the_inbox_says_how_old_a_request_is_in_the_reader_s_language(client, lo
     assert all(age in html for age in ages) and "dager" not in html
 
 
+def test_the_inbox_lists_are_read_once_per_content_version(client, login, orgs, late_requests, monkeypatch):
+    """The five lists are stored as read: the next visit reads none of them, a request made after a reading is
+    listed at once."""
+    login("adviser", organisation="Bergen")
+    assert "Kontakt i Fedje" in client.get("/godkjenninger/").get_data(as_text=True)
+    reads = []
+    monkeypatch.setattr(approvals_routes, "_inbox_rows",
+                        lambda *pages, read=approvals_routes._inbox_rows: reads.append(1) or read(*pages))
+    client.get("/godkjenninger/")
+    assert reads == []
+    case = workflow.subject_of(late_requests["Fedje"])
+    later = factories.invited(case.round, orgs["Voss"])
+    contact = factories.user("municipality_contact", organisation=orgs["Voss"], name="Kontakt i Voss")
+    with clock.pinned(date(2026, 11, 21)):
+        workflow.perform(later, "accept_late", contact, comment="Voss vil være med.")
+    db.session.commit()
+    assert "Kontakt i Voss" in client.get("/godkjenninger/").get_data(as_text=True)
+    assert reads == [1]
+
+
 @pytest.mark.parametrize("role", ["admin", "municipality_contact", "signatory", "project_member", "steering_member"])
 def test_inbox_is_only_for_the_adviser(client, login, late_requests, role):
     login(role)

@@ -5,6 +5,7 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
+from app.cases import routes as case_routes
 from app.extensions import db
 from app.models import AuditEvent, MembershipCase, TransitionRequest
 from app.services import workflow
@@ -79,6 +80,27 @@ def test_other_municipality_cannot_see_or_act(client, login, lindas_case):
     assert response.status_code == 404
     assert db.session.get(MembershipCase, lindas_case.id).state == "invited"
     assert "Lindås" not in client.get("/saker/").get_data(as_text=True)
+
+
+def test_the_case_list_is_read_once_per_content_version(client, login, auth, orgs, lindas_case, monkeypatch):
+    """Bergen's side's list is stored as read: the next visit reads no case, a case opened after a reading is
+    listed at once; a municipality's own list is read each time."""
+    login("adviser", organisation="Bergen")
+    assert "Voss" not in client.get("/saker/").get_data(as_text=True)
+    reads = []
+    monkeypatch.setattr(case_routes, "_case_page", lambda *args, read=case_routes._case_page: reads.append(1)
+                        or read(*args))
+    client.get("/saker/?page=4")
+    assert reads == []
+    factories.case(orgs["Voss"])
+    db.session.commit()
+    assert "Voss" in client.get("/saker/").get_data(as_text=True)
+    assert reads == [1]
+    auth.logout()
+    login("municipality_contact", organisation="Voss")
+    client.get("/saker/")
+    client.get("/saker/")
+    assert reads == [1, 1, 1]
 
 
 def test_action_not_allowed_for_role_is_refused_on_post(client, login, lindas_case):

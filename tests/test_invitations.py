@@ -128,6 +128,23 @@ def test_overview_lists_municipalities_without_contact(client, adviser, orgs):
     assert "0 kommuner har svart." in html and "2 kommuner har ikke svart ennå." in html and "22 dager igjen" in html
 
 
+def test_the_round_page_rows_are_read_once_per_content_version(client, adviser, orgs, monkeypatch):
+    """A page of the round's municipalities is stored as read: the next visit reads none of its rows, a contact
+    person added after a reading is in the row at once."""
+    round_ = factories.sent_round(adviser, [orgs["Lindås"], orgs["Voss"]])
+    db.session.commit()
+    assert "Kari Nordtveit" not in client.get(f"/invitasjoner/{round_.id}").get_data(as_text=True)
+    reads = []
+    monkeypatch.setattr(rounds, "rows", lambda *args, read=rounds.rows: reads.append(1) or read(*args))
+    client.get(f"/invitasjoner/{round_.id}")
+    assert reads == []
+    factories.user("municipality_contact", organisation=orgs["Voss"], name="Kari Nordtveit")
+    db.session.commit()
+    assert '<span translate="no">Kari Nordtveit</span>' in client.get(f"/invitasjoner/{round_.id}").get_data(
+        as_text=True)
+    assert reads == [1]
+
+
 def test_contact_added_later_by_admin_gets_the_invitation_at_once(app, client, login, orgs):
     adviser = factories.user("adviser", organisation=orgs["Bergen"])
     round_ = factories.sent_round(adviser, [orgs["Voss"]])

@@ -93,6 +93,24 @@ def test_overview_lists_state_since_and_next_date(client, login, cases):
     assert "31.12.2027" in html and "Avtalen gjelder til og med" in html and "Invitasjon 2016" in html
 
 
+def test_the_overview_is_read_once_per_content_version_and_a_search_each_time(client, login, cases, monkeypatch):
+    """A page of the overview is stored as read: the next visit reads none of its rows, a change after a reading is
+    shown at once; a search is read each time (no copy per text)."""
+    login("adviser", organisation="Bergen")
+    assert _names(client.get("/oversikt?status=declined").get_data(as_text=True)) == ["Fedje"]
+    reads = []
+    monkeypatch.setattr(overview, "page_of_rows", lambda *args, read=overview.page_of_rows, **filters: reads.append(1)
+                        or read(*args, **filters))
+    client.get("/oversikt?status=declined")
+    assert reads == []
+    client.get("/oversikt?q=Fedje")
+    assert reads == [1]
+    cases["Fedje"].organisation.name = "Fedje kommune"
+    db.session.commit()
+    assert _names(client.get("/oversikt?status=declined").get_data(as_text=True)) == ["Fedje kommune"]
+    assert reads == [1, 1]
+
+
 def test_overview_search_accepts_nynorsk_and_successor_names(client, login, cases):
     login("adviser", organisation="Bergen")
     assert _names(client.get("/oversikt?q=Voss+herad").get_data(as_text=True)) == ["Granvin", "Voss"]

@@ -6,17 +6,18 @@ from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
-from app import access, clock, downloads
+from app import access, clock, downloads, formatting
 from app.cases.forms import ActionForm, AsOfForm
 from app.extensions import db
 from app.models import Agreement, InvitationRound, MembershipCase, Organisation
 from app.models.case import HOST_PARTY, MUNICIPALITY_PARTY
 from app.security import allowed_if
-from app.services import archive, cases, in_force, members, mergers, workflow
-from app.views import own_page, spec_or_404, step_confirmation
+from app.services import archive, cases, in_force, members, mergers, overview, workflow
+from app.views import own_page, spec_or_404, step_confirmation, stored
 from workflows import MEMBERSHIP
 
 bp = Blueprint("cases", __name__, url_prefix="/saker")
+CASES_PER_PAGE = 50
 
 
 def get_case(case_id: int, *loads) -> MembershipCase:
@@ -40,9 +41,30 @@ def case_list():
     stmt = stmt.where(access.visible(current_user, MembershipCase.organisation_id))
     state = request.args.get("status", "")
     state = state if state in MEMBERSHIP.states else ""
-    page = db.paginate(stmt.where(MembershipCase.state == state) if state else stmt, per_page=50, error_out=False)
+    listed_stmt = stmt.where(MembershipCase.state == state) if state else stmt
+    requested = max(request.args.get("page", 1, type=int), 1)
+    if access.sees_all(current_user):
+        # Every case, the same for all of Bergen's side: a page read once per content version and stored
+        # (views.stored; in-process probe ~2.5x -> ~1.6x, 01.12.2026). The first page's copy gives the number
+        # of pages: a number past the end is the last page, as db.paginate makes it.
+        first = stored("case_list_page", f"{state}:1", lambda: _case_page(listed_stmt, 1))
+        requested = overview.page_of(first["total"], requested, CASES_PER_PAGE).page
+        listed = first if requested == 1 else \
+            stored("case_list_page", f"{state}:{requested}", lambda: _case_page(listed_stmt, requested))
+    else:
+        listed = _case_page(listed_stmt, requested)
+    page = overview.ListPage(listed["rows"], listed["page"], CASES_PER_PAGE, listed["total"])
     return render_template("cases/list.html", page=page, state=state, states=MEMBERSHIP.labels(),
                            anything=bool(page.total) or bool(state) and db.finds(stmt))
+
+
+def _case_page(stmt, page: int) -> dict:
+    """A page of the cases `stmt` finds as plain data (dates written out in this request's language)."""
+    found = db.paginate(stmt, page=page, per_page=CASES_PER_PAGE, error_out=False)
+    return {"page": found.page, "total": found.total, "rows": [{
+        "id": case.id, "organisation": {"name": case.organisation.name}, "round": {"title": case.round.title},
+        "state": case.state, "notice_last_day": formatting.short_date(case.notice_last_day),
+        "state_since": formatting.short_date(case.state_since)} for case in found.items]}
 
 
 # The signatures, waiting requests, the agreement in force or being signed, and every agreement with their

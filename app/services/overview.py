@@ -266,9 +266,14 @@ class ListPage:
 
 
 def paginate(items: list, page: int, per_page: int = PER_PAGE) -> ListPage:
-    pages = max(1, math.ceil(len(items) / per_page))
-    page = min(max(page, 1), pages)
-    return ListPage(items[(page - 1) * per_page:page * per_page], page, per_page, len(items))
+    found = page_of(len(items), page, per_page)
+    found.items = items[(found.page - 1) * per_page:found.page * per_page]
+    return found
+
+
+def page_of(total: int, page: int, per_page: int = PER_PAGE) -> ListPage:
+    """Page `page` of a list of `total` rows (the last for a number past the end), its items not read yet."""
+    return ListPage([], min(max(page, 1), max(1, math.ceil(total / per_page))), per_page, total)
 
 
 CSV_HEADER = [_l("Kommune"), _l("Kommunenummer"), _l("Tidligere"), _l("Etterfølger"), _l("Region"), _l("Status"),

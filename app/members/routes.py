@@ -121,6 +121,8 @@ def organisation(org_id: int):
     membership, days = members.membership_and_days(org)
     member = membership.current if membership else None
     case = member or (membership.latest if membership else None)  # the membership now, or else the last one
+    if case:
+        members.load_agreements(case)
     open_evaluations = evaluations.open_for(org, days)
     responses = evaluations.responses_of(open_evaluations, org)
     terms = representatives.history(org)

@@ -523,3 +523,23 @@ def test_the_member_list_is_read_once_per_content_version(client, auth, orgs, pe
     db.session.commit()
     assert _member_list_rows(client.get("/medlemskap/").get_data(as_text=True))["Lindås"][4] == "Synnøve Hjartholm"
     assert reads == [1]
+
+
+def test_the_membership_pages_shared_facts_are_read_once_per_content_version(client, auth, orgs, people, lindas,
+                                                                              monkeypatch):
+    """The contact, contribution lines, comments and evaluations of a municipality's page are stored as read: the
+    next visit reads none of them, a change to the data reads them again."""
+    auth.login(people["adviser"])
+    page = f"/medlemskap/{orgs['Lindås'].id}"
+    assert "Ikke registrert" in client.get(page).get_data(as_text=True)
+    reads = []
+    monkeypatch.setattr(members, "admin_contact", lambda org, read=members.admin_contact: reads.append(1) or read(org))
+    assert "Ikke registrert" in client.get(page).get_data(as_text=True)
+    assert reads == []
+    members.set_admin_contact(orgs["Lindås"], people["adviser"], name="Synnøve Hjartholm",
+                              email="s@lindas.kommune.no")
+    db.session.commit()
+    reads.clear()  # setting the contact reads it too
+    html = client.get(page).get_data(as_text=True)
+    assert "Synnøve Hjartholm" in html and "Ikke registrert" not in html
+    assert reads == [1]

@@ -5,7 +5,7 @@ from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
-from app import clock, downloads
+from app import clock, downloads, history
 from app.contributions.key_forms import DecisionForm, StepForm, key_form
 from app.extensions import db
 from app.forms import choices, names
@@ -119,7 +119,8 @@ def key_page(key_id: int):
                 cost_keys.Difference(*row) for row in zip(*(column[offset:offset + PER_PAGE] for column in columns))]))
             for year, columns in zip(key.years, compared)]
     return render_template(
-        "cost_keys/key.html", key=key, actions=workflow.actions(key, current_user), history=cost_keys.history(key),
+        "cost_keys/key.html", key=key, actions=workflow.actions(key, current_user), history=stored(
+            "cost_key_timeline", key.id, lambda: history.rows(cost_keys.history(key))),
         totals={year: figures[year].total for year in key.years}, shares=shares, differences=differences,
         returned=cost_keys.last_return(key), can_edit=cost_keys.edit_refusal(key, current_user) is None)
 

@@ -43,14 +43,18 @@ def _organisation_choices() -> list:
 
 
 class _StoredSelect(LongSelect):
-    """The organisation select while nothing is chosen, the same for every visitor: its thousand options written once
-    per content version and language, stored (1 ms of the public page's 3.9 ms at 500 units)."""
+    """The organisation select while nothing is chosen, the same for every visitor: its thousand options read and
+    written once per content version and language, stored (1.5 ms of the public page's 3.9 ms at 500 units)."""
 
     def __call__(self, field, **kwargs):
         if field.data != NO_ORGANISATION:
             return super().__call__(field, **kwargs)
-        return Markup(stored("conference_organisation_select", html_params(**kwargs),
-                             lambda: str(super(_StoredSelect, self).__call__(field, **kwargs))))
+
+        def read() -> str:
+            field.choices = field.choices or _organisation_choices()
+            return str(super(_StoredSelect, self).__call__(field, **kwargs))
+
+        return Markup(stored("conference_organisation_select", html_params(**kwargs), read))
 
 
 @bp.route("/konferanse", methods=["GET", "POST"])
@@ -59,7 +63,8 @@ def public_page():
     languages.from_address(otherwise=languages.chosen())
     conference = conferences.current(clock.today())
     form = RegistrationForm()
-    form.organisation_id.choices = _organisation_choices()
+    if form.is_submitted():  # only a submitted form needs the choices: otherwise the stored select shows them
+        form.organisation_id.choices = _organisation_choices()
     form.organisation_id.widget = _StoredSelect()
     is_open = conference is not None and conferences.open_for_registration(conference, clock.today())
     if is_open and form.validate_on_submit():

@@ -129,6 +129,14 @@ def lines(events: Iterable[AuditEvent]) -> list[Line]:
     return [_line(event, found) for event in events]
 
 
+def rows(events: Iterable[AuditEvent]) -> list[dict]:
+    """The events' lines as plain data, what a timeline shows (templates/_history.html): a page can store them per
+    content version and language (app/views.py `stored`) when every viewer sees the same events."""
+    return [{"html": str(line.html), "state": line.state and str(line.state), "to_state": line.event.to_state,
+             "approval": line.approval and str(line.approval), "comment": line.event.comment,
+             "at": line.event.at.isoformat(), "when": formatting.date_time(line.event.at)} for line in lines(events)]
+
+
 def by_day(found: list[Line]) -> list[tuple[date, list[Line]]]:
     """The lines grouped by their day (Oslo time), in the order given."""
     return [(day, list(group)) for day, group in groupby(found, key=lambda line: line.day)]
@@ -427,5 +435,5 @@ def _names_query():
 
 
 def register(app) -> None:
-    app.jinja_env.filters.update(as_lines=lines)
+    app.jinja_env.filters.update(as_lines=lines, as_rows=rows)
     app.jinja_env.globals.update(state_label=state_label)

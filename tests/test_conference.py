@@ -11,6 +11,7 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 
+from app.conference import routes as conference_routes
 from app.extensions import db
 from app.logs import clean
 from app.models import AuditEvent, Conference, ConferenceRegistration, OutboxMessage
@@ -136,6 +137,22 @@ def test_the_public_form_offers_the_organisations_that_exist_today(app, client, 
     orgs["Voss"].active_to = date(2020, 1, 1)
     db.session.commit()  # the list as stored follows
     assert offered not in client.get("/konferanse").get_data(as_text=True)
+
+
+def test_the_public_form_reads_and_writes_its_organisation_select_once_per_content_version(app, client, orgs,
+                                                                                           monkeypatch):
+    conference_world.conference(capacity=1)
+    db.session.commit()
+    calls, real = [], conference_routes._organisation_choices
+    monkeypatch.setattr(conference_routes, "_organisation_choices", lambda: calls.append(1) or real())
+
+    def select() -> str:
+        return re.search(r"<select.*?</select>", client.get("/konferanse").get_data(as_text=True), re.S).group()
+
+    assert orgs["Voss"].name in select() and select() == select() and len(calls) == 1
+    orgs["Voss"].official_name = "Voss herad (ny)"
+    db.session.commit()
+    assert "Voss herad (ny)" in select() and len(calls) == 2
 
 
 def _owner_of_link(path: str) -> int | None:

@@ -11,14 +11,15 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy import select, update
 
-from app import clock
+from app import clock, history
 from app.extensions import db
 from app.models import AgreementDocument, ContentVersion, Organisation, StoredDocument
 from app.models.case import MUNICIPALITY_PARTY
+from app.models.meeting import STEERING_MEETING
 from app.public import facts
-from app.services import (agreement_print, agreements, archive, conference_exports, conferences, contributions,
-                          cost_keys, invoice_basis, meetings, organisations, privacy, replies, stored_documents,
-                          uploads, workflow)
+from app.services import (agreement_print, agreements, archive, audit, conference_exports, conferences,
+                          contributions, cost_keys, invoice_basis, meetings, organisations, privacy, replies,
+                          stored_documents, uploads, workflow)
 from app.services import overview as overview_service
 from tests import conference_world, factories
 from workflows.key_shares import PERCENT
@@ -323,3 +324,39 @@ def test_the_code_fingerprint_covers_the_templates(tmp_path):
     before = stored_documents.code_fingerprint.__wrapped__(str(tmp_path))
     (tmp_path / "page.html").write_text("<p>{{ a }} {{ b }}</p>")
     assert stored_documents.code_fingerprint.__wrapped__(str(tmp_path)) != before
+
+
+@pytest.mark.parametrize("page", ["cost key", "meeting", "subgroup"])
+def test_a_page_s_timeline_is_written_once_per_content_version(client, auth, adviser, orgs, decided_key, monkeypatch,
+                                                               page):
+    made = {"cost key": lambda: decided_key,
+            "meeting": lambda: factories.meeting(STEERING_MEETING, date(2026, 3, 2), [adviser], adviser),
+            "subgroup": lambda: factories.subgroup(
+                factories.user("project_member", organisation=orgs["Voss"]))}[page]()
+    db.session.commit()
+    path = {"cost key": f"/okonomi/fordelingsnokkel/{made.id}", "meeting": f"/moter/{made.id}",
+            "subgroup": f"/undergrupper/{made.id}"}[page]
+    calls = _counting(monkeypatch, history, "rows")
+    auth.login(adviser)
+
+    def timeline() -> str:
+        html = client.get(path).get_data(as_text=True)
+        start = html.index('<ol class="timeline">')
+        return html[start:html.index("</ol>", start)]
+
+    assert timeline() == timeline() and len(calls) == 1
+    audit.record(adviser, "note", made.audit_type, made.id, comment="En ny merknad")
+    db.session.commit()
+    assert "En ny merknad" in timeline() and len(calls) == 2
+
+
+def test_a_subgroup_s_latest_events_and_all_its_events_are_stored_apart(client, auth, adviser, orgs):
+    subgroup = factories.subgroup(factories.user("project_member", organisation=orgs["Voss"]))
+    for number in range(25):
+        audit.record(adviser, "note", subgroup.audit_type, subgroup.id, comment=f"Merknad {number}")
+    db.session.commit()
+    auth.login(adviser)
+    latest = client.get(f"/undergrupper/{subgroup.id}").get_data(as_text=True)
+    every = client.get(f"/undergrupper/{subgroup.id}?historikk=alle").get_data(as_text=True)
+    assert "Merknad 24" in latest and "Merknad 0<" not in latest
+    assert "Merknad 0<" in every and "Merknad 24" in every

@@ -5,7 +5,8 @@ from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
-from app import clock, downloads
+from app import clock, downloads, history
+from app.formatting import money
 from app.contributions.key_forms import DecisionForm, StepForm, key_form
 from app.extensions import db
 from app.forms import choices, names
@@ -105,9 +106,18 @@ def _draft_form(form, key: CostKey | None):
 def key_page(key_id: int):
     key = get_key(key_id)
     figures = cost_keys.year_figures(key)
-    shares = {year: _page(f"andeler-{year}", figures[year].shares,
-                          lambda offset, year=year: cost_keys.shares(key, year, offset, PER_PAGE))
-              for year in key.years}
+    shares = {year: _listed(f"andeler-{year}", figures[year].shares) for year in key.years}
+
+    def read() -> dict:
+        return {"shares": [[(party, share.basis_label, money(share.amount)) for share, party in cost_keys.shares(
+                    key, year, (listed.page - 1) * PER_PAGE, PER_PAGE)] for year, listed in shares.items()],
+                "history": history.rows(cost_keys.history(key)), "returned": cost_keys.last_return(key)}
+
+    # The shares' pages asked for, the timeline and what the steering group asked to change: the same for every
+    # viewer (4 statements, and a label and an amount a row): stored.
+    shown = stored("cost_key_page", f"{key.id}:{','.join(str(listed.page) for listed in shares.values())}", read)
+    for listed, rows in zip(shares.values(), shown["shares"]):
+        listed.items = rows
     differences = None
     if not key.decided:
         current = cost_keys.in_force_by_year(key.years, besides=key)
@@ -119,9 +129,9 @@ def key_page(key_id: int):
                 cost_keys.Difference(*row) for row in zip(*(column[offset:offset + PER_PAGE] for column in columns))]))
             for year, columns in zip(key.years, compared)]
     return render_template(
-        "cost_keys/key.html", key=key, actions=workflow.actions(key, current_user), history=cost_keys.history(key),
+        "cost_keys/key.html", key=key, actions=workflow.actions(key, current_user), history=shown["history"],
         totals={year: figures[year].total for year in key.years}, shares=shares, differences=differences,
-        returned=cost_keys.last_return(key), can_edit=cost_keys.edit_refusal(key, current_user) is None)
+        returned=shown["returned"], can_edit=cost_keys.edit_refusal(key, current_user) is None)
 
 
 def _columns(differences: list[cost_keys.Difference]) -> list[list]:
@@ -130,10 +140,16 @@ def _columns(differences: list[cost_keys.Difference]) -> list[list]:
     return [[d.party for d in differences], [d.before for d in differences], [d.after for d in differences]]
 
 
-def _page(param: str, total: int, read) -> ListPage:
-    """The page of a list of `total` rows that query-string parameter `param` asks for: `read(offset)`."""
+def _listed(param: str, total: int) -> ListPage:
+    """Which page of a list of `total` rows query-string parameter `param` asks for, its rows not yet read."""
     listed = ListPage([], 1, PER_PAGE, total)
     listed.page = min(max(request.args.get(param, 1, type=int), 1), listed.pages)
+    return listed
+
+
+def _page(param: str, total: int, read) -> ListPage:
+    """The page of a list of `total` rows that query-string parameter `param` asks for: `read(offset)`."""
+    listed = _listed(param, total)
     listed.items = read((listed.page - 1) * PER_PAGE)
     return listed
 

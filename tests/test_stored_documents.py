@@ -9,7 +9,7 @@ from datetime import date, datetime, timezone
 
 import pytest
 from pypdf import PdfReader
-from sqlalchemy import select, update
+from sqlalchemy import event, select, update
 
 from app import clock, history
 from app.extensions import db
@@ -178,6 +178,27 @@ def test_reading_and_fetching_leave_the_content_version_as_it_is(client, auth, a
     for path in (f"/saker/{case.id}/arkiv.zip", f"/saker/{case.id}", "/oversikt.csv", "/"):
         client.get(path)
     assert stored_documents.version() == current
+
+
+def test_the_content_version_is_read_once_a_transaction_and_again_after_a_change(app, case):
+    reads = []
+
+    def count(conn, cursor, statement, *args):
+        if statement.lstrip().upper().startswith("SELECT") and "content_version" in statement:
+            reads.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        db.session.commit()
+        first = stored_documents.version()
+        assert stored_documents.version() == first and len(reads) == 1
+        db.session.execute(update(Organisation).where(Organisation.id == case.organisation_id).values(name="Lindås by"))
+        assert stored_documents.version() != first and len(reads) == 2  # this transaction moved it
+        db.session.commit()
+        stored_documents.version()
+        assert len(reads) == 3  # a new transaction may see others' changes
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
 
 
 def test_a_bulk_update_statement_changes_the_content_version(app, case):

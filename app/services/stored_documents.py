@@ -29,12 +29,16 @@ from app.models import (AuditHead, ContentVersion, LoginAttempt, LoginSession, R
 BOOKKEEPING = frozenset(model.__table__ for model in (
     AuditHead, ContentVersion, LoginAttempt, LoginSession, RateLimit, RenderedPdf, StoredDocument))
 _BUMPED = "content_version_bumped"  # session.info: this transaction has added its one
+_READ = "content_version_read"  # session.info: the counter as this transaction last read or moved it
 
 
 def version() -> str:
     """What a stored copy must have been made at to be served now: the content version, today, the language and the
     code that makes it."""
-    seq = db.session.scalar(select(ContentVersion.seq).where(ContentVersion.id == 1)) or 0
+    info = db.session.info
+    if _READ not in info:  # read once a transaction: a page may hold several stored copies
+        info[_READ] = db.session.scalar(select(ContentVersion.seq).where(ContentVersion.id == 1)) or 0
+    seq = info[_READ]
     return f"{seq}:{clock.today().isoformat()}:{get_locale()}:{code_fingerprint(current_app.template_folder)}"
 
 
@@ -94,6 +98,7 @@ def _bump(session: Session) -> None:
     if session.info.get(_BUMPED):
         return
     session.info[_BUMPED] = True
+    session.info.pop(_READ, None)
     connection = session.connection()
     # A database before migration 0026 (the migration tests fill one with today's services) has neither the counter
     # nor a stored copy to make stale; asked once per writing transaction, as a test may migrate the same database.
@@ -119,3 +124,4 @@ def count_statement(state) -> None:
 
 def forget_count(session: Session, *args) -> None:
     session.info.pop(_BUMPED, None)
+    session.info.pop(_READ, None)

@@ -434,6 +434,27 @@ def test_the_reminder_page_lists_the_recipients_a_page_at_a_time_and_counts_them
     assert sorted(m.recipient for m in _reminders()) == sorted([lindas.email, voss.email])
 
 
+def test_the_reminder_page_is_read_once_per_content_version(client, adviser, orgs, monkeypatch):
+    """Who is reminded is stored as read: the next visit reads nobody, a reminder sent after a reading is shown at
+    once."""
+    lindas = factories.user("municipality_contact", organisation=orgs["Lindås"])
+    round_ = factories.sent_round(adviser, [orgs["Lindås"], orgs["Voss"]])
+    db.session.commit()
+    page = f"/invitasjoner/{round_.id}/paminnelse"
+    assert "Send påminnelse til 1 mottakere" in client.get(page).get_data(as_text=True)
+    reads = []
+    monkeypatch.setattr(invitation_routes.reminders, "recipients", lambda *args, read=reminders.recipients:
+                        reads.append(1) or read(*args))
+    client.get(page)
+    assert reads == []
+    reminders.remind(round_, adviser, clock.today())
+    db.session.commit()
+    reads.clear()
+    html = client.get(page).get_data(as_text=True)
+    assert "har fått påminnelse i dag" in html and "Ingen kontaktperson" in html and lindas.email not in html
+    assert reads == [1, 1]  # the count and the page
+
+
 def test_tick_reminds_14_and_3_days_before_the_deadline(app, runner, orgs):
     adviser = factories.user("adviser", organisation=orgs["Bergen"])
     contact = factories.user("municipality_contact", organisation=orgs["Lindås"])

@@ -308,6 +308,26 @@ def test_invite_more_refuses_a_member(client, adviser, orgs):
     assert [c.organisation.name for c in db.session.get(InvitationRound, round_.id).cases] == ["Voss"]
 
 
+def test_the_pickers_list_is_read_once_per_content_version(client, adviser, orgs, monkeypatch):
+    """With nothing chosen and no search, the list is stored as read: the next visit reads no municipality, one
+    invited after a reading is shown so at once; a search is read each time."""
+    round_ = factories.sent_round(adviser, [orgs["Voss"]])
+    db.session.commit()
+    page = f"/invitasjoner/{round_.id}/inviter"
+    assert "Lindås</span> <span class=\"muted\">– allerede invitert" not in client.get(page).get_data(as_text=True)
+    reads = []
+    monkeypatch.setattr(picker, "_listing", lambda *args, read=picker._listing: reads.append(1) or read(*args))
+    client.get(page)
+    assert reads == []
+    cases.invite(round_, orgs["Lindås"], adviser)
+    db.session.commit()
+    assert "Lindås</span> <span class=\"muted\">– allerede invitert" in client.get(page).get_data(as_text=True)
+    assert reads == [1]
+    post(client, page, {"q": "Lind", "action": "search"}, token_from=page)
+    post(client, page, {"q": "Lind", "action": "search"}, token_from=page)
+    assert reads == [1, 1, 1]
+
+
 def test_the_picker_shows_each_municipality_as_it_stands_and_keeps_the_choice_after_an_error(client, adviser, orgs):
     for title in ("Invitasjon 2024", "Invitasjon 2025"):  # the latest case is the one shown
         workflow.perform(cases.invite(factories.invitation_round(title=title), orgs["Askøy"], adviser), "decline",

@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 
 from app import clock
+from app.admin import routes as admin_routes
 from app.extensions import db
 from app.services import agreements, workflow
 from tests import factories
@@ -96,6 +97,25 @@ def test_the_filter_narrows_by_organisation_person_and_kind_together(client, log
     assert sentences(organisation="Voss", kind="membership.give_notice") == []
     assert "Ingen hendelser passer med det du har valgt." in client.get(
         LOG, query_string={"organisation": "Voss", "kind": "membership.give_notice"}).get_data(as_text=True)
+
+
+def test_the_whole_log_is_read_once_per_content_version(client, login, world, orgs, monkeypatch):
+    """A page of the unfiltered log is stored as read: the next visit reads no event, an event after a reading is
+    shown at once; a filtered log is read each time."""
+    adviser = login("adviser", organisation="Bergen")
+    client.get(LOG)
+    reads = []
+    monkeypatch.setattr(admin_routes, "_log_page", lambda *args, read=admin_routes._log_page: reads.append(1)
+                        or read(*args))
+    client.get(f"{LOG}?page=1")
+    assert reads == []
+    workflow.perform(factories.case(orgs["Fedje"]), "withdraw", adviser, comment="Fedje trekkes.")
+    db.session.commit()
+    assert "Fedje trekkes." in client.get(LOG).get_data(as_text=True)
+    assert reads == [1]
+    client.get(LOG, query_string={"organisation": "Fedje"})
+    client.get(LOG, query_string={"organisation": "Fedje"})
+    assert reads == [1, 1, 1]
 
 
 def test_the_filter_is_a_labelled_get_form_that_keeps_its_values_over_the_pages(client, login, world, orgs,

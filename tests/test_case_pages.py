@@ -103,6 +103,29 @@ def test_the_case_list_is_read_once_per_content_version(client, login, auth, org
     assert reads == [1, 1, 1]
 
 
+def test_the_case_pages_shared_sections_are_read_once_per_content_version(client, login, auth, lindas_case,
+                                                                        monkeypatch):
+    """The history, documents and steps are stored as read: the next visit reads no history, a step taken after a
+    reading is shown at once; who may see the case is still checked on every visit."""
+    login("adviser", organisation="Bergen")
+    page = f"/saker/{lindas_case.id}"
+    assert "Kommunen er slått sammen." not in client.get(page).get_data(as_text=True)
+    reads = []
+    monkeypatch.setattr(case_routes.cases, "history", lambda *args, read=case_routes.cases.history, **kwargs:
+                        reads.append(1) or read(*args, **kwargs))
+    client.get(page)
+    assert reads == []
+    post(client, f"{page}/handling/withdraw", {"comment": "Kommunen er slått sammen."},
+         token_from=f"{page}/handling/withdraw")
+    history = client.get(page).get_data(as_text=True).split("Historikk")[1]
+    assert "Kommunen er slått sammen." in history
+    assert re.search(r'aria-current="step">\s*<p class="process-state"><strong>Trukket tilbake', history)
+    assert reads == [1]
+    auth.logout()
+    login("municipality_contact", organisation="Voss")
+    assert client.get(page).status_code == 404
+
+
 def test_action_not_allowed_for_role_is_refused_on_post(client, login, lindas_case):
     login("municipality_contact")
     page = f"/saker/{lindas_case.id}/handling/withdraw"

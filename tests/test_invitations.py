@@ -308,6 +308,26 @@ def test_invite_more_refuses_a_member(client, adviser, orgs):
     assert [c.organisation.name for c in db.session.get(InvitationRound, round_.id).cases] == ["Voss"]
 
 
+def test_the_pickers_list_is_read_once_per_content_version(client, adviser, orgs, monkeypatch):
+    """With nothing chosen and no search, the list is stored as read: the next visit reads no municipality, one
+    invited after a reading is shown so at once; a search is read each time."""
+    round_ = factories.sent_round(adviser, [orgs["Voss"]])
+    db.session.commit()
+    page = f"/invitasjoner/{round_.id}/inviter"
+    assert "Lindås</span> <span class=\"muted\">– allerede invitert" not in client.get(page).get_data(as_text=True)
+    reads = []
+    monkeypatch.setattr(picker, "_listing", lambda *args, read=picker._listing: reads.append(1) or read(*args))
+    client.get(page)
+    assert reads == []
+    cases.invite(round_, orgs["Lindås"], adviser)
+    db.session.commit()
+    assert "Lindås</span> <span class=\"muted\">– allerede invitert" in client.get(page).get_data(as_text=True)
+    assert reads == [1]
+    post(client, page, {"q": "Lind", "action": "search"}, token_from=page)
+    post(client, page, {"q": "Lind", "action": "search"}, token_from=page)
+    assert reads == [1, 1, 1]
+
+
 def test_the_picker_shows_each_municipality_as_it_stands_and_keeps_the_choice_after_an_error(client, adviser, orgs):
     for title in ("Invitasjon 2024", "Invitasjon 2025"):  # the latest case is the one shown
         workflow.perform(cases.invite(factories.invitation_round(title=title), orgs["Askøy"], adviser), "decline",
@@ -432,6 +452,27 @@ def test_the_reminder_page_lists_the_recipients_a_page_at_a_time_and_counts_them
     assert "Send påminnelse til 2 mottakere" in first and "Send påminnelse til 2 mottakere" in second
     post(client, page, token_from=f"{page}?page=2")
     assert sorted(m.recipient for m in _reminders()) == sorted([lindas.email, voss.email])
+
+
+def test_the_reminder_page_is_read_once_per_content_version(client, adviser, orgs, monkeypatch):
+    """Who is reminded is stored as read: the next visit reads nobody, a reminder sent after a reading is shown at
+    once."""
+    lindas = factories.user("municipality_contact", organisation=orgs["Lindås"])
+    round_ = factories.sent_round(adviser, [orgs["Lindås"], orgs["Voss"]])
+    db.session.commit()
+    page = f"/invitasjoner/{round_.id}/paminnelse"
+    assert "Send påminnelse til 1 mottakere" in client.get(page).get_data(as_text=True)
+    reads = []
+    monkeypatch.setattr(invitation_routes.reminders, "recipients", lambda *args, read=reminders.recipients:
+                        reads.append(1) or read(*args))
+    client.get(page)
+    assert reads == []
+    reminders.remind(round_, adviser, clock.today())
+    db.session.commit()
+    reads.clear()
+    html = client.get(page).get_data(as_text=True)
+    assert "har fått påminnelse i dag" in html and "Ingen kontaktperson" in html and lindas.email not in html
+    assert reads == [1, 1]  # the count and the page
 
 
 def test_tick_reminds_14_and_3_days_before_the_deadline(app, runner, orgs):

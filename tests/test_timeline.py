@@ -117,6 +117,27 @@ def test_a_municipality_invited_after_the_timeline_was_read_has_its_row_at_once(
     assert re.findall(r'<g class="tl-row" data-municipality="([^"]+)"', svg) == ["Fedje", "Lindås", "Meland"]
 
 
+def test_a_timeline_page_is_drawn_once_per_content_version(client, login, orgs, monkeypatch):
+    """A page is stored as drawn: the next visit draws nothing, a case opened after a drawing is shown at once;
+    with other query arguments, which the paging links keep, the page is drawn each time."""
+    monkeypatch.setattr(cockpit_routes, "TIMELINE_PER_PAGE", 2)
+    _story(orgs, names=("Lindås", "Meland", "Voss"))
+    login("adviser", organisation="Bergen")
+    client.get("/tidslinje")
+    drawn = []
+    monkeypatch.setattr(cockpit_routes.timeline_service, "chart", lambda *args, draw=timeline.chart, **kwargs:
+                        drawn.append(1) or draw(*args, **kwargs))
+    client.get("/tidslinje?page=1")
+    assert drawn == []
+    _story(orgs, names=("Fedje",))
+    svg = _plot(client.get("/tidslinje").get_data(as_text=True))
+    assert re.findall(r'<g class="tl-row" data-municipality="([^"]+)"', svg) == ["Fedje", "Lindås"]
+    assert drawn == [1]
+    assert 'href="/tidslinje?kilde=meny&amp;page=2"' in client.get("/tidslinje?kilde=meny").get_data(as_text=True)
+    assert 'href="/tidslinje?page=2"' in client.get("/tidslinje").get_data(as_text=True)
+    assert drawn == [1, 1]
+
+
 def test_timeline_is_empty_before_anyone_is_invited(client, login):
     login("adviser", organisation="Bergen")
     html = client.get("/tidslinje").get_data(as_text=True)

@@ -27,10 +27,11 @@ MAX_PAGE = 100_000
 
 class Database(SQLAlchemy):
     def paginate(self, select, *, page: int | None = None, **kwargs):
-        """Flask-SQLAlchemy's paginate, with the page number from the URL capped at MAX_PAGE and the last page for a
-        number past the end."""
+        """Flask-SQLAlchemy's paginate, with the page number (from the URL when not given) capped at MAX_PAGE and the
+        last page for a number past the end."""
         if page is None and has_request_context():
-            page = min(request.args.get("page", 1, type=int), MAX_PAGE)
+            page = request.args.get("page", 1, type=int)
+        page = None if page is None else min(page, MAX_PAGE)
         found = super().paginate(select, page=page, **kwargs)
         if not found.items and found.page > found.pages > 0:  # past the end (or emptied meanwhile): the last page
             return self.paginate(select, page=found.pages, **kwargs)

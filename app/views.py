@@ -15,6 +15,7 @@ from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db, wiring
 from app.services import Conflict, ServiceError, stored_documents, workflow
+from app.services.overview import page_of
 from workflows import TransitionSpec, WorkflowError
 
 T = TypeVar("T")
@@ -132,6 +133,15 @@ def stored(kind: str, key: object, read: Callable[[], object]):
     if found is None:
         found = kept(lambda: stored_documents.make(kind, key, current, lambda: json.dumps(read()).encode()))
     return json.loads(found)
+
+
+def stored_page(kind: str, key: object, requested: int, per_page: int, read: Callable[[int], dict]) -> dict:
+    """Page `requested` of a list stored as `stored` keeps it, each page as `read(number)` gives it (with the list's
+    "total"). The first page's copy gives the number of pages: a number past the end is the last page, as
+    db.paginate makes it, and adds no copy."""
+    first = stored(kind, f"{key}:1", lambda: read(1))
+    number = page_of(first["total"], requested, per_page).page
+    return first if number == 1 else stored(kind, f"{key}:{number}", lambda: read(number))
 
 
 def uploaded_file(content: bytes, download_name: str) -> Response:

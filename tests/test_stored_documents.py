@@ -381,3 +381,19 @@ def test_a_subgroup_s_latest_events_and_all_its_events_are_stored_apart(client, 
     every = client.get(f"/undergrupper/{subgroup.id}?historikk=alle").get_data(as_text=True)
     assert "Merknad 24" in latest and "Merknad 0<" not in latest
     assert "Merknad 0<" in every and "Merknad 24" in every
+
+
+def test_a_meeting_s_invitees_are_sorted_once_per_content_version_for_its_page_and_its_form(client, auth, adviser,
+                                                                                            orgs, monkeypatch):
+    meeting = factories.meeting(STEERING_MEETING, date(2026, 12, 2), [adviser], adviser)
+    db.session.commit()
+    calls = _counting(monkeypatch, meetings, "invitees_by_name")
+    auth.login(adviser)
+    for path in (f"/moter/{meeting.id}", f"/moter/{meeting.id}", f"/moter/{meeting.id}/endre"):
+        assert client.get(path).status_code == 200
+    assert len(calls) == 1  # one stored list for the page and the form
+    guest = factories.user("steering_member", organisation=orgs["Voss"], name="Ny gjest")
+    meetings.update(meeting, starts_at=meeting.starts_at, ends_at=meeting.ends_at, place=meeting.place,
+                    invitees=[adviser, guest], actor=adviser, notify=False)
+    db.session.commit()
+    assert "Ny gjest" in client.get(f"/moter/{meeting.id}").get_data(as_text=True) and len(calls) == 2

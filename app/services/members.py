@@ -4,7 +4,6 @@ from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from functools import cache
 
 from sqlalchemy import Date, and_, bindparam, false, func, literal, or_, select
 from sqlalchemy import case as sql_case
@@ -389,11 +388,9 @@ def membership_days_around(first: date, last: date) -> list[tuple[Organisation, 
     return _days(_holders(_cases_with_periods(MembershipCase.organisation_id.in_(organisations)), moves))
 
 
-@cache
 def _ever_member():
     """SQL: the case may have membership days: none without having been active (in a state the workflow reaches
-    from active, checked first as it needs no history). Built once: building it took 0.08-0.15 ms a call, half of
-    building the query for one municipality's cases (Min kommune's `memberships` 1.3 -> 0.95 ms)."""
+    from active, checked first as it needs no history)."""
     was_active = select(AuditEvent.id).where(AuditEvent.object_type == MembershipCase.audit_type,
                                              AuditEvent.object_id == MembershipCase.id, AuditEvent.to_state == ACTIVE)
     return and_(MembershipCase.state.in_(SINCE_ACTIVE),

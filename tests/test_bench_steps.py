@@ -34,3 +34,18 @@ def test_a_document_no_browser_may_keep_is_judged_by_its_stored_copy():
     assert run.document_miss("conference.participants_csv", _document(100, 6, 1, **private)) is not None
     assert run.document_miss("conference.participants_csv", _document(100, 4, 4, status=(500, 200),
                                                                       browser_keeps=False)) is not None
+
+
+def _measured(fifty_rows, hello=2000):
+    return {"hello": {"rps": hello}, "50 rows": {"rps": fifty_rows}}
+
+
+def test_a_page_is_judged_against_the_references_measured_just_before_and_after_it():
+    # the machine slowed from 1 000 to 600 requests a second of the reference during the run
+    references = [_measured(1000), _measured(800) | {"after": 25}, _measured(600)]
+    early, late = {"rps": 430, "errors": 0, "references": 0}, {"rps": 360, "errors": 0, "references": 1}
+    assert run.reference(early, references, "50 rows") == 900
+    assert run.reference(late, references, "50 rows") == 700
+    assert run.page_miss(early, references)  # under half of 900, though over half of the run's mean (800)
+    assert not run.page_miss(late, references)  # half of 700, though under half of the run's mean
+    assert run.page_miss(late | {"errors": 1}, references)

@@ -14,7 +14,7 @@ from app.extensions import db
 from app.models import Agreement, AgreementDocument, AgreementTemplate, OutboxMessage, Signature
 from app.models.case import HOST_PARTY, MUNICIPALITY_PARTY
 from app.models.organisation import BOKMAL
-from app.services import ServiceError, agreements, cases, uploads, workflow
+from app.services import ServiceError, agreement_print, agreements, cases, uploads, workflow
 from tests import factories
 from tests.conftest import post, unmarked
 
@@ -387,6 +387,29 @@ def test_the_agreement_list_is_read_once_per_content_version(app, client, auth, 
     client.get("/avtaler/")
     client.get("/avtaler/")
     assert reads == [1, 1, 1]
+
+
+def test_the_agreement_s_document_is_rendered_once_per_content_version(app, client, auth, orgs, adviser, lindas,
+                                                                      monkeypatch):
+    """The document on the agreement's page is the same for every reader: the next visit, by anyone who may see it,
+    renders nothing; a signature made after a rendering shows in it at once."""
+    renders = []
+    monkeypatch.setattr(agreement_print, "document",
+                        lambda agreement, render=agreement_print.document: renders.append(1) or render(agreement))
+    path = f"/avtaler/{lindas.agreement.id}"
+    signatory = factories.user("signatory", organisation=orgs["Lindås"])
+    db.session.commit()
+    auth.login(adviser)
+    assert "Signert elektronisk" not in client.get(path).get_data(as_text=True)
+    client.get(path)
+    auth.logout()
+    auth.login(signatory)
+    client.get(path)
+    assert renders == [1]
+    agreements.sign(lindas.agreement, signatory, title="Ordfører", confirmed=True)
+    db.session.commit()
+    assert "Signert elektronisk" in client.get(path).get_data(as_text=True)
+    assert renders == [1, 1]
 
 
 def test_case_page_links_the_agreement_and_the_signing(app, client, login, lindas):

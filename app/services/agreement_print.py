@@ -16,13 +16,18 @@ from app.services import agreements, archive, organisations, rendered_pdfs
 PRINT_CSS = Path(__file__).resolve().parent.parent / "static" / "css" / "agreement-print.css"
 
 
+def facts(agreement: Agreement) -> dict:
+    """The signatures and the fingerprint check: what the agreement's page shows beside the document."""
+    return {"agreement": agreement, "case": agreement.case, "matches": agreements.text_matches(agreement),
+            "parties": (HOST_PARTY, MUNICIPALITY_PARTY), "party_name": agreements.party_name}
+
+
 def context(agreement: Agreement) -> dict:
-    """The text, the parties (the municipality as it was on the day the agreement was issued), the signatures and the
-    fingerprint check."""
-    return {"agreement": agreement, "case": agreement.case, "sections": agreements.sections(agreement),
+    """The facts, the text, the parties (the municipality as it was on the day the agreement was issued) and the day
+    of the fingerprint check."""
+    return {**facts(agreement), "sections": agreements.sections(agreement), "today": clock.today(),
             "party": organisations.on(agreement.case.organisation, agreement.issued_at),
-            "matches": agreements.text_matches(agreement), "parties": (HOST_PARTY, MUNICIPALITY_PARTY),
-            "party_name": agreements.party_name, "fields": agreements.fields(agreement), "today": clock.today()}
+            "fields": agreements.fields(agreement)}
 
 
 def document(agreement: Agreement) -> Markup:

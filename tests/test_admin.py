@@ -139,6 +139,34 @@ def test_user_search_and_pagination(client, login, orgs):
     assert csrf_token(client, "/")
 
 
+def test_the_list_of_everyone_is_read_once_per_content_version(client, login, orgs, monkeypatch):
+    """Every administrator's unfiltered list is stored as read: the next visit (any page) reads nobody, a person
+    deactivated after a reading shows at once; a search is read each time."""
+    from app.admin import routes as admin_routes
+    from tests import factories
+
+    for n in range(30):
+        factories.user("project_member", name=f"Listet Person {n:02d}")
+    db.session.commit()
+    login("admin")
+    assert "Listet Person 00" in client.get("/admin/brukere").get_data(as_text=True)
+    reads = []
+    monkeypatch.setattr(admin_routes, "_user_page",
+                        lambda *args, read=admin_routes._user_page: reads.append(1) or read(*args))
+    client.get("/admin/brukere")
+    assert reads == []
+    person = db.session.scalar(select(User).where(User.name == "Listet Person 00"))
+    person.active = False
+    db.session.commit()
+    row = client.get("/admin/brukere").get_data(as_text=True).split("Listet Person 00", 1)[1].split("</tr>", 1)[0]
+    assert "Deaktivert" in row and reads == [1]
+    assert "Listet Person 29" in client.get("/admin/brukere?page=2").get_data(as_text=True)
+    assert reads == [1, 1]
+    client.get("/admin/brukere?q=listet")
+    client.get("/admin/brukere?q=listet")
+    assert reads == [1, 1, 1, 1]
+
+
 def test_the_same_email_saved_at_once_by_someone_else_shows_the_conflict_page(client, login, orgs):
     login("admin")
     with twin_saved_first(User) as twin:

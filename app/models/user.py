@@ -73,7 +73,8 @@ class User(UserMixin, db.Model):
 
     @property
     def role_labels(self) -> list[str]:
-        return [gettext(ROLE_LABELS[r]) for r in USER_ROLES if r in self.roles]
+        held = self.roles
+        return [gettext(ROLE_LABELS[r]) for r in USER_ROLES if r in held]
 
     def __repr__(self) -> str:
         return f"<User {self.email}>"

@@ -421,3 +421,30 @@ def test_the_page_lists_the_members_a_page_at_a_time_and_the_latest_history_with
     whole = unmarked(client.get(f"{path}?historikk=alle").get_data(as_text=True))
     assert len(history(whole)) == 6 and history(whole)[-3:] == history(first)
     assert "Vis hele historikken" not in whole
+
+
+def test_the_subgroup_page_s_shared_parts_are_read_once_per_content_version(client, auth, orgs, siri, adviser,
+                                                                           monkeypatch):
+    kari = factories.user("project_member", organisation=orgs["Lindås"], name="Kari Nordtveit")
+    subgroup = factories.subgroup(kari, member_ids=[siri.id])
+    for trigger, actor in (("submit", kari), ("second", siri), ("approve", adviser), ("establish", adviser)):
+        workflow.perform(subgroup, trigger, actor)
+    db.session.commit()
+    calls, real = [], subgroups.members_query
+    monkeypatch.setattr(subgroups, "members_query", lambda found: calls.append(found.id) or real(found))
+    path = f"/undergrupper/{subgroup.id}"
+    auth.login(siri)
+    client.get(path)  # with the welcome message
+    first = client.get(path).get_data(as_text=True)
+    assert client.get(path).get_data(as_text=True) == first and len(calls) == 1
+    assert "Endre medlemmer" not in first
+    auth.logout()
+    auth.login(adviser)  # the same stored parts, the adviser's own buttons
+    assert "Endre medlemmer" in client.get(path).get_data(as_text=True) and len(calls) == 1
+    erik = factories.user(organisation=orgs["Voss"], name="Erik Aase")
+    subgroups.add_member(subgroup, erik.id, subgroup.established_on, adviser)
+    db.session.commit()
+    assert "Erik Aase" in client.get(path).get_data(as_text=True) and len(calls) == 2
+    client.get(f"{path}?sok=x")  # an argument the paging links would keep: read each time
+    client.get(f"{path}?sok=x")
+    assert len(calls) == 4

@@ -300,3 +300,26 @@ def test_the_invitees_are_listed_a_page_at_a_time_and_attendance_on_one_page_kee
     attendance = {i.user_id: i.attendance for i in db.session.get(Meeting, meeting.id).invitees}
     assert attendance == {steering.id: "absent", steering2.id: "present"}
     assert adviser.id not in attendance
+
+
+def test_the_page_reads_its_agenda_and_invitees_once_per_content_version(client, auth, people, meeting,
+                                                                         monkeypatch):
+    from app.meetings import routes
+    monkeypatch.setattr(routes, "PER_PAGE", 1)  # Nina Mevold on the first page, Olav Hauge on the second
+    calls, real = [], meetings.invitees_of
+    monkeypatch.setattr(meetings, "invitees_of", lambda *args: calls.append(args) or real(*args))
+    steering, steering2 = people["steering"], people["steering2"]
+    auth.login(steering)
+    client.get(f"/moter/{meeting.id}")  # with the welcome message
+    first = client.get(f"/moter/{meeting.id}").get_data(as_text=True)
+    assert client.get(f"/moter/{meeting.id}").get_data(as_text=True) == first and len(calls) == 1
+    assert "Nina Mevold" in first and "oppmote" not in first  # the list, not the adviser's form
+    meetings.record_attendance(meeting, {steering2.id: "absent"}, factories.user("adviser"))
+    db.session.commit()
+    html = unmarked(client.get(f"/moter/{meeting.id}").get_data(as_text=True))
+    assert "<li>Nina Mevold, Bergen – <span class=\"muted\">Ikke til stede</span></li>" in html
+    assert len(calls) == 2
+    pages = [unmarked(client.get(f"/moter/{meeting.id}?page={n}").get_data(as_text=True)) for n in (1, 2)]
+    assert len(calls) == 3  # each page its own copy
+    assert ["<li>Nina Mevold, Bergen" in page for page in pages] == [True, False]
+    assert ["<li>Olav Hauge, Lindås" in page for page in pages] == [False, True]

@@ -448,3 +448,35 @@ def test_the_subgroup_page_s_shared_parts_are_read_once_per_content_version(clie
     client.get(f"{path}?sok=x")  # an argument the paging links would keep: read each time
     client.get(f"{path}?sok=x")
     assert len(calls) == 4
+
+
+def test_the_list_is_stored_for_bergens_side_and_for_those_without_drafts_and_read_for_a_proposer_of_one(
+        client, auth, orgs, siri, adviser, monkeypatch):
+    kari = factories.user("project_member", organisation=orgs["Lindås"], name="Kari Nordtveit")
+    submitted = factories.subgroup(kari, name="Innsendt gruppe")
+    workflow.perform(submitted, "submit", kari)
+    factories.subgroup(kari, name="Karis utkast")
+    db.session.commit()
+    calls, real = [], subgroups.listing
+    monkeypatch.setattr(subgroups, "listing", lambda viewer, **filters: calls.append(viewer.id) or real(
+        viewer, **filters))
+    signed_in = []
+
+    def names(person) -> list[str]:
+        if signed_in:
+            auth.logout()
+        auth.login(person)
+        signed_in.append(person)
+        html = client.get("/undergrupper/").get_data(as_text=True)
+        return [name for name in ("Innsendt gruppe", "Karis utkast", "Sius gruppe") if name in html]
+
+    assert names(adviser) == names(adviser) == ["Innsendt gruppe", "Karis utkast"] and len(calls) == 1
+    assert names(siri) == ["Innsendt gruppe"] and len(calls) == 2
+    lena = factories.user("project_member", organisation=orgs["Askøy"], name="Lena Berg")
+    db.session.commit()
+    assert names(lena) == ["Innsendt gruppe"] and len(calls) == 3  # a user added is a change: read anew
+    assert names(siri) == ["Innsendt gruppe"] and len(calls) == 3  # the same copy as Lena's
+    assert names(kari) == names(kari) == ["Innsendt gruppe", "Karis utkast"] and len(calls) == 5  # her own draft
+    workflow.perform(factories.subgroup(siri, name="Sius gruppe"), "submit", siri)
+    db.session.commit()
+    assert names(lena) == ["Innsendt gruppe", "Sius gruppe"]

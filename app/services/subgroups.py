@@ -284,7 +284,7 @@ def listing(viewer: User, *, query: str = "", theme: str = "", state: str = "") 
     stmt = select(Subgroup).options(selectinload(Subgroup.chair).options(lazyload(User.role_rows),
                                                                          lazyload(User.organisation))) \
         .order_by(Subgroup.state_since.desc(), Subgroup.id.desc())
-    if not viewer.roles & {ADVISER, ADMIN}:
+    if not sees_every_draft(viewer):
         stmt = stmt.where(or_(Subgroup.state != DRAFT, Subgroup.proposer_id == viewer.id))
     stmt = search.where(stmt, query, Subgroup)
     if theme in THEMES:
@@ -292,6 +292,11 @@ def listing(viewer: User, *, query: str = "", theme: str = "", state: str = "") 
     if state in SUBGROUP.states:
         stmt = stmt.where(Subgroup.state == state)
     return stmt
+
+
+def sees_every_draft(viewer: User) -> bool:
+    """Bergen's side lists every draft; anyone else only their own."""
+    return bool(viewer.roles & {ADVISER, ADMIN})
 
 
 def proposals_by(user: User) -> list[Subgroup]:

@@ -434,9 +434,8 @@ def test_the_subgroup_page_s_shared_parts_are_read_once_per_content_version(clie
     monkeypatch.setattr(subgroups, "members_query", lambda found: calls.append(found.id) or real(found))
     path = f"/undergrupper/{subgroup.id}"
     auth.login(siri)
-    client.get(path)  # with the welcome message
     first = client.get(path).get_data(as_text=True)
-    assert client.get(path).get_data(as_text=True) == first and len(calls) == 1
+    assert "Kari Nordtveit" in client.get(path).get_data(as_text=True) and len(calls) == 1
     assert "Endre medlemmer" not in first
     auth.logout()
     auth.login(adviser)  # the same stored parts, the adviser's own buttons

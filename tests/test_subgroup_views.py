@@ -479,3 +479,30 @@ def test_the_list_is_stored_for_bergens_side_and_for_those_without_drafts_and_re
     workflow.perform(factories.subgroup(siri, name="Sius gruppe"), "submit", siri)
     db.session.commit()
     assert names(lena) == ["Innsendt gruppe", "Sius gruppe"]
+
+
+def test_the_member_list_is_read_once_per_content_version_and_with_a_search_each_time(client, auth, orgs, siri,
+                                                                                     adviser, monkeypatch):
+    kari = factories.user("project_member", organisation=orgs["Lindås"], name="Kari Nordtveit")
+    subgroup = factories.subgroup(kari, member_ids=[siri.id])
+    for trigger, actor in (("submit", kari), ("second", siri), ("approve", adviser), ("establish", adviser)):
+        workflow.perform(subgroup, trigger, actor)
+    db.session.commit()
+    calls, real = [], subgroups.current_members
+    monkeypatch.setattr(subgroups, "current_members", lambda found: calls.append(found.id) or real(found))
+    path = f"/undergrupper/{subgroup.id}/medlemmer"
+    auth.login(kari)  # the chair
+    assert "Siri Lie" in client.get(path).get_data(as_text=True)
+    client.get(path)
+    assert len(calls) == 1
+    auth.logout()
+    auth.login(adviser)
+    client.get(path)
+    assert len(calls) == 1  # the chair's copy
+    erik = factories.user(organisation=orgs["Voss"], name="Erik Aase")
+    subgroups.add_member(subgroup, erik.id, subgroup.established_on, adviser)
+    db.session.commit()
+    assert "Erik Aase" in client.get(path).get_data(as_text=True) and len(calls) == 2
+    client.get(f"{path}?q=Aase")
+    client.get(f"{path}?q=Aase")
+    assert len(calls) == 4

@@ -506,3 +506,20 @@ def test_the_member_list_is_read_once_per_content_version_and_with_a_search_each
     client.get(f"{path}?q=Aase")
     client.get(f"{path}?q=Aase")
     assert len(calls) == 4
+
+
+def test_the_proposed_people_read_at_once_are_those_people_by_id_finds(orgs, siri):
+    kari = factories.user("project_member", organisation=orgs["Lindås"], name="Kari Nordtveit")
+    gone = factories.user(organisation=orgs["Voss"], name="Sluttet Person")
+    erik = factories.user(organisation=orgs["Askøy"], name="Erik Aase")
+    subgroup = factories.subgroup(kari, chair_id=erik.id, member_ids=[siri.id, gone.id])
+    gone.active = False
+    db.session.commit()
+    members = [m.user_id for m in subgroup.members]
+    found, member_ids = subgroups.proposed_people(subgroup)
+    assert found == subgroups.people_by_id([*members, subgroup.chair_id])
+    assert set(found) == {siri.id, erik.id} and sorted(member_ids) == sorted(set(members) & set(found))
+    subgroup.members = [m for m in subgroup.members if m.user_id != erik.id]  # a chair who is no member
+    db.session.commit()
+    found, member_ids = subgroups.proposed_people(subgroup)
+    assert set(found) == {siri.id, erik.id} and member_ids == [siri.id]

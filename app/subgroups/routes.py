@@ -4,7 +4,7 @@ from flask import (Blueprint, Response, abort, flash, get_template_attribute, re
 from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import current_user
 from markupsafe import Markup
-from sqlalchemy.orm import lazyload
+from sqlalchemy.orm import joinedload, lazyload
 
 from app import clock, history
 from app.extensions import db
@@ -88,7 +88,7 @@ def new():
 @bp.route("/<int:subgroup_id>/endre", methods=["GET", "POST"])
 @role_required(PROJECT_MEMBER)
 def edit(subgroup_id: int):
-    subgroup = get_subgroup(subgroup_id)
+    subgroup = get_subgroup(subgroup_id, joinedload(Subgroup.theme_rows))  # in the same statement
     reason = subgroups.edit_refusal(subgroup, current_user)
     if reason:
         abort(403, reason)

@@ -142,7 +142,7 @@ def subgroup_page(subgroup_id: int):
 
 def _shared_parts(subgroup: Subgroup, latest: int | None) -> dict[str, Markup]:
     """The facts, a page of the members, the representatives, the history and the steps: the same for everyone who
-    may open the subgroup, rendered once per content version and stored (CPU time against /_bench/rows ~3.6x ->
+    may open the subgroup, rendered once per content version and stored (CPU time against /_bench/rows ~2.9x ->
     ~1.2x, 01.12.2026). With query arguments other than these the paging links keep, rendered each time."""
     head, facts, sections = (get_template_attribute("subgroups/_page.html", name)
                              for name in ("head", "facts", "sections"))

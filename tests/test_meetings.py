@@ -300,3 +300,45 @@ def test_the_invitees_are_listed_a_page_at_a_time_and_attendance_on_one_page_kee
     attendance = {i.user_id: i.attendance for i in db.session.get(Meeting, meeting.id).invitees}
     assert attendance == {steering.id: "absent", steering2.id: "present"}
     assert adviser.id not in attendance
+
+
+def test_the_page_reads_its_agenda_and_invitees_once_per_content_version(client, auth, people, meeting,
+                                                                         monkeypatch):
+    from app.meetings import routes
+    monkeypatch.setattr(routes, "PER_PAGE", 1)  # Nina Mevold on the first page, Olav Hauge on the second
+    calls, real = [], meetings.invitees_of
+    monkeypatch.setattr(meetings, "invitees_of", lambda *args: calls.append(args) or real(*args))
+    steering, steering2 = people["steering"], people["steering2"]
+    auth.login(steering)
+    client.get(f"/moter/{meeting.id}")
+    first = client.get(f"/moter/{meeting.id}").get_data(as_text=True)
+    assert len(calls) == 1
+    assert "Nina Mevold" in first and "oppmote" not in first  # the list, not the adviser's form
+    meetings.record_attendance(meeting, {steering2.id: "absent"}, factories.user("adviser"))
+    db.session.commit()
+    html = unmarked(client.get(f"/moter/{meeting.id}").get_data(as_text=True))
+    assert "<li>Nina Mevold, Bergen – <span class=\"muted\">Ikke til stede</span></li>" in html
+    assert len(calls) == 2
+    pages = [unmarked(client.get(f"/moter/{meeting.id}?page={n}").get_data(as_text=True)) for n in (1, 2)]
+    assert len(calls) == 3  # each page its own copy
+    assert ["<li>Nina Mevold, Bergen" in page for page in pages] == [True, False]
+    assert ["<li>Olav Hauge, Lindås" in page for page in pages] == [False, True]
+
+
+def test_what_the_form_offers_on_a_get_is_read_once_per_content_version(client, login, orgs, people, meeting,
+                                                                        monkeypatch):
+    calls, real = [], meetings.candidates
+    monkeypatch.setattr(meetings, "candidates", lambda *args: calls.append(args) or real(*args))
+    login("adviser", organisation="Bergen")
+    path = f"/moter/{meeting.id}/endre"
+    client.get(path)
+    client.get(path)
+    assert len(calls) == 1
+    client.get("/moter/ny/steering")
+    client.get("/moter/ny/steering")
+    assert len(calls) == 2  # a new meeting's form: its own copy
+    factories.user("steering_member", organisation=orgs["Voss"], name="Aase Ny")
+    db.session.commit()
+    assert "Aase Ny" in unmarked(client.get(path).get_data(as_text=True)) and len(calls) == 3
+    post(client, path, {**FORM, "action": "filter", "q": "Aase"}, token_from=path)  # a search: read each time
+    assert len(calls) == 4

@@ -421,3 +421,105 @@ def test_the_page_lists_the_members_a_page_at_a_time_and_the_latest_history_with
     whole = unmarked(client.get(f"{path}?historikk=alle").get_data(as_text=True))
     assert len(history(whole)) == 6 and history(whole)[-3:] == history(first)
     assert "Vis hele historikken" not in whole
+
+
+def test_the_subgroup_page_s_shared_parts_are_read_once_per_content_version(client, auth, orgs, siri, adviser,
+                                                                           monkeypatch):
+    kari = factories.user("project_member", organisation=orgs["Lindås"], name="Kari Nordtveit")
+    subgroup = factories.subgroup(kari, member_ids=[siri.id])
+    for trigger, actor in (("submit", kari), ("second", siri), ("approve", adviser), ("establish", adviser)):
+        workflow.perform(subgroup, trigger, actor)
+    db.session.commit()
+    calls, real = [], subgroups.members_query
+    monkeypatch.setattr(subgroups, "members_query", lambda found: calls.append(found.id) or real(found))
+    path = f"/undergrupper/{subgroup.id}"
+    auth.login(siri)
+    first = client.get(path).get_data(as_text=True)
+    assert "Kari Nordtveit" in client.get(path).get_data(as_text=True) and len(calls) == 1
+    assert "Endre medlemmer" not in first
+    auth.logout()
+    auth.login(adviser)  # the same stored parts, the adviser's own buttons
+    assert "Endre medlemmer" in client.get(path).get_data(as_text=True) and len(calls) == 1
+    erik = factories.user(organisation=orgs["Voss"], name="Erik Aase")
+    subgroups.add_member(subgroup, erik.id, subgroup.established_on, adviser)
+    db.session.commit()
+    assert "Erik Aase" in client.get(path).get_data(as_text=True) and len(calls) == 2
+    client.get(f"{path}?sok=x")  # an argument the paging links would keep: read each time
+    client.get(f"{path}?sok=x")
+    assert len(calls) == 4
+
+
+def test_the_list_is_stored_for_bergens_side_and_for_those_without_drafts_and_read_for_a_proposer_of_one(
+        client, auth, orgs, siri, adviser, monkeypatch):
+    kari = factories.user("project_member", organisation=orgs["Lindås"], name="Kari Nordtveit")
+    submitted = factories.subgroup(kari, name="Innsendt gruppe")
+    workflow.perform(submitted, "submit", kari)
+    factories.subgroup(kari, name="Karis utkast")
+    db.session.commit()
+    calls, real = [], subgroups.listing
+    monkeypatch.setattr(subgroups, "listing", lambda viewer, **filters: calls.append(viewer.id) or real(
+        viewer, **filters))
+    signed_in = []
+
+    def names(person) -> list[str]:
+        if signed_in:
+            auth.logout()
+        auth.login(person)
+        signed_in.append(person)
+        html = client.get("/undergrupper/").get_data(as_text=True)
+        return [name for name in ("Innsendt gruppe", "Karis utkast", "Sius gruppe") if name in html]
+
+    assert names(adviser) == names(adviser) == ["Innsendt gruppe", "Karis utkast"] and len(calls) == 1
+    assert names(siri) == ["Innsendt gruppe"] and len(calls) == 2
+    lena = factories.user("project_member", organisation=orgs["Askøy"], name="Lena Berg")
+    db.session.commit()
+    assert names(lena) == ["Innsendt gruppe"] and len(calls) == 3  # a user added is a change: read anew
+    assert names(siri) == ["Innsendt gruppe"] and len(calls) == 3  # the same copy as Lena's
+    assert names(kari) == names(kari) == ["Innsendt gruppe", "Karis utkast"] and len(calls) == 5  # her own draft
+    workflow.perform(factories.subgroup(siri, name="Sius gruppe"), "submit", siri)
+    db.session.commit()
+    assert names(lena) == ["Innsendt gruppe", "Sius gruppe"]
+
+
+def test_the_member_list_is_read_once_per_content_version_and_with_a_search_each_time(client, auth, orgs, siri,
+                                                                                     adviser, monkeypatch):
+    kari = factories.user("project_member", organisation=orgs["Lindås"], name="Kari Nordtveit")
+    subgroup = factories.subgroup(kari, member_ids=[siri.id])
+    for trigger, actor in (("submit", kari), ("second", siri), ("approve", adviser), ("establish", adviser)):
+        workflow.perform(subgroup, trigger, actor)
+    db.session.commit()
+    calls, real = [], subgroups.current_members
+    monkeypatch.setattr(subgroups, "current_members", lambda found: calls.append(found.id) or real(found))
+    path = f"/undergrupper/{subgroup.id}/medlemmer"
+    auth.login(kari)  # the chair
+    assert "Siri Lie" in client.get(path).get_data(as_text=True)
+    client.get(path)
+    assert len(calls) == 1
+    auth.logout()
+    auth.login(adviser)
+    client.get(path)
+    assert len(calls) == 1  # the chair's copy
+    erik = factories.user(organisation=orgs["Voss"], name="Erik Aase")
+    subgroups.add_member(subgroup, erik.id, subgroup.established_on, adviser)
+    db.session.commit()
+    assert "Erik Aase" in client.get(path).get_data(as_text=True) and len(calls) == 2
+    client.get(f"{path}?q=Aase")
+    client.get(f"{path}?q=Aase")
+    assert len(calls) == 4
+
+
+def test_the_proposed_people_read_at_once_are_those_people_by_id_finds(orgs, siri):
+    kari = factories.user("project_member", organisation=orgs["Lindås"], name="Kari Nordtveit")
+    gone = factories.user(organisation=orgs["Voss"], name="Sluttet Person")
+    erik = factories.user(organisation=orgs["Askøy"], name="Erik Aase")
+    subgroup = factories.subgroup(kari, chair_id=erik.id, member_ids=[siri.id, gone.id])
+    gone.active = False
+    db.session.commit()
+    members = [m.user_id for m in subgroup.members]
+    found, member_ids = subgroups.proposed_people(subgroup)
+    assert found == subgroups.people_by_id([*members, subgroup.chair_id])
+    assert set(found) == {siri.id, erik.id} and sorted(member_ids) == sorted(set(members) & set(found))
+    subgroup.members = [m for m in subgroup.members if m.user_id != erik.id]  # a chair who is no member
+    db.session.commit()
+    found, member_ids = subgroups.proposed_people(subgroup)
+    assert set(found) == {siri.id, erik.id} and member_ids == [siri.id]

@@ -68,12 +68,13 @@ class ProposalForm(FlaskForm):
         super().__init__(*args, **kwargs)
         self.load_member_choices()
 
-    def load_member_choices(self) -> None:
+    def load_member_choices(self, found: dict[int, User] | None = None) -> None:
         """The checkbox list: the people already chosen, then those matching the search. The chair is chosen among
         them (or stays who was chosen): a list of everyone (over a thousand at 500 municipalities) was most of the
-        page."""
+        page. `found`: the chosen people and the chair, if read already (people_by_id)."""
         chosen = set(self.member_ids.data or [])
-        found = subgroups.people_by_id([*chosen, self.chair_id.data or 0])
+        if found is None:
+            found = subgroups.people_by_id([*chosen, self.chair_id.data or 0])
         query = (self.member_query.data or "").strip()
         matches = subgroups.search_people(query, excluding=chosen & found.keys()) if query else []
         people = sorted((u for u in found.values() if u.id in chosen), key=lambda u: u.name) + matches
@@ -119,14 +120,14 @@ class ProposalForm(FlaskForm):
         self.themes.data = subgroup.themes
         self.duration.data, self.end_date.data = subgroup.duration, subgroup.end_date
         self.chair_id.data = subgroup.chair_id
-        self.member_ids.data = [m.user_id for m in subgroup.members]
+        found, self.member_ids.data = subgroups.proposed_people(subgroup)
         self.assessment.data = subgroup.representation_assessment
         while self.representatives.entries:
             self.representatives.pop_entry()
         for rep in subgroup.representatives or [None]:
             self.representatives.append_entry(
                 {"name": rep.name, "represents": rep.represents, "contact": rep.contact} if rep else None)
-        self.load_member_choices()
+        self.load_member_choices(found)
 
 
 class ActionForm(FlaskForm):

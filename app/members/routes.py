@@ -15,6 +15,7 @@ from app.forms import choices, names
 from app.members.forms import ContactForm, RepresentativeForm, RepresentativeStepForm
 from app.models import Organisation, Representative, User
 from app.models.representative import GROUPS, STEERING_GROUP
+from app.navigation import row_url
 from app.safe_input import arg_int
 from app.services import contributions, evaluations, in_force, members, representatives, waiting
 from app.security import allowed_if, may_open
@@ -125,18 +126,13 @@ def organisation(org_id: int):
               "contact": current_user.has_role(MUNICIPALITY_CONTACT)}
     found = stored("membership_page", f"{org.id}:" + "".join(str(int(flag)) for flag in viewer.values()),
                    lambda: _membership_page(org, viewer))
-    content = found["content"]
-    if found["waiting"]:
-        proposal_actions = get_template_attribute("members/_macros.html", "proposal_actions")
-        for term in db.session.scalars(select(Representative).where(Representative.id.in_(found["waiting"]))):
-            content = content.replace(_actions_slot(term.id),
-                                      str(proposal_actions(term, representatives.actions(term, current_user))))
-    return render_template("members/organisation.html", org=org, party=org.is_party, content=Markup(content))
+    return render_template("members/organisation.html", org=org, party=org.is_party,
+                           content=with_proposal_steps(found["content"], found["waiting"]))
 
 
 def _membership_page(org: Organisation, viewer: dict) -> dict:
     """The page's content as every viewer alike in `viewer` sees it, stored per content version (CPU ratio against
-    /_bench/rows ~2.8x -> ~1.1-1.2x), with the waiting proposals, whose steps go in their `_actions_slot`."""
+    /_bench/rows ~2.8x -> ~1.1-1.2x), with the waiting proposals, whose steps go in their `proposal_steps_slot`."""
     today = clock.today()
     membership, days = members.membership_and_days(org)
     member = membership.current if membership else None
@@ -155,11 +151,32 @@ def _membership_page(org: Organisation, viewer: dict) -> dict:
         contact=members.admin_contact(org), lines=contributions.lines_for(org),
         comments=representatives.decision_comments(terms),
         evaluations=[(e, responses[e.id]) for e in open_evaluations], viewer=viewer,
-        days_left=representatives.days_left, actions_slot=_actions_slot)}
+        days_left=representatives.days_left, steps_slot=proposal_steps_slot)}
 
 
-def _actions_slot(term_id: int) -> Markup:
+def proposal_steps_slot(term_id: int) -> Markup:
+    """Where a stored page puts the steps the person reading it may take on a waiting proposal."""
     return Markup(f"<!--steps of proposal {term_id}-->")
+
+
+def with_proposal_steps(content: str, term_ids: list[int], back: str | None = None) -> Markup:
+    """A stored page's `content` with the signed-in user's steps on each of these proposals in its slot (`back`:
+    where the step's page returns to). Each step's label and link are made once a page, not once a proposal: the
+    inbox's ten proposals' steps ~1.5 -> ~1.2 ms (01.12.2026)."""
+    if not term_ids:
+        return Markup(content)
+    proposal_actions, made = get_template_attribute("members/_macros.html", "proposal_actions"), {}
+
+    def step(action) -> tuple:
+        trigger = action.spec.trigger
+        if trigger not in made:
+            made[trigger] = (_(action.spec.label), row_url("members.action", "rep_id", trigger=trigger, fra=back))
+        return action, *made[trigger]
+
+    for term in db.session.scalars(select(Representative).where(Representative.id.in_(term_ids))):
+        content = content.replace(proposal_steps_slot(term.id), str(proposal_actions(
+            term, [step(action) for action in representatives.actions(term, current_user)])))
+    return Markup(content)
 
 
 def _user_choices(org: Organisation):

@@ -65,11 +65,10 @@ def _case_page(stmt, page: int) -> dict:
 
 
 # The signatures, waiting requests, the agreement in force or being signed, and every agreement with their
-# signatures and scanned copies (a couple of each), in two queries.
+# signatures (a couple of each), in two queries; their scanned copies only when the stored content is made.
 CASE_PAGE_LOADS = (joinedload(MembershipCase.signatures), joinedload(MembershipCase.waiting_requests),
                    joinedload(MembershipCase.agreement),
-                   selectinload(MembershipCase.agreements).options(joinedload(Agreement.signatures),
-                                                                   joinedload(Agreement.documents)))
+                   selectinload(MembershipCase.agreements).joinedload(Agreement.signatures))
 
 
 @bp.route("/<int:case_id>")

@@ -144,6 +144,16 @@ def stored_page(kind: str, key: object, requested: int, per_page: int, read: Cal
     return first if number == 1 else stored(kind, f"{key}:{number}", lambda: read(number))
 
 
+def query_as_read(**read: object) -> str | None:
+    """The query string, written out anew, when it holds nothing but these parameters, each once and as the page
+    read them (a page number as clamped): a page whose paging links keep the query string may then be stored under
+    it, with no more copies than there are pages. None for any other."""
+    args = request.args
+    if args.keys() <= read.keys() and all(args.getlist(name) == [str(read[name])] for name in args):
+        return "&".join(f"{name}={value}" for name, value in args.items())
+    return None
+
+
 def uploaded_file(content: bytes, download_name: str) -> Response:
     """A PDF someone uploaded: always downloaded, never shown or run by the browser as a page of this site (so a
     file that is also HTML stays inert)."""

@@ -69,6 +69,27 @@ def test_the_inbox_lists_are_read_once_per_content_version(client, login, orgs, 
     assert reads == [1]
 
 
+def test_only_the_adviser_who_sent_a_request_is_told_so_whoever_reads_the_stored_inbox_first(client, auth, orgs,
+                                                                                             late_requests):
+    sender, other = (factories.user("adviser", organisation=orgs["Bergen"]) for _ in range(2))
+    late_requests["Fedje"].requested_by_id = sender.id
+    db.session.commit()
+    for adviser, own in ((other, False), (sender, True), (other, False)):
+        auth.login(adviser)
+        html = client.get("/godkjenninger/").get_data(as_text=True)
+        assert ("Du sendte inn denne selv." in html) == own
+        assert html.count(">Godkjenn<") == (1 if own else 2)
+        auth.logout()
+
+
+def test_the_inbox_s_paging_links_keep_the_query_string_it_was_read_with(client, login, late_requests, monkeypatch):
+    monkeypatch.setattr(approvals_routes, "PER_PAGE", 1)
+    login("adviser", organisation="Bergen")
+    for query, following in (("", "?page=2"), ("?sort=x", "?sort=x&amp;page=2"), ("", "?page=2")):
+        html = client.get(f"/godkjenninger/{query}").get_data(as_text=True)
+        assert f'href="/godkjenninger/{following}" rel="next"' in html
+
+
 @pytest.mark.parametrize("role", ["admin", "municipality_contact", "signatory", "project_member", "steering_member"])
 def test_inbox_is_only_for_the_adviser(client, login, late_requests, role):
     login(role)

@@ -43,6 +43,22 @@ def test_signing_completes_by_itself_and_is_not_offered_as_a_button(client, logi
     assert MEMBERSHIP.spec("complete_signing").label in drawn
 
 
+def test_each_reader_of_the_stored_case_page_gets_their_own_steps_and_signing_button(client, auth, orgs):
+    """The page's shared part is stored; the steps and the signing button stay the reader's own, whoever read it
+    first."""
+    case = factories.issued_case(orgs["Lindås"])
+    adviser = factories.user("adviser", organisation=orgs["Bergen"])
+    signatory = factories.user("signatory", organisation=orgs["Lindås"])
+    db.session.commit()
+    page, sign = f"/saker/{case.id}", f'href="/avtaler/{case.agreement.id}/signer"'
+    for reader, own in ((adviser, False), (signatory, True), (adviser, False)):
+        auth.login(reader)
+        html = client.get(page).get_data(as_text=True)
+        assert (sign in html) == own and "Avtale til signering" in html
+        assert (f'href="{page}/handling/decline_signing"' in html) == own
+        auth.logout()
+
+
 def test_a_step_is_taken_through_its_confirmation_page(client, login, lindas_case):
     user = login("adviser", organisation="Bergen")
     page = f"/saker/{lindas_case.id}/handling/withdraw"

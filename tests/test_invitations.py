@@ -685,6 +685,18 @@ def test_round_page_lists_the_municipalities_a_page_at_a_time(client, login, org
     assert ">Osterøy</a></th>" in second and ">Fedje</a></th>" not in second
 
 
+def test_the_round_page_s_paging_links_keep_the_query_string_it_was_read_with(client, login, orgs, monkeypatch):
+    monkeypatch.setattr(invitation_routes, "PER_PAGE", 1)
+    adviser = factories.user("adviser", organisation=orgs["Bergen"])
+    round_ = factories.sent_round(adviser, [orgs["Fedje"], orgs["Osterøy"]])
+    db.session.commit()
+    login("adviser", organisation="Bergen")
+    for query, following in (("", "?page=2"), ("?status=invited", "?status=invited&amp;page=2"),
+                             ("?sort=x", "?sort=x&amp;page=2"), ("", "?page=2")):
+        html = client.get(f"/invitasjoner/{round_.id}{query}").get_data(as_text=True)
+        assert f'href="/invitasjoner/{round_.id}{following}" rel="next"' in html
+
+
 def test_the_round_page_counts_and_lists_without_contact_from_the_database(app, client, auth, adviser, orgs):
     """Past the deadline: Lindås said yes, Voss and Os never answered (Os after the tick), Kvam has a deadline of its
     own still open, and Fedje's invitation went to its official mailbox."""

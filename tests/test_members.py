@@ -462,6 +462,30 @@ def test_the_proposer_withdraws_from_the_page_and_only_the_proposer_sees_the_but
     assert again.status_code == 409
 
 
+def test_each_kind_of_viewer_gets_its_own_copy_of_the_membership_page(client, auth, orgs, people, lindas):
+    """The page is stored per kind of viewer: a signatory who comes after the adviser gets no edit links or
+    steps; the proposer, who may edit, gets the edit links and their own step on the proposal, not the adviser's."""
+    org = orgs["Lindås"]
+    factories.representative(org, people["adviser"], group="steering", name="Kari")
+    representatives.propose(org, people["lindas_contact"], group="project", name="Ola", email="ola@x.no",
+                            starts_on=date(2026, 12, 1))
+    db.session.commit()
+    page = f"/medlemskap/{org.id}"
+    auth.login(people["adviser"])
+    html = client.get(page).get_data(as_text=True)
+    assert "Erstatt" in html and "/handling/approve" in html and "/kontaktperson" in html and "/handling/withdraw" \
+        not in html
+    auth.logout()
+    auth.login(people["lindas_signer"])
+    html = client.get(page).get_data(as_text=True)
+    assert "Ola" in html and "Kari" in html
+    assert "Erstatt" not in html and "/handling/" not in html and "/kontaktperson" not in html
+    auth.logout()
+    auth.login(people["lindas_contact"])
+    html = client.get(page).get_data(as_text=True)
+    assert "Erstatt" in html and "/handling/withdraw" in html and "/handling/approve" not in html
+
+
 def test_a_decision_already_taken_by_someone_else_gets_the_conflict_page(client, auth, orgs, people, lindas):
     term = representatives.propose(orgs["Lindås"], people["lindas_contact"], group="project", name="Ola",
                                    email="ola@x.no", starts_on=date(2026, 12, 1))

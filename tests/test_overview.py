@@ -111,6 +111,13 @@ def test_the_overview_is_read_once_per_content_version_and_a_search_each_time(cl
     assert reads == [1, 1]
 
 
+def test_the_overview_s_links_keep_the_query_string_it_was_read_with(client, login, cases):
+    login("adviser", organisation="Bergen")
+    for query in ("status=active", "sort=name&status=active", "status=active&x=1", "status=active"):
+        html = client.get(f"/oversikt?{query}").get_data(as_text=True)
+        assert f'href="/oversikt.csv?{query.replace("&", "&amp;")}"' in html
+
+
 def test_overview_search_accepts_nynorsk_and_successor_names(client, login, cases):
     login("adviser", organisation="Bergen")
     assert _names(client.get("/oversikt?q=Voss+herad").get_data(as_text=True)) == ["Granvin", "Voss"]

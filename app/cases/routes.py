@@ -12,8 +12,8 @@ from app.extensions import db
 from app.models import Agreement, InvitationRound, MembershipCase, Organisation
 from app.models.case import HOST_PARTY, MUNICIPALITY_PARTY
 from app.security import allowed_if
-from app.services import archive, cases, in_force, members, mergers, overview, workflow
-from app.views import own_page, spec_or_404, step_confirmation, stored, stored_page
+from app.services import agreements, archive, cases, in_force, members, mergers, overview, workflow
+from app.views import own_page, query_as_read, spec_or_404, step_confirmation, stored, stored_page
 from workflows import MEMBERSHIP
 
 bp = Blueprint("cases", __name__, url_prefix="/saker")
@@ -65,36 +65,51 @@ def _case_page(stmt, page: int) -> dict:
 
 
 # The signatures, waiting requests, the agreement in force or being signed, and every agreement with their
-# signatures and scanned copies (a couple of each), in two queries.
+# signatures (a couple of each), in two queries; their scanned copies only when the stored content is made.
 CASE_PAGE_LOADS = (joinedload(MembershipCase.signatures), joinedload(MembershipCase.waiting_requests),
                    joinedload(MembershipCase.agreement),
-                   selectinload(MembershipCase.agreements).options(joinedload(Agreement.signatures),
-                                                                   joinedload(Agreement.documents)))
+                   selectinload(MembershipCase.agreements).joinedload(Agreement.signatures))
 
 
 @bp.route("/<int:case_id>")
 def case_page(case_id: int):
+    """What everyone who may see the case sees alike is rendered once per content version and query string and
+    stored (views.stored; CPU time against /_bench/rows ~2.6x -> ~1.25x, 01.12.2026); the next steps and the
+    signing button, the reader's own, are made each time. The history's form shows the query string as typed:
+    with anything in it but a valid day as read, rendered each time."""
     case = get_case(case_id, *CASE_PAGE_LOADS)
     as_of_form = AsOfForm(request.args)
     as_of = as_of_form.as_of.data if request.args.get("as_of") and as_of_form.validate() else None
     waiting, today = case.waiting_requests, clock.today()
-    periods = members.member_periods(case)
     pending = workflow.pending_request(case, waiting=waiting)
     # A closed invitation offers nothing about answering it: those steps go, and one line says why.
     closed = not case.guard_context(today).invitation_open()
     actions = workflow.actions(case, current_user, waiting)
     shown = [action for action in actions if not (closed and "invitation_open" in action.spec.conditions)]
+
+    def content() -> str:
+        periods = members.member_periods(case)
+        return render_template(
+            "cases/_case.html", case=case, today=today, was_member=bool(periods),
+            standing=in_force.on(case, today, periods), due=workflow.due(case), pending=pending, as_of=as_of,
+            as_of_form=as_of_form, as_of_state=cases.state_on(case, as_of) if as_of else None,
+            as_of_holder=mergers.holder_on(case, as_of) if as_of else None, shared=_shared_sections(case, as_of),
+            parties=cases.PARTIES, municipality_party=MUNICIPALITY_PARTY, host_party=HOST_PARTY,
+            next_steps_slot=_NEXT_STEPS, signing_slot=_SIGNING)
+
+    key = query_as_read(as_of=as_of.isoformat() if as_of else "")
+    before, rest = (content() if key is None else stored("case_page", f"{case.id}?{key}", content)).split(_NEXT_STEPS)
+    between, signs_here, after = rest.partition(_SIGNING)
     return render_template(
-        "cases/case.html", case=case, today=today, actions=shown,
+        "cases/case.html", case=case, actions=shown, pending=pending,
         closed_reason=MEMBERSHIP.guard_message(["invitation_open"]) if len(shown) < len(actions) else None,
-        was_member=bool(periods), standing=in_force.on(case, today, periods),
-        due=workflow.due(case), pending=pending, as_of=as_of,
         may_decide=pending is not None and workflow.approval_refusal(pending, current_user) is None,
-        as_of_form=as_of_form,
-        as_of_state=cases.state_on(case, as_of) if as_of else None,
-        as_of_holder=mergers.holder_on(case, as_of) if as_of else None,
-        shared=_shared_sections(case, as_of), parties=cases.PARTIES,
-        municipality_party=MUNICIPALITY_PARTY, host_party=HOST_PARTY)
+        before=Markup(before), between=Markup(between), after=Markup(after),
+        signing=signs_here and next(a for a in agreements.for_case(case) if a.superseded_at is None))
+
+
+# Where the stored content leaves room for the reader's own next steps and signing button.
+_NEXT_STEPS, _SIGNING = Markup("<!--next steps-->"), Markup("<!--signing-->")
 
 
 def _shared_sections(case: MembershipCase, as_of) -> dict[str, Markup]:

@@ -15,6 +15,7 @@ from app.models import Conference, ConferenceRegistration, ConferenceSession, Or
 from app.public.routes import public_url
 from app.security import allowed_if, public, role_required
 from app.services import ServiceError, conference_exports, conferences
+from app.services.overview import page_of
 from app.views import attempt, attempt_result, confirmation, stored
 from workflows.conference import ATTENDED
 from workflows.roles import ADVISER
@@ -157,11 +158,13 @@ def conference_page(conference_id: int):
             conference, current_user, starts_at=form.starts_at.data, ends_at=form.ends_at.data,
             title=form.title.data, speakers=form.speakers.data), form):
         return redirect(url_for("conference.conference_page", conference_id=conference.id))
-    adviser = ADVISER in current_user.roles
-    return render_template("conference/conference.html", conference=conference, form=form,
-                           counts=conferences.counts(conference),
-                           registrations=db.paginate(conferences.registrations_query(conference), per_page=PER_PAGE,
-                                                     error_out=False) if adviser else None)
+    counts, registrations = conferences.counts(conference), None
+    if ADVISER in current_user.roles:
+        registrations = page_of(sum(counts.values()), request.args.get("page", 1, type=int), PER_PAGE)
+        registrations.items = conferences.registration_rows(conference, (registrations.page - 1) * PER_PAGE,
+                                                            PER_PAGE)
+    return render_template("conference/conference.html", conference=conference, form=form, counts=counts,
+                           registrations=registrations)
 
 
 @bp.route("/konferanser/<int:conference_id>/program/<int:session_id>/slett", methods=["GET", "POST"])

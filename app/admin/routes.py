@@ -26,7 +26,8 @@ PER_PAGE = 25
 def _organisation_choices():
     """Every organisation, municipalities first, read once per content version (over a thousand rows were a fifth
     of the user form, 01.12.2026) as the ids and the names (as the conference form's, which has its own kind: only
-    the organisations that exist today)."""
+    the organisations that exist today). The select written from them is stored too (StoredSelect): a form reads
+    them only when it is submitted."""
     ids, labels = stored("user_form_organisations", "", _organisation_names)
     return choices([(0, _("— ingen —"))]) + names(zip(ids, labels))
 
@@ -55,7 +56,7 @@ def user_list():
 @role_required(ADMIN)
 def user_new():
     form = NewUserForm()
-    form.organisation_id.choices = _organisation_choices()
+    form.organisation_id.choices = _organisation_choices
     if form.validate_on_submit():
         organisation = db.session.get(Organisation, form.organisation_id.data) if form.organisation_id.data else None
 
@@ -79,7 +80,7 @@ def user_new():
 def user_edit(user_id: int):
     user = _get_user(user_id)
     form = UserForm(obj=user)
-    form.organisation_id.choices = _organisation_choices()
+    form.organisation_id.choices = _organisation_choices
     if request.method == "GET":
         form.organisation_id.data = user.organisation_id or 0
         form.roles.data = sorted(user.roles)

@@ -3,14 +3,12 @@ and the intranet pages where the project group and the adviser plan it and the a
 from flask import Blueprint, Response, abort, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from markupsafe import Markup
 from sqlalchemy import select
-from wtforms.widgets import html_params
 
 from app import clock, downloads, languages
 from app.conference.forms import (NO_ORGANISATION, AttendanceForm, ConferenceForm, RegistrationForm, SessionForm)
 from app.extensions import db
-from app.forms import ConfirmForm, LongSelect, choices
+from app.forms import ConfirmForm, choices
 from app.models import Conference, ConferenceRegistration, ConferenceSession, Organisation
 from app.public.routes import public_url
 from app.security import allowed_if, public, role_required
@@ -43,30 +41,13 @@ def _organisation_choices() -> list:
     return choices([(NO_ORGANISATION, _("Annen (skriv navnet under)")), *zip(ids, names)])
 
 
-class _StoredSelect(LongSelect):
-    """The organisation select while nothing is chosen, the same for every visitor: its thousand options read and
-    written once per content version and language, stored (1.5 ms of the public page's 3.9 ms at 500 units)."""
-
-    def __call__(self, field, **kwargs):
-        if field.data != NO_ORGANISATION:
-            return super().__call__(field, **kwargs)
-
-        def read() -> str:
-            field.choices = field.choices or _organisation_choices()
-            return str(super(_StoredSelect, self).__call__(field, **kwargs))
-
-        return Markup(stored("conference_organisation_select", html_params(**kwargs), read))
-
-
 @bp.route("/konferanse", methods=["GET", "POST"])
 @public
 def public_page():
     languages.from_address(otherwise=languages.chosen())
     conference = conferences.current(clock.today())
     form = RegistrationForm()
-    if form.is_submitted():  # only a submitted form needs the choices: otherwise the stored select shows them
-        form.organisation_id.choices = _organisation_choices()
-    form.organisation_id.widget = _StoredSelect()
+    form.organisation_id.choices = _organisation_choices
     is_open = conference is not None and conferences.open_for_registration(conference, clock.today())
     if is_open and form.validate_on_submit():
         made = attempt_result(lambda: conferences.register(

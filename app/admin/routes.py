@@ -33,9 +33,9 @@ def _organisation_choices():
 
 
 def _organisation_names() -> list[list]:
-    rows = db.session.execute(select(Organisation.id, Organisation.official_name, Organisation.name)
+    rows = db.session.execute(select(Organisation.id, Organisation.display_name)
                               .order_by(Organisation.kind != MUNICIPALITY, Organisation.sort_key)).all()
-    return [[org_id for org_id, _, _ in rows], [official or name for _, official, name in rows]]
+    return [[org_id for org_id, _ in rows], [name for _, name in rows]]
 
 
 def _get_user(user_id: int) -> User:

@@ -32,10 +32,10 @@ def _organisation_choices() -> list:
     pairs)."""
     def read() -> list:
         today = clock.today()
-        rows = db.session.execute(select(Organisation.id, Organisation.official_name, Organisation.name).where(
+        rows = db.session.execute(select(Organisation.id, Organisation.display_name).where(
             (Organisation.active_from.is_(None)) | (Organisation.active_from <= today),
             (Organisation.active_to.is_(None)) | (Organisation.active_to >= today)).order_by(Organisation.sort_key)).all()
-        return [[id_ for id_, _, _ in rows], [official_name or name for _, official_name, name in rows]]
+        return [[id_ for id_, _ in rows], [name for _, name in rows]]
 
     ids, names = stored("organisation_choices", "", read)
     return choices([(NO_ORGANISATION, _("Annen (skriv navnet under)")), *zip(ids, names)])

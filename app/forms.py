@@ -12,6 +12,7 @@ from wtforms.widgets import CheckboxInput, Select
 from wtforms.widgets.core import clean_key
 
 from app.formatting import short_date
+from app.views import stored
 
 REQUIRED = _l("Feltet må fylles ut.")
 INVALID_DATE = _l("Skriv en gyldig dato.")
@@ -152,6 +153,11 @@ class LongSelect(Select):
     """WTForms' Select for a list of everyone: the same HTML, written in one pass."""
 
     def __call__(self, field, **kwargs):
+        return self.write(field, field.data, **kwargs)
+
+    def write(self, field, data, **kwargs) -> Markup:
+        """The select with the option whose value is `data` chosen (a list in groups: WTForms' own, the field's data
+        chosen)."""
         options = field._choices_from_input(field.choices) or []
         if self.multiple or any(choice.optgroup is not None for choice in options):
             return super().__call__(field, **kwargs)
@@ -162,7 +168,7 @@ class LongSelect(Select):
         values = escape_each([choice.value for choice in options])
         labels = escape_each([choice.label or choice.value for choice in options])
         html = [f"<select {html_params(name=field.name, **kwargs)}>"]
-        coerce, data = field.coerce, field.data
+        coerce = field.coerce
         for choice, value, label in zip(options, values, labels):
             selected = coerce(choice.value) == data
             if choice.render_kw == NAME:  # a list of everyone's names: html_params per option was most of the page
@@ -173,6 +179,27 @@ class LongSelect(Select):
                 html.append(f'<option {"selected " if selected else ""}value="{value}">{label}</option>')
         html.append("</select>")
         return Markup("".join(html))
+
+
+class StoredSelect(LongSelect):
+    """A LongSelect of a list that is the same for everyone who sees it (every organisation), its options plain or
+    names and their values whole numbers: written with nothing chosen once per content version and language
+    (views.stored, kind `kind`, keyed by its attributes), the chosen option marked in the copy. Give the field its
+    choices as a function: they are read only to write the copy or to check a submitted form. A/B at 500 units
+    (in-process CPU against the 50-row reference, 01.12.2026), the user forms' 1 100 organisations written on each
+    page, then stored: editing a user 2.17x -> 1.62x, a new user 1.95x -> 1.37x."""
+
+    def __init__(self, kind: str):
+        super().__init__()
+        self.kind = kind
+
+    def __call__(self, field, **kwargs):
+        html = stored(self.kind, html_params(**kwargs), lambda: str(self.write(field, None, **kwargs)))
+        if field.data is not None:
+            value = escape(field.data)
+            for option in (f'<option value="{value}">', f'<option translate="no" value="{value}">'):
+                html = html.replace(option, option.replace("<option ", "<option selected ", 1), 1)
+        return Markup(html)
 
 
 class CheckboxList(SelectMultipleField):

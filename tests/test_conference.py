@@ -187,6 +187,29 @@ def test_the_adviser_sees_the_registrations_a_page_at_a_time(app, client, auth, 
     assert "Deltaker 1" in first and "Deltaker 2" in first and "Deltaker 3" not in first
     assert f'href="/konferanser/{found.id}?page=2"' in first
     assert "Deltaker 3" in last and "Deltaker 1" not in last
+    assert "Deltaker 3" in client.get(f"/konferanser/{found.id}?page=9").get_data(as_text=True)  # past the end: the last
+
+
+def test_the_adviser_s_rows_say_what_the_registrations_say(app, orgs):
+    """The list's narrow read (the labels and "can be cancelled" in SQL) agrees with the registrations, in every
+    state, with an organisation from the register (with and without an official name), one typed, and none."""
+    from workflows.conference import STATES
+    found = conference_world.conference(capacity=5)
+    orgs["Voss"].official_name, orgs["Lindås"].official_name, orgs["Bergen"].official_name = "Voss herad", "", None
+    made = [conference_world.register(found, 1, organisation=orgs["Voss"]),
+            conference_world.register(found, 2, organisation=orgs["Lindås"]),
+            conference_world.register(found, 3, organisation=orgs["Bergen"]), conference_world.register(found, 4)]
+    made[3].organisation_text = None
+    made += [conference_world.register(found, 4 + i) for i, _state in enumerate(STATES, start=1)]
+    for registration, state in zip(made[4:], STATES):
+        registration.state = state
+    db.session.commit()
+    rows = conferences.registration_rows(found, 0, 50)
+    assert [tuple(row) for row in rows] == [(r.id, r.name, r.organisation_label, r.state, r.dietary_needs, r.cancellable)
+                                            for r in made]
+    assert [row.organisation_label for row in rows[:5]] == ["Voss herad", "Lindås", "Bergen", "", "Eget firma"]
+    assert {row.state for row in rows if row.cancellable} == {"confirmed", "waitlisted"}
+    assert [row.id for row in conferences.registration_rows(found, 3, 2)] == [made[3].id, made[4].id]
 
 
 def test_the_participant_list_keeps_formulas_as_text(app, orgs):

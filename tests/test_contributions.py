@@ -6,10 +6,12 @@ import re
 from datetime import date
 
 import pytest
+from flask import template_rendered
 from sqlalchemy import select
 
 from app import clock
 from app.extensions import db
+from app.contributions import routes as contribution_routes
 from app.contributions.chart import grouped_bars, nice_top
 from app.models import AuditEvent, Contribution
 from app.services import ServiceError, contributions, tick, workflow
@@ -245,6 +247,39 @@ def test_bidrag_page_shows_totals_chart_and_table(client, auth, orgs, adviser):
     assert f"utestående <strong>kr 40{NBSP}000</strong>" in html  # 2026 is owed, not yet paid
     filtered = unmarked(client.get("/medlemskap/bidrag?status=expected").get_data(as_text=True))
     assert "Voss 2026" in filtered and "Voss 2025" not in filtered
+
+
+def test_the_ledger_s_totals_and_pages_are_read_once_per_content_version(app, client, auth, orgs, adviser,
+                                                                        monkeypatch):
+    """A second visit sums nothing and reads no line; a line invoiced after a reading is shown at once; a page past
+    the end is the last; a filtered list is read each time."""
+    for name in ("Lindås", "Voss", "Os"):
+        contributions.ensure_lines(factories.member_case(orgs[name], adviser, activated_on=date(2025, 2, 1)))
+    db.session.commit()
+    monkeypatch.setattr(contribution_routes, "PER_PAGE", 2)
+    sums, pages = [], []
+    monkeypatch.setattr(contributions, "summary", lambda read=contributions.summary: sums.append(1) or read())
+    auth.login(adviser)
+    client.get("/medlemskap/")  # the welcome
+
+    def seen(path: str) -> str:
+        return unmarked(client.get(path).get_data(as_text=True))
+
+    def listed(sender, template, context, **extra):
+        if template.name == "contributions/_lines.html":
+            pages.append(context["page"].page)
+
+    with template_rendered.connected_to(listed, app):
+        first = seen("/medlemskap/bidrag")
+        assert seen("/medlemskap/bidrag") == first and seen("/medlemskap/bidrag?page=1") == first
+        assert sums == [1] and pages == [1]
+        assert seen("/medlemskap/bidrag?page=99") == seen("/medlemskap/bidrag?page=3") and pages == [1, 3]
+        contributions.mark_invoiced(contributions.line(orgs["Os"], 2026), adviser, invoiced_on=date(2026, 3, 1),
+                                    reference="F-77")
+        db.session.commit()
+        assert "F-77" in seen("/medlemskap/bidrag") and sums == [1, 1] and pages == [1, 3, 1]
+        seen("/medlemskap/bidrag?status=invoiced")
+        assert "F-77" in seen("/medlemskap/bidrag?status=invoiced") and pages == [1, 3, 1, 1, 1]
 
 
 def test_chart_bars_are_proportional_on_a_round_axis():

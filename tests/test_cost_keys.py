@@ -7,6 +7,7 @@ from datetime import date, datetime, timezone
 
 import pytest
 from openpyxl import load_workbook
+from flask import template_rendered
 from sqlalchemy import func, select
 
 from app import clock
@@ -365,3 +366,34 @@ def test_the_key_page_lists_shares_and_differences_a_page_at_a_time_as_the_share
     next(s for s in bigger.shares if s.year == 2026 and s.organisation.name == "Bergen").amount += 100_000
     db.session.commit()
     assert first_changes() == ["Bergen", "Universitetet i Bergen"]
+
+
+def test_the_key_page_s_lists_are_rendered_once_per_content_version_and_the_viewer_s_steps_each_time(
+        app, client, auth, orgs, adviser, world):
+    """With every list on its first page, the shares, the comparison and the history are rendered once per content
+    version and a change after a rendering is shown at once; another page of a list is rendered each time; the
+    steps and the edit button are the viewer's own."""
+    key = cost_keys.create(_draft(orgs), adviser)
+    db.session.commit()
+    path, rendered = f"/okonomi/fordelingsnokkel/{key.id}", []
+
+    def listed(sender, template, context, **extra):
+        if template.name == "cost_keys/_key_lists.html":
+            rendered.append(1)
+
+    def seen(address: str) -> str:
+        return unmarked(client.get(address).get_data(as_text=True))
+
+    with template_rendered.connected_to(listed, app):
+        auth.login(adviser)
+        seen(path)
+        page = seen(path)
+        assert "Endre utkastet" in page and len(rendered) == 1
+        auth.logout()
+        auth.login(world)
+        seen(path)
+        assert "Endre utkastet" not in seen(path) and len(rendered) == 1
+        assert seen(f"{path}?andeler-2026=1") == seen(path) and len(rendered) == 2
+        workflow.perform(key, "submit", adviser, comment="Klar for styringsgruppen.")
+        db.session.commit()
+        assert "Klar for styringsgruppen." in seen(path) and len(rendered) == 3

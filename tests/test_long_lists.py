@@ -1,11 +1,13 @@
-"""The lean widgets for lists of everyone write exactly what WTForms' own widgets write."""
+"""The lean widgets for lists of everyone write exactly what WTForms' own widgets write; the stored one, whatever is
+chosen."""
 from markupsafe import Markup
 from werkzeug.datastructures import MultiDict
 from wtforms import Form, SelectChoice, SelectField
 from wtforms.validators import DataRequired
 from wtforms.widgets import ListWidget, Select
 
-from app.forms import CheckboxList, LongSelect, choices, names
+from app.extensions import db
+from app.forms import CheckboxList, LongSelect, StoredSelect, choices, names
 
 PEOPLE = choices([(0, "— Velg"), (1, "Åse Ås"), (2, 'Bo "B" <b> & co'), (3, "Cia"), (4, Markup("<i>Di</i>"))])
 MARKED = [SelectChoice("a", "A", {"data_x": "<1>"}), SelectChoice("b", "B", {"disabled": True}), SelectChoice("c", "C"),
@@ -36,3 +38,32 @@ def test_the_lean_widgets_write_what_wtforms_writes():
         assert field() == Select()(field)
     assert 'checked id="chosen-2"' in form.chosen() and "&lt;b&gt;" in form.chosen() and "<i>Di</i>" in form.one()
     assert 'selected translate="no" value="2"' in form.named()
+
+
+class ChooserForm(Form):
+    stored = SelectField("Hvem", coerce=int, widget=StoredSelect("test_chooser"))
+    written = SelectField("Hvem", coerce=int, widget=Select())
+
+
+def test_a_stored_select_writes_what_wtforms_writes_whatever_is_chosen_reading_its_choices_once(app, orgs):
+    """Its choices read once per content version (a function), the chosen option marked in the stored copy."""
+    everyone, read = choices([(0, "— ingen —")]) + NAMES, []
+
+    def form(**values) -> ChooserForm:
+        found = ChooserForm(**values)
+        found.stored.choices, found.written.choices = lambda: read.append(1) or everyone, everyone
+        return found
+
+    def same(found: ChooserForm, **attributes) -> bool:
+        return found.stored(**attributes) == str(found.written(**attributes)).replace('"written"', '"stored"')
+
+    with app.test_request_context("/"):
+        for chosen in (None, 0, 2, 3, 9):
+            assert same(form(data={"stored": chosen, "written": chosen}))
+            assert same(form(data={"stored": chosen, "written": chosen}), aria_describedby="hint")
+        assert same(form(formdata=MultiDict({"stored": "2", "written": "2"})))
+        assert 'selected translate="no" value="2"' in form(data={"stored": 2}).stored()
+        assert len(read) == 2  # one copy a set of attributes
+        orgs["Voss"].official_name = "Voss herad (ny)"  # any change is a new content version
+        db.session.commit()
+        assert same(form(data={"stored": 3, "written": 3})) and len(read) == 3

@@ -17,7 +17,8 @@ from app.models import (AdministrativeContact, AuditEvent, Contribution, Merger,
                         TransitionRequest, User, UserRole)
 from app.models.request import PENDING
 from app.models.case import HOST_PARTY, MUNICIPALITY_PARTY
-from app.services import ServiceError, cases, contributions, members, mergers, organisations, tick, timeline, workflow
+from app.services import (ServiceError, cases, contributions, meeting_items, members, mergers, organisations, tick,
+                          timeline, workflow)
 from tests import factories
 from tests.conftest import post, unmarked
 from workflows.membership import ACTIVE, AGREEMENT_PENDING, TERMINATED
@@ -226,6 +227,29 @@ def test_the_merger_form_offers_the_first_few_finds_the_others_and_keeps_those_c
     assert "Alver kommune" in offered(chosen, "successor_id")
     assert offered(chosen, "continued_case_id")[1:] == [f"{name} kommune – Runde {name} 2018"
                                                         for name in ("Lindås", "Meland", "Radøy")]
+
+
+def test_the_merger_form_s_lists_are_read_once_per_content_version_until_something_is_searched_or_chosen(
+        world, orgs, client, login, monkeypatch):
+    adviser, found, alver, predecessors = world
+    monkeypatch.setattr(organisation_routes, "MERGER_SHOWN", 2)
+    reads = []
+    monkeypatch.setattr(meeting_items, "choices", lambda kind, read=meeting_items.choices: reads.append(1) or read(kind))
+    login("adviser", organisation="Bergen")
+    path = "/organisasjoner/sammenslaing"
+
+    def offered() -> list[str]:
+        return re.findall(r'<label for="predecessor_ids-\d+"[^>]*>([^<]+)</label>', client.get(path).get_data(
+            as_text=True))
+
+    first = offered()
+    assert offered() == first and len(reads) == 1
+    factories.municipality("Aaa kommune", "4699")  # first in the alphabet
+    db.session.commit()
+    assert offered() == ["Aaa kommune", first[0]] and len(reads) == 2
+    post(client, path, {"q": "lindås", "action": "filter"}, token_from=path)
+    post(client, path, {"q": "lindås", "action": "filter"}, token_from=path)
+    assert len(reads) == 4
 
 
 def test_the_merger_page_is_for_the_adviser(orgs, client, login):

@@ -4,7 +4,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, SelectChoice, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
-from app.forms import REQUIRED, CheckboxList, LongSelect, choices
+from app.forms import REQUIRED, CheckboxList, LongSelect, StoredSelect, choices
 from app.sentences import KINDS, TOPICS, kinds_in
 from workflows.roles import ROLE_LABELS
 
@@ -13,7 +13,7 @@ class UserForm(FlaskForm):
     name = StringField(_l("Navn"), validators=[DataRequired(REQUIRED), Length(max=120)])
     title = StringField(_l("Stilling"), validators=[Optional(), Length(max=120)])
     phone = StringField(_l("Telefon"), validators=[Optional(), Length(max=30)])
-    organisation_id = SelectField(_l("Organisasjon"), coerce=int, widget=LongSelect())
+    organisation_id = SelectField(_l("Organisasjon"), coerce=int, widget=StoredSelect("user_form_organisation_select"))
     roles = CheckboxList(_l("Roller"), choices=choices(
         (role, _l(label)) for role, label in ROLE_LABELS.items()))
     active = BooleanField(_l("Kan logge inn"), default=True)

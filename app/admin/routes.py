@@ -28,15 +28,16 @@ PER_PAGE = 25
 def _organisation_choices():
     """Every organisation, municipalities first, read once per content version (over a thousand rows were a fifth
     of the user form, 01.12.2026) as the ids and the names (as the conference form's, which has its own kind: only
-    the organisations that exist today)."""
+    the organisations that exist today). The select written from them is stored too (StoredSelect): a form reads
+    them only when it is submitted."""
     ids, labels = stored("user_form_organisations", "", _organisation_names)
     return choices([(0, _("— ingen —"))]) + names(zip(ids, labels))
 
 
 def _organisation_names() -> list[list]:
-    rows = db.session.execute(select(Organisation.id, Organisation.official_name, Organisation.name)
+    rows = db.session.execute(select(Organisation.id, Organisation.display_name)
                               .order_by(Organisation.kind != MUNICIPALITY, Organisation.sort_key)).all()
-    return [[org_id for org_id, _, _ in rows], [official or name for _, official, name in rows]]
+    return [[org_id for org_id, _ in rows], [name for _, name in rows]]
 
 
 def _get_user(user_id: int) -> User:
@@ -74,7 +75,7 @@ def _user_page(stmt, number: int) -> dict:
 @role_required(ADMIN)
 def user_new():
     form = NewUserForm()
-    form.organisation_id.choices = _organisation_choices()
+    form.organisation_id.choices = _organisation_choices
     if form.validate_on_submit():
         organisation = db.session.get(Organisation, form.organisation_id.data) if form.organisation_id.data else None
 
@@ -98,7 +99,7 @@ def user_new():
 def user_edit(user_id: int):
     user = _get_user(user_id)
     form = UserForm(obj=user)
-    form.organisation_id.choices = _organisation_choices()
+    form.organisation_id.choices = _organisation_choices
     if request.method == "GET":
         form.organisation_id.data = user.organisation_id or 0
         form.roles.data = sorted(user.roles)

@@ -4,7 +4,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
 
-from app.forms import INVALID_NUMBER, REQUIRED, CheckboxList, DateField, IntegerField, LongSelect, TimeField
+from app.forms import INVALID_NUMBER, REQUIRED, CheckboxList, DateField, IntegerField, StoredSelect, TimeField
 
 NO_ORGANISATION = 0  # the choice "not in the list": the organisation is typed instead
 
@@ -32,7 +32,8 @@ class RegistrationForm(FlaskForm):
     name = StringField(_l("Navn"), validators=[DataRequired(REQUIRED), Length(max=120)])
     email = EmailField(_l("E-postadresse"), validators=[
         DataRequired(REQUIRED), Email(_l("Skriv en gyldig e-postadresse.")), Length(max=254)])
-    organisation_id = SelectField(_l("Organisasjon"), coerce=int, default=NO_ORGANISATION, widget=LongSelect())
+    organisation_id = SelectField(_l("Organisasjon"), coerce=int, default=NO_ORGANISATION,
+                                  widget=StoredSelect("conference_organisation_select"))
     organisation_text = StringField(_l("Annen organisasjon"), validators=[Optional(), Length(max=200)])
     dietary_needs = TextAreaField(_l("Allergier eller andre behov for mat"), validators=[Optional(), Length(max=500)])
     consent = BooleanField(_l("Jeg samtykker"), validators=[DataRequired(_l("Du må samtykke for å melde deg på."))])

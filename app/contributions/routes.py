@@ -1,10 +1,9 @@
 """The adviser's "Bidrag" pages: the ledger per year, a picture of the money, invoices and payments, the invoice
 basis for the finance department."""
-from dataclasses import astuple
-
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.orm import contains_eager
 
@@ -19,7 +18,7 @@ from app.safe_input import arg_int
 from app.security import role_required
 from app.services import contributions, invoice_basis
 from app.services.overview import paginate
-from app.views import attempt, confirmation, stored
+from app.views import attempt, confirmation, stored, stored_page
 from workflows.roles import ADVISER
 
 bp = Blueprint("contributions", __name__, url_prefix="/medlemskap/bidrag")
@@ -37,26 +36,40 @@ STATUS_FILTERS = {
 @bp.route("")
 @role_required(ADVISER)
 def contribution_list():
-    # The same for every adviser; summing the whole ledger was a fifth of the page at 500 municipalities.
-    totals = [contributions.YearTotals(*t) for t in stored(
-        "contribution_summary", "", lambda: [astuple(t) for t in contributions.summary()])]
-    chart = grouped_bars([(str(t.year), {"expected": t.expected, "paid": t.paid}) for t in totals],
-                         ("expected", "paid"), money)
-    stmt = select(Contribution).join(Organisation).options(contains_eager(Contribution.organisation)) \
-        .order_by(Contribution.year.desc(), Organisation.name)
+    # The totals and the whole ledger's pages are the same for every adviser: rendered once per content version and
+    # stored (CPU time against /_bench/rows 2.04x -> 1.12x, 01.12.2026); a filtered or searched list is read each time.
+    summary = stored("contribution_summary", "", _summary)
     year = arg_int("year", high=9999)
     status = request.args.get("status", "")
     query = request.args.get("q", "").strip()
-    if year:
-        stmt = stmt.where(Contribution.year == year)
-    if status in STATUS_FILTERS:
-        stmt = stmt.where(*STATUS_FILTERS[status])
-    stmt = search.where(stmt, query, Organisation)
-    page = db.paginate(stmt, per_page=PER_PAGE, error_out=False)
+
+    def lines(number: int) -> dict:
+        stmt = select(Contribution).join(Organisation).options(contains_eager(Contribution.organisation)) \
+            .order_by(Contribution.year.desc(), Organisation.name)
+        if year:
+            stmt = stmt.where(Contribution.year == year)
+        if status in STATUS_FILTERS:
+            stmt = stmt.where(*STATUS_FILTERS[status])
+        page = db.paginate(search.where(stmt, query, Organisation), page=number, per_page=PER_PAGE, error_out=False)
+        return {"total": page.total, "html": render_template("contributions/_lines.html", page=page)}
+
+    requested = request.args.get("page", 1, type=int)
+    listed = stored_page("contribution_lines", "", requested, PER_PAGE, lines) if request.args.keys() <= {"page"} \
+        else lines(requested)
+    return render_template("contributions/contributions.html", summary=Markup(summary["html"]),
+                           lines=Markup(listed["html"]), year=year, status=status, query=query,
+                           statuses=CONTRIBUTION_STATUS, years=summary["years"])
+
+
+def _summary() -> dict:
+    """The totals per year with their chart (HTML), and the years (summing the whole ledger was a fifth of the page
+    at 500 municipalities)."""
+    totals = contributions.summary()
+    chart = grouped_bars([(str(t.year), {"expected": t.expected, "paid": t.paid}) for t in totals],
+                         ("expected", "paid"), money)
     grand = {key: sum(getattr(t, key) for t in totals) for key in ("expected", "invoiced", "paid", "outstanding")}
-    return render_template("contributions/contributions.html", totals=totals, grand=grand, chart=chart, page=page,
-                           year=year, status=status, query=query, statuses=CONTRIBUTION_STATUS,
-                           years=[t.year for t in totals])
+    return {"years": [t.year for t in totals],
+            "html": render_template("contributions/_summary.html", totals=totals, grand=grand, chart=chart)}
 
 
 @bp.route("/part/<int:org_id>")

@@ -5,7 +5,8 @@ configurable number of months after the conference; its state and its organisati
 counts."""
 from datetime import date, datetime, time
 
-from sqlalchemy import Date, ForeignKey, Integer, String, Text, Time
+from sqlalchemy import ColumnElement, Date, ForeignKey, Integer, String, Text, Time, func, select
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
@@ -77,14 +78,26 @@ class ConferenceRegistration(db.Model):
     def title(self) -> str:
         return f"{self.conference.title} #{self.id}"
 
-    @property
+    @hybrid_property
     def cancellable(self) -> bool:
-        """It holds a place or waits for one: it can be cancelled."""
+        """It holds a place or waits for one: it can be cancelled (in SQL too)."""
         return self.state in (CONFIRMED, WAITLISTED)
 
-    @property
+    @cancellable.inplace.expression
+    @classmethod
+    def _cancellable_sql(cls) -> ColumnElement[bool]:
+        return cls.state.in_((CONFIRMED, WAITLISTED))
+
+    @hybrid_property
     def organisation_label(self) -> str:
+        """Its organisation's name from the register, otherwise the one typed (in SQL too)."""
         return self.organisation.display_name if self.organisation else (self.organisation_text or "")
+
+    @organisation_label.inplace.expression
+    @classmethod
+    def _organisation_label_sql(cls) -> ColumnElement[str]:
+        return func.coalesce(select(Organisation.display_name).where(Organisation.id == cls.organisation_id)
+                             .scalar_subquery(), cls.organisation_text, "")
 
     def roles_of(self, user: User) -> set[str]:
         return user.roles & {ADVISER}

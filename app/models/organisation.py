@@ -9,7 +9,7 @@ register (app/services/organisations.py) keeps them, and the daily tick moves th
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ColumnElement, Date, ForeignKey, String, Text, UniqueConstraint, and_, or_
+from sqlalchemy import ColumnElement, Date, ForeignKey, String, Text, UniqueConstraint, and_, func, or_
 from sqlalchemy.ext.hybrid import hybrid_method, hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
@@ -166,10 +166,15 @@ class Organisation(db.Model):
     def written_standard_label(self) -> str:
         return str(WRITTEN_STANDARDS.get(self.written_standard, self.written_standard))
 
-    @property
+    @hybrid_property
     def display_name(self) -> str:
-        """The official name valid today, as pages use it: "Lindås kommune", "Voss herad"."""
+        """The official name valid today, as pages use it: "Lindås kommune", "Voss herad" (in SQL too)."""
         return self.official_name or self.name
+
+    @display_name.inplace.expression
+    @classmethod
+    def _display_name_sql(cls) -> ColumnElement[str]:
+        return func.coalesce(func.nullif(cls.official_name, ""), cls.name)
 
     def __repr__(self) -> str:
         return f"<Organisation {self.name}>"

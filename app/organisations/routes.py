@@ -20,7 +20,7 @@ from app.organisations.forms import ChangeForm, DetailsForm, MergerForm, NewOrga
 from app.safe_input import MAX_ID
 from app.security import role_required
 from app.services import ServiceError, meeting_items, mergers, organisations
-from app.views import attempt, attempt_result, show_error
+from app.views import attempt, attempt_result, show_error, stored
 from workflows.roles import ADMIN, ADVISER
 
 bp = Blueprint("organisations", __name__, url_prefix="/organisasjoner")
@@ -165,35 +165,42 @@ MERGER_SHOWN = 50  # organisations and memberships each list offers besides thos
 def _merger_choices(form: MergerForm) -> None:
     """The choices of the merger form: in each list those chosen, the memberships in force of the organisations
     chosen to merge, and the first MERGER_SHOWN matching the search; the steering group's agenda items."""
-    form.meeting_item_id.choices = choices([(0, _l("Saken er ikke registrert her"))]) + names(
-        meeting_items.choices(STEERING_MEETING))
     def ids(values) -> list[int]:
         return [value for value in values if isinstance(value, int) and 0 < value <= MAX_ID]
 
     predecessors, successor = ids(form.predecessor_ids.data or ()), ids([form.successor_id.data])
-    open_orgs = select(Organisation.id, Organisation.official_name, Organisation.name) \
-        .where(~Organisation.successor_links.any()).order_by(Organisation.sort_key, Organisation.id)
-    matching = search.where(open_orgs, form.q.data or "", Organisation)
-    chosen = {org_id: official or name for org_id, official, name in db.session.execute(
-        open_orgs.where(Organisation.id.in_(predecessors + successor)))} if predecessors + successor else {}
-    shown = [(org_id, official or name) for org_id, official, name in db.session.execute(
-        matching.where(Organisation.id.not_in(list(chosen))).limit(MERGER_SHOWN))]
-    form.predecessor_ids.choices = names([(i, chosen[i]) for i in dict.fromkeys(predecessors) if i in chosen]
-                                         + shown)
-    form.successor_id.choices = choices([(0, _l("Ny organisasjon (fyll inn under)"))]) + names(
-        [(i, chosen[i]) for i in successor if i in chosen] + shown)
-    in_force = select(MembershipCase.id, Organisation.official_name, Organisation.name, InvitationRound.title) \
-        .join(MembershipCase.organisation).join(MembershipCase.round).where(mergers.in_force()) \
-        .order_by(Organisation.sort_key, MembershipCase.id)
-    continued = ids([form.continued_case_id.data])
-    mine = list(db.session.execute(in_force.where(or_(MembershipCase.id.in_(continued),
-                                                      MembershipCase.organisation_id.in_(predecessors))))) \
-        if continued or predecessors else []
-    found = search.where(in_force, form.q.data or "", Organisation) \
-        .where(MembershipCase.id.not_in([row[0] for row in mine])).limit(MERGER_SHOWN)
+    continued, query = ids([form.continued_case_id.data]), form.q.data or ""
+
+    def read() -> dict:
+        open_orgs = select(Organisation.id, Organisation.display_name) \
+            .where(~Organisation.successor_links.any()).order_by(Organisation.sort_key, Organisation.id)
+        chosen = dict(db.session.execute(open_orgs.where(Organisation.id.in_(predecessors + successor)))
+                      .all()) if predecessors + successor else {}
+        shown = [(org_id, name) for org_id, name in db.session.execute(search.where(open_orgs, query, Organisation)
+                                                                       .where(Organisation.id.not_in(list(chosen)))
+                                                                       .limit(MERGER_SHOWN))]
+        in_force = select(MembershipCase.id, Organisation.display_name, InvitationRound.title) \
+            .join(MembershipCase.organisation).join(MembershipCase.round).where(mergers.in_force()) \
+            .order_by(Organisation.sort_key, MembershipCase.id)
+        mine = list(db.session.execute(in_force.where(or_(MembershipCase.id.in_(continued),
+                                                          MembershipCase.organisation_id.in_(predecessors))))) \
+            if continued or predecessors else []
+        found = search.where(in_force, query, Organisation) \
+            .where(MembershipCase.id.not_in([row[0] for row in mine])).limit(MERGER_SHOWN)
+        return {"items": meeting_items.choices(STEERING_MEETING),
+                "predecessors": [(i, chosen[i]) for i in dict.fromkeys(predecessors) if i in chosen] + shown,
+                "successors": [(i, chosen[i]) for i in successor if i in chosen] + shown,
+                "memberships": [(case_id, f"{name} – {title}")
+                                for case_id, name, title in mine + list(db.session.execute(found))]}
+
+    # With nothing searched or chosen (every GET), the same for every adviser: read once per content version
+    # (4 statements; CPU time against /_bench/rows 1.88x -> 1.47x, 01.12.2026).
+    lists = read() if query or predecessors or successor or continued else stored("merger_choices", "", read)
+    form.meeting_item_id.choices = choices([(0, _l("Saken er ikke registrert her"))]) + names(lists["items"])
+    form.predecessor_ids.choices = names(lists["predecessors"])
+    form.successor_id.choices = choices([(0, _l("Ny organisasjon (fyll inn under)"))]) + names(lists["successors"])
     form.continued_case_id.choices = choices([(0, _l("Ingen: alle medlemskapene avsluttes"))]) + names(
-        (case_id, f"{official or name} – {title}")
-        for case_id, official, name, title in mine + list(db.session.execute(found)))
+        lists["memberships"])
 
 
 def _asked(form: MergerForm) -> mergers.Request:

@@ -151,7 +151,8 @@ def revise(key: CostKey, draft: KeyDraft, actor: User) -> None:
     if reason:
         raise ServiceError(reason)
     key.shares.clear()
-    db.session.flush()  # the old shares go before the new ones take their (key, year, party)
+    key.parties.clear()
+    db.session.flush()  # the old shares and parties go before the new ones take their (key, year, party), (key, party)
     _store(key, draft, actor)
     key.version += 1
     audit.record(actor, "cost_key.update", key.audit_type, key.id,

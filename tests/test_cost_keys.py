@@ -397,3 +397,31 @@ def test_the_key_page_s_lists_are_rendered_once_per_content_version_and_the_view
         workflow.perform(key, "submit", adviser, comment="Klar for styringsgruppen.")
         db.session.commit()
         assert "Klar for styringsgruppen." in seen(path) and len(rendered) == 3
+
+
+def test_the_draft_form_reads_the_parties_and_the_draft_once_per_content_version_and_what_is_typed_each_time(
+        client, auth, orgs, adviser, world, monkeypatch):
+    """The larger parties, the draft the form starts from and what the steering group asked to change are the same
+    for every adviser: read once per content version and stored; a revision after a reading is shown at once, and a
+    refused form shows what was typed. (Saving a draft that keeps its parties was refused as a conflict: the new
+    parties were written before the old ones went.)"""
+    key = cost_keys.create(_draft(orgs, budget=1_000_001), adviser)
+    db.session.commit()
+    reads = []
+    larger_parties = cost_keys.larger_parties
+    monkeypatch.setattr(cost_keys, "larger_parties", lambda *a: reads.append(1) or larger_parties(*a))
+    path = f"/okonomi/fordelingsnokkel/{key.id}/endre"
+    auth.login(adviser)
+    assert 'value="1000001"' in client.get(path).get_data(as_text=True)
+    assert 'value="1000001"' in client.get(path).get_data(as_text=True) and len(reads) == 1
+    shares = {f"share_{orgs[name].id}": value for name, value in
+              {"Bergen": "33,33", "Universitetet i Bergen": "33,33", "Helse Bergen": "33,34"}.items()}
+    assert post(client, path, {"first_year": "2025", "last_year": "2027", "budget": "1200000", "method": PERCENT,
+                               "remainder_to_id": str(orgs["Helse Bergen"].id), **shares}).status_code == 302
+    page = client.get(path).get_data(as_text=True)
+    assert 'value="1200000"' in page and 'value="1000001"' not in page
+    typed = post(client, path, {"first_year": "2025", "last_year": "2027", "budget": "1300000", "method": PERCENT,
+                                "remainder_to_id": str(orgs["Bergen"].id), f"share_{orgs['Bergen'].id}": "abc"})
+    assert typed.status_code == 200 and 'value="1300000"' in typed.get_data(as_text=True)
+    assert 'value="abc"' in typed.get_data(as_text=True)
+    assert f'name="share_{orgs["Bergen"].id}"' in client.get("/okonomi/fordelingsnokkel/ny").get_data(as_text=True)

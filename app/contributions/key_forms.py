@@ -11,8 +11,8 @@ from workflows.key_shares import METHODS, PERCENT, parse_amount, parse_percent
 YEARS = NumberRange(2000, 2100, _l("Skriv et år mellom 2000 og 2100."))
 
 
-def key_form(parties, **kwargs) -> FlaskForm:
-    """The draft: period, budget, how the rest is shared, and one share field per larger party."""
+def key_form(parties: list[tuple[int, str]], **kwargs) -> FlaskForm:
+    """The draft: period, budget, how the rest is shared, and one share field per larger party (id, name)."""
 
     class KeyForm(FlaskForm):
         first_year = IntegerField(_("Første år"), validators=[DataRequired(REQUIRED), YEARS])
@@ -22,28 +22,28 @@ def key_form(parties, **kwargs) -> FlaskForm:
         method = SelectField(_("Resten fordeles som"), default=PERCENT,
                              choices=choices((method, _(label)) for method, label in METHODS.items()))
         remainder_to_id = SelectField(_("Resten etter avrunding går til"), coerce=int,
-                                      choices=names([(p.id, p.name) for p in parties]), widget=LongSelect())
+                                      choices=names(parties), widget=LongSelect())
         note = TextAreaField(_("Merknad (f.eks. utvidelse av ressursen)"), validators=[Optional(), Length(max=2000)])
         submit = SubmitField(_("Lagre utkastet"))
 
         def share_fields(self):
-            return [(party, self[f"share_{party.id}"]) for party in parties]
+            return [(party_id, self[f"share_{party_id}"]) for party_id, _name in parties]
 
         def values(self) -> dict[int, int] | None:
             """Each party's share as the key keeps it, or None after putting an error on each field that is wrong."""
             parse = parse_percent if self.method.data == PERCENT else parse_amount
             found, good = {}, True
-            for party, field in self.share_fields():
+            for party_id, field in self.share_fields():
                 if (field.data or "").strip():
                     try:
-                        found[party.id] = parse(field.data)
+                        found[party_id] = parse(field.data)
                     except ValueError as error:
                         field.errors = [*field.errors, str(error)]
                         good = False
             return found if good else None
 
-    for party in parties:
-        setattr(KeyForm, f"share_{party.id}", StringField(party.name, validators=[Optional(), Length(max=20)]))
+    for party_id, name in parties:
+        setattr(KeyForm, f"share_{party_id}", StringField(name, validators=[Optional(), Length(max=20)]))
     return KeyForm(**kwargs)
 
 

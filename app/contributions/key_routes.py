@@ -1,5 +1,7 @@
 """The cost-sharing key (fordelingsnøkkel, agreement §11): the list, the draft form, the key page with what it
 changes, the steps to the steering group's decision, and the export for the finance department."""
+from dataclasses import asdict
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import current_user
@@ -43,14 +45,13 @@ def key_list():
 @role_required(ADVISER)
 def new():
     first = clock.today().year + 1
-    parties = cost_keys.larger_parties()
-    form = key_form(parties)
+    shown = _form_data(None)
+    form = key_form(shown["parties"])
     if request.method == "GET":
-        current = cost_keys.in_force(first - 1)
-        if current is not None:
-            _fill(form, cost_keys.draft_of(current))
+        if shown["draft"] is not None:
+            _fill(form, shown["draft"])
         form.first_year.data, form.last_year.data = first, first + 2
-    return _draft_form(form, None)
+    return _draft_form(form, None, None)
 
 
 @bp.route("/<int:key_id>/endre", methods=["GET", "POST"])
@@ -60,17 +61,36 @@ def edit(key_id: int):
     reason = cost_keys.edit_refusal(key, current_user)
     if reason:
         abort(403, reason)
-    form = key_form(cost_keys.larger_parties())
+    shown = _form_data(key)
+    form = key_form(shown["parties"])
     if request.method == "GET":
-        _fill(form, cost_keys.draft_of(key))
-    return _draft_form(form, key)
+        _fill(form, shown["draft"])
+    return _draft_form(form, key, shown["returned"])
+
+
+def _form_data(key: CostKey | None) -> dict:
+    """What the draft form shows every adviser alike, read once per content version and stored (4 statements and
+    two lists of rows): the larger parties (id, name), the draft it starts from (the key's own; for a new key, the
+    key in force's, if any) and what the steering group asked to change."""
+    def read() -> dict:
+        start = cost_keys.in_force(clock.today().year) if key is None else key
+        draft = None if start is None else asdict(cost_keys.draft_of(start))
+        if draft is not None:
+            draft["values"] = list(draft["values"].items())  # JSON keys are strings
+        return {"parties": [(party.id, party.name) for party in cost_keys.larger_parties()], "draft": draft,
+                "returned": cost_keys.last_return(key) if key else None}
+
+    shown = stored("cost_key_form", key.id if key else "new", read)
+    if shown["draft"] is not None:
+        shown["draft"] = cost_keys.KeyDraft(**{**shown["draft"], "values": dict(shown["draft"]["values"])})
+    return shown
 
 
 def _fill(form, draft: cost_keys.KeyDraft) -> None:
     form.first_year.data, form.last_year.data, form.budget.data = draft.first_year, draft.last_year, draft.budget
     form.method.data, form.remainder_to_id.data, form.note.data = draft.method, draft.remainder_to_id, draft.note
-    for party, field in form.share_fields():
-        value = draft.values.get(party.id)
+    for party_id, field in form.share_fields():
+        value = draft.values.get(party_id)
         if value is not None:
             field.data = _shown(value, draft.method)
 
@@ -83,7 +103,7 @@ def _shown(value: int, method: str) -> str:
     return str(whole) if not part else f"{whole},{part:02d}".rstrip("0")
 
 
-def _draft_form(form, key: CostKey | None):
+def _draft_form(form, key: CostKey | None, returned: str | None):
     if form.validate_on_submit() and (values := form.values()) is not None:
         draft = cost_keys.KeyDraft(form.first_year.data, form.last_year.data, form.budget.data, form.method.data,
                                    form.remainder_to_id.data, values, form.note.data or "")
@@ -98,8 +118,7 @@ def _draft_form(form, key: CostKey | None):
         if saved is not None:
             flash(_("Utkastet er lagret. Kontroller andelene før du sender det til styringsgruppen."), "success")
             return redirect(url_for("cost_keys.key_page", key_id=saved.id))
-    return render_template("cost_keys/form.html", form=form, key=key, percent=PERCENT,
-                           returned=cost_keys.last_return(key) if key else None)
+    return render_template("cost_keys/form.html", form=form, key=key, percent=PERCENT, returned=returned)
 
 
 @bp.route("/<int:key_id>")

@@ -14,7 +14,7 @@ from app.extensions import db
 from app.models import Agreement, AgreementDocument, AgreementTemplate, OutboxMessage, Signature
 from app.models.case import HOST_PARTY, MUNICIPALITY_PARTY
 from app.models.organisation import BOKMAL
-from app.services import ServiceError, agreement_print, agreements, cases, uploads, workflow
+from app.services import ServiceError, agreement_print, agreements, cases, organisations, uploads, workflow
 from tests import factories
 from tests.conftest import post, unmarked
 
@@ -458,3 +458,22 @@ def test_demo_story_agreements_are_real_records(runner):
     assert askoy.agreement.language == "nb"
     masfjorden_scan = db.session.scalar(select(AgreementDocument))
     assert masfjorden_scan.agreement.case.state == "signed" and masfjorden_scan.content.startswith(b"%PDF-")
+
+
+def test_the_issue_page_reads_the_host_and_the_template_check_once_per_content_version(
+        client, auth, orgs, adviser, monkeypatch):
+    """The host's official name and the template check are the same for every case: read once per content version
+    and stored; a renamed host is named at once."""
+    case = factories.accepted_case(orgs["Lindås"], by=adviser)
+    db.session.commit()
+    reads = []
+    host_name = agreements._host_name
+    monkeypatch.setattr(agreements, "_host_name", lambda: reads.append(1) or host_name())
+    auth.login(adviser)
+    form = f"/avtaler/sak/{case.id}/send-til-signering"
+    client.get(form)
+    assert "Bergen kommune, " in client.get(form).get_data(as_text=True) and len(reads) == 1
+    organisations.record_change(orgs["Bergen"], adviser, date(2025, 1, 1), official_name="Bergen bykommune",
+                                name="Bergen")
+    db.session.commit()
+    assert "Bergen bykommune, " in client.get(form).get_data(as_text=True)

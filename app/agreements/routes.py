@@ -195,7 +195,12 @@ def _issue_page(case: MembershipCase, trigger: str):
     """Issue a new agreement from the template (first time or renewal), with the terms the adviser confirms."""
     spec = MEMBERSHIP.spec(trigger)
     form = IssueForm()
-    reason = _refusal(case, trigger) or agreements.template_problem()
+    # The same for every case and adviser (4 statements, and the stored template's texts fingerprinted): read once
+    # per content version and template version and stored.
+    shared = stored("agreement_issue", agreement_text.VERSION, lambda: {
+        "problem": agreements.template_problem(),
+        "host": f"{agreements.case_party_name(case, HOST_PARTY)}, {agreements.HOST_UNIT}"})
+    reason = _refusal(case, trigger) or shared["problem"]
     if request.method == "GET" and reason is None:
         for key, value in agreements.proposed_terms(case, renewal=trigger == "renew").items():
             getattr(form, key).data = value
@@ -213,7 +218,7 @@ def _issue_page(case: MembershipCase, trigger: str):
                            template_version=agreement_text.VERSION,
                            template_hash=agreements.fingerprint(
                                agreement_text.text_in(letters.locale_of(case.organisation))),
-                           host=f"{agreements.case_party_name(case, HOST_PARTY)}, {agreements.HOST_UNIT}"), status
+                           host=shared["host"]), status
 
 
 @bp.route("/sak/<int:case_id>/oppsigelse", methods=["GET", "POST"])

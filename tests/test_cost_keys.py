@@ -14,7 +14,8 @@ from app import clock
 from app.extensions import db
 from app.models import AuditEvent, Contribution, CostKey
 from app.models.meeting import COORDINATION, STEERING_MEETING
-from app.services import ServiceError, annual_reports, contributions, cost_keys, invoice_basis, meetings, members, tick, workflow
+from app.services import (ServiceError, annual_reports, contributions, cost_keys, invoice_basis, meeting_items,
+                          meetings, members, tick, workflow)
 from tests import factories
 from tests.conftest import post, unmarked
 from workflows.cost_key import DECIDED, DRAFT, SUBMITTED
@@ -425,3 +426,24 @@ def test_the_draft_form_reads_the_parties_and_the_draft_once_per_content_version
     assert typed.status_code == 200 and 'value="1300000"' in typed.get_data(as_text=True)
     assert 'value="abc"' in typed.get_data(as_text=True)
     assert f'name="share_{orgs["Bergen"].id}"' in client.get("/okonomi/fordelingsnokkel/ny").get_data(as_text=True)
+
+
+def test_the_decision_form_reads_the_steering_group_s_meetings_once_per_content_version(
+        client, auth, orgs, adviser, world, monkeypatch):
+    """The meetings and items offered are the same for every key and viewer: read once per content version and
+    stored; a meeting added after a reading is offered at once."""
+    key = cost_keys.create(_draft(orgs), adviser)
+    workflow.perform(key, "submit", adviser)
+    db.session.commit()
+    reads = []
+    offered = meeting_items.choices
+    monkeypatch.setattr(meeting_items, "choices", lambda kind: reads.append(kind) or offered(kind))
+    path = f"/okonomi/fordelingsnokkel/{key.id}/vedtak"
+    auth.login(world)
+    client.get(path)
+    assert "Styringsgruppemøte" in client.get(path).get_data(as_text=True) and len(reads) == 1
+    meeting = meetings.create(STEERING_MEETING, starts_at=datetime(2025, 1, 20, 9, tzinfo=timezone.utc),
+                              ends_at=datetime(2025, 1, 20, 12, tzinfo=timezone.utc), place="Rådhuset",
+                              invitees=[world], actor=adviser, notify=False)
+    db.session.commit()
+    assert f'<option translate="no" value="{meeting.id}">' in client.get(path).get_data(as_text=True)

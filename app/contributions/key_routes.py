@@ -204,11 +204,14 @@ def decide(key_id: int):
     key = get_key(key_id)
     spec = COST_KEY.spec("decide")
     form = DecisionForm()
-    meetings = db.session.scalars(select(Meeting).where(Meeting.kind == STEERING_MEETING)
-                                  .order_by(Meeting.starts_at.desc())).all()
-    form.meeting_id.choices = choices([(0, _("Møtet er ikke registrert her"))]) + names((m.id, m.title) for m in meetings)
-    form.meeting_item_id.choices = choices([(0, _("Saken er ikke registrert her"))]) + names(
-        meeting_items.choices(STEERING_MEETING))
+    # The steering group's meetings and their items are the same for every key and viewer (the meetings load their
+    # invitees): read once per content version and stored.
+    listed = stored("cost_key_decision_choices", "", lambda: {
+        "meetings": [(m.id, m.title) for m in db.session.scalars(select(Meeting).where(
+            Meeting.kind == STEERING_MEETING).order_by(Meeting.starts_at.desc()))],
+        "items": meeting_items.choices(STEERING_MEETING)})
+    form.meeting_id.choices = choices([(0, _("Møtet er ikke registrert her"))]) + names(listed["meetings"])
+    form.meeting_item_id.choices = choices([(0, _("Saken er ikke registrert her"))]) + names(listed["items"])
     if request.method == "GET":
         form.decided_on.data = clock.today()
     reason = step_refusal(key, spec)

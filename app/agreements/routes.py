@@ -188,7 +188,7 @@ def issue(case_id: int):
 @bp.route("/sak/<int:case_id>/forny", methods=["GET", "POST"])
 @role_required(ADVISER)
 def renew(case_id: int):
-    return _issue_page(get_case(case_id), "renew")
+    return _issue_page(get_case(case_id, joinedload(MembershipCase.agreement)), "renew")
 
 
 def _issue_page(case: MembershipCase, trigger: str):

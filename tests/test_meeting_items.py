@@ -164,6 +164,26 @@ def test_a_cost_key_decision_names_its_steering_group_item_and_the_item_page_lin
     assert "Vedtaket gjelder" in html and f"/okonomi/fordelingsnokkel/{key.id}" in html
 
 
+def test_what_was_decided_and_the_history_are_read_once_per_content_version_for_every_viewer(
+        client, auth, world, adviser, monkeypatch):
+    item = _add(world["held"], adviser, "Fordelingsnøkkel")
+    db.session.commit()
+    reads = []
+    monkeypatch.setattr(meeting_items, "decided_under",
+                        lambda item, read=meeting_items.decided_under: reads.append(1) or read(item))
+    page = f"/moter/saker/{item.id}"
+    auth.login(adviser)
+    assert "Registrer vedtaket" in client.get(page).get_data(as_text=True)
+    auth.logout()
+    auth.login(world["member"])
+    html = client.get(page).get_data(as_text=True)
+    assert len(reads) == 1 and "Registrer vedtaket" not in html and "Ingen dokumenter." in html
+    meeting_items.record_decision(item, adviser, text="Vedtatt.", reason=None)
+    db.session.commit()
+    html = unmarked(client.get(page).get_data(as_text=True))
+    assert len(reads) == 2 and "registrerte vedtaket i sak" in html
+
+
 def test_a_subgroup_decision_names_its_project_group_item(client, world, adviser, orgs):
     project_item = _add(world["project"], adviser, "Ny undergruppe")
     steering_item = _add(world["held"], adviser)

@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 from app.extensions import db
 from app.models import AuditEvent, InvitationReply, MembershipCase, OutboxMessage, TransitionRequest
 from app.services import ServiceError, replies, rounds, tick, workflow
+from app.services import cases as cases_service
 from tests import factories
 from tests.conftest import post, unmarked
 from tests.races import twin_saved_first
@@ -73,6 +74,22 @@ def test_min_kommune_shows_the_invitation_with_deadline_amount_and_history(clien
     assert "Invitert" in page and "Marianne N. Solbakk" in page  # the history
     assert "Svar på invitasjonen" in page
     assert "Voss" not in page
+
+
+def test_the_invitation_s_history_is_read_once_per_content_version_and_a_reply_shown_at_once(
+        client, auth, contact, cases, monkeypatch):
+    reads = []
+    monkeypatch.setattr(cases_service, "history", lambda case, read=cases_service.history: reads.append(1) or read(case))
+    case = cases["Lindås"]
+    page = f"/min-kommune/invitasjon/{case.id}"
+    second = factories.user("municipality_contact", organisation=case.organisation, name="Ola Andre")
+    db.session.commit()
+    client.get(page)
+    _switch(auth, second)
+    assert "Marianne N. Solbakk" in client.get(page).get_data(as_text=True) and len(reads) == 1
+    assert post(client, f"{page}/svar", _form(), token_from=f"{page}/svar").status_code == 302
+    history = unmarked(client.get(page).get_data(as_text=True)).split("Historikk")[1]
+    assert "Ola Andre" in history and len(reads) == 2
 
 
 @pytest.mark.parametrize("path", ["", "/svar", "/sent-svar", "/kvittering"])

@@ -523,3 +523,20 @@ def test_the_proposed_people_read_at_once_are_those_people_by_id_finds(orgs, sir
     db.session.commit()
     found, member_ids = subgroups.proposed_people(subgroup)
     assert set(found) == {siri.id, erik.id} and member_ids == [siri.id]
+
+
+def test_the_edit_form_reads_its_people_once_per_content_version(client, auth, orgs, siri, monkeypatch):
+    kari = factories.user("project_member", organisation=orgs["Lindås"], name="Kari Nordtveit")
+    subgroup = factories.subgroup(kari, member_ids=[kari.id, siri.id])
+    db.session.commit()
+    reads = []
+    monkeypatch.setattr(subgroups, "proposed_people", lambda found, read=subgroups.proposed_people:
+                        reads.append(1) or read(found))
+    auth.login(kari)
+    edit = f"/undergrupper/{subgroup.id}/endre"
+    client.get(edit)
+    page = client.get(edit).get_data(as_text=True)
+    assert len(reads) == 1 and "Siri Lie (Voss)" in page and page.count("checked") >= 2
+    db.session.get(type(siri), siri.id).name = "Siri Lie Berg"
+    db.session.commit()
+    assert "Siri Lie Berg (Voss)" in client.get(edit).get_data(as_text=True) and len(reads) == 2

@@ -16,7 +16,7 @@ from app.models.mailbox_link import REPLY
 from app.models.meeting import STEERING_MEETING
 from app.models.representative import PROJECT_GROUP, STEERING_GROUP
 from app.services import (agreements, contributions, cost_keys, evaluations, joins, mailbox_links, mailbox_tokens,
-                          meetings, replies, representatives, tick, workflow, worklist)
+                          meetings, replies, representatives, rounds, tick, workflow, worklist)
 from tests import factories
 from workflows.key_shares import PERCENT
 
@@ -418,29 +418,35 @@ def test_min_kommune_starts_with_the_membership_and_what_is_due(client, auth, or
     assert "Prosjektgruppen, plass 1" in main[due:earlier], "no representatives yet"
 
 
-def test_min_kommune_reads_what_is_due_once_per_content_version(client, auth, orgs, adviser, lindas, monkeypatch):
-    """What is due is stored per municipality as read: the next visit reads none of it, an answer (a change to the
-    data) reads it again; another municipality has its own."""
+def test_min_kommune_is_read_once_per_content_version_for_all_the_municipality_s_contacts(
+        client, auth, orgs, adviser, lindas, monkeypatch):
+    """The page's content is stored per municipality as read: the next visit, by the same or another contact person,
+    reads none of it, an answer (a change to the data) reads it again; another municipality has its own."""
     _, contact, _ = lindas
     evaluations.create(2026, ["Hva har samarbeidet gitt kommunen?"], adviser)
     voss = factories.user("municipality_contact", organisation=orgs["Voss"])
+    colleague = factories.user("municipality_contact", organisation=orgs["Lindås"])
     db.session.commit()
     auth.login(contact)
     assert "Årlig vurdering 2026" in client.get("/min-kommune/").get_data(as_text=True)
-    reads = []
+    reads, cases = [], []
     monkeypatch.setattr(worklist, "for_organisation", lambda org, read=worklist.for_organisation: reads.append(org.id)
                         or read(org))
-    assert "Årlig vurdering 2026" in client.get("/min-kommune/").get_data(as_text=True) and reads == []
+    monkeypatch.setattr(rounds, "cases_of", lambda org_id, read=rounds.cases_of: cases.append(org_id) or read(org_id))
+    assert "Årlig vurdering 2026" in client.get("/min-kommune/").get_data(as_text=True) and reads == cases == []
+    auth.logout()
+    auth.login(colleague)
+    assert "Årlig vurdering 2026" in client.get("/min-kommune/").get_data(as_text=True) and reads == cases == []
     evaluation = evaluations.for_year(2026)
     evaluations.answer(evaluation, orgs["Lindås"], contact, {q.id: "Mye." for q in evaluation.questions})
     db.session.commit()
     assert "Årlig vurdering 2026" not in client.get("/min-kommune/").get_data(as_text=True)
-    assert reads == [orgs["Lindås"].id]
+    assert reads == cases == [orgs["Lindås"].id]
     assert "Prosjektgruppen, plass 1" in client.get("/min-kommune/").get_data(as_text=True)
     auth.logout()
     auth.login(voss)
     assert "Prosjektgruppen, plass 1" not in client.get("/min-kommune/").get_data(as_text=True), "Voss is no member"
-    assert reads == [orgs["Lindås"].id, orgs["Voss"].id]
+    assert reads == cases == [orgs["Lindås"].id, orgs["Voss"].id]
 
 
 @pytest.mark.parametrize("deadline", [date(2026, 12, 15), date(2026, 11, 22)], ids=["open", "passed"])

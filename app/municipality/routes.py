@@ -6,8 +6,9 @@ from functools import partial
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from markupsafe import Markup
 
-from app import clock
+from app import clock, history
 from app.extensions import db
 from app.models import MembershipCase
 from app.models.invitation import ANSWER_LABELS, YES
@@ -47,35 +48,38 @@ def _back(case: MembershipCase) -> str:
 @role_required(MUNICIPALITY_CONTACT)
 def home():
     """The membership first (its state, the agreement in force, the next date), then what is due for the
-    municipality, the invitations it may still answer, and the earlier ones as history."""
-    today, organisation = clock.today(), current_user.organisation
+    municipality, the invitations it may still answer, and the earlier ones as history. The same for each of the
+    municipality's contact persons: rendered once per content version and stored (CPU time against /_bench/rows
+    ~1.7x -> ~1.1x, 01.12.2026)."""
+    organisation = current_user.organisation
+    return render_template("municipality/home.html", content=Markup(stored(
+        "municipality_home", organisation.id if organisation else "", lambda: _home(organisation))))
+
+
+def _home(organisation) -> str:
+    today = clock.today()
     cases = rounds.cases_of(organisation.id) if organisation else []
     membership = members.membership_of(cases)
     member = membership.current if membership else None
     case = member or next(iter(cases), None)
     invited = [c for c in cases if c.awaiting_reply or c.reply_may_change and c.guard_context(today).reply_open()]
     return render_template(
-        "municipality/home.html", organisation=organisation, member=member, case=case,
+        "municipality/_home.html", organisation=organisation, member=member, case=case,
         standing=in_force.on(case, today, members.periods_of(membership, case)) if case else None,
-        due=_due(organisation) if organisation else [], invited=invited,
+        due=worklist.for_organisation(organisation) if organisation else [], invited=invited,
         earlier=[c for c in cases if c not in invited], today=today)
-
-
-def _due(organisation) -> list[worklist.Section]:
-    """What is due for the municipality, the same for each of its contact persons: stored per content version (read
-    each time, its kinds' statements were half the page at 500 municipalities)."""
-    return [worklist.Section.from_json(section) for section in stored(
-        "municipality_due", organisation.id,
-        lambda: [section.to_json() for section in worklist.for_organisation(organisation)])]
 
 
 @bp.route("/invitasjon/<int:case_id>")
 @role_required(MUNICIPALITY_CONTACT)
 def invitation(case_id: int):
     case = get_case(case_id)
+    # The case's history, the same for the municipality's contact persons and the adviser: read once per content
+    # version (10 -> 8 statements, CPU time against /_bench/rows ~1.7x -> ~1.5x, 01.12.2026).
     return render_template("municipality/invitation.html", case=case, today=clock.today(),
                            mode=replies.reply_mode(case), reply=replies.latest_reply(case),
-                           last_late=replies.last_late_request(case), history=cases.history(case))
+                           last_late=replies.last_late_request(case),
+                           history=stored("invitation_history", case.id, lambda: history.rows(cases.history(case))))
 
 
 def _details(form: ReplyForm) -> replies.ReplyDetails:

@@ -68,21 +68,23 @@ class ProposalForm(FlaskForm):
         super().__init__(*args, **kwargs)
         self.load_member_choices()
 
-    def load_member_choices(self, found: dict[int, User] | None = None) -> None:
+    def load_member_choices(self, found: dict[int, tuple[str, str]] | None = None) -> None:
         """The checkbox list: the people already chosen, then those matching the search. The chair is chosen among
         them (or stays who was chosen): a list of everyone (over a thousand at 500 municipalities) was most of the
-        page. `found`: the chosen people and the chair, if read already (people_by_id)."""
+        page. `found`: the chosen people and the chair as (name, label) by id, if read already (saved_people)."""
         chosen = set(self.member_ids.data or [])
         if found is None:
-            found = subgroups.people_by_id([*chosen, self.chair_id.data or 0])
+            found = _labelled(subgroups.people_by_id([*chosen, self.chair_id.data or 0]).values())
         query = (self.member_query.data or "").strip()
-        matches = subgroups.search_people(query, excluding=chosen & found.keys()) if query else []
-        people = sorted((u for u in found.values() if u.id in chosen), key=lambda u: u.name) + matches
-        self.member_ids.choices = names([(u.id, person_label(u)) for u in people])
-        chair = found.get(self.chair_id.data)
-        if chair is not None and all(u.id != chair.id for u in people):  # not `in`: users compare by login session
-            people = [chair, *people]
-        self.chair_id.choices = choices([(0, _("— Velg leder —"))]) + names([(u.id, person_label(u)) for u in people])
+        matches = _labelled(subgroups.search_people(query, excluding=chosen & found.keys())) if query else {}
+        people = sorted(((i, name_label) for i, name_label in found.items() if i in chosen),
+                        key=lambda person: person[1][0]) + list(matches.items())
+        self.member_ids.choices = names([(i, label) for i, (_name, label) in people])
+        chair = self.chair_id.data
+        if chair in found and all(i != chair for i, _found in people):
+            people = [(chair, found[chair]), *people]
+        self.chair_id.choices = choices([(0, _("— Velg leder —"))]) + names(
+            [(i, label) for i, (_name, label) in people])
         self.search_matches = len(matches) if query else None
 
     @property
@@ -114,20 +116,32 @@ class ProposalForm(FlaskForm):
             member_ids=self.member_ids.data or [], duration=self.duration.data, end_date=self.end_date.data,
             representatives=self.representative_rows(), assessment=self.assessment.data)
 
-    def fill_from(self, subgroup) -> None:
-        """Show a saved proposal for editing."""
+    def fill_from(self, subgroup, saved: dict) -> None:
+        """Show a saved proposal for editing; `saved`: what saved_people read for it."""
         self.name.data, self.mandate.data = subgroup.name, subgroup.mandate
         self.themes.data = subgroup.themes
         self.duration.data, self.end_date.data = subgroup.duration, subgroup.end_date
         self.chair_id.data = subgroup.chair_id
-        found, self.member_ids.data = subgroups.proposed_people(subgroup)
+        self.member_ids.data = [i for i, _name, _label, member in saved["people"] if member]
         self.assessment.data = subgroup.representation_assessment
         while self.representatives.entries:
             self.representatives.pop_entry()
-        for rep in subgroup.representatives or [None]:
-            self.representatives.append_entry(
-                {"name": rep.name, "represents": rep.represents, "contact": rep.contact} if rep else None)
-        self.load_member_choices(found)
+        for rep in saved["representatives"] or [None]:
+            self.representatives.append_entry(rep)
+        self.load_member_choices({i: (name, label) for i, name, label, _member in saved["people"]})
+
+
+def saved_people(subgroup) -> dict:
+    """The proposal's members and chair (id, name, label, whether a member) and its user representatives, as plain
+    data: the same for everyone who may edit it, so the form page can store it (views.stored)."""
+    found, member_ids = subgroups.proposed_people(subgroup)
+    return {"people": [[u.id, u.name, person_label(u), u.id in member_ids] for u in found.values()],
+            "representatives": [{"name": rep.name, "represents": rep.represents, "contact": rep.contact}
+                                for rep in subgroup.representatives]}
+
+
+def _labelled(users) -> dict[int, tuple[str, str]]:
+    return {u.id: (u.name, person_label(u)) for u in users}
 
 
 class ActionForm(FlaskForm):

@@ -190,6 +190,36 @@ def test_the_adviser_sees_the_registrations_a_page_at_a_time(app, client, auth, 
     assert "Deltaker 3" in client.get(f"/konferanser/{found.id}?page=9").get_data(as_text=True)  # past the end: the last
 
 
+def test_the_facts_and_programme_are_rendered_once_per_content_version_the_registrations_each_time(
+        app, client, auth, orgs, monkeypatch):
+    """The page's facts, counts and programme are the same for every planner: the next visit, by anyone, renders
+    none of them; a session added or a registration made after a rendering shows at once; the adviser's registrations
+    (personal data) are read on every visit."""
+    from datetime import time
+    found = conference_world.conference(capacity=5)
+    conference_world.register(found, 1)
+    planner = factories.user("project_member", organisation=orgs["Lindås"])
+    adviser = factories.user("adviser", organisation=orgs["Bergen"])
+    db.session.commit()
+    heads, rows = [], []
+    monkeypatch.setattr(conference_routes, "_head", lambda c, real=conference_routes._head: heads.append(1) or real(c))
+    monkeypatch.setattr(conferences, "registration_rows",
+                        lambda *args, real=conferences.registration_rows: rows.append(1) or real(*args))
+    path = f"/konferanser/{found.id}"
+    auth.login(planner)
+    assert "Programmet kommer." in client.get(path).get_data(as_text=True)
+    auth.logout()
+    auth.login(adviser)
+    assert "Deltaker 1" in client.get(path).get_data(as_text=True)
+    assert (heads, rows) == ([1], [1])
+    conferences.add_session(found, planner, starts_at=time(9), ends_at=time(10), title="Velkommen", speakers=None)
+    conference_world.register(found, 2)
+    db.session.commit()
+    page = client.get(path).get_data(as_text=True)
+    assert "Velkommen" in page and "Deltaker 2" in page
+    assert (heads, rows) == ([1, 1], [1, 1])
+
+
 def test_the_adviser_s_rows_say_what_the_registrations_say(app, orgs):
     """The list's narrow read (the labels and "can be cancelled" in SQL) agrees with the registrations, in every
     state, with an organisation from the register (with and without an official name), one typed, and none."""

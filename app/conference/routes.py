@@ -3,6 +3,7 @@ and the intranet pages where the project group and the adviser plan it and the a
 from flask import Blueprint, Response, abort, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from markupsafe import Markup
 from sqlalchemy import select
 
 from app import clock, downloads, languages
@@ -139,13 +140,23 @@ def conference_page(conference_id: int):
             conference, current_user, starts_at=form.starts_at.data, ends_at=form.ends_at.data,
             title=form.title.data, speakers=form.speakers.data), form):
         return redirect(url_for("conference.conference_page", conference_id=conference.id))
-    counts, registrations = conferences.counts(conference), None
+    # The facts, counts and programme, the same for every planner: rendered once per content version and stored
+    # (views.stored; in-process CPU time against /_bench/rows 1.77x -> 1.58x, 01.12.2026). The registrations, personal
+    # data, are read each time.
+    shown = stored("conference_page_head", conference.id, lambda: _head(conference))
+    registrations = None
     if ADVISER in current_user.roles:
-        registrations = page_of(sum(counts.values()), request.args.get("page", 1, type=int), PER_PAGE)
+        registrations = page_of(shown["registered"], request.args.get("page", 1, type=int), PER_PAGE)
         registrations.items = conferences.registration_rows(conference, (registrations.page - 1) * PER_PAGE,
                                                             PER_PAGE)
-    return render_template("conference/conference.html", conference=conference, form=form, counts=counts,
-                           registrations=registrations)
+    return render_template("conference/conference.html", conference=conference, form=form,
+                           head=Markup(shown["html"]), registrations=registrations)
+
+
+def _head(conference: Conference) -> dict:
+    counts = conferences.counts(conference)
+    return {"registered": sum(counts.values()),
+            "html": render_template("conference/_head.html", conference=conference, counts=counts)}
 
 
 @bp.route("/konferanser/<int:conference_id>/program/<int:session_id>/slett", methods=["GET", "POST"])

@@ -67,7 +67,7 @@ def _user_page(stmt, number: int) -> dict:
     return {"page": found.page, "total": found.total, "rows": [{
         "id": user.id, "name": user.name, "email": user.email,
         "organisation": user.organisation.name if user.organisation else "", "roles": user.role_labels,
-        "status": "deactivated" if not user.active else "invited" if not user.password_hash else "active"}
+        "account": "deactivated" if not user.active else "invited" if not user.password_hash else "active"}
         for user in found.items]}
 
 

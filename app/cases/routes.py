@@ -93,7 +93,7 @@ def case_page(case_id: int):
             "cases/_case.html", case=case, today=today, was_member=bool(periods),
             standing=in_force.on(case, today, periods), due=workflow.due(case), pending=pending, as_of=as_of,
             as_of_form=as_of_form, as_of_state=cases.state_on(case, as_of) if as_of else None,
-            as_of_holder=mergers.holder_on(case, as_of) if as_of else None, shared=_shared_sections(case, as_of),
+            as_of_holder=mergers.holder_on(case, as_of) if as_of else None, shared=_sections(case, as_of),
             parties=cases.PARTIES, municipality_party=MUNICIPALITY_PARTY, host_party=HOST_PARTY,
             next_steps_slot=_NEXT_STEPS, signing_slot=_SIGNING)
 
@@ -112,17 +112,13 @@ def case_page(case_id: int):
 _NEXT_STEPS, _SIGNING = Markup("<!--next steps-->"), Markup("<!--signing-->")
 
 
-def _shared_sections(case: MembershipCase, as_of) -> dict[str, Markup]:
-    """The documents, the history and the steps, the same for everyone who may see the case: rendered once per
-    content version and stored (views.stored; the page's CPU time against /_bench/rows ~3.2x -> ~2.1x, 01.12.2026).
-    Who may see the case is checked before (get_case)."""
+def _sections(case: MembershipCase, as_of) -> dict[str, Markup]:
+    """The documents, the history and the steps: part of what case_page stores."""
     timeline, process = (get_template_attribute(name, macro) for name, macro in
                          (("_history.html", "timeline"), ("_process.html", "process")))
-    found = stored("case_page_sections", f"{case.id}:{as_of or ''}", lambda: {
-        "documents": render_template("cases/_documents.html", case=case),
-        "timeline": str(timeline(cases.history(case, until=as_of))),
-        "process": str(process(case.workflow, case.state, url_for("cases.diagram", case_id=case.id)))})
-    return {name: Markup(html) for name, html in found.items()}
+    return {"documents": Markup(render_template("cases/_documents.html", case=case)),
+            "timeline": timeline(cases.history(case, until=as_of)),
+            "process": process(case.workflow, case.state, url_for("cases.diagram", case_id=case.id))}
 
 
 @bp.route("/<int:case_id>/diagram.svg")

@@ -21,6 +21,15 @@ FORM = {
 }
 
 
+def _established(proposer, seconder, adviser, **overrides):
+    subgroup = factories.subgroup(proposer, **overrides)
+    for trigger, actor in (("submit", proposer), ("second", seconder), ("approve", adviser),
+                           ("establish", adviser)):
+        workflow.perform(subgroup, trigger, actor)
+    db.session.commit()
+    return subgroup
+
+
 @pytest.fixture
 def siri(orgs):
     person = factories.user("project_member", organisation=orgs["Voss"], name="Siri Lie")
@@ -214,10 +223,7 @@ def test_the_list_is_paginated(client, auth, orgs):
 def test_the_chair_adds_and_removes_members_after_establishment(client, auth, orgs, siri, adviser):
     kari = factories.user("project_member", organisation=orgs["Lindås"], name="Kari Nordtveit")
     erik = factories.user(organisation=orgs["Høgskulen på Vestlandet"], name="Erik Aase")
-    subgroup = factories.subgroup(kari, member_ids=[siri.id])
-    for trigger, actor in (("submit", kari), ("second", siri), ("approve", adviser), ("establish", adviser)):
-        workflow.perform(subgroup, trigger, actor)
-    db.session.commit()
+    subgroup = _established(kari, siri, adviser, member_ids=[siri.id])
 
     auth.login(siri)
     assert client.get(f"/undergrupper/{subgroup.id}/medlemmer").status_code == 403
@@ -247,10 +253,7 @@ def test_the_member_list_pages_through_the_members_and_finds_only_the_others(cli
     kari = factories.user("project_member", organisation=orgs["Lindås"], name="Kari Nordtveit")
     people = [factories.user(organisation=orgs["Voss"], name=f"Medlem {n:02d}") for n in range(52)]
     outsider = factories.user(organisation=orgs["Voss"], name="Utenfor Gruppen")
-    subgroup = factories.subgroup(kari, member_ids=[siri.id] + [p.id for p in people])
-    for trigger, actor in (("submit", kari), ("second", siri), ("approve", adviser), ("establish", adviser)):
-        workflow.perform(subgroup, trigger, actor)
-    db.session.commit()
+    subgroup = _established(kari, siri, adviser, member_ids=[siri.id] + [p.id for p in people])
     auth.login(adviser)
     members = f"/undergrupper/{subgroup.id}/medlemmer"
     pages = [unmarked(client.get(f"{members}?page={n}").get_data(as_text=True)) for n in (1, 2, 3)]
@@ -306,10 +309,7 @@ def test_a_returned_proposal_shows_the_proposer_what_to_change(client, auth, org
 
 def test_closing_needs_a_final_report_which_the_page_then_shows(client, auth, orgs, siri, adviser):
     kari = factories.user("project_member", organisation=orgs["Lindås"])
-    subgroup = factories.subgroup(kari)
-    for trigger, actor in (("submit", kari), ("second", siri), ("approve", adviser), ("establish", adviser)):
-        workflow.perform(subgroup, trigger, actor)
-    db.session.commit()
+    subgroup = _established(kari, siri, adviser)
     auth.login(kari)
     path = f"/undergrupper/{subgroup.id}/handling/close"
     assert "Sluttrapport: hva gruppen har levert" in client.get(path).get_data(as_text=True)
@@ -333,15 +333,6 @@ def test_the_demo_story_has_subgroups_in_different_states(runner):
     assert welfare.proposer.email == "kari.nordtveit@alver.kommune.no"
     assert [e.action for e in subgroups.history(welfare)][:5] == [
         "subgroup.create", "subgroup.submit", "subgroup.second", "subgroup.approve", "subgroup.establish"]
-
-
-def _established(proposer, seconder, adviser, **overrides):
-    subgroup = factories.subgroup(proposer, **overrides)
-    for trigger, actor in (("submit", proposer), ("second", seconder), ("approve", adviser),
-                           ("establish", adviser)):
-        workflow.perform(subgroup, trigger, actor)
-    db.session.commit()
-    return subgroup
 
 
 def test_only_the_chair_or_the_adviser_closes_a_subgroup(client, auth, orgs, siri, adviser):
@@ -404,9 +395,7 @@ def test_the_page_lists_the_members_a_page_at_a_time_and_the_latest_history_with
     monkeypatch.setattr(routes, "HISTORY_SHOWN", 3)
     kari = factories.user("project_member", organisation=orgs["Lindås"], name="Kari Nordtveit")
     erik = factories.user(organisation=orgs["Høgskulen på Vestlandet"], name="Erik Aase")
-    subgroup = factories.subgroup(kari, member_ids=[siri.id])
-    for trigger, actor in (("submit", kari), ("second", siri), ("approve", adviser), ("establish", adviser)):
-        workflow.perform(subgroup, trigger, actor)
+    subgroup = _established(kari, siri, adviser, member_ids=[siri.id])
     subgroups.add_member(subgroup, erik.id, subgroup.established_on, adviser)
     db.session.commit()
     auth.login(siri)
@@ -426,10 +415,7 @@ def test_the_page_lists_the_members_a_page_at_a_time_and_the_latest_history_with
 def test_the_subgroup_page_s_shared_parts_are_read_once_per_content_version(client, auth, orgs, siri, adviser,
                                                                            monkeypatch):
     kari = factories.user("project_member", organisation=orgs["Lindås"], name="Kari Nordtveit")
-    subgroup = factories.subgroup(kari, member_ids=[siri.id])
-    for trigger, actor in (("submit", kari), ("second", siri), ("approve", adviser), ("establish", adviser)):
-        workflow.perform(subgroup, trigger, actor)
-    db.session.commit()
+    subgroup = _established(kari, siri, adviser, member_ids=[siri.id])
     calls, real = [], subgroups.members_query
     monkeypatch.setattr(subgroups, "members_query", lambda found: calls.append(found.id) or real(found))
     path = f"/undergrupper/{subgroup.id}"
@@ -484,10 +470,7 @@ def test_the_list_is_stored_for_bergens_side_and_for_those_without_drafts_and_re
 def test_the_member_list_is_read_once_per_content_version_and_with_a_search_each_time(client, auth, orgs, siri,
                                                                                      adviser, monkeypatch):
     kari = factories.user("project_member", organisation=orgs["Lindås"], name="Kari Nordtveit")
-    subgroup = factories.subgroup(kari, member_ids=[siri.id])
-    for trigger, actor in (("submit", kari), ("second", siri), ("approve", adviser), ("establish", adviser)):
-        workflow.perform(subgroup, trigger, actor)
-    db.session.commit()
+    subgroup = _established(kari, siri, adviser, member_ids=[siri.id])
     calls, real = [], subgroups.current_members
     monkeypatch.setattr(subgroups, "current_members", lambda found: calls.append(found.id) or real(found))
     path = f"/undergrupper/{subgroup.id}/medlemmer"
